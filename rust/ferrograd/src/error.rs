@@ -1,0 +1,31 @@
+//! The one error type of the crate; the Python binding maps each variant to one exception class.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum Error {
+    /// Incompatible shapes (maps to `ValueError`).
+    #[error("{0}")]
+    Shape(String),
+    /// A dtype that the operation does not accept (maps to `TypeError`).
+    #[error("{0}")]
+    DType(String),
+    /// An index or dimension out of range (maps to `IndexError`).
+    #[error("{0}")]
+    Index(String),
+    /// A bad value, such as an integer division by zero (maps to `ValueError`).
+    #[error("{0}")]
+    Value(String),
+    /// Misuse of autograd, such as a second backward through a freed graph (maps to `RuntimeError`).
+    #[error("{0}")]
+    Autograd(String),
+    /// Operands on different devices, or a device without a backend (maps to `RuntimeError`).
+    #[error("{0}")]
+    Device(String),
+    /// An error raised by user code called back from the engine (a hook, a custom Function,
+    /// a device backend); the binding re-raises the original Python exception.
+    #[error("{0}")]
+    External(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

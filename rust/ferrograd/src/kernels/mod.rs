@@ -1,0 +1,255 @@
+//! Array kernels. Each public function checks its operands, then runs on the operands' device:
+//! the CPU implementations live in the submodules; arrays on another device go to that device's
+//! backend as a `Kernel` description (and, for a kernel the backend lacks, through the host).
+//! Kernels know nothing of autograd.
+
+mod cpu_compare;
+mod cpu_elementwise;
+mod cpu_index;
+mod cpu_matmul;
+mod cpu_reduce;
+pub mod parallel;
+
+use crate::array::{device, DType, Device, NdArray};
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Neg,
+    Abs,
+    Sign,
+    Exp,
+    Log,
+    Sqrt,
+    Rsqrt,
+    Sin,
+    Cos,
+    Tan,
+    Tanh,
+    Sigmoid,
+    Relu,
+    Floor,
+    Ceil,
+    Round,
+    Trunc,
+    Log1p,
+    Expm1,
+    Erf,
+    Reciprocal,
+    Square,
+    /// Logical not on bool, bitwise not on integers.
+    Not,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    /// Python's remainder: the result takes the sign of the divisor.
+    Rem,
+    Pow,
+    Maximum,
+    Minimum,
+    Atan2,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// Logical on bool, bitwise on integers.
+    And,
+    Or,
+    Xor,
+}
+
+impl BinaryOp {
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReduceOp {
+    Sum,
+    Prod,
+    Max,
+    Min,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArgReduceOp {
+    ArgMax,
+    ArgMin,
+}
+
+/// One kernel call, described for a device backend.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kernel<'a> {
+    Unary(UnaryOp),
+    Binary(BinaryOp),
+    /// inputs: condition (bool), a, b
+    Where,
+    Cast(DType),
+    Reduce { op: ReduceOp, axes: &'a [usize], keepdim: bool },
+    ArgReduce { op: ArgReduceOp, axis: usize, keepdim: bool },
+    Matmul,
+    Gather { shape: &'a [usize], strides: &'a [isize], offset: isize },
+    ScatterAdd { out_shape: &'a [usize], shape: &'a [usize], strides: &'a [isize], offset: isize },
+    IndexSelect { axis: usize },
+    IndexAdd { axis: usize, size: usize },
+}
+
+/// Runs `kernel` on the inputs' device: `cpu` on the host, else the device backend (through
+/// the host when the backend does not provide the kernel).
+fn dispatch(
+    kernel: Kernel,
+    inputs: &[&NdArray],
+    cpu: impl FnOnce(&[&NdArray]) -> Result<NdArray>,
+) -> Result<NdArray> {
+    let device = common_device(inputs)?;
+    if device.is_cpu() {
+        return cpu(inputs);
+    }
+    let backend = device::backend_for(device)?;
+    if let Some(out) = backend.run(&kernel, inputs, device)? {
+        return Ok(out);
+    }
+    let host: Vec<NdArray> = inputs.iter().map(|a| backend.to_host(a)).collect::<Result<_>>()?;
+    let host_refs: Vec<&NdArray> = host.iter().collect();
+    backend.to_device(&cpu(&host_refs)?, device)
+}
+
+pub fn common_device(inputs: &[&NdArray]) -> Result<Device> {
+    let first = inputs.first().map_or(Device::Cpu, |a| a.device());
+    for a in inputs {
+        if a.device() != first {
+            return Err(Error::Device(format!(
+                "Expected all tensors to be on the same device, but found at least two devices, {first} and {}!",
+                a.device()
+            )));
+        }
+    }
+    Ok(first)
+}
+
+fn check_same_dtype(op: &str, a: &NdArray, b: &NdArray) -> Result<()> {
+    if a.dtype() != b.dtype() {
+        return Err(Error::DType(format!(
+            "{op}: expected both operands to have the same dtype, got {} and {}",
+            a.dtype(),
+            b.dtype()
+        )));
+    }
+    Ok(())
+}
+
+/// Elementwise `op(a)`; the result has `a`'s dtype (floating ops need a floating input).
+pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
+    dispatch(Kernel::Unary(op), &[a], |x| cpu_elementwise::unary(op, x[0]))
+}
+
+/// Elementwise `op(a, b)` with broadcasting. Both operands have one dtype (the caller
+/// promotes); comparisons give `Bool`, everything else that dtype.
+pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
+    check_same_dtype(&format!("{op:?}"), a, b)?;
+    crate::array::shape::broadcast_shapes(a.shape(), b.shape())?;
+    dispatch(Kernel::Binary(op), &[a, b], |x| {
+        if op.is_comparison() {
+            cpu_compare::compare(op, x[0], x[1])
+        } else {
+            cpu_elementwise::binary(op, x[0], x[1])
+        }
+    })
+}
+
+/// `dst = op(dst, src)` in place, where `src` broadcasts to `dst`'s shape and both share a dtype.
+/// CPU only: the tensor layer falls back to `binary` for device arrays.
+pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<()> {
+    check_same_dtype(&format!("{op:?}"), dst, src)?;
+    let out = crate::array::shape::broadcast_shapes(dst.shape(), src.shape())?;
+    if out.as_slice() != dst.shape() {
+        return Err(Error::Shape(format!(
+            "output with shape {:?} doesn't match the broadcast shape {:?}",
+            dst.shape(),
+            out.as_slice()
+        )));
+    }
+    cpu_elementwise::binary_assign(op, dst, src)
+}
+
+/// `cond ? a : b`, broadcasting all three; `a` and `b` share a dtype.
+pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
+    if cond.dtype() != DType::Bool {
+        return Err(Error::DType(format!("where expected condition to be a bool tensor, got {}", cond.dtype())));
+    }
+    check_same_dtype("where", a, b)?;
+    dispatch(Kernel::Where, &[cond, a, b], |x| cpu_elementwise::where_(x[0], x[1], x[2]))
+}
+
+pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
+    if a.dtype() == dtype {
+        return Ok(a.clone());
+    }
+    dispatch(Kernel::Cast(dtype), &[a], |x| cpu_elementwise::cast(x[0], dtype))
+}
+
+/// Reduces over `axes` (sorted, distinct, in range; empty reduces nothing).
+pub fn reduce(op: ReduceOp, a: &NdArray, axes: &[usize], keepdim: bool) -> Result<NdArray> {
+    dispatch(Kernel::Reduce { op, axes, keepdim }, &[a], |x| cpu_reduce::reduce(op, x[0], axes, keepdim))
+}
+
+/// Index of the max or min along `axis`, as `Int64` (the first one on ties).
+pub fn arg_reduce(op: ArgReduceOp, a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
+    dispatch(Kernel::ArgReduce { op, axis, keepdim }, &[a], |x| cpu_reduce::arg_reduce(op, x[0], axis, keepdim))
+}
+
+/// Batched matrix product of `[..., n, k]` and `[..., k, m]` (both at least 2-D; batch
+/// dimensions broadcast).
+pub fn matmul(a: &NdArray, b: &NdArray) -> Result<NdArray> {
+    check_same_dtype("matmul", a, b)?;
+    let (ra, rb) = (a.ndim(), b.ndim());
+    if ra < 2 || rb < 2 || a.shape()[ra - 1] != b.shape()[rb - 2] {
+        return Err(Error::Shape(format!(
+            "mat1 and mat2 shapes cannot be multiplied ({:?} and {:?})",
+            a.shape(),
+            b.shape()
+        )));
+    }
+    crate::array::shape::broadcast_shapes(&a.shape()[..ra - 2], &b.shape()[..rb - 2])?;
+    dispatch(Kernel::Matmul, &[a, b], |x| cpu_matmul::matmul(x[0], x[1]))
+}
+
+/// A contiguous copy of the strided view `a.flat[offset + Σ i_k·strides_k]` of `shape`
+/// (transpose, permute, expand, slicing with steps).
+pub fn gather(a: &NdArray, shape: &[usize], strides: &[isize], offset: isize) -> Result<NdArray> {
+    dispatch(Kernel::Gather { shape, strides, offset }, &[a], |x| cpu_index::gather(x[0], shape, strides, offset))
+}
+
+/// The adjoint of `gather`: zeros of `out_shape`, with `src` (of `shape`) added at the strided
+/// view's positions.
+pub fn scatter_add(src: &NdArray, out_shape: &[usize], shape: &[usize], strides: &[isize], offset: isize) -> Result<NdArray> {
+    dispatch(Kernel::ScatterAdd { out_shape, shape, strides, offset }, &[src], |x| {
+        cpu_index::scatter_add(x[0], out_shape, shape, strides, offset)
+    })
+}
+
+/// Writes `src` (broadcast to `shape`) into the strided view of `dst`, in place (CPU only).
+pub fn strided_assign(dst: &mut NdArray, src: &NdArray, shape: &[usize], strides: &[isize], offset: isize) -> Result<()> {
+    check_same_dtype("index assignment", dst, src)?;
+    cpu_index::strided_assign(dst, src, shape, strides, offset)
+}
+
+/// Selects entries of `indices` (`Int64`, 1-D) along `axis`.
+pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArray> {
+    dispatch(Kernel::IndexSelect { axis }, &[a, indices], |x| cpu_index::index_select(x[0], axis, x[1]))
+}
+
+/// The adjoint of `index_select`: zeros with `size` entries along `axis`, `src` slices added at
+/// `indices` (repeated indices accumulate).
+pub fn index_add(src: &NdArray, axis: usize, indices: &NdArray, size: usize) -> Result<NdArray> {
+    dispatch(Kernel::IndexAdd { axis, size }, &[src, indices], |x| cpu_index::index_add(x[0], axis, x[1], size))
+}
