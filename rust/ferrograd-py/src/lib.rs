@@ -1,1 +1,161 @@
-use pyo3::prelude::*; #[pymodule] fn _core(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }
+//! `ferrograd._core`: the Python binding of the ferrograd engine. Conversions and error mapping
+//! only; the math lives in the `ferrograd` crate.
+
+mod convert;
+mod errors;
+mod node;
+mod tensor;
+
+use ferrograd::{BackwardOptions, Tensor};
+use pyo3::prelude::*;
+
+use convert::{dtype_from_name, shape_arg};
+use errors::IntoPyResult;
+use node::PyNode;
+use tensor::PyTensor;
+
+fn creation(tensor: ferrograd::Result<Tensor>, requires_grad: bool) -> PyResult<PyTensor> {
+    let tensor = tensor.py()?;
+    if requires_grad {
+        tensor.set_requires_grad(true).py()?;
+    }
+    Ok(PyTensor::new(tensor))
+}
+
+/// A tensor from a NumPy array; `share` keeps the array's memory when its layout allows.
+#[pyfunction]
+#[pyo3(signature = (array, share=false, requires_grad=false))]
+fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyResult<PyTensor> {
+    let array = convert::array_from_numpy(array, share)?;
+    creation(Ok(Tensor::from_array(array)), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (shape, value, dtype, requires_grad=false))]
+fn full(shape: Vec<isize>, value: f64, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+    creation(Ok(Tensor::full(&shape_arg(shape)?, value, dtype_from_name(dtype)?)), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (start, end, step, dtype, requires_grad=false))]
+fn arange(start: f64, end: f64, step: f64, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+    creation(Tensor::arange(start, end, step, dtype_from_name(dtype)?), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (start, end, steps, dtype, requires_grad=false))]
+fn linspace(start: f64, end: f64, steps: usize, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+    creation(Tensor::linspace(start, end, steps, dtype_from_name(dtype)?), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (n, m, dtype, requires_grad=false))]
+fn eye(n: usize, m: usize, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+    creation(Tensor::eye(n, m, dtype_from_name(dtype)?), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (shape, dtype, requires_grad=false))]
+fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+    creation(Tensor::rand(&shape_arg(shape)?, dtype_from_name(dtype)?), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (shape, dtype, requires_grad=false))]
+fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+    creation(Tensor::randn(&shape_arg(shape)?, dtype_from_name(dtype)?), requires_grad)
+}
+
+#[pyfunction]
+fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<PyTensor> {
+    creation(Tensor::randint(low, high, &shape_arg(shape)?, dtype_from_name(dtype)?), false)
+}
+
+#[pyfunction]
+fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<PyTensor> {
+    creation(Tensor::bernoulli(&shape_arg(shape)?, p, dtype_from_name(dtype)?), false)
+}
+
+#[pyfunction]
+fn manual_seed(seed: u64) {
+    ferrograd::ops::manual_seed(seed);
+}
+
+#[pyfunction]
+fn is_grad_enabled() -> bool {
+    ferrograd::autograd::is_grad_enabled()
+}
+
+/// Sets this thread's grad mode; returns the previous one.
+#[pyfunction]
+fn set_grad_enabled(enabled: bool) -> bool {
+    ferrograd::autograd::set_grad_enabled(enabled)
+}
+
+fn tensors(list: Vec<PyRef<'_, PyTensor>>) -> Vec<Tensor> {
+    list.iter().map(|t| t.inner.clone()).collect()
+}
+
+fn optional_tensors(list: Vec<Option<PyRef<'_, PyTensor>>>) -> Vec<Option<Tensor>> {
+    list.iter().map(|t| t.as_ref().map(|t| t.inner.clone())).collect()
+}
+
+#[pyfunction]
+#[pyo3(signature = (outputs, grad_outputs, inputs, retain_graph, create_graph))]
+fn backward(
+    py: Python<'_>,
+    outputs: Vec<PyRef<'_, PyTensor>>,
+    grad_outputs: Vec<Option<PyRef<'_, PyTensor>>>,
+    inputs: Vec<PyRef<'_, PyTensor>>,
+    retain_graph: bool,
+    create_graph: bool,
+) -> PyResult<()> {
+    let (outputs, grad_outputs, inputs) = (tensors(outputs), optional_tensors(grad_outputs), tensors(inputs));
+    let options = BackwardOptions { retain_graph, create_graph };
+    py.allow_threads(|| ferrograd::autograd::backward(&outputs, &grad_outputs, &inputs, options)).py()
+}
+
+#[pyfunction]
+#[pyo3(signature = (outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused))]
+fn grad(
+    py: Python<'_>,
+    outputs: Vec<PyRef<'_, PyTensor>>,
+    inputs: Vec<PyRef<'_, PyTensor>>,
+    grad_outputs: Vec<Option<PyRef<'_, PyTensor>>>,
+    retain_graph: bool,
+    create_graph: bool,
+    allow_unused: bool,
+) -> PyResult<Vec<Option<PyTensor>>> {
+    let (outputs, inputs, grad_outputs) = (tensors(outputs), tensors(inputs), optional_tensors(grad_outputs));
+    let options = BackwardOptions { retain_graph, create_graph };
+    let grads = py.allow_threads(|| ferrograd::autograd::grad(&outputs, &inputs, &grad_outputs, options, allow_unused)).py()?;
+    Ok(grads.into_iter().map(|g| g.map(PyTensor::new)).collect())
+}
+
+/// Number of live nodes in the graph arena (diagnostics and leak tests).
+#[pyfunction]
+fn live_nodes() -> usize {
+    ferrograd::autograd::arena::live_nodes()
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTensor>()?;
+    m.add_class::<PyNode>()?;
+    m.add_function(wrap_pyfunction!(from_numpy, m)?)?;
+    m.add_function(wrap_pyfunction!(full, m)?)?;
+    m.add_function(wrap_pyfunction!(arange, m)?)?;
+    m.add_function(wrap_pyfunction!(linspace, m)?)?;
+    m.add_function(wrap_pyfunction!(eye, m)?)?;
+    m.add_function(wrap_pyfunction!(rand, m)?)?;
+    m.add_function(wrap_pyfunction!(randn, m)?)?;
+    m.add_function(wrap_pyfunction!(randint, m)?)?;
+    m.add_function(wrap_pyfunction!(bernoulli, m)?)?;
+    m.add_function(wrap_pyfunction!(manual_seed, m)?)?;
+    m.add_function(wrap_pyfunction!(is_grad_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(set_grad_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(backward, m)?)?;
+    m.add_function(wrap_pyfunction!(grad, m)?)?;
+    m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
+    Ok(())
+}

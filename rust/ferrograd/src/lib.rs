@@ -10,3 +10,9 @@ pub mod kernels;
 
 pub use array::{DType, Device, NdArray};
 pub use error::{Error, Result};
+pub mod autograd;
+pub mod ops;
+pub mod tensor;
+
+pub use autograd::{no_grad, BackwardOptions, NodeHandle};
+pub use tensor::Tensor;

@@ -1,0 +1,1472 @@
+//! Elementwise CPU kernels: unary maps, broadcasting binary ops, in-place binary ops, `where`
+//! and casts. Also the two pieces the other kernel files share: [`Scalar`], the per-dtype
+//! arithmetic, and [`StridedWalk`], a row-by-row walk over strided operands.
+//!
+//! Every kernel is one generic function monomorphised per dtype with `with_dtype!` and per op
+//! with a function item, so the inner loops are plain slice loops the compiler vectorises.
+
+use std::ops::Range;
+
+use smallvec::SmallVec;
+
+use super::parallel;
+use super::{BinaryOp, UnaryOp};
+use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims, Strides};
+use crate::array::{Category, DType, Element, NdArray};
+use crate::error::{Error, Result};
+
+// ---------------------------------------------------------------------------------------------
+// Per-dtype arithmetic
+// ---------------------------------------------------------------------------------------------
+
+/// The arithmetic of one element type, as PyTorch defines it: integers wrap, floats follow
+/// IEEE, `bool` is logical (`add` = or, `mul` = and). The kernels check dtype and operand
+/// restrictions before a loop starts, so no method here fails; the floating-point functions
+/// default to a round trip through `f64` and are only called on floats.
+pub(super) trait Scalar: Element {
+    /// The identity of `maximum` (the smallest value) and of `minimum` (the largest).
+    const LOWEST: Self;
+    const HIGHEST: Self;
+
+    fn add(self, o: Self) -> Self;
+    fn sub(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    /// Python's floor division (integers: the divisor is checked non-zero first).
+    fn floor_div(self, o: Self) -> Self;
+    /// Python's remainder, with the sign of the divisor.
+    fn rem(self, o: Self) -> Self;
+    /// Integers: the exponent is checked non-negative first.
+    fn pow(self, o: Self) -> Self;
+    /// NaN-propagating maximum and minimum.
+    fn maximum(self, o: Self) -> Self;
+    fn minimum(self, o: Self) -> Self;
+    fn and(self, o: Self) -> Self;
+    fn or(self, o: Self) -> Self;
+    fn xor(self, o: Self) -> Self;
+    fn not(self) -> Self;
+    fn neg(self) -> Self;
+    fn abs(self) -> Self;
+    fn sign(self) -> Self;
+    fn square(self) -> Self {
+        self.mul(self)
+    }
+    fn relu(self) -> Self;
+    fn is_nan(self) -> bool {
+        false
+    }
+
+    /// Conversion to another element type with C (`as`) semantics: floats truncate toward zero
+    /// into integers, integers wrap into narrower ones, anything non-zero is `true`.
+    fn cast<D: Scalar>(self) -> D;
+    fn from_f32(v: f32) -> Self;
+    fn from_i32(v: i32) -> Self;
+    fn from_i64(v: i64) -> Self;
+    fn from_bool(v: bool) -> Self;
+
+    fn div(self, o: Self) -> Self {
+        Self::from_f64(self.to_f64() / o.to_f64())
+    }
+    fn atan2(self, o: Self) -> Self {
+        Self::from_f64(self.to_f64().atan2(o.to_f64()))
+    }
+    fn exp(self) -> Self {
+        Self::from_f64(self.to_f64().exp())
+    }
+    fn log(self) -> Self {
+        Self::from_f64(self.to_f64().ln())
+    }
+    fn sqrt(self) -> Self {
+        Self::from_f64(self.to_f64().sqrt())
+    }
+    fn rsqrt(self) -> Self {
+        Self::from_f64(1.0 / self.to_f64().sqrt())
+    }
+    fn sin(self) -> Self {
+        Self::from_f64(self.to_f64().sin())
+    }
+    fn cos(self) -> Self {
+        Self::from_f64(self.to_f64().cos())
+    }
+    fn tan(self) -> Self {
+        Self::from_f64(self.to_f64().tan())
+    }
+    fn tanh(self) -> Self {
+        Self::from_f64(self.to_f64().tanh())
+    }
+    fn sigmoid(self) -> Self {
+        Self::from_f64(1.0 / (1.0 + (-self.to_f64()).exp()))
+    }
+    fn log1p(self) -> Self {
+        Self::from_f64(self.to_f64().ln_1p())
+    }
+    fn expm1(self) -> Self {
+        Self::from_f64(self.to_f64().exp_m1())
+    }
+    fn erf(self) -> Self {
+        Self::from_f64(libm::erf(self.to_f64()))
+    }
+    fn reciprocal(self) -> Self {
+        Self::from_f64(1.0 / self.to_f64())
+    }
+    fn floor(self) -> Self {
+        self
+    }
+    fn ceil(self) -> Self {
+        self
+    }
+    fn round(self) -> Self {
+        self
+    }
+    fn trunc(self) -> Self {
+        self
+    }
+}
+
+macro_rules! numeric_conversions {
+    ($t:ty, $cast_from:ident) => {
+        #[inline(always)]
+        fn cast<D: Scalar>(self) -> D {
+            D::$cast_from(self)
+        }
+        #[inline(always)]
+        fn from_f32(v: f32) -> Self {
+            v as $t
+        }
+        #[inline(always)]
+        fn from_i32(v: i32) -> Self {
+            v as $t
+        }
+        #[inline(always)]
+        fn from_i64(v: i64) -> Self {
+            v as $t
+        }
+        #[inline(always)]
+        fn from_bool(v: bool) -> Self {
+            v as u8 as $t
+        }
+    };
+}
+
+macro_rules! float_scalar {
+    ($t:ident, $cast_from:ident, $erf:path) => {
+        impl Scalar for $t {
+            const LOWEST: Self = $t::NEG_INFINITY;
+            const HIGHEST: Self = $t::INFINITY;
+
+            numeric_conversions!($t, $cast_from);
+
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                self + o
+            }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                self - o
+            }
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                self * o
+            }
+            #[inline(always)]
+            fn div(self, o: Self) -> Self {
+                self / o
+            }
+            /// PyTorch's `div_floor_floating`: exact where `floor(a / b)` would round wrongly
+            /// (`1.0 // 0.1 == 9.0`).
+            #[inline(always)]
+            fn floor_div(self, o: Self) -> Self {
+                if o == 0.0 {
+                    return self / o;
+                }
+                let m = self % o;
+                let mut div = (self - m) / o;
+                if m != 0.0 && ((o < 0.0) != (m < 0.0)) {
+                    div -= 1.0;
+                }
+                if div == 0.0 {
+                    return (0.0 as $t).copysign(self / o);
+                }
+                let f = div.floor();
+                if div - f > 0.5 {
+                    f + 1.0
+                } else {
+                    f
+                }
+            }
+            #[inline(always)]
+            fn rem(self, o: Self) -> Self {
+                let m = self % o;
+                if m != 0.0 && ((o < 0.0) != (m < 0.0)) {
+                    m + o
+                } else {
+                    m
+                }
+            }
+            #[inline(always)]
+            fn pow(self, o: Self) -> Self {
+                self.powf(o)
+            }
+            #[inline(always)]
+            fn maximum(self, o: Self) -> Self {
+                if self.is_nan() || self > o {
+                    self
+                } else {
+                    o
+                }
+            }
+            #[inline(always)]
+            fn minimum(self, o: Self) -> Self {
+                if self.is_nan() || self < o {
+                    self
+                } else {
+                    o
+                }
+            }
+            // Bitwise ops are rejected for floats before any loop; these only keep the trait total.
+            fn and(self, o: Self) -> Self {
+                ((self as i64) & (o as i64)) as $t
+            }
+            fn or(self, o: Self) -> Self {
+                ((self as i64) | (o as i64)) as $t
+            }
+            fn xor(self, o: Self) -> Self {
+                ((self as i64) ^ (o as i64)) as $t
+            }
+            fn not(self) -> Self {
+                (!(self as i64)) as $t
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                -self
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                self.abs()
+            }
+            #[inline(always)]
+            fn sign(self) -> Self {
+                if self > 0.0 {
+                    1.0
+                } else if self < 0.0 {
+                    -1.0
+                } else {
+                    self
+                }
+            }
+            #[inline(always)]
+            fn relu(self) -> Self {
+                if self < 0.0 {
+                    0.0
+                } else {
+                    self
+                }
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                self.is_nan()
+            }
+            #[inline(always)]
+            fn atan2(self, o: Self) -> Self {
+                self.atan2(o)
+            }
+            #[inline(always)]
+            fn exp(self) -> Self {
+                self.exp()
+            }
+            #[inline(always)]
+            fn log(self) -> Self {
+                self.ln()
+            }
+            #[inline(always)]
+            fn sqrt(self) -> Self {
+                self.sqrt()
+            }
+            #[inline(always)]
+            fn rsqrt(self) -> Self {
+                1.0 / self.sqrt()
+            }
+            #[inline(always)]
+            fn sin(self) -> Self {
+                self.sin()
+            }
+            #[inline(always)]
+            fn cos(self) -> Self {
+                self.cos()
+            }
+            #[inline(always)]
+            fn tan(self) -> Self {
+                self.tan()
+            }
+            #[inline(always)]
+            fn tanh(self) -> Self {
+                self.tanh()
+            }
+            /// Stable for any sign: `exp` only ever sees a non-positive argument.
+            #[inline(always)]
+            fn sigmoid(self) -> Self {
+                let e = (-self.abs()).exp();
+                if self >= 0.0 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                }
+            }
+            #[inline(always)]
+            fn log1p(self) -> Self {
+                self.ln_1p()
+            }
+            #[inline(always)]
+            fn expm1(self) -> Self {
+                self.exp_m1()
+            }
+            #[inline(always)]
+            fn erf(self) -> Self {
+                $erf(self)
+            }
+            #[inline(always)]
+            fn reciprocal(self) -> Self {
+                1.0 / self
+            }
+            #[inline(always)]
+            fn floor(self) -> Self {
+                self.floor()
+            }
+            #[inline(always)]
+            fn ceil(self) -> Self {
+                self.ceil()
+            }
+            #[inline(always)]
+            fn round(self) -> Self {
+                self.round_ties_even()
+            }
+            #[inline(always)]
+            fn trunc(self) -> Self {
+                self.trunc()
+            }
+        }
+    };
+}
+
+float_scalar!(f32, from_f32, libm::erff);
+float_scalar!(f64, from_f64, libm::erf);
+
+macro_rules! int_scalar {
+    ($t:ident, $cast_from:ident) => {
+        impl Scalar for $t {
+            const LOWEST: Self = $t::MIN;
+            const HIGHEST: Self = $t::MAX;
+
+            numeric_conversions!($t, $cast_from);
+
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                self.wrapping_add(o)
+            }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                self.wrapping_sub(o)
+            }
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                self.wrapping_mul(o)
+            }
+            #[inline(always)]
+            fn floor_div(self, o: Self) -> Self {
+                if o == 0 {
+                    return 0;
+                }
+                let q = self.wrapping_div(o);
+                if self.wrapping_rem(o) != 0 && ((self < 0) != (o < 0)) {
+                    q - 1
+                } else {
+                    q
+                }
+            }
+            #[inline(always)]
+            fn rem(self, o: Self) -> Self {
+                if o == 0 {
+                    return 0;
+                }
+                let r = self.wrapping_rem(o);
+                if r != 0 && ((r < 0) != (o < 0)) {
+                    r + o
+                } else {
+                    r
+                }
+            }
+            /// Square-and-multiply with wrapping, exact for any non-negative exponent.
+            #[inline(always)]
+            fn pow(self, o: Self) -> Self {
+                if o < 0 {
+                    return 0;
+                }
+                let (mut base, mut e, mut acc) = (self, o as u64, 1 as $t);
+                while e > 0 {
+                    if e & 1 == 1 {
+                        acc = acc.wrapping_mul(base);
+                    }
+                    base = base.wrapping_mul(base);
+                    e >>= 1;
+                }
+                acc
+            }
+            #[inline(always)]
+            fn maximum(self, o: Self) -> Self {
+                Ord::max(self, o)
+            }
+            #[inline(always)]
+            fn minimum(self, o: Self) -> Self {
+                Ord::min(self, o)
+            }
+            #[inline(always)]
+            fn and(self, o: Self) -> Self {
+                self & o
+            }
+            #[inline(always)]
+            fn or(self, o: Self) -> Self {
+                self | o
+            }
+            #[inline(always)]
+            fn xor(self, o: Self) -> Self {
+                self ^ o
+            }
+            #[inline(always)]
+            fn not(self) -> Self {
+                !self
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                self.wrapping_neg()
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                self.wrapping_abs()
+            }
+            #[inline(always)]
+            fn sign(self) -> Self {
+                self.signum()
+            }
+            #[inline(always)]
+            fn relu(self) -> Self {
+                Ord::max(self, 0)
+            }
+        }
+    };
+}
+
+int_scalar!(i32, from_i32);
+int_scalar!(i64, from_i64);
+
+impl Scalar for bool {
+    const LOWEST: Self = false;
+    const HIGHEST: Self = true;
+
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        self | o
+    }
+    /// Rejected before any loop (PyTorch has no bool subtraction); xor keeps the trait total.
+    fn sub(self, o: Self) -> Self {
+        self ^ o
+    }
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        self & o
+    }
+    /// Rejected before any loop, like `rem`.
+    fn floor_div(self, o: Self) -> Self {
+        self & o
+    }
+    fn rem(self, _o: Self) -> Self {
+        false
+    }
+    /// `a ** b` on {0, 1}: only `0 ** 1` is 0.
+    #[inline(always)]
+    fn pow(self, o: Self) -> Self {
+        self | !o
+    }
+    #[inline(always)]
+    fn maximum(self, o: Self) -> Self {
+        self | o
+    }
+    #[inline(always)]
+    fn minimum(self, o: Self) -> Self {
+        self & o
+    }
+    #[inline(always)]
+    fn and(self, o: Self) -> Self {
+        self & o
+    }
+    #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        self | o
+    }
+    #[inline(always)]
+    fn xor(self, o: Self) -> Self {
+        self ^ o
+    }
+    #[inline(always)]
+    fn not(self) -> Self {
+        !self
+    }
+    fn neg(self) -> Self {
+        self
+    }
+    fn abs(self) -> Self {
+        self
+    }
+    fn sign(self) -> Self {
+        self
+    }
+    fn relu(self) -> Self {
+        self
+    }
+    #[inline(always)]
+    fn cast<D: Scalar>(self) -> D {
+        D::from_bool(self)
+    }
+    #[inline(always)]
+    fn from_f32(v: f32) -> Self {
+        v != 0.0
+    }
+    #[inline(always)]
+    fn from_i32(v: i32) -> Self {
+        v != 0
+    }
+    #[inline(always)]
+    fn from_i64(v: i64) -> Self {
+        v != 0
+    }
+    #[inline(always)]
+    fn from_bool(v: bool) -> Self {
+        v
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strided walks
+// ---------------------------------------------------------------------------------------------
+
+/// A row-major walk over `shape` that reads `N` operands through their own element strides.
+/// Dimensions of size 1 are dropped and neighbours that every operand can step through as one
+/// are merged, so the innermost row is as long as possible; callers run a tight loop per row
+/// (choosing it by the operands' inner strides) and pay for the multi-index once per row.
+pub(super) struct StridedWalk<const N: usize> {
+    outer: Dims,
+    outer_strides: [Strides; N],
+    inner: usize,
+    inner_strides: [isize; N],
+    start: [isize; N],
+    rows: usize,
+}
+
+impl<const N: usize> StridedWalk<N> {
+    pub(super) fn new(shape: &[usize], strides: [&[isize]; N], start: [isize; N]) -> Self {
+        let mut outer = Dims::new();
+        let mut outer_strides: [Strides; N] = std::array::from_fn(|_| Strides::new());
+        for (d, &size) in shape.iter().enumerate() {
+            if size == 1 {
+                continue;
+            }
+            let merge = !outer.is_empty()
+                && outer_strides
+                    .iter()
+                    .zip(&strides)
+                    .all(|(own, s)| own[own.len() - 1] == s[d] * size as isize);
+            if merge {
+                *outer.last_mut().expect("non-empty") *= size;
+            } else {
+                outer.push(size);
+            }
+            for (own, s) in outer_strides.iter_mut().zip(&strides) {
+                if merge {
+                    *own.last_mut().expect("non-empty") = s[d];
+                } else {
+                    own.push(s[d]);
+                }
+            }
+        }
+        let total = numel(shape);
+        let (inner, inner_strides) = match outer.pop() {
+            Some(n) => (
+                n,
+                std::array::from_fn(|k| outer_strides[k].pop().unwrap_or(0)),
+            ),
+            None => (1, [0; N]),
+        };
+        let rows = total.checked_div(inner).unwrap_or(0);
+        StridedWalk {
+            outer,
+            outer_strides,
+            inner,
+            inner_strides,
+            start,
+            rows,
+        }
+    }
+
+    /// The length of one row.
+    pub(super) fn inner(&self) -> usize {
+        self.inner
+    }
+
+    /// Each operand's stride along a row.
+    pub(super) fn inner_strides(&self) -> [isize; N] {
+        self.inner_strides
+    }
+
+    pub(super) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Calls `f(row, starts)` for each row in `rows`, with each operand's position of the row's
+    /// first element.
+    pub(super) fn for_rows(&self, rows: Range<usize>, mut f: impl FnMut(usize, [isize; N])) {
+        if rows.is_empty() {
+            return;
+        }
+        let nd = self.outer.len();
+        let mut index: Dims = SmallVec::from_elem(0, nd);
+        let mut pos = self.start;
+        let mut rest = rows.start;
+        for d in (0..nd).rev() {
+            index[d] = rest % self.outer[d];
+            rest /= self.outer[d];
+            for (p, s) in pos.iter_mut().zip(&self.outer_strides) {
+                *p += index[d] as isize * s[d];
+            }
+        }
+        for row in rows {
+            f(row, pos);
+            for d in (0..nd).rev() {
+                index[d] += 1;
+                for (p, s) in pos.iter_mut().zip(&self.outer_strides) {
+                    *p += s[d];
+                }
+                if index[d] < self.outer[d] {
+                    break;
+                }
+                index[d] = 0;
+                for (p, s) in pos.iter_mut().zip(&self.outer_strides) {
+                    *p -= s[d] * self.outer[d] as isize;
+                }
+            }
+        }
+    }
+
+    /// Fills the contiguous `out` (of `numel(shape)` elements) row by row with `f(out_row, starts)`,
+    /// in parallel when large.
+    pub(super) fn fill_rows<U: Send>(
+        &self,
+        out: &mut [U],
+        f: impl Fn(&mut [U], [isize; N]) + Sync,
+    ) {
+        if self.rows == 0 {
+            return;
+        }
+        let inner = self.inner;
+        parallel::for_each_chunk(out, inner, |start, chunk| {
+            let first = start / inner;
+            let count = chunk.len() / inner;
+            let mut rows = chunk.chunks_exact_mut(inner);
+            self.for_rows(first..first + count, |_, pos| {
+                if let Some(row) = rows.next() {
+                    f(row, pos)
+                }
+            });
+        });
+    }
+}
+
+/// The position of element `i` of a row that starts at `start` and steps by `stride`.
+#[inline(always)]
+pub(super) fn at(start: isize, stride: isize, i: usize) -> usize {
+    (start + stride * i as isize) as usize
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loop drivers shared by the kernels
+// ---------------------------------------------------------------------------------------------
+
+/// `out[i] = f(a[i])`, in parallel when large.
+pub(super) fn map_unary<T: Copy + Sync, U: Copy + Default + Send>(
+    a: &[T],
+    f: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    let mut out = vec![U::default(); a.len()];
+    parallel::for_each_chunk(&mut out, 1, |s, o| {
+        let e = s + o.len();
+        for (o, &x) in o.iter_mut().zip(&a[s..e]) {
+            *o = f(x);
+        }
+    });
+    out
+}
+
+/// One output row of a broadcast binary op, picking the loop by the operands' inner strides.
+#[inline(always)]
+fn binary_row<T: Copy, U, F: Fn(T, T) -> U>(
+    out: &mut [U],
+    a: &[T],
+    b: &[T],
+    [pa, pb]: [isize; 2],
+    [sa, sb]: [isize; 2],
+    f: &F,
+) {
+    let n = out.len();
+    let (ua, ub) = (pa as usize, pb as usize);
+    match (sa, sb) {
+        (1, 1) => {
+            for ((o, &x), &y) in out.iter_mut().zip(&a[ua..ua + n]).zip(&b[ub..ub + n]) {
+                *o = f(x, y);
+            }
+        }
+        (1, 0) => {
+            let y = b[ub];
+            for (o, &x) in out.iter_mut().zip(&a[ua..ua + n]) {
+                *o = f(x, y);
+            }
+        }
+        (0, 1) => {
+            let x = a[ua];
+            for (o, &y) in out.iter_mut().zip(&b[ub..ub + n]) {
+                *o = f(x, y);
+            }
+        }
+        _ => {
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = f(a[at(pa, sa, i)], b[at(pb, sb, i)]);
+            }
+        }
+    }
+}
+
+/// `f(a, b)` elementwise with numpy broadcasting; returns the values and the broadcast shape.
+/// Same-shape operands and a one-element operand take straight slice loops; anything else walks
+/// rows of the broadcast shape.
+pub(super) fn map_binary<T, U, F>(
+    a: &[T],
+    a_shape: &[usize],
+    b: &[T],
+    b_shape: &[usize],
+    f: F,
+) -> Result<(Vec<U>, Dims)>
+where
+    T: Copy + Sync,
+    U: Copy + Default + Send,
+    F: Fn(T, T) -> U + Sync,
+{
+    let shape = broadcast_shapes(a_shape, b_shape)?;
+    let n = numel(&shape);
+    let mut out = vec![U::default(); n];
+    if a.len() == n && b.len() == n {
+        parallel::for_each_chunk(&mut out, 1, |s, o| {
+            binary_row(o, a, b, [s as isize; 2], [1, 1], &f)
+        });
+    } else if a.len() == n && b.len() == 1 {
+        parallel::for_each_chunk(&mut out, 1, |s, o| {
+            binary_row(o, a, b, [s as isize, 0], [1, 0], &f)
+        });
+    } else if a.len() == 1 && b.len() == n {
+        parallel::for_each_chunk(&mut out, 1, |s, o| {
+            binary_row(o, a, b, [0, s as isize], [0, 1], &f)
+        });
+    } else {
+        let (sa, sb) = (
+            broadcast_strides(a_shape, &shape),
+            broadcast_strides(b_shape, &shape),
+        );
+        let walk = StridedWalk::new(&shape, [&sa, &sb], [0, 0]);
+        let strides = walk.inner_strides();
+        walk.fill_rows(&mut out, |o, pos| binary_row(o, a, b, pos, strides, &f));
+    }
+    Ok((out, shape))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unary
+// ---------------------------------------------------------------------------------------------
+
+fn is_float_op(op: UnaryOp) -> bool {
+    use UnaryOp::*;
+    matches!(
+        op,
+        Exp | Log
+            | Sqrt
+            | Rsqrt
+            | Sin
+            | Cos
+            | Tan
+            | Tanh
+            | Sigmoid
+            | Log1p
+            | Expm1
+            | Erf
+            | Reciprocal
+    )
+}
+
+fn check_unary(op: UnaryOp, dtype: DType) -> Result<()> {
+    let category = dtype.category();
+    if is_float_op(op) && category != Category::Floating {
+        return Err(Error::DType(format!(
+            "{op:?} expects a floating point tensor, but got {dtype}"
+        )));
+    }
+    match (op, category) {
+        (UnaryOp::Neg, Category::Bool) => Err(Error::DType(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.".into(),
+        )),
+        (UnaryOp::Not, Category::Floating) => Err(Error::DType(format!(
+            "bitwise_not is only supported for integer and boolean tensors, but got {dtype}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Elementwise `op(a)` in `a`'s dtype (see `kernels::unary`).
+pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
+    use UnaryOp::*;
+    check_unary(op, a.dtype())?;
+    let identity = match a.dtype().category() {
+        Category::Floating => false,
+        Category::Integer => matches!(op, Floor | Ceil | Round | Trunc),
+        Category::Bool => matches!(
+            op,
+            Abs | Sign | Square | Relu | Floor | Ceil | Round | Trunc
+        ),
+    };
+    if identity {
+        return Ok(a.clone());
+    }
+    crate::with_dtype!(a.dtype(), T => {
+        let x = a.as_slice::<T>()?;
+        let out = match op {
+            Neg => map_unary(x, <T as Scalar>::neg),
+            Abs => map_unary(x, <T as Scalar>::abs),
+            Sign => map_unary(x, <T as Scalar>::sign),
+            Exp => map_unary(x, <T as Scalar>::exp),
+            Log => map_unary(x, <T as Scalar>::log),
+            Sqrt => map_unary(x, <T as Scalar>::sqrt),
+            Rsqrt => map_unary(x, <T as Scalar>::rsqrt),
+            Sin => map_unary(x, <T as Scalar>::sin),
+            Cos => map_unary(x, <T as Scalar>::cos),
+            Tan => map_unary(x, <T as Scalar>::tan),
+            Tanh => map_unary(x, <T as Scalar>::tanh),
+            Sigmoid => map_unary(x, <T as Scalar>::sigmoid),
+            Relu => map_unary(x, <T as Scalar>::relu),
+            Floor => map_unary(x, <T as Scalar>::floor),
+            Ceil => map_unary(x, <T as Scalar>::ceil),
+            Round => map_unary(x, <T as Scalar>::round),
+            Trunc => map_unary(x, <T as Scalar>::trunc),
+            Log1p => map_unary(x, <T as Scalar>::log1p),
+            Expm1 => map_unary(x, <T as Scalar>::expm1),
+            Erf => map_unary(x, <T as Scalar>::erf),
+            Reciprocal => map_unary(x, <T as Scalar>::reciprocal),
+            Square => map_unary(x, <T as Scalar>::square),
+            Not => map_unary(x, <T as Scalar>::not),
+        };
+        NdArray::from_vec(out, a.shape())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary
+// ---------------------------------------------------------------------------------------------
+
+/// Evaluates `$body` with `$f` bound to the element function of the (non-comparison) binary
+/// `$op` for element type `$T`; comparisons return a `DType` error from the enclosing function.
+macro_rules! with_binary_fn {
+    ($op:expr, $T:ty, $f:ident => $body:expr) => {
+        with_binary_fn!(@arms $op, $T, $f, $body, [
+            Add add, Sub sub, Mul mul, Div div, FloorDiv floor_div, Rem rem, Pow pow,
+            Maximum maximum, Minimum minimum, Atan2 atan2, And and, Or or, Xor xor
+        ])
+    };
+    (@arms $op:expr, $T:ty, $f:ident, $body:expr, [$($variant:ident $method:ident),*]) => {
+        match $op {
+            $(BinaryOp::$variant => {
+                let $f = <$T as Scalar>::$method;
+                $body
+            })*
+            op => return Err(Error::DType(format!("{op:?} is a comparison: its result is bool"))),
+        }
+    };
+}
+
+/// Dtype restrictions of the binary ops (PyTorch's, after the tensor layer has promoted).
+fn check_binary(op: BinaryOp, dtype: DType) -> Result<()> {
+    use BinaryOp::*;
+    let category = dtype.category();
+    let refused = match op {
+        Div | Atan2 => category != Category::Floating,
+        FloorDiv | Rem => category == Category::Bool,
+        And | Or | Xor => category == Category::Floating,
+        _ => false,
+    };
+    if op == Sub && category == Category::Bool {
+        return Err(Error::DType(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.".into(),
+        ));
+    }
+    if refused {
+        return Err(Error::DType(format!(
+            "{op:?} is not supported for {dtype} tensors"
+        )));
+    }
+    Ok(())
+}
+
+/// Value checks that integer ops need before their loop: no zero divisor, no negative exponent.
+fn check_operand<T: Scalar>(op: BinaryOp, b: &[T]) -> Result<()> {
+    if T::DTYPE.category() != Category::Integer {
+        return Ok(());
+    }
+    match op {
+        BinaryOp::FloorDiv | BinaryOp::Rem if b.iter().any(|&v| v == T::zero()) => Err(
+            Error::Value("ZeroDivisionError: integer division or modulo by zero".into()),
+        ),
+        BinaryOp::Pow if b.iter().any(|&v| v < T::zero()) => Err(Error::Value(
+            "Integers to negative integer powers are not allowed.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Elementwise `op(a, b)` with broadcasting; comparisons go to `cpu_compare`.
+pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
+    if op.is_comparison() {
+        return super::cpu_compare::compare(op, a, b);
+    }
+    check_binary(op, a.dtype())?;
+    crate::with_dtype!(a.dtype(), T => {
+        let (x, y) = (a.as_slice::<T>()?, b.as_slice::<T>()?);
+        check_operand(op, y)?;
+        let (out, shape) = with_binary_fn!(op, T, f => map_binary(x, a.shape(), y, b.shape(), f)?);
+        NdArray::from_vec(out, &shape)
+    })
+}
+
+/// `dst = op(dst, src)` in place; `src` broadcasts to `dst`'s shape.
+pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<()> {
+    check_binary(op, dst.dtype())?;
+    let shape: Dims = dst.shape().into();
+    let broadcast = broadcast_shapes(&shape, src.shape())?;
+    if broadcast != shape {
+        return Err(Error::Shape(format!(
+            "output with shape {:?} doesn't match the broadcast shape {:?}",
+            shape.as_slice(),
+            broadcast.as_slice()
+        )));
+    }
+    crate::with_dtype!(dst.dtype(), T => {
+        let s = src.as_slice::<T>()?;
+        check_operand(op, s)?;
+        let d = dst.as_mut_slice::<T>()?;
+        with_binary_fn!(op, T, f => assign_typed(d, &shape, s, src.shape(), f));
+        Ok(())
+    })
+}
+
+fn assign_typed<T: Copy + Send + Sync, F: Fn(T, T) -> T + Sync>(
+    d: &mut [T],
+    shape: &[usize],
+    s: &[T],
+    s_shape: &[usize],
+    f: F,
+) {
+    let n = d.len();
+    if s.len() == n || s.len() == 1 {
+        let step = usize::from(s.len() == n);
+        parallel::for_each_chunk(d, 1, |start, o| {
+            if step == 1 {
+                let end = start + o.len();
+                for (o, &y) in o.iter_mut().zip(&s[start..end]) {
+                    *o = f(*o, y);
+                }
+            } else {
+                let y = s[0];
+                for o in o.iter_mut() {
+                    *o = f(*o, y);
+                }
+            }
+        });
+        return;
+    }
+    let strides = broadcast_strides(s_shape, shape);
+    let walk = StridedWalk::new(shape, [&strides], [0]);
+    let [ss] = walk.inner_strides();
+    walk.fill_rows(d, |o, [ps]| {
+        if ss == 1 {
+            let ps = ps as usize;
+            let end = ps + o.len();
+            for (o, &y) in o.iter_mut().zip(&s[ps..end]) {
+                *o = f(*o, y);
+            }
+        } else {
+            for (i, o) in o.iter_mut().enumerate() {
+                *o = f(*o, s[at(ps, ss, i)]);
+            }
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// where, cast
+// ---------------------------------------------------------------------------------------------
+
+/// `cond ? a : b`, broadcasting all three.
+pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
+    let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), a.shape())?, b.shape())?;
+    let c = cond.as_slice::<bool>()?;
+    crate::with_dtype!(a.dtype(), T => {
+        let out = where_typed(c, cond.shape(), a.as_slice::<T>()?, a.shape(), b.as_slice::<T>()?, b.shape(), &shape);
+        NdArray::from_vec(out, &shape)
+    })
+}
+
+fn where_typed<T: Copy + Default + Send + Sync>(
+    c: &[bool],
+    c_shape: &[usize],
+    a: &[T],
+    a_shape: &[usize],
+    b: &[T],
+    b_shape: &[usize],
+    shape: &[usize],
+) -> Vec<T> {
+    let n = numel(shape);
+    let mut out = vec![T::default(); n];
+    if c.len() == n && a.len() == n && b.len() == n {
+        parallel::for_each_chunk(&mut out, 1, |s, o| {
+            let e = s + o.len();
+            for (((o, &c), &x), &y) in o.iter_mut().zip(&c[s..e]).zip(&a[s..e]).zip(&b[s..e]) {
+                *o = if c { x } else { y };
+            }
+        });
+        return out;
+    }
+    let strides = [
+        broadcast_strides(c_shape, shape),
+        broadcast_strides(a_shape, shape),
+        broadcast_strides(b_shape, shape),
+    ];
+    let walk = StridedWalk::new(shape, [&strides[0], &strides[1], &strides[2]], [0; 3]);
+    let [sc, sa, sb] = walk.inner_strides();
+    walk.fill_rows(&mut out, |o, [pc, pa, pb]| {
+        for (i, o) in o.iter_mut().enumerate() {
+            *o = if c[at(pc, sc, i)] {
+                a[at(pa, sa, i)]
+            } else {
+                b[at(pb, sb, i)]
+            };
+        }
+    });
+    out
+}
+
+/// `a` converted to `dtype` (see [`Scalar::cast`]).
+pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
+    crate::with_dtype!(a.dtype(), S => {
+        let x = a.as_slice::<S>()?;
+        crate::with_dtype!(dtype, D => NdArray::from_vec(map_unary(x, |v: S| v.cast::<D>()), a.shape()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f32s(v: &[f32], shape: &[usize]) -> NdArray {
+        NdArray::from_vec(v.to_vec(), shape).unwrap()
+    }
+    fn i64s(v: &[i64], shape: &[usize]) -> NdArray {
+        NdArray::from_vec(v.to_vec(), shape).unwrap()
+    }
+    fn bools(v: &[bool], shape: &[usize]) -> NdArray {
+        NdArray::from_vec(v.to_vec(), shape).unwrap()
+    }
+    fn vals<T: Element>(a: &NdArray) -> Vec<T> {
+        a.as_slice::<T>().unwrap().to_vec()
+    }
+    fn close(a: &[f32], b: &[f32]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (x - y).abs() <= 1e-6 * (1.0 + y.abs()) || (x.is_nan() && y.is_nan()))
+    }
+
+    #[test]
+    fn unary_float_ops() {
+        let a = f32s(&[-2.0, -0.5, 0.0, 0.5, 2.5], &[5]);
+        let u = |op| vals::<f32>(&unary(op, &a).unwrap());
+        assert_eq!(u(UnaryOp::Neg), vec![2.0, 0.5, -0.0, -0.5, -2.5]);
+        assert_eq!(u(UnaryOp::Abs), vec![2.0, 0.5, 0.0, 0.5, 2.5]);
+        assert_eq!(u(UnaryOp::Sign), vec![-1.0, -1.0, 0.0, 1.0, 1.0]);
+        assert_eq!(u(UnaryOp::Relu), vec![0.0, 0.0, 0.0, 0.5, 2.5]);
+        assert_eq!(u(UnaryOp::Round), vec![-2.0, -0.0, 0.0, 0.0, 2.0]);
+        assert_eq!(u(UnaryOp::Floor), vec![-2.0, -1.0, 0.0, 0.0, 2.0]);
+        assert_eq!(u(UnaryOp::Ceil), vec![-2.0, -0.0, 0.0, 1.0, 3.0]);
+        assert_eq!(u(UnaryOp::Trunc), vec![-2.0, -0.0, 0.0, 0.0, 2.0]);
+        assert_eq!(u(UnaryOp::Square), vec![4.0, 0.25, 0.0, 0.25, 6.25]);
+        let expect = |f: fn(f32) -> f32| {
+            a.as_slice::<f32>()
+                .unwrap()
+                .iter()
+                .map(|&x| f(x))
+                .collect::<Vec<_>>()
+        };
+        assert!(close(&u(UnaryOp::Exp), &expect(f32::exp)));
+        assert!(close(&u(UnaryOp::Tanh), &expect(f32::tanh)));
+        assert!(close(&u(UnaryOp::Expm1), &expect(f32::exp_m1)));
+        assert!(close(
+            &u(UnaryOp::Sigmoid),
+            &expect(|x| 1.0 / (1.0 + (-x).exp()))
+        ));
+        assert!(close(
+            &u(UnaryOp::Erf),
+            &[-0.995_322_3, -0.520_499_9, 0.0, 0.520_499_9, 0.999_593]
+        ));
+        let big = f32s(&[-1000.0, 1000.0], &[2]);
+        assert_eq!(
+            vals::<f32>(&unary(UnaryOp::Sigmoid, &big).unwrap()),
+            vec![0.0, 1.0]
+        );
+        let pos = NdArray::from_vec(vec![4.0f64, 0.25], &[2]).unwrap();
+        assert_eq!(
+            vals::<f64>(&unary(UnaryOp::Rsqrt, &pos).unwrap()),
+            vec![0.5, 2.0]
+        );
+        assert_eq!(
+            vals::<f64>(&unary(UnaryOp::Reciprocal, &pos).unwrap()),
+            vec![0.25, 4.0]
+        );
+        assert_eq!(
+            vals::<f64>(&unary(UnaryOp::Log, &pos).unwrap())[0],
+            4f64.ln()
+        );
+    }
+
+    #[test]
+    fn unary_int_and_bool() {
+        let a = i64s(&[-3, 0, 5], &[3]);
+        assert_eq!(
+            vals::<i64>(&unary(UnaryOp::Neg, &a).unwrap()),
+            vec![3, 0, -5]
+        );
+        assert_eq!(
+            vals::<i64>(&unary(UnaryOp::Abs, &a).unwrap()),
+            vec![3, 0, 5]
+        );
+        assert_eq!(
+            vals::<i64>(&unary(UnaryOp::Sign, &a).unwrap()),
+            vec![-1, 0, 1]
+        );
+        assert_eq!(
+            vals::<i64>(&unary(UnaryOp::Relu, &a).unwrap()),
+            vec![0, 0, 5]
+        );
+        assert_eq!(
+            vals::<i64>(&unary(UnaryOp::Square, &a).unwrap()),
+            vec![9, 0, 25]
+        );
+        assert_eq!(
+            vals::<i64>(&unary(UnaryOp::Not, &a).unwrap()),
+            vec![2, -1, -6]
+        );
+        let floor = unary(UnaryOp::Floor, &a).unwrap();
+        assert!(floor.shares_storage_with(&a));
+        assert!(matches!(unary(UnaryOp::Exp, &a), Err(Error::DType(_))));
+        let b = bools(&[true, false], &[2]);
+        assert_eq!(
+            vals::<bool>(&unary(UnaryOp::Not, &b).unwrap()),
+            vec![false, true]
+        );
+        assert!(
+            matches!(unary(UnaryOp::Neg, &b), Err(Error::DType(m)) if m.contains("logical_not"))
+        );
+        assert!(matches!(
+            unary(UnaryOp::Not, &f32s(&[1.0], &[1])),
+            Err(Error::DType(_))
+        ));
+    }
+
+    #[test]
+    fn binary_same_shape_scalar_and_broadcast() {
+        let a = f32s(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
+        let row = f32s(&[10.0, 20.0, 30.0], &[3]);
+        let col = f32s(&[100.0, 200.0], &[2, 1]);
+        let one = f32s(&[2.0], &[]);
+        let b = |op, x: &NdArray, y: &NdArray| {
+            let r = binary(op, x, y).unwrap();
+            (r.shape().to_vec(), vals::<f32>(&r))
+        };
+        assert_eq!(
+            b(BinaryOp::Add, &a, &a).1,
+            vec![2.0, 4.0, 6.0, 8.0, 10.0, 12.0]
+        );
+        assert_eq!(
+            b(BinaryOp::Mul, &a, &one).1,
+            vec![2.0, 4.0, 6.0, 8.0, 10.0, 12.0]
+        );
+        assert_eq!(
+            b(BinaryOp::Sub, &one, &a).1,
+            vec![1.0, 0.0, -1.0, -2.0, -3.0, -4.0]
+        );
+        assert_eq!(
+            b(BinaryOp::Add, &a, &row).1,
+            vec![11.0, 22.0, 33.0, 14.0, 25.0, 36.0]
+        );
+        assert_eq!(
+            b(BinaryOp::Sub, &a, &col).1,
+            vec![-99.0, -98.0, -97.0, -196.0, -195.0, -194.0]
+        );
+        let (shape, v) = b(BinaryOp::Add, &col, &row);
+        assert_eq!(shape, vec![2, 3]);
+        assert_eq!(v, vec![110.0, 120.0, 130.0, 210.0, 220.0, 230.0]);
+        // [2,1,3] + [4,1] -> [2,4,3]
+        let x = f32s(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], &[2, 1, 3]);
+        let y = f32s(&[0.0, 10.0, 20.0, 30.0], &[4, 1]);
+        let (shape, v) = b(BinaryOp::Add, &x, &y);
+        assert_eq!(shape, vec![2, 4, 3]);
+        let expect: Vec<f32> = (0..2)
+            .flat_map(|i| {
+                (0..4).flat_map(move |j| (0..3).map(move |k| (i * 3 + k) as f32 + 10.0 * j as f32))
+            })
+            .collect();
+        assert_eq!(v, expect);
+        assert!(matches!(
+            binary(BinaryOp::Add, &a, &f32s(&[1.0, 2.0], &[2])),
+            Err(Error::Shape(_))
+        ));
+        let empty = f32s(&[], &[0, 3]);
+        assert_eq!(b(BinaryOp::Add, &empty, &row).0, vec![0, 3]);
+    }
+
+    #[test]
+    fn binary_large_broadcast_runs_in_parallel_chunks() {
+        let n = 300;
+        let a: Vec<f32> = (0..n * n).map(|i| i as f32).collect();
+        let b: Vec<f32> = (0..n).map(|i| i as f32).collect();
+        let r = binary(BinaryOp::Add, &f32s(&a, &[n, n]), &f32s(&b, &[n, 1])).unwrap();
+        let v = vals::<f32>(&r);
+        assert!((0..n * n).all(|i| v[i] == (i + i / n) as f32));
+        let r = binary(BinaryOp::Mul, &f32s(&a, &[n, n]), &f32s(&[2.0], &[1])).unwrap();
+        assert!(vals::<f32>(&r)
+            .iter()
+            .enumerate()
+            .all(|(i, &x)| x == 2.0 * i as f32));
+    }
+
+    #[test]
+    fn division_family_follows_python() {
+        let a = i64s(&[7, -7, 7, -7], &[4]);
+        let b = i64s(&[2, 2, -2, -2], &[4]);
+        assert_eq!(
+            vals::<i64>(&binary(BinaryOp::FloorDiv, &a, &b).unwrap()),
+            vec![3, -4, -4, 3]
+        );
+        assert_eq!(
+            vals::<i64>(&binary(BinaryOp::Rem, &a, &b).unwrap()),
+            vec![1, 1, -1, -1]
+        );
+        let z = i64s(&[1, 0, 1, 1], &[4]);
+        assert!(
+            matches!(binary(BinaryOp::FloorDiv, &a, &z), Err(Error::Value(m)) if m.contains("ZeroDivisionError"))
+        );
+        assert!(matches!(
+            binary(BinaryOp::Rem, &a, &z),
+            Err(Error::Value(_))
+        ));
+        assert!(matches!(
+            binary(BinaryOp::Div, &a, &b),
+            Err(Error::DType(_))
+        ));
+        let fa = f32s(&[7.0, -7.0, 7.0, -7.0, 1.0], &[5]);
+        let fb = f32s(&[2.0, 2.0, -2.0, -2.0, 0.1], &[5]);
+        assert_eq!(
+            vals::<f32>(&binary(BinaryOp::FloorDiv, &fa, &fb).unwrap()),
+            vec![3.0, -4.0, -4.0, 3.0, 9.0]
+        );
+        let r = vals::<f32>(&binary(BinaryOp::Rem, &fa, &fb).unwrap());
+        assert_eq!(&r[..4], &[1.0, 1.0, -1.0, -1.0]);
+        assert_eq!(
+            vals::<f32>(&binary(BinaryOp::Div, &fa, &fb).unwrap())[0],
+            3.5
+        );
+        let inf = vals::<f32>(
+            &binary(BinaryOp::FloorDiv, &f32s(&[1.0], &[1]), &f32s(&[0.0], &[1])).unwrap(),
+        );
+        assert_eq!(inf, vec![f32::INFINITY]);
+    }
+
+    #[test]
+    fn pow_max_min_atan2_bitwise() {
+        let a = i64s(&[2, -3, 5], &[3]);
+        let e = i64s(&[10, 3, 0], &[3]);
+        assert_eq!(
+            vals::<i64>(&binary(BinaryOp::Pow, &a, &e).unwrap()),
+            vec![1024, -27, 1]
+        );
+        let neg = i64s(&[1, -1, 1], &[3]);
+        assert!(
+            matches!(binary(BinaryOp::Pow, &a, &neg), Err(Error::Value(m)) if m.contains("negative integer powers"))
+        );
+        let x = f32s(&[1.0, f32::NAN, 3.0], &[3]);
+        let y = f32s(&[2.0, 0.0, f32::NAN], &[3]);
+        let mx = vals::<f32>(&binary(BinaryOp::Maximum, &x, &y).unwrap());
+        assert!(mx[0] == 2.0 && mx[1].is_nan() && mx[2].is_nan());
+        let mn = vals::<f32>(&binary(BinaryOp::Minimum, &x, &y).unwrap());
+        assert!(mn[0] == 1.0 && mn[1].is_nan() && mn[2].is_nan());
+        assert_eq!(
+            vals::<f32>(&binary(BinaryOp::Pow, &f32s(&[2.0], &[1]), &f32s(&[0.5], &[1])).unwrap()),
+            vec![2f32.sqrt()]
+        );
+        let at = vals::<f32>(
+            &binary(BinaryOp::Atan2, &f32s(&[1.0], &[1]), &f32s(&[-1.0], &[1])).unwrap(),
+        );
+        assert_eq!(at, vec![1f32.atan2(-1.0)]);
+        assert!(matches!(
+            binary(BinaryOp::Atan2, &a, &e),
+            Err(Error::DType(_))
+        ));
+        assert_eq!(
+            vals::<i64>(&binary(BinaryOp::And, &i64s(&[12], &[1]), &i64s(&[10], &[1])).unwrap()),
+            vec![8]
+        );
+        assert_eq!(
+            vals::<i64>(&binary(BinaryOp::Or, &i64s(&[12], &[1]), &i64s(&[10], &[1])).unwrap()),
+            vec![14]
+        );
+        assert_eq!(
+            vals::<i64>(&binary(BinaryOp::Xor, &i64s(&[12], &[1]), &i64s(&[10], &[1])).unwrap()),
+            vec![6]
+        );
+        assert!(matches!(
+            binary(BinaryOp::And, &x, &y),
+            Err(Error::DType(_))
+        ));
+        let big = NdArray::from_vec(vec![i32::MAX], &[1]).unwrap();
+        let one = NdArray::from_vec(vec![1i32], &[1]).unwrap();
+        assert_eq!(
+            vals::<i32>(&binary(BinaryOp::Add, &big, &one).unwrap()),
+            vec![i32::MIN]
+        );
+    }
+
+    #[test]
+    fn bool_arithmetic_is_logical() {
+        let a = bools(&[true, true, false, false], &[4]);
+        let b = bools(&[true, false, true, false], &[4]);
+        assert_eq!(
+            vals::<bool>(&binary(BinaryOp::Add, &a, &b).unwrap()),
+            vec![true, true, true, false]
+        );
+        assert_eq!(
+            vals::<bool>(&binary(BinaryOp::Mul, &a, &b).unwrap()),
+            vec![true, false, false, false]
+        );
+        assert_eq!(
+            vals::<bool>(&binary(BinaryOp::Xor, &a, &b).unwrap()),
+            vec![false, true, true, false]
+        );
+        assert_eq!(
+            vals::<bool>(&binary(BinaryOp::Maximum, &a, &b).unwrap()),
+            vec![true, true, true, false]
+        );
+        assert_eq!(
+            vals::<bool>(&binary(BinaryOp::Minimum, &a, &b).unwrap()),
+            vec![true, false, false, false]
+        );
+        assert!(
+            matches!(binary(BinaryOp::Sub, &a, &b), Err(Error::DType(m)) if m.contains("logical_xor"))
+        );
+        assert!(matches!(
+            binary(BinaryOp::Div, &a, &b),
+            Err(Error::DType(_))
+        ));
+        assert_eq!(
+            vals::<bool>(&binary(BinaryOp::Eq, &a, &b).unwrap()),
+            vec![true, false, false, true]
+        );
+    }
+
+    #[test]
+    fn binary_assign_in_place() {
+        let mut d = f32s(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
+        let alias = d.clone();
+        binary_assign(BinaryOp::Add, &mut d, &f32s(&[10.0, 20.0, 30.0], &[3])).unwrap();
+        assert_eq!(vals::<f32>(&d), vec![11.0, 22.0, 33.0, 14.0, 25.0, 36.0]);
+        assert_eq!(
+            vals::<f32>(&alias),
+            vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "copy on write"
+        );
+        binary_assign(BinaryOp::Mul, &mut d, &f32s(&[2.0, 0.0], &[2, 1])).unwrap();
+        assert_eq!(vals::<f32>(&d), vec![22.0, 44.0, 66.0, 0.0, 0.0, 0.0]);
+        binary_assign(BinaryOp::Sub, &mut d, &f32s(&[1.0], &[])).unwrap();
+        assert_eq!(vals::<f32>(&d), vec![21.0, 43.0, 65.0, -1.0, -1.0, -1.0]);
+        let same = d.clone();
+        binary_assign(BinaryOp::Add, &mut d, &same).unwrap();
+        assert_eq!(vals::<f32>(&d), vec![42.0, 86.0, 130.0, -2.0, -2.0, -2.0]);
+        let mut i = i64s(&[5, 6], &[2]);
+        assert!(binary_assign(BinaryOp::FloorDiv, &mut i, &i64s(&[0], &[1])).is_err());
+        assert!(binary_assign(BinaryOp::Add, &mut i, &i64s(&[1, 2, 3, 4], &[2, 2])).is_err());
+    }
+
+    #[test]
+    fn where_broadcasts_all_three() {
+        let c = bools(&[true, false], &[2, 1]);
+        let a = f32s(&[1.0, 2.0, 3.0], &[3]);
+        let b = f32s(&[-1.0], &[]);
+        let r = where_(&c, &a, &b).unwrap();
+        assert_eq!(r.shape(), &[2, 3]);
+        assert_eq!(vals::<f32>(&r), vec![1.0, 2.0, 3.0, -1.0, -1.0, -1.0]);
+        let c = bools(&[true, false, true], &[3]);
+        let r = where_(&c, &a, &f32s(&[7.0, 8.0, 9.0], &[3])).unwrap();
+        assert_eq!(vals::<f32>(&r), vec![1.0, 8.0, 3.0]);
+    }
+
+    #[test]
+    fn casts_follow_torch() {
+        let f = f32s(&[-1.7, -0.2, 0.0, 2.9, f32::NAN], &[5]);
+        assert_eq!(
+            vals::<i64>(&cast(&f, DType::Int64).unwrap()),
+            vec![-1, 0, 0, 2, 0]
+        );
+        assert_eq!(
+            vals::<bool>(&cast(&f, DType::Bool).unwrap()),
+            vec![true, true, false, true, true]
+        );
+        let i = i64s(&[1 << 40 | 5, -1], &[2]);
+        assert_eq!(vals::<i32>(&cast(&i, DType::Int32).unwrap()), vec![5, -1]);
+        assert_eq!(
+            vals::<f64>(&cast(&i, DType::Float64).unwrap()),
+            vec![(1i64 << 40 | 5) as f64, -1.0]
+        );
+        let b = bools(&[true, false], &[2]);
+        assert_eq!(
+            vals::<f32>(&cast(&b, DType::Float32).unwrap()),
+            vec![1.0, 0.0]
+        );
+        assert_eq!(vals::<i32>(&cast(&b, DType::Int32).unwrap()), vec![1, 0]);
+        assert_eq!(cast(&b, DType::Int32).unwrap().shape(), &[2]);
+    }
+
+    #[test]
+    fn strided_walk_merges_and_drops_dims() {
+        let walk = StridedWalk::new(&[2, 1, 3, 4], [&[12, 0, 4, 1]], [0]);
+        assert_eq!(
+            (walk.rows(), walk.inner(), walk.inner_strides()),
+            (1, 24, [1])
+        );
+        let walk = StridedWalk::new(&[3, 2], [&[1, 3]], [0]);
+        let mut starts = vec![];
+        walk.for_rows(0..walk.rows(), |r, [p]| starts.push((r, p)));
+        assert_eq!(starts, vec![(0, 0), (1, 1), (2, 2)]);
+        let walk = StridedWalk::new(&[2, 3, 2], [&[6, 2, 1], &[0, 1, 0]], [0, 0]);
+        let mut starts = vec![];
+        walk.for_rows(1..4, |r, p| starts.push((r, p)));
+        assert_eq!(starts, vec![(1, [2, 1]), (2, [4, 2]), (3, [6, 0])]);
+        assert_eq!(StridedWalk::new(&[3, 0], [&[1, 1]], [0]).rows(), 0);
+    }
+}

@@ -1,0 +1,447 @@
+//! Strided views and index selection: `gather` (a contiguous copy of a strided view),
+//! `scatter_add` (its adjoint), `strided_assign` (writing into a view), `index_select` and
+//! `index_add` (its adjoint).
+//!
+//! A view is `(shape, strides, offset)` in elements over a contiguous buffer; strides may be 0
+//! (expand) or negative (flip). Views are walked row by row with `StridedWalk`, whose inner
+//! loop is a slice copy, a fill or a reversed copy when the strides allow.
+
+use super::cpu_elementwise::{at, Scalar, StridedWalk};
+use crate::array::shape::{broadcast_shapes, broadcast_strides, contiguous_strides, numel, Dims};
+use crate::array::{DType, Element, NdArray};
+use crate::error::{Error, Result};
+
+/// Checks that the view `(shape, strides, offset)` stays inside a buffer of `len` elements.
+fn check_view(len: usize, shape: &[usize], strides: &[isize], offset: isize) -> Result<()> {
+    if shape.len() != strides.len() {
+        return Err(Error::Shape(format!(
+            "a view needs one stride per dimension, got shape {shape:?} and strides {strides:?}"
+        )));
+    }
+    if numel(shape) == 0 {
+        return Ok(());
+    }
+    let (mut lo, mut hi) = (offset as i128, offset as i128);
+    for (&d, &s) in shape.iter().zip(strides) {
+        let span = (d as i128 - 1) * s as i128;
+        if span < 0 {
+            lo += span;
+        } else {
+            hi += span;
+        }
+    }
+    if lo < 0 || hi >= len as i128 {
+        return Err(Error::Index(format!(
+            "view of shape {shape:?} with strides {strides:?} and offset {offset} is out of bounds for storage of size {len}"
+        )));
+    }
+    Ok(())
+}
+
+/// True when the view reads the whole buffer of `len` elements in row-major order.
+fn is_whole(len: usize, shape: &[usize], strides: &[isize], offset: isize) -> bool {
+    offset == 0
+        && numel(shape) == len
+        && shape
+            .iter()
+            .zip(strides)
+            .zip(contiguous_strides(shape).iter())
+            .all(|((&d, &s), &c)| d == 1 || s == c)
+}
+
+/// A contiguous copy of the strided view `a.flat[offset + Σ i_k·strides_k]` of `shape`.
+pub fn gather(a: &NdArray, shape: &[usize], strides: &[isize], offset: isize) -> Result<NdArray> {
+    check_view(a.numel(), shape, strides, offset)?;
+    if is_whole(a.numel(), shape, strides, offset) {
+        return a.reshaped(shape);
+    }
+    crate::with_dtype!(a.dtype(), T => {
+        let src = a.as_slice::<T>()?;
+        let mut out = vec![T::default(); numel(shape)];
+        let walk = StridedWalk::new(shape, [strides], [offset]);
+        let [s] = walk.inner_strides();
+        walk.fill_rows(&mut out, |o, [p]| {
+            let (n, u) = (o.len(), p as usize);
+            match s {
+                1 => o.copy_from_slice(&src[u..u + n]),
+                0 => o.fill(src[u]),
+                -1 => {
+                    for (o, &v) in o.iter_mut().zip(src[u + 1 - n..=u].iter().rev()) {
+                        *o = v;
+                    }
+                }
+                _ => {
+                    for (i, o) in o.iter_mut().enumerate() {
+                        *o = src[at(p, s, i)];
+                    }
+                }
+            }
+        });
+        NdArray::from_vec(out, shape)
+    })
+}
+
+/// The adjoint of [`gather`]: zeros of `out_shape` with `src` (of `shape`) added at the view's
+/// positions; positions that repeat (stride 0) accumulate.
+pub fn scatter_add(
+    src: &NdArray,
+    out_shape: &[usize],
+    shape: &[usize],
+    strides: &[isize],
+    offset: isize,
+) -> Result<NdArray> {
+    if src.numel() != numel(shape) {
+        return Err(Error::Shape(format!(
+            "scatter_add: source of shape {:?} does not fill a view of shape {shape:?}",
+            src.shape()
+        )));
+    }
+    let len = numel(out_shape);
+    check_view(len, shape, strides, offset)?;
+    if is_whole(len, shape, strides, offset) {
+        return src.reshaped(out_shape);
+    }
+    crate::with_dtype!(src.dtype(), T => {
+        let x = src.as_slice::<T>()?;
+        let mut out = vec![T::zero(); len];
+        let walk = StridedWalk::new(shape, [strides], [offset]);
+        let (inner, [s]) = (walk.inner(), walk.inner_strides());
+        walk.for_rows(0..walk.rows(), |row, [p]| {
+            let vals = &x[row * inner..(row + 1) * inner];
+            let u = p as usize;
+            match s {
+                1 => {
+                    for (o, &v) in out[u..u + inner].iter_mut().zip(vals) {
+                        *o = o.add(v);
+                    }
+                }
+                0 => out[u] = vals.iter().fold(out[u], |acc, &v| acc.add(v)),
+                _ => {
+                    for (i, &v) in vals.iter().enumerate() {
+                        let o = &mut out[at(p, s, i)];
+                        *o = o.add(v);
+                    }
+                }
+            }
+        });
+        NdArray::from_vec(out, out_shape)
+    })
+}
+
+/// Writes `src`, broadcast to `shape`, into the view `(shape, strides, offset)` of `dst`, in
+/// place (copying `dst`'s buffer first if it is shared, so a `src` that shares it reads the
+/// old values).
+pub fn strided_assign(
+    dst: &mut NdArray,
+    src: &NdArray,
+    shape: &[usize],
+    strides: &[isize],
+    offset: isize,
+) -> Result<()> {
+    let target = broadcast_shapes(src.shape(), shape)?;
+    if target.as_slice() != shape {
+        return Err(Error::Shape(format!(
+            "shape mismatch: value tensor of shape {:?} cannot be broadcast to indexing result of shape {shape:?}",
+            src.shape()
+        )));
+    }
+    check_view(dst.numel(), shape, strides, offset)?;
+    let src_strides = broadcast_strides(src.shape(), shape);
+    crate::with_dtype!(dst.dtype(), T => {
+        let x = src.as_slice::<T>()?;
+        let d = dst.as_mut_slice::<T>()?;
+        let walk = StridedWalk::new(shape, [strides, &src_strides], [offset, 0]);
+        let (inner, [sd, ss]) = (walk.inner(), walk.inner_strides());
+        walk.for_rows(0..walk.rows(), |_, [pd, ps]| {
+            let (ud, us) = (pd as usize, ps as usize);
+            match (sd, ss) {
+                (1, 1) => d[ud..ud + inner].copy_from_slice(&x[us..us + inner]),
+                (1, 0) => d[ud..ud + inner].fill(x[us]),
+                _ => {
+                    for i in 0..inner {
+                        d[at(pd, sd, i)] = x[at(ps, ss, i)];
+                    }
+                }
+            }
+        });
+        Ok(())
+    })
+}
+
+/// `indices` (Int64 or Int32, at most 1-D) resolved against a dimension of `size`: negative
+/// entries wrap, out-of-range ones are an `Index` error.
+fn resolve_indices(indices: &NdArray, axis: usize, size: usize, op: &str) -> Result<Vec<usize>> {
+    if indices.ndim() > 1 {
+        return Err(Error::Shape(format!(
+            "{op}(): Index is supposed to be a vector, got shape {:?}",
+            indices.shape()
+        )));
+    }
+    fn resolve<I: Copy + Into<i64>>(idx: &[I], axis: usize, size: usize) -> Result<Vec<usize>> {
+        idx.iter()
+            .map(|&i| {
+                let i: i64 = i.into();
+                let j = if i < 0 { i + size as i64 } else { i };
+                if j < 0 || j >= size as i64 {
+                    return Err(Error::Index(format!(
+                        "index {i} is out of bounds for dimension {axis} with size {size}"
+                    )));
+                }
+                Ok(j as usize)
+            })
+            .collect()
+    }
+    match indices.dtype() {
+        DType::Int64 => resolve(indices.as_slice::<i64>()?, axis, size),
+        DType::Int32 => resolve(indices.as_slice::<i32>()?, axis, size),
+        other => Err(Error::DType(format!(
+            "{op}(): Expected dtype int32 or int64 for index, got {other}"
+        ))),
+    }
+}
+
+/// `shape` (a 0-d array counts as `[1]`) split around `axis`: (outer, size, inner), or an
+/// `Index` error for an axis out of range.
+fn split_at_axis(shape: &[usize], axis: usize) -> Result<(Dims, usize, usize, usize)> {
+    let shape: Dims = if shape.is_empty() {
+        Dims::from_slice(&[1])
+    } else {
+        shape.into()
+    };
+    if axis >= shape.len() {
+        return Err(Error::Index(format!(
+            "Dimension out of range (expected to be in range of [{}, {}], but got {axis})",
+            -(shape.len() as isize),
+            shape.len() - 1
+        )));
+    }
+    let (outer, size, inner) = (
+        numel(&shape[..axis]),
+        shape[axis],
+        numel(&shape[axis + 1..]),
+    );
+    Ok((shape, outer, size, inner))
+}
+
+/// The entries of `a` at `indices` along `axis`.
+pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArray> {
+    let (mut out_shape, outer, size, inner) = split_at_axis(a.shape(), axis)?;
+    let idx = resolve_indices(indices, axis, size, "index_select")?;
+    out_shape[axis] = idx.len();
+    crate::with_dtype!(a.dtype(), T => {
+        let src = a.as_slice::<T>()?;
+        let mut out = vec![T::default(); outer * idx.len() * inner];
+        if !out.is_empty() {
+            super::parallel::for_each_chunk(&mut out, inner, |start, chunk| {
+                for (r, row) in chunk.chunks_exact_mut(inner).enumerate() {
+                    let r = start / inner + r;
+                    let (o, i) = (r / idx.len(), r % idx.len());
+                    let from = (o * size + idx[i]) * inner;
+                    row.copy_from_slice(&src[from..from + inner]);
+                }
+            });
+        }
+        NdArray::from_vec(out, &out_shape)
+    })
+}
+
+/// The adjoint of [`index_select`]: zeros with `size` entries along `axis`, with the slices of
+/// `src` added at `indices` (repeated indices accumulate).
+pub fn index_add(src: &NdArray, axis: usize, indices: &NdArray, size: usize) -> Result<NdArray> {
+    let (mut out_shape, outer, len, inner) = split_at_axis(src.shape(), axis)?;
+    let idx = resolve_indices(indices, axis, size, "index_add")?;
+    if idx.len() != len {
+        return Err(Error::Shape(format!(
+            "index_add(): Number of indices ({}) should be equal to source.size(dim) ({len})",
+            idx.len()
+        )));
+    }
+    out_shape[axis] = size;
+    crate::with_dtype!(src.dtype(), T => {
+        let x = src.as_slice::<T>()?;
+        let mut out = vec![T::zero(); outer * size * inner];
+        if inner > 0 {
+            for (o, block) in x.chunks_exact(len * inner).enumerate() {
+                for (&j, row) in idx.iter().zip(block.chunks_exact(inner)) {
+                    let to = (o * size + j) * inner;
+                    for (d, &v) in out[to..to + inner].iter_mut().zip(row) {
+                        *d = d.add(v);
+                    }
+                }
+            }
+        }
+        NdArray::from_vec(out, &out_shape)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iota(shape: &[usize]) -> NdArray {
+        NdArray::from_vec((0..numel(shape) as i64).collect::<Vec<_>>(), shape).unwrap()
+    }
+    fn vals(a: &NdArray) -> Vec<i64> {
+        a.as_slice::<i64>().unwrap().to_vec()
+    }
+
+    #[test]
+    fn gather_transpose_slice_flip_expand() {
+        let a = iota(&[2, 3]);
+        let t = gather(&a, &[3, 2], &[1, 3], 0).unwrap();
+        assert_eq!(
+            (t.shape().to_vec(), vals(&t)),
+            (vec![3, 2], vec![0, 3, 1, 4, 2, 5])
+        );
+        let whole = gather(&a, &[6], &[1], 0).unwrap();
+        assert!(whole.shares_storage_with(&a));
+        let row = gather(&a, &[3], &[1], 3).unwrap();
+        assert_eq!(vals(&row), vec![3, 4, 5]);
+        let flip = gather(&a, &[2, 3], &[3, -1], 2).unwrap();
+        assert_eq!(vals(&flip), vec![2, 1, 0, 5, 4, 3]);
+        let flip_both = gather(&a, &[6], &[-1], 5).unwrap();
+        assert_eq!(vals(&flip_both), vec![5, 4, 3, 2, 1, 0]);
+        let expand = gather(&iota(&[3]), &[2, 3], &[0, 1], 0).unwrap();
+        assert_eq!(vals(&expand), vec![0, 1, 2, 0, 1, 2]);
+        let col = gather(&iota(&[3]), &[3, 2], &[1, 0], 0).unwrap();
+        assert_eq!(vals(&col), vec![0, 0, 1, 1, 2, 2]);
+        let step = gather(&iota(&[10]), &[3], &[3], 1).unwrap();
+        assert_eq!(vals(&step), vec![1, 4, 7]);
+        let empty = gather(&a, &[0, 3], &[3, 1], 0).unwrap();
+        assert_eq!(empty.shape(), &[0, 3]);
+        assert!(matches!(gather(&a, &[3], &[1], 4), Err(Error::Index(_))));
+        assert!(matches!(gather(&a, &[2], &[-1], 0), Err(Error::Index(_))));
+        assert!(matches!(gather(&a, &[2], &[1, 1], 0), Err(Error::Shape(_))));
+        let f = NdArray::from_vec(
+            (0..70_000).map(|i| i as f32).collect::<Vec<_>>(),
+            &[700, 100],
+        )
+        .unwrap();
+        let ft = gather(&f, &[100, 700], &[1, 100], 0).unwrap();
+        let v = ft.as_slice::<f32>().unwrap();
+        assert!((0..70_000).all(|i| v[i] == ((i % 700) * 100 + i / 700) as f32));
+    }
+
+    #[test]
+    fn scatter_add_is_the_adjoint_of_gather() {
+        let g = NdArray::from_vec(vec![1i64, 2, 3, 4, 5, 6], &[2, 3]).unwrap();
+        // expand [3] -> [2, 3]: the adjoint sums over the expanded dim.
+        let s = scatter_add(&g, &[3], &[2, 3], &[0, 1], 0).unwrap();
+        assert_eq!((s.shape().to_vec(), vals(&s)), (vec![3], vec![5, 7, 9]));
+        // expand [2, 1] -> [2, 3] (inner stride 0).
+        let s = scatter_add(&g, &[2, 1], &[2, 3], &[1, 0], 0).unwrap();
+        assert_eq!(vals(&s), vec![6, 15]);
+        // transpose and flip.
+        let s = scatter_add(&g, &[3, 2], &[2, 3], &[1, 2], 0).unwrap();
+        assert_eq!(vals(&s), vec![1, 4, 2, 5, 3, 6]);
+        let s = scatter_add(&g.reshaped(&[6]).unwrap(), &[6], &[6], &[-1], 5).unwrap();
+        assert_eq!(vals(&s), vec![6, 5, 4, 3, 2, 1]);
+        // slice with step into a bigger zero array.
+        let s = scatter_add(&iota(&[3]), &[7], &[3], &[3], 0).unwrap();
+        assert_eq!(vals(&s), vec![0, 0, 0, 1, 0, 0, 2]);
+        let whole = scatter_add(&g, &[6], &[2, 3], &[3, 1], 0).unwrap();
+        assert_eq!(
+            (whole.shape().to_vec(), vals(&whole)),
+            (vec![6], vec![1, 2, 3, 4, 5, 6])
+        );
+        assert!(matches!(
+            scatter_add(&g, &[3], &[4], &[1], 0),
+            Err(Error::Shape(_))
+        ));
+        assert!(matches!(
+            scatter_add(&g, &[3], &[2, 3], &[1, 1], 0),
+            Err(Error::Index(_))
+        ));
+    }
+
+    #[test]
+    fn strided_assign_writes_a_view() {
+        let mut d = iota(&[3, 4]);
+        let keep = d.clone();
+        // d[:, 1] = [0, 1, 2]
+        strided_assign(&mut d, &iota(&[3]), &[3], &[4], 1).unwrap();
+        assert_eq!(vals(&d), vec![0, 0, 2, 3, 4, 1, 6, 7, 8, 2, 10, 11]);
+        assert_eq!(vals(&keep), (0..12).collect::<Vec<_>>(), "copy on write");
+        // d[1:, ::2] = -1 (broadcast scalar)
+        strided_assign(&mut d, &NdArray::scalar(-1i64), &[2, 2], &[4, 2], 4).unwrap();
+        assert_eq!(vals(&d), vec![0, 0, 2, 3, -1, 1, -1, 7, -1, 2, -1, 11]);
+        // d[0] = row broadcast over a flipped view
+        strided_assign(
+            &mut d,
+            &NdArray::from_vec(vec![7i64, 8, 9, 10], &[4]).unwrap(),
+            &[4],
+            &[-1],
+            3,
+        )
+        .unwrap();
+        assert_eq!(&vals(&d)[..4], &[10, 9, 8, 7]);
+        // a whole contiguous block
+        strided_assign(&mut d, &iota(&[2, 4]), &[2, 4], &[4, 1], 4).unwrap();
+        assert_eq!(&vals(&d)[4..], &[0, 1, 2, 3, 4, 5, 6, 7]);
+        // a view that shares the destination's buffer reads the old values
+        let src = gather(&d, &[4], &[1], 4).unwrap();
+        strided_assign(&mut d, &src, &[4], &[1], 8).unwrap();
+        assert_eq!(&vals(&d)[8..], &[0, 1, 2, 3]);
+        assert!(matches!(
+            strided_assign(&mut d, &iota(&[3]), &[2, 2], &[4, 1], 0),
+            Err(Error::Shape(_))
+        ));
+        assert!(matches!(
+            strided_assign(&mut d, &iota(&[2]), &[2], &[4], 8),
+            Err(Error::Index(_))
+        ));
+    }
+
+    #[test]
+    fn index_select_and_index_add() {
+        let a = iota(&[3, 2]);
+        let idx = NdArray::from_vec(vec![2i64, 0, -1], &[3]).unwrap();
+        let s = index_select(&a, 0, &idx).unwrap();
+        assert_eq!(
+            (s.shape().to_vec(), vals(&s)),
+            (vec![3, 2], vec![4, 5, 0, 1, 4, 5])
+        );
+        let idx32 = NdArray::from_vec(vec![1i32, 1], &[2]).unwrap();
+        let s = index_select(&a, 1, &idx32).unwrap();
+        assert_eq!(
+            (s.shape().to_vec(), vals(&s)),
+            (vec![3, 2], vec![1, 1, 3, 3, 5, 5])
+        );
+        let bad = NdArray::from_vec(vec![5i64], &[1]).unwrap();
+        assert!(
+            matches!(index_select(&a, 0, &bad), Err(Error::Index(m)) if m == "index 5 is out of bounds for dimension 0 with size 3")
+        );
+        assert!(matches!(index_select(&a, 2, &idx), Err(Error::Index(_))));
+        assert!(matches!(
+            index_select(&a, 0, &NdArray::from_vec(vec![0.0f32], &[1]).unwrap()),
+            Err(Error::DType(_))
+        ));
+        assert!(matches!(
+            index_select(&a, 0, &iota(&[1, 1])),
+            Err(Error::Shape(_))
+        ));
+        let none =
+            index_select(&a, 0, &NdArray::from_vec(Vec::<i64>::new(), &[0]).unwrap()).unwrap();
+        assert_eq!(none.shape(), &[0, 2]);
+
+        let src = iota(&[3, 2]);
+        let g = index_add(&src, 0, &idx, 4).unwrap();
+        assert_eq!(
+            (g.shape().to_vec(), vals(&g)),
+            (vec![4, 2], vec![2, 3, 0, 0, 0, 1, 4, 5])
+        );
+        let g = index_add(&src, 1, &idx32, 3).unwrap();
+        assert_eq!(vals(&g), vec![0, 1, 0, 0, 5, 0, 0, 9, 0]);
+        assert!(matches!(
+            index_add(&src, 0, &idx32, 4),
+            Err(Error::Shape(_))
+        ));
+        assert!(matches!(index_add(&src, 0, &idx, 2), Err(Error::Index(_))));
+        let f = NdArray::from_vec(vec![0.5f32; 6], &[3, 2]).unwrap();
+        let g = index_add(&f, 0, &idx, 3).unwrap();
+        assert_eq!(
+            g.as_slice::<f32>().unwrap(),
+            &[0.5, 0.5, 0.0, 0.0, 1.0, 1.0]
+        );
+    }
+}

@@ -1,0 +1,49 @@
+"""ferrograd: define-by-run automatic differentiation with a Rust engine and a PyTorch-style API.
+
+>>> import ferrograd as fg
+>>> x = fg.tensor(1.0, requires_grad=True)
+>>> (x * 2).backward()
+>>> x.grad
+tensor(2.)
+"""
+
+from . import _core
+from ._creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._device import device
+from ._dtype import bool_, dtype, float32, float64, get_default_dtype, int32, int64, set_default_dtype
+from ._functional import *  # noqa: F403 - the module-level forms of tensor methods
+from ._size import Size
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ._tensor import Tensor
+from . import autograd, cuda  # noqa: E402
+
+# PyTorch's short names for dtypes (they shadow builtins only inside this namespace).
+float = float32
+double = float64
+long = int64
+int = int32
+bool = bool_
+
+__version__ = "0.1.0"

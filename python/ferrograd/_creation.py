@@ -1,0 +1,165 @@
+"""Factories: ``tensor``, ``zeros``, ``ones``, ``full``, ``empty``, ``arange``, ``linspace``,
+``eye``, ``rand``, ``randn``, ``randint``, the ``*_like`` forms and ``from_numpy``."""
+
+from __future__ import annotations
+
+import math as _math
+
+import numpy as np
+
+from . import _core
+from ._base import TensorBase, wrap
+from ._device import device as _device
+from ._dtype import get_default_dtype, to_dtype
+from ._mixins.shape import _sizes
+
+
+def _place(t, device, requires_grad: bool):
+    if device is not None and _device(device) != _device("cpu"):
+        t = t.to(device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _dtype_name(dtype, default=None) -> str:
+    if dtype is None:
+        return (default or get_default_dtype()).name
+    return to_dtype(dtype).name
+
+
+def _infer_numpy(data, dtype):
+    """A NumPy array of ``data`` in the dtype PyTorch would pick."""
+    if isinstance(data, TensorBase):
+        data = data.detach().numpy()
+    given_array = isinstance(data, (np.ndarray, np.generic))
+    array = np.asarray(data)
+    if array.dtype == object:
+        raise TypeError(f"can't build a tensor from {type(data).__name__} holding non-numeric or ragged data")
+    if dtype is not None:
+        return np.asarray(array, dtype=to_dtype(dtype).numpy, order="C")
+    kind = array.dtype.kind
+    if kind == "f":
+        target = array.dtype if given_array and array.dtype.name in ("float32", "float64") else get_default_dtype().numpy
+    elif kind in "iu":
+        target = array.dtype if given_array and array.dtype.name in ("int32", "int64") else np.int64
+    elif kind == "b":
+        target = np.bool_
+    else:
+        raise TypeError(f"can't convert data of dtype {array.dtype} to a tensor")
+    return np.asarray(array, dtype=target, order="C")
+
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False):
+    """A new tensor with a copy of ``data`` (a number, nested lists, or an array)."""
+    array = _infer_numpy(data, dtype)
+    return _place(wrap(_core.from_numpy(array, False, False)), device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, TensorBase) and dtype is None and device is None:
+        return data
+    if isinstance(data, np.ndarray) and dtype is None and device is None and data.dtype.name in ("float32", "float64", "int64", "int32", "bool"):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array: np.ndarray):
+    """A tensor sharing ``array``'s memory (when it is C-contiguous and writeable)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return wrap(_core.from_numpy(array, True, False))
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
+    if dtype is None:
+        dtype = "bool" if isinstance(fill_value, bool) else ("int64" if isinstance(fill_value, int) else None)
+    return _place(wrap(_core.full(_sizes((size,)), float(fill_value), _dtype_name(dtype))), device, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False):
+    return _place(wrap(_core.full(_sizes(size), 0.0, _dtype_name(dtype))), device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False):
+    return _place(wrap(_core.full(_sizes(size), 1.0, _dtype_name(dtype))), device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False):
+    """A tensor of the given size (its elements are zero here, unlike PyTorch's arbitrary ones)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False):
+    if end is None:
+        start, end = 0, start
+    values = (start, end, step)
+    if dtype is None:
+        dtype = "int64" if all(isinstance(v, int) for v in values) else None
+    return _place(wrap(_core.arange(float(start), float(end), float(step), _dtype_name(dtype))), device, requires_grad)
+
+
+def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False):
+    if steps < 0:
+        raise ValueError(f"number of steps must be non-negative, got {steps}")
+    return _place(wrap(_core.linspace(float(start), float(end), int(steps), _dtype_name(dtype))), device, requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False):
+    return _place(wrap(_core.eye(n, n if m is None else m, _dtype_name(dtype))), device, requires_grad)
+
+
+def rand(*size, dtype=None, device=None, requires_grad: bool = False, generator=None):
+    return _place(wrap(_core.rand(_sizes(size), _dtype_name(dtype))), device, requires_grad)
+
+
+def randn(*size, dtype=None, device=None, requires_grad: bool = False, generator=None):
+    return _place(wrap(_core.randn(_sizes(size), _dtype_name(dtype))), device, requires_grad)
+
+
+def randint(low, high=None, size=None, *, dtype=None, device=None, generator=None):
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    return _place(wrap(_core.randint(int(low), int(high), _sizes((size,)), _dtype_name(dtype, to_dtype("int64")))), device, False)
+
+
+def manual_seed(seed: int):
+    """Seeds the generator behind ``rand``, ``randn``, ``randint``, dropout and shuffling."""
+    _core.manual_seed(int(seed) % (1 << 64))
+
+
+def _like(factory):
+    def make(input, *args, dtype=None, device=None, requires_grad: bool = False, **kwargs):
+        return factory(
+            *args,
+            *([] if args else [input.shape]),
+            dtype=dtype or input.dtype,
+            device=device or input.device,
+            requires_grad=requires_grad,
+            **kwargs,
+        )
+
+    make.__name__ = factory.__name__ + "_like"
+    make.__doc__ = f"``{factory.__name__}`` with the shape, dtype and device of ``input``."
+    return make
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+rand_like = _like(rand)
+randn_like = _like(randn)
+
+
+def randint_like(input, low, high=None, *, dtype=None, device=None):
+    return randint(low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device)
+
+
+def numel(input) -> int:
+    return _math.prod(input.shape)

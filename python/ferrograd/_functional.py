@@ -1,0 +1,68 @@
+"""Module-level forms of tensor methods (``ferrograd.exp(x)`` is ``x.exp()``), plus the few
+functions that are not methods (``where``, ``allclose``, ``is_tensor``)."""
+
+from __future__ import annotations
+
+from ._base import TensorBase
+
+_METHODS = """
+    abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder pow neg negative
+    matmul mm bmm mv dot exp log sqrt rsqrt sin cos tan tanh sigmoid relu log1p expm1 erf reciprocal square
+    sign floor ceil round trunc clamp clip clamp_min clamp_max maximum minimum fmax fmin atan2
+    sum mean max min amax amin argmax argmin all any
+    eq ne lt le gt ge greater greater_equal less less_equal not_equal equal
+    logical_and logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not
+    reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t broadcast_to
+    clone detach numel
+""".split()
+
+
+def _method_function(name: str):
+    def function(input, *args, **kwargs):
+        if not isinstance(input, TensorBase):
+            from ._creation import tensor
+
+            input = tensor(input)
+        return getattr(input, name)(*args, **kwargs)
+
+    function.__name__ = name
+    function.__qualname__ = name
+    function.__doc__ = f"``input.{name}(...)`` as a function."
+    return function
+
+
+for _name in _METHODS:
+    globals()[_name] = _method_function(_name)
+del _name
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, else ``other`` (broadcast; differentiable in both)."""
+    if not isinstance(input, TensorBase):
+        from ._creation import tensor
+
+        input = tensor(input, dtype=other.dtype if isinstance(other, TensorBase) else None)
+    return input.where(condition, other)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, TensorBase)
+
+
+def is_floating_point(input) -> bool:
+    return input.is_floating_point()
+
+
+def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+    import numpy as np
+
+    from ._creation import tensor
+
+    return tensor(np.isclose(input.detach().numpy(), np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+__all__ = [*_METHODS, "where", "is_tensor", "is_floating_point", "isclose", "allclose"]

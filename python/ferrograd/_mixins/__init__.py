@@ -1,0 +1,28 @@
+"""The features of ``Tensor``, one per module. Each mixin relies only on ``self._c`` (the engine
+handle) and ``wrap`` from ``ferrograd._base``."""
+
+from .arithmetic import ArithmeticMixin
+from .autograd import AutogradMixin
+from .comparison import ComparisonMixin
+from .conversion import ConversionMixin
+from .device import DeviceMixin
+from .indexing import IndexingMixin
+from .logical import LogicalMixin
+from .math import MathMixin
+from .reduction import ReductionMixin
+from .repr import ReprMixin
+from .shape import ShapeMixin
+
+__all__ = [
+    "ArithmeticMixin",
+    "AutogradMixin",
+    "ComparisonMixin",
+    "ConversionMixin",
+    "DeviceMixin",
+    "IndexingMixin",
+    "LogicalMixin",
+    "MathMixin",
+    "ReductionMixin",
+    "ReprMixin",
+    "ShapeMixin",
+]

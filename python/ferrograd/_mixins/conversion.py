@@ -1,0 +1,104 @@
+"""Conversions: ``numpy()``, ``__array__``, ``item()``, ``tolist()``, dtype casts (``float()``,
+``long()``, ``to(dtype)``) and Python number protocols."""
+
+import numpy as np
+
+from .._base import wrap
+from .._dtype import bool_, float32, float64, int32, int64, to_dtype
+
+
+def _cast(target):
+    def method(self):
+        return self.to(target)
+
+    method.__doc__ = f"The elements as {target}."
+    return method
+
+
+class ConversionMixin:
+    __slots__ = ()
+
+    @property
+    def dtype(self):
+        return to_dtype(self._c.dtype)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The elements as a NumPy array."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._c.numpy()
+
+    def __array__(self, dtype=None, copy=None):
+        array = self._c.numpy()
+        return array if dtype is None else array.astype(dtype, copy=False)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        return self._c.item()
+
+    def tolist(self):
+        return self._c.numpy().tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other_tensor)``; returns
+        ``self`` when nothing changes. Differentiable."""
+        from .._base import TensorBase
+        from .._device import device as device_type
+
+        target_dtype = kwargs.pop("dtype", None)
+        target_device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("copy", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, TensorBase):
+                target_dtype, target_device = arg.dtype, arg.device
+            elif isinstance(arg, (str, device_type)) and not _is_dtype_name(arg):
+                target_device = arg
+            else:
+                target_dtype = arg
+        out = self
+        if target_device is not None:
+            out = out._to_device(device_type(target_device))
+        if target_dtype is not None:
+            target_dtype = to_dtype(target_dtype)
+            if target_dtype is not out.dtype:
+                out = wrap(out._c.to_dtype(target_dtype.name))
+        return out
+
+    float = _cast(float32)
+    double = _cast(float64)
+    long = _cast(int64)
+    int = _cast(int32)
+    bool = _cast(bool_)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def clone(self, *, memory_format=None):
+        """A copy with its own elements; differentiable."""
+        return wrap(self._c.clone_tensor())
+
+
+def _is_dtype_name(value) -> bool:
+    return isinstance(value, str) and value in ("float32", "float64", "int64", "int32", "bool", "float", "double", "long", "int")

@@ -1,0 +1,54 @@
+"""``Tensor``: the engine's tensor with Python's operator protocol, assembled from mixins (one
+feature each; see ``ferrograd._mixins``)."""
+
+from ._base import TensorBase, _Registry
+from ._mixins import (
+    ArithmeticMixin,
+    AutogradMixin,
+    ComparisonMixin,
+    ConversionMixin,
+    DeviceMixin,
+    IndexingMixin,
+    LogicalMixin,
+    MathMixin,
+    ReductionMixin,
+    ReprMixin,
+    ShapeMixin,
+)
+
+
+class Tensor(
+    ArithmeticMixin,
+    ComparisonMixin,
+    LogicalMixin,
+    MathMixin,
+    ReductionMixin,
+    ShapeMixin,
+    IndexingMixin,
+    AutogradMixin,
+    ConversionMixin,
+    DeviceMixin,
+    ReprMixin,
+    TensorBase,
+):
+    """A multi-dimensional array that records the operations applied to it, so gradients can
+    be computed by ``backward()``. Build tensors with ``ferrograd.tensor``, ``zeros``, ``randn``,
+    ...; ``Tensor(data)`` makes a float32 tensor from data, as ``torch.Tensor`` does."""
+
+    __slots__ = ("__weakref__",)
+    __hash__ = object.__hash__
+
+    def __init__(self, *args, requires_grad: bool = False):
+        from ._creation import empty, tensor
+
+        if len(args) == 1 and not isinstance(args[0], int):
+            made = tensor(args[0], dtype="float32", requires_grad=requires_grad)
+        else:
+            made = empty(*args, requires_grad=requires_grad)
+        self._c = made._c
+
+    def __reduce__(self):
+        raise TypeError("ferrograd tensors are not pickled: use ferrograd.save, which cannot run code when loading")
+
+
+_Registry.tensor_type = Tensor

@@ -1,0 +1,104 @@
+//! Conversions between Python values (NumPy arrays, numbers, dtype names) and engine values.
+
+use ferrograd::array::{Category, DType, Element, ExternalBuffer, NdArray};
+use ferrograd::Tensor;
+use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt};
+
+use crate::errors::IntoPyResult;
+use crate::tensor::PyTensor;
+
+pub fn dtype_from_name(name: &str) -> PyResult<DType> {
+    DType::from_name(name).ok_or_else(|| PyTypeError::new_err(format!("unsupported dtype '{name}'")))
+}
+
+/// A NumPy array as an engine array: zero-copy when the array is C-contiguous and writeable
+/// (the tensor then shares its memory, as `torch.from_numpy` does), else copied.
+pub fn array_from_numpy(obj: &Bound<'_, PyAny>, share: bool) -> PyResult<NdArray> {
+    fn import<T: Element + numpy::Element>(obj: &Bound<'_, PyAny>, share: bool) -> Option<PyResult<NdArray>> {
+        let array = obj.downcast::<PyArrayDyn<T>>().ok()?;
+        let shape: Vec<usize> = array.shape().to_vec();
+        let writeable = obj
+            .getattr("flags")
+            .and_then(|f| f.getattr("writeable"))
+            .and_then(|w| w.extract::<bool>())
+            .unwrap_or(false);
+        if share && array.is_c_contiguous() && writeable {
+            let buffer = ExternalBuffer {
+                ptr: array.data() as *mut u8,
+                len: array.len(),
+                dtype: T::DTYPE,
+                owner: Box::new(array.clone().unbind()),
+            };
+            return Some(NdArray::from_buffer(ferrograd::array::CpuBuffer::External(buffer), &shape).py());
+        }
+        let data: Vec<T> = match array.try_readonly() {
+            Ok(view) => view.as_array().iter().copied().collect(),
+            Err(e) => return Some(Err(PyValueError::new_err(e.to_string()))),
+        };
+        Some(NdArray::from_vec(data, &shape).py())
+    }
+    import::<f32>(obj, share)
+        .or_else(|| import::<f64>(obj, share))
+        .or_else(|| import::<i64>(obj, share))
+        .or_else(|| import::<i32>(obj, share))
+        .or_else(|| import::<bool>(obj, share))
+        .unwrap_or_else(|| {
+            let dtype = obj
+                .downcast::<PyUntypedArray>()
+                .map(|a| a.dtype().to_string())
+                .unwrap_or_else(|_| obj.get_type().to_string());
+            Err(PyTypeError::new_err(format!(
+                "can't convert np.ndarray of type {dtype}. The only supported types are: float64, float32, int64, int32, and bool."
+            )))
+        })
+}
+
+/// A host array as a new NumPy array (a copy).
+pub fn array_to_numpy<'py>(py: Python<'py>, array: &NdArray) -> PyResult<Bound<'py, PyAny>> {
+    let host = array.to_device(ferrograd::Device::Cpu).py()?;
+    ferrograd::with_dtype!(host.dtype(), T => {
+        let flat = numpy::PyArray1::<T>::from_slice(py, host.as_slice::<T>().py()?);
+        Ok(flat.reshape(host.shape().to_vec())?.into_any())
+    })
+}
+
+/// The other operand of a binary operation: a tensor, or a Python number converted to a 0-d
+/// tensor of the dtype PyTorch would give it next to `this`.
+pub fn operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    if let Ok(t) = other.downcast::<PyTensor>() {
+        return Ok(t.get().inner.clone());
+    }
+    scalar_operand(this.dtype(), this.device(), other)
+}
+
+pub fn scalar_operand(dtype: DType, device: ferrograd::Device, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    let (value, category) = if other.is_instance_of::<PyBool>() {
+        (if other.extract::<bool>()? { 1.0 } else { 0.0 }, Category::Bool)
+    } else if other.is_instance_of::<PyInt>() {
+        let v: i64 = other.extract().map_err(|_| PyValueError::new_err("integer operand out of the int64 range"))?;
+        return finish_scalar(NdArray::scalar(v), dtype.with_python_scalar(Category::Integer), device);
+    } else if other.is_instance_of::<PyFloat>() {
+        (other.extract::<f64>()?, Category::Floating)
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "unsupported operand type: '{}'",
+            other.get_type().name()?
+        )));
+    };
+    finish_scalar(NdArray::scalar(value), dtype.with_python_scalar(category), device)
+}
+
+fn finish_scalar(value: NdArray, dtype: DType, device: ferrograd::Device) -> PyResult<Tensor> {
+    let cast = ferrograd::kernels::cast(&value, dtype).py()?;
+    Ok(Tensor::from_array(cast.to_device(device).py()?))
+}
+
+pub fn shape_arg(shape: Vec<isize>) -> PyResult<Vec<usize>> {
+    shape
+        .into_iter()
+        .map(|s| usize::try_from(s).map_err(|_| PyValueError::new_err(format!("negative dimension {s}"))))
+        .collect()
+}

@@ -1,0 +1,48 @@
+//! `_core.Node`: a graph node (`grad_fn`) as a Python object.
+
+use ferrograd::NodeHandle;
+use pyo3::prelude::*;
+
+#[pyclass(name = "Node", module = "ferrograd._core", frozen)]
+pub struct PyNode {
+    pub inner: NodeHandle,
+}
+
+impl PyNode {
+    pub fn new(inner: NodeHandle) -> Self {
+        PyNode { inner }
+    }
+}
+
+#[pymethods]
+impl PyNode {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    /// `((node or None, input slot), ...)`, one per input of the operation.
+    #[getter]
+    fn next_functions(&self) -> Vec<(Option<PyNode>, u32)> {
+        self.inner
+            .next_functions()
+            .into_iter()
+            .map(|edge| match edge {
+                Some((node, nr)) => (Some(PyNode::new(node)), nr),
+                None => (None, 0),
+            })
+            .collect()
+    }
+
+    /// Equal for two handles to the same node.
+    fn key(&self) -> (u32, u32) {
+        self.inner.id()
+    }
+
+    fn saved_shapes(&self) -> Vec<Vec<usize>> {
+        self.inner.saved_shapes()
+    }
+
+    fn is_released(&self) -> bool {
+        self.inner.is_released()
+    }
+}

@@ -1,0 +1,328 @@
+//! Every derivative rule, in one table. A rule takes the gradient of the node's output and
+//! returns one gradient per input (`None` where no gradient is needed). Rules are written with
+//! the same differentiable tensor operations as user code, so under `create_graph` the backward
+//! pass is itself recorded and can be differentiated again. Gradients may come back in a
+//! broadcast shape or another floating dtype: the engine reduces and casts them to each input.
+
+use smallvec::{smallvec, SmallVec};
+
+use super::arena::InputMeta;
+use crate::array::shape::Dims;
+use crate::array::DType;
+use crate::error::{Error, Result};
+use crate::ops::StridedView;
+use crate::tensor::Tensor;
+
+/// A recorded operation and the non-tensor facts its rule needs.
+#[derive(Clone, Debug)]
+pub enum Op {
+    Neg,
+    Add,
+    Sub,
+    /// `other - self` (a reflected subtraction); inputs are (other, self).
+    Rsub,
+    Mul,
+    Div,
+    Pow { scalar_exponent: bool },
+    Remainder,
+    Atan2,
+    Maximum,
+    Minimum,
+    Abs,
+    Exp,
+    Log,
+    Sqrt,
+    Rsqrt,
+    Sin,
+    Cos,
+    Tan,
+    Tanh,
+    Sigmoid,
+    Relu,
+    Log1p,
+    Expm1,
+    Erf,
+    Reciprocal,
+    Clamp { min: Option<f64>, max: Option<f64> },
+    Where,
+    Sum { axes: Dims, keepdim: bool, all: bool },
+    Mean { axes: Dims, keepdim: bool, count: usize, all: bool },
+    MaxAll,
+    MinAll,
+    ExtremeDim { max: bool, axis: usize, keepdim: bool },
+    Reshape { name: &'static str },
+    Strided { name: &'static str, view: StridedView, input_shape: Dims },
+    StridedScatter { view: StridedView },
+    CopySlices { view: StridedView },
+    ToCopy,
+    Clone,
+    Matmul { name: &'static str },
+}
+
+impl Op {
+    /// PyTorch's name for this node's class.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Neg => "NegBackward0",
+            Op::Add => "AddBackward0",
+            Op::Sub => "SubBackward0",
+            Op::Rsub => "RsubBackward1",
+            Op::Mul => "MulBackward0",
+            Op::Div => "DivBackward0",
+            Op::Pow { scalar_exponent: true } => "PowBackward0",
+            Op::Pow { scalar_exponent: false } => "PowBackward1",
+            Op::Remainder => "RemainderBackward0",
+            Op::Atan2 => "Atan2Backward0",
+            Op::Maximum => "MaximumBackward0",
+            Op::Minimum => "MinimumBackward0",
+            Op::Abs => "AbsBackward0",
+            Op::Exp => "ExpBackward0",
+            Op::Log => "LogBackward0",
+            Op::Sqrt => "SqrtBackward0",
+            Op::Rsqrt => "RsqrtBackward0",
+            Op::Sin => "SinBackward0",
+            Op::Cos => "CosBackward0",
+            Op::Tan => "TanBackward0",
+            Op::Tanh => "TanhBackward0",
+            Op::Sigmoid => "SigmoidBackward0",
+            Op::Relu => "ReluBackward0",
+            Op::Log1p => "Log1PBackward0",
+            Op::Expm1 => "Expm1Backward0",
+            Op::Erf => "ErfBackward0",
+            Op::Reciprocal => "ReciprocalBackward0",
+            Op::Clamp { .. } => "ClampBackward1",
+            Op::Where => "WhereBackward0",
+            Op::Sum { all: true, .. } => "SumBackward0",
+            Op::Sum { .. } => "SumBackward1",
+            Op::Mean { all: true, .. } => "MeanBackward0",
+            Op::Mean { .. } => "MeanBackward1",
+            Op::MaxAll => "MaxBackward1",
+            Op::MinAll => "MinBackward1",
+            Op::ExtremeDim { max: true, .. } => "MaxBackward0",
+            Op::ExtremeDim { max: false, .. } => "MinBackward0",
+            Op::Reshape { name } | Op::Strided { name, .. } | Op::Matmul { name } => name,
+            Op::StridedScatter { .. } => "AsStridedScatterBackward0",
+            Op::CopySlices { .. } => "CopySlices",
+            Op::ToCopy => "ToCopyBackward0",
+            Op::Clone => "CloneBackward0",
+        }
+    }
+}
+
+/// What a rule sees besides the incoming gradient.
+pub struct RuleInputs<'a> {
+    /// The saved values, in the order the forward saved them (`None`: not saved).
+    pub saved: &'a [Option<Tensor>],
+    pub inputs: &'a [InputMeta],
+    /// Which inputs need a gradient in this backward pass.
+    pub needs: &'a [bool],
+}
+
+impl RuleInputs<'_> {
+    fn saved(&self, i: usize) -> Result<&Tensor> {
+        self.saved.get(i).and_then(Option::as_ref).ok_or_else(|| {
+            Error::Autograd("internal error: a value the derivative rule needs was not saved".into())
+        })
+    }
+
+    fn shape(&self, i: usize) -> Vec<isize> {
+        self.inputs[i].shape.iter().map(|&s| s as isize).collect()
+    }
+}
+
+pub type Grads = SmallVec<[Option<Tensor>; 2]>;
+
+fn scalar_like(value: f64, like: &Tensor) -> Result<Tensor> {
+    let s = Tensor::scalar(value).to_dtype(like.dtype())?;
+    Ok(Tensor::from_array(s.data().to_device(like.device())?))
+}
+
+/// `g` masked by a boolean tensor, in `g`'s dtype.
+fn masked(g: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    g.mul(&mask.to_dtype(g.dtype())?)
+}
+
+/// Computes `f` only for inputs that need it.
+fn when(need: bool, f: impl FnOnce() -> Result<Tensor>) -> Result<Option<Tensor>> {
+    if need {
+        f().map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The gradients of `op`'s inputs, given the gradient `g` of its output.
+pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
+    let need = |i: usize| r.needs.get(i).copied().unwrap_or(false);
+    let one_input = |f: &dyn Fn() -> Result<Tensor>| -> Result<Grads> { Ok(smallvec![when(need(0), f)?]) };
+    Ok(match op {
+        Op::Neg => smallvec![Some(g.neg()?)],
+        Op::Add => smallvec![Some(g.clone()), Some(g.clone())],
+        Op::Sub | Op::Rsub => smallvec![Some(g.clone()), when(need(1), || g.neg())?],
+        Op::Mul => {
+            smallvec![when(need(0), || g.mul(r.saved(1)?))?, when(need(1), || g.mul(r.saved(0)?))?]
+        }
+        Op::Div => {
+            let (a, b) = (r.saved(0)?, r.saved(1)?);
+            smallvec![when(need(0), || g.div(b))?, when(need(1), || g.mul(a)?.div(&b.mul(b)?)?.neg())?]
+        }
+        Op::Pow { .. } => {
+            let (a, b) = (r.saved(0)?, r.saved(1)?);
+            let grad_a = when(need(0), || {
+                let zero = scalar_like(0.0, g)?;
+                let value = g.mul(b)?.mul(&a.pow(&b.sub(&scalar_like(1.0, b)?)?)?)?;
+                value.where_(&b.ne(&zero)?, &zero)
+            })?;
+            let grad_b = when(need(1), || {
+                let zero = scalar_like(0.0, g)?;
+                let value = g.mul(&a.pow(b)?)?.mul(&a.log()?)?;
+                let undefined = a.eq(&zero)?.bitwise_and(&b.ge(&zero)?)?;
+                zero.where_(&undefined, &value)
+            })?;
+            smallvec![grad_a, grad_b]
+        }
+        Op::Remainder => {
+            let (a, b) = (r.saved(0)?, r.saved(1)?);
+            smallvec![Some(g.clone()), when(need(1), || g.mul(&a.floor_divide(b)?)?.neg())?]
+        }
+        Op::Atan2 => {
+            let (a, b) = (r.saved(0)?, r.saved(1)?);
+            let denom = || a.mul(a)?.add(&b.mul(b)?);
+            smallvec![when(need(0), || g.mul(b)?.div(&denom()?))?, when(need(1), || g.mul(a)?.div(&denom()?)?.neg())?]
+        }
+        Op::Maximum | Op::Minimum => {
+            let (a, b) = (r.saved(0)?, r.saved(1)?);
+            let a_wins = if matches!(op, Op::Maximum) { a.gt(b)? } else { a.lt(b)? };
+            let tie = a.eq(b)?.to_dtype(g.dtype())?.mul(&scalar_like(0.5, g)?)?;
+            let share_a = a_wins.to_dtype(g.dtype())?.add(&tie)?;
+            smallvec![when(need(0), || g.mul(&share_a))?, when(need(1), || g.mul(&scalar_like(1.0, g)?.sub(&share_a)?))?]
+        }
+        Op::Abs => one_input(&|| g.mul(&r.saved(0)?.sign()?))?,
+        Op::Exp => one_input(&|| g.mul(r.saved(0)?))?,
+        Op::Log => one_input(&|| g.div(r.saved(0)?))?,
+        Op::Sqrt => one_input(&|| g.div(&r.saved(0)?.mul(&scalar_like(2.0, g)?)?))?,
+        Op::Rsqrt => one_input(&|| {
+            let out = r.saved(0)?;
+            g.mul(&out.mul(out)?.mul(out)?)?.mul(&scalar_like(-0.5, g)?)
+        })?,
+        Op::Sin => one_input(&|| g.mul(&r.saved(0)?.cos()?))?,
+        Op::Cos => one_input(&|| g.mul(&r.saved(0)?.sin()?)?.neg())?,
+        Op::Tan => one_input(&|| {
+            let out = r.saved(0)?;
+            g.mul(&out.mul(out)?.add(&scalar_like(1.0, g)?)?)
+        })?,
+        Op::Tanh => one_input(&|| {
+            let out = r.saved(0)?;
+            g.mul(&scalar_like(1.0, g)?.sub(&out.mul(out)?)?)
+        })?,
+        Op::Sigmoid => one_input(&|| {
+            let out = r.saved(0)?;
+            g.mul(&out.mul(&scalar_like(1.0, g)?.sub(out)?)?)
+        })?,
+        Op::Relu => one_input(&|| masked(g, &r.saved(0)?.gt(&scalar_like(0.0, g)?)?))?,
+        Op::Log1p => one_input(&|| g.div(&r.saved(0)?.add(&scalar_like(1.0, g)?)?))?,
+        Op::Expm1 => one_input(&|| g.mul(&r.saved(0)?.add(&scalar_like(1.0, g)?)?))?,
+        Op::Erf => one_input(&|| {
+            let a = r.saved(0)?;
+            let coef = scalar_like(std::f64::consts::FRAC_2_SQRT_PI, g)?;
+            g.mul(&coef)?.mul(&a.mul(a)?.neg()?.exp()?)
+        })?,
+        Op::Reciprocal => one_input(&|| {
+            let out = r.saved(0)?;
+            g.mul(&out.mul(out)?)?.neg()
+        })?,
+        Op::Clamp { min, max } => one_input(&|| {
+            let a = r.saved(0)?;
+            let mut inside = a.eq(a)?;
+            if let Some(lo) = min {
+                inside = inside.bitwise_and(&a.ge(&scalar_like(*lo, a)?)?)?;
+            }
+            if let Some(hi) = max {
+                inside = inside.bitwise_and(&a.le(&scalar_like(*hi, a)?)?)?;
+            }
+            masked(g, &inside)
+        })?,
+        Op::Where => {
+            let cond = r.saved(0)?;
+            let zero = scalar_like(0.0, g)?;
+            smallvec![when(need(0), || g.where_(cond, &zero))?, when(need(1), || zero.where_(cond, g))?]
+        }
+        Op::Sum { axes, keepdim, .. } => one_input(&|| expand_reduced(g, axes, *keepdim, &r.shape(0)))?,
+        Op::Mean { axes, keepdim, count, .. } => one_input(&|| {
+            expand_reduced(&g.div(&scalar_like(*count as f64, g)?)?, axes, *keepdim, &r.shape(0))
+        })?,
+        Op::MaxAll | Op::MinAll => one_input(&|| {
+            let (a, out) = (r.saved(0)?, r.saved(1)?);
+            let mask = a.eq(out)?.to_dtype(g.dtype())?;
+            g.mul(&mask)?.div(&mask.sum()?)
+        })?,
+        Op::ExtremeDim { axis, keepdim, .. } => one_input(&|| {
+            let indices = r.saved(0)?;
+            let (g, indices) = if *keepdim {
+                (g.clone(), indices.clone())
+            } else {
+                (g.unsqueeze(*axis as isize)?, indices.unsqueeze(*axis as isize)?)
+            };
+            let size = r.inputs[0].shape[*axis];
+            let mut position_shape = vec![1isize; r.inputs[0].shape.len()];
+            position_shape[*axis] = size as isize;
+            let positions = Tensor::arange(0.0, size as f64, 1.0, DType::Int64)?.reshape(&position_shape)?;
+            let positions = Tensor::from_array(positions.data().to_device(g.device())?);
+            masked(&g, &positions.eq(&indices)?)
+        })?,
+        Op::Reshape { .. } => one_input(&|| g.reshape(&r.shape(0)))?,
+        Op::Strided { view, input_shape, .. } => one_input(&|| g.strided_scatter(view.clone(), input_shape))?,
+        Op::StridedScatter { view } => one_input(&|| g.strided(view.clone(), "AsStridedBackward0"))?,
+        Op::CopySlices { view } => smallvec![
+            when(need(0), || g.strided_assigned(view.clone(), &scalar_like(0.0, g)?))?,
+            when(need(1), || g.strided(view.clone(), "AsStridedBackward0"))?
+        ],
+        Op::ToCopy | Op::Clone => smallvec![Some(g.clone())],
+        Op::Matmul { .. } => matmul_backward(g, r)?,
+    })
+}
+
+/// Broadcasts the gradient of a reduction back over the reduced axes.
+fn expand_reduced(g: &Tensor, axes: &[usize], keepdim: bool, input_shape: &[isize]) -> Result<Tensor> {
+    let g = if keepdim || input_shape.is_empty() {
+        g.clone()
+    } else {
+        let mut kept: Vec<isize> = input_shape.to_vec();
+        for &a in axes {
+            kept[a] = 1;
+        }
+        g.reshape(&kept)?
+    };
+    g.expand(input_shape)
+}
+
+fn matmul_backward(g: &Tensor, r: &RuleInputs) -> Result<Grads> {
+    let (a, b) = (r.saved(0)?, r.saved(1)?);
+    let (a_vec, b_vec) = (a.ndim() == 1, b.ndim() == 1);
+    let a2 = if a_vec { a.unsqueeze(0)? } else { a.clone() };
+    let b2 = if b_vec { b.unsqueeze(1)? } else { b.clone() };
+    let mut g2 = g.clone();
+    if a_vec {
+        g2 = g2.unsqueeze(if b_vec { 0 } else { -2 })?;
+    }
+    if b_vec {
+        g2 = g2.unsqueeze(-1)?;
+    }
+    let grad_a = when(r.needs[0], || {
+        let grad = g2.matmul(&b2.transpose(-1, -2)?)?;
+        if a_vec {
+            grad.squeeze(Some(-2))
+        } else {
+            Ok(grad)
+        }
+    })?;
+    let grad_b = when(r.needs[1], || {
+        let grad = a2.transpose(-1, -2)?.matmul(&g2)?;
+        if b_vec {
+            grad.squeeze(Some(-1))
+        } else {
+            Ok(grad)
+        }
+    })?;
+    Ok(smallvec![grad_a, grad_b])
+}

@@ -1,0 +1,60 @@
+//! Values a node keeps for its derivative rule, with the version they had when saved, so that a
+//! later in-place change is caught instead of silently giving a wrong gradient.
+
+use std::sync::Weak;
+
+use super::arena::NodeRef;
+use crate::array::NdArray;
+use crate::error::{Error, Result};
+use crate::tensor::{Tensor, TensorCell};
+
+#[derive(Clone)]
+pub enum Saved {
+    /// An input of the node: kept alive by the node.
+    Input { tensor: Tensor, version: u32 },
+    /// An output of the node. Holding the output tensor itself would make a reference cycle
+    /// (its `grad_fn` is this node), so the node keeps the values and a weak link.
+    Output { data: NdArray, cell: Weak<TensorCell>, version: u32, output_nr: u32 },
+    /// A slot the rule will not read in any backward of this node (e.g. `b` of `a * b` when
+    /// only `b` requires grad).
+    Absent,
+}
+
+impl Saved {
+    pub fn input(tensor: &Tensor) -> Saved {
+        Saved::Input { tensor: tensor.clone(), version: tensor.version() }
+    }
+
+    pub fn output(tensor: &Tensor) -> Saved {
+        Saved::Output {
+            data: tensor.data(),
+            cell: std::sync::Arc::downgrade(&tensor.0),
+            version: tensor.version(),
+            output_nr: tensor.output_nr(),
+        }
+    }
+
+    /// The saved tensor, checked against in-place modification. `node` is the node that saved
+    /// it (an unpacked output gets it back as its `grad_fn`, for double backward).
+    pub fn unpack(&self, node_name: &str, node: &NodeRef) -> Result<Option<Tensor>> {
+        let (tensor, saved_version) = match self {
+            Saved::Absent => return Ok(None),
+            Saved::Input { tensor, version } => (tensor.clone(), *version),
+            Saved::Output { data, cell, version, output_nr } => match cell.upgrade() {
+                Some(cell) => (Tensor(cell), *version),
+                None => (Tensor::from_saved_output(data.clone(), node.clone(), *output_nr), *version),
+            },
+        };
+        let current = tensor.version();
+        if current != saved_version {
+            return Err(Error::Autograd(format!(
+                "one of the variables needed for gradient computation has been modified by an inplace operation: \
+                 [{}{:?}] is at version {current}; expected version {saved_version} instead. The output of {node_name} \
+                 needed for its gradient was changed after it was saved.",
+                tensor.dtype(),
+                tensor.shape().as_slice()
+            )));
+        }
+        Ok(Some(tensor))
+    }
+}

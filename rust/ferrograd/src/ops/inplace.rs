@@ -1,0 +1,148 @@
+//! In-place operations. The new value is computed out of place from a snapshot of the tensor
+//! (its old elements and history), then the tensor takes the result's elements and, when the
+//! operation was recorded, its place in the graph; the version counter is bumped so saved
+//! values catch the change. Without recording, binary updates run truly in place.
+
+use crate::array::{Category, NdArray};
+use crate::autograd::mode::is_grad_enabled;
+use crate::error::{Error, Result};
+use crate::kernels::{self, BinaryOp};
+use crate::tensor::{needs_recording, Meta, Tensor};
+
+impl Tensor {
+    fn check_inplace_allowed(&self) -> Result<()> {
+        if is_grad_enabled() && self.requires_grad() && self.is_leaf() {
+            return Err(Error::Autograd(
+                "a leaf Variable that requires grad is being used in an in-place operation.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A new tensor with this one's current elements and history, unaffected by later writes.
+    fn snapshot(&self) -> Tensor {
+        let meta = self.meta();
+        let copy = Meta {
+            requires_grad: meta.requires_grad,
+            grad_fn: meta.grad_fn.clone(),
+            output_nr: meta.output_nr,
+            accumulator: meta.accumulator.clone(),
+            ..Meta::default()
+        };
+        drop(meta);
+        let snapshot = Tensor::from_array(self.data());
+        *snapshot.meta() = copy;
+        snapshot
+    }
+
+    /// Runs an in-place operation whose new value `compute` derives from a snapshot of `self`.
+    pub fn apply_inplace(&self, compute: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<()> {
+        self.check_inplace_allowed()?;
+        let result = compute(&self.snapshot())?;
+        self.commit_inplace(result)
+    }
+
+    fn commit_inplace(&self, result: Tensor) -> Result<()> {
+        let (shape, dtype) = (self.shape(), self.dtype());
+        if result.shape() != shape {
+            return Err(Error::Shape(format!(
+                "output with shape {:?} doesn't match the broadcast shape {:?}",
+                shape.as_slice(),
+                result.shape().as_slice()
+            )));
+        }
+        let result = if result.dtype() == dtype {
+            result
+        } else if result.dtype().category() <= dtype.category() || dtype.category() == Category::Floating {
+            result.to_dtype(dtype)?
+        } else {
+            return Err(Error::DType(format!(
+                "result type {} can't be cast to the desired output type {dtype}",
+                result.dtype()
+            )));
+        };
+        if result.is_leaf() {
+            self.set_data_raw(result.data());
+        } else {
+            self.rebase_onto(result);
+        }
+        Ok(())
+    }
+
+    /// `self op= other`; `out_of_place` is the matching out-of-place operation.
+    fn binary_inplace(&self, other: &Tensor, op: BinaryOp, out_of_place: fn(&Tensor, &Tensor) -> Result<Tensor>) -> Result<()> {
+        let dtype = self.dtype();
+        let fast = !needs_recording(&[self, other])
+            && super::result_type(self, other) == dtype
+            && (op != BinaryOp::Div || dtype.is_floating())
+            && !self.shares_data(other)
+            && self.device().is_cpu()
+            && other.device().is_cpu();
+        if fast {
+            self.check_inplace_allowed()?;
+            let src = other.data_as(dtype)?;
+            kernels::binary_assign(op, &mut self.write(), &src)?;
+            self.bump_version();
+            return Ok(());
+        }
+        self.apply_inplace(|snapshot| out_of_place(snapshot, other))
+    }
+
+    pub fn add_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Add, Tensor::add)
+    }
+    pub fn sub_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Sub, Tensor::sub)
+    }
+    pub fn mul_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Mul, Tensor::mul)
+    }
+    pub fn div_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Div, Tensor::div)
+    }
+    pub fn pow_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Pow, Tensor::pow)
+    }
+    pub fn remainder_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Rem, Tensor::remainder)
+    }
+    pub fn floor_divide_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::FloorDiv, Tensor::floor_divide)
+    }
+    pub fn bitwise_and_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::And, Tensor::bitwise_and)
+    }
+    pub fn bitwise_or_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Or, Tensor::bitwise_or)
+    }
+    pub fn bitwise_xor_(&self, other: &Tensor) -> Result<()> {
+        self.binary_inplace(other, BinaryOp::Xor, Tensor::bitwise_xor)
+    }
+
+    /// Fills with `value`. On a recorded tensor the fill is recorded too (its gradient is zero).
+    pub fn fill_(&self, value: f64) -> Result<()> {
+        self.check_inplace_allowed()?;
+        let (shape, dtype, device) = (self.shape(), self.dtype(), self.device());
+        let filled = Tensor::from_array(NdArray::full(&shape, value, dtype).to_device(device)?);
+        if needs_recording(&[self]) {
+            return self.apply_inplace(|snapshot| snapshot.mul(&Tensor::scalar(0.0f64).to_dtype(dtype)?)?.add(&filled));
+        }
+        self.set_data_raw(filled.data());
+        Ok(())
+    }
+
+    pub fn zero_(&self) -> Result<()> {
+        self.fill_(0.0)
+    }
+
+    /// Copies `src` (broadcast, cast) into this tensor's elements; recorded when `src` requires grad.
+    pub fn copy_(&self, src: &Tensor) -> Result<()> {
+        let dtype = self.dtype();
+        let shape: Vec<isize> = self.shape().iter().map(|&s| s as isize).collect();
+        self.apply_inplace(|_| {
+            let value = if dtype.is_floating() { src.to_dtype(dtype)? } else { Tensor::from_array(src.data_as(dtype)?) };
+            value.expand(&shape)
+        })
+    }
+}
+

@@ -1,0 +1,67 @@
+//! Matrix products.
+
+use smallvec::smallvec;
+
+use super::result_type;
+use crate::autograd::rules::Op;
+use crate::autograd::saved::Saved;
+use crate::error::{Error, Result};
+use crate::kernels;
+use crate::tensor::{record, Tensor};
+
+impl Tensor {
+    /// `self @ other` with NumPy's `matmul` semantics: 1-D operands are promoted to a row
+    /// (left) or column (right) and the added dimension removed again; batch dimensions broadcast.
+    pub fn matmul(&self, other: &Tensor) -> Result<Tensor> {
+        let (sa, sb) = (self.shape(), other.shape());
+        if sa.is_empty() || sb.is_empty() {
+            return Err(Error::Shape(format!(
+                "both arguments to matmul need to be at least 1D, but they are {}D and {}D",
+                sa.len(),
+                sb.len()
+            )));
+        }
+        let dtype = result_type(self, other);
+        let (a, b) = (self.data_as(dtype)?, other.data_as(dtype)?);
+        let a2 = if sa.len() == 1 { a.reshaped(&[1, sa[0]])? } else { a };
+        let b2 = if sb.len() == 1 { b.reshaped(&[sb[0], 1])? } else { b };
+        let out = kernels::matmul(&a2, &b2).map_err(|e| match e {
+            Error::Shape(_) => Error::Shape(format!(
+                "matmul: shapes {:?} and {:?} cannot be multiplied (inner dimensions {} and {} differ)",
+                sa.as_slice(),
+                sb.as_slice(),
+                sa[sa.len() - 1],
+                sb[sb.len().saturating_sub(2)]
+            )),
+            other => other,
+        })?;
+        let mut out_shape: Vec<usize> = out.shape().to_vec();
+        if sb.len() == 1 {
+            out_shape.pop();
+        }
+        if sa.len() == 1 {
+            out_shape.remove(out_shape.len() - 1);
+        }
+        let out = out.reshaped(&out_shape)?;
+        let name = match (sa.len(), sb.len()) {
+            (1, 1) => "DotBackward0",
+            (2, 1) => "MvBackward0",
+            (2, 2) => "MmBackward0",
+            (3, 3) => "BmmBackward0",
+            _ => "MatmulBackward0",
+        };
+        Ok(record(Op::Matmul { name }, &[self, other], out, |_| smallvec![Saved::input(self), Saved::input(other)]))
+    }
+
+    /// Product of two matrices (both must be 2-D).
+    pub fn mm(&self, other: &Tensor) -> Result<Tensor> {
+        if self.ndim() != 2 || other.ndim() != 2 {
+            return Err(Error::Shape(format!(
+                "mm: both arguments must be matrices, got shapes {:?} and {:?}",
+                self.shape().as_slice(),
+                other.shape().as_slice()
+            )));
+        }
+        self.matmul(other)
+    }
+}

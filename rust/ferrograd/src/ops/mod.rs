@@ -1,0 +1,23 @@
+//! The differentiable operations on `Tensor`. Each checks its operands, runs a kernel, and
+//! records a node (see `autograd::rules` for the derivative of each).
+
+mod creation;
+mod index;
+mod inplace;
+mod linalg;
+mod pointwise;
+mod reduce;
+mod shape;
+
+pub use creation::manual_seed;
+pub use index::{IndexItem, StridedView};
+
+use crate::array::DType;
+use crate::tensor::Tensor;
+
+/// The dtype two operands compute in (PyTorch's `result_type`: 0-d tensors count only when
+/// their category is higher).
+pub fn result_type(a: &Tensor, b: &Tensor) -> DType {
+    let (da, db) = (a.read(), b.read());
+    DType::result_type(da.dtype(), da.ndim() == 0, db.dtype(), db.ndim() == 0)
+}

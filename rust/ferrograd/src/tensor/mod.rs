@@ -1,0 +1,357 @@
+//! `Tensor`: an `NdArray` plus autograd metadata. Operations on tensors live in `crate::ops`;
+//! this module holds the type, its accessors and its autograd state.
+
+mod record;
+
+use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::array::{DType, Device, Dims, Element, NdArray};
+use crate::autograd::arena::{self, NodeKind, NodeRef};
+use crate::autograd::NodeHandle;
+use crate::error::{Error, Result};
+
+pub(crate) use record::{needs_recording, record, record_many};
+
+
+/// A tensor: shared, reference-counted handle. `clone()` gives another handle to the same
+/// tensor (like a second Python reference), not a copy of its data.
+#[derive(Clone)]
+pub struct Tensor(pub(crate) Arc<TensorCell>);
+
+/// The elements of a tensor and their version counter, shared by the tensor and its detached
+/// aliases (`detach()`), so an in-place write through one is seen by all.
+pub(crate) struct DataCell {
+    array: RwLock<NdArray>,
+    version: AtomicU32,
+}
+
+pub struct TensorCell {
+    data: Arc<DataCell>,
+    meta: Mutex<Meta>,
+}
+
+#[derive(Default)]
+pub(crate) struct Meta {
+    pub requires_grad: bool,
+    /// The node that produced this tensor (non-leaf tensors only).
+    pub grad_fn: Option<NodeRef>,
+    pub output_nr: u32,
+    /// The `AccumulateGrad` node that holds the `.grad` of a leaf that requires grad.
+    pub accumulator: Option<NodeRef>,
+    /// The gradient kept by `retain_grad()` on a non-leaf tensor.
+    pub retained_grad: Option<Tensor>,
+    pub retains_grad: bool,
+}
+
+impl Tensor {
+    /// A leaf tensor that does not require grad.
+    pub fn from_array(array: NdArray) -> Tensor {
+        Self::with_meta(array, Meta::default())
+    }
+
+    fn with_meta(array: NdArray, meta: Meta) -> Tensor {
+        Tensor(Arc::new(TensorCell {
+            data: Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0) }),
+            meta: Mutex::new(meta),
+        }))
+    }
+
+    pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
+        Ok(Self::from_array(NdArray::from_vec(data, shape)?))
+    }
+
+    /// A 0-d tensor holding `value`.
+    pub fn scalar<T: Element>(value: T) -> Tensor {
+        Self::from_array(NdArray::scalar(value))
+    }
+
+    /// A recorded output rebuilt from a node's saved values (its original tensor was dropped).
+    pub(crate) fn from_saved_output(array: NdArray, grad_fn: NodeRef, output_nr: u32) -> Tensor {
+        Self::with_meta(array, Meta { requires_grad: true, grad_fn: Some(grad_fn), output_nr, ..Meta::default() })
+    }
+
+    /// The elements (a cheap shared handle; writing to it copies first).
+    pub fn data(&self) -> NdArray {
+        self.0.data.array.read().clone()
+    }
+
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, NdArray> {
+        self.0.data.array.read()
+    }
+
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, NdArray> {
+        self.0.data.array.write()
+    }
+
+    pub fn shape(&self) -> Dims {
+        self.read().shape().into()
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.read().dtype()
+    }
+
+    pub fn device(&self) -> Device {
+        self.read().device()
+    }
+
+    pub fn ndim(&self) -> usize {
+        self.read().ndim()
+    }
+
+    pub fn numel(&self) -> usize {
+        self.read().numel()
+    }
+
+    /// The elements as a `Vec` of `T` (host tensors of dtype `T` only).
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        let host = self.data().to_device(Device::Cpu)?;
+        Ok(host.as_slice::<T>()?.to_vec())
+    }
+
+    /// The elements converted to `i64` (host or device).
+    pub fn to_vec_i64(&self) -> Result<Vec<i64>> {
+        let host = crate::kernels::cast(&self.data().to_device(Device::Cpu)?, DType::Int64)?;
+        Ok(host.as_slice::<i64>()?.to_vec())
+    }
+
+    /// The single element as `f64`.
+    pub fn item(&self) -> Result<f64> {
+        self.data().to_device(Device::Cpu)?.item_f64()
+    }
+
+    /// How many times this tensor's elements were modified in place.
+    pub fn version(&self) -> u32 {
+        self.0.data.version.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn bump_version(&self) {
+        self.0.data.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// True when both handles are the same tensor.
+    pub fn same(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// True when both tensors share one element buffer (one is a detached alias of the other).
+    pub fn shares_data(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0.data, &other.0.data)
+    }
+
+    /// A stable identifier of this tensor (its address), for hashing and debugging.
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
+    pub(crate) fn meta(&self) -> parking_lot::MutexGuard<'_, Meta> {
+        self.0.meta.lock()
+    }
+
+    pub fn requires_grad(&self) -> bool {
+        self.meta().requires_grad
+    }
+
+    pub fn is_leaf(&self) -> bool {
+        self.meta().grad_fn.is_none()
+    }
+
+    pub fn output_nr(&self) -> u32 {
+        self.meta().output_nr
+    }
+
+    /// The node that produced this tensor, if it was recorded.
+    pub fn grad_fn(&self) -> Option<NodeHandle> {
+        self.meta().grad_fn.clone().map(NodeHandle)
+    }
+
+    /// Turns gradient tracking on or off for a leaf (`requires_grad_()`).
+    pub fn set_requires_grad(&self, requires_grad: bool) -> Result<&Tensor> {
+        if requires_grad && !self.dtype().is_floating() {
+            return Err(Error::Autograd("only Tensors of floating point dtype can require gradients".into()));
+        }
+        let mut meta = self.meta();
+        if meta.grad_fn.is_some() {
+            if !requires_grad {
+                return Err(Error::Autograd(
+                    "you can only change requires_grad flags of leaf variables. If you want to use a computed \
+                     variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+                        .into(),
+                ));
+            }
+            return Ok(self);
+        }
+        meta.requires_grad = requires_grad;
+        if !requires_grad {
+            meta.accumulator = None;
+        }
+        Ok(self)
+    }
+
+    /// Builder form of `set_requires_grad(true)` for Rust users.
+    pub fn requires_grad_(self) -> Result<Tensor> {
+        self.set_requires_grad(true)?;
+        Ok(self)
+    }
+
+    /// Where gradients for this tensor go: its `grad_fn`, or the `AccumulateGrad` node of a leaf
+    /// (created on first use). `None` when it does not require grad.
+    pub(crate) fn gradient_edge(&self) -> Option<(NodeRef, u32)> {
+        let mut meta = self.meta();
+        if let Some(node) = &meta.grad_fn {
+            return Some((node.clone(), meta.output_nr));
+        }
+        if !meta.requires_grad {
+            return None;
+        }
+        if meta.accumulator.is_none() {
+            meta.accumulator = Some(crate::autograd::new_accumulator(self));
+        }
+        meta.accumulator.clone().map(|node| (node, 0))
+    }
+
+    /// The accumulated gradient of a leaf (or, after `retain_grad()`, of a non-leaf).
+    pub fn grad(&self) -> Option<Tensor> {
+        let meta = self.meta();
+        if meta.grad_fn.is_some() {
+            return meta.retained_grad.clone();
+        }
+        let node = meta.accumulator.as_ref()?;
+        match &arena::lock().get(node.id()).kind {
+            NodeKind::AccumulateGrad { grad } => grad.clone(),
+            _ => None,
+        }
+    }
+
+    /// Replaces `.grad` (`None` clears it). The new gradient must match shape and device.
+    pub fn set_grad(&self, grad: Option<Tensor>) -> Result<()> {
+        if let Some(g) = &grad {
+            if g.shape() != self.shape() {
+                return Err(Error::Shape(format!(
+                    "assigned grad has data of a different size: expected {:?}, got {:?}",
+                    self.shape().as_slice(),
+                    g.shape().as_slice()
+                )));
+            }
+            if g.dtype() != self.dtype() {
+                return Err(Error::DType(format!(
+                    "assigned grad has data of a different type: expected {}, got {}",
+                    self.dtype(),
+                    g.dtype()
+                )));
+            }
+            if g.device() != self.device() {
+                return Err(Error::Device(format!(
+                    "assigned grad has data located on a different device: expected {}, got {}",
+                    self.device(),
+                    g.device()
+                )));
+            }
+        }
+        let mut meta = self.meta();
+        if meta.grad_fn.is_some() {
+            meta.retained_grad = grad;
+            return Ok(());
+        }
+        if grad.is_none() && meta.accumulator.is_none() {
+            return Ok(());
+        }
+        if meta.accumulator.is_none() {
+            meta.accumulator = Some(crate::autograd::new_accumulator(self));
+        }
+        let node = meta.accumulator.clone().expect("just set");
+        drop(meta);
+        let old = match &mut arena::lock().get_mut(node.id()).kind {
+            NodeKind::AccumulateGrad { grad: slot } => std::mem::replace(slot, grad),
+            _ => None,
+        };
+        drop(old);
+        Ok(())
+    }
+
+    /// A new leaf sharing this tensor's elements (and version counter), outside any graph.
+    pub fn detach(&self) -> Tensor {
+        Tensor(Arc::new(TensorCell { data: self.0.data.clone(), meta: Mutex::new(Meta::default()) }))
+    }
+
+    /// Detaches this tensor from its graph in place: it becomes a leaf that does not require grad.
+    pub fn detach_(&self) {
+        let old = std::mem::take(&mut *self.meta());
+        drop(old);
+    }
+
+    /// Replaces the elements in place (no autograd); bumps the version.
+    pub(crate) fn set_data_raw(&self, array: NdArray) {
+        *self.write() = array;
+        self.bump_version();
+    }
+
+    /// Replaces the elements, as `.data = ...` does: shape and dtype may change. Not recorded.
+    pub fn set_data(&self, other: &Tensor) {
+        self.set_data_raw(other.data());
+    }
+
+    /// After an in-place operation recorded as `result`, this tensor takes `result`'s elements
+    /// and place in the graph.
+    pub(crate) fn rebase_onto(&self, result: Tensor) {
+        let (array, grad_fn, output_nr, requires_grad) = {
+            let mut meta = result.meta();
+            (result.data(), meta.grad_fn.take(), meta.output_nr, meta.requires_grad)
+        };
+        self.set_data_raw(array);
+        let old = {
+            let mut meta = self.meta();
+            meta.requires_grad = requires_grad;
+            meta.output_nr = output_nr;
+            meta.retained_grad = None;
+            std::mem::replace(&mut meta.grad_fn, grad_fn)
+        };
+        drop(old);
+    }
+
+    pub fn retains_grad(&self) -> bool {
+        self.meta().retains_grad
+    }
+
+    pub(crate) fn set_retained_grad(&self, grad: Tensor) {
+        let mut meta = self.meta();
+        let new = match meta.retained_grad.take() {
+            Some(old) => old.data(),
+            None => return meta.retained_grad = Some(grad.detach_copy()),
+        };
+        drop(meta);
+        let sum = crate::autograd::mode::no_grad(|| Tensor::from_array(new).add(&grad));
+        if let Ok(sum) = sum {
+            self.meta().retained_grad = Some(sum);
+        }
+    }
+
+    /// A leaf with its own cell (and no graph) that shares these elements until either is written.
+    pub(crate) fn detach_copy(&self) -> Tensor {
+        Tensor::from_array(self.data())
+    }
+
+    pub(crate) fn mark_retains_grad(&self) {
+        self.meta().retains_grad = true;
+    }
+}
+
+impl fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let data = self.data();
+        write!(f, "Tensor(shape={:?}, dtype={}, device={}", data.shape(), data.dtype(), data.device())?;
+        if data.device().is_cpu() && data.numel() <= 16 {
+            if let Ok(values) = data.to_f64_vec() {
+                write!(f, ", values={values:?}")?;
+            }
+        }
+        if self.requires_grad() {
+            write!(f, ", requires_grad=true")?;
+        }
+        f.write_str(")")
+    }
+}

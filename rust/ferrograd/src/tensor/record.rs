@@ -1,0 +1,78 @@
+//! Recording a node for an operation's outputs when grad mode is on and an input requires grad.
+
+use smallvec::SmallVec;
+
+use super::{Meta, Tensor};
+use crate::array::NdArray;
+use crate::autograd::arena::{self, Edge, InputMeta, Node, NodeInput, NodeKind};
+use crate::autograd::mode::is_grad_enabled;
+use crate::autograd::rules::Op;
+use crate::autograd::saved::Saved;
+
+/// Whether an operation on `inputs` must be recorded now.
+pub(crate) fn needs_recording(inputs: &[&Tensor]) -> bool {
+    is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
+}
+
+/// Wraps `output` as the result of `op` on `inputs`; records a node when needed. `save` picks
+/// the values the rule needs, given the output tensor.
+pub(crate) fn record(
+    op: Op,
+    inputs: &[&Tensor],
+    output: NdArray,
+    save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
+) -> Tensor {
+    if !needs_recording(inputs) {
+        return Tensor::from_array(output);
+    }
+    let mut outputs = record_many(NodeKind::Op(op), inputs, vec![output], |outs| save(&outs[0]));
+    outputs.pop().expect("one output")
+}
+
+/// Like `record` for a node with several outputs (all differentiable); the caller has checked
+/// `needs_recording`.
+pub(crate) fn record_many(
+    kind: NodeKind,
+    inputs: &[&Tensor],
+    outputs: Vec<NdArray>,
+    save: impl FnOnce(&[Tensor]) -> SmallVec<[Saved; 2]>,
+) -> Vec<Tensor> {
+    let node_inputs: SmallVec<[NodeInput; 2]> = inputs
+        .iter()
+        .map(|t| {
+            let edge = t.gradient_edge().map(|(node, input_nr)| (node, input_nr));
+            let array = t.read();
+            let meta = InputMeta { shape: array.shape().into(), dtype: array.dtype(), device: array.device() };
+            drop(array);
+            // The NodeRef from `gradient_edge` is dropped after the node holds its own reference.
+            (edge, meta)
+        })
+        .map(|(edge, meta)| NodeInput {
+            edge: edge.as_ref().map(|(node, input_nr)| Edge { node: node.id(), input_nr: *input_nr }),
+            meta,
+        })
+        .collect();
+    let tensors: Vec<Tensor> = outputs
+        .into_iter()
+        .enumerate()
+        .map(|(nr, array)| Tensor::with_meta(array, Meta { requires_grad: true, output_nr: nr as u32, ..Meta::default() }))
+        .collect();
+    let saved = save(&tensors);
+    let node = Node {
+        kind,
+        inputs: node_inputs,
+        saved,
+        seq: 0,
+        num_outputs: tensors.len() as u32,
+        released: false,
+        hooks: None,
+    };
+    let node_ref = arena::lock().insert(node);
+    for tensor in &tensors[1..] {
+        tensor.meta().grad_fn = Some(node_ref.clone());
+    }
+    if let Some(first) = tensors.first() {
+        first.meta().grad_fn = Some(node_ref);
+    }
+    tensors
+}
