@@ -221,8 +221,8 @@ class TestBackward:
         a = fg.tensor([1.0, 2.0], requires_grad=True)
         (a * 3).sum().backward()
         g = a.grad
-        ret = a.grad.zero_()
-        assert ret is g
+        ret = g.zero_()
+        assert ret is g  # in-place methods return self
         assert a.grad.tolist() == [0.0, 0.0]
         (a * 5).sum().backward()
         assert a.grad.tolist() == [5.0, 5.0]

@@ -15,7 +15,11 @@ from ._mixins.shape import _sizes
 
 
 def _place(t, device, requires_grad: bool):
-    if device is not None and _device(device) != _device("cpu"):
+    if device is None:
+        from ._device import get_default_device
+
+        device = get_default_device()
+    if _device(device) != _device("cpu"):
         t = t.to(device)
     if requires_grad:
         t.requires_grad_(True)
@@ -31,7 +35,7 @@ def _dtype_name(dtype, default=None) -> str:
 def _infer_numpy(data, dtype):
     """A NumPy array of ``data`` in the dtype PyTorch would pick."""
     if isinstance(data, TensorBase):
-        data = data.detach().numpy()
+        data = data.detach().cpu().numpy()
     given_array = isinstance(data, (np.ndarray, np.generic))
     array = np.asarray(data)
     if array.dtype == object:

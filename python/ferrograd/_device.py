@@ -48,3 +48,17 @@ class device:
     def engine_name(self) -> str:
         """The name the engine uses: ``cpu`` or ``cuda:N``."""
         return "cpu" if self.type == "cpu" else f"cuda:{self.index or 0}"
+
+
+_default = device("cpu")
+
+
+def set_default_device(spec) -> None:
+    """The device that factory functions (``tensor``, ``zeros``, ``randn``, ...) use when no
+    ``device=`` is given. ``None`` restores the CPU."""
+    global _default
+    _default = device("cpu" if spec is None else spec)
+
+
+def get_default_device() -> device:
+    return _default

@@ -41,7 +41,11 @@ def where(condition, input, other):
     if not isinstance(input, TensorBase):
         from ._creation import tensor
 
-        input = tensor(input, dtype=other.dtype if isinstance(other, TensorBase) else None)
+        input = tensor(
+            input,
+            dtype=other.dtype if isinstance(other, TensorBase) else None,
+            device=other.device if isinstance(other, TensorBase) else None,
+        )
     return input.where(condition, other)
 
 
@@ -58,7 +62,9 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: b
 
     from ._creation import tensor
 
-    return tensor(np.isclose(input.detach().numpy(), np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    host = lambda t: t.detach().cpu().numpy() if isinstance(t, TensorBase) else np.asarray(t)
+    close = np.isclose(host(input), host(other), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return tensor(close, device=input.device if isinstance(input, TensorBase) else None)
 
 
 def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:

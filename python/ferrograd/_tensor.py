@@ -12,8 +12,11 @@ from ._mixins import (
     LogicalMixin,
     MathMixin,
     ReductionMixin,
+    JoiningMixin,
     ReprMixin,
+    SelectionMixin,
     ShapeMixin,
+    StatisticsMixin,
 )
 
 
@@ -23,8 +26,11 @@ class Tensor(
     LogicalMixin,
     MathMixin,
     ReductionMixin,
+    StatisticsMixin,
     ShapeMixin,
+    JoiningMixin,
     IndexingMixin,
+    SelectionMixin,
     AutogradMixin,
     ConversionMixin,
     DeviceMixin,

@@ -7,11 +7,14 @@ from .comparison import ComparisonMixin
 from .conversion import ConversionMixin
 from .device import DeviceMixin
 from .indexing import IndexingMixin
+from .joining import JoiningMixin
 from .logical import LogicalMixin
 from .math import MathMixin
 from .reduction import ReductionMixin
 from .repr import ReprMixin
+from .selection import SelectionMixin
 from .shape import ShapeMixin
+from .statistics import StatisticsMixin
 
 __all__ = [
     "ArithmeticMixin",
@@ -20,9 +23,12 @@ __all__ = [
     "ConversionMixin",
     "DeviceMixin",
     "IndexingMixin",
+    "JoiningMixin",
     "LogicalMixin",
     "MathMixin",
     "ReductionMixin",
     "ReprMixin",
+    "SelectionMixin",
     "ShapeMixin",
+    "StatisticsMixin",
 ]

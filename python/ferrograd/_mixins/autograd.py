@@ -66,7 +66,7 @@ class AutogradMixin:
         if gradient is not None and not isinstance(gradient, TensorBase):
             from .._creation import tensor
 
-            gradient = tensor(gradient, dtype=self.dtype)
+            gradient = tensor(gradient, dtype=self.dtype, device=self.device)
         if retain_graph is None:
             retain_graph = create_graph
         if inputs is not None:
@@ -75,6 +75,37 @@ class AutogradMixin:
                 raise RuntimeError("'inputs' argument to backward() cannot be empty.")
             inputs = [t._c for t in inputs]
         self._c.backward(None if gradient is None else gradient._c, retain_graph, create_graph, inputs)
+
+    def register_hook(self, hook):
+        """Calls ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor
+        replaces the gradient. Returns a handle whose ``remove()`` unregisters the hook."""
+        from ..utils.hooks import RemovableHandle
+
+        def call(handle):
+            result = hook(wrap(handle))
+            return None if result is None else result._c
+
+        node, hook_id = self._c.register_hook(call)
+        return RemovableHandle(node, hook_id)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Calls ``hook(tensor)`` after a gradient was accumulated into this leaf's ``.grad``."""
+        import weakref
+
+        from ..utils.hooks import RemovableHandle
+
+        target = weakref.ref(self)
+
+        def call():
+            tensor = target()
+            if tensor is not None:
+                hook(tensor)
+
+        node, hook_id = self._c.register_post_accumulate_grad_hook(call)
+        return RemovableHandle(node, hook_id)
+
+    def is_inference(self) -> bool:
+        return self._c.is_inference()
 
     def detach(self):
         """A new leaf that shares this tensor's elements and is outside the graph."""

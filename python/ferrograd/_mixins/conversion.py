@@ -29,9 +29,17 @@ class ConversionMixin:
         """The elements as a NumPy array."""
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if not force and self._c.device != "cpu":
+            raise TypeError(
+                f"can't convert {self._c.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+            )
         return self._c.numpy()
 
     def __array__(self, dtype=None, copy=None):
+        if self._c.device != "cpu":
+            raise TypeError(
+                f"can't convert {self._c.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+            )
         array = self._c.numpy()
         return array if dtype is None else array.astype(dtype, copy=False)
 

@@ -1,6 +1,9 @@
-"""Device placement: ``device``, ``cpu()``, ``cuda()``, ``is_cuda``."""
+"""Device placement and zero-copy exchange: ``device``, ``cpu()``, ``cuda()``, ``is_cuda``,
+``__dlpack__``, ``__dlpack_device__`` and ``__cuda_array_interface__``."""
 
 from .._device import device
+
+_DL_CPU = 1
 
 
 class DeviceMixin:
@@ -18,11 +21,19 @@ class DeviceMixin:
     def is_cpu(self) -> bool:
         return self._c.device == "cpu"
 
+    def get_device(self) -> int:
+        """The CUDA device index, or -1 on the CPU (as in PyTorch)."""
+        return -1 if self.is_cpu else (self.device.index or 0)
+
     def cpu(self):
         return self._to_device(device("cpu"))
 
-    def cuda(self, device_index=None):
-        return self._to_device(device("cuda", device_index))
+    def cuda(self, device_index=None, non_blocking: bool = False):
+        if isinstance(device_index, (str, device)):
+            target = device(device_index)
+        else:
+            target = device("cuda", device_index)
+        return self._to_device(target)
 
     def _to_device(self, target: device):
         if target == self.device:
@@ -30,3 +41,58 @@ class DeviceMixin:
         from .. import cuda
 
         return cuda.move(self, target)
+
+    # ------------------------------------------------------------------ zero-copy exchange
+
+    def _exportable(self, what: str):
+        if self._c.requires_grad:
+            raise RuntimeError(f"Can't export tensors that require gradient, use tensor.detach() ({what})")
+        if self.is_cpu:
+            from .. import _core
+
+            return None, _core.numpy_view(self._c)
+        from .. import cuda
+
+        table = cuda._require(self.device.index or 0)
+        array = cuda.device_array(self)
+        if getattr(array, "ndim", None) == 0 or not hasattr(array, "__dlpack__"):
+            # 0-d constants may be shared by the backend's cache: export a copy.
+            array = table.xp.array(array, copy=True)
+        return table, array
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule sharing this tensor's memory (NumPy on the CPU, CuPy on a GPU)."""
+        table, array = self._exportable("__dlpack__")
+        kwargs = {"stream": stream}
+        if max_version is not None:
+            kwargs["max_version"] = max_version
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        if table is None:
+            kwargs.pop("stream")
+            return array.__dlpack__(**kwargs)
+        return table.dlpack(array, **kwargs)
+
+    def __dlpack_device__(self):
+        if self.is_cpu:
+            return (_DL_CPU, 0)
+        from .. import cuda
+
+        table = cuda._require(self.device.index or 0)
+        return tuple(table.dlpack_device(cuda.device_array(self)))
+
+    @property
+    def __cuda_array_interface__(self):
+        """The CUDA Array Interface of a ``cuda`` tensor (its CuPy array's)."""
+        if self.is_cpu:
+            raise AttributeError(
+                "Can't get __cuda_array_interface__ on non-CUDA tensor type: ferrograd.Tensor on cpu. "
+                "If CUDA data is required use tensor.cuda() to copy tensor to device memory."
+            )
+        table, array = self._exportable("__cuda_array_interface__")
+        try:
+            return table.cuda_array_interface(array)
+        except AttributeError:
+            raise AttributeError(f"the {table.name} backend's arrays have no __cuda_array_interface__") from None

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from .. import _core
 from .._base import TensorBase, wrap
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .function import Function, FunctionCtx, once_differentiable
+from .grad_mode import (
+    detect_anomaly,
+    enable_grad,
+    inference_mode,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_detect_anomaly,
+    set_grad_enabled,
+)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
 from .variable import Variable
@@ -77,7 +88,15 @@ def grad(
 
 
 __all__ = [
+    "Function",
+    "FunctionCtx",
     "GradcheckError",
+    "detect_anomaly",
+    "inference_mode",
+    "is_anomaly_enabled",
+    "is_inference_mode_enabled",
+    "once_differentiable",
+    "set_detect_anomaly",
     "Node",
     "Variable",
     "backward",

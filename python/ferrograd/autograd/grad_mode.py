@@ -81,3 +81,74 @@ class set_grad_enabled(_GradMode):
 
 def is_grad_enabled() -> bool:
     return _core.is_grad_enabled()
+
+
+class inference_mode(_GradMode):
+    """Like ``no_grad``, and tensors made inside are inference tensors: using one where autograd
+    would have to save it later raises, so nothing needs to be tracked for them."""
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__()
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        grad = _core.is_grad_enabled()
+        inference = _core.set_inference_mode(self.mode)
+        _core.set_grad_enabled(grad and not self.mode)
+        self._previous.append((inference, grad))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        inference, grad = self._previous.pop()
+        _core.set_inference_mode(inference)
+        _core.set_grad_enabled(grad)
+
+    def clone(self):
+        return inference_mode(self.mode)
+
+
+def is_inference_mode_enabled() -> bool:
+    return _core.is_inference_mode_enabled()
+
+
+def _format_stack() -> str:
+    import traceback
+
+    # Drop the frames of ferrograd itself so the trace ends at the user's operation.
+    frames = [f for f in traceback.extract_stack()[:-1] if "/ferrograd/" not in f.filename.replace("\\", "/")]
+    return "".join(traceback.format_list(frames))
+
+
+class detect_anomaly:
+    """Inside, every node remembers the Python stack that created it, and a backward that
+    produces NaN raises an error naming the node and showing that stack. Slow: for debugging."""
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.check_nan = check_nan
+        self._previous: list[bool] = []
+
+    def __enter__(self):
+        _core.set_trace_provider(_format_stack)
+        self._previous.append(_core.set_anomaly_enabled(self.check_nan))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _core.set_anomaly_enabled(self._previous.pop())
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with detect_anomaly(self.check_nan):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+def set_detect_anomaly(mode: bool) -> None:
+    """Turns anomaly detection on or off for this thread (see ``detect_anomaly``)."""
+    _core.set_trace_provider(_format_stack)
+    _core.set_anomaly_enabled(bool(mode))
+
+
+def is_anomaly_enabled() -> bool:
+    return _core.is_anomaly_enabled()

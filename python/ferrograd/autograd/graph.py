@@ -17,6 +17,29 @@ class Node:
         """``((node or None, input slot), ...)``: where this node sends each input's gradient."""
         return tuple((node_from_handle(n), nr) for n, nr in self._n.next_functions)
 
+    def register_hook(self, hook):
+        """Calls ``hook(grad_inputs, grad_outputs)`` after this node ran; a returned tuple
+        replaces ``grad_inputs``."""
+        from .._base import wrap_optional
+        from ..utils.hooks import RemovableHandle
+
+        def call(grad_inputs, grad_outputs):
+            result = hook(tuple(map(wrap_optional, grad_inputs)), tuple(map(wrap_optional, grad_outputs)))
+            return None if result is None else [None if g is None else g._c for g in result]
+
+        return RemovableHandle(self._n, self._n.register_hook(call))
+
+    def register_prehook(self, hook):
+        """Calls ``hook(grad_outputs)`` before this node runs; a returned tuple replaces them."""
+        from .._base import wrap_optional
+        from ..utils.hooks import RemovableHandle
+
+        def call(grad_outputs):
+            result = hook(tuple(map(wrap_optional, grad_outputs)))
+            return None if result is None else [None if g is None else g._c for g in result]
+
+        return RemovableHandle(self._n, self._n.register_prehook(call))
+
     def __eq__(self, other) -> bool:
         return isinstance(other, Node) and self._n.key() == other._n.key()
 

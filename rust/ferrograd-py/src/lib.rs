@@ -1,9 +1,14 @@
 //! `ferrograd._core`: the Python binding of the ferrograd engine. Conversions and error mapping
 //! only; the math lives in the `ferrograd` crate.
 
+mod autograd_api;
+mod callbacks;
 mod convert;
+mod device_backend;
 mod errors;
+mod exchange;
 mod node;
+mod nn;
 mod tensor;
 
 use ferrograd::{BackwardOptions, Tensor};
@@ -157,5 +162,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backward, m)?)?;
     m.add_function(wrap_pyfunction!(grad, m)?)?;
     m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
+    autograd_api::register(m)?;
+    device_backend::register(m)?;
+    nn::register(m)?;
     Ok(())
 }

@@ -71,6 +71,8 @@ pub struct Node {
     /// Set once `saved` has been freed by a backward without `retain_graph`.
     pub released: bool,
     pub hooks: Option<Box<NodeHooks>>,
+    /// Where the node was created, kept in anomaly-detection mode for error messages.
+    pub trace: Option<std::sync::Arc<str>>,
 }
 
 impl Node {

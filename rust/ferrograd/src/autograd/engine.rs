@@ -234,26 +234,30 @@ fn run_node(
     };
     let metas: SmallVec<[arena::InputMeta; 2]> = node.inputs.iter().map(|i| i.meta.clone()).collect();
     let edges: SmallVec<[Option<arena::Edge>; 2]> = node.inputs.iter().map(|i| i.edge).collect();
+    let (num_outputs, trace) = (node.num_outputs as usize, node.trace.clone());
     drop(arena);
 
     let unpacked: SmallVec<[Option<Tensor>; 2]> = saved.iter().map(|s| s.unpack(&name, node_ref)).collect::<Result<_>>()?;
     drop(saved);
     let needs: SmallVec<[bool; 2]> = edges.iter().map(Option::is_some).collect();
+    let output_grads: Vec<Option<Tensor>> = grads.into_vec();
     let input_grads: Vec<Option<Tensor>> = match kind {
         Ok(op) => {
-            let Some(Some(grad)) = grads.first() else { return Ok(None) };
+            let Some(Some(grad)) = output_grads.first() else { return Ok(None) };
             let inputs = RuleInputs { saved: &unpacked, inputs: &metas, needs: &needs };
             rules::backward(&op, grad, &inputs).map_err(|e| annotate(e, &name))?.into_vec()
         }
         Err(custom) => {
+            let mut grads = output_grads.clone();
+            grads.resize(num_outputs, None);
+            let result = custom.backward(&unpacked, &grads);
             if !options.retain_graph {
                 custom.release();
             }
-            let mut grads = grads.into_vec();
-            grads.resize(arena::lock().get(id).num_outputs as usize, None);
-            custom.backward(&grads)?
+            result?
         }
     };
+    drop(unpacked);
     if input_grads.len() != edges.len() {
         return Err(Error::Autograd(format!(
             "function {name} returned an incorrect number of gradients (expected {}, got {})",
@@ -261,7 +265,10 @@ fn run_node(
             input_grads.len()
         )));
     }
-    let input_grads = super::hooks_run::run_post_hooks(node_ref, input_grads)?;
+    let input_grads = super::hooks_run::run_post_hooks(node_ref, input_grads, &output_grads)?;
+    if super::mode::is_anomaly_enabled() {
+        super::anomaly::check_for_nan(&name, &input_grads, trace.as_deref())?;
+    }
     let mut out: SmallVec<[Option<(u32, Tensor)>; 2]> = SmallVec::new();
     for ((edge, meta), grad) in edges.iter().zip(&metas).zip(input_grads) {
         let Some(edge) = edge else { continue };

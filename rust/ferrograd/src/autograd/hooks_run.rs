@@ -42,11 +42,12 @@ pub fn run_pre_hooks(node: &NodeRef, mut grads: smallvec::SmallVec<[Option<Tenso
     Ok(grads)
 }
 
-/// `grad_fn` hooks, called with the gradients the node produced for its inputs.
-pub fn run_post_hooks(node: &NodeRef, mut grads: Vec<Option<Tensor>>) -> Result<Vec<Option<Tensor>>> {
+/// `grad_fn` hooks, called with the gradients the node produced for its inputs and the
+/// gradients of its outputs.
+pub fn run_post_hooks(node: &NodeRef, mut grads: Vec<Option<Tensor>>, outputs: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> {
     let post = with_hooks(node, |h| h.post.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
     for hook in post {
-        if let Some(replacement) = hook(&grads)? {
+        if let Some(replacement) = hook(&grads, outputs)? {
             grads = replacement;
         }
     }

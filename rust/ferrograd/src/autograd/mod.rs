@@ -1,6 +1,7 @@
 //! Reverse-mode automatic differentiation: the node arena, the backward scheduler, the
 //! derivative rules and grad mode.
 
+pub mod anomaly;
 pub mod arena;
 pub mod custom;
 pub mod engine;
@@ -81,6 +82,7 @@ pub(crate) fn new_accumulator(_leaf: &Tensor) -> NodeRef {
         num_outputs: 1,
         released: false,
         hooks: None,
+        trace: None,
     })
 }
 

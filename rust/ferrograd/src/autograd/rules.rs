@@ -55,8 +55,21 @@ pub enum Op {
     StridedScatter { view: StridedView },
     CopySlices { view: StridedView },
     ToCopy,
+    /// A move between devices; `from` is the input's device (the gradient goes back there).
+    ToDevice { from: crate::array::Device },
     Clone,
     Matmul { name: &'static str },
+    // Neural-network operations (ops/nn.rs).
+    Softmax { axis: usize },
+    LogSoftmax { axis: usize },
+    LogSumExp { axis: usize, keepdim: bool },
+    GatherDim { axis: usize },
+    ScatterAddDim { axis: usize },
+    IndexSelect { axis: usize },
+    IndexAdd { axis: usize, size: usize },
+    Cat { axis: usize, sizes: Dims },
+    Im2col { window: crate::kernels::nn::Window2d },
+    Col2im { window: crate::kernels::nn::Window2d, size: [usize; 2] },
 }
 
 impl Op {
@@ -103,8 +116,18 @@ impl Op {
             Op::Reshape { name } | Op::Strided { name, .. } | Op::Matmul { name } => name,
             Op::StridedScatter { .. } => "AsStridedScatterBackward0",
             Op::CopySlices { .. } => "CopySlices",
-            Op::ToCopy => "ToCopyBackward0",
+            Op::ToCopy | Op::ToDevice { .. } => "ToCopyBackward0",
             Op::Clone => "CloneBackward0",
+            Op::Softmax { .. } => "SoftmaxBackward0",
+            Op::LogSoftmax { .. } => "LogSoftmaxBackward0",
+            Op::LogSumExp { .. } => "LogsumexpBackward0",
+            Op::GatherDim { .. } => "GatherBackward0",
+            Op::ScatterAddDim { .. } => "ScatterAddBackward0",
+            Op::IndexSelect { .. } => "IndexSelectBackward0",
+            Op::IndexAdd { .. } => "IndexAddBackward0",
+            Op::Cat { .. } => "CatBackward0",
+            Op::Im2col { .. } => "Im2ColBackward0",
+            Op::Col2im { .. } => "Col2ImBackward0",
         }
     }
 }
@@ -278,7 +301,48 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             when(need(1), || g.strided(view.clone(), "AsStridedBackward0"))?
         ],
         Op::ToCopy | Op::Clone => smallvec![Some(g.clone())],
+        Op::ToDevice { from } => smallvec![Some(g.to_device(*from)?)],
         Op::Matmul { .. } => matmul_backward(g, r)?,
+        Op::Softmax { axis } => one_input(&|| {
+            // y * (g - sum(g * y))
+            let y = r.saved(0)?;
+            let gy = g.mul(y)?;
+            gy.sub(&y.mul(&gy.sum_dims(&[*axis as isize], true)?)?)
+        })?,
+        Op::LogSoftmax { axis } => one_input(&|| {
+            // g - exp(y) * sum(g)
+            let y = r.saved(0)?;
+            g.sub(&y.exp()?.mul(&g.sum_dims(&[*axis as isize], true)?)?)
+        })?,
+        Op::LogSumExp { axis, keepdim } => one_input(&|| {
+            // g * exp(x - out), with the reduced axis restored
+            let (x, out) = (r.saved(0)?, r.saved(1)?);
+            let (g, out) = if *keepdim || x.ndim() == 0 {
+                (g.clone(), out.clone())
+            } else {
+                (g.unsqueeze(*axis as isize)?, out.unsqueeze(*axis as isize)?)
+            };
+            g.mul(&x.sub(&out)?.exp()?)
+        })?,
+        Op::GatherDim { axis } => {
+            one_input(&|| crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape))?
+        }
+        Op::ScatterAddDim { axis } => smallvec![
+            Some(g.clone()),
+            when(need(1), || crate::ops::nn::scatter_add_src_backward(g, *axis, r.saved(0)?, &r.inputs[1].shape))?
+        ],
+        Op::IndexSelect { axis } => {
+            one_input(&|| g.index_add_zeros(*axis as isize, r.saved(0)?, r.inputs[0].shape.get(*axis).copied().unwrap_or(1)))?
+        }
+        Op::IndexAdd { axis, .. } => one_input(&|| g.index_select(*axis as isize, r.saved(0)?))?,
+        Op::Cat { axis, sizes } => (0..sizes.len())
+            .map(|i| when(need(i), || crate::ops::nn::cat_backward(g, *axis, sizes, i)))
+            .collect::<Result<Grads>>()?,
+        Op::Im2col { window } => one_input(&|| {
+            let s = &r.inputs[0].shape;
+            g.col2im(*window, [s[2], s[3]])
+        })?,
+        Op::Col2im { window, .. } => one_input(&|| g.im2col(*window))?,
     })
 }
 

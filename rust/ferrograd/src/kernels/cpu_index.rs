@@ -6,7 +6,10 @@
 //! (expand) or negative (flip). Views are walked row by row with `StridedWalk`, whose inner
 //! loop is a slice copy, a fill or a reversed copy when the strides allow.
 
+use std::ops::Range;
+
 use super::cpu_elementwise::{at, Scalar, StridedWalk};
+use super::parallel;
 use crate::array::shape::{broadcast_shapes, broadcast_strides, contiguous_strides, numel, Dims};
 use crate::array::{DType, Element, NdArray};
 use crate::error::{Error, Result};
@@ -38,6 +41,43 @@ fn check_view(len: usize, shape: &[usize], strides: &[isize], offset: isize) -> 
     Ok(())
 }
 
+/// Rows and columns of the square tiles that a transposing view is walked by.
+const TILE: usize = 32;
+
+/// True when the view is better walked by tiles: its rows step far through the buffer (each
+/// element in another cache line) while the dimension above steps less, as in a transpose.
+fn is_transposing(walk: &StridedWalk<1>) -> bool {
+    let [sc] = walk.inner_strides();
+    match walk.last_outer() {
+        Some((r, [sr])) => sr != 0 && sr.abs() < sc.abs() && sc.abs() >= 16 && r >= 8 && walk.inner() >= 8,
+        None => false,
+    }
+}
+
+/// Calls `f(k, pos)` for the view's elements in `rows` (whole rows of the walk), where `k` is
+/// the row-major index into the view and `pos` the buffer position, tile by tile: `TILE` rows
+/// at a time, `TILE` columns each, so the cache lines a tile reads are reused across its rows.
+fn for_each_tiled(walk: &StridedWalk<1>, rows: Range<usize>, mut f: impl FnMut(usize, usize)) {
+    let (c, [sc]) = (walk.inner(), walk.inner_strides());
+    let Some((r, [sr])) = walk.last_outer() else { return };
+    let mut row = rows.start;
+    while row < rows.end {
+        let len = TILE.min(rows.end - row).min(r - row % r);
+        let mut base = 0;
+        walk.for_rows(row..row + 1, |_, [p]| base = p);
+        for j0 in (0..c).step_by(TILE) {
+            let j1 = (j0 + TILE).min(c);
+            for ii in 0..len {
+                let (p, k) = (base + ii as isize * sr, (row + ii) * c);
+                for j in j0..j1 {
+                    f(k + j, at(p, sc, j));
+                }
+            }
+        }
+        row += len;
+    }
+}
+
 /// True when the view reads the whole buffer of `len` elements in row-major order.
 fn is_whole(len: usize, shape: &[usize], strides: &[isize], offset: isize) -> bool {
     offset == 0
@@ -59,6 +99,14 @@ pub fn gather(a: &NdArray, shape: &[usize], strides: &[isize], offset: isize) ->
         let src = a.as_slice::<T>()?;
         let mut out = vec![T::default(); numel(shape)];
         let walk = StridedWalk::new(shape, [strides], [offset]);
+        if is_transposing(&walk) {
+            let c = walk.inner();
+            parallel::for_each_chunk(&mut out, c * TILE, |start, chunk| {
+                let rows = start / c..(start + chunk.len()) / c;
+                for_each_tiled(&walk, rows, |k, pos| chunk[k - start] = src[pos]);
+            });
+            return NdArray::from_vec(out, shape);
+        }
         let [s] = walk.inner_strides();
         walk.fill_rows(&mut out, |o, [p]| {
             let (n, u) = (o.len(), p as usize);
@@ -105,6 +153,10 @@ pub fn scatter_add(
         let x = src.as_slice::<T>()?;
         let mut out = vec![T::zero(); len];
         let walk = StridedWalk::new(shape, [strides], [offset]);
+        if is_transposing(&walk) {
+            for_each_tiled(&walk, 0..walk.rows(), |k, pos| out[pos] = out[pos].add(x[k]));
+            return NdArray::from_vec(out, out_shape);
+        }
         let (inner, [s]) = (walk.inner(), walk.inner_strides());
         walk.for_rows(0..walk.rows(), |row, [p]| {
             let vals = &x[row * inner..(row + 1) * inner];
@@ -232,7 +284,7 @@ pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArr
         let src = a.as_slice::<T>()?;
         let mut out = vec![T::default(); outer * idx.len() * inner];
         if !out.is_empty() {
-            super::parallel::for_each_chunk(&mut out, inner, |start, chunk| {
+            parallel::for_each_chunk(&mut out, inner, |start, chunk| {
                 for (r, row) in chunk.chunks_exact_mut(inner).enumerate() {
                     let r = start / inner + r;
                     let (o, i) = (r / idx.len(), r % idx.len());
@@ -320,6 +372,30 @@ mod tests {
         let ft = gather(&f, &[100, 700], &[1, 100], 0).unwrap();
         let v = ft.as_slice::<f32>().unwrap();
         assert!((0..70_000).all(|i| v[i] == ((i % 700) * 100 + i / 700) as f32));
+    }
+
+    #[test]
+    fn tiled_transposes_of_odd_sizes() {
+        for &(b, r, c) in &[(1, 33, 70), (3, 40, 17), (2, 100, 65)] {
+            let a = iota(&[b, r, c]);
+            // [b, r, c] -> [b, c, r]
+            let t = gather(&a, &[b, c, r], &[(r * c) as isize, 1, c as isize], 0).unwrap();
+            let v = vals(&t);
+            for (k, &x) in v.iter().enumerate() {
+                let (bi, ci, ri) = (k / (c * r), k / r % c, k % r);
+                assert_eq!(x, (bi * r * c + ri * c + ci) as i64);
+            }
+            // the adjoint puts every element back
+            let back = scatter_add(&t, &[b, r, c], &[b, c, r], &[(r * c) as isize, 1, c as isize], 0).unwrap();
+            assert_eq!(vals(&back), vals(&a));
+            // flipped rows of the transpose
+            let f = gather(&a, &[b, c, r], &[(r * c) as isize, -1, c as isize], (c - 1) as isize).unwrap();
+            let v = vals(&f);
+            for (k, &x) in v.iter().enumerate() {
+                let (bi, ci, ri) = (k / (c * r), c - 1 - k / r % c, k % r);
+                assert_eq!(x, (bi * r * c + ri * c + ci) as i64);
+            }
+        }
     }
 
     #[test]

@@ -17,8 +17,9 @@ use crate::array::shape::{numel, Dims, StridedOffsets, Strides};
 use crate::array::{Element, NdArray};
 use crate::error::{Error, Result};
 
-/// Independent accumulators per slice, so the loop vectorises without reassociating a float sum.
-const LANES: usize = 8;
+/// Independent accumulators per slice, so the loop vectorises without reassociating a float sum
+/// and several vector accumulators hide the latency of the combining op (a power of two).
+const LANES: usize = 16;
 /// Slices up to this length are reduced with `LANES` accumulators; longer ones are halved.
 const PAIRWISE_BLOCK: usize = 256;
 /// Rows combined directly into one partial row before partial rows are combined pairwise.
@@ -45,8 +46,14 @@ pub(super) fn reduce_slice<T: Copy, F: Fn(T, T) -> T>(x: &[T], f: &F, init: T) -
     for (a, &v) in acc.iter_mut().zip(tail) {
         *a = f(*a, v);
     }
-    let [a0, a1, a2, a3, a4, a5, a6, a7] = acc;
-    f(f(f(a0, a1), f(a2, a3)), f(f(a4, a5), f(a6, a7)))
+    let mut width = LANES;
+    while width > 1 {
+        width /= 2;
+        for i in 0..width {
+            acc[i] = f(acc[i], acc[i + width]);
+        }
+    }
+    acc[0]
 }
 
 /// `out[j] = f(out[j], row[j])`.
@@ -233,25 +240,25 @@ pub fn reduce(op: ReduceOp, a: &NdArray, axes: &[usize], keepdim: bool) -> Resul
 }
 
 /// Index of the first best element of each length-`n` line of `x` (`outer` blocks of `n` × `inner`).
-/// `better(x, best)` says whether `x` replaces the best so far.
+/// `better(x, best)` says whether `x` replaces the best so far; `pick` is the matching
+/// NaN-propagating `maximum` or `minimum` (with identity `init`).
 fn arg_typed<T: Scalar>(
     x: &[T],
-    n: usize,
-    inner: usize,
+    [n, inner]: [usize; 2],
     better: impl Fn(T, T) -> bool + Sync,
+    pick: impl Fn(T, T) -> T + Sync,
+    init: T,
 ) -> Vec<i64> {
     let outer = x.len() / (n * inner);
     let mut out = vec![0i64; outer * inner];
     if inner == 1 {
+        // Two vectorised passes beat one branchy one: the best value, then its first position.
         parallel::for_each_chunk_costed(&mut out, 1, n, |s, o| {
             for (o, line) in o.iter_mut().zip(x[s * n..].chunks_exact(n)) {
-                let mut best = line[0];
-                for (k, &v) in line.iter().enumerate().skip(1) {
-                    if better(v, best) {
-                        best = v;
-                        *o = k as i64;
-                    }
-                }
+                let best = reduce_slice(line, &pick, init);
+                let nan = best.is_nan();
+                let k = line.iter().position(|&v| v == best || (nan && v.is_nan()));
+                *o = k.unwrap_or(0) as i64;
             }
         });
         return out;
@@ -315,8 +322,20 @@ pub fn arg_reduce(op: ArgReduceOp, a: &NdArray, axis: usize, keepdim: bool) -> R
     crate::with_dtype!(a.dtype(), T => {
         let x = a.as_slice::<T>()?;
         let out = match op {
-            ArgReduceOp::ArgMax => arg_typed(x, n, inner, |v: T, b: T| v.gt(&b) || (v.is_nan() && !b.is_nan())),
-            ArgReduceOp::ArgMin => arg_typed(x, n, inner, |v: T, b: T| v.lt(&b) || (v.is_nan() && !b.is_nan())),
+            ArgReduceOp::ArgMax => arg_typed(
+                x,
+                [n, inner],
+                |v: T, b: T| v.gt(&b) || (v.is_nan() && !b.is_nan()),
+                <T as Scalar>::maximum,
+                T::LOWEST,
+            ),
+            ArgReduceOp::ArgMin => arg_typed(
+                x,
+                [n, inner],
+                |v: T, b: T| v.lt(&b) || (v.is_nan() && !b.is_nan()),
+                <T as Scalar>::minimum,
+                T::HIGHEST,
+            ),
         };
         NdArray::from_vec(out, &out_shape)
     })

@@ -9,6 +9,8 @@ mod cpu_index;
 mod cpu_matmul;
 mod cpu_reduce;
 pub mod parallel;
+mod cpu_nn;
+pub mod nn;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};
@@ -101,6 +103,20 @@ pub enum Kernel<'a> {
     ScatterAdd { out_shape: &'a [usize], shape: &'a [usize], strides: &'a [isize], offset: isize },
     IndexSelect { axis: usize },
     IndexAdd { axis: usize, size: usize },
+    // Neural-network kernels (see `nn`).
+    Softmax { axis: usize, log: bool },
+    LogSumExp { axis: usize, keepdim: bool },
+    /// inputs: a, index
+    GatherDim { axis: usize },
+    /// inputs: self, index, src
+    ScatterAddDim { axis: usize },
+    /// inputs: the arrays to concatenate
+    Cat { axis: usize },
+    /// argsort (Int64 indices)
+    Sort { axis: usize, descending: bool },
+    Im2col { window: nn::Window2d },
+    Col2im { window: nn::Window2d, size: [usize; 2] },
+    MaxPool2dIndices { window: nn::Window2d },
 }
 
 /// Runs `kernel` on the inputs' device: `cpu` on the host, else the device backend (through

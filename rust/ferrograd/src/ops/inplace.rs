@@ -11,6 +11,9 @@ use crate::tensor::{needs_recording, Meta, Tensor};
 
 impl Tensor {
     fn check_inplace_allowed(&self) -> Result<()> {
+        if self.is_inference() && !crate::autograd::mode::is_inference_mode_enabled() {
+            return Err(Error::Autograd("Inplace update to inference tensor outside InferenceMode is not allowed.".into()));
+        }
         if is_grad_enabled() && self.requires_grad() && self.is_leaf() {
             return Err(Error::Autograd(
                 "a leaf Variable that requires grad is being used in an in-place operation.".into(),
@@ -125,7 +128,7 @@ impl Tensor {
         let (shape, dtype, device) = (self.shape(), self.dtype(), self.device());
         let filled = Tensor::from_array(NdArray::full(&shape, value, dtype).to_device(device)?);
         if needs_recording(&[self]) {
-            return self.apply_inplace(|snapshot| snapshot.mul(&Tensor::scalar(0.0f64).to_dtype(dtype)?)?.add(&filled));
+            return self.apply_inplace(|snapshot| snapshot.mul(&Tensor::from_array(self.scalar_on(0.0, dtype)?))?.add(&filled));
         }
         self.set_data_raw(filled.data());
         Ok(())

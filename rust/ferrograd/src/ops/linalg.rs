@@ -50,7 +50,7 @@ impl Tensor {
             (3, 3) => "BmmBackward0",
             _ => "MatmulBackward0",
         };
-        Ok(record(Op::Matmul { name }, &[self, other], out, |_| smallvec![Saved::input(self), Saved::input(other)]))
+        record(Op::Matmul { name }, &[self, other], out, |_| smallvec![Saved::input(self), Saved::input(other)])
     }
 
     /// Product of two matrices (both must be 2-D).

@@ -2,9 +2,11 @@
 //! records a node (see `autograd::rules` for the derivative of each).
 
 mod creation;
+mod device;
 mod index;
 mod inplace;
 mod linalg;
+pub mod nn;
 mod pointwise;
 mod reduce;
 mod shape;

@@ -20,11 +20,11 @@ impl Tensor {
     fn unary_float(&self, op: UnaryOp, node: Op, save: SaveWhat) -> Result<Tensor> {
         let dtype = if self.dtype().is_floating() { self.dtype() } else { DType::DEFAULT_FLOAT };
         let out = kernels::unary(op, &self.data_as(dtype)?)?;
-        Ok(record(node, &[self], out, |out| match save {
+        record(node, &[self], out, |out| match save {
             SaveWhat::Input => smallvec![Saved::input(self)],
             SaveWhat::Output => smallvec![Saved::output(out)],
             SaveWhat::Nothing => smallvec![],
-        }))
+        })
     }
 
     pub fn exp(&self) -> Result<Tensor> {
@@ -70,11 +70,11 @@ impl Tensor {
     /// Unary ops that keep integer dtypes.
     fn unary_same(&self, op: UnaryOp, node: Op, save: SaveWhat) -> Result<Tensor> {
         let out = kernels::unary(op, &self.read())?;
-        Ok(record(node, &[self], out, |out| match save {
+        record(node, &[self], out, |out| match save {
             SaveWhat::Input => smallvec![Saved::input(self)],
             SaveWhat::Output => smallvec![Saved::output(out)],
             SaveWhat::Nothing => smallvec![],
-        }))
+        })
     }
 
     pub fn neg(&self) -> Result<Tensor> {
@@ -131,7 +131,7 @@ impl Tensor {
         let out = kernels::binary(op, &a, &b)?;
         let (needs_a, needs_b) = (self.requires_grad(), other.requires_grad());
         let saves = node.clone();
-        Ok(record(node, &[self, other], out, |out| match saves {
+        record(node, &[self, other], out, |out| match saves {
             Op::Mul => smallvec![
                 if needs_b { Saved::input(self) } else { Saved::Absent },
                 if needs_a { Saved::input(other) } else { Saved::Absent }
@@ -143,7 +143,7 @@ impl Tensor {
                 let _ = out;
                 smallvec![]
             }
-        }))
+        })
     }
 
     pub fn add(&self, other: &Tensor) -> Result<Tensor> {
@@ -245,12 +245,12 @@ impl Tensor {
         let dtype = data.dtype();
         let mut out = data;
         if let Some(lo) = min {
-            out = kernels::binary(BinaryOp::Maximum, &out, &NdArray::full(&[], lo, dtype))?;
+            out = kernels::binary(BinaryOp::Maximum, &out, &self.scalar_on(lo, dtype)?)?;
         }
         if let Some(hi) = max {
-            out = kernels::binary(BinaryOp::Minimum, &out, &NdArray::full(&[], hi, dtype))?;
+            out = kernels::binary(BinaryOp::Minimum, &out, &self.scalar_on(hi, dtype)?)?;
         }
-        Ok(record(Op::Clamp { min, max }, &[self], out, |_| smallvec![Saved::input(self)]))
+        record(Op::Clamp { min, max }, &[self], out, |_| smallvec![Saved::input(self)])
     }
 
     /// `cond ? self : other`, differentiable in both branches.
@@ -259,7 +259,7 @@ impl Tensor {
         let (a, b) = self.promoted(other, dtype)?;
         let cond = condition.data_as(DType::Bool)?;
         let out = kernels::where_(&cond, &a, &b)?;
-        Ok(record(Op::Where, &[self, other], out, |_| smallvec![Saved::input(&condition.detach())]))
+        record(Op::Where, &[self, other], out, |_| smallvec![Saved::input(&condition.detach())])
     }
 }
 

@@ -3,7 +3,7 @@
 use smallvec::smallvec;
 
 use crate::array::shape::normalize_dim;
-use crate::array::{DType, NdArray};
+use crate::array::DType;
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
@@ -37,7 +37,7 @@ impl Tensor {
     fn sum_over(&self, axes: Vec<usize>, keepdim: bool, all: bool) -> Result<Tensor> {
         let input = self.data_as(self.sum_dtype())?;
         let out = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
-        Ok(record(Op::Sum { axes: axes.into(), keepdim, all }, &[self], out, |_| smallvec![]))
+        record(Op::Sum { axes: axes.into(), keepdim, all }, &[self], out, |_| smallvec![])
     }
 
     pub fn sum(&self) -> Result<Tensor> {
@@ -60,8 +60,8 @@ impl Tensor {
         let count: usize = axes.iter().map(|&a| shape[a]).product();
         let input = self.data();
         let sum = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
-        let out = kernels::binary(kernels::BinaryOp::Div, &sum, &NdArray::full(&[], count as f64, input.dtype()))?;
-        Ok(record(Op::Mean { axes: axes.into(), keepdim, count, all }, &[self], out, |_| smallvec![]))
+        let out = kernels::binary(kernels::BinaryOp::Div, &sum, &self.scalar_on(count as f64, input.dtype())?)?;
+        record(Op::Mean { axes: axes.into(), keepdim, count, all }, &[self], out, |_| smallvec![])
     }
 
     pub fn mean(&self) -> Result<Tensor> {
@@ -83,7 +83,7 @@ impl Tensor {
         let axes: Vec<usize> = (0..self.ndim()).collect();
         let out = kernels::reduce(op, &self.read(), &axes, false)?;
         let node = if op == ReduceOp::Max { Op::MaxAll } else { Op::MinAll };
-        Ok(record(node, &[self], out, |out| smallvec![Saved::input(self), Saved::output(out)]))
+        record(node, &[self], out, |out| smallvec![Saved::input(self), Saved::output(out)])
     }
 
     pub fn max(&self) -> Result<Tensor> {
@@ -104,7 +104,7 @@ impl Tensor {
             )));
         }
         if ndim == 0 {
-            return Ok((self.clone_tensor()?, Tensor::scalar(0i64)));
+            return Ok((self.clone_tensor()?, Tensor::from_array(self.scalar_on(0.0, DType::Int64)?)));
         }
         let data = self.data();
         let indices = kernels::arg_reduce(op, &data, axis, keepdim)?;
@@ -112,7 +112,7 @@ impl Tensor {
         let values = kernels::reduce(reduce, &data, &[axis], keepdim)?;
         let indices = Tensor::from_array(indices);
         let node = Op::ExtremeDim { max: op == ArgReduceOp::ArgMax, axis, keepdim };
-        let values = record(node, &[self], values, |_| smallvec![Saved::input(&indices)]);
+        let values = record(node, &[self], values, |_| smallvec![Saved::input(&indices)])?;
         Ok((values, indices))
     }
 
@@ -146,7 +146,7 @@ impl Tensor {
                 let index = if keepdim { index.reshaped(&vec![1; data.ndim()])? } else { index };
                 Ok(Tensor::from_array(index))
             }
-            Some(_) if data.ndim() == 0 => Ok(Tensor::scalar(0i64)),
+            Some(_) if data.ndim() == 0 => Ok(Tensor::from_array(self.scalar_on(0.0, DType::Int64)?)),
             Some(d) => {
                 let axis = normalize_dim(d, data.ndim())?;
                 Ok(Tensor::from_array(kernels::arg_reduce(op, &data, axis, keepdim)?))

@@ -14,7 +14,7 @@ use crate::tensor::{record, Tensor};
 impl Tensor {
     fn reshape_as_named(&self, shape: &[usize], name: &'static str) -> Result<Tensor> {
         let out = self.read().reshaped(shape)?;
-        Ok(record(Op::Reshape { name }, &[self], out, |_| smallvec![]))
+        record(Op::Reshape { name }, &[self], out, |_| smallvec![])
     }
 
     /// The same elements under `shape`; one entry may be -1 (inferred).
@@ -64,13 +64,13 @@ impl Tensor {
     pub(crate) fn strided(&self, view: StridedView, name: &'static str) -> Result<Tensor> {
         let input_shape = self.shape();
         let out = kernels::gather(&self.read(), &view.shape, &view.strides, view.offset)?;
-        Ok(record(Op::Strided { name, view, input_shape }, &[self], out, |_| smallvec![]))
+        record(Op::Strided { name, view, input_shape }, &[self], out, |_| smallvec![])
     }
 
     /// The adjoint of `strided`: zeros of `out_shape` with this tensor added at the view.
     pub(crate) fn strided_scatter(&self, view: StridedView, out_shape: &[usize]) -> Result<Tensor> {
         let out = kernels::scatter_add(&self.read(), out_shape, &view.shape, &view.strides, view.offset)?;
-        Ok(record(Op::StridedScatter { view }, &[self], out, |_| smallvec![]))
+        record(Op::StridedScatter { view }, &[self], out, |_| smallvec![])
     }
 
     pub fn permute(&self, dims: &[isize]) -> Result<Tensor> {
@@ -169,14 +169,14 @@ impl Tensor {
         if !dtype.is_floating() {
             return Ok(Tensor::from_array(out));
         }
-        Ok(record(Op::ToCopy, &[self], out, |_| smallvec![]))
+        record(Op::ToCopy, &[self], out, |_| smallvec![])
     }
 
     /// A copy with its own elements, recorded (`CloneBackward0`).
     pub fn clone_tensor(&self) -> Result<Tensor> {
         let data = self.data();
         let copy = kernels::gather(&data, data.shape(), &contiguous_strides(data.shape()), 0)?;
-        Ok(record(Op::Clone, &[self], copy, |_| smallvec![]))
+        record(Op::Clone, &[self], copy, |_| smallvec![])
     }
 
     /// Reduces a (broadcast) gradient to `shape` by summing over the broadcast dimensions.

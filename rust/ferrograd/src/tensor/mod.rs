@@ -45,6 +45,8 @@ pub(crate) struct Meta {
     /// The gradient kept by `retain_grad()` on a non-leaf tensor.
     pub retained_grad: Option<Tensor>,
     pub retains_grad: bool,
+    /// Made in inference mode: may never be saved for backward.
+    pub inference: bool,
 }
 
 impl Tensor {
@@ -53,7 +55,8 @@ impl Tensor {
         Self::with_meta(array, Meta::default())
     }
 
-    fn with_meta(array: NdArray, meta: Meta) -> Tensor {
+    fn with_meta(array: NdArray, mut meta: Meta) -> Tensor {
+        meta.inference = crate::autograd::mode::is_inference_mode_enabled();
         Tensor(Arc::new(TensorCell {
             data: Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0) }),
             meta: Mutex::new(meta),
@@ -154,6 +157,11 @@ impl Tensor {
 
     pub fn requires_grad(&self) -> bool {
         self.meta().requires_grad
+    }
+
+    /// Whether this tensor was made in inference mode.
+    pub fn is_inference(&self) -> bool {
+        self.meta().inference
     }
 
     pub fn is_leaf(&self) -> bool {
@@ -297,7 +305,7 @@ impl Tensor {
 
     /// After an in-place operation recorded as `result`, this tensor takes `result`'s elements
     /// and place in the graph.
-    pub(crate) fn rebase_onto(&self, result: Tensor) {
+    pub fn rebase_onto(&self, result: Tensor) {
         let (array, grad_fn, output_nr, requires_grad) = {
             let mut meta = result.meta();
             (result.data(), meta.grad_fn.take(), meta.output_nr, meta.requires_grad)

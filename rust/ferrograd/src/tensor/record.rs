@@ -8,6 +8,7 @@ use crate::autograd::arena::{self, Edge, InputMeta, Node, NodeInput, NodeKind};
 use crate::autograd::mode::is_grad_enabled;
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
+use crate::error::{Error, Result};
 
 /// Whether an operation on `inputs` must be recorded now.
 pub(crate) fn needs_recording(inputs: &[&Tensor]) -> bool {
@@ -21,12 +22,12 @@ pub(crate) fn record(
     inputs: &[&Tensor],
     output: NdArray,
     save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
-) -> Tensor {
+) -> Result<Tensor> {
     if !needs_recording(inputs) {
-        return Tensor::from_array(output);
+        return Ok(Tensor::from_array(output));
     }
-    let mut outputs = record_many(NodeKind::Op(op), inputs, vec![output], |outs| save(&outs[0]));
-    outputs.pop().expect("one output")
+    let mut outputs = record_many(NodeKind::Op(op), inputs, vec![output], |outs| save(&outs[0]))?;
+    Ok(outputs.pop().expect("one output"))
 }
 
 /// Like `record` for a node with several outputs (all differentiable); the caller has checked
@@ -36,7 +37,7 @@ pub(crate) fn record_many(
     inputs: &[&Tensor],
     outputs: Vec<NdArray>,
     save: impl FnOnce(&[Tensor]) -> SmallVec<[Saved; 2]>,
-) -> Vec<Tensor> {
+) -> Result<Vec<Tensor>> {
     let node_inputs: SmallVec<[NodeInput; 2]> = inputs
         .iter()
         .map(|t| {
@@ -58,6 +59,13 @@ pub(crate) fn record_many(
         .map(|(nr, array)| Tensor::with_meta(array, Meta { requires_grad: true, output_nr: nr as u32, ..Meta::default() }))
         .collect();
     let saved = save(&tensors);
+    let saves_inference_tensor = saved.iter().any(|s| matches!(s, Saved::Input { tensor, .. } if tensor.is_inference()));
+    if saves_inference_tensor {
+        return Err(Error::Autograd(
+            "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd."
+                .into(),
+        ));
+    }
     let node = Node {
         kind,
         inputs: node_inputs,
@@ -66,6 +74,7 @@ pub(crate) fn record_many(
         num_outputs: tensors.len() as u32,
         released: false,
         hooks: None,
+        trace: crate::autograd::anomaly::creation_trace(),
     };
     let node_ref = arena::lock().insert(node);
     for tensor in &tensors[1..] {
@@ -74,5 +83,5 @@ pub(crate) fn record_many(
     if let Some(first) = tensors.first() {
         first.meta().grad_fn = Some(node_ref);
     }
-    tensors
+    Ok(tensors)
 }

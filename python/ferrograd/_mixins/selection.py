@@ -1,0 +1,108 @@
+"""Selecting and scattering along a dimension: ``gather``, ``scatter_add``, ``index_select``,
+``index_add``, ``masked_fill``, ``sort``, ``argsort``, ``topk`` (Rust kernels, differentiable)."""
+
+from collections import namedtuple
+
+from .. import _core
+from .._base import TensorBase, operand, wrap
+
+#: What ``sort`` and ``topk`` return, like ``torch.return_types.sort``.
+SortResult = namedtuple("SortResult", ["values", "indices"])
+
+
+def _index_tensor(index, op: str):
+    if not isinstance(index, TensorBase):
+        from .._creation import tensor
+
+        index = tensor(index, dtype="int64")
+    if index.dtype.is_floating_point or index.dtype.name == "bool":
+        raise TypeError(f"{op}(): Expected dtype int64 for index, got {index.dtype}")
+    return index
+
+
+def _bool_mask(mask, op: str):
+    if not isinstance(mask, TensorBase):
+        from .._creation import tensor
+
+        mask = tensor(mask)
+    if mask.dtype.name != "bool":
+        raise TypeError(f"{op} only supports boolean masks, but got mask with dtype {mask.dtype}")
+    return mask
+
+
+class SelectionMixin:
+    __slots__ = ()
+
+    def gather(self, dim: int, index, *, sparse_grad: bool = False):
+        """``out[i][j] = self[index[i][j]][j]`` (for ``dim=0``), and so on."""
+        return wrap(_core.gather(self._c, dim, _index_tensor(index, "gather")._c))
+
+    def take_along_dim(self, indices, dim=None):
+        if dim is None:
+            return self.reshape(-1).gather(0, indices.reshape(-1))
+        return self.gather(dim, indices)
+
+    def scatter_add(self, dim: int, index, src):
+        """A copy of ``self`` with ``src`` added at the positions ``index`` names along ``dim``."""
+        return wrap(_core.scatter_add(self._c, dim, _index_tensor(index, "scatter_add")._c, src._c))
+
+    def scatter_add_(self, dim: int, index, src):
+        return self.copy_(self.scatter_add(dim, index, src))
+
+    def index_select(self, dim: int, index):
+        """The entries at ``index`` (1-D) along ``dim``."""
+        return wrap(_core.index_select(self._c, dim, _index_tensor(index, "index_select")._c))
+
+    def index_add(self, dim: int, index, source, *, alpha=1):
+        """``self`` plus ``alpha * source`` added at ``index`` along ``dim`` (repeats accumulate)."""
+        index = _index_tensor(index, "index_add")
+        size = self.shape[dim] if self.ndim else 1
+        added = wrap(_core.index_add_zeros(source._c, dim, index._c, size))
+        return self + (added * alpha if alpha != 1 else added)
+
+    def index_add_(self, dim: int, index, source, *, alpha=1):
+        return self.copy_(self.index_add(dim, index, source, alpha=alpha))
+
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` (bool, broadcast) is true, else ``self``."""
+        mask = _bool_mask(mask, "masked_fill")
+        if isinstance(value, TensorBase):
+            if value.ndim != 0:
+                raise ValueError(
+                    f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
+                )
+            if self.is_floating_point():
+                return value.to(self.dtype).expand(self.shape).where(mask, self)
+            value = value.item()
+        o = operand(value)
+        if o is None:
+            raise TypeError(f"masked_fill(): value must be a number or a 0-d tensor, got {type(value).__name__}")
+        return self.where(~mask, value)
+
+    def masked_fill_(self, mask, value):
+        return self.copy_(self.masked_fill(mask, value))
+
+    def masked_select(self, mask):
+        mask = _bool_mask(mask, "masked_select")
+        return self[mask.expand(self.shape) if mask.shape != self.shape else mask]
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        """``(values, indices)`` sorted along ``dim`` (stable)."""
+        values, indices = _core.sort(self._c, dim, bool(descending))
+        return SortResult(wrap(values), wrap(indices))
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        return self.sort(dim, descending).indices
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        """The ``k`` largest (or smallest) entries along ``dim`` and their indices."""
+        if self.ndim == 0:
+            if k > 1:
+                raise IndexError("selected index k out of range")
+            return SortResult(self.clone(), wrap(_core.full([], 0, "int64")))
+        size = self.shape[dim]
+        if not 0 <= k <= size:
+            raise IndexError(f"selected index k out of range (k={k}, size of dimension {dim} is {size})")
+        order = self.sort(dim, descending=largest).indices
+        indices = order.narrow(dim, 0, k)
+        return SortResult(self.gather(dim, indices), indices)

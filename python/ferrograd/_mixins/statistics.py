@@ -1,0 +1,104 @@
+"""Statistics and normalized exponentials: ``var``, ``std``, ``norm``, ``logsumexp``,
+``softmax``, ``log_softmax`` (the last three are numerically stable Rust kernels)."""
+
+import math
+
+from .. import _core
+from .._base import wrap
+
+
+def _dim_list(dim, ndim):
+    if dim is None:
+        return list(range(ndim))
+    if isinstance(dim, int):
+        return [dim]
+    return list(dim)
+
+
+def _legacy_softmax_dim(ndim: int) -> int:
+    # PyTorch's implicit choice when ``dim`` is omitted.
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+class StatisticsMixin:
+    __slots__ = ()
+
+    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        """Variance over ``dim`` (all elements by default) with Bessel's correction unless
+        ``unbiased=False`` / ``correction=0``."""
+        if isinstance(dim, bool) and unbiased is None:  # var(False): the old ``unbiased`` position
+            dim, unbiased = None, dim
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        if not self.is_floating_point():
+            raise TypeError(f"var(): input dtype should be floating point, got {self.dtype}")
+        dims = _dim_list(dim, self.ndim) if self.ndim else None
+        n = math.prod(self.shape[d] for d in dims) if dims else 1
+        centered = self - self.mean(dims, keepdim=True)
+        total = (centered * centered).sum(dims, keepdim=keepdim)
+        return total / float(max(n - correction, 0))
+
+    def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        """Standard deviation: ``var(...).sqrt()``."""
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def var_mean(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        return self.var(dim, unbiased, keepdim, correction=correction), self.mean(dim, keepdim=keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
+        """Vector p-norm over ``dim`` (all elements by default); ``'fro'`` is the 2-norm."""
+        x = self if dtype is None else self.to(dtype)
+        if not x.is_floating_point():
+            raise TypeError(f"norm(): input dtype should be floating point, got {x.dtype}")
+        dims = None if dim is None else _dim_list(dim, x.ndim)
+        if p in ("fro", 2, 2.0):
+            return (x * x).sum(dims, keepdim=keepdim).sqrt()
+        if p in (1, 1.0):
+            return x.abs().sum(dims, keepdim=keepdim)
+        if p == math.inf:
+            return x.abs().amax(dims[0] if dims and len(dims) == 1 else None, keepdim) if dims is None or len(dims) == 1 else _multi(x.abs(), dims, keepdim, "amax")
+        if p == -math.inf:
+            return x.abs().amin(dims[0] if dims and len(dims) == 1 else None, keepdim) if dims is None or len(dims) == 1 else _multi(x.abs(), dims, keepdim, "amin")
+        if p == 0:
+            return (x != 0).to(x.dtype).sum(dims, keepdim=keepdim)
+        if isinstance(p, str):
+            raise ValueError(f"norm(): unsupported norm type {p!r}")
+        return (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+
+    def logsumexp(self, dim, keepdim: bool = False):
+        """``log(sum(exp(self), dim))`` without overflow."""
+        dims = _dim_list(dim, self.ndim)
+        if len(dims) == 1:
+            return wrap(_core.logsumexp(self._c, dims[0], keepdim))
+        out = self
+        for d in sorted((d % max(self.ndim, 1) for d in dims), reverse=True):
+            out = wrap(_core.logsumexp(out._c, d, True))
+        return out if keepdim else _squeeze_all(out, dims)
+
+    def softmax(self, dim=None, dtype=None):
+        """``exp(x) / sum(exp(x), dim)``, computed stably."""
+        x = self if dtype is None else self.to(dtype)
+        if not x.is_floating_point():
+            raise TypeError(f"softmax(): expected a floating point tensor, got {x.dtype}")
+        return wrap(_core.softmax(x._c, _legacy_softmax_dim(x.ndim) if dim is None else dim, False))
+
+    def log_softmax(self, dim=None, dtype=None):
+        """``x - logsumexp(x, dim)``, computed stably."""
+        x = self if dtype is None else self.to(dtype)
+        if not x.is_floating_point():
+            raise TypeError(f"log_softmax(): expected a floating point tensor, got {x.dtype}")
+        return wrap(_core.softmax(x._c, _legacy_softmax_dim(x.ndim) if dim is None else dim, True))
+
+
+def _multi(x, dims, keepdim, how):
+    out = x
+    for d in sorted((d % x.ndim for d in dims), reverse=True):
+        out = getattr(out, how)(d, True)
+    return out if keepdim else _squeeze_all(out, dims)
+
+
+def _squeeze_all(t, dims):
+    nd = t.ndim
+    drop = {d % max(nd, 1) for d in dims}
+    shape = [s for i, s in enumerate(t.shape) if i not in drop]
+    return t.reshape(shape)

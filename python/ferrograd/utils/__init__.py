@@ -1,0 +1,1 @@
+"""Utilities: ``hooks`` (removable hook handles), ``checkpoint`` (recomputation in backward)."""

@@ -1,0 +1,44 @@
+"""Activation checkpointing: trade compute for memory by recomputing a segment in backward."""
+
+from __future__ import annotations
+
+from .._base import TensorBase
+from ..autograd import backward as _backward
+from ..autograd.function import Function
+from ..autograd.grad_mode import enable_grad
+
+
+class _Checkpoint(Function):
+    @staticmethod
+    def forward(ctx, run_function, *args):
+        ctx.run_function = run_function
+        ctx.save_for_backward(*[a for a in args if isinstance(a, TensorBase)])
+        ctx.arg_is_tensor = [isinstance(a, TensorBase) for a in args]
+        ctx.non_tensor_args = [None if isinstance(a, TensorBase) else a for a in args]
+        return run_function(*args)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        saved = iter(ctx.saved_tensors)
+        inputs = []
+        for is_tensor, value in zip(ctx.arg_is_tensor, ctx.non_tensor_args):
+            if is_tensor:
+                t = next(saved)
+                inputs.append(t.detach().requires_grad_(t.requires_grad))
+            else:
+                inputs.append(value)
+        with enable_grad():
+            outputs = ctx.run_function(*inputs)
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        pairs = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, TensorBase) and o.requires_grad and g is not None]
+        if pairs:
+            _backward([o for o, _ in pairs], [g for _, g in pairs])
+        return (None, *[x.grad if isinstance(x, TensorBase) else None for x in inputs])
+
+
+def checkpoint(function, *args, use_reentrant: bool = True, **kwargs):
+    """Runs ``function(*args)`` without keeping its intermediate values; backward runs it again.
+    Parameters that ``function`` uses receive their gradients during that recomputation."""
+    if kwargs:
+        raise ValueError(f"unexpected keyword arguments {sorted(kwargs)}")
+    return _Checkpoint.apply(function, *args)

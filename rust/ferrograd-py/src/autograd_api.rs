@@ -1,0 +1,115 @@
+//! Module functions for autograd features beyond backward: custom Functions, grad modes
+//! (inference, anomaly) and hook registration on tensors and nodes.
+
+use std::sync::Arc;
+
+use ferrograd::autograd::custom::{apply_custom, SaveSpec};
+use ferrograd::autograd::{anomaly, mode};
+use ferrograd::Tensor;
+use pyo3::prelude::*;
+
+use crate::callbacks::{self, PyFunctionBackward};
+use crate::errors::IntoPyResult;
+use crate::node::PyNode;
+use crate::tensor::PyTensor;
+
+/// Records a custom Function: `outputs` are its forward's results; `saved` holds tensors or
+/// (ints) indices of outputs to keep for `backward(saved, grad_outputs)`.
+#[pyfunction]
+pub fn apply_function(
+    name: String,
+    backward: Py<PyAny>,
+    inputs: Vec<PyRef<'_, PyTensor>>,
+    outputs: Vec<PyRef<'_, PyTensor>>,
+    saved: Vec<Bound<'_, PyAny>>,
+    non_differentiable: Vec<bool>,
+) -> PyResult<Vec<PyTensor>> {
+    let inputs: Vec<Tensor> = inputs.iter().map(|t| t.inner.clone()).collect();
+    let input_refs: Vec<&Tensor> = inputs.iter().collect();
+    let outputs = outputs.iter().map(|t| t.inner.data()).collect();
+    let save = saved
+        .iter()
+        .map(|s| match s.extract::<usize>() {
+            Ok(i) => Ok(SaveSpec::Output(i)),
+            Err(_) => PyTensor::from_any(s).map(SaveSpec::Tensor),
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let node = Arc::new(PyFunctionBackward { name, callable: backward });
+    let recorded = apply_custom(node, &input_refs, outputs, save, &non_differentiable).py()?;
+    Ok(recorded.into_iter().map(PyTensor::new).collect())
+}
+
+#[pyfunction]
+pub fn set_inference_mode(enabled: bool) -> bool {
+    mode::set_inference_mode(enabled)
+}
+
+#[pyfunction]
+pub fn is_inference_mode_enabled() -> bool {
+    mode::is_inference_mode_enabled()
+}
+
+#[pyfunction]
+pub fn set_anomaly_enabled(enabled: bool) -> bool {
+    mode::set_anomaly_enabled(enabled)
+}
+
+#[pyfunction]
+pub fn is_anomaly_enabled() -> bool {
+    mode::is_anomaly_enabled()
+}
+
+/// Installs the function that formats the Python stack for nodes made in anomaly mode.
+#[pyfunction]
+#[pyo3(signature = (provider=None))]
+pub fn set_trace_provider(provider: Option<Py<PyAny>>) {
+    anomaly::set_trace_provider(provider.map(callbacks::trace_provider));
+}
+
+#[pymethods]
+impl PyTensor {
+    /// Registers `hook(grad) -> grad or None`; returns `(node, hook id)` for removal.
+    fn register_hook(&self, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
+        let handle = self.inner.register_hook(callbacks::grad_hook(hook)).py()?;
+        Ok((PyNode::new(handle.node().clone()), handle.id()))
+    }
+
+    fn register_post_accumulate_grad_hook(&self, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
+        let handle = self.inner.register_post_accumulate_grad_hook(callbacks::post_accumulate_hook(hook)).py()?;
+        Ok((PyNode::new(handle.node().clone()), handle.id()))
+    }
+
+    /// Makes this tensor the output `result` of a recorded in-place operation.
+    fn rebase_onto(&self, result: PyRef<'_, PyTensor>) {
+        self.inner.rebase_onto(result.inner.clone());
+    }
+
+    fn is_inference(&self) -> bool {
+        self.inner.is_inference()
+    }
+}
+
+#[pymethods]
+impl PyNode {
+    fn register_hook(&self, hook: Py<PyAny>) -> u64 {
+        self.inner.register_hook(callbacks::post_hook(hook)).id()
+    }
+
+    fn register_prehook(&self, hook: Py<PyAny>) -> u64 {
+        self.inner.register_prehook(callbacks::pre_hook(hook)).id()
+    }
+
+    fn remove_hook(&self, id: u64) -> bool {
+        self.inner.remove_hook(id)
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(apply_function, m)?)?;
+    m.add_function(wrap_pyfunction!(set_inference_mode, m)?)?;
+    m.add_function(wrap_pyfunction!(is_inference_mode_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(set_anomaly_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(is_anomaly_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(set_trace_provider, m)?)?;
+    Ok(())
+}

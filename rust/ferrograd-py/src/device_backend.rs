@@ -1,0 +1,326 @@
+//! The CUDA device backend, implemented by a Python kernel table (`ferrograd.cuda._table`).
+//!
+//! Arrays on the device are Python objects (CuPy arrays; NumPy arrays in the test backend) held
+//! through the engine's `ForeignArray` seam. Every `Kernel` the engine dispatches to the device
+//! becomes one call `table.<name>(*inputs, **params)`; a table without that method, or one that
+//! returns `None`, makes the engine compute on the host instead. A Python exception raised by the
+//! table reaches the caller unchanged (`errors::from_py`).
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use ferrograd::array::{DType, Device, DeviceBackend, ForeignArray, NdArray, Storage};
+use ferrograd::kernels::Kernel;
+use ferrograd::{Error, Result};
+use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+
+use crate::convert;
+use crate::errors::{from_py, IntoPyResult};
+use crate::tensor::PyTensor;
+
+/// An array held by the Python backend. `shape` is the shape the object had when it was made:
+/// engine reshapes share the storage, so an array may be viewed under another shape later.
+pub struct PyForeignArray {
+    object: Py<PyAny>,
+    device: Device,
+    shape: Vec<usize>,
+}
+
+impl fmt::Debug for PyForeignArray {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PyForeignArray(device={}, shape={:?})", self.device, self.shape)
+    }
+}
+
+impl ForeignArray for PyForeignArray {
+    fn device(&self) -> Device {
+        self.device
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The backend object registered with the engine for `cuda` devices.
+pub struct PyDeviceBackend {
+    table: Py<PyAny>,
+}
+
+fn foreign(array: &NdArray) -> Result<&PyForeignArray> {
+    match array.storage() {
+        Storage::Foreign(f) => f.as_any().downcast_ref::<PyForeignArray>().ok_or_else(|| {
+            Error::Device(format!("an array on {} is held by another backend than ferrograd.cuda", f.device()))
+        }),
+        Storage::Cpu(_) => Err(Error::Device("expected a device array but this one is on cpu".into())),
+    }
+}
+
+/// The Python object of a device array, viewed under the array's current shape.
+fn payload<'py>(py: Python<'py>, array: &NdArray) -> Result<Bound<'py, PyAny>> {
+    let f = foreign(array)?;
+    let object = f.object.bind(py).clone();
+    if f.shape.as_slice() == array.shape() {
+        return Ok(object);
+    }
+    object.call_method1("reshape", (PyTuple::new(py, array.shape()).map_err(from_py)?,)).map_err(from_py)
+}
+
+/// Wraps an array returned by the table, reading its shape and dtype.
+fn wrap_object(object: Bound<'_, PyAny>, device: Device) -> Result<NdArray> {
+    let shape: Vec<usize> = object.getattr("shape").and_then(|s| s.extract()).map_err(from_py)?;
+    let name = object.getattr("dtype").and_then(|d| d.getattr("name")).map_err(from_py)?;
+    let name = name.downcast::<PyString>().map_err(|e| from_py(e.into()))?.to_cow().map_err(from_py)?;
+    let dtype = DType::from_name(&name).ok_or_else(|| {
+        Error::DType(format!(
+            "the {device} backend returned an array of dtype {name}; supported are float32, float64, int64, int32 and bool"
+        ))
+    })?;
+    let array = PyForeignArray { object: object.unbind(), device, shape: shape.clone() };
+    Ok(NdArray::from_foreign(Arc::new(array), &shape, dtype))
+}
+
+fn index_of(device: Device) -> Result<u32> {
+    match device {
+        Device::Cuda(i) => Ok(i),
+        Device::Cpu => Err(Error::Device("the CUDA backend cannot hold arrays on cpu".into())),
+    }
+}
+
+/// `FloorDiv` → `floor_div`: the names the kernel table uses for an op's `Debug` name.
+fn snake(debug: impl fmt::Debug) -> String {
+    let camel = format!("{debug:?}");
+    let mut out = String::with_capacity(camel.len() + 4);
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A kernel as the name of a table method and its keyword arguments; `None` for a kernel the
+/// binding does not describe (the engine then computes it on the host).
+fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static str, Bound<'py, PyDict>)>> {
+    let kw = PyDict::new(py);
+    let window = |w: &ferrograd::kernels::nn::Window2d| -> PyResult<()> {
+        kw.set_item("kernel", (w.kernel[0], w.kernel[1]))?;
+        kw.set_item("stride", (w.stride[0], w.stride[1]))?;
+        kw.set_item("padding", (w.padding[0], w.padding[1]))?;
+        kw.set_item("dilation", (w.dilation[0], w.dilation[1]))
+    };
+    #[allow(unreachable_patterns)]
+    let name = match kernel {
+        Kernel::Unary(op) => {
+            kw.set_item("op", snake(op))?;
+            "unary"
+        }
+        Kernel::Binary(op) => {
+            kw.set_item("op", snake(op))?;
+            "binary"
+        }
+        Kernel::Where => "where",
+        Kernel::Cast(dtype) => {
+            kw.set_item("dtype", dtype.name())?;
+            "cast"
+        }
+        Kernel::Reduce { op, axes, keepdim } => {
+            kw.set_item("op", snake(op))?;
+            kw.set_item("axes", PyTuple::new(py, axes.iter())?)?;
+            kw.set_item("keepdim", *keepdim)?;
+            "reduce"
+        }
+        Kernel::ArgReduce { op, axis, keepdim } => {
+            kw.set_item("op", format!("{op:?}").to_ascii_lowercase())?;
+            kw.set_item("axis", *axis)?;
+            kw.set_item("keepdim", *keepdim)?;
+            "arg_reduce"
+        }
+        Kernel::Matmul => "matmul",
+        Kernel::Gather { shape, strides, offset } => {
+            kw.set_item("shape", PyTuple::new(py, shape.iter())?)?;
+            kw.set_item("strides", PyTuple::new(py, strides.iter())?)?;
+            kw.set_item("offset", *offset)?;
+            "gather"
+        }
+        Kernel::ScatterAdd { out_shape, shape, strides, offset } => {
+            kw.set_item("out_shape", PyTuple::new(py, out_shape.iter())?)?;
+            kw.set_item("shape", PyTuple::new(py, shape.iter())?)?;
+            kw.set_item("strides", PyTuple::new(py, strides.iter())?)?;
+            kw.set_item("offset", *offset)?;
+            "scatter_add"
+        }
+        Kernel::IndexSelect { axis } => {
+            kw.set_item("axis", *axis)?;
+            "index_select"
+        }
+        Kernel::IndexAdd { axis, size } => {
+            kw.set_item("axis", *axis)?;
+            kw.set_item("size", *size)?;
+            "index_add"
+        }
+        Kernel::Softmax { axis, log } => {
+            kw.set_item("axis", *axis)?;
+            kw.set_item("log", *log)?;
+            "softmax"
+        }
+        Kernel::LogSumExp { axis, keepdim } => {
+            kw.set_item("axis", *axis)?;
+            kw.set_item("keepdim", *keepdim)?;
+            "logsumexp"
+        }
+        Kernel::GatherDim { axis } => {
+            kw.set_item("axis", *axis)?;
+            "gather_dim"
+        }
+        Kernel::ScatterAddDim { axis } => {
+            kw.set_item("axis", *axis)?;
+            "scatter_add_dim"
+        }
+        Kernel::Cat { axis } => {
+            kw.set_item("axis", *axis)?;
+            "cat"
+        }
+        Kernel::Sort { axis, descending } => {
+            kw.set_item("axis", *axis)?;
+            kw.set_item("descending", *descending)?;
+            "argsort"
+        }
+        Kernel::Im2col { window: w } => {
+            window(w)?;
+            "im2col"
+        }
+        Kernel::Col2im { window: w, size } => {
+            window(w)?;
+            kw.set_item("size", (size[0], size[1]))?;
+            "col2im"
+        }
+        Kernel::MaxPool2dIndices { window: w } => {
+            window(w)?;
+            "max_pool2d_indices"
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some((name, kw)))
+}
+
+impl DeviceBackend for PyDeviceBackend {
+    fn to_device(&self, host: &NdArray, device: Device) -> Result<NdArray> {
+        let index = index_of(device)?;
+        Python::with_gil(|py| {
+            let array = convert::array_to_numpy(py, host).map_err(from_py)?;
+            let object = self.table.bind(py).call_method1("to_device", (array, index)).map_err(from_py)?;
+            let out = wrap_object(object, device)?;
+            if out.shape() != host.shape() || out.dtype() != host.dtype() {
+                return Err(Error::Device(format!(
+                    "the {device} backend's to_device gave shape {:?} and dtype {} for an array of shape {:?} and dtype {}",
+                    out.shape(),
+                    out.dtype(),
+                    host.shape(),
+                    host.dtype()
+                )));
+            }
+            Ok(out)
+        })
+    }
+
+    fn to_host(&self, array: &NdArray) -> Result<NdArray> {
+        Python::with_gil(|py| {
+            let object = payload(py, array)?;
+            let host = self.table.bind(py).call_method1("to_host", (object,)).map_err(from_py)?;
+            // The table returns a fresh host array: borrow its memory instead of copying it again.
+            let host = convert::array_from_numpy(&host, true).map_err(from_py)?;
+            if host.dtype() != array.dtype() {
+                return Err(Error::Device(format!(
+                    "the device backend's to_host gave dtype {} for an array of dtype {}",
+                    host.dtype(),
+                    array.dtype()
+                )));
+            }
+            host.reshaped(array.shape())
+        })
+    }
+
+    fn run(&self, kernel: &Kernel, inputs: &[&NdArray], device: Device) -> Result<Option<NdArray>> {
+        Python::with_gil(|py| {
+            let Some((name, kwargs)) = describe(py, kernel).map_err(from_py)? else { return Ok(None) };
+            let method = match self.table.bind(py).getattr(PyString::intern(py, name)) {
+                Ok(method) => method,
+                Err(e) if e.is_instance_of::<PyAttributeError>(py) => return Ok(None),
+                Err(e) => return Err(from_py(e)),
+            };
+            let args: Vec<Bound<'_, PyAny>> = inputs.iter().map(|a| payload(py, a)).collect::<Result<_>>()?;
+            let args = PyTuple::new(py, args).map_err(from_py)?;
+            let out = method.call(args, Some(&kwargs)).map_err(from_py)?;
+            if out.is_none() {
+                return Ok(None);
+            }
+            wrap_object(out, device).map(Some)
+        })
+    }
+}
+
+/// Installs `table` as the backend for `cuda` devices (`None` removes it).
+#[pyfunction]
+pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
+    let backend = table.map(|table| Arc::new(PyDeviceBackend { table }) as Arc<dyn DeviceBackend>);
+    ferrograd::array::device::register_cuda_backend(backend);
+}
+
+fn parse_device(device: &str) -> PyResult<Device> {
+    Device::parse(device).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// `tensor` on `device` (differentiable: the gradient goes back to the tensor's device).
+#[pyfunction]
+pub fn to_device(py: Python<'_>, tensor: PyRef<'_, PyTensor>, device: &str) -> PyResult<PyTensor> {
+    let device = parse_device(device)?;
+    let t = tensor.inner.clone();
+    drop(tensor);
+    // The backend takes the GIL back when it needs it; large copies run without it.
+    py.allow_threads(|| t.to_device(device)).py().map(PyTensor::new)
+}
+
+/// A tensor around an array of the device backend (no copy), e.g. a CuPy array.
+#[pyfunction]
+#[pyo3(signature = (array, device, requires_grad=false))]
+pub fn from_device_array(array: &Bound<'_, PyAny>, device: &str, requires_grad: bool) -> PyResult<PyTensor> {
+    let device = parse_device(device)?;
+    if device.is_cpu() {
+        return Err(PyValueError::new_err("from_device_array: use from_numpy for host arrays"));
+    }
+    let tensor = ferrograd::Tensor::from_array(wrap_object(array.clone(), device).py()?);
+    if requires_grad {
+        tensor.set_requires_grad(true).py()?;
+    }
+    Ok(PyTensor::new(tensor))
+}
+
+/// The backend's array behind a device tensor, under the tensor's shape (no copy); `None` for
+/// a host tensor.
+#[pyfunction]
+pub fn device_array<'py>(py: Python<'py>, tensor: PyRef<'_, PyTensor>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let data = tensor.inner.data();
+    if data.device().is_cpu() {
+        return Ok(None);
+    }
+    payload(py, &data).py().map(Some)
+}
+
+/// Adds the device and exchange functions to `_core`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(register_cuda_backend, m)?)?;
+    m.add_function(wrap_pyfunction!(to_device, m)?)?;
+    m.add_function(wrap_pyfunction!(from_device_array, m)?)?;
+    m.add_function(wrap_pyfunction!(device_array, m)?)?;
+    m.add_function(wrap_pyfunction!(crate::exchange::numpy_view, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! Zero-copy export of host tensors as NumPy arrays (behind `Tensor.__dlpack__` on the CPU).
+
+use ferrograd::NdArray;
+use numpy::ndarray::{ArrayViewD, IxDyn};
+use numpy::PyArrayDyn;
+use pyo3::prelude::*;
+
+use crate::errors::IntoPyResult;
+use crate::tensor::PyTensor;
+
+/// Keeps a host buffer alive while a NumPy array borrows it.
+#[pyclass(frozen, module = "ferrograd._core")]
+struct HostBufferOwner {
+    _array: NdArray,
+}
+
+/// A NumPy array over the tensor's elements, without a copy. The array shares the memory the
+/// tensor has now; an in-place operation on the tensor that finds its buffer shared writes to a
+/// fresh copy, so the array keeps the values it was made with.
+#[pyfunction]
+pub fn numpy_view<'py>(py: Python<'py>, tensor: PyRef<'_, PyTensor>) -> PyResult<Bound<'py, PyAny>> {
+    let data = tensor.inner.data();
+    let ptr = data.cpu_buffer().py()?.as_ptr();
+    let shape = data.shape().to_vec();
+    let dtype = data.dtype();
+    let owner = Bound::new(py, HostBufferOwner { _array: data })?.into_any();
+    ferrograd::with_dtype!(dtype, T => {
+        // SAFETY: `ptr` points at `numel` elements of `T` (the buffer's dtype) in a buffer that
+        // `owner` keeps alive and never reallocates; the NumPy array holds `owner` as its base.
+        let view = unsafe { ArrayViewD::<T>::from_shape_ptr(IxDyn(&shape), ptr as *const T) };
+        let array = unsafe { PyArrayDyn::<T>::borrow_from_array(&view, owner) };
+        Ok(array.into_any())
+    })
+}

@@ -1,0 +1,260 @@
+//! Module functions for the neural-network operations (`_core.softmax(t, dim)`, ...): each is one
+//! call into the engine's `ops::nn`, with the GIL released for large operands.
+
+use ferrograd::kernels::nn::Window2d;
+use ferrograd::Tensor;
+use pyo3::prelude::*;
+
+use crate::errors::IntoPyResult;
+use crate::tensor::PyTensor;
+
+/// Elements above which an operation releases the GIL while it runs.
+const RELEASE_GIL_ABOVE: usize = 1 << 15;
+
+fn run<T: Send>(
+    py: Python<'_>,
+    size: usize,
+    f: impl FnOnce() -> ferrograd::Result<T> + Send,
+) -> PyResult<T> {
+    if size > RELEASE_GIL_ABOVE {
+        py.allow_threads(f).py()
+    } else {
+        f().py()
+    }
+}
+
+fn pair(v: (usize, usize)) -> [usize; 2] {
+    [v.0, v.1]
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, dim, log=false))]
+fn softmax(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    dim: isize,
+    log: bool,
+) -> PyResult<PyTensor> {
+    let t = &input.inner;
+    run(py, t.numel(), || {
+        if log {
+            t.log_softmax(dim)
+        } else {
+            t.softmax(dim)
+        }
+    })
+    .map(PyTensor::new)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, dim, keepdim=false))]
+fn logsumexp(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    dim: isize,
+    keepdim: bool,
+) -> PyResult<PyTensor> {
+    let t = &input.inner;
+    run(py, t.numel(), || t.logsumexp(dim, keepdim)).map(PyTensor::new)
+}
+
+#[pyfunction]
+fn gather(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    dim: isize,
+    index: PyRef<'_, PyTensor>,
+) -> PyResult<PyTensor> {
+    let (t, i) = (&input.inner, &index.inner);
+    run(py, i.numel(), || t.gather(dim, i)).map(PyTensor::new)
+}
+
+#[pyfunction]
+fn scatter_add(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    dim: isize,
+    index: PyRef<'_, PyTensor>,
+    src: PyRef<'_, PyTensor>,
+) -> PyResult<PyTensor> {
+    let (t, i, s) = (&input.inner, &index.inner, &src.inner);
+    run(py, t.numel().max(i.numel()), || t.scatter_add(dim, i, s)).map(PyTensor::new)
+}
+
+#[pyfunction]
+fn index_select(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    dim: isize,
+    index: PyRef<'_, PyTensor>,
+) -> PyResult<PyTensor> {
+    let (t, i) = (&input.inner, &index.inner);
+    run(py, t.numel(), || t.index_select(dim, i)).map(PyTensor::new)
+}
+
+#[pyfunction]
+fn index_add_zeros(
+    py: Python<'_>,
+    source: PyRef<'_, PyTensor>,
+    dim: isize,
+    index: PyRef<'_, PyTensor>,
+    size: usize,
+) -> PyResult<PyTensor> {
+    let (t, i) = (&source.inner, &index.inner);
+    run(py, t.numel(), || t.index_add_zeros(dim, i, size)).map(PyTensor::new)
+}
+
+fn tensors(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
+    list.iter().map(|t| t.inner.clone()).collect()
+}
+
+#[pyfunction]
+fn cat(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<PyTensor> {
+    let ts = tensors(&tensors_);
+    let size = ts.iter().map(Tensor::numel).sum();
+    run(py, size, || Tensor::cat(&ts, dim)).map(PyTensor::new)
+}
+
+#[pyfunction]
+fn stack(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<PyTensor> {
+    let ts = tensors(&tensors_);
+    let size = ts.iter().map(Tensor::numel).sum();
+    run(py, size, || Tensor::stack(&ts, dim)).map(PyTensor::new)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, dim, descending=false))]
+fn sort(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    dim: isize,
+    descending: bool,
+) -> PyResult<(PyTensor, PyTensor)> {
+    let t = &input.inner;
+    let (v, i) = run(py, t.numel(), || t.sort(dim, descending))?;
+    Ok((PyTensor::new(v), PyTensor::new(i)))
+}
+
+fn window(
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+    dilation: (usize, usize),
+) -> Window2d {
+    Window2d {
+        kernel: pair(kernel),
+        stride: pair(stride),
+        padding: pair(padding),
+        dilation: pair(dilation),
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, weight, bias, stride, padding, dilation, groups))]
+fn conv2d(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    weight: PyRef<'_, PyTensor>,
+    bias: Option<PyRef<'_, PyTensor>>,
+    stride: (usize, usize),
+    padding: (usize, usize),
+    dilation: (usize, usize),
+    groups: usize,
+) -> PyResult<PyTensor> {
+    let (x, w) = (&input.inner, &weight.inner);
+    let b = bias.map(|b| b.inner.clone());
+    run(py, x.numel() * w.numel().max(1), || {
+        x.conv2d(
+            w,
+            b.as_ref(),
+            pair(stride),
+            pair(padding),
+            pair(dilation),
+            groups,
+        )
+    })
+    .map(PyTensor::new)
+}
+
+#[pyfunction]
+fn max_pool2d(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+    dilation: (usize, usize),
+) -> PyResult<(PyTensor, PyTensor)> {
+    let t = &input.inner;
+    let (v, i) = run(py, t.numel(), || {
+        t.max_pool2d(window(kernel, stride, padding, dilation))
+    })?;
+    Ok((PyTensor::new(v), PyTensor::new(i)))
+}
+
+#[pyfunction]
+fn avg_pool2d(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+) -> PyResult<PyTensor> {
+    let t = &input.inner;
+    run(py, t.numel(), || {
+        t.avg_pool2d(window(kernel, stride, padding, (1, 1)))
+    })
+    .map(PyTensor::new)
+}
+
+#[pyfunction]
+fn im2col(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+    dilation: (usize, usize),
+) -> PyResult<PyTensor> {
+    let t = &input.inner;
+    run(py, t.numel(), || {
+        t.im2col(window(kernel, stride, padding, dilation))
+    })
+    .map(PyTensor::new)
+}
+
+#[pyfunction]
+fn col2im(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    size: (usize, usize),
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+    dilation: (usize, usize),
+) -> PyResult<PyTensor> {
+    let t = &input.inner;
+    run(py, t.numel(), || {
+        t.col2im(window(kernel, stride, padding, dilation), pair(size))
+    })
+    .map(PyTensor::new)
+}
+
+/// Adds this file's functions to `_core`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(softmax, m)?)?;
+    m.add_function(wrap_pyfunction!(logsumexp, m)?)?;
+    m.add_function(wrap_pyfunction!(gather, m)?)?;
+    m.add_function(wrap_pyfunction!(scatter_add, m)?)?;
+    m.add_function(wrap_pyfunction!(index_select, m)?)?;
+    m.add_function(wrap_pyfunction!(index_add_zeros, m)?)?;
+    m.add_function(wrap_pyfunction!(cat, m)?)?;
+    m.add_function(wrap_pyfunction!(stack, m)?)?;
+    m.add_function(wrap_pyfunction!(sort, m)?)?;
+    m.add_function(wrap_pyfunction!(conv2d, m)?)?;
+    m.add_function(wrap_pyfunction!(max_pool2d, m)?)?;
+    m.add_function(wrap_pyfunction!(avg_pool2d, m)?)?;
+    m.add_function(wrap_pyfunction!(im2col, m)?)?;
+    m.add_function(wrap_pyfunction!(col2im, m)?)?;
+    Ok(())
+}

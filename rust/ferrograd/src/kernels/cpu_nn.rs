@@ -1,0 +1,582 @@
+//! CPU kernels for neural networks: numerically stable softmax / log-softmax / logsumexp along an
+//! axis, gather and scatter-add along a dimension (PyTorch's `gather` / `scatter_add`),
+//! concatenation, argsort, and the 2-D window kernels behind convolution and pooling
+//! (`im2col`, its adjoint `col2im`, and max-pool argmax indices).
+
+use super::cpu_elementwise::Scalar;
+use super::nn::Window2d;
+use crate::array::shape::{contiguous_strides, numel, Dims};
+use crate::array::{DType, Element, NdArray};
+use crate::error::{Error, Result};
+
+/// Floating element types (the kernels call their inherent `exp` and `ln`).
+trait Real:
+    Element + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::Mul<Output = Self>
+{
+    const NEG_INF: Self;
+    fn is_nan(self) -> bool;
+}
+
+impl Real for f32 {
+    const NEG_INF: f32 = f32::NEG_INFINITY;
+    fn is_nan(self) -> bool {
+        f32::is_nan(self)
+    }
+}
+
+impl Real for f64 {
+    const NEG_INF: f64 = f64::NEG_INFINITY;
+    fn is_nan(self) -> bool {
+        f64::is_nan(self)
+    }
+}
+
+/// Runs `$body` with `$T` bound to `f32` or `f64`; other dtypes are a `DType` error.
+macro_rules! with_real {
+    ($dtype:expr, $op:expr, $T:ident => $body:expr) => {
+        match $dtype {
+            DType::Float32 => {
+                type $T = f32;
+                $body
+            }
+            DType::Float64 => {
+                type $T = f64;
+                $body
+            }
+            other => Err(Error::DType(format!(
+                "{}: expected a floating point tensor, got {other}",
+                $op
+            ))),
+        }
+    };
+}
+
+/// `shape` split around `axis`: (outer, size, inner).
+fn split(shape: &[usize], axis: usize) -> (usize, usize, usize) {
+    if shape.is_empty() {
+        return (1, 1, 1);
+    }
+    (
+        numel(&shape[..axis]),
+        shape[axis],
+        numel(&shape[axis + 1..]),
+    )
+}
+
+/// The maximum of a lane (NaN propagates; an all `-inf` lane gives `-inf`).
+fn lane_max<T: Real>(x: &[T], base: usize, size: usize, inner: usize) -> T {
+    let mut m = T::NEG_INF;
+    for j in 0..size {
+        let v = x[base + j * inner];
+        if v.is_nan() {
+            return v;
+        }
+        if v > m {
+            m = v;
+        }
+    }
+    m
+}
+
+/// `softmax` (or `log_softmax` when `log`) of `a` along `axis`, subtracting each lane's max.
+pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
+    let name = if log { "log_softmax" } else { "softmax" };
+    with_real!(a.dtype(), name, T => {
+        let x = a.as_slice::<T>()?;
+        let (outer, size, inner) = split(a.shape(), axis);
+        let mut out = vec![T::zero(); x.len()];
+        for o in 0..outer {
+            for i in 0..inner {
+                let base = o * size * inner + i;
+                let m = lane_max(x, base, size, inner);
+                let shift = if m == T::NEG_INF { T::zero() } else { m };
+                let mut total = T::zero();
+                for j in 0..size {
+                    let e = (x[base + j * inner] - shift).exp();
+                    total = total + e;
+                    if !log {
+                        out[base + j * inner] = e;
+                    }
+                }
+                if log {
+                    let lse = shift + total.ln();
+                    for j in 0..size {
+                        out[base + j * inner] = x[base + j * inner] - lse;
+                    }
+                } else {
+                    let inv = T::one().to_f64() / total.to_f64();
+                    let inv = T::from_f64(inv);
+                    for j in 0..size {
+                        out[base + j * inner] = out[base + j * inner] * inv;
+                    }
+                }
+            }
+        }
+        NdArray::from_vec(out, a.shape())
+    })
+}
+
+/// `log(sum(exp(a), axis))`, computed as `max + log(sum(exp(a - max)))`.
+pub fn logsumexp(a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
+    with_real!(a.dtype(), "logsumexp", T => {
+        let x = a.as_slice::<T>()?;
+        let (outer, size, inner) = split(a.shape(), axis);
+        let mut out = vec![T::zero(); outer * inner];
+        for o in 0..outer {
+            for i in 0..inner {
+                let base = o * size * inner + i;
+                let m = lane_max(x, base, size, inner);
+                let shift = m;
+                let value = if m.to_f64().is_infinite() || m.is_nan() {
+                    m
+                } else {
+                    let mut total = T::zero();
+                    for j in 0..size {
+                        total = total + (x[base + j * inner] - shift).exp();
+                    }
+                    shift + total.ln()
+                };
+                out[o * inner + i] = value;
+            }
+        }
+        let mut shape: Dims = a.shape().into();
+        if !shape.is_empty() {
+            if keepdim {
+                shape[axis] = 1;
+            } else {
+                shape.remove(axis);
+            }
+        }
+        NdArray::from_vec(out, &shape)
+    })
+}
+
+fn index_values(index: &NdArray, op: &str) -> Result<Vec<i64>> {
+    match index.dtype() {
+        DType::Int64 => Ok(index.as_slice::<i64>()?.to_vec()),
+        DType::Int32 => Ok(index.as_slice::<i32>()?.iter().map(|&v| v as i64).collect()),
+        other => Err(Error::DType(format!(
+            "{op}(): Expected dtype int64 for index, got {other}"
+        ))),
+    }
+}
+
+/// Checks PyTorch's rule for `gather`/`scatter_add`: same number of dimensions, and the index no
+/// larger than `other` in every dimension except `axis` (`skip_axis`) .
+fn check_index_shape(
+    op: &str,
+    index: &[usize],
+    other: &[usize],
+    axis: usize,
+    skip_axis: bool,
+    what: &str,
+) -> Result<()> {
+    if index.len() != other.len().max(1) && !(index.is_empty() && other.is_empty()) {
+        return Err(Error::Shape(format!(
+            "{op}(): Index tensor must have the same number of dimensions as {what} tensor (index shape {index:?}, {what} shape {other:?})"
+        )));
+    }
+    for (d, (&i, &o)) in index.iter().zip(other).enumerate() {
+        if (d != axis || !skip_axis) && i > o {
+            return Err(Error::Shape(format!(
+                "{op}(): Size does not match at dimension {d} expected index {index:?} to be smaller than {what} {other:?} apart from dimension {axis}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// For every position `p` of `index` (row-major), calls `f(k, a_offset, src_offset)` where
+/// `a_offset` is `p` in a tensor of shape `a_shape` with the `axis` coordinate replaced by
+/// `index[p]` and `src_offset` is `p` in a tensor of shape `src_shape`.
+fn walk_index(
+    op: &str,
+    idx: &[i64],
+    index_shape: &[usize],
+    a_shape: &[usize],
+    src_shape: &[usize],
+    axis: usize,
+    mut f: impl FnMut(usize, usize, usize),
+) -> Result<()> {
+    let nd = index_shape.len();
+    let a_strides = contiguous_strides(a_shape);
+    let s_strides = contiguous_strides(src_shape);
+    let size = if a_shape.is_empty() { 1 } else { a_shape[axis] } as i64;
+    let mut counter = vec![0usize; nd];
+    for (k, &raw) in idx.iter().enumerate() {
+        let j = if raw < 0 { raw + size } else { raw };
+        if j < 0 || j >= size {
+            return Err(Error::Index(format!(
+                "{op}(): index {raw} is out of bounds for dimension {axis} with size {size}"
+            )));
+        }
+        let (mut ao, mut so) = (0isize, 0isize);
+        for d in 0..nd {
+            let c = counter[d] as isize;
+            ao += if d == axis { j as isize } else { c } * a_strides[d];
+            so += c * s_strides[d];
+        }
+        f(k, ao as usize, so as usize);
+        for d in (0..nd).rev() {
+            counter[d] += 1;
+            if counter[d] < index_shape[d] {
+                break;
+            }
+            counter[d] = 0;
+        }
+    }
+    Ok(())
+}
+
+/// `out[p] = a[p with p[axis] = index[p]]`; the result has `index`'s shape.
+pub fn gather_dim(a: &NdArray, axis: usize, index: &NdArray) -> Result<NdArray> {
+    check_index_shape("gather", index.shape(), a.shape(), axis, true, "input")?;
+    let idx = index_values(index, "gather")?;
+    crate::with_dtype!(a.dtype(), T => {
+        let x = a.as_slice::<T>()?;
+        let mut out = vec![T::default(); idx.len()];
+        walk_index("gather", &idx, index.shape(), a.shape(), index.shape(), axis, |k, ao, _| out[k] = x[ao])?;
+        NdArray::from_vec(out, index.shape())
+    })
+}
+
+/// A copy of `a` with `src[p]` added at `a[p with p[axis] = index[p]]` for every position `p`
+/// of `index` (repeated targets accumulate).
+pub fn scatter_add_dim(
+    a: &NdArray,
+    axis: usize,
+    index: &NdArray,
+    src: &NdArray,
+) -> Result<NdArray> {
+    check_index_shape("scatter_add", index.shape(), a.shape(), axis, true, "self")?;
+    check_index_shape(
+        "scatter_add",
+        index.shape(),
+        src.shape(),
+        axis,
+        false,
+        "src",
+    )?;
+    if a.dtype() != src.dtype() {
+        return Err(Error::DType(format!(
+            "scatter_add(): Expected self.dtype to be equal to src.dtype, got {} and {}",
+            a.dtype(),
+            src.dtype()
+        )));
+    }
+    let idx = index_values(index, "scatter_add")?;
+    crate::with_dtype!(a.dtype(), T => {
+        let mut out = a.as_slice::<T>()?.to_vec();
+        let s = src.as_slice::<T>()?;
+        walk_index("scatter_add", &idx, index.shape(), a.shape(), src.shape(), axis, |_, ao, so| {
+            out[ao] = out[ao].add(s[so])
+        })?;
+        NdArray::from_vec(out, a.shape())
+    })
+}
+
+/// Concatenation along `axis` of arrays that agree in every other dimension (one dtype).
+pub fn cat(inputs: &[&NdArray], axis: usize) -> Result<NdArray> {
+    let first = inputs[0];
+    let mut shape: Dims = first.shape().into();
+    let total: usize = inputs.iter().map(|a| a.shape()[axis]).sum();
+    shape[axis] = total;
+    let (outer, _, inner) = split(&shape, axis);
+    crate::with_dtype!(first.dtype(), T => {
+        let mut out: Vec<T> = Vec::with_capacity(numel(&shape));
+        for o in 0..outer {
+            for a in inputs {
+                let x = a.as_slice::<T>()?;
+                let block = a.shape()[axis] * inner;
+                out.extend_from_slice(&x[o * block..(o + 1) * block]);
+            }
+        }
+        NdArray::from_vec(out, &shape)
+    })
+}
+
+/// The indices that sort `a` along `axis` (stable; NaN sorts as the largest value).
+pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
+    let (outer, size, inner) = split(a.shape(), axis);
+    let x = a.to_f64_vec()?;
+    let mut out = vec![0i64; x.len()];
+    let mut lane: Vec<usize> = Vec::with_capacity(size);
+    for o in 0..outer {
+        for i in 0..inner {
+            let base = o * size * inner + i;
+            lane.clear();
+            lane.extend(0..size);
+            let key = |j: usize| x[base + j * inner];
+            let cmp = |p: &usize, q: &usize| {
+                let (u, v) = (key(*p), key(*q));
+                match (u.is_nan(), v.is_nan()) {
+                    (true, true) => std::cmp::Ordering::Equal,
+                    (true, false) => std::cmp::Ordering::Greater,
+                    (false, true) => std::cmp::Ordering::Less,
+                    _ => u.partial_cmp(&v).expect("no NaN"),
+                }
+            };
+            if descending {
+                lane.sort_by(|p, q| cmp(q, p));
+            } else {
+                lane.sort_by(cmp);
+            }
+            for (j, &src) in lane.iter().enumerate() {
+                out[base + j * inner] = src as i64;
+            }
+        }
+    }
+    NdArray::from_vec(out, a.shape())
+}
+
+/// The output size of a window sweep along one dimension.
+pub fn window_out(
+    size: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+) -> Option<usize> {
+    let span = dilation * (kernel - 1) + 1;
+    let padded = size + 2 * padding;
+    if padded < span || stride == 0 {
+        return None;
+    }
+    Some((padded - span) / stride + 1)
+}
+
+fn check_nchw(a: &NdArray, op: &str) -> Result<[usize; 4]> {
+    match *a.shape() {
+        [n, c, h, w] => Ok([n, c, h, w]),
+        _ => Err(Error::Shape(format!(
+            "{op}: expected a 4-D input (N, C, H, W), got shape {:?}",
+            a.shape()
+        ))),
+    }
+}
+
+fn out_hw(w: &Window2d, h: usize, wd: usize, op: &str) -> Result<(usize, usize)> {
+    let oh = window_out(h, w.kernel[0], w.stride[0], w.padding[0], w.dilation[0]);
+    let ow = window_out(wd, w.kernel[1], w.stride[1], w.padding[1], w.dilation[1]);
+    match (oh, ow) {
+        (Some(a), Some(b)) if a > 0 && b > 0 => Ok((a, b)),
+        _ => Err(Error::Shape(format!(
+            "{op}: input of spatial size ({h}, {wd}) is too small for kernel {:?} with padding {:?}, dilation {:?} and stride {:?}",
+            w.kernel, w.padding, w.dilation, w.stride
+        ))),
+    }
+}
+
+/// `(N, C, H, W)` → `(N, C·kh·kw, oh·ow)`: column `l` of sample `n` holds the window at output
+/// position `l` (zero where it overlaps the padding).
+pub fn im2col(a: &NdArray, w: &Window2d) -> Result<NdArray> {
+    let [n, c, h, wd] = check_nchw(a, "im2col")?;
+    let (oh, ow) = out_hw(w, h, wd, "im2col")?;
+    let [kh, kw] = w.kernel;
+    let (rows, cols) = (c * kh * kw, oh * ow);
+    crate::with_dtype!(a.dtype(), T => {
+        let x = a.as_slice::<T>()?;
+        let mut out = vec![T::zero(); n * rows * cols];
+        if !out.is_empty() {
+            super::parallel::for_each_chunk_costed(&mut out, cols, 1, |start, chunk| {
+                for (r, row) in chunk.chunks_exact_mut(cols).enumerate() {
+                    let global = start / cols + r;
+                    let (s, q) = (global / rows, global % rows);
+                    let (ch, kk) = (q / (kh * kw), q % (kh * kw));
+                    let (ki, kj) = (kk / kw, kk % kw);
+                    let plane = &x[(s * c + ch) * h * wd..(s * c + ch + 1) * h * wd];
+                    for oy in 0..oh {
+                        let y = (oy * w.stride[0] + ki * w.dilation[0]) as isize - w.padding[0] as isize;
+                        if y < 0 || y >= h as isize {
+                            continue;
+                        }
+                        let line = &plane[y as usize * wd..(y as usize + 1) * wd];
+                        let dst = &mut row[oy * ow..(oy + 1) * ow];
+                        for (ox, d) in dst.iter_mut().enumerate() {
+                            let xx = (ox * w.stride[1] + kj * w.dilation[1]) as isize - w.padding[1] as isize;
+                            if xx >= 0 && xx < wd as isize {
+                                *d = line[xx as usize];
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        NdArray::from_vec(out, &[n, rows, cols])
+    })
+}
+
+/// The adjoint of [`im2col`]: `(N, C·kh·kw, oh·ow)` → `(N, C, H, W)`, summing overlapping windows.
+pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray> {
+    let [h, wd] = size;
+    let (oh, ow) = out_hw(w, h, wd, "col2im")?;
+    let [kh, kw] = w.kernel;
+    let (n, rows, l) = match *cols.shape() {
+        [n, rows, l] if rows % (kh * kw) == 0 && l == oh * ow => (n, rows, l),
+        _ => {
+            return Err(Error::Shape(format!(
+                "col2im: expected columns of shape (N, C*{kh}*{kw}, {}), got {:?}",
+                oh * ow,
+                cols.shape()
+            )))
+        }
+    };
+    let c = rows / (kh * kw);
+    crate::with_dtype!(cols.dtype(), T => {
+        let x = cols.as_slice::<T>()?;
+        let mut out = vec![T::zero(); n * c * h * wd];
+        if !out.is_empty() {
+            super::parallel::for_each_chunk_costed(&mut out, h * wd, kh * kw, |start, chunk| {
+                for (p, plane) in chunk.chunks_exact_mut(h * wd).enumerate() {
+                    let global = start / (h * wd) + p;
+                    let (s, ch) = (global / c, global % c);
+                    for ki in 0..kh {
+                        for kj in 0..kw {
+                            let q = ch * kh * kw + ki * kw + kj;
+                            let row = &x[(s * rows + q) * l..(s * rows + q + 1) * l];
+                            for oy in 0..oh {
+                                let y = (oy * w.stride[0] + ki * w.dilation[0]) as isize - w.padding[0] as isize;
+                                if y < 0 || y >= h as isize {
+                                    continue;
+                                }
+                                for ox in 0..ow {
+                                    let xx = (ox * w.stride[1] + kj * w.dilation[1]) as isize - w.padding[1] as isize;
+                                    if xx >= 0 && xx < wd as isize {
+                                        let d = &mut plane[y as usize * wd + xx as usize];
+                                        *d = d.add(row[oy * ow + ox]);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        NdArray::from_vec(out, &[n, c, h, wd])
+    })
+}
+
+/// For each window of a max pooling, the flat index (into `H·W`) of its largest element (the
+/// first on ties; padding never wins): `(N, C, oh, ow)` of `Int64`.
+pub fn max_pool2d_indices(a: &NdArray, w: &Window2d) -> Result<NdArray> {
+    let [n, c, h, wd] = check_nchw(a, "max_pool2d")?;
+    let (oh, ow) = out_hw(w, h, wd, "max_pool2d")?;
+    let x = a.to_f64_vec()?;
+    let mut out = vec![0i64; n * c * oh * ow];
+    for p in 0..n * c {
+        let plane = &x[p * h * wd..(p + 1) * h * wd];
+        for oy in 0..oh {
+            for ox in 0..ow {
+                let mut best = f64::NEG_INFINITY;
+                let mut at: i64 = -1;
+                for ki in 0..w.kernel[0] {
+                    let y =
+                        (oy * w.stride[0] + ki * w.dilation[0]) as isize - w.padding[0] as isize;
+                    if y < 0 || y >= h as isize {
+                        continue;
+                    }
+                    for kj in 0..w.kernel[1] {
+                        let xx = (ox * w.stride[1] + kj * w.dilation[1]) as isize
+                            - w.padding[1] as isize;
+                        if xx < 0 || xx >= wd as isize {
+                            continue;
+                        }
+                        let i = y as usize * wd + xx as usize;
+                        let v = plane[i];
+                        if at < 0 || v > best || (v.is_nan() && !best.is_nan()) {
+                            best = v;
+                            at = i as i64;
+                        }
+                    }
+                }
+                out[(p * oh + oy) * ow + ox] = at.max(0);
+            }
+        }
+    }
+    NdArray::from_vec(out, &[n, c, oh, ow])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f64s(a: &NdArray) -> Vec<f64> {
+        a.to_f64_vec().unwrap()
+    }
+
+    #[test]
+    fn softmax_is_stable_and_sums_to_one() {
+        let a =
+            NdArray::from_vec(vec![1000.0f64, 1001.0, 1002.0, -5.0, 0.0, 5.0], &[2, 3]).unwrap();
+        let s = f64s(&softmax(&a, 1, false).unwrap());
+        assert!((s[0..3].iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((s[2] - 0.665_240_955_774_821_6).abs() < 1e-12);
+        let l = f64s(&softmax(&a, 1, true).unwrap());
+        assert!((l[2] - s[2].ln()).abs() < 1e-12);
+        let lse = f64s(&logsumexp(&a, 1, false).unwrap());
+        assert!((lse[0] - (1002.0 + (s[2].recip()).ln())).abs() < 1e-9);
+        let col = f64s(&softmax(&a, 0, false).unwrap());
+        assert!((col[0] + col[3] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gather_scatter_and_cat() {
+        let a = NdArray::from_vec(vec![1.0f64, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
+        let idx = NdArray::from_vec(vec![0i64, 0, 1, 0], &[2, 2]).unwrap();
+        assert_eq!(
+            f64s(&gather_dim(&a, 1, &idx).unwrap()),
+            vec![1.0, 1.0, 4.0, 3.0]
+        );
+        let z = NdArray::zeros(&[2, 2], DType::Float64);
+        assert_eq!(
+            f64s(&scatter_add_dim(&z, 1, &idx, &a).unwrap()),
+            vec![3.0, 0.0, 4.0, 3.0]
+        );
+        let c = cat(&[&a, &a], 1).unwrap();
+        assert_eq!(c.shape(), &[2, 4]);
+        assert_eq!(f64s(&c), vec![1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 3.0, 4.0]);
+        let bad = NdArray::from_vec(vec![2i64], &[1, 1]).unwrap();
+        assert!(matches!(gather_dim(&a, 1, &bad), Err(Error::Index(_))));
+    }
+
+    #[test]
+    fn im2col_col2im_are_adjoint() {
+        let w = Window2d {
+            kernel: [2, 2],
+            stride: [1, 2],
+            padding: [1, 0],
+            dilation: [1, 1],
+        };
+        let x = NdArray::from_vec(
+            (0..2 * 3 * 4 * 5)
+                .map(|v| v as f64 * 0.1)
+                .collect::<Vec<_>>(),
+            &[2, 3, 4, 5],
+        )
+        .unwrap();
+        let cols = im2col(&x, &w).unwrap();
+        let y = NdArray::from_vec(
+            (0..cols.numel())
+                .map(|v| (v % 7) as f64)
+                .collect::<Vec<_>>(),
+            cols.shape(),
+        )
+        .unwrap();
+        let back = col2im(&y, &w, [4, 5]).unwrap();
+        let lhs: f64 = f64s(&cols).iter().zip(f64s(&y)).map(|(a, b)| a * b).sum();
+        let rhs: f64 = f64s(&x).iter().zip(f64s(&back)).map(|(a, b)| a * b).sum();
+        assert!((lhs - rhs).abs() < 1e-9);
+        let idx = max_pool2d_indices(
+            &x,
+            &Window2d {
+                kernel: [2, 2],
+                stride: [2, 2],
+                padding: [0, 0],
+                dilation: [1, 1],
+            },
+        )
+        .unwrap();
+        assert_eq!(idx.shape(), &[2, 3, 2, 2]);
+        assert_eq!(&idx.as_slice::<i64>().unwrap()[..2], &[6, 8]);
+    }
+}

@@ -1,0 +1,162 @@
+//! The neural-network kernels' public entry points: each checks its operands and goes through
+//! `dispatch`, so a device backend can provide the same `Kernel` (the CPU versions live in
+//! `cpu_nn`).
+
+use super::{cpu_nn, dispatch, Kernel};
+use crate::array::{DType, NdArray};
+use crate::error::{Error, Result};
+
+/// The geometry of a 2-D sliding window (convolution, pooling): sizes per (height, width).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Window2d {
+    pub kernel: [usize; 2],
+    pub stride: [usize; 2],
+    pub padding: [usize; 2],
+    pub dilation: [usize; 2],
+}
+
+impl Window2d {
+    /// Validates the geometry (positive kernel, stride and dilation).
+    pub fn check(&self, op: &str) -> Result<()> {
+        if self.kernel.contains(&0) || self.stride.contains(&0) || self.dilation.contains(&0) {
+            return Err(Error::Value(format!(
+                "{op}: kernel size, stride and dilation must be positive (got kernel {:?}, stride {:?}, dilation {:?})",
+                self.kernel, self.stride, self.dilation
+            )));
+        }
+        Ok(())
+    }
+
+    /// The output size `(oh, ow)` for an input of spatial size `(h, w)`, if the window fits.
+    pub fn output_size(&self, h: usize, w: usize) -> Option<(usize, usize)> {
+        let oh = cpu_nn::window_out(
+            h,
+            self.kernel[0],
+            self.stride[0],
+            self.padding[0],
+            self.dilation[0],
+        )?;
+        let ow = cpu_nn::window_out(
+            w,
+            self.kernel[1],
+            self.stride[1],
+            self.padding[1],
+            self.dilation[1],
+        )?;
+        Some((oh, ow))
+    }
+}
+
+fn require_float(op: &str, a: &NdArray) -> Result<()> {
+    if !a.dtype().is_floating() {
+        return Err(Error::DType(format!(
+            "{op}: expected a floating point tensor, got {}",
+            a.dtype()
+        )));
+    }
+    Ok(())
+}
+
+/// Softmax (or log-softmax) along `axis`, numerically stable.
+pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
+    require_float(if log { "log_softmax" } else { "softmax" }, a)?;
+    dispatch(Kernel::Softmax { axis, log }, &[a], |x| {
+        cpu_nn::softmax(x[0], axis, log)
+    })
+}
+
+/// `log(sum(exp(a), axis))`, numerically stable.
+pub fn logsumexp(a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
+    require_float("logsumexp", a)?;
+    dispatch(Kernel::LogSumExp { axis, keepdim }, &[a], |x| {
+        cpu_nn::logsumexp(x[0], axis, keepdim)
+    })
+}
+
+/// PyTorch's `gather(dim, index)`.
+pub fn gather_dim(a: &NdArray, axis: usize, index: &NdArray) -> Result<NdArray> {
+    dispatch(Kernel::GatherDim { axis }, &[a, index], |x| {
+        cpu_nn::gather_dim(x[0], axis, x[1])
+    })
+}
+
+/// PyTorch's out-of-place `scatter_add(dim, index, src)`.
+pub fn scatter_add_dim(
+    a: &NdArray,
+    axis: usize,
+    index: &NdArray,
+    src: &NdArray,
+) -> Result<NdArray> {
+    dispatch(Kernel::ScatterAddDim { axis }, &[a, index, src], |x| {
+        cpu_nn::scatter_add_dim(x[0], axis, x[1], x[2])
+    })
+}
+
+/// Concatenation along `axis`; the arrays share a dtype and agree in every other dimension.
+pub fn cat(inputs: &[&NdArray], axis: usize) -> Result<NdArray> {
+    let first = inputs
+        .first()
+        .ok_or_else(|| Error::Value("torch.cat(): expected a non-empty list of Tensors".into()))?;
+    for (i, a) in inputs.iter().enumerate() {
+        if a.dtype() != first.dtype() {
+            return Err(Error::DType(format!(
+                "cat(): expected all tensors to have dtype {}, but tensor {i} has {}",
+                first.dtype(),
+                a.dtype()
+            )));
+        }
+        let ok = a.ndim() == first.ndim()
+            && a.shape()
+                .iter()
+                .zip(first.shape())
+                .enumerate()
+                .all(|(d, (x, y))| d == axis || x == y);
+        if !ok {
+            return Err(Error::Shape(format!(
+                "cat(): Sizes of tensors must match except in dimension {axis}. Expected shape {:?} (apart from dim {axis}) but got {:?} for tensor number {i} in the list",
+                first.shape(),
+                a.shape()
+            )));
+        }
+    }
+    dispatch(Kernel::Cat { axis }, inputs, |x| cpu_nn::cat(x, axis))
+}
+
+/// Indices that sort `a` along `axis` (stable), as `Int64`.
+pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
+    if a.dtype() == DType::Bool {
+        return Err(Error::DType("sort: bool tensors are not supported".into()));
+    }
+    dispatch(Kernel::Sort { axis, descending }, &[a], |x| {
+        cpu_nn::argsort(x[0], axis, descending)
+    })
+}
+
+/// `(N, C, H, W)` → `(N, C·kh·kw, oh·ow)` windows (convolution as a matrix product).
+pub fn im2col(a: &NdArray, window: Window2d) -> Result<NdArray> {
+    window.check("im2col")?;
+    dispatch(Kernel::Im2col { window }, &[a], |x| {
+        cpu_nn::im2col(x[0], &window)
+    })
+}
+
+/// The adjoint of `im2col`, back to spatial size `size`.
+pub fn col2im(cols: &NdArray, window: Window2d, size: [usize; 2]) -> Result<NdArray> {
+    window.check("col2im")?;
+    dispatch(Kernel::Col2im { window, size }, &[cols], |x| {
+        cpu_nn::col2im(x[0], &window, size)
+    })
+}
+
+/// Argmax positions (flat, within each `H·W` plane) of each max-pooling window.
+pub fn max_pool2d_indices(a: &NdArray, window: Window2d) -> Result<NdArray> {
+    window.check("max_pool2d")?;
+    if a.dtype() == DType::Bool {
+        return Err(Error::DType(
+            "max_pool2d: bool tensors are not supported".into(),
+        ));
+    }
+    dispatch(Kernel::MaxPool2dIndices { window }, &[a], |x| {
+        cpu_nn::max_pool2d_indices(x[0], &window)
+    })
+}

@@ -1,0 +1,412 @@
+//! Neural-network operations: softmax / log-softmax / logsumexp, gather / scatter-add /
+//! index-select along a dimension, concatenation, sorting, and convolution and pooling built on
+//! the `im2col` window kernel. Each records one node whose rule (in `autograd::rules`) is written
+//! with these same differentiable operations, so double backward works through all of them.
+
+use smallvec::smallvec;
+
+use crate::array::shape::{contiguous_strides, normalize_dim, Dims};
+use crate::array::{DType, NdArray};
+use crate::autograd::rules::Op;
+use crate::autograd::saved::Saved;
+use crate::error::{Error, Result};
+use crate::kernels::nn::{self as k, Window2d};
+use crate::tensor::{record, Tensor};
+
+use super::StridedView;
+
+fn float_dtype(t: &Tensor, op: &str) -> Result<DType> {
+    let dtype = t.dtype();
+    if !dtype.is_floating() {
+        return Err(Error::DType(format!(
+            "{op}: expected a floating point tensor, got {dtype}"
+        )));
+    }
+    Ok(dtype)
+}
+
+fn axis_of(t: &Tensor, dim: isize) -> Result<usize> {
+    let ndim = t.ndim();
+    let axis = normalize_dim(dim, ndim)?;
+    Ok(if ndim == 0 { 0 } else { axis })
+}
+
+fn index_array(index: &Tensor, op: &str) -> Result<NdArray> {
+    let data = index.data();
+    match data.dtype() {
+        DType::Int64 | DType::Int32 => Ok(data),
+        other => Err(Error::DType(format!(
+            "{op}(): Expected dtype int64 for index, got {other}"
+        ))),
+    }
+}
+
+fn isize_shape(shape: &[usize]) -> Vec<isize> {
+    shape.iter().map(|&s| s as isize).collect()
+}
+
+impl Tensor {
+    /// `exp(x) / sum(exp(x))` along `dim`, computed stably.
+    pub fn softmax(&self, dim: isize) -> Result<Tensor> {
+        float_dtype(self, "softmax")?;
+        let axis = axis_of(self, dim)?;
+        let out = k::softmax(&self.read(), axis, false)?;
+        record(Op::Softmax { axis }, &[self], out, |out| {
+            smallvec![Saved::output(out)]
+        })
+    }
+
+    /// `x - logsumexp(x)` along `dim`, computed stably.
+    pub fn log_softmax(&self, dim: isize) -> Result<Tensor> {
+        float_dtype(self, "log_softmax")?;
+        let axis = axis_of(self, dim)?;
+        let out = k::softmax(&self.read(), axis, true)?;
+        record(Op::LogSoftmax { axis }, &[self], out, |out| {
+            smallvec![Saved::output(out)]
+        })
+    }
+
+    /// `log(sum(exp(x), dim))`, computed stably.
+    pub fn logsumexp(&self, dim: isize, keepdim: bool) -> Result<Tensor> {
+        float_dtype(self, "logsumexp")?;
+        let axis = axis_of(self, dim)?;
+        let out = k::logsumexp(&self.read(), axis, keepdim)?;
+        record(
+            Op::LogSumExp { axis, keepdim },
+            &[self],
+            out,
+            |out| smallvec![Saved::input(self), Saved::output(out)],
+        )
+    }
+
+    /// `out[p] = self[p with p[dim] = index[p]]` (PyTorch's `gather`).
+    pub fn gather(&self, dim: isize, index: &Tensor) -> Result<Tensor> {
+        let axis = axis_of(self, dim)?;
+        let idx = index_array(index, "gather")?;
+        let out = k::gather_dim(&self.read(), axis, &idx)?;
+        let index = Tensor::from_array(idx);
+        record(Op::GatherDim { axis }, &[self], out, |_| {
+            smallvec![Saved::input(&index)]
+        })
+    }
+
+    /// `self` with `src[p]` added at `[p with p[dim] = index[p]]` (out of place).
+    pub fn scatter_add(&self, dim: isize, index: &Tensor, src: &Tensor) -> Result<Tensor> {
+        let axis = axis_of(self, dim)?;
+        let idx = index_array(index, "scatter_add")?;
+        let dtype = self.dtype();
+        let out = k::scatter_add_dim(&self.read(), axis, &idx, &src.data_as(dtype)?)?;
+        let index = Tensor::from_array(idx);
+        record(
+            Op::ScatterAddDim { axis },
+            &[self, src],
+            out,
+            |_| smallvec![Saved::input(&index)],
+        )
+    }
+
+    /// The entries at `index` (1-D) along `dim`.
+    pub fn index_select(&self, dim: isize, index: &Tensor) -> Result<Tensor> {
+        let axis = axis_of(self, dim)?;
+        let idx = index_array(index, "index_select")?;
+        let out = crate::kernels::index_select(&self.read(), axis, &idx)?;
+        let out = if self.ndim() == 0 {
+            out.reshaped(&[])?
+        } else {
+            out
+        };
+        let index = Tensor::from_array(idx);
+        record(Op::IndexSelect { axis }, &[self], out, |_| {
+            smallvec![Saved::input(&index)]
+        })
+    }
+
+    /// Zeros with `size` entries along `dim`, with the slices of `self` added at `index` (the
+    /// adjoint of `index_select`; repeated indices accumulate).
+    pub fn index_add_zeros(&self, dim: isize, index: &Tensor, size: usize) -> Result<Tensor> {
+        let axis = axis_of(self, dim)?;
+        let idx = index_array(index, "index_add")?;
+        let out = crate::kernels::index_add(&self.read(), axis, &idx, size)?;
+        let index = Tensor::from_array(idx);
+        record(Op::IndexAdd { axis, size }, &[self], out, |_| {
+            smallvec![Saved::input(&index)]
+        })
+    }
+
+    /// Concatenation along `dim` (dtypes promote; other dimensions must agree).
+    pub fn cat(tensors: &[Tensor], dim: isize) -> Result<Tensor> {
+        let first = tensors
+            .first()
+            .ok_or_else(|| Error::Value("cat(): expected a non-empty list of Tensors".into()))?;
+        if let Some(i) = tensors.iter().position(|t| t.ndim() == 0) {
+            return Err(Error::Shape(format!(
+                "zero-dimensional tensor (at position {i}) cannot be concatenated"
+            )));
+        }
+        let axis = normalize_dim(dim, first.ndim())?;
+        let dtype = tensors
+            .iter()
+            .skip(1)
+            .fold(first.dtype(), |d, t| DType::promote(d, t.dtype()));
+        let arrays: Vec<NdArray> = tensors
+            .iter()
+            .map(|t| t.data_as(dtype))
+            .collect::<Result<_>>()?;
+        let refs: Vec<&NdArray> = arrays.iter().collect();
+        let out = k::cat(&refs, axis)?;
+        let sizes: Dims = tensors.iter().map(|t| t.shape()[axis]).collect();
+        let inputs: Vec<&Tensor> = tensors.iter().collect();
+        record(
+            Op::Cat { axis, sizes },
+            &inputs,
+            out,
+            |_| smallvec![],
+        )
+    }
+
+    /// Joins tensors of one shape along a new dimension `dim`.
+    pub fn stack(tensors: &[Tensor], dim: isize) -> Result<Tensor> {
+        let first = tensors
+            .first()
+            .ok_or_else(|| Error::Value("stack expects a non-empty TensorList".into()))?;
+        let shape = first.shape();
+        for (i, t) in tensors.iter().enumerate() {
+            if t.shape() != shape {
+                return Err(Error::Shape(format!(
+                    "stack expects each tensor to be equal size, but got {:?} at entry 0 and {:?} at entry {i}",
+                    shape.as_slice(),
+                    t.shape().as_slice()
+                )));
+            }
+        }
+        let axis = normalize_dim(dim, shape.len() + 1)? as isize;
+        let expanded: Vec<Tensor> = tensors
+            .iter()
+            .map(|t| t.unsqueeze(axis))
+            .collect::<Result<_>>()?;
+        Tensor::cat(&expanded, axis)
+    }
+
+    /// `(values, indices)` sorted along `dim` (stable); values are differentiable.
+    pub fn sort(&self, dim: isize, descending: bool) -> Result<(Tensor, Tensor)> {
+        let axis = axis_of(self, dim)?;
+        if self.ndim() == 0 {
+            return Ok((self.clone_tensor()?, Tensor::scalar(0i64)));
+        }
+        let indices = Tensor::from_array(k::argsort(&self.read(), axis, descending)?);
+        Ok((self.gather(axis as isize, &indices)?, indices))
+    }
+
+    /// `(N, C, H, W)` → `(N, C·kh·kw, L)`: the sliding windows as columns (`unfold`).
+    pub fn im2col(&self, window: Window2d) -> Result<Tensor> {
+        let out = k::im2col(&self.read(), window)?;
+        record(Op::Im2col { window }, &[self], out, |_| smallvec![])
+    }
+
+    /// The adjoint of `im2col` (`fold`): columns back to `(N, C, H, W)`, overlaps summed.
+    pub fn col2im(&self, window: Window2d, size: [usize; 2]) -> Result<Tensor> {
+        let out = k::col2im(&self.read(), window, size)?;
+        record(
+            Op::Col2im { window, size },
+            &[self],
+            out,
+            |_| smallvec![],
+        )
+    }
+
+    /// 2-D convolution (cross-correlation, as PyTorch's `conv2d`) of `(N, C, H, W)` with a
+    /// `(O, C/groups, kh, kw)` weight: `im2col` then one batched matrix product per group.
+    pub fn conv2d(
+        &self,
+        weight: &Tensor,
+        bias: Option<&Tensor>,
+        stride: [usize; 2],
+        padding: [usize; 2],
+        dilation: [usize; 2],
+        groups: usize,
+    ) -> Result<Tensor> {
+        let (xs, ws) = (self.shape(), weight.shape());
+        if xs.len() != 4 {
+            return Err(Error::Shape(format!(
+                "conv2d: expected a 4-D input (N, C, H, W), got shape {:?}",
+                xs.as_slice()
+            )));
+        }
+        if ws.len() != 4 {
+            return Err(Error::Shape(format!(
+                "conv2d: expected a 4-D weight (out_channels, in_channels/groups, kH, kW), got shape {:?}",
+                ws.as_slice()
+            )));
+        }
+        let (n, c, h, w) = (xs[0], xs[1], xs[2], xs[3]);
+        let (o, cg, kh, kw) = (ws[0], ws[1], ws[2], ws[3]);
+        if groups == 0 || o % groups != 0 {
+            return Err(Error::Value(format!(
+                "conv2d: groups ({groups}) must be positive and divide out_channels ({o})"
+            )));
+        }
+        if cg * groups != c {
+            return Err(Error::Shape(format!(
+                "Given groups={groups}, weight of size {:?}, expected input{:?} to have {} channels, but got {c} channels instead",
+                ws.as_slice(),
+                xs.as_slice(),
+                cg * groups
+            )));
+        }
+        let dtype = super::result_type(self, weight);
+        if !dtype.is_floating() {
+            return Err(Error::DType(format!(
+                "conv2d: expected floating point input and weight, got {dtype}"
+            )));
+        }
+        if self.dtype() != weight.dtype() {
+            return Err(Error::DType(format!(
+                "conv2d: Input type ({}) and weight type ({}) should be the same",
+                self.dtype(),
+                weight.dtype()
+            )));
+        }
+        let window = Window2d {
+            kernel: [kh, kw],
+            stride,
+            padding,
+            dilation,
+        };
+        window.check("conv2d")?;
+        let (oh, ow) = match window.output_size(h, w) {
+            Some((a, b)) if a > 0 && b > 0 => (a, b),
+            _ => {
+                return Err(Error::Shape(format!(
+                    "conv2d: input of spatial size ({h}, {w}) (padded by {padding:?}) is smaller than the kernel ({kh}, {kw}) with dilation {dilation:?}"
+                )))
+            }
+        };
+        let l = (oh * ow) as isize;
+        let cols = self.im2col(window)?;
+        let out = if groups == 1 {
+            weight
+                .reshape(&[o as isize, (c * kh * kw) as isize])?
+                .matmul(&cols)?
+        } else {
+            let g = groups as isize;
+            let cols = cols.reshape(&[n as isize, g, (cg * kh * kw) as isize, l])?;
+            let wg = weight.reshape(&[g, (o / groups) as isize, (cg * kh * kw) as isize])?;
+            wg.matmul(&cols)?
+        };
+        let out = out.reshape(&[n as isize, o as isize, oh as isize, ow as isize])?;
+        match bias {
+            Some(b) => {
+                if b.shape().as_slice() != [o] {
+                    return Err(Error::Shape(format!(
+                        "conv2d: expected a bias of shape [{o}], got {:?}",
+                        b.shape().as_slice()
+                    )));
+                }
+                out.add(&b.reshape(&[1, o as isize, 1, 1])?)
+            }
+            None => Ok(out),
+        }
+    }
+
+    fn check_pool_input(&self, op: &str) -> Result<[usize; 4]> {
+        match *self.shape().as_slice() {
+            [n, c, h, w] => Ok([n, c, h, w]),
+            ref s => Err(Error::Shape(format!(
+                "{op}: expected a 4-D input (N, C, H, W), got shape {s:?}"
+            ))),
+        }
+    }
+
+    /// Max pooling: `(values, indices)`, indices flat within each `H·W` plane (as PyTorch's
+    /// `return_indices=True`). The values are a `gather`, so they are differentiable twice.
+    pub fn max_pool2d(&self, window: Window2d) -> Result<(Tensor, Tensor)> {
+        let [n, c, h, w] = self.check_pool_input("max_pool2d")?;
+        window.check("max_pool2d")?;
+        for d in 0..2 {
+            if 2 * window.padding[d] > window.kernel[d] {
+                return Err(Error::Value(format!(
+                    "max_pool2d: pad should be at most half of effective kernel size, but got pad={:?} and kernel_size={:?}",
+                    window.padding, window.kernel
+                )));
+            }
+        }
+        let idx = k::max_pool2d_indices(&self.read(), window)?;
+        let (oh, ow) = (idx.shape()[2], idx.shape()[3]);
+        let indices = Tensor::from_array(idx);
+        let flat = self.reshape(&[n as isize, c as isize, (h * w) as isize])?;
+        let picked = flat.gather(
+            2,
+            &indices.reshape(&[n as isize, c as isize, (oh * ow) as isize])?,
+        )?;
+        let values = picked.reshape(&isize_shape(&[n, c, oh, ow]))?;
+        Ok((values, indices))
+    }
+
+    /// Average pooling over each window, zero padding included in the count.
+    pub fn avg_pool2d(&self, window: Window2d) -> Result<Tensor> {
+        let [n, c, h, w] = self.check_pool_input("avg_pool2d")?;
+        float_dtype(self, "avg_pool2d")?;
+        window.check("avg_pool2d")?;
+        let (oh, ow) = window
+            .output_size(h, w)
+            .filter(|&(a, b)| a > 0 && b > 0)
+            .ok_or_else(|| {
+                Error::Shape(format!(
+                    "avg_pool2d: input of spatial size ({h}, {w}) is too small for kernel {:?}",
+                    window.kernel
+                ))
+            })?;
+        let planes = self.reshape(&[(n * c) as isize, 1, h as isize, w as isize])?;
+        let cols = planes.im2col(window)?;
+        cols.mean_dims(&[1], false)?
+            .reshape(&isize_shape(&[n, c, oh, ow]))
+    }
+}
+
+/// The gradient of `gather`: zeros of the input's shape with `g` added at the gathered places.
+pub(crate) fn gather_backward(
+    g: &Tensor,
+    axis: usize,
+    index: &Tensor,
+    input_shape: &[usize],
+) -> Result<Tensor> {
+    let zeros = NdArray::zeros(input_shape, g.dtype()).to_device(g.device())?;
+    Tensor::from_array(zeros).scatter_add(axis as isize, index, g)
+}
+
+/// The gradient of `scatter_add` for `src`: `g` gathered at the index, placed in a zero tensor of
+/// `src`'s shape when the index covers only part of `src`.
+pub(crate) fn scatter_add_src_backward(
+    g: &Tensor,
+    axis: usize,
+    index: &Tensor,
+    src_shape: &[usize],
+) -> Result<Tensor> {
+    let picked = g.gather(axis as isize, index)?;
+    let index_shape = index.shape();
+    if index_shape.as_slice() == src_shape {
+        return Ok(picked);
+    }
+    let view = StridedView {
+        shape: index_shape.clone(),
+        strides: contiguous_strides(src_shape),
+        offset: 0,
+    };
+    picked.strided_scatter(view, src_shape)
+}
+
+/// The gradient of `cat` for input `i`: its slice of `g` along `axis`.
+pub(crate) fn cat_backward(g: &Tensor, axis: usize, sizes: &[usize], i: usize) -> Result<Tensor> {
+    let shape = g.shape();
+    let strides = contiguous_strides(&shape);
+    let start: usize = sizes[..i].iter().sum();
+    let mut view_shape = shape.clone();
+    view_shape[axis] = sizes[i];
+    let offset = start as isize * strides[axis];
+    let view = StridedView {
+        shape: view_shape,
+        strides,
+        offset,
+    };
+    g.strided(view, "SliceBackward0")
+}
