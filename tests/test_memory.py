@@ -133,10 +133,13 @@ def test_rss_flat_with_grad_accumulation_and_zero():
     w = fg.randn(N, requires_grad=True)
 
     def step():
+        nonlocal w
+        ident = w
         loss = (w * w).sum()
         loss.backward()
         with fg.no_grad():
             w -= 1e-6 * w.grad
+        assert w is ident
         w.grad.zero_()
 
     growth = _measure(step, warmup=1000, iters=10_000)

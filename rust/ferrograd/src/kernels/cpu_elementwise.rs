@@ -368,7 +368,7 @@ pub(super) fn exp_f32(x: f32) -> f32 {
     let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
         + 1.666_666_5e-1)
         * r
-        + 5.000_000_1e-1;
+        + 0.5;
     let p = p * (r * r) + r + 1.0;
     let n1 = ni >> 1;
     let n2 = ni.wrapping_sub(n1);
@@ -650,7 +650,10 @@ impl<const N: usize> StridedWalk<N> {
     /// The size of the innermost outer dimension and each operand's stride along it.
     pub(super) fn last_outer(&self) -> Option<(usize, [isize; N])> {
         let size = *self.outer.last()?;
-        Some((size, std::array::from_fn(|k| self.outer_strides[k][self.outer.len() - 1])))
+        Some((
+            size,
+            std::array::from_fn(|k| self.outer_strides[k][self.outer.len() - 1]),
+        ))
     }
 
     pub(super) fn rows(&self) -> usize {

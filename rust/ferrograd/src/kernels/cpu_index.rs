@@ -49,7 +49,9 @@ const TILE: usize = 32;
 fn is_transposing(walk: &StridedWalk<1>) -> bool {
     let [sc] = walk.inner_strides();
     match walk.last_outer() {
-        Some((r, [sr])) => sr != 0 && sr.abs() < sc.abs() && sc.abs() >= 16 && r >= 8 && walk.inner() >= 8,
+        Some((r, [sr])) => {
+            sr != 0 && sr.abs() < sc.abs() && sc.abs() >= 16 && r >= 8 && walk.inner() >= 8
+        }
         None => false,
     }
 }
@@ -59,7 +61,9 @@ fn is_transposing(walk: &StridedWalk<1>) -> bool {
 /// at a time, `TILE` columns each, so the cache lines a tile reads are reused across its rows.
 fn for_each_tiled(walk: &StridedWalk<1>, rows: Range<usize>, mut f: impl FnMut(usize, usize)) {
     let (c, [sc]) = (walk.inner(), walk.inner_strides());
-    let Some((r, [sr])) = walk.last_outer() else { return };
+    let Some((r, [sr])) = walk.last_outer() else {
+        return;
+    };
     let mut row = rows.start;
     while row < rows.end {
         let len = TILE.min(rows.end - row).min(r - row % r);
@@ -386,10 +390,23 @@ mod tests {
                 assert_eq!(x, (bi * r * c + ri * c + ci) as i64);
             }
             // the adjoint puts every element back
-            let back = scatter_add(&t, &[b, r, c], &[b, c, r], &[(r * c) as isize, 1, c as isize], 0).unwrap();
+            let back = scatter_add(
+                &t,
+                &[b, r, c],
+                &[b, c, r],
+                &[(r * c) as isize, 1, c as isize],
+                0,
+            )
+            .unwrap();
             assert_eq!(vals(&back), vals(&a));
             // flipped rows of the transpose
-            let f = gather(&a, &[b, c, r], &[(r * c) as isize, -1, c as isize], (c - 1) as isize).unwrap();
+            let f = gather(
+                &a,
+                &[b, c, r],
+                &[(r * c) as isize, -1, c as isize],
+                (c - 1) as isize,
+            )
+            .unwrap();
             let v = vals(&f);
             for (k, &x) in v.iter().enumerate() {
                 let (bi, ci, ri) = (k / (c * r), c - 1 - k / r % c, k % r);

@@ -40,7 +40,9 @@ impl Tensor {
             out_shape.pop();
         }
         if sa.len() == 1 {
-            out_shape.remove(out_shape.len() - 1);
+            // The row added to a 1-D left operand: last when `b` was 1-D too, else second to last.
+            let row = if sb.len() == 1 { out_shape.len() - 1 } else { out_shape.len() - 2 };
+            out_shape.remove(row);
         }
         let out = out.reshaped(&out_shape)?;
         let name = match (sa.len(), sb.len()) {
