@@ -47,19 +47,19 @@ pub fn grad_hook(callable: Py<PyAny>) -> GradHook {
     })
 }
 
+/// A hook's answer: `None` keeps the gradients, a list replaces them.
+fn replacement(out: &Bound<'_, PyAny>) -> PyResult<Option<Vec<Option<Tensor>>>> {
+    if out.is_none() {
+        Ok(None)
+    } else {
+        from_py_list(out).map(Some)
+    }
+}
+
 /// `callable(grad_outputs) -> list or None`.
 pub fn pre_hook(callable: Py<PyAny>) -> PreHook {
     Arc::new(move |grads: &[Option<Tensor>]| {
-        Python::with_gil(|py| {
-            let out = callable.call1(py, (to_py_list(py, grads)?,))?;
-            let out = out.bind(py);
-            if out.is_none() {
-                Ok(None)
-            } else {
-                from_py_list(out).map(Some)
-            }
-        })
-        .map_err(from_py)
+        Python::with_gil(|py| replacement(callable.call1(py, (to_py_list(py, grads)?,))?.bind(py))).map_err(from_py)
     })
 }
 
@@ -67,13 +67,8 @@ pub fn pre_hook(callable: Py<PyAny>) -> PreHook {
 pub fn post_hook(callable: Py<PyAny>) -> PostHook {
     Arc::new(move |inputs: &[Option<Tensor>], outputs: &[Option<Tensor>]| {
         Python::with_gil(|py| {
-            let out = callable.call1(py, (to_py_list(py, inputs)?, to_py_list(py, outputs)?))?;
-            let out = out.bind(py);
-            if out.is_none() {
-                Ok(None)
-            } else {
-                from_py_list(out).map(Some)
-            }
+            let lists = (to_py_list(py, inputs)?, to_py_list(py, outputs)?);
+            replacement(callable.call1(py, lists)?.bind(py))
         })
         .map_err(from_py)
     })

@@ -68,6 +68,12 @@ pub enum BinaryOp {
     Xor,
 }
 
+impl std::fmt::Display for BinaryOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
 impl BinaryOp {
     pub fn is_comparison(self) -> bool {
         matches!(self, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge)
@@ -152,7 +158,7 @@ pub fn common_device(inputs: &[&NdArray]) -> Result<Device> {
     Ok(first)
 }
 
-fn check_same_dtype(op: &str, a: &NdArray, b: &NdArray) -> Result<()> {
+fn check_same_dtype(op: impl std::fmt::Display, a: &NdArray, b: &NdArray) -> Result<()> {
     if a.dtype() != b.dtype() {
         return Err(Error::DType(format!(
             "{op}: expected both operands to have the same dtype, got {} and {}",
@@ -171,7 +177,7 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
 /// Elementwise `op(a, b)` with broadcasting. Both operands have one dtype (the caller
 /// promotes); comparisons give `Bool`, everything else that dtype.
 pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
-    check_same_dtype(&format!("{op:?}"), a, b)?;
+    check_same_dtype(op, a, b)?;
     crate::array::shape::broadcast_shapes(a.shape(), b.shape())?;
     dispatch(Kernel::Binary(op), &[a, b], |x| {
         if op.is_comparison() {
@@ -185,7 +191,7 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
 /// `dst = op(dst, src)` in place, where `src` broadcasts to `dst`'s shape and both share a dtype.
 /// CPU only: the tensor layer falls back to `binary` for device arrays.
 pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<()> {
-    check_same_dtype(&format!("{op:?}"), dst, src)?;
+    check_same_dtype(op, dst, src)?;
     let out = crate::array::shape::broadcast_shapes(dst.shape(), src.shape())?;
     if out.as_slice() != dst.shape() {
         return Err(Error::Shape(format!(
@@ -193,6 +199,11 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
             dst.shape(),
             out.as_slice()
         )));
+    }
+    if dst.cpu_buffer()?.as_ptr() == src.cpu_buffer()?.as_ptr() {
+        // The same buffer on both sides (e.g. `x += x`): compute out of place to avoid aliasing.
+        *dst = binary(op, dst, src)?;
+        return Ok(());
     }
     cpu_elementwise::binary_assign(op, dst, src)
 }
