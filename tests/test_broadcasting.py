@@ -198,3 +198,16 @@ def test_expand_then_broadcast_grad():
     y = x.expand(2, 3) * t64(np.arange(3.0), False)
     y.sum().backward()
     assert_close(x.grad, [[3.0], [3.0]])
+
+
+@given(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1,
+                                         max_side=3),
+       st.sampled_from(["add", "sub", "mul", "div", "pow"]))
+def test_hypothesis_broadcast_gradcheck(shapes, op):
+    from ferrograd.autograd.gradcheck import gradcheck
+
+    (sa, sb), _ = shapes
+    rng = np.random.default_rng(len(sa) * 7 + len(sb))
+    a, b = _operands(rng, sa, sb)
+    f, _ = OPS[op]
+    assert gradcheck(lambda x, y: f(x, y), (t64(a), t64(b)))

@@ -438,6 +438,21 @@ class TestConversions:
     def test_float_python_builtin(self):
         assert float(fg.tensor(2.5)) == 2.5
         assert int(fg.tensor(3)) == 3
+        assert float(fg.tensor([1.5], requires_grad=True)) == 1.5
+
+    def test_bool_of_tensor(self):
+        assert bool(fg.tensor([1.0])) is True
+        assert bool(fg.tensor(0)) is False
+        assert bool(fg.tensor(2.0) > 1)
+        with pytest.raises((RuntimeError, ValueError)):
+            bool(fg.tensor([1.0, 2.0]))
+
+    def test_tensors_are_hashable_by_identity(self):
+        a = fg.tensor([1.0])
+        b = fg.tensor([1.0])
+        d = {a: "a", b: "b"}
+        assert d[a] == "a" and d[b] == "b"
+        assert len({a, b, a}) == 2
 
     def test_clone_is_independent(self):
         x = fg.tensor([1.0, 2.0])

@@ -474,3 +474,110 @@ def test_without_cuda(monkeypatch):
         assert x.cpu() is x and x.to("cpu") is x
     finally:
         cuda.use_backend(previous)
+
+
+# ----------------------------------------------------------------------------- nn on the device
+
+
+
+def _nn():
+    return pytest.importorskip("ferrograd.nn")
+
+
+def test_module_to_moves_parameters(backend):
+    nn = _nn()
+    fg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    assert model.to("cuda") is model
+    assert all(p.is_cuda and p.is_leaf and p.requires_grad for p in model.parameters())
+    out = model(fg.randn(3, 4, device="cuda"))
+    assert out.is_cuda
+    out.sum().backward()
+    assert all(p.grad.is_cuda for p in model.parameters())
+    model.cpu()
+    assert all(p.is_cpu and p.grad.is_cpu for p in model.parameters())
+    model.cuda()
+    assert all(p.is_cuda for p in model.parameters())
+
+
+def _conv_net(nn):
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 4, 3, stride=2, padding=1),
+        nn.Flatten(), nn.Linear(16, 3),
+    )
+
+
+def test_conv_net_forward_and_backward_match_cpu(backend):
+    nn = _nn()
+    F = nn.functional
+    fg.manual_seed(1)
+    cpu_model = _conv_net(nn)
+    fg.manual_seed(1)
+    gpu_model = _conv_net(nn).to("cuda")
+    x = fg.tensor(data(5, 1, 8, 8))
+    target = fg.tensor([0, 2, 1, 1, 0])
+    cpu_loss = F.cross_entropy(cpu_model(x), target)
+    gpu_loss = F.cross_entropy(gpu_model(x.cuda()), target.cuda())
+    assert gpu_loss.is_cuda
+    close(gpu_loss, cpu_loss, 1e-4)
+    cpu_loss.backward()
+    gpu_loss.backward()
+    for p, q in zip(cpu_model.parameters(), gpu_model.parameters()):
+        assert q.grad.is_cuda
+        close(q.grad, p.grad, 1e-4)
+
+
+def test_nn_kernels_run_in_the_table(numpy_backend):
+    nn = _nn()
+    F = nn.functional
+    x = fg.tensor(data(2, 3, 6, 6), device="cuda")
+    w = fg.tensor(data(4, 3, 3, 3), device="cuda")
+    numpy_backend.record = []
+    before = numpy_backend.transfers["to_host"]
+    F.max_pool2d(F.conv2d(x, w, padding=1), 2).softmax(1).log().sum()
+    names = {name for name, _ in numpy_backend.record}
+    assert {"im2col", "matmul", "max_pool2d_indices", "softmax"} <= names, names
+    assert numpy_backend.transfers["to_host"] == before
+
+
+def test_nn_functions_match_cpu(backend):
+    nn = _nn()
+    F = nn.functional
+    a = data(4, 5)
+    target = fg.tensor([1, 0, 4, 2])
+    for f in [
+        lambda t, y: F.softmax(t, 1), lambda t, y: F.log_softmax(t, 0), lambda t, y: F.cross_entropy(t, y),
+        lambda t, y: F.mse_loss(t, t * 0.5), lambda t, y: fg.cat([t, t * 2], 1), lambda t, y: fg.stack([t, t]),
+        lambda t, y: t.gather(1, y.unsqueeze(1)), lambda t, y: F.gelu(t), lambda t, y: F.layer_norm(t, (5,)),
+        lambda t, y: t.logsumexp(1) if hasattr(t, "logsumexp") else t.sum(),
+        lambda t, y: t.sort(1)[0] if hasattr(t, "sort") else t.sum(),
+    ]:
+        x = fg.tensor(a, requires_grad=True)
+        y = fg.tensor(a, device="cuda", requires_grad=True)
+        expected, got = f(x, target), f(y, target.cuda())
+        assert got.is_cuda
+        close(got, expected, 1e-5)
+        expected.sum().backward()
+        got.sum().backward()
+        close(y.grad, x.grad, 1e-5)
+
+
+def test_optimizer_step_on_device(backend):
+    nn = _nn()
+    optim = pytest.importorskip("ferrograd.optim")
+    for make in [lambda p: optim.SGD(p, lr=0.1, momentum=0.9), lambda p: optim.Adam(p, lr=0.01)]:
+        results = []
+        for device in ("cpu", "cuda"):
+            fg.manual_seed(2)
+            model = nn.Linear(3, 1).to(device)
+            opt = make(model.parameters())
+            xs = fg.tensor(data(8, 3) * 0 + np.arange(24, dtype=np.float32).reshape(8, 3) / 24, device=device)
+            for _ in range(5):
+                opt.zero_grad()
+                loss = ((model(xs) - 1.0) ** 2).mean()
+                loss.backward()
+                opt.step()
+            assert all(p.device == fg.device(device) for p in model.parameters())
+            results.append([host(p) for p in model.parameters()])
+        for p, q in zip(*results):
+            np.testing.assert_allclose(q, p, rtol=1e-4, atol=1e-5)

@@ -198,6 +198,10 @@ def test_sub_with_bool_is_type_error():
         fg.tensor([True]) - fg.tensor([False])
     with pytest.raises(TypeError):
         fg.tensor([1, 2]) - fg.tensor([True, False])
+    with pytest.raises(TypeError):
+        fg.tensor([True, False]) - 1
+    with pytest.raises(TypeError):
+        1 - fg.tensor([True, False])
 
 
 def test_mean_of_int_is_type_error():
@@ -241,6 +245,8 @@ def test_bad_size_argument():
         fg.zeros(2.5)
     with pytest.raises(TypeError):
         fg.zeros("3")
+    with pytest.raises(TypeError):
+        fg.ones("23")
 
 
 # ----------------------------------------------------------------------------- autograd misuse

@@ -392,3 +392,60 @@ def test_second_derivative_tanh():
     g.backward()
     t = math.tanh(0.5)
     assert x.grad.item() == pytest.approx(-2 * t * (1 - t * t), rel=1e-10)
+
+
+# ----------------------------------------------------------------------------- random programs
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_UNARY_SAFE = {
+    "exp": lambda t: (t * 0.5).exp(),
+    "sin": lambda t: t.sin(),
+    "cos": lambda t: t.cos(),
+    "tanh": lambda t: t.tanh(),
+    "sigmoid": lambda t: t.sigmoid(),
+    "square": lambda t: t * t,
+    "log1p_sq": lambda t: (1.0 + t * t).log(),
+    "sqrt1p_sq": lambda t: (1.0 + t * t).sqrt(),
+    "recip": lambda t: 1.0 / (2.0 + t.sin()),
+    "neg": lambda t: -t,
+    "pow3": lambda t: t ** 3,
+    "T": lambda t: t.T if t.ndim == 2 else t,
+    "sum0_keep": lambda t: t.sum(0, keepdim=True) if t.ndim >= 1 else t,
+    "mean_last_keep": lambda t: t.mean(-1, keepdim=True) if t.ndim >= 1 else t,
+}
+_BINARY_SAFE = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / (1.5 + b.tanh()),
+    "pow": lambda a, b: (1.0 + a * a) ** b.sin(),
+}
+
+
+@given(
+    shape=st.sampled_from([(3,), (2, 3), (3, 1), (1, 3), ()]),
+    program=st.lists(
+        st.one_of(
+            st.tuples(st.just("u"), st.sampled_from(sorted(_UNARY_SAFE))),
+            st.tuples(st.just("b"), st.sampled_from(sorted(_BINARY_SAFE))),
+        ),
+        min_size=1, max_size=6,
+    ),
+)
+def test_hypothesis_random_program_gradcheck(shape, program):
+    """Random chains of smooth ops over two inputs (with broadcasting) pass gradcheck."""
+    rng = np.random.default_rng(len(program) * 31 + len(shape))
+    x = t64(rng.uniform(-1.5, 1.5, shape))
+    y = t64(rng.uniform(-1.5, 1.5, (3,)))
+
+    def f(a, b):
+        h = a
+        for kind, name in program:
+            if kind == "u":
+                h = _UNARY_SAFE[name](h)
+            else:
+                h = _BINARY_SAFE[name](h, b)
+        return h
+
+    assert gradcheck(f, (x, y))

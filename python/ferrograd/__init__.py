@@ -40,6 +40,9 @@ from ._size import Size
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from ._tensor import Tensor
 from . import autograd, cuda  # noqa: E402
+from . import nn, optim, utils  # noqa: E402
+from .serialization import load, save  # noqa: E402
+from .utils.data.generator import Generator  # noqa: E402
 
 # PyTorch's short names for dtypes (they shadow builtins only inside this namespace).
 float = float32

@@ -1,15 +1,21 @@
 """Shape: ``shape``, ``size``, ``reshape``/``view``, ``transpose``, ``permute``, ``.T``,
 ``unsqueeze``, ``squeeze``, ``expand``, ``flatten``, ``len``."""
 
+import operator
+
 from .._base import wrap
 from .._size import Size
 
 
 def _sizes(args) -> list:
-    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the shape (2, 3)."""
-    if len(args) == 1 and not isinstance(args[0], int):
-        return [int(s) for s in args[0]]
-    return [int(s) for s in args]
+    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the shape (2, 3); sizes must be
+    integers (a float size is a TypeError, as in PyTorch)."""
+    if len(args) == 1 and not isinstance(args[0], int) and hasattr(args[0], "__iter__"):
+        args = args[0]
+    try:
+        return [operator.index(s) for s in args]
+    except TypeError:
+        raise TypeError(f"sizes must be integers, got {tuple(args)!r}") from None
 
 
 class ShapeMixin:

@@ -1,1 +1,6 @@
-"""Utilities: ``hooks`` (removable hook handles), ``checkpoint`` (recomputation in backward)."""
+"""Utilities: ``hooks`` (removable hook handles), ``checkpoint`` (recomputation in backward),
+``data`` (datasets and loaders)."""
+
+from . import data
+
+__all__ = ["data"]

@@ -7,6 +7,7 @@ mod convert;
 mod device_backend;
 mod errors;
 mod exchange;
+mod forward_ad;
 mod node;
 mod nn;
 mod tensor;
@@ -164,6 +165,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
     autograd_api::register(m)?;
     device_backend::register(m)?;
+    forward_ad::register(m)?;
     nn::register(m)?;
     Ok(())
 }

@@ -42,6 +42,11 @@ impl PyNode {
         self.inner.saved_shapes()
     }
 
+    /// The leaf of an `AccumulateGrad` node (None for other nodes).
+    fn variable(&self) -> Option<crate::tensor::PyTensor> {
+        self.inner.variable().map(crate::tensor::PyTensor::new)
+    }
+
     fn is_released(&self) -> bool {
         self.inner.is_released()
     }

@@ -32,6 +32,8 @@ pub fn apply_custom(
 ) -> Result<Vec<Tensor>> {
     use crate::tensor::{needs_recording, record_many};
 
+    // No tangent rule for custom nodes: refuse dual inputs rather than drop their tangents.
+    super::forward::refuse_dual_inputs(inputs, || format!("custom Function {}", backward.name()))?;
     if !needs_recording(inputs) {
         return Ok(outputs.into_iter().map(Tensor::from_array).collect());
     }

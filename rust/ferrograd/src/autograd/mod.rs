@@ -5,8 +5,10 @@ pub mod anomaly;
 pub mod arena;
 pub mod custom;
 pub mod engine;
+pub mod forward;
 pub mod hooks;
 mod hooks_run;
+mod leaves;
 pub mod mode;
 pub mod rules;
 pub mod saved;
@@ -73,8 +75,8 @@ impl NodeHandle {
 }
 
 /// The `AccumulateGrad` sink of a leaf that requires grad.
-pub(crate) fn new_accumulator(_leaf: &Tensor) -> NodeRef {
-    arena::lock().insert(arena::Node {
+pub(crate) fn new_accumulator(leaf: &Tensor) -> NodeRef {
+    let node = arena::lock().insert(arena::Node {
         kind: NodeKind::AccumulateGrad { grad: None },
         inputs: SmallVec::new(),
         saved: SmallVec::new(),
@@ -83,7 +85,9 @@ pub(crate) fn new_accumulator(_leaf: &Tensor) -> NodeRef {
         released: false,
         hooks: None,
         trace: None,
-    })
+    });
+    leaves::register(&node, leaf);
+    node
 }
 
 /// The gradient `backward()` starts from when none is given: ones for a one-element output.

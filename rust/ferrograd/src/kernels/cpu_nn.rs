@@ -99,9 +99,9 @@ pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
                     }
                 }
                 if log {
-                    let lse = shift + total.ln();
+                    let log_total = total.ln();
                     for j in 0..size {
-                        out[base + j * inner] = x[base + j * inner] - lse;
+                        out[base + j * inner] = (x[base + j * inner] - shift) - log_total;
                     }
                 } else {
                     let inv = T::one().to_f64() / total.to_f64();

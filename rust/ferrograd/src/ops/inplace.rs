@@ -30,6 +30,7 @@ impl Tensor {
             grad_fn: meta.grad_fn.clone(),
             output_nr: meta.output_nr,
             accumulator: meta.accumulator.clone(),
+            tangent: meta.tangent.clone(),
             ..Meta::default()
         };
         drop(meta);
@@ -64,6 +65,7 @@ impl Tensor {
                 result.dtype()
             )));
         };
+        self.take_tangent_of(&result);
         if result.is_leaf() {
             self.set_data_raw(result.data());
         } else {
@@ -76,6 +78,7 @@ impl Tensor {
     fn binary_inplace(&self, other: &Tensor, op: BinaryOp, out_of_place: fn(&Tensor, &Tensor) -> Result<Tensor>) -> Result<()> {
         let dtype = self.dtype();
         let fast = !needs_recording(&[self, other])
+            && !crate::autograd::forward::any_dual(&[self, other])
             && super::result_type(self, other) == dtype
             && (op != BinaryOp::Div || dtype.is_floating())
             && !self.shares_data(other)
@@ -127,7 +130,7 @@ impl Tensor {
         self.check_inplace_allowed()?;
         let (shape, dtype, device) = (self.shape(), self.dtype(), self.device());
         let filled = Tensor::from_array(NdArray::full(&shape, value, dtype).to_device(device)?);
-        if needs_recording(&[self]) {
+        if needs_recording(&[self]) || crate::autograd::forward::any_dual(&[self]) {
             return self.apply_inplace(|snapshot| snapshot.mul(&Tensor::from_array(self.scalar_on(0.0, dtype)?))?.add(&filled));
         }
         self.set_data_raw(filled.data());

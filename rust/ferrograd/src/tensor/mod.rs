@@ -47,6 +47,8 @@ pub(crate) struct Meta {
     pub retains_grad: bool,
     /// Made in inference mode: may never be saved for backward.
     pub inference: bool,
+    /// The forward-mode tangent, with its dual level (see `autograd::forward`).
+    pub tangent: Option<crate::autograd::forward::Tangent>,
 }
 
 impl Tensor {
@@ -279,6 +281,23 @@ impl Tensor {
         };
         drop(old);
         Ok(())
+    }
+
+    /// A new tensor sharing this tensor's elements and place in the graph (gradients reach the
+    /// same node or leaf slot), without its tangent: dual tensors and their primals.
+    pub(crate) fn alias(&self) -> Tensor {
+        let _ = self.gradient_edge(); // a leaf's `AccumulateGrad` must exist before it is shared
+        let meta = self.meta();
+        let copy = Meta {
+            requires_grad: meta.requires_grad,
+            grad_fn: meta.grad_fn.clone(),
+            output_nr: meta.output_nr,
+            accumulator: meta.accumulator.clone(),
+            inference: meta.inference,
+            ..Meta::default()
+        };
+        drop(meta);
+        Tensor(Arc::new(TensorCell { data: self.0.data.clone(), meta: Mutex::new(copy) }))
     }
 
     /// A new leaf sharing this tensor's elements (and version counter), outside any graph.

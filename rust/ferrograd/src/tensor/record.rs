@@ -23,6 +23,13 @@ pub(crate) fn record(
     output: NdArray,
     save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
 ) -> Result<Tensor> {
+    // Forward-mode AD: with a dual level open and a dual input, the output gets a tangent
+    // (whatever the grad mode). One atomic load when forward AD is not in use.
+    if crate::autograd::forward::is_active() {
+        if let Some(tangents) = crate::autograd::forward::input_tangents(inputs) {
+            return crate::autograd::forward::record_dual(op, inputs, output, save, tangents);
+        }
+    }
     if !needs_recording(inputs) {
         return Ok(Tensor::from_array(output));
     }
@@ -38,6 +45,7 @@ pub(crate) fn record_many(
     outputs: Vec<NdArray>,
     save: impl FnOnce(&[Tensor]) -> SmallVec<[Saved; 2]>,
 ) -> Result<Vec<Tensor>> {
+    crate::autograd::forward::refuse_node(&kind, inputs)?;
     let node_inputs: SmallVec<[NodeInput; 2]> = inputs
         .iter()
         .map(|t| {

@@ -1,0 +1,565 @@
+#!/usr/bin/env python
+"""ferrograd next to PyTorch, measured in the same run (issue 5's table).
+
+    python benches/compare_torch.py                    # every case, table + benches/results/latest.json
+    python benches/compare_torch.py --quick            # fewer repetitions (a minute or two)
+    python benches/compare_torch.py --cases small,chain --json /tmp/out.json
+    python benches/compare_torch.py --device cuda      # on the GPU where ferrograd.cuda is available
+
+Repetitions of the two libraries are interleaved (ferrograd, torch, torch, ferrograd, ...) and
+each figure is the median over repetitions. The peak-memory cases (deep chain, 1,000 MLP steps)
+run each repetition in a fresh child process that imports only one of the two libraries and
+runs only that case, and read the child's ``ru_maxrss``. Without PyTorch installed the script
+prints ferrograd's figures alone. It installs nothing: ``pip install torch`` (see the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_JSON = os.path.join(HERE, "results", "latest.json")
+
+# ---------------------------------------------------------------------------------------------
+# Library adapters: the same few calls spelled for each library.
+# ---------------------------------------------------------------------------------------------
+
+
+class Lib:
+    """One library under test. ``m`` is the module (``ferrograd`` or ``torch``)."""
+
+    name = ""
+
+    def __init__(self, device: str = "cpu"):
+        self.device = device
+
+    def sync(self):
+        pass
+
+
+class FerroLib(Lib):
+    name = "ferrograd"
+
+    def __init__(self, device="cpu"):
+        super().__init__(device)
+        import ferrograd
+
+        self.m = ferrograd
+        self.mlp_impl = _ferro_mlp_impl(ferrograd)
+
+    def available(self) -> bool:
+        if self.device == "cpu":
+            return True
+        try:
+            return bool(self.m.cuda.is_available())
+        except Exception:
+            return False
+
+    def sync(self):
+        if self.device != "cpu":
+            self.m.cuda.synchronize()
+
+    def version(self):
+        return getattr(self.m, "__version__", "?")
+
+    def no_grad(self):
+        return self.m.no_grad()
+
+
+class TorchLib(Lib):
+    name = "torch"
+
+    def __init__(self, device="cpu"):
+        super().__init__(device)
+        import torch
+
+        self.m = torch
+        self.mlp_impl = "nn"
+
+    def available(self) -> bool:
+        return self.device == "cpu" or self.m.cuda.is_available()
+
+    def sync(self):
+        if self.device != "cpu":
+            self.m.cuda.synchronize()
+
+    def version(self):
+        return f"{self.m.__version__} ({self.m.get_num_threads()} threads)"
+
+    def no_grad(self):
+        return self.m.no_grad()
+
+
+def _ferro_mlp_impl(fg) -> str:
+    """``nn`` when ferrograd's nn.Linear, cross_entropy and optim.SGD are importable, else ``raw``."""
+    try:
+        from ferrograd import nn, optim  # noqa: F401
+        import ferrograd.nn.functional as F  # noqa: F401
+
+        nn.Linear, nn.ReLU, nn.Sequential, F.cross_entropy, optim.SGD  # noqa: B018
+        return "nn"
+    except Exception:
+        return "raw"
+
+
+def load_libs(device: str, only: str | None = None):
+    libs = []
+    for cls in (FerroLib, TorchLib):
+        if only and cls.name != only:
+            continue
+        try:
+            lib = cls(device)
+        except ImportError:
+            continue
+        if lib.available():
+            libs.append(lib)
+    return libs
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases. Each `make_*` returns a callable running one repetition and returning its figure.
+# ---------------------------------------------------------------------------------------------
+
+
+def tensor(lib, values, requires_grad=False, dtype="float32"):
+    m = lib.m
+    t = m.tensor(values, dtype=getattr(m, dtype), device=lib.device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def rand(lib, *shape, requires_grad=False):
+    m = lib.m
+    t = m.rand(*shape, device=lib.device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def make_small(lib, n_ops):
+    a = rand(lib, 16, requires_grad=True)
+    b = rand(lib, 16, requires_grad=True)
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_ops):
+            a + b
+        lib.sync()
+        return (time.perf_counter() - t0) / n_ops
+
+    return rep
+
+
+def make_chain(lib, n_chains, length=50):
+    """``y = y * b + a`` repeated ``length`` times (2 * length = 100 ops), then ``backward()``."""
+    a = rand(lib, 16, requires_grad=True)
+    b = rand(lib, 16, requires_grad=True)
+    x = rand(lib, 16, requires_grad=True)
+    ops = 2 * length
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_chains):
+            y = x
+            for _ in range(length):
+                y = y * b + a
+            y.sum().backward()
+        lib.sync()
+        return (time.perf_counter() - t0) / (n_chains * ops)
+
+    return rep
+
+
+def make_scalar(lib, n_iter):
+    x = tensor(lib, 1.5, requires_grad=True)
+    y = tensor(lib, 2.5, requires_grad=True)
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_iter):
+            z = x * y
+            z.backward()
+        lib.sync()
+        return (time.perf_counter() - t0) / n_iter
+
+    return rep
+
+
+def make_matmul(lib, n_iter, n=1024):
+    a = rand(lib, n, n)
+    b = rand(lib, n, n)
+    a @ b  # warm the kernel's thread pool / packing buffers
+    lib.sync()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_iter):
+            a @ b
+        lib.sync()
+        return 2.0 * n**3 * n_iter / (time.perf_counter() - t0) / 1e9
+
+    return rep
+
+
+def make_elementwise(lib, n_iter, n=4_000_000):
+    a = rand(lib, n)
+    b = rand(lib, n)
+    a * b
+    lib.sync()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_iter):
+            a * b
+        lib.sync()
+        return 3 * 4 * n * n_iter / (time.perf_counter() - t0) / 1e9
+
+    return rep
+
+
+def mlp_setup(lib, batch=64, sizes=(784, 256, 10), seed=0):
+    """Model, data and a ``step()`` doing forward, cross-entropy, backward and SGD."""
+    import numpy as np
+
+    m = lib.m
+    rng = np.random.default_rng(seed)
+    x_np = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    y_np = rng.integers(0, sizes[-1], size=batch).astype(np.int64)
+    x = m.tensor(x_np, device=lib.device)
+    y = m.tensor(y_np, device=lib.device)
+    lr = 0.01
+    impl = lib.mlp_impl
+    if impl == "nn":
+        nn, F = m.nn, m.nn.functional
+        model = nn.Sequential(nn.Linear(sizes[0], sizes[1]), nn.ReLU(), nn.Linear(sizes[1], sizes[2]))
+        if lib.device != "cpu":
+            model = model.to(lib.device)
+        opt = m.optim.SGD(model.parameters(), lr=lr)
+
+        def step():
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        return step
+
+    # Raw tensors: matmul + bias + relu, log-softmax cross-entropy, manual SGD.
+    def param(*shape, fan_in):
+        bound = 1.0 / fan_in**0.5
+        w = rng.uniform(-bound, bound, size=shape).astype(np.float32)
+        return m.tensor(w, device=lib.device).requires_grad_(True)
+
+    w1, b1 = param(sizes[0], sizes[1], fan_in=sizes[0]), param(sizes[1], fan_in=sizes[0])
+    w2, b2 = param(sizes[1], sizes[2], fan_in=sizes[1]), param(sizes[2], fan_in=sizes[1])
+    params = [w1, b1, w2, b2]
+    target = y.reshape(batch, 1)
+
+    def step():
+        h = (x @ w1 + b1).relu()
+        logits = h @ w2 + b2
+        loss = -logits.log_softmax(1).gather(1, target).mean()
+        loss.backward()
+        with lib.no_grad():
+            for p in params:
+                p.sub_(p.grad * lr)
+                p.grad = None
+        return loss
+
+    return step
+
+
+def make_mlp(lib, n_steps):
+    step = mlp_setup(lib)
+    for _ in range(3):
+        step()
+    lib.sync()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_steps):
+            step()
+        lib.sync()
+        return (time.perf_counter() - t0) / n_steps
+
+    return rep
+
+
+# Children: one case, one library, one process; print one JSON line.
+
+
+def maxrss_bytes() -> int:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024
+
+
+def current_rss_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return maxrss_bytes()
+
+
+def child_deep(lib, n):
+    x = tensor(lib, 1.0, requires_grad=True)
+    b = tensor(lib, 0.999999)
+    base = current_rss_bytes()
+    gc.disable()
+    t0 = time.perf_counter()
+    y = x
+    for _ in range(n):
+        y = y * b
+    lib.sync()
+    t1 = time.perf_counter()
+    y.backward()
+    lib.sync()
+    t2 = time.perf_counter()
+    del y
+    t3 = time.perf_counter()
+    gc.enable()
+    return {"forward_s": t1 - t0, "backward_s": t2 - t1, "free_s": t3 - t2, "time": t3 - t0,
+            "base_rss": base, "grad": float(x.grad.item())}
+
+
+def child_steps(lib, n):
+    step = mlp_setup(lib)
+    base = current_rss_bytes()
+    rss = []
+    t0 = time.perf_counter()
+    for i in range(n):
+        step()
+        if (i + 1) % max(1, n // 10) == 0:
+            rss.append(current_rss_bytes())
+    lib.sync()
+    return {"time": (time.perf_counter() - t0) / n, "base_rss": base, "rss_trace": rss}
+
+
+CHILDREN = {"deep": child_deep, "steps": child_steps}
+
+
+def run_child(case, libname, n, device):
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", case, "--lib", libname, "--n", str(n), "--device", device]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    if out.returncode != 0:
+        raise RuntimeError(f"child {case}/{libname} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The table.
+# ---------------------------------------------------------------------------------------------
+
+# name, description, figure, unit, better ("lower"/"higher"), target ratio (ferrograd / torch)
+CASES = [
+    ("small", "small op: a + b, 16 elements, both require grad", "time per op", "us", "lower", 0.33),
+    ("chain", "chain: y = y * b + a x50 (100 ops) on 16 elements, then backward()", "time per op", "us", "lower", 0.25),
+    ("scalar", "scalar: z = x * y on 0-d tensors, then z.backward()", "time", "us", "lower", 0.15),
+    ("deep_time", "deep: 1,000,000-op scalar chain, forward + backward + free", "time", "s", "lower", 0.10),
+    ("deep_mem", "deep: 1,000,000-op scalar chain", "peak memory", "MB", "lower", 0.25),
+    ("mlp", "MLP train step: 784-256-10, batch 64, ReLU, cross-entropy, SGD", "time per step", "ms", "lower", 0.90),
+    ("matmul", "matmul 1024x1024 (float32)", "GFLOP/s", "GFLOP/s", "higher", 0.95),
+    ("elementwise", "elementwise a * b, 4,000,000 elements", "GB/s", "GB/s", "higher", 0.95),
+    ("steps_mem", "1,000 MLP train steps", "peak resident memory", "MB", "lower", 1.0),
+]
+SCALE = {"us": 1e6, "ms": 1e3, "s": 1.0, "MB": 1e-6, "GFLOP/s": 1.0, "GB/s": 1.0}
+
+# (inner iterations, repetitions) per case: normal / --quick
+PLAN = {
+    "small": ((20_000, 15), (5_000, 7)),
+    "chain": ((40, 15), (10, 7)),
+    "scalar": ((5_000, 15), (1_000, 7)),
+    "mlp": ((30, 11), (10, 5)),
+    "matmul": ((3, 9), (2, 5)),
+    "elementwise": ((20, 11), (10, 5)),
+    "deep": ((1_000_000, 3), (1_000_000, 1)),
+    "steps": ((1_000, 1), (1_000, 1)),
+}
+
+
+def interleave(libs, makers, reps):
+    """Runs the repetitions alternately (A B B A A B ...) and returns each library's figures."""
+    results = {lib.name: [] for lib in libs}
+    for r in range(reps):
+        order = libs if r % 2 == 0 else list(reversed(libs))
+        for lib in order:
+            results[lib.name].append(makers[lib.name]())
+    return results
+
+
+def measure(libs, cases, quick, device, log):
+    measured = {}  # case -> lib -> list of figures (in base units)
+    extra = {}
+    pick = 1 if quick else 0
+    makers_for = {
+        "small": make_small, "chain": make_chain, "scalar": make_scalar, "mlp": make_mlp,
+        "matmul": make_matmul, "elementwise": make_elementwise,
+    }
+    for case in ["small", "chain", "scalar", "mlp", "matmul", "elementwise"]:
+        if case not in cases:
+            continue
+        inner, reps = PLAN[case][pick]
+        log(f"  {case}: {reps} reps x {inner} ...")
+        makers = {lib.name: makers_for[case](lib, inner) for lib in libs}
+        for lib in libs:  # warm-up, untimed
+            makers[lib.name]()
+        measured[case] = interleave(libs, makers, reps)
+        gc.collect()
+    for child, names in (("deep", ("deep_time", "deep_mem")), ("steps", ("steps_mem",))):
+        if not any(n in cases for n in names) and child not in cases:
+            continue
+        n, reps = PLAN[child][pick]
+        log(f"  {child}: {reps} reps x child processes ...")
+        runs = interleave(libs, {lib.name: (lambda lib=lib: run_child(child, lib.name, n, device)) for lib in libs}, reps)
+        if child == "deep":
+            measured["deep_time"] = {k: [r["time"] for r in v] for k, v in runs.items()}
+            measured["deep_mem"] = {k: [r["maxrss"] for r in v] for k, v in runs.items()}
+            extra["deep"] = {k: {"forward_s": statistics.median(r["forward_s"] for r in v),
+                                 "backward_s": statistics.median(r["backward_s"] for r in v),
+                                 "free_s": statistics.median(r["free_s"] for r in v),
+                                 "rss_after_import_MB": statistics.median(r["base_rss"] for r in v) / 1e6}
+                             for k, v in runs.items()}
+        else:
+            measured["steps_mem"] = {k: [r["maxrss"] for r in v] for k, v in runs.items()}
+            extra["steps"] = {k: {"time_per_step_ms": statistics.median(r["time"] for r in v) * 1e3,
+                                  "rss_after_import_MB": statistics.median(r["base_rss"] for r in v) / 1e6,
+                                  "rss_every_100_steps_MB": [round(x / 1e6, 1) for x in v[-1]["rss_trace"]]}
+                              for k, v in runs.items()}
+    return measured, extra
+
+
+def machine_info():
+    model = platform.processor() or "?"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def build_table(libs, measured, device):
+    rows = []
+    names = [lib.name for lib in libs]
+    for key, desc, figure, unit, better, target in CASES:
+        if key not in measured:
+            continue
+        med = {n: statistics.median(measured[key][n]) * SCALE[unit] for n in names if measured[key].get(n)}
+        row = {"case": key, "description": desc, "figure": figure, "unit": unit, "device": device,
+               "ferrograd": med.get("ferrograd"), "torch": med.get("torch"),
+               "target": f"{'<=' if better == 'lower' else '>='} {target}"}
+        if "ferrograd" in med and "torch" in med and med["torch"]:
+            ratio = med["ferrograd"] / med["torch"]
+            row["ratio"] = ratio
+            row["pass"] = ratio <= target if better == "lower" else ratio >= target
+        rows.append(row)
+    return rows
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.3g}"
+
+
+def print_table(rows, has_torch):
+    header = ["case", "figure", "ferrograd", "torch", "ratio", "target", "result"] if has_torch else ["case", "figure", "ferrograd"]
+    lines = []
+    for r in rows:
+        fig = f"{r['figure']} [{r['unit']}]"
+        if has_torch:
+            ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.3f}"
+            result = "-" if r.get("pass") is None else ("PASS" if r["pass"] else "miss")
+            lines.append([r["case"], fig, fmt(r["ferrograd"]), fmt(r["torch"]), ratio, r["target"], result])
+        else:
+            lines.append([r["case"], fig, fmt(r["ferrograd"])])
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
+    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
+           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths)) + " |" for line in lines]
+    print("\n".join(out))
+
+
+ALL_CASES = ["small", "chain", "scalar", "deep", "mlp", "matmul", "elementwise", "steps"]
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--json", default=DEFAULT_JSON, help="where to write the results (default benches/results/latest.json)")
+    p.add_argument("--cases", default=",".join(ALL_CASES), help=f"comma-separated subset of {','.join(ALL_CASES)}")
+    p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--no-torch", action="store_true", help="measure ferrograd alone")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--lib", help=argparse.SUPPRESS)
+    p.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.child:
+        (lib,) = load_libs(args.device, only=args.lib)
+        result = CHILDREN[args.child](lib, args.n)
+        result["maxrss"] = maxrss_bytes()
+        print(json.dumps(result))
+        return 0
+
+    cases = set()
+    for c in args.cases.split(","):
+        c = c.strip()
+        if c == "deep":
+            cases |= {"deep", "deep_time", "deep_mem"}
+        elif c == "steps":
+            cases |= {"steps", "steps_mem"}
+        elif c:
+            cases.add(c)
+    libs = load_libs(args.device, only="ferrograd" if args.no_torch else None)
+    if not libs or libs[0].name != "ferrograd":
+        print(f"ferrograd is not available on device '{args.device}': nothing to measure (skipped).")
+        return 0
+    has_torch = any(lib.name == "torch" for lib in libs)
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    info = machine_info()
+    log(f"machine: {info['cpu']}, {info['cores']} cores; device {args.device}")
+    for lib in libs:
+        log(f"{lib.name} {lib.version()}")
+    if not has_torch:
+        log("PyTorch is not importable: measuring ferrograd alone (pip install torch to compare).")
+    mlp_impl = libs[0].mlp_impl
+    log(f"ferrograd MLP step uses {'nn.Sequential/Linear + F.cross_entropy + optim.SGD' if mlp_impl == 'nn' else 'raw tensors (matmul + bias + relu, log_softmax/gather cross-entropy, manual SGD)'}")
+    measured, extra = measure(libs, cases, args.quick, args.device, log)
+    rows = build_table(libs, measured, args.device)
+    print(f"\nferrograd vs PyTorch on {info['cpu']} ({info['cores']} cores), device {args.device}; medians of interleaved repetitions")
+    print(f"ferrograd MLP step: {mlp_impl}")
+    print_table(rows, has_torch)
+    for k, v in extra.items():
+        print(f"{k}: {json.dumps(v)}")
+    report = {"machine": info, "device": args.device, "quick": args.quick,
+              "versions": {lib.name: lib.version() for lib in libs}, "ferrograd_mlp_impl": mlp_impl,
+              "rows": rows, "details": extra,
+              "raw": {k: v for k, v in measured.items()}, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
