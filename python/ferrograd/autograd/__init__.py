@@ -18,6 +18,7 @@ from .grad_mode import (
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
+from . import forward_ad, functional  # noqa: E402 - torch.autograd.forward_ad / .functional
 from .variable import Variable
 
 

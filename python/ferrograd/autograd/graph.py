@@ -40,6 +40,20 @@ class Node:
 
         return RemovableHandle(self._n, self._n.register_prehook(call))
 
+    @property
+    def variable(self):
+        """The leaf tensor of an ``AccumulateGrad`` node (``AttributeError`` on other nodes, as
+        in PyTorch; ``None`` once the leaf is gone)."""
+        if self.name() != "AccumulateGrad":
+            raise AttributeError(f"'{self.name()}' object has no attribute 'variable'")
+        from .._base import wrap_optional
+
+        return wrap_optional(self._n.variable())
+
+    def saved_shapes(self) -> list:
+        """The shapes of the values this node saved for its backward (empty once released)."""
+        return [tuple(s) for s in self._n.saved_shapes()]
+
     def __eq__(self, other) -> bool:
         return isinstance(other, Node) and self._n.key() == other._n.key()
 
@@ -64,3 +78,94 @@ def node_from_handle(handle):
     node = object.__new__(cls)
     node._n = handle
     return node
+
+
+# ----------------------------------------------------------------------------- drawing
+
+
+def _shape_label(shape) -> str:
+    return "(" + ", ".join(str(int(s)) for s in shape) + ")"
+
+
+def _quote(text: str) -> str:
+    """A DOT string literal (newlines become DOT's ``\\n`` line breaks)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _dot_id(node) -> str:
+    index, generation = node._n.key()
+    return f"node_{index}_{generation}"
+
+
+def to_dot(tensor, show_saved: bool = True) -> str:
+    """The backward graph ending at ``tensor`` (a Tensor, or a sequence of Tensors) as Graphviz
+    DOT source, in the style of torchviz: the output tensor (green, labelled with its shape), one
+    box per node named like ``MulBackward0``, leaves as their ``AccumulateGrad`` node (blue,
+    labelled with the leaf's shape), and, with ``show_saved``, the values each node saved for
+    its backward (orange, with their shapes; dashed links). Edges point from inputs towards the
+    output, as the forward computation ran. Walks the graph with a stack, so deep graphs are fine.
+    """
+    from .._base import TensorBase
+
+    roots = [tensor] if isinstance(tensor, TensorBase) else list(tensor)
+    lines = [
+        "digraph {",
+        '\tgraph [size="12,12"]',
+        "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]",
+    ]
+    stack = []
+    for i, root in enumerate(roots):
+        root_id = f"tensor_{i}"
+        color = "darkolivegreen1" if root.grad_fn is not None or not root.requires_grad else "lightblue"
+        lines.append(f"\t{root_id} [label={_quote(_shape_label(root.shape))} fillcolor={color}]")
+        if root.grad_fn is not None:
+            lines.append(f"\t{_dot_id(root.grad_fn)} -> {root_id}")
+            stack.append(root.grad_fn)
+    seen: set = set()
+    while stack:
+        node = stack.pop()
+        node_id = _dot_id(node)
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        name = node.name()
+        if name == "AccumulateGrad":
+            leaf = node._n.variable()
+            label = name if leaf is None else f"{name}\n{_shape_label(leaf.shape)}"
+            lines.append(f"\t{node_id} [label={_quote(label)} fillcolor=lightblue]")
+        else:
+            lines.append(f"\t{node_id} [label={_quote(name)}]")
+            if show_saved:
+                for k, shape in enumerate(node.saved_shapes()):
+                    saved_id = f"{node_id}_saved_{k}"
+                    label = f"saved {k}\n{_shape_label(shape)}"
+                    lines.append(f"\t{saved_id} [label={_quote(label)} fillcolor=orange]")
+                    lines.append(f"\t{saved_id} -> {node_id} [dir=none style=dashed]")
+        for child, _slot in node.next_functions:
+            if child is not None:
+                lines.append(f"\t{_dot_id(child)} -> {node_id}")
+                stack.append(child)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(tensor, path, format: str = "svg", show_saved: bool = True) -> str:
+    """Draws ``to_dot(tensor)`` into ``path`` (``format`` ``"svg"`` or ``"png"``; the extension
+    is added when ``path`` lacks it) with the ``graphviz`` package, and returns the file written.
+    Needs ``pip install 'ferrograd[viz]'`` and Graphviz's ``dot`` program."""
+    import os
+
+    if format not in ("svg", "png"):
+        raise ValueError(f"render: format must be 'svg' or 'png', got {format!r}")
+    try:
+        import graphviz
+    except ImportError as error:
+        raise ImportError(
+            "ferrograd.autograd.graph.render needs the 'graphviz' Python package (and Graphviz's 'dot' "
+            "program): pip install 'ferrograd[viz]'. to_dot() returns the DOT source without it."
+        ) from error
+    path = os.fspath(path)
+    stem, ext = os.path.splitext(path)
+    filename = stem if ext.lower() == "." + format else path
+    source = graphviz.Source(to_dot(tensor, show_saved=show_saved))
+    return source.render(filename=filename, format=format, cleanup=True)

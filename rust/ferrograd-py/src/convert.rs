@@ -75,20 +75,20 @@ pub fn operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
 }
 
 pub fn scalar_operand(dtype: DType, device: ferrograd::Device, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
-    let (value, category) = if other.is_instance_of::<PyBool>() {
-        (if other.extract::<bool>()? { 1.0 } else { 0.0 }, Category::Bool)
-    } else if other.is_instance_of::<PyInt>() {
+    // A Python bool stays a bool operand: it never raises the result's category, and operations
+    // that reject bool operands (subtraction) see it as one.
+    if other.is_instance_of::<PyBool>() {
+        return finish_scalar(NdArray::scalar(other.extract::<bool>()?), DType::Bool, device);
+    }
+    if other.is_instance_of::<PyInt>() {
         let v: i64 = other.extract().map_err(|_| PyValueError::new_err("integer operand out of the int64 range"))?;
         return finish_scalar(NdArray::scalar(v), dtype.with_python_scalar(Category::Integer), device);
-    } else if other.is_instance_of::<PyFloat>() {
-        (other.extract::<f64>()?, Category::Floating)
-    } else {
-        return Err(PyTypeError::new_err(format!(
-            "unsupported operand type: '{}'",
-            other.get_type().name()?
-        )));
-    };
-    finish_scalar(NdArray::scalar(value), dtype.with_python_scalar(category), device)
+    }
+    if other.is_instance_of::<PyFloat>() {
+        let v: f64 = other.extract()?;
+        return finish_scalar(NdArray::scalar(v), dtype.with_python_scalar(Category::Floating), device);
+    }
+    Err(PyTypeError::new_err(format!("unsupported operand type: '{}'", other.get_type().name()?)))
 }
 
 fn finish_scalar(value: NdArray, dtype: DType, device: ferrograd::Device) -> PyResult<Tensor> {

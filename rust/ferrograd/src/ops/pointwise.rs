@@ -123,6 +123,12 @@ impl Tensor {
     }
 
     fn arithmetic(&self, other: &Tensor, op: BinaryOp, node: Op, floating: bool) -> Result<Tensor> {
+        if op == BinaryOp::Sub && (self.dtype() == DType::Bool || other.dtype() == DType::Bool) {
+            return Err(Error::DType(
+                "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+                    .into(),
+            ));
+        }
         let mut dtype = result_type(self, other);
         if floating && !dtype.is_floating() {
             dtype = DType::DEFAULT_FLOAT;
@@ -150,12 +156,6 @@ impl Tensor {
         self.arithmetic(other, BinaryOp::Add, Op::Add, false)
     }
     pub fn sub(&self, other: &Tensor) -> Result<Tensor> {
-        if self.dtype() == DType::Bool && other.dtype() == DType::Bool {
-            return Err(Error::DType(
-                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
-                    .into(),
-            ));
-        }
         self.arithmetic(other, BinaryOp::Sub, Op::Sub, false)
     }
     /// `other - self`, recorded as `RsubBackward1` (the reflected `scalar - tensor`).
