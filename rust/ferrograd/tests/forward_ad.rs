@@ -72,7 +72,10 @@ fn check(name: &str, f: impl Fn(&[Tensor]) -> Result<Tensor>, inputs: &[Tensor])
         assert_eq!(tangent.shape(), plus.shape(), "{name}: tangent shape");
         let analytic = tangent.to_vec::<f64>().unwrap();
         for (k, (a, b)) in analytic.iter().zip(&numeric).enumerate() {
-            assert!((a - b).abs() <= 1e-5 * (1.0 + b.abs()), "{name} (dual inputs {subset:b}) element {k}: tangent {a} vs numeric {b}");
+            assert!(
+                (a - b).abs() <= 1e-5 * (1.0 + b.abs()),
+                "{name} (dual inputs {subset:b}) element {k}: tangent {a} vs numeric {b}"
+            );
         }
     }
 }
@@ -246,7 +249,10 @@ fn levels_drop_tangents_on_exit_and_do_not_nest() {
     let _level = DualLevel::new().unwrap();
     assert!(dual.tangent().is_none());
     assert!(matches!(t(&[2], 42).make_dual(&Tensor::ones(&[3], DType::Float64)), Err(Error::Shape(_))));
-    assert!(matches!(Tensor::ones(&[2], DType::Int64).make_dual(&Tensor::ones(&[2], DType::Float64)), Err(Error::DType(_))));
+    assert!(matches!(
+        Tensor::ones(&[2], DType::Int64).make_dual(&Tensor::ones(&[2], DType::Float64)),
+        Err(Error::DType(_))
+    ));
 }
 
 #[test]

@@ -264,11 +264,7 @@ pub(crate) fn record_dual(
 /// A tangent in its output's shape and dtype (a rule may return it broadcastable or promoted).
 fn conform(t: Tensor, out: &Tensor) -> Result<Tensor> {
     let shape = out.shape();
-    let t = if t.shape() == shape {
-        t
-    } else {
-        t.expand(&shape.iter().map(|&s| s as isize).collect::<Vec<_>>())?
-    };
+    let t = if t.shape() == shape { t } else { t.expand(&shape.iter().map(|&s| s as isize).collect::<Vec<_>>())? };
     if t.dtype() != out.dtype() && out.dtype().is_floating() {
         t.to_dtype(out.dtype())
     } else {
@@ -282,7 +278,8 @@ impl Tensor {
     pub fn make_dual(&self, tangent: &Tensor) -> Result<Tensor> {
         if active_id() == 0 {
             return Err(Error::Autograd(
-                "make_dual: no dual level is open; enter one first (forward_ad.dual_level() / enter_dual_level())".into(),
+                "make_dual: no dual level is open; enter one first (forward_ad.dual_level() / enter_dual_level())"
+                    .into(),
             ));
         }
         if !self.dtype().is_floating() {
