@@ -142,7 +142,7 @@ def _pool_input(input, op: str):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False, return_indices: bool = False):
     """Max over each window; with ``return_indices``, also the flat argmax within each plane."""
     if ceil_mode:
-        raise NotImplementedError("max_pool2d: ceil_mode=True is not supported")
+        raise ValueError("max_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "max_pool2d")
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
@@ -156,7 +156,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True, divisor_override=None):
     """Mean over each window."""
     if ceil_mode:
-        raise NotImplementedError("avg_pool2d: ceil_mode=True is not supported")
+        raise ValueError("avg_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "avg_pool2d")
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
@@ -227,7 +227,7 @@ def adaptive_avg_pool1d(input, output_size):
 def pad(input, pad, mode: str = "constant", value=None):
     """Constant padding; ``pad`` lists (before, after) pairs starting from the last dimension."""
     if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
     if len(pad) % 2 or len(pad) // 2 > input.ndim:
         raise ValueError(f"pad: padding length must be even and at most 2*ndim, got {len(pad)}")
     shape = list(input.shape)
@@ -236,7 +236,7 @@ def pad(input, pad, mode: str = "constant", value=None):
         d = input.ndim - 1 - i
         before, after = int(pad[2 * i]), int(pad[2 * i + 1])
         if before < 0 or after < 0:
-            raise NotImplementedError("pad: negative padding is not supported")
+            raise ValueError("pad: negative padding is not supported")
         index[d] = slice(before, before + shape[d])
         shape[d] += before + after
     out = wrap(_core.full(shape, 0.0 if value is None else float(value), input.dtype.name))
