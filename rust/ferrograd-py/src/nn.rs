@@ -151,6 +151,7 @@ fn window(
 
 #[pyfunction]
 #[pyo3(signature = (input, weight, bias, stride, padding, dilation, groups))]
+#[allow(clippy::too_many_arguments)] // mirrors F.conv2d's signature
 fn conv2d(
     py: Python<'_>,
     input: PyRef<'_, PyTensor>,

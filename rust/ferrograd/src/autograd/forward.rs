@@ -222,6 +222,9 @@ pub(crate) fn refuse_node(kind: &NodeKind, inputs: &[&Tensor]) -> Result<()> {
 
 /// `record` for an operation with a dual input: wraps (and maybe records) the output, then
 /// gives it the tangent computed by the operation's rule.
+/// A node's `save` callback behind a pointer.
+type BoxedSave<'a> = Box<dyn FnOnce(&Tensor) -> SmallVec<[Saved; 2]> + 'a>;
+
 pub(crate) fn record_dual(
     op: Op,
     inputs: &[&Tensor],
@@ -235,7 +238,7 @@ pub(crate) fn record_dual(
     let out = {
         let _suspend = Suspend::new();
         // Boxed, so that `record` -> `record_dual` -> `record` instantiates a finite set of types.
-        let save_once: Box<dyn FnOnce(&Tensor) -> SmallVec<[Saved; 2]> + '_> = Box::new(|out| {
+        let save_once: BoxedSave<'_> = Box::new(|out| {
             let values = (save.take().expect("save runs once"))(out);
             saved = values.clone();
             values
@@ -515,7 +518,7 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             }
         }
         Op::Reshape { .. } => cx.t0()?.reshape(&isize_dims(&out.shape()))?,
-        Op::Strided { name, view, .. } => cx.t0()?.strided(view.clone(), *name)?,
+        Op::Strided { name, view, .. } => cx.t0()?.strided(view.clone(), name)?,
         Op::StridedScatter { view } => cx.t0()?.strided_scatter(view.clone(), &out.shape())?,
         Op::CopySlices { view } => {
             let src = cx.t(1).cloned().map_or_else(|| scalar(0.0, out), Ok)?;

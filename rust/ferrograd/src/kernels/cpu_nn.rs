@@ -93,7 +93,7 @@ pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
                 let mut total = T::zero();
                 for j in 0..size {
                     let e = (x[base + j * inner] - shift).exp();
-                    total = total + e;
+                    total += e;
                     if !log {
                         out[base + j * inner] = e;
                     }
@@ -107,7 +107,7 @@ pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
                     let inv = T::one().to_f64() / total.to_f64();
                     let inv = T::from_f64(inv);
                     for j in 0..size {
-                        out[base + j * inner] = out[base + j * inner] * inv;
+                        out[base + j * inner] *= inv;
                     }
                 }
             }
@@ -132,7 +132,7 @@ pub fn logsumexp(a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
                 } else {
                     let mut total = T::zero();
                     for j in 0..size {
-                        total = total + (x[base + j * inner] - shift).exp();
+                        total += (x[base + j * inner] - shift).exp();
                     }
                     shift + total.ln()
                 };

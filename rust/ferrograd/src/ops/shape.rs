@@ -219,7 +219,7 @@ pub(crate) fn infer_shape(shape: &[isize], numel_in: usize) -> Result<Dims> {
     }
     let mut out: Dims = shape.iter().map(|&s| s.max(0) as usize).collect();
     if let Some(i) = infer {
-        if known == 0 || numel_in % known != 0 {
+        if known == 0 || !numel_in.is_multiple_of(known) {
             return Err(Error::Shape(format!("shape '{shape:?}' is invalid for input of size {numel_in}")));
         }
         out[i] = numel_in / known;
