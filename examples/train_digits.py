@@ -63,13 +63,13 @@ def evaluate(lib, model, loader) -> float:
     return correct / total
 
 
-def train(lib, kind: str, data, epochs: int, batch_size: int, lr: float, seed: int, quiet: bool = False):
+def train(lib, kind: str, data, epochs: int, batch_size: int, lr: float, seed: int, quiet: bool = False, device: str = "cpu"):
     """The PyTorch training loop: forward, loss, backward, step. Returns the model, its history
     and the training time in seconds."""
     from tqdm import tqdm
 
     lib.manual_seed(seed)
-    x_train, y_train, x_test, y_test = (lib.tensor(a) for a in data)
+    x_train, y_train, x_test, y_test = (lib.tensor(a).to(device) for a in data)
     if kind == "cnn":
         x_train, x_test = x_train.reshape(-1, 1, 8, 8), x_test.reshape(-1, 1, 8, 8)
     TensorDataset, DataLoader = lib.utils.data.TensorDataset, lib.utils.data.DataLoader
@@ -77,7 +77,7 @@ def train(lib, kind: str, data, epochs: int, batch_size: int, lr: float, seed: i
     train_loader = DataLoader(TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True, generator=generator)
     test_loader = DataLoader(TensorDataset(x_test, y_test), batch_size=256)
 
-    model = build(lib, kind)
+    model = build(lib, kind).to(device)
     loss_fn = lib.nn.CrossEntropyLoss()
     optimizer = lib.optim.Adam(model.parameters(), lr=lr)
     scheduler = lib.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
@@ -149,8 +149,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--compare-torch", action="store_true", help="also train the same models with PyTorch")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--device", default="cpu", help="'cpu' or 'cuda' (needs a GPU with CuPy)")
     args = parser.parse_args(argv)
 
+    if args.device.startswith("cuda") and not ferrograd.cuda.is_available():
+        parser.error("--device cuda: no GPU with CuPy was found (pip install 'ferrograd[cuda12]' on a GPU machine)")
     args.out.mkdir(parents=True, exist_ok=True)
     data = load_data(args.seed)
     libs = [ferrograd]
@@ -166,14 +169,16 @@ def main(argv=None) -> dict:
     results, histories = {}, {}
     for kind in args.models:
         for lib in libs:
-            model, history, elapsed, test_loader = train(lib, kind, data, args.epochs, args.batch_size, args.lr, args.seed, args.quiet)
+            model, history, elapsed, test_loader = train(
+                lib, kind, data, args.epochs, args.batch_size, args.lr, args.seed, args.quiet, args.device
+            )
             accuracy = history["test_acc"][-1]
             results[(lib.__name__, kind)] = (accuracy, elapsed)
             histories[f"{lib.__name__} {kind}"] = history
             if lib is ferrograd:
                 path = args.out / f"digits_{kind}.safetensors"
                 ferrograd.save(model.state_dict(), path)
-                reloaded = build(ferrograd, kind)
+                reloaded = build(ferrograd, kind).to(args.device)
                 reloaded.load_state_dict(ferrograd.load(path))
                 again = evaluate(ferrograd, reloaded, test_loader)
                 assert again == accuracy, (again, accuracy)

@@ -37,7 +37,7 @@ def _encode(obj, path: str, tensors: dict):
         while key in tensors:
             n += 1
             key = f"{path or 'tensor'}#{n}"
-        array = np.array(obj.detach().numpy(), order="C", copy=True)
+        array = np.array(obj.detach().cpu().numpy(), order="C", copy=True)
         tensors[key] = array
         return {"t": "tensor", "key": key, "requires_grad": bool(obj.requires_grad)}
     if obj is None or isinstance(obj, (bool, int, float, str)):

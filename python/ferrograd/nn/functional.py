@@ -168,7 +168,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
     if divisor_override is not None:
         out = out * (area / divisor_override)
     elif not count_include_pad and any(padding):
-        ones = wrap(_core.full([1, 1, *x.shape[2:]], 1.0, x.dtype.name))
+        ones = wrap(_core.full([1, 1, *x.shape[2:]], 1.0, x.dtype.name)).to(x.device)
         counts = wrap(_core.avg_pool2d(ones._c, kernel, stride, padding))
         out = out / counts
     return out.squeeze(0) if unbatched else out
@@ -196,8 +196,8 @@ def adaptive_avg_pool2d(input, output_size):
     if h % oh == 0 and w % ow == 0:
         out = avg_pool2d(x, (h // oh, w // ow))
     else:
-        ph = _adaptive_matrix(h, oh, x.dtype.name)
-        pw = _adaptive_matrix(w, ow, x.dtype.name)
+        ph = _adaptive_matrix(h, oh, x.dtype.name).to(x.device)
+        pw = _adaptive_matrix(w, ow, x.dtype.name).to(x.device)
         out = ph @ x @ pw.t()
     return out.squeeze(0) if unbatched else out
 
@@ -239,7 +239,7 @@ def pad(input, pad, mode: str = "constant", value=None):
             raise ValueError("pad: negative padding is not supported")
         index[d] = slice(before, before + shape[d])
         shape[d] += before + after
-    out = wrap(_core.full(shape, 0.0 if value is None else float(value), input.dtype.name))
+    out = wrap(_core.full(shape, 0.0 if value is None else float(value), input.dtype.name)).to(input.device)
     out[tuple(index)] = input
     return out
 
@@ -252,7 +252,7 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
         return input
     if p == 1.0:
         return input * 0.0
-    mask = wrap(_core.bernoulli(list(input.shape), 1.0 - p, input.dtype.name))
+    mask = wrap(_core.bernoulli(list(input.shape), 1.0 - p, input.dtype.name)).to(input.device)
     return input * (mask / (1.0 - p))
 
 
@@ -332,7 +332,7 @@ def one_hot(tensor, num_classes: int = -1):
         num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
     if tensor.numel() and (int(tensor.min().item()) < 0 or int(tensor.max().item()) >= num_classes):
         raise ValueError("one_hot: class values must be non-negative and smaller than num_classes")
-    classes = wrap(_core.arange(0.0, float(num_classes), 1.0, "int64"))
+    classes = wrap(_core.arange(0.0, float(num_classes), 1.0, "int64")).to(tensor.device)
     return (tensor.unsqueeze(-1) == classes).long()
 
 

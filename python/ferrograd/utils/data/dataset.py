@@ -45,7 +45,7 @@ class TensorDataset(Dataset):
         from ... import _creation
 
         idx = _creation.tensor(list(indices), dtype="int64")
-        return tuple(t.index_select(0, idx) for t in self.tensors)
+        return tuple(t.index_select(0, idx.to(t.device)) for t in self.tensors)
 
 
 class Subset(Dataset):

@@ -141,11 +141,12 @@ impl Tensor {
         self.fill_(0.0)
     }
 
-    /// Copies `src` (broadcast, cast) into this tensor's elements; recorded when `src` requires grad.
+    /// Copies `src` (moved to this tensor's device, broadcast, cast) into this tensor's elements; recorded when `src` requires grad.
     pub fn copy_(&self, src: &Tensor) -> Result<()> {
-        let dtype = self.dtype();
+        let (dtype, device) = (self.dtype(), self.device());
         let shape: Vec<isize> = self.shape().iter().map(|&s| s as isize).collect();
         self.apply_inplace(|_| {
+            let src = src.to_device(device)?;
             let value = if dtype.is_floating() { src.to_dtype(dtype)? } else { Tensor::from_array(src.data_as(dtype)?) };
             value.expand(&shape)
         })
