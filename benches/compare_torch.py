@@ -26,6 +26,10 @@ import subprocess
 import sys
 import time
 
+# NumPy is only used to make inputs; keep its OpenBLAS worker threads from spinning on the
+# two cores the measured libraries share.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_JSON = os.path.join(HERE, "results", "latest.json")
 
@@ -300,6 +304,16 @@ def make_mlp(lib, n_steps):
 
 
 def maxrss_bytes() -> int:
+    """Peak resident memory of this process. On Linux, VmHWM: ``ru_maxrss`` of a child started
+    with vfork/exec (as ``subprocess`` does) starts at the parent's resident size, which would
+    charge the parent's memory (both libraries loaded) to the child."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss if sys.platform == "darwin" else rss * 1024
 
@@ -388,12 +402,20 @@ PLAN = {
 }
 
 
-def interleave(libs, makers, reps):
+# Seconds to sleep before each repetition (none by default). Measured on the 2-core machine:
+# ferrograd's first kernel calls after an idle pause run far slower (matmul 300 -> 214 GFLOP/s,
+# a * b 51 -> 24 GB/s) while PyTorch's do not, so a pause is not neutral; see PERFORMANCE.md.
+PAUSE_S: dict = {}
+
+
+def interleave(libs, makers, reps, pause=0.0):
     """Runs the repetitions alternately (A B B A A B ...) and returns each library's figures."""
     results = {lib.name: [] for lib in libs}
     for r in range(reps):
         order = libs if r % 2 == 0 else list(reversed(libs))
         for lib in order:
+            if pause:
+                time.sleep(pause)
             results[lib.name].append(makers[lib.name]())
     return results
 
@@ -414,7 +436,7 @@ def measure(libs, cases, quick, device, log):
         makers = {lib.name: makers_for[case](lib, inner) for lib in libs}
         for lib in libs:  # warm-up, untimed
             makers[lib.name]()
-        measured[case] = interleave(libs, makers, reps)
+        measured[case] = interleave(libs, makers, reps, PAUSE_S.get(case, 0.0) if len(libs) > 1 else 0.0)
         gc.collect()
     for child, names in (("deep", ("deep_time", "deep_mem")), ("steps", ("steps_mem",))):
         if not any(n in cases for n in names) and child not in cases:
@@ -448,7 +470,12 @@ def machine_info():
                 model = line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "loadavg_at_start": load}
 
 
 def build_table(libs, measured, device):
@@ -545,6 +572,8 @@ def main(argv=None):
     measured, extra = measure(libs, cases, args.quick, args.device, log)
     rows = build_table(libs, measured, args.device)
     print(f"\nferrograd vs PyTorch on {info['cpu']} ({info['cores']} cores), device {args.device}; medians of interleaved repetitions")
+    if info.get("loadavg_at_start"):
+        print("load average at start: %.2f %.2f %.2f (other processes distort the figures, PyTorch's OpenMP most)" % tuple(info["loadavg_at_start"]))
     print(f"ferrograd MLP step: {mlp_impl}")
     print_table(rows, has_torch)
     for k, v in extra.items():

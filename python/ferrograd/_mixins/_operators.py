@@ -1,13 +1,18 @@
 """Factories for operator methods, shared by the arithmetic, comparison and logical mixins."""
 
-from .._base import operand, wrap
+from .._base import TensorBase, _new, _Registry, operand, wrap
 
 
 def binary(name: str, doc: str):
     """``self <op> other``; ``NotImplemented`` for operand types tensors do not handle, so
     Python can try the other operand's reflected method."""
 
-    def method(self, other):
+    # The tensor-tensor case inlines `operand` and `wrap`: this is the per-op hot path.
+    def method(self, other, _new=_new, _registry=_Registry, _tensor=TensorBase):
+        if isinstance(other, _tensor):
+            t = _new(_registry.tensor_type)
+            t._c = self._c.binary(name, other._c)
+            return t
         o = operand(other)
         if o is None:
             return NotImplemented

@@ -56,7 +56,13 @@ def linear(input, weight, bias=None):
             f"linear(): input of shape {tuple(input.shape)} does not match weight of shape {tuple(weight.shape)} "
             f"(expected the last dimension of input to be {weight.shape[-1]})"
         )
-    out = input @ weight.t()
+    if input.ndim == 2 and input.numel() < weight.numel():
+        # Same product, transposing the smaller operand: tensors are contiguous, so `.t()`
+        # copies, and a (batch x in) input is often much smaller than an (out x in) weight.
+        # The weight's gradient then needs no transpose either (docs/PERFORMANCE.md).
+        out = (weight @ input.t()).t()
+    else:
+        out = input @ weight.t()
     return out if bias is None else out + bias
 
 

@@ -31,6 +31,49 @@ impl NodeId {
     }
 }
 
+/// A hasher for maps keyed by node ids (and small tuples of them): one multiply per word, the
+/// FxHash scheme. The ids come from the arena, not from an adversary, so SipHash's resistance
+/// to chosen keys buys nothing, and the backward pass does several lookups per node.
+#[derive(Default, Clone, Copy)]
+pub struct NodeIdHasher(u64);
+
+impl NodeIdHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for NodeIdHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    #[inline]
+    fn write_u32(&mut self, v: u32) {
+        self.add(v as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    #[inline]
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+}
+
+/// `BuildHasher` of [`NodeIdHasher`], for `HashMap<NodeId, _, NodeIdHash>`.
+pub type NodeIdHash = std::hash::BuildHasherDefault<NodeIdHasher>;
+
 /// Where a gradient goes: input slot `input_nr` of `node`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Edge {
@@ -153,9 +196,11 @@ impl Arena {
 
     /// Drops one reference; frees every node that becomes unreferenced. What the freed nodes
     /// owned (saved tensors, gradients, hooks) is returned to be dropped outside the lock.
-    fn release(&mut self, id: NodeId, garbage: &mut Vec<Node>) {
-        let mut work: SmallVec<[NodeId; 8]> = SmallVec::new();
-        work.push(id);
+    ///
+    /// `work` holds the references still to drop. At most `GARBAGE_BATCH` nodes are freed per
+    /// call (what is left stays in `work`, its references not yet dropped), so freeing a long
+    /// chain never holds more than a batch of freed nodes at once next to the slab.
+    fn release(&mut self, work: &mut SmallVec<[NodeId; 8]>, garbage: &mut Garbage) {
         while let Some(id) = work.pop() {
             let slot = self.slot_mut(id);
             slot.refs -= 1;
@@ -167,6 +212,9 @@ impl Arena {
             self.free.push(id.index);
             work.extend(node.inputs.iter().filter_map(|input| input.edge.map(|e| e.node)));
             garbage.push(node);
+            if garbage.len() >= GARBAGE_BATCH {
+                return;
+            }
         }
     }
 
@@ -197,18 +245,29 @@ thread_local! {
     static PENDING: RefCell<Vec<Node>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Nodes freed under the lock, dropped after it. Inline room for one node: dropping the result
+/// of a small operation frees exactly one, with no heap allocation.
+type Garbage = SmallVec<[Node; 1]>;
+
+/// The most nodes one `release` call frees before the lock is released and they are dropped.
+const GARBAGE_BATCH: usize = 256;
+
 impl Drop for NodeRef {
     fn drop(&mut self) {
-        let mut garbage = Vec::new();
-        lock().release(self.0, &mut garbage);
-        drop_outside_lock(garbage);
+        let mut work: SmallVec<[NodeId; 8]> = SmallVec::new();
+        work.push(self.0);
+        while !work.is_empty() {
+            let mut garbage = Garbage::new();
+            lock().release(&mut work, &mut garbage);
+            drop_outside_lock(garbage);
+        }
     }
 }
 
 /// Drops freed nodes after the arena lock is released. Dropping a node drops its saved
 /// tensors, which may free more nodes; those are queued rather than dropped recursively, so the
 /// stack stays flat however long the chain.
-fn drop_outside_lock(garbage: Vec<Node>) {
+fn drop_outside_lock(garbage: Garbage) {
     if garbage.is_empty() {
         return;
     }

@@ -4,7 +4,7 @@
 //! its count reaches zero. Leaves accumulate into their `AccumulateGrad` slot; `grad()` captures
 //! gradients at chosen edges instead. No recursion anywhere, so graph depth is unbounded.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use smallvec::SmallVec;
@@ -15,6 +15,9 @@ use super::rules::{self, RuleInputs};
 use super::saved::Saved;
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
+
+/// Maps keyed by node ids, with the arena's cheap id hasher (several lookups per node).
+type HashMap<K, V> = std::collections::HashMap<K, V, arena::NodeIdHash>;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BackwardOptions {
@@ -66,14 +69,14 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
         })?);
     }
     let capture_at: HashMap<(NodeId, u32), Vec<usize>> =
-        target_edges.iter().enumerate().fold(HashMap::new(), |mut map, (i, (node, nr))| {
+        target_edges.iter().enumerate().fold(HashMap::default(), |mut map, (i, (node, nr))| {
             map.entry((node.id(), *nr)).or_default().push(i);
             map
         });
 
     let visits = discover(&root_edges);
     let run = needed_nodes(&visits, &capture_at, accumulate_all, matches!(mode, Mode::Accumulate { .. }));
-    let mut deps: HashMap<NodeId, u32> = HashMap::with_capacity(run.len());
+    let mut deps: HashMap<NodeId, u32> = HashMap::with_capacity_and_hasher(run.len(), Default::default());
     for (id, visit) in &visits {
         if run.contains_key(id) {
             for child in &visit.children {
@@ -84,7 +87,7 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
         }
     }
 
-    let mut buffers: HashMap<NodeId, Buffer> = HashMap::new();
+    let mut buffers: HashMap<NodeId, Buffer> = HashMap::default();
     for ((node, nr), (_, grad)) in root_edges.iter().zip(roots) {
         add_to_buffer(&mut buffers, node.id(), *nr, grad.clone(), options.create_graph)?;
     }
@@ -136,7 +139,7 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
 /// Every node reachable from the roots, with its children (one per input edge, in order).
 fn discover(roots: &[(NodeRef, u32)]) -> HashMap<NodeId, Visit> {
     let arena = arena::lock();
-    let mut visits: HashMap<NodeId, Visit> = HashMap::new();
+    let mut visits: HashMap<NodeId, Visit> = HashMap::default();
     let mut stack: Vec<NodeId> = roots.iter().map(|(n, _)| n.id()).collect();
     while let Some(id) = stack.pop() {
         if visits.contains_key(&id) {
@@ -162,10 +165,10 @@ fn needed_nodes(
     if accumulate_all {
         return visits.keys().map(|id| (*id, true)).collect();
     }
-    let targets: std::collections::HashSet<NodeId> = capture_at.keys().map(|(id, _)| *id).collect();
+    let targets: std::collections::HashSet<NodeId, arena::NodeIdHash> = capture_at.keys().map(|(id, _)| *id).collect();
     let mut order: Vec<(&NodeId, &Visit)> = visits.iter().collect();
     order.sort_unstable_by_key(|(_, v)| v.seq);
-    let mut needed: HashMap<NodeId, bool> = HashMap::new();
+    let mut needed: HashMap<NodeId, bool> = HashMap::default();
     for (id, visit) in order {
         let leads_to_target = visit.children.iter().any(|c| needed.contains_key(c));
         let is_target = targets.contains(id);

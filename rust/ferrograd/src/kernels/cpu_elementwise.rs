@@ -785,6 +785,18 @@ fn binary_row<T: Copy, U, F: Fn(T, T) -> U>(
 /// `f(a, b)` elementwise with numpy broadcasting; returns the values and the broadcast shape.
 /// Same-shape operands and a one-element operand take straight slice loops; anything else walks
 /// rows of the broadcast shape.
+/// Elements an output block is initialised by, just before the kernel writes it.
+const INIT_BLOCK: usize = 4096;
+
+/// Initialises `block` with `U::default()` and gives it back as an initialised slice.
+fn init_default<U: Copy + Default>(block: &mut [std::mem::MaybeUninit<U>]) -> &mut [U] {
+    for x in block.iter_mut() {
+        x.write(U::default());
+    }
+    // SAFETY: every element was written just above; `MaybeUninit<U>` has `U`'s layout.
+    unsafe { &mut *(block as *mut [std::mem::MaybeUninit<U>] as *mut [U]) }
+}
+
 pub(super) fn map_binary<T, U, F>(
     a: &[T],
     a_shape: &[usize],
@@ -799,20 +811,31 @@ where
 {
     let shape = broadcast_shapes(a_shape, b_shape)?;
     let n = numel(&shape);
-    let mut out = vec![U::default(); n];
-    if a.len() == n && b.len() == n {
-        parallel::for_each_chunk(&mut out, 1, |s, o| {
-            binary_row(o, a, b, [s as isize; 2], [1, 1], &f)
-        });
+    let steps = if a.len() == n && b.len() == n {
+        Some([1, 1])
     } else if a.len() == n && b.len() == 1 {
-        parallel::for_each_chunk(&mut out, 1, |s, o| {
-            binary_row(o, a, b, [s as isize, 0], [1, 0], &f)
-        });
+        Some([1, 0])
     } else if a.len() == 1 && b.len() == n {
-        parallel::for_each_chunk(&mut out, 1, |s, o| {
-            binary_row(o, a, b, [0, s as isize], [0, 1], &f)
-        });
+        Some([0, 1])
     } else {
+        None
+    };
+    if let Some([sa, sb]) = steps {
+        // No zero-filled buffer first (an extra pass over memory, single-threaded): each block
+        // of the output is initialised right before it is computed, while it is in cache.
+        let mut out: Vec<U> = Vec::with_capacity(n);
+        parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], 1, |s, o| {
+            for (i, block) in o.chunks_mut(INIT_BLOCK).enumerate() {
+                let p = (s + i * INIT_BLOCK) as isize;
+                binary_row(init_default(block), a, b, [p * sa, p * sb], [sa, sb], &f);
+            }
+        });
+        // SAFETY: the chunks cover `0..n` and `init_default` initialised every element.
+        unsafe { out.set_len(n) };
+        return Ok((out, shape));
+    }
+    let mut out = vec![U::default(); n];
+    {
         let (sa, sb) = (
             broadcast_strides(a_shape, &shape),
             broadcast_strides(b_shape, &shape),

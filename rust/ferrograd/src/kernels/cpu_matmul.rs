@@ -15,8 +15,11 @@ use crate::error::{Error, Result};
 
 /// Products with fewer multiply-adds (`n·k·m`) than this take the plain loop.
 const GEMM_MIN_WORK: usize = 16 * 16 * 16;
-/// Products with at least this many multiply-adds let `gemm` use rayon's threads.
-const GEMM_PARALLEL_WORK: usize = 64 * 64 * 64;
+/// Products with at least this many multiply-adds let `gemm` use rayon's threads. Below it
+/// the split and the pool's wake-up cost more than they save (measured on 2 cores: an MLP's
+/// 64x784x256 and 784x64x256 products, 12.8M multiply-adds, ran no faster split; see
+/// docs/PERFORMANCE.md).
+const GEMM_PARALLEL_WORK: usize = 1 << 24;
 
 /// An element type with a matrix product kernel.
 trait MatmulElement: Scalar {

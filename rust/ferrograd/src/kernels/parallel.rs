@@ -5,7 +5,11 @@
 use rayon::prelude::*;
 
 /// The number of elements from which a kernel splits its work across rayon's threads.
-pub const PARALLEL_THRESHOLD: usize = 1 << 15;
+/// Measured on 2 cores (docs/PERFORMANCE.md): a split 32K-element product took 11.6 us against
+/// 5.3 us on one thread, and although a lone 200K-element update gains a little from the split,
+/// the woken workers then spin (`sched_yield`) against the calling thread: an MLP train step
+/// with two such updates ran at 1.5 ms with the pool and 0.97 ms without it.
+pub const PARALLEL_THRESHOLD: usize = 1 << 20;
 
 /// The smallest chunk one task gets (in elements), so that scheduling stays cheap next to work.
 const MIN_CHUNK: usize = 1 << 13;

@@ -224,6 +224,23 @@ impl Tensor {
         meta.accumulator.clone().map(|node| (node, 0))
     }
 
+    /// `gradient_edge` without taking a new reference to the node (no arena lock when the node
+    /// exists): for recording, where the borrowed tensor keeps the node alive until the new node
+    /// holds its own reference.
+    pub(crate) fn gradient_edge_id(&self) -> Option<(crate::autograd::arena::NodeId, u32)> {
+        let mut meta = self.meta();
+        if let Some(node) = &meta.grad_fn {
+            return Some((node.id(), meta.output_nr));
+        }
+        if !meta.requires_grad {
+            return None;
+        }
+        if meta.accumulator.is_none() {
+            meta.accumulator = Some(crate::autograd::new_accumulator(self));
+        }
+        meta.accumulator.as_ref().map(|node| (node.id(), 0))
+    }
+
     /// The accumulated gradient of a leaf (or, after `retain_grad()`, of a non-leaf).
     pub fn grad(&self) -> Option<Tensor> {
         let meta = self.meta();

@@ -49,17 +49,15 @@ pub(crate) fn record_many(
     let node_inputs: SmallVec<[NodeInput; 2]> = inputs
         .iter()
         .map(|t| {
-            let edge = t.gradient_edge().map(|(node, input_nr)| (node, input_nr));
+            // The node id without a new reference (no arena lock): the borrowed input keeps its
+            // node alive until `insert` below takes the node's own reference.
+            let edge = t.gradient_edge_id();
             let array = t.read();
             let meta = InputMeta { shape: array.shape().into(), dtype: array.dtype(), device: array.device() };
             drop(array);
-            // The NodeRef from `gradient_edge` is dropped after the node holds its own reference.
             (edge, meta)
         })
-        .map(|(edge, meta)| NodeInput {
-            edge: edge.as_ref().map(|(node, input_nr)| Edge { node: node.id(), input_nr: *input_nr }),
-            meta,
-        })
+        .map(|(edge, meta)| NodeInput { edge: edge.map(|(node, input_nr)| Edge { node, input_nr }), meta })
         .collect();
     let tensors: Vec<Tensor> = outputs
         .into_iter()
