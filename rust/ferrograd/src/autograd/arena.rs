@@ -31,49 +31,6 @@ impl NodeId {
     }
 }
 
-/// A hasher for maps keyed by node ids (and small tuples of them): one multiply per word, the
-/// FxHash scheme. The ids come from the arena, not from an adversary, so SipHash's resistance
-/// to chosen keys buys nothing, and the backward pass does several lookups per node.
-#[derive(Default, Clone, Copy)]
-pub struct NodeIdHasher(u64);
-
-impl NodeIdHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for NodeIdHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    #[inline]
-    fn write_u32(&mut self, v: u32) {
-        self.add(v as u64);
-    }
-    #[inline]
-    fn write_u64(&mut self, v: u64) {
-        self.add(v);
-    }
-    #[inline]
-    fn write_usize(&mut self, v: usize) {
-        self.add(v as u64);
-    }
-}
-
-/// `BuildHasher` of [`NodeIdHasher`], for `HashMap<NodeId, _, NodeIdHash>`.
-pub type NodeIdHash = std::hash::BuildHasherDefault<NodeIdHasher>;
-
 /// Where a gradient goes: input slot `input_nr` of `node`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Edge {

@@ -4,9 +4,11 @@
 //! its count reaches zero. Leaves accumulate into their `AccumulateGrad` slot; `grad()` captures
 //! gradients at chosen edges instead. No recursion anywhere, so graph depth is unbounded.
 
+use std::borrow::Cow;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 
 use super::arena::{self, NodeId, NodeKind, NodeRef};
@@ -15,9 +17,6 @@ use super::rules::{self, RuleInputs};
 use super::saved::Saved;
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
-
-/// Maps keyed by node ids, with the arena's cheap id hasher (several lookups per node).
-type HashMap<K, V> = std::collections::HashMap<K, V, arena::NodeIdHash>;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BackwardOptions {
@@ -33,14 +32,31 @@ pub enum Mode<'a> {
     Capture { inputs: &'a [Tensor] },
 }
 
-struct Visit {
+type Buffer = SmallVec<[Option<Tensor>; 1]>;
+
+/// Everything one pass keeps about one node, in a single map entry.
+struct NodeState {
     seq: u64,
+    /// The node each input edge leads to, in input order (edges without a node are skipped).
     children: SmallVec<[NodeId; 2]>,
     /// An `AccumulateGrad` node.
     is_sink: bool,
+    has_hooks: bool,
+    /// Whether to run the node (or only pass through it, e.g. a capture point in `grad()`).
+    execute: bool,
+    /// Edges from nodes of this pass not yet processed.
+    deps: u32,
+    /// The gradients arrived so far, one slot per output.
+    buffer: Buffer,
 }
 
-type Buffer = SmallVec<[Option<Tensor>; 1]>;
+/// What the pass needs to know at each node besides its own state.
+struct Pass<'a> {
+    mode: &'a Mode<'a>,
+    accumulate_all: bool,
+    capture_at: HashMap<(NodeId, u32), Vec<usize>>,
+    options: BackwardOptions,
+}
 
 /// Runs one backward pass from `roots` (each output with its gradient).
 pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOptions) -> Result<Vec<Option<Tensor>>> {
@@ -68,59 +84,55 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
             Error::Autograd(format!("One of the differentiated Tensors (input {i}) does not require grad"))
         })?);
     }
-    let capture_at: HashMap<(NodeId, u32), Vec<usize>> =
-        target_edges.iter().enumerate().fold(HashMap::default(), |mut map, (i, (node, nr))| {
-            map.entry((node.id(), *nr)).or_default().push(i);
-            map
-        });
+    let mut capture_at: HashMap<(NodeId, u32), Vec<usize>> = HashMap::default();
+    for (i, (node, nr)) in target_edges.iter().enumerate() {
+        capture_at.entry((node.id(), *nr)).or_default().push(i);
+    }
+    let pass = Pass { mode: &mode, accumulate_all, capture_at, options };
 
-    let visits = discover(&root_edges);
-    let run = needed_nodes(&visits, &capture_at, accumulate_all, matches!(mode, Mode::Accumulate { .. }));
-    let mut deps: HashMap<NodeId, u32> = HashMap::with_capacity_and_hasher(run.len(), Default::default());
-    for (id, visit) in &visits {
-        if run.contains_key(id) {
-            for child in &visit.children {
-                if run.contains_key(child) {
-                    *deps.entry(*child).or_default() += 1;
-                }
-            }
+    let mut states = discover(&root_edges);
+    if !accumulate_all {
+        keep_paths_to_targets(&mut states, &pass);
+    }
+    count_dependencies(&mut states);
+    for ((node, nr), (_, grad)) in root_edges.iter().zip(roots) {
+        if let Some(state) = states.get_mut(&node.id()) {
+            add_to_buffer(&mut state.buffer, *nr, grad.clone(), options.create_graph)?;
         }
     }
-
-    let mut buffers: HashMap<NodeId, Buffer> = HashMap::default();
-    for ((node, nr), (_, grad)) in root_edges.iter().zip(roots) {
-        add_to_buffer(&mut buffers, node.id(), *nr, grad.clone(), options.create_graph)?;
-    }
     let mut ready: BinaryHeap<(u64, NodeId)> = BinaryHeap::new();
+    let mut seeded: HashSet<NodeId> = HashSet::default();
     for (node, _) in &root_edges {
-        if deps.get(&node.id()).copied().unwrap_or(0) == 0 && !ready.iter().any(|(_, id)| *id == node.id()) {
-            ready.push((visits[&node.id()].seq, node.id()));
+        if let Some(state) = states.get(&node.id()) {
+            if state.deps == 0 && seeded.insert(node.id()) {
+                ready.push((state.seq, node.id()));
+            }
         }
     }
 
     let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
     let _mode = GradModeGuard::new(options.create_graph);
     while let Some((_, id)) = ready.pop() {
-        let grads = buffers.remove(&id).unwrap_or_default();
-        let node_ref = arena::lock().new_ref(id);
-        let grads = super::hooks_run::run_pre_hooks(&node_ref, grads)?;
+        let state = states.get_mut(&id).expect("only nodes of this pass are queued");
+        let grads = std::mem::take(&mut state.buffer);
+        let (execute, has_hooks, children) = (state.execute, state.has_hooks, state.children.clone());
+        let grads = if has_hooks { super::hooks_run::run_pre_hooks(id, grads)? } else { grads };
         for (nr, grad) in grads.iter().enumerate() {
-            if let (Some(indices), Some(grad)) = (capture_at.get(&(id, nr as u32)), grad) {
+            if let (Some(indices), Some(grad)) = (pass.capture_at.get(&(id, nr as u32)), grad) {
                 for &i in indices {
                     captured[i] = Some(grad.clone());
                 }
             }
         }
-        let Some(&execute) = run.get(&id) else { continue };
-        let input_grads = if execute { run_node(&node_ref, grads, &mode, accumulate_all, &capture_at, options)? } else { None };
-        for (child_nr, child) in visits[&id].children.iter().enumerate() {
-            let Some(remaining) = deps.get_mut(child) else { continue };
+        let input_grads = if execute { run_node(id, grads, has_hooks, &pass)? } else { None };
+        for (child_nr, child) in children.iter().enumerate() {
+            let Some(child_state) = states.get_mut(child) else { continue };
             if let Some(Some((input_nr, grad))) = input_grads.as_ref().and_then(|g| g.get(child_nr)) {
-                add_to_buffer(&mut buffers, *child, *input_nr, grad.clone(), options.create_graph)?;
+                add_to_buffer(&mut child_state.buffer, *input_nr, grad.clone(), options.create_graph)?;
             }
-            *remaining -= 1;
-            if *remaining == 0 {
-                ready.push((visits[child].seq, *child));
+            child_state.deps -= 1;
+            if child_state.deps == 0 {
+                ready.push((child_state.seq, *child));
             }
         }
     }
@@ -136,51 +148,65 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     Ok(captured)
 }
 
-/// Every node reachable from the roots, with its children (one per input edge, in order).
-fn discover(roots: &[(NodeRef, u32)]) -> HashMap<NodeId, Visit> {
+/// Every node reachable from the roots, walked with an explicit stack.
+fn discover(roots: &[(NodeRef, u32)]) -> HashMap<NodeId, NodeState> {
     let arena = arena::lock();
-    let mut visits: HashMap<NodeId, Visit> = HashMap::default();
+    let mut states: HashMap<NodeId, NodeState> = HashMap::default();
     let mut stack: Vec<NodeId> = roots.iter().map(|(n, _)| n.id()).collect();
     while let Some(id) = stack.pop() {
-        if visits.contains_key(&id) {
+        if states.contains_key(&id) {
             continue;
         }
         let node = arena.get(id);
         let children: SmallVec<[NodeId; 2]> = node.inputs.iter().filter_map(|i| i.edge.map(|e| e.node)).collect();
-        stack.extend(children.iter().filter(|c| !visits.contains_key(c)).copied());
-        let is_sink = matches!(node.kind, NodeKind::AccumulateGrad { .. });
-        visits.insert(id, Visit { seq: node.seq, children, is_sink });
+        stack.extend(children.iter().filter(|c| !states.contains_key(c)).copied());
+        states.insert(
+            id,
+            NodeState {
+                seq: node.seq,
+                children,
+                is_sink: matches!(node.kind, NodeKind::AccumulateGrad { .. }),
+                has_hooks: node.hooks.as_ref().is_some_and(|h| !h.is_empty()),
+                execute: true,
+                deps: 0,
+                buffer: Buffer::new(),
+            },
+        );
     }
-    visits
+    states
 }
 
-/// Which discovered nodes take part (value: whether to run the node). With targets, only nodes
-/// on a path to a target; a target's `AccumulateGrad` sink runs only when accumulating.
-fn needed_nodes(
-    visits: &HashMap<NodeId, Visit>,
-    capture_at: &HashMap<(NodeId, u32), Vec<usize>>,
-    accumulate_all: bool,
-    accumulate_targets: bool,
-) -> HashMap<NodeId, bool> {
-    if accumulate_all {
-        return visits.keys().map(|id| (*id, true)).collect();
-    }
-    let targets: std::collections::HashSet<NodeId, arena::NodeIdHash> = capture_at.keys().map(|(id, _)| *id).collect();
-    let mut order: Vec<(&NodeId, &Visit)> = visits.iter().collect();
-    order.sort_unstable_by_key(|(_, v)| v.seq);
-    let mut needed: HashMap<NodeId, bool> = HashMap::default();
-    for (id, visit) in order {
-        let leads_to_target = visit.children.iter().any(|c| needed.contains_key(c));
-        let is_target = targets.contains(id);
+/// With targets, keeps only the nodes on a path to a target (children before parents, by
+/// sequence number); a target's `AccumulateGrad` sink runs only when accumulating.
+fn keep_paths_to_targets(states: &mut HashMap<NodeId, NodeState>, pass: &Pass) {
+    let targets: HashSet<NodeId> = pass.capture_at.keys().map(|(id, _)| *id).collect();
+    let accumulate_targets = matches!(pass.mode, Mode::Accumulate { .. });
+    let mut order: Vec<(u64, NodeId)> = states.iter().map(|(id, s)| (s.seq, *id)).collect();
+    order.sort_unstable();
+    let mut needed: HashSet<NodeId> = HashSet::default();
+    for (_, id) in order {
+        let state = states.get_mut(&id).expect("discovered");
+        let leads_to_target = state.children.iter().any(|c| needed.contains(c));
+        let is_target = targets.contains(&id);
         if leads_to_target || is_target {
-            needed.insert(*id, leads_to_target || (is_target && visit.is_sink && accumulate_targets));
+            needed.insert(id);
+            state.execute = leads_to_target || (is_target && state.is_sink && accumulate_targets);
         }
     }
-    needed
+    states.retain(|id, _| needed.contains(id));
 }
 
-fn add_to_buffer(buffers: &mut HashMap<NodeId, Buffer>, id: NodeId, nr: u32, grad: Tensor, create_graph: bool) -> Result<()> {
-    let buffer = buffers.entry(id).or_default();
+/// Counts, for every kept node, the edges that lead into it from kept nodes.
+fn count_dependencies(states: &mut HashMap<NodeId, NodeState>) {
+    let edges: Vec<NodeId> = states.values().flat_map(|s| s.children.iter().copied()).collect();
+    for child in edges {
+        if let Some(state) = states.get_mut(&child) {
+            state.deps += 1;
+        }
+    }
+}
+
+fn add_to_buffer(buffer: &mut Buffer, nr: u32, grad: Tensor, create_graph: bool) -> Result<()> {
     let nr = nr as usize;
     if buffer.len() <= nr {
         buffer.resize(nr + 1, None);
@@ -193,41 +219,37 @@ fn add_to_buffer(buffers: &mut HashMap<NodeId, Buffer>, id: NodeId, nr: u32, gra
     Ok(())
 }
 
+fn released_error(name: &str) -> Error {
+    Error::Autograd(format!(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have \
+         already been freed). Saved intermediate values of the graph are freed when you call .backward() or \
+         autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or \
+         if you need to access saved tensors after calling backward. (node: {name})"
+    ))
+}
+
 /// Runs one node: accumulates at a leaf sink, or applies the derivative rule. Returns, per
 /// input edge, the (input slot, gradient) to pass on.
 #[allow(clippy::type_complexity)]
-fn run_node(
-    node_ref: &NodeRef,
-    grads: Buffer,
-    mode: &Mode,
-    accumulate_all: bool,
-    capture_at: &HashMap<(NodeId, u32), Vec<usize>>,
-    options: BackwardOptions,
-) -> Result<Option<SmallVec<[Option<(u32, Tensor)>; 2]>>> {
-    let id = node_ref.id();
+fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, pass: &Pass) -> Result<Option<SmallVec<[Option<(u32, Tensor)>; 2]>>> {
+    let options = pass.options;
     let mut arena = arena::lock();
     let node = arena.get_mut(id);
-    let kind = match &node.kind {
-        NodeKind::AccumulateGrad { .. } => None,
-        NodeKind::Op(op) => Some(Ok(op.clone())),
-        NodeKind::Custom(custom) => Some(Err(Arc::clone(custom))),
-    };
-    let Some(kind) = kind else {
-        drop(arena);
-        let accumulate = matches!(mode, Mode::Accumulate { .. }) && (accumulate_all || capture_at.contains_key(&(id, 0)));
-        if let (true, Some(Some(grad))) = (accumulate, grads.into_iter().next()) {
-            accumulate_into_leaf(node_ref, grad, options.create_graph)?;
+    let (kind, name): (Result<rules::Op, Arc<dyn super::custom::CustomBackward>>, Cow<'static, str>) = match &node.kind {
+        NodeKind::AccumulateGrad { .. } => {
+            drop(arena);
+            let accumulate = matches!(pass.mode, Mode::Accumulate { .. })
+                && (pass.accumulate_all || pass.capture_at.contains_key(&(id, 0)));
+            if let (true, Some(Some(grad))) = (accumulate, grads.into_iter().next()) {
+                accumulate_into_leaf(id, grad, options.create_graph, has_hooks)?;
+            }
+            return Ok(None);
         }
-        return Ok(None);
+        NodeKind::Op(op) => (Ok(op.clone()), Cow::Borrowed(op.name())),
+        NodeKind::Custom(custom) => (Err(Arc::clone(custom)), Cow::Owned(custom.name())),
     };
-    let name = node.name();
     if node.released {
-        return Err(Error::Autograd(format!(
-            "Trying to backward through the graph a second time (or directly access saved tensors after they have \
-             already been freed). Saved intermediate values of the graph are freed when you call .backward() or \
-             autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or \
-             if you need to access saved tensors after calling backward. (node: {name})"
-        )));
+        return Err(released_error(&name));
     }
     let saved: SmallVec<[Saved; 2]> = if options.retain_graph {
         node.saved.clone()
@@ -240,7 +262,7 @@ fn run_node(
     let (num_outputs, trace) = (node.num_outputs as usize, node.trace.clone());
     drop(arena);
 
-    let unpacked: SmallVec<[Option<Tensor>; 2]> = saved.iter().map(|s| s.unpack(&name, node_ref)).collect::<Result<_>>()?;
+    let unpacked: SmallVec<[Option<Tensor>; 2]> = saved.iter().map(|s| s.unpack(&name, id)).collect::<Result<_>>()?;
     drop(saved);
     let needs: SmallVec<[bool; 2]> = edges.iter().map(Option::is_some).collect();
     let output_grads: Vec<Option<Tensor>> = grads.into_vec();
@@ -268,7 +290,8 @@ fn run_node(
             input_grads.len()
         )));
     }
-    let input_grads = super::hooks_run::run_post_hooks(node_ref, input_grads, &output_grads)?;
+    let input_grads =
+        if has_hooks { super::hooks_run::run_post_hooks(id, input_grads, &output_grads)? } else { input_grads };
     if super::mode::is_anomaly_enabled() {
         super::anomaly::check_for_nan(&name, &input_grads, trace.as_deref())?;
     }
@@ -316,8 +339,7 @@ fn annotate(error: Error, name: &str) -> Error {
 }
 
 /// `.grad += grad` in a leaf's slot (out of place under `create_graph`, so `.grad` stays differentiable).
-fn accumulate_into_leaf(node_ref: &NodeRef, grad: Tensor, create_graph: bool) -> Result<()> {
-    let id = node_ref.id();
+fn accumulate_into_leaf(id: NodeId, grad: Tensor, create_graph: bool, has_hooks: bool) -> Result<()> {
     let existing = match &arena::lock().get(id).kind {
         NodeKind::AccumulateGrad { grad } => grad.clone(),
         _ => unreachable!("accumulate_into_leaf on a non-leaf node"),
@@ -336,5 +358,8 @@ fn accumulate_into_leaf(node_ref: &NodeRef, grad: Tensor, create_graph: bool) ->
         _ => None,
     };
     drop(previous);
-    super::hooks_run::run_post_accumulate_hooks(node_ref, &new)
+    if has_hooks {
+        super::hooks_run::run_post_accumulate_hooks(id)?;
+    }
+    Ok(())
 }

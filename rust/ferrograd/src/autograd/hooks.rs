@@ -33,6 +33,14 @@ pub struct NodeHooks {
 }
 
 impl NodeHooks {
+    pub fn is_empty(&self) -> bool {
+        self.tensor_pre.is_empty()
+            && self.pre.is_empty()
+            && self.post.is_empty()
+            && self.post_accumulate.is_empty()
+            && self.retain.is_empty()
+    }
+
     fn remove(&mut self, id: u64) -> bool {
         let before = self.tensor_pre.len() + self.pre.len() + self.post.len() + self.post_accumulate.len();
         self.tensor_pre.retain(|(i, _, _)| *i != id);

@@ -1,20 +1,20 @@
 //! Running the hooks attached to a node during backward. Hooks are cloned out of the arena
 //! and called with the lock released, since they may run tensor operations themselves.
 
-use super::arena::{self, NodeRef};
+use super::arena::{self, NodeId};
 use super::hooks::NodeHooks;
 use crate::error::Result;
 use crate::tensor::Tensor;
 
-fn with_hooks<R: Default>(node: &NodeRef, f: impl FnOnce(&NodeHooks) -> R) -> R {
-    match &arena::lock().get(node.id()).hooks {
+fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks) -> R) -> R {
+    match &arena::lock().get(node).hooks {
         Some(hooks) => f(hooks),
         None => R::default(),
     }
 }
 
 /// Tensor hooks (which may replace a gradient), `retain_grad` captures, then `grad_fn` pre-hooks.
-pub fn run_pre_hooks(node: &NodeRef, mut grads: smallvec::SmallVec<[Option<Tensor>; 1]>) -> Result<smallvec::SmallVec<[Option<Tensor>; 1]>> {
+pub fn run_pre_hooks(node: NodeId, mut grads: smallvec::SmallVec<[Option<Tensor>; 1]>) -> Result<smallvec::SmallVec<[Option<Tensor>; 1]>> {
     let (tensor_hooks, retain, pre) = with_hooks(node, |h| {
         (
             h.tensor_pre.iter().map(|(_, nr, f)| (*nr, f.clone())).collect::<Vec<_>>(),
@@ -44,7 +44,7 @@ pub fn run_pre_hooks(node: &NodeRef, mut grads: smallvec::SmallVec<[Option<Tenso
 
 /// `grad_fn` hooks, called with the gradients the node produced for its inputs and the
 /// gradients of its outputs.
-pub fn run_post_hooks(node: &NodeRef, mut grads: Vec<Option<Tensor>>, outputs: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> {
+pub fn run_post_hooks(node: NodeId, mut grads: Vec<Option<Tensor>>, outputs: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> {
     let post = with_hooks(node, |h| h.post.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
     for hook in post {
         if let Some(replacement) = hook(&grads, outputs)? {
@@ -54,7 +54,7 @@ pub fn run_post_hooks(node: &NodeRef, mut grads: Vec<Option<Tensor>>, outputs: &
     Ok(grads)
 }
 
-pub fn run_post_accumulate_hooks(node: &NodeRef, _grad: &Tensor) -> Result<()> {
+pub fn run_post_accumulate_hooks(node: NodeId) -> Result<()> {
     let hooks = with_hooks(node, |h| h.post_accumulate.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
     for hook in hooks {
         hook()?;

@@ -3,7 +3,7 @@
 
 use std::sync::Weak;
 
-use super::arena::NodeRef;
+use super::arena::NodeId;
 use crate::array::NdArray;
 use crate::error::{Error, Result};
 use crate::tensor::{Tensor, TensorCell};
@@ -36,13 +36,13 @@ impl Saved {
 
     /// The saved tensor, checked against in-place modification. `node` is the node that saved
     /// it (an unpacked output gets it back as its `grad_fn`, for double backward).
-    pub fn unpack(&self, node_name: &str, node: &NodeRef) -> Result<Option<Tensor>> {
+    pub fn unpack(&self, node_name: &str, node: NodeId) -> Result<Option<Tensor>> {
         let (tensor, saved_version) = match self {
             Saved::Absent => return Ok(None),
             Saved::Input { tensor, version } => (tensor.clone(), *version),
             Saved::Output { data, cell, version, output_nr } => match cell.upgrade() {
                 Some(cell) => (Tensor(cell), *version),
-                None => (Tensor::from_saved_output(data.clone(), node.clone(), *output_nr), *version),
+                None => (Tensor::from_saved_output(data.clone(), super::arena::lock().new_ref(node), *output_nr), *version),
             },
         };
         let current = tensor.version();

@@ -25,14 +25,7 @@ impl Tensor {
     /// A new tensor with this one's current elements and history, unaffected by later writes.
     fn snapshot(&self) -> Tensor {
         let meta = self.meta();
-        let copy = Meta {
-            requires_grad: meta.requires_grad,
-            grad_fn: meta.grad_fn.clone(),
-            output_nr: meta.output_nr,
-            accumulator: meta.accumulator.clone(),
-            tangent: meta.tangent.clone(),
-            ..Meta::default()
-        };
+        let copy = Meta { tangent: meta.tangent.clone(), ..meta.history() };
         drop(meta);
         let snapshot = Tensor::from_array(self.data());
         *snapshot.meta() = copy;

@@ -51,6 +51,21 @@ pub(crate) struct Meta {
     pub tangent: Option<crate::autograd::forward::Tangent>,
 }
 
+impl Meta {
+    /// This tensor's place in the graph (gradient flag, `grad_fn`, leaf sink, inference flag),
+    /// for a new tensor that continues the same history.
+    pub(crate) fn history(&self) -> Meta {
+        Meta {
+            requires_grad: self.requires_grad,
+            grad_fn: self.grad_fn.clone(),
+            output_nr: self.output_nr,
+            accumulator: self.accumulator.clone(),
+            inference: self.inference,
+            ..Meta::default()
+        }
+    }
+}
+
 impl Tensor {
     /// A leaf tensor that does not require grad.
     pub fn from_array(array: NdArray) -> Tensor {
@@ -304,16 +319,7 @@ impl Tensor {
     /// same node or leaf slot), without its tangent: dual tensors and their primals.
     pub(crate) fn alias(&self) -> Tensor {
         let _ = self.gradient_edge(); // a leaf's `AccumulateGrad` must exist before it is shared
-        let meta = self.meta();
-        let copy = Meta {
-            requires_grad: meta.requires_grad,
-            grad_fn: meta.grad_fn.clone(),
-            output_nr: meta.output_nr,
-            accumulator: meta.accumulator.clone(),
-            inference: meta.inference,
-            ..Meta::default()
-        };
-        drop(meta);
+        let copy = self.meta().history();
         Tensor(Arc::new(TensorCell { data: self.0.data.clone(), meta: Mutex::new(copy) }))
     }
 
