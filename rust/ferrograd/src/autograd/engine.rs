@@ -101,10 +101,11 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
         }
     }
     let mut ready: BinaryHeap<(u64, NodeId)> = BinaryHeap::new();
-    let mut seeded: HashSet<NodeId> = HashSet::default();
+    let mut seeded: SmallVec<[NodeId; 2]> = SmallVec::new();
     for (node, _) in &root_edges {
         if let Some(state) = states.get(&node.id()) {
-            if state.deps == 0 && seeded.insert(node.id()) {
+            if state.deps == 0 && !seeded.contains(&node.id()) {
+                seeded.push(node.id());
                 ready.push((state.seq, node.id()));
             }
         }
