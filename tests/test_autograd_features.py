@@ -436,3 +436,32 @@ def test_backward_from_eight_threads_matches_one_thread():
         t.join()
     for got, want in zip(results, expected):
         np.testing.assert_array_equal(got, want)
+
+
+# --- add_(other, alpha=...) ------------------------------------------------------------------
+
+
+def test_add_with_alpha_in_place_values_and_gradients():
+    p = fg.tensor([1.0, 2.0, 3.0])
+    p.add_(fg.tensor([1.0, 1.0, 1.0]), alpha=-0.5)
+    assert p.tolist() == [0.5, 1.5, 2.5]
+    p.add_(p, alpha=2.0)  # aliasing operands
+    assert p.tolist() == [1.5, 4.5, 7.5]
+    p.sub_(fg.tensor(1.0), alpha=2.0)  # broadcast scalar tensor
+    assert p.tolist() == [-0.5, 2.5, 5.5]
+    version = p._version
+    p.add_(fg.ones(3), alpha=3)
+    assert p._version == version + 1
+
+    # On a recorded tensor the update is recorded: d/dx of (x * 1 + 2 * w) is 1, d/dw is 2.
+    x, w = f64([1.0, 2.0]), f64([3.0, 4.0])
+    y = x * 1.0
+    y.add_(w, alpha=2.0)
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0] and w.grad.tolist() == [2.0, 2.0]
+
+    leaf = f64([1.0])
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        leaf.add_(fg.ones(1, dtype=fg.float64), alpha=2.0)
+    with pytest.raises(ValueError, match="broadcast"):
+        fg.zeros(3).add_(fg.ones(2, 3), alpha=2.0)

@@ -159,12 +159,19 @@ class MathMixin:
 
     # In-place arithmetic by name (``x.add_(y)``), as in PyTorch.
     def add_(self, other, *, alpha=1):
-        self += other * alpha if alpha != 1 else other
+        """``self += alpha * other`` in place (one pass over the elements when not recorded)."""
+        if alpha == 1:
+            self += other
+            return self
+        o = operand(other)
+        if o is None:
+            raise TypeError(f"add_(): expected a Tensor or a number, got {type(other).__name__}")
+        self._c.add_scaled_(o, float(alpha))
         return self
 
     def sub_(self, other, *, alpha=1):
-        self -= other * alpha if alpha != 1 else other
-        return self
+        """``self -= alpha * other`` in place."""
+        return self.add_(other, alpha=-alpha)
 
     def mul_(self, other):
         self *= other

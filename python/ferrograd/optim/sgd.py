@@ -39,5 +39,5 @@ class SGD(Optimizer):
                         else:
                             buf.mul_(momentum).add_(g * (1 - dampening))
                         g = g + buf * momentum if group["nesterov"] else buf
-                    p.sub_(g * lr)
+                    p.add_(g, alpha=-lr)
         return loss

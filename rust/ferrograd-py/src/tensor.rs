@@ -314,6 +314,12 @@ impl PyTensor {
         self.inner.apply_inplace(|snapshot| snapshot.clamp(min, max)).py()
     }
 
+    /// `self += alpha * other` in place (one pass when nothing is recorded).
+    fn add_scaled_(&self, py: Python<'_>, other: &Bound<'_, PyAny>, alpha: f64) -> PyResult<()> {
+        let (a, b) = (&self.inner, operand(&self.inner, other)?);
+        run(py, a.numel(), || a.add_scaled_(&b, alpha)).py()
+    }
+
     fn fill_(&self, value: f64) -> PyResult<()> {
         self.inner.fill_(value).py()
     }

@@ -1032,6 +1032,33 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
     })
 }
 
+/// `dst += alpha * src` for floating dtypes (one pass; the SGD update).
+pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result<()> {
+    let shape: Dims = dst.shape().into();
+    if broadcast_shapes(&shape, src.shape())? != shape {
+        return Err(Error::Shape(format!(
+            "output with shape {:?} doesn't match the broadcast shape of {:?}",
+            shape.as_slice(),
+            src.shape()
+        )));
+    }
+    fn run<T: Element + std::ops::Add<Output = T> + std::ops::Mul<Output = T>>(
+        dst: &mut NdArray,
+        shape: &[usize],
+        src: &NdArray,
+        alpha: f64,
+    ) -> Result<()> {
+        let (s, a) = (src.as_slice::<T>()?, T::from_f64(alpha));
+        assign_typed(dst.as_mut_slice::<T>()?, shape, s, src.shape(), |o, y| o + a * y);
+        Ok(())
+    }
+    match dst.dtype() {
+        DType::Float32 => run::<f32>(dst, &shape, src, alpha),
+        DType::Float64 => run::<f64>(dst, &shape, src, alpha),
+        other => Err(Error::DType(format!("add_ with alpha expects a floating point tensor, got {other}"))),
+    }
+}
+
 fn assign_typed<T: Copy + Send + Sync, F: Fn(T, T) -> T + Sync>(
     d: &mut [T],
     shape: &[usize],

@@ -208,6 +208,16 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
     cpu_elementwise::binary_assign(op, dst, src)
 }
 
+/// `dst += alpha * src` in place for floating arrays, `src` broadcasting to `dst` (CPU only).
+pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result<()> {
+    check_same_dtype("add_ with alpha", dst, src)?;
+    if dst.cpu_buffer()?.as_ptr() == src.cpu_buffer()?.as_ptr() {
+        let scaled = binary(BinaryOp::Mul, src, &NdArray::full(&[], alpha, src.dtype()))?;
+        return binary_assign(BinaryOp::Add, dst, &scaled);
+    }
+    cpu_elementwise::scaled_add_assign(dst, src, alpha)
+}
+
 /// `cond ? a : b`, broadcasting all three; `a` and `b` share a dtype.
 pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     if cond.dtype() != DType::Bool {

@@ -68,16 +68,20 @@ impl Tensor {
     }
 
     /// `self op= other`; `out_of_place` is the matching out-of-place operation.
-    fn binary_inplace(&self, other: &Tensor, op: BinaryOp, out_of_place: fn(&Tensor, &Tensor) -> Result<Tensor>) -> Result<()> {
-        let dtype = self.dtype();
-        let fast = !needs_recording(&[self, other])
+    /// Whether `self` can be updated from `other` truly in place: nothing to record, no
+    /// tangents, the result keeps `self`'s dtype, no aliasing, both on the host.
+    fn updatable_in_place_from(&self, other: &Tensor) -> bool {
+        !needs_recording(&[self, other])
             && !crate::autograd::forward::any_dual(&[self, other])
-            && super::result_type(self, other) == dtype
-            && (op != BinaryOp::Div || dtype.is_floating())
+            && super::result_type(self, other) == self.dtype()
             && !self.shares_data(other)
             && self.device().is_cpu()
-            && other.device().is_cpu();
-        if fast {
+            && other.device().is_cpu()
+    }
+
+    fn binary_inplace(&self, other: &Tensor, op: BinaryOp, out_of_place: fn(&Tensor, &Tensor) -> Result<Tensor>) -> Result<()> {
+        let dtype = self.dtype();
+        if self.updatable_in_place_from(other) && (op != BinaryOp::Div || dtype.is_floating()) {
             self.check_inplace_allowed()?;
             let src = other.data_as(dtype)?;
             kernels::binary_assign(op, &mut self.write(), &src)?;
@@ -89,6 +93,20 @@ impl Tensor {
 
     pub fn add_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Add, Tensor::add)
+    }
+    /// `self += alpha * other` (PyTorch's `add_(other, alpha=...)`), in one pass over the
+    /// elements when nothing needs recording: the parameter update of SGD.
+    pub fn add_scaled_(&self, other: &Tensor, alpha: f64) -> Result<()> {
+        let dtype = self.dtype();
+        if dtype.is_floating() && self.updatable_in_place_from(other) {
+            self.check_inplace_allowed()?;
+            let src = other.data_as(dtype)?;
+            kernels::scaled_add_assign(&mut self.write(), &src, alpha)?;
+            self.bump_version();
+            return Ok(());
+        }
+        let scale = Tensor::from_array(other.scalar_on(alpha, other.dtype())?);
+        self.add_(&other.mul(&scale)?)
     }
     pub fn sub_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Sub, Tensor::sub)
