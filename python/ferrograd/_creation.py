@@ -135,14 +135,9 @@ def manual_seed(seed: int):
 
 
 def _like(factory):
-    def make(input, *args, dtype=None, device=None, requires_grad: bool = False, **kwargs):
+    def make(input, *, dtype=None, device=None, requires_grad: bool = False, **kwargs):
         return factory(
-            *args,
-            *([] if args else [input.shape]),
-            dtype=dtype or input.dtype,
-            device=device or input.device,
-            requires_grad=requires_grad,
-            **kwargs,
+            input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad, **kwargs
         )
 
     make.__name__ = factory.__name__ + "_like"

@@ -68,6 +68,11 @@ def to_dtype(value) -> dtype:
     )
 
 
+def is_dtype_name(value) -> bool:
+    """Whether a string names a dtype (``"float32"``, ``"long"``, ...) rather than a device."""
+    return isinstance(value, str) and (value in _BY_NAME or value in _ALIASES)
+
+
 def get_default_dtype() -> dtype:
     """The dtype of tensors made from Python floats."""
     return _default_float

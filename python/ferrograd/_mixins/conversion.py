@@ -4,7 +4,7 @@
 import numpy as np
 
 from .._base import wrap
-from .._dtype import bool_, float32, float64, int32, int64, to_dtype
+from .._dtype import bool_, float32, float64, int32, int64, is_dtype_name, to_dtype
 
 
 def _cast(target):
@@ -81,7 +81,7 @@ class ConversionMixin:
         for arg in args:
             if isinstance(arg, TensorBase):
                 target_dtype, target_device = arg.dtype, arg.device
-            elif isinstance(arg, (str, device_type)) and not _is_dtype_name(arg):
+            elif isinstance(arg, (str, device_type)) and not is_dtype_name(arg):
                 target_device = arg
             else:
                 target_dtype = arg
@@ -107,6 +107,3 @@ class ConversionMixin:
         """A copy with its own elements; differentiable."""
         return wrap(self._c.clone_tensor())
 
-
-def _is_dtype_name(value) -> bool:
-    return isinstance(value, str) and value in ("float32", "float64", "int64", "int32", "bool", "float", "double", "long", "int")

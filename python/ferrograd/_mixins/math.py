@@ -99,7 +99,8 @@ class MathMixin:
         if rounding_mode == "floor":
             return self // other
         if rounding_mode == "trunc":
-            return (self / other).trunc().to(self.dtype if not self.is_floating_point() else (self / other).dtype)
+            quotient = (self / other).trunc()
+            return quotient if self.is_floating_point() else quotient.to(self.dtype)
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
     divide = div

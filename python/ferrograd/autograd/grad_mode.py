@@ -59,10 +59,8 @@ class set_grad_enabled(_GradMode):
         super().__init__()
         self.enabled = bool(mode)
         self._previous.append(_core.set_grad_enabled(self.enabled))
-        self._entered = False
 
     def __enter__(self):
-        self._entered = True
         return self
 
     def __exit__(self, *exc) -> None:

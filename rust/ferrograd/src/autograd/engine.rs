@@ -141,7 +141,7 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
         // Non-leaf tensors named in `inputs` get their gradient in `.grad` (as `retain_grad`).
         for (i, t) in inputs.iter().enumerate() {
             if let (Some(grad), false) = (&captured[i], t.is_leaf()) {
-                t.set_retained_grad(grad.clone());
+                t.set_retained_grad(grad.clone())?;
             }
         }
         return Ok(Vec::new());

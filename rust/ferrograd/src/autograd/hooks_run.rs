@@ -31,7 +31,7 @@ pub fn run_pre_hooks(node: NodeId, mut grads: smallvec::SmallVec<[Option<Tensor>
     }
     for (nr, cell) in retain {
         if let (Some(Some(grad)), Some(cell)) = (grads.get(nr as usize), cell.upgrade()) {
-            Tensor(cell).set_retained_grad(grad.clone());
+            Tensor(cell).set_retained_grad(grad.clone())?;
         }
     }
     for hook in pre {

@@ -367,17 +367,14 @@ impl Tensor {
         self.meta().retains_grad
     }
 
-    pub(crate) fn set_retained_grad(&self, grad: Tensor) {
-        let mut meta = self.meta();
-        let new = match meta.retained_grad.take() {
-            Some(old) => old.data(),
-            None => return meta.retained_grad = Some(grad.detach_copy()),
+    pub(crate) fn set_retained_grad(&self, grad: Tensor) -> Result<()> {
+        let previous = self.meta().retained_grad.take();
+        let new = match previous {
+            None => grad.detach_copy(),
+            Some(old) => crate::autograd::mode::no_grad(|| old.detach_copy().add(&grad))?,
         };
-        drop(meta);
-        let sum = crate::autograd::mode::no_grad(|| Tensor::from_array(new).add(&grad));
-        if let Ok(sum) = sum {
-            self.meta().retained_grad = Some(sum);
-        }
+        self.meta().retained_grad = Some(new);
+        Ok(())
     }
 
     /// A leaf with its own cell (and no graph) that shares these elements until either is written.
