@@ -119,7 +119,7 @@ def test_accumulate_grad_variable_and_saved_shapes():
     acc = y.grad_fn.next_functions[0][0]
     assert type(acc).__name__ == "AccumulateGrad"
     assert acc.variable is not None and tuple(acc.variable.shape) == (2, 3)
-    assert acc.variable._c.same(x._c)  # the leaf itself, not a copy
+    assert acc.variable._same(x)  # the leaf itself, not a copy
     with pytest.raises(AttributeError):
         y.grad_fn.variable
     assert y.grad_fn.saved_shapes() == [()]  # the scalar operand (x's gradient needs it)

@@ -1,5 +1,6 @@
-"""The two hooks every mixin builds on: the engine handle ``_c`` of a tensor, and ``wrap``,
-which turns an engine handle back into a ``Tensor``."""
+"""The root every mixin builds on: ``TensorBase``, the engine's tensor class ``_core.TensorImpl``
+as seen from Python. Its methods are the engine's, named with a leading underscore; the mixins
+build the public API on them."""
 
 from __future__ import annotations
 
@@ -7,40 +8,21 @@ import numpy as np
 
 from . import _core
 
-_new = object.__new__
 _SCALARS = (int, float, bool)
 
 
-class TensorBase:
-    """Root of ``Tensor``: holds the engine handle."""
+class TensorBase(_core.TensorImpl):
+    """Root of ``Tensor``. Engine results come back as instances of the registered ``Tensor``
+    class directly (see ``_tensor.py``), so no Python object wraps another."""
 
-    __slots__ = ("_c",)
-
-
-class _Registry:
-    tensor_type: type = TensorBase
-
-
-def wrap(handle: _core.TensorImpl):
-    """A ``Tensor`` around an engine handle."""
-    t = _new(_Registry.tensor_type)
-    t._c = handle
-    return t
-
-
-def wrap_optional(handle):
-    return None if handle is None else wrap(handle)
+    __slots__ = ()
 
 
 def operand(other):
-    """The engine-side form of a binary operation's other operand (a handle or a Python
-    number), or ``None`` for a type tensors do not combine with."""
-    if isinstance(other, TensorBase):
-        return other._c
-    if isinstance(other, _SCALARS):
+    """The form of a binary operation's other operand that the engine takes (a tensor or a
+    Python number), or ``None`` for a type tensors do not combine with."""
+    if isinstance(other, (TensorBase, *_SCALARS)):
         return other
-    if isinstance(other, np.generic):
-        return other.item()
-    if isinstance(other, np.ndarray):
-        return _core.from_numpy(np.asarray(other, order="C"))
+    if isinstance(other, (np.generic, np.ndarray)):
+        return other  # converted by the engine (a NumPy scalar as a number, an array copied)
     return None

@@ -8,7 +8,7 @@ import math as _math
 import numpy as np
 
 from . import _core
-from ._base import TensorBase, wrap
+from ._base import TensorBase
 from ._device import device as _device
 from ._dtype import get_default_dtype, to_dtype
 from ._mixins.shape import _sizes
@@ -57,7 +57,7 @@ def _infer_numpy(data, dtype):
 def tensor(data, dtype=None, device=None, requires_grad: bool = False):
     """A new tensor with a copy of ``data`` (a number, nested lists, or an array)."""
     array = _infer_numpy(data, dtype)
-    return _place(wrap(_core.from_numpy(array, False, False)), device, requires_grad)
+    return _place(_core.from_numpy(array, False, False), device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -72,21 +72,21 @@ def from_numpy(array: np.ndarray):
     """A tensor sharing ``array``'s memory (when it is C-contiguous and writeable)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return wrap(_core.from_numpy(array, True, False))
+    return _core.from_numpy(array, True, False)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
     if dtype is None:
         dtype = "bool" if isinstance(fill_value, bool) else ("int64" if isinstance(fill_value, int) else None)
-    return _place(wrap(_core.full(_sizes((size,)), float(fill_value), _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.full(_sizes((size,)), float(fill_value), _dtype_name(dtype)), device, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False):
-    return _place(wrap(_core.full(_sizes(size), 0.0, _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.full(_sizes(size), 0.0, _dtype_name(dtype)), device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False):
-    return _place(wrap(_core.full(_sizes(size), 1.0, _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.full(_sizes(size), 1.0, _dtype_name(dtype)), device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False):
@@ -100,25 +100,25 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
     values = (start, end, step)
     if dtype is None:
         dtype = "int64" if all(isinstance(v, int) for v in values) else None
-    return _place(wrap(_core.arange(float(start), float(end), float(step), _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.arange(float(start), float(end), float(step), _dtype_name(dtype)), device, requires_grad)
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False):
     if steps < 0:
         raise ValueError(f"number of steps must be non-negative, got {steps}")
-    return _place(wrap(_core.linspace(float(start), float(end), int(steps), _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.linspace(float(start), float(end), int(steps), _dtype_name(dtype)), device, requires_grad)
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False):
-    return _place(wrap(_core.eye(n, n if m is None else m, _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.eye(n, n if m is None else m, _dtype_name(dtype)), device, requires_grad)
 
 
 def rand(*size, dtype=None, device=None, requires_grad: bool = False, generator=None):
-    return _place(wrap(_core.rand(_sizes(size), _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.rand(_sizes(size), _dtype_name(dtype)), device, requires_grad)
 
 
 def randn(*size, dtype=None, device=None, requires_grad: bool = False, generator=None):
-    return _place(wrap(_core.randn(_sizes(size), _dtype_name(dtype))), device, requires_grad)
+    return _place(_core.randn(_sizes(size), _dtype_name(dtype)), device, requires_grad)
 
 
 def randint(low, high=None, size=None, *, dtype=None, device=None, generator=None):
@@ -126,7 +126,7 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, generator=Non
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    return _place(wrap(_core.randint(int(low), int(high), _sizes((size,)), _dtype_name(dtype, to_dtype("int64")))), device, False)
+    return _place(_core.randint(int(low), int(high), _sizes((size,)), _dtype_name(dtype, to_dtype("int64"))), device, False)
 
 
 def manual_seed(seed: int):

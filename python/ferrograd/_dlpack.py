@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from ._base import TensorBase, wrap
+from ._base import TensorBase
 
 _SUPPORTED = ("float32", "float64", "int64", "int32", "bool")
 # DLPack device types.
@@ -25,14 +25,14 @@ def from_dlpack(ext):
     if kind in (_CPU, _CUDA_HOST):
         array = np.from_dlpack(ext)
         _check_dtype(array.dtype)
-        return wrap(_core.from_numpy(array, True, False))
+        return _core.from_numpy(array, True, False)
     if kind in (_CUDA, _CUDA_MANAGED):
         from . import cuda
 
         table = cuda._require(int(index))
         array = table.from_dlpack(ext)
         _check_dtype(np.dtype(array.dtype))
-        return wrap(_core.from_device_array(array, f"cuda:{int(index)}", False))
+        return _core.from_device_array(array, f"cuda:{int(index)}", False)
     raise RuntimeError(f"from_dlpack: unsupported DLPack device type {kind}")
 
 

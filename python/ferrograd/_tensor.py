@@ -1,7 +1,8 @@
 """``Tensor``: the engine's tensor with Python's operator protocol, assembled from mixins (one
 feature each; see ``ferrograd._mixins``)."""
 
-from ._base import TensorBase, _Registry
+from . import _core
+from ._base import TensorBase
 from ._mixins import (
     ArithmeticMixin,
     AutogradMixin,
@@ -44,17 +45,17 @@ class Tensor(
     __slots__ = ("__weakref__",)
     __hash__ = object.__hash__
 
-    def __init__(self, *args, requires_grad: bool = False):
+    def __new__(cls, *args, requires_grad: bool = False):
         from ._creation import empty, tensor
 
         if len(args) == 1 and not isinstance(args[0], int):
             made = tensor(args[0], dtype="float32", requires_grad=requires_grad)
         else:
             made = empty(*args, requires_grad=requires_grad)
-        self._c = made._c
+        return _core.TensorImpl.__new__(cls, made)
 
     def __reduce__(self):
         raise TypeError("ferrograd tensors are not pickled: use ferrograd.save, which cannot run code when loading")
 
 
-_Registry.tensor_type = Tensor
+_core.register_tensor_type(Tensor)

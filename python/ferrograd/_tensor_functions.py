@@ -4,7 +4,7 @@ and statistics (``ferrograd.gather(x, 1, i)`` is ``x.gather(1, i)``), and ``Gene
 from __future__ import annotations
 
 from . import _core
-from ._base import TensorBase, wrap
+from ._base import TensorBase
 from ._functional import _method_function
 
 _METHODS = """
@@ -25,7 +25,7 @@ def _tensor_list(tensors, op: str):
     for t in tensors:
         if not isinstance(t, TensorBase):
             raise TypeError(f"{op}(): expected a sequence of Tensors, got an element of type {type(t).__name__}")
-        out.append(t._c)
+        out.append(t)
     if not out:
         raise ValueError(f"{op}(): expected a non-empty list of Tensors")
     return out
@@ -33,7 +33,7 @@ def _tensor_list(tensors, op: str):
 
 def cat(tensors, dim: int = 0, *, out=None):
     """Concatenates tensors along ``dim`` (differentiable)."""
-    return wrap(_core.cat(_tensor_list(tensors, "cat"), dim))
+    return _core.cat(_tensor_list(tensors, "cat"), dim)
 
 
 concat = cat
@@ -42,7 +42,7 @@ concatenate = cat
 
 def stack(tensors, dim: int = 0, *, out=None):
     """Joins same-shaped tensors along a new dimension ``dim`` (differentiable)."""
-    return wrap(_core.stack(_tensor_list(tensors, "stack"), dim))
+    return _core.stack(_tensor_list(tensors, "stack"), dim)
 
 
 def hstack(tensors):

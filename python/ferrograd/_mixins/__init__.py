@@ -1,5 +1,5 @@
-"""The features of ``Tensor``, one per module. Each mixin relies only on ``self._c`` (the engine
-handle) and ``wrap`` from ``ferrograd._base``."""
+"""The features of ``Tensor``, one per module. Each mixin relies only on the engine methods
+(``self._...``) that ``Tensor`` inherits from ``_core.TensorImpl`` through ``ferrograd._base``."""
 
 from .arithmetic import ArithmeticMixin
 from .autograd import AutogradMixin

@@ -1,22 +1,18 @@
-"""Factories for operator methods, shared by the arithmetic, comparison and logical mixins."""
+"""Factories for the operator methods that are not native (see ``ArithmeticMixin``), shared by the
+arithmetic, comparison and logical mixins."""
 
-from .._base import TensorBase, _new, _Registry, operand, wrap
+from .._base import operand
 
 
 def binary(name: str, doc: str):
     """``self <op> other``; ``NotImplemented`` for operand types tensors do not handle, so
     Python can try the other operand's reflected method."""
 
-    # The tensor-tensor case inlines `operand` and `wrap`: this is the per-op hot path.
-    def method(self, other, _new=_new, _registry=_Registry, _tensor=TensorBase):
-        if isinstance(other, _tensor):
-            t = _new(_registry.tensor_type)
-            t._c = self._c.binary(name, other._c)
-            return t
+    def method(self, other):
         o = operand(other)
         if o is None:
             return NotImplemented
-        return wrap(self._c.binary(name, o))
+        return self._binary(name, o)
 
     method.__doc__ = doc
     return method
@@ -29,7 +25,7 @@ def reflected(name: str, doc: str):
         o = operand(other)
         if o is None:
             return NotImplemented
-        return wrap(self._c.rbinary(name, o))
+        return self._rbinary(name, o)
 
     method.__doc__ = doc
     return method
@@ -42,7 +38,7 @@ def inplace(name: str, doc: str):
         o = operand(other)
         if o is None:
             return NotImplemented
-        self._c.inplace(name, o)
+        self._inplace(name, o)
         return self
 
     method.__doc__ = doc

@@ -2,8 +2,6 @@
 ``long()``, ``to(dtype)``) and Python number protocols."""
 
 import numpy as np
-
-from .._base import wrap
 from .._dtype import bool_, float32, float64, int32, int64, is_dtype_name, to_dtype
 
 
@@ -20,7 +18,7 @@ class ConversionMixin:
 
     @property
     def dtype(self):
-        return to_dtype(self._c.dtype)
+        return to_dtype(self._dtype)
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
@@ -29,26 +27,26 @@ class ConversionMixin:
         """The elements as a NumPy array."""
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        if not force and self._c.device != "cpu":
+        if not force and self._device != "cpu":
             raise TypeError(
-                f"can't convert {self._c.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+                f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
             )
-        return self._c.numpy()
+        return self._numpy()
 
     def __array__(self, dtype=None, copy=None):
-        if self._c.device != "cpu":
+        if self._device != "cpu":
             raise TypeError(
-                f"can't convert {self._c.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+                f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
             )
-        array = self._c.numpy()
+        array = self._numpy()
         return array if dtype is None else array.astype(dtype, copy=False)
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        return self._c.item()
+        return self._item()
 
     def tolist(self):
-        return self._c.numpy().tolist()
+        return self._numpy().tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -91,7 +89,7 @@ class ConversionMixin:
         if target_dtype is not None:
             target_dtype = to_dtype(target_dtype)
             if target_dtype is not out.dtype:
-                out = wrap(out._c.to_dtype(target_dtype.name))
+                out = out._to_dtype(target_dtype.name)
         return out
 
     float = _cast(float32)
@@ -105,5 +103,5 @@ class ConversionMixin:
 
     def clone(self, *, memory_format=None):
         """A copy with its own elements; differentiable."""
-        return wrap(self._c.clone_tensor())
+        return self._clone_tensor()
 

@@ -11,15 +11,15 @@ class DeviceMixin:
 
     @property
     def device(self) -> device:
-        return device(self._c.device)
+        return device(self._device)
 
     @property
     def is_cuda(self) -> bool:
-        return self._c.device.startswith("cuda")
+        return self._device.startswith("cuda")
 
     @property
     def is_cpu(self) -> bool:
-        return self._c.device == "cpu"
+        return self._device == "cpu"
 
     def get_device(self) -> int:
         """The CUDA device index, or -1 on the CPU (as in PyTorch)."""
@@ -45,12 +45,12 @@ class DeviceMixin:
     # ------------------------------------------------------------------ zero-copy exchange
 
     def _exportable(self, what: str):
-        if self._c.requires_grad:
+        if self._requires_grad:
             raise RuntimeError(f"Can't export tensors that require gradient, use tensor.detach() ({what})")
         if self.is_cpu:
             from .. import _core
 
-            return None, _core.numpy_view(self._c)
+            return None, _core.numpy_view(self)
         from .. import cuda
 
         table = cuda._require(self.device.index or 0)

@@ -5,7 +5,7 @@ rules, which PyTorch follows), differentiable through ``index_select`` / ``index
 import numpy as np
 
 from .. import _core
-from .._base import TensorBase, operand, wrap
+from .._base import TensorBase, operand
 
 
 def _is_advanced(item) -> bool:
@@ -42,7 +42,7 @@ def _positions(shape, index) -> np.ndarray:
 
 
 def _as_index_tensor(positions: np.ndarray, device=None):
-    index = wrap(_core.from_numpy(np.ascontiguousarray(positions.reshape(-1)), False, False))
+    index = _core.from_numpy(np.ascontiguousarray(positions.reshape(-1)), False, False)
     return index if device is None else index.to(device)
 
 
@@ -57,7 +57,7 @@ def _advanced_set(t, index, value):
     positions = _positions(shape, index)
     flat_positions = positions.reshape(-1)
     if isinstance(value, TensorBase):
-        v = value if value.dtype == t.dtype else (value.to(t.dtype) if t.is_floating_point() else wrap(value._c.to_dtype(t.dtype.name)))
+        v = value if value.dtype == t.dtype else (value.to(t.dtype) if t.is_floating_point() else value._to_dtype(t.dtype.name))
         try:
             v = v.expand(positions.shape) if tuple(v.shape) != positions.shape else v
         except ValueError:
@@ -68,7 +68,7 @@ def _advanced_set(t, index, value):
     else:
         if operand(value) is None:
             raise TypeError(f"can't assign a {type(value).__name__} to a tensor")
-        v = wrap(_core.full([flat_positions.size], float(value), t.dtype.name)).to(t.device)
+        v = _core.full([flat_positions.size], float(value), t.dtype.name).to(t.device)
     # Repeated positions: the last write wins, as for a sequence of assignments.
     reversed_unique, first_in_reversed = np.unique(flat_positions[::-1], return_index=True)
     if reversed_unique.size != flat_positions.size:
@@ -78,8 +78,8 @@ def _advanced_set(t, index, value):
     numel = int(np.prod(shape, dtype=np.int64))
     keep = np.ones(numel, dtype=bool)
     keep[flat_positions] = False
-    written = wrap(_core.index_add_zeros(v._c, 0, _as_index_tensor(flat_positions, t.device)._c, numel))
-    updated = t.reshape(-1).where(wrap(_core.from_numpy(keep, False, False)).to(t.device), written)
+    written = _core.index_add_zeros(v, 0, _as_index_tensor(flat_positions, t.device), numel)
+    updated = t.reshape(-1).where(_core.from_numpy(keep, False, False).to(t.device), written)
     t.copy_(updated.reshape(shape))
 
 
@@ -89,7 +89,7 @@ class IndexingMixin:
     def __getitem__(self, index):
         if _check_basic(index):
             return _advanced_get(self, index)
-        return wrap(self._c.getitem(index))
+        return self._getitem(index)
 
     def __setitem__(self, index, value):
         if _check_basic(index):
@@ -97,7 +97,7 @@ class IndexingMixin:
         o = operand(value)
         if o is None:
             raise TypeError(f"can't assign a {type(value).__name__} to a tensor")
-        self._c.setitem(index, o)
+        self._setitem(index, o)
 
     def __iter__(self):
         if self.ndim == 0:

@@ -1,6 +1,4 @@
 """Logical and bitwise operators: ``& | ^ ~`` (logical on bool tensors, bitwise on integers)."""
-
-from .._base import wrap
 from ._operators import binary, inplace, reflected
 
 
@@ -25,13 +23,13 @@ class LogicalMixin:
     logical_xor = binary("logical_xor", "Elementwise logical xor (nonzero is true).")
 
     def __invert__(self):
-        return wrap(self._c.unary("bitwise_not"))
+        return self._unary("bitwise_not")
 
     def bitwise_not(self):
-        return wrap(self._c.unary("bitwise_not"))
+        return self._unary("bitwise_not")
 
     def logical_not(self):
-        return wrap(self._c.unary("logical_not"))
+        return self._unary("logical_not")
 
     def all(self, dim=None, keepdim: bool = False):
         """True where every element (along ``dim``) is nonzero."""

@@ -1,12 +1,12 @@
 """Named elementwise math: ``exp``, ``log``, ``sigmoid``, ``clamp``, ``pow``, ``add(alpha=)``,
 ... and their in-place forms."""
 
-from .._base import TensorBase, operand, wrap
+from .._base import TensorBase, operand
 
 
 def _unary(name: str, doc: str):
     def method(self):
-        return wrap(self._c.unary(name))
+        return self._unary(name)
 
     method.__doc__ = doc
     method.__name__ = name
@@ -15,7 +15,7 @@ def _unary(name: str, doc: str):
 
 def _unary_inplace(name: str):
     def method(self):
-        self._c.inplace_unary(name)
+        self._inplace_unary(name)
         return self
 
     method.__doc__ = f"In-place {name}."
@@ -28,7 +28,7 @@ def _binary(name: str, doc: str):
         o = operand(other)
         if o is None:
             raise TypeError(f"{name}(): expected a Tensor or a number, got {type(other).__name__}")
-        return wrap(self._c.binary(name, o))
+        return self._binary(name, o)
 
     method.__doc__ = doc
     method.__name__ = name
@@ -80,7 +80,7 @@ class MathMixin:
     fmin = _binary("minimum", "Elementwise minimum.")
 
     def square(self):
-        return wrap(self._c.binary("mul", self._c))
+        return self._binary("mul", self)
 
     def add(self, other, *, alpha=1):
         """``self + alpha * other``."""
@@ -118,12 +118,12 @@ class MathMixin:
             if max is not None:
                 out = out.minimum(max)
             return out
-        return wrap(self._c.clamp(min, max))
+        return self._clamp(min, max)
 
     clip = clamp
 
     def clamp_(self, min=None, max=None):
-        self._c.inplace_clamp(min, max)
+        self._inplace_clamp(min, max)
         return self
 
     def clamp_min(self, min):
@@ -135,7 +135,7 @@ class MathMixin:
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other``."""
         o = operand(other)
-        return wrap(self._c.where_(condition._c, o))
+        return self._where_(condition, o)
 
     def matmul(self, other):
         return self @ other
@@ -167,7 +167,7 @@ class MathMixin:
         o = operand(other)
         if o is None:
             raise TypeError(f"add_(): expected a Tensor or a number, got {type(other).__name__}")
-        self._c.add_scaled_(o, float(alpha))
+        self._add_scaled_(o, float(alpha))
         return self
 
     def sub_(self, other, *, alpha=1):
@@ -187,11 +187,11 @@ class MathMixin:
         return self
 
     def zero_(self):
-        self._c.fill_(0.0)
+        self._fill_(0.0)
         return self
 
     def fill_(self, value):
-        self._c.fill_(float(value))
+        self._fill_(float(value))
         return self
 
     def copy_(self, src):
@@ -199,7 +199,7 @@ class MathMixin:
         o = operand(src)
         if o is None:
             raise TypeError(f"copy_(): expected a Tensor, got {type(src).__name__}")
-        self._c.inplace("copy", o)
+        self._inplace("copy", o)
         return self
 
 

@@ -3,8 +3,6 @@ the core (statistics such as ``var`` and ``norm`` live in the statistics mixin).
 
 from collections import namedtuple
 
-from .._base import wrap
-
 #: What ``max(dim=...)`` and ``min(dim=...)`` return, like ``torch.return_types.max``.
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
@@ -23,24 +21,24 @@ class ReductionMixin:
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
         """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
         source = self if dtype is None else self.to(dtype)
-        return wrap(source._c.sum(_dims(dim), keepdim))
+        return source._sum(_dims(dim), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
         """Mean of all elements, or over ``dim``; floating tensors only."""
         source = self if dtype is None else self.to(dtype)
-        return wrap(source._c.mean(_dims(dim), keepdim))
+        return source._mean(_dims(dim), keepdim)
 
     def _extreme(self, which: str, dim, keepdim: bool):
         if dim is None:
-            return wrap(getattr(self._c, which + "_all")())
+            return getattr(self, "_" + which + "_all")()
         if not isinstance(dim, int):
             from .._base import TensorBase
 
             if isinstance(dim, TensorBase):
                 return self.maximum(dim) if which == "max" else self.minimum(dim)
             raise TypeError(f"{which}(): dim must be an int, got {type(dim).__name__}")
-        values, indices = getattr(self._c, which + "_dim")(dim, keepdim)
-        return ValuesIndices(wrap(values), wrap(indices))
+        values, indices = getattr(self, "_" + which + "_dim")(dim, keepdim)
+        return ValuesIndices(values, indices)
 
     def max(self, dim=None, keepdim: bool = False):
         """The largest element; with ``dim``, ``(values, indices)`` along it; with a tensor,
@@ -58,7 +56,7 @@ class ReductionMixin:
         return self.min() if dim is None else self.min(dim, keepdim).values
 
     def argmax(self, dim=None, keepdim: bool = False):
-        return wrap(self._c.argmax(dim, keepdim))
+        return self._argmax(dim, keepdim)
 
     def argmin(self, dim=None, keepdim: bool = False):
-        return wrap(self._c.argmin(dim, keepdim))
+        return self._argmin(dim, keepdim)

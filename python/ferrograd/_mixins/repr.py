@@ -23,8 +23,8 @@ def _float_formatter(values: np.ndarray):
 
 
 def format_tensor(t) -> str:
-    array = t._c.numpy()
-    dtype = t._c.dtype
+    array = t._numpy()
+    dtype = t._dtype
     suffixes = []
     if array.size == 0:
         body = "[]"
@@ -35,14 +35,14 @@ def format_tensor(t) -> str:
         body = np.array2string(
             array, separator=", ", prefix="tensor(", formatter=formatter, threshold=1000, edgeitems=3, max_line_width=80
         )
-    if t._c.device != "cpu":
-        suffixes.append(f"device='{t._c.device}'")
+    if t._device != "cpu":
+        suffixes.append(f"device='{t._device}'")
     if dtype not in _DEFAULT_DTYPES:
         suffixes.append(f"dtype=ferrograd.{dtype}")
-    grad_fn = t._c.grad_fn
+    grad_fn = t._grad_fn
     if grad_fn is not None:
         suffixes.append(f"grad_fn=<{grad_fn.name()}>")
-    elif t._c.requires_grad:
+    elif t._requires_grad:
         suffixes.append("requires_grad=True")
     return "tensor(" + ", ".join([body] + suffixes) + ")"
 

@@ -4,7 +4,7 @@
 from collections import namedtuple
 
 from .. import _core
-from .._base import TensorBase, operand, wrap
+from .._base import TensorBase, operand
 
 #: What ``sort`` and ``topk`` return, like ``torch.return_types.sort``.
 SortResult = namedtuple("SortResult", ["values", "indices"])
@@ -35,7 +35,7 @@ class SelectionMixin:
 
     def gather(self, dim: int, index, *, sparse_grad: bool = False):
         """``out[i][j] = self[index[i][j]][j]`` (for ``dim=0``), and so on."""
-        return wrap(_core.gather(self._c, dim, _index_tensor(index, "gather")._c))
+        return _core.gather(self, dim, _index_tensor(index, "gather"))
 
     def take_along_dim(self, indices, dim=None):
         if dim is None:
@@ -44,20 +44,20 @@ class SelectionMixin:
 
     def scatter_add(self, dim: int, index, src):
         """A copy of ``self`` with ``src`` added at the positions ``index`` names along ``dim``."""
-        return wrap(_core.scatter_add(self._c, dim, _index_tensor(index, "scatter_add")._c, src._c))
+        return _core.scatter_add(self, dim, _index_tensor(index, "scatter_add"), src)
 
     def scatter_add_(self, dim: int, index, src):
         return self.copy_(self.scatter_add(dim, index, src))
 
     def index_select(self, dim: int, index):
         """The entries at ``index`` (1-D) along ``dim``."""
-        return wrap(_core.index_select(self._c, dim, _index_tensor(index, "index_select")._c))
+        return _core.index_select(self, dim, _index_tensor(index, "index_select"))
 
     def index_add(self, dim: int, index, source, *, alpha=1):
         """``self`` plus ``alpha * source`` added at ``index`` along ``dim`` (repeats accumulate)."""
         index = _index_tensor(index, "index_add")
         size = self.shape[dim] if self.ndim else 1
-        added = wrap(_core.index_add_zeros(source._c, dim, index._c, size))
+        added = _core.index_add_zeros(source, dim, index, size)
         return self + (added * alpha if alpha != 1 else added)
 
     def index_add_(self, dim: int, index, source, *, alpha=1):
@@ -88,8 +88,8 @@ class SelectionMixin:
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """``(values, indices)`` sorted along ``dim`` (stable)."""
-        values, indices = _core.sort(self._c, dim, bool(descending))
-        return SortResult(wrap(values), wrap(indices))
+        values, indices = _core.sort(self, dim, bool(descending))
+        return SortResult(values, indices)
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         return self.sort(dim, descending).indices
@@ -99,7 +99,7 @@ class SelectionMixin:
         if self.ndim == 0:
             if k > 1:
                 raise IndexError("selected index k out of range")
-            return SortResult(self.clone(), wrap(_core.full([], 0, "int64")))
+            return SortResult(self.clone(), _core.full([], 0, "int64"))
         size = self.shape[dim]
         if not 0 <= k <= size:
             raise IndexError(f"selected index k out of range (k={k}, size of dimension {dim} is {size})")

@@ -2,8 +2,6 @@
 ``unsqueeze``, ``squeeze``, ``expand``, ``flatten``, ``len``."""
 
 import operator
-
-from .._base import wrap
 from .._size import Size
 
 
@@ -23,10 +21,10 @@ class ShapeMixin:
 
     @property
     def shape(self) -> Size:
-        return Size(self._c.shape)
+        return Size(self._shape)
 
     def size(self, dim=None):
-        shape = self._c.shape
+        shape = self._shape
         if dim is None:
             return Size(shape)
         ndim = len(shape)
@@ -36,33 +34,33 @@ class ShapeMixin:
 
     @property
     def ndim(self) -> int:
-        return self._c.ndim
+        return self._ndim
 
     def dim(self) -> int:
-        return self._c.ndim
+        return self._ndim
 
     ndimension = dim
 
     def numel(self) -> int:
-        return self._c.numel()
+        return self._numel()
 
     nelement = numel
 
     def __len__(self) -> int:
-        shape = self._c.shape
+        shape = self._shape
         if not shape:
             raise TypeError("len() of a 0-d tensor")
         return shape[0]
 
     def reshape(self, *shape):
-        return wrap(self._c.reshape(_sizes(shape)))
+        return self._reshape(_sizes(shape))
 
     def view(self, *shape):
         from .._dtype import dtype
 
         if len(shape) == 1 and isinstance(shape[0], dtype):
             raise TypeError("view(dtype) is not supported: use .to(dtype) to convert elements")
-        return wrap(self._c.reshape(_sizes(shape)))
+        return self._reshape(_sizes(shape))
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -71,7 +69,7 @@ class ShapeMixin:
         return self.reshape(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
-        return wrap(self._c.flatten(start_dim, end_dim))
+        return self._flatten(start_dim, end_dim)
 
     def ravel(self):
         return self.flatten()
@@ -82,13 +80,13 @@ class ShapeMixin:
         return self.reshape(shape[:dim] + list(sizes) + shape[dim + 1 :])
 
     def unsqueeze(self, dim: int):
-        return wrap(self._c.unsqueeze(dim))
+        return self._unsqueeze(dim)
 
     def squeeze(self, dim=None):
-        return wrap(self._c.squeeze(dim))
+        return self._squeeze(dim)
 
     def transpose(self, dim0: int, dim1: int):
-        return wrap(self._c.transpose(dim0, dim1))
+        return self._transpose(dim0, dim1)
 
     swapaxes = transpose
     swapdims = transpose
@@ -102,7 +100,7 @@ class ShapeMixin:
     @property
     def T(self):
         """All dimensions reversed."""
-        return wrap(self._c.t_all())
+        return self._t_all()
 
     @property
     def mT(self):
@@ -110,10 +108,10 @@ class ShapeMixin:
         return self.transpose(-2, -1)
 
     def permute(self, *dims):
-        return wrap(self._c.permute(_sizes(dims)))
+        return self._permute(_sizes(dims))
 
     def expand(self, *sizes):
-        return wrap(self._c.expand(_sizes(sizes)))
+        return self._expand(_sizes(sizes))
 
     def expand_as(self, other):
         return self.expand(other.shape)

@@ -4,7 +4,6 @@
 import math
 
 from .. import _core
-from .._base import wrap
 
 
 def _dim_list(dim, ndim):
@@ -69,10 +68,10 @@ class StatisticsMixin:
         """``log(sum(exp(self), dim))`` without overflow."""
         dims = _dim_list(dim, self.ndim)
         if len(dims) == 1:
-            return wrap(_core.logsumexp(self._c, dims[0], keepdim))
+            return _core.logsumexp(self, dims[0], keepdim)
         out = self
         for d in sorted((d % max(self.ndim, 1) for d in dims), reverse=True):
-            out = wrap(_core.logsumexp(out._c, d, True))
+            out = _core.logsumexp(out, d, True)
         return out if keepdim else _squeeze_all(out, dims)
 
     def softmax(self, dim=None, dtype=None):
@@ -80,14 +79,14 @@ class StatisticsMixin:
         x = self if dtype is None else self.to(dtype)
         if not x.is_floating_point():
             raise TypeError(f"softmax(): expected a floating point tensor, got {x.dtype}")
-        return wrap(_core.softmax(x._c, _legacy_softmax_dim(x.ndim) if dim is None else dim, False))
+        return _core.softmax(x, _legacy_softmax_dim(x.ndim) if dim is None else dim, False)
 
     def log_softmax(self, dim=None, dtype=None):
         """``x - logsumexp(x, dim)``, computed stably."""
         x = self if dtype is None else self.to(dtype)
         if not x.is_floating_point():
             raise TypeError(f"log_softmax(): expected a floating point tensor, got {x.dtype}")
-        return wrap(_core.softmax(x._c, _legacy_softmax_dim(x.ndim) if dim is None else dim, True))
+        return _core.softmax(x, _legacy_softmax_dim(x.ndim) if dim is None else dim, True)
 
 
 def _multi(x, dims, keepdim, how):

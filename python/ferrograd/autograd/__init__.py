@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import _core
-from .._base import TensorBase, wrap
+from .._base import TensorBase
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     detect_anomaly,
@@ -36,7 +36,7 @@ def _grad_handles(grads, outputs: list) -> list:
         return [None] * len(outputs)
     if len(grads) != len(outputs):
         raise RuntimeError(f"grad_tensors has {len(grads)} entries but there are {len(outputs)} outputs")
-    return [None if g is None else g._c for g in grads]
+    return list(grads)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
@@ -45,9 +45,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     if retain_graph is None:
         retain_graph = create_graph
     _core.backward(
-        [t._c for t in outputs],
+        outputs,
         _grad_handles(grad_tensors, outputs),
-        [t._c for t in _as_list(inputs)],
+        _as_list(inputs),
         bool(retain_graph),
         bool(create_graph),
     )
@@ -70,21 +70,21 @@ def grad(
     if allow_unused is None:
         allow_unused = materialize_grads
     grads = _core.grad(
-        [t._c for t in outs],
-        [t._c for t in ins],
+        outs,
+        ins,
         _grad_handles(grad_outputs, outs),
         bool(retain_graph),
         bool(create_graph),
         bool(allow_unused),
     )
     result = []
-    for handle, x in zip(grads, ins):
-        if handle is None and materialize_grads:
+    for g, x in zip(grads, ins):
+        if g is None and materialize_grads:
             from .._creation import zeros_like
 
             result.append(zeros_like(x))
         else:
-            result.append(None if handle is None else wrap(handle))
+            result.append(g)
     return tuple(result)
 
 

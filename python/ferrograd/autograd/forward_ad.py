@@ -20,7 +20,7 @@ import functools
 from typing import NamedTuple
 
 from .. import _core
-from .._base import TensorBase, wrap
+from .._base import TensorBase
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual"]
 
@@ -77,7 +77,7 @@ def make_dual(tensor, tangent, *, level: int | None = None):
             "make_dual: there is no dual level open: create dual tensors inside "
             "`with forward_ad.dual_level():` (or after enter_dual_level())"
         )
-    return wrap(_core.make_dual(tensor._c, tangent._c, level))
+    return _core.make_dual(tensor, tangent, level)
 
 
 class UnpackedDualTensor(NamedTuple):
@@ -93,7 +93,7 @@ def unpack_dual(tensor, *, level: int | None = None) -> UnpackedDualTensor:
     _check_tensor(tensor, "unpack_dual: tensor")
     if _current_level() is None:
         return UnpackedDualTensor(tensor, None)
-    primal, tangent = _core.unpack_dual(tensor._c, level)
+    primal, tangent = _core.unpack_dual(tensor, level)
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
-    return UnpackedDualTensor(wrap(primal), wrap(tangent))
+    return UnpackedDualTensor(primal, tangent)

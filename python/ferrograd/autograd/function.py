@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 
 from .. import _core
-from .._base import TensorBase, wrap
+from .._base import TensorBase
 from .grad_mode import no_grad
 
 
@@ -74,11 +74,11 @@ class _Backward:
         from .._creation import zeros
 
         ctx = self.ctx
-        ctx._saved = tuple(None if h is None else wrap(h) for h in saved)
+        ctx._saved = tuple(saved)
         grads = []
-        for handle, (shape, dtype, device) in zip(grad_outputs, self.outputs_meta):
-            if handle is not None:
-                grads.append(wrap(handle))
+        for g, (shape, dtype, device) in zip(grad_outputs, self.outputs_meta):
+            if g is not None:
+                grads.append(g)
             elif ctx.materialize_grads:
                 grads.append(zeros(shape, dtype=dtype, device=device))
             else:
@@ -95,7 +95,7 @@ class _Backward:
             g = result[position]
             if g is not None and not isinstance(g, TensorBase):
                 raise TypeError(f"function {name} returned a {type(g).__name__} as gradient {position}; expected a Tensor or None")
-            out.append(None if g is None else g._c)
+            out.append(g)
         return out
 
     def release(self) -> None:
@@ -126,10 +126,10 @@ class Function:
         saved = []
         for t in ctx._to_save:
             index = next((i for i, o in enumerate(tensor_outputs) if o is t), None)
-            saved.append(index if index is not None else (None if t is None else t._c))
+            saved.append(index if index is not None else t)
         if any(s is None for s in saved):
             raise TypeError(f"{cls.__name__}: save_for_backward(None) is not supported; save tensors only")
-        dirty = [t for t in ctx._dirty]
+        dirty = list(ctx._dirty)
         for t in dirty:
             if t.is_leaf and t.requires_grad:
                 raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
@@ -143,8 +143,8 @@ class Function:
         recorded = _core.apply_function(
             cls.__name__ + "Backward",
             backward,
-            [args[i]._c for i in positions],
-            [o._c for o in tensor_outputs],
+            [args[i] for i in positions],
+            [o for o in tensor_outputs],
             saved,
             [_contains(ctx._non_differentiable, o) for o in tensor_outputs],
         )
@@ -156,10 +156,10 @@ class Function:
                 continue
             handle = next(results)
             if _contains(dirty, o):
-                o._c.rebase_onto(handle)
+                o._rebase_onto(handle)
                 wrapped.append(o)
             else:
-                wrapped.append(wrap(handle))
+                wrapped.append(handle)
         ctx._to_save = ()
         return tuple(wrapped) if is_tuple else wrapped[0]
 

@@ -20,23 +20,21 @@ class Node:
     def register_hook(self, hook):
         """Calls ``hook(grad_inputs, grad_outputs)`` after this node ran; a returned tuple
         replaces ``grad_inputs``."""
-        from .._base import wrap_optional
         from ..utils.hooks import RemovableHandle
 
         def call(grad_inputs, grad_outputs):
-            result = hook(tuple(map(wrap_optional, grad_inputs)), tuple(map(wrap_optional, grad_outputs)))
-            return None if result is None else [None if g is None else g._c for g in result]
+            result = hook(tuple(grad_inputs), tuple(grad_outputs))
+            return None if result is None else list(result)
 
         return RemovableHandle(self._n, self._n.register_hook(call))
 
     def register_prehook(self, hook):
         """Calls ``hook(grad_outputs)`` before this node runs; a returned tuple replaces them."""
-        from .._base import wrap_optional
         from ..utils.hooks import RemovableHandle
 
         def call(grad_outputs):
-            result = hook(tuple(map(wrap_optional, grad_outputs)))
-            return None if result is None else [None if g is None else g._c for g in result]
+            result = hook(tuple(grad_outputs))
+            return None if result is None else list(result)
 
         return RemovableHandle(self._n, self._n.register_prehook(call))
 
@@ -46,9 +44,8 @@ class Node:
         in PyTorch; ``None`` once the leaf is gone)."""
         if self.name() != "AccumulateGrad":
             raise AttributeError(f"'{self.name()}' object has no attribute 'variable'")
-        from .._base import wrap_optional
 
-        return wrap_optional(self._n.variable())
+        return self._n.variable()
 
     def saved_shapes(self) -> list:
         """The shapes of the values this node saved for its backward (empty once released)."""

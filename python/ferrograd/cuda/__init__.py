@@ -112,16 +112,15 @@ def _require(index: int = 0):
 
 def move(t, target):
     """``t`` on ``target`` (differentiable: gradients flow back to ``t``'s device)."""
-    from .._base import wrap
 
     if target.type == "cuda":
         _require(target.index or 0)
-    return wrap(_core.to_device(t._c, target.engine_name))
+    return _core.to_device(t, target.engine_name)
 
 
 def device_array(t):
     """The backend array (a CuPy array on a GPU) behind a ``cuda`` tensor, without a copy."""
-    array = _core.device_array(t._c)
+    array = _core.device_array(t)
     if array is None:
         raise RuntimeError(f"expected a cuda tensor, got one on {t.device}")
     return array
@@ -129,11 +128,10 @@ def device_array(t):
 
 def as_tensor(array, device=None, requires_grad: bool = False):
     """A ``cuda`` tensor around a backend array (a CuPy array), without a copy."""
-    from .._base import wrap
 
     _require(_index(device))
     name = f"cuda:{_index(device)}"
-    return wrap(_core.from_device_array(array, name, requires_grad))
+    return _core.from_device_array(array, name, requires_grad)
 
 
 def _reset_for_tests():

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from .. import _core
-from .._base import TensorBase, wrap
+from .._base import TensorBase
 from ..autograd import no_grad
 
 __all__ = [
@@ -103,9 +103,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
                 padding = (pads[0][0], pads[1][0])
         else:
             raise ValueError(f"Invalid padding string '{padding}', should be one of ('valid', 'same')")
-    out = wrap(
-        _core.conv2d(x._c, weight._c, None if bias is None else bias._c, stride, _pair(padding, "padding"), dilation, int(groups))
-    )
+    out = _core.conv2d(x, weight, None if bias is None else bias, stride, _pair(padding, "padding"), dilation, int(groups))
     return out.squeeze(0) if unbatched else out
 
 
@@ -127,12 +125,12 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding windows of ``(N, C, H, W)`` as columns ``(N, C·kh·kw, L)``."""
-    return wrap(_core.im2col(input._c, _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation)))
+    return _core.im2col(input, _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation))
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """The adjoint of ``unfold``: columns back to ``(N, C, H, W)``, overlaps summed."""
-    return wrap(_core.col2im(input._c, _pair(output_size), _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation)))
+    return _core.col2im(input, _pair(output_size), _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation))
 
 
 # --- pooling ---------------------------------------------------------------------------------
@@ -152,8 +150,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     x, unbatched = _pool_input(input, "max_pool2d")
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
-    values, indices = _core.max_pool2d(x._c, kernel, stride, _pair(padding, "padding"), _pair(dilation, "dilation"))
-    values, indices = wrap(values), wrap(indices)
+    values, indices = _core.max_pool2d(x, kernel, stride, _pair(padding, "padding"), _pair(dilation, "dilation"))
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
     return (values, indices) if return_indices else values
@@ -169,13 +166,13 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
     padding = _pair(padding, "padding")
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise ValueError(f"avg_pool2d: pad should be at most half of kernel size, but got pad={padding} and kernel_size={kernel}")
-    out = wrap(_core.avg_pool2d(x._c, kernel, stride, padding))
+    out = _core.avg_pool2d(x, kernel, stride, padding)
     area = kernel[0] * kernel[1]
     if divisor_override is not None:
         out = out * (area / divisor_override)
     elif not count_include_pad and any(padding):
-        ones = wrap(_core.full([1, 1, *x.shape[2:]], 1.0, x.dtype.name)).to(x.device)
-        counts = wrap(_core.avg_pool2d(ones._c, kernel, stride, padding))
+        ones = _core.full([1, 1, *x.shape[2:]], 1.0, x.dtype.name).to(x.device)
+        counts = _core.avg_pool2d(ones, kernel, stride, padding)
         out = out / counts
     return out.squeeze(0) if unbatched else out
 
@@ -186,7 +183,7 @@ def _adaptive_matrix(size: int, out: int, dtype_name: str):
         start = (i * size) // out
         end = -((-(i + 1) * size) // out)
         m[i, start:end] = 1.0 / (end - start)
-    return wrap(_core.from_numpy(m.astype(dtype_name), False, False))
+    return _core.from_numpy(m.astype(dtype_name), False, False)
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -245,7 +242,7 @@ def pad(input, pad, mode: str = "constant", value=None):
             raise ValueError("pad: negative padding is not supported")
         index[d] = slice(before, before + shape[d])
         shape[d] += before + after
-    out = wrap(_core.full(shape, 0.0 if value is None else float(value), input.dtype.name)).to(input.device)
+    out = _core.full(shape, 0.0 if value is None else float(value), input.dtype.name).to(input.device)
     out[tuple(index)] = input
     return out
 
@@ -258,7 +255,7 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
         return input
     if p == 1.0:
         return input * 0.0
-    mask = wrap(_core.bernoulli(list(input.shape), 1.0 - p, input.dtype.name)).to(input.device)
+    mask = _core.bernoulli(list(input.shape), 1.0 - p, input.dtype.name).to(input.device)
     return input * (mask / (1.0 - p))
 
 
@@ -338,7 +335,7 @@ def one_hot(tensor, num_classes: int = -1):
         num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
     if tensor.numel() and (int(tensor.min().item()) < 0 or int(tensor.max().item()) >= num_classes):
         raise ValueError("one_hot: class values must be non-negative and smaller than num_classes")
-    classes = wrap(_core.arange(0.0, float(num_classes), 1.0, "int64")).to(tensor.device)
+    classes = _core.arange(0.0, float(num_classes), 1.0, "int64").to(tensor.device)
     return (tensor.unsqueeze(-1) == classes).long()
 
 

@@ -1,5 +1,6 @@
 """``Parameter``: a tensor that a ``Module`` registers as one of its learnable weights."""
 
+from .. import _core
 from .._base import TensorBase
 from .._tensor import Tensor
 
@@ -17,8 +18,7 @@ class Parameter(Tensor):
             data = empty(0)
         if not isinstance(data, TensorBase):
             raise TypeError(f"Parameter(): expected a Tensor as data, got {type(data).__name__}")
-        p = object.__new__(cls)
-        p._c = data._c.detach()
+        p = _core.TensorImpl.__new__(cls, data._detach())
         if requires_grad:
             p.requires_grad_(True)
         return p

@@ -8,6 +8,7 @@ use ferrograd::autograd::{anomaly, mode};
 use ferrograd::Tensor;
 use pyo3::prelude::*;
 
+use crate::tensor_type::NewTensor;
 use crate::callbacks::{self, PyFunctionBackward};
 use crate::errors::IntoPyResult;
 use crate::node::PyNode;
@@ -23,7 +24,7 @@ pub fn apply_function(
     outputs: Vec<PyRef<'_, PyTensor>>,
     saved: Vec<Bound<'_, PyAny>>,
     non_differentiable: Vec<bool>,
-) -> PyResult<Vec<PyTensor>> {
+) -> PyResult<Vec<NewTensor>> {
     let inputs: Vec<Tensor> = inputs.iter().map(|t| t.inner.clone()).collect();
     let input_refs: Vec<&Tensor> = inputs.iter().collect();
     let outputs = outputs.iter().map(|t| t.inner.data()).collect();
@@ -36,7 +37,7 @@ pub fn apply_function(
         .collect::<PyResult<Vec<_>>>()?;
     let node = Arc::new(PyFunctionBackward { name, callable: backward });
     let recorded = apply_custom(node, &input_refs, outputs, save, &non_differentiable).py()?;
-    Ok(recorded.into_iter().map(PyTensor::new).collect())
+    Ok(recorded.into_iter().map(NewTensor).collect())
 }
 
 #[pyfunction]
@@ -69,21 +70,25 @@ pub fn set_trace_provider(provider: Option<Py<PyAny>>) {
 #[pymethods]
 impl PyTensor {
     /// Registers `hook(grad) -> grad or None`; returns `(node, hook id)` for removal.
+    #[pyo3(name = "_register_hook")]
     fn register_hook(&self, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
         let handle = self.inner.register_hook(callbacks::grad_hook(hook)).py()?;
         Ok((PyNode::new(handle.node().clone()), handle.id()))
     }
 
+    #[pyo3(name = "_register_post_accumulate_grad_hook")]
     fn register_post_accumulate_grad_hook(&self, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
         let handle = self.inner.register_post_accumulate_grad_hook(callbacks::post_accumulate_hook(hook)).py()?;
         Ok((PyNode::new(handle.node().clone()), handle.id()))
     }
 
     /// Makes this tensor the output `result` of a recorded in-place operation.
+    #[pyo3(name = "_rebase_onto")]
     fn rebase_onto(&self, result: PyRef<'_, PyTensor>) {
         self.inner.rebase_onto(result.inner.clone());
     }
 
+    #[pyo3(name = "_is_inference")]
     fn is_inference(&self) -> bool {
         self.inner.is_inference()
     }

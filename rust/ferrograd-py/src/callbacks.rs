@@ -10,11 +10,12 @@ use ferrograd::Tensor;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+use crate::tensor_type::NewTensor;
 use crate::errors::from_py;
 use crate::tensor::PyTensor;
 
 fn to_py_list(py: Python<'_>, tensors: &[Option<Tensor>]) -> PyResult<Py<PyList>> {
-    let items: Vec<Option<PyTensor>> = tensors.iter().map(|t| t.clone().map(PyTensor::new)).collect();
+    let items: Vec<Option<NewTensor>> = tensors.iter().map(|t| t.clone().map(NewTensor)).collect();
     Ok(PyList::new(py, items)?.unbind())
 }
 
@@ -35,7 +36,7 @@ fn from_py_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Option<Tensor>>> {
 pub fn grad_hook(callable: Py<PyAny>) -> GradHook {
     Arc::new(move |grad: &Tensor| {
         Python::with_gil(|py| {
-            let out = callable.call1(py, (PyTensor::new(grad.clone()),))?;
+            let out = callable.call1(py, (NewTensor(grad.clone()),))?;
             let out = out.bind(py);
             if out.is_none() {
                 Ok(None)

@@ -5,7 +5,8 @@ use ferrograd::Tensor;
 use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt};
+use pyo3::sync::GILOnceCell;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyType};
 
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
@@ -68,10 +69,33 @@ pub fn array_to_numpy<'py>(py: Python<'py>, array: &NdArray) -> PyResult<Bound<'
 /// The other operand of a binary operation: a tensor, or a Python number converted to a 0-d
 /// tensor of the dtype PyTorch would give it next to `this`.
 pub fn operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    operand_or_none(this, other)?.ok_or_else(|| match other.get_type().name() {
+        Ok(name) => PyTypeError::new_err(format!("unsupported operand type: '{name}'")),
+        Err(e) => e,
+    })
+}
+
+/// `operand`, or `None` for a type tensors do not combine with (an operator then returns
+/// `NotImplemented`). NumPy scalars count as Python numbers; NumPy arrays are copied.
+pub fn operand_or_none(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Option<Tensor>> {
     if let Ok(t) = other.downcast::<PyTensor>() {
-        return Ok(t.get().inner.clone());
+        return Ok(Some(t.get().inner.clone()));
     }
-    scalar_operand(this.dtype(), this.device(), other)
+    if other.is_instance_of::<PyBool>() || other.is_instance_of::<PyInt>() || other.is_instance_of::<PyFloat>() {
+        return scalar_operand(this.dtype(), this.device(), other).map(Some);
+    }
+    if other.downcast::<PyUntypedArray>().is_ok() {
+        return Ok(Some(Tensor::from_array(array_from_numpy(other, false)?)));
+    }
+    if other.is_instance(numpy_generic(other.py())?)? {
+        return scalar_operand(this.dtype(), this.device(), &other.call_method0("item")?).map(Some);
+    }
+    Ok(None)
+}
+
+fn numpy_generic(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static GENERIC: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+    GENERIC.import(py, "numpy", "generic")
 }
 
 pub fn scalar_operand(dtype: DType, device: ferrograd::Device, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {

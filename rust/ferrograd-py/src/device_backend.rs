@@ -17,6 +17,7 @@ use pyo3::exceptions::{PyAttributeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
+use crate::tensor_type::NewTensor;
 use crate::convert;
 use crate::errors::{from_py, IntoPyResult};
 use crate::tensor::PyTensor;
@@ -281,18 +282,18 @@ fn parse_device(device: &str) -> PyResult<Device> {
 
 /// `tensor` on `device` (differentiable: the gradient goes back to the tensor's device).
 #[pyfunction]
-pub fn to_device(py: Python<'_>, tensor: PyRef<'_, PyTensor>, device: &str) -> PyResult<PyTensor> {
+pub fn to_device(py: Python<'_>, tensor: PyRef<'_, PyTensor>, device: &str) -> PyResult<NewTensor> {
     let device = parse_device(device)?;
     let t = tensor.inner.clone();
     drop(tensor);
     // The backend takes the GIL back when it needs it; large copies run without it.
-    py.allow_threads(|| t.to_device(device)).py().map(PyTensor::new)
+    py.allow_threads(|| t.to_device(device)).py().map(NewTensor)
 }
 
 /// A tensor around an array of the device backend (no copy), e.g. a CuPy array.
 #[pyfunction]
 #[pyo3(signature = (array, device, requires_grad=false))]
-pub fn from_device_array(array: &Bound<'_, PyAny>, device: &str, requires_grad: bool) -> PyResult<PyTensor> {
+pub fn from_device_array(array: &Bound<'_, PyAny>, device: &str, requires_grad: bool) -> PyResult<NewTensor> {
     let device = parse_device(device)?;
     if device.is_cpu() {
         return Err(PyValueError::new_err("from_device_array: use from_numpy for host arrays"));
@@ -301,7 +302,7 @@ pub fn from_device_array(array: &Bound<'_, PyAny>, device: &str, requires_grad: 
     if requires_grad {
         tensor.set_requires_grad(true).py()?;
     }
-    Ok(PyTensor::new(tensor))
+    Ok(NewTensor(tensor))
 }
 
 /// The backend's array behind a device tensor, under the tensor's shape (no copy); `None` for

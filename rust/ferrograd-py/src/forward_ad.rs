@@ -5,6 +5,7 @@ use ferrograd::autograd::forward;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
+use crate::tensor_type::NewTensor;
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
 
@@ -46,18 +47,18 @@ fn current_dual_level() -> Option<usize> {
 /// A dual tensor: `primal`'s elements and graph with `tangent`.
 #[pyfunction]
 #[pyo3(signature = (primal, tangent, level=None))]
-fn make_dual(primal: PyRef<'_, PyTensor>, tangent: PyRef<'_, PyTensor>, level: Option<usize>) -> PyResult<PyTensor> {
+fn make_dual(primal: PyRef<'_, PyTensor>, tangent: PyRef<'_, PyTensor>, level: Option<usize>) -> PyResult<NewTensor> {
     check_level(level, "make_dual")?;
-    primal.inner.make_dual(&tangent.inner).py().map(PyTensor::new)
+    primal.inner.make_dual(&tangent.inner).py().map(NewTensor)
 }
 
 /// `(primal, tangent or None)` at the open level.
 #[pyfunction]
 #[pyo3(signature = (tensor, level=None))]
-fn unpack_dual(tensor: PyRef<'_, PyTensor>, level: Option<usize>) -> PyResult<(PyTensor, Option<PyTensor>)> {
+fn unpack_dual(tensor: PyRef<'_, PyTensor>, level: Option<usize>) -> PyResult<(NewTensor, Option<NewTensor>)> {
     check_level(level, "unpack_dual")?;
     let (primal, tangent) = tensor.inner.unpack_dual();
-    Ok((PyTensor::new(primal), tangent.map(PyTensor::new)))
+    Ok((NewTensor(primal), tangent.map(NewTensor)))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

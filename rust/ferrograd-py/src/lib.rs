@@ -10,7 +10,9 @@ mod exchange;
 mod forward_ad;
 mod node;
 mod nn;
+mod operators;
 mod tensor;
+mod tensor_type;
 
 use ferrograd::{BackwardOptions, Tensor};
 use pyo3::prelude::*;
@@ -19,66 +21,67 @@ use convert::{dtype_from_name, shape_arg};
 use errors::IntoPyResult;
 use node::PyNode;
 use tensor::PyTensor;
+use tensor_type::NewTensor;
 
-fn creation(tensor: ferrograd::Result<Tensor>, requires_grad: bool) -> PyResult<PyTensor> {
+fn creation(tensor: ferrograd::Result<Tensor>, requires_grad: bool) -> PyResult<NewTensor> {
     let tensor = tensor.py()?;
     if requires_grad {
         tensor.set_requires_grad(true).py()?;
     }
-    Ok(PyTensor::new(tensor))
+    Ok(NewTensor(tensor))
 }
 
 /// A tensor from a NumPy array; `share` keeps the array's memory when its layout allows.
 #[pyfunction]
 #[pyo3(signature = (array, share=false, requires_grad=false))]
-fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyResult<PyTensor> {
+fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyResult<NewTensor> {
     let array = convert::array_from_numpy(array, share)?;
     creation(Ok(Tensor::from_array(array)), requires_grad)
 }
 
 #[pyfunction]
 #[pyo3(signature = (shape, value, dtype, requires_grad=false))]
-fn full(shape: Vec<isize>, value: f64, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+fn full(shape: Vec<isize>, value: f64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(Ok(Tensor::full(&shape_arg(shape)?, value, dtype_from_name(dtype)?)), requires_grad)
 }
 
 #[pyfunction]
 #[pyo3(signature = (start, end, step, dtype, requires_grad=false))]
-fn arange(start: f64, end: f64, step: f64, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+fn arange(start: f64, end: f64, step: f64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(Tensor::arange(start, end, step, dtype_from_name(dtype)?), requires_grad)
 }
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, dtype, requires_grad=false))]
-fn linspace(start: f64, end: f64, steps: usize, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+fn linspace(start: f64, end: f64, steps: usize, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(Tensor::linspace(start, end, steps, dtype_from_name(dtype)?), requires_grad)
 }
 
 #[pyfunction]
 #[pyo3(signature = (n, m, dtype, requires_grad=false))]
-fn eye(n: usize, m: usize, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+fn eye(n: usize, m: usize, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(Tensor::eye(n, m, dtype_from_name(dtype)?), requires_grad)
 }
 
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
-fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(Tensor::rand(&shape_arg(shape)?, dtype_from_name(dtype)?), requires_grad)
 }
 
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
-fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<PyTensor> {
+fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(Tensor::randn(&shape_arg(shape)?, dtype_from_name(dtype)?), requires_grad)
 }
 
 #[pyfunction]
-fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<PyTensor> {
+fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<NewTensor> {
     creation(Tensor::randint(low, high, &shape_arg(shape)?, dtype_from_name(dtype)?), false)
 }
 
 #[pyfunction]
-fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<PyTensor> {
+fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<NewTensor> {
     creation(Tensor::bernoulli(&shape_arg(shape)?, p, dtype_from_name(dtype)?), false)
 }
 
@@ -131,11 +134,11 @@ fn grad(
     retain_graph: bool,
     create_graph: bool,
     allow_unused: bool,
-) -> PyResult<Vec<Option<PyTensor>>> {
+) -> PyResult<Vec<Option<NewTensor>>> {
     let (outputs, inputs, grad_outputs) = (tensors(outputs), tensors(inputs), optional_tensors(grad_outputs));
     let options = BackwardOptions { retain_graph, create_graph };
     let grads = py.allow_threads(|| ferrograd::autograd::grad(&outputs, &inputs, &grad_outputs, options, allow_unused)).py()?;
-    Ok(grads.into_iter().map(|g| g.map(PyTensor::new)).collect())
+    Ok(grads.into_iter().map(|g| g.map(NewTensor)).collect())
 }
 
 /// Number of live nodes in the graph arena (diagnostics and leak tests).
@@ -163,6 +166,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backward, m)?)?;
     m.add_function(wrap_pyfunction!(grad, m)?)?;
     m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
+    m.add_function(wrap_pyfunction!(tensor_type::register_tensor_type, m)?)?;
     autograd_api::register(m)?;
     device_backend::register(m)?;
     forward_ad::register(m)?;

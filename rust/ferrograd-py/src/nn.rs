@@ -5,6 +5,7 @@ use ferrograd::kernels::nn::Window2d;
 use ferrograd::Tensor;
 use pyo3::prelude::*;
 
+use crate::tensor_type::NewTensor;
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
 
@@ -34,7 +35,7 @@ fn softmax(
     input: PyRef<'_, PyTensor>,
     dim: isize,
     log: bool,
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let t = &input.inner;
     run(py, t.numel(), || {
         if log {
@@ -43,7 +44,7 @@ fn softmax(
             t.softmax(dim)
         }
     })
-    .map(PyTensor::new)
+    .map(NewTensor)
 }
 
 #[pyfunction]
@@ -53,9 +54,9 @@ fn logsumexp(
     input: PyRef<'_, PyTensor>,
     dim: isize,
     keepdim: bool,
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let t = &input.inner;
-    run(py, t.numel(), || t.logsumexp(dim, keepdim)).map(PyTensor::new)
+    run(py, t.numel(), || t.logsumexp(dim, keepdim)).map(NewTensor)
 }
 
 #[pyfunction]
@@ -64,9 +65,9 @@ fn gather(
     input: PyRef<'_, PyTensor>,
     dim: isize,
     index: PyRef<'_, PyTensor>,
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let (t, i) = (&input.inner, &index.inner);
-    run(py, i.numel(), || t.gather(dim, i)).map(PyTensor::new)
+    run(py, i.numel(), || t.gather(dim, i)).map(NewTensor)
 }
 
 #[pyfunction]
@@ -76,9 +77,9 @@ fn scatter_add(
     dim: isize,
     index: PyRef<'_, PyTensor>,
     src: PyRef<'_, PyTensor>,
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let (t, i, s) = (&input.inner, &index.inner, &src.inner);
-    run(py, t.numel().max(i.numel()), || t.scatter_add(dim, i, s)).map(PyTensor::new)
+    run(py, t.numel().max(i.numel()), || t.scatter_add(dim, i, s)).map(NewTensor)
 }
 
 #[pyfunction]
@@ -87,9 +88,9 @@ fn index_select(
     input: PyRef<'_, PyTensor>,
     dim: isize,
     index: PyRef<'_, PyTensor>,
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let (t, i) = (&input.inner, &index.inner);
-    run(py, t.numel(), || t.index_select(dim, i)).map(PyTensor::new)
+    run(py, t.numel(), || t.index_select(dim, i)).map(NewTensor)
 }
 
 #[pyfunction]
@@ -99,9 +100,9 @@ fn index_add_zeros(
     dim: isize,
     index: PyRef<'_, PyTensor>,
     size: usize,
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let (t, i) = (&source.inner, &index.inner);
-    run(py, t.numel(), || t.index_add_zeros(dim, i, size)).map(PyTensor::new)
+    run(py, t.numel(), || t.index_add_zeros(dim, i, size)).map(NewTensor)
 }
 
 fn tensors(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
@@ -109,17 +110,17 @@ fn tensors(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
 }
 
 #[pyfunction]
-fn cat(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<PyTensor> {
+fn cat(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<NewTensor> {
     let ts = tensors(&tensors_);
     let size = ts.iter().map(Tensor::numel).sum();
-    run(py, size, || Tensor::cat(&ts, dim)).map(PyTensor::new)
+    run(py, size, || Tensor::cat(&ts, dim)).map(NewTensor)
 }
 
 #[pyfunction]
-fn stack(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<PyTensor> {
+fn stack(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<NewTensor> {
     let ts = tensors(&tensors_);
     let size = ts.iter().map(Tensor::numel).sum();
-    run(py, size, || Tensor::stack(&ts, dim)).map(PyTensor::new)
+    run(py, size, || Tensor::stack(&ts, dim)).map(NewTensor)
 }
 
 #[pyfunction]
@@ -129,10 +130,10 @@ fn sort(
     input: PyRef<'_, PyTensor>,
     dim: isize,
     descending: bool,
-) -> PyResult<(PyTensor, PyTensor)> {
+) -> PyResult<(NewTensor, NewTensor)> {
     let t = &input.inner;
     let (v, i) = run(py, t.numel(), || t.sort(dim, descending))?;
-    Ok((PyTensor::new(v), PyTensor::new(i)))
+    Ok((NewTensor(v), NewTensor(i)))
 }
 
 fn window(
@@ -161,7 +162,7 @@ fn conv2d(
     padding: (usize, usize),
     dilation: (usize, usize),
     groups: usize,
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let (x, w) = (&input.inner, &weight.inner);
     let b = bias.map(|b| b.inner.clone());
     run(py, x.numel() * w.numel().max(1), || {
@@ -174,7 +175,7 @@ fn conv2d(
             groups,
         )
     })
-    .map(PyTensor::new)
+    .map(NewTensor)
 }
 
 #[pyfunction]
@@ -185,12 +186,12 @@ fn max_pool2d(
     stride: (usize, usize),
     padding: (usize, usize),
     dilation: (usize, usize),
-) -> PyResult<(PyTensor, PyTensor)> {
+) -> PyResult<(NewTensor, NewTensor)> {
     let t = &input.inner;
     let (v, i) = run(py, t.numel(), || {
         t.max_pool2d(window(kernel, stride, padding, dilation))
     })?;
-    Ok((PyTensor::new(v), PyTensor::new(i)))
+    Ok((NewTensor(v), NewTensor(i)))
 }
 
 #[pyfunction]
@@ -200,12 +201,12 @@ fn avg_pool2d(
     kernel: (usize, usize),
     stride: (usize, usize),
     padding: (usize, usize),
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let t = &input.inner;
     run(py, t.numel(), || {
         t.avg_pool2d(window(kernel, stride, padding, (1, 1)))
     })
-    .map(PyTensor::new)
+    .map(NewTensor)
 }
 
 #[pyfunction]
@@ -216,12 +217,12 @@ fn im2col(
     stride: (usize, usize),
     padding: (usize, usize),
     dilation: (usize, usize),
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let t = &input.inner;
     run(py, t.numel(), || {
         t.im2col(window(kernel, stride, padding, dilation))
     })
-    .map(PyTensor::new)
+    .map(NewTensor)
 }
 
 #[pyfunction]
@@ -233,12 +234,12 @@ fn col2im(
     stride: (usize, usize),
     padding: (usize, usize),
     dilation: (usize, usize),
-) -> PyResult<PyTensor> {
+) -> PyResult<NewTensor> {
     let t = &input.inner;
     run(py, t.numel(), || {
         t.col2im(window(kernel, stride, padding, dilation), pair(size))
     })
-    .map(PyTensor::new)
+    .map(NewTensor)
 }
 
 /// Adds this file's functions to `_core`.

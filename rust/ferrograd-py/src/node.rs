@@ -43,8 +43,8 @@ impl PyNode {
     }
 
     /// The leaf of an `AccumulateGrad` node (None for other nodes).
-    fn variable(&self) -> Option<crate::tensor::PyTensor> {
-        self.inner.variable().map(crate::tensor::PyTensor::new)
+    fn variable(&self) -> Option<crate::tensor_type::NewTensor> {
+        self.inner.variable().map(crate::tensor_type::NewTensor)
     }
 
     fn is_released(&self) -> bool {

@@ -1,5 +1,6 @@
-//! `_core.TensorImpl`: the engine's tensor as a Python object. The Python `Tensor` facade holds
-//! one and adds the operator protocol; every method here is one call into the engine.
+//! `_core.TensorImpl`: the engine's tensor as a Python object. The Python `Tensor` facade is a
+//! subclass that adds the mixins; every method here is one call into the engine, named with a
+//! leading underscore so that the facade's public methods of the same name do not hide it.
 
 use ferrograd::ops::IndexItem;
 use ferrograd::{BackwardOptions, Tensor};
@@ -7,6 +8,7 @@ use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
 
+use crate::tensor_type::NewTensor;
 use crate::convert::{self, operand};
 use crate::errors::IntoPyResult;
 use crate::node::PyNode;
@@ -14,7 +16,7 @@ use crate::node::PyNode;
 /// Elements above which an operation releases the GIL while it runs.
 const RELEASE_GIL_ABOVE: usize = 1 << 15;
 
-#[pyclass(name = "TensorImpl", module = "ferrograd._core", frozen)]
+#[pyclass(name = "TensorImpl", module = "ferrograd._core", frozen, subclass)]
 pub struct PyTensor {
     pub inner: Tensor,
 }
@@ -25,12 +27,12 @@ impl PyTensor {
     }
 }
 
-fn wrap(result: ferrograd::Result<Tensor>) -> PyResult<PyTensor> {
-    result.py().map(PyTensor::new)
+fn wrap(result: ferrograd::Result<Tensor>) -> PyResult<NewTensor> {
+    result.py().map(NewTensor)
 }
 
 /// Runs `f` with the GIL released when the operands are large enough for that to pay off.
-fn run<T: Send>(py: Python<'_>, size: usize, f: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn run<T: Send>(py: Python<'_>, size: usize, f: impl FnOnce() -> T + Send) -> T {
     if size > RELEASE_GIL_ABOVE {
         py.allow_threads(f)
     } else {
@@ -158,104 +160,120 @@ fn index_items(index: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
 
 #[pymethods]
 impl PyTensor {
-    #[getter]
+    /// `TensorImpl(source)`: another Python object (of the class called) for `source`'s engine
+    /// tensor; the constructors of `Tensor` and `Parameter` build on it.
+    #[new]
+    fn from_source(source: PyRef<'_, PyTensor>) -> PyTensor {
+        PyTensor::new(source.inner.clone())
+    }
+
+    #[getter(_shape)]
     fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         PyTuple::new(py, self.inner.shape().iter())
     }
 
-    #[getter]
+    #[getter(_dtype)]
     fn dtype(&self) -> &'static str {
         self.inner.dtype().name()
     }
 
-    #[getter]
+    #[getter(_device)]
     fn device(&self) -> String {
         self.inner.device().to_string()
     }
 
-    #[getter]
+    #[getter(_ndim)]
     fn ndim(&self) -> usize {
         self.inner.ndim()
     }
 
+    #[pyo3(name = "_numel")]
     fn numel(&self) -> usize {
         self.inner.numel()
     }
 
-    #[getter]
+    #[getter(_requires_grad)]
     fn requires_grad(&self) -> bool {
         self.inner.requires_grad()
     }
 
-    #[setter]
+    #[setter(_requires_grad)]
     fn set_requires_grad(&self, value: bool) -> PyResult<()> {
         self.inner.set_requires_grad(value).py().map(|_| ())
     }
 
-    #[getter]
+    #[getter(_is_leaf)]
     fn is_leaf(&self) -> bool {
         self.inner.is_leaf()
     }
 
-    #[getter]
-    fn grad(&self) -> Option<PyTensor> {
-        self.inner.grad().map(PyTensor::new)
+    #[getter(_grad)]
+    fn grad(&self) -> Option<NewTensor> {
+        self.inner.grad().map(NewTensor)
     }
 
-    #[setter]
+    #[setter(_grad)]
     fn set_grad(&self, grad: Option<PyRef<'_, PyTensor>>) -> PyResult<()> {
         self.inner.set_grad(grad.map(|g| g.inner.clone())).py()
     }
 
-    #[getter]
+    #[getter(_grad_fn)]
     fn grad_fn(&self) -> Option<PyNode> {
         self.inner.grad_fn().map(PyNode::new)
     }
 
-    #[getter]
+    #[getter(_version_counter)]
     fn version(&self) -> u32 {
         self.inner.version()
     }
 
-    #[getter]
+    #[getter(_output_nr)]
     fn output_nr(&self) -> u32 {
         self.inner.output_nr()
     }
 
-    #[getter]
+    #[getter(_retains_grad)]
     fn retains_grad(&self) -> bool {
         self.inner.retains_grad()
     }
 
+    #[pyo3(name = "_retain_grad")]
     fn retain_grad(&self) -> PyResult<()> {
         self.inner.retain_grad().py()
     }
 
     /// Same tensor (not just equal values).
+    #[pyo3(name = "_same")]
     fn same(&self, other: PyRef<'_, PyTensor>) -> bool {
         self.inner.same(&other.inner)
     }
 
+    #[pyo3(name = "_shares_data")]
     fn shares_data(&self, other: PyRef<'_, PyTensor>) -> bool {
         self.inner.shares_data(&other.inner)
     }
 
-    fn detach(&self) -> PyTensor {
-        PyTensor::new(self.inner.detach())
+    #[pyo3(name = "_detach")]
+    fn detach(&self) -> NewTensor {
+        NewTensor(self.inner.detach())
     }
 
+    #[pyo3(name = "_detach_")]
     fn detach_(&self) {
         self.inner.detach_();
     }
 
+    #[pyo3(name = "_set_data")]
     fn set_data(&self, other: PyRef<'_, PyTensor>) {
         self.inner.set_data(&other.inner);
     }
 
+    #[pyo3(name = "_numpy")]
     fn numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         convert::array_to_numpy(py, &self.inner.data())
     }
 
+    #[pyo3(name = "_item")]
     fn item(&self, py: Python<'_>) -> PyResult<PyObject> {
         let value = self.inner.item().py()?;
         Ok(match self.inner.dtype() {
@@ -265,117 +283,138 @@ impl PyTensor {
         })
     }
 
-    fn unary(&self, py: Python<'_>, name: &str) -> PyResult<PyTensor> {
+    #[pyo3(name = "_unary")]
+    fn unary(&self, py: Python<'_>, name: &str) -> PyResult<NewTensor> {
         let (t, f) = (&self.inner, unary_fn(name)?);
         wrap(run(py, t.numel(), || f(t)))
     }
 
-    fn binary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_binary")]
+    fn binary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         let (a, b, f) = (&self.inner, operand(&self.inner, other)?, binary_fn(name)?);
         wrap(run(py, a.numel().max(b.numel()), || f(a, &b)))
     }
 
     /// `other <op> self`, for the reflected operators (`2 - x`, `2 ** x`).
-    fn rbinary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_rbinary")]
+    fn rbinary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         let (a, b, f) = (operand(&self.inner, other)?, &self.inner, binary_fn(name)?);
         wrap(run(py, b.numel(), || f(&a, b)))
     }
 
-    fn add(&self, other: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_add")]
+    fn add(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         wrap(self.inner.add(&operand(&self.inner, other)?))
     }
 
-    fn mul(&self, other: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_mul")]
+    fn mul(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         wrap(self.inner.mul(&operand(&self.inner, other)?))
     }
 
-    fn sub(&self, other: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_sub")]
+    fn sub(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         wrap(self.inner.sub(&operand(&self.inner, other)?))
     }
 
-    fn matmul(&self, py: Python<'_>, other: PyRef<'_, PyTensor>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_matmul")]
+    fn matmul(&self, py: Python<'_>, other: PyRef<'_, PyTensor>) -> PyResult<NewTensor> {
         let (a, b) = (&self.inner, &other.inner);
         wrap(run(py, a.numel().max(b.numel()), || a.matmul(b)))
     }
 
+    #[pyo3(name = "_inplace")]
     fn inplace(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<()> {
         let (a, b, f) = (&self.inner, operand(&self.inner, other)?, inplace_fn(name)?);
         run(py, a.numel(), || f(a, &b)).py()
     }
 
     /// `self.<name>_()`: the unary operation applied in place.
+    #[pyo3(name = "_inplace_unary")]
     fn inplace_unary(&self, name: &str) -> PyResult<()> {
         let f = unary_fn(name)?;
         self.inner.apply_inplace(f).py()
     }
 
-    #[pyo3(signature = (min=None, max=None))]
+    #[pyo3(name = "_inplace_clamp", signature = (min=None, max=None))]
     fn inplace_clamp(&self, min: Option<f64>, max: Option<f64>) -> PyResult<()> {
         self.inner.apply_inplace(|snapshot| snapshot.clamp(min, max)).py()
     }
 
     /// `self += alpha * other` in place (one pass when nothing is recorded).
+    #[pyo3(name = "_add_scaled_")]
     fn add_scaled_(&self, py: Python<'_>, other: &Bound<'_, PyAny>, alpha: f64) -> PyResult<()> {
         let (a, b) = (&self.inner, operand(&self.inner, other)?);
         run(py, a.numel(), || a.add_scaled_(&b, alpha)).py()
     }
 
+    #[pyo3(name = "_fill_")]
     fn fill_(&self, value: f64) -> PyResult<()> {
         self.inner.fill_(value).py()
     }
 
-    #[pyo3(signature = (min=None, max=None))]
-    fn clamp(&self, min: Option<f64>, max: Option<f64>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_clamp", signature = (min=None, max=None))]
+    fn clamp(&self, min: Option<f64>, max: Option<f64>) -> PyResult<NewTensor> {
         wrap(self.inner.clamp(min, max))
     }
 
-    fn where_(&self, condition: PyRef<'_, PyTensor>, other: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_where_")]
+    fn where_(&self, condition: PyRef<'_, PyTensor>, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         wrap(self.inner.where_(&condition.inner, &operand(&self.inner, other)?))
     }
 
-    fn reshape(&self, shape: Vec<isize>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_reshape")]
+    fn reshape(&self, shape: Vec<isize>) -> PyResult<NewTensor> {
         wrap(self.inner.reshape(&shape))
     }
 
-    fn flatten(&self, start_dim: isize, end_dim: isize) -> PyResult<PyTensor> {
+    #[pyo3(name = "_flatten")]
+    fn flatten(&self, start_dim: isize, end_dim: isize) -> PyResult<NewTensor> {
         wrap(self.inner.flatten(start_dim, end_dim))
     }
 
-    fn unsqueeze(&self, dim: isize) -> PyResult<PyTensor> {
+    #[pyo3(name = "_unsqueeze")]
+    fn unsqueeze(&self, dim: isize) -> PyResult<NewTensor> {
         wrap(self.inner.unsqueeze(dim))
     }
 
-    #[pyo3(signature = (dim=None))]
-    fn squeeze(&self, dim: Option<isize>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_squeeze", signature = (dim=None))]
+    fn squeeze(&self, dim: Option<isize>) -> PyResult<NewTensor> {
         wrap(self.inner.squeeze(dim))
     }
 
-    fn transpose(&self, dim0: isize, dim1: isize) -> PyResult<PyTensor> {
+    #[pyo3(name = "_transpose")]
+    fn transpose(&self, dim0: isize, dim1: isize) -> PyResult<NewTensor> {
         wrap(self.inner.transpose(dim0, dim1))
     }
 
-    fn permute(&self, dims: Vec<isize>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_permute")]
+    fn permute(&self, dims: Vec<isize>) -> PyResult<NewTensor> {
         wrap(self.inner.permute(&dims))
     }
 
-    fn t_all(&self) -> PyResult<PyTensor> {
+    #[pyo3(name = "_t_all")]
+    fn t_all(&self) -> PyResult<NewTensor> {
         wrap(self.inner.t_all())
     }
 
-    fn expand(&self, shape: Vec<isize>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_expand")]
+    fn expand(&self, shape: Vec<isize>) -> PyResult<NewTensor> {
         wrap(self.inner.expand(&shape))
     }
 
-    fn to_dtype(&self, dtype: &str) -> PyResult<PyTensor> {
+    #[pyo3(name = "_to_dtype")]
+    fn to_dtype(&self, dtype: &str) -> PyResult<NewTensor> {
         wrap(self.inner.to_dtype(convert::dtype_from_name(dtype)?))
     }
 
-    fn clone_tensor(&self) -> PyResult<PyTensor> {
+    #[pyo3(name = "_clone_tensor")]
+    fn clone_tensor(&self) -> PyResult<NewTensor> {
         wrap(self.inner.clone_tensor())
     }
 
-    #[pyo3(signature = (dims=None, keepdim=false))]
-    fn sum(&self, py: Python<'_>, dims: Option<Vec<isize>>, keepdim: bool) -> PyResult<PyTensor> {
+    #[pyo3(name = "_sum", signature = (dims=None, keepdim=false))]
+    fn sum(&self, py: Python<'_>, dims: Option<Vec<isize>>, keepdim: bool) -> PyResult<NewTensor> {
         let t = &self.inner;
         wrap(run(py, t.numel(), || match &dims {
             None => t.sum(),
@@ -383,8 +422,8 @@ impl PyTensor {
         }))
     }
 
-    #[pyo3(signature = (dims=None, keepdim=false))]
-    fn mean(&self, py: Python<'_>, dims: Option<Vec<isize>>, keepdim: bool) -> PyResult<PyTensor> {
+    #[pyo3(name = "_mean", signature = (dims=None, keepdim=false))]
+    fn mean(&self, py: Python<'_>, dims: Option<Vec<isize>>, keepdim: bool) -> PyResult<NewTensor> {
         let t = &self.inner;
         wrap(run(py, t.numel(), || match &dims {
             None => t.mean(),
@@ -392,44 +431,50 @@ impl PyTensor {
         }))
     }
 
-    fn max_all(&self) -> PyResult<PyTensor> {
+    #[pyo3(name = "_max_all")]
+    fn max_all(&self) -> PyResult<NewTensor> {
         wrap(self.inner.max())
     }
 
-    fn min_all(&self) -> PyResult<PyTensor> {
+    #[pyo3(name = "_min_all")]
+    fn min_all(&self) -> PyResult<NewTensor> {
         wrap(self.inner.min())
     }
 
-    fn max_dim(&self, dim: isize, keepdim: bool) -> PyResult<(PyTensor, PyTensor)> {
+    #[pyo3(name = "_max_dim")]
+    fn max_dim(&self, dim: isize, keepdim: bool) -> PyResult<(NewTensor, NewTensor)> {
         let (v, i) = self.inner.max_dim(dim, keepdim).py()?;
-        Ok((PyTensor::new(v), PyTensor::new(i)))
+        Ok((NewTensor(v), NewTensor(i)))
     }
 
-    fn min_dim(&self, dim: isize, keepdim: bool) -> PyResult<(PyTensor, PyTensor)> {
+    #[pyo3(name = "_min_dim")]
+    fn min_dim(&self, dim: isize, keepdim: bool) -> PyResult<(NewTensor, NewTensor)> {
         let (v, i) = self.inner.min_dim(dim, keepdim).py()?;
-        Ok((PyTensor::new(v), PyTensor::new(i)))
+        Ok((NewTensor(v), NewTensor(i)))
     }
 
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn argmax(&self, dim: Option<isize>, keepdim: bool) -> PyResult<PyTensor> {
+    #[pyo3(name = "_argmax", signature = (dim=None, keepdim=false))]
+    fn argmax(&self, dim: Option<isize>, keepdim: bool) -> PyResult<NewTensor> {
         wrap(self.inner.argmax(dim, keepdim))
     }
 
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn argmin(&self, dim: Option<isize>, keepdim: bool) -> PyResult<PyTensor> {
+    #[pyo3(name = "_argmin", signature = (dim=None, keepdim=false))]
+    fn argmin(&self, dim: Option<isize>, keepdim: bool) -> PyResult<NewTensor> {
         wrap(self.inner.argmin(dim, keepdim))
     }
 
-    fn getitem(&self, index: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    #[pyo3(name = "_getitem")]
+    fn getitem(&self, index: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         wrap(self.inner.index(&index_items(index)?))
     }
 
+    #[pyo3(name = "_setitem")]
     fn setitem(&self, index: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let value = operand(&self.inner, value)?;
         self.inner.index_put(&index_items(index)?, &value).py()
     }
 
-    #[pyo3(signature = (gradient=None, retain_graph=false, create_graph=false, inputs=None))]
+    #[pyo3(name = "_backward", signature = (gradient=None, retain_graph=false, create_graph=false, inputs=None))]
     fn backward(
         &self,
         py: Python<'_>,
