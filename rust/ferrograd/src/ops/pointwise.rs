@@ -1,6 +1,8 @@
 //! Elementwise operations: unary math, binary arithmetic with broadcasting and promotion,
 //! comparisons and logical operations.
 
+use std::borrow::Cow;
+
 use smallvec::smallvec;
 
 use super::result_type;
@@ -122,19 +124,27 @@ impl Tensor {
         Ok((self.data_as(dtype)?, other.data_as(dtype)?))
     }
 
-    fn arithmetic(&self, other: &Tensor, op: BinaryOp, node: Op, floating: bool) -> Result<Tensor> {
-        if op == BinaryOp::Sub && (self.dtype() == DType::Bool || other.dtype() == DType::Bool) {
+    /// `op` on both operands in PyTorch's result dtype (the default float instead of an
+    /// integer one when `floating`), reading both arrays once and copying only an operand
+    /// that needs a cast.
+    fn promoted_binary(&self, other: &Tensor, op: BinaryOp, floating: bool) -> Result<NdArray> {
+        let (a, b) = Tensor::read_pair(self, other);
+        if op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool) {
             return Err(Error::DType(
                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
                     .into(),
             ));
         }
-        let mut dtype = result_type(self, other);
+        let mut dtype = DType::result_type(a.dtype(), a.ndim() == 0, b.dtype(), b.ndim() == 0);
         if floating && !dtype.is_floating() {
             dtype = DType::DEFAULT_FLOAT;
         }
-        let (a, b) = self.promoted(other, dtype)?;
-        let out = kernels::binary(op, &a, &b)?;
+        let (a, b) = (cast_if_needed(&a, dtype)?, cast_if_needed(&b, dtype)?);
+        kernels::binary(op, &a, &b)
+    }
+
+    fn arithmetic(&self, other: &Tensor, op: BinaryOp, node: Op, floating: bool) -> Result<Tensor> {
+        let out = self.promoted_binary(other, op, floating)?;
         let (needs_a, needs_b) = (self.requires_grad(), other.requires_grad());
         let saves = node.clone();
         record(node, &[self, other], out, |out| match saves {
@@ -190,9 +200,7 @@ impl Tensor {
 
     /// Results without a gradient: floor division, comparisons, logical and bitwise ops.
     fn constant_binary(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
-        let dtype = result_type(self, other);
-        let (a, b) = self.promoted(other, dtype)?;
-        Ok(Tensor::from_array(kernels::binary(op, &a, &b)?))
+        Ok(Tensor::from_array(self.promoted_binary(other, op, false)?))
     }
 
     pub fn floor_divide(&self, other: &Tensor) -> Result<Tensor> {
@@ -260,6 +268,15 @@ impl Tensor {
         let cond = condition.data_as(DType::Bool)?;
         let out = kernels::where_(&cond, &a, &b)?;
         record(Op::Where, &[self, other], out, |_| smallvec![Saved::input(&condition.detach())])
+    }
+}
+
+/// `x` itself when it already has `dtype`, else a cast copy.
+fn cast_if_needed(x: &NdArray, dtype: DType) -> Result<Cow<'_, NdArray>> {
+    if x.dtype() == dtype {
+        Ok(Cow::Borrowed(x))
+    } else {
+        kernels::cast(x, dtype).map(Cow::Owned)
     }
 }
 

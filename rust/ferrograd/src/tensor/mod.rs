@@ -103,6 +103,12 @@ impl Tensor {
         self.0.data.array.read()
     }
 
+    /// Both tensors' arrays, read together. The reads are recursive because `a` and `b` may be
+    /// one tensor (`x * x`): a plain second read could wait behind a queued writer forever.
+    pub(crate) fn read_pair<'a>(a: &'a Tensor, b: &'a Tensor) -> (RwLockReadGuard<'a, NdArray>, RwLockReadGuard<'a, NdArray>) {
+        (a.0.data.array.read_recursive(), b.0.data.array.read_recursive())
+    }
+
     pub(crate) fn write(&self) -> RwLockWriteGuard<'_, NdArray> {
         self.0.data.array.write()
     }
