@@ -20,7 +20,7 @@ pub fn set_trace_provider(provider: Option<TraceProvider>) {
 }
 
 /// The trace to store in a node being created, when anomaly mode is on.
-pub(crate) fn creation_trace() -> Option<Arc<str>> {
+pub(crate) fn creation_trace() -> Option<Arc<String>> {
     if !is_anomaly_enabled() {
         return None;
     }
@@ -29,7 +29,7 @@ pub(crate) fn creation_trace() -> Option<Arc<str>> {
         Some(provider) => provider(),
         None => std::backtrace::Backtrace::force_capture().to_string(),
     };
-    Some(text.into())
+    Some(Arc::new(text))
 }
 
 /// Fails when one of the gradients a node returned holds NaN.

@@ -10,9 +10,9 @@ use parking_lot::{Mutex, MutexGuard};
 use smallvec::SmallVec;
 
 use super::hooks::NodeHooks;
+use super::node_input::NodeInputs;
 use super::rules::Op;
 use super::saved::Saved;
-use crate::array::{DType, Device, Dims};
 use crate::tensor::Tensor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,6 +22,9 @@ pub struct NodeId {
 }
 
 impl NodeId {
+    /// An id no live node has (the node of an input without an edge).
+    pub(crate) const DANGLING: NodeId = NodeId { index: u32::MAX, generation: u32::MAX };
+
     pub fn index(self) -> u32 {
         self.index
     }
@@ -38,21 +41,6 @@ pub struct Edge {
     pub input_nr: u32,
 }
 
-/// What a gradient flowing to an input must look like.
-#[derive(Clone, Debug)]
-pub struct InputMeta {
-    pub shape: Dims,
-    pub dtype: DType,
-    pub device: Device,
-}
-
-/// One input of a node: the edge to follow (`None` when that input needs no gradient) and the
-/// input's metadata, used to reduce broadcast gradients and cast them to the input's dtype.
-pub struct NodeInput {
-    pub edge: Option<Edge>,
-    pub meta: InputMeta,
-}
-
 pub enum NodeKind {
     /// A recorded operation; its derivative rule is in `rules`.
     Op(Op),
@@ -64,7 +52,7 @@ pub enum NodeKind {
 
 pub struct Node {
     pub kind: NodeKind,
-    pub inputs: SmallVec<[NodeInput; 2]>,
+    pub inputs: NodeInputs,
     pub saved: SmallVec<[Saved; 2]>,
     pub seq: u64,
     pub num_outputs: u32,
@@ -72,7 +60,7 @@ pub struct Node {
     pub released: bool,
     pub hooks: Option<Box<NodeHooks>>,
     /// Where the node was created, kept in anomaly-detection mode for error messages.
-    pub trace: Option<std::sync::Arc<str>>,
+    pub trace: Option<std::sync::Arc<String>>,
 }
 
 impl Node {
@@ -94,9 +82,20 @@ struct Slot {
 pub struct Arena {
     slots: Vec<Slot>,
     free: Vec<u32>,
+    /// Scratch for `numbering`, one per slot (grown when a pass starts).
+    marks: Vec<Mark>,
+    /// The stamp of the latest numbering; marks with another stamp are stale.
+    stamp: u32,
 }
 
-static ARENA: Mutex<Arena> = Mutex::new(Arena { slots: Vec::new(), free: Vec::new() });
+/// Which numbering last reached a slot, and the number its node got there.
+#[derive(Clone, Copy, Default)]
+struct Mark {
+    stamp: u32,
+    number: u32,
+}
+
+static ARENA: Mutex<Arena> = Mutex::new(Arena { slots: Vec::new(), free: Vec::new(), marks: Vec::new(), stamp: 0 });
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(0);
 
 pub fn lock() -> MutexGuard<'static, Arena> {
@@ -109,7 +108,7 @@ impl Arena {
     pub fn insert(&mut self, mut node: Node) -> NodeRef {
         node.seq = NEXT_SEQ.fetch_add(1, Ordering::Relaxed);
         for input in &node.inputs {
-            if let Some(edge) = input.edge {
+            if let Some(edge) = input.edge() {
                 self.slot_mut(edge.node).refs += 1;
             }
         }
@@ -167,7 +166,7 @@ impl Arena {
             let node = slot.node.take().expect("live node");
             slot.generation = slot.generation.wrapping_add(1);
             self.free.push(id.index);
-            work.extend(node.inputs.iter().filter_map(|input| input.edge.map(|e| e.node)));
+            work.extend(node.inputs.iter().filter_map(|input| input.edge().map(|e| e.node)));
             garbage.push(node);
             if garbage.len() >= GARBAGE_BATCH {
                 return;
@@ -178,6 +177,48 @@ impl Arena {
     /// Number of live nodes (for tests and diagnostics).
     pub fn live_nodes(&self) -> usize {
         self.slots.len() - self.free.len()
+    }
+
+    /// Starts numbering nodes for a backward pass: a dense number per node, kept in the slots,
+    /// so a pass indexes its state by number instead of hashing node ids. The numbers are only
+    /// meaningful while the returned value (and so the arena lock) is held.
+    pub fn numbering(&mut self) -> Numbering<'_> {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // Wrapped around: no mark may look current by accident.
+            self.marks.fill(Mark::default());
+            self.stamp = 1;
+        }
+        self.marks.resize(self.slots.len(), Mark::default());
+        Numbering { arena: self }
+    }
+}
+
+/// Dense numbers for the nodes of one backward pass (see `Arena::numbering`).
+pub struct Numbering<'a> {
+    arena: &'a mut Arena,
+}
+
+impl Numbering<'_> {
+    pub fn get(&self, id: NodeId) -> &Node {
+        self.arena.get(id)
+    }
+
+    /// The number `id` already has, or `next` given to it now (then `true`).
+    pub fn number(&mut self, id: NodeId, next: u32) -> (u32, bool) {
+        let stamp = self.arena.stamp;
+        let mark = &mut self.arena.marks[id.index as usize];
+        if mark.stamp == stamp {
+            return (mark.number, false);
+        }
+        *mark = Mark { stamp, number: next };
+        (next, true)
+    }
+
+    /// The number of `id`, if it was numbered.
+    pub fn lookup(&self, id: NodeId) -> Option<u32> {
+        let mark = self.arena.marks.get(id.index as usize)?;
+        (mark.stamp == self.arena.stamp).then_some(mark.number)
     }
 }
 
@@ -243,4 +284,19 @@ fn drop_outside_lock(garbage: Garbage) {
 /// Number of live nodes in the arena.
 pub fn live_nodes() -> usize {
     lock().live_nodes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long graph is mostly nodes: every byte here is a megabyte per million operations.
+    #[test]
+    fn node_stays_small() {
+        let (node, slot) = (std::mem::size_of::<Node>(), std::mem::size_of::<Slot>());
+        println!("size_of::<Node>() = {node}, size_of::<Slot>() = {slot}, size_of::<Op>() = {}", std::mem::size_of::<Op>());
+        assert!(std::mem::size_of::<Op>() <= 24, "Op grew to {} bytes", std::mem::size_of::<Op>());
+        assert!(node <= 168, "Node grew to {node} bytes");
+        assert!(slot <= node + 8, "Slot adds {} bytes to a node", slot - node);
+    }
 }

@@ -8,10 +8,11 @@ use std::borrow::Cow;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
 
 use super::arena::{self, NodeId, NodeKind, NodeRef};
+use super::node_input::{NodeInput, NodeInputs};
 use super::mode::{no_grad, GradModeGuard};
 use super::rules::{self, RuleInputs};
 use super::saved::Saved;
@@ -32,29 +33,96 @@ pub enum Mode<'a> {
     Capture { inputs: &'a [Tensor] },
 }
 
-type Buffer = SmallVec<[Option<Tensor>; 1]>;
+/// The gradients of a node's outputs (most nodes have one).
+pub(super) type Buffer = SmallVec<[Option<Tensor>; 1]>;
+/// The gradients a node computes for its inputs.
+pub(super) type Grads = SmallVec<[Option<Tensor>; 2]>;
 
-/// Everything one pass keeps about one node, in a single map entry.
-struct NodeState {
+// `Local::flags`.
+const SINK: u8 = 1;
+const HOOKS: u8 = 2;
+/// Run the node (otherwise only pass through it, e.g. a capture point in `grad()`).
+const EXECUTE: u8 = 4;
+/// On a path the pass follows (all discovered nodes unless the pass has targets).
+const KEPT: u8 = 8;
+/// A target of the pass (`inputs=`).
+const TARGET: u8 = 16;
+/// Has received a gradient for an output other than the first: all its gradients are in
+/// `Graph::more`.
+const MORE: u8 = 32;
+
+/// What one pass keeps about one node. Nodes get dense numbers in discovery order, and the
+/// pass state is a vector indexed by them: no hashing, no allocation per node.
+struct Local {
+    id: NodeId,
     seq: u64,
-    /// The node each input edge leads to, in input order (edges without a node are skipped).
-    children: SmallVec<[NodeId; 2]>,
-    /// An `AccumulateGrad` node.
-    is_sink: bool,
-    has_hooks: bool,
-    /// Whether to run the node (or only pass through it, e.g. a capture point in `grad()`).
-    execute: bool,
-    /// Edges from nodes of this pass not yet processed.
+    /// End of this node's children in `Graph::children` (they start at the previous node's end).
+    children_end: u32,
+    /// Edges from kept nodes not yet processed.
     deps: u32,
-    /// The gradients arrived so far, one slot per output.
-    buffer: Buffer,
+    /// The gradient of the node's first output, summed so far.
+    grad: Option<Tensor>,
+    flags: u8,
+}
+
+#[derive(Default)]
+struct Graph {
+    nodes: Vec<Local>,
+    /// The number of the node each input edge leads to, per node in input order (inputs
+    /// without an edge are skipped).
+    children: Vec<u32>,
+    /// Gradients of nodes flagged `MORE`, one slot per output.
+    more: HashMap<u32, Buffer>,
+    /// (node number, output, index in `inputs`) of each target reached.
+    targets: Vec<(u32, u32, usize)>,
+}
+
+impl Graph {
+    fn children(&self, n: usize) -> std::ops::Range<usize> {
+        let start = if n == 0 { 0 } else { self.nodes[n - 1].children_end as usize };
+        start..self.nodes[n].children_end as usize
+    }
+
+    fn kept(&self, n: u32) -> bool {
+        self.nodes[n as usize].flags & KEPT != 0
+    }
+
+    fn add(&mut self, n: u32, nr: u32, grad: Tensor, create_graph: bool) -> Result<()> {
+        let node = &mut self.nodes[n as usize];
+        if nr == 0 && node.flags & MORE == 0 {
+            return accumulate(&mut node.grad, grad, create_graph);
+        }
+        if node.flags & MORE == 0 {
+            node.flags |= MORE;
+            self.more.insert(n, smallvec::smallvec![node.grad.take()]);
+        }
+        let buffer = self.more.entry(n).or_default();
+        let nr = nr as usize;
+        if buffer.len() <= nr {
+            buffer.resize(nr + 1, None);
+        }
+        accumulate(&mut buffer[nr], grad, create_graph)
+    }
+
+    /// The gradients that arrived at node `n`, one slot per output up to the last that got one.
+    fn take_grads(&mut self, n: u32) -> Buffer {
+        let node = &mut self.nodes[n as usize];
+        if node.flags & MORE != 0 {
+            node.flags &= !MORE;
+            return self.more.remove(&n).unwrap_or_default();
+        }
+        node.grad.take().map(|g| smallvec::smallvec![Some(g)]).unwrap_or_default()
+    }
+
+    fn is_target(&self, n: u32, nr: u32) -> bool {
+        self.targets.iter().any(|&(t, t_nr, _)| t == n && t_nr == nr)
+    }
 }
 
 /// What the pass needs to know at each node besides its own state.
 struct Pass<'a> {
     mode: &'a Mode<'a>,
     accumulate_all: bool,
-    capture_at: HashMap<(NodeId, u32), Vec<usize>>,
     options: BackwardOptions,
 }
 
@@ -84,56 +152,63 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
             Error::Autograd(format!("One of the differentiated Tensors (input {i}) does not require grad"))
         })?);
     }
-    let mut capture_at: HashMap<(NodeId, u32), Vec<usize>> = HashMap::default();
-    for (i, (node, nr)) in target_edges.iter().enumerate() {
-        capture_at.entry((node.id(), *nr)).or_default().push(i);
-    }
-    let pass = Pass { mode: &mode, accumulate_all, capture_at, options };
+    let pass = Pass { mode: &mode, accumulate_all, options };
 
-    let mut states = discover(&root_edges);
+    // Root and target edges hold references to their nodes, and so keep every node of the
+    // pass alive (the numbers stay valid) until the pass ends.
+    let (mut graph, root_numbers) = discover(&root_edges, &target_edges);
     if !accumulate_all {
-        keep_paths_to_targets(&mut states, &pass);
+        keep_paths_to_targets(&mut graph, matches!(mode, Mode::Accumulate { .. }));
     }
-    count_dependencies(&mut states);
-    for ((node, nr), (_, grad)) in root_edges.iter().zip(roots) {
-        if let Some(state) = states.get_mut(&node.id()) {
-            add_to_buffer(&mut state.buffer, *nr, grad.clone(), options.create_graph)?;
+    count_dependencies(&mut graph);
+    for ((&n, (_, nr)), (_, grad)) in root_numbers.iter().zip(&root_edges).zip(roots) {
+        if graph.kept(n) {
+            graph.add(n, *nr, grad.clone(), options.create_graph)?;
         }
     }
-    let mut ready: BinaryHeap<(u64, NodeId)> = BinaryHeap::new();
-    let mut seeded: SmallVec<[NodeId; 2]> = SmallVec::new();
-    for (node, _) in &root_edges {
-        if let Some(state) = states.get(&node.id()) {
-            if state.deps == 0 && !seeded.contains(&node.id()) {
-                seeded.push(node.id());
-                ready.push((state.seq, node.id()));
-            }
+    let mut ready: BinaryHeap<(u64, u32)> = BinaryHeap::new();
+    for (i, &n) in root_numbers.iter().enumerate() {
+        let node = &graph.nodes[n as usize];
+        if graph.kept(n) && node.deps == 0 && !root_numbers[..i].contains(&n) {
+            ready.push((node.seq, n));
         }
     }
 
     let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
     let _mode = GradModeGuard::new(options.create_graph);
-    while let Some((_, id)) = ready.pop() {
-        let state = states.get_mut(&id).expect("only nodes of this pass are queued");
-        let grads = std::mem::take(&mut state.buffer);
-        let (execute, has_hooks, children) = (state.execute, state.has_hooks, state.children.clone());
-        let grads = if has_hooks { super::hooks_run::run_pre_hooks(id, grads)? } else { grads };
-        for (nr, grad) in grads.iter().enumerate() {
-            if let (Some(indices), Some(grad)) = (pass.capture_at.get(&(id, nr as u32)), grad) {
-                for &i in indices {
+    while let Some((_, n)) = ready.pop() {
+        let (id, flags) = (graph.nodes[n as usize].id, graph.nodes[n as usize].flags);
+        let has_hooks = flags & HOOKS != 0;
+        let mut grads = graph.take_grads(n);
+        if has_hooks {
+            grads = super::hooks_run::run_pre_hooks(id, grads)?;
+        }
+        if flags & TARGET != 0 {
+            for &(t, nr, i) in &graph.targets {
+                if let (true, Some(Some(grad))) = (t == n, grads.get(nr as usize)) {
                     captured[i] = Some(grad.clone());
                 }
             }
         }
-        let input_grads = if execute { run_node(id, grads, has_hooks, &pass)? } else { None };
-        for (child_nr, child) in children.iter().enumerate() {
-            let Some(child_state) = states.get_mut(child) else { continue };
-            if let Some(Some((input_nr, grad))) = input_grads.as_ref().and_then(|g| g.get(child_nr)) {
-                add_to_buffer(&mut child_state.buffer, *input_nr, grad.clone(), options.create_graph)?;
+        let mut input_grads = if flags & EXECUTE != 0 {
+            let accumulate = pass.accumulate_all || graph.is_target(n, 0);
+            run_node(id, grads, has_hooks, accumulate, &pass)?
+        } else {
+            None
+        };
+        let children = graph.children(n as usize);
+        for (k, c) in children.clone().zip(0..) {
+            let child = graph.children[k];
+            if !graph.kept(child) {
+                continue;
             }
-            child_state.deps -= 1;
-            if child_state.deps == 0 {
-                ready.push((child_state.seq, *child));
+            if let Some(Some((input_nr, grad))) = input_grads.as_mut().and_then(|g| g.get_mut(c)).map(Option::take) {
+                graph.add(child, input_nr, grad, options.create_graph)?;
+            }
+            let node = &mut graph.nodes[child as usize];
+            node.deps -= 1;
+            if node.deps == 0 {
+                ready.push((node.seq, child));
             }
         }
     }
@@ -149,70 +224,83 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     Ok(captured)
 }
 
-/// Every node reachable from the roots, walked with an explicit stack.
-fn discover(roots: &[(NodeRef, u32)]) -> HashMap<NodeId, NodeState> {
-    let arena = arena::lock();
-    let mut states: HashMap<NodeId, NodeState> = HashMap::default();
-    let mut stack: Vec<NodeId> = roots.iter().map(|(n, _)| n.id()).collect();
-    while let Some(id) = stack.pop() {
-        if states.contains_key(&id) {
-            continue;
+/// Numbers every node reachable from the roots, breadth first (the node vector is the queue),
+/// under one arena lock. Returns the graph and the roots' numbers.
+fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec<u32>) {
+    let mut arena = arena::lock();
+    let mut numbering = arena.numbering();
+    let mut graph = Graph::default();
+    let root_numbers: Vec<u32> = roots.iter().map(|(node, _)| number(&mut graph, &mut numbering, node.id())).collect();
+    let mut next = 0;
+    while next < graph.nodes.len() {
+        let node = numbering.get(graph.nodes[next].id);
+        let mut flags = EXECUTE | KEPT;
+        if matches!(node.kind, NodeKind::AccumulateGrad { .. }) {
+            flags |= SINK;
         }
-        let node = arena.get(id);
-        let children: SmallVec<[NodeId; 2]> = node.inputs.iter().filter_map(|i| i.edge.map(|e| e.node)).collect();
-        stack.extend(children.iter().filter(|c| !states.contains_key(c)).copied());
-        states.insert(
-            id,
-            NodeState {
-                seq: node.seq,
-                children,
-                is_sink: matches!(node.kind, NodeKind::AccumulateGrad { .. }),
-                has_hooks: node.hooks.as_ref().is_some_and(|h| !h.is_empty()),
-                execute: true,
-                deps: 0,
-                buffer: Buffer::new(),
-            },
-        );
+        if node.hooks.as_ref().is_some_and(|h| !h.is_empty()) {
+            flags |= HOOKS;
+        }
+        let seq = node.seq;
+        let edges: SmallVec<[NodeId; 4]> = node.inputs.iter().filter_map(|i| i.edge().map(|e| e.node)).collect();
+        for child in edges {
+            let c = number(&mut graph, &mut numbering, child);
+            graph.children.push(c);
+        }
+        let local = &mut graph.nodes[next];
+        (local.seq, local.flags, local.children_end) = (seq, flags, graph.children.len() as u32);
+        next += 1;
     }
-    states
+    for (i, (node, nr)) in targets.iter().enumerate() {
+        if let Some(n) = numbering.lookup(node.id()) {
+            graph.targets.push((n, *nr, i));
+            graph.nodes[n as usize].flags |= TARGET;
+        }
+    }
+    (graph, root_numbers)
+}
+
+/// The number of node `id`; a node seen for the first time is added to the queue.
+fn number(graph: &mut Graph, numbering: &mut arena::Numbering, id: NodeId) -> u32 {
+    let (n, new) = numbering.number(id, graph.nodes.len() as u32);
+    if new {
+        graph.nodes.push(Local { id, seq: 0, children_end: 0, deps: 0, grad: None, flags: 0 });
+    }
+    n
 }
 
 /// With targets, keeps only the nodes on a path to a target (children before parents, by
 /// sequence number); a target's `AccumulateGrad` sink runs only when accumulating.
-fn keep_paths_to_targets(states: &mut HashMap<NodeId, NodeState>, pass: &Pass) {
-    let targets: HashSet<NodeId> = pass.capture_at.keys().map(|(id, _)| *id).collect();
-    let accumulate_targets = matches!(pass.mode, Mode::Accumulate { .. });
-    let mut order: Vec<(u64, NodeId)> = states.iter().map(|(id, s)| (s.seq, *id)).collect();
-    order.sort_unstable();
-    let mut needed: HashSet<NodeId> = HashSet::default();
-    for (_, id) in order {
-        let state = states.get_mut(&id).expect("discovered");
-        let leads_to_target = state.children.iter().any(|c| needed.contains(c));
-        let is_target = targets.contains(&id);
-        if leads_to_target || is_target {
-            needed.insert(id);
-            state.execute = leads_to_target || (is_target && state.is_sink && accumulate_targets);
-        }
+fn keep_paths_to_targets(graph: &mut Graph, accumulate_targets: bool) {
+    let mut order: Vec<u32> = (0..graph.nodes.len() as u32).collect();
+    order.sort_unstable_by_key(|&n| graph.nodes[n as usize].seq);
+    for n in order {
+        let n = n as usize;
+        let leads_to_target = graph.children(n).any(|k| graph.nodes[graph.children[k] as usize].flags & KEPT != 0);
+        let flags = graph.nodes[n].flags & !(KEPT | EXECUTE);
+        let is_target = flags & TARGET != 0;
+        let kept = if leads_to_target || is_target { KEPT } else { 0 };
+        let execute = leads_to_target || (is_target && flags & SINK != 0 && accumulate_targets);
+        graph.nodes[n].flags = flags | kept | if execute { EXECUTE } else { 0 };
     }
-    states.retain(|id, _| needed.contains(id));
 }
 
 /// Counts, for every kept node, the edges that lead into it from kept nodes.
-fn count_dependencies(states: &mut HashMap<NodeId, NodeState>) {
-    let edges: Vec<NodeId> = states.values().flat_map(|s| s.children.iter().copied()).collect();
-    for child in edges {
-        if let Some(state) = states.get_mut(&child) {
-            state.deps += 1;
+fn count_dependencies(graph: &mut Graph) {
+    for n in 0..graph.nodes.len() {
+        if graph.nodes[n].flags & KEPT == 0 {
+            continue;
+        }
+        for k in graph.children(n) {
+            let child = graph.children[k] as usize;
+            graph.nodes[child].deps += 1;
         }
     }
 }
 
-fn add_to_buffer(buffer: &mut Buffer, nr: u32, grad: Tensor, create_graph: bool) -> Result<()> {
-    let nr = nr as usize;
-    if buffer.len() <= nr {
-        buffer.resize(nr + 1, None);
-    }
-    buffer[nr] = Some(match buffer[nr].take() {
+/// Adds `grad` to a gradient slot (out of place, recorded, under `create_graph`).
+fn accumulate(slot: &mut Option<Tensor>, grad: Tensor, create_graph: bool) -> Result<()> {
+    *slot = Some(match slot.take() {
         None => grad,
         Some(existing) if create_graph => existing.add(&grad)?,
         Some(existing) => no_grad(|| existing.add(&grad))?,
@@ -229,28 +317,45 @@ fn released_error(name: &str) -> Error {
     ))
 }
 
-/// Runs one node: accumulates at a leaf sink, or applies the derivative rule. Returns, per
-/// input edge, the (input slot, gradient) to pass on.
-#[allow(clippy::type_complexity)]
-fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, pass: &Pass) -> Result<Option<SmallVec<[Option<(u32, Tensor)>; 2]>>> {
+/// The derivative of a node, copied out of the arena so that it runs without the lock (a rule
+/// records operations under `create_graph`; a custom backward may call anything).
+enum Derivative {
+    Rule(rules::Op),
+    Custom(Arc<dyn super::custom::CustomBackward>),
+}
+
+impl Derivative {
+    fn name(&self) -> Cow<'static, str> {
+        match self {
+            Derivative::Rule(op) => Cow::Borrowed(op.name()),
+            Derivative::Custom(custom) => Cow::Owned(custom.name()),
+        }
+    }
+}
+
+/// Gradients for the input edges of a node, in edge order: (input slot, gradient).
+type EdgeGrads = SmallVec<[Option<(u32, Tensor)>; 2]>;
+
+/// Runs one node: accumulates at a leaf sink (when `accumulate`), or applies the derivative.
+/// Takes the arena lock once (twice at a leaf).
+fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, accumulate: bool, pass: &Pass) -> Result<Option<EdgeGrads>> {
     let options = pass.options;
     let mut arena = arena::lock();
     let node = arena.get_mut(id);
-    let (kind, name): (Result<rules::Op, Arc<dyn super::custom::CustomBackward>>, Cow<'static, str>) = match &node.kind {
+    let derivative = match &node.kind {
         NodeKind::AccumulateGrad { .. } => {
             drop(arena);
-            let accumulate = matches!(pass.mode, Mode::Accumulate { .. })
-                && (pass.accumulate_all || pass.capture_at.contains_key(&(id, 0)));
+            let accumulate = accumulate && matches!(pass.mode, Mode::Accumulate { .. });
             if let (true, Some(Some(grad))) = (accumulate, grads.into_iter().next()) {
                 accumulate_into_leaf(id, grad, options.create_graph, has_hooks)?;
             }
             return Ok(None);
         }
-        NodeKind::Op(op) => (Ok(op.clone()), Cow::Borrowed(op.name())),
-        NodeKind::Custom(custom) => (Err(Arc::clone(custom)), Cow::Owned(custom.name())),
+        NodeKind::Op(op) => Derivative::Rule(op.clone()),
+        NodeKind::Custom(custom) => Derivative::Custom(Arc::clone(custom)),
     };
     if node.released {
-        return Err(released_error(&name));
+        return Err(released_error(&derivative.name()));
     }
     let saved: SmallVec<[Saved; 2]> = if options.retain_graph {
         node.saved.clone()
@@ -258,49 +363,47 @@ fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, pass: &Pass) -> Result<O
         node.released = !node.saved.is_empty();
         std::mem::take(&mut node.saved)
     };
-    let metas: SmallVec<[arena::InputMeta; 2]> = node.inputs.iter().map(|i| i.meta.clone()).collect();
-    let edges: SmallVec<[Option<arena::Edge>; 2]> = node.inputs.iter().map(|i| i.edge).collect();
+    let inputs: NodeInputs = node.inputs.clone();
     let (num_outputs, trace) = (node.num_outputs as usize, node.trace.clone());
     drop(arena);
 
+    let name = derivative.name();
     let unpacked: SmallVec<[Option<Tensor>; 2]> = saved.iter().map(|s| s.unpack(&name, id)).collect::<Result<_>>()?;
     drop(saved);
-    let needs: SmallVec<[bool; 2]> = edges.iter().map(Option::is_some).collect();
-    let output_grads: Vec<Option<Tensor>> = grads.into_vec();
-    let input_grads: Vec<Option<Tensor>> = match kind {
-        Ok(op) => {
-            let Some(Some(grad)) = output_grads.first() else { return Ok(None) };
-            let inputs = RuleInputs { saved: &unpacked, inputs: &metas, needs: &needs };
-            rules::backward(&op, grad, &inputs).map_err(|e| annotate(e, &name))?.into_vec()
+    let needs: SmallVec<[bool; 2]> = inputs.iter().map(|i| i.edge().is_some()).collect();
+    let input_grads: Grads = match derivative {
+        Derivative::Rule(op) => {
+            let Some(Some(grad)) = grads.first() else { return Ok(None) };
+            let rule_inputs = RuleInputs { saved: &unpacked, inputs: &inputs, needs: &needs };
+            rules::backward(&op, grad, &rule_inputs).map_err(|e| annotate(e, &name))?
         }
-        Err(custom) => {
-            let mut grads = output_grads.clone();
-            grads.resize(num_outputs, None);
-            let result = custom.backward(&unpacked, &grads);
+        Derivative::Custom(custom) => {
+            let mut all: Vec<Option<Tensor>> = grads.to_vec();
+            all.resize(num_outputs, None);
+            let result = custom.backward(&unpacked, &all);
             if !options.retain_graph {
                 custom.release();
             }
-            result?
+            Grads::from_vec(result?)
         }
     };
     drop(unpacked);
-    if input_grads.len() != edges.len() {
+    if input_grads.len() != inputs.len() {
         return Err(Error::Autograd(format!(
             "function {name} returned an incorrect number of gradients (expected {}, got {})",
-            edges.len(),
+            inputs.len(),
             input_grads.len()
         )));
     }
-    let input_grads =
-        if has_hooks { super::hooks_run::run_post_hooks(id, input_grads, &output_grads)? } else { input_grads };
+    let input_grads = if has_hooks { super::hooks_run::run_post_hooks(id, input_grads, &grads)? } else { input_grads };
     if super::mode::is_anomaly_enabled() {
-        super::anomaly::check_for_nan(&name, &input_grads, trace.as_deref())?;
+        super::anomaly::check_for_nan(&name, &input_grads, trace.as_deref().map(String::as_str))?;
     }
-    let mut out: SmallVec<[Option<(u32, Tensor)>; 2]> = SmallVec::new();
-    for ((edge, meta), grad) in edges.iter().zip(&metas).zip(input_grads) {
-        let Some(edge) = edge else { continue };
+    let mut out = EdgeGrads::new();
+    for (input, grad) in inputs.iter().zip(input_grads) {
+        let Some(edge) = input.edge() else { continue };
         let grad = match grad {
-            Some(g) => Some((edge.input_nr, conform(g, meta, &name)?)),
+            Some(g) => Some((edge.input_nr, conform(g, input, &name)?)),
             None => None,
         };
         out.push(grad);
@@ -309,24 +412,29 @@ fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, pass: &Pass) -> Result<O
 }
 
 /// Reduces a broadcast gradient to its input's shape and casts it to the input's dtype.
-fn conform(grad: Tensor, meta: &arena::InputMeta, name: &str) -> Result<Tensor> {
-    let grad = if grad.shape() == meta.shape {
+fn conform(grad: Tensor, input: &NodeInput, name: &str) -> Result<Tensor> {
+    let (same_shape, dtype, device) = {
+        let array = grad.read();
+        (input.shape_is(array.shape()), array.dtype(), array.device())
+    };
+    let grad = if same_shape {
         grad
     } else {
-        grad.sum_to(&meta.shape).map_err(|_| {
+        let shape = input.shape();
+        grad.sum_to(&shape).map_err(|_| {
             Error::Shape(format!(
                 "Function {name} returned an invalid gradient - got shape {:?} but expected shape compatible with {:?}",
                 grad.shape().as_slice(),
-                meta.shape.as_slice()
+                shape.as_slice()
             ))
         })?
     };
-    let grad = if grad.dtype() == meta.dtype || !meta.dtype.is_floating() { grad } else { grad.to_dtype(meta.dtype)? };
-    if grad.device() != meta.device {
+    let wanted = input.dtype();
+    let grad = if dtype == wanted || !wanted.is_floating() { grad } else { grad.to_dtype(wanted)? };
+    if device != input.device() {
         return Err(Error::Device(format!(
-            "Function {name} returned a gradient on {} but the input is on {}",
-            grad.device(),
-            meta.device
+            "Function {name} returned a gradient on {device} but the input is on {}",
+            input.device()
         )));
     }
     Ok(grad)

@@ -21,7 +21,7 @@ use std::sync::Weak;
 use smallvec::SmallVec;
 
 use super::arena::NodeKind;
-use super::rules::Op;
+use super::rules::{ClampBounds, Op};
 use super::saved::Saved;
 use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
@@ -259,7 +259,7 @@ pub(crate) fn record_dual(
             other => other,
         })?
     };
-    let keep = out.grad_fn().is_some() && saved.iter().any(|s| matches!(s, Saved::Output { .. }));
+    let keep = out.grad_fn().is_some() && saved.iter().any(|s| matches!(s, Saved::Output(_)));
     attach(&out, Some(tangent), keep);
     Ok(out)
 }
@@ -471,7 +471,8 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             cx.t0()?.mul(&coef)?.mul(&a.mul(a)?.neg()?.exp()?)?
         }
         Op::Reciprocal => cx.t0()?.mul(&out.mul(out)?)?.neg()?,
-        Op::Clamp { min, max } => {
+        Op::Clamp(bounds) => {
+            let ClampBounds { min, max } = &**bounds;
             let a = cx.x(0);
             let mut inside = a.eq(a)?;
             if let Some(lo) = min {
@@ -489,18 +490,18 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             let b = cx.t(1).cloned().unwrap_or(zero);
             a.where_(cond, &b)?
         }
-        Op::Sum { axes, keepdim, all } => {
-            if *all {
+        Op::Sum(s) => {
+            if s.all {
                 cx.t0()?.sum()?
             } else {
-                cx.t0()?.sum_dims(&isize_dims(axes), *keepdim)?
+                cx.t0()?.sum_dims(&isize_dims(&s.axes), s.keepdim)?
             }
         }
-        Op::Mean { axes, keepdim, all, .. } => {
-            if *all {
+        Op::Mean(m) => {
+            if m.all {
                 cx.t0()?.mean()?
             } else {
-                cx.t0()?.mean_dims(&isize_dims(axes), *keepdim)?
+                cx.t0()?.mean_dims(&isize_dims(&m.axes), m.keepdim)?
             }
         }
         Op::MaxAll | Op::MinAll => {
@@ -518,11 +519,11 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             }
         }
         Op::Reshape { .. } => cx.t0()?.reshape(&isize_dims(&out.shape()))?,
-        Op::Strided { name, view, .. } => cx.t0()?.strided(view.clone(), name)?,
-        Op::StridedScatter { view } => cx.t0()?.strided_scatter(view.clone(), &out.shape())?,
-        Op::CopySlices { view } => {
+        Op::Strided(s) => cx.t0()?.strided(s.view.clone(), s.name)?,
+        Op::StridedScatter(view) => cx.t0()?.strided_scatter((**view).clone(), &out.shape())?,
+        Op::CopySlices(view) => {
             let src = cx.t(1).cloned().map_or_else(|| scalar(0.0, out), Ok)?;
-            cx.t_or_zeros(0)?.strided_assigned(view.clone(), &src)?
+            cx.t_or_zeros(0)?.strided_assigned((**view).clone(), &src)?
         }
         Op::ToCopy => cx.t0()?.to_dtype(out.dtype())?,
         Op::ToDevice { .. } => cx.t0()?.to_device(out.device())?,
@@ -558,12 +559,12 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         }
         Op::IndexSelect { axis } => cx.t0()?.index_select(*axis as isize, cx.saved(0)?)?,
         Op::IndexAdd { axis, size } => cx.t0()?.index_add_zeros(*axis as isize, cx.saved(0)?, *size)?,
-        Op::Cat { axis, .. } => {
+        Op::Cat(c) => {
             let parts: Vec<Tensor> = (0..cx.inputs.len()).map(|i| cx.t_or_zeros(i)).collect::<Result<_>>()?;
-            Tensor::cat(&parts, *axis as isize)?
+            Tensor::cat(&parts, c.axis as isize)?
         }
-        Op::Im2col { window } => cx.t0()?.im2col(*window)?,
-        Op::Col2im { window, size } => cx.t0()?.col2im(*window, *size)?,
+        Op::Im2col(window) => cx.t0()?.im2col(**window)?,
+        Op::Col2im(w) => cx.t0()?.col2im(w.0, w.1)?,
         // An operation added without a tangent rule: refuse rather than answer wrongly.
         other => {
             return Err(Error::Autograd(format!(

@@ -2,6 +2,7 @@
 //! and called with the lock released, since they may run tensor operations themselves.
 
 use super::arena::{self, NodeId};
+use super::engine::{Buffer, Grads};
 use super::hooks::NodeHooks;
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -14,7 +15,7 @@ fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks) -> R) -> R {
 }
 
 /// Tensor hooks (which may replace a gradient), `retain_grad` captures, then `grad_fn` pre-hooks.
-pub fn run_pre_hooks(node: NodeId, mut grads: smallvec::SmallVec<[Option<Tensor>; 1]>) -> Result<smallvec::SmallVec<[Option<Tensor>; 1]>> {
+pub fn run_pre_hooks(node: NodeId, mut grads: Buffer) -> Result<Buffer> {
     let (tensor_hooks, retain, pre) = with_hooks(node, |h| {
         (
             h.tensor_pre.iter().map(|(_, nr, f)| (*nr, f.clone())).collect::<Vec<_>>(),
@@ -44,11 +45,11 @@ pub fn run_pre_hooks(node: NodeId, mut grads: smallvec::SmallVec<[Option<Tensor>
 
 /// `grad_fn` hooks, called with the gradients the node produced for its inputs and the
 /// gradients of its outputs.
-pub fn run_post_hooks(node: NodeId, mut grads: Vec<Option<Tensor>>, outputs: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> {
+pub fn run_post_hooks(node: NodeId, mut grads: Grads, outputs: &[Option<Tensor>]) -> Result<Grads> {
     let post = with_hooks(node, |h| h.post.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
     for hook in post {
         if let Some(replacement) = hook(&grads, outputs)? {
-            grads = replacement;
+            grads = Grads::from_vec(replacement);
         }
     }
     Ok(grads)

@@ -10,6 +10,7 @@ pub mod hooks;
 mod hooks_run;
 mod leaves;
 pub mod mode;
+pub mod node_input;
 pub mod rules;
 pub mod saved;
 
@@ -37,7 +38,7 @@ impl NodeHandle {
     /// For each input: the node its gradient goes to and that node's input slot.
     pub fn next_functions(&self) -> Vec<Option<(NodeHandle, u32)>> {
         let mut arena = arena::lock();
-        let edges: SmallVec<[_; 2]> = arena.get(self.0.id()).inputs.iter().map(|i| i.edge).collect();
+        let edges: SmallVec<[_; 2]> = arena.get(self.0.id()).inputs.iter().map(|i| i.edge()).collect();
         edges.into_iter().map(|e| e.map(|e| (NodeHandle(arena.new_ref(e.node)), e.input_nr))).collect()
     }
 
@@ -67,7 +68,7 @@ impl NodeHandle {
             .iter()
             .filter_map(|s| match s {
                 saved::Saved::Input { tensor, .. } => Some(tensor.shape().to_vec()),
-                saved::Saved::Output { data, .. } => Some(data.shape().to_vec()),
+                saved::Saved::Output(output) => Some(output.data.shape().to_vec()),
                 saved::Saved::Absent => None,
             })
             .collect()

@@ -6,10 +6,11 @@
 
 use smallvec::{smallvec, SmallVec};
 
-use super::arena::InputMeta;
+use super::node_input::NodeInput;
 use crate::array::shape::Dims;
 use crate::array::DType;
 use crate::error::{Error, Result};
+use crate::kernels::nn::Window2d;
 use crate::ops::StridedView;
 use crate::tensor::Tensor;
 
@@ -43,17 +44,17 @@ pub enum Op {
     Expm1,
     Erf,
     Reciprocal,
-    Clamp { min: Option<f64>, max: Option<f64> },
+    Clamp(Box<ClampBounds>),
     Where,
-    Sum { axes: Dims, keepdim: bool, all: bool },
-    Mean { axes: Dims, keepdim: bool, count: usize, all: bool },
+    Sum(Box<Reduction>),
+    Mean(Box<Reduction>),
     MaxAll,
     MinAll,
     ExtremeDim { max: bool, axis: usize, keepdim: bool },
     Reshape { name: &'static str },
-    Strided { name: &'static str, view: StridedView, input_shape: Dims },
-    StridedScatter { view: StridedView },
-    CopySlices { view: StridedView },
+    Strided(Box<StridedOf>),
+    StridedScatter(Box<StridedView>),
+    CopySlices(Box<StridedView>),
     ToCopy,
     /// A move between devices; `from` is the input's device (the gradient goes back there).
     ToDevice { from: crate::array::Device },
@@ -67,9 +68,40 @@ pub enum Op {
     ScatterAddDim { axis: usize },
     IndexSelect { axis: usize },
     IndexAdd { axis: usize, size: usize },
-    Cat { axis: usize, sizes: Dims },
-    Im2col { window: crate::kernels::nn::Window2d },
-    Col2im { window: crate::kernels::nn::Window2d, size: [usize; 2] },
+    Cat(Box<CatOf>),
+    Im2col(Box<Window2d>),
+    Col2im(Box<(Window2d, [usize; 2])>),
+}
+
+// The variants with large payloads keep them boxed, so that `Op` (and with it every graph node)
+// stays small: they are rare next to the pointwise operations that make up long graphs.
+
+#[derive(Clone, Debug)]
+pub struct ClampBounds {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// A sum or mean over `axes`; `count` is the number of elements averaged (1 for a sum).
+#[derive(Clone, Debug)]
+pub struct Reduction {
+    pub axes: Dims,
+    pub keepdim: bool,
+    pub count: usize,
+    pub all: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct StridedOf {
+    pub name: &'static str,
+    pub view: StridedView,
+    pub input_shape: Dims,
+}
+
+#[derive(Clone, Debug)]
+pub struct CatOf {
+    pub axis: usize,
+    pub sizes: Dims,
 }
 
 impl Op {
@@ -103,19 +135,20 @@ impl Op {
             Op::Expm1 => "Expm1Backward0",
             Op::Erf => "ErfBackward0",
             Op::Reciprocal => "ReciprocalBackward0",
-            Op::Clamp { .. } => "ClampBackward1",
+            Op::Clamp(_) => "ClampBackward1",
             Op::Where => "WhereBackward0",
-            Op::Sum { all: true, .. } => "SumBackward0",
-            Op::Sum { .. } => "SumBackward1",
-            Op::Mean { all: true, .. } => "MeanBackward0",
-            Op::Mean { .. } => "MeanBackward1",
+            Op::Sum(r) if r.all => "SumBackward0",
+            Op::Sum(_) => "SumBackward1",
+            Op::Mean(r) if r.all => "MeanBackward0",
+            Op::Mean(_) => "MeanBackward1",
             Op::MaxAll => "MaxBackward1",
             Op::MinAll => "MinBackward1",
             Op::ExtremeDim { max: true, .. } => "MaxBackward0",
             Op::ExtremeDim { max: false, .. } => "MinBackward0",
-            Op::Reshape { name } | Op::Strided { name, .. } | Op::Matmul { name } => name,
-            Op::StridedScatter { .. } => "AsStridedScatterBackward0",
-            Op::CopySlices { .. } => "CopySlices",
+            Op::Reshape { name } | Op::Matmul { name } => name,
+            Op::Strided(s) => s.name,
+            Op::StridedScatter(_) => "AsStridedScatterBackward0",
+            Op::CopySlices(_) => "CopySlices",
             Op::ToCopy | Op::ToDevice { .. } => "ToCopyBackward0",
             Op::Clone => "CloneBackward0",
             Op::Softmax { .. } => "SoftmaxBackward0",
@@ -125,9 +158,9 @@ impl Op {
             Op::ScatterAddDim { .. } => "ScatterAddBackward0",
             Op::IndexSelect { .. } => "IndexSelectBackward0",
             Op::IndexAdd { .. } => "IndexAddBackward0",
-            Op::Cat { .. } => "CatBackward0",
-            Op::Im2col { .. } => "Im2ColBackward0",
-            Op::Col2im { .. } => "Col2ImBackward0",
+            Op::Cat(_) => "CatBackward0",
+            Op::Im2col(_) => "Im2ColBackward0",
+            Op::Col2im(_) => "Col2ImBackward0",
         }
     }
 }
@@ -136,7 +169,7 @@ impl Op {
 pub struct RuleInputs<'a> {
     /// The saved values, in the order the forward saved them (`None`: not saved).
     pub saved: &'a [Option<Tensor>],
-    pub inputs: &'a [InputMeta],
+    pub inputs: &'a [NodeInput],
     /// Which inputs need a gradient in this backward pass.
     pub needs: &'a [bool],
 }
@@ -149,7 +182,7 @@ impl RuleInputs<'_> {
     }
 
     fn shape(&self, i: usize) -> Vec<isize> {
-        self.inputs[i].shape.iter().map(|&s| s as isize).collect()
+        self.inputs[i].shape().iter().map(|&s| s as isize).collect()
     }
 }
 
@@ -254,7 +287,8 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             let out = r.saved(0)?;
             g.mul(&out.mul(out)?)?.neg()
         })?,
-        Op::Clamp { min, max } => one_input(&|| {
+        Op::Clamp(bounds) => one_input(&|| {
+            let ClampBounds { min, max } = &**bounds;
             let a = r.saved(0)?;
             let mut inside = a.eq(a)?;
             if let Some(lo) = min {
@@ -270,9 +304,9 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             let zero = scalar_like(0.0, g)?;
             smallvec![when(need(0), || g.where_(cond, &zero))?, when(need(1), || zero.where_(cond, g))?]
         }
-        Op::Sum { axes, keepdim, .. } => one_input(&|| expand_reduced(g, axes, *keepdim, &r.shape(0)))?,
-        Op::Mean { axes, keepdim, count, .. } => one_input(&|| {
-            expand_reduced(&g.div(&scalar_like(*count as f64, g)?)?, axes, *keepdim, &r.shape(0))
+        Op::Sum(s) => one_input(&|| expand_reduced(g, &s.axes, s.keepdim, &r.shape(0)))?,
+        Op::Mean(m) => one_input(&|| {
+            expand_reduced(&g.div(&scalar_like(m.count as f64, g)?)?, &m.axes, m.keepdim, &r.shape(0))
         })?,
         Op::MaxAll | Op::MinAll => one_input(&|| {
             let (a, out) = (r.saved(0)?, r.saved(1)?);
@@ -286,19 +320,20 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             } else {
                 (g.unsqueeze(*axis as isize)?, indices.unsqueeze(*axis as isize)?)
             };
-            let size = r.inputs[0].shape[*axis];
-            let mut position_shape = vec![1isize; r.inputs[0].shape.len()];
+            let input_shape = r.inputs[0].shape();
+            let size = input_shape[*axis];
+            let mut position_shape = vec![1isize; input_shape.len()];
             position_shape[*axis] = size as isize;
             let positions = Tensor::arange(0.0, size as f64, 1.0, DType::Int64)?.reshape(&position_shape)?;
             let positions = Tensor::from_array(positions.data().to_device(g.device())?);
             masked(&g, &positions.eq(&indices)?)
         })?,
         Op::Reshape { .. } => one_input(&|| g.reshape(&r.shape(0)))?,
-        Op::Strided { view, input_shape, .. } => one_input(&|| g.strided_scatter(view.clone(), input_shape))?,
-        Op::StridedScatter { view } => one_input(&|| g.strided(view.clone(), "AsStridedBackward0"))?,
-        Op::CopySlices { view } => smallvec![
-            when(need(0), || g.strided_assigned(view.clone(), &scalar_like(0.0, g)?))?,
-            when(need(1), || g.strided(view.clone(), "AsStridedBackward0"))?
+        Op::Strided(s) => one_input(&|| g.strided_scatter(s.view.clone(), &s.input_shape))?,
+        Op::StridedScatter(view) => one_input(&|| g.strided((**view).clone(), "AsStridedBackward0"))?,
+        Op::CopySlices(view) => smallvec![
+            when(need(0), || g.strided_assigned((**view).clone(), &scalar_like(0.0, g)?))?,
+            when(need(1), || g.strided((**view).clone(), "AsStridedBackward0"))?
         ],
         Op::ToCopy | Op::Clone => smallvec![Some(g.clone())],
         Op::ToDevice { from } => smallvec![Some(g.to_device(*from)?)],
@@ -325,24 +360,24 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             g.mul(&x.sub(&out)?.exp()?)
         })?,
         Op::GatherDim { axis } => {
-            one_input(&|| crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape))?
+            one_input(&|| crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape()))?
         }
         Op::ScatterAddDim { axis } => smallvec![
             Some(g.clone()),
-            when(need(1), || crate::ops::nn::scatter_add_src_backward(g, *axis, r.saved(0)?, &r.inputs[1].shape))?
+            when(need(1), || crate::ops::nn::scatter_add_src_backward(g, *axis, r.saved(0)?, &r.inputs[1].shape()))?
         ],
         Op::IndexSelect { axis } => {
-            one_input(&|| g.index_add_zeros(*axis as isize, r.saved(0)?, r.inputs[0].shape.get(*axis).copied().unwrap_or(1)))?
+            one_input(&|| g.index_add_zeros(*axis as isize, r.saved(0)?, r.inputs[0].shape().get(*axis).copied().unwrap_or(1)))?
         }
         Op::IndexAdd { axis, .. } => one_input(&|| g.index_select(*axis as isize, r.saved(0)?))?,
-        Op::Cat { axis, sizes } => (0..sizes.len())
-            .map(|i| when(need(i), || crate::ops::nn::cat_backward(g, *axis, sizes, i)))
+        Op::Cat(c) => (0..c.sizes.len())
+            .map(|i| when(need(i), || crate::ops::nn::cat_backward(g, c.axis, &c.sizes, i)))
             .collect::<Result<Grads>>()?,
-        Op::Im2col { window } => one_input(&|| {
-            let s = &r.inputs[0].shape;
-            g.col2im(*window, [s[2], s[3]])
+        Op::Im2col(window) => one_input(&|| {
+            let s = r.inputs[0].shape();
+            g.col2im(**window, [s[2], s[3]])
         })?,
-        Op::Col2im { window, .. } => one_input(&|| g.im2col(*window))?,
+        Op::Col2im(w) => one_input(&|| g.im2col(w.0))?,
     })
 }
 

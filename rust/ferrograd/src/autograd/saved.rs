@@ -12,12 +12,21 @@ use crate::tensor::{Tensor, TensorCell};
 pub enum Saved {
     /// An input of the node: kept alive by the node.
     Input { tensor: Tensor, version: u32 },
-    /// An output of the node. Holding the output tensor itself would make a reference cycle
-    /// (its `grad_fn` is this node), so the node keeps the values and a weak link.
-    Output { data: NdArray, cell: Weak<TensorCell>, version: u32, output_nr: u32 },
+    /// An output of the node (boxed: rarer and larger than an input).
+    Output(Box<SavedOutput>),
     /// A slot the rule will not read in any backward of this node (e.g. `b` of `a * b` when
     /// only `b` requires grad).
     Absent,
+}
+
+/// Holding the output tensor itself would make a reference cycle (its `grad_fn` is the node
+/// that saves it), so the node keeps the values and a weak link.
+#[derive(Clone)]
+pub struct SavedOutput {
+    pub data: NdArray,
+    pub cell: Weak<TensorCell>,
+    pub version: u32,
+    pub output_nr: u32,
 }
 
 impl Saved {
@@ -26,12 +35,12 @@ impl Saved {
     }
 
     pub fn output(tensor: &Tensor) -> Saved {
-        Saved::Output {
+        Saved::Output(Box::new(SavedOutput {
             data: tensor.data(),
             cell: std::sync::Arc::downgrade(&tensor.0),
             version: tensor.version(),
             output_nr: tensor.output_nr(),
-        }
+        }))
     }
 
     /// The saved tensor, checked against in-place modification. `node` is the node that saved
@@ -40,9 +49,12 @@ impl Saved {
         let (tensor, saved_version) = match self {
             Saved::Absent => return Ok(None),
             Saved::Input { tensor, version } => (tensor.clone(), *version),
-            Saved::Output { data, cell, version, output_nr } => match cell.upgrade() {
-                Some(cell) => (Tensor(cell), *version),
-                None => (Tensor::from_saved_output(data.clone(), super::arena::lock().new_ref(node), *output_nr), *version),
+            Saved::Output(out) => match out.cell.upgrade() {
+                Some(cell) => (Tensor(cell), out.version),
+                None => {
+                    let grad_fn = super::arena::lock().new_ref(node);
+                    (Tensor::from_saved_output(out.data.clone(), grad_fn, out.output_nr), out.version)
+                }
             },
         };
         let current = tensor.version();

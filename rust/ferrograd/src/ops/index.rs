@@ -128,7 +128,7 @@ impl Tensor {
             kernels::strided_assign(&mut host, &value.to_device(crate::Device::Cpu)?, &view.shape, &view.strides, view.offset)?;
             out = host.to_device(self.device())?;
         }
-        record(Op::CopySlices { view }, &[self, src], out, |_| smallvec![])
+        record(Op::CopySlices(Box::new(view)), &[self, src], out, |_| smallvec![])
     }
 
     /// `self[items] = value`, in place.

@@ -7,7 +7,7 @@ use smallvec::smallvec;
 
 use crate::array::shape::{contiguous_strides, normalize_dim, Dims};
 use crate::array::{DType, NdArray};
-use crate::autograd::rules::Op;
+use crate::autograd::rules::{CatOf, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::nn::{self as k, Window2d};
@@ -157,7 +157,7 @@ impl Tensor {
         let sizes: Dims = tensors.iter().map(|t| t.shape()[axis]).collect();
         let inputs: Vec<&Tensor> = tensors.iter().collect();
         record(
-            Op::Cat { axis, sizes },
+            Op::Cat(Box::new(CatOf { axis, sizes })),
             &inputs,
             out,
             |_| smallvec![],
@@ -200,14 +200,14 @@ impl Tensor {
     /// `(N, C, H, W)` → `(N, C·kh·kw, L)`: the sliding windows as columns (`unfold`).
     pub fn im2col(&self, window: Window2d) -> Result<Tensor> {
         let out = k::im2col(&self.read(), window)?;
-        record(Op::Im2col { window }, &[self], out, |_| smallvec![])
+        record(Op::Im2col(Box::new(window)), &[self], out, |_| smallvec![])
     }
 
     /// The adjoint of `im2col` (`fold`): columns back to `(N, C, H, W)`, overlaps summed.
     pub fn col2im(&self, window: Window2d, size: [usize; 2]) -> Result<Tensor> {
         let out = k::col2im(&self.read(), window, size)?;
         record(
-            Op::Col2im { window, size },
+            Op::Col2im(Box::new((window, size))),
             &[self],
             out,
             |_| smallvec![],

@@ -7,7 +7,7 @@ use smallvec::smallvec;
 
 use super::result_type;
 use crate::array::{DType, NdArray};
-use crate::autograd::rules::Op;
+use crate::autograd::rules::{ClampBounds, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::{self, BinaryOp, UnaryOp};
@@ -258,7 +258,7 @@ impl Tensor {
         if let Some(hi) = max {
             out = kernels::binary(BinaryOp::Minimum, &out, &self.scalar_on(hi, dtype)?)?;
         }
-        record(Op::Clamp { min, max }, &[self], out, |_| smallvec![Saved::input(self)])
+        record(Op::Clamp(Box::new(ClampBounds { min, max })), &[self], out, |_| smallvec![Saved::input(self)])
     }
 
     /// `cond ? self : other`, differentiable in both branches.

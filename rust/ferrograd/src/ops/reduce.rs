@@ -4,7 +4,7 @@ use smallvec::smallvec;
 
 use crate::array::shape::normalize_dim;
 use crate::array::DType;
-use crate::autograd::rules::Op;
+use crate::autograd::rules::{Op, Reduction};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::{self, ArgReduceOp, ReduceOp};
@@ -37,7 +37,7 @@ impl Tensor {
     fn sum_over(&self, axes: Vec<usize>, keepdim: bool, all: bool) -> Result<Tensor> {
         let input = self.data_as(self.sum_dtype())?;
         let out = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
-        record(Op::Sum { axes: axes.into(), keepdim, all }, &[self], out, |_| smallvec![])
+        record(Op::Sum(Box::new(Reduction { axes: axes.into(), keepdim, count: 1, all })), &[self], out, |_| smallvec![])
     }
 
     pub fn sum(&self) -> Result<Tensor> {
@@ -61,7 +61,7 @@ impl Tensor {
         let input = self.data();
         let sum = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
         let out = kernels::binary(kernels::BinaryOp::Div, &sum, &self.scalar_on(count as f64, input.dtype())?)?;
-        record(Op::Mean { axes: axes.into(), keepdim, count, all }, &[self], out, |_| smallvec![])
+        record(Op::Mean(Box::new(Reduction { axes: axes.into(), keepdim, count, all })), &[self], out, |_| smallvec![])
     }
 
     pub fn mean(&self) -> Result<Tensor> {

@@ -6,7 +6,7 @@ use smallvec::smallvec;
 use super::StridedView;
 use crate::array::shape::{contiguous_strides, normalize_dim, numel, Dims, Strides};
 use crate::array::DType;
-use crate::autograd::rules::Op;
+use crate::autograd::rules::{Op, StridedOf};
 use crate::error::{Error, Result};
 use crate::kernels;
 use crate::tensor::{record, Tensor};
@@ -64,13 +64,13 @@ impl Tensor {
     pub(crate) fn strided(&self, view: StridedView, name: &'static str) -> Result<Tensor> {
         let input_shape = self.shape();
         let out = kernels::gather(&self.read(), &view.shape, &view.strides, view.offset)?;
-        record(Op::Strided { name, view, input_shape }, &[self], out, |_| smallvec![])
+        record(Op::Strided(Box::new(StridedOf { name, view, input_shape })), &[self], out, |_| smallvec![])
     }
 
     /// The adjoint of `strided`: zeros of `out_shape` with this tensor added at the view.
     pub(crate) fn strided_scatter(&self, view: StridedView, out_shape: &[usize]) -> Result<Tensor> {
         let out = kernels::scatter_add(&self.read(), out_shape, &view.shape, &view.strides, view.offset)?;
-        record(Op::StridedScatter { view }, &[self], out, |_| smallvec![])
+        record(Op::StridedScatter(Box::new(view)), &[self], out, |_| smallvec![])
     }
 
     pub fn permute(&self, dims: &[isize]) -> Result<Tensor> {

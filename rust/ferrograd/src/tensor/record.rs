@@ -4,7 +4,8 @@ use smallvec::SmallVec;
 
 use super::{Meta, Tensor};
 use crate::array::NdArray;
-use crate::autograd::arena::{self, Edge, InputMeta, Node, NodeInput, NodeKind};
+use crate::autograd::arena::{self, Edge, Node, NodeKind};
+use crate::autograd::node_input::{NodeInput, NodeInputs};
 use crate::autograd::mode::is_grad_enabled;
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
@@ -46,18 +47,15 @@ pub(crate) fn record_many(
     save: impl FnOnce(&[Tensor]) -> SmallVec<[Saved; 2]>,
 ) -> Result<Vec<Tensor>> {
     crate::autograd::forward::refuse_node(&kind, inputs)?;
-    let node_inputs: SmallVec<[NodeInput; 2]> = inputs
+    let node_inputs: NodeInputs = inputs
         .iter()
         .map(|t| {
             // The node id without a new reference (no arena lock): the borrowed input keeps its
             // node alive until `insert` below takes the node's own reference.
-            let edge = t.gradient_edge_id();
+            let edge = t.gradient_edge_id().map(|(node, input_nr)| Edge { node, input_nr });
             let array = t.read();
-            let meta = InputMeta { shape: array.shape().into(), dtype: array.dtype(), device: array.device() };
-            drop(array);
-            (edge, meta)
+            NodeInput::new(edge, array.shape(), array.dtype(), array.device())
         })
-        .map(|(edge, meta)| NodeInput { edge: edge.map(|(node, input_nr)| Edge { node, input_nr }), meta })
         .collect();
     let tensors: Vec<Tensor> = outputs
         .into_iter()
