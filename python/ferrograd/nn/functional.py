@@ -49,21 +49,30 @@ def _check_tensor(x, name: str, op: str):
 
 
 def linear(input, weight, bias=None):
-    """``input @ weight.T + bias``."""
+    """``input @ weight.T + bias``: one product reading the weight transposed in place, the bias
+    added in the same pass."""
     _check_tensor(input, "input", "linear")
+    _check_tensor(weight, "weight", "linear")
+    if bias is not None:
+        _check_tensor(bias, "bias", "linear")
+    if weight.ndim != 2:
+        raise ValueError(f"linear(): weight must be 2-D (out_features, in_features), got shape {tuple(weight.shape)}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
         raise ValueError(
             f"linear(): input of shape {tuple(input.shape)} does not match weight of shape {tuple(weight.shape)} "
             f"(expected the last dimension of input to be {weight.shape[-1]})"
         )
-    if input.ndim == 2 and input.numel() < weight.numel():
-        # Same product, transposing the smaller operand: tensors are contiguous, so `.t()`
-        # copies, and a (batch x in) input is often much smaller than an (out x in) weight.
-        # The weight's gradient then needs no transpose either (docs/PERFORMANCE.md).
-        out = (weight @ input.t()).t()
-    else:
-        out = input @ weight.t()
-    return out if bias is None else out + bias
+    if bias is not None and tuple(bias.shape) not in ((), (weight.shape[0],)):
+        raise ValueError(f"linear(): bias of shape {tuple(bias.shape)} does not match weight of shape {tuple(weight.shape)} (expected ({weight.shape[0]},))")
+    if input.ndim == 2 and input.shape[0] < weight.shape[0]:
+        # The same product transposed, `(weight @ input.T + bias[:, None]).T`: gemm copies
+        # (packs) the operand that runs along the rows of the output's layout, here the small
+        # input rather than the large weight (docs/PERFORMANCE.md).
+        column = None if bias is None else bias.reshape(-1, 1)
+        return _core.linear(weight, input, column).t()
+    x = input.unsqueeze(0) if input.ndim == 1 else input
+    out = _core.linear(x, weight, bias)
+    return out.squeeze(0) if input.ndim == 1 else out
 
 
 def bilinear(input1, input2, weight, bias=None):

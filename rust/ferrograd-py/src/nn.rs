@@ -2,6 +2,7 @@
 //! call into the engine's `ops::nn`, with the GIL released for large operands.
 
 use ferrograd::kernels::nn::Window2d;
+use ferrograd::kernels::Transposed;
 use ferrograd::Tensor;
 use pyo3::prelude::*;
 
@@ -242,6 +243,22 @@ fn col2im(
     .map(NewTensor)
 }
 
+/// `input @ weight.T + bias` as one product: the weight read transposed in place, the bias
+/// added in the same pass.
+#[pyfunction]
+#[pyo3(signature = (input, weight, bias=None))]
+fn linear(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    weight: PyRef<'_, PyTensor>,
+    bias: Option<PyRef<'_, PyTensor>>,
+) -> PyResult<NewTensor> {
+    let (x, w) = (&input.inner, &weight.inner);
+    let b = bias.as_ref().map(|b| &b.inner);
+    let trans = Transposed { a: false, b: true };
+    run(py, x.numel().max(w.numel()), || x.matmul_transposed(w, trans, b)).map(NewTensor)
+}
+
 /// Adds this file's functions to `_core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(softmax, m)?)?;
@@ -258,5 +275,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(avg_pool2d, m)?)?;
     m.add_function(wrap_pyfunction!(im2col, m)?)?;
     m.add_function(wrap_pyfunction!(col2im, m)?)?;
+    m.add_function(wrap_pyfunction!(linear, m)?)?;
     Ok(())
 }

@@ -529,6 +529,18 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         Op::ToDevice { .. } => cx.t0()?.to_device(out.device())?,
         Op::Clone => cx.t0()?.clone_tensor()?,
         Op::Matmul { .. } => sum([cx.term(0, |t| t.matmul(cx.x(1)))?, cx.term(1, |t| cx.x(0).matmul(t))?])?,
+        Op::MatmulTransposed { trans, .. } => {
+            let (a, b) = (cx.x(0), cx.x(1));
+            let product = [
+                cx.term(0, |t| t.matmul_transposed(b, *trans, None))?,
+                cx.term(1, |t| a.matmul_transposed(t, *trans, None))?,
+            ];
+            match cx.t(2) {
+                None => sum(product)?,
+                Some(bias) if product.iter().any(Option::is_some) => sum(product)?.add(bias)?,
+                Some(bias) => bias.expand(&isize_dims(&out.shape()))?,
+            }
+        }
         Op::Softmax { axis } => {
             // y * (t - sum(t * y))
             let t = cx.t0()?;

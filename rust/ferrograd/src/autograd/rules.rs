@@ -11,6 +11,7 @@ use crate::array::shape::Dims;
 use crate::array::DType;
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
+use crate::kernels::Transposed;
 use crate::ops::StridedView;
 use crate::tensor::Tensor;
 
@@ -60,6 +61,8 @@ pub enum Op {
     ToDevice { from: crate::array::Device },
     Clone,
     Matmul { name: &'static str },
+    /// `bias + op(a) @ op(b)` (`Tensor::matmul_transposed`); inputs a, b and, if given, bias.
+    MatmulTransposed { name: &'static str, trans: crate::kernels::Transposed },
     // Neural-network operations (ops/nn.rs).
     Softmax { axis: usize },
     LogSoftmax { axis: usize },
@@ -145,7 +148,7 @@ impl Op {
             Op::MinAll => "MinBackward1",
             Op::ExtremeDim { max: true, .. } => "MaxBackward0",
             Op::ExtremeDim { max: false, .. } => "MinBackward0",
-            Op::Reshape { name } | Op::Matmul { name } => name,
+            Op::Reshape { name } | Op::Matmul { name } | Op::MatmulTransposed { name, .. } => name,
             Op::Strided(s) => s.name,
             Op::StridedScatter(_) => "AsStridedScatterBackward0",
             Op::CopySlices(_) => "CopySlices",
@@ -338,6 +341,15 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
         Op::ToCopy | Op::Clone => smallvec![Some(g.clone())],
         Op::ToDevice { from } => smallvec![Some(g.to_device(*from)?)],
         Op::Matmul { .. } => matmul_backward(g, r)?,
+        Op::MatmulTransposed { trans, .. } => {
+            let [grad_a, grad_b] = product_grads(g, r.saved(0)?, r.saved(1)?, *trans, [need(0), need(1)])?;
+            let mut grads: Grads = smallvec![grad_a, grad_b];
+            if r.inputs.len() == 3 {
+                // The bias's gradient: `g` itself, which the engine sums over the broadcast axes.
+                grads.push(when(need(2), || Ok(g.clone()))?);
+            }
+            grads
+        }
         Op::Softmax { axis } => one_input(&|| {
             // y * (g - sum(g * y))
             let y = r.saved(0)?;
@@ -407,21 +419,30 @@ fn matmul_backward(g: &Tensor, r: &RuleInputs) -> Result<Grads> {
     if b_vec {
         g2 = g2.unsqueeze(-1)?;
     }
-    let grad_a = when(r.needs[0], || {
-        let grad = g2.matmul(&b2.transpose(-1, -2)?)?;
-        if a_vec {
-            grad.squeeze(Some(-2))
-        } else {
-            Ok(grad)
-        }
-    })?;
-    let grad_b = when(r.needs[1], || {
-        let grad = a2.transpose(-1, -2)?.matmul(&g2)?;
-        if b_vec {
-            grad.squeeze(Some(-1))
-        } else {
-            Ok(grad)
-        }
-    })?;
+    let [grad_a, grad_b] = product_grads(&g2, &a2, &b2, Transposed::default(), [r.needs[0], r.needs[1]])?;
+    let grad_a = if a_vec { grad_a.map(|t| t.squeeze(Some(-2))).transpose()? } else { grad_a };
+    let grad_b = if b_vec { grad_b.map(|t| t.squeeze(Some(-1))).transpose()? } else { grad_b };
     Ok(smallvec![grad_a, grad_b])
+}
+
+/// The gradients of `a` and `b` in `op(a) @ op(b)`, given the product's gradient `g`: with
+/// `A = op(a)` and `B = op(b)`, `dA = g @ Bᵀ` and `dB = Aᵀ @ g`, transposed back where `op`
+/// transposed, each one transposed product without copies (and differentiable again).
+fn product_grads(g: &Tensor, a: &Tensor, b: &Tensor, t: Transposed, need: [bool; 2]) -> Result<[Option<Tensor>; 2]> {
+    let tr = |a, b| Transposed { a, b };
+    let grad_a = when(need[0], || {
+        if t.a {
+            b.matmul_transposed(g, tr(t.b, true), None)
+        } else {
+            g.matmul_transposed(b, tr(false, !t.b), None)
+        }
+    })?;
+    let grad_b = when(need[1], || {
+        if t.b {
+            g.matmul_transposed(a, tr(true, t.a), None)
+        } else {
+            a.matmul_transposed(g, tr(!t.a, false), None)
+        }
+    })?;
+    Ok([grad_a, grad_b])
 }

@@ -1,14 +1,17 @@
-//! Batched matrix products `[..., n, k] @ [..., k, m]` with broadcast batch dimensions.
+//! Batched matrix products `[..., n, k] @ [..., k, m]` with broadcast batch dimensions, either
+//! operand optionally read transposed (its last two axes swapped) and the product optionally
+//! added to a broadcast initial value (a bias).
 //!
 //! Floats go through the `gemm` crate (rayon inside one product once it is big enough), except
 //! tiny products, where a plain loop beats its setup. Integers use the same plain loop with
 //! wrapping arithmetic; `bool` is logical (or of ands), where PyTorch refuses bool matmul.
-//! Many small products in one batch run in parallel across the batch instead.
+//! Many small products in one batch run in parallel across the batch instead. Transposed
+//! operands are read in place through their strides (gemm packs its operands anyway).
 
 use gemm::Parallelism;
 
 use super::cpu_elementwise::Scalar;
-use super::parallel;
+use super::{cpu_index, parallel};
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims};
 use crate::array::NdArray;
 use crate::error::{Error, Result};
@@ -21,13 +24,45 @@ const GEMM_MIN_WORK: usize = 16 * 16 * 16;
 /// docs/PERFORMANCE.md).
 const GEMM_PARALLEL_WORK: usize = 1 << 24;
 
+/// Which operands of a product are read transposed (last two axes swapped).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Transposed {
+    pub a: bool,
+    pub b: bool,
+}
+
+/// Row and column strides (in elements) of a `rows`×`cols` matrix stored row-major, or stored
+/// as its transpose (`cols`×`rows` row-major) when `trans`.
+fn strides(trans: bool, rows: usize, cols: usize) -> [isize; 2] {
+    if trans {
+        [1, rows as isize]
+    } else {
+        [cols as isize, 1]
+    }
+}
+
+/// One product's operands: `a` is n×k and `b` k×m as read, with the strides to read them.
+struct Operands<'a, T> {
+    a: &'a [T],
+    b: &'a [T],
+    a_strides: [isize; 2],
+    b_strides: [isize; 2],
+}
+
 /// An element type with a matrix product kernel.
 trait MatmulElement: Scalar {
-    /// `out = a · b` for row-major `a` (n×k), `b` (k×m) and a zeroed `out` (n×m), all non-empty.
+    /// `out += a · b` for a row-major `out` (n×m), all non-empty.
     /// `threads`: whether the product may use rayon itself.
-    fn matmul_into(out: &mut [Self], a: &[Self], b: &[Self], [n, k, m]: [usize; 3], threads: bool) {
-        let _ = (n, threads);
-        plain_matmul(out, a, b, k, m);
+    fn matmul_into(out: &mut [Self], x: &Operands<Self>, [n, k, m]: [usize; 3], threads: bool) {
+        let _ = threads;
+        plain_matmul(out, x, [n, k, m]);
+    }
+
+    /// A fresh `n×m` product `a · b` written without zeroing the output first (the zero fill of
+    /// a large output costs a pass over it), or `None` where this type has no such kernel.
+    fn product(x: &Operands<Self>, dims: [usize; 3]) -> Option<Vec<Self>> {
+        let _ = (x, dims);
+        None
     }
 }
 
@@ -36,69 +71,108 @@ impl MatmulElement for i64 {}
 impl MatmulElement for bool {}
 
 macro_rules! gemm_element {
-    ($t:ty) => {
+    ($t:ty, $gemm_into:ident) => {
+        /// `dst = a · b`, or `dst += a · b` when `accumulate`, through gemm, for a row-major n×m
+        /// `dst`.
+        ///
+        /// # Safety
+        /// `dst` is valid for writes (and, when `accumulate`, reads) of n×m elements, and `x`'s
+        /// operands hold n×k and k×m elements, addressed within their buffers by their strides.
+        unsafe fn $gemm_into(
+            dst: *mut $t,
+            accumulate: bool,
+            x: &Operands<$t>,
+            [n, k, m]: [usize; 3],
+            threads: bool,
+        ) {
+            let pool = rayon::current_num_threads();
+            let parallelism = if threads && n * k * m >= GEMM_PARALLEL_WORK && pool > 1 {
+                Parallelism::Rayon(pool)
+            } else {
+                Parallelism::None
+            };
+            let ([a_rs, a_cs], [b_rs, b_cs]) = (x.a_strides, x.b_strides);
+            // SAFETY: as the caller guarantees; gemm supports `$t`. `dst = 1·dst + 1·a·b`, `dst`
+            // not read unless `accumulate`.
+            unsafe {
+                gemm::gemm(
+                    n,
+                    m,
+                    k,
+                    dst,
+                    1,
+                    m as isize,
+                    accumulate,
+                    x.a.as_ptr(),
+                    a_cs,
+                    a_rs,
+                    x.b.as_ptr(),
+                    b_cs,
+                    b_rs,
+                    1.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    parallelism,
+                )
+            }
+        }
+
         impl MatmulElement for $t {
             fn matmul_into(
                 out: &mut [Self],
-                a: &[Self],
-                b: &[Self],
+                x: &Operands<Self>,
                 [n, k, m]: [usize; 3],
                 threads: bool,
             ) {
-                let work = n * k * m;
-                if work < GEMM_MIN_WORK {
-                    return plain_matmul(out, a, b, k, m);
+                if n * k * m < GEMM_MIN_WORK {
+                    return plain_matmul(out, x, [n, k, m]);
                 }
                 assert!(
-                    out.len() == n * m && a.len() == n * k && b.len() == k * m,
+                    out.len() == n * m && x.a.len() == n * k && x.b.len() == k * m,
                     "matmul operand sizes"
                 );
-                let pool = rayon::current_num_threads();
-                let parallelism = if threads && work >= GEMM_PARALLEL_WORK && pool > 1 {
-                    Parallelism::Rayon(pool)
-                } else {
-                    Parallelism::None
-                };
-                // SAFETY: the three buffers hold exactly n×m, n×k and k×m elements (checked above),
-                // row-major with the strides given; `$t` is f32 or f64, which gemm supports.
-                unsafe {
-                    gemm::gemm(
-                        n,
-                        m,
-                        k,
-                        out.as_mut_ptr(),
-                        1,
-                        m as isize,
-                        false,
-                        a.as_ptr(),
-                        1,
-                        k as isize,
-                        b.as_ptr(),
-                        1,
-                        m as isize,
-                        0.0,
-                        1.0,
-                        false,
-                        false,
-                        false,
-                        parallelism,
-                    )
+                // SAFETY: `out` holds n×m elements and the operands n×k and k×m (checked above).
+                unsafe { $gemm_into(out.as_mut_ptr(), true, x, [n, k, m], threads) }
+            }
+
+            fn product(x: &Operands<Self>, [n, k, m]: [usize; 3]) -> Option<Vec<Self>> {
+                if n * k * m < GEMM_MIN_WORK || x.a.len() != n * k || x.b.len() != k * m {
+                    return None;
                 }
+                let mut out = Vec::with_capacity(n * m);
+                // SAFETY: the capacity holds n×m elements, which gemm writes without reading
+                // (`accumulate` false) before `set_len` exposes them; operand sizes checked above.
+                unsafe {
+                    $gemm_into(out.as_mut_ptr(), false, x, [n, k, m], true);
+                    out.set_len(n * m);
+                }
+                Some(out)
             }
         }
     };
 }
 
-gemm_element!(f32);
-gemm_element!(f64);
+gemm_element!(f32, gemm_into_f32);
+gemm_element!(f64, gemm_into_f64);
 
 /// `out += a · b` row by row: each row of `out` accumulates rows of `b` scaled by `a`'s entries,
-/// a unit-stride inner loop that vectorises.
-fn plain_matmul<T: Scalar>(out: &mut [T], a: &[T], b: &[T], k: usize, m: usize) {
-    for (o_row, a_row) in out.chunks_exact_mut(m).zip(a.chunks_exact(k)) {
-        for (&av, b_row) in a_row.iter().zip(b.chunks_exact(m)) {
-            for (o, &bv) in o_row.iter_mut().zip(b_row) {
-                *o = o.add(av.mul(bv));
+/// a unit-stride inner loop that vectorises when `b` is not transposed.
+fn plain_matmul<T: Scalar>(out: &mut [T], x: &Operands<T>, [_, k, m]: [usize; 3]) {
+    let ([a_rs, a_cs], [b_rs, b_cs]) = (x.a_strides, x.b_strides);
+    for (i, o_row) in out.chunks_exact_mut(m).enumerate() {
+        for t in 0..k {
+            let av = x.a[i * a_rs as usize + t * a_cs as usize];
+            let b_row = t * b_rs as usize;
+            if b_cs == 1 {
+                for (o, &bv) in o_row.iter_mut().zip(&x.b[b_row..b_row + m]) {
+                    *o = o.add(av.mul(bv));
+                }
+            } else {
+                for (j, o) in o_row.iter_mut().enumerate() {
+                    *o = o.add(av.mul(x.b[b_row + j * b_cs as usize]));
+                }
             }
         }
     }
@@ -116,23 +190,49 @@ fn batch_offsets(mut i: usize, batch: &[usize], sa: &[isize], sb: &[isize]) -> (
     (p, q)
 }
 
+/// The whole batch as one product where it is one: a single pair of matrices, or every matrix of
+/// a row-major `a` against the one matrix of `b` (a single tall product).
+fn one_product<'a, T>(
+    (x, y): (&'a [T], &'a [T]),
+    nb: usize,
+    [n, k, m]: [usize; 3],
+    trans: Transposed,
+) -> Option<(Operands<'a, T>, [usize; 3])> {
+    let whole = Operands {
+        a: x,
+        b: y,
+        a_strides: strides(trans.a, n, k),
+        b_strides: strides(trans.b, k, m),
+    };
+    if y.len() != k * m {
+        None
+    } else if x.len() == n * k {
+        Some((whole, [n, k, m]))
+    } else if !trans.a && x.len() == nb * n * k {
+        Some((whole, [nb * n, k, m]))
+    } else {
+        None
+    }
+}
+
+/// `out += x · y` for every batch entry; `out` holds the whole (batch, n, m) result.
 fn matmul_typed<T: MatmulElement>(
-    x: &[T],
-    y: &[T],
+    out: &mut [T],
+    (x, y): (&[T], &[T]),
     [a_batch, b_batch, batch]: [&[usize]; 3],
     dims: [usize; 3],
-) -> Vec<T> {
+    trans: Transposed,
+) {
     let [n, k, m] = dims;
     let nb = numel(batch);
-    let mut out = vec![T::zero(); nb * n * m];
     if out.is_empty() || k == 0 {
-        return out;
+        return;
     }
-    // Every matrix of `a` against the one matrix of `b`: a single tall product.
-    if y.len() == k * m && x.len() == nb * n * k {
-        T::matmul_into(&mut out, x, y, [nb * n, k, m], true);
-        return out;
+    if let Some((whole, dims)) = one_product((x, y), nb, dims, trans) {
+        T::matmul_into(out, &whole, dims, true);
+        return;
     }
+    let (a_strides, b_strides) = (strides(trans.a, n, k), strides(trans.b, k, m));
     let (sa, sb) = (
         broadcast_strides(a_batch, batch),
         broadcast_strides(b_batch, batch),
@@ -140,52 +240,117 @@ fn matmul_typed<T: MatmulElement>(
     let (ma, mb, mo) = (n * k, k * m, n * m);
     let product = |i: usize, o: &mut [T], threads: bool| {
         let (p, q) = batch_offsets(i, batch, &sa, &sb);
-        T::matmul_into(
-            o,
-            &x[p * ma..(p + 1) * ma],
-            &y[q * mb..(q + 1) * mb],
-            dims,
-            threads,
-        );
+        let one = Operands {
+            a: &x[p * ma..(p + 1) * ma],
+            b: &y[q * mb..(q + 1) * mb],
+            a_strides,
+            b_strides,
+        };
+        T::matmul_into(o, &one, dims, threads);
     };
     if n * k * m >= GEMM_PARALLEL_WORK {
         for (i, o) in out.chunks_exact_mut(mo).enumerate() {
             product(i, o, true);
         }
     } else {
-        parallel::for_each_chunk_costed(&mut out, mo, k, |start, chunk| {
+        parallel::for_each_chunk_costed(out, mo, k, |start, chunk| {
             for (j, o) in chunk.chunks_exact_mut(mo).enumerate() {
                 product(start / mo + j, o, false);
             }
         });
     }
-    out
 }
 
-/// The batched product of `a` (`[..., n, k]`) and `b` (`[..., k, m]`), both at least 2-D.
-pub fn matmul(a: &NdArray, b: &NdArray) -> Result<NdArray> {
+/// The (rows, cols) of a matrix operand as the product reads it.
+fn read_dims(a: &NdArray, trans: bool) -> [usize; 2] {
+    let r = a.ndim();
+    let (rows, cols) = (a.shape()[r - 2], a.shape()[r - 1]);
+    if trans {
+        [cols, rows]
+    } else {
+        [rows, cols]
+    }
+}
+
+/// The shape of `op(a) @ op(b)`, or the error for operands that cannot be multiplied.
+pub fn product_shape(a: &NdArray, b: &NdArray, trans: Transposed) -> Result<Dims> {
     let (ra, rb) = (a.ndim(), b.ndim());
-    if ra < 2 || rb < 2 || a.shape()[ra - 1] != b.shape()[rb - 2] {
-        return Err(Error::Shape(format!(
-            "mat1 and mat2 shapes cannot be multiplied ({:?} and {:?})",
+    let mismatch = || {
+        Error::Shape(format!(
+            "mat1 and mat2 shapes cannot be multiplied ({:?}{} and {:?}{})",
             a.shape(),
-            b.shape()
+            if trans.a { " transposed" } else { "" },
+            b.shape(),
+            if trans.b { " transposed" } else { "" },
+        ))
+    };
+    if ra < 2 || rb < 2 {
+        return Err(mismatch());
+    }
+    let ([n, k], [k2, m]) = (read_dims(a, trans.a), read_dims(b, trans.b));
+    if k != k2 {
+        return Err(mismatch());
+    }
+    let mut shape = broadcast_shapes(&a.shape()[..ra - 2], &b.shape()[..rb - 2])?;
+    shape.extend([n, m]);
+    Ok(shape)
+}
+
+/// `init` broadcast to `shape`, as a fresh array this product may write into.
+fn initial(init: &NdArray, shape: &[usize]) -> Result<NdArray> {
+    if broadcast_shapes(init.shape(), shape)?.as_slice() != shape {
+        return Err(Error::Shape(format!(
+            "the bias of shape {:?} does not broadcast to the product's shape {shape:?}",
+            init.shape()
         )));
     }
-    let dims = [a.shape()[ra - 2], a.shape()[ra - 1], b.shape()[rb - 1]];
+    let view = broadcast_strides(init.shape(), shape);
+    let out = cpu_index::gather(init, shape, &view, 0)?;
+    if out.shares_storage_with(init) {
+        // Already the whole of `init` (no broadcast): copy it rather than write into it.
+        return crate::with_dtype!(init.dtype(), T => NdArray::from_vec(init.as_slice::<T>()?.to_vec(), shape));
+    }
+    Ok(out)
+}
+
+/// `init + op(a) @ op(b)` (`init` broadcasting to the product's shape; zeros when absent), for
+/// operands of one dtype, each at least 2-D, `op` transposing the operands `trans` names.
+pub fn matmul(
+    a: &NdArray,
+    b: &NdArray,
+    trans: Transposed,
+    init: Option<&NdArray>,
+) -> Result<NdArray> {
+    let out_shape = product_shape(a, b, trans)?;
+    let ([n, k], m) = (read_dims(a, trans.a), out_shape[out_shape.len() - 1]);
+    let (ra, rb) = (a.ndim(), b.ndim());
     let (a_batch, b_batch) = (&a.shape()[..ra - 2], &b.shape()[..rb - 2]);
-    let batch = broadcast_shapes(a_batch, b_batch)?;
-    let mut out_shape: Dims = batch.clone();
-    out_shape.extend([dims[0], dims[2]]);
+    let batch = &out_shape[..out_shape.len() - 2];
     crate::with_dtype!(a.dtype(), T => {
-        let out = matmul_typed::<T>(a.as_slice()?, b.as_slice()?, [a_batch, b_batch, &batch], dims);
-        NdArray::from_vec(out, &out_shape)
+        let (x, y) = (a.as_slice::<T>()?, b.as_slice::<T>()?);
+        let fresh = match (init, one_product((x, y), numel(batch), [n, k, m], trans)) {
+            (None, Some((whole, dims))) => T::product(&whole, dims),
+            _ => None,
+        };
+        if let Some(out) = fresh {
+            return NdArray::from_vec(out, &out_shape);
+        }
+        let mut out = match init {
+            Some(c) => initial(c, &out_shape)?,
+            None => NdArray::zeros(&out_shape, a.dtype()),
+        };
+        matmul_typed::<T>(out.as_mut_slice()?, (x, y), [a_batch, b_batch, batch], [n, k, m], trans);
+        Ok(out)
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plain(a: &NdArray, b: &NdArray) -> Result<NdArray> {
+        matmul(a, b, Transposed::default(), None)
+    }
 
     /// Reference product in f64 with explicit broadcasting of the batch.
     fn reference(x: &[f64], xs: &[usize], y: &[f64], ys: &[usize]) -> (Vec<usize>, Vec<f64>) {
@@ -214,15 +379,17 @@ mod tests {
         (shape, out)
     }
 
+    /// Small integers (exact in every dtype) filling operands of shapes `xs` and `ys`.
+    fn operands(xs: &[usize], ys: &[usize]) -> (Vec<f64>, Vec<f64>) {
+        let x = (0..numel(xs)).map(|i| ((i * 7) % 11) as f64 - 5.0);
+        let y = (0..numel(ys)).map(|i| ((i * 5) % 13) as f64 - 6.0);
+        (x.collect(), y.collect())
+    }
+
     fn check(xs: &[usize], ys: &[usize]) {
-        let x: Vec<f64> = (0..numel(xs))
-            .map(|i| ((i * 7) % 11) as f64 - 5.0)
-            .collect();
-        let y: Vec<f64> = (0..numel(ys))
-            .map(|i| ((i * 5) % 13) as f64 - 6.0)
-            .collect();
+        let (x, y) = operands(xs, ys);
         let (shape, want) = reference(&x, xs, &y, ys);
-        let got = matmul(
+        let got = plain(
             &NdArray::from_vec(x.clone(), xs).unwrap(),
             &NdArray::from_vec(y.clone(), ys).unwrap(),
         )
@@ -235,7 +402,7 @@ mod tests {
         );
         let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
         let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
-        let got = matmul(
+        let got = plain(
             &NdArray::from_vec(xf, xs).unwrap(),
             &NdArray::from_vec(yf, ys).unwrap(),
         )
@@ -248,7 +415,7 @@ mod tests {
         );
         let xi: Vec<i64> = x.iter().map(|&v| v as i64).collect();
         let yi: Vec<i64> = y.iter().map(|&v| v as i64).collect();
-        let got = matmul(
+        let got = plain(
             &NdArray::from_vec(xi, xs).unwrap(),
             &NdArray::from_vec(yi, ys).unwrap(),
         )
@@ -283,21 +450,21 @@ mod tests {
     fn empty_and_degenerate_shapes() {
         let a = NdArray::zeros(&[2, 0], crate::DType::Float32);
         let b = NdArray::zeros(&[0, 3], crate::DType::Float32);
-        let r = matmul(&a, &b).unwrap();
+        let r = plain(&a, &b).unwrap();
         assert_eq!(r.shape(), &[2, 3]);
         assert!(r.as_slice::<f32>().unwrap().iter().all(|&v| v == 0.0));
-        let r = matmul(
+        let r = plain(
             &NdArray::zeros(&[0, 4, 2], crate::DType::Float64),
             &NdArray::zeros(&[2, 3], crate::DType::Float64),
         )
         .unwrap();
         assert_eq!(r.shape(), &[0, 4, 3]);
         assert!(matches!(
-            matmul(&NdArray::zeros(&[2, 3], crate::DType::Float32), &b),
+            plain(&NdArray::zeros(&[2, 3], crate::DType::Float32), &b),
             Err(Error::Shape(_))
         ));
         assert!(matches!(
-            matmul(&NdArray::zeros(&[3], crate::DType::Float32), &b),
+            plain(&NdArray::zeros(&[3], crate::DType::Float32), &b),
             Err(Error::Shape(_))
         ));
     }
@@ -306,7 +473,121 @@ mod tests {
     fn bool_matmul_is_logical() {
         let a = NdArray::from_vec(vec![true, false, false, false], &[2, 2]).unwrap();
         let b = NdArray::from_vec(vec![false, true, true, true], &[2, 2]).unwrap();
-        let r = matmul(&a, &b).unwrap();
+        let r = plain(&a, &b).unwrap();
         assert_eq!(r.as_slice::<bool>().unwrap(), &[false, true, false, false]);
+    }
+
+    /// `v` (of `shape`, at least 2-D) with its last two axes swapped, and the swapped shape.
+    fn swap_last(v: &[f64], shape: &[usize]) -> (Vec<f64>, Vec<usize>) {
+        let r = shape.len();
+        let (rows, cols) = (shape[r - 2], shape[r - 1]);
+        let mut out = Vec::with_capacity(v.len());
+        for matrix in v.chunks(rows * cols) {
+            for c in 0..cols {
+                out.extend((0..rows).map(|row| matrix[row * cols + c]));
+            }
+        }
+        let mut swapped = shape.to_vec();
+        swapped.swap(r - 2, r - 1);
+        (out, swapped)
+    }
+
+    /// Every transposition of `xs @ ys`, with and without a bias of `bias_shape`, against the
+    /// reference, in f64 and (through gemm above its threshold) f32.
+    fn check_transposed(xs: &[usize], ys: &[usize], bias_shape: &[usize]) {
+        let (x, y) = operands(xs, ys);
+        let bias: Vec<f64> = (0..numel(bias_shape))
+            .map(|i| (i % 5) as f64 - 2.0)
+            .collect();
+        let (shape, product) = reference(&x, xs, &y, ys);
+        let bias_view = broadcast_strides(bias_shape, &shape);
+        let offsets = crate::array::shape::contiguous_strides(&shape);
+        let with_bias: Vec<f64> = product
+            .iter()
+            .enumerate()
+            .map(|(flat, p)| {
+                let at: isize = offsets
+                    .iter()
+                    .zip(&shape)
+                    .zip(&bias_view)
+                    .map(|((&o, &d), &s)| ((flat as isize / o) % d as isize) * s)
+                    .sum();
+                p + bias[at as usize]
+            })
+            .collect();
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let (xv, xshape) = if ta {
+                swap_last(&x, xs)
+            } else {
+                (x.clone(), xs.to_vec())
+            };
+            let (yv, yshape) = if tb {
+                swap_last(&y, ys)
+            } else {
+                (y.clone(), ys.to_vec())
+            };
+            let trans = Transposed { a: ta, b: tb };
+            let init = NdArray::from_vec(bias.clone(), bias_shape).unwrap();
+            for (bias, want) in [(None, &product), (Some(&init), &with_bias)] {
+                let a = NdArray::from_vec(xv.clone(), &xshape).unwrap();
+                let b = NdArray::from_vec(yv.clone(), &yshape).unwrap();
+                let got = matmul(&a, &b, trans, bias).unwrap();
+                assert_eq!(got.shape(), shape.as_slice(), "{trans:?} {xs:?} @ {ys:?}");
+                assert_eq!(
+                    got.as_slice::<f64>().unwrap(),
+                    want.as_slice(),
+                    "{trans:?} {bias:?}"
+                );
+                let f32s = |v: &[f64], s: &[usize]| {
+                    NdArray::from_vec(v.iter().map(|&e| e as f32).collect::<Vec<f32>>(), s).unwrap()
+                };
+                let bias32 = bias.map(|_| f32s(init.as_slice::<f64>().unwrap(), bias_shape));
+                let got = matmul(
+                    &f32s(&xv, &xshape),
+                    &f32s(&yv, &yshape),
+                    trans,
+                    bias32.as_ref(),
+                )
+                .unwrap();
+                let want32: Vec<f32> = want.iter().map(|&v| v as f32).collect();
+                assert_eq!(
+                    got.as_slice::<f32>().unwrap(),
+                    want32.as_slice(),
+                    "f32 {trans:?} {bias:?}"
+                );
+            }
+            assert_eq!(
+                init.as_slice::<f64>().unwrap(),
+                bias.as_slice(),
+                "the bias is left as it was"
+            );
+        }
+    }
+
+    #[test]
+    fn transposed_operands_and_bias_match_the_reference() {
+        check_transposed(&[2, 3], &[3, 4], &[4]);
+        check_transposed(&[64, 40], &[40, 24], &[24]);
+        check_transposed(&[33, 20], &[20, 17], &[33, 1]);
+        check_transposed(&[5, 6], &[6, 7], &[5, 7]);
+        check_transposed(&[3, 20, 30], &[30, 25], &[25]);
+        check_transposed(&[2, 1, 12, 30], &[3, 30, 20], &[3, 1, 20]);
+    }
+
+    #[test]
+    fn transposed_shape_mismatch_is_an_error() {
+        let a = NdArray::zeros(&[4, 3], crate::DType::Float32);
+        let b = NdArray::zeros(&[4, 5], crate::DType::Float32);
+        assert!(matmul(&a, &b, Transposed { a: true, b: false }, None).is_ok());
+        let err = matmul(&a, &b, Transposed { a: false, b: true }, None).unwrap_err();
+        assert!(
+            matches!(err, Error::Shape(ref m) if m.contains("transposed")),
+            "{err:?}"
+        );
+        let bias = NdArray::zeros(&[4], crate::DType::Float32);
+        assert!(matches!(
+            matmul(&a, &b, Transposed { a: true, b: false }, Some(&bias)),
+            Err(Error::Shape(_))
+        ));
     }
 }

@@ -7,6 +7,7 @@ mod cpu_compare;
 mod cpu_elementwise;
 mod cpu_index;
 mod cpu_matmul;
+pub use cpu_matmul::Transposed;
 mod cpu_reduce;
 pub mod parallel;
 mod cpu_nn;
@@ -105,6 +106,8 @@ pub enum Kernel<'a> {
     Reduce { op: ReduceOp, axes: &'a [usize], keepdim: bool },
     ArgReduce { op: ArgReduceOp, axis: usize, keepdim: bool },
     Matmul,
+    /// inputs: a, b and, when present, the bias the product is added to
+    MatmulTransposed { trans: Transposed },
     Gather { shape: &'a [usize], strides: &'a [isize], offset: isize },
     ScatterAdd { out_shape: &'a [usize], shape: &'a [usize], strides: &'a [isize], offset: isize },
     IndexSelect { axis: usize },
@@ -248,16 +251,24 @@ pub fn arg_reduce(op: ArgReduceOp, a: &NdArray, axis: usize, keepdim: bool) -> R
 /// dimensions broadcast).
 pub fn matmul(a: &NdArray, b: &NdArray) -> Result<NdArray> {
     check_same_dtype("matmul", a, b)?;
-    let (ra, rb) = (a.ndim(), b.ndim());
-    if ra < 2 || rb < 2 || a.shape()[ra - 1] != b.shape()[rb - 2] {
-        return Err(Error::Shape(format!(
-            "mat1 and mat2 shapes cannot be multiplied ({:?} and {:?})",
-            a.shape(),
-            b.shape()
-        )));
+    cpu_matmul::product_shape(a, b, Transposed::default())?;
+    dispatch(Kernel::Matmul, &[a, b], |x| cpu_matmul::matmul(x[0], x[1], Transposed::default(), None))
+}
+
+/// `bias + op(a) @ op(b)`: `matmul` with either operand read transposed (last two axes swapped,
+/// without a copy) and the product added to `bias` broadcast to its shape, in one pass.
+pub fn matmul_transposed(a: &NdArray, b: &NdArray, trans: Transposed, bias: Option<&NdArray>) -> Result<NdArray> {
+    if trans == Transposed::default() && bias.is_none() {
+        return matmul(a, b);
     }
-    crate::array::shape::broadcast_shapes(&a.shape()[..ra - 2], &b.shape()[..rb - 2])?;
-    dispatch(Kernel::Matmul, &[a, b], |x| cpu_matmul::matmul(x[0], x[1]))
+    check_same_dtype("matmul", a, b)?;
+    if let Some(c) = bias {
+        check_same_dtype("matmul bias", a, c)?;
+    }
+    cpu_matmul::product_shape(a, b, trans)?;
+    let mut inputs = vec![a, b];
+    inputs.extend(bias);
+    dispatch(Kernel::MatmulTransposed { trans }, &inputs, |x| cpu_matmul::matmul(x[0], x[1], trans, x.get(2).copied()))
 }
 
 /// A contiguous copy of the strided view `a.flat[offset + Σ i_k·strides_k]` of `shape`

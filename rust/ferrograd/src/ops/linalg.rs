@@ -3,10 +3,11 @@
 use smallvec::smallvec;
 
 use super::result_type;
+use crate::array::DType;
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
-use crate::kernels;
+use crate::kernels::{self, Transposed};
 use crate::tensor::{record, Tensor};
 
 impl Tensor {
@@ -65,5 +66,39 @@ impl Tensor {
             )));
         }
         self.matmul(other)
+    }
+
+    /// `bias + op(self) @ op(other)`, where `op` swaps the last two axes of the operands that
+    /// `trans` names (read through strides, not copied) and `bias` broadcasts to the product's
+    /// shape. Both operands are at least 2-D; batch dimensions broadcast. `F.linear` is
+    /// `input.matmul_transposed(weight, {b: true}, bias)`; matmul's gradients use it too.
+    pub fn matmul_transposed(&self, other: &Tensor, trans: Transposed, bias: Option<&Tensor>) -> Result<Tensor> {
+        let (sa, sb) = (self.shape(), other.shape());
+        if sa.len() < 2 || sb.len() < 2 {
+            return Err(Error::Shape(format!(
+                "matmul with transposed operands needs two operands of at least 2 dimensions, got shapes {:?} and {:?}",
+                sa.as_slice(),
+                sb.as_slice()
+            )));
+        }
+        let mut dtype = result_type(self, other);
+        if let Some(c) = bias {
+            dtype = DType::result_type(dtype, false, c.dtype(), c.ndim() == 0);
+        }
+        let (a, b) = (self.data_as(dtype)?, other.data_as(dtype)?);
+        let c = bias.map(|c| c.data_as(dtype)).transpose()?;
+        let out = kernels::matmul_transposed(&a, &b, trans, c.as_ref())?;
+        let name = match (bias.is_some(), sa.len(), sb.len()) {
+            (true, _, _) => "AddmmBackward0",
+            (false, 2, 2) => "MmBackward0",
+            (false, 3, 3) => "BmmBackward0",
+            _ => "MatmulBackward0",
+        };
+        let op = Op::MatmulTransposed { name, trans };
+        let save = |_: &Tensor| smallvec![Saved::input(self), Saved::input(other)];
+        match bias {
+            Some(c) => record(op, &[self, other, c], out, save),
+            None => record(op, &[self, other], out, save),
+        }
     }
 }
