@@ -272,6 +272,9 @@ fn number(graph: &mut Graph, numbering: &mut arena::Numbering, id: NodeId) -> u3
 /// With targets, keeps only the nodes on a path to a target (children before parents, by
 /// sequence number); a target's `AccumulateGrad` sink runs only when accumulating.
 fn keep_paths_to_targets(graph: &mut Graph, accumulate_targets: bool) {
+    for node in &mut graph.nodes {
+        node.flags &= !KEPT;
+    }
     let mut order: Vec<u32> = (0..graph.nodes.len() as u32).collect();
     order.sort_unstable_by_key(|&n| graph.nodes[n as usize].seq);
     for n in order {

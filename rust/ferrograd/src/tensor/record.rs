@@ -4,7 +4,7 @@ use smallvec::SmallVec;
 
 use super::{Meta, Tensor};
 use crate::array::NdArray;
-use crate::autograd::arena::{self, Edge, Node, NodeKind};
+use crate::autograd::arena::{self, Edge, Node, NodeKind, NodeRef};
 use crate::autograd::node_input::{NodeInput, NodeInputs};
 use crate::autograd::mode::is_grad_enabled;
 use crate::autograd::rules::Op;
@@ -34,8 +34,14 @@ pub(crate) fn record(
     if !needs_recording(inputs) {
         return Ok(Tensor::from_array(output));
     }
-    let mut outputs = record_many(NodeKind::Op(op), inputs, vec![output], |outs| save(&outs[0]))?;
-    Ok(outputs.pop().expect("one output"))
+    // One output: no temporary vectors (this runs for every recorded operation).
+    let kind = NodeKind::Op(op);
+    crate::autograd::forward::refuse_node(&kind, inputs)?;
+    let tensor = output_tensor(output, 0);
+    let saved = save(&tensor);
+    let node = insert_node(kind, inputs, saved, 1)?;
+    tensor.meta().grad_fn = Some(node);
+    Ok(tensor)
 }
 
 /// Like `record` for a node with several outputs (all differentiable); the caller has checked
@@ -47,6 +53,31 @@ pub(crate) fn record_many(
     save: impl FnOnce(&[Tensor]) -> SmallVec<[Saved; 2]>,
 ) -> Result<Vec<Tensor>> {
     crate::autograd::forward::refuse_node(&kind, inputs)?;
+    let tensors: Vec<Tensor> = outputs.into_iter().enumerate().map(|(nr, array)| output_tensor(array, nr as u32)).collect();
+    let saved = save(&tensors);
+    let node = insert_node(kind, inputs, saved, tensors.len() as u32)?;
+    for tensor in tensors.iter().skip(1) {
+        tensor.meta().grad_fn = Some(node.clone());
+    }
+    if let Some(first) = tensors.first() {
+        first.meta().grad_fn = Some(node);
+    }
+    Ok(tensors)
+}
+
+fn output_tensor(array: NdArray, output_nr: u32) -> Tensor {
+    Tensor::with_meta(array, Meta { requires_grad: true, output_nr, ..Meta::default() })
+}
+
+/// Adds the node of an operation on `inputs` to the graph.
+fn insert_node(kind: NodeKind, inputs: &[&Tensor], saved: SmallVec<[Saved; 2]>, num_outputs: u32) -> Result<NodeRef> {
+    let saves_inference_tensor = saved.iter().any(|s| matches!(s, Saved::Input { tensor, .. } if tensor.is_inference()));
+    if saves_inference_tensor {
+        return Err(Error::Autograd(
+            "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd."
+                .into(),
+        ));
+    }
     let node_inputs: NodeInputs = inputs
         .iter()
         .map(|t| {
@@ -57,35 +88,15 @@ pub(crate) fn record_many(
             NodeInput::new(edge, array.shape(), array.dtype(), array.device())
         })
         .collect();
-    let tensors: Vec<Tensor> = outputs
-        .into_iter()
-        .enumerate()
-        .map(|(nr, array)| Tensor::with_meta(array, Meta { requires_grad: true, output_nr: nr as u32, ..Meta::default() }))
-        .collect();
-    let saved = save(&tensors);
-    let saves_inference_tensor = saved.iter().any(|s| matches!(s, Saved::Input { tensor, .. } if tensor.is_inference()));
-    if saves_inference_tensor {
-        return Err(Error::Autograd(
-            "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd."
-                .into(),
-        ));
-    }
     let node = Node {
         kind,
         inputs: node_inputs,
         saved,
         seq: 0,
-        num_outputs: tensors.len() as u32,
+        num_outputs,
         released: false,
         hooks: None,
         trace: crate::autograd::anomaly::creation_trace(),
     };
-    let node_ref = arena::lock().insert(node);
-    for tensor in &tensors[1..] {
-        tensor.meta().grad_fn = Some(node_ref.clone());
-    }
-    if let Some(first) = tensors.first() {
-        first.meta().grad_fn = Some(node_ref);
-    }
-    Ok(tensors)
+    Ok(arena::lock().insert(node))
 }
