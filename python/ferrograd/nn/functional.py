@@ -520,11 +520,18 @@ def _classes_last(input, target, op: str):
         raise ValueError(
             f"{op}: expected target of shape {expected} for input of shape {tuple(input.shape)}, got {tuple(target.shape)}"
         )
+    if input.ndim == 2:
+        return input, target, tuple(target.shape)
     c = input.shape[1]
-    if input.ndim > 2:
-        perm = [0, *range(2, input.ndim), 1]
-        input = input.permute(*perm)
-    return input.reshape(-1, c), target.reshape(-1), tuple(target.shape)
+    perm = [0, *range(2, input.ndim), 1]
+    return input.permute(*perm).reshape(-1, c), target.reshape(-1), tuple(target.shape)
+
+
+def _unweighted_nll(flat, t, ignore_index: int, reduction: str, target_shape, log_softmax: bool):
+    """The loss without class weights in one engine call (``ops/loss.rs``); ``log_softmax``
+    first for cross-entropy."""
+    loss = _core.nll_loss(flat, t, int(ignore_index), reduction, log_softmax)
+    return loss.reshape(target_shape) if reduction == "none" else loss
 
 
 def _nll_parts(logp, target, weight, ignore_index: int, op: str):
@@ -551,6 +558,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     logp, t, target_shape = _classes_last(input, target, "nll_loss")
     if weight is not None and tuple(weight.shape) != (logp.shape[1],):
         raise ValueError(f"nll_loss: weight tensor should be defined either for all {logp.shape[1]} classes or no classes but got weight tensor of shape: {tuple(weight.shape)}")
+    if weight is None:
+        return _unweighted_nll(logp, t, ignore_index, reduction, target_shape, log_softmax=False)
     losses, w = _nll_parts(logp, t, weight, ignore_index, "nll_loss")
     if reduction == "none":
         return losses.reshape(target_shape)
@@ -574,6 +583,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     reduction = _legacy_reduction(size_average, reduce, reduction)
     class_dim = 0 if input.ndim == 1 else 1
     c = input.shape[class_dim]
+    if weight is None and label_smoothing == 0 and not target.is_floating_point():
+        _check_class_target(target, "cross_entropy")
+        flat, t, target_shape = _classes_last(input, target, "cross_entropy")
+        return _unweighted_nll(flat, t, ignore_index, reduction, target_shape, log_softmax=True)
     logp = input.log_softmax(class_dim)
     if target.is_floating_point():
         if tuple(target.shape) != tuple(input.shape):

@@ -3,6 +3,7 @@
 
 use ferrograd::kernels::nn::Window2d;
 use ferrograd::kernels::Transposed;
+use ferrograd::ops::loss::Reduction;
 use ferrograd::Tensor;
 use pyo3::prelude::*;
 
@@ -259,6 +260,29 @@ fn linear(
     run(py, x.numel().max(w.numel()), || x.matmul_transposed(w, trans, b)).map(NewTensor)
 }
 
+/// `nll_loss` (or, with `log_softmax`, `cross_entropy`) of class indices, as one call.
+#[pyfunction]
+#[pyo3(signature = (input, target, ignore_index, reduction, log_softmax=false))]
+fn nll_loss(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    target: PyRef<'_, PyTensor>,
+    ignore_index: i64,
+    reduction: &str,
+    log_softmax: bool,
+) -> PyResult<NewTensor> {
+    let (x, t) = (&input.inner, &target.inner);
+    let reduction = Reduction::parse(reduction).py()?;
+    run(py, x.numel(), || {
+        if log_softmax {
+            x.cross_entropy(t, ignore_index, reduction)
+        } else {
+            x.nll_loss(t, ignore_index, reduction)
+        }
+    })
+    .map(NewTensor)
+}
+
 /// Adds this file's functions to `_core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(softmax, m)?)?;
@@ -276,5 +300,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(im2col, m)?)?;
     m.add_function(wrap_pyfunction!(col2im, m)?)?;
     m.add_function(wrap_pyfunction!(linear, m)?)?;
+    m.add_function(wrap_pyfunction!(nll_loss, m)?)?;
     Ok(())
 }

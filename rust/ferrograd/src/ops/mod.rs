@@ -6,6 +6,7 @@ mod device;
 mod index;
 mod inplace;
 mod linalg;
+pub mod loss;
 pub mod nn;
 mod pointwise;
 mod reduce;
