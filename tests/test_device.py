@@ -267,6 +267,25 @@ def test_matmul_matches_cpu(backend, shapes):
     close(got, expected, 1e-4)
 
 
+@pytest.mark.parametrize("batch", [2, 9])  # both orientations of F.linear's product
+def test_linear_and_matmul_gradients_run_in_the_table(numpy_backend, batch):
+    F = _nn().functional
+    x, w, b = data(batch, 5), data(4, 5), data(4)
+    expected = [fg.tensor(v, requires_grad=True) for v in (x, w, b)]
+    got = [fg.tensor(v, device="cuda", requires_grad=True) for v in (x, w, b)]
+    F.linear(*expected).sum().backward()
+    numpy_backend.record = []
+    before = numpy_backend.transfers["to_host"]
+    out = F.linear(*got)
+    out.sum().backward()
+    assert "matmul_transposed" in {name for name, _ in numpy_backend.record}
+    assert numpy_backend.transfers["to_host"] == before
+    close(out, F.linear(*expected), 1e-4)
+    for e, g in zip(expected, got):
+        assert g.grad.is_cuda
+        close(g.grad, e.grad, 1e-4)
+
+
 def test_inplace_ops_on_device(backend):
     y = fg.tensor([1.0, 2.0, 3.0], device="cuda")
     y += 1

@@ -179,6 +179,14 @@ class KernelTable:
     def matmul(self, a, b):
         return self.xp.matmul(a, b)
 
+    def matmul_transposed(self, a, b, bias=None, *, transpose_a: bool, transpose_b: bool):
+        """``bias + op(a) @ op(b)``, ``op`` swapping the last two axes where asked (a view)."""
+        xp = self.xp
+        a = xp.swapaxes(a, -1, -2) if transpose_a else a
+        b = xp.swapaxes(b, -1, -2) if transpose_b else b
+        out = xp.matmul(a, b)
+        return out if bias is None else out + bias
+
     # ------------------------------------------------------------------ strided views
 
     def _flat_positions(self, shape, strides, offset):

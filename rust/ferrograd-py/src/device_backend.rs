@@ -146,6 +146,11 @@ fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static 
             "arg_reduce"
         }
         Kernel::Matmul => "matmul",
+        Kernel::MatmulTransposed { trans } => {
+            kw.set_item("transpose_a", trans.a)?;
+            kw.set_item("transpose_b", trans.b)?;
+            "matmul_transposed"
+        }
         Kernel::Gather { shape, strides, offset } => {
             kw.set_item("shape", PyTuple::new(py, shape.iter())?)?;
             kw.set_item("strides", PyTuple::new(py, strides.iter())?)?;
