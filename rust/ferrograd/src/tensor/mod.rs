@@ -4,10 +4,11 @@
 mod record;
 
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 
-use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use parking_lot::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::array::{DType, Device, Dims, Element, NdArray};
 use crate::autograd::arena::{self, NodeKind, NodeRef};
@@ -32,6 +33,40 @@ pub(crate) struct DataCell {
 pub struct TensorCell {
     data: Arc<DataCell>,
     meta: Mutex<Meta>,
+    /// `meta.requires_grad`, readable without the lock (every operation asks it of each
+    /// input); written back whenever a `MetaGuard` is released.
+    requires_grad: AtomicBool,
+}
+
+impl TensorCell {
+    fn new(data: Arc<DataCell>, meta: Meta) -> TensorCell {
+        TensorCell { data, requires_grad: AtomicBool::new(meta.requires_grad), meta: Mutex::new(meta) }
+    }
+}
+
+/// The locked autograd metadata of a tensor; releasing it publishes `requires_grad`.
+pub(crate) struct MetaGuard<'a> {
+    meta: MutexGuard<'a, Meta>,
+    published: &'a AtomicBool,
+}
+
+impl Deref for MetaGuard<'_> {
+    type Target = Meta;
+    fn deref(&self) -> &Meta {
+        &self.meta
+    }
+}
+
+impl DerefMut for MetaGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+}
+
+impl Drop for MetaGuard<'_> {
+    fn drop(&mut self) {
+        self.published.store(self.meta.requires_grad, Ordering::Release);
+    }
 }
 
 #[derive(Default)]
@@ -74,10 +109,8 @@ impl Tensor {
 
     fn with_meta(array: NdArray, mut meta: Meta) -> Tensor {
         meta.inference = crate::autograd::mode::is_inference_mode_enabled();
-        Tensor(Arc::new(TensorCell {
-            data: Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0) }),
-            meta: Mutex::new(meta),
-        }))
+        let data = Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0) });
+        Tensor(Arc::new(TensorCell::new(data, meta)))
     }
 
     pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
@@ -174,12 +207,12 @@ impl Tensor {
         Arc::as_ptr(&self.0) as usize
     }
 
-    pub(crate) fn meta(&self) -> parking_lot::MutexGuard<'_, Meta> {
-        self.0.meta.lock()
+    pub(crate) fn meta(&self) -> MetaGuard<'_> {
+        MetaGuard { meta: self.0.meta.lock(), published: &self.0.requires_grad }
     }
 
     pub fn requires_grad(&self) -> bool {
-        self.meta().requires_grad
+        self.0.requires_grad.load(Ordering::Acquire)
     }
 
     /// Whether this tensor was made in inference mode.
@@ -326,12 +359,12 @@ impl Tensor {
     pub(crate) fn alias(&self) -> Tensor {
         let _ = self.gradient_edge(); // a leaf's `AccumulateGrad` must exist before it is shared
         let copy = self.meta().history();
-        Tensor(Arc::new(TensorCell { data: self.0.data.clone(), meta: Mutex::new(copy) }))
+        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), copy)))
     }
 
     /// A new leaf sharing this tensor's elements (and version counter), outside any graph.
     pub fn detach(&self) -> Tensor {
-        Tensor(Arc::new(TensorCell { data: self.0.data.clone(), meta: Mutex::new(Meta::default()) }))
+        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), Meta::default())))
     }
 
     /// Detaches this tensor from its graph in place: it becomes a leaf that does not require grad.
