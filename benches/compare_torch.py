@@ -9,7 +9,12 @@
 Repetitions of the two libraries are interleaved (ferrograd, torch, torch, ferrograd, ...) and
 each figure is the median over repetitions. The peak-memory cases (deep chain, 1,000 MLP steps)
 run each repetition in a fresh child process that imports only one of the two libraries and
-runs only that case, and read the child's ``ru_maxrss``. Without PyTorch installed the script
+runs only that case, and read the child's ``ru_maxrss``. The cases that run on thread pools
+(MLP step, matmul, a * b) run their repetitions in child processes too, a few per child, the
+children of the two libraries interleaved: in one process, PyTorch's OpenMP workers keep
+spinning for milliseconds after each of its kernels, holding one of the two cores while the
+next library's repetition runs (``--in-process`` measures them that way anyway; see
+docs/PERFORMANCE.md). Without PyTorch installed the script
 prints ferrograd's figures alone. It installs nothing: ``pip install torch`` (see the README).
 """
 
@@ -360,11 +365,20 @@ def child_steps(lib, n):
     return {"time": (time.perf_counter() - t0) / n, "base_rss": base, "rss_trace": rss}
 
 
-CHILDREN = {"deep": child_deep, "steps": child_steps}
+def child_kernel(lib, n, case=None, reps=1):
+    """``reps`` timed repetitions of a thread-pool case, after one untimed one."""
+    make = MAKERS[case](lib, n)
+    make()
+    return {"figures": [make() for _ in range(reps)]}
 
 
-def run_child(case, libname, n, device):
+CHILDREN = {"deep": child_deep, "steps": child_steps, "kernel": child_kernel}
+
+
+def run_child(case, libname, n, device, kernel=None, reps=1):
     cmd = [sys.executable, os.path.abspath(__file__), "--child", case, "--lib", libname, "--n", str(n), "--device", device]
+    if kernel:
+        cmd += ["--kernel", kernel, "--reps", str(reps)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     if out.returncode != 0:
         raise RuntimeError(f"child {case}/{libname} failed:\n{out.stderr[-2000:]}")
@@ -387,6 +401,10 @@ CASES = [
     ("elementwise", "elementwise a * b, 4,000,000 elements", "GB/s", "GB/s", "higher", 0.95),
     ("steps_mem", "1,000 MLP train steps", "peak resident memory", "MB", "lower", 1.0),
 ]
+MAKERS = {
+    "small": make_small, "chain": make_chain, "scalar": make_scalar, "mlp": make_mlp,
+    "matmul": make_matmul, "elementwise": make_elementwise,
+}
 SCALE = {"us": 1e6, "ms": 1e3, "s": 1.0, "MB": 1e-6, "GFLOP/s": 1.0, "GB/s": 1.0}
 
 # (inner iterations, repetitions) per case: normal / --quick
@@ -420,20 +438,33 @@ def interleave(libs, makers, reps, pause=0.0):
     return results
 
 
-def measure(libs, cases, quick, device, log):
+# Cases whose kernels run on thread pools: measured in child processes, one library each.
+ISOLATED = ("mlp", "matmul", "elementwise")
+REPS_PER_CHILD = 3
+
+
+def isolated(libs, case, inner, reps, device):
+    """``reps`` repetitions of ``case`` per library, run by interleaved child processes."""
+    rounds = -(-reps // REPS_PER_CHILD)
+    runs = interleave(libs, {lib.name: (lambda lib=lib: run_child("kernel", lib.name, inner, device, case, REPS_PER_CHILD))
+                             for lib in libs}, rounds)
+    return {name: [f for run in v for f in run["figures"]] for name, v in runs.items()}
+
+
+def measure(libs, cases, quick, device, log, in_process=False):
     measured = {}  # case -> lib -> list of figures (in base units)
     extra = {}
     pick = 1 if quick else 0
-    makers_for = {
-        "small": make_small, "chain": make_chain, "scalar": make_scalar, "mlp": make_mlp,
-        "matmul": make_matmul, "elementwise": make_elementwise,
-    }
     for case in ["small", "chain", "scalar", "mlp", "matmul", "elementwise"]:
         if case not in cases:
             continue
         inner, reps = PLAN[case][pick]
+        if case in ISOLATED and not in_process and len(libs) > 1:
+            log(f"  {case}: {reps} reps x {inner}, {REPS_PER_CHILD} reps per child process ...")
+            measured[case] = isolated(libs, case, inner, reps, device)
+            continue
         log(f"  {case}: {reps} reps x {inner} ...")
-        makers = {lib.name: makers_for[case](lib, inner) for lib in libs}
+        makers = {lib.name: MAKERS[case](lib, inner) for lib in libs}
         for lib in libs:  # warm-up, untimed
             makers[lib.name]()
         measured[case] = interleave(libs, makers, reps, PAUSE_S.get(case, 0.0) if len(libs) > 1 else 0.0)
@@ -534,14 +565,19 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--no-torch", action="store_true", help="measure ferrograd alone")
+    p.add_argument("--in-process", action="store_true",
+                   help="measure the thread-pool cases (mlp, matmul, elementwise) in this process, both libraries together")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--lib", help=argparse.SUPPRESS)
     p.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--kernel", help=argparse.SUPPRESS)
+    p.add_argument("--reps", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
     if args.child:
         (lib,) = load_libs(args.device, only=args.lib)
-        result = CHILDREN[args.child](lib, args.n)
+        kwargs = {"case": args.kernel, "reps": args.reps} if args.kernel else {}
+        result = CHILDREN[args.child](lib, args.n, **kwargs)
         result["maxrss"] = maxrss_bytes()
         print(json.dumps(result))
         return 0
@@ -569,7 +605,7 @@ def main(argv=None):
         log("PyTorch is not importable: measuring ferrograd alone (pip install torch to compare).")
     mlp_impl = libs[0].mlp_impl
     log(f"ferrograd MLP step uses {'nn.Sequential/Linear + F.cross_entropy + optim.SGD' if mlp_impl == 'nn' else 'raw tensors (matmul + bias + relu, log_softmax/gather cross-entropy, manual SGD)'}")
-    measured, extra = measure(libs, cases, args.quick, args.device, log)
+    measured, extra = measure(libs, cases, args.quick, args.device, log, args.in_process)
     rows = build_table(libs, measured, args.device)
     print(f"\nferrograd vs PyTorch on {info['cpu']} ({info['cores']} cores), device {args.device}; medians of interleaved repetitions")
     if info.get("loadavg_at_start"):

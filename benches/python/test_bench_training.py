@@ -36,3 +36,13 @@ def test_table_and_json(tmp_path, capsys):
     compare_torch.print_table(rows, has_torch=True)
     assert "miss" in capsys.readouterr().out
     json.dumps(rows)
+
+
+def test_kernel_child_and_isolated_interleaving():
+    result = compare_torch.child_kernel(compare_torch.load_libs("cpu", only="ferrograd")[0], 2, case="elementwise", reps=2)
+    assert len(result["figures"]) == 2 and all(f > 0 for f in result["figures"])
+    # Through a real child process: 3 repetitions are one child's REPS_PER_CHILD.
+    lib = type("L", (), {"name": "ferrograd"})()
+    measured = compare_torch.isolated([lib], "matmul", 1, 3, "cpu")
+    assert len(measured["ferrograd"]) == compare_torch.REPS_PER_CHILD
+    assert all(f > 0 for f in measured["ferrograd"])
