@@ -554,6 +554,31 @@ class TestGradModes:
         for i in range(4):
             np.testing.assert_allclose(results[i], np.full(100, 2.0 * (i + 1) * (i + 1)))
 
+    def test_parallel_kernels_from_several_threads(self):
+        # Large enough for the kernels' thread pool, whose worker 0 is the main thread: the
+        # other threads' work is handed to the pool while the main thread runs its own.
+        n = 1 << 21
+        a = fg.arange(n, dtype=fg.float64, requires_grad=True)
+        expected = 2.0 * np.arange(n, dtype=np.float64)
+        errors, results = [], [None] * 3
+
+        def worker(i):
+            try:
+                g, = fg.autograd.grad((a * a).sum(), a)
+                results[i] = to_np(g)
+            except Exception as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(3)]
+        for t in threads:
+            t.start()
+        main = to_np(fg.autograd.grad((a * a).sum(), a)[0])
+        for t in threads:
+            t.join(60)
+        assert not errors, errors
+        for got in [main, *results]:
+            np.testing.assert_allclose(got, expected)
+
 
 # ----------------------------------------------------------------------------- in place
 

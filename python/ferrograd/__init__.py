@@ -7,7 +7,12 @@
 tensor(2.)
 """
 
+import threading as _threading
+
 from . import _core
+
+if _threading.current_thread() is _threading.main_thread():
+    _core.join_thread_pool()  # the importing thread works in the kernels' pool (see threads.rs)
 from ._creation import (
     arange,
     as_tensor,

@@ -13,6 +13,7 @@ mod nn;
 mod operators;
 mod tensor;
 mod tensor_type;
+mod threads;
 
 use ferrograd::{BackwardOptions, Tensor};
 use pyo3::prelude::*;
@@ -167,6 +168,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grad, m)?)?;
     m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
     m.add_function(wrap_pyfunction!(tensor_type::register_tensor_type, m)?)?;
+    m.add_function(wrap_pyfunction!(threads::join_thread_pool, m)?)?;
     autograd_api::register(m)?;
     device_backend::register(m)?;
     forward_ad::register(m)?;
