@@ -541,3 +541,29 @@ class TestRepr:
     def test_str_works(self):
         s = str(fg.tensor([1.0, 2.0], requires_grad=True))
         assert "tensor(" in s
+
+
+def test_deepcopy_of_a_leaf_copies_values_flag_and_grad():
+    import copy
+
+    x = fg.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    y = copy.deepcopy(x)
+    assert y is not x and y.is_leaf and y.requires_grad
+    assert y.tolist() == [1.0, 2.0] and y.grad.tolist() == [3.0, 3.0]
+    with fg.no_grad():
+        y.add_(1.0)
+    y.grad.zero_()
+    assert x.tolist() == [1.0, 2.0] and x.grad.tolist() == [3.0, 3.0]  # nothing shared
+    pair = copy.deepcopy([x, x])
+    assert pair[0] is pair[1]  # the memo keeps one copy per tensor
+    plain = copy.deepcopy(fg.arange(3))
+    assert not plain.requires_grad and plain.grad is None and plain.tolist() == [0, 1, 2]
+
+
+def test_deepcopy_of_a_non_leaf_is_refused():
+    import copy
+
+    x = fg.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        copy.deepcopy(x * 2)

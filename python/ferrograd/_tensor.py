@@ -54,6 +54,19 @@ class Tensor(
             made = empty(*args, requires_grad=requires_grad)
         return _core.TensorImpl.__new__(cls, made)
 
+    def __deepcopy__(self, memo):
+        """A new leaf with copied elements, the same ``requires_grad`` and a copy of ``.grad``
+        (as PyTorch, leaves only: a non-leaf's copy could not keep its history)."""
+        if not self.is_leaf:
+            raise RuntimeError("only leaf tensors (created by the user, not by an operation) support copy.deepcopy")
+        copy = self.detach().clone()
+        memo[id(self)] = copy
+        if self.requires_grad:
+            copy.requires_grad_(True)
+        if self.grad is not None:
+            copy.grad = self.grad.detach().clone()
+        return copy
+
     def __reduce__(self):
         raise TypeError("ferrograd tensors are not pickled: use ferrograd.save, which cannot run code when loading")
 
