@@ -282,6 +282,11 @@ impl Tensor {
     /// exists): for recording, where the borrowed tensor keeps the node alive until the new node
     /// holds its own reference.
     pub(crate) fn gradient_edge_id(&self) -> Option<(crate::autograd::arena::NodeId, u32)> {
+        // A tensor with a `grad_fn` always requires grad, so this lock-free read settles the
+        // common case of a constant operand.
+        if !self.requires_grad() {
+            return None;
+        }
         let mut meta = self.meta();
         if let Some(node) = &meta.grad_fn {
             return Some((node.id(), meta.output_nr));
