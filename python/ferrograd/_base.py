@@ -8,7 +8,9 @@ import numpy as np
 
 from . import _core
 
-_SCALARS = (int, float, bool)
+# What a binary operation takes as its other operand; the engine converts it (`convert.rs`:
+# a NumPy scalar as a number, a NumPy array copied).
+_OPERAND_TYPES = (int, float, bool, np.generic, np.ndarray)
 
 
 class TensorBase(_core.TensorImpl):
@@ -18,11 +20,7 @@ class TensorBase(_core.TensorImpl):
     __slots__ = ()
 
 
-def operand(other):
-    """The form of a binary operation's other operand that the engine takes (a tensor or a
-    Python number), or ``None`` for a type tensors do not combine with."""
-    if isinstance(other, (TensorBase, *_SCALARS)):
-        return other
-    if isinstance(other, (np.generic, np.ndarray)):
-        return other  # converted by the engine (a NumPy scalar as a number, an array copied)
-    return None
+def is_operand(other) -> bool:
+    """Whether tensors combine with ``other`` in a binary operation (else an operator returns
+    ``NotImplemented``, so Python can try ``other``'s reflected method)."""
+    return isinstance(other, (TensorBase, *_OPERAND_TYPES))

@@ -1,7 +1,7 @@
 """Factories for the operator methods that are not native (see ``ArithmeticMixin``), shared by the
 arithmetic, comparison and logical mixins."""
 
-from .._base import operand
+from .._base import is_operand
 
 
 def binary(name: str, doc: str):
@@ -9,10 +9,9 @@ def binary(name: str, doc: str):
     Python can try the other operand's reflected method."""
 
     def method(self, other):
-        o = operand(other)
-        if o is None:
+        if not is_operand(other):
             return NotImplemented
-        return self._binary(name, o)
+        return self._binary(name, other)
 
     method.__doc__ = doc
     return method
@@ -22,10 +21,9 @@ def reflected(name: str, doc: str):
     """``other <op> self`` for a non-tensor ``other`` (``2 - x``, ``2 ** x``)."""
 
     def method(self, other):
-        o = operand(other)
-        if o is None:
+        if not is_operand(other):
             return NotImplemented
-        return self._rbinary(name, o)
+        return self._rbinary(name, other)
 
     method.__doc__ = doc
     return method
@@ -35,10 +33,9 @@ def inplace(name: str, doc: str):
     """``self <op>= other``: updates ``self`` in place and returns it (identity is kept)."""
 
     def method(self, other):
-        o = operand(other)
-        if o is None:
+        if not is_operand(other):
             return NotImplemented
-        self._inplace(name, o)
+        self._inplace(name, other)
         return self
 
     method.__doc__ = doc

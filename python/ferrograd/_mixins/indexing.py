@@ -5,7 +5,7 @@ rules, which PyTorch follows), differentiable through ``index_select`` / ``index
 import numpy as np
 
 from .. import _core
-from .._base import TensorBase, operand
+from .._base import TensorBase, is_operand
 
 
 def _is_advanced(item) -> bool:
@@ -66,7 +66,7 @@ def _advanced_set(t, index, value):
             ) from None
         v = v.reshape(-1)
     else:
-        if operand(value) is None:
+        if not is_operand(value):
             raise TypeError(f"can't assign a {type(value).__name__} to a tensor")
         v = _core.full([flat_positions.size], float(value), t.dtype.name).to(t.device)
     # Repeated positions: the last write wins, as for a sequence of assignments.
@@ -94,10 +94,9 @@ class IndexingMixin:
     def __setitem__(self, index, value):
         if _check_basic(index):
             return _advanced_set(self, index, value)
-        o = operand(value)
-        if o is None:
+        if not is_operand(value):
             raise TypeError(f"can't assign a {type(value).__name__} to a tensor")
-        self._setitem(index, o)
+        self._setitem(index, value)
 
     def __iter__(self):
         if self.ndim == 0:

@@ -1,7 +1,7 @@
 """Named elementwise math: ``exp``, ``log``, ``sigmoid``, ``clamp``, ``pow``, ``add(alpha=)``,
 ... and their in-place forms."""
 
-from .._base import TensorBase, operand
+from .._base import TensorBase, is_operand
 
 
 def _unary(name: str, doc: str):
@@ -25,10 +25,9 @@ def _unary_inplace(name: str):
 
 def _binary(name: str, doc: str):
     def method(self, other):
-        o = operand(other)
-        if o is None:
+        if not is_operand(other):
             raise TypeError(f"{name}(): expected a Tensor or a number, got {type(other).__name__}")
-        return self._binary(name, o)
+        return self._binary(name, other)
 
     method.__doc__ = doc
     method.__name__ = name
@@ -134,8 +133,7 @@ class MathMixin:
 
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other``."""
-        o = operand(other)
-        return self._where_(condition, o)
+        return self._where_(condition, other)
 
     def matmul(self, other):
         return self @ other
@@ -164,10 +162,9 @@ class MathMixin:
         if alpha == 1:
             self += other
             return self
-        o = operand(other)
-        if o is None:
+        if not is_operand(other):
             raise TypeError(f"add_(): expected a Tensor or a number, got {type(other).__name__}")
-        self._add_scaled_(o, float(alpha))
+        self._add_scaled_(other, float(alpha))
         return self
 
     def sub_(self, other, *, alpha=1):
@@ -196,10 +193,9 @@ class MathMixin:
 
     def copy_(self, src):
         """Copies ``src`` (broadcast and cast) into this tensor's elements."""
-        o = operand(src)
-        if o is None:
+        if not is_operand(src):
             raise TypeError(f"copy_(): expected a Tensor, got {type(src).__name__}")
-        self._inplace("copy", o)
+        self._inplace("copy", src)
         return self
 
 

@@ -4,7 +4,7 @@
 from collections import namedtuple
 
 from .. import _core
-from .._base import TensorBase, operand
+from .._base import TensorBase, is_operand
 
 #: What ``sort`` and ``topk`` return, like ``torch.return_types.sort``.
 SortResult = namedtuple("SortResult", ["values", "indices"])
@@ -74,8 +74,7 @@ class SelectionMixin:
             if self.is_floating_point():
                 return value.to(self.dtype).expand(self.shape).where(mask, self)
             value = value.item()
-        o = operand(value)
-        if o is None:
+        if not is_operand(value):
             raise TypeError(f"masked_fill(): value must be a number or a 0-d tensor, got {type(value).__name__}")
         return self.where(~mask, value)
 
