@@ -220,6 +220,25 @@ CASES = [
      [((3, 4), "nonzero")], True),
 ]
 
+# 0-d inputs whose op gets its gradient from a later node: a first-order backward carries it
+# there as a number and runs the op's scalar rule (autograd/scalar_rules.rs).
+_SCALAR_UNARY = [("neg", "any"), ("exp", "any"), ("log", "pos"), ("sqrt", "pos"),
+                 ("rsqrt", "pos"), ("sin", "any"), ("cos", "any"), ("tan", "any"),
+                 ("tanh", "any"), ("sigmoid", "any"), ("relu", "nonzero"), ("log1p", "pos"),
+                 ("expm1", "any"), ("reciprocal", "nonzero")]
+CASES += [(f"scalar_path_{name}", lambda a, name=name: getattr(a, name)() * 1.5, [((), kind)], True)
+          for name, kind in _SCALAR_UNARY]
+CASES += [
+    ("scalar_path_add", lambda a, b: (a + b) * 1.5, [((), "any"), ((), "any")], True),
+    ("scalar_path_sub", lambda a, b: (a - b) * 1.5, [((), "any"), ((), "any")], True),
+    ("scalar_path_rsub", lambda a: (1 - a) * 1.5, [((), "any")], True),
+    ("scalar_path_mul", lambda a, b: (a * b).sin(), [((), "any"), ((), "any")], True),
+    ("scalar_path_div", lambda a, b: (a / b).sin(), [((), "any"), ((), "nonzero")], True),
+    ("scalar_path_pow", lambda a, b: (a ** b).sin(), [((), "pos"), ((), "any")], True),
+    ("scalar_path_chain", lambda a, b: ((a * b).sin() / b + a.exp() * a).tanh() ** 2,
+     [((), "pos"), ((), "nonzero")], True),
+]
+
 IDS = [c[0] for c in CASES]
 assert len(set(IDS)) == len(IDS), "duplicate case ids"
 

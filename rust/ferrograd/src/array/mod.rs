@@ -141,6 +141,19 @@ impl NdArray {
         crate::with_dtype!(self.dtype, T => Ok(self.as_slice::<T>()?.iter().map(|v| v.to_f64()).collect()))
     }
 
+    /// The value of a 0-d floating point array in host memory (`None` for any other array).
+    pub fn host_float_scalar(&self) -> Option<f64> {
+        if self.ndim() != 0 || !self.dtype.is_floating() {
+            return None;
+        }
+        let Storage::Cpu(buffer) = &self.storage else { return None };
+        match self.dtype {
+            DType::Float32 => f32::slice(buffer).map(|v| v[0] as f64),
+            DType::Float64 => f64::slice(buffer).map(|v| v[0]),
+            _ => None,
+        }
+    }
+
     /// The single element of a one-element array, as `f64`.
     pub fn item_f64(&self) -> Result<f64> {
         if self.numel() != 1 {

@@ -3,8 +3,11 @@
 //! creation sequence number (latest first), summing the gradients that arrive at a node until
 //! its count reaches zero. Leaves accumulate into their `AccumulateGrad` slot; `grad()` captures
 //! gradients at chosen edges instead. No recursion anywhere, so graph depth is unbounded.
+//! A first-order pass carries 0-d gradients between pointwise nodes as bare numbers (see
+//! `gradient`).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
@@ -12,6 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
 
 use super::arena::{self, NodeId, NodeKind, NodeRef};
+use super::gradient::{run_scalar_node, EdgeGrads, Gradient};
 use super::node_input::{NodeInput, NodeInputs};
 use super::mode::{no_grad, GradModeGuard};
 use super::rules::{self, RuleInputs};
@@ -61,7 +65,7 @@ struct Local {
     /// Edges from kept nodes not yet processed.
     deps: u32,
     /// The gradient of the node's first output, summed so far.
-    grad: Option<Tensor>,
+    grad: Option<Gradient>,
     flags: u8,
 }
 
@@ -77,7 +81,25 @@ struct Graph {
     targets: Vec<(u32, u32, usize)>,
 }
 
+thread_local! {
+    /// The vectors of this thread's previous pass, emptied, for the next one: a pass over a
+    /// long graph would otherwise fault in fresh pages for its state every time.
+    static SPARE: Cell<Option<Graph>> = const { Cell::new(None) };
+}
+
 impl Graph {
+    fn new() -> Graph {
+        SPARE.with(Cell::take).unwrap_or_default()
+    }
+
+    fn recycle(mut self) {
+        self.nodes.clear();
+        self.children.clear();
+        self.more.clear();
+        self.targets.clear();
+        SPARE.with(|spare| spare.set(Some(self)));
+    }
+
     fn children(&self, n: usize) -> std::ops::Range<usize> {
         let start = if n == 0 { 0 } else { self.nodes[n - 1].children_end as usize };
         start..self.nodes[n].children_end as usize
@@ -87,14 +109,19 @@ impl Graph {
         self.nodes[n as usize].flags & KEPT != 0
     }
 
-    fn add(&mut self, n: u32, nr: u32, grad: Tensor, create_graph: bool) -> Result<()> {
+    fn add(&mut self, n: u32, nr: u32, grad: Gradient, create_graph: bool) -> Result<()> {
         let node = &mut self.nodes[n as usize];
         if nr == 0 && node.flags & MORE == 0 {
-            return accumulate(&mut node.grad, grad, create_graph);
+            node.grad = Some(match node.grad.take() {
+                None => grad,
+                Some(existing) => existing.add(grad, create_graph)?,
+            });
+            return Ok(());
         }
+        let grad = grad.into_tensor();
         if node.flags & MORE == 0 {
             node.flags |= MORE;
-            self.more.insert(n, smallvec::smallvec![node.grad.take()]);
+            self.more.insert(n, smallvec::smallvec![node.grad.take().map(Gradient::into_tensor)]);
         }
         let buffer = self.more.entry(n).or_default();
         let nr = nr as usize;
@@ -111,7 +138,17 @@ impl Graph {
             node.flags &= !MORE;
             return self.more.remove(&n).unwrap_or_default();
         }
-        node.grad.take().map(|g| smallvec::smallvec![Some(g)]).unwrap_or_default()
+        node.grad.take().map(|g| smallvec::smallvec![Some(g.into_tensor())]).unwrap_or_default()
+    }
+
+    /// Runs node `n` on the scalar path when its gradient is a lone scalar and the node has a
+    /// scalar rule (`None`: not taken, nothing changed).
+    fn try_scalar(&mut self, n: u32, retain_graph: bool) -> Option<EdgeGrads> {
+        let node = &mut self.nodes[n as usize];
+        let g = node.grad.as_ref()?.as_scalar()?;
+        let out = run_scalar_node(node.id, g, retain_graph)?;
+        node.grad = None;
+        Some(out)
     }
 
     fn is_target(&self, n: u32, nr: u32) -> bool {
@@ -163,7 +200,7 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     count_dependencies(&mut graph);
     for ((&n, (_, nr)), (_, grad)) in root_numbers.iter().zip(&root_edges).zip(roots) {
         if graph.kept(n) {
-            graph.add(n, *nr, grad.clone(), options.create_graph)?;
+            graph.add(n, *nr, Gradient::Tensor(grad.clone()), options.create_graph)?;
         }
     }
     let mut ready: BinaryHeap<(u64, u32)> = BinaryHeap::new();
@@ -178,24 +215,11 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     let _mode = GradModeGuard::new(options.create_graph);
     while let Some((_, n)) = ready.pop() {
         let (id, flags) = (graph.nodes[n as usize].id, graph.nodes[n as usize].flags);
-        let has_hooks = flags & HOOKS != 0;
-        let mut grads = graph.take_grads(n);
-        if has_hooks {
-            grads = super::hooks_run::run_pre_hooks(id, grads)?;
+        let scalar_path = flags & (SINK | HOOKS | TARGET | MORE) == 0 && !options.create_graph;
+        let mut input_grads = if scalar_path { graph.try_scalar(n, options.retain_graph) } else { None };
+        if input_grads.is_none() {
+            input_grads = run_general(&mut graph, n, id, flags, &pass, &mut captured)?;
         }
-        if flags & TARGET != 0 {
-            for &(t, nr, i) in &graph.targets {
-                if let (true, Some(Some(grad))) = (t == n, grads.get(nr as usize)) {
-                    captured[i] = Some(grad.clone());
-                }
-            }
-        }
-        let mut input_grads = if flags & EXECUTE != 0 {
-            let accumulate = pass.accumulate_all || graph.is_target(n, 0);
-            run_node(id, grads, has_hooks, accumulate, &pass)?
-        } else {
-            None
-        };
         let children = graph.children(n as usize);
         for (k, c) in children.clone().zip(0..) {
             let child = graph.children[k];
@@ -212,6 +236,7 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
             }
         }
     }
+    graph.recycle();
     if let Mode::Accumulate { inputs } = mode {
         // Non-leaf tensors named in `inputs` get their gradient in `.grad` (as `retain_grad`).
         for (i, t) in inputs.iter().enumerate() {
@@ -224,12 +249,40 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     Ok(captured)
 }
 
+/// Runs node `n` with tensor gradients: hooks, capture at a target, then its derivative.
+fn run_general(
+    graph: &mut Graph,
+    n: u32,
+    id: NodeId,
+    flags: u8,
+    pass: &Pass,
+    captured: &mut [Option<Tensor>],
+) -> Result<Option<EdgeGrads>> {
+        let has_hooks = flags & HOOKS != 0;
+        let mut grads = graph.take_grads(n);
+        if has_hooks {
+            grads = super::hooks_run::run_pre_hooks(id, grads)?;
+        }
+        if flags & TARGET != 0 {
+            for &(t, nr, i) in &graph.targets {
+                if let (true, Some(Some(grad))) = (t == n, grads.get(nr as usize)) {
+                    captured[i] = Some(grad.clone());
+                }
+            }
+        }
+        if flags & EXECUTE == 0 {
+            return Ok(None);
+        }
+        let accumulate = pass.accumulate_all || graph.is_target(n, 0);
+        run_node(id, grads, has_hooks, accumulate, pass)
+}
+
 /// Numbers every node reachable from the roots, breadth first (the node vector is the queue),
 /// under one arena lock. Returns the graph and the roots' numbers.
 fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec<u32>) {
     let mut arena = arena::lock();
     let mut numbering = arena.numbering();
-    let mut graph = Graph::default();
+    let mut graph = Graph::new();
     let root_numbers: Vec<u32> = roots.iter().map(|(node, _)| number(&mut graph, &mut numbering, node.id())).collect();
     let mut next = 0;
     while next < graph.nodes.len() {
@@ -305,8 +358,7 @@ fn count_dependencies(graph: &mut Graph) {
 fn accumulate(slot: &mut Option<Tensor>, grad: Tensor, create_graph: bool) -> Result<()> {
     *slot = Some(match slot.take() {
         None => grad,
-        Some(existing) if create_graph => existing.add(&grad)?,
-        Some(existing) => no_grad(|| existing.add(&grad))?,
+        Some(existing) => Gradient::Tensor(existing).add(Gradient::Tensor(grad), create_graph)?.into_tensor(),
     });
     Ok(())
 }
@@ -336,8 +388,6 @@ impl Derivative {
     }
 }
 
-/// Gradients for the input edges of a node, in edge order: (input slot, gradient).
-type EdgeGrads = SmallVec<[Option<(u32, Tensor)>; 2]>;
 
 /// Runs one node: accumulates at a leaf sink (when `accumulate`), or applies the derivative.
 /// Takes the arena lock once (twice at a leaf).
@@ -406,7 +456,7 @@ fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, accumulate: bool, pass: 
     for (input, grad) in inputs.iter().zip(input_grads) {
         let Some(edge) = input.edge() else { continue };
         let grad = match grad {
-            Some(g) => Some((edge.input_nr, conform(g, input, &name)?)),
+            Some(g) => Some((edge.input_nr, Gradient::Tensor(conform(g, input, &name)?))),
             None => None,
         };
         out.push(grad);

@@ -6,6 +6,7 @@ pub mod arena;
 pub mod custom;
 pub mod engine;
 pub mod forward;
+mod gradient;
 pub mod hooks;
 mod hooks_run;
 mod leaves;
@@ -13,6 +14,7 @@ pub mod mode;
 pub mod node_input;
 pub mod rules;
 pub mod saved;
+mod scalar_rules;
 
 use smallvec::SmallVec;
 

@@ -3,8 +3,10 @@
 
 use std::sync::Weak;
 
+use smallvec::SmallVec;
+
 use super::arena::NodeId;
-use crate::array::NdArray;
+use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
 use crate::tensor::{Tensor, TensorCell};
 
@@ -41,6 +43,36 @@ impl Saved {
             version: tensor.version(),
             output_nr: tensor.output_nr(),
         }))
+    }
+
+    /// The value of a saved 0-d host tensor of `dtype`, without unpacking it: `Some(None)` for
+    /// an absent slot, `None` where the value can't be read so (another dtype or shape, a write
+    /// in progress, an in-place change: the tensor path handles those and reports the error).
+    /// Runs under the arena lock, so it never blocks, and a saved output it had to revive goes
+    /// to `keep`, to be dropped after the lock (dropping the last handle frees nodes).
+    pub(crate) fn scalar_value(&self, dtype: DType, keep: &mut SmallVec<[Tensor; 2]>) -> Option<Option<f64>> {
+        let of = |array: &NdArray| if array.dtype() == dtype { array.host_float_scalar() } else { None };
+        match self {
+            Saved::Absent => Some(None),
+            Saved::Input { tensor, version } => {
+                if tensor.version() != *version {
+                    return None;
+                }
+                let array = tensor.try_read()?;
+                of(&array).map(Some)
+            }
+            Saved::Output(out) => {
+                if let Some(cell) = out.cell.upgrade() {
+                    let tensor = Tensor(cell);
+                    let current = tensor.version();
+                    keep.push(tensor);
+                    if current != out.version {
+                        return None;
+                    }
+                }
+                of(&out.data).map(Some)
+            }
+        }
     }
 
     /// The saved tensor, checked against in-place modification. `node` is the node that saved

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 /// IEEE, `bool` is logical (`add` = or, `mul` = and). The kernels check dtype and operand
 /// restrictions before a loop starts, so no method here fails; the floating-point functions
 /// default to a round trip through `f64` and are only called on floats.
-pub(super) trait Scalar: Element {
+pub(crate) trait Scalar: Element {
     /// The identity of `maximum` (the smallest value) and of `minimum` (the largest).
     const LOWEST: Self;
     const HIGHEST: Self;

@@ -5,6 +5,8 @@
 
 mod cpu_compare;
 mod cpu_elementwise;
+/// The element arithmetic of the kernels, for code that must compute exactly as they do.
+pub(crate) use cpu_elementwise::Scalar as ElementMath;
 mod cpu_index;
 mod cpu_matmul;
 pub use cpu_matmul::Transposed;

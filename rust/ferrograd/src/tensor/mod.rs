@@ -136,6 +136,11 @@ impl Tensor {
         self.0.data.array.read()
     }
 
+    /// The elements if no write is in progress or queued (never blocks).
+    pub(crate) fn try_read(&self) -> Option<RwLockReadGuard<'_, NdArray>> {
+        self.0.data.array.try_read()
+    }
+
     /// Both tensors' arrays, read together. The reads are recursive because `a` and `b` may be
     /// one tensor (`x * x`): a plain second read could wait behind a queued writer forever.
     pub(crate) fn read_pair<'a>(a: &'a Tensor, b: &'a Tensor) -> (RwLockReadGuard<'a, NdArray>, RwLockReadGuard<'a, NdArray>) {
