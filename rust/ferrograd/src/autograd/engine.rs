@@ -196,8 +196,8 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     let (mut graph, root_numbers) = discover(&root_edges, &target_edges);
     if !accumulate_all {
         keep_paths_to_targets(&mut graph, matches!(mode, Mode::Accumulate { .. }));
+        count_dependencies(&mut graph);
     }
-    count_dependencies(&mut graph);
     for ((&n, (_, nr)), (_, grad)) in root_numbers.iter().zip(&root_edges).zip(roots) {
         if graph.kept(n) {
             graph.add(n, *nr, Gradient::Tensor(grad.clone()), options.create_graph)?;
@@ -297,7 +297,9 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
         let seq = node.seq;
         let edges: SmallVec<[NodeId; 4]> = node.inputs.iter().filter_map(|i| i.edge().map(|e| e.node)).collect();
         for child in edges {
+            // Every node is kept until `keep_paths_to_targets` says otherwise: count the edge.
             let c = number(&mut graph, &mut numbering, child);
+            graph.nodes[c as usize].deps += 1;
             graph.children.push(c);
         }
         let local = &mut graph.nodes[next];
@@ -341,8 +343,12 @@ fn keep_paths_to_targets(graph: &mut Graph, accumulate_targets: bool) {
     }
 }
 
-/// Counts, for every kept node, the edges that lead into it from kept nodes.
+/// Counts, for every kept node, the edges that lead into it from kept nodes (again, after
+/// `keep_paths_to_targets`: `discover` counted the edges of all nodes).
 fn count_dependencies(graph: &mut Graph) {
+    for node in &mut graph.nodes {
+        node.deps = 0;
+    }
     for n in 0..graph.nodes.len() {
         if graph.nodes[n].flags & KEPT == 0 {
             continue;
