@@ -748,3 +748,11 @@ class TestNonDifferentiable:
         a = t64([-1.0, 2.0, -3.0, 4.0])
         (a * (a > 0)).sum().backward()
         assert_close(a.grad, [0.0, 1.0, 0.0, 1.0])
+
+
+def test_assigning_data_of_another_shape_updates_size_and_numel():
+    t = fg.zeros(2, 3)
+    t.data = fg.ones(5)
+    assert t.shape == (5,) and t.numel() == 5
+    # The operators read the size without a lock: it must be the new one.
+    assert_close(t * t, np.ones(5))

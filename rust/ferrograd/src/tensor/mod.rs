@@ -5,7 +5,7 @@ mod record;
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use parking_lot::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -28,6 +28,9 @@ pub struct Tensor(pub(crate) Arc<TensorCell>);
 pub(crate) struct DataCell {
     array: RwLock<NdArray>,
     version: AtomicU32,
+    /// The array's element count, readable without the lock (the binding asks it of both
+    /// operands of every operator, to decide whether to release the GIL); written with it.
+    numel: AtomicUsize,
 }
 
 pub struct TensorCell {
@@ -109,7 +112,8 @@ impl Tensor {
 
     fn with_meta(array: NdArray, mut meta: Meta) -> Tensor {
         meta.inference = crate::autograd::mode::is_inference_mode_enabled();
-        let data = Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0) });
+        let numel = AtomicUsize::new(array.numel());
+        let data = Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0), numel });
         Tensor(Arc::new(TensorCell::new(data, meta)))
     }
 
@@ -168,7 +172,7 @@ impl Tensor {
     }
 
     pub fn numel(&self) -> usize {
-        self.read().numel()
+        self.0.data.numel.load(Ordering::Acquire)
     }
 
     /// The elements as a `Vec` of `T` (host tensors of dtype `T` only).
@@ -385,7 +389,10 @@ impl Tensor {
 
     /// Replaces the elements in place (no autograd); bumps the version.
     pub(crate) fn set_data_raw(&self, array: NdArray) {
-        *self.write() = array;
+        let mut current = self.write();
+        self.0.data.numel.store(array.numel(), Ordering::Release);
+        *current = array;
+        drop(current);
         self.bump_version();
     }
 
