@@ -46,8 +46,9 @@ pub enum NodeKind {
     Op(Op),
     /// The sink of a leaf that requires grad: its `.grad` slot.
     AccumulateGrad { grad: Option<Tensor> },
-    /// A user-defined backward (a custom `Function` in Python).
-    Custom(std::sync::Arc<dyn super::custom::CustomBackward>),
+    /// A user-defined backward (a custom `Function` in Python); boxed to a thin pointer so that
+    /// `NodeKind` stays as small as `Op`.
+    Custom(Box<std::sync::Arc<dyn super::custom::CustomBackward>>),
 }
 
 pub struct Node {
@@ -58,12 +59,38 @@ pub struct Node {
     pub num_outputs: u32,
     /// Set once `saved` has been freed by a backward without `retain_graph`.
     pub released: bool,
-    pub hooks: Option<Box<NodeHooks>>,
+    /// Hooks and the creation trace: most nodes have neither.
+    pub extras: Option<Box<NodeExtras>>,
+}
+
+/// What few nodes carry, in one optional box so that every other node is a word smaller.
+#[derive(Default)]
+pub struct NodeExtras {
+    pub hooks: NodeHooks,
     /// Where the node was created, kept in anomaly-detection mode for error messages.
     pub trace: Option<std::sync::Arc<String>>,
 }
 
+impl NodeExtras {
+    /// The extras of a new node: none unless anomaly mode recorded a trace.
+    pub fn traced(trace: Option<std::sync::Arc<String>>) -> Option<Box<NodeExtras>> {
+        trace.map(|trace| Box::new(NodeExtras { hooks: NodeHooks::default(), trace: Some(trace) }))
+    }
+}
+
 impl Node {
+    pub fn hooks(&self) -> Option<&NodeHooks> {
+        self.extras.as_deref().map(|extras| &extras.hooks)
+    }
+
+    pub fn hooks_mut(&mut self) -> &mut NodeHooks {
+        &mut self.extras.get_or_insert_with(Default::default).hooks
+    }
+
+    pub fn trace(&self) -> Option<&std::sync::Arc<String>> {
+        self.extras.as_deref()?.trace.as_ref()
+    }
+
     pub fn name(&self) -> String {
         match &self.kind {
             NodeKind::Op(op) => op.name().to_string(),
@@ -295,8 +322,9 @@ mod tests {
     fn node_stays_small() {
         let (node, slot) = (std::mem::size_of::<Node>(), std::mem::size_of::<Slot>());
         println!("size_of::<Node>() = {node}, size_of::<Slot>() = {slot}, size_of::<Op>() = {}", std::mem::size_of::<Op>());
-        assert!(std::mem::size_of::<Op>() <= 24, "Op grew to {} bytes", std::mem::size_of::<Op>());
-        assert!(node <= 168, "Node grew to {node} bytes");
+        assert!(std::mem::size_of::<Op>() <= 16, "Op grew to {} bytes", std::mem::size_of::<Op>());
+        assert!(std::mem::size_of::<NodeKind>() <= 16, "NodeKind grew to {} bytes", std::mem::size_of::<NodeKind>());
+        assert!(node <= 152, "Node grew to {node} bytes");
         assert!(slot <= node + 8, "Slot adds {} bytes to a node", slot - node);
     }
 }

@@ -41,7 +41,7 @@ pub fn apply_custom(
     if let Some(SaveSpec::Output(i)) = save.iter().find(|s| matches!(s, SaveSpec::Output(i) if *i >= count)) {
         return Err(crate::Error::Index(format!("saved output {i} but the function has {count} outputs")));
     }
-    let tensors = record_many(super::arena::NodeKind::Custom(backward), inputs, outputs, |outs| {
+    let tensors = record_many(super::arena::NodeKind::Custom(Box::new(backward)), inputs, outputs, |outs| {
         save.iter()
             .map(|s| match s {
                 SaveSpec::Tensor(t) => super::saved::Saved::input(t),

@@ -291,7 +291,7 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
         if matches!(node.kind, NodeKind::AccumulateGrad { .. }) {
             flags |= SINK;
         }
-        if node.hooks.as_ref().is_some_and(|h| !h.is_empty()) {
+        if node.hooks().is_some_and(|h| !h.is_empty()) {
             flags |= HOOKS;
         }
         let seq = node.seq;
@@ -423,7 +423,7 @@ fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, accumulate: bool, pass: 
         std::mem::take(&mut node.saved)
     };
     let inputs: NodeInputs = node.inputs.clone();
-    let (num_outputs, trace) = (node.num_outputs as usize, node.trace.clone());
+    let (num_outputs, trace) = (node.num_outputs as usize, node.trace().cloned());
     drop(arena);
 
     let name = derivative.name();

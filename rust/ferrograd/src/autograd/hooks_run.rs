@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::tensor::Tensor;
 
 fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks) -> R) -> R {
-    match &arena::lock().get(node).hooks {
+    match arena::lock().get(node).hooks() {
         Some(hooks) => f(hooks),
         None => R::default(),
     }

@@ -54,8 +54,7 @@ impl NodeHandle {
     pub fn with_hooks<R>(&self, f: impl FnOnce(&mut hooks::NodeHooks) -> R) -> R {
         let mut arena = arena::lock();
         let node = arena.get_mut(self.0.id());
-        let hooks = node.hooks.get_or_insert_with(Default::default);
-        f(hooks)
+        f(node.hooks_mut())
     }
 
     /// Whether the node's saved values were freed by a backward pass.
@@ -86,8 +85,7 @@ pub(crate) fn new_accumulator(leaf: &Tensor) -> NodeRef {
         seq: 0,
         num_outputs: 1,
         released: false,
-        hooks: None,
-        trace: None,
+        extras: None,
     });
     leaves::register(&node, leaf);
     node

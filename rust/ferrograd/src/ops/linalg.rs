@@ -4,7 +4,7 @@ use smallvec::smallvec;
 
 use super::result_type;
 use crate::array::DType;
-use crate::autograd::rules::Op;
+use crate::autograd::rules::{ClassName, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::{self, Transposed};
@@ -46,12 +46,12 @@ impl Tensor {
             out_shape.remove(row);
         }
         let out = out.reshaped(&out_shape)?;
-        let name = match (sa.len(), sb.len()) {
-            (1, 1) => "DotBackward0",
-            (2, 1) => "MvBackward0",
-            (2, 2) => "MmBackward0",
-            (3, 3) => "BmmBackward0",
-            _ => "MatmulBackward0",
+        let name: ClassName = match (sa.len(), sb.len()) {
+            (1, 1) => &"DotBackward0",
+            (2, 1) => &"MvBackward0",
+            (2, 2) => &"MmBackward0",
+            (3, 3) => &"BmmBackward0",
+            _ => &"MatmulBackward0",
         };
         record(Op::Matmul { name }, &[self, other], out, |_| smallvec![Saved::input(self), Saved::input(other)])
     }
@@ -88,11 +88,11 @@ impl Tensor {
         let (a, b) = (self.data_as(dtype)?, other.data_as(dtype)?);
         let c = bias.map(|c| c.data_as(dtype)).transpose()?;
         let out = kernels::matmul_transposed(&a, &b, trans, c.as_ref())?;
-        let name = match (bias.is_some(), sa.len(), sb.len()) {
-            (true, _, _) => "AddmmBackward0",
-            (false, 2, 2) => "MmBackward0",
-            (false, 3, 3) => "BmmBackward0",
-            _ => "MatmulBackward0",
+        let name: ClassName = match (bias.is_some(), sa.len(), sb.len()) {
+            (true, _, _) => &"AddmmBackward0",
+            (false, 2, 2) => &"MmBackward0",
+            (false, 3, 3) => &"BmmBackward0",
+            _ => &"MatmulBackward0",
         };
         let op = Op::MatmulTransposed { name, trans };
         let save = |_: &Tensor| smallvec![Saved::input(self), Saved::input(other)];

@@ -128,7 +128,7 @@ impl Tensor {
         let idx = index_array(index, "index_add")?;
         let out = crate::kernels::index_add(&self.read(), axis, &idx, size)?;
         let index = Tensor::from_array(idx);
-        record(Op::IndexAdd { axis, size }, &[self], out, |_| {
+        record(Op::IndexAdd { axis: axis as u32, size }, &[self], out, |_| {
             smallvec![Saved::input(&index)]
         })
     }

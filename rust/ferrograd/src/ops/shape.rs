@@ -6,13 +6,13 @@ use smallvec::smallvec;
 use super::StridedView;
 use crate::array::shape::{contiguous_strides, normalize_dim, numel, Dims, Strides};
 use crate::array::DType;
-use crate::autograd::rules::{Op, StridedOf};
+use crate::autograd::rules::{ClassName, Op, StridedOf};
 use crate::error::{Error, Result};
 use crate::kernels;
 use crate::tensor::{record, Tensor};
 
 impl Tensor {
-    fn reshape_as_named(&self, shape: &[usize], name: &'static str) -> Result<Tensor> {
+    fn reshape_as_named(&self, shape: &[usize], name: ClassName) -> Result<Tensor> {
         let out = self.read().reshaped(shape)?;
         record(Op::Reshape { name }, &[self], out, |_| smallvec![])
     }
@@ -20,13 +20,13 @@ impl Tensor {
     /// The same elements under `shape`; one entry may be -1 (inferred).
     pub fn reshape(&self, shape: &[isize]) -> Result<Tensor> {
         let shape = infer_shape(shape, self.numel())?;
-        self.reshape_as_named(&shape, "ViewBackward0")
+        self.reshape_as_named(&shape, &"ViewBackward0")
     }
 
     pub fn flatten(&self, start_dim: isize, end_dim: isize) -> Result<Tensor> {
         let shape = self.shape();
         if shape.is_empty() {
-            return self.reshape_as_named(&[1], "ViewBackward0");
+            return self.reshape_as_named(&[1], &"ViewBackward0");
         }
         let start = normalize_dim(start_dim, shape.len())?;
         let end = normalize_dim(end_dim, shape.len())?;
@@ -36,14 +36,14 @@ impl Tensor {
         let mut out: Dims = shape[..start].into();
         out.push(numel(&shape[start..=end]));
         out.extend_from_slice(&shape[end + 1..]);
-        self.reshape_as_named(&out, "ViewBackward0")
+        self.reshape_as_named(&out, &"ViewBackward0")
     }
 
     pub fn unsqueeze(&self, dim: isize) -> Result<Tensor> {
         let mut shape = self.shape();
         let d = normalize_dim(dim, shape.len() + 1)?;
         shape.insert(d, 1);
-        self.reshape_as_named(&shape, "UnsqueezeBackward0")
+        self.reshape_as_named(&shape, &"UnsqueezeBackward0")
     }
 
     /// Removes size-1 dimensions: all of them, or the given one (a no-op if its size is not 1).
@@ -56,7 +56,7 @@ impl Tensor {
                 shape.iter().enumerate().filter(|&(i, &s)| !(i == d && s == 1)).map(|(_, &s)| s).collect()
             }
         };
-        let name = if dim.is_none() { "SqueezeBackward0" } else { "SqueezeBackward1" };
+        let name: ClassName = if dim.is_none() { &"SqueezeBackward0" } else { &"SqueezeBackward1" };
         self.reshape_as_named(&out, name)
     }
 
@@ -105,7 +105,7 @@ impl Tensor {
     pub fn transpose(&self, dim0: isize, dim1: isize) -> Result<Tensor> {
         let ndim = self.ndim();
         if ndim == 0 {
-            return self.reshape_as_named(&[], "TransposeBackward0");
+            return self.reshape_as_named(&[], &"TransposeBackward0");
         }
         let (a, b) = (normalize_dim(dim0, ndim)?, normalize_dim(dim1, ndim)?);
         let mut order: Vec<isize> = (0..ndim as isize).collect();

@@ -4,7 +4,7 @@ use smallvec::SmallVec;
 
 use super::{Meta, Tensor};
 use crate::array::NdArray;
-use crate::autograd::arena::{self, Edge, Node, NodeKind, NodeRef};
+use crate::autograd::arena::{self, Edge, Node, NodeExtras, NodeKind, NodeRef};
 use crate::autograd::node_input::{NodeInput, NodeInputs};
 use crate::autograd::mode::is_grad_enabled;
 use crate::autograd::rules::Op;
@@ -95,8 +95,7 @@ fn insert_node(kind: NodeKind, inputs: &[&Tensor], saved: SmallVec<[Saved; 2]>, 
         seq: 0,
         num_outputs,
         released: false,
-        hooks: None,
-        trace: crate::autograd::anomaly::creation_trace(),
+        extras: NodeExtras::traced(crate::autograd::anomaly::creation_trace()),
     };
     Ok(arena::lock().insert(node))
 }
