@@ -84,6 +84,8 @@ pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool) -> 
     if is_anomaly_enabled() || super::forward::is_active() {
         return None;
     }
+    // Saved outputs revived to read their version. Declared before the lock so that every
+    // return drops them after it: dropping the last handle of a tensor can free nodes.
     let mut keep: SmallVec<[Tensor; 2]> = SmallVec::new();
     let mut arena = arena::lock();
     let node = arena.get_mut(id);
