@@ -258,23 +258,23 @@ fn run_general(
     pass: &Pass,
     captured: &mut [Option<Tensor>],
 ) -> Result<Option<EdgeGrads>> {
-        let has_hooks = flags & HOOKS != 0;
-        let mut grads = graph.take_grads(n);
-        if has_hooks {
-            grads = super::hooks_run::run_pre_hooks(id, grads)?;
-        }
-        if flags & TARGET != 0 {
-            for &(t, nr, i) in &graph.targets {
-                if let (true, Some(Some(grad))) = (t == n, grads.get(nr as usize)) {
-                    captured[i] = Some(grad.clone());
-                }
+    let has_hooks = flags & HOOKS != 0;
+    let mut grads = graph.take_grads(n);
+    if has_hooks {
+        grads = super::hooks_run::run_pre_hooks(id, grads)?;
+    }
+    if flags & TARGET != 0 {
+        for &(t, nr, i) in &graph.targets {
+            if let (true, Some(Some(grad))) = (t == n, grads.get(nr as usize)) {
+                captured[i] = Some(grad.clone());
             }
         }
-        if flags & EXECUTE == 0 {
-            return Ok(None);
-        }
-        let accumulate = pass.accumulate_all || graph.is_target(n, 0);
-        run_node(id, grads, has_hooks, accumulate, pass)
+    }
+    if flags & EXECUTE == 0 {
+        return Ok(None);
+    }
+    let accumulate = pass.accumulate_all || graph.is_target(n, 0);
+    run_node(id, grads, has_hooks, accumulate, pass)
 }
 
 /// Numbers every node reachable from the roots, breadth first (the node vector is the queue),

@@ -23,6 +23,11 @@ pub(super) struct ScalarGrad {
 
 impl ScalarGrad {
     fn of(tensor: &Tensor) -> Option<ScalarGrad> {
+        // Asked of every tensor gradient in a first-order pass: rule out the large ones
+        // without taking the array's lock.
+        if tensor.numel() != 1 {
+            return None;
+        }
         let array = tensor.read();
         Some(ScalarGrad { value: array.host_float_scalar()?, dtype: array.dtype() })
     }
