@@ -56,7 +56,7 @@ fn foreign(array: &NdArray) -> Result<&PyForeignArray> {
         Storage::Foreign(f) => f.as_any().downcast_ref::<PyForeignArray>().ok_or_else(|| {
             Error::Device(format!("an array on {} is held by another backend than ferrograd.cuda", f.device()))
         }),
-        Storage::Cpu(_) => Err(Error::Device("expected a device array but this one is on cpu".into())),
+        Storage::Cpu(_) | Storage::Inline(_) => Err(Error::Device("expected a device array but this one is on cpu".into())),
     }
 }
 

@@ -19,8 +19,8 @@ struct HostBufferOwner {
 /// fresh copy, so the array keeps the values it was made with.
 #[pyfunction]
 pub fn numpy_view<'py>(py: Python<'py>, tensor: PyRef<'_, PyTensor>) -> PyResult<Bound<'py, PyAny>> {
-    let data = tensor.inner.data();
-    let ptr = data.cpu_buffer().py()?.as_ptr();
+    let data = tensor.inner.shared_data();
+    let ptr = data.host_ptr().py()?;
     let shape = data.shape().to_vec();
     let dtype = data.dtype();
     let owner = Bound::new(py, HostBufferOwner { _array: data })?.into_any();

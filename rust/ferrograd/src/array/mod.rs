@@ -14,7 +14,7 @@ pub use device::{Device, DeviceBackend};
 pub use dtype::{Category, DType};
 pub use element::Element;
 pub use shape::Dims;
-pub use storage::{CpuBuffer, ExternalBuffer, ForeignArray, Storage};
+pub use storage::{CpuBuffer, ExternalBuffer, ForeignArray, InlineElements, Storage};
 
 use crate::error::{Error, Result};
 
@@ -38,8 +38,33 @@ impl NdArray {
         Ok(NdArray { storage: Storage::Cpu(Arc::new(buffer)), shape: shape.into(), dtype })
     }
 
+    /// An array owning `data`; a few elements are kept inline (see `Storage::Inline`).
     pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<NdArray> {
-        Self::from_buffer(T::into_buffer(data), shape)
+        match Self::inline(&data, shape) {
+            Some(array) => array,
+            None => Self::from_buffer(T::into_buffer(data), shape),
+        }
+    }
+
+    /// An array of copies of `values`: inline when they fit, so a scalar result allocates
+    /// nothing.
+    pub fn from_slice<T: Element>(values: &[T], shape: &[usize]) -> Result<NdArray> {
+        match Self::inline(values, shape) {
+            Some(array) => array,
+            None => Self::from_buffer(T::into_buffer(values.to_vec()), shape),
+        }
+    }
+
+    fn inline<T: Element>(values: &[T], shape: &[usize]) -> Option<Result<NdArray>> {
+        let elements = InlineElements::new(values)?;
+        if shape::numel(shape) != values.len() {
+            return Some(Err(Error::Shape(format!(
+                "shape {shape:?} needs {} elements but the data has {}",
+                shape::numel(shape),
+                values.len()
+            ))));
+        }
+        Some(Ok(NdArray { storage: Storage::Inline(elements), shape: shape.into(), dtype: T::DTYPE }))
     }
 
     pub fn from_foreign(array: Arc<dyn ForeignArray>, shape: &[usize], dtype: DType) -> NdArray {
@@ -47,7 +72,7 @@ impl NdArray {
     }
 
     pub fn scalar<T: Element>(value: T) -> NdArray {
-        Self::from_vec(vec![value], &[]).expect("one element for a 0-d shape")
+        Self::from_slice(&[value], &[]).expect("one element for a 0-d shape")
     }
 
     /// An array of `shape` filled with `value` (converted to `dtype`).
@@ -96,27 +121,50 @@ impl NdArray {
         Ok(NdArray { storage: self.storage.clone(), shape: shape.into(), dtype: self.dtype })
     }
 
-    pub fn cpu_buffer(&self) -> Result<&CpuBuffer> {
+    fn not_on_host(&self) -> Error {
+        not_on_host(self.device())
+    }
+
+    fn wrong_dtype<T: Element>(&self) -> Error {
+        wrong_dtype::<T>(self.dtype)
+    }
+
+    /// The address of the first element of a host array (for zero-copy export and aliasing
+    /// checks); it stays valid while this array is neither moved nor written.
+    pub fn host_ptr(&self) -> Result<*const u8> {
         match &self.storage {
-            Storage::Cpu(buffer) => Ok(buffer),
-            Storage::Foreign(f) => Err(Error::Device(format!(
-                "expected a CPU array but this one is on {}",
-                f.device()
-            ))),
+            Storage::Cpu(buffer) => Ok(buffer.as_ptr()),
+            Storage::Inline(elements) => Ok(elements.as_ptr()),
+            Storage::Foreign(_) => Err(self.not_on_host()),
+        }
+    }
+
+    /// Moves inline elements into a heap buffer, so that clones of this array share them
+    /// (zero-copy export needs memory that the tensor and the exported array both see).
+    pub fn share_elements(&mut self) {
+        if let Storage::Inline(elements) = self.storage {
+            let numel = self.numel();
+            let buffer = crate::with_dtype!(self.dtype, T => T::into_buffer(elements.slice::<T>(numel).to_vec()));
+            self.storage = Storage::Cpu(Arc::new(buffer));
         }
     }
 
     /// The elements as a typed slice; fails for another dtype or a foreign array.
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
-        T::slice(self.cpu_buffer()?).ok_or_else(|| {
-            Error::DType(format!("expected dtype {} but the array is {}", T::DTYPE, self.dtype))
-        })
+        match &self.storage {
+            Storage::Cpu(buffer) => T::slice(buffer).ok_or_else(|| self.wrong_dtype::<T>()),
+            Storage::Inline(elements) if self.dtype == T::DTYPE => Ok(elements.slice(self.numel())),
+            Storage::Inline(_) => Err(self.wrong_dtype::<T>()),
+            Storage::Foreign(_) => Err(self.not_on_host()),
+        }
     }
 
     /// Mutable elements, copying the buffer first if another array shares it.
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
-        let dtype = self.dtype;
+        let (numel, dtype) = (self.numel(), self.dtype);
         match &mut self.storage {
+            Storage::Inline(elements) if dtype == T::DTYPE => Ok(elements.slice_mut(numel)),
+            Storage::Inline(_) => Err(wrong_dtype::<T>(dtype)),
             Storage::Cpu(buffer) => {
                 let buffer = if matches!(**buffer, CpuBuffer::External(_)) {
                     // SAFETY: borrowed memory is shared with its owner on purpose (see `ExternalBuffer`);
@@ -125,14 +173,9 @@ impl NdArray {
                 } else {
                     Arc::make_mut(buffer)
                 };
-                T::slice_mut(buffer).ok_or_else(|| {
-                    Error::DType(format!("expected dtype {} but the array is {dtype}", T::DTYPE))
-                })
+                T::slice_mut(buffer).ok_or_else(|| wrong_dtype::<T>(dtype))
             }
-            Storage::Foreign(f) => Err(Error::Device(format!(
-                "expected a CPU array but this one is on {}",
-                f.device()
-            ))),
+            Storage::Foreign(f) => Err(not_on_host(f.device())),
         }
     }
 
@@ -146,10 +189,9 @@ impl NdArray {
         if self.ndim() != 0 || !self.dtype.is_floating() {
             return None;
         }
-        let Storage::Cpu(buffer) = &self.storage else { return None };
         match self.dtype {
-            DType::Float32 => f32::slice(buffer).map(|v| v[0] as f64),
-            DType::Float64 => f64::slice(buffer).map(|v| v[0]),
+            DType::Float32 => self.as_slice::<f32>().ok().map(|v| v[0] as f64),
+            DType::Float64 => self.as_slice::<f64>().ok().map(|v| v[0]),
             _ => None,
         }
     }
@@ -179,7 +221,8 @@ impl NdArray {
         }
     }
 
-    /// True when both arrays share one buffer (a cheap identity test).
+    /// True when both arrays share one buffer (a cheap identity test; inline elements are
+    /// copied, never shared).
     pub fn shares_storage_with(&self, other: &NdArray) -> bool {
         match (&self.storage, &other.storage) {
             (Storage::Cpu(a), Storage::Cpu(b)) => Arc::ptr_eq(a, b),
@@ -187,4 +230,12 @@ impl NdArray {
             _ => false,
         }
     }
+}
+
+fn not_on_host(device: Device) -> Error {
+    Error::Device(format!("expected a CPU array but this one is on {device}"))
+}
+
+fn wrong_dtype<T: Element>(dtype: DType) -> Error {
+    Error::DType(format!("expected dtype {} but the array is {dtype}", T::DTYPE))
 }

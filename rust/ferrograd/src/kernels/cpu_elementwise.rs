@@ -1000,9 +1000,20 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     crate::with_dtype!(a.dtype(), T => {
         let (x, y) = (a.as_slice::<T>()?, b.as_slice::<T>()?);
         check_operand(op, y)?;
+        if x.len() == 1 && y.len() == 1 {
+            // Scalar arithmetic: no loop, and the result is stored inline.
+            let value = with_binary_fn!(op, T, f => f(x[0], y[0]));
+            return one_element(value, a.shape(), b.shape());
+        }
         let (out, shape) = with_binary_fn!(op, T, f => map_binary(x, a.shape(), y, b.shape(), f)?);
         NdArray::from_vec(out, &shape)
     })
+}
+
+/// The result of a binary operation on two one-element arrays.
+#[inline(never)]
+fn one_element<T: Element>(value: T, a_shape: &[usize], b_shape: &[usize]) -> Result<NdArray> {
+    NdArray::from_slice(&[value], &broadcast_shapes(a_shape, b_shape)?)
 }
 
 /// `dst = op(dst, src)` in place; `src` broadcasts to `dst`'s shape.

@@ -205,7 +205,7 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
             out.as_slice()
         )));
     }
-    if dst.cpu_buffer()?.as_ptr() == src.cpu_buffer()?.as_ptr() {
+    if dst.host_ptr()? == src.host_ptr()? {
         // The same buffer on both sides (e.g. `x += x`): compute out of place to avoid aliasing.
         *dst = binary(op, dst, src)?;
         return Ok(());
@@ -216,7 +216,7 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
 /// `dst += alpha * src` in place for floating arrays, `src` broadcasting to `dst` (CPU only).
 pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result<()> {
     check_same_dtype("add_ with alpha", dst, src)?;
-    if dst.cpu_buffer()?.as_ptr() == src.cpu_buffer()?.as_ptr() {
+    if dst.host_ptr()? == src.host_ptr()? {
         let scaled = binary(BinaryOp::Mul, src, &NdArray::full(&[], alpha, src.dtype()))?;
         return binary_assign(BinaryOp::Add, dst, &scaled);
     }

@@ -136,6 +136,14 @@ impl Tensor {
         self.0.data.array.read().clone()
     }
 
+    /// The elements in a buffer this tensor shares with the returned array (never inline):
+    /// for zero-copy export, where writes through the export must reach the tensor.
+    pub fn shared_data(&self) -> NdArray {
+        let mut array = self.0.data.array.write();
+        array.share_elements();
+        array.clone()
+    }
+
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, NdArray> {
         self.0.data.array.read()
     }
