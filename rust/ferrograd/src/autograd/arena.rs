@@ -4,7 +4,6 @@
 //! a work list, so a ten-million-node chain is freed in a loop, never by recursion.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::{Mutex, MutexGuard};
 use smallvec::SmallVec;
@@ -113,6 +112,9 @@ pub struct Arena {
     marks: Vec<Mark>,
     /// The stamp of the latest numbering; marks with another stamp are stale.
     stamp: u32,
+    /// The sequence number of the next node (creation order). A plain counter: it is only
+    /// advanced under the arena lock, which `insert` holds anyway.
+    next_seq: u64,
 }
 
 /// Which numbering last reached a slot, and the number its node got there.
@@ -122,8 +124,8 @@ struct Mark {
     number: u32,
 }
 
-static ARENA: Mutex<Arena> = Mutex::new(Arena { slots: Vec::new(), free: Vec::new(), marks: Vec::new(), stamp: 0 });
-static NEXT_SEQ: AtomicU64 = AtomicU64::new(0);
+static ARENA: Mutex<Arena> =
+    Mutex::new(Arena { slots: Vec::new(), free: Vec::new(), marks: Vec::new(), stamp: 0, next_seq: 0 });
 
 pub fn lock() -> MutexGuard<'static, Arena> {
     ARENA.lock()
@@ -133,7 +135,8 @@ impl Arena {
     /// Adds `node` with one reference (returned as the `NodeRef`) and takes a reference to
     /// every node its edges point at.
     pub fn insert(&mut self, mut node: Node) -> NodeRef {
-        node.seq = NEXT_SEQ.fetch_add(1, Ordering::Relaxed);
+        node.seq = self.next_seq;
+        self.next_seq += 1;
         for input in &node.inputs {
             if let Some(edge) = input.edge() {
                 self.slot_mut(edge.node).refs += 1;

@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 use super::arena::{self, NodeId, NodeKind};
 use super::mode::{is_anomaly_enabled, no_grad};
 use super::saved::Saved;
-use super::scalar_rules;
+use super::scalar_rules::{self, Pair};
 use crate::array::{DType, NdArray};
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -98,14 +98,22 @@ pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool) -> 
     if node.released || node.num_outputs != 1 {
         return None;
     }
-    let scalar_input = |i: &super::node_input::NodeInput| i.shape_is(&[]) && i.dtype() == g.dtype && i.device().is_cpu();
-    if !node.inputs.iter().all(|i| i.edge().is_none() || scalar_input(i)) {
+    if node.inputs.len() > 2 || node.saved.len() > 2 {
         return None;
     }
-    let values: SmallVec<[Option<f64>; 2]> =
-        node.saved.iter().map(|s| s.scalar_value(g.dtype, &mut keep)).collect::<Option<_>>()?;
-    let needs: SmallVec<[bool; 2]> = node.inputs.iter().map(|i| i.edge().is_some()).collect();
-    let grads = scalar_rules::backward(op, g.dtype, g.value, &values, &needs)?;
+    let scalar_input = |i: &super::node_input::NodeInput| i.shape_is(&[]) && i.dtype() == g.dtype && i.device().is_cpu();
+    let mut needs = [false; 2];
+    for (need, input) in needs.iter_mut().zip(&node.inputs) {
+        *need = input.edge().is_some();
+        if *need && !scalar_input(input) {
+            return None;
+        }
+    }
+    let mut values: Pair<f64> = [None; 2];
+    for (value, saved) in values.iter_mut().zip(&node.saved) {
+        *value = saved.scalar_value(g.dtype, &mut keep)?;
+    }
+    let grads = scalar_rules::backward(op, g.dtype, g.value, values, needs)?;
     let mut out = EdgeGrads::new();
     for (input, grad) in node.inputs.iter().zip(grads) {
         if let Some(edge) = input.edge() {
