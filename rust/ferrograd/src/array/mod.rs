@@ -35,7 +35,7 @@ impl NdArray {
             )));
         }
         let dtype = buffer.dtype();
-        Ok(NdArray { storage: Storage::Cpu(Arc::new(buffer)), shape: shape.into(), dtype })
+        Ok(NdArray { storage: Storage::Cpu(Arc::new(buffer)), shape: Dims::from_slice(shape), dtype })
     }
 
     /// An array owning `data`; a few elements are kept inline (see `Storage::Inline`).
@@ -64,11 +64,11 @@ impl NdArray {
                 values.len()
             ))));
         }
-        Some(Ok(NdArray { storage: Storage::Inline(elements), shape: shape.into(), dtype: T::DTYPE }))
+        Some(Ok(NdArray { storage: Storage::Inline(elements), shape: Dims::from_slice(shape), dtype: T::DTYPE }))
     }
 
     pub fn from_foreign(array: Arc<dyn ForeignArray>, shape: &[usize], dtype: DType) -> NdArray {
-        NdArray { storage: Storage::Foreign(array), shape: shape.into(), dtype }
+        NdArray { storage: Storage::Foreign(array), shape: Dims::from_slice(shape), dtype }
     }
 
     pub fn scalar<T: Element>(value: T) -> NdArray {
@@ -118,7 +118,7 @@ impl NdArray {
                 self.numel()
             )));
         }
-        Ok(NdArray { storage: self.storage.clone(), shape: shape.into(), dtype: self.dtype })
+        Ok(NdArray { storage: self.storage.clone(), shape: Dims::from_slice(shape), dtype: self.dtype })
     }
 
     fn not_on_host(&self) -> Error {

@@ -26,7 +26,7 @@ pub fn contiguous_strides(shape: &[usize]) -> Strides {
 /// The shape two shapes broadcast to, numpy style, or a `Shape` error naming both.
 pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
     if a == b {
-        return Ok(a.into());
+        return Ok(Dims::from_slice(a));
     }
     let ndim = a.len().max(b.len());
     let mut out: Dims = SmallVec::from_elem(0, ndim);

@@ -50,6 +50,28 @@ impl NodeInput {
         NodeInput { node, input_nr, ordinal, shape }
     }
 
+    /// An input without a gradient edge yet, described from its array.
+    pub fn describe(array: &crate::array::NdArray) -> NodeInput {
+        NodeInput::new(None, array.shape(), array.dtype(), array.device())
+    }
+
+    /// Sets where the gradient of this input goes (`None`: nowhere).
+    pub fn set_edge(&mut self, edge: Option<Edge>) {
+        let flags = match &mut self.shape {
+            PackedShape::Inline { flags, .. } | PackedShape::Boxed { flags, .. } => flags,
+        };
+        match edge {
+            Some(edge) => {
+                *flags |= HAS_EDGE;
+                (self.node, self.input_nr) = (edge.node, edge.input_nr);
+            }
+            None => {
+                *flags &= !HAS_EDGE;
+                (self.node, self.input_nr) = (NodeId::DANGLING, 0);
+            }
+        }
+    }
+
     fn flags(&self) -> u8 {
         match self.shape {
             PackedShape::Inline { flags, .. } | PackedShape::Boxed { flags, .. } => flags,

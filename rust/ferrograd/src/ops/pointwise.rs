@@ -11,7 +11,8 @@ use crate::autograd::rules::{ClampBounds, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::{self, BinaryOp, UnaryOp};
-use crate::tensor::{record, Tensor};
+use crate::autograd::node_input::{NodeInput, NodeInputs};
+use crate::tensor::{needs_recording, record, record_described, Tensor};
 
 impl Tensor {
     /// The elements cast to `dtype` without recording (the engine casts gradients back).
@@ -128,7 +129,14 @@ impl Tensor {
     /// integer one when `floating`), reading both arrays once and copying only an operand
     /// that needs a cast.
     fn promoted_binary(&self, other: &Tensor, op: BinaryOp, floating: bool) -> Result<NdArray> {
+        self.described_binary(other, op, floating, false).map(|(out, _)| out)
+    }
+
+    /// `promoted_binary`, also describing both operands for a graph node when `describe`
+    /// (while their arrays are held anyway).
+    fn described_binary(&self, other: &Tensor, op: BinaryOp, floating: bool, describe: bool) -> Result<(NdArray, NodeInputs)> {
         let (a, b) = Tensor::read_pair(self, other);
+        let described = if describe { smallvec![NodeInput::describe(&a), NodeInput::describe(&b)] } else { NodeInputs::new() };
         if op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool) {
             return Err(Error::DType(
                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
@@ -140,14 +148,15 @@ impl Tensor {
             dtype = DType::DEFAULT_FLOAT;
         }
         let (a, b) = (cast_if_needed(&a, dtype)?, cast_if_needed(&b, dtype)?);
-        kernels::binary(op, &a, &b)
+        Ok((kernels::binary(op, &a, &b)?, described))
     }
 
     fn arithmetic(&self, other: &Tensor, op: BinaryOp, node: Op, floating: bool) -> Result<Tensor> {
-        let out = self.promoted_binary(other, op, floating)?;
+        let inputs = [self, other];
+        let (out, described) = self.described_binary(other, op, floating, needs_recording(&inputs))?;
         let (needs_a, needs_b) = (self.requires_grad(), other.requires_grad());
         let saves = node.clone();
-        record(node, &[self, other], out, |out| match saves {
+        let save = |out: &Tensor| match saves {
             Op::Mul => smallvec![
                 if needs_b { Saved::input(self) } else { Saved::Absent },
                 if needs_a { Saved::input(other) } else { Saved::Absent }
@@ -159,7 +168,12 @@ impl Tensor {
                 let _ = out;
                 smallvec![]
             }
-        })
+        };
+        if described.is_empty() {
+            record(node, &inputs, out, save)
+        } else {
+            record_described(node, &inputs, described, out, save)
+        }
     }
 
     pub fn add(&self, other: &Tensor) -> Result<Tensor> {

@@ -15,7 +15,7 @@ use crate::autograd::arena::{self, NodeKind, NodeRef};
 use crate::autograd::NodeHandle;
 use crate::error::{Error, Result};
 
-pub(crate) use record::{needs_recording, record, record_many};
+pub(crate) use record::{needs_recording, record, record_described, record_many};
 
 
 /// A tensor: shared, reference-counted handle. `clone()` gives another handle to the same
@@ -164,7 +164,7 @@ impl Tensor {
     }
 
     pub fn shape(&self) -> Dims {
-        self.read().shape().into()
+        Dims::from_slice(self.read().shape())
     }
 
     pub fn dtype(&self) -> DType {

@@ -24,6 +24,32 @@ pub(crate) fn record(
     output: NdArray,
     save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
 ) -> Result<Tensor> {
+    record_with(op, inputs, output, save, || describe(inputs))
+}
+
+/// Like `record`, for an operation that described its inputs (`NodeInput::describe`) while it
+/// held their arrays: the node is built without locking them again.
+pub(crate) fn record_described(
+    op: Op,
+    inputs: &[&Tensor],
+    described: NodeInputs,
+    output: NdArray,
+    save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
+) -> Result<Tensor> {
+    record_with(op, inputs, output, save, || described)
+}
+
+fn describe(inputs: &[&Tensor]) -> NodeInputs {
+    inputs.iter().map(|t| NodeInput::describe(&t.read())).collect()
+}
+
+fn record_with(
+    op: Op,
+    inputs: &[&Tensor],
+    output: NdArray,
+    save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
+    describe: impl FnOnce() -> NodeInputs,
+) -> Result<Tensor> {
     // Forward-mode AD: with a dual level open and a dual input, the output gets a tangent
     // (whatever the grad mode). One atomic load when forward AD is not in use.
     if crate::autograd::forward::is_active() {
@@ -39,7 +65,7 @@ pub(crate) fn record(
     crate::autograd::forward::refuse_node(&kind, inputs)?;
     let tensor = output_tensor(output, 0);
     let saved = save(&tensor);
-    let node = insert_node(kind, inputs, saved, 1)?;
+    let node = insert_node(kind, inputs, describe(), saved, 1)?;
     tensor.meta().grad_fn = Some(node);
     Ok(tensor)
 }
@@ -55,7 +81,7 @@ pub(crate) fn record_many(
     crate::autograd::forward::refuse_node(&kind, inputs)?;
     let tensors: Vec<Tensor> = outputs.into_iter().enumerate().map(|(nr, array)| output_tensor(array, nr as u32)).collect();
     let saved = save(&tensors);
-    let node = insert_node(kind, inputs, saved, tensors.len() as u32)?;
+    let node = insert_node(kind, inputs, describe(inputs), saved, tensors.len() as u32)?;
     for tensor in tensors.iter().skip(1) {
         tensor.meta().grad_fn = Some(node.clone());
     }
@@ -69,8 +95,15 @@ fn output_tensor(array: NdArray, output_nr: u32) -> Tensor {
     Tensor::with_meta(array, Meta { requires_grad: true, output_nr, ..Meta::default() })
 }
 
-/// Adds the node of an operation on `inputs` to the graph.
-fn insert_node(kind: NodeKind, inputs: &[&Tensor], saved: SmallVec<[Saved; 2]>, num_outputs: u32) -> Result<NodeRef> {
+/// Adds the node of an operation on `inputs` (described by `node_inputs`, edges still unset)
+/// to the graph.
+fn insert_node(
+    kind: NodeKind,
+    inputs: &[&Tensor],
+    mut node_inputs: NodeInputs,
+    saved: SmallVec<[Saved; 2]>,
+    num_outputs: u32,
+) -> Result<NodeRef> {
     let saves_inference_tensor = saved.iter().any(|s| matches!(s, Saved::Input { tensor, .. } if tensor.is_inference()));
     if saves_inference_tensor {
         return Err(Error::Autograd(
@@ -78,16 +111,11 @@ fn insert_node(kind: NodeKind, inputs: &[&Tensor], saved: SmallVec<[Saved; 2]>, 
                 .into(),
         ));
     }
-    let node_inputs: NodeInputs = inputs
-        .iter()
-        .map(|t| {
-            // The node id without a new reference (no arena lock): the borrowed input keeps its
-            // node alive until `insert` below takes the node's own reference.
-            let edge = t.gradient_edge_id().map(|(node, input_nr)| Edge { node, input_nr });
-            let array = t.read();
-            NodeInput::new(edge, array.shape(), array.dtype(), array.device())
-        })
-        .collect();
+    for (input, tensor) in node_inputs.iter_mut().zip(inputs) {
+        // The node id without a new reference (no arena lock): the borrowed input keeps its
+        // node alive until `insert` below takes the node's own reference.
+        input.set_edge(tensor.gradient_edge_id().map(|(node, input_nr)| Edge { node, input_nr }));
+    }
     let node = Node {
         kind,
         inputs: node_inputs,
