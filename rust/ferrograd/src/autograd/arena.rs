@@ -78,6 +78,12 @@ impl NodeExtras {
 }
 
 impl Node {
+    /// Whether dropping this node only frees memory: no tensors (which may free nodes, taking
+    /// the arena lock), no user backward, no hooks. Such a node may be dropped under the lock.
+    fn owns_only_plain_data(&self) -> bool {
+        matches!(self.kind, NodeKind::Op(_)) && self.saved.is_empty() && self.extras.is_none()
+    }
+
     pub fn hooks(&self) -> Option<&NodeHooks> {
         self.extras.as_deref().map(|extras| &extras.hooks)
     }
@@ -183,22 +189,31 @@ impl Arena {
     /// Drops one reference; frees every node that becomes unreferenced. What the freed nodes
     /// owned (saved tensors, gradients, hooks) is returned to be dropped outside the lock.
     ///
-    /// `work` holds the references still to drop. At most `GARBAGE_BATCH` nodes are freed per
-    /// call (what is left stays in `work`, its references not yet dropped), so freeing a long
-    /// chain never holds more than a batch of freed nodes at once next to the slab.
+    /// `work` holds the references still to drop. At most `GARBAGE_BATCH` nodes are queued and
+    /// `FREE_BATCH` freed per call (what is left stays in `work`, its references not yet
+    /// dropped), so freeing a long chain never holds more than a batch of freed nodes at once
+    /// next to the slab, nor the lock for long.
     fn release(&mut self, work: &mut SmallVec<[NodeId; 8]>, garbage: &mut Garbage) {
+        let mut freed = 0;
         while let Some(id) = work.pop() {
             let slot = self.slot_mut(id);
             slot.refs -= 1;
             if slot.refs > 0 {
                 continue;
             }
-            let node = slot.node.take().expect("live node");
             slot.generation = slot.generation.wrapping_add(1);
-            self.free.push(id.index);
+            let node = slot.node.as_ref().expect("live node");
             work.extend(node.inputs.iter().filter_map(|input| input.edge().map(|e| e.node)));
-            garbage.push(node);
-            if garbage.len() >= GARBAGE_BATCH {
+            if node.owns_only_plain_data() {
+                // Dropped in place: nothing in it can reach the arena, and the node is not
+                // copied out of its (cold) slot. The common case after a backward pass.
+                slot.node = None;
+            } else {
+                garbage.push(slot.node.take().expect("live node"));
+            }
+            self.free.push(id.index);
+            freed += 1;
+            if garbage.len() >= GARBAGE_BATCH || freed >= FREE_BATCH {
                 return;
             }
         }
@@ -277,8 +292,11 @@ thread_local! {
 /// of a small operation frees exactly one, with no heap allocation.
 type Garbage = SmallVec<[Node; 1]>;
 
-/// The most nodes one `release` call frees before the lock is released and they are dropped.
+/// The most nodes one `release` call queues to be dropped after the lock is released.
 const GARBAGE_BATCH: usize = 256;
+/// The most nodes one `release` call frees in all, so that freeing a long chain lets other
+/// threads take the lock now and then.
+const FREE_BATCH: usize = 4096;
 
 impl Drop for NodeRef {
     fn drop(&mut self) {
