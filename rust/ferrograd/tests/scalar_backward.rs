@@ -186,3 +186,27 @@ fn grad_of_a_scalar_chain_and_higher_derivatives_still_work() {
     assert!((d2y.item().unwrap() - (2.0 * c - 0.7 * s)).abs() < 1e-12);
     assert!(x.grad().is_none(), "grad() must not accumulate into .grad");
 }
+
+#[test]
+fn constants_saved_by_many_nodes_give_the_tensor_path_bits_and_their_changes_are_caught() {
+    // The scalar path remembers the constant it read last; alternate two, and repeat each.
+    let f = |x: &[Tensor]| -> Result<Tensor> {
+        let (c, d) = (Tensor::full(&x[0].shape(), 0.75, x[0].dtype()), Tensor::full(&x[0].shape(), 1.5, x[0].dtype()));
+        let mut y = x[0].clone();
+        for i in 0..64 {
+            y = if i % 3 == 0 { y.mul(&d)? } else { y.mul(&c)? };
+        }
+        Ok(y)
+    };
+    assert_same_bits("alternating constants", &f, &[(0.3, true)]);
+
+    let x = leaf(0.5, DType::Float32, &[], true);
+    let c = Tensor::scalar(0.5f32);
+    let mut y = x.clone();
+    for _ in 0..10 {
+        y = y.mul(&c).unwrap();
+    }
+    c.add_(&Tensor::scalar(1.0f32)).unwrap();
+    let err = y.backward().unwrap_err();
+    assert!(err.to_string().contains("modified by an inplace operation"), "{err}");
+}

@@ -19,7 +19,7 @@ use super::gradient::{run_scalar_node, EdgeGrads, Gradient};
 use super::node_input::{NodeInput, NodeInputs};
 use super::mode::{no_grad, GradModeGuard};
 use super::rules::{self, RuleInputs};
-use super::saved::Saved;
+use super::saved::{LastRead, Saved};
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 
@@ -79,6 +79,8 @@ struct Graph {
     more: HashMap<u32, Buffer>,
     /// (node number, output, index in `inputs`) of each target reached.
     targets: Vec<(u32, u32, usize)>,
+    /// The saved input the scalar path read last.
+    last_read: LastRead,
 }
 
 thread_local! {
@@ -97,6 +99,7 @@ impl Graph {
         self.children.clear();
         self.more.clear();
         self.targets.clear();
+        self.last_read = LastRead::default();
         SPARE.with(|spare| spare.set(Some(self)));
     }
 
@@ -146,7 +149,7 @@ impl Graph {
     fn try_scalar(&mut self, n: u32, retain_graph: bool) -> Option<EdgeGrads> {
         let node = &mut self.nodes[n as usize];
         let g = node.grad.as_ref()?.as_scalar()?;
-        let out = run_scalar_node(node.id, g, retain_graph)?;
+        let out = run_scalar_node(node.id, g, retain_graph, &mut self.last_read)?;
         node.grad = None;
         Some(out)
     }

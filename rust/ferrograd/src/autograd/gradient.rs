@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 
 use super::arena::{self, NodeId, NodeKind};
 use super::mode::{is_anomaly_enabled, no_grad};
-use super::saved::Saved;
+use super::saved::{LastRead, Saved};
 use super::scalar_rules::{self, Pair};
 use crate::array::{DType, NdArray};
 use crate::error::Result;
@@ -83,7 +83,7 @@ pub(super) type EdgeGrads = SmallVec<[Option<(u32, Gradient)>; 2]>;
 /// tensors of `g`'s dtype with such a rule, or a saved value can't be read cheaply: the caller
 /// then runs it the general way. First-order passes without hooks only (the caller checks), and
 /// not in anomaly mode or forward-mode AD.
-pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool) -> Option<EdgeGrads> {
+pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool, last: &mut LastRead) -> Option<EdgeGrads> {
     // Anomaly mode checks every gradient as a tensor; with a dual level open, gradients may
     // carry tangents (forward-over-reverse) that numbers can't.
     if is_anomaly_enabled() || super::forward::is_active() {
@@ -111,7 +111,7 @@ pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool) -> 
     }
     let mut values: Pair<f64> = [None; 2];
     for (value, saved) in values.iter_mut().zip(&node.saved) {
-        *value = saved.scalar_value(g.dtype, &mut keep)?;
+        *value = saved.scalar_value(g.dtype, last, &mut keep)?;
     }
     let grads = scalar_rules::backward(op, g.dtype, g.value, values, needs)?;
     let mut out = EdgeGrads::new();

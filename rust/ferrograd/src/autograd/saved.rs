@@ -31,6 +31,27 @@ pub struct SavedOutput {
     pub output_nr: u32,
 }
 
+/// The value of the saved input read last in a backward pass, at the version it was read at.
+/// Its version unchanged, the tensor holds the same value (every write advances the version),
+/// so the value is reused without locking the array again. The tensor itself is kept: it can't
+/// be freed, and its address reused by another, while it is remembered.
+#[derive(Default)]
+pub(crate) struct LastRead(Option<(Tensor, u32, DType, f64)>);
+
+impl LastRead {
+    fn get(&self, tensor: &Tensor, version: u32, dtype: DType) -> Option<f64> {
+        let (last, last_version, last_dtype, value) = self.0.as_ref()?;
+        let same = std::sync::Arc::ptr_eq(&last.0, &tensor.0) && *last_version == version && *last_dtype == dtype;
+        same.then_some(*value)
+    }
+
+    /// Remembers `value`; returns the tensor remembered before, for the caller to drop after
+    /// the arena lock (dropping a tensor can free nodes).
+    fn set(&mut self, tensor: &Tensor, version: u32, dtype: DType, value: f64) -> Option<Tensor> {
+        self.0.replace((tensor.clone(), version, dtype, value)).map(|(previous, ..)| previous)
+    }
+}
+
 impl Saved {
     pub fn input(tensor: &Tensor) -> Saved {
         Saved::Input { tensor: tensor.clone(), version: tensor.version() }
@@ -50,7 +71,14 @@ impl Saved {
     /// in progress, an in-place change: the tensor path handles those and reports the error).
     /// Runs under the arena lock, so it never blocks, and a saved output it had to revive goes
     /// to `keep`, to be dropped after the lock (dropping the last handle frees nodes).
-    pub(crate) fn scalar_value(&self, dtype: DType, keep: &mut SmallVec<[Tensor; 2]>) -> Option<Option<f64>> {
+    /// `last` remembers the input read last, so a value saved by every node of a chain is
+    /// locked and read once per pass.
+    pub(crate) fn scalar_value(
+        &self,
+        dtype: DType,
+        last: &mut LastRead,
+        keep: &mut SmallVec<[Tensor; 2]>,
+    ) -> Option<Option<f64>> {
         let of = |array: &NdArray| if array.dtype() == dtype { array.host_float_scalar() } else { None };
         match self {
             Saved::Absent => Some(None),
@@ -58,8 +86,12 @@ impl Saved {
                 if tensor.version() != *version {
                     return None;
                 }
-                let array = tensor.try_read()?;
-                of(&array).map(Some)
+                if let Some(value) = last.get(tensor, *version, dtype) {
+                    return Some(Some(value));
+                }
+                let value = of(&*tensor.try_read()?)?;
+                keep.extend(last.set(tensor, *version, dtype, value));
+                Some(Some(value))
             }
             Saved::Output(out) => {
                 if let Some(cell) = out.cell.upgrade() {
