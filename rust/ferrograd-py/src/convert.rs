@@ -1,5 +1,7 @@
 //! Conversions between Python values (NumPy arrays, numbers, dtype names) and engine values.
 
+use std::borrow::Cow;
+
 use ferrograd::array::{Category, DType, Element, ExternalBuffer, NdArray};
 use ferrograd::Tensor;
 use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
@@ -68,7 +70,7 @@ pub fn array_to_numpy<'py>(py: Python<'py>, array: &NdArray) -> PyResult<Bound<'
 
 /// The other operand of a binary operation: a tensor, or a Python number converted to a 0-d
 /// tensor of the dtype PyTorch would give it next to `this`.
-pub fn operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+pub fn operand<'a>(this: &Tensor, other: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, Tensor>> {
     operand_or_none(this, other)?.ok_or_else(|| match other.get_type().name() {
         Ok(name) => PyTypeError::new_err(format!("unsupported operand type: '{name}'")),
         Err(e) => e,
@@ -76,21 +78,22 @@ pub fn operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
 }
 
 /// `operand`, or `None` for a type tensors do not combine with (an operator then returns
-/// `NotImplemented`). NumPy scalars count as Python numbers; NumPy arrays are copied.
-pub fn operand_or_none(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Option<Tensor>> {
+/// `NotImplemented`). NumPy scalars count as Python numbers; NumPy arrays are copied. A
+/// tensor operand is borrowed (no reference count taken: this runs for every operator).
+pub fn operand_or_none<'a>(this: &Tensor, other: &'a Bound<'_, PyAny>) -> PyResult<Option<Cow<'a, Tensor>>> {
     if let Ok(t) = other.downcast::<PyTensor>() {
-        return Ok(Some(t.get().inner.clone()));
+        return Ok(Some(Cow::Borrowed(&t.get().inner)));
     }
-    if other.is_instance_of::<PyBool>() || other.is_instance_of::<PyInt>() || other.is_instance_of::<PyFloat>() {
-        return scalar_operand(this.dtype(), this.device(), other).map(Some);
-    }
-    if other.downcast::<PyUntypedArray>().is_ok() {
-        return Ok(Some(Tensor::from_array(array_from_numpy(other, false)?)));
-    }
-    if other.is_instance(numpy_generic(other.py())?)? {
-        return scalar_operand(this.dtype(), this.device(), &other.call_method0("item")?).map(Some);
-    }
-    Ok(None)
+    let converted = if other.is_instance_of::<PyBool>() || other.is_instance_of::<PyInt>() || other.is_instance_of::<PyFloat>() {
+        scalar_operand(this.dtype(), this.device(), other)?
+    } else if other.downcast::<PyUntypedArray>().is_ok() {
+        Tensor::from_array(array_from_numpy(other, false)?)
+    } else if other.is_instance(numpy_generic(other.py())?)? {
+        scalar_operand(this.dtype(), this.device(), &other.call_method0("item")?)?
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(Cow::Owned(converted)))
 }
 
 fn numpy_generic(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {

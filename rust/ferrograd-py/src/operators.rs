@@ -22,7 +22,8 @@ impl PyTensor {
         let Some(other) = operand_or_none(&self.inner, other)? else {
             return Ok(py.NotImplemented());
         };
-        let (a, b) = if reflected { (&other, &self.inner) } else { (&self.inner, &other) };
+        let other: &Tensor = &other;
+        let (a, b) = if reflected { (other, &self.inner) } else { (&self.inner, other) };
         let result = run(py, a.numel().max(b.numel()), || op(a, b)).py()?;
         Ok(NewTensor(result).into_pyobject(py)?.unbind())
     }

@@ -304,17 +304,17 @@ impl PyTensor {
 
     #[pyo3(name = "_add")]
     fn add(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.add(&operand(&self.inner, other)?))
+        wrap(self.inner.add(&*operand(&self.inner, other)?))
     }
 
     #[pyo3(name = "_mul")]
     fn mul(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.mul(&operand(&self.inner, other)?))
+        wrap(self.inner.mul(&*operand(&self.inner, other)?))
     }
 
     #[pyo3(name = "_sub")]
     fn sub(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.sub(&operand(&self.inner, other)?))
+        wrap(self.inner.sub(&*operand(&self.inner, other)?))
     }
 
     #[pyo3(name = "_matmul")]
@@ -360,7 +360,7 @@ impl PyTensor {
 
     #[pyo3(name = "_where_")]
     fn where_(&self, condition: PyRef<'_, PyTensor>, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.where_(&condition.inner, &operand(&self.inner, other)?))
+        wrap(self.inner.where_(&condition.inner, &*operand(&self.inner, other)?))
     }
 
     #[pyo3(name = "_reshape")]
