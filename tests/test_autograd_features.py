@@ -347,6 +347,16 @@ def test_inference_mode_tensors_cannot_be_saved_later():
         t.add_(1.0)
 
 
+def test_inference_flag_is_fixed_at_creation_and_kept_by_detach():
+    with fg.inference_mode():
+        t = fg.ones(2)
+    u = fg.ones(2)
+    with fg.inference_mode():
+        assert not u.is_inference() and not u.detach().is_inference()
+    assert t.is_inference() and t.detach().is_inference()  # PyTorch: a detached inference tensor is one
+    assert not (u * 2).is_inference()
+
+
 def test_inference_mode_as_decorator():
     @fg.inference_mode()
     def infer(x):

@@ -27,9 +27,7 @@ impl Tensor {
         let meta = self.meta();
         let copy = Meta { tangent: meta.tangent.clone(), ..meta.history() };
         drop(meta);
-        let snapshot = Tensor::from_array(self.data());
-        *snapshot.meta() = copy;
-        snapshot
+        Tensor::with_history_of(self.data(), self, copy)
     }
 
     /// Runs an in-place operation whose new value `compute` derives from a snapshot of `self`.

@@ -39,11 +39,13 @@ pub struct TensorCell {
     /// `meta.requires_grad`, readable without the lock (every operation asks it of each
     /// input); written back whenever a `MetaGuard` is released.
     requires_grad: AtomicBool,
+    /// Made in inference mode: may never be saved for backward. Fixed at creation.
+    inference: bool,
 }
 
 impl TensorCell {
-    fn new(data: Arc<DataCell>, meta: Meta) -> TensorCell {
-        TensorCell { data, requires_grad: AtomicBool::new(meta.requires_grad), meta: Mutex::new(meta) }
+    fn new(data: Arc<DataCell>, meta: Meta, inference: bool) -> TensorCell {
+        TensorCell { data, requires_grad: AtomicBool::new(meta.requires_grad), meta: Mutex::new(meta), inference }
     }
 }
 
@@ -83,22 +85,19 @@ pub(crate) struct Meta {
     /// The gradient kept by `retain_grad()` on a non-leaf tensor.
     pub retained_grad: Option<Tensor>,
     pub retains_grad: bool,
-    /// Made in inference mode: may never be saved for backward.
-    pub inference: bool,
     /// The forward-mode tangent, with its dual level (see `autograd::forward`).
     pub tangent: Option<crate::autograd::forward::Tangent>,
 }
 
 impl Meta {
-    /// This tensor's place in the graph (gradient flag, `grad_fn`, leaf sink, inference flag),
-    /// for a new tensor that continues the same history.
+    /// This tensor's place in the graph (gradient flag, `grad_fn`, leaf sink), for a new
+    /// tensor that continues the same history.
     pub(crate) fn history(&self) -> Meta {
         Meta {
             requires_grad: self.requires_grad,
             grad_fn: self.grad_fn.clone(),
             output_nr: self.output_nr,
             accumulator: self.accumulator.clone(),
-            inference: self.inference,
             ..Meta::default()
         }
     }
@@ -110,11 +109,14 @@ impl Tensor {
         Self::with_meta(array, Meta::default())
     }
 
-    fn with_meta(array: NdArray, mut meta: Meta) -> Tensor {
-        meta.inference = crate::autograd::mode::is_inference_mode_enabled();
+    fn with_meta(array: NdArray, meta: Meta) -> Tensor {
+        Self::assemble(array, meta, crate::autograd::mode::is_inference_mode_enabled())
+    }
+
+    fn assemble(array: NdArray, meta: Meta, inference: bool) -> Tensor {
         let numel = AtomicUsize::new(array.numel());
         let data = Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0), numel });
-        Tensor(Arc::new(TensorCell::new(data, meta)))
+        Tensor(Arc::new(TensorCell::new(data, meta, inference)))
     }
 
     pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
@@ -234,7 +236,7 @@ impl Tensor {
 
     /// Whether this tensor was made in inference mode.
     pub fn is_inference(&self) -> bool {
-        self.meta().inference
+        self.0.inference
     }
 
     pub fn is_leaf(&self) -> bool {
@@ -381,12 +383,18 @@ impl Tensor {
     pub(crate) fn alias(&self) -> Tensor {
         let _ = self.gradient_edge(); // a leaf's `AccumulateGrad` must exist before it is shared
         let copy = self.meta().history();
-        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), copy)))
+        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), copy, self.0.inference)))
     }
 
-    /// A new leaf sharing this tensor's elements (and version counter), outside any graph.
+    /// A new leaf sharing this tensor's elements (and version counter), outside any graph; an
+    /// inference tensor's stays one (as in PyTorch).
     pub fn detach(&self) -> Tensor {
-        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), Meta::default())))
+        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), Meta::default(), self.0.inference)))
+    }
+
+    /// A new tensor of `array` with this tensor's history and inference flag (see `Meta::history`).
+    pub(crate) fn with_history_of(array: NdArray, of: &Tensor, meta: Meta) -> Tensor {
+        Self::assemble(array, meta, of.0.inference)
     }
 
     /// Detaches this tensor from its graph in place: it becomes a leaf that does not require grad.

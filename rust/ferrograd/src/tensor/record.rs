@@ -63,10 +63,14 @@ fn record_with(
     // One output: no temporary vectors (this runs for every recorded operation).
     let kind = NodeKind::Op(op);
     crate::autograd::forward::refuse_node(&kind, inputs)?;
-    let tensor = output_tensor(output, 0);
+    let mut tensor = output_tensor(output, 0);
     let saved = save(&tensor);
     let node = insert_node(kind, inputs, describe(), saved, 1)?;
-    tensor.meta().grad_fn = Some(node);
+    match std::sync::Arc::get_mut(&mut tensor.0) {
+        // Not shared (the node saved no weak link to it): set without taking the lock.
+        Some(cell) => cell.meta.get_mut().grad_fn = Some(node),
+        None => tensor.meta().grad_fn = Some(node),
+    }
     Ok(tensor)
 }
 
