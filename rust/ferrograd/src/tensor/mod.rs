@@ -34,7 +34,7 @@ pub(crate) struct DataCell {
 }
 
 pub struct TensorCell {
-    data: Arc<DataCell>,
+    data: triomphe::Arc<DataCell>,
     meta: Mutex<Meta>,
     /// `meta.requires_grad`, readable without the lock (every operation asks it of each
     /// input); written back whenever a `MetaGuard` is released.
@@ -44,7 +44,7 @@ pub struct TensorCell {
 }
 
 impl TensorCell {
-    fn new(data: Arc<DataCell>, meta: Meta, inference: bool) -> TensorCell {
+    fn new(data: triomphe::Arc<DataCell>, meta: Meta, inference: bool) -> TensorCell {
         TensorCell { data, requires_grad: AtomicBool::new(meta.requires_grad), meta: Mutex::new(meta), inference }
     }
 }
@@ -115,7 +115,7 @@ impl Tensor {
 
     fn assemble(array: NdArray, meta: Meta, inference: bool) -> Tensor {
         let numel = AtomicUsize::new(array.numel());
-        let data = Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0), numel });
+        let data = triomphe::Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0), numel });
         Tensor(Arc::new(TensorCell::new(data, meta, inference)))
     }
 
@@ -218,7 +218,7 @@ impl Tensor {
 
     /// True when both tensors share one element buffer (one is a detached alias of the other).
     pub fn shares_data(&self, other: &Tensor) -> bool {
-        Arc::ptr_eq(&self.0.data, &other.0.data)
+        triomphe::Arc::ptr_eq(&self.0.data, &other.0.data)
     }
 
     /// A stable identifier of this tensor (its address), for hashing and debugging.
