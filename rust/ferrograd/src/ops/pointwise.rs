@@ -7,11 +7,11 @@ use smallvec::smallvec;
 
 use super::result_type;
 use crate::array::{DType, NdArray};
+use crate::autograd::node_input::{NodeInput, NodeInputs};
 use crate::autograd::rules::{ClampBounds, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::{self, BinaryOp, UnaryOp};
-use crate::autograd::node_input::{NodeInput, NodeInputs};
 use crate::tensor::{needs_recording, record, record_described, Tensor};
 
 impl Tensor {

@@ -48,7 +48,7 @@ fn record_with(
     inputs: &[&Tensor],
     output: NdArray,
     save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
-    describe: impl FnOnce() -> NodeInputs,
+    node_inputs: impl FnOnce() -> NodeInputs,
 ) -> Result<Tensor> {
     // Forward-mode AD: with a dual level open and a dual input, the output gets a tangent
     // (whatever the grad mode). One atomic load when forward AD is not in use.
@@ -65,7 +65,7 @@ fn record_with(
     crate::autograd::forward::refuse_node(&kind, inputs)?;
     let mut tensor = output_tensor(output, 0);
     let saved = save(&tensor);
-    let node = insert_node(kind, inputs, describe(), saved, 1)?;
+    let node = insert_node(kind, inputs, node_inputs(), saved, 1)?;
     match std::sync::Arc::get_mut(&mut tensor.0) {
         // Not shared (the node saved no weak link to it): set without taking the lock.
         Some(cell) => cell.meta.get_mut().grad_fn = Some(node),
