@@ -27,44 +27,30 @@ pub struct NdArray {
 
 impl NdArray {
     pub fn from_buffer(buffer: CpuBuffer, shape: &[usize]) -> Result<NdArray> {
-        let expected = shape::numel(shape);
-        if buffer.len() != expected {
-            return Err(Error::Shape(format!(
-                "shape {shape:?} needs {expected} elements but the data has {}",
-                buffer.len()
-            )));
-        }
+        check_len(shape, buffer.len())?;
         let dtype = buffer.dtype();
         Ok(NdArray { storage: Storage::Cpu(Arc::new(buffer)), shape: Dims::from_slice(shape), dtype })
     }
 
     /// An array owning `data`; a few elements are kept inline (see `Storage::Inline`).
     pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<NdArray> {
-        match Self::inline(&data, shape) {
-            Some(array) => array,
-            None => Self::from_buffer(T::into_buffer(data), shape),
-        }
+        Self::inline(&data, shape).unwrap_or_else(|| Self::from_buffer(T::into_buffer(data), shape))
     }
 
     /// An array of copies of `values`: inline when they fit, so a scalar result allocates
     /// nothing.
     pub fn from_slice<T: Element>(values: &[T], shape: &[usize]) -> Result<NdArray> {
-        match Self::inline(values, shape) {
-            Some(array) => array,
-            None => Self::from_buffer(T::into_buffer(values.to_vec()), shape),
-        }
+        Self::inline(values, shape).unwrap_or_else(|| Self::from_buffer(T::into_buffer(values.to_vec()), shape))
     }
 
+    /// `values` as an inline array (`None` when they don't fit).
     fn inline<T: Element>(values: &[T], shape: &[usize]) -> Option<Result<NdArray>> {
         let elements = InlineElements::new(values)?;
-        if shape::numel(shape) != values.len() {
-            return Some(Err(Error::Shape(format!(
-                "shape {shape:?} needs {} elements but the data has {}",
-                shape::numel(shape),
-                values.len()
-            ))));
-        }
-        Some(Ok(NdArray { storage: Storage::Inline(elements), shape: Dims::from_slice(shape), dtype: T::DTYPE }))
+        Some(check_len(shape, values.len()).map(|()| NdArray {
+            storage: Storage::Inline(elements),
+            shape: Dims::from_slice(shape),
+            dtype: T::DTYPE,
+        }))
     }
 
     pub fn from_foreign(array: Arc<dyn ForeignArray>, shape: &[usize], dtype: DType) -> NdArray {
@@ -186,7 +172,7 @@ impl NdArray {
 
     /// The value of a 0-d floating point array in host memory (`None` for any other array).
     pub fn host_float_scalar(&self) -> Option<f64> {
-        if self.ndim() != 0 || !self.dtype.is_floating() {
+        if self.ndim() != 0 {
             return None;
         }
         match self.dtype {
@@ -230,6 +216,15 @@ impl NdArray {
             _ => false,
         }
     }
+}
+
+/// A `Shape` error unless `shape` holds exactly `len` elements.
+fn check_len(shape: &[usize], len: usize) -> Result<()> {
+    let expected = shape::numel(shape);
+    if len != expected {
+        return Err(Error::Shape(format!("shape {shape:?} needs {expected} elements but the data has {len}")));
+    }
+    Ok(())
 }
 
 fn not_on_host(device: Device) -> Error {

@@ -95,10 +95,7 @@ pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool, las
     let mut arena = arena::lock();
     let node = arena.get_mut(id);
     let NodeKind::Op(op) = &node.kind else { return None };
-    if node.released || node.num_outputs != 1 {
-        return None;
-    }
-    if node.inputs.len() > 2 || node.saved.len() > 2 {
+    if node.released || node.num_outputs != 1 || node.inputs.len() > 2 || node.saved.len() > 2 {
         return None;
     }
     let scalar_input = |i: &super::node_input::NodeInput| i.shape_is(&[]) && i.dtype() == g.dtype && i.device().is_cpu();

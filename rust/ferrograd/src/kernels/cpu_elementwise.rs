@@ -1011,7 +1011,6 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
 }
 
 /// The result of a binary operation on two one-element arrays.
-#[inline(never)]
 fn one_element<T: Element>(value: T, a_shape: &[usize], b_shape: &[usize]) -> Result<NdArray> {
     NdArray::from_slice(&[value], &broadcast_shapes(a_shape, b_shape)?)
 }
