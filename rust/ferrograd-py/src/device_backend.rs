@@ -7,13 +7,15 @@
 //! table reaches the caller unchanged (`errors::from_py`).
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use ferrograd::array::{DType, Device, DeviceBackend, ForeignArray, NdArray, Storage};
-use ferrograd::kernels::Kernel;
+use ferrograd::kernels::{BinaryOp, Kernel, UnaryOp};
 use ferrograd::{Error, Result};
 use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
@@ -49,6 +51,15 @@ impl ForeignArray for PyForeignArray {
 /// The backend object registered with the engine for `cuda` devices.
 pub struct PyDeviceBackend {
     table: Py<PyAny>,
+    /// The `op=` keyword arguments of the elementwise kernels, made once per op: building them
+    /// per call (a formatted name, two new strings, a dict) was a visible part of a small op.
+    op_kwargs: Mutex<HashMap<OpKey, Py<PyDict>>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum OpKey {
+    Unary(UnaryOp),
+    Binary(BinaryOp),
 }
 
 fn foreign(array: &NdArray) -> Result<&PyForeignArray> {
@@ -72,16 +83,30 @@ fn payload<'py>(py: Python<'py>, array: &NdArray) -> Result<Bound<'py, PyAny>> {
 
 /// Wraps an array returned by the table, reading its shape and dtype.
 fn wrap_object(object: Bound<'_, PyAny>, device: Device) -> Result<NdArray> {
-    let shape: Vec<usize> = object.getattr("shape").and_then(|s| s.extract()).map_err(from_py)?;
-    let name = object.getattr("dtype").and_then(|d| d.getattr("name")).map_err(from_py)?;
-    let name = name.downcast::<PyString>().map_err(|e| from_py(e.into()))?.to_cow().map_err(from_py)?;
-    let dtype = DType::from_name(&name).ok_or_else(|| {
+    let py = object.py();
+    let shape: Vec<usize> = object.getattr(intern!(py, "shape")).and_then(|s| s.extract()).map_err(from_py)?;
+    // `dtype.str` ("<f4") is a C getter; `dtype.name` runs Python code in NumPy (~2 µs).
+    let typestr = object.getattr(intern!(py, "dtype")).and_then(|d| d.getattr(intern!(py, "str"))).map_err(from_py)?;
+    let typestr = typestr.downcast::<PyString>().map_err(|e| from_py(e.into()))?.to_cow().map_err(from_py)?;
+    let dtype = dtype_of_typestr(&typestr).ok_or_else(|| {
         Error::DType(format!(
-            "the {device} backend returned an array of dtype {name}; supported are float32, float64, int64, int32 and bool"
+            "the {device} backend returned an array of dtype {typestr}; supported are float32, float64, int64, int32 and bool"
         ))
     })?;
     let array = PyForeignArray { object: object.unbind(), device, shape: shape.clone() };
     Ok(NdArray::from_foreign(Arc::new(array), &shape, dtype))
+}
+
+/// The dtype of an array-interface type string (little-endian, as on every CUDA host).
+fn dtype_of_typestr(typestr: &str) -> Option<DType> {
+    Some(match typestr {
+        "<f4" => DType::Float32,
+        "<f8" => DType::Float64,
+        "<i8" => DType::Int64,
+        "<i4" => DType::Int32,
+        "|b1" => DType::Bool,
+        _ => return None,
+    })
 }
 
 fn index_of(device: Device) -> Result<u32> {
@@ -109,7 +134,8 @@ fn snake(debug: impl fmt::Debug) -> String {
 }
 
 /// A kernel as the name of a table method and its keyword arguments; `None` for a kernel the
-/// binding does not describe (the engine then computes it on the host).
+/// binding does not describe (the engine then computes it on the host). The elementwise kernels
+/// are described by `PyDeviceBackend::op_kwargs`.
 fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static str, Bound<'py, PyDict>)>> {
     let kw = PyDict::new(py);
     let window = |w: &ferrograd::kernels::nn::Window2d| -> PyResult<()> {
@@ -120,14 +146,6 @@ fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static 
     };
     #[allow(unreachable_patterns)]
     let name = match kernel {
-        Kernel::Unary(op) => {
-            kw.set_item("op", snake(op))?;
-            "unary"
-        }
-        Kernel::Binary(op) => {
-            kw.set_item("op", snake(op))?;
-            "binary"
-        }
         Kernel::Where => "where",
         Kernel::Cast(dtype) => {
             kw.set_item("dtype", dtype.name())?;
@@ -218,6 +236,28 @@ fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static 
     Ok(Some((name, kw)))
 }
 
+impl PyDeviceBackend {
+    fn new(table: Py<PyAny>) -> Self {
+        PyDeviceBackend { table, op_kwargs: Mutex::new(HashMap::new()) }
+    }
+
+    /// `{"op": name}` for an elementwise kernel, shared between calls (callees never keep it).
+    fn op_kwargs<'py>(&self, py: Python<'py>, key: OpKey) -> PyResult<Bound<'py, PyDict>> {
+        let mut cache = self.op_kwargs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(kwargs) = cache.get(&key) {
+            return Ok(kwargs.bind(py).clone());
+        }
+        let name = match key {
+            OpKey::Unary(op) => snake(op),
+            OpKey::Binary(op) => snake(op),
+        };
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "op"), PyString::intern(py, &name))?;
+        cache.insert(key, kwargs.clone().unbind());
+        Ok(kwargs)
+    }
+}
+
 impl DeviceBackend for PyDeviceBackend {
     fn to_device(&self, host: &NdArray, device: Device) -> Result<NdArray> {
         let index = index_of(device)?;
@@ -257,7 +297,12 @@ impl DeviceBackend for PyDeviceBackend {
 
     fn run(&self, kernel: &Kernel, inputs: &[&NdArray], device: Device) -> Result<Option<NdArray>> {
         Python::with_gil(|py| {
-            let Some((name, kwargs)) = describe(py, kernel).map_err(from_py)? else { return Ok(None) };
+            let described = match kernel {
+                Kernel::Unary(op) => Some(("unary", self.op_kwargs(py, OpKey::Unary(*op)).map_err(from_py)?)),
+                Kernel::Binary(op) => Some(("binary", self.op_kwargs(py, OpKey::Binary(*op)).map_err(from_py)?)),
+                _ => describe(py, kernel).map_err(from_py)?,
+            };
+            let Some((name, kwargs)) = described else { return Ok(None) };
             let method = match self.table.bind(py).getattr(PyString::intern(py, name)) {
                 Ok(method) => method,
                 Err(e) if e.is_instance_of::<PyAttributeError>(py) => return Ok(None),
@@ -277,7 +322,7 @@ impl DeviceBackend for PyDeviceBackend {
 /// Installs `table` as the backend for `cuda` devices (`None` removes it).
 #[pyfunction]
 pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
-    let backend = table.map(|table| Arc::new(PyDeviceBackend { table }) as Arc<dyn DeviceBackend>);
+    let backend = table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
     ferrograd::array::device::register_cuda_backend(backend);
 }
 
