@@ -60,6 +60,9 @@ _BINARY = {
     "xor": "bitwise_xor",
 }
 
+_HOST_INTEGER_OPS = frozenset(("pow", "floor_div", "rem"))
+_COMPARISONS = frozenset(("eq", "ne", "lt", "le", "gt", "ge"))
+
 _REDUCE = {"sum": "sum", "prod": "prod", "max": "max", "min": "min"}
 
 
@@ -76,6 +79,10 @@ class KernelTable:
 
     def __init__(self):
         self._scalars: dict = {}
+        # The array module's functions looked up once: every small op goes through these.
+        xp = self.xp
+        self._unary_fns = {op: getattr(xp, name) for op, name in _UNARY.items()}
+        self._binary_fns = {op: getattr(xp, name) for op, name in _BINARY.items()}
 
     # ------------------------------------------------------------------ transfers
 
@@ -102,6 +109,9 @@ class KernelTable:
     # ------------------------------------------------------------------ elementwise
 
     def unary(self, x, op: str):
+        fn = self._unary_fns.get(op)
+        if fn is not None and (op != "sign" or x.dtype.kind != "b"):
+            return fn(x)
         xp = self.xp
         if op == "not":
             return xp.logical_not(x) if x.dtype == xp.bool_ else xp.invert(x)
@@ -113,12 +123,9 @@ class KernelTable:
             return xp.reciprocal(xp.sqrt(x))
         if op == "erf":
             return self._erf(x)
-        if op == "sign" and x.dtype == xp.bool_:
-            return x.copy()
-        name = _UNARY.get(op)
-        if name is None:
-            return None
-        return getattr(xp, name)(x)
+        if op == "sign":
+            return x.copy()  # bool
+        return None
 
     def _relu(self, x):
         xp = self.xp
@@ -134,16 +141,15 @@ class KernelTable:
         return None  # the host computes it unless the backend has an erf
 
     def binary(self, a, b, op: str):
-        xp = self.xp
-        if op == "pow" and a.dtype.kind in "iu":
-            return None  # negative integer exponents: the host kernel's semantics
-        if op in ("floor_div", "rem") and a.dtype.kind in "iu":
-            return None  # division by zero: the host kernel's error
-        name = _BINARY.get(op)
-        if name is None:
+        fn = self._binary_fns.get(op)
+        if fn is None:
             return None
-        out = getattr(xp, name)(a, b)
-        return out if out.dtype == a.dtype or op in ("eq", "ne", "lt", "le", "gt", "ge") else out.astype(a.dtype)
+        if op in _HOST_INTEGER_OPS and a.dtype.kind in "iu":
+            # pow: negative integer exponents; floor_div, rem: division by zero (the host
+            # kernel's semantics and errors).
+            return None
+        out = fn(a, b)
+        return out if out.dtype == a.dtype or op in _COMPARISONS else out.astype(a.dtype)
 
     def where(self, cond, a, b):
         return self.xp.where(cond, a, b)
@@ -215,15 +221,17 @@ class KernelTable:
     def scatter_add(self, src, out_shape, shape, strides, offset):
         xp = self.xp
         size = math.prod(out_shape)
-        out = xp.zeros(size, dtype=src.dtype)
         if src.size == 0:
-            return out.reshape(tuple(out_shape))
+            return xp.zeros(tuple(out_shape), dtype=src.dtype)
         src = src.reshape(tuple(shape))
         # Broadcast dimensions (stride 0) collapse into a sum first.
         zero_axes = tuple(k for k, (n, s) in enumerate(zip(shape, strides)) if s == 0 and n > 1)
         if zero_axes:
             src = src.sum(axis=zero_axes, keepdims=True, dtype=src.dtype)
             shape = [1 if k in zero_axes else n for k, n in enumerate(shape)]
+            if offset == 0 and _covers_contiguously(shape, strides, out_shape):
+                return src.reshape(tuple(out_shape))  # the gradient of a broadcast: the sum is all
+        out = xp.zeros(size, dtype=src.dtype)
         if _distinct_positions(shape, strides):
             positions = self._flat_positions(shape, strides, offset).reshape(-1)
             out[positions] = src.reshape(-1)
@@ -421,6 +429,17 @@ class KernelTable:
 
     def synchronize(self):
         pass
+
+
+def _covers_contiguously(shape, strides, out_shape) -> bool:
+    """Whether a view (size-1 dimensions aside) walks ``out_shape`` in C order, once."""
+    kept = [(n, s) for n, s in zip(shape, strides) if n > 1]
+    expected = 1
+    for n, s in reversed(kept):
+        if s != expected:
+            return False
+        expected *= n
+    return expected == math.prod(out_shape)
 
 
 def _distinct_positions(shape, strides) -> bool:
