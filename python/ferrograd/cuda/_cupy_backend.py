@@ -1,5 +1,6 @@
 """The CUDA backend: the shared kernel table over CuPy, with fused CUDA kernels where the
-array-API form would launch several (sigmoid, rsqrt, relu, erf).
+array-API form would launch several (sigmoid, rsqrt, relu, erf), and vectorised kernels for the
+commonest elementwise ops on large arrays (``_cupy_kernels``).
 
 Matrix products go to cuBLAS through ``cupy.matmul``; reductions use CuPy's (CUB) reductions.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._cupy_kernels import FastElementwise
 from ._table import KernelTable
 
 
@@ -27,14 +29,15 @@ class CupyTable(KernelTable):
     name = "cupy"
 
     def __init__(self):
-        super().__init__()
         import cupy
         import cupyx
         import cupyx.scipy.special
 
-        self.xp = cupy
+        self.xp = cupy  # before the table's init, which looks up the kernels in xp
+        super().__init__()
         self._cupyx = cupyx
         self._special = cupyx.scipy.special
+        self._fast = FastElementwise(cupy)
         self._fused_sigmoid = cupy.ElementwiseKernel(
             "T x", "T y", "y = T(1) / (T(1) + exp(-x))", "ferrograd_sigmoid"
         )
@@ -52,9 +55,16 @@ class CupyTable(KernelTable):
         return np.ascontiguousarray(self.xp.asnumpy(x))
 
     def unary(self, x, op):
+        out = self._fast.unary(x, op)
+        if out is not None:
+            return out
         if op == "rsqrt" and x.dtype.kind == "f":
             return self._fused_rsqrt(x)
         return super().unary(x, op)
+
+    def binary(self, a, b, op):
+        out = self._fast.binary(a, b, op)
+        return out if out is not None else super().binary(a, b, op)
 
     def _relu(self, x):
         return self._fused_relu(x)
