@@ -12,6 +12,7 @@ use super::hooks::NodeHooks;
 use super::node_input::NodeInputs;
 use super::rules::Op;
 use super::saved::Saved;
+use super::slab::Slab;
 use crate::tensor::Tensor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,7 +113,7 @@ struct Slot {
 }
 
 pub struct Arena {
-    slots: Vec<Slot>,
+    slots: Slab<Slot>,
     free: Vec<u32>,
     /// Scratch for `numbering`, one per slot (grown when a pass starts).
     marks: Vec<Mark>,
@@ -131,7 +132,7 @@ struct Mark {
 }
 
 static ARENA: Mutex<Arena> =
-    Mutex::new(Arena { slots: Vec::new(), free: Vec::new(), marks: Vec::new(), stamp: 0, next_seq: 0 });
+    Mutex::new(Arena { slots: Slab::new(), free: Vec::new(), marks: Vec::new(), stamp: 0, next_seq: 0 });
 
 pub fn lock() -> MutexGuard<'static, Arena> {
     ARENA.lock()

@@ -17,6 +17,7 @@ use smallvec::SmallVec;
 use super::arena::{self, NodeId, NodeKind, NodeRef};
 use super::gradient::{run_scalar_node, EdgeGrads, Gradient};
 use super::node_input::{NodeInput, NodeInputs};
+use super::prefault;
 use super::mode::{no_grad, GradModeGuard};
 use super::rules::{self, RuleInputs};
 use super::saved::{LastRead, Saved};
@@ -303,6 +304,9 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
             // Every node is kept until `keep_paths_to_targets` says otherwise: count the edge.
             let c = number(&mut graph, &mut numbering, child);
             graph.nodes[c as usize].deps += 1;
+            if graph.children.len() == graph.children.capacity() {
+                prefault::grow(&mut graph.children, 64);
+            }
             graph.children.push(c);
         }
         let local = &mut graph.nodes[next];
@@ -322,6 +326,9 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
 fn number(graph: &mut Graph, numbering: &mut arena::Numbering, id: NodeId) -> u32 {
     let (n, new) = numbering.number(id, graph.nodes.len() as u32);
     if new {
+        if graph.nodes.len() == graph.nodes.capacity() {
+            prefault::grow(&mut graph.nodes, 64);
+        }
         graph.nodes.push(Local { id, seq: 0, children_end: 0, deps: 0, grad: None, flags: 0 });
     }
     n

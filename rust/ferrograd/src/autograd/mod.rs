@@ -12,8 +12,10 @@ mod hooks_run;
 mod leaves;
 pub mod mode;
 pub mod node_input;
+mod prefault;
 pub mod rules;
 pub mod saved;
+mod slab;
 mod scalar_rules;
 
 use smallvec::SmallVec;
