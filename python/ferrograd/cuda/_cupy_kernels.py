@@ -2,7 +2,7 @@
 
 CuPy's ufuncs move one element per thread; these move 16 bytes per thread and iteration, which
 is what lifts ``a * b`` on 64M float32 elements from 0.58 to 0.96 of PyTorch's bandwidth on the
-H200 measured (docs/PERFORMANCE.md). For small arrays a launch costs what a ufunc call costs
+H200 measured (docs/DEVICES.md). For small arrays a launch costs what a ufunc call costs
 (~8-11 µs of host time there, ``benches/gpu_overhead.py``), so they stay with the ufuncs, as do
 broadcasting operands, integer dtypes and every other op.
 """
