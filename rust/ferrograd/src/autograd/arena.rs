@@ -250,6 +250,11 @@ impl Numbering<'_> {
         self.arena.get(id)
     }
 
+    /// The most nodes a pass can number: every live one.
+    pub fn live_nodes(&self) -> usize {
+        self.arena.live_nodes()
+    }
+
     /// The number `id` already has, or `next` given to it now (then `true`).
     pub fn number(&mut self, id: NodeId, next: u32) -> (u32, bool) {
         let stamp = self.arena.stamp;

@@ -305,7 +305,7 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
             let c = number(&mut graph, &mut numbering, child);
             graph.nodes[c as usize].deps += 1;
             if graph.children.len() == graph.children.capacity() {
-                prefault::grow(&mut graph.children, 64);
+                prefault::grow(&mut graph.children, 64, usize::MAX);
             }
             graph.children.push(c);
         }
@@ -327,7 +327,7 @@ fn number(graph: &mut Graph, numbering: &mut arena::Numbering, id: NodeId) -> u3
     let (n, new) = numbering.number(id, graph.nodes.len() as u32);
     if new {
         if graph.nodes.len() == graph.nodes.capacity() {
-            prefault::grow(&mut graph.nodes, 64);
+            prefault::grow(&mut graph.nodes, 64, numbering.live_nodes());
         }
         graph.nodes.push(Local { id, seq: 0, children_end: 0, deps: 0, grad: None, flags: 0 });
     }

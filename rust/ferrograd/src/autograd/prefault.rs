@@ -10,10 +10,15 @@
 const MIN_BYTES: usize = 1 << 20;
 
 /// Reserves room for `vec` to double (at least `min_extra` more elements) and faults the new
-/// spare capacity in on a helper thread. Call it when `vec` is full.
-pub(crate) fn grow<T>(vec: &mut Vec<T>, min_extra: usize) {
+/// spare capacity in on a helper thread, up to `most` elements in all (the most the caller can
+/// push: pages past it would be resident for nothing). Call it when `vec` is full.
+#[cold]
+#[inline(never)]
+pub(crate) fn grow<T>(vec: &mut Vec<T>, min_extra: usize, most: usize) {
     vec.reserve(vec.len().max(min_extra));
-    spare_capacity(vec);
+    let size = std::mem::size_of::<T>();
+    let ahead = vec.capacity().min(most).saturating_sub(vec.len());
+    range(vec.as_ptr() as usize + vec.len() * size, ahead * size);
 }
 
 /// Faults in the spare capacity of `vec` (if large enough) on a helper thread.
