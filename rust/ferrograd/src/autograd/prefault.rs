@@ -7,6 +7,7 @@
 //! (`MADV_POPULATE_WRITE`) while the owner keeps working: the work moves to an idle core.
 
 /// Spare capacity under this many bytes is left to fault in as it is used.
+#[cfg(target_os = "linux")]
 const MIN_BYTES: usize = 1 << 20;
 
 /// Reserves room for `vec` to double (at least `min_extra` more elements) and faults the new
