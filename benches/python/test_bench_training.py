@@ -46,3 +46,17 @@ def test_kernel_child_and_isolated_interleaving():
     measured = compare_torch.isolated([lib], "matmul", 1, 3, "cpu")
     assert len(measured["ferrograd"]) == compare_torch.REPS_PER_CHILD
     assert all(f > 0 for f in measured["ferrograd"])
+
+
+def test_cuda_table_uses_issue_6s_sizes_and_targets():
+    libs = [type("L", (), {"name": "ferrograd"})(), type("L", (), {"name": "torch"})()]
+    measured = {"small": {"ferrograd": [9e-6], "torch": [8e-6]},
+                "matmul": {"ferrograd": [46.0], "torch": [50.0]},
+                "elementwise": {"ferrograd": [3000.0], "torch": [4000.0]}}
+    small, matmul, elementwise = compare_torch.build_table(libs, measured, "cuda")
+    assert small["target"] == "<= 1.0" and small["pass"] is False  # per-op overhead no worse than PyTorch's
+    assert "8192x8192" in matmul["description"] and matmul["target"] == ">= 0.9" and matmul["pass"] is True
+    assert "64,000,000" in elementwise["description"]
+    assert elementwise["target"] == "-" and "pass" not in elementwise  # no target on CUDA
+    cpu_matmul = compare_torch.build_table(libs, {"matmul": measured["matmul"]}, "cpu")[0]
+    assert "1024x1024" in cpu_matmul["description"] and cpu_matmul["pass"] is False  # 0.92 < 0.95
