@@ -108,3 +108,18 @@ def reduce_to_shape(grad: np.ndarray, shape) -> np.ndarray:
         if d == 1 and grad.shape[ax] != 1:
             grad = grad.sum(axis=ax, keepdims=True)
     return grad
+
+
+# ----------------------------------------------------------------------------- GPU
+
+
+def cupy_table_or_skip():
+    """The CuPy kernel table, or a skip when there is no GPU with CuPy (the ``gpu`` tests)."""
+    import pytest
+
+    from ferrograd.cuda._cupy_backend import load
+
+    table = load()
+    if table is None:
+        pytest.skip("no GPU with CuPy")
+    return table

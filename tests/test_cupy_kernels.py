@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from ferrograd.cuda._cupy_kernels import BINARY_EXPRESSIONS, MAX_BLOCKS, THREADS, UNARY_EXPRESSIONS, FastElementwise
+from helpers import cupy_table_or_skip
 
 NUMPY_OPS = {
     "add": np.add,
@@ -129,11 +130,7 @@ def test_launch_geometry(fast):
 
 @pytest.fixture
 def cupy_fast():
-    from ferrograd.cuda._cupy_backend import load
-
-    table = load()
-    if table is None:
-        pytest.skip("no GPU with CuPy")
+    table = cupy_table_or_skip()
     return table._fast, table.xp
 
 

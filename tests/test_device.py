@@ -16,20 +16,12 @@ import pytest
 import ferrograd as fg
 from ferrograd import cuda
 from ferrograd.cuda._numpy_backend import NumpyTable
-
-
-def _cupy_table():
-    from ferrograd.cuda._cupy_backend import load
-
-    table = load()
-    if table is None:
-        pytest.skip("no GPU with CuPy")
-    return table
+from helpers import cupy_table_or_skip
 
 
 @pytest.fixture(params=["numpy", pytest.param("cupy", marks=pytest.mark.gpu)])
 def backend(request):
-    table = NumpyTable() if request.param == "numpy" else _cupy_table()
+    table = NumpyTable() if request.param == "numpy" else cupy_table_or_skip()
     previous = cuda.use_backend(table)
     yield table
     cuda.use_backend(previous)

@@ -9,6 +9,7 @@ import pytest
 import ferrograd as fg
 from ferrograd import cuda
 from ferrograd.cuda._numpy_backend import NumpyTable
+from helpers import cupy_table_or_skip
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.int32, np.bool_])
@@ -107,11 +108,7 @@ def test_wrapping_backend_arrays(fake_cuda):
 
 @pytest.fixture
 def cupy_cuda():
-    from ferrograd.cuda._cupy_backend import load
-
-    table = load()
-    if table is None:
-        pytest.skip("no GPU with CuPy")
+    table = cupy_table_or_skip()
     previous = cuda.use_backend(table)
     yield table
     cuda.use_backend(previous)

@@ -55,16 +55,21 @@ class CupyTable(KernelTable):
         return np.ascontiguousarray(self.xp.asnumpy(x))
 
     def unary(self, x, op):
-        out = self._fast.unary(x, op)
-        if out is not None:
-            return out
+        # Small arrays (every op of a small model) go straight to the ufuncs.
+        if x.size >= FastElementwise.MIN_ELEMENTS:
+            out = self._fast.unary(x, op)
+            if out is not None:
+                return out
         if op == "rsqrt" and x.dtype.kind == "f":
             return self._fused_rsqrt(x)
         return super().unary(x, op)
 
     def binary(self, a, b, op):
-        out = self._fast.binary(a, b, op)
-        return out if out is not None else super().binary(a, b, op)
+        if a.size >= FastElementwise.MIN_ELEMENTS:
+            out = self._fast.binary(a, b, op)
+            if out is not None:
+                return out
+        return super().binary(a, b, op)
 
     def _relu(self, x):
         return self._fused_relu(x)

@@ -304,10 +304,7 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
             // Every node is kept until `keep_paths_to_targets` says otherwise: count the edge.
             let c = number(&mut graph, &mut numbering, child);
             graph.nodes[c as usize].deps += 1;
-            if graph.children.len() == graph.children.capacity() {
-                prefault::grow(&mut graph.children, 64, usize::MAX);
-            }
-            graph.children.push(c);
+            prefault::push(&mut graph.children, c, usize::MAX);
         }
         let local = &mut graph.nodes[next];
         (local.seq, local.flags, local.children_end) = (seq, flags, graph.children.len() as u32);
@@ -326,10 +323,8 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
 fn number(graph: &mut Graph, numbering: &mut arena::Numbering, id: NodeId) -> u32 {
     let (n, new) = numbering.number(id, graph.nodes.len() as u32);
     if new {
-        if graph.nodes.len() == graph.nodes.capacity() {
-            prefault::grow(&mut graph.nodes, 64, numbering.live_nodes());
-        }
-        graph.nodes.push(Local { id, seq: 0, children_end: 0, deps: 0, grad: None, flags: 0 });
+        let local = Local { id, seq: 0, children_end: 0, deps: 0, grad: None, flags: 0 };
+        prefault::push(&mut graph.nodes, local, numbering.live_nodes());
     }
     n
 }

@@ -10,13 +10,22 @@
 #[cfg(target_os = "linux")]
 const MIN_BYTES: usize = 1 << 20;
 
-/// Reserves room for `vec` to double (at least `min_extra` more elements) and faults the new
-/// spare capacity in on a helper thread, up to `most` elements in all (the most the caller can
-/// push: pages past it would be resident for nothing). Call it when `vec` is full.
+/// Pushes `value`, growing a full `vec` through `grow`: at most `most` elements will ever be
+/// pushed (pages past them would be resident for nothing).
+#[inline]
+pub(crate) fn push<T>(vec: &mut Vec<T>, value: T, most: usize) {
+    if vec.len() == vec.capacity() {
+        grow(vec, most);
+    }
+    vec.push(value);
+}
+
+/// Reserves room for `vec` to double (by at least 64 elements) and faults the new spare
+/// capacity in on a helper thread, up to `most` elements in all.
 #[cold]
 #[inline(never)]
-pub(crate) fn grow<T>(vec: &mut Vec<T>, min_extra: usize, most: usize) {
-    vec.reserve(vec.len().max(min_extra));
+fn grow<T>(vec: &mut Vec<T>, most: usize) {
+    vec.reserve(vec.len().max(64));
     let size = std::mem::size_of::<T>();
     let ahead = vec.capacity().min(most).saturating_sub(vec.len());
     range(vec.as_ptr() as usize + vec.len() * size, ahead * size);

@@ -54,12 +54,6 @@ impl<T> Slab<T> {
     }
 }
 
-impl<T> Default for Slab<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl<T> Index<usize> for Slab<T> {
     type Output = T;
 
