@@ -8,11 +8,11 @@ use ferrograd::autograd::{anomaly, mode};
 use ferrograd::Tensor;
 use pyo3::prelude::*;
 
-use crate::tensor_type::NewTensor;
 use crate::callbacks::{self, PyFunctionBackward};
 use crate::errors::IntoPyResult;
 use crate::node::PyNode;
 use crate::tensor::PyTensor;
+use crate::tensor_type::NewTensor;
 
 /// Records a custom Function: `outputs` are its forward's results; `saved` holds tensors or
 /// (ints) indices of outputs to keep for `backward(saved, grad_outputs)`.
@@ -35,7 +35,10 @@ pub fn apply_function(
             Err(_) => PyTensor::from_any(s).map(SaveSpec::Tensor),
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let node = Arc::new(PyFunctionBackward { name, callable: backward });
+    let node = Arc::new(PyFunctionBackward {
+        name,
+        callable: backward,
+    });
     let recorded = apply_custom(node, &input_refs, outputs, save, &non_differentiable).py()?;
     Ok(recorded.into_iter().map(NewTensor).collect())
 }
@@ -78,7 +81,10 @@ impl PyTensor {
 
     #[pyo3(name = "_register_post_accumulate_grad_hook")]
     fn register_post_accumulate_grad_hook(&self, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
-        let handle = self.inner.register_post_accumulate_grad_hook(callbacks::post_accumulate_hook(hook)).py()?;
+        let handle = self
+            .inner
+            .register_post_accumulate_grad_hook(callbacks::post_accumulate_hook(hook))
+            .py()?;
         Ok((PyNode::new(handle.node().clone()), handle.id()))
     }
 

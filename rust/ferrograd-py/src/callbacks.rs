@@ -10,9 +10,9 @@ use ferrograd::Tensor;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::tensor_type::NewTensor;
 use crate::errors::from_py;
 use crate::tensor::PyTensor;
+use crate::tensor_type::NewTensor;
 
 fn to_py_list(py: Python<'_>, tensors: &[Option<Tensor>]) -> PyResult<Py<PyList>> {
     let items: Vec<Option<NewTensor>> = tensors.iter().map(|t| t.clone().map(NewTensor)).collect();
@@ -60,19 +60,22 @@ fn replacement(out: &Bound<'_, PyAny>) -> PyResult<Option<Vec<Option<Tensor>>>> 
 /// `callable(grad_outputs) -> list or None`.
 pub fn pre_hook(callable: Py<PyAny>) -> PreHook {
     Arc::new(move |grads: &[Option<Tensor>]| {
-        Python::with_gil(|py| replacement(callable.call1(py, (to_py_list(py, grads)?,))?.bind(py))).map_err(from_py)
+        Python::with_gil(|py| replacement(callable.call1(py, (to_py_list(py, grads)?,))?.bind(py)))
+            .map_err(from_py)
     })
 }
 
 /// `callable(grad_inputs, grad_outputs) -> list or None`.
 pub fn post_hook(callable: Py<PyAny>) -> PostHook {
-    Arc::new(move |inputs: &[Option<Tensor>], outputs: &[Option<Tensor>]| {
-        Python::with_gil(|py| {
-            let lists = (to_py_list(py, inputs)?, to_py_list(py, outputs)?);
-            replacement(callable.call1(py, lists)?.bind(py))
-        })
-        .map_err(from_py)
-    })
+    Arc::new(
+        move |inputs: &[Option<Tensor>], outputs: &[Option<Tensor>]| {
+            Python::with_gil(|py| {
+                let lists = (to_py_list(py, inputs)?, to_py_list(py, outputs)?);
+                replacement(callable.call1(py, lists)?.bind(py))
+            })
+            .map_err(from_py)
+        },
+    )
 }
 
 /// `callable()`, after a leaf's gradient was accumulated.
@@ -92,9 +95,15 @@ impl CustomBackward for PyFunctionBackward {
         self.name.clone()
     }
 
-    fn backward(&self, saved: &[Option<Tensor>], grad_outputs: &[Option<Tensor>]) -> ferrograd::Result<Vec<Option<Tensor>>> {
+    fn backward(
+        &self,
+        saved: &[Option<Tensor>],
+        grad_outputs: &[Option<Tensor>],
+    ) -> ferrograd::Result<Vec<Option<Tensor>>> {
         Python::with_gil(|py| {
-            let out = self.callable.call1(py, (to_py_list(py, saved)?, to_py_list(py, grad_outputs)?))?;
+            let out = self
+                .callable
+                .call1(py, (to_py_list(py, saved)?, to_py_list(py, grad_outputs)?))?;
             from_py_list(out.bind(py))
         })
         .map_err(from_py)

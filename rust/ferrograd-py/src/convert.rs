@@ -14,13 +14,17 @@ use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
 
 pub fn dtype_from_name(name: &str) -> PyResult<DType> {
-    DType::from_name(name).ok_or_else(|| PyTypeError::new_err(format!("unsupported dtype '{name}'")))
+    DType::from_name(name)
+        .ok_or_else(|| PyTypeError::new_err(format!("unsupported dtype '{name}'")))
 }
 
 /// A NumPy array as an engine array: zero-copy when the array is C-contiguous and writeable
 /// (the tensor then shares its memory, as `torch.from_numpy` does), else copied.
 pub fn array_from_numpy(obj: &Bound<'_, PyAny>, share: bool) -> PyResult<NdArray> {
-    fn import<T: Element + numpy::Element>(obj: &Bound<'_, PyAny>, share: bool) -> Option<PyResult<NdArray>> {
+    fn import<T: Element + numpy::Element>(
+        obj: &Bound<'_, PyAny>,
+        share: bool,
+    ) -> Option<PyResult<NdArray>> {
         let array = obj.downcast::<PyArrayDyn<T>>().ok()?;
         let shape: Vec<usize> = array.shape().to_vec();
         let writeable = obj
@@ -35,7 +39,9 @@ pub fn array_from_numpy(obj: &Bound<'_, PyAny>, share: bool) -> PyResult<NdArray
                 dtype: T::DTYPE,
                 owner: Box::new(array.clone().unbind()),
             };
-            return Some(NdArray::from_buffer(ferrograd::array::CpuBuffer::External(buffer), &shape).py());
+            return Some(
+                NdArray::from_buffer(ferrograd::array::CpuBuffer::External(buffer), &shape).py(),
+            );
         }
         let data: Vec<T> = match array.try_readonly() {
             Ok(view) => view.as_array().iter().copied().collect(),
@@ -80,11 +86,17 @@ pub fn operand<'a>(this: &Tensor, other: &'a Bound<'_, PyAny>) -> PyResult<Cow<'
 /// `operand`, or `None` for a type tensors do not combine with (an operator then returns
 /// `NotImplemented`). NumPy scalars count as Python numbers; NumPy arrays are copied. A
 /// tensor operand is borrowed (no reference count taken: this runs for every operator).
-pub fn operand_or_none<'a>(this: &Tensor, other: &'a Bound<'_, PyAny>) -> PyResult<Option<Cow<'a, Tensor>>> {
+pub fn operand_or_none<'a>(
+    this: &Tensor,
+    other: &'a Bound<'_, PyAny>,
+) -> PyResult<Option<Cow<'a, Tensor>>> {
     if let Ok(t) = other.downcast::<PyTensor>() {
         return Ok(Some(Cow::Borrowed(&t.get().inner)));
     }
-    let converted = if other.is_instance_of::<PyBool>() || other.is_instance_of::<PyInt>() || other.is_instance_of::<PyFloat>() {
+    let converted = if other.is_instance_of::<PyBool>()
+        || other.is_instance_of::<PyInt>()
+        || other.is_instance_of::<PyFloat>()
+    {
         scalar_operand(this.dtype(), this.device(), other)?
     } else if other.downcast::<PyUntypedArray>().is_ok() {
         Tensor::from_array(array_from_numpy(other, false)?)
@@ -101,21 +113,42 @@ fn numpy_generic(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     GENERIC.import(py, "numpy", "generic")
 }
 
-pub fn scalar_operand(dtype: DType, device: ferrograd::Device, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+pub fn scalar_operand(
+    dtype: DType,
+    device: ferrograd::Device,
+    other: &Bound<'_, PyAny>,
+) -> PyResult<Tensor> {
     // A Python bool stays a bool operand: it never raises the result's category, and operations
     // that reject bool operands (subtraction) see it as one.
     if other.is_instance_of::<PyBool>() {
-        return finish_scalar(NdArray::scalar(other.extract::<bool>()?), DType::Bool, device);
+        return finish_scalar(
+            NdArray::scalar(other.extract::<bool>()?),
+            DType::Bool,
+            device,
+        );
     }
     if other.is_instance_of::<PyInt>() {
-        let v: i64 = other.extract().map_err(|_| PyValueError::new_err("integer operand out of the int64 range"))?;
-        return finish_scalar(NdArray::scalar(v), dtype.with_python_scalar(Category::Integer), device);
+        let v: i64 = other
+            .extract()
+            .map_err(|_| PyValueError::new_err("integer operand out of the int64 range"))?;
+        return finish_scalar(
+            NdArray::scalar(v),
+            dtype.with_python_scalar(Category::Integer),
+            device,
+        );
     }
     if other.is_instance_of::<PyFloat>() {
         let v: f64 = other.extract()?;
-        return finish_scalar(NdArray::scalar(v), dtype.with_python_scalar(Category::Floating), device);
+        return finish_scalar(
+            NdArray::scalar(v),
+            dtype.with_python_scalar(Category::Floating),
+            device,
+        );
     }
-    Err(PyTypeError::new_err(format!("unsupported operand type: '{}'", other.get_type().name()?)))
+    Err(PyTypeError::new_err(format!(
+        "unsupported operand type: '{}'",
+        other.get_type().name()?
+    )))
 }
 
 fn finish_scalar(value: NdArray, dtype: DType, device: ferrograd::Device) -> PyResult<Tensor> {
@@ -126,6 +159,8 @@ fn finish_scalar(value: NdArray, dtype: DType, device: ferrograd::Device) -> PyR
 pub fn shape_arg(shape: Vec<isize>) -> PyResult<Vec<usize>> {
     shape
         .into_iter()
-        .map(|s| usize::try_from(s).map_err(|_| PyValueError::new_err(format!("negative dimension {s}"))))
+        .map(|s| {
+            usize::try_from(s).map_err(|_| PyValueError::new_err(format!("negative dimension {s}")))
+        })
         .collect()
 }

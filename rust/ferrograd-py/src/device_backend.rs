@@ -19,10 +19,10 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::tensor_type::NewTensor;
 use crate::convert;
 use crate::errors::{from_py, IntoPyResult};
 use crate::tensor::PyTensor;
+use crate::tensor_type::NewTensor;
 
 /// An array held by the Python backend. `shape` is the shape the object had when it was made:
 /// engine reshapes share the storage, so an array may be viewed under another shape later.
@@ -34,7 +34,11 @@ pub struct PyForeignArray {
 
 impl fmt::Debug for PyForeignArray {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PyForeignArray(device={}, shape={:?})", self.device, self.shape)
+        write!(
+            f,
+            "PyForeignArray(device={}, shape={:?})",
+            self.device, self.shape
+        )
     }
 }
 
@@ -65,9 +69,14 @@ enum OpKey {
 fn foreign(array: &NdArray) -> Result<&PyForeignArray> {
     match array.storage() {
         Storage::Foreign(f) => f.as_any().downcast_ref::<PyForeignArray>().ok_or_else(|| {
-            Error::Device(format!("an array on {} is held by another backend than ferrograd.cuda", f.device()))
+            Error::Device(format!(
+                "an array on {} is held by another backend than ferrograd.cuda",
+                f.device()
+            ))
         }),
-        Storage::Cpu(_) | Storage::Inline(_) => Err(Error::Device("expected a device array but this one is on cpu".into())),
+        Storage::Cpu(_) | Storage::Inline(_) => Err(Error::Device(
+            "expected a device array but this one is on cpu".into(),
+        )),
     }
 }
 
@@ -78,22 +87,41 @@ fn payload<'py>(py: Python<'py>, array: &NdArray) -> Result<Bound<'py, PyAny>> {
     if f.shape.as_slice() == array.shape() {
         return Ok(object);
     }
-    object.call_method1("reshape", (PyTuple::new(py, array.shape()).map_err(from_py)?,)).map_err(from_py)
+    object
+        .call_method1(
+            "reshape",
+            (PyTuple::new(py, array.shape()).map_err(from_py)?,),
+        )
+        .map_err(from_py)
 }
 
 /// Wraps an array returned by the table, reading its shape and dtype.
 fn wrap_object(object: Bound<'_, PyAny>, device: Device) -> Result<NdArray> {
     let py = object.py();
-    let shape: Vec<usize> = object.getattr(intern!(py, "shape")).and_then(|s| s.extract()).map_err(from_py)?;
+    let shape: Vec<usize> = object
+        .getattr(intern!(py, "shape"))
+        .and_then(|s| s.extract())
+        .map_err(from_py)?;
     // `dtype.str` ("<f4") is a C getter; `dtype.name` runs Python code in NumPy (~2 µs).
-    let typestr = object.getattr(intern!(py, "dtype")).and_then(|d| d.getattr(intern!(py, "str"))).map_err(from_py)?;
-    let typestr = typestr.downcast::<PyString>().map_err(|e| from_py(e.into()))?.to_cow().map_err(from_py)?;
+    let typestr = object
+        .getattr(intern!(py, "dtype"))
+        .and_then(|d| d.getattr(intern!(py, "str")))
+        .map_err(from_py)?;
+    let typestr = typestr
+        .downcast::<PyString>()
+        .map_err(|e| from_py(e.into()))?
+        .to_cow()
+        .map_err(from_py)?;
     let dtype = dtype_of_typestr(&typestr).ok_or_else(|| {
         Error::DType(format!(
             "the {device} backend returned an array of dtype {typestr}; supported are float32, float64, int64, int32 and bool"
         ))
     })?;
-    let array = PyForeignArray { object: object.unbind(), device, shape: shape.clone() };
+    let array = PyForeignArray {
+        object: object.unbind(),
+        device,
+        shape: shape.clone(),
+    };
     Ok(NdArray::from_foreign(Arc::new(array), &shape, dtype))
 }
 
@@ -112,7 +140,9 @@ fn dtype_of_typestr(typestr: &str) -> Option<DType> {
 fn index_of(device: Device) -> Result<u32> {
     match device {
         Device::Cuda(i) => Ok(i),
-        Device::Cpu => Err(Error::Device("the CUDA backend cannot hold arrays on cpu".into())),
+        Device::Cpu => Err(Error::Device(
+            "the CUDA backend cannot hold arrays on cpu".into(),
+        )),
     }
 }
 
@@ -136,7 +166,10 @@ fn snake(debug: impl fmt::Debug) -> String {
 /// A kernel as the name of a table method and its keyword arguments; `None` for a kernel the
 /// binding does not describe (the engine then computes it on the host). The elementwise kernels
 /// are described by `PyDeviceBackend::op_kwargs`.
-fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static str, Bound<'py, PyDict>)>> {
+fn describe<'py>(
+    py: Python<'py>,
+    kernel: &Kernel,
+) -> PyResult<Option<(&'static str, Bound<'py, PyDict>)>> {
     let kw = PyDict::new(py);
     let window = |w: &ferrograd::kernels::nn::Window2d| -> PyResult<()> {
         kw.set_item("kernel", (w.kernel[0], w.kernel[1]))?;
@@ -169,13 +202,22 @@ fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static 
             kw.set_item("transpose_b", trans.b)?;
             "matmul_transposed"
         }
-        Kernel::Gather { shape, strides, offset } => {
+        Kernel::Gather {
+            shape,
+            strides,
+            offset,
+        } => {
             kw.set_item("shape", PyTuple::new(py, shape.iter())?)?;
             kw.set_item("strides", PyTuple::new(py, strides.iter())?)?;
             kw.set_item("offset", *offset)?;
             "gather"
         }
-        Kernel::ScatterAdd { out_shape, shape, strides, offset } => {
+        Kernel::ScatterAdd {
+            out_shape,
+            shape,
+            strides,
+            offset,
+        } => {
             kw.set_item("out_shape", PyTuple::new(py, out_shape.iter())?)?;
             kw.set_item("shape", PyTuple::new(py, shape.iter())?)?;
             kw.set_item("strides", PyTuple::new(py, strides.iter())?)?;
@@ -238,12 +280,18 @@ fn describe<'py>(py: Python<'py>, kernel: &Kernel) -> PyResult<Option<(&'static 
 
 impl PyDeviceBackend {
     fn new(table: Py<PyAny>) -> Self {
-        PyDeviceBackend { table, op_kwargs: Mutex::new(HashMap::new()) }
+        PyDeviceBackend {
+            table,
+            op_kwargs: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `{"op": name}` for an elementwise kernel, shared between calls (callees never keep it).
     fn op_kwargs<'py>(&self, py: Python<'py>, key: OpKey) -> PyResult<Bound<'py, PyDict>> {
-        let mut cache = self.op_kwargs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cache = self
+            .op_kwargs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(kwargs) = cache.get(&key) {
             return Ok(kwargs.bind(py).clone());
         }
@@ -263,7 +311,11 @@ impl DeviceBackend for PyDeviceBackend {
         let index = index_of(device)?;
         Python::with_gil(|py| {
             let array = convert::array_to_numpy(py, host).map_err(from_py)?;
-            let object = self.table.bind(py).call_method1("to_device", (array, index)).map_err(from_py)?;
+            let object = self
+                .table
+                .bind(py)
+                .call_method1("to_device", (array, index))
+                .map_err(from_py)?;
             let out = wrap_object(object, device)?;
             if out.shape() != host.shape() || out.dtype() != host.dtype() {
                 return Err(Error::Device(format!(
@@ -281,7 +333,11 @@ impl DeviceBackend for PyDeviceBackend {
     fn to_host(&self, array: &NdArray) -> Result<NdArray> {
         Python::with_gil(|py| {
             let object = payload(py, array)?;
-            let host = self.table.bind(py).call_method1("to_host", (object,)).map_err(from_py)?;
+            let host = self
+                .table
+                .bind(py)
+                .call_method1("to_host", (object,))
+                .map_err(from_py)?;
             // The table returns a fresh host array: borrow its memory instead of copying it again.
             let host = convert::array_from_numpy(&host, true).map_err(from_py)?;
             if host.dtype() != array.dtype() {
@@ -298,17 +354,28 @@ impl DeviceBackend for PyDeviceBackend {
     fn run(&self, kernel: &Kernel, inputs: &[&NdArray], device: Device) -> Result<Option<NdArray>> {
         Python::with_gil(|py| {
             let described = match kernel {
-                Kernel::Unary(op) => Some(("unary", self.op_kwargs(py, OpKey::Unary(*op)).map_err(from_py)?)),
-                Kernel::Binary(op) => Some(("binary", self.op_kwargs(py, OpKey::Binary(*op)).map_err(from_py)?)),
+                Kernel::Unary(op) => Some((
+                    "unary",
+                    self.op_kwargs(py, OpKey::Unary(*op)).map_err(from_py)?,
+                )),
+                Kernel::Binary(op) => Some((
+                    "binary",
+                    self.op_kwargs(py, OpKey::Binary(*op)).map_err(from_py)?,
+                )),
                 _ => describe(py, kernel).map_err(from_py)?,
             };
-            let Some((name, kwargs)) = described else { return Ok(None) };
+            let Some((name, kwargs)) = described else {
+                return Ok(None);
+            };
             let method = match self.table.bind(py).getattr(PyString::intern(py, name)) {
                 Ok(method) => method,
                 Err(e) if e.is_instance_of::<PyAttributeError>(py) => return Ok(None),
                 Err(e) => return Err(from_py(e)),
             };
-            let args: Vec<Bound<'_, PyAny>> = inputs.iter().map(|a| payload(py, a)).collect::<Result<_>>()?;
+            let args: Vec<Bound<'_, PyAny>> = inputs
+                .iter()
+                .map(|a| payload(py, a))
+                .collect::<Result<_>>()?;
             let args = PyTuple::new(py, args).map_err(from_py)?;
             let out = method.call(args, Some(&kwargs)).map_err(from_py)?;
             if out.is_none() {
@@ -322,7 +389,8 @@ impl DeviceBackend for PyDeviceBackend {
 /// Installs `table` as the backend for `cuda` devices (`None` removes it).
 #[pyfunction]
 pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
-    let backend = table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
+    let backend =
+        table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
     ferrograd::array::device::register_cuda_backend(backend);
 }
 
@@ -343,10 +411,16 @@ pub fn to_device(py: Python<'_>, tensor: PyRef<'_, PyTensor>, device: &str) -> P
 /// A tensor around an array of the device backend (no copy), e.g. a CuPy array.
 #[pyfunction]
 #[pyo3(signature = (array, device, requires_grad=false))]
-pub fn from_device_array(array: &Bound<'_, PyAny>, device: &str, requires_grad: bool) -> PyResult<NewTensor> {
+pub fn from_device_array(
+    array: &Bound<'_, PyAny>,
+    device: &str,
+    requires_grad: bool,
+) -> PyResult<NewTensor> {
     let device = parse_device(device)?;
     if device.is_cpu() {
-        return Err(PyValueError::new_err("from_device_array: use from_numpy for host arrays"));
+        return Err(PyValueError::new_err(
+            "from_device_array: use from_numpy for host arrays",
+        ));
     }
     let tensor = ferrograd::Tensor::from_array(wrap_object(array.clone(), device).py()?);
     if requires_grad {
@@ -358,7 +432,10 @@ pub fn from_device_array(array: &Bound<'_, PyAny>, device: &str, requires_grad: 
 /// The backend's array behind a device tensor, under the tensor's shape (no copy); `None` for
 /// a host tensor.
 #[pyfunction]
-pub fn device_array<'py>(py: Python<'py>, tensor: PyRef<'_, PyTensor>) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub fn device_array<'py>(
+    py: Python<'py>,
+    tensor: PyRef<'_, PyTensor>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     let data = tensor.inner.data();
     if data.device().is_cpu() {
         return Ok(None);

@@ -18,7 +18,10 @@ struct HostBufferOwner {
 /// tensor has now; an in-place operation on the tensor that finds its buffer shared writes to a
 /// fresh copy, so the array keeps the values it was made with.
 #[pyfunction]
-pub fn numpy_view<'py>(py: Python<'py>, tensor: PyRef<'_, PyTensor>) -> PyResult<Bound<'py, PyAny>> {
+pub fn numpy_view<'py>(
+    py: Python<'py>,
+    tensor: PyRef<'_, PyTensor>,
+) -> PyResult<Bound<'py, PyAny>> {
     let data = tensor.inner.shared_data();
     let ptr = data.host_ptr().py()?;
     let shape = data.shape().to_vec();

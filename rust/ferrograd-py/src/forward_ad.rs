@@ -5,9 +5,9 @@ use ferrograd::autograd::forward;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
-use crate::tensor_type::NewTensor;
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
+use crate::tensor_type::NewTensor;
 
 /// Checks that `level` (when given) is this thread's open level.
 fn check_level(level: Option<usize>, what: &str) -> PyResult<()> {
@@ -33,7 +33,11 @@ fn enter_dual_level() -> PyResult<usize> {
 fn exit_dual_level(level: Option<usize>) -> PyResult<()> {
     let level = match level.or_else(forward::current_dual_level) {
         Some(level) => level,
-        None => return Err(PyRuntimeError::new_err("exit_dual_level: no dual level is open")),
+        None => {
+            return Err(PyRuntimeError::new_err(
+                "exit_dual_level: no dual level is open",
+            ))
+        }
     };
     forward::exit_dual_level(level).py()
 }
@@ -47,7 +51,11 @@ fn current_dual_level() -> Option<usize> {
 /// A dual tensor: `primal`'s elements and graph with `tangent`.
 #[pyfunction]
 #[pyo3(signature = (primal, tangent, level=None))]
-fn make_dual(primal: PyRef<'_, PyTensor>, tangent: PyRef<'_, PyTensor>, level: Option<usize>) -> PyResult<NewTensor> {
+fn make_dual(
+    primal: PyRef<'_, PyTensor>,
+    tangent: PyRef<'_, PyTensor>,
+    level: Option<usize>,
+) -> PyResult<NewTensor> {
     check_level(level, "make_dual")?;
     primal.inner.make_dual(&tangent.inner).py().map(NewTensor)
 }
@@ -55,7 +63,10 @@ fn make_dual(primal: PyRef<'_, PyTensor>, tangent: PyRef<'_, PyTensor>, level: O
 /// `(primal, tangent or None)` at the open level.
 #[pyfunction]
 #[pyo3(signature = (tensor, level=None))]
-fn unpack_dual(tensor: PyRef<'_, PyTensor>, level: Option<usize>) -> PyResult<(NewTensor, Option<NewTensor>)> {
+fn unpack_dual(
+    tensor: PyRef<'_, PyTensor>,
+    level: Option<usize>,
+) -> PyResult<(NewTensor, Option<NewTensor>)> {
     check_level(level, "unpack_dual")?;
     let (primal, tangent) = tensor.inner.unpack_dual();
     Ok((NewTensor(primal), tangent.map(NewTensor)))

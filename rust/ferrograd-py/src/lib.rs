@@ -8,8 +8,8 @@ mod device_backend;
 mod errors;
 mod exchange;
 mod forward_ad;
-mod node;
 mod nn;
+mod node;
 mod operators;
 mod tensor;
 mod tensor_type;
@@ -43,19 +43,44 @@ fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyR
 #[pyfunction]
 #[pyo3(signature = (shape, value, dtype, requires_grad=false))]
 fn full(shape: Vec<isize>, value: f64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(Ok(Tensor::full(&shape_arg(shape)?, value, dtype_from_name(dtype)?)), requires_grad)
+    creation(
+        Ok(Tensor::full(
+            &shape_arg(shape)?,
+            value,
+            dtype_from_name(dtype)?,
+        )),
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (start, end, step, dtype, requires_grad=false))]
-fn arange(start: f64, end: f64, step: f64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(Tensor::arange(start, end, step, dtype_from_name(dtype)?), requires_grad)
+fn arange(
+    start: f64,
+    end: f64,
+    step: f64,
+    dtype: &str,
+    requires_grad: bool,
+) -> PyResult<NewTensor> {
+    creation(
+        Tensor::arange(start, end, step, dtype_from_name(dtype)?),
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, dtype, requires_grad=false))]
-fn linspace(start: f64, end: f64, steps: usize, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(Tensor::linspace(start, end, steps, dtype_from_name(dtype)?), requires_grad)
+fn linspace(
+    start: f64,
+    end: f64,
+    steps: usize,
+    dtype: &str,
+    requires_grad: bool,
+) -> PyResult<NewTensor> {
+    creation(
+        Tensor::linspace(start, end, steps, dtype_from_name(dtype)?),
+        requires_grad,
+    )
 }
 
 #[pyfunction]
@@ -67,23 +92,35 @@ fn eye(n: usize, m: usize, dtype: &str, requires_grad: bool) -> PyResult<NewTens
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
 fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(Tensor::rand(&shape_arg(shape)?, dtype_from_name(dtype)?), requires_grad)
+    creation(
+        Tensor::rand(&shape_arg(shape)?, dtype_from_name(dtype)?),
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
 fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(Tensor::randn(&shape_arg(shape)?, dtype_from_name(dtype)?), requires_grad)
+    creation(
+        Tensor::randn(&shape_arg(shape)?, dtype_from_name(dtype)?),
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<NewTensor> {
-    creation(Tensor::randint(low, high, &shape_arg(shape)?, dtype_from_name(dtype)?), false)
+    creation(
+        Tensor::randint(low, high, &shape_arg(shape)?, dtype_from_name(dtype)?),
+        false,
+    )
 }
 
 #[pyfunction]
 fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<NewTensor> {
-    creation(Tensor::bernoulli(&shape_arg(shape)?, p, dtype_from_name(dtype)?), false)
+    creation(
+        Tensor::bernoulli(&shape_arg(shape)?, p, dtype_from_name(dtype)?),
+        false,
+    )
 }
 
 #[pyfunction]
@@ -107,7 +144,9 @@ fn tensors(list: Vec<PyRef<'_, PyTensor>>) -> Vec<Tensor> {
 }
 
 fn optional_tensors(list: Vec<Option<PyRef<'_, PyTensor>>>) -> Vec<Option<Tensor>> {
-    list.iter().map(|t| t.as_ref().map(|t| t.inner.clone())).collect()
+    list.iter()
+        .map(|t| t.as_ref().map(|t| t.inner.clone()))
+        .collect()
 }
 
 #[pyfunction]
@@ -120,9 +159,17 @@ fn backward(
     retain_graph: bool,
     create_graph: bool,
 ) -> PyResult<()> {
-    let (outputs, grad_outputs, inputs) = (tensors(outputs), optional_tensors(grad_outputs), tensors(inputs));
-    let options = BackwardOptions { retain_graph, create_graph };
-    py.allow_threads(|| ferrograd::autograd::backward(&outputs, &grad_outputs, &inputs, options)).py()
+    let (outputs, grad_outputs, inputs) = (
+        tensors(outputs),
+        optional_tensors(grad_outputs),
+        tensors(inputs),
+    );
+    let options = BackwardOptions {
+        retain_graph,
+        create_graph,
+    };
+    py.allow_threads(|| ferrograd::autograd::backward(&outputs, &grad_outputs, &inputs, options))
+        .py()
 }
 
 #[pyfunction]
@@ -136,9 +183,20 @@ fn grad(
     create_graph: bool,
     allow_unused: bool,
 ) -> PyResult<Vec<Option<NewTensor>>> {
-    let (outputs, inputs, grad_outputs) = (tensors(outputs), tensors(inputs), optional_tensors(grad_outputs));
-    let options = BackwardOptions { retain_graph, create_graph };
-    let grads = py.allow_threads(|| ferrograd::autograd::grad(&outputs, &inputs, &grad_outputs, options, allow_unused)).py()?;
+    let (outputs, inputs, grad_outputs) = (
+        tensors(outputs),
+        tensors(inputs),
+        optional_tensors(grad_outputs),
+    );
+    let options = BackwardOptions {
+        retain_graph,
+        create_graph,
+    };
+    let grads = py
+        .allow_threads(|| {
+            ferrograd::autograd::grad(&outputs, &inputs, &grad_outputs, options, allow_unused)
+        })
+        .py()?;
     Ok(grads.into_iter().map(|g| g.map(NewTensor)).collect())
 }
 

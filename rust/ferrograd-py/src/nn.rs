@@ -7,9 +7,9 @@ use ferrograd::ops::loss::Reduction;
 use ferrograd::Tensor;
 use pyo3::prelude::*;
 
-use crate::tensor_type::NewTensor;
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
+use crate::tensor_type::NewTensor;
 
 /// Elements above which an operation releases the GIL while it runs.
 const RELEASE_GIL_ABOVE: usize = 1 << 15;
@@ -257,7 +257,10 @@ fn linear(
     let (x, w) = (&input.inner, &weight.inner);
     let b = bias.as_ref().map(|b| &b.inner);
     let trans = Transposed { a: false, b: true };
-    run(py, x.numel().max(w.numel()), || x.matmul_transposed(w, trans, b)).map(NewTensor)
+    run(py, x.numel().max(w.numel()), || {
+        x.matmul_transposed(w, trans, b)
+    })
+    .map(NewTensor)
 }
 
 /// `nll_loss` (or, with `log_softmax`, `cross_entropy`) of class indices, as one call.

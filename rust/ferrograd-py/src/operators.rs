@@ -17,13 +17,22 @@ type Binary = fn(&Tensor, &Tensor) -> ferrograd::Result<Tensor>;
 
 impl PyTensor {
     /// `self <op> other`, or `other <op> self` when `reflected`.
-    fn operator(&self, other: &Bound<'_, PyAny>, op: Binary, reflected: bool) -> PyResult<PyObject> {
+    fn operator(
+        &self,
+        other: &Bound<'_, PyAny>,
+        op: Binary,
+        reflected: bool,
+    ) -> PyResult<PyObject> {
         let py = other.py();
         let Some(other) = operand_or_none(&self.inner, other)? else {
             return Ok(py.NotImplemented());
         };
         let other: &Tensor = &other;
-        let (a, b) = if reflected { (other, &self.inner) } else { (&self.inner, other) };
+        let (a, b) = if reflected {
+            (other, &self.inner)
+        } else {
+            (&self.inner, other)
+        };
         let result = run(py, a.numel().max(b.numel()), || op(a, b)).py()?;
         Ok(NewTensor(result).into_pyobject(py)?.unbind())
     }

@@ -8,10 +8,10 @@ use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
 
-use crate::tensor_type::NewTensor;
 use crate::convert::{self, operand};
 use crate::errors::IntoPyResult;
 use crate::node::PyNode;
+use crate::tensor_type::NewTensor;
 
 /// Elements above which an operation releases the GIL while it runs.
 const RELEASE_GIL_ABOVE: usize = 1 << 15;
@@ -67,7 +67,11 @@ fn unary_fn(name: &str) -> PyResult<UnaryFn> {
         "trunc" => Tensor::trunc,
         "bitwise_not" => Tensor::bitwise_not,
         "logical_not" => Tensor::logical_not,
-        _ => return Err(PyValueError::new_err(format!("unknown unary operation '{name}'"))),
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "unknown unary operation '{name}'"
+            )))
+        }
     })
 }
 
@@ -99,7 +103,11 @@ fn binary_fn(name: &str) -> PyResult<BinaryFn> {
         "logical_and" => Tensor::logical_and,
         "logical_or" => Tensor::logical_or,
         "logical_xor" => Tensor::logical_xor,
-        _ => return Err(PyValueError::new_err(format!("unknown binary operation '{name}'"))),
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "unknown binary operation '{name}'"
+            )))
+        }
     })
 }
 
@@ -118,7 +126,11 @@ fn inplace_fn(name: &str) -> PyResult<InplaceFn> {
         "bitwise_or" => Tensor::bitwise_or_,
         "bitwise_xor" => Tensor::bitwise_xor_,
         "copy" => Tensor::copy_,
-        _ => return Err(PyValueError::new_err(format!("unknown in-place operation '{name}'"))),
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "unknown in-place operation '{name}'"
+            )))
+        }
     })
 }
 
@@ -277,9 +289,16 @@ impl PyTensor {
     fn item(&self, py: Python<'_>) -> PyResult<PyObject> {
         let value = self.inner.item().py()?;
         Ok(match self.inner.dtype() {
-            ferrograd::DType::Bool => (value != 0.0).into_pyobject(py)?.to_owned().into_any().unbind(),
+            ferrograd::DType::Bool => (value != 0.0)
+                .into_pyobject(py)?
+                .to_owned()
+                .into_any()
+                .unbind(),
             d if d.is_floating() => value.into_pyobject(py)?.into_any().unbind(),
-            _ => (self.inner.to_vec_i64().py()?[0]).into_pyobject(py)?.into_any().unbind(),
+            _ => (self.inner.to_vec_i64().py()?[0])
+                .into_pyobject(py)?
+                .into_any()
+                .unbind(),
         })
     }
 
@@ -338,7 +357,9 @@ impl PyTensor {
 
     #[pyo3(name = "_inplace_clamp", signature = (min=None, max=None))]
     fn inplace_clamp(&self, min: Option<f64>, max: Option<f64>) -> PyResult<()> {
-        self.inner.apply_inplace(|snapshot| snapshot.clamp(min, max)).py()
+        self.inner
+            .apply_inplace(|snapshot| snapshot.clamp(min, max))
+            .py()
     }
 
     /// `self += alpha * other` in place (one pass when nothing is recorded).
@@ -359,8 +380,15 @@ impl PyTensor {
     }
 
     #[pyo3(name = "_where_")]
-    fn where_(&self, condition: PyRef<'_, PyTensor>, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.where_(&condition.inner, &*operand(&self.inner, other)?))
+    fn where_(
+        &self,
+        condition: PyRef<'_, PyTensor>,
+        other: &Bound<'_, PyAny>,
+    ) -> PyResult<NewTensor> {
+        wrap(
+            self.inner
+                .where_(&condition.inner, &*operand(&self.inner, other)?),
+        )
     }
 
     #[pyo3(name = "_reshape")]
@@ -484,10 +512,18 @@ impl PyTensor {
         inputs: Option<Vec<PyRef<'_, PyTensor>>>,
     ) -> PyResult<()> {
         let gradient = gradient.map(|g| g.inner.clone());
-        let inputs: Vec<Tensor> = inputs.unwrap_or_default().iter().map(|t| t.inner.clone()).collect();
-        let options = BackwardOptions { retain_graph, create_graph };
+        let inputs: Vec<Tensor> = inputs
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t.inner.clone())
+            .collect();
+        let options = BackwardOptions {
+            retain_graph,
+            create_graph,
+        };
         let outputs = [self.inner.clone()];
-        py.allow_threads(|| ferrograd::autograd::backward(&outputs, &[gradient], &inputs, options)).py()
+        py.allow_threads(|| ferrograd::autograd::backward(&outputs, &[gradient], &inputs, options))
+            .py()
     }
 }
 

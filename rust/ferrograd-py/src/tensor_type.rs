@@ -22,7 +22,9 @@ static TENSOR_TYPE: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 #[pyfunction]
 pub fn register_tensor_type(py: Python<'_>, cls: Bound<'_, PyType>) -> PyResult<()> {
     if !cls.is_subclass_of::<PyTensor>()? {
-        return Err(PyTypeError::new_err(format!("{cls} is not a subclass of TensorImpl")));
+        return Err(PyTypeError::new_err(format!(
+            "{cls} is not a subclass of TensorImpl"
+        )));
     }
     TENSOR_TYPE
         .set(py, cls.unbind())

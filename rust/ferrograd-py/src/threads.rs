@@ -11,5 +11,8 @@ use pyo3::prelude::*;
 /// already built.
 #[pyfunction]
 pub fn join_thread_pool() -> bool {
-    rayon::ThreadPoolBuilder::new().use_current_thread().build_global().is_ok()
+    rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global()
+        .is_ok()
 }

@@ -50,7 +50,9 @@ fn elementwise(c: &mut Criterion) {
         let a = Tensor::rand(&[n], DType::Float32).unwrap();
         let b = Tensor::rand(&[n], DType::Float32).unwrap();
         group.throughput(Throughput::Bytes((3 * 4 * n) as u64));
-        group.bench_function(format!("mul_{n}"), |bench| bench.iter(|| a.mul(&b).unwrap()));
+        group.bench_function(format!("mul_{n}"), |bench| {
+            bench.iter(|| a.mul(&b).unwrap())
+        });
     }
     group.finish();
 }
@@ -62,7 +64,9 @@ fn matmul(c: &mut Criterion) {
         let a = Tensor::rand(&[n, n], DType::Float32).unwrap();
         let b = Tensor::rand(&[n, n], DType::Float32).unwrap();
         group.throughput(Throughput::Elements((2 * n * n * n) as u64));
-        group.bench_function(format!("f32_{n}x{n}"), |bench| bench.iter(|| a.matmul(&b).unwrap()));
+        group.bench_function(format!("f32_{n}x{n}"), |bench| {
+            bench.iter(|| a.matmul(&b).unwrap())
+        });
     }
     group.finish();
 }

@@ -12,10 +12,15 @@ fn main() -> Result<()> {
     // y = x³ at x = 2: dy/dx = 12, d²y/dx² = 12, d³y/dx³ = 6.
     let x = Tensor::scalar(2.0f64).requires_grad_()?;
     let y = x.mul(&x)?.mul(&x)?;
-    let keep = BackwardOptions { retain_graph: true, create_graph: true };
+    let keep = BackwardOptions {
+        retain_graph: true,
+        create_graph: true,
+    };
     let mut derivative = y;
     for order in 1..=3 {
-        derivative = grad(&[derivative], std::slice::from_ref(&x), &[], keep, false)?.remove(0).expect("x is used");
+        derivative = grad(&[derivative], std::slice::from_ref(&x), &[], keep, false)?
+            .remove(0)
+            .expect("x is used");
         println!("d^{order}y/dx^{order} = {}", derivative.item()?);
     }
 
@@ -27,7 +32,10 @@ fn main() -> Result<()> {
         Ok(Some(g.mul(&Tensor::scalar(2.0f64))?))
     }))?;
     h.backward()?;
-    println!("dh/dw with the hook: {} (5 without)", w.grad().expect("w is a leaf").item()?);
+    println!(
+        "dh/dw with the hook: {} (5 without)",
+        w.grad().expect("w is a leaf").item()?
+    );
     handle.remove();
     Ok(())
 }

@@ -8,7 +8,10 @@ fn main() -> Result<()> {
     ferrograd::ops::manual_seed(0);
     let x = Tensor::linspace(-1.0, 1.0, 64, DType::Float32)?.reshape(&[64, 1])?;
     let noise = Tensor::randn(&[64, 1], DType::Float32)?.mul(&Tensor::scalar(0.05f32))?;
-    let y = x.mul(&Tensor::scalar(3.0f32))?.sub(&Tensor::scalar(2.0f32))?.add(&noise)?;
+    let y = x
+        .mul(&Tensor::scalar(3.0f32))?
+        .sub(&Tensor::scalar(2.0f32))?
+        .add(&noise)?;
 
     let w = Tensor::zeros(&[1, 1], DType::Float32).requires_grad_()?;
     let b = Tensor::zeros(&[1], DType::Float32).requires_grad_()?;

@@ -30,7 +30,9 @@ fn gradients_accumulate_across_backward_calls() {
 
 #[test]
 fn broadcast_gradients_are_summed_back_to_each_input() {
-    let a = Tensor::ones(&[2, 3], DType::Float64).requires_grad_().unwrap();
+    let a = Tensor::ones(&[2, 3], DType::Float64)
+        .requires_grad_()
+        .unwrap();
     let b = Tensor::ones(&[3], DType::Float64).requires_grad_().unwrap();
     a.add(&b).unwrap().sum().unwrap().backward().unwrap();
     assert_eq!(b.grad().unwrap().to_vec::<f64>().unwrap(), vec![2.0; 3]);
@@ -53,10 +55,16 @@ fn create_graph_gives_higher_derivatives() {
     // d^3/dx^3 of x^4 is 24x.
     let x = scalar(1.5);
     let y = x.pow(&Tensor::scalar(4.0f64)).unwrap();
-    let opts = BackwardOptions { retain_graph: true, create_graph: true };
+    let opts = BackwardOptions {
+        retain_graph: true,
+        create_graph: true,
+    };
     let mut g = y;
     for _ in 0..3 {
-        g = grad(&[g], std::slice::from_ref(&x), &[], opts, false).unwrap().remove(0).unwrap();
+        g = grad(&[g], std::slice::from_ref(&x), &[], opts, false)
+            .unwrap()
+            .remove(0)
+            .unwrap();
     }
     assert!((g.item().unwrap() - 24.0 * 1.5).abs() < 1e-9);
 }
@@ -68,7 +76,10 @@ fn in_place_change_of_a_saved_value_is_detected() {
     let z = y.mul(&y).unwrap();
     y.add_(&Tensor::scalar(1.0f64)).unwrap();
     let err = z.backward().unwrap_err();
-    assert!(err.to_string().contains("modified by an inplace operation"), "{err}");
+    assert!(
+        err.to_string().contains("modified by an inplace operation"),
+        "{err}"
+    );
 }
 
 #[test]

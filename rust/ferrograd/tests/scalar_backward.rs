@@ -54,8 +54,16 @@ fn leaf(value: f64, dtype: DType, shape: &[usize], requires_grad: bool) -> Tenso
 
 /// The gradients of `inputs` (as `f64` bits; `None`: no gradient) after `backward` of
 /// `sin(f(inputs) * 0.75) * 1.5`, so that `f`'s node gets its gradient from another node.
-fn gradients(f: &dyn Fn(&[Tensor]) -> Result<Tensor>, values: &[(f64, bool)], dtype: DType, shape: &[usize]) -> Vec<Option<u64>> {
-    let inputs: Vec<Tensor> = values.iter().map(|&(v, rg)| leaf(v, dtype, shape, rg)).collect();
+fn gradients(
+    f: &dyn Fn(&[Tensor]) -> Result<Tensor>,
+    values: &[(f64, bool)],
+    dtype: DType,
+    shape: &[usize],
+) -> Vec<Option<u64>> {
+    let inputs: Vec<Tensor> = values
+        .iter()
+        .map(|&(v, rg)| leaf(v, dtype, shape, rg))
+        .collect();
     let out = f(&inputs)
         .unwrap()
         .mul(&leaf(0.75, dtype, shape, false))
@@ -66,9 +74,19 @@ fn gradients(f: &dyn Fn(&[Tensor]) -> Result<Tensor>, values: &[(f64, bool)], dt
         .unwrap();
     out.backward().unwrap();
     let bits = |g: Tensor| {
-        let v = g.reshape(&[-1]).unwrap().to_dtype(DType::Float64).unwrap().to_vec::<f64>().unwrap()[0];
+        let v = g
+            .reshape(&[-1])
+            .unwrap()
+            .to_dtype(DType::Float64)
+            .unwrap()
+            .to_vec::<f64>()
+            .unwrap()[0];
         // Every NaN is the same NaN here.
-        if v.is_nan() { f64::NAN.to_bits() } else { v.to_bits() }
+        if v.is_nan() {
+            f64::NAN.to_bits()
+        } else {
+            v.to_bits()
+        }
     };
     inputs.iter().map(|t| t.grad().map(bits)).collect()
 }
@@ -77,8 +95,17 @@ fn assert_same_bits(name: &str, f: &dyn Fn(&[Tensor]) -> Result<Tensor>, values:
     for dtype in [DType::Float32, DType::Float64] {
         let scalar = gradients(f, values, dtype, &[]);
         let tensor = gradients(f, values, dtype, &[1]);
-        assert_eq!(scalar, tensor, "{name} at {values:?} in {dtype}: scalar path differs from the tensor rules");
-        assert!(scalar.iter().zip(values).all(|(g, &(_, rg))| g.is_some() == rg), "{name}: gradients where none was asked");
+        assert_eq!(
+            scalar, tensor,
+            "{name} at {values:?} in {dtype}: scalar path differs from the tensor rules"
+        );
+        assert!(
+            scalar
+                .iter()
+                .zip(values)
+                .all(|(g, &(_, rg))| g.is_some() == rg),
+            "{name}: gradients where none was asked"
+        );
     }
 }
 
@@ -138,7 +165,14 @@ fn a_long_mixed_chain_matches_the_tensor_path() {
 fn retain_graph_lets_a_scalar_graph_run_twice_and_frees_it_otherwise() {
     let x = leaf(0.5, DType::Float64, &[], true);
     let y = x.exp().unwrap().mul(&x).unwrap().sin().unwrap();
-    y.backward_with(None, BackwardOptions { retain_graph: true, create_graph: false }).unwrap();
+    y.backward_with(
+        None,
+        BackwardOptions {
+            retain_graph: true,
+            create_graph: false,
+        },
+    )
+    .unwrap();
     let first = x.grad().unwrap().item().unwrap();
     y.backward().unwrap();
     assert_eq!(x.grad().unwrap().item().unwrap(), 2.0 * first);
@@ -152,9 +186,13 @@ fn an_in_place_change_of_a_saved_scalar_is_still_detected() {
     let y = x.exp().unwrap();
     let z = y.sin().unwrap().mul(&Tensor::scalar(3.0f32)).unwrap();
     // `sin` saved y, and the scalar path reaches `sin` with a number.
-    y.add_(&Tensor::scalar(1.0f32)).unwrap_or_else(|_| panic!("y is not a leaf: in place is allowed"));
+    y.add_(&Tensor::scalar(1.0f32))
+        .unwrap_or_else(|_| panic!("y is not a leaf: in place is allowed"));
     let err = z.backward().unwrap_err();
-    assert!(err.to_string().contains("modified by an inplace operation"), "{err}");
+    assert!(
+        err.to_string().contains("modified by an inplace operation"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -178,9 +216,30 @@ fn hooks_see_scalar_gradients_as_tensors() {
 fn grad_of_a_scalar_chain_and_higher_derivatives_still_work() {
     let x = leaf(0.7, DType::Float64, &[], true);
     let y = x.sin().unwrap().mul(&x).unwrap();
-    let options = BackwardOptions { retain_graph: true, create_graph: true };
-    let dy = grad(std::slice::from_ref(&y), std::slice::from_ref(&x), &[], options, false).unwrap().remove(0).unwrap();
-    let d2y = grad(std::slice::from_ref(&dy), std::slice::from_ref(&x), &[], options, false).unwrap().remove(0).unwrap();
+    let options = BackwardOptions {
+        retain_graph: true,
+        create_graph: true,
+    };
+    let dy = grad(
+        std::slice::from_ref(&y),
+        std::slice::from_ref(&x),
+        &[],
+        options,
+        false,
+    )
+    .unwrap()
+    .remove(0)
+    .unwrap();
+    let d2y = grad(
+        std::slice::from_ref(&dy),
+        std::slice::from_ref(&x),
+        &[],
+        options,
+        false,
+    )
+    .unwrap()
+    .remove(0)
+    .unwrap();
     let (s, c) = 0.7f64.sin_cos();
     assert!((dy.item().unwrap() - (c * 0.7 + s)).abs() < 1e-12);
     assert!((d2y.item().unwrap() - (2.0 * c - 0.7 * s)).abs() < 1e-12);
@@ -191,7 +250,10 @@ fn grad_of_a_scalar_chain_and_higher_derivatives_still_work() {
 fn constants_saved_by_many_nodes_give_the_tensor_path_bits_and_their_changes_are_caught() {
     // The scalar path remembers the constant it read last; alternate two, and repeat each.
     let f = |x: &[Tensor]| -> Result<Tensor> {
-        let (c, d) = (Tensor::full(&x[0].shape(), 0.75, x[0].dtype()), Tensor::full(&x[0].shape(), 1.5, x[0].dtype()));
+        let (c, d) = (
+            Tensor::full(&x[0].shape(), 0.75, x[0].dtype()),
+            Tensor::full(&x[0].shape(), 1.5, x[0].dtype()),
+        );
         let mut y = x[0].clone();
         for i in 0..64 {
             y = if i % 3 == 0 { y.mul(&d)? } else { y.mul(&c)? };
@@ -208,5 +270,8 @@ fn constants_saved_by_many_nodes_give_the_tensor_path_bits_and_their_changes_are
     }
     c.add_(&Tensor::scalar(1.0f32)).unwrap();
     let err = y.backward().unwrap_err();
-    assert!(err.to_string().contains("modified by an inplace operation"), "{err}");
+    assert!(
+        err.to_string().contains("modified by an inplace operation"),
+        "{err}"
+    );
 }

@@ -64,7 +64,8 @@ element!(f32, Float32, F32, |v| v as f64, |f| f as f32);
 element!(f64, Float64, F64, |v| v, |f| f);
 element!(i64, Int64, I64, |v| v as f64, |f| f as i64);
 element!(i32, Int32, I32, |v| v as f64, |f| f as i32);
-element!(bool, Bool, Bool, |v| if v { 1.0 } else { 0.0 }, |f| f != 0.0);
+element!(bool, Bool, Bool, |v| if v { 1.0 } else { 0.0 }, |f| f
+    != 0.0);
 
 /// Runs `$body` with `$T` bound to the Rust element type of `$dtype`.
 #[macro_export]

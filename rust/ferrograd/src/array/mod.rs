@@ -29,7 +29,11 @@ impl NdArray {
     pub fn from_buffer(buffer: CpuBuffer, shape: &[usize]) -> Result<NdArray> {
         check_len(shape, buffer.len())?;
         let dtype = buffer.dtype();
-        Ok(NdArray { storage: Storage::Cpu(Arc::new(buffer)), shape: Dims::from_slice(shape), dtype })
+        Ok(NdArray {
+            storage: Storage::Cpu(Arc::new(buffer)),
+            shape: Dims::from_slice(shape),
+            dtype,
+        })
     }
 
     /// An array owning `data`; a few elements are kept inline (see `Storage::Inline`).
@@ -40,7 +44,8 @@ impl NdArray {
     /// An array of copies of `values`: inline when they fit, so a scalar result allocates
     /// nothing.
     pub fn from_slice<T: Element>(values: &[T], shape: &[usize]) -> Result<NdArray> {
-        Self::inline(values, shape).unwrap_or_else(|| Self::from_buffer(T::into_buffer(values.to_vec()), shape))
+        Self::inline(values, shape)
+            .unwrap_or_else(|| Self::from_buffer(T::into_buffer(values.to_vec()), shape))
     }
 
     /// `values` as an inline array (`None` when they don't fit).
@@ -54,7 +59,11 @@ impl NdArray {
     }
 
     pub fn from_foreign(array: Arc<dyn ForeignArray>, shape: &[usize], dtype: DType) -> NdArray {
-        NdArray { storage: Storage::Foreign(array), shape: Dims::from_slice(shape), dtype }
+        NdArray {
+            storage: Storage::Foreign(array),
+            shape: Dims::from_slice(shape),
+            dtype,
+        }
     }
 
     pub fn scalar<T: Element>(value: T) -> NdArray {
@@ -104,7 +113,11 @@ impl NdArray {
                 self.numel()
             )));
         }
-        Ok(NdArray { storage: self.storage.clone(), shape: Dims::from_slice(shape), dtype: self.dtype })
+        Ok(NdArray {
+            storage: self.storage.clone(),
+            shape: Dims::from_slice(shape),
+            dtype: self.dtype,
+        })
     }
 
     fn not_on_host(&self) -> Error {
@@ -199,7 +212,11 @@ impl NdArray {
         if here == device {
             return Ok(self.clone());
         }
-        let host = if here.is_cpu() { self.clone() } else { device::backend_for(here)?.to_host(self)? };
+        let host = if here.is_cpu() {
+            self.clone()
+        } else {
+            device::backend_for(here)?.to_host(self)?
+        };
         if device.is_cpu() {
             Ok(host)
         } else {
@@ -222,7 +239,9 @@ impl NdArray {
 fn check_len(shape: &[usize], len: usize) -> Result<()> {
     let expected = shape::numel(shape);
     if len != expected {
-        return Err(Error::Shape(format!("shape {shape:?} needs {expected} elements but the data has {len}")));
+        return Err(Error::Shape(format!(
+            "shape {shape:?} needs {expected} elements but the data has {len}"
+        )));
     }
     Ok(())
 }
@@ -232,5 +251,8 @@ fn not_on_host(device: Device) -> Error {
 }
 
 fn wrong_dtype<T: Element>(dtype: DType) -> Error {
-    Error::DType(format!("expected dtype {} but the array is {dtype}", T::DTYPE))
+    Error::DType(format!(
+        "expected dtype {} but the array is {dtype}",
+        T::DTYPE
+    ))
 }

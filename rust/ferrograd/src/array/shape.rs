@@ -31,17 +31,23 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
     let ndim = a.len().max(b.len());
     let mut out: Dims = SmallVec::from_elem(0, ndim);
     for i in 0..ndim {
-        let da = if i < ndim - a.len() { 1 } else { a[i - (ndim - a.len())] };
-        let db = if i < ndim - b.len() { 1 } else { b[i - (ndim - b.len())] };
+        let da = if i < ndim - a.len() {
+            1
+        } else {
+            a[i - (ndim - a.len())]
+        };
+        let db = if i < ndim - b.len() {
+            1
+        } else {
+            b[i - (ndim - b.len())]
+        };
         out[i] = match (da, db) {
             (x, y) if x == y => x,
             (1, y) => y,
             (x, 1) => x,
-            _ => {
-                return Err(Error::Shape(format!(
-                    "shapes {a:?} and {b:?} cannot be broadcast together (dimension {i}: {da} vs {db})"
-                )))
-            }
+            _ => return Err(Error::Shape(format!(
+                "shapes {a:?} and {b:?} cannot be broadcast together (dimension {i}: {da} vs {db})"
+            ))),
         };
     }
     Ok(out)

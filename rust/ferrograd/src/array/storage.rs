@@ -4,8 +4,8 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use super::dtype::DType;
 use super::device::Device;
+use super::dtype::DType;
 use super::element::Element;
 
 /// Elements in host memory. Arrays own a `Vec`, or borrow memory from an owner that outlives
@@ -134,7 +134,13 @@ impl InlineElements {
         let mut inline = InlineElements::default();
         // SAFETY: `values` fits in the 16 bytes, which are aligned for any element type, and
         // every element type is plain data.
-        unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), inline.0.as_mut_ptr() as *mut T, values.len()) };
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                values.as_ptr(),
+                inline.0.as_mut_ptr() as *mut T,
+                values.len(),
+            )
+        };
         Some(inline)
     }
 
@@ -167,9 +173,15 @@ mod tests {
     #[test]
     fn small_arrays_are_inline_and_large_ones_are_not() {
         assert!(is_inline(&NdArray::scalar(1.5f64)));
-        assert!(is_inline(&NdArray::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap()));
-        assert!(is_inline(&NdArray::from_vec(vec![true; 16], &[16]).unwrap()));
-        assert!(!is_inline(&NdArray::from_vec(vec![1.0f32; 5], &[5]).unwrap()));
+        assert!(is_inline(
+            &NdArray::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap()
+        ));
+        assert!(is_inline(
+            &NdArray::from_vec(vec![true; 16], &[16]).unwrap()
+        ));
+        assert!(!is_inline(
+            &NdArray::from_vec(vec![1.0f32; 5], &[5]).unwrap()
+        ));
         assert!(!is_inline(&NdArray::from_vec(vec![1i64; 3], &[3]).unwrap()));
         let a = NdArray::from_slice(&[7i32, -8], &[2, 1]).unwrap();
         assert_eq!(a.as_slice::<i32>().unwrap(), &[7, -8]);

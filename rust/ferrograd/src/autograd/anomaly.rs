@@ -33,16 +33,27 @@ pub(crate) fn creation_trace() -> Option<Arc<String>> {
 }
 
 /// Fails when one of the gradients a node returned holds NaN.
-pub(crate) fn check_for_nan(name: &str, grads: &[Option<Tensor>], trace: Option<&str>) -> Result<()> {
+pub(crate) fn check_for_nan(
+    name: &str,
+    grads: &[Option<Tensor>],
+    trace: Option<&str>,
+) -> Result<()> {
     for (i, grad) in grads.iter().enumerate() {
         let Some(grad) = grad else { continue };
-        let has_nan = grad.data().to_device(crate::Device::Cpu)?.to_f64_vec()?.iter().any(|v| v.is_nan());
+        let has_nan = grad
+            .data()
+            .to_device(crate::Device::Cpu)?
+            .to_f64_vec()?
+            .iter()
+            .any(|v| v.is_nan());
         if has_nan {
             let trace = trace.map_or_else(
                 || "\n(no forward trace: the node was created outside detect_anomaly)".to_string(),
                 |t| format!("\nTraceback of forward call that caused the error:\n{t}"),
             );
-            return Err(Error::Autograd(format!("Function '{name}' returned nan values in its {i}th output.{trace}")));
+            return Err(Error::Autograd(format!(
+                "Function '{name}' returned nan values in its {i}th output.{trace}"
+            )));
         }
     }
     Ok(())

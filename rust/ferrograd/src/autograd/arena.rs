@@ -23,7 +23,10 @@ pub struct NodeId {
 
 impl NodeId {
     /// An id no live node has (the node of an input without an edge).
-    pub(crate) const DANGLING: NodeId = NodeId { index: u32::MAX, generation: u32::MAX };
+    pub(crate) const DANGLING: NodeId = NodeId {
+        index: u32::MAX,
+        generation: u32::MAX,
+    };
 
     pub fn index(self) -> u32 {
         self.index
@@ -74,7 +77,12 @@ pub struct NodeExtras {
 impl NodeExtras {
     /// The extras of a new node: none unless anomaly mode recorded a trace.
     pub fn traced(trace: Option<std::sync::Arc<String>>) -> Option<Box<NodeExtras>> {
-        trace.map(|trace| Box::new(NodeExtras { hooks: NodeHooks::default(), trace: Some(trace) }))
+        trace.map(|trace| {
+            Box::new(NodeExtras {
+                hooks: NodeHooks::default(),
+                trace: Some(trace),
+            })
+        })
     }
 }
 
@@ -131,8 +139,13 @@ struct Mark {
     number: u32,
 }
 
-static ARENA: Mutex<Arena> =
-    Mutex::new(Arena { slots: Slab::new(), free: Vec::new(), marks: Vec::new(), stamp: 0, next_seq: 0 });
+static ARENA: Mutex<Arena> = Mutex::new(Arena {
+    slots: Slab::new(),
+    free: Vec::new(),
+    marks: Vec::new(),
+    stamp: 0,
+    next_seq: 0,
+});
 
 pub fn lock() -> MutexGuard<'static, Arena> {
     ARENA.lock()
@@ -154,12 +167,22 @@ impl Arena {
                 let slot = &mut self.slots[index as usize];
                 slot.refs = 1;
                 slot.node = Some(node);
-                NodeId { index, generation: slot.generation }
+                NodeId {
+                    index,
+                    generation: slot.generation,
+                }
             }
             None => {
                 let index = u32::try_from(self.slots.len()).expect("fewer than 2^32 live nodes");
-                self.slots.push(Slot { generation: 0, refs: 1, node: Some(node) });
-                NodeId { index, generation: 0 }
+                self.slots.push(Slot {
+                    generation: 0,
+                    refs: 1,
+                    node: Some(node),
+                });
+                NodeId {
+                    index,
+                    generation: 0,
+                }
             }
         };
         NodeRef(id)
@@ -204,7 +227,11 @@ impl Arena {
             }
             slot.generation = slot.generation.wrapping_add(1);
             let node = slot.node.as_ref().expect("live node");
-            work.extend(node.inputs.iter().filter_map(|input| input.edge().map(|e| e.node)));
+            work.extend(
+                node.inputs
+                    .iter()
+                    .filter_map(|input| input.edge().map(|e| e.node)),
+            );
             if node.owns_only_plain_data() {
                 // Dropped in place: nothing in it can reach the arena, and the node is not
                 // copied out of its (cold) slot. The common case after a backward pass.
@@ -262,7 +289,10 @@ impl Numbering<'_> {
         if mark.stamp == stamp {
             return (mark.number, false);
         }
-        *mark = Mark { stamp, number: next };
+        *mark = Mark {
+            stamp,
+            number: next,
+        };
         (next, true)
     }
 
@@ -348,10 +378,25 @@ mod tests {
     #[test]
     fn node_stays_small() {
         let (node, slot) = (std::mem::size_of::<Node>(), std::mem::size_of::<Slot>());
-        println!("size_of::<Node>() = {node}, size_of::<Slot>() = {slot}, size_of::<Op>() = {}", std::mem::size_of::<Op>());
-        assert!(std::mem::size_of::<Op>() <= 16, "Op grew to {} bytes", std::mem::size_of::<Op>());
-        assert!(std::mem::size_of::<NodeKind>() <= 16, "NodeKind grew to {} bytes", std::mem::size_of::<NodeKind>());
+        println!(
+            "size_of::<Node>() = {node}, size_of::<Slot>() = {slot}, size_of::<Op>() = {}",
+            std::mem::size_of::<Op>()
+        );
+        assert!(
+            std::mem::size_of::<Op>() <= 16,
+            "Op grew to {} bytes",
+            std::mem::size_of::<Op>()
+        );
+        assert!(
+            std::mem::size_of::<NodeKind>() <= 16,
+            "NodeKind grew to {} bytes",
+            std::mem::size_of::<NodeKind>()
+        );
         assert!(node <= 152, "Node grew to {node} bytes");
-        assert!(slot <= node + 8, "Slot adds {} bytes to a node", slot - node);
+        assert!(
+            slot <= node + 8,
+            "Slot adds {} bytes to a node",
+            slot - node
+        );
     }
 }

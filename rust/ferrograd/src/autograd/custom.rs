@@ -8,7 +8,11 @@ pub trait CustomBackward: Send + Sync {
     fn name(&self) -> String;
     /// One gradient per output in, one per input out (`None` where there is none). `saved` are
     /// the values saved when the node was recorded, checked against in-place changes.
-    fn backward(&self, saved: &[Option<Tensor>], grad_outputs: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>>;
+    fn backward(
+        &self,
+        saved: &[Option<Tensor>],
+        grad_outputs: &[Option<Tensor>],
+    ) -> Result<Vec<Option<Tensor>>>;
     /// Called when backward frees the graph (without `retain_graph`).
     fn release(&self) {}
 }
@@ -38,17 +42,27 @@ pub fn apply_custom(
         return Ok(outputs.into_iter().map(Tensor::from_array).collect());
     }
     let count = outputs.len();
-    if let Some(SaveSpec::Output(i)) = save.iter().find(|s| matches!(s, SaveSpec::Output(i) if *i >= count)) {
-        return Err(crate::Error::Index(format!("saved output {i} but the function has {count} outputs")));
+    if let Some(SaveSpec::Output(i)) = save
+        .iter()
+        .find(|s| matches!(s, SaveSpec::Output(i) if *i >= count))
+    {
+        return Err(crate::Error::Index(format!(
+            "saved output {i} but the function has {count} outputs"
+        )));
     }
-    let tensors = record_many(super::arena::NodeKind::Custom(Box::new(backward)), inputs, outputs, |outs| {
-        save.iter()
-            .map(|s| match s {
-                SaveSpec::Tensor(t) => super::saved::Saved::input(t),
-                SaveSpec::Output(i) => super::saved::Saved::output(&outs[*i]),
-            })
-            .collect()
-    })?;
+    let tensors = record_many(
+        super::arena::NodeKind::Custom(Box::new(backward)),
+        inputs,
+        outputs,
+        |outs| {
+            save.iter()
+                .map(|s| match s {
+                    SaveSpec::Tensor(t) => super::saved::Saved::input(t),
+                    SaveSpec::Output(i) => super::saved::Saved::output(&outs[*i]),
+                })
+                .collect()
+        },
+    )?;
     for (tensor, &constant) in tensors.iter().zip(non_differentiable) {
         if constant {
             tensor.detach_();

@@ -16,8 +16,8 @@ use smallvec::SmallVec;
 
 use super::arena::{self, NodeId, NodeKind, NodeRef};
 use super::gradient::{run_scalar_node, EdgeGrads, Gradient};
-use super::node_input::{NodeInput, NodeInputs};
 use super::mode::{no_grad, GradModeGuard};
+use super::node_input::{NodeInput, NodeInputs};
 use super::prefault;
 use super::rules::{self, RuleInputs};
 use super::saved::{LastRead, Saved};
@@ -105,7 +105,11 @@ impl Graph {
     }
 
     fn children(&self, n: usize) -> std::ops::Range<usize> {
-        let start = if n == 0 { 0 } else { self.nodes[n - 1].children_end as usize };
+        let start = if n == 0 {
+            0
+        } else {
+            self.nodes[n - 1].children_end as usize
+        };
         start..self.nodes[n].children_end as usize
     }
 
@@ -125,7 +129,10 @@ impl Graph {
         let grad = grad.into_tensor();
         if node.flags & MORE == 0 {
             node.flags |= MORE;
-            self.more.insert(n, smallvec::smallvec![node.grad.take().map(Gradient::into_tensor)]);
+            self.more.insert(
+                n,
+                smallvec::smallvec![node.grad.take().map(Gradient::into_tensor)],
+            );
         }
         let buffer = self.more.entry(n).or_default();
         let nr = nr as usize;
@@ -142,7 +149,10 @@ impl Graph {
             node.flags &= !MORE;
             return self.more.remove(&n).unwrap_or_default();
         }
-        node.grad.take().map(|g| smallvec::smallvec![Some(g.into_tensor())]).unwrap_or_default()
+        node.grad
+            .take()
+            .map(|g| smallvec::smallvec![Some(g.into_tensor())])
+            .unwrap_or_default()
     }
 
     /// Runs node `n` on the scalar path when its gradient is a lone scalar and the node has a
@@ -156,7 +166,9 @@ impl Graph {
     }
 
     fn is_target(&self, n: u32, nr: u32) -> bool {
-        self.targets.iter().any(|&(t, t_nr, _)| t == n && t_nr == nr)
+        self.targets
+            .iter()
+            .any(|&(t, t_nr, _)| t == n && t_nr == nr)
     }
 }
 
@@ -168,11 +180,17 @@ struct Pass<'a> {
 }
 
 /// Runs one backward pass from `roots` (each output with its gradient).
-pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOptions) -> Result<Vec<Option<Tensor>>> {
+pub fn run_backward(
+    roots: &[(Tensor, Tensor)],
+    mode: Mode,
+    options: BackwardOptions,
+) -> Result<Vec<Option<Tensor>>> {
     let mut root_edges = Vec::with_capacity(roots.len());
     for (i, (output, grad)) in roots.iter().enumerate() {
         let edge = output.gradient_edge().ok_or_else(|| {
-            Error::Autograd(format!("element {i} of tensors does not require grad and does not have a grad_fn"))
+            Error::Autograd(format!(
+                "element {i} of tensors does not require grad and does not have a grad_fn"
+            ))
         })?;
         if grad.shape() != output.shape() {
             return Err(Error::Shape(format!(
@@ -190,10 +208,16 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     let mut target_edges: Vec<(NodeRef, u32)> = Vec::with_capacity(targets.len());
     for (i, t) in targets.iter().enumerate() {
         target_edges.push(t.gradient_edge().ok_or_else(|| {
-            Error::Autograd(format!("One of the differentiated Tensors (input {i}) does not require grad"))
+            Error::Autograd(format!(
+                "One of the differentiated Tensors (input {i}) does not require grad"
+            ))
         })?);
     }
-    let pass = Pass { mode: &mode, accumulate_all, options };
+    let pass = Pass {
+        mode: &mode,
+        accumulate_all,
+        options,
+    };
 
     // Root and target edges hold references to their nodes, and so keep every node of the
     // pass alive (the numbers stay valid) until the pass ends.
@@ -220,7 +244,11 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
     while let Some((_, n)) = ready.pop() {
         let (id, flags) = (graph.nodes[n as usize].id, graph.nodes[n as usize].flags);
         let scalar_path = flags & (SINK | HOOKS | TARGET | MORE) == 0 && !options.create_graph;
-        let mut input_grads = if scalar_path { graph.try_scalar(n, options.retain_graph) } else { None };
+        let mut input_grads = if scalar_path {
+            graph.try_scalar(n, options.retain_graph)
+        } else {
+            None
+        };
         if input_grads.is_none() {
             input_grads = run_general(&mut graph, n, id, flags, &pass, &mut captured)?;
         }
@@ -230,7 +258,11 @@ pub fn run_backward(roots: &[(Tensor, Tensor)], mode: Mode, options: BackwardOpt
             if !graph.kept(child) {
                 continue;
             }
-            if let Some(Some((input_nr, grad))) = input_grads.as_mut().and_then(|g| g.get_mut(c)).map(Option::take) {
+            if let Some(Some((input_nr, grad))) = input_grads
+                .as_mut()
+                .and_then(|g| g.get_mut(c))
+                .map(Option::take)
+            {
                 graph.add(child, input_nr, grad, options.create_graph)?;
             }
             let node = &mut graph.nodes[child as usize];
@@ -287,7 +319,10 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
     let mut arena = arena::lock();
     let mut numbering = arena.numbering();
     let mut graph = Graph::new();
-    let root_numbers: Vec<u32> = roots.iter().map(|(node, _)| number(&mut graph, &mut numbering, node.id())).collect();
+    let root_numbers: Vec<u32> = roots
+        .iter()
+        .map(|(node, _)| number(&mut graph, &mut numbering, node.id()))
+        .collect();
     let mut next = 0;
     while next < graph.nodes.len() {
         let node = numbering.get(graph.nodes[next].id);
@@ -299,7 +334,11 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
             flags |= HOOKS;
         }
         let seq = node.seq;
-        let edges: SmallVec<[NodeId; 4]> = node.inputs.iter().filter_map(|i| i.edge().map(|e| e.node)).collect();
+        let edges: SmallVec<[NodeId; 4]> = node
+            .inputs
+            .iter()
+            .filter_map(|i| i.edge().map(|e| e.node))
+            .collect();
         for child in edges {
             // Every node is kept until `keep_paths_to_targets` says otherwise: count the edge.
             let c = number(&mut graph, &mut numbering, child);
@@ -323,7 +362,14 @@ fn discover(roots: &[(NodeRef, u32)], targets: &[(NodeRef, u32)]) -> (Graph, Vec
 fn number(graph: &mut Graph, numbering: &mut arena::Numbering, id: NodeId) -> u32 {
     let (n, new) = numbering.number(id, graph.nodes.len() as u32);
     if new {
-        let local = Local { id, seq: 0, children_end: 0, deps: 0, grad: None, flags: 0 };
+        let local = Local {
+            id,
+            seq: 0,
+            children_end: 0,
+            deps: 0,
+            grad: None,
+            flags: 0,
+        };
         prefault::push(&mut graph.nodes, local, numbering.live_nodes());
     }
     n
@@ -339,10 +385,16 @@ fn keep_paths_to_targets(graph: &mut Graph, accumulate_targets: bool) {
     order.sort_unstable_by_key(|&n| graph.nodes[n as usize].seq);
     for n in order {
         let n = n as usize;
-        let leads_to_target = graph.children(n).any(|k| graph.nodes[graph.children[k] as usize].flags & KEPT != 0);
+        let leads_to_target = graph
+            .children(n)
+            .any(|k| graph.nodes[graph.children[k] as usize].flags & KEPT != 0);
         let flags = graph.nodes[n].flags & !(KEPT | EXECUTE);
         let is_target = flags & TARGET != 0;
-        let kept = if leads_to_target || is_target { KEPT } else { 0 };
+        let kept = if leads_to_target || is_target {
+            KEPT
+        } else {
+            0
+        };
         let execute = leads_to_target || (is_target && flags & SINK != 0 && accumulate_targets);
         graph.nodes[n].flags = flags | kept | if execute { EXECUTE } else { 0 };
     }
@@ -369,7 +421,9 @@ fn count_dependencies(graph: &mut Graph) {
 fn accumulate(slot: &mut Option<Tensor>, grad: Tensor, create_graph: bool) -> Result<()> {
     *slot = Some(match slot.take() {
         None => grad,
-        Some(existing) => Gradient::Tensor(existing).add(Gradient::Tensor(grad), create_graph)?.into_tensor(),
+        Some(existing) => Gradient::Tensor(existing)
+            .add(Gradient::Tensor(grad), create_graph)?
+            .into_tensor(),
     });
     Ok(())
 }
@@ -399,10 +453,15 @@ impl Derivative {
     }
 }
 
-
 /// Runs one node: accumulates at a leaf sink (when `accumulate`), or applies the derivative.
 /// Takes the arena lock once (twice at a leaf).
-fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, accumulate: bool, pass: &Pass) -> Result<Option<EdgeGrads>> {
+fn run_node(
+    id: NodeId,
+    grads: Buffer,
+    has_hooks: bool,
+    accumulate: bool,
+    pass: &Pass,
+) -> Result<Option<EdgeGrads>> {
     let options = pass.options;
     let mut arena = arena::lock();
     let node = arena.get_mut(id);
@@ -432,13 +491,22 @@ fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, accumulate: bool, pass: 
     drop(arena);
 
     let name = derivative.name();
-    let unpacked: SmallVec<[Option<Tensor>; 2]> = saved.iter().map(|s| s.unpack(&name, id)).collect::<Result<_>>()?;
+    let unpacked: SmallVec<[Option<Tensor>; 2]> = saved
+        .iter()
+        .map(|s| s.unpack(&name, id))
+        .collect::<Result<_>>()?;
     drop(saved);
     let needs: SmallVec<[bool; 2]> = inputs.iter().map(|i| i.edge().is_some()).collect();
     let input_grads: Grads = match derivative {
         Derivative::Rule(op) => {
-            let Some(Some(grad)) = grads.first() else { return Ok(None) };
-            let rule_inputs = RuleInputs { saved: &unpacked, inputs: &inputs, needs: &needs };
+            let Some(Some(grad)) = grads.first() else {
+                return Ok(None);
+            };
+            let rule_inputs = RuleInputs {
+                saved: &unpacked,
+                inputs: &inputs,
+                needs: &needs,
+            };
             rules::backward(&op, grad, &rule_inputs).map_err(|e| annotate(e, &name))?
         }
         Derivative::Custom(custom) => {
@@ -459,7 +527,11 @@ fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, accumulate: bool, pass: 
             input_grads.len()
         )));
     }
-    let input_grads = if has_hooks { super::hooks_run::run_post_hooks(id, input_grads, &grads)? } else { input_grads };
+    let input_grads = if has_hooks {
+        super::hooks_run::run_post_hooks(id, input_grads, &grads)?
+    } else {
+        input_grads
+    };
     if super::mode::is_anomaly_enabled() {
         super::anomaly::check_for_nan(&name, &input_grads, trace.as_deref().map(String::as_str))?;
     }
@@ -494,7 +566,11 @@ fn conform(grad: Tensor, input: &NodeInput, name: &str) -> Result<Tensor> {
         })?
     };
     let wanted = input.dtype();
-    let grad = if dtype == wanted || !wanted.is_floating() { grad } else { grad.to_dtype(wanted)? };
+    let grad = if dtype == wanted || !wanted.is_floating() {
+        grad
+    } else {
+        grad.to_dtype(wanted)?
+    };
     if device != input.device() {
         return Err(Error::Device(format!(
             "Function {name} returned a gradient on {device} but the input is on {}",
@@ -506,13 +582,20 @@ fn conform(grad: Tensor, input: &NodeInput, name: &str) -> Result<Tensor> {
 
 fn annotate(error: Error, name: &str) -> Error {
     match error {
-        Error::Autograd(msg) if msg.contains("internal error") => Error::Autograd(format!("{msg} (in {name})")),
+        Error::Autograd(msg) if msg.contains("internal error") => {
+            Error::Autograd(format!("{msg} (in {name})"))
+        }
         other => other,
     }
 }
 
 /// `.grad += grad` in a leaf's slot (out of place under `create_graph`, so `.grad` stays differentiable).
-fn accumulate_into_leaf(id: NodeId, grad: Tensor, create_graph: bool, has_hooks: bool) -> Result<()> {
+fn accumulate_into_leaf(
+    id: NodeId,
+    grad: Tensor,
+    create_graph: bool,
+    has_hooks: bool,
+) -> Result<()> {
     let existing = match &arena::lock().get(id).kind {
         NodeKind::AccumulateGrad { grad } => grad.clone(),
         _ => unreachable!("accumulate_into_leaf on a non-leaf node"),

@@ -89,7 +89,14 @@ pub fn enter_dual_level() -> Result<usize> {
         ));
     }
     let id = NEXT_LEVEL_ID.fetch_add(1, Ordering::Relaxed);
-    LEVEL.with(|l| *l.borrow_mut() = Some(Level { id, duals: Vec::new(), keep: Vec::new(), prune_at: 1024 }));
+    LEVEL.with(|l| {
+        *l.borrow_mut() = Some(Level {
+            id,
+            duals: Vec::new(),
+            keep: Vec::new(),
+            prune_at: 1024,
+        })
+    });
     ACTIVE.with(|a| a.set(id));
     OPEN_LEVELS.fetch_add(1, Ordering::Relaxed);
     Ok(0)
@@ -103,7 +110,9 @@ pub fn exit_dual_level(level: usize) -> Result<()> {
             if active_id() == 0 { "no level is open".to_string() } else { "the open level is 0".to_string() }
         )));
     }
-    let state = LEVEL.with(|l| l.borrow_mut().take()).expect("an open level has its state");
+    let state = LEVEL
+        .with(|l| l.borrow_mut().take())
+        .expect("an open level has its state");
     ACTIVE.with(|a| a.set(0));
     OPEN_LEVELS.fetch_sub(1, Ordering::Relaxed);
     let mut dropped: Vec<Tangent> = Vec::new();
@@ -135,7 +144,9 @@ pub struct DualLevel {
 
 impl DualLevel {
     pub fn new() -> Result<DualLevel> {
-        Ok(DualLevel { level: enter_dual_level()? })
+        Ok(DualLevel {
+            level: enter_dual_level()?,
+        })
     }
 
     pub fn level(&self) -> usize {
@@ -162,7 +173,10 @@ fn tangent_of(t: &Tensor) -> Option<Tensor> {
         return None;
     }
     let meta = t.meta();
-    meta.tangent.as_ref().filter(|g| g.level == id).map(|g| g.value.clone())
+    meta.tangent
+        .as_ref()
+        .filter(|g| g.level == id)
+        .map(|g| g.value.clone())
 }
 
 /// Gives `t` the tangent `value` at the open level (`keep`: hold `t` until the level exits).
@@ -171,7 +185,10 @@ fn attach(t: &Tensor, value: Option<Tensor>, keep: bool) {
     if id == 0 {
         return;
     }
-    let old = std::mem::replace(&mut t.meta().tangent, value.map(|value| Tangent { value, level: id }));
+    let old = std::mem::replace(
+        &mut t.meta().tangent,
+        value.map(|value| Tangent { value, level: id }),
+    );
     drop(old);
     LEVEL.with(|l| {
         let mut l = l.borrow_mut();
@@ -251,13 +268,20 @@ pub(crate) fn record_dual(
     }
     let tangent = {
         let _suspend = Suspend::new();
-        let cx = Cx { inputs, tangents: &tangents, out: &out, saved: &saved };
-        jvp(&rule, &cx).and_then(|t| conform(t, &out)).map_err(|e| match e {
-            Error::Autograd(msg) if msg.contains("internal error") => {
-                Error::Autograd(format!("{msg} (in the tangent rule of {})", rule.name()))
-            }
-            other => other,
-        })?
+        let cx = Cx {
+            inputs,
+            tangents: &tangents,
+            out: &out,
+            saved: &saved,
+        };
+        jvp(&rule, &cx)
+            .and_then(|t| conform(t, &out))
+            .map_err(|e| match e {
+                Error::Autograd(msg) if msg.contains("internal error") => {
+                    Error::Autograd(format!("{msg} (in the tangent rule of {})", rule.name()))
+                }
+                other => other,
+            })?
     };
     let keep = out.grad_fn().is_some() && saved.iter().any(|s| matches!(s, Saved::Output(_)));
     attach(&out, Some(tangent), keep);
@@ -267,7 +291,11 @@ pub(crate) fn record_dual(
 /// A tangent in its output's shape and dtype (a rule may return it broadcastable or promoted).
 fn conform(t: Tensor, out: &Tensor) -> Result<Tensor> {
     let shape = out.shape();
-    let t = if t.shape() == shape { t } else { t.expand(&shape.iter().map(|&s| s as isize).collect::<Vec<_>>())? };
+    let t = if t.shape() == shape {
+        t
+    } else {
+        t.expand(&shape.iter().map(|&s| s as isize).collect::<Vec<_>>())?
+    };
     if t.dtype() != out.dtype() && out.dtype().is_floating() {
         t.to_dtype(out.dtype())
     } else {
@@ -286,10 +314,16 @@ impl Tensor {
             ));
         }
         if !self.dtype().is_floating() {
-            return Err(Error::DType(format!("Expected primal to be floating point, but got: {}", self.dtype())));
+            return Err(Error::DType(format!(
+                "Expected primal to be floating point, but got: {}",
+                self.dtype()
+            )));
         }
         if !tangent.dtype().is_floating() {
-            return Err(Error::DType(format!("Expected tangent to be floating point, but got: {}", tangent.dtype())));
+            return Err(Error::DType(format!(
+                "Expected tangent to be floating point, but got: {}",
+                tangent.dtype()
+            )));
         }
         if tangent.shape() != self.shape() {
             return Err(Error::Shape(format!(
@@ -356,14 +390,18 @@ impl Cx<'_> {
 
     /// The tangent of a one-input operation.
     fn t0(&self) -> Result<&Tensor> {
-        self.t(0).ok_or_else(|| Error::Autograd("internal error: a tangent rule ran without a tangent".into()))
+        self.t(0).ok_or_else(|| {
+            Error::Autograd("internal error: a tangent rule ran without a tangent".into())
+        })
     }
 
     /// A tensor the node saved as an input (an index, a condition).
     fn saved(&self, i: usize) -> Result<&Tensor> {
         match self.saved.get(i) {
             Some(Saved::Input { tensor, .. }) => Ok(tensor),
-            _ => Err(Error::Autograd("internal error: a value the tangent rule needs was not saved".into())),
+            _ => Err(Error::Autograd(
+                "internal error: a value the tangent rule needs was not saved".into(),
+            )),
         }
     }
 
@@ -374,7 +412,9 @@ impl Cx<'_> {
 
     fn zeros(&self, shape: &[usize]) -> Result<Tensor> {
         let out = self.out;
-        Ok(Tensor::from_array(NdArray::zeros(shape, out.dtype()).to_device(out.device())?))
+        Ok(Tensor::from_array(
+            NdArray::zeros(shape, out.dtype()).to_device(out.device())?,
+        ))
     }
 
     /// Input `i`'s tangent, or zeros of its shape.
@@ -387,8 +427,14 @@ impl Cx<'_> {
 }
 
 fn scalar(value: f64, like: &Tensor) -> Result<Tensor> {
-    let dtype = if like.dtype().is_floating() { like.dtype() } else { DType::DEFAULT_FLOAT };
-    Ok(Tensor::from_array(NdArray::full(&[], value, dtype).to_device(like.device())?))
+    let dtype = if like.dtype().is_floating() {
+        like.dtype()
+    } else {
+        DType::DEFAULT_FLOAT
+    };
+    Ok(Tensor::from_array(
+        NdArray::full(&[], value, dtype).to_device(like.device())?,
+    ))
 }
 
 /// The sum of the terms that are present (at least one is: some input has a tangent).
@@ -396,7 +442,9 @@ fn sum(terms: [Option<Tensor>; 2]) -> Result<Tensor> {
     match terms {
         [Some(a), Some(b)] => a.add(&b),
         [Some(a), None] | [None, Some(a)] => Ok(a),
-        [None, None] => Err(Error::Autograd("internal error: a tangent rule ran without a tangent".into())),
+        [None, None] => Err(Error::Autograd(
+            "internal error: a tangent rule ran without a tangent".into(),
+        )),
     }
 }
 
@@ -417,11 +465,17 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         Op::Add => sum([cx.t(0).cloned(), cx.t(1).cloned()])?,
         // `Rsub`'s inputs are (other, self) and its output other - self.
         Op::Sub | Op::Rsub => sum([cx.t(0).cloned(), cx.term(1, |t| t.neg())?])?,
-        Op::Mul => sum([cx.term(0, |t| t.mul(cx.x(1)))?, cx.term(1, |t| cx.x(0).mul(t))?])?,
+        Op::Mul => sum([
+            cx.term(0, |t| t.mul(cx.x(1)))?,
+            cx.term(1, |t| cx.x(0).mul(t))?,
+        ])?,
         Op::Div => {
             // (ta - out * tb) / b
             let b = cx.x(1);
-            sum([cx.term(0, |t| t.div(b))?, cx.term(1, |t| out.mul(t)?.div(b)?.neg())?])?
+            sum([
+                cx.term(0, |t| t.div(b))?,
+                cx.term(1, |t| out.mul(t)?.div(b)?.neg())?,
+            ])?
         }
         Op::Pow { .. } => {
             let (a, b) = (cx.x(0), cx.x(1));
@@ -437,7 +491,10 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             })?;
             sum([da, db])?
         }
-        Op::Remainder => sum([cx.t(0).cloned(), cx.term(1, |t| t.mul(&cx.x(0).floor_divide(cx.x(1))?)?.neg())?])?,
+        Op::Remainder => sum([
+            cx.t(0).cloned(),
+            cx.term(1, |t| t.mul(&cx.x(0).floor_divide(cx.x(1))?)?.neg())?,
+        ])?,
         Op::Atan2 => {
             let (a, b) = (cx.x(0), cx.x(1));
             let denom = a.mul(a)?.add(&b.mul(b)?)?;
@@ -445,18 +502,28 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         }
         Op::Maximum | Op::Minimum => {
             let (a, b) = (cx.x(0), cx.x(1));
-            let a_wins = if matches!(op, Op::Maximum) { a.gt(b)? } else { a.lt(b)? };
+            let a_wins = if matches!(op, Op::Maximum) {
+                a.gt(b)?
+            } else {
+                a.lt(b)?
+            };
             let dtype = out.dtype();
             let tie = a.eq(b)?.to_dtype(dtype)?.mul(&scalar(0.5, out)?)?;
             let share_a = a_wins.to_dtype(dtype)?.add(&tie)?;
             let share_b = scalar(1.0, out)?.sub(&share_a)?;
-            sum([cx.term(0, |t| t.mul(&share_a))?, cx.term(1, |t| t.mul(&share_b))?])?
+            sum([
+                cx.term(0, |t| t.mul(&share_a))?,
+                cx.term(1, |t| t.mul(&share_b))?,
+            ])?
         }
         Op::Abs => cx.t0()?.mul(&cx.x(0).sign()?)?,
         Op::Exp => cx.t0()?.mul(out)?,
         Op::Log => cx.t0()?.div(cx.x(0))?,
         Op::Sqrt => cx.t0()?.div(&out.mul(&scalar(2.0, out)?)?)?,
-        Op::Rsqrt => cx.t0()?.mul(&out.mul(out)?.mul(out)?)?.mul(&scalar(-0.5, out)?)?,
+        Op::Rsqrt => cx
+            .t0()?
+            .mul(&out.mul(out)?.mul(out)?)?
+            .mul(&scalar(-0.5, out)?)?,
         Op::Sin => cx.t0()?.mul(&cx.x(0).cos()?)?,
         Op::Cos => cx.t0()?.mul(&cx.x(0).sin()?)?.neg()?,
         Op::Tan => cx.t0()?.mul(&out.mul(out)?.add(&scalar(1.0, out)?)?)?,
@@ -515,7 +582,9 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             if *keepdim {
                 cx.t0()?.gather(axis, indices)?
             } else {
-                cx.t0()?.gather(axis, &indices.unsqueeze(axis)?)?.squeeze(Some(axis))?
+                cx.t0()?
+                    .gather(axis, &indices.unsqueeze(axis)?)?
+                    .squeeze(Some(axis))?
             }
         }
         Op::Reshape { .. } => cx.t0()?.reshape(&isize_dims(&out.shape()))?,
@@ -528,7 +597,10 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         Op::ToCopy => cx.t0()?.to_dtype(out.dtype())?,
         Op::ToDevice { .. } => cx.t0()?.to_device(out.device())?,
         Op::Clone => cx.t0()?.clone_tensor()?,
-        Op::Matmul { .. } => sum([cx.term(0, |t| t.matmul(cx.x(1)))?, cx.term(1, |t| cx.x(0).matmul(t))?])?,
+        Op::Matmul { .. } => sum([
+            cx.term(0, |t| t.matmul(cx.x(1)))?,
+            cx.term(1, |t| cx.x(0).matmul(t))?,
+        ])?,
         Op::MatmulTransposed { trans, .. } => {
             let (a, b) = (cx.x(0), cx.x(1));
             let product = [
@@ -557,8 +629,13 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             if x.ndim() == 0 {
                 t.clone()
             } else {
-                let kept = if *keepdim { out.clone() } else { out.unsqueeze(*axis as isize)? };
-                t.mul(&x.sub(&kept)?.exp()?)?.sum_dims(&[*axis as isize], *keepdim)?
+                let kept = if *keepdim {
+                    out.clone()
+                } else {
+                    out.unsqueeze(*axis as isize)?
+                };
+                t.mul(&x.sub(&kept)?.exp()?)?
+                    .sum_dims(&[*axis as isize], *keepdim)?
             }
         }
         Op::GatherDim { axis } => cx.t0()?.gather(*axis as isize, cx.saved(0)?)?,
@@ -570,19 +647,22 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             }
         }
         Op::IndexSelect { axis } => cx.t0()?.index_select(*axis as isize, cx.saved(0)?)?,
-        Op::IndexAdd { axis, size } => cx.t0()?.index_add_zeros(*axis as isize, cx.saved(0)?, *size)?,
+        Op::IndexAdd { axis, size } => {
+            cx.t0()?
+                .index_add_zeros(*axis as isize, cx.saved(0)?, *size)?
+        }
         Op::Cat(c) => {
-            let parts: Vec<Tensor> = (0..cx.inputs.len()).map(|i| cx.t_or_zeros(i)).collect::<Result<_>>()?;
+            let parts: Vec<Tensor> = (0..cx.inputs.len())
+                .map(|i| cx.t_or_zeros(i))
+                .collect::<Result<_>>()?;
             Tensor::cat(&parts, c.axis as isize)?
         }
         Op::Im2col(window) => cx.t0()?.im2col(**window)?,
         Op::Col2im(w) => cx.t0()?.col2im(w.0, w.1)?,
         // An operation added without a tangent rule: refuse rather than answer wrongly.
-        other => {
-            return Err(Error::Autograd(format!(
-                "forward-mode AD is not implemented for {} (no tangent rule in autograd/forward.rs)",
-                other.name()
-            )))
-        }
+        other => return Err(Error::Autograd(format!(
+            "forward-mode AD is not implemented for {} (no tangent rule in autograd/forward.rs)",
+            other.name()
+        ))),
     })
 }

@@ -29,7 +29,10 @@ impl ScalarGrad {
             return None;
         }
         let array = tensor.read();
-        Some(ScalarGrad { value: array.host_float_scalar()?, dtype: array.dtype() })
+        Some(ScalarGrad {
+            value: array.host_float_scalar()?,
+            dtype: array.dtype(),
+        })
     }
 
     fn to_tensor(self) -> Tensor {
@@ -67,11 +70,18 @@ impl Gradient {
                     DType::Float32 => (a.value as f32 + b.value as f32) as f64,
                     _ => a.value + b.value,
                 };
-                return Ok(Gradient::Scalar(ScalarGrad { value, dtype: a.dtype }));
+                return Ok(Gradient::Scalar(ScalarGrad {
+                    value,
+                    dtype: a.dtype,
+                }));
             }
         }
         let (a, b) = (self.into_tensor(), other.into_tensor());
-        Ok(Gradient::Tensor(if create_graph { a.add(&b)? } else { no_grad(|| a.add(&b))? }))
+        Ok(Gradient::Tensor(if create_graph {
+            a.add(&b)?
+        } else {
+            no_grad(|| a.add(&b))?
+        }))
     }
 }
 
@@ -83,7 +93,12 @@ pub(super) type EdgeGrads = SmallVec<[Option<(u32, Gradient)>; 2]>;
 /// tensors of `g`'s dtype with such a rule, or a saved value can't be read cheaply: the caller
 /// then runs it the general way. First-order passes without hooks only (the caller checks), and
 /// not in anomaly mode or forward-mode AD.
-pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool, last: &mut LastRead) -> Option<EdgeGrads> {
+pub(super) fn run_scalar_node(
+    id: NodeId,
+    g: ScalarGrad,
+    retain_graph: bool,
+    last: &mut LastRead,
+) -> Option<EdgeGrads> {
     // Anomaly mode checks every gradient as a tensor; with a dual level open, gradients may
     // carry tangents (forward-over-reverse) that numbers can't.
     if is_anomaly_enabled() || super::forward::is_active() {
@@ -94,11 +109,15 @@ pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool, las
     let mut keep: SmallVec<[Tensor; 2]> = SmallVec::new();
     let mut arena = arena::lock();
     let node = arena.get_mut(id);
-    let NodeKind::Op(op) = &node.kind else { return None };
+    let NodeKind::Op(op) = &node.kind else {
+        return None;
+    };
     if node.released || node.num_outputs != 1 || node.inputs.len() > 2 || node.saved.len() > 2 {
         return None;
     }
-    let scalar_input = |i: &super::node_input::NodeInput| i.shape_is(&[]) && i.dtype() == g.dtype && i.device().is_cpu();
+    let scalar_input = |i: &super::node_input::NodeInput| {
+        i.shape_is(&[]) && i.dtype() == g.dtype && i.device().is_cpu()
+    };
     let mut needs = [false; 2];
     for (need, input) in needs.iter_mut().zip(&node.inputs) {
         *need = input.edge().is_some();
@@ -114,7 +133,15 @@ pub(super) fn run_scalar_node(id: NodeId, g: ScalarGrad, retain_graph: bool, las
     let mut out = EdgeGrads::new();
     for (input, grad) in node.inputs.iter().zip(grads) {
         if let Some(edge) = input.edge() {
-            out.push(grad.map(|value| (edge.input_nr, Gradient::Scalar(ScalarGrad { value, dtype: g.dtype }))));
+            out.push(grad.map(|value| {
+                (
+                    edge.input_nr,
+                    Gradient::Scalar(ScalarGrad {
+                        value,
+                        dtype: g.dtype,
+                    }),
+                )
+            }));
         }
     }
     let freed: SmallVec<[Saved; 2]> = if retain_graph {

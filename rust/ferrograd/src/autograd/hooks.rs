@@ -13,11 +13,15 @@ use crate::tensor::{Tensor, TensorCell};
 pub type GradHook = Arc<dyn Fn(&Tensor) -> Result<Option<Tensor>> + Send + Sync>;
 /// Called with the gradients of a node's outputs before it runs; may replace them
 /// (`grad_fn.register_prehook`).
-pub type PreHook = Arc<dyn Fn(&[Option<Tensor>]) -> Result<Option<Vec<Option<Tensor>>>> + Send + Sync>;
+pub type PreHook =
+    Arc<dyn Fn(&[Option<Tensor>]) -> Result<Option<Vec<Option<Tensor>>>> + Send + Sync>;
 /// Called with the gradients a node computed for its inputs and the gradients of its
 /// outputs; may replace the former (`grad_fn.register_hook`).
-pub type PostHook =
-    Arc<dyn Fn(&[Option<Tensor>], &[Option<Tensor>]) -> Result<Option<Vec<Option<Tensor>>>> + Send + Sync>;
+pub type PostHook = Arc<
+    dyn Fn(&[Option<Tensor>], &[Option<Tensor>]) -> Result<Option<Vec<Option<Tensor>>>>
+        + Send
+        + Sync,
+>;
 /// Called after a leaf's gradient was accumulated (the closure knows its leaf).
 pub type PostAccumulateHook = Arc<dyn Fn() -> Result<()> + Send + Sync>;
 
@@ -42,12 +46,14 @@ impl NodeHooks {
     }
 
     fn remove(&mut self, id: u64) -> bool {
-        let before = self.tensor_pre.len() + self.pre.len() + self.post.len() + self.post_accumulate.len();
+        let before =
+            self.tensor_pre.len() + self.pre.len() + self.post.len() + self.post_accumulate.len();
         self.tensor_pre.retain(|(i, _, _)| *i != id);
         self.pre.retain(|(i, _)| *i != id);
         self.post.retain(|(i, _)| *i != id);
         self.post_accumulate.retain(|(i, _)| *i != id);
-        before != self.tensor_pre.len() + self.pre.len() + self.post.len() + self.post_accumulate.len()
+        before
+            != self.tensor_pre.len() + self.pre.len() + self.post.len() + self.post_accumulate.len()
     }
 }
 
@@ -82,7 +88,10 @@ impl NodeHandle {
     fn register(&self, add: impl FnOnce(&mut NodeHooks, u64)) -> HookHandle {
         let id = next_id();
         self.with_hooks(|h| add(h, id));
-        HookHandle { node: self.clone(), id }
+        HookHandle {
+            node: self.clone(),
+            id,
+        }
     }
 
     /// Runs `hook` with the gradients of this node's outputs before the node runs.
@@ -106,19 +115,28 @@ impl Tensor {
     /// replaces the gradient.
     pub fn register_hook(&self, hook: GradHook) -> Result<HookHandle> {
         let (node, nr) = self.gradient_edge().ok_or_else(|| {
-            Error::Autograd("cannot register a hook on a tensor that doesn't require gradient".into())
+            Error::Autograd(
+                "cannot register a hook on a tensor that doesn't require gradient".into(),
+            )
         })?;
         let node = NodeHandle(node);
         Ok(node.register(|h, id| h.tensor_pre.push((id, nr, hook))))
     }
 
     /// Runs `hook` after a gradient was accumulated into this leaf's `.grad`.
-    pub fn register_post_accumulate_grad_hook(&self, hook: PostAccumulateHook) -> Result<HookHandle> {
+    pub fn register_post_accumulate_grad_hook(
+        &self,
+        hook: PostAccumulateHook,
+    ) -> Result<HookHandle> {
         if !self.is_leaf() {
-            return Err(Error::Autograd("post accumulate grad hooks cannot be registered on non-leaf tensors".into()));
+            return Err(Error::Autograd(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors".into(),
+            ));
         }
         let (node, _) = self.gradient_edge().ok_or_else(|| {
-            Error::Autograd("cannot register a hook on a tensor that doesn't require gradient".into())
+            Error::Autograd(
+                "cannot register a hook on a tensor that doesn't require gradient".into(),
+            )
         })?;
         Ok(NodeHandle(node).register(|h, id| h.post_accumulate.push((id, hook))))
     }

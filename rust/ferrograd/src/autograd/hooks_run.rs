@@ -18,7 +18,10 @@ fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks) -> R) -> R {
 pub fn run_pre_hooks(node: NodeId, mut grads: Buffer) -> Result<Buffer> {
     let (tensor_hooks, retain, pre) = with_hooks(node, |h| {
         (
-            h.tensor_pre.iter().map(|(_, nr, f)| (*nr, f.clone())).collect::<Vec<_>>(),
+            h.tensor_pre
+                .iter()
+                .map(|(_, nr, f)| (*nr, f.clone()))
+                .collect::<Vec<_>>(),
             h.retain.clone(),
             h.pre.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>(),
         )
@@ -46,7 +49,9 @@ pub fn run_pre_hooks(node: NodeId, mut grads: Buffer) -> Result<Buffer> {
 /// `grad_fn` hooks, called with the gradients the node produced for its inputs and the
 /// gradients of its outputs.
 pub fn run_post_hooks(node: NodeId, mut grads: Grads, outputs: &[Option<Tensor>]) -> Result<Grads> {
-    let post = with_hooks(node, |h| h.post.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+    let post = with_hooks(node, |h| {
+        h.post.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>()
+    });
     for hook in post {
         if let Some(replacement) = hook(&grads, outputs)? {
             grads = Grads::from_vec(replacement);
@@ -56,7 +61,12 @@ pub fn run_post_hooks(node: NodeId, mut grads: Grads, outputs: &[Option<Tensor>]
 }
 
 pub fn run_post_accumulate_hooks(node: NodeId) -> Result<()> {
-    let hooks = with_hooks(node, |h| h.post_accumulate.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+    let hooks = with_hooks(node, |h| {
+        h.post_accumulate
+            .iter()
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>()
+    });
     for hook in hooks {
         hook()?;
     }

@@ -21,7 +21,10 @@ static TABLE: Mutex<Option<Table>> = Mutex::new(None);
 /// locked: only the `Arc` is touched here).
 pub(crate) fn register(node: &NodeRef, leaf: &Tensor) {
     let mut table = TABLE.lock();
-    let table = table.get_or_insert_with(|| Table { leaves: HashMap::new(), prune_at: 1024 });
+    let table = table.get_or_insert_with(|| Table {
+        leaves: HashMap::new(),
+        prune_at: 1024,
+    });
     table.leaves.insert(node.id(), Arc::downgrade(&leaf.0));
     if table.leaves.len() >= table.prune_at {
         table.leaves.retain(|_, leaf| leaf.strong_count() > 0);

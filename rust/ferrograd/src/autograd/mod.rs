@@ -15,8 +15,8 @@ pub mod node_input;
 mod prefault;
 pub mod rules;
 pub mod saved;
-mod slab;
 mod scalar_rules;
+mod slab;
 
 use smallvec::SmallVec;
 
@@ -42,8 +42,16 @@ impl NodeHandle {
     /// For each input: the node its gradient goes to and that node's input slot.
     pub fn next_functions(&self) -> Vec<Option<(NodeHandle, u32)>> {
         let mut arena = arena::lock();
-        let edges: SmallVec<[_; 2]> = arena.get(self.0.id()).inputs.iter().map(|i| i.edge()).collect();
-        edges.into_iter().map(|e| e.map(|e| (NodeHandle(arena.new_ref(e.node)), e.input_nr))).collect()
+        let edges: SmallVec<[_; 2]> = arena
+            .get(self.0.id())
+            .inputs
+            .iter()
+            .map(|i| i.edge())
+            .collect();
+        edges
+            .into_iter()
+            .map(|e| e.map(|e| (NodeHandle(arena.new_ref(e.node)), e.input_nr)))
+            .collect()
     }
 
     /// An identifier that is equal for handles to the same node.
@@ -66,7 +74,12 @@ impl NodeHandle {
 
     /// The shapes of the node's saved values (for graph drawings).
     pub fn saved_shapes(&self) -> Vec<Vec<usize>> {
-        let saved: Vec<saved::Saved> = arena::lock().get(self.0.id()).saved.iter().cloned().collect();
+        let saved: Vec<saved::Saved> = arena::lock()
+            .get(self.0.id())
+            .saved
+            .iter()
+            .cloned()
+            .collect();
         saved
             .iter()
             .filter_map(|s| match s {
@@ -96,9 +109,12 @@ pub(crate) fn new_accumulator(leaf: &Tensor) -> NodeRef {
 /// The gradient `backward()` starts from when none is given: ones for a one-element output.
 fn implicit_gradient(output: &Tensor) -> Result<Tensor> {
     if output.numel() != 1 {
-        return Err(Error::Autograd("grad can be implicitly created only for scalar outputs".into()));
+        return Err(Error::Autograd(
+            "grad can be implicitly created only for scalar outputs".into(),
+        ));
     }
-    let ones = crate::NdArray::full(&output.shape(), 1.0, output.dtype()).to_device(output.device())?;
+    let ones =
+        crate::NdArray::full(&output.shape(), 1.0, output.dtype()).to_device(output.device())?;
     Ok(Tensor::from_array(ones))
 }
 
@@ -129,7 +145,12 @@ fn seeds(outputs: &[Tensor], grad_outputs: &[Option<Tensor>]) -> Result<Vec<(Ten
 }
 
 /// Accumulates the gradients of `outputs` into the `.grad` of the leaves (or only of `inputs`).
-pub fn backward(outputs: &[Tensor], grad_outputs: &[Option<Tensor>], inputs: &[Tensor], options: BackwardOptions) -> Result<()> {
+pub fn backward(
+    outputs: &[Tensor],
+    grad_outputs: &[Option<Tensor>],
+    inputs: &[Tensor],
+    options: BackwardOptions,
+) -> Result<()> {
     let roots = seeds(outputs, grad_outputs)?;
     engine::run_backward(&roots, Mode::Accumulate { inputs }, options).map(|_| ())
 }
@@ -169,9 +190,13 @@ impl Tensor {
     /// Keeps this non-leaf tensor's gradient in `.grad` during backward.
     pub fn retain_grad(&self) -> Result<()> {
         if !self.requires_grad() {
-            return Err(Error::Autograd("can't retain_grad on Tensor that has requires_grad=False".into()));
+            return Err(Error::Autograd(
+                "can't retain_grad on Tensor that has requires_grad=False".into(),
+            ));
         }
-        let Some(node) = self.grad_fn() else { return Ok(()) };
+        let Some(node) = self.grad_fn() else {
+            return Ok(());
+        };
         if self.retains_grad() {
             return Ok(());
         }

@@ -26,8 +26,17 @@ pub struct NodeInput {
 /// The shape, with the dtype and flags in what would otherwise be padding.
 #[derive(Clone)]
 enum PackedShape {
-    Inline { ndim: u8, dtype: DType, flags: u8, dims: [u32; INLINE_DIMS] },
-    Boxed { dtype: DType, flags: u8, dims: Box<Dims> },
+    Inline {
+        ndim: u8,
+        dtype: DType,
+        flags: u8,
+        dims: [u32; INLINE_DIMS],
+    },
+    Boxed {
+        dtype: DType,
+        flags: u8,
+        dims: Box<Dims>,
+    },
 }
 
 impl NodeInput {
@@ -44,10 +53,24 @@ impl NodeInput {
             None => (NodeId::DANGLING, 0),
         };
         let shape = match inline_dims(shape) {
-            Some(dims) => PackedShape::Inline { ndim: shape.len() as u8, dtype, flags, dims },
-            None => PackedShape::Boxed { dtype, flags, dims: Box::new(shape.into()) },
+            Some(dims) => PackedShape::Inline {
+                ndim: shape.len() as u8,
+                dtype,
+                flags,
+                dims,
+            },
+            None => PackedShape::Boxed {
+                dtype,
+                flags,
+                dims: Box::new(shape.into()),
+            },
         };
-        NodeInput { node, input_nr, ordinal, shape }
+        NodeInput {
+            node,
+            input_nr,
+            ordinal,
+            shape,
+        }
     }
 
     /// An input without a gradient edge yet, described from its array.
@@ -80,7 +103,10 @@ impl NodeInput {
 
     /// Where the gradient of this input goes (`None` when the input needs no gradient).
     pub fn edge(&self) -> Option<Edge> {
-        (self.flags() & HAS_EDGE != 0).then_some(Edge { node: self.node, input_nr: self.input_nr })
+        (self.flags() & HAS_EDGE != 0).then_some(Edge {
+            node: self.node,
+            input_nr: self.input_nr,
+        })
     }
 
     pub fn dtype(&self) -> DType {
@@ -99,7 +125,9 @@ impl NodeInput {
 
     pub fn shape(&self) -> Dims {
         match &self.shape {
-            PackedShape::Inline { ndim, dims, .. } => dims[..*ndim as usize].iter().map(|&d| d as usize).collect(),
+            PackedShape::Inline { ndim, dims, .. } => {
+                dims[..*ndim as usize].iter().map(|&d| d as usize).collect()
+            }
             PackedShape::Boxed { dims, .. } => (**dims).clone(),
         }
     }
@@ -108,7 +136,8 @@ impl NodeInput {
     pub fn shape_is(&self, shape: &[usize]) -> bool {
         match &self.shape {
             PackedShape::Inline { ndim, dims, .. } => {
-                *ndim as usize == shape.len() && dims.iter().zip(shape).all(|(&a, &b)| a as usize == b)
+                *ndim as usize == shape.len()
+                    && dims.iter().zip(shape).all(|(&a, &b)| a as usize == b)
             }
             PackedShape::Boxed { dims, .. } => dims.as_slice() == shape,
         }
@@ -134,12 +163,22 @@ mod tests {
     use super::*;
 
     fn edge() -> Option<Edge> {
-        Some(Edge { node: NodeId::DANGLING, input_nr: 7 })
+        Some(Edge {
+            node: NodeId::DANGLING,
+            input_nr: 7,
+        })
     }
 
     #[test]
     fn round_trips_inline_and_boxed_shapes() {
-        for shape in [&[][..], &[3], &[2, 5], &[1, 2, 3], &[1, 2, 3, 4], &[usize::MAX / 2, 1]] {
+        for shape in [
+            &[][..],
+            &[3],
+            &[2, 5],
+            &[1, 2, 3],
+            &[1, 2, 3, 4],
+            &[usize::MAX / 2, 1],
+        ] {
             let input = NodeInput::new(edge(), shape, DType::Float64, Device::Cuda(3));
             assert_eq!(input.shape().as_slice(), shape);
             assert!(input.shape_is(shape));
@@ -160,6 +199,10 @@ mod tests {
 
     #[test]
     fn is_at_most_32_bytes() {
-        assert!(std::mem::size_of::<NodeInput>() <= 32, "NodeInput is {} bytes", std::mem::size_of::<NodeInput>());
+        assert!(
+            std::mem::size_of::<NodeInput>() <= 32,
+            "NodeInput is {} bytes",
+            std::mem::size_of::<NodeInput>()
+        );
     }
 }

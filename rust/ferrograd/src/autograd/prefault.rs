@@ -49,15 +49,21 @@ pub(crate) fn range(start: usize, len: usize) {
         return;
     }
     // No thread, no prefault: the pages fault in on first write, as without this.
-    let _ = std::thread::Builder::new().name("ferrograd-prefault".into()).spawn(move || {
-        // SAFETY: madvise reads and writes no memory of this process: MADV_POPULATE_WRITE only
-        // populates page tables (zeroed pages for fresh anonymous memory, the existing ones
-        // otherwise), so it is harmless even if the buffer has been freed or moved by the time
-        // it runs (an unmapped range is an ENOMEM error). An old kernel answers EINVAL.
-        unsafe {
-            libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_POPULATE_WRITE);
-        }
-    });
+    let _ = std::thread::Builder::new()
+        .name("ferrograd-prefault".into())
+        .spawn(move || {
+            // SAFETY: madvise reads and writes no memory of this process: MADV_POPULATE_WRITE only
+            // populates page tables (zeroed pages for fresh anonymous memory, the existing ones
+            // otherwise), so it is harmless even if the buffer has been freed or moved by the time
+            // it runs (an unmapped range is an ENOMEM error). An old kernel answers EINVAL.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    end - first,
+                    libc::MADV_POPULATE_WRITE,
+                );
+            }
+        });
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -25,7 +25,9 @@ pub enum Op {
     Rsub,
     Mul,
     Div,
-    Pow { scalar_exponent: bool },
+    Pow {
+        scalar_exponent: bool,
+    },
     Remainder,
     Atan2,
     Maximum,
@@ -51,26 +53,55 @@ pub enum Op {
     Mean(Box<Reduction>),
     MaxAll,
     MinAll,
-    ExtremeDim { max: bool, axis: usize, keepdim: bool },
-    Reshape { name: ClassName },
+    ExtremeDim {
+        max: bool,
+        axis: usize,
+        keepdim: bool,
+    },
+    Reshape {
+        name: ClassName,
+    },
     Strided(Box<StridedOf>),
     StridedScatter(Box<StridedView>),
     CopySlices(Box<StridedView>),
     ToCopy,
     /// A move between devices; `from` is the input's device (the gradient goes back there).
-    ToDevice { from: crate::array::Device },
+    ToDevice {
+        from: crate::array::Device,
+    },
     Clone,
-    Matmul { name: ClassName },
+    Matmul {
+        name: ClassName,
+    },
     /// `bias + op(a) @ op(b)` (`Tensor::matmul_transposed`); inputs a, b and, if given, bias.
-    MatmulTransposed { name: ClassName, trans: crate::kernels::Transposed },
+    MatmulTransposed {
+        name: ClassName,
+        trans: crate::kernels::Transposed,
+    },
     // Neural-network operations (ops/nn.rs).
-    Softmax { axis: usize },
-    LogSoftmax { axis: usize },
-    LogSumExp { axis: usize, keepdim: bool },
-    GatherDim { axis: usize },
-    ScatterAddDim { axis: usize },
-    IndexSelect { axis: usize },
-    IndexAdd { axis: u32, size: usize },
+    Softmax {
+        axis: usize,
+    },
+    LogSoftmax {
+        axis: usize,
+    },
+    LogSumExp {
+        axis: usize,
+        keepdim: bool,
+    },
+    GatherDim {
+        axis: usize,
+    },
+    ScatterAddDim {
+        axis: usize,
+    },
+    IndexSelect {
+        axis: usize,
+    },
+    IndexAdd {
+        axis: u32,
+        size: usize,
+    },
     Cat(Box<CatOf>),
     Im2col(Box<Window2d>),
     Col2im(Box<(Window2d, [usize; 2])>),
@@ -121,8 +152,12 @@ impl Op {
             Op::Rsub => "RsubBackward1",
             Op::Mul => "MulBackward0",
             Op::Div => "DivBackward0",
-            Op::Pow { scalar_exponent: true } => "PowBackward0",
-            Op::Pow { scalar_exponent: false } => "PowBackward1",
+            Op::Pow {
+                scalar_exponent: true,
+            } => "PowBackward0",
+            Op::Pow {
+                scalar_exponent: false,
+            } => "PowBackward1",
             Op::Remainder => "RemainderBackward0",
             Op::Atan2 => "Atan2Backward0",
             Op::Maximum => "MaximumBackward0",
@@ -184,7 +219,9 @@ pub struct RuleInputs<'a> {
 impl RuleInputs<'_> {
     fn saved(&self, i: usize) -> Result<&Tensor> {
         self.saved.get(i).and_then(Option::as_ref).ok_or_else(|| {
-            Error::Autograd("internal error: a value the derivative rule needs was not saved".into())
+            Error::Autograd(
+                "internal error: a value the derivative rule needs was not saved".into(),
+            )
         })
     }
 
@@ -217,17 +254,24 @@ fn when(need: bool, f: impl FnOnce() -> Result<Tensor>) -> Result<Option<Tensor>
 /// The gradients of `op`'s inputs, given the gradient `g` of its output.
 pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
     let need = |i: usize| r.needs.get(i).copied().unwrap_or(false);
-    let one_input = |f: &dyn Fn() -> Result<Tensor>| -> Result<Grads> { Ok(smallvec![when(need(0), f)?]) };
+    let one_input =
+        |f: &dyn Fn() -> Result<Tensor>| -> Result<Grads> { Ok(smallvec![when(need(0), f)?]) };
     Ok(match op {
         Op::Neg => smallvec![Some(g.neg()?)],
         Op::Add => smallvec![Some(g.clone()), Some(g.clone())],
         Op::Sub | Op::Rsub => smallvec![Some(g.clone()), when(need(1), || g.neg())?],
         Op::Mul => {
-            smallvec![when(need(0), || g.mul(r.saved(1)?))?, when(need(1), || g.mul(r.saved(0)?))?]
+            smallvec![
+                when(need(0), || g.mul(r.saved(1)?))?,
+                when(need(1), || g.mul(r.saved(0)?))?
+            ]
         }
         Op::Div => {
             let (a, b) = (r.saved(0)?, r.saved(1)?);
-            smallvec![when(need(0), || g.div(b))?, when(need(1), || g.mul(a)?.div(&b.mul(b)?)?.neg())?]
+            smallvec![
+                when(need(0), || g.div(b))?,
+                when(need(1), || g.mul(a)?.div(&b.mul(b)?)?.neg())?
+            ]
         }
         Op::Pow { .. } => {
             let (a, b) = (r.saved(0)?, r.saved(1)?);
@@ -246,19 +290,32 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
         }
         Op::Remainder => {
             let (a, b) = (r.saved(0)?, r.saved(1)?);
-            smallvec![Some(g.clone()), when(need(1), || g.mul(&a.floor_divide(b)?)?.neg())?]
+            smallvec![
+                Some(g.clone()),
+                when(need(1), || g.mul(&a.floor_divide(b)?)?.neg())?
+            ]
         }
         Op::Atan2 => {
             let (a, b) = (r.saved(0)?, r.saved(1)?);
             let denom = || a.mul(a)?.add(&b.mul(b)?);
-            smallvec![when(need(0), || g.mul(b)?.div(&denom()?))?, when(need(1), || g.mul(a)?.div(&denom()?)?.neg())?]
+            smallvec![
+                when(need(0), || g.mul(b)?.div(&denom()?))?,
+                when(need(1), || g.mul(a)?.div(&denom()?)?.neg())?
+            ]
         }
         Op::Maximum | Op::Minimum => {
             let (a, b) = (r.saved(0)?, r.saved(1)?);
-            let a_wins = if matches!(op, Op::Maximum) { a.gt(b)? } else { a.lt(b)? };
+            let a_wins = if matches!(op, Op::Maximum) {
+                a.gt(b)?
+            } else {
+                a.lt(b)?
+            };
             let tie = a.eq(b)?.to_dtype(g.dtype())?.mul(&scalar_like(0.5, g)?)?;
             let share_a = a_wins.to_dtype(g.dtype())?.add(&tie)?;
-            smallvec![when(need(0), || g.mul(&share_a))?, when(need(1), || g.mul(&scalar_like(1.0, g)?.sub(&share_a)?))?]
+            smallvec![
+                when(need(0), || g.mul(&share_a))?,
+                when(need(1), || g.mul(&scalar_like(1.0, g)?.sub(&share_a)?))?
+            ]
         }
         Op::Abs => one_input(&|| g.mul(&r.saved(0)?.sign()?))?,
         Op::Exp => one_input(&|| g.mul(r.saved(0)?))?,
@@ -309,11 +366,19 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
         Op::Where => {
             let cond = r.saved(0)?;
             let zero = scalar_like(0.0, g)?;
-            smallvec![when(need(0), || g.where_(cond, &zero))?, when(need(1), || zero.where_(cond, g))?]
+            smallvec![
+                when(need(0), || g.where_(cond, &zero))?,
+                when(need(1), || zero.where_(cond, g))?
+            ]
         }
         Op::Sum(s) => one_input(&|| expand_reduced(g, &s.axes, s.keepdim, &r.shape(0)))?,
         Op::Mean(m) => one_input(&|| {
-            expand_reduced(&g.div(&scalar_like(m.count as f64, g)?)?, &m.axes, m.keepdim, &r.shape(0))
+            expand_reduced(
+                &g.div(&scalar_like(m.count as f64, g)?)?,
+                &m.axes,
+                m.keepdim,
+                &r.shape(0),
+            )
         })?,
         Op::MaxAll | Op::MinAll => one_input(&|| {
             let (a, out) = (r.saved(0)?, r.saved(1)?);
@@ -325,28 +390,37 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             let (g, indices) = if *keepdim {
                 (g.clone(), indices.clone())
             } else {
-                (g.unsqueeze(*axis as isize)?, indices.unsqueeze(*axis as isize)?)
+                (
+                    g.unsqueeze(*axis as isize)?,
+                    indices.unsqueeze(*axis as isize)?,
+                )
             };
             let input_shape = r.inputs[0].shape();
             let size = input_shape[*axis];
             let mut position_shape = vec![1isize; input_shape.len()];
             position_shape[*axis] = size as isize;
-            let positions = Tensor::arange(0.0, size as f64, 1.0, DType::Int64)?.reshape(&position_shape)?;
+            let positions =
+                Tensor::arange(0.0, size as f64, 1.0, DType::Int64)?.reshape(&position_shape)?;
             let positions = Tensor::from_array(positions.data().to_device(g.device())?);
             masked(&g, &positions.eq(&indices)?)
         })?,
         Op::Reshape { .. } => one_input(&|| g.reshape(&r.shape(0)))?,
         Op::Strided(s) => one_input(&|| g.strided_scatter(s.view.clone(), &s.input_shape))?,
-        Op::StridedScatter(view) => one_input(&|| g.strided((**view).clone(), "AsStridedBackward0"))?,
+        Op::StridedScatter(view) => {
+            one_input(&|| g.strided((**view).clone(), "AsStridedBackward0"))?
+        }
         Op::CopySlices(view) => smallvec![
-            when(need(0), || g.strided_assigned((**view).clone(), &scalar_like(0.0, g)?))?,
-            when(need(1), || g.strided((**view).clone(), "AsStridedBackward0"))?
+            when(need(0), || g
+                .strided_assigned((**view).clone(), &scalar_like(0.0, g)?))?,
+            when(need(1), || g
+                .strided((**view).clone(), "AsStridedBackward0"))?
         ],
         Op::ToCopy | Op::Clone => smallvec![Some(g.clone())],
         Op::ToDevice { from } => smallvec![Some(g.to_device(*from)?)],
         Op::Matmul { .. } => matmul_backward(g, r)?,
         Op::MatmulTransposed { trans, .. } => {
-            let [grad_a, grad_b] = product_grads(g, r.saved(0)?, r.saved(1)?, *trans, [need(0), need(1)])?;
+            let [grad_a, grad_b] =
+                product_grads(g, r.saved(0)?, r.saved(1)?, *trans, [need(0), need(1)])?;
             let mut grads: Grads = smallvec![grad_a, grad_b];
             if r.inputs.len() == 3 {
                 // The bias's gradient: `g` itself, which the engine sums over the broadcast axes.
@@ -375,19 +449,32 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             };
             g.mul(&x.sub(&out)?.exp()?)
         })?,
-        Op::GatherDim { axis } => {
-            one_input(&|| crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape()))?
-        }
+        Op::GatherDim { axis } => one_input(&|| {
+            crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape())
+        })?,
         Op::ScatterAddDim { axis } => smallvec![
             Some(g.clone()),
-            when(need(1), || crate::ops::nn::scatter_add_src_backward(g, *axis, r.saved(0)?, &r.inputs[1].shape()))?
+            when(need(1), || crate::ops::nn::scatter_add_src_backward(
+                g,
+                *axis,
+                r.saved(0)?,
+                &r.inputs[1].shape()
+            ))?
         ],
-        Op::IndexSelect { axis } => {
-            one_input(&|| g.index_add_zeros(*axis as isize, r.saved(0)?, r.inputs[0].shape().get(*axis).copied().unwrap_or(1)))?
-        }
+        Op::IndexSelect { axis } => one_input(&|| {
+            g.index_add_zeros(
+                *axis as isize,
+                r.saved(0)?,
+                r.inputs[0].shape().get(*axis).copied().unwrap_or(1),
+            )
+        })?,
         Op::IndexAdd { axis, .. } => one_input(&|| g.index_select(*axis as isize, r.saved(0)?))?,
         Op::Cat(c) => (0..c.sizes.len())
-            .map(|i| when(need(i), || crate::ops::nn::cat_backward(g, c.axis, &c.sizes, i)))
+            .map(|i| {
+                when(need(i), || {
+                    crate::ops::nn::cat_backward(g, c.axis, &c.sizes, i)
+                })
+            })
             .collect::<Result<Grads>>()?,
         Op::Im2col(window) => one_input(&|| {
             let s = r.inputs[0].shape();
@@ -398,7 +485,12 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
 }
 
 /// Broadcasts the gradient of a reduction back over the reduced axes.
-fn expand_reduced(g: &Tensor, axes: &[usize], keepdim: bool, input_shape: &[isize]) -> Result<Tensor> {
+fn expand_reduced(
+    g: &Tensor,
+    axes: &[usize],
+    keepdim: bool,
+    input_shape: &[isize],
+) -> Result<Tensor> {
     let g = if keepdim || input_shape.is_empty() {
         g.clone()
     } else {
@@ -423,16 +515,36 @@ fn matmul_backward(g: &Tensor, r: &RuleInputs) -> Result<Grads> {
     if b_vec {
         g2 = g2.unsqueeze(-1)?;
     }
-    let [grad_a, grad_b] = product_grads(&g2, &a2, &b2, Transposed::default(), [r.needs[0], r.needs[1]])?;
-    let grad_a = if a_vec { grad_a.map(|t| t.squeeze(Some(-2))).transpose()? } else { grad_a };
-    let grad_b = if b_vec { grad_b.map(|t| t.squeeze(Some(-1))).transpose()? } else { grad_b };
+    let [grad_a, grad_b] = product_grads(
+        &g2,
+        &a2,
+        &b2,
+        Transposed::default(),
+        [r.needs[0], r.needs[1]],
+    )?;
+    let grad_a = if a_vec {
+        grad_a.map(|t| t.squeeze(Some(-2))).transpose()?
+    } else {
+        grad_a
+    };
+    let grad_b = if b_vec {
+        grad_b.map(|t| t.squeeze(Some(-1))).transpose()?
+    } else {
+        grad_b
+    };
     Ok(smallvec![grad_a, grad_b])
 }
 
 /// The gradients of `a` and `b` in `op(a) @ op(b)`, given the product's gradient `g`: with
 /// `A = op(a)` and `B = op(b)`, `dA = g @ Bᵀ` and `dB = Aᵀ @ g`, transposed back where `op`
 /// transposed, each one transposed product without copies (and differentiable again).
-fn product_grads(g: &Tensor, a: &Tensor, b: &Tensor, t: Transposed, need: [bool; 2]) -> Result<[Option<Tensor>; 2]> {
+fn product_grads(
+    g: &Tensor,
+    a: &Tensor,
+    b: &Tensor,
+    t: Transposed,
+    need: [bool; 2],
+) -> Result<[Option<Tensor>; 2]> {
     let tr = |a, b| Transposed { a, b };
     let grad_a = when(need[0], || {
         if t.a {

@@ -41,20 +41,27 @@ pub(crate) struct LastRead(Option<(Tensor, u32, DType, f64)>);
 impl LastRead {
     fn get(&self, tensor: &Tensor, version: u32, dtype: DType) -> Option<f64> {
         let (last, last_version, last_dtype, value) = self.0.as_ref()?;
-        let same = std::sync::Arc::ptr_eq(&last.0, &tensor.0) && *last_version == version && *last_dtype == dtype;
+        let same = std::sync::Arc::ptr_eq(&last.0, &tensor.0)
+            && *last_version == version
+            && *last_dtype == dtype;
         same.then_some(*value)
     }
 
     /// Remembers `value`; returns the tensor remembered before, for the caller to drop after
     /// the arena lock (dropping a tensor can free nodes).
     fn set(&mut self, tensor: &Tensor, version: u32, dtype: DType, value: f64) -> Option<Tensor> {
-        self.0.replace((tensor.clone(), version, dtype, value)).map(|(previous, ..)| previous)
+        self.0
+            .replace((tensor.clone(), version, dtype, value))
+            .map(|(previous, ..)| previous)
     }
 }
 
 impl Saved {
     pub fn input(tensor: &Tensor) -> Saved {
-        Saved::Input { tensor: tensor.clone(), version: tensor.version() }
+        Saved::Input {
+            tensor: tensor.clone(),
+            version: tensor.version(),
+        }
     }
 
     pub fn output(tensor: &Tensor) -> Saved {
@@ -79,7 +86,13 @@ impl Saved {
         last: &mut LastRead,
         keep: &mut SmallVec<[Tensor; 2]>,
     ) -> Option<Option<f64>> {
-        let of = |array: &NdArray| if array.dtype() == dtype { array.host_float_scalar() } else { None };
+        let of = |array: &NdArray| {
+            if array.dtype() == dtype {
+                array.host_float_scalar()
+            } else {
+                None
+            }
+        };
         match self {
             Saved::Absent => Some(None),
             Saved::Input { tensor, version } => {
@@ -117,7 +130,10 @@ impl Saved {
                 Some(cell) => (Tensor(cell), out.version),
                 None => {
                     let grad_fn = super::arena::lock().new_ref(node);
-                    (Tensor::from_saved_output(out.data.clone(), grad_fn, out.output_nr), out.version)
+                    (
+                        Tensor::from_saved_output(out.data.clone(), grad_fn, out.output_nr),
+                        out.version,
+                    )
                 }
             },
         };

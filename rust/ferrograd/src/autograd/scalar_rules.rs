@@ -16,7 +16,13 @@ pub(super) type Pair<T> = [Option<T>; 2];
 /// The gradient of each input of `op` (`None` where the input needs none), given the gradient
 /// `g` of its 0-d output and the node's saved values, all in `dtype`. `None` when the operation
 /// has no scalar rule: the caller takes the tensor path.
-pub(super) fn backward(op: &Op, dtype: DType, g: f64, saved: Pair<f64>, needs: [bool; 2]) -> Option<Pair<f64>> {
+pub(super) fn backward(
+    op: &Op,
+    dtype: DType,
+    g: f64,
+    saved: Pair<f64>,
+    needs: [bool; 2],
+) -> Option<Pair<f64>> {
     match dtype {
         DType::Float32 => typed::<f32>(op, g as f32, saved, needs),
         DType::Float64 => typed::<f64>(op, g, saved, needs),
@@ -27,13 +33,17 @@ pub(super) fn backward(op: &Op, dtype: DType, g: f64, saved: Pair<f64>, needs: [
 fn typed<T: ElementMath>(op: &Op, g: T, saved: Pair<f64>, needs: [bool; 2]) -> Option<Pair<f64>> {
     // A missing saved value is an internal error on the tensor path; here it declines.
     let s = |i: usize| saved[i].map(T::from_f64);
-    let when = |i: usize, f: &dyn Fn() -> Option<T>| if needs[i] { f().map(Some) } else { Some(None) };
+    let when =
+        |i: usize, f: &dyn Fn() -> Option<T>| if needs[i] { f().map(Some) } else { Some(None) };
     let (one, zero) = (T::one(), T::zero());
     let grads: Pair<T> = match op {
         Op::Neg => [Some(g.neg()), None],
         Op::Add => [Some(g), Some(g)],
         Op::Sub | Op::Rsub => [Some(g), when(1, &|| Some(g.neg()))?],
-        Op::Mul => [when(0, &|| Some(g.mul(s(1)?)))?, when(1, &|| Some(g.mul(s(0)?)))?],
+        Op::Mul => [
+            when(0, &|| Some(g.mul(s(1)?)))?,
+            when(1, &|| Some(g.mul(s(0)?)))?,
+        ],
         Op::Div => [
             when(0, &|| Some(g.div(s(1)?)))?,
             when(1, &|| Some(g.mul(s(0)?).div(s(1)?.mul(s(1)?)).neg()))?,
@@ -41,11 +51,19 @@ fn typed<T: ElementMath>(op: &Op, g: T, saved: Pair<f64>, needs: [bool; 2]) -> O
         Op::Pow { .. } => [
             when(0, &|| {
                 let (a, b) = (s(0)?, s(1)?);
-                Some(if b != zero { g.mul(b).mul(a.pow(b.sub(one))) } else { zero })
+                Some(if b != zero {
+                    g.mul(b).mul(a.pow(b.sub(one)))
+                } else {
+                    zero
+                })
             })?,
             when(1, &|| {
                 let (a, b) = (s(0)?, s(1)?);
-                Some(if a == zero && b >= zero { zero } else { g.mul(a.pow(b)).mul(a.log()) })
+                Some(if a == zero && b >= zero {
+                    zero
+                } else {
+                    g.mul(a.pow(b)).mul(a.log())
+                })
             })?,
         ],
         _ => [unary(op, g, s(0)?)?, None],

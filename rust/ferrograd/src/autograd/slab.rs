@@ -25,7 +25,11 @@ pub(crate) struct Slab<T> {
 
 impl<T> Slab<T> {
     pub const fn new() -> Self {
-        Slab { chunks: Vec::new(), spare: None, len: 0 }
+        Slab {
+            chunks: Vec::new(),
+            spare: None,
+            len: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -44,7 +48,10 @@ impl<T> Slab<T> {
     }
 
     fn start_chunk(&mut self) {
-        let chunk = self.spare.take().unwrap_or_else(|| Vec::with_capacity(CHUNK));
+        let chunk = self
+            .spare
+            .take()
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK));
         self.chunks.push(chunk);
         if self.chunks.len() >= 2 {
             let spare = Vec::with_capacity(CHUNK);
@@ -80,7 +87,10 @@ mod tests {
             assert_eq!(slab.push(i as u64 * 3), i);
         }
         assert_eq!(slab.len(), n);
-        assert!(slab.spare.is_some(), "a graph past one chunk gets a spare chunk");
+        assert!(
+            slab.spare.is_some(),
+            "a graph past one chunk gets a spare chunk"
+        );
         for i in (0..n).step_by(997) {
             assert_eq!(slab[i], i as u64 * 3);
         }

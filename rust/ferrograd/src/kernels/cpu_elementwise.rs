@@ -836,7 +836,9 @@ where
         );
         let walk = StridedWalk::new(&shape, [&sa, &sb], [0, 0]);
         let strides = walk.inner_strides();
-        walk.fill_rows(&mut out, |o, pos| binary_row(as_uninit(o), a, b, pos, strides, &f));
+        walk.fill_rows(&mut out, |o, pos| {
+            binary_row(as_uninit(o), a, b, pos, strides, &f)
+        });
     }
     Ok((out, shape))
 }
@@ -1053,13 +1055,17 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
         alpha: f64,
     ) -> Result<()> {
         let (s, a) = (src.as_slice::<T>()?, T::from_f64(alpha));
-        assign_typed(dst.as_mut_slice::<T>()?, shape, s, src.shape(), |o, y| o + a * y);
+        assign_typed(dst.as_mut_slice::<T>()?, shape, s, src.shape(), |o, y| {
+            o + a * y
+        });
         Ok(())
     }
     match dst.dtype() {
         DType::Float32 => run::<f32>(dst, &shape, src, alpha),
         DType::Float64 => run::<f64>(dst, &shape, src, alpha),
-        other => Err(Error::DType(format!("add_ with alpha expects a floating point tensor, got {other}"))),
+        other => Err(Error::DType(format!(
+            "add_ with alpha expects a floating point tensor, got {other}"
+        ))),
     }
 }
 

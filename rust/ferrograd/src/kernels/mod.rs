@@ -10,10 +10,10 @@ pub(crate) use cpu_elementwise::Scalar as ElementMath;
 mod cpu_index;
 mod cpu_matmul;
 pub use cpu_matmul::Transposed;
-mod cpu_reduce;
-pub mod parallel;
 mod cpu_nn;
+mod cpu_reduce;
 pub mod nn;
+pub mod parallel;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};
@@ -79,7 +79,10 @@ impl std::fmt::Display for BinaryOp {
 
 impl BinaryOp {
     pub fn is_comparison(self) -> bool {
-        matches!(self, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge)
+        matches!(
+            self,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        )
     }
 }
 
@@ -105,29 +108,75 @@ pub enum Kernel<'a> {
     /// inputs: condition (bool), a, b
     Where,
     Cast(DType),
-    Reduce { op: ReduceOp, axes: &'a [usize], keepdim: bool },
-    ArgReduce { op: ArgReduceOp, axis: usize, keepdim: bool },
+    Reduce {
+        op: ReduceOp,
+        axes: &'a [usize],
+        keepdim: bool,
+    },
+    ArgReduce {
+        op: ArgReduceOp,
+        axis: usize,
+        keepdim: bool,
+    },
     Matmul,
     /// inputs: a, b and, when present, the bias the product is added to
-    MatmulTransposed { trans: Transposed },
-    Gather { shape: &'a [usize], strides: &'a [isize], offset: isize },
-    ScatterAdd { out_shape: &'a [usize], shape: &'a [usize], strides: &'a [isize], offset: isize },
-    IndexSelect { axis: usize },
-    IndexAdd { axis: usize, size: usize },
+    MatmulTransposed {
+        trans: Transposed,
+    },
+    Gather {
+        shape: &'a [usize],
+        strides: &'a [isize],
+        offset: isize,
+    },
+    ScatterAdd {
+        out_shape: &'a [usize],
+        shape: &'a [usize],
+        strides: &'a [isize],
+        offset: isize,
+    },
+    IndexSelect {
+        axis: usize,
+    },
+    IndexAdd {
+        axis: usize,
+        size: usize,
+    },
     // Neural-network kernels (see `nn`).
-    Softmax { axis: usize, log: bool },
-    LogSumExp { axis: usize, keepdim: bool },
+    Softmax {
+        axis: usize,
+        log: bool,
+    },
+    LogSumExp {
+        axis: usize,
+        keepdim: bool,
+    },
     /// inputs: a, index
-    GatherDim { axis: usize },
+    GatherDim {
+        axis: usize,
+    },
     /// inputs: self, index, src
-    ScatterAddDim { axis: usize },
+    ScatterAddDim {
+        axis: usize,
+    },
     /// inputs: the arrays to concatenate
-    Cat { axis: usize },
+    Cat {
+        axis: usize,
+    },
     /// argsort (Int64 indices)
-    Sort { axis: usize, descending: bool },
-    Im2col { window: nn::Window2d },
-    Col2im { window: nn::Window2d, size: [usize; 2] },
-    MaxPool2dIndices { window: nn::Window2d },
+    Sort {
+        axis: usize,
+        descending: bool,
+    },
+    Im2col {
+        window: nn::Window2d,
+    },
+    Col2im {
+        window: nn::Window2d,
+        size: [usize; 2],
+    },
+    MaxPool2dIndices {
+        window: nn::Window2d,
+    },
 }
 
 /// Runs `kernel` on the inputs' device: `cpu` on the host, else the device backend (through
@@ -145,7 +194,10 @@ fn dispatch(
     if let Some(out) = backend.run(&kernel, inputs, device)? {
         return Ok(out);
     }
-    let host: Vec<NdArray> = inputs.iter().map(|a| backend.to_host(a)).collect::<Result<_>>()?;
+    let host: Vec<NdArray> = inputs
+        .iter()
+        .map(|a| backend.to_host(a))
+        .collect::<Result<_>>()?;
     let host_refs: Vec<&NdArray> = host.iter().collect();
     backend.to_device(&cpu(&host_refs)?, device)
 }
@@ -176,7 +228,9 @@ fn check_same_dtype(op: impl std::fmt::Display, a: &NdArray, b: &NdArray) -> Res
 
 /// Elementwise `op(a)`; the result has `a`'s dtype (floating ops need a floating input).
 pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
-    dispatch(Kernel::Unary(op), &[a], |x| cpu_elementwise::unary(op, x[0]))
+    dispatch(Kernel::Unary(op), &[a], |x| {
+        cpu_elementwise::unary(op, x[0])
+    })
 }
 
 /// Elementwise `op(a, b)` with broadcasting. Both operands have one dtype (the caller
@@ -226,27 +280,38 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
 /// `cond ? a : b`, broadcasting all three; `a` and `b` share a dtype.
 pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     if cond.dtype() != DType::Bool {
-        return Err(Error::DType(format!("where expected condition to be a bool tensor, got {}", cond.dtype())));
+        return Err(Error::DType(format!(
+            "where expected condition to be a bool tensor, got {}",
+            cond.dtype()
+        )));
     }
     check_same_dtype("where", a, b)?;
-    dispatch(Kernel::Where, &[cond, a, b], |x| cpu_elementwise::where_(x[0], x[1], x[2]))
+    dispatch(Kernel::Where, &[cond, a, b], |x| {
+        cpu_elementwise::where_(x[0], x[1], x[2])
+    })
 }
 
 pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
     if a.dtype() == dtype {
         return Ok(a.clone());
     }
-    dispatch(Kernel::Cast(dtype), &[a], |x| cpu_elementwise::cast(x[0], dtype))
+    dispatch(Kernel::Cast(dtype), &[a], |x| {
+        cpu_elementwise::cast(x[0], dtype)
+    })
 }
 
 /// Reduces over `axes` (sorted, distinct, in range; empty reduces nothing).
 pub fn reduce(op: ReduceOp, a: &NdArray, axes: &[usize], keepdim: bool) -> Result<NdArray> {
-    dispatch(Kernel::Reduce { op, axes, keepdim }, &[a], |x| cpu_reduce::reduce(op, x[0], axes, keepdim))
+    dispatch(Kernel::Reduce { op, axes, keepdim }, &[a], |x| {
+        cpu_reduce::reduce(op, x[0], axes, keepdim)
+    })
 }
 
 /// Index of the max or min along `axis`, as `Int64` (the first one on ties).
 pub fn arg_reduce(op: ArgReduceOp, a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
-    dispatch(Kernel::ArgReduce { op, axis, keepdim }, &[a], |x| cpu_reduce::arg_reduce(op, x[0], axis, keepdim))
+    dispatch(Kernel::ArgReduce { op, axis, keepdim }, &[a], |x| {
+        cpu_reduce::arg_reduce(op, x[0], axis, keepdim)
+    })
 }
 
 /// Batched matrix product of `[..., n, k]` and `[..., k, m]` (both at least 2-D; batch
@@ -254,12 +319,19 @@ pub fn arg_reduce(op: ArgReduceOp, a: &NdArray, axis: usize, keepdim: bool) -> R
 pub fn matmul(a: &NdArray, b: &NdArray) -> Result<NdArray> {
     check_same_dtype("matmul", a, b)?;
     cpu_matmul::product_shape(a, b, Transposed::default())?;
-    dispatch(Kernel::Matmul, &[a, b], |x| cpu_matmul::matmul(x[0], x[1], Transposed::default(), None))
+    dispatch(Kernel::Matmul, &[a, b], |x| {
+        cpu_matmul::matmul(x[0], x[1], Transposed::default(), None)
+    })
 }
 
 /// `bias + op(a) @ op(b)`: `matmul` with either operand read transposed (last two axes swapped,
 /// without a copy) and the product added to `bias` broadcast to its shape, in one pass.
-pub fn matmul_transposed(a: &NdArray, b: &NdArray, trans: Transposed, bias: Option<&NdArray>) -> Result<NdArray> {
+pub fn matmul_transposed(
+    a: &NdArray,
+    b: &NdArray,
+    trans: Transposed,
+    bias: Option<&NdArray>,
+) -> Result<NdArray> {
     if trans == Transposed::default() && bias.is_none() {
         return matmul(a, b);
     }
@@ -270,36 +342,69 @@ pub fn matmul_transposed(a: &NdArray, b: &NdArray, trans: Transposed, bias: Opti
     cpu_matmul::product_shape(a, b, trans)?;
     let mut inputs = vec![a, b];
     inputs.extend(bias);
-    dispatch(Kernel::MatmulTransposed { trans }, &inputs, |x| cpu_matmul::matmul(x[0], x[1], trans, x.get(2).copied()))
+    dispatch(Kernel::MatmulTransposed { trans }, &inputs, |x| {
+        cpu_matmul::matmul(x[0], x[1], trans, x.get(2).copied())
+    })
 }
 
 /// A contiguous copy of the strided view `a.flat[offset + Σ i_k·strides_k]` of `shape`
 /// (transpose, permute, expand, slicing with steps).
 pub fn gather(a: &NdArray, shape: &[usize], strides: &[isize], offset: isize) -> Result<NdArray> {
-    dispatch(Kernel::Gather { shape, strides, offset }, &[a], |x| cpu_index::gather(x[0], shape, strides, offset))
+    dispatch(
+        Kernel::Gather {
+            shape,
+            strides,
+            offset,
+        },
+        &[a],
+        |x| cpu_index::gather(x[0], shape, strides, offset),
+    )
 }
 
 /// The adjoint of `gather`: zeros of `out_shape`, with `src` (of `shape`) added at the strided
 /// view's positions.
-pub fn scatter_add(src: &NdArray, out_shape: &[usize], shape: &[usize], strides: &[isize], offset: isize) -> Result<NdArray> {
-    dispatch(Kernel::ScatterAdd { out_shape, shape, strides, offset }, &[src], |x| {
-        cpu_index::scatter_add(x[0], out_shape, shape, strides, offset)
-    })
+pub fn scatter_add(
+    src: &NdArray,
+    out_shape: &[usize],
+    shape: &[usize],
+    strides: &[isize],
+    offset: isize,
+) -> Result<NdArray> {
+    dispatch(
+        Kernel::ScatterAdd {
+            out_shape,
+            shape,
+            strides,
+            offset,
+        },
+        &[src],
+        |x| cpu_index::scatter_add(x[0], out_shape, shape, strides, offset),
+    )
 }
 
 /// Writes `src` (broadcast to `shape`) into the strided view of `dst`, in place (CPU only).
-pub fn strided_assign(dst: &mut NdArray, src: &NdArray, shape: &[usize], strides: &[isize], offset: isize) -> Result<()> {
+pub fn strided_assign(
+    dst: &mut NdArray,
+    src: &NdArray,
+    shape: &[usize],
+    strides: &[isize],
+    offset: isize,
+) -> Result<()> {
     check_same_dtype("index assignment", dst, src)?;
     cpu_index::strided_assign(dst, src, shape, strides, offset)
 }
 
 /// Selects entries of `indices` (`Int64`, 1-D) along `axis`.
 pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArray> {
-    dispatch(Kernel::IndexSelect { axis }, &[a, indices], |x| cpu_index::index_select(x[0], axis, x[1]))
+    dispatch(Kernel::IndexSelect { axis }, &[a, indices], |x| {
+        cpu_index::index_select(x[0], axis, x[1])
+    })
 }
 
 /// The adjoint of `index_select`: zeros with `size` entries along `axis`, `src` slices added at
 /// `indices` (repeated indices accumulate).
 pub fn index_add(src: &NdArray, axis: usize, indices: &NdArray, size: usize) -> Result<NdArray> {
-    dispatch(Kernel::IndexAdd { axis, size }, &[src, indices], |x| cpu_index::index_add(x[0], axis, x[1], size))
+    dispatch(Kernel::IndexAdd { axis, size }, &[src, indices], |x| {
+        cpu_index::index_add(x[0], axis, x[1], size)
+    })
 }

@@ -27,7 +27,9 @@ fn with_rng<R>(f: impl FnOnce(&mut StdRng) -> R) -> R {
 
 fn require_float(name: &str, dtype: DType) -> Result<()> {
     if !dtype.is_floating() {
-        return Err(Error::DType(format!("\"{name}\" not implemented for '{dtype}'")));
+        return Err(Error::DType(format!(
+            "\"{name}\" not implemented for '{dtype}'"
+        )));
     }
     Ok(())
 }
@@ -60,7 +62,11 @@ impl Tensor {
             )));
         }
         let n = ((end - start) / step).ceil().max(0.0) as usize;
-        from_f64s((0..n).map(|i| start + i as f64 * step).collect(), &[n], dtype)
+        from_f64s(
+            (0..n).map(|i| start + i as f64 * step).collect(),
+            &[n],
+            dtype,
+        )
     }
 
     /// `steps` values evenly spaced from `start` to `end`, both included.
@@ -70,7 +76,15 @@ impl Tensor {
             1 => vec![start],
             n => {
                 let step = (end - start) / (n - 1) as f64;
-                (0..n).map(|i| if i == n - 1 { end } else { start + i as f64 * step }).collect()
+                (0..n)
+                    .map(|i| {
+                        if i == n - 1 {
+                            end
+                        } else {
+                            start + i as f64 * step
+                        }
+                    })
+                    .collect()
             }
         };
         from_f64s(values, &[steps], dtype)
@@ -95,7 +109,11 @@ impl Tensor {
     /// Standard normal samples.
     pub fn randn(shape: &[usize], dtype: DType) -> Result<Tensor> {
         require_float("normal", dtype)?;
-        let values = with_rng(|rng| (0..numel(shape)).map(|_| rng.sample::<f64, _>(StandardNormal)).collect());
+        let values = with_rng(|rng| {
+            (0..numel(shape))
+                .map(|_| rng.sample::<f64, _>(StandardNormal))
+                .collect()
+        });
         from_f64s(values, shape, dtype)
     }
 
@@ -106,16 +124,26 @@ impl Tensor {
                 "random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
             )));
         }
-        let values = with_rng(|rng| (0..numel(shape)).map(|_| rng.gen_range(low..high) as f64).collect());
+        let values = with_rng(|rng| {
+            (0..numel(shape))
+                .map(|_| rng.gen_range(low..high) as f64)
+                .collect()
+        });
         from_f64s(values, shape, dtype)
     }
 
     /// Bernoulli samples: 1 with probability `p`, as `dtype` (for dropout masks).
     pub fn bernoulli(shape: &[usize], p: f64, dtype: DType) -> Result<Tensor> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::Value(format!("bernoulli: p must be in [0, 1], got {p}")));
+            return Err(Error::Value(format!(
+                "bernoulli: p must be in [0, 1], got {p}"
+            )));
         }
-        let values = with_rng(|rng| (0..numel(shape)).map(|_| if rng.gen::<f64>() < p { 1.0 } else { 0.0 }).collect());
+        let values = with_rng(|rng| {
+            (0..numel(shape))
+                .map(|_| if rng.gen::<f64>() < p { 1.0 } else { 0.0 })
+                .collect()
+        });
         from_f64s(values, shape, dtype)
     }
 }

@@ -21,17 +21,29 @@ pub struct StridedView {
 #[derive(Clone, Debug)]
 pub enum IndexItem {
     Int(i64),
-    Slice { start: Option<i64>, stop: Option<i64>, step: i64 },
+    Slice {
+        start: Option<i64>,
+        stop: Option<i64>,
+        step: i64,
+    },
     NewAxis,
     Ellipsis,
 }
 
 /// The view selected by `items` on an array of `shape`.
 pub fn view_for_index(shape: &[usize], items: &[IndexItem]) -> Result<StridedView> {
-    let consumed = items.iter().filter(|i| matches!(i, IndexItem::Int(_) | IndexItem::Slice { .. })).count();
-    let ellipses = items.iter().filter(|i| matches!(i, IndexItem::Ellipsis)).count();
+    let consumed = items
+        .iter()
+        .filter(|i| matches!(i, IndexItem::Int(_) | IndexItem::Slice { .. }))
+        .count();
+    let ellipses = items
+        .iter()
+        .filter(|i| matches!(i, IndexItem::Ellipsis))
+        .count();
     if ellipses > 1 {
-        return Err(Error::Index("an index can only have a single ellipsis ('...')".into()));
+        return Err(Error::Index(
+            "an index can only have a single ellipsis ('...')".into(),
+        ));
     }
     if consumed > shape.len() {
         return Err(Error::Index(format!(
@@ -40,7 +52,11 @@ pub fn view_for_index(shape: &[usize], items: &[IndexItem]) -> Result<StridedVie
         )));
     }
     let strides = contiguous_strides(shape);
-    let mut view = StridedView { shape: Dims::new(), strides: Strides::new(), offset: 0 };
+    let mut view = StridedView {
+        shape: Dims::new(),
+        strides: Strides::new(),
+        offset: 0,
+    };
     let mut dim = 0usize;
     for item in items {
         match *item {
@@ -72,10 +88,20 @@ pub fn view_for_index(shape: &[usize], items: &[IndexItem]) -> Result<StridedVie
                     return Err(Error::Value("step must be greater than zero".into()));
                 }
                 let size = shape[dim] as i64;
-                let clamp = |v: i64| if v < 0 { (v + size).max(0) } else { v.min(size) };
+                let clamp = |v: i64| {
+                    if v < 0 {
+                        (v + size).max(0)
+                    } else {
+                        v.min(size)
+                    }
+                };
                 let lo = start.map_or(0, clamp);
                 let hi = stop.map_or(size, clamp);
-                let len = if hi > lo { (hi - lo + step - 1) / step } else { 0 };
+                let len = if hi > lo {
+                    (hi - lo + step - 1) / step
+                } else {
+                    0
+                };
                 view.offset += lo as isize * strides[dim];
                 view.shape.push(len as usize);
                 view.strides.push(step as isize * strides[dim]);
@@ -125,10 +151,21 @@ impl Tensor {
         } else {
             // Device arrays: write through the host (a backend kernel can replace this later).
             let mut host = out.to_device(crate::Device::Cpu)?;
-            kernels::strided_assign(&mut host, &value.to_device(crate::Device::Cpu)?, &view.shape, &view.strides, view.offset)?;
+            kernels::strided_assign(
+                &mut host,
+                &value.to_device(crate::Device::Cpu)?,
+                &view.shape,
+                &view.strides,
+                view.offset,
+            )?;
             out = host.to_device(self.device())?;
         }
-        record(Op::CopySlices(Box::new(view)), &[self, src], out, |_| smallvec![])
+        record(
+            Op::CopySlices(Box::new(view)),
+            &[self, src],
+            out,
+            |_| smallvec![],
+        )
     }
 
     /// `self[items] = value`, in place.

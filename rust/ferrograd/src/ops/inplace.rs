@@ -12,7 +12,9 @@ use crate::tensor::{needs_recording, Meta, Tensor};
 impl Tensor {
     fn check_inplace_allowed(&self) -> Result<()> {
         if self.is_inference() && !crate::autograd::mode::is_inference_mode_enabled() {
-            return Err(Error::Autograd("Inplace update to inference tensor outside InferenceMode is not allowed.".into()));
+            return Err(Error::Autograd(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.".into(),
+            ));
         }
         if is_grad_enabled() && self.requires_grad() && self.is_leaf() {
             return Err(Error::Autograd(
@@ -25,7 +27,10 @@ impl Tensor {
     /// A new tensor with this one's current elements and history, unaffected by later writes.
     fn snapshot(&self) -> Tensor {
         let meta = self.meta();
-        let copy = Meta { tangent: meta.tangent.clone(), ..meta.history() };
+        let copy = Meta {
+            tangent: meta.tangent.clone(),
+            ..meta.history()
+        };
         drop(meta);
         Tensor::with_history_of(self.data(), self, copy)
     }
@@ -48,7 +53,9 @@ impl Tensor {
         }
         let result = if result.dtype() == dtype {
             result
-        } else if result.dtype().category() <= dtype.category() || dtype.category() == Category::Floating {
+        } else if result.dtype().category() <= dtype.category()
+            || dtype.category() == Category::Floating
+        {
             result.to_dtype(dtype)?
         } else {
             return Err(Error::DType(format!(
@@ -77,7 +84,12 @@ impl Tensor {
             && other.device().is_cpu()
     }
 
-    fn binary_inplace(&self, other: &Tensor, op: BinaryOp, out_of_place: fn(&Tensor, &Tensor) -> Result<Tensor>) -> Result<()> {
+    fn binary_inplace(
+        &self,
+        other: &Tensor,
+        op: BinaryOp,
+        out_of_place: fn(&Tensor, &Tensor) -> Result<Tensor>,
+    ) -> Result<()> {
         let dtype = self.dtype();
         if self.updatable_in_place_from(other) && (op != BinaryOp::Div || dtype.is_floating()) {
             self.check_inplace_allowed()?;
@@ -140,7 +152,11 @@ impl Tensor {
         let (shape, dtype, device) = (self.shape(), self.dtype(), self.device());
         let filled = Tensor::from_array(NdArray::full(&shape, value, dtype).to_device(device)?);
         if needs_recording(&[self]) || crate::autograd::forward::any_dual(&[self]) {
-            return self.apply_inplace(|snapshot| snapshot.mul(&Tensor::from_array(self.scalar_on(0.0, dtype)?))?.add(&filled));
+            return self.apply_inplace(|snapshot| {
+                snapshot
+                    .mul(&Tensor::from_array(self.scalar_on(0.0, dtype)?))?
+                    .add(&filled)
+            });
         }
         self.set_data_raw(filled.data());
         Ok(())
@@ -156,9 +172,12 @@ impl Tensor {
         let shape: Vec<isize> = self.shape().iter().map(|&s| s as isize).collect();
         self.apply_inplace(|_| {
             let src = src.to_device(device)?;
-            let value = if dtype.is_floating() { src.to_dtype(dtype)? } else { Tensor::from_array(src.data_as(dtype)?) };
+            let value = if dtype.is_floating() {
+                src.to_dtype(dtype)?
+            } else {
+                Tensor::from_array(src.data_as(dtype)?)
+            };
             value.expand(&shape)
         })
     }
 }
-

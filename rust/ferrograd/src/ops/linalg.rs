@@ -24,8 +24,16 @@ impl Tensor {
         }
         let dtype = result_type(self, other);
         let (a, b) = (self.data_as(dtype)?, other.data_as(dtype)?);
-        let a2 = if sa.len() == 1 { a.reshaped(&[1, sa[0]])? } else { a };
-        let b2 = if sb.len() == 1 { b.reshaped(&[sb[0], 1])? } else { b };
+        let a2 = if sa.len() == 1 {
+            a.reshaped(&[1, sa[0]])?
+        } else {
+            a
+        };
+        let b2 = if sb.len() == 1 {
+            b.reshaped(&[sb[0], 1])?
+        } else {
+            b
+        };
         let out = kernels::matmul(&a2, &b2).map_err(|e| match e {
             Error::Shape(_) => Error::Shape(format!(
                 "matmul: shapes {:?} and {:?} cannot be multiplied (inner dimensions {} and {} differ)",
@@ -42,7 +50,11 @@ impl Tensor {
         }
         if sa.len() == 1 {
             // The row added to a 1-D left operand: last when `b` was 1-D too, else second to last.
-            let row = if sb.len() == 1 { out_shape.len() - 1 } else { out_shape.len() - 2 };
+            let row = if sb.len() == 1 {
+                out_shape.len() - 1
+            } else {
+                out_shape.len() - 2
+            };
             out_shape.remove(row);
         }
         let out = out.reshaped(&out_shape)?;
@@ -53,7 +65,9 @@ impl Tensor {
             (3, 3) => &"BmmBackward0",
             _ => &"MatmulBackward0",
         };
-        record(Op::Matmul { name }, &[self, other], out, |_| smallvec![Saved::input(self), Saved::input(other)])
+        record(Op::Matmul { name }, &[self, other], out, |_| {
+            smallvec![Saved::input(self), Saved::input(other)]
+        })
     }
 
     /// Product of two matrices (both must be 2-D).
@@ -72,7 +86,12 @@ impl Tensor {
     /// `trans` names (read through strides, not copied) and `bias` broadcasts to the product's
     /// shape. Both operands are at least 2-D; batch dimensions broadcast. `F.linear` is
     /// `input.matmul_transposed(weight, {b: true}, bias)`; matmul's gradients use it too.
-    pub fn matmul_transposed(&self, other: &Tensor, trans: Transposed, bias: Option<&Tensor>) -> Result<Tensor> {
+    pub fn matmul_transposed(
+        &self,
+        other: &Tensor,
+        trans: Transposed,
+        bias: Option<&Tensor>,
+    ) -> Result<Tensor> {
         let (sa, sb) = (self.shape(), other.shape());
         if sa.len() < 2 || sb.len() < 2 {
             return Err(Error::Shape(format!(

@@ -71,12 +71,9 @@ impl Tensor {
         float_dtype(self, "logsumexp")?;
         let axis = axis_of(self, dim)?;
         let out = k::logsumexp(&self.read(), axis, keepdim)?;
-        record(
-            Op::LogSumExp { axis, keepdim },
-            &[self],
-            out,
-            |out| smallvec![Saved::input(self), Saved::output(out)],
-        )
+        record(Op::LogSumExp { axis, keepdim }, &[self], out, |out| {
+            smallvec![Saved::input(self), Saved::output(out)]
+        })
     }
 
     /// `out[p] = self[p with p[dim] = index[p]]` (PyTorch's `gather`).
@@ -97,12 +94,9 @@ impl Tensor {
         let dtype = self.dtype();
         let out = k::scatter_add_dim(&self.read(), axis, &idx, &src.data_as(dtype)?)?;
         let index = Tensor::from_array(idx);
-        record(
-            Op::ScatterAddDim { axis },
-            &[self, src],
-            out,
-            |_| smallvec![Saved::input(&index)],
-        )
+        record(Op::ScatterAddDim { axis }, &[self, src], out, |_| {
+            smallvec![Saved::input(&index)]
+        })
     }
 
     /// The entries at `index` (1-D) along `dim`.
@@ -128,9 +122,15 @@ impl Tensor {
         let idx = index_array(index, "index_add")?;
         let out = crate::kernels::index_add(&self.read(), axis, &idx, size)?;
         let index = Tensor::from_array(idx);
-        record(Op::IndexAdd { axis: axis as u32, size }, &[self], out, |_| {
-            smallvec![Saved::input(&index)]
-        })
+        record(
+            Op::IndexAdd {
+                axis: axis as u32,
+                size,
+            },
+            &[self],
+            out,
+            |_| smallvec![Saved::input(&index)],
+        )
     }
 
     /// Concatenation along `dim` (dtypes promote; other dimensions must agree).

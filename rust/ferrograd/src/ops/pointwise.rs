@@ -21,7 +21,11 @@ impl Tensor {
     }
 
     fn unary_float(&self, op: UnaryOp, node: Op, save: SaveWhat) -> Result<Tensor> {
-        let dtype = if self.dtype().is_floating() { self.dtype() } else { DType::DEFAULT_FLOAT };
+        let dtype = if self.dtype().is_floating() {
+            self.dtype()
+        } else {
+            DType::DEFAULT_FLOAT
+        };
         let out = kernels::unary(op, &self.data_as(dtype)?)?;
         record(node, &[self], out, |out| match save {
             SaveWhat::Input => smallvec![Saved::input(self)],
@@ -129,14 +133,25 @@ impl Tensor {
     /// integer one when `floating`), reading both arrays once and copying only an operand
     /// that needs a cast.
     fn promoted_binary(&self, other: &Tensor, op: BinaryOp, floating: bool) -> Result<NdArray> {
-        self.described_binary(other, op, floating, false).map(|(out, _)| out)
+        self.described_binary(other, op, floating, false)
+            .map(|(out, _)| out)
     }
 
     /// `promoted_binary`, also describing both operands for a graph node when `describe`
     /// (while their arrays are held anyway).
-    fn described_binary(&self, other: &Tensor, op: BinaryOp, floating: bool, describe: bool) -> Result<(NdArray, NodeInputs)> {
+    fn described_binary(
+        &self,
+        other: &Tensor,
+        op: BinaryOp,
+        floating: bool,
+        describe: bool,
+    ) -> Result<(NdArray, NodeInputs)> {
         let (a, b) = Tensor::read_pair(self, other);
-        let described = if describe { smallvec![NodeInput::describe(&a), NodeInput::describe(&b)] } else { NodeInputs::new() };
+        let described = if describe {
+            smallvec![NodeInput::describe(&a), NodeInput::describe(&b)]
+        } else {
+            NodeInputs::new()
+        };
         if op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool) {
             return Err(Error::DType(
                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
@@ -153,13 +168,22 @@ impl Tensor {
 
     fn arithmetic(&self, other: &Tensor, op: BinaryOp, node: Op, floating: bool) -> Result<Tensor> {
         let inputs = [self, other];
-        let (out, described) = self.described_binary(other, op, floating, needs_recording(&inputs))?;
+        let (out, described) =
+            self.described_binary(other, op, floating, needs_recording(&inputs))?;
         let (needs_a, needs_b) = (self.requires_grad(), other.requires_grad());
         let saves = node.clone();
         let save = |out: &Tensor| match saves {
             Op::Mul => smallvec![
-                if needs_b { Saved::input(self) } else { Saved::Absent },
-                if needs_a { Saved::input(other) } else { Saved::Absent }
+                if needs_b {
+                    Saved::input(self)
+                } else {
+                    Saved::Absent
+                },
+                if needs_a {
+                    Saved::input(other)
+                } else {
+                    Saved::Absent
+                }
             ],
             Op::Div | Op::Pow { .. } | Op::Remainder | Op::Atan2 | Op::Maximum | Op::Minimum => {
                 smallvec![Saved::input(self), Saved::input(other)]
@@ -249,19 +273,24 @@ impl Tensor {
         self.constant_binary(other, BinaryOp::Xor)
     }
     pub fn logical_and(&self, other: &Tensor) -> Result<Tensor> {
-        self.to_dtype(DType::Bool)?.bitwise_and(&other.to_dtype(DType::Bool)?)
+        self.to_dtype(DType::Bool)?
+            .bitwise_and(&other.to_dtype(DType::Bool)?)
     }
     pub fn logical_or(&self, other: &Tensor) -> Result<Tensor> {
-        self.to_dtype(DType::Bool)?.bitwise_or(&other.to_dtype(DType::Bool)?)
+        self.to_dtype(DType::Bool)?
+            .bitwise_or(&other.to_dtype(DType::Bool)?)
     }
     pub fn logical_xor(&self, other: &Tensor) -> Result<Tensor> {
-        self.to_dtype(DType::Bool)?.bitwise_xor(&other.to_dtype(DType::Bool)?)
+        self.to_dtype(DType::Bool)?
+            .bitwise_xor(&other.to_dtype(DType::Bool)?)
     }
 
     /// Clamps into `[min, max]`; the gradient passes where the input is inside the interval.
     pub fn clamp(&self, min: Option<f64>, max: Option<f64>) -> Result<Tensor> {
         if min.is_none() && max.is_none() {
-            return Err(Error::Value("torch.clamp: At least one of 'min' or 'max' must not be None".into()));
+            return Err(Error::Value(
+                "torch.clamp: At least one of 'min' or 'max' must not be None".into(),
+            ));
         }
         let data = self.data();
         let dtype = data.dtype();
@@ -272,7 +301,12 @@ impl Tensor {
         if let Some(hi) = max {
             out = kernels::binary(BinaryOp::Minimum, &out, &self.scalar_on(hi, dtype)?)?;
         }
-        record(Op::Clamp(Box::new(ClampBounds { min, max })), &[self], out, |_| smallvec![Saved::input(self)])
+        record(
+            Op::Clamp(Box::new(ClampBounds { min, max })),
+            &[self],
+            out,
+            |_| smallvec![Saved::input(self)],
+        )
     }
 
     /// `cond ? self : other`, differentiable in both branches.
@@ -281,7 +315,9 @@ impl Tensor {
         let (a, b) = self.promoted(other, dtype)?;
         let cond = condition.data_as(DType::Bool)?;
         let out = kernels::where_(&cond, &a, &b)?;
-        record(Op::Where, &[self, other], out, |_| smallvec![Saved::input(&condition.detach())])
+        record(Op::Where, &[self, other], out, |_| {
+            smallvec![Saved::input(&condition.detach())]
+        })
     }
 }
 

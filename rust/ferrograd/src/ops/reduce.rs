@@ -12,10 +12,15 @@ use crate::tensor::{record, Tensor};
 
 /// Sorted, distinct, non-negative reduction axes.
 pub(crate) fn normalize_axes(dims: &[isize], ndim: usize) -> Result<Vec<usize>> {
-    let mut axes: Vec<usize> = dims.iter().map(|&d| normalize_dim(d, ndim)).collect::<Result<_>>()?;
+    let mut axes: Vec<usize> = dims
+        .iter()
+        .map(|&d| normalize_dim(d, ndim))
+        .collect::<Result<_>>()?;
     axes.sort_unstable();
     if axes.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Error::Value(format!("dim {dims:?} appears multiple times in the list of dims")));
+        return Err(Error::Value(format!(
+            "dim {dims:?} appears multiple times in the list of dims"
+        )));
     }
     if ndim == 0 {
         axes.clear();
@@ -37,7 +42,17 @@ impl Tensor {
     fn sum_over(&self, axes: Vec<usize>, keepdim: bool, all: bool) -> Result<Tensor> {
         let input = self.data_as(self.sum_dtype())?;
         let out = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
-        record(Op::Sum(Box::new(Reduction { axes: axes.into(), keepdim, count: 1, all })), &[self], out, |_| smallvec![])
+        record(
+            Op::Sum(Box::new(Reduction {
+                axes: axes.into(),
+                keepdim,
+                count: 1,
+                all,
+            })),
+            &[self],
+            out,
+            |_| smallvec![],
+        )
     }
 
     pub fn sum(&self) -> Result<Tensor> {
@@ -60,8 +75,22 @@ impl Tensor {
         let count: usize = axes.iter().map(|&a| shape[a]).product();
         let input = self.data();
         let sum = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
-        let out = kernels::binary(kernels::BinaryOp::Div, &sum, &self.scalar_on(count as f64, input.dtype())?)?;
-        record(Op::Mean(Box::new(Reduction { axes: axes.into(), keepdim, count, all })), &[self], out, |_| smallvec![])
+        let out = kernels::binary(
+            kernels::BinaryOp::Div,
+            &sum,
+            &self.scalar_on(count as f64, input.dtype())?,
+        )?;
+        record(
+            Op::Mean(Box::new(Reduction {
+                axes: axes.into(),
+                keepdim,
+                count,
+                all,
+            })),
+            &[self],
+            out,
+            |_| smallvec![],
+        )
     }
 
     pub fn mean(&self) -> Result<Tensor> {
@@ -82,8 +111,14 @@ impl Tensor {
         }
         let axes: Vec<usize> = (0..self.ndim()).collect();
         let out = kernels::reduce(op, &self.read(), &axes, false)?;
-        let node = if op == ReduceOp::Max { Op::MaxAll } else { Op::MinAll };
-        record(node, &[self], out, |out| smallvec![Saved::input(self), Saved::output(out)])
+        let node = if op == ReduceOp::Max {
+            Op::MaxAll
+        } else {
+            Op::MinAll
+        };
+        record(node, &[self], out, |out| {
+            smallvec![Saved::input(self), Saved::output(out)]
+        })
     }
 
     pub fn max(&self) -> Result<Tensor> {
@@ -96,7 +131,11 @@ impl Tensor {
 
     fn extreme_dim(&self, op: ArgReduceOp, dim: isize, keepdim: bool) -> Result<(Tensor, Tensor)> {
         let ndim = self.ndim();
-        let axis = if ndim == 0 { 0 } else { normalize_dim(dim, ndim)? };
+        let axis = if ndim == 0 {
+            0
+        } else {
+            normalize_dim(dim, ndim)?
+        };
         let shape = self.shape();
         if ndim > 0 && shape[axis] == 0 {
             return Err(Error::Index(format!(
@@ -104,14 +143,25 @@ impl Tensor {
             )));
         }
         if ndim == 0 {
-            return Ok((self.clone_tensor()?, Tensor::from_array(self.scalar_on(0.0, DType::Int64)?)));
+            return Ok((
+                self.clone_tensor()?,
+                Tensor::from_array(self.scalar_on(0.0, DType::Int64)?),
+            ));
         }
         let data = self.data();
         let indices = kernels::arg_reduce(op, &data, axis, keepdim)?;
-        let reduce = if op == ArgReduceOp::ArgMax { ReduceOp::Max } else { ReduceOp::Min };
+        let reduce = if op == ArgReduceOp::ArgMax {
+            ReduceOp::Max
+        } else {
+            ReduceOp::Min
+        };
         let values = kernels::reduce(reduce, &data, &[axis], keepdim)?;
         let indices = Tensor::from_array(indices);
-        let node = Op::ExtremeDim { max: op == ArgReduceOp::ArgMax, axis, keepdim };
+        let node = Op::ExtremeDim {
+            max: op == ArgReduceOp::ArgMax,
+            axis,
+            keepdim,
+        };
         let values = record(node, &[self], values, |_| smallvec![Saved::input(&indices)])?;
         Ok((values, indices))
     }
@@ -137,19 +187,29 @@ impl Tensor {
     fn arg_extreme(&self, op: ArgReduceOp, dim: Option<isize>, keepdim: bool) -> Result<Tensor> {
         let data = self.data();
         if data.numel() == 0 {
-            return Err(Error::Value("argmax(): Expected reduction dim to be specified for input.numel() == 0.".into()));
+            return Err(Error::Value(
+                "argmax(): Expected reduction dim to be specified for input.numel() == 0.".into(),
+            ));
         }
         match dim {
             None => {
                 let flat = data.reshaped(&[data.numel()])?;
                 let index = kernels::arg_reduce(op, &flat, 0, false)?;
-                let index = if keepdim { index.reshaped(&vec![1; data.ndim()])? } else { index };
+                let index = if keepdim {
+                    index.reshaped(&vec![1; data.ndim()])?
+                } else {
+                    index
+                };
                 Ok(Tensor::from_array(index))
             }
-            Some(_) if data.ndim() == 0 => Ok(Tensor::from_array(self.scalar_on(0.0, DType::Int64)?)),
+            Some(_) if data.ndim() == 0 => {
+                Ok(Tensor::from_array(self.scalar_on(0.0, DType::Int64)?))
+            }
             Some(d) => {
                 let axis = normalize_dim(d, data.ndim())?;
-                Ok(Tensor::from_array(kernels::arg_reduce(op, &data, axis, keepdim)?))
+                Ok(Tensor::from_array(kernels::arg_reduce(
+                    op, &data, axis, keepdim,
+                )?))
             }
         }
     }

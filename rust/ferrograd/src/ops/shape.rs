@@ -31,7 +31,9 @@ impl Tensor {
         let start = normalize_dim(start_dim, shape.len())?;
         let end = normalize_dim(end_dim, shape.len())?;
         if start > end {
-            return Err(Error::Value("flatten() has invalid args: start_dim cannot come after end_dim".into()));
+            return Err(Error::Value(
+                "flatten() has invalid args: start_dim cannot come after end_dim".into(),
+            ));
         }
         let mut out: Dims = shape[..start].into();
         out.push(numel(&shape[start..=end]));
@@ -53,10 +55,19 @@ impl Tensor {
             None => shape.iter().copied().filter(|&s| s != 1).collect(),
             Some(dim) => {
                 let d = normalize_dim(dim, shape.len())?;
-                shape.iter().enumerate().filter(|&(i, &s)| !(i == d && s == 1)).map(|(_, &s)| s).collect()
+                shape
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &s)| !(i == d && s == 1))
+                    .map(|(_, &s)| s)
+                    .collect()
             }
         };
-        let name: ClassName = if dim.is_none() { &"SqueezeBackward0" } else { &"SqueezeBackward1" };
+        let name: ClassName = if dim.is_none() {
+            &"SqueezeBackward0"
+        } else {
+            &"SqueezeBackward1"
+        };
         self.reshape_as_named(&out, name)
     }
 
@@ -64,13 +75,33 @@ impl Tensor {
     pub(crate) fn strided(&self, view: StridedView, name: &'static str) -> Result<Tensor> {
         let input_shape = self.shape();
         let out = kernels::gather(&self.read(), &view.shape, &view.strides, view.offset)?;
-        record(Op::Strided(Box::new(StridedOf { name, view, input_shape })), &[self], out, |_| smallvec![])
+        record(
+            Op::Strided(Box::new(StridedOf {
+                name,
+                view,
+                input_shape,
+            })),
+            &[self],
+            out,
+            |_| smallvec![],
+        )
     }
 
     /// The adjoint of `strided`: zeros of `out_shape` with this tensor added at the view.
     pub(crate) fn strided_scatter(&self, view: StridedView, out_shape: &[usize]) -> Result<Tensor> {
-        let out = kernels::scatter_add(&self.read(), out_shape, &view.shape, &view.strides, view.offset)?;
-        record(Op::StridedScatter(Box::new(view)), &[self], out, |_| smallvec![])
+        let out = kernels::scatter_add(
+            &self.read(),
+            out_shape,
+            &view.shape,
+            &view.strides,
+            view.offset,
+        )?;
+        record(
+            Op::StridedScatter(Box::new(view)),
+            &[self],
+            out,
+            |_| smallvec![],
+        )
     }
 
     pub fn permute(&self, dims: &[isize]) -> Result<Tensor> {
@@ -86,11 +117,16 @@ impl Tensor {
                 dims.len()
             )));
         }
-        let order: Vec<usize> = dims.iter().map(|&d| normalize_dim(d, shape.len())).collect::<Result<_>>()?;
+        let order: Vec<usize> = dims
+            .iter()
+            .map(|&d| normalize_dim(d, shape.len()))
+            .collect::<Result<_>>()?;
         let mut seen = vec![false; shape.len()];
         for &d in &order {
             if std::mem::replace(&mut seen[d], true) {
-                return Err(Error::Value(format!("permute(): duplicate dims are not allowed (dims {dims:?})")));
+                return Err(Error::Value(format!(
+                    "permute(): duplicate dims are not allowed (dims {dims:?})"
+                )));
             }
         }
         let strides = contiguous_strides(&shape);
@@ -157,7 +193,14 @@ impl Tensor {
                 )));
             }
         }
-        self.strided(StridedView { shape: out, strides, offset: 0 }, "ExpandBackward0")
+        self.strided(
+            StridedView {
+                shape: out,
+                strides,
+                offset: 0,
+            },
+            "ExpandBackward0",
+        )
     }
 
     /// The elements converted to `dtype`; differentiable between floating dtypes.
@@ -186,7 +229,10 @@ impl Tensor {
             return Ok(self.clone());
         }
         if own.len() < shape.len() {
-            return Err(Error::Shape(format!("cannot sum a tensor of shape {:?} to shape {shape:?}", own.as_slice())));
+            return Err(Error::Shape(format!(
+                "cannot sum a tensor of shape {:?} to shape {shape:?}",
+                own.as_slice()
+            )));
         }
         let lead = own.len() - shape.len();
         let mut axes: Vec<isize> = (0..lead as isize).collect();
@@ -200,7 +246,11 @@ impl Tensor {
                 )));
             }
         }
-        let summed = if axes.is_empty() { self.clone() } else { self.sum_dims(&axes, true)? };
+        let summed = if axes.is_empty() {
+            self.clone()
+        } else {
+            self.sum_dims(&axes, true)?
+        };
         summed.reshape(&shape.iter().map(|&s| s as isize).collect::<Vec<_>>())
     }
 }
@@ -220,12 +270,16 @@ pub(crate) fn infer_shape(shape: &[isize], numel_in: usize) -> Result<Dims> {
     let mut out: Dims = shape.iter().map(|&s| s.max(0) as usize).collect();
     if let Some(i) = infer {
         if known == 0 || !numel_in.is_multiple_of(known) {
-            return Err(Error::Shape(format!("shape '{shape:?}' is invalid for input of size {numel_in}")));
+            return Err(Error::Shape(format!(
+                "shape '{shape:?}' is invalid for input of size {numel_in}"
+            )));
         }
         out[i] = numel_in / known;
     }
     if numel(&out) != numel_in {
-        return Err(Error::Shape(format!("shape '{shape:?}' is invalid for input of size {numel_in}")));
+        return Err(Error::Shape(format!(
+            "shape '{shape:?}' is invalid for input of size {numel_in}"
+        )));
     }
     Ok(out)
 }

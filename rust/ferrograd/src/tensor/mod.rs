@@ -17,7 +17,6 @@ use crate::error::{Error, Result};
 
 pub(crate) use record::{needs_recording, record, record_described, record_many};
 
-
 /// A tensor: shared, reference-counted handle. `clone()` gives another handle to the same
 /// tensor (like a second Python reference), not a copy of its data.
 #[derive(Clone)]
@@ -45,7 +44,12 @@ pub struct TensorCell {
 
 impl TensorCell {
     fn new(data: triomphe::Arc<DataCell>, meta: Meta, inference: bool) -> TensorCell {
-        TensorCell { data, requires_grad: AtomicBool::new(meta.requires_grad), meta: Mutex::new(meta), inference }
+        TensorCell {
+            data,
+            requires_grad: AtomicBool::new(meta.requires_grad),
+            meta: Mutex::new(meta),
+            inference,
+        }
     }
 }
 
@@ -70,7 +74,8 @@ impl DerefMut for MetaGuard<'_> {
 
 impl Drop for MetaGuard<'_> {
     fn drop(&mut self) {
-        self.published.store(self.meta.requires_grad, Ordering::Release);
+        self.published
+            .store(self.meta.requires_grad, Ordering::Release);
     }
 }
 
@@ -110,12 +115,20 @@ impl Tensor {
     }
 
     fn with_meta(array: NdArray, meta: Meta) -> Tensor {
-        Self::assemble(array, meta, crate::autograd::mode::is_inference_mode_enabled())
+        Self::assemble(
+            array,
+            meta,
+            crate::autograd::mode::is_inference_mode_enabled(),
+        )
     }
 
     fn assemble(array: NdArray, meta: Meta, inference: bool) -> Tensor {
         let numel = AtomicUsize::new(array.numel());
-        let data = triomphe::Arc::new(DataCell { array: RwLock::new(array), version: AtomicU32::new(0), numel });
+        let data = triomphe::Arc::new(DataCell {
+            array: RwLock::new(array),
+            version: AtomicU32::new(0),
+            numel,
+        });
         Tensor(Arc::new(TensorCell::new(data, meta, inference)))
     }
 
@@ -130,7 +143,15 @@ impl Tensor {
 
     /// A recorded output rebuilt from a node's saved values (its original tensor was dropped).
     pub(crate) fn from_saved_output(array: NdArray, grad_fn: NodeRef, output_nr: u32) -> Tensor {
-        Self::with_meta(array, Meta { requires_grad: true, grad_fn: Some(grad_fn), output_nr, ..Meta::default() })
+        Self::with_meta(
+            array,
+            Meta {
+                requires_grad: true,
+                grad_fn: Some(grad_fn),
+                output_nr,
+                ..Meta::default()
+            },
+        )
     }
 
     /// The elements (a cheap shared handle; writing to it copies first).
@@ -157,8 +178,14 @@ impl Tensor {
 
     /// Both tensors' arrays, read together. The reads are recursive because `a` and `b` may be
     /// one tensor (`x * x`): a plain second read could wait behind a queued writer forever.
-    pub(crate) fn read_pair<'a>(a: &'a Tensor, b: &'a Tensor) -> (RwLockReadGuard<'a, NdArray>, RwLockReadGuard<'a, NdArray>) {
-        (a.0.data.array.read_recursive(), b.0.data.array.read_recursive())
+    pub(crate) fn read_pair<'a>(
+        a: &'a Tensor,
+        b: &'a Tensor,
+    ) -> (RwLockReadGuard<'a, NdArray>, RwLockReadGuard<'a, NdArray>) {
+        (
+            a.0.data.array.read_recursive(),
+            b.0.data.array.read_recursive(),
+        )
     }
 
     pub(crate) fn write(&self) -> RwLockWriteGuard<'_, NdArray> {
@@ -227,7 +254,10 @@ impl Tensor {
     }
 
     pub(crate) fn meta(&self) -> MetaGuard<'_> {
-        MetaGuard { meta: self.0.meta.lock(), published: &self.0.requires_grad }
+        MetaGuard {
+            meta: self.0.meta.lock(),
+            published: &self.0.requires_grad,
+        }
     }
 
     pub fn requires_grad(&self) -> bool {
@@ -255,7 +285,9 @@ impl Tensor {
     /// Turns gradient tracking on or off for a leaf (`requires_grad_()`).
     pub fn set_requires_grad(&self, requires_grad: bool) -> Result<&Tensor> {
         if requires_grad && !self.dtype().is_floating() {
-            return Err(Error::Autograd("only Tensors of floating point dtype can require gradients".into()));
+            return Err(Error::Autograd(
+                "only Tensors of floating point dtype can require gradients".into(),
+            ));
         }
         let mut meta = self.meta();
         if meta.grad_fn.is_some() {
@@ -383,13 +415,21 @@ impl Tensor {
     pub(crate) fn alias(&self) -> Tensor {
         let _ = self.gradient_edge(); // a leaf's `AccumulateGrad` must exist before it is shared
         let copy = self.meta().history();
-        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), copy, self.0.inference)))
+        Tensor(Arc::new(TensorCell::new(
+            self.0.data.clone(),
+            copy,
+            self.0.inference,
+        )))
     }
 
     /// A new leaf sharing this tensor's elements (and version counter), outside any graph; an
     /// inference tensor's stays one (as in PyTorch).
     pub fn detach(&self) -> Tensor {
-        Tensor(Arc::new(TensorCell::new(self.0.data.clone(), Meta::default(), self.0.inference)))
+        Tensor(Arc::new(TensorCell::new(
+            self.0.data.clone(),
+            Meta::default(),
+            self.0.inference,
+        )))
     }
 
     /// A new tensor of `array` with this tensor's history and inference flag (see `Meta::history`).
@@ -422,7 +462,12 @@ impl Tensor {
     pub fn rebase_onto(&self, result: Tensor) {
         let (array, grad_fn, output_nr, requires_grad) = {
             let mut meta = result.meta();
-            (result.data(), meta.grad_fn.take(), meta.output_nr, meta.requires_grad)
+            (
+                result.data(),
+                meta.grad_fn.take(),
+                meta.output_nr,
+                meta.requires_grad,
+            )
         };
         self.set_data_raw(array);
         let old = {
@@ -462,7 +507,13 @@ impl Tensor {
 impl fmt::Debug for Tensor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let data = self.data();
-        write!(f, "Tensor(shape={:?}, dtype={}, device={}", data.shape(), data.dtype(), data.device())?;
+        write!(
+            f,
+            "Tensor(shape={:?}, dtype={}, device={}",
+            data.shape(),
+            data.dtype(),
+            data.device()
+        )?;
         if data.device().is_cpu() && data.numel() <= 16 {
             if let Ok(values) = data.to_f64_vec() {
                 write!(f, ", values={values:?}")?;

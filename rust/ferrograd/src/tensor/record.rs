@@ -5,8 +5,8 @@ use smallvec::SmallVec;
 use super::{Meta, Tensor};
 use crate::array::NdArray;
 use crate::autograd::arena::{self, Edge, Node, NodeExtras, NodeKind, NodeRef};
-use crate::autograd::node_input::{NodeInput, NodeInputs};
 use crate::autograd::mode::is_grad_enabled;
+use crate::autograd::node_input::{NodeInput, NodeInputs};
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
@@ -40,7 +40,10 @@ pub(crate) fn record_described(
 }
 
 fn describe(inputs: &[&Tensor]) -> NodeInputs {
-    inputs.iter().map(|t| NodeInput::describe(&t.read())).collect()
+    inputs
+        .iter()
+        .map(|t| NodeInput::describe(&t.read()))
+        .collect()
 }
 
 fn record_with(
@@ -83,7 +86,11 @@ pub(crate) fn record_many(
     save: impl FnOnce(&[Tensor]) -> SmallVec<[Saved; 2]>,
 ) -> Result<Vec<Tensor>> {
     crate::autograd::forward::refuse_node(&kind, inputs)?;
-    let tensors: Vec<Tensor> = outputs.into_iter().enumerate().map(|(nr, array)| output_tensor(array, nr as u32)).collect();
+    let tensors: Vec<Tensor> = outputs
+        .into_iter()
+        .enumerate()
+        .map(|(nr, array)| output_tensor(array, nr as u32))
+        .collect();
     let saved = save(&tensors);
     let node = insert_node(kind, inputs, describe(inputs), saved, tensors.len() as u32)?;
     for tensor in tensors.iter().skip(1) {
@@ -96,7 +103,14 @@ pub(crate) fn record_many(
 }
 
 fn output_tensor(array: NdArray, output_nr: u32) -> Tensor {
-    Tensor::with_meta(array, Meta { requires_grad: true, output_nr, ..Meta::default() })
+    Tensor::with_meta(
+        array,
+        Meta {
+            requires_grad: true,
+            output_nr,
+            ..Meta::default()
+        },
+    )
 }
 
 /// Adds the node of an operation on `inputs` (described by `node_inputs`, edges still unset)
@@ -108,7 +122,9 @@ fn insert_node(
     saved: SmallVec<[Saved; 2]>,
     num_outputs: u32,
 ) -> Result<NodeRef> {
-    let saves_inference_tensor = saved.iter().any(|s| matches!(s, Saved::Input { tensor, .. } if tensor.is_inference()));
+    let saves_inference_tensor = saved
+        .iter()
+        .any(|s| matches!(s, Saved::Input { tensor, .. } if tensor.is_inference()));
     if saves_inference_tensor {
         return Err(Error::Autograd(
             "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd."
@@ -118,7 +134,11 @@ fn insert_node(
     for (input, tensor) in node_inputs.iter_mut().zip(inputs) {
         // The node id without a new reference (no arena lock): the borrowed input keeps its
         // node alive until `insert` below takes the node's own reference.
-        input.set_edge(tensor.gradient_edge_id().map(|(node, input_nr)| Edge { node, input_nr }));
+        input.set_edge(
+            tensor
+                .gradient_edge_id()
+                .map(|(node, input_nr)| Edge { node, input_nr }),
+        );
     }
     let node = Node {
         kind,
