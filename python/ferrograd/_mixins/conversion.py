@@ -23,23 +23,31 @@ class ConversionMixin:
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
-    def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The elements as a NumPy array."""
-        if self.requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        if not force and self._device != "cpu":
-            raise TypeError(
-                f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
-            )
-        return self._numpy()
+    # NumPy defers to tensors in mixed arithmetic (``np.float64(.5) * t`` is a Tensor that
+    # keeps its graph), as PyTorch's Tensor makes it do.
+    __array_priority__ = 1000
 
-    def __array__(self, dtype=None, copy=None):
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """A NumPy array sharing this CPU tensor's memory (writes on either side are seen by the
+        other); ``force=True`` copies from any device, and allows tensors that require grad."""
+        if force:
+            return self.detach().cpu()._numpy()
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if self._device != "cpu":
             raise TypeError(
                 f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
             )
-        array = self._numpy()
-        return array if dtype is None else array.astype(dtype, copy=False)
+        from .. import _core
+
+        return _core.numpy_view(self)
+
+    def __array__(self, dtype=None, copy=None):
+        if copy is True:
+            array = self.numpy().copy()
+        else:
+            array = self.numpy()
+        return array if dtype is None else array.astype(dtype, copy=bool(copy))
 
     def item(self):
         """The value of a one-element tensor as a Python number."""

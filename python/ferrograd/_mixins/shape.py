@@ -16,6 +16,31 @@ def _sizes(args) -> list:
         raise TypeError(f"sizes must be integers, got {tuple(args)!r}") from None
 
 
+class UntypedStorage:
+    """The storage a tensor views: enough of PyTorch's ``UntypedStorage`` to compare aliasing
+    (``data_ptr()``, ``nbytes()``, ``size()``)."""
+
+    __slots__ = ("_start", "_nbytes")
+
+    def __init__(self, tensor):
+        _, self._start, self._nbytes = tensor._memory()
+
+    def data_ptr(self) -> int:
+        return self._start
+
+    def nbytes(self) -> int:
+        return self._nbytes
+
+    def size(self) -> int:
+        return self._nbytes
+
+    def __len__(self) -> int:
+        return self._nbytes
+
+    def __repr__(self) -> str:
+        return f"UntypedStorage(data_ptr={self._start:#x}, nbytes={self._nbytes})"
+
+
 class ShapeMixin:
     __slots__ = ()
 
@@ -60,7 +85,7 @@ class ShapeMixin:
 
         if len(shape) == 1 and isinstance(shape[0], dtype):
             raise TypeError("view(dtype) is not supported: use .to(dtype) to convert elements")
-        return self._reshape(_sizes(shape))
+        return self._view(_sizes(shape))
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -120,8 +145,79 @@ class ShapeMixin:
         return self.expand(shape)
 
     def contiguous(self, memory_format=None):
-        """Tensors are always contiguous: returns ``self``."""
-        return self
+        """``self`` when its elements are in row-major order without gaps, else a copy that is."""
+        return self._contiguous()
 
     def is_contiguous(self, memory_format=None) -> bool:
-        return True
+        return self._is_contiguous()
+
+    def stride(self, dim=None):
+        """The step in elements between neighbours along each dimension (or along ``dim``)."""
+        strides = tuple(self._strides)
+        if dim is None:
+            return strides
+        if not -len(strides) <= dim < max(len(strides), 1):
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-len(strides)}, {len(strides) - 1}], but got {dim})"
+            )
+        return strides[dim]
+
+    def storage_offset(self) -> int:
+        """Where the first element sits in the storage, in elements."""
+        return self._storage_offset
+
+    def data_ptr(self) -> int:
+        """The address of the first element (0 for a device tensor)."""
+        return self._memory()[0]
+
+    def untyped_storage(self):
+        """The storage this tensor views (shared by its base and every view of it)."""
+        return UntypedStorage(self)
+
+    def is_set_to(self, other) -> bool:
+        return self._memory() == other._memory() and self.shape == other.shape and self.stride() == other.stride()
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1):
+        """The diagonal of ``dim1`` and ``dim2`` as a view (a new last dimension)."""
+        return self._diagonal(offset, dim1, dim2)
+
+    def unfold(self, dimension: int, size: int, step: int):
+        """Every window of ``size`` along ``dimension``, ``step`` apart, as a view."""
+        if size < 0 or step < 0:
+            raise RuntimeError(f"unfold: size ({size}) and step ({step}) must be non-negative")
+        return self._unfold(dimension, size, step)
+
+    def as_strided(self, size, stride, storage_offset=None):
+        """A view of this tensor's storage with the given sizes, strides and offset."""
+        if any(s < 0 for s in size):
+            raise RuntimeError(f"as_strided: negative size in {tuple(size)}")
+        return self._as_strided(list(size), list(stride), storage_offset)
+
+    def movedim(self, source, destination):
+        """Dimensions moved from ``source`` to ``destination`` (a view)."""
+        ndim = self.ndim
+        src = [source] if isinstance(source, int) else list(source)
+        dst = [destination] if isinstance(destination, int) else list(destination)
+        if len(src) != len(dst):
+            raise ValueError(
+                f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of dims as destination ({dst} dims)"
+            )
+        src = [d % max(ndim, 1) for d in src]
+        dst = [d % max(ndim, 1) for d in dst]
+        if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+            raise ValueError("movedim: repeated dim in source or destination")
+        order = [None] * ndim
+        for s, d in zip(src, dst):
+            order[d] = s
+        rest = iter(d for d in range(ndim) if d not in src)
+        return self.permute([o if o is not None else next(rest) for o in order])
+
+    moveaxis = movedim
+
+    @property
+    def real(self):
+        """The real part: the tensor itself (ferrograd has no complex dtypes)."""
+        return self
+
+    def _is_view(self) -> bool:
+        return self._base is not None

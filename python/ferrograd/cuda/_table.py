@@ -106,6 +106,15 @@ class KernelTable:
         """A fresh, C-contiguous host copy."""
         return np.array(x, copy=True, order="C")
 
+    def copy(self, x):
+        """A C-contiguous copy of ``x`` (a strided view) in memory of its own."""
+        return self.xp.array(x, copy=True, order="C")
+
+    def copy_into(self, dst, src):
+        """Writes ``src`` (broadcast) into the view ``dst``, in place; returns ``dst``."""
+        dst[...] = src
+        return dst
+
     # ------------------------------------------------------------------ elementwise
 
     def unary(self, x, op: str):

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use ferrograd::array::{Category, DType, Element, ExternalBuffer, NdArray};
+use ferrograd::array::{Category, CpuBuffer, DType, Element, Layout, NdArray};
 use ferrograd::Tensor;
 use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -32,16 +32,10 @@ pub fn array_from_numpy(obj: &Bound<'_, PyAny>, share: bool) -> PyResult<NdArray
             .and_then(|f| f.getattr("writeable"))
             .and_then(|w| w.extract::<bool>())
             .unwrap_or(false);
-        if share && array.is_c_contiguous() && writeable {
-            let buffer = ExternalBuffer {
-                ptr: array.data() as *mut u8,
-                len: array.len(),
-                dtype: T::DTYPE,
-                owner: Box::new(array.clone().unbind()),
-            };
-            return Some(
-                NdArray::from_buffer(ferrograd::array::CpuBuffer::External(buffer), &shape).py(),
-            );
+        if share && writeable {
+            if let Some(shared) = shared_view(array) {
+                return Some(shared.py());
+            }
         }
         let data: Vec<T> = match array.try_readonly() {
             Ok(view) => view.as_array().iter().copied().collect(),
@@ -65,9 +59,45 @@ pub fn array_from_numpy(obj: &Bound<'_, PyAny>, share: bool) -> PyResult<NdArray
         })
 }
 
+/// The memory of a writeable NumPy array as a tensor's storage, viewed with the array's
+/// shape and strides (`None` when a stride is negative or not a whole number of elements:
+/// the caller copies then).
+fn shared_view<T: Element + numpy::Element>(
+    array: &Bound<'_, PyArrayDyn<T>>,
+) -> Option<ferrograd::Result<NdArray>> {
+    let itemsize = std::mem::size_of::<T>() as isize;
+    let shape: Vec<usize> = array.shape().to_vec();
+    let strides = array.strides();
+    if strides.iter().any(|&s| s < 0 || s % itemsize != 0) {
+        return None;
+    }
+    let strides: Vec<isize> = strides.iter().map(|&s| s / itemsize).collect();
+    let empty = shape.contains(&0);
+    let span = if empty {
+        0
+    } else {
+        1 + shape
+            .iter()
+            .zip(&strides)
+            .map(|(&d, &s)| (d - 1) * s as usize)
+            .sum::<usize>()
+    };
+    let owner = Box::new(array.clone().unbind());
+    // SAFETY: NumPy keeps `span` elements of `T` from `data()` alive while the array (the
+    // owner) lives, and the array is writeable: writes through the tensor are shared with it.
+    let buffer =
+        unsafe { CpuBuffer::from_external(array.data() as *mut u8, span, T::DTYPE, owner) };
+    let layout = Layout::new(shape.as_slice().into(), strides.as_slice().into(), 0);
+    Some(NdArray::from_buffer_strided(buffer, layout))
+}
+
 /// A host array as a new NumPy array (a copy).
 pub fn array_to_numpy<'py>(py: Python<'py>, array: &NdArray) -> PyResult<Bound<'py, PyAny>> {
-    let host = array.to_device(ferrograd::Device::Cpu).py()?;
+    let host = array
+        .to_device(ferrograd::Device::Cpu)
+        .py()?
+        .contiguous()
+        .py()?;
     ferrograd::with_dtype!(host.dtype(), T => {
         let flat = numpy::PyArray1::<T>::from_slice(py, host.as_slice::<T>().py()?);
         Ok(flat.reshape(host.shape().to_vec())?.into_any())

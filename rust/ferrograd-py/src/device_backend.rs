@@ -17,6 +17,7 @@ use ferrograd::{Error, Result};
 use pyo3::exceptions::{PyAttributeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::convert;
@@ -24,12 +25,14 @@ use crate::errors::{from_py, IntoPyResult};
 use crate::tensor::PyTensor;
 use crate::tensor_type::NewTensor;
 
-/// An array held by the Python backend. `shape` is the shape the object had when it was made:
-/// engine reshapes share the storage, so an array may be viewed under another shape later.
+/// An array held by the Python backend: the storage of engine arrays, which view it through
+/// their layouts (row-major from its first element). `shape` is the shape the object was made
+/// with (C-contiguous, see `wrap_object`), `numel` its element count.
 pub struct PyForeignArray {
     object: Py<PyAny>,
     device: Device,
     shape: Vec<usize>,
+    numel: usize,
 }
 
 impl fmt::Debug for PyForeignArray {
@@ -45,6 +48,10 @@ impl fmt::Debug for PyForeignArray {
 impl ForeignArray for PyForeignArray {
     fn device(&self) -> Device {
         self.device
+    }
+
+    fn numel(&self) -> usize {
+        self.numel
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -80,24 +87,48 @@ fn foreign(array: &NdArray) -> Result<&PyForeignArray> {
     }
 }
 
-/// The Python object of a device array, viewed under the array's current shape.
+/// The Python object of a device array: the backend's array itself, reshaped, or a strided
+/// view of it that shares its memory (so writes through it reach every view).
 fn payload<'py>(py: Python<'py>, array: &NdArray) -> Result<Bound<'py, PyAny>> {
     let f = foreign(array)?;
     let object = f.object.bind(py).clone();
-    if f.shape.as_slice() == array.shape() {
+    let whole = array.is_contiguous() && array.offset() == 0 && array.numel() == f.numel;
+    if whole && f.shape.as_slice() == array.shape() {
         return Ok(object);
     }
-    object
-        .call_method1(
-            "reshape",
-            (PyTuple::new(py, array.shape()).map_err(from_py)?,),
-        )
+    if whole {
+        return object
+            .call_method1(
+                "reshape",
+                (PyTuple::new(py, array.shape()).map_err(from_py)?,),
+            )
+            .map_err(from_py);
+    }
+    static STRIDED_VIEW: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
+    let view = STRIDED_VIEW
+        .import(py, "ferrograd.cuda._views", "strided_view")
+        .map_err(from_py)?;
+    let shape = PyTuple::new(py, array.shape()).map_err(from_py)?;
+    let strides = PyTuple::new(py, array.strides()).map_err(from_py)?;
+    view.call1((object, shape, strides, array.offset()))
         .map_err(from_py)
 }
 
-/// Wraps an array returned by the table, reading its shape and dtype.
+/// Wraps an array returned by the table, reading its shape and dtype; an array that is not
+/// C-contiguous (a kernel that kept its input's strides) is copied to one that is, since engine
+/// layouts address the storage from its first element in row-major order.
 fn wrap_object(object: Bound<'_, PyAny>, device: Device) -> Result<NdArray> {
     let py = object.py();
+    let c_contiguous = object
+        .getattr(intern!(py, "flags"))
+        .and_then(|f| f.getattr(intern!(py, "c_contiguous")))
+        .and_then(|c| c.extract::<bool>())
+        .map_err(from_py)?;
+    let object = if c_contiguous {
+        object
+    } else {
+        object.call_method0(intern!(py, "copy")).map_err(from_py)?
+    };
     let shape: Vec<usize> = object
         .getattr(intern!(py, "shape"))
         .and_then(|s| s.extract())
@@ -117,10 +148,12 @@ fn wrap_object(object: Bound<'_, PyAny>, device: Device) -> Result<NdArray> {
             "the {device} backend returned an array of dtype {typestr}; supported are float32, float64, int64, int32 and bool"
         ))
     })?;
+    let numel = shape.iter().product();
     let array = PyForeignArray {
         object: object.unbind(),
         device,
         shape: shape.clone(),
+        numel,
     };
     Ok(NdArray::from_foreign(Arc::new(array), &shape, dtype))
 }
@@ -197,6 +230,8 @@ fn describe<'py>(
             "arg_reduce"
         }
         Kernel::Matmul => "matmul",
+        Kernel::Contiguous => "copy",
+        Kernel::CopyInto => "copy_into",
         Kernel::MatmulTransposed { trans } => {
             kw.set_item("transpose_a", trans.a)?;
             kw.set_item("transpose_b", trans.b)?;

@@ -5,16 +5,30 @@ use std::cell::RefCell;
 
 use ferrograd::Error;
 use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
-use pyo3::PyErr;
+use pyo3::sync::GILOnceCell;
+use pyo3::types::PyType;
+use pyo3::{Py, PyErr, Python};
 
 thread_local! {
     /// A Python exception raised inside a callback, kept until the engine's error reaches Python.
     static PENDING: RefCell<Option<PyErr>> = const { RefCell::new(None) };
 }
 
+/// `ferrograd._errors.ShapeError`: a `ValueError` that is also a `RuntimeError`.
+fn shape_error(msg: String) -> PyErr {
+    static SHAPE_ERROR: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+    Python::with_gil(
+        |py| match SHAPE_ERROR.import(py, "ferrograd._errors", "ShapeError") {
+            Ok(class) => PyErr::from_type(class.clone(), msg),
+            Err(_) => PyValueError::new_err(msg),
+        },
+    )
+}
+
 pub fn to_py(error: Error) -> PyErr {
     match error {
-        Error::Shape(msg) | Error::Value(msg) => PyValueError::new_err(msg),
+        Error::Shape(msg) => shape_error(msg),
+        Error::Value(msg) => PyValueError::new_err(msg),
         Error::DType(msg) => PyTypeError::new_err(msg),
         Error::Index(msg) => PyIndexError::new_err(msg),
         Error::Autograd(msg) | Error::Device(msg) => PyRuntimeError::new_err(msg),

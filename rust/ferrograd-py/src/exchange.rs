@@ -1,7 +1,7 @@
 //! Zero-copy export of host tensors as NumPy arrays (behind `Tensor.__dlpack__` on the CPU).
 
 use ferrograd::NdArray;
-use numpy::ndarray::{ArrayViewD, IxDyn};
+use numpy::ndarray::{ArrayViewD, IxDyn, ShapeBuilder};
 use numpy::PyArrayDyn;
 use pyo3::prelude::*;
 
@@ -14,9 +14,9 @@ struct HostBufferOwner {
     _array: NdArray,
 }
 
-/// A NumPy array over the tensor's elements, without a copy. The array shares the memory the
-/// tensor has now; an in-place operation on the tensor that finds its buffer shared writes to a
-/// fresh copy, so the array keeps the values it was made with.
+/// A NumPy array over the tensor's elements, without a copy: it has the tensor's shape and
+/// strides and shares its storage, so writes on either side are seen by the other (as
+/// `torch.Tensor.numpy()`).
 #[pyfunction]
 pub fn numpy_view<'py>(
     py: Python<'py>,
@@ -25,12 +25,14 @@ pub fn numpy_view<'py>(
     let data = tensor.inner.shared_data();
     let ptr = data.host_ptr().py()?;
     let shape = data.shape().to_vec();
+    let strides: Vec<usize> = data.strides().iter().map(|&s| s.max(0) as usize).collect();
     let dtype = data.dtype();
     let owner = Bound::new(py, HostBufferOwner { _array: data })?.into_any();
     ferrograd::with_dtype!(dtype, T => {
-        // SAFETY: `ptr` points at `numel` elements of `T` (the buffer's dtype) in a buffer that
-        // `owner` keeps alive and never reallocates; the NumPy array holds `owner` as its base.
-        let view = unsafe { ArrayViewD::<T>::from_shape_ptr(IxDyn(&shape), ptr as *const T) };
+        // SAFETY: the view's elements (`ptr` plus non-negative strides in elements, checked to
+        // lie inside the storage when the layout was made) are `T`s in a buffer that `owner`
+        // keeps alive and never reallocates; the NumPy array holds `owner` as its base.
+        let view = unsafe { ArrayViewD::<T>::from_shape_ptr(IxDyn(&shape).strides(IxDyn(&strides)), ptr as *const T) };
         let array = unsafe { PyArrayDyn::<T>::borrow_from_array(&view, owner) };
         Ok(array.into_any())
     })

@@ -14,6 +14,7 @@ mod operators;
 mod tensor;
 mod tensor_type;
 mod threads;
+mod views;
 
 use ferrograd::{BackwardOptions, Tensor};
 use pyo3::prelude::*;

@@ -8,8 +8,6 @@ pub trait Element: Copy + Send + Sync + PartialOrd + Default + std::fmt::Debug +
     const DTYPE: DType;
     fn to_f64(self) -> f64;
     fn from_f64(v: f64) -> Self;
-    fn slice(buffer: &CpuBuffer) -> Option<&[Self]>;
-    fn slice_mut(buffer: &mut CpuBuffer) -> Option<&mut [Self]>;
     fn into_buffer(data: Vec<Self>) -> CpuBuffer;
     fn zero() -> Self {
         Self::from_f64(0.0)
@@ -20,7 +18,7 @@ pub trait Element: Copy + Send + Sync + PartialOrd + Default + std::fmt::Debug +
 }
 
 macro_rules! element {
-    ($ty:ty, $dtype:ident, $variant:ident, |$v:ident| $to:expr, |$f:ident| $from:expr) => {
+    ($ty:ty, $dtype:ident, |$v:ident| $to:expr, |$f:ident| $from:expr) => {
         impl Element for $ty {
             const DTYPE: DType = DType::$dtype;
             #[inline(always)]
@@ -32,40 +30,18 @@ macro_rules! element {
             fn from_f64($f: f64) -> Self {
                 $from
             }
-            fn slice(buffer: &CpuBuffer) -> Option<&[Self]> {
-                match buffer {
-                    CpuBuffer::$variant(v) => Some(v),
-                    CpuBuffer::External(e) if e.dtype == DType::$dtype => {
-                        // SAFETY: the external buffer holds `len` elements of this dtype, kept alive by its owner.
-                        Some(unsafe { std::slice::from_raw_parts(e.ptr as *const $ty, e.len) })
-                    }
-                    _ => None,
-                }
-            }
-            fn slice_mut(buffer: &mut CpuBuffer) -> Option<&mut [Self]> {
-                match buffer {
-                    CpuBuffer::$variant(v) => Some(v),
-                    CpuBuffer::External(e) if e.dtype == DType::$dtype => {
-                        // SAFETY: as in `slice`; writes through a borrowed buffer are shared with its
-                        // owner by design (a NumPy array given to `from_numpy`).
-                        Some(unsafe { std::slice::from_raw_parts_mut(e.ptr as *mut $ty, e.len) })
-                    }
-                    _ => None,
-                }
-            }
             fn into_buffer(data: Vec<Self>) -> CpuBuffer {
-                CpuBuffer::$variant(data)
+                CpuBuffer::from_vec(data)
             }
         }
     };
 }
 
-element!(f32, Float32, F32, |v| v as f64, |f| f as f32);
-element!(f64, Float64, F64, |v| v, |f| f);
-element!(i64, Int64, I64, |v| v as f64, |f| f as i64);
-element!(i32, Int32, I32, |v| v as f64, |f| f as i32);
-element!(bool, Bool, Bool, |v| if v { 1.0 } else { 0.0 }, |f| f
-    != 0.0);
+element!(f32, Float32, |v| v as f64, |f| f as f32);
+element!(f64, Float64, |v| v, |f| f);
+element!(i64, Int64, |v| v as f64, |f| f as i64);
+element!(i32, Int32, |v| v as f64, |f| f as i32);
+element!(bool, Bool, |v| if v { 1.0 } else { 0.0 }, |f| f != 0.0);
 
 /// Runs `$body` with `$T` bound to the Rust element type of `$dtype`.
 #[macro_export]

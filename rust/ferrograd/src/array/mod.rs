@@ -1,10 +1,11 @@
-//! `NdArray`: a dense, row-major array of one dtype on one device. It carries no autograd
-//! state; `Tensor` (in `tensor`) wraps it. Arrays are always contiguous and share their storage
-//! cheaply (`Clone` is an `Arc` clone); writes go through `make_mut`, copying a shared buffer first.
+//! `NdArray`: an array of one dtype on one device, seen through a `Layout` (shape, strides,
+//! offset) over storage that its views share. It carries no autograd state; `Tensor` (in
+//! `tensor`) wraps it. Cloning an array is cheap and aliases: both see writes to the elements.
 
 pub mod device;
 pub mod dtype;
 pub mod element;
+pub mod layout;
 pub mod shape;
 pub mod storage;
 
@@ -13,15 +14,16 @@ use std::sync::Arc;
 pub use device::{Device, DeviceBackend};
 pub use dtype::{Category, DType};
 pub use element::Element;
+pub use layout::Layout;
 pub use shape::Dims;
-pub use storage::{CpuBuffer, ExternalBuffer, ForeignArray, InlineElements, Storage};
+pub use storage::{CpuBuffer, ForeignArray, InlineElements, Storage};
 
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug)]
 pub struct NdArray {
     storage: Storage,
-    shape: Dims,
+    layout: Layout,
     dtype: DType,
 }
 
@@ -31,7 +33,18 @@ impl NdArray {
         let dtype = buffer.dtype();
         Ok(NdArray {
             storage: Storage::Cpu(Arc::new(buffer)),
-            shape: Dims::from_slice(shape),
+            layout: Layout::contiguous(shape, 0),
+            dtype,
+        })
+    }
+
+    /// An array viewing `buffer` through `layout` (checked to lie inside it).
+    pub fn from_buffer_strided(buffer: CpuBuffer, layout: Layout) -> Result<NdArray> {
+        layout.check_within(buffer.len())?;
+        let dtype = buffer.dtype();
+        Ok(NdArray {
+            storage: Storage::Cpu(Arc::new(buffer)),
+            layout,
             dtype,
         })
     }
@@ -53,15 +66,16 @@ impl NdArray {
         let elements = InlineElements::new(values)?;
         Some(check_len(shape, values.len()).map(|()| NdArray {
             storage: Storage::Inline(elements),
-            shape: Dims::from_slice(shape),
+            layout: Layout::contiguous(shape, 0),
             dtype: T::DTYPE,
         }))
     }
 
+    /// A device array held by its backend, row-major from its first element.
     pub fn from_foreign(array: Arc<dyn ForeignArray>, shape: &[usize], dtype: DType) -> NdArray {
         NdArray {
             storage: Storage::Foreign(array),
-            shape: Dims::from_slice(shape),
+            layout: Layout::contiguous(shape, 0),
             dtype,
         }
     }
@@ -82,7 +96,24 @@ impl NdArray {
     }
 
     pub fn shape(&self) -> &[usize] {
-        &self.shape
+        self.layout.shape()
+    }
+
+    pub fn strides(&self) -> &[isize] {
+        self.layout.strides()
+    }
+
+    /// Where the first element sits in the storage, in elements.
+    pub fn offset(&self) -> usize {
+        self.layout.offset()
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    pub fn is_contiguous(&self) -> bool {
+        self.layout.is_contiguous()
     }
 
     pub fn dtype(&self) -> DType {
@@ -90,11 +121,11 @@ impl NdArray {
     }
 
     pub fn ndim(&self) -> usize {
-        self.shape.len()
+        self.layout.ndim()
     }
 
     pub fn numel(&self) -> usize {
-        shape::numel(&self.shape)
+        self.layout.numel()
     }
 
     pub fn device(&self) -> Device {
@@ -105,7 +136,33 @@ impl NdArray {
         &self.storage
     }
 
-    /// The same elements under another shape with as many elements (no copy).
+    /// How many elements the storage holds.
+    pub fn storage_len(&self) -> usize {
+        match &self.storage {
+            Storage::Cpu(buffer) => buffer.len(),
+            Storage::Inline(_) => self.numel(),
+            Storage::Foreign(f) => f.numel(),
+        }
+    }
+
+    /// This array's storage seen through `layout` (checked to lie inside it): a view. Inline
+    /// elements can't be shared, so the caller moves them to a buffer first (`share_elements`).
+    pub fn view(&self, layout: Layout) -> Result<NdArray> {
+        if matches!(self.storage, Storage::Inline(_)) && layout != self.layout {
+            return Err(Error::Autograd(
+                "internal error: a view of inline elements (share them first)".into(),
+            ));
+        }
+        layout.check_within(self.storage_len())?;
+        Ok(NdArray {
+            storage: self.storage.clone(),
+            layout,
+            dtype: self.dtype,
+        })
+    }
+
+    /// The same elements under another shape with as many elements: a view when the strides
+    /// allow one, else a copy (`reshape`'s rule).
     pub fn reshaped(&self, shape: &[usize]) -> Result<NdArray> {
         if shape::numel(shape) != self.numel() {
             return Err(Error::Shape(format!(
@@ -113,11 +170,23 @@ impl NdArray {
                 self.numel()
             )));
         }
-        Ok(NdArray {
-            storage: self.storage.clone(),
-            shape: Dims::from_slice(shape),
-            dtype: self.dtype,
-        })
+        match self.layout.reshaped(shape) {
+            Some(layout) => Ok(NdArray {
+                storage: self.storage.clone(),
+                layout,
+                dtype: self.dtype,
+            }),
+            None => self.contiguous()?.reshaped(shape),
+        }
+    }
+
+    /// The elements in row-major order in storage of their own: this array itself when it is
+    /// contiguous already, else a copy.
+    pub fn contiguous(&self) -> Result<NdArray> {
+        if self.is_contiguous() {
+            return Ok(self.clone());
+        }
+        crate::kernels::materialize(self)
     }
 
     fn not_on_host(&self) -> Error {
@@ -129,17 +198,18 @@ impl NdArray {
     }
 
     /// The address of the first element of a host array (for zero-copy export and aliasing
-    /// checks); it stays valid while this array is neither moved nor written.
+    /// checks); it stays valid while this array's storage lives.
     pub fn host_ptr(&self) -> Result<*const u8> {
-        match &self.storage {
-            Storage::Cpu(buffer) => Ok(buffer.as_ptr()),
-            Storage::Inline(elements) => Ok(elements.as_ptr()),
-            Storage::Foreign(_) => Err(self.not_on_host()),
-        }
+        let start = match &self.storage {
+            Storage::Cpu(buffer) => buffer.as_ptr(),
+            Storage::Inline(elements) => elements.as_ptr(),
+            Storage::Foreign(_) => return Err(self.not_on_host()),
+        };
+        Ok(start.wrapping_add(self.offset() * self.dtype.size_in_bytes()))
     }
 
     /// Moves inline elements into a heap buffer, so that clones of this array share them
-    /// (zero-copy export needs memory that the tensor and the exported array both see).
+    /// (views and zero-copy export need memory that several arrays see).
     pub fn share_elements(&mut self) {
         if let Storage::Inline(elements) = self.storage {
             let numel = self.numel();
@@ -148,39 +218,89 @@ impl NdArray {
         }
     }
 
-    /// The elements as a typed slice; fails for another dtype or a foreign array.
-    pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
+    /// True when the storage is seen by another array (a view, an export, a clone).
+    pub fn storage_is_shared(&self) -> bool {
+        self.storage_is_shared_beyond(1)
+    }
+
+    /// True when more than `holders` arrays hold the storage, or it is borrowed memory.
+    pub fn storage_is_shared_beyond(&self, holders: usize) -> bool {
         match &self.storage {
-            Storage::Cpu(buffer) => T::slice(buffer).ok_or_else(|| self.wrong_dtype::<T>()),
+            Storage::Cpu(buffer) => Arc::strong_count(buffer) > holders || buffer.is_external(),
+            Storage::Inline(_) => false,
+            Storage::Foreign(f) => Arc::strong_count(f) > holders,
+        }
+    }
+
+    /// The whole storage as a typed slice, for kernels that walk this array's strides over it.
+    pub fn storage_slice<T: Element>(&self) -> Result<&[T]> {
+        match &self.storage {
+            Storage::Cpu(buffer) => buffer.slice::<T>().ok_or_else(|| self.wrong_dtype::<T>()),
             Storage::Inline(elements) if self.dtype == T::DTYPE => Ok(elements.slice(self.numel())),
             Storage::Inline(_) => Err(self.wrong_dtype::<T>()),
             Storage::Foreign(_) => Err(self.not_on_host()),
         }
     }
 
-    /// Mutable elements, copying the buffer first if another array shares it.
+    /// The elements of a contiguous host array as a typed slice, in row-major order; fails for
+    /// another dtype, a device array or a non-contiguous view (see `contiguous`).
+    pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
+        self.require_contiguous()?;
+        let start = self.offset();
+        Ok(&self.storage_slice::<T>()?[start..start + self.numel()])
+    }
+
+    fn require_contiguous(&self) -> Result<()> {
+        if !self.is_contiguous() {
+            return Err(Error::Autograd(format!(
+                "internal error: a kernel read a non-contiguous array of shape {:?} and strides {:?} as contiguous",
+                self.shape(),
+                self.strides()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The elements of a contiguous host array, for writing in place: every array that shares
+    /// the storage sees the writes.
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+        self.require_contiguous()?;
+        let (start, numel) = (self.offset(), self.numel());
+        Ok(&mut self.storage_mut_slice::<T>()?[start..start + numel])
+    }
+
+    /// The whole storage, for writing in place through this array's strides.
+    pub fn storage_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
         let (numel, dtype) = (self.numel(), self.dtype);
         match &mut self.storage {
             Storage::Inline(elements) if dtype == T::DTYPE => Ok(elements.slice_mut(numel)),
             Storage::Inline(_) => Err(wrong_dtype::<T>(dtype)),
+            // SAFETY: the array is borrowed mutably, so no slice of it is alive; other arrays
+            // that share the storage are read by the engine only through their own borrows,
+            // which a kernel never holds over a range it writes (callers copy an overlapping
+            // source first, see `kernels::copy_into`).
             Storage::Cpu(buffer) => {
-                let buffer = if matches!(**buffer, CpuBuffer::External(_)) {
-                    // SAFETY: borrowed memory is shared with its owner on purpose (see `ExternalBuffer`);
-                    // we only need a `&mut` view to write through the raw pointer.
-                    unsafe { &mut *(Arc::as_ptr(buffer) as *mut CpuBuffer) }
-                } else {
-                    Arc::make_mut(buffer)
-                };
-                T::slice_mut(buffer).ok_or_else(|| wrong_dtype::<T>(dtype))
+                unsafe { buffer.slice_mut::<T>() }.ok_or_else(|| wrong_dtype::<T>(dtype))
             }
             Storage::Foreign(f) => Err(not_on_host(f.device())),
         }
     }
 
+    /// True when the two arrays' storage ranges overlap (writing one may change the other).
+    pub fn may_overlap(&self, other: &NdArray) -> bool {
+        if !self.shares_storage_with(other) {
+            return false;
+        }
+        match (self.layout.span(), other.layout.span()) {
+            (Some(a), Some(b)) => a.start < b.end && b.start < a.end,
+            _ => true,
+        }
+    }
+
     /// The elements converted to `f64`, in row-major order (host arrays only).
     pub fn to_f64_vec(&self) -> Result<Vec<f64>> {
-        crate::with_dtype!(self.dtype, T => Ok(self.as_slice::<T>()?.iter().map(|v| v.to_f64()).collect()))
+        let dense = self.contiguous()?;
+        crate::with_dtype!(self.dtype, T => Ok(dense.as_slice::<T>()?.iter().map(|v| v.to_f64()).collect()))
     }
 
     /// The value of a 0-d floating point array in host memory (`None` for any other array).
@@ -213,7 +333,7 @@ impl NdArray {
             return Ok(self.clone());
         }
         let host = if here.is_cpu() {
-            self.clone()
+            self.contiguous()?
         } else {
             device::backend_for(here)?.to_host(self)?
         };
@@ -224,7 +344,7 @@ impl NdArray {
         }
     }
 
-    /// True when both arrays share one buffer (a cheap identity test; inline elements are
+    /// True when both arrays share one storage (a cheap identity test; inline elements are
     /// copied, never shared).
     pub fn shares_storage_with(&self, other: &NdArray) -> bool {
         match (&self.storage, &other.storage) {

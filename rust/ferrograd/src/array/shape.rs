@@ -12,6 +12,20 @@ pub fn numel(shape: &[usize]) -> usize {
     shape.iter().product()
 }
 
+/// The element count of `shape`, or a `Shape` error when it does not fit in memory addressing
+/// (`isize::MAX` elements).
+pub fn check_numel(shape: &[usize]) -> Result<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| {
+            Error::Shape(format!(
+                "the shape {shape:?} has more elements than can be addressed"
+            ))
+        })
+}
+
 /// Row-major (C-contiguous) strides, in elements.
 pub fn contiguous_strides(shape: &[usize]) -> Strides {
     let mut strides: Strides = SmallVec::from_elem(0, shape.len());
@@ -45,9 +59,11 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
             (x, y) if x == y => x,
             (1, y) => y,
             (x, 1) => x,
-            _ => return Err(Error::Shape(format!(
+            _ => {
+                return Err(Error::Shape(format!(
                 "shapes {a:?} and {b:?} cannot be broadcast together (dimension {i}: {da} vs {db})"
-            ))),
+            )))
+            }
         };
     }
     Ok(out)

@@ -1,88 +1,132 @@
-//! Where an array's elements live: a CPU buffer, or a foreign buffer owned by a device backend.
+//! Where an array's elements live: a host buffer shared by every view of it, inline elements
+//! of a tiny array, or a foreign buffer owned by a device backend.
 
 use std::any::Any;
 use std::fmt;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use super::device::Device;
 use super::dtype::DType;
 use super::element::Element;
 
-/// Elements in host memory. Arrays own a `Vec`, or borrow memory from an owner that outlives
-/// them (a NumPy array passed to `from_numpy`).
-pub enum CpuBuffer {
-    F32(Vec<f32>),
-    F64(Vec<f64>),
-    I64(Vec<i64>),
-    I32(Vec<i32>),
-    Bool(Vec<bool>),
-    External(ExternalBuffer),
+/// Elements in host memory, shared by every array that views them (a base and its views). The
+/// buffer never grows or moves once made; its elements are written in place through views, as
+/// in PyTorch and NumPy, so it is read and written through raw pointers rather than through a
+/// `Vec` that a shared reference would freeze. The memory is owned (a `Vec` taken apart) or
+/// borrowed from an owner that outlives it (a NumPy array given to `from_numpy`).
+pub struct CpuBuffer {
+    ptr: NonNull<u8>,
+    len: usize,
+    dtype: DType,
+    owner: Owner,
 }
 
-/// Host memory that belongs to someone else; `owner` keeps it alive.
-pub struct ExternalBuffer {
-    pub ptr: *mut u8,
-    pub len: usize,
-    pub dtype: DType,
-    pub owner: Box<dyn Any + Send + Sync>,
+enum Owner {
+    /// The capacity of the `Vec` the buffer was made from (to give it back on drop).
+    Vec {
+        capacity: usize,
+    },
+    External(#[allow(dead_code)] Box<dyn Any + Send + Sync>),
 }
 
-// SAFETY: the pointer is only dereferenced through `Element::slice{,_mut}`, and the owner that
-// keeps it valid is itself `Send + Sync`.
-unsafe impl Send for ExternalBuffer {}
-unsafe impl Sync for ExternalBuffer {}
+// SAFETY: the buffer is plain data behind a pointer that it owns (or that `owner`, itself
+// `Send + Sync`, keeps valid). Concurrent writes to one element from several threads are a
+// data race the caller must avoid, exactly as with PyTorch tensors that alias (documented in
+// docs/RELIABILITY.md); the engine itself never holds a slice of a range it writes.
+unsafe impl Send for CpuBuffer {}
+unsafe impl Sync for CpuBuffer {}
 
 impl CpuBuffer {
-    pub fn dtype(&self) -> DType {
-        match self {
-            CpuBuffer::F32(_) => DType::Float32,
-            CpuBuffer::F64(_) => DType::Float64,
-            CpuBuffer::I64(_) => DType::Int64,
-            CpuBuffer::I32(_) => DType::Int32,
-            CpuBuffer::Bool(_) => DType::Bool,
-            CpuBuffer::External(e) => e.dtype,
+    pub fn from_vec<T: Element>(data: Vec<T>) -> CpuBuffer {
+        let mut data = std::mem::ManuallyDrop::new(data);
+        let (len, capacity) = (data.len(), data.capacity());
+        // SAFETY: a `Vec`'s pointer is never null (dangling but aligned when empty).
+        let ptr = unsafe { NonNull::new_unchecked(data.as_mut_ptr() as *mut u8) };
+        CpuBuffer {
+            ptr,
+            len,
+            dtype: T::DTYPE,
+            owner: Owner::Vec { capacity },
         }
+    }
+
+    /// A buffer over `len` elements of `dtype` at `ptr`, which `owner` keeps alive.
+    ///
+    /// # Safety
+    /// `ptr` must be non-null, aligned for `dtype`, and point at `len` initialised elements of
+    /// `dtype` (valid `bool`s: 0 or 1) that stay valid and are not freed while `owner` lives;
+    /// the memory may be written through the buffer (and by the owner's other users, which is
+    /// then shared on purpose, like a NumPy array and the tensor made from it).
+    pub unsafe fn from_external(
+        ptr: *mut u8,
+        len: usize,
+        dtype: DType,
+        owner: Box<dyn Any + Send + Sync>,
+    ) -> CpuBuffer {
+        let ptr = NonNull::new(ptr).unwrap_or(NonNull::dangling());
+        CpuBuffer {
+            ptr,
+            len,
+            dtype,
+            owner: Owner::External(owner),
+        }
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.dtype
     }
 
     pub fn len(&self) -> usize {
-        match self {
-            CpuBuffer::F32(v) => v.len(),
-            CpuBuffer::F64(v) => v.len(),
-            CpuBuffer::I64(v) => v.len(),
-            CpuBuffer::I32(v) => v.len(),
-            CpuBuffer::Bool(v) => v.len(),
-            CpuBuffer::External(e) => e.len,
-        }
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
+    }
+
+    /// True for memory borrowed from another owner (`from_external`).
+    pub fn is_external(&self) -> bool {
+        matches!(self.owner, Owner::External(_))
     }
 
     /// The address of the first element (for zero-copy export).
     pub fn as_ptr(&self) -> *const u8 {
-        match self {
-            CpuBuffer::F32(v) => v.as_ptr() as *const u8,
-            CpuBuffer::F64(v) => v.as_ptr() as *const u8,
-            CpuBuffer::I64(v) => v.as_ptr() as *const u8,
-            CpuBuffer::I32(v) => v.as_ptr() as *const u8,
-            CpuBuffer::Bool(v) => v.as_ptr() as *const u8,
-            CpuBuffer::External(e) => e.ptr as *const u8,
-        }
+        self.ptr.as_ptr()
     }
 
-    /// An owned copy (a borrowed buffer becomes an owned `Vec`).
+    /// The elements as `T` (`None` for another dtype).
+    pub fn slice<T: Element>(&self) -> Option<&[T]> {
+        // SAFETY: `len` initialised elements of `T` (the dtype matches) live at `ptr`.
+        (self.dtype == T::DTYPE)
+            .then(|| unsafe { std::slice::from_raw_parts(self.ptr.as_ptr() as *const T, self.len) })
+    }
+
+    /// The elements as mutable `T` (`None` for another dtype).
+    ///
+    /// # Safety
+    /// While the returned slice lives, no other reference to the part of the buffer it is used
+    /// on may be alive or made (other arrays share this buffer).
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn slice_mut<T: Element>(&self) -> Option<&mut [T]> {
+        (self.dtype == T::DTYPE)
+            .then(|| std::slice::from_raw_parts_mut(self.ptr.as_ptr() as *mut T, self.len))
+    }
+
+    /// An owned copy of the elements.
     pub fn to_owned_buffer(&self) -> CpuBuffer {
-        crate::with_dtype!(self.dtype(), T => {
-            use super::element::Element;
-            T::into_buffer(T::slice(self).expect("dtype matches").to_vec())
-        })
+        crate::with_dtype!(self.dtype, T => CpuBuffer::from_vec(self.slice::<T>().expect("dtype matches").to_vec()))
     }
 }
 
-impl Clone for CpuBuffer {
-    fn clone(&self) -> Self {
-        self.to_owned_buffer()
+impl Drop for CpuBuffer {
+    fn drop(&mut self) {
+        if let Owner::Vec { capacity } = self.owner {
+            // SAFETY: made by `from_vec` from a `Vec<T>` of this dtype, length and capacity.
+            crate::with_dtype!(self.dtype, T => unsafe {
+                drop(Vec::from_raw_parts(self.ptr.as_ptr() as *mut T, self.len, capacity))
+            });
+        }
     }
 }
 
@@ -96,6 +140,8 @@ impl fmt::Debug for CpuBuffer {
 /// test backend). The backend that made it is the only one that reads it.
 pub trait ForeignArray: Send + Sync + fmt::Debug {
     fn device(&self) -> Device;
+    /// How many elements the backend's array holds (the storage that views index into).
+    fn numel(&self) -> usize;
     fn as_any(&self) -> &dyn Any;
 }
 

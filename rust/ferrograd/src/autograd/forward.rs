@@ -660,9 +660,11 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         Op::Im2col(window) => cx.t0()?.im2col(**window)?,
         Op::Col2im(w) => cx.t0()?.col2im(w.0, w.1)?,
         // An operation added without a tangent rule: refuse rather than answer wrongly.
-        other => return Err(Error::Autograd(format!(
+        other => {
+            return Err(Error::Autograd(format!(
             "forward-mode AD is not implemented for {} (no tangent rule in autograd/forward.rs)",
             other.name()
-        ))),
+        )))
+        }
     })
 }

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use super::cpu_elementwise::{at, Scalar, StridedWalk};
 use super::parallel;
-use crate::array::shape::{broadcast_shapes, broadcast_strides, contiguous_strides, numel, Dims};
+use crate::array::shape::{broadcast_shapes, contiguous_strides, numel, Dims};
 use crate::array::{DType, Element, NdArray};
 use crate::error::{Error, Result};
 
@@ -154,44 +154,58 @@ fn is_whole(len: usize, shape: &[usize], strides: &[isize], offset: isize) -> bo
 pub fn gather(a: &NdArray, shape: &[usize], strides: &[isize], offset: isize) -> Result<NdArray> {
     check_view(a.numel(), shape, strides, offset)?;
     if is_whole(a.numel(), shape, strides, offset) {
-        return a.reshaped(shape);
+        return a.contiguous()?.reshaped(shape);
     }
-    crate::with_dtype!(a.dtype(), T => {
-        let src = a.as_slice::<T>()?;
-        let mut out = vec![T::default(); numel(shape)];
-        let walk = StridedWalk::new(shape, [strides], [offset]);
-        if is_transposing(&walk) {
-            let c = walk.inner();
-            if out.len() < TRANSPOSE_PARALLEL_THRESHOLD {
-                copy_tiled(&walk, 0..walk.rows(), &mut out, 0, src);
-                return NdArray::from_vec(out, shape);
-            }
-            parallel::for_each_chunk(&mut out, c * TILE, |start, chunk| {
-                let rows = start / c..(start + chunk.len()) / c;
-                copy_tiled(&walk, rows, chunk, start, src);
-            });
-            return NdArray::from_vec(out, shape);
+    crate::with_dtype!(a.dtype(), T => NdArray::from_vec(gather_from(a.as_slice::<T>()?, shape, strides, offset), shape))
+}
+
+/// The elements of the view `a` in row-major order, in storage of their own.
+pub fn materialize(a: &NdArray) -> Result<NdArray> {
+    let (shape, strides, offset) = (a.shape(), a.strides(), a.offset() as isize);
+    crate::with_dtype!(a.dtype(), T => NdArray::from_vec(gather_from(a.storage_slice::<T>()?, shape, strides, offset), shape))
+}
+
+/// The elements of the view `(shape, strides, offset)` of `src`, in row-major order; the view
+/// was checked to lie inside `src`.
+fn gather_from<T: Copy + Default + Send + Sync>(
+    src: &[T],
+    shape: &[usize],
+    strides: &[isize],
+    offset: isize,
+) -> Vec<T> {
+    let mut out = vec![T::default(); numel(shape)];
+    let walk = StridedWalk::new(shape, [strides], [offset]);
+    if is_transposing(&walk) {
+        let c = walk.inner();
+        if out.len() < TRANSPOSE_PARALLEL_THRESHOLD {
+            copy_tiled(&walk, 0..walk.rows(), &mut out, 0, src);
+            return out;
         }
-        let [s] = walk.inner_strides();
-        walk.fill_rows(&mut out, |o, [p]| {
-            let (n, u) = (o.len(), p as usize);
-            match s {
-                1 => o.copy_from_slice(&src[u..u + n]),
-                0 => o.fill(src[u]),
-                -1 => {
-                    for (o, &v) in o.iter_mut().zip(src[u + 1 - n..=u].iter().rev()) {
-                        *o = v;
-                    }
-                }
-                _ => {
-                    for (i, o) in o.iter_mut().enumerate() {
-                        *o = src[at(p, s, i)];
-                    }
+        parallel::for_each_chunk(&mut out, c * TILE, |start, chunk| {
+            let rows = start / c..(start + chunk.len()) / c;
+            copy_tiled(&walk, rows, chunk, start, src);
+        });
+        return out;
+    }
+    let [s] = walk.inner_strides();
+    walk.fill_rows(&mut out, |o, [p]| {
+        let (n, u) = (o.len(), p as usize);
+        match s {
+            1 => o.copy_from_slice(&src[u..u + n]),
+            0 => o.fill(src[u]),
+            -1 => {
+                for (o, &v) in o.iter_mut().zip(src[u + 1 - n..=u].iter().rev()) {
+                    *o = v;
                 }
             }
-        });
-        NdArray::from_vec(out, shape)
-    })
+            _ => {
+                for (i, o) in o.iter_mut().enumerate() {
+                    *o = src[at(p, s, i)];
+                }
+            }
+        }
+    });
+    out
 }
 
 /// When the view `(shape, strides, offset)` over a buffer of `out_shape` is a permutation of its
@@ -280,9 +294,9 @@ pub fn scatter_add(
     })
 }
 
-/// Writes `src`, broadcast to `shape`, into the view `(shape, strides, offset)` of `dst`, in
-/// place (copying `dst`'s buffer first if it is shared, so a `src` that shares it reads the
-/// old values).
+/// Writes `src`, broadcast to `shape`, into the view `(shape, strides, offset)` of `dst`'s
+/// storage, in place: every array sharing that storage sees the new values. The caller makes
+/// sure `src` does not share the written range (see `kernels::copy_into`).
 pub fn strided_assign(
     dst: &mut NdArray,
     src: &NdArray,
@@ -297,12 +311,20 @@ pub fn strided_assign(
             src.shape()
         )));
     }
-    check_view(dst.numel(), shape, strides, offset)?;
-    let src_strides = broadcast_strides(src.shape(), shape);
+    check_view(dst.storage_len(), shape, strides, offset)?;
+    // A source in the same storage as `dst` is copied first: it may read what is written.
+    let own = if src.shares_storage_with(dst) {
+        Some(materialize(src)?)
+    } else {
+        None
+    };
+    let src = own.as_ref().unwrap_or(src);
+    let src_strides = broadcast_view_strides(src, shape);
+    let src_offset = src.offset() as isize;
     crate::with_dtype!(dst.dtype(), T => {
-        let x = src.as_slice::<T>()?;
-        let d = dst.as_mut_slice::<T>()?;
-        let walk = StridedWalk::new(shape, [strides, &src_strides], [offset, 0]);
+        let x = src.storage_slice::<T>()?;
+        let d = dst.storage_mut_slice::<T>()?;
+        let walk = StridedWalk::new(shape, [strides, &src_strides], [offset, src_offset]);
         let (inner, [sd, ss]) = (walk.inner(), walk.inner_strides());
         walk.for_rows(0..walk.rows(), |_, [pd, ps]| {
             let (ud, us) = (pd as usize, ps as usize);
@@ -318,6 +340,21 @@ pub fn strided_assign(
         });
         Ok(())
     })
+}
+
+/// The strides that read the view `a` as if broadcast to `shape` (stride 0 on the new and the
+/// stretched dimensions).
+pub(super) fn broadcast_view_strides(a: &NdArray, shape: &[usize]) -> crate::array::shape::Strides {
+    let lead = shape.len() - a.ndim();
+    (0..shape.len())
+        .map(|i| {
+            if i < lead || a.shape()[i - lead] != shape[i] {
+                0
+            } else {
+                a.strides()[i - lead]
+            }
+        })
+        .collect()
 }
 
 /// `indices` (Int64 or Int32, at most 1-D) resolved against a dimension of `size`: negative
@@ -550,7 +587,11 @@ mod tests {
         // d[:, 1] = [0, 1, 2]
         strided_assign(&mut d, &iota(&[3]), &[3], &[4], 1).unwrap();
         assert_eq!(vals(&d), vec![0, 0, 2, 3, 4, 1, 6, 7, 8, 2, 10, 11]);
-        assert_eq!(vals(&keep), (0..12).collect::<Vec<_>>(), "copy on write");
+        assert_eq!(
+            vals(&keep),
+            vals(&d),
+            "a clone shares the storage and sees the write"
+        );
         // d[1:, ::2] = -1 (broadcast scalar)
         strided_assign(&mut d, &NdArray::scalar(-1i64), &[2, 2], &[4, 2], 4).unwrap();
         assert_eq!(vals(&d), vec![0, 0, 2, 3, -1, 1, -1, 7, -1, 2, -1, 11]);

@@ -203,7 +203,8 @@ pub fn reduce(op: ReduceOp, a: &NdArray, axes: &[usize], keepdim: bool) -> Resul
     let shape = a.shape();
     check_axes(axes, shape.len())?;
     if axes.is_empty() || shape.is_empty() {
-        return Ok(a.clone());
+        // A new array, never an alias of the input (the result may be written in place).
+        return super::cpu_index::materialize(a);
     }
     let out_shape: Dims = shape
         .iter()

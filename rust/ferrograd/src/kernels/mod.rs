@@ -128,6 +128,10 @@ pub enum Kernel<'a> {
         strides: &'a [isize],
         offset: isize,
     },
+    /// A view's elements in row-major order, in storage of their own.
+    Contiguous,
+    /// inputs: dst, src: `src` (broadcast) written into the view `dst`, in place.
+    CopyInto,
     ScatterAdd {
         out_shape: &'a [usize],
         shape: &'a [usize],
@@ -180,8 +184,25 @@ pub enum Kernel<'a> {
 }
 
 /// Runs `kernel` on the inputs' device: `cpu` on the host, else the device backend (through
-/// the host when the backend does not provide the kernel).
+/// the host when the backend does not provide the kernel). Host kernels given here read their
+/// inputs as contiguous arrays: views among them are copied first (`dispatch_strided` is for
+/// the kernels that walk strides themselves).
 fn dispatch(
+    kernel: Kernel,
+    inputs: &[&NdArray],
+    cpu: impl FnOnce(&[&NdArray]) -> Result<NdArray>,
+) -> Result<NdArray> {
+    dispatch_strided(kernel, inputs, |x| {
+        if x.iter().all(|a| a.is_contiguous()) {
+            return cpu(x);
+        }
+        let dense: Vec<NdArray> = x.iter().map(|a| a.contiguous()).collect::<Result<_>>()?;
+        cpu(&dense.iter().collect::<Vec<_>>())
+    })
+}
+
+/// `dispatch` for host kernels that take strided inputs as they are.
+fn dispatch_strided(
     kernel: Kernel,
     inputs: &[&NdArray],
     cpu: impl FnOnce(&[&NdArray]) -> Result<NdArray>,
@@ -200,6 +221,34 @@ fn dispatch(
         .collect::<Result<_>>()?;
     let host_refs: Vec<&NdArray> = host.iter().collect();
     backend.to_device(&cpu(&host_refs)?, device)
+}
+
+/// The elements of the view `a` in row-major order, in storage of their own (a copy).
+pub fn materialize(a: &NdArray) -> Result<NdArray> {
+    dispatch_strided(Kernel::Contiguous, &[a], |x| cpu_index::materialize(x[0]))
+}
+
+/// Writes `src` (broadcast to `dst`'s shape, same dtype) into the elements `dst` views, in
+/// place: the base and every other view of that storage see them. A `src` that overlaps
+/// `dst` is read before anything is written.
+pub fn copy_into(dst: &mut NdArray, src: &NdArray) -> Result<()> {
+    check_same_dtype("copy_", dst, src)?;
+    let device = common_device(&[dst, src])?;
+    if !device.is_cpu() {
+        let backend = device::backend_for(device)?;
+        return match backend.run(&Kernel::CopyInto, &[dst, src], device)? {
+            Some(_) => Ok(()),
+            None => Err(Error::Device(format!(
+                "the {device} backend cannot write into a view"
+            ))),
+        };
+    }
+    let (shape, strides, offset) = (
+        dst.shape().to_vec(),
+        dst.strides().to_vec(),
+        dst.offset() as isize,
+    );
+    cpu_index::strided_assign(dst, src, &shape, &strides, offset)
 }
 
 pub fn common_device(inputs: &[&NdArray]) -> Result<Device> {
@@ -259,22 +308,23 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
             out.as_slice()
         )));
     }
-    if dst.host_ptr()? == src.host_ptr()? {
-        // The same buffer on both sides (e.g. `x += x`): compute out of place to avoid aliasing.
-        *dst = binary(op, dst, src)?;
-        return Ok(());
+    if !dst.is_contiguous() || dst.may_overlap(src) {
+        // A strided destination, or a source that reads what is written (`x += x`,
+        // `x[1:] += x[:-1]`): computed out of place, then written through the view.
+        let out = binary(op, dst, src)?;
+        return copy_into(dst, &out);
     }
-    cpu_elementwise::binary_assign(op, dst, src)
+    cpu_elementwise::binary_assign(op, dst, &src.contiguous()?)
 }
 
 /// `dst += alpha * src` in place for floating arrays, `src` broadcasting to `dst` (CPU only).
 pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result<()> {
     check_same_dtype("add_ with alpha", dst, src)?;
-    if dst.host_ptr()? == src.host_ptr()? {
+    if !dst.is_contiguous() || dst.may_overlap(src) {
         let scaled = binary(BinaryOp::Mul, src, &NdArray::full(&[], alpha, src.dtype()))?;
         return binary_assign(BinaryOp::Add, dst, &scaled);
     }
-    cpu_elementwise::scaled_add_assign(dst, src, alpha)
+    cpu_elementwise::scaled_add_assign(dst, &src.contiguous()?, alpha)
 }
 
 /// `cond ? a : b`, broadcasting all three; `a` and `b` share a dtype.

@@ -2,7 +2,8 @@
 
 use smallvec::smallvec;
 
-use crate::array::shape::{contiguous_strides, Dims, Strides};
+use crate::array::shape::{Dims, Strides};
+use crate::array::Layout;
 use crate::autograd::rules::Op;
 use crate::error::{Error, Result};
 use crate::kernels;
@@ -15,6 +16,18 @@ pub struct StridedView {
     pub shape: Dims,
     pub strides: Strides,
     pub offset: isize,
+}
+
+impl StridedView {
+    /// The view a layout describes (over row-major elements when the layout was made from
+    /// `Layout::contiguous`).
+    pub fn of(layout: &crate::array::Layout) -> StridedView {
+        StridedView {
+            shape: layout.shape().into(),
+            strides: layout.strides().into(),
+            offset: layout.offset() as isize,
+        }
+    }
 }
 
 /// One entry of an index expression.
@@ -30,8 +43,10 @@ pub enum IndexItem {
     Ellipsis,
 }
 
-/// The view selected by `items` on an array of `shape`.
-pub fn view_for_index(shape: &[usize], items: &[IndexItem]) -> Result<StridedView> {
+/// The layout `items` select from `layout` (ints drop a dimension, slices cut and step one,
+/// `None` inserts one, `...` stands for the dimensions no other item names).
+pub fn index_layout(layout: &Layout, items: &[IndexItem]) -> Result<Layout> {
+    let shape = layout.shape();
     let consumed = items
         .iter()
         .filter(|i| matches!(i, IndexItem::Int(_) | IndexItem::Slice { .. }))
@@ -51,43 +66,36 @@ pub fn view_for_index(shape: &[usize], items: &[IndexItem]) -> Result<StridedVie
             shape.len()
         )));
     }
-    let strides = contiguous_strides(shape);
-    let mut view = StridedView {
-        shape: Dims::new(),
-        strides: Strides::new(),
-        offset: 0,
-    };
-    let mut dim = 0usize;
+    let mut out = layout.clone();
+    // `dim` walks the result's dimensions, `source` the indexed tensor's.
+    let (mut dim, mut source) = (0usize, 0usize);
     for item in items {
         match *item {
             IndexItem::NewAxis => {
-                view.shape.push(1);
-                view.strides.push(0);
+                out = out.unsqueezed(dim);
+                dim += 1;
             }
             IndexItem::Ellipsis => {
                 let skip = shape.len() - consumed;
-                for _ in 0..skip {
-                    view.shape.push(shape[dim]);
-                    view.strides.push(strides[dim]);
-                    dim += 1;
-                }
+                dim += skip;
+                source += skip;
             }
             IndexItem::Int(i) => {
-                let size = shape[dim] as i64;
+                let size = shape[source] as i64;
                 let j = if i < 0 { i + size } else { i };
                 if j < 0 || j >= size {
                     return Err(Error::Index(format!(
-                        "index {i} is out of bounds for dimension {dim} with size {size}"
+                        "index {i} is out of bounds for dimension {source} with size {size}"
                     )));
                 }
-                view.offset += j as isize * strides[dim];
-                dim += 1;
+                out = out.selected(dim, j as usize);
+                source += 1;
             }
             IndexItem::Slice { start, stop, step } => {
                 if step <= 0 {
                     return Err(Error::Value("step must be greater than zero".into()));
                 }
-                let size = shape[dim] as i64;
+                let size = shape[source] as i64;
                 let clamp = |v: i64| {
                     if v < 0 {
                         (v + size).max(0)
@@ -102,24 +110,19 @@ pub fn view_for_index(shape: &[usize], items: &[IndexItem]) -> Result<StridedVie
                 } else {
                     0
                 };
-                view.offset += lo as isize * strides[dim];
-                view.shape.push(len as usize);
-                view.strides.push(step as isize * strides[dim]);
+                out = out.sliced(dim, lo as usize, len as usize, step as usize);
                 dim += 1;
+                source += 1;
             }
         }
     }
-    for d in dim..shape.len() {
-        view.shape.push(shape[d]);
-        view.strides.push(strides[d]);
-    }
-    Ok(view)
+    Ok(out)
 }
 
 impl Tensor {
-    /// `self[items]` (a copy of the selected elements; the gradient lands at their positions).
+    /// `self[items]`: a view of the selected elements (the gradient lands at their positions).
     pub fn index(&self, items: &[IndexItem]) -> Result<Tensor> {
-        let view = view_for_index(&self.shape(), items)?;
+        index_layout(self.read().layout(), items)?;
         let name = if items.iter().any(|i| matches!(i, IndexItem::Slice { .. })) {
             "SliceBackward0"
         } else if items.iter().any(|i| matches!(i, IndexItem::Int(_))) {
@@ -127,13 +130,14 @@ impl Tensor {
         } else {
             "UnsqueezeBackward0"
         };
-        self.strided(view, name)
+        self.strided_view(name, |l| index_layout(l, items).expect("checked above"))
     }
 
-    /// `self` with `src` (broadcast) written into the view; out of place, recorded as
-    /// `CopySlices`.
+    /// `self` with `src` (broadcast) written into the view (of its row-major elements); out of
+    /// place, recorded as `CopySlices`.
     pub(crate) fn strided_assigned(&self, view: StridedView, src: &Tensor) -> Result<Tensor> {
-        let mut out = self.data();
+        let mut out = kernels::materialize(&self.read())?;
+        out.share_elements();
         let value = src.data_as(out.dtype())?;
         crate::array::shape::broadcast_shapes(&view.shape, value.shape()).and_then(|b| {
             if b.as_slice() == view.shape.as_slice() {
@@ -146,20 +150,13 @@ impl Tensor {
                 )))
             }
         })?;
-        if out.device().is_cpu() {
-            kernels::strided_assign(&mut out, &value, &view.shape, &view.strides, view.offset)?;
-        } else {
-            // Device arrays: write through the host (a backend kernel can replace this later).
-            let mut host = out.to_device(crate::Device::Cpu)?;
-            kernels::strided_assign(
-                &mut host,
-                &value.to_device(crate::Device::Cpu)?,
-                &view.shape,
-                &view.strides,
-                view.offset,
-            )?;
-            out = host.to_device(self.device())?;
-        }
+        let target = out.view(Layout::new(
+            view.shape.clone(),
+            view.strides.clone(),
+            view.offset as usize,
+        ))?;
+        let mut target = target;
+        kernels::copy_into(&mut target, &value)?;
         record(
             Op::CopySlices(Box::new(view)),
             &[self, src],
@@ -168,9 +165,8 @@ impl Tensor {
         )
     }
 
-    /// `self[items] = value`, in place.
+    /// `self[items] = value`, in place: `value` is copied into the view `self[items]`.
     pub fn index_put(&self, items: &[IndexItem], value: &Tensor) -> Result<()> {
-        let view = view_for_index(&self.shape(), items)?;
-        self.apply_inplace(|snapshot| snapshot.strided_assigned(view.clone(), value))
+        self.index(items)?.copy_(value)
     }
 }

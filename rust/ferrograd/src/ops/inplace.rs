@@ -1,7 +1,9 @@
 //! In-place operations. The new value is computed out of place from a snapshot of the tensor
-//! (its old elements and history), then the tensor takes the result's elements and, when the
-//! operation was recorded, its place in the graph; the version counter is bumped so saved
-//! values catch the change. Without recording, binary updates run truly in place.
+//! (its old elements and history), then written into the tensor's own elements, which its
+//! base and every view of the same storage see; when the operation was recorded, the tensor
+//! takes the result's place in the graph (a view rewrites its base's history instead, see
+//! `tensor::view`). The shared version counter is bumped so saved values catch the change.
+//! Without recording, binary updates run truly in place.
 
 use crate::array::{Category, NdArray};
 use crate::autograd::mode::is_grad_enabled;
@@ -21,24 +23,37 @@ impl Tensor {
                 "a leaf Variable that requires grad is being used in an in-place operation.".into(),
             ));
         }
+        if is_grad_enabled() && self.is_view_of_leaf_requiring_grad() {
+            return Err(Error::Autograd(
+                "a view of a leaf Variable that requires grad is being used in an in-place operation.".into(),
+            ));
+        }
         Ok(())
     }
 
-    /// A new tensor with this one's current elements and history, unaffected by later writes.
-    fn snapshot(&self) -> Tensor {
+    /// A new tensor with this one's current elements and history. When the operation may be
+    /// recorded (and so save its input), the elements are copied: the write that follows must
+    /// not change what was saved. Otherwise they are shared.
+    fn snapshot(&self) -> Result<Tensor> {
         let meta = self.meta();
         let copy = Meta {
             tangent: meta.tangent.clone(),
             ..meta.history()
         };
         drop(meta);
-        Tensor::with_history_of(self.data(), self, copy)
+        let data = self.data();
+        let data = if is_grad_enabled() || crate::autograd::forward::is_active() {
+            crate::kernels::materialize(&data)?
+        } else {
+            data
+        };
+        Ok(Tensor::with_history_of(data, self, copy))
     }
 
     /// Runs an in-place operation whose new value `compute` derives from a snapshot of `self`.
     pub fn apply_inplace(&self, compute: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<()> {
         self.check_inplace_allowed()?;
-        let result = compute(&self.snapshot())?;
+        let result = compute(&self.snapshot()?)?;
         self.commit_inplace(result)
     }
 
@@ -64,9 +79,12 @@ impl Tensor {
             )));
         };
         self.take_tangent_of(&result);
-        if result.is_leaf() {
-            self.set_data_raw(result.data());
-        } else {
+        self.write_elements(&result.read())?;
+        // Under forward AD the base's tangent changes with its elements, dual result or not.
+        if self.is_view() && (crate::autograd::forward::is_active() || !result.is_leaf()) {
+            return self.rewrite_base_history(&result);
+        }
+        if !result.is_leaf() {
             self.rebase_onto(result);
         }
         Ok(())
@@ -149,17 +167,17 @@ impl Tensor {
     /// Fills with `value`. On a recorded tensor the fill is recorded too (its gradient is zero).
     pub fn fill_(&self, value: f64) -> Result<()> {
         self.check_inplace_allowed()?;
-        let (shape, dtype, device) = (self.shape(), self.dtype(), self.device());
-        let filled = Tensor::from_array(NdArray::full(&shape, value, dtype).to_device(device)?);
+        let (dtype, device) = (self.dtype(), self.device());
+        let value = NdArray::full(&[], value, dtype).to_device(device)?;
         if needs_recording(&[self]) || crate::autograd::forward::any_dual(&[self]) {
+            let filled = Tensor::from_array(value);
             return self.apply_inplace(|snapshot| {
                 snapshot
                     .mul(&Tensor::from_array(self.scalar_on(0.0, dtype)?))?
                     .add(&filled)
             });
         }
-        self.set_data_raw(filled.data());
-        Ok(())
+        self.write_elements(&value)
     }
 
     pub fn zero_(&self) -> Result<()> {

@@ -95,7 +95,7 @@ impl Tensor {
 
 /// Every target other than `ignore_index` is a class index in `[0, classes)`.
 fn check_classes(target: &Tensor, classes: usize, ignore_index: i64) -> Result<()> {
-    let host = target.data().to_device(Device::Cpu)?;
+    let host = target.data().to_device(Device::Cpu)?.contiguous()?;
     let wrong = host
         .as_slice::<i64>()?
         .iter()

@@ -1,10 +1,11 @@
-//! Shape operations. Reshapes share the elements (no copy); transposes, permutations and
-//! expansions are strided views gathered into a new contiguous array.
+//! Shape operations. They return views that share the input's storage wherever PyTorch does
+//! (`view`, `reshape` when the strides allow, `squeeze`, `unsqueeze`, `flatten`, `permute`,
+//! `transpose`, `expand`, ...): a new layout, no element moved (see `tensor::view`).
 
 use smallvec::smallvec;
 
 use super::StridedView;
-use crate::array::shape::{contiguous_strides, normalize_dim, numel, Dims, Strides};
+use crate::array::shape::{normalize_dim, numel, Dims};
 use crate::array::DType;
 use crate::autograd::rules::{ClassName, Op, StridedOf};
 use crate::error::{Error, Result};
@@ -12,15 +13,60 @@ use crate::kernels;
 use crate::tensor::{record, Tensor};
 
 impl Tensor {
+    /// The same elements under `shape` (as many), as a view when the strides allow one, else
+    /// a copy (PyTorch's `reshape`).
     fn reshape_as_named(&self, shape: &[usize], name: ClassName) -> Result<Tensor> {
-        let out = self.read().reshaped(shape)?;
-        record(Op::Reshape { name }, &[self], out, |_| smallvec![])
+        let viewable = self.read().layout().reshaped(shape).is_some();
+        if viewable {
+            return self.reshape_view(name, |l| l.reshaped(shape).expect("checked above"));
+        }
+        self.contiguous_tensor()?
+            .reshape_view(&"UnsafeViewBackward0", |l| {
+                l.reshaped(shape).expect("contiguous")
+            })
     }
 
     /// The same elements under `shape`; one entry may be -1 (inferred).
     pub fn reshape(&self, shape: &[isize]) -> Result<Tensor> {
         let shape = infer_shape(shape, self.numel())?;
         self.reshape_as_named(&shape, &"ViewBackward0")
+    }
+
+    /// `view(shape)`: a view under `shape`, or an error when the strides allow none.
+    pub fn view_shape(&self, shape: &[isize]) -> Result<Tensor> {
+        let shape = infer_shape(shape, self.numel())?;
+        if self.read().layout().reshaped(&shape).is_none() {
+            return Err(Error::Shape(format!(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans across \
+                 two contiguous subspaces): a tensor of shape {:?} and strides {:?} viewed as {:?}. Use .reshape(...) instead.",
+                self.shape().as_slice(),
+                self.strides().as_slice(),
+                shape.as_slice()
+            )));
+        }
+        self.reshape_as_named(&shape, &"ViewBackward0")
+    }
+
+    /// The strides of this tensor's layout, in elements.
+    pub fn strides(&self) -> crate::array::shape::Strides {
+        self.read().strides().into()
+    }
+
+    /// Where this tensor's first element sits in its storage, in elements.
+    pub fn storage_offset(&self) -> usize {
+        self.read().offset()
+    }
+
+    pub fn is_contiguous(&self) -> bool {
+        self.read().is_contiguous()
+    }
+
+    /// This tensor if it is contiguous, else a row-major copy (recorded as a clone).
+    pub fn contiguous_tensor(&self) -> Result<Tensor> {
+        if self.is_contiguous() {
+            return Ok(self.clone());
+        }
+        self.clone_tensor()
     }
 
     pub fn flatten(&self, start_dim: isize, end_dim: isize) -> Result<Tensor> {
@@ -35,6 +81,9 @@ impl Tensor {
                 "flatten() has invalid args: start_dim cannot come after end_dim".into(),
             ));
         }
+        if start == end {
+            return Ok(self.clone());
+        }
         let mut out: Dims = shape[..start].into();
         out.push(numel(&shape[start..=end]));
         out.extend_from_slice(&shape[end + 1..]);
@@ -42,25 +91,22 @@ impl Tensor {
     }
 
     pub fn unsqueeze(&self, dim: isize) -> Result<Tensor> {
-        let mut shape = self.shape();
-        let d = normalize_dim(dim, shape.len() + 1)?;
-        shape.insert(d, 1);
-        self.reshape_as_named(&shape, &"UnsqueezeBackward0")
+        let d = normalize_dim(dim, self.ndim() + 1)?;
+        self.reshape_view(&"UnsqueezeBackward0", |l| l.unsqueezed(d))
     }
 
     /// Removes size-1 dimensions: all of them, or the given one (a no-op if its size is not 1).
     pub fn squeeze(&self, dim: Option<isize>) -> Result<Tensor> {
         let shape = self.shape();
-        let out: Dims = match dim {
-            None => shape.iter().copied().filter(|&s| s != 1).collect(),
+        let drop: Vec<usize> = match dim {
+            None => (0..shape.len()).filter(|&i| shape[i] == 1).collect(),
             Some(dim) => {
                 let d = normalize_dim(dim, shape.len())?;
-                shape
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, &s)| !(i == d && s == 1))
-                    .map(|(_, &s)| s)
-                    .collect()
+                if shape.get(d) == Some(&1) {
+                    vec![d]
+                } else {
+                    vec![]
+                }
             }
         };
         let name: ClassName = if dim.is_none() {
@@ -68,7 +114,7 @@ impl Tensor {
         } else {
             &"SqueezeBackward1"
         };
-        self.reshape_as_named(&out, name)
+        self.reshape_view(name, |l| l.without_dims(&drop))
     }
 
     /// A copy of the strided view `view` of this tensor's elements, recorded as `name`.
@@ -129,13 +175,7 @@ impl Tensor {
                 )));
             }
         }
-        let strides = contiguous_strides(&shape);
-        let view = StridedView {
-            shape: order.iter().map(|&d| shape[d]).collect(),
-            strides: order.iter().map(|&d| strides[d]).collect(),
-            offset: 0,
-        };
-        self.strided(view, name)
+        self.strided_view(name, |l| l.permuted(&order))
     }
 
     pub fn transpose(&self, dim0: isize, dim1: isize) -> Result<Tensor> {
@@ -155,7 +195,8 @@ impl Tensor {
         self.permute_named(&order, "PermuteBackward0")
     }
 
-    /// Broadcasts to `shape` (-1 keeps a dimension); the gradient sums over the expansion.
+    /// Broadcasts to `shape` (-1 keeps a dimension) as a view with stride 0 on the new and the
+    /// stretched dimensions; the gradient sums over the expansion.
     pub fn expand(&self, shape: &[isize]) -> Result<Tensor> {
         let own = self.shape();
         if shape.len() < own.len() {
@@ -166,41 +207,110 @@ impl Tensor {
             )));
         }
         let lead = shape.len() - own.len();
-        let own_strides = contiguous_strides(&own);
         let mut out: Dims = Dims::new();
-        let mut strides: Strides = Strides::new();
         for (i, &size) in shape.iter().enumerate() {
             if i < lead {
                 if size < 0 {
                     return Err(Error::Shape(format!("expand: -1 is not allowed in a leading, non-existing dimension ({shape:?})")));
                 }
                 out.push(size as usize);
-                strides.push(0);
                 continue;
             }
             let have = own[i - lead];
             let want = if size < 0 { have } else { size as usize };
-            if have == want {
-                out.push(want);
-                strides.push(own_strides[i - lead]);
-            } else if have == 1 {
-                out.push(want);
-                strides.push(0);
-            } else {
+            if have != want && have != 1 {
                 return Err(Error::Shape(format!(
                     "The expanded size of the tensor ({want}) must match the existing size ({have}) at non-singleton dimension {i}.  Target sizes: {shape:?}.  Tensor sizes: {:?}",
                     own.as_slice()
                 )));
             }
+            out.push(want);
         }
-        self.strided(
-            StridedView {
-                shape: out,
-                strides,
-                offset: 0,
-            },
-            "ExpandBackward0",
-        )
+        crate::array::shape::check_numel(&out)?;
+        self.strided_view("ExpandBackward0", |l| l.expanded(&out))
+    }
+
+    /// The diagonal of dimensions `dim1` and `dim2` (above the main one for `offset` > 0) as
+    /// a view, in a new last dimension.
+    pub fn diagonal(&self, offset: isize, dim1: isize, dim2: isize) -> Result<Tensor> {
+        let ndim = self.ndim();
+        let (d1, d2) = (normalize_dim(dim1, ndim)?, normalize_dim(dim2, ndim)?);
+        if d1 == d2 || ndim < 2 {
+            return Err(Error::Shape(format!(
+                "diagonal dimensions cannot be identical {dim1}, {dim2} (and the tensor needs 2 or more dimensions, it has {ndim})"
+            )));
+        }
+        self.strided_view("DiagonalBackward0", |l| l.diagonal(offset, d1, d2))
+    }
+
+    /// Every window of `size` elements, `step` apart, along `dim`, as a view with the window in
+    /// a new last dimension (`Tensor.unfold`).
+    pub fn unfold(&self, dim: isize, size: usize, step: usize) -> Result<Tensor> {
+        let ndim = self.ndim();
+        let d = normalize_dim(dim, ndim)?;
+        let extent = if ndim == 0 { 1 } else { self.shape()[d] };
+        if size > extent {
+            return Err(Error::Shape(format!(
+                "maximum size for tensor at dimension {d} is {extent} but size is {size}"
+            )));
+        }
+        if step == 0 {
+            return Err(Error::Shape(format!("step is {step} but must be > 0")));
+        }
+        self.strided_view("UnfoldBackward0", |l| l.unfolded(d, size, step))
+    }
+
+    /// A view of this tensor's storage through `size` and `stride`, starting at
+    /// `storage_offset` (this tensor's own offset when `None`), as `Tensor.as_strided`.
+    pub fn as_strided(
+        &self,
+        size: &[usize],
+        stride: &[isize],
+        storage_offset: Option<usize>,
+    ) -> Result<Tensor> {
+        if size.len() != stride.len() {
+            return Err(Error::Shape(format!(
+                "mismatch in length of strides and shape: {} strides for {} sizes",
+                stride.len(),
+                size.len()
+            )));
+        }
+        if let Some(s) = stride.iter().find(|&&s| s < 0) {
+            return Err(Error::Shape(format!("as_strided: Negative strides are not supported at the moment, got strides: {stride:?} ({s})")));
+        }
+        crate::array::shape::check_numel(size)?;
+        let (own, numel) = (self.read().layout().clone(), self.numel());
+        let offset = storage_offset.unwrap_or(own.offset());
+        let layout = crate::array::Layout::new(size.into(), stride.into(), offset);
+        layout.check_within(self.read().storage_len())?;
+        // For the gradient, the view in this tensor's row-major elements: it exists when this
+        // tensor is contiguous and the view reads only its elements.
+        let relative = crate::array::Layout::new(
+            size.into(),
+            stride.into(),
+            offset.wrapping_sub(own.offset()),
+        );
+        let inside =
+            own.is_contiguous() && offset >= own.offset() && relative.check_within(numel).is_ok();
+        if !inside && crate::tensor::needs_recording(&[self]) {
+            return Err(Error::Autograd(
+                "as_strided: a view that reads outside the elements of a non-contiguous (or offset) input is not differentiable; \
+                 call .contiguous() first"
+                    .into(),
+            ));
+        }
+        let relative = if inside {
+            relative
+        } else {
+            crate::array::Layout::contiguous(size, 0)
+        };
+        let array = self.view_array(|_| layout.clone())?;
+        let op = Op::Strided(Box::new(StridedOf {
+            name: "AsStridedBackward0",
+            view: StridedView::of(&relative),
+            input_shape: self.shape(),
+        }));
+        self.wrap_view(op, array)
     }
 
     /// The elements converted to `dtype`; differentiable between floating dtypes.
@@ -215,10 +325,9 @@ impl Tensor {
         record(Op::ToCopy, &[self], out, |_| smallvec![])
     }
 
-    /// A copy with its own elements, recorded (`CloneBackward0`).
+    /// A row-major copy with storage of its own, recorded (`CloneBackward0`).
     pub fn clone_tensor(&self) -> Result<Tensor> {
-        let data = self.data();
-        let copy = kernels::gather(&data, data.shape(), &contiguous_strides(data.shape()), 0)?;
+        let copy = kernels::materialize(&self.read())?;
         record(Op::Clone, &[self], copy, |_| smallvec![])
     }
 

@@ -2,6 +2,7 @@
 //! this module holds the type, its accessors and its autograd state.
 
 mod record;
+mod view;
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -22,18 +23,44 @@ pub(crate) use record::{needs_recording, record, record_described, record_many};
 #[derive(Clone)]
 pub struct Tensor(pub(crate) Arc<TensorCell>);
 
-/// The elements of a tensor and their version counter, shared by the tensor and its detached
-/// aliases (`detach()`), so an in-place write through one is seen by all.
+/// The elements of a tensor (its array: a layout over storage) and its version counter, shared
+/// by the tensor and its detached aliases (`detach()`). A view has a cell of its own, for its
+/// own layout, over its base's storage; its version counter is its base's (`base`), so an
+/// in-place write through any view is seen by every saved value that aliases it.
 pub(crate) struct DataCell {
     array: RwLock<NdArray>,
+    /// The version of this cell's elements; for a view, unused (its base's counts).
     version: AtomicU32,
+    /// The cell of the tensor this one is a view of (always a base, never a view itself).
+    base: Option<triomphe::Arc<DataCell>>,
     /// The array's element count, readable without the lock (the binding asks it of both
     /// operands of every operator, to decide whether to release the GIL); written with it.
     numel: AtomicUsize,
 }
 
+impl DataCell {
+    /// The version counter this cell's elements share with every view of them.
+    fn version_counter(&self) -> &AtomicU32 {
+        self.base
+            .as_ref()
+            .map_or(&self.version, |base| &base.version)
+    }
+}
+
+/// What a view knows of where it came from.
+pub(crate) struct ViewOf {
+    /// The base tensor (never itself a view): PyTorch's `_base`, and the tensor whose history
+    /// an in-place operation on the view rewrites.
+    pub base: Tensor,
+    /// Made while grad mode was on: only such views follow their base's history.
+    pub tracks_history: bool,
+    /// The version at which this view's `grad_fn` was last brought up to date with its base.
+    pub synced_version: AtomicU32,
+}
+
 pub struct TensorCell {
     data: triomphe::Arc<DataCell>,
+    view: Option<Box<ViewOf>>,
     meta: Mutex<Meta>,
     /// `meta.requires_grad`, readable without the lock (every operation asks it of each
     /// input); written back whenever a `MetaGuard` is released.
@@ -46,6 +73,7 @@ impl TensorCell {
     fn new(data: triomphe::Arc<DataCell>, meta: Meta, inference: bool) -> TensorCell {
         TensorCell {
             data,
+            view: None,
             requires_grad: AtomicBool::new(meta.requires_grad),
             meta: Mutex::new(meta),
             inference,
@@ -128,6 +156,7 @@ impl Tensor {
             array: RwLock::new(array),
             version: AtomicU32::new(0),
             numel,
+            base: None,
         });
         Tensor(Arc::new(TensorCell::new(data, meta, inference)))
     }
@@ -214,7 +243,7 @@ impl Tensor {
 
     /// The elements as a `Vec` of `T` (host tensors of dtype `T` only).
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
-        let host = self.data().to_device(Device::Cpu)?;
+        let host = self.data().to_device(Device::Cpu)?.contiguous()?;
         Ok(host.as_slice::<T>()?.to_vec())
     }
 
@@ -231,11 +260,11 @@ impl Tensor {
 
     /// How many times this tensor's elements were modified in place.
     pub fn version(&self) -> u32 {
-        self.0.data.version.load(Ordering::Acquire)
+        self.0.data.version_counter().load(Ordering::Acquire)
     }
 
     pub(crate) fn bump_version(&self) {
-        self.0.data.version.fetch_add(1, Ordering::AcqRel);
+        self.0.data.version_counter().fetch_add(1, Ordering::AcqRel);
     }
 
     /// True when both handles are the same tensor.
@@ -261,6 +290,7 @@ impl Tensor {
     }
 
     pub fn requires_grad(&self) -> bool {
+        self.sync_view_history();
         self.0.requires_grad.load(Ordering::Acquire)
     }
 
@@ -270,6 +300,7 @@ impl Tensor {
     }
 
     pub fn is_leaf(&self) -> bool {
+        self.sync_view_history();
         self.meta().grad_fn.is_none()
     }
 
@@ -279,6 +310,7 @@ impl Tensor {
 
     /// The node that produced this tensor, if it was recorded.
     pub fn grad_fn(&self) -> Option<NodeHandle> {
+        self.sync_view_history();
         self.meta().grad_fn.clone().map(NodeHandle)
     }
 
@@ -316,6 +348,7 @@ impl Tensor {
     /// Where gradients for this tensor go: its `grad_fn`, or the `AccumulateGrad` node of a leaf
     /// (created on first use). `None` when it does not require grad.
     pub(crate) fn gradient_edge(&self) -> Option<(NodeRef, u32)> {
+        self.sync_view_history();
         let mut meta = self.meta();
         if let Some(node) = &meta.grad_fn {
             return Some((node.clone(), meta.output_nr));
@@ -443,7 +476,8 @@ impl Tensor {
         drop(old);
     }
 
-    /// Replaces the elements in place (no autograd); bumps the version.
+    /// Replaces this tensor's array (shape, dtype and storage may change: `.data = ...`); bumps
+    /// the version. Not recorded.
     pub(crate) fn set_data_raw(&self, array: NdArray) {
         let mut current = self.write();
         self.0.data.numel.store(array.numel(), Ordering::Release);
@@ -452,32 +486,43 @@ impl Tensor {
         self.bump_version();
     }
 
-    /// Replaces the elements, as `.data = ...` does: shape and dtype may change. Not recorded.
+    /// Replaces the elements, as `.data = ...` does: shape and dtype may change, and the
+    /// tensor then shares `other`'s storage. Not recorded.
     pub fn set_data(&self, other: &Tensor) {
         self.set_data_raw(other.data());
     }
 
-    /// After an in-place operation recorded as `result`, this tensor takes `result`'s elements
-    /// and place in the graph.
+    /// Writes `values` (broadcast, same dtype and device) into this tensor's elements in place:
+    /// every view of the same storage sees them. Bumps the version; not recorded.
+    pub(crate) fn write_elements(&self, values: &NdArray) -> Result<()> {
+        let mut array = self.write();
+        let replaceable = !array.storage_is_shared()
+            && !self.is_view()
+            && values.is_contiguous()
+            && !values.storage_is_shared();
+        if replaceable
+            && values.shape() == array.shape()
+            && values.dtype() == array.dtype()
+            && values.device() == array.device()
+        {
+            // Nothing else sees either storage: taking the new one is the same as copying it.
+            *array = values.clone();
+        } else {
+            crate::kernels::copy_into(&mut array, values)?;
+        }
+        drop(array);
+        self.bump_version();
+        Ok(())
+    }
+
+    /// After an in-place operation recorded as `result` (whose elements this tensor now
+    /// holds), this tensor takes `result`'s place in the graph.
     pub fn rebase_onto(&self, result: Tensor) {
-        let (array, grad_fn, output_nr, requires_grad) = {
+        let (grad_fn, output_nr, requires_grad) = {
             let mut meta = result.meta();
-            (
-                result.data(),
-                meta.grad_fn.take(),
-                meta.output_nr,
-                meta.requires_grad,
-            )
+            (meta.grad_fn.take(), meta.output_nr, meta.requires_grad)
         };
-        self.set_data_raw(array);
-        let old = {
-            let mut meta = self.meta();
-            meta.requires_grad = requires_grad;
-            meta.output_nr = output_nr;
-            meta.retained_grad = None;
-            std::mem::replace(&mut meta.grad_fn, grad_fn)
-        };
-        drop(old);
+        self.take_history(grad_fn, output_nr, requires_grad);
     }
 
     pub fn retains_grad(&self) -> bool {
@@ -494,9 +539,15 @@ impl Tensor {
         Ok(())
     }
 
-    /// A leaf with its own cell (and no graph) that shares these elements until either is written.
+    /// A leaf with its own cell (and no graph) holding these elements: this tensor's own
+    /// storage when nothing else shares it, else a copy (writes to the result must not reach
+    /// any other tensor, as they would through a shared storage).
     pub(crate) fn detach_copy(&self) -> Tensor {
-        Tensor::from_array(self.data())
+        let array = self.data();
+        if array.storage_is_shared_beyond(2) || !array.is_contiguous() {
+            return Tensor::from_array(crate::kernels::materialize(&array).unwrap_or(array));
+        }
+        Tensor::from_array(array)
     }
 
     pub(crate) fn mark_retains_grad(&self) {

@@ -1,0 +1,12 @@
+"""Strided views of a device backend's arrays: the engine's layout (shape, strides and offset
+in elements, from the array's first element) as an array of the backend that shares memory."""
+
+import importlib
+
+
+def strided_view(array, shape, strides, offset):
+    """``array`` (C-contiguous) seen through ``(shape, strides, offset)``, without a copy."""
+    xp = importlib.import_module(type(array).__module__.split(".")[0])
+    flat = array.reshape(-1)[offset:]
+    itemsize = flat.dtype.itemsize
+    return xp.lib.stride_tricks.as_strided(flat, shape=tuple(shape), strides=tuple(s * itemsize for s in strides))
