@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase
+from .._mixins.math import clamp_scalars
 from ..autograd import no_grad
 
 __all__ = [
@@ -382,7 +383,8 @@ def silu(input, inplace: bool = False):
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):
-    negative = input.clamp(max=0.0).expm1() * alpha
+    # where, not clamp(max=0): the gradient at 0 is alpha (the negative branch's), as in PyTorch
+    negative = input.where(input <= 0, 0.0).expm1() * alpha
     out = input.where(input > 0, negative)
     return input.copy_(out) if inplace else out
 
@@ -396,7 +398,8 @@ def sigmoid(input):
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
-    return input.clamp(min_val, max_val)
+    """``clamp(input, min_val, max_val)`` with hardtanh's gradient: 0 at the bounds, 1 at NaN."""
+    return clamp_scalars(input, min_val, max_val, nan_passes=True)
 
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):

@@ -1,0 +1,308 @@
+"""Silent wrong numbers at edge points (issue 15): values and gradients against PyTorch's.
+
+The expected numbers were printed by PyTorch 2.15.0 (CPU) running the very functions in
+CASES below (with ``fg`` bound to ``torch``); these tests never import torch. Each case runs
+in float32 and float64 and backpropagates ``out.sum()``. Where the function is smooth at
+the points sampled, gradcheck in float64 checks the gradient against finite differences.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ferrograd as fg
+import ferrograd.nn.functional as F
+import numpy as np
+import pytest
+from ferrograd.autograd import gradcheck, gradgradcheck
+
+inf, nan = math.inf, math.nan
+
+# --- cases: name -> (function of the input tensors, the inputs as nested lists) ---------
+
+
+def _like(t, values):
+    return fg.tensor(values, dtype=t.dtype)
+
+
+def _targets(values):
+    return fg.tensor(values, dtype=fg.int64)
+
+
+# elementwise: subgradients at boundaries, NaN, ops without a rule
+
+STEPS = [2.5, -1.5, -0.5, inf, -inf, nan, 0.0]
+NAN_PAIRS = [[nan, 1.0, nan, 2.0, 2.0, 3.0], [1.0, nan, nan, 2.0, 3.0, 2.0]]
+BOUNDS = [-1.0, 1.0, 0.0, 2.0, -2.0, nan]
+
+ELEMENTWISE = {
+    "atan2_at_origin": (
+        lambda a, b: fg.atan2(a, b),
+        [[0.0, 0.0, 1.0, 1e-30, 0.0, -2.0], [0.0, -0.0, 0.0, 1e-30, 1e-30, 1.0]],
+    ),
+    "clamp_at_bounds": (lambda x: x.clamp(-1.0, 1.0), [BOUNDS]),
+    "clamp_min_at_bound": (lambda x: x.clamp(min=1.0), [[1.0, 0.0, 2.0]]),
+    "clamp_max_at_bound": (lambda x: x.clamp(max=1.0), [[1.0, 0.0, 2.0]]),
+    "clamp_min_above_max": (lambda x: x.clamp(min=3.0, max=1.0), [[0.5, 2.0, -3.0]]),
+    "clamp_tensor_bounds_ties": (
+        lambda x, lo, hi: x.clamp(lo, hi),
+        [[-1.0, 1.0, 0.0, 2.0], [-1.0, -1.0, -1.0, -1.0], [1.0, 1.0, 1.0, 1.0]],
+    ),
+    "hardtanh_at_bounds": (F.hardtanh, [BOUNDS]),
+    "hardtanh_other_bounds": (
+        lambda x: F.hardtanh(x, -2.0, 3.0),
+        [[-2.0, 3.0, 0.0, 4.0, -2.5]],
+    ),
+    "elu_at_zero": (lambda x: F.elu(x, alpha=2.0), [[0.0, -1.0, 1.0, -inf]]),
+    "maximum_nan": (lambda a, b: fg.maximum(a, b), NAN_PAIRS),
+    "minimum_nan": (lambda a, b: fg.minimum(a, b), NAN_PAIRS),
+    "fmax_nan": (lambda a, b: fg.fmax(a, b), NAN_PAIRS),
+    "fmin_nan": (lambda a, b: fg.fmin(a, b), NAN_PAIRS),
+    "fmax_broadcast": (lambda a, b: fg.fmax(a, b), [[[nan, 1.0, 4.0]], [[1.0], [5.0]]]),
+    "floor": (lambda x: x.floor(), [STEPS]),
+    "ceil": (lambda x: x.ceil(), [STEPS]),
+    "round": (lambda x: x.round(), [STEPS]),
+    "trunc": (lambda x: x.trunc(), [STEPS]),
+    "sign": (lambda x: x.sign(), [STEPS]),
+    "frac": (lambda x: x.frac(), [STEPS]),
+}
+
+CASES = {**ELEMENTWISE}
+
+# --- end of cases -------------------------------------------------------------------------
+
+# value of ``out``, then the gradient of each input, per dtype, from PyTorch
+# fmt: off
+EXPECTED = {
+    "atan2_at_origin": {
+        "float32": ([0.0, 3.1415927410125732, 1.5707963705062866, 0.7853981852531433, 0.0, -1.1071487665176392], [[0.0, -0.0, 0.0, 0.0, 0.0, 0.20000000298023224], [-0.0, -0.0, -1.0, -0.0, -0.0, 0.4000000059604645]]),
+        "float64": ([0.0, 3.141592653589793, 1.5707963267948966, 0.7853981633974483, 0.0, -1.1071487177940904], [[0.0, -0.0, 0.0, 5e+29, 1e+30, 0.2], [-0.0, -0.0, -1.0, -5e+29, -0.0, 0.4]]),
+    },
+    "clamp_at_bounds": {
+        "float32": ([-1.0, 1.0, 0.0, 1.0, -1.0, nan], [[0.0, 0.0, 1.0, 0.0, 0.0, 0.0]]),
+        "float64": ([-1.0, 1.0, 0.0, 1.0, -1.0, nan], [[0.0, 0.0, 1.0, 0.0, 0.0, 0.0]]),
+    },
+    "clamp_min_at_bound": {
+        "float32": ([1.0, 1.0, 2.0], [[0.0, 0.0, 1.0]]),
+        "float64": ([1.0, 1.0, 2.0], [[0.0, 0.0, 1.0]]),
+    },
+    "clamp_max_at_bound": {
+        "float32": ([1.0, 0.0, 1.0], [[0.0, 1.0, 0.0]]),
+        "float64": ([1.0, 0.0, 1.0], [[0.0, 1.0, 0.0]]),
+    },
+    "clamp_min_above_max": {
+        "float32": ([1.0, 1.0, 1.0], [[0.0, 0.0, 0.0]]),
+        "float64": ([1.0, 1.0, 1.0], [[0.0, 0.0, 0.0]]),
+    },
+    "clamp_tensor_bounds_ties": {
+        "float32": ([-1.0, 1.0, 0.0, 1.0], [[0.5, 0.5, 1.0, 0.0], [0.5, 0.0, 0.0, 0.0], [0.0, 0.5, 0.0, 1.0]]),
+        "float64": ([-1.0, 1.0, 0.0, 1.0], [[0.5, 0.5, 1.0, 0.0], [0.5, 0.0, 0.0, 0.0], [0.0, 0.5, 0.0, 1.0]]),
+    },
+    "hardtanh_at_bounds": {
+        "float32": ([-1.0, 1.0, 0.0, 1.0, -1.0, nan], [[0.0, 0.0, 1.0, 0.0, 0.0, 1.0]]),
+        "float64": ([-1.0, 1.0, 0.0, 1.0, -1.0, nan], [[0.0, 0.0, 1.0, 0.0, 0.0, 1.0]]),
+    },
+    "hardtanh_other_bounds": {
+        "float32": ([-2.0, 3.0, 0.0, 3.0, -2.0], [[0.0, 0.0, 1.0, 0.0, 0.0]]),
+        "float64": ([-2.0, 3.0, 0.0, 3.0, -2.0], [[0.0, 0.0, 1.0, 0.0, 0.0]]),
+    },
+    "elu_at_zero": {
+        "float32": ([0.0, -1.264241099357605, 1.0, -2.0], [[2.0, 0.735758900642395, 1.0, 0.0]]),
+        "float64": ([0.0, -1.2642411176571153, 1.0, -2.0], [[2.0, 0.7357588823428847, 1.0, 0.0]]),
+    },
+    "maximum_nan": {
+        "float32": ([nan, nan, nan, 2.0, 3.0, 3.0], [[1.0, 1.0, 1.0, 0.5, 0.0, 1.0], [1.0, 1.0, 1.0, 0.5, 1.0, 0.0]]),
+        "float64": ([nan, nan, nan, 2.0, 3.0, 3.0], [[1.0, 1.0, 1.0, 0.5, 0.0, 1.0], [1.0, 1.0, 1.0, 0.5, 1.0, 0.0]]),
+    },
+    "minimum_nan": {
+        "float32": ([nan, nan, nan, 2.0, 2.0, 2.0], [[1.0, 1.0, 1.0, 0.5, 1.0, 0.0], [1.0, 1.0, 1.0, 0.5, 0.0, 1.0]]),
+        "float64": ([nan, nan, nan, 2.0, 2.0, 2.0], [[1.0, 1.0, 1.0, 0.5, 1.0, 0.0], [1.0, 1.0, 1.0, 0.5, 0.0, 1.0]]),
+    },
+    "fmax_nan": {
+        "float32": ([1.0, 1.0, nan, 2.0, 3.0, 3.0], [[0.0, 1.0, 1.0, 0.5, 0.0, 1.0], [1.0, 0.0, 0.0, 0.5, 1.0, 0.0]]),
+        "float64": ([1.0, 1.0, nan, 2.0, 3.0, 3.0], [[0.0, 1.0, 1.0, 0.5, 0.0, 1.0], [1.0, 0.0, 0.0, 0.5, 1.0, 0.0]]),
+    },
+    "fmin_nan": {
+        "float32": ([1.0, 1.0, nan, 2.0, 2.0, 2.0], [[0.0, 1.0, 1.0, 0.5, 1.0, 0.0], [1.0, 0.0, 0.0, 0.5, 0.0, 1.0]]),
+        "float64": ([1.0, 1.0, nan, 2.0, 2.0, 2.0], [[0.0, 1.0, 1.0, 0.5, 1.0, 0.0], [1.0, 0.0, 0.0, 0.5, 0.0, 1.0]]),
+    },
+    "fmax_broadcast": {
+        "float32": ([[1.0, 1.0, 4.0], [5.0, 5.0, 5.0]], [[[0.0, 0.5, 1.0]], [[1.5], [3.0]]]),
+        "float64": ([[1.0, 1.0, 4.0], [5.0, 5.0, 5.0]], [[[0.0, 0.5, 1.0]], [[1.5], [3.0]]]),
+    },
+    "floor": {
+        "float32": ([2.0, -2.0, -1.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+        "float64": ([2.0, -2.0, -1.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    },
+    "ceil": {
+        "float32": ([3.0, -1.0, -0.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+        "float64": ([3.0, -1.0, -0.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    },
+    "round": {
+        "float32": ([2.0, -2.0, -0.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+        "float64": ([2.0, -2.0, -0.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    },
+    "trunc": {
+        "float32": ([2.0, -1.0, -0.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+        "float64": ([2.0, -1.0, -0.0, inf, -inf, nan, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    },
+    "sign": {
+        "float32": ([1.0, -1.0, -1.0, 1.0, -1.0, 0.0, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+        "float64": ([1.0, -1.0, -1.0, 1.0, -1.0, 0.0, 0.0], [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    },
+    "frac": {
+        "float32": ([0.5, -0.5, -0.5, nan, nan, nan, 0.0], [[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]),
+        "float64": ([0.5, -0.5, -0.5, nan, nan, nan, 0.0], [[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]),
+    },
+}
+# fmt: on
+
+
+# float32: a few ulp (the formulas are PyTorch's, their rounding order not always);
+# subnormal results are compared to 1e-38, below which PyTorch's own kernels differ.
+TOLERANCES = {"float32": (2e-6, 1e-38), "float64": (1e-12, 1e-300)}
+
+
+def assert_matches(actual, expected, what: str, dtype: str, rtol=None):
+    default_rtol, atol = TOLERANCES[dtype]
+    rtol = default_rtol if rtol is None else rtol
+    np.testing.assert_allclose(
+        np.asarray(actual.detach().numpy(), dtype=np.float64),
+        np.asarray(expected, dtype=np.float64),
+        rtol=rtol,
+        atol=atol,
+        equal_nan=True,
+        err_msg=f"{what} differs from PyTorch's",
+    )
+
+
+def test_every_case_has_pytorch_numbers():
+    assert sorted(CASES) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_value_and_gradient_match_pytorch(name, dtype):
+    fn, inputs = CASES[name]
+    xs = [fg.tensor(x, dtype=getattr(fg, dtype), requires_grad=True) for x in inputs]
+    out = fn(*xs)
+    out.sum().backward()
+    value, grads = EXPECTED[name][dtype]
+    assert out.dtype == getattr(fg, dtype)
+    assert_matches(out, value, f"{name}: the value", dtype)
+    for i, (x, grad) in enumerate(zip(xs, grads)):
+        assert x.grad is not None, f"{name}: input {i} got no gradient"
+        assert_matches(x.grad, grad, f"{name}: the gradient of input {i}", dtype)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_values_without_a_graph_match_pytorch(name):
+    """Outside a recorded graph the gradient corrections are skipped: the same values."""
+    fn, inputs = CASES[name]
+    with fg.no_grad():
+        out = fn(*[fg.tensor(x, dtype=fg.float64, requires_grad=True) for x in inputs])
+    assert not out.requires_grad
+    assert_matches(out, EXPECTED[name]["float64"][0], f"{name}: the value", "float64")
+
+
+def test_integer_clamp_with_float_bounds_promotes_like_pytorch():
+    ints = fg.tensor([-3, 0, 3])
+    out = ints.clamp(-1.5, 2.5)
+    assert out.dtype == fg.float32
+    assert out.tolist() == [-1.5, 0.0, 2.5]
+    assert ints.clamp(max=2.5).tolist() == [-3.0, 0.0, 2.5]
+    assert fg.clamp(ints, -1.0, 2.0).dtype == fg.float32
+    stays = ints.clamp(-1, 2)
+    assert stays.dtype == fg.int64
+    assert stays.tolist() == [-1, 0, 2]
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        ints.clamp_(-1.5, 2.5)
+    assert ints.tolist() == [-3, 0, 3]
+
+
+def test_stepwise_ops_record_only_when_the_input_requires_grad():
+    x = fg.tensor([2.5, -1.5])
+    for name in ("floor", "ceil", "round", "trunc", "sign", "frac"):
+        assert not getattr(x, name)().requires_grad, name
+        y = getattr(x.clone().requires_grad_(), name)()
+        assert y.requires_grad and y.grad_fn is not None, name
+    assert fg.tensor([-3, 0, 2]).sign().tolist() == [-1, 0, 1]
+    assert fg.tensor([-3, 0, 2]).floor().dtype == fg.int64
+
+
+def test_fmax_fmin_on_integers_and_zero_dim_tensors():
+    assert fg.fmax(fg.tensor([1, 5]), fg.tensor([3, 2])).tolist() == [3, 5]
+    assert fg.fmax(fg.tensor([1, 5]), fg.tensor([3, 2])).dtype == fg.int64
+    mixed = fg.fmin(fg.tensor([1, 5]), fg.tensor([3.5, nan]))
+    assert mixed.dtype == fg.float32
+    assert mixed.tolist() == [1.0, 5.0]
+    assert fg.fmax(fg.tensor([1.0, nan]), fg.tensor(2.0)).tolist() == [2.0, 2.0]
+    assert fg.fmax(fg.tensor([1.0, nan]), 0.5).tolist() == [1.0, 0.5]
+
+
+# --- gradcheck (float64, at points where the function is smooth) ---------------------------
+
+
+def _rand(shape, low=-2.0, high=2.0, seed=0):
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(low, high, shape)
+    return fg.tensor(values, dtype=fg.float64, requires_grad=True)
+
+
+def _distinct(shape, seed=0):
+    """Values at least 0.3 apart, so that extrema have no ties within the finite step."""
+    rng = np.random.default_rng(seed)
+    n = int(np.prod(shape))
+    values = (rng.permutation(n) - n / 2) * 0.37 + rng.uniform(0, 0.05, n)
+    return fg.tensor(values.reshape(shape), dtype=fg.float64, requires_grad=True)
+
+
+def _probabilities(shape, seed=0):
+    return _rand(shape, 0.05, 0.95, seed)
+
+
+# elementwise
+GRADCHECKS_ELEMENTWISE = {
+    "atan2": (
+        lambda a, b: fg.atan2(a, b),
+        lambda: (_rand((5,), seed=1), _rand((5,), seed=2)),
+        False,
+    ),
+    "atan2_number": (lambda a: fg.atan2(a, 0.5), lambda: (_rand((5,)),), False),
+    "clamp": (lambda x: x.clamp(-0.5, 0.5), lambda: (_distinct((6,)),), False),
+    "hardtanh": (lambda x: F.hardtanh(x, -0.5, 0.5), lambda: (_distinct((6,)),), False),
+    "elu": (lambda x: F.elu(x, alpha=2.0), lambda: (_distinct((6,)),), False),
+    "maximum": (
+        lambda a, b: fg.maximum(a, b),
+        lambda: (_distinct((4,)), _distinct((3, 1), 1)),
+        False,
+    ),
+    "fmax": (
+        lambda a, b: fg.fmax(a, b),
+        lambda: (_distinct((4,)), _distinct((3, 1), 1)),
+        False,
+    ),
+    "fmin": (
+        lambda a, b: fg.fmin(a, b),
+        lambda: (_distinct((4,)), _distinct((3, 1), 1)),
+        False,
+    ),
+    "frac": (lambda x: x.frac(), lambda: (_distinct((6,)),), False),
+    "floor": (lambda x: x.floor() * x, lambda: (_distinct((6,)),), False),
+}
+
+GRADCHECKS = {**GRADCHECKS_ELEMENTWISE}
+
+
+@pytest.mark.parametrize("name", sorted(GRADCHECKS))
+def test_gradcheck(name):
+    fn, inputs, _ = GRADCHECKS[name]
+    assert gradcheck(fn, inputs())
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (*_, twice) in GRADCHECKS.items() if twice)
+)
+def test_gradgradcheck(name):
+    fn, inputs, _ = GRADCHECKS[name]
+    assert gradgradcheck(fn, inputs())
