@@ -67,7 +67,42 @@ ELEMENTWISE = {
     "frac": (lambda x: x.frac(), [STEPS]),
 }
 
-CASES = {**ELEMENTWISE}
+# reductions: zero norms and deviations, ties, keepdim
+
+TIES = [[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]]
+
+REDUCTIONS = {
+    "norm_of_zeros": (lambda x: x.norm(), [[0.0, 0.0, 0.0]]),
+    "norm_of_rows_one_zero": (lambda x: x.norm(dim=1), [[[0.0, 0.0], [3.0, 4.0]]]),
+    "norm_p1_of_zeros": (lambda x: x.norm(1), [[0.0, 0.0, 0.0]]),
+    "norm_p3_of_zeros": (lambda x: x.norm(3), [[0.0, 0.0, 0.0]]),
+    "norm_p3_one_zero": (lambda x: x.norm(3), [[0.0, 1.0, -2.0]]),
+    "norm_p_half_one_zero": (lambda x: x.norm(0.5), [[0.0, 1.0, 4.0]]),
+    "norm_inf_ties": (lambda x: x.norm(inf), [[3.0, -3.0, 1.0]]),
+    "norm_inf_of_zeros": (lambda x: x.norm(inf), [[0.0, 0.0]]),
+    "std_of_equal_values": (lambda x: x.std(), [[2.0, 2.0, 2.0]]),
+    "std_of_rows_one_constant": (lambda x: x.std(dim=1), [[[2.0, 2.0], [1.0, 3.0]]]),
+    "std_population_of_equal_values": (lambda x: x.std(unbiased=False), [[2.0, 2.0]]),
+    "std_of_one_value": (lambda x: x.std(), [[2.0]]),
+    "normalize_zero_row": (lambda x: F.normalize(x, dim=1), [[[0.0, 0.0], [3.0, 4.0]]]),
+    "normalize_p1_zero_row": (
+        lambda x: F.normalize(x, p=1, dim=1),
+        [[[0.0, 0.0], [3.0, -4.0]]],
+    ),
+    "amax_dim_ties": (lambda x: x.amax(dim=1), [TIES]),
+    "amin_dim_ties": (lambda x: x.amin(dim=0), [[[1.0, 3.0, 3.0], [1.0, 2.0, 2.0]]]),
+    "amax_two_dims_ties": (
+        lambda x: x.amax(dim=(0, 1)),
+        [[[1.0, 3.0, 3.0], [1.0, 2.0, 3.0]]],
+    ),
+    "amax_keepdim_ties": (lambda x: x.amax(dim=1, keepdim=True), [TIES]),
+    "amax_all_ties": (lambda x: x.amax(), [[1.0, 3.0, 3.0, 2.0]]),
+    "amax_dim_nan": (lambda x: x.amax(dim=1), [[[1.0, nan, 3.0], [2.0, nan, nan]]]),
+    "amax_dim_infinite_ties": (lambda x: x.amax(dim=1), [[[-inf, -inf], [inf, 1.0]]]),
+    "max_dim_picks_one_index": (lambda x: x.max(dim=1).values, [TIES]),
+}
+
+CASES = {**ELEMENTWISE, **REDUCTIONS}
 
 # --- end of cases -------------------------------------------------------------------------
 
@@ -153,6 +188,94 @@ EXPECTED = {
     "frac": {
         "float32": ([0.5, -0.5, -0.5, nan, nan, nan, 0.0], [[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]),
         "float64": ([0.5, -0.5, -0.5, nan, nan, nan, 0.0], [[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]),
+    },
+    "norm_of_zeros": {
+        "float32": (0.0, [[0.0, 0.0, 0.0]]),
+        "float64": (0.0, [[0.0, 0.0, 0.0]]),
+    },
+    "norm_of_rows_one_zero": {
+        "float32": ([0.0, 5.0], [[[0.0, 0.0], [0.6000000238418579, 0.800000011920929]]]),
+        "float64": ([0.0, 5.0], [[[0.0, 0.0], [0.6, 0.8]]]),
+    },
+    "norm_p1_of_zeros": {
+        "float32": (0.0, [[0.0, 0.0, 0.0]]),
+        "float64": (0.0, [[0.0, 0.0, 0.0]]),
+    },
+    "norm_p3_of_zeros": {
+        "float32": (0.0, [[0.0, 0.0, 0.0]]),
+        "float64": (0.0, [[0.0, 0.0, 0.0]]),
+    },
+    "norm_p3_one_zero": {
+        "float32": (2.0800838470458984, [[0.0, 0.23112042248249054, -0.9244816899299622]]),
+        "float64": (2.080083823051904, [[0.0, 0.2311204247835449, -0.9244816991341795]]),
+    },
+    "norm_p_half_one_zero": {
+        "float32": (9.0, [[0.0, 3.0, 1.5]]),
+        "float64": (9.0, [[0.0, 3.0, 1.5]]),
+    },
+    "norm_inf_ties": {
+        "float32": (3.0, [[0.5, -0.5, 0.0]]),
+        "float64": (3.0, [[0.5, -0.5, 0.0]]),
+    },
+    "norm_inf_of_zeros": {
+        "float32": (0.0, [[0.0, 0.0]]),
+        "float64": (0.0, [[0.0, 0.0]]),
+    },
+    "std_of_equal_values": {
+        "float32": (0.0, [[0.0, 0.0, 0.0]]),
+        "float64": (0.0, [[0.0, 0.0, 0.0]]),
+    },
+    "std_of_rows_one_constant": {
+        "float32": ([0.0, 1.4142135381698608], [[[0.0, 0.0], [-0.7071067690849304, 0.7071067690849304]]]),
+        "float64": ([0.0, 1.4142135623730951], [[[0.0, 0.0], [-0.7071067811865475, 0.7071067811865475]]]),
+    },
+    "std_population_of_equal_values": {
+        "float32": (0.0, [[0.0, 0.0]]),
+        "float64": (0.0, [[0.0, 0.0]]),
+    },
+    "std_of_one_value": {
+        "float32": (nan, [[nan]]),
+        "float64": (nan, [[nan]]),
+    },
+    "normalize_zero_row": {
+        "float32": ([[0.0, 0.0], [0.6000000238418579, 0.800000011920929]], [[[999999995904.0, 999999995904.0], [0.031999990344047546, -0.024000003933906555]]]),
+        "float64": ([[0.0, 0.0], [0.6, 0.8]], [[[1000000000000.0, 1000000000000.0], [0.032, -0.02400000000000002]]]),
+    },
+    "normalize_p1_zero_row": {
+        "float32": ([[0.0, 0.0], [0.4285714328289032, -0.5714285969734192]], [[[999999995904.0, 999999995904.0], [0.16326531767845154, 0.12244898080825806]]]),
+        "float64": ([[0.0, 0.0], [0.42857142857142855, -0.5714285714285714]], [[[1000000000000.0, 1000000000000.0], [0.16326530612244897, 0.12244897959183673]]]),
+    },
+    "amax_dim_ties": {
+        "float32": ([3.0, 2.0], [[[0.0, 0.5, 0.5], [0.3333333432674408, 0.3333333432674408, 0.3333333432674408]]]),
+        "float64": ([3.0, 2.0], [[[0.0, 0.5, 0.5], [0.3333333333333333, 0.3333333333333333, 0.3333333333333333]]]),
+    },
+    "amin_dim_ties": {
+        "float32": ([1.0, 2.0, 2.0], [[[0.5, 0.0, 0.0], [0.5, 1.0, 1.0]]]),
+        "float64": ([1.0, 2.0, 2.0], [[[0.5, 0.0, 0.0], [0.5, 1.0, 1.0]]]),
+    },
+    "amax_two_dims_ties": {
+        "float32": (3.0, [[[0.0, 0.3333333432674408, 0.3333333432674408], [0.0, 0.0, 0.3333333432674408]]]),
+        "float64": (3.0, [[[0.0, 0.3333333333333333, 0.3333333333333333], [0.0, 0.0, 0.3333333333333333]]]),
+    },
+    "amax_keepdim_ties": {
+        "float32": ([[3.0], [2.0]], [[[0.0, 0.5, 0.5], [0.3333333432674408, 0.3333333432674408, 0.3333333432674408]]]),
+        "float64": ([[3.0], [2.0]], [[[0.0, 0.5, 0.5], [0.3333333333333333, 0.3333333333333333, 0.3333333333333333]]]),
+    },
+    "amax_all_ties": {
+        "float32": (3.0, [[0.0, 0.5, 0.5, 0.0]]),
+        "float64": (3.0, [[0.0, 0.5, 0.5, 0.0]]),
+    },
+    "amax_dim_nan": {
+        "float32": ([nan, nan], [[[nan, nan, nan], [nan, nan, nan]]]),
+        "float64": ([nan, nan], [[[nan, nan, nan], [nan, nan, nan]]]),
+    },
+    "amax_dim_infinite_ties": {
+        "float32": ([-inf, inf], [[[0.5, 0.5], [1.0, 0.0]]]),
+        "float64": ([-inf, inf], [[[0.5, 0.5], [1.0, 0.0]]]),
+    },
+    "max_dim_picks_one_index": {
+        "float32": ([3.0, 2.0], [[[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]]),
+        "float64": ([3.0, 2.0], [[[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]]),
     },
 }
 # fmt: on
@@ -240,6 +363,35 @@ def test_fmax_fmin_on_integers_and_zero_dim_tensors():
     assert fg.fmax(fg.tensor([1.0, nan]), 0.5).tolist() == [1.0, 0.5]
 
 
+KEEPDIM_REDUCTIONS = {
+    "sum": lambda x: x.sum(dim=None, keepdim=True),
+    "mean": lambda x: x.mean(dim=None, keepdim=True),
+    "amax": lambda x: x.amax(dim=None, keepdim=True),
+    "amin": lambda x: x.amin(dim=None, keepdim=True),
+    "norm": lambda x: x.norm(dim=None, keepdim=True),
+    "norm_p1": lambda x: x.norm(1, dim=None, keepdim=True),
+    "norm_p3": lambda x: x.norm(3, dim=None, keepdim=True),
+    "norm_inf": lambda x: x.norm(inf, dim=None, keepdim=True),
+    "norm_p0": lambda x: x.norm(0, dim=None, keepdim=True),
+    "var": lambda x: x.var(dim=None, keepdim=True),
+    "std": lambda x: x.std(dim=None, keepdim=True),
+    "var_mean": lambda x: fg.var_mean(x, dim=None, keepdim=True),
+    "std_mean": lambda x: fg.std_mean(x, dim=None, keepdim=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEEPDIM_REDUCTIONS))
+def test_keepdim_without_dim_keeps_every_dimension(name):
+    x = fg.arange(24.0).reshape(2, 3, 4) - 5.0
+    kept = KEEPDIM_REDUCTIONS[name](x)
+    plain = KEEPDIM_REDUCTIONS[name](x.reshape(-1))  # the same numbers, one dimension
+    for got, flat in zip(
+        *((kept, plain) if isinstance(kept, tuple) else ((kept,), (plain,)))
+    ):
+        assert tuple(got.shape) == (1, 1, 1), f"{name}: shape {tuple(got.shape)}"
+        assert got.reshape(-1).tolist() == pytest.approx(flat.reshape(-1).tolist())
+
+
 # --- gradcheck (float64, at points where the function is smooth) ---------------------------
 
 
@@ -291,7 +443,32 @@ GRADCHECKS_ELEMENTWISE = {
     "floor": (lambda x: x.floor() * x, lambda: (_distinct((6,)),), False),
 }
 
-GRADCHECKS = {**GRADCHECKS_ELEMENTWISE}
+# reductions
+GRADCHECKS_REDUCTIONS = {
+    "norm_p2_dims": (
+        lambda x: x.norm(dim=(0, 2), keepdim=True),
+        lambda: (_rand((2, 3, 2)),),
+        True,
+    ),
+    "norm_p3": (lambda x: x.norm(3, dim=1), lambda: (_rand((3, 4)),), False),
+    "norm_p_half": (lambda x: x.norm(0.5), lambda: (_rand((5,), 0.5, 2.0),), False),
+    "norm_inf_dims": (
+        lambda x: x.norm(inf, dim=(0, 1)),
+        lambda: (_distinct((2, 3, 2)),),
+        False,
+    ),
+    "std_dim": (lambda x: x.std(dim=1), lambda: (_rand((3, 4)),), True),
+    "std_mean": (lambda x: fg.std_mean(x, dim=0), lambda: (_rand((4, 2)),), False),
+    "normalize": (lambda x: F.normalize(x, dim=1), lambda: (_rand((3, 4)),), False),
+    "amax_dims": (lambda x: x.amax(dim=(0, 2)), lambda: (_distinct((2, 3, 2)),), True),
+    "amin_dim_keepdim": (
+        lambda x: x.amin(dim=1, keepdim=True),
+        lambda: (_distinct((3, 4)),),
+        False,
+    ),
+}
+
+GRADCHECKS = {**GRADCHECKS_ELEMENTWISE, **GRADCHECKS_REDUCTIONS}
 
 
 @pytest.mark.parametrize("name", sorted(GRADCHECKS))
