@@ -102,7 +102,20 @@ REDUCTIONS = {
     "max_dim_picks_one_index": (lambda x: x.max(dim=1).values, [TIES]),
 }
 
-CASES = {**ELEMENTWISE, **REDUCTIONS}
+# selection: broadcasting indices
+
+SELECTION = {
+    "take_along_dim_broadcast_index": (
+        lambda x: fg.take_along_dim(x, _targets([[0, 2, 2]]), 1),
+        [[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]],
+    ),
+    "take_along_dim_broadcast_input": (
+        lambda x: fg.take_along_dim(x, _targets([[0], [2]]), 1),
+        [[[0.0, 1.0, 2.0]]],
+    ),
+}
+
+CASES = {**ELEMENTWISE, **REDUCTIONS, **SELECTION}
 
 # --- end of cases -------------------------------------------------------------------------
 
@@ -277,6 +290,14 @@ EXPECTED = {
         "float32": ([3.0, 2.0], [[[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]]),
         "float64": ([3.0, 2.0], [[[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]]),
     },
+    "take_along_dim_broadcast_index": {
+        "float32": ([[0.0, 2.0, 2.0], [3.0, 5.0, 5.0]], [[[1.0, 0.0, 2.0], [1.0, 0.0, 2.0]]]),
+        "float64": ([[0.0, 2.0, 2.0], [3.0, 5.0, 5.0]], [[[1.0, 0.0, 2.0], [1.0, 0.0, 2.0]]]),
+    },
+    "take_along_dim_broadcast_input": {
+        "float32": ([[0.0], [2.0]], [[[1.0, 0.0, 1.0]]]),
+        "float64": ([[0.0], [2.0]], [[[1.0, 0.0, 1.0]]]),
+    },
 }
 # fmt: on
 
@@ -392,6 +413,18 @@ def test_keepdim_without_dim_keeps_every_dimension(name):
         assert got.reshape(-1).tolist() == pytest.approx(flat.reshape(-1).tolist())
 
 
+def test_take_along_dim_needs_matching_ranks_and_broadcastable_shapes():
+    x = fg.arange(6.0).reshape(2, 3)
+    assert fg.take_along_dim(x, _targets([5, 0])).tolist() == [5.0, 0.0]
+    assert fg.take_along_dim(x, _targets([[-1]]), 1).tolist() == [[2.0], [5.0]]
+    with pytest.raises(ValueError, match="same number of dimensions"):
+        fg.take_along_dim(x, _targets([0, 2]), 1)
+    with pytest.raises(ValueError, match="do not broadcast"):
+        fg.take_along_dim(x, _targets([[0], [1], [2]]), 1)
+    with pytest.raises(TypeError, match="int64"):
+        fg.take_along_dim(x, fg.tensor([[0.0]]), 1)
+
+
 # --- gradcheck (float64, at points where the function is smooth) ---------------------------
 
 
@@ -468,7 +501,16 @@ GRADCHECKS_REDUCTIONS = {
     ),
 }
 
-GRADCHECKS = {**GRADCHECKS_ELEMENTWISE, **GRADCHECKS_REDUCTIONS}
+# selection
+GRADCHECKS_SELECTION = {
+    "take_along_dim": (
+        lambda x: fg.take_along_dim(x, _targets([[0, 2, 2, 1]]), 1),
+        lambda: (_rand((2, 3)),),
+        False,
+    ),
+}
+
+GRADCHECKS = {**GRADCHECKS_ELEMENTWISE, **GRADCHECKS_REDUCTIONS, **GRADCHECKS_SELECTION}
 
 
 @pytest.mark.parametrize("name", sorted(GRADCHECKS))
