@@ -115,7 +115,79 @@ SELECTION = {
     ),
 }
 
-CASES = {**ELEMENTWISE, **REDUCTIONS, **SELECTION}
+# losses and activations: saturated inputs, every target ignored
+
+EXTREMES = [inf, -inf, 0.0, -100.0, 100.0, -800.0, 800.0, -30.0, -0.5, 0.5, 20.0, 21.0]
+LOGITS = [[1.0, 2.0], [3.0, 4.0]]
+
+LOSSES = {
+    "bce_of_saturated_sigmoid": (
+        lambda z: F.binary_cross_entropy(
+            z.sigmoid(), _like(z, [0.0, 1.0, 1.0, 1.0, 0.0]), reduction="none"
+        ),
+        [[20.0, -20.0, 0.5, 40.0, -120.0]],
+    ),
+    "bce_at_0_and_1": (
+        lambda x, t: F.binary_cross_entropy(x, t, reduction="none"),
+        [
+            [1.0, 0.0, 1.0, 0.0, 0.3, 0.3, 0.6, 1e-30, 1 - 1e-7],
+            [0.0, 1.0, 1.0, 0.0, 0.3, 0.9, 0.2, 0.5, 0.5],
+        ],
+    ),
+    "bce_weighted_mean": (
+        lambda x, t: F.binary_cross_entropy(
+            x, t, weight=_like(x, [2.0, 1.0, 1.0, 0.5])
+        ),
+        [[1.0, 0.0, 0.3, 0.6], [0.0, 1.0, 0.9, 0.2]],
+    ),
+    "logsigmoid_extremes": (F.logsigmoid, [EXTREMES]),
+    "softplus_extremes": (F.softplus, [EXTREMES]),
+    "softplus_beta_threshold": (
+        lambda x: F.softplus(x, beta=2.0, threshold=5.0),
+        [[inf, -inf, 0.0, 2.4, 2.5, 3.0]],
+    ),
+    "softplus_beta_half": (
+        lambda x: F.softplus(x, beta=0.5, threshold=10.0),
+        [[-30.0, -0.5, 0.0, 19.9, 20.0, 21.0]],
+    ),
+    "cross_entropy_all_ignored": (
+        lambda x: F.cross_entropy(x, _targets([-100, -100])),
+        [LOGITS],
+    ),
+    "cross_entropy_all_ignored_weighted": (
+        lambda x: F.cross_entropy(
+            x, _targets([-100, -100]), weight=_like(x, [1.0, 2.0])
+        ),
+        [LOGITS],
+    ),
+    "cross_entropy_all_ignored_label_smoothing": (
+        lambda x: F.cross_entropy(x, _targets([-100, -100]), label_smoothing=0.1),
+        [LOGITS],
+    ),
+    "cross_entropy_all_ignored_sum": (
+        lambda x: F.cross_entropy(x, _targets([-100, -100]), reduction="sum"),
+        [LOGITS],
+    ),
+    "cross_entropy_all_ignored_3d": (
+        lambda x: F.cross_entropy(x, fg.full((2, 2), -100, dtype=fg.int64)),
+        [[[[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]], [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]]],
+    ),
+    "cross_entropy_partly_ignored": (
+        lambda x: F.cross_entropy(x, _targets([1, -100])),
+        [LOGITS],
+    ),
+    "cross_entropy_zero_class_weight": (
+        lambda x: F.cross_entropy(x, _targets([0, 0]), weight=_like(x, [0.0, 1.0])),
+        [LOGITS],
+    ),
+    "nll_loss_all_ignored": (lambda x: F.nll_loss(x, _targets([-100, -100])), [LOGITS]),
+    "nll_loss_zero_class_weight": (
+        lambda x: F.nll_loss(x, _targets([0, 0]), weight=_like(x, [0.0, 1.0])),
+        [LOGITS],
+    ),
+}
+
+CASES = {**ELEMENTWISE, **REDUCTIONS, **SELECTION, **LOSSES}
 
 # --- end of cases -------------------------------------------------------------------------
 
@@ -298,6 +370,70 @@ EXPECTED = {
         "float32": ([[0.0], [2.0]], [[[1.0, 0.0, 1.0]]]),
         "float64": ([[0.0], [2.0]], [[[1.0, 0.0, 1.0]]]),
     },
+    "bce_of_saturated_sigmoid": {
+        "float32": ([100.0, 20.0, 0.4740769565105438, -0.0, 0.0], [[0.0, -1.0, -0.377540647983551, 0.0, 0.0]]),
+        "float64": ([19.999999966169824, 20.000000002061153, 0.47407698418010663, -0.0, 7.667648073722e-53], [[0.9999999979388463, -0.9999999979388463, -0.3775406687981454, 0.0, 5.879282721737723e-93]]),
+    },
+    "bce_at_0_and_1": {
+        "float32": ([100.0, 100.0, -0.0, 0.0, 0.6108643412590027, 1.1192430257797241, 0.8351977467536926, 34.53877639770508, 7.971192359924316], [[999999995904.0, -999999995904.0, 0.0, 0.0, 0.0, -2.857142686843872, 1.666666865348816, -499999997952.0, 4194303.5], [-inf, inf, -inf, inf, 0.8472977876663208, 0.8472977876663208, -0.40546518564224243, 69.07755279541016, -15.942384719848633]]),
+        "float64": ([100.0, 100.0, -0.0, 0.0, 0.6108643020548934, 1.1192430182872157, 0.8351977102525222, 34.538776394910684, 8.05904787574234], [[1000000003995.8029, -1000000003995.8029, 0.0, 0.0, 0.0, -2.8571428571428577, 1.6666666666666665, -500000001997.9014, 4999999.502631729], [-inf, inf, -inf, inf, 0.8472978603872036, 0.8472978603872036, -0.4054651081081642, 69.07755278982137, -16.11809555148467]]),
+    },
+    "bce_weighted_mean": {
+        "float32": (75.38420867919922, [[499999997952.0, -249999998976.0, -0.714285671710968, 0.208333358168602], [-inf, inf, 0.2118244469165802, -0.050683148205280304]]),
+        "float64": (75.38421046835336, [[500000001997.9014, -250000000998.9507, -0.7142857142857144, 0.20833333333333331], [-inf, inf, 0.2118244650968009, -0.05068313851352053]]),
+    },
+    "logsigmoid_extremes": {
+        "float32": ([0.0, -inf, -0.6931471824645996, -100.0, -3.923635700109488e-44, -800.0, 0.0, -30.0, -0.9740769863128662, -0.4740769863128662, -2.06115369216775e-09, -7.582560135332983e-10], [[0.0, 1.0, 0.5, 1.0, 3.783505853677006e-44, 1.0, 0.0, 1.0, 0.6224592924118042, 0.3775406777858734, 2.06115369216775e-09, 7.582560135332983e-10]]),
+        "float64": ([0.0, -inf, -0.6931471805599453, -100.0, -3.720075976020836e-44, -800.0, 0.0, -30.000000000000092, -0.9740769841801067, -0.4740769841801067, -2.061153620314381e-09, -7.582560425037146e-10], [[0.0, 1.0, 0.5, 1.0, 3.720075976020836e-44, 1.0, 0.0, 0.9999999999999064, 0.6224593312018545, 0.37754066879814546, 2.0611536181902033e-09, 7.582560422162384e-10]]),
+    },
+    "softplus_extremes": {
+        "float32": ([inf, 0.0, 0.6931471824645996, 3.783505853677006e-44, 100.0, 0.0, 800.0, 9.357622912219837e-14, 0.4740769863128662, 0.9740769863128662, 20.0, 21.0], [[1.0, 0.0, 0.5, 3.783505853677006e-44, 1.0, 0.0, 1.0, 9.357622912219837e-14, 0.3775406777858734, 0.622459352016449, 1.0, 1.0]]),
+        "float64": ([inf, 0.0, 0.6931471805599453, 3.720075976020836e-44, 100.0, 0.0, 800.0, 9.357622968839737e-14, 0.4740769841801067, 0.9740769841801067, 20.000000002061153, 21.0], [[1.0, 0.0, 0.5, 3.720075976020836e-44, 1.0, 0.0, 1.0, 9.3576229688393e-14, 0.37754066879814546, 0.6224593312018546, 0.9999999979388464, 1.0]]),
+    },
+    "softplus_beta_threshold": {
+        "float32": ([inf, 0.0, 0.3465735912322998, 2.4040980339050293, 2.5033576488494873, 3.0], [[1.0, 0.0, 0.5, 0.9918374419212341, 0.9933071732521057, 1.0]]),
+        "float64": ([inf, 0.0, 0.34657359027997264, 2.404098033669134, 2.503357674244559, 3.0], [[1.0, 0.0, 0.5, 0.9918374288468401, 0.9933071490757152, 1.0]]),
+    },
+    "softplus_beta_half": {
+        "float32": ([6.118045234870806e-07, 1.151878833770752, 1.3862943649291992, 19.900094985961914, 20.000091552734375, 21.0], [[3.0590220490012143e-07, 0.43782350420951843, 0.5, 0.9999522566795349, 0.9999545812606812, 1.0]]),
+        "float64": ([6.11804547427441e-07, 1.1518788397576871, 1.3862943611198906, 19.90009545299002, 20.000090797798435, 21.0], [[3.059022269256247e-07, 0.4378234991142019, 0.5, 0.9999522746438815, 0.9999546021312976, 1.0]]),
+    },
+    "cross_entropy_all_ignored": {
+        "float32": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+        "float64": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+    },
+    "cross_entropy_all_ignored_weighted": {
+        "float32": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+        "float64": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+    },
+    "cross_entropy_all_ignored_label_smoothing": {
+        "float32": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+        "float64": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+    },
+    "cross_entropy_all_ignored_sum": {
+        "float32": (0.0, [[[0.0, 0.0], [0.0, 0.0]]]),
+        "float64": (0.0, [[[0.0, 0.0], [0.0, 0.0]]]),
+    },
+    "cross_entropy_all_ignored_3d": {
+        "float32": (nan, [[[[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]]]),
+        "float64": (nan, [[[[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]]]),
+    },
+    "cross_entropy_partly_ignored": {
+        "float32": (0.31326165795326233, [[[0.2689414322376251, -0.26894140243530273], [0.0, 0.0]]]),
+        "float64": (0.31326168751822286, [[[0.2689414213699951, -0.2689414213699951], [0.0, 0.0]]]),
+    },
+    "cross_entropy_zero_class_weight": {
+        "float32": (nan, [[[nan, nan], [nan, nan]]]),
+        "float64": (nan, [[[nan, nan], [nan, nan]]]),
+    },
+    "nll_loss_all_ignored": {
+        "float32": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+        "float64": (nan, [[[0.0, 0.0], [0.0, 0.0]]]),
+    },
+    "nll_loss_zero_class_weight": {
+        "float32": (nan, [[[nan, 0.0], [nan, 0.0]]]),
+        "float64": (nan, [[[nan, 0.0], [nan, 0.0]]]),
+    },
 }
 # fmt: on
 
@@ -425,6 +561,35 @@ def test_take_along_dim_needs_matching_ranks_and_broadcastable_shapes():
         fg.take_along_dim(x, fg.tensor([[0.0]]), 1)
 
 
+@pytest.mark.parametrize(
+    ("dtype", "grads", "second"),
+    [
+        (
+            "float32",
+            [[0.4761905074119568, -0.41666653752326965, -50.0], [0.8472977876663208, -0.40546518564224243, 3.8918204307556152]],
+            [[-0.9070296287536621, -0.34722280502319336, 2448.9794921875], [-4.761904716491699, -4.1666669845581055, -51.020408630371094]],
+        ),
+        (
+            "float64",
+            [[0.4761904761904761, -0.4166666666666666, -50.0], [0.8472978603872036, -0.4054651081081642, 3.8918202981106265]],
+            [[-0.9070294784947612, -0.3472222222540515, 2448.9795915816326], [-4.761904761904762, -4.166666666666667, -51.02040816326531]],
+        ),
+    ],
+)  # fmt: skip
+def test_binary_cross_entropy_second_derivatives_match_pytorch(dtype, grads, second):
+    x = fg.tensor([0.3, 0.6, 0.02], dtype=getattr(fg, dtype), requires_grad=True)
+    t = fg.tensor([0.2, 0.7, 1.0], dtype=getattr(fg, dtype), requires_grad=True)
+    loss = F.binary_cross_entropy(x, t, reduction="sum")
+    first = fg.autograd.grad(loss, (x, t), create_graph=True)
+    for which, got, expected in zip("xt", first, grads):
+        assert_matches(got, expected, f"d loss / d {which}", dtype)
+    again = fg.autograd.grad(first[0].sum() + first[1].sum(), (x, t))
+    # PyTorch's second derivative adds 1e-12 to x and 1 - x in its denominator (1e-10 apart)
+    for which, got, expected in zip("xt", again, second):
+        what = f"d (sum of first derivatives) / d {which}"
+        assert_matches(got, expected, what, dtype, rtol=max(TOLERANCES[dtype][0], 1e-9))
+
+
 # --- gradcheck (float64, at points where the function is smooth) ---------------------------
 
 
@@ -510,7 +675,52 @@ GRADCHECKS_SELECTION = {
     ),
 }
 
-GRADCHECKS = {**GRADCHECKS_ELEMENTWISE, **GRADCHECKS_REDUCTIONS, **GRADCHECKS_SELECTION}
+# losses and activations
+GRADCHECKS_LOSSES = {
+    "bce": (
+        lambda x, t: F.binary_cross_entropy(x, t),
+        lambda: (_probabilities((3, 4)), _probabilities((3, 4), seed=1)),
+        True,
+    ),
+    "bce_weighted_sum": (
+        lambda x: F.binary_cross_entropy(
+            x,
+            _like(x, [0.0, 1.0, 0.3]),
+            weight=_like(x, [2.0, 1.0, 0.5]),
+            reduction="sum",
+        ),
+        lambda: (_probabilities((3,)),),
+        False,
+    ),
+    "logsigmoid": (F.logsigmoid, lambda: (_rand((6,), -30.0, 30.0),), False),
+    "softplus": (
+        lambda x: F.softplus(x, beta=2.0, threshold=5.0),
+        lambda: (_rand((8,), -4.0, 4.0),),
+        True,
+    ),
+    "cross_entropy_partly_ignored": (
+        lambda x: F.cross_entropy(x, _targets([1, -100, 0])),
+        lambda: (_rand((3, 2)),),
+        False,
+    ),
+    "cross_entropy_weighted_smoothing": (
+        lambda x: F.cross_entropy(
+            x,
+            _targets([2, -100, 0]),
+            weight=_like(x, [1.0, 2.0, 0.5]),
+            label_smoothing=0.2,
+        ),
+        lambda: (_rand((3, 3)),),
+        False,
+    ),
+}
+
+GRADCHECKS = {
+    **GRADCHECKS_ELEMENTWISE,
+    **GRADCHECKS_REDUCTIONS,
+    **GRADCHECKS_SELECTION,
+    **GRADCHECKS_LOSSES,
+}
 
 
 @pytest.mark.parametrize("name", sorted(GRADCHECKS))
