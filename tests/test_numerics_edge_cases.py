@@ -14,7 +14,9 @@ import ferrograd as fg
 import ferrograd.nn.functional as F
 import numpy as np
 import pytest
+from ferrograd import cuda
 from ferrograd.autograd import gradcheck, gradgradcheck
+from ferrograd.cuda._numpy_backend import NumpyTable
 
 inf, nan = math.inf, math.nan
 
@@ -473,6 +475,35 @@ def test_value_and_gradient_match_pytorch(name, dtype):
     for i, (x, grad) in enumerate(zip(xs, grads)):
         assert x.grad is not None, f"{name}: input {i} got no gradient"
         assert_matches(x.grad, grad, f"{name}: the gradient of input {i}", dtype)
+
+
+@pytest.fixture
+def on_device():
+    """Tensors made on the "cuda" device of the NumPy-backed kernel table."""
+    previous = cuda.use_backend(NumpyTable())
+    fg.set_default_device("cuda")
+    yield
+    fg.set_default_device(None)
+    cuda.use_backend(previous)
+
+
+# NumPy warns of the inf and NaN arithmetic, which is on purpose here
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cases_on_a_device_match_pytorch(name, on_device):
+    """The compositions make their constants and masks on the input's device."""
+    fn, inputs = CASES[name]
+    xs = [fg.tensor(x, dtype=fg.float64, requires_grad=True) for x in inputs]
+    assert xs[0].device.type == "cuda"
+    out = fn(*xs)
+    out.sum().backward()
+    value, grads = EXPECTED[name]["float64"]
+    assert out.device.type == "cuda"
+    assert_matches(out.cpu(), value, f"{name}: the value", "float64")
+    for i, (x, grad) in enumerate(zip(xs, grads)):
+        assert_matches(
+            x.grad.cpu(), grad, f"{name}: the gradient of input {i}", "float64"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
