@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import ferrograd as fg
+import ferrograd.autograd.forward_ad as fwAD
 import ferrograd.nn.functional as F
 import numpy as np
 import pytest
@@ -619,6 +620,20 @@ def test_binary_cross_entropy_second_derivatives_match_pytorch(dtype, grads, sec
     for which, got, expected in zip("xt", again, second):
         what = f"d (sum of first derivatives) / d {which}"
         assert_matches(got, expected, what, dtype, rtol=max(TOLERANCES[dtype][0], 1e-9))
+
+
+def test_binary_cross_entropy_has_a_tangent_in_forward_mode():
+    """Forward-mode AD has no rule for the Function: the formula is recorded instead,
+    whose tangent is PyTorch's derivative away from saturation."""
+    x = fg.tensor([0.3, 0.6, 0.02], dtype=fg.float64)
+    t = fg.tensor([0.2, 0.7, 1.0], dtype=fg.float64)
+    with fwAD.dual_level():
+        dual = fwAD.make_dual(x, fg.ones(3, dtype=fg.float64))
+        loss = F.binary_cross_entropy(dual, t, reduction="none")
+        tangent = fwAD.unpack_dual(loss).tangent
+    # PyTorch's d loss / d x
+    expected = [0.4761904761904761, -0.4166666666666666, -50.0]
+    assert_matches(tangent, expected, "the tangent", "float64")
 
 
 # --- gradcheck (float64, at points where the function is smooth) ---------------------------

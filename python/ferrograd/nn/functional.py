@@ -655,9 +655,13 @@ class _BinaryCrossEntropy(Function):
     so it has a derivative too."""
 
     @staticmethod
+    def value(x, t):
+        return (t - 1) * (-x).log1p().clamp(min=-100.0) - t * x.log().clamp(min=-100.0)
+
+    @staticmethod
     def forward(ctx, x, t):
         ctx.save_for_backward(x, t)
-        return (t - 1) * (-x).log1p().clamp(min=-100.0) - t * x.log().clamp(min=-100.0)
+        return _BinaryCrossEntropy.value(x, t)
 
     @staticmethod
     def backward(ctx, grad):
@@ -682,7 +686,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise TypeError(f"binary_cross_entropy: expected a floating point target (probabilities), got {target.dtype}")
     if input.numel() and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
         raise ValueError("all elements of input should be between 0 and 1")
-    loss = _BinaryCrossEntropy.apply(input, target.to(input.dtype))
+    t = target.to(input.dtype)
+    if _core.current_dual_level() is None:
+        loss = _BinaryCrossEntropy.apply(input, t)
+    else:  # forward-mode AD has no tangent rule for a Function: the formula, recorded
+        loss = _BinaryCrossEntropy.value(input, t)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
