@@ -298,8 +298,9 @@ def _grad(f, x):
     (lambda x: x.clamp(0.0, 1.0), 0.5, 1.0),
     (lambda x: x.clamp(0.0, 1.0), 2.0, 0.0),
     (lambda x: x.clamp(0.0, 1.0), -1.0, 0.0),
-    (lambda x: x.clamp(min=1.0), 1.0, 1.0),
-    (lambda x: x.clamp(max=1.0), 1.0, 1.0),
+    # at a bound itself PyTorch's clamp passes no gradient (clamp_min: `self > min`)
+    (lambda x: x.clamp(min=1.0), 1.0, 0.0),
+    (lambda x: x.clamp(max=1.0), 1.0, 0.0),
     (lambda x: x * x * x, 2.0, 12.0),
     (lambda x: (x * 2 + 1) ** 2, 1.0, 12.0),
 ])

@@ -10,7 +10,7 @@ from ._functional import _method_function
 _METHODS = """
     gather scatter_add index_select index_add masked_fill masked_select take_along_dim
     sort argsort topk split chunk narrow unbind select
-    var std var_mean norm logsumexp softmax log_softmax
+    var std var_mean std_mean norm logsumexp softmax log_softmax
 """.split()
 
 for _name in _METHODS:

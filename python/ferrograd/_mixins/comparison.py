@@ -27,6 +27,10 @@ class ComparisonMixin:
     less_equal = le
     not_equal = ne
 
+    def isnan(self):
+        """True where an element is NaN (the one value unequal to itself)."""
+        return self._binary("ne", self)
+
     def equal(self, other) -> bool:
         """True when both tensors have the same shape and elements."""
         return tuple(self.shape) == tuple(other.shape) and bool((self == other).all())

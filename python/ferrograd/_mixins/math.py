@@ -1,7 +1,17 @@
 """Named elementwise math: ``exp``, ``log``, ``sigmoid``, ``clamp``, ``pow``, ``add(alpha=)``,
-... and their in-place forms."""
+... and their in-place forms.
 
+Where the engine's derivative rule differs from PyTorch's at a boundary point (clamp at its
+bounds, maximum at NaN, atan2 at the origin) or an op has no rule (floor, sign, ...), the
+methods here compose recorded operations so the gradient is PyTorch's. They do so only when
+the call is recorded for backward (``_recording``): without a graph the engine op runs alone.
+"""
+
+import numpy as np
+
+from .. import _core
 from .._base import TensorBase, is_operand
+from .._dtype import _by_name, get_default_dtype
 
 
 def _unary(name: str, doc: str):
@@ -25,8 +35,7 @@ def _unary_inplace(name: str):
 
 def _binary(name: str, doc: str):
     def method(self, other):
-        if not is_operand(other):
-            raise TypeError(f"{name}(): expected a Tensor or a number, got {type(other).__name__}")
+        _check_operand(name, other)
         return self._binary(name, other)
 
     method.__doc__ = doc
@@ -47,11 +56,6 @@ _UNARY = {
     "relu": "max(x, 0).",
     "abs": "Absolute value.",
     "neg": "Negation.",
-    "sign": "-1, 0 or 1 by sign (no gradient).",
-    "floor": "Round down (no gradient).",
-    "ceil": "Round up (no gradient).",
-    "round": "Round half to even (no gradient).",
-    "trunc": "Round toward zero (no gradient).",
     "log1p": "log(1 + x), accurate near 0.",
     "expm1": "exp(x) - 1, accurate near 0.",
     "erf": "Error function.",
@@ -63,10 +67,114 @@ _BINARY = {
     "mul": "self * other.",
     "remainder": "Python-style remainder (sign of the divisor).",
     "floor_divide": "Floor division (no gradient).",
-    "atan2": "Four-quadrant arctangent of self / other.",
-    "maximum": "Elementwise maximum (ties split the gradient).",
-    "minimum": "Elementwise minimum (ties split the gradient).",
 }
+
+#: Piecewise-constant functions: the engine's result has no gradient, PyTorch's is zero.
+_STEPWISE = {
+    "floor": "Round down (zero gradient).",
+    "ceil": "Round up (zero gradient).",
+    "round": "Round half to even (zero gradient).",
+    "trunc": "Round toward zero (zero gradient).",
+}
+
+
+def _recording(*operands) -> bool:
+    """Whether an operation on ``operands`` is recorded for backward."""
+    return _core.is_grad_enabled() and any(
+        isinstance(t, TensorBase) and t._requires_grad for t in operands
+    )
+
+
+def _check_operand(name: str, other) -> None:
+    if not is_operand(other):
+        raise TypeError(
+            f"{name}(): expected a Tensor or a number, got {type(other).__name__}"
+        )
+
+
+def _stepwise(name: str, doc: str):
+    """A piecewise-constant function with PyTorch's zero gradient. Recorded, the result is
+    ``where(False, self, value)``: the same values, and a where node that gives ``self`` a zero
+    gradient (a ``value + 0 * self`` would turn an infinite ``self`` into NaN)."""
+
+    def method(self):
+        out = self._unary(name)
+        if not _recording(self):
+            return out
+        never = _core.full([], 0, "bool").to(self.device)
+        return self.where(never, out)
+
+    method.__doc__ = doc
+    method.__name__ = name
+    return method
+
+
+def _extremum(name: str, doc: str):
+    """``maximum`` / ``minimum``. The engine's rule splits ties and gives the gradient to the
+    larger (smaller) operand; where either operand is NaN it sends it all to ``other``, where
+    PyTorch sends the whole gradient to both. Recorded, NaN results are taken from
+    ``self + other`` (NaN too), whose rule does that."""
+
+    def method(self, other):
+        _check_operand(name, other)
+        out = self._binary(name, other)
+        if out._requires_grad and out.is_floating_point():
+            return out.where(~out.isnan(), self + other)
+        return out
+
+    method.__doc__ = doc
+    method.__name__ = name
+    return method
+
+
+def _nan_ignoring(name: str, doc: str):
+    """``fmax`` / ``fmin``: like ``maximum`` / ``minimum`` but a NaN operand gives way to the
+    other one (NaN only where both are), with the gradient going to the operand chosen."""
+
+    def method(self, other):
+        _check_operand("f" + name[:3], other)
+        out = self._binary(name, other)
+        if not out.is_floating_point():
+            return out
+        a = self.to(out.dtype)
+        if isinstance(other, TensorBase):
+            b = other.to(out.dtype)
+        else:
+            b = _core.full([], float(other), out.dtype.name).to(self.device)
+        return a.where(b.isnan(), b.where(a.isnan(), out))
+
+    method.__doc__ = doc
+    method.__name__ = "f" + name[:3]
+    return method
+
+
+_FLOAT_SCALARS = (float, np.floating)
+
+
+def clamp_scalars(x, lo, hi, *, nan_passes: bool = False):
+    """``x`` clamped into ``[lo, hi]`` (numbers or None) in PyTorch's result dtype (an integer
+    tensor with a float bound gives the default float dtype), with PyTorch's gradient: 1
+    strictly inside, 0 at the bounds and beyond; at NaN 0 for ``clamp`` and 1 for ``hardtanh``
+    (``nan_passes``). The engine's rule also passes the gradient at the bounds, so a recorded
+    clamp selects ``x`` where it passes and the clamped value elsewhere."""
+    float_bound = isinstance(lo, _FLOAT_SCALARS) or isinstance(hi, _FLOAT_SCALARS)
+    if float_bound and not _by_name(x._dtype).is_floating_point:
+        x = x.to(get_default_dtype())
+    if not (x._requires_grad and _core.is_grad_enabled()):
+        return x._clamp(lo, hi)
+    value = x.detach()._clamp(lo, hi)  # raises when both bounds are None
+    if nan_passes:  # blocked at and beyond a bound, never at NaN
+        blocked = [x <= lo] if lo is not None else []
+        blocked += [x >= hi] if hi is not None else []
+        keep = ~(blocked[0] | blocked[1] if len(blocked) == 2 else blocked[0])
+    else:  # passes strictly inside, never at NaN
+        passes = [x > lo] if lo is not None else []
+        passes += [x < hi] if hi is not None else []
+        keep = passes[0] & passes[1] if len(passes) == 2 else passes[0]
+    return x.where(keep, value)
+
+
+_sign = _stepwise("sign", "-1, 0 or 1 by sign, NaN at NaN (zero gradient).")
 
 
 class MathMixin:
@@ -75,8 +183,42 @@ class MathMixin:
     absolute = _unary("abs", "Absolute value.")
     negative = _unary("neg", "Negation.")
     multiply = _binary("mul", "self * other.")
-    fmax = _binary("maximum", "Elementwise maximum.")
-    fmin = _binary("minimum", "Elementwise minimum.")
+    maximum = _extremum("maximum", "Elementwise maximum (ties split the gradient).")
+    minimum = _extremum("minimum", "Elementwise minimum (ties split the gradient).")
+    fmax = _nan_ignoring("maximum", "Elementwise maximum ignoring NaN.")
+    fmin = _nan_ignoring("minimum", "Elementwise minimum ignoring NaN.")
+
+    def sign(self):
+        """-1, 0 or 1 by sign, and 0 at NaN as in PyTorch (zero gradient)."""
+        out = _sign(self)
+        if not self.is_floating_point():
+            return out
+        return out.where(self._binary("eq", self), 0.0)  # x == x: false only at NaN
+
+    def sign_(self):
+        return self.copy_(self.sign())
+
+    def frac(self):
+        """The fractional part ``self - trunc(self)`` (gradient 1)."""
+        return self - self.trunc()
+
+    def frac_(self):
+        return self.copy_(self.frac())
+
+    def atan2(self, other):
+        """Four-quadrant arctangent of self / other. Where ``self² + other²`` is 0 the engine's
+        rule divides 0 by 0; PyTorch's gradient there is 0, so a recorded call takes those
+        points from a constant and the rest from ``atan2`` of operands set to 1 there."""
+        _check_operand("atan2", other)
+        if not _recording(self, other):
+            return self._binary("atan2", other)
+        a = self.detach()
+        b = other.detach() if isinstance(other, TensorBase) else other
+        regular = a * a + b * b != 0
+        if isinstance(other, TensorBase):
+            other = other.where(regular, 1.0)
+        smooth = self.where(regular, 1.0)._binary("atan2", other)
+        return smooth.where(regular, a._binary("atan2", b))
 
     def square(self):
         return self._binary("mul", self)
@@ -109,7 +251,8 @@ class MathMixin:
         return other - self
 
     def clamp(self, min=None, max=None):
-        """Limits each element to ``[min, max]``; the gradient passes inside the interval."""
+        """Limits each element to ``[min, max]``; the gradient passes strictly inside the
+        interval (tensor bounds: ties split it, as ``maximum`` / ``minimum`` do)."""
         if isinstance(min, TensorBase) or isinstance(max, TensorBase):
             out = self
             if min is not None:
@@ -117,11 +260,16 @@ class MathMixin:
             if max is not None:
                 out = out.minimum(max)
             return out
-        return self._clamp(min, max)
+        return clamp_scalars(self, min, max)
 
     clip = clamp
 
     def clamp_(self, min=None, max=None):
+        promotes = isinstance(min, _FLOAT_SCALARS) or isinstance(max, _FLOAT_SCALARS)
+        if promotes and not self.is_floating_point():
+            raise RuntimeError(
+                f"result type Float can't be cast to the desired output type {self.dtype}"
+            )
         self._inplace_clamp(min, max)
         return self
 
@@ -201,6 +349,9 @@ class MathMixin:
 
 for _name, _doc in _UNARY.items():
     setattr(MathMixin, _name, _unary(_name, _doc))
+    setattr(MathMixin, _name + "_", _unary_inplace(_name))
+for _name, _doc in _STEPWISE.items():
+    setattr(MathMixin, _name, _stepwise(_name, _doc))
     setattr(MathMixin, _name + "_", _unary_inplace(_name))
 for _name, _doc in _BINARY.items():
     setattr(MathMixin, _name, _binary(_name, _doc))

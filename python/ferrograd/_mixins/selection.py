@@ -38,9 +38,29 @@ class SelectionMixin:
         return _core.gather(self, dim, _index_tensor(index, "gather"))
 
     def take_along_dim(self, indices, dim=None):
+        """The entries at ``indices`` along ``dim`` (of the flattened tensor when ``dim`` is
+        None); ``self`` and ``indices`` broadcast against each other except along ``dim``."""
+        indices = _index_tensor(indices, "take_along_dim")
         if dim is None:
             return self.reshape(-1).gather(0, indices.reshape(-1))
-        return self.gather(dim, indices)
+        if self.ndim != indices.ndim:
+            raise ValueError(
+                "take_along_dim(): input and indices should have the same number of "
+                f"dimensions, but got {self.ndim} dimensions for input, and "
+                f"{indices.ndim} dimensions for indices"
+            )
+        dim = dim % max(self.ndim, 1)
+        shape = []
+        for axis, (a, b) in enumerate(zip(self.shape, indices.shape)):
+            if axis != dim and a != b and 1 not in (a, b):
+                raise ValueError(
+                    f"take_along_dim(): shapes {tuple(self.shape)} of input and "
+                    f"{tuple(indices.shape)} of indices do not broadcast (dimension {axis})"
+                )
+            shape.append(b if a == 1 else a)
+        source = self.expand([*shape[:dim], self.shape[dim], *shape[dim + 1 :]])
+        index = indices.expand([*shape[:dim], indices.shape[dim], *shape[dim + 1 :]])
+        return source.gather(dim, index)
 
     def scatter_add(self, dim: int, index, src):
         """A copy of ``self`` with ``src`` added at the positions ``index`` names along ``dim``."""

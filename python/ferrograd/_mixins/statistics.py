@@ -38,11 +38,18 @@ class StatisticsMixin:
         return total / float(max(n - correction, 0))
 
     def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-        """Standard deviation: ``var(...).sqrt()``."""
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        """Standard deviation: ``var(...).sqrt()``, with gradient 0 where it is 0."""
+        var = self.var(dim, unbiased, keepdim, correction=correction)
+        return _power_flat_at_zero(var, 0.5)
 
     def var_mean(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         return self.var(dim, unbiased, keepdim, correction=correction), self.mean(dim, keepdim=keepdim)
+
+    def std_mean(
+        self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None
+    ):
+        var, mean = self.var_mean(dim, unbiased, keepdim, correction=correction)
+        return _power_flat_at_zero(var, 0.5), mean
 
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
         """Vector p-norm over ``dim`` (all elements by default); ``'fro'`` is the 2-norm."""
@@ -51,18 +58,21 @@ class StatisticsMixin:
             raise TypeError(f"norm(): input dtype should be floating point, got {x.dtype}")
         dims = None if dim is None else _dim_list(dim, x.ndim)
         if p in ("fro", 2, 2.0):
-            return (x * x).sum(dims, keepdim=keepdim).sqrt()
+            return _power_flat_at_zero((x * x).sum(dims, keepdim=keepdim), 0.5)
         if p in (1, 1.0):
             return x.abs().sum(dims, keepdim=keepdim)
         if p == math.inf:
-            return x.abs().amax(dims[0] if dims and len(dims) == 1 else None, keepdim) if dims is None or len(dims) == 1 else _multi(x.abs(), dims, keepdim, "amax")
+            return x.abs().amax(dims, keepdim)
         if p == -math.inf:
-            return x.abs().amin(dims[0] if dims and len(dims) == 1 else None, keepdim) if dims is None or len(dims) == 1 else _multi(x.abs(), dims, keepdim, "amin")
+            return x.abs().amin(dims, keepdim)
         if p == 0:
             return (x != 0).to(x.dtype).sum(dims, keepdim=keepdim)
         if isinstance(p, str):
             raise ValueError(f"norm(): unsupported norm type {p!r}")
-        return (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+        if p < 0:
+            return (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+        powers = _power_flat_at_zero(x.abs(), p) if p < 1 else x.abs() ** p
+        return _power_flat_at_zero(powers.sum(dims, keepdim=keepdim), 1.0 / p)
 
     def logsumexp(self, dim, keepdim: bool = False):
         """``log(sum(exp(self), dim))`` without overflow."""
@@ -89,11 +99,19 @@ class StatisticsMixin:
         return _core.softmax(x, _legacy_softmax_dim(x.ndim) if dim is None else dim, True)
 
 
-def _multi(x, dims, keepdim, how):
-    out = x
-    for d in sorted((d % x.ndim for d in dims), reverse=True):
-        out = getattr(out, how)(d, True)
-    return out if keepdim else _squeeze_all(out, dims)
+def _power_flat_at_zero(v, exponent: float):
+    """``v ** exponent`` (``sqrt`` for 0.5) of ``v >= 0`` with ``exponent > 0``, with PyTorch's
+    gradient 0 where ``v`` is 0: the power rule gives inf there (for ``exponent < 1``), and
+    inf times the zero gradient of the elements below makes NaN. Recorded, those points take
+    the constant 0 and the power is of ``v`` set to 1 there."""
+
+    def power(t):
+        return t.sqrt() if exponent == 0.5 else t**exponent
+
+    if not v._requires_grad:
+        return power(v)
+    nonzero = v != 0
+    return power(v.where(nonzero, 1.0)).where(nonzero, 0.0)
 
 
 def _squeeze_all(t, dims):

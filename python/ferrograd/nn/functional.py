@@ -11,7 +11,9 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase
+from .._mixins.math import clamp_scalars
 from ..autograd import no_grad
+from ..autograd.function import Function
 
 __all__ = [
     "linear", "bilinear", "conv1d", "conv2d", "unfold", "fold", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
@@ -382,7 +384,8 @@ def silu(input, inplace: bool = False):
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):
-    negative = input.clamp(max=0.0).expm1() * alpha
+    # where, not clamp(max=0): the gradient at 0 is alpha (the negative branch's), as in PyTorch
+    negative = input.where(input <= 0, 0.0).expm1() * alpha
     out = input.where(input > 0, negative)
     return input.copy_(out) if inplace else out
 
@@ -396,23 +399,26 @@ def sigmoid(input):
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
-    return input.clamp(min_val, max_val)
+    """``clamp(input, min_val, max_val)`` with hardtanh's gradient: 0 at the bounds, 1 at NaN."""
+    return clamp_scalars(input, min_val, max_val, nan_passes=True)
 
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):
-    """``log(1 + exp(beta*x)) / beta``, stable (a logsumexp of ``0`` and ``beta*x``)."""
-    from .._tensor_functions import stack
-
+    """``log1p(exp(beta*x)) / beta``, and ``x`` where ``beta*x > threshold``, as in PyTorch.
+    The exponential is of ``beta*x`` set to 0 where ``x`` is taken, so it neither overflows
+    nor sends NaN (0 * inf) back through the branch not taken."""
     z = input * beta if beta != 1 else input
-    out = stack([z * 0.0, z], -1).logsumexp(-1)
+    soft = z <= threshold
+    out = z.where(soft, 0.0).exp().log1p()
     out = out / beta if beta != 1 else out
-    return out.where(z <= threshold, input)
+    return out.where(soft, input)
 
 
 def logsigmoid(input):
-    from .._tensor_functions import stack
-
-    return -stack([input * 0.0, -input], -1).logsumexp(-1)
+    """``min(x, 0) - log1p(exp(-|x|))``, PyTorch's formula: finite for every finite ``x``,
+    ``0`` at ``+inf`` and ``-inf`` at ``-inf``; the (engine's) minimum's tie at 0 gives the
+    gradient 1/2, PyTorch's there."""
+    return input._binary("minimum", 0.0) - (-input.abs()).exp().log1p()
 
 
 def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
@@ -531,7 +537,16 @@ def _unweighted_nll(flat, t, ignore_index: int, reduction: str, target_shape, lo
     """The loss without class weights in one engine call (``ops/loss.rs``); ``log_softmax``
     first for cross-entropy."""
     loss = _core.nll_loss(flat, t, int(ignore_index), reduction, log_softmax)
-    return loss.reshape(target_shape) if reduction == "none" else loss
+    if reduction == "none":
+        return loss.reshape(target_shape)
+    if reduction == "mean" and loss._requires_grad and math.isnan(loss.item()):
+        # NaN: no sample counted (all ignored), or NaN/inf inputs. The engine's mean then
+        # sends 0 * (1/0) = NaN into the ignored rows too; PyTorch leaves them at 0. Only
+        # here (a 0-d read otherwise) the mean is rebuilt with the ignored rows cut off.
+        losses = _core.nll_loss(flat, t, int(ignore_index), "none", log_softmax)
+        counted = t != ignore_index
+        return losses.where(counted, 0.0).sum() / counted.sum().to(losses.dtype)
+    return loss
 
 
 def _nll_parts(logp, target, weight, ignore_index: int, op: str):
@@ -546,8 +561,12 @@ def _nll_parts(logp, target, weight, ignore_index: int, op: str):
             raise IndexError(f"{op}: Target {wrong} is out of bounds (expected class indices in [0, {c - 1}]).")
     picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
     mask = valid.to(logp.dtype)
-    w = mask if weight is None else weight.to(logp.dtype).index_select(0, safe) * mask
-    return -picked * w, w
+    if weight is None:
+        return (-picked).where(valid, 0.0), mask
+    class_weight = weight.to(logp.dtype).index_select(0, safe)
+    # where, not a product with the mask: an ignored row's gradient stays 0 even when the
+    # mean divides by a zero total weight (PyTorch's), where 0 * inf would be NaN
+    return (-picked * class_weight).where(valid, 0.0), class_weight * mask
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None, reduction: str = "mean"):
@@ -611,9 +630,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         raise ValueError(f"cross_entropy: weight tensor should be defined for all {c} classes, got shape {tuple(weight.shape)}")
     losses, w = _nll_parts(flat, t, weight, ignore_index, "cross_entropy")
     if label_smoothing > 0:
-        valid = (t != ignore_index).to(flat.dtype)
         per_class = flat if weight is None else flat * weight.to(flat.dtype)
-        smooth = -per_class.sum(1) * valid
+        smooth = (-per_class.sum(1)).where(t != ignore_index, 0.0)
         losses = losses * (1 - label_smoothing) + smooth * (label_smoothing / c)
     if reduction == "none":
         return losses.reshape(target_shape)
@@ -622,6 +640,38 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     if reduction == "mean":
         return losses.sum() / w.sum()
     raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+#: The floor of ``x (1 - x)`` in the derivative of binary cross-entropy: PyTorch's is the
+#: float32 1e-12, which float64 computations see as 9.99999996e-13.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+class _BinaryCrossEntropy(Function):
+    """The elementwise loss with PyTorch's forward and derivatives, which are not those of
+    its forward: the logs are clamped at -100, and the input's gradient is
+    ``(x - t) / max(x (1 - x), eps)``, finite at a saturated ``x`` of 0 or 1 (the clamped
+    logs' own rule gives 0 * inf = NaN there). The backward is made of recorded operations,
+    so it has a derivative too."""
+
+    @staticmethod
+    def value(x, t):
+        return (t - 1) * (-x).log1p().clamp(min=-100.0) - t * x.log().clamp(min=-100.0)
+
+    @staticmethod
+    def forward(ctx, x, t):
+        ctx.save_for_backward(x, t)
+        return _BinaryCrossEntropy.value(x, t)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        grad_x = grad_t = None
+        if ctx.needs_input_grad[0]:
+            grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=_BCE_EPSILON)
+        if ctx.needs_input_grad[1]:
+            grad_t = grad * -(x / (1 - x)).log()
+        return grad_x, grad_t
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
@@ -637,9 +687,10 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if input.numel() and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
         raise ValueError("all elements of input should be between 0 and 1")
     t = target.to(input.dtype)
-    log_x = input.log().clamp(min=-100.0)
-    log_1mx = (1.0 - input).log().clamp(min=-100.0)
-    loss = -(t * log_x + (1.0 - t) * log_1mx)
+    if _core.current_dual_level() is None:
+        loss = _BinaryCrossEntropy.apply(input, t)
+    else:  # forward-mode AD has no tangent rule for a Function: the formula, recorded
+        loss = _BinaryCrossEntropy.value(input, t)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
