@@ -9,11 +9,10 @@ import pickle
 import struct
 from collections import OrderedDict
 
+import ferrograd as fg
 import numpy as np
 import pytest
-
-import ferrograd as fg
-import ferrograd.nn as nn
+from ferrograd import nn
 from ferrograd.utils.data import DataLoader, Dataset, TensorDataset, random_split
 
 
@@ -24,12 +23,35 @@ def test_tensor_dataset_and_loader():
     batches = list(DataLoader(ds, batch_size=4))
     assert [b[0].shape[0] for b in batches] == [4, 4, 2]
     assert batches[0][1].tolist() == [0, 1, 2, 3]
-    assert len(DataLoader(ds, batch_size=4)) == 3 and len(DataLoader(ds, batch_size=4, drop_last=True)) == 2
-    assert [b[1].shape[0] for b in DataLoader(ds, batch_size=4, drop_last=True)] == [4, 4]
-    shuffled = [b[1].tolist() for b in DataLoader(ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1))]
-    again = [b[1].tolist() for b in DataLoader(ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1))]
-    assert shuffled == again and sorted(sum(shuffled, [])) == list(range(10)) and sum(shuffled, []) != list(range(10))
-    loader = DataLoader(ds, batch_size=10, shuffle=True, generator=fg.Generator().manual_seed(2))
+    assert (
+        len(DataLoader(ds, batch_size=4)) == 3
+        and len(DataLoader(ds, batch_size=4, drop_last=True)) == 2
+    )
+    assert [b[1].shape[0] for b in DataLoader(ds, batch_size=4, drop_last=True)] == [
+        4,
+        4,
+    ]
+    shuffled = [
+        b[1].tolist()
+        for b in DataLoader(
+            ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1)
+        )
+    ]
+    again = [
+        b[1].tolist()
+        for b in DataLoader(
+            ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1)
+        )
+    ]
+    order = [i for batch in shuffled for i in batch]
+    assert (
+        shuffled == again
+        and sorted(order) == list(range(10))
+        and order != list(range(10))
+    )
+    loader = DataLoader(
+        ds, batch_size=10, shuffle=True, generator=fg.Generator().manual_seed(2)
+    )
     first, second = next(iter(loader))[1].tolist(), next(iter(loader))[1].tolist()
     assert first != second  # a new order each epoch
     fg.manual_seed(5)
@@ -47,13 +69,23 @@ class Squares(Dataset):
         return 5
 
     def __getitem__(self, i):
-        return {"x": fg.tensor([float(i), float(i * i)]), "label": i % 2, "name": f"n{i}"}
+        return {
+            "x": fg.tensor([float(i), float(i * i)]),
+            "label": i % 2,
+            "name": f"n{i}",
+        }
 
 
 def test_custom_dataset_collate_and_random_split():
     batch = next(iter(DataLoader(Squares(), batch_size=3)))
-    assert batch["x"].shape == (3, 2) and batch["label"].tolist() == [0, 1, 0] and batch["name"] == ["n0", "n1", "n2"]
-    pairs = DataLoader([(fg.tensor(1.0), 2), (fg.tensor(3.0), 4)], batch_size=2, collate_fn=None)
+    assert (
+        batch["x"].shape == (3, 2)
+        and batch["label"].tolist() == [0, 1, 0]
+        and batch["name"] == ["n0", "n1", "n2"]
+    )
+    pairs = DataLoader(
+        [(fg.tensor(1.0), 2), (fg.tensor(3.0), 4)], batch_size=2, collate_fn=None
+    )
     xs, ys = next(iter(pairs))
     assert xs.tolist() == [1.0, 3.0] and ys.tolist() == [2, 4]
     ds = TensorDataset(fg.arange(10))
@@ -77,7 +109,13 @@ def test_save_load_tensors_and_nested_structures(tmp_path):
     assert back.dtype == fg.float64 and np.array_equal(back.numpy(), t.numpy())
     obj = {
         "weights": OrderedDict(a=fg.tensor([1, 2]), b=fg.tensor(True)),
-        "list": [fg.zeros(0, 2), 1.5, None, "text", (3, fg.tensor(2.0, requires_grad=True))],
+        "list": [
+            fg.zeros(0, 2),
+            1.5,
+            None,
+            "text",
+            (3, fg.tensor(2.0, requires_grad=True)),
+        ],
         7: {"nested": fg.ones(2, dtype=fg.int32)},
         "scalar": fg.tensor(0, dtype=fg.int64),
     }
@@ -85,7 +123,9 @@ def test_save_load_tensors_and_nested_structures(tmp_path):
     fg.save(obj, buffer)
     buffer.seek(0)
     back = fg.load(buffer)
-    assert isinstance(back["weights"], OrderedDict) and back["weights"]["a"].tolist() == [1, 2]
+    assert isinstance(back["weights"], OrderedDict) and back["weights"][
+        "a"
+    ].tolist() == [1, 2]
     assert back["weights"]["b"].dtype == fg.bool and back["weights"]["b"].item() is True
     assert back["list"][0].shape == (0, 2) and back["list"][1:4] == [1.5, None, "text"]
     assert isinstance(back["list"][4], tuple) and back["list"][4][1].requires_grad
@@ -98,16 +138,24 @@ def test_model_round_trip_is_exact_and_file_is_plain_safetensors(tmp_path):
     from safetensors.numpy import load_file
 
     fg.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3))
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3)
+    )
     model(fg.randn(4, 1, 4, 4))
     path = tmp_path / "model.safetensors"
     fg.save(model.state_dict(), path)
     raw = load_file(str(path))
     assert set(raw) == set(model.state_dict())
-    twin = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3))
+    twin = nn.Sequential(
+        nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3)
+    )
     twin.load_state_dict(fg.load(path))
     for (k, a), (_, b) in zip(model.state_dict().items(), twin.state_dict().items()):
-        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a.numpy(), b.numpy()), k
+        assert (
+            a.dtype == b.dtype
+            and a.shape == b.shape
+            and np.array_equal(a.numpy(), b.numpy())
+        ), k
 
 
 def test_loading_crafted_files_cannot_run_code(tmp_path):
@@ -120,9 +168,10 @@ def test_loading_crafted_files_cannot_run_code(tmp_path):
             return (os.system, (f"touch {marker}",))
 
     evil = tmp_path / "evil.pt"
-    evil.write_bytes(pickle.dumps({"state": Exploit()}))
-    with pytest.raises(ValueError, match="not a safetensors file"):
-        fg.load(evil)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        evil.write_bytes(pickle.dumps({"state": Exploit()}, protocol=protocol))
+        with pytest.raises(ValueError, match="not a safetensors file.*never unpickles"):
+            fg.load(evil)
     assert not marker.exists()
     # a header that claims more bytes than the file has
     bad = tmp_path / "bad.safetensors"
@@ -135,15 +184,26 @@ def test_loading_crafted_files_cannot_run_code(tmp_path):
     with pytest.raises(ValueError, match="not a safetensors file"):
         fg.load(junk)
     # JSON header whose offsets point outside the data
-    header = json.dumps({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}).encode()
+    header = json.dumps(
+        {"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}
+    ).encode()
     short = tmp_path / "short.safetensors"
     short.write_bytes(struct.pack("<Q", len(header)) + header + b"\x00" * 4)
-    with pytest.raises(ValueError, match="safetensors"):
+    with pytest.raises(ValueError, match="truncated: its header declares 16 bytes"):
         fg.load(short)
     # a structure record that names a missing tensor
     from safetensors.numpy import save
 
-    data = save({"a": np.zeros(1, np.float32)}, metadata={"format": "ferrograd", "structure": json.dumps({"t": "tensor", "key": "zz"})})
+    data = save(
+        {"a": np.zeros(1, np.float32)},
+        metadata={
+            "format": "ferrograd",
+            "ferrograd_version": "1",
+            "structure": json.dumps(
+                {"t": "tensor", "key": "zz", "requires_grad": False}
+            ),
+        },
+    )
     with pytest.raises(ValueError, match="does not contain"):
         fg.load(io.BytesIO(data))
     with pytest.raises(TypeError, match="not pickled"):
