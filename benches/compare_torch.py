@@ -246,6 +246,58 @@ def make_elementwise(lib, n_iter):
     return rep
 
 
+def make_matmul_t(lib, n_iter):
+    """``x.t() @ y``: the transposed operand is a view that the product reads by its strides."""
+    n = MATMUL_N[lib.device]
+    x = rand(lib, n, n)
+    y = rand(lib, n, n)
+    x.t() @ y
+    lib.sync()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_iter):
+            x.t() @ y
+        lib.sync()
+        return 2.0 * n**3 * n_iter / (time.perf_counter() - t0) / 1e9
+
+    return rep
+
+
+def make_strided_sum(lib, n_iter, n=2048):
+    """``x[:, ::2].sum()``: a reduction over a strided view (every other column)."""
+    x = rand(lib, n, n)
+    x[:, ::2].sum()
+    lib.sync()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_iter):
+            x[:, ::2].sum()
+        lib.sync()
+        return (time.perf_counter() - t0) / n_iter
+
+    return rep
+
+
+def make_linear(lib, n_iter, batch=64, fan_in=784, fan_out=256):
+    """A ``Linear`` layer's forward and backward (the weight's transpose in both)."""
+    m = lib.m
+    m.manual_seed(0)
+    layer = m.nn.Linear(fan_in, fan_out).to(lib.device)
+    x = rand(lib, batch, fan_in, requires_grad=True)
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_iter):
+            layer(x).sum().backward()
+        lib.sync()
+        return (time.perf_counter() - t0) / n_iter
+
+    rep()
+    return rep
+
+
 def mlp_setup(lib, batch=64, sizes=(784, 256, 10), seed=0):
     """Model, data and a ``step()`` doing forward, cross-entropy, backward and SGD."""
     import numpy as np
@@ -410,10 +462,14 @@ CASES = [
     ("matmul", "matmul {matmul_n}x{matmul_n} (float32)", "GFLOP/s", "GFLOP/s", "higher", 0.95),
     ("elementwise", "elementwise a * b, {elementwise_n:,} elements", "GB/s", "GB/s", "higher", 0.95),
     ("steps_mem", "1,000 MLP train steps", "peak resident memory", "MB", "lower", 1.0),
+    ("matmul_t", "x.t() @ y, {matmul_n}x{matmul_n} (float32)", "GFLOP/s", "GFLOP/s", "higher", None),
+    ("strided_sum", "x[:, ::2].sum(), x 2048x2048 (float32)", "time", "us", "lower", None),
+    ("linear", "Linear 784->256 forward + backward, batch 64", "time", "us", "lower", None),
 ]
 MAKERS = {
     "small": make_small, "chain": make_chain, "scalar": make_scalar, "mlp": make_mlp,
     "matmul": make_matmul, "elementwise": make_elementwise,
+    "matmul_t": make_matmul_t, "strided_sum": make_strided_sum, "linear": make_linear,
 }
 # Issue 6's targets on CUDA: matmul at 0.9 of PyTorch's throughput and per-op overhead no worse
 # than PyTorch's; the other rows are reported without one.
@@ -428,6 +484,9 @@ PLAN = {
     "mlp": ((30, 11), (10, 5)),
     "matmul": ((3, 9), (2, 5)),
     "elementwise": ((20, 11), (10, 5)),
+    "matmul_t": ((3, 9), (2, 5)),
+    "strided_sum": ((50, 11), (20, 5)),
+    "linear": ((100, 11), (30, 5)),
     "deep": ((1_000_000, 3), (1_000_000, 1)),
     "steps": ((1_000, 1), (1_000, 1)),
 }
@@ -452,7 +511,7 @@ def interleave(libs, makers, reps, pause=0.0):
 
 
 # Cases whose kernels run on thread pools: measured in child processes, one library each.
-ISOLATED = ("mlp", "matmul", "elementwise")
+ISOLATED = ("mlp", "matmul", "elementwise", "matmul_t", "linear")
 REPS_PER_CHILD = 3
 
 
@@ -468,7 +527,7 @@ def measure(libs, cases, quick, device, log, in_process=False):
     measured = {}  # case -> lib -> list of figures (in base units)
     extra = {}
     pick = 1 if quick else 0
-    for case in ["small", "chain", "scalar", "mlp", "matmul", "elementwise"]:
+    for case in ["small", "chain", "scalar", "mlp", "matmul", "elementwise", "matmul_t", "strided_sum", "linear"]:
         if case not in cases:
             continue
         inner, reps = PLAN[case][pick]
@@ -572,7 +631,7 @@ def print_table(rows, has_torch):
     print("\n".join(out))
 
 
-ALL_CASES = ["small", "chain", "scalar", "deep", "mlp", "matmul", "elementwise", "steps"]
+ALL_CASES = ["small", "chain", "scalar", "deep", "mlp", "matmul", "elementwise", "steps", "matmul_t", "strided_sum", "linear"]
 # On a GPU a million-op chain measures a million kernel launches (about ten seconds per library
 # and repetition) and host memory says little: ask for deep/steps with --cases there.
 CUDA_CASES = ["small", "chain", "scalar", "mlp", "matmul", "elementwise"]

@@ -367,34 +367,53 @@ pub fn arg_reduce(op: ArgReduceOp, a: &NdArray, axis: usize, keepdim: bool) -> R
 /// Batched matrix product of `[..., n, k]` and `[..., k, m]` (both at least 2-D; batch
 /// dimensions broadcast).
 pub fn matmul(a: &NdArray, b: &NdArray) -> Result<NdArray> {
-    check_same_dtype("matmul", a, b)?;
-    cpu_matmul::product_shape(a, b, Transposed::default())?;
-    dispatch(Kernel::Matmul, &[a, b], |x| {
-        cpu_matmul::matmul(x[0], x[1], Transposed::default(), None)
-    })
+    matmul_transposed(a, b, Transposed::default(), None)
 }
 
 /// `bias + op(a) @ op(b)`: `matmul` with either operand read transposed (last two axes swapped,
-/// without a copy) and the product added to `bias` broadcast to its shape, in one pass.
+/// without a copy) and the product added to `bias` broadcast to its shape, in one pass. An
+/// operand that is a transposed view of row-major elements (`x.t()`, `x.mT`) is read the same
+/// way: as its row-major elements with the flag flipped, never copied.
 pub fn matmul_transposed(
     a: &NdArray,
     b: &NdArray,
     trans: Transposed,
     bias: Option<&NdArray>,
 ) -> Result<NdArray> {
-    if trans == Transposed::default() && bias.is_none() {
-        return matmul(a, b);
-    }
     check_same_dtype("matmul", a, b)?;
-    if let Some(c) = bias {
-        check_same_dtype("matmul bias", a, c)?;
+    let (a, ta) = gemm_operand(a, trans.a)?;
+    let (b, tb) = gemm_operand(b, trans.b)?;
+    let trans = Transposed { a: ta, b: tb };
+    cpu_matmul::product_shape(&a, &b, trans)?;
+    if trans == Transposed::default() && bias.is_none() {
+        return dispatch(Kernel::Matmul, &[&a, &b], |x| {
+            cpu_matmul::matmul(x[0], x[1], trans, None)
+        });
     }
-    cpu_matmul::product_shape(a, b, trans)?;
-    let mut inputs = vec![a, b];
+    if let Some(c) = bias {
+        check_same_dtype("matmul bias", &a, c)?;
+    }
+    let mut inputs = vec![&a, &b];
     inputs.extend(bias);
     dispatch(Kernel::MatmulTransposed { trans }, &inputs, |x| {
         cpu_matmul::matmul(x[0], x[1], trans, x.get(2).copied())
     })
+}
+
+/// `a` as the gemm should read it: a transposed view of row-major elements becomes those
+/// elements with `transposed` flipped; anything else is left as it is.
+fn gemm_operand(a: &NdArray, transposed: bool) -> Result<(NdArray, bool)> {
+    let n = a.ndim();
+    if a.is_contiguous() || n < 2 {
+        return Ok((a.clone(), transposed));
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.swap(n - 2, n - 1);
+    let swapped = a.layout().permuted(&order);
+    if swapped.is_contiguous() {
+        return Ok((a.view(swapped)?, !transposed));
+    }
+    Ok((a.clone(), transposed))
 }
 
 /// A contiguous copy of the strided view `a.flat[offset + Σ i_k·strides_k]` of `shape`
