@@ -511,8 +511,26 @@ fn annotate(error: Error, name: &str) -> Error {
     }
 }
 
-/// `.grad += grad` in a leaf's slot (out of place under `create_graph`, so `.grad` stays differentiable).
+/// Locks that make each leaf's accumulation atomic: a leaf's `AccumulateGrad` node index picks
+/// one. Held from reading `.grad` to storing the sum, so that backward passes on several threads
+/// into one leaf each add their gradient (a read, an add and a store with no lock held lost
+/// whichever store came first). Not the arena lock: the add may be a large kernel, or (under
+/// `create_graph`) a recorded operation that takes the arena lock itself. Nothing run under a
+/// leaf lock takes a leaf lock (hooks run after it is released), so they cannot deadlock; two
+/// leaves that share a lock only wait for each other.
+static LEAF_LOCKS: [LeafLock; LEAF_LOCK_COUNT] = [const { LeafLock(parking_lot::Mutex::new(())) }; LEAF_LOCK_COUNT];
+const LEAF_LOCK_COUNT: usize = 64;
+
+/// One leaf lock, alone in its cache line.
+#[repr(align(64))]
+struct LeafLock(parking_lot::Mutex<()>);
+
+/// `.grad += grad` in a leaf's slot (out of place under `create_graph`, so `.grad` stays
+/// differentiable), atomically per leaf. The first gradient stored in an empty slot is an
+/// independent copy (`detach_copy`) outside `create_graph`, so later in-place additions never
+/// write into a tensor the pass (or a hook) handed over.
 fn accumulate_into_leaf(id: NodeId, grad: Tensor, create_graph: bool, has_hooks: bool) -> Result<()> {
+    let leaf_lock = LEAF_LOCKS[id.index() as usize % LEAF_LOCK_COUNT].0.lock();
     let existing = match &arena::lock().get(id).kind {
         NodeKind::AccumulateGrad { grad } => grad.clone(),
         _ => unreachable!("accumulate_into_leaf on a non-leaf node"),
@@ -522,15 +540,22 @@ fn accumulate_into_leaf(id: NodeId, grad: Tensor, create_graph: bool, has_hooks:
         None => grad.detach_copy(),
         Some(old) if create_graph => old.add(&grad)?,
         Some(old) => {
+            // In place: the slot keeps this very tensor, so nothing is stored.
             no_grad(|| old.add_(&grad))?;
-            old
+            drop(leaf_lock);
+            return run_post_accumulate(id, has_hooks);
         }
     };
     let previous = match &mut arena::lock().get_mut(id).kind {
-        NodeKind::AccumulateGrad { grad } => grad.replace(new.clone()),
+        NodeKind::AccumulateGrad { grad } => grad.replace(new),
         _ => None,
     };
+    drop(leaf_lock);
     drop(previous);
+    run_post_accumulate(id, has_hooks)
+}
+
+fn run_post_accumulate(id: NodeId, has_hooks: bool) -> Result<()> {
     if has_hooks {
         super::hooks_run::run_post_accumulate_hooks(id)?;
     }
