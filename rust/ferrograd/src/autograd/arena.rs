@@ -138,6 +138,12 @@ pub fn lock() -> MutexGuard<'static, Arena> {
     ARENA.lock()
 }
 
+/// The arena lock if no other thread holds it (for callers that must not block, such as a
+/// garbage collector's traversal).
+pub fn try_lock() -> Option<MutexGuard<'static, Arena>> {
+    ARENA.try_lock()
+}
+
 impl Arena {
     /// Adds `node` with one reference (returned as the `NodeRef`) and takes a reference to
     /// every node its edges point at.
@@ -179,6 +185,13 @@ impl Arena {
 
     pub fn get_mut(&mut self, id: NodeId) -> &mut Node {
         self.slot_mut(id).node.as_mut().expect("live node")
+    }
+
+    /// How many references the node has (tensors whose `grad_fn` it is, edges, handles).
+    pub fn refs(&self, id: NodeId) -> u32 {
+        let slot = &self.slots[id.index as usize];
+        debug_assert_eq!(slot.generation, id.generation, "stale node id");
+        slot.refs
     }
 
     /// A new reference to a node already referenced by the caller.

@@ -459,7 +459,20 @@ fn run_node(id: NodeId, grads: Buffer, has_hooks: bool, accumulate: bool, pass: 
             input_grads.len()
         )));
     }
-    let input_grads = if has_hooks { super::hooks_run::run_post_hooks(id, input_grads, &grads)? } else { input_grads };
+    let input_grads = if has_hooks {
+        // Hooks see (and must return) gradients shaped as their inputs, as in PyTorch.
+        let conformed = inputs
+            .iter()
+            .zip(input_grads)
+            .map(|(input, grad)| match (grad, input.edge()) {
+                (Some(g), Some(_)) => conform(g, input, &name).map(Some),
+                (grad, _) => Ok(grad),
+            })
+            .collect::<Result<Grads>>()?;
+        super::hooks_run::run_post_hooks(id, conformed, &grads)?
+    } else {
+        input_grads
+    };
     if super::mode::is_anomaly_enabled() {
         super::anomaly::check_for_nan(&name, &input_grads, trace.as_deref().map(String::as_str))?;
     }
