@@ -88,7 +88,14 @@ thread_local! {
     /// The vectors of this thread's previous pass, emptied, for the next one: a pass over a
     /// long graph would otherwise fault in fresh pages for its state every time.
     static SPARE: Cell<Option<Graph>> = const { Cell::new(None) };
+    /// Whether this thread's previous pass was larger than `SPARE_NODES`.
+    static LAST_WAS_LARGE: Cell<bool> = const { Cell::new(false) };
 }
+
+/// The state of a pass over at most this many nodes (~50 MB) is always kept for the next pass;
+/// a larger one only when the pass before was large too (a loop of large passes), so that one
+/// large pass does not leave its state resident for good.
+const SPARE_NODES: usize = 1 << 20;
 
 impl Graph {
     fn new() -> Graph {
@@ -96,6 +103,11 @@ impl Graph {
     }
 
     fn recycle(mut self) {
+        let large = self.nodes.capacity() > SPARE_NODES;
+        let last_was_large = LAST_WAS_LARGE.with(|last| last.replace(large));
+        if large && !last_was_large {
+            return;
+        }
         self.nodes.clear();
         self.children.clear();
         self.more.clear();
