@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 import ferrograd as fg
+import pytest
 
 THREADS = 8
 LEAVES = 32
@@ -65,7 +64,7 @@ def _expected(i, rounds):
 
 @pytest.mark.parametrize("create_graph", [False, True], ids=["plain", "create_graph"])
 def test_first_accumulation_into_fresh_leaves_loses_nothing(create_graph):
-    rounds = 1200
+    rounds = 800
     state = {"leaves": _leaves(), "wrong": []}
 
     def check_and_renew():
@@ -85,7 +84,7 @@ def test_accumulation_into_existing_grad_loses_nothing(create_graph):
     leaves = _leaves()
     for leaf in leaves:
         leaf.grad = fg.tensor([5.0, 5.0, 5.0], dtype=fg.float64)
-    rounds = 400
+    rounds = 300
     errors = _race(lambda k: _backward(k, leaves, create_graph), rounds)
     assert not errors, errors
     for i, leaf in enumerate(leaves):
@@ -95,7 +94,7 @@ def test_accumulation_into_existing_grad_loses_nothing(create_graph):
 def test_create_graph_gradients_stay_differentiable_under_threads():
     """`.grad` built out of place by several threads is one differentiable sum of all their
     contributions: its own gradient counts every thread."""
-    rounds = 600
+    rounds = 400
     state = {"x": None, "wrong": []}
     total = sum(k + 1 for k in range(THREADS))
 

@@ -96,24 +96,10 @@ fn race(
 
 #[test]
 fn first_accumulation_into_fresh_leaves_loses_nothing() {
-    let wrong = race(400, false, true, None);
-    assert!(
-        wrong.is_empty(),
-        "{} lost: {:?}",
-        wrong.len(),
-        &wrong[..wrong.len().min(5)]
-    );
-}
-
-#[test]
-fn first_accumulation_under_create_graph_loses_nothing() {
-    let wrong = race(400, true, true, None);
-    assert!(
-        wrong.is_empty(),
-        "{} lost: {:?}",
-        wrong.len(),
-        &wrong[..wrong.len().min(5)]
-    );
+    for create_graph in [false, true] {
+        let wrong = race(400, create_graph, true, None);
+        assert!(wrong.is_empty(), "create_graph={create_graph}: {} lost: {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    }
 }
 
 #[test]
