@@ -24,13 +24,19 @@ fn freed_chunks_are_given_back_until_a_loop_needs_them() {
     assert!(arena::lock().slots() >= NODES);
     drop(y);
     let kept = arena::lock().slots();
-    assert!(kept <= 4 * 32_768, "{kept} slots kept after freeing a {NODES}-node chain");
+    assert!(
+        kept <= 4 * 32_768,
+        "{kept} slots kept after freeing a {NODES}-node chain"
+    );
     assert_eq!(x.grad().unwrap().item().unwrap(), 1.0);
 
     // Built again: the chunks given back were needed, so the arena keeps them from now on.
     let y = chain(&x, &c);
     drop(y);
-    assert!(arena::lock().slots() >= NODES, "a loop of large graphs must not give its slots back every step");
+    assert!(
+        arena::lock().slots() >= NODES,
+        "a loop of large graphs must not give its slots back every step"
+    );
 
     // Ids stay unique across the trim: nodes made in regrown slots work as usual.
     let y = chain(&x, &c);

@@ -98,7 +98,12 @@ fn race(
 fn first_accumulation_into_fresh_leaves_loses_nothing() {
     for create_graph in [false, true] {
         let wrong = race(400, create_graph, true, None);
-        assert!(wrong.is_empty(), "create_graph={create_graph}: {} lost: {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+        assert!(
+            wrong.is_empty(),
+            "create_graph={create_graph}: {} lost: {:?}",
+            wrong.len(),
+            &wrong[..wrong.len().min(5)]
+        );
     }
 }
 
