@@ -26,7 +26,7 @@ class Node:
             result = hook(tuple(grad_inputs), tuple(grad_outputs))
             return None if result is None else list(result)
 
-        return RemovableHandle(self._n, self._n.register_hook(call))
+        return RemovableHandle(self._n, self._n.register_hook(_named_like(call, hook)))
 
     def register_prehook(self, hook):
         """Calls ``hook(grad_outputs)`` before this node runs; a returned tuple replaces them."""
@@ -36,7 +36,7 @@ class Node:
             result = hook(tuple(grad_outputs))
             return None if result is None else list(result)
 
-        return RemovableHandle(self._n, self._n.register_prehook(call))
+        return RemovableHandle(self._n, self._n.register_prehook(_named_like(call, hook)))
 
     @property
     def variable(self):
@@ -59,6 +59,15 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
+
+
+def _named_like(wrapper, hook):
+    """Gives `wrapper` the name of the user's `hook`, which errors about what the hook
+    returned name (``hook 'NAME' has returned an incorrect number of values``), as PyTorch's
+    do; ``<unknown>`` for a callable without one."""
+    name = getattr(hook, "__name__", None)
+    wrapper.__name__ = name if isinstance(name, str) else "<unknown>"
+    return wrapper
 
 
 _NODE_TYPES: dict[str, type] = {}

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use ferrograd::autograd::custom::{apply_custom, SaveSpec};
 use ferrograd::autograd::{anomaly, mode};
 use ferrograd::Tensor;
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
+use pyo3::PyTraverseError;
 
-use crate::callbacks::{self, PyFunctionBackward};
+use crate::callbacks::{self, PyCallable, PyFunctionBackward};
 use crate::errors::IntoPyResult;
 use crate::node::PyNode;
 use crate::tensor::PyTensor;
@@ -74,18 +76,36 @@ pub fn set_trace_provider(provider: Option<Py<PyAny>>) {
 impl PyTensor {
     /// Registers `hook(grad) -> grad or None`; returns `(node, hook id)` for removal.
     #[pyo3(name = "_register_hook")]
-    fn register_hook(&self, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
-        let handle = self.inner.register_hook(callbacks::grad_hook(hook)).py()?;
+    fn register_hook(&self, py: Python<'_>, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
+        let (hook, info) = callbacks::grad_hook(py, hook);
+        let handle = self.inner.register_hook_with(hook, info).py()?;
         Ok((PyNode::new(handle.node().clone()), handle.id()))
     }
 
     #[pyo3(name = "_register_post_accumulate_grad_hook")]
-    fn register_post_accumulate_grad_hook(&self, hook: Py<PyAny>) -> PyResult<(PyNode, u64)> {
+    fn register_post_accumulate_grad_hook(
+        &self,
+        py: Python<'_>,
+        hook: Py<PyAny>,
+    ) -> PyResult<(PyNode, u64)> {
+        let (hook, info) = callbacks::post_accumulate_hook(py, hook);
         let handle = self
             .inner
-            .register_post_accumulate_grad_hook(callbacks::post_accumulate_hook(hook))
+            .register_post_accumulate_grad_hook_with(hook, info)
             .py()?;
         Ok((PyNode::new(handle.node().clone()), handle.id()))
+    }
+
+    /// Python's cycle collector: the hook callables this tensor alone keeps alive, through
+    /// the node it alone references (`Tensor::visit_owned_hook_objects`). A hook that closes
+    /// over its own tensor is then a cycle the collector can see, and free.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        PyCallable::traverse(visit, |each| self.inner.visit_owned_hook_objects(each))
+    }
+
+    /// Breaks a cycle found by the collector: drops the hook callables `__traverse__` reported.
+    fn __clear__(&self) {
+        self.inner.clear_owned_hooks();
     }
 
     /// Makes this tensor the output `result` of a recorded in-place operation.
@@ -102,16 +122,27 @@ impl PyTensor {
 
 #[pymethods]
 impl PyNode {
-    fn register_hook(&self, hook: Py<PyAny>) -> u64 {
-        self.inner.register_hook(callbacks::post_hook(hook)).id()
+    fn register_hook(&self, py: Python<'_>, hook: Py<PyAny>) -> u64 {
+        let (hook, info) = callbacks::post_hook(py, hook);
+        self.inner.register_hook_with(hook, info).id()
     }
 
-    fn register_prehook(&self, hook: Py<PyAny>) -> u64 {
-        self.inner.register_prehook(callbacks::pre_hook(hook)).id()
+    fn register_prehook(&self, py: Python<'_>, hook: Py<PyAny>) -> u64 {
+        let (hook, info) = callbacks::pre_hook(py, hook);
+        self.inner.register_prehook_with(hook, info).id()
     }
 
     fn remove_hook(&self, id: u64) -> bool {
         self.inner.remove_hook(id)
+    }
+
+    /// As `TensorImpl.__traverse__`, for a node this handle alone keeps alive.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        PyCallable::traverse(visit, |each| self.inner.visit_owned_hook_objects(each))
+    }
+
+    fn __clear__(&self) {
+        self.inner.clear_owned_hooks();
     }
 }
 

@@ -2,13 +2,18 @@
 //! and the anomaly-mode trace provider. Each takes the GIL for the call; a Python exception
 //! travels through the engine and is re-raised as itself.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use ferrograd::autograd::custom::CustomBackward;
-use ferrograd::autograd::hooks::{GradHook, PostAccumulateHook, PostHook, PreHook};
+use ferrograd::autograd::hooks::{
+    GradHook, HookInfo, HostObject, PostAccumulateHook, PostHook, PreHook,
+};
 use ferrograd::Tensor;
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
+use pyo3::PyTraverseError;
 
 use crate::errors::from_py;
 use crate::tensor::PyTensor;
@@ -32,11 +37,66 @@ fn from_py_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Option<Tensor>>> {
         .collect()
 }
 
+/// A Python callable behind a hook: the engine keeps it as the hook's host object
+/// (`HookInfo::host`), where `TensorImpl.__traverse__` finds it for Python's cycle collector.
+pub struct PyCallable(pub Py<PyAny>);
+
+/// How many `PyCallable`s exist: while none does, a traversal has nothing to look for.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+impl PyCallable {
+    fn new(callable: Py<PyAny>) -> Arc<PyCallable> {
+        LIVE.fetch_add(1, Ordering::Relaxed);
+        Arc::new(PyCallable(callable))
+    }
+
+    /// `__traverse__` of an object whose engine handle may own hooks: `owned` calls its
+    /// argument with the host object of each hook the handle alone keeps alive, and the
+    /// callables behind them are reported. While no hook holds a callable this costs one
+    /// atomic read.
+    pub fn traverse(
+        visit: PyVisit<'_>,
+        owned: impl FnOnce(
+            &mut dyn FnMut(&HostObject) -> Result<(), PyTraverseError>,
+        ) -> Result<(), PyTraverseError>,
+    ) -> Result<(), PyTraverseError> {
+        if LIVE.load(Ordering::Relaxed) == 0 {
+            return Ok(());
+        }
+        owned(&mut |host| match host.downcast_ref::<PyCallable>() {
+            Some(callable) => visit.call(&callable.0),
+            None => Ok(()),
+        })
+    }
+}
+
+impl Drop for PyCallable {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The hook's name for errors (its `__name__`, as PyTorch names it) and its host object.
+fn hook_info(py: Python<'_>, callable: &Arc<PyCallable>) -> HookInfo {
+    let name = callable
+        .0
+        .getattr(py, "__name__")
+        .and_then(|n| n.extract::<String>(py))
+        .ok();
+    let host: HostObject = callable.clone();
+    HookInfo {
+        name,
+        host: Some(host),
+    }
+}
+
 /// `callable(grad) -> grad or None`.
-pub fn grad_hook(callable: Py<PyAny>) -> GradHook {
-    Arc::new(move |grad: &Tensor| {
+pub fn grad_hook(py: Python<'_>, callable: Py<PyAny>) -> (GradHook, HookInfo) {
+    let callable = PyCallable::new(callable);
+    let info = hook_info(py, &callable);
+    let hook: GradHook = Arc::new(move |grad: &Tensor| {
         Python::with_gil(|py| {
-            let out = callable.call1(py, (NewTensor(grad.clone()),))?;
+            let out = callable.0.call1(py, (NewTensor(grad.clone()),))?;
             let out = out.bind(py);
             if out.is_none() {
                 Ok(None)
@@ -45,7 +105,8 @@ pub fn grad_hook(callable: Py<PyAny>) -> GradHook {
             }
         })
         .map_err(from_py)
-    })
+    });
+    (hook, info)
 }
 
 /// A hook's answer: `None` keeps the gradients, a list replaces them.
@@ -58,29 +119,41 @@ fn replacement(out: &Bound<'_, PyAny>) -> PyResult<Option<Vec<Option<Tensor>>>> 
 }
 
 /// `callable(grad_outputs) -> list or None`.
-pub fn pre_hook(callable: Py<PyAny>) -> PreHook {
-    Arc::new(move |grads: &[Option<Tensor>]| {
-        Python::with_gil(|py| replacement(callable.call1(py, (to_py_list(py, grads)?,))?.bind(py)))
-            .map_err(from_py)
-    })
+pub fn pre_hook(py: Python<'_>, callable: Py<PyAny>) -> (PreHook, HookInfo) {
+    let callable = PyCallable::new(callable);
+    let info = hook_info(py, &callable);
+    let hook: PreHook = Arc::new(move |grads: &[Option<Tensor>]| {
+        Python::with_gil(|py| {
+            replacement(callable.0.call1(py, (to_py_list(py, grads)?,))?.bind(py))
+        })
+        .map_err(from_py)
+    });
+    (hook, info)
 }
 
 /// `callable(grad_inputs, grad_outputs) -> list or None`.
-pub fn post_hook(callable: Py<PyAny>) -> PostHook {
-    Arc::new(
+pub fn post_hook(py: Python<'_>, callable: Py<PyAny>) -> (PostHook, HookInfo) {
+    let callable = PyCallable::new(callable);
+    let info = hook_info(py, &callable);
+    let hook: PostHook = Arc::new(
         move |inputs: &[Option<Tensor>], outputs: &[Option<Tensor>]| {
             Python::with_gil(|py| {
                 let lists = (to_py_list(py, inputs)?, to_py_list(py, outputs)?);
-                replacement(callable.call1(py, lists)?.bind(py))
+                replacement(callable.0.call1(py, lists)?.bind(py))
             })
             .map_err(from_py)
         },
-    )
+    );
+    (hook, info)
 }
 
 /// `callable()`, after a leaf's gradient was accumulated.
-pub fn post_accumulate_hook(callable: Py<PyAny>) -> PostAccumulateHook {
-    Arc::new(move || Python::with_gil(|py| callable.call0(py).map(|_| ())).map_err(from_py))
+pub fn post_accumulate_hook(py: Python<'_>, callable: Py<PyAny>) -> (PostAccumulateHook, HookInfo) {
+    let callable = PyCallable::new(callable);
+    let info = hook_info(py, &callable);
+    let hook: PostAccumulateHook =
+        Arc::new(move || Python::with_gil(|py| callable.0.call0(py).map(|_| ())).map_err(from_py));
+    (hook, info)
 }
 
 /// The backward of a Python `autograd.Function`: `callable(saved, grad_outputs) -> grads`,

@@ -12,7 +12,7 @@ use super::hooks::NodeHooks;
 use super::node_input::NodeInputs;
 use super::rules::Op;
 use super::saved::Saved;
-use super::slab::Slab;
+use super::slab::{Slab, CHUNK};
 use crate::tensor::Tensor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -130,6 +130,19 @@ pub struct Arena {
     /// The sequence number of the next node (creation order). A plain counter: it is only
     /// advanced under the arena lock, which `insert` holds anyway.
     next_seq: u64,
+    /// Live nodes in each chunk of slots (`slab::CHUNK`): empty chunks at the end are given
+    /// back (`trim`).
+    chunk_live: Vec<u32>,
+    /// The highest generation a freed slot has had.
+    max_generation: u32,
+    /// The generation of a slot pushed at the end: above every generation of the slots `trim`
+    /// dropped, so no id of a freed node can name a node in a slot made again.
+    fresh_generation: u32,
+    /// How many chunks `trim` keeps. It grows to the slab's size when chunks given back are
+    /// needed again: a training loop that builds a large graph every step keeps its slots.
+    reserve_chunks: usize,
+    /// The slab's chunk count before the last trim.
+    trimmed_from: usize,
 }
 
 /// Which numbering last reached a slot, and the number its node got there.
@@ -139,16 +152,31 @@ struct Mark {
     number: u32,
 }
 
+/// Chunks of slots kept after a large graph is freed (~21 MB): small graphs never give
+/// theirs back, so a steady state of them allocates nothing.
+const RESERVE_CHUNKS: usize = 4;
+
 static ARENA: Mutex<Arena> = Mutex::new(Arena {
     slots: Slab::new(),
     free: Vec::new(),
     marks: Vec::new(),
     stamp: 0,
     next_seq: 0,
+    chunk_live: Vec::new(),
+    max_generation: 0,
+    fresh_generation: 0,
+    reserve_chunks: RESERVE_CHUNKS,
+    trimmed_from: 0,
 });
 
 pub fn lock() -> MutexGuard<'static, Arena> {
     ARENA.lock()
+}
+
+/// The arena lock if no other thread holds it (for callers that must not block, such as a
+/// garbage collector's traversal).
+pub fn try_lock() -> Option<MutexGuard<'static, Arena>> {
+    ARENA.try_lock()
 }
 
 impl Arena {
@@ -174,18 +202,53 @@ impl Arena {
             }
             None => {
                 let index = u32::try_from(self.slots.len()).expect("fewer than 2^32 live nodes");
+                if (index as usize).is_multiple_of(CHUNK) {
+                    self.start_chunk(index as usize / CHUNK);
+                }
+                let generation = self.fresh_generation;
                 self.slots.push(Slot {
-                    generation: 0,
+                    generation,
                     refs: 1,
                     node: Some(node),
                 });
-                NodeId {
-                    index,
-                    generation: 0,
-                }
+                NodeId { index, generation }
             }
         };
+        self.chunk_live[id.index as usize / CHUNK] += 1;
         NodeRef(id)
+    }
+
+    /// Counts a new chunk; growing back into chunks a trim gave back makes the reserve cover
+    /// them from now on.
+    #[cold]
+    fn start_chunk(&mut self, chunk: usize) {
+        self.chunk_live.push(0);
+        if chunk < self.trimmed_from {
+            self.reserve_chunks = self.reserve_chunks.max(chunk + 1);
+        }
+    }
+
+    /// Gives back the empty chunks at the end of the slab beyond the reserve: after a large
+    /// graph is freed, its slots' memory goes back to the allocator (the caller drops the
+    /// returned chunks after the lock). Ids in the free list that pointed into them go too.
+    fn trim(&mut self) -> Vec<Vec<Slot>> {
+        let mut keep = self.slots.chunk_count();
+        while keep > self.reserve_chunks && self.chunk_live[keep - 1] == 0 {
+            keep -= 1;
+        }
+        if keep == self.slots.chunk_count() {
+            return Vec::new();
+        }
+        self.trimmed_from = self.slots.chunk_count();
+        let cut = self.slots.truncate_chunks(keep);
+        self.chunk_live.truncate(keep);
+        let len = self.slots.len();
+        self.free.retain(|&index| (index as usize) < len);
+        self.free.shrink_to(2 * self.free.len());
+        self.marks.truncate(len);
+        self.marks.shrink_to_fit();
+        self.fresh_generation = self.max_generation.wrapping_add(1);
+        cut
     }
 
     fn slot_mut(&mut self, id: NodeId) -> &mut Slot {
@@ -204,6 +267,13 @@ impl Arena {
         self.slot_mut(id).node.as_mut().expect("live node")
     }
 
+    /// How many references the node has (tensors whose `grad_fn` it is, edges, handles).
+    pub fn refs(&self, id: NodeId) -> u32 {
+        let slot = &self.slots[id.index as usize];
+        debug_assert_eq!(slot.generation, id.generation, "stale node id");
+        slot.refs
+    }
+
     /// A new reference to a node already referenced by the caller.
     pub fn new_ref(&mut self, id: NodeId) -> NodeRef {
         self.slot_mut(id).refs += 1;
@@ -217,7 +287,14 @@ impl Arena {
     /// `FREE_BATCH` freed per call (what is left stays in `work`, its references not yet
     /// dropped), so freeing a long chain never holds more than a batch of freed nodes at once
     /// next to the slab, nor the lock for long.
-    fn release(&mut self, work: &mut SmallVec<[NodeId; 8]>, garbage: &mut Garbage) {
+    ///
+    /// Once every reference is dropped, empty chunks at the end of the slab are given back
+    /// (`trim`): they are returned, to be dropped after the lock.
+    fn release(
+        &mut self,
+        work: &mut SmallVec<[NodeId; 8]>,
+        garbage: &mut Garbage,
+    ) -> Vec<Vec<Slot>> {
         let mut freed = 0;
         while let Some(id) = work.pop() {
             let slot = self.slot_mut(id);
@@ -226,6 +303,7 @@ impl Arena {
                 continue;
             }
             slot.generation = slot.generation.wrapping_add(1);
+            let generation = slot.generation;
             let node = slot.node.as_ref().expect("live node");
             work.extend(
                 node.inputs
@@ -240,11 +318,25 @@ impl Arena {
                 garbage.push(slot.node.take().expect("live node"));
             }
             self.free.push(id.index);
+            self.chunk_live[id.index as usize / CHUNK] -= 1;
+            self.max_generation = self.max_generation.max(generation);
             freed += 1;
             if garbage.len() >= GARBAGE_BATCH || freed >= FREE_BATCH {
-                return;
+                return Vec::new();
             }
         }
+        if freed > 0
+            && self.slots.chunk_count() > self.reserve_chunks
+            && self.chunk_live.last() == Some(&0)
+        {
+            return self.trim();
+        }
+        Vec::new()
+    }
+
+    /// Number of slots, live or free (for tests and diagnostics).
+    pub fn slots(&self) -> usize {
+        self.slots.len()
     }
 
     /// Number of live nodes (for tests and diagnostics).
@@ -340,9 +432,24 @@ impl Drop for NodeRef {
         work.push(self.0);
         while !work.is_empty() {
             let mut garbage = Garbage::new();
-            lock().release(&mut work, &mut garbage);
+            let trimmed = lock().release(&mut work, &mut garbage);
             drop_outside_lock(garbage);
+            if !trimmed.is_empty() {
+                give_back(trimmed);
+            }
         }
+    }
+}
+
+/// Drops chunks of slots `trim` cut off, and asks the C allocator to return free memory to the
+/// system: chunks of a few megabytes can come from its heap, which it keeps otherwise.
+#[cold]
+fn give_back(chunks: Vec<Vec<Slot>>) {
+    drop(chunks);
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory of the C allocator to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

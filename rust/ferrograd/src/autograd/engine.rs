@@ -88,7 +88,14 @@ thread_local! {
     /// The vectors of this thread's previous pass, emptied, for the next one: a pass over a
     /// long graph would otherwise fault in fresh pages for its state every time.
     static SPARE: Cell<Option<Graph>> = const { Cell::new(None) };
+    /// Whether this thread's previous pass was larger than `SPARE_NODES`.
+    static LAST_WAS_LARGE: Cell<bool> = const { Cell::new(false) };
 }
+
+/// The state of a pass over at most this many nodes (~50 MB) is always kept for the next pass;
+/// a larger one only when the pass before was large too (a loop of large passes), so that one
+/// large pass does not leave its state resident for good.
+const SPARE_NODES: usize = 1 << 20;
 
 impl Graph {
     fn new() -> Graph {
@@ -96,6 +103,11 @@ impl Graph {
     }
 
     fn recycle(mut self) {
+        let large = self.nodes.capacity() > SPARE_NODES;
+        let last_was_large = LAST_WAS_LARGE.with(|last| last.replace(large));
+        if large && !last_was_large {
+            return;
+        }
         self.nodes.clear();
         self.children.clear();
         self.more.clear();
@@ -528,7 +540,16 @@ fn run_node(
         )));
     }
     let input_grads = if has_hooks {
-        super::hooks_run::run_post_hooks(id, input_grads, &grads)?
+        // Hooks see (and must return) gradients shaped as their inputs, as in PyTorch.
+        let conformed = inputs
+            .iter()
+            .zip(input_grads)
+            .map(|(input, grad)| match (grad, input.edge()) {
+                (Some(g), Some(_)) => conform(g, input, &name).map(Some),
+                (grad, _) => Ok(grad),
+            })
+            .collect::<Result<Grads>>()?;
+        super::hooks_run::run_post_hooks(id, conformed, &grads)?
     } else {
         input_grads
     };
@@ -589,13 +610,32 @@ fn annotate(error: Error, name: &str) -> Error {
     }
 }
 
-/// `.grad += grad` in a leaf's slot (out of place under `create_graph`, so `.grad` stays differentiable).
+/// Locks that make each leaf's accumulation atomic: a leaf's `AccumulateGrad` node index picks
+/// one. Held from reading `.grad` to storing the sum, so that backward passes on several threads
+/// into one leaf each add their gradient (a read, an add and a store with no lock held lost
+/// whichever store came first). Not the arena lock: the add may be a large kernel, or (under
+/// `create_graph`) a recorded operation that takes the arena lock itself. Nothing run under a
+/// leaf lock takes a leaf lock (hooks run after it is released), so they cannot deadlock; two
+/// leaves that share a lock only wait for each other.
+static LEAF_LOCKS: [LeafLock; LEAF_LOCK_COUNT] =
+    [const { LeafLock(parking_lot::Mutex::new(())) }; LEAF_LOCK_COUNT];
+const LEAF_LOCK_COUNT: usize = 64;
+
+/// One leaf lock, alone in its cache line.
+#[repr(align(64))]
+struct LeafLock(parking_lot::Mutex<()>);
+
+/// `.grad += grad` in a leaf's slot (out of place under `create_graph`, so `.grad` stays
+/// differentiable), atomically per leaf. The first gradient stored in an empty slot is an
+/// independent copy (`detach_copy`) outside `create_graph`, so later in-place additions never
+/// write into a tensor the pass (or a hook) handed over.
 fn accumulate_into_leaf(
     id: NodeId,
     grad: Tensor,
     create_graph: bool,
     has_hooks: bool,
 ) -> Result<()> {
+    let leaf_lock = LEAF_LOCKS[id.index() as usize % LEAF_LOCK_COUNT].0.lock();
     let existing = match &arena::lock().get(id).kind {
         NodeKind::AccumulateGrad { grad } => grad.clone(),
         _ => unreachable!("accumulate_into_leaf on a non-leaf node"),
@@ -605,15 +645,22 @@ fn accumulate_into_leaf(
         None => grad.detach_copy(),
         Some(old) if create_graph => old.add(&grad)?,
         Some(old) => {
+            // In place: the slot keeps this very tensor, so nothing is stored.
             no_grad(|| old.add_(&grad))?;
-            old
+            drop(leaf_lock);
+            return run_post_accumulate(id, has_hooks);
         }
     };
     let previous = match &mut arena::lock().get_mut(id).kind {
-        NodeKind::AccumulateGrad { grad } => grad.replace(new.clone()),
+        NodeKind::AccumulateGrad { grad } => grad.replace(new),
         _ => None,
     };
+    drop(leaf_lock);
     drop(previous);
+    run_post_accumulate(id, has_hooks)
+}
+
+fn run_post_accumulate(id: NodeId, has_hooks: bool) -> Result<()> {
     if has_hooks {
         super::hooks_run::run_post_accumulate_hooks(id)?;
     }

@@ -1,9 +1,11 @@
 //! Hooks attached to nodes: user functions called with gradients as backward runs. Each hook
 //! gets an id when registered; `HookHandle::remove` takes it off again.
 
+use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
+use super::arena::{self, NodeId, NodeRef};
 use super::NodeHandle;
 use crate::error::{Error, Result};
 use crate::tensor::{Tensor, TensorCell};
@@ -25,15 +27,84 @@ pub type PostHook = Arc<
 /// Called after a leaf's gradient was accumulated (the closure knows its leaf).
 pub type PostAccumulateHook = Arc<dyn Fn() -> Result<()> + Send + Sync>;
 
+/// The host language's object behind a hook (the binding's Python callable). The engine only
+/// keeps it, so that the host's garbage collector can find what a graph keeps alive
+/// (`Tensor::visit_owned_hook_objects`) and break cycles through it (`Tensor::clear_owned_hooks`).
+pub type HostObject = Arc<dyn Any + Send + Sync>;
+
+/// What the engine knows of a hook besides its function.
+#[derive(Clone, Default)]
+pub struct HookInfo {
+    /// The name errors give the hook ("hook 'NAME' has changed the size of value"):
+    /// `<unknown>` when `None`, as PyTorch says of a callable without `__name__`.
+    pub name: Option<String>,
+    pub host: Option<HostObject>,
+}
+
+impl HookInfo {
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("<unknown>")
+    }
+}
+
+/// A hook as registered: its id (for removal), its function and what else is known of it.
+pub struct Registered<F> {
+    pub id: u64,
+    pub hook: F,
+    pub info: HookInfo,
+}
+
+impl<F: Clone> Registered<F> {
+    /// The function and its info, to call with the arena lock released.
+    pub(super) fn to_call(&self) -> (F, HookInfo) {
+        (self.hook.clone(), self.info.clone())
+    }
+}
+
 #[derive(Default)]
 pub struct NodeHooks {
-    /// Tensor hooks: (id, output number, hook), run in registration order.
-    pub tensor_pre: Vec<(u64, u32, GradHook)>,
-    pub pre: Vec<(u64, PreHook)>,
-    pub post: Vec<(u64, PostHook)>,
-    pub post_accumulate: Vec<(u64, PostAccumulateHook)>,
+    /// Tensor hooks: (output number, hook), run in registration order.
+    pub tensor_pre: Vec<(u32, Registered<GradHook>)>,
+    pub pre: Vec<Registered<PreHook>>,
+    pub post: Vec<Registered<PostHook>>,
+    pub post_accumulate: Vec<Registered<PostAccumulateHook>>,
     /// Outputs whose gradient is kept in their tensor's `.grad` (`retain_grad()`).
     pub retain: Vec<(u32, Weak<TensorCell>)>,
+}
+
+/// Hooks taken off a node, to be dropped once the arena lock is released: dropping a host
+/// object may free tensors, and so nodes, which takes the lock.
+#[derive(Default)]
+struct Removed {
+    hooks: Vec<Box<dyn Any + Send>>,
+}
+
+impl Removed {
+    fn keep<F: Send + 'static>(&mut self, removed: impl IntoIterator<Item = F>) {
+        self.hooks.extend(
+            removed
+                .into_iter()
+                .map(|r| Box::new(r) as Box<dyn Any + Send>),
+        );
+    }
+
+    fn is_empty(&self) -> bool {
+        self.hooks.is_empty()
+    }
+}
+
+/// Moves the entries of `hooks` that `remove` picks into `removed`.
+fn take_where<T: Send + 'static>(
+    hooks: &mut Vec<T>,
+    removed: &mut Removed,
+    remove: impl Fn(&T) -> bool,
+) {
+    if hooks.iter().any(&remove) {
+        let (gone, kept): (Vec<T>, Vec<T>) =
+            std::mem::take(hooks).into_iter().partition(|h| remove(h));
+        *hooks = kept;
+        removed.keep(gone);
+    }
 }
 
 impl NodeHooks {
@@ -45,15 +116,33 @@ impl NodeHooks {
             && self.retain.is_empty()
     }
 
-    fn remove(&mut self, id: u64) -> bool {
-        let before =
-            self.tensor_pre.len() + self.pre.len() + self.post.len() + self.post_accumulate.len();
-        self.tensor_pre.retain(|(i, _, _)| *i != id);
-        self.pre.retain(|(i, _)| *i != id);
-        self.post.retain(|(i, _)| *i != id);
-        self.post_accumulate.retain(|(i, _)| *i != id);
-        before
-            != self.tensor_pre.len() + self.pre.len() + self.post.len() + self.post_accumulate.len()
+    /// Takes off the hooks that `remove` picks (by id and info); they go to `removed`.
+    fn take(&mut self, removed: &mut Removed, remove: impl Fn(u64, &HookInfo) -> bool) {
+        take_where(&mut self.tensor_pre, removed, |(_, r)| {
+            remove(r.id, &r.info)
+        });
+        take_where(&mut self.pre, removed, |r| remove(r.id, &r.info));
+        take_where(&mut self.post, removed, |r| remove(r.id, &r.info));
+        take_where(&mut self.post_accumulate, removed, |r| {
+            remove(r.id, &r.info)
+        });
+    }
+
+    /// Calls `visit` with the host object of every hook.
+    fn visit_hosts<E>(
+        &self,
+        visit: &mut impl FnMut(&HostObject) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let infos = (self.tensor_pre.iter().map(|(_, r)| &r.info))
+            .chain(self.pre.iter().map(|r| &r.info))
+            .chain(self.post.iter().map(|r| &r.info))
+            .chain(self.post_accumulate.iter().map(|r| &r.info));
+        for info in infos {
+            if let Some(host) = &info.host {
+                visit(host)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -72,7 +161,7 @@ pub struct HookHandle {
 
 impl HookHandle {
     pub fn remove(&self) -> bool {
-        self.node.with_hooks(|h| h.remove(self.id))
+        self.node.remove_hook(self.id)
     }
 
     pub fn id(&self) -> u64 {
@@ -96,37 +185,65 @@ impl NodeHandle {
 
     /// Runs `hook` with the gradients of this node's outputs before the node runs.
     pub fn register_prehook(&self, hook: PreHook) -> HookHandle {
-        self.register(|h, id| h.pre.push((id, hook)))
+        self.register_prehook_with(hook, HookInfo::default())
+    }
+
+    /// `register_prehook` with a name for errors and a host object.
+    pub fn register_prehook_with(&self, hook: PreHook, info: HookInfo) -> HookHandle {
+        self.register(|h, id| h.pre.push(Registered { id, hook, info }))
     }
 
     /// Runs `hook` with (input gradients, output gradients) after this node ran.
     pub fn register_hook(&self, hook: PostHook) -> HookHandle {
-        self.register(|h, id| h.post.push((id, hook)))
+        self.register_hook_with(hook, HookInfo::default())
+    }
+
+    /// `register_hook` with a name for errors and a host object.
+    pub fn register_hook_with(&self, hook: PostHook, info: HookInfo) -> HookHandle {
+        self.register(|h, id| h.post.push(Registered { id, hook, info }))
     }
 
     /// Removes the hook with this id, wherever it was registered on this node.
     pub fn remove_hook(&self, id: u64) -> bool {
-        self.with_hooks(|h| h.remove(id))
+        let mut removed = Removed::default();
+        self.with_hooks(|h| h.take(&mut removed, |i, _| i == id));
+        let found = !removed.is_empty();
+        drop(removed); // after the arena lock
+        found
     }
 }
 
 impl Tensor {
     /// Runs `hook` with this tensor's gradient each time one is computed; a returned tensor
-    /// replaces the gradient.
+    /// replaces the gradient (it must have the gradient's shape, dtype and device).
     pub fn register_hook(&self, hook: GradHook) -> Result<HookHandle> {
+        self.register_hook_with(hook, HookInfo::default())
+    }
+
+    /// `register_hook` with a name for errors and a host object.
+    pub fn register_hook_with(&self, hook: GradHook, info: HookInfo) -> Result<HookHandle> {
         let (node, nr) = self.gradient_edge().ok_or_else(|| {
             Error::Autograd(
                 "cannot register a hook on a tensor that doesn't require gradient".into(),
             )
         })?;
         let node = NodeHandle(node);
-        Ok(node.register(|h, id| h.tensor_pre.push((id, nr, hook))))
+        Ok(node.register(|h, id| h.tensor_pre.push((nr, Registered { id, hook, info }))))
     }
 
     /// Runs `hook` after a gradient was accumulated into this leaf's `.grad`.
     pub fn register_post_accumulate_grad_hook(
         &self,
         hook: PostAccumulateHook,
+    ) -> Result<HookHandle> {
+        self.register_post_accumulate_grad_hook_with(hook, HookInfo::default())
+    }
+
+    /// `register_post_accumulate_grad_hook` with a name and a host object.
+    pub fn register_post_accumulate_grad_hook_with(
+        &self,
+        hook: PostAccumulateHook,
+        info: HookInfo,
     ) -> Result<HookHandle> {
         if !self.is_leaf() {
             return Err(Error::Autograd(
@@ -138,6 +255,93 @@ impl Tensor {
                 "cannot register a hook on a tensor that doesn't require gradient".into(),
             )
         })?;
-        Ok(NodeHandle(node).register(|h, id| h.post_accumulate.push((id, hook))))
+        Ok(
+            NodeHandle(node)
+                .register(|h, id| h.post_accumulate.push(Registered { id, hook, info })),
+        )
     }
+
+    /// The node whose hooks this tensor alone keeps alive: its `grad_fn` (or its leaf's
+    /// `AccumulateGrad` node) when this handle is the only one to the tensor and the tensor
+    /// holds the only reference to the node. Such a node is reachable only through this handle,
+    /// so whatever its hooks hold is held by the handle's owner.
+    fn owned_node(&self) -> Option<NodeId> {
+        if Arc::strong_count(&self.0) != 1 {
+            return None;
+        }
+        let meta = self.meta();
+        meta.grad_fn
+            .as_ref()
+            .or(meta.accumulator.as_ref())
+            .map(NodeRef::id)
+    }
+
+    /// Calls `visit` with the host object of every hook this tensor alone keeps alive (see
+    /// `owned_node`): what a host's garbage collector must see as held by the object that owns
+    /// this handle (Python's `tp_traverse`). Visits nothing when the arena is locked by another
+    /// thread (a collector must not block); drops and frees nothing.
+    pub fn visit_owned_hook_objects<E>(
+        &self,
+        visit: impl FnMut(&HostObject) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        match self.owned_node() {
+            Some(id) => visit_hosts_of_owned(id, visit),
+            None => Ok(()),
+        }
+    }
+
+    /// Removes the hooks with a host object from the node this tensor alone keeps alive (see
+    /// `owned_node`): a host's garbage collector breaking a cycle through them (Python's
+    /// `tp_clear`). The removed hooks are dropped after the arena lock is released.
+    pub fn clear_owned_hooks(&self) {
+        if let Some(id) = self.owned_node() {
+            clear_hosts_of_owned(id);
+        }
+    }
+}
+
+impl NodeHandle {
+    /// `Tensor::visit_owned_hook_objects` for a node that this handle alone references.
+    pub fn visit_owned_hook_objects<E>(
+        &self,
+        visit: impl FnMut(&HostObject) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        visit_hosts_of_owned(self.0.id(), visit)
+    }
+
+    /// `Tensor::clear_owned_hooks` for a node that this handle alone references.
+    pub fn clear_owned_hooks(&self) {
+        clear_hosts_of_owned(self.0.id());
+    }
+}
+
+/// Visits the host objects of node `id`'s hooks if the caller's reference is its only one.
+fn visit_hosts_of_owned<E>(
+    id: NodeId,
+    mut visit: impl FnMut(&HostObject) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let Some(arena) = arena::try_lock() else {
+        return Ok(());
+    };
+    match arena.get(id).hooks() {
+        Some(hooks) if arena.refs(id) == 1 => hooks.visit_hosts(&mut visit),
+        _ => Ok(()),
+    }
+}
+
+/// Takes the hooks with a host object off node `id` if the caller's reference is its only
+/// one, and drops them once the arena lock is released.
+fn clear_hosts_of_owned(id: NodeId) {
+    let mut removed = Removed::default();
+    {
+        let mut arena = arena::lock();
+        if arena.refs(id) == 1 {
+            if let Some(extras) = arena.get_mut(id).extras.as_deref_mut() {
+                extras
+                    .hooks
+                    .take(&mut removed, |_, info| info.host.is_some());
+            }
+        }
+    }
+    drop(removed);
 }

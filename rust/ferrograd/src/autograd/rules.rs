@@ -469,13 +469,7 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             )
         })?,
         Op::IndexAdd { axis, .. } => one_input(&|| g.index_select(*axis as isize, r.saved(0)?))?,
-        Op::Cat(c) => (0..c.sizes.len())
-            .map(|i| {
-                when(need(i), || {
-                    crate::ops::nn::cat_backward(g, c.axis, &c.sizes, i)
-                })
-            })
-            .collect::<Result<Grads>>()?,
+        Op::Cat(c) => crate::ops::nn::cat_backward(g, c.axis, &c.sizes, r.needs)?,
         Op::Im2col(window) => one_input(&|| {
             let s = r.inputs[0].shape();
             g.col2im(**window, [s[2], s[3]])

@@ -36,6 +36,24 @@ impl<T> Slab<T> {
         self.len
     }
 
+    /// How many chunks hold slots.
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
+    }
+
+    /// Cuts the slab to its first `keep` chunks (and no spare), returning the rest for the
+    /// caller to drop (after its lock: giving memory back takes a while). The chunks kept are
+    /// full, since only the last chunk is ever partly filled.
+    pub fn truncate_chunks(&mut self, keep: usize) -> Vec<Vec<T>> {
+        if keep >= self.chunks.len() {
+            return Vec::new();
+        }
+        let mut cut = self.chunks.split_off(keep);
+        cut.extend(self.spare.take());
+        self.len = keep * CHUNK;
+        cut
+    }
+
     /// Appends `value` and returns its index.
     pub fn push(&mut self, value: T) -> usize {
         let index = self.len;
@@ -97,6 +115,22 @@ mod tests {
         slab[CHUNK] = 7;
         assert_eq!(slab[CHUNK], 7);
         assert_eq!(slab[CHUNK - 1], (CHUNK as u64 - 1) * 3);
+    }
+
+    #[test]
+    fn truncating_drops_whole_chunks_and_growth_starts_after_them() {
+        let mut slab = Slab::new();
+        for i in 0..3 * CHUNK + 5 {
+            slab.push(i);
+        }
+        let cut = slab.truncate_chunks(2);
+        assert_eq!(cut.len(), 3, "two chunks and the spare");
+        assert_eq!((slab.len(), slab.chunk_count()), (2 * CHUNK, 2));
+        assert!(slab.spare.is_none());
+        assert_eq!(slab.push(7), 2 * CHUNK);
+        assert_eq!(slab[2 * CHUNK], 7);
+        assert_eq!(slab[CHUNK + 1], CHUNK + 1);
+        assert!(slab.truncate_chunks(5).is_empty());
     }
 
     #[test]

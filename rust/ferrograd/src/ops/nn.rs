@@ -7,7 +7,7 @@ use smallvec::smallvec;
 
 use crate::array::shape::{contiguous_strides, normalize_dim, Dims};
 use crate::array::{DType, NdArray};
-use crate::autograd::rules::{CatOf, Op};
+use crate::autograd::rules::{CatOf, Grads, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::nn::{self as k, Window2d};
@@ -395,18 +395,35 @@ pub(crate) fn scatter_add_src_backward(
     picked.strided_scatter(view, src_shape)
 }
 
-/// The gradient of `cat` for input `i`: its slice of `g` along `axis`.
-pub(crate) fn cat_backward(g: &Tensor, axis: usize, sizes: &[usize], i: usize) -> Result<Tensor> {
+/// The gradients of `cat`'s inputs: `g` split along `axis` into consecutive pieces of
+/// `sizes`, in one pass that carries each piece's offset on from the last (`None` where
+/// `needs` says an input takes no gradient). Linear in the number of inputs: summing the sizes
+/// before each piece again made a 256k-input `cat` take seconds.
+pub(crate) fn cat_backward(
+    g: &Tensor,
+    axis: usize,
+    sizes: &[usize],
+    needs: &[bool],
+) -> Result<Grads> {
     let shape = g.shape();
     let strides = contiguous_strides(&shape);
-    let start: usize = sizes[..i].iter().sum();
-    let mut view_shape = shape.clone();
-    view_shape[axis] = sizes[i];
-    let offset = start as isize * strides[axis];
-    let view = StridedView {
-        shape: view_shape,
-        strides,
-        offset,
-    };
-    g.strided(view, "SliceBackward0")
+    let mut grads = Grads::with_capacity(sizes.len());
+    let mut start = 0;
+    for (i, &size) in sizes.iter().enumerate() {
+        grads.push(if needs.get(i).copied().unwrap_or(false) {
+            let mut view_shape = shape.clone();
+            view_shape[axis] = size;
+            let offset = start as isize * strides[axis];
+            let view = StridedView {
+                shape: view_shape,
+                strides: strides.clone(),
+                offset,
+            };
+            Some(g.strided(view, "SliceBackward0")?)
+        } else {
+            None
+        });
+        start += size;
+    }
+    Ok(grads)
 }
