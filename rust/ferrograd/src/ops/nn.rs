@@ -405,6 +405,9 @@ pub(crate) fn cat_backward(
     sizes: &[usize],
     needs: &[bool],
 ) -> Result<Grads> {
+    // The pieces are views of `g`'s row-major elements: lay them out once, not per piece (a
+    // broadcast gradient, such as `sum`'s, is a stride-0 view).
+    let g = &g.contiguous_tensor()?;
     let shape = g.shape();
     let strides = contiguous_strides(&shape);
     let mut grads = Grads::with_capacity(sizes.len());

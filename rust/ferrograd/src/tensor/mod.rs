@@ -543,8 +543,13 @@ impl Tensor {
     /// storage when nothing else shares it, else a copy (writes to the result must not reach
     /// any other tensor, as they would through a shared storage).
     pub(crate) fn detach_copy(&self) -> Tensor {
+        // Another handle to this tensor (a user's `g` given to `backward(g)`), a detached alias
+        // or a view could write to (or see writes to) the elements: copy then.
+        let held_elsewhere = Arc::strong_count(&self.0) > 1
+            || triomphe::Arc::count(&self.0.data) > 1
+            || self.is_view();
         let array = self.data();
-        if array.storage_is_shared_beyond(2) || !array.is_contiguous() {
+        if held_elsewhere || array.storage_is_shared_beyond(2) || !array.is_contiguous() {
             return Tensor::from_array(crate::kernels::materialize(&array).unwrap_or(array));
         }
         Tensor::from_array(array)
