@@ -29,9 +29,10 @@ class ConversionMixin:
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """A NumPy array sharing this CPU tensor's memory (writes on either side are seen by the
-        other); ``force=True`` copies from any device, and allows tensors that require grad."""
+        other); ``force=True`` also accepts a tensor that requires grad or lives on a device
+        (which is copied to the host first)."""
         if force:
-            return self.detach().cpu()._numpy()
+            return self.detach().cpu().numpy()
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if self._device != "cpu":

@@ -111,7 +111,17 @@ impl Tensor {
 
     /// Brings a view's `grad_fn` up to date with its base's history when the shared version
     /// counter moved since it was last set (an in-place operation may have rewritten it).
+    #[inline]
     pub(crate) fn sync_view_history(&self) {
+        // Asked by every operation of each input (`requires_grad`): one field test for tensors
+        // that are not views, the rest out of line.
+        if self.0.view.is_some() {
+            self.sync_view_history_now();
+        }
+    }
+
+    #[inline(never)]
+    fn sync_view_history_now(&self) {
         let Some(view) = self.0.view.as_deref() else {
             return;
         };
