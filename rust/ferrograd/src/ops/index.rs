@@ -150,12 +150,11 @@ impl Tensor {
                 )))
             }
         })?;
-        let target = out.view(Layout::new(
+        let mut target = out.view(Layout::new(
             view.shape.clone(),
             view.strides.clone(),
             view.offset as usize,
         ))?;
-        let mut target = target;
         kernels::copy_into(&mut target, &value)?;
         record(
             Op::CopySlices(Box::new(view)),
