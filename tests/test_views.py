@@ -355,3 +355,61 @@ def test_random_view_chains_write_into_the_base_as_numpy(chain):
     v_np += 1000  # NumPy views alias too: the base changes where the view is
     v_fg.add_(1000)
     np.testing.assert_array_equal(base_fg.numpy(), base_np)
+
+
+def chained_views(shape, ops, dtype=np.float64):
+    """The same view chain on a NumPy array and on a ferrograd tensor that copies it."""
+    base_np = (np.arange(np.prod(shape)) % 7 - 3).astype(dtype).reshape(shape)
+    v_np, v_fg = base_np, fg.from_numpy(base_np.copy())
+    for op, seed in ops:
+        n, f = apply_view(op, seed, v_np, True), apply_view(op, seed, v_fg, False)
+        if n is not None and f is not None:
+            v_np, v_fg = n, f
+    return v_np, v_fg
+
+
+@settings(max_examples=150, deadline=None)
+@given(view_chains(), st.integers(0, 10**6))
+def test_kernels_read_random_views_as_numpy(chain, seed):
+    # Elementwise ops, broadcasting against a second view, casts and reductions read views in
+    # place (no copy first): each must see exactly the elements NumPy sees.
+    shape, ops = chain
+    v_np, v_fg = chained_views(shape, ops)
+    np.testing.assert_array_equal(fg.exp(v_fg).numpy(), np.exp(v_np))
+    if v_np.ndim:  # against a column of itself: both operands views, one broadcast
+        np.testing.assert_array_equal((v_fg - v_fg[..., -1:]).numpy(), v_np - v_np[..., -1:])
+    np.testing.assert_array_equal((v_fg > 0).numpy(), v_np > 0)
+    np.testing.assert_array_equal(v_fg.to(fg.int64).numpy(), v_np.astype(np.int64))
+    rng = np.random.default_rng(seed)
+    axes = tuple(int(d) for d in np.flatnonzero(rng.integers(0, 2, v_np.ndim)))
+    if axes:
+        np.testing.assert_allclose(v_fg.sum(axes).numpy(), v_np.sum(axes), rtol=1e-12)
+    if axes and v_np.size:  # max and min of nothing raise, in NumPy too
+        np.testing.assert_array_equal(v_fg.amax(axes).numpy(), v_np.max(axes))
+        np.testing.assert_array_equal(v_fg.to(fg.int64).amin(axes).numpy(),
+                                      v_np.astype(np.int64).min(axes))
+    np.testing.assert_allclose(v_fg.sum().item(), v_np.sum(), rtol=1e-12)
+
+
+def test_kernels_read_expanded_and_stepped_views_in_place():
+    x = fg.arange(24.0).reshape(4, 6)
+    xn = np.arange(24.0).reshape(4, 6)
+    np.testing.assert_array_equal(x[:, ::2].sum(1).numpy(), xn[:, ::2].sum(1))
+    np.testing.assert_array_equal(x.t().sum(1).numpy(), xn.T.sum(1))
+    np.testing.assert_array_equal(x[1:, 2:].sum(0).numpy(), xn[1:, 2:].sum(0))
+    e = x[0:1].expand(5, 6)
+    np.testing.assert_array_equal(e.sum(0).numpy(), 5 * xn[0])
+    np.testing.assert_array_equal((e + x[:1, :]).numpy(), np.broadcast_to(2 * xn[:1], (5, 6)))
+    big = fg.arange(600_000.0, dtype=fg.float64).reshape(1000, 600)  # large enough to split across threads
+    bign = np.arange(600_000.0).reshape(1000, 600)
+    np.testing.assert_allclose(big[:, ::3].sum().item(), bign[:, ::3].sum(), rtol=1e-12)
+    np.testing.assert_allclose(big[:, ::3].sum(1).numpy(), bign[:, ::3].sum(1), rtol=1e-12)
+    np.testing.assert_allclose(big[::2, 1::3].sum(0).numpy(), bign[::2, 1::3].sum(0), rtol=1e-12)
+    y = fg.ones(4, 6)
+    y += x.t().t()[:, :]  # strided source of an in-place op, no copy of it first
+    np.testing.assert_array_equal(y.numpy(), xn + 1)
+    z = fg.ones(6, 4)
+    z.mul_(x.t())
+    np.testing.assert_array_equal(z.numpy(), xn.T)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        fg.ones(3, dtype=fg.int64) // fg.tensor([[1, 2], [0, 5], [6, 7]])[:, 0]

@@ -31,7 +31,9 @@ pub fn to_py(error: Error) -> PyErr {
         Error::Value(msg) => PyValueError::new_err(msg),
         Error::DType(msg) => PyTypeError::new_err(msg),
         Error::Index(msg) => PyIndexError::new_err(msg),
-        Error::Autograd(msg) | Error::Device(msg) => PyRuntimeError::new_err(msg),
+        Error::Arithmetic(msg) | Error::Autograd(msg) | Error::Device(msg) => {
+            PyRuntimeError::new_err(msg)
+        }
         Error::External(msg) => PENDING
             .with(|p| p.borrow_mut().take())
             .unwrap_or_else(|| PyRuntimeError::new_err(msg)),

@@ -16,6 +16,10 @@ pub enum Error {
     /// A bad value, such as an integer division by zero (maps to `ValueError`).
     #[error("{0}")]
     Value(String),
+    /// A value the arithmetic cannot take, such as an integer division by zero (maps to
+    /// `RuntimeError`, as PyTorch raises).
+    #[error("{0}")]
+    Arithmetic(String),
     /// Misuse of autograd, such as a second backward through a freed graph (maps to `RuntimeError`).
     #[error("{0}")]
     Autograd(String),

@@ -2,7 +2,7 @@
 //! (unequal to everything, itself included), as in PyTorch. (`PartialOrd` methods rather than
 //! operators: with `T = bool` clippy would have us rewrite `p < q` as `!p & q`.)
 
-use super::cpu_elementwise::map_binary;
+use super::cpu_elementwise::{map_binary, Strided};
 use super::BinaryOp;
 use crate::array::NdArray;
 use crate::error::{Error, Result};
@@ -10,15 +10,14 @@ use crate::error::{Error, Result};
 /// `op(a, b)` for a comparison `op`, broadcasting; both operands share a dtype.
 pub fn compare(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     crate::with_dtype!(a.dtype(), T => {
-        let (x, y) = (a.as_slice::<T>()?, b.as_slice::<T>()?);
-        let (xs, ys) = (a.shape(), b.shape());
+        let (x, y) = (Strided::<T>::of(a)?, Strided::<T>::of(b)?);
         let (out, shape) = match op {
-            BinaryOp::Eq => map_binary(x, xs, y, ys, |p: T, q: T| p.eq(&q))?,
-            BinaryOp::Ne => map_binary(x, xs, y, ys, |p: T, q: T| p.ne(&q))?,
-            BinaryOp::Lt => map_binary(x, xs, y, ys, |p: T, q: T| p.lt(&q))?,
-            BinaryOp::Le => map_binary(x, xs, y, ys, |p: T, q: T| p.le(&q))?,
-            BinaryOp::Gt => map_binary(x, xs, y, ys, |p: T, q: T| p.gt(&q))?,
-            BinaryOp::Ge => map_binary(x, xs, y, ys, |p: T, q: T| p.ge(&q))?,
+            BinaryOp::Eq => map_binary(x, y, |p: T, q: T| p.eq(&q))?,
+            BinaryOp::Ne => map_binary(x, y, |p: T, q: T| p.ne(&q))?,
+            BinaryOp::Lt => map_binary(x, y, |p: T, q: T| p.lt(&q))?,
+            BinaryOp::Le => map_binary(x, y, |p: T, q: T| p.le(&q))?,
+            BinaryOp::Gt => map_binary(x, y, |p: T, q: T| p.gt(&q))?,
+            BinaryOp::Ge => map_binary(x, y, |p: T, q: T| p.ge(&q))?,
             _ => return Err(Error::Value(format!("{op:?} is not a comparison"))),
         };
         NdArray::from_vec(out, &shape)

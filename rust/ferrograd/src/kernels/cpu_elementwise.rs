@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 use super::parallel;
 use super::{BinaryOp, UnaryOp};
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims, Strides};
-use crate::array::{Category, DType, Element, NdArray};
+use crate::array::{Category, DType, Element, Layout, NdArray};
 use crate::error::{Error, Result};
 
 // ---------------------------------------------------------------------------------------------
@@ -726,6 +726,75 @@ pub(super) fn at(start: isize, stride: isize, i: usize) -> usize {
     (start + stride * i as isize) as usize
 }
 
+/// Elements of a strided row handled per step: gathered into a buffer this long on the stack,
+/// then run through the same loop as contiguous elements (so it vectorises).
+pub(super) const GATHER_BLOCK: usize = 256;
+
+/// Copies the `out.len()` elements at `start`, `start + stride`, ... of `data` into `out` (whose
+/// slots may be uninitialised) and returns them.
+#[inline(always)]
+pub(super) fn gather_row<'o, T: Copy>(
+    data: &[T],
+    start: isize,
+    stride: isize,
+    out: &'o mut [MaybeUninit<T>],
+) -> &'o [T] {
+    debug_assert!(stride >= 0, "views have no negative strides");
+    let (start, n) = (start as usize, out.len());
+    match stride {
+        0 => {
+            let x = data[start];
+            out.iter_mut().for_each(|o| {
+                o.write(x);
+            });
+        }
+        1 => {
+            for (o, &x) in out.iter_mut().zip(&data[start..start + n]) {
+                o.write(x);
+            }
+        }
+        s => {
+            let s = s as usize;
+            let last = start + s * n.saturating_sub(1);
+            assert!(last < data.len(), "a strided row reaches past its storage");
+            for (i, o) in out.iter_mut().enumerate() {
+                // SAFETY: positions grow with `i` and the last one was checked above. (Indexing
+                // with a check per element, or `step_by`, ran at a third of this speed.)
+                o.write(unsafe { *data.get_unchecked(start + s * i) });
+            }
+        }
+    }
+    // SAFETY: every slot of `out` was written above; `MaybeUninit<T>` has `T`'s layout.
+    unsafe { &*(out as *const [MaybeUninit<T>] as *const [T]) }
+}
+
+/// Calls `f(done, block)` for the row of `n` elements at `start` with `stride`, `block` holding
+/// the next (up to) `GATHER_BLOCK` of them and `done` the number handled before.
+#[inline(always)]
+pub(super) fn for_gathered<T: Copy>(
+    data: &[T],
+    start: isize,
+    stride: isize,
+    n: usize,
+    mut f: impl FnMut(usize, &[T]),
+) {
+    let mut block = [MaybeUninit::<T>::uninit(); GATHER_BLOCK];
+    let mut done = 0;
+    while done < n {
+        let len = GATHER_BLOCK.min(n - done);
+        f(
+            done,
+            gather_row(
+                data,
+                start + stride * done as isize,
+                stride,
+                &mut block[..len],
+            ),
+        );
+        done += len;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Loop drivers shared by the kernels
 // ---------------------------------------------------------------------------------------------
@@ -751,7 +820,7 @@ pub(super) fn map_unary<T: Copy + Sync, U: Copy + Default + Send>(
 /// One output row of a broadcast binary op, picking the loop by the operands' inner strides.
 /// Writes every element of `out`, which may be uninitialised memory.
 #[inline(always)]
-fn binary_row<T: Copy, U, F: Fn(T, T) -> U>(
+fn binary_row<T: Element, U, F: Fn(T, T) -> U>(
     out: &mut [MaybeUninit<U>],
     a: &[T],
     b: &[T],
@@ -780,66 +849,181 @@ fn binary_row<T: Copy, U, F: Fn(T, T) -> U>(
             }
         }
         _ => {
-            for (i, o) in out.iter_mut().enumerate() {
-                o.write(f(a[at(pa, sa, i)], b[at(pb, sb, i)]));
-            }
+            // Both operands gathered a block at a time, then the contiguous loop.
+            let mut block = [MaybeUninit::<T>::uninit(); GATHER_BLOCK];
+            for_gathered(a, pa, sa, n, |done, x| {
+                let o = &mut out[done..done + x.len()];
+                let y = gather_row(b, pb + sb * done as isize, sb, &mut block[..x.len()]);
+                for ((o, &x), &y) in o.iter_mut().zip(x).zip(y) {
+                    o.write(f(x, y));
+                }
+            });
         }
     }
 }
 
-/// `out` seen as possibly-uninitialised slots, for kernels that only write to them.
-fn as_uninit<U: Copy>(out: &mut [U]) -> &mut [MaybeUninit<U>] {
-    // SAFETY: same layout; the callee only stores valid `U`s, and `U: Copy` has no drop glue.
-    unsafe { &mut *(out as *mut [U] as *mut [MaybeUninit<U>]) }
+/// An operand as a kernel reads it: the part of the storage its layout reaches, and where the
+/// layout puts each element in it (a view is read in place, never copied first). Only that part
+/// is borrowed, so a kernel may write another, non-overlapping view of the same storage.
+#[derive(Clone, Copy)]
+pub(super) struct Strided<'a, T> {
+    pub(super) data: &'a [T],
+    pub(super) shape: &'a [usize],
+    pub(super) strides: &'a [isize],
+    pub(super) offset: isize,
+    contiguous: bool,
 }
 
-pub(super) fn map_binary<T, U, F>(
-    a: &[T],
-    a_shape: &[usize],
-    b: &[T],
-    b_shape: &[usize],
-    f: F,
-) -> Result<(Vec<U>, Dims)>
+impl<'a, T: Element> Strided<'a, T> {
+    pub(super) fn of(a: &'a NdArray) -> Result<Self> {
+        let span = a.layout().span().ok_or_else(|| {
+            Error::Index(format!(
+                "a view of shape {:?} and strides {:?} reaches outside its storage",
+                a.shape(),
+                a.strides()
+            ))
+        })?;
+        Ok(Strided {
+            data: &a.storage_slice::<T>()?[span.clone()],
+            shape: a.shape(),
+            strides: a.strides(),
+            offset: (a.offset() - span.start) as isize,
+            contiguous: a.is_contiguous(),
+        })
+    }
+
+    /// The elements as one row-major slice, when they lie that way in the storage.
+    pub(super) fn dense(&self) -> Option<&'a [T]> {
+        let start = self.offset as usize;
+        self.contiguous
+            .then(|| &self.data[start..start + numel(self.shape)])
+    }
+
+    /// The strides that read this operand broadcast to `shape`: zero along the dimensions it
+    /// is repeated over.
+    pub(super) fn broadcast_strides(&self, shape: &[usize]) -> Strides {
+        let lead = shape.len() - self.shape.len();
+        (0..shape.len())
+            .map(|d| match d.checked_sub(lead) {
+                Some(k) if self.shape[k] != 1 => self.strides[k],
+                _ => 0,
+            })
+            .collect()
+    }
+
+    /// The permutation of the dimensions that makes the layout row-major, when the elements
+    /// fill their span with no gaps (a transpose or permutation of a contiguous array).
+    pub(super) fn dense_order(&self) -> Option<Dims> {
+        let mut order: Dims = (0..self.shape.len()).collect();
+        order.sort_by_key(|&d| std::cmp::Reverse(self.strides[d]));
+        let mut expected = 1isize;
+        for &d in order.iter().rev() {
+            if self.shape[d] != 1 {
+                if self.strides[d] != expected {
+                    return None;
+                }
+                expected *= self.shape[d] as isize;
+            }
+        }
+        Some(order)
+    }
+
+    /// The first element (of a one-element operand).
+    pub(super) fn first(&self) -> T
+    where
+        T: Copy,
+    {
+        self.data[self.offset as usize]
+    }
+}
+
+/// `f` of each element of `a`, as a new array. Elements that fill their span (a contiguous
+/// array, a transpose, a permutation) are mapped in storage order and the result has `a`'s
+/// strides, as PyTorch's has; any other view is read in place into a row-major result.
+pub(super) fn map_array<T: Element, U: Element>(
+    a: &NdArray,
+    f: impl Fn(T) -> U + Sync,
+) -> Result<NdArray> {
+    let x = Strided::<T>::of(a)?;
+    if x.contiguous || x.dense_order().is_none() {
+        return NdArray::from_vec(map_elements(x, f), a.shape());
+    }
+    let layout = Layout::new(x.shape.into(), x.strides.into(), x.offset as usize);
+    NdArray::from_buffer_strided(U::into_buffer(map_unary(x.data, f)), layout)
+}
+
+/// `out[i] = f(a[i])` over `a`'s elements in row-major order, in parallel when large.
+pub(super) fn map_elements<T, U>(a: Strided<T>, f: impl Fn(T) -> U + Sync) -> Vec<U>
 where
-    T: Copy + Sync,
+    T: Element + Sync,
+    U: Copy + Default + Send,
+{
+    if let Some(x) = a.dense() {
+        return map_unary(x, f);
+    }
+    let n = numel(a.shape);
+    let mut out: Vec<U> = Vec::with_capacity(n);
+    let walk = StridedWalk::new(a.shape, [a.strides], [a.offset]);
+    let [stride] = walk.inner_strides();
+    walk.fill_rows(&mut out.spare_capacity_mut()[..n], |o, [p]| {
+        if stride == 1 {
+            let (p, len) = (p as usize, o.len());
+            for (o, &x) in o.iter_mut().zip(&a.data[p..p + len]) {
+                o.write(f(x));
+            }
+        } else {
+            for_gathered(a.data, p, stride, o.len(), |done, x| {
+                for (o, &x) in o[done..].iter_mut().zip(x) {
+                    o.write(f(x));
+                }
+            });
+        }
+    });
+    // SAFETY: the walk's rows cover `0..n` and every element of each row was written.
+    unsafe { out.set_len(n) };
+    out
+}
+
+/// `f(a, b)` with broadcasting, reading both operands through their strides.
+pub(super) fn map_binary<T, U, F>(a: Strided<T>, b: Strided<T>, f: F) -> Result<(Vec<U>, Dims)>
+where
+    T: Element + Sync,
     U: Copy + Default + Send,
     F: Fn(T, T) -> U + Sync,
 {
-    let shape = broadcast_shapes(a_shape, b_shape)?;
+    let shape = broadcast_shapes(a.shape, b.shape)?;
     let n = numel(&shape);
-    let steps = if a.len() == n && b.len() == n {
-        Some([1, 1])
-    } else if a.len() == n && b.len() == 1 {
-        Some([1, 0])
-    } else if a.len() == 1 && b.len() == n {
-        Some([0, 1])
-    } else {
-        None
-    };
-    if let Some([sa, sb]) = steps {
-        // The results are written straight into the new buffer: no zero-fill first, which
-        // was an extra pass over the output (12% of `a * b` on 4M elements).
-        let mut out: Vec<U> = Vec::with_capacity(n);
-        parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], 1, |s, o| {
-            let p = s as isize;
-            binary_row(o, a, b, [p * sa, p * sb], [sa, sb], &f);
-        });
-        // SAFETY: the chunks cover `0..n` and `binary_row` wrote every element.
-        unsafe { out.set_len(n) };
-        return Ok((out, shape));
+    let mut out: Vec<U> = Vec::with_capacity(n);
+    if let (Some(x), Some(y)) = (a.dense(), b.dense()) {
+        let steps = if x.len() == n && y.len() == n {
+            Some([1, 1])
+        } else if x.len() == n && y.len() == 1 {
+            Some([1, 0])
+        } else if x.len() == 1 && y.len() == n {
+            Some([0, 1])
+        } else {
+            None
+        };
+        if let Some([sa, sb]) = steps {
+            // The results are written straight into the new buffer: no zero-fill first, which
+            // was an extra pass over the output (12% of `a * b` on 4M elements).
+            parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], 1, |s, o| {
+                let p = s as isize;
+                binary_row(o, x, y, [p * sa, p * sb], [sa, sb], &f);
+            });
+            // SAFETY: the chunks cover `0..n` and `binary_row` wrote every element.
+            unsafe { out.set_len(n) };
+            return Ok((out, shape));
+        }
     }
-    let mut out = vec![U::default(); n];
-    {
-        let (sa, sb) = (
-            broadcast_strides(a_shape, &shape),
-            broadcast_strides(b_shape, &shape),
-        );
-        let walk = StridedWalk::new(&shape, [&sa, &sb], [0, 0]);
-        let strides = walk.inner_strides();
-        walk.fill_rows(&mut out, |o, pos| {
-            binary_row(as_uninit(o), a, b, pos, strides, &f)
-        });
-    }
+    let (sa, sb) = (a.broadcast_strides(&shape), b.broadcast_strides(&shape));
+    let walk = StridedWalk::new(&shape, [&sa, &sb], [a.offset, b.offset]);
+    let strides = walk.inner_strides();
+    walk.fill_rows(&mut out.spare_capacity_mut()[..n], |o, pos| {
+        binary_row(o, a.data, b.data, pos, strides, &f)
+    });
+    // SAFETY: the walk's rows cover `0..n` and `binary_row` wrote every element.
+    unsafe { out.set_len(n) };
     Ok((out, shape))
 }
 
@@ -901,33 +1085,31 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
         return super::cpu_index::materialize(a);
     }
     crate::with_dtype!(a.dtype(), T => {
-        let x = a.as_slice::<T>()?;
-        let out = match op {
-            Neg => map_unary(x, <T as Scalar>::neg),
-            Abs => map_unary(x, <T as Scalar>::abs),
-            Sign => map_unary(x, <T as Scalar>::sign),
-            Exp => map_unary(x, <T as Scalar>::exp),
-            Log => map_unary(x, <T as Scalar>::log),
-            Sqrt => map_unary(x, <T as Scalar>::sqrt),
-            Rsqrt => map_unary(x, <T as Scalar>::rsqrt),
-            Sin => map_unary(x, <T as Scalar>::sin),
-            Cos => map_unary(x, <T as Scalar>::cos),
-            Tan => map_unary(x, <T as Scalar>::tan),
-            Tanh => map_unary(x, <T as Scalar>::tanh),
-            Sigmoid => map_unary(x, <T as Scalar>::sigmoid),
-            Relu => map_unary(x, <T as Scalar>::relu),
-            Floor => map_unary(x, <T as Scalar>::floor),
-            Ceil => map_unary(x, <T as Scalar>::ceil),
-            Round => map_unary(x, <T as Scalar>::round),
-            Trunc => map_unary(x, <T as Scalar>::trunc),
-            Log1p => map_unary(x, <T as Scalar>::log1p),
-            Expm1 => map_unary(x, <T as Scalar>::expm1),
-            Erf => map_unary(x, <T as Scalar>::erf),
-            Reciprocal => map_unary(x, <T as Scalar>::reciprocal),
-            Square => map_unary(x, <T as Scalar>::square),
-            Not => map_unary(x, <T as Scalar>::not),
-        };
-        NdArray::from_vec(out, a.shape())
+        match op {
+            Neg => map_array(a, <T as Scalar>::neg),
+            Abs => map_array(a, <T as Scalar>::abs),
+            Sign => map_array(a, <T as Scalar>::sign),
+            Exp => map_array(a, <T as Scalar>::exp),
+            Log => map_array(a, <T as Scalar>::log),
+            Sqrt => map_array(a, <T as Scalar>::sqrt),
+            Rsqrt => map_array(a, <T as Scalar>::rsqrt),
+            Sin => map_array(a, <T as Scalar>::sin),
+            Cos => map_array(a, <T as Scalar>::cos),
+            Tan => map_array(a, <T as Scalar>::tan),
+            Tanh => map_array(a, <T as Scalar>::tanh),
+            Sigmoid => map_array(a, <T as Scalar>::sigmoid),
+            Relu => map_array(a, <T as Scalar>::relu),
+            Floor => map_array(a, <T as Scalar>::floor),
+            Ceil => map_array(a, <T as Scalar>::ceil),
+            Round => map_array(a, <T as Scalar>::round),
+            Trunc => map_array(a, <T as Scalar>::trunc),
+            Log1p => map_array(a, <T as Scalar>::log1p),
+            Expm1 => map_array(a, <T as Scalar>::expm1),
+            Erf => map_array(a, <T as Scalar>::erf),
+            Reciprocal => map_array(a, <T as Scalar>::reciprocal),
+            Square => map_array(a, <T as Scalar>::square),
+            Not => map_array(a, <T as Scalar>::not),
+        }
     })
 }
 
@@ -979,15 +1161,19 @@ fn check_binary(op: BinaryOp, dtype: DType) -> Result<()> {
 }
 
 /// Value checks that integer ops need before their loop: no zero divisor, no negative exponent.
-fn check_operand<T: Scalar>(op: BinaryOp, b: &[T]) -> Result<()> {
+fn check_operand<T: Scalar + Sync>(op: BinaryOp, b: Strided<T>) -> Result<()> {
     if T::DTYPE.category() != Category::Integer {
         return Ok(());
     }
+    let any = |test: fn(T) -> bool| match b.dense() {
+        Some(y) => y.iter().any(|&v| test(v)),
+        None => map_elements(b, test).contains(&true),
+    };
     match op {
-        BinaryOp::FloorDiv | BinaryOp::Rem if b.iter().any(|&v| v == T::zero()) => Err(
-            Error::Value("ZeroDivisionError: integer division or modulo by zero".into()),
-        ),
-        BinaryOp::Pow if b.iter().any(|&v| v < T::zero()) => Err(Error::Value(
+        BinaryOp::FloorDiv | BinaryOp::Rem if any(|v| v == T::zero()) => Err(Error::Arithmetic(
+            "ZeroDivisionError: integer division or modulo by zero".into(),
+        )),
+        BinaryOp::Pow if any(|v| v < T::zero()) => Err(Error::Arithmetic(
             "Integers to negative integer powers are not allowed.".into(),
         )),
         _ => Ok(()),
@@ -1001,14 +1187,14 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     }
     check_binary(op, a.dtype())?;
     crate::with_dtype!(a.dtype(), T => {
-        let (x, y) = (a.as_slice::<T>()?, b.as_slice::<T>()?);
+        let (x, y) = (Strided::<T>::of(a)?, Strided::<T>::of(b)?);
         check_operand(op, y)?;
-        if x.len() == 1 && y.len() == 1 {
+        if a.numel() == 1 && b.numel() == 1 {
             // Scalar arithmetic: no loop, and the result is stored inline.
-            let value = with_binary_fn!(op, T, f => f(x[0], y[0]));
+            let value = with_binary_fn!(op, T, f => f(x.first(), y.first()));
             return one_element(value, a.shape(), b.shape());
         }
-        let (out, shape) = with_binary_fn!(op, T, f => map_binary(x, a.shape(), y, b.shape(), f)?);
+        let (out, shape) = with_binary_fn!(op, T, f => map_binary(x, y, f)?);
         NdArray::from_vec(out, &shape)
     })
 }
@@ -1031,10 +1217,10 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
         )));
     }
     crate::with_dtype!(dst.dtype(), T => {
-        let s = src.as_slice::<T>()?;
+        let s = Strided::<T>::of(src)?;
         check_operand(op, s)?;
         let d = dst.as_mut_slice::<T>()?;
-        with_binary_fn!(op, T, f => assign_typed(d, &shape, s, src.shape(), f));
+        with_binary_fn!(op, T, f => assign_typed(d, &shape, s, f));
         Ok(())
     })
 }
@@ -1055,10 +1241,8 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
         src: &NdArray,
         alpha: f64,
     ) -> Result<()> {
-        let (s, a) = (src.as_slice::<T>()?, T::from_f64(alpha));
-        assign_typed(dst.as_mut_slice::<T>()?, shape, s, src.shape(), |o, y| {
-            o + a * y
-        });
+        let (s, a) = (Strided::<T>::of(src)?, T::from_f64(alpha));
+        assign_typed(dst.as_mut_slice::<T>()?, shape, s, |o, y| o + a * y);
         Ok(())
     }
     match dst.dtype() {
@@ -1070,15 +1254,15 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
     }
 }
 
-fn assign_typed<T: Copy + Send + Sync, F: Fn(T, T) -> T + Sync>(
+/// `d = f(d, s)` over the contiguous `d` of `shape`, `s` broadcasting to it.
+fn assign_typed<T: Element + Send + Sync, F: Fn(T, T) -> T + Sync>(
     d: &mut [T],
     shape: &[usize],
-    s: &[T],
-    s_shape: &[usize],
+    src: Strided<T>,
     f: F,
 ) {
     let n = d.len();
-    if s.len() == n || s.len() == 1 {
+    if let Some(s) = src.dense().filter(|s| s.len() == n || s.len() == 1) {
         let step = usize::from(s.len() == n);
         parallel::for_each_chunk(d, 1, |start, o| {
             if step == 1 {
@@ -1095,9 +1279,10 @@ fn assign_typed<T: Copy + Send + Sync, F: Fn(T, T) -> T + Sync>(
         });
         return;
     }
-    let strides = broadcast_strides(s_shape, shape);
-    let walk = StridedWalk::new(shape, [&strides], [0]);
+    let strides = src.broadcast_strides(shape);
+    let walk = StridedWalk::new(shape, [&strides], [src.offset]);
     let [ss] = walk.inner_strides();
+    let s = src.data;
     walk.fill_rows(d, |o, [ps]| {
         if ss == 1 {
             let ps = ps as usize;
@@ -1169,8 +1354,7 @@ fn where_typed<T: Copy + Default + Send + Sync>(
 /// `a` converted to `dtype` (see [`Scalar::cast`]).
 pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
     crate::with_dtype!(a.dtype(), S => {
-        let x = a.as_slice::<S>()?;
-        crate::with_dtype!(dtype, D => NdArray::from_vec(map_unary(x, |v: S| v.cast::<D>()), a.shape()))
+        crate::with_dtype!(dtype, D => map_array(a, |v: S| v.cast::<D>()))
     })
 }
 
@@ -1395,11 +1579,11 @@ mod tests {
         );
         let z = i64s(&[1, 0, 1, 1], &[4]);
         assert!(
-            matches!(binary(BinaryOp::FloorDiv, &a, &z), Err(Error::Value(m)) if m.contains("ZeroDivisionError"))
+            matches!(binary(BinaryOp::FloorDiv, &a, &z), Err(Error::Arithmetic(m)) if m.contains("ZeroDivisionError"))
         );
         assert!(matches!(
             binary(BinaryOp::Rem, &a, &z),
-            Err(Error::Value(_))
+            Err(Error::Arithmetic(_))
         ));
         assert!(matches!(
             binary(BinaryOp::Div, &a, &b),
@@ -1433,7 +1617,7 @@ mod tests {
         );
         let neg = i64s(&[1, -1, 1], &[3]);
         assert!(
-            matches!(binary(BinaryOp::Pow, &a, &neg), Err(Error::Value(m)) if m.contains("negative integer powers"))
+            matches!(binary(BinaryOp::Pow, &a, &neg), Err(Error::Arithmetic(m)) if m.contains("negative integer powers"))
         );
         let x = f32s(&[1.0, f32::NAN, 3.0], &[3]);
         let y = f32s(&[2.0, 0.0, f32::NAN], &[3]);

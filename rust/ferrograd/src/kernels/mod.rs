@@ -277,7 +277,7 @@ fn check_same_dtype(op: impl std::fmt::Display, a: &NdArray, b: &NdArray) -> Res
 
 /// Elementwise `op(a)`; the result has `a`'s dtype (floating ops need a floating input).
 pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
-    dispatch(Kernel::Unary(op), &[a], |x| {
+    dispatch_strided(Kernel::Unary(op), &[a], |x| {
         cpu_elementwise::unary(op, x[0])
     })
 }
@@ -287,7 +287,7 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
 pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     check_same_dtype(op, a, b)?;
     crate::array::shape::broadcast_shapes(a.shape(), b.shape())?;
-    dispatch(Kernel::Binary(op), &[a, b], |x| {
+    dispatch_strided(Kernel::Binary(op), &[a, b], |x| {
         if op.is_comparison() {
             cpu_compare::compare(op, x[0], x[1])
         } else {
@@ -314,7 +314,7 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
         let out = binary(op, dst, src)?;
         return copy_into(dst, &out);
     }
-    cpu_elementwise::binary_assign(op, dst, &src.contiguous()?)
+    cpu_elementwise::binary_assign(op, dst, src)
 }
 
 /// `dst += alpha * src` in place for floating arrays, `src` broadcasting to `dst` (CPU only).
@@ -324,7 +324,7 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
         let scaled = binary(BinaryOp::Mul, src, &NdArray::full(&[], alpha, src.dtype()))?;
         return binary_assign(BinaryOp::Add, dst, &scaled);
     }
-    cpu_elementwise::scaled_add_assign(dst, &src.contiguous()?, alpha)
+    cpu_elementwise::scaled_add_assign(dst, src, alpha)
 }
 
 /// `cond ? a : b`, broadcasting all three; `a` and `b` share a dtype.
@@ -345,14 +345,14 @@ pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
     if a.dtype() == dtype {
         return Ok(a.clone());
     }
-    dispatch(Kernel::Cast(dtype), &[a], |x| {
+    dispatch_strided(Kernel::Cast(dtype), &[a], |x| {
         cpu_elementwise::cast(x[0], dtype)
     })
 }
 
 /// Reduces over `axes` (sorted, distinct, in range; empty reduces nothing).
 pub fn reduce(op: ReduceOp, a: &NdArray, axes: &[usize], keepdim: bool) -> Result<NdArray> {
-    dispatch(Kernel::Reduce { op, axes, keepdim }, &[a], |x| {
+    dispatch_strided(Kernel::Reduce { op, axes, keepdim }, &[a], |x| {
         cpu_reduce::reduce(op, x[0], axes, keepdim)
     })
 }
