@@ -24,8 +24,15 @@ from typing import Any
 
 
 def signature(obj, method: bool) -> str:
-    text = getattr(obj, "__text_signature__", None) or ("($self, *args, **kwargs)" if method else "(*args, **kwargs)")
-    return text.replace("$self", "self").replace("$cls", "cls").replace("$module, ", "").replace("$module", "")
+    text = getattr(obj, "__text_signature__", None) or (
+        "($self, *args, **kwargs)" if method else "(*args, **kwargs)"
+    )
+    return (
+        text.replace("$self", "self")
+        .replace("$cls", "cls")
+        .replace("$module, ", "")
+        .replace("$module", "")
+    )
 
 
 def doc_line(obj, indent: str) -> str:

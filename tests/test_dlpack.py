@@ -87,7 +87,11 @@ def test_device_tensor_exports_through_the_table(fake_cuda):
 
 
 def test_cuda_array_interface_delegates_to_the_table(fake_cuda):
-    fake_cuda.cuda_array_interface = lambda x: {"shape": x.shape, "typestr": x.dtype.str, "version": 3}
+    fake_cuda.cuda_array_interface = lambda x: {
+        "shape": x.shape,
+        "typestr": x.dtype.str,
+        "version": 3,
+    }
     t = fg.tensor([[1.0, 2.0]], device="cuda")
     assert t.__cuda_array_interface__["shape"] == (1, 2)
     with pytest.raises(AttributeError):

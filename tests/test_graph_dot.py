@@ -47,7 +47,11 @@ def test_graph_of_a_small_expression():
     # leaves are their AccumulateGrad nodes, labelled with the leaf's shape
     leaves = sorted(label for label, attrs in nodes.values() if label.startswith("AccumulateGrad"))
     assert leaves == ["AccumulateGrad\n(2, 3)", "AccumulateGrad\n(3)"]
-    assert all("lightblue" in attrs for label, attrs in nodes.values() if label.startswith("AccumulateGrad"))
+    assert all(
+        "lightblue" in attrs
+        for label, attrs in nodes.values()
+        if label.startswith("AccumulateGrad")
+    )
     # the output tensor, labelled with its shape, fed by its grad_fn
     (out_id,) = [i for i, (label, attrs) in nodes.items() if "darkolivegreen1" in attrs]
     assert nodes[out_id][0] == "()"

@@ -138,9 +138,7 @@ LOSSES = {
         ],
     ),
     "bce_weighted_mean": (
-        lambda x, t: F.binary_cross_entropy(
-            x, t, weight=_like(x, [2.0, 1.0, 1.0, 0.5])
-        ),
+        lambda x, t: F.binary_cross_entropy(x, t, weight=_like(x, [2.0, 1.0, 1.0, 0.5])),
         [[1.0, 0.0, 0.3, 0.6], [0.0, 1.0, 0.9, 0.2]],
     ),
     "logsigmoid_extremes": (F.logsigmoid, [EXTREMES]),
@@ -158,9 +156,7 @@ LOSSES = {
         [LOGITS],
     ),
     "cross_entropy_all_ignored_weighted": (
-        lambda x: F.cross_entropy(
-            x, _targets([-100, -100]), weight=_like(x, [1.0, 2.0])
-        ),
+        lambda x: F.cross_entropy(x, _targets([-100, -100]), weight=_like(x, [1.0, 2.0])),
         [LOGITS],
     ),
     "cross_entropy_all_ignored_label_smoothing": (
@@ -502,9 +498,7 @@ def test_cases_on_a_device_match_pytorch(name, on_device):
     assert out.device.type == "cuda"
     assert_matches(out.cpu(), value, f"{name}: the value", "float64")
     for i, (x, grad) in enumerate(zip(xs, grads)):
-        assert_matches(
-            x.grad.cpu(), grad, f"{name}: the gradient of input {i}", "float64"
-        )
+        assert_matches(x.grad.cpu(), grad, f"{name}: the gradient of input {i}", "float64")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -574,9 +568,7 @@ def test_keepdim_without_dim_keeps_every_dimension(name):
     x = fg.arange(24.0).reshape(2, 3, 4) - 5.0
     kept = KEEPDIM_REDUCTIONS[name](x)
     plain = KEEPDIM_REDUCTIONS[name](x.reshape(-1))  # the same numbers, one dimension
-    for got, flat in zip(
-        *((kept, plain) if isinstance(kept, tuple) else ((kept,), (plain,)))
-    ):
+    for got, flat in zip(*((kept, plain) if isinstance(kept, tuple) else ((kept,), (plain,)))):
         assert tuple(got.shape) == (1, 1, 1), f"{name}: shape {tuple(got.shape)}"
         assert got.reshape(-1).tolist() == pytest.approx(flat.reshape(-1).tolist())
 
@@ -775,9 +767,7 @@ def test_gradcheck(name):
     assert gradcheck(fn, inputs())
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, (*_, twice) in GRADCHECKS.items() if twice)
-)
+@pytest.mark.parametrize("name", sorted(n for n, (*_, twice) in GRADCHECKS.items() if twice))
 def test_gradgradcheck(name):
     fn, inputs, _ = GRADCHECKS[name]
     assert gradgradcheck(fn, inputs())

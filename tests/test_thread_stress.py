@@ -74,9 +74,13 @@ def test_first_accumulation_into_fresh_leaves_loses_nothing(create_graph):
                 state["wrong"].append((i, grad))
         state["leaves"] = _leaves()
 
-    errors = _race(lambda k: _backward(k, state["leaves"], create_graph), rounds, between=check_and_renew)
+    errors = _race(
+        lambda k: _backward(k, state["leaves"], create_graph), rounds, between=check_and_renew
+    )
     assert not errors, errors
-    assert not state["wrong"], f"{len(state['wrong'])} of {rounds * LEAVES} leaves lost contributions: {state['wrong'][:5]}"
+    assert not state["wrong"], (
+        f"{len(state['wrong'])} of {rounds * LEAVES} leaves lost contributions: {state['wrong'][:5]}"
+    )
 
 
 @pytest.mark.parametrize("create_graph", [False, True], ids=["plain", "create_graph"])

@@ -53,7 +53,7 @@ def test_cubic_fit_of_sin():
     lr = 1e-6
     losses = []
     for t in range(2000):
-        y_pred = a + b * x + c * x ** 2 + d * x ** 3
+        y_pred = a + b * x + c * x**2 + d * x**3
         loss = (y_pred - y).pow(2).sum()
         if t % 100 == 99 or t == 0:
             losses.append(loss.item())
@@ -86,7 +86,7 @@ def test_cubic_fit_random_init_loss_falls():
     a, b, c, d = (fg.randn((), requires_grad=True) for _ in range(4))
     first = None
     for _ in range(500):
-        loss = (a + b * x + c * x ** 2 + d * x ** 3 - y).pow(2).sum()
+        loss = (a + b * x + c * x**2 + d * x**3 - y).pow(2).sum()
         if first is None:
             first = loss.item()
         loss.backward()

@@ -39,11 +39,27 @@ from ._creation import (
 from ._device import device, get_default_device, set_default_device
 from ._dlpack import from_dlpack
 from ._errors import ShapeError
-from ._dtype import bool_, dtype, float32, float64, get_default_dtype, int32, int64, set_default_dtype
+from ._dtype import (
+    bool_,
+    dtype,
+    float32,
+    float64,
+    get_default_dtype,
+    int32,
+    int64,
+    set_default_dtype,
+)
 from ._functional import *  # noqa: F403 - the module-level forms of tensor methods
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
 from ._size import Size
-from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from ._tensor import Tensor
 from . import autograd, cuda  # noqa: E402
 from . import nn, optim, utils  # noqa: E402

@@ -12,7 +12,13 @@ class dtype:
 
     __slots__ = ("name", "is_floating_point", "itemsize", "is_signed")
 
-    def __init__(self, name: str, is_floating_point: builtins.bool, itemsize: builtins.int, is_signed: builtins.bool):
+    def __init__(
+        self,
+        name: str,
+        is_floating_point: builtins.bool,
+        itemsize: builtins.int,
+        is_signed: builtins.bool,
+    ):
         self.name = name
         self.is_floating_point = is_floating_point
         self.itemsize = itemsize

@@ -24,7 +24,9 @@ def _tensor_list(tensors, op: str):
     out = []
     for t in tensors:
         if not isinstance(t, TensorBase):
-            raise TypeError(f"{op}(): expected a sequence of Tensors, got an element of type {type(t).__name__}")
+            raise TypeError(
+                f"{op}(): expected a sequence of Tensors, got an element of type {type(t).__name__}"
+            )
         out.append(t)
     if not out:
         raise ValueError(f"{op}(): expected a non-empty list of Tensors")

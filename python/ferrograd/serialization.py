@@ -207,9 +207,7 @@ def _create_temporary(folder: str, name: str) -> tuple[str, int]:
             return path, os.open(path, flags, 0o666)
         except FileExistsError:
             continue
-    raise FileExistsError(
-        f"ferrograd.save: could not create a temporary file in {folder!r}"
-    )
+    raise FileExistsError(f"ferrograd.save: could not create a temporary file in {folder!r}")
 
 
 def _fsync_folder(folder: str) -> None:
@@ -498,9 +496,7 @@ class _Reader:
 
     def metadata(self, header: dict) -> dict:
         metadata = header.get(_METADATA, {})
-        if type(metadata) is not dict or not all(
-            type(v) is str for v in metadata.values()
-        ):
+        if type(metadata) is not dict or not all(type(v) is str for v in metadata.values()):
             self.fail(
                 f"is damaged: its __metadata__ must map strings to strings, got {_show(metadata)}"
             )
@@ -523,17 +519,13 @@ class _Reader:
             self.fail(
                 "has a damaged structure record: its metadata says it is a ferrograd file but has no 'structure'"
             )
-        return self.parse_json(
-            metadata["structure"], "has a damaged structure record: it"
-        )
+        return self.parse_json(metadata["structure"], "has a damaged structure record: it")
 
     def walk(self, node, place, depth: int, on_tensor):
         """The object a structure node describes, every node checked; ``on_tensor`` gives (or
         checks) the tensor a tensor node names."""
         if type(node) is not dict or type(node.get("t")) is not str:
-            self.damaged(
-                place, f"expected a node object with a string 't', got {_show(node)}"
-            )
+            self.damaged(place, f"expected a node object with a string 't', got {_show(node)}")
         kind = node["t"]
         fields = self.fields.get(kind)
         if fields is None:
@@ -559,18 +551,11 @@ class _Reader:
         if type(items) is not list:
             self.damaged(place, f"'items' must be a list, got {_show(items)}")
         if kind in ("list", "tuple"):
-            values = [
-                self.walk(v, (place, i), depth + 1, on_tensor)
-                for i, v in enumerate(items)
-            ]
+            values = [self.walk(v, (place, i), depth + 1, on_tensor) for i, v in enumerate(items)]
             return tuple(values) if kind == "tuple" else values
         out = OrderedDict() if kind == "odict" else {}
         for item in items:
-            if (
-                type(item) is not list
-                or len(item) != 2
-                or type(item[0]) not in _SCALARS
-            ):
+            if type(item) is not list or len(item) != 2 or type(item[0]) not in _SCALARS:
                 self.damaged(
                     place,
                     f"dict items must be [key, node] with a string, number, bool or null key, got {_show(item)}",
@@ -593,9 +578,7 @@ class _Reader:
             )
         e = self.by_key.get(key)
         if e is None:
-            self.damaged(
-                place, f"it names a tensor {key!r} that the file does not contain"
-            )
+            self.damaged(place, f"it names a tensor {key!r} that the file does not contain")
         if "dtype" in node and (
             node["dtype"] != e.code
             or not _is_shape(node["shape"])
@@ -625,9 +608,7 @@ class _Reader:
         out = {}
         for e in entries:
             raw = self.source.read(e.end - e.begin, f"the data of tensor {e.key!r}")
-            array = self.convert(
-                e, np.frombuffer(raw, dtype=_STORED[e.code]).reshape(e.shape)
-            )
+            array = self.convert(e, np.frombuffer(raw, dtype=_STORED[e.code]).reshape(e.shape))
             t = from_numpy(array)
             if map_location is not None and not callable(map_location):
                 t = t.to(map_location)
@@ -640,9 +621,7 @@ class _Reader:
         """The array in the dtype ferrograd keeps (float32, float64, int32, int64 or bool)."""
         if e.code == "BOOL":
             if array.size and array.view(np.uint8).max() > 1:
-                self.fail(
-                    f"is damaged: bool tensor {e.key!r} holds bytes other than 0 and 1"
-                )
+                self.fail(f"is damaged: bool tensor {e.key!r} holds bytes other than 0 and 1")
         elif e.code == "U64":
             if array.size and array.max() > np.iinfo(np.int64).max:
                 self.fail(
@@ -655,23 +634,15 @@ class _Reader:
             return array.astype(np.float32)
         elif e.code in ("U8", "I8", "I16", "U16", "U32"):
             return array.astype(np.int64)
-        return (
-            array
-            if array.dtype.isnative
-            else array.astype(array.dtype.newbyteorder("="))
-        )
+        return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
 
     def load(self, map_location):
         header = self.header()
         entries = self.entries(header)
         metadata = self.metadata(header)
-        if (
-            metadata.get("format") != _FORMAT
-        ):  # plain safetensors: a dict of its tensors
+        if metadata.get("format") != _FORMAT:  # plain safetensors: a dict of its tensors
             tensors = self.tensors(entries, {}, map_location)
-            return OrderedDict(
-                (key, tensors[key]) for key in header if key != _METADATA
-            )
+            return OrderedDict((key, tensors[key]) for key in header if key != _METADATA)
         structure = self.structure(metadata)
         self.by_key = {e.key: e for e in entries}
         tensor_fields = {"t", "key", "requires_grad"}
@@ -708,7 +679,5 @@ def load(f, map_location=None, weights_only: bool = True, **kwargs):
     its header declares."""
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as src:
-            return _Reader(_Source(src, repr(os.fspath(f))), whole_file=True).load(
-                map_location
-            )
+            return _Reader(_Source(src, repr(os.fspath(f))), whole_file=True).load(map_location)
     return _Reader(_Source(f, "the given file"), whole_file=False).load(map_location)

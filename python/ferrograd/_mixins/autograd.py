@@ -27,7 +27,9 @@ class AutogradMixin:
     @grad.setter
     def grad(self, value) -> None:
         if value is not None and not isinstance(value, TensorBase):
-            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            raise TypeError(
+                f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+            )
         self._grad = value
 
     @grad.deleter
@@ -61,7 +63,9 @@ class AutogradMixin:
     def _version(self) -> int:
         return self._version_counter
 
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+    def backward(
+        self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None
+    ) -> None:
         """Accumulates the gradient of this tensor into the ``.grad`` of the leaves it depends on."""
         if gradient is not None and not isinstance(gradient, TensorBase):
             from .._creation import tensor

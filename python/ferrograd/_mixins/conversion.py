@@ -34,7 +34,9 @@ class ConversionMixin:
         if force:
             return self.detach().cpu().numpy()
         if self.requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
         if self._device != "cpu":
             raise TypeError(
                 f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
@@ -113,4 +115,3 @@ class ConversionMixin:
     def clone(self, *, memory_format=None):
         """A copy with its own elements; differentiable."""
         return self._clone_tensor()
-

@@ -46,7 +46,9 @@ class DeviceMixin:
 
     def _exportable(self, what: str):
         if self._requires_grad:
-            raise RuntimeError(f"Can't export tensors that require gradient, use tensor.detach() ({what})")
+            raise RuntimeError(
+                f"Can't export tensors that require gradient, use tensor.detach() ({what})"
+            )
         if self.is_cpu:
             from .. import _core
 
@@ -95,4 +97,6 @@ class DeviceMixin:
         try:
             return table.cuda_array_interface(array)
         except AttributeError:
-            raise AttributeError(f"the {table.name} backend's arrays have no __cuda_array_interface__") from None
+            raise AttributeError(
+                f"the {table.name} backend's arrays have no __cuda_array_interface__"
+            ) from None

@@ -57,7 +57,11 @@ def _advanced_set(t, index, value):
     positions = _positions(shape, index)
     flat_positions = positions.reshape(-1)
     if isinstance(value, TensorBase):
-        v = value if value.dtype == t.dtype else (value.to(t.dtype) if t.is_floating_point() else value._to_dtype(t.dtype.name))
+        v = (
+            value
+            if value.dtype == t.dtype
+            else (value.to(t.dtype) if t.is_floating_point() else value._to_dtype(t.dtype.name))
+        )
         try:
             v = v.expand(positions.shape) if tuple(v.shape) != positions.shape else v
         except ValueError:

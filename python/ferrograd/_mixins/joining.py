@@ -20,7 +20,9 @@ class JoiningMixin:
         if start < 0:
             start += size
         if not 0 <= start <= size or length < 0 or start + length > size:
-            raise IndexError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}).")
+            raise IndexError(
+                f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size})."
+            )
         return self[_slices(self.ndim, dim, start, start + length)]
 
     def split(self, split_size_or_sections, dim: int = 0):
@@ -32,7 +34,9 @@ class JoiningMixin:
         if isinstance(split_size_or_sections, int):
             step = split_size_or_sections
             if step <= 0 and size > 0:
-                raise ValueError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+                raise ValueError(
+                    f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+                )
             sizes = [min(step, size - s) for s in range(0, size, step)] if size else [0]
         else:
             sizes = [int(s) for s in split_size_or_sections]

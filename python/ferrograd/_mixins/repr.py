@@ -10,7 +10,9 @@ def _float_formatter(values: np.ndarray):
     magnitude = np.abs(finite)
     if finite.size and np.all(finite == np.round(finite)) and magnitude.max() < 1e8:
         body = lambda v: f"{v:.0f}."
-    elif finite.size and (magnitude.max() >= 1e8 or (magnitude[magnitude > 0].min(initial=1.0) < 1e-4)):
+    elif finite.size and (
+        magnitude.max() >= 1e8 or (magnitude[magnitude > 0].min(initial=1.0) < 1e-4)
+    ):
         body = lambda v: f"{v:.4e}"
     else:
         body = lambda v: f"{v:.4f}"
@@ -33,7 +35,13 @@ def format_tensor(t) -> str:
     else:
         formatter = {"float_kind": _float_formatter(array)} if array.dtype.kind == "f" else None
         body = np.array2string(
-            array, separator=", ", prefix="tensor(", formatter=formatter, threshold=1000, edgeitems=3, max_line_width=80
+            array,
+            separator=", ",
+            prefix="tensor(",
+            formatter=formatter,
+            threshold=1000,
+            edgeitems=3,
+            max_line_width=80,
         )
     if t._device != "cpu":
         suffixes.append(f"device='{t._device}'")

@@ -95,7 +95,9 @@ class SelectionMixin:
                 return value.to(self.dtype).expand(self.shape).where(mask, self)
             value = value.item()
         if not is_operand(value):
-            raise TypeError(f"masked_fill(): value must be a number or a 0-d tensor, got {type(value).__name__}")
+            raise TypeError(
+                f"masked_fill(): value must be a number or a 0-d tensor, got {type(value).__name__}"
+            )
         return self.where(~mask, value)
 
     def masked_fill_(self, mask, value):
@@ -121,7 +123,9 @@ class SelectionMixin:
             return SortResult(self.clone(), _core.full([], 0, "int64"))
         size = self.shape[dim]
         if not 0 <= k <= size:
-            raise IndexError(f"selected index k out of range (k={k}, size of dimension {dim} is {size})")
+            raise IndexError(
+                f"selected index k out of range (k={k}, size of dimension {dim} is {size})"
+            )
         order = self.sort(dim, descending=largest).indices
         indices = order.narrow(dim, 0, k)
         return SortResult(self.gather(dim, indices), indices)

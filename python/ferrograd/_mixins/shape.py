@@ -54,7 +54,9 @@ class ShapeMixin:
             return Size(shape)
         ndim = len(shape)
         if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})"
+            )
         return shape[dim]
 
     @property
@@ -175,7 +177,11 @@ class ShapeMixin:
         return UntypedStorage(self)
 
     def is_set_to(self, other) -> bool:
-        return self._memory() == other._memory() and self.shape == other.shape and self.stride() == other.stride()
+        return (
+            self._memory() == other._memory()
+            and self.shape == other.shape
+            and self.stride() == other.stride()
+        )
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1):
         """The diagonal of ``dim1`` and ``dim2`` as a view (a new last dimension)."""

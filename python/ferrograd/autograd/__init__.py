@@ -35,11 +35,15 @@ def _grad_handles(grads, outputs: list) -> list:
     if not grads:
         return [None] * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad_tensors has {len(grads)} entries but there are {len(outputs)} outputs")
+        raise RuntimeError(
+            f"grad_tensors has {len(grads)} entries but there are {len(outputs)} outputs"
+        )
     return list(grads)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None
+) -> None:
     """Accumulates the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
     outputs = _as_list(tensors)
     if retain_graph is None:

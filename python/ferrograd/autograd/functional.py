@@ -90,12 +90,16 @@ def _grad_postprocess(inputs, create_graph: bool):
 def _validate_v(v, other, is_other_tuple: bool) -> None:
     if len(other) != len(v):
         if is_other_tuple:
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}.")
+            raise RuntimeError(
+                f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}."
+            )
         raise RuntimeError("The given v should contain a single Tensor.")
     for idx, (el_v, el_other) in enumerate(zip(v, other)):
         if el_v.size() != el_other.size():
             prepend = f"Entry {idx} in " if is_other_tuple else ""
-            raise RuntimeError(f"{prepend}v has invalid size: should be {el_other.size()} but got {el_v.size()}.")
+            raise RuntimeError(
+                f"{prepend}v has invalid size: should be {el_other.size()} but got {el_v.size()}."
+            )
 
 
 def _check_requires_grad(inputs, input_type: str, strict: bool) -> None:
@@ -132,7 +136,9 @@ def _check_requires_grad(inputs, input_type: str, strict: bool) -> None:
             )
 
 
-def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, retain_graph=None):
+def _autograd_grad(
+    outputs, inputs, grad_outputs=None, create_graph: bool = False, retain_graph=None
+):
     """``grad`` over the outputs that require grad (``None`` for every input when none does)."""
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
@@ -202,7 +208,9 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "vjp")
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "vjp"
+        )
         _check_requires_grad(outputs, "outputs", strict=strict)
         if v is not None:
             _, v = _as_tuple(v, "v", "vjp")
@@ -219,7 +227,9 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
     outputs = _grad_postprocess(outputs, create_graph)
     result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        result, is_inputs_tuple
+    )
 
 
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -244,7 +254,9 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         with fg.set_grad_enabled(create_graph), fwAD.dual_level():
             duals = tuple(fwAD.make_dual(inp, t) for inp, t in zip(inputs, v))
             outputs = func(*duals)
-            is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
+            is_outputs_tuple, outputs = _as_tuple(
+                outputs, "outputs of the user-provided function", "jvp"
+            )
             unpacked = [fwAD.unpack_dual(out) for out in outputs]
         outputs = tuple(u.primal for u in unpacked)
         tangents = []
@@ -265,7 +277,9 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
                 tangents.append(u.tangent)
     outputs = _grad_postprocess(outputs, create_graph)
     tangents = _grad_postprocess(tuple(tangents), create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(tangents, is_outputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        tangents, is_outputs_tuple
+    )
 
 
 # ----------------------------------------------------------------------------- jacobian / hessian
@@ -293,26 +307,35 @@ def _jacfwd(func, inputs, strict: bool = False, vectorize: bool = False):
             basis[k] = 1.0
             with fwAD.dual_level():
                 args = tuple(
-                    fwAD.make_dual(x, basis.reshape(x.shape)) if i == j else x.detach() for i, x in enumerate(inputs)
+                    fwAD.make_dual(x, basis.reshape(x.shape)) if i == j else x.detach()
+                    for i, x in enumerate(inputs)
                 )
                 out = func(*args)
-                is_outputs_tuple, outs = _as_tuple(out, "outputs of the user-provided function", "jacobian")
+                is_outputs_tuple, outs = _as_tuple(
+                    out, "outputs of the user-provided function", "jacobian"
+                )
                 unpacked = [fwAD.unpack_dual(o) for o in outs]
             if outputs is None:
                 outputs = tuple(u.primal for u in unpacked)
             if cols_j is None:
                 cols_j = [[] for _ in unpacked]
             for i, u in enumerate(unpacked):
-                cols_j[i].append(u.tangent.detach() if u.tangent is not None else fg.zeros_like(u.primal))
+                cols_j[i].append(
+                    u.tangent.detach() if u.tangent is not None else fg.zeros_like(u.primal)
+                )
         if cols_j is None:  # an empty input: evaluate once for the output shapes
             if outputs is None:
                 out = func(*inputs)
-                is_outputs_tuple, outputs = _as_tuple(out, "outputs of the user-provided function", "jacobian")
+                is_outputs_tuple, outputs = _as_tuple(
+                    out, "outputs of the user-provided function", "jacobian"
+                )
             cols_j = [[] for _ in outputs]
         columns.append(cols_j)
     if outputs is None:
         out = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(out, "outputs of the user-provided function", "jacobian")
+        is_outputs_tuple, outputs = _as_tuple(
+            out, "outputs of the user-provided function", "jacobian"
+        )
     jacobian = []
     for i, out in enumerate(outputs):
         row = []
@@ -365,14 +388,18 @@ def jacobian(
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jacobian")
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "jacobian"
+        )
         _check_requires_grad(outputs, "outputs", strict=strict)
         jacobian_ = []
         for i, out in enumerate(outputs):
             jac_i = tuple([] for _ in range(len(inputs)))
             flat = out.reshape(-1)
             for j in range(out.nelement()):
-                vj = _autograd_grad((flat[j],), inputs, retain_graph=True, create_graph=create_graph)
+                vj = _autograd_grad(
+                    (flat[j],), inputs, retain_graph=True, create_graph=create_graph
+                )
                 for el_idx, (jac_i_el, vj_el, inp_el) in enumerate(zip(jac_i, vj, inputs)):
                     if vj_el is not None:
                         if strict and create_graph and not vj_el.requires_grad:
@@ -422,7 +449,9 @@ def hessian(
         if is_out_tuple or not isinstance(out, _fg().Tensor):
             raise RuntimeError("The function given to hessian should return a single Tensor")
         if out.nelement() != 1:
-            raise RuntimeError("The Tensor returned by the function given to hessian should contain a single element")
+            raise RuntimeError(
+                "The Tensor returned by the function given to hessian should contain a single element"
+            )
         return out.squeeze()
 
     def jac_func(*inp):
@@ -466,7 +495,9 @@ def _scalar_function_setup(func, inputs, v, create_graph: bool, strict: bool, fn
     if is_outputs_tuple or not isinstance(outputs[0], fg.Tensor):
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if outputs[0].nelement() != 1:
-        raise RuntimeError(f"The Tensor returned by the function given to {fn_name} should contain a single element")
+        raise RuntimeError(
+            f"The Tensor returned by the function given to {fn_name} should contain a single element"
+        )
     jac = _autograd_grad(outputs, inputs, create_graph=True)
     _check_requires_grad(jac, "jacobian", strict=strict)
     return is_inputs_tuple, is_outputs_tuple, inputs, v, outputs, jac
@@ -485,7 +516,9 @@ def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
     outputs = _grad_postprocess(outputs, create_graph)
     result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        result, is_inputs_tuple
+    )
 
 
 def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -506,4 +539,6 @@ def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back_trick")
     outputs = _grad_postprocess(outputs, create_graph)
     result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        result, is_inputs_tuple
+    )

@@ -122,7 +122,9 @@ def to_dot(tensor, show_saved: bool = True) -> str:
     stack = []
     for i, root in enumerate(roots):
         root_id = f"tensor_{i}"
-        color = "darkolivegreen1" if root.grad_fn is not None or not root.requires_grad else "lightblue"
+        color = (
+            "darkolivegreen1" if root.grad_fn is not None or not root.requires_grad else "lightblue"
+        )
         lines.append(f"\t{root_id} [label={_quote(_shape_label(root.shape))} fillcolor={color}]")
         if root.grad_fn is not None:
             lines.append(f"\t{_dot_id(root.grad_fn)} -> {root_id}")

@@ -103,10 +103,14 @@ def _index(device) -> int:
 def _require(index: int = 0):
     table = _backend()
     if table is None:
-        raise RuntimeError(f"CUDA is not available: ferrograd found no GPU with CuPy. {_INSTALL_HINT}")
+        raise RuntimeError(
+            f"CUDA is not available: ferrograd found no GPU with CuPy. {_INSTALL_HINT}"
+        )
     count = int(table.device_count())
     if index >= count:
-        raise RuntimeError(f"CUDA error: invalid device ordinal: cuda:{index} requested but {count} device(s) are available")
+        raise RuntimeError(
+            f"CUDA error: invalid device ordinal: cuda:{index} requested but {count} device(s) are available"
+        )
     return table
 
 

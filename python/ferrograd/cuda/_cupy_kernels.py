@@ -60,9 +60,15 @@ def kernel_source(name: str, expression: str, ctype: str, arity: int) -> str:
         load = "Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[i];"
         pack_y, scalar_y = "T(0)", "T(0)"
     replacements = [
-        ("ARGS", args), ("LOAD_PACKS", load), ("PACK_X", "pa.v[k]"), ("PACK_Y", pack_y),
-        ("SCALAR_X", "a[i]"), ("SCALAR_Y", scalar_y), ("EXPRESSION", expression),
-        ("NAME", name), ("CTYPE", ctype),
+        ("ARGS", args),
+        ("LOAD_PACKS", load),
+        ("PACK_X", "pa.v[k]"),
+        ("PACK_Y", pack_y),
+        ("SCALAR_X", "a[i]"),
+        ("SCALAR_Y", scalar_y),
+        ("EXPRESSION", expression),
+        ("NAME", name),
+        ("CTYPE", ctype),
     ]
     source = _SOURCE
     for key, value in replacements:
@@ -87,7 +93,9 @@ class FastElementwise:
         if kernel is None:
             ctype = _C_TYPES[dtype_char]
             name = f"ferrograd_{op}_{ctype}"
-            kernel = self._kernels[key] = self.cupy.RawKernel(kernel_source(name, expression, ctype, arity), name)
+            kernel = self._kernels[key] = self.cupy.RawKernel(
+                kernel_source(name, expression, ctype, arity), name
+            )
         return kernel
 
     def _takes(self, arrays) -> bool:
@@ -99,7 +107,13 @@ class FastElementwise:
         device = self.cupy.cuda.runtime.getDevice()
         for a in arrays:
             data = a.data
-            if data.device_id != device or data.ptr & 15 or a.shape != first.shape or a.dtype != first.dtype or not a.flags.c_contiguous:
+            if (
+                data.device_id != device
+                or data.ptr & 15
+                or a.shape != first.shape
+                or a.dtype != first.dtype
+                or not a.flags.c_contiguous
+            ):
                 return False
         return True
 

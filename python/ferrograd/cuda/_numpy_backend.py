@@ -32,7 +32,9 @@ class NumpyTable(KernelTable):
 
     def _upload(self, host, index):
         if index >= self.devices:
-            raise RuntimeError(f"CUDA error: invalid device ordinal (cuda:{index}; this backend has {self.devices})")
+            raise RuntimeError(
+                f"CUDA error: invalid device ordinal (cuda:{index}; this backend has {self.devices})"
+            )
         self.transfers["to_device"] += 1
         out = np.array(host, copy=True)
         if out.ndim == 0:
@@ -47,6 +49,7 @@ class NumpyTable(KernelTable):
         value = object.__getattribute__(self, name)
         record = object.__getattribute__(self, "__dict__").get("record")
         if record is not None and name in _KERNELS:
+
             def logged(*args, **kwargs):
                 record.append((name, kwargs.get("op")))
                 return value(*args, **kwargs)

@@ -30,7 +30,11 @@ class _Checkpoint(Function):
         with enable_grad():
             outputs = ctx.run_function(*inputs)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-        pairs = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, TensorBase) and o.requires_grad and g is not None]
+        pairs = [
+            (o, g)
+            for o, g in zip(outputs, grads)
+            if isinstance(o, TensorBase) and o.requires_grad and g is not None
+        ]
         if pairs:
             _backward([o for o, _ in pairs], [g for _, g in pairs])
         return (None, *[x.grad if isinstance(x, TensorBase) else None for x in inputs])
