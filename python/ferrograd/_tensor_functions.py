@@ -56,4 +56,5 @@ def vstack(tensors):
     return cat([t if t.ndim > 1 else t.reshape(1, -1) for t in tensors], 0)
 
 
-__all__ = [*_METHODS, "cat", "concat", "concatenate", "stack", "hstack", "vstack"]
+# The words of _METHODS are bound by the loop above, where ruff cannot see them.
+__all__ = [*_METHODS, "cat", "concat", "concatenate", "stack", "hstack", "vstack"]  # noqa: PLE0604

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import _core
 from .._base import TensorBase
+from . import forward_ad, functional  # torch.autograd.forward_ad / .functional
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     detect_anomaly,
@@ -18,7 +19,6 @@ from .grad_mode import (
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
-from . import forward_ad, functional  # noqa: E402 - torch.autograd.forward_ad / .functional
 from .variable import Variable
 
 
@@ -96,20 +96,22 @@ __all__ = [
     "Function",
     "FunctionCtx",
     "GradcheckError",
-    "detect_anomaly",
-    "inference_mode",
-    "is_anomaly_enabled",
-    "is_inference_mode_enabled",
-    "once_differentiable",
-    "set_detect_anomaly",
     "Node",
     "Variable",
     "backward",
+    "detect_anomaly",
     "enable_grad",
+    "forward_ad",
+    "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "inference_mode",
+    "is_anomaly_enabled",
     "is_grad_enabled",
+    "is_inference_mode_enabled",
     "no_grad",
+    "once_differentiable",
+    "set_detect_anomaly",
     "set_grad_enabled",
 ]
