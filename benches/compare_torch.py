@@ -113,8 +113,8 @@ class TorchLib(Lib):
 def _ferro_mlp_impl(fg) -> str:
     """``nn`` when ferrograd's nn.Linear, cross_entropy and optim.SGD are importable, else ``raw``."""
     try:
-        from ferrograd import nn, optim  # noqa: F401
-        import ferrograd.nn.functional as F  # noqa: F401
+        import ferrograd.nn.functional as F
+        from ferrograd import nn, optim
 
         nn.Linear, nn.ReLU, nn.Sequential, F.cross_entropy, optim.SGD  # noqa: B018
         return "nn"

@@ -12,7 +12,6 @@ import pytest
 import ferrograd as fg
 from helpers import assert_close, t64, to_np
 
-
 # ----------------------------------------------------------------------------- seed example
 
 
@@ -487,9 +486,8 @@ class TestGradModes:
         assert fg.is_grad_enabled()
 
     def test_mode_restored_after_exception(self):
-        with pytest.raises(KeyError):
-            with fg.no_grad():
-                raise KeyError("boom")
+        with pytest.raises(KeyError), fg.no_grad():
+            raise KeyError("boom")
         assert fg.is_grad_enabled()
 
     def test_nested_no_grad(self):

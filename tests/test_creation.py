@@ -10,7 +10,6 @@ import pytest
 import ferrograd as fg
 from helpers import T, assert_close, assert_equal, to_np
 
-
 # ----------------------------------------------------------------------------- tensor()
 
 

@@ -9,9 +9,10 @@ import pickle
 import struct
 from collections import OrderedDict
 
-import ferrograd as fg
 import numpy as np
 import pytest
+
+import ferrograd as fg
 from ferrograd import nn
 from ferrograd.utils.data import DataLoader, Dataset, TensorDataset, random_split
 

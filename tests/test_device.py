@@ -8,8 +8,6 @@ same tests run again on a real GPU with CuPy (marked ``gpu``; skipped without on
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 

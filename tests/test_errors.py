@@ -19,7 +19,6 @@ from hypothesis.extra import numpy as hnp
 import ferrograd as fg
 from helpers import assert_names_shape
 
-
 # ----------------------------------------------------------------------------- shapes
 
 

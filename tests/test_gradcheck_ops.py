@@ -8,6 +8,7 @@ import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 import ferrograd as fg
 from ferrograd.autograd.gradcheck import gradcheck, gradgradcheck
@@ -446,8 +447,6 @@ def test_second_derivative_tanh():
 
 
 # ----------------------------------------------------------------------------- random programs
-
-from hypothesis import given, strategies as st  # noqa: E402
 
 _UNARY_SAFE = {
     "exp": lambda t: (t * 0.5).exp(),

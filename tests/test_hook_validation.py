@@ -6,8 +6,9 @@ value per gradient. The expected messages are PyTorch 2.x's, word for word.
 
 from __future__ import annotations
 
-import ferrograd as fg
 import pytest
+
+import ferrograd as fg
 
 
 def _leaf(dtype=fg.float32):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ferrograd as fg
-from helpers import T, assert_close, assert_equal, t64, to_np
+from helpers import T, assert_close, assert_equal, t64
 
 N = 300_007  # odd, not a multiple of any chunk size
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pytest
+
 import ferrograd as fg
 import ferrograd.autograd.forward_ad as fwAD
 import ferrograd.nn.functional as F
-import numpy as np
-import pytest
 from ferrograd import cuda
 from ferrograd.autograd import gradcheck, gradgradcheck
 from ferrograd.cuda._numpy_backend import NumpyTable

@@ -23,13 +23,13 @@ import zipfile
 from collections import OrderedDict
 from pathlib import Path
 
-import ferrograd as fg
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import ferrograd as fg
 from ferrograd import nn
 from ferrograd.serialization import SerializationError
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 # ----------------------------------------------------------------------------- builders
 
@@ -796,8 +796,7 @@ def test_modules_and_arbitrary_objects_are_refused_with_advice():
 
 
 def test_files_from_other_writers_and_older_ferrograd_load():
-    from safetensors.numpy import load as st_load
-    from safetensors.numpy import save as st_save
+    from safetensors.numpy import load as st_load, save as st_save
 
     arrays = {
         "f16": np.array([1.5, -2], np.float16),

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import threading
 
-import ferrograd as fg
 import pytest
+
+import ferrograd as fg
 
 THREADS = 8
 LEAVES = 32

@@ -3,14 +3,14 @@
 operations on views, version checks, NumPy/DLPack sharing, and a property test of random view
 chains against NumPy."""
 
-import ferrograd as fg
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
+
+import ferrograd as fg
 from ferrograd import cuda
 from ferrograd.autograd import gradcheck, gradgradcheck
 from ferrograd.cuda._numpy_backend import NumpyTable
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def base24():

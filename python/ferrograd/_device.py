@@ -6,7 +6,7 @@ from __future__ import annotations
 class device:
     """A device, as ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``ferrograd.device('cuda', 0)`` works too)."""
 
-    __slots__ = ("type", "index")
+    __slots__ = ("index", "type")
 
     def __init__(self, spec, index: int | None = None):
         if isinstance(spec, device):

@@ -10,7 +10,7 @@ import numpy as np
 class dtype:
     """An element type of tensors (``ferrograd.float32``, ``ferrograd.int64``, ...)."""
 
-    __slots__ = ("name", "is_floating_point", "itemsize", "is_signed")
+    __slots__ = ("is_floating_point", "is_signed", "itemsize", "name")
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 ``long()``, ``to(dtype)``) and Python number protocols."""
 
 import numpy as np
+
 from .._dtype import bool_, float32, float64, int32, int64, is_dtype_name, to_dtype
 
 
@@ -72,7 +73,7 @@ class ConversionMixin:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     def to(self, *args, **kwargs):

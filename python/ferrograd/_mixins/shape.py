@@ -2,6 +2,7 @@
 ``unsqueeze``, ``squeeze``, ``expand``, ``flatten``, ``len``."""
 
 import operator
+
 from .._size import Size
 
 
@@ -20,7 +21,7 @@ class UntypedStorage:
     """The storage a tensor views: enough of PyTorch's ``UntypedStorage`` to compare aliasing
     (``data_ptr()``, ``nbytes()``, ``size()``)."""
 
-    __slots__ = ("_start", "_nbytes")
+    __slots__ = ("_nbytes", "_start")
 
     def __init__(self, tensor):
         _, self._start, self._nbytes = tensor._memory()

@@ -167,4 +167,4 @@ def _grad(p, maximize: bool, weight_decay: float):
     return g
 
 
-__all__ = ["Optimizer", "required", "no_grad"]
+__all__ = ["Optimizer", "no_grad", "required"]

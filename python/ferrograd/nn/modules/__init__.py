@@ -7,8 +7,8 @@ from .activation import (
     LeakyReLU,
     LogSoftmax,
     ReLU,
-    SiLU,
     Sigmoid,
+    SiLU,
     Softmax,
     Softplus,
     Tanh,
@@ -39,6 +39,8 @@ from .pooling import (
 )
 
 __all__ = [
+    "ELU",
+    "GELU",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AvgPool1d",
@@ -52,10 +54,8 @@ __all__ = [
     "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
-    "ELU",
     "Embedding",
     "Flatten",
-    "GELU",
     "Hardtanh",
     "HuberLoss",
     "Identity",

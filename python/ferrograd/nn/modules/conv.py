@@ -3,8 +3,7 @@
 import math
 
 from ... import _creation
-from .. import functional as F
-from .. import init
+from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
 

@@ -1,10 +1,7 @@
 """Shape and regularization layers: ``Flatten``, ``Unflatten``, ``Dropout``, ``Embedding``."""
 
-import math
-
 from ... import _creation
-from .. import functional as F
-from .. import init
+from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
 
