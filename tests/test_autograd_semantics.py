@@ -552,7 +552,7 @@ class TestGradModes:
                     x.grad = None
                     (x * x * (i + 1)).sum().backward()
                 results[i] = to_np(x.grad)
-            except Exception as e:  # pragma: no cover - reported below
+            except Exception as e:  # noqa: BLE001  # pragma: no cover - reported below
                 errors.append(e)
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
@@ -576,7 +576,7 @@ class TestGradModes:
             try:
                 (g,) = fg.autograd.grad((a * a).sum(), a)
                 results[i] = to_np(g)
-            except Exception as e:  # pragma: no cover - reported below
+            except Exception as e:  # noqa: BLE001  # pragma: no cover - reported below
                 errors.append(e)
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(3)]
