@@ -848,12 +848,14 @@ def main(argv=None):
     measured, extra = measure(libs, cases, args.quick, args.device, log, in_process)
     rows = build_table(libs, measured, args.device)
     print(
-        f"\nferrograd vs PyTorch on {info['cpu']} ({info['cores']} cores), device {args.device}; medians of interleaved repetitions"
+        f"\nferrograd vs PyTorch on {info['cpu']} ({info['cores']} cores), device {args.device}; "
+        "medians of interleaved repetitions"
     )
     if info.get("loadavg_at_start"):
+        load = " ".join(f"{x:.2f}" for x in info["loadavg_at_start"])
         print(
-            "load average at start: %.2f %.2f %.2f (other processes distort the figures, PyTorch's OpenMP most)"
-            % tuple(info["loadavg_at_start"])
+            f"load average at start: {load} "
+            "(other processes distort the figures, PyTorch's OpenMP most)"
         )
     print(f"ferrograd MLP step: {mlp_impl}")
     print_table(rows, has_torch)
@@ -867,7 +869,7 @@ def main(argv=None):
         "ferrograd_mlp_impl": mlp_impl,
         "rows": rows,
         "details": extra,
-        "raw": {k: v for k, v in measured.items()},
+        "raw": dict(measured),
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     if args.json:

@@ -58,7 +58,7 @@ def test_forward(op, sa, sb, rng):
 @pytest.mark.parametrize("sa, sb", PAIRS, ids=[f"{a}+{b}" for a, b in PAIRS])
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "pow"])
 def test_backward_reduces_to_input_shape(op, sa, sb, rng):
-    f, npf = OPS[op]
+    f, _ = OPS[op]
     a, b = _operands(rng, sa, sb)
     x, y = t64(a), t64(b)
     out = f(x, y)

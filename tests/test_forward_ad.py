@@ -278,7 +278,7 @@ def test_enter_and_exit_dual_level_functions():
         assert level == 0
         dual = fwAD.make_dual(t64([1.0]), t64([2.0]), level=level)
         assert fwAD.unpack_dual(dual * 3, level=level).tangent.item() == 6.0
-        with pytest.raises(RuntimeError, match="[Nn]ested"):
+        with pytest.raises(RuntimeError, match=r"[Nn]ested"):
             fwAD.enter_dual_level()
         with pytest.raises(RuntimeError):
             fwAD.make_dual(t64([1.0]), t64([2.0]), level=5)

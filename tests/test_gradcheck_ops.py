@@ -493,10 +493,7 @@ def test_hypothesis_random_program_gradcheck(shape, program):
     def f(a, b):
         h = a
         for kind, name in program:
-            if kind == "u":
-                h = _UNARY_SAFE[name](h)
-            else:
-                h = _BINARY_SAFE[name](h, b)
+            h = _UNARY_SAFE[name](h) if kind == "u" else _BINARY_SAFE[name](h, b)
         return h
 
     assert gradcheck(f, (x, y))

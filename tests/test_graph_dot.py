@@ -72,7 +72,7 @@ def test_graph_of_a_small_expression():
 def test_show_saved_false_hides_saved_values():
     x = fg.randn(3, requires_grad=True)
     dot = to_dot((x * x).sin().sum(), show_saved=False)
-    nodes, edges = parse(dot)
+    _, edges = parse(dot)
     assert "orange" not in dot and "saved" not in dot
     assert not any("dashed" in attrs for _, _, attrs in edges)
 
@@ -105,7 +105,7 @@ def test_a_deep_chain_is_drawn_without_recursion():
     y = x
     for _ in range(3000):
         y = y * 1.0
-    nodes, edges = parse(to_dot(y, show_saved=False))
+    nodes, _ = parse(to_dot(y, show_saved=False))
     assert labels(nodes).count("MulBackward0") == 3000
 
 
@@ -125,7 +125,7 @@ def test_accumulate_grad_variable_and_saved_shapes():
     assert acc.variable is not None and tuple(acc.variable.shape) == (2, 3)
     assert acc.variable._same(x)  # the leaf itself, not a copy
     with pytest.raises(AttributeError):
-        y.grad_fn.variable
+        y.grad_fn.variable  # noqa: B018 - the access is what raises
     assert y.grad_fn.saved_shapes() == [()]  # the scalar operand (x's gradient needs it)
 
 

@@ -105,8 +105,8 @@ def test_matmul_gradients_through_transposed_products(a_shape, b_shape):
     out = at @ bt
     g = RNG.uniform(-1, 1, out.shape)
     grads = fg.autograd.grad(out, [at, bt], t64(g, requires_grad=False), create_graph=True)
-    a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
-    g2 = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if a.ndim == 1 else g
+    a2 = a.reshape((1, *a.shape)) if a.ndim == 1 else a
+    g2 = g.reshape((*g.shape[:-1], 1, *g.shape[-1:])) if a.ndim == 1 else g
     ga = g2 @ np.swapaxes(b, -1, -2)
     gb = np.swapaxes(a2, -1, -2) @ g2
     ga, gb = reduce_to(ga, a2.shape).reshape(a.shape), reduce_to(gb, b.shape)

@@ -25,7 +25,7 @@ def rand64(*shape, requires_grad=True):
 
 
 def np_conv2d(x, w, b, stride, padding, dilation, groups):
-    n, c, h, wd = x.shape
+    n = x.shape[0]
     o, cg, kh, kw = w.shape
     x = np.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
     oh = (x.shape[2] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
@@ -78,7 +78,10 @@ def test_conv2d_matches_reference(stride, padding, dilation, groups):
 
 def test_conv_gradcheck_and_double_backward():
     x, w, b = rand64(2, 2, 5, 4), rand64(3, 2, 3, 2), rand64(3)
-    f = lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2))
+
+    def f(x, w, b):
+        return F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2))
+
     assert gradcheck(f, (x, w, b))
     assert gradgradcheck(f, (x, w, b))
     assert gradcheck(
@@ -109,7 +112,7 @@ def test_conv_layers_and_errors():
         conv(rand64(2, 4, 6, 6))
     with pytest.raises(ValueError, match="4-D"):
         conv(rand64(6, 6))
-    with pytest.raises(ValueError, match="too small|smaller"):
+    with pytest.raises(ValueError, match=r"too small|smaller"):
         nn.Conv2d(1, 1, 5)(fg.randn(1, 1, 3, 3))
     c1 = nn.Conv1d(2, 4, 3, stride=2).double()
     assert c1(rand64(5, 2, 9)).shape == (5, 4, 4)
@@ -195,8 +198,8 @@ LAYERS = [
 
 @pytest.mark.parametrize(
     "name,make,shape",
-    [l for l in LAYERS if l[1] is not None],
-    ids=[l[0] for l in LAYERS if l[1] is not None],
+    [layer for layer in LAYERS if layer[1] is not None],
+    ids=[layer[0] for layer in LAYERS if layer[1] is not None],
 )
 def test_layer_gradcheck(name, make, shape):
     fg.manual_seed(0)

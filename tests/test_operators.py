@@ -253,8 +253,8 @@ def test_int_neg_abs():
 
 
 class TestBool:
-    A = [True, True, False, False]
-    B = [True, False, True, False]
+    A = (True, True, False, False)
+    B = (True, False, True, False)
 
     @pytest.mark.parametrize(
         "f, npf",

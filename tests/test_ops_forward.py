@@ -35,7 +35,7 @@ def test_unary_method_and_function(name, np_dtype, rng):
     npf, (lo, hi) = UNARY[name]
     a = rng.uniform(lo, hi, (4, 5)).astype(np_dtype)
     expected = npf(a).astype(np_dtype)
-    tol = dict(rtol=1e-5, atol=1e-6) if np_dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
+    tol = {"rtol": 1e-5, "atol": 1e-6} if np_dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-14}
     r1 = getattr(T(a), name)()
     r2 = getattr(fg, name)(T(a))
     for r in (r1, r2):
@@ -261,6 +261,6 @@ def test_matmul_hypothesis(data):
     m = data.draw(st.integers(1, 6))
     batch = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
     elems = st.floats(-10, 10, allow_nan=False)
-    a = data.draw(hnp.arrays(np.float64, batch + (n, k), elements=elems))
+    a = data.draw(hnp.arrays(np.float64, (*batch, n, k), elements=elems))
     b = data.draw(hnp.arrays(np.float64, (k, m), elements=elems))
     assert_close(T(a) @ T(b), a @ b, rtol=1e-10, atol=1e-9)

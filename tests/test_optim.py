@@ -87,7 +87,7 @@ def test_adam_adamw_amsgrad():
     out, _ = run(optim.Adam, G[:1], lr=0.1)
     np.testing.assert_allclose(out[0], [0.9, -1.9], rtol=1e-6)
     for kw in (
-        dict(),
+        {},
         dict(weight_decay=0.1),
         dict(amsgrad=True),
         dict(amsgrad=True, weight_decay=0.05),

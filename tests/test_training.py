@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -37,7 +38,7 @@ def test_training_iteration_linear_regression():
     assert w is w_id and b is b_id
     assert w.is_leaf and w.requires_grad and w.grad_fn is None
     assert losses[-1] < 1e-4 * losses[0]
-    assert all(l2 <= l1 + 1e-6 for l1, l2 in zip(losses, losses[1:])), "loss must not go up"
+    assert all(l2 <= l1 + 1e-6 for l1, l2 in itertools.pairwise(losses)), "loss must not go up"
     np.testing.assert_allclose(to_np(w), true_w, atol=1e-2)
     assert b.item() == pytest.approx(0.3, abs=1e-2)
 
@@ -72,7 +73,7 @@ def test_cubic_fit_of_sin():
     assert losses[0] == pytest.approx(999.5, rel=1e-3)
     assert losses[1] == pytest.approx(517.7, rel=2e-2)
     assert losses[-1] < 10.0
-    assert all(l2 < l1 for l1, l2 in zip(losses, losses[1:]))
+    assert all(l2 < l1 for l1, l2 in itertools.pairwise(losses))
     assert abs(a.item()) < 0.02
     assert b.item() == pytest.approx(0.843, abs=0.01)
     assert abs(c.item()) < 0.02

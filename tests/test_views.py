@@ -384,8 +384,8 @@ def apply_view(op, seed, t, is_numpy):
         if not is_numpy:
             return t.diagonal(0, 0, 1)
         # np.diagonal is read-only: the same view, writeable.
-        shape = t.shape[2:] + (min(t.shape[0], t.shape[1]),)
-        strides = t.strides[2:] + (t.strides[0] + t.strides[1],)
+        shape = (*t.shape[2:], min(t.shape[0], t.shape[1]))
+        strides = (*t.strides[2:], t.strides[0] + t.strides[1])
         return np.lib.stride_tricks.as_strided(t, shape=shape, strides=strides)
     if op == "reshape" and nd >= 1:
         if is_numpy:

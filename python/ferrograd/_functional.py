@@ -62,7 +62,9 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: b
 
     from ._creation import tensor
 
-    host = lambda t: t.detach().cpu().numpy() if isinstance(t, TensorBase) else np.asarray(t)
+    def host(t):
+        return t.detach().cpu().numpy() if isinstance(t, TensorBase) else np.asarray(t)
+
     close = np.isclose(host(input), host(other), rtol=rtol, atol=atol, equal_nan=equal_nan)
     return tensor(close, device=input.device if isinstance(input, TensorBase) else None)
 

@@ -47,10 +47,7 @@ class ConversionMixin:
         return _core.numpy_view(self)
 
     def __array__(self, dtype=None, copy=None):
-        if copy is True:
-            array = self.numpy().copy()
-        else:
-            array = self.numpy()
+        array = self.numpy().copy() if copy is True else self.numpy()
         return array if dtype is None else array.astype(dtype, copy=bool(copy))
 
     def item(self):

@@ -9,7 +9,7 @@ from .._base import TensorBase, is_operand
 
 
 def _is_advanced(item) -> bool:
-    return isinstance(item, (TensorBase, list, np.ndarray)) or (isinstance(item, bool))
+    return isinstance(item, (TensorBase, list, np.ndarray, bool))
 
 
 def _check_basic(index) -> bool:

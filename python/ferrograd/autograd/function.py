@@ -156,7 +156,7 @@ class Function:
             cls.__name__ + "Backward",
             backward,
             [args[i] for i in positions],
-            [o for o in tensor_outputs],
+            list(tensor_outputs),
             saved,
             [_contains(ctx._non_differentiable, o) for o in tensor_outputs],
         )

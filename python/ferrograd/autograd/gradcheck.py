@@ -276,11 +276,11 @@ def gradgradcheck(
         input_args = args[: len(args) - n_go]
         gos = args[len(args) - n_go :]
         outs = _as_tuple(func(*input_args))
-        diff_out_idx = [k for k in _differentiable_outputs(outs)]
+        diff_out_idx = list(_differentiable_outputs(outs))
         pairs = [(outs[k], g) for k, g in zip(diff_out_idx, gos) if outs[k].requires_grad]
         diff_in = tuple(a for a in input_args if _is_tensor(a) and a.requires_grad)
         if not pairs or not diff_in:
-            return tuple()
+            return ()
         grads = fg.autograd.grad(
             tuple(p[0] for p in pairs),
             diff_in,

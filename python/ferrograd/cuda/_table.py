@@ -443,7 +443,7 @@ class KernelTable:
         windows, oh, ow = self._windows(x, kernel, stride, padding, dilation, fill)
         if windows is None:
             return None
-        n, c, h, w = x.shape
+        n, c, _, w = x.shape
         (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
         flat = windows.reshape(n, c, kh * kw, oh, ow)
         best = xp.argmax(flat, axis=2)  # first on ties

@@ -179,10 +179,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
             f"conv1d: expected a 3-D weight (out_channels, in_channels/groups, k), got {tuple(weight.shape)}"
         )
     x = input.unsqueeze(-2)
-    if isinstance(padding, str):
-        pad2 = padding
-    else:
-        pad2 = (0, _single(padding))
+    pad2 = padding if isinstance(padding, str) else (0, _single(padding))
     out = conv2d(
         x, weight.unsqueeze(2), bias, (1, _single(stride)), pad2, (1, _single(dilation)), groups
     )
@@ -628,10 +625,7 @@ def smooth_l1_loss(
     if beta < 0:
         raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
     d = (input - target).abs()
-    if beta == 0:
-        loss = d
-    else:
-        loss = (d * d * (0.5 / beta)).where(d < beta, d - 0.5 * beta)
+    loss = d if beta == 0 else (d * d * (0.5 / beta)).where(d < beta, d - 0.5 * beta)
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 

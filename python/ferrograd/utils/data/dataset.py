@@ -102,7 +102,7 @@ def random_split(dataset, lengths, generator=None):
         and sum(lengths) <= 1
         and any(isinstance(x, float) for x in lengths)
     ):
-        counts = [int(math.floor(n * frac)) for frac in lengths]
+        counts = [math.floor(n * frac) for frac in lengths]
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts
