@@ -433,6 +433,16 @@ def test_checkpoint_gives_the_same_gradients_and_keeps_fewer_nodes():
     assert checkpointed_nodes < plain_nodes / 5
 
 
+def test_checkpoint_pairs_gradients_with_tensor_outputs_after_a_non_tensor_one():
+    from ferrograd.utils.checkpoint import checkpoint
+
+    x = f64([1.0, 2.0])
+    count, doubled = checkpoint(lambda t: (3, t * 2.0), x)
+    assert count == 3
+    doubled.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+
+
 # --- threads -------------------------------------------------------------------------------
 
 
@@ -458,7 +468,7 @@ def test_backward_from_eight_threads_matches_one_thread():
         t.start()
     for t in threads:
         t.join()
-    for got, want in zip(results, expected):
+    for got, want in zip(results, expected, strict=True):
         np.testing.assert_array_equal(got, want)
 
 
