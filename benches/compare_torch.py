@@ -750,13 +750,14 @@ def print_table(rows, has_torch):
             )
         else:
             lines.append([r["case"], fig, fmt(r["ferrograd"])])
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=True)]
     out = [
-        "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
+        "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |",
         "|" + "|".join("-" * (w + 2) for w in widths) + "|",
     ]
     out += [
-        "| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths)) + " |" for line in lines
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
+        for line in lines
     ]
     print("\n".join(out))
 

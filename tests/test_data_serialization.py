@@ -133,7 +133,7 @@ def test_model_round_trip_is_exact_and_file_is_plain_safetensors(tmp_path):
     assert set(raw) == set(model.state_dict())
     twin = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3))
     twin.load_state_dict(fg.load(path))
-    for (k, a), (_, b) in zip(model.state_dict().items(), twin.state_dict().items()):
+    for (k, a), (_, b) in zip(model.state_dict().items(), twin.state_dict().items(), strict=True):
         assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a.numpy(), b.numpy()), k
 
 

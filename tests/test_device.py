@@ -357,7 +357,7 @@ def test_linear_and_matmul_gradients_run_in_the_table(numpy_backend, batch):
     assert "matmul_transposed" in {name for name, _ in numpy_backend.record}
     assert numpy_backend.transfers["to_host"] == before
     close(out, F.linear(*expected), 1e-4)
-    for e, g in zip(expected, got):
+    for e, g in zip(expected, got, strict=True):
         assert g.grad.is_cuda
         close(g.grad, e.grad, 1e-4)
 
@@ -635,7 +635,7 @@ def test_conv_net_forward_and_backward_match_cpu(backend):
     close(gpu_loss, cpu_loss, 1e-4)
     cpu_loss.backward()
     gpu_loss.backward()
-    for p, q in zip(cpu_model.parameters(), gpu_model.parameters()):
+    for p, q in zip(cpu_model.parameters(), gpu_model.parameters(), strict=True):
         assert q.grad.is_cuda
         close(q.grad, p.grad, 1e-4)
 
@@ -700,5 +700,5 @@ def test_optimizer_step_on_device(backend):
                 opt.step()
             assert all(p.device == fg.device(device) for p in model.parameters())
             results.append([host(p) for p in model.parameters()])
-        for p, q in zip(*results):
+        for p, q in zip(*results, strict=True):
             np.testing.assert_allclose(q, p, rtol=1e-4, atol=1e-5)

@@ -61,7 +61,7 @@ def check_jvp(f, *arrays, rtol=1e-6, atol=1e-7):
             with fwAD.dual_level():
                 args = [
                     fwAD.make_dual(t64(a), t64(v)) if i in dual_set else t64(a)
-                    for i, (a, v) in enumerate(zip(arrays, tangents))
+                    for i, (a, v) in enumerate(zip(arrays, tangents, strict=True))
                 ]
                 primal, tangent = fwAD.unpack_dual(f(*args))
                 assert tangent is not None, f"no tangent for dual inputs {dual_set}"

@@ -102,7 +102,7 @@ def test_state_dict_round_trip_and_strict_errors():
     assert not sd["fc1.weight"].requires_grad
     result = b.load_state_dict(sd)
     assert result.missing_keys == [] and result.unexpected_keys == []
-    for (n1, t1), (n2, t2) in zip(a.state_dict().items(), b.state_dict().items()):
+    for (n1, t1), (n2, t2) in zip(a.state_dict().items(), b.state_dict().items(), strict=True):
         assert n1 == n2 and np.array_equal(t1.numpy(), t2.numpy())
     x = fg.randn(5, 4)
     a.eval(), b.eval()

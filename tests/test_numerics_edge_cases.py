@@ -470,7 +470,7 @@ def test_value_and_gradient_match_pytorch(name, dtype):
     value, grads = EXPECTED[name][dtype]
     assert out.dtype == getattr(fg, dtype)
     assert_matches(out, value, f"{name}: the value", dtype)
-    for i, (x, grad) in enumerate(zip(xs, grads)):
+    for i, (x, grad) in enumerate(zip(xs, grads, strict=True)):
         assert x.grad is not None, f"{name}: input {i} got no gradient"
         assert_matches(x.grad, grad, f"{name}: the gradient of input {i}", dtype)
 
@@ -498,7 +498,7 @@ def test_cases_on_a_device_match_pytorch(name, on_device):
     value, grads = EXPECTED[name]["float64"]
     assert out.device.type == "cuda"
     assert_matches(out.cpu(), value, f"{name}: the value", "float64")
-    for i, (x, grad) in enumerate(zip(xs, grads)):
+    for i, (x, grad) in enumerate(zip(xs, grads, strict=True)):
         assert_matches(x.grad.cpu(), grad, f"{name}: the gradient of input {i}", "float64")
 
 
@@ -569,7 +569,9 @@ def test_keepdim_without_dim_keeps_every_dimension(name):
     x = fg.arange(24.0).reshape(2, 3, 4) - 5.0
     kept = KEEPDIM_REDUCTIONS[name](x)
     plain = KEEPDIM_REDUCTIONS[name](x.reshape(-1))  # the same numbers, one dimension
-    for got, flat in zip(*((kept, plain) if isinstance(kept, tuple) else ((kept,), (plain,)))):
+    for got, flat in zip(
+        *((kept, plain) if isinstance(kept, tuple) else ((kept,), (plain,))), strict=True
+    ):
         assert tuple(got.shape) == (1, 1, 1), f"{name}: shape {tuple(got.shape)}"
         assert got.reshape(-1).tolist() == pytest.approx(flat.reshape(-1).tolist())
 
@@ -606,11 +608,11 @@ def test_binary_cross_entropy_second_derivatives_match_pytorch(dtype, grads, sec
     t = fg.tensor([0.2, 0.7, 1.0], dtype=getattr(fg, dtype), requires_grad=True)
     loss = F.binary_cross_entropy(x, t, reduction="sum")
     first = fg.autograd.grad(loss, (x, t), create_graph=True)
-    for which, got, expected in zip("xt", first, grads):
+    for which, got, expected in zip("xt", first, grads, strict=True):
         assert_matches(got, expected, f"d loss / d {which}", dtype)
     again = fg.autograd.grad(first[0].sum() + first[1].sum(), (x, t))
     # PyTorch's second derivative adds 1e-12 to x and 1 - x in its denominator (1e-10 apart)
-    for which, got, expected in zip("xt", again, second):
+    for which, got, expected in zip("xt", again, second, strict=True):
         what = f"d (sum of first derivatives) / d {which}"
         assert_matches(got, expected, what, dtype, rtol=max(TOLERANCES[dtype][0], 1e-9))
 

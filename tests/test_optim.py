@@ -199,7 +199,7 @@ def test_optimizer_state_dict_round_trip_is_exact(tmp_path):
         o.zero_grad()
         m(x).pow(2).mean().backward()
         o.step()
-    for p, q in zip(model.parameters(), twin.parameters()):
+    for p, q in zip(model.parameters(), twin.parameters(), strict=True):
         assert np.array_equal(p.detach().numpy(), q.detach().numpy())
     with pytest.raises(ValueError, match="doesn't match the size"):
         optim.Adam([nn.Parameter(fg.zeros(1))]).load_state_dict(opt.state_dict())

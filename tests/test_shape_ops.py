@@ -115,7 +115,8 @@ def test_squeeze_values():
 def test_expand(src, target):
     a = np.arange(int(np.prod(src)), dtype=np.float32).reshape(src)
     tgt = tuple(
-        s if t == -1 else t for s, t in zip((None,) * (len(target) - len(src)) + src, target)
+        s if t == -1 else t
+        for s, t in zip((None,) * (len(target) - len(src)) + src, target, strict=True)
     )
     expected = np.broadcast_to(a, tgt)
     assert_equal(T(a).expand(*target), expected)

@@ -358,7 +358,7 @@ def view_chains(draw):
     shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
     ops = draw(st.lists(st.sampled_from(VIEW_OPS), max_size=4))
     seeds = draw(st.lists(st.integers(0, 10**6), min_size=len(ops), max_size=len(ops)))
-    return shape, list(zip(ops, seeds))
+    return shape, list(zip(ops, seeds, strict=True))
 
 
 def apply_view(op, seed, t, is_numpy):

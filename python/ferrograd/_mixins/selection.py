@@ -51,7 +51,7 @@ class SelectionMixin:
             )
         dim = dim % max(self.ndim, 1)
         shape = []
-        for axis, (a, b) in enumerate(zip(self.shape, indices.shape)):
+        for axis, (a, b) in enumerate(zip(self.shape, indices.shape, strict=True)):
             if axis != dim and a != b and 1 not in (a, b):
                 raise ValueError(
                     f"take_along_dim(): shapes {tuple(self.shape)} of input and "

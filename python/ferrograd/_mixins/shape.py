@@ -214,7 +214,7 @@ class ShapeMixin:
         if len(set(src)) != len(src) or len(set(dst)) != len(dst):
             raise ValueError("movedim: repeated dim in source or destination")
         order = [None] * ndim
-        for s, d in zip(src, dst):
+        for s, d in zip(src, dst, strict=True):
             order[d] = s
         rest = iter(d for d in range(ndim) if d not in src)
         return self.permute([o if o is not None else next(rest) for o in order])

@@ -82,7 +82,7 @@ def grad(
         bool(allow_unused),
     )
     result = []
-    for g, x in zip(grads, ins):
+    for g, x in zip(grads, ins, strict=True):
         if g is None and materialize_grads:
             from .._creation import zeros_like
 

@@ -80,7 +80,7 @@ class _Backward:
         ctx = self.ctx
         ctx._saved = tuple(saved)
         grads = []
-        for g, (shape, dtype, device) in zip(grad_outputs, self.outputs_meta):
+        for g, (shape, dtype, device) in zip(grad_outputs, self.outputs_meta, strict=True):
             if g is not None:
                 grads.append(g)
             elif ctx.materialize_grads:

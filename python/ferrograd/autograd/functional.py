@@ -94,7 +94,7 @@ def _validate_v(v, other, is_other_tuple: bool) -> None:
                 f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}."
             )
         raise RuntimeError("The given v should contain a single Tensor.")
-    for idx, (el_v, el_other) in enumerate(zip(v, other)):
+    for idx, (el_v, el_other) in enumerate(zip(v, other, strict=True)):
         if el_v.size() != el_other.size():
             prepend = f"Entry {idx} in " if is_other_tuple else ""
             raise RuntimeError(
@@ -143,7 +143,7 @@ def _autograd_grad(
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     new_outputs, new_grad_outputs = [], []
-    for out, grad_out in zip(outputs, grad_outputs):
+    for out, grad_out in zip(outputs, grad_outputs, strict=True):
         if out is not None and out.requires_grad:
             new_outputs.append(out)
             new_grad_outputs.append(grad_out)
@@ -252,7 +252,7 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
                 )
             v = (fg.ones_like(inputs[0]),)
         with fg.set_grad_enabled(create_graph), fwAD.dual_level():
-            duals = tuple(fwAD.make_dual(inp, t) for inp, t in zip(inputs, v))
+            duals = tuple(fwAD.make_dual(inp, t) for inp, t in zip(inputs, v, strict=True))
             outputs = func(*duals)
             is_outputs_tuple, outputs = _as_tuple(
                 outputs, "outputs of the user-provided function", "jvp"
@@ -400,7 +400,9 @@ def jacobian(
                 vj = _autograd_grad(
                     (flat[j],), inputs, retain_graph=True, create_graph=create_graph
                 )
-                for el_idx, (jac_i_el, vj_el, inp_el) in enumerate(zip(jac_i, vj, inputs)):
+                for el_idx, (jac_i_el, vj_el, inp_el) in enumerate(
+                    zip(jac_i, vj, inputs, strict=True)
+                ):
                     if vj_el is not None:
                         if strict and create_graph and not vj_el.requires_grad:
                             raise RuntimeError(

@@ -142,7 +142,7 @@ def _analytical_jacobian(outputs, inputs, diff_idx, out_idx):
                 return jac, (
                     f"autograd.grad returned {len(grads)} gradients for {len(diff_inputs)} inputs"
                 )
-            for i, g in zip(diff_idx, grads):
+            for i, g in zip(diff_idx, grads, strict=True):
                 if g is None:
                     continue
                 if not _is_tensor(g):
@@ -277,7 +277,9 @@ def gradgradcheck(
         gos = args[len(args) - n_go :]
         outs = _as_tuple(func(*input_args))
         diff_out_idx = list(_differentiable_outputs(outs))
-        pairs = [(outs[k], g) for k, g in zip(diff_out_idx, gos) if outs[k].requires_grad]
+        pairs = [
+            (outs[k], g) for k, g in zip(diff_out_idx, gos, strict=True) if outs[k].requires_grad
+        ]
         diff_in = tuple(a for a in input_args if _is_tensor(a) and a.requires_grad)
         if not pairs or not diff_in:
             return ()

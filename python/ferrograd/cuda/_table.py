@@ -212,7 +212,7 @@ class KernelTable:
         """``offset + Σ i_k · strides_k`` for every index of ``shape``, as an int64 array."""
         xp = self.xp
         pos = xp.full(tuple(shape), offset, dtype=xp.int64)
-        for k, (size, stride) in enumerate(zip(shape, strides)):
+        for k, (size, stride) in enumerate(zip(shape, strides, strict=True)):
             view = [1] * len(shape)
             view[k] = size
             pos = pos + (xp.arange(size, dtype=xp.int64) * stride).reshape(view)
@@ -238,7 +238,9 @@ class KernelTable:
             return xp.zeros(tuple(out_shape), dtype=src.dtype)
         src = src.reshape(tuple(shape))
         # Broadcast dimensions (stride 0) collapse into a sum first.
-        zero_axes = tuple(k for k, (n, s) in enumerate(zip(shape, strides)) if s == 0 and n > 1)
+        zero_axes = tuple(
+            k for k, (n, s) in enumerate(zip(shape, strides, strict=True)) if s == 0 and n > 1
+        )
         if zero_axes:
             src = src.sum(axis=zero_axes, keepdims=True, dtype=src.dtype)
             shape = [1 if k in zero_axes else n for k, n in enumerate(shape)]
@@ -472,7 +474,7 @@ class KernelTable:
 
 def _covers_contiguously(shape, strides, out_shape) -> bool:
     """Whether a view (size-1 dimensions aside) walks ``out_shape`` in C order, once."""
-    kept = [(n, s) for n, s in zip(shape, strides) if n > 1]
+    kept = [(n, s) for n, s in zip(shape, strides, strict=True) if n > 1]
     expected = 1
     for n, s in reversed(kept):
         if s != expected:
@@ -483,7 +485,7 @@ def _covers_contiguously(shape, strides, out_shape) -> bool:
 
 def _distinct_positions(shape, strides) -> bool:
     """Whether a strided view (non-negative strides) reaches each position at most once."""
-    dims = sorted((abs(s), n) for n, s in zip(shape, strides) if n > 1)
+    dims = sorted((abs(s), n) for n, s in zip(shape, strides, strict=True) if n > 1)
     reach = 0
     for stride, n in dims:
         if stride <= reach:

@@ -124,7 +124,7 @@ def bilinear(input1, input2, weight, bias=None):
 
 
 def _same_padding(kernel, dilation):
-    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    total = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
     return [(t // 2, t - t // 2) for t in total]
 
 
@@ -254,7 +254,7 @@ def avg_pool2d(
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
     padding = _pair(padding, "padding")
-    if any(2 * p > k for p, k in zip(padding, kernel)):
+    if any(2 * p > k for p, k in zip(padding, kernel, strict=True)):
         raise ValueError(
             f"avg_pool2d: pad should be at most half of kernel size, but got pad={padding} and kernel_size={kernel}"
         )

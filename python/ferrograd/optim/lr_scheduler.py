@@ -37,7 +37,8 @@ class LRScheduler:
     def step(self, epoch=None):
         self._step_count += 1
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        # Not strict, as PyTorch: a group added after the scheduler was made keeps its lr.
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=False):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -120,4 +121,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        return [base * fn(self.last_epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
+        return [
+            base * fn(self.last_epoch)
+            for base, fn in zip(self.base_lrs, self.lr_lambdas, strict=True)
+        ]

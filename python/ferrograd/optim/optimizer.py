@@ -115,14 +115,14 @@ class Optimizer:
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
-        for mine, saved in zip(self.param_groups, groups):
+        for mine, saved in zip(self.param_groups, groups, strict=True):
             if len(mine["params"]) != len(saved["params"]):
                 raise ValueError(
                     "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
                 )
         id_map = {}
-        for mine, saved in zip(self.param_groups, groups):
-            for p, i in zip(mine["params"], saved["params"]):
+        for mine, saved in zip(self.param_groups, groups, strict=True):
+            for p, i in zip(mine["params"], saved["params"], strict=True):
                 id_map[int(i)] = p
         self.state = defaultdict(dict)
         for key, value in state_dict["state"].items():
@@ -137,7 +137,7 @@ class Optimizer:
                         v = v.to(p.dtype)
                 restored[k] = v
             self.state[p] = restored
-        for mine, saved in zip(self.param_groups, groups):
+        for mine, saved in zip(self.param_groups, groups, strict=True):
             for k, v in saved.items():
                 if k != "params":
                     mine[k] = copy.deepcopy(v)

@@ -33,11 +33,11 @@ def default_collate(batch):
     if isinstance(first, dict):
         return {key: default_collate([sample[key] for sample in batch]) for key in first}
     if isinstance(first, tuple) and hasattr(first, "_fields"):
-        return type(first)(*(default_collate(list(field)) for field in zip(*batch)))
+        return type(first)(*(default_collate(list(field)) for field in zip(*batch, strict=True)))
     if isinstance(first, (tuple, list)):
         if any(len(s) != len(first) for s in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch)]
+        return [default_collate(list(field)) for field in zip(*batch, strict=True)]
     raise TypeError(
         f"default_collate: batch must contain tensors, numbers, dicts or lists; found {type(first)}"
     )
