@@ -174,7 +174,8 @@ def main(argv=None) -> dict:
 
     if args.device.startswith("cuda") and not ferrograd.cuda.is_available():
         parser.error(
-            "--device cuda: no GPU with CuPy was found (pip install 'ferrograd[cuda12]' on a GPU machine)"
+            "--device cuda: no GPU with CuPy was found (pip install 'ferrograd[cuda12]' on a GPU "
+            "machine)"
         )
     args.out.mkdir(parents=True, exist_ok=True)
     data = load_data(args.seed)

@@ -212,7 +212,8 @@ def test_containers_and_repr():
         ")"
     )
     assert repr(Net()).startswith(
-        "Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n  (bn): BatchNorm1d(8, eps=1e-05"
+        "Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n  (bn): BatchNorm1d(8, "
+        "eps=1e-05"
     )
     assert repr(nn.Dropout(0.2)) == "Dropout(p=0.2, inplace=False)"
     with pytest.raises(IndexError):

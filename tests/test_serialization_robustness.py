@@ -486,7 +486,8 @@ CORPUS = [
     (
         "same-size dtype edit",
         lambda: ferrograd_file(tensor_node(dtype="I32"), W),
-        r"tensor 'w' is 'I32' \[2\] here but F32 \[2\] in the header: the file was edited or damaged",
+        r"tensor 'w' is 'I32' \[2\] here but F32 \[2\] in the header: the file was edited or "
+        r"damaged",
     ),
     (
         "shape edit",

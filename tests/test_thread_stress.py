@@ -80,7 +80,8 @@ def test_first_accumulation_into_fresh_leaves_loses_nothing(create_graph):
     )
     assert not errors, errors
     assert not state["wrong"], (
-        f"{len(state['wrong'])} of {rounds * LEAVES} leaves lost contributions: {state['wrong'][:5]}"
+        f"{len(state['wrong'])} of {rounds * LEAVES} leaves lost contributions: "
+        f"{state['wrong'][:5]}"
     )
 
 

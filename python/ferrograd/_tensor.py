@@ -71,7 +71,8 @@ class Tensor(
 
     def __reduce__(self):
         raise TypeError(
-            "ferrograd tensors are not pickled: use ferrograd.save, which cannot run code when loading"
+            "ferrograd tensors are not pickled: use ferrograd.save, which cannot run code when "
+            "loading"
         )
 
 

@@ -109,12 +109,14 @@ class _Encoder:
         if isinstance(obj, (dict, list, tuple)):
             if depth >= _MAX_DEPTH:
                 raise ValueError(
-                    f"ferrograd.save: the object is nested more than {_MAX_DEPTH} levels deep (or contains itself)"
+                    f"ferrograd.save: the object is nested more than {_MAX_DEPTH} levels deep (or "
+                    "contains itself)"
                 )
             return self.container(obj, path, depth + 1)
         raise TypeError(
-            f"ferrograd.save cannot store an object of type {type(obj).__name__}: only tensors, NumPy arrays, numbers, "
-            "strings, None and dicts, lists and tuples of them (save model.state_dict(), not the model)"
+            f"ferrograd.save cannot store an object of type {type(obj).__name__}: only tensors, "
+            "NumPy arrays, numbers, strings, None and dicts, lists and tuples of them (save "
+            "model.state_dict(), not the model)"
         )
 
     def container(self, obj, path: str, depth: int):
@@ -125,7 +127,8 @@ class _Encoder:
             for k in obj:
                 if not isinstance(k, _SCALARS):
                     raise TypeError(
-                        f"ferrograd.save: dict keys must be strings or numbers, got {type(k).__name__}"
+                        "ferrograd.save: dict keys must be strings or numbers, got "
+                        f"{type(k).__name__}"
                     )
             items = [[k, child(k, v)] for k, v in obj.items()]
             return {
@@ -333,7 +336,8 @@ class _Source:
     def read(self, n: int, what: str) -> bytearray:
         if self.left is not None and n > self.left:
             raise SerializationError(
-                f"ferrograd.load: {self.name} is truncated: {what} needs {n} bytes, {self.left} are left"
+                f"ferrograd.load: {self.name} is truncated: {what} needs {n} bytes, {self.left} "
+                "are left"
             )
         out = bytearray(n) if self.left is not None else bytearray()
         got = 0
@@ -347,7 +351,8 @@ class _Source:
                 k = len(piece)
             if not k:
                 raise SerializationError(
-                    f"ferrograd.load: {self.name} is truncated: it ends {got} bytes into {what} ({n} bytes)"
+                    f"ferrograd.load: {self.name} is truncated: it ends {got} bytes into {what} "
+                    f"({n} bytes)"
                 )
             got += k
         if self.left is not None:
@@ -365,7 +370,8 @@ class _Source:
         piece = self.f.read(n)
         if not isinstance(piece, (bytes, bytearray, memoryview)):
             raise TypeError(
-                f"ferrograd.load needs a file opened in binary mode, its read() gave {type(piece).__name__}"
+                "ferrograd.load needs a file opened in binary mode, its read() gave "
+                f"{type(piece).__name__}"
             )
         return piece[:n]
 
@@ -407,7 +413,8 @@ class _Reader:
         (n,) = struct.unpack("<Q", prefix)
         if n == 0:
             self.fail(
-                f"is not a safetensors file: its first 8 bytes give a header length of 0{_kind_hint(prefix)}"
+                "is not a safetensors file: its first 8 bytes give a header length of "
+                f"0{_kind_hint(prefix)}"
             )
         if n > _MAX_HEADER_BYTES or (left is not None and n > left - 8):
             room = (
@@ -416,15 +423,16 @@ class _Reader:
                 else f"the {_MAX_HEADER_BYTES // 10**6} MB limit"
             )
             self.fail(
-                f"is not a safetensors file: its first 8 bytes give a header length of {n} bytes, more than {room}"
-                f"{_kind_hint(prefix)}"
+                f"is not a safetensors file: its first 8 bytes give a header length of {n} bytes, "
+                f"more than {room}{_kind_hint(prefix)}"
             )
         header = self.parse_json(
             self.source.read(n, "the header"), "is not a safetensors file: its header"
         )
         if type(header) is not dict:
             self.fail(
-                f"is not a safetensors file: its header is a JSON {type(header).__name__}, not an object"
+                f"is not a safetensors file: its header is a JSON {type(header).__name__}, not an "
+                "object"
             )
         return header
 
@@ -457,7 +465,8 @@ class _Reader:
                 and 0 <= offsets[0] <= offsets[1]
             ):
                 self.fail(
-                    f"is damaged: tensor {key!r} has data_offsets {_show(offsets)}, not [begin, end] with 0 <= begin <= end"
+                    f"is damaged: tensor {key!r} has data_offsets {_show(offsets)}, not [begin, "
+                    "end] with 0 <= begin <= end"
                 )
             itemsize = np.dtype(_STORED[code]).itemsize
             if math.prod(d for d in shape if d) * itemsize > np.iinfo(np.intp).max:
@@ -466,8 +475,8 @@ class _Reader:
                 )
             if math.prod(shape) * itemsize != offsets[1] - offsets[0]:
                 self.fail(
-                    f"is damaged: tensor {key!r} is {code} {shape}, {math.prod(shape) * itemsize} bytes, "
-                    f"but its data_offsets {offsets} span {offsets[1] - offsets[0]} bytes"
+                    f"is damaged: tensor {key!r} is {code} {shape}, {math.prod(shape) * itemsize} "
+                    f"bytes, but its data_offsets {offsets} span {offsets[1] - offsets[0]} bytes"
                 )
             entries.append(_Entry(key, code, tuple(shape), *offsets))
         entries.sort(key=lambda e: (e.begin, e.end))
@@ -476,11 +485,13 @@ class _Reader:
         for e in entries:
             if e.begin > end:
                 self.fail(
-                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, leaving a gap after byte {end}"
+                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, leaving "
+                    f"a gap after byte {end}"
                 )
             if e.begin < end:
                 self.fail(
-                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, overlapping a tensor that ends at {end}"
+                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, "
+                    f"overlapping a tensor that ends at {end}"
                 )
             end = e.end
         left = self.source.left
@@ -490,7 +501,8 @@ class _Reader:
             )
         if left is not None and end < left and self.whole_file:
             self.fail(
-                f"is damaged: {left - end} bytes follow the {end} bytes of tensor data its header declares"
+                f"is damaged: {left - end} bytes follow the {end} bytes of tensor data its header "
+                "declares"
             )
         return entries
 
@@ -508,16 +520,18 @@ class _Reader:
         version = metadata.get("ferrograd_version")
         if version is None:
             self.fail(
-                "has a damaged structure record: its metadata says it is a ferrograd file but has no 'ferrograd_version'"
+                "has a damaged structure record: its metadata says it is a ferrograd file but "
+                "has no 'ferrograd_version'"
             )
         if version not in _READABLE:
             self.fail(
-                f"was written by an unknown ferrograd file version {_show(version)} (this ferrograd reads "
-                f"versions {', '.join(_READABLE)}): update ferrograd"
+                f"was written by an unknown ferrograd file version {_show(version)} (this "
+                f"ferrograd reads versions {', '.join(_READABLE)}): update ferrograd"
             )
         if "structure" not in metadata:
             self.fail(
-                "has a damaged structure record: its metadata says it is a ferrograd file but has no 'structure'"
+                "has a damaged structure record: its metadata says it is a ferrograd file but "
+                "has no 'structure'"
             )
         return self.parse_json(metadata["structure"], "has a damaged structure record: it")
 
@@ -534,7 +548,8 @@ class _Reader:
             missing, extra = sorted(fields - node.keys()), sorted(node.keys() - fields)
             self.damaged(
                 place,
-                f"the {kind!r} node {'lacks ' + str(missing) if missing else 'has unexpected fields ' + str(extra)}",
+                f"the {kind!r} node "
+                f"{'lacks ' + str(missing) if missing else 'has unexpected fields ' + str(extra)}",
             )
         if kind == "tensor":
             return on_tensor(node, place)
@@ -558,7 +573,8 @@ class _Reader:
             if type(item) is not list or len(item) != 2 or type(item[0]) not in _SCALARS:
                 self.damaged(
                     place,
-                    f"dict items must be [key, node] with a string, number, bool or null key, got {_show(item)}",
+                    "dict items must be [key, node] with a string, number, bool or null key, got "
+                    f"{_show(item)}",
                 )
             if item[0] in out:
                 self.damaged(place, f"the dict has the key {item[0]!r} twice")
@@ -586,8 +602,8 @@ class _Reader:
         ):
             self.damaged(
                 place,
-                f"tensor {key!r} is {_show(node['dtype'])} {_show(node['shape'])} here but {e.code} {list(e.shape)} "
-                "in the header: the file was edited or damaged",
+                f"tensor {key!r} is {_show(node['dtype'])} {_show(node['shape'])} here but "
+                f"{e.code} {list(e.shape)} in the header: the file was edited or damaged",
             )
         if wants_grad and e.code not in _FLOAT_CODES:
             self.damaged(
@@ -625,7 +641,8 @@ class _Reader:
         elif e.code == "U64":
             if array.size and array.max() > np.iinfo(np.int64).max:
                 self.fail(
-                    f"has U64 tensor {e.key!r} with values beyond int64, which ferrograd cannot hold"
+                    f"has U64 tensor {e.key!r} with values beyond int64, which ferrograd cannot "
+                    "hold"
                 )
             return array.astype(np.int64)
         elif e.code == "BF16":
@@ -657,7 +674,8 @@ class _Reader:
         unused = [e.key for e in entries if e.key not in self.requires_grad]
         if unused:
             self.fail(
-                f"has a damaged structure record: it does not use the file's tensor(s) {_show(unused)}"
+                "has a damaged structure record: it does not use the file's tensor(s) "
+                f"{_show(unused)}"
             )
         tensors = self.tensors(entries, self.requires_grad, map_location)
         return self.walk(structure, None, 0, lambda node, place: tensors[node["key"]])

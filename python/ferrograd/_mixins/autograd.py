@@ -28,7 +28,8 @@ class AutogradMixin:
     def grad(self, value) -> None:
         if value is not None and not isinstance(value, TensorBase):
             raise TypeError(
-                f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                "assigned grad expected to be a Tensor or None but got grad of type "
+                f"{type(value).__name__}"
             )
         self._grad = value
 

@@ -90,8 +90,8 @@ class DeviceMixin:
         """The CUDA Array Interface of a ``cuda`` tensor (its CuPy array's)."""
         if self.is_cpu:
             raise AttributeError(
-                "Can't get __cuda_array_interface__ on non-CUDA tensor type: ferrograd.Tensor on cpu. "
-                "If CUDA data is required use tensor.cuda() to copy tensor to device memory."
+                "Can't get __cuda_array_interface__ on non-CUDA tensor type: ferrograd.Tensor on "
+                "cpu. If CUDA data is required use tensor.cuda() to copy tensor to device memory."
             )
         table, array = self._exportable("__cuda_array_interface__")
         try:

@@ -66,7 +66,8 @@ def _advanced_set(t, index, value):
             v = v.expand(positions.shape) if tuple(v.shape) != positions.shape else v
         except ValueError:
             raise ValueError(
-                f"shape mismatch: value tensor of shape {tuple(value.shape)} cannot be broadcast to indexing result of shape {positions.shape}"
+                f"shape mismatch: value tensor of shape {tuple(value.shape)} cannot be broadcast "
+                f"to indexing result of shape {positions.shape}"
             ) from None
         v = v.reshape(-1)
     else:

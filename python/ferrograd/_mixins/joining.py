@@ -35,14 +35,16 @@ class JoiningMixin:
             step = split_size_or_sections
             if step <= 0 and size > 0:
                 raise ValueError(
-                    f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+                    "split_size can only be 0 if dimension size is 0, but got dimension size of "
+                    f"{size}"
                 )
             sizes = [min(step, size - s) for s in range(0, size, step)] if size else [0]
         else:
             sizes = [int(s) for s in split_size_or_sections]
             if sum(sizes) != size:
                 raise ValueError(
-                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {dim}), but got split_sizes={sizes}"
+                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                    f"tensor's size at dimension {dim}), but got split_sizes={sizes}"
                 )
         out, start = [], 0
         for s in sizes:

@@ -241,7 +241,8 @@ class MathMixin:
             quotient = (self / other).trunc()
             return quotient if self.is_floating_point() else quotient.to(self.dtype)
         raise ValueError(
-            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
         )
 
     divide = div
@@ -289,14 +290,16 @@ class MathMixin:
     def mm(self, other):
         if self.ndim != 2 or other.ndim != 2:
             raise ValueError(
-                f"mm: both arguments must be matrices, got shapes {tuple(self.shape)} and {tuple(other.shape)}"
+                f"mm: both arguments must be matrices, got shapes {tuple(self.shape)} and "
+                f"{tuple(other.shape)}"
             )
         return self @ other
 
     def bmm(self, other):
         if self.ndim != 3 or other.ndim != 3:
             raise ValueError(
-                f"bmm: both arguments must be 3-D, got shapes {tuple(self.shape)} and {tuple(other.shape)}"
+                f"bmm: both arguments must be 3-D, got shapes {tuple(self.shape)} and "
+                f"{tuple(other.shape)}"
             )
         return self @ other
 

@@ -89,7 +89,8 @@ class SelectionMixin:
         if isinstance(value, TensorBase):
             if value.ndim != 0:
                 raise ValueError(
-                    f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {value.ndim} dimension(s)."
                 )
             if self.is_floating_point():
                 return value.to(self.dtype).expand(self.shape).where(mask, self)

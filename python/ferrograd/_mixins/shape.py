@@ -56,7 +56,8 @@ class ShapeMixin:
         ndim = len(shape)
         if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
             raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})"
+                f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but "
+                f"got {dim})"
             )
         return shape[dim]
 
@@ -161,7 +162,8 @@ class ShapeMixin:
             return strides
         if not -len(strides) <= dim < max(len(strides), 1):
             raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-len(strides)}, {len(strides) - 1}], but got {dim})"
+                f"Dimension out of range (expected to be in range of [{-len(strides)}, "
+                f"{len(strides) - 1}], but got {dim})"
             )
         return strides[dim]
 
@@ -207,7 +209,8 @@ class ShapeMixin:
         dst = [destination] if isinstance(destination, int) else list(destination)
         if len(src) != len(dst):
             raise ValueError(
-                f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of dims as destination ({dst} dims)"
+                f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+                f"the same number of dims as destination ({dst} dims)"
             )
         src = [d % max(ndim, 1) for d in src]
         dst = [d % max(ndim, 1) for d in dst]

@@ -37,9 +37,10 @@ class FunctionCtx:
     def saved_tensors(self) -> tuple:
         if self._released:
             raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved tensors after they "
-                "have already been freed). Specify retain_graph=True if you need to backward through the graph a "
-                "second time or if you need to access saved tensors after calling backward."
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Specify retain_graph=True if you "
+                "need to backward through the graph a second time or if you need to access saved "
+                "tensors after calling backward."
             )
         if self._saved is None:
             raise RuntimeError("saved_tensors is only available in backward")
@@ -92,14 +93,16 @@ class _Backward:
         name = self.fn_cls.__name__ + "Backward"
         if len(result) != self.n_args:
             raise RuntimeError(
-                f"function {name} returned an incorrect number of gradients (expected {self.n_args}, got {len(result)})"
+                f"function {name} returned an incorrect number of gradients (expected "
+                f"{self.n_args}, got {len(result)})"
             )
         out = []
         for position in self.tensor_positions:
             g = result[position]
             if g is not None and not isinstance(g, TensorBase):
                 raise TypeError(
-                    f"function {name} returned a {type(g).__name__} as gradient {position}; expected a Tensor or None"
+                    f"function {name} returned a {type(g).__name__} as gradient {position}; "
+                    "expected a Tensor or None"
                 )
             out.append(g)
         return out

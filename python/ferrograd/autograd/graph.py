@@ -117,7 +117,8 @@ def to_dot(tensor, show_saved: bool = True) -> str:
     lines = [
         "digraph {",
         '\tgraph [size="12,12"]',
-        "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]",
+        "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box "
+        "style=filled]",
     ]
     stack = []
     for i, root in enumerate(roots):
@@ -169,8 +170,9 @@ def render(tensor, path, format: str = "svg", show_saved: bool = True) -> str:
         import graphviz
     except ImportError as error:
         raise ImportError(
-            "ferrograd.autograd.graph.render needs the 'graphviz' Python package (and Graphviz's 'dot' "
-            "program): pip install 'ferrograd[viz]'. to_dot() returns the DOT source without it."
+            "ferrograd.autograd.graph.render needs the 'graphviz' Python package (and Graphviz's "
+            "'dot' program): pip install 'ferrograd[viz]'. to_dot() returns the DOT source "
+            "without it."
         ) from error
     path = os.fspath(path)
     stem, ext = os.path.splitext(path)

@@ -109,7 +109,8 @@ def _require(index: int = 0):
     count = int(table.device_count())
     if index >= count:
         raise RuntimeError(
-            f"CUDA error: invalid device ordinal: cuda:{index} requested but {count} device(s) are available"
+            f"CUDA error: invalid device ordinal: cuda:{index} requested but {count} device(s) "
+            "are available"
         )
     return table
 

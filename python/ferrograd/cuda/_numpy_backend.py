@@ -33,7 +33,8 @@ class NumpyTable(KernelTable):
     def _upload(self, host, index):
         if index >= self.devices:
             raise RuntimeError(
-                f"CUDA error: invalid device ordinal (cuda:{index}; this backend has {self.devices})"
+                f"CUDA error: invalid device ordinal (cuda:{index}; this backend has "
+                f"{self.devices})"
             )
         self.transfers["to_device"] += 1
         out = np.array(host, copy=True)
@@ -68,6 +69,7 @@ class NumpyTable(KernelTable):
 
 
 _KERNELS = frozenset(
-    "unary binary where cast reduce arg_reduce matmul matmul_transposed gather scatter_add index_select index_add softmax "
+    "unary binary where cast reduce arg_reduce matmul matmul_transposed gather scatter_add "
+    "index_select index_add softmax "
     "logsumexp gather_dim scatter_add_dim cat argsort im2col col2im max_pool2d_indices".split()
 )

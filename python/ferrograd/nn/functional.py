@@ -94,16 +94,19 @@ def linear(input, weight, bias=None):
         _check_tensor(bias, "bias", "linear")
     if weight.ndim != 2:
         raise ValueError(
-            f"linear(): weight must be 2-D (out_features, in_features), got shape {tuple(weight.shape)}"
+            "linear(): weight must be 2-D (out_features, in_features), got shape "
+            f"{tuple(weight.shape)}"
         )
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
         raise ValueError(
-            f"linear(): input of shape {tuple(input.shape)} does not match weight of shape {tuple(weight.shape)} "
-            f"(expected the last dimension of input to be {weight.shape[-1]})"
+            f"linear(): input of shape {tuple(input.shape)} does not match weight of shape "
+            f"{tuple(weight.shape)} (expected the last dimension of input to be "
+            f"{weight.shape[-1]})"
         )
     if bias is not None and tuple(bias.shape) not in ((), (weight.shape[0],)):
         raise ValueError(
-            f"linear(): bias of shape {tuple(bias.shape)} does not match weight of shape {tuple(weight.shape)} (expected ({weight.shape[0]},))"
+            f"linear(): bias of shape {tuple(bias.shape)} does not match weight of shape "
+            f"{tuple(weight.shape)} (expected ({weight.shape[0]},))"
         )
     if input.ndim == 2 and input.shape[0] < weight.shape[0]:
         # The same product transposed, `(weight @ input.T + bias[:, None]).T`: gemm copies
@@ -133,7 +136,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     _check_tensor(input, "input", "conv2d")
     if input.ndim not in (3, 4):
         raise ValueError(
-            f"conv2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape {tuple(input.shape)}"
+            "conv2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape "
+            f"{tuple(input.shape)}"
         )
     unbatched = input.ndim == 3
     x = input.unsqueeze(0) if unbatched else input
@@ -172,11 +176,13 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     _check_tensor(input, "input", "conv1d")
     if input.ndim not in (2, 3):
         raise ValueError(
-            f"conv1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of shape {tuple(input.shape)}"
+            "conv1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of shape "
+            f"{tuple(input.shape)}"
         )
     if weight.ndim != 3:
         raise ValueError(
-            f"conv1d: expected a 3-D weight (out_channels, in_channels/groups, k), got {tuple(weight.shape)}"
+            "conv1d: expected a 3-D weight (out_channels, in_channels/groups, k), got "
+            f"{tuple(weight.shape)}"
         )
     x = input.unsqueeze(-2)
     pad2 = padding if isinstance(padding, str) else (0, _single(padding))
@@ -210,7 +216,8 @@ def _pool_input(input, op: str):
     _check_tensor(input, "input", op)
     if input.ndim not in (3, 4):
         raise ValueError(
-            f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape {tuple(input.shape)}"
+            f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape "
+            f"{tuple(input.shape)}"
         )
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
 
@@ -256,7 +263,8 @@ def avg_pool2d(
     padding = _pair(padding, "padding")
     if any(2 * p > k for p, k in zip(padding, kernel, strict=True)):
         raise ValueError(
-            f"avg_pool2d: pad should be at most half of kernel size, but got pad={padding} and kernel_size={kernel}"
+            f"avg_pool2d: pad should be at most half of kernel size, but got pad={padding} and "
+            f"kernel_size={kernel}"
         )
     out = _core.avg_pool2d(x, kernel, stride, padding)
     area = kernel[0] * kernel[1]
@@ -400,7 +408,8 @@ def batch_norm(
         n = input.numel() // c
         if n <= 1:
             raise ValueError(
-                f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}"
+                "Expected more than 1 value per channel when training, got input size "
+                f"{tuple(input.shape)}"
             )
         mean = input.mean(dims)
         var = input.var(dims, unbiased=False)
@@ -429,8 +438,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if tuple(input.shape[input.ndim - len(shape) :]) != shape:
         raise ValueError(
-            f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
-            f"but got input of size {list(input.shape)}"
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+            f"{', '.join(map(str, shape))}], but got input of size {list(input.shape)}"
         )
     dims = list(range(input.ndim - len(shape), input.ndim))
     mean = input.mean(dims, keepdim=True)
@@ -460,7 +469,8 @@ def embedding(
         input = tensor(input)
     if input.is_floating_point() or input.dtype.name == "bool":
         raise TypeError(
-            f"embedding(): Expected tensor for argument 'indices' to have integer dtype, but got {input.dtype}"
+            "embedding(): Expected tensor for argument 'indices' to have integer dtype, but got "
+            f"{input.dtype}"
         )
     out = weight.index_select(0, input.reshape(-1)).reshape(*input.shape, weight.shape[1])
     if padding_idx is not None:
@@ -592,8 +602,9 @@ def _check_float_target(input, target, op: str):
         raise TypeError(f"{op}: expected a floating point input, got {input.dtype}")
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(
-            f"Using a target size ({tuple(target.shape)}) that is different to the input size ({tuple(input.shape)}). "
-            "This will likely lead to incorrect results due to broadcasting.",
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}). This will likely lead to incorrect results due to "
+            "broadcasting.",
             stacklevel=3,
         )
     if not target.is_floating_point():
@@ -658,13 +669,15 @@ def _classes_last(input, target, op: str):
     if input.ndim == 1:
         if target.ndim != 0:
             raise ValueError(
-                f"{op}: for an unbatched input of shape {tuple(input.shape)} the target must be 0-d, got shape {tuple(target.shape)}"
+                f"{op}: for an unbatched input of shape {tuple(input.shape)} the target must be "
+                f"0-d, got shape {tuple(target.shape)}"
             )
         return input.unsqueeze(0), target.reshape(1), ()
     expected = (input.shape[0], *input.shape[2:])
     if tuple(target.shape) != expected:
         raise ValueError(
-            f"{op}: expected target of shape {expected} for input of shape {tuple(input.shape)}, got {tuple(target.shape)}"
+            f"{op}: expected target of shape {expected} for input of shape {tuple(input.shape)}, "
+            f"got {tuple(target.shape)}"
         )
     if input.ndim == 2:
         return input, target, tuple(target.shape)
@@ -727,7 +740,8 @@ def nll_loss(
     logp, t, target_shape = _classes_last(input, target, "nll_loss")
     if weight is not None and tuple(weight.shape) != (logp.shape[1],):
         raise ValueError(
-            f"nll_loss: weight tensor should be defined either for all {logp.shape[1]} classes or no classes but got weight tensor of shape: {tuple(weight.shape)}"
+            f"nll_loss: weight tensor should be defined either for all {logp.shape[1]} classes or "
+            f"no classes but got weight tensor of shape: {tuple(weight.shape)}"
         )
     if weight is None:
         return _unweighted_nll(logp, t, ignore_index, reduction, target_shape, log_softmax=False)
@@ -771,7 +785,8 @@ def cross_entropy(
     if target.is_floating_point():
         if tuple(target.shape) != tuple(input.shape):
             raise ValueError(
-                f"cross_entropy: a probability target must have the input's shape {tuple(input.shape)}, got {tuple(target.shape)}"
+                "cross_entropy: a probability target must have the input's shape "
+                f"{tuple(input.shape)}, got {tuple(target.shape)}"
             )
         t = target.to(input.dtype)
         if label_smoothing > 0:
@@ -789,7 +804,8 @@ def cross_entropy(
     flat, t, target_shape = _classes_last(logp, target, "cross_entropy")
     if weight is not None and tuple(weight.shape) != (c,):
         raise ValueError(
-            f"cross_entropy: weight tensor should be defined for all {c} classes, got shape {tuple(weight.shape)}"
+            f"cross_entropy: weight tensor should be defined for all {c} classes, got shape "
+            f"{tuple(weight.shape)}"
         )
     losses, w = _nll_parts(flat, t, weight, ignore_index, "cross_entropy")
     if label_smoothing > 0:
@@ -845,11 +861,13 @@ def binary_cross_entropy(
     _check_tensor(target, "target", "binary_cross_entropy")
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
-            f"Using a target size ({tuple(target.shape)}) that is different to the input size ({tuple(input.shape)}) is deprecated. Please ensure they have the same size."
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}) is deprecated. Please ensure they have the same size."
         )
     if not target.is_floating_point():
         raise TypeError(
-            f"binary_cross_entropy: expected a floating point target (probabilities), got {target.dtype}"
+            "binary_cross_entropy: expected a floating point target (probabilities), got "
+            f"{target.dtype}"
         )
     if input.numel() and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
         raise ValueError("all elements of input should be between 0 and 1")
@@ -877,11 +895,13 @@ def binary_cross_entropy_with_logits(
     _check_tensor(target, "target", "binary_cross_entropy_with_logits")
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
-            f"Target size ({tuple(target.shape)}) must be the same as input size ({tuple(input.shape)})"
+            f"Target size ({tuple(target.shape)}) must be the same as input size "
+            f"({tuple(input.shape)})"
         )
     if not target.is_floating_point():
         raise TypeError(
-            f"binary_cross_entropy_with_logits: expected a floating point target, got {target.dtype}"
+            "binary_cross_entropy_with_logits: expected a floating point target, got "
+            f"{target.dtype}"
         )
     t = target.to(input.dtype)
     # -log(sigmoid(x)) = softplus(-x);  -log(1 - sigmoid(x)) = softplus(x)

@@ -27,8 +27,8 @@ class Optimizer:
         self.param_groups: list = []
         if isinstance(params, TensorBase):
             raise TypeError(
-                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
-                + type(params).__name__
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                "dicts, but got " + type(params).__name__
             )
         groups = list(params)
         if not groups:
@@ -46,7 +46,8 @@ class Optimizer:
         for p in params:
             if not isinstance(p, TensorBase):
                 raise TypeError(
-                    f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}"
+                    "optimizer can only optimize Tensors, but one of the params is "
+                    f"{type(p).__name__}"
                 )
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
@@ -55,7 +56,8 @@ class Optimizer:
         for name, default in self.defaults.items():
             if default is required and name not in group:
                 raise ValueError(
-                    f"parameter group didn't specify a value of required optimization parameter {name}"
+                    "parameter group didn't specify a value of required optimization parameter "
+                    f"{name}"
                 )
             group.setdefault(name, default)
         existing = {id(p) for g in self.param_groups for p in g["params"]}
@@ -118,7 +120,8 @@ class Optimizer:
         for mine, saved in zip(self.param_groups, groups, strict=True):
             if len(mine["params"]) != len(saved["params"]):
                 raise ValueError(
-                    "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+                    "loaded state dict contains a parameter group that doesn't match the size of "
+                    "optimizer's group"
                 )
         id_map = {}
         for mine, saved in zip(self.param_groups, groups, strict=True):

@@ -94,11 +94,13 @@ class Conv2d(_ConvNd):
     def forward(self, input):
         if input.ndim not in (3, 4):
             raise ValueError(
-                f"Conv2d expects a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape {tuple(input.shape)}"
+                "Conv2d expects a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape "
+                f"{tuple(input.shape)}"
             )
         if input.shape[-3] != self.in_channels:
             raise ValueError(
-                f"Conv2d: expected input with {self.in_channels} channels (dim {input.ndim - 3}), got input of shape {tuple(input.shape)}"
+                f"Conv2d: expected input with {self.in_channels} channels (dim {input.ndim - 3}), "
+                f"got input of shape {tuple(input.shape)}"
             )
         return F.conv2d(
             input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
@@ -113,11 +115,13 @@ class Conv1d(_ConvNd):
     def forward(self, input):
         if input.ndim not in (2, 3):
             raise ValueError(
-                f"Conv1d expects a 2-D (C, L) or 3-D (N, C, L) input, got input of shape {tuple(input.shape)}"
+                "Conv1d expects a 2-D (C, L) or 3-D (N, C, L) input, got input of shape "
+                f"{tuple(input.shape)}"
             )
         if input.shape[-2] != self.in_channels:
             raise ValueError(
-                f"Conv1d: expected input with {self.in_channels} channels (dim {input.ndim - 2}), got input of shape {tuple(input.shape)}"
+                f"Conv1d: expected input with {self.in_channels} channels (dim {input.ndim - 2}), "
+                f"got input of shape {tuple(input.shape)}"
             )
         return F.conv1d(
             input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups

@@ -101,7 +101,8 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{type(param).__name__}' object to parameter '{name}' (nn.Parameter or None required)"
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(nn.Parameter or None required)"
             )
         self._parameters[name] = param
 
@@ -113,7 +114,8 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, TensorBase):
             raise TypeError(
-                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or None required)"
+                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or "
+                "None required)"
             )
         self._buffers[name] = tensor
         if persistent:
@@ -161,7 +163,8 @@ class Module:
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (nn.Parameter or None expected)"
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (nn.Parameter "
+                    "or None expected)"
                 )
             params[name] = None
         elif isinstance(value, Module):
@@ -172,13 +175,15 @@ class Module:
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' (nn.Module or None expected)"
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' (nn.Module "
+                    "or None expected)"
                 )
             d["_modules"][name] = None
         elif d.get("_buffers") is not None and name in d["_buffers"]:
             if value is not None and not isinstance(value, TensorBase):
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None expected)"
+                    f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None "
+                    "expected)"
                 )
             d["_buffers"][name] = value
         else:
@@ -352,7 +357,8 @@ class Module:
             target_dtype = to_dtype(target_dtype)
             if not target_dtype.is_floating_point:
                 raise TypeError(
-                    f"nn.Module.to only accepts floating point dtypes, but got desired dtype={target_dtype}"
+                    "nn.Module.to only accepts floating point dtypes, but got desired "
+                    f"dtype={target_dtype}"
                 )
 
         def convert(t):
@@ -428,13 +434,14 @@ class Module:
             value = state_dict[key]
             if not isinstance(value, TensorBase):
                 error_msgs.append(
-                    f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object from checkpoint but received {type(value)}'
+                    f'While copying the parameter named "{key}", expected torch.Tensor or '
+                    f"Tensor-like object from checkpoint but received {type(value)}"
                 )
                 continue
             if tuple(value.shape) != tuple(target.shape):
                 error_msgs.append(
-                    f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} from checkpoint, "
-                    f"the shape in current model is {tuple(target.shape)}."
+                    f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} "
+                    f"from checkpoint, the shape in current model is {tuple(target.shape)}."
                 )
                 continue
             with no_grad():

@@ -53,11 +53,13 @@ class _BatchNorm(Module):
         if input.ndim not in self._expected_dims:
             dims = " or ".join(f"{d}D" for d in self._expected_dims)
             raise ValueError(
-                f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input of shape {tuple(input.shape)})"
+                f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input of shape "
+                f"{tuple(input.shape)})"
             )
         if input.shape[1] != self.num_features:
             raise ValueError(
-                f"{type(self).__name__}: expected input with {self.num_features} features/channels in dim 1, got shape {tuple(input.shape)}"
+                f"{type(self).__name__}: expected input with {self.num_features} "
+                f"features/channels in dim 1, got shape {tuple(input.shape)}"
             )
 
     def forward(self, input):

@@ -32,7 +32,8 @@ class TensorDataset(Dataset):
                 raise TypeError(f"TensorDataset expects tensors, got {type(t).__name__}")
             if t.ndim == 0 or t.shape[0] != n:
                 raise ValueError(
-                    "Size mismatch between tensors: all tensors need the same size in the first dimension"
+                    "Size mismatch between tensors: all tensors need the same size in the first "
+                    "dimension"
                 )
         self.tensors = tuple(tensors)
 
