@@ -1,12 +1,12 @@
 #!/usr/bin/env python
 """ferrograd next to PyTorch, measured in the same run (issue 5's table).
 
-    python benches/compare_torch.py                    # every case, table + benches/results/latest.json
-    python benches/compare_torch.py --quick            # fewer repetitions (a minute or two)
+    python benches/compare_torch.py                # every case: table + benches/results/latest.json
+    python benches/compare_torch.py --quick        # fewer repetitions (a minute or two)
     python benches/compare_torch.py --cases small,chain --json /tmp/out.json
-    python benches/compare_torch.py --device cuda      # on the GPU where ferrograd.cuda is available
-                                                       # (matmul 8192, a * b on 64M; both libraries
-                                                       # in one process; deep/steps only with --cases)
+    python benches/compare_torch.py --device cuda  # on the GPU where ferrograd.cuda is available
+                                                   # (matmul 8192, a * b on 64M; both libraries in
+                                                   # one process; deep/steps only with --cases)
 
 Repetitions of the two libraries are interleaved (ferrograd, torch, torch, ferrograd, ...) and
 each figure is the median over repetitions. The peak-memory cases (deep chain, 1,000 MLP steps)
@@ -111,7 +111,8 @@ class TorchLib(Lib):
 
 
 def _ferro_mlp_impl(fg) -> str:
-    """``nn`` when ferrograd's nn.Linear, cross_entropy and optim.SGD are importable, else ``raw``."""
+    """``nn`` when ferrograd's nn.Linear, cross_entropy and optim.SGD are importable, else
+    ``raw``."""
     try:
         import ferrograd.nn.functional as F
         from ferrograd import nn, optim
@@ -791,7 +792,8 @@ def main(argv=None):
     )
     p.add_argument(
         "--cases",
-        help=f"comma-separated subset of {','.join(ALL_CASES)} (default: all; on cuda {','.join(CUDA_CASES)})",
+        help=f"comma-separated subset of {','.join(ALL_CASES)} "
+        f"(default: all; on cuda {','.join(CUDA_CASES)})",
     )
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
@@ -799,7 +801,8 @@ def main(argv=None):
     p.add_argument(
         "--in-process",
         action="store_true",
-        help="measure the thread-pool cases (mlp, matmul, elementwise) in this process, both libraries together",
+        help="measure the thread-pool cases (mlp, matmul, elementwise) in this process, "
+        "both libraries together",
     )
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--lib", help=argparse.SUPPRESS)
@@ -841,9 +844,12 @@ def main(argv=None):
     if not has_torch:
         log("PyTorch is not importable: measuring ferrograd alone (pip install torch to compare).")
     mlp_impl = libs[0].mlp_impl
-    log(
-        f"ferrograd MLP step uses {'nn.Sequential/Linear + F.cross_entropy + optim.SGD' if mlp_impl == 'nn' else 'raw tensors (matmul + bias + relu, log_softmax/gather cross-entropy, manual SGD)'}"
+    step = (
+        "nn.Sequential/Linear + F.cross_entropy + optim.SGD"
+        if mlp_impl == "nn"
+        else "raw tensors (matmul + bias + relu, log_softmax/gather cross-entropy, manual SGD)"
     )
+    log(f"ferrograd MLP step uses {step}")
     # No OpenMP workers spin on a GPU's queue: there, both libraries share one process.
     in_process = args.in_process or args.device != "cpu"
     measured, extra = measure(libs, cases, args.quick, args.device, log, in_process)

@@ -1,7 +1,8 @@
 """Train an MLP and a small convnet on scikit-learn's handwritten digits (8x8 images, shipped
 with scikit-learn: no download), with the PyTorch training loop written against ferrograd.
 
-    pip install -e ".[demo]"          # or: maturin develop --release && pip install scikit-learn tqdm matplotlib
+    pip install -e ".[demo]"    # or: maturin develop --release and
+                                #     pip install scikit-learn tqdm matplotlib
     python examples/train_digits.py                   # both models, ~98% held-out accuracy each
     python examples/train_digits.py --compare-torch   # the same script on PyTorch too, side by side
 
@@ -213,9 +214,8 @@ def main(argv=None) -> dict:
                 reloaded.load_state_dict(ferrograd.load(path))
                 again = evaluate(ferrograd, reloaded, test_loader)
                 assert again == accuracy, (again, accuracy)
-                print(
-                    f"saved {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} (reloaded: {again:.2%})"
-                )
+                shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+                print(f"saved {shown} (reloaded: {again:.2%})")
 
     png = args.out / "train_digits.png"
     plot(histories, png)

@@ -532,7 +532,7 @@ def test_grad_on_another_device_is_rejected(backend):
         x.grad = fg.ones(2)
 
 
-# ----------------------------------------------------------------------------- errors from the table
+# ---------------------------------------------------------------------------- errors from the table
 
 
 def test_table_exceptions_reach_python_unchanged(numpy_backend):

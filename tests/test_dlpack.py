@@ -67,7 +67,7 @@ def test_cuda_array_interface_is_absent_on_the_cpu():
     assert not hasattr(fg.ones(2), "__cuda_array_interface__")
 
 
-# ----------------------------------------------------------------------------- through the test backend
+# ------------------------------------------------------------------------- through the test backend
 
 
 @pytest.fixture

@@ -70,7 +70,8 @@ def test_a_callable_without_a_name_is_unknown():
     x.register_hook(Hook())
     with pytest.raises(
         RuntimeError,
-        match=r"^hook '<unknown>' has changed the type of value \(was CPUDoubleType got CPUFloatType\)$",
+        match=r"^hook '<unknown>' has changed the type of value "
+        r"\(was CPUDoubleType got CPUFloatType\)$",
     ):
         (x * 2).sum().backward()
 
@@ -113,7 +114,8 @@ def test_grad_fn_prehook_returning_too_few_values_raises():
     y.grad_fn.register_prehook(prehook)
     with pytest.raises(
         RuntimeError,
-        match=r"^hook 'prehook' has returned an incorrect number of values \(got 0, but expected 1\)$",
+        match=r"^hook 'prehook' has returned an incorrect number of values "
+        r"\(got 0, but expected 1\)$",
     ):
         y.sum().backward()
 

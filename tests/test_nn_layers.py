@@ -210,7 +210,8 @@ def test_layer_gradcheck(name, make, shape):
     names = [n for n, _ in layer.named_parameters()]
 
     def f(x, *ps):
-        # Run the layer with the given tensors as its parameters, so gradcheck checks their gradients too.
+        # Run the layer with the given tensors as its parameters, so gradcheck checks their
+        # gradients too.
         return _functional_call(layer, dict(zip(names, ps, strict=True)), x)
 
     assert gradcheck(f, (x, *[p.detach().clone().requires_grad_() for p in params]))

@@ -228,7 +228,7 @@ def test_max_with_nan_propagates():
     assert np.isnan(fg.tensor([1.0, float("nan"), 3.0]).max().item())
 
 
-# ----------------------------------------------------------------------------- hypothesis reductions
+# ---------------------------------------------------------------------------- hypothesis reductions
 
 
 @given(data=st.data())

@@ -577,7 +577,7 @@ def test_bytes_after_the_data_are_an_error_in_a_file_and_the_next_record_in_a_st
     assert fg.load(stream)["w"].tolist() == [0.0, 1.0] and stream.read() == b"junk"
 
 
-# ----------------------------------------------------------------------------- endless, huge or lying input
+# --------------------------------------------------------------------- endless, huge or lying input
 
 
 class Endless(io.RawIOBase):
@@ -860,7 +860,7 @@ def test_tensor_keys_never_clash_with_the_metadata_entry():
     )
 
 
-# ----------------------------------------------------------------------------- mutations of a valid file
+# ------------------------------------------------------------------------ mutations of a valid file
 
 
 def _valid_file() -> bytes:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 class device:
-    """A device, as ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``ferrograd.device('cuda', 0)`` works too)."""
+    """A device, as ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``ferrograd.device('cuda', 0)`` works
+    too)."""
 
     __slots__ = ("index", "type")
 

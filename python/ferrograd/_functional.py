@@ -6,13 +6,16 @@ from __future__ import annotations
 from ._base import TensorBase
 
 _METHODS = """
-    abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder pow neg negative
-    matmul mm bmm mv dot exp log sqrt rsqrt sin cos tan tanh sigmoid relu log1p expm1 erf reciprocal square
+    abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder pow
+    neg negative
+    matmul mm bmm mv dot exp log sqrt rsqrt sin cos tan tanh sigmoid relu log1p expm1 erf
+    reciprocal square
     sign floor ceil round trunc frac clamp clip clamp_min clamp_max maximum minimum fmax fmin atan2
     sum mean max min amax amin argmax argmin all any
     isnan eq ne lt le gt ge greater greater_equal less less_equal not_equal equal
     logical_and logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not
-    reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t broadcast_to
+    reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t
+    broadcast_to
     clone detach numel
 """.split()
 

@@ -683,9 +683,15 @@ class _Reader:
 
 def _kind_hint(prefix: bytes) -> str:
     if prefix.startswith(b"PK\x03\x04"):
-        return " (it is a zip archive, as torch.save writes: ferrograd never unpickles, so it cannot load those)"
+        return (
+            " (it is a zip archive, as torch.save writes: ferrograd never unpickles, "
+            "so it cannot load those)"
+        )
     if prefix[:1] == b"\x80" or prefix[:1] in (b"(", b"]", b"}"):
-        return " (it looks like a pickle: ferrograd never unpickles, so files written by torch.save or pickle cannot be loaded)"
+        return (
+            " (it looks like a pickle: ferrograd never unpickles, "
+            "so files written by torch.save or pickle cannot be loaded)"
+        )
     return ""
 
 

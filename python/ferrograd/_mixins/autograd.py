@@ -67,7 +67,8 @@ class AutogradMixin:
     def backward(
         self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None
     ) -> None:
-        """Accumulates the gradient of this tensor into the ``.grad`` of the leaves it depends on."""
+        """Accumulates the gradient of this tensor into the ``.grad`` of the leaves it depends
+        on."""
         if gradient is not None and not isinstance(gradient, TensorBase):
             from .._creation import tensor
 

@@ -32,7 +32,8 @@ def _numpy_item(item):
 
 
 def _positions(shape, index) -> np.ndarray:
-    """The flat positions that ``index`` selects from a tensor of ``shape``, in the result's shape."""
+    """The flat positions that ``index`` selects from a tensor of ``shape``, in the result's
+    shape."""
     items = index if isinstance(index, tuple) else (index,)
     flat = np.arange(int(np.prod(shape, dtype=np.int64)), dtype=np.int64).reshape(shape)
     try:

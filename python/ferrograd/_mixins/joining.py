@@ -26,7 +26,8 @@ class JoiningMixin:
         return self[_slices(self.ndim, dim, start, start + length)]
 
     def split(self, split_size_or_sections, dim: int = 0):
-        """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+        """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given
+        sizes."""
         if self.ndim == 0:
             raise ValueError("split expects at least a 1-dimensional tensor")
         dim = dim % self.ndim

@@ -74,7 +74,8 @@ class SelectionMixin:
         return _core.index_select(self, dim, _index_tensor(index, "index_select"))
 
     def index_add(self, dim: int, index, source, *, alpha=1):
-        """``self`` plus ``alpha * source`` added at ``index`` along ``dim`` (repeats accumulate)."""
+        """``self`` plus ``alpha * source`` added at ``index`` along ``dim`` (repeats
+        accumulate)."""
         index = _index_tensor(index, "index_add")
         size = self.shape[dim] if self.ndim else 1
         added = _core.index_add_zeros(source, dim, index, size)

@@ -1,4 +1,5 @@
-"""Automatic differentiation: ``backward``, ``grad``, grad modes, graph nodes and gradient checks."""
+"""Automatic differentiation: ``backward``, ``grad``, grad modes, graph nodes and gradient
+checks."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def _grad_handles(grads, outputs: list) -> list:
 def backward(
     tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None
 ) -> None:
-    """Accumulates the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
+    """Accumulates the gradients of ``tensors`` into the ``.grad`` of the leaves (or of
+    ``inputs``)."""
     outputs = _as_list(tensors)
     if retain_graph is None:
         retain_graph = create_graph
@@ -66,7 +68,8 @@ def grad(
     allow_unused: bool | None = None,
     materialize_grads: bool = False,
 ):
-    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` is not touched)."""
+    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` is not
+    touched)."""
     outs = _as_list(outputs)
     ins = _as_list(inputs)
     if retain_graph is None:

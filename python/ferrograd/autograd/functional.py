@@ -30,7 +30,7 @@ def _grad(*args, **kwargs):
     return grad(*args, **kwargs)
 
 
-# ----------------------------------------------------------------------------- helpers (as in PyTorch)
+# -------------------------------------------------------------------------- helpers (as in PyTorch)
 
 
 def _as_tuple(inp, arg_name: str, fn_name: str):

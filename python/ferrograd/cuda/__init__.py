@@ -81,7 +81,8 @@ def synchronize(device=None) -> None:
 
 
 def manual_seed(seed: int) -> None:
-    """Seeds random numbers for CUDA tensors (they are drawn on the host, from the one generator)."""
+    """Seeds random numbers for CUDA tensors (they are drawn on the host, from the one
+    generator)."""
     from .._creation import manual_seed as seed_all
 
     seed_all(seed)

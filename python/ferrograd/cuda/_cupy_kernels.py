@@ -41,7 +41,8 @@ extern "C" __global__ void NAME(ARGS, CTYPE* __restrict__ out, long long n) {
         for (int k = 0; k < width; ++k) r.v[k] = op<T>(PACK_X, PACK_Y);
         reinterpret_cast<Pack<T>*>(out)[i] = r;
     }
-    for (long long i = packs * width + start; i < n; i += stride) out[i] = op<T>(SCALAR_X, SCALAR_Y);
+    for (long long i = packs * width + start; i < n; i += stride)
+        out[i] = op<T>(SCALAR_X, SCALAR_Y);
 }
 """
 
@@ -53,7 +54,10 @@ def kernel_source(name: str, expression: str, ctype: str, arity: int) -> str:
     """The CUDA C++ source of one elementwise kernel (``arity`` 1 or 2)."""
     if arity == 2:
         args = "const CTYPE* __restrict__ a, const CTYPE* __restrict__ b"
-        load = "Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[i], pb = reinterpret_cast<const Pack<T>*>(b)[i];"
+        load = (
+            "Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[i], "
+            "pb = reinterpret_cast<const Pack<T>*>(b)[i];"
+        )
         pack_y, scalar_y = "pb.v[k]", "b[i]"
     else:
         args = "const CTYPE* __restrict__ a"

@@ -18,7 +18,8 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 
 
 class NumpyTable(KernelTable):
-    """The shared kernel table over ``numpy``. ``devices`` says how many CUDA devices it poses as."""
+    """The shared kernel table over ``numpy``. ``devices`` says how many CUDA devices it poses
+    as."""
 
     xp = np
     name = "numpy (test backend)"

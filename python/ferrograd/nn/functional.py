@@ -132,7 +132,8 @@ def _same_padding(kernel, dilation):
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1):
-    """2-D cross-correlation of ``(N, C, H, W)`` (or ``(C, H, W)``) with ``(O, C/groups, kH, kW)``."""
+    """2-D cross-correlation of ``(N, C, H, W)`` (or ``(C, H, W)``) with ``(O, C/groups, kH,
+    kW)``."""
     _check_tensor(input, "input", "conv2d")
     if input.ndim not in (3, 4):
         raise ValueError(

@@ -9,7 +9,8 @@ from .optimizer import Optimizer
 class Adam(Optimizer):
     """``m = β1·m + (1-β1)·g``, ``v = β2·v + (1-β2)·g²``,
     ``p -= lr/(1-β1ᵗ) · m / (sqrt(v)/sqrt(1-β2ᵗ) + eps)`` (``v`` replaced by its running max with
-    ``amsgrad``). ``weight_decay`` adds ``wd·p`` to ``g`` (Adam) or decays ``p`` directly (AdamW)."""
+    ``amsgrad``). ``weight_decay`` adds ``wd·p`` to ``g`` (Adam) or decays ``p`` directly
+    (AdamW)."""
 
     _decoupled = False
 

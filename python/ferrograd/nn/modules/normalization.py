@@ -101,7 +101,8 @@ class BatchNorm2d(_BatchNorm):
 
 
 class LayerNorm(Module):
-    """Normalization over the trailing ``normalized_shape`` dimensions, with an elementwise affine."""
+    """Normalization over the trailing ``normalized_shape`` dimensions, with an elementwise
+    affine."""
 
     def __init__(
         self,
