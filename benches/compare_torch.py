@@ -1,12 +1,12 @@
 #!/usr/bin/env python
 """ferrograd next to PyTorch, measured in the same run (issue 5's table).
 
-    python benches/compare_torch.py                    # every case, table + benches/results/latest.json
-    python benches/compare_torch.py --quick            # fewer repetitions (a minute or two)
+    python benches/compare_torch.py                # every case: table + benches/results/latest.json
+    python benches/compare_torch.py --quick        # fewer repetitions (a minute or two)
     python benches/compare_torch.py --cases small,chain --json /tmp/out.json
-    python benches/compare_torch.py --device cuda      # on the GPU where ferrograd.cuda is available
-                                                       # (matmul 8192, a * b on 64M; both libraries
-                                                       # in one process; deep/steps only with --cases)
+    python benches/compare_torch.py --device cuda  # on the GPU where ferrograd.cuda is available
+                                                   # (matmul 8192, a * b on 64M; both libraries in
+                                                   # one process; deep/steps only with --cases)
 
 Repetitions of the two libraries are interleaved (ferrograd, torch, torch, ferrograd, ...) and
 each figure is the median over repetitions. The peak-memory cases (deep chain, 1,000 MLP steps)
@@ -72,7 +72,7 @@ class FerroLib(Lib):
             return True
         try:
             return bool(self.m.cuda.is_available())
-        except Exception:
+        except AttributeError:  # a ferrograd without ferrograd.cuda
             return False
 
     def sync(self):
@@ -111,14 +111,15 @@ class TorchLib(Lib):
 
 
 def _ferro_mlp_impl(fg) -> str:
-    """``nn`` when ferrograd's nn.Linear, cross_entropy and optim.SGD are importable, else ``raw``."""
+    """``nn`` when ferrograd's nn.Linear, cross_entropy and optim.SGD are importable, else
+    ``raw``."""
     try:
-        from ferrograd import nn, optim  # noqa: F401
-        import ferrograd.nn.functional as F  # noqa: F401
+        import ferrograd.nn.functional as F
+        from ferrograd import nn, optim
 
         nn.Linear, nn.ReLU, nn.Sequential, F.cross_entropy, optim.SGD  # noqa: B018
         return "nn"
-    except Exception:
+    except (ImportError, AttributeError):  # an older ferrograd: no nn, optim or one of these
         return "raw"
 
 
@@ -312,7 +313,9 @@ def mlp_setup(lib, batch=64, sizes=(784, 256, 10), seed=0):
     impl = lib.mlp_impl
     if impl == "nn":
         nn, F = m.nn, m.nn.functional
-        model = nn.Sequential(nn.Linear(sizes[0], sizes[1]), nn.ReLU(), nn.Linear(sizes[1], sizes[2]))
+        model = nn.Sequential(
+            nn.Linear(sizes[0], sizes[1]), nn.ReLU(), nn.Linear(sizes[1], sizes[2])
+        )
         if lib.device != "cpu":
             model = model.to(lib.device)
         opt = m.optim.SGD(model.parameters(), lr=lr)
@@ -410,8 +413,14 @@ def child_deep(lib, n):
     del y
     t3 = time.perf_counter()
     gc.enable()
-    return {"forward_s": t1 - t0, "backward_s": t2 - t1, "free_s": t3 - t2, "time": t3 - t0,
-            "base_rss": base, "grad": float(x.grad.item())}
+    return {
+        "forward_s": t1 - t0,
+        "backward_s": t2 - t1,
+        "free_s": t3 - t2,
+        "time": t3 - t0,
+        "base_rss": base,
+        "grad": float(x.grad.item()),
+    }
 
 
 def child_steps(lib, n):
@@ -438,10 +447,22 @@ CHILDREN = {"deep": child_deep, "steps": child_steps, "kernel": child_kernel}
 
 
 def run_child(case, libname, n, device, kernel=None, reps=1):
-    cmd = [sys.executable, os.path.abspath(__file__), "--child", case, "--lib", libname, "--n", str(n), "--device", device]
+    cmd = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--child",
+        case,
+        "--lib",
+        libname,
+        "--n",
+        str(n),
+        "--device",
+        device,
+    ]
     if kernel:
         cmd += ["--kernel", kernel, "--reps", str(reps)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    # check=False: a failed child is reported with its stderr below
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"child {case}/{libname} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -453,23 +474,71 @@ def run_child(case, libname, n, device, kernel=None, reps=1):
 
 # name, description, figure, unit, better ("lower"/"higher"), target ratio (ferrograd / torch)
 CASES = [
-    ("small", "small op: a + b, 16 elements, both require grad", "time per op", "us", "lower", 0.33),
-    ("chain", "chain: y = y * b + a x50 (100 ops) on 16 elements, then backward()", "time per op", "us", "lower", 0.25),
+    (
+        "small",
+        "small op: a + b, 16 elements, both require grad",
+        "time per op",
+        "us",
+        "lower",
+        0.33,
+    ),
+    (
+        "chain",
+        "chain: y = y * b + a x50 (100 ops) on 16 elements, then backward()",
+        "time per op",
+        "us",
+        "lower",
+        0.25,
+    ),
     ("scalar", "scalar: z = x * y on 0-d tensors, then z.backward()", "time", "us", "lower", 0.15),
-    ("deep_time", "deep: 1,000,000-op scalar chain, forward + backward + free", "time", "s", "lower", 0.10),
+    (
+        "deep_time",
+        "deep: 1,000,000-op scalar chain, forward + backward + free",
+        "time",
+        "s",
+        "lower",
+        0.10,
+    ),
     ("deep_mem", "deep: 1,000,000-op scalar chain", "peak memory", "MB", "lower", 0.25),
-    ("mlp", "MLP train step: 784-256-10, batch 64, ReLU, cross-entropy, SGD", "time per step", "ms", "lower", 0.90),
+    (
+        "mlp",
+        "MLP train step: 784-256-10, batch 64, ReLU, cross-entropy, SGD",
+        "time per step",
+        "ms",
+        "lower",
+        0.90,
+    ),
     ("matmul", "matmul {matmul_n}x{matmul_n} (float32)", "GFLOP/s", "GFLOP/s", "higher", 0.95),
-    ("elementwise", "elementwise a * b, {elementwise_n:,} elements", "GB/s", "GB/s", "higher", 0.95),
+    (
+        "elementwise",
+        "elementwise a * b, {elementwise_n:,} elements",
+        "GB/s",
+        "GB/s",
+        "higher",
+        0.95,
+    ),
     ("steps_mem", "1,000 MLP train steps", "peak resident memory", "MB", "lower", 1.0),
-    ("matmul_t", "x.t() @ y, {matmul_n}x{matmul_n} (float32)", "GFLOP/s", "GFLOP/s", "higher", None),
+    (
+        "matmul_t",
+        "x.t() @ y, {matmul_n}x{matmul_n} (float32)",
+        "GFLOP/s",
+        "GFLOP/s",
+        "higher",
+        None,
+    ),
     ("strided_sum", "x[:, ::2].sum(), x 2048x2048 (float32)", "time", "us", "lower", None),
     ("linear", "Linear 784->256 forward + backward, batch 64", "time", "us", "lower", None),
 ]
 MAKERS = {
-    "small": make_small, "chain": make_chain, "scalar": make_scalar, "mlp": make_mlp,
-    "matmul": make_matmul, "elementwise": make_elementwise,
-    "matmul_t": make_matmul_t, "strided_sum": make_strided_sum, "linear": make_linear,
+    "small": make_small,
+    "chain": make_chain,
+    "scalar": make_scalar,
+    "mlp": make_mlp,
+    "matmul": make_matmul,
+    "elementwise": make_elementwise,
+    "matmul_t": make_matmul_t,
+    "strided_sum": make_strided_sum,
+    "linear": make_linear,
 }
 # Issue 6's targets on CUDA: matmul at 0.9 of PyTorch's throughput and per-op overhead no worse
 # than PyTorch's; the other rows are reported without one.
@@ -518,8 +587,16 @@ REPS_PER_CHILD = 3
 def isolated(libs, case, inner, reps, device):
     """``reps`` repetitions of ``case`` per library, run by interleaved child processes."""
     rounds = -(-reps // REPS_PER_CHILD)
-    runs = interleave(libs, {lib.name: (lambda lib=lib: run_child("kernel", lib.name, inner, device, case, REPS_PER_CHILD))
-                             for lib in libs}, rounds)
+    runs = interleave(
+        libs,
+        {
+            lib.name: (
+                lambda lib=lib: run_child("kernel", lib.name, inner, device, case, REPS_PER_CHILD)
+            )
+            for lib in libs
+        },
+        rounds,
+    )
     return {name: [f for run in v for f in run["figures"]] for name, v in runs.items()}
 
 
@@ -527,7 +604,17 @@ def measure(libs, cases, quick, device, log, in_process=False):
     measured = {}  # case -> lib -> list of figures (in base units)
     extra = {}
     pick = 1 if quick else 0
-    for case in ["small", "chain", "scalar", "mlp", "matmul", "elementwise", "matmul_t", "strided_sum", "linear"]:
+    for case in [
+        "small",
+        "chain",
+        "scalar",
+        "mlp",
+        "matmul",
+        "elementwise",
+        "matmul_t",
+        "strided_sum",
+        "linear",
+    ]:
         if case not in cases:
             continue
         inner, reps = PLAN[case][pick]
@@ -539,35 +626,53 @@ def measure(libs, cases, quick, device, log, in_process=False):
         makers = {lib.name: MAKERS[case](lib, inner) for lib in libs}
         for lib in libs:  # warm-up, untimed
             makers[lib.name]()
-        measured[case] = interleave(libs, makers, reps, PAUSE_S.get(case, 0.0) if len(libs) > 1 else 0.0)
+        measured[case] = interleave(
+            libs, makers, reps, PAUSE_S.get(case, 0.0) if len(libs) > 1 else 0.0
+        )
         gc.collect()
     for child, names in (("deep", ("deep_time", "deep_mem")), ("steps", ("steps_mem",))):
         if not any(n in cases for n in names) and child not in cases:
             continue
         n, reps = PLAN[child][pick]
         log(f"  {child}: {reps} reps x child processes ...")
-        runs = interleave(libs, {lib.name: (lambda lib=lib: run_child(child, lib.name, n, device)) for lib in libs}, reps)
+        runs = interleave(
+            libs,
+            {
+                lib.name: (lambda lib=lib, child=child, n=n: run_child(child, lib.name, n, device))
+                for lib in libs
+            },
+            reps,
+        )
         if child == "deep":
             measured["deep_time"] = {k: [r["time"] for r in v] for k, v in runs.items()}
             measured["deep_mem"] = {k: [r["maxrss"] for r in v] for k, v in runs.items()}
-            extra["deep"] = {k: {"forward_s": statistics.median(r["forward_s"] for r in v),
-                                 "backward_s": statistics.median(r["backward_s"] for r in v),
-                                 "free_s": statistics.median(r["free_s"] for r in v),
-                                 "rss_after_import_MB": statistics.median(r["base_rss"] for r in v) / 1e6}
-                             for k, v in runs.items()}
+            extra["deep"] = {
+                k: {
+                    "forward_s": statistics.median(r["forward_s"] for r in v),
+                    "backward_s": statistics.median(r["backward_s"] for r in v),
+                    "free_s": statistics.median(r["free_s"] for r in v),
+                    "rss_after_import_MB": statistics.median(r["base_rss"] for r in v) / 1e6,
+                }
+                for k, v in runs.items()
+            }
         else:
             measured["steps_mem"] = {k: [r["maxrss"] for r in v] for k, v in runs.items()}
-            extra["steps"] = {k: {"time_per_step_ms": statistics.median(r["time"] for r in v) * 1e3,
-                                  "rss_after_import_MB": statistics.median(r["base_rss"] for r in v) / 1e6,
-                                  "rss_every_100_steps_MB": [round(x / 1e6, 1) for x in v[-1]["rss_trace"]]}
-                              for k, v in runs.items()}
+            extra["steps"] = {
+                k: {
+                    "time_per_step_ms": statistics.median(r["time"] for r in v) * 1e3,
+                    "rss_after_import_MB": statistics.median(r["base_rss"] for r in v) / 1e6,
+                    "rss_every_100_steps_MB": [round(x / 1e6, 1) for x in v[-1]["rss_trace"]],
+                }
+                for k, v in runs.items()
+            }
     return measured, extra
 
 
 def machine_info():
     model = platform.processor() or "?"
     try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        # best effort: without lscpu (or if it fails) the model stays platform.processor()'s
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
         for line in out.splitlines():
             if line.startswith("Model name:"):
                 model = line.split(":", 1)[1].strip()
@@ -577,8 +682,13 @@ def machine_info():
         load = os.getloadavg()
     except OSError:
         load = None
-    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "loadavg_at_start": load}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loadavg_at_start": load,
+    }
 
 
 def build_table(libs, measured, device):
@@ -590,10 +700,21 @@ def build_table(libs, measured, device):
         desc = desc.format(matmul_n=MATMUL_N[device], elementwise_n=ELEMENTWISE_N[device])
         if device != "cpu":
             target = CUDA_TARGETS.get(key)
-        med = {n: statistics.median(measured[key][n]) * SCALE[unit] for n in names if measured[key].get(n)}
-        row = {"case": key, "description": desc, "figure": figure, "unit": unit, "device": device,
-               "ferrograd": med.get("ferrograd"), "torch": med.get("torch"),
-               "target": "-" if target is None else f"{'<=' if better == 'lower' else '>='} {target}"}
+        med = {
+            n: statistics.median(measured[key][n]) * SCALE[unit]
+            for n in names
+            if measured[key].get(n)
+        }
+        row = {
+            "case": key,
+            "description": desc,
+            "figure": figure,
+            "unit": unit,
+            "device": device,
+            "ferrograd": med.get("ferrograd"),
+            "torch": med.get("torch"),
+            "target": "-" if target is None else f"{'<=' if better == 'lower' else '>='} {target}",
+        }
         if "ferrograd" in med and "torch" in med and med["torch"]:
             ratio = med["ferrograd"] / med["torch"]
             row["ratio"] = ratio
@@ -614,38 +735,75 @@ def fmt(v):
 
 
 def print_table(rows, has_torch):
-    header = ["case", "figure", "ferrograd", "torch", "ratio", "target", "result"] if has_torch else ["case", "figure", "ferrograd"]
+    header = (
+        ["case", "figure", "ferrograd", "torch", "ratio", "target", "result"]
+        if has_torch
+        else ["case", "figure", "ferrograd"]
+    )
     lines = []
     for r in rows:
         fig = f"{r['figure']} [{r['unit']}]"
         if has_torch:
             ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.3f}"
             result = "-" if r.get("pass") is None else ("PASS" if r["pass"] else "miss")
-            lines.append([r["case"], fig, fmt(r["ferrograd"]), fmt(r["torch"]), ratio, r["target"], result])
+            lines.append(
+                [r["case"], fig, fmt(r["ferrograd"]), fmt(r["torch"]), ratio, r["target"], result]
+            )
         else:
             lines.append([r["case"], fig, fmt(r["ferrograd"])])
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
-    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
-           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    out += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths)) + " |" for line in lines]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=True)]
+    out = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
+    out += [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
+        for line in lines
+    ]
     print("\n".join(out))
 
 
-ALL_CASES = ["small", "chain", "scalar", "deep", "mlp", "matmul", "elementwise", "steps", "matmul_t", "strided_sum", "linear"]
+ALL_CASES = [
+    "small",
+    "chain",
+    "scalar",
+    "deep",
+    "mlp",
+    "matmul",
+    "elementwise",
+    "steps",
+    "matmul_t",
+    "strided_sum",
+    "linear",
+]
 # On a GPU a million-op chain measures a million kernel launches (about ten seconds per library
 # and repetition) and host memory says little: ask for deep/steps with --cases there.
 CUDA_CASES = ["small", "chain", "scalar", "mlp", "matmul", "elementwise"]
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--json", default=DEFAULT_JSON, help="where to write the results (default benches/results/latest.json)")
-    p.add_argument("--cases", help=f"comma-separated subset of {','.join(ALL_CASES)} (default: all; on cuda {','.join(CUDA_CASES)})")
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--json",
+        default=DEFAULT_JSON,
+        help="where to write the results (default benches/results/latest.json)",
+    )
+    p.add_argument(
+        "--cases",
+        help=f"comma-separated subset of {','.join(ALL_CASES)} "
+        f"(default: all; on cuda {','.join(CUDA_CASES)})",
+    )
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--no-torch", action="store_true", help="measure ferrograd alone")
-    p.add_argument("--in-process", action="store_true",
-                   help="measure the thread-pool cases (mlp, matmul, elementwise) in this process, both libraries together")
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="measure the thread-pool cases (mlp, matmul, elementwise) in this process, "
+        "both libraries together",
+    )
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--lib", help=argparse.SUPPRESS)
     p.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -673,7 +831,9 @@ def main(argv=None):
             cases.add(c)
     libs = load_libs(args.device, only="ferrograd" if args.no_torch else None)
     if not libs or libs[0].name != "ferrograd":
-        print(f"ferrograd is not available on device '{args.device}': nothing to measure (skipped).")
+        print(
+            f"ferrograd is not available on device '{args.device}': nothing to measure (skipped)."
+        )
         return 0
     has_torch = any(lib.name == "torch" for lib in libs)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
@@ -684,22 +844,41 @@ def main(argv=None):
     if not has_torch:
         log("PyTorch is not importable: measuring ferrograd alone (pip install torch to compare).")
     mlp_impl = libs[0].mlp_impl
-    log(f"ferrograd MLP step uses {'nn.Sequential/Linear + F.cross_entropy + optim.SGD' if mlp_impl == 'nn' else 'raw tensors (matmul + bias + relu, log_softmax/gather cross-entropy, manual SGD)'}")
+    step = (
+        "nn.Sequential/Linear + F.cross_entropy + optim.SGD"
+        if mlp_impl == "nn"
+        else "raw tensors (matmul + bias + relu, log_softmax/gather cross-entropy, manual SGD)"
+    )
+    log(f"ferrograd MLP step uses {step}")
     # No OpenMP workers spin on a GPU's queue: there, both libraries share one process.
     in_process = args.in_process or args.device != "cpu"
     measured, extra = measure(libs, cases, args.quick, args.device, log, in_process)
     rows = build_table(libs, measured, args.device)
-    print(f"\nferrograd vs PyTorch on {info['cpu']} ({info['cores']} cores), device {args.device}; medians of interleaved repetitions")
+    print(
+        f"\nferrograd vs PyTorch on {info['cpu']} ({info['cores']} cores), device {args.device}; "
+        "medians of interleaved repetitions"
+    )
     if info.get("loadavg_at_start"):
-        print("load average at start: %.2f %.2f %.2f (other processes distort the figures, PyTorch's OpenMP most)" % tuple(info["loadavg_at_start"]))
+        load = " ".join(f"{x:.2f}" for x in info["loadavg_at_start"])
+        print(
+            f"load average at start: {load} "
+            "(other processes distort the figures, PyTorch's OpenMP most)"
+        )
     print(f"ferrograd MLP step: {mlp_impl}")
     print_table(rows, has_torch)
     for k, v in extra.items():
         print(f"{k}: {json.dumps(v)}")
-    report = {"machine": info, "device": args.device, "quick": args.quick,
-              "versions": {lib.name: lib.version() for lib in libs}, "ferrograd_mlp_impl": mlp_impl,
-              "rows": rows, "details": extra,
-              "raw": {k: v for k, v in measured.items()}, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+    report = {
+        "machine": info,
+        "device": args.device,
+        "quick": args.quick,
+        "versions": {lib.name: lib.version() for lib in libs},
+        "ferrograd_mlp_impl": mlp_impl,
+        "rows": rows,
+        "details": extra,
+        "raw": dict(measured),
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:

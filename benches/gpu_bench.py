@@ -107,7 +107,8 @@ def main():
     if isinstance(results.get("torch"), dict) and isinstance(results["ferrograd"], dict):
         f, t = results["ferrograd"], results["torch"]
         results["ratios"] = {
-            "matmul_throughput_vs_torch": f[f"matmul_{args.n}_tflops"] / t[f"matmul_{args.n}_tflops"],
+            "matmul_throughput_vs_torch": f[f"matmul_{args.n}_tflops"]
+            / t[f"matmul_{args.n}_tflops"],
             "mlp_step_time_vs_torch": f["mlp_step_ms"] / t["mlp_step_ms"],
             "small_op_overhead_vs_torch": f["small_op_us"] / t["small_op_us"],
         }

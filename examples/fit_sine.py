@@ -1,6 +1,6 @@
 """Fit a cubic polynomial to sin(x) with raw autograd: tensors, backward() and no_grad() updates.
 
-    python examples/fit_sine.py
+python examples/fit_sine.py
 """
 
 import math
@@ -27,7 +27,9 @@ def main(steps: int = 2000, learning_rate: float = 1e-6) -> float:
                 coefficient -= learning_rate * coefficient.grad
                 coefficient.grad = None
     elapsed = time.perf_counter() - start
-    print(f"\nResult: y = {a.item():.4f} + {b.item():.4f} x + {c.item():.4f} x^2 + {d.item():.4f} x^3")
+    print(
+        f"\nResult: y = {a.item():.4f} + {b.item():.4f} x + {c.item():.4f} x^2 + {d.item():.4f} x^3"
+    )
     print(f"final loss {loss.item():.4f} after {steps} steps in {elapsed:.2f} s")
     return loss.item()
 

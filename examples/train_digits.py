@@ -1,7 +1,8 @@
 """Train an MLP and a small convnet on scikit-learn's handwritten digits (8x8 images, shipped
 with scikit-learn: no download), with the PyTorch training loop written against ferrograd.
 
-    pip install -e ".[demo]"          # or: maturin develop --release && pip install scikit-learn tqdm matplotlib
+    pip install -e ".[demo]"    # or: maturin develop --release and
+                                #     pip install scikit-learn tqdm matplotlib
     python examples/train_digits.py                   # both models, ~98% held-out accuracy each
     python examples/train_digits.py --compare-torch   # the same script on PyTorch too, side by side
 
@@ -63,7 +64,17 @@ def evaluate(lib, model, loader) -> float:
     return correct / total
 
 
-def train(lib, kind: str, data, epochs: int, batch_size: int, lr: float, seed: int, quiet: bool = False, device: str = "cpu"):
+def train(
+    lib,
+    kind: str,
+    data,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    quiet: bool = False,
+    device: str = "cpu",
+):
     """The PyTorch training loop: forward, loss, backward, step. Returns the model, its history
     and the training time in seconds."""
     from tqdm import tqdm
@@ -74,7 +85,9 @@ def train(lib, kind: str, data, epochs: int, batch_size: int, lr: float, seed: i
         x_train, x_test = x_train.reshape(-1, 1, 8, 8), x_test.reshape(-1, 1, 8, 8)
     TensorDataset, DataLoader = lib.utils.data.TensorDataset, lib.utils.data.DataLoader
     generator = lib.Generator().manual_seed(seed)
-    train_loader = DataLoader(TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True, generator=generator)
+    train_loader = DataLoader(
+        TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True, generator=generator
+    )
     test_loader = DataLoader(TensorDataset(x_test, y_test), batch_size=256)
 
     model = build(lib, kind).to(device)
@@ -101,7 +114,11 @@ def train(lib, kind: str, data, epochs: int, batch_size: int, lr: float, seed: i
         history["loss"].append(total_loss / seen)
         history["train_acc"].append(correct / seen)
         history["test_acc"].append(evaluate(lib, model, test_loader))
-        bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", acc=f"{history['train_acc'][-1]:.3f}", test_acc=f"{history['test_acc'][-1]:.3f}")
+        bar.set_postfix(
+            loss=f"{history['loss'][-1]:.4f}",
+            acc=f"{history['train_acc'][-1]:.3f}",
+            test_acc=f"{history['test_acc'][-1]:.3f}",
+        )
     elapsed = time.perf_counter() - start
     return model, history, elapsed, test_loader
 
@@ -113,7 +130,9 @@ def load_data(seed: int):
     digits = load_digits()
     x = (digits.data / 16.0).astype(np.float32)
     y = digits.target.astype(np.int64)
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, random_state=seed, stratify=y)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=0.2, random_state=seed, stratify=y
+    )
     return x_train, y_train, x_test, y_test
 
 
@@ -147,13 +166,18 @@ def main(argv=None) -> dict:
     parser.add_argument("--lr", type=float, default=5e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--compare-torch", action="store_true", help="also train the same models with PyTorch")
+    parser.add_argument(
+        "--compare-torch", action="store_true", help="also train the same models with PyTorch"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--device", default="cpu", help="'cpu' or 'cuda' (needs a GPU with CuPy)")
     args = parser.parse_args(argv)
 
     if args.device.startswith("cuda") and not ferrograd.cuda.is_available():
-        parser.error("--device cuda: no GPU with CuPy was found (pip install 'ferrograd[cuda12]' on a GPU machine)")
+        parser.error(
+            "--device cuda: no GPU with CuPy was found (pip install 'ferrograd[cuda12]' on a GPU "
+            "machine)"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     data = load_data(args.seed)
     libs = [ferrograd]
@@ -170,7 +194,15 @@ def main(argv=None) -> dict:
     for kind in args.models:
         for lib in libs:
             model, history, elapsed, test_loader = train(
-                lib, kind, data, args.epochs, args.batch_size, args.lr, args.seed, args.quiet, args.device
+                lib,
+                kind,
+                data,
+                args.epochs,
+                args.batch_size,
+                args.lr,
+                args.seed,
+                args.quiet,
+                args.device,
             )
             accuracy = history["test_acc"][-1]
             results[(lib.__name__, kind)] = (accuracy, elapsed)
@@ -182,7 +214,8 @@ def main(argv=None) -> dict:
                 reloaded.load_state_dict(ferrograd.load(path))
                 again = evaluate(ferrograd, reloaded, test_loader)
                 assert again == accuracy, (again, accuracy)
-                print(f"saved {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path} (reloaded: {again:.2%})")
+                shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+                print(f"saved {shown} (reloaded: {again:.2%})")
 
     png = args.out / "train_digits.png"
     plot(histories, png)

@@ -22,6 +22,7 @@ settings.load_profile("ferrograd")
 
 # ----------------------------------------------------------------------------- fixtures
 
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

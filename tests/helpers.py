@@ -10,6 +10,7 @@ import ferrograd as fg
 
 # ----------------------------------------------------------------------------- builders
 
+
 def T(data, dtype=None, requires_grad=False):
     """A ferrograd tensor from a nested list, scalar or NumPy array (via tolist)."""
     if isinstance(data, np.ndarray):
@@ -63,6 +64,7 @@ def fg_to_np(dtype):
 
 # ----------------------------------------------------------------------------- asserts
 
+
 def assert_close(actual, expected, rtol=1e-5, atol=1e-6, check_shape=True, dtype=None):
     """``actual`` is a ferrograd tensor; ``expected`` an array-like."""
     assert isinstance(actual, fg.Tensor), f"expected a Tensor, got {type(actual).__name__}"
@@ -76,8 +78,9 @@ def assert_close(actual, expected, rtol=1e-5, atol=1e-6, check_shape=True, dtype
     if exp.dtype == np.bool_ or got.dtype == np.bool_:
         np.testing.assert_array_equal(got, exp)
     else:
-        np.testing.assert_allclose(got.astype(np.float64), exp.astype(np.float64),
-                                   rtol=rtol, atol=atol, equal_nan=True)
+        np.testing.assert_allclose(
+            got.astype(np.float64), exp.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True
+        )
 
 
 def assert_equal(actual, expected, dtype=None):

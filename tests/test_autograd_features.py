@@ -84,14 +84,18 @@ def test_hessian_of_a_two_layer_network_matches_finite_differences():
     p0 = rng.normal(size=8)
     params = f64(p0)
     (g,) = fg.autograd.grad(_two_layer(params, x), params, create_graph=True)
-    hessian = np.stack([fg.autograd.grad(g[i], params, retain_graph=True)[0].numpy() for i in range(8)])
+    hessian = np.stack(
+        [fg.autograd.grad(g[i], params, retain_graph=True)[0].numpy() for i in range(8)]
+    )
 
     def gradient(p):
         t = f64(p)
         return fg.autograd.grad(_two_layer(t, x), t)[0].numpy()
 
     eps = 1e-6
-    numeric = np.stack([(gradient(p0 + eps * e) - gradient(p0 - eps * e)) / (2 * eps) for e in np.eye(8)])
+    numeric = np.stack(
+        [(gradient(p0 + eps * e) - gradient(p0 - eps * e)) / (2 * eps) for e in np.eye(8)]
+    )
     np.testing.assert_allclose(hessian, numeric, atol=1e-6)
     np.testing.assert_allclose(hessian, hessian.T, atol=1e-10)
 
@@ -159,7 +163,11 @@ def test_grad_fn_hooks_and_prehooks():
     y = x * 3
     calls = []
     y.grad_fn.register_prehook(lambda gout: calls.append(("pre", gout[0].item())))
-    y.grad_fn.register_hook(lambda gin, gout: calls.append(("post", gin[0].item(), gout[0].item())) or (gin[0] * 2, None))
+    y.grad_fn.register_hook(
+        lambda gin, gout: (
+            calls.append(("post", gin[0].item(), gout[0].item())) or (gin[0] * 2, None)
+        )
+    )
     y.sum().backward()
     assert calls == [("pre", 1.0), ("post", 3.0, 1.0)]
     assert x.grad.item() == 6.0
@@ -317,7 +325,9 @@ def test_modifying_a_saved_value_in_place_raises_with_versions():
     assert y._version == 0
     y.add_(1.0)
     assert y._version == 1
-    with pytest.raises(RuntimeError, match=r"modified by an inplace operation.*version 1; expected version 0"):
+    with pytest.raises(
+        RuntimeError, match=r"modified by an inplace operation.*version 1; expected version 0"
+    ):
         z.backward()
 
 
@@ -353,7 +363,9 @@ def test_inference_flag_is_fixed_at_creation_and_kept_by_detach():
     u = fg.ones(2)
     with fg.inference_mode():
         assert not u.is_inference() and not u.detach().is_inference()
-    assert t.is_inference() and t.detach().is_inference()  # PyTorch: a detached inference tensor is one
+    assert (
+        t.is_inference() and t.detach().is_inference()
+    )  # PyTorch: a detached inference tensor is one
     assert not (u * 2).is_inference()
 
 
@@ -382,7 +394,9 @@ def test_anomaly_mode_names_the_node_and_shows_the_forward_trace():
     with fg.autograd.detect_anomaly():
         x = f64([0.0])
         y = (x.sqrt() * 0.0).sqrt()  # 0 * inf -> nan in backward
-        with pytest.raises(RuntimeError, match=r"(?s)returned nan values.*test_autograd_features.py"):
+        with pytest.raises(
+            RuntimeError, match=r"(?s)returned nan values.*test_autograd_features.py"
+        ):
             y.sum().backward()
     assert not fg.autograd.is_anomaly_enabled()
 
@@ -419,6 +433,16 @@ def test_checkpoint_gives_the_same_gradients_and_keeps_fewer_nodes():
     assert checkpointed_nodes < plain_nodes / 5
 
 
+def test_checkpoint_pairs_gradients_with_tensor_outputs_after_a_non_tensor_one():
+    from ferrograd.utils.checkpoint import checkpoint
+
+    x = f64([1.0, 2.0])
+    count, doubled = checkpoint(lambda t: (3, t * 2.0), x)
+    assert count == 3
+    doubled.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+
+
 # --- threads -------------------------------------------------------------------------------
 
 
@@ -444,7 +468,7 @@ def test_backward_from_eight_threads_matches_one_thread():
         t.start()
     for t in threads:
         t.join()
-    for got, want in zip(results, expected):
+    for got, want in zip(results, expected, strict=True):
         np.testing.assert_array_equal(got, want)
 
 

@@ -12,8 +12,8 @@ import pytest
 import ferrograd as fg
 from helpers import assert_close, t64, to_np
 
-
 # ----------------------------------------------------------------------------- seed example
+
 
 def test_seed_example():
     x = fg.tensor(1.0, requires_grad=True)
@@ -42,8 +42,8 @@ GRAD_FN_NAMES = [
     (lambda x, y: x * 3, "MulBackward0"),
     (lambda x, y: x / y, "DivBackward0"),
     (lambda x, y: -x, "NegBackward0"),
-    (lambda x, y: x ** 2, "PowBackward0"),
-    (lambda x, y: x ** y, "PowBackward1"),
+    (lambda x, y: x**2, "PowBackward0"),
+    (lambda x, y: x**y, "PowBackward1"),
     (lambda x, y: x.exp(), "ExpBackward0"),
     (lambda x, y: x.log(), "LogBackward0"),
     (lambda x, y: x.sqrt(), "SqrtBackward0"),
@@ -63,8 +63,9 @@ GRAD_FN_NAMES = [
 ]
 
 
-@pytest.mark.parametrize("f, name", GRAD_FN_NAMES, ids=[n + str(i) for i, (_, n) in
-                                                          enumerate(GRAD_FN_NAMES)])
+@pytest.mark.parametrize(
+    "f, name", GRAD_FN_NAMES, ids=[n + str(i) for i, (_, n) in enumerate(GRAD_FN_NAMES)]
+)
 def test_grad_fn_names(f, name):
     x = fg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     y = fg.tensor([[2.0, 1.0], [0.5, 3.0]], requires_grad=True)
@@ -100,7 +101,7 @@ def test_next_functions_chain():
     x = fg.tensor([1.0, 2.0], requires_grad=True)
     w = (x * 2).exp()
     assert w.grad_fn.name() == "ExpBackward0"
-    (prev, _), = w.grad_fn.next_functions
+    ((prev, _),) = w.grad_fn.next_functions
     assert prev.name() == "MulBackward0"
     acc = prev.next_functions[0][0]
     assert acc.name() == "AccumulateGrad"
@@ -115,10 +116,16 @@ def test_next_functions_of_add_with_two_leaves():
 
 # ----------------------------------------------------------------------------- leaves
 
+
 class TestLeaf:
     def test_created_tensors_are_leaves(self):
-        for t in (fg.tensor([1.0]), fg.tensor([1.0], requires_grad=True), fg.zeros(2),
-                  fg.randn(3, requires_grad=True), fg.arange(3)):
+        for t in (
+            fg.tensor([1.0]),
+            fg.tensor([1.0], requires_grad=True),
+            fg.zeros(2),
+            fg.randn(3, requires_grad=True),
+            fg.arange(3),
+        ):
             assert t.is_leaf
             assert t.grad_fn is None
 
@@ -184,6 +191,7 @@ class TestLeaf:
 
 # ----------------------------------------------------------------------------- backward / grad
 
+
 class TestBackward:
     def test_grad_none_before_backward(self):
         a = fg.tensor([1.0], requires_grad=True)
@@ -229,8 +237,9 @@ class TestBackward:
 
     def test_non_scalar_needs_gradient(self):
         a = fg.tensor([1.0, 2.0], requires_grad=True)
-        with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar "
-                                               "outputs"):
+        with pytest.raises(
+            RuntimeError, match="grad can be implicitly created only for scalar outputs"
+        ):
             (a * 2).backward()
 
     def test_non_scalar_with_gradient(self):
@@ -306,7 +315,7 @@ class TestBackward:
         for _ in range(2000):
             y = y * 1.001
         y.backward()
-        assert x.grad.item() == pytest.approx(1.001 ** 2000, rel=1e-9)
+        assert x.grad.item() == pytest.approx(1.001**2000, rel=1e-9)
 
     def test_backward_inputs_argument(self):
         a = fg.tensor(2.0, requires_grad=True)
@@ -325,7 +334,7 @@ class TestBackward:
 
     def test_create_graph(self):
         x = fg.tensor(2.0, dtype=fg.float64, requires_grad=True)
-        y = x ** 3
+        y = x**3
         y.backward(create_graph=True)
         assert x.grad.item() == 12.0
         assert x.grad.requires_grad
@@ -336,6 +345,7 @@ class TestBackward:
 
 
 # ----------------------------------------------------------------------------- autograd.grad
+
 
 class TestAutogradGrad:
     def test_basic(self):
@@ -403,6 +413,7 @@ class TestAutogradGrad:
 
 
 # ----------------------------------------------------------------------------- grad modes
+
 
 class TestGradModes:
     def test_no_grad_context(self):
@@ -475,9 +486,8 @@ class TestGradModes:
         assert fg.is_grad_enabled()
 
     def test_mode_restored_after_exception(self):
-        with pytest.raises(KeyError):
-            with fg.no_grad():
-                raise KeyError("boom")
+        with pytest.raises(KeyError), fg.no_grad():
+            raise KeyError("boom")
         assert fg.is_grad_enabled()
 
     def test_nested_no_grad(self):
@@ -542,7 +552,7 @@ class TestGradModes:
                     x.grad = None
                     (x * x * (i + 1)).sum().backward()
                 results[i] = to_np(x.grad)
-            except Exception as e:  # pragma: no cover - reported below
+            except Exception as e:  # noqa: BLE001  # pragma: no cover - reported below
                 errors.append(e)
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
@@ -564,9 +574,9 @@ class TestGradModes:
 
         def worker(i):
             try:
-                g, = fg.autograd.grad((a * a).sum(), a)
+                (g,) = fg.autograd.grad((a * a).sum(), a)
                 results[i] = to_np(g)
-            except Exception as e:  # pragma: no cover - reported below
+            except Exception as e:  # noqa: BLE001  # pragma: no cover - reported below
                 errors.append(e)
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(3)]
@@ -581,6 +591,7 @@ class TestGradModes:
 
 
 # ----------------------------------------------------------------------------- in place
+
 
 class TestInPlace:
     def test_inplace_on_leaf_requiring_grad_raises(self):
@@ -626,7 +637,7 @@ class TestInPlace:
         x = t64([1.0, 2.0])
         a = x * 2
         b = a * a  # saves a
-        a += 1     # modifies a saved value
+        a += 1  # modifies a saved value
         try:
             b.sum().backward()
         except RuntimeError:
@@ -642,11 +653,12 @@ class TestInPlace:
             with fg.no_grad():
                 w -= 0.1 * w.grad
             w.grad.zero_()
-        assert_close(w, [0.8 ** 3, -(0.8 ** 3)], rtol=1e-6)
+        assert_close(w, [0.8**3, -(0.8**3)], rtol=1e-6)
         assert w.is_leaf
 
 
 # ----------------------------------------------------------------------------- hooks
+
 
 class TestHooks:
     def test_hook_sees_gradient(self):
@@ -697,6 +709,7 @@ class TestHooks:
 
 # ----------------------------------------------------------------------------- Variable
 
+
 def test_variable_is_deprecated_and_returns_tensor():
     t = fg.tensor([1.0, 2.0])
     with pytest.warns(DeprecationWarning):
@@ -717,6 +730,7 @@ def test_variable_without_requires_grad():
 
 
 # ----------------------------------------------------------------------------- non-differentiable
+
 
 class TestNonDifferentiable:
     def test_comparisons_do_not_require_grad(self):

@@ -58,7 +58,7 @@ def test_forward(op, sa, sb, rng):
 @pytest.mark.parametrize("sa, sb", PAIRS, ids=[f"{a}+{b}" for a, b in PAIRS])
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "pow"])
 def test_backward_reduces_to_input_shape(op, sa, sb, rng):
-    f, npf = OPS[op]
+    f, _ = OPS[op]
     a, b = _operands(rng, sa, sb)
     x, y = t64(a), t64(b)
     out = f(x, y)
@@ -74,9 +74,9 @@ def test_backward_reduces_to_input_shape(op, sa, sb, rng):
     elif op == "mul":
         ga, gb = up * B, up * A
     elif op == "div":
-        ga, gb = up / B, -up * A / B ** 2
+        ga, gb = up / B, -up * A / B**2
     else:
-        ga, gb = up * B * A ** (B - 1), up * A ** B * np.log(A)
+        ga, gb = up * B * A ** (B - 1), up * A**B * np.log(A)
     assert_close(x.grad, reduce_to_shape(ga, sa), rtol=1e-10, atol=1e-10)
     assert_close(y.grad, reduce_to_shape(gb, sb), rtol=1e-10, atol=1e-10)
 
@@ -99,10 +99,14 @@ def test_scalar_tensor_grad_is_0d():
 
 # ----------------------------------------------------------------------------- hypothesis
 
+
 @st.composite
 def broadcastable_pair(draw):
-    shapes, _ = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4,
-                                                       min_side=1, max_side=4))
+    shapes, _ = draw(
+        hnp.mutually_broadcastable_shapes(
+            num_shapes=2, min_dims=0, max_dims=4, min_side=1, max_side=4
+        )
+    )
     elems = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=32)
     a = draw(hnp.arrays(np.float32, shapes[0], elements=elems))
     b = draw(hnp.arrays(np.float32, shapes[1], elements=elems))
@@ -128,10 +132,12 @@ def test_hypothesis_mul_backward_matches_numpy(pair):
     x, y = t64(a), t64(b)
     (x * y).sum().backward()
     A, B = np.broadcast_arrays(a, b)
-    np.testing.assert_allclose(to_np(x.grad), reduce_to_shape(B.copy(), a.shape), rtol=1e-9,
-                               atol=1e-9)
-    np.testing.assert_allclose(to_np(y.grad), reduce_to_shape(A.copy(), b.shape), rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        to_np(x.grad), reduce_to_shape(B.copy(), a.shape), rtol=1e-9, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        to_np(y.grad), reduce_to_shape(A.copy(), b.shape), rtol=1e-9, atol=1e-9
+    )
 
 
 @st.composite
@@ -160,6 +166,7 @@ def test_hypothesis_incompatible_shapes_raise_value_error(shapes, op):
 
 # ----------------------------------------------------------------------------- in place
 
+
 def test_inplace_broadcast_rhs_ok():
     x = fg.zeros(2, 3)
     x += fg.tensor([1.0, 2.0, 3.0])
@@ -179,9 +186,9 @@ def test_inplace_cannot_grow_lhs():
 def test_inplace_on_graph_tensor_with_broadcast_grad():
     w = t64(np.array([1.0, 2.0, 3.0]))
     b = t64(np.array([[1.0], [2.0]]))
-    y = w * 1.0          # (3,)
+    y = w * 1.0  # (3,)
     z = y + fg.zeros(2, 3, dtype=fg.float64)  # (2,3)
-    z *= b               # in place, b broadcast (2,1)
+    z *= b  # in place, b broadcast (2,1)
     z.sum().backward()
     assert_close(w.grad, [3.0, 3.0, 3.0])
     assert_close(b.grad, [[6.0], [6.0]])
@@ -200,9 +207,10 @@ def test_expand_then_broadcast_grad():
     assert_close(x.grad, [[3.0], [3.0]])
 
 
-@given(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1,
-                                         max_side=3),
-       st.sampled_from(["add", "sub", "mul", "div", "pow"]))
+@given(
+    hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=3),
+    st.sampled_from(["add", "sub", "mul", "div", "pow"]),
+)
 def test_hypothesis_broadcast_gradcheck(shapes, op):
     from ferrograd.autograd.gradcheck import gradcheck
 

@@ -10,8 +10,8 @@ import pytest
 import ferrograd as fg
 from helpers import T, assert_close, assert_equal, to_np
 
-
 # ----------------------------------------------------------------------------- tensor()
+
 
 class TestTensorConstructor:
     def test_python_float_scalar_is_0d_float32(self):
@@ -109,10 +109,16 @@ class TestTensorConstructor:
         assert not t.requires_grad
         assert t.is_leaf
 
-    @pytest.mark.parametrize("np_dtype, fg_name", [
-        (np.float32, "float32"), (np.float64, "float64"), (np.int64, "int64"),
-        (np.int32, "int32"), (np.bool_, "bool"),
-    ])
+    @pytest.mark.parametrize(
+        "np_dtype, fg_name",
+        [
+            (np.float32, "float32"),
+            (np.float64, "float64"),
+            (np.int64, "int64"),
+            (np.int32, "int32"),
+            (np.bool_, "bool"),
+        ],
+    )
     def test_from_numpy_array_keeps_dtype(self, np_dtype, fg_name):
         a = np.array([[1, 0, 3], [4, 5, 0]]).astype(np_dtype)
         t = fg.tensor(a)
@@ -134,10 +140,16 @@ class TestTensorConstructor:
 
 
 class TestFromNumpy:
-    @pytest.mark.parametrize("np_dtype, fg_name", [
-        (np.float32, "float32"), (np.float64, "float64"), (np.int64, "int64"),
-        (np.int32, "int32"), (np.bool_, "bool"),
-    ])
+    @pytest.mark.parametrize(
+        "np_dtype, fg_name",
+        [
+            (np.float32, "float32"),
+            (np.float64, "float64"),
+            (np.int64, "int64"),
+            (np.int32, "int32"),
+            (np.bool_, "bool"),
+        ],
+    )
     def test_dtype_and_values(self, np_dtype, fg_name):
         a = (np.arange(6).reshape(2, 3) % 4).astype(np_dtype)
         t = fg.from_numpy(a)
@@ -153,6 +165,7 @@ class TestFromNumpy:
 
 
 # ----------------------------------------------------------------------------- factories
+
 
 class TestFactories:
     @pytest.mark.parametrize("factory, value", [("zeros", 0.0), ("ones", 1.0)])
@@ -241,8 +254,9 @@ class TestFactories:
     def test_linspace_many(self):
         t = fg.linspace(-math.pi, math.pi, 2000)
         assert t.shape == (2000,)
-        assert_close(t, np.linspace(-math.pi, math.pi, 2000).astype(np.float32), rtol=1e-5,
-                     atol=1e-5)
+        assert_close(
+            t, np.linspace(-math.pi, math.pi, 2000).astype(np.float32), rtol=1e-5, atol=1e-5
+        )
 
     def test_eye(self):
         assert_equal(fg.eye(3), np.eye(3, dtype=np.float32))
@@ -345,6 +359,7 @@ class TestLikeFactories:
 
 # ----------------------------------------------------------------------------- attributes
 
+
 class TestAttributes:
     def test_shape_is_size_tuple(self):
         t = fg.zeros(2, 3, 4)
@@ -380,6 +395,7 @@ class TestAttributes:
 
 # ----------------------------------------------------------------------------- conversions
 
+
 class TestConversions:
     def test_numpy_roundtrip(self):
         a = np.array([[1.5, -2.0], [3.0, 4.25]], dtype=np.float32)
@@ -389,18 +405,27 @@ class TestConversions:
         assert out.dtype == np.float32
         np.testing.assert_array_equal(out, a)
 
-    @pytest.mark.parametrize("fg_name, np_dtype", [
-        ("float32", np.float32), ("float64", np.float64), ("int64", np.int64),
-        ("int32", np.int32), ("bool", np.bool_),
-    ])
+    @pytest.mark.parametrize(
+        "fg_name, np_dtype",
+        [
+            ("float32", np.float32),
+            ("float64", np.float64),
+            ("int64", np.int64),
+            ("int32", np.int32),
+            ("bool", np.bool_),
+        ],
+    )
     def test_numpy_dtype(self, fg_name, np_dtype):
         t = fg.zeros(3, dtype=getattr(fg, fg_name))
         assert t.numpy().dtype == np_dtype
 
     def test_numpy_raises_when_requires_grad(self):
         t = fg.tensor([1.0], requires_grad=True)
-        with pytest.raises(RuntimeError, match=r"Can't call numpy\(\) on Tensor that requires "
-                                               r"grad"):
+        with pytest.raises(
+            RuntimeError,
+            match=r"Can't call numpy\(\) on Tensor that requires "
+            r"grad",
+        ):
             t.numpy()
         np.testing.assert_array_equal(t.detach().numpy(), [1.0])
 
@@ -470,16 +495,27 @@ class TestConversions:
         (y * 3).sum().backward()
         assert x.grad.tolist() == [3.0, 3.0]
 
-    @pytest.mark.parametrize("method, dtype", [
-        ("float", "float32"), ("double", "float64"), ("long", "int64"), ("int", "int32"),
-        ("bool", "bool"),
-    ])
+    @pytest.mark.parametrize(
+        "method, dtype",
+        [
+            ("float", "float32"),
+            ("double", "float64"),
+            ("long", "int64"),
+            ("int", "int32"),
+            ("bool", "bool"),
+        ],
+    )
     def test_dtype_methods(self, method, dtype):
         x = fg.tensor([-1.5, 0.0, 2.7])
         y = getattr(x, method)()
         assert y.dtype == getattr(fg, dtype)
-        expected = {"float": [-1.5, 0.0, 2.7], "double": [-1.5, 0.0, 2.7], "long": [-1, 0, 2],
-                    "int": [-1, 0, 2], "bool": [True, False, True]}[method]
+        expected = {
+            "float": [-1.5, 0.0, 2.7],
+            "double": [-1.5, 0.0, 2.7],
+            "long": [-1, 0, 2],
+            "int": [-1, 0, 2],
+            "bool": [True, False, True],
+        }[method]
         assert_close(y, np.array(expected))
 
     def test_to_dtype(self):
@@ -511,10 +547,13 @@ class TestConversions:
 
 # ----------------------------------------------------------------------------- repr
 
+
 class TestRepr:
     def test_repr_requires_grad(self):
-        assert repr(fg.tensor([1.0, 2.0], requires_grad=True)) == \
-            "tensor([1., 2.], requires_grad=True)"
+        assert (
+            repr(fg.tensor([1.0, 2.0], requires_grad=True))
+            == "tensor([1., 2.], requires_grad=True)"
+        )
 
     def test_repr_grad_fn(self):
         x = fg.tensor(1.0, requires_grad=True)

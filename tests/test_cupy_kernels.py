@@ -12,7 +12,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from ferrograd.cuda._cupy_kernels import BINARY_EXPRESSIONS, MAX_BLOCKS, THREADS, UNARY_EXPRESSIONS, FastElementwise
+from ferrograd.cuda._cupy_kernels import (
+    BINARY_EXPRESSIONS,
+    MAX_BLOCKS,
+    THREADS,
+    UNARY_EXPRESSIONS,
+    FastElementwise,
+)
 from helpers import cupy_table_or_skip
 
 NUMPY_OPS = {
@@ -88,10 +94,15 @@ LARGE = FastElementwise.MIN_ELEMENTS
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("op", sorted(BINARY_EXPRESSIONS))
 def test_binary_ops_take_the_path(fast, op, dtype):
-    a, b = array(RNG.standard_normal(LARGE + 37), dtype), array(RNG.standard_normal(LARGE + 37) + 3, dtype)
+    a, b = (
+        array(RNG.standard_normal(LARGE + 37), dtype),
+        array(RNG.standard_normal(LARGE + 37) + 3, dtype),
+    )
     out = fast.binary(a, b, op)
     assert out is not None and out.dtype == dtype and out.shape == a.shape
-    np.testing.assert_allclose(np.asarray(out), reference(op, np.asarray(a), np.asarray(b)), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(out), reference(op, np.asarray(a), np.asarray(b)), rtol=1e-6
+    )
 
 
 @pytest.mark.parametrize("op", sorted(UNARY_EXPRESSIONS))
@@ -107,7 +118,9 @@ def test_other_inputs_are_left_to_the_ufuncs(fast):
     assert fast.binary(small, small, "add") is None  # the launch cost dominates: ufunc
     a = array(RNG.standard_normal((4, LARGE // 4)))
     assert fast.binary(a, array(RNG.standard_normal(LARGE // 4)), "add") is None  # broadcasting
-    assert fast.binary(a, array(RNG.standard_normal(a.shape), np.float64), "add") is None  # mixed dtypes
+    assert (
+        fast.binary(a, array(RNG.standard_normal(a.shape), np.float64), "add") is None
+    )  # mixed dtypes
     ints = array(np.arange(LARGE), np.int64)
     assert fast.binary(ints, ints, "add") is None  # integers
     assert fast.binary(a, a, "pow") is None  # an op without a kernel
@@ -119,7 +132,12 @@ def test_other_inputs_are_left_to_the_ufuncs(fast):
 
 def test_launch_geometry(fast):
     grid = MAX_BLOCKS * THREADS * 4  # elements one launch covers before the loop strides
-    for n, blocks in [(LARGE, LARGE // 1024), (LARGE + 1, LARGE // 1024 + 1), (grid, MAX_BLOCKS), (grid + 1, MAX_BLOCKS)]:
+    for n, blocks in [
+        (LARGE, LARGE // 1024),
+        (LARGE + 1, LARGE // 1024 + 1),
+        (grid, MAX_BLOCKS),
+        (grid + 1, MAX_BLOCKS),
+    ]:
         x = array(np.zeros(n))
         fast.unary(x, "neg")
         assert fast.cupy.launches[-1] == ((blocks,), (THREADS,))
@@ -149,8 +167,12 @@ def test_compiled_kernels_match_numpy(cupy_fast, dtype):
         for op in BINARY_EXPRESSIONS:
             out = fast.binary(gx, gy, op)
             assert out is not None
-            np.testing.assert_allclose(cupy.asnumpy(out), reference(op, x, y), rtol=1e-6, err_msg=f"{op} n={n}")
+            np.testing.assert_allclose(
+                cupy.asnumpy(out), reference(op, x, y), rtol=1e-6, err_msg=f"{op} n={n}"
+            )
         for op in UNARY_EXPRESSIONS:
             out = fast.unary(gx, op)
             assert out is not None
-            np.testing.assert_allclose(cupy.asnumpy(out), reference(op, x), rtol=2e-6, atol=1e-7, err_msg=f"{op} n={n}")
+            np.testing.assert_allclose(
+                cupy.asnumpy(out), reference(op, x), rtol=2e-6, atol=1e-7, err_msg=f"{op} n={n}"
+            )

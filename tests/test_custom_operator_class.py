@@ -101,11 +101,14 @@ def test_user_object_plus_tensor_calls_add():
     assert r.value.tolist() == [11.0, 12.0]
 
 
-@pytest.mark.parametrize("op, name, expected", [
-    (operator.mul, "rmul", [10.0, 20.0]),
-    (operator.sub, "rsub", [-9.0, -8.0]),
-    (operator.truediv, "rtruediv", [0.1, 0.2]),
-])
+@pytest.mark.parametrize(
+    "op, name, expected",
+    [
+        (operator.mul, "rmul", [10.0, 20.0]),
+        (operator.sub, "rsub", [-9.0, -8.0]),
+        (operator.truediv, "rtruediv", [0.1, 0.2]),
+    ],
+)
 def test_other_reflected_arithmetic(op, name, expected):
     t = fg.tensor([1.0, 2.0])
     m = Meters(10.0)
@@ -118,7 +121,7 @@ def test_reflected_matmul_pow_and():
     t = fg.tensor([1.0, 2.0])
     m = Meters(3.0)
     assert t @ m == "rmatmul called"
-    assert t ** m == "rpow called"
+    assert t**m == "rpow called"
     assert fg.tensor([1, 2]) & m == "rand called"
     assert m.calls == ["rmatmul", "rpow", "rand"]
 
@@ -126,9 +129,9 @@ def test_reflected_matmul_pow_and():
 def test_reflected_comparisons():
     t = fg.tensor([1.0, 2.0])
     m = Meters(3.0)
-    assert (t == m) == "eq called"   # reflected __eq__
-    assert (t < m) == "gt called"    # t < m  ->  m > t
-    assert (t > m) == "lt called"    # t > m  ->  m < t
+    assert (t == m) == "eq called"  # reflected __eq__
+    assert (t < m) == "gt called"  # t < m  ->  m > t
+    assert (t > m) == "lt called"  # t > m  ->  m < t
 
 
 def test_inplace_with_user_object_falls_back():

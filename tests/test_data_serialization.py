@@ -9,9 +9,10 @@ import pickle
 import struct
 from collections import OrderedDict
 
-import ferrograd as fg
 import numpy as np
 import pytest
+
+import ferrograd as fg
 from ferrograd import nn
 from ferrograd.utils.data import DataLoader, Dataset, TensorDataset, random_split
 
@@ -33,25 +34,15 @@ def test_tensor_dataset_and_loader():
     ]
     shuffled = [
         b[1].tolist()
-        for b in DataLoader(
-            ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1)
-        )
+        for b in DataLoader(ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1))
     ]
     again = [
         b[1].tolist()
-        for b in DataLoader(
-            ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1)
-        )
+        for b in DataLoader(ds, batch_size=5, shuffle=True, generator=fg.Generator().manual_seed(1))
     ]
     order = [i for batch in shuffled for i in batch]
-    assert (
-        shuffled == again
-        and sorted(order) == list(range(10))
-        and order != list(range(10))
-    )
-    loader = DataLoader(
-        ds, batch_size=10, shuffle=True, generator=fg.Generator().manual_seed(2)
-    )
+    assert shuffled == again and sorted(order) == list(range(10)) and order != list(range(10))
+    loader = DataLoader(ds, batch_size=10, shuffle=True, generator=fg.Generator().manual_seed(2))
     first, second = next(iter(loader))[1].tolist(), next(iter(loader))[1].tolist()
     assert first != second  # a new order each epoch
     fg.manual_seed(5)
@@ -83,9 +74,7 @@ def test_custom_dataset_collate_and_random_split():
         and batch["label"].tolist() == [0, 1, 0]
         and batch["name"] == ["n0", "n1", "n2"]
     )
-    pairs = DataLoader(
-        [(fg.tensor(1.0), 2), (fg.tensor(3.0), 4)], batch_size=2, collate_fn=None
-    )
+    pairs = DataLoader([(fg.tensor(1.0), 2), (fg.tensor(3.0), 4)], batch_size=2, collate_fn=None)
     xs, ys = next(iter(pairs))
     assert xs.tolist() == [1.0, 3.0] and ys.tolist() == [2, 4]
     ds = TensorDataset(fg.arange(10))
@@ -123,9 +112,7 @@ def test_save_load_tensors_and_nested_structures(tmp_path):
     fg.save(obj, buffer)
     buffer.seek(0)
     back = fg.load(buffer)
-    assert isinstance(back["weights"], OrderedDict) and back["weights"][
-        "a"
-    ].tolist() == [1, 2]
+    assert isinstance(back["weights"], OrderedDict) and back["weights"]["a"].tolist() == [1, 2]
     assert back["weights"]["b"].dtype == fg.bool and back["weights"]["b"].item() is True
     assert back["list"][0].shape == (0, 2) and back["list"][1:4] == [1.5, None, "text"]
     assert isinstance(back["list"][4], tuple) and back["list"][4][1].requires_grad
@@ -138,24 +125,16 @@ def test_model_round_trip_is_exact_and_file_is_plain_safetensors(tmp_path):
     from safetensors.numpy import load_file
 
     fg.manual_seed(0)
-    model = nn.Sequential(
-        nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3)
-    )
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3))
     model(fg.randn(4, 1, 4, 4))
     path = tmp_path / "model.safetensors"
     fg.save(model.state_dict(), path)
     raw = load_file(str(path))
     assert set(raw) == set(model.state_dict())
-    twin = nn.Sequential(
-        nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3)
-    )
+    twin = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(8, 3))
     twin.load_state_dict(fg.load(path))
-    for (k, a), (_, b) in zip(model.state_dict().items(), twin.state_dict().items()):
-        assert (
-            a.dtype == b.dtype
-            and a.shape == b.shape
-            and np.array_equal(a.numpy(), b.numpy())
-        ), k
+    for (k, a), (_, b) in zip(model.state_dict().items(), twin.state_dict().items(), strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a.numpy(), b.numpy()), k
 
 
 def test_loading_crafted_files_cannot_run_code(tmp_path):
@@ -170,7 +149,7 @@ def test_loading_crafted_files_cannot_run_code(tmp_path):
     evil = tmp_path / "evil.pt"
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
         evil.write_bytes(pickle.dumps({"state": Exploit()}, protocol=protocol))
-        with pytest.raises(ValueError, match="not a safetensors file.*never unpickles"):
+        with pytest.raises(ValueError, match=r"not a safetensors file.*never unpickles"):
             fg.load(evil)
     assert not marker.exists()
     # a header that claims more bytes than the file has
@@ -184,9 +163,7 @@ def test_loading_crafted_files_cannot_run_code(tmp_path):
     with pytest.raises(ValueError, match="not a safetensors file"):
         fg.load(junk)
     # JSON header whose offsets point outside the data
-    header = json.dumps(
-        {"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}
-    ).encode()
+    header = json.dumps({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}).encode()
     short = tmp_path / "short.safetensors"
     short.write_bytes(struct.pack("<Q", len(header)) + header + b"\x00" * 4)
     with pytest.raises(ValueError, match="truncated: its header declares 16 bytes"):
@@ -199,9 +176,7 @@ def test_loading_crafted_files_cannot_run_code(tmp_path):
         metadata={
             "format": "ferrograd",
             "ferrograd_version": "1",
-            "structure": json.dumps(
-                {"t": "tensor", "key": "zz", "requires_grad": False}
-            ),
+            "structure": json.dumps({"t": "tensor", "key": "zz", "requires_grad": False}),
         },
     )
     with pytest.raises(ValueError, match="does not contain"):

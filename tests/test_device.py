@@ -8,8 +8,6 @@ same tests run again on a real GPU with CuPy (marked ``gpu``; skipped without on
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -41,7 +39,12 @@ def host(t) -> np.ndarray:
 
 
 def close(a, b, tol=1e-5):
-    np.testing.assert_allclose(host(a) if isinstance(a, fg.Tensor) else a, host(b) if isinstance(b, fg.Tensor) else b, rtol=tol, atol=tol)
+    np.testing.assert_allclose(
+        host(a) if isinstance(a, fg.Tensor) else a,
+        host(b) if isinstance(b, fg.Tensor) else b,
+        rtol=tol,
+        atol=tol,
+    )
 
 
 RNG = np.random.default_rng(7)
@@ -111,7 +114,13 @@ def test_creation_functions_take_device(backend):
     ]:
         assert t.is_cuda, t
     x = fg.zeros(2, 2, device="cuda")
-    for t in [fg.zeros_like(x), fg.ones_like(x), fg.rand_like(x), fg.randn_like(x), fg.full_like(x, 2.0)]:
+    for t in [
+        fg.zeros_like(x),
+        fg.ones_like(x),
+        fg.rand_like(x),
+        fg.randn_like(x),
+        fg.full_like(x, 2.0),
+    ]:
         assert t.is_cuda
     y = fg.randn(3, device="cuda", requires_grad=True)
     assert y.is_leaf and y.requires_grad and y.is_cuda
@@ -144,7 +153,7 @@ def test_repr_and_conversions(backend):
     assert float(y[1]) == 2.0
     with pytest.raises(TypeError, match="cuda:0"):
         y.numpy()
-    with pytest.raises(TypeError, match="cpu()"):
+    with pytest.raises(TypeError, match=r"cpu\(\)"):
         np.asarray(y)
 
 
@@ -173,8 +182,30 @@ def test_python_scalars_land_on_the_tensor_device(backend):
 
 # ----------------------------------------------------------------------------- forward ops
 
-UNARY = ["neg", "abs", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu",
-         "floor", "ceil", "round", "trunc", "log1p", "expm1", "erf", "reciprocal", "sign", "square"]
+UNARY = [
+    "neg",
+    "abs",
+    "exp",
+    "log",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "log1p",
+    "expm1",
+    "erf",
+    "reciprocal",
+    "sign",
+    "square",
+]
 
 
 @pytest.mark.parametrize("name", UNARY)
@@ -192,8 +223,24 @@ def test_unary_matches_cpu(backend, name, dtype):
 
 @pytest.mark.parametrize(
     "op",
-    ["add", "sub", "mul", "div", "pow", "remainder", "floor_divide", "maximum", "minimum", "atan2",
-     "eq", "ne", "lt", "le", "gt", "ge"],
+    [
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "pow",
+        "remainder",
+        "floor_divide",
+        "maximum",
+        "minimum",
+        "atan2",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+    ],
 )
 def test_binary_matches_cpu_with_broadcasting(backend, op):
     a, b = data(4, 1, 3, positive=True), data(2, 3, positive=True)
@@ -209,7 +256,13 @@ def test_integer_and_bool_ops_match_cpu(backend, dtype):
     a = fg.tensor([[0, 1, 2], [3, 4, 5]]).to(dtype)
     b = fg.tensor([1, 0, 1]).to(dtype)
     c = a.cuda(), b.cuda()
-    for f in [lambda p, q: p & q, lambda p, q: p | q, lambda p, q: p ^ q, lambda p, q: p == q, lambda p, q: p + q]:
+    for f in [
+        lambda p, q: p & q,
+        lambda p, q: p | q,
+        lambda p, q: p ^ q,
+        lambda p, q: p == q,
+        lambda p, q: p + q,
+    ]:
         expected, got = f(a, b), f(*c)
         assert got.dtype == expected.dtype
         assert got.tolist() == expected.tolist()
@@ -224,9 +277,18 @@ def test_reductions_match_cpu(backend):
     a = data(3, 4, 5)
     x, y = fg.tensor(a), fg.tensor(a).cuda()
     for f in [
-        lambda t: t.sum(), lambda t: t.sum(1), lambda t: t.sum((0, 2), keepdim=True), lambda t: t.mean(),
-        lambda t: t.mean(-1, keepdim=True), lambda t: t.max(), lambda t: t.min(), lambda t: t.max(1)[0],
-        lambda t: t.min(2, keepdim=True)[0], lambda t: t.argmax(), lambda t: t.argmin(1), lambda t: t.max(0)[1],
+        lambda t: t.sum(),
+        lambda t: t.sum(1),
+        lambda t: t.sum((0, 2), keepdim=True),
+        lambda t: t.mean(),
+        lambda t: t.mean(-1, keepdim=True),
+        lambda t: t.max(),
+        lambda t: t.min(),
+        lambda t: t.max(1)[0],
+        lambda t: t.min(2, keepdim=True)[0],
+        lambda t: t.argmax(),
+        lambda t: t.argmin(1),
+        lambda t: t.max(0)[1],
         lambda t: t.prod(1) if hasattr(t, "prod") else t.sum(1),
     ]:
         expected, got = f(x), f(y)
@@ -238,11 +300,23 @@ def test_shape_and_index_ops_match_cpu(backend):
     a = data(2, 3, 4)
     x, y = fg.tensor(a), fg.tensor(a).cuda()
     for f in [
-        lambda t: t.transpose(0, 2), lambda t: t.permute(1, 2, 0), lambda t: t.reshape(4, 6), lambda t: t.T,
-        lambda t: t[1], lambda t: t[:, 1:3], lambda t: t[..., ::2], lambda t: t[None, 0, :, -1],
-        lambda t: t[:, :, 1:2].expand(2, 3, 5), lambda t: t.flatten(), lambda t: t.unsqueeze(1).squeeze(),
-        lambda t: t.clamp(-0.5, 0.5), lambda t: t.clamp(min=0.0), lambda t: t.where(t > 0, -t),
-        lambda t: t.clone(), lambda t: t.to(fg.float64), lambda t: t.to(fg.int64),
+        lambda t: t.transpose(0, 2),
+        lambda t: t.permute(1, 2, 0),
+        lambda t: t.reshape(4, 6),
+        lambda t: t.T,
+        lambda t: t[1],
+        lambda t: t[:, 1:3],
+        lambda t: t[..., ::2],
+        lambda t: t[None, 0, :, -1],
+        lambda t: t[:, :, 1:2].expand(2, 3, 5),
+        lambda t: t.flatten(),
+        lambda t: t.unsqueeze(1).squeeze(),
+        lambda t: t.clamp(-0.5, 0.5),
+        lambda t: t.clamp(min=0.0),
+        lambda t: t.where(t > 0, -t),
+        lambda t: t.clone(),
+        lambda t: t.to(fg.float64),
+        lambda t: t.to(fg.int64),
         lambda t: t[fg.tensor([1, 0, 1], device=t.device)],
     ]:
         expected, got = f(x), f(y)
@@ -250,7 +324,17 @@ def test_shape_and_index_ops_match_cpu(backend):
         close(got, expected)
 
 
-@pytest.mark.parametrize("shapes", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4))])
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        ((3,), (3,)),
+        ((2, 3), (3,)),
+        ((3,), (3, 4)),
+        ((2, 3), (3, 4)),
+        ((5, 2, 3), (3, 4)),
+        ((5, 2, 3), (5, 3, 4)),
+    ],
+)
 def test_matmul_matches_cpu(backend, shapes):
     a, b = data(*shapes[0]), data(*shapes[1])
     expected = fg.tensor(a) @ fg.tensor(b)
@@ -273,7 +357,7 @@ def test_linear_and_matmul_gradients_run_in_the_table(numpy_backend, batch):
     assert "matmul_transposed" in {name for name, _ in numpy_backend.record}
     assert numpy_backend.transfers["to_host"] == before
     close(out, F.linear(*expected), 1e-4)
-    for e, g in zip(expected, got):
+    for e, g in zip(expected, got, strict=True):
         assert g.grad.is_cuda
         close(g.grad, e.grad, 1e-4)
 
@@ -307,7 +391,11 @@ def _functions():
         lambda a, b: (a.relu() + b.abs()).pow(2).sum(),
         lambda a, b: a.max() + b.min(),
         lambda a, b: a.max(1)[0].sum() * b.sum(0).mean(),
-        lambda a, b: (a.clamp(-0.3, 0.3) - b.sqrt().log()).sum() if False else (a.clamp(-0.3, 0.3) - (b * b + 1).sqrt().log()).sum(),
+        lambda a, b: (
+            (a.clamp(-0.3, 0.3) - b.sqrt().log()).sum()
+            if False
+            else (a.clamp(-0.3, 0.3) - (b * b + 1).sqrt().log()).sum()
+        ),
         lambda a, b: a[:, 1:].sum() + b[0].sum() + a.transpose(0, 1)[2].sum(),
         lambda a, b: a.expand(2, 3, 4).sum() + b.unsqueeze(0).reshape(-1).sum(),
         lambda a, b: a.where(a > b, b).sum(),
@@ -321,7 +409,10 @@ def test_gradients_match_cpu(backend, k):
     f = _functions()[k]
     a, b = data(3, 4), data(3, 4)
     xa, xb = fg.tensor(a, requires_grad=True), fg.tensor(b, requires_grad=True)
-    ya, yb = fg.tensor(a, device="cuda", requires_grad=True), fg.tensor(b, device="cuda", requires_grad=True)
+    ya, yb = (
+        fg.tensor(a, device="cuda", requires_grad=True),
+        fg.tensor(b, device="cuda", requires_grad=True),
+    )
     f(xa, xb).backward()
     out = f(ya, yb)
     assert out.is_cuda
@@ -361,7 +452,9 @@ def test_gradients_flow_back_across_devices(backend):
 
 def test_gradcheck_across_the_seam(backend):
     x = fg.tensor(data(2, 3, dtype=np.float64), requires_grad=True)
-    assert fg.autograd.gradcheck(lambda t: (t.cuda().tanh() * t.cuda().sigmoid()).sum(1).cpu(), (x,))
+    assert fg.autograd.gradcheck(
+        lambda t: (t.cuda().tanh() * t.cuda().sigmoid()).sum(1).cpu(), (x,)
+    )
     assert fg.autograd.gradcheck(lambda t: (t.cuda() @ t.cuda().T).exp().cpu(), (x,))
 
 
@@ -413,7 +506,13 @@ def test_training_on_device_matches_cpu(backend):
 
 def test_mixed_device_ops_raise_naming_both(backend):
     a, b = fg.ones(2), fg.ones(2, device="cuda")
-    for f in [lambda: a + b, lambda: b * a, lambda: a @ b, lambda: b.where(b > 0, a), lambda: fg.maximum(a, b)]:
+    for f in [
+        lambda: a + b,
+        lambda: b * a,
+        lambda: a @ b,
+        lambda: b.where(b > 0, a),
+        lambda: fg.maximum(a, b),
+    ]:
         with pytest.raises(RuntimeError, match=r"cpu.*cuda:0|cuda:0.*cpu"):
             f()
 
@@ -433,7 +532,7 @@ def test_grad_on_another_device_is_rejected(backend):
         x.grad = fg.ones(2)
 
 
-# ----------------------------------------------------------------------------- errors from the table
+# ---------------------------------------------------------------------------- errors from the table
 
 
 def test_table_exceptions_reach_python_unchanged(numpy_backend):
@@ -476,7 +575,7 @@ def test_without_cuda(monkeypatch):
         assert not cuda.is_available()
         assert cuda.device_count() == 0
         x = fg.ones(2)
-        with pytest.raises(RuntimeError, match="CUDA is not available.*cuda12"):
+        with pytest.raises(RuntimeError, match=r"CUDA is not available.*cuda12"):
             x.cuda()
         with pytest.raises(RuntimeError, match="CUDA is not available"):
             fg.zeros(2, device="cuda")
@@ -488,7 +587,6 @@ def test_without_cuda(monkeypatch):
 
 
 # ----------------------------------------------------------------------------- nn on the device
-
 
 
 def _nn():
@@ -513,8 +611,12 @@ def test_module_to_moves_parameters(backend):
 
 def _conv_net(nn):
     return nn.Sequential(
-        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 4, 3, stride=2, padding=1),
-        nn.Flatten(), nn.Linear(16, 3),
+        nn.Conv2d(1, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, stride=2, padding=1),
+        nn.Flatten(),
+        nn.Linear(16, 3),
     )
 
 
@@ -533,7 +635,7 @@ def test_conv_net_forward_and_backward_match_cpu(backend):
     close(gpu_loss, cpu_loss, 1e-4)
     cpu_loss.backward()
     gpu_loss.backward()
-    for p, q in zip(cpu_model.parameters(), gpu_model.parameters()):
+    for p, q in zip(cpu_model.parameters(), gpu_model.parameters(), strict=True):
         assert q.grad.is_cuda
         close(q.grad, p.grad, 1e-4)
 
@@ -557,9 +659,15 @@ def test_nn_functions_match_cpu(backend):
     a = data(4, 5)
     target = fg.tensor([1, 0, 4, 2])
     for f in [
-        lambda t, y: F.softmax(t, 1), lambda t, y: F.log_softmax(t, 0), lambda t, y: F.cross_entropy(t, y),
-        lambda t, y: F.mse_loss(t, t * 0.5), lambda t, y: fg.cat([t, t * 2], 1), lambda t, y: fg.stack([t, t]),
-        lambda t, y: t.gather(1, y.unsqueeze(1)), lambda t, y: F.gelu(t), lambda t, y: F.layer_norm(t, (5,)),
+        lambda t, y: F.softmax(t, 1),
+        lambda t, y: F.log_softmax(t, 0),
+        lambda t, y: F.cross_entropy(t, y),
+        lambda t, y: F.mse_loss(t, t * 0.5),
+        lambda t, y: fg.cat([t, t * 2], 1),
+        lambda t, y: fg.stack([t, t]),
+        lambda t, y: t.gather(1, y.unsqueeze(1)),
+        lambda t, y: F.gelu(t),
+        lambda t, y: F.layer_norm(t, (5,)),
         lambda t, y: t.logsumexp(1) if hasattr(t, "logsumexp") else t.sum(),
         lambda t, y: t.sort(1)[0] if hasattr(t, "sort") else t.sum(),
     ]:
@@ -582,7 +690,9 @@ def test_optimizer_step_on_device(backend):
             fg.manual_seed(2)
             model = nn.Linear(3, 1).to(device)
             opt = make(model.parameters())
-            xs = fg.tensor(data(8, 3) * 0 + np.arange(24, dtype=np.float32).reshape(8, 3) / 24, device=device)
+            xs = fg.tensor(
+                data(8, 3) * 0 + np.arange(24, dtype=np.float32).reshape(8, 3) / 24, device=device
+            )
             for _ in range(5):
                 opt.zero_grad()
                 loss = ((model(xs) - 1.0) ** 2).mean()
@@ -590,5 +700,5 @@ def test_optimizer_step_on_device(backend):
                 opt.step()
             assert all(p.device == fg.device(device) for p in model.parameters())
             results.append([host(p) for p in model.parameters()])
-        for p, q in zip(*results):
+        for p, q in zip(*results, strict=True):
             np.testing.assert_allclose(q, p, rtol=1e-4, atol=1e-5)

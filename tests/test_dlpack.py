@@ -67,7 +67,7 @@ def test_cuda_array_interface_is_absent_on_the_cpu():
     assert not hasattr(fg.ones(2), "__cuda_array_interface__")
 
 
-# ----------------------------------------------------------------------------- through the test backend
+# ------------------------------------------------------------------------- through the test backend
 
 
 @pytest.fixture
@@ -87,7 +87,11 @@ def test_device_tensor_exports_through_the_table(fake_cuda):
 
 
 def test_cuda_array_interface_delegates_to_the_table(fake_cuda):
-    fake_cuda.cuda_array_interface = lambda x: {"shape": x.shape, "typestr": x.dtype.str, "version": 3}
+    fake_cuda.cuda_array_interface = lambda x: {
+        "shape": x.shape,
+        "typestr": x.dtype.str,
+        "version": 3,
+    }
     t = fg.tensor([[1.0, 2.0]], device="cuda")
     assert t.__cuda_array_interface__["shape"] == (1, 2)
     with pytest.raises(AttributeError):

@@ -19,16 +19,29 @@ def test_repr_names_dtype(name):
     assert f"ferrograd.{name}" in repr(getattr(fg, name))
 
 
-@pytest.mark.parametrize("name, floating", [
-    ("float32", True), ("float64", True), ("int64", False), ("int32", False), ("bool", False),
-])
+@pytest.mark.parametrize(
+    "name, floating",
+    [
+        ("float32", True),
+        ("float64", True),
+        ("int64", False),
+        ("int32", False),
+        ("bool", False),
+    ],
+)
 def test_is_floating_point(name, floating):
     assert getattr(fg, name).is_floating_point is floating
 
 
-@pytest.mark.parametrize("alias, name", [
-    ("float", "float32"), ("double", "float64"), ("long", "int64"), ("int", "int32"),
-])
+@pytest.mark.parametrize(
+    "alias, name",
+    [
+        ("float", "float32"),
+        ("double", "float64"),
+        ("long", "int64"),
+        ("int", "int32"),
+    ],
+)
 def test_aliases(alias, name):
     assert getattr(fg, alias) == getattr(fg, name)
     assert str(getattr(fg, alias)) == f"ferrograd.{name}"
@@ -57,6 +70,7 @@ def test_defaults():
 
 
 # ----------------------------------------------------------------------------- promotion
+
 
 def _t(dtype, dims=1):
     if dims == 0:
@@ -161,17 +175,18 @@ def test_int_floor_div_and_mod_stay_int(dtype):
 
 def test_int_pow():
     a = fg.tensor([2, 3])
-    assert (a ** 2).dtype == fg.int64
-    assert (a ** 2).tolist() == [4, 9]
-    r = a ** 0.5
+    assert (a**2).dtype == fg.int64
+    assert (a**2).tolist() == [4, 9]
+    r = a**0.5
     assert r.dtype == fg.float32
-    assert r.tolist() == pytest.approx([2 ** 0.5, 3 ** 0.5], rel=1e-6)
+    assert r.tolist() == pytest.approx([2**0.5, 3**0.5], rel=1e-6)
 
 
 @pytest.mark.parametrize("dtype", ALL)
 def test_comparisons_are_bool(dtype):
     a = fg.tensor([0, 1, 2], dtype=getattr(fg, dtype))
-    for r in (a == 1, a != 1, a < 1, a <= 1, a > 1, a >= 1, a == a):
+    # `a == a`: a tensor-tensor comparison is bool too
+    for r in (a == 1, a != 1, a < 1, a <= 1, a > 1, a >= 1, a == a):  # noqa: PLR0124
         assert r.dtype == fg.bool
 
 
@@ -193,10 +208,16 @@ def test_dtype_preserving_unary(dtype):
     assert a.clamp(-1, 1).dtype == dt
 
 
-@pytest.mark.parametrize("dtype, expected", [
-    ("int32", "int64"), ("int64", "int64"), ("bool", "int64"),
-    ("float32", "float32"), ("float64", "float64"),
-])
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [
+        ("int32", "int64"),
+        ("int64", "int64"),
+        ("bool", "int64"),
+        ("float32", "float32"),
+        ("float64", "float64"),
+    ],
+)
 def test_sum_dtype(dtype, expected):
     a = fg.tensor([1, 0, 1], dtype=getattr(fg, dtype))
     s = a.sum()

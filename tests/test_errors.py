@@ -19,11 +19,13 @@ from hypothesis.extra import numpy as hnp
 import ferrograd as fg
 from helpers import assert_names_shape
 
-
 # ----------------------------------------------------------------------------- shapes
 
-@pytest.mark.parametrize("sa, sb", [((2, 3), (4,)), ((3,), (4,)), ((2, 3), (3, 2)),
-                                    ((5, 2, 3), (4, 3)), ((2, 1, 3), (1, 4, 2))])
+
+@pytest.mark.parametrize(
+    "sa, sb",
+    [((2, 3), (4,)), ((3,), (4,)), ((2, 3), (3, 2)), ((5, 2, 3), (4, 3)), ((2, 1, 3), (1, 4, 2))],
+)
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "pow", "eq", "lt", "remainder"])
 def test_broadcast_mismatch_names_both_shapes(op, sa, sb):
     a, b = fg.ones(sa), fg.ones(sb)
@@ -41,9 +43,17 @@ def test_broadcast_mismatch_through_operator():
     assert_names_shape(str(ei.value), (4,))
 
 
-@pytest.mark.parametrize("sa, sb", [((2, 3), (4, 5)), ((3,), (4,)), ((2, 3), (2,)),
-                                    ((3,), (2, 4)), ((2, 2, 3), (2, 4, 5)),
-                                    ((2, 2, 3), (3, 3, 5))])
+@pytest.mark.parametrize(
+    "sa, sb",
+    [
+        ((2, 3), (4, 5)),
+        ((3,), (4,)),
+        ((2, 3), (2,)),
+        ((3,), (2, 4)),
+        ((2, 2, 3), (2, 4, 5)),
+        ((2, 2, 3), (3, 3, 5)),
+    ],
+)
 def test_matmul_mismatch_names_both_shapes(sa, sb):
     with pytest.raises(ValueError) as ei:
         fg.ones(sa) @ fg.ones(sb)
@@ -96,17 +106,20 @@ def test_permute_invalid():
         fg.ones(2, 3).permute(0, 1, 2)
 
 
-@pytest.mark.parametrize("call", [
-    lambda t: t.sum(dim=3),
-    lambda t: t.sum(dim=-4),
-    lambda t: t.mean(dim=(0, 5)),
-    lambda t: t.max(dim=3),
-    lambda t: t.transpose(0, 3),
-    lambda t: t.unsqueeze(5),
-    lambda t: t.squeeze(3),
-    lambda t: t.flatten(0, 3),
-    lambda t: t.size(3),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.sum(dim=3),
+        lambda t: t.sum(dim=-4),
+        lambda t: t.mean(dim=(0, 5)),
+        lambda t: t.max(dim=3),
+        lambda t: t.transpose(0, 3),
+        lambda t: t.unsqueeze(5),
+        lambda t: t.squeeze(3),
+        lambda t: t.flatten(0, 3),
+        lambda t: t.size(3),
+    ],
+)
 def test_dim_out_of_range(call):
     # PyTorch raises IndexError("Dimension out of range ...") for these.
     with pytest.raises((IndexError, ValueError)):
@@ -146,31 +159,45 @@ def test_arange_zero_step():
 
 # ----------------------------------------------------------------------------- dtypes
 
-@pytest.mark.parametrize("make", [
-    lambda: fg.tensor([1, 2], requires_grad=True),
-    lambda: fg.tensor([True], requires_grad=True),
-    lambda: fg.tensor([1, 2]).requires_grad_(),
-    lambda: fg.zeros(2, dtype=fg.int32, requires_grad=True),
-    lambda: fg.arange(3, requires_grad=True),
-])
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: fg.tensor([1, 2], requires_grad=True),
+        lambda: fg.tensor([True], requires_grad=True),
+        lambda: fg.tensor([1, 2]).requires_grad_(),
+        lambda: fg.zeros(2, dtype=fg.int32, requires_grad=True),
+        lambda: fg.arange(3, requires_grad=True),
+    ],
+)
 def test_int_requires_grad(make):
-    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require "
-                                           "gradients"):
+    with pytest.raises(
+        RuntimeError, match="only Tensors of floating point dtype can require gradients"
+    ):
         make()
 
 
 def test_int_requires_grad_setter():
     t = fg.tensor([1, 2])
-    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require "
-                                           "gradients"):
+    with pytest.raises(
+        RuntimeError, match="only Tensors of floating point dtype can require gradients"
+    ):
         t.requires_grad = True
     assert not t.requires_grad
 
 
-@pytest.mark.parametrize("op", [
-    lambda a, b: a & b, lambda a, b: a | b, lambda a, b: a ^ b, lambda a, b: ~a,
-    lambda a, b: fg.bitwise_and(a, b), lambda a, b: a & 1, lambda a, b: 1 | a,
-])
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda a, b: a & b,
+        lambda a, b: a | b,
+        lambda a, b: a ^ b,
+        lambda a, b: ~a,
+        lambda a, b: fg.bitwise_and(a, b),
+        lambda a, b: a & 1,
+        lambda a, b: 1 | a,
+    ],
+)
 def test_bitwise_on_float_is_type_error(op):
     a = fg.tensor([1.0, 2.0])
     with pytest.raises(TypeError):
@@ -251,10 +278,12 @@ def test_bad_size_argument():
 
 # ----------------------------------------------------------------------------- autograd misuse
 
+
 def test_autograd_messages():
     x = fg.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar "
-                                           "outputs"):
+    with pytest.raises(
+        RuntimeError, match="grad can be implicitly created only for scalar outputs"
+    ):
         (x * 2).backward()
     y = (x * x).sum()
     y.backward()
@@ -346,8 +375,14 @@ _CRASH_SCRIPT = textwrap.dedent(r"""
 def test_bad_calls_do_not_crash_the_interpreter():
     env = dict(os.environ)
     env["RUST_BACKTRACE"] = "0"
-    p = subprocess.run([sys.executable, "-c", _CRASH_SCRIPT], capture_output=True, text=True,
-                       timeout=120, env=env)
+    p = subprocess.run(
+        [sys.executable, "-c", _CRASH_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,  # the return code is asserted below, with the stderr
+    )
     assert p.returncode == 0, f"interpreter crashed (rc={p.returncode}):\n{p.stderr[-3000:]}"
     assert "DONE" in p.stdout
     done = p.stdout.split("DONE", 1)[1].split()
@@ -370,9 +405,11 @@ def test_reductions_of_empty():
         fg.ones(0).max()
 
 
-@given(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
-       hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
-       st.sampled_from(["add", "mul", "matmul", "lt", "pow"]))
+@given(
+    hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+    hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+    st.sampled_from(["add", "mul", "matmul", "lt", "pow"]),
+)
 def test_hypothesis_random_shapes_never_crash(sa, sb, op):
     a, b = fg.ones(sa), fg.ones(sb)
     f = getattr(fg, op)

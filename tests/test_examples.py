@@ -46,7 +46,19 @@ def test_digits_demo_on_the_device_path(tmp_path):
     demo = load("train_digits")
     previous = cuda.use_backend(NumpyTable())
     try:
-        results = demo.main(["--epochs", "2", "--models", "mlp", "--quiet", "--device", "cuda", "--out", str(tmp_path)])
+        results = demo.main(
+            [
+                "--epochs",
+                "2",
+                "--models",
+                "mlp",
+                "--quiet",
+                "--device",
+                "cuda",
+                "--out",
+                str(tmp_path),
+            ]
+        )
     finally:
         cuda.use_backend(previous)
     assert results[("ferrograd", "mlp")][0] > 0.8

@@ -61,14 +61,16 @@ def check_jvp(f, *arrays, rtol=1e-6, atol=1e-7):
             with fwAD.dual_level():
                 args = [
                     fwAD.make_dual(t64(a), t64(v)) if i in dual_set else t64(a)
-                    for i, (a, v) in enumerate(zip(arrays, tangents))
+                    for i, (a, v) in enumerate(zip(arrays, tangents, strict=True))
                 ]
                 primal, tangent = fwAD.unpack_dual(f(*args))
                 assert tangent is not None, f"no tangent for dual inputs {dual_set}"
                 assert tuple(tangent.shape) == tuple(primal.shape)
                 got = as_np(tangent).reshape(-1)
             expected = sum(jacobians[i] @ tangents[i].reshape(-1) for i in dual_set)
-            np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, err_msg=f"dual inputs {dual_set}")
+            np.testing.assert_allclose(
+                got, expected, rtol=rtol, atol=atol, err_msg=f"dual inputs {dual_set}"
+            )
 
 
 UNARY = {
@@ -173,7 +175,10 @@ SHAPE = {
     "cat": (lambda a, b: fg.cat([a, b], dim=1), [(2, 3), (2, 2)]),
     "stack": (lambda a, b: fg.stack([a, b], dim=0), [(2, 3), (2, 3)]),
     "gather": (lambda x: x.gather(1, fg.tensor([[2, 0, 1], [1, 1, 0]])), [(2, 3)]),
-    "scatter_add": (lambda a, b: a.scatter_add(1, fg.tensor([[0, 1, 0, 1], [1, 0, 0, 1]]), b), [(2, 3), (2, 4)]),
+    "scatter_add": (
+        lambda a, b: a.scatter_add(1, fg.tensor([[0, 1, 0, 1], [1, 0, 0, 1]]), b),
+        [(2, 3), (2, 4)],
+    ),
     "index_select": (lambda x: x.index_select(1, fg.tensor([2, 0, 2])), [(2, 3)]),
     "sort": (lambda x: x.sort(-1, descending=True).values, [(2, 5)]),
 }
@@ -196,7 +201,10 @@ LINALG_NN = {
     "linear_batched": (lambda x, w, b: F.linear(x, w, b), [(2, 2, 3), (4, 3), (4,)]),
     "linear_no_bias": (lambda x, w: F.linear(x, w), [(5, 3), (2, 3)]),
     "conv2d": (lambda x, w, b: F.conv2d(x, w, b, padding=1), [(1, 2, 3, 3), (2, 2, 2, 2), (2,)]),
-    "conv2d_groups": (lambda x, w: F.conv2d(x, w, stride=2, groups=2), [(1, 2, 4, 4), (4, 1, 2, 2)]),
+    "conv2d_groups": (
+        lambda x, w: F.conv2d(x, w, stride=2, groups=2),
+        [(1, 2, 4, 4), (4, 1, 2, 2)],
+    ),
     "max_pool2d": (lambda x: F.max_pool2d(x, 2), [(1, 2, 4, 4)]),
     "avg_pool2d": (lambda x: F.avg_pool2d(x, 2, padding=1), [(1, 1, 4, 4)]),
     "unfold": (lambda x: F.unfold(x, 2, padding=1), [(1, 2, 3, 3)]),
@@ -270,7 +278,7 @@ def test_enter_and_exit_dual_level_functions():
         assert level == 0
         dual = fwAD.make_dual(t64([1.0]), t64([2.0]), level=level)
         assert fwAD.unpack_dual(dual * 3, level=level).tangent.item() == 6.0
-        with pytest.raises(RuntimeError, match="[Nn]ested"):
+        with pytest.raises(RuntimeError, match=r"[Nn]ested"):
             fwAD.enter_dual_level()
         with pytest.raises(RuntimeError):
             fwAD.make_dual(t64([1.0]), t64([2.0]), level=5)
@@ -285,7 +293,9 @@ def test_dual_level_as_a_decorator():
     def directional(x, v):
         return fwAD.unpack_dual(fwAD.make_dual(x, v).sin()).tangent
 
-    np.testing.assert_allclose(as_np(directional(t64([0.0, 1.0]), t64([1.0, 1.0]))), [1.0, np.cos(1.0)])
+    np.testing.assert_allclose(
+        as_np(directional(t64([0.0, 1.0]), t64([1.0, 1.0]))), [1.0, np.cos(1.0)]
+    )
 
 
 def test_make_dual_errors():

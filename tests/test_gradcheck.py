@@ -124,7 +124,7 @@ def test_atol_rtol_respected():
 
 def test_gradgradcheck_passes():
     x = t64([0.5, -1.0, 2.0])
-    assert gradgradcheck(lambda a: a ** 3, (x,)) is True
+    assert gradgradcheck(lambda a: a**3, (x,)) is True
     assert gradgradcheck(lambda a: (a.sin() * a).sum(), x) is True
     y = t64([[0.5, 1.0], [1.5, -0.5]])
     assert gradgradcheck(lambda a, b: a @ b, (t64([0.5, -1.0]), y))

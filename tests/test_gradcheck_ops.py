@@ -8,6 +8,7 @@ import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 import ferrograd as fg
 from ferrograd.autograd.gradcheck import gradcheck, gradgradcheck
@@ -26,8 +27,9 @@ def _sample(rng, shape, kind):
         n = int(np.prod(shape, dtype=np.int64))
         return (rng.permutation(n).reshape(shape) - n / 2.0) * 0.37 + rng.uniform(0, 0.1, shape)
     if kind == "clampable":  # away from the clamp bounds -0.5, 0.5
-        return rng.choice([-1.5, -1.0, -0.2, 0.1, 0.25, 0.9, 1.3], shape) + \
-            rng.uniform(-0.05, 0.05, shape)
+        return rng.choice([-1.5, -1.0, -0.2, 0.1, 0.25, 0.9, 1.3], shape) + rng.uniform(
+            -0.05, 0.05, shape
+        )
     if kind == "rem":  # remainder(x, 1.5): x/1.5 away from integers
         base = rng.integers(-3, 3, shape) * 1.5
         return base + rng.uniform(0.2, 1.3, shape)
@@ -92,13 +94,13 @@ CASES = [
     ("neg", lambda a: -a, [((3, 2), "any")], True),
     ("neg_named", lambda a: fg.neg(a), [((3, 2), "any")], True),
     # pow, in base and exponent
-    ("pow_int", lambda a: a ** 3, [((3, 2), "any")], True),
-    ("pow_2", lambda a: a ** 2, [((3, 2), "any")], True),
-    ("pow_frac", lambda a: a ** 2.5, [((3, 2), "pos")], True),
-    ("pow_neg", lambda a: a ** -2, [((3, 2), "nonzero")], True),
-    ("pow_tensor", lambda a, b: a ** b, [((3, 2), "pos"), ((3, 2), "any")], True),
-    ("pow_tensor_bcast", lambda a, b: a ** b, [((3, 2), "pos"), ((2,), "any")], True),
-    ("rpow_scalar", lambda b: 2.0 ** b, [((3,), "any")], True),
+    ("pow_int", lambda a: a**3, [((3, 2), "any")], True),
+    ("pow_2", lambda a: a**2, [((3, 2), "any")], True),
+    ("pow_frac", lambda a: a**2.5, [((3, 2), "pos")], True),
+    ("pow_neg", lambda a: a**-2, [((3, 2), "nonzero")], True),
+    ("pow_tensor", lambda a, b: a**b, [((3, 2), "pos"), ((3, 2), "any")], True),
+    ("pow_tensor_bcast", lambda a, b: a**b, [((3, 2), "pos"), ((2,), "any")], True),
+    ("rpow_scalar", lambda b: 2.0**b, [((3,), "any")], True),
     ("pow_named", lambda a, b: fg.pow(a, b), [((4,), "pos"), ((4,), "any")], True),
     ("pow_method_scalar", lambda a: a.pow(3), [((4,), "any")], True),
     # matmul
@@ -109,8 +111,7 @@ CASES = [
     ("matmul_batched", lambda a, b: a @ b, [((2, 3, 4), "any"), ((2, 4, 2), "any")], True),
     ("matmul_batch_2d", lambda a, b: a @ b, [((2, 3, 4), "any"), ((4, 2), "any")], True),
     ("matmul_2d_batch", lambda a, b: a @ b, [((3, 4), "any"), ((2, 4, 2), "any")], True),
-    ("matmul_bcast_batch", lambda a, b: a @ b, [((2, 1, 2, 3), "any"), ((3, 3, 2), "any")],
-     False),
+    ("matmul_bcast_batch", lambda a, b: a @ b, [((2, 1, 2, 3), "any"), ((3, 3, 2), "any")], False),
     ("matmul_1d_3d", lambda a, b: a @ b, [((3,), "any"), ((2, 3, 2), "any")], True),
     ("matmul_3d_1d", lambda a, b: a @ b, [((2, 2, 3), "any"), ((3,), "any")], True),
     ("matmul_named", lambda a, b: fg.matmul(a, b), [((2, 3), "any"), ((3, 2), "any")], True),
@@ -142,8 +143,12 @@ CASES = [
     ("clamp_fn", lambda a: fg.clamp(a, min=-0.5, max=0.5), [((4, 4), "clampable")], True),
     ("remainder_scalar", lambda a: a % 1.5, [((3, 4), "rem")], True),
     ("remainder_fn", lambda a: fg.remainder(a, 1.5), [((3, 4), "rem")], True),
-    ("remainder_tensor", lambda a, b: fg.remainder(a, b), lambda rng: _rem_pair(rng, (3, 4)),
-     False),
+    (
+        "remainder_tensor",
+        lambda a, b: fg.remainder(a, b),
+        lambda rng: _rem_pair(rng, (3, 4)),
+        False,
+    ),
     ("remainder_method", lambda a, b: a.remainder(b), lambda rng: _rem_pair(rng, (4,)), False),
     # reductions
     ("sum", lambda a: a.sum(), [((3, 4), "any")], True),
@@ -156,16 +161,14 @@ CASES = [
     ("mean", lambda a: a.mean(), [((3, 4), "any")], True),
     ("mean_fn", lambda a: fg.mean(a), [((3, 4), "any")], True),
     ("mean_dim", lambda a: a.mean(1), [((3, 4), "any")], True),
-    ("mean_tuple_keepdim", lambda a: a.mean(dim=(0, 1), keepdim=True), [((2, 3, 4), "any")],
-     True),
+    ("mean_tuple_keepdim", lambda a: a.mean(dim=(0, 1), keepdim=True), [((2, 3, 4), "any")], True),
     ("max_all", lambda a: a.max(), [((3, 4), "distinct")], True),
     ("min_all", lambda a: a.min(), [((3, 4), "distinct")], True),
     ("max_fn", lambda a: fg.max(a), [((3, 4), "distinct")], True),
     ("max_dim", lambda a: a.max(dim=1).values, [((3, 4), "distinct")], True),
     ("max_dim0_keepdim", lambda a: a.max(0, keepdim=True)[0], [((3, 4), "distinct")], True),
     ("min_dim", lambda a: a.min(dim=-1).values, [((2, 3, 4), "distinct")], True),
-    ("min_dim_keepdim", lambda a: a.min(1, keepdim=True).values, [((2, 3, 4), "distinct")],
-     True),
+    ("min_dim_keepdim", lambda a: a.min(1, keepdim=True).values, [((2, 3, 4), "distinct")], True),
     # shape ops
     ("reshape", lambda a: a.reshape(4, 3), [((3, 4), "any")], True),
     ("reshape_tuple_neg", lambda a: a.reshape((-1, 2)), [((3, 4), "any")], True),
@@ -204,8 +207,7 @@ CASES = [
     ("index_ellipsis_mid", lambda a: a[0, ..., ::2], [((2, 3, 4), "any")], True),
     ("index_mixed", lambda a: a[1, None, ..., 1:3], [((2, 3, 4), "any")], True),
     ("index_mixed2", lambda a: a[-1, 1:, None, -2], [((2, 3, 4), "any")], True),
-    ("index_of_expr", lambda a, b: (a * b)[:, 1:3].sum(1), [((3, 4), "any"), ((4,), "any")],
-     True),
+    ("index_of_expr", lambda a, b: (a * b)[:, 1:3].sum(1), [((3, 4), "any"), ((4,), "any")], True),
     # in place on graph tensors
     ("inplace_mul", _inplace_mul, [((3,), "any"), ((3,), "any")], True),
     ("inplace_chain", _inplace_chain, [((3, 2), "any"), ((2,), "any")], True),
@@ -214,29 +216,55 @@ CASES = [
     ("softplus", _softplus, [((3, 3), "any")], True),
     ("multi_use", lambda a: a.exp() * a.sin() + a / (1 + a * a), [((5,), "any")], True),
     ("mse", lambda p, y: ((p - y) ** 2).mean(), [((6,), "any"), ((6,), "any")], True),
-    ("tuple_outputs", lambda a, b: (a * b, a.exp(), (a + b).sum()),
-     [((3,), "any"), ((3,), "any")], True),
-    ("normalize", lambda a: (a - a.mean(1, keepdim=True)) / (a * a).sum(1, keepdim=True).sqrt(),
-     [((3, 4), "nonzero")], True),
+    (
+        "tuple_outputs",
+        lambda a, b: (a * b, a.exp(), (a + b).sum()),
+        [((3,), "any"), ((3,), "any")],
+        True,
+    ),
+    (
+        "normalize",
+        lambda a: (a - a.mean(1, keepdim=True)) / (a * a).sum(1, keepdim=True).sqrt(),
+        [((3, 4), "nonzero")],
+        True,
+    ),
 ]
 
 # 0-d inputs whose op gets its gradient from a later node: a first-order backward carries it
 # there as a number and runs the op's scalar rule (autograd/scalar_rules.rs).
-_SCALAR_UNARY = [("neg", "any"), ("exp", "any"), ("log", "pos"), ("sqrt", "pos"),
-                 ("rsqrt", "pos"), ("sin", "any"), ("cos", "any"), ("tan", "any"),
-                 ("tanh", "any"), ("sigmoid", "any"), ("relu", "nonzero"), ("log1p", "pos"),
-                 ("expm1", "any"), ("reciprocal", "nonzero")]
-CASES += [(f"scalar_path_{name}", lambda a, name=name: getattr(a, name)() * 1.5, [((), kind)], True)
-          for name, kind in _SCALAR_UNARY]
+_SCALAR_UNARY = [
+    ("neg", "any"),
+    ("exp", "any"),
+    ("log", "pos"),
+    ("sqrt", "pos"),
+    ("rsqrt", "pos"),
+    ("sin", "any"),
+    ("cos", "any"),
+    ("tan", "any"),
+    ("tanh", "any"),
+    ("sigmoid", "any"),
+    ("relu", "nonzero"),
+    ("log1p", "pos"),
+    ("expm1", "any"),
+    ("reciprocal", "nonzero"),
+]
+CASES += [
+    (f"scalar_path_{name}", lambda a, name=name: getattr(a, name)() * 1.5, [((), kind)], True)
+    for name, kind in _SCALAR_UNARY
+]
 CASES += [
     ("scalar_path_add", lambda a, b: (a + b) * 1.5, [((), "any"), ((), "any")], True),
     ("scalar_path_sub", lambda a, b: (a - b) * 1.5, [((), "any"), ((), "any")], True),
     ("scalar_path_rsub", lambda a: (1 - a) * 1.5, [((), "any")], True),
     ("scalar_path_mul", lambda a, b: (a * b).sin(), [((), "any"), ((), "any")], True),
     ("scalar_path_div", lambda a, b: (a / b).sin(), [((), "any"), ((), "nonzero")], True),
-    ("scalar_path_pow", lambda a, b: (a ** b).sin(), [((), "pos"), ((), "any")], True),
-    ("scalar_path_chain", lambda a, b: ((a * b).sin() / b + a.exp() * a).tanh() ** 2,
-     [((), "pos"), ((), "nonzero")], True),
+    ("scalar_path_pow", lambda a, b: (a**b).sin(), [((), "pos"), ((), "any")], True),
+    (
+        "scalar_path_chain",
+        lambda a, b: ((a * b).sin() / b + a.exp() * a).tanh() ** 2,
+        [((), "pos"), ((), "nonzero")],
+        True,
+    ),
 ]
 
 IDS = [c[0] for c in CASES]
@@ -267,6 +295,7 @@ def test_gradgradcheck(case_id, func, specs, gg):
 
 # ----------------------------------------------------------------------------- known values
 
+
 def _grad(f, x):
     x = t64(x)
     y = f(x)
@@ -274,36 +303,39 @@ def _grad(f, x):
     return to_np(x.grad)
 
 
-@pytest.mark.parametrize("f, x, expected", [
-    (lambda x: x ** 2, 3.0, 6.0),
-    (lambda x: x ** 3, -2.0, 12.0),
-    (lambda x: x ** 0.5, 4.0, 0.25),
-    (lambda x: x ** 0, 5.0, 0.0),
-    (lambda x: 2.0 ** x, 3.0, 8.0 * math.log(2.0)),
-    (lambda x: x.sqrt(), 4.0, 0.25),
-    (lambda x: x.exp(), 1.0, math.e),
-    (lambda x: x.log(), 4.0, 0.25),
-    (lambda x: x.sin(), 0.0, 1.0),
-    (lambda x: x.cos(), math.pi / 2, -1.0),
-    (lambda x: x.tanh(), 0.0, 1.0),
-    (lambda x: x.sigmoid(), 0.0, 0.25),
-    (lambda x: x.relu(), 2.0, 1.0),
-    (lambda x: x.relu(), -2.0, 0.0),
-    (lambda x: x.relu(), 0.0, 0.0),
-    (lambda x: abs(x), -3.0, -1.0),
-    (lambda x: abs(x), 0.0, 0.0),
-    (lambda x: 1 / x, 2.0, -0.25),
-    (lambda x: 1 - x, 2.0, -1.0),
-    (lambda x: x % 3.0, 7.5, 1.0),
-    (lambda x: x.clamp(0.0, 1.0), 0.5, 1.0),
-    (lambda x: x.clamp(0.0, 1.0), 2.0, 0.0),
-    (lambda x: x.clamp(0.0, 1.0), -1.0, 0.0),
-    # at a bound itself PyTorch's clamp passes no gradient (clamp_min: `self > min`)
-    (lambda x: x.clamp(min=1.0), 1.0, 0.0),
-    (lambda x: x.clamp(max=1.0), 1.0, 0.0),
-    (lambda x: x * x * x, 2.0, 12.0),
-    (lambda x: (x * 2 + 1) ** 2, 1.0, 12.0),
-])
+@pytest.mark.parametrize(
+    "f, x, expected",
+    [
+        (lambda x: x**2, 3.0, 6.0),
+        (lambda x: x**3, -2.0, 12.0),
+        (lambda x: x**0.5, 4.0, 0.25),
+        (lambda x: x**0, 5.0, 0.0),
+        (lambda x: 2.0**x, 3.0, 8.0 * math.log(2.0)),
+        (lambda x: x.sqrt(), 4.0, 0.25),
+        (lambda x: x.exp(), 1.0, math.e),
+        (lambda x: x.log(), 4.0, 0.25),
+        (lambda x: x.sin(), 0.0, 1.0),
+        (lambda x: x.cos(), math.pi / 2, -1.0),
+        (lambda x: x.tanh(), 0.0, 1.0),
+        (lambda x: x.sigmoid(), 0.0, 0.25),
+        (lambda x: x.relu(), 2.0, 1.0),
+        (lambda x: x.relu(), -2.0, 0.0),
+        (lambda x: x.relu(), 0.0, 0.0),
+        (lambda x: abs(x), -3.0, -1.0),
+        (lambda x: abs(x), 0.0, 0.0),
+        (lambda x: 1 / x, 2.0, -0.25),
+        (lambda x: 1 - x, 2.0, -1.0),
+        (lambda x: x % 3.0, 7.5, 1.0),
+        (lambda x: x.clamp(0.0, 1.0), 0.5, 1.0),
+        (lambda x: x.clamp(0.0, 1.0), 2.0, 0.0),
+        (lambda x: x.clamp(0.0, 1.0), -1.0, 0.0),
+        # at a bound itself PyTorch's clamp passes no gradient (clamp_min: `self > min`)
+        (lambda x: x.clamp(min=1.0), 1.0, 0.0),
+        (lambda x: x.clamp(max=1.0), 1.0, 0.0),
+        (lambda x: x * x * x, 2.0, 12.0),
+        (lambda x: (x * 2 + 1) ** 2, 1.0, 12.0),
+    ],
+)
 def test_known_derivative(f, x, expected):
     assert _grad(f, x) == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
@@ -320,7 +352,7 @@ def test_remainder_grad_wrt_divisor():
 def test_pow_grad_wrt_exponent():
     x = t64([2.0, 3.0])
     y = t64([3.0, 2.0])
-    (x ** y).sum().backward()
+    (x**y).sum().backward()
     assert_close(x.grad, [3.0 * 4.0, 2.0 * 3.0])
     assert_close(y.grad, [8.0 * math.log(2.0), 9.0 * math.log(3.0)])
 
@@ -398,7 +430,7 @@ def test_expand_grad_sums():
 
 def test_second_derivatives():
     x = t64(2.0)
-    (g,) = fg.autograd.grad(x ** 3, x, create_graph=True)
+    (g,) = fg.autograd.grad(x**3, x, create_graph=True)
     assert g.item() == pytest.approx(12.0)
     (g2,) = fg.autograd.grad(g, x, create_graph=True)
     assert g2.item() == pytest.approx(12.0)
@@ -416,8 +448,6 @@ def test_second_derivative_tanh():
 
 # ----------------------------------------------------------------------------- random programs
 
-from hypothesis import given, strategies as st  # noqa: E402
-
 _UNARY_SAFE = {
     "exp": lambda t: (t * 0.5).exp(),
     "sin": lambda t: t.sin(),
@@ -429,7 +459,7 @@ _UNARY_SAFE = {
     "sqrt1p_sq": lambda t: (1.0 + t * t).sqrt(),
     "recip": lambda t: 1.0 / (2.0 + t.sin()),
     "neg": lambda t: -t,
-    "pow3": lambda t: t ** 3,
+    "pow3": lambda t: t**3,
     "T": lambda t: t.T if t.ndim == 2 else t,
     "sum0_keep": lambda t: t.sum(0, keepdim=True) if t.ndim >= 1 else t,
     "mean_last_keep": lambda t: t.mean(-1, keepdim=True) if t.ndim >= 1 else t,
@@ -450,7 +480,8 @@ _BINARY_SAFE = {
             st.tuples(st.just("u"), st.sampled_from(sorted(_UNARY_SAFE))),
             st.tuples(st.just("b"), st.sampled_from(sorted(_BINARY_SAFE))),
         ),
-        min_size=1, max_size=6,
+        min_size=1,
+        max_size=6,
     ),
 )
 def test_hypothesis_random_program_gradcheck(shape, program):
@@ -462,10 +493,7 @@ def test_hypothesis_random_program_gradcheck(shape, program):
     def f(a, b):
         h = a
         for kind, name in program:
-            if kind == "u":
-                h = _UNARY_SAFE[name](h)
-            else:
-                h = _BINARY_SAFE[name](h, b)
+            h = _UNARY_SAFE[name](h) if kind == "u" else _BINARY_SAFE[name](h, b)
         return h
 
     assert gradcheck(f, (x, y))

@@ -47,7 +47,11 @@ def test_graph_of_a_small_expression():
     # leaves are their AccumulateGrad nodes, labelled with the leaf's shape
     leaves = sorted(label for label, attrs in nodes.values() if label.startswith("AccumulateGrad"))
     assert leaves == ["AccumulateGrad\n(2, 3)", "AccumulateGrad\n(3)"]
-    assert all("lightblue" in attrs for label, attrs in nodes.values() if label.startswith("AccumulateGrad"))
+    assert all(
+        "lightblue" in attrs
+        for label, attrs in nodes.values()
+        if label.startswith("AccumulateGrad")
+    )
     # the output tensor, labelled with its shape, fed by its grad_fn
     (out_id,) = [i for i, (label, attrs) in nodes.items() if "darkolivegreen1" in attrs]
     assert nodes[out_id][0] == "()"
@@ -68,7 +72,7 @@ def test_graph_of_a_small_expression():
 def test_show_saved_false_hides_saved_values():
     x = fg.randn(3, requires_grad=True)
     dot = to_dot((x * x).sin().sum(), show_saved=False)
-    nodes, edges = parse(dot)
+    _, edges = parse(dot)
     assert "orange" not in dot and "saved" not in dot
     assert not any("dashed" in attrs for _, _, attrs in edges)
 
@@ -101,7 +105,7 @@ def test_a_deep_chain_is_drawn_without_recursion():
     y = x
     for _ in range(3000):
         y = y * 1.0
-    nodes, edges = parse(to_dot(y, show_saved=False))
+    nodes, _ = parse(to_dot(y, show_saved=False))
     assert labels(nodes).count("MulBackward0") == 3000
 
 
@@ -121,7 +125,7 @@ def test_accumulate_grad_variable_and_saved_shapes():
     assert acc.variable is not None and tuple(acc.variable.shape) == (2, 3)
     assert acc.variable._same(x)  # the leaf itself, not a copy
     with pytest.raises(AttributeError):
-        y.grad_fn.variable
+        y.grad_fn.variable  # noqa: B018 - the access is what raises
     assert y.grad_fn.saved_shapes() == [()]  # the scalar operand (x's gradient needs it)
 
 

@@ -6,8 +6,9 @@ value per gradient. The expected messages are PyTorch 2.x's, word for word.
 
 from __future__ import annotations
 
-import ferrograd as fg
 import pytest
+
+import ferrograd as fg
 
 
 def _leaf(dtype=fg.float32):
@@ -42,7 +43,8 @@ def test_leaf_hook_changing_the_dtype_raises():
 
     x.register_hook(hook)
     with pytest.raises(
-        RuntimeError, match=r"^hook 'hook' has changed the type of value \(was CPUFloatType got CPUDoubleType\)$"
+        RuntimeError,
+        match=r"^hook 'hook' has changed the type of value \(was CPUFloatType got CPUDoubleType\)$",
     ):
         (x * 2).sum().backward()
 
@@ -66,7 +68,11 @@ def test_a_callable_without_a_name_is_unknown():
 
     x = _leaf(fg.float64)
     x.register_hook(Hook())
-    with pytest.raises(RuntimeError, match=r"^hook '<unknown>' has changed the type of value \(was CPUDoubleType got CPUFloatType\)$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^hook '<unknown>' has changed the type of value "
+        r"\(was CPUDoubleType got CPUFloatType\)$",
+    ):
         (x * 2).sum().backward()
 
 
@@ -92,7 +98,8 @@ def test_grad_fn_hook_returning_too_many_values_raises():
         return (grad_inputs[0], None, None)
 
     with pytest.raises(
-        RuntimeError, match=r"^hook 'hook' has returned an incorrect number of values \(got 3, but expected 2\)$"
+        RuntimeError,
+        match=r"^hook 'hook' has returned an incorrect number of values \(got 3, but expected 2\)$",
     ):
         _backward_through_mul_with_post_hook(hook)
 
@@ -106,7 +113,9 @@ def test_grad_fn_prehook_returning_too_few_values_raises():
 
     y.grad_fn.register_prehook(prehook)
     with pytest.raises(
-        RuntimeError, match=r"^hook 'prehook' has returned an incorrect number of values \(got 0, but expected 1\)$"
+        RuntimeError,
+        match=r"^hook 'prehook' has returned an incorrect number of values "
+        r"\(got 0, but expected 1\)$",
     ):
         y.sum().backward()
 
@@ -124,7 +133,9 @@ def test_grad_fn_hook_cannot_fill_a_none_gradient():
         assert grad_inputs[1] is None
         return (grad_inputs[0], grad_inputs[0])
 
-    with pytest.raises(RuntimeError, match=r"^can't replace a None gradient with a non-None value$"):
+    with pytest.raises(
+        RuntimeError, match=r"^can't replace a None gradient with a non-None value$"
+    ):
         _backward_through_mul_with_post_hook(hook)
 
 

@@ -12,24 +12,55 @@ from helpers import T, assert_close, assert_equal, t64, to_np
 A = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
 
 
-class _Idx:
-    def __getitem__(self, item):
-        return item
-
-
-I = _Idx()
-
 INDICES = [
-    I[0], I[1], I[-1], I[-2],
-    I[1, 2], I[1, 2, 3], I[-1, -1, -1], I[0, -3],
-    I[:], I[1:], I[:1], I[0:2], I[-1:], I[5:10], I[1:1],
-    I[:, 1], I[:, -1], I[:, :, 2], I[:, 1:3], I[:, ::2], I[:, :, ::3], I[::2, ::2, ::2],
-    I[:, 1:, 1::2], I[0, :, 1:3], I[1, ::2, -1], I[:, 0:3:2, 3:0:1],
-    I[None], I[:, None], I[None, None], I[..., None], I[None, ..., None], I[0, None],
-    I[:, None, 1], I[1, None, :, None, 2],
-    I[...], I[..., 1], I[0, ...], I[..., 1:3], I[0, ..., 2], I[..., ::2, 1], I[..., 0, :],
-    I[None, ..., 1, None], I[1, 2, ...],
-    I[:, -2:], I[-5:2], I[:, :100], I[::5], I[:, ::10],
+    np.s_[0],
+    np.s_[1],
+    np.s_[-1],
+    np.s_[-2],
+    np.s_[1, 2],
+    np.s_[1, 2, 3],
+    np.s_[-1, -1, -1],
+    np.s_[0, -3],
+    np.s_[:],
+    np.s_[1:],
+    np.s_[:1],
+    np.s_[0:2],
+    np.s_[-1:],
+    np.s_[5:10],
+    np.s_[1:1],
+    np.s_[:, 1],
+    np.s_[:, -1],
+    np.s_[:, :, 2],
+    np.s_[:, 1:3],
+    np.s_[:, ::2],
+    np.s_[:, :, ::3],
+    np.s_[::2, ::2, ::2],
+    np.s_[:, 1:, 1::2],
+    np.s_[0, :, 1:3],
+    np.s_[1, ::2, -1],
+    np.s_[:, 0:3:2, 3:0:1],
+    np.s_[None],
+    np.s_[:, None],
+    np.s_[None, None],
+    np.s_[..., None],
+    np.s_[None, ..., None],
+    np.s_[0, None],
+    np.s_[:, None, 1],
+    np.s_[1, None, :, None, 2],
+    np.s_[...],
+    np.s_[..., 1],
+    np.s_[0, ...],
+    np.s_[..., 1:3],
+    np.s_[0, ..., 2],
+    np.s_[..., ::2, 1],
+    np.s_[..., 0, :],
+    np.s_[None, ..., 1, None],
+    np.s_[1, 2, ...],
+    np.s_[:, -2:],
+    np.s_[-5:2],
+    np.s_[:, :100],
+    np.s_[::5],
+    np.s_[:, ::10],
 ]
 
 
@@ -111,9 +142,20 @@ def test_python_int_like_index():
 
 # ----------------------------------------------------------------------------- errors
 
-@pytest.mark.parametrize("idx", [
-    I[2], I[-3], I[0, 3], I[0, -4], I[0, 0, 4], I[1, 2, -5], I[..., 4], I[None, 2],
-])
+
+@pytest.mark.parametrize(
+    "idx",
+    [
+        np.s_[2],
+        np.s_[-3],
+        np.s_[0, 3],
+        np.s_[0, -4],
+        np.s_[0, 0, 4],
+        np.s_[1, 2, -5],
+        np.s_[..., 4],
+        np.s_[None, 2],
+    ],
+)
 def test_out_of_range_raises_index_error(idx):
     with pytest.raises(IndexError):
         T(A)[idx]
@@ -152,6 +194,7 @@ def test_negative_slice_step_raises_value_error():
 
 
 # ----------------------------------------------------------------------------- hypothesis
+
 
 @st.composite
 def basic_index(draw):

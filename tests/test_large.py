@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ferrograd as fg
-from helpers import T, assert_close, assert_equal, t64, to_np
+from helpers import T, assert_close, assert_equal, t64
 
 N = 300_007  # odd, not a multiple of any chunk size
 
@@ -25,21 +25,37 @@ def big():
     }
 
 
-@pytest.mark.parametrize("name, npf", [
-    ("exp", np.exp), ("log", np.log), ("sqrt", np.sqrt), ("sin", np.sin), ("tanh", np.tanh),
-    ("sigmoid", lambda a: 1 / (1 + np.exp(-a))), ("relu", lambda a: np.maximum(a, 0)),
-    ("abs", np.abs), ("neg", np.negative),
-])
+@pytest.mark.parametrize(
+    "name, npf",
+    [
+        ("exp", np.exp),
+        ("log", np.log),
+        ("sqrt", np.sqrt),
+        ("sin", np.sin),
+        ("tanh", np.tanh),
+        ("sigmoid", lambda a: 1 / (1 + np.exp(-a))),
+        ("relu", lambda a: np.maximum(a, 0)),
+        ("abs", np.abs),
+        ("neg", np.negative),
+    ],
+)
 def test_unary(big, name, npf):
     a = big["b64"] if name not in ("log", "sqrt") else big["a64"]
     assert_close(getattr(T(a), name)(), npf(a), rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize("op, npf", [
-    ("__add__", np.add), ("__sub__", np.subtract), ("__mul__", np.multiply),
-    ("__truediv__", np.true_divide), ("__pow__", np.power), ("__mod__", np.remainder),
-    ("__floordiv__", np.floor_divide),
-])
+@pytest.mark.parametrize(
+    "op, npf",
+    [
+        ("__add__", np.add),
+        ("__sub__", np.subtract),
+        ("__mul__", np.multiply),
+        ("__truediv__", np.true_divide),
+        ("__pow__", np.power),
+        ("__mod__", np.remainder),
+        ("__floordiv__", np.floor_divide),
+    ],
+)
 def test_binary_float32(big, op, npf):
     a, b = big["a32"], big["b32"]
     if op in ("__truediv__", "__mod__", "__floordiv__"):
@@ -93,8 +109,9 @@ def test_reductions(big, dim):
         assert T(m).min().item() == m.min()
     else:
         assert_close(T(m).sum(dim=dim), m.sum(axis=dim), rtol=1e-9, atol=1e-9)
-        assert_close(T(m).mean(dim=dim, keepdim=True), m.mean(axis=dim, keepdims=True),
-                     rtol=1e-9, atol=1e-12)
+        assert_close(
+            T(m).mean(dim=dim, keepdim=True), m.mean(axis=dim, keepdims=True), rtol=1e-9, atol=1e-12
+        )
 
 
 @pytest.mark.parametrize("dim", [0, 1])

@@ -91,7 +91,13 @@ def test_linear_records_one_product_node():
 
 @pytest.mark.parametrize(
     "a_shape, b_shape",
-    [((3, 4), (4, 2)), ((20, 30), (30, 40)), ((2, 3, 4), (4, 2)), ((2, 1, 3, 4), (3, 4, 2)), ((4,), (4, 3))],
+    [
+        ((3, 4), (4, 2)),
+        ((20, 30), (30, 40)),
+        ((2, 3, 4), (4, 2)),
+        ((2, 1, 3, 4), (3, 4, 2)),
+        ((4,), (4, 3)),
+    ],
 )
 def test_matmul_gradients_through_transposed_products(a_shape, b_shape):
     a, b = RNG.uniform(-2, 2, a_shape), RNG.uniform(-2, 2, b_shape)
@@ -99,8 +105,8 @@ def test_matmul_gradients_through_transposed_products(a_shape, b_shape):
     out = at @ bt
     g = RNG.uniform(-1, 1, out.shape)
     grads = fg.autograd.grad(out, [at, bt], t64(g, requires_grad=False), create_graph=True)
-    a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
-    g2 = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if a.ndim == 1 else g
+    a2 = a.reshape((1, *a.shape)) if a.ndim == 1 else a
+    g2 = g.reshape((*g.shape[:-1], 1, *g.shape[-1:])) if a.ndim == 1 else g
     ga = g2 @ np.swapaxes(b, -1, -2)
     gb = np.swapaxes(a2, -1, -2) @ g2
     ga, gb = reduce_to(ga, a2.shape).reshape(a.shape), reduce_to(gb, b.shape)
@@ -142,4 +148,6 @@ def test_mixed_dtypes_promote_like_matmul():
     b = fg.tensor(RNG.uniform(-1, 1, (5,)), dtype=fg.float32)
     out = F.linear(x, w, b)
     assert out.dtype == (x @ w.t()).dtype == fg.float64
-    np.testing.assert_allclose(to_np(out), to_np(x).astype(np.float64) @ to_np(w).T + to_np(b), rtol=1e-6)
+    np.testing.assert_allclose(
+        to_np(out), to_np(x).astype(np.float64) @ to_np(w).T + to_np(b), rtol=1e-6
+    )

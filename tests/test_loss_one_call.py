@@ -26,7 +26,9 @@ def test_values_with_ignored_samples(reduction, target_dtype):
     logits = RNG.standard_normal((6, 5))
     target = np.array([4, -1, 0, 2, -1, 3])
     picked = -log_softmax(logits)[np.arange(6), np.where(target == -1, 0, target)] * (target != -1)
-    expected = {"mean": picked.sum() / (target != -1).sum(), "sum": picked.sum(), "none": picked}[reduction]
+    expected = {"mean": picked.sum() / (target != -1).sum(), "sum": picked.sum(), "none": picked}[
+        reduction
+    ]
     t = fg.tensor(target, dtype=target_dtype)
     got = F.cross_entropy(t64(logits, False), t, ignore_index=-1, reduction=reduction)
     np.testing.assert_allclose(to_np(got), expected, rtol=1e-12, atol=1e-12)
@@ -54,7 +56,9 @@ def test_gradcheck_and_gradgradcheck_with_ignore_index(reduction):
 
     assert gradcheck(loss, (x,))
     assert gradgradcheck(loss, (x,))
-    assert gradgradcheck(lambda a: F.nll_loss(a.log_softmax(1), t, ignore_index=7, reduction=reduction), (x,))
+    assert gradgradcheck(
+        lambda a: F.nll_loss(a.log_softmax(1), t, ignore_index=7, reduction=reduction), (x,)
+    )
 
 
 def test_errors():

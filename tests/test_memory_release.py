@@ -33,7 +33,9 @@ def test_memory_is_given_back_after_a_large_graph():
         after = rss()
         print(f"{(peak - before) / 2**20:.0f} {(after - before) / 2**20:.0f}")
     """)
-    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=False)
+    p = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=False
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     peak, left = (float(v) for v in p.stdout.split())
     assert peak > 300, f"the chain took only {peak} MB: the test measures nothing"

@@ -31,11 +31,36 @@ class Net(nn.Module):
 def test_registration_and_traversal():
     net = Net()
     names = [n for n, _ in net.named_parameters()]
-    assert names == ["scale", "fc1.weight", "fc1.bias", "bn.weight", "bn.bias", "head.1.weight", "head.1.bias"]
-    assert all(p.requires_grad and isinstance(p, nn.Parameter) and isinstance(p, fg.Tensor) for p in net.parameters())
-    assert [n for n, _ in net.named_buffers()] == ["steps", "scratch", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"]
+    assert names == [
+        "scale",
+        "fc1.weight",
+        "fc1.bias",
+        "bn.weight",
+        "bn.bias",
+        "head.1.weight",
+        "head.1.bias",
+    ]
+    assert all(
+        p.requires_grad and isinstance(p, nn.Parameter) and isinstance(p, fg.Tensor)
+        for p in net.parameters()
+    )
+    assert [n for n, _ in net.named_buffers()] == [
+        "steps",
+        "scratch",
+        "bn.running_mean",
+        "bn.running_var",
+        "bn.num_batches_tracked",
+    ]
     assert [n for n, _ in net.named_children()] == ["fc1", "bn", "drop", "head"]
-    assert [n for n, _ in net.named_modules()] == ["", "fc1", "bn", "drop", "head", "head.0", "head.1"]
+    assert [n for n, _ in net.named_modules()] == [
+        "",
+        "fc1",
+        "bn",
+        "drop",
+        "head",
+        "head.0",
+        "head.1",
+    ]
     assert len(list(net.modules())) == 7 and len(list(net.children())) == 4
     assert net.note == "not registered" and "note" not in dict(net.named_parameters())
     shared = nn.Linear(2, 2)
@@ -44,10 +69,10 @@ def test_registration_and_traversal():
     del net.scale
     assert "scale" not in dict(net.named_parameters())
     with pytest.raises(AttributeError, match="has no attribute 'missing'"):
-        net.missing
+        net.missing  # noqa: B018 - the access is what raises
     with pytest.raises(TypeError, match="cannot assign"):
         net.fc1 = fg.zeros(1)  # a plain tensor cannot replace a module
-    with pytest.raises(AttributeError, match="before Module.__init__"):
+    with pytest.raises(AttributeError, match=r"before Module\.__init__"):
 
         class Broken(nn.Module):
             def __init__(self):
@@ -61,12 +86,23 @@ def test_state_dict_round_trip_and_strict_errors():
     a, b = Net(), Net()
     sd = a.state_dict()
     assert isinstance(sd, OrderedDict)
-    assert list(sd) == ["scale", "steps", "fc1.weight", "fc1.bias", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var",
-                        "bn.num_batches_tracked", "head.1.weight", "head.1.bias"]
+    assert list(sd) == [
+        "scale",
+        "steps",
+        "fc1.weight",
+        "fc1.bias",
+        "bn.weight",
+        "bn.bias",
+        "bn.running_mean",
+        "bn.running_var",
+        "bn.num_batches_tracked",
+        "head.1.weight",
+        "head.1.bias",
+    ]
     assert not sd["fc1.weight"].requires_grad
     result = b.load_state_dict(sd)
     assert result.missing_keys == [] and result.unexpected_keys == []
-    for (n1, t1), (n2, t2) in zip(a.state_dict().items(), b.state_dict().items()):
+    for (n1, t1), (n2, t2) in zip(a.state_dict().items(), b.state_dict().items(), strict=True):
         assert n1 == n2 and np.array_equal(t1.numpy(), t2.numpy())
     x = fg.randn(5, 4)
     a.eval(), b.eval()
@@ -114,8 +150,11 @@ def test_batchnorm_statistics_match_formula():
     np.testing.assert_allclose(bn.running_mean.numpy(), 0.1 * data.mean(0))
     np.testing.assert_allclose(bn.running_var.numpy(), 0.9 + 0.1 * data.var(0, ddof=1))
     bn.eval()
-    np.testing.assert_allclose(bn(fg.tensor(data)).detach().numpy(),
-                               (data - bn.running_mean.numpy()) / np.sqrt(bn.running_var.numpy() + 1e-5), rtol=1e-10)
+    np.testing.assert_allclose(
+        bn(fg.tensor(data)).detach().numpy(),
+        (data - bn.running_mean.numpy()) / np.sqrt(bn.running_var.numpy() + 1e-5),
+        rtol=1e-10,
+    )
     with pytest.raises(ValueError, match="expected 4D input"):
         nn.BatchNorm2d(3)(fg.randn(2, 3))
     with pytest.raises(ValueError, match="3 features"):
@@ -172,7 +211,10 @@ def test_containers_and_repr():
         "  (2): Linear(in_features=3, out_features=1, bias=True)\n"
         ")"
     )
-    assert repr(Net()).startswith("Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n  (bn): BatchNorm1d(8, eps=1e-05")
+    assert repr(Net()).startswith(
+        "Net(\n  (fc1): Linear(in_features=4, out_features=8, bias=True)\n  (bn): BatchNorm1d(8, "
+        "eps=1e-05"
+    )
     assert repr(nn.Dropout(0.2)) == "Dropout(p=0.2, inplace=False)"
     with pytest.raises(IndexError):
         seq[5]

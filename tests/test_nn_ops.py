@@ -33,10 +33,14 @@ def test_softmax_log_softmax_logsumexp_values(dim):
     x = RNG.standard_normal((3, 4, 5))
     t = t64(x, False)
     np.testing.assert_allclose(t.softmax(dim).numpy(), np_softmax(x, dim), rtol=1e-12)
-    np.testing.assert_allclose(t.log_softmax(dim).numpy(), np.log(np_softmax(x, dim)), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        t.log_softmax(dim).numpy(), np.log(np_softmax(x, dim)), rtol=1e-10, atol=1e-12
+    )
     lse = np.log(np.exp(x).sum(axis=dim))
     np.testing.assert_allclose(t.logsumexp(dim).numpy(), lse, rtol=1e-12)
-    np.testing.assert_allclose(t.logsumexp(dim, keepdim=True).numpy(), np.expand_dims(lse, dim), rtol=1e-12)
+    np.testing.assert_allclose(
+        t.logsumexp(dim, keepdim=True).numpy(), np.expand_dims(lse, dim), rtol=1e-12
+    )
 
 
 def test_softmax_is_numerically_stable():
@@ -44,14 +48,21 @@ def test_softmax_is_numerically_stable():
     s = t.softmax(1).numpy()
     assert np.all(np.isfinite(s))
     np.testing.assert_allclose(s.sum(1), [1.0, 1.0], rtol=1e-6)
-    np.testing.assert_allclose(t.log_softmax(1).numpy()[0], [-2.40760596, -1.40760596, -0.40760596], rtol=1e-6)
+    np.testing.assert_allclose(
+        t.log_softmax(1).numpy()[0], [-2.40760596, -1.40760596, -0.40760596], rtol=1e-6
+    )
     np.testing.assert_allclose(t.logsumexp(1).numpy(), [1002.40760596, -999.59239404], rtol=1e-6)
     assert fg.logsumexp(fg.tensor([-np.inf, -np.inf]), 0).item() == -np.inf
 
 
 def test_softmax_family_gradcheck_and_double_backward():
     x = rand64(3, 4)
-    for f in (lambda a: a.softmax(1), lambda a: a.log_softmax(0), lambda a: a.logsumexp(1), lambda a: a.logsumexp(0, keepdim=True)):
+    for f in (
+        lambda a: a.softmax(1),
+        lambda a: a.log_softmax(0),
+        lambda a: a.logsumexp(1),
+        lambda a: a.logsumexp(0, keepdim=True),
+    ):
         assert gradcheck(f, (x,))
         assert gradgradcheck(f, (x,))
     assert x.softmax(-1).grad_fn.name() == "SoftmaxBackward0"
@@ -78,7 +89,11 @@ def test_gather_scatter_add_values():
     out = fg.zeros(2, 3, dtype=fg.float64).scatter_add(1, fg.tensor([[0, 2], [1, 1]]), x)
     assert out.tolist() == [[1.0, 0.0, 2.0], [0.0, 7.0, 0.0]]
     expected = np.zeros((3, 2))
-    np.add.at(expected, (np.array([[2, 0], [2, 1]]), np.array([[0, 1], [0, 1]])), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    np.add.at(
+        expected,
+        (np.array([[2, 0], [2, 1]]), np.array([[0, 1], [0, 1]])),
+        np.array([[1.0, 2.0], [3.0, 4.0]]),
+    )
     got = fg.zeros(3, 2, dtype=fg.float64).scatter_add(0, fg.tensor([[2, 0], [2, 1]]), x)
     np.testing.assert_array_equal(got.numpy(), expected)
 
@@ -132,7 +147,9 @@ def test_masked_fill_and_where():
 
 def test_cat_stack_split_chunk():
     a, b = rand64(2, 3), rand64(4, 3)
-    np.testing.assert_array_equal(fg.cat([a, b]).detach().numpy(), np.concatenate([a.detach().numpy(), b.detach().numpy()]))
+    np.testing.assert_array_equal(
+        fg.cat([a, b]).detach().numpy(), np.concatenate([a.detach().numpy(), b.detach().numpy()])
+    )
     assert fg.cat([a, a], dim=1).shape == (2, 6)
     assert fg.stack([a, a, a], dim=1).shape == (2, 3, 3)
     assert fg.stack([a, a], dim=-1).shape == (2, 3, 2)
@@ -174,8 +191,10 @@ def test_advanced_getitem_matches_numpy():
         (fg.tensor([True, False, True, True]), 1),
     ]
     for index in cases:
-        np_index = tuple(i.numpy() if isinstance(i, fg.Tensor) else i for i in index) if isinstance(index, tuple) else (
-            index.numpy() if isinstance(index, fg.Tensor) else index
+        np_index = (
+            tuple(i.numpy() if isinstance(i, fg.Tensor) else i for i in index)
+            if isinstance(index, tuple)
+            else (index.numpy() if isinstance(index, fg.Tensor) else index)
         )
         np.testing.assert_array_equal(t[index].numpy(), x[np_index])
 
@@ -223,7 +242,9 @@ def test_var_std_norm_values_and_gradcheck():
     t = t64(x, False)
     np.testing.assert_allclose(t.var().item(), x.var(ddof=1))
     np.testing.assert_allclose(t.var(1, unbiased=False).numpy(), x.var(axis=1))
-    np.testing.assert_allclose(t.var(0, correction=0, keepdim=True).numpy(), x.var(axis=0, keepdims=True))
+    np.testing.assert_allclose(
+        t.var(0, correction=0, keepdim=True).numpy(), x.var(axis=0, keepdims=True)
+    )
     np.testing.assert_allclose(t.std(1).numpy(), x.std(axis=1, ddof=1))
     np.testing.assert_allclose(t.norm().item(), np.linalg.norm(x))
     np.testing.assert_allclose(t.norm(1, dim=1).numpy(), np.abs(x).sum(1))
@@ -276,5 +297,9 @@ def test_one_hot_clone_fill_copy_pow_broadcast():
     base = t64([1.0, 2.0, 3.0])
     exps = t64([0.0, 1.0, 2.0])
     out = base.unsqueeze(-1).pow(exps)
-    np.testing.assert_allclose(out.detach().numpy(), np.array([1.0, 2.0, 3.0])[:, None] ** np.array([0.0, 1.0, 2.0]))
-    assert gradcheck(lambda b, e: b.unsqueeze(-1).pow(e), (t64([1.0, 2.0, 3.0]), t64([0.5, 1.0, 2.0])))
+    np.testing.assert_allclose(
+        out.detach().numpy(), np.array([1.0, 2.0, 3.0])[:, None] ** np.array([0.0, 1.0, 2.0])
+    )
+    assert gradcheck(
+        lambda b, e: b.unsqueeze(-1).pow(e), (t64([1.0, 2.0, 3.0]), t64([0.5, 1.0, 2.0]))
+    )

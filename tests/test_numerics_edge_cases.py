@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pytest
+
 import ferrograd as fg
 import ferrograd.autograd.forward_ad as fwAD
 import ferrograd.nn.functional as F
-import numpy as np
-import pytest
 from ferrograd import cuda
 from ferrograd.autograd import gradcheck, gradgradcheck
 from ferrograd.cuda._numpy_backend import NumpyTable
@@ -138,9 +139,7 @@ LOSSES = {
         ],
     ),
     "bce_weighted_mean": (
-        lambda x, t: F.binary_cross_entropy(
-            x, t, weight=_like(x, [2.0, 1.0, 1.0, 0.5])
-        ),
+        lambda x, t: F.binary_cross_entropy(x, t, weight=_like(x, [2.0, 1.0, 1.0, 0.5])),
         [[1.0, 0.0, 0.3, 0.6], [0.0, 1.0, 0.9, 0.2]],
     ),
     "logsigmoid_extremes": (F.logsigmoid, [EXTREMES]),
@@ -158,9 +157,7 @@ LOSSES = {
         [LOGITS],
     ),
     "cross_entropy_all_ignored_weighted": (
-        lambda x: F.cross_entropy(
-            x, _targets([-100, -100]), weight=_like(x, [1.0, 2.0])
-        ),
+        lambda x: F.cross_entropy(x, _targets([-100, -100]), weight=_like(x, [1.0, 2.0])),
         [LOGITS],
     ),
     "cross_entropy_all_ignored_label_smoothing": (
@@ -473,7 +470,7 @@ def test_value_and_gradient_match_pytorch(name, dtype):
     value, grads = EXPECTED[name][dtype]
     assert out.dtype == getattr(fg, dtype)
     assert_matches(out, value, f"{name}: the value", dtype)
-    for i, (x, grad) in enumerate(zip(xs, grads)):
+    for i, (x, grad) in enumerate(zip(xs, grads, strict=True)):
         assert x.grad is not None, f"{name}: input {i} got no gradient"
         assert_matches(x.grad, grad, f"{name}: the gradient of input {i}", dtype)
 
@@ -501,10 +498,8 @@ def test_cases_on_a_device_match_pytorch(name, on_device):
     value, grads = EXPECTED[name]["float64"]
     assert out.device.type == "cuda"
     assert_matches(out.cpu(), value, f"{name}: the value", "float64")
-    for i, (x, grad) in enumerate(zip(xs, grads)):
-        assert_matches(
-            x.grad.cpu(), grad, f"{name}: the gradient of input {i}", "float64"
-        )
+    for i, (x, grad) in enumerate(zip(xs, grads, strict=True)):
+        assert_matches(x.grad.cpu(), grad, f"{name}: the gradient of input {i}", "float64")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -575,7 +570,7 @@ def test_keepdim_without_dim_keeps_every_dimension(name):
     kept = KEEPDIM_REDUCTIONS[name](x)
     plain = KEEPDIM_REDUCTIONS[name](x.reshape(-1))  # the same numbers, one dimension
     for got, flat in zip(
-        *((kept, plain) if isinstance(kept, tuple) else ((kept,), (plain,)))
+        *((kept, plain) if isinstance(kept, tuple) else ((kept,), (plain,))), strict=True
     ):
         assert tuple(got.shape) == (1, 1, 1), f"{name}: shape {tuple(got.shape)}"
         assert got.reshape(-1).tolist() == pytest.approx(flat.reshape(-1).tolist())
@@ -613,11 +608,11 @@ def test_binary_cross_entropy_second_derivatives_match_pytorch(dtype, grads, sec
     t = fg.tensor([0.2, 0.7, 1.0], dtype=getattr(fg, dtype), requires_grad=True)
     loss = F.binary_cross_entropy(x, t, reduction="sum")
     first = fg.autograd.grad(loss, (x, t), create_graph=True)
-    for which, got, expected in zip("xt", first, grads):
+    for which, got, expected in zip("xt", first, grads, strict=True):
         assert_matches(got, expected, f"d loss / d {which}", dtype)
     again = fg.autograd.grad(first[0].sum() + first[1].sum(), (x, t))
     # PyTorch's second derivative adds 1e-12 to x and 1 - x in its denominator (1e-10 apart)
-    for which, got, expected in zip("xt", again, second):
+    for which, got, expected in zip("xt", again, second, strict=True):
         what = f"d (sum of first derivatives) / d {which}"
         assert_matches(got, expected, what, dtype, rtol=max(TOLERANCES[dtype][0], 1e-9))
 
@@ -775,9 +770,7 @@ def test_gradcheck(name):
     assert gradcheck(fn, inputs())
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, (*_, twice) in GRADCHECKS.items() if twice)
-)
+@pytest.mark.parametrize("name", sorted(n for n, (*_, twice) in GRADCHECKS.items() if twice))
 def test_gradgradcheck(name):
     fn, inputs, _ = GRADCHECKS[name]
     assert gradgradcheck(fn, inputs())

@@ -35,7 +35,7 @@ def test_unary_method_and_function(name, np_dtype, rng):
     npf, (lo, hi) = UNARY[name]
     a = rng.uniform(lo, hi, (4, 5)).astype(np_dtype)
     expected = npf(a).astype(np_dtype)
-    tol = dict(rtol=1e-5, atol=1e-6) if np_dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
+    tol = {"rtol": 1e-5, "atol": 1e-6} if np_dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-14}
     r1 = getattr(T(a), name)()
     r2 = getattr(fg, name)(T(a))
     for r in (r1, r2):
@@ -48,8 +48,11 @@ def test_unary_method_and_function(name, np_dtype, rng):
 def test_unary_hypothesis(name, data):
     npf, (lo, hi) = UNARY[name]
     shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=5))
-    a = data.draw(hnp.arrays(np.float64, shape,
-                             elements=st.floats(lo, hi, allow_nan=False, allow_infinity=False)))
+    a = data.draw(
+        hnp.arrays(
+            np.float64, shape, elements=st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+        )
+    )
     assert_close(getattr(T(a), name)(), npf(a), rtol=1e-12, atol=1e-14)
 
 
@@ -71,6 +74,7 @@ def test_relu_of_zero_and_negative_zero():
 
 # ----------------------------------------------------------------------------- clamp
 
+
 def test_clamp(rng):
     a = rng.uniform(-3, 3, (4, 5)).astype(np.float32)
     assert_equal(T(a).clamp(-1, 1), np.clip(a, -1, 1))
@@ -88,11 +92,12 @@ def test_clamp_int():
 
 # ----------------------------------------------------------------------------- pow / remainder
 
+
 def test_pow_forms(rng):
     a = rng.uniform(0.5, 2, (3, 3)).astype(np.float32)
     b = rng.uniform(-2, 2, (3, 3)).astype(np.float32)
     assert_close(fg.pow(T(a), T(b)), np.power(a, b))
-    assert_close(T(a).pow(2), a ** 2)
+    assert_close(T(a).pow(2), a**2)
     assert_close(T(a).pow(0.5), np.sqrt(a))
     assert_close(fg.pow(2.0, T(b)), np.power(np.float32(2.0), b))
 
@@ -129,8 +134,9 @@ class TestSumMean:
 
     def test_positional_dim(self, name, npf):
         assert_close(getattr(T(X), name)(1), npf(X, axis=1), rtol=1e-6, atol=1e-6)
-        assert_close(getattr(T(X), name)(1, True), npf(X, axis=1, keepdims=True),
-                     rtol=1e-6, atol=1e-6)
+        assert_close(
+            getattr(T(X), name)(1, True), npf(X, axis=1, keepdims=True), rtol=1e-6, atol=1e-6
+        )
 
     def test_of_transposed(self, name, npf):
         r = getattr(T(X).transpose(0, 2), name)(dim=1)
@@ -166,13 +172,14 @@ def test_mean_float64():
 
 # ----------------------------------------------------------------------------- max / min
 
-M = np.array([[3.0, -1.0, 7.5, 2.0],
-              [0.5, 9.0, -4.0, 1.0],
-              [6.0, 2.5, 8.0, -7.0]], dtype=np.float32)
+M = np.array(
+    [[3.0, -1.0, 7.5, 2.0], [0.5, 9.0, -4.0, 1.0], [6.0, 2.5, 8.0, -7.0]], dtype=np.float32
+)
 
 
-@pytest.mark.parametrize("name, npf, argf", [("max", np.max, np.argmax),
-                                             ("min", np.min, np.argmin)])
+@pytest.mark.parametrize(
+    "name, npf, argf", [("max", np.max, np.argmax), ("min", np.min, np.argmin)]
+)
 class TestMaxMin:
     def test_all(self, name, npf, argf):
         r = getattr(T(M), name)()
@@ -221,21 +228,30 @@ def test_max_with_nan_propagates():
     assert np.isnan(fg.tensor([1.0, float("nan"), 3.0]).max().item())
 
 
-# ----------------------------------------------------------------------------- hypothesis reductions
+# ---------------------------------------------------------------------------- hypothesis reductions
+
 
 @given(data=st.data())
 def test_sum_mean_hypothesis(data):
     shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=5))
-    a = data.draw(hnp.arrays(np.float64, shape,
-                             elements=st.floats(-100, 100, allow_nan=False)))
-    dims = data.draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape),
-                              unique=True))
+    a = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-100, 100, allow_nan=False)))
+    dims = data.draw(
+        st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True)
+    )
     keepdim = data.draw(st.booleans())
     dim = tuple(dims) if len(dims) > 1 else dims[0]
-    assert_close(T(a).sum(dim=dim, keepdim=keepdim), a.sum(axis=dim, keepdims=keepdim),
-                 rtol=1e-10, atol=1e-10)
-    assert_close(T(a).mean(dim=dim, keepdim=keepdim), a.mean(axis=dim, keepdims=keepdim),
-                 rtol=1e-10, atol=1e-10)
+    assert_close(
+        T(a).sum(dim=dim, keepdim=keepdim),
+        a.sum(axis=dim, keepdims=keepdim),
+        rtol=1e-10,
+        atol=1e-10,
+    )
+    assert_close(
+        T(a).mean(dim=dim, keepdim=keepdim),
+        a.mean(axis=dim, keepdims=keepdim),
+        rtol=1e-10,
+        atol=1e-10,
+    )
 
 
 @given(data=st.data())
@@ -245,6 +261,6 @@ def test_matmul_hypothesis(data):
     m = data.draw(st.integers(1, 6))
     batch = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
     elems = st.floats(-10, 10, allow_nan=False)
-    a = data.draw(hnp.arrays(np.float64, batch + (n, k), elements=elems))
+    a = data.draw(hnp.arrays(np.float64, (*batch, n, k), elements=elems))
     b = data.draw(hnp.arrays(np.float64, (k, m), elements=elems))
     assert_close(T(a) @ T(b), a @ b, rtol=1e-10, atol=1e-9)

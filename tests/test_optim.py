@@ -86,13 +86,27 @@ def test_adam_adamw_amsgrad():
     # first Adam step moves each coordinate by -lr * sign(g)
     out, _ = run(optim.Adam, G[:1], lr=0.1)
     np.testing.assert_allclose(out[0], [0.9, -1.9], rtol=1e-6)
-    for kw in (dict(), dict(weight_decay=0.1), dict(amsgrad=True), dict(amsgrad=True, weight_decay=0.05)):
+    for kw in (
+        {},
+        dict(weight_decay=0.1),
+        dict(amsgrad=True),
+        dict(amsgrad=True, weight_decay=0.05),
+    ):
         out, _ = run(optim.Adam, G, lr=0.01, betas=(0.8, 0.9), eps=1e-6, **kw)
-        np.testing.assert_allclose(out[-1], adam_reference(G, 0.01, 0.8, 0.9, 1e-6, kw.get("weight_decay", 0), kw.get("amsgrad", False)))
+        np.testing.assert_allclose(
+            out[-1],
+            adam_reference(
+                G, 0.01, 0.8, 0.9, 1e-6, kw.get("weight_decay", 0), kw.get("amsgrad", False)
+            ),
+        )
     out, _ = run(optim.AdamW, G, lr=0.01, weight_decay=0.5)
-    np.testing.assert_allclose(out[-1], adam_reference(G, 0.01, 0.9, 0.999, 1e-8, 0.5, decoupled=True))
+    np.testing.assert_allclose(
+        out[-1], adam_reference(G, 0.01, 0.9, 0.999, 1e-8, 0.5, decoupled=True)
+    )
     out, _ = run(optim.AdamW, G, lr=0.01, weight_decay=0.5, amsgrad=True)
-    np.testing.assert_allclose(out[-1], adam_reference(G, 0.01, 0.9, 0.999, 1e-8, 0.5, amsgrad=True, decoupled=True))
+    np.testing.assert_allclose(
+        out[-1], adam_reference(G, 0.01, 0.9, 0.999, 1e-8, 0.5, amsgrad=True, decoupled=True)
+    )
 
 
 def test_rmsprop_and_adagrad():
@@ -112,7 +126,15 @@ def test_rmsprop_and_adagrad():
                 p = p - 0.01 * buf
             else:
                 p = p - 0.01 * g / avg
-        out, _ = run(optim.RMSprop, G, lr=0.01, alpha=0.9, weight_decay=0.01, centered=centered, momentum=momentum)
+        out, _ = run(
+            optim.RMSprop,
+            G,
+            lr=0.01,
+            alpha=0.9,
+            weight_decay=0.01,
+            centered=centered,
+            momentum=momentum,
+        )
         np.testing.assert_allclose(out[-1], p)
     p = np.array([1.0, -2.0])
     s = np.full(2, 0.1)
@@ -177,7 +199,7 @@ def test_optimizer_state_dict_round_trip_is_exact(tmp_path):
         o.zero_grad()
         m(x).pow(2).mean().backward()
         o.step()
-    for p, q in zip(model.parameters(), twin.parameters()):
+    for p, q in zip(model.parameters(), twin.parameters(), strict=True):
         assert np.array_equal(p.detach().numpy(), q.detach().numpy())
     with pytest.raises(ValueError, match="doesn't match the size"):
         optim.Adam([nn.Parameter(fg.zeros(1))]).load_state_dict(opt.state_dict())
@@ -194,14 +216,24 @@ def test_lr_schedulers():
             out.append(sched.get_last_lr()[0])
         return out
 
-    np.testing.assert_allclose(lrs(lambda o: lr_scheduler.StepLR(o, 3, gamma=0.5)), [1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25])
-    np.testing.assert_allclose(lrs(lambda o: lr_scheduler.MultiStepLR(o, [2, 5], 0.1)), [1, 1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01])
-    np.testing.assert_allclose(lrs(lambda o: lr_scheduler.ExponentialLR(o, 0.9)), [0.9**i for i in range(8)])
+    np.testing.assert_allclose(
+        lrs(lambda o: lr_scheduler.StepLR(o, 3, gamma=0.5)), [1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25]
+    )
+    np.testing.assert_allclose(
+        lrs(lambda o: lr_scheduler.MultiStepLR(o, [2, 5], 0.1)),
+        [1, 1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01],
+    )
+    np.testing.assert_allclose(
+        lrs(lambda o: lr_scheduler.ExponentialLR(o, 0.9)), [0.9**i for i in range(8)]
+    )
     np.testing.assert_allclose(
         lrs(lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=4, eta_min=0.1)),
         [0.1 + 0.9 * (1 + math.cos(math.pi * i / 4)) / 2 for i in range(8)],
     )
-    np.testing.assert_allclose(lrs(lambda o: lr_scheduler.LambdaLR(o, lambda e: 1 / (e + 1))), [1 / (i + 1) for i in range(8)])
+    np.testing.assert_allclose(
+        lrs(lambda o: lr_scheduler.LambdaLR(o, lambda e: 1 / (e + 1))),
+        [1 / (i + 1) for i in range(8)],
+    )
     opt = optim.SGD([param([1.0])], lr=1.0)
     sched = lr_scheduler.StepLR(opt, 2)
     sched.step()
@@ -214,7 +246,9 @@ def test_clip_grad():
     a.grad, b.grad = fg.tensor([3.0, 0.0], dtype=fg.float64), fg.tensor([4.0], dtype=fg.float64)
     total = nn.utils.clip_grad_norm_([a, b], max_norm=1.0)
     assert total.item() == pytest.approx(5.0)
-    np.testing.assert_allclose(np.concatenate([a.grad.numpy(), b.grad.numpy()]), np.array([3.0, 0.0, 4.0]) / (5.0 + 1e-6))
+    np.testing.assert_allclose(
+        np.concatenate([a.grad.numpy(), b.grad.numpy()]), np.array([3.0, 0.0, 4.0]) / (5.0 + 1e-6)
+    )
     a.grad = fg.tensor([3.0, -10.0], dtype=fg.float64)
     assert nn.utils.clip_grad_norm_(a, 100.0, norm_type=float("inf")).item() == 10.0
     assert a.grad.tolist() == [3.0, -10.0]

@@ -23,13 +23,13 @@ import zipfile
 from collections import OrderedDict
 from pathlib import Path
 
-import ferrograd as fg
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import ferrograd as fg
 from ferrograd import nn
 from ferrograd.serialization import SerializationError
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 # ----------------------------------------------------------------------------- builders
 
@@ -45,9 +45,7 @@ CODES = {
 
 def safetensors_bytes(entries: dict, data: bytes = b"", metadata=None) -> bytes:
     """A file with the given header entries (any JSON) and data, laid out as safetensors."""
-    header = (
-        dict(entries) if metadata is None else {"__metadata__": metadata, **entries}
-    )
+    header = dict(entries) if metadata is None else {"__metadata__": metadata, **entries}
     return raw_file(json.dumps(header, allow_nan=True).encode(), data)
 
 
@@ -69,9 +67,7 @@ def packed(arrays: dict[str, np.ndarray]) -> tuple[dict, bytes]:
     return entries, b"".join(chunks)
 
 
-def ferrograd_file(
-    structure, arrays: dict[str, np.ndarray], version: str = "2"
-) -> bytes:
+def ferrograd_file(structure, arrays: dict[str, np.ndarray], version: str = "2") -> bytes:
     """A ferrograd file with the given structure record (JSON, or a raw string) and tensors."""
     entries, data = packed(arrays)
     text = structure if isinstance(structure, str) else json.dumps(structure)
@@ -85,9 +81,7 @@ def ferrograd_file(
 _DROP = object()  # a field tensor_node leaves out
 
 
-def tensor_node(
-    key="w", dtype="F32", shape=(2,), requires_grad=False, **changes
-) -> dict:
+def tensor_node(key="w", dtype="F32", shape=(2,), requires_grad=False, **changes) -> dict:
     node = {
         "t": "tensor",
         "key": key,
@@ -131,9 +125,7 @@ def saved(obj) -> bytes:
 
 
 def state_dict_file() -> bytes:
-    return saved(
-        {"a": fg.arange(4, dtype=fg.float32), "b": fg.ones(2, 2, dtype=fg.float64)}
-    )
+    return saved({"a": fg.arange(4, dtype=fg.float32), "b": fg.ones(2, 2, dtype=fg.float64)})
 
 
 def python_env() -> dict:
@@ -298,16 +290,12 @@ CORPUS = [
     ),
     (
         "three offsets",
-        lambda: safetensors_bytes(
-            {"w": {**W_ENTRY, "data_offsets": [0, 4, 8]}}, W_DATA
-        ),
+        lambda: safetensors_bytes({"w": {**W_ENTRY, "data_offsets": [0, 4, 8]}}, W_DATA),
         r"data_offsets \[0, 4, 8\]",
     ),
     (
         "string offsets",
-        lambda: safetensors_bytes(
-            {"w": {**W_ENTRY, "data_offsets": ["0", "8"]}}, W_DATA
-        ),
+        lambda: safetensors_bytes({"w": {**W_ENTRY, "data_offsets": ["0", "8"]}}, W_DATA),
         r"data_offsets \['0', '8'\]",
     ),
     (
@@ -331,9 +319,7 @@ CORPUS = [
     ),
     (
         "gap between tensors",
-        lambda: safetensors_bytes(
-            {"a": {**W_ENTRY, "data_offsets": [8, 16]}}, W_DATA * 2
-        ),
+        lambda: safetensors_bytes({"a": {**W_ENTRY, "data_offsets": [8, 16]}}, W_DATA * 2),
         r"tensor 'a' starts at byte 8 of the data, leaving a gap after byte 0",
     ),
     ("truncated data", lambda: state_dict_file()[:-5], r"truncated"),
@@ -463,23 +449,17 @@ CORPUS = [
     ),
     (
         "dict item of three",
-        lambda: ferrograd_file(
-            {"t": "dict", "items": [["a", {"t": "value", "v": 1}, 3]]}, {}
-        ),
+        lambda: ferrograd_file({"t": "dict", "items": [["a", {"t": "value", "v": 1}, 3]]}, {}),
         r"dict items must be \[key, node\]",
     ),
     (
         "dict key is a list",
-        lambda: ferrograd_file(
-            {"t": "dict", "items": [[["a"], {"t": "value", "v": 1}]]}, {}
-        ),
+        lambda: ferrograd_file({"t": "dict", "items": [[["a"], {"t": "value", "v": 1}]]}, {}),
         r"dict items must be \[key, node\]",
     ),
     (
         "dict repeats a key",
-        lambda: ferrograd_file(
-            {"t": "dict", "items": [["a", {"t": "value", "v": 1}]] * 2}, {}
-        ),
+        lambda: ferrograd_file({"t": "dict", "items": [["a", {"t": "value", "v": 1}]] * 2}, {}),
         r"the dict has the key 'a' twice",
     ),
     (
@@ -487,9 +467,7 @@ CORPUS = [
         lambda: ferrograd_file(
             {
                 "t": "dict",
-                "items": [
-                    ["x", {"t": "list", "items": [{"t": "value", "v": 1}, {"t": "?"}]}]
-                ],
+                "items": [["x", {"t": "list", "items": [{"t": "value", "v": 1}, {"t": "?"}]}]],
             },
             {},
         ),
@@ -508,7 +486,8 @@ CORPUS = [
     (
         "same-size dtype edit",
         lambda: ferrograd_file(tensor_node(dtype="I32"), W),
-        r"tensor 'w' is 'I32' \[2\] here but F32 \[2\] in the header: the file was edited or damaged",
+        r"tensor 'w' is 'I32' \[2\] here but F32 \[2\] in the header: the file was edited or "
+        r"damaged",
     ),
     (
         "shape edit",
@@ -558,20 +537,14 @@ def torch_save_like_zip() -> bytes:
     """The layout torch.save writes: a zip archive holding a pickle and raw storages."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "archive/data.pkl", pickle.dumps({"w": "storage 0"}, protocol=2)
-        )
+        archive.writestr("archive/data.pkl", pickle.dumps({"w": "storage 0"}, protocol=2))
         archive.writestr("archive/data/0", np.arange(4, dtype=np.float32).tobytes())
         archive.writestr("archive/version", "3\n")
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("build", "message"), [pytest.param(b, m, id=i) for i, b, m in CORPUS]
-)
-def test_every_crafted_file_raises_serialization_error_saying_why(
-    tmp_path, build, message
-):
+@pytest.mark.parametrize(("build", "message"), [pytest.param(b, m, id=i) for i, b, m in CORPUS])
+def test_every_crafted_file_raises_serialization_error_saying_why(tmp_path, build, message):
     blob = build()
     path = tmp_path / "bad.safetensors"
     path.write_bytes(blob)
@@ -604,7 +577,7 @@ def test_bytes_after_the_data_are_an_error_in_a_file_and_the_next_record_in_a_st
     assert fg.load(stream)["w"].tolist() == [0.0, 1.0] and stream.read() == b"junk"
 
 
-# ----------------------------------------------------------------------------- endless, huge or lying input
+# --------------------------------------------------------------------- endless, huge or lying input
 
 
 class Endless(io.RawIOBase):
@@ -745,8 +718,7 @@ def test_aliasing_round_trips_as_one_tensor_stored_once(tmp_path):
     ]
     back = fg.load(io.BytesIO(blob))
     assert (
-        back["pair"][0] is back["pair"][1] is back["again"]
-        and back["ints"][0] is back["ints"][1]
+        back["pair"][0] is back["pair"][1] is back["again"] and back["ints"][0] is back["ints"][1]
     )
     assert back["pair"][0] is not back["other"]
     assert back["again"].requires_grad and not back["ints"][0].requires_grad
@@ -763,9 +735,7 @@ def test_numpy_arrays_are_saved_as_tensors():
         "i32": np.array([1, -2], np.int32),
         "i64": np.array([3], np.int64),
         "bool": np.array([True, False]),
-        "f16": values.astype(
-            np.float16
-        ),  # ferrograd has no float16: float32, as fg.tensor does
+        "f16": values.astype(np.float16),  # ferrograd has no float16: float32, as fg.tensor does
         "u8": np.array([250], np.uint8),  # int64, as fg.tensor does
         "big_endian": values.astype(">f4"),
         "transposed": values.T,
@@ -792,9 +762,7 @@ def test_numpy_arrays_are_saved_as_tensors():
     }
     for key, dtype in expected_dtypes.items():
         assert isinstance(back[key], fg.Tensor) and back[key].dtype == dtype, key
-        assert np.array_equal(
-            back[key].numpy(), obj[key].astype(back[key].numpy().dtype)
-        ), key
+        assert np.array_equal(back[key].numpy(), obj[key].astype(back[key].numpy().dtype)), key
         assert back[key].shape == obj[key].shape, key
     assert back["generic"] == 1.5 and back["same"] is back["f64"]
     for bad in (np.array(["text"]), np.array([1 + 2j]), np.array([object()])):
@@ -829,8 +797,7 @@ def test_modules_and_arbitrary_objects_are_refused_with_advice():
 
 
 def test_files_from_other_writers_and_older_ferrograd_load():
-    from safetensors.numpy import load as st_load
-    from safetensors.numpy import save as st_save
+    from safetensors.numpy import load as st_load, save as st_save
 
     arrays = {
         "f16": np.array([1.5, -2], np.float16),
@@ -876,23 +843,15 @@ def test_files_from_other_writers_and_older_ferrograd_load():
         },
     )
     old = fg.load(io.BytesIO(v1))
-    assert (
-        old["fc.weight"].requires_grad and old["step"].item() == 3 and old["lr"] == 0.1
-    )
+    assert old["fc.weight"].requires_grad and old["step"].item() == 3 and old["lr"] == 0.1
     # and what ferrograd writes, other readers read
-    ours = st_load(
-        saved({"x": fg.arange(3, dtype=fg.float32), "y": [fg.ones(2, dtype=fg.bool)]})
-    )
+    ours = st_load(saved({"x": fg.arange(3, dtype=fg.float32), "y": [fg.ones(2, dtype=fg.bool)]}))
     assert ours["x"].tolist() == [0, 1, 2] and ours["y.0"].tolist() == [True, True]
 
 
 def test_tensor_keys_never_clash_with_the_metadata_entry():
     back = fg.load(
-        io.BytesIO(
-            saved(
-                {"__metadata__": fg.ones(1), "a": {"b": fg.zeros(1)}, "a.b": fg.ones(2)}
-            )
-        )
+        io.BytesIO(saved({"__metadata__": fg.ones(1), "a": {"b": fg.zeros(1)}, "a.b": fg.ones(2)}))
     )
     assert (
         back["__metadata__"].tolist() == [1.0]
@@ -901,7 +860,7 @@ def test_tensor_keys_never_clash_with_the_metadata_entry():
     )
 
 
-# ----------------------------------------------------------------------------- mutations of a valid file
+# ------------------------------------------------------------------------ mutations of a valid file
 
 
 def _valid_file() -> bytes:
@@ -1026,10 +985,7 @@ def json_edits(draw) -> bytes:
             container[key] = draw(_json)
     header = doc.get("header")
     meta = header.get("__metadata__") if isinstance(header, dict) else None
-    if (
-        isinstance(meta, dict)
-        and meta.get("structure") == _HEADER["__metadata__"]["structure"]
-    ):
+    if isinstance(meta, dict) and meta.get("structure") == _HEADER["__metadata__"]["structure"]:
         meta["structure"] = json.dumps(doc.get("structure"), allow_nan=True)
     return raw_file(json.dumps(header, allow_nan=True).encode(), _DATA)
 
@@ -1070,12 +1026,8 @@ def test_mutated_files_load_or_raise_serialization_error(blob):
 def test_the_unmutated_file_loads():
     """The mutation test's starting point is valid (else every mutation would fail trivially)."""
     back = fg.load(io.BytesIO(VALID))
-    assert (
-        back["alias"][0] is back["alias"][1] is back["w"] and back["lr"].requires_grad
-    )
-    assert back["hyper"] == OrderedDict(
-        betas=(0.9, 0.999), name="adam", eps=None, flag=True
-    )
+    assert back["alias"][0] is back["alias"][1] is back["w"] and back["lr"].requires_grad
+    assert back["hyper"] == OrderedDict(betas=(0.9, 0.999), name="adam", eps=None, flag=True)
     _check_loaded(back)
 
 

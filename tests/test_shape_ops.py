@@ -13,12 +13,18 @@ from helpers import T, assert_close, assert_equal, t64, to_np
 A = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
 
 
-@pytest.mark.parametrize("shape", [(24,), (4, 6), (2, 12), (3, 2, 4), (-1,), (4, -1), (2, -1, 3),
-                                   (1, 24, 1), (2, 3, 4)])
+@pytest.mark.parametrize(
+    "shape", [(24,), (4, 6), (2, 12), (3, 2, 4), (-1,), (4, -1), (2, -1, 3), (1, 24, 1), (2, 3, 4)]
+)
 def test_reshape_and_view(shape):
     expected = A.reshape(shape)
-    for r in (T(A).reshape(*shape), T(A).reshape(shape), T(A).view(*shape), T(A).view(shape),
-              fg.reshape(T(A), shape)):
+    for r in (
+        T(A).reshape(*shape),
+        T(A).reshape(shape),
+        T(A).view(*shape),
+        T(A).view(shape),
+        fg.reshape(T(A), shape),
+    ):
         assert r.shape == expected.shape
         assert_equal(r, expected)
 
@@ -93,20 +99,25 @@ def test_squeeze_values():
     assert_equal(T(a).squeeze(), a.squeeze())
 
 
-@pytest.mark.parametrize("src, target", [
-    ((3, 1), (3, 4)),
-    ((3, 1), (-1, 4)),
-    ((1,), (5,)),
-    ((4,), (2, 3, 4)),
-    ((1, 4), (2, 3, 4)),
-    ((2, 1, 1), (2, 3, 4)),
-    ((3, 4), (3, 4)),
-    ((), (2, 2)),
-])
+@pytest.mark.parametrize(
+    "src, target",
+    [
+        ((3, 1), (3, 4)),
+        ((3, 1), (-1, 4)),
+        ((1,), (5,)),
+        ((4,), (2, 3, 4)),
+        ((1, 4), (2, 3, 4)),
+        ((2, 1, 1), (2, 3, 4)),
+        ((3, 4), (3, 4)),
+        ((), (2, 2)),
+    ],
+)
 def test_expand(src, target):
     a = np.arange(int(np.prod(src)), dtype=np.float32).reshape(src)
-    tgt = tuple(s if t == -1 else t for s, t in zip((None,) * (len(target) - len(src)) + src,
-                                                   target))
+    tgt = tuple(
+        s if t == -1 else t
+        for s, t in zip((None,) * (len(target) - len(src)) + src, target, strict=True)
+    )
     expected = np.broadcast_to(a, tgt)
     assert_equal(T(a).expand(*target), expected)
     assert_equal(T(a).expand(target), expected)
@@ -119,10 +130,19 @@ def test_expand_then_compute():
     assert_equal(e.reshape(-1), [1.0, 1.0, 1.0, 2.0, 2.0, 2.0])
 
 
-@pytest.mark.parametrize("args, expected_shape", [
-    ((), (24,)), ((0,), (24,)), ((1,), (2, 12)), ((0, 1), (6, 4)), ((1, 2), (2, 12)),
-    ((-2, -1), (2, 12)), ((2,), (2, 3, 4)), ((0, -1), (24,)),
-])
+@pytest.mark.parametrize(
+    "args, expected_shape",
+    [
+        ((), (24,)),
+        ((0,), (24,)),
+        ((1,), (2, 12)),
+        ((0, 1), (6, 4)),
+        ((1, 2), (2, 12)),
+        ((-2, -1), (2, 12)),
+        ((2,), (2, 3, 4)),
+        ((0, -1), (24,)),
+    ],
+)
 def test_flatten(args, expected_shape):
     r = T(A).flatten(*args)
     assert r.shape == expected_shape
@@ -141,8 +161,16 @@ def test_flatten_kwargs():
 
 def test_shape_ops_keep_dtype():
     x = fg.tensor([[1, 2], [3, 4]])
-    for r in (x.T, x.reshape(4), x.unsqueeze(0), x.flatten(), x.permute(1, 0), x.expand(2, 2),
-              x.transpose(0, 1), x.view(-1)):
+    for r in (
+        x.T,
+        x.reshape(4),
+        x.unsqueeze(0),
+        x.flatten(),
+        x.permute(1, 0),
+        x.expand(2, 2),
+        x.transpose(0, 1),
+        x.view(-1),
+    ):
         assert r.dtype == fg.int64
 
 
@@ -158,6 +186,7 @@ def test_shape_ops_do_not_modify_source():
 
 
 # ----------------------------------------------------------------------------- gradients
+
 
 def test_shape_chain_gradient():
     a = np.arange(24, dtype=np.float64).reshape(2, 3, 4)

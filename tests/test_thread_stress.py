@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import threading
 
-import ferrograd as fg
 import pytest
+
+import ferrograd as fg
 
 THREADS = 8
 LEAVES = 32
@@ -74,9 +75,14 @@ def test_first_accumulation_into_fresh_leaves_loses_nothing(create_graph):
                 state["wrong"].append((i, grad))
         state["leaves"] = _leaves()
 
-    errors = _race(lambda k: _backward(k, state["leaves"], create_graph), rounds, between=check_and_renew)
+    errors = _race(
+        lambda k: _backward(k, state["leaves"], create_graph), rounds, between=check_and_renew
+    )
     assert not errors, errors
-    assert not state["wrong"], f"{len(state['wrong'])} of {rounds * LEAVES} leaves lost contributions: {state['wrong'][:5]}"
+    assert not state["wrong"], (
+        f"{len(state['wrong'])} of {rounds * LEAVES} leaves lost contributions: "
+        f"{state['wrong'][:5]}"
+    )
 
 
 @pytest.mark.parametrize("create_graph", [False, True], ids=["plain", "create_graph"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -37,7 +38,7 @@ def test_training_iteration_linear_regression():
     assert w is w_id and b is b_id
     assert w.is_leaf and w.requires_grad and w.grad_fn is None
     assert losses[-1] < 1e-4 * losses[0]
-    assert all(l2 <= l1 + 1e-6 for l1, l2 in zip(losses, losses[1:])), "loss must not go up"
+    assert all(l2 <= l1 + 1e-6 for l1, l2 in itertools.pairwise(losses)), "loss must not go up"
     np.testing.assert_allclose(to_np(w), true_w, atol=1e-2)
     assert b.item() == pytest.approx(0.3, abs=1e-2)
 
@@ -53,7 +54,7 @@ def test_cubic_fit_of_sin():
     lr = 1e-6
     losses = []
     for t in range(2000):
-        y_pred = a + b * x + c * x ** 2 + d * x ** 3
+        y_pred = a + b * x + c * x**2 + d * x**3
         loss = (y_pred - y).pow(2).sum()
         if t % 100 == 99 or t == 0:
             losses.append(loss.item())
@@ -72,7 +73,7 @@ def test_cubic_fit_of_sin():
     assert losses[0] == pytest.approx(999.5, rel=1e-3)
     assert losses[1] == pytest.approx(517.7, rel=2e-2)
     assert losses[-1] < 10.0
-    assert all(l2 < l1 for l1, l2 in zip(losses, losses[1:]))
+    assert all(l2 < l1 for l1, l2 in itertools.pairwise(losses))
     assert abs(a.item()) < 0.02
     assert b.item() == pytest.approx(0.843, abs=0.01)
     assert abs(c.item()) < 0.02
@@ -86,7 +87,7 @@ def test_cubic_fit_random_init_loss_falls():
     a, b, c, d = (fg.randn((), requires_grad=True) for _ in range(4))
     first = None
     for _ in range(500):
-        loss = (a + b * x + c * x ** 2 + d * x ** 3 - y).pow(2).sum()
+        loss = (a + b * x + c * x**2 + d * x**3 - y).pow(2).sum()
         if first is None:
             first = loss.item()
         loss.backward()

@@ -3,14 +3,14 @@
 operations on views, version checks, NumPy/DLPack sharing, and a property test of random view
 chains against NumPy."""
 
-import ferrograd as fg
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
+
+import ferrograd as fg
 from ferrograd import cuda
 from ferrograd.autograd import gradcheck, gradgradcheck
 from ferrograd.cuda._numpy_backend import NumpyTable
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def base24():
@@ -22,27 +22,75 @@ VIEWS = {
     "t": (lambda x: x[0].t(), (4, 3), (1, 4), 0, [0, 4, 8, 1, 5, 9, 2, 6]),
     "T": (lambda x: x.T, (4, 3, 2), (1, 4, 12), 0, [0, 12, 4, 16, 8, 20, 1, 13]),
     "mT": (lambda x: x.mT, (2, 4, 3), (12, 1, 4), 0, [0, 4, 8, 1, 5, 9, 2, 6]),
-    "permute": (lambda x: x.permute(2, 0, 1), (4, 2, 3), (1, 12, 4), 0, [0, 4, 8, 12, 16, 20, 1, 5]),
+    "permute": (
+        lambda x: x.permute(2, 0, 1),
+        (4, 2, 3),
+        (1, 12, 4),
+        0,
+        [0, 4, 8, 12, 16, 20, 1, 5],
+    ),
     "movedim": (lambda x: x.movedim(0, 2), (3, 4, 2), (4, 1, 12), 0, [0, 12, 1, 13, 2, 14, 3, 15]),
-    "swapaxes": (lambda x: x.swapaxes(0, 1), (3, 2, 4), (4, 12, 1), 0, [0, 1, 2, 3, 12, 13, 14, 15]),
+    "swapaxes": (
+        lambda x: x.swapaxes(0, 1),
+        (3, 2, 4),
+        (4, 12, 1),
+        0,
+        [0, 1, 2, 3, 12, 13, 14, 15],
+    ),
     "slice_step": (lambda x: x[:, ::2, 1:], (2, 2, 3), (12, 8, 1), 1, [1, 2, 3, 9, 10, 11, 13, 14]),
     "select": (lambda x: x[1, :, 2], (3,), (4,), 14, [14, 18, 22]),
     "select_method": (lambda x: x.select(2, 3), (2, 3), (12, 4), 3, [3, 7, 11, 15, 19, 23]),
     "diagonal": (lambda x: x.diagonal(1, 1, 2), (2, 3), (12, 5), 1, [1, 6, 11, 13, 18, 23]),
     "unfold": (lambda x: x[0, 0].unfold(0, 2, 1), (3, 2), (1, 1), 0, [0, 1, 1, 2, 2, 3]),
-    "expand": (lambda x: x[:, :1].expand(2, 5, 4), (2, 5, 4), (12, 0, 1), 0, [0, 1, 2, 3, 0, 1, 2, 3]),
+    "expand": (
+        lambda x: x[:, :1].expand(2, 5, 4),
+        (2, 5, 4),
+        (12, 0, 1),
+        0,
+        [0, 1, 2, 3, 0, 1, 2, 3],
+    ),
     "narrow": (lambda x: x.narrow(2, 1, 2), (2, 3, 2), (12, 4, 1), 1, [1, 2, 5, 6, 9, 10, 13, 14]),
     "none_ellipsis": (lambda x: x[None, ..., 1], (1, 2, 3), (24, 12, 4), 1, [1, 5, 9, 13, 17, 21]),
     "view": (lambda x: x.view(6, 4), (6, 4), (4, 1), 0, [0, 1, 2, 3, 4, 5, 6, 7]),
     "reshape_view": (lambda x: x[1].reshape(-1), (12,), (1,), 12, [12, 13, 14, 15, 16, 17, 18, 19]),
     "flatten": (lambda x: x.flatten(1), (2, 12), (12, 1), 0, [0, 1, 2, 3, 4, 5, 6, 7]),
-    "unflatten": (lambda x: x.unflatten(2, (2, 2)), (2, 3, 2, 2), (12, 4, 2, 1), 0, [0, 1, 2, 3, 4, 5, 6, 7]),
-    "unsqueeze": (lambda x: x.unsqueeze(1), (2, 1, 3, 4), (12, 12, 4, 1), 0, [0, 1, 2, 3, 4, 5, 6, 7]),
+    "unflatten": (
+        lambda x: x.unflatten(2, (2, 2)),
+        (2, 3, 2, 2),
+        (12, 4, 2, 1),
+        0,
+        [0, 1, 2, 3, 4, 5, 6, 7],
+    ),
+    "unsqueeze": (
+        lambda x: x.unsqueeze(1),
+        (2, 1, 3, 4),
+        (12, 12, 4, 1),
+        0,
+        [0, 1, 2, 3, 4, 5, 6, 7],
+    ),
     "squeeze": (lambda x: x[:, :1].squeeze(1), (2, 4), (12, 1), 0, [0, 1, 2, 3, 12, 13, 14, 15]),
-    "as_strided": (lambda x: x.as_strided((3, 3), (5, 1), 2), (3, 3), (5, 1), 2, [2, 3, 4, 7, 8, 9, 12, 13]),
+    "as_strided": (
+        lambda x: x.as_strided((3, 3), (5, 1), 2),
+        (3, 3),
+        (5, 1),
+        2,
+        [2, 3, 4, 7, 8, 9, 12, 13],
+    ),
     "unbind": (lambda x: x.unbind(1)[2], (2, 4), (12, 1), 8, [8, 9, 10, 11, 20, 21, 22, 23]),
-    "split": (lambda x: x.split(2, dim=2)[1], (2, 3, 2), (12, 4, 1), 2, [2, 3, 6, 7, 10, 11, 14, 15]),
-    "chunk": (lambda x: x.chunk(3, dim=1)[2], (2, 1, 4), (12, 4, 1), 8, [8, 9, 10, 11, 20, 21, 22, 23]),
+    "split": (
+        lambda x: x.split(2, dim=2)[1],
+        (2, 3, 2),
+        (12, 4, 1),
+        2,
+        [2, 3, 6, 7, 10, 11, 14, 15],
+    ),
+    "chunk": (
+        lambda x: x.chunk(3, dim=1)[2],
+        (2, 1, 4),
+        (12, 4, 1),
+        8,
+        [8, 9, 10, 11, 20, 21, 22, 23],
+    ),
     "detach": (lambda x: x.detach(), (2, 3, 4), (12, 4, 1), 0, [0, 1, 2, 3, 4, 5, 6, 7]),
 }
 
@@ -53,7 +101,9 @@ def test_view_layout_values_and_aliasing(name):
     x = base24()
     v = make(x)
     assert tuple(v.shape) == shape
-    if name != "squeeze":  # a size-1 dimension's stride is free; PyTorch's choice is not ours to copy
+    if (
+        name != "squeeze"
+    ):  # a size-1 dimension's stride is free; PyTorch's choice is not ours to copy
         assert v.stride() == strides
     assert v.storage_offset() == offset
     assert v.contiguous().flatten().tolist()[: len(first)] == first
@@ -220,8 +270,13 @@ def test_gradcheck_through_views_and_inplace_on_views():
     assert gradgradcheck(column_scaled, (x,))
     assert gradcheck(diagonal_replaced, (x, d))
     assert gradgradcheck(diagonal_replaced, (x, d))
-    assert gradcheck(lambda t: t.unfold(0, 2, 1).sum(-1), (fg.randn(5, dtype=fg.float64, requires_grad=True),))
-    assert gradcheck(lambda t: t.as_strided((2, 2), (1, 2), 1) ** 2, (fg.randn(6, dtype=fg.float64, requires_grad=True),))
+    assert gradcheck(
+        lambda t: t.unfold(0, 2, 1).sum(-1), (fg.randn(5, dtype=fg.float64, requires_grad=True),)
+    )
+    assert gradcheck(
+        lambda t: t.as_strided((2, 2), (1, 2), 1) ** 2,
+        (fg.randn(6, dtype=fg.float64, requires_grad=True),),
+    )
 
 
 # ----------------------------------------------------------------------------- NumPy and DLPack
@@ -278,7 +333,11 @@ def test_views_alias_on_the_numpy_backed_device():
         v = x[1:, ::2]
         v.mul_(2)
         assert v.stride() == (4, 2)
-        assert x.cpu().tolist() == [[1.0, 7.0, 2.0, 3.0], [10.0, 7.0, 12.0, 7.0], [18.0, 7.0, 20.0, 11.0]]
+        assert x.cpu().tolist() == [
+            [1.0, 7.0, 2.0, 3.0],
+            [10.0, 7.0, 12.0, 7.0],
+            [18.0, 7.0, 20.0, 11.0],
+        ]
         w = fg.ones(4, device="cuda", requires_grad=True)
         y = w * 1
         y[1:3].mul_(5)
@@ -299,7 +358,7 @@ def view_chains(draw):
     shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
     ops = draw(st.lists(st.sampled_from(VIEW_OPS), max_size=4))
     seeds = draw(st.lists(st.integers(0, 10**6), min_size=len(ops), max_size=len(ops)))
-    return shape, list(zip(ops, seeds))
+    return shape, list(zip(ops, seeds, strict=True))
 
 
 def apply_view(op, seed, t, is_numpy):
@@ -325,8 +384,8 @@ def apply_view(op, seed, t, is_numpy):
         if not is_numpy:
             return t.diagonal(0, 0, 1)
         # np.diagonal is read-only: the same view, writeable.
-        shape = t.shape[2:] + (min(t.shape[0], t.shape[1]),)
-        strides = t.strides[2:] + (t.strides[0] + t.strides[1],)
+        shape = (*t.shape[2:], min(t.shape[0], t.shape[1]))
+        strides = (*t.strides[2:], t.strides[0] + t.strides[1])
         return np.lib.stride_tricks.as_strided(t, shape=shape, strides=strides)
     if op == "reshape" and nd >= 1:
         if is_numpy:

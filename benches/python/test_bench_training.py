@@ -27,8 +27,10 @@ def test_steps_child_small(fg_lib):
 
 def test_table_and_json(tmp_path, capsys):
     libs = [type("L", (), {"name": "ferrograd"})(), type("L", (), {"name": "torch"})()]
-    measured = {"small": {"ferrograd": [1e-6, 2e-6], "torch": [3e-6, 5e-6]},
-                "matmul": {"ferrograd": [90.0], "torch": [100.0]}}
+    measured = {
+        "small": {"ferrograd": [1e-6, 2e-6], "torch": [3e-6, 5e-6]},
+        "matmul": {"ferrograd": [90.0], "torch": [100.0]},
+    }
     rows = compare_torch.build_table(libs, measured, "cpu")
     assert [r["case"] for r in rows] == ["small", "matmul"]
     assert rows[0]["pass"] is False and abs(rows[0]["ratio"] - 1.5 / 4) < 1e-9
@@ -39,7 +41,9 @@ def test_table_and_json(tmp_path, capsys):
 
 
 def test_kernel_child_and_isolated_interleaving():
-    result = compare_torch.child_kernel(compare_torch.load_libs("cpu", only="ferrograd")[0], 2, case="elementwise", reps=2)
+    result = compare_torch.child_kernel(
+        compare_torch.load_libs("cpu", only="ferrograd")[0], 2, case="elementwise", reps=2
+    )
     assert len(result["figures"]) == 2 and all(f > 0 for f in result["figures"])
     # Through a real child process: 3 repetitions are one child's REPS_PER_CHILD.
     lib = type("L", (), {"name": "ferrograd"})()
@@ -50,12 +54,20 @@ def test_kernel_child_and_isolated_interleaving():
 
 def test_cuda_table_uses_issue_6s_sizes_and_targets():
     libs = [type("L", (), {"name": "ferrograd"})(), type("L", (), {"name": "torch"})()]
-    measured = {"small": {"ferrograd": [9e-6], "torch": [8e-6]},
-                "matmul": {"ferrograd": [46.0], "torch": [50.0]},
-                "elementwise": {"ferrograd": [3000.0], "torch": [4000.0]}}
+    measured = {
+        "small": {"ferrograd": [9e-6], "torch": [8e-6]},
+        "matmul": {"ferrograd": [46.0], "torch": [50.0]},
+        "elementwise": {"ferrograd": [3000.0], "torch": [4000.0]},
+    }
     small, matmul, elementwise = compare_torch.build_table(libs, measured, "cuda")
-    assert small["target"] == "<= 1.0" and small["pass"] is False  # per-op overhead no worse than PyTorch's
-    assert "8192x8192" in matmul["description"] and matmul["target"] == ">= 0.9" and matmul["pass"] is True
+    assert (
+        small["target"] == "<= 1.0" and small["pass"] is False
+    )  # per-op overhead no worse than PyTorch's
+    assert (
+        "8192x8192" in matmul["description"]
+        and matmul["target"] == ">= 0.9"
+        and matmul["pass"] is True
+    )
     assert "64,000,000" in elementwise["description"]
     assert elementwise["target"] == "-" and "pass" not in elementwise  # no target on CUDA
     cpu_matmul = compare_torch.build_table(libs, {"matmul": measured["matmul"]}, "cpu")[0]

@@ -39,12 +39,18 @@ def _infer_numpy(data, dtype):
     given_array = isinstance(data, (np.ndarray, np.generic))
     array = np.asarray(data)
     if array.dtype == object:
-        raise TypeError(f"can't build a tensor from {type(data).__name__} holding non-numeric or ragged data")
+        raise TypeError(
+            f"can't build a tensor from {type(data).__name__} holding non-numeric or ragged data"
+        )
     if dtype is not None:
         return np.asarray(array, dtype=to_dtype(dtype).numpy, order="C")
     kind = array.dtype.kind
     if kind == "f":
-        target = array.dtype if given_array and array.dtype.name in ("float32", "float64") else get_default_dtype().numpy
+        target = (
+            array.dtype
+            if given_array and array.dtype.name in ("float32", "float64")
+            else get_default_dtype().numpy
+        )
     elif kind in "iu":
         target = array.dtype if given_array and array.dtype.name in ("int32", "int64") else np.int64
     elif kind == "b":
@@ -63,7 +69,12 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False):
 def as_tensor(data, dtype=None, device=None):
     if isinstance(data, TensorBase) and dtype is None and device is None:
         return data
-    if isinstance(data, np.ndarray) and dtype is None and device is None and data.dtype.name in ("float32", "float64", "int64", "int32", "bool"):
+    if (
+        isinstance(data, np.ndarray)
+        and dtype is None
+        and device is None
+        and data.dtype.name in ("float32", "float64", "int64", "int32", "bool")
+    ):
         return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
@@ -77,8 +88,14 @@ def from_numpy(array: np.ndarray):
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
     if dtype is None:
-        dtype = "bool" if isinstance(fill_value, bool) else ("int64" if isinstance(fill_value, int) else None)
-    return _place(_core.full(_sizes((size,)), float(fill_value), _dtype_name(dtype)), device, requires_grad)
+        dtype = (
+            "bool"
+            if isinstance(fill_value, bool)
+            else ("int64" if isinstance(fill_value, int) else None)
+        )
+    return _place(
+        _core.full(_sizes((size,)), float(fill_value), _dtype_name(dtype)), device, requires_grad
+    )
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False):
@@ -100,13 +117,21 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
     values = (start, end, step)
     if dtype is None:
         dtype = "int64" if all(isinstance(v, int) for v in values) else None
-    return _place(_core.arange(float(start), float(end), float(step), _dtype_name(dtype)), device, requires_grad)
+    return _place(
+        _core.arange(float(start), float(end), float(step), _dtype_name(dtype)),
+        device,
+        requires_grad,
+    )
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False):
     if steps < 0:
         raise ValueError(f"number of steps must be non-negative, got {steps}")
-    return _place(_core.linspace(float(start), float(end), int(steps), _dtype_name(dtype)), device, requires_grad)
+    return _place(
+        _core.linspace(float(start), float(end), int(steps), _dtype_name(dtype)),
+        device,
+        requires_grad,
+    )
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False):
@@ -126,7 +151,11 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, generator=Non
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    return _place(_core.randint(int(low), int(high), _sizes((size,)), _dtype_name(dtype, to_dtype("int64"))), device, False)
+    return _place(
+        _core.randint(int(low), int(high), _sizes((size,)), _dtype_name(dtype, to_dtype("int64"))),
+        device,
+        False,
+    )
 
 
 def manual_seed(seed: int):
@@ -137,7 +166,11 @@ def manual_seed(seed: int):
 def _like(factory):
     def make(input, *, dtype=None, device=None, requires_grad: bool = False, **kwargs):
         return factory(
-            input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad, **kwargs
+            input.shape,
+            dtype=dtype or input.dtype,
+            device=device or input.device,
+            requires_grad=requires_grad,
+            **kwargs,
         )
 
     make.__name__ = factory.__name__ + "_like"
@@ -146,7 +179,13 @@ def _like(factory):
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    return full(
+        input.shape,
+        fill_value,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
 zeros_like = _like(zeros)
@@ -157,7 +196,9 @@ randn_like = _like(randn)
 
 
 def randint_like(input, low, high=None, *, dtype=None, device=None):
-    return randint(low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device)
+    return randint(
+        low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device
+    )
 
 
 def numel(input) -> int:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 
 class device:
-    """A device, as ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``ferrograd.device('cuda', 0)`` works too)."""
+    """A device, as ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``ferrograd.device('cuda', 0)`` works
+    too)."""
 
-    __slots__ = ("type", "index")
+    __slots__ = ("index", "type")
 
     def __init__(self, spec, index: int | None = None):
         if isinstance(spec, device):
             self.type, self.index = spec.type, spec.index
             return
         if not isinstance(spec, str):
-            raise TypeError(f"device() expects a string like 'cpu' or 'cuda:0', got {type(spec).__name__}")
+            raise TypeError(
+                f"device() expects a string like 'cpu' or 'cuda:0', got {type(spec).__name__}"
+            )
         kind, _, number = spec.strip().partition(":")
         if kind not in ("cpu", "cuda"):
-            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
+            raise RuntimeError(
+                f"Expected one of cpu, cuda device type at start of device string: {spec}"
+            )
         if number:
             if index is not None:
                 raise RuntimeError(f"device index given twice: {spec!r} and index={index}")

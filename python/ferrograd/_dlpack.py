@@ -39,5 +39,6 @@ def from_dlpack(ext):
 def _check_dtype(dtype) -> None:
     if np.dtype(dtype).name not in _SUPPORTED:
         raise TypeError(
-            f"from_dlpack: unsupported dtype {np.dtype(dtype).name}; supported are {', '.join(_SUPPORTED)}"
+            f"from_dlpack: unsupported dtype {np.dtype(dtype).name}; supported are "
+            f"{', '.join(_SUPPORTED)}"
         )

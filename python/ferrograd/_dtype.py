@@ -10,9 +10,15 @@ import numpy as np
 class dtype:
     """An element type of tensors (``ferrograd.float32``, ``ferrograd.int64``, ...)."""
 
-    __slots__ = ("name", "is_floating_point", "itemsize", "is_signed")
+    __slots__ = ("is_floating_point", "is_signed", "itemsize", "name")
 
-    def __init__(self, name: str, is_floating_point: builtins.bool, itemsize: builtins.int, is_signed: builtins.bool):
+    def __init__(
+        self,
+        name: str,
+        is_floating_point: builtins.bool,
+        itemsize: builtins.int,
+        is_signed: builtins.bool,
+    ):
         self.name = name
         self.is_floating_point = is_floating_point
         self.itemsize = itemsize

@@ -6,13 +6,16 @@ from __future__ import annotations
 from ._base import TensorBase
 
 _METHODS = """
-    abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder pow neg negative
-    matmul mm bmm mv dot exp log sqrt rsqrt sin cos tan tanh sigmoid relu log1p expm1 erf reciprocal square
+    abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder pow
+    neg negative
+    matmul mm bmm mv dot exp log sqrt rsqrt sin cos tan tanh sigmoid relu log1p expm1 erf
+    reciprocal square
     sign floor ceil round trunc frac clamp clip clamp_min clamp_max maximum minimum fmax fmin atan2
     sum mean max min amax amin argmax argmin all any
     isnan eq ne lt le gt ge greater greater_equal less less_equal not_equal equal
     logical_and logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not
-    reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t broadcast_to
+    reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t
+    broadcast_to
     clone detach numel
 """.split()
 
@@ -62,13 +65,18 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: b
 
     from ._creation import tensor
 
-    host = lambda t: t.detach().cpu().numpy() if isinstance(t, TensorBase) else np.asarray(t)
+    def host(t):
+        return t.detach().cpu().numpy() if isinstance(t, TensorBase) else np.asarray(t)
+
     close = np.isclose(host(input), host(other), rtol=rtol, atol=atol, equal_nan=equal_nan)
     return tensor(close, device=input.device if isinstance(input, TensorBase) else None)
 
 
-def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+def allclose(
+    input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 
-__all__ = [*_METHODS, "where", "is_tensor", "is_floating_point", "isclose", "allclose"]
+# The words of _METHODS are bound by the loop above, where ruff cannot see them.
+__all__ = [*_METHODS, "where", "is_tensor", "is_floating_point", "isclose", "allclose"]  # noqa: PLE0604

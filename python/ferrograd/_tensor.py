@@ -10,10 +10,10 @@ from ._mixins import (
     ConversionMixin,
     DeviceMixin,
     IndexingMixin,
+    JoiningMixin,
     LogicalMixin,
     MathMixin,
     ReductionMixin,
-    JoiningMixin,
     ReprMixin,
     SelectionMixin,
     ShapeMixin,
@@ -58,7 +58,9 @@ class Tensor(
         """A new leaf with copied elements, the same ``requires_grad`` and a copy of ``.grad``
         (as PyTorch, leaves only: a non-leaf's copy could not keep its history)."""
         if not self.is_leaf:
-            raise RuntimeError("only leaf tensors (created by the user, not by an operation) support copy.deepcopy")
+            raise RuntimeError(
+                "only leaf tensors (created by the user, not by an operation) support copy.deepcopy"
+            )
         copy = self.detach().clone()
         memo[id(self)] = copy
         if self.requires_grad:
@@ -68,7 +70,10 @@ class Tensor(
         return copy
 
     def __reduce__(self):
-        raise TypeError("ferrograd tensors are not pickled: use ferrograd.save, which cannot run code when loading")
+        raise TypeError(
+            "ferrograd tensors are not pickled: use ferrograd.save, which cannot run code when "
+            "loading"
+        )
 
 
 _core.register_tensor_type(Tensor)

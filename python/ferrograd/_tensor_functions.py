@@ -24,7 +24,9 @@ def _tensor_list(tensors, op: str):
     out = []
     for t in tensors:
         if not isinstance(t, TensorBase):
-            raise TypeError(f"{op}(): expected a sequence of Tensors, got an element of type {type(t).__name__}")
+            raise TypeError(
+                f"{op}(): expected a sequence of Tensors, got an element of type {type(t).__name__}"
+            )
         out.append(t)
     if not out:
         raise ValueError(f"{op}(): expected a non-empty list of Tensors")
@@ -54,4 +56,5 @@ def vstack(tensors):
     return cat([t if t.ndim > 1 else t.reshape(1, -1) for t in tensors], 0)
 
 
-__all__ = [*_METHODS, "cat", "concat", "concatenate", "stack", "hstack", "vstack"]
+# The words of _METHODS are bound by the loop above, where ruff cannot see them.
+__all__ = [*_METHODS, "cat", "concat", "concatenate", "stack", "hstack", "vstack"]  # noqa: PLE0604

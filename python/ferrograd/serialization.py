@@ -109,12 +109,14 @@ class _Encoder:
         if isinstance(obj, (dict, list, tuple)):
             if depth >= _MAX_DEPTH:
                 raise ValueError(
-                    f"ferrograd.save: the object is nested more than {_MAX_DEPTH} levels deep (or contains itself)"
+                    f"ferrograd.save: the object is nested more than {_MAX_DEPTH} levels deep (or "
+                    "contains itself)"
                 )
             return self.container(obj, path, depth + 1)
         raise TypeError(
-            f"ferrograd.save cannot store an object of type {type(obj).__name__}: only tensors, NumPy arrays, numbers, "
-            "strings, None and dicts, lists and tuples of them (save model.state_dict(), not the model)"
+            f"ferrograd.save cannot store an object of type {type(obj).__name__}: only tensors, "
+            "NumPy arrays, numbers, strings, None and dicts, lists and tuples of them (save "
+            "model.state_dict(), not the model)"
         )
 
     def container(self, obj, path: str, depth: int):
@@ -125,7 +127,8 @@ class _Encoder:
             for k in obj:
                 if not isinstance(k, _SCALARS):
                     raise TypeError(
-                        f"ferrograd.save: dict keys must be strings or numbers, got {type(k).__name__}"
+                        "ferrograd.save: dict keys must be strings or numbers, got "
+                        f"{type(k).__name__}"
                     )
             items = [[k, child(k, v)] for k, v in obj.items()]
             return {
@@ -207,9 +210,7 @@ def _create_temporary(folder: str, name: str) -> tuple[str, int]:
             return path, os.open(path, flags, 0o666)
         except FileExistsError:
             continue
-    raise FileExistsError(
-        f"ferrograd.save: could not create a temporary file in {folder!r}"
-    )
+    raise FileExistsError(f"ferrograd.save: could not create a temporary file in {folder!r}")
 
 
 def _fsync_folder(folder: str) -> None:
@@ -335,7 +336,8 @@ class _Source:
     def read(self, n: int, what: str) -> bytearray:
         if self.left is not None and n > self.left:
             raise SerializationError(
-                f"ferrograd.load: {self.name} is truncated: {what} needs {n} bytes, {self.left} are left"
+                f"ferrograd.load: {self.name} is truncated: {what} needs {n} bytes, {self.left} "
+                "are left"
             )
         out = bytearray(n) if self.left is not None else bytearray()
         got = 0
@@ -349,7 +351,8 @@ class _Source:
                 k = len(piece)
             if not k:
                 raise SerializationError(
-                    f"ferrograd.load: {self.name} is truncated: it ends {got} bytes into {what} ({n} bytes)"
+                    f"ferrograd.load: {self.name} is truncated: it ends {got} bytes into {what} "
+                    f"({n} bytes)"
                 )
             got += k
         if self.left is not None:
@@ -367,7 +370,8 @@ class _Source:
         piece = self.f.read(n)
         if not isinstance(piece, (bytes, bytearray, memoryview)):
             raise TypeError(
-                f"ferrograd.load needs a file opened in binary mode, its read() gave {type(piece).__name__}"
+                "ferrograd.load needs a file opened in binary mode, its read() gave "
+                f"{type(piece).__name__}"
             )
         return piece[:n]
 
@@ -409,7 +413,8 @@ class _Reader:
         (n,) = struct.unpack("<Q", prefix)
         if n == 0:
             self.fail(
-                f"is not a safetensors file: its first 8 bytes give a header length of 0{_kind_hint(prefix)}"
+                "is not a safetensors file: its first 8 bytes give a header length of "
+                f"0{_kind_hint(prefix)}"
             )
         if n > _MAX_HEADER_BYTES or (left is not None and n > left - 8):
             room = (
@@ -418,15 +423,16 @@ class _Reader:
                 else f"the {_MAX_HEADER_BYTES // 10**6} MB limit"
             )
             self.fail(
-                f"is not a safetensors file: its first 8 bytes give a header length of {n} bytes, more than {room}"
-                f"{_kind_hint(prefix)}"
+                f"is not a safetensors file: its first 8 bytes give a header length of {n} bytes, "
+                f"more than {room}{_kind_hint(prefix)}"
             )
         header = self.parse_json(
             self.source.read(n, "the header"), "is not a safetensors file: its header"
         )
         if type(header) is not dict:
             self.fail(
-                f"is not a safetensors file: its header is a JSON {type(header).__name__}, not an object"
+                f"is not a safetensors file: its header is a JSON {type(header).__name__}, not an "
+                "object"
             )
         return header
 
@@ -459,7 +465,8 @@ class _Reader:
                 and 0 <= offsets[0] <= offsets[1]
             ):
                 self.fail(
-                    f"is damaged: tensor {key!r} has data_offsets {_show(offsets)}, not [begin, end] with 0 <= begin <= end"
+                    f"is damaged: tensor {key!r} has data_offsets {_show(offsets)}, not [begin, "
+                    "end] with 0 <= begin <= end"
                 )
             itemsize = np.dtype(_STORED[code]).itemsize
             if math.prod(d for d in shape if d) * itemsize > np.iinfo(np.intp).max:
@@ -468,8 +475,8 @@ class _Reader:
                 )
             if math.prod(shape) * itemsize != offsets[1] - offsets[0]:
                 self.fail(
-                    f"is damaged: tensor {key!r} is {code} {shape}, {math.prod(shape) * itemsize} bytes, "
-                    f"but its data_offsets {offsets} span {offsets[1] - offsets[0]} bytes"
+                    f"is damaged: tensor {key!r} is {code} {shape}, {math.prod(shape) * itemsize} "
+                    f"bytes, but its data_offsets {offsets} span {offsets[1] - offsets[0]} bytes"
                 )
             entries.append(_Entry(key, code, tuple(shape), *offsets))
         entries.sort(key=lambda e: (e.begin, e.end))
@@ -478,11 +485,13 @@ class _Reader:
         for e in entries:
             if e.begin > end:
                 self.fail(
-                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, leaving a gap after byte {end}"
+                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, leaving "
+                    f"a gap after byte {end}"
                 )
             if e.begin < end:
                 self.fail(
-                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, overlapping a tensor that ends at {end}"
+                    f"is damaged: tensor {e.key!r} starts at byte {e.begin} of the data, "
+                    f"overlapping a tensor that ends at {end}"
                 )
             end = e.end
         left = self.source.left
@@ -492,15 +501,14 @@ class _Reader:
             )
         if left is not None and end < left and self.whole_file:
             self.fail(
-                f"is damaged: {left - end} bytes follow the {end} bytes of tensor data its header declares"
+                f"is damaged: {left - end} bytes follow the {end} bytes of tensor data its header "
+                "declares"
             )
         return entries
 
     def metadata(self, header: dict) -> dict:
         metadata = header.get(_METADATA, {})
-        if type(metadata) is not dict or not all(
-            type(v) is str for v in metadata.values()
-        ):
+        if type(metadata) is not dict or not all(type(v) is str for v in metadata.values()):
             self.fail(
                 f"is damaged: its __metadata__ must map strings to strings, got {_show(metadata)}"
             )
@@ -512,28 +520,26 @@ class _Reader:
         version = metadata.get("ferrograd_version")
         if version is None:
             self.fail(
-                "has a damaged structure record: its metadata says it is a ferrograd file but has no 'ferrograd_version'"
+                "has a damaged structure record: its metadata says it is a ferrograd file but "
+                "has no 'ferrograd_version'"
             )
         if version not in _READABLE:
             self.fail(
-                f"was written by an unknown ferrograd file version {_show(version)} (this ferrograd reads "
-                f"versions {', '.join(_READABLE)}): update ferrograd"
+                f"was written by an unknown ferrograd file version {_show(version)} (this "
+                f"ferrograd reads versions {', '.join(_READABLE)}): update ferrograd"
             )
         if "structure" not in metadata:
             self.fail(
-                "has a damaged structure record: its metadata says it is a ferrograd file but has no 'structure'"
+                "has a damaged structure record: its metadata says it is a ferrograd file but "
+                "has no 'structure'"
             )
-        return self.parse_json(
-            metadata["structure"], "has a damaged structure record: it"
-        )
+        return self.parse_json(metadata["structure"], "has a damaged structure record: it")
 
     def walk(self, node, place, depth: int, on_tensor):
         """The object a structure node describes, every node checked; ``on_tensor`` gives (or
         checks) the tensor a tensor node names."""
         if type(node) is not dict or type(node.get("t")) is not str:
-            self.damaged(
-                place, f"expected a node object with a string 't', got {_show(node)}"
-            )
+            self.damaged(place, f"expected a node object with a string 't', got {_show(node)}")
         kind = node["t"]
         fields = self.fields.get(kind)
         if fields is None:
@@ -542,7 +548,8 @@ class _Reader:
             missing, extra = sorted(fields - node.keys()), sorted(node.keys() - fields)
             self.damaged(
                 place,
-                f"the {kind!r} node {'lacks ' + str(missing) if missing else 'has unexpected fields ' + str(extra)}",
+                f"the {kind!r} node "
+                f"{'lacks ' + str(missing) if missing else 'has unexpected fields ' + str(extra)}",
             )
         if kind == "tensor":
             return on_tensor(node, place)
@@ -559,21 +566,15 @@ class _Reader:
         if type(items) is not list:
             self.damaged(place, f"'items' must be a list, got {_show(items)}")
         if kind in ("list", "tuple"):
-            values = [
-                self.walk(v, (place, i), depth + 1, on_tensor)
-                for i, v in enumerate(items)
-            ]
+            values = [self.walk(v, (place, i), depth + 1, on_tensor) for i, v in enumerate(items)]
             return tuple(values) if kind == "tuple" else values
         out = OrderedDict() if kind == "odict" else {}
         for item in items:
-            if (
-                type(item) is not list
-                or len(item) != 2
-                or type(item[0]) not in _SCALARS
-            ):
+            if type(item) is not list or len(item) != 2 or type(item[0]) not in _SCALARS:
                 self.damaged(
                     place,
-                    f"dict items must be [key, node] with a string, number, bool or null key, got {_show(item)}",
+                    "dict items must be [key, node] with a string, number, bool or null key, got "
+                    f"{_show(item)}",
                 )
             if item[0] in out:
                 self.damaged(place, f"the dict has the key {item[0]!r} twice")
@@ -593,9 +594,7 @@ class _Reader:
             )
         e = self.by_key.get(key)
         if e is None:
-            self.damaged(
-                place, f"it names a tensor {key!r} that the file does not contain"
-            )
+            self.damaged(place, f"it names a tensor {key!r} that the file does not contain")
         if "dtype" in node and (
             node["dtype"] != e.code
             or not _is_shape(node["shape"])
@@ -603,8 +602,8 @@ class _Reader:
         ):
             self.damaged(
                 place,
-                f"tensor {key!r} is {_show(node['dtype'])} {_show(node['shape'])} here but {e.code} {list(e.shape)} "
-                "in the header: the file was edited or damaged",
+                f"tensor {key!r} is {_show(node['dtype'])} {_show(node['shape'])} here but "
+                f"{e.code} {list(e.shape)} in the header: the file was edited or damaged",
             )
         if wants_grad and e.code not in _FLOAT_CODES:
             self.damaged(
@@ -625,9 +624,7 @@ class _Reader:
         out = {}
         for e in entries:
             raw = self.source.read(e.end - e.begin, f"the data of tensor {e.key!r}")
-            array = self.convert(
-                e, np.frombuffer(raw, dtype=_STORED[e.code]).reshape(e.shape)
-            )
+            array = self.convert(e, np.frombuffer(raw, dtype=_STORED[e.code]).reshape(e.shape))
             t = from_numpy(array)
             if map_location is not None and not callable(map_location):
                 t = t.to(map_location)
@@ -640,13 +637,12 @@ class _Reader:
         """The array in the dtype ferrograd keeps (float32, float64, int32, int64 or bool)."""
         if e.code == "BOOL":
             if array.size and array.view(np.uint8).max() > 1:
-                self.fail(
-                    f"is damaged: bool tensor {e.key!r} holds bytes other than 0 and 1"
-                )
+                self.fail(f"is damaged: bool tensor {e.key!r} holds bytes other than 0 and 1")
         elif e.code == "U64":
             if array.size and array.max() > np.iinfo(np.int64).max:
                 self.fail(
-                    f"has U64 tensor {e.key!r} with values beyond int64, which ferrograd cannot hold"
+                    f"has U64 tensor {e.key!r} with values beyond int64, which ferrograd cannot "
+                    "hold"
                 )
             return array.astype(np.int64)
         elif e.code == "BF16":
@@ -655,23 +651,15 @@ class _Reader:
             return array.astype(np.float32)
         elif e.code in ("U8", "I8", "I16", "U16", "U32"):
             return array.astype(np.int64)
-        return (
-            array
-            if array.dtype.isnative
-            else array.astype(array.dtype.newbyteorder("="))
-        )
+        return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
 
     def load(self, map_location):
         header = self.header()
         entries = self.entries(header)
         metadata = self.metadata(header)
-        if (
-            metadata.get("format") != _FORMAT
-        ):  # plain safetensors: a dict of its tensors
+        if metadata.get("format") != _FORMAT:  # plain safetensors: a dict of its tensors
             tensors = self.tensors(entries, {}, map_location)
-            return OrderedDict(
-                (key, tensors[key]) for key in header if key != _METADATA
-            )
+            return OrderedDict((key, tensors[key]) for key in header if key != _METADATA)
         structure = self.structure(metadata)
         self.by_key = {e.key: e for e in entries}
         tensor_fields = {"t", "key", "requires_grad"}
@@ -686,7 +674,8 @@ class _Reader:
         unused = [e.key for e in entries if e.key not in self.requires_grad]
         if unused:
             self.fail(
-                f"has a damaged structure record: it does not use the file's tensor(s) {_show(unused)}"
+                "has a damaged structure record: it does not use the file's tensor(s) "
+                f"{_show(unused)}"
             )
         tensors = self.tensors(entries, self.requires_grad, map_location)
         return self.walk(structure, None, 0, lambda node, place: tensors[node["key"]])
@@ -694,9 +683,15 @@ class _Reader:
 
 def _kind_hint(prefix: bytes) -> str:
     if prefix.startswith(b"PK\x03\x04"):
-        return " (it is a zip archive, as torch.save writes: ferrograd never unpickles, so it cannot load those)"
+        return (
+            " (it is a zip archive, as torch.save writes: ferrograd never unpickles, "
+            "so it cannot load those)"
+        )
     if prefix[:1] == b"\x80" or prefix[:1] in (b"(", b"]", b"}"):
-        return " (it looks like a pickle: ferrograd never unpickles, so files written by torch.save or pickle cannot be loaded)"
+        return (
+            " (it looks like a pickle: ferrograd never unpickles, "
+            "so files written by torch.save or pickle cannot be loaded)"
+        )
     return ""
 
 
@@ -708,7 +703,5 @@ def load(f, map_location=None, weights_only: bool = True, **kwargs):
     its header declares."""
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as src:
-            return _Reader(_Source(src, repr(os.fspath(f))), whole_file=True).load(
-                map_location
-            )
+            return _Reader(_Source(src, repr(os.fspath(f))), whole_file=True).load(map_location)
     return _Reader(_Source(f, "the given file"), whole_file=False).load(map_location)

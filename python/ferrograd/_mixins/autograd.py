@@ -27,7 +27,10 @@ class AutogradMixin:
     @grad.setter
     def grad(self, value) -> None:
         if value is not None and not isinstance(value, TensorBase):
-            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            raise TypeError(
+                "assigned grad expected to be a Tensor or None but got grad of type "
+                f"{type(value).__name__}"
+            )
         self._grad = value
 
     @grad.deleter
@@ -61,8 +64,11 @@ class AutogradMixin:
     def _version(self) -> int:
         return self._version_counter
 
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
-        """Accumulates the gradient of this tensor into the ``.grad`` of the leaves it depends on."""
+    def backward(
+        self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None
+    ) -> None:
+        """Accumulates the gradient of this tensor into the ``.grad`` of the leaves it depends
+        on."""
         if gradient is not None and not isinstance(gradient, TensorBase):
             from .._creation import tensor
 

@@ -2,6 +2,7 @@
 ``long()``, ``to(dtype)``) and Python number protocols."""
 
 import numpy as np
+
 from .._dtype import bool_, float32, float64, int32, int64, is_dtype_name, to_dtype
 
 
@@ -34,20 +35,21 @@ class ConversionMixin:
         if force:
             return self.detach().cpu().numpy()
         if self.requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
         if self._device != "cpu":
             raise TypeError(
-                f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+                f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to "
+                "copy the tensor to host memory first."
             )
         from .. import _core
 
         return _core.numpy_view(self)
 
     def __array__(self, dtype=None, copy=None):
-        if copy is True:
-            array = self.numpy().copy()
-        else:
-            array = self.numpy()
+        array = self.numpy().copy() if copy is True else self.numpy()
         return array if dtype is None else array.astype(dtype, copy=bool(copy))
 
     def item(self):
@@ -70,7 +72,7 @@ class ConversionMixin:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     def to(self, *args, **kwargs):
@@ -113,4 +115,3 @@ class ConversionMixin:
     def clone(self, *, memory_format=None):
         """A copy with its own elements; differentiable."""
         return self._clone_tensor()
-

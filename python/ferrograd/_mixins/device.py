@@ -46,7 +46,9 @@ class DeviceMixin:
 
     def _exportable(self, what: str):
         if self._requires_grad:
-            raise RuntimeError(f"Can't export tensors that require gradient, use tensor.detach() ({what})")
+            raise RuntimeError(
+                f"Can't export tensors that require gradient, use tensor.detach() ({what})"
+            )
         if self.is_cpu:
             from .. import _core
 
@@ -88,11 +90,13 @@ class DeviceMixin:
         """The CUDA Array Interface of a ``cuda`` tensor (its CuPy array's)."""
         if self.is_cpu:
             raise AttributeError(
-                "Can't get __cuda_array_interface__ on non-CUDA tensor type: ferrograd.Tensor on cpu. "
-                "If CUDA data is required use tensor.cuda() to copy tensor to device memory."
+                "Can't get __cuda_array_interface__ on non-CUDA tensor type: ferrograd.Tensor on "
+                "cpu. If CUDA data is required use tensor.cuda() to copy tensor to device memory."
             )
         table, array = self._exportable("__cuda_array_interface__")
         try:
             return table.cuda_array_interface(array)
         except AttributeError:
-            raise AttributeError(f"the {table.name} backend's arrays have no __cuda_array_interface__") from None
+            raise AttributeError(
+                f"the {table.name} backend's arrays have no __cuda_array_interface__"
+            ) from None

@@ -9,7 +9,7 @@ from .._base import TensorBase, is_operand
 
 
 def _is_advanced(item) -> bool:
-    return isinstance(item, (TensorBase, list, np.ndarray)) or (isinstance(item, bool))
+    return isinstance(item, (TensorBase, list, np.ndarray, bool))
 
 
 def _check_basic(index) -> bool:
@@ -32,7 +32,8 @@ def _numpy_item(item):
 
 
 def _positions(shape, index) -> np.ndarray:
-    """The flat positions that ``index`` selects from a tensor of ``shape``, in the result's shape."""
+    """The flat positions that ``index`` selects from a tensor of ``shape``, in the result's
+    shape."""
     items = index if isinstance(index, tuple) else (index,)
     flat = np.arange(int(np.prod(shape, dtype=np.int64)), dtype=np.int64).reshape(shape)
     try:
@@ -57,12 +58,17 @@ def _advanced_set(t, index, value):
     positions = _positions(shape, index)
     flat_positions = positions.reshape(-1)
     if isinstance(value, TensorBase):
-        v = value if value.dtype == t.dtype else (value.to(t.dtype) if t.is_floating_point() else value._to_dtype(t.dtype.name))
+        v = (
+            value
+            if value.dtype == t.dtype
+            else (value.to(t.dtype) if t.is_floating_point() else value._to_dtype(t.dtype.name))
+        )
         try:
             v = v.expand(positions.shape) if tuple(v.shape) != positions.shape else v
         except ValueError:
             raise ValueError(
-                f"shape mismatch: value tensor of shape {tuple(value.shape)} cannot be broadcast to indexing result of shape {positions.shape}"
+                f"shape mismatch: value tensor of shape {tuple(value.shape)} cannot be broadcast "
+                f"to indexing result of shape {positions.shape}"
             ) from None
         v = v.reshape(-1)
     else:

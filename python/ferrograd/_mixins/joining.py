@@ -20,11 +20,14 @@ class JoiningMixin:
         if start < 0:
             start += size
         if not 0 <= start <= size or length < 0 or start + length > size:
-            raise IndexError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}).")
+            raise IndexError(
+                f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size})."
+            )
         return self[_slices(self.ndim, dim, start, start + length)]
 
     def split(self, split_size_or_sections, dim: int = 0):
-        """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+        """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given
+        sizes."""
         if self.ndim == 0:
             raise ValueError("split expects at least a 1-dimensional tensor")
         dim = dim % self.ndim
@@ -32,13 +35,17 @@ class JoiningMixin:
         if isinstance(split_size_or_sections, int):
             step = split_size_or_sections
             if step <= 0 and size > 0:
-                raise ValueError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+                raise ValueError(
+                    "split_size can only be 0 if dimension size is 0, but got dimension size of "
+                    f"{size}"
+                )
             sizes = [min(step, size - s) for s in range(0, size, step)] if size else [0]
         else:
             sizes = [int(s) for s in split_size_or_sections]
             if sum(sizes) != size:
                 raise ValueError(
-                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {dim}), but got split_sizes={sizes}"
+                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                    f"tensor's size at dimension {dim}), but got split_sizes={sizes}"
                 )
         out, start = [], 0
         for s in sizes:

@@ -1,4 +1,5 @@
 """Logical and bitwise operators: ``& | ^ ~`` (logical on bool tensors, bitwise on integers)."""
+
 from ._operators import binary, inplace, reflected
 
 

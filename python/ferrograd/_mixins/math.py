@@ -87,9 +87,7 @@ def _recording(*operands) -> bool:
 
 def _check_operand(name: str, other) -> None:
     if not is_operand(other):
-        raise TypeError(
-            f"{name}(): expected a Tensor or a number, got {type(other).__name__}"
-        )
+        raise TypeError(f"{name}(): expected a Tensor or a number, got {type(other).__name__}")
 
 
 def _stepwise(name: str, doc: str):
@@ -242,7 +240,10 @@ class MathMixin:
         if rounding_mode == "trunc":
             quotient = (self / other).trunc()
             return quotient if self.is_floating_point() else quotient.to(self.dtype)
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+        raise ValueError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
 
     divide = div
     true_divide = div
@@ -288,12 +289,18 @@ class MathMixin:
 
     def mm(self, other):
         if self.ndim != 2 or other.ndim != 2:
-            raise ValueError(f"mm: both arguments must be matrices, got shapes {tuple(self.shape)} and {tuple(other.shape)}")
+            raise ValueError(
+                f"mm: both arguments must be matrices, got shapes {tuple(self.shape)} and "
+                f"{tuple(other.shape)}"
+            )
         return self @ other
 
     def bmm(self, other):
         if self.ndim != 3 or other.ndim != 3:
-            raise ValueError(f"bmm: both arguments must be 3-D, got shapes {tuple(self.shape)} and {tuple(other.shape)}")
+            raise ValueError(
+                f"bmm: both arguments must be 3-D, got shapes {tuple(self.shape)} and "
+                f"{tuple(other.shape)}"
+            )
         return self @ other
 
     def mv(self, vec):
@@ -301,7 +308,9 @@ class MathMixin:
 
     def dot(self, other):
         if self.ndim != 1 or other.ndim != 1:
-            raise ValueError(f"dot: 1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+            raise ValueError(
+                f"dot: 1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors"
+            )
         return self @ other
 
     # In-place arithmetic by name (``x.add_(y)``), as in PyTorch.

@@ -9,11 +9,13 @@ def _float_formatter(values: np.ndarray):
     finite = values[np.isfinite(values)]
     magnitude = np.abs(finite)
     if finite.size and np.all(finite == np.round(finite)) and magnitude.max() < 1e8:
-        body = lambda v: f"{v:.0f}."
-    elif finite.size and (magnitude.max() >= 1e8 or (magnitude[magnitude > 0].min(initial=1.0) < 1e-4)):
-        body = lambda v: f"{v:.4e}"
+        body = "{:.0f}.".format
+    elif finite.size and (
+        magnitude.max() >= 1e8 or (magnitude[magnitude > 0].min(initial=1.0) < 1e-4)
+    ):
+        body = "{:.4e}".format
     else:
-        body = lambda v: f"{v:.4f}"
+        body = "{:.4f}".format
 
     def text(v) -> str:
         return str(v) if not np.isfinite(v) else body(v)
@@ -33,7 +35,13 @@ def format_tensor(t) -> str:
     else:
         formatter = {"float_kind": _float_formatter(array)} if array.dtype.kind == "f" else None
         body = np.array2string(
-            array, separator=", ", prefix="tensor(", formatter=formatter, threshold=1000, edgeitems=3, max_line_width=80
+            array,
+            separator=", ",
+            prefix="tensor(",
+            formatter=formatter,
+            threshold=1000,
+            edgeitems=3,
+            max_line_width=80,
         )
     if t._device != "cpu":
         suffixes.append(f"device='{t._device}'")
@@ -44,7 +52,7 @@ def format_tensor(t) -> str:
         suffixes.append(f"grad_fn=<{grad_fn.name()}>")
     elif t._requires_grad:
         suffixes.append("requires_grad=True")
-    return "tensor(" + ", ".join([body] + suffixes) + ")"
+    return "tensor(" + ", ".join([body, *suffixes]) + ")"
 
 
 class ReprMixin:

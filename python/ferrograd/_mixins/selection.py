@@ -51,7 +51,7 @@ class SelectionMixin:
             )
         dim = dim % max(self.ndim, 1)
         shape = []
-        for axis, (a, b) in enumerate(zip(self.shape, indices.shape)):
+        for axis, (a, b) in enumerate(zip(self.shape, indices.shape, strict=True)):
             if axis != dim and a != b and 1 not in (a, b):
                 raise ValueError(
                     f"take_along_dim(): shapes {tuple(self.shape)} of input and "
@@ -74,7 +74,8 @@ class SelectionMixin:
         return _core.index_select(self, dim, _index_tensor(index, "index_select"))
 
     def index_add(self, dim: int, index, source, *, alpha=1):
-        """``self`` plus ``alpha * source`` added at ``index`` along ``dim`` (repeats accumulate)."""
+        """``self`` plus ``alpha * source`` added at ``index`` along ``dim`` (repeats
+        accumulate)."""
         index = _index_tensor(index, "index_add")
         size = self.shape[dim] if self.ndim else 1
         added = _core.index_add_zeros(source, dim, index, size)
@@ -89,13 +90,16 @@ class SelectionMixin:
         if isinstance(value, TensorBase):
             if value.ndim != 0:
                 raise ValueError(
-                    f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {value.ndim} dimension(s)."
                 )
             if self.is_floating_point():
                 return value.to(self.dtype).expand(self.shape).where(mask, self)
             value = value.item()
         if not is_operand(value):
-            raise TypeError(f"masked_fill(): value must be a number or a 0-d tensor, got {type(value).__name__}")
+            raise TypeError(
+                f"masked_fill(): value must be a number or a 0-d tensor, got {type(value).__name__}"
+            )
         return self.where(~mask, value)
 
     def masked_fill_(self, mask, value):
@@ -121,7 +125,9 @@ class SelectionMixin:
             return SortResult(self.clone(), _core.full([], 0, "int64"))
         size = self.shape[dim]
         if not 0 <= k <= size:
-            raise IndexError(f"selected index k out of range (k={k}, size of dimension {dim} is {size})")
+            raise IndexError(
+                f"selected index k out of range (k={k}, size of dimension {dim} is {size})"
+            )
         order = self.sort(dim, descending=largest).indices
         indices = order.narrow(dim, 0, k)
         return SortResult(self.gather(dim, indices), indices)

@@ -2,6 +2,7 @@
 ``unsqueeze``, ``squeeze``, ``expand``, ``flatten``, ``len``."""
 
 import operator
+
 from .._size import Size
 
 
@@ -20,7 +21,7 @@ class UntypedStorage:
     """The storage a tensor views: enough of PyTorch's ``UntypedStorage`` to compare aliasing
     (``data_ptr()``, ``nbytes()``, ``size()``)."""
 
-    __slots__ = ("_start", "_nbytes")
+    __slots__ = ("_nbytes", "_start")
 
     def __init__(self, tensor):
         _, self._start, self._nbytes = tensor._memory()
@@ -54,7 +55,10 @@ class ShapeMixin:
             return Size(shape)
         ndim = len(shape)
         if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but "
+                f"got {dim})"
+            )
         return shape[dim]
 
     @property
@@ -158,7 +162,8 @@ class ShapeMixin:
             return strides
         if not -len(strides) <= dim < max(len(strides), 1):
             raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-len(strides)}, {len(strides) - 1}], but got {dim})"
+                f"Dimension out of range (expected to be in range of [{-len(strides)}, "
+                f"{len(strides) - 1}], but got {dim})"
             )
         return strides[dim]
 
@@ -175,7 +180,11 @@ class ShapeMixin:
         return UntypedStorage(self)
 
     def is_set_to(self, other) -> bool:
-        return self._memory() == other._memory() and self.shape == other.shape and self.stride() == other.stride()
+        return (
+            self._memory() == other._memory()
+            and self.shape == other.shape
+            and self.stride() == other.stride()
+        )
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1):
         """The diagonal of ``dim1`` and ``dim2`` as a view (a new last dimension)."""
@@ -200,14 +209,15 @@ class ShapeMixin:
         dst = [destination] if isinstance(destination, int) else list(destination)
         if len(src) != len(dst):
             raise ValueError(
-                f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of dims as destination ({dst} dims)"
+                f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+                f"the same number of dims as destination ({dst} dims)"
             )
         src = [d % max(ndim, 1) for d in src]
         dst = [d % max(ndim, 1) for d in dst]
         if len(set(src)) != len(src) or len(set(dst)) != len(dst):
             raise ValueError("movedim: repeated dim in source or destination")
         order = [None] * ndim
-        for s, d in zip(src, dst):
+        for s, d in zip(src, dst, strict=True):
             order[d] = s
         rest = iter(d for d in range(ndim) if d not in src)
         return self.permute([o if o is not None else next(rest) for o in order])

@@ -43,11 +43,11 @@ class StatisticsMixin:
         return _power_flat_at_zero(var, 0.5)
 
     def var_mean(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-        return self.var(dim, unbiased, keepdim, correction=correction), self.mean(dim, keepdim=keepdim)
+        return self.var(dim, unbiased, keepdim, correction=correction), self.mean(
+            dim, keepdim=keepdim
+        )
 
-    def std_mean(
-        self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None
-    ):
+    def std_mean(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         var, mean = self.var_mean(dim, unbiased, keepdim, correction=correction)
         return _power_flat_at_zero(var, 0.5), mean
 

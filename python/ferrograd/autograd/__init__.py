@@ -1,9 +1,11 @@
-"""Automatic differentiation: ``backward``, ``grad``, grad modes, graph nodes and gradient checks."""
+"""Automatic differentiation: ``backward``, ``grad``, grad modes, graph nodes and gradient
+checks."""
 
 from __future__ import annotations
 
 from .. import _core
 from .._base import TensorBase
+from . import forward_ad, functional  # torch.autograd.forward_ad / .functional
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     detect_anomaly,
@@ -18,7 +20,6 @@ from .grad_mode import (
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
-from . import forward_ad, functional  # noqa: E402 - torch.autograd.forward_ad / .functional
 from .variable import Variable
 
 
@@ -35,12 +36,17 @@ def _grad_handles(grads, outputs: list) -> list:
     if not grads:
         return [None] * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad_tensors has {len(grads)} entries but there are {len(outputs)} outputs")
+        raise RuntimeError(
+            f"grad_tensors has {len(grads)} entries but there are {len(outputs)} outputs"
+        )
     return list(grads)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
-    """Accumulates the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None
+) -> None:
+    """Accumulates the gradients of ``tensors`` into the ``.grad`` of the leaves (or of
+    ``inputs``)."""
     outputs = _as_list(tensors)
     if retain_graph is None:
         retain_graph = create_graph
@@ -62,7 +68,8 @@ def grad(
     allow_unused: bool | None = None,
     materialize_grads: bool = False,
 ):
-    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` is not touched)."""
+    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` is not
+    touched)."""
     outs = _as_list(outputs)
     ins = _as_list(inputs)
     if retain_graph is None:
@@ -78,7 +85,7 @@ def grad(
         bool(allow_unused),
     )
     result = []
-    for g, x in zip(grads, ins):
+    for g, x in zip(grads, ins, strict=True):
         if g is None and materialize_grads:
             from .._creation import zeros_like
 
@@ -92,20 +99,22 @@ __all__ = [
     "Function",
     "FunctionCtx",
     "GradcheckError",
-    "detect_anomaly",
-    "inference_mode",
-    "is_anomaly_enabled",
-    "is_inference_mode_enabled",
-    "once_differentiable",
-    "set_detect_anomaly",
     "Node",
     "Variable",
     "backward",
+    "detect_anomaly",
     "enable_grad",
+    "forward_ad",
+    "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "inference_mode",
+    "is_anomaly_enabled",
     "is_grad_enabled",
+    "is_inference_mode_enabled",
     "no_grad",
+    "once_differentiable",
+    "set_detect_anomaly",
     "set_grad_enabled",
 ]

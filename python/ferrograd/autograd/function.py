@@ -28,16 +28,19 @@ class FunctionCtx:
         """Keeps tensors (inputs or outputs) for ``backward``; read them as ``saved_tensors``."""
         for t in tensors:
             if t is not None and not isinstance(t, TensorBase):
-                raise TypeError(f"save_for_backward can only save tensors or None, got {type(t).__name__}")
+                raise TypeError(
+                    f"save_for_backward can only save tensors or None, got {type(t).__name__}"
+                )
         self._to_save = tensors
 
     @property
     def saved_tensors(self) -> tuple:
         if self._released:
             raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved tensors after they "
-                "have already been freed). Specify retain_graph=True if you need to backward through the graph a "
-                "second time or if you need to access saved tensors after calling backward."
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Specify retain_graph=True if you "
+                "need to backward through the graph a second time or if you need to access saved "
+                "tensors after calling backward."
             )
         if self._saved is None:
             raise RuntimeError("saved_tensors is only available in backward")
@@ -63,7 +66,9 @@ def _contains(items, t) -> bool:
 class _Backward:
     """What the engine calls to run a Function's backward: ``(saved, grad_outputs) -> grads``."""
 
-    def __init__(self, fn_cls, ctx: FunctionCtx, tensor_positions: list[int], n_args: int, outputs_meta: list):
+    def __init__(
+        self, fn_cls, ctx: FunctionCtx, tensor_positions: list[int], n_args: int, outputs_meta: list
+    ):
         self.fn_cls = fn_cls
         self.ctx = ctx
         self.tensor_positions = tensor_positions
@@ -76,7 +81,7 @@ class _Backward:
         ctx = self.ctx
         ctx._saved = tuple(saved)
         grads = []
-        for g, (shape, dtype, device) in zip(grad_outputs, self.outputs_meta):
+        for g, (shape, dtype, device) in zip(grad_outputs, self.outputs_meta, strict=True):
             if g is not None:
                 grads.append(g)
             elif ctx.materialize_grads:
@@ -88,13 +93,17 @@ class _Backward:
         name = self.fn_cls.__name__ + "Backward"
         if len(result) != self.n_args:
             raise RuntimeError(
-                f"function {name} returned an incorrect number of gradients (expected {self.n_args}, got {len(result)})"
+                f"function {name} returned an incorrect number of gradients (expected "
+                f"{self.n_args}, got {len(result)})"
             )
         out = []
         for position in self.tensor_positions:
             g = result[position]
             if g is not None and not isinstance(g, TensorBase):
-                raise TypeError(f"function {name} returned a {type(g).__name__} as gradient {position}; expected a Tensor or None")
+                raise TypeError(
+                    f"function {name} returned a {type(g).__name__} as gradient {position}; "
+                    "expected a Tensor or None"
+                )
             out.append(g)
         return out
 
@@ -112,7 +121,9 @@ class Function:
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("a Function subclass must define a static backward(ctx, *grad_outputs)")
+        raise NotImplementedError(
+            "a Function subclass must define a static backward(ctx, *grad_outputs)"
+        )
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -128,11 +139,15 @@ class Function:
             index = next((i for i, o in enumerate(tensor_outputs) if o is t), None)
             saved.append(index if index is not None else t)
         if any(s is None for s in saved):
-            raise TypeError(f"{cls.__name__}: save_for_backward(None) is not supported; save tensors only")
+            raise TypeError(
+                f"{cls.__name__}: save_for_backward(None) is not supported; save tensors only"
+            )
         dirty = list(ctx._dirty)
         for t in dirty:
             if t.is_leaf and t.requires_grad:
-                raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+                raise RuntimeError(
+                    "a leaf Variable that requires grad has been used in an in-place operation."
+                )
         backward = _Backward(
             cls,
             ctx,
@@ -144,7 +159,7 @@ class Function:
             cls.__name__ + "Backward",
             backward,
             [args[i] for i in positions],
-            [o for o in tensor_outputs],
+            list(tensor_outputs),
             saved,
             [_contains(ctx._non_differentiable, o) for o in tensor_outputs],
         )

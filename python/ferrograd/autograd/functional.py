@@ -30,7 +30,7 @@ def _grad(*args, **kwargs):
     return grad(*args, **kwargs)
 
 
-# ----------------------------------------------------------------------------- helpers (as in PyTorch)
+# -------------------------------------------------------------------------- helpers (as in PyTorch)
 
 
 def _as_tuple(inp, arg_name: str, fn_name: str):
@@ -43,12 +43,12 @@ def _as_tuple(inp, arg_name: str, fn_name: str):
         if not isinstance(el, Tensor):
             if is_inp_tuple:
                 raise TypeError(
-                    f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of Tensors but the"
-                    f" value at index {i} has type {type(el)}."
+                    f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of "
+                    f"Tensors but the value at index {i} has type {type(el)}."
                 )
             raise TypeError(
-                f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of Tensors but the"
-                f" given {arg_name} has type {type(el)}."
+                f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of Tensors "
+                f"but the given {arg_name} has type {type(el)}."
             )
     return is_inp_tuple, inp
 
@@ -90,12 +90,16 @@ def _grad_postprocess(inputs, create_graph: bool):
 def _validate_v(v, other, is_other_tuple: bool) -> None:
     if len(other) != len(v):
         if is_other_tuple:
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}.")
+            raise RuntimeError(
+                f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}."
+            )
         raise RuntimeError("The given v should contain a single Tensor.")
-    for idx, (el_v, el_other) in enumerate(zip(v, other)):
+    for idx, (el_v, el_other) in enumerate(zip(v, other, strict=True)):
         if el_v.size() != el_other.size():
             prepend = f"Entry {idx} in " if is_other_tuple else ""
-            raise RuntimeError(f"{prepend}v has invalid size: should be {el_other.size()} but got {el_v.size()}.")
+            raise RuntimeError(
+                f"{prepend}v has invalid size: should be {el_other.size()} but got {el_v.size()}."
+            )
 
 
 def _check_requires_grad(inputs, input_type: str, strict: bool) -> None:
@@ -104,40 +108,45 @@ def _check_requires_grad(inputs, input_type: str, strict: bool) -> None:
     for i, inp in enumerate(inputs):
         if inp is None:
             raise RuntimeError(
-                f"The output of the user-provided function is independent of input {i}. This is not allowed in"
-                " strict mode."
+                f"The output of the user-provided function is independent of input {i}. This is "
+                "not allowed in strict mode."
             )
         if not inp.requires_grad:
             if input_type == "hessian":
                 raise RuntimeError(
-                    f"The hessian of the user-provided function with respect to input {i} is independent of the"
-                    " input. This is not allowed in strict mode. You should ensure that your function is thrice"
-                    " differentiable and that the hessian depends on the inputs."
+                    f"The hessian of the user-provided function with respect to input {i} is "
+                    "independent of the input. This is not allowed in strict mode. You should "
+                    "ensure that your function is thrice differentiable and that the hessian "
+                    "depends on the inputs."
                 )
             if input_type == "jacobian":
                 raise RuntimeError(
-                    "While computing the hessian, found that the jacobian of the user-provided function with"
-                    f" respect to input {i} is independent of the input. This is not allowed in strict mode. You"
-                    " should ensure that your function is twice differentiable and that the jacobian depends on"
-                    " the inputs (this would be violated by a linear function for example)."
+                    "While computing the hessian, found that the jacobian of the user-provided "
+                    f"function with respect to input {i} is independent of the input. This is not "
+                    "allowed in strict mode. You should ensure that your function is twice "
+                    "differentiable and that the jacobian depends on the inputs (this would be "
+                    "violated by a linear function for example)."
                 )
             if input_type == "grad_inputs":
                 raise RuntimeError(
-                    f"The gradient with respect to input {i} is independent of the inputs of the user-provided"
-                    " function. This is not allowed in strict mode."
+                    f"The gradient with respect to input {i} is independent of the inputs of the "
+                    "user-provided function. This is not allowed in strict mode."
                 )
             raise RuntimeError(
-                f"Output {i} of the user-provided function does not require gradients. The outputs must be"
-                " computed in a differentiable manner from the input when running in strict mode."
+                f"Output {i} of the user-provided function does not require gradients. The "
+                "outputs must be computed in a differentiable manner from the input when running "
+                "in strict mode."
             )
 
 
-def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, retain_graph=None):
+def _autograd_grad(
+    outputs, inputs, grad_outputs=None, create_graph: bool = False, retain_graph=None
+):
     """``grad`` over the outputs that require grad (``None`` for every input when none does)."""
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     new_outputs, new_grad_outputs = [], []
-    for out, grad_out in zip(outputs, grad_outputs):
+    for out, grad_out in zip(outputs, grad_outputs, strict=True):
         if out is not None and out.requires_grad:
             new_outputs.append(out)
             new_grad_outputs.append(grad_out)
@@ -154,16 +163,27 @@ def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph: bool = Fals
 
 
 _INDEPENDENT = {
-    "back": "The output of the user-provided function is independent of input {i}. This is not allowed in strict mode.",
-    "back_trick": (
-        "The gradient with respect to the input is independent of entry {i} in the grad_outputs when using the"
-        " double backward trick to compute forward mode gradients. This is not allowed in strict mode."
+    "back": (
+        "The output of the user-provided function is independent of input {i}. This is not "
+        "allowed in strict mode."
     ),
-    "forward": "The output of the user-provided function is independent of input {i}. This is not allowed in strict mode.",
-    "double_back": "The jacobian of the user-provided function is independent of input {i}. This is not allowed in strict mode.",
+    "back_trick": (
+        "The gradient with respect to the input is independent of entry {i} in the grad_outputs "
+        "when using the double backward trick to compute forward mode gradients. This is not "
+        "allowed in strict mode."
+    ),
+    "forward": (
+        "The output of the user-provided function is independent of input {i}. This is "
+        "not allowed in strict mode."
+    ),
+    "double_back": (
+        "The jacobian of the user-provided function is independent of input {i}. This "
+        "is not allowed in strict mode."
+    ),
     "double_back_trick": (
-        "The hessian of the user-provided function is independent of entry {i} in the grad_jacobian. This is not"
-        " allowed in strict mode as it prevents from using the double backward trick to replace forward mode AD."
+        "The hessian of the user-provided function is independent of entry {i} in the "
+        "grad_jacobian. This is not allowed in strict mode as it prevents from using the double "
+        "backward trick to replace forward mode AD."
     ),
 }
 
@@ -180,12 +200,12 @@ def _fill_in_zeros(grads, refs, strict: bool, create_graph: bool, stage: str):
         elif strict and create_graph and not grads_i.requires_grad:
             if "double" not in stage:
                 raise RuntimeError(
-                    f"The jacobian of the user-provided function is independent of input {i}. This is not allowed"
-                    " in strict mode when create_graph=True."
+                    f"The jacobian of the user-provided function is independent of input {i}. "
+                    "This is not allowed in strict mode when create_graph=True."
                 )
             raise RuntimeError(
-                f"The hessian of the user-provided function is independent of input {i}. This is not allowed in"
-                " strict mode when create_graph=True."
+                f"The hessian of the user-provided function is independent of input {i}. This is "
+                "not allowed in strict mode when create_graph=True."
             )
         res.append(grads_i)
     return tuple(res)
@@ -202,7 +222,9 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "vjp")
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "vjp"
+        )
         _check_requires_grad(outputs, "outputs", strict=strict)
         if v is not None:
             _, v = _as_tuple(v, "v", "vjp")
@@ -210,8 +232,8 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
             _validate_v(v, outputs, is_outputs_tuple)
         elif len(outputs) != 1 or outputs[0].nelement() != 1:
             raise RuntimeError(
-                "The vector v can only be None if the user-provided function returns a single Tensor with a"
-                " single element."
+                "The vector v can only be None if the user-provided function returns a single "
+                "Tensor with a single element."
             )
     enable_grad = True if create_graph else fg.is_grad_enabled()
     with fg.set_grad_enabled(enable_grad):
@@ -219,7 +241,9 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
     outputs = _grad_postprocess(outputs, create_graph)
     result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        result, is_inputs_tuple
+    )
 
 
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -237,14 +261,16 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         else:
             if len(inputs) != 1 or inputs[0].nelement() != 1:
                 raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function is a single Tensor"
-                    " with a single element."
+                    "The vector v can only be None if the input to the user-provided function is "
+                    "a single Tensor with a single element."
                 )
             v = (fg.ones_like(inputs[0]),)
         with fg.set_grad_enabled(create_graph), fwAD.dual_level():
-            duals = tuple(fwAD.make_dual(inp, t) for inp, t in zip(inputs, v))
+            duals = tuple(fwAD.make_dual(inp, t) for inp, t in zip(inputs, v, strict=True))
             outputs = func(*duals)
-            is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
+            is_outputs_tuple, outputs = _as_tuple(
+                outputs, "outputs of the user-provided function", "jvp"
+            )
             unpacked = [fwAD.unpack_dual(out) for out in outputs]
         outputs = tuple(u.primal for u in unpacked)
         tangents = []
@@ -252,20 +278,22 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
             if u.tangent is None:
                 if strict:
                     raise RuntimeError(
-                        f"Output {i} of the user-provided function is independent of the inputs. This is not allowed"
-                        " in strict mode."
+                        f"Output {i} of the user-provided function is independent of the inputs. "
+                        "This is not allowed in strict mode."
                     )
                 tangents.append(fg.zeros_like(u.primal))
             else:
                 if strict and create_graph and not u.tangent.requires_grad:
                     raise RuntimeError(
-                        f"The jacobian-vector product of output {i} is independent of the inputs. This is not"
-                        " allowed in strict mode when create_graph=True."
+                        f"The jacobian-vector product of output {i} is independent of the inputs. "
+                        "This is not allowed in strict mode when create_graph=True."
                     )
                 tangents.append(u.tangent)
     outputs = _grad_postprocess(outputs, create_graph)
     tangents = _grad_postprocess(tuple(tangents), create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(tangents, is_outputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        tangents, is_outputs_tuple
+    )
 
 
 # ----------------------------------------------------------------------------- jacobian / hessian
@@ -275,8 +303,9 @@ def _jacfwd(func, inputs, strict: bool = False, vectorize: bool = False):
     """The Jacobian in forward mode: one dual evaluation per input element."""
     if strict:
         raise RuntimeError(
-            "torch.autograd.functional.jacobian: `strict=True` and `strategy='forward-mode'` are not supported"
-            " together (yet). Please either set `strict=False` or `strategy='reverse-mode'`."
+            "torch.autograd.functional.jacobian: `strict=True` and `strategy='forward-mode'` are "
+            "not supported together (yet). Please either set `strict=False` or "
+            "`strategy='reverse-mode'`."
         )
     fg = _fg()
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
@@ -293,26 +322,35 @@ def _jacfwd(func, inputs, strict: bool = False, vectorize: bool = False):
             basis[k] = 1.0
             with fwAD.dual_level():
                 args = tuple(
-                    fwAD.make_dual(x, basis.reshape(x.shape)) if i == j else x.detach() for i, x in enumerate(inputs)
+                    fwAD.make_dual(x, basis.reshape(x.shape)) if i == j else x.detach()
+                    for i, x in enumerate(inputs)
                 )
                 out = func(*args)
-                is_outputs_tuple, outs = _as_tuple(out, "outputs of the user-provided function", "jacobian")
+                is_outputs_tuple, outs = _as_tuple(
+                    out, "outputs of the user-provided function", "jacobian"
+                )
                 unpacked = [fwAD.unpack_dual(o) for o in outs]
             if outputs is None:
                 outputs = tuple(u.primal for u in unpacked)
             if cols_j is None:
                 cols_j = [[] for _ in unpacked]
             for i, u in enumerate(unpacked):
-                cols_j[i].append(u.tangent.detach() if u.tangent is not None else fg.zeros_like(u.primal))
+                cols_j[i].append(
+                    u.tangent.detach() if u.tangent is not None else fg.zeros_like(u.primal)
+                )
         if cols_j is None:  # an empty input: evaluate once for the output shapes
             if outputs is None:
                 out = func(*inputs)
-                is_outputs_tuple, outputs = _as_tuple(out, "outputs of the user-provided function", "jacobian")
+                is_outputs_tuple, outputs = _as_tuple(
+                    out, "outputs of the user-provided function", "jacobian"
+                )
             cols_j = [[] for _ in outputs]
         columns.append(cols_j)
     if outputs is None:
         out = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(out, "outputs of the user-provided function", "jacobian")
+        is_outputs_tuple, outputs = _as_tuple(
+            out, "outputs of the user-provided function", "jacobian"
+        )
     jacobian = []
     for i, out in enumerate(outputs):
         row = []
@@ -344,48 +382,56 @@ def jacobian(
     ``strict``)."""
     if strategy not in ("forward-mode", "reverse-mode"):
         raise ValueError(
-            'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function has more'
-            ' outputs than inputs, "forward-mode" tends to be more performant. Otherwise, prefer to use'
-            ' "reverse-mode".'
+            'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+            'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+            'Otherwise, prefer to use "reverse-mode".'
         )
     if strategy == "forward-mode":
         if create_graph:
             raise NotImplementedError(
-                "torch.autograd.functional.jacobian: `create_graph=True` and `strategy='forward-mode'` are not"
-                " supported together (yet). Please either set `create_graph=False` or `strategy='reverse-mode'`."
+                "torch.autograd.functional.jacobian: `create_graph=True` and "
+                "`strategy='forward-mode'` are not supported together (yet). Please either set "
+                "`create_graph=False` or `strategy='reverse-mode'`."
             )
         return _jacfwd(func, inputs, strict, vectorize)
     if strict and vectorize:
         raise RuntimeError(
-            "torch.autograd.functional.jacobian: `strict=True` and `vectorize=True` are not supported together."
-            " Please either set `strict=False` or `vectorize=False`."
+            "torch.autograd.functional.jacobian: `strict=True` and `vectorize=True` are not "
+            "supported together. Please either set `strict=False` or `vectorize=False`."
         )
     fg = _fg()
     with fg.enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jacobian")
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "jacobian"
+        )
         _check_requires_grad(outputs, "outputs", strict=strict)
         jacobian_ = []
         for i, out in enumerate(outputs):
             jac_i = tuple([] for _ in range(len(inputs)))
             flat = out.reshape(-1)
             for j in range(out.nelement()):
-                vj = _autograd_grad((flat[j],), inputs, retain_graph=True, create_graph=create_graph)
-                for el_idx, (jac_i_el, vj_el, inp_el) in enumerate(zip(jac_i, vj, inputs)):
+                vj = _autograd_grad(
+                    (flat[j],), inputs, retain_graph=True, create_graph=create_graph
+                )
+                for el_idx, (jac_i_el, vj_el, inp_el) in enumerate(
+                    zip(jac_i, vj, inputs, strict=True)
+                ):
                     if vj_el is not None:
                         if strict and create_graph and not vj_el.requires_grad:
                             raise RuntimeError(
-                                f"The jacobian of the user-provided function is independent of input {i}. This is"
-                                " not allowed in strict mode when create_graph=True."
+                                "The jacobian of the user-provided function is independent of "
+                                f"input {i}. This is not allowed in strict mode when "
+                                "create_graph=True."
                             )
                         jac_i_el.append(vj_el)
                     else:
                         if strict:
                             raise RuntimeError(
-                                f"Output {i} of the user-provided function is independent of input {el_idx}. This"
-                                " is not allowed in strict mode."
+                                f"Output {i} of the user-provided function is independent of "
+                                f"input {el_idx}. This is not allowed in strict mode."
                             )
                         jac_i_el.append(fg.zeros_like(inp_el))
             jacobian_.append(
@@ -422,7 +468,10 @@ def hessian(
         if is_out_tuple or not isinstance(out, _fg().Tensor):
             raise RuntimeError("The function given to hessian should return a single Tensor")
         if out.nelement() != 1:
-            raise RuntimeError("The Tensor returned by the function given to hessian should contain a single element")
+            raise RuntimeError(
+                "The Tensor returned by the function given to hessian should contain a single "
+                "element"
+            )
         return out.squeeze()
 
     def jac_func(*inp):
@@ -457,8 +506,8 @@ def _scalar_function_setup(func, inputs, v, create_graph: bool, strict: bool, fn
         _validate_v(v, inputs, is_inputs_tuple)
     elif len(inputs) != 1 or inputs[0].nelement() != 1:
         raise RuntimeError(
-            "The vector v can only be None if the input to the user-provided function is a single Tensor with a"
-            " single element."
+            "The vector v can only be None if the input to the user-provided function is a "
+            "single Tensor with a single element."
         )
     outputs = func(*inputs)
     is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", fn_name)
@@ -466,7 +515,10 @@ def _scalar_function_setup(func, inputs, v, create_graph: bool, strict: bool, fn
     if is_outputs_tuple or not isinstance(outputs[0], fg.Tensor):
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if outputs[0].nelement() != 1:
-        raise RuntimeError(f"The Tensor returned by the function given to {fn_name} should contain a single element")
+        raise RuntimeError(
+            f"The Tensor returned by the function given to {fn_name} should contain a single "
+            "element"
+        )
     jac = _autograd_grad(outputs, inputs, create_graph=True)
     _check_requires_grad(jac, "jacobian", strict=strict)
     return is_inputs_tuple, is_outputs_tuple, inputs, v, outputs, jac
@@ -485,7 +537,9 @@ def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
     outputs = _grad_postprocess(outputs, create_graph)
     result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        result, is_inputs_tuple
+    )
 
 
 def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -506,4 +560,6 @@ def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back_trick")
     outputs = _grad_postprocess(outputs, create_graph)
     result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(
+        result, is_inputs_tuple
+    )

@@ -113,7 +113,11 @@ def _format_stack() -> str:
     import traceback
 
     # Drop the frames of ferrograd itself so the trace ends at the user's operation.
-    frames = [f for f in traceback.extract_stack()[:-1] if "/ferrograd/" not in f.filename.replace("\\", "/")]
+    frames = [
+        f
+        for f in traceback.extract_stack()[:-1]
+        if "/ferrograd/" not in f.filename.replace("\\", "/")
+    ]
     return "".join(traceback.format_list(frames))
 
 

@@ -86,8 +86,7 @@ def _numerical_jacobian(func, inputs, diff_idx, out_idx, out_shapes, eps):
         inp = inputs[i]
         base = _to_numpy(inp)
         n_in = base.size
-        cols = {k: np.zeros((n_in, int(np.prod(out_shapes[k], dtype=np.int64))))
-                for k in out_idx}
+        cols = {k: np.zeros((n_in, int(np.prod(out_shapes[k], dtype=np.int64)))) for k in out_idx}
         np_dtype = np.float32 if inp.dtype == _fg().float32 else np.float64
         for j in range(n_in):
             vals = []
@@ -132,32 +131,41 @@ def _analytical_jacobian(outputs, inputs, diff_idx, out_idx):
             onehot[m] = 1.0
             grad_out = _make_tensor(onehot.reshape(out_shape), out.dtype, False)
             grads = fg.autograd.grad(
-                (out,), diff_inputs, grad_outputs=(grad_out,),
-                retain_graph=True, allow_unused=True,
+                (out,),
+                diff_inputs,
+                grad_outputs=(grad_out,),
+                retain_graph=True,
+                allow_unused=True,
             )
             grads = _as_tuple(grads)
             if len(grads) != len(diff_inputs):
-                return jac, (f"autograd.grad returned {len(grads)} gradients "
-                             f"for {len(diff_inputs)} inputs")
-            for i, g in zip(diff_idx, grads):
+                return jac, (
+                    f"autograd.grad returned {len(grads)} gradients for {len(diff_inputs)} inputs"
+                )
+            for i, g in zip(diff_idx, grads, strict=True):
                 if g is None:
                     continue
                 if not _is_tensor(g):
                     return jac, (f"Gradient for input {i} is not a Tensor: {type(g).__name__}")
                 inp = inputs[i]
                 if tuple(g.shape) != tuple(inp.shape):
-                    return jac, (f"Gradient has shape mismatch for input {i} (output {k}): "
-                                 f"got grad of shape {tuple(g.shape)}, "
-                                 f"input has shape {tuple(inp.shape)}")
+                    return jac, (
+                        f"Gradient has shape mismatch for input {i} (output {k}): "
+                        f"got grad of shape {tuple(g.shape)}, "
+                        f"input has shape {tuple(inp.shape)}"
+                    )
                 if g.dtype != inp.dtype:
-                    return jac, (f"Gradient has dtype mismatch for input {i} (output {k}): "
-                                 f"got {g.dtype}, input has {inp.dtype}")
+                    return jac, (
+                        f"Gradient has dtype mismatch for input {i} (output {k}): "
+                        f"got {g.dtype}, input has {inp.dtype}"
+                    )
                 jac[i][k][:, m] = _to_numpy(g).reshape(-1)
     return jac, None
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-              nondet_tol=0.0):
+def gradcheck(
+    func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, nondet_tol=0.0
+):
     """Check the gradients of ``func`` at ``inputs`` against finite differences.
 
     ``inputs`` is a Tensor or a tuple (non-tensors are passed through as they are).
@@ -179,7 +187,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                     f"Input #{i} requires gradient and is not a double precision floating "
                     "point. This check will likely fail if all the inputs are not of double "
                     "precision floating point.",
-                    UserWarning, stacklevel=2,
+                    UserWarning,
+                    stacklevel=2,
                 )
             diff_idx.append(i)
     if not diff_idx:
@@ -191,8 +200,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     outputs = _as_tuple(func(*inputs))
     for k, o in enumerate(outputs):
         if not _is_tensor(o):
-            raise TypeError(f"gradcheck: output {k} of func is not a Tensor but "
-                            f"{type(o).__name__}")
+            raise TypeError(f"gradcheck: output {k} of func is not a Tensor but {type(o).__name__}")
     out_idx = _differentiable_outputs(outputs)
     out_shapes = {k: tuple(outputs[k].shape) for k in out_idx}
 
@@ -214,7 +222,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                     f"Backward is not reentrant, i.e., running backward with the same input "
                     f"and grad_output multiple times gives different values for output {k} "
                     f"with respect to input {i} (max difference {diff}, nondet_tol "
-                    f"{nondet_tol}).", raise_exception)
+                    f"{nondet_tol}).",
+                    raise_exception,
+                )
 
     numerical = _numerical_jacobian(func, inputs, diff_idx, out_idx, out_shapes, eps)
 
@@ -226,18 +236,21 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 continue
             ok = np.abs(a - n) <= atol + rtol * np.abs(n)
             if not np.all(ok):
-                maxdiff = float(np.nanmax(np.abs(a - n))) if np.isfinite(a - n).any() \
-                    else float("nan")
+                maxdiff = (
+                    float(np.nanmax(np.abs(a - n))) if np.isfinite(a - n).any() else float("nan")
+                )
                 return _fail(
                     f"Jacobian mismatch for output {k} with respect to input {i},\n"
                     f"numerical:{n}\nanalytical:{a}\n"
                     f"max difference: {maxdiff} (atol={atol}, rtol={rtol})",
-                    raise_exception)
+                    raise_exception,
+                )
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True):
+def gradgradcheck(
+    func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
+):
     """Check second-order gradients of ``func`` against finite differences.
 
     Runs :func:`gradcheck` on the function ``(*inputs, *grad_outputs) -> grads`` that
@@ -261,18 +274,29 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
     def first_order(*args):
         input_args = args[: len(args) - n_go]
-        gos = args[len(args) - n_go:]
+        gos = args[len(args) - n_go :]
         outs = _as_tuple(func(*input_args))
-        diff_out_idx = [k for k in _differentiable_outputs(outs)]
-        pairs = [(outs[k], g) for k, g in zip(diff_out_idx, gos) if outs[k].requires_grad]
+        diff_out_idx = list(_differentiable_outputs(outs))
+        pairs = [
+            (outs[k], g) for k, g in zip(diff_out_idx, gos, strict=True) if outs[k].requires_grad
+        ]
         diff_in = tuple(a for a in input_args if _is_tensor(a) and a.requires_grad)
         if not pairs or not diff_in:
-            return tuple()
+            return ()
         grads = fg.autograd.grad(
-            tuple(p[0] for p in pairs), diff_in, grad_outputs=tuple(p[1] for p in pairs),
-            create_graph=True, allow_unused=True,
+            tuple(p[0] for p in pairs),
+            diff_in,
+            grad_outputs=tuple(p[1] for p in pairs),
+            create_graph=True,
+            allow_unused=True,
         )
         return tuple(g for g in _as_tuple(grads) if g is not None)
 
-    return gradcheck(first_order, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+    return gradcheck(
+        first_order,
+        inputs + grad_outputs,
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+    )

@@ -117,12 +117,15 @@ def to_dot(tensor, show_saved: bool = True) -> str:
     lines = [
         "digraph {",
         '\tgraph [size="12,12"]',
-        "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]",
+        "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box "
+        "style=filled]",
     ]
     stack = []
     for i, root in enumerate(roots):
         root_id = f"tensor_{i}"
-        color = "darkolivegreen1" if root.grad_fn is not None or not root.requires_grad else "lightblue"
+        color = (
+            "darkolivegreen1" if root.grad_fn is not None or not root.requires_grad else "lightblue"
+        )
         lines.append(f"\t{root_id} [label={_quote(_shape_label(root.shape))} fillcolor={color}]")
         if root.grad_fn is not None:
             lines.append(f"\t{_dot_id(root.grad_fn)} -> {root_id}")
@@ -167,8 +170,9 @@ def render(tensor, path, format: str = "svg", show_saved: bool = True) -> str:
         import graphviz
     except ImportError as error:
         raise ImportError(
-            "ferrograd.autograd.graph.render needs the 'graphviz' Python package (and Graphviz's 'dot' "
-            "program): pip install 'ferrograd[viz]'. to_dot() returns the DOT source without it."
+            "ferrograd.autograd.graph.render needs the 'graphviz' Python package (and Graphviz's "
+            "'dot' program): pip install 'ferrograd[viz]'. to_dot() returns the DOT source "
+            "without it."
         ) from error
     path = os.fspath(path)
     stem, ext = os.path.splitext(path)

@@ -15,8 +15,8 @@ class Variable(metaclass=_VariableMeta):
 
     def __new__(cls, data, requires_grad: bool = False, volatile: bool = False):
         warnings.warn(
-            "The Variable API is deprecated: Variables are no longer necessary to use autograd with tensors. "
-            "Use tensors directly (with requires_grad=True).",
+            "The Variable API is deprecated: Variables are no longer necessary to use autograd "
+            "with tensors. Use tensors directly (with requires_grad=True).",
             DeprecationWarning,
             stacklevel=2,
         )

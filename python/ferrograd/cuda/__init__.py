@@ -81,7 +81,8 @@ def synchronize(device=None) -> None:
 
 
 def manual_seed(seed: int) -> None:
-    """Seeds random numbers for CUDA tensors (they are drawn on the host, from the one generator)."""
+    """Seeds random numbers for CUDA tensors (they are drawn on the host, from the one
+    generator)."""
     from .._creation import manual_seed as seed_all
 
     seed_all(seed)
@@ -103,10 +104,15 @@ def _index(device) -> int:
 def _require(index: int = 0):
     table = _backend()
     if table is None:
-        raise RuntimeError(f"CUDA is not available: ferrograd found no GPU with CuPy. {_INSTALL_HINT}")
+        raise RuntimeError(
+            f"CUDA is not available: ferrograd found no GPU with CuPy. {_INSTALL_HINT}"
+        )
     count = int(table.device_count())
     if index >= count:
-        raise RuntimeError(f"CUDA error: invalid device ordinal: cuda:{index} requested but {count} device(s) are available")
+        raise RuntimeError(
+            f"CUDA error: invalid device ordinal: cuda:{index} requested but {count} device(s) "
+            "are available"
+        )
     return table
 
 

@@ -15,12 +15,14 @@ from ._table import KernelTable
 
 def load():
     """A ``CupyTable`` when CuPy imports and sees a GPU, else ``None``."""
+    # No CuPy (ImportError), a CuPy whose CUDA libraries do not load (ImportError, OSError), no
+    # driver or no device (CuPy's CUDARuntimeError is a RuntimeError): CUDA is not available.
     try:
         import cupy
 
         if cupy.cuda.runtime.getDeviceCount() < 1:
             return None
-    except Exception:  # no CuPy, no driver, no device: CUDA is simply not available
+    except (ImportError, OSError, RuntimeError):
         return None
     return CupyTable()
 

@@ -41,7 +41,8 @@ extern "C" __global__ void NAME(ARGS, CTYPE* __restrict__ out, long long n) {
         for (int k = 0; k < width; ++k) r.v[k] = op<T>(PACK_X, PACK_Y);
         reinterpret_cast<Pack<T>*>(out)[i] = r;
     }
-    for (long long i = packs * width + start; i < n; i += stride) out[i] = op<T>(SCALAR_X, SCALAR_Y);
+    for (long long i = packs * width + start; i < n; i += stride)
+        out[i] = op<T>(SCALAR_X, SCALAR_Y);
 }
 """
 
@@ -53,16 +54,25 @@ def kernel_source(name: str, expression: str, ctype: str, arity: int) -> str:
     """The CUDA C++ source of one elementwise kernel (``arity`` 1 or 2)."""
     if arity == 2:
         args = "const CTYPE* __restrict__ a, const CTYPE* __restrict__ b"
-        load = "Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[i], pb = reinterpret_cast<const Pack<T>*>(b)[i];"
+        load = (
+            "Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[i], "
+            "pb = reinterpret_cast<const Pack<T>*>(b)[i];"
+        )
         pack_y, scalar_y = "pb.v[k]", "b[i]"
     else:
         args = "const CTYPE* __restrict__ a"
         load = "Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[i];"
         pack_y, scalar_y = "T(0)", "T(0)"
     replacements = [
-        ("ARGS", args), ("LOAD_PACKS", load), ("PACK_X", "pa.v[k]"), ("PACK_Y", pack_y),
-        ("SCALAR_X", "a[i]"), ("SCALAR_Y", scalar_y), ("EXPRESSION", expression),
-        ("NAME", name), ("CTYPE", ctype),
+        ("ARGS", args),
+        ("LOAD_PACKS", load),
+        ("PACK_X", "pa.v[k]"),
+        ("PACK_Y", pack_y),
+        ("SCALAR_X", "a[i]"),
+        ("SCALAR_Y", scalar_y),
+        ("EXPRESSION", expression),
+        ("NAME", name),
+        ("CTYPE", ctype),
     ]
     source = _SOURCE
     for key, value in replacements:
@@ -87,7 +97,9 @@ class FastElementwise:
         if kernel is None:
             ctype = _C_TYPES[dtype_char]
             name = f"ferrograd_{op}_{ctype}"
-            kernel = self._kernels[key] = self.cupy.RawKernel(kernel_source(name, expression, ctype, arity), name)
+            kernel = self._kernels[key] = self.cupy.RawKernel(
+                kernel_source(name, expression, ctype, arity), name
+            )
         return kernel
 
     def _takes(self, arrays) -> bool:
@@ -99,7 +111,13 @@ class FastElementwise:
         device = self.cupy.cuda.runtime.getDevice()
         for a in arrays:
             data = a.data
-            if data.device_id != device or data.ptr & 15 or a.shape != first.shape or a.dtype != first.dtype or not a.flags.c_contiguous:
+            if (
+                data.device_id != device
+                or data.ptr & 15
+                or a.shape != first.shape
+                or a.dtype != first.dtype
+                or not a.flags.c_contiguous
+            ):
                 return False
         return True
 

@@ -18,7 +18,8 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 
 
 class NumpyTable(KernelTable):
-    """The shared kernel table over ``numpy``. ``devices`` says how many CUDA devices it poses as."""
+    """The shared kernel table over ``numpy``. ``devices`` says how many CUDA devices it poses
+    as."""
 
     xp = np
     name = "numpy (test backend)"
@@ -32,7 +33,10 @@ class NumpyTable(KernelTable):
 
     def _upload(self, host, index):
         if index >= self.devices:
-            raise RuntimeError(f"CUDA error: invalid device ordinal (cuda:{index}; this backend has {self.devices})")
+            raise RuntimeError(
+                f"CUDA error: invalid device ordinal (cuda:{index}; this backend has "
+                f"{self.devices})"
+            )
         self.transfers["to_device"] += 1
         out = np.array(host, copy=True)
         if out.ndim == 0:
@@ -47,6 +51,7 @@ class NumpyTable(KernelTable):
         value = object.__getattribute__(self, name)
         record = object.__getattribute__(self, "__dict__").get("record")
         if record is not None and name in _KERNELS:
+
             def logged(*args, **kwargs):
                 record.append((name, kwargs.get("op")))
                 return value(*args, **kwargs)
@@ -65,6 +70,7 @@ class NumpyTable(KernelTable):
 
 
 _KERNELS = frozenset(
-    "unary binary where cast reduce arg_reduce matmul matmul_transposed gather scatter_add index_select index_add softmax "
+    "unary binary where cast reduce arg_reduce matmul matmul_transposed gather scatter_add "
+    "index_select index_add softmax "
     "logsumexp gather_dim scatter_add_dim cat argsort im2col col2im max_pool2d_indices".split()
 )

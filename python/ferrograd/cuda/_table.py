@@ -140,7 +140,11 @@ class KernelTable:
         xp = self.xp
         zero = x.dtype.type(0)
         # NaN stays NaN, as in PyTorch.
-        return xp.where(xp.isnan(x), x, xp.maximum(x, zero)) if x.dtype.kind == "f" else xp.maximum(x, zero)
+        return (
+            xp.where(xp.isnan(x), x, xp.maximum(x, zero))
+            if x.dtype.kind == "f"
+            else xp.maximum(x, zero)
+        )
 
     def _sigmoid(self, x):
         xp = self.xp
@@ -208,7 +212,7 @@ class KernelTable:
         """``offset + Σ i_k · strides_k`` for every index of ``shape``, as an int64 array."""
         xp = self.xp
         pos = xp.full(tuple(shape), offset, dtype=xp.int64)
-        for k, (size, stride) in enumerate(zip(shape, strides)):
+        for k, (size, stride) in enumerate(zip(shape, strides, strict=True)):
             view = [1] * len(shape)
             view[k] = size
             pos = pos + (xp.arange(size, dtype=xp.int64) * stride).reshape(view)
@@ -234,7 +238,9 @@ class KernelTable:
             return xp.zeros(tuple(out_shape), dtype=src.dtype)
         src = src.reshape(tuple(shape))
         # Broadcast dimensions (stride 0) collapse into a sum first.
-        zero_axes = tuple(k for k, (n, s) in enumerate(zip(shape, strides)) if s == 0 and n > 1)
+        zero_axes = tuple(
+            k for k, (n, s) in enumerate(zip(shape, strides, strict=True)) if s == 0 and n > 1
+        )
         if zero_axes:
             src = src.sum(axis=zero_axes, keepdims=True, dtype=src.dtype)
             shape = [1 if k in zero_axes else n for k, n in enumerate(shape)]
@@ -245,7 +251,9 @@ class KernelTable:
             positions = self._flat_positions(shape, strides, offset).reshape(-1)
             out[positions] = src.reshape(-1)
         else:
-            self._add_at(out, self._flat_positions(shape, strides, offset).reshape(-1), src.reshape(-1))
+            self._add_at(
+                out, self._flat_positions(shape, strides, offset).reshape(-1), src.reshape(-1)
+            )
         return out.reshape(tuple(out_shape))
 
     def _add_at(self, out, index, values):
@@ -260,7 +268,9 @@ class KernelTable:
             bad = xp.logical_or(idx < -size, idx >= size)
             if bool(bad.any()):
                 first = int(idx.reshape(-1)[int(xp.argmax(bad.reshape(-1)))])
-                raise IndexError(f"index {first} is out of bounds for dimension {axis} with size {size}")
+                raise IndexError(
+                    f"index {first} is out of bounds for dimension {axis} with size {size}"
+                )
         return xp.where(idx < 0, idx + size, idx).astype(xp.int64)
 
     def index_select(self, a, indices, axis: int):
@@ -316,19 +326,29 @@ class KernelTable:
         if self.check_indices and index.size:
             bad = self.xp.logical_or(index < 0, index >= size)
             if bool(bad.any()):
-                raise IndexError(f"{op}(): index out of bounds for dimension {axis} with size {size}")
+                raise IndexError(
+                    f"{op}(): index out of bounds for dimension {axis} with size {size}"
+                )
 
     def gather_dim(self, a, index, axis: int):
-        if index.ndim != a.ndim or index.ndim == 0 or any(
-            index.shape[k] > a.shape[k] for k in range(a.ndim) if k != axis
+        if (
+            index.ndim != a.ndim
+            or index.ndim == 0
+            or any(index.shape[k] > a.shape[k] for k in range(a.ndim) if k != axis)
         ):
             return None
         self._check_dim_index(index, a.shape[axis], axis, "gather")
         return a[self._along(index, axis)]
 
     def scatter_add_dim(self, a, index, src, axis: int):
-        if index.ndim != a.ndim or index.ndim == 0 or src.ndim != index.ndim or any(
-            (index.shape[k] > a.shape[k] and k != axis) or index.shape[k] > src.shape[k] for k in range(a.ndim)
+        if (
+            index.ndim != a.ndim
+            or index.ndim == 0
+            or src.ndim != index.ndim
+            or any(
+                (index.shape[k] > a.shape[k] and k != axis) or index.shape[k] > src.shape[k]
+                for k in range(a.ndim)
+            )
         ):
             return None
         self._check_dim_index(index, a.shape[axis], axis, "scatter_add")
@@ -352,7 +372,9 @@ class KernelTable:
         if bool(nan.any()):
             # A second stable sort by group puts NaN first (descending) or last (ascending).
             group = (~nan if descending else nan).astype(xp.int8)
-            regroup = xp.argsort(xp.take_along_axis(group, order, axis=axis), axis=axis, kind="stable")
+            regroup = xp.argsort(
+                xp.take_along_axis(group, order, axis=axis), axis=axis, kind="stable"
+            )
             order = xp.take_along_axis(order, regroup, axis=axis)
         return order.astype(xp.int64)
 
@@ -375,7 +397,9 @@ class KernelTable:
             row = []
             for j in range(kw):
                 y0, x0 = i * dh, j * dw
-                row.append(padded[:, :, y0 : y0 + sh * (oh - 1) + 1 : sh, x0 : x0 + sw * (ow - 1) + 1 : sw])
+                row.append(
+                    padded[:, :, y0 : y0 + sh * (oh - 1) + 1 : sh, x0 : x0 + sw * (ow - 1) + 1 : sw]
+                )
             rows.append(xp.stack(row, axis=2))
         return xp.stack(rows, axis=2), oh, ow
 
@@ -394,7 +418,13 @@ class KernelTable:
         h, w = size
         oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
         ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-        if cols.ndim != 3 or oh <= 0 or ow <= 0 or cols.shape[1] % (kh * kw) or cols.shape[2] != oh * ow:
+        if (
+            cols.ndim != 3
+            or oh <= 0
+            or ow <= 0
+            or cols.shape[1] % (kh * kw)
+            or cols.shape[2] != oh * ow
+        ):
             return None
         n, c = cols.shape[0], cols.shape[1] // (kh * kw)
         cols = cols.reshape(n, c, kh, kw, oh, ow)
@@ -402,7 +432,9 @@ class KernelTable:
         for i in range(kh):
             for j in range(kw):
                 y0, x0 = i * dh, j * dw
-                out[:, :, y0 : y0 + sh * (oh - 1) + 1 : sh, x0 : x0 + sw * (ow - 1) + 1 : sw] += cols[:, :, i, j]
+                out[:, :, y0 : y0 + sh * (oh - 1) + 1 : sh, x0 : x0 + sw * (ow - 1) + 1 : sw] += (
+                    cols[:, :, i, j]
+                )
         return xp.ascontiguousarray(out[:, :, ph : ph + h, pw : pw + w])
 
     def max_pool2d_indices(self, x, kernel, stride, padding, dilation):
@@ -413,7 +445,7 @@ class KernelTable:
         windows, oh, ow = self._windows(x, kernel, stride, padding, dilation, fill)
         if windows is None:
             return None
-        n, c, h, w = x.shape
+        n, c, _, w = x.shape
         (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
         flat = windows.reshape(n, c, kh * kw, oh, ow)
         best = xp.argmax(flat, axis=2)  # first on ties
@@ -442,7 +474,7 @@ class KernelTable:
 
 def _covers_contiguously(shape, strides, out_shape) -> bool:
     """Whether a view (size-1 dimensions aside) walks ``out_shape`` in C order, once."""
-    kept = [(n, s) for n, s in zip(shape, strides) if n > 1]
+    kept = [(n, s) for n, s in zip(shape, strides, strict=True) if n > 1]
     expected = 1
     for n, s in reversed(kept):
         if s != expected:
@@ -453,7 +485,7 @@ def _covers_contiguously(shape, strides, out_shape) -> bool:
 
 def _distinct_positions(shape, strides) -> bool:
     """Whether a strided view (non-negative strides) reaches each position at most once."""
-    dims = sorted((abs(s), n) for n, s in zip(shape, strides) if n > 1)
+    dims = sorted((abs(s), n) for n, s in zip(shape, strides, strict=True) if n > 1)
     reach = 0
     for stride, n in dims:
         if stride <= reach:

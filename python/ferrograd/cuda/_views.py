@@ -9,4 +9,6 @@ def strided_view(array, shape, strides, offset):
     xp = importlib.import_module(type(array).__module__.split(".")[0])
     flat = array.reshape(-1)[offset:]
     itemsize = flat.dtype.itemsize
-    return xp.lib.stride_tricks.as_strided(flat, shape=tuple(shape), strides=tuple(s * itemsize for s in strides))
+    return xp.lib.stride_tricks.as_strided(
+        flat, shape=tuple(shape), strides=tuple(s * itemsize for s in strides)
+    )

@@ -16,11 +16,46 @@ from ..autograd import no_grad
 from ..autograd.function import Function
 
 __all__ = [
-    "linear", "bilinear", "conv1d", "conv2d", "unfold", "fold", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
-    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "dropout", "batch_norm", "layer_norm", "embedding", "one_hot", "pad",
-    "relu", "relu_", "leaky_relu", "gelu", "silu", "elu", "tanh", "sigmoid", "softplus", "logsigmoid", "hardtanh",
-    "softmax", "log_softmax", "normalize", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss",
-    "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
+    "bilinear",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
+    "fold",
+    "gelu",
+    "hardtanh",
+    "huber_loss",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "logsigmoid",
+    "max_pool1d",
+    "max_pool2d",
+    "mse_loss",
+    "nll_loss",
+    "normalize",
+    "one_hot",
+    "pad",
+    "relu",
+    "relu_",
+    "sigmoid",
+    "silu",
+    "smooth_l1_loss",
+    "softmax",
+    "softplus",
+    "tanh",
+    "unfold",
 ]
 
 
@@ -58,14 +93,21 @@ def linear(input, weight, bias=None):
     if bias is not None:
         _check_tensor(bias, "bias", "linear")
     if weight.ndim != 2:
-        raise ValueError(f"linear(): weight must be 2-D (out_features, in_features), got shape {tuple(weight.shape)}")
+        raise ValueError(
+            "linear(): weight must be 2-D (out_features, in_features), got shape "
+            f"{tuple(weight.shape)}"
+        )
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
         raise ValueError(
-            f"linear(): input of shape {tuple(input.shape)} does not match weight of shape {tuple(weight.shape)} "
-            f"(expected the last dimension of input to be {weight.shape[-1]})"
+            f"linear(): input of shape {tuple(input.shape)} does not match weight of shape "
+            f"{tuple(weight.shape)} (expected the last dimension of input to be "
+            f"{weight.shape[-1]})"
         )
     if bias is not None and tuple(bias.shape) not in ((), (weight.shape[0],)):
-        raise ValueError(f"linear(): bias of shape {tuple(bias.shape)} does not match weight of shape {tuple(weight.shape)} (expected ({weight.shape[0]},))")
+        raise ValueError(
+            f"linear(): bias of shape {tuple(bias.shape)} does not match weight of shape "
+            f"{tuple(weight.shape)} (expected ({weight.shape[0]},))"
+        )
     if input.ndim == 2 and input.shape[0] < weight.shape[0]:
         # The same product transposed, `(weight @ input.T + bias[:, None]).T`: gemm copies
         # (packs) the operand that runs along the rows of the output's layout, here the small
@@ -85,16 +127,18 @@ def bilinear(input1, input2, weight, bias=None):
 
 
 def _same_padding(kernel, dilation):
-    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    total = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
     return [(t // 2, t - t // 2) for t in total]
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1):
-    """2-D cross-correlation of ``(N, C, H, W)`` (or ``(C, H, W)``) with ``(O, C/groups, kH, kW)``."""
+    """2-D cross-correlation of ``(N, C, H, W)`` (or ``(C, H, W)``) with ``(O, C/groups, kH,
+    kW)``."""
     _check_tensor(input, "input", "conv2d")
     if input.ndim not in (3, 4):
         raise ValueError(
-            f"conv2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape {tuple(input.shape)}"
+            "conv2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape "
+            f"{tuple(input.shape)}"
         )
     unbatched = input.ndim == 3
     x = input.unsqueeze(0) if unbatched else input
@@ -113,8 +157,18 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
             else:
                 padding = (pads[0][0], pads[1][0])
         else:
-            raise ValueError(f"Invalid padding string '{padding}', should be one of ('valid', 'same')")
-    out = _core.conv2d(x, weight, None if bias is None else bias, stride, _pair(padding, "padding"), dilation, int(groups))
+            raise ValueError(
+                f"Invalid padding string '{padding}', should be one of ('valid', 'same')"
+            )
+    out = _core.conv2d(
+        x,
+        weight,
+        None if bias is None else bias,
+        stride,
+        _pair(padding, "padding"),
+        dilation,
+        int(groups),
+    )
     return out.squeeze(0) if unbatched else out
 
 
@@ -122,15 +176,20 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     """1-D cross-correlation of ``(N, C, L)`` (or ``(C, L)``) with ``(O, C/groups, k)``."""
     _check_tensor(input, "input", "conv1d")
     if input.ndim not in (2, 3):
-        raise ValueError(f"conv1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of shape {tuple(input.shape)}")
+        raise ValueError(
+            "conv1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of shape "
+            f"{tuple(input.shape)}"
+        )
     if weight.ndim != 3:
-        raise ValueError(f"conv1d: expected a 3-D weight (out_channels, in_channels/groups, k), got {tuple(weight.shape)}")
+        raise ValueError(
+            "conv1d: expected a 3-D weight (out_channels, in_channels/groups, k), got "
+            f"{tuple(weight.shape)}"
+        )
     x = input.unsqueeze(-2)
-    if isinstance(padding, str):
-        pad2 = padding
-    else:
-        pad2 = (0, _single(padding))
-    out = conv2d(x, weight.unsqueeze(2), bias, (1, _single(stride)), pad2, (1, _single(dilation)), groups)
+    pad2 = padding if isinstance(padding, str) else (0, _single(padding))
+    out = conv2d(
+        x, weight.unsqueeze(2), bias, (1, _single(stride)), pad2, (1, _single(dilation)), groups
+    )
     return out.squeeze(-2)
 
 
@@ -141,7 +200,14 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """The adjoint of ``unfold``: columns back to ``(N, C, H, W)``, overlaps summed."""
-    return _core.col2im(input, _pair(output_size), _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation))
+    return _core.col2im(
+        input,
+        _pair(output_size),
+        _pair(kernel_size),
+        _pair(stride),
+        _pair(padding),
+        _pair(dilation),
+    )
 
 
 # --- pooling ---------------------------------------------------------------------------------
@@ -150,24 +216,45 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 def _pool_input(input, op: str):
     _check_tensor(input, "input", op)
     if input.ndim not in (3, 4):
-        raise ValueError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape {tuple(input.shape)}")
+        raise ValueError(
+            f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape "
+            f"{tuple(input.shape)}"
+        )
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False, return_indices: bool = False):
+def max_pool2d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
     """Max over each window; with ``return_indices``, also the flat argmax within each plane."""
     if ceil_mode:
         raise ValueError("max_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "max_pool2d")
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
-    values, indices = _core.max_pool2d(x, kernel, stride, _pair(padding, "padding"), _pair(dilation, "dilation"))
+    values, indices = _core.max_pool2d(
+        x, kernel, stride, _pair(padding, "padding"), _pair(dilation, "dilation")
+    )
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
     return (values, indices) if return_indices else values
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True, divisor_override=None):
+def avg_pool2d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override=None,
+):
     """Mean over each window."""
     if ceil_mode:
         raise ValueError("avg_pool2d: ceil_mode=True is not supported")
@@ -175,8 +262,11 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
     padding = _pair(padding, "padding")
-    if any(2 * p > k for p, k in zip(padding, kernel)):
-        raise ValueError(f"avg_pool2d: pad should be at most half of kernel size, but got pad={padding} and kernel_size={kernel}")
+    if any(2 * p > k for p, k in zip(padding, kernel, strict=True)):
+        raise ValueError(
+            f"avg_pool2d: pad should be at most half of kernel size, but got pad={padding} and "
+            f"kernel_size={kernel}"
+        )
     out = _core.avg_pool2d(x, kernel, stride, padding)
     area = kernel[0] * kernel[1]
     if divisor_override is not None:
@@ -216,19 +306,44 @@ def adaptive_avg_pool2d(input, output_size):
     return out.squeeze(0) if unbatched else out
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False, return_indices: bool = False):
+def max_pool1d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
     k = _single(kernel_size)
     s = k if stride is None else _single(stride)
-    out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, _single(padding)), (1, _single(dilation)), ceil_mode, return_indices)
+    out = max_pool2d(
+        input.unsqueeze(-2),
+        (1, k),
+        (1, s),
+        (0, _single(padding)),
+        (1, _single(dilation)),
+        ceil_mode,
+        return_indices,
+    )
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True):
+def avg_pool1d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+):
     k = _single(kernel_size)
     s = k if stride is None else _single(stride)
-    return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, _single(padding)), ceil_mode, count_include_pad).squeeze(-2)
+    return avg_pool2d(
+        input.unsqueeze(-2), (1, k), (1, s), (0, _single(padding)), ceil_mode, count_include_pad
+    ).squeeze(-2)
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -253,7 +368,9 @@ def pad(input, pad, mode: str = "constant", value=None):
             raise ValueError("pad: negative padding is not supported")
         index[d] = slice(before, before + shape[d])
         shape[d] += before + after
-    out = _core.full(shape, 0.0 if value is None else float(value), input.dtype.name).to(input.device)
+    out = _core.full(shape, 0.0 if value is None else float(value), input.dtype.name).to(
+        input.device
+    )
     out[tuple(index)] = input
     return out
 
@@ -270,17 +387,31 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
     return input * (mask / (1.0 - p))
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5):
+def batch_norm(
+    input,
+    running_mean,
+    running_var,
+    weight=None,
+    bias=None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+):
     """Normalizes over every dimension but the channels (dim 1)."""
     if input.ndim < 2:
-        raise ValueError(f"batch_norm: expected at least 2-D input (N, C, ...), got shape {tuple(input.shape)}")
+        raise ValueError(
+            f"batch_norm: expected at least 2-D input (N, C, ...), got shape {tuple(input.shape)}"
+        )
     c = input.shape[1]
     dims = [0, *range(2, input.ndim)]
     view = [1, c] + [1] * (input.ndim - 2)
     if training:
         n = input.numel() // c
         if n <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}")
+            raise ValueError(
+                "Expected more than 1 value per channel when training, got input size "
+                f"{tuple(input.shape)}"
+            )
         mean = input.mean(dims)
         var = input.var(dims, unbiased=False)
         if running_mean is not None:
@@ -291,7 +422,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 running_var.mul_(1 - momentum).add_(var.detach() * (momentum * n / (n - 1)))
     else:
         if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are needed in evaluation mode")
+            raise ValueError(
+                "batch_norm: running_mean and running_var are needed in evaluation mode"
+            )
         mean, var = running_mean, running_var
     out = (input - mean.reshape(view)) * (var.reshape(view) + eps).rsqrt()
     if weight is not None:
@@ -304,10 +437,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalizes over the last ``len(normalized_shape)`` dimensions."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+    if tuple(input.shape[input.ndim - len(shape) :]) != shape:
         raise ValueError(
-            f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
-            f"but got input of size {list(input.shape)}"
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+            f"{', '.join(map(str, shape))}], but got input of size {list(input.shape)}"
         )
     dims = list(range(input.ndim - len(shape), input.ndim))
     mean = input.mean(dims, keepdim=True)
@@ -321,14 +454,25 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     return out
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False):
+def embedding(
+    input,
+    weight,
+    padding_idx=None,
+    max_norm=None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+):
     """Rows of ``weight`` at the integer indices ``input``."""
     if not isinstance(input, TensorBase):
         from .._creation import tensor
 
         input = tensor(input)
     if input.is_floating_point() or input.dtype.name == "bool":
-        raise TypeError(f"embedding(): Expected tensor for argument 'indices' to have integer dtype, but got {input.dtype}")
+        raise TypeError(
+            "embedding(): Expected tensor for argument 'indices' to have integer dtype, but got "
+            f"{input.dtype}"
+        )
     out = weight.index_select(0, input.reshape(-1)).reshape(*input.shape, weight.shape[1])
     if padding_idx is not None:
         if padding_idx < 0:
@@ -341,7 +485,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float =
 def one_hot(tensor, num_classes: int = -1):
     """``(..., num_classes)`` int64 with a one at each index."""
     if tensor.is_floating_point() or tensor.dtype.name == "bool":
-        raise TypeError(f"one_hot is only applicable to index tensor of integer dtype, got {tensor.dtype}")
+        raise TypeError(
+            f"one_hot is only applicable to index tensor of integer dtype, got {tensor.dtype}"
+        )
     if num_classes < 0:
         num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
     if tensor.numel() and (int(tensor.min().item()) < 0 or int(tensor.max().item()) >= num_classes):
@@ -457,8 +603,9 @@ def _check_float_target(input, target, op: str):
         raise TypeError(f"{op}: expected a floating point input, got {input.dtype}")
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(
-            f"Using a target size ({tuple(target.shape)}) that is different to the input size ({tuple(input.shape)}). "
-            "This will likely lead to incorrect results due to broadcasting.",
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}). This will likely lead to incorrect results due to "
+            "broadcasting.",
             stacklevel=3,
         )
     if not target.is_floating_point():
@@ -483,15 +630,14 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+def smooth_l1_loss(
+    input, target, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+):
     target = _check_float_target(input, target, "smooth_l1_loss")
     if beta < 0:
         raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
     d = (input - target).abs()
-    if beta == 0:
-        loss = d
-    else:
-        loss = (d * d * (0.5 / beta)).where(d < beta, d - 0.5 * beta)
+    loss = d if beta == 0 else (d * d * (0.5 / beta)).where(d < beta, d - 0.5 * beta)
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
@@ -511,7 +657,11 @@ def _check_class_target(target, op: str):
     if target.is_floating_point() or target.dtype.name == "bool":
         raise TypeError(
             f"{op}: expected target of integer dtype (class indices, int64) but got {target.dtype}"
-            + ("; for class probabilities use cross_entropy with a target of the input's shape" if target.is_floating_point() else "")
+            + (
+                "; for class probabilities use cross_entropy with a target of the input's shape"
+                if target.is_floating_point()
+                else ""
+            )
         )
 
 
@@ -519,12 +669,16 @@ def _classes_last(input, target, op: str):
     """``input`` as ``(M, C)`` and ``target`` as ``(M,)``, with the target's original shape."""
     if input.ndim == 1:
         if target.ndim != 0:
-            raise ValueError(f"{op}: for an unbatched input of shape {tuple(input.shape)} the target must be 0-d, got shape {tuple(target.shape)}")
+            raise ValueError(
+                f"{op}: for an unbatched input of shape {tuple(input.shape)} the target must be "
+                f"0-d, got shape {tuple(target.shape)}"
+            )
         return input.unsqueeze(0), target.reshape(1), ()
     expected = (input.shape[0], *input.shape[2:])
     if tuple(target.shape) != expected:
         raise ValueError(
-            f"{op}: expected target of shape {expected} for input of shape {tuple(input.shape)}, got {tuple(target.shape)}"
+            f"{op}: expected target of shape {expected} for input of shape {tuple(input.shape)}, "
+            f"got {tuple(target.shape)}"
         )
     if input.ndim == 2:
         return input, target, tuple(target.shape)
@@ -558,7 +712,9 @@ def _nll_parts(logp, target, weight, ignore_index: int, op: str):
         bad = safe.lt(0).logical_or(safe.ge(c))
         if bool(bad.any()):
             wrong = int(safe[bad][0].item())
-            raise IndexError(f"{op}: Target {wrong} is out of bounds (expected class indices in [0, {c - 1}]).")
+            raise IndexError(
+                f"{op}: Target {wrong} is out of bounds (expected class indices in [0, {c - 1}])."
+            )
     picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
     mask = valid.to(logp.dtype)
     if weight is None:
@@ -569,14 +725,25 @@ def _nll_parts(logp, target, weight, ignore_index: int, op: str):
     return (-picked * class_weight).where(valid, 0.0), class_weight * mask
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None, reduction: str = "mean"):
+def nll_loss(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+):
     """Negative log likelihood of class indices given log-probabilities ``(N, C, ...)``."""
     _check_tensor(input, "input", "nll_loss")
     _check_class_target(target, "nll_loss")
     reduction = _legacy_reduction(size_average, reduce, reduction)
     logp, t, target_shape = _classes_last(input, target, "nll_loss")
     if weight is not None and tuple(weight.shape) != (logp.shape[1],):
-        raise ValueError(f"nll_loss: weight tensor should be defined either for all {logp.shape[1]} classes or no classes but got weight tensor of shape: {tuple(weight.shape)}")
+        raise ValueError(
+            f"nll_loss: weight tensor should be defined either for all {logp.shape[1]} classes or "
+            f"no classes but got weight tensor of shape: {tuple(weight.shape)}"
+        )
     if weight is None:
         return _unweighted_nll(logp, t, ignore_index, reduction, target_shape, log_softmax=False)
     losses, w = _nll_parts(logp, t, weight, ignore_index, "nll_loss")
@@ -589,7 +756,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None, reduction: str = "mean", label_smoothing: float = 0.0):
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+):
     """``log_softmax`` + NLL over the class dimension (dim 1, or 0 for an unbatched input).
     ``target`` holds class indices (integer, shape ``(N, ...)``) or class probabilities (the
     input's shape, floating)."""
@@ -610,7 +786,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     if target.is_floating_point():
         if tuple(target.shape) != tuple(input.shape):
             raise ValueError(
-                f"cross_entropy: a probability target must have the input's shape {tuple(input.shape)}, got {tuple(target.shape)}"
+                "cross_entropy: a probability target must have the input's shape "
+                f"{tuple(input.shape)}, got {tuple(target.shape)}"
             )
         t = target.to(input.dtype)
         if label_smoothing > 0:
@@ -627,7 +804,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     _check_class_target(target, "cross_entropy")
     flat, t, target_shape = _classes_last(logp, target, "cross_entropy")
     if weight is not None and tuple(weight.shape) != (c,):
-        raise ValueError(f"cross_entropy: weight tensor should be defined for all {c} classes, got shape {tuple(weight.shape)}")
+        raise ValueError(
+            f"cross_entropy: weight tensor should be defined for all {c} classes, got shape "
+            f"{tuple(weight.shape)}"
+        )
     losses, w = _nll_parts(flat, t, weight, ignore_index, "cross_entropy")
     if label_smoothing > 0:
         per_class = flat if weight is None else flat * weight.to(flat.dtype)
@@ -674,16 +854,22 @@ class _BinaryCrossEntropy(Function):
         return grad_x, grad_t
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
+def binary_cross_entropy(
+    input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean"
+):
     """``-(t·log(x) + (1-t)·log(1-x))`` for probabilities ``x`` (logs clamped at -100)."""
     _check_tensor(input, "input", "binary_cross_entropy")
     _check_tensor(target, "target", "binary_cross_entropy")
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
-            f"Using a target size ({tuple(target.shape)}) that is different to the input size ({tuple(input.shape)}) is deprecated. Please ensure they have the same size."
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}) is deprecated. Please ensure they have the same size."
         )
     if not target.is_floating_point():
-        raise TypeError(f"binary_cross_entropy: expected a floating point target (probabilities), got {target.dtype}")
+        raise TypeError(
+            "binary_cross_entropy: expected a floating point target (probabilities), got "
+            f"{target.dtype}"
+        )
     if input.numel() and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
         raise ValueError("all elements of input should be between 0 and 1")
     t = target.to(input.dtype)
@@ -696,14 +882,28 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean", pos_weight=None):
+def binary_cross_entropy_with_logits(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight=None,
+):
     """``binary_cross_entropy(sigmoid(x), t)`` computed stably from logits ``x``."""
     _check_tensor(input, "input", "binary_cross_entropy_with_logits")
     _check_tensor(target, "target", "binary_cross_entropy_with_logits")
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Target size ({tuple(target.shape)}) must be the same as input size ({tuple(input.shape)})")
+        raise ValueError(
+            f"Target size ({tuple(target.shape)}) must be the same as input size "
+            f"({tuple(input.shape)})"
+        )
     if not target.is_floating_point():
-        raise TypeError(f"binary_cross_entropy_with_logits: expected a floating point target, got {target.dtype}")
+        raise TypeError(
+            "binary_cross_entropy_with_logits: expected a floating point target, got "
+            f"{target.dtype}"
+        )
     t = target.to(input.dtype)
     # -log(sigmoid(x)) = softplus(-x);  -log(1 - sigmoid(x)) = softplus(x)
     if pos_weight is None:

@@ -36,4 +36,3 @@ class Parameter(Tensor):
         copy = Parameter(self.detach().clone(), self.requires_grad)
         memo[id(self)] = copy
         return copy
-

@@ -27,7 +27,8 @@ class Optimizer:
         self.param_groups: list = []
         if isinstance(params, TensorBase):
             raise TypeError(
-                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got " + type(params).__name__
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                "dicts, but got " + type(params).__name__
             )
         groups = list(params)
         if not groups:
@@ -44,14 +45,20 @@ class Optimizer:
         params = [params] if isinstance(params, TensorBase) else list(params)
         for p in params:
             if not isinstance(p, TensorBase):
-                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+                raise TypeError(
+                    "optimizer can only optimize Tensors, but one of the params is "
+                    f"{type(p).__name__}"
+                )
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
         group = dict(param_group)
         group["params"] = params
         for name, default in self.defaults.items():
             if default is required and name not in group:
-                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+                raise ValueError(
+                    "parameter group didn't specify a value of required optimization parameter "
+                    f"{name}"
+                )
             group.setdefault(name, default)
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in existing for p in params) or len({id(p) for p in params}) != len(params):
@@ -110,12 +117,15 @@ class Optimizer:
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
-        for mine, saved in zip(self.param_groups, groups):
+        for mine, saved in zip(self.param_groups, groups, strict=True):
             if len(mine["params"]) != len(saved["params"]):
-                raise ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't match the size of "
+                    "optimizer's group"
+                )
         id_map = {}
-        for mine, saved in zip(self.param_groups, groups):
-            for p, i in zip(mine["params"], saved["params"]):
+        for mine, saved in zip(self.param_groups, groups, strict=True):
+            for p, i in zip(mine["params"], saved["params"], strict=True):
                 id_map[int(i)] = p
         self.state = defaultdict(dict)
         for key, value in state_dict["state"].items():
@@ -130,7 +140,7 @@ class Optimizer:
                         v = v.to(p.dtype)
                 restored[k] = v
             self.state[p] = restored
-        for mine, saved in zip(self.param_groups, groups):
+        for mine, saved in zip(self.param_groups, groups, strict=True):
             for k, v in saved.items():
                 if k != "params":
                     mine[k] = copy.deepcopy(v)
@@ -160,4 +170,4 @@ def _grad(p, maximize: bool, weight_decay: float):
     return g
 
 
-__all__ = ["Optimizer", "required", "no_grad"]
+__all__ = ["Optimizer", "no_grad", "required"]

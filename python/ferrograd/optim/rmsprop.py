@@ -8,9 +8,20 @@ class RMSprop(Optimizer):
     """``s = α·s + (1-α)·g²``; ``avg = sqrt(s - ḡ²) + eps`` (centered, ``ḡ = α·ḡ + (1-α)·g``)
     or ``sqrt(s) + eps``; with momentum ``b = μ·b + g/avg, p -= lr·b``, else ``p -= lr·g/avg``."""
 
-    def __init__(self, params, lr=1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
-                 momentum: float = 0, centered: bool = False, capturable: bool = False, foreach=None,
-                 maximize: bool = False, differentiable: bool = False):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach=None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ):
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if eps < 0.0:
@@ -21,7 +32,15 @@ class RMSprop(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if alpha < 0.0:
             raise ValueError(f"Invalid alpha value: {alpha}")
-        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered, maximize=maximize)
+        defaults = dict(
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+            maximize=maximize,
+        )
         super().__init__(params, defaults)
 
     def step(self, closure=None):
@@ -30,7 +49,12 @@ class RMSprop(Optimizer):
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
+                lr, alpha, eps, momentum = (
+                    group["lr"],
+                    group["alpha"],
+                    group["eps"],
+                    group["momentum"],
+                )
                 for p in group["params"]:
                     if p.grad is None:
                         continue
@@ -64,8 +88,20 @@ class RMSprop(Optimizer):
 class Adagrad(Optimizer):
     """``s += g²``; ``p -= lr/(1 + (t-1)·lr_decay) · g / (sqrt(s) + eps)``."""
 
-    def __init__(self, params, lr=1e-2, lr_decay: float = 0, weight_decay: float = 0, initial_accumulator_value: float = 0,
-                 eps: float = 1e-10, foreach=None, *, maximize: bool = False, differentiable: bool = False, fused=None):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach=None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused=None,
+    ):
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if lr_decay < 0.0:
@@ -73,17 +109,28 @@ class Adagrad(Optimizer):
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if initial_accumulator_value < 0.0:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+            raise ValueError(
+                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
+            )
         if eps < 0.0:
             raise ValueError(f"Invalid epsilon value: {eps}")
-        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
-                        initial_accumulator_value=initial_accumulator_value, maximize=maximize)
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            maximize=maximize,
+        )
         super().__init__(params, defaults)
         from .. import _creation
 
         for group in self.param_groups:
             for p in group["params"]:
-                self.state[p] = {"step": 0, "sum": _creation.full_like(p, group["initial_accumulator_value"])}
+                self.state[p] = {
+                    "step": 0,
+                    "sum": _creation.full_like(p, group["initial_accumulator_value"]),
+                }
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)

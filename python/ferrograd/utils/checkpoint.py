@@ -21,7 +21,7 @@ class _Checkpoint(Function):
     def backward(ctx, *grads):
         saved = iter(ctx.saved_tensors)
         inputs = []
-        for is_tensor, value in zip(ctx.arg_is_tensor, ctx.non_tensor_args):
+        for is_tensor, value in zip(ctx.arg_is_tensor, ctx.non_tensor_args, strict=True):
             if is_tensor:
                 t = next(saved)
                 inputs.append(t.detach().requires_grad_(t.requires_grad))
@@ -30,7 +30,13 @@ class _Checkpoint(Function):
         with enable_grad():
             outputs = ctx.run_function(*inputs)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-        pairs = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, TensorBase) and o.requires_grad and g is not None]
+        # backward receives one gradient per tensor output (none for the other outputs)
+        tensor_outputs = [o for o in outputs if isinstance(o, TensorBase)]
+        pairs = [
+            (o, g)
+            for o, g in zip(tensor_outputs, grads, strict=True)
+            if o.requires_grad and g is not None
+        ]
         if pairs:
             _backward([o for o, _ in pairs], [g for _, g in pairs])
         return (None, *[x.grad if isinstance(x, TensorBase) else None for x in inputs])

@@ -134,7 +134,9 @@ class ModuleList(Module):
             self._modules[str(i)] = m
 
     def forward(self, *args, **kwargs):
-        raise NotImplementedError("ModuleList has no forward(): iterate over it in the parent's forward")
+        raise NotImplementedError(
+            "ModuleList has no forward(): iterate over it in the parent's forward"
+        )
 
 
 class ModuleDict(Module):

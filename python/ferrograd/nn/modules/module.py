@@ -59,7 +59,9 @@ class Module:
     # -- forward -------------------------------------------------------------------------------
 
     def forward(self, *args, **kwargs):
-        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
 
     def __call__(self, *args, **kwargs):
         for hook in list(self._forward_pre_hooks.values()):
@@ -87,7 +89,9 @@ class Module:
 
     def _check_init(self):
         if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign parameters, buffers or modules before Module.__init__() call")
+            raise AttributeError(
+                "cannot assign parameters, buffers or modules before Module.__init__() call"
+            )
 
     def register_parameter(self, name: str, param) -> None:
         self._check_init()
@@ -97,7 +101,8 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{type(param).__name__}' object to parameter '{name}' (nn.Parameter or None required)"
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(nn.Parameter or None required)"
             )
         self._parameters[name] = param
 
@@ -108,7 +113,10 @@ class Module:
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, TensorBase):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or None required)")
+            raise TypeError(
+                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or "
+                "None required)"
+            )
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -155,7 +163,8 @@ class Module:
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (nn.Parameter or None expected)"
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (nn.Parameter "
+                    "or None expected)"
                 )
             params[name] = None
         elif isinstance(value, Module):
@@ -165,11 +174,17 @@ class Module:
             self._modules[name] = value
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' (nn.Module or None expected)")
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' (nn.Module "
+                    "or None expected)"
+                )
             d["_modules"][name] = None
         elif d.get("_buffers") is not None and name in d["_buffers"]:
             if value is not None and not isinstance(value, TensorBase):
-                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None expected)")
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None "
+                    "expected)"
+                )
             d["_buffers"][name] = value
         else:
             object.__setattr__(self, name, value)
@@ -197,7 +212,9 @@ class Module:
         object.__delattr__(self, name)
 
     def __dir__(self):
-        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+        return sorted(
+            set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules)
+        )
 
     # -- traversal -----------------------------------------------------------------------------
 
@@ -230,9 +247,15 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def _named_members(self, get, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+    def _named_members(
+        self, get, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ):
         seen = set()
-        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         for module_prefix, module in modules:
             for name, value in get(module):
                 if value is None or (remove_duplicate and id(value) in seen):
@@ -241,15 +264,21 @@ class Module:
                     seen.add(id(value))
                 yield module_prefix + ("." if module_prefix else "") + name, value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
-        yield from self._named_members(lambda m: m._parameters.items(), prefix, recurse, remove_duplicate)
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ):
+        yield from self._named_members(
+            lambda m: m._parameters.items(), prefix, recurse, remove_duplicate
+        )
 
     def parameters(self, recurse: bool = True):
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
     def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
-        yield from self._named_members(lambda m: m._buffers.items(), prefix, recurse, remove_duplicate)
+        yield from self._named_members(
+            lambda m: m._buffers.items(), prefix, recurse, remove_duplicate
+        )
 
     def buffers(self, recurse: bool = True):
         for _, b in self.named_buffers(recurse=recurse):
@@ -327,7 +356,10 @@ class Module:
         if target_dtype is not None:
             target_dtype = to_dtype(target_dtype)
             if not target_dtype.is_floating_point:
-                raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={target_dtype}")
+                raise TypeError(
+                    "nn.Module.to only accepts floating point dtypes, but got desired "
+                    f"dtype={target_dtype}"
+                )
 
         def convert(t):
             out = t
@@ -349,7 +381,9 @@ class Module:
         return self.to("cpu")
 
     def cuda(self, device=None):
-        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
+        return self.to(
+            "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device
+        )
 
     def type(self, dst_type):
         return self.to(dtype=dst_type)
@@ -376,12 +410,22 @@ class Module:
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
-                module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+                module.state_dict(
+                    destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
+                )
         return destination
 
-    def _load_from_state_dict(self, state_dict, prefix, strict, missing_keys, unexpected_keys, error_msgs):
-        local = {**{k: v for k, v in self._parameters.items() if v is not None},
-                 **{k: v for k, v in self._buffers.items() if v is not None and k not in self._non_persistent_buffers_set}}
+    def _load_from_state_dict(
+        self, state_dict, prefix, strict, missing_keys, unexpected_keys, error_msgs
+    ):
+        local = {
+            **{k: v for k, v in self._parameters.items() if v is not None},
+            **{
+                k: v
+                for k, v in self._buffers.items()
+                if v is not None and k not in self._non_persistent_buffers_set
+            },
+        }
         for name, target in local.items():
             key = prefix + name
             if key not in state_dict:
@@ -390,13 +434,14 @@ class Module:
             value = state_dict[key]
             if not isinstance(value, TensorBase):
                 error_msgs.append(
-                    f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object from checkpoint but received {type(value)}'
+                    f'While copying the parameter named "{key}", expected torch.Tensor or '
+                    f"Tensor-like object from checkpoint but received {type(value)}"
                 )
                 continue
             if tuple(value.shape) != tuple(target.shape):
                 error_msgs.append(
-                    f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} from checkpoint, "
-                    f"the shape in current model is {tuple(target.shape)}."
+                    f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} "
+                    f"from checkpoint, the shape in current model is {tuple(target.shape)}."
                 )
                 continue
             with no_grad():
@@ -414,17 +459,31 @@ class Module:
             module._load_from_state_dict(state_dict, p, strict, missing, unexpected, errors)
             expected.update(p + k for k, v in module._parameters.items() if v is not None)
             expected.update(
-                p + k for k, v in module._buffers.items() if v is not None and k not in module._non_persistent_buffers_set
+                p + k
+                for k, v in module._buffers.items()
+                if v is not None and k not in module._non_persistent_buffers_set
             )
         unexpected.extend(k for k in state_dict if k not in expected)
         if strict:
             if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
+                errors.insert(
+                    0,
+                    "Unexpected key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in unexpected)
+                    ),
+                )
             if missing:
-                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing)))
+                errors.insert(
+                    0,
+                    "Missing key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in missing)
+                    ),
+                )
         if errors:
             raise RuntimeError(
-                "Error(s) in loading state_dict for {}:\n\t{}".format(self._get_name(), "\n\t".join(errors))
+                "Error(s) in loading state_dict for {}:\n\t{}".format(
+                    self._get_name(), "\n\t".join(errors)
+                )
             )
         return _IncompatibleKeys(missing, unexpected)
 

@@ -14,5 +14,5 @@ def vector_to_parameters(vec, parameters) -> None:
     with no_grad():
         for p in parameters:
             n = p.numel()
-            p.copy_(vec[offset:offset + n].reshape(p.shape))
+            p.copy_(vec[offset : offset + n].reshape(p.shape))
             offset += n

@@ -33,12 +33,14 @@ def default_collate(batch):
     if isinstance(first, dict):
         return {key: default_collate([sample[key] for sample in batch]) for key in first}
     if isinstance(first, tuple) and hasattr(first, "_fields"):
-        return type(first)(*(default_collate(list(field)) for field in zip(*batch)))
+        return type(first)(*(default_collate(list(field)) for field in zip(*batch, strict=True)))
     if isinstance(first, (tuple, list)):
         if any(len(s) != len(first) for s in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch)]
-    raise TypeError(f"default_collate: batch must contain tensors, numbers, dicts or lists; found {type(first)}")
+        return [default_collate(list(field)) for field in zip(*batch, strict=True)]
+    raise TypeError(
+        f"default_collate: batch must contain tensors, numbers, dicts or lists; found {type(first)}"
+    )
 
 
 class DataLoader:
@@ -46,11 +48,28 @@ class DataLoader:
     each epoch from ``generator``, or from the global seed). ``num_workers`` is accepted for
     compatibility; loading runs in the calling thread."""
 
-    def __init__(self, dataset, batch_size=1, shuffle: bool = False, sampler=None, batch_sampler=None, num_workers: int = 0,
-                 collate_fn=None, pin_memory: bool = False, drop_last: bool = False, timeout: float = 0, worker_init_fn=None,
-                 generator=None, *, prefetch_factor=None, persistent_workers: bool = False):
+    def __init__(
+        self,
+        dataset,
+        batch_size=1,
+        shuffle: bool = False,
+        sampler=None,
+        batch_sampler=None,
+        num_workers: int = 0,
+        collate_fn=None,
+        pin_memory: bool = False,
+        drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn=None,
+        generator=None,
+        *,
+        prefetch_factor=None,
+        persistent_workers: bool = False,
+    ):
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
-            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+            raise ValueError(
+                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
+            )
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
@@ -73,7 +92,7 @@ class DataLoader:
             yield from ([i] for i in order)
             return
         for start in range(0, len(order), self.batch_size):
-            batch = order[start:start + self.batch_size]
+            batch = order[start : start + self.batch_size]
             if len(batch) < self.batch_size and self.drop_last:
                 return
             yield batch

@@ -31,7 +31,10 @@ class TensorDataset(Dataset):
             if not isinstance(t, TensorBase):
                 raise TypeError(f"TensorDataset expects tensors, got {type(t).__name__}")
             if t.ndim == 0 or t.shape[0] != n:
-                raise ValueError("Size mismatch between tensors: all tensors need the same size in the first dimension")
+                raise ValueError(
+                    "Size mismatch between tensors: all tensors need the same size in the first "
+                    "dimension"
+                )
         self.tensors = tuple(tensors)
 
     def __getitem__(self, index):
@@ -95,8 +98,12 @@ def random_split(dataset, lengths, generator=None):
     summing to 1), in a random order drawn from ``generator``."""
     n = len(dataset)
     lengths = list(lengths)
-    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1 and any(isinstance(x, float) for x in lengths):
-        counts = [int(math.floor(n * frac)) for frac in lengths]
+    if (
+        math.isclose(sum(lengths), 1)
+        and sum(lengths) <= 1
+        and any(isinstance(x, float) for x in lengths)
+    ):
+        counts = [math.floor(n * frac) for frac in lengths]
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts
@@ -105,6 +112,6 @@ def random_split(dataset, lengths, generator=None):
     order = randperm(n, generator).tolist()
     out, offset = [], 0
     for length in lengths:
-        out.append(Subset(dataset, order[offset:offset + length]))
+        out.append(Subset(dataset, order[offset : offset + length]))
         offset += length
     return out

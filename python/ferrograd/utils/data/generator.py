@@ -13,7 +13,7 @@ class Generator:
         self._seed = int(np.random.SeedSequence().entropy % (1 << 63))
         self._rng = np.random.default_rng(self._seed)
 
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
         self._rng = np.random.default_rng(self._seed)
         return self
@@ -27,7 +27,7 @@ class Generator:
     def get_state(self):
         return self._rng.bit_generator.state
 
-    def set_state(self, state) -> "Generator":
+    def set_state(self, state) -> Generator:
         self._rng.bit_generator.state = state
         return self
 
