@@ -445,8 +445,9 @@ def test_kernels_read_random_views_as_numpy(chain, seed):
         np.testing.assert_allclose(v_fg.sum(axes).numpy(), v_np.sum(axes), rtol=1e-12)
     if axes and v_np.size:  # max and min of nothing raise, in NumPy too
         np.testing.assert_array_equal(v_fg.amax(axes).numpy(), v_np.max(axes))
-        np.testing.assert_array_equal(v_fg.to(fg.int64).amin(axes).numpy(),
-                                      v_np.astype(np.int64).min(axes))
+        np.testing.assert_array_equal(
+            v_fg.to(fg.int64).amin(axes).numpy(), v_np.astype(np.int64).min(axes)
+        )
     np.testing.assert_allclose(v_fg.sum().item(), v_np.sum(), rtol=1e-12)
 
 
@@ -459,7 +460,9 @@ def test_kernels_read_expanded_and_stepped_views_in_place():
     e = x[0:1].expand(5, 6)
     np.testing.assert_array_equal(e.sum(0).numpy(), 5 * xn[0])
     np.testing.assert_array_equal((e + x[:1, :]).numpy(), np.broadcast_to(2 * xn[:1], (5, 6)))
-    big = fg.arange(600_000.0, dtype=fg.float64).reshape(1000, 600)  # large enough to split across threads
+    big = fg.arange(600_000.0, dtype=fg.float64).reshape(
+        1000, 600
+    )  # large enough to split across threads
     bign = np.arange(600_000.0).reshape(1000, 600)
     np.testing.assert_allclose(big[:, ::3].sum().item(), bign[:, ::3].sum(), rtol=1e-12)
     np.testing.assert_allclose(big[:, ::3].sum(1).numpy(), bign[:, ::3].sum(1), rtol=1e-12)
