@@ -2,8 +2,8 @@
 ... and their in-place forms.
 
 Where the engine's derivative rule differs from PyTorch's at a boundary point (clamp at its
-bounds, maximum at NaN, atan2 at the origin) or an op has no rule (floor, sign, ...), the
-methods here compose recorded operations so the gradient is PyTorch's. They do so only when
+bounds, atan2 at the origin), the methods here compose recorded operations so the gradient is
+PyTorch's. They do so only when
 the call is recorded for backward (``_recording``): without a graph the engine op runs alone.
 """
 
@@ -69,7 +69,7 @@ _BINARY = {
     "floor_divide": "Floor division (no gradient).",
 }
 
-#: Piecewise-constant functions: the engine's result has no gradient, PyTorch's is zero.
+#: Piecewise-constant functions: zero gradient (the engine's rows), as in PyTorch.
 _STEPWISE = {
     "floor": "Round down (zero gradient).",
     "ceil": "Round up (zero gradient).",
@@ -88,41 +88,6 @@ def _recording(*operands) -> bool:
 def _check_operand(name: str, other) -> None:
     if not is_operand(other):
         raise TypeError(f"{name}(): expected a Tensor or a number, got {type(other).__name__}")
-
-
-def _stepwise(name: str, doc: str):
-    """A piecewise-constant function with PyTorch's zero gradient. Recorded, the result is
-    ``where(False, self, value)``: the same values, and a where node that gives ``self`` a zero
-    gradient (a ``value + 0 * self`` would turn an infinite ``self`` into NaN)."""
-
-    def method(self):
-        out = self._unary(name)
-        if not _recording(self):
-            return out
-        never = _core.full([], 0, "bool").to(self.device)
-        return self.where(never, out)
-
-    method.__doc__ = doc
-    method.__name__ = name
-    return method
-
-
-def _extremum(name: str, doc: str):
-    """``maximum`` / ``minimum``. The engine's rule splits ties and gives the gradient to the
-    larger (smaller) operand; where either operand is NaN it sends it all to ``other``, where
-    PyTorch sends the whole gradient to both. Recorded, NaN results are taken from
-    ``self + other`` (NaN too), whose rule does that."""
-
-    def method(self, other):
-        _check_operand(name, other)
-        out = self._binary(name, other)
-        if out._requires_grad and out.is_floating_point():
-            return out.where(~out.isnan(), self + other)
-        return out
-
-    method.__doc__ = doc
-    method.__name__ = name
-    return method
 
 
 def _nan_ignoring(name: str, doc: str):
@@ -172,7 +137,7 @@ def clamp_scalars(x, lo, hi, *, nan_passes: bool = False):
     return x.where(keep, value)
 
 
-_sign = _stepwise("sign", "-1, 0 or 1 by sign, NaN at NaN (zero gradient).")
+_sign = _unary("sign", "-1, 0 or 1 by sign (zero gradient).")
 
 
 class MathMixin:
@@ -181,8 +146,12 @@ class MathMixin:
     absolute = _unary("abs", "Absolute value.")
     negative = _unary("neg", "Negation.")
     multiply = _binary("mul", "self * other.")
-    maximum = _extremum("maximum", "Elementwise maximum (ties split the gradient).")
-    minimum = _extremum("minimum", "Elementwise minimum (ties split the gradient).")
+    maximum = _binary(
+        "maximum", "Elementwise maximum (ties split the gradient; at NaN both operands get it)."
+    )
+    minimum = _binary(
+        "minimum", "Elementwise minimum (ties split the gradient; at NaN both operands get it)."
+    )
     fmax = _nan_ignoring("maximum", "Elementwise maximum ignoring NaN.")
     fmin = _nan_ignoring("minimum", "Elementwise minimum ignoring NaN.")
 
@@ -360,7 +329,7 @@ for _name, _doc in _UNARY.items():
     setattr(MathMixin, _name, _unary(_name, _doc))
     setattr(MathMixin, _name + "_", _unary_inplace(_name))
 for _name, _doc in _STEPWISE.items():
-    setattr(MathMixin, _name, _stepwise(_name, _doc))
+    setattr(MathMixin, _name, _unary(_name, _doc))
     setattr(MathMixin, _name + "_", _unary_inplace(_name))
 for _name, _doc in _BINARY.items():
     setattr(MathMixin, _name, _binary(_name, _doc))

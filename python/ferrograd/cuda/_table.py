@@ -61,6 +61,12 @@ _BINARY = {
 }
 
 _HOST_INTEGER_OPS = frozenset(("pow", "floor_div", "rem"))
+
+#: Every unary and binary kernel name the table answers (``tests/test_op_table.py`` checks
+#: that each pointwise op of the engine's table is here). ``erf`` answers ``None`` where the
+#: array library has no erf: the host computes it.
+UNARY_OPS = frozenset(_UNARY) | {"not", "relu", "sigmoid", "rsqrt", "erf"}
+BINARY_OPS = frozenset(_BINARY)
 _COMPARISONS = frozenset(("eq", "ne", "lt", "le", "gt", "ge"))
 
 _REDUCE = {"sum": "sum", "prod": "prod", "max": "max", "min": "min"}

@@ -180,22 +180,6 @@ fn index_of(device: Device) -> Result<u32> {
 }
 
 /// `FloorDiv` → `floor_div`: the names the kernel table uses for an op's `Debug` name.
-fn snake(debug: impl fmt::Debug) -> String {
-    let camel = format!("{debug:?}");
-    let mut out = String::with_capacity(camel.len() + 4);
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// A kernel as the name of a table method and its keyword arguments; `None` for a kernel the
 /// binding does not describe (the engine then computes it on the host). The elementwise kernels
 /// are described by `PyDeviceBackend::op_kwargs`.
@@ -210,21 +194,22 @@ fn describe<'py>(
         kw.set_item("padding", (w.padding[0], w.padding[1]))?;
         kw.set_item("dilation", (w.dilation[0], w.dilation[1]))
     };
-    #[allow(unreachable_patterns)]
     let name = match kernel {
+        // Described with cached keyword arguments by `PyDeviceBackend::op_kwargs`.
+        Kernel::Unary(_) | Kernel::Binary(_) => return Ok(None),
         Kernel::Where => "where",
         Kernel::Cast(dtype) => {
             kw.set_item("dtype", dtype.name())?;
             "cast"
         }
         Kernel::Reduce { op, axes, keepdim } => {
-            kw.set_item("op", snake(op))?;
+            kw.set_item("op", op.name())?;
             kw.set_item("axes", PyTuple::new(py, axes.iter())?)?;
             kw.set_item("keepdim", *keepdim)?;
             "reduce"
         }
         Kernel::ArgReduce { op, axis, keepdim } => {
-            kw.set_item("op", format!("{op:?}").to_ascii_lowercase())?;
+            kw.set_item("op", op.name())?;
             kw.set_item("axis", *axis)?;
             kw.set_item("keepdim", *keepdim)?;
             "arg_reduce"
@@ -308,7 +293,6 @@ fn describe<'py>(
             window(w)?;
             "max_pool2d_indices"
         }
-        _ => return Ok(None),
     };
     Ok(Some((name, kw)))
 }
@@ -331,11 +315,11 @@ impl PyDeviceBackend {
             return Ok(kwargs.bind(py).clone());
         }
         let name = match key {
-            OpKey::Unary(op) => snake(op),
-            OpKey::Binary(op) => snake(op),
+            OpKey::Unary(op) => op.name(),
+            OpKey::Binary(op) => op.name(),
         };
         let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "op"), PyString::intern(py, &name))?;
+        kwargs.set_item(intern!(py, "op"), PyString::intern(py, name))?;
         cache.insert(key, kwargs.clone().unbind());
         Ok(kwargs)
     }

@@ -10,6 +10,7 @@ mod exchange;
 mod forward_ad;
 mod nn;
 mod node;
+mod op_table;
 mod operators;
 mod tensor;
 mod tensor_type;
@@ -232,5 +233,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     device_backend::register(m)?;
     forward_ad::register(m)?;
     nn::register(m)?;
+    op_table::register(m)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! subclass that adds the mixins; every method here is one call into the engine, named with a
 //! leading underscore so that the facade's public methods of the same name do not hide it.
 
+use ferrograd::ops::table::{Binary, Unary};
 use ferrograd::ops::IndexItem;
 use ferrograd::{BackwardOptions, Tensor};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
@@ -40,31 +41,27 @@ pub(crate) fn run<T: Send>(py: Python<'_>, size: usize, f: impl FnOnce() -> T + 
     }
 }
 
-type UnaryFn = fn(&Tensor) -> ferrograd::Result<Tensor>;
+/// A one-input operation by name: a row of the op table, or one without a gradient.
+#[derive(Clone, Copy)]
+enum UnaryFn {
+    Table(Unary),
+    Plain(fn(&Tensor) -> ferrograd::Result<Tensor>),
+}
+
+impl UnaryFn {
+    fn call(self, t: &Tensor) -> ferrograd::Result<Tensor> {
+        match self {
+            UnaryFn::Table(f) => t.unary(f),
+            UnaryFn::Plain(f) => f(t),
+        }
+    }
+}
 
 fn unary_fn(name: &str) -> PyResult<UnaryFn> {
-    Ok(match name {
-        "neg" => Tensor::neg,
-        "abs" => Tensor::abs,
-        "exp" => Tensor::exp,
-        "log" => Tensor::log,
-        "sqrt" => Tensor::sqrt,
-        "rsqrt" => Tensor::rsqrt,
-        "sin" => Tensor::sin,
-        "cos" => Tensor::cos,
-        "tan" => Tensor::tan,
-        "tanh" => Tensor::tanh,
-        "sigmoid" => Tensor::sigmoid,
-        "relu" => Tensor::relu,
-        "log1p" => Tensor::log1p,
-        "expm1" => Tensor::expm1,
-        "erf" => Tensor::erf,
-        "reciprocal" => Tensor::reciprocal,
-        "sign" => Tensor::sign,
-        "floor" => Tensor::floor,
-        "ceil" => Tensor::ceil,
-        "round" => Tensor::round,
-        "trunc" => Tensor::trunc,
+    if let Some(f) = Unary::from_name(name) {
+        return Ok(UnaryFn::Table(f));
+    }
+    Ok(UnaryFn::Plain(match name {
         "bitwise_not" => Tensor::bitwise_not,
         "logical_not" => Tensor::logical_not,
         _ => {
@@ -72,24 +69,33 @@ fn unary_fn(name: &str) -> PyResult<UnaryFn> {
                 "unknown unary operation '{name}'"
             )))
         }
-    })
+    }))
 }
 
-type BinaryFn = fn(&Tensor, &Tensor) -> ferrograd::Result<Tensor>;
+/// A two-input operation by name: a row of the op table, or one computed otherwise.
+#[derive(Clone, Copy)]
+enum BinaryFn {
+    Table(Binary),
+    Plain(fn(&Tensor, &Tensor) -> ferrograd::Result<Tensor>),
+}
+
+impl BinaryFn {
+    fn call(self, a: &Tensor, b: &Tensor) -> ferrograd::Result<Tensor> {
+        match self {
+            BinaryFn::Table(f) => a.binary(f, b),
+            BinaryFn::Plain(f) => f(a, b),
+        }
+    }
+}
 
 fn binary_fn(name: &str) -> PyResult<BinaryFn> {
-    Ok(match name {
-        "add" => Tensor::add,
-        "sub" => Tensor::sub,
+    if let Some(f) = Binary::from_name(name) {
+        return Ok(BinaryFn::Table(f));
+    }
+    Ok(BinaryFn::Plain(match name {
         "rsub" => Tensor::rsub,
-        "mul" => Tensor::mul,
-        "div" => Tensor::div,
         "pow" => Tensor::pow,
-        "remainder" => Tensor::remainder,
         "floor_divide" => Tensor::floor_divide,
-        "atan2" => Tensor::atan2,
-        "maximum" => Tensor::maximum,
-        "minimum" => Tensor::minimum,
         "matmul" => Tensor::matmul,
         "eq" => Tensor::eq,
         "ne" => Tensor::ne,
@@ -108,7 +114,7 @@ fn binary_fn(name: &str) -> PyResult<BinaryFn> {
                 "unknown binary operation '{name}'"
             )))
         }
-    })
+    }))
 }
 
 type InplaceFn = fn(&Tensor, &Tensor) -> ferrograd::Result<()>;
@@ -305,20 +311,20 @@ impl PyTensor {
     #[pyo3(name = "_unary")]
     fn unary(&self, py: Python<'_>, name: &str) -> PyResult<NewTensor> {
         let (t, f) = (&self.inner, unary_fn(name)?);
-        wrap(run(py, t.numel(), || f(t)))
+        wrap(run(py, t.numel(), || f.call(t)))
     }
 
     #[pyo3(name = "_binary")]
     fn binary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         let (a, b, f) = (&self.inner, operand(&self.inner, other)?, binary_fn(name)?);
-        wrap(run(py, a.numel().max(b.numel()), || f(a, &b)))
+        wrap(run(py, a.numel().max(b.numel()), || f.call(a, &b)))
     }
 
     /// `other <op> self`, for the reflected operators (`2 - x`, `2 ** x`).
     #[pyo3(name = "_rbinary")]
     fn rbinary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         let (a, b, f) = (operand(&self.inner, other)?, &self.inner, binary_fn(name)?);
-        wrap(run(py, b.numel(), || f(&a, b)))
+        wrap(run(py, b.numel(), || f.call(&a, b)))
     }
 
     #[pyo3(name = "_add")]
@@ -352,7 +358,7 @@ impl PyTensor {
     #[pyo3(name = "_inplace_unary")]
     fn inplace_unary(&self, name: &str) -> PyResult<()> {
         let f = unary_fn(name)?;
-        self.inner.apply_inplace(f).py()
+        self.inner.apply_inplace(|t| f.call(t)).py()
     }
 
     #[pyo3(name = "_inplace_clamp", signature = (min=None, max=None))]

@@ -25,6 +25,7 @@ use super::rules::{ClampBounds, Op};
 use super::saved::Saved;
 use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
+use crate::ops::table::SavedValue;
 use crate::tensor::{record, Tensor, TensorCell};
 
 /// A tangent and the id of the dual level it belongs to (kept in a tensor's autograd metadata).
@@ -459,85 +460,25 @@ fn isize_dims(dims: &[usize]) -> Vec<isize> {
 /// The tangent of `op`'s output, given the tangents of its inputs (J·v).
 fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
     let out = cx.out;
-    #[allow(unreachable_patterns)]
     Ok(match op {
-        Op::Neg => cx.t0()?.neg()?,
-        Op::Add => sum([cx.t(0).cloned(), cx.t(1).cloned()])?,
-        // `Rsub`'s inputs are (other, self) and its output other - self.
-        Op::Sub | Op::Rsub => sum([cx.t(0).cloned(), cx.term(1, |t| t.neg())?])?,
-        Op::Mul => sum([
-            cx.term(0, |t| t.mul(cx.x(1)))?,
-            cx.term(1, |t| cx.x(0).mul(t))?,
-        ])?,
-        Op::Div => {
-            // (ta - out * tb) / b
-            let b = cx.x(1);
-            sum([
-                cx.term(0, |t| t.div(b))?,
-                cx.term(1, |t| out.mul(t)?.div(b)?.neg())?,
-            ])?
-        }
-        Op::Pow { .. } => {
-            let (a, b) = (cx.x(0), cx.x(1));
-            let zero = scalar(0.0, out)?;
-            let da = cx.term(0, |t| {
-                let value = t.mul(b)?.mul(&a.pow(&b.sub(&scalar(1.0, b)?)?)?)?;
-                value.where_(&b.ne(&zero)?, &zero)
-            })?;
-            let db = cx.term(1, |t| {
-                let value = t.mul(out)?.mul(&a.log()?)?;
-                let undefined = a.eq(&zero)?.bitwise_and(&b.ge(&zero)?)?;
-                zero.where_(&undefined, &value)
-            })?;
-            sum([da, db])?
-        }
-        Op::Remainder => sum([
-            cx.t(0).cloned(),
-            cx.term(1, |t| t.mul(&cx.x(0).floor_divide(cx.x(1))?)?.neg())?,
-        ])?,
-        Op::Atan2 => {
-            let (a, b) = (cx.x(0), cx.x(1));
-            let denom = a.mul(a)?.add(&b.mul(b)?)?;
-            sum([cx.term(0, |t| t.mul(b))?, cx.term(1, |t| t.mul(a)?.neg())?])?.div(&denom)?
-        }
-        Op::Maximum | Op::Minimum => {
-            let (a, b) = (cx.x(0), cx.x(1));
-            let a_wins = if matches!(op, Op::Maximum) {
-                a.gt(b)?
-            } else {
-                a.lt(b)?
+        Op::Unary(f) => {
+            let saved = match f.saves() {
+                SavedValue::Nothing => None,
+                SavedValue::Input => Some(cx.x(0)),
+                SavedValue::Output => Some(out),
             };
-            let dtype = out.dtype();
-            let tie = a.eq(b)?.to_dtype(dtype)?.mul(&scalar(0.5, out)?)?;
-            let share_a = a_wins.to_dtype(dtype)?.add(&tie)?;
-            let share_b = scalar(1.0, out)?.sub(&share_a)?;
-            sum([
-                cx.term(0, |t| t.mul(&share_a))?,
-                cx.term(1, |t| t.mul(&share_b))?,
-            ])?
+            f.derivative(cx.t0()?, saved)?
         }
-        Op::Abs => cx.t0()?.mul(&cx.x(0).sign()?)?,
-        Op::Exp => cx.t0()?.mul(out)?,
-        Op::Log => cx.t0()?.div(cx.x(0))?,
-        Op::Sqrt => cx.t0()?.div(&out.mul(&scalar(2.0, out)?)?)?,
-        Op::Rsqrt => cx
-            .t0()?
-            .mul(&out.mul(out)?.mul(out)?)?
-            .mul(&scalar(-0.5, out)?)?,
-        Op::Sin => cx.t0()?.mul(&cx.x(0).cos()?)?,
-        Op::Cos => cx.t0()?.mul(&cx.x(0).sin()?)?.neg()?,
-        Op::Tan => cx.t0()?.mul(&out.mul(out)?.add(&scalar(1.0, out)?)?)?,
-        Op::Tanh => cx.t0()?.mul(&scalar(1.0, out)?.sub(&out.mul(out)?)?)?,
-        Op::Sigmoid => cx.t0()?.mul(&out.mul(&scalar(1.0, out)?.sub(out)?)?)?,
-        Op::Relu => masked(cx.t0()?, &out.gt(&scalar(0.0, out)?)?)?,
-        Op::Log1p => cx.t0()?.div(&cx.x(0).add(&scalar(1.0, out)?)?)?,
-        Op::Expm1 => cx.t0()?.mul(&out.add(&scalar(1.0, out)?)?)?,
-        Op::Erf => {
-            let a = cx.x(0);
-            let coef = scalar(std::f64::consts::FRAC_2_SQRT_PI, out)?;
-            cx.t0()?.mul(&coef)?.mul(&a.mul(a)?.neg()?.exp()?)?
+        Op::Binary(f) => {
+            let saved = [Some(cx.x(0)), Some(cx.x(1))];
+            // An input without a derivative (a constant exponent) contributes nothing.
+            let differentiable = f.differentiable();
+            let term = |i: usize| match differentiable[i] {
+                true => cx.term(i, |t| f.derivative(i, t, saved)),
+                false => Ok(None),
+            };
+            sum([term(0)?, term(1)?])?
         }
-        Op::Reciprocal => cx.t0()?.mul(&out.mul(out)?)?.neg()?,
         Op::Clamp(bounds) => {
             let ClampBounds { min, max } = &**bounds;
             let a = cx.x(0);
@@ -659,12 +600,5 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         }
         Op::Im2col(window) => cx.t0()?.im2col(**window)?,
         Op::Col2im(w) => cx.t0()?.col2im(w.0, w.1)?,
-        // An operation added without a tangent rule: refuse rather than answer wrongly.
-        other => {
-            return Err(Error::Autograd(format!(
-            "forward-mode AD is not implemented for {} (no tangent rule in autograd/forward.rs)",
-            other.name()
-        )))
-        }
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod anomaly;
 pub mod arena;
+pub(crate) mod calc;
 pub mod custom;
 pub mod engine;
 pub mod forward;

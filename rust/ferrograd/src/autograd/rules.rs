@@ -12,41 +12,17 @@ use crate::array::DType;
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
 use crate::kernels::Transposed;
+use crate::ops::table::{Binary, Unary};
 use crate::ops::StridedView;
 use crate::tensor::Tensor;
 
 /// A recorded operation and the non-tensor facts its rule needs.
 #[derive(Clone, Debug)]
 pub enum Op {
-    Neg,
-    Add,
-    Sub,
-    /// `other - self` (a reflected subtraction); inputs are (other, self).
-    Rsub,
-    Mul,
-    Div,
-    Pow {
-        scalar_exponent: bool,
-    },
-    Remainder,
-    Atan2,
-    Maximum,
-    Minimum,
-    Abs,
-    Exp,
-    Log,
-    Sqrt,
-    Rsqrt,
-    Sin,
-    Cos,
-    Tan,
-    Tanh,
-    Sigmoid,
-    Relu,
-    Log1p,
-    Expm1,
-    Erf,
-    Reciprocal,
+    /// A one-input pointwise op of the table (`ops::table::Unary`).
+    Unary(Unary),
+    /// A two-input pointwise op of the table (`ops::table::Binary`).
+    Binary(Binary),
     Clamp(Box<ClampBounds>),
     Where,
     Sum(Box<Reduction>),
@@ -146,37 +122,8 @@ impl Op {
     /// PyTorch's name for this node's class.
     pub fn name(&self) -> &'static str {
         match self {
-            Op::Neg => "NegBackward0",
-            Op::Add => "AddBackward0",
-            Op::Sub => "SubBackward0",
-            Op::Rsub => "RsubBackward1",
-            Op::Mul => "MulBackward0",
-            Op::Div => "DivBackward0",
-            Op::Pow {
-                scalar_exponent: true,
-            } => "PowBackward0",
-            Op::Pow {
-                scalar_exponent: false,
-            } => "PowBackward1",
-            Op::Remainder => "RemainderBackward0",
-            Op::Atan2 => "Atan2Backward0",
-            Op::Maximum => "MaximumBackward0",
-            Op::Minimum => "MinimumBackward0",
-            Op::Abs => "AbsBackward0",
-            Op::Exp => "ExpBackward0",
-            Op::Log => "LogBackward0",
-            Op::Sqrt => "SqrtBackward0",
-            Op::Rsqrt => "RsqrtBackward0",
-            Op::Sin => "SinBackward0",
-            Op::Cos => "CosBackward0",
-            Op::Tan => "TanBackward0",
-            Op::Tanh => "TanhBackward0",
-            Op::Sigmoid => "SigmoidBackward0",
-            Op::Relu => "ReluBackward0",
-            Op::Log1p => "Log1PBackward0",
-            Op::Expm1 => "Expm1Backward0",
-            Op::Erf => "ErfBackward0",
-            Op::Reciprocal => "ReciprocalBackward0",
+            Op::Unary(f) => f.node_name(),
+            Op::Binary(f) => f.node_name(),
             Op::Clamp(_) => "ClampBackward1",
             Op::Where => "WhereBackward0",
             Op::Sum(r) if r.all => "SumBackward0",
@@ -257,100 +204,13 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
     let one_input =
         |f: &dyn Fn() -> Result<Tensor>| -> Result<Grads> { Ok(smallvec![when(need(0), f)?]) };
     Ok(match op {
-        Op::Neg => smallvec![Some(g.neg()?)],
-        Op::Add => smallvec![Some(g.clone()), Some(g.clone())],
-        Op::Sub | Op::Rsub => smallvec![Some(g.clone()), when(need(1), || g.neg())?],
-        Op::Mul => {
-            smallvec![
-                when(need(0), || g.mul(r.saved(1)?))?,
-                when(need(1), || g.mul(r.saved(0)?))?
-            ]
+        Op::Unary(f) => one_input(&|| f.derivative(g, r.saved.first().and_then(Option::as_ref)))?,
+        Op::Binary(f) => {
+            let saved = [0, 1].map(|i| r.saved.get(i).and_then(Option::as_ref));
+            let differentiable = f.differentiable();
+            let grad = |i: usize| when(need(i) && differentiable[i], || f.derivative(i, g, saved));
+            smallvec![grad(0)?, grad(1)?]
         }
-        Op::Div => {
-            let (a, b) = (r.saved(0)?, r.saved(1)?);
-            smallvec![
-                when(need(0), || g.div(b))?,
-                when(need(1), || g.mul(a)?.div(&b.mul(b)?)?.neg())?
-            ]
-        }
-        Op::Pow { .. } => {
-            let (a, b) = (r.saved(0)?, r.saved(1)?);
-            let grad_a = when(need(0), || {
-                let zero = scalar_like(0.0, g)?;
-                let value = g.mul(b)?.mul(&a.pow(&b.sub(&scalar_like(1.0, b)?)?)?)?;
-                value.where_(&b.ne(&zero)?, &zero)
-            })?;
-            let grad_b = when(need(1), || {
-                let zero = scalar_like(0.0, g)?;
-                let value = g.mul(&a.pow(b)?)?.mul(&a.log()?)?;
-                let undefined = a.eq(&zero)?.bitwise_and(&b.ge(&zero)?)?;
-                zero.where_(&undefined, &value)
-            })?;
-            smallvec![grad_a, grad_b]
-        }
-        Op::Remainder => {
-            let (a, b) = (r.saved(0)?, r.saved(1)?);
-            smallvec![
-                Some(g.clone()),
-                when(need(1), || g.mul(&a.floor_divide(b)?)?.neg())?
-            ]
-        }
-        Op::Atan2 => {
-            let (a, b) = (r.saved(0)?, r.saved(1)?);
-            let denom = || a.mul(a)?.add(&b.mul(b)?);
-            smallvec![
-                when(need(0), || g.mul(b)?.div(&denom()?))?,
-                when(need(1), || g.mul(a)?.div(&denom()?)?.neg())?
-            ]
-        }
-        Op::Maximum | Op::Minimum => {
-            let (a, b) = (r.saved(0)?, r.saved(1)?);
-            let a_wins = if matches!(op, Op::Maximum) {
-                a.gt(b)?
-            } else {
-                a.lt(b)?
-            };
-            let tie = a.eq(b)?.to_dtype(g.dtype())?.mul(&scalar_like(0.5, g)?)?;
-            let share_a = a_wins.to_dtype(g.dtype())?.add(&tie)?;
-            smallvec![
-                when(need(0), || g.mul(&share_a))?,
-                when(need(1), || g.mul(&scalar_like(1.0, g)?.sub(&share_a)?))?
-            ]
-        }
-        Op::Abs => one_input(&|| g.mul(&r.saved(0)?.sign()?))?,
-        Op::Exp => one_input(&|| g.mul(r.saved(0)?))?,
-        Op::Log => one_input(&|| g.div(r.saved(0)?))?,
-        Op::Sqrt => one_input(&|| g.div(&r.saved(0)?.mul(&scalar_like(2.0, g)?)?))?,
-        Op::Rsqrt => one_input(&|| {
-            let out = r.saved(0)?;
-            g.mul(&out.mul(out)?.mul(out)?)?.mul(&scalar_like(-0.5, g)?)
-        })?,
-        Op::Sin => one_input(&|| g.mul(&r.saved(0)?.cos()?))?,
-        Op::Cos => one_input(&|| g.mul(&r.saved(0)?.sin()?)?.neg())?,
-        Op::Tan => one_input(&|| {
-            let out = r.saved(0)?;
-            g.mul(&out.mul(out)?.add(&scalar_like(1.0, g)?)?)
-        })?,
-        Op::Tanh => one_input(&|| {
-            let out = r.saved(0)?;
-            g.mul(&scalar_like(1.0, g)?.sub(&out.mul(out)?)?)
-        })?,
-        Op::Sigmoid => one_input(&|| {
-            let out = r.saved(0)?;
-            g.mul(&out.mul(&scalar_like(1.0, g)?.sub(out)?)?)
-        })?,
-        Op::Relu => one_input(&|| masked(g, &r.saved(0)?.gt(&scalar_like(0.0, g)?)?))?,
-        Op::Log1p => one_input(&|| g.div(&r.saved(0)?.add(&scalar_like(1.0, g)?)?))?,
-        Op::Expm1 => one_input(&|| g.mul(&r.saved(0)?.add(&scalar_like(1.0, g)?)?))?,
-        Op::Erf => one_input(&|| {
-            let a = r.saved(0)?;
-            let coef = scalar_like(std::f64::consts::FRAC_2_SQRT_PI, g)?;
-            g.mul(&coef)?.mul(&a.mul(a)?.neg()?.exp()?)
-        })?,
-        Op::Reciprocal => one_input(&|| {
-            let out = r.saved(0)?;
-            g.mul(&out.mul(out)?)?.neg()
-        })?,
         Op::Clamp(bounds) => one_input(&|| {
             let ClampBounds { min, max } = &**bounds;
             let a = r.saved(0)?;

@@ -1,10 +1,12 @@
-//! Derivative rules of the pointwise operations, evaluated on plain numbers for 0-d floating
-//! point tensors. A first-order backward pass uses them to carry a scalar gradient from node to
-//! node without creating a tensor per node (a long chain of scalar operations, the scalar tail
-//! of a loss). Each rule performs the same element operations, in the same order and in the
-//! same dtype, as its tensor rule in `rules.rs` (through the kernels' element arithmetic), so
-//! the two paths give identical bits; `tests/scalar_backward.rs` checks that they do.
+//! The derivatives of the op table's pointwise operations, evaluated on plain numbers for 0-d
+//! floating point tensors. A first-order backward pass uses them to carry a scalar gradient
+//! from node to node without creating a tensor per node (a long chain of scalar operations, the
+//! scalar tail of a loss). They are the rows' own derivative expressions (`ops::table`),
+//! computed with `Num` instead of tensors, so they perform the same element operations in the
+//! same order and dtype as the tensor rules and give identical bits;
+//! `tests/scalar_backward.rs` checks that they do.
 
+use super::calc::Num;
 use super::rules::Op;
 use crate::array::DType;
 use crate::kernels::ElementMath;
@@ -31,64 +33,21 @@ pub(super) fn backward(
 }
 
 fn typed<T: ElementMath>(op: &Op, g: T, saved: Pair<f64>, needs: [bool; 2]) -> Option<Pair<f64>> {
+    let g = Num(g);
+    let saved = saved.map(|v| v.map(|v| Num(T::from_f64(v))));
     // A missing saved value is an internal error on the tensor path; here it declines.
-    let s = |i: usize| saved[i].map(T::from_f64);
-    let when =
-        |i: usize, f: &dyn Fn() -> Option<T>| if needs[i] { f().map(Some) } else { Some(None) };
-    let (one, zero) = (T::one(), T::zero());
-    let grads: Pair<T> = match op {
-        Op::Neg => [Some(g.neg()), None],
-        Op::Add => [Some(g), Some(g)],
-        Op::Sub | Op::Rsub => [Some(g), when(1, &|| Some(g.neg()))?],
-        Op::Mul => [
-            when(0, &|| Some(g.mul(s(1)?)))?,
-            when(1, &|| Some(g.mul(s(0)?)))?,
-        ],
-        Op::Div => [
-            when(0, &|| Some(g.div(s(1)?)))?,
-            when(1, &|| Some(g.mul(s(0)?).div(s(1)?.mul(s(1)?)).neg()))?,
-        ],
-        Op::Pow { .. } => [
-            when(0, &|| {
-                let (a, b) = (s(0)?, s(1)?);
-                Some(if b != zero {
-                    g.mul(b).mul(a.pow(b.sub(one)))
-                } else {
-                    zero
-                })
-            })?,
-            when(1, &|| {
-                let (a, b) = (s(0)?, s(1)?);
-                Some(if a == zero && b >= zero {
-                    zero
-                } else {
-                    g.mul(a.pow(b)).mul(a.log())
-                })
-            })?,
-        ],
-        _ => [unary(op, g, s(0)?)?, None],
-    };
-    Some(grads.map(|grad| grad.map(T::to_f64)))
-}
-
-/// One-input operations; `v` is the value the node saved (its input or its output).
-fn unary<T: ElementMath>(op: &Op, g: T, v: T) -> Option<Option<T>> {
-    let (one, two) = (T::one(), T::from_f64(2.0));
-    let grad = match op {
-        Op::Exp => g.mul(v),
-        Op::Log => g.div(v),
-        Op::Sqrt => g.div(v.mul(two)),
-        Op::Rsqrt => g.mul(v.mul(v).mul(v)).mul(T::from_f64(-0.5)),
-        Op::Sin => g.mul(v.cos()),
-        Op::Cos => g.mul(v.sin()).neg(),
-        Op::Tan => g.mul(v.mul(v).add(one)),
-        Op::Tanh => g.mul(one.sub(v.mul(v))),
-        Op::Sigmoid => g.mul(v.mul(one.sub(v))),
-        Op::Relu => g.mul(if v > T::zero() { one } else { T::zero() }),
-        Op::Log1p => g.div(v.add(one)),
-        Op::Expm1 => g.mul(v.add(one)),
-        Op::Reciprocal => g.mul(v.mul(v)).neg(),
+    let grads: Pair<Num<T>> = match op {
+        Op::Unary(f) if needs[0] => [Some(f.derivative(&g, saved[0].as_ref()).ok()?), None],
+        Op::Binary(f) => {
+            let saved = [saved[0].as_ref(), saved[1].as_ref()];
+            let differentiable = f.differentiable();
+            let grad = |i: usize| match needs[i] && differentiable[i] {
+                true => f.derivative(i, &g, saved).ok().map(Some),
+                false => Some(None),
+            };
+            [grad(0)?, grad(1)?]
+        }
         _ => return None,
     };
-    Some(Some(grad))
+    Some(grads.map(|grad| grad.map(|n| n.0.to_f64())))
 }

@@ -71,6 +71,38 @@ pub enum BinaryOp {
     Xor,
 }
 
+impl UnaryOp {
+    /// The kernel's name, as device tables know it.
+    pub fn name(self) -> &'static str {
+        use UnaryOp::*;
+        match self {
+            Neg => "neg",
+            Abs => "abs",
+            Sign => "sign",
+            Exp => "exp",
+            Log => "log",
+            Sqrt => "sqrt",
+            Rsqrt => "rsqrt",
+            Sin => "sin",
+            Cos => "cos",
+            Tan => "tan",
+            Tanh => "tanh",
+            Sigmoid => "sigmoid",
+            Relu => "relu",
+            Floor => "floor",
+            Ceil => "ceil",
+            Round => "round",
+            Trunc => "trunc",
+            Log1p => "log1p",
+            Expm1 => "expm1",
+            Erf => "erf",
+            Reciprocal => "reciprocal",
+            Square => "square",
+            Not => "not",
+        }
+    }
+}
+
 impl std::fmt::Display for BinaryOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{self:?}")
@@ -78,6 +110,32 @@ impl std::fmt::Display for BinaryOp {
 }
 
 impl BinaryOp {
+    /// The kernel's name, as device tables know it.
+    pub fn name(self) -> &'static str {
+        use BinaryOp::*;
+        match self {
+            Add => "add",
+            Sub => "sub",
+            Mul => "mul",
+            Div => "div",
+            FloorDiv => "floor_div",
+            Rem => "rem",
+            Pow => "pow",
+            Maximum => "maximum",
+            Minimum => "minimum",
+            Atan2 => "atan2",
+            Eq => "eq",
+            Ne => "ne",
+            Lt => "lt",
+            Le => "le",
+            Gt => "gt",
+            Ge => "ge",
+            And => "and",
+            Or => "or",
+            Xor => "xor",
+        }
+    }
+
     pub fn is_comparison(self) -> bool {
         matches!(
             self,
@@ -94,10 +152,32 @@ pub enum ReduceOp {
     Min,
 }
 
+impl ReduceOp {
+    /// The kernel's name, as device tables know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReduceOp::Sum => "sum",
+            ReduceOp::Prod => "prod",
+            ReduceOp::Max => "max",
+            ReduceOp::Min => "min",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArgReduceOp {
     ArgMax,
     ArgMin,
+}
+
+impl ArgReduceOp {
+    /// The kernel's name, as device tables know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArgReduceOp::ArgMax => "argmax",
+            ArgReduceOp::ArgMin => "argmin",
+        }
+    }
 }
 
 /// One kernel call, described for a device backend.

@@ -11,6 +11,7 @@ pub mod nn;
 mod pointwise;
 mod reduce;
 mod shape;
+pub mod table;
 
 pub use creation::manual_seed;
 pub use index::{IndexItem, StridedView};

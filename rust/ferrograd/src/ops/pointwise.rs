@@ -12,6 +12,7 @@ use crate::autograd::rules::{ClampBounds, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::{self, BinaryOp, UnaryOp};
+use crate::ops::table::{Binary, ResultDtype, SavedValue, Unary};
 use crate::tensor::{needs_recording, record, record_described, Tensor};
 
 impl Tensor {
@@ -20,101 +21,27 @@ impl Tensor {
         kernels::cast(&self.read(), dtype)
     }
 
-    fn unary_float(&self, op: UnaryOp, node: Op, save: SaveWhat) -> Result<Tensor> {
-        let dtype = if self.dtype().is_floating() {
-            self.dtype()
-        } else {
-            DType::DEFAULT_FLOAT
+    /// `f` of each element (`t.exp()` is `t.unary(Unary::Exp)`).
+    pub fn unary(&self, f: Unary) -> Result<Tensor> {
+        let dtype = match f.result_dtype() {
+            ResultDtype::Float if !self.dtype().is_floating() => DType::DEFAULT_FLOAT,
+            _ => self.dtype(),
         };
-        let out = kernels::unary(op, &self.data_as(dtype)?)?;
-        record(node, &[self], out, |out| match save {
-            SaveWhat::Input => smallvec![Saved::input(self)],
-            SaveWhat::Output => smallvec![Saved::output(out)],
-            SaveWhat::Nothing => smallvec![],
+        let out = kernels::unary(f.kernel(), &self.data_as(dtype)?)?;
+        record(Op::Unary(f), &[self], out, |out| match f.saves() {
+            SavedValue::Input => smallvec![Saved::input(self)],
+            SavedValue::Output => smallvec![Saved::output(out)],
+            SavedValue::Nothing => smallvec![],
         })
     }
 
-    pub fn exp(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Exp, Op::Exp, SaveWhat::Output)
-    }
-    pub fn log(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Log, Op::Log, SaveWhat::Input)
-    }
-    pub fn sqrt(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Sqrt, Op::Sqrt, SaveWhat::Output)
-    }
-    pub fn rsqrt(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Rsqrt, Op::Rsqrt, SaveWhat::Output)
-    }
-    pub fn sin(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Sin, Op::Sin, SaveWhat::Input)
-    }
-    pub fn cos(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Cos, Op::Cos, SaveWhat::Input)
-    }
-    pub fn tan(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Tan, Op::Tan, SaveWhat::Output)
-    }
-    pub fn tanh(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Tanh, Op::Tanh, SaveWhat::Output)
-    }
-    pub fn sigmoid(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Sigmoid, Op::Sigmoid, SaveWhat::Output)
-    }
-    pub fn log1p(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Log1p, Op::Log1p, SaveWhat::Input)
-    }
-    pub fn expm1(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Expm1, Op::Expm1, SaveWhat::Output)
-    }
-    pub fn erf(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Erf, Op::Erf, SaveWhat::Input)
-    }
-    pub fn reciprocal(&self) -> Result<Tensor> {
-        self.unary_float(UnaryOp::Reciprocal, Op::Reciprocal, SaveWhat::Output)
-    }
-
-    /// Unary ops that keep integer dtypes.
-    fn unary_same(&self, op: UnaryOp, node: Op, save: SaveWhat) -> Result<Tensor> {
-        let out = kernels::unary(op, &self.read())?;
-        record(node, &[self], out, |out| match save {
-            SaveWhat::Input => smallvec![Saved::input(self)],
-            SaveWhat::Output => smallvec![Saved::output(out)],
-            SaveWhat::Nothing => smallvec![],
-        })
-    }
-
-    pub fn neg(&self) -> Result<Tensor> {
-        self.unary_same(UnaryOp::Neg, Op::Neg, SaveWhat::Nothing)
-    }
-    pub fn abs(&self) -> Result<Tensor> {
-        self.unary_same(UnaryOp::Abs, Op::Abs, SaveWhat::Input)
-    }
-    pub fn relu(&self) -> Result<Tensor> {
-        self.unary_same(UnaryOp::Relu, Op::Relu, SaveWhat::Output)
-    }
     pub fn square(&self) -> Result<Tensor> {
         self.mul(self)
     }
 
-    /// Results that never require grad (their derivative is zero or undefined).
+    /// Results that never require grad (bitwise and logical operations).
     fn unary_constant(&self, op: UnaryOp) -> Result<Tensor> {
         Ok(Tensor::from_array(kernels::unary(op, &self.read())?))
-    }
-    pub fn sign(&self) -> Result<Tensor> {
-        self.unary_constant(UnaryOp::Sign)
-    }
-    pub fn floor(&self) -> Result<Tensor> {
-        self.unary_constant(UnaryOp::Floor)
-    }
-    pub fn ceil(&self) -> Result<Tensor> {
-        self.unary_constant(UnaryOp::Ceil)
-    }
-    pub fn round(&self) -> Result<Tensor> {
-        self.unary_constant(UnaryOp::Round)
-    }
-    pub fn trunc(&self) -> Result<Tensor> {
-        self.unary_constant(UnaryOp::Trunc)
     }
     /// Logical not on bool, bitwise not on integers (`~x`).
     pub fn bitwise_not(&self) -> Result<Tensor> {
@@ -166,74 +93,53 @@ impl Tensor {
         Ok((kernels::binary(op, &a, &b)?, described))
     }
 
-    fn arithmetic(&self, other: &Tensor, op: BinaryOp, node: Op, floating: bool) -> Result<Tensor> {
+    /// `f(self, other)` elementwise, broadcasting (`a.mul(&b)` is `a.binary(Binary::Mul, &b)`).
+    pub fn binary(&self, f: Binary, other: &Tensor) -> Result<Tensor> {
         let inputs = [self, other];
+        let floating = f.result_dtype() == ResultDtype::Float;
         let (out, described) =
-            self.described_binary(other, op, floating, needs_recording(&inputs))?;
-        let (needs_a, needs_b) = (self.requires_grad(), other.requires_grad());
-        let saves = node.clone();
-        let save = |out: &Tensor| match saves {
-            Op::Mul => smallvec![
-                if needs_b {
+            self.described_binary(other, f.kernel(), floating, needs_recording(&inputs))?;
+        let needs = [self.requires_grad(), other.requires_grad()];
+        let reads = f.reads();
+        // An operand is saved only when the derivative of an input that needs a gradient reads it.
+        let kept = [0, 1].map(|j| (0..2).any(|i| needs[i] && reads[i][j]));
+        let save = |_: &Tensor| match kept {
+            [false, false] => smallvec![],
+            _ => smallvec![
+                if kept[0] {
                     Saved::input(self)
                 } else {
                     Saved::Absent
                 },
-                if needs_a {
+                if kept[1] {
                     Saved::input(other)
                 } else {
                     Saved::Absent
                 }
             ],
-            Op::Div | Op::Pow { .. } | Op::Remainder | Op::Atan2 | Op::Maximum | Op::Minimum => {
-                smallvec![Saved::input(self), Saved::input(other)]
-            }
-            _ => {
-                let _ = out;
-                smallvec![]
-            }
         };
         if described.is_empty() {
-            record(node, &inputs, out, save)
+            record(Op::Binary(f), &inputs, out, save)
         } else {
-            record_described(node, &inputs, described, out, save)
+            record_described(Op::Binary(f), &inputs, described, out, save)
         }
     }
 
-    pub fn add(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Add, Op::Add, false)
-    }
-    pub fn sub(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Sub, Op::Sub, false)
-    }
     /// `other - self`, recorded as `RsubBackward1` (the reflected `scalar - tensor`).
     pub fn rsub(&self, other: &Tensor) -> Result<Tensor> {
-        other.arithmetic(self, BinaryOp::Sub, Op::Rsub, false)
+        other.binary(Binary::Rsub, self)
     }
-    /// Multiplication; `mul(&self, &self)` is recorded once with both edges to `self`.
-    pub fn mul(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Mul, Op::Mul, false)
-    }
-    /// True division: integer operands give the default float dtype.
-    pub fn div(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Div, Op::Div, true)
-    }
+    /// `self ** exponent`; a constant 0-d exponent is recorded as PyTorch's `PowBackward0`.
     pub fn pow(&self, exponent: &Tensor) -> Result<Tensor> {
-        let scalar_exponent = exponent.ndim() == 0 && !exponent.requires_grad();
-        self.arithmetic(exponent, BinaryOp::Pow, Op::Pow { scalar_exponent }, false)
-    }
-    /// Python-style remainder (the sign of the divisor).
-    pub fn remainder(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Rem, Op::Remainder, false)
-    }
-    pub fn atan2(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Atan2, Op::Atan2, true)
-    }
-    pub fn maximum(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Maximum, Op::Maximum, false)
-    }
-    pub fn minimum(&self, other: &Tensor) -> Result<Tensor> {
-        self.arithmetic(other, BinaryOp::Minimum, Op::Minimum, false)
+        let constant = exponent.ndim() == 0
+            && !exponent.requires_grad()
+            && !crate::autograd::forward::any_dual(&[exponent]);
+        let f = if constant {
+            Binary::PowScalar
+        } else {
+            Binary::Pow
+        };
+        self.binary(f, exponent)
     }
 
     /// Results without a gradient: floor division, comparisons, logical and bitwise ops.
@@ -328,11 +234,4 @@ fn cast_if_needed(x: &NdArray, dtype: DType) -> Result<Cow<'_, NdArray>> {
     } else {
         kernels::cast(x, dtype).map(Cow::Owned)
     }
-}
-
-#[derive(Clone, Copy)]
-enum SaveWhat {
-    Input,
-    Output,
-    Nothing,
 }

@@ -1,0 +1,190 @@
+//! `Calc`: the arithmetic a pointwise derivative is written in, for the two kinds of values it is
+//! evaluated on. On tensors it gives the backward rule (`g` the output's gradient) and the tangent
+//! rule (`g` the input's tangent), both recorded as ordinary operations so they can be
+//! differentiated again; on the bare numbers of a 0-d gradient it gives the scalar fast path of
+//! the backward pass. One expression, three rules: they agree by construction, and the scalar
+//! path computes each element operation as the tensor kernels do (through their element
+//! arithmetic), so the two paths give identical bits.
+
+use crate::array::NdArray;
+use crate::error::Result;
+use crate::kernels::ElementMath;
+use crate::tensor::Tensor;
+
+/// Values a derivative expression computes with. Every method mirrors the tensor operation of
+/// the same name; `constant` makes a number in the value's own dtype (and on its device).
+pub(crate) trait Calc: Sized + Clone {
+    /// The result of a comparison (a bool tensor, or a `bool`).
+    type Mask;
+
+    fn constant(&self, value: f64) -> Result<Self>;
+    /// Zeros in this value's shape (the gradient of a piecewise-constant function).
+    fn zeros_like(&self) -> Result<Self>;
+
+    fn add(&self, other: &Self) -> Result<Self>;
+    fn sub(&self, other: &Self) -> Result<Self>;
+    fn mul(&self, other: &Self) -> Result<Self>;
+    fn div(&self, other: &Self) -> Result<Self>;
+    fn pow(&self, exponent: &Self) -> Result<Self>;
+    fn floor_divide(&self, other: &Self) -> Result<Self>;
+    fn neg(&self) -> Result<Self>;
+    fn exp(&self) -> Result<Self>;
+    fn log(&self) -> Result<Self>;
+    fn sin(&self) -> Result<Self>;
+    fn cos(&self) -> Result<Self>;
+    fn sign(&self) -> Result<Self>;
+
+    fn gt(&self, other: &Self) -> Result<Self::Mask>;
+    fn lt(&self, other: &Self) -> Result<Self::Mask>;
+    fn ge(&self, other: &Self) -> Result<Self::Mask>;
+    fn eq(&self, other: &Self) -> Result<Self::Mask>;
+    fn ne(&self, other: &Self) -> Result<Self::Mask>;
+    fn and(a: &Self::Mask, b: &Self::Mask) -> Result<Self::Mask>;
+    /// `mask ? self : other`.
+    fn select(&self, mask: &Self::Mask, other: &Self) -> Result<Self>;
+}
+
+impl Calc for Tensor {
+    type Mask = Tensor;
+
+    fn constant(&self, value: f64) -> Result<Tensor> {
+        let dtype = self.dtype();
+        Ok(Tensor::from_array(
+            NdArray::full(&[], value, dtype).to_device(self.device())?,
+        ))
+    }
+    fn zeros_like(&self) -> Result<Tensor> {
+        Ok(Tensor::from_array(
+            NdArray::zeros(&self.shape(), self.dtype()).to_device(self.device())?,
+        ))
+    }
+    fn add(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::add(self, other)
+    }
+    fn sub(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::sub(self, other)
+    }
+    fn mul(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::mul(self, other)
+    }
+    fn div(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::div(self, other)
+    }
+    fn pow(&self, exponent: &Tensor) -> Result<Tensor> {
+        Tensor::pow(self, exponent)
+    }
+    fn floor_divide(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::floor_divide(self, other)
+    }
+    fn neg(&self) -> Result<Tensor> {
+        Tensor::neg(self)
+    }
+    fn exp(&self) -> Result<Tensor> {
+        Tensor::exp(self)
+    }
+    fn log(&self) -> Result<Tensor> {
+        Tensor::log(self)
+    }
+    fn sin(&self) -> Result<Tensor> {
+        Tensor::sin(self)
+    }
+    fn cos(&self) -> Result<Tensor> {
+        Tensor::cos(self)
+    }
+    fn sign(&self) -> Result<Tensor> {
+        Tensor::sign(self)
+    }
+    fn gt(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::gt(self, other)
+    }
+    fn lt(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::lt(self, other)
+    }
+    fn ge(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::ge(self, other)
+    }
+    fn eq(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::eq(self, other)
+    }
+    fn ne(&self, other: &Tensor) -> Result<Tensor> {
+        Tensor::ne(self, other)
+    }
+    fn and(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+        a.bitwise_and(b)
+    }
+    fn select(&self, mask: &Tensor, other: &Tensor) -> Result<Tensor> {
+        self.where_(mask, other)
+    }
+}
+
+/// One element of a 0-d gradient or saved value, computed with the kernels' element arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Num<T>(pub T);
+
+impl<T: ElementMath> Calc for Num<T> {
+    type Mask = bool;
+
+    fn constant(&self, value: f64) -> Result<Self> {
+        Ok(Num(T::from_f64(value)))
+    }
+    fn zeros_like(&self) -> Result<Self> {
+        Ok(Num(T::zero()))
+    }
+    fn add(&self, o: &Self) -> Result<Self> {
+        Ok(Num(self.0.add(o.0)))
+    }
+    fn sub(&self, o: &Self) -> Result<Self> {
+        Ok(Num(self.0.sub(o.0)))
+    }
+    fn mul(&self, o: &Self) -> Result<Self> {
+        Ok(Num(self.0.mul(o.0)))
+    }
+    fn div(&self, o: &Self) -> Result<Self> {
+        Ok(Num(self.0.div(o.0)))
+    }
+    fn pow(&self, o: &Self) -> Result<Self> {
+        Ok(Num(self.0.pow(o.0)))
+    }
+    fn floor_divide(&self, o: &Self) -> Result<Self> {
+        Ok(Num(self.0.floor_div(o.0)))
+    }
+    fn neg(&self) -> Result<Self> {
+        Ok(Num(self.0.neg()))
+    }
+    fn exp(&self) -> Result<Self> {
+        Ok(Num(self.0.exp()))
+    }
+    fn log(&self) -> Result<Self> {
+        Ok(Num(self.0.log()))
+    }
+    fn sin(&self) -> Result<Self> {
+        Ok(Num(self.0.sin()))
+    }
+    fn cos(&self) -> Result<Self> {
+        Ok(Num(self.0.cos()))
+    }
+    fn sign(&self) -> Result<Self> {
+        Ok(Num(self.0.sign()))
+    }
+    fn gt(&self, o: &Self) -> Result<bool> {
+        Ok(self.0 > o.0)
+    }
+    fn lt(&self, o: &Self) -> Result<bool> {
+        Ok(self.0 < o.0)
+    }
+    fn ge(&self, o: &Self) -> Result<bool> {
+        Ok(self.0 >= o.0)
+    }
+    fn eq(&self, o: &Self) -> Result<bool> {
+        Ok(self.0 == o.0)
+    }
+    fn ne(&self, o: &Self) -> Result<bool> {
+        Ok(self.0 != o.0)
+    }
+    fn and(a: &bool, b: &bool) -> Result<bool> {
+        Ok(*a && *b)
+    }
+    fn select(&self, mask: &bool, other: &Self) -> Result<Self> {
+        Ok(if *mask { *self } else { *other })
+    }
+}

@@ -1,0 +1,173 @@
+//! The two-input pointwise ops (broadcasting, with PyTorch's type promotion). Each row:
+//!
+//! `Variant method "grad_fn class" Kernel result { derivative of a } { derivative of b };`
+//!
+//! - `method`: the op's name and `Tensor` method; `method(picked)` for a row that a hand-written
+//!   method of that name picks (`pow` with a constant 0-d exponent is `PowBackward0`, else
+//!   `PowBackward1`; `rsub` swaps its operands);
+//! - `Kernel`: the `kernels::BinaryOp` that computes it;
+//! - `result`: `same` (the promoted dtype) or `float` (integer operands give the default float);
+//! - each derivative: `{ [operands it reads] |g| expression }`, the gradient of that input given
+//!   `g`, the output's gradient (in forward mode `g` is that input's tangent and the result its
+//!   term of the output's tangent), or `{ none }` for an input without a gradient. The node
+//!   saves an operand only when the derivative of an input that needs a gradient reads it.
+
+use crate::autograd::calc::Calc;
+use crate::error::Result;
+use crate::kernels::BinaryOp;
+use crate::tensor::Tensor;
+
+use super::ResultDtype;
+
+macro_rules! binary_ops {
+    ($(
+        $(#[doc = $doc:expr])*
+        $variant:ident $method:ident $(($picked:ident))? $node:literal $kernel:ident $result:ident
+        $da:tt $db:tt;
+    )*) => {
+        /// A two-input pointwise op of the table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Binary {
+            $($variant,)*
+        }
+
+        impl Binary {
+            /// Every row, in table order.
+            pub const ALL: &'static [Binary] = &[$(Binary::$variant,)*];
+
+            /// The op's name (its `Tensor` method and Python name).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Binary::$variant => stringify!($method),)*
+                }
+            }
+
+            /// PyTorch's class name of its `grad_fn`.
+            pub fn node_name(self) -> &'static str {
+                match self {
+                    $(Binary::$variant => $node,)*
+                }
+            }
+
+            /// The row a `Tensor` method of this name computes (rows picked by hand-written
+            /// methods, `pow` and `rsub`, are not found here).
+            pub fn from_name(name: &str) -> Option<Binary> {
+                match name {
+                    $(binary_method_name!([$($picked)?] $method $variant) => Some(Binary::$variant),)*
+                    _ => None,
+                }
+            }
+
+            pub fn kernel(self) -> BinaryOp {
+                match self {
+                    $(Binary::$variant => BinaryOp::$kernel,)*
+                }
+            }
+
+            pub fn result_dtype(self) -> ResultDtype {
+                match self {
+                    $(Binary::$variant => result_dtype!($result),)*
+                }
+            }
+
+            /// Whether each input has a gradient.
+            pub fn differentiable(self) -> [bool; 2] {
+                match self {
+                    $(Binary::$variant => [binary_differentiable!($da), binary_differentiable!($db)],)*
+                }
+            }
+
+            /// `reads()[i][j]`: whether the derivative of input `i` reads operand `j`.
+            pub(crate) fn reads(self) -> [[bool; 2]; 2] {
+                match self {
+                    $(Binary::$variant => [binary_reads!($da), binary_reads!($db)],)*
+                }
+            }
+
+            /// The gradient of input `input` (or its term of the output's tangent) from `g`,
+            /// given the operands the node saved.
+            pub(crate) fn derivative<C: Calc>(
+                self,
+                input: usize,
+                g: &C,
+                saved: [Option<&C>; 2],
+            ) -> Result<C> {
+                match (self, input) {
+                    $(
+                        (Binary::$variant, 0) => binary_derivative!($da, g, saved),
+                        (Binary::$variant, _) => binary_derivative!($db, g, saved),
+                    )*
+                }
+            }
+        }
+
+        impl Tensor {
+            $( binary_method!([$($picked)?] $method $variant, concat!($($doc, "\n",)* "")); )*
+        }
+    };
+}
+
+/// `pow`'s gradient for its base: `g * b * a^(b - 1)`, zero where `b == 0` (as PyTorch, so
+/// `0 ** 0` does not give NaN).
+fn pow_base_grad<C: Calc>(g: &C, a: &C, b: &C) -> Result<C> {
+    let zero = g.constant(0.0)?;
+    let value = g.mul(b)?.mul(&a.pow(&b.sub(&b.constant(1.0)?)?)?)?;
+    value.select(&b.ne(&zero)?, &zero)
+}
+
+/// `pow`'s gradient for its exponent: `g * a^b * log(a)`, zero where `a == 0 and b >= 0`.
+fn pow_exponent_grad<C: Calc>(g: &C, a: &C, b: &C) -> Result<C> {
+    let zero = g.constant(0.0)?;
+    let value = g.mul(&a.pow(b)?)?.mul(&a.log()?)?;
+    let undefined = C::and(&a.eq(&zero)?, &b.ge(&zero)?)?;
+    zero.select(&undefined, &value)
+}
+
+/// The share of the gradient of `maximum`/`minimum` an operand gets: half on a tie, none
+/// where it `loses`, else all of it (so both get all of it where either is NaN, as in PyTorch).
+fn winner_share<C: Calc>(g: &C, loses: &C::Mask, tie: &C::Mask) -> Result<C> {
+    let share = g.constant(0.0)?.select(loses, &g.constant(1.0)?)?;
+    g.mul(&g.constant(0.5)?.select(tie, &share)?)
+}
+
+/// `atan2`'s denominator `a² + b²`.
+fn squared_norm<C: Calc>(a: &C, b: &C) -> Result<C> {
+    a.mul(a)?.add(&b.mul(b)?)
+}
+
+binary_ops! {
+    /// `self + other`.
+    Add add "AddBackward0" Add same { [] |g| Ok(g.clone()) } { [] |g| Ok(g.clone()) };
+    /// `self - other`.
+    Sub sub "SubBackward0" Sub same { [] |g| Ok(g.clone()) } { [] |g| g.neg() };
+    /// `other - self` (the reflected `scalar - tensor`); its inputs are (other, self).
+    Rsub rsub(picked) "RsubBackward1" Sub same { [] |g| Ok(g.clone()) } { [] |g| g.neg() };
+    /// `self * other`; `x.mul(&x)` is recorded once with both edges to `x`.
+    Mul mul "MulBackward0" Mul same { [b] |g| g.mul(b) } { [a] |g| g.mul(a) };
+    /// True division: integer operands give the default float dtype.
+    Div div "DivBackward0" Div float
+        { [b] |g| g.div(b) }
+        { [a, b] |g| g.mul(a)?.div(&b.mul(b)?)?.neg() };
+    /// `self ** exponent`, a tensor exponent.
+    Pow pow(picked) "PowBackward1" Pow same
+        { [a, b] |g| pow_base_grad(g, a, b) }
+        { [a, b] |g| pow_exponent_grad(g, a, b) };
+    /// `self ** exponent`, a constant 0-d exponent.
+    PowScalar pow(picked) "PowBackward0" Pow same { [a, b] |g| pow_base_grad(g, a, b) } { none };
+    /// Python's remainder: the result takes the sign of the divisor.
+    Remainder remainder "RemainderBackward0" Rem same
+        { [] |g| Ok(g.clone()) }
+        { [a, b] |g| g.mul(&a.floor_divide(b)?)?.neg() };
+    /// The angle of the point `(other, self)`.
+    Atan2 atan2 "Atan2Backward0" Atan2 float
+        { [a, b] |g| g.mul(b)?.div(&squared_norm(a, b)?) }
+        { [a, b] |g| g.mul(a)?.div(&squared_norm(a, b)?)?.neg() };
+    /// The larger of each pair (the gradient is split evenly on ties).
+    Maximum maximum "MaximumBackward0" Maximum same
+        { [a, b] |g| winner_share(g, &a.lt(b)?, &a.eq(b)?) }
+        { [a, b] |g| winner_share(g, &a.gt(b)?, &a.eq(b)?) };
+    /// The smaller of each pair (the gradient is split evenly on ties).
+    Minimum minimum "MinimumBackward0" Minimum same
+        { [a, b] |g| winner_share(g, &a.gt(b)?, &a.eq(b)?) }
+        { [a, b] |g| winner_share(g, &a.lt(b)?, &a.eq(b)?) };
+}

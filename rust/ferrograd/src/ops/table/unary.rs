@@ -1,0 +1,147 @@
+//! The one-input pointwise ops. Each row:
+//!
+//! `Variant method "grad_fn class" Kernel result saved(name) |g| derivative;`
+//!
+//! - `method`: the op's name (the `Tensor` method, the Python name, the device kernel's name);
+//! - `Kernel`: the `kernels::UnaryOp` that computes it;
+//! - `result`: `same` (the input's dtype) or `float` (integer inputs give the default float);
+//! - `saved(name)`: `input(x)`, `output(y)` or `nothing()`: what the node keeps, and the name
+//!   the derivative reads it by;
+//! - the derivative: the gradient of the input given `g`, the gradient of the output (in
+//!   forward mode `g` is the input's tangent and the result the output's tangent).
+
+use crate::autograd::calc::Calc;
+use crate::error::Result;
+use crate::kernels::UnaryOp;
+use crate::tensor::Tensor;
+
+use super::{ResultDtype, SavedValue};
+
+macro_rules! unary_ops {
+    ($(
+        $(#[doc = $doc:expr])*
+        $variant:ident $method:ident $node:literal $kernel:ident $result:ident
+        $saved:ident($($v:ident)?) |$g:ident| $derivative:expr;
+    )*) => {
+        /// A one-input pointwise op of the table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Unary {
+            $($variant,)*
+        }
+
+        impl Unary {
+            /// Every row, in table order.
+            pub const ALL: &'static [Unary] = &[$(Unary::$variant,)*];
+
+            /// The op's name: its `Tensor` method, its Python name, its device kernel.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Unary::$variant => stringify!($method),)*
+                }
+            }
+
+            /// PyTorch's class name of its `grad_fn`.
+            pub fn node_name(self) -> &'static str {
+                match self {
+                    $(Unary::$variant => $node,)*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Unary> {
+                match name {
+                    $(stringify!($method) => Some(Unary::$variant),)*
+                    _ => None,
+                }
+            }
+
+            pub fn kernel(self) -> UnaryOp {
+                match self {
+                    $(Unary::$variant => UnaryOp::$kernel,)*
+                }
+            }
+
+            pub fn result_dtype(self) -> ResultDtype {
+                match self {
+                    $(Unary::$variant => result_dtype!($result),)*
+                }
+            }
+
+            pub fn saves(self) -> SavedValue {
+                match self {
+                    $(Unary::$variant => saved_value!($saved),)*
+                }
+            }
+
+            /// The input's gradient (or the output's tangent) from `g`, the output's gradient
+            /// (or the input's tangent), and the value the node saved.
+            pub(crate) fn derivative<C: Calc>(self, g: &C, saved: Option<&C>) -> Result<C> {
+                match self {
+                    $(Unary::$variant => {
+                        let $g = g;
+                        $( let $v = saved.ok_or_else(super::missing)?; )?
+                        let _ = saved;
+                        $derivative
+                    })*
+                }
+            }
+        }
+
+        impl Tensor {
+            $(
+                $(#[doc = $doc])*
+                pub fn $method(&self) -> Result<Tensor> {
+                    self.unary(Unary::$variant)
+                }
+            )*
+        }
+    };
+}
+
+/// `mask ? g : 0`, the gradient of a function that is the identity where `mask` holds.
+fn pass_where<C: Calc>(g: &C, mask: &C::Mask) -> Result<C> {
+    g.select(mask, &g.constant(0.0)?)
+}
+
+unary_ops! {
+    /// `-x`.
+    Neg neg "NegBackward0" Neg same nothing() |g| g.neg();
+    /// `|x|`.
+    Abs abs "AbsBackward0" Abs same input(x) |g| g.mul(&x.sign()?);
+    /// `e` to the power of each element.
+    Exp exp "ExpBackward0" Exp float output(y) |g| g.mul(y);
+    /// The natural logarithm.
+    Log log "LogBackward0" Log float input(x) |g| g.div(x);
+    Sqrt sqrt "SqrtBackward0" Sqrt float output(y) |g| g.div(&y.mul(&g.constant(2.0)?)?);
+    /// `1 / sqrt(x)`.
+    Rsqrt rsqrt "RsqrtBackward0" Rsqrt float output(y)
+        |g| g.mul(&y.mul(y)?.mul(y)?)?.mul(&g.constant(-0.5)?);
+    Sin sin "SinBackward0" Sin float input(x) |g| g.mul(&x.cos()?);
+    Cos cos "CosBackward0" Cos float input(x) |g| g.mul(&x.sin()?)?.neg();
+    Tan tan "TanBackward0" Tan float output(y) |g| g.mul(&y.mul(y)?.add(&g.constant(1.0)?)?);
+    Tanh tanh "TanhBackward0" Tanh float output(y) |g| g.mul(&g.constant(1.0)?.sub(&y.mul(y)?)?);
+    /// The logistic sigmoid `1 / (1 + exp(-x))`.
+    Sigmoid sigmoid "SigmoidBackward0" Sigmoid float output(y)
+        |g| g.mul(&y.mul(&g.constant(1.0)?.sub(y)?)?);
+    /// `max(x, 0)`.
+    Relu relu "ReluBackward0" Relu same output(y) |g| pass_where(g, &y.gt(&y.constant(0.0)?)?);
+    /// `log(1 + x)`, accurate near 0.
+    Log1p log1p "Log1PBackward0" Log1p float input(x) |g| g.div(&x.add(&g.constant(1.0)?)?);
+    /// `exp(x) - 1`, accurate near 0.
+    Expm1 expm1 "Expm1Backward0" Expm1 float output(y) |g| g.mul(&y.add(&g.constant(1.0)?)?);
+    /// The error function.
+    Erf erf "ErfBackward0" Erf float input(x)
+        |g| g.mul(&g.constant(std::f64::consts::FRAC_2_SQRT_PI)?)?.mul(&x.mul(x)?.neg()?.exp()?);
+    /// `1 / x`.
+    Reciprocal reciprocal "ReciprocalBackward0" Reciprocal float output(y)
+        |g| g.mul(&y.mul(y)?)?.neg();
+    /// -1, 0 or 1 by the sign of each element (zero gradient, as in PyTorch).
+    Sign sign "SignBackward0" Sign same nothing() |g| g.zeros_like();
+    /// Rounds down (zero gradient).
+    Floor floor "FloorBackward0" Floor same nothing() |g| g.zeros_like();
+    /// Rounds up (zero gradient).
+    Ceil ceil "CeilBackward0" Ceil same nothing() |g| g.zeros_like();
+    /// Rounds half to even (zero gradient).
+    Round round "RoundBackward0" Round same nothing() |g| g.zeros_like();
+    /// Rounds toward zero (zero gradient).
+    Trunc trunc "TruncBackward0" Trunc same nothing() |g| g.zeros_like();
+}
