@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _core
 from ._base import TensorBase
-from ._dtype import to_dtype
+from ._dtype import scalar_type_name, to_dtype
 from ._mixins.structure import constant, wrap_dim
 
 __all__ = [
@@ -274,14 +274,14 @@ def einsum(equation: str, *operands):
             labels = [x for n, x in enumerate(labels) if n not in (i, j)] + [label]
         tensors.append((t, labels))
     sizes: dict = {}
-    for t, labels in tensors:
+    for k, (t, labels) in enumerate(tensors):
         for label, size in zip(labels, t.shape, strict=True):
             known = sizes.get(label, 1)
             if size != known and 1 not in (size, known):
-                shapes = " ".join(str(list(x.shape)) for x in operands)
+                name = "..." if isinstance(label, int) else label
                 raise RuntimeError(
-                    f"einsum(): operands do not broadcast with remapped shapes: subscript "
-                    f"{label} has sizes {known} and {size} (operand shapes {shapes})"
+                    f"einsum(): subscript {name} has size {size} for operand {k} which does not "
+                    f"broadcast with previously seen size {known}"
                 )
             sizes[label] = max(known, size) if min(known, size) != 0 else 0
     # Sum each operand over the subscripts that no other operand and not the output has.
@@ -560,7 +560,8 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not input.is_floating_point():
         raise RuntimeError(
-            f"multinomial only supports floating-point dtypes for input, got: {input.dtype}"
+            "multinomial only supports floating-point dtypes for input, got: "
+            f"{scalar_type_name(input.dtype)}"
         )
     num_samples = operator.index(num_samples)
     if num_samples <= 0:
@@ -589,13 +590,10 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
         samples = found.reshape(rows, num_samples) - (np.arange(rows) * k)[:, None]
         samples = np.minimum(samples, last[:, None])
     else:
-        if ((weights > 0).sum(axis=1) < num_samples).any():
-            raise RuntimeError(
-                "invalid multinomial distribution (with replacement=False, not enough "
-                "non-negative category to sample)"
-            )
         # Exponential races: the categories with the smallest Exp(1) / weight keys, in order of
-        # their keys, are a draw without replacement.
+        # their keys, are a draw without replacement. Categories of weight 0 (infinite keys)
+        # come last, in index order, when more samples are asked than there are positive
+        # weights (PyTorch returns them too, without an error).
         with np.errstate(divide="ignore"):
             keys = rng.exponential(size=weights.shape) / weights
         samples = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
@@ -617,7 +615,7 @@ def randperm(
     """A random permutation of ``0 .. n-1`` (int64 unless ``dtype`` says otherwise)."""
     n = operator.index(n)
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     perm = _numpy_rng(generator).permutation(n).astype(np.int64)
     out = _placed(perm, dtype or "int64", device)
     if requires_grad:

@@ -5,6 +5,7 @@
 import math
 
 from .._base import TensorBase
+from .._dtype import scalar_type_name
 from ._operators import binary
 
 
@@ -69,7 +70,7 @@ class ComparisonMixin:
             )
         if self.dtype != other.dtype:
             raise RuntimeError(
-                f"{_legacy_name(other.dtype)} did not match {_legacy_name(self.dtype)}"
+                f"{scalar_type_name(self.dtype)} did not match {scalar_type_name(other.dtype)}"
             )
         if rtol < 0:
             raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
@@ -94,9 +95,3 @@ class ComparisonMixin:
     def equal(self, other) -> bool:
         """True when both tensors have the same shape and elements."""
         return tuple(self.shape) == tuple(other.shape) and bool((self == other).all())
-
-
-def _legacy_name(dtype) -> str:
-    """PyTorch's scalar-type name of a dtype (``Float``, ``Double``, ...) for messages."""
-    names = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}
-    return names.get(dtype.name, dtype.name.capitalize())

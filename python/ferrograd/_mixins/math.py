@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase, is_operand
-from .._dtype import _by_name, get_default_dtype
+from .._dtype import _by_name, get_default_dtype, scalar_type_name
 
 
 def _unary(name: str, doc: str):
@@ -370,10 +370,14 @@ class MathMixin:
         if not isinstance(end, TensorBase):
             raise TypeError(f"lerp(): argument 'end' must be Tensor, not {type(end).__name__}")
         if end.dtype != self.dtype:
-            raise RuntimeError(f"expected dtype {self.dtype} for `end` but got dtype {end.dtype}")
+            raise RuntimeError(
+                f"expected dtype {scalar_type_name(self.dtype, True)} for `end` but got dtype "
+                f"{scalar_type_name(end.dtype, True)}"
+            )
         if isinstance(weight, TensorBase) and weight.dtype != self.dtype:
             raise RuntimeError(
-                f"expected dtype {self.dtype} for `weight` but got dtype {weight.dtype}"
+                f"expected dtype {scalar_type_name(self.dtype, True)} for `weight` but got dtype "
+                f"{scalar_type_name(weight.dtype, True)}"
             )
         return self + weight * (end - self)
 
@@ -431,7 +435,9 @@ def _logaddexp(a, b, op: str, scale: float):
         raise TypeError(f"{op}(): argument 'other' must be Tensor, not {type(b).__name__}")
     for t in (a, b):
         if not t.is_floating_point():
-            raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{t.dtype}'")
+            raise NotImplementedError(
+                f"\"{op}_cpu\" not implemented for '{scalar_type_name(t.dtype)}'"
+            )
     same_inf = a.detach().isinf() & (a.detach() == b.detach())
     regular = ~same_inf
     sa, sb = a.where(regular, 0.0), b.where(regular, 0.0)

@@ -39,6 +39,11 @@ class ProductsMixin:
         """``beta * self + alpha * (mat1 @ mat2)``."""
         _require_dims(mat1, 2, "mat1", "addmm")
         _require_dims(mat2, 2, "mat2", "addmm")
+        if mat1.shape[1] != mat2.shape[0]:
+            raise RuntimeError(
+                f"addmm: mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x"
+                f"{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})"
+            )
         return _scaled_sum(self, mat1 @ mat2, beta, alpha)
 
     def addmv(self, mat, vec, *, beta=1, alpha=1):

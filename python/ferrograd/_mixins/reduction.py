@@ -146,8 +146,11 @@ class ReductionMixin:
         """``mean`` of the elements that are not NaN (NaN where all are)."""
         source = self if dtype is None else self.to(dtype)
         if not source.is_floating_point():
-            raise RuntimeError(
-                f"nanmean(): expected input to have floating point dtype but got {source.dtype}"
+            from .._dtype import scalar_type_name
+
+            raise NotImplementedError(
+                "nanmean(): expected input to have floating point or complex dtype but got "
+                f"{scalar_type_name(source.dtype)}"
             )
         present = ~source.isnan()
         count = present.to(source.dtype).sum(dim, keepdim)

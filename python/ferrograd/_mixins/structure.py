@@ -225,11 +225,11 @@ class StructureMixin:
                 if counts.size != size:
                     raise RuntimeError("repeats must have the same size as input along dim")
                 if (counts < 0).any():
-                    raise RuntimeError("repeats can not be negative")
+                    raise RuntimeError("Repeats must be non-negative")
                 return _index_along(x, dim, np.repeat(np.arange(size), counts))
         repeats = operator.index(repeats)
         if repeats < 0:
-            raise RuntimeError("repeats can not be negative")
+            raise RuntimeError("Repeats must be non-negative")
         shape = list(x.shape)
         out = x.unsqueeze(dim + 1).expand([*shape[: dim + 1], repeats, *shape[dim + 1 :]])
         return out.reshape([*shape[:dim], size * repeats, *shape[dim + 1 :]])
