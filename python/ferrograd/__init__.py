@@ -16,6 +16,7 @@ if _threading.current_thread() is _threading.main_thread():
 
 from . import (
     _functional,
+    _surface,
     _tensor_functions,
     autograd,
     cuda,
@@ -61,7 +62,16 @@ from ._dtype import (
 )
 from ._errors import ShapeError
 from ._functional import *  # noqa: F403 - the module-level forms of tensor methods
+from ._legacy import (
+    BoolTensor,
+    ByteTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
+)
 from ._size import Size
+from ._surface import *  # noqa: F403 - einsum, meshgrid, multinomial, ...
 from ._tensor import Tensor
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
 from .autograd import (
@@ -87,7 +97,13 @@ __version__ = "0.1.0"
 # The public names: what ``from ferrograd import *`` binds (the same names it bound before there
 # was a list, the dtype short names included) and what linters treat as re-exported.
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "DoubleTensor",
+    "FloatTensor",
     "Generator",
+    "IntTensor",
+    "LongTensor",
     "ShapeError",
     "Size",
     "Tensor",
@@ -145,4 +161,5 @@ __all__ = [
     "zeros_like",
 ]
 __all__ += _functional.__all__
+__all__ += _surface.__all__
 __all__ += _tensor_functions.__all__

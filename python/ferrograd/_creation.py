@@ -86,6 +86,15 @@ def from_numpy(array: np.ndarray):
     return _core.from_numpy(array, True, False)
 
 
+def _size_arg(sizes: tuple, size, op: str) -> list:
+    """The shape given positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as ``size=``."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{op}() received the size both positionally and as size=")
+        sizes = (size,)
+    return _sizes(sizes)
+
+
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
     if dtype is None:
         dtype = (
@@ -98,17 +107,22 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     )
 
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False):
-    return _place(_core.full(_sizes(size), 0.0, _dtype_name(dtype)), device, requires_grad)
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
+    return _place(
+        _core.full(_size_arg(sizes, size, "zeros"), 0.0, _dtype_name(dtype)), device, requires_grad
+    )
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False):
-    return _place(_core.full(_sizes(size), 1.0, _dtype_name(dtype)), device, requires_grad)
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
+    return _place(
+        _core.full(_size_arg(sizes, size, "ones"), 1.0, _dtype_name(dtype)), device, requires_grad
+    )
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
     """A tensor of the given size (its elements are zero here, unlike PyTorch's arbitrary ones)."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    shape = _size_arg(sizes, size, "empty")
+    return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False):
@@ -138,12 +152,14 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad:
     return _place(_core.eye(n, n if m is None else m, _dtype_name(dtype)), device, requires_grad)
 
 
-def rand(*size, dtype=None, device=None, requires_grad: bool = False, generator=None):
-    return _place(_core.rand(_sizes(size), _dtype_name(dtype)), device, requires_grad)
+def rand(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
+    shape = _size_arg(sizes, size, "rand")
+    return _place(_core.rand(shape, _dtype_name(dtype)), device, requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad: bool = False, generator=None):
-    return _place(_core.randn(_sizes(size), _dtype_name(dtype)), device, requires_grad)
+def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
+    shape = _size_arg(sizes, size, "randn")
+    return _place(_core.randn(shape, _dtype_name(dtype)), device, requires_grad)
 
 
 def randint(low, high=None, size=None, *, dtype=None, device=None, generator=None):

@@ -74,6 +74,22 @@ def to_dtype(value) -> dtype:
     )
 
 
+_SCALAR_TYPE_NAMES = {
+    "float32": ("Float", "float"),
+    "float64": ("Double", "double"),
+    "int64": ("Long", "long"),
+    "int32": ("Int", "int"),
+    "bool": ("Bool", "bool"),
+}
+
+
+def scalar_type_name(d: dtype, lower: builtins.bool = False) -> str:
+    """PyTorch's name of a dtype in messages: ``Float``, ``Double``, ``Long``, ... (``lower``:
+    ``float``, ``double``, ...), so messages read as PyTorch's do."""
+    names = _SCALAR_TYPE_NAMES.get(d.name, (d.name, d.name))
+    return names[1] if lower else names[0]
+
+
 def is_dtype_name(value) -> bool:
     """Whether a string names a dtype (``"float32"``, ``"long"``, ...) rather than a device."""
     return isinstance(value, str) and (value in _BY_NAME or value in _ALIASES)

@@ -1,5 +1,5 @@
 """Module-level forms of tensor methods (``ferrograd.exp(x)`` is ``x.exp()``), plus the few
-functions that are not methods (``where``, ``allclose``, ``is_tensor``)."""
+functions that are not methods (``where``, ``is_tensor``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ _METHODS = """
     reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t
     broadcast_to
     clone detach numel
+    tril triu flip fliplr flipud roll diag diagflat diag_embed diagonal trace repeat_interleave tile
+    nonzero argwhere
+    isinf isfinite isposinf isneginf nan_to_num nan_to_num_ prod nansum nanmean logaddexp
+    logaddexp2 lerp addcmul addcdiv
+    addmm addmv addr addbmm baddbmm outer ger kron cross
+    isclose allclose
 """.split()
 
 
@@ -39,8 +45,17 @@ for _name in _METHODS:
 del _name
 
 
-def where(condition, input, other):
-    """``input`` where ``condition`` holds, else ``other`` (broadcast; differentiable in both)."""
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` holds, else ``other`` (broadcast; differentiable in both).
+    With ``condition`` alone, ``condition.nonzero(as_tuple=True)``."""
+    if input is None and other is None:
+        if not isinstance(condition, TensorBase):
+            raise TypeError(
+                f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}"
+            )
+        return condition.nonzero(as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where() takes 1 or 3 arguments: where(condition[, input, other])")
     if not isinstance(input, TensorBase):
         from ._creation import tensor
 
@@ -60,23 +75,5 @@ def is_floating_point(input) -> bool:
     return input.is_floating_point()
 
 
-def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
-    import numpy as np
-
-    from ._creation import tensor
-
-    def host(t):
-        return t.detach().cpu().numpy() if isinstance(t, TensorBase) else np.asarray(t)
-
-    close = np.isclose(host(input), host(other), rtol=rtol, atol=atol, equal_nan=equal_nan)
-    return tensor(close, device=input.device if isinstance(input, TensorBase) else None)
-
-
-def allclose(
-    input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
-) -> bool:
-    return bool(isclose(input, other, rtol, atol, equal_nan).all())
-
-
 # The words of _METHODS are bound by the loop above, where ruff cannot see them.
-__all__ = [*_METHODS, "where", "is_tensor", "is_floating_point", "isclose", "allclose"]  # noqa: PLE0604
+__all__ = [*_METHODS, "where", "is_tensor", "is_floating_point"]  # noqa: PLE0604

@@ -13,11 +13,13 @@ from ._mixins import (
     JoiningMixin,
     LogicalMixin,
     MathMixin,
+    ProductsMixin,
     ReductionMixin,
     ReprMixin,
     SelectionMixin,
     ShapeMixin,
     StatisticsMixin,
+    StructureMixin,
 )
 
 
@@ -28,6 +30,8 @@ class Tensor(
     MathMixin,
     ReductionMixin,
     StatisticsMixin,
+    ProductsMixin,
+    StructureMixin,
     ShapeMixin,
     JoiningMixin,
     IndexingMixin,

@@ -10,11 +10,13 @@ from .indexing import IndexingMixin
 from .joining import JoiningMixin
 from .logical import LogicalMixin
 from .math import MathMixin
+from .products import ProductsMixin
 from .reduction import ReductionMixin
 from .repr import ReprMixin
 from .selection import SelectionMixin
 from .shape import ShapeMixin
 from .statistics import StatisticsMixin
+from .structure import StructureMixin
 
 __all__ = [
     "ArithmeticMixin",
@@ -26,9 +28,11 @@ __all__ = [
     "JoiningMixin",
     "LogicalMixin",
     "MathMixin",
+    "ProductsMixin",
     "ReductionMixin",
     "ReprMixin",
     "SelectionMixin",
     "ShapeMixin",
     "StatisticsMixin",
+    "StructureMixin",
 ]

@@ -109,6 +109,23 @@ class ConversionMixin:
     int = _cast(int32)
     bool = _cast(bool_)
 
+    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
+        """With no argument, the legacy type name (``'torch.FloatTensor'``, ``'torch.cuda.
+        LongTensor'``, ... : PyTorch's strings, which programs compare against); with a dtype,
+        a type name or a legacy class (``ferrograd.FloatTensor``), the tensor converted to it
+        (``self`` when nothing changes)."""
+        from .._legacy import legacy_type_name, parse_legacy_type
+
+        if dtype is None:
+            return legacy_type_name(self.dtype, self.is_cuda)
+        target_dtype, cuda = parse_legacy_type(dtype)
+        out = self
+        if cuda is True and not self.is_cuda:
+            out = out.cuda()
+        elif cuda is False and self.is_cuda:
+            out = out.cpu()
+        return out.to(target_dtype)
+
     def type_as(self, other):
         return self.to(other.dtype)
 

@@ -9,7 +9,7 @@ from .._base import TensorBase, is_operand
 
 
 def _is_advanced(item) -> bool:
-    return isinstance(item, (TensorBase, list, np.ndarray, bool))
+    return isinstance(item, (TensorBase, list, np.ndarray, bool, range))
 
 
 def _check_basic(index) -> bool:
@@ -23,6 +23,8 @@ def _numpy_item(item):
         if item.dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return item.detach().cpu().numpy()
+    if isinstance(item, range):  # a sequence of ints, as PyTorch takes it
+        return np.arange(item.start, item.stop, item.step, dtype=np.int64)
     if isinstance(item, list):
         array = np.asarray([i.item() if isinstance(i, TensorBase) else i for i in item])
         if array.dtype.kind not in "iub" and array.size:

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase, is_operand
-from .._dtype import _by_name, get_default_dtype
+from .._dtype import _by_name, get_default_dtype, scalar_type_name
 
 
 def _unary(name: str, doc: str):
@@ -317,12 +317,103 @@ class MathMixin:
         self._fill_(float(value))
         return self
 
+    def nan_to_num(self, nan: float = 0.0, posinf=None, neginf=None):
+        """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0 and
+        the dtype's largest and lowest finite values); the gradient is 0 where an element was
+        replaced, as in PyTorch."""
+        if not self.is_floating_point():
+            return self.clone()
+        finfo = np.finfo(self.dtype.numpy)
+        posinf = float(finfo.max) if posinf is None else posinf
+        neginf = float(finfo.min) if neginf is None else neginf
+        out = self.where(~self.isnan(), float(nan))
+        out = out.where(~self.isposinf(), float(posinf))
+        return out.where(~self.isneginf(), float(neginf))
+
+    def nan_to_num_(self, nan: float = 0.0, posinf=None, neginf=None):
+        return self.copy_(self.nan_to_num(nan, posinf, neginf))
+
+    def lerp(self, end, weight):
+        """Linear interpolation ``self + weight * (end - self)`` (``weight`` a number or a
+        tensor; all broadcast)."""
+        if not isinstance(end, TensorBase):
+            raise TypeError(f"lerp(): argument 'end' must be Tensor, not {type(end).__name__}")
+        if end.dtype != self.dtype:
+            raise RuntimeError(
+                f"expected dtype {scalar_type_name(self.dtype, True)} for `end` but got dtype "
+                f"{scalar_type_name(end.dtype, True)}"
+            )
+        if isinstance(weight, TensorBase) and weight.dtype != self.dtype:
+            raise RuntimeError(
+                f"expected dtype {scalar_type_name(self.dtype, True)} for `weight` but got dtype "
+                f"{scalar_type_name(weight.dtype, True)}"
+            )
+        return self + weight * (end - self)
+
+    def lerp_(self, end, weight):
+        return self.copy_(self.lerp(end, weight))
+
+    def logaddexp(self, other):
+        """``log(exp(self) + exp(other))`` without overflow: ``max + log1p(exp(-|self -
+        other|))`` (equal infinities give themselves)."""
+        return _logaddexp(self, other, "logaddexp", 1.0)
+
+    def logaddexp2(self, other):
+        """``log2(2**self + 2**other)`` without overflow."""
+        return _logaddexp(self, other, "logaddexp2", np.log(2.0))
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        """``self + value * tensor1 * tensor2`` (broadcast)."""
+        product = tensor1 * tensor2
+        return self + (product * value if value != 1 else product)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        """``self + value * tensor1 / tensor2`` (broadcast; floating tensors only)."""
+        if not (tensor1.is_floating_point() or tensor2.is_floating_point()):
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future release "
+                "addcdiv will perform a true division of tensor1 and tensor2. The historic "
+                "addcdiv behavior can be implemented as (input + value * "
+                "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
+                "behavior is just the latter implementation: (input + value * tensor1 / "
+                "tensor2), for all dtypes."
+            )
+        quotient = tensor1 / tensor2
+        return self + (quotient * value if value != 1 else quotient)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return self.copy_(self.addcmul(tensor1, tensor2, value=value))
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return self.copy_(self.addcdiv(tensor1, tensor2, value=value))
+
     def copy_(self, src):
         """Copies ``src`` (broadcast and cast) into this tensor's elements."""
         if not is_operand(src):
             raise TypeError(f"copy_(): expected a Tensor, got {type(src).__name__}")
         self._inplace("copy", src)
         return self
+
+
+def _logaddexp(a, b, op: str, scale: float):
+    """``logaddexp`` (``scale`` 1) or ``logaddexp2`` (``scale`` log 2). Where both operands are
+    the same infinity the smooth formula would give NaN (inf - inf); there the result is that
+    infinity, and the formula runs on zeros so no NaN reaches the gradient."""
+    if not isinstance(b, TensorBase):
+        raise TypeError(f"{op}(): argument 'other' must be Tensor, not {type(b).__name__}")
+    for t in (a, b):
+        if not t.is_floating_point():
+            raise NotImplementedError(
+                f"\"{op}_cpu\" not implemented for '{scalar_type_name(t.dtype)}'"
+            )
+    same_inf = a.detach().isinf() & (a.detach() == b.detach())
+    regular = ~same_inf
+    sa, sb = a.where(regular, 0.0), b.where(regular, 0.0)
+    gap = (sa - sb).abs()
+    tail = (gap * -scale).exp().log1p()
+    smooth = sa.maximum(sb) + (tail if scale == 1.0 else tail / scale)
+    return smooth.where(regular, a)
 
 
 for _name, _doc in _UNARY.items():

@@ -116,11 +116,72 @@ class ReductionMixin:
         """The smallest values over ``dim``; ties share the gradient."""
         return _amax_amin(self, "min", dim, keepdim)
 
+    def prod(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """Product of all elements, or along ``dim`` (an int). Integer and bool tensors give
+        int64, as in PyTorch. Computed as a tree of elementwise products (halves multiplied
+        pairwise), so the gradient is exact where elements are 0 (no division by the input)."""
+        source = self if dtype is None else self.to(dtype)
+        if dtype is None and not source.is_floating_point():
+            source = source.to("int64")
+        if dim is None:
+            return _tree_product(source.reshape(-1))
+        if not isinstance(dim, int):
+            raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+        from .structure import wrap_dim
+
+        d = wrap_dim(dim, source.ndim, "prod")
+        if source.ndim == 0:
+            return source.clone()
+        out = _tree_product(source.movedim(d, -1))
+        return out.unsqueeze(d) if keepdim else out
+
+    def nansum(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """``sum`` with NaNs counted as 0 (their gradient is 0)."""
+        source = self if dtype is None else self.to(dtype)
+        if source.is_floating_point():
+            source = source.where(~source.isnan(), 0.0)
+        return source.sum(dim, keepdim)
+
+    def nanmean(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """``mean`` of the elements that are not NaN (NaN where all are)."""
+        source = self if dtype is None else self.to(dtype)
+        if not source.is_floating_point():
+            from .._dtype import scalar_type_name
+
+            raise NotImplementedError(
+                "nanmean(): expected input to have floating point or complex dtype but got "
+                f"{scalar_type_name(source.dtype)}"
+            )
+        present = ~source.isnan()
+        count = present.to(source.dtype).sum(dim, keepdim)
+        return source.where(present, 0.0).sum(dim, keepdim) / count
+
     def argmax(self, dim=None, keepdim: bool = False):
         return self._argmax(dim, keepdim)
 
     def argmin(self, dim=None, keepdim: bool = False):
         return self._argmin(dim, keepdim)
+
+
+def _tree_product(x):
+    """The product along the last dimension of ``x`` by ``ceil(log2(n))`` rounds of pairwise
+    products (an odd element out waits for the next round); 1 for an empty dimension."""
+    n = x.shape[-1]
+    if n == 1:
+        return x.squeeze(-1).clone()
+    if n == 0:
+        from .. import _core
+
+        ones = _core.full(list(x.shape[:-1]), 1.0, x._dtype)
+        return ones if x._device == "cpu" else ones.to(x.device)
+    while n > 1:
+        pairs = x[..., 0 : n - 1 : 2] * x[..., 1:n:2]
+        if n % 2:
+            from .. import _core
+
+            pairs = _core.cat([pairs, x[..., n - 1 :]], x.ndim - 1)
+        x, n = pairs, pairs.shape[-1]
+    return x.squeeze(-1)
 
 
 def _amax_amin(x, which: str, dim, keepdim: bool):

@@ -26,6 +26,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "conv1d",
     "conv2d",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
     "elu",
@@ -494,6 +495,13 @@ def one_hot(tensor, num_classes: int = -1):
         raise ValueError("one_hot: class values must be non-negative and smaller than num_classes")
     classes = _core.arange(0.0, float(num_classes), 1.0, "int64").to(tensor.device)
     return (tensor.unsqueeze(-1) == classes).long()
+
+
+def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
+    """Cosine similarity along ``dim`` (``ferrograd.cosine_similarity``)."""
+    from .._surface import cosine_similarity as similarity
+
+    return similarity(x1, x2, dim, eps)
 
 
 def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12):
