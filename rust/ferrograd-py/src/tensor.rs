@@ -4,6 +4,7 @@
 
 use ferrograd::ops::IndexItem;
 use ferrograd::{BackwardOptions, Tensor};
+use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
@@ -170,6 +171,7 @@ fn index_items(index: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
         .collect()
 }
 
+#[catch_panics]
 #[pymethods]
 impl PyTensor {
     /// `TensorImpl(source)`: another Python object (of the class called) for `source`'s engine
