@@ -59,7 +59,7 @@ from ._dtype import (
     int64,
     set_default_dtype,
 )
-from ._errors import ShapeError
+from ._errors import OutOfMemoryError, ShapeError
 from ._functional import *  # noqa: F403 - the module-level forms of tensor methods
 from ._size import Size
 from ._tensor import Tensor
@@ -88,6 +88,7 @@ __version__ = "0.1.0"
 # was a list, the dtype short names included) and what linters treat as re-exported.
 __all__ = [
     "Generator",
+    "OutOfMemoryError",
     "ShapeError",
     "Size",
     "Tensor",

@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use ferrograd::Error;
-use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::sync::GILOnceCell;
 use pyo3::types::PyType;
 use pyo3::{Py, PyErr, PyResult, Python};
@@ -33,15 +33,28 @@ fn shape_error(msg: String) -> PyErr {
     )
 }
 
+/// `ferrograd._errors.OutOfMemoryError`: a `MemoryError` that is also a `RuntimeError`.
+fn out_of_memory_error(msg: String) -> PyErr {
+    static OOM_ERROR: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+    Python::with_gil(
+        |py| match OOM_ERROR.import(py, "ferrograd._errors", "OutOfMemoryError") {
+            Ok(class) => PyErr::from_type(class.clone(), msg),
+            Err(_) => PyMemoryError::new_err(msg),
+        },
+    )
+}
+
 pub fn to_py(error: Error) -> PyErr {
     match error {
         Error::Shape(msg) => shape_error(msg),
         Error::Value(msg) => PyValueError::new_err(msg),
         Error::DType(msg) => PyTypeError::new_err(msg),
         Error::Index(msg) => PyIndexError::new_err(msg),
-        Error::Arithmetic(msg) | Error::Autograd(msg) | Error::Device(msg) => {
-            PyRuntimeError::new_err(msg)
-        }
+        Error::OutOfMemory(msg) => out_of_memory_error(msg),
+        Error::Arithmetic(msg)
+        | Error::Unsupported(msg)
+        | Error::Autograd(msg)
+        | Error::Device(msg) => PyRuntimeError::new_err(msg),
         Error::External(msg) => PENDING
             .with(|p| p.borrow_mut().take())
             .unwrap_or_else(|| PyRuntimeError::new_err(msg)),

@@ -16,7 +16,7 @@ mod tensor_type;
 mod threads;
 mod views;
 
-use ferrograd::{BackwardOptions, Tensor};
+use ferrograd::{BackwardOptions, Error, Tensor};
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
@@ -48,11 +48,7 @@ fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyR
 #[pyo3(signature = (shape, value, dtype, requires_grad=false))]
 fn full(shape: Vec<isize>, value: f64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(
-        Ok(Tensor::full(
-            &shape_arg(shape)?,
-            value,
-            dtype_from_name(dtype)?,
-        )),
+        Tensor::try_full(&shape_arg(shape)?, value, dtype_from_name(dtype)?),
         requires_grad,
     )
 }
@@ -79,10 +75,12 @@ fn arange(
 fn linspace(
     start: f64,
     end: f64,
-    steps: usize,
+    steps: i64,
     dtype: &str,
     requires_grad: bool,
 ) -> PyResult<NewTensor> {
+    let steps = usize::try_from(steps)
+        .map_err(|_| errors::to_py(Error::Shape("number of steps must be non-negative".into())))?;
     creation(
         Tensor::linspace(start, end, steps, dtype_from_name(dtype)?),
         requires_grad,
@@ -92,8 +90,18 @@ fn linspace(
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (n, m, dtype, requires_grad=false))]
-fn eye(n: usize, m: usize, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(Tensor::eye(n, m, dtype_from_name(dtype)?), requires_grad)
+fn eye(n: i64, m: i64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
+    let size = |v: i64, name: &str| {
+        usize::try_from(v).map_err(|_| {
+            errors::to_py(Error::Shape(format!(
+                "{name} must be greater or equal to 0, got {v}"
+            )))
+        })
+    };
+    creation(
+        Tensor::eye(size(n, "n")?, size(m, "m")?, dtype_from_name(dtype)?),
+        requires_grad,
+    )
 }
 
 #[catch_panics]
