@@ -150,6 +150,11 @@ fn index_items(index: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
                     let v = slice.getattr(name)?;
                     if v.is_none() {
                         Ok(None)
+                    } else if !v.hasattr("__index__")? {
+                        // Python's own wording and class (a float bound is no index).
+                        Err(PyTypeError::new_err(
+                            "slice indices must be integers or None or have an __index__ method",
+                        ))
                     } else {
                         v.call_method0("__index__")?.extract().map(Some)
                     }
