@@ -142,12 +142,17 @@ def test_non_tensor_arguments_raise():
         F.linear(x, w, [0.0] * 5)
 
 
-def test_mixed_dtypes_promote_like_matmul():
+def test_mixed_dtypes_raise_like_matmul():
+    # PyTorch refuses a product of two dtypes ("expected m1 and m2 to have the same dtype, but
+    # got: float != double"; RuntimeError) instead of promoting: so do F.linear and `@`.
     x = fg.tensor(RNG.uniform(-1, 1, (3, 4)), dtype=fg.float32)
     w = fg.tensor(RNG.uniform(-1, 1, (5, 4)), dtype=fg.float64)
     b = fg.tensor(RNG.uniform(-1, 1, (5,)), dtype=fg.float32)
-    out = F.linear(x, w, b)
-    assert out.dtype == (x @ w.t()).dtype == fg.float64
-    np.testing.assert_allclose(
-        to_np(out), to_np(x).astype(np.float64) @ to_np(w).T + to_np(b), rtol=1e-6
-    )
+    for call in (lambda: F.linear(x, w, b), lambda: F.linear(x, w), lambda: x @ w.t()):
+        with pytest.raises(RuntimeError, match="same dtype"):
+            call()
+    with pytest.raises(RuntimeError, match="same dtype"):
+        F.linear(x, w.float(), b.double())
+    out = F.linear(x, w.float(), b)
+    assert out.dtype == fg.float32
+    np.testing.assert_allclose(to_np(out), to_np(x) @ to_np(w.float()).T + to_np(b), rtol=1e-5)

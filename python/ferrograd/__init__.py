@@ -60,7 +60,7 @@ from ._dtype import (
     int64,
     set_default_dtype,
 )
-from ._errors import ShapeError
+from ._errors import OutOfMemoryError, ShapeError
 from ._functional import *  # noqa: F403 - the module-level forms of tensor methods
 from ._legacy import (
     BoolTensor,
@@ -104,6 +104,7 @@ __all__ = [
     "Generator",
     "IntTensor",
     "LongTensor",
+    "OutOfMemoryError",
     "ShapeError",
     "Size",
     "Tensor",

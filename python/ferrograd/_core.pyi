@@ -269,6 +269,10 @@ def apply_function(
 def live_nodes() -> int:
     """Number of live nodes in the graph arena (diagnostics and leak tests)."""
 
+def _debug_panic(message: str, place: str = "here") -> None:
+    """Panics on purpose (tests of the panic boundary): ``here``, ``arena`` (holding the arena
+    lock) or ``pool`` (in a kernel thread-pool task). Raises ``RuntimeError``."""
+
 # ---------------------------------------------------------------------- forward-mode AD
 
 def enter_dual_level() -> int:

@@ -139,8 +139,6 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False):
-    if steps < 0:
-        raise ValueError(f"number of steps must be non-negative, got {steps}")
     return _place(
         _core.linspace(float(start), float(end), int(steps), _dtype_name(dtype)),
         device,

@@ -20,6 +20,12 @@ def _index_tensor(index, op: str):
     return index
 
 
+def _wrapped(index, size: int):
+    """``index`` with negative entries counted from the end of a dimension of ``size``: what
+    ``take_along_dim`` does, while ``gather`` refuses them (both as in PyTorch)."""
+    return index.where(index >= 0, index + size)
+
+
 def _bool_mask(mask, op: str):
     if not isinstance(mask, TensorBase):
         from .._creation import tensor
@@ -42,7 +48,8 @@ class SelectionMixin:
         None); ``self`` and ``indices`` broadcast against each other except along ``dim``."""
         indices = _index_tensor(indices, "take_along_dim")
         if dim is None:
-            return self.reshape(-1).gather(0, indices.reshape(-1))
+            flat = self.reshape(-1)
+            return flat.gather(0, _wrapped(indices.reshape(-1), flat.shape[0]))
         if self.ndim != indices.ndim:
             raise ValueError(
                 "take_along_dim(): input and indices should have the same number of "
@@ -60,7 +67,7 @@ class SelectionMixin:
             shape.append(b if a == 1 else a)
         source = self.expand([*shape[:dim], self.shape[dim], *shape[dim + 1 :]])
         index = indices.expand([*shape[:dim], indices.shape[dim], *shape[dim + 1 :]])
-        return source.gather(dim, index)
+        return source.gather(dim, _wrapped(index, self.shape[dim]))
 
     def scatter_add(self, dim: int, index, src):
         """A copy of ``self`` with ``src`` added at the positions ``index`` names along ``dim``."""

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase
+from .._errors import ShapeError
 from .._mixins.math import clamp_scalars
 from ..autograd import no_grad
 from ..autograd.function import Function
@@ -69,6 +70,50 @@ def _pair(v, name: str = "argument"):
     if len(v) != 2:
         raise ValueError(f"{name} must be an int or a pair of ints, got {v}")
     return v
+
+
+def _at_least(values, minimum: int, message: str):
+    """``values`` when each is at least ``minimum``; else PyTorch's error (a ``ShapeError``, so a
+    ``RuntimeError`` as PyTorch raises, never the ``OverflowError`` a negative size gave)."""
+    if any(v < minimum for v in values):
+        raise ShapeError(message.format(*values))
+    return values
+
+
+def _conv_args(stride, padding, dilation, groups):
+    _at_least(stride, 1, "non-positive stride is not supported")
+    _at_least(padding, 0, "negative padding is not supported")
+    _at_least(dilation, 1, "dilation should be greater than zero, but got [{}, {}]")
+    if groups <= 0:
+        raise ShapeError("non-positive groups is not supported")
+
+
+def _pool_args(kernel, stride, padding, dilation=(1, 1)):
+    _at_least(kernel, 1, "kernel_size should be greater than zero, but got kH: {} kW: {}")
+    if 0 in stride:
+        raise ShapeError("stride should not be zero")
+    _at_least(stride, 1, "stride should be greater than zero, but got dH: {} dW: {}")
+    _at_least(padding, 0, "pad must be non-negative, but got pad: {}")
+    _at_least(
+        dilation, 1, "dilation should be greater than zero, but got dilationH: {} dilationW: {}"
+    )
+
+
+def _window_args(kernel, stride, padding, dilation):
+    _at_least(
+        kernel,
+        1,
+        "kernel size should be greater than zero, but got kernel_height: {} kernel_width: {}",
+    )
+    _at_least(
+        stride, 1, "stride should be greater than zero, but got stride_height: {} stride_width: {}"
+    )
+    _at_least(padding, 0, "padding should be non-negative, but got pad_height: {} pad_width: {}")
+    _at_least(
+        dilation,
+        1,
+        "dilation should be greater than zero, but got dilation_height: {} dilation_width: {}",
+    )
 
 
 def _single(v):
@@ -161,12 +206,14 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
             raise ValueError(
                 f"Invalid padding string '{padding}', should be one of ('valid', 'same')"
             )
+    padding = _pair(padding, "padding")
+    _conv_args(stride, padding, dilation, int(groups))
     out = _core.conv2d(
         x,
         weight,
         None if bias is None else bias,
         stride,
-        _pair(padding, "padding"),
+        padding,
         dilation,
         int(groups),
     )
@@ -196,19 +243,17 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding windows of ``(N, C, H, W)`` as columns ``(N, C·kh·kw, L)``."""
-    return _core.im2col(input, _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation))
+    args = _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation)
+    _window_args(*args)
+    return _core.im2col(input, *args)
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """The adjoint of ``unfold``: columns back to ``(N, C, H, W)``, overlaps summed."""
-    return _core.col2im(
-        input,
-        _pair(output_size),
-        _pair(kernel_size),
-        _pair(stride),
-        _pair(padding),
-        _pair(dilation),
-    )
+    args = _pair(kernel_size), _pair(stride), _pair(padding), _pair(dilation)
+    _window_args(*args)
+    size = _at_least(_pair(output_size), 0, "fold: output_size must be non-negative, got ({}, {})")
+    return _core.col2im(input, size, *args)
 
 
 # --- pooling ---------------------------------------------------------------------------------
@@ -239,9 +284,9 @@ def max_pool2d(
     x, unbatched = _pool_input(input, "max_pool2d")
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
-    values, indices = _core.max_pool2d(
-        x, kernel, stride, _pair(padding, "padding"), _pair(dilation, "dilation")
-    )
+    padding, dilation = _pair(padding, "padding"), _pair(dilation, "dilation")
+    _pool_args(kernel, stride, padding, dilation)
+    values, indices = _core.max_pool2d(x, kernel, stride, padding, dilation)
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
     return (values, indices) if return_indices else values
@@ -263,6 +308,7 @@ def avg_pool2d(
     kernel = _pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
     padding = _pair(padding, "padding")
+    _pool_args(kernel, stride, padding)
     if any(2 * p > k for p, k in zip(padding, kernel, strict=True)):
         raise ValueError(
             f"avg_pool2d: pad should be at most half of kernel size, but got pad={padding} and "
@@ -298,7 +344,16 @@ def adaptive_avg_pool2d(input, output_size):
     h, w = x.shape[2], x.shape[3]
     oh = h if oh is None else int(oh)
     ow = w if ow is None else int(ow)
-    if h % oh == 0 and w % ow == 0:
+    _at_least(
+        (oh, ow),
+        0,
+        "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
+        "received {{{}, {}}}",
+    )
+    if oh == 0 or ow == 0:
+        # An empty output, still attached to the graph (its gradient is zeros), as PyTorch's.
+        out = x[:, :, :0, :0].reshape(x.shape[0], x.shape[1], oh, ow)
+    elif h % oh == 0 and w % ow == 0:
         out = avg_pool2d(x, (h // oh, w // ow))
     else:
         ph = _adaptive_matrix(h, oh, x.dtype.name).to(x.device)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ferrograd::autograd::custom::{apply_custom, SaveSpec};
 use ferrograd::autograd::{anomaly, mode};
 use ferrograd::Tensor;
+use ferrograd_py_macros::catch_panics;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::PyTraverseError;
@@ -18,6 +19,7 @@ use crate::tensor_type::NewTensor;
 
 /// Records a custom Function: `outputs` are its forward's results; `saved` holds tensors or
 /// (ints) indices of outputs to keep for `backward(saved, grad_outputs)`.
+#[catch_panics]
 #[pyfunction]
 pub fn apply_function(
     name: String,
@@ -45,33 +47,39 @@ pub fn apply_function(
     Ok(recorded.into_iter().map(NewTensor).collect())
 }
 
+#[catch_panics]
 #[pyfunction]
 pub fn set_inference_mode(enabled: bool) -> bool {
     mode::set_inference_mode(enabled)
 }
 
+#[catch_panics]
 #[pyfunction]
 pub fn is_inference_mode_enabled() -> bool {
     mode::is_inference_mode_enabled()
 }
 
+#[catch_panics]
 #[pyfunction]
 pub fn set_anomaly_enabled(enabled: bool) -> bool {
     mode::set_anomaly_enabled(enabled)
 }
 
+#[catch_panics]
 #[pyfunction]
 pub fn is_anomaly_enabled() -> bool {
     mode::is_anomaly_enabled()
 }
 
 /// Installs the function that formats the Python stack for nodes made in anomaly mode.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (provider=None))]
 pub fn set_trace_provider(provider: Option<Py<PyAny>>) {
     anomaly::set_trace_provider(provider.map(callbacks::trace_provider));
 }
 
+#[catch_panics]
 #[pymethods]
 impl PyTensor {
     /// Registers `hook(grad) -> grad or None`; returns `(node, hook id)` for removal.
@@ -120,6 +128,7 @@ impl PyTensor {
     }
 }
 
+#[catch_panics]
 #[pymethods]
 impl PyNode {
     fn register_hook(&self, py: Python<'_>, hook: Py<PyAny>) -> u64 {

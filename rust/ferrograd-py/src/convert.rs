@@ -38,7 +38,13 @@ pub fn array_from_numpy(obj: &Bound<'_, PyAny>, share: bool) -> PyResult<NdArray
             }
         }
         let data: Vec<T> = match array.try_readonly() {
-            Ok(view) => view.as_array().iter().copied().collect(),
+            Ok(view) => {
+                let view = view.as_array();
+                match ferrograd::array::alloc::collect(view.len(), view.iter().copied()) {
+                    Ok(data) => data,
+                    Err(e) => return Some(Err(crate::errors::to_py(e))),
+                }
+            }
             Err(e) => return Some(Err(PyValueError::new_err(e.to_string()))),
         };
         Some(NdArray::from_vec(data, &shape).py())
@@ -186,11 +192,13 @@ fn finish_scalar(value: NdArray, dtype: DType, device: ferrograd::Device) -> PyR
     Ok(Tensor::from_array(cast.to_device(device).py()?))
 }
 
+/// A shape given by the user: a negative size is refused as PyTorch refuses it (a `ShapeError`,
+/// which is a `RuntimeError`); the size is checked for overflow where the tensor is made.
 pub fn shape_arg(shape: Vec<isize>) -> PyResult<Vec<usize>> {
-    shape
-        .into_iter()
-        .map(|s| {
-            usize::try_from(s).map_err(|_| PyValueError::new_err(format!("negative dimension {s}")))
-        })
-        .collect()
+    match shape.iter().find(|&&s| s < 0) {
+        Some(s) => Err(crate::errors::to_py(ferrograd::Error::Shape(format!(
+            "Trying to create tensor with negative dimension {s}: {shape:?}"
+        )))),
+        None => Ok(shape.into_iter().map(|s| s as usize).collect()),
+    }
 }

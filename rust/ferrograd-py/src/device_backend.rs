@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use ferrograd::array::{DType, Device, DeviceBackend, ForeignArray, NdArray, Storage};
 use ferrograd::kernels::{BinaryOp, Kernel, UnaryOp};
 use ferrograd::{Error, Result};
+use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::{PyAttributeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -406,6 +407,7 @@ impl DeviceBackend for PyDeviceBackend {
 }
 
 /// Installs `table` as the backend for `cuda` devices (`None` removes it).
+#[catch_panics]
 #[pyfunction]
 pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
     let backend =
@@ -418,6 +420,7 @@ fn parse_device(device: &str) -> PyResult<Device> {
 }
 
 /// `tensor` on `device` (differentiable: the gradient goes back to the tensor's device).
+#[catch_panics]
 #[pyfunction]
 pub fn to_device(py: Python<'_>, tensor: PyRef<'_, PyTensor>, device: &str) -> PyResult<NewTensor> {
     let device = parse_device(device)?;
@@ -428,6 +431,7 @@ pub fn to_device(py: Python<'_>, tensor: PyRef<'_, PyTensor>, device: &str) -> P
 }
 
 /// A tensor around an array of the device backend (no copy), e.g. a CuPy array.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (array, device, requires_grad=false))]
 pub fn from_device_array(
@@ -450,6 +454,7 @@ pub fn from_device_array(
 
 /// The backend's array behind a device tensor, under the tensor's shape (no copy); `None` for
 /// a host tensor.
+#[catch_panics]
 #[pyfunction]
 pub fn device_array<'py>(
     py: Python<'py>,

@@ -1,6 +1,7 @@
 //! Zero-copy export of host tensors as NumPy arrays (behind `Tensor.__dlpack__` on the CPU).
 
 use ferrograd::NdArray;
+use ferrograd_py_macros::catch_panics;
 use numpy::ndarray::{ArrayViewD, IxDyn, ShapeBuilder};
 use numpy::PyArrayDyn;
 use pyo3::prelude::*;
@@ -17,6 +18,7 @@ struct HostBufferOwner {
 /// A NumPy array over the tensor's elements, without a copy: it has the tensor's shape and
 /// strides and shares its storage, so writes on either side are seen by the other (as
 /// `torch.Tensor.numpy()`).
+#[catch_panics]
 #[pyfunction]
 pub fn numpy_view<'py>(
     py: Python<'py>,

@@ -2,6 +2,7 @@
 //! each is one call into the engine's `autograd::forward`.
 
 use ferrograd::autograd::forward;
+use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
@@ -22,12 +23,14 @@ fn check_level(level: Option<usize>, what: &str) -> PyResult<()> {
 }
 
 /// Opens a dual level on this thread; returns its index.
+#[catch_panics]
 #[pyfunction]
 fn enter_dual_level() -> PyResult<usize> {
     forward::enter_dual_level().py()
 }
 
 /// Closes the dual level (the open one when `level` is None), dropping its tangents.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (level=None))]
 fn exit_dual_level(level: Option<usize>) -> PyResult<()> {
@@ -43,12 +46,14 @@ fn exit_dual_level(level: Option<usize>) -> PyResult<()> {
 }
 
 /// The open dual level of this thread, or None.
+#[catch_panics]
 #[pyfunction]
 fn current_dual_level() -> Option<usize> {
     forward::current_dual_level()
 }
 
 /// A dual tensor: `primal`'s elements and graph with `tangent`.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (primal, tangent, level=None))]
 fn make_dual(
@@ -61,6 +66,7 @@ fn make_dual(
 }
 
 /// `(primal, tangent or None)` at the open level.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (tensor, level=None))]
 fn unpack_dual(

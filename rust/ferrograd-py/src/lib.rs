@@ -17,7 +17,8 @@ mod tensor_type;
 mod threads;
 mod views;
 
-use ferrograd::{BackwardOptions, Tensor};
+use ferrograd::{BackwardOptions, Error, Tensor};
+use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
 use convert::{dtype_from_name, shape_arg};
@@ -35,6 +36,7 @@ fn creation(tensor: ferrograd::Result<Tensor>, requires_grad: bool) -> PyResult<
 }
 
 /// A tensor from a NumPy array; `share` keeps the array's memory when its layout allows.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (array, share=false, requires_grad=false))]
 fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyResult<NewTensor> {
@@ -42,19 +44,17 @@ fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyR
     creation(Ok(Tensor::from_array(array)), requires_grad)
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (shape, value, dtype, requires_grad=false))]
 fn full(shape: Vec<isize>, value: f64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
     creation(
-        Ok(Tensor::full(
-            &shape_arg(shape)?,
-            value,
-            dtype_from_name(dtype)?,
-        )),
+        Tensor::try_full(&shape_arg(shape)?, value, dtype_from_name(dtype)?),
         requires_grad,
     )
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (start, end, step, dtype, requires_grad=false))]
 fn arange(
@@ -70,27 +70,42 @@ fn arange(
     )
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, dtype, requires_grad=false))]
 fn linspace(
     start: f64,
     end: f64,
-    steps: usize,
+    steps: i64,
     dtype: &str,
     requires_grad: bool,
 ) -> PyResult<NewTensor> {
+    let steps = usize::try_from(steps)
+        .map_err(|_| errors::to_py(Error::Shape("number of steps must be non-negative".into())))?;
     creation(
         Tensor::linspace(start, end, steps, dtype_from_name(dtype)?),
         requires_grad,
     )
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (n, m, dtype, requires_grad=false))]
-fn eye(n: usize, m: usize, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(Tensor::eye(n, m, dtype_from_name(dtype)?), requires_grad)
+fn eye(n: i64, m: i64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
+    let size = |v: i64, name: &str| {
+        usize::try_from(v).map_err(|_| {
+            errors::to_py(Error::Shape(format!(
+                "{name} must be greater or equal to 0, got {v}"
+            )))
+        })
+    };
+    creation(
+        Tensor::eye(size(n, "n")?, size(m, "m")?, dtype_from_name(dtype)?),
+        requires_grad,
+    )
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
 fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
@@ -100,6 +115,7 @@ fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTens
     )
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
 fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
@@ -109,6 +125,7 @@ fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTen
     )
 }
 
+#[catch_panics]
 #[pyfunction]
 fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<NewTensor> {
     creation(
@@ -117,6 +134,7 @@ fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<NewT
     )
 }
 
+#[catch_panics]
 #[pyfunction]
 fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<NewTensor> {
     creation(
@@ -125,17 +143,20 @@ fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<NewTensor> {
     )
 }
 
+#[catch_panics]
 #[pyfunction]
 fn manual_seed(seed: u64) {
     ferrograd::ops::manual_seed(seed);
 }
 
+#[catch_panics]
 #[pyfunction]
 fn is_grad_enabled() -> bool {
     ferrograd::autograd::is_grad_enabled()
 }
 
 /// Sets this thread's grad mode; returns the previous one.
+#[catch_panics]
 #[pyfunction]
 fn set_grad_enabled(enabled: bool) -> bool {
     ferrograd::autograd::set_grad_enabled(enabled)
@@ -151,6 +172,7 @@ fn optional_tensors(list: Vec<Option<PyRef<'_, PyTensor>>>) -> Vec<Option<Tensor
         .collect()
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (outputs, grad_outputs, inputs, retain_graph, create_graph))]
 fn backward(
@@ -174,6 +196,7 @@ fn backward(
         .py()
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused))]
 fn grad(
@@ -203,13 +226,42 @@ fn grad(
 }
 
 /// Number of live nodes in the graph arena (diagnostics and leak tests).
+#[catch_panics]
 #[pyfunction]
 fn live_nodes() -> usize {
     ferrograd::autograd::arena::live_nodes()
 }
 
+/// Panics on purpose, to test the panic boundary (`errors::guard`): `here`, on this thread;
+/// `arena`, while holding the autograd arena's lock; `pool`, in a kernel thread-pool task.
+#[catch_panics]
+#[pyfunction]
+#[pyo3(signature = (message, place="here"))]
+fn _debug_panic(message: &str, place: &str) -> PyResult<()> {
+    match place {
+        "here" => panic!("{message}"),
+        "arena" => {
+            let _arena = ferrograd::autograd::arena::lock();
+            panic!("{message}")
+        }
+        "pool" => {
+            use rayon::prelude::*;
+            (0..64usize).into_par_iter().for_each(|i| {
+                if i == 63 {
+                    panic!("{message}")
+                }
+            });
+            Ok(())
+        }
+        _ => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "unknown place '{place}' (here, arena, pool)"
+        ))),
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::install_panic_hook();
     m.add_class::<PyTensor>()?;
     m.add_class::<PyNode>()?;
     m.add_function(wrap_pyfunction!(from_numpy, m)?)?;
@@ -227,6 +279,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backward, m)?)?;
     m.add_function(wrap_pyfunction!(grad, m)?)?;
     m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
+    m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     m.add_function(wrap_pyfunction!(tensor_type::register_tensor_type, m)?)?;
     m.add_function(wrap_pyfunction!(threads::join_thread_pool, m)?)?;
     autograd_api::register(m)?;

@@ -5,6 +5,7 @@ use ferrograd::kernels::nn::Window2d;
 use ferrograd::kernels::Transposed;
 use ferrograd::ops::loss::Reduction;
 use ferrograd::Tensor;
+use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
 use crate::errors::IntoPyResult;
@@ -30,6 +31,7 @@ fn pair(v: (usize, usize)) -> [usize; 2] {
     [v.0, v.1]
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (input, dim, log=false))]
 fn softmax(
@@ -49,6 +51,7 @@ fn softmax(
     .map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (input, dim, keepdim=false))]
 fn logsumexp(
@@ -61,6 +64,7 @@ fn logsumexp(
     run(py, t.numel(), || t.logsumexp(dim, keepdim)).map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn gather(
     py: Python<'_>,
@@ -72,6 +76,7 @@ fn gather(
     run(py, i.numel(), || t.gather(dim, i)).map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn scatter_add(
     py: Python<'_>,
@@ -84,6 +89,7 @@ fn scatter_add(
     run(py, t.numel().max(i.numel()), || t.scatter_add(dim, i, s)).map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn index_select(
     py: Python<'_>,
@@ -95,6 +101,7 @@ fn index_select(
     run(py, t.numel(), || t.index_select(dim, i)).map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn index_add_zeros(
     py: Python<'_>,
@@ -111,6 +118,7 @@ fn tensors(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
     list.iter().map(|t| t.inner.clone()).collect()
 }
 
+#[catch_panics]
 #[pyfunction]
 fn cat(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<NewTensor> {
     let ts = tensors(&tensors_);
@@ -118,6 +126,7 @@ fn cat(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResu
     run(py, size, || Tensor::cat(&ts, dim)).map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn stack(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyResult<NewTensor> {
     let ts = tensors(&tensors_);
@@ -125,6 +134,7 @@ fn stack(py: Python<'_>, tensors_: Vec<PyRef<'_, PyTensor>>, dim: isize) -> PyRe
     run(py, size, || Tensor::stack(&ts, dim)).map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (input, dim, descending=false))]
 fn sort(
@@ -152,6 +162,7 @@ fn window(
     }
 }
 
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (input, weight, bias, stride, padding, dilation, groups))]
 #[allow(clippy::too_many_arguments)] // mirrors F.conv2d's signature
@@ -180,6 +191,7 @@ fn conv2d(
     .map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn max_pool2d(
     py: Python<'_>,
@@ -196,6 +208,7 @@ fn max_pool2d(
     Ok((NewTensor(v), NewTensor(i)))
 }
 
+#[catch_panics]
 #[pyfunction]
 fn avg_pool2d(
     py: Python<'_>,
@@ -211,6 +224,7 @@ fn avg_pool2d(
     .map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn im2col(
     py: Python<'_>,
@@ -227,6 +241,7 @@ fn im2col(
     .map(NewTensor)
 }
 
+#[catch_panics]
 #[pyfunction]
 fn col2im(
     py: Python<'_>,
@@ -246,6 +261,7 @@ fn col2im(
 
 /// `input @ weight.T + bias` as one product: the weight read transposed in place, the bias
 /// added in the same pass.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (input, weight, bias=None))]
 fn linear(
@@ -264,6 +280,7 @@ fn linear(
 }
 
 /// `nll_loss` (or, with `log_softmax`, `cross_entropy`) of class indices, as one call.
+#[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (input, target, ignore_index, reduction, log_softmax=false))]
 fn nll_loss(

@@ -1,6 +1,7 @@
 //! `_core.Node`: a graph node (`grad_fn`) as a Python object.
 
 use ferrograd::NodeHandle;
+use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
 #[pyclass(name = "Node", module = "ferrograd._core", frozen)]
@@ -14,6 +15,7 @@ impl PyNode {
     }
 }
 
+#[catch_panics]
 #[pymethods]
 impl PyNode {
     fn name(&self) -> String {

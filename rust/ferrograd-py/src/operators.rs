@@ -6,6 +6,7 @@
 //! try the other operand's reflected method.
 
 use ferrograd::Tensor;
+use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
 use crate::convert::operand_or_none;
@@ -38,6 +39,7 @@ impl PyTensor {
     }
 }
 
+#[catch_panics]
 #[pymethods]
 impl PyTensor {
     fn __add__(&self, other: &Bound<'_, PyAny>) -> PyResult<PyObject> {

@@ -5,6 +5,7 @@
 use ferrograd::ops::table::{Binary, Unary};
 use ferrograd::ops::IndexItem;
 use ferrograd::{BackwardOptions, Tensor};
+use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
@@ -155,6 +156,11 @@ fn index_items(index: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
                     let v = slice.getattr(name)?;
                     if v.is_none() {
                         Ok(None)
+                    } else if !v.hasattr("__index__")? {
+                        // Python's own wording and class (a float bound is no index).
+                        Err(PyTypeError::new_err(
+                            "slice indices must be integers or None or have an __index__ method",
+                        ))
                     } else {
                         v.call_method0("__index__")?.extract().map(Some)
                     }
@@ -176,6 +182,7 @@ fn index_items(index: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
         .collect()
 }
 
+#[catch_panics]
 #[pymethods]
 impl PyTensor {
     /// `TensorImpl(source)`: another Python object (of the class called) for `source`'s engine

@@ -6,6 +6,7 @@
 //! object is built around the engine handle afterwards.
 
 use ferrograd::Tensor;
+use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::PyTypeError;
 use pyo3::impl_::pyclass_init::PyObjectInit;
 use pyo3::prelude::*;
@@ -19,6 +20,7 @@ static TENSOR_TYPE: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 
 /// Makes `cls` (a subclass of `TensorImpl` without extra instance state beyond `__weakref__`)
 /// the class of every tensor returned from now on. Called once, by `ferrograd._tensor`.
+#[catch_panics]
 #[pyfunction]
 pub fn register_tensor_type(py: Python<'_>, cls: Bound<'_, PyType>) -> PyResult<()> {
     if !cls.is_subclass_of::<PyTensor>()? {

@@ -1,5 +1,6 @@
 //! The kernels' thread pool, seen from Python.
 
+use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
 /// Makes the calling thread worker 0 of the global rayon pool (the kernels' pool), with the
@@ -9,6 +10,7 @@ use pyo3::prelude::*;
 /// sleeping until the pool's threads wake it: on the 2-core test machine that hand-off cost
 /// about 5% of a 4M-element `a * b`. Returns false (and changes nothing) when the pool was
 /// already built.
+#[catch_panics]
 #[pyfunction]
 pub fn join_thread_pool() -> bool {
     rayon::ThreadPoolBuilder::new()

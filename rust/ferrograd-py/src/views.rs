@@ -2,12 +2,14 @@
 //! (`stride()`, `storage_offset()`, `_base`, `data_ptr()`, `view`, `diagonal`, `unfold`,
 //! `as_strided`).
 
+use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
 use crate::tensor_type::NewTensor;
 
+#[catch_panics]
 #[pymethods]
 impl PyTensor {
     #[getter(_strides)]

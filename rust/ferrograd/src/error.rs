@@ -20,16 +20,33 @@ pub enum Error {
     /// `RuntimeError`, as PyTorch raises).
     #[error("{0}")]
     Arithmetic(String),
+    /// Operands an operation refuses where PyTorch raises `RuntimeError` and no other variant
+    /// fits, such as a matrix product of two dtypes (maps to `RuntimeError`).
+    #[error("{0}")]
+    Unsupported(String),
     /// Misuse of autograd, such as a second backward through a freed graph (maps to `RuntimeError`).
     #[error("{0}")]
     Autograd(String),
     /// Operands on different devices, or a device without a backend (maps to `RuntimeError`).
     #[error("{0}")]
     Device(String),
+    /// Memory for a tensor's elements could not be allocated (maps to `MemoryError`, through
+    /// `ferrograd.OutOfMemoryError`, which is also a `RuntimeError` as PyTorch raises).
+    #[error("{0}")]
+    OutOfMemory(String),
     /// An error raised by user code called back from the engine (a hook, a custom Function,
     /// a device backend); the binding re-raises the original Python exception.
     #[error("{0}")]
     External(String),
+}
+
+impl Error {
+    /// The error for an allocation of `bytes` bytes that failed, worded as PyTorch's.
+    pub fn out_of_memory(bytes: usize) -> Error {
+        Error::OutOfMemory(format!(
+            "can't allocate memory: you tried to allocate {bytes} bytes"
+        ))
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

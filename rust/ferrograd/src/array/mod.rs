@@ -2,6 +2,7 @@
 //! offset) over storage that its views share. It carries no autograd state; `Tensor` (in
 //! `tensor`) wraps it. Cloning an array is cheap and aliases: both see writes to the elements.
 
+pub mod alloc;
 pub mod device;
 pub mod dtype;
 pub mod element;
@@ -58,7 +59,7 @@ impl NdArray {
     /// nothing.
     pub fn from_slice<T: Element>(values: &[T], shape: &[usize]) -> Result<NdArray> {
         Self::inline(values, shape)
-            .unwrap_or_else(|| Self::from_buffer(T::into_buffer(values.to_vec()), shape))
+            .unwrap_or_else(|| Self::from_buffer(T::into_buffer(alloc::copied(values)?), shape))
     }
 
     /// `values` as an inline array (`None` when they don't fit).
@@ -84,11 +85,18 @@ impl NdArray {
         Self::from_slice(&[value], &[]).expect("one element for a 0-d shape")
     }
 
-    /// An array of `shape` filled with `value` (converted to `dtype`).
+    /// An array of `shape` filled with `value` (converted to `dtype`); a `Shape` error when the
+    /// size overflows, an `OutOfMemory` error when the memory cannot be had.
+    pub fn try_full(shape: &[usize], value: f64, dtype: DType) -> Result<NdArray> {
+        let n = shape::check_storage(shape, dtype.size_in_bytes())?;
+        crate::with_dtype!(dtype, T => Self::from_vec(alloc::filled(T::from_f64(value), n)?, shape))
+    }
+
+    /// `try_full` for the engine's own shapes (of arrays that exist already, or constants).
+    /// Should the memory run out, it panics with the `Error` as payload, which the Python
+    /// binding raises as that error (`MemoryError`) instead of aborting.
     pub fn full(shape: &[usize], value: f64, dtype: DType) -> NdArray {
-        crate::with_dtype!(dtype, T => {
-            Self::from_vec(vec![T::from_f64(value); shape::numel(shape)], shape).expect("numel matches")
-        })
+        Self::try_full(shape, value, dtype).unwrap_or_else(|e| std::panic::panic_any(e))
     }
 
     pub fn zeros(shape: &[usize], dtype: DType) -> NdArray {

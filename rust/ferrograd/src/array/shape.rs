@@ -26,6 +26,24 @@ pub fn check_numel(shape: &[usize]) -> Result<usize> {
         })
 }
 
+/// The element count of a tensor of `shape` whose elements take `itemsize` bytes, or a `Shape`
+/// error (PyTorch's wording) when the size in bytes overflows what memory can address. Every
+/// shape made from user input is checked so before anything is allocated or viewed.
+pub fn check_storage(shape: &[usize], itemsize: usize) -> Result<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .filter(|&n| {
+            n.checked_mul(itemsize.max(1))
+                .is_some_and(|bytes| bytes <= isize::MAX as usize)
+        })
+        .ok_or_else(|| {
+            Error::Shape(format!(
+                "Storage size calculation overflowed with sizes={shape:?}"
+            ))
+        })
+}
+
 /// Row-major (C-contiguous) strides, in elements.
 pub fn contiguous_strides(shape: &[usize]) -> Strides {
     let mut strides: Strides = SmallVec::from_elem(0, shape.len());
@@ -66,6 +84,8 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
             }
         };
     }
+    // Two shapes that each fit can broadcast to one that does not ([2^32, 1] and [1, 2^32]).
+    check_numel(&out)?;
     Ok(out)
 }
 
@@ -155,6 +175,16 @@ mod tests {
         assert_eq!(broadcast_shapes(&[3, 1], &[4]).unwrap().as_slice(), &[3, 4]);
         assert_eq!(broadcast_shapes(&[], &[2, 2]).unwrap().as_slice(), &[2, 2]);
         assert!(broadcast_shapes(&[3], &[4]).is_err());
+        assert!(broadcast_shapes(&[1 << 32, 1], &[1, 1 << 32]).is_err());
+    }
+
+    #[test]
+    fn storage_sizes_are_checked_for_overflow() {
+        assert_eq!(check_storage(&[2, 3], 8).unwrap(), 6);
+        assert_eq!(check_storage(&[], 4).unwrap(), 1);
+        assert!(check_storage(&[1 << 32, 1 << 32], 4).is_err());
+        assert!(check_storage(&[1 << 61], 4).is_err());
+        assert!(check_storage(&[1 << 61], 1).is_ok());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 use super::parallel;
 use super::{BinaryOp, UnaryOp};
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims, Strides};
-use crate::array::{Category, DType, Element, Layout, NdArray};
+use crate::array::{alloc, Category, DType, Element, Layout, NdArray};
 use crate::error::{Error, Result};
 
 // ---------------------------------------------------------------------------------------------
@@ -803,9 +803,9 @@ pub(super) fn for_gathered<T: Copy>(
 pub(super) fn map_unary<T: Copy + Sync, U: Copy + Default + Send>(
     a: &[T],
     f: impl Fn(T) -> U + Sync,
-) -> Vec<U> {
+) -> Result<Vec<U>> {
     let n = a.len();
-    let mut out: Vec<U> = Vec::with_capacity(n);
+    let mut out: Vec<U> = alloc::with_capacity(n)?;
     parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], 1, |s, o| {
         let e = s + o.len();
         for (o, &x) in o.iter_mut().zip(&a[s..e]) {
@@ -814,7 +814,7 @@ pub(super) fn map_unary<T: Copy + Sync, U: Copy + Default + Send>(
     });
     // SAFETY: the chunks cover `0..n` and each of their elements was written.
     unsafe { out.set_len(n) };
-    out
+    Ok(out)
 }
 
 /// One output row of a broadcast binary op, picking the loop by the operands' inner strides.
@@ -946,14 +946,14 @@ pub(super) fn map_array<T: Element, U: Element>(
 ) -> Result<NdArray> {
     let x = Strided::<T>::of(a)?;
     if x.contiguous || x.dense_order().is_none() {
-        return NdArray::from_vec(map_elements(x, f), a.shape());
+        return NdArray::from_vec(map_elements(x, f)?, a.shape());
     }
     let layout = Layout::new(x.shape.into(), x.strides.into(), x.offset as usize);
-    NdArray::from_buffer_strided(U::into_buffer(map_unary(x.data, f)), layout)
+    NdArray::from_buffer_strided(U::into_buffer(map_unary(x.data, f)?), layout)
 }
 
 /// `out[i] = f(a[i])` over `a`'s elements in row-major order, in parallel when large.
-pub(super) fn map_elements<T, U>(a: Strided<T>, f: impl Fn(T) -> U + Sync) -> Vec<U>
+pub(super) fn map_elements<T, U>(a: Strided<T>, f: impl Fn(T) -> U + Sync) -> Result<Vec<U>>
 where
     T: Element + Sync,
     U: Copy + Default + Send,
@@ -962,7 +962,7 @@ where
         return map_unary(x, f);
     }
     let n = numel(a.shape);
-    let mut out: Vec<U> = Vec::with_capacity(n);
+    let mut out: Vec<U> = alloc::with_capacity(n)?;
     let walk = StridedWalk::new(a.shape, [a.strides], [a.offset]);
     let [stride] = walk.inner_strides();
     walk.fill_rows(&mut out.spare_capacity_mut()[..n], |o, [p]| {
@@ -981,7 +981,7 @@ where
     });
     // SAFETY: the walk's rows cover `0..n` and every element of each row was written.
     unsafe { out.set_len(n) };
-    out
+    Ok(out)
 }
 
 /// `f(a, b)` with broadcasting, reading both operands through their strides.
@@ -993,7 +993,7 @@ where
 {
     let shape = broadcast_shapes(a.shape, b.shape)?;
     let n = numel(&shape);
-    let mut out: Vec<U> = Vec::with_capacity(n);
+    let mut out: Vec<U> = alloc::with_capacity(n)?;
     if let (Some(x), Some(y)) = (a.dense(), b.dense()) {
         let steps = if x.len() == n && y.len() == n {
             Some([1, 1])
@@ -1165,15 +1165,17 @@ fn check_operand<T: Scalar + Sync>(op: BinaryOp, b: Strided<T>) -> Result<()> {
     if T::DTYPE.category() != Category::Integer {
         return Ok(());
     }
-    let any = |test: fn(T) -> bool| match b.dense() {
-        Some(y) => y.iter().any(|&v| test(v)),
-        None => map_elements(b, test).contains(&true),
+    let any = |test: fn(T) -> bool| -> Result<bool> {
+        Ok(match b.dense() {
+            Some(y) => y.iter().any(|&v| test(v)),
+            None => map_elements(b, test)?.contains(&true),
+        })
     };
     match op {
-        BinaryOp::FloorDiv | BinaryOp::Rem if any(|v| v == T::zero()) => Err(Error::Arithmetic(
+        BinaryOp::FloorDiv | BinaryOp::Rem if any(|v| v == T::zero())? => Err(Error::Arithmetic(
             "ZeroDivisionError: integer division or modulo by zero".into(),
         )),
-        BinaryOp::Pow if any(|v| v < T::zero()) => Err(Error::Arithmetic(
+        BinaryOp::Pow if any(|v| v < T::zero())? => Err(Error::Arithmetic(
             "Integers to negative integer powers are not allowed.".into(),
         )),
         _ => Ok(()),
@@ -1307,12 +1309,12 @@ pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), a.shape())?, b.shape())?;
     let c = cond.as_slice::<bool>()?;
     crate::with_dtype!(a.dtype(), T => {
-        let out = where_typed(c, cond.shape(), a.as_slice::<T>()?, a.shape(), b.as_slice::<T>()?, b.shape(), &shape);
+        let out = where_typed(c, cond.shape(), a.as_slice::<T>()?, a.shape(), b.as_slice::<T>()?, b.shape(), &shape)?;
         NdArray::from_vec(out, &shape)
     })
 }
 
-fn where_typed<T: Copy + Default + Send + Sync>(
+fn where_typed<T: Element>(
     c: &[bool],
     c_shape: &[usize],
     a: &[T],
@@ -1320,9 +1322,9 @@ fn where_typed<T: Copy + Default + Send + Sync>(
     b: &[T],
     b_shape: &[usize],
     shape: &[usize],
-) -> Vec<T> {
+) -> Result<Vec<T>> {
     let n = numel(shape);
-    let mut out = vec![T::default(); n];
+    let mut out = alloc::zeroed::<T>(n)?;
     if c.len() == n && a.len() == n && b.len() == n {
         parallel::for_each_chunk(&mut out, 1, |s, o| {
             let e = s + o.len();
@@ -1330,7 +1332,7 @@ fn where_typed<T: Copy + Default + Send + Sync>(
                 *o = if c { x } else { y };
             }
         });
-        return out;
+        return Ok(out);
     }
     let strides = [
         broadcast_strides(c_shape, shape),
@@ -1348,7 +1350,7 @@ fn where_typed<T: Copy + Default + Send + Sync>(
             };
         }
     });
-    out
+    Ok(out)
 }
 
 /// `a` converted to `dtype` (see [`Scalar::cast`]).

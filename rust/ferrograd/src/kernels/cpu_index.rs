@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::cpu_elementwise::{at, Scalar, StridedWalk};
 use super::parallel;
 use crate::array::shape::{broadcast_shapes, contiguous_strides, numel, Dims};
-use crate::array::{DType, Element, NdArray};
+use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 
 /// Checks that the view `(shape, strides, offset)` stays inside a buffer of `len` elements.
@@ -156,36 +156,36 @@ pub fn gather(a: &NdArray, shape: &[usize], strides: &[isize], offset: isize) ->
     if is_whole(a.numel(), shape, strides, offset) {
         return a.contiguous()?.reshaped(shape);
     }
-    crate::with_dtype!(a.dtype(), T => NdArray::from_vec(gather_from(a.as_slice::<T>()?, shape, strides, offset), shape))
+    crate::with_dtype!(a.dtype(), T => NdArray::from_vec(gather_from(a.as_slice::<T>()?, shape, strides, offset)?, shape))
 }
 
 /// The elements of the view `a` in row-major order, in storage of their own.
 pub fn materialize(a: &NdArray) -> Result<NdArray> {
     let (shape, strides, offset) = (a.shape(), a.strides(), a.offset() as isize);
-    crate::with_dtype!(a.dtype(), T => NdArray::from_vec(gather_from(a.storage_slice::<T>()?, shape, strides, offset), shape))
+    crate::with_dtype!(a.dtype(), T => NdArray::from_vec(gather_from(a.storage_slice::<T>()?, shape, strides, offset)?, shape))
 }
 
 /// The elements of the view `(shape, strides, offset)` of `src`, in row-major order; the view
 /// was checked to lie inside `src`.
-fn gather_from<T: Copy + Default + Send + Sync>(
+fn gather_from<T: Element>(
     src: &[T],
     shape: &[usize],
     strides: &[isize],
     offset: isize,
-) -> Vec<T> {
-    let mut out = vec![T::default(); numel(shape)];
+) -> Result<Vec<T>> {
+    let mut out = alloc::zeroed::<T>(numel(shape))?;
     let walk = StridedWalk::new(shape, [strides], [offset]);
     if is_transposing(&walk) {
         let c = walk.inner();
         if out.len() < TRANSPOSE_PARALLEL_THRESHOLD {
             copy_tiled(&walk, 0..walk.rows(), &mut out, 0, src);
-            return out;
+            return Ok(out);
         }
         parallel::for_each_chunk(&mut out, c * TILE, |start, chunk| {
             let rows = start / c..(start + chunk.len()) / c;
             copy_tiled(&walk, rows, chunk, start, src);
         });
-        return out;
+        return Ok(out);
     }
     let [s] = walk.inner_strides();
     walk.fill_rows(&mut out, |o, [p]| {
@@ -205,7 +205,7 @@ fn gather_from<T: Copy + Default + Send + Sync>(
             }
         }
     });
-    out
+    Ok(out)
 }
 
 /// When the view `(shape, strides, offset)` over a buffer of `out_shape` is a permutation of its
@@ -265,7 +265,7 @@ pub fn scatter_add(
     }
     crate::with_dtype!(src.dtype(), T => {
         let x = src.as_slice::<T>()?;
-        let mut out = vec![T::zero(); len];
+        let mut out = alloc::zeroed::<T>(len)?;
         let walk = StridedWalk::new(shape, [strides], [offset]);
         if is_transposing(&walk) {
             for_each_tiled(&walk, 0..walk.rows(), |k, pos| out[pos] = out[pos].add(x[k]));
@@ -357,8 +357,10 @@ pub(super) fn broadcast_view_strides(a: &NdArray, shape: &[usize]) -> crate::arr
         .collect()
 }
 
-/// `indices` (Int64 or Int32, at most 1-D) resolved against a dimension of `size`: negative
-/// entries wrap, out-of-range ones are an `Index` error.
+/// `indices` (Int64 or Int32, at most 1-D) checked against a dimension of `size`: entries
+/// outside `0..size`, negative ones included, are an `Index` error (PyTorch's `index_select`,
+/// `index_add` and `embedding` do not wrap negative indices; indexing with `t[idx]` wraps
+/// them before it gets here).
 fn resolve_indices(indices: &NdArray, axis: usize, size: usize, op: &str) -> Result<Vec<usize>> {
     if indices.ndim() > 1 {
         return Err(Error::Shape(format!(
@@ -370,13 +372,12 @@ fn resolve_indices(indices: &NdArray, axis: usize, size: usize, op: &str) -> Res
         idx.iter()
             .map(|&i| {
                 let i: i64 = i.into();
-                let j = if i < 0 { i + size as i64 } else { i };
-                if j < 0 || j >= size as i64 {
+                if i < 0 || i >= size as i64 {
                     return Err(Error::Index(format!(
                         "index {i} is out of bounds for dimension {axis} with size {size}"
                     )));
                 }
-                Ok(j as usize)
+                Ok(i as usize)
             })
             .collect()
     }
@@ -419,7 +420,7 @@ pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArr
     out_shape[axis] = idx.len();
     crate::with_dtype!(a.dtype(), T => {
         let src = a.as_slice::<T>()?;
-        let mut out = vec![T::default(); outer * idx.len() * inner];
+        let mut out = alloc::zeroed::<T>(outer * idx.len() * inner)?;
         if !out.is_empty() {
             parallel::for_each_chunk(&mut out, inner, |start, chunk| {
                 for (r, row) in chunk.chunks_exact_mut(inner).enumerate() {
@@ -448,8 +449,9 @@ pub fn index_add(src: &NdArray, axis: usize, indices: &NdArray, size: usize) -> 
     out_shape[axis] = size;
     crate::with_dtype!(src.dtype(), T => {
         let x = src.as_slice::<T>()?;
-        let mut out = vec![T::zero(); outer * size * inner];
-        if inner > 0 {
+        let mut out = alloc::zeroed::<T>(outer * size * inner)?;
+        // No rows to add when `src` is empty along `axis` (`chunks_exact` takes no size 0).
+        if inner > 0 && len > 0 {
             for (o, block) in x.chunks_exact(len * inner).enumerate() {
                 for (&j, row) in idx.iter().zip(block.chunks_exact(inner)) {
                     let to = (o * size + j) * inner;
@@ -625,7 +627,7 @@ mod tests {
     #[test]
     fn index_select_and_index_add() {
         let a = iota(&[3, 2]);
-        let idx = NdArray::from_vec(vec![2i64, 0, -1], &[3]).unwrap();
+        let idx = NdArray::from_vec(vec![2i64, 0, 2], &[3]).unwrap();
         let s = index_select(&a, 0, &idx).unwrap();
         assert_eq!(
             (s.shape().to_vec(), vals(&s)),
@@ -653,8 +655,22 @@ mod tests {
         let none =
             index_select(&a, 0, &NdArray::from_vec(Vec::<i64>::new(), &[0]).unwrap()).unwrap();
         assert_eq!(none.shape(), &[0, 2]);
+        // Negative indices do not wrap (PyTorch's index_select, index_add, embedding).
+        let negative = NdArray::from_vec(vec![-1i64], &[1]).unwrap();
+        assert!(
+            matches!(index_select(&a, 0, &negative), Err(Error::Index(m)) if m == "index -1 is out of bounds for dimension 0 with size 3")
+        );
+        assert!(matches!(
+            index_add(&iota(&[1, 2]), 0, &negative, 3),
+            Err(Error::Index(_))
+        ));
+        // Nothing to add: zeros (this used to panic in `chunks_exact(0)`).
+        let empty = NdArray::from_vec(Vec::<i64>::new(), &[0]).unwrap();
+        let z = index_add(&iota(&[2, 0, 3]), 1, &empty, 4).unwrap();
+        assert_eq!((z.shape().to_vec(), vals(&z)), (vec![2, 4, 3], vec![0; 24]));
 
         let src = iota(&[3, 2]);
+        let idx = NdArray::from_vec(vec![2i64, 0, 3], &[3]).unwrap();
         let g = index_add(&src, 0, &idx, 4).unwrap();
         assert_eq!(
             (g.shape().to_vec(), vals(&g)),
@@ -668,6 +684,7 @@ mod tests {
         ));
         assert!(matches!(index_add(&src, 0, &idx, 2), Err(Error::Index(_))));
         let f = NdArray::from_vec(vec![0.5f32; 6], &[3, 2]).unwrap();
+        let idx = NdArray::from_vec(vec![2i64, 0, 2], &[3]).unwrap();
         let g = index_add(&f, 0, &idx, 3).unwrap();
         assert_eq!(
             g.as_slice::<f32>().unwrap(),

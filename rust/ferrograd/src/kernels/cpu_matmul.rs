@@ -141,7 +141,8 @@ macro_rules! gemm_element {
                 if n * k * m < GEMM_MIN_WORK || x.a.len() != n * k || x.b.len() != k * m {
                     return None;
                 }
-                let mut out = Vec::with_capacity(n * m);
+                // Out of memory: `None`, and the caller's zeroed buffer reports it.
+                let mut out = crate::array::alloc::with_capacity(n * m).ok()?;
                 // SAFETY: the capacity holds n×m elements, which gemm writes without reading
                 // (`accumulate` false) before `set_len` exposes them; operand sizes checked above.
                 unsafe {
@@ -293,6 +294,8 @@ pub fn product_shape(a: &NdArray, b: &NdArray, trans: Transposed) -> Result<Dims
     }
     let mut shape = broadcast_shapes(&a.shape()[..ra - 2], &b.shape()[..rb - 2])?;
     shape.extend([n, m]);
+    // Operands that fit can make a product that does not ([2^32, 1] @ [1, 2^32]).
+    crate::array::shape::check_storage(&shape, a.dtype().size_in_bytes())?;
     Ok(shape)
 }
 
@@ -308,7 +311,7 @@ fn initial(init: &NdArray, shape: &[usize]) -> Result<NdArray> {
     let out = cpu_index::gather(init, shape, &view, 0)?;
     if out.shares_storage_with(init) {
         // Already the whole of `init` (no broadcast): copy it rather than write into it.
-        return crate::with_dtype!(init.dtype(), T => NdArray::from_vec(init.as_slice::<T>()?.to_vec(), shape));
+        return crate::with_dtype!(init.dtype(), T => NdArray::from_vec(crate::array::alloc::copied(init.as_slice::<T>()?)?, shape));
     }
     Ok(out)
 }
@@ -337,7 +340,7 @@ pub fn matmul(
         }
         let mut out = match init {
             Some(c) => initial(c, &out_shape)?,
-            None => NdArray::zeros(&out_shape, a.dtype()),
+            None => NdArray::try_full(&out_shape, 0.0, a.dtype())?,
         };
         matmul_typed::<T>(out.as_mut_slice()?, (x, y), [a_batch, b_batch, batch], [n, k, m], trans);
         Ok(out)

@@ -5,8 +5,8 @@
 
 use super::cpu_elementwise::Scalar;
 use super::nn::Window2d;
-use crate::array::shape::{contiguous_strides, numel, Dims};
-use crate::array::{DType, Element, NdArray};
+use crate::array::shape::{check_storage, contiguous_strides, numel, Dims};
+use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 
 /// Floating element types (the kernels call their inherent `exp` and `ln`).
@@ -84,7 +84,7 @@ pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
     with_real!(a.dtype(), name, T => {
         let x = a.as_slice::<T>()?;
         let (outer, size, inner) = split(a.shape(), axis);
-        let mut out = vec![T::zero(); x.len()];
+        let mut out = alloc::zeroed::<T>(x.len())?;
         for o in 0..outer {
             for i in 0..inner {
                 let base = o * size * inner + i;
@@ -204,7 +204,8 @@ fn walk_index(
     let size = if a_shape.is_empty() { 1 } else { a_shape[axis] } as i64;
     let mut counter = vec![0usize; nd];
     for (k, &raw) in idx.iter().enumerate() {
-        let j = if raw < 0 { raw + size } else { raw };
+        // Negative indices do not wrap: PyTorch's gather and scatter_add refuse them.
+        let j = raw;
         if j < 0 || j >= size {
             return Err(Error::Index(format!(
                 "{op}(): index {raw} is out of bounds for dimension {axis} with size {size}"
@@ -234,7 +235,7 @@ pub fn gather_dim(a: &NdArray, axis: usize, index: &NdArray) -> Result<NdArray> 
     let idx = index_values(index, "gather")?;
     crate::with_dtype!(a.dtype(), T => {
         let x = a.as_slice::<T>()?;
-        let mut out = vec![T::default(); idx.len()];
+        let mut out = alloc::zeroed::<T>(idx.len())?;
         walk_index("gather", &idx, index.shape(), a.shape(), index.shape(), axis, |k, ao, _| out[k] = x[ao])?;
         NdArray::from_vec(out, index.shape())
     })
@@ -266,7 +267,7 @@ pub fn scatter_add_dim(
     }
     let idx = index_values(index, "scatter_add")?;
     crate::with_dtype!(a.dtype(), T => {
-        let mut out = a.as_slice::<T>()?.to_vec();
+        let mut out = alloc::copied(a.as_slice::<T>()?)?;
         let s = src.as_slice::<T>()?;
         walk_index("scatter_add", &idx, index.shape(), a.shape(), src.shape(), axis, |_, ao, so| {
             out[ao] = out[ao].add(s[so])
@@ -283,7 +284,7 @@ pub fn cat(inputs: &[&NdArray], axis: usize) -> Result<NdArray> {
     shape[axis] = total;
     let (outer, _, inner) = split(&shape, axis);
     crate::with_dtype!(first.dtype(), T => {
-        let mut out: Vec<T> = Vec::with_capacity(numel(&shape));
+        let mut out: Vec<T> = alloc::with_capacity(numel(&shape))?;
         for o in 0..outer {
             for a in inputs {
                 let x = a.as_slice::<T>()?;
@@ -299,7 +300,7 @@ pub fn cat(inputs: &[&NdArray], axis: usize) -> Result<NdArray> {
 pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
     let (outer, size, inner) = split(a.shape(), axis);
     let x = a.to_f64_vec()?;
-    let mut out = vec![0i64; x.len()];
+    let mut out = alloc::zeroed::<i64>(x.len())?;
     let mut lane: Vec<usize> = Vec::with_capacity(size);
     for o in 0..outer {
         for i in 0..inner {
@@ -337,8 +338,12 @@ pub fn window_out(
     padding: usize,
     dilation: usize,
 ) -> Option<usize> {
-    let span = dilation * (kernel - 1) + 1;
-    let padded = size + 2 * padding;
+    // Checked: the sizes come from the user (a kernel of 0, a padding of 2^62).
+    let span = kernel
+        .checked_sub(1)?
+        .checked_mul(dilation)?
+        .checked_add(1)?;
+    let padded = padding.checked_mul(2)?.checked_add(size)?;
     if padded < span || stride == 0 {
         return None;
     }
@@ -374,9 +379,10 @@ pub fn im2col(a: &NdArray, w: &Window2d) -> Result<NdArray> {
     let (oh, ow) = out_hw(w, h, wd, "im2col")?;
     let [kh, kw] = w.kernel;
     let (rows, cols) = (c * kh * kw, oh * ow);
+    check_storage(&[n, c, kh, kw, oh, ow], a.dtype().size_in_bytes())?;
     crate::with_dtype!(a.dtype(), T => {
         let x = a.as_slice::<T>()?;
-        let mut out = vec![T::zero(); n * rows * cols];
+        let mut out = alloc::zeroed::<T>(n * rows * cols)?;
         if !out.is_empty() {
             super::parallel::for_each_chunk_costed(&mut out, cols, 1, |start, chunk| {
                 for (r, row) in chunk.chunks_exact_mut(cols).enumerate() {
@@ -424,7 +430,7 @@ pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray>
     let c = rows / (kh * kw);
     crate::with_dtype!(cols.dtype(), T => {
         let x = cols.as_slice::<T>()?;
-        let mut out = vec![T::zero(); n * c * h * wd];
+        let mut out = alloc::zeroed::<T>(check_storage(&[n, c, h, wd], cols.dtype().size_in_bytes())?)?;
         if !out.is_empty() {
             super::parallel::for_each_chunk_costed(&mut out, h * wd, kh * kw, |start, chunk| {
                 for (p, plane) in chunk.chunks_exact_mut(h * wd).enumerate() {
@@ -462,7 +468,7 @@ pub fn max_pool2d_indices(a: &NdArray, w: &Window2d) -> Result<NdArray> {
     let [n, c, h, wd] = check_nchw(a, "max_pool2d")?;
     let (oh, ow) = out_hw(w, h, wd, "max_pool2d")?;
     let x = a.to_f64_vec()?;
-    let mut out = vec![0i64; n * c * oh * ow];
+    let mut out = alloc::zeroed::<i64>(n * c * oh * ow)?;
     for p in 0..n * c {
         let plane = &x[p * h * wd..(p + 1) * h * wd];
         for oy in 0..oh {

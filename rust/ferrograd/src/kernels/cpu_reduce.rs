@@ -16,7 +16,7 @@ use super::cpu_elementwise::{at, for_gathered, gather_row, Scalar, Strided, Stri
 use super::parallel;
 use super::{ArgReduceOp, ReduceOp};
 use crate::array::shape::{numel, Dims, StridedOffsets, Strides};
-use crate::array::{Element, NdArray};
+use crate::array::{alloc, Element, NdArray};
 use crate::error::{Error, Result};
 
 /// Independent accumulators per slice, so the loop vectorises without reassociating a float sum
@@ -122,17 +122,17 @@ fn reduce_typed<T: Scalar, F: Fn(T, T) -> T + Sync>(
         .map(|(_, &s)| s)
         .product();
     if x.is_empty() {
-        return vec![init; out_len];
+        return alloc::must(alloc::filled(init, out_len));
     }
     let groups = group_axes(shape, axes);
     match groups.as_slice() {
-        [] | [(_, false)] => x.to_vec(),
+        [] | [(_, false)] => alloc::must(alloc::copied(x)),
         [(_, true)] => {
             let parts = parallel::map_chunks(x, LANES, |_, c| reduce_slice(c, &f, init));
             vec![parts.into_iter().fold(init, &f)]
         }
         &[(rows, false), (n, true)] => {
-            let mut out = vec![init; rows];
+            let mut out = alloc::must(alloc::filled(init, rows));
             parallel::for_each_chunk_costed(&mut out, 1, n, |s, o| {
                 for (o, row) in o.iter_mut().zip(x[s * n..].chunks_exact(n)) {
                     *o = reduce_slice(row, &f, init);
@@ -141,7 +141,7 @@ fn reduce_typed<T: Scalar, F: Fn(T, T) -> T + Sync>(
             out
         }
         &[(_, true), (m, false)] => {
-            let mut out = vec![init; m];
+            let mut out = alloc::must(alloc::filled(init, m));
             reduce_columns(&mut out, x, m, &f);
             out
         }
@@ -159,7 +159,7 @@ fn reduce_general<T: Scalar, F: Fn(T, T) -> T>(
     f: &F,
     init: T,
 ) -> Vec<T> {
-    let mut out = vec![init; out_len];
+    let mut out = alloc::must(alloc::filled(init, out_len));
     let (&(inner, inner_reduced), outer) = groups.split_last().expect("at least three groups");
     let sizes: Dims = outer.iter().map(|g| g.0).collect();
     // Output strides of the outer groups, in elements: 0 for reduced groups.
@@ -313,7 +313,7 @@ fn reduce_walk<T: Scalar, F: Fn(T, T) -> T + Sync>(
         );
         combine_into(out, &partial, f);
     }
-    let mut out = vec![init; out_len];
+    let mut out = alloc::must(alloc::filled(init, out_len));
     split(0..walk.rows(), &mut out, inner, f, init, &reduce_rows);
     out
 }
@@ -389,7 +389,7 @@ fn arg_typed<T: Scalar>(
     init: T,
 ) -> Vec<i64> {
     let outer = x.len() / (n * inner);
-    let mut out = vec![0i64; outer * inner];
+    let mut out = alloc::must(alloc::zeroed::<i64>(outer * inner));
     if inner == 1 {
         // Two vectorised passes beat one branchy one: the best value, then its first position.
         parallel::for_each_chunk_costed(&mut out, 1, n, |s, o| {

@@ -5,8 +5,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
-use crate::array::shape::numel;
-use crate::array::{DType, Element, NdArray};
+use crate::array::shape::check_storage;
+use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 
@@ -34,13 +34,24 @@ fn require_float(name: &str, dtype: DType) -> Result<()> {
     Ok(())
 }
 
-fn from_f64s(values: Vec<f64>, shape: &[usize], dtype: DType) -> Result<Tensor> {
-    crate::with_dtype!(dtype, T => Tensor::from_vec(values.into_iter().map(T::from_f64).collect::<Vec<T>>(), shape))
+/// A tensor of `shape` and `dtype` whose elements are `value(i)` (an `f64` converted to
+/// `dtype`) for `i` in `0..numel`: the size checked for overflow, the memory allocated
+/// fallibly, and no intermediate buffer of `f64`s.
+fn from_fn(shape: &[usize], dtype: DType, mut value: impl FnMut(usize) -> f64) -> Result<Tensor> {
+    let n = check_storage(shape, dtype.size_in_bytes())?;
+    crate::with_dtype!(dtype, T => Tensor::from_vec(alloc::collect(n, (0..n).map(|i| T::from_f64(value(i))))?, shape))
 }
 
 impl Tensor {
+    /// A tensor of `shape` filled with `value` (as `dtype`). For shapes the engine makes
+    /// itself; `try_full` checks a shape from user input.
     pub fn full(shape: &[usize], value: f64, dtype: DType) -> Tensor {
         Tensor::from_array(NdArray::full(shape, value, dtype))
+    }
+
+    /// `full` with the size checked for overflow and the memory allocated fallibly.
+    pub fn try_full(shape: &[usize], value: f64, dtype: DType) -> Result<Tensor> {
+        NdArray::try_full(shape, value, dtype).map(Tensor::from_array)
     }
 
     pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
@@ -53,6 +64,9 @@ impl Tensor {
 
     /// Values from `start` (inclusive) to `end` (exclusive) in steps of `step`.
     pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
+        if !start.is_finite() || !end.is_finite() {
+            return Err(Error::Shape(format!("unsupported range: {start} -> {end}")));
+        }
         if step == 0.0 {
             return Err(Error::Value("arange: step must be nonzero".into()));
         }
@@ -61,60 +75,46 @@ impl Tensor {
                 "arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})"
             )));
         }
-        let n = ((end - start) / step).ceil().max(0.0) as usize;
-        from_f64s(
-            (0..n).map(|i| start + i as f64 * step).collect(),
-            &[n],
-            dtype,
-        )
+        let size = ((end - start) / step).ceil().max(0.0);
+        // PyTorch's bound: the element count is an int64.
+        if size >= i64::MAX as f64 {
+            return Err(Error::Shape("invalid size, possible overflow?".into()));
+        }
+        from_fn(&[size as usize], dtype, |i| start + i as f64 * step)
     }
 
     /// `steps` values evenly spaced from `start` to `end`, both included.
     pub fn linspace(start: f64, end: f64, steps: usize, dtype: DType) -> Result<Tensor> {
-        let values = match steps {
-            0 => vec![],
-            1 => vec![start],
-            n => {
-                let step = (end - start) / (n - 1) as f64;
-                (0..n)
-                    .map(|i| {
-                        if i == n - 1 {
-                            end
-                        } else {
-                            start + i as f64 * step
-                        }
-                    })
-                    .collect()
-            }
-        };
-        from_f64s(values, &[steps], dtype)
+        let step = (end - start) / (steps.max(2) - 1) as f64;
+        from_fn(&[steps], dtype, |i| match i {
+            0 => start,
+            i if i == steps - 1 => end,
+            i => start + i as f64 * step,
+        })
     }
 
     /// An `n × m` matrix with ones on the diagonal.
     pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
-        let mut values = vec![0.0; n * m];
-        for i in 0..n.min(m) {
-            values[i * m + i] = 1.0;
-        }
-        from_f64s(values, &[n, m], dtype)
+        check_storage(&[n, m], dtype.size_in_bytes())?;
+        crate::with_dtype!(dtype, T => {
+            let mut values = alloc::zeroed::<T>(n * m)?;
+            for i in 0..n.min(m) {
+                values[i * m + i] = T::one();
+            }
+            Tensor::from_vec(values, &[n, m])
+        })
     }
 
     /// Uniform samples from `[0, 1)`.
     pub fn rand(shape: &[usize], dtype: DType) -> Result<Tensor> {
         require_float("rand", dtype)?;
-        let values = with_rng(|rng| (0..numel(shape)).map(|_| rng.gen::<f64>()).collect());
-        from_f64s(values, shape, dtype)
+        with_rng(|rng| from_fn(shape, dtype, |_| rng.gen::<f64>()))
     }
 
     /// Standard normal samples.
     pub fn randn(shape: &[usize], dtype: DType) -> Result<Tensor> {
         require_float("normal", dtype)?;
-        let values = with_rng(|rng| {
-            (0..numel(shape))
-                .map(|_| rng.sample::<f64, _>(StandardNormal))
-                .collect()
-        });
-        from_f64s(values, shape, dtype)
+        with_rng(|rng| from_fn(shape, dtype, |_| rng.sample::<f64, _>(StandardNormal)))
     }
 
     /// Integers drawn uniformly from `[low, high)`.
@@ -124,12 +124,7 @@ impl Tensor {
                 "random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
             )));
         }
-        let values = with_rng(|rng| {
-            (0..numel(shape))
-                .map(|_| rng.gen_range(low..high) as f64)
-                .collect()
-        });
-        from_f64s(values, shape, dtype)
+        with_rng(|rng| from_fn(shape, dtype, |_| rng.gen_range(low..high) as f64))
     }
 
     /// Bernoulli samples: 1 with probability `p`, as `dtype` (for dropout masks).
@@ -139,11 +134,18 @@ impl Tensor {
                 "bernoulli: p must be in [0, 1], got {p}"
             )));
         }
-        let values = with_rng(|rng| {
-            (0..numel(shape))
-                .map(|_| if rng.gen::<f64>() < p { 1.0 } else { 0.0 })
-                .collect()
-        });
-        from_f64s(values, shape, dtype)
+        with_rng(|rng| {
+            from_fn(
+                shape,
+                dtype,
+                |_| {
+                    if rng.gen::<f64>() < p {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                },
+            )
+        })
     }
 }

@@ -148,6 +148,19 @@ impl Tensor {
             .iter()
             .skip(1)
             .fold(first.dtype(), |d, t| DType::promote(d, t.dtype()));
+        // The joined size, checked: inputs that each fit can sum past what memory addresses.
+        let mut joined = first.shape();
+        joined[axis] = tensors
+            .iter()
+            .try_fold(0usize, |n, t| {
+                n.checked_add(*t.shape().get(axis).unwrap_or(&0))
+            })
+            .ok_or_else(|| {
+                Error::Shape(format!(
+                    "cat(): the sizes along dimension {axis} add up past what memory can address"
+                ))
+            })?;
+        crate::array::shape::check_storage(&joined, dtype.size_in_bytes())?;
         let arrays: Vec<NdArray> = tensors
             .iter()
             .map(|t| t.data_as(dtype))

@@ -211,13 +211,22 @@ impl Tensor {
         for (i, &size) in shape.iter().enumerate() {
             if i < lead {
                 if size < 0 {
-                    return Err(Error::Shape(format!("expand: -1 is not allowed in a leading, non-existing dimension ({shape:?})")));
+                    return Err(Error::Shape(format!("The expanded size of the tensor ({size}) isn't allowed in a leading, non-existing dimension {i} ({shape:?})")));
                 }
                 out.push(size as usize);
                 continue;
             }
             let have = own[i - lead];
-            let want = if size < 0 { have } else { size as usize };
+            let want = match size {
+                -1 => have,
+                s if s < 0 => {
+                    return Err(Error::Shape(format!(
+                        "The expanded size of the tensor ({s}) isn't allowed: sizes are non-negative, or -1 to keep a dimension.  Target sizes: {shape:?}.  Tensor sizes: {:?}",
+                        own.as_slice()
+                    )))
+                }
+                s => s as usize,
+            };
             if have != want && have != 1 {
                 return Err(Error::Shape(format!(
                     "The expanded size of the tensor ({want}) must match the existing size ({have}) at non-singleton dimension {i}.  Target sizes: {shape:?}.  Tensor sizes: {:?}",
@@ -372,8 +381,19 @@ pub(crate) fn infer_shape(shape: &[isize], numel_in: usize) -> Result<Dims> {
         match s {
             -1 if infer.is_none() => infer = Some(i),
             -1 => return Err(Error::Shape("only one dimension can be inferred".into())),
-            s if s < 0 => return Err(Error::Shape(format!("invalid shape dimension {s}"))),
-            s => known *= s as usize,
+            s if s < 0 => {
+                return Err(Error::Shape(format!(
+                    "invalid shape dimension {s} at index {i} of shape {shape:?}"
+                )))
+            }
+            // Checked: a product that wraps could match the element count by accident.
+            s => {
+                known = known.checked_mul(s as usize).ok_or_else(|| {
+                    Error::Shape(format!(
+                        "shape '{shape:?}' is invalid for input of size {numel_in}"
+                    ))
+                })?
+            }
         }
     }
     let mut out: Dims = shape.iter().map(|&s| s.max(0) as usize).collect();

@@ -1,0 +1,100 @@
+//! Fallible allocation of element buffers. A tensor too large for the memory the process can
+//! get is an `Error::OutOfMemory` (Python's `MemoryError`), never an abort: every buffer that
+//! holds a tensor's elements (creation, and the kernels' outputs) is allocated through these
+//! functions instead of `vec!` / `Vec::with_capacity` / `collect`, whose failure aborts.
+
+use std::alloc::{alloc_zeroed, Layout};
+
+use super::element::Element;
+use crate::error::{Error, Result};
+
+fn out_of_memory<T>(n: usize) -> Error {
+    Error::out_of_memory(n.saturating_mul(std::mem::size_of::<T>()))
+}
+
+/// An empty vector with room for exactly `n` elements.
+pub fn with_capacity<T>(n: usize) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| out_of_memory::<T>(n))?;
+    Ok(v)
+}
+
+/// `n` zero elements (`T::default()`, which is all-zero bits for every element type). Like
+/// `vec![0; n]` it asks the allocator for zeroed memory, which the system maps lazily for a
+/// large buffer, instead of writing the zeros.
+pub fn zeroed<T: Element>(n: usize) -> Result<Vec<T>> {
+    let layout = Layout::array::<T>(n).map_err(|_| out_of_memory::<T>(n))?;
+    if layout.size() == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: the layout has a non-zero size.
+    let ptr = unsafe { alloc_zeroed(layout) } as *mut T;
+    if ptr.is_null() {
+        return Err(out_of_memory::<T>(n));
+    }
+    // SAFETY: `ptr` was allocated by the global allocator with the layout of `n` elements of `T`
+    // (what a `Vec<T>` of capacity `n` holds), and zero bits are a valid value of every element
+    // type (0, 0.0, false).
+    Ok(unsafe { Vec::from_raw_parts(ptr, n, n) })
+}
+
+/// `n` copies of `value`.
+pub fn filled<T: Element>(value: T, n: usize) -> Result<Vec<T>> {
+    // SAFETY: element types are plain data without padding: every byte is initialised.
+    let bytes = unsafe {
+        std::slice::from_raw_parts(&value as *const T as *const u8, std::mem::size_of::<T>())
+    };
+    if bytes.iter().all(|&b| b == 0) {
+        return zeroed(n);
+    }
+    let mut v = with_capacity(n)?;
+    v.resize(n, value);
+    Ok(v)
+}
+
+/// A copy of `values`.
+pub fn copied<T: Copy>(values: &[T]) -> Result<Vec<T>> {
+    let mut v = with_capacity(values.len())?;
+    v.extend_from_slice(values);
+    Ok(v)
+}
+
+/// The items of `iter`, which yields exactly `n` of them (more are dropped, fewer leave the
+/// vector shorter).
+pub fn collect<T>(n: usize, iter: impl IntoIterator<Item = T>) -> Result<Vec<T>> {
+    let mut v = with_capacity(n)?;
+    v.extend(iter.into_iter().take(n));
+    Ok(v)
+}
+
+/// The value of an allocation made where no `Result` can carry its failure (a helper deep in a
+/// kernel): out of memory, it panics with the `Error` as the payload, which the Python binding
+/// raises as that error (`MemoryError`) rather than as a bug. Code that can return the error
+/// returns it instead.
+pub fn must<T>(allocation: Result<T>) -> T {
+    allocation.unwrap_or_else(|e| std::panic::panic_any(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffers_are_made_or_refused() {
+        assert_eq!(zeroed::<f32>(3).unwrap(), vec![0.0; 3]);
+        assert_eq!(filled(2i64, 2).unwrap(), vec![2, 2]);
+        assert_eq!(filled(false, 2).unwrap(), vec![false, false]);
+        assert_eq!(copied(&[1.5f64]).unwrap(), vec![1.5]);
+        assert_eq!(collect(2, 0..5).unwrap(), vec![0, 1]);
+        assert!(zeroed::<f64>(0).unwrap().is_empty());
+        for result in [
+            zeroed::<f64>(usize::MAX / 4).map(|_| ()),
+            with_capacity::<f32>(isize::MAX as usize).map(|_| ()),
+            filled(1.0f32, usize::MAX).map(|_| ()),
+        ] {
+            assert!(
+                matches!(result, Err(Error::OutOfMemory(m)) if m.contains("can't allocate memory"))
+            );
+        }
+    }
+}
