@@ -18,7 +18,7 @@ pub struct Layout {
 
 /// PyTorch's contiguity rule: strides of size-1 dimensions do not matter, nor anything for an
 /// empty array.
-fn is_row_major(shape: &[usize], strides: &[isize]) -> bool {
+pub(crate) fn is_row_major(shape: &[usize], strides: &[isize]) -> bool {
     if numel(shape) == 0 {
         return true;
     }

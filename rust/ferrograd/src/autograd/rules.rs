@@ -6,6 +6,7 @@
 
 use smallvec::{smallvec, SmallVec};
 
+use super::calc::Calc;
 use super::node_input::NodeInput;
 use crate::array::shape::Dims;
 use crate::array::DType;
@@ -179,11 +180,6 @@ impl RuleInputs<'_> {
 
 pub type Grads = SmallVec<[Option<Tensor>; 2]>;
 
-fn scalar_like(value: f64, like: &Tensor) -> Result<Tensor> {
-    let s = Tensor::scalar(value).to_dtype(like.dtype())?;
-    Ok(Tensor::from_array(s.data().to_device(like.device())?))
-}
-
 /// `g` masked by a boolean tensor, in `g`'s dtype.
 fn masked(g: &Tensor, mask: &Tensor) -> Result<Tensor> {
     g.mul(&mask.to_dtype(g.dtype())?)
@@ -216,16 +212,16 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             let a = r.saved(0)?;
             let mut inside = a.eq(a)?;
             if let Some(lo) = min {
-                inside = inside.bitwise_and(&a.ge(&scalar_like(*lo, a)?)?)?;
+                inside = inside.bitwise_and(&a.ge(&a.constant(*lo)?)?)?;
             }
             if let Some(hi) = max {
-                inside = inside.bitwise_and(&a.le(&scalar_like(*hi, a)?)?)?;
+                inside = inside.bitwise_and(&a.le(&a.constant(*hi)?)?)?;
             }
             masked(g, &inside)
         })?,
         Op::Where => {
             let cond = r.saved(0)?;
-            let zero = scalar_like(0.0, g)?;
+            let zero = g.constant(0.0)?;
             smallvec![
                 when(need(0), || g.where_(cond, &zero))?,
                 when(need(1), || zero.where_(cond, g))?
@@ -234,7 +230,7 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
         Op::Sum(s) => one_input(&|| expand_reduced(g, &s.axes, s.keepdim, &r.shape(0)))?,
         Op::Mean(m) => one_input(&|| {
             expand_reduced(
-                &g.div(&scalar_like(m.count as f64, g)?)?,
+                &g.div(&g.constant(m.count as f64)?)?,
                 &m.axes,
                 m.keepdim,
                 &r.shape(0),
@@ -271,7 +267,7 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
         }
         Op::CopySlices(view) => smallvec![
             when(need(0), || g
-                .strided_assigned((**view).clone(), &scalar_like(0.0, g)?))?,
+                .strided_assigned((**view).clone(), &g.constant(0.0)?))?,
             when(need(1), || g
                 .strided((**view).clone(), "AsStridedBackward0"))?
         ],

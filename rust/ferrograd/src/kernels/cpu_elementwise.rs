@@ -12,6 +12,7 @@ use smallvec::SmallVec;
 
 use super::parallel;
 use super::{BinaryOp, UnaryOp};
+use crate::array::layout::is_row_major;
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims, Strides};
 use crate::array::{alloc, Category, DType, Element, Layout, NdArray};
 use crate::error::{Error, Result};
@@ -916,16 +917,9 @@ impl<'a, T: Element> Strided<'a, T> {
     pub(super) fn dense_order(&self) -> Option<Dims> {
         let mut order: Dims = (0..self.shape.len()).collect();
         order.sort_by_key(|&d| std::cmp::Reverse(self.strides[d]));
-        let mut expected = 1isize;
-        for &d in order.iter().rev() {
-            if self.shape[d] != 1 {
-                if self.strides[d] != expected {
-                    return None;
-                }
-                expected *= self.shape[d] as isize;
-            }
-        }
-        Some(order)
+        let shape: Dims = order.iter().map(|&d| self.shape[d]).collect();
+        let strides: Strides = order.iter().map(|&d| self.strides[d]).collect();
+        is_row_major(&shape, &strides).then_some(order)
     }
 
     /// The first element (of a one-element operand).

@@ -27,7 +27,11 @@ impl Tensor {
             ResultDtype::Float if !self.dtype().is_floating() => DType::DEFAULT_FLOAT,
             _ => self.dtype(),
         };
-        let out = kernels::unary(f.kernel(), &self.data_as(dtype)?)?;
+        let out = {
+            let data = self.read();
+            let data = cast_if_needed(&data, dtype)?;
+            kernels::unary(f.kernel(), &data)?
+        };
         record(Op::Unary(f), &[self], out, |out| match f.saves() {
             SavedValue::Input => smallvec![Saved::input(self)],
             SavedValue::Output => smallvec![Saved::output(out)],
