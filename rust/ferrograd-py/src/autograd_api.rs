@@ -155,8 +155,25 @@ impl PyNode {
     }
 }
 
+/// Installs saved-tensor hooks on this thread: `pack(tensor)` runs for every value an
+/// operation saves for backward, `unpack(packed)` when backward (or `_saved_*`) reads it.
+#[catch_panics]
+#[pyfunction]
+pub fn push_saved_tensor_hooks(pack: Py<PyAny>, unpack: Py<PyAny>) {
+    mode::push_saved_tensor_hooks(Arc::new(callbacks::PySavedTensorHooks { pack, unpack }));
+}
+
+/// Removes the innermost saved-tensor hooks of this thread; false when there were none.
+#[catch_panics]
+#[pyfunction]
+pub fn pop_saved_tensor_hooks() -> bool {
+    mode::pop_saved_tensor_hooks()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(apply_function, m)?)?;
+    m.add_function(wrap_pyfunction!(push_saved_tensor_hooks, m)?)?;
+    m.add_function(wrap_pyfunction!(pop_saved_tensor_hooks, m)?)?;
     m.add_function(wrap_pyfunction!(set_inference_mode, m)?)?;
     m.add_function(wrap_pyfunction!(is_inference_mode_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(set_anomaly_enabled, m)?)?;

@@ -198,3 +198,48 @@ pub fn trace_provider(callable: Py<PyAny>) -> Arc<dyn Fn() -> String + Send + Sy
             .unwrap_or_else(|e| format!("(the forward trace could not be formatted: {e})"))
     })
 }
+
+/// `torch.autograd.graph.saved_tensors_hooks`: `pack(tensor) -> object` when a value is saved,
+/// `unpack(object) -> tensor` when backward reads it.
+pub struct PySavedTensorHooks {
+    pub pack: Py<PyAny>,
+    pub unpack: Py<PyAny>,
+}
+
+/// What `pack` returned, with the `unpack` to call on it.
+struct PyPacked {
+    object: Py<PyAny>,
+    unpack: Py<PyAny>,
+}
+
+impl ferrograd::autograd::saved::SavedTensorHooks for PySavedTensorHooks {
+    fn pack(
+        &self,
+        tensor: &Tensor,
+    ) -> ferrograd::Result<Arc<dyn ferrograd::autograd::saved::PackedTensor>> {
+        Python::with_gil(|py| {
+            let object = self.pack.call1(py, (NewTensor(tensor.clone()),))?;
+            let packed: Arc<dyn ferrograd::autograd::saved::PackedTensor> = Arc::new(PyPacked {
+                object,
+                unpack: self.unpack.clone_ref(py),
+            });
+            Ok(packed)
+        })
+        .map_err(from_py)
+    }
+}
+
+impl ferrograd::autograd::saved::PackedTensor for PyPacked {
+    fn unpack(&self) -> ferrograd::Result<Tensor> {
+        Python::with_gil(|py| {
+            let out = self.unpack.call1(py, (self.object.clone_ref(py),))?;
+            PyTensor::from_any(out.bind(py)).map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "Output of saved tensor unpack_hook expected to be a Tensor but got result of type {}",
+                    out.bind(py).get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                ))
+            })
+        })
+        .map_err(from_py)
+    }
+}

@@ -5,7 +5,7 @@
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 use ferrograd::Error;
 use pyo3::exceptions::{PyIndexError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
@@ -22,26 +22,30 @@ thread_local! {
     static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+/// An instance of the class `name` of `ferrograd._errors` (classes that are two built-in
+/// exceptions at once), kept in `class`; `fallback` should that module not import.
+fn two_class_error(
+    class: &'static GILOnceCell<Py<PyType>>,
+    name: &str,
+    msg: String,
+    fallback: fn(String) -> PyErr,
+) -> PyErr {
+    Python::with_gil(|py| match class.import(py, "ferrograd._errors", name) {
+        Ok(class) => PyErr::from_type(class.clone(), msg),
+        Err(_) => fallback(msg),
+    })
+}
+
 /// `ferrograd._errors.ShapeError`: a `ValueError` that is also a `RuntimeError`.
 fn shape_error(msg: String) -> PyErr {
     static SHAPE_ERROR: GILOnceCell<Py<PyType>> = GILOnceCell::new();
-    Python::with_gil(
-        |py| match SHAPE_ERROR.import(py, "ferrograd._errors", "ShapeError") {
-            Ok(class) => PyErr::from_type(class.clone(), msg),
-            Err(_) => PyValueError::new_err(msg),
-        },
-    )
+    two_class_error(&SHAPE_ERROR, "ShapeError", msg, PyValueError::new_err)
 }
 
 /// `ferrograd._errors.OutOfMemoryError`: a `MemoryError` that is also a `RuntimeError`.
 fn out_of_memory_error(msg: String) -> PyErr {
     static OOM_ERROR: GILOnceCell<Py<PyType>> = GILOnceCell::new();
-    Python::with_gil(
-        |py| match OOM_ERROR.import(py, "ferrograd._errors", "OutOfMemoryError") {
-            Ok(class) => PyErr::from_type(class.clone(), msg),
-            Err(_) => PyMemoryError::new_err(msg),
-        },
-    )
+    two_class_error(&OOM_ERROR, "OutOfMemoryError", msg, PyMemoryError::new_err)
 }
 
 pub fn to_py(error: Error) -> PyErr {
@@ -98,8 +102,17 @@ pub fn guard_value<T>(body: impl FnOnce() -> T) -> PyResult<T> {
     guard(|| Ok(body()))
 }
 
+/// Where the last panic on a kernel thread happened: rayon carries the panic itself to the
+/// thread that called the kernel, which is inside a `guard`.
+static POOL_PANIC_LOCATION: Mutex<Option<String>> = Mutex::new(None);
+
 fn from_panic(payload: Box<dyn Any + Send>) -> PyErr {
-    let location = PANIC_LOCATION.with(|l| l.borrow_mut().take());
+    let location = PANIC_LOCATION.with(|l| l.borrow_mut().take()).or_else(|| {
+        POOL_PANIC_LOCATION
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    });
     let payload = match payload.downcast::<Error>() {
         Ok(error) => return to_py(*error),
         Err(payload) => payload,
@@ -117,19 +130,26 @@ fn from_panic(payload: Box<dyn Any + Send>) -> PyErr {
     ))
 }
 
-/// Installs the process's panic hook (once): a panic inside a `guard` on this thread only
-/// records where it happened, for the exception's message, since the exception reports it; any
-/// other panic (or any panic at all when `RUST_BACKTRACE` is set) goes to the previous hook,
-/// which prints it.
+/// Installs the process's panic hook (once): a panic inside a `guard` on this thread, or on a
+/// kernel (rayon) thread, whose panics rayon hands to the calling thread, only records where it
+/// happened, for the exception's message, since the exception reports it; any other panic (or
+/// any panic at all when `RUST_BACKTRACE` is set) goes to the previous hook, which prints it.
 pub fn install_panic_hook() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let previous = panic::take_hook();
         let verbose = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
         panic::set_hook(Box::new(move |info| {
+            let location = info.location().map(|l| l.to_string());
             if GUARD_DEPTH.with(|d| d.get()) > 0 {
-                let location = info.location().map(|l| l.to_string());
                 PANIC_LOCATION.with(|l| *l.borrow_mut() = location);
+                if !verbose {
+                    return;
+                }
+            } else if rayon::current_thread_index().is_some() {
+                *POOL_PANIC_LOCATION
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = location;
                 if !verbose {
                     return;
                 }

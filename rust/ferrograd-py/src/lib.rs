@@ -8,6 +8,7 @@ mod device_backend;
 mod errors;
 mod exchange;
 mod forward_ad;
+mod linalg;
 mod nn;
 mod node;
 mod op_table;
@@ -281,10 +282,15 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     m.add_function(wrap_pyfunction!(tensor_type::register_tensor_type, m)?)?;
+    // The Cargo workspace's version: the package's, which maturin reads from the same field.
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(threads::join_thread_pool, m)?)?;
+    m.add_function(wrap_pyfunction!(threads::set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(threads::get_num_threads, m)?)?;
     autograd_api::register(m)?;
     device_backend::register(m)?;
     forward_ad::register(m)?;
+    linalg::register(m)?;
     nn::register(m)?;
     op_table::register(m)?;
     Ok(())

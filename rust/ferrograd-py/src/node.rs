@@ -44,6 +44,17 @@ impl PyNode {
         self.inner.saved_shapes()
     }
 
+    /// The values saved for the node's backward, one per slot (None where it saved none).
+    fn saved_tensors(&self) -> PyResult<Vec<Option<crate::tensor_type::NewTensor>>> {
+        use crate::errors::IntoPyResult;
+
+        let saved = self.inner.saved_tensors().py()?;
+        Ok(saved
+            .into_iter()
+            .map(|t| t.map(crate::tensor_type::NewTensor))
+            .collect())
+    }
+
     /// The leaf of an `AccumulateGrad` node (None for other nodes).
     fn variable(&self) -> Option<crate::tensor_type::NewTensor> {
         self.inner.variable().map(crate::tensor_type::NewTensor)

@@ -13,7 +13,7 @@ use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
 use crate::convert::{self, operand};
 use crate::errors::IntoPyResult;
 use crate::node::PyNode;
-use crate::tensor_type::NewTensor;
+use crate::tensor_type::{view_of, NewTensor};
 
 /// Elements above which an operation releases the GIL while it runs.
 const RELEASE_GIL_ABOVE: usize = 1 << 15;
@@ -21,11 +21,21 @@ const RELEASE_GIL_ABOVE: usize = 1 << 15;
 #[pyclass(name = "TensorImpl", module = "ferrograd._core", frozen, subclass)]
 pub struct PyTensor {
     pub inner: Tensor,
+    /// For a view returned by a view method: the Python object of its base (see
+    /// `tensor_type::view_of`). Holding it keeps that object alive, as a PyTorch view does.
+    pub(crate) base_object: Option<Py<PyAny>>,
 }
 
 impl PyTensor {
     pub fn new(inner: Tensor) -> Self {
-        PyTensor { inner }
+        PyTensor {
+            inner,
+            base_object: None,
+        }
+    }
+
+    pub(crate) fn with_base_object(inner: Tensor, base_object: Option<Py<PyAny>>) -> Self {
+        PyTensor { inner, base_object }
     }
 }
 
@@ -405,43 +415,51 @@ impl PyTensor {
     }
 
     #[pyo3(name = "_reshape")]
-    fn reshape(&self, shape: Vec<isize>) -> PyResult<NewTensor> {
-        wrap(self.inner.reshape(&shape))
+    fn reshape<'py>(slf: &Bound<'py, Self>, shape: Vec<isize>) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.reshape(&shape))
     }
 
     #[pyo3(name = "_flatten")]
-    fn flatten(&self, start_dim: isize, end_dim: isize) -> PyResult<NewTensor> {
-        wrap(self.inner.flatten(start_dim, end_dim))
+    fn flatten<'py>(
+        slf: &Bound<'py, Self>,
+        start_dim: isize,
+        end_dim: isize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.flatten(start_dim, end_dim))
     }
 
     #[pyo3(name = "_unsqueeze")]
-    fn unsqueeze(&self, dim: isize) -> PyResult<NewTensor> {
-        wrap(self.inner.unsqueeze(dim))
+    fn unsqueeze<'py>(slf: &Bound<'py, Self>, dim: isize) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.unsqueeze(dim))
     }
 
     #[pyo3(name = "_squeeze", signature = (dim=None))]
-    fn squeeze(&self, dim: Option<isize>) -> PyResult<NewTensor> {
-        wrap(self.inner.squeeze(dim))
+    fn squeeze<'py>(slf: &Bound<'py, Self>, dim: Option<isize>) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.squeeze(dim))
     }
 
     #[pyo3(name = "_transpose")]
-    fn transpose(&self, dim0: isize, dim1: isize) -> PyResult<NewTensor> {
-        wrap(self.inner.transpose(dim0, dim1))
+    fn transpose<'py>(
+        slf: &Bound<'py, Self>,
+        dim0: isize,
+        dim1: isize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.transpose(dim0, dim1))
     }
 
     #[pyo3(name = "_permute")]
-    fn permute(&self, dims: Vec<isize>) -> PyResult<NewTensor> {
-        wrap(self.inner.permute(&dims))
+    fn permute<'py>(slf: &Bound<'py, Self>, dims: Vec<isize>) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.permute(&dims))
     }
 
     #[pyo3(name = "_t_all")]
-    fn t_all(&self) -> PyResult<NewTensor> {
-        wrap(self.inner.t_all())
+    fn t_all<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.t_all())
     }
 
     #[pyo3(name = "_expand")]
-    fn expand(&self, shape: Vec<isize>) -> PyResult<NewTensor> {
-        wrap(self.inner.expand(&shape))
+    fn expand<'py>(slf: &Bound<'py, Self>, shape: Vec<isize>) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.expand(&shape))
     }
 
     #[pyo3(name = "_to_dtype")]
@@ -505,8 +523,11 @@ impl PyTensor {
     }
 
     #[pyo3(name = "_getitem")]
-    fn getitem(&self, index: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.index(&index_items(index)?))
+    fn getitem<'py>(
+        slf: &Bound<'py, Self>,
+        index: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.index(&index_items(index)?))
     }
 
     #[pyo3(name = "_setitem")]

@@ -14,6 +14,7 @@ use pyo3::sync::GILOnceCell;
 use pyo3::types::PyType;
 use pyo3::PyTypeInfo;
 
+use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
 
 static TENSOR_TYPE: GILOnceCell<Py<PyType>> = GILOnceCell::new();
@@ -43,15 +44,49 @@ impl<'py> IntoPyObject<'py> for NewTensor {
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let init = PyClassInitializer::from(PyTensor::new(self.0));
-        let class = match TENSOR_TYPE.get(py) {
-            Some(class) => class.as_ptr().cast(),
-            None => PyTensor::type_object_raw(py),
-        };
-        // PyO3's public constructors only build the base class; this is the initializer
-        // `#[new]` itself uses for a subclass. Safety: `class` is `TensorImpl` or a subclass
-        // of it (checked at registration), so its layout starts with `TensorImpl`'s.
-        let object = unsafe { init.into_new_object(py, class)? };
-        Ok(unsafe { Bound::from_owned_ptr(py, object) })
+        instance(py, PyTensor::new(self.0))
     }
+}
+
+/// The result of a view method called on `source`. When it is a view whose base is `source`
+/// (or `source`'s own base), its Python object keeps the base's Python object, so that `_base`
+/// answers with that very object (`x.t()._base is x`, as in PyTorch).
+pub fn view_of<'py>(
+    source: &Bound<'py, PyTensor>,
+    result: ferrograd::Result<Tensor>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let tensor = result.py()?;
+    let base_object = base_object_of(&tensor, source);
+    instance(source.py(), PyTensor::with_base_object(tensor, base_object))
+}
+
+fn base_object_of(view: &Tensor, source: &Bound<'_, PyTensor>) -> Option<Py<PyAny>> {
+    let base = view.base()?;
+    let this = source.get();
+    if this.inner.same(&base) {
+        return Some(source.clone().into_any().unbind());
+    }
+    let inherited = this.base_object.as_ref()?;
+    let inherited_inner = &inherited
+        .bind(source.py())
+        .downcast::<PyTensor>()
+        .ok()?
+        .get()
+        .inner;
+    inherited_inner
+        .same(&base)
+        .then(|| inherited.clone_ref(source.py()))
+}
+
+fn instance(py: Python<'_>, tensor: PyTensor) -> PyResult<Bound<'_, PyAny>> {
+    let init = PyClassInitializer::from(tensor);
+    let class = match TENSOR_TYPE.get(py) {
+        Some(class) => class.as_ptr().cast(),
+        None => PyTensor::type_object_raw(py),
+    };
+    // PyO3's public constructors only build the base class; this is the initializer
+    // `#[new]` itself uses for a subclass. Safety: `class` is `TensorImpl` or a subclass
+    // of it (checked at registration), so its layout starts with `TensorImpl`'s.
+    let object = unsafe { init.into_new_object(py, class)? };
+    Ok(unsafe { Bound::from_owned_ptr(py, object) })
 }

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
-use crate::tensor_type::NewTensor;
+use crate::tensor_type::{view_of, NewTensor};
 
 #[catch_panics]
 #[pymethods]
@@ -32,10 +32,17 @@ impl PyTensor {
         self.inner.contiguous_tensor().py().map(NewTensor)
     }
 
-    /// The tensor this one is a view of, or `None`.
+    /// The tensor this one is a view of (the Python object the view was made from, when it is
+    /// known), or `None`.
     #[getter(_base)]
-    fn base(&self) -> Option<NewTensor> {
-        self.inner.base().map(NewTensor)
+    fn base(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let Some(base) = self.inner.base() else {
+            return Ok(None);
+        };
+        if let Some(object) = &self.base_object {
+            return Ok(Some(object.clone_ref(py)));
+        }
+        Ok(Some(NewTensor(base).into_pyobject(py)?.unbind()))
     }
 
     /// The addresses of the first element and of the storage's start, and the storage's size
@@ -54,30 +61,40 @@ impl PyTensor {
     }
 
     #[pyo3(name = "_view")]
-    fn view(&self, shape: Vec<isize>) -> PyResult<NewTensor> {
-        self.inner.view_shape(&shape).py().map(NewTensor)
+    fn view<'py>(slf: &Bound<'py, Self>, shape: Vec<isize>) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.view_shape(&shape))
     }
 
     #[pyo3(name = "_diagonal")]
-    fn diagonal(&self, offset: isize, dim1: isize, dim2: isize) -> PyResult<NewTensor> {
-        self.inner.diagonal(offset, dim1, dim2).py().map(NewTensor)
+    fn diagonal<'py>(
+        slf: &Bound<'py, Self>,
+        offset: isize,
+        dim1: isize,
+        dim2: isize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.diagonal(offset, dim1, dim2))
     }
 
     #[pyo3(name = "_unfold")]
-    fn unfold(&self, dim: isize, size: usize, step: usize) -> PyResult<NewTensor> {
-        self.inner.unfold(dim, size, step).py().map(NewTensor)
+    fn unfold<'py>(
+        slf: &Bound<'py, Self>,
+        dim: isize,
+        size: usize,
+        step: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        view_of(slf, slf.get().inner.unfold(dim, size, step))
     }
 
     #[pyo3(name = "_as_strided", signature = (size, stride, storage_offset=None))]
-    fn as_strided(
-        &self,
+    fn as_strided<'py>(
+        slf: &Bound<'py, Self>,
         size: Vec<usize>,
         stride: Vec<isize>,
         storage_offset: Option<usize>,
-    ) -> PyResult<NewTensor> {
-        self.inner
-            .as_strided(&size, &stride, storage_offset)
-            .py()
-            .map(NewTensor)
+    ) -> PyResult<Bound<'py, PyAny>> {
+        view_of(
+            slf,
+            slf.get().inner.as_strided(&size, &stride, storage_offset),
+        )
     }
 }

@@ -25,6 +25,7 @@
 pub mod array;
 pub mod error;
 pub mod kernels;
+pub mod linalg;
 
 pub use array::{DType, Device, NdArray};
 pub use error::{Error, Result};

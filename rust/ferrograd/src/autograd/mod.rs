@@ -86,9 +86,28 @@ impl NodeHandle {
             .filter_map(|s| match s {
                 saved::Saved::Input { tensor, .. } => Some(tensor.shape().to_vec()),
                 saved::Saved::Output(output) => Some(output.data.shape().to_vec()),
-                saved::Saved::Absent => None,
+                saved::Saved::Absent | saved::Saved::Packed(_) => None,
             })
             .collect()
+    }
+
+    /// The node's saved values, one per slot (None for a slot it does not need), each
+    /// checked against in-place changes (packed ones unpacked by their hook); an error once a
+    /// backward pass has freed them.
+    pub fn saved_tensors(&self) -> Result<Vec<Option<Tensor>>> {
+        let (saved, released, name) = {
+            let arena = arena::lock();
+            let node = arena.get(self.0.id());
+            let saved: Vec<saved::Saved> = node.saved.iter().cloned().collect();
+            (saved, node.released, node.name())
+        };
+        if released {
+            return Err(crate::Error::Autograd(
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
+                    .into(),
+            ));
+        }
+        saved.iter().map(|s| s.unpack(&name, self.0.id())).collect()
     }
 }
 

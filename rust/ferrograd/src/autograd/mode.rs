@@ -71,3 +71,53 @@ pub fn is_anomaly_enabled() -> bool {
 pub fn set_anomaly_enabled(enabled: bool) -> bool {
     ANOMALY_MODE.with(|mode| mode.replace(enabled))
 }
+
+thread_local! {
+    // The saved-tensor hooks installed on this thread, innermost last; the count is read on
+    // every recorded node, the stack only when it is not 0.
+    static SAVED_TENSOR_HOOKS: std::cell::RefCell<Vec<std::sync::Arc<dyn super::saved::SavedTensorHooks>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    static SAVED_TENSOR_HOOK_COUNT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Installs hooks that pack every value saved for backward on this thread (the innermost
+/// hooks apply), until `pop_saved_tensor_hooks`.
+pub fn push_saved_tensor_hooks(hooks: std::sync::Arc<dyn super::saved::SavedTensorHooks>) {
+    SAVED_TENSOR_HOOKS.with(|stack| stack.borrow_mut().push(hooks));
+    SAVED_TENSOR_HOOK_COUNT.with(|count| count.set(count.get() + 1));
+}
+
+/// Removes the innermost hooks; false when none were installed.
+pub fn pop_saved_tensor_hooks() -> bool {
+    let popped = SAVED_TENSOR_HOOKS
+        .with(|stack| stack.borrow_mut().pop())
+        .is_some();
+    if popped {
+        SAVED_TENSOR_HOOK_COUNT.with(|count| count.set(count.get() - 1));
+    }
+    popped
+}
+
+/// Turns this thread's saved-tensor hooks off until dropped: a hook that runs operations (a
+/// copy, a device move) does not pack the values they save, as in PyTorch.
+pub(crate) struct SavedTensorHooksOff(u32);
+
+impl SavedTensorHooksOff {
+    pub(crate) fn new() -> Self {
+        SavedTensorHooksOff(SAVED_TENSOR_HOOK_COUNT.with(|count| count.replace(0)))
+    }
+}
+
+impl Drop for SavedTensorHooksOff {
+    fn drop(&mut self) {
+        SAVED_TENSOR_HOOK_COUNT.with(|count| count.set(self.0));
+    }
+}
+
+/// The innermost saved-tensor hooks of this thread, if any.
+pub(crate) fn saved_tensor_hooks() -> Option<std::sync::Arc<dyn super::saved::SavedTensorHooks>> {
+    if SAVED_TENSOR_HOOK_COUNT.with(Cell::get) == 0 {
+        return None;
+    }
+    SAVED_TENSOR_HOOKS.with(|stack| stack.borrow().last().cloned())
+}

@@ -19,6 +19,31 @@ pub enum Saved {
     /// A slot the rule will not read in any backward of this node (e.g. `b` of `a * b` when
     /// only `b` requires grad).
     Absent,
+    /// What the saved-tensor hooks' `pack` made of the value (boxed: rare).
+    Packed(Box<PackedSaved>),
+}
+
+/// A value handed to saved-tensor hooks when it was saved (`torch.autograd.graph.
+/// saved_tensors_hooks`): `unpack` gives the tensor back when the rule needs it.
+pub trait PackedTensor: Send + Sync {
+    fn unpack(&self) -> Result<Tensor>;
+}
+
+/// Hooks that transform every value saved for backward while they are installed on a thread
+/// (`mode::push_saved_tensor_hooks`): `pack` runs when a node is recorded, outside the arena
+/// lock, so it may run operations.
+pub trait SavedTensorHooks: Send + Sync {
+    fn pack(&self, tensor: &Tensor) -> Result<std::sync::Arc<dyn PackedTensor>>;
+}
+
+/// A packed saved value. A packed output was handed to `pack` without its history (so a hook
+/// that keeps it makes no reference cycle through the node); unpacked, it gets the node back
+/// as its `grad_fn`, as an unpacked output does. In-place changes are not checked for packed
+/// values: the original tensor is not kept.
+#[derive(Clone)]
+pub struct PackedSaved {
+    pub value: std::sync::Arc<dyn PackedTensor>,
+    pub output_nr: Option<u32>,
 }
 
 /// Holding the output tensor itself would make a reference cycle (its `grad_fn` is the node
@@ -64,6 +89,22 @@ impl Saved {
         }
     }
 
+    /// `self` packed by `hooks` (an absent slot stays absent).
+    pub(crate) fn packed(self, hooks: &dyn SavedTensorHooks) -> Result<Saved> {
+        let (value, output_nr) = match self {
+            Saved::Absent | Saved::Packed(_) => return Ok(self),
+            Saved::Input { tensor, .. } => (hooks.pack(&tensor)?, None),
+            Saved::Output(out) => {
+                let tensor = match out.cell.upgrade() {
+                    Some(cell) => Tensor(cell).detach(),
+                    None => Tensor::from_array(out.data.clone()),
+                };
+                (hooks.pack(&tensor)?, Some(out.output_nr))
+            }
+        };
+        Ok(Saved::Packed(Box::new(PackedSaved { value, output_nr })))
+    }
+
     pub fn output(tensor: &Tensor) -> Saved {
         Saved::Output(Box::new(SavedOutput {
             data: tensor.data(),
@@ -95,6 +136,7 @@ impl Saved {
         };
         match self {
             Saved::Absent => Some(None),
+            Saved::Packed(_) => None,
             Saved::Input { tensor, version } => {
                 if tensor.version() != *version {
                     return None;
@@ -125,6 +167,16 @@ impl Saved {
     pub fn unpack(&self, node_name: &str, node: NodeId) -> Result<Option<Tensor>> {
         let (tensor, saved_version) = match self {
             Saved::Absent => return Ok(None),
+            Saved::Packed(packed) => {
+                let tensor = packed.value.unpack()?;
+                return Ok(Some(match packed.output_nr {
+                    Some(nr) => {
+                        let grad_fn = super::arena::lock().new_ref(node);
+                        Tensor::from_saved_output(tensor.data(), grad_fn, nr)
+                    }
+                    None => tensor,
+                }));
+            }
             Saved::Input { tensor, version } => (tensor.clone(), *version),
             Saved::Output(out) => match out.cell.upgrade() {
                 Some(cell) => (Tensor(cell), out.version),

@@ -884,11 +884,17 @@ impl<'a, T: Element> Strided<'a, T> {
                 a.strides()
             ))
         })?;
+        // An empty view may sit at any offset, even past its storage's end (`zeros(0, 16)[:, 4:]`):
+        // it reaches no element, so it borrows none.
+        let (span, offset) = match numel(a.shape()) {
+            0 => (0..0, 0),
+            _ => (span.clone(), a.offset() - span.start),
+        };
         Ok(Strided {
-            data: &a.storage_slice::<T>()?[span.clone()],
+            data: &a.storage_slice::<T>()?[span],
             shape: a.shape(),
             strides: a.strides(),
-            offset: (a.offset() - span.start) as isize,
+            offset: offset as isize,
             contiguous: a.is_contiguous(),
         })
     }

@@ -85,7 +85,7 @@ macro_rules! gemm_element {
             [n, k, m]: [usize; 3],
             threads: bool,
         ) {
-            let pool = rayon::current_num_threads();
+            let pool = parallel::num_threads();
             let parallelism = if threads && n * k * m >= GEMM_PARALLEL_WORK && pool > 1 {
                 Parallelism::Rayon(pool)
             } else {

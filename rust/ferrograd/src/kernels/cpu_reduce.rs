@@ -67,8 +67,15 @@ fn combine_into<T: Copy, F: Fn(T, T) -> T>(out: &mut [T], row: &[T], f: &F) {
 }
 
 /// Reduces the `r` rows of `m` elements in `x` into `out` (overwritten): rows are added in order
-/// within blocks of `ROW_BLOCK`, and block results pairwise, in parallel when large.
-fn reduce_columns<T: Scalar, F: Fn(T, T) -> T + Sync>(out: &mut [T], x: &[T], m: usize, f: &F) {
+/// within blocks of `ROW_BLOCK`, and block results pairwise, in parallel when large (on at most
+/// `threads` threads).
+fn reduce_columns<T: Scalar, F: Fn(T, T) -> T + Sync>(
+    out: &mut [T],
+    x: &[T],
+    m: usize,
+    f: &F,
+    threads: usize,
+) {
     let r = x.len() / m;
     if r <= ROW_BLOCK {
         out.copy_from_slice(&x[..m]);
@@ -80,15 +87,16 @@ fn reduce_columns<T: Scalar, F: Fn(T, T) -> T + Sync>(out: &mut [T], x: &[T], m:
     let half = (r / 2).next_multiple_of(ROW_BLOCK).min(r - 1);
     let (top, bottom) = x.split_at(half * m);
     let mut partial = vec![T::zero(); m];
-    if parallel::should_parallelize(x.len()) {
-        rayon::join(
-            || reduce_columns(out, top, m, f),
-            || reduce_columns(&mut partial, bottom, m, f),
-        );
+    let threads = if parallel::should_parallelize(x.len()) {
+        threads
     } else {
-        reduce_columns(out, top, m, f);
-        reduce_columns(&mut partial, bottom, m, f);
-    }
+        1
+    };
+    parallel::join_within(
+        threads,
+        |t| reduce_columns(out, top, m, f, t),
+        |t| reduce_columns(&mut partial, bottom, m, f, t),
+    );
     combine_into(out, &partial, f);
 }
 
@@ -142,7 +150,7 @@ fn reduce_typed<T: Scalar, F: Fn(T, T) -> T + Sync>(
         }
         &[(_, true), (m, false)] => {
             let mut out = alloc::must(alloc::filled(init, m));
-            reduce_columns(&mut out, x, m, &f);
+            reduce_columns(&mut out, x, m, &f, parallel::num_threads());
             out
         }
         groups => reduce_general(x, groups, out_len, &f, init),
@@ -300,6 +308,7 @@ fn reduce_walk<T: Scalar, F: Fn(T, T) -> T + Sync>(
         f: &F,
         init: T,
         run: &(impl Fn(Range<usize>, &mut [T]) + Sync),
+        threads: usize,
     ) {
         let work = rows.len() * cost;
         if rows.len() < 2 || !parallel::should_parallelize(work) || out.len() * 16 > work {
@@ -307,14 +316,23 @@ fn reduce_walk<T: Scalar, F: Fn(T, T) -> T + Sync>(
         }
         let mid = rows.start + rows.len() / 2;
         let mut partial = vec![init; out.len()];
-        rayon::join(
-            || split(rows.start..mid, out, cost, f, init, run),
-            || split(mid..rows.end, &mut partial, cost, f, init, run),
+        parallel::join_within(
+            threads,
+            |t| split(rows.start..mid, out, cost, f, init, run, t),
+            |t| split(mid..rows.end, &mut partial, cost, f, init, run, t),
         );
         combine_into(out, &partial, f);
     }
     let mut out = alloc::must(alloc::filled(init, out_len));
-    split(0..walk.rows(), &mut out, inner, f, init, &reduce_rows);
+    split(
+        0..walk.rows(),
+        &mut out,
+        inner,
+        f,
+        init,
+        &reduce_rows,
+        parallel::num_threads(),
+    );
     out
 }
 

@@ -2,6 +2,8 @@
 //! on the calling thread with no allocation beyond the output; above it, contiguous chunks of the
 //! output are handed to rayon.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 /// The number of elements from which a kernel splits its work across rayon's threads.
@@ -14,19 +16,74 @@ pub const PARALLEL_THRESHOLD: usize = 1 << 20;
 /// The smallest chunk one task gets (in elements), so that scheduling stays cheap next to work.
 const MIN_CHUNK: usize = 1 << 13;
 
-/// True when work over `n` elements is worth splitting across threads.
+/// The most threads a kernel may keep busy at once; 0: as many as the pool has.
+static THREAD_LIMIT: AtomicUsize = AtomicUsize::new(0);
+
+/// Limits how many threads of the pool one kernel keeps busy (`torch.set_num_threads`). The
+/// pool's size is fixed when it is built, so `n` above it means the whole pool; 0 lifts the
+/// limit. A kernel never runs more concurrent tasks than the limit, so 1 runs everything on the
+/// calling thread.
+pub fn set_thread_limit(n: usize) {
+    THREAD_LIMIT.store(n, Ordering::Relaxed);
+}
+
+/// How many threads a kernel started now may use: the limit, capped by the pool's size.
+#[inline]
+pub fn num_threads() -> usize {
+    let pool = rayon::current_num_threads();
+    match THREAD_LIMIT.load(Ordering::Relaxed) {
+        0 => pool,
+        limit => limit.min(pool),
+    }
+}
+
+/// True when work over `n` elements is worth splitting across the pool's threads. This decides
+/// how the work is cut, which the thread limit does not change (it decides how many threads
+/// work through the pieces), so results do not depend on the limit.
 #[inline]
 pub fn should_parallelize(n: usize) -> bool {
     n >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1
 }
 
+/// Runs `a` and `b`, in parallel when `threads` (the threads this call may use) is above 1;
+/// each half is then given its share of them, to pass on to the joins it makes itself.
+pub fn join_within<A, B>(
+    threads: usize,
+    a: impl FnOnce(usize) -> A + Send,
+    b: impl FnOnce(usize) -> B + Send,
+) -> (A, B)
+where
+    A: Send,
+    B: Send,
+{
+    if threads > 1 {
+        let half = threads / 2;
+        rayon::join(|| a(threads - half), || b(half))
+    } else {
+        (a(1), b(1))
+    }
+}
+
 /// The chunk length for `n` outputs that cost `cost` elements of work each: a multiple of `unit`
-/// (at least one unit), about four chunks per thread and never below `MIN_CHUNK` elements of work.
+/// (at least one unit), about four chunks per thread of the pool and never below `MIN_CHUNK`
+/// elements of work. It depends on the pool's size, not on the thread limit, so a kernel's
+/// chunks (and a reduction's partial results) are the same whatever the limit.
 pub fn chunk_len(n: usize, unit: usize, cost: usize) -> usize {
     let unit = unit.max(1);
     let tasks = rayon::current_num_threads() * 4;
     let len = n.div_ceil(tasks).max(MIN_CHUNK.div_ceil(cost.max(1)));
     len.div_ceil(unit) * unit
+}
+
+/// The length of the runs of consecutive chunks (of `len` elements, over `n`) that one task
+/// works through in turn: one chunk when every thread of the pool may be used, else as many as
+/// make one run per allowed thread, so that no more threads than the limit are busy at once.
+fn run_len(n: usize, len: usize) -> usize {
+    let threads = num_threads();
+    if threads >= rayon::current_num_threads() {
+        return len;
+    }
+    len * n.div_ceil(len).div_ceil(threads)
 }
 
 /// Calls `f(start, chunk)` on consecutive chunks of `out`, where `start` is the chunk's first
@@ -50,15 +107,25 @@ pub fn for_each_chunk_costed<T: Send>(
         return;
     }
     let len = chunk_len(n, unit, cost);
-    out.par_chunks_mut(len)
-        .enumerate()
-        .for_each(|(i, chunk)| f(i * len, chunk));
+    let run = run_len(n, len);
+    let work_through = |r: usize, chunks: &mut [T]| {
+        for (i, chunk) in chunks.chunks_mut(len).enumerate() {
+            f(r * run + i * len, chunk)
+        }
+    };
+    if run >= n {
+        work_through(0, out);
+    } else {
+        out.par_chunks_mut(run)
+            .enumerate()
+            .for_each(|(r, chunks)| work_through(r, chunks));
+    }
 }
 
 /// Maps consecutive chunks of `data` (multiples of `unit` elements) with `f`, in parallel when
 /// `data` is large; the results come back in order.
-pub fn map_chunks<T: Sync, R: Send>(
-    data: &[T],
+pub fn map_chunks<'a, T: Sync, R: Send>(
+    data: &'a [T],
     unit: usize,
     f: impl Fn(usize, &[T]) -> R + Sync,
 ) -> Vec<R> {
@@ -66,9 +133,20 @@ pub fn map_chunks<T: Sync, R: Send>(
         return vec![f(0, data)];
     }
     let len = chunk_len(data.len(), unit, 1);
-    data.par_chunks(len)
+    let run = run_len(data.len(), len);
+    let f = &f;
+    let work_through = move |r: usize, chunks: &'a [T]| {
+        chunks
+            .chunks(len)
+            .enumerate()
+            .map(move |(i, chunk)| f(r * run + i * len, chunk))
+    };
+    if run >= data.len() {
+        return work_through(0, data).collect();
+    }
+    data.par_chunks(run)
         .enumerate()
-        .map(|(i, chunk)| f(i * len, chunk))
+        .flat_map_iter(|(r, chunks)| work_through(r, chunks))
         .collect()
 }
 
@@ -99,6 +177,41 @@ mod tests {
         assert_eq!(calls.into_inner(), 1);
         let sums = map_chunks(&[1, 2, 3], 1, |_, c| c.iter().sum::<i32>());
         assert_eq!(sums, vec![6]);
+    }
+
+    #[test]
+    fn a_limit_of_one_thread_runs_large_work_on_the_calling_thread() {
+        let caller = std::thread::current().id();
+        let mut out = vec![0u8; PARALLEL_THRESHOLD * 2];
+        set_thread_limit(1);
+        for_each_chunk(&mut out, 1, |_, chunk| {
+            assert_eq!(std::thread::current().id(), caller);
+            chunk.fill(1);
+        });
+        let (limited, joined) = (num_threads(), join_within(num_threads(), |t| t, |t| t));
+        set_thread_limit(0);
+        assert!(out.iter().all(|&v| v == 1));
+        assert_eq!((limited, joined), (1, (1, 1)));
+        assert_eq!(num_threads(), rayon::current_num_threads());
+    }
+
+    #[test]
+    fn a_thread_limit_keeps_the_chunks_and_their_order() {
+        let data: Vec<u64> = (0..(PARALLEL_THRESHOLD as u64 * 3)).collect();
+        let chunked = || map_chunks(&data, 1, |start, c| (start, c.len()));
+        let unlimited = chunked();
+        for limit in [1, 2] {
+            set_thread_limit(limit);
+            let limited = chunked();
+            set_thread_limit(0);
+            assert_eq!(limited, unlimited);
+        }
+    }
+
+    #[test]
+    fn join_within_shares_the_threads_out() {
+        assert_eq!(join_within(5, |t| t, |t| t), (3, 2));
+        assert_eq!(join_within(2, |t| t, |t| t), (1, 1));
     }
 
     #[test]

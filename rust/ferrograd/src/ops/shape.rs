@@ -20,10 +20,18 @@ impl Tensor {
         if viewable {
             return self.reshape_view(name, |l| l.reshaped(shape).expect("checked above"));
         }
-        self.contiguous_tensor()?
-            .reshape_view(&"UnsafeViewBackward0", |l| {
-                l.reshaped(shape).expect("contiguous")
-            })
+        // As PyTorch's `_unsafe_view`: the result reshapes a private copy and is not a view
+        // (no `_base`), since nothing else can see that copy.
+        let copy = self.clone_tensor()?;
+        let array = copy.view_array(|l| l.reshaped(shape).expect("contiguous"))?;
+        record(
+            Op::Reshape {
+                name: &"UnsafeViewBackward0",
+            },
+            &[&copy],
+            array,
+            |_| smallvec![],
+        )
     }
 
     /// The same elements under `shape`; one entry may be -1 (inferred).

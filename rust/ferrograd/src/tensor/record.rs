@@ -131,6 +131,17 @@ fn insert_node(
                 .into(),
         ));
     }
+    // Saved-tensor hooks pack the values now, before the arena lock (they may run operations).
+    let saved = match crate::autograd::mode::saved_tensor_hooks() {
+        None => saved,
+        Some(hooks) => {
+            let _off = crate::autograd::mode::SavedTensorHooksOff::new();
+            saved
+                .into_iter()
+                .map(|s| s.packed(hooks.as_ref()))
+                .collect::<Result<_>>()?
+        }
+    };
     for (input, tensor) in node_inputs.iter_mut().zip(inputs) {
         // The node id without a new reference (no arena lock): the borrowed input keeps its
         // node alive until `insert` below takes the node's own reference.
