@@ -7,24 +7,49 @@
 tensor(2.)
 """
 
-import threading as _threading
+# First: importing _threads builds the kernels' thread pool, which must exist before any kernel
+# runs (FERROGRAD_NUM_THREADS sizes it).
+from . import _threads  # noqa: F401
 
-from . import _core
-
-if _threading.current_thread() is _threading.main_thread():
-    _core.join_thread_pool()  # the importing thread works in the kernels' pool (see threads.rs)
-
+# isort: split
 from . import (
+    _core,
     _functional,
+    _numpy_keywords,
+    _ops_aliases,
+    _ops_attributes,
+    _ops_config,
+    _ops_creation_extra,
+    _ops_dtypes,
+    _ops_math_extra,
+    _ops_nn_aliases,
+    _ops_numeric,
+    _ops_scatter,
+    _ops_shape_extra,
+    _ops_sorting,
+    _ops_sparse,
+    _ops_statistics,
     _surface,
     _tensor_functions,
+    accelerator,
+    amp,
     autograd,
+    backends,
     cuda,
+    distributions,
+    func,
+    linalg,
     nn,
     optim,
+    overrides,
+    random,
     serialization,
+    sparse,
+    special,
+    testing,
     utils,
 )
+from ._broadcast import broadcast_shapes, broadcast_tensors
 from ._creation import (
     arange,
     as_tensor,
@@ -70,10 +95,37 @@ from ._legacy import (
     IntTensor,
     LongTensor,
 )
+from ._mixins.repr import set_printoptions
+from ._ops_aliases import *  # noqa: F403 - bitwise shifts, rsub, fill
+from ._ops_attributes import *  # noqa: F403 - finfo, iinfo, layouts, memory formats, e, pi, ...
+from ._ops_config import *  # noqa: F403 - use_deterministic_algorithms, ...
+from ._ops_creation_extra import *  # noqa: F403 - empty_strided, logspace, windows, ...
+from ._ops_dtypes import *  # noqa: F403 - promote_types, result_type, can_cast
+from ._ops_math_extra import *  # noqa: F403 - asin, hypot, xlogy, diff, ...
+from ._ops_nn_aliases import *  # noqa: F403 - conv2d, max_pool2d, layer_norm, dropout, ...
+from ._ops_numeric import *  # noqa: F403 - dist, inner, trapezoid, gradient, isin, ...
+from ._ops_scatter import *  # noqa: F403 - scatter, scatter_reduce, index_put, take, ...
+from ._ops_shape_extra import *  # noqa: F403 - tensor_split, dstack, atleast_2d, rot90, ...
+from ._ops_sorting import *  # noqa: F403 - median, quantile, unique, ...
+from ._ops_sparse import *  # noqa: F403 - sparse_coo_tensor, spmm
+from ._ops_statistics import *  # noqa: F403 - aminmax, cov, histc, bincount, ...
+from ._random import (
+    Generator,
+    bernoulli,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    normal,
+    poisson,
+    seed,
+    set_rng_state,
+)
 from ._size import Size
 from ._surface import *  # noqa: F403 - einsum, meshgrid, multinomial, ...
 from ._tensor import Tensor
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
+from ._threads import get_num_threads, set_num_threads
+from .amp import autocast, is_autocast_enabled
 from .autograd import (
     enable_grad,
     inference_mode,
@@ -82,8 +134,19 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
+from .func import vmap
+from .linalg._aliases import *  # noqa: F403 - torch.inverse, torch.svd, ... (older linalg names)
 from .serialization import load, save
-from .utils.data.generator import Generator
+from .special import (
+    digamma,
+    erfc,
+    erfinv,
+    gammaln as lgamma,
+    logit,
+    multigammaln as mvlgamma,
+    polygamma,
+    xlogy,
+)
 
 # PyTorch's short names for dtypes (they shadow builtins only inside this namespace).
 float = float32
@@ -92,7 +155,8 @@ long = int64
 int = int32
 bool = bool_
 
-__version__ = "0.1.0"
+__version__: str = _core.__version__  # the Cargo workspace's version, built in
+from . import distributed, version  # noqa: E402 - version reads __version__
 
 # The public names: what ``from ferrograd import *`` binds (the same names it bound before there
 # was a list, the dtype short names included) and what linters treat as re-exported.
@@ -111,9 +175,13 @@ __all__ = [
     "arange",
     "as_tensor",
     "autograd",
+    "bernoulli",
     "bool",
     "bool_",
+    "broadcast_shapes",
+    "broadcast_tensors",
     "cuda",
+    "default_generator",
     "device",
     "double",
     "dtype",
@@ -128,9 +196,13 @@ __all__ = [
     "from_numpy",
     "full",
     "full_like",
+    "func",
     "get_default_device",
     "get_default_dtype",
+    "get_num_threads",
+    "get_rng_state",
     "inference_mode",
+    "initial_seed",
     "int",
     "int32",
     "int64",
@@ -142,25 +214,60 @@ __all__ = [
     "manual_seed",
     "nn",
     "no_grad",
+    "normal",
     "ones",
     "ones_like",
     "optim",
+    "overrides",
+    "poisson",
     "rand",
     "rand_like",
     "randint",
     "randint_like",
     "randn",
     "randn_like",
+    "random",
     "save",
+    "seed",
     "serialization",
     "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
+    "set_num_threads",
+    "set_printoptions",
+    "set_rng_state",
     "tensor",
+    "testing",
     "utils",
+    "vmap",
     "zeros",
     "zeros_like",
 ]
+__all__ += ["digamma", "erfc", "erfinv", "lgamma", "logit", "mvlgamma", "polygamma"]
+__all__ += ["distributions", "sparse", "special", "xlogy"]
+__all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
+__all__ += ["is_autocast_enabled"]
 __all__ += _functional.__all__
+__all__ += _ops_aliases.__all__
+__all__ += _ops_attributes.__all__
+__all__ += _ops_config.__all__
+__all__ += _ops_creation_extra.__all__
+__all__ += _ops_dtypes.__all__
+__all__ += _ops_math_extra.__all__
+__all__ += _ops_nn_aliases.__all__
+__all__ += _ops_numeric.__all__
+__all__ += _ops_scatter.__all__
+__all__ += _ops_shape_extra.__all__
+__all__ += _ops_sorting.__all__
+__all__ += _ops_sparse.__all__
+__all__ += _ops_statistics.__all__
 __all__ += _surface.__all__
 __all__ += _tensor_functions.__all__
+__all__ += ["linalg"]
+__all__ += linalg._aliases.__all__
+
+# torch.cat(xs, axis=0), torch.sum(x, keepdims=True); F's functions that are torch's stay so
+_numpy_keywords.install_in_namespace(globals(), also=[nn.functional])
+
+# after the keyword wrappers, so the protocol's wrappers are the public functions
+overrides.install_namespaces()  # the __torch_function__ protocol on the public functions

@@ -23,4 +23,6 @@ class TensorBase(_core.TensorImpl):
 def is_operand(other) -> bool:
     """Whether tensors combine with ``other`` in a binary operation (else an operator returns
     ``NotImplemented``, so Python can try ``other``'s reflected method)."""
-    return isinstance(other, (TensorBase, *_OPERAND_TYPES))
+    # By type, not isinstance: objects that only pose as tensors through __class__ (vmap's
+    # batched tensors) get NotImplemented, so their reflected operator runs.
+    return issubclass(type(other), (TensorBase, *_OPERAND_TYPES))

@@ -20,6 +20,8 @@ import numpy.typing as npt
 from ferrograd._tensor import Tensor
 from ferrograd.cuda._table import KernelTable
 
+__version__: str  # the Cargo workspace's version
+
 _T = TypeVar("_T", bound=TensorImpl)
 _DTypeName: TypeAlias = Literal["bool", "int32", "int64", "float32", "float64"]
 # The other operand of an arithmetic operation: a tensor, a Python or NumPy number (a 0-d
@@ -47,6 +49,9 @@ class Node:
     def key(self) -> tuple[int, int]:
         """Equal for two handles to the same node."""
     def saved_shapes(self) -> list[list[int]]: ...
+    def saved_tensors(self) -> list[Tensor | None]:
+        """The values saved for the node's backward, one per slot (None where none was
+        saved); packed ones go through their unpack hook."""
     def variable(self) -> Tensor | None:
         """The leaf of an ``AccumulateGrad`` node (None for other nodes)."""
     def is_released(self) -> bool: ...
@@ -224,7 +229,8 @@ def randint(low: int, high: int, shape: Sequence[int], dtype: str) -> Tensor: ..
 def bernoulli(shape: Sequence[int], p: float, dtype: str) -> Tensor: ...
 def manual_seed(seed: int) -> None: ...
 
-# The op table (one dict per pointwise op: name, inputs, node, kernel, result, differentiable).
+# The op table (one dict per pointwise op: name, inputs, node, kernel, result, differentiable,
+# and for a one-input op saves: "input", "output" or "nothing").
 def _op_table() -> list[dict[str, Any]]: ...
 
 # ---------------------------------------------------------------------- autograd
@@ -266,6 +272,12 @@ def apply_function(
     """Records a custom Function: ``outputs`` are its forward's results; ``saved`` holds tensors
     or (ints) indices of outputs to keep for ``backward(saved, grad_outputs)``."""
 
+def push_saved_tensor_hooks(pack: Callable[[Tensor], Any], unpack: Callable[[Any], Tensor]) -> None:
+    """Installs saved-tensor hooks on this thread (``autograd.graph.saved_tensors_hooks``)."""
+
+def pop_saved_tensor_hooks() -> bool:
+    """Removes the innermost saved-tensor hooks of this thread; false when there were none."""
+
 def live_nodes() -> int:
     """Number of live nodes in the graph arena (diagnostics and leak tests)."""
 
@@ -285,6 +297,22 @@ def current_dual_level() -> int | None: ...
 def make_dual(primal: TensorImpl, tangent: TensorImpl, level: int | None = None) -> Tensor: ...
 def unpack_dual(tensor: TensorImpl, level: int | None = None) -> tuple[Tensor, Tensor | None]:
     """``(primal, tangent or None)`` at the open level."""
+
+# ------------------------------------------------------------------------ linear algebra
+# Dense factorizations (rust/ferrograd/src/linalg/), without autograd: ferrograd.linalg
+# records the nodes. `info` results are int32, 0 where a matrix succeeded.
+def linalg_lu_factor(a: TensorImpl) -> tuple[Tensor, Tensor, Tensor]: ...
+def linalg_lu_solve(
+    lu: TensorImpl, pivots: TensorImpl, b: TensorImpl, transpose: bool
+) -> Tensor: ...
+def linalg_solve_triangular(
+    a: TensorImpl, b: TensorImpl, upper: bool, left: bool, unitriangular: bool
+) -> Tensor: ...
+def linalg_cholesky(a: TensorImpl, upper: bool) -> tuple[Tensor, Tensor]: ...
+def linalg_qr(a: TensorImpl, mode: str) -> tuple[Tensor, Tensor]: ...
+def linalg_svd(a: TensorImpl, vectors: str) -> tuple[Tensor, Tensor, Tensor, Tensor]: ...
+def linalg_eigh(a: TensorImpl, upper: bool, vectors: bool) -> tuple[Tensor, Tensor, Tensor]: ...
+def linalg_eig(a: TensorImpl) -> tuple[Tensor, Tensor, Tensor, Tensor]: ...
 
 # ---------------------------------------------------------------------- neural-network operations
 
@@ -361,6 +389,13 @@ def register_tensor_type(cls: type[TensorImpl]) -> None:
     """Makes ``cls`` the class of every tensor returned from now on (called once, by
     ``ferrograd._tensor``)."""
 
-def join_thread_pool() -> bool:
-    """Makes the calling thread worker 0 of the kernels' thread pool; false when the pool was
-    already built."""
+def join_thread_pool(num_threads: int = 0) -> bool:
+    """Makes the calling thread worker 0 of the kernels' thread pool (of ``num_threads``
+    threads, 0: the default); false when the pool was already built."""
+
+def set_num_threads(num_threads: int) -> int:
+    """Limits how many of the pool's threads one kernel uses (0: all); returns the number now
+    used."""
+
+def get_num_threads() -> int:
+    """How many threads a kernel started now may use."""

@@ -7,7 +7,7 @@ import math as _math
 
 import numpy as np
 
-from . import _core
+from . import _core, _random
 from ._base import TensorBase
 from ._device import device as _device
 from ._dtype import get_default_dtype, to_dtype
@@ -151,30 +151,31 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad:
 
 
 def rand(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
+    """Samples uniform on [0, 1), from ``generator`` or the default generator."""
     shape = _size_arg(sizes, size, "rand")
-    return _place(_core.rand(shape, _dtype_name(dtype)), device, requires_grad)
+    return _random.rand(shape, dtype, device, requires_grad, generator)
 
 
 def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
+    """Standard normal samples, from ``generator`` or the default generator."""
     shape = _size_arg(sizes, size, "randn")
-    return _place(_core.randn(shape, _dtype_name(dtype)), device, requires_grad)
+    return _random.randn(shape, dtype, device, requires_grad, generator)
 
 
-def randint(low, high=None, size=None, *, dtype=None, device=None, generator=None):
+def randint(
+    low, high=None, size=None, *, dtype=None, device=None, requires_grad=False, generator=None
+):
+    """Integers uniform on ``[low, high)`` (``randint(high, size)``: on ``[0, high)``)."""
     if size is None:
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    return _place(
-        _core.randint(int(low), int(high), _sizes((size,)), _dtype_name(dtype, to_dtype("int64"))),
-        device,
-        False,
-    )
+    return _random.randint(low, high, _sizes((size,)), dtype, device, requires_grad, generator)
 
 
 def manual_seed(seed: int):
-    """Seeds the generator behind ``rand``, ``randn``, ``randint``, dropout and shuffling."""
-    _core.manual_seed(int(seed) % (1 << 64))
+    """Seeds the default generator (behind ``rand``, ``randn``, dropout, shuffling, ...)."""
+    return _random.manual_seed(seed)
 
 
 def _like(factory):
@@ -209,9 +210,16 @@ rand_like = _like(rand)
 randn_like = _like(randn)
 
 
-def randint_like(input, low, high=None, *, dtype=None, device=None):
+def randint_like(input, low, high=None, *, generator=None, dtype=None, device=None):
+    if high is None:
+        low, high = 0, low
     return randint(
-        low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device
+        low,
+        high,
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        generator=generator,
     )
 
 

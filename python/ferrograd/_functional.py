@@ -3,7 +3,9 @@ functions that are not methods (``where``, ``is_tensor``)."""
 
 from __future__ import annotations
 
+from . import overrides
 from ._base import TensorBase
+from ._ops_out import with_out, write_out
 
 _METHODS = """
     abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder pow
@@ -15,6 +17,7 @@ _METHODS = """
     isnan eq ne lt le gt ge greater greater_equal less less_equal not_equal equal
     logical_and logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not
     reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t
+    movedim moveaxis
     broadcast_to
     clone detach numel
     tril triu flip fliplr flipud roll diag diagflat diag_embed diagonal trace repeat_interleave tile
@@ -23,20 +26,39 @@ _METHODS = """
     logaddexp2 lerp addcmul addcdiv
     addmm addmv addr addbmm baddbmm outer ger kron cross
     isclose allclose
+    abs_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ erf_ exp_ expm1_ fill_ floor_ frac_ log1p_
+    log_ neg_ negative_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sqrt_ square_ tan_ tanh_
+    trunc_ zero_ addmv_ detach_ is_inference get_device adjoint resize_as_ as_strided as_strided_
 """.split()
 
 
 def _method_function(name: str):
-    def function(input, *args, **kwargs):
+    plain, tensors, modes = overrides._PLAIN, overrides._PLAIN_TENSORS, overrides._active_modes
+
+    def implementation(input, *args, out=None, **kwargs):
         if not isinstance(input, TensorBase):
             from ._creation import tensor
 
             input = tensor(input)
-        return getattr(input, name)(*args, **kwargs)
+        result = getattr(input, name)(*args, **kwargs)
+        return result if out is None else write_out(name, result, out)
 
-    function.__name__ = name
-    function.__qualname__ = name
-    function.__doc__ = f"``input.{name}(...)`` as a function."
+    def function(input, *args, **kwargs):
+        # The __torch_function__ protocol (ferrograd.overrides), inline: a set lookup per
+        # argument, and the method call itself, on the common path.
+        if modes[0] or type(input) not in tensors or kwargs:
+            return overrides._dispatch(function, implementation, (input, *args), kwargs)
+        for value in args:
+            if type(value) not in plain:
+                return overrides._dispatch(function, implementation, (input, *args), kwargs)
+        return getattr(input, name)(*args)
+
+    for f in (function, implementation):
+        f.__name__ = name
+        f.__qualname__ = name
+        f.__doc__ = f"``input.{name}(...)`` as a function."
+    function.__wrapped__ = implementation
+    function._overridable_name = "ferrograd." + name
     return function
 
 
@@ -45,6 +67,7 @@ for _name in _METHODS:
 del _name
 
 
+@with_out
 def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, else ``other`` (broadcast; differentiable in both).
     With ``condition`` alone, ``condition.nonzero(as_tuple=True)``."""

@@ -102,7 +102,7 @@ class _LegacyType(type):
             if isinstance(data, float):
                 raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
             return tensor(data, dtype=d, device=device)
-        sizes = args[0] if len(args) == 1 else args
+        sizes = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
         for s in sizes:
             if not isinstance(s, int) or isinstance(s, bool):
                 raise TypeError(

@@ -19,6 +19,8 @@ from . import _core
 from ._base import TensorBase
 from ._dtype import scalar_type_name, to_dtype
 from ._mixins.structure import constant, wrap_dim
+from ._ops_out import with_out
+from ._random import numpy_rng
 
 __all__ = [
     "block_diag",
@@ -307,7 +309,8 @@ def einsum(equation: str, *operands):
     return result
 
 
-def tensordot(a, b, dims=2, out=None):
+@with_out
+def tensordot(a, b, dims=2):
     """The sum of products of ``a`` and ``b`` over the given dimension pairs: ``dims`` an int
     (the last ``dims`` of ``a`` with the first of ``b``) or two lists; one ``matmul``."""
     _check_tensor(a, "a", "tensordot")
@@ -476,6 +479,7 @@ def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if
 # ----------------------------------------------------------------------------- sorted search
 
 
+@with_out
 def searchsorted(
     sorted_sequence,
     input,
@@ -484,7 +488,6 @@ def searchsorted(
     right: bool = False,
     side=None,
     sorter=None,
-    out=None,
 ):
     """For each value, the index where it would be inserted in ``sorted_sequence`` (along its
     last dimension) to keep it sorted: the count of entries smaller than it (``right`` /
@@ -526,7 +529,8 @@ def searchsorted(
     return count.to("int32") if out_int32 else count
 
 
-def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False, out=None):
+@with_out
+def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False):
     """The index of the bucket of each value: ``boundaries[i-1] < x <= boundaries[i]``
     (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``); ``boundaries`` is 1-D."""
     _check_tensor(boundaries, "boundaries", "bucketize")
@@ -538,20 +542,8 @@ def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False
 # ----------------------------------------------------------------------------- sampling
 
 
-def _numpy_rng(generator):
-    if generator is not None:
-        rng = getattr(generator, "_rng", None)
-        if rng is None:
-            raise TypeError(
-                f"generator must be a ferrograd.Generator, not {type(generator).__name__}"
-            )
-        return rng
-    from .utils.data.generator import _default_rng
-
-    return _default_rng()
-
-
-def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None, out=None):
+@with_out
+def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None):
     """``num_samples`` category indices per row of ``input`` (1-D or 2-D non-negative weights,
     not necessarily normalised), drawn with or without replacement. Uses ``generator`` (a
     ``ferrograd.Generator``) or the global generator that ``manual_seed`` seeds."""
@@ -577,7 +569,7 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
     totals = weights.sum(axis=1)
     if (totals <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    rng = _numpy_rng(generator)
+    rng = numpy_rng(generator)
     rows = weights.shape[0]
     if replacement:
         # Inverse CDF, all rows in one search: row r's CDF is shifted to [r, r + 1].
@@ -601,6 +593,7 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
     return constant(samples, input)
 
 
+@with_out
 def randperm(
     n: int,
     *,
@@ -608,7 +601,6 @@ def randperm(
     dtype=None,
     device=None,
     requires_grad: bool = False,
-    out=None,
     layout=None,
     pin_memory: bool = False,
 ):
@@ -616,7 +608,7 @@ def randperm(
     n = operator.index(n)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    perm = _numpy_rng(generator).permutation(n).astype(np.int64)
+    perm = numpy_rng(generator).permutation(n).astype(np.int64)
     out = _placed(perm, dtype or "int64", device)
     if requires_grad:
         out.requires_grad_(True)

@@ -16,11 +16,26 @@ from ._mixins import (
     ProductsMixin,
     ReductionMixin,
     ReprMixin,
+    SamplingMixin,
     SelectionMixin,
     ShapeMixin,
+    SpecialMixin,
     StatisticsMixin,
     StructureMixin,
+    TorchFunctionMixin,
 )
+from ._numpy_keywords import install_on_class
+from ._ops_aliases import AliasesMixin
+from ._ops_attributes import AttributesMixin
+from ._ops_creation_extra import CreationMixin
+from ._ops_math_extra import MathExtraMixin
+from ._ops_numeric import NumericMixin
+from ._ops_scatter import ScatterMixin
+from ._ops_shape_extra import ShapeExtraMixin
+from ._ops_sorting import SortingMixin
+from ._ops_sparse import SparseMixin
+from ._ops_statistics import StatisticsExtraMixin
+from .linalg._aliases import LinalgMixin
 
 
 class Tensor(
@@ -31,15 +46,29 @@ class Tensor(
     ReductionMixin,
     StatisticsMixin,
     ProductsMixin,
+    LinalgMixin,
     StructureMixin,
     ShapeMixin,
     JoiningMixin,
     IndexingMixin,
     SelectionMixin,
+    SamplingMixin,
+    SpecialMixin,
     AutogradMixin,
     ConversionMixin,
     DeviceMixin,
     ReprMixin,
+    MathExtraMixin,
+    SortingMixin,
+    StatisticsExtraMixin,
+    ScatterMixin,
+    ShapeExtraMixin,
+    NumericMixin,
+    CreationMixin,
+    AttributesMixin,
+    AliasesMixin,
+    SparseMixin,
+    TorchFunctionMixin,
     TensorBase,
 ):
     """A multi-dimensional array that records the operations applied to it, so gradients can
@@ -81,3 +110,4 @@ class Tensor(
 
 
 _core.register_tensor_type(Tensor)
+install_on_class(Tensor)  # axis= / keepdims= as PyTorch's argument parser accepts them

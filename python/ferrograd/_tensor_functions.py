@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import _core
 from ._base import TensorBase
 from ._functional import _method_function
+from ._ops_out import with_out
 
 _METHODS = """
     gather scatter_add index_select index_add masked_fill masked_select take_along_dim
@@ -33,28 +34,31 @@ def _tensor_list(tensors, op: str):
     return out
 
 
-def cat(tensors, dim: int = 0, *, out=None):
+@with_out
+def cat(tensors, dim: int = 0):
     """Concatenates tensors along ``dim`` (differentiable)."""
-    return _core.cat(_tensor_list(tensors, "cat"), dim)
+    tensors = _tensor_list(tensors, "cat")
+    if any(t.is_sparse for t in tensors):
+        from .sparse._ops import cat as sparse_cat
+
+        return sparse_cat(tensors, dim)
+    return _core.cat(tensors, dim)
 
 
 concat = cat
 concatenate = cat
 
 
-def stack(tensors, dim: int = 0, *, out=None):
+@with_out
+def stack(tensors, dim: int = 0):
     """Joins same-shaped tensors along a new dimension ``dim`` (differentiable)."""
-    return _core.stack(_tensor_list(tensors, "stack"), dim)
+    tensors = _tensor_list(tensors, "stack")
+    if any(t.is_sparse for t in tensors):
+        from .sparse._ops import stack as sparse_stack
 
-
-def hstack(tensors):
-    tensors = list(tensors)
-    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
-
-
-def vstack(tensors):
-    return cat([t if t.ndim > 1 else t.reshape(1, -1) for t in tensors], 0)
+        return sparse_stack(tensors, dim)
+    return _core.stack(tensors, dim)
 
 
 # The words of _METHODS are bound by the loop above, where ruff cannot see them.
-__all__ = [*_METHODS, "cat", "concat", "concatenate", "stack", "hstack", "vstack"]  # noqa: PLE0604
+__all__ = [*_METHODS, "cat", "concat", "concatenate", "stack"]  # noqa: PLE0604

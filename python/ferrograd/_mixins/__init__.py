@@ -10,11 +10,14 @@ from .indexing import IndexingMixin
 from .joining import JoiningMixin
 from .logical import LogicalMixin
 from .math import MathMixin
+from .overrides import TorchFunctionMixin
 from .products import ProductsMixin
 from .reduction import ReductionMixin
 from .repr import ReprMixin
+from .sampling import SamplingMixin
 from .selection import SelectionMixin
 from .shape import ShapeMixin
+from .special import SpecialMixin
 from .statistics import StatisticsMixin
 from .structure import StructureMixin
 
@@ -31,8 +34,11 @@ __all__ = [
     "ProductsMixin",
     "ReductionMixin",
     "ReprMixin",
+    "SamplingMixin",
     "SelectionMixin",
     "ShapeMixin",
+    "SpecialMixin",
     "StatisticsMixin",
     "StructureMixin",
+    "TorchFunctionMixin",
 ]

@@ -79,6 +79,9 @@ class AutogradMixin:
             inputs = [inputs] if isinstance(inputs, TensorBase) else list(inputs)
             if not inputs:
                 raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            from ..sparse._coo import autograd_inputs
+
+            inputs = autograd_inputs(inputs)
         self._backward(gradient, retain_graph, create_graph, inputs)
 
     def register_hook(self, hook):

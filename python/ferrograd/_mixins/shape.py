@@ -112,7 +112,14 @@ class ShapeMixin:
         return self._unsqueeze(dim)
 
     def squeeze(self, dim=None):
-        return self._squeeze(dim)
+        """Without the dimensions of size 1 (those among ``dim``, an int or a tuple, when
+        given); a view."""
+        if dim is None or isinstance(dim, int):
+            return self._squeeze(dim)
+        from .structure import wrap_dim
+
+        dims = {wrap_dim(d, self.ndim, "squeeze") for d in dim}
+        return self.reshape([s for i, s in enumerate(self.shape) if i not in dims or s != 1])
 
     def transpose(self, dim0: int, dim1: int):
         return self._transpose(dim0, dim1)

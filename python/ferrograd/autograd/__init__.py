@@ -3,6 +3,8 @@ checks."""
 
 from __future__ import annotations
 
+import warnings
+
 from .. import _core
 from .._base import TensorBase
 from . import forward_ad, functional  # torch.autograd.forward_ad / .functional
@@ -31,6 +33,11 @@ def _as_list(tensors) -> list:
     return list(tensors)
 
 
+def _batched(tensors: list) -> bool:
+    """Whether one of ``tensors`` is a batched tensor of ``vmap`` (its class poses as Tensor)."""
+    return any(t is not None and not issubclass(type(t), _core.TensorImpl) for t in tensors)
+
+
 def _grad_handles(grads, outputs: list) -> list:
     grads = _as_list(grads)
     if not grads:
@@ -50,10 +57,12 @@ def backward(
     outputs = _as_list(tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    from ..sparse._coo import autograd_inputs
+
     _core.backward(
         outputs,
         _grad_handles(grad_tensors, outputs),
-        _as_list(inputs),
+        autograd_inputs(_as_list(inputs)),
         bool(retain_graph),
         bool(create_graph),
     )
@@ -65,20 +74,45 @@ def grad(
     grad_outputs=None,
     retain_graph=None,
     create_graph: bool = False,
+    only_inputs: bool = True,
     allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
     materialize_grads: bool = False,
 ):
     """The gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` is not
-    touched)."""
+    touched). ``is_grads_batched``: each ``grad_outputs`` tensor has a leading batch dimension
+    and the result stacks one vector-Jacobian product per batch entry. ``only_inputs`` is
+    deprecated and ignored, as in PyTorch."""
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To "
+            "accumulate gradient for other parts of the graph, please use "
+            "ferrograd.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
     outs = _as_list(outputs)
     ins = _as_list(inputs)
+    if is_grads_batched:
+        return _grad_per_batch_entry(
+            outs, ins, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads
+        )
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
+    from ..sparse._coo import autograd_inputs, gradient_for
+
+    if _batched(outs) or _batched(ins) or _batched(_as_list(grad_outputs)):
+        from ..func._autodiff import batched_autograd_grad
+
+        return batched_autograd_grad(
+            outs, ins, _as_list(grad_outputs), retain_graph, create_graph, allow_unused,
+            materialize_grads,
+        )  # fmt: skip
     grads = _core.grad(
         outs,
-        ins,
+        autograd_inputs(ins),
         _grad_handles(grad_outputs, outs),
         bool(retain_graph),
         bool(create_graph),
@@ -91,8 +125,46 @@ def grad(
 
             result.append(zeros_like(x))
         else:
-            result.append(g)
+            result.append(gradient_for(x, g))
     return tuple(result)
+
+
+def _grad_per_batch_entry(
+    outs, ins, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads
+):
+    """``grad(..., is_grads_batched=True)``: one backward pass per entry of the grad_outputs'
+    leading dimension (the graph is kept until the last), the gradients stacked."""
+    from .._tensor_functions import stack
+
+    batched = _as_list(grad_outputs)
+    if len(batched) != len(outs) or any(g is None for g in batched):
+        raise RuntimeError(
+            "grad requires grad_outputs to be a tensor per output when is_grads_batched=True"
+        )
+    sizes = {g.shape[0] if g.dim() else None for g in batched}
+    if len(sizes) != 1 or None in sizes:
+        raise RuntimeError(
+            "grad with is_grads_batched=True expects every grad_outputs tensor to have the same "
+            f"leading (batch) dimension, got shapes {[tuple(g.shape) for g in batched]}"
+        )
+    (count,) = sizes
+    keep = create_graph if retain_graph is None else retain_graph
+    per_entry = [
+        grad(
+            outs,
+            ins,
+            [g[k] for g in batched],
+            retain_graph=True if k + 1 < count else keep,
+            create_graph=create_graph,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )
+        for k in range(count)
+    ]
+    return tuple(
+        None if column[0] is None else stack(list(column))
+        for column in zip(*per_entry, strict=True)
+    )
 
 
 __all__ = [

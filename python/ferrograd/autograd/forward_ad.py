@@ -17,6 +17,7 @@ tensor(2.)
 from __future__ import annotations
 
 import functools
+import weakref
 from typing import NamedTuple
 
 from .. import _core
@@ -40,7 +41,11 @@ def enter_dual_level() -> int:
 
 def exit_dual_level(*, level: int | None = None) -> None:
     """Closes the dual level (the open one when ``level`` is None) and drops its tangents."""
+    closing = _current_level() if level is None else level
     _core.exit_dual_level(level)
+    for key, (_, _, entry_level) in list(_given_tangents.items()):
+        if entry_level == closing:
+            _given_tangents.pop(key, None)
 
 
 def _current_level() -> int | None:
@@ -84,7 +89,23 @@ def make_dual(tensor, tangent, *, level: int | None = None):
             "make_dual: there is no dual level open: create dual tensors inside "
             "`with forward_ad.dual_level():` (or after enter_dual_level())"
         )
-    return _core.make_dual(tensor, tangent, level)
+    if _batched(tensor) or _batched(tangent):
+        return _batched_dual(tensor, tangent, level)
+    dual = _core.make_dual(tensor, tangent, level)
+    key = id(dual)
+    forget = functools.partial(_forget, key)
+    _given_tangents[key] = (weakref.ref(dual, forget), tangent, _current_level())
+    return dual
+
+
+# The tangent objects given to ``make_dual``, by the dual tensor made (its id, a weak reference
+# to it and the level): ``unpack_dual`` of that dual returns the very object, as PyTorch does,
+# while the engine's tangent is still that tensor (not a copy made for a dtype change).
+_given_tangents: dict[int, tuple] = {}
+
+
+def _forget(key: int, _ref) -> None:
+    _given_tangents.pop(key, None)
 
 
 class UnpackedDualTensor(NamedTuple):
@@ -100,7 +121,43 @@ def unpack_dual(tensor, *, level: int | None = None) -> UnpackedDualTensor:
     _check_tensor(tensor, "unpack_dual: tensor")
     if _current_level() is None:
         return UnpackedDualTensor(tensor, None)
+    if _batched(tensor):
+        return _batched_unpack(tensor, level)
     primal, tangent = _core.unpack_dual(tensor, level)
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
+    given = _given_tangents.get(id(tensor))
+    if given is not None and given[0]() is tensor and tangent._same(given[1]):
+        tangent = given[1]
     return UnpackedDualTensor(primal, tangent)
+
+
+# ----------------------------------------------------------------------------- under vmap
+
+
+def _batched(x) -> bool:
+    """A batched tensor of ``vmap`` (whose class only poses as Tensor)."""
+    return not issubclass(type(x), _core.TensorImpl)
+
+
+def _batched_dual(tensor, tangent, level):
+    """``make_dual`` of batched tensors: the physical tensors, given the batch dimensions of
+    either, made dual and batched again."""
+    from ..func._batched import active_levels, batch_levels, expand_to_levels, wrap_levels
+
+    present = set(batch_levels(tensor)) | set(batch_levels(tangent))
+    levels = [lv for lv in active_levels() if lv.id in present]
+    dual = _core.make_dual(
+        expand_to_levels(tensor, levels), expand_to_levels(tangent, levels), level
+    )
+    return wrap_levels(dual, levels)
+
+
+def _batched_unpack(tensor, level) -> UnpackedDualTensor:
+    from ..func._batched import active_levels, strip_levels, wrap_levels
+
+    physical, levels = strip_levels(tensor, list(active_levels()))
+    primal, tangent = _core.unpack_dual(physical, level)
+    if tangent is None:
+        return UnpackedDualTensor(tensor, None)
+    return UnpackedDualTensor(wrap_levels(primal, levels), wrap_levels(tangent, levels))

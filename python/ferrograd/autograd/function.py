@@ -1,7 +1,13 @@
 """Custom differentiable operations: subclass ``Function`` with static ``forward(ctx, ...)`` and
-``backward(ctx, *grads)`` and call ``F.apply(...)``. The node is recorded in the engine's graph
-like any built-in operation; saved tensors are kept by the engine (checked against in-place
-changes and freed after backward), not by ``ctx``."""
+``backward(ctx, *grads)`` (or ``forward(...)`` with a separate ``setup_context(ctx, inputs,
+output)``) and call ``F.apply(...)``. The node is recorded in the engine's graph like any
+built-in operation; saved tensors are kept by the engine (checked against in-place changes and
+freed after backward), not by ``ctx``.
+
+Forward-mode AD goes through the static ``jvp(ctx, *tangents)`` (tensors kept with
+``ctx.save_for_forward`` are its ``ctx.saved_tensors``); ``vmap`` through the static
+``vmap(info, in_dims, *args)`` or, with ``generate_vmap_rule = True``, through ``forward`` and
+``backward`` themselves run under ``vmap`` (``ferrograd.func._function_vmap``)."""
 
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ class FunctionCtx:
         self._released = False
         self._dirty: tuple = ()
         self._non_differentiable: tuple = ()
+        self._saved_for_forward: tuple = ()
+        self._in_jvp = False
 
     def save_for_backward(self, *tensors) -> None:
         """Keeps tensors (inputs or outputs) for ``backward``; read them as ``saved_tensors``."""
@@ -33,8 +41,19 @@ class FunctionCtx:
                 )
         self._to_save = tensors
 
+    def save_for_forward(self, *tensors) -> None:
+        """Keeps tensors for ``jvp``, where ``saved_tensors`` returns them."""
+        for t in tensors:
+            if t is not None and not isinstance(t, TensorBase):
+                raise TypeError(
+                    f"save_for_forward expects all arguments to be tensors; but got {type(t)}"
+                )
+        self._saved_for_forward = tensors
+
     @property
     def saved_tensors(self) -> tuple:
+        if self._in_jvp:
+            return self._saved_for_forward
         if self._released:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
@@ -73,6 +92,7 @@ class _Backward:
         self.ctx = ctx
         self.tensor_positions = tensor_positions
         self.n_args = n_args
+        # per output of forward: (shape, dtype, device) of a tensor output, None for another
         self.outputs_meta = outputs_meta
 
     def __call__(self, saved, grad_outputs):
@@ -81,16 +101,26 @@ class _Backward:
         ctx = self.ctx
         ctx._saved = tuple(saved)
         grads = []
-        for g, (shape, dtype, device) in zip(grad_outputs, self.outputs_meta, strict=True):
+        tensor_grads = iter(grad_outputs)
+        for meta in self.outputs_meta:
+            if meta is None:  # a non-tensor output: None, as PyTorch passes
+                grads.append(None)
+                continue
+            g = next(tensor_grads)
             if g is not None:
                 grads.append(g)
             elif ctx.materialize_grads:
+                shape, dtype, device = meta
                 grads.append(zeros(shape, dtype=dtype, device=device))
             else:
                 grads.append(None)
         result = self.fn_cls.backward(ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
         name = self.fn_cls.__name__ + "Backward"
+        # Extra trailing Nones are accepted, as in PyTorch (gradients of arguments that were
+        # not passed, say).
+        if len(result) > self.n_args and all(g is None for g in result[self.n_args :]):
+            result = result[: self.n_args]
         if len(result) != self.n_args:
             raise RuntimeError(
                 f"function {name} returned an incorrect number of gradients (expected "
@@ -115,9 +145,19 @@ class _Backward:
 class Function:
     """Base class of custom autograd operations (see the module docstring)."""
 
+    #: Set to True to run ``forward`` and ``backward`` themselves under ``vmap`` (they must be
+    #: made of operations that have batching rules, and use ``setup_context``).
+    generate_vmap_rule = False
+
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError("a Function subclass must define a static forward(ctx, *args)")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """With ``forward(*args)`` (no ctx), saves what ``backward`` needs: ``inputs`` is the
+        tuple of arguments, ``output`` forward's result."""
+        raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
@@ -125,58 +165,156 @@ class Function:
             "a Function subclass must define a static backward(ctx, *grad_outputs)"
         )
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        """The output tangents given the inputs' tangents (one per argument of ``forward``,
+        None for a non-tensor one), for forward-mode AD."""
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with "
+            "forward mode AD."
+        )
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        """``(outputs, out_dims)`` for ``args`` batched along ``in_dims`` (None for an
+        unbatched argument); ``info.batch_size`` and ``info.randomness`` describe the vmap."""
+        raise NotImplementedError
+
+    @classmethod
+    def _uses_setup_context(cls) -> bool:
+        return cls.setup_context is not Function.setup_context
+
     @classmethod
     def apply(cls, *args, **kwargs):
-        positions = [i for i, a in enumerate(args) if isinstance(a, TensorBase)]
-        ctx = FunctionCtx(tuple(isinstance(a, TensorBase) and a.requires_grad for a in args))
-        with no_grad():
-            raw = cls.forward(ctx, *args, **kwargs)
-        is_tuple = isinstance(raw, tuple)
-        outputs = raw if is_tuple else (raw,)
-        tensor_outputs = [o for o in outputs if isinstance(o, TensorBase)]
-        saved = []
-        for t in ctx._to_save:
-            index = next((i for i, o in enumerate(tensor_outputs) if o is t), None)
-            saved.append(index if index is not None else t)
-        if any(s is None for s in saved):
-            raise TypeError(
-                f"{cls.__name__}: save_for_backward(None) is not supported; save tensors only"
+        if _batched(args):
+            from ..func._function_vmap import apply_batched
+
+            return apply_batched(cls, args, kwargs)
+        if _core.current_dual_level() is not None and _has_tangent(args):
+            return _apply_with_tangents(cls, args, kwargs)
+        return _record(cls, args, kwargs)[0]
+
+
+def _batched(args) -> bool:
+    """Whether an argument is a batched tensor of ``vmap`` (whose class poses as Tensor)."""
+    return any(
+        isinstance(a, TensorBase) and not issubclass(type(a), _core.TensorImpl) for a in args
+    )
+
+
+def _has_tangent(args) -> bool:
+    from .forward_ad import unpack_dual
+
+    return any(isinstance(a, TensorBase) and unpack_dual(a).tangent is not None for a in args)
+
+
+def _run_forward(cls, ctx, args, kwargs):
+    with no_grad():
+        if cls._uses_setup_context():
+            output = cls.forward(*args, **kwargs)
+            cls.setup_context(ctx, args, output)
+            return output
+        return cls.forward(ctx, *args, **kwargs)
+
+
+def _record(cls, args, kwargs):
+    """Runs ``forward`` and records the node: ``(result, ctx)``."""
+    positions = [i for i, a in enumerate(args) if isinstance(a, TensorBase)]
+    ctx = FunctionCtx(tuple(isinstance(a, TensorBase) and a.requires_grad for a in args))
+    raw = _run_forward(cls, ctx, args, kwargs)
+    is_tuple = isinstance(raw, tuple)
+    outputs = raw if is_tuple else (raw,)
+    tensor_outputs = [o for o in outputs if isinstance(o, TensorBase)]
+    saved = []
+    for t in ctx._to_save:
+        index = next((i for i, o in enumerate(tensor_outputs) if o is t), None)
+        saved.append(index if index is not None else t)
+    if any(s is None for s in saved):
+        raise TypeError(
+            f"{cls.__name__}: save_for_backward(None) is not supported; save tensors only"
+        )
+    dirty = list(ctx._dirty)
+    for t in dirty:
+        if t.is_leaf and t.requires_grad:
+            raise RuntimeError(
+                "a leaf Variable that requires grad has been used in an in-place operation."
             )
-        dirty = list(ctx._dirty)
-        for t in dirty:
-            if t.is_leaf and t.requires_grad:
-                raise RuntimeError(
-                    "a leaf Variable that requires grad has been used in an in-place operation."
-                )
-        backward = _Backward(
-            cls,
-            ctx,
-            positions,
-            len(args),
-            [(tuple(o.shape), o.dtype, o.device) for o in tensor_outputs],
+    backward = _Backward(
+        cls,
+        ctx,
+        positions,
+        len(args),
+        [
+            (tuple(o.shape), o.dtype, o.device) if isinstance(o, TensorBase) else None
+            for o in outputs
+        ],
+    )
+    recorded = _core.apply_function(
+        cls.__name__ + "Backward",
+        backward,
+        [args[i] for i in positions],
+        list(tensor_outputs),
+        saved,
+        [_contains(ctx._non_differentiable, o) for o in tensor_outputs],
+    )
+    results = iter(recorded)
+    wrapped = []
+    for o in outputs:
+        if not isinstance(o, TensorBase):
+            wrapped.append(o)
+            continue
+        handle = next(results)
+        if _contains(dirty, o):
+            o._rebase_onto(handle)
+            wrapped.append(o)
+        else:
+            wrapped.append(handle)
+    ctx._to_save = ()
+    return (tuple(wrapped) if is_tuple else wrapped[0]), ctx
+
+
+def _apply_with_tangents(cls, args, kwargs):
+    """Forward-mode AD through a Function: ``forward`` on the primals (recorded for backward as
+    usual), then ``jvp`` with the inputs' tangents (zeros for an input without one), whose
+    results become the outputs' tangents."""
+    from .._creation import zeros_like
+    from .forward_ad import make_dual, unpack_dual
+
+    if cls.jvp is Function.jvp:
+        Function.jvp(None)  # raises PyTorch's NotImplementedError
+    primals, tangents = [], []
+    for a in args:
+        if isinstance(a, TensorBase):
+            primal, tangent = unpack_dual(a)
+            primals.append(primal)
+            tangents.append(tangent if tangent is not None else zeros_like(primal))
+        else:
+            primals.append(a)
+            tangents.append(None)
+    result, ctx = _record(cls, tuple(primals), kwargs)
+    if ctx._dirty:
+        raise NotImplementedError(
+            f"{cls.__name__}: forward-mode AD through an in-place custom Function (mark_dirty) "
+            "is not supported"
         )
-        recorded = _core.apply_function(
-            cls.__name__ + "Backward",
-            backward,
-            [args[i] for i in positions],
-            list(tensor_outputs),
-            saved,
-            [_contains(ctx._non_differentiable, o) for o in tensor_outputs],
+    ctx._in_jvp = True
+    try:
+        out_tangents = cls.jvp(ctx, *tangents)
+    finally:
+        ctx._in_jvp = False
+    is_tuple = isinstance(result, tuple)
+    outputs = result if is_tuple else (result,)
+    out_tangents = out_tangents if isinstance(out_tangents, tuple) else (out_tangents,)
+    if len(out_tangents) != len(outputs):
+        raise RuntimeError(
+            f"function {cls.__name__}.jvp returned an incorrect number of tangents (expected "
+            f"{len(outputs)}, got {len(out_tangents)})"
         )
-        results = iter(recorded)
-        wrapped = []
-        for o in outputs:
-            if not isinstance(o, TensorBase):
-                wrapped.append(o)
-                continue
-            handle = next(results)
-            if _contains(dirty, o):
-                o._rebase_onto(handle)
-                wrapped.append(o)
-            else:
-                wrapped.append(handle)
-        ctx._to_save = ()
-        return tuple(wrapped) if is_tuple else wrapped[0]
+    duals = [
+        make_dual(o, t) if isinstance(o, TensorBase) and t is not None else o
+        for o, t in zip(outputs, out_tangents, strict=True)
+    ]
+    return tuple(duals) if is_tuple else duals[0]
 
 
 def once_differentiable(backward):

@@ -7,8 +7,9 @@ differentiable (with respect to ``inputs`` and ``v``). ``strict=True`` raises wh
 independent of an input instead of returning zeros for it.
 
 Reverse mode runs on :func:`ferrograd.autograd.grad`; ``jvp`` (and the ``"forward-mode"``
-strategies of ``jacobian`` and ``hessian``) on :mod:`ferrograd.autograd.forward_ad`. There is no
-``vmap``: ``vectorize=True`` is accepted and computes the same result row by row.
+strategies of ``jacobian`` and ``hessian``) on :mod:`ferrograd.autograd.forward_ad`.
+``vectorize=True`` is accepted and computes the same result row by row (``ferrograd.func``'s
+``jacrev`` and ``jacfwd`` are the vectorized forms, through ``vmap``).
 """
 
 from __future__ import annotations

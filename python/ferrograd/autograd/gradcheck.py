@@ -7,6 +7,14 @@ grad. ``gradgradcheck`` does the same for the gradient of the gradient, by
 running ``gradcheck`` on a function that returns the first-order gradients
 computed with ``create_graph=True``.
 
+``fast_mode=True`` compares one number per (input, output) pair instead of whole
+Jacobians: ``v·J·u`` for random unit vectors ``u`` (input side) and ``v`` (output
+side), from one backward pass against one central difference along ``u``; on a
+mismatch the Jacobians are recomputed in full for the message.
+``check_forward_ad`` checks forward mode the same way (``J·u`` from dual tensors);
+``check_batched_grad`` checks ``vmap`` over the vector-Jacobian product against a
+loop over cotangents.
+
 Numerical perturbations do not write into the caller's tensors: each perturbed
 evaluation calls ``func`` on fresh copies of the inputs (built from NumPy), with
 the same dtype and ``requires_grad`` flag as the original, and with grad mode as
@@ -164,7 +172,22 @@ def _analytical_jacobian(outputs, inputs, diff_idx, out_idx):
 
 
 def gradcheck(
-    func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, nondet_tol=0.0
+    func,
+    inputs,
+    *,
+    eps=1e-6,
+    atol=1e-5,
+    rtol=1e-3,
+    raise_exception=True,
+    nondet_tol=0.0,
+    check_undefined_grad=True,
+    check_grad_dtypes=False,
+    check_batched_grad=False,
+    check_batched_forward_grad=False,
+    check_forward_ad=False,
+    check_backward_ad=True,
+    fast_mode=False,
+    masked=None,
 ):
     """Check the gradients of ``func`` at ``inputs`` against finite differences.
 
@@ -172,7 +195,12 @@ def gradcheck(
     Every floating-point tensor input with ``requires_grad=True`` is checked; such an
     input should be float64 (a warning is issued otherwise, as PyTorch does).
     Returns True when the check passes; on a mismatch raises :class:`GradcheckError`,
-    or returns False when ``raise_exception=False``.
+    or returns False when ``raise_exception=False``. See the module docstring for
+    ``fast_mode``, ``check_forward_ad``, ``check_backward_ad`` and ``check_batched_grad``
+    (``check_batched_forward_grad`` runs the forward check under ``vmap``). Gradient
+    dtypes are always checked (``check_grad_dtypes``), and rules never receive undefined
+    gradients (``check_undefined_grad`` has nothing to check); ``masked`` concerns sparse
+    tensors, which ferrograd does not have.
     """
     fg = _fg()
     inputs = _as_tuple(inputs)
@@ -203,6 +231,22 @@ def gradcheck(
             raise TypeError(f"gradcheck: output {k} of func is not a Tensor but {type(o).__name__}")
     out_idx = _differentiable_outputs(outputs)
     out_shapes = {k: tuple(outputs[k].shape) for k in out_idx}
+    if check_forward_ad:
+        message = _check_forward(
+            func, inputs, diff_idx, out_idx, out_shapes, eps, atol, rtol, fast_mode,
+            check_batched_forward_grad,
+        )  # fmt: skip
+        if message is not None:
+            return _fail(message, raise_exception)
+    if check_batched_grad:
+        message = _check_batched_grad(func, inputs, diff_idx, outputs, out_idx)
+        if message is not None:
+            return _fail(message, raise_exception)
+    if not check_backward_ad:
+        return True
+    if fast_mode:
+        message = _check_fast(func, inputs, outputs, diff_idx, out_idx, eps, atol, rtol)
+        return True if message is None else _fail(message, raise_exception)
 
     analytical, err = _analytical_jacobian(outputs, inputs, diff_idx, out_idx)
     if err is not None:
@@ -249,7 +293,23 @@ def gradcheck(
 
 
 def gradgradcheck(
-    func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
+    func,
+    inputs,
+    grad_outputs=None,
+    *,
+    eps=1e-6,
+    atol=1e-5,
+    rtol=1e-3,
+    gen_non_contig_grad_outputs=False,
+    raise_exception=True,
+    nondet_tol=0.0,
+    check_undefined_grad=True,
+    check_grad_dtypes=False,
+    check_batched_grad=False,
+    check_fwd_over_rev=False,
+    check_rev_over_rev=True,
+    fast_mode=False,
+    masked=False,
 ):
     """Check second-order gradients of ``func`` against finite differences.
 
@@ -299,4 +359,188 @@ def gradgradcheck(
         atol=atol,
         rtol=rtol,
         raise_exception=raise_exception,
+        nondet_tol=nondet_tol,
+        check_batched_grad=check_batched_grad,
+        check_forward_ad=check_fwd_over_rev,
+        check_backward_ad=check_rev_over_rev,
+        fast_mode=fast_mode,
     )
+
+
+# ----------------------------------------------------------------------------- fast mode
+
+
+def _unit_vectors(tensors: dict, seed: int) -> dict:
+    """A random unit vector (float64) in the space of each tensor."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for key, t in tensors.items():
+        u = rng.standard_normal(t.numel())
+        norm = np.linalg.norm(u)
+        out[key] = u / norm if norm > 0 else u
+    return out
+
+
+def _directional(func, inputs, i, u: np.ndarray, out_idx, eps) -> dict:
+    """``J_i·u`` for each output, by a central difference along ``u``."""
+    inp = inputs[i]
+    base = _to_numpy(inp)
+    values = []
+    for sign in (1.0, -1.0):
+        moved = (base.reshape(-1) + sign * eps * u).reshape(base.shape)
+        args = list(inputs)
+        args[i] = _make_tensor(moved, inp.dtype, inp.requires_grad)
+        outs = _as_tuple(func(*args))
+        values.append({k: _to_numpy(outs[k]).reshape(-1) for k in out_idx})
+    return {k: (values[0][k] - values[1][k]) / (2.0 * eps) for k in out_idx}
+
+
+def _slow_jacobians_text(func, inputs, outputs, diff_idx, out_idx, i, k, eps) -> str:
+    out_shapes = {kk: tuple(outputs[kk].shape) for kk in out_idx}
+    numerical = _numerical_jacobian(func, inputs, diff_idx, out_idx, out_shapes, eps)[i][k]
+    analytical = _analytical_jacobian(outputs, inputs, diff_idx, out_idx)[0][i][k]
+    return (
+        "\n\nThe above quantities relating the numerical and analytical jacobians are computed "
+        "\nin fast mode. See: https://github.com/pytorch/pytorch/issues/53876 for more background "
+        "\nabout fast mode. Below, we recompute numerical and analytical jacobians in slow mode:"
+        f"\n\nNumerical:\n {numerical.T}\nAnalytical:\n{analytical.T}\n\nThe max per-element "
+        f"difference (slow mode) is: {float(np.max(np.abs(numerical - analytical)))}.\n"
+    )
+
+
+def _check_fast(func, inputs, outputs, diff_idx, out_idx, eps, atol, rtol) -> str | None:
+    """``v·J·u`` from autograd against ``v·(J·u)`` by central differences, per (input,
+    output) pair; the failure message (None when every pair agrees)."""
+    fg = _fg()
+    us = _unit_vectors({i: inputs[i] for i in diff_idx}, 0)
+    vs = _unit_vectors({k: outputs[k] for k in out_idx}, 1)
+    for i in diff_idx:
+        numerical = _directional(func, inputs, i, us[i], out_idx, eps)
+        for k in out_idx:
+            out = outputs[k]
+            n = float(vs[k] @ numerical[k])
+            a = 0.0
+            if out.requires_grad and out.numel():
+                v = _make_tensor(vs[k].reshape(tuple(out.shape)), out.dtype, False)
+                (g,) = fg.autograd.grad(
+                    (out,), (inputs[i],), grad_outputs=(v,), retain_graph=True, allow_unused=True
+                )
+                if g is not None:
+                    a = float(_to_numpy(g).reshape(-1) @ us[i])
+            if not abs(a - n) <= atol + rtol * abs(n):
+                return (
+                    f"Jacobian mismatch for output {k} with respect to input {i},\n"
+                    f"numerical:{n}\nanalytical:{a}"
+                    + _slow_jacobians_text(func, inputs, outputs, diff_idx, out_idx, i, k, eps)
+                )
+    return None
+
+
+# ----------------------------------------------------------------------------- forward mode
+
+
+def _tangent_outputs(func, inputs, i, tangent: np.ndarray, out_idx, batched: bool) -> dict:
+    """``J_i·tangent`` for each output, from dual tensors (under ``vmap`` over a batch of two
+    copies of the tangent when ``batched``)."""
+    fg = _fg()
+    from . import forward_ad
+
+    inp = inputs[i]
+    t = _make_tensor(tangent.reshape(tuple(inp.shape)), inp.dtype, False)
+
+    def pushed(direction):
+        with forward_ad.dual_level():
+            args = list(inputs)
+            # a fresh leaf like the input (a function that differentiates it, as
+            # gradgradcheck's does, still can: forward over reverse)
+            primal = inp.detach().requires_grad_(inp.requires_grad)
+            args[i] = forward_ad.make_dual(primal, direction)
+            outs = _as_tuple(func(*args))
+            tangents = []
+            for k in out_idx:
+                tk = forward_ad.unpack_dual(outs[k]).tangent
+                tangents.append(fg.zeros_like(outs[k]) if tk is None else tk)
+            return tuple(tangents)
+
+    if batched:
+        from ..func import vmap
+
+        result = vmap(pushed)(fg.stack([t, t]))
+        result = [r[1] for r in result]
+    else:
+        result = pushed(t)
+    return {k: _to_numpy(r).reshape(-1) for k, r in zip(out_idx, result, strict=True)}
+
+
+def _check_forward(
+    func, inputs, diff_idx, out_idx, out_shapes, eps, atol, rtol, fast_mode, batched
+) -> str | None:
+    """Forward-mode tangents against finite differences: whole Jacobians column by column,
+    or ``v·J·u`` in fast mode."""
+    if fast_mode:
+        us = _unit_vectors({i: inputs[i] for i in diff_idx}, 0)
+        for i in diff_idx:
+            numerical = _directional(func, inputs, i, us[i], out_idx, eps)
+            analytical = _tangent_outputs(func, inputs, i, us[i], out_idx, batched)
+            for k in out_idx:
+                n, a = numerical[k], analytical[k]
+                if not np.all(np.abs(a - n) <= atol + rtol * np.abs(n)):
+                    return (
+                        f"Jacobian computed with forward mode mismatch for output {k} with "
+                        f"respect to input {i},\nnumerical:{n}\nanalytical:{a}"
+                    )
+        return None
+    numerical = _numerical_jacobian(func, inputs, diff_idx, out_idx, out_shapes, eps)
+    for i in diff_idx:
+        n_in = inputs[i].numel()
+        columns = {
+            k: np.zeros((n_in, int(np.prod(out_shapes[k], dtype=np.int64)))) for k in out_idx
+        }
+        for j in range(n_in):
+            onehot = np.zeros(n_in)
+            onehot[j] = 1.0
+            pushed = _tangent_outputs(func, inputs, i, onehot, out_idx, batched)
+            for k in out_idx:
+                columns[k][j, :] = pushed[k]
+        for k in out_idx:
+            a, n = columns[k], numerical[i][k]
+            if a.size and not np.all(np.abs(a - n) <= atol + rtol * np.abs(n)):
+                return (
+                    f"Jacobian computed with forward mode mismatch for output {k} with respect "
+                    f"to input {i},\nnumerical:{n}\nanalytical:{a}"
+                )
+    return None
+
+
+# ----------------------------------------------------------------------------- vmap
+
+
+def _check_batched_grad(func, inputs, diff_idx, outputs, out_idx) -> str | None:
+    """``vmap`` of the vector-Jacobian product over a batch of two random cotangents against
+    the products computed one cotangent at a time."""
+    from ..func import vjp, vmap
+
+    def restricted(*diff_inputs):
+        args = list(inputs)
+        for i, x in zip(diff_idx, diff_inputs, strict=True):
+            args[i] = x
+        outs = _as_tuple(func(*args))
+        return tuple(outs[k] for k in out_idx)
+
+    _, vjp_fn = vjp(restricted, *[inputs[i] for i in diff_idx])
+    rng = np.random.default_rng(2)
+    cotangents = tuple(
+        _make_tensor(rng.standard_normal((2, *outputs[k].shape)), outputs[k].dtype, False)
+        for k in out_idx
+    )
+    batched = vmap(vjp_fn)(cotangents)
+    for b in range(2):
+        single = vjp_fn(tuple(c[b] for c in cotangents))
+        for position, (x, y) in enumerate(zip(batched, single, strict=True)):
+            if not np.allclose(_to_numpy(x[b]), _to_numpy(y), rtol=1e-7, atol=1e-10):
+                return (
+                    f"While checking batched gradients for input {diff_idx[position]}: vmap over "
+                    f"the backward gives\n{_to_numpy(x[b])}\nbut one cotangent at a time "
+                    f"gives\n{_to_numpy(y)}"
+                )
+    return None

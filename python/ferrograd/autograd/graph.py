@@ -1,7 +1,14 @@
-"""Graph nodes as Python objects (``tensor.grad_fn``): ``name()``, ``next_functions``. Each node
-type shows as its PyTorch class name, e.g. ``type(z.grad_fn).__name__ == "MulBackward0"``."""
+"""Graph nodes as Python objects (``tensor.grad_fn``): ``name()``, ``next_functions``, the
+values saved for backward (``_saved_self``, ``_saved_other``, ``_saved_result``, ...). Each node
+type shows as its PyTorch class name, e.g. ``type(z.grad_fn).__name__ == "MulBackward0"``.
+Also ``saved_tensors_hooks`` and ``save_on_cpu``: hooks applied to every value an operation
+saves for backward."""
 
 from __future__ import annotations
+
+import functools
+
+from .. import _core
 
 
 class Node:
@@ -47,6 +54,15 @@ class Node:
 
         return self._n.variable()
 
+    def __getattr__(self, name: str):
+        """``_saved_<name>``: a value this node saved for its backward, under PyTorch's name
+        (None when the node did not need it); an error once backward has freed it."""
+        if name.startswith("_saved_"):
+            names = _saved_names().get(self.name())
+            if names is not None and name[len("_saved_") :] in names:
+                return self._n.saved_tensors()[names.index(name[len("_saved_") :])]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def saved_shapes(self) -> list:
         """The shapes of the values this node saved for its backward (empty once released)."""
         return [tuple(s) for s in self._n.saved_shapes()]
@@ -59,6 +75,66 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
+
+
+@functools.cache
+def _saved_names() -> dict[str, tuple[str, ...]]:
+    """PyTorch's names for the saved slots of each node class, in the order the node saves
+    them: the op table's rows (one slot for a unary row, the operands for a binary one), and
+    the other nodes whose slots are known to hold what PyTorch's hold."""
+    names: dict[str, tuple[str, ...]] = {
+        "SoftmaxBackward0": ("result",),
+        "LogSoftmaxBackward0": ("result",),
+        "LogsumexpBackward0": ("self", "result"),
+        "GatherBackward0": ("index",),
+        "IndexSelectBackward0": ("index",),
+        "WhereBackward0": ("condition",),
+        "DotBackward0": ("self", "tensor"),
+        "MvBackward0": ("self", "vec"),
+    }
+    for row in _core._op_table():
+        if row["inputs"] == 1:
+            saves = row["saves"]
+            names[row["node"]] = {"input": ("self",), "output": ("result",)}.get(saves, ())
+        else:
+            second = "exponent" if row["node"].startswith("Pow") else "other"
+            names.setdefault(row["node"], ("self", second))
+    return names
+
+
+class saved_tensors_hooks:
+    """Within the ``with`` block, every value an operation saves for backward (on this
+    thread) goes through ``pack_hook(tensor)``, whose result is kept instead, and comes back
+    through ``unpack_hook(packed)`` when backward needs it. The innermost hooks apply. An
+    output saved by its own node is packed without its history (it gets it back on unpack),
+    and packed values are not checked against later in-place changes."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        _core.push_saved_tensor_hooks(self.pack_hook, self.unpack_hook)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _core.pop_saved_tensor_hooks()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved values are moved to the host when saved and back to their device when backward
+    needs them (for GPU memory); ``pin_memory`` is accepted for PyTorch's signature (host
+    memory is not pinned)."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda"):
+        def pack(tensor):
+            return tensor.device, tensor.cpu()
+
+        def unpack(packed):
+            device, tensor = packed
+            return tensor.to(device)
+
+        super().__init__(pack, unpack)
 
 
 def _named_like(wrapper, hook):

@@ -80,6 +80,14 @@ def synchronize(device=None) -> None:
         table.synchronize()
 
 
+def empty_cache() -> None:
+    """Returns the device memory the backend holds cached but unused (CuPy's memory pool) to the
+    GPU; a no-op without a backend, as PyTorch's is before CUDA is initialised."""
+    table = _backend()
+    if table is not None:
+        table.empty_cache()
+
+
 def manual_seed(seed: int) -> None:
     """Seeds random numbers for CUDA tensors (they are drawn on the host, from the one
     generator)."""
@@ -138,6 +146,16 @@ def as_tensor(array, device=None, requires_grad: bool = False):
     _require(_index(device))
     name = f"cuda:{_index(device)}"
     return _core.from_device_array(array, name, requires_grad)
+
+
+def __getattr__(name: str):
+    # torch.cuda.amp (PyTorch's deprecated AMP names) is imported on first use: it builds on
+    # ferrograd.amp, which itself asks this module whether CUDA is available
+    if name == "amp":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.amp")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _reset_for_tests():

@@ -96,5 +96,8 @@ class CupyTable(KernelTable):
     def synchronize(self):
         self.xp.cuda.Device().synchronize()
 
+    def empty_cache(self):
+        self.xp.get_default_memory_pool().free_all_blocks()
+
     def from_dlpack(self, obj):
         return self.xp.from_dlpack(obj)

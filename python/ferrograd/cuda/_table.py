@@ -477,6 +477,9 @@ class KernelTable:
     def synchronize(self):
         pass
 
+    def empty_cache(self):
+        """Returns cached, unused device memory to the device (nothing is cached here)."""
+
 
 def _covers_contiguously(shape, strides, out_shape) -> bool:
     """Whether a view (size-1 dimensions aside) walks ``out_shape`` in C order, once."""

@@ -59,13 +59,17 @@ def _fill_from(tensor, values):
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     from .._creation import rand
 
-    return _fill_from(tensor, rand(*tensor.shape, dtype=tensor.dtype) * (b - a) + a)
+    return _fill_from(
+        tensor, rand(*tensor.shape, dtype=tensor.dtype, generator=generator) * (b - a) + a
+    )
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     from .._creation import randn
 
-    return _fill_from(tensor, randn(*tensor.shape, dtype=tensor.dtype) * std + mean)
+    return _fill_from(
+        tensor, randn(*tensor.shape, dtype=tensor.dtype, generator=generator) * std + mean
+    )
 
 
 def trunc_normal_(
@@ -73,12 +77,14 @@ def trunc_normal_(
 ):
     from .._creation import randn
 
-    values = randn(*tensor.shape, dtype=tensor.dtype) * std + mean
+    values = randn(*tensor.shape, dtype=tensor.dtype, generator=generator) * std + mean
     for _ in range(100):
         bad = (values < a).logical_or(values > b)
         if not bool(bad.any()):
             break
-        values = values.where(~bad, randn(*tensor.shape, dtype=tensor.dtype) * std + mean)
+        values = values.where(
+            ~bad, randn(*tensor.shape, dtype=tensor.dtype, generator=generator) * std + mean
+        )
     return _fill_from(tensor, values.clamp(a, b))
 
 
@@ -108,13 +114,13 @@ def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
-    return uniform_(tensor, -a, a)
+    return uniform_(tensor, -a, a, generator)
 
 
 def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    return normal_(tensor, 0.0, std)
+    return normal_(tensor, 0.0, std, generator)
 
 
 def kaiming_uniform_(
@@ -126,7 +132,7 @@ def kaiming_uniform_(
     fan = _calculate_correct_fan(tensor, mode)
     gain = calculate_gain(nonlinearity, a)
     bound = math.sqrt(3.0) * gain / math.sqrt(fan)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(
@@ -137,4 +143,95 @@ def kaiming_normal_(
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    return normal_(tensor, 0.0, std)
+    return normal_(tensor, 0.0, std, generator)
+
+
+def dirac_(tensor, groups: int = 1):
+    """The identity convolution: a 1 at the centre of each input channel's kernel for the
+    matching output channel (per group), zeros elsewhere."""
+    import numpy as np
+
+    from .._creation import tensor as make
+
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tuple(tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    values = np.zeros(sizes)
+    centre = tuple(s // 2 for s in sizes[2:])
+    for g in range(groups):
+        for d in range(min(per_group, sizes[1])):
+            values[(g * per_group + d, d, *centre)] = 1.0
+    return _fill_from(tensor, make(values, dtype=tensor.dtype))
+
+
+def orthogonal_(tensor, gain: float = 1.0, generator=None):
+    """A (semi-)orthogonal matrix (the Q of a Gaussian matrix's QR with a positive R
+    diagonal), scaled by ``gain``; dimensions after the first are flattened."""
+    import numpy as np
+
+    from .._creation import randn, tensor as make
+
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = randn(rows, cols, dtype="float64", generator=generator).numpy()
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diagonal(r))
+    if rows < cols:
+        q = q.T
+    return _fill_from(tensor, make(q.reshape(tuple(tensor.shape)) * gain, dtype=tensor.dtype))
+
+
+def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
+    """A 2-D tensor of N(0, std) values with ``ceil(sparsity * rows)`` zeros in each column."""
+    import numpy as np
+
+    from .._creation import tensor as make
+    from .._surface import randperm
+
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    zeros = math.ceil(sparsity * rows)
+    normal_(tensor, 0.0, std, generator)
+    values = np.array(tensor.detach().numpy(), dtype=np.float64)
+    for col in range(cols):
+        values[randperm(rows, generator=generator).numpy()[:zeros], col] = 0.0
+    return _fill_from(tensor, make(values, dtype=tensor.dtype))
+
+
+def _deprecated(method):
+    old_name = method.__name__[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(
+            f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{method.__name__}`.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return method(*args, **kwargs)
+
+    deprecated_init.__name__ = old_name
+    deprecated_init.__doc__ = f"Deprecated name of ``{method.__name__}``."
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)

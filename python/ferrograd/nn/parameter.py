@@ -36,3 +36,82 @@ class Parameter(Tensor):
         copy = Parameter(self.detach().clone(), self.requires_grad)
         memo[id(self)] = copy
         return copy
+
+
+class Buffer(Tensor):
+    """A tensor that, assigned as a ``Module`` attribute, is registered as a buffer;
+    ``Buffer(t, persistent=False)`` keeps it out of ``state_dict``."""
+
+    __slots__ = ()
+
+    def __new__(cls, data=None, *, persistent: bool = True):
+        if data is None:
+            from .._creation import empty
+
+            data = empty(0)
+        kind = Buffer if persistent else _TransientBuffer
+        return _core.TensorImpl.__new__(kind, data._detach())
+
+    def __init__(self, data=None, *, persistent: bool = True):
+        pass
+
+
+class _TransientBuffer(Buffer):
+    """A ``Buffer(..., persistent=False)``."""
+
+    __slots__ = ()
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (a lazy module's, until its first forward);
+    ``materialize(shape)`` gives it elements and makes it a ``Parameter``."""
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad: bool = True, device=None, dtype=None):
+        from .._creation import empty
+
+        return super().__new__(cls, empty(0, dtype=dtype, device=device), requires_grad)
+
+    def __init__(self, requires_grad: bool = True, device=None, dtype=None):
+        pass
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        from .._creation import empty
+
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        dtype = self.dtype if dtype is None else dtype
+        device = self.device if device is None else device
+        self.data = empty(shape, dtype=dtype, device=device)
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+
+class UninitializedBuffer(Tensor):
+    """A buffer whose shape is not known yet; ``materialize(shape)`` gives it elements."""
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad: bool = False, device=None, dtype=None):
+        from .._creation import empty
+
+        return _core.TensorImpl.__new__(cls, empty(0, dtype=dtype, device=device))
+
+    def __init__(self, requires_grad: bool = False, device=None, dtype=None):
+        pass
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        from .._creation import empty
+
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        dtype = self.dtype if dtype is None else dtype
+        device = self.device if device is None else device
+        self.data = empty(shape, dtype=dtype, device=device)
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self) -> str:
+        return "<UninitializedBuffer>"

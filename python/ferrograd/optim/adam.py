@@ -1,18 +1,24 @@
 """Adam and AdamW (with AMSGrad), as in PyTorch."""
 
-import math
-
+from .. import _creation
 from ..autograd import no_grad
-from .optimizer import Optimizer
+from .optimizer import (
+    Optimizer,
+    _advance_step,
+    _check_common,
+    _check_fused,
+    _moving_average,
+    _scalar_state,
+    _to_scalar,
+)
 
 
 class Adam(Optimizer):
     """``m = β1·m + (1-β1)·g``, ``v = β2·v + (1-β2)·g²``,
     ``p -= lr/(1-β1ᵗ) · m / (sqrt(v)/sqrt(1-β2ᵗ) + eps)`` (``v`` replaced by its running max with
-    ``amsgrad``). ``weight_decay`` adds ``wd·p`` to ``g`` (Adam) or decays ``p`` directly
-    (AdamW)."""
-
-    _decoupled = False
+    ``amsgrad``). ``weight_decay`` adds ``wd·p`` to ``g``, or with ``decoupled_weight_decay``
+    (AdamW) scales ``p`` by ``1 - lr·wd`` first. ``foreach``, ``fused`` and ``capturable`` are
+    accepted and give the same update."""
 
     def __init__(
         self,
@@ -23,29 +29,28 @@ class Adam(Optimizer):
         weight_decay: float = 0,
         amsgrad: bool = False,
         *,
-        maximize: bool = False,
         foreach=None,
+        maximize: bool = False,
         capturable: bool = False,
         differentiable: bool = False,
         fused=None,
+        decoupled_weight_decay: bool = False,
     ):
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if eps < 0.0:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        betas = tuple(_to_scalar(b) for b in betas)
+        _check_common(lr=lr, eps=eps, weight_decay=weight_decay, betas=betas)
+        _check_fused(fused, foreach, differentiable)
         defaults = dict(
             lr=lr,
-            betas=tuple(betas),
+            betas=betas,
             eps=eps,
             weight_decay=weight_decay,
             amsgrad=amsgrad,
             maximize=maximize,
+            foreach=foreach,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=decoupled_weight_decay,
         )
         super().__init__(params, defaults)
 
@@ -54,51 +59,40 @@ class Adam(Optimizer):
         with no_grad():
             for group in self.param_groups:
                 lr, (beta1, beta2), eps, wd = (
-                    group["lr"],
+                    _to_scalar(group["lr"]),
                     group["betas"],
                     group["eps"],
                     group["weight_decay"],
                 )
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    g = p.grad.detach()
-                    if group["maximize"]:
-                        g = -g
+                for p, g in self._grads(group):
                     state = self.state[p]
                     if not state:
-                        from .. import _creation
-
-                        state["step"] = 0
+                        state["step"] = _scalar_state(0)
                         state["exp_avg"] = _creation.zeros_like(p)
                         state["exp_avg_sq"] = _creation.zeros_like(p)
                         if group["amsgrad"]:
                             state["max_exp_avg_sq"] = _creation.zeros_like(p)
-                    state["step"] = step = int(state["step"]) + 1
+                    step = _advance_step(state)
                     if wd != 0:
-                        if self._decoupled:
+                        if group["decoupled_weight_decay"]:
                             p.mul_(1 - lr * wd)
                         else:
-                            g = g + p.detach() * wd
+                            g = g.add(p, alpha=wd)
                     m, v = state["exp_avg"], state["exp_avg_sq"]
-                    m.mul_(beta1).add_(g * (1 - beta1))
-                    v.mul_(beta2).add_(g * g * (1 - beta2))
-                    bias1 = 1 - beta1**step
-                    bias2 = 1 - beta2**step
+                    _moving_average(m, g, beta1)
+                    _moving_average(v, g * g, beta2)
                     if group["amsgrad"]:
                         vmax = state["max_exp_avg_sq"]
                         vmax.copy_(vmax.maximum(v))
-                        denom = vmax.sqrt() / math.sqrt(bias2) + eps
-                    else:
-                        denom = v.sqrt() / math.sqrt(bias2) + eps
-                    p.sub_(m / denom * (lr / bias1))
+                        v = vmax
+                    denom = (v.sqrt() / (1 - beta2**step) ** 0.5).add_(eps)
+                    p.add_(m / denom, alpha=-lr / (1 - beta1**step))
         return loss
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay: ``p *= 1 - lr·wd`` before the Adam update."""
-
-    _decoupled = True
+    """Adam with decoupled weight decay (``p *= 1 - lr·wd`` before the Adam update); its
+    ``weight_decay`` defaults to 0.01."""
 
     def __init__(
         self,
@@ -115,4 +109,17 @@ class AdamW(Adam):
         differentiable: bool = False,
         fused=None,
     ):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )

@@ -1,13 +1,18 @@
-"""``Optimizer``: parameter groups, per-parameter state, ``zero_grad`` and ``state_dict``
-round trips in PyTorch's format (parameters referred to by their index)."""
+"""``Optimizer``: parameter groups, per-parameter state, step hooks, ``zero_grad`` and
+``state_dict`` round trips in PyTorch's format (parameters referred to by their index), plus the
+small helpers every update rule shares (argument checks, the ``step`` counter, ``maximize``)."""
 
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+import functools
+import itertools
+import warnings
+from collections import OrderedDict, defaultdict
 
 from .._base import TensorBase
-from ..autograd import no_grad
+from ..autograd import enable_grad, no_grad
+from ..utils.hooks import RemovableHandle
 
 
 class _Required:
@@ -17,19 +22,97 @@ class _Required:
 
 required = _Required()
 
+_hook_ids = itertools.count()
+
+
+class _HookTable(OrderedDict):
+    """Hooks by id, in calling order; a ``RemovableHandle`` removes its own entry."""
+
+    def add(self, hook, prepend: bool = False) -> RemovableHandle:
+        hook_id = next(_hook_ids)
+        self[hook_id] = hook
+        if prepend:
+            self.move_to_end(hook_id, last=False)
+        return RemovableHandle(self, hook_id)
+
+    def remove_hook(self, hook_id: int) -> bool:
+        return self.pop(hook_id, None) is not None
+
+
+_global_step_pre_hooks = _HookTable()
+_global_step_post_hooks = _HookTable()
+
+
+def register_optimizer_step_pre_hook(hook) -> RemovableHandle:
+    """``hook(optimizer, args, kwargs)`` runs before every optimizer's ``step``; it may return
+    ``(new_args, new_kwargs)``."""
+    return _global_step_pre_hooks.add(hook)
+
+
+def register_optimizer_step_post_hook(hook) -> RemovableHandle:
+    """``hook(optimizer, args, kwargs)`` runs after every optimizer's ``step``."""
+    return _global_step_post_hooks.add(hook)
+
+
+def _with_step_hooks(step):
+    """Wraps a subclass's ``step`` so the global and per-optimizer hooks run around it. A
+    ``step`` that calls its parent's ``step`` runs the hooks once (the outermost call)."""
+
+    @functools.wraps(step)
+    def hooked_step(self, *args, **kwargs):
+        if self.__dict__.get("_in_step"):
+            return step(self, *args, **kwargs)
+        for hook in (*_global_step_pre_hooks.values(), *self._optimizer_step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"{step} must return None or a tuple of (new_args, new_kwargs), but got "
+                        f"{result}."
+                    )
+                args, kwargs = result
+        self._in_step = True
+        try:
+            out = step(self, *args, **kwargs)
+        finally:
+            self._in_step = False
+        # Read by LR schedulers to warn about `scheduler.step()` before `optimizer.step()`.
+        self._opt_called = True
+        for hook in (*self._optimizer_step_post_hooks.values(), *_global_step_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+
+    hooked_step.hooked = True
+    return hooked_step
+
 
 class Optimizer:
-    """Base class: subclasses implement ``step`` over ``self.param_groups``."""
+    """Base class: subclasses implement ``step`` over ``self.param_groups``, keeping
+    per-parameter tensors in ``self.state[param]``."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get("step")
+        if step is not None and not getattr(step, "hooked", False):
+            cls.step = _with_step_hooks(step)
 
     def __init__(self, params, defaults: dict):
         self.defaults = defaults
-        self.state: defaultdict = defaultdict(dict)
-        self.param_groups: list = []
+        self._init_hooks()
         if isinstance(params, TensorBase):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or "
                 "dicts, but got " + type(params).__name__
             )
+        if isinstance(params, set):
+            warnings.warn(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead.",
+                FutureWarning,
+                stacklevel=2,
+            )
+        self.state: defaultdict = defaultdict(dict)
+        self.param_groups: list = []
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -38,21 +121,52 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
+    def _init_hooks(self) -> None:
+        self._optimizer_step_pre_hooks = _HookTable()
+        self._optimizer_step_post_hooks = _HookTable()
+        self._optimizer_state_dict_pre_hooks = _HookTable()
+        self._optimizer_state_dict_post_hooks = _HookTable()
+        self._optimizer_load_state_dict_pre_hooks = _HookTable()
+        self._optimizer_load_state_dict_post_hooks = _HookTable()
+
+    # -- parameter groups ------------------------------------------------------------------------
+
     def add_param_group(self, param_group: dict) -> None:
+        """Adds a group of parameters (a dict with ``'params'`` and optional per-group options;
+        missing options take the optimizer's defaults). Parameters may be given as
+        ``(name, tensor)`` pairs, as ``named_parameters()`` yields; the names are kept under
+        ``'param_names'``."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         params = param_group["params"]
-        params = [params] if isinstance(params, TensorBase) else list(params)
+        if isinstance(params, TensorBase):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
+        else:
+            params = list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        group = dict(param_group)
+        group["params"] = params
+        if names:
+            if len(names) != len(params):
+                raise ValueError(
+                    "all optimizer params should be with/without names. Some param names are "
+                    "missing"
+                )
+            group["param_names"] = names
         for p in params:
             if not isinstance(p, TensorBase):
                 raise TypeError(
                     "optimizer can only optimize Tensors, but one of the params is "
                     f"{type(p).__name__}"
                 )
-            if not p.is_leaf:
+            if not self.defaults.get("differentiable") and not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
-        group = dict(param_group)
-        group["params"] = params
         for name, default in self.defaults.items():
             if default is required and name not in group:
                 raise ValueError(
@@ -60,12 +174,27 @@ class Optimizer:
                     f"{name}"
                 )
             group.setdefault(name, default)
-        existing = {id(p) for g in self.param_groups for p in g["params"]}
-        if any(id(p) in existing for p in params) or len({id(p) for p in params}) != len(params):
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this "
+                "will cause an error",
+                stacklevel=3,
+            )
+        existing = set()
+        for other in self.param_groups:
+            existing.update(id(p) for p in other["params"])
+            if ("param_names" in group) != ("param_names" in other):
+                kind = "with names" if "param_names" in group else "without names"
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. cannot add param "
+                    f"group {kind} to the optimizer"
+                )
+        if any(id(p) in existing for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clears every parameter's ``.grad``: to ``None`` (the default) or to zeros."""
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -83,67 +212,108 @@ class Optimizer:
     def _closure_loss(self, closure):
         if closure is None:
             return None
-        from ..autograd import enable_grad
-
         with enable_grad():
             return closure()
 
-    # -- state dict ----------------------------------------------------------------------------
+    def _grads(self, group):
+        """``(param, gradient)`` for the group's parameters that have one; the gradient is
+        negated when the group maximizes."""
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            g = p.grad.detach()
+            yield p, (-g if group.get("maximize") else g)
+
+    # -- hooks -----------------------------------------------------------------------------------
+
+    def register_step_pre_hook(self, hook) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` runs before ``step``; it may return
+        ``(new_args, new_kwargs)``."""
+        return self._optimizer_step_pre_hooks.add(hook)
+
+    def register_step_post_hook(self, hook) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` runs after ``step``."""
+        return self._optimizer_step_post_hooks.add(hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer)`` runs before ``state_dict`` builds its result."""
+        return self._optimizer_state_dict_pre_hooks.add(hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` runs on ``state_dict``'s result and may return a
+        replacement."""
+        return self._optimizer_state_dict_post_hooks.add(hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer, state_dict)`` runs before loading and may return a replacement."""
+        return self._optimizer_load_state_dict_pre_hooks.add(hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """``hook(optimizer)`` runs after ``load_state_dict``."""
+        return self._optimizer_load_state_dict_post_hooks.add(hook, prepend)
+
+    # -- state dict ------------------------------------------------------------------------------
 
     def state_dict(self) -> dict:
-        """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [index, ...]}]}``."""
-        index = {}
+        """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [index, ...]}]}``:
+        parameters are numbered in the order the groups list them. The state's tensors are the
+        optimizer's own (not copies)."""
+        for hook in self._optimizer_state_dict_pre_hooks.values():
+            hook(self)
+        index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}
-            ids = []
             for p in group["params"]:
                 index.setdefault(id(p), len(index))
-                ids.append(index[id(p)])
-            packed["params"] = ids
+            packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
-        state = {index[id(p)]: s for p, s in self._param_states() if id(p) in index}
-        return {"state": state, "param_groups": groups}
-
-    def _param_states(self):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p in self.state:
-                    yield p, self.state[p]
+        state = {
+            (index[id(key)] if isinstance(key, TensorBase) else key): value
+            for key, value in self.state.items()
+        }
+        result = {"state": state, "param_groups": groups}
+        for hook in self._optimizer_state_dict_post_hooks.values():
+            replaced = hook(self, result)
+            if replaced is not None:
+                result = replaced
+        return result
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restores hyperparameters and state saved by ``state_dict`` (tensors are copied and
-        cast to each parameter's dtype)."""
-        groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups):
+        """Restores hyperparameters and state saved by ``state_dict``. State tensors are copied;
+        floating point ones are cast to their parameter's dtype and device, except ``step``."""
+        state_dict = dict(state_dict)
+        for hook in self._optimizer_load_state_dict_pre_hooks.values():
+            replaced = hook(self, state_dict)
+            if replaced is not None:
+                state_dict = replaced
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
-        for mine, saved in zip(self.param_groups, groups, strict=True):
+        for mine, saved in zip(self.param_groups, saved_groups, strict=True):
             if len(mine["params"]) != len(saved["params"]):
                 raise ValueError(
                     "loaded state dict contains a parameter group that doesn't match the size of "
                     "optimizer's group"
                 )
-        id_map = {}
-        for mine, saved in zip(self.param_groups, groups, strict=True):
-            for p, i in zip(mine["params"], saved["params"], strict=True):
-                id_map[int(i)] = p
-        self.state = defaultdict(dict)
+        params_by_index = {}
+        for mine, saved in zip(self.param_groups, saved_groups, strict=True):
+            params_by_index.update(zip(saved["params"], mine["params"], strict=True))
+        state: defaultdict = defaultdict(dict)
         for key, value in state_dict["state"].items():
-            p = id_map.get(int(key))
+            p = params_by_index.get(key)
             if p is None:
-                continue
-            restored = {}
-            for k, v in value.items():
-                if isinstance(v, TensorBase):
-                    v = v.detach().clone()
-                    if v.is_floating_point() and k != "step":
-                        v = v.to(p.dtype)
-                restored[k] = v
-            self.state[p] = restored
-        for mine, saved in zip(self.param_groups, groups, strict=True):
-            for k, v in saved.items():
-                if k != "params":
-                    mine[k] = copy.deepcopy(v)
+                state[key] = value
+            else:
+                state[p] = _cast_state(value, p)
+        for mine, saved in zip(self.param_groups, saved_groups, strict=True):
+            saved["params"] = mine["params"]
+            if "param_names" in mine and "param_names" not in saved:
+                saved["param_names"] = mine["param_names"]
+        self.state = state
+        self.param_groups = saved_groups
+        for hook in self._optimizer_load_state_dict_post_hooks.values():
+            hook(self)
 
     def __repr__(self) -> str:
         lines = [type(self).__name__ + " ("]
@@ -159,15 +329,101 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self._init_hooks()
 
 
-def _grad(p, maximize: bool, weight_decay: float):
-    g = p.grad.detach()
-    if maximize:
-        g = -g
-    if weight_decay != 0:
-        g = g + p.detach() * weight_decay
-    return g
+def _cast_state(value, param, key=None):
+    """A copy of one parameter's saved state with its tensors on ``param``'s device, floating
+    point ones in ``param``'s dtype (``step`` counters keep theirs); containers are rebuilt."""
+    if isinstance(value, TensorBase):
+        value = value.detach()
+        if key != "step" and param.is_floating_point() and value.is_floating_point():
+            value = value.to(dtype=param.dtype)
+        return value.to(device=param.device).clone()
+    if isinstance(value, dict):
+        return {k: _cast_state(v, param, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_state(v, param) for v in value)
+    return value
 
 
-__all__ = ["Optimizer", "no_grad", "required"]
+# -- helpers shared by the update rules ------------------------------------------------------------
+
+
+def _check(condition: bool, message: str) -> None:
+    """Raises ``ValueError(message)`` unless ``condition``: the constructors' argument checks."""
+    if not condition:
+        raise ValueError(message)
+
+
+def _check_common(lr=0.0, eps=0.0, weight_decay=0.0, betas=None) -> None:
+    """The checks most constructors share, with PyTorch's messages."""
+    _check(_to_scalar(lr) >= 0.0, f"Invalid learning rate: {lr}")
+    _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+    if betas is not None:
+        for i, beta in enumerate(betas):
+            _check(0.0 <= beta < 1.0, f"Invalid beta parameter at index {i}: {beta}")
+
+
+def _check_fused(fused, foreach, differentiable) -> None:
+    """``fused`` is accepted (the update is the same); PyTorch's incompatibilities still raise."""
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if fused and differentiable:
+        raise RuntimeError("`fused` does not support `differentiable`")
+
+
+def _to_scalar(value):
+    """A learning rate (or other hyperparameter) given as a one-element tensor, as a float."""
+    if isinstance(value, TensorBase):
+        if value.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        return float(value.item())
+    return value
+
+
+def _scalar_dtype():
+    """The dtype of scalar state (``step``, NAdam's ``mu_product``, ...): float32, or float64
+    when that is the default dtype."""
+    from .._dtype import get_default_dtype, to_dtype
+
+    default = get_default_dtype()
+    return default if default == to_dtype("float64") else to_dtype("float32")
+
+
+def _scalar_state(value: float):
+    """A 0-d tensor of scalar state."""
+    from .._creation import tensor
+
+    return tensor(float(value), dtype=_scalar_dtype())
+
+
+def _advance_step(state: dict) -> float:
+    """Adds one to ``state['step']`` (a 0-d tensor, as PyTorch keeps it; a plain number loaded
+    from an older checkpoint is converted) and returns the new count."""
+    step = state["step"]
+    if not isinstance(step, TensorBase):
+        step = state["step"] = _scalar_state(step)
+    step.add_(1)
+    return step.item()
+
+
+def _moving_average(average, value, beta: float):
+    """``average = beta·average + (1-beta)·value``, in place. (Cheaper here than ``lerp_`` and
+    ``addcmul_``, and equal to them up to rounding.)"""
+    return average.mul_(beta).add_(value, alpha=1 - beta)
+
+
+def _with_weight_decay(g, p, weight_decay: float):
+    """``g + weight_decay·p`` (L2 regularisation folded into the gradient)."""
+    return g.add(p, alpha=weight_decay) if weight_decay != 0 else g
+
+
+__all__ = [
+    "Optimizer",
+    "no_grad",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+    "required",
+]

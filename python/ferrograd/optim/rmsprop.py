@@ -1,7 +1,17 @@
-"""RMSprop and Adagrad, as in PyTorch."""
+"""RMSprop, as in PyTorch."""
 
+from .. import _creation
 from ..autograd import no_grad
-from .optimizer import Optimizer, _grad
+from .optimizer import (
+    Optimizer,
+    _advance_step,
+    _check,
+    _check_common,
+    _moving_average,
+    _scalar_state,
+    _to_scalar,
+    _with_weight_decay,
+)
 
 
 class RMSprop(Optimizer):
@@ -22,128 +32,58 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ):
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if eps < 0.0:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if alpha < 0.0:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_common(lr=lr, eps=eps)
+        _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
+        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        _check(alpha >= 0.0, f"Invalid alpha value: {alpha}")
         defaults = dict(
             lr=lr,
+            momentum=momentum,
             alpha=alpha,
             eps=eps,
-            weight_decay=weight_decay,
-            momentum=momentum,
             centered=centered,
+            weight_decay=weight_decay,
+            capturable=capturable,
+            foreach=foreach,
             maximize=maximize,
+            differentiable=differentiable,
         )
         super().__init__(params, defaults)
 
     def step(self, closure=None):
-        from .. import _creation
-
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
                 lr, alpha, eps, momentum = (
-                    group["lr"],
+                    _to_scalar(group["lr"]),
                     group["alpha"],
                     group["eps"],
                     group["momentum"],
                 )
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    g = _grad(p, group["maximize"], group["weight_decay"])
+                for p, g in self._grads(group):
                     state = self.state[p]
                     if not state:
-                        state["step"] = 0
+                        state["step"] = _scalar_state(0)
                         state["square_avg"] = _creation.zeros_like(p)
                         if momentum > 0:
                             state["momentum_buffer"] = _creation.zeros_like(p)
                         if group["centered"]:
                             state["grad_avg"] = _creation.zeros_like(p)
-                    state["step"] = int(state["step"]) + 1
+                    _advance_step(state)
+                    g = _with_weight_decay(g, p, group["weight_decay"])
                     sq = state["square_avg"]
-                    sq.mul_(alpha).add_(g * g * (1 - alpha))
+                    _moving_average(sq, g * g, alpha)
                     if group["centered"]:
                         ga = state["grad_avg"]
-                        ga.mul_(alpha).add_(g * (1 - alpha))
-                        avg = (sq - ga * ga).sqrt() + eps
+                        _moving_average(ga, g, alpha)
+                        avg = (sq - ga * ga).sqrt_()
                     else:
-                        avg = sq.sqrt() + eps
+                        avg = sq.sqrt()
+                    avg.add_(eps)
                     if momentum > 0:
                         buf = state["momentum_buffer"]
                         buf.mul_(momentum).add_(g / avg)
-                        p.sub_(buf * lr)
+                        p.add_(buf, alpha=-lr)
                     else:
-                        p.sub_(g / avg * lr)
-        return loss
-
-
-class Adagrad(Optimizer):
-    """``s += g²``; ``p -= lr/(1 + (t-1)·lr_decay) · g / (sqrt(s) + eps)``."""
-
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        lr_decay: float = 0,
-        weight_decay: float = 0,
-        initial_accumulator_value: float = 0,
-        eps: float = 1e-10,
-        foreach=None,
-        *,
-        maximize: bool = False,
-        differentiable: bool = False,
-        fused=None,
-    ):
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if lr_decay < 0.0:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if initial_accumulator_value < 0.0:
-            raise ValueError(
-                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
-            )
-        if eps < 0.0:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        defaults = dict(
-            lr=lr,
-            lr_decay=lr_decay,
-            eps=eps,
-            weight_decay=weight_decay,
-            initial_accumulator_value=initial_accumulator_value,
-            maximize=maximize,
-        )
-        super().__init__(params, defaults)
-        from .. import _creation
-
-        for group in self.param_groups:
-            for p in group["params"]:
-                self.state[p] = {
-                    "step": 0,
-                    "sum": _creation.full_like(p, group["initial_accumulator_value"]),
-                }
-
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    g = _grad(p, group["maximize"], group["weight_decay"])
-                    state = self.state[p]
-                    state["step"] = step = int(state["step"]) + 1
-                    clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
-                    s = state["sum"]
-                    s.add_(g * g)
-                    p.sub_(g / (s.sqrt() + group["eps"]) * clr)
+                        p.add_(g / avg, alpha=-lr)
         return loss

@@ -1,12 +1,21 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay."""
 
 from ..autograd import no_grad
-from .optimizer import Optimizer, _grad, required
+from .optimizer import (
+    Optimizer,
+    _check,
+    _check_common,
+    _check_fused,
+    _to_scalar,
+    _with_weight_decay,
+    required,
+)
 
 
 class SGD(Optimizer):
     """``v = μ·v + (1-τ)·g`` (``v = g`` on the first step); ``p -= lr·(g + μ·v)`` with Nesterov,
-    else ``p -= lr·v``; ``g`` includes ``weight_decay·p``."""
+    else ``p -= lr·v``; ``g`` includes ``weight_decay·p``. ``foreach`` and ``fused`` are
+    accepted and give the same update."""
 
     def __init__(
         self,
@@ -22,14 +31,10 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused=None,
     ):
-        if lr is not required and lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        if lr is not required:
+            _check_common(lr=lr)
+        _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
+        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
         defaults = dict(
             lr=lr,
             momentum=momentum,
@@ -37,26 +42,33 @@ class SGD(Optimizer):
             weight_decay=weight_decay,
             nesterov=nesterov,
             maximize=maximize,
+            foreach=foreach,
+            differentiable=differentiable,
+            fused=fused,
         )
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        _check_fused(fused, foreach, differentiable)
         super().__init__(params, defaults)
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    g = _grad(p, group["maximize"], group["weight_decay"])
+                lr, momentum, dampening = (
+                    _to_scalar(group["lr"]),
+                    group["momentum"],
+                    group["dampening"],
+                )
+                for p, g in self._grads(group):
+                    g = _with_weight_decay(g, p, group["weight_decay"])
                     if momentum != 0:
                         state = self.state[p]
                         buf = state.get("momentum_buffer")
                         if buf is None:
-                            buf = g.clone()
-                            state["momentum_buffer"] = buf
+                            buf = state["momentum_buffer"] = g.clone()
                         else:
-                            buf.mul_(momentum).add_(g * (1 - dampening))
-                        g = g + buf * momentum if group["nesterov"] else buf
+                            buf.mul_(momentum).add_(g, alpha=1 - dampening)
+                        g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
                     p.add_(g, alpha=-lr)
         return loss

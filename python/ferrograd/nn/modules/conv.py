@@ -1,67 +1,96 @@
-"""``Conv1d`` and ``Conv2d`` (im2col + matrix product in Rust)."""
+"""Convolutions ``Conv1d/2d/3d`` and transposed convolutions ``ConvTranspose1d/2d/3d``, with
+PyTorch's parameters, initialization, padding modes and ``repr``."""
+
+from __future__ import annotations
 
 import math
 
 from ... import _creation
 from .. import functional as F, init
+from .._functional_common import _ntuple
 from ..parameter import Parameter
 from .module import Module
 
-
-def _tuple(v, n):
-    return (v,) * n if isinstance(v, int) else tuple(v)
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
-    _n = 2
+    _dims = 2
+    _transposed = False
 
     def __init__(
         self,
-        in_channels,
-        out_channels,
+        in_channels: int,
+        out_channels: int,
         kernel_size,
         stride=1,
         padding=0,
         dilation=1,
-        groups=1,
-        bias=True,
-        padding_mode="zeros",
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
         device=None,
         dtype=None,
+        output_padding=0,
     ):
         super().__init__()
+        n = self._dims
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups != 0:
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups != 0:
             raise ValueError("out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise ValueError(f"padding_mode={padding_mode!r} is not supported (only 'zeros')")
-        if isinstance(padding, str) and padding not in ("same", "valid"):
+        if padding_mode not in _PADDING_MODES:
             raise ValueError(
-                f"Invalid padding string {padding!r}, should be one of ('valid', 'same')"
+                f"padding_mode must be one of {list(_PADDING_MODES)}, but got "
+                f"padding_mode='{padding_mode}'"
             )
-        n = self._n
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = _tuple(kernel_size, n)
-        self.stride = _tuple(stride, n)
-        self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
-        self.dilation = _tuple(dilation, n)
+        self.kernel_size = _ntuple(kernel_size, n, "kernel_size")
+        self.stride = _ntuple(stride, n, "stride")
+        self.dilation = _ntuple(dilation, n, "dilation")
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(
+                    f"Invalid padding string {padding!r}, should be one of ('valid', 'same')"
+                )
+            if padding == "same" and any(s != 1 for s in self.stride):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            self.padding = padding
+        else:
+            self.padding = _ntuple(padding, n, "padding")
+        self.transposed = self._transposed
+        self.output_padding = _ntuple(output_padding, n, "output_padding")
         self.groups = groups
         self.padding_mode = padding_mode
-        if isinstance(padding, str) and padding == "same" and any(s != 1 for s in self.stride):
-            raise ValueError("padding='same' is not supported for strided convolutions")
-        self.weight = Parameter(
-            _creation.empty(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
-        )
+        self._reversed_padding_repeated_twice = self._explicit_padding()
+        if self._transposed:
+            shape = (in_channels, out_channels // groups, *self.kernel_size)
+        else:
+            shape = (out_channels, in_channels // groups, *self.kernel_size)
+        self.weight = Parameter(_creation.empty(*shape, dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
 
+    def _explicit_padding(self) -> list:
+        """The widths ``F.pad`` takes (last dimension first) for a non-zero padding mode."""
+        widths = []
+        for i in reversed(range(self._dims)):
+            if self.padding == "same":
+                total = self.dilation[i] * (self.kernel_size[i] - 1)
+                widths += [total // 2, total - total // 2]
+            elif self.padding == "valid":
+                widths += [0, 0]
+            else:
+                widths += [self.padding[i], self.padding[i]]
+        return widths
+
     def reset_parameters(self) -> None:
+        # Kaiming-uniform with a = sqrt(5): uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)), as PyTorch
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
@@ -74,58 +103,183 @@ class _ConvNd(Module):
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"stride={self.stride}"
         )
-        if self.padding != (0,) * self._n:
-            s += (
-                f", padding={self.padding!r}"
-                if isinstance(self.padding, str)
-                else f", padding={self.padding}"
-            )
-        if self.dilation != (1,) * self._n:
+        if self.padding != (0,) * self._dims:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * self._dims:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * self._dims:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
-class Conv2d(_ConvNd):
-    """2-D convolution over ``(N, C, H, W)`` (or ``(C, H, W)``) inputs."""
+class _Conv(_ConvNd):
+    _function = staticmethod(F.conv2d)
 
-    _n = 2
-
-    def forward(self, input):
-        if input.ndim not in (3, 4):
-            raise ValueError(
-                "Conv2d expects a 3-D (C, H, W) or 4-D (N, C, H, W) input, got input of shape "
-                f"{tuple(input.shape)}"
-            )
-        if input.shape[-3] != self.in_channels:
-            raise ValueError(
-                f"Conv2d: expected input with {self.in_channels} channels (dim {input.ndim - 3}), "
-                f"got input of shape {tuple(input.shape)}"
-            )
-        return F.conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device=None,
+        dtype=None,
+    ):
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
         )
 
+    def _conv_forward(self, input, weight, bias):
+        conv = type(self)._function
+        if self.padding_mode != "zeros":
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return conv(padded, weight, bias, self.stride, 0, self.dilation, self.groups)
+        return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
-class Conv1d(_ConvNd):
+    def forward(self, input):
+        return self._conv_forward(input, self.weight, self.bias)
+
+
+class Conv1d(_Conv):
     """1-D convolution over ``(N, C, L)`` (or ``(C, L)``) inputs."""
 
-    _n = 1
+    _dims = 1
+    _function = staticmethod(F.conv1d)
 
-    def forward(self, input):
-        if input.ndim not in (2, 3):
-            raise ValueError(
-                "Conv1d expects a 2-D (C, L) or 3-D (N, C, L) input, got input of shape "
-                f"{tuple(input.shape)}"
-            )
-        if input.shape[-2] != self.in_channels:
-            raise ValueError(
-                f"Conv1d: expected input with {self.in_channels} channels (dim {input.ndim - 2}), "
-                f"got input of shape {tuple(input.shape)}"
-            )
-        return F.conv1d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+
+class Conv2d(_Conv):
+    """2-D convolution over ``(N, C, H, W)`` (or ``(C, H, W)``) inputs."""
+
+    _dims = 2
+    _function = staticmethod(F.conv2d)
+
+
+class Conv3d(_Conv):
+    """3-D convolution over ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) inputs."""
+
+    _dims = 3
+    _function = staticmethod(F.conv3d)
+
+
+class _ConvTranspose(_ConvNd):
+    _transposed = True
+    _function = staticmethod(F.conv_transpose2d)
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation=1,
+        padding_mode: str = "zeros",
+        device=None,
+        dtype=None,
+    ):
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        if isinstance(padding, str):
+            raise ValueError(f"{type(self).__name__} does not accept padding={padding!r}")
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+            output_padding,
         )
+
+    def _output_padding(self, input, output_size) -> tuple:
+        """The ``output_padding`` that gives ``output_size`` (PyTorch's rule: any size from the
+        smallest output up to ``stride - 1`` more)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._dims
+        batch_dims = 2 if input.ndim == n + 2 else 1
+        sizes = [int(s) for s in output_size]
+        if len(sizes) == batch_dims + n:
+            sizes = sizes[batch_dims:]
+        if len(sizes) != n:
+            raise ValueError(
+                f"ConvTranspose{n}D: for {input.ndim}D input, output_size must have {n} or "
+                f"{batch_dims + n} elements (got {len(sizes)})"
+            )
+        smallest = [
+            (input.shape[batch_dims + d] - 1) * self.stride[d]
+            - 2 * self.padding[d]
+            + self.dilation[d] * (self.kernel_size[d] - 1)
+            + 1
+            for d in range(n)
+        ]
+        largest = [s + self.stride[d] - 1 for d, s in enumerate(smallest)]
+        for size, low, high in zip(sizes, smallest, largest, strict=True):
+            if not low <= size <= high:
+                raise ValueError(
+                    f"requested an output size of {sizes}, but valid sizes range from "
+                    f"{smallest} to {largest} (for an input of {list(input.shape[batch_dims:])})"
+                )
+        return tuple(s - low for s, low in zip(sizes, smallest, strict=True))
+
+    def forward(self, input, output_size=None):
+        output_padding = self._output_padding(input, output_size)
+        return type(self)._function(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            output_padding,
+            self.groups,
+            self.dilation,
+        )
+
+
+class ConvTranspose1d(_ConvTranspose):
+    """The transpose of ``Conv1d`` (weight ``(C_in, C_out/groups, k)``)."""
+
+    _dims = 1
+    _function = staticmethod(F.conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTranspose):
+    """The transpose of ``Conv2d`` (weight ``(C_in, C_out/groups, kH, kW)``)."""
+
+    _dims = 2
+    _function = staticmethod(F.conv_transpose2d)
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """The transpose of ``Conv3d`` (weight ``(C_in, C_out/groups, kD, kH, kW)``)."""
+
+    _dims = 3
+    _function = staticmethod(F.conv_transpose3d)

@@ -1,34 +1,47 @@
 """``Module``: the base class of layers and models, with PyTorch's bookkeeping: parameters,
-buffers and submodules registered by attribute assignment, ``state_dict`` round trips,
-``train``/``eval`` modes, dtype conversion and a PyTorch-style ``repr``."""
+buffers and submodules registered by attribute assignment, hooks (forward, forward pre, full
+backward, state-dict), ``state_dict``/``load_state_dict`` round trips, ``train``/``eval``
+modes, dtype and device conversion and a PyTorch-style ``repr``."""
 
 from __future__ import annotations
 
-import itertools
+import contextlib
+import functools
 from collections import OrderedDict, namedtuple
 
+from ... import _core
 from ..._base import TensorBase
 from ...autograd import no_grad
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter, _TransientBuffer
+from . import _hooks
+from ._hooks import RemovableHandle, add_hook
 
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+__all__ = [
+    "Module",
+    "register_module_backward_hook",
+    "register_module_buffer_registration_hook",
+    "register_module_forward_hook",
+    "register_module_forward_pre_hook",
+    "register_module_full_backward_hook",
+    "register_module_full_backward_pre_hook",
+    "register_module_module_registration_hook",
+    "register_module_parameter_registration_hook",
+]
+
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 
 
-class _RemovableHandle:
-    _ids = itertools.count()
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns: the keys it missed and the ones it did not expect."""
 
-    def __init__(self, hooks: dict):
-        self.hooks = hooks
-        self.id = next(self._ids)
+    __slots__ = ()
 
-    def remove(self):
-        self.hooks.pop(self.id, None)
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+    __str__ = __repr__
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -38,85 +51,288 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
+# --- global hooks -----------------------------------------------------------------------------
+
+
+def register_module_forward_pre_hook(hook) -> RemovableHandle:
+    """``hook(module, args)`` before every module's forward (before its own pre-hooks)."""
+    return add_hook(_hooks.global_forward_pre_hooks, hook, False)
+
+
+def register_module_forward_hook(
+    hook, *, with_kwargs: bool = False, always_call: bool = False
+) -> RemovableHandle:
+    """``hook(module, args, output)`` after every module's forward (before its own hooks)."""
+    if with_kwargs:
+        raise NotImplementedError("global forward hooks do not take with_kwargs")
+    handle = add_hook(
+        _hooks.global_forward_hooks, hook, False, _hooks.global_forward_hooks_always_called
+    )
+    if always_call:
+        _hooks.global_forward_hooks_always_called.add(handle.id)
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook) -> RemovableHandle:
+    return add_hook(_hooks.global_backward_pre_hooks, hook, False)
+
+
+def register_module_full_backward_hook(hook) -> RemovableHandle:
+    return add_hook(_hooks.global_backward_hooks, hook, False)
+
+
+def register_module_backward_hook(hook) -> RemovableHandle:
+    """PyTorch's deprecated non-full backward hook; here the same as the full one."""
+    return register_module_full_backward_hook(hook)
+
+
+def register_module_buffer_registration_hook(hook) -> RemovableHandle:
+    """``hook(module, name, buffer)`` whenever a buffer is registered; a returned tensor
+    replaces it."""
+    return add_hook(_hooks.global_buffer_registration_hooks, hook, False)
+
+
+def register_module_module_registration_hook(hook) -> RemovableHandle:
+    return add_hook(_hooks.global_module_registration_hooks, hook, False)
+
+
+def register_module_parameter_registration_hook(hook) -> RemovableHandle:
+    return add_hook(_hooks.global_parameter_registration_hooks, hook, False)
+
+
+def _registered(hooks: OrderedDict, module, name: str, value):
+    for hook in hooks.values():
+        result = hook(module, name, value)
+        if result is not None:
+            value = result
+    return value
+
+
 class Module:
     """Base class for all neural network modules. Subclasses assign layers, ``Parameter``s and
     buffers as attributes in ``__init__`` (after ``super().__init__()``) and define ``forward``."""
 
     training: bool
     _version = 1
+    call_super_init = False
 
     def __init__(self, *args, **kwargs):
         if args or kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got unexpected arguments")
-        object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_buffers", OrderedDict())
-        object.__setattr__(self, "_non_persistent_buffers_set", set())
-        object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
-        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        setattr_ = object.__setattr__
+        setattr_(self, "training", True)
+        setattr_(self, "_parameters", OrderedDict())
+        setattr_(self, "_buffers", OrderedDict())
+        setattr_(self, "_non_persistent_buffers_set", set())
+        setattr_(self, "_modules", OrderedDict())
+        setattr_(self, "_forward_hooks", OrderedDict())
+        setattr_(self, "_forward_hooks_with_kwargs", set())
+        setattr_(self, "_forward_hooks_always_called", set())
+        setattr_(self, "_forward_pre_hooks", OrderedDict())
+        setattr_(self, "_forward_pre_hooks_with_kwargs", set())
+        setattr_(self, "_backward_hooks", OrderedDict())
+        setattr_(self, "_backward_pre_hooks", OrderedDict())
+        setattr_(self, "_state_dict_hooks", OrderedDict())
+        setattr_(self, "_state_dict_pre_hooks", OrderedDict())
+        setattr_(self, "_load_state_dict_pre_hooks", OrderedDict())
+        setattr_(self, "_load_state_dict_post_hooks", OrderedDict())
 
-    # -- forward -------------------------------------------------------------------------------
+    # -- forward and hooks ---------------------------------------------------------------------
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
 
+    def _has_hooks(self) -> bool:
+        return bool(
+            self._forward_pre_hooks
+            or self._forward_hooks
+            or self._backward_hooks
+            or self._backward_pre_hooks
+            or _hooks.global_forward_pre_hooks
+            or _hooks.global_forward_hooks
+            or _hooks.global_backward_hooks
+            or _hooks.global_backward_pre_hooks
+        )
+
     def __call__(self, *args, **kwargs):
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, out)
-            if result is not None:
-                out = result
-        return out
+        if not self._has_hooks():
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
 
-    def register_forward_hook(self, hook):
-        handle = _RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
+    def _call_with_hooks(self, args: tuple, kwargs: dict):
+        for hook_id, hook in (
+            *_hooks.global_forward_pre_hooks.items(),
+            *self._forward_pre_hooks.items(),
+        ):
+            if hook_id in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(
+                            "forward pre-hook must return None or a tuple of (new_args, "
+                            f"new_kwargs), but got {result}."
+                        )
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        backward_hooks = [*_hooks.global_backward_hooks.values(), *self._backward_hooks.values()]
+        backward_pre_hooks = [
+            *_hooks.global_backward_pre_hooks.values(),
+            *self._backward_pre_hooks.values(),
+        ]
+        recorder = None
+        if (backward_hooks or backward_pre_hooks) and _core.is_grad_enabled():
+            recorder = _hooks.BackwardHook(self, backward_hooks, backward_pre_hooks)
+            args = recorder.setup_input_hook(tuple(args))
+        forward_hooks = [
+            *[
+                (i, h, i in _hooks.global_forward_hooks_always_called)
+                for i, h in _hooks.global_forward_hooks.items()
+            ],
+            *[
+                (i, h, i in self._forward_hooks_always_called)
+                for i, h in self._forward_hooks.items()
+            ],
+        ]
+        try:
+            result = self.forward(*args, **kwargs)
+        except BaseException:
+            for hook_id, hook, always in forward_hooks:
+                if always:
+                    # the forward's error is the one to report
+                    with contextlib.suppress(Exception):
+                        self._run_forward_hook(hook_id, hook, args, kwargs, None)
+            raise
+        for hook_id, hook, _ in forward_hooks:
+            replaced = self._run_forward_hook(hook_id, hook, args, kwargs, result)
+            if replaced is not None:
+                result = replaced
+        if recorder is not None:
+            result = recorder.setup_output_hook(result)
+        return result
+
+    def _run_forward_hook(self, hook_id, hook, args, kwargs, result):
+        if hook_id in self._forward_hooks_with_kwargs:
+            return hook(self, args, kwargs, result)
+        return hook(self, args, result)
+
+    def register_forward_pre_hook(
+        self, hook, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """``hook(module, args)`` (or ``hook(module, args, kwargs)`` with ``with_kwargs``)
+        before ``forward``; a returned value replaces the arguments."""
+        handle = add_hook(
+            self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs
+        )
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs.add(handle.id)
         return handle
 
-    def register_forward_pre_hook(self, hook):
-        handle = _RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
+    def register_forward_hook(
+        self,
+        hook,
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        """``hook(module, args, output)`` (or ``hook(module, args, kwargs, output)``) after
+        ``forward``; a returned value replaces the output. ``always_call`` runs it even when
+        ``forward`` raises."""
+        handle = add_hook(
+            self._forward_hooks,
+            hook,
+            prepend,
+            self._forward_hooks_with_kwargs,
+            self._forward_hooks_always_called,
+        )
+        if with_kwargs:
+            self._forward_hooks_with_kwargs.add(handle.id)
+        if always_call:
+            self._forward_hooks_always_called.add(handle.id)
         return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_output)`` when the gradients of the outputs are known; a
+        returned tuple replaces them."""
+        return add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` when the gradients of the inputs are
+        known; a returned tuple replaces ``grad_input``."""
+        return add_hook(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook) -> RemovableHandle:
+        """PyTorch's deprecated backward hook; here the full backward hook."""
+        return self.register_full_backward_hook(hook)
+
+    def _register_state_dict_hook(self, hook) -> RemovableHandle:
+        return add_hook(self._state_dict_hooks, hook, False)
+
+    register_state_dict_post_hook = _register_state_dict_hook
+
+    def register_state_dict_pre_hook(self, hook) -> RemovableHandle:
+        """``hook(module, prefix, keep_vars)`` before ``state_dict`` collects this module."""
+        return add_hook(self._state_dict_pre_hooks, hook, False)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module: bool = False):
+        if with_module:
+            hook = functools.partial(hook, self)
+        return add_hook(self._load_state_dict_pre_hooks, hook, False)
+
+    def register_load_state_dict_pre_hook(self, hook) -> RemovableHandle:
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` before this module loads its entries."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook) -> RemovableHandle:
+        """``hook(module, incompatible_keys)`` after ``load_state_dict``; it may edit the
+        key lists in place."""
+        return add_hook(self._load_state_dict_post_hooks, hook, False)
 
     # -- registration --------------------------------------------------------------------------
 
-    def _check_init(self):
+    def _check_init(self, what: str = "parameters, buffers or modules"):
         if "_parameters" not in self.__dict__:
-            raise AttributeError(
-                "cannot assign parameters, buffers or modules before Module.__init__() call"
-            )
+            raise AttributeError(f"cannot assign {what} before Module.__init__() call")
+
+    @staticmethod
+    def _check_name(name, kind: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
 
     def register_parameter(self, name: str, param) -> None:
-        self._check_init()
-        if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f'parameter name must be a non-empty string without ".", got {name!r}')
+        self._check_init("parameter")
+        self._check_name(name, "parameter")
         if hasattr(self, name) and name not in self._parameters:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
-                "(nn.Parameter or None required)"
+                "(torch.nn.Parameter or None required)"
             )
+        param = _registered(_hooks.global_parameter_registration_hooks, self, name, param)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
-        self._check_init()
-        if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f'buffer name must be a non-empty string without ".", got {name!r}')
+        self._check_init("buffer")
+        self._check_name(name, "buffer")
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, TensorBase):
             raise TypeError(
-                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or "
-                "None required)"
+                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                "(torch Tensor or None required)"
             )
+        tensor = _registered(_hooks.global_buffer_registration_hooks, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -124,33 +340,76 @@ class Module:
             self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module) -> None:
-        self._check_init()
+        self._check_init("module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        if not isinstance(name, str) or "." in name or name == "":
-            raise KeyError(f'module name must be a non-empty string without ".", got {name!r}')
+        self._check_name(name, "module")
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute '{name}' already exists")
+        module = _registered(_hooks.global_module_registration_hooks, self, name, module)
         self._modules[name] = module
 
-    register_module = add_module
+    def register_module(self, name: str, module) -> None:
+        """``add_module``'s other name."""
+        self.add_module(name, module)
 
     def get_submodule(self, target: str):
+        """The submodule at the dotted path ``target`` (``""`` is this module)."""
         module = self
         if target == "":
             return module
         for item in target.split("."):
-            if item not in module._modules:
+            if not hasattr(module, item):
                 raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
-            module = module._modules[item]
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
         return module
+
+    def set_submodule(self, target: str, module, strict: bool = False) -> None:
+        """Replaces (or with ``strict=False`` adds) the submodule at the dotted path."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
 
     def get_parameter(self, target: str):
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
-        if name not in module._parameters:
-            raise AttributeError(f"{module._get_name()} has no parameter `{name}`")
-        return module._parameters[name]
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str):
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return module._buffers[name]
+
+    def get_extra_state(self):
+        """Extra state to save in ``state_dict`` (define with ``set_extra_state``)."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called."
+        )
+
+    def set_extra_state(self, state) -> None:
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called."
+        )
+
+    def _has_extra_state(self) -> bool:
+        return type(self).get_extra_state is not Module.get_extra_state
 
     def __setattr__(self, name: str, value) -> None:
         d = self.__dict__
@@ -158,42 +417,52 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._remove_everywhere(name)
+            self._remove_from(name, "_buffers", "_modules")
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (nn.Parameter "
-                    "or None expected)"
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                    "(torch.nn.Parameter or None expected)"
                 )
-            params[name] = None
+            self.register_parameter(name, value)
+        elif isinstance(value, Buffer):
+            if params is None:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self._remove_from(name, "_parameters", "_modules")
+            self.register_buffer(name, value, persistent=not isinstance(value, _TransientBuffer))
         elif isinstance(value, Module):
             if params is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._remove_everywhere(name)
+            self._remove_from(name, "_parameters", "_buffers")
+            value = _registered(_hooks.global_module_registration_hooks, self, name, value)
             self._modules[name] = value
         elif d.get("_modules") is not None and name in d["_modules"]:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' (nn.Module "
-                    "or None expected)"
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    "(torch.nn.Module or None expected)"
                 )
             d["_modules"][name] = None
         elif d.get("_buffers") is not None and name in d["_buffers"]:
             if value is not None and not isinstance(value, TensorBase):
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None "
-                    "expected)"
+                    f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                    "(torch.Tensor or None expected)"
                 )
+            value = _registered(_hooks.global_buffer_registration_hooks, self, name, value)
             d["_buffers"][name] = value
         else:
             object.__setattr__(self, name, value)
 
-    def _remove_everywhere(self, name: str) -> None:
-        for key in ("_parameters", "_buffers", "_modules"):
+    def _remove_from(self, name: str, *stores: str) -> None:
+        """Forgets ``name`` as a plain attribute and in ``stores``; a store that keeps the name
+        keeps its place in the order (``state_dict`` follows it), as in PyTorch."""
+        for key in stores:
             self.__dict__[key].pop(name, None)
         self.__dict__.pop(name, None)
-        self._non_persistent_buffers_set.discard(name)
+        if "_buffers" in stores:
+            self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str):
         d = self.__dict__
@@ -219,6 +488,8 @@ class Module:
     # -- traversal -----------------------------------------------------------------------------
 
     def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
+        """``(dotted name, module)`` for this module and every submodule, depth first; a module
+        reached twice is listed once unless ``remove_duplicate=False``."""
         if memo is None:
             memo = set()
         if remove_duplicate:
@@ -289,8 +560,9 @@ class Module:
     def train(self, mode: bool = True):
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for module in self.modules():
-            object.__setattr__(module, "training", mode)
+        self.training = mode
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self):
@@ -312,52 +584,64 @@ class Module:
                 g.zero_()
                 p.grad = g
 
+    def share_memory(self):
+        """A no-op: ferrograd's CPU tensors need no shared-memory step for threads."""
+        return self
+
     def apply(self, fn):
+        """Calls ``fn`` on every submodule (children first), then on this module."""
         for module in self.children():
             module.apply(fn)
         fn(self)
         return self
 
-    def _apply_tensors(self, convert, params_too: bool = True):
-        for module in self.modules():
-            if params_too:
-                for p in module._parameters.values():
-                    if p is None:
-                        continue
-                    new = convert(p)
-                    if new is not p:
-                        grad = p.grad
-                        p.grad = None
-                        p.data = new.detach()
-                        if grad is not None:
-                            p.grad = convert(grad).detach()
-            for name, b in list(module._buffers.items()):
-                if b is not None:
-                    module._buffers[name] = convert(b)
+    def _apply(self, fn, recurse: bool = True):
+        """Replaces every parameter's elements and every buffer with ``fn(tensor)``; parameters
+        stay the same objects (their ``.data`` changes), and so do their gradients'."""
+        if recurse:
+            for module in self.children():
+                module._apply(fn)
+        for p in self._parameters.values():
+            if p is None:
+                continue
+            with no_grad():
+                new = fn(p)
+            if new is not p:
+                grad = p.grad
+                p.grad = None
+                p.data = new.detach()
+                if grad is not None:
+                    with no_grad():
+                        p.grad = fn(grad).detach()
+        for name, b in list(self._buffers.items()):
+            if b is not None:
+                self._buffers[name] = fn(b)
         return self
 
     def to(self, *args, **kwargs):
         """Converts floating parameters and buffers to a dtype and/or moves them to a device."""
-        from ..._base import TensorBase as _TB
         from ..._dtype import dtype as dtype_type, to_dtype
 
         target_dtype = kwargs.pop("dtype", None)
         target_device = kwargs.pop("device", None)
         kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
         for arg in args:
             if isinstance(arg, dtype_type):
                 target_dtype = arg
-            elif isinstance(arg, _TB):
+            elif isinstance(arg, TensorBase):
                 target_dtype, target_device = arg.dtype, arg.device
             elif isinstance(arg, str) and arg in ("float32", "float64", "float", "double"):
                 target_dtype = to_dtype(arg)
+            elif isinstance(arg, bool):
+                continue  # non_blocking given by position
             else:
                 target_device = arg
         if target_dtype is not None:
             target_dtype = to_dtype(target_dtype)
             if not target_dtype.is_floating_point:
                 raise TypeError(
-                    "nn.Module.to only accepts floating point dtypes, but got desired "
+                    "nn.Module.to only accepts floating point or complex dtypes, but got desired "
                     f"dtype={target_dtype}"
                 )
 
@@ -369,13 +653,27 @@ class Module:
                 out = out.to(target_dtype)
             return out
 
-        return self._apply_tensors(convert)
+        return self._apply(convert)
+
+    def _to_float_dtype(self, dtype: str):
+        from ..._dtype import to_dtype
+
+        target = to_dtype(dtype)
+        return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
     def float(self):
-        return self.to(dtype="float32")
+        return self._to_float_dtype("float32")
 
     def double(self):
-        return self.to(dtype="float64")
+        return self._to_float_dtype("float64")
+
+    def half(self):
+        """Floating parameters and buffers to float16 (raises while ferrograd has no float16)."""
+        return self._to_float_dtype("float16")
+
+    def bfloat16(self):
+        """Floating parameters and buffers to bfloat16 (raises while ferrograd has none)."""
+        return self._to_float_dtype("bfloat16")
 
     def cpu(self):
         return self.to("cpu")
@@ -386,7 +684,17 @@ class Module:
         )
 
     def type(self, dst_type):
-        return self.to(dtype=dst_type)
+        return self._apply(lambda t: t.type(dst_type))
+
+    def to_empty(self, *, device, recurse: bool = True):
+        """Moves parameters and buffers to ``device`` without copying their values (they are
+        uninitialized there)."""
+        from ... import _creation
+
+        def fresh(t):
+            return _creation.empty(tuple(t.shape), dtype=t.dtype, device=device)
+
+        return self._apply(fresh, recurse=recurse)
 
     # -- state dict ----------------------------------------------------------------------------
 
@@ -397,6 +705,8 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if self._has_extra_state():
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
         """An ordered dict of every parameter and persistent buffer by dotted name (detached,
@@ -407,29 +717,57 @@ class Module:
             keep_vars = args[2] if len(args) > 2 else keep_vars
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        metadata = getattr(destination, "_metadata", None)
+        if metadata is not None:
+            metadata[prefix[:-1]] = {"version": self._version}
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(
                     destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
                 )
+        for hook in self._state_dict_hooks.values():
+            result = hook(self, destination, prefix, {"version": self._version})
+            if result is not None:
+                destination = result
         return destination
 
     def _load_from_state_dict(
-        self, state_dict, prefix, strict, missing_keys, unexpected_keys, error_msgs
+        self,
+        state_dict,
+        prefix,
+        local_metadata,
+        strict,
+        missing_keys,
+        unexpected_keys,
+        error_msgs,
     ):
-        local = {
-            **{k: v for k, v in self._parameters.items() if v is not None},
-            **{
-                k: v
-                for k, v in self._buffers.items()
-                if v is not None and k not in self._non_persistent_buffers_set
-            },
+        """Copies this module's own entries (``prefix + name``) from ``state_dict``, recording
+        missing keys, unexpected keys under this prefix, and errors (PyTorch's signature, so
+        subclasses that override it keep working)."""
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(
+                state_dict,
+                prefix,
+                local_metadata,
+                strict,
+                missing_keys,
+                unexpected_keys,
+                error_msgs,
+            )
+        persistent = {
+            k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set
         }
+        local = {k: v for k, v in {**self._parameters, **persistent}.items() if v is not None}
+        assign = bool(local_metadata.get("assign_to_params_buffers", False))
         for name, target in local.items():
             key = prefix + name
             if key not in state_dict:
-                missing_keys.append(key)
+                if strict:
+                    missing_keys.append(key)
                 continue
             value = state_dict[key]
             if not isinstance(value, TensorBase):
@@ -440,30 +778,83 @@ class Module:
                 continue
             if tuple(value.shape) != tuple(target.shape):
                 error_msgs.append(
-                    f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} "
-                    f"from checkpoint, the shape in current model is {tuple(target.shape)}."
+                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                    f"checkpoint, the shape in current model is {target.shape}."
                 )
                 continue
-            with no_grad():
-                target.copy_(value)
+            try:
+                if assign:
+                    self._assign(name, target, value)
+                else:
+                    with no_grad():
+                        target.copy_(value)
+            except Exception as e:  # noqa: BLE001 - reported as PyTorch reports it
+                error_msgs.append(
+                    f'While copying the parameter named "{key}", whose dimensions in the model '
+                    f"are {target.shape} and whose dimensions in the checkpoint are "
+                    f"{value.shape}, an exception occurred : {e.args}."
+                )
+        extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+        if self._has_extra_state():
+            if extra_key in state_dict:
+                self.set_extra_state(state_dict[extra_key])
+            elif strict:
+                missing_keys.append(extra_key)
+        elif strict and extra_key in state_dict:
+            unexpected_keys.append(extra_key)
+        if strict:
+            for key in state_dict:
+                if not key.startswith(prefix) or key == extra_key:
+                    continue
+                parts = key[len(prefix) :].split(".", 1)
+                known = self._modules if len(parts) > 1 else local
+                if parts[0] not in known:
+                    unexpected_keys.append(key)
+
+    def _assign(self, name: str, target, value) -> None:
+        if name in self._parameters:
+            if not isinstance(value, Parameter):
+                value = Parameter(value, requires_grad=target.requires_grad)
+            self._parameters[name] = value
+        else:
+            self._buffers[name] = value
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        """Copies parameters and buffers from ``state_dict``. With ``strict``, missing or
-        unexpected keys raise a ``RuntimeError`` that names them."""
-        if not isinstance(state_dict, dict):
+        """Copies parameters and buffers from ``state_dict`` (or, with ``assign``, takes its
+        tensors). Returns ``(missing_keys, unexpected_keys)``; with ``strict`` any of them
+        raises a ``RuntimeError`` that lists them."""
+        from collections.abc import Mapping
+
+        if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
-        expected = set()
-        for prefix, module in self.named_modules():
-            p = prefix + "." if prefix else ""
-            module._load_from_state_dict(state_dict, p, strict, missing, unexpected, errors)
-            expected.update(p + k for k, v in module._parameters.items() if v is not None)
-            expected.update(
-                p + k
-                for k, v in module._buffers.items()
-                if v is not None and k not in module._non_persistent_buffers_set
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)
+
+        def load(module, local_state, prefix=""):
+            local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+            if assign:
+                local_metadata["assign_to_params_buffers"] = True
+            module._load_from_state_dict(
+                local_state, prefix, local_metadata, True, missing, unexpected, errors
             )
-        unexpected.extend(k for k in state_dict if k not in expected)
+            for name, child in module._modules.items():
+                if child is not None:
+                    child_prefix = prefix + name + "."
+                    child_state = {
+                        k: v for k, v in local_state.items() if k.startswith(child_prefix)
+                    }
+                    load(child, child_state, child_prefix)
+            incompatible = _IncompatibleKeys(missing, unexpected)
+            for hook in module._load_state_dict_post_hooks.values():
+                if hook(module, incompatible) is not None:
+                    raise RuntimeError(
+                        "Hooks registered with ``register_load_state_dict_post_hook`` are not "
+                        "expected to return new values, if incompatible_keys need to be modified, "
+                        "it should be done inplace."
+                    )
+
+        load(self, state_dict)
         if strict:
             if unexpected:
                 errors.insert(

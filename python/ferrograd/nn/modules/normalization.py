@@ -1,4 +1,10 @@
-"""``BatchNorm1d``, ``BatchNorm2d`` (running statistics as buffers) and ``LayerNorm``."""
+"""Normalization layers: ``BatchNorm1d/2d/3d`` and ``InstanceNorm1d/2d/3d`` (one base with
+running statistics as buffers), ``GroupNorm``, ``LayerNorm``, ``RMSNorm``,
+``LocalResponseNorm`` and ``CrossMapLRN2d``."""
+
+from __future__ import annotations
+
+import warnings
 
 from ... import _creation
 from .. import functional as F, init
@@ -6,8 +12,15 @@ from ..parameter import Parameter
 from .module import Module
 
 
-class _BatchNorm(Module):
-    _expected_dims: tuple = ()
+def _shape(normalized_shape) -> tuple:
+    if isinstance(normalized_shape, int):
+        return (normalized_shape,)
+    return tuple(int(s) for s in normalized_shape)
+
+
+class _NormBase(Module):
+    """Per-channel affine parameters (``weight``, ``bias``) and running statistics
+    (``running_mean``, ``running_var``, ``num_batches_tracked``), as PyTorch names them."""
 
     def __init__(
         self,
@@ -18,24 +31,33 @@ class _BatchNorm(Module):
         track_running_stats: bool = True,
         device=None,
         dtype=None,
+        *,
+        bias: bool = True,
     ):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
+        factory = {"dtype": dtype, "device": device}
         if affine:
-            self.weight = Parameter(_creation.ones(num_features, dtype=dtype))
-            self.bias = Parameter(_creation.zeros(num_features, dtype=dtype))
+            self.weight = Parameter(_creation.empty(num_features, **factory))
+            if bias:
+                self.bias = Parameter(_creation.empty(num_features, **factory))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", _creation.tensor(0, dtype="int64"))
+            self.register_buffer("running_mean", _creation.zeros(num_features, **factory))
+            self.register_buffer("running_var", _creation.ones(num_features, **factory))
+            self.register_buffer(
+                "num_batches_tracked", _creation.tensor(0, dtype="int64", device=device)
+            )
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -47,44 +69,42 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
+    _expected_dims: tuple = ()
 
     def _check_input_dim(self, input):
         if input.ndim not in self._expected_dims:
             dims = " or ".join(f"{d}D" for d in self._expected_dims)
-            raise ValueError(
-                f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input of shape "
-                f"{tuple(input.shape)})"
-            )
-        if input.shape[1] != self.num_features:
-            raise ValueError(
-                f"{type(self).__name__}: expected input with {self.num_features} "
-                f"features/channels in dim 1, got shape {tuple(input.shape)}"
-            )
+            raise ValueError(f"expected {dims} input (got {input.ndim}D input)")
 
     def forward(self, input):
         self._check_input_dim(input)
         momentum = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
+        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked.add_(1)
-            if self.momentum is None:
+            if self.momentum is None:  # a cumulative average
                 momentum = 1.0 / float(self.num_batches_tracked.item())
-        use_batch_stats = self.training or self.running_mean is None
+        use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
+        keep_running = not self.training or self.track_running_stats
         return F.batch_norm(
             input,
-            self.running_mean if not self.training or self.track_running_stats else None,
-            self.running_var if not self.training or self.track_running_stats else None,
+            self.running_mean if keep_running else None,
+            self.running_var if keep_running else None,
             self.weight,
             self.bias,
             use_batch_stats,
             momentum,
             self.eps,
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats}"
         )
 
 
@@ -98,6 +118,131 @@ class BatchNorm2d(_BatchNorm):
     """Batch normalization of ``(N, C, H, W)`` inputs."""
 
     _expected_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of ``(N, C, D, H, W)`` inputs."""
+
+    _expected_dims = (5,)
+
+
+class _InstanceNorm(_NormBase):
+    _unbatched_dims = 2
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum=0.1,
+        affine: bool = False,
+        track_running_stats: bool = False,
+        device=None,
+        dtype=None,
+        *,
+        bias: bool = True,
+    ):
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias
+        )
+
+    def forward(self, input):
+        n = self._unbatched_dims
+        if input.ndim not in (n, n + 1):
+            raise ValueError(f"expected {n}D or {n + 1}D input (got {input.ndim}D input)")
+        feature_dim = input.ndim - n
+        if input.shape[feature_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(
+                    f"expected input's size at dim={feature_dim} to match num_features "
+                    f"({self.num_features}), but got: {input.shape[feature_dim]}."
+                )
+            warnings.warn(
+                f"input's size at dim={feature_dim} does not match num_features. You can silence "
+                "this warning by not passing in num_features, which is not used because "
+                "affine=False",
+                stacklevel=2,
+            )
+        x = input.unsqueeze(0) if input.ndim == n else input
+        out = F.instance_norm(
+            x,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            self.training or not self.track_running_stats,
+            self.momentum if self.momentum is not None else 0.0,
+            self.eps,
+        )
+        return out.squeeze(0) if input.ndim == n else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalization of ``(N, C, L)`` or ``(C, L)`` inputs."""
+
+    _unbatched_dims = 2
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalization of ``(N, C, H, W)`` or ``(C, H, W)`` inputs."""
+
+    _unbatched_dims = 3
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalization of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs."""
+
+    _unbatched_dims = 4
+
+
+class GroupNorm(Module):
+    """Normalization over groups of channels, with a per-channel affine."""
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        device=None,
+        dtype=None,
+        *,
+        bias: bool = True,
+    ):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError("num_channels must be divisible by num_groups")
+        self.num_groups, self.num_channels, self.eps, self.affine = (
+            num_groups,
+            num_channels,
+            eps,
+            affine,
+        )
+        factory = {"dtype": dtype, "device": device}
+        if affine:
+            self.weight = Parameter(_creation.empty(num_channels, **factory))
+            if bias:
+                self.bias = Parameter(_creation.empty(num_channels, **factory))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class LayerNorm(Module):
@@ -114,24 +259,108 @@ class LayerNorm(Module):
         dtype=None,
     ):
         super().__init__()
-        self.normalized_shape = (
-            (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        )
+        self.normalized_shape = _shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
+        factory = {"dtype": dtype, "device": device}
         if elementwise_affine:
-            self.weight = Parameter(_creation.ones(*self.normalized_shape, dtype=dtype))
+            self.weight = Parameter(_creation.ones(*self.normalized_shape, **factory))
             if bias:
-                self.bias = Parameter(_creation.zeros(*self.normalized_shape, dtype=dtype))
+                self.bias = Parameter(_creation.zeros(*self.normalized_shape, **factory))
             else:
                 self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
+    def reset_parameters(self) -> None:
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalization over the trailing ``normalized_shape`` dimensions."""
+
+    def __init__(
+        self,
+        normalized_shape,
+        eps=None,
+        elementwise_affine: bool = True,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__()
+        self.normalized_shape = _shape(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(
+                _creation.ones(*self.normalized_shape, dtype=dtype, device=device)
+            )
+        else:
+            self.register_parameter("weight", None)
+
+    def reset_parameters(self) -> None:
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )
+
+
+class LocalResponseNorm(Module):
+    """Normalization by the squares of ``size`` neighbouring channels."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(LocalResponseNorm):
+    """Lua Torch's local response normalization of 4-D inputs. Its channel window is
+    PyTorch's (inherited) one: channel ``c`` sums the squares of channels up to
+    ``c + (size - 1) // 2 + 1 - 1``, starting after ``c - (size - 1) // 2 - 1``, except that
+    channel 0 is never dropped from the running sum. Written here as one constant 0/1 matrix
+    over the channels."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1):
+        super().__init__(size, alpha, beta, k)
+
+    def _window(self, channels: int, like):
+        import numpy as np
+
+        from .._functional_common import _from_numpy_like
+
+        reach = int((self.size - 1) / 2 + 1)
+        c = np.arange(channels)[:, None]
+        j = np.arange(channels)[None, :]
+        summed = (j <= c + reach - 1) & ~((j >= 1) & (j <= c - reach))
+        return _from_numpy_like(like, summed.astype(np.float64))
+
+    def forward(self, input):
+        if input.ndim != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
+        squares = (input * input).movedim(1, -1)
+        window = self._window(input.shape[1], input)
+        sums = (squares @ window.t()).movedim(-1, 1)
+        return input * (sums * (self.alpha / self.size) + self.k).pow(-self.beta)

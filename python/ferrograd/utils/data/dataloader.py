@@ -1,58 +1,55 @@
-"""``DataLoader``: batches of a dataset, optionally shuffled with a seeded ``Generator``."""
+"""``DataLoader``: batches of a dataset, in the calling process or from worker processes.
+
+The loader turns its options into an *index sampler* (a ``BatchSampler`` over the sampler when
+batching, else the sampler itself) and reads it lazily, one batch ahead at a time (or
+``prefetch_factor`` batches per worker), so a sampler of any length costs nothing up front.
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
-import numbers
+import multiprocessing
+import os
+import warnings
 
-import numpy as np
+from .collate import default_collate, default_convert
+from .dataset import IterableDataset
+from .fetch import make_fetcher
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
-from ..._base import TensorBase
-from .generator import randperm
+
+class _InfiniteConstantSampler(Sampler):
+    """``None`` forever: the index sampler of an ``IterableDataset`` (only the count of
+    samples per batch matters)."""
+
+    def __iter__(self):
+        return itertools.repeat(None)
 
 
-def default_collate(batch):
-    """Stacks a list of samples: tensors are stacked, numbers become a tensor, and tuples, lists
-    and dicts are collated field by field."""
-    from ... import _creation
-    from ..._tensor_functions import stack
-
-    first = batch[0]
-    if isinstance(first, TensorBase):
-        return stack(list(batch), 0)
-    if isinstance(first, np.ndarray):
-        return _creation.tensor(np.stack(batch))
-    if isinstance(first, bool):
-        return _creation.tensor(list(batch), dtype="bool")
-    if isinstance(first, numbers.Integral):
-        return _creation.tensor(list(batch), dtype="int64")
-    if isinstance(first, numbers.Real):
-        return _creation.tensor(list(batch), dtype="float64")
-    if isinstance(first, (str, bytes)):
-        return list(batch)
-    if isinstance(first, dict):
-        return {key: default_collate([sample[key] for sample in batch]) for key in first}
-    if isinstance(first, tuple) and hasattr(first, "_fields"):
-        return type(first)(*(default_collate(list(field)) for field in zip(*batch, strict=True)))
-    if isinstance(first, (tuple, list)):
-        if any(len(s) != len(first) for s in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch, strict=True)]
-    raise TypeError(
-        f"default_collate: batch must contain tensors, numbers, dicts or lists; found {type(first)}"
-    )
+_FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset")
 
 
 class DataLoader:
-    """Iterates over ``dataset`` in batches of ``batch_size`` (``shuffle`` draws a new order
-    each epoch from ``generator``, or from the global seed). ``num_workers`` is accepted for
-    compatibility; loading runs in the calling thread."""
+    """Iterates over ``dataset`` in batches of ``batch_size`` (``None``: one sample at a time,
+    converted by ``default_convert``), in sampler order (``shuffle`` draws a new order each
+    epoch from ``generator``, or from the global seed), collated by ``collate_fn`` (default:
+    ``default_collate``).
+
+    ``num_workers > 0`` loads in that many worker processes (``multiprocessing_context``, or
+    the platform's default start method), each ``prefetch_factor`` batches ahead; batches come
+    back in sampler order. Worker ``i`` is seeded with ``base_seed + i`` (``random``,
+    ferrograd's and NumPy's generators; ``base_seed`` drawn per iterator from ``generator`` or
+    the global generator), then runs ``worker_init_fn(i)``; ``get_worker_info()`` describes it.
+    ``persistent_workers`` keeps them between epochs. ``timeout`` bounds the wait for one
+    batch. An exception in a worker is raised again here with the worker's traceback.
+    ``pin_memory`` is accepted; on the CPU there is nothing to pin."""
 
     def __init__(
         self,
         dataset,
         batch_size=1,
-        shuffle: bool = False,
+        shuffle=None,
         sampler=None,
         batch_sampler=None,
         num_workers: int = 0,
@@ -61,57 +58,244 @@ class DataLoader:
         drop_last: bool = False,
         timeout: float = 0,
         worker_init_fn=None,
+        multiprocessing_context=None,
         generator=None,
         *,
         prefetch_factor=None,
         persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ):
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
+        if num_workers < 0:
+            raise ValueError(
+                "num_workers option should be non-negative; use num_workers=0 to disable "
+                "multiprocessing."
+            )
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError(
+                "prefetch_factor option could only be specified in multiprocessing.let "
+                "num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to "
+                "None."
+            )
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
+        if prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0
+        ):
             raise ValueError(
                 f"batch_size should be a positive integer value, but got batch_size={batch_size}"
             )
+
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.prefetch_factor = prefetch_factor
+        self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.in_order = in_order
+        self._iterable = isinstance(dataset, IterableDataset)
+
+        if self._iterable:
+            if shuffle not in (None, False):
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified shuffle option, but "
+                    f"got shuffle={shuffle}"
+                )
+            if sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified sampler option, but "
+                    f"got sampler={sampler}"
+                )
+            if batch_sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified batch_sampler "
+                    f"option, but got batch_sampler={batch_sampler}"
+                )
+        else:
+            shuffle = bool(shuffle)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
-        self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
-        self.sampler, self.batch_sampler = sampler, batch_sampler
-        self.num_workers, self.drop_last, self.generator = num_workers, drop_last, generator
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                    "sampler, and drop_last"
+                )
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is mutually exclusive with "
+                "drop_last"
+            )
+        if sampler is None:
+            if self._iterable:
+                sampler = _InfiniteConstantSampler()
+            elif shuffle:
+                sampler = RandomSampler(dataset, generator=generator)
+            else:
+                sampler = SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        if collate_fn is None:
+            collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        self.multiprocessing_context = multiprocessing_context
+        self._iterator = None
+        if pin_memory:
+            from ... import cuda
 
-    def _order(self):
-        if self.sampler is not None:
-            return list(iter(self.sampler))
-        n = len(self.dataset)
-        return randperm(n, self.generator).tolist() if self.shuffle else list(range(n))
+            if not cuda.is_available():
+                warnings.warn(
+                    "'pin_memory' argument is set as true but no accelerator is found, then "
+                    "device pinned memory won't be used.",
+                    stacklevel=2,
+                )
+        self.__initialized = True
 
-    def _batches(self):
-        if self.batch_sampler is not None:
-            yield from self.batch_sampler
-            return
-        order = self._order()
-        if self.batch_size is None:
-            yield from ([i] for i in order)
-            return
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            if len(batch) < self.batch_size and self.drop_last:
-                return
-            yield batch
+    def __setattr__(self, name, value):
+        if self.__dict__.get("_DataLoader__initialized") and name in (
+            *_FIXED_AFTER_INIT,
+            "persistent_workers",
+        ):
+            raise ValueError(
+                f"{name} attribute should not be set after {type(self).__name__} is initialized"
+            )
+        super().__setattr__(name, value)
+
+    @property
+    def multiprocessing_context(self):
+        return self.__multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, context) -> None:
+        if context is not None:
+            if self.num_workers == 0:
+                raise ValueError(
+                    "multiprocessing_context can only be used with multi-process loading "
+                    f"(num_workers > 0), but got num_workers={self.num_workers}"
+                )
+            if isinstance(context, str):
+                methods = multiprocessing.get_all_start_methods()
+                if context not in methods:
+                    raise ValueError(
+                        "multiprocessing_context option should specify a valid start method in "
+                        f"{methods!r}, but got multiprocessing_context={context!r}"
+                    )
+                context = multiprocessing.get_context(context)
+            elif not isinstance(context, multiprocessing.context.BaseContext):
+                raise TypeError(
+                    "multiprocessing_context option should be a valid context object or a "
+                    "string specifying the start method, but got "
+                    f"multiprocessing_context={context}"
+                )
+        self.__multiprocessing_context = context
+
+    @property
+    def _auto_collation(self) -> bool:
+        return self.batch_sampler is not None
+
+    @property
+    def _index_sampler(self):
+        """What the loader iterates: lists of indices when batching, single indices if not."""
+        return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
-        fast = self.collate_fn is None and hasattr(self.dataset, "_batch")
-        for indices in self._batches():
-            if self.batch_size is None and self.batch_sampler is None:
-                yield self.dataset[indices[0]]
-            elif fast:
-                yield list(self.dataset._batch(indices))
-            else:
-                samples = [self.dataset[i] for i in indices]
-                yield (self.collate_fn or default_collate)(samples)
+        if self.num_workers == 0:
+            return _SingleProcessIter(self)
+        from .multiprocess import _MultiProcessIter
+
+        if not self.persistent_workers:
+            return _MultiProcessIter(self)
+        if self._iterator is None:
+            self._iterator = _MultiProcessIter(self)
+        else:
+            self._iterator._reset(self)
+        return self._iterator
 
     def __len__(self) -> int:
-        if self.batch_sampler is not None:
-            return len(self.batch_sampler)
-        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
-        if self.batch_size is None:
+        if self._iterable:
+            n = len(self.dataset)
+            if self.batch_size is not None:
+                n = n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
             return n
-        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+        return len(self._index_sampler)
+
+    def check_worker_number_rationality(self) -> None:
+        """Warns when more workers are asked for than this process may run on CPUs."""
+        if self.num_workers == 0:
+            return
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cpus = os.cpu_count()
+        if cpus is not None and self.num_workers > cpus:
+            warnings.warn(
+                f"This DataLoader will create {self.num_workers} worker processes in total. Our "
+                f"suggested max number of worker in current system is {cpus}, which is smaller "
+                "than what this DataLoader is going to create. Please be aware that excessive "
+                "worker creation might get DataLoader running slow or even freeze, lower the "
+                "worker number to avoid potential slowness/freeze if necessary.",
+                stacklevel=3,
+            )
+
+
+def _draw_base_seed(generator) -> int:
+    """The workers' base seed, from the loader's generator or the global one."""
+    from .generator import _seed_from_global
+
+    if generator is not None:
+        return int(generator._rng.integers(0, 2**63 - 1))
+    return _seed_from_global()
+
+
+class _BaseIter:
+    """What every loader iterator shares: the index sampler's iterator and ``len``."""
+
+    def __init__(self, loader: DataLoader):
+        self._dataset = loader.dataset
+        self._iterable = loader._iterable
+        self._auto_collation = loader._auto_collation
+        self._drop_last = loader.drop_last
+        self._collate_fn = loader.collate_fn
+        self._index_sampler = loader._index_sampler
+        self._sampler_iter = iter(self._index_sampler)
+        # Drawn whether or not there are workers, as PyTorch does, so a seeded generator gives
+        # the same shuffle with and without them.
+        self._base_seed = _draw_base_seed(loader.generator)
+        self._loader_len = loader.__len__
+
+    def __iter__(self):
+        return self
+
+    def __len__(self) -> int:
+        return self._loader_len()
+
+    def _next_index(self):
+        return next(self._sampler_iter)
+
+
+class _SingleProcessIter(_BaseIter):
+    def __init__(self, loader: DataLoader):
+        super().__init__(loader)
+        if loader.timeout != 0:
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
+        self._fetcher = make_fetcher(
+            self._iterable, self._dataset, self._auto_collation, self._collate_fn, self._drop_last
+        )
+
+    def __next__(self):
+        return self._fetcher.fetch(self._next_index())

@@ -1,23 +1,41 @@
-"""Datasets: ``Dataset`` (map-style base), ``TensorDataset``, ``Subset``, ``ConcatDataset`` and
-``random_split``."""
+"""Datasets: ``Dataset`` (map-style base), ``IterableDataset`` (stream base), ``TensorDataset``,
+``StackDataset``, ``Subset``, ``ConcatDataset``, ``ChainDataset`` and ``random_split``."""
 
 from __future__ import annotations
 
 import bisect
 import math
+import warnings
+from typing import Generic, TypeVar
 
 from ..._base import TensorBase
 from .generator import randperm
 
+T_co = TypeVar("T_co", covariant=True)
 
-class Dataset:
-    """A map-style dataset: implement ``__getitem__`` (and ``__len__``)."""
+
+class Dataset(Generic[T_co]):
+    """A map-style dataset: implement ``__getitem__`` (and ``__len__``). A dataset may also
+    implement ``__getitems__(indices)`` returning a list of samples, which the loader then
+    uses for a whole batch. ``a + b`` concatenates."""
 
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
     def __add__(self, other):
         return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset[T_co]):
+    """A dataset read as a stream: implement ``__iter__``. With several loader workers each
+    worker iterates its own copy; split the work with ``get_worker_info()`` inside
+    ``__iter__``, or every worker yields every sample. ``a + b`` chains."""
+
+    def __iter__(self):
+        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+    def __add__(self, other):
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -44,21 +62,75 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
     def _batch(self, indices):
-        """The samples at ``indices`` already stacked (one ``index_select`` per tensor)."""
+        """The samples at ``indices`` already collated (one ``index_select`` per tensor): what
+        ``default_collate`` makes of them, without a tensor per sample."""
         from ... import _creation
 
         idx = _creation.tensor(list(indices), dtype="int64")
         return tuple(t.index_select(0, idx.to(t.device)) for t in self.tensors)
 
 
+class StackDataset(Dataset):
+    """Zips datasets of one length: ``StackDataset(a, b)[i] == (a[i], b[i])``;
+    ``StackDataset(x=a, y=b)[i] == {'x': a[i], 'y': b[i]}``."""
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError(
+                "Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
+                "input/output, but both types are given."
+            )
+        datasets = list(args) or list(kwargs.values())
+        if not datasets:
+            raise ValueError("At least one dataset should be passed")
+        self._length = len(datasets[0])
+        if any(len(d) != self._length for d in datasets):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets = tuple(args) if args else dict(kwargs)
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {key: d[index] for key, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices: list) -> list:
+        named = isinstance(self.datasets, dict)
+        columns = {}
+        for key, d in self.datasets.items() if named else enumerate(self.datasets):
+            if hasattr(d, "__getitems__"):
+                column = d.__getitems__(indices)
+                if len(column) != len(indices):
+                    raise ValueError(
+                        "Nested dataset's output size mismatch. "
+                        f"Expected {len(indices)}, got {len(column)}"
+                    )
+            else:
+                column = [d[i] for i in indices]
+            columns[key] = column
+        if named:
+            return [{key: columns[key][j] for key in columns} for j in range(len(indices))]
+        return [tuple(columns[k][j] for k in columns) for j in range(len(indices))]
+
+    def __len__(self) -> int:
+        return self._length
+
+
 class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order."""
+
     def __init__(self, dataset, indices):
-        self.dataset, self.indices = dataset, list(indices)
+        self.dataset, self.indices = dataset, indices
 
     def __getitem__(self, idx):
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
+
+    def __getitems__(self, indices: list) -> list:
+        mapped = [self.indices[i] for i in indices]
+        if hasattr(self.dataset, "__getitems__"):
+            return self.dataset.__getitems__(mapped)
+        return [self.dataset[i] for i in mapped]
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -70,15 +142,16 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
+    """The samples of several map-style datasets, one after another."""
+
     def __init__(self, datasets):
         self.datasets = list(datasets)
         if not self.datasets:
-            raise ValueError("datasets should not be an empty iterable")
-        self.cumulative_sizes = []
-        total = 0
+            raise AssertionError("datasets should not be an empty iterable")
         for d in self.datasets:
-            total += len(d)
-            self.cumulative_sizes.append(total)
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = list(_running_sums(len(d) for d in self.datasets))
 
     def __len__(self) -> int:
         return self.cumulative_sizes[-1]
@@ -92,24 +165,69 @@ class ConcatDataset(Dataset):
         start = self.cumulative_sizes[which - 1] if which else 0
         return self.datasets[which][idx - start]
 
+    @property
+    def cummulative_sizes(self):
+        warnings.warn(
+            "cummulative_sizes attribute is renamed to cumulative_sizes",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.cumulative_sizes
+
+
+def _running_sums(values):
+    total = 0
+    for value in values:
+        total += value
+        yield total
+
+
+class ChainDataset(IterableDataset):
+    """The samples of several iterable datasets, one stream after another (no copy; built as
+    it is iterated)."""
+
+    def __init__(self, datasets):
+        self.datasets = datasets
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self) -> int:
+        total = 0
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            total += len(d)
+        return total
+
 
 def random_split(dataset, lengths, generator=None):
-    """Splits ``dataset`` into non-overlapping ``Subset``s of the given lengths (or fractions
-    summing to 1), in a random order drawn from ``generator``."""
+    """Splits ``dataset`` into non-overlapping ``Subset``s of the given lengths, or of the
+    given fractions of its length (fractions summing to 1; the remainder goes one by one to
+    the first splits), in a random order drawn from ``generator`` (default: the global one)."""
     n = len(dataset)
     lengths = list(lengths)
-    if (
-        math.isclose(sum(lengths), 1)
-        and sum(lengths) <= 1
-        and any(isinstance(x, float) for x in lengths)
-    ):
-        counts = [math.floor(n * frac) for frac in lengths]
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        counts = []
+        for i, fraction in enumerate(lengths):
+            if not 0 <= fraction <= 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            counts.append(math.floor(n * fraction))
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
+        for i, count in enumerate(counts):
+            if count == 0:
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    stacklevel=2,
+                )
         lengths = counts
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    order = randperm(n, generator).tolist()
+    order = randperm(sum(lengths), generator).tolist()
     out, offset = [], 0
     for length in lengths:
         out.append(Subset(dataset, order[offset : offset + length]))

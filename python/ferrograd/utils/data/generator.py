@@ -1,49 +1,25 @@
-"""``Generator``: a seedable source of random permutations (for shuffling and splitting)."""
+"""``Generator`` (defined in ``ferrograd._random``) and the permutations and seeds that
+shuffling, sampling and ``random_split`` draw from it."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..._random import Generator, numpy_rng
 
-class Generator:
-    """Like ``torch.Generator``: ``Generator().manual_seed(0)`` gives reproducible shuffles."""
-
-    def __init__(self, device="cpu"):
-        self.device = device
-        self._seed = int(np.random.SeedSequence().entropy % (1 << 63))
-        self._rng = np.random.default_rng(self._seed)
-
-    def manual_seed(self, seed: int) -> Generator:
-        self._seed = int(seed)
-        self._rng = np.random.default_rng(self._seed)
-        return self
-
-    def seed(self) -> int:
-        return self.manual_seed(int(np.random.SeedSequence().entropy % (1 << 63)))._seed
-
-    def initial_seed(self) -> int:
-        return self._seed
-
-    def get_state(self):
-        return self._rng.bit_generator.state
-
-    def set_state(self, state) -> Generator:
-        self._rng.bit_generator.state = state
-        return self
-
-    def permutation(self, n: int) -> np.ndarray:
-        return self._rng.permutation(n)
+__all__ = ["Generator", "randperm"]
 
 
-def _default_rng():
-    """A NumPy generator seeded from ferrograd's global generator (so ``manual_seed`` applies)."""
-    from ... import _creation
+def _seed_from_global() -> int:
+    """A seed drawn from the default generator (so ``manual_seed`` applies)."""
+    return int(numpy_rng().integers(0, 2**62))
 
-    seed = int(_creation.randint(0, 2**62, (1,)).item())
-    return np.random.default_rng(seed)
+
+def _default_rng() -> np.random.Generator:
+    """The NumPy generator behind the default generator."""
+    return numpy_rng()
 
 
 def randperm(n: int, generator: Generator | None = None) -> np.ndarray:
-    if generator is not None:
-        return generator.permutation(n)
-    return _default_rng().permutation(n)
+    """A permutation of ``range(n)`` from ``generator`` (the default generator when None)."""
+    return numpy_rng(generator).permutation(n)

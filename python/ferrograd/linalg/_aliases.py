@@ -1,0 +1,126 @@
+"""The linear algebra functions of the ``torch`` namespace and their ``Tensor`` methods:
+older names and signatures of ``torch.linalg`` functions (``torch.inverse``, ``torch.svd``
+returning ``V``, ``torch.pinverse``, ...)."""
+
+from __future__ import annotations
+
+from . import _returns
+from .decompositions import legacy_svd, qr as linalg_qr
+from .leastsquares import pinv
+from .products import matrix_exp as linalg_matrix_exp
+from .solvers import (
+    cholesky as linalg_cholesky,
+    cholesky_inverse,
+    cholesky_solve,
+    det as linalg_det,
+    inv,
+    logdet as linalg_logdet,
+    matrix_power as linalg_matrix_power,
+    slogdet as linalg_slogdet,
+)
+
+
+def inverse(input):
+    """The inverse of each square matrix (``torch.linalg.inv``)."""
+    return inv(input)
+
+
+def det(input):
+    return linalg_det(input)
+
+
+def logdet(input):
+    """``log(det(input))``: NaN for a negative determinant, -inf for 0."""
+    return linalg_logdet(input)
+
+
+def slogdet(input):
+    sign, logabsdet = linalg_slogdet(input)
+    return _returns.LegacySlogdet(sign, logabsdet)
+
+
+def svd(input, some: bool = True, compute_uv: bool = True):
+    """``(U, S, V)`` with ``input = U diag(S) Vᵀ`` (``V``, not ``Vh``: see ``linalg.svd``)."""
+    return legacy_svd(input, some, compute_uv)
+
+
+def pinverse(input, rcond: float = 1e-15):
+    """The pseudo-inverse, singular values below ``rcond`` times the largest one counted as
+    zero."""
+    return pinv(input, rtol=rcond)
+
+
+def matrix_exp(input):
+    return linalg_matrix_exp(input)
+
+
+def matrix_power(input, n: int):
+    return linalg_matrix_power(input, n)
+
+
+def cholesky(input, upper: bool = False):
+    """The Cholesky factor (``torch.linalg.cholesky``; ``upper`` returns ``U = Lᵀ``)."""
+    return linalg_cholesky(input, upper=upper)
+
+
+def qr(input, some: bool = True):
+    """``(Q, R)``: reduced with ``some``, complete otherwise."""
+    return linalg_qr(input, "reduced" if some else "complete")
+
+
+__all__ = [
+    "cholesky",
+    "cholesky_inverse",
+    "cholesky_solve",
+    "det",
+    "inverse",
+    "logdet",
+    "matrix_exp",
+    "matrix_power",
+    "pinverse",
+    "qr",
+    "slogdet",
+    "svd",
+]
+
+
+class LinalgMixin:
+    """``Tensor`` methods for linear algebra, each the ``torch`` function of the same name."""
+
+    __slots__ = ()
+
+    def inverse(self):
+        return inverse(self)
+
+    def det(self):
+        return det(self)
+
+    def logdet(self):
+        return logdet(self)
+
+    def slogdet(self):
+        return slogdet(self)
+
+    def svd(self, some: bool = True, compute_uv: bool = True):
+        return svd(self, some, compute_uv)
+
+    def pinverse(self, rcond: float = 1e-15):
+        return pinverse(self, rcond)
+
+    def matrix_exp(self):
+        return matrix_exp(self)
+
+    def matrix_power(self, n: int):
+        return matrix_power(self, n)
+
+    def cholesky(self, upper: bool = False):
+        return cholesky(self, upper)
+
+    def cholesky_solve(self, input2, upper: bool = False):
+        return cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper: bool = False):
+        return cholesky_inverse(self, upper)
+
+    def qr(self, some: bool = True):
+        return qr(self, some)

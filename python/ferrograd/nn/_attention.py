@@ -1,0 +1,432 @@
+"""Attention in functional form: ``scaled_dot_product_attention`` and
+``multi_head_attention_forward`` (what ``nn.MultiheadAttention`` runs), exported by
+``nn.functional``.
+
+Both are composed of the engine's differentiable ops (matrix products, ``where``, the Rust
+softmax), so they have gradients of every order; neither is a fused kernel yet, so attention
+keeps the ``(L, S)`` score matrix of every head in memory.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from .. import _creation
+from .._base import TensorBase
+from .._dtype import bool_
+from .._tensor_functions import cat
+from . import functional as F
+
+__all__ = ["multi_head_attention_forward", "scaled_dot_product_attention"]
+
+_NEG_INF = float("-inf")
+
+
+def _dtype_name(dtype) -> str:
+    return str(dtype).rsplit(".", 1)[-1]
+
+
+def _none_or_dtype(input):
+    """The dtype of ``input``, or ``None`` when it is ``None``."""
+    if input is None:
+        return None
+    if isinstance(input, TensorBase):
+        return input.dtype
+    raise RuntimeError("input to _none_or_dtype() must be None or torch.Tensor")
+
+
+def _canonical_mask(
+    mask, mask_name: str, other_type, other_name: str, target_type, check_other: bool = True
+):
+    """An attention mask as an additive float mask of ``target_type``: a boolean mask (``True``
+    meaning "may not attend", as ``nn.MultiheadAttention`` reads it) becomes ``-inf`` where
+    ``True`` and ``0`` elsewhere; a float mask is returned as it is."""
+    if mask is None:
+        return None
+    if mask.dtype != bool_ and not mask.is_floating_point():
+        raise AssertionError(f"only bool and floating types of {mask_name} are supported")
+    if check_other and other_type is not None and mask.dtype != other_type:
+        warnings.warn(
+            f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type "
+            "for both instead.",
+            stacklevel=3,
+        )
+    if mask.is_floating_point():
+        return mask
+    zeros = _creation.zeros(*mask.shape, dtype=target_type, device=mask.device)
+    return zeros.masked_fill(mask, _NEG_INF)
+
+
+def _masked_softmax(scores, dead_rows):
+    """Softmax over the last dimension, with rows that every key is masked out of (``dead_rows``,
+    broadcastable to ``scores`` with a last dimension of 1) giving zeros rather than NaN, in the
+    forward pass and the backward pass alike."""
+    if dead_rows is None or not bool(dead_rows.any()):
+        return scores.softmax(-1)
+    alive = dead_rows.logical_not()
+    return scores.where(alive, 0.0).softmax(-1).where(alive, 0.0)
+
+
+def _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal) -> None:
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if not isinstance(t, TensorBase):
+            raise TypeError(
+                f"scaled_dot_product_attention(): argument '{name}' must be Tensor, not "
+                f"{type(t).__name__}"
+            )
+    if min(query.ndim, key.ndim, value.ndim) < 2:
+        raise RuntimeError(
+            "Expected query, key, and value to all be at least 2 dimensional, but got query.dim: "
+            f"{query.ndim} key.dim: {key.ndim} and value.dim: {value.ndim} instead."
+        )
+    if not query.dtype == key.dtype == value.dtype:
+        raise RuntimeError(
+            "Expected query, key, and value to have the same dtype, but got query.dtype: "
+            f"{_dtype_name(query.dtype)} key.dtype: {_dtype_name(key.dtype)} and value.dtype: "
+            f"{_dtype_name(value.dtype)} instead."
+        )
+    if not query.is_floating_point():
+        raise RuntimeError(
+            "scaled_dot_product_attention(): expected floating point inputs, got "
+            f"{_dtype_name(query.dtype)}"
+        )
+    if not 0.0 <= dropout_p <= 1.0:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
+    if attn_mask is not None:
+        if is_causal:
+            raise RuntimeError(
+                "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+                "is_causal=True"
+            )
+        if attn_mask.dtype != bool_ and not attn_mask.is_floating_point():
+            raise RuntimeError(
+                "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                f"attn_mask.dtype: {_dtype_name(attn_mask.dtype)} and query.dtype: "
+                f"{_dtype_name(query.dtype)} instead."
+            )
+    if key.shape[-1] != query.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise RuntimeError(
+            f"scaled_dot_product_attention(): query {tuple(query.shape)}, key "
+            f"{tuple(key.shape)} and value {tuple(value.shape)} do not fit: key needs the "
+            "query's last dimension and as many rows as value"
+        )
+
+
+def scaled_dot_product_attention(
+    query,
+    key,
+    value,
+    attn_mask=None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale=None,
+    enable_gqa: bool = False,
+):
+    """``softmax(query @ key^T * scale + mask) @ value`` over the last two dimensions
+    (``(..., L, E)``, ``(..., S, E)``, ``(..., S, Ev)`` -> ``(..., L, Ev)``).
+
+    ``attn_mask``: a boolean mask (``True`` = may attend) or a float mask added to the scores,
+    broadcast to ``(..., L, S)``. ``is_causal``: query ``i`` attends to keys ``0..i`` (no
+    ``attn_mask`` then). ``scale`` defaults to ``1/sqrt(E)``. ``dropout_p`` is applied to the
+    attention weights whenever it is positive, whatever the module's mode. ``enable_gqa``:
+    key and value may have fewer heads (dim -3) than query, shared by groups of query heads.
+    A query that may attend to no key gets zeros, not NaN.
+    """
+    _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal)
+    if enable_gqa and query.ndim >= 3 and key.ndim >= 3:
+        heads, kv_heads = query.shape[-3], key.shape[-3]
+        if kv_heads == 0 or heads % kv_heads or value.shape[-3] != kv_heads:
+            raise RuntimeError(
+                "Number of heads in key and value must divide the number of heads in query"
+            )
+        if heads != kv_heads:
+            key = key.repeat_interleave(heads // kv_heads, -3)
+            value = value.repeat_interleave(heads // kv_heads, -3)
+    target, source = query.shape[-2], key.shape[-2]
+    if scale is None:
+        scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
+    scores = (query * scale) @ key.transpose(-2, -1)
+    dead_rows = None
+    if is_causal:
+        keep = _creation.ones(target, source, dtype="bool", device=query.device).tril()
+        scores = scores.where(keep, _NEG_INF)
+    elif attn_mask is not None:
+        if attn_mask.dtype == bool_:
+            scores = scores.where(attn_mask, _NEG_INF)
+            dead_rows = attn_mask.logical_not().all(-1, keepdim=True)
+        else:
+            scores = scores + attn_mask.to(scores.dtype)
+            dead_rows = (attn_mask == _NEG_INF).all(-1, keepdim=True)
+    weights = _masked_softmax(scores, dead_rows)
+    if dropout_p > 0.0:
+        weights = F.dropout(weights, dropout_p, True)
+    return weights @ value
+
+
+# --- multi-head attention ----------------------------------------------------------------------
+
+
+def _in_projection(query, key, value, embed_dim, packed_weight, bias, separate_weights):
+    """The query, key and value projections. With one packed ``(3E, E)`` weight and the same
+    tensor as query, key and value (self-attention), one matrix product makes all three."""
+    biases = (None, None, None) if bias is None else bias.chunk(3)
+    if separate_weights is None:
+        if query is key and key is value:
+            projected = F.linear(query, packed_weight, bias)
+            return tuple(projected.unflatten(-1, (3, embed_dim)).unbind(-2))
+        separate_weights = packed_weight.chunk(3)
+    return tuple(
+        F.linear(x, w, b)
+        for x, w, b in zip((query, key, value), separate_weights, biases, strict=True)
+    )
+
+
+def _check_mha_shapes(query, key, value, key_padding_mask, attn_mask, num_heads) -> bool:
+    """PyTorch's shape checks; returns whether the input is batched."""
+    if query.ndim == 3:
+        if key.ndim != 3 or value.ndim != 3:
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key` and `value` to be 3-D but found "
+                f"{key.ndim}-D and {value.ndim}-D tensors respectively"
+            )
+        if key_padding_mask is not None and key_padding_mask.ndim != 2:
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but "
+                f"found {key_padding_mask.ndim}-D tensor instead"
+            )
+        if attn_mask is not None and attn_mask.ndim not in (2, 3):
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but "
+                f"found {attn_mask.ndim}-D tensor instead"
+            )
+        return True
+    if query.ndim == 2:
+        if key.ndim != 2 or value.ndim != 2:
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key` and `value` to be 2-D but found "
+                f"{key.ndim}-D and {value.ndim}-D tensors respectively"
+            )
+        if key_padding_mask is not None and key_padding_mask.ndim != 1:
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D "
+                f"but found {key_padding_mask.ndim}-D tensor instead"
+            )
+        if attn_mask is not None:
+            if attn_mask.ndim not in (2, 3):
+                raise AssertionError(
+                    "For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D "
+                    f"but found {attn_mask.ndim}-D tensor instead"
+                )
+            if attn_mask.ndim == 3:
+                expected = (num_heads, query.shape[0], key.shape[0])
+                if tuple(attn_mask.shape) != expected:
+                    raise AssertionError(
+                        f"Expected `attn_mask` shape to be {expected} but got "
+                        f"{tuple(attn_mask.shape)}"
+                    )
+        return False
+    raise AssertionError(
+        f"query should be unbatched 2D or batched 3D tensor but received {query.ndim}-D query "
+        "tensor"
+    )
+
+
+def _heads_mask(attn_mask, target: int, source: int, batch_heads: int):
+    """``attn_mask`` as ``(1 or B*H, L, S)``, checked against PyTorch's shapes."""
+    if attn_mask.ndim == 2:
+        if tuple(attn_mask.shape) != (target, source):
+            raise RuntimeError(
+                f"The shape of the 2D attn_mask is {tuple(attn_mask.shape)}, but should be "
+                f"{(target, source)}."
+            )
+        return attn_mask.unsqueeze(0)
+    if attn_mask.ndim == 3:
+        if tuple(attn_mask.shape) != (batch_heads, target, source):
+            raise RuntimeError(
+                f"The shape of the 3D attn_mask is {tuple(attn_mask.shape)}, but should be "
+                f"{(batch_heads, target, source)}."
+            )
+        return attn_mask
+    raise RuntimeError(f"attn_mask's dimension {attn_mask.ndim} is not supported")
+
+
+def _pad_last(mask):
+    """``mask`` with one more (unmasked) column, for an extra key."""
+    if mask is None:
+        return None
+    column = _creation.zeros(*mask.shape[:-1], 1, dtype=mask.dtype, device=mask.device)
+    return cat([mask, column], -1)
+
+
+def multi_head_attention_forward(
+    query,
+    key,
+    value,
+    embed_dim_to_check: int,
+    num_heads: int,
+    in_proj_weight,
+    in_proj_bias,
+    bias_k,
+    bias_v,
+    add_zero_attn: bool,
+    dropout_p: float,
+    out_proj_weight,
+    out_proj_bias,
+    training: bool = True,
+    key_padding_mask=None,
+    need_weights: bool = True,
+    attn_mask=None,
+    use_separate_proj_weight: bool = False,
+    q_proj_weight=None,
+    k_proj_weight=None,
+    v_proj_weight=None,
+    static_k=None,
+    static_v=None,
+    average_attn_weights: bool = True,
+    is_causal: bool = False,
+):
+    """Multi-head attention on sequence-first inputs: query ``(L, N, E)``, key ``(S, N, kdim)``,
+    value ``(S, N, vdim)`` (or unbatched ``(L, E)``, ...). Returns the output ``(L, N, E)`` and,
+    with ``need_weights``, the attention weights ``(N, L, S)`` averaged over heads (or
+    ``(N, num_heads, L, S)`` with ``average_attn_weights=False``), else ``None``.
+
+    Masks: ``key_padding_mask`` ``(N, S)`` and ``attn_mask`` ``(L, S)`` or ``(N*num_heads, L,
+    S)``; boolean ``True`` means "may not attend", a float mask is added to the scores.
+    ``is_causal`` is a hint that ``attn_mask`` is the causal mask, which it then must be.
+    """
+    batched = _check_mha_shapes(query, key, value, key_padding_mask, attn_mask, num_heads)
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    target, batch, embed_dim = query.shape
+    source = key.shape[0]
+    key_padding_mask = _canonical_mask(
+        key_padding_mask,
+        "key_padding_mask",
+        _none_or_dtype(attn_mask),
+        "attn_mask",
+        query.dtype,
+    )
+    if is_causal and attn_mask is None:
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+            "method `generate_square_subsequent_mask` to create this mask."
+        )
+    if is_causal and key_padding_mask is None and not need_weights:
+        # the hint alone says what the mask holds, and attention applies it without reading it
+        attn_mask = None
+    else:
+        attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, False)
+        if key_padding_mask is not None:
+            is_causal = False
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(
+            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
+        )
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight:
+        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
+            raise AssertionError(
+                f"key's sequence and batch dims {tuple(key.shape[:2])} do not match value's "
+                f"{tuple(value.shape[:2])}"
+            )
+        separate = (q_proj_weight, k_proj_weight, v_proj_weight)
+    else:
+        if tuple(key.shape) != tuple(value.shape):
+            raise AssertionError(
+                f"key shape {tuple(key.shape)} does not match value shape {tuple(value.shape)}"
+            )
+        separate = None
+    q, k, v = _in_projection(query, key, value, embed_dim, in_proj_weight, in_proj_bias, separate)
+
+    batch_heads = batch * num_heads
+    if attn_mask is not None:
+        attn_mask = _heads_mask(attn_mask, target, source, batch_heads)
+    if bias_k is not None and bias_v is not None:
+        if static_k is not None or static_v is not None:
+            raise AssertionError("bias cannot be added to static key and value.")
+        k = cat([k, bias_k.expand(1, batch, embed_dim)])
+        v = cat([v, bias_v.expand(1, batch, embed_dim)])
+        attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
+    elif bias_k is not None or bias_v is not None:
+        raise AssertionError("bias_k and bias_v must both be given or both be None")
+
+    # (L, N, E) -> (N * heads, L, head_dim)
+    q = q.reshape(target, batch_heads, head_dim).transpose(0, 1)
+    k = _heads_first(k, static_k, batch_heads, head_dim, "k")
+    v = _heads_first(v, static_v, batch_heads, head_dim, "v")
+    if add_zero_attn:
+        zeros = _creation.zeros(batch_heads, 1, head_dim, dtype=q.dtype, device=q.device)
+        k, v = cat([k, zeros], 1), cat([v, zeros], 1)
+        attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
+    source = k.shape[1]
+
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (batch, source):
+            raise AssertionError(
+                f"Expected key_padded_mask.shape[1] to be {source}, but got "
+                f"{key_padding_mask.shape[-1]}"
+                if key_padding_mask.ndim == 2 and key_padding_mask.shape[0] == batch
+                else f"expecting key_padding_mask shape of {(batch, source)}, but got "
+                f"{tuple(key_padding_mask.shape)}"
+            )
+        per_head = (
+            key_padding_mask.reshape(batch, 1, 1, source)
+            .expand(batch, num_heads, 1, source)
+            .reshape(batch_heads, 1, source)
+        )
+        attn_mask = per_head if attn_mask is None else attn_mask + per_head
+    if not training:
+        dropout_p = 0.0
+
+    if need_weights:
+        scores = (q * (1.0 / math.sqrt(head_dim))) @ k.transpose(-2, -1)
+        if attn_mask is not None:
+            scores = scores + attn_mask
+        weights = scores.softmax(-1)
+        if dropout_p > 0.0:
+            weights = F.dropout(weights, dropout_p, True)
+        out = weights @ v  # (N * heads, L, head_dim)
+        out = out.transpose(0, 1).reshape(target * batch, embed_dim)
+        out = F.linear(out, out_proj_weight, out_proj_bias).reshape(target, batch, embed_dim)
+        weights = weights.reshape(batch, num_heads, target, source)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if not batched:
+            out, weights = out.squeeze(1), weights.squeeze(0)
+        return out, weights
+
+    if attn_mask is not None:
+        if attn_mask.shape[0] == 1:
+            attn_mask = attn_mask.unsqueeze(0)
+        else:
+            attn_mask = attn_mask.reshape(batch, num_heads, -1, source)
+    q = q.reshape(batch, num_heads, target, head_dim)
+    k = k.reshape(batch, num_heads, source, head_dim)
+    v = v.reshape(batch, num_heads, source, head_dim)
+    out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    out = out.permute(2, 0, 1, 3).reshape(batch * target, embed_dim)
+    out = F.linear(out, out_proj_weight, out_proj_bias).reshape(target, batch, embed_dim)
+    if not batched:
+        out = out.squeeze(1)
+    return out, None
+
+
+def _heads_first(x, static, batch_heads: int, head_dim: int, name: str):
+    """A projected key or value ``(S, N, E)`` as ``(N * heads, S, head_dim)``, or the given
+    ``static_k``/``static_v`` (already in that layout) after checking its shape."""
+    if static is None:
+        return x.reshape(x.shape[0], batch_heads, head_dim).transpose(0, 1)
+    if static.shape[0] != batch_heads:
+        raise AssertionError(
+            f"expecting static_{name}.size(0) of {batch_heads}, but got {static.shape[0]}"
+        )
+    if static.shape[2] != head_dim:
+        raise AssertionError(
+            f"expecting static_{name}.size(2) of {head_dim}, but got {static.shape[2]}"
+        )
+    return static

@@ -1,0 +1,285 @@
+"""Activation functions of ``nn.functional``. Each is composed of recorded tensor operations;
+piecewise functions are written with ``where`` so that the gradient at a breakpoint is the
+branch PyTorch's derivative takes there. ``inplace=True`` writes the result into the input
+(``copy_``, which rewrites the input's history as PyTorch's in-place ops do)."""
+
+from __future__ import annotations
+
+import math
+
+from .. import _core, _random
+from .._errors import ShapeError
+from .._mixins.math import clamp_scalars
+from ._functional_common import _check_tensor
+
+#: SELU's constants (Klambauer et al., 2017), as PyTorch has them.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _source(input, inplace: bool):
+    """What an in-place activation computes from: a recorded copy of the input when the
+    result will overwrite an input whose value the gradient still needs."""
+    if inplace and input._requires_grad and _core.is_grad_enabled():
+        return input.clone()
+    return input
+
+
+def _result(input, out, inplace: bool):
+    return input.copy_(out) if inplace else out
+
+
+def _threshold(input, bound: float, value: float, inplace: bool):
+    return _result(input, input.where(input > bound, float(value)), inplace)
+
+
+def threshold(input, threshold: float, value: float, inplace: bool = False):
+    """``input`` where it is greater than ``threshold``, else ``value``."""
+    return _threshold(input, threshold, value, inplace)
+
+
+def threshold_(input, threshold: float, value: float):
+    return _threshold(input, threshold, value, True)
+
+
+def relu(input, inplace: bool = False):
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def relu6(input, inplace: bool = False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
+    """``clamp(input, min_val, max_val)`` with hardtanh's gradient: 0 at the bounds, 1 at NaN."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _result(input, clamp_scalars(input, min_val, max_val, nan_passes=True), inplace)
+
+
+def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def hardswish(input, inplace: bool = False):
+    """``x * relu6(x + 3) / 6``; at the breakpoints the gradient is the outer piece's (0 at
+    -3, 1 at 3), as PyTorch's."""
+    x = _source(input, inplace)
+    middle = x * (x + 3.0) / 6.0
+    out = x.where(x >= 3.0, middle).where(x > -3.0, 0.0)
+    return _result(input, out, inplace)
+
+
+def hardsigmoid(input, inplace: bool = False):
+    """``relu6(x + 3) / 6``; the gradient 1/6 strictly inside ``(-3, 3)`` only."""
+    inside = (input > -3.0).logical_and(input < 3.0)
+    outside = (input >= 3.0).to(input.dtype)
+    return _result(input, (input / 6.0 + 0.5).where(inside, outside), inplace)
+
+
+def elu(input, alpha: float = 1.0, inplace: bool = False):
+    """``x`` for positive ``x``, ``alpha (exp(x) - 1)`` elsewhere; the gradient at 0 is the
+    negative branch's, as in PyTorch."""
+    return _result(input, _elu(input, alpha, 1.0, 1.0), inplace)
+
+
+def elu_(input, alpha: float = 1.0):
+    return elu(input, alpha, inplace=True)
+
+
+def _elu(x, alpha: float, scale: float, input_scale: float):
+    """PyTorch's general ELU: ``scale * x`` above 0, ``scale * alpha * (exp(input_scale * x) -
+    1)`` at and below it. The exponential reads ``x`` with positives set to 0, so it cannot
+    overflow on the branch not taken."""
+    negative = x.where(x <= 0, 0.0)
+    if input_scale != 1.0:
+        negative = negative * input_scale
+    negative = negative.expm1() * (alpha * scale)
+    positive = x * scale if scale != 1.0 else x
+    return positive.where(x > 0, negative)
+
+
+def selu(input, inplace: bool = False):
+    return _result(input, _elu(input, SELU_ALPHA, SELU_SCALE, 1.0), inplace)
+
+
+def selu_(input):
+    return selu(input, inplace=True)
+
+
+def celu(input, alpha: float = 1.0, inplace: bool = False):
+    """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: celu's alpha must not be 0")
+    return _result(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace)
+
+
+def celu_(input, alpha: float = 1.0):
+    return celu(input, alpha, inplace=True)
+
+
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
+    return _result(input, input.where(input > 0, input * negative_slope), inplace)
+
+
+def leaky_relu_(input, negative_slope: float = 0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def prelu(input, weight):
+    """Leaky ReLU with a learned slope per channel (dim 1), or one slope for all."""
+    _check_tensor(input, "input", "prelu")
+    _check_tensor(weight, "weight", "prelu")
+    n = weight.numel()
+    if weight.ndim > 1:
+        raise ShapeError(f"prelu: weight must be 0-D or 1-D, got shape {tuple(weight.shape)}")
+    if n != 1:
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if input.ndim < 2 or n != channels:
+            raise ShapeError(
+                f"Mismatch of parameter numbers and input channel size. Found parameter numbers "
+                f"= {n} and channel size = {channels}."
+            )
+        slope = weight.reshape([1, n] + [1] * (input.ndim - 2))
+    else:
+        slope = weight.reshape([])
+    return input.where(input > 0, input * slope)
+
+
+def rrelu(
+    input,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+):
+    """Leaky ReLU whose negative slope is drawn from ``U(lower, upper)`` per element while
+    training, and is ``(lower + upper) / 2`` otherwise."""
+    if training:
+        u = _random.rand(input.shape, input.dtype, input.device)
+        slope = u * (upper - lower) + lower
+    else:
+        slope = (lower + upper) / 2
+    return _result(input, input.where(input > 0, input * slope), inplace)
+
+
+def rrelu_(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False):
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def glu(input, dim: int = -1):
+    """``a * sigmoid(b)`` for the halves ``a``, ``b`` of ``input`` along ``dim``."""
+    _check_tensor(input, "input", "glu")
+    if input.ndim == 0:
+        raise ShapeError("glu does not support scalars because halving size must be even")
+    size = input.shape[dim]
+    if size % 2:
+        raise ShapeError(
+            f"Halving dimension must be even, but dimension {dim % input.ndim} is size {size}"
+        )
+    a, b = input.split(size // 2, dim)
+    return a * b.sigmoid()
+
+
+def gelu(input, approximate: str = "none"):
+    """``x Φ(x)``; with ``approximate='tanh'``, Hendrycks and Gimpel's tanh approximation."""
+    if approximate == "tanh":
+        inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input * input * input)
+        return 0.5 * input * (1.0 + inner.tanh())
+    if approximate != "none":
+        raise ValueError(f"approximate argument must be either none or tanh, got {approximate!r}")
+    return 0.5 * input * (1.0 + (input * (1.0 / math.sqrt(2.0))).erf())
+
+
+def logsigmoid(input):
+    """``min(x, 0) - log1p(exp(-|x|))``, PyTorch's formula: finite for every finite ``x``,
+    ``0`` at ``+inf`` and ``-inf`` at ``-inf``; the (engine's) minimum's tie at 0 gives the
+    gradient 1/2, PyTorch's there."""
+    return input._binary("minimum", 0.0) - (-input.abs()).exp().log1p()
+
+
+def hardshrink(input, lambd: float = 0.5):
+    """``x`` where ``|x| > lambd``, else 0."""
+    return input.where(input.abs() > lambd, 0.0)
+
+
+def softshrink(input, lambd: float = 0.5):
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, 0 between."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
+    shrunk = (input - lambd).where(input > lambd, (input + lambd).where(input < -lambd, 0.0))
+    return shrunk
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def softsign(input):
+    return input / (input.abs() + 1.0)
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+    """``log1p(exp(beta*x)) / beta``, and ``x`` where ``beta*x > threshold``, as in PyTorch.
+    The exponential is of ``beta*x`` set to 0 where ``x`` is taken, so it neither overflows
+    nor sends NaN (0 * inf) back through the branch not taken."""
+    z = input * beta if beta != 1 else input
+    soft = z <= threshold
+    out = z.where(soft, 0.0).exp().log1p()
+    out = out / beta if beta != 1 else out
+    return out.where(soft, input)
+
+
+def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
+    return input.softmax(dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
+    return input.log_softmax(dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel: int = 3, dtype=None):
+    """``softmax(-input)``."""
+    x = input if dtype is None else input.to(dtype)
+    return (-x).softmax(dim)
+
+
+def gumbel_softmax(logits, tau: float = 1.0, hard: bool = False, eps: float = 1e-10, dim: int = -1):
+    """A sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
+    Gumbel noise ``g``; with ``hard``, the one-hot of its argmax whose gradient is the soft
+    sample's (straight-through)."""
+    u = _random.rand(logits.shape, logits.dtype, logits.device)
+    # -log(Exponential(1)) is Gumbel(0, 1); an exponential draw is -log(1 - U)
+    gumbels = -(-(1.0 - u).log()).log()
+    soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return soft
+    index = soft.argmax(dim, keepdim=True)
+    positions = _core.arange(0.0, float(soft.shape[dim]), 1.0, "int64")
+    shape = [1] * soft.ndim
+    shape[dim] = soft.shape[dim]
+    one_hot = (positions.reshape(shape).to(soft.device) == index).to(soft.dtype)
+    return one_hot - soft.detach() + soft
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def silu(input, inplace: bool = False):
+    x = _source(input, inplace)
+    return _result(input, x * x.sigmoid(), inplace)
+
+
+def mish(input, inplace: bool = False):
+    """``x * tanh(softplus(x))``."""
+    x = _source(input, inplace)
+    return _result(input, x * softplus(x).tanh(), inplace)

@@ -1,0 +1,752 @@
+"""Losses of ``nn.functional``. Each takes ``reduction='mean' | 'sum' | 'none'`` and, where
+PyTorch has them, the deprecated ``size_average``/``reduce`` pair. The class-index losses
+(``nll_loss``, unweighted ``cross_entropy``) are one engine call; the rest are composed of
+recorded tensor operations."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import _core
+from .._base import TensorBase
+from .._errors import ShapeError
+from ..autograd.function import Function
+from ._functional_activation import logsigmoid, softplus
+from ._functional_common import (
+    _check_tensor,
+    _legacy_reduction,
+    _reduce,
+)
+from ._functional_distance import pairwise_distance
+
+
+def _check_float_target(input, target, op: str):
+    _check_tensor(input, "input", op)
+    _check_tensor(target, "target", op)
+    if not input.is_floating_point():
+        raise TypeError(f"{op}: expected a floating point input, got {input.dtype}")
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}). This will likely lead to incorrect results due to "
+            "broadcasting.",
+            stacklevel=3,
+        )
+    if not target.is_floating_point():
+        target = target.to(input.dtype)
+    return target
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):
+    target = _check_float_target(input, target, "mse_loss")
+    diff = input - target
+    loss = diff * diff
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):
+    target = _check_float_target(input, target, "l1_loss")
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def smooth_l1_loss(
+    input, target, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+):
+    target = _check_float_target(input, target, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
+    d = (input - target).abs()
+    loss = d if beta == 0 else (d * d * (0.5 / beta)).where(d < beta, d - 0.5 * beta)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None):
+    target = _check_float_target(input, target, "huber_loss")
+    if delta <= 0:
+        raise ValueError(f"huber_loss does not support non-positive values for delta, got {delta}")
+    d = (input - target).abs()
+    loss = (d * d * 0.5).where(d < delta, (d - 0.5 * delta) * delta)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _check_class_target(target, op: str):
+    _check_tensor(target, "target", op)
+    if target.is_floating_point() or target.dtype.name == "bool":
+        raise TypeError(
+            f"{op}: expected target of integer dtype (class indices, int64) but got {target.dtype}"
+            + (
+                "; for class probabilities use cross_entropy with a target of the input's shape"
+                if target.is_floating_point()
+                else ""
+            )
+        )
+
+
+def _classes_last(input, target, op: str):
+    """``input`` as ``(M, C)`` and ``target`` as ``(M,)``, with the target's original shape."""
+    if input.ndim == 1:
+        if target.ndim != 0:
+            raise ValueError(
+                f"{op}: for an unbatched input of shape {tuple(input.shape)} the target must be "
+                f"0-d, got shape {tuple(target.shape)}"
+            )
+        return input.unsqueeze(0), target.reshape(1), ()
+    expected = (input.shape[0], *input.shape[2:])
+    if tuple(target.shape) != expected:
+        raise ValueError(
+            f"{op}: expected target of shape {expected} for input of shape {tuple(input.shape)}, "
+            f"got {tuple(target.shape)}"
+        )
+    if input.ndim == 2:
+        return input, target, tuple(target.shape)
+    c = input.shape[1]
+    perm = [0, *range(2, input.ndim), 1]
+    return input.permute(*perm).reshape(-1, c), target.reshape(-1), tuple(target.shape)
+
+
+def _unweighted_nll(flat, t, ignore_index: int, reduction: str, target_shape, log_softmax: bool):
+    """The loss without class weights in one engine call (``ops/loss.rs``); ``log_softmax``
+    first for cross-entropy."""
+    loss = _core.nll_loss(flat, t, int(ignore_index), reduction, log_softmax)
+    if reduction == "none":
+        return loss.reshape(target_shape)
+    if reduction == "mean" and loss._requires_grad and math.isnan(loss.item()):
+        # NaN: no sample counted (all ignored), or NaN/inf inputs. The engine's mean then
+        # sends 0 * (1/0) = NaN into the ignored rows too; PyTorch leaves them at 0. Only
+        # here (a 0-d read otherwise) the mean is rebuilt with the ignored rows cut off.
+        losses = _core.nll_loss(flat, t, int(ignore_index), "none", log_softmax)
+        counted = t != ignore_index
+        return losses.where(counted, 0.0).sum() / counted.sum().to(losses.dtype)
+    return loss
+
+
+def _nll_parts(logp, target, weight, ignore_index: int, op: str):
+    """Per-element ``-w[t] * logp[t]`` (zero where ignored) and the weights ``w[t]``."""
+    c = logp.shape[1]
+    valid = target != ignore_index
+    safe = target.where(valid, 0)
+    if target.numel():
+        bad = safe.lt(0).logical_or(safe.ge(c))
+        if bool(bad.any()):
+            wrong = int(safe[bad][0].item())
+            raise IndexError(
+                f"{op}: Target {wrong} is out of bounds (expected class indices in [0, {c - 1}])."
+            )
+    picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+    mask = valid.to(logp.dtype)
+    if weight is None:
+        return (-picked).where(valid, 0.0), mask
+    class_weight = weight.to(logp.dtype).index_select(0, safe)
+    # where, not a product with the mask: an ignored row's gradient stays 0 even when the
+    # mean divides by a zero total weight (PyTorch's), where 0 * inf would be NaN
+    return (-picked * class_weight).where(valid, 0.0), class_weight * mask
+
+
+def nll_loss(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """Negative log likelihood of class indices given log-probabilities ``(N, C, ...)``."""
+    _check_tensor(input, "input", "nll_loss")
+    _check_class_target(target, "nll_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    logp, t, target_shape = _classes_last(input, target, "nll_loss")
+    if weight is not None and tuple(weight.shape) != (logp.shape[1],):
+        raise ValueError(
+            f"nll_loss: weight tensor should be defined either for all {logp.shape[1]} classes or "
+            f"no classes but got weight tensor of shape: {tuple(weight.shape)}"
+        )
+    if weight is None:
+        return _unweighted_nll(logp, t, ignore_index, reduction, target_shape, log_softmax=False)
+    losses, w = _nll_parts(logp, t, weight, ignore_index, "nll_loss")
+    if reduction == "none":
+        return losses.reshape(target_shape)
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "mean":
+        return losses.sum() / w.sum()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+):
+    """``log_softmax`` + NLL over the class dimension (dim 1, or 0 for an unbatched input).
+    ``target`` holds class indices (integer, shape ``(N, ...)``) or class probabilities (the
+    input's shape, floating)."""
+    _check_tensor(input, "input", "cross_entropy")
+    _check_tensor(target, "target", "cross_entropy")
+    if not input.is_floating_point():
+        raise TypeError(f"cross_entropy: expected a floating point input, got {input.dtype}")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    class_dim = 0 if input.ndim == 1 else 1
+    c = input.shape[class_dim]
+    if weight is None and label_smoothing == 0 and not target.is_floating_point():
+        _check_class_target(target, "cross_entropy")
+        flat, t, target_shape = _classes_last(input, target, "cross_entropy")
+        return _unweighted_nll(flat, t, ignore_index, reduction, target_shape, log_softmax=True)
+    logp = input.log_softmax(class_dim)
+    if target.is_floating_point():
+        if tuple(target.shape) != tuple(input.shape):
+            raise ValueError(
+                "cross_entropy: a probability target must have the input's shape "
+                f"{tuple(input.shape)}, got {tuple(target.shape)}"
+            )
+        t = target.to(input.dtype)
+        if label_smoothing > 0:
+            t = t * (1 - label_smoothing) + label_smoothing / c
+        terms = logp * t
+        if weight is not None:
+            view = [1] * input.ndim
+            view[class_dim] = c
+            terms = terms * weight.to(input.dtype).reshape(view)
+        losses = -terms.sum(class_dim)
+        if reduction == "mean":
+            return losses.sum() / float(max(losses.numel(), 1))
+        return _reduce(losses, reduction)
+    _check_class_target(target, "cross_entropy")
+    flat, t, target_shape = _classes_last(logp, target, "cross_entropy")
+    if weight is not None and tuple(weight.shape) != (c,):
+        raise ValueError(
+            f"cross_entropy: weight tensor should be defined for all {c} classes, got shape "
+            f"{tuple(weight.shape)}"
+        )
+    losses, w = _nll_parts(flat, t, weight, ignore_index, "cross_entropy")
+    if label_smoothing > 0:
+        per_class = flat if weight is None else flat * weight.to(flat.dtype)
+        smooth = (-per_class.sum(1)).where(t != ignore_index, 0.0)
+        losses = losses * (1 - label_smoothing) + smooth * (label_smoothing / c)
+    if reduction == "none":
+        return losses.reshape(target_shape)
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "mean":
+        return losses.sum() / w.sum()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+#: The floor of ``x (1 - x)`` in the derivative of binary cross-entropy: PyTorch's is the
+#: float32 1e-12, which float64 computations see as 9.99999996e-13.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+class _BinaryCrossEntropy(Function):
+    """The elementwise loss with PyTorch's forward and derivatives, which are not those of
+    its forward: the logs are clamped at -100, and the input's gradient is
+    ``(x - t) / max(x (1 - x), eps)``, finite at a saturated ``x`` of 0 or 1 (the clamped
+    logs' own rule gives 0 * inf = NaN there). The backward is made of recorded operations,
+    so it has a derivative too."""
+
+    @staticmethod
+    def value(x, t):
+        return (t - 1) * (-x).log1p().clamp(min=-100.0) - t * x.log().clamp(min=-100.0)
+
+    @staticmethod
+    def forward(ctx, x, t):
+        ctx.save_for_backward(x, t)
+        return _BinaryCrossEntropy.value(x, t)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        grad_x = grad_t = None
+        if ctx.needs_input_grad[0]:
+            grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=_BCE_EPSILON)
+        if ctx.needs_input_grad[1]:
+            grad_t = grad * -(x / (1 - x)).log()
+        return grad_x, grad_t
+
+
+def binary_cross_entropy(
+    input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean"
+):
+    """``-(t·log(x) + (1-t)·log(1-x))`` for probabilities ``x`` (logs clamped at -100)."""
+    _check_tensor(input, "input", "binary_cross_entropy")
+    _check_tensor(target, "target", "binary_cross_entropy")
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+            f"({tuple(input.shape)}) is deprecated. Please ensure they have the same size."
+        )
+    if not target.is_floating_point():
+        raise TypeError(
+            "binary_cross_entropy: expected a floating point target (probabilities), got "
+            f"{target.dtype}"
+        )
+    if input.numel() and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
+        raise ValueError("all elements of input should be between 0 and 1")
+    t = target.to(input.dtype)
+    if _core.current_dual_level() is None:
+        loss = _BinaryCrossEntropy.apply(input, t)
+    else:  # forward-mode AD has no tangent rule for a Function: the formula, recorded
+        loss = _BinaryCrossEntropy.value(input, t)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def binary_cross_entropy_with_logits(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight=None,
+):
+    """``binary_cross_entropy(sigmoid(x), t)`` computed stably from logits ``x``."""
+    _check_tensor(input, "input", "binary_cross_entropy_with_logits")
+    _check_tensor(target, "target", "binary_cross_entropy_with_logits")
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Target size ({tuple(target.shape)}) must be the same as input size "
+            f"({tuple(input.shape)})"
+        )
+    if not target.is_floating_point():
+        raise TypeError(
+            "binary_cross_entropy_with_logits: expected a floating point target, got "
+            f"{target.dtype}"
+        )
+    t = target.to(input.dtype)
+    # -log(sigmoid(x)) = softplus(-x);  -log(1 - sigmoid(x)) = softplus(x)
+    if pos_weight is None:
+        loss = (1.0 - t) * input + softplus(-input)
+    else:
+        log_weight = (pos_weight - 1.0) * t + 1.0
+        loss = (1.0 - t) * input + log_weight * softplus(-input)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def kl_div(
+    input,
+    target,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    log_target: bool = False,
+):
+    """The pointwise Kullback-Leibler divergence ``target * (log(target) - input)`` of
+    log-probabilities ``input`` (``exp(t) * (t - input)`` when the target is given as logs too);
+    ``reduction='batchmean'`` divides the sum by the batch size, the divergence's value."""
+    _check_tensor(input, "input", "kl_div")
+    _check_tensor(target, "target", "kl_div")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size. 'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition. 'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.",
+            stacklevel=2,
+        )
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        # target * log(target) is 0 where target is 0 (xlogy), NaN below 0 as in PyTorch
+        loss = target * target.where(target != 0, 1.0).log() - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction)
+
+
+def poisson_nll_loss(
+    input,
+    target,
+    log_input: bool = True,
+    full: bool = False,
+    size_average=None,
+    eps: float = 1e-8,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """Negative log likelihood of ``target`` under a Poisson distribution of rate ``input``
+    (``exp(input)`` when ``log_input``); ``full`` adds Stirling's approximation of
+    ``log(target!)`` for targets above 1."""
+    _check_tensor(input, "input", "poisson_nll_loss")
+    _check_tensor(target, "target", "poisson_nll_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        above_one = target > 1
+        t = target.where(above_one, 2.0)  # any value whose logs are finite; masked below
+        stirling = t * t.log() - t + 0.5 * (t * (2 * math.pi)).log()
+        loss = loss + stirling.where(above_one, 0.0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(
+    input, target, var, full: bool = False, eps: float = 1e-6, reduction: str = "mean"
+):
+    """Negative log likelihood of ``target`` under ``N(input, var)``: ``0.5 (log(var) +
+    (input - target)^2 / var)``. ``var`` is clamped to at least ``eps`` for the value only (its
+    gradient passes unchanged, as in PyTorch); it may have the input's shape, or lack its last
+    dimension, or have 1 there (one variance per sample)."""
+    _check_tensor(input, "input", "gaussian_nll_loss")
+    _check_tensor(target, "target", "gaussian_nll_loss")
+    if not isinstance(var, TensorBase):
+        if float(var) < 0:
+            raise ValueError("var has negative entry/entries")
+        var = input.detach() * 0.0 + float(var)
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif tuple(input.shape[:-1]) != tuple(var.shape[:-1]) or var.shape[-1] != 1:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(reduction + " is not valid")
+    if bool((var.detach() < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    var = var + (var.detach().clamp(min=eps) - var.detach())
+    diff = input - target
+    loss = 0.5 * (var.log() + diff * diff / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(
+    input1,
+    input2,
+    target,
+    margin: float = 0.0,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """``max(0, -target * (input1 - input2) + margin)`` with targets of 1 or -1."""
+    for name, t in (("input1", input1), ("input2", input2), ("target", target)):
+        _check_tensor(t, name, "margin_ranking_loss")
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise ShapeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {tuple(input1.shape)}, input2: {tuple(input2.shape)}, target: "
+            f"{tuple(target.shape)} "
+        )
+    loss = (-target * (input1 - input2) + margin).clamp(min=0.0)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(
+    input,
+    target,
+    margin: float = 1.0,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """``input`` where the target is 1 and ``max(0, margin - input)`` where it is -1."""
+    _check_tensor(input, "input", "hinge_embedding_loss")
+    _check_tensor(target, "target", "hinge_embedding_loss")
+    margin_part = (margin - input).clamp(min=0.0).where(target != 1, 0.0)
+    self_part = input.where(target != -1, 0.0)
+    return _reduce(margin_part + self_part, _legacy_reduction(size_average, reduce, reduction))
+
+
+#: Added to the squared norms in ``cosine_embedding_loss``, as in PyTorch.
+_COSINE_EPSILON = 1e-12
+
+
+def cosine_embedding_loss(
+    input1,
+    input2,
+    target,
+    margin: float = 0.0,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """``1 - cos(x1, x2)`` where the target is 1, ``max(0, cos(x1, x2) - margin)`` where it is
+    -1; rows are samples (or one unbatched sample of 1-D inputs)."""
+    for name, t in (("input1", input1), ("input2", input2), ("target", target)):
+        _check_tensor(t, name, "cosine_embedding_loss")
+    if input1.ndim != input2.ndim or tuple(input1.shape) != tuple(input2.shape):
+        raise ShapeError(
+            f"cosine_embedding_loss: input1 {tuple(input1.shape)} and input2 "
+            f"{tuple(input2.shape)} must have the same shape"
+        )
+    if input1.ndim not in (1, 2) or target.ndim != input1.ndim - 1:
+        raise ShapeError(
+            f"{input1.ndim - 1}D target tensor expects {input1.ndim}D input tensors, but found "
+            f"inputs with sizes {tuple(input1.shape)} and {tuple(input2.shape)}."
+            if input1.ndim in (1, 2)
+            else "0D target tensor expects 1D input tensors, or 1D target tensor expects 2D "
+            f"input tensors, got inputs of shape {tuple(input1.shape)}"
+        )
+    dim = input1.ndim - 1
+    dot = (input1 * input2).sum(dim)
+    square1 = (input1 * input1).sum(dim) + _COSINE_EPSILON
+    square2 = (input2 * input2).sum(dim) + _COSINE_EPSILON
+    cos = dot / (square1 * square2).sqrt()
+    loss = (1 - cos).where(target == 1, 0.0) + (cos - margin).clamp(min=0.0).where(
+        target == -1, 0.0
+    )
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def _triplet_loss(distance, anchor, positive, negative, margin, swap, reduction, op):
+    for name, t in (("anchor", anchor), ("positive", positive), ("negative", negative)):
+        _check_tensor(t, name, op)
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise ShapeError(
+            f"The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and "
+            f"negative {negative.ndim}D inputs"
+        )
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    to_positive = distance(anchor, positive)
+    to_negative = distance(anchor, negative)
+    if swap:
+        to_negative = to_negative._binary("minimum", distance(positive, negative))
+    loss = (margin + to_positive - to_negative).clamp(min=0.0)
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(
+    anchor,
+    positive,
+    negative,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``d`` the pairwise
+    ``p``-distance; ``swap`` uses ``d(positive, negative)`` when it is smaller."""
+
+    def distance(a, b):
+        return pairwise_distance(a, b, p, eps)
+
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _triplet_loss(
+        distance, anchor, positive, negative, margin, swap, reduction, "triplet_margin_loss"
+    )
+
+
+def triplet_margin_with_distance_loss(
+    anchor,
+    positive,
+    negative,
+    *,
+    distance_function=None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+):
+    """``triplet_margin_loss`` with any distance (``pairwise_distance`` by default)."""
+    distance = pairwise_distance if distance_function is None else distance_function
+    return _triplet_loss(
+        distance,
+        anchor,
+        positive,
+        negative,
+        margin,
+        swap,
+        reduction,
+        "triplet_margin_with_distance_loss",
+    )
+
+
+def _class_rows(input, target, op: str):
+    """``input`` as ``(N, C)`` and ``target`` as ``(N,)`` for losses over classes (dim 1),
+    accepting an unbatched ``(C,)`` input with a 0-d target."""
+    _check_tensor(input, "input", op)
+    _check_tensor(target, "target", op)
+    if input.ndim == 1 or input.ndim == 0:
+        rows = input.reshape(1, -1)
+        expected = ((), (1,))
+    elif input.ndim == 2:
+        rows = input
+        expected = ((input.shape[0],),)
+    else:
+        raise ShapeError(
+            f"{op}: expected a 1-D or 2-D input, got input of shape {tuple(input.shape)}"
+        )
+    if tuple(target.shape) not in expected:
+        raise ShapeError(
+            f"inconsistent target size, expected {expected[-1]} but got {tuple(target.shape)} "
+            f"for input of shape {tuple(input.shape)}"
+        )
+    return rows, target.reshape(-1)
+
+
+def multi_margin_loss(
+    input,
+    target,
+    p: int = 1,
+    margin: float = 1.0,
+    weight=None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """Multi-class hinge loss: per sample, ``sum over i != y of w[y] max(0, margin - x[y] +
+    x[i])^p / C``."""
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    rows, t = _class_rows(input, target, "multi_margin_loss")
+    c = rows.shape[1]
+    _check_class_indices(t, c, "multi_margin_loss")
+    if weight is not None and (weight.ndim != 1 or weight.numel() != c):
+        raise ShapeError(f"inconsistent weight size, expected {c} but got {tuple(weight.shape)}")
+    picked = rows.gather(1, t.unsqueeze(1))
+    hinge = (margin - picked + rows).clamp(min=0.0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight.to(rows.dtype).index_select(0, t).unsqueeze(1)
+    others = _class_positions(t, c, rows.device) != t.unsqueeze(1)
+    loss = hinge.where(others, 0.0).sum(1) / c
+    if input.ndim < 2 and reduction == "none":
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def _class_positions(t, c: int, device):
+    """``[[0, 1, ..., c-1]]``: compared with a column of targets it marks the target class."""
+    positions = _core.arange(0.0, float(c), 1.0, "int64").reshape(1, c)
+    return positions if device.type == "cpu" else positions.to(device)
+
+
+def _check_class_indices(t, c: int, op: str) -> None:
+    if t.is_floating_point() or t.dtype.name == "bool":
+        raise TypeError(f"{op}: expected target of integer dtype, got {t.dtype}")
+    if t.numel() and (int(t.min().item()) < 0 or int(t.max().item()) >= c):
+        raise RuntimeError(f"{op}: target out of range (expected class indices in [0, {c - 1}])")
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction: str = "mean"):
+    """Multi-label hinge loss. Each row of ``target`` lists the sample's classes and ends at
+    its first -1; per sample, ``sum over listed j and unlisted i of max(0, 1 - (x[j] - x[i]))
+    / C``."""
+    _check_tensor(input, "input", "multilabel_margin_loss")
+    _check_tensor(target, "target", "multilabel_margin_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if input.ndim > 2 or tuple(target.shape) != tuple(input.shape):
+        raise ShapeError(
+            f"multilabel_margin_loss: expected a 0-D, 1-D or 2-D input and a target of the same "
+            f"shape, got input {tuple(input.shape)} and target {tuple(target.shape)}"
+        )
+    rows = input.reshape(-1, input.shape[-1]) if input.ndim else input.reshape(1, 1)
+    t = target.reshape(rows.shape)
+    c = rows.shape[1]
+    if t.is_floating_point() or t.dtype.name == "bool":
+        raise TypeError(f"multilabel_margin_loss: expected target of integer dtype, got {t.dtype}")
+    if t.numel() and (int(t.min().item()) < -1 or int(t.max().item()) >= c):
+        raise RuntimeError(
+            f"multilabel_margin_loss: argument #2 'target' is out of range [-1, {c - 1}]"
+        )
+    # a listed class is one before the row's first -1
+    ended = (t == -1).to(rows.dtype)
+    listed = _cumulative_max(ended) == 0
+    safe = t.where(listed, 0)
+    positions = _class_positions(t, c, rows.device)
+    is_target = (
+        (safe.unsqueeze(2) == positions.unsqueeze(0)).logical_and(listed.unsqueeze(2)).any(1)
+    )
+    picked = rows.gather(1, safe)  # (N, C): x[j] for each listed position j
+    hinge = (1.0 - picked.unsqueeze(2) + rows.unsqueeze(1)).clamp(min=0.0)
+    counted = listed.unsqueeze(2).logical_and(is_target.logical_not().unsqueeze(1))
+    loss = hinge.where(counted, 0.0).sum((1, 2)) / c
+    if input.ndim < 2:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def _cumulative_max(flags):
+    """Running maximum of a 0/1 ``(N, C)`` tensor along dim 1 (no grad): the prefix sums as a
+    product with an upper triangle of ones, then clamped to 1."""
+    c = flags.shape[1]
+    upper = _core.full([c, c], 1.0, flags.dtype.name).triu()
+    if flags.device.type != "cpu":
+        upper = upper.to(flags.device)
+    return (flags.detach() @ upper).clamp(max=1.0)
+
+
+def multilabel_soft_margin_loss(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+):
+    """Per-class logistic loss averaged over the classes (the last dimension)."""
+    _check_tensor(input, "input", "multilabel_soft_margin_loss")
+    _check_tensor(target, "target", "multilabel_soft_margin_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.ndim - 1
+    loss = loss.sum(class_dim) / input.shape[class_dim]
+    return _reduce(loss, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: str = "mean"):
+    """Two-class logistic loss ``log(1 + exp(-target * input))`` with targets of 1 or -1."""
+    _check_tensor(input, "input", "soft_margin_loss")
+    _check_tensor(target, "target", "soft_margin_loss")
+    loss = (-target * input).exp().log1p()
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def ctc_loss(
+    log_probs,
+    targets,
+    input_lengths,
+    target_lengths,
+    blank: int = 0,
+    reduction: str = "mean",
+    zero_infinity: bool = False,
+):
+    """Connectionist temporal classification loss of ``(T, N, C)`` (or ``(T, C)``)
+    log-probabilities. The forward (alpha) recursion runs over time with one set of tensor
+    operations per step over the whole batch, so its gradient is the recursion's own."""
+    from ._functional_ctc import ctc_negative_log_likelihood
+
+    _check_tensor(log_probs, "log_probs", "ctc_loss")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    losses, lengths = ctc_negative_log_likelihood(
+        log_probs, targets, input_lengths, target_lengths, int(blank)
+    )
+    if zero_infinity:
+        losses = losses.where(losses != math.inf, 0.0)
+    if reduction == "mean":
+        return (losses / lengths.clamp(min=1).to(losses.dtype)).mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses if log_probs.ndim == 3 else losses.reshape(())

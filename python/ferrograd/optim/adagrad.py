@@ -1,0 +1,76 @@
+"""Adagrad, as in PyTorch."""
+
+from .. import _creation
+from ..autograd import no_grad
+from .optimizer import (
+    Optimizer,
+    _advance_step,
+    _check,
+    _check_common,
+    _check_fused,
+    _scalar_state,
+    _to_scalar,
+    _with_weight_decay,
+)
+
+
+class Adagrad(Optimizer):
+    """``s += g²``; ``p -= lr/(1 + (t-1)·lr_decay) · g / (sqrt(s) + eps)``. The state is made
+    when the optimizer is (``sum`` starts at ``initial_accumulator_value``)."""
+
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach=None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused=None,
+    ):
+        _check_common(lr=lr)
+        _check(lr_decay >= 0.0, f"Invalid lr_decay value: {lr_decay}")
+        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        _check(
+            initial_accumulator_value >= 0.0,
+            f"Invalid initial_accumulator_value value: {initial_accumulator_value}",
+        )
+        _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+        _check_fused(fused, foreach, differentiable)
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            fused=fused,
+        )
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p] = {
+                    "step": _scalar_state(0),
+                    "sum": _creation.full_like(p, group["initial_accumulator_value"]),
+                }
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                lr = _to_scalar(group["lr"])
+                for p, g in self._grads(group):
+                    state = self.state[p]
+                    step = _advance_step(state)
+                    g = _with_weight_decay(g, p, group["weight_decay"])
+                    clr = lr / (1 + (step - 1) * group["lr_decay"])
+                    s = state["sum"]
+                    s.add_(g * g)
+                    p.add_(g / (s.sqrt() + group["eps"]), alpha=-clr)
+        return loss

@@ -1,0 +1,59 @@
+"""Rprop (resilient backpropagation), as in PyTorch."""
+
+from .. import _creation
+from ..autograd import no_grad
+from .optimizer import Optimizer, _advance_step, _check, _check_common, _scalar_state, _to_scalar
+
+
+class Rprop(Optimizer):
+    """Each element keeps its own step size: multiplied by ``etas[1]`` while its gradient keeps
+    its sign, by ``etas[0]`` when the sign flips (that step is then skipped), clamped to
+    ``step_sizes``; ``p -= sign(g)·step_size``."""
+
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        etas=(0.5, 1.2),
+        step_sizes=(1e-6, 50),
+        *,
+        capturable: bool = False,
+        foreach=None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ):
+        _check_common(lr=lr)
+        _check(0.0 < etas[0] < 1.0 < etas[1], f"Invalid eta values: {etas[0]}, {etas[1]}")
+        defaults = dict(
+            lr=lr,
+            etas=tuple(etas),
+            step_sizes=tuple(step_sizes),
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            capturable=capturable,
+        )
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                (eta_minus, eta_plus), (size_min, size_max) = group["etas"], group["step_sizes"]
+                for p, g in self._grads(group):
+                    state = self.state[p]
+                    if not state:
+                        state["step"] = _scalar_state(0)
+                        state["prev"] = _creation.zeros_like(p)
+                        state["step_size"] = _creation.full_like(g, _to_scalar(group["lr"]))
+                    _advance_step(state)
+                    agreement = g * state["prev"]
+                    flipped = agreement < 0
+                    factor = _creation.ones_like(g).masked_fill_(agreement > 0, eta_plus)
+                    factor.masked_fill_(flipped, eta_minus)
+                    step_size = state["step_size"]
+                    step_size.mul_(factor).clamp_(size_min, size_max)
+                    g = g.masked_fill(flipped, 0)
+                    p.sub_(g.sign() * step_size)
+                    state["prev"].copy_(g)
+        return loss
