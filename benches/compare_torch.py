@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """ferrograd next to PyTorch, measured in the same run (issue 5's table).
 
-    python benches/compare_torch.py                # every case: table + benches/results/latest.json
+    python benches/compare_torch.py                # every case: the table
+    python benches/compare_torch.py --json benches/results/latest.json   # and the tracked record
     python benches/compare_torch.py --quick        # fewer repetitions (a minute or two)
     python benches/compare_torch.py --cases small,chain --json /tmp/out.json
     python benches/compare_torch.py --device cuda  # on the GPU where ferrograd.cuda is available
@@ -36,9 +37,6 @@ import time
 # NumPy is only used to make inputs; keep its OpenBLAS worker threads from spinning on the
 # two cores the measured libraries share.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_JSON = os.path.join(HERE, "results", "latest.json")
 
 # ---------------------------------------------------------------------------------------------
 # Library adapters: the same few calls spelled for each library.
@@ -787,8 +785,9 @@ def main(argv=None):
     )
     p.add_argument(
         "--json",
-        default=DEFAULT_JSON,
-        help="where to write the results (default benches/results/latest.json)",
+        metavar="PATH",
+        help="also write the results, in full, to PATH (the recorded run in the repository is "
+        "benches/results/latest.json; nothing is written without --json)",
     )
     p.add_argument(
         "--cases",

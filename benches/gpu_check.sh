@@ -2,7 +2,8 @@
 # Issue 6's checks on a machine with an NVIDIA GPU, CuPy and PyTorch but no network (the lent
 # device machine): installs the abi3 wheel built here (`maturin build --release`, carried in
 # target/wheels), runs the `gpu`-marked tests, the GPU benchmarks next to PyTorch and the demo
-# on CUDA. Full logs go to $OUT (./gpu-out without it); each step's tail is printed.
+# on CUDA. Full logs go to $OUT (./gpu-out without it); each step's tail is printed. Every step
+# runs; the script exits non-zero if any of them failed (or could not start).
 #
 #   bash benches/gpu_check.sh [steps...]   # steps: tests bench compare demo cpu_suite overhead
 #                                          # (default: all but overhead, a profile for development)
@@ -19,13 +20,14 @@ python3 -m pip install -q --no-index --no-deps --no-compile --target "$site" tar
 cp -r python/ferrograd/. "$site/ferrograd/"
 export PYTHONPATH=$site
 
-nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv,noheader
-python3 - <<'EOF'
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv,noheader || exit 1
+python3 - <<'EOF' || exit 1
 import sys, numpy, cupy, torch, ferrograd as fg
 print("python", sys.version.split()[0], "| numpy", numpy.__version__, "| cupy", cupy.__version__, "| torch", torch.__version__)
 print("ferrograd.cuda:", fg.cuda.is_available(), fg.cuda.device_count(), fg.cuda.get_device_name())
 EOF
 
+failed=()
 step() {
     local name=$1 limit=$2
     shift 2
@@ -34,6 +36,9 @@ step() {
     local rc=$?
     echo "== $name: exit $rc after $((SECONDS - t0)) s"
     tail -n "${TAIL:-20}" "$out/$name.log"
+    if ((rc != 0)); then
+        failed+=("$name (exit $rc)")
+    fi
 }
 
 steps=${*:-tests bench compare demo cpu_suite}
@@ -42,9 +47,18 @@ for s in $steps; do
     tests) step gpu_tests 200 python3 -m pytest tests -m gpu -q -rfE -p no:cacheprovider --timeout 120 ;;
     bench) step gpu_bench 90 python3 benches/gpu_bench.py ;;
     compare) step compare_cuda 180 python3 benches/compare_torch.py --device cuda --json "$out/compare_cuda.json" ;;
-    demo) step demo_cuda 90 python3 examples/train_digits.py --device cuda --quiet --out /tmp/demo_out ;;
+    demo) step demo_cuda 90 python3 examples/train_digits.py --device cuda --quiet --out "$out/demo" ;;
     cpu_suite) TAIL=4 step cpu_suite 90 python3 -m pytest tests -m "not gpu" -q -x -p no:cacheprovider -n 8 ;;
     overhead) TAIL=60 step gpu_overhead 120 python3 benches/gpu_overhead.py --json "$out/gpu_overhead.json" ;;
-    *) echo "unknown step $s" ;;
+    *)
+        echo "unknown step $s" >&2
+        failed+=("$s (unknown step)")
+        ;;
     esac
 done
+
+if ((${#failed[@]})); then
+    echo "gpu_check: ${#failed[@]} step(s) failed: ${failed[*]}" >&2
+    exit 1
+fi
+echo "gpu_check: all steps passed"

@@ -1,5 +1,5 @@
-"""The example programs run end to end (shortened): the README's main job and the raw-autograd
-sine fit."""
+"""The example programs run end to end (shortened): the README's main job, the raw-autograd
+sine fit, the two character-level language models and the graph convolutional network."""
 
 from __future__ import annotations
 
@@ -74,3 +74,30 @@ def test_digits_demo_refuses_cuda_without_a_backend(tmp_path):
             demo.main(["--device", "cuda", "--out", str(tmp_path)])
     finally:
         cuda.use_backend(previous)
+
+
+@pytest.mark.parametrize("name", ["char_lstm", "tiny_gpt"])
+def test_language_model_quick_run(name, monkeypatch, capsys):
+    """``--quick``: a tiny model trains a few steps on the shipped text, the loss falls from
+    uniform guessing, and the sample is text of the requested length in the text's alphabet."""
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # the examples import char_corpus beside them
+    example = load(name)
+    results = example.main(["--quick", "--steps", "30", "--sample-length", "50"])
+    losses = results["losses"]
+    assert len(losses) == 30
+    assert sum(losses[-5:]) / 5 < 0.85 * losses[0]
+    assert results["sample"].startswith("Anne ")
+    assert len(results["sample"]) == len("Anne ") + 50
+    assert set(results["sample"]) <= set(results["chars"])
+    printed = capsys.readouterr().out
+    assert "held-out" in printed and "the model writes" in printed
+
+
+def test_gcn_quick_run(capsys):
+    """``--quick``: the two-layer GCN (sparse adjacency, ``torch.spmm``) recovers the
+    communities of the block model from 20 labels each, far better than the same network
+    reading each node alone."""
+    results = load("gcn").main(["--quick", "--quiet"])
+    assert results["gcn"] > 0.9
+    assert results["gcn"] > results["mlp"] + 0.2
+    assert "GCN test accuracy" in capsys.readouterr().out

@@ -110,9 +110,9 @@ def test_conv_layers_and_errors():
     )
     with pytest.raises(ValueError, match="channels"):
         conv(rand64(2, 4, 6, 6))
-    with pytest.raises(ValueError, match="4-D"):
+    with pytest.raises(ValueError, match="4D"):
         conv(rand64(6, 6))
-    with pytest.raises(ValueError, match=r"too small|smaller"):
+    with pytest.raises(ValueError, match=r"Kernel size can't be greater than actual input size"):
         nn.Conv2d(1, 1, 5)(fg.randn(1, 1, 3, 3))
     c1 = nn.Conv1d(2, 4, 3, stride=2).double()
     assert c1(rand64(5, 2, 9)).shape == (5, 4, 4)
@@ -159,7 +159,7 @@ def test_pooling_gradcheck():
     assert gradcheck(lambda a: F.adaptive_avg_pool2d(a, (3, 4)), (x,))
     assert gradcheck(lambda a: nn.MaxPool2d(2, 1)(a) + nn.AvgPool2d(2, 1)(a), (x,))
     assert gradcheck(lambda a: F.max_pool1d(a, 2) + F.avg_pool1d(a, 2), (rand64(2, 3, 6),))
-    with pytest.raises(ValueError, match="4-D"):
+    with pytest.raises(ValueError, match="3D or 4D"):
         nn.MaxPool2d(2)(fg.randn(4, 4))
 
 
@@ -244,7 +244,7 @@ def test_embedding_and_dropout_gradcheck():
     assert emb.weight.grad[0].abs().sum().item() == 0
     assert emb.weight.grad[4].tolist() == [2.0, 2.0, 2.0]
     assert gradcheck(lambda w: F.embedding(idx, w), (rand64(5, 3),))
-    with pytest.raises(TypeError, match="integer"):
+    with pytest.raises(TypeError, match="Long, Int"):
         emb(fg.tensor([0.0]))
     x = rand64(4, 5)
     fg.manual_seed(3)

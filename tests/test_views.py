@@ -3,6 +3,9 @@
 operations on views, version checks, NumPy/DLPack sharing, and a property test of random view
 chains against NumPy."""
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -135,6 +138,74 @@ def test_base_and_is_view():
     assert v._base is not None and v._base.data_ptr() == x.data_ptr()
     assert x._base is None and x.clone()._base is None
     assert not x.view(2, 3).t().is_contiguous() and x.view(2, 3).is_contiguous()
+
+
+VIEW_MAKERS = {
+    "t": lambda x: x.t(),
+    "T": lambda x: x.T,
+    "mT": lambda x: x.mT,
+    "transpose": lambda x: x.transpose(0, 1),
+    "swapaxes": lambda x: x.swapaxes(0, 1),
+    "permute": lambda x: x.permute(1, 0),
+    "movedim": lambda x: x.movedim(0, 1),
+    "int index": lambda x: x[0],
+    "chained index": lambda x: x[0][1:],
+    "step slice": lambda x: x[:, ::2],
+    "None index": lambda x: x[None],
+    "ellipsis": lambda x: x[..., 1],
+    "select": lambda x: x.select(0, 1),
+    "narrow": lambda x: x.narrow(1, 1, 2),
+    "diagonal": lambda x: x.diagonal(),
+    "unbind": lambda x: x.unbind(0)[1],
+    "split": lambda x: x.split(2, 1)[1],
+    "chunk": lambda x: x.chunk(2, 0)[0],
+    "view": lambda x: x.view(12),
+    "view of view": lambda x: x.view(12).view(3, 4),
+    "view_as": lambda x: x.view_as(x),
+    "reshape": lambda x: x.reshape(12),
+    "flatten": lambda x: x.flatten(),
+    "unflatten": lambda x: x.unflatten(1, (2, 2)),
+    "squeeze": lambda x: x[None].squeeze(0),
+    "unsqueeze": lambda x: x.unsqueeze(0),
+    "expand": lambda x: x[0:1].expand(5, 4),
+    "unfold": lambda x: x.unfold(1, 2, 1),
+    "as_strided": lambda x: x.as_strided((2, 2), (1, 1)),
+}
+
+
+@pytest.mark.parametrize("name", VIEW_MAKERS)
+def test_base_is_the_object_the_view_chain_started_from(name):
+    # PyTorch: a view's ``_base`` is the very tensor object the chain of views started from.
+    x = fg.randn(3, 4)
+    assert VIEW_MAKERS[name](x)._base is x
+
+
+def test_copies_and_detach_have_no_base():
+    x = fg.randn(3, 4)
+    assert x.t().contiguous()._base is None
+    assert x.t().reshape(12)._base is None
+    assert x.detach()._base is None and x.clone()._base is None
+
+
+def test_empty_views_past_their_storage_run_every_kernel_kind():
+    # An empty view may start past its storage's end (PyTorch allows it); kernels read nothing.
+    empty = fg.zeros(0, 16)[:, 4:8]
+    assert empty.storage_offset() == 4
+    assert empty.sigmoid().shape == (0, 4) and (empty + 1).shape == (0, 4)
+    assert empty.sum(0).tolist() == [0.0] * 4 and empty.sum().item() == 0.0
+    assert (empty == empty.clone()).shape == (0, 4)
+
+
+def test_a_view_keeps_its_base_object_alive_and_releases_it_with_itself():
+    x = fg.randn(3, 4)
+    base = weakref.ref(x)
+    view = x.t()[1:]
+    del x
+    gc.collect()
+    assert base() is not None and view._base is base()
+    del view
+    gc.collect()
+    assert base() is None
 
 
 def test_reshape_copies_only_when_it_must():
