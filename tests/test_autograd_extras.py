@@ -114,6 +114,31 @@ def test_backward_may_return_extra_trailing_nones():
         TooMany.apply(x).sum().backward()
 
 
+class LinearWithOptionalBias(Function):
+    """Saves None for a missing bias, as PyTorch's custom-Function tutorial does."""
+
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        ctx.save_for_backward(x, w, b)
+        y = x @ w.t()
+        return y if b is None else y + b
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w, b = ctx.saved_tensors
+        return g @ w, g.t() @ x, (None if b is None else g.sum(0))
+
+
+def test_save_for_backward_keeps_none_in_its_place():
+    x = t64([[1.0, 2.0], [3.0, 4.0], [5.0, -1.0]], requires_grad=True)
+    w = t64([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    b = t64([0.1, -0.2], requires_grad=True)
+    assert gradcheck(LinearWithOptionalBias.apply, (x, w))
+    assert gradcheck(LinearWithOptionalBias.apply, (x, w, b))
+    LinearWithOptionalBias.apply(x, w).sum().backward()
+    assert_close(w.grad, [[9.0, 5.0], [9.0, 5.0]])
+
+
 def test_backward_receives_none_for_a_non_tensor_output():
     received = []
 

@@ -34,8 +34,14 @@ def _as_list(tensors) -> list:
 
 
 def _batched(tensors: list) -> bool:
-    """Whether one of ``tensors`` is a batched tensor of ``vmap`` (its class poses as Tensor)."""
-    return any(t is not None and not issubclass(type(t), _core.TensorImpl) for t in tensors)
+    """Whether one of ``tensors`` is a batched tensor of ``vmap`` (its class poses as Tensor;
+    sparse tensors are not engine tensors either, so the class itself is compared)."""
+    untyped = [t for t in tensors if t is not None and not issubclass(type(t), _core.TensorImpl)]
+    if not untyped:
+        return False
+    from ..func._batched import BatchedTensor
+
+    return any(type(t) is BatchedTensor for t in untyped)
 
 
 def _grad_handles(grads, outputs: list) -> list:

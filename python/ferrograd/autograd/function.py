@@ -86,7 +86,13 @@ class _Backward:
     """What the engine calls to run a Function's backward: ``(saved, grad_outputs) -> grads``."""
 
     def __init__(
-        self, fn_cls, ctx: FunctionCtx, tensor_positions: list[int], n_args: int, outputs_meta: list
+        self,
+        fn_cls,
+        ctx: FunctionCtx,
+        tensor_positions: list[int],
+        n_args: int,
+        outputs_meta: list,
+        none_slots: list[int],
     ):
         self.fn_cls = fn_cls
         self.ctx = ctx
@@ -94,11 +100,16 @@ class _Backward:
         self.n_args = n_args
         # per output of forward: (shape, dtype, device) of a tensor output, None for another
         self.outputs_meta = outputs_meta
+        # where save_for_backward was given None
+        self.none_slots = none_slots
 
     def __call__(self, saved, grad_outputs):
         from .._creation import zeros
 
         ctx = self.ctx
+        saved = list(saved)
+        for k in self.none_slots:
+            saved.insert(k, None)
         ctx._saved = tuple(saved)
         grads = []
         tensor_grads = iter(grad_outputs)
@@ -226,13 +237,14 @@ def _record(cls, args, kwargs):
     outputs = raw if is_tuple else (raw,)
     tensor_outputs = [o for o in outputs if isinstance(o, TensorBase)]
     saved = []
+    # None is a valid entry (an optional input such as a missing bias); the engine keeps only
+    # tensors, so the Nones' places are remembered and restored for ``saved_tensors``.
+    none_slots = [k for k, t in enumerate(ctx._to_save) if t is None]
     for t in ctx._to_save:
+        if t is None:
+            continue
         index = next((i for i, o in enumerate(tensor_outputs) if o is t), None)
         saved.append(index if index is not None else t)
-    if any(s is None for s in saved):
-        raise TypeError(
-            f"{cls.__name__}: save_for_backward(None) is not supported; save tensors only"
-        )
     dirty = list(ctx._dirty)
     for t in dirty:
         if t.is_leaf and t.requires_grad:
@@ -248,6 +260,7 @@ def _record(cls, args, kwargs):
             (tuple(o.shape), o.dtype, o.device) if isinstance(o, TensorBase) else None
             for o in outputs
         ],
+        none_slots,
     )
     recorded = _core.apply_function(
         cls.__name__ + "Backward",
