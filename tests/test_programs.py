@@ -146,9 +146,7 @@ def check(value: str, expectation: str) -> bool:
 
 def run_program(name: str, timeout: int) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
-    )
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
     env.setdefault("MPLBACKEND", "Agg")
     return subprocess.run(
         [sys.executable, str(RUNNER), str(PROGRAMS / f"{name}.py")],
