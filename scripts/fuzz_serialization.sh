@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes ferrograd.load for a bounded time: runs the mutation property test of
-# tests/test_serialization_robustness.py (random byte edits and JSON edits of a valid file must
-# load to a valid result or raise SerializationError, never anything else) round after round,
+# Fuzzes ferrograd.load for a bounded time: runs the mutation property tests of
+# tests/test_serialization_robustness.py (random byte edits and JSON edits of a valid file, and
+# of one holding whole modules, must load to a valid result or raise SerializationError, or
+# UnpicklingError for the second, never anything else) round after round,
 # each with a fresh seed and FERROGRAD_FUZZ_EXAMPLES examples, until FERROGRAD_FUZZ_SECONDS
 # have passed. Stops at the first failure, printing Hypothesis's shrunk example and the seed.
 #

@@ -117,8 +117,8 @@ def test_save_load_tensors_and_nested_structures(tmp_path):
     assert back["list"][0].shape == (0, 2) and back["list"][1:4] == [1.5, None, "text"]
     assert isinstance(back["list"][4], tuple) and back["list"][4][1].requires_grad
     assert back[7]["nested"].dtype == fg.int32 and back["scalar"].shape == ()
-    with pytest.raises(TypeError, match="cannot store"):
-        fg.save({"model": nn.Linear(1, 1)}, io.BytesIO())
+    with pytest.raises(TypeError, match="cannot store an object of type generator at model"):
+        fg.save({"model": (i for i in range(1))}, io.BytesIO())
 
 
 def test_model_round_trip_is_exact_and_file_is_plain_safetensors(tmp_path):

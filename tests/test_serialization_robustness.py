@@ -22,6 +22,7 @@ import tracemalloc
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -88,6 +89,24 @@ def tensor_node(key="w", dtype="F32", shape=(2,), requires_grad=False, **changes
         "dtype": dtype,
         "shape": list(shape),
         "requires_grad": requires_grad,
+    }
+    node.update(changes)
+    return {k: v for k, v in node.items() if v is not _DROP}
+
+
+def tensor_node_v3(**changes) -> dict:
+    """A tensor node as version 3 writes it (with the tensor's device and class)."""
+    return tensor_node(**{"device": "cpu", "cls": "tensor", **changes})
+
+
+def object_node(record=0, state=None, **changes) -> dict:
+    """A version 3 object node: an ``nn.Linear`` with the given state (empty by default)."""
+    node = {
+        "t": "object",
+        "module": "ferrograd.nn.modules.linear",
+        "qualname": "Linear",
+        "id": record,
+        "state": {"t": "dict", "items": []} if state is None else state,
     }
     node.update(changes)
     return {k: v for k, v in node.items() if v is not _DROP}
@@ -509,6 +528,94 @@ CORPUS = [
         ),
         r"named twice, with different requires_grad",
     ),
+    # version 3: objects, references, sets, dtypes, devices, names
+    (
+        "v3 tensor node without device and class",
+        lambda: ferrograd_file(tensor_node(), W, version="3"),
+        r"the 'tensor' node lacks \['cls', 'device'\]",
+    ),
+    (
+        "tensor on an unknown device",
+        lambda: ferrograd_file(tensor_node_v3(device="tpu:0"), W, version="3"),
+        r"tensor 'w' has the device 'tpu:0', not 'cpu' or 'cuda:N'",
+    ),
+    (
+        "tensor of an unknown class",
+        lambda: ferrograd_file(tensor_node_v3(cls="Module"), W, version="3"),
+        r"tensor 'w' has the class 'Module'",
+    ),
+    (
+        "conflicting tensor device",
+        lambda: ferrograd_file(
+            {"t": "list", "items": [tensor_node_v3(), tensor_node_v3(device="cuda:0")]},
+            W,
+            version="3",
+        ),
+        r"named twice, with different location",
+    ),
+    (
+        "object lacks its state",
+        lambda: ferrograd_file(object_node(state=_DROP), {}, version="3"),
+        r"the 'object' node lacks \['state'\]",
+    ),
+    (
+        "object id not an integer",
+        lambda: ferrograd_file(object_node(record="0"), {}, version="3"),
+        r"an object's id must be an integer used once, got '0'",
+    ),
+    (
+        "object id used twice",
+        lambda: ferrograd_file({"t": "list", "items": [object_node()] * 2}, {}, version="3"),
+        r"at \[1\]: an object's id must be an integer used once, got 0",
+    ),
+    (
+        "object state not a dict node",
+        lambda: ferrograd_file(object_node(state={"t": "list", "items": []}), {}, version="3"),
+        r"an object's state must be a 'dict' node",
+    ),
+    (
+        "attribute name not a string",
+        lambda: ferrograd_file(
+            object_node(state={"t": "dict", "items": [[1, {"t": "value", "v": 1}]]}),
+            {},
+            version="3",
+        ),
+        r"an object's attribute names must be strings",
+    ),
+    (
+        "reference to no object",
+        lambda: ferrograd_file({"t": "ref", "id": 3}, {}, version="3"),
+        r"a reference to 3, which no earlier object has as id",
+    ),
+    (
+        "reference before its object",
+        lambda: ferrograd_file(
+            {"t": "list", "items": [{"t": "ref", "id": 0}, object_node()]}, {}, version="3"
+        ),
+        r"at \[0\]: a reference to 0, which no earlier object has as id",
+    ),
+    (
+        "set holding a list",
+        lambda: ferrograd_file(
+            {"t": "set", "items": [{"t": "list", "items": []}]}, {}, version="3"
+        ),
+        r"a set may hold only value nodes",
+    ),
+    (
+        "unknown dtype",
+        lambda: ferrograd_file({"t": "dtype", "name": "complex64"}, {}, version="3"),
+        r"unknown dtype 'complex64'",
+    ),
+    (
+        "unknown device",
+        lambda: ferrograd_file({"t": "device", "v": "mps"}, {}, version="3"),
+        r"a device must be 'cpu' or 'cuda:N', got 'mps'",
+    ),
+    (
+        "function named by numbers",
+        lambda: ferrograd_file({"t": "global", "module": 1, "qualname": 2}, {}, version="3"),
+        r"a function's module and qualname must be strings",
+    ),
     # files from elsewhere
     (
         "pickle",
@@ -545,14 +652,16 @@ def torch_save_like_zip() -> bytes:
 
 @pytest.mark.parametrize(("build", "message"), [pytest.param(b, m, id=i) for i, b, m in CORPUS])
 def test_every_crafted_file_raises_serialization_error_saying_why(tmp_path, build, message):
+    # weights_only=False, the most permissive load: the damage itself must be caught, not the
+    # classes a version 3 file names (weights_only=True would refuse those first)
     blob = build()
     path = tmp_path / "bad.safetensors"
     path.write_bytes(blob)
     with pytest.raises(SerializationError, match=message) as from_path:
-        fg.load(path)
+        fg.load(path, weights_only=False)
     assert str(from_path.value).startswith(f"ferrograd.load: {str(path)!r} ")
     with pytest.raises(SerializationError, match=message):
-        fg.load(io.BytesIO(blob))
+        fg.load(io.BytesIO(blob), weights_only=False)
 
 
 def test_serialization_error_is_a_value_error_and_a_runtime_error():
@@ -770,19 +879,26 @@ def test_numpy_arrays_are_saved_as_tensors():
             fg.save(bad, io.BytesIO())
 
 
-def test_modules_and_arbitrary_objects_are_refused_with_advice():
-    for obj in (
-        nn.Linear(2, 2),
-        {"model": nn.Linear(1, 1)},
-        object(),
-        {1, 2},
-        [lambda: 0],
-        b"bytes",
+class Holder:
+    """A plain object holding another."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+
+def test_objects_without_a_restorable_state_are_refused_with_their_place():
+    # whole modules are stored (tests/test_serialization_modules.py); these are not
+    for obj, message in (
+        (object(), r"type object at the top level: its instances have no plain __dict__"),
+        ({"blob": b"bytes"}, r"type bytes at blob: it is a built-in \(C\) type"),
+        ([1, (i for i in range(2))], r"type generator at 1: it is a built-in \(C\) type"),
+        (
+            {"f": [lambda: 0]},
+            r"the function .*<lambda> at f\.0: it is defined inside a function",
+        ),
+        ({"s": {(1, 2)}}, r"the set at s: it holds a tuple"),
     ):
-        with pytest.raises(
-            TypeError,
-            match=r"cannot store an object of type .*save model.state_dict\(\), not the model",
-        ):
+        with pytest.raises(TypeError, match=message):
             fg.save(obj, io.BytesIO())
     with pytest.raises(TypeError, match="dict keys must be strings or numbers"):
         fg.save({(1, 2): fg.zeros(1)}, io.BytesIO())
@@ -794,6 +910,17 @@ def test_modules_and_arbitrary_objects_are_refused_with_advice():
         fg.save(itself, io.BytesIO())
     deepest = nested_lists(100)  # the deepest save writes is the deepest load reads
     assert fg.load(io.BytesIO(saved(deepest))) == deepest
+    # objects too: each is two levels (the object and its attributes)
+    chain = [{"leaf": 1}]
+    while True:
+        try:
+            blob = saved(chain[0])
+        except ValueError as error:
+            assert "nested more than 100 levels deep" in str(error)
+            break
+        fg.load(io.BytesIO(blob), weights_only=False)
+        chain.insert(0, Holder(chain[0]))
+    assert len(chain) == 51  # a dict inside 49 holders saves and loads; inside 50, no save
 
 
 def test_files_from_other_writers_and_older_ferrograd_load():
@@ -879,10 +1006,38 @@ def _valid_file() -> bytes:
     )
 
 
+def _valid_objects_file() -> bytes:
+    """A version 3 file: modules, a shared submodule, a set, a dtype, a device, a function."""
+    fg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    model.extra = {
+        "dtype": fg.float64,
+        "device": fg.device("cpu"),
+        "tags": {"a", 1},
+        "act": nn.functional.relu,
+        "again": model[0],
+    }
+    return saved(model)
+
+
+class _Base(NamedTuple):
+    """A valid file and its parts, the starting point of the mutations."""
+
+    blob: bytes
+    header: dict
+    data: bytes
+    structure: object
+
+    @classmethod
+    def of(cls, blob: bytes) -> _Base:
+        n = struct.unpack("<Q", blob[:8])[0]
+        header = json.loads(blob[8 : 8 + n])
+        return cls(blob, header, blob[8 + n :], json.loads(header["__metadata__"]["structure"]))
+
+
 VALID = _valid_file()
-_HEADER = json.loads(VALID[8 : 8 + struct.unpack("<Q", VALID[:8])[0]])
-_DATA = VALID[8 + struct.unpack("<Q", VALID[:8])[0] :]
-_STRUCTURE = json.loads(_HEADER["__metadata__"]["structure"])
+VALID_BASE = _Base.of(VALID)
+OBJECTS_BASE = _Base.of(_valid_objects_file())
 _FUZZ_EXAMPLES = int(os.environ.get("FERROGRAD_FUZZ_EXAMPLES", "0"))
 _LOADABLE_DTYPES = {fg.float32, fg.float64, fg.int32, fg.int64, fg.bool}
 
@@ -907,6 +1062,23 @@ _json = st.recursive(
             "odict",
             "w",
             "alias.0",
+            # version 3
+            "object",
+            "ref",
+            "set",
+            "frozenset",
+            "global",
+            "dtype",
+            "device",
+            "parameter",
+            "buffer",
+            "cuda:0",
+            "float64",
+            "ferrograd.nn.modules.linear",
+            "Linear",
+            "ReLU",
+            "os",
+            "system",
         ]
     )
     | st.integers(-2, 64),
@@ -923,6 +1095,13 @@ _json = st.recursive(
                     "shape",
                     "data_offsets",
                     "requires_grad",
+                    "device",
+                    "cls",
+                    "module",
+                    "qualname",
+                    "id",
+                    "state",
+                    "name",
                 ]
             )
             | st.text(max_size=4),
@@ -935,9 +1114,9 @@ _json = st.recursive(
 
 
 @st.composite
-def byte_mutations(draw) -> bytes:
+def byte_mutations(draw, base: _Base) -> bytes:
     """The valid file with bytes set, inserted, deleted or cut off."""
-    blob = bytearray(VALID)
+    blob = bytearray(base.blob)
     for _ in range(draw(st.integers(1, 6))):
         where = draw(st.integers(0, len(blob)))
         what = draw(st.sampled_from(["set", "insert", "delete", "cut"]))
@@ -970,10 +1149,10 @@ def _slots(value):
 
 
 @st.composite
-def json_edits(draw) -> bytes:
+def json_edits(draw, base: _Base) -> bytes:
     """The valid file with JSON values of its header or structure record replaced or removed,
     the header length kept right: what an editor or a bug would write."""
-    doc = copy.deepcopy({"header": _HEADER, "structure": _STRUCTURE})
+    doc = copy.deepcopy({"header": base.header, "structure": base.structure})
     for _ in range(draw(st.integers(1, 3))):
         slots = list(_slots(doc))
         if not slots:  # both parts removed
@@ -985,14 +1164,16 @@ def json_edits(draw) -> bytes:
             container[key] = draw(_json)
     header = doc.get("header")
     meta = header.get("__metadata__") if isinstance(header, dict) else None
-    if isinstance(meta, dict) and meta.get("structure") == _HEADER["__metadata__"]["structure"]:
+    if isinstance(meta, dict) and meta.get("structure") == base.header["__metadata__"]["structure"]:
         meta["structure"] = json.dumps(doc.get("structure"), allow_nan=True)
-    return raw_file(json.dumps(header, allow_nan=True).encode(), _DATA)
+    return raw_file(json.dumps(header, allow_nan=True).encode(), base.data)
 
 
-def _check_loaded(value, depth=0) -> None:
-    """Whatever loaded is made of plain values, containers and readable tensors."""
-    assert depth <= 101
+def _check_loaded(value, depth=0, seen=None) -> None:
+    """Whatever loaded is made of plain values, containers, readable tensors and (from a
+    version 3 file) dtypes, devices, ferrograd's tensor functions and nn modules."""
+    seen = set() if seen is None else seen
+    assert depth <= 210
     if isinstance(value, fg.Tensor):
         array = value.detach().numpy()
         assert value.dtype in _LOADABLE_DTYPES and tuple(value.shape) == array.shape
@@ -1000,21 +1181,30 @@ def _check_loaded(value, depth=0) -> None:
             assert array.view(np.uint8).max() <= 1
     elif isinstance(value, dict):
         for v in value.values():
-            _check_loaded(v, depth + 1)
-    elif isinstance(value, (list, tuple)):
+            _check_loaded(v, depth + 1, seen)
+    elif isinstance(value, (list, tuple, set, frozenset)):
         for v in value:
-            _check_loaded(v, depth + 1)
+            _check_loaded(v, depth + 1, seen)
+    elif isinstance(value, nn.Module):
+        if id(value) not in seen:
+            seen.add(id(value))
+            _check_loaded(vars(value), depth + 1, seen)
+    elif callable(value):
+        assert value is nn.functional.relu or value in (nn.Linear, nn.ReLU, nn.Sequential)
     else:
-        assert value is None or isinstance(value, (bool, int, float, str))
+        assert value is None or isinstance(value, (bool, int, float, str, fg.dtype, fg.device))
 
 
-@settings(
+_MUTATIONS = settings(
     max_examples=_FUZZ_EXAMPLES or 300,
     derandomize=not _FUZZ_EXAMPLES,  # FERROGRAD_FUZZ_EXAMPLES set: a new seed each run
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(st.one_of(byte_mutations(), json_edits()))
+
+
+@_MUTATIONS
+@given(st.one_of(byte_mutations(VALID_BASE), json_edits(VALID_BASE)))
 def test_mutated_files_load_or_raise_serialization_error(blob):
     try:
         back = fg.load(io.BytesIO(blob))
@@ -1023,12 +1213,29 @@ def test_mutated_files_load_or_raise_serialization_error(blob):
     _check_loaded(back)
 
 
-def test_the_unmutated_file_loads():
-    """The mutation test's starting point is valid (else every mutation would fail trivially)."""
+@_MUTATIONS
+@given(st.one_of(byte_mutations(OBJECTS_BASE), json_edits(OBJECTS_BASE)))
+def test_mutated_files_with_objects_load_or_are_refused(blob):
+    """With weights_only=False, the most permissive load: a damaged file raises
+    SerializationError, one that names something it may not have raises UnpicklingError, and
+    anything that loads is made of what the file may hold."""
+    try:
+        back = fg.load(io.BytesIO(blob), weights_only=False)
+    except (SerializationError, pickle.UnpicklingError):
+        return
+    _check_loaded(back)
+
+
+def test_the_unmutated_files_load():
+    """The mutation tests' starting points are valid (else every mutation would fail
+    trivially)."""
     back = fg.load(io.BytesIO(VALID))
     assert back["alias"][0] is back["alias"][1] is back["w"] and back["lr"].requires_grad
     assert back["hyper"] == OrderedDict(betas=(0.9, 0.999), name="adam", eps=None, flag=True)
     _check_loaded(back)
+    model = fg.load(io.BytesIO(OBJECTS_BASE.blob), weights_only=False)
+    assert model.extra["again"] is model[0] and model.extra["tags"] == {"a", 1}
+    _check_loaded(model)
 
 
 # ----------------------------------------------------------------------------- atomic save

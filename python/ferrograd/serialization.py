@@ -3,6 +3,16 @@ everything else (the nesting of dicts, lists and tuples, and plain ints, floats,
 and ``None``, such as an optimizer's step counts and hyperparameters) as JSON in the file's
 metadata. Nothing is pickled, so loading a file cannot run code.
 
+Whole objects (``torch.save(model, f)``) are stored as their class's module and qualified name
+plus their ``__dict__``, recursively; an object held twice (a shared submodule) is stored once
+and referred to after. ``load(f, weights_only=False)`` rebuilds them with ``object.__new__`` and
+by filling their ``__dict__``, finding classes only among modules already imported
+(``_serialization_globals`` says exactly what may be named and how it is found);
+``weights_only=True``, the default, refuses objects whose class ``add_safe_globals`` has not
+allowed, raising ``pickle.UnpicklingError`` as ``torch.load`` does. Files that hold only tensors,
+containers and plain values keep format version 2, so older ferrograd reads them; those that
+hold objects, sets, dtypes, devices, functions, ``Parameter``s or tensors on a GPU are version 3.
+
 Tensors are stored under dotted keys that follow the nesting (``fc1.weight``,
 ``optimizer.state.0.exp_avg``), so a saved state dict is also a plain safetensors file that other
 tools can read; a plain safetensors file written elsewhere loads as a dict of tensors. An object
@@ -30,21 +40,50 @@ import contextlib
 import json
 import math
 import os
+import re
 import secrets
 import stat
 import struct
+import types
+import warnings
 from collections import OrderedDict
 from typing import NamedTuple
 
 import numpy as np
 
 from ._base import TensorBase
+from ._serialization_globals import (
+    UnpicklingError,
+    add_safe_globals,
+    allowed_by_name,
+    clear_safe_globals,
+    get_safe_globals,
+    instance_dict_slot,
+    is_ferrograd_global,
+    locate,
+    new_instance,
+    safe_globals,
+    saved_name,
+    unrestorable_reason,
+)
 
-__all__ = ["SerializationError", "load", "save"]
+__all__ = [
+    "SerializationError",
+    "add_safe_globals",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "get_unsafe_globals_in_checkpoint",
+    "load",
+    "safe_globals",
+    "save",
+]
 
 _FORMAT = "ferrograd"
 _VERSION = "2"  # 2: tensor nodes record dtype and shape, and a tensor held twice is stored once
-_READABLE = ("1", "2")
+# 3: objects (class name and __dict__) and references to them, sets, dtypes, devices, functions
+# and classes by name; tensor nodes also record their device and class (Parameter, Buffer)
+_OBJECTS_VERSION = "3"
+_READABLE = ("1", "2", "3")
 _METADATA = "__metadata__"
 _MAX_HEADER_BYTES = 100_000_000  # the limit safetensors itself applies
 _MAX_DEPTH = 100  # nesting levels of dicts, lists and tuples, for save and load alike
@@ -78,6 +117,15 @@ _CODE_OF = {
 _SCALARS = (type(None), bool, int, float, str)
 _ENTRY_FIELDS = frozenset({"dtype", "shape", "data_offsets"})
 _CONTAINERS = ("dict", "odict", "list", "tuple")
+_SETS = {"set": set, "frozenset": frozenset}
+_TENSOR_CLASSES = ("tensor", "parameter", "buffer", "transient_buffer")
+_LOCATION = re.compile(r"cpu|cuda:[0-9]{1,9}")  # where a tensor was, as torch.load names it
+_STORABLE = (
+    "ferrograd.save stores tensors, NumPy arrays, numbers, strings, None, dtypes, devices, "
+    "dicts, lists and tuples of them, sets of plain values, module-level functions and classes "
+    "(by name), and objects of Python classes such as nn.Module (their class by name and their "
+    "__dict__)"
+)
 
 
 class SerializationError(ValueError, RuntimeError):
@@ -90,6 +138,10 @@ class SerializationError(ValueError, RuntimeError):
 # ----------------------------------------------------------------------------- save
 
 
+def _at(path: str) -> str:
+    return f"at {path}" if path else "at the top level"
+
+
 class _Encoder:
     """Turns an object into its structure record, collecting each distinct tensor once."""
 
@@ -98,6 +150,10 @@ class _Encoder:
         self.arrays: dict[str, np.ndarray] = {}
         # id -> (its node, the object itself, kept alive so that its id stays unique)
         self.seen: dict[int, tuple[dict, object]] = {}
+        # id -> (its record number, the object itself), for objects stored by class and state
+        self.objects: dict[int, tuple[int, object]] = {}
+        self.tensor_nodes: list[dict] = []
+        self.needs_objects = False  # whether the file needs format version 3
 
     def node(self, obj, path: str, depth: int):
         if isinstance(obj, (TensorBase, np.ndarray)):
@@ -106,18 +162,86 @@ class _Encoder:
             return {"t": "value", "v": obj}
         if isinstance(obj, np.generic):
             return {"t": "value", "v": obj.item()}
-        if isinstance(obj, (dict, list, tuple)):
-            if depth >= _MAX_DEPTH:
-                raise ValueError(
-                    f"ferrograd.save: the object is nested more than {_MAX_DEPTH} levels deep (or "
-                    "contains itself)"
-                )
+        if isinstance(obj, (dict, list, tuple, set, frozenset)):
+            self.check_depth(depth)
+            if isinstance(obj, (set, frozenset)):
+                return self.set(obj, path)
             return self.container(obj, path, depth + 1)
-        raise TypeError(
-            f"ferrograd.save cannot store an object of type {type(obj).__name__}: only tensors, "
-            "NumPy arrays, numbers, strings, None and dicts, lists and tuples of them (save "
-            "model.state_dict(), not the model)"
-        )
+        return self.named(obj, path, depth)
+
+    @staticmethod
+    def check_depth(depth: int) -> None:
+        if depth >= _MAX_DEPTH:
+            raise ValueError(
+                f"ferrograd.save: the object is nested more than {_MAX_DEPTH} levels deep (or "
+                "contains itself)"
+            )
+
+    def named(self, obj, path: str, depth: int):
+        """What version 3 adds: dtypes, devices, functions and classes by name, objects."""
+        from ._device import device
+        from ._dtype import dtype
+
+        self.needs_objects = True
+        if isinstance(obj, dtype):
+            return {"t": "dtype", "name": obj.name}
+        if isinstance(obj, device):
+            return {"t": "device", "v": str(obj)}
+        if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)):
+            try:
+                module, qualname = saved_name(obj)
+            except TypeError as error:
+                kind = "class" if isinstance(obj, type) else "function"
+                name = getattr(obj, "__qualname__", None) or type(obj).__name__
+                raise TypeError(
+                    f"ferrograd.save cannot store the {kind} {name} {_at(path)}: {error}"
+                ) from None
+            return {"t": "global", "module": module, "qualname": qualname}
+        return self.object(obj, path, depth)
+
+    def object(self, obj, path: str, depth: int):
+        known = self.objects.get(id(obj))
+        if known is not None:
+            return {"t": "ref", "id": known[0]}
+        cls = type(obj)
+        reason = unrestorable_reason(cls)
+        if reason is None:
+            try:
+                module, qualname = saved_name(cls)
+            except TypeError as error:
+                reason = f"its class cannot be stored by name: {error}"
+        if reason is not None:
+            raise TypeError(
+                f"ferrograd.save cannot store an object of type {cls.__qualname__} {_at(path)}: "
+                f"{reason}. {_STORABLE}; or save model.state_dict() instead of the model"
+            )
+        self.check_depth(depth + 1)  # its state is one level further down
+        record = len(self.objects)
+        self.objects[id(obj)] = (record, obj)
+        state = instance_dict_slot(cls).__get__(obj)
+        return {
+            "t": "object",
+            "module": module,
+            "qualname": qualname,
+            "id": record,
+            "state": self.container(state, path, depth + 2),  # the state is at depth + 1
+        }
+
+    def set(self, obj, path: str):
+        values = []
+        for v in obj:
+            if isinstance(v, np.generic):
+                v = v.item()
+            if v is not None and not isinstance(v, (bool, int, float, str)):
+                raise TypeError(
+                    f"ferrograd.save cannot store the {type(obj).__name__} {_at(path)}: it holds "
+                    f"a {type(v).__name__}, and sets are stored only when they hold numbers, "
+                    "strings, bools or None"
+                )
+            values.append(v)
+        self.needs_objects = True
+        values.sort(key=lambda v: (type(v).__name__, repr(v)))  # the same file every time
+        return {"t": type(obj).__name__, "items": [{"t": "value", "v": v} for v in values]}
 
     def container(self, obj, path: str, depth: int):
         def child(name, value):
@@ -138,10 +262,34 @@ class _Encoder:
         items = [child(i, v) for i, v in enumerate(obj)]
         return {"t": "tuple" if isinstance(obj, tuple) else "list", "items": items}
 
+    @staticmethod
+    def tensor_class(obj, path: str) -> str:
+        from .nn.parameter import (
+            Buffer,
+            Parameter,
+            UninitializedBuffer,
+            UninitializedParameter,
+            _TransientBuffer,
+        )
+
+        if isinstance(obj, (UninitializedParameter, UninitializedBuffer)):
+            raise TypeError(
+                f"ferrograd.save cannot store the uninitialized parameter or buffer {_at(path)}: "
+                "a lazy module makes its parameters at its first forward pass; run one before "
+                "saving"
+            )
+        if isinstance(obj, Parameter):
+            return "parameter"
+        if isinstance(obj, _TransientBuffer):
+            return "transient_buffer"
+        return "buffer" if isinstance(obj, Buffer) else "tensor"
+
     def tensor(self, obj, path: str):
         if id(obj) in self.seen:
             return self.seen[id(obj)][0]
+        kind, location = "tensor", "cpu"
         if isinstance(obj, TensorBase):
+            kind, location = self.tensor_class(obj, path), obj.device.engine_name
             array, requires_grad = obj.detach().cpu().numpy(), bool(obj.requires_grad)
         else:
             from ._creation import _infer_numpy  # the dtype ferrograd.tensor would pick
@@ -160,8 +308,13 @@ class _Encoder:
             "dtype": _CODE_OF[array.dtype.name],
             "shape": list(array.shape),
             "requires_grad": requires_grad,
+            "device": location,
+            "cls": kind,
         }
+        if kind != "tensor" or location != "cpu":
+            self.needs_objects = True
         self.seen[id(obj)] = (node, obj)
+        self.tensor_nodes.append(node)
         return node
 
 
@@ -169,9 +322,12 @@ def _serialize(obj) -> tuple[bytes, list[np.ndarray]]:
     """The header (length prefix included) and the arrays whose bytes follow it."""
     encoder = _Encoder()
     structure = encoder.node(obj, "", 0)
+    if not encoder.needs_objects:  # a version 2 file, as older ferrograd writes and reads
+        for node in encoder.tensor_nodes:
+            del node["device"], node["cls"]
     metadata = {
         "format": _FORMAT,
-        "ferrograd_version": _VERSION,
+        "ferrograd_version": _OBJECTS_VERSION if encoder.needs_objects else _VERSION,
         "structure": json.dumps(structure, allow_nan=True),
     }
     header: dict = {_METADATA: metadata}
@@ -254,9 +410,13 @@ def _save_atomically(path, header: bytes, arrays: list[np.ndarray]) -> None:
 
 
 def save(obj, f, **kwargs) -> None:
-    """Writes a tensor or NumPy array, or a (nested) dict / list / tuple of them and plain values,
-    to ``f`` as safetensors. ``f`` is a path (written atomically: the old file stays whole until
-    the new one is complete on disk) or a binary file object (written in place)."""
+    """Writes a tensor or NumPy array, a (nested) dict / list / tuple of them and plain values,
+    or a whole object such as an ``nn.Module`` (its class by name and its ``__dict__``), to
+    ``f`` as safetensors. ``f`` is a path (written atomically: the old file stays whole until
+    the new one is complete on disk) or a binary file object (written in place). Something that
+    cannot be stored (a lambda, an open file, a generator, a C object) raises ``TypeError``
+    naming its type and where it is. ``pickle_module`` and the other arguments of
+    ``torch.save`` are accepted and change nothing."""
     header, arrays = _serialize(obj)
     if isinstance(f, (str, os.PathLike)):
         _save_atomically(f, header, arrays)
@@ -306,6 +466,85 @@ class _Entry(NamedTuple):
     shape: tuple
     begin: int
     end: int
+
+
+class _TensorInfo(NamedTuple):
+    """What the structure says of one stored tensor."""
+
+    requires_grad: bool
+    location: str  # where it was saved from: 'cpu' or 'cuda:N'
+    kind: str  # one of _TENSOR_CLASSES
+
+
+class _Placement:
+    """Where ``map_location`` puts each tensor, given the location it was saved from."""
+
+    def __init__(self, map_location):
+        from ._device import device
+
+        self.map_location = map_location
+        if map_location is None or callable(map_location):
+            self.target = lambda location: location
+        elif isinstance(map_location, dict):
+            self.target = lambda location: map_location.get(location, location)
+        elif isinstance(map_location, (str, bytes, device)):
+            self.target = lambda location: map_location
+        else:
+            raise TypeError(
+                "ferrograd.load: map_location must be a device ('cpu', 'cuda:0', a "
+                "ferrograd.device), a dict from saved locations to new ones, or a callable "
+                f"(tensor, location) -> tensor or None, got {type(map_location).__name__}"
+            )
+
+    def device(self, location: str):
+        """The device a tensor saved at ``location`` goes to; ``RuntimeError`` when it cannot."""
+        from . import cuda
+        from ._device import device
+
+        target = self.target(location)
+        if isinstance(target, bytes):
+            target = target.decode("utf-8", "replace")
+        try:
+            place = device(target)
+        except (TypeError, RuntimeError):
+            raise RuntimeError(
+                f"ferrograd.load cannot put tensors saved on {location!r} on {target!r}: "
+                "ferrograd's devices are 'cpu' and 'cuda' ('cuda:N'); map the location to one "
+                "of them with map_location"
+            ) from None
+        if place.type == "cuda":
+            if not cuda.is_available():
+                raise RuntimeError(
+                    f"ferrograd.load: the file holds tensors saved on {location!r}, which would "
+                    f"go to {str(target)!r}, but CUDA is not available here; to load them onto "
+                    "the CPU pass map_location='cpu' (or ferrograd.device('cpu'))"
+                )
+            if (place.index or 0) >= cuda.device_count():
+                raise RuntimeError(
+                    f"ferrograd.load: the file holds tensors saved on {location!r}, which would "
+                    f"go to {str(target)!r}, but there are only {cuda.device_count()} CUDA "
+                    "device(s); choose one with map_location"
+                )
+        return place
+
+    def check(self, locations) -> None:
+        """Fails before any tensor data is read if a location has nowhere to go."""
+        if not callable(self.map_location):
+            for location in locations:
+                self.device(location)
+
+    def place(self, tensor, location: str):
+        if callable(self.map_location):
+            moved = self.map_location(tensor, location)
+            if moved is not None:
+                if not isinstance(moved, TensorBase) or tuple(moved.shape) != tuple(tensor.shape):
+                    raise TypeError(
+                        "ferrograd.load: a map_location callable is given each tensor (in place "
+                        "of torch's storage) and its saved location, and must return a tensor of "
+                        f"the same shape or None, got {_show(moved)}"
+                    )
+                return moved.detach()
+        return tensor.to(self.device(location))
 
 
 class _Source:
@@ -386,7 +625,13 @@ class _Reader:
         # structure node type -> its fields (set once the file's version is known)
         self.fields: dict[str, frozenset] = {}
         self.by_key: dict[str, _Entry] = {}
-        self.requires_grad: dict[str, bool] = {}  # key -> the flag its nodes give it
+        self.tensor_info: dict[str, _TensorInfo] = {}  # key -> what its nodes say of it
+        self.weights_only = True
+        self.allowed = allowed_by_name()  # what add_safe_globals allows, by full name
+        self.resolved: dict[tuple, object] = {}  # (kind, module, qualname) -> class or function
+        self.building = False  # false in the checking pass, true while objects are made
+        self.memo: dict[int, object] = {}  # object id -> its class (checking) or the object
+        self.unsafe: list[str] | None = None  # collects names instead of refusing them
 
     def fail(self, message: str):
         raise SerializationError(f"ferrograd.load: {self.name} {message}")
@@ -537,7 +782,8 @@ class _Reader:
 
     def walk(self, node, place, depth: int, on_tensor):
         """The object a structure node describes, every node checked; ``on_tensor`` gives (or
-        checks) the tensor a tensor node names."""
+        checks) the tensor a tensor node names. In the checking pass (``self.building`` false)
+        objects are not made: their classes are found and checked, and stand in for them."""
         if type(node) is not dict or type(node.get("t")) is not str:
             self.damaged(place, f"expected a node object with a string 't', got {_show(node)}")
         kind = node["t"]
@@ -560,11 +806,20 @@ class _Reader:
                     f"a value must be a string, number, bool or null, got {_show(node['v'])}",
                 )
             return node["v"]
+        if kind in ("dtype", "device", "global", "ref"):
+            return self.named(node, place)
         if depth >= _MAX_DEPTH:
             self.damaged(place, f"nested more than {_MAX_DEPTH} levels deep")
+        if kind == "object":
+            return self.object(node, place, depth, on_tensor)
         items = node["items"]
         if type(items) is not list:
             self.damaged(place, f"'items' must be a list, got {_show(items)}")
+        if kind in _SETS:
+            for item in items:
+                if type(item) is not dict or item.get("t") != "value":
+                    self.damaged(place, f"a set may hold only value nodes, got {_show(item)}")
+            return _SETS[kind](self.walk(v, place, depth + 1, on_tensor) for v in items)
         if kind in ("list", "tuple"):
             values = [self.walk(v, (place, i), depth + 1, on_tensor) for i, v in enumerate(items)]
             return tuple(values) if kind == "tuple" else values
@@ -583,6 +838,100 @@ class _Reader:
 
     def damaged(self, place, message: str):
         self.fail(f"has a damaged structure record {_where(place)}: {message}")
+
+    # -- version 3: objects and what is named
+
+    def named(self, node, place):
+        """A dtype, a device, a function or class by name, or a reference to an object."""
+        from ._device import device
+        from ._dtype import _BY_NAME
+
+        kind = node["t"]
+        if kind == "dtype":
+            if type(node["name"]) is not str or node["name"] not in _BY_NAME:
+                self.damaged(place, f"unknown dtype {_show(node['name'])}")
+            return _BY_NAME[node["name"]]
+        if kind == "device":
+            if type(node["v"]) is not str or not _LOCATION.fullmatch(node["v"]):
+                self.damaged(place, f"a device must be 'cpu' or 'cuda:N', got {_show(node['v'])}")
+            return device(node["v"])
+        if kind == "global":
+            return self.resolve(node, place, "function")
+        ref = node["id"]
+        if type(ref) is not int or ref not in self.memo:
+            self.damaged(place, f"a reference to {_show(ref)}, which no earlier object has as id")
+        return self.memo[ref]
+
+    def object(self, node, place, depth: int, on_tensor):
+        record, state = node["id"], node["state"]
+        if type(record) is not int or record in self.memo:
+            self.damaged(place, f"an object's id must be an integer used once, got {_show(record)}")
+        if type(state) is not dict or state.get("t") != "dict":
+            self.damaged(place, f"an object's state must be a 'dict' node, got {_show(state)}")
+        cls = self.resolve(node, place, "class")
+        obj, attributes = new_instance(cls) if self.building else (cls, {})
+        self.memo[record] = obj  # before its state, which may refer back to it
+        values = self.walk(state, place, depth + 1, on_tensor)
+        if any(type(name) is not str for name in values):
+            self.damaged(place, "an object's attribute names must be strings")
+        attributes.update(values)
+        return obj
+
+    def resolve(self, node, place, what: str):
+        """The class (``what`` is "class") or function a node names; ``UnpicklingError`` when
+        this load may not have it."""
+        module, qualname = node["module"], node["qualname"]
+        if type(module) is not str or type(qualname) is not str:
+            self.damaged(place, f"a {what}'s module and qualname must be strings")
+        key = (what, module, qualname)
+        if key in self.resolved:
+            return self.resolved[key]
+        name = f"{module}.{qualname}"
+        held = (
+            f"an object of class {name}" if what == "class" else f"a reference to {name}"
+        ) + f" {_where(place)}"
+        found = self.allowed.get(name)
+        if found is None and self.weights_only:
+            if self.unsafe is not None:
+                self.unsafe.append(name)
+                self.resolved[key] = None
+                return None
+            raise UnpicklingError(
+                f"Weights only load failed: {self.name} holds {held}, and weights_only=True loads "
+                "only tensors, parameters, numbers, strings, dtypes, devices and containers of "
+                "them. If you trust the source of the file, load it with weights_only=False "
+                "(ferrograd then rebuilds objects of classes already imported, without running "
+                "code from the file). Or allow what it names with "
+                f"torch.serialization.add_safe_globals([{qualname}]) or within "
+                f"torch.serialization.safe_globals([{qualname}]). Or save the model's "
+                "state_dict() instead of the model, and load it into a new model with "
+                "load_state_dict()."
+            )
+        if found is None:
+            found = locate(module, qualname)
+            if isinstance(found, str):
+                raise UnpicklingError(f"ferrograd.load: {self.name} holds {held}, but {found}")
+            if what == "function" and not is_ferrograd_global(found):
+                raise UnpicklingError(
+                    f"ferrograd.load: {self.name} holds {held}, which a program could call with "
+                    "data from the file: without an allowlist, loads restore by name only "
+                    "ferrograd's tensor functions and nn module classes. If you trust the "
+                    f"file, allow it with torch.serialization.add_safe_globals([{qualname}])."
+                )
+        if what == "class":
+            reason = (
+                unrestorable_reason(found)
+                if isinstance(found, type)
+                else f"it is a {type(found).__name__}, not a class"
+            )
+            if reason is not None:
+                raise UnpicklingError(
+                    f"ferrograd.load: {self.name} holds {held}, which cannot be restored: {reason}"
+                )
+        self.resolved[key] = found
+        return found
+
+    # -- tensors
 
     def check_tensor_node(self, node, place) -> None:
         """Checks a tensor node against the header entry it names."""
@@ -610,26 +959,40 @@ class _Reader:
                 place,
                 f"tensor {key!r} is {e.code}, and only floating-point tensors can require grad",
             )
-        if self.requires_grad.setdefault(key, wants_grad) != wants_grad:
+        location, kind = node.get("device", "cpu"), node.get("cls", "tensor")
+        if type(location) is not str or not _LOCATION.fullmatch(location):
             self.damaged(
-                place,
-                f"tensor {key!r} is named twice, with different requires_grad",
+                place, f"tensor {key!r} has the device {_show(location)}, not 'cpu' or 'cuda:N'"
             )
+        if kind not in _TENSOR_CLASSES:
+            self.damaged(
+                place, f"tensor {key!r} has the class {_show(kind)}, not one of {_TENSOR_CLASSES}"
+            )
+        info = _TensorInfo(wants_grad, location, kind)
+        known = self.tensor_info.setdefault(key, info)
+        if known != info:
+            differ = [f for f in info._fields if getattr(known, f) != getattr(info, f)]
+            self.damaged(place, f"tensor {key!r} is named twice, with different {differ[0]}")
 
-    # -- the tensors
-
-    def tensors(self, entries: list[_Entry], requires_grad: dict, map_location) -> dict:
+    def tensors(self, entries: list[_Entry], placement: _Placement) -> dict:
         from ._creation import from_numpy
+        from .nn.parameter import Buffer, Parameter
 
+        plain = _TensorInfo(False, "cpu", "tensor")
+        placement.check({self.tensor_info.get(e.key, plain).location for e in entries})
         out = {}
         for e in entries:
+            info = self.tensor_info.get(e.key, plain)
             raw = self.source.read(e.end - e.begin, f"the data of tensor {e.key!r}")
             array = self.convert(e, np.frombuffer(raw, dtype=_STORED[e.code]).reshape(e.shape))
-            t = from_numpy(array)
-            if map_location is not None and not callable(map_location):
-                t = t.to(map_location)
-            if requires_grad.get(e.key):
-                t.requires_grad_(True)
+            t = placement.place(from_numpy(array), info.location)
+            if info.kind == "parameter":
+                t = Parameter(t, requires_grad=info.requires_grad)
+            else:
+                if info.kind != "tensor":
+                    t = Buffer(t, persistent=info.kind == "buffer")
+                if info.requires_grad:
+                    t.requires_grad_(True)
             out[e.key] = t
         return out
 
@@ -653,32 +1016,60 @@ class _Reader:
             return array.astype(np.int64)
         return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
 
-    def load(self, map_location):
+    def check(self) -> tuple[dict, list[_Entry], object]:
+        """Reads and checks everything but the tensor data: the header, its entries and the
+        structure record (``_PLAIN`` for a plain safetensors file), finding every class and
+        function it names."""
         header = self.header()
         entries = self.entries(header)
         metadata = self.metadata(header)
         if metadata.get("format") != _FORMAT:  # plain safetensors: a dict of its tensors
-            tensors = self.tensors(entries, {}, map_location)
-            return OrderedDict((key, tensors[key]) for key in header if key != _METADATA)
+            return header, entries, _PLAIN
         structure = self.structure(metadata)
         self.by_key = {e.key: e for e in entries}
-        tensor_fields = {"t", "key", "requires_grad"}
-        if metadata["ferrograd_version"] != "1":
-            tensor_fields |= {"dtype", "shape"}
-        self.fields = {
-            "tensor": frozenset(tensor_fields),
-            "value": frozenset({"t", "v"}),
-            **dict.fromkeys(_CONTAINERS, frozenset({"t", "items"})),
-        }
+        self.fields = _node_fields(metadata["ferrograd_version"])
         self.walk(structure, None, 0, self.check_tensor_node)
-        unused = [e.key for e in entries if e.key not in self.requires_grad]
+        unused = [e.key for e in entries if e.key not in self.tensor_info]
         if unused:
             self.fail(
                 "has a damaged structure record: it does not use the file's tensor(s) "
                 f"{_show(unused)}"
             )
-        tensors = self.tensors(entries, self.requires_grad, map_location)
+        return header, entries, structure
+
+    def load(self, placement: _Placement):
+        header, entries, structure = self.check()
+        tensors = self.tensors(entries, placement)
+        if structure is _PLAIN:
+            return OrderedDict((key, tensors[key]) for key in header if key != _METADATA)
+        self.building, self.memo = True, {}
         return self.walk(structure, None, 0, lambda node, place: tensors[node["key"]])
+
+
+_PLAIN = object()  # the structure of a plain safetensors file, which has none
+
+
+def _node_fields(version: str) -> dict[str, frozenset]:
+    """Structure node type -> its fields, in files of ``version``."""
+    tensor = {"t", "key", "requires_grad"}
+    if version != "1":
+        tensor |= {"dtype", "shape"}
+    fields = {
+        "value": frozenset({"t", "v"}),
+        **dict.fromkeys(_CONTAINERS, frozenset({"t", "items"})),
+    }
+    if version not in ("1", "2"):
+        tensor |= {"device", "cls"}
+        fields |= {
+            **dict.fromkeys(_SETS, frozenset({"t", "items"})),
+            "object": frozenset({"t", "module", "qualname", "id", "state"}),
+            "ref": frozenset({"t", "id"}),
+            "global": frozenset({"t", "module", "qualname"}),
+            "dtype": frozenset({"t", "name"}),
+            "device": frozenset({"t", "v"}),
+        }
+    fields["tensor"] = frozenset(tensor)
+    return fields
 
 
 def _kind_hint(prefix: bytes) -> str:
@@ -695,13 +1086,81 @@ def _kind_hint(prefix: bytes) -> str:
     return ""
 
 
-def load(f, map_location=None, weights_only: bool = True, **kwargs):
+def _weights_only(weights_only, pickle_module) -> bool:
+    """``torch.load``'s choice: ``None`` means True unless a ``pickle_module`` is given; the
+    environment variables ``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` and
+    ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` (the latter only when the caller left it ``None``)
+    override it."""
+    chosen = weights_only
+    if chosen is None:
+        chosen = pickle_module is None
+    truthy = ("1", "y", "yes", "true")
+    force = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    force_no = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    if force and force_no:
+        raise RuntimeError(
+            "TORCH_FORCE_WEIGHTS_ONLY_LOAD and TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD are both set: "
+            "set at most one"
+        )
+    if force:
+        chosen = True
+    elif force_no and weights_only is None:
+        warnings.warn(
+            "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD is set and weights_only was not given: loading "
+            "with weights_only=False",
+            UserWarning,
+            stacklevel=3,
+        )
+        chosen = False
+    if chosen and pickle_module is not None:
+        raise RuntimeError(
+            "ferrograd.load: weights_only=True cannot be combined with an explicit pickle_module "
+            "(ferrograd never unpickles: leave pickle_module out)"
+        )
+    return bool(chosen)
+
+
+def _read(f, job):
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as src:
+            return job(_Reader(_Source(src, repr(os.fspath(f))), whole_file=True))
+    return job(_Reader(_Source(f, "the given file"), whole_file=False))
+
+
+def load(
+    f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args
+):
     """Reads what ``save`` wrote (or any safetensors file, as a dict of tensors) from a path or a
     binary file object. Never runs code from the file, and reads and allocates no more than the
     file holds; anything that is not a valid file raises ``SerializationError`` (a ``ValueError``
     and a ``RuntimeError``) saying what is wrong. A file object is read up to the end of the data
-    its header declares."""
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "rb") as src:
-            return _Reader(_Source(src, repr(os.fspath(f))), whole_file=True).load(map_location)
-    return _Reader(_Source(f, "the given file"), whole_file=False).load(map_location)
+    its header declares.
+
+    ``weights_only`` (``None`` means True, as in ``torch.load``): a file holding objects (a whole
+    saved model) raises ``pickle.UnpicklingError`` unless their classes were allowed with
+    ``add_safe_globals``; with ``weights_only=False`` they are rebuilt from classes already
+    imported. ``map_location`` is a device (``'cpu'``, ``'cuda:0'``, a ``ferrograd.device``), a
+    dict from saved locations to new ones, or a callable ``(tensor, location)`` returning a
+    tensor or ``None``; without one, tensors go back to the device they were saved from.
+    ``pickle_module``, ``mmap`` and the other arguments of ``torch.load`` are accepted."""
+    only_weights = _weights_only(weights_only, pickle_module)
+    placement = _Placement(map_location)
+
+    def job(reader: _Reader):
+        reader.weights_only = only_weights
+        return reader.load(placement)
+
+    return _read(f, job)
+
+
+def get_unsafe_globals_in_checkpoint(f) -> list[str]:
+    """The classes and functions (as ``"module.qualname"``) that a file names and that a
+    ``weights_only=True`` load would refuse: those ``add_safe_globals`` has not allowed. Reads
+    no tensor data."""
+
+    def job(reader: _Reader):
+        reader.weights_only, reader.unsafe = True, []
+        reader.check()
+        return list(dict.fromkeys(reader.unsafe))
+
+    return _read(f, job)
