@@ -35,13 +35,16 @@ from . import (
     amp,
     autograd,
     backends,
+    compiler,
     cuda,
     distributions,
     func,
+    jit,
     linalg,
     nn,
     optim,
     overrides,
+    profiler,
     random,
     serialization,
     sparse,
@@ -134,6 +137,7 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
+from .compiler import compile
 from .func import vmap
 from .linalg._aliases import *  # noqa: F403 - torch.inverse, torch.svd, ... (older linalg names)
 from .serialization import load, save
@@ -157,6 +161,7 @@ bool = bool_
 
 __version__: str = _core.__version__  # the Cargo workspace's version, built in
 from . import distributed, version  # noqa: E402 - version reads __version__
+from .autograd import profiler as _autograd_profiler  # noqa: E402,F401 - autograd.profiler
 
 # The public names: what ``from ferrograd import *`` binds (the same names it bound before there
 # was a list, the dtype short names included) and what linters treat as re-exported.
@@ -180,6 +185,8 @@ __all__ = [
     "bool_",
     "broadcast_shapes",
     "broadcast_tensors",
+    "compile",
+    "compiler",
     "cuda",
     "default_generator",
     "device",
@@ -208,6 +215,7 @@ __all__ = [
     "int64",
     "is_grad_enabled",
     "is_inference_mode_enabled",
+    "jit",
     "linspace",
     "load",
     "long",
@@ -220,6 +228,7 @@ __all__ = [
     "optim",
     "overrides",
     "poisson",
+    "profiler",
     "rand",
     "rand_like",
     "randint",

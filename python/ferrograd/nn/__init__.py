@@ -5,7 +5,7 @@ PyTorch's names.
 pass-through wrapper that pretends to parallelize. The distributed work brings the real thing;
 until then a model runs as it is."""
 
-from . import functional, init, modules, utils
+from . import attention, functional, init, modules, utils
 from .modules import *  # noqa: F403
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
@@ -14,6 +14,7 @@ __all__ = [
     "Parameter",
     "UninitializedBuffer",
     "UninitializedParameter",
+    "attention",
     "functional",
     "init",
     "utils",

@@ -1,6 +1,6 @@
 """Utilities: ``hooks`` (removable hook handles), ``checkpoint`` (recomputation in backward),
 ``data`` (datasets and loaders)."""
 
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]
