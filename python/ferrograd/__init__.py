@@ -40,6 +40,7 @@ from . import (
     func,
     linalg,
     nn,
+    onnx,
     optim,
     overrides,
     random,
@@ -244,7 +245,7 @@ __all__ = [
     "zeros_like",
 ]
 __all__ += ["digamma", "erfc", "erfinv", "lgamma", "logit", "mvlgamma", "polygamma"]
-__all__ += ["distributions", "sparse", "special", "xlogy"]
+__all__ += ["distributions", "onnx", "sparse", "special", "xlogy"]
 __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
 __all__ += ["is_autocast_enabled"]
 __all__ += _functional.__all__
