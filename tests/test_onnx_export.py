@@ -279,8 +279,10 @@ CASES = [
     ("pooling and padding", lambda m, x: (F.avg_pool2d(x, 2), F.avg_pool2d(x, 3, 2, 1,
      count_include_pad=False), F.max_pool2d(x, 3, 2, 1), F.adaptive_avg_pool2d(x, 2),
      F.adaptive_max_pool2d(x, 1), F.pad(x, (1, 2)), F.pad(x, (1, 1, 2, 0), mode="reflect"),
-     F.pad(x, (1, 1, 0, 2), mode="replicate"), F.pixel_shuffle(x, 2)),
-     (R(2, 4, 6, 6),), ({0: "b"},), [(R(3, 4, 6, 6),)], {}),
+     F.pad(x, (1, 1, 0, 2), mode="replicate"), F.pad(x, (1, 1, 1, 1), mode="circular"),
+     F.pixel_shuffle(x, 2), F.max_pool2d(x, 3, 2, 1, ceil_mode=True),
+     F.avg_pool2d(x, 3, 2, 1, ceil_mode=True), F.max_pool2d(x[..., :5, :5], 2, 3, 1,
+     ceil_mode=True)), (R(2, 4, 6, 6),), ({0: "b"},), [(R(3, 4, 6, 6),)], {}),
     ("normalization", lambda m, x: (m.bn(x), m.ln(x), F.rms_norm(x, (6,)),
      F.layer_norm(x, (6,))), (R(2, 4, 6),), ({0: "b"},), [(R(3, 4, 6),)],
      {"bn": nn.BatchNorm1d(4), "ln": nn.LayerNorm(6)}),
@@ -307,8 +309,15 @@ CASES = [
      ({0: "b", 1: "t"}, {0: "b", 1: "t"}),
      [(R(3, 4, 8), torch.tensor([[False] * 4, [False, False, True, True], [False] * 3 + [True]]))],
      {"attn": nn.MultiheadAttention(8, 2, batch_first=True)}),
-    ("in-place operations", lambda m, x: F.relu(x * 2, inplace=True).add_(1), (R(2, 3),),
-     ({0: "b"},), [(R(4, 3),)], {}),
+    ("numpy keywords", lambda m, x, y: (torch.sum(x, axis=1, keepdims=True), x.mean(axis=0),
+     x.sum(1, keepdims=True), torch.cat([x, y], axis=1), torch.max(x, axis=1).values),
+     (R(2, 3), R(2, 3)), ({0: "b"}, {0: "b"}), [(R(4, 3), R(4, 3))], {}),
+    ("in-place operations", lambda m, x: (F.relu(x * 2, inplace=True).add_(1),
+     (x * 1).masked_fill_(x > 0, 2.0), (x + 1).zero_(), (x * 2).fill_(3.0), x.clone().mul_(x)),
+     (R(2, 3),), ({0: "b"},), [(R(4, 3),)], {}),
+    ("methods of constants given traced tensors", lambda m, x: (m.table.where(x > 0, x),
+     m.table.gather(1, (x > 0).long()), m.table @ x.t()), (R(2, 3),), ({0: "b"},), [(R(2, 3),)],
+     {"table": torch.arange(6.0).reshape(2, 3)}),
     ("float64", lambda m, x: (x * 2).sum(1), (torch.randn(2, 3, dtype=torch.float64),),
      ({0: "b"},), [(torch.randn(4, 3, dtype=torch.float64),)], {}),
 ]  # fmt: skip
@@ -510,3 +519,25 @@ def test_importing_ferrograd_does_not_need_onnx():
         "    raise AssertionError('export ran without onnx')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_digits_demo_exports_the_trained_models(rt, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("sklearn")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    demo = _example("train_digits")
+    monkeypatch.setattr(demo.ferrograd.onnx, "export", _with_opset(rt.opset))
+    arguments = ["--epochs", "1", "--models", "cnn", "--quiet", "--export-onnx"]
+    results = demo.main([*arguments, "--out", str(tmp_path)])
+    assert (tmp_path / "digits_cnn.onnx").is_file()
+    accuracy = results[("ferrograd", "cnn")][0]
+    assert f"digits_cnn.onnx (ONNX Runtime: {accuracy:.2%})" in capsys.readouterr().out
+
+
+def _with_opset(opset: int):
+    export = torch.onnx.export
+
+    def pinned(*args, **kwargs):
+        kwargs.setdefault("opset_version", opset)
+        return export(*args, **kwargs)
+
+    return pinned

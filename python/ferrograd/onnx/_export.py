@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from .._base import TensorBase
 from ..autograd import no_grad
+from ..overrides import tensor_methods_dispatch
 from .errors import OnnxExporterError
 
 MIN_OPSET = 17
@@ -388,7 +389,10 @@ def _trace(model, args, kwargs, opset, input_names, output_names, dynamic_axes, 
     _exporting[0] = True
     recorder.active = True
     try:
-        with _mode(model, training), no_grad(), recorder.instrument(model), recorder:
+        # tensor_methods_dispatch: a plain tensor's method given a traced tensor
+        # (``constant.where(mask, x)``) reaches the recorder too
+        with _mode(model, training), no_grad(), recorder.instrument(model), \
+                tensor_methods_dispatch(), recorder:  # fmt: skip
             result = model(*call_args, **call_kwargs)
             leaves: list = []
             _tensor_leaves(result, leaves)

@@ -177,7 +177,13 @@ def _not(c):
     c.same_dims(x)
     if c.name.endswith("logical_not") or x.dtype == bool_:
         return c.cast(c.op("Not", c.as_dtype(x, bool_)), bool_, _out_dtype(c))
+    _bitwise_opset(c)
     return c.op("BitwiseNot", c.value(x))
+
+
+def _bitwise_opset(c) -> None:
+    if c.opset < 18:
+        c.unsupported("bitwise operations on integers before opset 18")
 
 
 # --- binary arithmetic -------------------------------------------------------------------------
@@ -321,6 +327,7 @@ def _logical(onnx_op: str, bitwise: str | None = None):
         if dtype == bool_ or bitwise is None:
             out = c.op(onnx_op, c.as_dtype(a, bool_), c.as_dtype(b, bool_))
             return c.cast(out, bool_, dtype)
+        _bitwise_opset(c)
         return c.op(bitwise, c.as_dtype(a, dtype), c.as_dtype(b, dtype))
 
     return translate
@@ -580,13 +587,12 @@ def _arg_extreme(arg_op: str):
         x, dim = c.arg("input"), c.arg("dim")
         keepdim = bool(c.arg("keepdim", False))
         value = c.value(x)
-        if dim is None:
-            value = c.op("Reshape", value, c.int64s([-1]))
-            out = c.op(arg_op, value, axis=0, keepdims=int(keepdim))
-            c.set_dims(0, [None] * c.rank(c.leaves[0]))
-            if keepdim:  # PyTorch keeps every dimension, with size 1
-                return c.op("Reshape", out, c.int64s([1] * c.rank(x)))
-            return c.op("Squeeze", out) if c.rank(c.leaves[0]) == 0 else out
+        if dim is None:  # over the flattened tensor
+            rank = c.rank(c.leaves[0])
+            c.set_dims(0, [None] * rank)
+            flat = c.op("Reshape", value, c.int64s([-1]))
+            out = c.op(arg_op, flat, axis=0, keepdims=0)
+            return c.op("Reshape", out, c.int64s([1] * rank)) if rank else out
         axis = dim % max(c.rank(x), 1)
         c.set_dims(0, _reduced_dims(c, x, [axis], keepdim))
         return c.op(arg_op, value, axis=axis, keepdims=int(keepdim))

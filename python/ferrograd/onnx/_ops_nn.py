@@ -129,6 +129,25 @@ for _n in (1, 2, 3):
 # --- pooling ------------------------------------------------------------------------------------
 
 
+def _ceil_pads(c, x, n: int, kernel, strides, pads, dilations) -> list[int] | None:
+    """End paddings that make floor-mode pooling give PyTorch's ceil-mode sizes, or None when
+    ONNX's own ceil mode already does. PyTorch drops a last window that would start in the end
+    padding; ONNX's ceil mode keeps it."""
+    sizes, wanted = x._shape[-n:], c.leaves[0]._shape[-n:]
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations, strict=True)]
+    onnx_sizes = [
+        -(-(size + 2 * p - span) // s) + 1
+        for size, p, span, s in zip(sizes, pads, spans, strides, strict=True)
+    ]
+    if list(onnx_sizes) == list(wanted):
+        return None
+    # the least end padding (>= 0) with which floor mode gives `out` windows
+    return [
+        max((out - 1) * s + span - size - p, 0)
+        for out, s, span, size, p in zip(wanted, strides, spans, sizes, pads, strict=True)
+    ]
+
+
 def _pool(n: int, kind: str):
     def translate(c):
         x = c.arg("input")
@@ -136,13 +155,27 @@ def _pool(n: int, kind: str):
         stride = c.arg("stride")
         strides = kernel if stride is None or stride == [] or stride == () else _tuple(stride, n)
         pads = _tuple(c.arg("padding", 0), n)
+        dilations = _tuple(c.arg("dilation", 1), n) if kind == "max" else [1] * n
         value, dims, added = _batched(c, x, n)
-        attrs = dict(kernel_shape=kernel, strides=strides, pads=pads + pads,
-                     ceil_mode=int(bool(c.arg("ceil_mode", False))))  # fmt: skip
+        ceil = bool(c.arg("ceil_mode", False))
+        ends = pads
+        spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations, strict=True)]
+        # with padding + stride <= the window's span, no window can start in the end padding,
+        # so ONNX's ceil mode is PyTorch's, whatever the input's size
+        if ceil and any(p + s > w for p, s, w in zip(pads, strides, spans, strict=True)):
+            if any(d is not None for d in dims[2:]):
+                c.unsupported("this ceil_mode pooling over dynamic spatial dimensions")
+            grown = _ceil_pads(c, x, n, kernel, strides, pads, dilations)
+            if grown is not None:
+                if kind != "max":
+                    c.unsupported("ceil_mode average pooling whose last window PyTorch drops")
+                ends, ceil = grown, False  # padding is ignored by MaxPool, as PyTorch's is
+        attrs = dict(kernel_shape=kernel, strides=strides, pads=pads + ends,
+                     ceil_mode=int(ceil))  # fmt: skip
         if kind == "max":
             if c.arg("return_indices", False):
                 c.unsupported("max pooling's indices")
-            out = c.op("MaxPool", value, dilations=_tuple(c.arg("dilation", 1), n), **attrs)
+            out = c.op("MaxPool", value, dilations=dilations, **attrs)
         else:
             if c.arg("divisor_override") is not None:
                 c.unsupported("avg_pool with divisor_override")

@@ -64,6 +64,10 @@ def record_rnn(recorder, module, forward, args, kwargs):
         raise UnsupportedOperatorError(f"{name}: a PackedSequence input cannot be exported")
     if getattr(module, "proj_size", 0):
         raise UnsupportedOperatorError(f"{name}: proj_size > 0 cannot be exported")
+    if module.training and module.dropout and module.num_layers > 1:
+        raise UnsupportedOperatorError(
+            f"{name}: dropout between layers in training mode (export the model in eval mode)"
+        )
     with recorder.suspended():
         result = forward(*recorder.unwrap(args), **recorder.unwrap(kwargs))
 

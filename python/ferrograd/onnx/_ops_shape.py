@@ -307,8 +307,10 @@ def _cat(c):
     dims: list = [None] * rank
     for t in kept:
         for k, d in enumerate(c.dims(t)):
-            if d is not None and (dims[k] is None or k == axis):
-                dims[k] = d if k != axis or dims[k] is None else Dynamic()
+            if d is not None and dims[k] is None:
+                dims[k] = d
+    if len(kept) > 1 and dims[axis] is not None:
+        dims[axis] = Dynamic()  # a sum of sizes, none of them
     c.set_dims(0, dims)
     values = [c.as_dtype(t, dtype) for t in kept]
     if len(values) == 1:
@@ -393,15 +395,9 @@ def _index_select(c):
     return c.op("Gather", c.value(x), c.value(index), axis=axis)
 
 
-@translates("T.gather", "fg.gather", "T.take_along_dim", "fg.take_along_dim")
+@translates("T.gather", "fg.gather")
 def _gather(c):
-    x = c.arg("input")
-    if c.name.endswith("take_along_dim"):
-        index, dim = c.arg(1), c.arg(2)
-        if dim is None:
-            c.unsupported("take_along_dim() without dim")
-    else:
-        dim, index = c.arg(1), c.arg(2)
+    x, dim, index = c.arg("input"), c.arg(1), c.arg(2)
     c.same_dims(index)
     return c.op("GatherElements", c.value(x), c.value(index), axis=_norm_axis(dim, c.rank(x)))
 
@@ -482,9 +478,7 @@ def _getitem(c):
         value = c.op(
             "Slice", value, c.vector(starts), c.vector(ends), c.int64s(axes), c.vector(steps)
         )
-    for a, i in sorted(integers, key=lambda pair: -pair[0]):
-        if not isinstance(i, SymInt) and not -int(x._shape[a]) <= i < int(x._shape[a]):
-            raise IndexError(f"index {i} is out of bounds for dimension {a}")
+    for a, i in sorted(integers, key=lambda pair: -pair[0]):  # last first: axes stay valid
         value = c.op("Gather", value, c.scalar(i), axis=a)
     if tensor is not None:
         t_axis, item, _ = tensor
@@ -551,6 +545,22 @@ def _fills_like(default):
 translates("fg.zeros_like", "fg.empty_like")(_fills_like(0))
 translates("fg.ones_like")(_fills_like(1))
 translates("fg.full_like")(_fills_like(None))
+
+
+@translates("T.zero_", "T.fill_")
+def _fill_in_place(c):
+    x = c.arg("input")
+    dims = c.dims(x)
+    if c.name.endswith("zero_"):
+        value = 0
+    else:
+        value = c.arg(1)
+        if isinstance(value, TensorBase):  # a 0-d tensor: spread over x's shape
+            c.same_dims(x)
+            shape = c.op("Shape", c.value(x))
+            return c.op("Expand", c.as_dtype(value, x.dtype), shape)
+    shape = c.op("Shape", c.value(x)) if is_dynamic(dims) else c.vector(list(x._shape))
+    return _fill(c, shape, value, dims)
 
 
 @translates("fg.arange")

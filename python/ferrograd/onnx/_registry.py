@@ -82,8 +82,18 @@ def bind(target, args: tuple, kwargs: dict) -> dict:
     ``input`` and keyword extras (``**kwargs``) merged in; positions are kept as ``"#0"``,
     ``"#1"``, ... for the positional parameters."""
     sig = _signature(target)
+    if kwargs.get("out", 0) is None:
+        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
     if sig is None:
         return {f"#{i}": a for i, a in enumerate(args)} | dict(kwargs)
+    # NumPy's names, which PyTorch (and ferrograd's wrappers, _numpy_keywords) accept
+    renames = {
+        old: new
+        for old, new in (("axis", "dim"), ("keepdims", "keepdim"))
+        if old in kwargs and new in sig.parameters and old not in sig.parameters
+    }
+    if renames:
+        kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
     bound = sig.bind(*args, **kwargs)
     bound.apply_defaults()
     out: dict = {}
@@ -219,8 +229,10 @@ class Call:
             own = self.dims(x)
             for k, d in enumerate(own):
                 position = rank - len(own) + k
-                if d is not None and dims[position] is None:
-                    dims[position] = d
+                if d is None or dims[position] is d:
+                    continue
+                # two different dynamic sizes meet: the result is one of them, not known which
+                dims[position] = d if dims[position] is None else Dynamic()
         self.set_dims(index, dims)
 
     def sizes_dims(self, sizes, index: int = 0, like=None) -> None:

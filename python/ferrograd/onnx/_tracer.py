@@ -393,7 +393,12 @@ class Recorder(TorchFunctionMode):
             )
         if kwargs.get("out") is not None:
             raise UnsupportedOperatorError(f"'{name}'{self.where()}: out= cannot be exported")
-        bound = _registry.bind(_binding_target(func, name), args, kwargs)
+        try:
+            bound = _registry.bind(_binding_target(func, name), args, kwargs)
+        except TypeError as error:
+            raise UnsupportedOperatorError(
+                f"'{name}'{self.where()}: its arguments could not be read for export ({error})"
+            ) from error
         target = None
         if _functional_name(name) is not None or bound.get("inplace") is True:
             target = args[0] if args else bound.get("input")
