@@ -86,9 +86,9 @@ def _opset(onnx, opset_version) -> int:
     return opset_version
 
 
-def _flatten_args(args, kwargs):
+def _input_tensors(model, args: tuple, kwargs: dict) -> list[tuple[TensorBase, str]]:
     """The tensors among the arguments (looking into lists, tuples and dicts), in order, each
-    with a name hint: the forward parameter it was passed as."""
+    with a default name: the forward parameter it is passed as (``x``, ``hidden_0``)."""
     found: list[tuple[TensorBase, str]] = []
 
     def visit(value, hint: str) -> None:
@@ -101,16 +101,18 @@ def _flatten_args(args, kwargs):
             for key, item in value.items():
                 visit(item, f"{hint}_{key}")
 
-    return found, visit
-
-
-def _parameter_names(model, count: int) -> list[str]:
     try:
         parameters = list(inspect.signature(model.forward).parameters.values())
     except (TypeError, ValueError):
         parameters = []
-    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return (names + [f"input_{i}" for i in range(len(names), count)])[:count]
+    positional = [
+        p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    for i, value in enumerate(args):
+        visit(value, positional[i] if i < len(positional) else f"input_{i}")
+    for key, value in kwargs.items():
+        visit(value, key)
+    return found
 
 
 def _dynamic_axes(dynamic_axes, names: dict, warn: bool = True) -> dict[str, dict[int, str]]:
@@ -352,12 +354,7 @@ def _trace(model, args, kwargs, opset, input_names, output_names, dynamic_axes, 
     snapshot, held = _snapshot()
     recorder = Recorder(graph, snapshot)
 
-    found, visit = _flatten_args(args, kwargs)
-    hints = _parameter_names(model, len(args))
-    for value, hint in zip(args, hints, strict=True):
-        visit(value, hint)
-    for key, value in kwargs.items():
-        visit(value, key)
+    found = _input_tensors(model, args, kwargs)
     tensors = [t for t, _ in found]
     if input_names is not None and len(input_names) > len(tensors):
         raise RuntimeError(
@@ -371,6 +368,10 @@ def _trace(model, args, kwargs, opset, input_names, output_names, dynamic_axes, 
     declared = {n: len(t._shape) for n, t in zip(names, tensors, strict=True)}
     axes = _dynamic_axes(dynamic_axes, declared, warn=False)
 
+    for name in output_names or []:
+        if name in names:
+            raise ValueError(f"export(): '{name}' names both an input and an output")
+        graph.reserve(name)
     graph_inputs = []
     traced_inputs: dict[int, Traced] = {}
     for tensor, name in zip(tensors, names, strict=True):

@@ -39,10 +39,11 @@ def _unbatched(c, out: str, added: bool) -> str:
     return c.op("Squeeze", out, c.int64s([0])) if added else out
 
 
-def _spatial_dims(c, dims, added: bool) -> None:
-    """Output dims of a convolution or pooling: batch and spatial sizes follow the input's,
-    channels are fixed."""
-    out = [dims[0], None, *(Dynamic() if d is not None else None for d in dims[2:])]
+def _spatial_dims(c, dims, added: bool, channels=None) -> None:
+    """Output dims of a convolution or pooling: the batch as the input's, the channels
+    ``channels`` (the input's when not given), spatial sizes dynamic where the input's are."""
+    channels = dims[1] if channels is None else channels[0]
+    out = [dims[0], channels, *(Dynamic() if d is not None else None for d in dims[2:])]
     c.set_dims(0, out[1:] if added else out)
 
 
@@ -53,7 +54,7 @@ def _spatial_dims(c, dims, added: bool) -> None:
 def _linear(c):
     x, weight, bias = c.arg("input"), c.arg("weight"), c.arg("bias")
     dims = list(c.dims(x))
-    c.set_dims(0, [*dims[:-1], None] if c.rank(weight) == 2 else dims[:-1])
+    c.set_dims(0, [*dims[:-1], c.dims(weight)[0]] if c.rank(weight) == 2 else dims[:-1])
     if c.rank(x) == 2 and c.rank(weight) == 2:
         args = [c.value(x), c.value(weight)] + ([c.value(bias)] if bias is not None else [])
         return c.op("Gemm", *args, transB=1)
@@ -92,7 +93,7 @@ def _conv(n: int):
             dilations=dilation,
             group=int(c.arg("groups", 1)),
         )
-        _spatial_dims(c, dims, added)
+        _spatial_dims(c, dims, added, channels=c.dims(weight))
         return _unbatched(c, out, added)
 
     return translate
@@ -115,7 +116,8 @@ def _conv_transpose(n: int):
             dilations=_tuple(c.arg("dilation", 1), n),
             group=int(c.arg("groups", 1)),
         )
-        _spatial_dims(c, dims, added)
+        # (C_in, C_out / groups, ...): the output's channels are fixed when the weight's are
+        _spatial_dims(c, dims, added, channels=c.dims(weight)[1:2])
         return _unbatched(c, out, added)
 
     return translate
@@ -197,7 +199,7 @@ def _adaptive(n: int, kind: str):
         wanted = c.arg("output_size")
         wanted = list(wanted) if isinstance(wanted, (list, tuple)) else [wanted] * n
         wanted = [s if w is None else int(w) for s, w in zip(sizes, wanted, strict=True)]
-        out_dims = [dims[0], None] + [None] * n
+        out_dims = [dims[0], dims[1]] + [None] * n
         c.set_dims(0, out_dims[1:] if added else out_dims)
         if all(w == 1 for w in wanted):
             out = c.op("GlobalMaxPool" if kind == "max" else "GlobalAveragePool", value)
@@ -367,14 +369,14 @@ def _embedding(c):
     indices, weight = c.arg("input"), c.arg("weight")
     if c.arg("max_norm") is not None:
         c.unsupported("embedding with max_norm (it rescales the weight in place)")
-    c.set_dims(0, [*c.dims(indices), None])
+    c.set_dims(0, [*c.dims(indices), *c.dims(weight)[1:]])
     return c.op("Gather", c.value(weight), c.value(indices), axis=0)
 
 
 @translates("fg.embedding")
 def _embedding_function(c):
     weight, indices = c.arg("input"), c.arg("indices")
-    c.set_dims(0, [*c.dims(indices), None])
+    c.set_dims(0, [*c.dims(indices), *c.dims(weight)[1:]])
     return c.op("Gather", c.value(weight), c.value(indices), axis=0)
 
 
@@ -408,7 +410,7 @@ def _pixel_shuffle(c):
         c.unsupported("pixel_shuffle of a tensor that is not 4-D")
     r = int(c.arg("upscale_factor"))
     dims = c.dims(x)
-    c.set_dims(0, [dims[0], None, *(Dynamic() if d is not None else None for d in dims[2:])])
+    c.set_dims(0, [dims[0], *(Dynamic() if d is not None else None for d in dims[1:])])
     return c.op("DepthToSpace", c.value(x), blocksize=r, mode="CRD")
 
 

@@ -152,13 +152,6 @@ class Call:
         ferrograd/NumPy dtype ``dtype``."""
         return self.recorder.value(x, dtype, self)
 
-    def dtype(self, x):
-        """The ferrograd dtype of a tensor argument."""
-        return x.dtype
-
-    def np_dtype(self, x) -> np.dtype:
-        return numpy_dtype(x.dtype)
-
     def dims(self, x) -> tuple:
         return self.recorder.dims(x)
 
@@ -210,10 +203,6 @@ class Call:
     def set_dims(self, index: int, dims) -> None:
         """The dynamic dimensions of result ``index`` (``None``: fixed, ``Dynamic``: not)."""
         self.dims_out[index] = tuple(dims)
-
-    def default_dims(self) -> tuple:
-        """Every dimension dynamic when anything this call read is."""
-        return any_dynamic(self.recorder, self.args.values())
 
     # -- rules for dynamic dimensions -----------------------------------------------------
 

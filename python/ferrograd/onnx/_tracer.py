@@ -39,6 +39,7 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase
+from .._mixins.shape import check_size_dim
 from .._size import Size
 from .._tensor import Tensor
 from ..overrides import TorchFunctionMode, aliases, disable_subclass_dispatch, resolve_name
@@ -90,12 +91,7 @@ class Traced(Tensor):
     def size(self, dim=None):
         if dim is None:
             return Size(self._sizes())
-        ndim = len(self._shape)
-        if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but "
-                f"got {dim})"
-            )
+        check_size_dim(dim, len(self._shape))
         return self._sizes()[dim]
 
     def __len__(self) -> int:
@@ -171,21 +167,26 @@ def _tensor_leaves(value, out: list) -> None:
             _tensor_leaves(item, out)
 
 
-def _rebuild(value, replace):
-    """``value`` with each tensor ``t`` in it replaced by ``replace(t)`` (lists, tuples,
-    named tuples and dicts rebuilt)."""
+def _map(value, fn):
+    """``value`` with ``fn`` applied to everything in it that is not a list, tuple or dict
+    (those are rebuilt, named tuples included)."""
     if isinstance(value, TensorBase):
-        return replace(value)
+        return fn(value)
     if isinstance(value, list):
-        return [_rebuild(v, replace) for v in value]
+        return [_map(v, fn) for v in value]
     if isinstance(value, tuple):
-        items = [_rebuild(v, replace) for v in value]
+        items = [_map(v, fn) for v in value]
         if hasattr(value, "_fields"):
             return type(value)(*items)
         return type(value)(items) if type(value) is not tuple else tuple(items)
     if isinstance(value, dict):
-        return type(value)((k, _rebuild(v, replace)) for k, v in value.items())
-    return value
+        return type(value)((k, _map(v, fn)) for k, v in value.items())
+    return fn(value)
+
+
+def _rebuild(value, replace):
+    """``value`` with each tensor ``t`` in it replaced by ``replace(t)``."""
+    return _map(value, lambda v: replace(v) if isinstance(v, TensorBase) else v)
 
 
 class Recorder(TorchFunctionMode):
@@ -234,7 +235,7 @@ class Recorder(TorchFunctionMode):
     def add_parameter(self, tensor, name: str) -> Traced:
         """A ``Traced`` alias of a parameter or buffer, its values stored as the initializer
         ``name``."""
-        array = tensor.detach().numpy().copy()
+        array = tensor.detach().cpu().numpy().copy()
         self.graph.param(name, array)
         alias = self.wrap(tensor, name, [None] * array.ndim, False)
         self._params[id(tensor)] = name
@@ -250,18 +251,14 @@ class Recorder(TorchFunctionMode):
         return plain
 
     def unwrap(self, value):
-        if isinstance(value, Traced):
-            return self._plain(value)
-        if isinstance(value, SymInt):
-            return int(value)
-        if isinstance(value, (list, tuple)):
-            items = [self.unwrap(v) for v in value]
-            if hasattr(value, "_fields"):
-                return type(value)(*items)
-            return type(value)(items) if type(value) is not tuple else tuple(items)
-        if isinstance(value, dict):
-            return type(value)((k, self.unwrap(v)) for k, v in value.items())
-        return value
+        """``value`` as ferrograd computes with it: plain tensors and ints."""
+
+        def plain(v):
+            if isinstance(v, Traced):
+                return self._plain(v)
+            return int(v) if isinstance(v, SymInt) else v
+
+        return _map(value, plain)
 
     def dims(self, x) -> tuple:
         if isinstance(x, Traced) and getattr(x, "_onnx_recorder", None) is self:
@@ -289,7 +286,7 @@ class Recorder(TorchFunctionMode):
             if key in self._constants:
                 return self._constants[key]
             if key in self._snapshot:
-                name = self.graph.literal(x.detach().numpy().copy(), numpy_dtype(x.dtype))
+                name = self.graph.literal(x.detach().cpu().numpy().copy(), numpy_dtype(x.dtype))
                 self._constants[key] = name
                 return name
             self._unrecorded(call)
@@ -377,6 +374,12 @@ class Recorder(TorchFunctionMode):
                 return args[0].numel()
             if not any(n in _METADATA for n in names) and self.depends((args, kwargs)):
                 self.refuse_read(f"'{names[0]}'")
+            if _holds(result, int) and _holds((args, kwargs), SymInt):
+                # sizes computed from dynamic sizes outside the graph (broadcast_shapes, say)
+                raise UnsupportedOperatorError(
+                    f"'{names[0]}'{self.where()} computes sizes from dynamic dimensions outside "
+                    "the graph, which would fix them in it"
+                )
             return result
         return self._record(func, names, args, kwargs, result, leaves)
 
@@ -509,6 +512,14 @@ class Recorder(TorchFunctionMode):
             yield
         finally:
             self.__enter__()
+
+
+def _holds(value, kind) -> bool:
+    """Whether ``value`` is, or holds in its lists, tuples and dicts, a ``kind`` (not a
+    bool)."""
+    found = []
+    _map(value, lambda v: found.append(v) if isinstance(v, kind) and not isinstance(v, bool) else v)
+    return bool(found)
 
 
 def _traced_in(values) -> list:
