@@ -188,6 +188,61 @@ def test_two_block_gpt(rt):
     )  # fmt: skip
 
 
+class CausalSelfAttention(nn.Module):
+    """nanoGPT's attention: a causal-mask buffer sliced to the sequence's length, heads made
+    with view/transpose from sizes read off the input."""
+
+    def __init__(self, width: int = 16, heads: int = 2, block: int = 12):
+        super().__init__()
+        self.qkv, self.proj, self.heads = (
+            nn.Linear(width, 3 * width),
+            nn.Linear(width, width),
+            heads,
+        )
+        self.register_buffer("mask", torch.tril(torch.ones(block, block)).view(1, 1, block, block))
+
+    def forward(self, x):
+        B, T, C = x.size()
+        q, k, v = self.qkv(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.heads, C // self.heads).transpose(1, 2) for t in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+        att = F.softmax(att.masked_fill(self.mask[:, :, :T, :T] == 0, float("-inf")), dim=-1)
+        return self.proj((att @ v).transpose(1, 2).contiguous().view(B, T, C))
+
+
+def test_attention_written_by_hand(rt):
+    torch.manual_seed(0)
+    round_trip(
+        rt, CausalSelfAttention(), (R(2, 5, 16),), ["x"], {"x": {0: "batch", 1: "time"}},
+        [(R(3, 12, 16),), (R(1, 1, 16),)],
+    )  # fmt: skip
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, channels: int = 4):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.norm = nn.BatchNorm2d(channels)
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x):
+        out = self.norm(self.conv(x))
+        out += x
+        return self.relu(out)
+
+
+def test_residual_convnet_with_in_place_adds_at_other_image_sizes(rt):
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(3, 4, 3, stride=2, padding=1), ResidualBlock(), ResidualBlock(),
+        nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(4, 2),
+    )  # fmt: skip
+    model[1].norm.running_mean.uniform_(-0.5, 0.5)
+    model[1].norm.running_var.uniform_(0.5, 2.0)
+    axes = {"images": {0: "batch", 2: "height", 3: "width"}}
+    round_trip(rt, model, (R(2, 3, 8, 8),), ["images"], axes, [(R(3, 3, 12, 10),)])
+
+
 def test_opset_17(rt, onnx):
     torch.manual_seed(0)
     gpt = _example("tiny_gpt").TinyGPT(20, 8, 2, 2, 8, 0.0)
