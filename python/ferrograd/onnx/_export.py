@@ -291,14 +291,14 @@ def export(
         and getattr(operator_export_type, "name", "") != "ONNX"
     ):
         raise ValueError("export(): only operator_export_type ONNX is supported")
+    if isinstance(training, bool):  # the older form: True trains, False evaluates
+        training = TrainingMode.TRAINING if training else TrainingMode.EVAL
     training = TrainingMode(training)
     input_names = _check_names(input_names, "input_names")
     output_names = _check_names(output_names, "output_names")
     kwargs = dict(kwargs or {})
-    if isinstance(args, TensorBase):
+    if not isinstance(args, tuple):  # one argument (a tensor, a list, ...), as PyTorch reads it
         args = (args,)
-    elif not isinstance(args, tuple):
-        args = (args,) if not isinstance(args, list) else tuple(args)
     if args and isinstance(args[-1], dict) and not kwargs:
         args, kwargs = args[:-1], dict(args[-1])
 
