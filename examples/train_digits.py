@@ -6,9 +6,15 @@ with scikit-learn: no download), with the PyTorch training loop written against 
     python examples/train_digits.py                   # both models, ~98% held-out accuracy each
     python examples/train_digits.py --compare-torch   # the same script on PyTorch too, side by side
 
+    python examples/train_digits.py --export-onnx     # also write the models as ONNX
+                                                      # (pip install -e ".[demo,onnx]")
+
 It prints per-epoch loss and accuracy (tqdm), writes the training curves to
 examples/out/train_digits.png and the trained weights to examples/out/digits_{mlp,cnn}.safetensors
 (with ``ferrograd.save``; reloaded and re-evaluated at the end), and prints the final accuracies.
+With ``--export-onnx`` each trained model is also exported (``ferrograd.onnx.export``, from the
+weights in its safetensors file) to examples/out/digits_{mlp,cnn}.onnx, with a dynamic batch
+size, and the exported graph is evaluated on the held-out set with ONNX Runtime.
 The model and training code below only use names that PyTorch has, so it runs unchanged with
 ``lib = torch``.
 """
@@ -136,6 +142,34 @@ def load_data(seed: int):
     return x_train, y_train, x_test, y_test
 
 
+def export_onnx(kind: str, weights: Path, test_loader) -> float | None:
+    """Exports the model stored in ``weights`` to ONNX next to it (a dynamic batch size) and
+    returns its held-out accuracy under ONNX Runtime (None when that is not installed)."""
+    model = build(ferrograd, kind)
+    model.load_state_dict(ferrograd.load(weights, map_location="cpu"))
+    path = weights.with_suffix(".onnx")
+    images = next(iter(test_loader))[0][:1].cpu()
+    ferrograd.onnx.export(
+        model,
+        (images,),
+        path,
+        input_names=["images"],
+        output_names=["logits"],
+        dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}},
+    )
+    try:
+        import onnxruntime
+    except ImportError:
+        return None
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    correct = total = 0
+    for x, y in test_loader:
+        (logits,) = session.run(None, {"images": x.cpu().numpy()})
+        correct += int((logits.argmax(1) == y.cpu().numpy()).sum())
+        total += y.shape[0]
+    return correct / total
+
+
 def plot(histories: dict, path: Path) -> None:
     import matplotlib
 
@@ -171,6 +205,11 @@ def main(argv=None) -> dict:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--device", default="cpu", help="'cpu' or 'cuda' (needs a GPU with CuPy)")
+    parser.add_argument(
+        "--export-onnx",
+        action="store_true",
+        help="also export each trained model to ONNX next to its safetensors file (needs onnx)",
+    )
     args = parser.parse_args(argv)
 
     if args.device.startswith("cuda") and not ferrograd.cuda.is_available():
@@ -216,6 +255,12 @@ def main(argv=None) -> dict:
                 assert again == accuracy, (again, accuracy)
                 shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
                 print(f"saved {shown} (reloaded: {again:.2%})")
+                if args.export_onnx:
+                    onnx_accuracy = export_onnx(kind, path, test_loader)
+                    checked = (
+                        "" if onnx_accuracy is None else f" (ONNX Runtime: {onnx_accuracy:.2%})"
+                    )
+                    print(f"exported {shown.with_suffix('.onnx')}{checked}")
 
     png = args.out / "train_digits.png"
     plot(histories, png)

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Sets up everything on a fresh machine and runs the main job: an MLP and a small convnet
 # trained with ferrograd on scikit-learn's handwritten digits (bundled, no download).
+# Arguments go to examples/train_digits.py (e.g. `bash scripts/demo.sh --export-onnx`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-# Builds the extension with maturin (release mode) and installs the demo's dependencies.
-.venv/bin/python -m pip install --quiet ".[demo]"
+# Builds the extension with maturin (release mode) and installs the demo's dependencies
+# (with --export-onnx, the onnx extra too: the trained models are also written as ONNX).
+extras="demo"
+for arg in "$@"; do
+    if [[ "$arg" == "--export-onnx" ]]; then
+        extras="demo,onnx"
+    fi
+done
+.venv/bin/python -m pip install --quiet ".[$extras]"
 .venv/bin/python examples/train_digits.py "$@"

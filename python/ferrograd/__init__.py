@@ -42,6 +42,7 @@ from . import (
     jit,
     linalg,
     nn,
+    onnx,
     optim,
     overrides,
     profiler,
@@ -253,7 +254,7 @@ __all__ = [
     "zeros_like",
 ]
 __all__ += ["digamma", "erfc", "erfinv", "lgamma", "logit", "mvlgamma", "polygamma"]
-__all__ += ["distributions", "sparse", "special", "xlogy"]
+__all__ += ["distributions", "onnx", "sparse", "special", "xlogy"]
 __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
 __all__ += ["is_autocast_enabled"]
 __all__ += _functional.__all__

@@ -42,6 +42,15 @@ class UntypedStorage:
         return f"UntypedStorage(data_ptr={self._start:#x}, nbytes={self._nbytes})"
 
 
+def check_size_dim(dim: int, ndim: int) -> None:
+    """``size(dim)``'s check of ``dim`` (a 0-d tensor has no dimension to ask for)."""
+    if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but "
+            f"got {dim})"
+        )
+
+
 class ShapeMixin:
     __slots__ = ()
 
@@ -53,12 +62,7 @@ class ShapeMixin:
         shape = self._shape
         if dim is None:
             return Size(shape)
-        ndim = len(shape)
-        if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but "
-                f"got {dim})"
-            )
+        check_size_dim(dim, len(shape))
         return shape[dim]
 
     @property

@@ -62,7 +62,12 @@ def _masked_softmax(scores, dead_rows):
     """Softmax over the last dimension, with rows that every key is masked out of (``dead_rows``,
     broadcastable to ``scores`` with a last dimension of 1) giving zeros rather than NaN, in the
     forward pass and the backward pass alike."""
-    if dead_rows is None or not bool(dead_rows.any()):
+    from ..onnx import is_in_onnx_export
+
+    if dead_rows is None:
+        return scores.softmax(-1)
+    # exported, the mask's values are not known: the masked form is exact either way
+    if not is_in_onnx_export() and not bool(dead_rows.any()):
         return scores.softmax(-1)
     alive = dead_rows.logical_not()
     return scores.where(alive, 0.0).softmax(-1).where(alive, 0.0)
