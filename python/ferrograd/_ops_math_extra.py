@@ -344,7 +344,11 @@ def fmod(input, other):
     r = x.remainder(y)
     # remainder and fmod differ by one `other` where they are nonzero and of unlike signs.
     fix = (r.detach() != 0) & ((r.detach() < 0) != (x.detach() < 0))
-    return r.where(~fix, r - y)
+    r = r.where(~fix, r - y)
+    if not r.is_floating_point():
+        return r
+    # A finite number modulo an infinity is itself (r - y would be inf - inf).
+    return r.where(~(y.detach().isinf() & x.detach().isfinite()), x)
 
 
 def copysign(input, other):
