@@ -127,7 +127,8 @@ def _rsqrt(a):
     return 1.0 / np.sqrt(a)
 
 
-#: name -> (reference, input dtypes, floating result, exact, bound on the finite inputs)
+#: name -> (reference, input dtypes, result: False (same dtype), True (floating) or a dtype,
+#: exact, bound on the finite inputs)
 UNARY = {
     "neg": (np.negative, (*INTS, *FLOATS), False, True, None),
     "abs": (np.abs, (*INTS, *FLOATS), False, True, None),
@@ -151,6 +152,7 @@ UNARY = {
     "atan": (np.arctan, FLOATS, True, False, None),
     "sinh": (np.sinh, FLOATS, True, False, 80.0),
     "sigmoid": (_sigmoid, ALL, True, False, None),
+    "signbit": (np.signbit, (*INTS, *FLOATS), BOOL, True, None),
 }
 
 
@@ -162,13 +164,14 @@ def test_unary_ops_match_numpy(name, data):
     dtype = data.draw(st.sampled_from(dtypes), label="dtype")
     shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
     a = _array(data.draw, dtype, shape, bound)
-    out_dtype = floating(dtype) if float_result else dtype
+    out_dtype = float_result if isinstance(float_result, np.dtype) else dtype
+    out_dtype = floating(dtype) if float_result is True else out_dtype
     with np.errstate(all="ignore"):
         # computed in float64 and rounded once, as a correctly rounded float32 op would
         wide = a.astype(F64) if out_dtype in FLOATS else a
-        expected = np.asarray(reference(wide.astype(out_dtype).astype(wide.dtype))).astype(
-            out_dtype
-        )
+        given_dtype = out_dtype if out_dtype != BOOL else dtype
+        expected = np.asarray(reference(wide.astype(given_dtype).astype(wide.dtype)))
+        expected = expected.astype(out_dtype)
     actual = getattr(fg, name)(_tensor(a))
     zero_sign = name not in ZERO_SIGN_UNSPECIFIED
     _assert_matches(actual, expected, **_tolerance(out_dtype, exact), zero_sign=zero_sign)
@@ -220,6 +223,7 @@ BINARY = {
     "floor_divide": (_floor_divide, (*INTS, *FLOATS), "promote", True, 1e6),
     "pow": (_power, (*INTS, *FLOATS), "promote", False, 8.0),
     "atan2": (np.arctan2, ALL, "float", False, None),
+    "copysign": (np.copysign, ALL, "float", True, None),
 }
 
 
