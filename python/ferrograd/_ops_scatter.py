@@ -11,7 +11,10 @@ the tensors' device through differentiable operations only (``index_add`` into z
 ``where``, products), so backward, double backward and forward-mode AD need no rules here:
 
 * replacing: each position takes the last element written to it (PyTorch leaves the order of
-  duplicates unspecified; its CPU kernel also ends with the last), the others contribute 0;
+  duplicates unspecified; its CPU kernel also ends with the last); as in PyTorch's derivative,
+  every element's gradient is the output's gradient at its position, an overwritten element's
+  included (``overwrite``, the one custom ``Function`` here: no composition of differentiable
+  operations gives that gradient and an exact forward);
 * ``sum``/``mean``: one ``index_add``; ``prod``: one product per round, a round holding at
   most one element per position, so the gradient is exact even with zeros;
 * ``amax``/``amin``: the extreme is found on the host; the gradient is shared evenly by the
@@ -20,6 +23,7 @@ the tensors' device through differentiable operations only (``index_add`` into z
 
 from __future__ import annotations
 
+import functools
 import operator
 
 import numpy as np
@@ -27,7 +31,7 @@ import numpy as np
 from . import _core
 from ._base import TensorBase, is_operand
 from ._dtype import scalar_type_name
-from ._mixins.indexing import _positions as _index_positions
+from ._index_plan import positions as _index_positions
 from ._mixins.structure import constant, wrap_dim
 from ._ops_out import with_out
 
@@ -71,6 +75,62 @@ def _last_writes(positions: np.ndarray) -> np.ndarray:
 def _placed(values, positions: np.ndarray, like, numel: int):
     """``values`` (1-D) added at ``positions`` into zeros of ``numel`` elements."""
     return _core.index_add_zeros(values, 0, constant(positions, like), numel)
+
+
+def _overwritten(flat, values, positions: np.ndarray, written: np.ndarray):
+    """``flat`` with ``values`` (1-D) at ``positions``, the last of repeated ones winning."""
+    last = _last_writes(positions)
+    if not last.all():
+        values = values.where(constant(last, flat), 0)
+    return flat.where(constant(~written, flat), _placed(values, positions, flat, flat.numel()))
+
+
+@functools.cache
+def _overwrite_function():
+    from .autograd.function import Function
+
+    class Overwrite(Function):
+        """``_overwritten`` with PyTorch's gradients: the output's gradient where nothing was
+        written for ``flat``, and at its position for every element of ``values``."""
+
+        @staticmethod
+        def forward(ctx, flat, values, positions, written):
+            ctx.positions, ctx.written = positions, written
+            return _overwritten(flat, values, positions, written)
+
+        @staticmethod
+        def backward(ctx, grad):
+            kept = grad.where(constant(~ctx.written, grad), 0)
+            return kept, grad.index_select(0, constant(ctx.positions, grad)), None, None
+
+        @staticmethod
+        def jvp(ctx, flat_tangent, values_tangent, _positions, _written):
+            return _overwritten(flat_tangent, values_tangent, ctx.positions, ctx.written)
+
+    return Overwrite
+
+
+def overwrite(x, positions: np.ndarray, values):
+    """``x`` with the elements of ``values`` written at the flat ``positions`` (same number
+    of elements), the last of repeated positions winning."""
+    flat = x.reshape(-1)
+    positions = positions.reshape(-1)
+    values = values.reshape(-1)
+    written = np.zeros(flat.numel(), dtype=bool)
+    written[positions] = True
+    if flat.requires_grad or values.requires_grad or _has_tangent(flat, values):
+        out = _overwrite_function().apply(flat, values, positions, written)
+    else:
+        out = _overwritten(flat, values, positions, written)
+    return out.reshape(list(x.shape))
+
+
+def _has_tangent(*tensors) -> bool:
+    if _core.current_dual_level() is None:
+        return False
+    from .autograd.forward_ad import unpack_dual
+
+    return any(unpack_dual(t).tangent is not None for t in tensors)
 
 
 def _rounds(positions: np.ndarray) -> np.ndarray:
@@ -118,6 +178,8 @@ def _extreme(flat, values, positions, written, include_self: bool, largest: bool
 def _write(x, positions: np.ndarray, values, reduce=None, include_self: bool = True):
     """``x`` with the elements of ``values`` written at the flat ``positions`` (same number
     of elements), combined as ``reduce`` says (None: replace)."""
+    if reduce is None:
+        return overwrite(x, positions, values)
     shape = list(x.shape)
     flat = x.reshape(-1)
     numel = flat.numel()
@@ -126,12 +188,7 @@ def _write(x, positions: np.ndarray, values, reduce=None, include_self: bool = T
     written = np.zeros(numel, dtype=bool)
     written[positions] = True
     written_t = constant(written, x)
-    if reduce is None:
-        last = _last_writes(positions)
-        if not last.all():
-            values = values.where(constant(last, x), 0)
-        out = flat.where(~written_t, _placed(values, positions, x, numel))
-    elif reduce in ("sum", "mean"):
+    if reduce in ("sum", "mean"):
         total = _placed(values, positions, x, numel)
         base = flat if include_self else flat.where(~written_t, 0)
         out = base + total
@@ -269,7 +326,9 @@ def index_fill(input, dim: int, index, value):
     """``input`` with the slices along ``dim`` at ``index`` set to ``value`` (a number or a
     0-d tensor, whose gradient is the sum over the slices)."""
     x = _tensor(input, "index_fill")
-    _, positions = _along_positions(x, dim, index, "index_fill", wrap_negative=True)
+    d, positions = _along_positions(x, dim, index, "index_fill", wrap_negative=True)
+    # A repeated index fills its slice once: the value's gradient counts each place once.
+    positions = np.unique(positions, axis=d) if positions.size else positions
     if isinstance(value, TensorBase):
         if value.ndim != 0:
             raise RuntimeError(
@@ -327,6 +386,11 @@ def index_put(input, indices, values, accumulate: bool = False):
             "index_put_(): argument 'indices' (position 1) must be tuple of Tensors, not "
             f"{type(indices).__name__}"
         )
+    for k, index in enumerate(indices):
+        if not isinstance(index, TensorBase):
+            raise TypeError(
+                f"expected Tensor as element {k} in argument 0, but got {type(index).__name__}"
+            )
     _tensor(values, "index_put", "values")
     if values.dtype != x.dtype:
         raise RuntimeError(

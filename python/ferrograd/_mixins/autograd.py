@@ -87,15 +87,20 @@ class AutogradMixin:
     def register_hook(self, hook):
         """Calls ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor
         replaces the gradient. Returns a handle whose ``remove()`` unregisters the hook."""
+        from ..autograd._hook_results import named_like, tensor_hook_result
         from ..utils.hooks import RemovableHandle
 
-        node, hook_id = self._register_hook(hook)
+        def call(grad):
+            return tensor_hook_result(hook(grad))
+
+        node, hook_id = self._register_hook(named_like(call, hook))
         return RemovableHandle(node, hook_id)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Calls ``hook(tensor)`` after a gradient was accumulated into this leaf's ``.grad``."""
         import weakref
 
+        from ..autograd._hook_results import post_accumulate_hook_result
         from ..utils.hooks import RemovableHandle
 
         target = weakref.ref(self)
@@ -103,7 +108,7 @@ class AutogradMixin:
         def call():
             tensor = target()
             if tensor is not None:
-                hook(tensor)
+                post_accumulate_hook_result(hook(tensor), tensor)
 
         node, hook_id = self._register_post_accumulate_grad_hook(call)
         return RemovableHandle(node, hook_id)

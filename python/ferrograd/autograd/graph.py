@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from .. import _core
+from ._hook_results import named_like, node_hook_result
 
 
 class Node:
@@ -31,19 +32,18 @@ class Node:
 
         def call(grad_inputs, grad_outputs):
             result = hook(tuple(grad_inputs), tuple(grad_outputs))
-            return None if result is None else list(result)
+            return node_hook_result(result, len(grad_inputs))
 
-        return RemovableHandle(self._n, self._n.register_hook(_named_like(call, hook)))
+        return RemovableHandle(self._n, self._n.register_hook(named_like(call, hook)))
 
     def register_prehook(self, hook):
         """Calls ``hook(grad_outputs)`` before this node runs; a returned tuple replaces them."""
         from ..utils.hooks import RemovableHandle
 
         def call(grad_outputs):
-            result = hook(tuple(grad_outputs))
-            return None if result is None else list(result)
+            return node_hook_result(hook(tuple(grad_outputs)), len(grad_outputs))
 
-        return RemovableHandle(self._n, self._n.register_prehook(_named_like(call, hook)))
+        return RemovableHandle(self._n, self._n.register_prehook(named_like(call, hook)))
 
     @property
     def variable(self):
@@ -135,15 +135,6 @@ class save_on_cpu(saved_tensors_hooks):
             return tensor.to(device)
 
         super().__init__(pack, unpack)
-
-
-def _named_like(wrapper, hook):
-    """Gives `wrapper` the name of the user's `hook`, which errors about what the hook
-    returned name (``hook 'NAME' has returned an incorrect number of values``), as PyTorch's
-    do; ``<unknown>`` for a callable without one."""
-    name = getattr(hook, "__name__", None)
-    wrapper.__name__ = name if isinstance(name, str) else "<unknown>"
-    return wrapper
 
 
 _NODE_TYPES: dict[str, type] = {}

@@ -23,6 +23,8 @@ import functools
 import inspect
 import operator
 
+import numpy as np
+
 from .._base import TensorBase
 from ._batched import BatchedTensor, Level, level_of, physical
 
@@ -500,8 +502,8 @@ def _is_advanced(item) -> bool:
 def _getitem(lv, self, index):
     """``self[index]``: a leading ``:`` for the batch dimension. Integer tensors (or lists)
     index as in PyTorch; batched ones get the batch's ``arange`` as a first index, so every
-    sample reads its own. Advanced indices that are not next to each other put their
-    dimensions first (NumPy's rule), so the batch dimension is moved back in front after."""
+    sample reads its own. Where the index dimensions go is decided per sample (PyTorch's
+    rule, ``_index_plan``), and the batch dimension is put back in front."""
     items = _index_items(index)
     for item in items:
         if _is_tensor(item) and not item.dtype.is_floating_point and item.dtype.name == "bool":
@@ -514,69 +516,47 @@ def _getitem(lv, self, index):
     if not _is_tensor(self) or not _at(self, lv):
         # Only an index is batched: index a broadcast copy of self.
         self = BatchedTensor(_materialize(self, lv), lv.id)
-    advanced = [k for k, item in enumerate(items) if _is_advanced(item)]
     value = self.value
-    if not advanced:
+    sample = _sample_plan(value, items, lv)
+    if sample.is_basic and not any(_at(item, lv) for item in items):
         return _wrap(value[(slice(None), *items)], lv)
-    # With an index tensor present, integers index as advanced indices too (NumPy's rule,
-    # which ferrograd's indexing follows): they count when placing the index dimensions.
-    advanced = [k for k, item in enumerate(items) if _is_advanced(item) or _is_int(item)]
-    batched_index = any(_at(items[k], lv) for k in advanced)
-    if batched_index:
+    advanced = [k for k, item in enumerate(items) if _is_advanced(item)]
+    if any(_at(items[k], lv) for k in advanced):
         from .._creation import arange, tensor
 
-        tensors = [
-            items[k] if _is_tensor(items[k]) else tensor(items[k], device=value.device)
+        tensors = {
+            k: items[k] if _is_tensor(items[k]) else tensor(items[k], device=value.device)
             for k in advanced
-            if not _is_int(items[k])
-        ]
-        rank = max(t.ndim for t in tensors)
-        positions = [k for k in advanced if not _is_int(items[k])]
-        lifted = {
-            k: _pad(t.value, t.ndim, rank) if _at(t, lv) else t
-            for k, t in zip(positions, tensors, strict=True)
         }
+        rank = max(t.ndim for t in tensors.values())
+        lifted = {k: _pad(t.value, t.ndim, rank) if _at(t, lv) else t for k, t in tensors.items()}
         batch = arange(lv.size, device=value.device).reshape(lv.size, *[1] * rank)
+        # The batch's arange indexes dimension 0, so the index dimensions (batch first) lead.
         out = value[(batch, *(lifted.get(k, item) for k, item in enumerate(items)))]
-        adjacent = advanced == list(range(advanced[0], advanced[-1] + 1))
-        if adjacent and advanced[0] > 0:
-            # The index dimensions came first; the dimensions before them belong after the
-            # batch dimension and before the index dimensions.
-            before = _dims_before(items, advanced[0])
-            out = out.movedim(list(range(rank + 1, rank + 1 + before)), list(range(1, before + 1)))
+        if not sample.is_basic:
+            adjacent, first, sample_rank = sample.layout()
+            if adjacent and first > 0:
+                # Per sample, the dimensions before the index ones stay in front of them.
+                start = 1 + max(rank, sample_rank)
+                out = out.movedim(list(range(start, start + first)), list(range(1, first + 1)))
         return _wrap(out, lv)
     out = value[(slice(None), *items)]
-    adjacent = advanced == list(range(advanced[0], advanced[-1] + 1))
-    if not adjacent:
-        rank = max(
-            items[k].ndim if _is_tensor(items[k]) else _list_rank(items[k]) for k in advanced
-        )
-        out = out.movedim(rank, 0)
+    adjacent, _, sample_rank = sample.layout()
+    if not adjacent:  # the index dimensions went in front of the batch dimension
+        out = out.movedim(sample_rank, 0)
     return _wrap(out, lv)
 
 
-def _list_rank(items) -> int:
-    rank = 0
-    while isinstance(items, list):
-        rank += 1
-        items = items[0] if items else None
-    return rank
+def _sample_plan(value, items, lv):
+    """How one sample is indexed (PyTorch's rule for a tensor of the sample's shape), with a
+    batched index standing for its per-sample shape."""
+    from .._index_plan import plan
 
-
-def _dims_before(items, first_advanced: int) -> int:
-    """How many dimensions of the result come from the index items before position
-    ``first_advanced`` (slices and None keep or add one; ints and ... are handled by the
-    caller's index as written)."""
-    count = 0
-    for item in items[:first_advanced]:
-        if item is None or isinstance(item, slice):
-            count += 1
-        elif item is Ellipsis:
-            raise RuntimeError(
-                "vmap: an Ellipsis before a batched index tensor is not supported; write the "
-                "slices out"
-            )
-    return count
+    per_sample = [
+        np.zeros(tuple(item.value.shape[1:]), dtype=np.int64) if _at(item, lv) else item
+        for item in items
+    ]
+    return plan(tuple(value.shape[1:]), tuple(per_sample))
 
 
 def _setitem(lv, self, index, value):

@@ -418,8 +418,10 @@ class SparseCooTensor:
         a returned sparse tensor with those indices replaces it."""
         indices, size, coalesced = self._coo_indices, self._coo_size, self._coo_coalesced
 
+        from ..autograd._hook_results import tensor_hook_result
+
         def on_values(values_grad):
-            replaced = hook(make(values_grad, indices, size, coalesced))
+            replaced = tensor_hook_result(hook(make(values_grad, indices, size, coalesced)))
             if replaced is None:
                 return None
             return self._values_gradient(replaced, "the gradient a hook returns")
@@ -430,12 +432,14 @@ class SparseCooTensor:
         """Calls ``hook(self)`` after a gradient was accumulated into this leaf's ``.grad``."""
         import weakref
 
+        from ..autograd._hook_results import post_accumulate_hook_result
+
         target = weakref.ref(self)
 
         def call(_values):
             tensor = target()
             if tensor is not None:
-                hook(tensor)
+                post_accumulate_hook_result(hook(tensor), tensor)
 
         return self._coo_values.register_post_accumulate_grad_hook(call)
 

@@ -117,14 +117,17 @@ class BackwardHook:
         self.grad_outputs = None
         self.n_outputs = 0
 
-    def _check(self, result, expected: int, what: str) -> tuple:
-        result = result if isinstance(result, tuple) else (result,)
+    @staticmethod
+    def _check(result, expected: int, which: str, what: str) -> tuple:
+        """A user hook's replacement: any sequence of the right length (as in PyTorch, a
+        tensor counts as the sequence of its rows; a non-sequence is a TypeError from
+        ``len``). Its items are checked when the identity node hands them to the engine."""
         if len(result) != expected:
             raise RuntimeError(
-                f"Backward hook returned an invalid number of {what} (got {len(result)}, but "
-                f"expected {expected})"
+                f"{which} returned an invalid number of {what}, got {len(result)}, but "
+                f"expected {expected}"
             )
-        return result
+        return tuple(result)
 
     def setup_input_hook(self, args: tuple) -> tuple:
         if not self.user_hooks:
@@ -136,17 +139,19 @@ class BackwardHook:
             return args
         self.input_positions = positions
 
-        def on_inputs(grad_inputs, _grad_outputs):
+        # Named `hook`, like PyTorch's wrapper, because engine errors about the replaced
+        # gradients ("hook 'hook' has changed the size of value") name the node hook.
+        def hook(grad_inputs, _grad_outputs):
             grads = _spread(grad_inputs, positions, self.n_inputs)
             outputs = self.grad_outputs if self.grad_outputs is not None else ()
-            for hook in self.user_hooks:
-                result = hook(self.module, grads, outputs)
+            for user_hook in self.user_hooks:
+                result = user_hook(self.module, grads, outputs)
                 if result is not None:
-                    grads = self._check(result, self.n_inputs, "grad_input")
+                    grads = self._check(result, self.n_inputs, "Backward hook", "grad_input")
             self.grad_outputs = None
             return _gather(grads, positions)
 
-        node.register_hook(on_inputs)
+        node.register_hook(hook)
         return tuple(wrapped)
 
     def setup_output_hook(self, result):
@@ -160,18 +165,20 @@ class BackwardHook:
             return result
         self.n_outputs = len(values)
 
-        def on_outputs(grad_outputs):
+        def hook(grad_outputs):
             grads = _spread(grad_outputs, positions, self.n_outputs)
-            for hook in self.user_pre_hooks:
-                replaced = hook(self.module, grads)
+            for user_pre_hook in self.user_pre_hooks:
+                replaced = user_pre_hook(self.module, grads)
                 if replaced is not None:
-                    grads = self._check(replaced, self.n_outputs, "grad_output")
+                    grads = self._check(
+                        replaced, self.n_outputs, "Backward pre hook", "grad_output"
+                    )
             self.grad_outputs = grads
             if self.input_positions is None and self.user_hooks:
                 # no input needs a gradient: the hooks run now, with no grad_input
                 empty = (None,) * self.n_inputs
-                for hook in self.user_hooks:
-                    if hook(self.module, empty, grads) is not None:
+                for user_hook in self.user_hooks:
+                    if user_hook(self.module, empty, grads) is not None:
                         raise RuntimeError(
                             "Backward hook for Modules where no input requires gradient should "
                             "always return None or None for all gradients."
@@ -179,5 +186,5 @@ class BackwardHook:
                 self.grad_outputs = None
             return _gather(grads, positions)
 
-        node.register_prehook(on_outputs)
+        node.register_prehook(hook)
         return wrapped[0] if single else tuple(wrapped)
