@@ -770,3 +770,51 @@ def test_assigning_data_of_another_shape_updates_size_and_numel():
     assert t.shape == (5,) and t.numel() == 5
     # The operators read the size without a lock: it must be the new one.
     assert_close(t * t, np.ones(5))
+
+
+# ----------------------------------------------------------------------------- constant writes
+
+
+def test_writing_a_constant_in_place_cuts_the_old_history():
+    # PyTorch: the overwritten elements get a zero gradient; the tensor stays in the graph
+    w = fg.tensor([1.0, 2.0], requires_grad=True)
+    y = w * 2
+    y.copy_(fg.tensor([5.0, 6.0]))
+    assert y.requires_grad and y.grad_fn is not None
+    y.sum().backward()
+    assert w.grad.tolist() == [0.0, 0.0]
+
+    w.grad = None
+    y = w * 2
+    y[0] = 7.0
+    (y * fg.tensor([1.0, 10.0])).sum().backward()
+    assert y.tolist() == [7.0, 4.0]
+    assert w.grad.tolist() == [0.0, 20.0]
+
+    w.grad = None
+    y = w * 3
+    y[1:].fill_(-1.0)
+    y.sum().backward()
+    assert w.grad.tolist() == [3.0, 0.0]
+
+
+def test_fill_of_a_recorded_tensor_ignores_its_old_values():
+    # the fill must not pass through the old elements: inf * 0 would write NaN
+    w = fg.tensor([1.0, float("nan")], requires_grad=True)
+    y = w * float("inf")
+    y.fill_(3.0)
+    assert y.tolist() == [3.0, 3.0]
+    y.sum().backward()
+    # PyTorch too: the zero gradient of the old value times the multiplier inf
+    assert np.isnan(w.grad.numpy()).all()
+
+
+def test_max_and_min_of_all_send_a_nan_extremum_gradient_to_the_nans():
+    # PyTorch: tensor([0., 1., 0.]) for both, and an even split among several NaNs
+    for reduce in (fg.Tensor.max, fg.Tensor.min):
+        a = fg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
+        reduce(a).backward()
+        assert a.grad.tolist() == [0.0, 1.0, 0.0]
+    a = fg.tensor([float("nan"), 2.0, float("nan")], requires_grad=True)
+    a.max().backward()
+    assert a.grad.tolist() == [0.5, 0.0, 0.5]

@@ -37,18 +37,18 @@ def linear(input, weight, bias=None):
     if bias is not None:
         _check_tensor(bias, "bias", "linear")
     if weight.ndim != 2:
-        raise ValueError(
+        raise ShapeError(
             "linear(): weight must be 2-D (out_features, in_features), got shape "
             f"{tuple(weight.shape)}"
         )
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
-        raise ValueError(
+        raise ShapeError(
             f"linear(): input of shape {tuple(input.shape)} does not match weight of shape "
             f"{tuple(weight.shape)} (expected the last dimension of input to be "
             f"{weight.shape[-1]})"
         )
     if bias is not None and tuple(bias.shape) not in ((), (weight.shape[0],)):
-        raise ValueError(
+        raise ShapeError(
             f"linear(): bias of shape {tuple(bias.shape)} does not match weight of shape "
             f"{tuple(weight.shape)} (expected ({weight.shape[0]},))"
         )

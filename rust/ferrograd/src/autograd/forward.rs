@@ -514,7 +514,7 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         }
         Op::MaxAll | Op::MinAll => {
             // The even split among ties that the backward rule uses.
-            let mask = cx.x(0).eq(out)?.to_dtype(cx.t0()?.dtype())?;
+            let mask = super::rules::extremum_mask(cx.x(0), out)?.to_dtype(cx.t0()?.dtype())?;
             cx.t0()?.mul(&mask)?.sum()?.div(&mask.sum()?)?
         }
         Op::ExtremeDim { axis, keepdim, .. } => {

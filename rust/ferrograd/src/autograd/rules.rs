@@ -237,8 +237,7 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             )
         })?,
         Op::MaxAll | Op::MinAll => one_input(&|| {
-            let (a, out) = (r.saved(0)?, r.saved(1)?);
-            let mask = a.eq(out)?.to_dtype(g.dtype())?;
+            let mask = extremum_mask(r.saved(0)?, r.saved(1)?)?.to_dtype(g.dtype())?;
             g.mul(&mask)?.div(&mask.sum()?)
         })?,
         Op::ExtremeDim { axis, keepdim, .. } => one_input(&|| {
@@ -411,4 +410,12 @@ fn product_grads(
         }
     })?;
     Ok([grad_a, grad_b])
+}
+
+/// Where `a` holds its extremum `out` (a max or min over all elements): the elements the
+/// gradient is split among evenly. A NaN extremum is held by the NaN elements, as in PyTorch
+/// (`NaN == NaN` is false, so equality alone would give an empty mask and a NaN gradient).
+pub(crate) fn extremum_mask(a: &Tensor, out: &Tensor) -> Result<Tensor> {
+    let both_nan = a.ne(a)?.bitwise_and(&out.ne(out)?)?;
+    a.eq(out)?.bitwise_or(&both_nan)
 }

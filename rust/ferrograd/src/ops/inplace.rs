@@ -5,7 +5,7 @@
 //! `tensor::view`). The shared version counter is bumped so saved values catch the change.
 //! Without recording, binary updates run truly in place.
 
-use crate::array::{Category, NdArray};
+use crate::array::{Category, DType, NdArray};
 use crate::autograd::mode::is_grad_enabled;
 use crate::error::{Error, Result};
 use crate::kernels::{self, BinaryOp};
@@ -53,8 +53,23 @@ impl Tensor {
     /// Runs an in-place operation whose new value `compute` derives from a snapshot of `self`.
     pub fn apply_inplace(&self, compute: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<()> {
         self.check_inplace_allowed()?;
-        let result = compute(&self.snapshot()?)?;
+        let snapshot = self.snapshot()?;
+        let result = compute(&snapshot)?;
+        let result = if result.is_leaf() && tracks_derivatives(&snapshot) {
+            snapshot.overwritten_by(&result)?
+        } else {
+            result
+        };
         self.commit_inplace(result)
+    }
+
+    /// `value` in place of `self` as a recorded step: the new elements are `value`'s, and the
+    /// old value's history gets a zero gradient (and tangent). An in-place write of a constant
+    /// (`copy_`, `fill_`, `y[0] = 7`) into a tensor in the graph must cut the old history off,
+    /// not keep it, and the tensor stays in the graph, as PyTorch's `CopyBackwards` does.
+    fn overwritten_by(&self, value: &Tensor) -> Result<Tensor> {
+        let never = Tensor::from_array(self.scalar_on(0.0, DType::Bool)?);
+        self.where_(&never, value)
     }
 
     fn commit_inplace(&self, result: Tensor) -> Result<()> {
@@ -169,13 +184,10 @@ impl Tensor {
         self.check_inplace_allowed()?;
         let (dtype, device) = (self.dtype(), self.device());
         let value = NdArray::full(&[], value, dtype).to_device(device)?;
-        if needs_recording(&[self]) || crate::autograd::forward::any_dual(&[self]) {
+        if tracks_derivatives(self) {
             let filled = Tensor::from_array(value);
-            return self.apply_inplace(|snapshot| {
-                snapshot
-                    .mul(&Tensor::from_array(self.scalar_on(0.0, dtype)?))?
-                    .add(&filled)
-            });
+            let shape: Vec<isize> = self.shape().iter().map(|&s| s as isize).collect();
+            return self.apply_inplace(|_| filled.expand(&shape));
         }
         self.write_elements(&value)
     }
@@ -198,4 +210,9 @@ impl Tensor {
             value.expand(&shape)
         })
     }
+}
+
+/// Whether a write into `t` must be recorded: it is in the graph, or it carries a tangent.
+fn tracks_derivatives(t: &Tensor) -> bool {
+    needs_recording(&[t]) || crate::autograd::forward::any_dual(&[t])
 }
