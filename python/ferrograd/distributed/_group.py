@@ -19,6 +19,7 @@ import os
 import sys
 import warnings
 
+from ._environment import set_torchrun_variables
 from ._errors import DistBackendError
 from ._mpi import mpi
 
@@ -229,6 +230,11 @@ def init_process_group(
     comm_world = MPI.COMM_WORLD
     _check_launch("world_size", world_size, "WORLD_SIZE", comm_world.Get_size())
     _check_launch("rank", rank, "RANK", comm_world.Get_rank())
+    node = comm_world.Split_type(MPI.COMM_TYPE_SHARED)
+    set_torchrun_variables(
+        comm_world.Get_rank(), comm_world.Get_size(), node.Get_rank(), node.Get_size()
+    )
+    node.Free()
     world.control = comm_world.Dup()
     default = ProcessGroup(
         comm_world.Dup(), range(comm_world.Get_size()), timeout, group_name or "default_pg"
