@@ -1,7 +1,8 @@
 """A rank stops taking part: the others must fail within the timeout with a message that names
 it. ``mode``: ``hang`` (rank 1 is stuck in a computation), ``exit`` (rank 1 leaves the program
-early), ``other`` (rank 1 calls a different collective). The waiting ranks print the error
-they get, then let it go uncaught, which aborts the job."""
+early), ``other`` (rank 1 calls a different collective), ``raise`` (an exception nobody
+catches on rank 1, with a 10-minute timeout: the job must end at once all the same). The waiting
+ranks print the error they get, then let it go uncaught, which aborts the job."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import ferrograd.distributed as dist
 
 
 def main(mode: str) -> None:
-    dist.init_process_group("mpi", timeout=datetime.timedelta(seconds=2))
+    seconds = 600 if mode == "raise" else 1
+    dist.init_process_group("mpi", timeout=datetime.timedelta(seconds=seconds))
     rank = dist.get_rank()
     dist.all_reduce(fg.ones(4))  # everyone is up
     if rank == 1:
@@ -24,6 +26,8 @@ def main(mode: str) -> None:
             sys.exit(0)
         elif mode == "other":
             dist.broadcast(fg.ones(4), src=1)
+        elif mode == "raise":
+            raise ValueError("rank 1 failed")
     started = time.monotonic()
     try:
         dist.all_reduce(fg.ones(4))

@@ -52,9 +52,7 @@ def main() -> None:
     # all_to_all_single: each rank expects one row from every rank, rank 0 sends rank 1 two
     splits = [1, 2] + [1] * (size - 2) if rank == 0 else [1] * size
     expect_error(
-        lambda: dist.all_to_all_single(
-            fg.zeros(size), fg.zeros(sum(splits)), [1] * size, splits
-        ),
+        lambda: dist.all_to_all_single(fg.zeros(size), fg.zeros(sum(splits)), [1] * size, splits),
         "split sizes do not match",
     )
     # the group still works

@@ -44,7 +44,7 @@ class Buffer:
         self._view = None
         detached = tensor.detach()
         if detached.device.type != "cpu":
-            self.array = np.ascontiguousarray(detached.cpu().numpy())
+            self.array = np.asarray(detached.cpu().numpy(), order="C")
             if write:
                 self._tensor = tensor
             return

@@ -102,21 +102,31 @@ class _Encoder:
                 f"ferrograd.distributed cannot send NumPy arrays of dtype {array.dtype}: only "
                 "bool, integer, float and complex dtypes"
             )
-        return np.ascontiguousarray(array)
+        return _c_order(array)
 
     def tensor(self, tensor) -> list:
         if tensor.layout != _strided():
             raise TypeError("ferrograd.distributed can only send dense (strided) tensors")
-        array = np.ascontiguousarray(tensor.detach().cpu().numpy())
+        array = _c_order(tensor.detach().cpu().numpy())
         name = str(tensor.dtype).rsplit(".", 1)[-1]
         grad = bool(tensor.requires_grad)
         return ["T", name, list(array.shape), grad, *self.blob(array.tobytes())]
 
 
-def _strided():
-    from .. import strided
+def _ferrograd():
+    import ferrograd
 
-    return strided
+    return ferrograd
+
+
+def _strided():
+    return _ferrograd().strided
+
+
+def _c_order(array: np.ndarray) -> np.ndarray:
+    """``array`` with its elements in row-major order (a copy only when needed; unlike
+    ``np.ascontiguousarray``, a 0-d array stays 0-d)."""
+    return np.asarray(array, order="C")
 
 
 def encode(obj) -> bytes:
@@ -198,7 +208,7 @@ class _Decoder:
     def tensor(self, dtype_name, shape, requires_grad, offset, length):
         from .. import _dtype, from_numpy
 
-        dtype = getattr(_dtype, dtype_name, None) if isinstance(dtype_name, str) else None
+        dtype = getattr(_ferrograd(), dtype_name, None) if isinstance(dtype_name, str) else None
         if not isinstance(dtype, _dtype.dtype) or not isinstance(requires_grad, bool):
             raise ValueError(f"malformed object message: tensor dtype {dtype_name!r}")
         numpy_dtype = np.dtype(dtype.numpy).newbyteorder("<")
