@@ -311,6 +311,28 @@ def check_groups(rank, size) -> None:
         same(t, np.array([sum(odd)], dtype=np.float32))
 
 
+def check_device_tensors(rank: int, size: int) -> None:
+    """Tensors on another device (here the NumPy-backed test backend standing for CUDA) go
+    through host copies, in and out."""
+    from ferrograd import cuda
+    from ferrograd.cuda._numpy_backend import NumpyTable
+
+    previous = cuda.use_backend(NumpyTable())
+    try:
+        t = fg.tensor(data(rank), device="cuda")
+        dist.all_reduce(t)
+        assert t.device.type == "cuda"
+        same(t.cpu(), np.sum([data(r) for r in range(size)], axis=0))
+        t = fg.tensor(data(rank), device="cuda").t()  # and not contiguous
+        dist.broadcast(t, src=size - 1)
+        same(t.cpu(), data(size - 1).T)
+        parts = [fg.zeros(2, dtype=fg.float64, device="cuda") for _ in range(size)]
+        dist.all_gather(parts, fg.tensor([rank, -rank], dtype=fg.float64, device="cuda"))
+        assert [p.cpu().tolist() for p in parts] == [[r, -r] for r in range(size)]
+    finally:
+        cuda.use_backend(previous)
+
+
 def main() -> None:
     dist.init_process_group(backend="mpi", timeout=datetime.timedelta(seconds=60))
     rank, size = dist.get_rank(), dist.get_world_size()
@@ -324,6 +346,7 @@ def main() -> None:
         check_point_to_point(rank, size)
     check_objects(rank, size)
     check_groups(rank, size)
+    check_device_tensors(rank, size)
     dist.barrier()
     work = dist.barrier(async_op=True)
     work.wait()
