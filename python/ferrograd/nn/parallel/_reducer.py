@@ -144,6 +144,7 @@ class Reducer:
 
     def prepare(self, outputs) -> None:
         """Called after a forward that will be followed by a syncing backward."""
+        self._wait_leftovers()
         for bucket in self.buckets:
             bucket.pending = len(bucket.indices)
             bucket.launched = False
@@ -187,6 +188,20 @@ class Reducer:
                 continue
             stack.extend(child for child, _ in node.next_functions if child is not None)
         return found
+
+    def _wait_leftovers(self) -> None:
+        """Completes what the previous iteration started and did not wait for (a forward
+        without backward, a backward that raised): the same on every rank, and MPI must see
+        each request through before its buffer is reused."""
+        leftovers = [b.request for b in self.buckets if b.request is not None]
+        if self.used_request is not None:
+            leftovers.append(self.used_request)
+        if leftovers:
+            deadline = time.monotonic() + self.pg.timeout.total_seconds()
+            _liveness.wait(leftovers, self.pg, "DistributedDataParallel leftovers", 0, deadline)
+        self.used_request = None
+        for bucket in self.buckets:
+            bucket.request = None
 
     # ----------------------------------------------------------------- backward
 
@@ -248,6 +263,7 @@ class Reducer:
         )
         missing = [i for b in self.buckets if not b.launched for i in b.indices]
         for bucket in self.buckets:
+            bucket.request = None
             if bucket.launched:
                 self._write_back(bucket)
         if missing:
