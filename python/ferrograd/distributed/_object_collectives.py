@@ -1,7 +1,8 @@
 """Collectives on Python objects: ``broadcast_object_list``, ``all_gather_object``,
 ``gather_object`` and ``scatter_object_list``. Objects travel in the safe encoding of
 ``_object_codec`` (no pickle: only data types, listed there, can be sent); each collective
-exchanges the encoded sizes first, then the bytes."""
+exchanges the encoded sizes first, then the bytes. ``weights_only`` (PyTorch's switch for
+restricted unpickling) is accepted and changes nothing: decoding is always restricted."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
         object_list[i] = decode(data[offset : offset + sizes[i]].tobytes())
 
 
-def all_gather_object(object_list, obj, group=None) -> None:
+def all_gather_object(object_list, obj, group=None, weights_only: bool = True) -> None:
     """``object_list[i]`` receives ``obj`` of the group's rank ``i`` (``object_list`` has one
     entry per rank)."""
     _check_list(object_list, "object_list")
@@ -101,7 +102,8 @@ def all_gather_object(object_list, obj, group=None) -> None:
         object_list[i] = decode(data[offset : offset + sizes[i]].tobytes())
 
 
-def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=None) -> None:
+def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=None,
+                  weights_only: bool = True) -> None:  # fmt: skip
     """``object_gather_list[i]`` on rank ``dst`` receives ``obj`` of the group's rank ``i``
     (``object_gather_list`` is None on the other ranks)."""
     pg = resolve(group, "gather_object")
@@ -140,7 +142,7 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
 
 
 def scatter_object_list(scatter_object_output_list, scatter_object_input_list=None, src=None,
-                        group=None, group_src=None) -> None:  # fmt: skip
+                        group=None, group_src=None, weights_only: bool = True) -> None:  # fmt: skip
     """``scatter_object_output_list[0]`` on the group's rank ``i`` receives
     ``scatter_object_input_list[i]`` of rank ``src``."""
     if not isinstance(scatter_object_output_list, list) or not scatter_object_output_list:
