@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _core
 from .._base import TensorBase
 
 __all__ = ["Buffer", "check_tensor", "host_array"]
@@ -26,10 +27,9 @@ def check_tensor(tensor, name: str) -> None:
 
 def host_array(tensor) -> np.ndarray:
     """The tensor's elements as a NumPy array sharing its storage (CPU), or a host copy."""
-    detached = tensor.detach()
-    if detached.device.type == "cpu":
-        return detached.numpy()
-    return detached.cpu().numpy()
+    if tensor._device == "cpu":
+        return _core.numpy_view(tensor)  # what numpy() returns, also for a tensor needing grad
+    return tensor.detach().cpu().numpy()
 
 
 class Buffer:
@@ -42,13 +42,12 @@ class Buffer:
     def __init__(self, tensor, write: bool):
         self._tensor = None
         self._view = None
-        detached = tensor.detach()
-        if detached.device.type != "cpu":
-            self.array = np.asarray(detached.cpu().numpy(), order="C")
+        if tensor._device != "cpu":
+            self.array = np.asarray(tensor.detach().cpu().numpy(), order="C")
             if write:
                 self._tensor = tensor
             return
-        view = detached.numpy()
+        view = _core.numpy_view(tensor)
         if view.flags.c_contiguous:
             self.array = view
         else:

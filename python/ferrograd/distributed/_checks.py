@@ -5,7 +5,8 @@ same collective with tensors of the same shape and dtype.
 The debug check is one small all-gather of a fixed-size row of integers per rank (operation,
 reduce op, root, dtype, shape), compared on every rank, so that every rank raises the same
 ``RuntimeError`` describing what each rank passed. It runs on every collective when
-``FERROGRAD_DISTRIBUTED_DEBUG`` (or PyTorch's ``TORCH_DISTRIBUTED_DEBUG``) is ``DETAIL``, and
+``FERROGRAD_DISTRIBUTED_DEBUG`` (or PyTorch's ``TORCH_DISTRIBUTED_DEBUG``) is ``DETAIL`` when
+``init_process_group`` runs, and
 ``DistributedDataParallel`` always runs its own check on the model when it is built. Without
 it, ranks that disagree make MPI hang (reported by the timeout), fail, or read the wrong
 amount."""
@@ -35,11 +36,16 @@ _DIMS = 10
 _ROW = 6 + _DIMS  # operation, reduce op, root, dtype, ndim, numel, the first _DIMS sizes
 
 
-def detail_enabled() -> bool:
+def detail_from_environment() -> bool:
     for name in ("FERROGRAD_DISTRIBUTED_DEBUG", "TORCH_DISTRIBUTED_DEBUG"):
         if os.environ.get(name, "").strip().upper() == "DETAIL":
             return True
     return False
+
+
+def detail_enabled() -> bool:
+    """The debug mode, as the environment said when ``init_process_group`` ran."""
+    return world.detail
 
 
 def begin(pg: ProcessGroup, operation: str, tensor=None, reduce_op: int = -1, root: int = -1,
@@ -50,10 +56,11 @@ def begin(pg: ProcessGroup, operation: str, tensor=None, reduce_op: int = -1, ro
             f"ferrograd.distributed: the job cannot communicate after an earlier failure: "
             f"{world.broken}"
         )
-    for work in list(pg.inflight):
-        work.is_completed()
+    if pg.inflight:
+        for work in list(pg.inflight):
+            work.is_completed()
     sequence = pg.next_sequence()
-    if detail_enabled() and operation in OPERATIONS and pg.size() > 1:
+    if world.detail and operation in OPERATIONS and pg.size() > 1:
         check_same_call(pg, operation, sequence, tensor, reduce_op, root, shape_matters)
     return sequence
 

@@ -105,9 +105,9 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op: bool = False):
     if pg is None:
         return None
     MPI = mpi()
-    reduction = mpi_op(MPI, op, _dtype(tensor))
-    sequence = begin(pg, "all_reduce", tensor, reduce_op=int(op))
     buffer = Buffer(tensor, write=True)
+    reduction = mpi_op(MPI, op, buffer.array.dtype)
+    sequence = begin(pg, "all_reduce", tensor, reduce_op=int(op))
     request = pg.comm.Iallreduce(MPI.IN_PLACE, buffer.array, reduction)
     finish = _reducing([buffer], op, pg.size())
     return launch(pg, "all_reduce", sequence, [request], async_op, finish, [tensor])

@@ -142,6 +142,7 @@ class _World:
         self.control = None  # the liveness checks' communicator
         self.groups: list[ProcessGroup] = []
         self.broken: str | None = None  # why the job can no longer communicate
+        self.detail = False  # FERROGRAD_DISTRIBUTED_DEBUG=DETAIL, read by init_process_group
         self.previous_excepthook = None
 
 
@@ -242,6 +243,9 @@ def init_process_group(
     world.default = default
     world.groups = [default]
     world.broken = None
+    from ._checks import detail_from_environment
+
+    world.detail = detail_from_environment()
     GroupMember.WORLD = default
     if default.size() > 1:
         world.previous_excepthook = sys.excepthook

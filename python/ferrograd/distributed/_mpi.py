@@ -17,11 +17,17 @@ def mpi_installed() -> bool:
     return importlib.util.find_spec("mpi4py") is not None
 
 
+_module = None
+
+
 def mpi():
     """The ``mpi4py.MPI`` module (importing it initializes MPI, with ``MPI_THREAD_MULTIPLE``
     as mpi4py asks by default)."""
-    try:
-        from mpi4py import MPI
-    except ImportError as error:
-        raise RuntimeError(_INSTALL_HINT) from error
-    return MPI
+    global _module
+    if _module is None:
+        try:
+            from mpi4py import MPI
+        except ImportError as error:
+            raise RuntimeError(_INSTALL_HINT) from error
+        _module = MPI
+    return _module

@@ -67,34 +67,28 @@ def normalize(op) -> RedOpType:
     raise TypeError(f"op must be a ReduceOp, got {type(op).__name__}")
 
 
+# The MPI operation's name per (op, element kind: "b" bool, "i" integer, "f" floating); a missing
+# pair is an error. Bool tensors reduce logically; AVG is a sum, divided afterwards.
+_LOGICAL = {RedOpType.SUM: "LOR", RedOpType.MAX: "LOR", RedOpType.BOR: "LOR",
+            RedOpType.PRODUCT: "LAND", RedOpType.MIN: "LAND", RedOpType.BAND: "LAND",
+            RedOpType.BXOR: "LXOR"}  # fmt: skip
+_ARITHMETIC = {RedOpType.SUM: "SUM", RedOpType.AVG: "SUM", RedOpType.PRODUCT: "PROD",
+               RedOpType.MIN: "MIN", RedOpType.MAX: "MAX"}  # fmt: skip
+_BITWISE = {RedOpType.BAND: "BAND", RedOpType.BOR: "BOR", RedOpType.BXOR: "BXOR"}
+_NAMES = {
+    **{(op, "b"): name for op, name in _LOGICAL.items()},
+    **{(op, "i"): name for op, name in {**_ARITHMETIC, **_BITWISE}.items() if op != RedOpType.AVG},
+    **{(op, "f"): name for op, name in _ARITHMETIC.items()},
+}
+
+
 def mpi_op(MPI, op: RedOpType, dtype: np.dtype):
-    """The MPI operation for ``op`` on elements of ``dtype`` (``AVG`` is a sum, divided after)."""
-    kind = dtype.kind
-    if kind == "b":
-        if op == RedOpType.AVG:
-            raise RuntimeError("Cannot use ReduceOp.AVG with a bool tensor")
-        logical = {
-            RedOpType.SUM: MPI.LOR,
-            RedOpType.MAX: MPI.LOR,
-            RedOpType.BOR: MPI.LOR,
-            RedOpType.PRODUCT: MPI.LAND,
-            RedOpType.MIN: MPI.LAND,
-            RedOpType.BAND: MPI.LAND,
-            RedOpType.BXOR: MPI.LXOR,
-        }
-        return logical[op]
-    if op in (RedOpType.BAND, RedOpType.BOR, RedOpType.BXOR) and kind != "i":
+    """The MPI operation for ``op`` on elements of ``dtype``."""
+    name = _NAMES.get((op, "i" if dtype.kind == "u" else dtype.kind))
+    if name is not None:
+        return getattr(MPI, name)
+    if dtype.kind == "b":
+        raise RuntimeError("Cannot use ReduceOp.AVG with a bool tensor")
+    if op in _BITWISE:
         raise RuntimeError(f"Cannot use ReduceOp.{op.name} with non-integral dtype")
-    if op == RedOpType.AVG and kind != "f":
-        raise RuntimeError("ReduceOp.AVG is only supported for floating-point tensors")
-    arithmetic = {
-        RedOpType.SUM: MPI.SUM,
-        RedOpType.AVG: MPI.SUM,
-        RedOpType.PRODUCT: MPI.PROD,
-        RedOpType.MIN: MPI.MIN,
-        RedOpType.MAX: MPI.MAX,
-        RedOpType.BAND: MPI.BAND,
-        RedOpType.BOR: MPI.BOR,
-        RedOpType.BXOR: MPI.BXOR,
-    }
-    return arithmetic[op]
+    raise RuntimeError("ReduceOp.AVG is only supported for floating-point tensors")

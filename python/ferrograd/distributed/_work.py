@@ -50,7 +50,7 @@ class Work:
     def wait(self, timeout: datetime.timedelta | None = None) -> bool:
         if not self._done:
             if timeout is None:
-                deadline = self._started + self._timeout.total_seconds()
+                deadline = self._started + _seconds(self._timeout)
             else:
                 deadline = time.monotonic() + _seconds(timeout)
             _liveness.wait(
@@ -108,9 +108,12 @@ def launch(pg: ProcessGroup, operation: str, sequence: int, requests: list, asyn
            timeout: datetime.timedelta | None = None):  # fmt: skip
     """The ``Work`` of an operation just started: returned with ``async_op`` (and tracked by
     the group until seen complete, so that its buffers outlive it), else waited for here."""
-    work = Work(pg, operation, sequence, requests, finish, result, statuses, timeout)
     if async_op:
+        work = Work(pg, operation, sequence, requests, finish, result, statuses, timeout)
         pg.inflight.append(work)
         return work
-    work.wait()
+    seconds = _seconds(pg.timeout if timeout is None else timeout)
+    _liveness.wait(requests, pg, operation, sequence, time.monotonic() + seconds, statuses)
+    if finish is not None:
+        finish()
     return None
