@@ -9,16 +9,17 @@ It starts its own MPI jobs (``mpiexec`` beside the interpreter, one kernel threa
 * all_reduce bus bandwidth, 2 ranks, float32 tensors of 1 to 64 MB: ``dist.all_reduce`` on a
   ferrograd tensor next to mpi4py's ``Allreduce`` on a NumPy array (the wrapper adds the
   deadline-polled wait and nothing else: the ratio should be about 1). Bus bandwidth is
-  ``2 (n - 1) / n * bytes / time``, NCCL's convention. The two are interleaved; each figure is
-  the best repetition (the undisturbed cost: on a shared machine the median mostly measures the
-  other jobs), the medians are in the JSON record.
+  ``2 (n - 1) / n * bytes / time``, NCCL's convention. The two alternate (in both orders); each
+  figure is the best repetition (the undisturbed cost: on a shared machine the median mostly
+  measures the other jobs), the medians are in the JSON record.
 * DDP on a compute-bound convnet (32x32 RGB, 32 samples per rank per step, SGD): samples per
   second (best step of ``--steps``) with 1 process (the plain model) and with 2 processes (DDP),
-  and how much of the
-  gradient all-reduce backward hides: ``1 - (DDP step - no_sync step) / all-reduce alone``, where
-  the ``no_sync`` step is the same step without communication and "all-reduce alone" reduces the
-  same buckets with nothing else running. On a machine with as many cores as processes, the
-  speed-up is bounded by the cores the other load leaves free: the load average is recorded.
+  and how much of the gradient all-reduce backward hides:
+  ``1 - (DDP step - no_sync step) / all-reduce alone``, where the ``no_sync`` step is the same
+  step without communication (the slowest rank's, since a syncing step waits for it) and
+  "all-reduce alone" reduces the same buckets with nothing else running. On a machine with as
+  many cores as processes, the speed-up is bounded by the cores the other load leaves free: the
+  load average is recorded.
 """
 
 from __future__ import annotations
@@ -78,8 +79,8 @@ def part_all_reduce(steps: int) -> dict:
         array = np.ones(elements, dtype=np.float32)
         ours, raw = [], []
         repetitions = max(5, steps * 8 // mb)
-        for _ in range(repetitions):
-            for which in ("ours", "raw"):
+        for repetition in range(repetitions):
+            for which in ("ours", "raw") if repetition % 2 else ("raw", "ours"):
                 tensor.fill_(1.0)  # the same values every time (sums must not overflow)
                 array.fill(1.0)
                 comm.Barrier()
@@ -157,7 +158,10 @@ def part_ddp(steps: int) -> dict:
     result["samples_per_s"] = world * PER_RANK / result["step_s"]
     if world > 1:
         with trained.no_sync():
-            result["no_sync_step_s"] = timed(step)
+            # the slowest rank's: a syncing step waits for it whatever the communication costs
+            slowest = fg.tensor([timed(step)], dtype=fg.float64)
+            dist.all_reduce(slowest, op=dist.ReduceOp.MAX)
+            result["no_sync_step_s"] = slowest.item()
         result["all_reduce_alone_s"] = timed(lambda: all_reduce_buckets(trained))
         exposed = max(0.0, result["step_s"] - result["no_sync_step_s"])
         result["hidden_fraction"] = max(0.0, 1 - exposed / result["all_reduce_alone_s"])

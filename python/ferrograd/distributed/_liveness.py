@@ -2,9 +2,10 @@
 
 Every collective and point-to-point operation is started as a nonblocking MPI request and
 waited for here: ``MPI_Testall`` in a loop (which is also what drives MPI's progress), first
-spinning, then yielding the CPU with growing pauses, so that a rank waiting long for a slower
-one does not take the CPU from it (the tests run four ranks on two cores). mpi4py releases the
-GIL inside each MPI call, and the pauses release it too.
+spinning as MPI's blocking calls do (a syscall on a busy machine can hand the core to another
+process in the middle of a transfer), then yielding the CPU with growing pauses, so that a rank
+waiting long for a slower one does not take the CPU from it (the tests run four ranks on two
+cores). mpi4py releases the GIL inside each MPI call, and the pauses release it too.
 
 When a wait passes its deadline (the group's ``timeout``), the rank takes a roll call on the
 world's control communicator: it sends every other member a request, and each rank that is
@@ -31,8 +32,8 @@ __all__ = ["answer_roll_calls", "wait"]
 
 _ROLL_CALL = 1
 _ANSWER = 2
-SPIN_SECONDS = 0.002  # pure spinning first: most waits end within it
-YIELD_SECONDS = 0.05  # then sleep(0) (gives up the GIL and the CPU) until this
+SPIN_SECONDS = 0.1  # pure spinning first (as MPI does), so a transfer keeps its core
+YIELD_SECONDS = 1.0  # then sleep(0) (gives up the GIL and the CPU) until this
 LONGEST_PAUSE = 0.001
 ROLL_CALL_INTERVAL = 0.05
 ROLL_CALL_GRACE = 1.0
