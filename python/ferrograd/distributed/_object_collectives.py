@@ -45,7 +45,12 @@ def _check_list(object_list, name: str) -> None:
 def broadcast_object_list(object_list, src=None, group=None, device=None, group_src=None,
                           weights_only: bool = True) -> None:  # fmt: skip
     """Every rank's ``object_list`` receives the objects of rank ``src``'s list (each rank
-    passes a list of the same length)."""
+    passes a list of the same length).
+
+    Objects are encoded as data, never pickled: ``None``, ``bool``, ``int``, ``float``,
+    ``complex``, ``str``, ``bytes``, ``list``, ``tuple``, ``dict``, ferrograd tensors (received
+    on the CPU) and NumPy arrays or scalars of bool/integer/float/complex dtype, nested freely;
+    anything else raises ``TypeError`` on the sending rank."""
     _check_list(object_list, "object_list")
     pg = resolve(group, "broadcast_object_list")
     if pg is None:
@@ -78,7 +83,8 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
 
 def all_gather_object(object_list, obj, group=None, weights_only: bool = True) -> None:
     """``object_list[i]`` receives ``obj`` of the group's rank ``i`` (``object_list`` has one
-    entry per rank)."""
+    entry per rank). ``obj`` may hold what ``broadcast_object_list`` sends (data only, no
+    pickle)."""
     _check_list(object_list, "object_list")
     pg = resolve(group, "all_gather_object")
     if pg is None:
