@@ -5,6 +5,12 @@ with scikit-learn: no download), with the PyTorch training loop written against 
                                 #     pip install scikit-learn tqdm matplotlib
     python examples/train_digits.py                   # both models, ~98% held-out accuracy each
     python examples/train_digits.py --compare-torch   # the same script on PyTorch too, side by side
+    mpiexec -n 2 python examples/train_digits.py --ddp  # data-parallel over 2 processes
+    python -m ferrograd.distributed.run --nproc-per-node 2 examples/train_digits.py --ddp
+
+With ``--ddp`` each process trains a ``DistributedDataParallel`` copy of the model on its share
+of every batch (``DistributedSampler``; the global batch stays ``--batch-size``, so the runs take
+the same steps as one process and reach the same accuracy); rank 0 prints, plots and saves.
 
     python examples/train_digits.py --export-onnx     # also write the models as ONNX
                                                       # (pip install -e ".[demo,onnx]")
@@ -80,9 +86,11 @@ def train(
     seed: int,
     quiet: bool = False,
     device: str = "cpu",
+    ddp: bool = False,
 ):
     """The PyTorch training loop: forward, loss, backward, step. Returns the model, its history
-    and the training time in seconds."""
+    and the training time in seconds. ``ddp``: data-parallel over the processes of the
+    initialized process group (each one takes its share of every batch)."""
     from tqdm import tqdm
 
     lib.manual_seed(seed)
@@ -90,13 +98,24 @@ def train(
     if kind == "cnn":
         x_train, x_test = x_train.reshape(-1, 1, 8, 8), x_test.reshape(-1, 1, 8, 8)
     TensorDataset, DataLoader = lib.utils.data.TensorDataset, lib.utils.data.DataLoader
-    generator = lib.Generator().manual_seed(seed)
-    train_loader = DataLoader(
-        TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True, generator=generator
-    )
+    train_set = TensorDataset(x_train, y_train)
+    if ddp:
+        world = lib.distributed.get_world_size()
+        sampler = lib.utils.data.distributed.DistributedSampler(train_set, seed=seed)
+        train_loader = DataLoader(
+            train_set, batch_size=max(1, batch_size // world), sampler=sampler
+        )
+    else:
+        sampler = None
+        generator = lib.Generator().manual_seed(seed)
+        train_loader = DataLoader(
+            train_set, batch_size=batch_size, shuffle=True, generator=generator
+        )
     test_loader = DataLoader(TensorDataset(x_test, y_test), batch_size=256)
 
     model = build(lib, kind).to(device)
+    if ddp:
+        model = lib.nn.parallel.DistributedDataParallel(model)
     loss_fn = lib.nn.CrossEntropyLoss()
     optimizer = lib.optim.Adam(model.parameters(), lr=lr)
     scheduler = lib.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
@@ -104,7 +123,9 @@ def train(
     name = f"{lib.__name__:9s} {kind}"
     start = time.perf_counter()
     bar = tqdm(range(epochs), desc=name, unit="epoch", disable=quiet, leave=True)
-    for _ in bar:
+    for epoch in bar:
+        if sampler is not None:
+            sampler.set_epoch(epoch)  # a new shuffle each epoch, the same on every process
         model.train()
         total_loss = correct = seen = 0
         for x, y in train_loader:
@@ -117,6 +138,10 @@ def train(
             correct += (logits.argmax(dim=1) == y).sum().item()
             seen += y.shape[0]
         scheduler.step()
+        if ddp:  # every process's share of the epoch, summed
+            totals = lib.tensor([total_loss, correct, seen], dtype=lib.float64)
+            lib.distributed.all_reduce(totals)
+            total_loss, correct, seen = totals.tolist()
         history["loss"].append(total_loss / seen)
         history["train_acc"].append(correct / seen)
         history["test_acc"].append(evaluate(lib, model, test_loader))
@@ -210,7 +235,21 @@ def main(argv=None) -> dict:
         action="store_true",
         help="also export each trained model to ONNX next to its safetensors file (needs onnx)",
     )
+    parser.add_argument(
+        "--ddp",
+        action="store_true",
+        help="data-parallel over the processes of an MPI launch (mpiexec -n N ...)",
+    )
     args = parser.parse_args(argv)
+    if args.ddp and args.compare_torch:
+        parser.error("--ddp trains ferrograd only; run --compare-torch without it")
+    if args.ddp and args.export_onnx:
+        parser.error("--export-onnx runs in one process; run it without --ddp")
+    rank = 0
+    if args.ddp:
+        ferrograd.distributed.init_process_group("mpi")
+        rank = ferrograd.distributed.get_rank()
+        args.quiet = args.quiet or rank != 0
 
     if args.device.startswith("cuda") and not ferrograd.cuda.is_available():
         parser.error(
@@ -219,6 +258,8 @@ def main(argv=None) -> dict:
         )
     args.out.mkdir(parents=True, exist_ok=True)
     data = load_data(args.seed)
+    if args.ddp:
+        return train_data_parallel(args, data, rank)
     libs = [ferrograd]
     if args.compare_torch:
         try:
@@ -272,6 +313,40 @@ def main(argv=None) -> dict:
     for kind in args.models:
         acc = results[("ferrograd", kind)][0]
         print(f"final ferrograd {kind} accuracy: {acc:.4f}")
+    return results
+
+
+def train_data_parallel(args, data, rank: int) -> dict:
+    """``--ddp``: every process trains; the models stay identical, which the processes check
+    by comparing their held-out accuracies; rank 0 reports and saves."""
+    dist = ferrograd.distributed
+    results, histories = {}, {}
+    for kind in args.models:
+        model, history, elapsed, _ = train(
+            ferrograd, kind, data, args.epochs, args.batch_size, args.lr, args.seed, args.quiet,
+            args.device, ddp=True,
+        )  # fmt: skip
+        accuracy = history["test_acc"][-1]
+        everyone = [None] * dist.get_world_size()
+        dist.all_gather_object(everyone, accuracy)
+        assert len(set(everyone)) == 1, f"the processes' models differ: {everyone}"
+        results[("ferrograd", kind)] = (accuracy, elapsed)
+        histories[f"ferrograd {kind} (DDP x{dist.get_world_size()})"] = history
+        if rank == 0:
+            path = args.out / f"digits_{kind}.safetensors"
+            ferrograd.save(model.module.state_dict(), path)
+            print(f"saved {path}")
+    if rank == 0:
+        png = args.out / "train_digits.png"
+        plot(histories, png)
+        print(f"training curves: {png}")
+        for kind in args.models:
+            accuracy, elapsed = results[("ferrograd", kind)]
+            print(
+                f"final ferrograd {kind} accuracy: {accuracy:.4f} ({dist.get_world_size()} "
+                f"processes, {elapsed:.1f}s; every process's model agrees)"
+            )
+    dist.destroy_process_group()
     return results
 
 

@@ -2,6 +2,7 @@
 ``backward``, ``detach``, ``retain_grad`` and ``.data``."""
 
 from .._base import TensorBase
+from .._graph_task import graph_task
 
 
 class AutogradMixin:
@@ -82,7 +83,7 @@ class AutogradMixin:
             from ..sparse._coo import autograd_inputs
 
             inputs = autograd_inputs(inputs)
-        self._backward(gradient, retain_graph, create_graph, inputs)
+        graph_task(self._backward, gradient, retain_graph, create_graph, inputs)
 
     def register_hook(self, hook):
         """Calls ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor

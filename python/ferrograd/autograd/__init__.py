@@ -7,6 +7,7 @@ import warnings
 
 from .. import _core
 from .._base import TensorBase
+from .._graph_task import graph_task
 from . import forward_ad, functional  # torch.autograd.forward_ad / .functional
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -65,7 +66,8 @@ def backward(
         retain_graph = create_graph
     from ..sparse._coo import autograd_inputs
 
-    _core.backward(
+    graph_task(
+        _core.backward,
         outputs,
         _grad_handles(grad_tensors, outputs),
         autograd_inputs(_as_list(inputs)),
@@ -116,7 +118,8 @@ def grad(
             outs, ins, _as_list(grad_outputs), retain_graph, create_graph, allow_unused,
             materialize_grads,
         )  # fmt: skip
-    grads = _core.grad(
+    grads = graph_task(
+        _core.grad,
         outs,
         autograd_inputs(ins),
         _grad_handles(grad_outputs, outs),

@@ -2,6 +2,8 @@
 
 import warnings
 
+from .._graph_task import ExecutionEngine
+
 
 class _VariableMeta(type):
     def __instancecheck__(cls, instance) -> bool:
@@ -11,7 +13,11 @@ class _VariableMeta(type):
 
 
 class Variable(metaclass=_VariableMeta):
-    """Deprecated: ``Variable(t, requires_grad=...)`` returns a plain tensor (and warns)."""
+    """Deprecated: ``Variable(t, requires_grad=...)`` returns a plain tensor (and warns).
+    ``Variable._execution_engine.queue_callback`` is still how code asks for a callback at the
+    end of the running backward pass."""
+
+    _execution_engine = ExecutionEngine()
 
     def __new__(cls, data, requires_grad: bool = False, volatile: bool = False):
         warnings.warn(

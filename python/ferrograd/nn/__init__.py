@@ -1,11 +1,11 @@
 """``ferrograd.nn``: modules, layers, losses, ``functional``, ``init`` and ``utils``, with
 PyTorch's names.
 
-``nn.DataParallel`` (and ``nn.parallel``) is deliberately absent: on CPU it could only be a
-pass-through wrapper that pretends to parallelize. The distributed work brings the real thing;
-until then a model runs as it is."""
+``nn.parallel.DistributedDataParallel`` trains one model copy per process (see
+``ferrograd.distributed``). ``nn.DataParallel`` is deliberately absent: on CPU it could only be a
+pass-through wrapper that pretends to parallelize; use ``DistributedDataParallel``."""
 
-from . import attention, functional, init, modules, utils
+from . import attention, functional, init, modules, parallel, utils
 from .modules import *  # noqa: F403
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
@@ -17,6 +17,7 @@ __all__ = [
     "attention",
     "functional",
     "init",
+    "parallel",
     "utils",
 ]
 __all__ += modules.__all__

@@ -10,17 +10,10 @@ from .sampler import Sampler
 
 
 def _process_group_value(name: str) -> int:
-    """``num_replicas`` or ``rank`` from an initialized process group; ferrograd has none yet,
-    so this raises PyTorch's error for an uninitialized group."""
-    try:
-        from ... import distributed
-    except ImportError:
-        distributed = None
-    if distributed is None or not distributed.is_initialized():
-        raise ValueError(
-            "Default process group has not been initialized, please make sure to call "
-            "init_process_group."
-        )
+    """``num_replicas`` or ``rank`` from the default process group (PyTorch's ``ValueError``
+    when there is none)."""
+    from ... import distributed
+
     return distributed.get_world_size() if name == "num_replicas" else distributed.get_rank()
 
 
