@@ -7,13 +7,12 @@ with scikit-learn: no download), with the PyTorch training loop written against 
     python examples/train_digits.py --compare-torch   # the same script on PyTorch too, side by side
     mpiexec -n 2 python examples/train_digits.py --ddp  # data-parallel over 2 processes
     python -m ferrograd.distributed.run --nproc-per-node 2 examples/train_digits.py --ddp
+    python examples/train_digits.py --export-onnx     # also write the models as ONNX
+                                                      # (pip install -e ".[demo,onnx]")
 
 With ``--ddp`` each process trains a ``DistributedDataParallel`` copy of the model on its share
 of every batch (``DistributedSampler``; the global batch stays ``--batch-size``, so the runs take
 the same steps as one process and reach the same accuracy); rank 0 prints, plots and saves.
-
-    python examples/train_digits.py --export-onnx     # also write the models as ONNX
-                                                      # (pip install -e ".[demo,onnx]")
 
 It prints per-epoch loss and accuracy (tqdm), writes the training curves to
 examples/out/train_digits.png and the trained weights to examples/out/digits_{mlp,cnn}.safetensors
