@@ -95,7 +95,7 @@ def test_strided_inputs(name):
     base = RNG.standard_normal((6, 8, 5))
     t = t64(base)
     views = {
-        "transposed": (t.transpose(0, 2), base.transpose(0, 2)),
+        "transposed": (t.transpose(0, 2), base.swapaxes(0, 2)),
         "stepped slice": (t[::2, 1::3, :], base[::2, 1::3, :]),
         "permuted and stepped": (t.permute(2, 0, 1)[:, :, ::2], base.transpose(2, 0, 1)[:, :, ::2]),
         "expanded": (t[:, :1, :].expand(6, 4, 5), np.broadcast_to(base[:, :1, :], (6, 4, 5))),
@@ -139,13 +139,9 @@ def test_empty_and_zero_dimensional(name):
 
 
 def test_integer_and_bool_inputs_accumulate_in_int64():
-    for source in ([1, 2, 3], [True, False, True]):
-        for dtype in (fg.int32, fg.int64, fg.bool):
-            if dtype == fg.bool and source[0] is not True:
-                continue
-            t = fg.tensor(source).to(dtype)
-            assert t.cumsum(0).dtype == fg.int64
-            assert t.cumprod(0).dtype == fg.int64
+    for t in (fg.tensor([3, 2, 5], dtype=fg.int32), fg.tensor([3, 2, 5]), fg.tensor([True, False])):
+        assert t.cumsum(0).dtype == fg.int64
+        assert t.cumprod(0).dtype == fg.int64
     assert fg.tensor([True, True, False]).cumsum(0).tolist() == [1, 2, 2]
     assert fg.tensor([3, 2, 5], dtype=fg.int32).cumprod(0).tolist() == [3, 6, 30]
     wrapped = fg.tensor([2**62, 2**62, 1]).cumsum(0).tolist()
@@ -159,10 +155,11 @@ def test_dtype_argument():
     out = fg.cumprod(fg.tensor([1.5, 2.0]), 0, dtype=fg.float64)
     assert out.dtype == fg.float64 and out.tolist() == [1.5, 3.0]
     assert fg.cumsum(fg.tensor([1.7, 2.9]), 0, dtype=fg.int64).tolist() == [1, 3]
-    assert fg.tensor([1, 2], dtype=fg.int32).cumsum(0, dtype=fg.int32).dtype == fg.int32
+    narrow = fg.tensor([2**30, 2**30, 1], dtype=fg.int32).cumsum(0, dtype=fg.int32)
+    assert narrow.dtype == fg.int32 and narrow.tolist() == [2**30, -(2**31), -(2**31) + 1]
     with pytest.raises(NotImplementedError, match="\"cumsum_out_cpu\" not implemented for 'Bool'"):
         fg.tensor([True]).cumsum(0, dtype=fg.bool)
-    with pytest.raises(NotImplementedError, match="\"cumprod_out_cpu\" not implemented"):
+    with pytest.raises(NotImplementedError, match='"cumprod_out_cpu" not implemented'):
         fg.cumprod(fg.tensor([1, 2]), 0, dtype=fg.bool)
     with pytest.raises(TypeError):
         fg.tensor([1.0, 2.0]).cumsum(0, fg.float64)  # keyword-only, as in PyTorch
@@ -185,8 +182,9 @@ def test_logcumsumexp_is_stable():
         atol=1e-300,
     )
     f32 = fg.tensor([1000.0, 1000.0, -1000.0, 999.0]).logcumsumexp(0)
-    np.testing.assert_allclose(host(f32), [1000.0, 1000.6931762695312, 1000.6931762695312,
-                                           1000.8619995117188], rtol=1e-7)
+    np.testing.assert_allclose(
+        host(f32), [1000.0, 1000.6931762695312, 1000.6931762695312, 1000.8619995117188], rtol=1e-7
+    )
     inf, nan = math.inf, math.nan
     got = t64([-inf, -inf, 0.0, 1000.0, 1000.0, inf, 1.0]).logcumsumexp(0)
     np.testing.assert_allclose(
@@ -393,7 +391,8 @@ def test_dim_out_of_range(name):
 
 
 def test_logcumsumexp_of_integers_is_not_implemented():
-    with pytest.raises(NotImplementedError, match="\"logcumsumexp_out_cpu\" not implemented for 'Long'"):
+    message = "\"logcumsumexp_out_cpu\" not implemented for 'Long'"
+    with pytest.raises(NotImplementedError, match=message):
         fg.tensor([1, 2]).logcumsumexp(0)
 
 
@@ -427,8 +426,11 @@ def test_in_place_forms():
     assert f.tolist() == [1.5, 3.0, 6.0]
     f.cumsum_(0, dtype=fg.float32)
     assert f.tolist() == [1.5, 4.5, 10.5]
-    with pytest.raises(RuntimeError, match="Bad in-place call: input tensor dtype float and "
-                       "output tensor dtype double should match"):
+    with pytest.raises(
+        RuntimeError,
+        match="Bad in-place call: input tensor dtype float and "
+        "output tensor dtype double should match",
+    ):
         f.cumprod_(0, dtype=fg.float64)
     with pytest.raises(NotImplementedError, match="'Bool'"):
         fg.tensor([True, False]).cumsum_(0)
@@ -481,6 +483,7 @@ def test_device_kernels_run_in_the_table(numpy_backend):
     np.testing.assert_allclose(host(d.grad), host(c.grad), rtol=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_device_edge_cases_match_the_host(numpy_backend):
     inf, nan = math.inf, math.nan
     x = np.array([[1.0, nan, 3.0, 3.0], [-inf, -inf, 0.0, 1000.0]])
@@ -490,7 +493,7 @@ def test_device_edge_cases_match_the_host(numpy_backend):
             got, want = getattr(d, name)(dim), getattr(c, name)(dim)
             pairs = zip(got, want, strict=True) if name.startswith("cumm") else [(got, want)]
             for g, w in pairs:
-                np.testing.assert_array_equal(host(g), host(w), err_msg=f"{name} {dim}")
+                np.testing.assert_allclose(host(g), host(w), rtol=1e-14, err_msg=f"{name} {dim}")
     ints = fg.tensor([[3, 1], [2, 5]], device="cuda")
     assert ints.cumsum(0).dtype == fg.int64 and host(ints.cumprod(1)).tolist() == [[3, 3], [2, 10]]
     assert host(fg.tensor(2.0, device="cuda").cumsum(0)).tolist() == 2.0

@@ -28,17 +28,19 @@ def _tensor(value, op: str):
 
 
 def _not_implemented(op: str, dtype):
-    return NotImplementedError(f'"{op}_out_cpu" not implemented for \'{scalar_type_name(dtype)}\'')
+    return NotImplementedError(f"\"{op}_out_cpu\" not implemented for '{scalar_type_name(dtype)}'")
 
 
 def _accumulated(x, op: str, dim, dtype):
     """``cumsum``/``cumprod`` of ``x`` (cast to ``dtype`` first when given)."""
-    if dtype is not None:
-        dtype = to_dtype(dtype)
-        if dtype.name == "bool":
-            raise _not_implemented(op, dtype)
-        x = x.to(dtype)
-    return getattr(_core, op)(x, dim)
+    if dtype is None:
+        return getattr(_core, op)(x, dim)
+    dtype = to_dtype(dtype)
+    if dtype.name == "bool":
+        raise _not_implemented(op, dtype)
+    # The engine accumulates integers in int64; wrapping arithmetic makes the narrower
+    # result the same as accumulating in it.
+    return getattr(_core, op)(x.to(dtype), dim).to(dtype)
 
 
 def cumsum(input, dim, *, dtype=None, out=None):
