@@ -24,6 +24,7 @@ from . import (
     _ops_math_extra,
     _ops_nn_aliases,
     _ops_numeric,
+    _ops_scan,
     _ops_scatter,
     _ops_shape_extra,
     _ops_sorting,
@@ -108,6 +109,7 @@ from ._ops_dtypes import *  # noqa: F403 - promote_types, result_type, can_cast
 from ._ops_math_extra import *  # noqa: F403 - asin, hypot, xlogy, diff, ...
 from ._ops_nn_aliases import *  # noqa: F403 - conv2d, max_pool2d, layer_norm, dropout, ...
 from ._ops_numeric import *  # noqa: F403 - dist, inner, trapezoid, gradient, isin, ...
+from ._ops_scan import *  # noqa: F403 - cumsum, cumprod, logcumsumexp, cummax, cummin
 from ._ops_scatter import *  # noqa: F403 - scatter, scatter_reduce, index_put, take, ...
 from ._ops_shape_extra import *  # noqa: F403 - tensor_split, dstack, atleast_2d, rot90, ...
 from ._ops_sorting import *  # noqa: F403 - median, quantile, unique, ...
@@ -266,6 +268,7 @@ __all__ += _ops_dtypes.__all__
 __all__ += _ops_math_extra.__all__
 __all__ += _ops_nn_aliases.__all__
 __all__ += _ops_numeric.__all__
+__all__ += _ops_scan.__all__
 __all__ += _ops_scatter.__all__
 __all__ += _ops_shape_extra.__all__
 __all__ += _ops_sorting.__all__

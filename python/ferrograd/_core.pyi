@@ -327,6 +327,16 @@ def stack(tensors_: Sequence[TensorImpl], dim: int) -> Tensor: ...
 def sort(input: TensorImpl, dim: int, descending: bool = False) -> tuple[Tensor, Tensor]:
     """``(values, indices)``."""
 
+# ----------------------------------------------------------------------------- scans
+# Along one dimension (rust/ferrograd/src/ops/scan.rs); integer and bool inputs to cumsum and
+# cumprod accumulate in int64.
+
+def cumsum(input: TensorImpl, dim: int) -> Tensor: ...
+def cumprod(input: TensorImpl, dim: int) -> Tensor: ...
+def logcumsumexp(input: TensorImpl, dim: int) -> Tensor: ...
+def cum_extreme(input: TensorImpl, dim: int, max: bool) -> tuple[Tensor, Tensor]:
+    """``(values, indices)`` of the running maximum (``max``) or minimum."""
+
 def conv2d(
     input: TensorImpl,
     weight: TensorImpl,

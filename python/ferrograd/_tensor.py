@@ -30,6 +30,7 @@ from ._ops_attributes import AttributesMixin
 from ._ops_creation_extra import CreationMixin
 from ._ops_math_extra import MathExtraMixin
 from ._ops_numeric import NumericMixin
+from ._ops_scan import ScanMixin
 from ._ops_scatter import ScatterMixin
 from ._ops_shape_extra import ShapeExtraMixin
 from ._ops_sorting import SortingMixin
@@ -61,6 +62,7 @@ class Tensor(
     MathExtraMixin,
     SortingMixin,
     StatisticsExtraMixin,
+    ScanMixin,
     ScatterMixin,
     ShapeExtraMixin,
     NumericMixin,

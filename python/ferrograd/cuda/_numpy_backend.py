@@ -72,5 +72,6 @@ class NumpyTable(KernelTable):
 _KERNELS = frozenset(
     "unary binary where cast reduce arg_reduce matmul matmul_transposed gather scatter_add "
     "index_select index_add softmax "
-    "logsumexp gather_dim scatter_add_dim cat argsort im2col col2im max_pool2d_indices".split()
+    "logsumexp gather_dim scatter_add_dim cat argsort im2col col2im max_pool2d_indices "
+    "scan scan_arg_extreme linear_scan".split()
 )

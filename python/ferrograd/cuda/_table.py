@@ -384,6 +384,68 @@ class KernelTable:
             order = xp.take_along_axis(order, regroup, axis=axis)
         return order.astype(xp.int64)
 
+    # ------------------------------------------------------------------ scans
+
+    def _scan_loop(self, first, n: int, step):
+        """The lanes of a scan along the leading axis: ``out[0] = first``,
+        ``out[j] = step(out[j - 1], j)``."""
+        out = self.xp.empty((n, *first.shape), dtype=first.dtype)
+        if n:
+            out[0] = first
+            for j in range(1, n):
+                out[j] = step(out[j - 1], j)
+        return out
+
+    def scan(self, x, op: str, axis: int, reverse: bool):
+        """The running sum, product or log-sum-exp along ``axis`` (from the end when
+        ``reverse``); float32 accumulates in float64, as the host kernel does."""
+        xp = self.xp
+        lanes = xp.moveaxis(x.reshape(1) if x.ndim == 0 else x, axis, 0)
+        if reverse:
+            lanes = xp.flip(lanes, 0)
+        wide = xp.float64 if lanes.dtype == xp.float32 else lanes.dtype
+        if op == "logsumexp":
+            lanes = lanes.astype(wide)
+            out = self._scan_loop(lanes[0], lanes.shape[0], lambda h, j: xp.logaddexp(h, lanes[j]))
+        else:
+            out = (xp.cumsum if op == "sum" else xp.cumprod)(lanes, axis=0, dtype=wide)
+        if reverse:
+            out = xp.flip(out, 0)
+        out = xp.moveaxis(out, 0, axis).astype(x.dtype, copy=False)
+        return xp.ascontiguousarray(out).reshape(x.shape)
+
+    def scan_arg_extreme(self, x, op: str, axis: int):
+        """The index of the running max (``op="max"``) or min along ``axis``: the last of equal
+        values, and the last NaN once one is met."""
+        xp = self.xp
+        lanes = xp.moveaxis(x.reshape(1) if x.ndim == 0 else x, axis, 0)
+        n = lanes.shape[0]
+        pick = xp.maximum if op == "max" else xp.minimum
+        running = self._scan_loop(lanes[0], n, lambda m, j: pick(m, lanes[j]))
+        reached = lanes == running
+        if lanes.dtype.kind == "f":
+            reached = reached | xp.isnan(lanes)
+        where = xp.arange(n, dtype=xp.int64).reshape((n,) + (1,) * (lanes.ndim - 1))
+        positions = xp.where(reached, where, xp.zeros((), dtype=xp.int64))
+        indices = self._scan_loop(positions[0], n, lambda i, j: xp.maximum(i, positions[j]))
+        return xp.ascontiguousarray(xp.moveaxis(indices, 0, axis)).reshape(x.shape)
+
+    def linear_scan(self, a, b, axis: int, reverse: bool):
+        """``h_i = a_i * h_(i-1) + b_i`` along ``axis`` (``h_(i+1)`` when ``reverse``),
+        accumulated in float64."""
+        xp = self.xp
+        if b.ndim == 0:
+            return b.copy()
+        coef = xp.moveaxis(a, axis, 0).astype(xp.float64)
+        term = xp.moveaxis(b, axis, 0).astype(xp.float64)
+        if reverse:
+            coef, term = xp.flip(coef, 0), xp.flip(term, 0)
+        out = self._scan_loop(term[0], term.shape[0], lambda h, j: coef[j] * h + term[j])
+        if reverse:
+            out = xp.flip(out, 0)
+        out = xp.moveaxis(out, 0, axis).astype(b.dtype)
+        return xp.ascontiguousarray(out)
+
     def _windows(self, x, kernel, stride, padding, dilation, fill):
         """``(N, C, kh, kw, oh, ow)``: every window of the padded input."""
         xp = self.xp

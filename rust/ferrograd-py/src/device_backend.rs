@@ -294,6 +294,22 @@ fn describe<'py>(
             window(w)?;
             "max_pool2d_indices"
         }
+        Kernel::Scan { op, axis, reverse } => {
+            kw.set_item("op", op.name())?;
+            kw.set_item("axis", *axis)?;
+            kw.set_item("reverse", *reverse)?;
+            "scan"
+        }
+        Kernel::ScanArgExtreme { max, axis } => {
+            kw.set_item("op", if *max { "max" } else { "min" })?;
+            kw.set_item("axis", *axis)?;
+            "scan_arg_extreme"
+        }
+        Kernel::LinearScan { axis, reverse } => {
+            kw.set_item("axis", *axis)?;
+            kw.set_item("reverse", *reverse)?;
+            "linear_scan"
+        }
     };
     Ok(Some((name, kw)))
 }

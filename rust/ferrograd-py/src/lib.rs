@@ -13,6 +13,7 @@ mod nn;
 mod node;
 mod op_table;
 mod operators;
+mod scan;
 mod tensor;
 mod tensor_type;
 mod threads;
@@ -293,5 +294,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     linalg::register(m)?;
     nn::register(m)?;
     op_table::register(m)?;
+    scan::register(m)?;
     Ok(())
 }

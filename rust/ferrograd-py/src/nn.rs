@@ -15,7 +15,7 @@ use crate::tensor_type::NewTensor;
 /// Elements above which an operation releases the GIL while it runs.
 const RELEASE_GIL_ABOVE: usize = 1 << 15;
 
-fn run<T: Send>(
+pub(crate) fn run<T: Send>(
     py: Python<'_>,
     size: usize,
     f: impl FnOnce() -> ferrograd::Result<T> + Send,

@@ -25,6 +25,7 @@ use super::rules::{ClampBounds, Op};
 use super::saved::Saved;
 use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
+use crate::ops::scan;
 use crate::ops::table::SavedValue;
 use crate::tensor::{record, Tensor, TensorCell};
 
@@ -600,5 +601,19 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         }
         Op::Im2col(window) => cx.t0()?.im2col(**window)?,
         Op::Col2im(w) => cx.t0()?.col2im(w.0, w.1)?,
+        Op::Cumsum { axis, reverse } => cx.t0()?.cumsum_along(*axis, *reverse)?,
+        Op::Cumprod { axis } => scan::cumprod_tangent(cx.t0()?, cx.x(0), out, *axis)?,
+        Op::LogCumSumExp { axis } => scan::logcumsumexp_tangent(cx.t0()?, cx.x(0), out, *axis)?,
+        Op::CumExtreme { axis, .. } => {
+            let t = cx.t0()?;
+            if t.ndim() == 0 {
+                t.clone()
+            } else {
+                t.gather(*axis as isize, cx.saved(0)?)?
+            }
+        }
+        Op::LinearScan { axis, reverse } => {
+            scan::linear_scan_tangent([cx.t(0), cx.t(1)], cx.x(0), out, *axis, *reverse)?
+        }
     })
 }

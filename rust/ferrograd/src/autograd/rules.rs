@@ -13,6 +13,7 @@ use crate::array::DType;
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
 use crate::kernels::Transposed;
+use crate::ops::scan;
 use crate::ops::table::{Binary, Unary};
 use crate::ops::StridedView;
 use crate::tensor::Tensor;
@@ -82,6 +83,29 @@ pub enum Op {
     Cat(Box<CatOf>),
     Im2col(Box<Window2d>),
     Col2im(Box<(Window2d, [usize; 2])>),
+    // Scans along an axis (ops/scan.rs).
+    /// The running sum, from the end when `reverse` (each direction is the other's adjoint).
+    Cumsum {
+        axis: usize,
+        reverse: bool,
+    },
+    Cumprod {
+        axis: usize,
+    },
+    LogCumSumExp {
+        axis: usize,
+    },
+    /// The values of `cummax` (`max`) or `cummin`; the indices are saved.
+    CumExtreme {
+        max: bool,
+        axis: usize,
+    },
+    /// `h_i = a_i·h_(i-1) + b_i` (from the end when `reverse`), the recurrence the scans'
+    /// derivatives are written with; inputs a, b.
+    LinearScan {
+        axis: usize,
+        reverse: bool,
+    },
 }
 
 // The variants with large payloads keep them boxed, so that `Op` (and with it every graph node)
@@ -151,6 +175,12 @@ impl Op {
             Op::Cat(_) => "CatBackward0",
             Op::Im2col(_) => "Im2ColBackward0",
             Op::Col2im(_) => "Col2ImBackward0",
+            Op::Cumsum { .. } => "CumsumBackward0",
+            Op::Cumprod { .. } => "CumprodBackward0",
+            Op::LogCumSumExp { .. } => "LogcumsumexpBackward0",
+            Op::CumExtreme { max: true, .. } => "CummaxBackward0",
+            Op::CumExtreme { max: false, .. } => "CumminBackward0",
+            Op::LinearScan { .. } => "LinearScanBackward0",
         }
     }
 }
@@ -330,6 +360,30 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             g.col2im(**window, [s[2], s[3]])
         })?,
         Op::Col2im(w) => one_input(&|| g.im2col(w.0))?,
+        Op::Cumsum { axis, reverse } => one_input(&|| g.cumsum_along(*axis, !*reverse))?,
+        Op::Cumprod { axis } => {
+            one_input(&|| scan::cumprod_backward(g, r.saved(0)?, r.saved(1)?, *axis))?
+        }
+        Op::LogCumSumExp { axis } => {
+            one_input(&|| scan::logcumsumexp_backward(g, r.saved(0)?, r.saved(1)?, *axis))?
+        }
+        Op::CumExtreme { axis, .. } => one_input(&|| {
+            if g.ndim() == 0 {
+                return Ok(g.clone());
+            }
+            crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape())
+        })?,
+        Op::LinearScan { axis, reverse } => {
+            let [grad_a, grad_b] = scan::linear_scan_backward(
+                g,
+                r.saved(0)?,
+                r.saved(1)?,
+                *axis,
+                *reverse,
+                [need(0), need(1)],
+            )?;
+            smallvec![grad_a, grad_b.filter(|_| need(1))]
+        }
     })
 }
 

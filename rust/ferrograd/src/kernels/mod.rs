@@ -12,8 +12,10 @@ mod cpu_matmul;
 pub use cpu_matmul::Transposed;
 mod cpu_nn;
 mod cpu_reduce;
+mod cpu_scan;
 pub mod nn;
 pub mod parallel;
+pub mod scan;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};
@@ -164,6 +166,25 @@ impl ReduceOp {
     }
 }
 
+/// The accumulations a scan (`kernels::scan`) runs along an axis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScanOp {
+    Sum,
+    Prod,
+    LogSumExp,
+}
+
+impl ScanOp {
+    /// The kernel's name, as device tables know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScanOp::Sum => "sum",
+            ScanOp::Prod => "prod",
+            ScanOp::LogSumExp => "logsumexp",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArgReduceOp {
     ArgMax,
@@ -260,6 +281,22 @@ pub enum Kernel<'a> {
     },
     MaxPool2dIndices {
         window: nn::Window2d,
+    },
+    // Scans along an axis (see `scan`).
+    Scan {
+        op: ScanOp,
+        axis: usize,
+        reverse: bool,
+    },
+    /// The index (Int64) of the running max (`max`) or min along `axis`.
+    ScanArgExtreme {
+        max: bool,
+        axis: usize,
+    },
+    /// inputs: a, b: `h_i = a_i·h_(i-1) + b_i` (from the end when `reverse`).
+    LinearScan {
+        axis: usize,
+        reverse: bool,
     },
 }
 

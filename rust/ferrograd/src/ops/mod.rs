@@ -10,6 +10,7 @@ pub mod loss;
 pub mod nn;
 mod pointwise;
 mod reduce;
+pub(crate) mod scan;
 mod shape;
 pub mod table;
 
