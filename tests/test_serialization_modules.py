@@ -20,6 +20,7 @@ import struct
 import sys
 import tempfile
 import threading
+import types
 
 import numpy as np
 import pytest
@@ -419,13 +420,30 @@ def test_a_smuggled_callable_is_refused(module, qualname):
         ("os", "path", r"not a class"),
         ("ferrograd.serialization", "os.system", r"has no 'os.system'"),
         ("ferrograd.nn.modules.linear", "Linear.__init__.__globals__", r"has no"),
-        ("ferrograd.cuda", "amp", r"has no 'amp'"),  # only a module __getattr__ would give it
     ],
 )
 def test_classes_that_cannot_be_rebuilt_without_running_code_are_refused(module, qualname, reason):
     blob = crafted(as_object(module, qualname, {"x": 1}))
     with pytest.raises(pickle.UnpicklingError, match=reason):
         load_bytes(blob, weights_only=False)
+
+
+def test_a_module_getattr_is_never_asked_for_a_class(monkeypatch):
+    """Classes are read from a module's ``__dict__``: a module-level ``__getattr__`` (which can
+    run any code, or import) is not consulted."""
+    asked = []
+    lazy = types.ModuleType("lazy_classes")
+
+    def module_getattr(name):
+        asked.append(name)
+        return DictProperty
+
+    lazy.__getattr__ = module_getattr
+    monkeypatch.setitem(sys.modules, "lazy_classes", lazy)
+    blob = crafted(as_object("lazy_classes", "Anything", {"x": 1}))
+    with pytest.raises(pickle.UnpicklingError, match=r"has no 'Anything'"):
+        load_bytes(blob, weights_only=False)
+    assert asked == []
 
 
 def test_no_del_runs_on_state_from_a_file(tmp_path):
