@@ -32,7 +32,7 @@
 //! a shape ([`Tensor::from_vec`]), or with the creation functions ([`Tensor::zeros`],
 //! [`Tensor::randn`], [`Tensor::arange`] ...; seed with [`ops::manual_seed`]). Operations are
 //! methods returning [`Result`]; the `+ - * /` and unary `-` operators work on `Tensor`,
-//! `&Tensor` and `f32`/`f64` scalars and return a `Result` as well. `Display` prints what
+//! `&Tensor` and `f64` scalars and return a `Result` as well. `Display` prints what
 //! PyTorch's `repr` prints:
 //!
 //! ```

@@ -17,8 +17,9 @@
 //! # }
 //! ```
 //!
-//! A scalar operand is a 0-d tensor, so it takes the other operand's floating dtype (an `f64`
-//! constant does not turn a float32 tensor into float64), as Python scalars do in PyTorch.
+//! A scalar operand is an `f64` (so a plain literal such as `2.0` needs no suffix) made a 0-d
+//! tensor, which takes the other operand's floating dtype (it does not turn a float32 tensor
+//! into float64), as Python scalars do in PyTorch.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -52,7 +53,6 @@ macro_rules! binary_operator {
                 Tensor::$method(&self, &rhs)
             }
         }
-        binary_operator!(@scalar $trait, $method, f32);
         binary_operator!(@scalar $trait, $method, f64);
     };
     (@scalar $trait:ident, $method:ident, $scalar:ty) => {

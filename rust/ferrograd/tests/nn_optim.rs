@@ -202,7 +202,9 @@ fn batch_norm_input() -> Tensor {
 fn batch_norm_f64() -> nn::BatchNorm {
     let mut bn = nn::BatchNorm::new(2).unwrap();
     bn.weight = f64s(&[2.0, 0.5], &[2]).requires_grad_().unwrap();
-    bn.bias = f64s(&[0.1, -0.1], &[2]).requires_grad_().unwrap();
+    // the reference copied the bias from a float32 tensor: ±0.1 rounded to float32
+    let bias = f64::from(0.1f32);
+    bn.bias = f64s(&[bias, -bias], &[2]).requires_grad_().unwrap();
     bn.running_mean = Tensor::zeros(&[2], DType::Float64);
     bn.running_var = Tensor::ones(&[2], DType::Float64);
     bn
@@ -850,7 +852,7 @@ fn operators_and_display_follow_pytorch() {
     let b = Tensor::from([[10.0f32, 20.0], [30.0, 40.0]]);
     assert_eq!((&a + &b).unwrap().to_vec::<f32>().unwrap(), [11.0, 22.5, 27.0, 44.0]);
     assert_eq!((&b - &a).unwrap().to_vec::<f32>().unwrap(), [9.0, 17.5, 33.0, 36.0]);
-    assert_eq!((&a * 2.0f32).unwrap().to_vec::<f32>().unwrap(), [2.0, 5.0, -6.0, 8.0]);
+    assert_eq!((&a * 2.0).unwrap().to_vec::<f32>().unwrap(), [2.0, 5.0, -6.0, 8.0]);
     assert_eq!((10.0 / &b).unwrap().to_vec::<f32>().unwrap(), [1.0, 0.5, 1.0 / 3.0, 0.25]);
     assert_eq!((-a.clone()).unwrap().to_vec::<f32>().unwrap(), [-1.0, -2.5, 3.0, -4.0]);
     // an f64 constant keeps a float32 tensor float32, as Python numbers do
