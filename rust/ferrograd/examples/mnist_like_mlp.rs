@@ -16,16 +16,36 @@ use ferrograd::{no_grad, serialize, DType, Result, Tensor};
 
 /// The ten digits as 5-wide, 7-tall bitmaps (one row per string).
 const GLYPHS: [[&str; 7]; 10] = [
-    [".###.", "#...#", "#..##", "#.#.#", "##..#", "#...#", ".###."],
-    ["..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."],
-    [".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####"],
-    ["#####", "...#.", "..#..", "...#.", "....#", "#...#", ".###."],
-    ["...#.", "..##.", ".#.#.", "#..#.", "#####", "...#.", "...#."],
-    ["#####", "#....", "####.", "....#", "....#", "#...#", ".###."],
-    ["..##.", ".#...", "#....", "####.", "#...#", "#...#", ".###."],
-    ["#####", "....#", "...#.", "..#..", ".#...", ".#...", ".#..."],
-    [".###.", "#...#", "#...#", ".###.", "#...#", "#...#", ".###."],
-    [".###.", "#...#", "#...#", ".####", "....#", "...#.", ".##.."],
+    [
+        ".###.", "#...#", "#..##", "#.#.#", "##..#", "#...#", ".###.",
+    ],
+    [
+        "..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###.",
+    ],
+    [
+        ".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####",
+    ],
+    [
+        "#####", "...#.", "..#..", "...#.", "....#", "#...#", ".###.",
+    ],
+    [
+        "...#.", "..##.", ".#.#.", "#..#.", "#####", "...#.", "...#.",
+    ],
+    [
+        "#####", "#....", "####.", "....#", "....#", "#...#", ".###.",
+    ],
+    [
+        "..##.", ".#...", "#....", "####.", "#...#", "#...#", ".###.",
+    ],
+    [
+        "#####", "....#", "...#.", "..#..", ".#...", ".#...", ".#...",
+    ],
+    [
+        ".###.", "#...#", "#...#", ".###.", "#...#", "#...#", ".###.",
+    ],
+    [
+        ".###.", "#...#", "#...#", ".####", "....#", "...#.", ".##..",
+    ],
 ];
 
 const SIDE: usize = 8;
@@ -43,16 +63,19 @@ fn digits(n: usize) -> Result<(Tensor, Tensor)> {
         for (row, line) in GLYPHS[label as usize].iter().enumerate() {
             for (col, ch) in line.bytes().enumerate() {
                 let p = i * PIXELS + (row + dy) * SIDE + col + dx;
-                if ch == b'#' && keep[p] > 0.2 {
+                if ch == b'#' && keep[p] > 0.1 {
                     images[p] = 1.0;
                 }
             }
         }
         for p in i * PIXELS..(i + 1) * PIXELS {
-            images[p] += 0.3 * noise[p];
+            images[p] += 0.25 * noise[p];
         }
     }
-    Ok((Tensor::from_vec(images, &[n, PIXELS])?, Tensor::from(labels)))
+    Ok((
+        Tensor::from_vec(images, &[n, PIXELS])?,
+        Tensor::from(labels),
+    ))
 }
 
 fn accuracy(model: &dyn Module, x: &Tensor, y: &Tensor) -> Result<f64> {
@@ -75,15 +98,15 @@ fn main() -> Result<()> {
     let mut optimizer = AdamW::new(
         model.parameters(),
         AdamConfig {
-            lr: 3e-3,
+            lr: 1e-2,
             ..AdamConfig::adamw()
         },
     )?;
-    let mut schedule = StepLR::new(&optimizer, 4, 0.5)?;
+    let mut schedule = StepLR::new(&optimizer, 5, 0.5)?;
 
     let batch = 100;
     let start = Instant::now();
-    for epoch in 1..=10 {
+    for epoch in 1..=12 {
         model.train(true);
         // a random permutation: the positions of sorted random keys
         let order = Tensor::rand(&[6000], DType::Float32)?.sort(0, false)?.1;
@@ -91,7 +114,10 @@ fn main() -> Result<()> {
         let mut total = 0.0;
         for b in 0..6000 / batch {
             let index = Tensor::from(&order[b * batch..(b + 1) * batch]);
-            let (x, y) = (train_x.index_select(0, &index)?, train_y.index_select(0, &index)?);
+            let (x, y) = (
+                train_x.index_select(0, &index)?,
+                train_y.index_select(0, &index)?,
+            );
             optimizer.zero_grad()?;
             let loss = F::cross_entropy(&model.forward(&x)?, &y, Reduction::Mean)?;
             loss.backward()?;
@@ -111,12 +137,13 @@ fn main() -> Result<()> {
 
     let path = std::env::temp_dir().join("mnist_like_mlp.safetensors");
     serialize::save_state_dict(&model.state_dict(), &path)?;
-    let restored = nn::Sequential::new()
+    let mut restored = nn::Sequential::new()
         .add(nn::Linear::new(PIXELS, 128, true)?)
         .add(nn::ReLU)
         .add(nn::Dropout::new(0.1)?)
         .add(nn::Linear::new(128, 10, true)?);
     restored.load_state_dict(&serialize::load_state_dict(&path)?, true)?;
+    restored.eval();
     println!(
         "saved to {} and reloaded: test accuracy {:.3}",
         path.display(),

@@ -119,7 +119,11 @@ struct Printer<'a> {
 
 impl Printer<'_> {
     fn element(&self, offset: usize) -> String {
-        format!("{:>w$}", self.style.format(self.values[offset]), w = self.width)
+        format!(
+            "{:>w$}",
+            self.style.format(self.values[offset]),
+            w = self.width
+        )
     }
 
     /// Dimension `dim` onward at `offset`, where the text starts in column `indent`.
@@ -188,11 +192,17 @@ impl fmt::Display for Tensor {
             printer.write(&mut out, 0, 0, "tensor(".len());
         }
         let dtype = data.dtype();
-        if !matches!(dtype, DType::Float32 | DType::Int64 | DType::Bool) || (values.is_empty() && dtype != DType::Float32) {
+        if !matches!(dtype, DType::Float32 | DType::Int64 | DType::Bool)
+            || (values.is_empty() && dtype != DType::Float32)
+        {
             out.push_str(&format!(", dtype=torch.{}", dtype.name()));
         }
         if values.is_empty() && shape.len() > 1 {
-            out.push_str(&format!(", size={shape:?}").replace('[', "(").replace(']', ")"));
+            out.push_str(
+                &format!(", size={shape:?}")
+                    .replace('[', "(")
+                    .replace(']', ")"),
+            );
         }
         if let Some(node) = self.grad_fn() {
             out.push_str(&format!(", grad_fn=<{}>", node.name()));

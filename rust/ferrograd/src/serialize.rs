@@ -177,8 +177,7 @@ fn tensor_of(name: &str, dtype: Dtype, shape: &[usize], data: &[u8]) -> Result<T
 /// The names in the order `ferrograd.save` recorded them, if the file has a flat ordered-dict
 /// structure record; `None` for other files.
 fn recorded_order(metadata: Option<&HashMap<String, String>>) -> Option<Vec<String>> {
-    let structure: serde_json::Value =
-        serde_json::from_str(metadata?.get(STRUCTURE)?).ok()?;
+    let structure: serde_json::Value = serde_json::from_str(metadata?.get(STRUCTURE)?).ok()?;
     if !matches!(structure["t"].as_str()?, "odict" | "dict") {
         return None;
     }
@@ -192,7 +191,9 @@ fn recorded_order(metadata: Option<&HashMap<String, String>>) -> Option<Vec<Stri
 /// Reads a state dict from safetensors bytes (see [`load_state_dict`]).
 pub fn state_dict_from_bytes(bytes: &[u8]) -> Result<StateDict> {
     let malformed = |e: safetensors::SafeTensorError| {
-        Error::Value(format!("load_state_dict: not a valid safetensors file: {e}"))
+        Error::Value(format!(
+            "load_state_dict: not a valid safetensors file: {e}"
+        ))
     };
     let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(malformed)?;
     let file = SafeTensors::deserialize(bytes).map_err(malformed)?;

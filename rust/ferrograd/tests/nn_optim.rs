@@ -15,7 +15,11 @@ fn f64s(values: &[f64], shape: &[usize]) -> Tensor {
 }
 
 fn assert_close(actual: &Tensor, expected: &[f64], tolerance: f64) {
-    let actual = actual.to_dtype(DType::Float64).unwrap().to_vec::<f64>().unwrap();
+    let actual = actual
+        .to_dtype(DType::Float64)
+        .unwrap()
+        .to_vec::<f64>()
+        .unwrap();
     assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
     for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
         assert!(
@@ -146,10 +150,10 @@ fn convolutions_match_pytorch() {
     assert_close(
         &conv.forward(&x).unwrap(),
         &[
-            0.225, 0.285, 0.135, 0.07, 0.15, 0.02, -0.32, -0.23, -0.33, -1.0, -1.34, -0.77,
-            -0.305, -0.855, -1.045, -0.56, -0.015, 0.085, 0.095, -0.01, 0.11, 0.3, 0.28, 0.05,
-            0.11, 0.24, 0.22, -0.01, -0.065, -0.095, -0.125, -0.16, 0.245, 0.385, 0.555, 0.41,
-            0.57, 1.08, 1.38, 0.83, 1.05, 1.98, 2.28, 1.25, 0.675, 1.165, 1.295, 0.74,
+            0.225, 0.285, 0.135, 0.07, 0.15, 0.02, -0.32, -0.23, -0.33, -1.0, -1.34, -0.77, -0.305,
+            -0.855, -1.045, -0.56, -0.015, 0.085, 0.095, -0.01, 0.11, 0.3, 0.28, 0.05, 0.11, 0.24,
+            0.22, -0.01, -0.065, -0.095, -0.125, -0.16, 0.245, 0.385, 0.555, 0.41, 0.57, 1.08,
+            1.38, 0.83, 1.05, 1.98, 2.28, 1.25, 0.675, 1.165, 1.295, 0.74,
         ],
         1e-12,
     );
@@ -164,11 +168,9 @@ fn convolutions_match_pytorch() {
         ],
         1e-12,
     );
-    let mut conv1 = nn::Conv1d::from_parameters(
-        ramp(&[2, 2, 3], 10.0, 0.5),
-        Some(f64s(&[0.5, -0.5], &[2])),
-    )
-    .unwrap();
+    let mut conv1 =
+        nn::Conv1d::from_parameters(ramp(&[2, 2, 3], 10.0, 0.5), Some(f64s(&[0.5, -0.5], &[2])))
+            .unwrap();
     conv1.stride = 2;
     conv1.padding = 1;
     assert_close(
@@ -236,8 +238,16 @@ fn batch_norm_matches_pytorch_in_training_and_evaluation() {
         ],
         1e-12,
     );
-    assert_close(&bn.running_mean, &[0.1584470573012694, 0.31414609636535196], 1e-12);
-    assert_close(&bn.running_var, &[1.1285089146579228, 1.3138540587246978], 1e-12);
+    assert_close(
+        &bn.running_mean,
+        &[0.1584470573012694, 0.31414609636535196],
+        1e-12,
+    );
+    assert_close(
+        &bn.running_var,
+        &[1.1285089146579228, 1.3138540587246978],
+        1e-12,
+    );
     assert_eq!(bn.num_batches_tracked.to_vec::<i64>().unwrap(), [1]);
     bn.eval();
     assert_close(
@@ -269,7 +279,12 @@ fn batch_norm_matches_pytorch_in_training_and_evaluation() {
 fn losses_match_pytorch() {
     let logits = f64s(&[1.0, 2.0, 0.5, 0.1, -1.0, 3.0], &[2, 3]);
     let target = Tensor::from(vec![1i64, 2]);
-    let ce = |r| F::cross_entropy(&logits, &target, r).unwrap().item().unwrap();
+    let ce = |r| {
+        F::cross_entropy(&logits, &target, r)
+            .unwrap()
+            .item()
+            .unwrap()
+    };
     assert!((ce(Reduction::Mean) - 0.2675715015342181).abs() < 1e-12);
     assert!((ce(Reduction::Sum) - 0.5351430030684362).abs() < 1e-12);
     let flipped = f64s(&[-1.0, 0.5, 2.0, 1.0, 2.0, 3.0], &[2, 3]);
@@ -282,7 +297,11 @@ fn losses_match_pytorch() {
     let bce = F::binary_cross_entropy_with_logits(&x23(), &target_probs, Reduction::Mean).unwrap();
     assert!((bce.item().unwrap() - 0.837897380640832).abs() < 1e-12);
     assert!(matches!(
-        F::mse_loss(&x23(), &Tensor::zeros(&[3], DType::Float64), Reduction::Mean),
+        F::mse_loss(
+            &x23(),
+            &Tensor::zeros(&[3], DType::Float64),
+            Reduction::Mean
+        ),
         Err(Error::Shape(_))
     ));
 }
@@ -298,7 +317,11 @@ fn check_gradients(inputs: &[&Tensor], loss: impl Fn() -> Result<Tensor>) {
     loss().unwrap().backward().unwrap();
     let h = 1e-6;
     for (k, t) in inputs.iter().enumerate() {
-        let analytic = t.grad().expect("backward reached the input").to_vec::<f64>().unwrap();
+        let analytic = t
+            .grad()
+            .expect("backward reached the input")
+            .to_vec::<f64>()
+            .unwrap();
         let base = t.to_vec::<f64>().unwrap();
         let shape = t.shape().to_vec();
         let at = |values: &[f64]| {
@@ -393,12 +416,17 @@ fn convolution_and_batch_norm_gradients_match_finite_differences() {
 /// `p = [1, -2, 3]`, `q = [[0.5, -0.5], [2, 1]]`; returns the final `(p, q)`.
 fn three_steps(make: impl Fn(Vec<Tensor>) -> Box<dyn Optimizer>) -> (Tensor, Tensor) {
     let p = f64s(&[1.0, -2.0, 3.0], &[3]).requires_grad_().unwrap();
-    let q = f64s(&[0.5, -0.5, 2.0, 1.0], &[2, 2]).requires_grad_().unwrap();
+    let q = f64s(&[0.5, -0.5, 2.0, 1.0], &[2, 2])
+        .requires_grad_()
+        .unwrap();
     let mut opt = make(vec![p.clone(), q.clone()]);
     let row = |i: i64| q.index_select(0, &Tensor::from(vec![i])).unwrap();
     for _ in 0..3 {
         opt.zero_grad().unwrap();
-        let loss = (((&p * &p).unwrap() * f64s(&[1.0, 2.0, 3.0], &[3])).unwrap().sum().unwrap()
+        let loss = (((&p * &p).unwrap() * f64s(&[1.0, 2.0, 3.0], &[3]))
+            .unwrap()
+            .sum()
+            .unwrap()
             + p.sin().unwrap().sum().unwrap())
         .unwrap();
         let loss = (loss + q.pow(&Tensor::from(3.0f64)).unwrap().sum().unwrap()).unwrap();
@@ -430,7 +458,12 @@ fn sgd_matches_pytorch() {
             ..Default::default()
         }),
         &[0.3320504102631904, -0.5152433640215568, 0.10899799159104476],
-        &[0.07348517695312498, -1.1874269167968752, 0.45160828124999997, 0.61115578125],
+        &[
+            0.07348517695312498,
+            -1.1874269167968752,
+            0.45160828124999997,
+            0.61115578125,
+        ],
     );
     check_trajectory(
         sgd(SgdConfig {
@@ -456,7 +489,11 @@ fn sgd_matches_pytorch() {
             weight_decay: 0.1,
             ..Default::default()
         }),
-        &[0.15786179189953697, -0.04025392842453998, -0.7801196257136613],
+        &[
+            0.15786179189953697,
+            -0.04025392842453998,
+            -0.7801196257136613,
+        ],
         &[
             -0.06498826163141938,
             -1.2481178676099747,
@@ -488,7 +525,12 @@ fn adam_and_adamw_match_pytorch() {
             ..Default::default()
         }),
         &[0.7005866648102933, -1.7007644381054952, 2.7003897639578596],
-        &[0.2022684124366599, -0.8004685891199939, 1.7015827380501882, 0.7079710759180678],
+        &[
+            0.2022684124366599,
+            -0.8004685891199939,
+            1.7015827380501882,
+            0.7079710759180678,
+        ],
     );
     check_trajectory(
         adam(AdamConfig {
@@ -499,7 +541,12 @@ fn adam_and_adamw_match_pytorch() {
             ..Default::default()
         }),
         &[0.7006772659293615, -1.7008324219971798, 2.7004291837054275],
-        &[0.20247978434080988, -0.8006170886012206, 1.701694517867193, 0.7081470137846156],
+        &[
+            0.20247978434080988,
+            -0.8006170886012206,
+            1.701694517867193,
+            0.7081470137846156,
+        ],
     );
     check_trajectory(
         adamw(AdamConfig {
@@ -507,7 +554,12 @@ fn adam_and_adamw_match_pytorch() {
             ..AdamConfig::adamw()
         }),
         &[0.6978967598909216, -1.695089710249155, 2.691712007467457],
-        &[0.2010986439620536, -0.7986731362641277, 1.6959292270848503, 0.7053764402037449],
+        &[
+            0.2010986439620536,
+            -0.7986731362641277,
+            1.6959292270848503,
+            0.7053764402037449,
+        ],
     );
     check_trajectory(
         adamw(AdamConfig {
@@ -517,7 +569,12 @@ fn adam_and_adamw_match_pytorch() {
             ..AdamConfig::adamw()
         }),
         &[0.7807786932250665, -1.7078128171419407, 2.6345459081340405],
-        &[0.31789569849907884, -0.6098150181115781, 1.7081808639115224, 0.7826277178108876],
+        &[
+            0.31789569849907884,
+            -0.6098150181115781,
+            1.7081808639115224,
+            0.7826277178108876,
+        ],
     );
     let bad = Adam::new(
         vec![],
@@ -540,7 +597,12 @@ fn rmsprop_matches_pytorch() {
             ..Default::default()
         }),
         &[0.7751180215543516, -1.7761255541367091, 2.7739457883652054],
-        &[0.2828620912897796, -0.7394852906613919, 1.7800087306907542, 0.7981727934405943],
+        &[
+            0.2828620912897796,
+            -0.7394852906613919,
+            1.7800087306907542,
+            0.7981727934405943,
+        ],
     );
     check_trajectory(
         rmsprop(RMSpropConfig {
@@ -552,7 +614,12 @@ fn rmsprop_matches_pytorch() {
             ..Default::default()
         }),
         &[0.881635794154928, -1.8817837669979114, 2.881427575448759],
-        &[0.3830404021314336, -0.6207524960564323, 1.882443225595011, 0.8851710303610304],
+        &[
+            0.3830404021314336,
+            -0.6207524960564323,
+            1.882443225595011,
+            0.8851710303610304,
+        ],
     );
 }
 
@@ -574,7 +641,10 @@ fn schedulers_match_pytorch() {
         })
         .collect();
     let expected = [0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025];
-    assert!(lrs.iter().zip(expected).all(|(a, e)| (a - e).abs() < 1e-15), "{lrs:?}");
+    assert!(
+        lrs.iter().zip(expected).all(|(a, e)| (a - e).abs() < 1e-15),
+        "{lrs:?}"
+    );
 
     opt.set_lr(0.1);
     let mut cosine = CosineAnnealingLR::new(&opt, 5, 0.01).unwrap();
@@ -591,7 +661,10 @@ fn schedulers_match_pytorch() {
         0.018594235253127367,
         0.01,
     ];
-    assert!(lrs.iter().zip(expected).all(|(a, e)| (a - e).abs() < 1e-15), "{lrs:?}");
+    assert!(
+        lrs.iter().zip(expected).all(|(a, e)| (a - e).abs() < 1e-15),
+        "{lrs:?}"
+    );
     assert_eq!(cosine.last_epoch(), 5);
 }
 
@@ -621,7 +694,12 @@ fn linear_batch_norm() -> nn::Sequential {
 #[test]
 fn state_dict_names_and_order_follow_pytorch() {
     let model = linear_batch_norm();
-    let keys: Vec<String> = model.state_dict().keys().iter().map(|k| k.to_string()).collect();
+    let keys: Vec<String> = model
+        .state_dict()
+        .keys()
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
     assert_eq!(
         keys,
         [
@@ -634,12 +712,19 @@ fn state_dict_names_and_order_follow_pytorch() {
             "1.num_batches_tracked"
         ]
     );
-    let names: Vec<String> = model.named_parameters().into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = model
+        .named_parameters()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(names, ["0.weight", "0.bias", "1.weight", "1.bias"]);
     assert_eq!(model.named_buffers().len(), 3);
     let mut kinds = Vec::new();
     model.visit(&mut |_, _, kind| kinds.push(kind));
-    assert_eq!(kinds.iter().filter(|&&k| k == TensorKind::Buffer).count(), 3);
+    assert_eq!(
+        kinds.iter().filter(|&&k| k == TensorKind::Buffer).count(),
+        3
+    );
     // the default initialisation stays within PyTorch's bound 1/sqrt(fan_in)
     let bound = 1.0 / 3f32.sqrt();
     let w = model.parameters()[0].to_vec::<f32>().unwrap();
@@ -652,7 +737,10 @@ fn load_state_dict_checks_keys_and_shapes_before_copying() {
     let before = model.parameters()[0].to_vec::<f32>().unwrap();
     let mut state = linear_batch_norm().state_dict();
     state.insert("0.weight", Tensor::zeros(&[3, 2], DType::Float32));
-    assert!(matches!(model.load_state_dict(&state, true), Err(Error::Shape(_))));
+    assert!(matches!(
+        model.load_state_dict(&state, true),
+        Err(Error::Shape(_))
+    ));
     assert_eq!(model.parameters()[0].to_vec::<f32>().unwrap(), before);
 
     let mut partial = nn::StateDict::new();
@@ -666,7 +754,10 @@ fn load_state_dict_checks_keys_and_shapes_before_copying() {
 }
 
 fn temporary_path(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("ferrograd-{}-{name}.safetensors", std::process::id()))
+    std::env::temp_dir().join(format!(
+        "ferrograd-{}-{name}.safetensors",
+        std::process::id()
+    ))
 }
 
 #[test]
@@ -713,13 +804,12 @@ fn loads_a_state_dict_saved_by_the_python_package() {
     assert_eq!(state.keys(), model.state_dict().keys());
     model.load_state_dict(&state, true).unwrap();
     let params = model.parameters();
-    assert_close(
-        &params[0],
-        &[-0.25, -0.15, -0.05, 0.05, 0.15, 0.25],
-        1e-7,
-    );
+    assert_close(&params[0], &[-0.25, -0.15, -0.05, 0.05, 0.15, 0.25], 1e-7);
     assert_close(&params[1], &[0.5, -1.5], 0.0);
-    assert_eq!(state.get("1.num_batches_tracked").unwrap().dtype(), DType::Int64);
+    assert_eq!(
+        state.get("1.num_batches_tracked").unwrap().dtype(),
+        DType::Int64
+    );
 
     // the same batch through the same model in Rust moves the running statistics the same way
     let fresh = linear_batch_norm();
@@ -748,7 +838,10 @@ fn loads_a_state_dict_saved_by_the_python_package() {
 /// Two interleaved spirals-free blobs: points around 4 centres, one class each.
 fn four_blobs(n: usize) -> (Tensor, Tensor) {
     let centres = [[2.0f32, 2.0], [-2.0, 2.0], [-2.0, -2.0], [2.0, -2.0]];
-    let noise = Tensor::randn(&[n, 2], DType::Float32).unwrap().to_vec::<f32>().unwrap();
+    let noise = Tensor::randn(&[n, 2], DType::Float32)
+        .unwrap()
+        .to_vec::<f32>()
+        .unwrap();
     let mut points = Vec::with_capacity(2 * n);
     let mut labels = Vec::with_capacity(n);
     for i in 0..n {
@@ -835,9 +928,14 @@ fn operators_and_display_follow_pytorch() {
         cube.to_string(),
         "tensor([[[ 0.,  1.,  2.,  3.],\n         [ 4.,  5.,  6.,  7.],\n         [ 8.,  9., 10., 11.]],\n\n        [[12., 13., 14., 15.],\n         [16., 17., 18., 19.],\n         [20., 21., 22., 23.]]])"
     );
-    assert_eq!(Tensor::from(vec![true, false]).to_string(), "tensor([ True, False])");
     assert_eq!(
-        Tensor::arange(0.0, 2000.0, 1.0, DType::Int64).unwrap().to_string(),
+        Tensor::from(vec![true, false]).to_string(),
+        "tensor([ True, False])"
+    );
+    assert_eq!(
+        Tensor::arange(0.0, 2000.0, 1.0, DType::Int64)
+            .unwrap()
+            .to_string(),
         "tensor([   0,    1,    2,  ..., 1997, 1998, 1999])"
     );
     assert_eq!(
@@ -850,16 +948,32 @@ fn operators_and_display_follow_pytorch() {
     );
 
     let b = Tensor::from([[10.0f32, 20.0], [30.0, 40.0]]);
-    assert_eq!((&a + &b).unwrap().to_vec::<f32>().unwrap(), [11.0, 22.5, 27.0, 44.0]);
-    assert_eq!((&b - &a).unwrap().to_vec::<f32>().unwrap(), [9.0, 17.5, 33.0, 36.0]);
-    assert_eq!((&a * 2.0).unwrap().to_vec::<f32>().unwrap(), [2.0, 5.0, -6.0, 8.0]);
-    assert_eq!((10.0 / &b).unwrap().to_vec::<f32>().unwrap(), [1.0, 0.5, 1.0 / 3.0, 0.25]);
-    assert_eq!((-a.clone()).unwrap().to_vec::<f32>().unwrap(), [-1.0, -2.5, 3.0, -4.0]);
+    assert_eq!(
+        (&a + &b).unwrap().to_vec::<f32>().unwrap(),
+        [11.0, 22.5, 27.0, 44.0]
+    );
+    assert_eq!(
+        (&b - &a).unwrap().to_vec::<f32>().unwrap(),
+        [9.0, 17.5, 33.0, 36.0]
+    );
+    assert_eq!(
+        (&a * 2.0).unwrap().to_vec::<f32>().unwrap(),
+        [2.0, 5.0, -6.0, 8.0]
+    );
+    assert_eq!(
+        (10.0 / &b).unwrap().to_vec::<f32>().unwrap(),
+        [1.0, 0.5, 1.0 / 3.0, 0.25]
+    );
+    assert_eq!(
+        (-a.clone()).unwrap().to_vec::<f32>().unwrap(),
+        [-1.0, -2.5, 3.0, -4.0]
+    );
     // an f64 constant keeps a float32 tensor float32, as Python numbers do
     assert_eq!((a.clone() * 0.5f64).unwrap().dtype(), DType::Float32);
     // shapes that do not broadcast are an error, not a panic
     assert!((&a + &Tensor::from(vec![1.0f32, 2.0, 3.0])).is_err());
     // and errors are std errors
-    let err: Box<dyn std::error::Error> = Box::new((&a + &Tensor::zeros(&[3], DType::Float32)).unwrap_err());
+    let err: Box<dyn std::error::Error> =
+        Box::new((&a + &Tensor::zeros(&[3], DType::Float32)).unwrap_err());
     assert!(!err.to_string().is_empty());
 }

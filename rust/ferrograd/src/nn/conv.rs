@@ -40,7 +40,14 @@ impl Conv2d {
     /// A float32 layer with a bias, stride 1, no padding, dilation 1 and one group, initialised
     /// as PyTorch's (kaiming-uniform with `a = √5`; bias uniform in `±1/sqrt(fan_in)`).
     pub fn new(in_channels: usize, out_channels: usize, kernel_size: [usize; 2]) -> Result<Conv2d> {
-        Conv2d::with_options(in_channels, out_channels, kernel_size, 1, true, DType::Float32)
+        Conv2d::with_options(
+            in_channels,
+            out_channels,
+            kernel_size,
+            1,
+            true,
+            DType::Float32,
+        )
     }
 
     /// A layer with `groups` groups, an optional bias and parameters of `dtype`.

@@ -169,7 +169,11 @@ pub fn rms_norm(
         DType::Float64 => f64::EPSILON,
         _ => f32::EPSILON as f64,
     });
-    let scale = x.square()?.mean_dims(&dims, true)?.add(&constant(eps))?.rsqrt()?;
+    let scale = x
+        .square()?
+        .mean_dims(&dims, true)?
+        .add(&constant(eps))?
+        .rsqrt()?;
     let y = x.mul(&scale)?;
     match weight {
         Some(w) => y.mul(w),
@@ -237,6 +241,9 @@ pub fn binary_cross_entropy_with_logits(
 ) -> Result<Tensor> {
     same_shape(input, target, "binary_cross_entropy_with_logits")?;
     let softplus_tail = input.abs()?.neg()?.exp()?.log1p()?;
-    let losses = input.relu()?.sub(&input.mul(target)?)?.add(&softplus_tail)?;
+    let losses = input
+        .relu()?
+        .sub(&input.mul(target)?)?
+        .add(&softplus_tail)?;
     reduce(losses, reduction)
 }

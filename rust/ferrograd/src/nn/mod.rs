@@ -120,7 +120,10 @@ pub trait Module {
     /// The parameters, in the order of [`named_parameters`](Module::named_parameters); hand
     /// them to an optimizer.
     fn parameters(&self) -> Vec<Tensor> {
-        self.named_parameters().into_iter().map(|(_, t)| t).collect()
+        self.named_parameters()
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
     }
 
     /// The buffers with their dotted names (PyTorch's `named_buffers()`).
@@ -188,19 +191,13 @@ pub trait Module {
 
     /// Clears the gradient of every parameter (PyTorch's `zero_grad(set_to_none=True)`).
     fn zero_grad(&self) -> Result<()> {
-        self.parameters()
-            .iter()
-            .try_for_each(|p| p.set_grad(None))
+        self.parameters().iter().try_for_each(|p| p.set_grad(None))
     }
 }
 
 /// Visits `child`'s tensors as `name.<their name>`: how a composite module implements
 /// [`Module::visit`] for a field named `name`.
-pub fn visit_child(
-    f: &mut dyn FnMut(&str, &Tensor, TensorKind),
-    name: &str,
-    child: &dyn Module,
-) {
+pub fn visit_child(f: &mut dyn FnMut(&str, &Tensor, TensorKind), name: &str, child: &dyn Module) {
     child.visit(&mut |inner, t, kind| f(&format!("{name}.{inner}"), t, kind));
 }
 

@@ -201,7 +201,10 @@ impl Module for BatchNorm {
         } else {
             (self.running_mean.clone(), self.running_var.clone())
         };
-        let scale = variance.add(&Tensor::scalar(self.eps))?.rsqrt()?.mul(&self.weight)?;
+        let scale = variance
+            .add(&Tensor::scalar(self.eps))?
+            .rsqrt()?
+            .mul(&self.weight)?;
         input
             .sub(&per_channel(&mean)?)?
             .mul(&per_channel(&scale)?)?
@@ -213,7 +216,11 @@ impl Module for BatchNorm {
         f("bias", &self.bias, TensorKind::Parameter);
         f("running_mean", &self.running_mean, TensorKind::Buffer);
         f("running_var", &self.running_var, TensorKind::Buffer);
-        f("num_batches_tracked", &self.num_batches_tracked, TensorKind::Buffer);
+        f(
+            "num_batches_tracked",
+            &self.num_batches_tracked,
+            TensorKind::Buffer,
+        );
     }
 
     fn train(&mut self, mode: bool) {

@@ -109,8 +109,7 @@ impl Optimizer for RMSprop {
                     momentum_buffer: (c.momentum > 0.0).then(zeros),
                 });
                 s.square_avg.mul_(&scalar(c.alpha))?;
-                s.square_avg
-                    .add_scaled_(&grad.mul(&grad)?, 1.0 - c.alpha)?;
+                s.square_avg.add_scaled_(&grad.mul(&grad)?, 1.0 - c.alpha)?;
                 let variance = match &s.grad_avg {
                     Some(mean) => {
                         mean.add_scaled_(&grad.sub(mean)?, 1.0 - c.alpha)?;
