@@ -68,8 +68,9 @@ fn digits(n: usize) -> Result<(Tensor, Tensor)> {
                 }
             }
         }
-        for p in i * PIXELS..(i + 1) * PIXELS {
-            images[p] += 0.25 * noise[p];
+        let image = &mut images[i * PIXELS..(i + 1) * PIXELS];
+        for (pixel, n) in image.iter_mut().zip(&noise[i * PIXELS..(i + 1) * PIXELS]) {
+            *pixel += 0.25 * n;
         }
     }
     Ok((
