@@ -59,7 +59,10 @@ impl Conv2d {
         bias: bool,
         dtype: DType,
     ) -> Result<Conv2d> {
-        if groups == 0 || in_channels % groups != 0 || out_channels % groups != 0 {
+        if groups == 0
+            || !in_channels.is_multiple_of(groups)
+            || !out_channels.is_multiple_of(groups)
+        {
             return Err(Error::Value(format!(
                 "groups ({groups}) must be positive and divide in_channels ({in_channels}) and out_channels ({out_channels})"
             )));
