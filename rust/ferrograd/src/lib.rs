@@ -21,11 +21,101 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Guide
+//!
+//! ## Tensors
+//!
+//! A [`Tensor`] is an n-dimensional array of one [`DType`] (`bool`, `int32`, `int64`,
+//! `float32`, `float64`) on a [`Device`]. Make one from Rust values with `From`
+//! ([`Tensor::from`] on scalars, vectors, slices, arrays and arrays of arrays), from a vector and
+//! a shape ([`Tensor::from_vec`]), or with the creation functions ([`Tensor::zeros`],
+//! [`Tensor::randn`], [`Tensor::arange`] ...; seed with [`ops::manual_seed`]). Operations are
+//! methods returning [`Result`]; the `+ - * /` and unary `-` operators work on `Tensor`,
+//! `&Tensor` and `f64` scalars and return a `Result` as well. `Display` prints what
+//! PyTorch's `repr` prints:
+//!
+//! ```
+//! use ferrograd::Tensor;
+//! # fn main() -> ferrograd::Result<()> {
+//! let x = Tensor::from([[1.0f32, 2.0], [3.0, 4.0]]);
+//! let y = ((&x * 2.0)? + 1.0)?;
+//! assert_eq!(y.to_string(), "tensor([[3., 5.],\n        [7., 9.]])");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Autograd
+//!
+//! Mark leaves with [`Tensor::requires_grad_`]; operations on them record a graph, and
+//! [`Tensor::backward`] fills each leaf's [`Tensor::grad`]. Run code without recording with the
+//! [`no_grad`] closure, or hold a [`GradModeGuard`] for a scope:
+//!
+//! ```
+//! use ferrograd::{GradModeGuard, Tensor};
+//! # fn main() -> ferrograd::Result<()> {
+//! let w = Tensor::from(vec![1.0f64, 2.0]).requires_grad_()?;
+//! {
+//!     let _no_grad = GradModeGuard::new(false);
+//!     assert!(!(&w * 2.0)?.requires_grad());
+//! }
+//! assert!((&w * 2.0)?.requires_grad());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Models, training and saving
+//!
+//! [`nn`] has layers implementing [`nn::Module`] (with PyTorch's parameter names and default
+//! initialisation), [`nn::functional`] the activations and losses, [`optim`] the optimizers and
+//! learning-rate schedules, and [`serialize`] reads and writes state dicts as safetensors files
+//! that Python's `ferrograd.load`/`ferrograd.save` share. A training loop:
+//!
+//! ```
+//! use ferrograd::nn::{self, functional as F, Module};
+//! use ferrograd::optim::{Adam, AdamConfig, Optimizer};
+//! use ferrograd::{DType, Tensor};
+//!
+//! # fn main() -> ferrograd::Result<()> {
+//! ferrograd::ops::manual_seed(0);
+//! let model = nn::Sequential::new()
+//!     .add(nn::Linear::new(2, 16, true)?)
+//!     .add(nn::ReLU)
+//!     .add(nn::Linear::new(16, 2, true)?);
+//! let mut opt = Adam::new(model.parameters(), AdamConfig { lr: 0.05, ..Default::default() })?;
+//! // class 1 where x0 + x1 > 0
+//! let x = Tensor::randn(&[64, 2], DType::Float32)?;
+//! let y = x.sum_dims(&[1], false)?.gt(&Tensor::from(0.0f32))?.to_dtype(DType::Int64)?;
+//! for _ in 0..100 {
+//!     opt.zero_grad()?;
+//!     let loss = F::cross_entropy(&model.forward(&x)?, &y, F::Reduction::Mean)?;
+//!     loss.backward()?;
+//!     opt.step()?;
+//! }
+//! let predicted = model.forward(&x)?.argmax(Some(1), false)?;
+//! let accuracy = predicted.eq(&y)?.to_dtype(DType::Float32)?.mean()?.item()?;
+//! assert!(accuracy > 0.9);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Threads and devices
+//!
+//! CPU kernels split large tensors across a rayon thread pool (limit it with
+//! [`kernels::parallel::set_thread_limit`]); grad mode is per thread. Tensors live on
+//! [`Device::Cpu`] unless a device backend is registered (see [`array::device`]); operands of
+//! one operation must share a device.
 
 pub mod array;
 pub mod error;
 pub mod kernels;
 pub mod linalg;
+pub mod nn;
+pub mod optim;
+pub mod serialize;
+
+mod display;
+mod operators;
 
 pub use array::{DType, Device, NdArray};
 pub use error::{Error, Result};
@@ -33,5 +123,7 @@ pub mod autograd;
 pub mod ops;
 pub mod tensor;
 
-pub use autograd::{no_grad, BackwardOptions, NodeHandle};
+pub use autograd::{
+    is_grad_enabled, no_grad, set_grad_enabled, BackwardOptions, GradModeGuard, NodeHandle,
+};
 pub use tensor::Tensor;

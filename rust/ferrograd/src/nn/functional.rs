@@ -1,0 +1,249 @@
+//! Stateless activations, losses and layers (`torch.nn.functional`), composed of recorded
+//! operations so that their gradients come from autograd.
+//!
+//! ```
+//! use ferrograd::nn::functional as F;
+//! use ferrograd::Tensor;
+//!
+//! # fn main() -> ferrograd::Result<()> {
+//! let x = Tensor::from(vec![-1.0f64, 0.0, 2.0]);
+//! assert_eq!(F::relu(&x)?.to_vec::<f64>()?, [0.0, 0.0, 2.0]);
+//! let p = F::softmax(&x, 0)?.to_vec::<f64>()?;
+//! assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+//! # Ok(())
+//! # }
+//! ```
+
+pub use crate::ops::loss::Reduction;
+
+use crate::array::DType;
+use crate::error::{Error, Result};
+use crate::kernels::Transposed;
+use crate::tensor::Tensor;
+
+fn constant(value: f64) -> Tensor {
+    Tensor::scalar(value)
+}
+
+/// `max(x, 0)`.
+pub fn relu(x: &Tensor) -> Result<Tensor> {
+    x.relu()
+}
+
+/// The hyperbolic tangent.
+pub fn tanh(x: &Tensor) -> Result<Tensor> {
+    x.tanh()
+}
+
+/// The logistic sigmoid.
+pub fn sigmoid(x: &Tensor) -> Result<Tensor> {
+    x.sigmoid()
+}
+
+/// `x · sigmoid(x)` (SiLU, or swish).
+pub fn silu(x: &Tensor) -> Result<Tensor> {
+    x.mul(&x.sigmoid()?)
+}
+
+/// How [`gelu`] computes the Gaussian CDF (PyTorch's `approximate` argument).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GeluApproximate {
+    /// Exactly, with `erf` (`approximate='none'`).
+    #[default]
+    None,
+    /// With the tanh formula (`approximate='tanh'`).
+    Tanh,
+}
+
+/// `x · Φ(x)`, Φ the standard normal CDF.
+///
+/// ```
+/// use ferrograd::nn::functional::{gelu, GeluApproximate};
+/// use ferrograd::Tensor;
+/// let y = gelu(&Tensor::from(1.0f64), GeluApproximate::None).unwrap();
+/// assert!((y.item().unwrap() - 0.8413447460685429).abs() < 1e-12);
+/// ```
+pub fn gelu(x: &Tensor, approximate: GeluApproximate) -> Result<Tensor> {
+    let half_x = x.mul(&constant(0.5))?;
+    let one_plus = match approximate {
+        GeluApproximate::None => x.mul(&constant(std::f64::consts::FRAC_1_SQRT_2))?.erf()?,
+        GeluApproximate::Tanh => {
+            let cube = x.mul(x)?.mul(x)?;
+            let inner = x.add(&cube.mul(&constant(0.044715))?)?;
+            inner
+                .mul(&constant((2.0 / std::f64::consts::PI).sqrt()))?
+                .tanh()?
+        }
+    }
+    .add(&constant(1.0))?;
+    half_x.mul(&one_plus)
+}
+
+/// `exp(x) / sum(exp(x))` along `dim`.
+pub fn softmax(x: &Tensor, dim: isize) -> Result<Tensor> {
+    x.softmax(dim)
+}
+
+/// `log(softmax(x))` along `dim`, computed stably.
+pub fn log_softmax(x: &Tensor, dim: isize) -> Result<Tensor> {
+    x.log_softmax(dim)
+}
+
+/// `x @ weightᵀ + bias` (`F.linear`), weight `(out, in)`, over any leading dimensions of `x`.
+pub fn linear(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>) -> Result<Tensor> {
+    if x.ndim() < 2 {
+        let y = linear(&x.unsqueeze(0)?, weight, bias)?;
+        return y.squeeze(Some(0));
+    }
+    x.matmul_transposed(weight, Transposed { a: false, b: true }, bias)
+}
+
+/// Zeroes each element with probability `p` and scales the rest by `1 / (1 - p)` when
+/// `training`; the identity otherwise.
+pub fn dropout(x: &Tensor, p: f64, training: bool) -> Result<Tensor> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(Error::Value(format!(
+            "dropout probability has to be between 0 and 1, but got {p}"
+        )));
+    }
+    if !training || p == 0.0 {
+        return Ok(x.clone());
+    }
+    if p == 1.0 {
+        return x.mul(&constant(0.0));
+    }
+    let keep = Tensor::bernoulli(&x.shape(), 1.0 - p, x.dtype())?;
+    x.mul(&keep)?.mul(&constant(1.0 / (1.0 - p)))
+}
+
+/// The dimensions `[-k, 0)` that a norm over a trailing `normalized_shape` of `k` sizes reduces.
+fn trailing_dims(x: &Tensor, normalized_shape: &[usize], op: &str) -> Result<Vec<isize>> {
+    let shape = x.shape();
+    let k = normalized_shape.len();
+    if k == 0 || shape.len() < k || shape[shape.len() - k..] != *normalized_shape {
+        return Err(Error::Shape(format!(
+            "{op}: expected input with shape [*, {}], but got input of size {:?}",
+            normalized_shape
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            shape.as_slice()
+        )));
+    }
+    Ok((1..=k as isize).rev().map(|i| -i).collect())
+}
+
+/// Layer normalisation over the trailing `normalized_shape` (`F.layer_norm`): the biased
+/// variance, then the optional elementwise affine map.
+pub fn layer_norm(
+    x: &Tensor,
+    normalized_shape: &[usize],
+    weight: Option<&Tensor>,
+    bias: Option<&Tensor>,
+    eps: f64,
+) -> Result<Tensor> {
+    let dims = trailing_dims(x, normalized_shape, "layer_norm")?;
+    let centered = x.sub(&x.mean_dims(&dims, true)?)?;
+    let variance = centered.square()?.mean_dims(&dims, true)?;
+    let mut y = centered.mul(&variance.add(&constant(eps))?.rsqrt()?)?;
+    if let Some(w) = weight {
+        y = y.mul(w)?;
+    }
+    if let Some(b) = bias {
+        y = y.add(b)?;
+    }
+    Ok(y)
+}
+
+/// Root-mean-square normalisation over the trailing `normalized_shape` (`F.rms_norm`); `eps`
+/// `None` means the machine epsilon of `x`'s dtype, as in PyTorch.
+pub fn rms_norm(
+    x: &Tensor,
+    normalized_shape: &[usize],
+    weight: Option<&Tensor>,
+    eps: Option<f64>,
+) -> Result<Tensor> {
+    let dims = trailing_dims(x, normalized_shape, "rms_norm")?;
+    let eps = eps.unwrap_or(match x.dtype() {
+        DType::Float64 => f64::EPSILON,
+        _ => f32::EPSILON as f64,
+    });
+    let scale = x
+        .square()?
+        .mean_dims(&dims, true)?
+        .add(&constant(eps))?
+        .rsqrt()?;
+    let y = x.mul(&scale)?;
+    match weight {
+        Some(w) => y.mul(w),
+        None => Ok(y),
+    }
+}
+
+fn reduce(losses: Tensor, reduction: Reduction) -> Result<Tensor> {
+    match reduction {
+        Reduction::None => Ok(losses),
+        Reduction::Mean => losses.mean(),
+        Reduction::Sum => losses.sum(),
+    }
+}
+
+/// Cross-entropy of logits `(N, C)` against class indices `(N,)` (int64), as
+/// `F.cross_entropy(input, target, reduction=...)` with `ignore_index=-100`.
+///
+/// ```
+/// use ferrograd::nn::functional::{cross_entropy, Reduction};
+/// use ferrograd::Tensor;
+/// let logits = Tensor::from([[2.0f64, 0.0], [0.0, 2.0]]);
+/// let target = Tensor::from(vec![0i64, 1]);
+/// let loss = cross_entropy(&logits, &target, Reduction::Mean).unwrap().item().unwrap();
+/// assert!((loss - (1.0 + (-2.0f64).exp()).ln()).abs() < 1e-12);
+/// ```
+pub fn cross_entropy(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
+    input.cross_entropy(target, -100, reduction)
+}
+
+/// Negative log-likelihood of class indices under log-probabilities `(N, C)` (`F.nll_loss`).
+pub fn nll_loss(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
+    input.nll_loss(target, -100, reduction)
+}
+
+fn same_shape(input: &Tensor, target: &Tensor, op: &str) -> Result<()> {
+    if input.shape() != target.shape() {
+        return Err(Error::Shape(format!(
+            "{op}: target size ({:?}) must be the same as input size ({:?})",
+            target.shape().as_slice(),
+            input.shape().as_slice()
+        )));
+    }
+    Ok(())
+}
+
+/// Mean squared error `(input - target)²` (`F.mse_loss`); the shapes must agree.
+pub fn mse_loss(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
+    same_shape(input, target, "mse_loss")?;
+    reduce(input.sub(target)?.square()?, reduction)
+}
+
+/// Absolute error `|input - target|` (`F.l1_loss`); the shapes must agree.
+pub fn l1_loss(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
+    same_shape(input, target, "l1_loss")?;
+    reduce(input.sub(target)?.abs()?, reduction)
+}
+
+/// Binary cross-entropy of logits against targets in `[0, 1]`, computed stably as
+/// `max(x, 0) - x·t + log(1 + exp(-|x|))` (`F.binary_cross_entropy_with_logits`).
+pub fn binary_cross_entropy_with_logits(
+    input: &Tensor,
+    target: &Tensor,
+    reduction: Reduction,
+) -> Result<Tensor> {
+    same_shape(input, target, "binary_cross_entropy_with_logits")?;
+    let softplus_tail = input.abs()?.neg()?.exp()?.log1p()?;
+    let losses = input
+        .relu()?
+        .sub(&input.mul(target)?)?
+        .add(&softplus_tail)?;
+    reduce(losses, reduction)
+}

@@ -1,0 +1,145 @@
+//! RMSprop.
+
+use super::{check_non_negative, check_params, scalar, Optimizer};
+use crate::autograd::no_grad;
+use crate::error::Result;
+use crate::tensor::Tensor;
+
+/// The hyperparameters of [`RMSprop`] (`torch.optim.RMSprop`'s arguments and defaults).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RMSpropConfig {
+    /// Learning rate (default `1e-2`).
+    pub lr: f64,
+    /// Smoothing constant of the squared-gradient average (default 0.99).
+    pub alpha: f64,
+    /// Added to the denominator (default `1e-8`).
+    pub eps: f64,
+    /// L2 penalty added to the gradient (default 0).
+    pub weight_decay: f64,
+    /// Momentum factor (default 0).
+    pub momentum: f64,
+    /// Normalise by the estimated variance (subtracting the squared mean gradient).
+    pub centered: bool,
+    /// Maximise the objective instead of minimising it.
+    pub maximize: bool,
+}
+
+impl Default for RMSpropConfig {
+    fn default() -> RMSpropConfig {
+        RMSpropConfig {
+            lr: 1e-2,
+            alpha: 0.99,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            momentum: 0.0,
+            centered: false,
+            maximize: false,
+        }
+    }
+}
+
+struct Averages {
+    square_avg: Tensor,
+    grad_avg: Option<Tensor>,
+    momentum_buffer: Option<Tensor>,
+}
+
+/// `torch.optim.RMSprop`: `v ← αv + (1-α)g²`, then `p ← p - lr · g / (√v + eps)` (with
+/// `v - ḡ²` under the root when centered, and through a momentum buffer when `momentum > 0`).
+///
+/// ```
+/// use ferrograd::optim::{Optimizer, RMSprop, RMSpropConfig};
+/// use ferrograd::Tensor;
+///
+/// # fn main() -> ferrograd::Result<()> {
+/// let p = Tensor::from(vec![1.0f64]).requires_grad_()?;
+/// let mut opt = RMSprop::new(vec![p.clone()], RMSpropConfig::default())?;
+/// p.mul(&p)?.sum()?.backward()?; // g = 2, v = 0.01 · 4
+/// opt.step()?;
+/// assert!((p.item()? - (1.0 - 0.01 * 2.0 / (0.04f64.sqrt() + 1e-8))).abs() < 1e-12);
+/// # Ok(())
+/// # }
+/// ```
+#[allow(clippy::upper_case_acronyms)]
+pub struct RMSprop {
+    params: Vec<Tensor>,
+    config: RMSpropConfig,
+    state: Vec<Option<Averages>>,
+}
+
+impl RMSprop {
+    /// An optimizer over `params` (floating-point leaves).
+    pub fn new(params: Vec<Tensor>, config: RMSpropConfig) -> Result<RMSprop> {
+        check_params(&params)?;
+        check_non_negative("learning rate", config.lr)?;
+        check_non_negative("epsilon value", config.eps)?;
+        check_non_negative("momentum value", config.momentum)?;
+        check_non_negative("weight_decay value", config.weight_decay)?;
+        check_non_negative("alpha value", config.alpha)?;
+        let state = params.iter().map(|_| None).collect();
+        Ok(RMSprop {
+            params,
+            config,
+            state,
+        })
+    }
+
+    /// The hyperparameters.
+    pub fn config(&self) -> &RMSpropConfig {
+        &self.config
+    }
+}
+
+impl Optimizer for RMSprop {
+    fn step(&mut self) -> Result<()> {
+        let c = self.config;
+        no_grad(|| {
+            for (p, state) in self.params.iter().zip(&mut self.state) {
+                let Some(mut grad) = p.grad() else { continue };
+                if c.maximize {
+                    grad = grad.neg()?;
+                }
+                if c.weight_decay != 0.0 {
+                    grad = grad.add(&p.mul(&scalar(c.weight_decay))?)?;
+                }
+                let zeros = || Tensor::zeros(&p.shape(), p.dtype());
+                let s = state.get_or_insert_with(|| Averages {
+                    square_avg: zeros(),
+                    grad_avg: c.centered.then(zeros),
+                    momentum_buffer: (c.momentum > 0.0).then(zeros),
+                });
+                s.square_avg.mul_(&scalar(c.alpha))?;
+                s.square_avg.add_scaled_(&grad.mul(&grad)?, 1.0 - c.alpha)?;
+                let variance = match &s.grad_avg {
+                    Some(mean) => {
+                        mean.add_scaled_(&grad.sub(mean)?, 1.0 - c.alpha)?;
+                        s.square_avg.sub(&mean.mul(mean)?)?
+                    }
+                    None => s.square_avg.clone(),
+                };
+                let denom = variance.sqrt()?.add(&scalar(c.eps))?;
+                match &s.momentum_buffer {
+                    Some(buffer) => {
+                        buffer.mul_(&scalar(c.momentum))?;
+                        buffer.add_(&grad.div(&denom)?)?;
+                        p.add_scaled_(buffer, -c.lr)?;
+                    }
+                    None => p.add_scaled_(&grad.div(&denom)?, -c.lr)?,
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn params(&self) -> &[Tensor] {
+        &self.params
+    }
+
+    fn lr(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+}

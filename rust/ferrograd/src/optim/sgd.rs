@@ -1,0 +1,131 @@
+//! Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
+
+use super::{check_non_negative, check_params, scalar, Optimizer};
+use crate::autograd::no_grad;
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+
+/// The hyperparameters of [`Sgd`] (`torch.optim.SGD`'s arguments and defaults).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SgdConfig {
+    /// Learning rate (default `1e-3`).
+    pub lr: f64,
+    /// Momentum factor (default 0: plain gradient descent).
+    pub momentum: f64,
+    /// Dampening of the momentum (default 0).
+    pub dampening: f64,
+    /// L2 penalty added to the gradient (default 0).
+    pub weight_decay: f64,
+    /// Nesterov momentum (needs `momentum > 0` and `dampening == 0`).
+    pub nesterov: bool,
+    /// Maximise the objective instead of minimising it.
+    pub maximize: bool,
+}
+
+impl Default for SgdConfig {
+    fn default() -> SgdConfig {
+        SgdConfig {
+            lr: 1e-3,
+            momentum: 0.0,
+            dampening: 0.0,
+            weight_decay: 0.0,
+            nesterov: false,
+            maximize: false,
+        }
+    }
+}
+
+/// `torch.optim.SGD`. With gradient `g` (plus `weight_decay · p`), momentum buffer `b` (set
+/// to `g` on the first step, then `momentum · b + (1 - dampening) · g`) and `d = g +
+/// momentum · b` (Nesterov) or `b`: `p ← p - lr · d`.
+///
+/// ```
+/// use ferrograd::optim::{Optimizer, Sgd, SgdConfig};
+/// use ferrograd::Tensor;
+///
+/// # fn main() -> ferrograd::Result<()> {
+/// let p = Tensor::from(vec![1.0f64]).requires_grad_()?;
+/// let mut opt = Sgd::new(vec![p.clone()], SgdConfig { lr: 0.1, ..Default::default() })?;
+/// p.mul(&p)?.sum()?.backward()?; // gradient 2p = 2
+/// opt.step()?;
+/// assert!((p.item()? - 0.8).abs() < 1e-12);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Sgd {
+    params: Vec<Tensor>,
+    config: SgdConfig,
+    momentum_buffers: Vec<Option<Tensor>>,
+}
+
+impl Sgd {
+    /// An optimizer over `params` (floating-point leaves).
+    pub fn new(params: Vec<Tensor>, config: SgdConfig) -> Result<Sgd> {
+        check_params(&params)?;
+        check_non_negative("learning rate", config.lr)?;
+        check_non_negative("momentum value", config.momentum)?;
+        check_non_negative("weight_decay value", config.weight_decay)?;
+        if config.nesterov && (config.momentum <= 0.0 || config.dampening != 0.0) {
+            return Err(Error::Value(
+                "Nesterov momentum requires a momentum and zero dampening".into(),
+            ));
+        }
+        let momentum_buffers = vec![None; params.len()];
+        Ok(Sgd {
+            params,
+            config,
+            momentum_buffers,
+        })
+    }
+
+    /// The hyperparameters.
+    pub fn config(&self) -> &SgdConfig {
+        &self.config
+    }
+}
+
+impl Optimizer for Sgd {
+    fn step(&mut self) -> Result<()> {
+        let c = self.config;
+        no_grad(|| {
+            for (p, buffer) in self.params.iter().zip(&mut self.momentum_buffers) {
+                let Some(mut grad) = p.grad() else { continue };
+                if c.maximize {
+                    grad = grad.neg()?;
+                }
+                if c.weight_decay != 0.0 {
+                    grad = grad.add(&p.mul(&scalar(c.weight_decay))?)?;
+                }
+                if c.momentum != 0.0 {
+                    let b = match buffer {
+                        Some(b) => {
+                            b.mul_(&scalar(c.momentum))?;
+                            b.add_scaled_(&grad, 1.0 - c.dampening)?;
+                            b.clone()
+                        }
+                        None => buffer.insert(grad.clone_tensor()?).clone(),
+                    };
+                    grad = if c.nesterov {
+                        grad.add(&b.mul(&scalar(c.momentum))?)?
+                    } else {
+                        b
+                    };
+                }
+                p.add_scaled_(&grad, -c.lr)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn params(&self) -> &[Tensor] {
+        &self.params
+    }
+
+    fn lr(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+}
