@@ -8,7 +8,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Mutex, Once};
 
 use ferrograd::Error;
-use pyo3::exceptions::{PyIndexError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyIndexError, PyMemoryError, PyNotImplementedError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::sync::GILOnceCell;
 use pyo3::types::PyType;
 use pyo3::{Py, PyErr, PyResult, Python};
@@ -53,6 +55,7 @@ pub fn to_py(error: Error) -> PyErr {
         Error::Shape(msg) => shape_error(msg),
         Error::Value(msg) => PyValueError::new_err(msg),
         Error::DType(msg) => PyTypeError::new_err(msg),
+        Error::NotImplemented(msg) => PyNotImplementedError::new_err(msg),
         Error::Index(msg) => PyIndexError::new_err(msg),
         Error::OutOfMemory(msg) => out_of_memory_error(msg),
         Error::Arithmetic(msg)

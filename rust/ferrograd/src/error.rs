@@ -24,6 +24,10 @@ pub enum Error {
     /// fits, such as a matrix product of two dtypes (maps to `RuntimeError`).
     #[error("{0}")]
     Unsupported(String),
+    /// An operation PyTorch defines but refuses for these operands, such as subtraction of
+    /// bool tensors (maps to `NotImplementedError`, as PyTorch raises).
+    #[error("{0}")]
+    NotImplemented(String),
     /// Misuse of autograd, such as a second backward through a freed graph (maps to `RuntimeError`).
     #[error("{0}")]
     Autograd(String),

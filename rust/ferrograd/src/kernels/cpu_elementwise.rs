@@ -252,8 +252,10 @@ macro_rules! float_scalar {
                     1.0
                 } else if self < 0.0 {
                     -1.0
-                } else {
+                } else if self.is_nan() {
                     self
+                } else {
+                    0.0 // +0 for -0 too, as PyTorch
                 }
             }
             #[inline(always)]
@@ -1148,7 +1150,7 @@ fn check_binary(op: BinaryOp, dtype: DType) -> Result<()> {
         _ => false,
     };
     if op == Sub && category == Category::Bool {
-        return Err(Error::DType(
+        return Err(Error::NotImplemented(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.".into(),
         ));
     }
@@ -1173,7 +1175,7 @@ fn check_operand<T: Scalar + Sync>(op: BinaryOp, b: Strided<T>) -> Result<()> {
     };
     match op {
         BinaryOp::FloorDiv | BinaryOp::Rem if any(|v| v == T::zero())? => Err(Error::Arithmetic(
-            "ZeroDivisionError: integer division or modulo by zero".into(),
+            "ZeroDivisionError".into(),
         )),
         BinaryOp::Pow if any(|v| v < T::zero())? => Err(Error::Arithmetic(
             "Integers to negative integer powers are not allowed.".into(),

@@ -83,8 +83,9 @@ impl Tensor {
         } else {
             NodeInputs::new()
         };
-        if op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool) {
-            return Err(Error::DType(
+        if op == BinaryOp::Sub && (a.dtype() == DType::Bool) != (b.dtype() == DType::Bool) {
+            // two bools are refused by the kernel check, with its own message
+            return Err(Error::NotImplemented(
                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
                     .into(),
             ));
