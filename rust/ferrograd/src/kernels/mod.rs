@@ -14,6 +14,7 @@ mod cpu_nn;
 mod cpu_reduce;
 pub mod nn;
 pub mod parallel;
+mod vecmath;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};
