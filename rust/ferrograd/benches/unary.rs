@@ -31,11 +31,29 @@ fn unary(c: &mut Criterion) {
     type Libm<T> = fn(T) -> T;
     let ops: [(&str, Op, Libm<f32>, Libm<f64>, (f64, f64)); 9] = [
         ("exp", Tensor::exp, f32::exp, f64::exp, (-10.0, 10.0)),
-        ("expm1", Tensor::expm1, f32::exp_m1, f64::exp_m1, (-10.0, 10.0)),
+        (
+            "expm1",
+            Tensor::expm1,
+            f32::exp_m1,
+            f64::exp_m1,
+            (-10.0, 10.0),
+        ),
         ("log", Tensor::log, f32::ln, f64::ln, (1e-3, 100.0)),
-        ("log1p", Tensor::log1p, f32::ln_1p, f64::ln_1p, (-0.9, 100.0)),
+        (
+            "log1p",
+            Tensor::log1p,
+            f32::ln_1p,
+            f64::ln_1p,
+            (-0.9, 100.0),
+        ),
         ("tanh", Tensor::tanh, f32::tanh, f64::tanh, (-5.0, 5.0)),
-        ("sigmoid", Tensor::sigmoid, sigmoid_f32, sigmoid_f64, (-10.0, 10.0)),
+        (
+            "sigmoid",
+            Tensor::sigmoid,
+            sigmoid_f32,
+            sigmoid_f64,
+            (-10.0, 10.0),
+        ),
         ("sin", Tensor::sin, f32::sin, f64::sin, (-10.0, 10.0)),
         ("cos", Tensor::cos, f32::cos, f64::cos, (-10.0, 10.0)),
         ("erf", Tensor::erf, libm::erff, libm::erf, (-4.0, 4.0)),

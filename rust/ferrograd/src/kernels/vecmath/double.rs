@@ -149,13 +149,39 @@ pub fn log1p(x: f64) -> f64 {
     }
 }
 
-/// `expm1(2|x|) / (expm1(2|x|) + 2)` with `x`'s sign; past 22 `tanh` rounds to 1.
+/// Below 0.625, `x + x³ P(x²)` with `P` a least-squares fit (relative error 4e-17) of
+/// `(tanh(x) - x) / x³`; above, `expm1(2|x|) / (expm1(2|x|) + 2)` with `x`'s sign, where the
+/// quotient damps the error of `expm1` (past 22 `tanh` rounds to 1).
 #[inline(always)]
 pub fn tanh(x: f64) -> f64 {
+    const P: [f64; 11] = [
+        -0.333_333_333_333_333_229_46,
+        0.133_333_333_333_268_516_34,
+        -0.053_968_253_961_558_416_579,
+        0.021_869_488_265_869_360_903,
+        -0.008_863_229_918_927_298_361_9,
+        0.003_592_059_815_601_187_403_8,
+        -0.001_455_314_159_225_995_109_1,
+        0.000_587_454_746_361_262_234,
+        -0.000_230_814_068_521_818_922_56,
+        0.000_079_645_129_009_901_002_324,
+        -0.000_017_268_164_417_323_396_651,
+    ];
+    let z = x * x;
+    let mut p = 0.0;
+    for &c in P.iter().rev() {
+        p = p * z + c;
+    }
+    let small = x + x * (z * p);
     let a = x.abs();
     let a = if a > 22.0 { 22.0 } else { a };
     let em = expm1(a + a);
-    (em / (em + 2.0)).copysign(x)
+    let large = (em / (em + 2.0)).copysign(x);
+    if a < 0.625 {
+        small
+    } else {
+        large
+    }
 }
 
 /// The logistic function, stable for either sign: `exp` only sees `-|x|`.

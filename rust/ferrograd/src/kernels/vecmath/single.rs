@@ -166,7 +166,12 @@ fn sin_quadrant(x: f32, shift: u64) -> f32 {
     let q = q.wrapping_add(shift);
     let v = if q & 1 == 0 { s } else { c };
     let v = if q & 2 == 0 { v } else { -v };
-    v as f32
+    // The sine of -0 is -0, which the series' `r + ...` turns into +0.
+    if (shift == 0) & (x == 0.0) {
+        x
+    } else {
+        v as f32
+    }
 }
 
 /// The branch-free sine, exact below [`TRIG_LIMIT`].
