@@ -18,6 +18,8 @@ fn spread(lo: f64, hi: f64) -> Vec<f64> {
 }
 
 type Op = fn(&Tensor) -> ferrograd::Result<Tensor>;
+/// An op's name, its `Tensor` method, the libm functions it replaced and its inputs' range.
+type Case = (&'static str, Op, fn(f32) -> f32, fn(f64) -> f64, (f64, f64));
 
 fn sigmoid_f32(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
@@ -28,8 +30,7 @@ fn sigmoid_f64(x: f64) -> f64 {
 }
 
 fn unary(c: &mut Criterion) {
-    type Libm<T> = fn(T) -> T;
-    let ops: [(&str, Op, Libm<f32>, Libm<f64>, (f64, f64)); 9] = [
+    let ops: [Case; 9] = [
         ("exp", Tensor::exp, f32::exp, f64::exp, (-10.0, 10.0)),
         (
             "expm1",

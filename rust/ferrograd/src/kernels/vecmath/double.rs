@@ -172,7 +172,8 @@ pub fn tanh(x: f64) -> f64 {
     for &c in P.iter().rev() {
         p = p * z + c;
     }
-    let small = x + x * (z * p);
+    // `x == 0` keeps the sign of zero, which `x + x (z p)` would lose.
+    let small = if x == 0.0 { x } else { x + x * (z * p) };
     let a = x.abs();
     let a = if a > 22.0 { 22.0 } else { a };
     let em = expm1(a + a);

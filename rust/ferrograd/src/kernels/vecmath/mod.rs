@@ -1,6 +1,7 @@
 //! Vectorised transcendentals for `f32` and `f64`: `exp`, `expm1`, `log`, `log1p`, `tanh`,
-//! `sigmoid`, and for `f32` also `sin`, `cos` and `erf` (the `f64` ones of those stay with
-//! libm: a vector version within 2 ulp needs a longer reduction than is written here).
+//! `sigmoid`, and for `f32` also `sin` and `cos` (the `f64` ones stay with libm: a vector
+//! version within 2 ulp needs a longer reduction than is written here; `erf` stays with libm
+//! for both).
 //!
 //! Each function is plain branch-free arithmetic on one element (`single.rs`, `double.rs`), and the
 //! slice kernels here map it over a slice in a plain loop that LLVM vectorises. That loop is
@@ -70,7 +71,7 @@ impl VecMath for f32 {
     }
     #[inline(always)]
     fn erf(self) -> Self {
-        single::erf(self)
+        libm::erff(self)
     }
 }
 
@@ -205,7 +206,7 @@ fn map_with_fixup(
     isa: Isa,
     x: &[f32],
     out: &mut [MaybeUninit<f32>],
-    lane: fn(f32) -> f32,
+    lane: impl Fn(f32) -> f32 + Copy,
     limit: f32,
     exact: fn(f32) -> f32,
 ) {
@@ -239,7 +240,6 @@ pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
         UnaryOp::Log1p => plain!(m::log1p),
         UnaryOp::Tanh => plain!(m::tanh),
         UnaryOp::Sigmoid => plain!(m::sigmoid),
-        UnaryOp::Erf => plain!(m::erf),
         UnaryOp::Sin => {
             Some(|isa, x, out| map_with_fixup(isa, x, out, m::sin_reduced, m::TRIG_LIMIT, m::sin))
         }

@@ -1,7 +1,6 @@
 //! `f32` transcendentals as branch-free arithmetic: every special case is a select, so a loop
 //! over a slice compiles to vector code. `exp`, `expm1`, `log`, `log1p`, `tanh` and `sigmoid`
-//! work in `f32`; `sin`, `cos` and `erf` work in `f64` internally (exact range reduction for
-//! sine and cosine, and a short polynomial for `erf` in place of a long one in `f32`). No
+//! work in `f32`; `sin` and `cos` work in `f64` internally (an exact range reduction). No
 //! `mul_add` anywhere: without FMA hardware it is a library call, and plain products give the
 //! same bits on every CPU and vector width. Error bounds are in `vecmath/tests.rs`.
 
@@ -203,66 +202,5 @@ pub fn cos(x: f32) -> f32 {
         cos_reduced(x)
     } else {
         (x as f64).cos() as f32
-    }
-}
-
-/// `erf(x) / x` as a series in `x²`: `(2/sqrt(pi)) (-1)^n / (n! (2n + 1))`, `n = 0..=12`
-/// (the first term left out is below 1e-10 for `|x| < 1`).
-const ERF_TAYLOR: [f64; 13] = {
-    let mut c = [0.0; 13];
-    let mut fact = 1.0;
-    let mut n = 0;
-    while n < 13 {
-        if n > 0 {
-            fact *= n as f64;
-        }
-        let sign = if n % 2 == 0 { 1.0 } else { -1.0 };
-        c[n] = sign * std::f64::consts::FRAC_2_SQRT_PI / (fact * (2 * n + 1) as f64);
-        n += 1;
-    }
-    c
-};
-
-/// The error function, in `f64`: its Taylor series below 1, and `1 - e^{-x²} Q(x)` above, with
-/// `Q` a least-squares fit (relative error 1.1e-9) of `erfc(x) e^{x²}` on `[1, 4]` in powers
-/// of `x - 2.5`. Past 4 the `f32` result is 1.
-#[inline(always)]
-pub fn erf(x: f32) -> f32 {
-    const Q: [f64; 14] = [
-        0.210_806_364_232_761,
-        -0.074_347_346_236_281_04,
-        0.024_937_989_242_682_77,
-        -0.008_001_575_141_701_944,
-        0.002_467_094_398_353_563_6,
-        -0.000_733_576_751_289_871_5,
-        0.000_210_863_572_325_061_14,
-        -5.887_552_300_881_527e-5,
-        1.616_078_363_478_471e-5,
-        -4.228_102_619_827_224e-6,
-        9.579_326_334_622_848e-7,
-        -2.551_931_344_890_605_6e-7,
-        1.057_515_994_150_831_4e-7,
-        -2.345_919_097_168_941e-8,
-    ];
-    let a = (x as f64).abs();
-    let z = a * a;
-    let mut small = 0.0;
-    for &c in ERF_TAYLOR.iter().rev() {
-        small = small * z + c;
-    }
-    let small = a * small;
-    let b = if a > 4.0 { 4.0 } else { a };
-    let t = b - 2.5;
-    let mut q = 0.0;
-    for &c in Q.iter().rev() {
-        q = q * t + c;
-    }
-    let large = 1.0 - double::exp(-(b * b)) * q;
-    let v = if a < 1.0 { small } else { large };
-    let v = (v as f32).copysign(x);
-    if x.is_nan() {
-        x
-    } else {
-        v
     }
 }
