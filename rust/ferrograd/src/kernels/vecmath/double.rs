@@ -172,8 +172,8 @@ pub fn tanh(x: f64) -> f64 {
     for &c in P.iter().rev() {
         p = p * z + c;
     }
-    // `x == 0` keeps the sign of zero, which `x + x (z p)` would lose.
-    let small = if x == 0.0 { x } else { x + x * (z * p) };
+    // `tanh` is odd: the sign of `x` also keeps -0, which `x + x (z p)` would lose.
+    let small = (x + x * (z * p)).copysign(x);
     let a = x.abs();
     let a = if a > 22.0 { 22.0 } else { a };
     let em = expm1(a + a);
