@@ -11,6 +11,9 @@ use std::ops::Range;
 use smallvec::SmallVec;
 
 use super::parallel;
+#[cfg(test)]
+use super::vecmath::exp_f32;
+use super::vecmath::VecMath;
 use super::{BinaryOp, UnaryOp};
 use crate::array::layout::is_row_major;
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims, Strides};
@@ -150,7 +153,7 @@ macro_rules! numeric_conversions {
 }
 
 macro_rules! float_scalar {
-    ($t:ident, $cast_from:ident, $exp:path, $erf:path) => {
+    ($t:ident, $cast_from:ident) => {
         impl Scalar for $t {
             const LOWEST: Self = $t::NEG_INFINITY;
             const HIGHEST: Self = $t::INFINITY;
@@ -276,11 +279,11 @@ macro_rules! float_scalar {
             }
             #[inline(always)]
             fn exp(self) -> Self {
-                $exp(self)
+                VecMath::exp(self)
             }
             #[inline(always)]
             fn log(self) -> Self {
-                self.ln()
+                VecMath::log(self)
             }
             #[inline(always)]
             fn sqrt(self) -> Self {
@@ -292,11 +295,11 @@ macro_rules! float_scalar {
             }
             #[inline(always)]
             fn sin(self) -> Self {
-                self.sin()
+                VecMath::sin(self)
             }
             #[inline(always)]
             fn cos(self) -> Self {
-                self.cos()
+                VecMath::cos(self)
             }
             #[inline(always)]
             fn tan(self) -> Self {
@@ -304,29 +307,23 @@ macro_rules! float_scalar {
             }
             #[inline(always)]
             fn tanh(self) -> Self {
-                self.tanh()
+                VecMath::tanh(self)
             }
-            /// Stable for any sign: `exp` only ever sees a non-positive argument.
             #[inline(always)]
             fn sigmoid(self) -> Self {
-                let e = $exp(-self.abs());
-                if self >= 0.0 {
-                    1.0 / (1.0 + e)
-                } else {
-                    e / (1.0 + e)
-                }
+                VecMath::sigmoid(self)
             }
             #[inline(always)]
             fn log1p(self) -> Self {
-                self.ln_1p()
+                VecMath::log1p(self)
             }
             #[inline(always)]
             fn expm1(self) -> Self {
-                self.exp_m1()
+                VecMath::expm1(self)
             }
             #[inline(always)]
             fn erf(self) -> Self {
-                $erf(self)
+                VecMath::erf(self)
             }
             #[inline(always)]
             fn reciprocal(self) -> Self {
@@ -352,39 +349,8 @@ macro_rules! float_scalar {
     };
 }
 
-float_scalar!(f32, from_f32, exp_f32, libm::erff);
-float_scalar!(f64, from_f64, f64::exp, libm::erf);
-
-/// `exp` for `f32` in plain arithmetic that vectorises (Cephes' `expf` polynomial, within
-/// 2 ulp), where the standard library calls `expf` once per element. The result is scaled by
-/// 2^n in two halves so that subnormal results come out right.
-#[inline(always)]
-pub(super) fn exp_f32(x: f32) -> f32 {
-    const LN2_HI: f32 = 0.693_359_4;
-    const LN2_LO: f32 = -2.121_944_4e-4;
-    /// 1.5·2^23: adding it rounds to an integer, which then sits in the low mantissa bits.
-    const ROUND: f32 = 12_582_912.0;
-    let xc = x.clamp(-104.0, 88.8);
-    let t = xc * std::f32::consts::LOG2_E + ROUND;
-    let n = t - ROUND;
-    let ni = (t.to_bits() as i32).wrapping_sub(0x4B40_0000);
-    let r = xc - n * LN2_HI - n * LN2_LO;
-    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 0.5;
-    let p = p * (r * r) + r + 1.0;
-    let n1 = ni >> 1;
-    let n2 = ni.wrapping_sub(n1);
-    let s1 = f32::from_bits((n1.wrapping_add(127) << 23) as u32);
-    let s2 = f32::from_bits((n2.wrapping_add(127) << 23) as u32);
-    let y = p * s1 * s2;
-    if x.is_nan() {
-        x
-    } else {
-        y
-    }
-}
+float_scalar!(f32, from_f32);
+float_scalar!(f64, from_f64);
 
 macro_rules! int_scalar {
     ($t:ident, $cast_from:ident) => {
@@ -1085,6 +1051,9 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
     if identity {
         // A new array, never an alias of the input (the result may be written in place).
         return super::cpu_index::materialize(a);
+    }
+    if let Some(out) = super::vecmath::unary(op, a)? {
+        return Ok(out);
     }
     crate::with_dtype!(a.dtype(), T => {
         match op {

@@ -16,6 +16,7 @@ mod cpu_scan;
 pub mod nn;
 pub mod parallel;
 pub mod scan;
+mod vecmath;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};

@@ -1,0 +1,206 @@
+//! `f32` transcendentals as branch-free arithmetic: every special case is a select, so a loop
+//! over a slice compiles to vector code. `exp`, `expm1`, `log`, `log1p`, `tanh` and `sigmoid`
+//! work in `f32`; `sin` and `cos` work in `f64` internally (an exact range reduction). No
+//! `mul_add` anywhere: without FMA hardware it is a library call, and plain products give the
+//! same bits on every CPU and vector width. Error bounds are in `vecmath/tests.rs`.
+
+use super::double;
+
+/// 1.5·2^23: adding it rounds an `f32` of magnitude below 2^22 to an integer, which then sits
+/// in the low mantissa bits.
+const ROUND: f32 = 12_582_912.0;
+/// ln 2 in two parts: the first has 9 significant bits, so its product with any exponent is
+/// exact.
+const LN2_HI: f32 = 0.693_359_4;
+const LN2_LO: f32 = -2.121_944_4e-4;
+
+/// `2^n` for `n` in the normal exponent range.
+#[inline(always)]
+fn pow2(n: i32) -> f32 {
+    f32::from_bits((n.wrapping_add(127) << 23) as u32)
+}
+
+/// `x = n ln2 + r` with `|r| <= ln2 / 2`: `(n as f32, n, r)`.
+#[inline(always)]
+fn reduce_ln2(x: f32) -> (f32, i32, f32) {
+    let t = x * std::f32::consts::LOG2_E + ROUND;
+    let n = t - ROUND;
+    let ni = (t.to_bits() as i32).wrapping_sub(0x4B40_0000);
+    (n, ni, x - n * LN2_HI - n * LN2_LO)
+}
+
+/// `e^x` (Cephes' `expf` polynomial on the reduced argument). The result is scaled by 2^n in
+/// two halves, so that subnormal results are rounded once and large ones overflow to inf.
+#[inline(always)]
+pub fn exp(x: f32) -> f32 {
+    let (_, n, r) = reduce_ln2(x.clamp(-104.0, 88.8));
+    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
+        + 1.666_666_5e-1)
+        * r
+        + 0.5;
+    let p = p * (r * r) + r + 1.0;
+    let n1 = n >> 1;
+    let y = p * pow2(n1) * pow2(n - n1);
+    if x.is_nan() {
+        x
+    } else {
+        y
+    }
+}
+
+/// `e^x - 1`, accurate near 0: `2^n (expm1(r) + 1 - 2^-n)`, where `1 - 2^-n` is exact for the
+/// exponents at which it matters and `expm1(r)` is its Taylor series to `r^8`.
+#[inline(always)]
+pub fn expm1(x: f32) -> f32 {
+    let (_, n, r) = reduce_ln2(x.clamp(-20.0, 88.8));
+    let q = ((((1.0 / 40320.0 * r + 1.0 / 5040.0) * r + 1.0 / 720.0) * r + 1.0 / 120.0) * r
+        + 1.0 / 24.0)
+        * r
+        + 1.0 / 6.0;
+    let em = r + r * r * (0.5 + r * q);
+    let n1 = n >> 1;
+    let y = (em + (1.0 - pow2(-n.min(30)))) * pow2(n1) * pow2(n - n1);
+    // `x == 0` keeps the sign of zero, which `em + 0` would lose.
+    if x.is_nan() | (x == 0.0) {
+        x
+    } else {
+        y
+    }
+}
+
+/// `log(u) + c`, for `u > 0` (its special values are settled here too): `u = 2^e m` with `m`
+/// in `[sqrt(1/2), sqrt(2))`, and `log m = f - f²/2 + s (f²/2 + R(s²))` with `f = m - 1`,
+/// `s = f / (2 + f)` and `R` the series of `2 atanh(s) - 2s` over `s`, so that the leading
+/// term `f` is exact.
+#[inline(always)]
+fn log_plus(u: f32, c: f32) -> f32 {
+    const SQRT_HALF_BITS: i32 = 0x3F35_04F3;
+    let subnormal = u < f32::MIN_POSITIVE;
+    let us = if subnormal { u * 8_388_608.0 } else { u };
+    let k = (us.to_bits() as i32).wrapping_sub(SQRT_HALF_BITS);
+    let e = (k >> 23) - if subnormal { 23 } else { 0 };
+    let m = f32::from_bits(((k & 0x007F_FFFF) + SQRT_HALF_BITS) as u32);
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let r = z * ((((2.0 / 11.0 * z + 2.0 / 9.0) * z + 2.0 / 7.0) * z + 2.0 / 5.0) * z + 2.0 / 3.0);
+    let hfsq = 0.5 * f * f;
+    let ef = e as f32;
+    let y = ef * LN2_HI + (f - (hfsq - (s * (hfsq + r) + (ef * LN2_LO + c))));
+    let y = if u == f32::INFINITY { u } else { y };
+    let y = if u == 0.0 { f32::NEG_INFINITY } else { y };
+    if u < 0.0 {
+        f32::NAN
+    } else if u.is_nan() {
+        u
+    } else {
+        y
+    }
+}
+
+/// The natural logarithm.
+#[inline(always)]
+pub fn log(x: f32) -> f32 {
+    log_plus(x, 0.0)
+}
+
+/// `log(1 + x)`: the log of `u = 1 + x` rounded, plus `(x - (u - 1)) / u`, the first-order
+/// correction for that rounding.
+#[inline(always)]
+pub fn log1p(x: f32) -> f32 {
+    let u = 1.0 + x;
+    let c = (x - (u - 1.0)) / u;
+    let c = if u == 0.0 { 0.0 } else { c };
+    let y = log_plus(u, c);
+    if x == 0.0 {
+        x
+    } else {
+        y
+    }
+}
+
+/// `expm1(2|x|) / (expm1(2|x|) + 2)` with `x`'s sign: no cancellation at any size, and `|x|`
+/// stops at 9.1, past which `tanh` rounds to 1.
+#[inline(always)]
+pub fn tanh(x: f32) -> f32 {
+    let a = x.abs();
+    let a = if a > 9.1 { 9.1 } else { a };
+    let em = expm1(a + a);
+    (em / (em + 2.0)).copysign(x)
+}
+
+/// The logistic function, stable for either sign: `exp` only sees `-|x|`.
+#[inline(always)]
+pub fn sigmoid(x: f32) -> f32 {
+    let e = exp(-x.abs());
+    if x >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    }
+}
+
+/// Below this magnitude the vector sine and cosine reduce their argument exactly enough; the
+/// slice kernels recompute larger arguments with [`sin`] and [`cos`].
+pub const TRIG_LIMIT: f32 = 1_048_576.0;
+
+/// `sin(x)` and `cos(x)` for `|x| < TRIG_LIMIT`, computed in `f64`: `x = j π/2 + r` with
+/// `|r| <= π/4`, then both Taylor series of `r` and the quadrant's pick. `shift` is 0 for the
+/// sine and 1 for the cosine (a quarter turn on).
+#[inline(always)]
+fn sin_quadrant(x: f32, shift: u64) -> f32 {
+    let (r, q) = double::reduce_half_pi(x as f64);
+    let r2 = r * r;
+    let s = r + r
+        * r2
+        * (-1.0 / 6.0
+            + r2 * (1.0 / 120.0
+                + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362_880.0 + r2 * (-1.0 / 39_916_800.0)))));
+    let c = 1.0 - 0.5 * r2
+        + r2 * r2
+            * (1.0 / 24.0
+                + r2 * (-1.0 / 720.0
+                    + r2 * (1.0 / 40320.0
+                        + r2 * (-1.0 / 3_628_800.0 + r2 * (1.0 / 479_001_600.0)))));
+    let q = q.wrapping_add(shift);
+    let v = if q & 1 == 0 { s } else { c };
+    let v = if q & 2 == 0 { v } else { -v };
+    // The sine of -0 is -0, which the series' `r + ...` turns into +0.
+    if (shift == 0) & (x == 0.0) {
+        x
+    } else {
+        v as f32
+    }
+}
+
+/// The branch-free sine, exact below [`TRIG_LIMIT`].
+#[inline(always)]
+pub fn sin_reduced(x: f32) -> f32 {
+    sin_quadrant(x, 0)
+}
+
+/// The branch-free cosine, exact below [`TRIG_LIMIT`].
+#[inline(always)]
+pub fn cos_reduced(x: f32) -> f32 {
+    sin_quadrant(x, 1)
+}
+
+/// `sin(x)` for any `x`: the libm sine of the `f64` value beyond [`TRIG_LIMIT`].
+#[inline(always)]
+pub fn sin(x: f32) -> f32 {
+    if x.abs() < TRIG_LIMIT {
+        sin_reduced(x)
+    } else {
+        (x as f64).sin() as f32
+    }
+}
+
+/// `cos(x)` for any `x`: the libm cosine of the `f64` value beyond [`TRIG_LIMIT`].
+#[inline(always)]
+pub fn cos(x: f32) -> f32 {
+    if x.abs() < TRIG_LIMIT {
+        cos_reduced(x)
+    } else {
+        (x as f64).cos() as f32
+    }
+}
