@@ -1143,9 +1143,9 @@ fn check_operand<T: Scalar + Sync>(op: BinaryOp, b: Strided<T>) -> Result<()> {
         })
     };
     match op {
-        BinaryOp::FloorDiv | BinaryOp::Rem if any(|v| v == T::zero())? => Err(Error::Arithmetic(
-            "ZeroDivisionError".into(),
-        )),
+        BinaryOp::FloorDiv | BinaryOp::Rem if any(|v| v == T::zero())? => {
+            Err(Error::Arithmetic("ZeroDivisionError".into()))
+        }
         BinaryOp::Pow if any(|v| v < T::zero())? => Err(Error::Arithmetic(
             "Integers to negative integer powers are not allowed.".into(),
         )),
