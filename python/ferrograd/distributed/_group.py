@@ -17,6 +17,7 @@ import atexit
 import datetime
 import os
 import sys
+import time
 import warnings
 
 from ._environment import set_torchrun_variables
@@ -413,12 +414,18 @@ def destroy_process_group(group=None) -> None:
         world.previous_excepthook = None
 
 
+_OUTPUT_GRACE_SECONDS = 0.5
+
+
 def abort_job(message: str, code: int = 1) -> None:
     """Prints ``message`` and ends every rank of the MPI job (``MPI_Abort``; this MPICH may
     return from it, hence the exit after)."""
     sys.stderr.write(message.rstrip("\n") + "\n")
     sys.stderr.flush()
     sys.stdout.flush()
+    # mpiexec forwards each rank's output asynchronously; aborting at once can kill the
+    # forwarding before this rank's error (the reason for the abort) reaches the user.
+    time.sleep(_OUTPUT_GRACE_SECONDS)
     try:
         mpi().COMM_WORLD.Abort(code)
     finally:

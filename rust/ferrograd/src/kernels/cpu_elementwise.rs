@@ -1026,7 +1026,7 @@ fn check_unary(op: UnaryOp, dtype: DType) -> Result<()> {
         )));
     }
     match (op, category) {
-        (UnaryOp::Neg, Category::Bool) => Err(Error::DType(
+        (UnaryOp::Neg, Category::Bool) => Err(Error::NotImplemented(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.".into(),
         )),
         (UnaryOp::Not, Category::Floating) => Err(Error::DType(format!(
