@@ -2,10 +2,13 @@
 ``t[...] = value``; advanced indexing with integer tensors / lists and boolean masks (NumPy's
 rules, which PyTorch follows), differentiable through ``index_select`` / ``index_add``."""
 
+import warnings
+
 import numpy as np
 
 from .. import _core
 from .._base import TensorBase, is_operand
+from .._dtype import check_fits
 
 
 def _is_advanced(item) -> bool:
@@ -20,8 +23,15 @@ def _check_basic(index) -> bool:
 
 def _numpy_item(item):
     if isinstance(item, TensorBase):
-        if item.dtype.is_floating_point:
+        if item.dtype.is_floating_point or item.dtype.name in ("int8", "int16"):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if item.dtype.name == "uint8":  # a mask, as PyTorch still reads it
+            warnings.warn(
+                "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                "torch.bool instead.",
+                stacklevel=3,
+            )
+            return item.detach().cpu().numpy().astype(bool)
         return item.detach().cpu().numpy()
     if isinstance(item, range):  # a sequence of ints, as PyTorch takes it
         return np.arange(item.start, item.stop, item.step, dtype=np.int64)
@@ -100,6 +110,8 @@ class IndexingMixin:
         return self._getitem(index)
 
     def __setitem__(self, index, value):
+        if isinstance(value, (int, float)):
+            check_fits(value, self.dtype)
         if _check_basic(index):
             return _advanced_set(self, index, value)
         if not is_operand(value):

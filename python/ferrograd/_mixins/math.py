@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase, is_operand
-from .._dtype import _by_name, get_default_dtype, scalar_type_name
+from .._dtype import _by_name, check_fits, get_default_dtype, scalar_type_name
 
 
 def _unary(name: str, doc: str):
@@ -314,6 +314,8 @@ class MathMixin:
         return self
 
     def fill_(self, value):
+        if isinstance(value, (int, float)):
+            check_fits(value, self.dtype)
         self._fill_(float(value))
         return self
 
@@ -323,7 +325,9 @@ class MathMixin:
         replaced, as in PyTorch."""
         if not self.is_floating_point():
             return self.clone()
-        finfo = np.finfo(self.dtype.numpy)
+        from .._ops_attributes import finfo as finfo_of
+
+        finfo = finfo_of(self.dtype)
         posinf = float(finfo.max) if posinf is None else posinf
         neginf = float(finfo.min) if neginf is None else neginf
         out = self.where(~self.isnan(), float(nan))

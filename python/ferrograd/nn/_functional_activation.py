@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from .. import _core, _random
+from .._autocast import lower_precision
 from .._errors import ShapeError
 from .._mixins.math import clamp_scalars
 from ._functional_common import _check_tensor
@@ -134,6 +135,7 @@ def prelu(input, weight):
     """Leaky ReLU with a learned slope per channel (dim 1), or one slope for all."""
     _check_tensor(input, "input", "prelu")
     _check_tensor(weight, "weight", "prelu")
+    input, weight = lower_precision(input, weight)
     n = weight.numel()
     if weight.ndim > 1:
         raise ShapeError(f"prelu: weight must be 0-D or 1-D, got shape {tuple(weight.shape)}")

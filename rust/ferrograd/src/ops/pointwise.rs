@@ -93,6 +93,11 @@ impl Tensor {
         if floating && !dtype.is_floating() {
             dtype = DType::DEFAULT_FLOAT;
         }
+        if reads_scalar_in_opmath(op, dtype, [&a, &b]) {
+            let (a, b) = (opmath_operand(&a, dtype)?, opmath_operand(&b, dtype)?);
+            let out = kernels::cast(&kernels::binary(op, &a, &b)?, dtype)?;
+            return Ok((out, described));
+        }
         let (a, b) = (cast_if_needed(&a, dtype)?, cast_if_needed(&b, dtype)?);
         Ok((kernels::binary(op, &a, &b)?, described))
     }
@@ -229,6 +234,26 @@ impl Tensor {
             smallvec![Saved::input(&condition.detach())]
         })
     }
+}
+
+/// Whether `op` with a float16/bfloat16 result reads a 0-d operand of another dtype at that
+/// operand's own precision, as PyTorch's CPU kernels for these ops do (they take a scalar
+/// operand's original value in float32): `half_tensor * 0.1` multiplies by float32's 0.1,
+/// not by float16's.
+fn reads_scalar_in_opmath(op: BinaryOp, dtype: DType, operands: [&NdArray; 2]) -> bool {
+    use BinaryOp::*;
+    dtype.is_reduced_float()
+        && matches!(op, Add | Sub | Mul | Div | FloorDiv)
+        && operands.iter().any(|x| x.ndim() == 0 && x.dtype() != dtype)
+}
+
+/// An operand of `reads_scalar_in_opmath`'s ops in float32: a 0-d one from its own value, any
+/// other converted to the result dtype first (as PyTorch converts it).
+fn opmath_operand(x: &NdArray, dtype: DType) -> Result<NdArray> {
+    if x.ndim() == 0 {
+        return kernels::cast(x, dtype.compute_dtype());
+    }
+    kernels::cast(&*cast_if_needed(x, dtype)?, dtype.compute_dtype())
 }
 
 /// `x` itself when it already has `dtype`, else a cast copy.
