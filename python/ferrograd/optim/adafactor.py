@@ -3,7 +3,6 @@ mean per row and per column of each matrix), so it costs memory in the rows plus
 
 from __future__ import annotations
 
-
 from .. import _creation, _ops_attributes
 from ..autograd import no_grad
 from .optimizer import Optimizer, _advance_step, _check, _scalar_state, _to_scalar
