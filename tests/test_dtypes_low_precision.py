@@ -400,6 +400,33 @@ def test_softmax_in_half():
     ]
 
 
+def test_fused_ops_round_once():
+    # PyTorch runs these as one kernel computing in float32: one rounding, not one per step
+    h = fg.tensor([0.1, -2.5, 3.0], dtype=fg.float16)
+    expected = {
+        "gelu": [0.053955078125, -0.01552581787109375, 2.99609375],
+        "silu": [0.052490234375, -0.189697265625, 2.857421875],
+        "mish": [0.06317138671875, -0.19677734375, 2.986328125],
+        "softplus": [0.744140625, 0.07891845703125, 3.048828125],
+        "elu": [0.0999755859375, -0.91796875, 3.0],
+    }
+    for name, values in expected.items():
+        out = getattr(F, name)(h)
+        assert (name, out.dtype, out.tolist()) == (name, fg.float16, values)
+    assert F.layer_norm(h, (3,)).tolist() == [-0.044525146484375, -1.2021484375, 1.24609375]
+    assert F.rms_norm(h, (3,)).tolist() == [0.044342041015625, -1.1083984375, 1.330078125]
+    grouped = F.group_norm(fg.tensor([[[0.1, 0.7], [2.0, -1.0]]], dtype=fg.bfloat16), 1)
+    assert grouped.tolist() == [[[-0.322265625, 0.23046875], [1.4296875, -1.3359375]]]
+    inplace = h.clone()
+    F.silu(inplace, inplace=True)
+    assert inplace.dtype is fg.float16 and inplace.tolist() == expected["silu"]
+
+
+def test_clamp_bounds_beyond_an_integer_dtype():
+    assert fg.tensor([5, 200], dtype=fg.uint8).clamp(min=-1, max=300).tolist() == [5, 200]
+    assert fg.tensor([-100, 100], dtype=fg.int8).clamp(min=-1000, max=50).tolist() == [-100, 50]
+
+
 # --- autograd ----------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from .. import _core, _random
 from .._autocast import lower_precision
 from .._errors import ShapeError
 from .._mixins.math import clamp_scalars
-from ._functional_common import _check_tensor
+from ._functional_common import _check_tensor, computes_in_float32
 
 #: SELU's constants (Klambauer et al., 2017), as PyTorch has them.
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -92,6 +92,7 @@ def elu_(input, alpha: float = 1.0):
     return elu(input, alpha, inplace=True)
 
 
+@computes_in_float32
 def _elu(x, alpha: float, scale: float, input_scale: float):
     """PyTorch's general ELU: ``scale * x`` above 0, ``scale * alpha * (exp(input_scale * x) -
     1)`` at and below it. The exponential reads ``x`` with positives set to 0, so it cannot
@@ -187,6 +188,7 @@ def glu(input, dim: int = -1):
     return a * b.sigmoid()
 
 
+@computes_in_float32
 def gelu(input, approximate: str = "none"):
     """``x Φ(x)``; with ``approximate='tanh'``, Hendrycks and Gimpel's tanh approximation."""
     if approximate == "tanh":
@@ -225,6 +227,7 @@ def softsign(input):
     return input / (input.abs() + 1.0)
 
 
+@computes_in_float32
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     """``log1p(exp(beta*x)) / beta``, and ``x`` where ``beta*x > threshold``, as in PyTorch.
     The exponential is of ``beta*x`` set to 0 where ``x`` is taken, so it neither overflows
@@ -276,12 +279,20 @@ def sigmoid(input):
     return input.sigmoid()
 
 
+@computes_in_float32
+def _silu(x):
+    return x * x.sigmoid()
+
+
+@computes_in_float32
+def _mish(x):
+    return x * softplus(x).tanh()
+
+
 def silu(input, inplace: bool = False):
-    x = _source(input, inplace)
-    return _result(input, x * x.sigmoid(), inplace)
+    return _result(input, _silu(_source(input, inplace)), inplace)
 
 
 def mish(input, inplace: bool = False):
     """``x * tanh(softplus(x))``."""
-    x = _source(input, inplace)
-    return _result(input, x * softplus(x).tanh(), inplace)
+    return _result(input, _mish(_source(input, inplace)), inplace)

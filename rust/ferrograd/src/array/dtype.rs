@@ -119,6 +119,18 @@ impl DType {
         }
     }
 
+    /// The smallest and largest value of an integer dtype (`None` for the others).
+    pub fn integer_range(self) -> Option<(f64, f64)> {
+        Some(match self {
+            DType::UInt8 => (0.0, u8::MAX as f64),
+            DType::Int8 => (i8::MIN as f64, i8::MAX as f64),
+            DType::Int16 => (i16::MIN as f64, i16::MAX as f64),
+            DType::Int32 => (i32::MIN as f64, i32::MAX as f64),
+            DType::Int64 => (i64::MIN as f64, i64::MAX as f64),
+            _ => return None,
+        })
+    }
+
     pub fn is_signed(self) -> bool {
         !matches!(self, DType::Bool | DType::UInt8)
     }

@@ -35,7 +35,7 @@ pub(crate) fn float_to_i32(v: f64) -> i32 {
 /// through int64, so negative values wrap rather than being undefined).
 #[inline(always)]
 pub(crate) fn float_to_i64(v: f64) -> i64 {
-    if v >= -9_223_372_036_854_775_808.0 && v < 9_223_372_036_854_775_808.0 {
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&v) {
         v as i64
     } else {
         i64::MIN

@@ -8,6 +8,7 @@
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
+use half::slice::HalfFloatSliceExt;
 use smallvec::SmallVec;
 
 use super::parallel;
@@ -1439,9 +1440,47 @@ fn where_typed<T: Element>(
 
 /// `a` converted to `dtype` (see [`Scalar::cast`]).
 pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
+    if a.is_contiguous() {
+        // float32 <-> float16/bfloat16, the conversions of every 16-bit float kernel: `half`'s
+        // slice conversions (F16C instructions where the CPU has them), several times faster
+        // than one element at a time.
+        match (a.dtype(), dtype) {
+            (DType::Float32, DType::Float16) => return narrow_floats::<f16>(a),
+            (DType::Float32, DType::BFloat16) => return narrow_floats::<bf16>(a),
+            (DType::Float16, DType::Float32) => return widen_floats::<f16>(a),
+            (DType::BFloat16, DType::Float32) => return widen_floats::<bf16>(a),
+            _ => {}
+        }
+    }
     crate::with_dtype!(a.dtype(), S => {
         crate::with_dtype!(dtype, D => map_array(a, |v: S| v.cast::<D>()))
     })
+}
+
+/// The contiguous float32 `a` rounded to the 16-bit float `H`.
+fn narrow_floats<H: Element>(a: &NdArray) -> Result<NdArray>
+where
+    [H]: HalfFloatSliceExt,
+{
+    let src = a.as_slice::<f32>()?;
+    let mut out: Vec<H> = alloc::zeroed(src.len())?;
+    parallel::for_each_chunk(&mut out, 1, |start, chunk| {
+        chunk.convert_from_f32_slice(&src[start..start + chunk.len()])
+    });
+    NdArray::from_vec(out, a.shape())
+}
+
+/// The contiguous 16-bit float `a` as float32 (exact).
+fn widen_floats<H: Element>(a: &NdArray) -> Result<NdArray>
+where
+    [H]: HalfFloatSliceExt,
+{
+    let src = a.as_slice::<H>()?;
+    let mut out: Vec<f32> = alloc::zeroed(src.len())?;
+    parallel::for_each_chunk(&mut out, 1, |start, chunk| {
+        src[start..start + chunk.len()].convert_to_f32_slice(chunk)
+    });
+    NdArray::from_vec(out, a.shape())
 }
 
 #[cfg(test)]

@@ -209,12 +209,18 @@ impl Tensor {
         }
         let data = self.data();
         let dtype = data.dtype();
+        // An integer tensor's bound beyond its dtype's range bounds nothing (uint8 clamped at
+        // min=-1 is unchanged, as in PyTorch) rather than wrapping into the range.
+        let bound = |v: f64| match dtype.integer_range() {
+            Some((lowest, highest)) => v.clamp(lowest, highest),
+            None => v,
+        };
         let mut out = data;
         if let Some(lo) = min {
-            out = kernels::binary(BinaryOp::Maximum, &out, &self.scalar_on(lo, dtype)?)?;
+            out = kernels::binary(BinaryOp::Maximum, &out, &self.scalar_on(bound(lo), dtype)?)?;
         }
         if let Some(hi) = max {
-            out = kernels::binary(BinaryOp::Minimum, &out, &self.scalar_on(hi, dtype)?)?;
+            out = kernels::binary(BinaryOp::Minimum, &out, &self.scalar_on(bound(hi), dtype)?)?;
         }
         record(
             Op::Clamp(Box::new(ClampBounds { min, max })),
