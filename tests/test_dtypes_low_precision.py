@@ -347,6 +347,12 @@ def test_a_number_next_to_half_is_read_in_float32():
         0.69970703125,
         0.029998779296875,
     ]
+    # `number - tensor` (rsub) converts the number to float16 first, as PyTorch's does
+    assert (1.1 - fg.tensor([0.1, -2.5, 3.0], dtype=fg.float16)).tolist() == [
+        0.99951171875,
+        3.599609375,
+        -1.900390625,
+    ]
     b = a.clone()
     b.mul_(0.1)
     assert b.tolist() == [100.0, 0.300048828125, 0.7001953125, 0.029998779296875]
@@ -417,6 +423,8 @@ def test_fused_ops_round_once():
     assert F.rms_norm(h, (3,)).tolist() == [0.044342041015625, -1.1083984375, 1.330078125]
     grouped = F.group_norm(fg.tensor([[[0.1, 0.7], [2.0, -1.0]]], dtype=fg.bfloat16), 1)
     assert grouped.tolist() == [[[-0.322265625, 0.23046875], [1.4296875, -1.3359375]]]
+    one = fg.ones(3, dtype=fg.float16)
+    assert h.lerp(one, 0.3).tolist() == [0.369873046875, -1.4501953125, 2.400390625]
     inplace = h.clone()
     F.silu(inplace, inplace=True)
     assert inplace.dtype is fg.float16 and inplace.tolist() == expected["silu"]

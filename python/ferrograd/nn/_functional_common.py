@@ -3,11 +3,11 @@ range checks with PyTorch's exception classes, and the reductions of the losses.
 
 from __future__ import annotations
 
-import functools
 import warnings
 
 from .._base import TensorBase
 from .._errors import ShapeError
+from .._opmath import computes_in_float32  # noqa: F401 - the nn ops import it from here
 
 
 def _ntuple(value, n: int, name: str = "argument") -> tuple:
@@ -117,28 +117,3 @@ def _from_numpy_like(x, array, dtype=None):
         array = array.astype(dtype)
     out = _core.from_numpy(array, False, False)
     return out if x.device.type == "cpu" else out.to(x.device)
-
-
-_REDUCED_FLOATS = ("float16", "bfloat16")
-
-
-def computes_in_float32(function):
-    """For an op PyTorch runs as one kernel, written here as several: with a float16 or bfloat16
-    ``input``, its 16-bit tensor arguments are widened to float32, the op runs there and the
-    result is rounded back to ``input``'s dtype once, as PyTorch's kernel computes in float32
-    ("opmath") and rounds its result, rather than rounding after every step."""
-
-    @functools.wraps(function)
-    def op(input, *args, **kwargs):
-        if not isinstance(input, TensorBase) or input._dtype not in _REDUCED_FLOATS:
-            return function(input, *args, **kwargs)
-
-        def wide(v):
-            if isinstance(v, TensorBase) and v._dtype in _REDUCED_FLOATS:
-                return v.float()
-            return v
-
-        out = function(wide(input), *map(wide, args), **{k: wide(v) for k, v in kwargs.items()})
-        return out.to(input.dtype)
-
-    return op

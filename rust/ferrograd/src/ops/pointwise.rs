@@ -64,18 +64,20 @@ impl Tensor {
     /// integer one when `floating`), reading both arrays once and copying only an operand
     /// that needs a cast.
     fn promoted_binary(&self, other: &Tensor, op: BinaryOp, floating: bool) -> Result<NdArray> {
-        self.described_binary(other, op, floating, false)
+        self.described_binary(other, op, floating, false, true)
             .map(|(out, _)| out)
     }
 
     /// `promoted_binary`, also describing both operands for a graph node when `describe`
-    /// (while their arrays are held anyway).
+    /// (while their arrays are held anyway). `exact_scalars`: whether the op reads a 0-d operand
+    /// at its own precision (see `reads_scalar_in_opmath`).
     fn described_binary(
         &self,
         other: &Tensor,
         op: BinaryOp,
         floating: bool,
         describe: bool,
+        exact_scalars: bool,
     ) -> Result<(NdArray, NodeInputs)> {
         let (a, b) = Tensor::read_pair(self, other);
         let described = if describe {
@@ -93,7 +95,7 @@ impl Tensor {
         if floating && !dtype.is_floating() {
             dtype = DType::DEFAULT_FLOAT;
         }
-        if reads_scalar_in_opmath(op, dtype, [&a, &b]) {
+        if exact_scalars && reads_scalar_in_opmath(op, dtype, [&a, &b]) {
             let (a, b) = (opmath_operand(&a, dtype)?, opmath_operand(&b, dtype)?);
             let out = kernels::cast(&kernels::binary(op, &a, &b)?, dtype)?;
             return Ok((out, described));
@@ -106,8 +108,15 @@ impl Tensor {
     pub fn binary(&self, f: Binary, other: &Tensor) -> Result<Tensor> {
         let inputs = [self, other];
         let floating = f.result_dtype() == ResultDtype::Float;
-        let (out, described) =
-            self.described_binary(other, f.kernel(), floating, needs_recording(&inputs))?;
+        // `scalar - tensor` (PyTorch's rsub kernel) converts the scalar to the tensor's dtype.
+        let exact_scalars = !matches!(f, Binary::Rsub);
+        let (out, described) = self.described_binary(
+            other,
+            f.kernel(),
+            floating,
+            needs_recording(&inputs),
+            exact_scalars,
+        )?;
         let needs = [self.requires_grad(), other.requires_grad()];
         let reads = f.reads();
         // An operand is saved only when the derivative of an input that needs a gradient reads it.
