@@ -11,7 +11,8 @@ from .. import _core, _random
 from .._autocast import lower_precision
 from .._errors import ShapeError
 from .._mixins.math import clamp_scalars
-from ._functional_common import _check_tensor, computes_in_float32
+from .._opmath import computes_in_float32
+from ._functional_common import _check_tensor
 
 #: SELU's constants (Klambauer et al., 2017), as PyTorch has them.
 SELU_ALPHA = 1.6732632423543772848170429916717

@@ -7,7 +7,6 @@ import warnings
 
 from .._base import TensorBase
 from .._errors import ShapeError
-from .._opmath import computes_in_float32  # noqa: F401 - the nn ops import it from here
 
 
 def _ntuple(value, n: int, name: str = "argument") -> tuple:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 
 from .._errors import ShapeError
+from .._opmath import computes_in_float32
 from .._ops_attributes import finfo
 from ..autograd import no_grad
-from ._functional_common import _check_tensor, computes_in_float32
+from ._functional_common import _check_tensor
 
 
 def _affine(out, weight, bias, view):
