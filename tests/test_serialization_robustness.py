@@ -844,8 +844,8 @@ def test_numpy_arrays_are_saved_as_tensors():
         "i32": np.array([1, -2], np.int32),
         "i64": np.array([3], np.int64),
         "bool": np.array([True, False]),
-        "f16": values.astype(np.float16),  # ferrograd has no float16: float32, as fg.tensor does
-        "u8": np.array([250], np.uint8),  # int64, as fg.tensor does
+        "f16": values.astype(np.float16),
+        "u8": np.array([250], np.uint8),
         "big_endian": values.astype(">f4"),
         "transposed": values.T,
         "strided": values[:, ::2],
@@ -861,8 +861,8 @@ def test_numpy_arrays_are_saved_as_tensors():
         "i32": fg.int32,
         "i64": fg.int64,
         "bool": fg.bool,
-        "f16": fg.float32,
-        "u8": fg.int64,
+        "f16": fg.float16,
+        "u8": fg.uint8,
         "big_endian": fg.float32,
         "transposed": fg.float64,
         "strided": fg.float64,
@@ -935,8 +935,13 @@ def test_files_from_other_writers_and_older_ferrograd_load():
     }
     back = fg.load(io.BytesIO(st_save(arrays, metadata={"format": "pt"})))
     assert set(back) == set(arrays)
-    assert back["f16"].dtype == fg.float32 and back["f16"].tolist() == [1.5, -2.0]
-    assert [back[k].dtype for k in ("i8", "u32", "u64", "i16")] == [fg.int64] * 4
+    assert back["f16"].dtype == fg.float16 and back["f16"].tolist() == [1.5, -2.0]
+    assert [back[k].dtype for k in ("i8", "u32", "u64", "i16")] == [
+        fg.int8,
+        fg.int64,
+        fg.int64,
+        fg.int16,
+    ]
     assert back["u64"].tolist() == [2**40] and back["i8"].tolist() == [-3]
     # bfloat16 is the high half of a float32: these values (8 significant bits) are exact
     exact = np.array([1.0, -2.5, 65536.0, 0.15625], np.float32)
@@ -944,7 +949,8 @@ def test_files_from_other_writers_and_older_ferrograd_load():
     blob = safetensors_bytes(
         {"b": {"dtype": "BF16", "shape": [4], "data_offsets": [0, 8]}}, bf16.tobytes()
     )
-    assert fg.load(io.BytesIO(blob))["b"].tolist() == exact.tolist()
+    loaded = fg.load(io.BytesIO(blob))["b"]
+    assert loaded.dtype == fg.bfloat16 and loaded.tolist() == exact.tolist()
     # what ferrograd's first file version wrote (no dtype or shape in the structure)
     v1 = st_save(
         {"fc.weight": np.ones((2, 2), np.float32), "step": np.array(3, np.int64)},

@@ -43,10 +43,6 @@ def test_legacy_types_as_isinstance_checks():
 
 
 def test_legacy_constructor_errors():
-    with pytest.raises(TypeError, match="uint8"):
-        fg.ByteTensor([1, 2])
-    with pytest.raises(TypeError, match="uint8"):
-        fg.zeros(2).type("torch.ByteTensor")
     with pytest.raises(TypeError, match="expected Float"):
         fg.FloatTensor(fg.tensor([1, 2]))
     with pytest.raises(TypeError, match="must be a sequence"):

@@ -81,24 +81,33 @@ from ._creation import (
 from ._device import device, get_default_device, set_default_device
 from ._dlpack import from_dlpack
 from ._dtype import (
+    bfloat16,
     bool_,
     dtype,
+    float16,
     float32,
     float64,
     get_default_dtype,
+    int8,
+    int16,
     int32,
     int64,
     set_default_dtype,
+    uint8,
 )
 from ._errors import OutOfMemoryError, ShapeError
 from ._functional import *  # noqa: F403 - the module-level forms of tensor methods
 from ._legacy import (
+    BFloat16Tensor,
     BoolTensor,
     ByteTensor,
+    CharTensor,
     DoubleTensor,
     FloatTensor,
+    HalfTensor,
     IntTensor,
     LongTensor,
+    ShortTensor,
 )
 from ._mixins.repr import set_printoptions
 from ._ops_aliases import *  # noqa: F403 - bitwise shifts, rsub, fill
@@ -158,8 +167,10 @@ from .special import (
 # PyTorch's short names for dtypes (they shadow builtins only inside this namespace).
 float = float32
 double = float64
+half = float16
 long = int64
 int = int32
+short = int16
 bool = bool_
 
 __version__: str = _core.__version__  # the Cargo workspace's version, built in
@@ -169,15 +180,19 @@ from .autograd import profiler as _autograd_profiler  # noqa: E402,F401 - autogr
 # The public names: what ``from ferrograd import *`` binds (the same names it bound before there
 # was a list, the dtype short names included) and what linters treat as re-exported.
 __all__ = [
+    "BFloat16Tensor",
     "BoolTensor",
     "ByteTensor",
+    "CharTensor",
     "DoubleTensor",
     "FloatTensor",
     "Generator",
+    "HalfTensor",
     "IntTensor",
     "LongTensor",
     "OutOfMemoryError",
     "ShapeError",
+    "ShortTensor",
     "Size",
     "Tensor",
     "arange",
@@ -259,6 +274,7 @@ __all__ += ["digamma", "erfc", "erfinv", "lgamma", "logit", "mvlgamma", "polygam
 __all__ += ["distributions", "onnx", "sparse", "special", "xlogy"]
 __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
 __all__ += ["is_autocast_enabled"]
+__all__ += ["bfloat16", "float16", "half", "int8", "int16", "short", "uint8"]
 __all__ += _functional.__all__
 __all__ += _ops_aliases.__all__
 __all__ += _ops_attributes.__all__

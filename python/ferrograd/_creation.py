@@ -10,7 +10,7 @@ import numpy as np
 from . import _core, _random
 from ._base import TensorBase
 from ._device import device as _device
-from ._dtype import get_default_dtype, to_dtype
+from ._dtype import check_fits, get_default_dtype, to_dtype
 from ._mixins.shape import _sizes
 
 
@@ -32,38 +32,60 @@ def _dtype_name(dtype, default=None) -> str:
     return to_dtype(dtype).name
 
 
+#: NumPy dtypes a tensor can share (the engine's dtypes but bfloat16, which NumPy lacks).
+_NUMPY_NAMES = ("float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
+
+
 def _infer_numpy(data, dtype):
-    """A NumPy array of ``data`` in the dtype PyTorch would pick."""
+    """A NumPy array of ``data`` in the dtype PyTorch would pick (``dtype`` when given and NumPy
+    has it; ``tensor`` casts to bfloat16 itself)."""
     if isinstance(data, TensorBase):
-        data = data.detach().cpu().numpy()
+        data = data.detach().cpu()
+        data = data.numpy() if data.dtype.name != "bfloat16" else data.float().numpy()
     given_array = isinstance(data, (np.ndarray, np.generic))
     array = np.asarray(data)
     if array.dtype == object:
         raise TypeError(
             f"can't build a tensor from {type(data).__name__} holding non-numeric or ragged data"
         )
-    if dtype is not None:
-        return np.asarray(array, dtype=to_dtype(dtype).numpy, order="C")
     kind = array.dtype.kind
-    if kind == "f":
-        target = (
-            array.dtype
-            if given_array and array.dtype.name in ("float32", "float64")
-            else get_default_dtype().numpy
-        )
-    elif kind in "iu":
-        target = array.dtype if given_array and array.dtype.name in ("int32", "int64") else np.int64
-    elif kind == "b":
-        target = np.bool_
-    else:
+    if kind not in "fiub":
         raise TypeError(f"can't convert data of dtype {array.dtype} to a tensor")
+    if dtype is not None:
+        target = to_dtype(dtype)
+        if not given_array:
+            check_fits(array, target)
+        return _numpy_for_cast(array, target)
+    if given_array and array.dtype.name in _NUMPY_NAMES:
+        target = array.dtype
+    elif kind == "f":
+        target = get_default_dtype().numpy
+    elif kind in "iu":
+        target = np.int64
+    else:
+        target = np.bool_
     return np.asarray(array, dtype=target, order="C")
+
+
+def _numpy_for_cast(array: np.ndarray, target) -> np.ndarray:
+    """``array`` in ``target``'s NumPy dtype where NumPy converts as PyTorch does; else in
+    float64 or int64, which the engine then casts with PyTorch's rules (a double becomes a 16-bit
+    float through float32; a float becomes an integer through int64 and wraps)."""
+    float_to_int = array.dtype.kind == "f" and not target.is_floating_point
+    if target.name in ("bfloat16", "float16") or (float_to_int and target.name != "bool"):
+        return np.asarray(array, dtype=np.float64 if array.dtype.kind == "f" else np.int64)
+    return np.asarray(array, dtype=target.numpy, order="C")
 
 
 def tensor(data, dtype=None, device=None, requires_grad: bool = False):
     """A new tensor with a copy of ``data`` (a number, nested lists, or an array)."""
+    if dtype is None and isinstance(data, TensorBase):
+        dtype = data.dtype  # kept, bfloat16 included (which NumPy cannot carry)
     array = _infer_numpy(data, dtype)
-    return _place(_core.from_numpy(array, False, False), device, requires_grad)
+    t = _core.from_numpy(array, False, False)
+    if dtype is not None and t.dtype is not to_dtype(dtype):
+        t = t._to_dtype(to_dtype(dtype).name)
+    return _place(t, device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -73,7 +95,7 @@ def as_tensor(data, dtype=None, device=None):
         isinstance(data, np.ndarray)
         and dtype is None
         and device is None
-        and data.dtype.name in ("float32", "float64", "int64", "int32", "bool")
+        and data.dtype.name in _NUMPY_NAMES
     ):
         return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
@@ -102,6 +124,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
             if isinstance(fill_value, bool)
             else ("int64" if isinstance(fill_value, int) else None)
         )
+    elif isinstance(fill_value, (int, float)):
+        check_fits(fill_value, to_dtype(dtype))
     return _place(
         _core.full(_sizes((size,)), float(fill_value), _dtype_name(dtype)), device, requires_grad
     )

@@ -7,7 +7,7 @@ import numpy as np
 from . import _core
 from ._base import TensorBase
 
-_SUPPORTED = ("float32", "float64", "int64", "int32", "bool")
+_SUPPORTED = ("float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
 # DLPack device types.
 _CPU, _CUDA, _CUDA_HOST, _CUDA_MANAGED = 1, 2, 3, 13
 

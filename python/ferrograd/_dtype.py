@@ -6,6 +6,8 @@ import builtins
 
 import numpy as np
 
+from . import _core
+
 
 class dtype:
     """An element type of tensors (``ferrograd.float32``, ``ferrograd.int64``, ...)."""
@@ -32,17 +34,37 @@ class dtype:
 
     @property
     def numpy(self) -> np.dtype:
-        return np.dtype(self.name)
+        """The NumPy dtype that holds this dtype's values: its own, but float32 for bfloat16,
+        which NumPy lacks (every bfloat16 is a float32; ``Tensor.numpy()`` still refuses a
+        bfloat16 tensor, as PyTorch's does)."""
+        return np.dtype("float32" if self.name == "bfloat16" else self.name)
 
 
-float32 = dtype("float32", True, 4, True)
-float64 = dtype("float64", True, 8, True)
-int64 = dtype("int64", False, 8, True)
-int32 = dtype("int32", False, 4, True)
-bool_ = dtype("bool", False, 1, False)
+# The dtypes, as the engine defines them (name, kind, width, sign and PyTorch's scalar type name
+# come from the Rust core, which also promotes them: one definition for both sides).
+_TABLE = {row[0]: row for row in _core.dtype_table()}
+_BY_NAME = {name: dtype(name, row[1], row[2], row[3]) for name, row in _TABLE.items()}
 
-_BY_NAME = {d.name: d for d in (float32, float64, int64, int32, bool_)}
-_ALIASES = {"float": float32, "double": float64, "long": int64, "int": int32, "half": None}
+bool_ = _BY_NAME["bool"]
+uint8 = _BY_NAME["uint8"]
+int8 = _BY_NAME["int8"]
+int16 = _BY_NAME["int16"]
+int32 = _BY_NAME["int32"]
+int64 = _BY_NAME["int64"]
+float16 = _BY_NAME["float16"]
+bfloat16 = _BY_NAME["bfloat16"]
+float32 = _BY_NAME["float32"]
+float64 = _BY_NAME["float64"]
+
+#: PyTorch's other names of dtypes (``torch.half``, ``torch.short``, ...).
+_ALIASES = {
+    "float": float32,
+    "double": float64,
+    "half": float16,
+    "long": int64,
+    "int": int32,
+    "short": int16,
+}
 _PYTHON_TYPES = {builtins.float: float32, builtins.int: int64, builtins.bool: bool_}
 
 _default_float = float32
@@ -69,25 +91,28 @@ def to_dtype(value) -> dtype:
             name = None
         if name in _BY_NAME:
             return _BY_NAME[name]
-    raise TypeError(
-        f"unsupported dtype {value!r}: ferrograd supports float32, float64, int64, int32 and bool"
-    )
+    raise TypeError(f"unsupported dtype {value!r}: ferrograd supports " + ", ".join(_BY_NAME))
 
 
-_SCALAR_TYPE_NAMES = {
-    "float32": ("Float", "float"),
-    "float64": ("Double", "double"),
-    "int64": ("Long", "long"),
-    "int32": ("Int", "int"),
-    "bool": ("Bool", "bool"),
+#: The C++ element type PyTorch names in some messages (``expected dtype float ...``).
+_CPP_NAMES = {
+    "bool": "bool",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+    "float32": "float",
+    "float64": "double",
 }
 
 
 def scalar_type_name(d: dtype, lower: builtins.bool = False) -> str:
-    """PyTorch's name of a dtype in messages: ``Float``, ``Double``, ``Long``, ... (``lower``:
-    ``float``, ``double``, ...), so messages read as PyTorch's do."""
-    names = _SCALAR_TYPE_NAMES.get(d.name, (d.name, d.name))
-    return names[1] if lower else names[0]
+    """PyTorch's name of a dtype in messages: ``Float``, ``Half``, ``Byte``, ... (``lower``: the
+    C++ type, ``float``, ``c10::Half``, ...), so messages read as PyTorch's do."""
+    return _CPP_NAMES[d.name] if lower else _TABLE[d.name][4]
 
 
 def is_dtype_name(value) -> bool:
@@ -106,3 +131,22 @@ def set_default_dtype(d) -> None:
     if not d.is_floating_point:
         raise TypeError(f"only floating-point types are supported as the default type (got {d})")
     _default_float = d
+
+
+def check_fits(values, d: dtype) -> None:
+    """Python numbers given for an integer dtype (``tensor(data, dtype=)``, ``full``, ``fill_``,
+    ``t[i] = v``) must fit it, as PyTorch checks them: uint8 also takes -255..-1 (which wrap),
+    and a float must truncate into the range (NaN and infinities never fit)."""
+    if d.is_floating_point or d.name == "bool":
+        return
+    array = np.asarray(values)
+    if array.size == 0 or array.dtype.kind not in "fiu":
+        return
+    info = np.iinfo(d.numpy)
+    if array.dtype.kind == "f":
+        bad = ~np.isfinite(array) | (array < info.min) | (array >= info.max + 1)
+    else:
+        low = -info.max if d.name == "uint8" else info.min
+        bad = (array < low) | (array > info.max)
+    if bad.any():
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")

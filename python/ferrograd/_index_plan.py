@@ -291,9 +291,16 @@ def _array_from_sequence(item) -> np.ndarray:
 
 def _tensor_item(item: TensorBase):
     """An index tensor as an int (0-d integer), a bool (0-d bool) or an array."""
-    if item.dtype.is_floating_point:
+    if item.dtype.is_floating_point or item.dtype.name in ("int8", "int16"):
         raise IndexError(_INDEX_DTYPE_ERROR)
     array = item.detach().cpu().numpy()
+    if item.dtype.name == "uint8":  # a mask, as PyTorch still reads byte tensors
+        warnings.warn(
+            "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool "
+            "instead.",
+            stacklevel=4,
+        )
+        array = array.astype(bool)
     if array.ndim == 0:
         return array.item()
     return array

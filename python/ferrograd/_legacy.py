@@ -1,5 +1,5 @@
-"""PyTorch's legacy tensor types: ``FloatTensor``, ``DoubleTensor``, ``LongTensor``,
-``IntTensor``, ``BoolTensor`` and ``ByteTensor`` as constructors (``FloatTensor(2, 3)`` of
+"""PyTorch's legacy tensor types (``FloatTensor``, ``HalfTensor``, ``ByteTensor``, ``LongTensor``,
+... one per dtype) as constructors (``FloatTensor(2, 3)`` of
 sizes, ``FloatTensor([1, 2])`` of data) and as ``isinstance`` checks, and the type names of
 ``Tensor.type()``.
 
@@ -9,38 +9,33 @@ PyTorch compare ``x.type()`` against those strings. ``'ferrograd.FloatTensor'`` 
 
 from __future__ import annotations
 
-from ._dtype import bool_, dtype, float32, float64, int32, int64
+from ._dtype import (
+    bfloat16,
+    bool_,
+    dtype,
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+)
 
-_BY_DTYPE = {
-    "float32": "FloatTensor",
-    "float64": "DoubleTensor",
-    "int64": "LongTensor",
-    "int32": "IntTensor",
-    "bool": "BoolTensor",
-}
 _DTYPES = {
     "FloatTensor": float32,
     "DoubleTensor": float64,
-    "LongTensor": int64,
+    "HalfTensor": float16,
+    "BFloat16Tensor": bfloat16,
+    "ByteTensor": uint8,
+    "CharTensor": int8,
+    "ShortTensor": int16,
     "IntTensor": int32,
+    "LongTensor": int64,
     "BoolTensor": bool_,
 }
-#: Legacy types of dtypes ferrograd does not have, and the dtype each needs.
-_MISSING = {
-    "ByteTensor": "uint8",
-    "CharTensor": "int8",
-    "ShortTensor": "int16",
-    "HalfTensor": "float16",
-    "BFloat16Tensor": "bfloat16",
-}
-
-
-def _missing(name: str) -> TypeError:
-    return TypeError(
-        f"{name} needs the {_MISSING[name]} dtype, which ferrograd does not support yet "
-        "(ferrograd has float32, float64, int64, int32 and bool: use FloatTensor, "
-        "DoubleTensor, LongTensor, IntTensor or BoolTensor)"
-    )
+_BY_DTYPE = {d.name: name for name, d in _DTYPES.items()}
 
 
 def legacy_type_name(d: dtype, cuda: bool = False) -> str:
@@ -53,10 +48,7 @@ def parse_legacy_type(value) -> tuple[dtype, bool | None]:
     legacy class or a type name (``'torch.FloatTensor'`` is on the CPU,
     ``'torch.cuda.FloatTensor'`` on a GPU)."""
     if isinstance(value, _LegacyType):
-        value = value.__name__
-        if value in _MISSING:
-            raise _missing(value)
-        return _DTYPES[value], False
+        return _DTYPES[value.__name__], False
     if isinstance(value, str):
         parts = value.split(".")
         cuda = len(parts) == 3 and parts[1] == "cuda"
@@ -65,11 +57,9 @@ def parse_legacy_type(value) -> tuple[dtype, bool | None]:
             parts[0] in ("torch", "ferrograd")
             and len(parts) in (2, 3)
             and (len(parts) == 2 or cuda)
+            and name in _DTYPES
         ):
-            if name in _DTYPES:
-                return _DTYPES[name], cuda
-            if name in _MISSING:
-                raise _missing(name)
+            return _DTYPES[name], cuda
         raise ValueError(f"invalid type: '{value}'")
     if isinstance(value, dtype):
         return value, None
@@ -88,8 +78,6 @@ class _LegacyType(type):
         from ._tensor import Tensor
 
         name = cls.__name__
-        if name in _MISSING:
-            raise _missing(name)
         d = _DTYPES[name]
         if not args:
             return empty(0, dtype=d, device=device)
@@ -127,16 +115,24 @@ def _legacy(name: str, doc: str):
 
 FloatTensor = _legacy("FloatTensor", "A float32 tensor: ``FloatTensor(sizes...)`` or ``(data)``.")
 DoubleTensor = _legacy("DoubleTensor", "A float64 tensor (legacy constructor).")
-LongTensor = _legacy("LongTensor", "An int64 tensor (legacy constructor).")
+HalfTensor = _legacy("HalfTensor", "A float16 tensor (legacy constructor).")
+BFloat16Tensor = _legacy("BFloat16Tensor", "A bfloat16 tensor (legacy constructor).")
+ByteTensor = _legacy("ByteTensor", "A uint8 tensor (legacy constructor).")
+CharTensor = _legacy("CharTensor", "An int8 tensor (legacy constructor).")
+ShortTensor = _legacy("ShortTensor", "An int16 tensor (legacy constructor).")
 IntTensor = _legacy("IntTensor", "An int32 tensor (legacy constructor).")
+LongTensor = _legacy("LongTensor", "An int64 tensor (legacy constructor).")
 BoolTensor = _legacy("BoolTensor", "A bool tensor (legacy constructor).")
-ByteTensor = _legacy("ByteTensor", "A uint8 tensor: ferrograd has no uint8, so this raises.")
 
 __all__ = [
+    "BFloat16Tensor",
     "BoolTensor",
     "ByteTensor",
+    "CharTensor",
     "DoubleTensor",
     "FloatTensor",
+    "HalfTensor",
     "IntTensor",
     "LongTensor",
+    "ShortTensor",
 ]

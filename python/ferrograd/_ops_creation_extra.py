@@ -87,6 +87,11 @@ def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad
     ``array.array``, ...), read as ``dtype`` from byte ``offset``, ``count`` elements (all by
     default)."""
     d = to_dtype(dtype)
+    if d.name == "bfloat16":
+        raise TypeError(
+            "frombuffer: bfloat16 is not supported (NumPy, through which ferrograd shares the "
+            "buffer, has no bfloat16); read it as int16 or float32"
+        )
     size = memoryview(buffer).nbytes
     if count < 0 and (size - offset) % d.itemsize:
         raise ValueError(
@@ -176,7 +181,9 @@ def logspace(
     if not target.is_floating_point:
         values = np.trunc(values)
     result = _place(
-        _core.from_numpy(values.astype(target.numpy), False, False), device, requires_grad
+        _core.from_numpy(values.astype(target.numpy), False, False).to(target),
+        device,
+        requires_grad,
     )
     if out is not None:
         from ._ops_out import write_out

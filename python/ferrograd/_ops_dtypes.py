@@ -1,14 +1,14 @@
-"""Type promotion as PyTorch defines it, in Python: ``promote_types``, ``result_type`` and
-``can_cast``, for every dtype ``ferrograd._dtype`` knows (the rules are written on a dtype's
-kind and width, so dtypes added later follow them).
+"""Type promotion as PyTorch defines it: ``promote_types``, ``result_type`` and ``can_cast``.
 
-The engine promotes its own operands in Rust; these functions answer the same question for
-programs that ask it (and for ``out=``, which must know whether a result fits its output)."""
+The rules live in the engine (``DType::promote`` and ``DType::result_type_of`` in Rust), which
+promotes the operands of its own operations with them; these functions ask it the same question
+for programs (and for ``out=``, which must know whether a result fits its output)."""
 
 from __future__ import annotations
 
 import numbers
 
+from . import _core
 from ._base import TensorBase
 from ._dtype import _by_name, dtype, get_default_dtype
 
@@ -24,27 +24,8 @@ def _check_dtype(value, op: str, position: int, name: str) -> dtype:
     return value
 
 
-def _kind(d: dtype) -> int:
-    """0 for bool, 1 for integers, 2 for floating point: the categories of promotion."""
-    if d.name == "bool":
-        return 0
-    return 2 if d.is_floating_point else 1
-
-
 def _promote(a: dtype, b: dtype) -> dtype:
-    if a is b:
-        return a
-    ka, kb = _kind(a), _kind(b)
-    if ka != kb:
-        return a if ka > kb else b
-    if ka == 1 and a.is_signed != b.is_signed:
-        unsigned, signed = (a, b) if not a.is_signed else (b, a)
-        if signed.itemsize > unsigned.itemsize:
-            return signed
-        return _by_name(f"int{8 * 2 * unsigned.itemsize}")  # uint8 with int8: int16
-    if a.itemsize == b.itemsize:  # float16 with bfloat16
-        return _by_name(f"float{16 * a.itemsize}")
-    return a if a.itemsize > b.itemsize else b
+    return _by_name(_core.promote_types(a.name, b.name))
 
 
 def promote_types(type1, type2) -> dtype:
@@ -74,31 +55,18 @@ def _scalar_dtype(value) -> dtype:
     return get_default_dtype()
 
 
-def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
-    """The result of a priority level (tensors with dimensions, then 0-d tensors, then Python
-    numbers) with the levels below it: a lower level counts only when its category is higher."""
-    if higher is None:
-        return lower
-    if lower is None or higher.is_floating_point:
-        return higher
-    if higher.name == "bool" or lower.is_floating_point:
-        return _promote(higher, lower)
-    return higher
-
-
 def _result_of(operands) -> dtype:
-    levels: list[dtype | None] = [None, None, None]
+    described = []
     for value in operands:
         if isinstance(value, TensorBase):
-            level, d = (0 if value.ndim else 1), value.dtype
+            described.append((value.dtype.name, 0 if value.ndim else 1))
         elif isinstance(value, numbers.Number):
-            level, d = 2, _scalar_dtype(value)
+            described.append((_scalar_dtype(value).name, 2))
         else:
             raise TypeError(
                 f"result_type(): expected Tensors or Python numbers, got {type(value).__name__}"
             )
-        levels[level] = d if levels[level] is None else _promote(levels[level], d)
-    return _combine(levels[0], _combine(levels[1], levels[2]))
+    return _by_name(_core.result_type(described))
 
 
 def result_type(tensor, other) -> dtype:

@@ -50,9 +50,8 @@ def _seed_value(seed, strict: bool) -> int:
 
 
 def _state_dtype():
-    """The dtype of exported states: uint8 as in PyTorch, int64 (holding bytes) while ferrograd
-    has no uint8."""
-    return getattr(_dtype, "uint8", None) or _dtype.int64
+    """The dtype of exported states: uint8, as in PyTorch."""
+    return _dtype.uint8
 
 
 class Generator:
@@ -106,8 +105,6 @@ class Generator:
                 f"Expected a generator state of size {_STATE_LAYOUT.size} but found the input "
                 f"RNG state size to be {data.size}"
             )
-        if (data < 0).any() or (data > 255).any():
-            raise RuntimeError("RNG state holds values outside 0..255: not a generator state")
         tag, state, inc, has_uint32, uinteger, seed = _STATE_LAYOUT.unpack(
             data.astype(np.uint8).tobytes()
         )

@@ -16,6 +16,7 @@ import operator
 import numpy as np
 
 from . import _core
+from ._autocast import float32_op
 from ._base import TensorBase
 from ._dtype import scalar_type_name, to_dtype
 from ._mixins.structure import constant, wrap_dim
@@ -431,6 +432,7 @@ def _broadcast_shapes(a, b, op: str):
     return out
 
 
+@float32_op
 def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"):
     """The ``p``-norm distance between each row of ``x1`` ``(B, P, M)`` and each row of ``x2``
     ``(B, R, M)``: ``(B, P, R)``. For ``p = 2`` with more than 25 rows (or

@@ -108,11 +108,16 @@ _STORED = {
 }
 _FLOAT_CODES = frozenset({"F16", "BF16", "F32", "F64"})
 _CODE_OF = {
+    "float16": "F16",
     "float32": "F32",
     "float64": "F64",
+    "uint8": "U8",
+    "int8": "I8",
+    "int16": "I16",
     "int64": "I64",
     "int32": "I32",
     "bool": "BOOL",
+    "uint16": "BF16",  # a bfloat16 tensor is saved as its bits (NumPy has no bfloat16)
 }
 _SCALARS = (type(None), bool, int, float, str)
 _ENTRY_FIELDS = frozenset({"dtype", "shape", "data_offsets"})
@@ -290,7 +295,7 @@ class _Encoder:
         kind, location = "tensor", "cpu"
         if isinstance(obj, TensorBase):
             kind, location = self.tensor_class(obj, path), obj.device.engine_name
-            array, requires_grad = obj.detach().cpu().numpy(), bool(obj.requires_grad)
+            array, requires_grad = _stored_array(obj.detach().cpu()), bool(obj.requires_grad)
         else:
             from ._creation import _infer_numpy  # the dtype ferrograd.tensor would pick
 
@@ -316,6 +321,14 @@ class _Encoder:
         self.seen[id(obj)] = (node, obj)
         self.tensor_nodes.append(node)
         return node
+
+
+def _stored_array(t) -> np.ndarray:
+    """The elements as saved: a bfloat16 tensor's as their 16 bits (the upper half of the
+    float32 each converts to exactly)."""
+    if t.dtype.name == "bfloat16":
+        return (t.float().numpy().view("<u4") >> 16).astype("<u2")
+    return t.numpy()
 
 
 def _serialize(obj) -> tuple[bytes, list[np.ndarray]]:
@@ -985,7 +998,10 @@ class _Reader:
             info = self.tensor_info.get(e.key, plain)
             raw = self.source.read(e.end - e.begin, f"the data of tensor {e.key!r}")
             array = self.convert(e, np.frombuffer(raw, dtype=_STORED[e.code]).reshape(e.shape))
-            t = placement.place(from_numpy(array), info.location)
+            t = from_numpy(array)
+            if e.code == "BF16":
+                t = t.bfloat16()  # from the float32 it was widened to, exactly
+            t = placement.place(t, info.location)
             if info.kind == "parameter":
                 t = Parameter(t, requires_grad=info.requires_grad)
             else:
@@ -997,7 +1013,8 @@ class _Reader:
         return out
 
     def convert(self, e: _Entry, array: np.ndarray) -> np.ndarray:
-        """The array in the dtype ferrograd keeps (float32, float64, int32, int64 or bool)."""
+        """The array in the dtype ferrograd keeps (bfloat16 as float32, which ``tensors`` casts
+        back; unsigned types beyond uint8 as int64)."""
         if e.code == "BOOL":
             if array.size and array.view(np.uint8).max() > 1:
                 self.fail(f"is damaged: bool tensor {e.key!r} holds bytes other than 0 and 1")
@@ -1010,9 +1027,7 @@ class _Reader:
             return array.astype(np.int64)
         elif e.code == "BF16":
             return (array.astype("<u4") << 16).view("<f4")
-        elif e.code == "F16":
-            return array.astype(np.float32)
-        elif e.code in ("U8", "I8", "I16", "U16", "U32"):
+        elif e.code in ("U16", "U32"):
             return array.astype(np.int64)
         return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
 

@@ -269,6 +269,7 @@ def make_tensor(
     9, clamped to the dtype; bools are random), from the global generator."""
     from ._creation import tensor
     from ._dtype import to_dtype
+    from ._ops_attributes import finfo
     from .utils.data.generator import _default_rng
 
     if len(shape) == 1 and isinstance(shape[0], Sequence):
@@ -285,7 +286,7 @@ def make_tensor(
         if d.is_floating_point:
             values = rng.uniform(lo, hi, shape) if hi > lo else np.full(shape, lo)
             if exclude_zero:
-                values[values == 0] = np.finfo(d.numpy).tiny
+                values[values == 0] = finfo(d).tiny
         else:
             lo, hi = math.ceil(lo), math.floor(hi)
             values = rng.integers(lo, hi, shape, endpoint=hi == lo) if hi >= lo else None

@@ -3,7 +3,20 @@
 
 import numpy as np
 
-from .._dtype import bool_, float32, float64, int32, int64, is_dtype_name, to_dtype
+from .._dtype import (
+    bfloat16,
+    bool_,
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    is_dtype_name,
+    to_dtype,
+    uint8,
+)
 
 
 def _cast(target):
@@ -57,7 +70,8 @@ class ConversionMixin:
         return self._item()
 
     def tolist(self):
-        return self._numpy().tolist()
+        # bfloat16 has no NumPy dtype: its values are listed from float32 (exactly the same).
+        return (self.float() if self.dtype.name == "bfloat16" else self)._numpy().tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -105,8 +119,13 @@ class ConversionMixin:
 
     float = _cast(float32)
     double = _cast(float64)
+    half = _cast(float16)
+    bfloat16 = _cast(bfloat16)
     long = _cast(int64)
     int = _cast(int32)
+    short = _cast(int16)
+    char = _cast(int8)
+    byte = _cast(uint8)
     bool = _cast(bool_)
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):

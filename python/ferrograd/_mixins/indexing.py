@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase
-from .._dtype import scalar_type_name
+from .._dtype import check_fits, scalar_type_name
 from .._index_plan import plan
 
 
@@ -144,6 +144,8 @@ class IndexingMixin:
 
     def __setitem__(self, index, value):
         _check_value(self, value)
+        if isinstance(value, (int, float)):
+            check_fits(value, self.dtype)
         if self._requires_grad and self.is_leaf and _core.is_grad_enabled():
             _refuse_leaf_write(self, index)
         if isinstance(value, TensorBase):

@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase, is_operand
-from .._dtype import _by_name, get_default_dtype, scalar_type_name
+from .._dtype import _by_name, check_fits, get_default_dtype, scalar_type_name
+from .._opmath import computes_in_float32
 
 
 def _unary(name: str, doc: str):
@@ -138,6 +139,16 @@ def clamp_scalars(x, lo, hi, *, nan_passes: bool = False):
 
 
 _sign = _unary("sign", "-1, 0 or 1 by sign (zero gradient).")
+
+
+@computes_in_float32
+def _lerp(start, end, weight):
+    """PyTorch's lerp: from ``start`` for ``|weight| < 0.5``, from ``end`` otherwise (exact at
+    both ends), in float32 for the 16-bit floats as its kernel computes."""
+    diff = end - start
+    if isinstance(weight, TensorBase):
+        return (start + weight * diff).where(weight.abs() < 0.5, end - diff * (1 - weight))
+    return start + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
 
 
 class MathMixin:
@@ -314,6 +325,8 @@ class MathMixin:
         return self
 
     def fill_(self, value):
+        if isinstance(value, (int, float)):
+            check_fits(value, self.dtype)
         self._fill_(float(value))
         return self
 
@@ -323,7 +336,9 @@ class MathMixin:
         replaced, as in PyTorch."""
         if not self.is_floating_point():
             return self.clone()
-        finfo = np.finfo(self.dtype.numpy)
+        from .._ops_attributes import finfo as finfo_of
+
+        finfo = finfo_of(self.dtype)
         posinf = float(finfo.max) if posinf is None else posinf
         neginf = float(finfo.min) if neginf is None else neginf
         out = self.where(~self.isnan(), float(nan))
@@ -348,7 +363,7 @@ class MathMixin:
                 f"expected dtype {scalar_type_name(self.dtype, True)} for `weight` but got dtype "
                 f"{scalar_type_name(weight.dtype, True)}"
             )
-        return self + weight * (end - self)
+        return _lerp(self, end, weight)
 
     def lerp_(self, end, weight):
         return self.copy_(self.lerp(end, weight))

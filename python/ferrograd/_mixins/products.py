@@ -2,6 +2,7 @@
 ``baddbmm``, ``outer``, ``kron``, ``cross`` (each differentiable through the operations it is
 made of)."""
 
+from .._autocast import lower_precision
 from .._base import TensorBase
 from .structure import wrap_dim
 
@@ -37,6 +38,7 @@ class ProductsMixin:
 
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         """``beta * self + alpha * (mat1 @ mat2)``."""
+        self, mat1, mat2 = lower_precision(self, mat1, mat2)
         _require_dims(mat1, 2, "mat1", "addmm")
         _require_dims(mat2, 2, "mat2", "addmm")
         if mat1.shape[1] != mat2.shape[0]:
@@ -58,6 +60,7 @@ class ProductsMixin:
 
     def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
         """``beta * self + alpha * (batch1 @ batch2)`` for batches of matrices."""
+        self, batch1, batch2 = lower_precision(self, batch1, batch2)
         _require_dims(batch1, 3, "batch1", "baddbmm")
         _require_dims(batch2, 3, "batch2", "baddbmm")
         return _scaled_sum(self, batch1 @ batch2, beta, alpha)
@@ -65,6 +68,7 @@ class ProductsMixin:
     def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
         """``beta * self + alpha * sum_b(batch1[b] @ batch2[b])``, as one matrix product of the
         batches laid side by side."""
+        self, batch1, batch2 = lower_precision(self, batch1, batch2)
         _require_dims(batch1, 3, "batch1", "addbmm")
         _require_dims(batch2, 3, "batch2", "addbmm")
         b, n, m = batch1.shape

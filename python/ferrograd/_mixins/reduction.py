@@ -4,6 +4,8 @@ the core (statistics such as ``var`` and ``norm`` live in the statistics mixin).
 from collections import namedtuple
 
 from .. import _core
+from .._autocast import float32_op
+from .._dtype import scalar_type_name
 from ..autograd.function import Function
 
 #: What ``max(dim=...)`` and ``min(dim=...)`` return, like ``torch.return_types.max``.
@@ -85,6 +87,11 @@ class ReductionMixin:
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
         """Mean of all elements, or over ``dim``; floating tensors only."""
         source = self if dtype is None else self.to(dtype)
+        if not source.is_floating_point():
+            raise NotImplementedError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {scalar_type_name(source.dtype)}"
+            )
         return source._mean(_dims(dim, keepdim, source.ndim), keepdim)
 
     def _extreme(self, which: str, dim, keepdim: bool):
@@ -116,6 +123,7 @@ class ReductionMixin:
         """The smallest values over ``dim``; ties share the gradient."""
         return _amax_amin(self, "min", dim, keepdim)
 
+    @float32_op
     def prod(self, dim=None, keepdim: bool = False, *, dtype=None):
         """Product of all elements, or along ``dim`` (an int). Integer and bool tensors give
         int64, as in PyTorch. Computed as a tree of elementwise products (halves multiplied

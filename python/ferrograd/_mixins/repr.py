@@ -221,6 +221,9 @@ def format_tensor(t) -> str:
     prefix = "tensor(" if own_class else f"{type(t).__name__}("
     indent = len(prefix)
     primal, tangent = unpack_dual(t)
+    if primal.dtype.name in ("float16", "bfloat16"):
+        # Printed from their float32 values (the same numbers), as PyTorch prints them as doubles.
+        primal = primal.detach().float()
     array = primal._numpy()
     suffixes = _device_suffix(t)
     default_dtype = get_default_dtype()

@@ -17,8 +17,11 @@ from .. import _core
 
 
 def constant(array: np.ndarray, like):
-    """``array`` as a tensor on ``like``'s device (a constant: it never requires grad)."""
+    """``array`` as a tensor on ``like``'s device (a constant: it never requires grad). Next to
+    a bfloat16 tensor, float32 values (what ``bfloat16.numpy`` holds them in) become bfloat16."""
     out = _core.from_numpy(np.asarray(array, order="C"), False, False)
+    if like._dtype == "bfloat16" and out._dtype == "float32":
+        out = out._to_dtype("bfloat16")
     return out if like._device == "cpu" else out.to(like.device)
 
 

@@ -93,6 +93,10 @@ class GradScaler:
                 for param in group["params"]:
                     if param.grad is None:
                         continue
+                    if param.grad.dtype.name == "float16":
+                        # As PyTorch: float16 parameters (model.half()) are not what the scaler
+                        # is for; keep the parameters in float32 and autocast the forward.
+                        raise ValueError("Attempting to unscale FP16 gradients.")
                     param.grad.mul_(inverse)
                     if not found_inf and not bool(param.grad.isfinite().all()):
                         found_inf = True

@@ -13,6 +13,7 @@ import math
 import warnings
 
 from .. import _creation
+from .._autocast import lower_precision
 from .._base import TensorBase
 from .._dtype import bool_
 from .._tensor_functions import cat
@@ -139,6 +140,7 @@ def scaled_dot_product_attention(
     A query that may attend to no key gets zeros, not NaN.
     """
     _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal)
+    query, key, value, attn_mask = lower_precision(query, key, value, attn_mask)
     if enable_gqa and query.ndim >= 3 and key.ndim >= 3:
         heads, kv_heads = query.shape[-3], key.shape[-3]
         if kv_heads == 0 or heads % kv_heads or value.shape[-3] != kv_heads:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import math
 
 from .. import _core, _random
+from .._autocast import lower_precision
 from .._errors import ShapeError
 from .._mixins.math import clamp_scalars
+from .._opmath import computes_in_float32
 from ._functional_common import _check_tensor
 
 #: SELU's constants (Klambauer et al., 2017), as PyTorch has them.
@@ -91,6 +93,7 @@ def elu_(input, alpha: float = 1.0):
     return elu(input, alpha, inplace=True)
 
 
+@computes_in_float32
 def _elu(x, alpha: float, scale: float, input_scale: float):
     """PyTorch's general ELU: ``scale * x`` above 0, ``scale * alpha * (exp(input_scale * x) -
     1)`` at and below it. The exponential reads ``x`` with positives set to 0, so it cannot
@@ -134,6 +137,7 @@ def prelu(input, weight):
     """Leaky ReLU with a learned slope per channel (dim 1), or one slope for all."""
     _check_tensor(input, "input", "prelu")
     _check_tensor(weight, "weight", "prelu")
+    input, weight = lower_precision(input, weight)
     n = weight.numel()
     if weight.ndim > 1:
         raise ShapeError(f"prelu: weight must be 0-D or 1-D, got shape {tuple(weight.shape)}")
@@ -185,6 +189,7 @@ def glu(input, dim: int = -1):
     return a * b.sigmoid()
 
 
+@computes_in_float32
 def gelu(input, approximate: str = "none"):
     """``x Φ(x)``; with ``approximate='tanh'``, Hendrycks and Gimpel's tanh approximation."""
     if approximate == "tanh":
@@ -223,6 +228,7 @@ def softsign(input):
     return input / (input.abs() + 1.0)
 
 
+@computes_in_float32
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     """``log1p(exp(beta*x)) / beta``, and ``x`` where ``beta*x > threshold``, as in PyTorch.
     The exponential is of ``beta*x`` set to 0 where ``x`` is taken, so it neither overflows
@@ -274,12 +280,20 @@ def sigmoid(input):
     return input.sigmoid()
 
 
+@computes_in_float32
+def _silu(x):
+    return x * x.sigmoid()
+
+
+@computes_in_float32
+def _mish(x):
+    return x * softplus(x).tanh()
+
+
 def silu(input, inplace: bool = False):
-    x = _source(input, inplace)
-    return _result(input, x * x.sigmoid(), inplace)
+    return _result(input, _silu(_source(input, inplace)), inplace)
 
 
 def mish(input, inplace: bool = False):
     """``x * tanh(softplus(x))``."""
-    x = _source(input, inplace)
-    return _result(input, x * softplus(x).tanh(), inplace)
+    return _result(input, _mish(_source(input, inplace)), inplace)

@@ -18,6 +18,7 @@ every other rank is brought to them:
 from __future__ import annotations
 
 from .. import _core
+from .._autocast import lower_precision
 from .._errors import ShapeError
 from ._functional_common import (
     _at_least,
@@ -36,6 +37,7 @@ def linear(input, weight, bias=None):
     _check_tensor(weight, "weight", "linear")
     if bias is not None:
         _check_tensor(bias, "bias", "linear")
+    input, weight, bias = lower_precision(input, weight, bias)
     if weight.ndim != 2:
         raise ShapeError(
             "linear(): weight must be 2-D (out_features, in_features), got shape "
@@ -166,6 +168,7 @@ def _check_extent(x, kernel, stride, padding, dilation):
 
 
 def _convnd(input, weight, bias, stride, padding, dilation, groups, n: int, op: str):
+    input, weight, bias = lower_precision(input, weight, bias)
     x, unbatched = _batched(input, n, op)
     groups = int(groups)
     _conv_checks(x, weight, groups, n, op)
@@ -358,6 +361,7 @@ def _transpose3d(x, weight, bias, stride, padding, output_padding, dilation, gro
 def _conv_transposend(
     input, weight, bias, stride, padding, output_padding, groups, dilation, n: int, op: str
 ):
+    input, weight, bias = lower_precision(input, weight, bias)
     x, unbatched = _batched(input, n, op)
     groups = int(groups)
     stride, padding, output_padding, dilation = _transposed_args(

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _core
+from .._autocast import float32_op
 from .._base import TensorBase
 from .._errors import ShapeError
 from ..autograd.function import Function
@@ -40,6 +41,7 @@ def _check_float_target(input, target, op: str):
     return target
 
 
+@float32_op
 def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):
     target = _check_float_target(input, target, "mse_loss")
     diff = input - target
@@ -49,6 +51,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
+@float32_op
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):
     target = _check_float_target(input, target, "l1_loss")
     loss = (input - target).abs()
@@ -57,6 +60,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
+@float32_op
 def smooth_l1_loss(
     input, target, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
 ):
@@ -68,6 +72,7 @@ def smooth_l1_loss(
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
+@float32_op
 def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None):
     target = _check_float_target(input, target, "huber_loss")
     if delta <= 0:
@@ -152,6 +157,7 @@ def _nll_parts(logp, target, weight, ignore_index: int, op: str):
     return (-picked * class_weight).where(valid, 0.0), class_weight * mask
 
 
+@float32_op
 def nll_loss(
     input,
     target,
@@ -183,6 +189,7 @@ def nll_loss(
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+@float32_op
 def cross_entropy(
     input,
     target,
@@ -281,6 +288,7 @@ class _BinaryCrossEntropy(Function):
         return grad_x, grad_t
 
 
+@float32_op
 def binary_cross_entropy(
     input, target, weight=None, size_average=None, reduce=None, reduction: str = "mean"
 ):
@@ -309,6 +317,7 @@ def binary_cross_entropy(
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
+@float32_op
 def binary_cross_entropy_with_logits(
     input,
     target,
@@ -343,6 +352,7 @@ def binary_cross_entropy_with_logits(
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
+@float32_op
 def kl_div(
     input,
     target,
@@ -375,6 +385,7 @@ def kl_div(
     return _reduce(loss, reduction)
 
 
+@float32_op
 def poisson_nll_loss(
     input,
     target,
@@ -432,6 +443,7 @@ def gaussian_nll_loss(
     return _reduce(loss, reduction)
 
 
+@float32_op
 def margin_ranking_loss(
     input1,
     input2,
@@ -454,6 +466,7 @@ def margin_ranking_loss(
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
+@float32_op
 def hinge_embedding_loss(
     input,
     target,
@@ -474,6 +487,7 @@ def hinge_embedding_loss(
 _COSINE_EPSILON = 1e-12
 
 
+@float32_op
 def cosine_embedding_loss(
     input1,
     input2,
@@ -530,6 +544,7 @@ def _triplet_loss(distance, anchor, positive, negative, margin, swap, reduction,
     return _reduce(loss, reduction)
 
 
+@float32_op
 def triplet_margin_loss(
     anchor,
     positive,
@@ -601,6 +616,7 @@ def _class_rows(input, target, op: str):
     return rows, target.reshape(-1)
 
 
+@float32_op
 def multi_margin_loss(
     input,
     target,
@@ -647,6 +663,7 @@ def _check_class_indices(t, c: int, op: str) -> None:
         raise RuntimeError(f"{op}: target out of range (expected class indices in [0, {c - 1}])")
 
 
+@float32_op
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction: str = "mean"):
     """Multi-label hinge loss. Each row of ``target`` lists the sample's classes and ends at
     its first -1; per sample, ``sum over listed j and unlisted i of max(0, 1 - (x[j] - x[i]))
@@ -715,6 +732,7 @@ def multilabel_soft_margin_loss(
     return _reduce(loss, reduction)
 
 
+@float32_op
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: str = "mean"):
     """Two-class logistic loss ``log(1 + exp(-target * input))`` with targets of 1 or -1."""
     _check_tensor(input, "input", "soft_margin_loss")
@@ -723,6 +741,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: s
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
+@float32_op
 def ctc_loss(
     log_probs,
     targets,

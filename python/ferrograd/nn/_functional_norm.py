@@ -7,11 +7,10 @@ from __future__ import annotations
 import math
 
 from .._errors import ShapeError
+from .._opmath import computes_in_float32
+from .._ops_attributes import finfo
 from ..autograd import no_grad
 from ._functional_common import _check_tensor
-
-#: Machine epsilon per floating dtype: ``rms_norm``'s default ``eps``.
-_MACHINE_EPSILON = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16}
 
 
 def _affine(out, weight, bias, view):
@@ -125,6 +124,7 @@ def instance_norm(
     return _affine(out, weight, bias, view)
 
 
+@computes_in_float32
 def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5):
     """Normalizes each sample over groups of ``C / num_groups`` channels (and the spatial
     dimensions), then applies a per-channel affine."""
@@ -172,6 +172,7 @@ def _normalized_dims(input, normalized_shape, op: str):
     return shape, tuple(range(input.ndim - len(shape), input.ndim))
 
 
+@computes_in_float32
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalizes over the last ``len(normalized_shape)`` dimensions."""
     _check_tensor(input, "input", "layer_norm")
@@ -187,13 +188,15 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     return out
 
 
+@computes_in_float32
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """``x / sqrt(mean(x^2) + eps)`` over the last ``len(normalized_shape)`` dimensions, times
-    ``weight``; ``eps`` defaults to the dtype's machine epsilon."""
+    ``weight``; ``eps`` defaults to the machine epsilon of the dtype it computes in (float32 for
+    the 16-bit floats, as PyTorch's)."""
     _check_tensor(input, "input", "rms_norm")
-    _, dims = _normalized_dims(input, normalized_shape, "rms_norm")
     if eps is None:
-        eps = _MACHINE_EPSILON.get(input.dtype.name, _MACHINE_EPSILON["float32"])
+        eps = finfo(input.dtype if input.is_floating_point() else None).eps
+    _, dims = _normalized_dims(input, normalized_shape, "rms_norm")
     out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
 

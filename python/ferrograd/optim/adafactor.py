@@ -3,9 +3,7 @@ mean per row and per column of each matrix), so it costs memory in the rows plus
 
 from __future__ import annotations
 
-import numpy as np
-
-from .. import _creation
+from .. import _creation, _ops_attributes
 from ..autograd import no_grad
 from .optimizer import Optimizer, _advance_step, _check, _scalar_state, _to_scalar
 
@@ -68,7 +66,7 @@ class Adafactor(Optimizer):
                         else:
                             state["variance"] = _creation.zeros_like(g)
                     step = _advance_step(state)
-                    floor = eps1 if eps1 is not None else float(np.finfo(p.dtype.numpy).eps)
+                    floor = eps1 if eps1 is not None else _ops_attributes.finfo(p.dtype).eps
                     rate = step ** group["beta2_decay"]  # the averages' 1 - beta2 at this step
                     size = max(eps2, p.norm().item() / p.numel() ** 0.5) * min(lr, step**-0.5)
                     if wd != 0:

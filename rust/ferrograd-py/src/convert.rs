@@ -54,13 +54,17 @@ pub fn array_from_numpy(obj: &Bound<'_, PyAny>, share: bool) -> PyResult<NdArray
         .or_else(|| import::<i64>(obj, share))
         .or_else(|| import::<i32>(obj, share))
         .or_else(|| import::<bool>(obj, share))
+        .or_else(|| import::<u8>(obj, share))
+        .or_else(|| import::<i8>(obj, share))
+        .or_else(|| import::<i16>(obj, share))
+        .or_else(|| import::<ferrograd::array::f16>(obj, share))
         .unwrap_or_else(|| {
             let dtype = obj
                 .downcast::<PyUntypedArray>()
                 .map(|a| a.dtype().to_string())
                 .unwrap_or_else(|_| obj.get_type().to_string());
             Err(PyTypeError::new_err(format!(
-                "can't convert np.ndarray of type {dtype}. The only supported types are: float64, float32, int64, int32, and bool."
+                "can't convert np.ndarray of type {dtype}. The only supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
             )))
         })
 }
@@ -97,6 +101,17 @@ fn shared_view<T: Element + numpy::Element>(
     Some(NdArray::from_buffer_strided(buffer, layout))
 }
 
+/// NumPy has every dtype but bfloat16: a bfloat16 tensor is refused as PyTorch refuses it.
+pub fn check_numpy_dtype(dtype: DType) -> PyResult<()> {
+    match dtype {
+        DType::BFloat16 => Err(PyTypeError::new_err(format!(
+            "Got unsupported ScalarType {}",
+            dtype.scalar_type_name()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// A host array as a new NumPy array (a copy).
 pub fn array_to_numpy<'py>(py: Python<'py>, array: &NdArray) -> PyResult<Bound<'py, PyAny>> {
     let host = array
@@ -104,6 +119,7 @@ pub fn array_to_numpy<'py>(py: Python<'py>, array: &NdArray) -> PyResult<Bound<'
         .py()?
         .contiguous()
         .py()?;
+    check_numpy_dtype(host.dtype())?;
     ferrograd::with_dtype!(host.dtype(), T => {
         let flat = numpy::PyArray1::<T>::from_slice(py, host.as_slice::<T>().py()?);
         Ok(flat.reshape(host.shape().to_vec())?.into_any())
@@ -133,11 +149,11 @@ pub fn operand_or_none<'a>(
         || other.is_instance_of::<PyInt>()
         || other.is_instance_of::<PyFloat>()
     {
-        scalar_operand(this.dtype(), this.device(), other)?
+        scalar_operand(this, other)?
     } else if other.downcast::<PyUntypedArray>().is_ok() {
         Tensor::from_array(array_from_numpy(other, false)?)
     } else if other.is_instance(numpy_generic(other.py())?)? {
-        scalar_operand(this.dtype(), this.device(), &other.call_method0("item")?)?
+        scalar_operand(this, &other.call_method0("item")?)?
     } else {
         return Ok(None);
     };
@@ -149,11 +165,14 @@ fn numpy_generic(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     GENERIC.import(py, "numpy", "generic")
 }
 
-pub fn scalar_operand(
-    dtype: DType,
-    device: ferrograd::Device,
-    other: &Bound<'_, PyAny>,
-) -> PyResult<Tensor> {
+/// A Python number as the 0-d operand PyTorch makes of it next to `this`. Next to a float16 or
+/// bfloat16 tensor with dimensions, a number is kept as float64 (the tensor's dtype still wins
+/// the promotion): the arithmetic ops read it at float32 precision, as PyTorch's do.
+pub fn scalar_operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    let (device, mut dtype) = (this.device(), this.dtype());
+    if dtype.is_reduced_float() && this.ndim() > 0 {
+        dtype = DType::Float64;
+    }
     // A Python bool stays a bool operand: it never raises the result's category, and operations
     // that reject bool operands (subtraction) see it as one.
     if other.is_instance_of::<PyBool>() {

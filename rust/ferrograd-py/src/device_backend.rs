@@ -146,7 +146,7 @@ fn wrap_object(object: Bound<'_, PyAny>, device: Device) -> Result<NdArray> {
         .map_err(from_py)?;
     let dtype = dtype_of_typestr(&typestr).ok_or_else(|| {
         Error::DType(format!(
-            "the {device} backend returned an array of dtype {typestr}; supported are float32, float64, int64, int32 and bool"
+            "the {device} backend returned an array of dtype {typestr}; supported are float64, float32, float16, int64, int32, int16, int8, uint8 and bool"
         ))
     })?;
     let numel = shape.iter().product();
@@ -167,6 +167,10 @@ fn dtype_of_typestr(typestr: &str) -> Option<DType> {
         "<i8" => DType::Int64,
         "<i4" => DType::Int32,
         "|b1" => DType::Bool,
+        "|u1" => DType::UInt8,
+        "|i1" => DType::Int8,
+        "<i2" => DType::Int16,
+        "<f2" => DType::Float16,
         _ => return None,
     })
 }

@@ -24,6 +24,7 @@ pub fn numpy_view<'py>(
     py: Python<'py>,
     tensor: PyRef<'_, PyTensor>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    crate::convert::check_numpy_dtype(tensor.inner.dtype())?;
     let data = tensor.inner.shared_data();
     let ptr = data.host_ptr().py()?;
     let shape = data.shape().to_vec();

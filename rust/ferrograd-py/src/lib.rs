@@ -5,6 +5,7 @@ mod autograd_api;
 mod callbacks;
 mod convert;
 mod device_backend;
+mod dtypes;
 mod errors;
 mod exchange;
 mod forward_ad;
@@ -285,6 +286,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tensor_type::register_tensor_type, m)?)?;
     // The Cargo workspace's version: the package's, which maturin reads from the same field.
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(dtypes::dtype_table, m)?)?;
+    m.add_function(wrap_pyfunction!(dtypes::promote_types, m)?)?;
+    m.add_function(wrap_pyfunction!(dtypes::result_type, m)?)?;
     m.add_function(wrap_pyfunction!(threads::join_thread_pool, m)?)?;
     m.add_function(wrap_pyfunction!(threads::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(threads::get_num_threads, m)?)?;

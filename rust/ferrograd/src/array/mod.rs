@@ -13,8 +13,8 @@ pub mod storage;
 use std::sync::Arc;
 
 pub use device::{Device, DeviceBackend};
-pub use dtype::{Category, DType};
-pub use element::Element;
+pub use dtype::{Category, DType, Priority};
+pub use element::{bf16, f16, Element};
 pub use layout::Layout;
 pub use shape::Dims;
 pub use storage::{CpuBuffer, ForeignArray, InlineElements, Storage};

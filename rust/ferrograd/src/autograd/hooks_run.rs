@@ -22,14 +22,7 @@ fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks, u32) -> R) ->
 /// PyTorch's name for the type of a tensor in hook errors, e.g. `CPUFloatType`.
 fn type_name(device: Device, dtype: DType) -> String {
     let device = if device.is_cpu() { "CPU" } else { "CUDA" };
-    let dtype = match dtype {
-        DType::Bool => "Bool",
-        DType::Int32 => "Int",
-        DType::Int64 => "Long",
-        DType::Float32 => "Float",
-        DType::Float64 => "Double",
-    };
-    format!("{device}{dtype}Type")
+    format!("{device}{}Type", dtype.scalar_type_name())
 }
 
 /// Checks that the gradient a hook returned may replace `original` (PyTorch's

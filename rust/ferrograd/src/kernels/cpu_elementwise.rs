@@ -8,6 +8,7 @@
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
+use half::slice::HalfFloatSliceExt;
 use smallvec::SmallVec;
 
 use super::parallel;
@@ -17,7 +18,7 @@ use super::vecmath::VecMath;
 use super::{BinaryOp, UnaryOp};
 use crate::array::layout::is_row_major;
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims, Strides};
-use crate::array::{alloc, Category, DType, Element, Layout, NdArray};
+use crate::array::{alloc, bf16, f16, Category, DType, Element, Layout, NdArray};
 use crate::error::{Error, Result};
 
 // ---------------------------------------------------------------------------------------------
@@ -127,15 +128,19 @@ pub(crate) trait Scalar: Element {
     }
 }
 
+/// The conversions of a numeric element type: `cast` goes through the source's widest exact
+/// form (`$wide`, converted by `D::$cast_from`); `$from_float` turns the `f64` `$f` into `$t`.
 macro_rules! numeric_conversions {
-    ($t:ty, $cast_from:ident) => {
+    ($t:ty, |$v:ident| $wide:expr, $cast_from:ident, |$f:ident| $from_float:expr) => {
         #[inline(always)]
         fn cast<D: Scalar>(self) -> D {
-            D::$cast_from(self)
+            let $v = self;
+            D::$cast_from($wide)
         }
         #[inline(always)]
         fn from_f32(v: f32) -> Self {
-            v as $t
+            let $f = v as f64;
+            $from_float
         }
         #[inline(always)]
         fn from_i32(v: i32) -> Self {
@@ -158,7 +163,7 @@ macro_rules! float_scalar {
             const LOWEST: Self = $t::NEG_INFINITY;
             const HIGHEST: Self = $t::INFINITY;
 
-            numeric_conversions!($t, $cast_from);
+            numeric_conversions!($t, |v| v, $cast_from, |f| f as $t);
 
             #[inline(always)]
             fn add(self, o: Self) -> Self {
@@ -352,13 +357,24 @@ macro_rules! float_scalar {
 float_scalar!(f32, from_f32);
 float_scalar!(f64, from_f64);
 
+/// Integer arithmetic, wrapping as PyTorch's does (`uint8 200 + 100 == 44`). `$float_to` is the
+/// integer a float converts through (see `element::float_to_i32`); `$abs` and `$sign` differ
+/// between signed and unsigned types. The sign tests below are constant for unsigned types.
 macro_rules! int_scalar {
-    ($t:ident, $cast_from:ident) => {
+    (
+        $t:ident,
+        |$v:ident| $wide:expr,
+        $cast_from:ident,
+        $float_to:path,
+        |$x:ident| abs $abs:expr,
+        sign $sign:expr
+    ) => {
+        #[allow(unused_comparisons)]
         impl Scalar for $t {
             const LOWEST: Self = $t::MIN;
             const HIGHEST: Self = $t::MAX;
 
-            numeric_conversions!($t, $cast_from);
+            numeric_conversions!($t, |$v| $wide, $cast_from, |f| $float_to(f) as $t);
 
             #[inline(always)]
             fn add(self, o: Self) -> Self {
@@ -442,11 +458,13 @@ macro_rules! int_scalar {
             }
             #[inline(always)]
             fn abs(self) -> Self {
-                self.wrapping_abs()
+                let $x = self;
+                $abs
             }
             #[inline(always)]
             fn sign(self) -> Self {
-                self.signum()
+                let $x = self;
+                $sign
             }
             #[inline(always)]
             fn relu(self) -> Self {
@@ -456,8 +474,13 @@ macro_rules! int_scalar {
     };
 }
 
-int_scalar!(i32, from_i32);
-int_scalar!(i64, from_i64);
+use crate::array::element::{float_to_i32, float_to_i64};
+
+int_scalar!(i64, |v| v, from_i64, float_to_i64, |x| abs x.wrapping_abs(), sign x.signum());
+int_scalar!(i32, |v| v, from_i32, float_to_i32, |x| abs x.wrapping_abs(), sign x.signum());
+int_scalar!(i16, |v| v as i64, from_i64, float_to_i32, |x| abs x.wrapping_abs(), sign x.signum());
+int_scalar!(i8, |v| v as i64, from_i64, float_to_i32, |x| abs x.wrapping_abs(), sign x.signum());
+int_scalar!(u8, |v| v as i64, from_i64, float_to_i64, |x| abs x, sign (x != 0) as u8);
 
 impl Scalar for bool {
     const LOWEST: Self = false;
@@ -544,6 +567,68 @@ impl Scalar for bool {
         v
     }
 }
+
+/// float16 and bfloat16: each operation computes in `f32` and rounds its result, as PyTorch's
+/// CPU kernels do element by element. Kernels that accumulate (reductions, products) never
+/// reach these: `kernels::dispatch` runs them on `f32` copies (see `kernels::opmath`); these serve
+/// the element-at-a-time paths (in-place updates, scatters, casts, the scalar gradient rules).
+macro_rules! reduced_float_scalar {
+    ($t:ident) => {
+        impl Scalar for $t {
+            const LOWEST: Self = $t::NEG_INFINITY;
+            const HIGHEST: Self = $t::INFINITY;
+
+            reduced_float_scalar!(@binary $t, add sub mul div floor_div rem pow maximum minimum
+                and or xor atan2);
+            reduced_float_scalar!(@unary $t, not neg abs sign relu exp log sqrt rsqrt sin cos tan
+                tanh sigmoid log1p expm1 erf reciprocal floor ceil round trunc);
+
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                self.is_nan()
+            }
+            #[inline(always)]
+            fn cast<D: Scalar>(self) -> D {
+                D::from_f32(self.to_f32())
+            }
+            #[inline(always)]
+            fn from_f32(v: f32) -> Self {
+                $t::from_f32(v)
+            }
+            #[inline(always)]
+            fn from_i32(v: i32) -> Self {
+                $t::from_f32(v as f32)
+            }
+            #[inline(always)]
+            fn from_i64(v: i64) -> Self {
+                $t::from_f32(v as f32)
+            }
+            #[inline(always)]
+            fn from_bool(v: bool) -> Self {
+                $t::from_f32(v as u8 as f32)
+            }
+        }
+    };
+    (@binary $t:ident, $($method:ident)*) => {
+        $(
+            #[inline(always)]
+            fn $method(self, o: Self) -> Self {
+                $t::from_f32(<f32 as Scalar>::$method(self.to_f32(), o.to_f32()))
+            }
+        )*
+    };
+    (@unary $t:ident, $($method:ident)*) => {
+        $(
+            #[inline(always)]
+            fn $method(self) -> Self {
+                $t::from_f32(<f32 as Scalar>::$method(self.to_f32()))
+            }
+        )*
+    };
+}
+
+reduced_float_scalar!(f16);
+reduced_float_scalar!(bf16);
 
 // ---------------------------------------------------------------------------------------------
 // Strided walks
@@ -1326,9 +1411,47 @@ fn where_typed<T: Element>(
 
 /// `a` converted to `dtype` (see [`Scalar::cast`]).
 pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
+    if a.is_contiguous() {
+        // float32 <-> float16/bfloat16, the conversions of every 16-bit float kernel: `half`'s
+        // slice conversions (F16C instructions where the CPU has them), several times faster
+        // than one element at a time.
+        match (a.dtype(), dtype) {
+            (DType::Float32, DType::Float16) => return narrow_floats::<f16>(a),
+            (DType::Float32, DType::BFloat16) => return narrow_floats::<bf16>(a),
+            (DType::Float16, DType::Float32) => return widen_floats::<f16>(a),
+            (DType::BFloat16, DType::Float32) => return widen_floats::<bf16>(a),
+            _ => {}
+        }
+    }
     crate::with_dtype!(a.dtype(), S => {
         crate::with_dtype!(dtype, D => map_array(a, |v: S| v.cast::<D>()))
     })
+}
+
+/// The contiguous float32 `a` rounded to the 16-bit float `H`.
+fn narrow_floats<H: Element>(a: &NdArray) -> Result<NdArray>
+where
+    [H]: HalfFloatSliceExt,
+{
+    let src = a.as_slice::<f32>()?;
+    let mut out: Vec<H> = alloc::zeroed(src.len())?;
+    parallel::for_each_chunk(&mut out, 1, |start, chunk| {
+        chunk.convert_from_f32_slice(&src[start..start + chunk.len()])
+    });
+    NdArray::from_vec(out, a.shape())
+}
+
+/// The contiguous 16-bit float `a` as float32 (exact).
+fn widen_floats<H: Element>(a: &NdArray) -> Result<NdArray>
+where
+    [H]: HalfFloatSliceExt,
+{
+    let src = a.as_slice::<H>()?;
+    let mut out: Vec<f32> = alloc::zeroed(src.len())?;
+    parallel::for_each_chunk(&mut out, 1, |start, chunk| {
+        src[start..start + chunk.len()].convert_to_f32_slice(chunk)
+    });
+    NdArray::from_vec(out, a.shape())
 }
 
 #[cfg(test)]
@@ -1710,9 +1833,10 @@ mod tests {
     #[test]
     fn casts_follow_torch() {
         let f = f32s(&[-1.7, -0.2, 0.0, 2.9, f32::NAN], &[5]);
+        // NaN becomes x86's "integer indefinite" value, as in PyTorch on the CPU.
         assert_eq!(
             vals::<i64>(&cast(&f, DType::Int64).unwrap()),
-            vec![-1, 0, 0, 2, 0]
+            vec![-1, 0, 0, 2, i64::MIN]
         );
         assert_eq!(
             vals::<bool>(&cast(&f, DType::Bool).unwrap()),
@@ -1749,5 +1873,47 @@ mod tests {
         walk.for_rows(1..4, |r, p| starts.push((r, p)));
         assert_eq!(starts, vec![(1, [2, 1]), (2, [4, 2]), (3, [6, 0])]);
         assert_eq!(StridedWalk::new(&[3, 0], [&[1, 1]], [0]).rows(), 0);
+    }
+
+    #[test]
+    fn casts_into_narrow_types_follow_pytorch() {
+        let floats = f32s(&[300.5, -1.5, -300.7, 1e10, f32::NAN], &[5]);
+        assert_eq!(
+            vals::<u8>(&cast(&floats, DType::UInt8).unwrap()),
+            vec![44, 255, 212, 0, 0]
+        );
+        assert_eq!(
+            vals::<i8>(&cast(&floats, DType::Int8).unwrap()),
+            vec![44, -1, -44, 0, 0]
+        );
+        assert_eq!(
+            vals::<i32>(&cast(&floats, DType::Int32).unwrap()),
+            vec![300, -1, -300, i32::MIN, i32::MIN]
+        );
+        let half = cast(&f32s(&[1.0 / 3.0, 65520.0], &[2]), DType::Float16).unwrap();
+        assert_eq!(
+            vals::<f16>(&half),
+            vec![f16::from_f32(0.333_251_95), f16::INFINITY]
+        );
+        let ints = i64s(&[-1, 256, 300], &[3]);
+        assert_eq!(
+            vals::<u8>(&cast(&ints, DType::UInt8).unwrap()),
+            vec![255, 0, 44]
+        );
+    }
+
+    #[test]
+    fn small_integers_wrap_and_16_bit_floats_round_each_result() {
+        let a = NdArray::from_vec(vec![200u8, 100], &[2]).unwrap();
+        let sum = binary(BinaryOp::Add, &a, &a).unwrap();
+        assert_eq!(vals::<u8>(&sum), vec![144, 200]);
+        let h = NdArray::from_vec(vec![f16::from_f32(1.0), f16::from_f32(2.0)], &[2]).unwrap();
+        let three = NdArray::from_vec(vec![f16::from_f32(3.0); 2], &[2]).unwrap();
+        let q = binary(BinaryOp::Div, &h, &three).unwrap();
+        assert_eq!(q.dtype(), DType::Float16);
+        assert_eq!(
+            vals::<f16>(&q),
+            vec![f16::from_f32(0.333_251_95), f16::from_f32(0.666_503_9)]
+        );
     }
 }

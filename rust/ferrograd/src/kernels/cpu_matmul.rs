@@ -68,7 +68,13 @@ trait MatmulElement: Scalar {
 
 impl MatmulElement for i32 {}
 impl MatmulElement for i64 {}
+impl MatmulElement for i16 {}
+impl MatmulElement for i8 {}
+impl MatmulElement for u8 {}
 impl MatmulElement for bool {}
+// Never reached with these: `kernels::dispatch` multiplies 16-bit floats as f32 and rounds.
+impl MatmulElement for crate::array::f16 {}
+impl MatmulElement for crate::array::bf16 {}
 
 macro_rules! gemm_element {
     ($t:ty, $gemm_into:ident) => {

@@ -327,7 +327,7 @@ fn dispatch_strided(
 ) -> Result<NdArray> {
     let device = common_device(inputs)?;
     if device.is_cpu() {
-        return cpu(inputs);
+        return opmath(&kernel, inputs, cpu);
     }
     let backend = device::backend_for(device)?;
     if let Some(out) = backend.run(&kernel, inputs, device)? {
@@ -338,7 +338,55 @@ fn dispatch_strided(
         .map(|a| backend.to_host(a))
         .collect::<Result<_>>()?;
     let host_refs: Vec<&NdArray> = host.iter().collect();
-    backend.to_device(&cpu(&host_refs)?, device)
+    backend.to_device(&opmath(&kernel, &host_refs, cpu)?, device)
+}
+
+impl Kernel<'_> {
+    /// Whether the kernel does arithmetic on its elements (rather than moving or comparing
+    /// them one by one, which every dtype does exactly as it is).
+    fn computes(&self) -> bool {
+        matches!(
+            self,
+            Kernel::Unary(_)
+                | Kernel::Binary(_)
+                | Kernel::Reduce { .. }
+                | Kernel::Matmul
+                | Kernel::MatmulTransposed { .. }
+                | Kernel::Softmax { .. }
+                | Kernel::LogSumExp { .. }
+                | Kernel::Col2im { .. }
+        )
+    }
+}
+
+/// Runs a host kernel, computing float16 and bfloat16 in float32 as PyTorch's CPU kernels do
+/// (their "opmath" type): the 16-bit operands of a kernel that computes are widened, the
+/// kernel runs on float32, and a float32 result is rounded back to the 16-bit dtype. So sums
+/// and products accumulate in float32, and every kernel needs only its float32 form.
+fn opmath(
+    kernel: &Kernel,
+    inputs: &[&NdArray],
+    cpu: impl FnOnce(&[&NdArray]) -> Result<NdArray>,
+) -> Result<NdArray> {
+    let reduced = inputs
+        .iter()
+        .map(|a| a.dtype())
+        .find(|d| d.is_reduced_float());
+    let Some(reduced) = reduced.filter(|_| kernel.computes()) else {
+        return cpu(inputs);
+    };
+    let wide: Vec<NdArray> = inputs
+        .iter()
+        .map(|a| match a.dtype() == reduced {
+            true => cpu_elementwise::cast(a, DType::Float32),
+            false => Ok((*a).clone()),
+        })
+        .collect::<Result<_>>()?;
+    let out = cpu(&wide.iter().collect::<Vec<_>>())?;
+    match out.dtype() {
+        DType::Float32 => cpu_elementwise::cast(&out, reduced),
+        _ => Ok(out),
+    }
 }
 
 /// The elements of the view `a` in row-major order, in storage of their own (a copy).
@@ -438,6 +486,12 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
 /// `dst += alpha * src` in place for floating arrays, `src` broadcasting to `dst` (CPU only).
 pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result<()> {
     check_same_dtype("add_ with alpha", dst, src)?;
+    if dst.dtype().is_reduced_float() {
+        // `dst + alpha·src` in float32, rounded once (PyTorch's opmath).
+        let mut wide = cast(dst, DType::Float32)?;
+        scaled_add_assign(&mut wide, &cast(src, DType::Float32)?, alpha)?;
+        return copy_into(dst, &cast(&wide, dst.dtype())?);
+    }
     if !dst.is_contiguous() || dst.may_overlap(src) {
         let scaled = binary(BinaryOp::Mul, src, &NdArray::full(&[], alpha, src.dtype()))?;
         return binary_assign(BinaryOp::Add, dst, &scaled);

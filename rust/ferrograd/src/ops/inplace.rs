@@ -124,7 +124,13 @@ impl Tensor {
         out_of_place: fn(&Tensor, &Tensor) -> Result<Tensor>,
     ) -> Result<()> {
         let dtype = self.dtype();
-        if self.updatable_in_place_from(other) && (op != BinaryOp::Div || dtype.is_floating()) {
+        // A 16-bit float updated from a scalar of another dtype reads that scalar at its own
+        // precision (see `Tensor::binary`): computed out of place.
+        let exact_source = !dtype.is_reduced_float() || other.dtype() == dtype;
+        if self.updatable_in_place_from(other)
+            && exact_source
+            && (op != BinaryOp::Div || dtype.is_floating())
+        {
             self.check_inplace_allowed()?;
             let src = other.data_as(dtype)?;
             kernels::binary_assign(op, &mut self.write(), &src)?;

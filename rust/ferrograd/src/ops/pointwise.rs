@@ -64,18 +64,20 @@ impl Tensor {
     /// integer one when `floating`), reading both arrays once and copying only an operand
     /// that needs a cast.
     fn promoted_binary(&self, other: &Tensor, op: BinaryOp, floating: bool) -> Result<NdArray> {
-        self.described_binary(other, op, floating, false)
+        self.described_binary(other, op, floating, false, true)
             .map(|(out, _)| out)
     }
 
     /// `promoted_binary`, also describing both operands for a graph node when `describe`
-    /// (while their arrays are held anyway).
+    /// (while their arrays are held anyway). `exact_scalars`: whether the op reads a 0-d operand
+    /// at its own precision (see `reads_scalar_in_opmath`).
     fn described_binary(
         &self,
         other: &Tensor,
         op: BinaryOp,
         floating: bool,
         describe: bool,
+        exact_scalars: bool,
     ) -> Result<(NdArray, NodeInputs)> {
         let (a, b) = Tensor::read_pair(self, other);
         let described = if describe {
@@ -94,6 +96,11 @@ impl Tensor {
         if floating && !dtype.is_floating() {
             dtype = DType::DEFAULT_FLOAT;
         }
+        if exact_scalars && reads_scalar_in_opmath(op, dtype, [&a, &b]) {
+            let (a, b) = (opmath_operand(&a, dtype)?, opmath_operand(&b, dtype)?);
+            let out = kernels::cast(&kernels::binary(op, &a, &b)?, dtype)?;
+            return Ok((out, described));
+        }
         let (a, b) = (cast_if_needed(&a, dtype)?, cast_if_needed(&b, dtype)?);
         Ok((kernels::binary(op, &a, &b)?, described))
     }
@@ -102,8 +109,15 @@ impl Tensor {
     pub fn binary(&self, f: Binary, other: &Tensor) -> Result<Tensor> {
         let inputs = [self, other];
         let floating = f.result_dtype() == ResultDtype::Float;
-        let (out, described) =
-            self.described_binary(other, f.kernel(), floating, needs_recording(&inputs))?;
+        // `scalar - tensor` (PyTorch's rsub kernel) converts the scalar to the tensor's dtype.
+        let exact_scalars = !matches!(f, Binary::Rsub);
+        let (out, described) = self.described_binary(
+            other,
+            f.kernel(),
+            floating,
+            needs_recording(&inputs),
+            exact_scalars,
+        )?;
         let needs = [self.requires_grad(), other.requires_grad()];
         let reads = f.reads();
         // An operand is saved only when the derivative of an input that needs a gradient reads it.
@@ -205,12 +219,18 @@ impl Tensor {
         }
         let data = self.data();
         let dtype = data.dtype();
+        // An integer tensor's bound beyond its dtype's range bounds nothing (uint8 clamped at
+        // min=-1 is unchanged, as in PyTorch) rather than wrapping into the range.
+        let bound = |v: f64| match dtype.integer_range() {
+            Some((lowest, highest)) => v.clamp(lowest, highest),
+            None => v,
+        };
         let mut out = data;
         if let Some(lo) = min {
-            out = kernels::binary(BinaryOp::Maximum, &out, &self.scalar_on(lo, dtype)?)?;
+            out = kernels::binary(BinaryOp::Maximum, &out, &self.scalar_on(bound(lo), dtype)?)?;
         }
         if let Some(hi) = max {
-            out = kernels::binary(BinaryOp::Minimum, &out, &self.scalar_on(hi, dtype)?)?;
+            out = kernels::binary(BinaryOp::Minimum, &out, &self.scalar_on(bound(hi), dtype)?)?;
         }
         record(
             Op::Clamp(Box::new(ClampBounds { min, max })),
@@ -230,6 +250,26 @@ impl Tensor {
             smallvec![Saved::input(&condition.detach())]
         })
     }
+}
+
+/// Whether `op` with a float16/bfloat16 result reads a 0-d operand of another dtype at that
+/// operand's own precision, as PyTorch's CPU kernels for these ops do (they take a scalar
+/// operand's original value in float32): `half_tensor * 0.1` multiplies by float32's 0.1,
+/// not by float16's.
+fn reads_scalar_in_opmath(op: BinaryOp, dtype: DType, operands: [&NdArray; 2]) -> bool {
+    use BinaryOp::*;
+    dtype.is_reduced_float()
+        && matches!(op, Add | Sub | Mul | Div | FloorDiv)
+        && operands.iter().any(|x| x.ndim() == 0 && x.dtype() != dtype)
+}
+
+/// An operand of `reads_scalar_in_opmath`'s ops in float32: a 0-d one from its own value, any
+/// other converted to the result dtype first (as PyTorch converts it).
+fn opmath_operand(x: &NdArray, dtype: DType) -> Result<NdArray> {
+    if x.ndim() == 0 {
+        return kernels::cast(x, dtype.compute_dtype());
+    }
+    kernels::cast(&*cast_if_needed(x, dtype)?, dtype.compute_dtype())
 }
 
 /// `x` itself when it already has `dtype`, else a cast copy.

@@ -68,18 +68,20 @@ impl Tensor {
         if !self.dtype().is_floating() {
             return Err(Error::DType(format!(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",
-                self.dtype()
+                self.dtype().scalar_type_name()
             )));
         }
         let shape = self.shape();
         let count: usize = axes.iter().map(|&a| shape[a]).product();
-        let input = self.data();
+        // float16/bfloat16: summed and divided in float32, rounded once (as PyTorch does).
+        let input = self.data_as(self.dtype().compute_dtype())?;
         let sum = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
-        let out = kernels::binary(
+        let mean = kernels::binary(
             kernels::BinaryOp::Div,
             &sum,
             &self.scalar_on(count as f64, input.dtype())?,
         )?;
+        let out = kernels::cast(&mean, self.dtype())?;
         record(
             Op::Mean(Box::new(Reduction {
                 axes: axes.into(),
