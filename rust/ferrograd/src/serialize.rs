@@ -29,6 +29,7 @@ use std::path::Path;
 
 use safetensors::tensor::{Dtype, SafeTensors, View};
 
+use crate::array::element::{bf16, f16};
 use crate::array::DType;
 use crate::error::{Error, Result};
 use crate::nn::StateDict;
@@ -40,8 +41,13 @@ const STRUCTURE: &str = "structure";
 fn code_of(dtype: DType) -> Dtype {
     match dtype {
         DType::Bool => Dtype::BOOL,
+        DType::UInt8 => Dtype::U8,
+        DType::Int8 => Dtype::I8,
+        DType::Int16 => Dtype::I16,
         DType::Int32 => Dtype::I32,
         DType::Int64 => Dtype::I64,
+        DType::Float16 => Dtype::F16,
+        DType::BFloat16 => Dtype::BF16,
         DType::Float32 => Dtype::F32,
         DType::Float64 => Dtype::F64,
     }
@@ -50,8 +56,13 @@ fn code_of(dtype: DType) -> Dtype {
 fn name_of(code: Dtype) -> &'static str {
     match code {
         Dtype::BOOL => "BOOL",
+        Dtype::U8 => "U8",
+        Dtype::I8 => "I8",
+        Dtype::I16 => "I16",
         Dtype::I32 => "I32",
         Dtype::I64 => "I64",
+        Dtype::F16 => "F16",
+        Dtype::BF16 => "BF16",
         Dtype::F32 => "F32",
         _ => "F64",
     }
@@ -68,6 +79,11 @@ impl Stored {
     fn of(tensor: &Tensor) -> Result<Stored> {
         let bytes = match tensor.dtype() {
             DType::Bool => tensor.to_vec::<bool>()?.into_iter().map(u8::from).collect(),
+            DType::UInt8 => tensor.to_vec::<u8>()?,
+            DType::Int8 => le_bytes(tensor.to_vec::<i8>()?, i8::to_le_bytes),
+            DType::Int16 => le_bytes(tensor.to_vec::<i16>()?, i16::to_le_bytes),
+            DType::Float16 => le_bytes(tensor.to_vec::<f16>()?, f16::to_le_bytes),
+            DType::BFloat16 => le_bytes(tensor.to_vec::<bf16>()?, bf16::to_le_bytes),
             DType::Int32 => le_bytes(tensor.to_vec::<i32>()?, i32::to_le_bytes),
             DType::Int64 => le_bytes(tensor.to_vec::<i64>()?, i64::to_le_bytes),
             DType::Float32 => le_bytes(tensor.to_vec::<f32>()?, f32::to_le_bytes),
@@ -164,6 +180,11 @@ fn tensor_of(name: &str, dtype: Dtype, shape: &[usize], data: &[u8]) -> Result<T
     }
     match dtype {
         Dtype::BOOL => decode(data, shape, |[b]: [u8; 1]| b != 0),
+        Dtype::U8 => decode(data, shape, |[b]: [u8; 1]| b),
+        Dtype::I8 => decode(data, shape, i8::from_le_bytes),
+        Dtype::I16 => decode(data, shape, i16::from_le_bytes),
+        Dtype::F16 => decode(data, shape, f16::from_le_bytes),
+        Dtype::BF16 => decode(data, shape, bf16::from_le_bytes),
         Dtype::I32 => decode(data, shape, i32::from_le_bytes),
         Dtype::I64 => decode(data, shape, i64::from_le_bytes),
         Dtype::F32 => decode(data, shape, f32::from_le_bytes),

@@ -190,6 +190,15 @@ pub fn scan(op: ScanOp, a: &NdArray, axis: usize, reverse: bool) -> Result<NdArr
         (DType::Int64, _) => run!(i64, i64),
         (DType::Int32, _) => run!(i32, i32),
         (DType::Bool, _) => run!(bool, bool),
+        // The engine promotes these to int64 (and computes 16-bit floats in float32) before
+        // scanning; a direct caller gets the same arithmetic.
+        (DType::UInt8 | DType::Int8 | DType::Int16, _) => {
+            scan(op, &super::cast(a, DType::Int64)?, axis, reverse)
+        }
+        (DType::Float16 | DType::BFloat16, _) => super::cast(
+            &scan(op, &super::cast(a, DType::Float32)?, axis, reverse)?,
+            a.dtype(),
+        ),
     }
 }
 

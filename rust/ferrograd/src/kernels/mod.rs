@@ -355,6 +355,8 @@ impl Kernel<'_> {
                 | Kernel::Softmax { .. }
                 | Kernel::LogSumExp { .. }
                 | Kernel::Col2im { .. }
+                | Kernel::Scan { .. }
+                | Kernel::LinearScan { .. }
         )
     }
 }
