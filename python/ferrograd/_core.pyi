@@ -409,3 +409,14 @@ def set_num_threads(num_threads: int) -> int:
 
 def get_num_threads() -> int:
     """How many threads a kernel started now may use."""
+
+# dtypes (rust/ferrograd-py/src/dtypes.rs): the engine's dtype facts and promotion rules
+def dtype_table() -> list[tuple[str, bool, int, bool, str]]:
+    """Every dtype as ``(name, is_floating_point, itemsize, is_signed, scalar type name)``."""
+
+def promote_types(a: str, b: str) -> str:
+    """PyTorch's ``promote_types`` of two dtype names."""
+
+def result_type(operands: Sequence[tuple[str, int]]) -> str:
+    """PyTorch's ``result_type`` of ``(dtype name, priority)`` operands (0: a tensor with
+    dimensions, 1: a 0-d tensor, 2: a Python number)."""
