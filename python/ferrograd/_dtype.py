@@ -115,6 +115,12 @@ def scalar_type_name(d: dtype, lower: builtins.bool = False) -> str:
     return _CPP_NAMES[d.name] if lower else _TABLE[d.name][4]
 
 
+def kernel_not_implemented(kernel: str, d: dtype) -> NotImplementedError:
+    """PyTorch's error for a kernel that has no version for ``d``:
+    ``"cumsum_out_cpu" not implemented for 'Bool'``."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(d)}'")
+
+
 def is_dtype_name(value) -> bool:
     """Whether a string names a dtype (``"float32"``, ``"long"``, ...) rather than a device."""
     return isinstance(value, str) and (value in _BY_NAME or value in _ALIASES)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._base import TensorBase
-from ._dtype import scalar_type_name
+from ._dtype import kernel_not_implemented, scalar_type_name
 from ._mixins.structure import constant
 from ._ops_dtypes import can_cast
 
@@ -44,9 +44,7 @@ def _shift(a, b, left: bool):
         a = constant(np.asarray(a), b)
     for t in (a, b):
         if isinstance(t, TensorBase) and (t.is_floating_point() or t.dtype.name == "bool"):
-            raise NotImplementedError(
-                f"\"{name}_cpu\" not implemented for '{scalar_type_name(t.dtype)}'"
-            )
+            raise kernel_not_implemented(f"{name}_cpu", t.dtype)
     x = a.detach().cpu().numpy()
     s = b.detach().cpu().numpy() if isinstance(b, TensorBase) else np.asarray(b)
     dtype = np.result_type(x, s) if isinstance(b, TensorBase) else x.dtype

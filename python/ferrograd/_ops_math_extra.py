@@ -23,7 +23,7 @@ import numpy as np
 
 from . import _core
 from ._base import TensorBase
-from ._dtype import get_default_dtype, scalar_type_name
+from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
 from ._mixins.structure import constant, wrap_dim
 from ._ops_dtypes import can_cast, result_type_of
 from ._ops_out import with_out
@@ -56,7 +56,7 @@ def _floating(x):
 
 def _not_for(x, op: str, *names: str):
     if x.dtype.name in names:
-        raise NotImplementedError(f"\"{op}\" not implemented for '{scalar_type_name(x.dtype)}'")
+        raise kernel_not_implemented(f"{op}", x.dtype)
 
 
 def _safe(x, bad, value: float):

@@ -14,7 +14,7 @@ from collections import namedtuple
 
 from . import _core
 from ._base import TensorBase
-from ._dtype import scalar_type_name, to_dtype
+from ._dtype import kernel_not_implemented, scalar_type_name, to_dtype
 from ._ops_out import write_out
 
 cummax_result = namedtuple("cummax", ["values", "indices"])
@@ -27,17 +27,13 @@ def _tensor(value, op: str):
     return value
 
 
-def _not_implemented(op: str, dtype):
-    return NotImplementedError(f"\"{op}_out_cpu\" not implemented for '{scalar_type_name(dtype)}'")
-
-
 def _accumulated(x, op: str, dim, dtype):
     """``cumsum``/``cumprod`` of ``x`` (cast to ``dtype`` first when given)."""
     if dtype is None:
         return getattr(_core, op)(x, dim)
     dtype = to_dtype(dtype)
     if dtype.name == "bool":
-        raise _not_implemented(op, dtype)
+        raise kernel_not_implemented(f"{op}_out_cpu", dtype)
     # The engine accumulates integers in int64; wrapping arithmetic makes the narrower
     # result the same as accumulating in it.
     return getattr(_core, op)(x.to(dtype), dim).to(dtype)
@@ -69,7 +65,7 @@ def logcumsumexp(input, dim, *, out=None):
     """``log(cumsum(exp(input), dim))``, computed without overflow (floating point only)."""
     x = _tensor(input, "logcumsumexp")
     if not x.is_floating_point():
-        raise _not_implemented("logcumsumexp", x.dtype)
+        raise kernel_not_implemented("logcumsumexp_out_cpu", x.dtype)
     result = _core.logcumsumexp(x, dim)
     return result if out is None else write_out("logcumsumexp", result, out)
 
@@ -99,7 +95,7 @@ def _accumulate_in_place(self, op: str, dim, dtype):
             f"output tensor dtype {scalar_type_name(to_dtype(dtype), True)} should match"
         )
     if self.dtype.name == "bool":
-        raise _not_implemented(op, self.dtype)
+        raise kernel_not_implemented(f"{op}_out_cpu", self.dtype)
     # The product's node keeps its input: under autograd it gets a copy, since the write
     # below changes this tensor.
     recording = op == "cumprod" and _core.is_grad_enabled() and self.requires_grad

@@ -17,7 +17,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._base import TensorBase
-from ._dtype import get_default_dtype, scalar_type_name
+from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
 from ._mixins.structure import constant
 from ._ops_out import with_out
 
@@ -155,7 +155,7 @@ def _counts(values: np.ndarray, edges: np.ndarray, weights):
 
 def _float_input(x, kernel: str):
     if x.dtype.name not in ("float32", "float64"):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(x.dtype)}'")
+        raise kernel_not_implemented(f"{kernel}", x.dtype)
 
 
 def _check_bins(bins: int) -> int:
@@ -313,9 +313,7 @@ def bincount(input, weights=None, minlength: int = 0):
     unless the weights are float32)."""
     x = _tensor(input, "bincount")
     if x.is_floating_point() or x.dtype.name == "bool":
-        raise NotImplementedError(
-            f"\"bincount_cpu\" not implemented for '{scalar_type_name(x.dtype)}'"
-        )
+        raise kernel_not_implemented("bincount_cpu", x.dtype)
     minlength = operator.index(minlength)
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")

@@ -24,7 +24,7 @@ from . import _core, _dtype
 from ._base import TensorBase
 from ._broadcast import common_shape
 from ._device import device as _device, get_default_device
-from ._dtype import get_default_dtype, scalar_type_name, to_dtype
+from ._dtype import get_default_dtype, kernel_not_implemented, to_dtype
 from ._errors import OutOfMemoryError, ShapeError
 from ._mixins.shape import _sizes
 
@@ -225,7 +225,7 @@ def _float_dtype(dtype, kernel: str):
     """``dtype`` (the default float when None), which must be a floating type."""
     dtype = get_default_dtype() if dtype is None else to_dtype(dtype)
     if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dtype)}'")
+        raise kernel_not_implemented(f"{kernel}", dtype)
     return dtype
 
 
@@ -384,9 +384,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         raise TypeError(f"bernoulli(): argument 'input' must be Tensor, not {type(input).__name__}")
     if p is None:
         if not input.is_floating_point():
-            raise NotImplementedError(
-                f"\"bernoulli_tensor_cpu_p_\" not implemented for '{scalar_type_name(input.dtype)}'"
-            )
+            raise kernel_not_implemented("bernoulli_tensor_cpu_p_", input.dtype)
         probs = _probabilities(input, "bernoulli")
     else:
         probs = _check_probability(p, "bernoulli_")
@@ -405,9 +403,7 @@ def _check_std(std) -> None:
 
 def _check_float_tensor(t) -> None:
     if not t.is_floating_point():
-        raise NotImplementedError(
-            f"\"normal_kernel_cpu\" not implemented for '{scalar_type_name(t.dtype)}'"
-        )
+        raise kernel_not_implemented("normal_kernel_cpu", t.dtype)
 
 
 def normal(
@@ -457,9 +453,7 @@ def poisson(input, generator=None):
     if not isinstance(input, TensorBase):
         raise TypeError(f"poisson(): argument 'input' must be Tensor, not {type(input).__name__}")
     if not input.is_floating_point():
-        raise NotImplementedError(
-            f"\"poisson_cpu\" not implemented for '{scalar_type_name(input.dtype)}'"
-        )
+        raise kernel_not_implemented("poisson_cpu", input.dtype)
     rates = input.detach().cpu().numpy().astype(np.float64)
     if not (rates >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")

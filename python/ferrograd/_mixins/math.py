@@ -11,7 +11,13 @@ import numpy as np
 
 from .. import _core
 from .._base import TensorBase, is_operand
-from .._dtype import _by_name, check_fits, get_default_dtype, scalar_type_name
+from .._dtype import (
+    _by_name,
+    check_fits,
+    get_default_dtype,
+    kernel_not_implemented,
+    scalar_type_name,
+)
 from .._opmath import computes_in_float32
 
 
@@ -419,9 +425,7 @@ def _logaddexp(a, b, op: str, scale: float):
         raise TypeError(f"{op}(): argument 'other' must be Tensor, not {type(b).__name__}")
     for t in (a, b):
         if not t.is_floating_point():
-            raise NotImplementedError(
-                f"\"{op}_cpu\" not implemented for '{scalar_type_name(t.dtype)}'"
-            )
+            raise kernel_not_implemented(f"{op}_cpu", t.dtype)
     same_inf = a.detach().isinf() & (a.detach() == b.detach())
     regular = ~same_inf
     sa, sb = a.where(regular, 0.0), b.where(regular, 0.0)

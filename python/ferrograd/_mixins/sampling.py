@@ -14,14 +14,14 @@ import numpy as np
 
 from .. import _random
 from .._base import TensorBase
-from .._dtype import scalar_type_name
+from .._dtype import kernel_not_implemented, scalar_type_name
 from ..autograd.grad_mode import is_grad_enabled
 from .structure import constant
 
 
 def _require_float(t, kernel: str) -> None:
     if not t.is_floating_point():
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(t.dtype)}'")
+        raise kernel_not_implemented(kernel, t.dtype)
 
 
 def _require_continuous(t, name: str) -> None:
