@@ -30,7 +30,7 @@ class Adadelta(Optimizer):
         capturable: bool = False,
         maximize: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         _check(0.0 <= rho <= 1.0, f"Invalid rho value: {rho}")
         _check_common(eps=eps, weight_decay=weight_decay)

@@ -27,7 +27,7 @@ class Adafactor(Optimizer):
         *,
         foreach=None,
         maximize: bool = False,
-    ):
+    ) -> None:
         lr_value = _to_scalar(lr)
         _check(lr_value >= 0.0, f"Learning rate should be >= 0 but is: {lr}")
         _check(beta2_decay <= 0.0, f"beta2_decay should be <= 0 but is: {beta2_decay}")

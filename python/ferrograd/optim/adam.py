@@ -35,7 +35,7 @@ class Adam(Optimizer):
         differentiable: bool = False,
         fused=None,
         decoupled_weight_decay: bool = False,
-    ):
+    ) -> None:
         betas = tuple(_to_scalar(b) for b in betas)
         _check_common(lr=lr, eps=eps, weight_decay=weight_decay, betas=betas)
         _check_fused(fused, foreach, differentiable)
@@ -108,7 +108,7 @@ class AdamW(Adam):
         capturable: bool = False,
         differentiable: bool = False,
         fused=None,
-    ):
+    ) -> None:
         super().__init__(
             params,
             lr,

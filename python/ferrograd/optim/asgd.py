@@ -30,7 +30,7 @@ class ASGD(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
         capturable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         _check(lambd >= 0.0, f"Invalid lambd value: {lambd}")
         _check(alpha >= 0.0, f"Invalid alpha value: {alpha}")

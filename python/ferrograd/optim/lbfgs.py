@@ -30,7 +30,7 @@ class LBFGS(Optimizer):
         line_search_fn: str | None = None,
         *,
         maximize: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4

@@ -34,7 +34,7 @@ class NAdam(Optimizer):
         maximize: bool = False,
         capturable: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr, eps=eps, weight_decay=weight_decay, betas=betas)
         _check(momentum_decay >= 0.0, f"Invalid momentum_decay value: {momentum_decay}")
         defaults = dict(

@@ -96,7 +96,7 @@ class Optimizer:
         if step is not None and not getattr(step, "hooked", False):
             cls.step = _with_step_hooks(step)
 
-    def __init__(self, params, defaults: dict):
+    def __init__(self, params, defaults: dict) -> None:
         self.defaults = defaults
         self._init_hooks()
         if isinstance(params, TensorBase):

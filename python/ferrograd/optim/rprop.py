@@ -21,7 +21,7 @@ class Rprop(Optimizer):
         foreach=None,
         maximize: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         _check(0.0 < etas[0] < 1.0 < etas[1], f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = dict(

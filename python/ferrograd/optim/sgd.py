@@ -30,7 +30,7 @@ class SGD(Optimizer):
         foreach=None,
         differentiable: bool = False,
         fused=None,
-    ):
+    ) -> None:
         if lr is not required:
             _check_common(lr=lr)
         _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")

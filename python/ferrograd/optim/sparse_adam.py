@@ -18,7 +18,9 @@ class SparseAdam(Optimizer):
     """Adam's moments and step, applied only where the gradient is nonzero; ``state['step']``
     is a plain count, as in PyTorch."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8, maximize=False):
+    def __init__(
+        self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8, maximize=False
+    ) -> None:
         _check_common(lr=lr, eps=eps, betas=betas)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, maximize=maximize)
         super().__init__(params, defaults)

@@ -28,7 +28,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         head_bias: bool = False,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         cutoffs = list(cutoffs)
         if len(cutoffs) == 0:

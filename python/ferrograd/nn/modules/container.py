@@ -6,16 +6,20 @@ from __future__ import annotations
 import operator
 from collections import OrderedDict
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..._base import TensorBase
 from ..parameter import Parameter
 from .module import Module
 
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+
 
 class Sequential(Module):
     """Modules applied in order; ``Sequential(a, b)`` or ``Sequential(OrderedDict(...))``."""
 
-    def __init__(self, *args):
+    def __init__(self, *args) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], (dict, OrderedDict)):
             for name, module in args[0].items():
@@ -76,16 +80,19 @@ class Sequential(Module):
             self._modules[str(i)] = m
         return self
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         for module in self:
             input = module(input)
         return input
+
+    if TYPE_CHECKING:
+        __call__ = forward
 
 
 class ModuleList(Module):
     """A list of modules, registered so that their parameters are found."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules=None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
@@ -146,7 +153,7 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """A dict of modules by name, registered so that their parameters are found."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules=None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -218,7 +225,7 @@ class ParameterList(Module):
     """A list of parameters, registered under ``"0"``, ``"1"``, ... Plain tensors become
     parameters; other objects are kept as they are."""
 
-    def __init__(self, values=None):
+    def __init__(self, values=None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
@@ -276,7 +283,7 @@ class ParameterDict(Module):
     """A dict of parameters by name (the names are their ``state_dict`` keys). Plain tensors
     become parameters; other objects are kept as they are."""
 
-    def __init__(self, parameters=None):
+    def __init__(self, parameters=None) -> None:
         super().__init__()
         self._keys: dict = {}
         if parameters is not None:

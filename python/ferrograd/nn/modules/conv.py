@@ -4,12 +4,16 @@ PyTorch's parameters, initialization, padding modes and ``repr``."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from ... import _creation
 from .. import functional as F, init
 from .._functional_common import _ntuple
 from ..parameter import Parameter
 from .module import Module
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -32,7 +36,7 @@ class _ConvNd(Module):
         device=None,
         dtype=None,
         output_padding=0,
-    ):
+    ) -> None:
         super().__init__()
         n = self._dims
         if groups <= 0:
@@ -134,7 +138,7 @@ class _Conv(_ConvNd):
         padding_mode: str = "zeros",
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__(
             in_channels,
             out_channels,
@@ -156,8 +160,11 @@ class _Conv(_ConvNd):
             return conv(padded, weight, bias, self.stride, 0, self.dilation, self.groups)
         return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
+
+    if TYPE_CHECKING:
+        __call__ = forward
 
 
 class Conv1d(_Conv):
@@ -199,7 +206,7 @@ class _ConvTranspose(_ConvNd):
         padding_mode: str = "zeros",
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         if isinstance(padding, str):
@@ -250,7 +257,7 @@ class _ConvTranspose(_ConvNd):
                 )
         return tuple(s - low for s, low in zip(sizes, smallest, strict=True))
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Tensor, output_size: list[int] | None = None) -> Tensor:
         output_padding = self._output_padding(input, output_size)
         return type(self)._function(
             input,
@@ -262,6 +269,9 @@ class _ConvTranspose(_ConvNd):
             self.groups,
             self.dilation,
         )
+
+    if TYPE_CHECKING:
+        __call__ = forward
 
 
 class ConvTranspose1d(_ConvTranspose):

@@ -25,7 +25,7 @@ class ReduceLROnPlateau(LRScheduler):
         cooldown: int = 0,
         min_lr=0,
         eps: float = 1e-8,
-    ):
+    ) -> None:
         from ..optimizer import Optimizer
 
         if factor >= 1.0:

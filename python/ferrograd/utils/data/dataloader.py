@@ -65,7 +65,7 @@ class DataLoader:
         persistent_workers: bool = False,
         pin_memory_device: str = "",
         in_order: bool = True,
-    ):
+    ) -> None:
         if num_workers < 0:
             raise ValueError(
                 "num_workers option should be non-negative; use num_workers=0 to disable "
@@ -265,7 +265,7 @@ def _draw_base_seed(generator) -> int:
 class _BaseIter:
     """What every loader iterator shares: the index sampler's iterator and ``len``."""
 
-    def __init__(self, loader: DataLoader):
+    def __init__(self, loader: DataLoader) -> None:
         self._dataset = loader.dataset
         self._iterable = loader._iterable
         self._auto_collation = loader._auto_collation
@@ -289,7 +289,7 @@ class _BaseIter:
 
 
 class _SingleProcessIter(_BaseIter):
-    def __init__(self, loader: DataLoader):
+    def __init__(self, loader: DataLoader) -> None:
         super().__init__(loader)
         if loader.timeout != 0:
             raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")

@@ -41,7 +41,7 @@ class IterableDataset(Dataset[T_co]):
 class TensorDataset(Dataset):
     """Samples are the rows of tensors that share their first dimension."""
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors) -> None:
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
         n = tensors[0].shape[0] if tensors[0].ndim else None
@@ -74,7 +74,7 @@ class StackDataset(Dataset):
     """Zips datasets of one length: ``StackDataset(a, b)[i] == (a[i], b[i])``;
     ``StackDataset(x=a, y=b)[i] == {'x': a[i], 'y': b[i]}``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         if args and kwargs:
             raise ValueError(
                 "Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
@@ -118,7 +118,7 @@ class StackDataset(Dataset):
 class Subset(Dataset):
     """The samples of ``dataset`` at ``indices``, in that order."""
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset, indices) -> None:
         self.dataset, self.indices = dataset, indices
 
     def __getitem__(self, idx):
@@ -144,7 +144,7 @@ class Subset(Dataset):
 class ConcatDataset(Dataset):
     """The samples of several map-style datasets, one after another."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
@@ -186,7 +186,7 @@ class ChainDataset(IterableDataset):
     """The samples of several iterable datasets, one stream after another (no copy; built as
     it is iterated)."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets) -> None:
         self.datasets = datasets
 
     def __iter__(self):

@@ -31,7 +31,7 @@ class DistributedSampler(Sampler):
         shuffle: bool = True,
         seed: int = 0,
         drop_last: bool = False,
-    ):
+    ) -> None:
         if num_replicas is None:
             num_replicas = _process_group_value("num_replicas")
         if rank is None:

@@ -30,7 +30,7 @@ _STUCK_JOIN_SECONDS = 0.5  # after a timeout or a dead worker: the others may be
 
 
 class _MultiProcessIter(_BaseIter):
-    def __init__(self, loader):
+    def __init__(self, loader) -> None:
         super().__init__(loader)
         loader.check_worker_number_rationality()
         context = loader.multiprocessing_context or multiprocessing.get_context()
