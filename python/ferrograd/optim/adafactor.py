@@ -3,9 +3,16 @@ mean per row and per column of each matrix), so it costs memory in the rows plus
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation, _ops_attributes
 from ..autograd import no_grad
 from .optimizer import Optimizer, _advance_step, _check, _scalar_state, _to_scalar
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
 
 
 class Adafactor(Optimizer):
@@ -18,8 +25,8 @@ class Adafactor(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
+        params: ParamsT,
+        lr: float | Tensor = 1e-2,
         beta2_decay: float = -0.8,
         eps=(None, 1e-3),
         d: float = 1.0,
@@ -46,7 +53,7 @@ class Adafactor(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

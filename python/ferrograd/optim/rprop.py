@@ -1,8 +1,17 @@
 """Rprop (resilient backpropagation), as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import Optimizer, _advance_step, _check, _check_common, _scalar_state, _to_scalar
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
 
 
 class Rprop(Optimizer):
@@ -12,8 +21,8 @@ class Rprop(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
+        params: ParamsT,
+        lr: float | Tensor = 1e-2,
         etas=(0.5, 1.2),
         step_sizes=(1e-6, 50),
         *,
@@ -35,7 +44,7 @@ class Rprop(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

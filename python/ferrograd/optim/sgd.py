@@ -1,5 +1,10 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
@@ -11,6 +16,10 @@ from .optimizer import (
     required,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
 
 class SGD(Optimizer):
     """``v = μ·v + (1-τ)·g`` (``v = g`` on the first step); ``p -= lr·(g + μ·v)`` with Nesterov,
@@ -19,8 +28,8 @@ class SGD(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-3,
+        params: ParamsT,
+        lr: float | Tensor = 1e-3,
         momentum: float = 0,
         dampening: float = 0,
         weight_decay: float = 0,
@@ -51,7 +60,7 @@ class SGD(Optimizer):
         _check_fused(fused, foreach, differentiable)
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -26,7 +26,8 @@ class _Stateless(Module):
         return type(self)._function(input)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class _InplaceOnly(Module):
@@ -42,7 +43,8 @@ class _InplaceOnly(Module):
         return type(self)._function(input, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -59,7 +61,8 @@ class Threshold(Module):
         return F.threshold(input, self.threshold, self.value, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}, value={self.value}" + _inplace_suffix(self.inplace)
@@ -105,7 +108,8 @@ class RReLU(Module):
         return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}" + _inplace_suffix(self.inplace)
@@ -132,7 +136,8 @@ class Hardtanh(Module):
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}" + _inplace_suffix(self.inplace)
@@ -175,7 +180,8 @@ class ELU(Module):
         return F.elu(input, self.alpha, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + _inplace_suffix(self.inplace)
@@ -186,7 +192,8 @@ class CELU(ELU):
         return F.celu(input, self.alpha, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class GLU(Module):
@@ -198,7 +205,8 @@ class GLU(Module):
         return F.glu(input, self.dim)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -213,7 +221,8 @@ class GELU(Module):
         return F.gelu(input, approximate=self.approximate)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -228,7 +237,8 @@ class Hardshrink(Module):
         return F.hardshrink(input, self.lambd)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"{self.lambd}"
@@ -239,7 +249,8 @@ class Softshrink(Hardshrink):
         return F.softshrink(input, self.lambd)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class LeakyReLU(Module):
@@ -251,7 +262,8 @@ class LeakyReLU(Module):
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + _inplace_suffix(self.inplace)
@@ -266,7 +278,8 @@ class Softplus(Module):
         return F.softplus(input, self.beta, self.threshold)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -294,7 +307,8 @@ class PReLU(Module):
         return F.prelu(input, self.weight)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
@@ -311,7 +325,8 @@ class _SoftmaxFamily(Module):
         return type(self)._function(input, self.dim, _stacklevel=5)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -338,4 +353,5 @@ class Softmax2d(Module):
         return F.softmax(input, -3, _stacklevel=5)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...

@@ -86,7 +86,8 @@ class Sequential(Module):
         return input
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class ModuleList(Module):

@@ -164,7 +164,8 @@ class _Conv(_ConvNd):
         return self._conv_forward(input, self.weight, self.bias)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class Conv1d(_Conv):
@@ -271,7 +272,8 @@ class _ConvTranspose(_ConvNd):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, output_size: list[int] | None = None) -> Tensor: ...
 
 
 class ConvTranspose1d(_ConvTranspose):

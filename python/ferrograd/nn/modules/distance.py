@@ -20,7 +20,8 @@ class PairwiseDistance(Module):
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, x1: Tensor, x2: Tensor) -> Tensor: ...
 
 
 class CosineSimilarity(Module):
@@ -32,4 +33,5 @@ class CosineSimilarity(Module):
         return F.cosine_similarity(x1, x2, self.dim, self.eps)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, x1: Tensor, x2: Tensor) -> Tensor: ...

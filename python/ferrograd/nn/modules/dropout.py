@@ -24,7 +24,8 @@ class _DropoutNd(Module):
         return type(self)._function(input, self.p, self.training, self.inplace)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

@@ -24,7 +24,8 @@ class Identity(Module):
         return input
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class Linear(Module):
@@ -55,7 +56,8 @@ class Linear(Module):
         return F.linear(input, self.weight, self.bias)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -96,7 +98,8 @@ class Bilinear(Module):
         return F.bilinear(input1, input2, self.weight, self.bias)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input1: Tensor, input2: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (

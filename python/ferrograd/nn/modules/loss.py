@@ -41,7 +41,8 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, reduction=self.reduction)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MSELoss(_Loss):
@@ -49,7 +50,8 @@ class MSELoss(_Loss):
         return F.mse_loss(input, target, reduction=self.reduction)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class SoftMarginLoss(_Loss):
@@ -57,7 +59,8 @@ class SoftMarginLoss(_Loss):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MultiLabelMarginLoss(_Loss):
@@ -65,7 +68,8 @@ class MultiLabelMarginLoss(_Loss):
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class SmoothL1Loss(_Loss):
@@ -79,7 +83,8 @@ class SmoothL1Loss(_Loss):
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class HuberLoss(_Loss):
@@ -91,7 +96,8 @@ class HuberLoss(_Loss):
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class KLDivLoss(_Loss):
@@ -107,7 +113,8 @@ class KLDivLoss(_Loss):
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class PoissonNLLLoss(_Loss):
@@ -134,7 +141,8 @@ class PoissonNLLLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, log_input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class GaussianNLLLoss(_Loss):
@@ -148,7 +156,8 @@ class GaussianNLLLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor: ...
 
 
 class HingeEmbeddingLoss(_Loss):
@@ -162,7 +171,8 @@ class HingeEmbeddingLoss(_Loss):
         return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class CosineEmbeddingLoss(_Loss):
@@ -178,7 +188,8 @@ class CosineEmbeddingLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MarginRankingLoss(_Loss):
@@ -194,7 +205,8 @@ class MarginRankingLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor: ...
 
 
 class TripletMarginLoss(_Loss):
@@ -228,7 +240,8 @@ class TripletMarginLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor: ...
 
 
 class TripletMarginWithDistanceLoss(_Loss):
@@ -263,7 +276,8 @@ class TripletMarginWithDistanceLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor: ...
 
 
 class CTCLoss(_Loss):
@@ -287,7 +301,10 @@ class CTCLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(
+            self, log_probs: Tensor, targets: Tensor, input_lengths: Tensor, target_lengths: Tensor
+        ) -> Tensor: ...
 
 
 class NLLLoss(_WeightedLoss):
@@ -312,7 +329,8 @@ class NLLLoss(_WeightedLoss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class NLLLoss2d(NLLLoss):
@@ -345,7 +363,8 @@ class CrossEntropyLoss(_WeightedLoss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class BCELoss(_WeightedLoss):
@@ -353,7 +372,8 @@ class BCELoss(_WeightedLoss):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -370,7 +390,8 @@ class BCEWithLogitsLoss(_Loss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
@@ -380,7 +401,8 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MultiMarginLoss(_WeightedLoss):
@@ -414,4 +436,5 @@ class MultiMarginLoss(_WeightedLoss):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...

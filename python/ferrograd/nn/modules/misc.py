@@ -21,7 +21,8 @@ class Flatten(Module):
         return input.flatten(self.start_dim, self.end_dim)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -40,7 +41,8 @@ class Unflatten(Module):
         return input.unflatten(self.dim, self.unflattened_size)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -22,7 +22,8 @@ class PixelShuffle(Module):
         return F.pixel_shuffle(input, self.upscale_factor)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"upscale_factor={self.upscale_factor}"
@@ -39,7 +40,8 @@ class PixelUnshuffle(Module):
         return F.pixel_unshuffle(input, self.downscale_factor)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
@@ -56,7 +58,8 @@ class ChannelShuffle(Module):
         return F.channel_shuffle(input, self.groups)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"groups={self.groups}"

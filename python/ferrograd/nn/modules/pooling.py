@@ -43,7 +43,8 @@ class _MaxPoolNd(Module):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -95,7 +96,8 @@ class AvgPool1d(_AvgPoolNd):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class _AvgPoolDivisor(_AvgPoolNd):
@@ -128,7 +130,8 @@ class _AvgPoolDivisor(_AvgPoolNd):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class AvgPool2d(_AvgPoolDivisor):
@@ -153,7 +156,8 @@ class _LPPoolNd(Module):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -185,7 +189,8 @@ class _AdaptivePool(Module):
         return type(self)._function(input, self.output_size)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -212,7 +217,8 @@ class _AdaptiveMaxPool(_AdaptivePool):
         return type(self)._function(input, self.output_size, self.return_indices)
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPool):
@@ -272,7 +278,8 @@ class _FractionalMaxPool(Module):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class FractionalMaxPool2d(_FractionalMaxPool):
@@ -304,7 +311,10 @@ class _MaxUnpoolNd(Module):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(
+            self, input: Tensor, indices: Tensor, output_size: list[int] | None = None
+        ) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -89,7 +89,8 @@ class Embedding(_Table):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     @classmethod
     def from_pretrained(
@@ -176,7 +177,13 @@ class EmbeddingBag(_Table):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(
+            self,
+            input: Tensor,
+            offsets: Tensor | None = None,
+            per_sample_weights: Tensor | None = None,
+        ) -> Tensor: ...
 
     @classmethod
     def from_pretrained(

@@ -43,7 +43,8 @@ class Upsample(Module):
         )
 
     if TYPE_CHECKING:
-        __call__ = forward
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         if self.scale_factor is not None:
