@@ -57,6 +57,8 @@ PARAM_TYPES: dict[str, str] = {
     **dict.fromkeys(_FLOAT_PARAMS, "_float"),
     "other": "Tensor | _Number",
     "value": "Tensor | _Number",
+    "out": "Tensor",
+    "gradient": "Tensor",
     "fill_value": "_Number",
     "alpha": "_Number",
     "beta": "_Number",
@@ -111,8 +113,8 @@ PARAM_TYPES: dict[str, str] = {
     "q": "Tensor | _float | Sequence[_float]",
     "bins": "Tensor | _int",
     "range": "tuple[_float, _float] | None",
-    "weight": "Tensor | None",
-    "bias": "Tensor | None",
+    "weight": "Tensor",
+    "bias": "Tensor",
     "prepend": "Tensor | None",
     "append": "Tensor | None",
     "sorter": "Tensor | None",
@@ -142,6 +144,11 @@ PARAM_TYPES: dict[str, str] = {
     "buffer": "Any",
     "physical_layout": "Tensor",
 }
+# Whose ``other`` is a tensor, never a number.
+_TENSOR_OTHER = set(
+    "matmul mm bmm dot inner outer ger kron mv cross type_as expand_as view_as reshape_as "
+    "broadcast_to is_same_size is_set_to equal allclose isclose copysign".split()
+)
 # Given one by one as ``*tensors`` or together as a sequence.
 _TENSOR_SEQUENCES = {"tensors", "operands"}
 # The ``dim`` of these is an int, a sequence of ints or None (every dimension).
@@ -462,9 +469,9 @@ PROPERTY_TYPES: dict[str, str] = {
     "names": "tuple[_str | None, ...]",
 }
 
-# What both stubs start with: the aliases for builtins the class and the namespace shadow
-# (``Tensor.float``, ``ferrograd.int``), and the result tuples.
-COMMON_HEADER = '''
+# What the stubs start with: the classes the types name (the namespace stub imports its public
+# classes with the rest of its names).
+TENSOR_HEADER = '''
 import builtins
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeAlias, overload
@@ -476,9 +483,19 @@ from ._dtype import dtype as _DType
 from ._ops_attributes import layout as _Layout, memory_format as _MemoryFormat
 from ._random import Generator as Generator
 from ._size import Size as Size
+from .autograd.graph import Node
+from .utils.hooks import RemovableHandle
+'''
+NAMESPACE_HEADER = '''
+import builtins
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeAlias, overload
+
+from ._dtype import dtype as _DType
+from ._ops_attributes import layout as _Layout, memory_format as _MemoryFormat
 '''
 
-# The classes COMMON_HEADER imports under private names.
+# The classes the headers import under private names.
 _HEADER_ALIASES = {"dtype": "_DType", "layout": "_Layout", "memory_format": "_MemoryFormat"}
 
 ALIASES = '''
@@ -545,19 +562,23 @@ def _annotation_text(annotation) -> str | None:
     return _SIMPLE_ANNOTATIONS.get(text)
 
 
-def parameter_type(function_name: str, parameter: inspect.Parameter) -> str:
+def parameter_type(
+    function_name: str, parameter: inspect.Parameter, table: dict[str, str] = PARAM_TYPES
+) -> str:
     """The stub's type of one parameter: from the table by name, else the source's annotation,
     else ``Any``; ``| None`` added when the default is None."""
     name = parameter.name
     if name == "dim" and function_name in _MULTI_DIM:
         text = "_int | Sequence[_int]"
-    elif name in PARAM_TYPES:
-        text = PARAM_TYPES[name]
+    elif name == "other" and function_name in _TENSOR_OTHER:
+        text = "Tensor"
+    elif name in table:
+        text = table[name]
     else:
         text = _annotation_text(parameter.annotation) or "Any"
     if parameter.default is None and "None" not in text and text not in ("Any", "_DeviceLike"):
         text += " | None"
-    if parameter.kind is parameter.VAR_POSITIONAL and name not in PARAM_TYPES:
+    if parameter.kind is parameter.VAR_POSITIONAL and name not in table:
         text = "Any"
     elif name in _TENSOR_SEQUENCES and parameter.kind is not parameter.VAR_POSITIONAL:
         text = "Sequence[Tensor]"
@@ -566,7 +587,9 @@ def parameter_type(function_name: str, parameter: inspect.Parameter) -> str:
     return text
 
 
-def render_parameters(function_name: str, parameters: list[inspect.Parameter]) -> str:
+def render_parameters(
+    function_name: str, parameters: list[inspect.Parameter], table: dict[str, str] = PARAM_TYPES
+) -> str:
     parts = []
     keyword_marker_needed = True
     previous_kind = None
@@ -581,12 +604,12 @@ def render_parameters(function_name: str, parameters: list[inspect.Parameter]) -
         if p.name in ("self", "cls") and previous_kind is None:
             parts.append(p.name)
         elif p.kind is p.VAR_POSITIONAL:
-            parts.append(f"*{p.name}: {parameter_type(function_name, p)}")
+            parts.append(f"*{p.name}: {parameter_type(function_name, p, table)}")
         elif p.kind is p.VAR_KEYWORD:
-            parts.append(f"**{p.name}: {parameter_type(function_name, p)}")
+            parts.append(f"**{p.name}: {parameter_type(function_name, p, table)}")
         else:
             default = "" if p.default is p.empty else " = ..."
-            parts.append(f"{p.name}: {parameter_type(function_name, p)}{default}")
+            parts.append(f"{p.name}: {parameter_type(function_name, p, table)}{default}")
         if p.kind is p.POSITIONAL_ONLY and (
             parameters.index(p) + 1 == len(parameters)
             or parameters[parameters.index(p) + 1].kind is not p.POSITIONAL_ONLY
@@ -602,8 +625,9 @@ def runtime_parameters(function) -> list[inspect.Parameter]:
 
 
 def hides_parameters(parameters: list[inspect.Parameter]) -> bool:
-    names = [p.name for p in parameters]
-    return names[-2:] == ["args", "kwargs"] or names[1:] == ["args", "kwargs"]
+    """Whether a signature passes its arguments on unnamed (``*args, **kwargs``)."""
+    kinds = {p.kind for p in parameters}
+    return {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD} <= kinds
 
 
 def _tensor_method_names() -> list[str]:
@@ -660,8 +684,7 @@ def render_tensor_stub() -> str:
     header = '"""Generated by tools/generate_stubs.py from the runtime class: do not edit."""\n'
     return (
         header
-        + COMMON_HEADER
-        + "\nfrom .autograd.graph import Node\nfrom .utils.hooks import RemovableHandle\n"
+        + TENSOR_HEADER
         + ALIASES
         + "\n__all__ = [\"Tensor\"]\n"
         + RESULT_TUPLES
@@ -723,9 +746,9 @@ def render_namespace_stub() -> str:
     header = '"""Generated by tools/generate_stubs.py from the runtime namespace: do not edit."""\n'
     return (
         header
-        + COMMON_HEADER
+        + NAMESPACE_HEADER
         + "\n".join(sorted(set(imports) | value_types))
-        + "\nfrom ._tensor import (\n    Tensor as Tensor,\n"
+        + "\nfrom ._tensor import (\n"
         + "".join(
             f"    {t} as {t},\n"
             for t in "_Frexp _Histogram _HistogramDD _MinMax _Qr _Slogdet _Svd _ValuesIndices".split()
@@ -773,6 +796,70 @@ def _render_function(namespace, name: str, function) -> str:
     return f"def {name}({render_parameters(name, params)}) -> {returns}: ..."
 
 
+# ferrograd.nn.functional: the names that differ in meaning there.
+_FUNCTIONAL_TENSORS = """
+    target targets log_probs input_lengths target_lengths anchor positive negative grid theta
+    pos_weight offsets per_sample_weights logits var _random_samples
+""".split()
+_FUNCTIONAL_FLOATS = """
+    margin negative_slope min_val max_val lower upper norm_type label_smoothing tau delta
+    max_norm value alpha beta threshold p
+""".split()
+_FUNCTIONAL_BOOLS = """
+    size_average reduce align_corners hard full swap log_target log_input include_last_offset
+    antialias recompute_scale_factor zero_infinity
+""".split()
+FUNCTIONAL_PARAM_TYPES: dict[str, str] = {
+    **PARAM_TYPES,
+    **dict.fromkeys(_FUNCTIONAL_TENSORS, "Tensor"),
+    **dict.fromkeys(_FUNCTIONAL_FLOATS, "_float"),
+    **dict.fromkeys(_FUNCTIONAL_BOOLS, "_bool"),
+    "reduction": "_str",
+    "padding": "_int | Sequence[_int] | _str",
+    "pad": "Sequence[_int]",
+    "scale_factor": "_float | Sequence[_float]",
+    "output_ratio": "_float | Sequence[_float]",
+    "ignore_index": "_int",
+    "num_classes": "_int",
+    "blank": "_int",
+    "divisor_override": "_int",
+    "_stacklevel": "_int",
+    "approximate": "_str",
+    "padding_mode": "_str",
+    "distance_function": "Callable[[Tensor, Tensor], Tensor]",
+    "dim": "_int",
+}
+FUNCTIONAL_RETURN_TYPES: dict[str, str] = {
+    "multi_head_attention_forward": "tuple[Tensor, Tensor | None]",
+}
+
+
+def render_functional_stub() -> str:
+    import ferrograd.nn.functional as functional
+
+    lines = []
+    for name in sorted(functional.__all__):
+        params = runtime_parameters(getattr(functional, name))
+        if any(p.name == "return_indices" for p in params):
+            returns = "Any"  # Tensor, or (Tensor, indices) with return_indices=True
+        else:
+            returns = FUNCTIONAL_RETURN_TYPES.get(name, "Tensor")
+        rendered = render_parameters(name, params, FUNCTIONAL_PARAM_TYPES)
+        lines.append(f"def {name}({rendered}) -> {returns}: ...")
+    header = '"""Generated by tools/generate_stubs.py from ferrograd.nn.functional: do not edit."""\n'
+    return (
+        header
+        + "\nimport builtins\nfrom collections.abc import Callable, Sequence\n"
+        + "from typing import Any, TypeAlias\n\n"
+        + "from .._device import device\nfrom .._dtype import dtype as _DType\n"
+        + "from .._random import Generator\nfrom .._tensor import Tensor\n"
+        + ALIASES
+        + "\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
 def write(path: Path, text: str) -> None:
     path.write_text(text)
 
@@ -781,6 +868,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "python"))
     write(PACKAGE / "_tensor.pyi", render_tensor_stub())
     write(PACKAGE / "__init__.pyi", render_namespace_stub())
+    write(PACKAGE / "nn" / "functional.pyi", render_functional_stub())
     return 0
 
 

@@ -1,10 +1,11 @@
-"""A small training program written as a user would, checked by mypy --strict and pyright
-(tests/test_typing.py): it must type-check with no errors, and the ``assert_type`` lines pin
-the types the stubs and annotations give."""
+"""A small training program written as a user would write it. tests/test_typing.py runs
+``mypy --strict`` and ``pyright`` on this directory: both must report no error, and each
+``assert_type`` below pins a type that the stubs and annotations give (a wrong or missing type
+is an error). It also runs, so it stays a real program."""
 
 from __future__ import annotations
 
-from typing import assert_type
+from typing_extensions import assert_type
 
 import ferrograd
 import ferrograd.nn.functional as F
@@ -22,38 +23,67 @@ class TwoLayer(nn.Module):
         return self.second(F.relu(self.first(x)))
 
 
-def tensors_and_autograd() -> float:
+def tensor_types() -> float:
     x = ferrograd.randn(3, requires_grad=True)
     assert_type(x, Tensor)
     assert_type(x.sum(), Tensor)
+    assert_type(x.sum(dim=0, keepdim=True), Tensor)
     assert_type(x.shape, Size)
+    assert_type(x.shape[0], int)
     assert_type(x.size(), Size)
     assert_type(x.size(0), int)
     assert_type(x.dim(), int)
+    assert_type(x.numel(), int)
     assert_type(x.dtype, ferrograd.dtype)
     assert_type(x.device, ferrograd.device)
     assert_type(x.requires_grad, bool)
-    assert_type(x.item(), int | float | bool)
+    assert_type(x.is_leaf, bool)
+    assert_type(x.sum().item(), int | float | bool)
     assert_type(x.max(), Tensor)
     assert_type(x.max(dim=0).values, Tensor)
     assert_type(x.max(0).indices, Tensor)
-    values, indices = x.sort(descending=True)
-    assert_type(values, Tensor)
-    assert_type(indices, Tensor)
+    smallest, where_smallest = x.min(dim=0, keepdim=True)
+    assert_type(smallest, Tensor)
+    assert_type(where_smallest, Tensor)
+    assert_type(x.sort(descending=True).values, Tensor)
+    assert_type(x.topk(2).indices, Tensor)
     assert_type(x.chunk(3), tuple[Tensor, ...])
-    assert_type(x.tolist(), object) if False else None
+    assert_type(x.to(ferrograd.float64), Tensor)
+    assert_type(x.to("cpu"), Tensor)
+    assert_type(x.view(3, 1), Tensor)
+    assert_type(x.reshape((1, 3)), Tensor)
+    assert_type(x[0], Tensor)
+    assert_type(x @ x, Tensor)
+    assert_type(2 * x + 1, Tensor)
+    assert_type(x > 0, Tensor)
+    assert_type(ferrograd.float32, ferrograd.dtype)
+    assert_type(ferrograd.max(x, dim=0).values, Tensor)
+    assert_type(ferrograd.cat([x, x], dim=0), Tensor)
+    assert_type(ferrograd.stack((x, x)), Tensor)
+    assert_type(ferrograd.where(x > 0, x, 0.0), Tensor)
+    assert_type(ferrograd.tensor([1, 2]), Tensor)
+    return float(x.detach().sum().item())
 
-    y = (x * 2 + 1).exp().mean()
+
+def autograd_step() -> float:
+    x = ferrograd.randn(3, requires_grad=True)
+    w = ferrograd.ones(3, 3, dtype=ferrograd.float32)
+    y = ((w @ x) * 2 + 1).exp().mean()
     y.backward()
     grad = x.grad
     assert_type(grad, Tensor | None)
     assert grad is not None
-    z = ferrograd.matmul(ferrograd.ones(2, 3), ferrograd.zeros(3, 4, dtype=ferrograd.float64))
-    assert_type(z, Tensor)
-    assert_type(ferrograd.cat([x, x], dim=0), Tensor)
-    assert_type(ferrograd.max(x, dim=0).values, Tensor)
-    assert_type(ferrograd.float32, ferrograd.dtype)
-    return float(grad.sum().item()) + z.shape[0]
+    with ferrograd.no_grad():
+        x -= 0.1 * grad
+        assert_type(ferrograd.is_grad_enabled(), bool)
+    x.grad = None
+    return float(grad.norm().item())
+
+
+@ferrograd.no_grad()
+def evaluate(model: nn.Module, inputs: Tensor) -> Tensor:
+    output: Tensor = model(inputs)
+    return output
 
 
 def train() -> float:
@@ -67,6 +97,7 @@ def train() -> float:
     assert_type(nn.Linear(4, 2)(inputs), Tensor)
     two_layer = TwoLayer(4, 8)
     assert_type(two_layer.forward(inputs), Tensor)
+    assert_type(model.train(), nn.Sequential)
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     adam = optim.Adam(two_layer.parameters(), lr=1e-3)
     loss_fn = nn.MSELoss()
@@ -79,18 +110,22 @@ def train() -> float:
             assert_type(loss, Tensor)
             loss.backward()
             optimizer.step()
-            last = loss.item()
+            last = loss.item() + epoch * 0
         adam.zero_grad()
+        adam_loss = F.mse_loss(two_layer(inputs), targets)
+        adam_loss.backward()
+        adam.step()
     for parameter in model.parameters():
         assert_type(parameter, nn.Parameter)
-    state = model.state_dict()
-    model.load_state_dict(state)
-    with ferrograd.no_grad():
-        prediction = model(inputs)
-        assert_type(prediction.requires_grad, bool)
+    for name, tensor in model.named_parameters():
+        assert_type(name, str)
+        assert_type(tensor, nn.Parameter)
+    model.load_state_dict(model.state_dict())
     model.eval()
+    prediction = evaluate(model, inputs)
+    assert not prediction.requires_grad
     return float(last)
 
 
 if __name__ == "__main__":
-    print(tensors_and_autograd(), train())
+    print(tensor_types(), autograd_step(), train())

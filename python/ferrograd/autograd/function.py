@@ -17,6 +17,8 @@ from .. import _core
 from .._base import TensorBase
 from .grad_mode import no_grad
 
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]
+
 
 class FunctionCtx:
     """The ``ctx`` passed to ``forward`` and ``backward``."""

@@ -4,6 +4,8 @@ from .. import _core
 from .._base import TensorBase
 from .._tensor import Tensor
 
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter"]
+
 
 class Parameter(Tensor):
     """A ``Tensor`` that, assigned as a ``Module`` attribute, is added to its parameters.

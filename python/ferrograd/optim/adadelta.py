@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["Adadelta"]
+
 
 class Adadelta(Optimizer):
     """``s = rho·s + (1-rho)·g²``; ``Δ = sqrt(a + eps)/sqrt(s + eps)·g``;

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["Adafactor"]
+
 
 class Adafactor(Optimizer):
     """At step ``t`` the second-moment averages move by ``t^beta2_decay``. For a parameter of

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["Adagrad"]
+
 
 class Adagrad(Optimizer):
     """``s += g²``; ``p -= lr/(1 + (t-1)·lr_decay) · g / (sqrt(s) + eps)``. The state is made

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["Adam", "AdamW"]
+
 
 class Adam(Optimizer):
     """``m = β1·m + (1-β1)·g``, ``v = β2·v + (1-β2)·g²``,

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["Adamax"]
+
 
 class Adamax(Optimizer):
     """``m = β1·m + (1-β1)·g``, ``u = max(β2·u, |g| + eps)``, ``p -= lr/(1-β1ᵗ) · m/u``;

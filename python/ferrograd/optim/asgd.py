@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["ASGD"]
+
 
 class ASGD(Optimizer):
     """``p = p·(1 - λ·η) - η·g``, then the running average ``ax += μ·(p - ax)``; after step

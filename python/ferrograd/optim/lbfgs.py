@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["LBFGS"]
+
 
 class LBFGS(Optimizer):
     """Each ``step(closure)`` runs up to ``max_iter`` iterations (``max_eval`` closure calls):

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["NAdam"]
+
 
 class NAdam(Optimizer):
     """Adam's moments with a momentum schedule ``μₜ = β1·(1 - 0.96^(t·ψ)/2)``

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["RAdam"]
+
 
 class RAdam(Optimizer):
     """Adam's moments; with ``rho_inf = 2/(1-β2) - 1`` and

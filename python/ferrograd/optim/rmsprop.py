@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["RMSprop"]
+
 
 class RMSprop(Optimizer):
     """``s = α·s + (1-α)·g²``; ``avg = sqrt(s - ḡ²) + eps`` (centered, ``ḡ = α·ḡ + (1-α)·g``)

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["Rprop"]
+
 
 class Rprop(Optimizer):
     """Each element keeps its own step size: multiplied by ``etas[1]`` while its gradient keeps

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
     from .optimizer import ParamsT
 
+__all__ = ["SGD"]
+
 
 class SGD(Optimizer):
     """``v = μ·v + (1-τ)·g`` (``v = g`` on the first step); ``p -= lr·(g + μ·v)`` with Nesterov,

@@ -20,6 +20,8 @@ from .optimizer import Optimizer, _check_common, _to_scalar
 if TYPE_CHECKING:
     from .optimizer import ParamsT
 
+__all__ = ["SparseAdam"]
+
 
 class SparseAdam(Optimizer):
     """Adam's moments and step, applied only where the gradient is nonzero; ``state['step']``

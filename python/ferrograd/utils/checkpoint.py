@@ -9,6 +9,8 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import enable_grad
 from ..random import fork_rng
 
+__all__ = ["checkpoint"]
+
 
 class _Checkpoint(Function):
     @staticmethod

@@ -15,6 +15,8 @@ from .module import Module
 if TYPE_CHECKING:
     from ..._tensor import Tensor
 
+__all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential"]
+
 
 class Sequential(Module):
     """Modules applied in order; ``Sequential(a, b)`` or ``Sequential(OrderedDict(...))``."""

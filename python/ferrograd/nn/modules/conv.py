@@ -15,6 +15,8 @@ from .module import Module
 if TYPE_CHECKING:
     from ..._tensor import Tensor
 
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
+
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 

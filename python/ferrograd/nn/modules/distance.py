@@ -10,6 +10,8 @@ from .module import Module
 if TYPE_CHECKING:
     from ..._tensor import Tensor
 
+__all__ = ["CosineSimilarity", "PairwiseDistance"]
+
 
 class PairwiseDistance(Module):
     def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:

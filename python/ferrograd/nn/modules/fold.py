@@ -10,6 +10,8 @@ from .module import Module
 if TYPE_CHECKING:
     from ..._tensor import Tensor
 
+__all__ = ["Fold", "Unfold"]
+
 
 class Fold(Module):
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:

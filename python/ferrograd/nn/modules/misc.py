@@ -9,6 +9,8 @@ from .module import Module
 if TYPE_CHECKING:
     from ..._tensor import Tensor
 
+__all__ = ["Flatten", "Unflatten"]
+
 
 class Flatten(Module):
     """Flattens dimensions ``start_dim`` to ``end_dim`` (by default all but the batch dimension)."""

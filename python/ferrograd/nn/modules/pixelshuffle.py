@@ -10,6 +10,8 @@ from .module import Module
 if TYPE_CHECKING:
     from ..._tensor import Tensor
 
+__all__ = ["ChannelShuffle", "PixelShuffle", "PixelUnshuffle"]
+
 
 class PixelShuffle(Module):
     """``(*, C r^2, H, W)`` to ``(*, C, H r, W r)``."""

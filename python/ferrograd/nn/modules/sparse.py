@@ -13,6 +13,8 @@ from .module import Module
 if TYPE_CHECKING:
     from ..._tensor import Tensor
 
+__all__ = ["Embedding", "EmbeddingBag"]
+
 
 def _padding_index(padding_idx, num_embeddings: int):
     if padding_idx is None:

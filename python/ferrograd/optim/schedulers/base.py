@@ -15,6 +15,8 @@ import warnings
 from ..._base import TensorBase
 from ..optimizer import Optimizer
 
+__all__ = ["EPOCH_DEPRECATION_WARNING", "LRScheduler"]
+
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where "
     "possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if "

@@ -8,6 +8,8 @@ from bisect import bisect_right
 from .base import LRScheduler, _group_values, _set_group_value
 from .plateau import ReduceLROnPlateau
 
+__all__ = ["ChainedScheduler", "SequentialLR"]
+
 
 def _check_members(owner: str, schedulers, optimizer) -> None:
     for i, scheduler in enumerate(schedulers):

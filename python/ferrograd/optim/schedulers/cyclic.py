@@ -7,6 +7,8 @@ import math
 
 from .base import LRScheduler, _group_values, _per_group, _set_group_value
 
+__all__ = ["CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR"]
+
 
 class _MomentumCycle:
     """Moves each group's momentum (or ``betas[0]`` for Adam-like optimizers) opposite to the

@@ -14,6 +14,18 @@ from collections import Counter
 
 from .base import LRScheduler, _FunctionsState, _group_values
 
+__all__ = [
+    "ConstantLR",
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "MultiplicativeLR",
+    "PolynomialLR",
+    "StepLR",
+]
+
 
 def _functions_per_group(optimizer, lr_lambda) -> list:
     groups = len(optimizer.param_groups)

@@ -7,6 +7,8 @@ import warnings
 
 from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, _group_values, _set_group_value
 
+__all__ = ["ReduceLROnPlateau"]
+
 
 class ReduceLROnPlateau(LRScheduler):
     """``step(metric)`` once per epoch: after more than ``patience`` epochs without an

@@ -8,6 +8,8 @@ import math
 from .generator import Generator
 from .sampler import Sampler
 
+__all__ = ["DistributedSampler"]
+
 
 def _process_group_value(name: str) -> int:
     """``num_replicas`` or ``rank`` from the default process group (PyTorch's ``ValueError``

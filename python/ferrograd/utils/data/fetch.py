@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from .collate import default_collate
 
+__all__: list[str] = []
+
 
 class _MapFetcher:
     def __init__(self, dataset, auto_collation: bool, collate_fn, drop_last: bool) -> None:

@@ -24,6 +24,8 @@ from .worker import (
     _worker_loop,
 )
 
+__all__: list[str] = []
+
 _POLL_SECONDS = 0.5
 _JOIN_SECONDS = 5.0
 _STUCK_JOIN_SECONDS = 0.5  # after a timeout or a dead worker: the others may be stuck too

@@ -20,6 +20,8 @@ from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
 
+__all__ = ["WorkerInfo", "get_worker_info"]
+
 # How often a waiting worker checks that its parent is alive and the loader still wants it.
 _POLL_SECONDS = 0.25
 
