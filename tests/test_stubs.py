@@ -1,0 +1,182 @@
+"""The type stubs of the parts of ferrograd assembled at import time (``_tensor.pyi``,
+``__init__.pyi``, ``nn/functional.pyi``, written by tools/generate_stubs.py) agree with the
+runtime: the same public names both ways, and the parameter names the runtime's signatures
+have. A method or function added without regenerating the stubs fails here."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import sys
+from pathlib import Path
+
+import pytest
+
+import ferrograd
+import ferrograd.nn.functional
+
+ROOT = Path(__file__).resolve().parents[1]
+STUBS = ROOT / "python" / "ferrograd"
+sys.path.insert(0, str(ROOT / "tools"))
+generate_stubs = importlib.import_module("generate_stubs")
+
+VAR_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+
+
+def stub_tree(relative: str) -> ast.Module:
+    return ast.parse((STUBS / relative).read_text())
+
+
+def stub_class(tree: ast.Module, name: str) -> ast.ClassDef:
+    return next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name)
+
+
+def defined_names(body: list[ast.stmt]) -> dict[str, list[ast.FunctionDef]]:
+    """Public names a stub body defines: functions (each overload), annotated values and
+    ``import x as x`` re-exports (functions map to their definitions, the others to [])."""
+    names: dict[str, list[ast.FunctionDef]] = {}
+    for node in body:
+        if isinstance(node, ast.FunctionDef):
+            names.setdefault(node.name, []).append(node)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.setdefault(node.target.id, [])
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname == alias.name:
+                    names.setdefault(alias.name, [])
+    return {name: defs for name, defs in names.items() if not name.startswith("_")}
+
+
+def stub_parameters(function: ast.FunctionDef, method: bool) -> list[tuple[str, str]]:
+    """(name, kind) of a stub's parameters, ``self`` left out of methods; positional-only
+    ones have no name a caller could use, and are left out."""
+    a = function.args
+    params = [(p.arg, "positional") for p in a.args]
+    if a.vararg:
+        params.append((a.vararg.arg, "var"))
+    params += [(p.arg, "keyword") for p in a.kwonlyargs]
+    if a.kwarg:
+        params.append((a.kwarg.arg, "var"))
+    return params[1:] if method and not a.posonlyargs else params
+
+
+def runtime_parameters(obj, method: bool) -> list[tuple[str, str]]:
+    kinds = {
+        inspect.Parameter.POSITIONAL_ONLY: "positional",
+        inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional",
+        inspect.Parameter.KEYWORD_ONLY: "keyword",
+    }
+    params = [
+        (p.name, kinds.get(p.kind, "var")) for p in inspect.signature(obj).parameters.values()
+    ]
+    return params[1:] if method else params
+
+
+def disagreements(name: str, runtime, stubs: list[ast.FunctionDef], method: bool) -> list[str]:
+    """How a stub's overloads differ from the runtime's parameters. A runtime signature that
+    passes arguments on unnamed (``*args, **kwargs``) admits any further stub parameter; each
+    named runtime parameter must appear in some overload, of the same kind, and no overload may
+    name a parameter the runtime lacks or reorder the ones it has."""
+    expected = runtime_parameters(runtime, method)
+    named = [p for p in expected if p[1] != "var"]
+    hides = any(kind == "var" for _, kind in expected)
+    problems, seen = [], set()
+    for stub in stubs:
+        given = [p for p in stub_parameters(stub, method) if p[1] != "var"]
+        seen.update(given)
+        if not hides:
+            extra = [p for p, _ in given if p not in {n for n, _ in named}]
+            if extra:
+                problems.append(f"{name}: the stub names {extra}, the runtime does not")
+        order = [p for p in given if p in named]
+        if order != [p for p in named if p in order]:
+            problems.append(f"{name}: the stub's {order} are in another order than {named}")
+    missing = [p for p in named if p not in seen]
+    if missing:
+        problems.append(f"{name}: runtime parameters {missing} are not in the stub")
+    return problems
+
+
+def test_stubs_are_what_the_generator_writes_now():
+    """Regenerating changes nothing (run ``python tools/generate_stubs.py`` if this fails)."""
+    for relative, render in (
+        ("_tensor.pyi", generate_stubs.render_tensor_stub),
+        ("__init__.pyi", generate_stubs.render_namespace_stub),
+        ("nn/functional.pyi", generate_stubs.render_functional_stub),
+    ):
+        assert (STUBS / relative).read_text() == render(), f"{relative} is out of date"
+
+
+def public_tensor_names() -> set[str]:
+    return {n for n in dir(ferrograd.Tensor) if not n.startswith("_")}
+
+
+def test_tensor_stub_has_every_public_name_and_no_other():
+    names = defined_names(stub_class(stub_tree("_tensor.pyi"), "Tensor").body)
+    assert set(names) == public_tensor_names()
+
+
+def test_tensor_stub_properties_are_the_runtime_properties():
+    body = stub_class(stub_tree("_tensor.pyi"), "Tensor").body
+    stub_properties = {
+        n.name
+        for n in body
+        if isinstance(n, ast.FunctionDef)
+        and any(ast.unparse(d) == "property" for d in n.decorator_list)
+    }
+    runtime = {
+        n
+        for n in public_tensor_names()
+        if isinstance(inspect.getattr_static(ferrograd.Tensor, n), property)
+    }
+    assert stub_properties == runtime
+
+
+def test_tensor_stub_dunders_exist_at_runtime():
+    body = stub_class(stub_tree("_tensor.pyi"), "Tensor").body
+    dunders = {n.name for n in body if isinstance(n, ast.FunctionDef) and n.name[:2] == "__"}
+    assert dunders, "the stub declares Tensor's operators"
+    assert {d for d in dunders if not hasattr(ferrograd.Tensor, d)} == set()
+
+
+def test_tensor_method_parameters_agree():
+    methods = defined_names(stub_class(stub_tree("_tensor.pyi"), "Tensor").body)
+    problems = []
+    for name, stubs in sorted(methods.items()):
+        static = inspect.getattr_static(ferrograd.Tensor, name)
+        if isinstance(static, property):
+            continue
+        is_method = not isinstance(static, staticmethod)
+        problems += disagreements(name, getattr(ferrograd.Tensor, name), stubs, is_method)
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("relative", "module"),
+    [("__init__.pyi", ferrograd), ("nn/functional.pyi", ferrograd.nn.functional)],
+    ids=["ferrograd", "ferrograd.nn.functional"],
+)
+def test_namespace_stub_has_every_public_name_and_no_other(relative, module):
+    assert set(defined_names(stub_tree(relative).body)) == set(module.__all__)
+
+
+@pytest.mark.parametrize(
+    ("relative", "module"),
+    [("__init__.pyi", ferrograd), ("nn/functional.pyi", ferrograd.nn.functional)],
+    ids=["ferrograd", "ferrograd.nn.functional"],
+)
+def test_function_parameters_agree(relative, module):
+    problems = []
+    for name, stubs in sorted(defined_names(stub_tree(relative).body).items()):
+        if stubs:
+            problems += disagreements(name, getattr(module, name), stubs, method=False)
+    assert problems == []
+
+
+def test_the_check_catches_a_renamed_parameter():
+    """The comparison itself can fail: a stub whose parameter is misnamed is reported."""
+    stub = ast.parse("def transpose(self, dim0: int, dimension1: int) -> None: ...").body[0]
+    problems = disagreements("transpose", ferrograd.Tensor.transpose, [stub], method=True)
+    assert any("dimension1" in p for p in problems)
+    assert any("dim1" in p for p in problems)
