@@ -56,8 +56,20 @@ def test_user_program_and_stubs_pass_pyright():
     assert "0 errors" in result.stdout
 
 
-def test_editor_completes_tensor_methods_after_randn():
-    source = "import ferrograd\nx = ferrograd.randn(3)\nx."
+def completions(source: str) -> set[str]:
+    """What jedi offers at the end of ``source``, as an editor would."""
     project = jedi.Project(str(TYPING), sys_path=[PACKAGE_ROOT, *sys.path])
-    completions = {c.name for c in jedi.Script(source, project=project).complete(3, 2)}
-    assert {"sum", "backward", "grad", "shape", "item"} <= completions
+    lines = source.split("\n")
+    script = jedi.Script(source, project=project)
+    return {c.name for c in script.complete(len(lines), len(lines[-1]))}
+
+
+def test_editor_completes_tensor_methods_after_randn():
+    offered = completions("import ferrograd\nx = ferrograd.randn(3)\nx.")
+    assert {"sum", "backward", "grad", "shape", "item"} <= offered
+
+
+def test_editor_completes_through_a_named_result():
+    """``max(dim=...)`` returns a named tuple whose fields are tensors: only the stubs say so."""
+    offered = completions("import ferrograd\nx = ferrograd.randn(3)\nx.max(dim=0).values.")
+    assert {"sum", "backward", "grad"} <= offered
