@@ -27,7 +27,7 @@ STUBS = [
 def run_checker(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
     return subprocess.run(
-        [sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True, text=True
+        [sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
 
 

@@ -163,7 +163,8 @@ _MULTI_DIM = set(
 _BOOL_RETURNS = """
     allclose equal is_complex is_contiguous is_floating_point is_inference is_nonzero is_pinned
     is_same_size is_set_to is_signed is_coalesced is_conj is_neg is_shared has_names is_tensor
-    is_storage is_grad_enabled is_inference_mode_enabled can_cast are_deterministic_algorithms_enabled
+    is_storage is_grad_enabled is_inference_mode_enabled can_cast
+    are_deterministic_algorithms_enabled
     is_anomaly_enabled is_anomaly_check_nan_enabled is_autocast_enabled
     is_deterministic_algorithms_warn_only_enabled is_warn_always_enabled set_flush_denormal
     is_floating_point is_nonzero is_complex is_conj is_neg is_vulkan_available
@@ -242,7 +243,7 @@ RETURN_TYPES: dict[str, str] = {
 # Methods whose types depend on their arguments (overloads) or whose runtime signature hides the
 # parameters behind *args. Parameter names follow the runtime's (the test checks them).
 
-TENSOR_METHODS = '''
+TENSOR_METHODS = """
     @overload
     def size(self, dim: None = None) -> Size: ...
     @overload
@@ -315,10 +316,10 @@ TENSOR_METHODS = '''
         generator: Generator | None = None,
         **kwargs: Any,
     ) -> Tensor: ...
-'''
+"""
 
 # Namespace functions written by hand, for the same reasons.
-FUNCTIONS = '''
+FUNCTIONS = """
 @overload
 def max(input: Tensor) -> Tensor: ...
 @overload
@@ -340,7 +341,9 @@ def nanmedian(input: Tensor) -> Tensor: ...
 @overload
 def nanmedian(input: Tensor, dim: _int, keepdim: _bool = False) -> _ValuesIndices: ...
 @overload
-def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: Literal[False] = False) -> Tensor: ...
+def nonzero(
+    input: Tensor, *, out: Tensor | None = None, as_tuple: Literal[False] = False
+) -> Tensor: ...
 @overload
 def nonzero(
     input: Tensor, *, out: Tensor | None = None, as_tuple: Literal[True]
@@ -349,9 +352,9 @@ def nonzero(
 def where(condition: Tensor) -> tuple[Tensor, ...]: ...
 @overload
 def where(condition: Tensor, input: Tensor | _Number, other: Tensor | _Number) -> Tensor: ...
-'''
+"""
 
-TENSOR_DUNDERS = '''
+TENSOR_DUNDERS = """
     def __init__(self, *args: Any, **kwargs: Any) -> None: ...
     def __add__(self, other: Tensor | _Number) -> Tensor: ...
     def __radd__(self, other: Tensor | _Number) -> Tensor: ...
@@ -411,7 +414,9 @@ TENSOR_DUNDERS = '''
     def __int__(self) -> _int: ...
     def __index__(self) -> _int: ...
     def __hash__(self) -> _int: ...
-    def __array__(self, dtype: Any = None, copy: _bool | None = None) -> numpy.ndarray[Any, Any]: ...
+    def __array__(
+        self, dtype: Any = None, copy: _bool | None = None
+    ) -> numpy.ndarray[Any, Any]: ...
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any: ...
     def __dlpack_device__(self) -> tuple[_int, _int]: ...
     def __deepcopy__(self, memo: dict[_int, Any]) -> Tensor: ...
@@ -423,7 +428,7 @@ TENSOR_DUNDERS = '''
         args: Sequence[Any] = ...,
         kwargs: Mapping[str, Any] | None = None,
     ) -> Any: ...
-'''
+"""
 
 # The properties: type, and whether assignment is allowed (from the runtime's setter).
 PROPERTY_TYPES: dict[str, str] = {
@@ -461,7 +466,7 @@ PROPERTY_TYPES: dict[str, str] = {
 
 # What the stubs start with: the classes the types name (the namespace stub imports its public
 # classes with the rest of its names).
-TENSOR_HEADER = '''
+TENSOR_HEADER = """
 import builtins
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeAlias, overload
@@ -475,29 +480,32 @@ from ._random import Generator as Generator
 from ._size import Size as Size
 from .autograd.graph import Node
 from .utils.hooks import RemovableHandle
-'''
-NAMESPACE_HEADER = '''
+"""
+NAMESPACE_HEADER = """
 import builtins
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeAlias, overload
 
 from ._dtype import dtype as _DType
 from ._ops_attributes import layout as _Layout, memory_format as _MemoryFormat
-'''
+"""
 
 # The classes the headers import under private names.
 _HEADER_ALIASES = {"dtype": "_DType", "layout": "_Layout", "memory_format": "_MemoryFormat"}
 
-ALIASES = '''
+ALIASES = """
 _int: TypeAlias = builtins.int
 _float: TypeAlias = builtins.float
 _bool: TypeAlias = builtins.bool
 _str: TypeAlias = builtins.str
 _Number: TypeAlias = builtins.int | builtins.float | builtins.bool
 _DeviceLike: TypeAlias = device | builtins.str | builtins.int | None
-'''
+"""
 
-RESULT_TUPLES = '''
+RESULT_TUPLE_NAMES = (
+    "_Frexp _Histogram _HistogramDD _MinMax _Qr _Slogdet _Svd _ValuesIndices".split()
+)
+RESULT_TUPLES = """
 class _ValuesIndices(NamedTuple):
     values: Tensor
     indices: Tensor
@@ -530,7 +538,7 @@ class _Svd(NamedTuple):
 class _Qr(NamedTuple):
     Q: Tensor
     R: Tensor
-'''
+"""
 
 _SIMPLE_ANNOTATIONS = {
     "int": "_int",
@@ -587,9 +595,14 @@ def render_parameters(
     keyword_marker_needed = True
     previous_kind = None
     for p in parameters:
-        if p.kind is p.KEYWORD_ONLY and keyword_marker_needed and previous_kind not in (
-            p.VAR_POSITIONAL,
-            p.KEYWORD_ONLY,
+        if (
+            p.kind is p.KEYWORD_ONLY
+            and keyword_marker_needed
+            and previous_kind
+            not in (
+                p.VAR_POSITIONAL,
+                p.KEYWORD_ONLY,
+            )
         ):
             parts.append("*")
         if p.kind is p.VAR_POSITIONAL:
@@ -656,9 +669,7 @@ def render_tensor_stub() -> str:
             kind = PROPERTY_TYPES[name]
             body.append(f"    @property\n    def {name}(self) -> {kind}: ...")
             if static.fset is not None:
-                body.append(
-                    f"    @{name}.setter\n    def {name}(self, value: {kind}) -> None: ..."
-                )
+                body.append(f"    @{name}.setter\n    def {name}(self, value: {kind}) -> None: ...")
             continue
         if name in hand_written:
             continue
@@ -680,7 +691,7 @@ def render_tensor_stub() -> str:
         header
         + TENSOR_HEADER
         + ALIASES
-        + "\n__all__ = [\"Tensor\"]\n"
+        + '\n__all__ = ["Tensor"]\n'
         + RESULT_TUPLES
         + "\nclass Tensor:\n"
         + "\n".join(body)
@@ -744,10 +755,7 @@ def render_namespace_stub() -> str:
         + NAMESPACE_HEADER
         + "\n".join(sorted(set(imports) | value_types))
         + "\nfrom ._tensor import (\n"
-        + "".join(
-            f"    {t} as {t},\n"
-            for t in "_Frexp _Histogram _HistogramDD _MinMax _Qr _Slogdet _Svd _ValuesIndices".split()
-        )
+        + "".join(f"    {t} as {t},\n" for t in RESULT_TUPLE_NAMES)
         + ")\n"
         + ALIASES
         + "\n"
@@ -781,8 +789,10 @@ def _import_line(cls, name: str) -> str:
 def _render_function(namespace, name: str, function) -> str:
     params = runtime_parameters(function)
     method = getattr(namespace.Tensor, name, None)
-    if hides_parameters(params) and method is not None and not isinstance(
-        inspect.getattr_static(namespace.Tensor, name), property
+    if (
+        hides_parameters(params)
+        and method is not None
+        and not isinstance(inspect.getattr_static(namespace.Tensor, name), property)
     ):
         if name in _hand_written_names(TENSOR_METHODS):
             return f"def {name}({params[0].name}: Tensor, *args: Any, **kwargs: Any) -> Any: ..."
@@ -841,13 +851,15 @@ def render_functional_stub() -> str:
             returns = FUNCTIONAL_RETURN_TYPES.get(name, "Tensor")
         rendered = render_parameters(name, params, FUNCTIONAL_PARAM_TYPES)
         lines.append(f"def {name}({rendered}) -> {returns}: ...")
-    header = '"""Generated by tools/generate_stubs.py from ferrograd.nn.functional: do not edit."""\n'
+    header = (
+        '"""Generated by tools/generate_stubs.py from ferrograd.nn.functional: do not edit."""\n'
+    )
     return (
         header
         + "\nimport builtins\nfrom collections.abc import Callable, Sequence\n"
         + "from typing import Any, TypeAlias\n\n"
         + "from .._device import device\nfrom .._dtype import dtype as _DType\n"
-        + "from .._random import Generator\nfrom .._tensor import Tensor\n"
+        + "from .._tensor import Tensor\n"
         + ALIASES
         + "\n"
         + "\n".join(lines)

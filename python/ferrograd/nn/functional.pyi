@@ -6,7 +6,6 @@ from typing import Any, TypeAlias
 
 from .._device import device
 from .._dtype import dtype as _DType
-from .._random import Generator
 from .._tensor import Tensor
 
 _int: TypeAlias = builtins.int
