@@ -17,10 +17,10 @@ TYPING = Path(__file__).resolve().parent / "typing"
 ROOT = TYPING.parents[1]
 # The ferrograd under test: python/ in a development build, site-packages after `pip install .`.
 PACKAGE_ROOT = str(Path(importlib.util.find_spec("ferrograd").origin).resolve().parents[1])
+sys.path.insert(0, str(ROOT / "tools"))
 STUBS = [
-    ROOT / "python" / "ferrograd" / "_tensor.pyi",
-    ROOT / "python" / "ferrograd" / "__init__.pyi",
-    ROOT / "python" / "ferrograd" / "nn" / "functional.pyi",
+    ROOT / "python" / "ferrograd" / relative
+    for relative in importlib.import_module("generate_stubs").generated_stubs()
 ]
 
 
