@@ -5,11 +5,14 @@ is an error). It also runs, so it stays a real program."""
 
 from __future__ import annotations
 
+import io
+
 from typing_extensions import assert_type
 
 import ferrograd
 import ferrograd.nn.functional as F
 from ferrograd import Size, Tensor, nn, optim
+from ferrograd.optim.lr_scheduler import StepLR
 from ferrograd.utils.data import DataLoader, TensorDataset
 
 
@@ -21,6 +24,24 @@ class TwoLayer(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.second(F.relu(self.first(x)))
+
+
+class ConvNet(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, kernel_size=3, padding=1)
+        self.embed = nn.Embedding(10, 4)
+        self.scale = nn.Parameter(ferrograd.ones(1))
+        self.norm = nn.LayerNorm(4)
+        self.drop = nn.Dropout(0.1)
+        self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])
+
+    def forward(self, images: Tensor, tokens: Tensor) -> Tensor:
+        h = self.conv(images).mean(dim=(2, 3))
+        h = h + self.embed(tokens).sum(1)
+        for block in self.blocks:
+            h = block(h)
+        return self.drop(self.norm(h)) * self.scale
 
 
 def tensor_types() -> float:
@@ -127,5 +148,36 @@ def train() -> float:
     return float(last)
 
 
+def more_layers() -> list[float]:
+    net = ConvNet()
+    images = ferrograd.randn(2, 1, 8, 8)
+    tokens = ferrograd.randint(0, 10, (2, 3))
+    logits = net(images, tokens)
+    loss = nn.CrossEntropyLoss()(logits, ferrograd.tensor([0, 1]))
+    assert_type(loss, Tensor)
+    optimizer = optim.AdamW(net.parameters(), lr=1e-3, weight_decay=0.01)
+    schedule = StepLR(optimizer, step_size=10, gamma=0.5)
+    (grad_scale,) = ferrograd.autograd.grad(loss, [net.scale], retain_graph=True)
+    assert_type(grad_scale, Tensor)
+    loss.backward()
+    assert_type(nn.utils.clip_grad_norm_(net.parameters(), 1.0), Tensor)
+    optimizer.step()
+    schedule.step()
+    assert_type(F.softmax(logits, dim=-1).argmax(dim=1), Tensor)
+    buffer = io.BytesIO()
+    ferrograd.save(net.state_dict(), buffer)
+    buffer.seek(0)
+    net.load_state_dict(ferrograd.load(buffer))
+    with ferrograd.inference_mode():
+        # a user's Module subclass returns Any when called, as in PyTorch; forward is typed
+        prediction = net.forward(images, tokens)
+        assert_type(prediction.detach().cpu().numpy().shape, tuple[int, ...])
+    x = ferrograd.linspace(0, 1, 5, dtype=ferrograd.float64)
+    assert_type(ferrograd.linalg.norm(x), Tensor)
+    assert_type(ferrograd.linalg.qr(ferrograd.eye(3)).Q, Tensor)
+    assert_type(ferrograd.special.expit(x), Tensor)
+    return schedule.get_last_lr()
+
+
 if __name__ == "__main__":
-    print(tensor_types(), autograd_step(), train())
+    print(tensor_types(), autograd_step(), train(), more_layers())
