@@ -175,3 +175,76 @@ def test_the_check_catches_a_renamed_parameter():
     problems = disagreements("transpose", ferrograd.Tensor.transpose, [stub], method=True)
     assert any("dimension1" in p for p in problems)
     assert any("dim1" in p for p in problems)
+
+
+# What a stub's return annotation promises, as a class to test a result against (annotations
+# not listed here, such as Any or unions, are not checked).
+def promised_class(annotation: str) -> type | None:
+    classes = {
+        "Tensor": ferrograd.Tensor,
+        "Size": ferrograd.Size,
+        "_bool": bool,
+        "_int": int,
+        "_float": float,
+        "_str": str,
+        "None": type(None),
+    }
+    if annotation in classes:
+        return classes[annotation]
+    if annotation.startswith("tuple[") or annotation[:2] in {f"_{c}" for c in "VMFHSQ"}:
+        return tuple  # a tuple of tensors, or one of the stub's named tuples
+    return None
+
+
+def required_parameters(function: ast.FunctionDef) -> list[ast.arg]:
+    a = function.args
+    positional = a.posonlyargs + a.args
+    required = positional[: len(positional) - len(a.defaults)]
+    return required + [p for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is None]
+
+
+def call_results(calls) -> list[str]:
+    """``(name, annotation, call)`` for each call: the calls whose result is not of the
+    promised class (calls that raise, e.g. for want of a GPU, say nothing either way)."""
+    wrong = []
+    for name, annotation, call in calls:
+        expected = promised_class(annotation)
+        if expected is None:
+            continue
+        try:
+            result = call()
+        except Exception:  # noqa: BLE001 - a call a sample cannot make checks nothing
+            continue
+        if not isinstance(result, expected):
+            wrong.append(f"{name}: stub says {annotation}, got {type(result).__name__}")
+    return wrong
+
+
+def sample() -> ferrograd.Tensor:
+    return ferrograd.randn(3, 3, dtype=ferrograd.float64)
+
+
+def test_methods_without_arguments_return_what_the_stub_says(recwarn):
+    body = stub_class(stub_tree("_tensor.pyi"), "Tensor").body
+    calls = [
+        (n.name, ast.unparse(n.returns), lambda name=n.name: getattr(sample(), name)())
+        for n in body
+        if isinstance(n, ast.FunctionDef)
+        and not n.name.startswith("_")
+        and not n.decorator_list
+        and required_parameters(n)[1:] == []
+        and not n.args.posonlyargs
+    ]
+    assert len(calls) > 200
+    assert call_results(calls) == []
+
+
+def test_functions_of_one_tensor_return_what_the_stub_says(recwarn):
+    calls = [
+        (n.name, ast.unparse(n.returns), lambda name=n.name: getattr(ferrograd, name)(sample()))
+        for n in stub_tree("__init__.pyi").body
+        if isinstance(n, ast.FunctionDef)
+        and [ast.unparse(p.annotation) for p in required_parameters(n)] == ["Tensor"]
+    ]
+    assert len(calls) > 150
+    assert call_results(calls) == []

@@ -174,7 +174,7 @@ _BOOL_RETURNS = """
     is_floating_point is_nonzero is_complex is_conj is_neg is_vulkan_available
 """.split()
 _INT_RETURNS = """
-    data_ptr dense_dim dim element_size get_device ndimension nelement numel sparse_dim
+    const_data_ptr data_ptr dense_dim dim element_size get_device ndimension nelement numel sparse_dim
     storage_offset initial_seed seed get_num_threads get_deterministic_debug_mode
     get_num_interop_threads
 """.split()
