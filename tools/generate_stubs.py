@@ -174,8 +174,8 @@ _BOOL_RETURNS = """
     is_floating_point is_nonzero is_complex is_conj is_neg is_vulkan_available
 """.split()
 _INT_RETURNS = """
-    const_data_ptr data_ptr dense_dim dim element_size get_device ndimension nelement numel sparse_dim
-    storage_offset initial_seed seed get_num_threads get_deterministic_debug_mode
+    const_data_ptr data_ptr dense_dim dim element_size get_device ndimension nelement numel
+    sparse_dim storage_offset initial_seed seed get_num_threads get_deterministic_debug_mode
     get_num_interop_threads
 """.split()
 _TUPLE_RETURNS = """
@@ -197,7 +197,6 @@ RETURN_TYPES: dict[str, str] = {
     "tolist": "Any",
     "numpy": "numpy.ndarray[tuple[_int, ...], numpy.dtype[Any]]",
     "dim_order": "tuple[_int, ...]",
-    "stride": "tuple[_int, ...]",
     "broadcast_shapes": "Size",
     "get_default_dtype": "_DType",
     "promote_types": "_DType",
@@ -222,7 +221,6 @@ RETURN_TYPES: dict[str, str] = {
     "qr": "_Qr",
     "std_mean": "tuple[Tensor, Tensor]",
     "var_mean": "tuple[Tensor, Tensor]",
-    "unique": "Any",
     "unique_consecutive": "Any",
     "as_subclass": "Any",
     "untyped_storage": "Any",
@@ -273,6 +271,26 @@ TENSOR_METHODS = """
     @overload
     def nanmedian(self, dim: _int, keepdim: _bool = False) -> _ValuesIndices: ...
     def item(self) -> _Number: ...
+    @overload
+    def unique(
+        self,
+        sorted: _bool = True,
+        return_inverse: Literal[False] = False,
+        return_counts: Literal[False] = False,
+        dim: _int | None = None,
+    ) -> Tensor: ...
+    @overload
+    def unique(
+        self,
+        sorted: _bool = True,
+        return_inverse: _bool = False,
+        return_counts: _bool = False,
+        dim: _int | None = None,
+    ) -> Any: ...
+    @overload
+    def stride(self, dim: None = None) -> tuple[_int, ...]: ...
+    @overload
+    def stride(self, dim: _int) -> _int: ...
     @overload
     def to(
         self,
@@ -352,6 +370,22 @@ def nonzero(
 def nonzero(
     input: Tensor, *, out: Tensor | None = None, as_tuple: Literal[True]
 ) -> tuple[Tensor, ...]: ...
+@overload
+def unique(
+    input: Tensor,
+    sorted: _bool = True,
+    return_inverse: Literal[False] = False,
+    return_counts: Literal[False] = False,
+    dim: _int | None = None,
+) -> Tensor: ...
+@overload
+def unique(
+    input: Tensor,
+    sorted: _bool = True,
+    return_inverse: _bool = False,
+    return_counts: _bool = False,
+    dim: _int | None = None,
+) -> Any: ...
 @overload
 def where(condition: Tensor) -> tuple[Tensor, ...]: ...
 @overload
@@ -574,6 +608,10 @@ def parameter_type(
         text = "_int | Sequence[_int]"
     elif name == "other" and function_name in _TENSOR_OTHER:
         text = "Tensor"
+    elif name in ("mean", "std") and function_name == "normal":
+        text = "Tensor | _float"
+    elif name == "p" and function_name == "norm":
+        text = "_float | _str | None"  # an order, or "fro" / "nuc"
     elif name in table:
         text = table[name]
     else:
