@@ -154,6 +154,29 @@ _TENSOR_OTHER = set(
     "matmul mm bmm dot inner outer ger kron mv cross type_as expand_as view_as reshape_as "
     "broadcast_to is_same_size is_set_to equal allclose isclose copysign".split()
 )
+# Parameters whose type differs from what their name means elsewhere: (function, parameter).
+_INDICES = "Sequence[Tensor | None]"
+PARAM_OVERRIDES: dict[tuple[str, str], str] = {
+    ("normal", "mean"): "Tensor | _float",
+    ("normal", "std"): "Tensor | _float",
+    ("norm", "p"): "_float | _str | None",  # an order, or "fro" / "nuc"
+    ("index_put", "indices"): _INDICES,
+    ("index_put_", "indices"): _INDICES,
+    ("tensordot", "a"): "Tensor",
+    ("tensordot", "b"): "Tensor",
+    ("trapezoid", "dx"): "_float | None",
+    ("cumulative_trapezoid", "dx"): "_float | None",
+    ("vmap", "func"): "Callable[..., Any]",
+    ("save", "f"): "_FileLike",
+    ("load", "f"): "_FileLike",
+    ("load", "weights_only"): "_bool | None",
+    ("load", "mmap"): "_bool | None",
+    ("apply_", "callable"): "Callable[[_Number], _Number]",
+    ("map_", "callable"): "Callable[[_Number, _Number], _Number]",
+    ("map2_", "callable"): "Callable[[_Number, _Number, _Number], _Number]",
+    ("register_hook", "hook"): "Callable[[Tensor], Tensor | None]",
+    ("register_post_accumulate_grad_hook", "hook"): "Callable[[Tensor], None]",
+}
 # Given one by one as ``*tensors`` or together as a sequence.
 _TENSOR_SEQUENCES = {"tensors", "operands"}
 # The ``dim`` of these is an int, a sequence of ints or None (every dimension).
@@ -507,7 +530,8 @@ PROPERTY_TYPES: dict[str, str] = {
 TENSOR_HEADER = """
 import builtins
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, NamedTuple, TypeAlias, overload
+from os import PathLike
+from typing import IO, Any, Literal, NamedTuple, TypeAlias, overload
 
 import numpy
 
@@ -522,7 +546,8 @@ from .utils.hooks import RemovableHandle
 NAMESPACE_HEADER = """
 import builtins
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeAlias, overload
+from os import PathLike
+from typing import IO, Any, Literal, TypeAlias, overload
 
 from ._dtype import dtype as _DType
 from ._ops_attributes import layout as _Layout, memory_format as _MemoryFormat
@@ -538,6 +563,7 @@ _bool: TypeAlias = builtins.bool
 _str: TypeAlias = builtins.str
 _Number: TypeAlias = builtins.int | builtins.float | builtins.bool
 _DeviceLike: TypeAlias = device | builtins.str | builtins.int | None
+_FileLike: TypeAlias = builtins.str | PathLike[builtins.str] | IO[bytes]
 """
 
 RESULT_TUPLE_NAMES = (
@@ -604,14 +630,12 @@ def parameter_type(
     """The stub's type of one parameter: from the table by name, else the source's annotation,
     else ``Any``; ``| None`` added when the default is None."""
     name = parameter.name
-    if name == "dim" and function_name in _MULTI_DIM:
+    if (function_name, name) in PARAM_OVERRIDES:
+        text = PARAM_OVERRIDES[function_name, name]
+    elif name == "dim" and function_name in _MULTI_DIM:
         text = "_int | Sequence[_int]"
     elif name == "other" and function_name in _TENSOR_OTHER:
         text = "Tensor"
-    elif name in ("mean", "std") and function_name == "normal":
-        text = "Tensor | _float"
-    elif name == "p" and function_name == "norm":
-        text = "_float | _str | None"  # an order, or "fro" / "nuc"
     elif name in table:
         text = table[name]
     else:
@@ -1007,7 +1031,7 @@ def render_function_module_stub(spec: FunctionModule) -> str:
     return (
         header
         + "\nimport builtins\nfrom collections.abc import Callable, Sequence\n"
-        + "from typing import Any, NamedTuple, TypeAlias\n\n"
+        + "from os import PathLike\nfrom typing import IO, Any, NamedTuple, TypeAlias\n\n"
         + f"from {package}_device import device\nfrom {package}_dtype import dtype as _DType\n"
         + f"from {package}_tensor import Tensor\n"
         + "".join(line + "\n" for line in sorted(imports))

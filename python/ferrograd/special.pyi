@@ -2,7 +2,8 @@
 
 import builtins
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TypeAlias
+from os import PathLike
+from typing import IO, Any, NamedTuple, TypeAlias
 
 from ._device import device
 from ._dtype import dtype as _DType
@@ -14,6 +15,7 @@ _bool: TypeAlias = builtins.bool
 _str: TypeAlias = builtins.str
 _Number: TypeAlias = builtins.int | builtins.float | builtins.bool
 _DeviceLike: TypeAlias = device | builtins.str | builtins.int | None
+_FileLike: TypeAlias = builtins.str | PathLike[builtins.str] | IO[bytes]
 
 def digamma(input: Tensor, *, out: Tensor | None = ...) -> Tensor: ...
 def entr(input: Tensor, *, out: Tensor | None = ...) -> Tensor: ...
