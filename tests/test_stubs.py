@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import inspect
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -248,3 +249,21 @@ def test_functions_of_one_tensor_return_what_the_stub_says(recwarn):
     ]
     assert len(calls) > 150
     assert call_results(calls) == []
+
+
+def public_modules() -> list[str]:
+    """Every module of the package whose dotted path has no private part."""
+    found = []
+    for info in pkgutil.walk_packages(ferrograd.__path__, "ferrograd."):
+        if not any(part.startswith("_") for part in info.name.split(".")[1:]):
+            found.append(info.name)
+    return found
+
+
+def test_every_public_module_declares_its_public_names():
+    """``__all__`` in every public module, naming only what the module has."""
+    assert len(public_modules()) > 50
+    for name in public_modules():
+        module = importlib.import_module(name)
+        assert hasattr(module, "__all__"), f"{name} has no __all__"
+        assert [n for n in module.__all__ if not hasattr(module, n)] == [], name
