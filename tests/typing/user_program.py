@@ -6,6 +6,7 @@ is an error). It also runs, so it stays a real program."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from typing_extensions import assert_type
 
@@ -119,6 +120,9 @@ def train() -> float:
     two_layer = TwoLayer(4, 8)
     assert_type(two_layer.forward(inputs), Tensor)
     assert_type(model.train(), nn.Sequential)
+    assert_type(model[0], nn.Module)
+    assert_type(model[1:], nn.Sequential)
+    assert_type(nn.Linear(4, 2).bias, nn.Parameter | None)
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     adam = optim.Adam(two_layer.parameters(), lr=1e-3)
     loss_fn = nn.MSELoss()
@@ -136,6 +140,7 @@ def train() -> float:
         adam_loss = F.mse_loss(two_layer(inputs), targets)
         adam_loss.backward()
         adam.step()
+    assert_type(optimizer.param_groups[0]["lr"], Any)
     for parameter in model.parameters():
         assert_type(parameter, nn.Parameter)
     for name, tensor in model.named_parameters():

@@ -121,8 +121,8 @@ class Optimizer:
                 FutureWarning,
                 stacklevel=2,
             )
-        self.state: defaultdict = defaultdict(dict)
-        self.param_groups: list = []
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")

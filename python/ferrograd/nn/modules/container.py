@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, overload
 
 from ..._base import TensorBase
 from ..parameter import Parameter
 from .module import Module
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from ..._tensor import Tensor
 
 __all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential"]
@@ -37,7 +39,11 @@ class Sequential(Module):
             raise IndexError(f"index {idx} is out of range")
         return idx % size
 
-    def __getitem__(self, idx):
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return list(self._modules.values())[self._index(idx)]
@@ -62,7 +68,7 @@ class Sequential(Module):
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
     def append(self, module):
@@ -107,7 +113,11 @@ class ModuleList(Module):
             raise IndexError(f"index {idx} is out of range")
         return idx % size
 
-    def __getitem__(self, idx):
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
         return self._modules[str(self._index(idx))]
@@ -125,7 +135,7 @@ class ModuleList(Module):
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
     def __iadd__(self, modules):
@@ -161,7 +171,7 @@ class ModuleDict(Module):
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key: str):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
     def __setitem__(self, key: str, module) -> None:
@@ -173,7 +183,7 @@ class ModuleDict(Module):
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
     def __contains__(self, key) -> bool:
@@ -240,7 +250,11 @@ class ParameterList(Module):
             raise IndexError(f"index {idx} is out of range")
         return str(idx % len(self))
 
-    def __getitem__(self, idx):
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Parameter: ...
+    def __getitem__(self, idx: int | slice) -> Parameter | Self:
         if isinstance(idx, slice):
             return type(self)([self[i] for i in range(len(self))[idx]])
         return getattr(self, self._absolute(idx))
@@ -251,7 +265,7 @@ class ParameterList(Module):
     def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Parameter]:
         return iter(self[i] for i in range(len(self)))
 
     def __iadd__(self, parameters):
@@ -292,7 +306,7 @@ class ParameterDict(Module):
         if parameters is not None:
             self.update(parameters)
 
-    def __getitem__(self, key: str):
+    def __getitem__(self, key: str) -> Parameter:
         return getattr(self, key)
 
     def __setitem__(self, key: str, value) -> None:
@@ -308,7 +322,7 @@ class ParameterDict(Module):
     def __len__(self) -> int:
         return len(self._keys)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
 
     def __reversed__(self):

@@ -21,6 +21,8 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
+    weight: Parameter
+    bias: Parameter | None
     _dims = 2
     _transposed = False
 

@@ -34,6 +34,9 @@ class Linear(Module):
     """``y = x @ W.T + b`` with ``W`` of shape ``(out_features, in_features)``; PyTorch's
     default initialization (Kaiming-uniform with ``a = sqrt(5)``)."""
 
+    weight: Parameter
+    bias: Parameter | None
+
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None
     ) -> None:
@@ -69,6 +72,9 @@ class Linear(Module):
 
 
 class Bilinear(Module):
+    weight: Parameter
+    bias: Parameter | None
+
     def __init__(
         self,
         in1_features: int,
