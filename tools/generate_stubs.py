@@ -157,6 +157,9 @@ _TENSOR_OTHER = set(
 # Parameters whose type differs from what their name means elsewhere: (function, parameter).
 _INDICES = "Sequence[Tensor | None]"
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
+    ("scaled_dot_product_attention", "value"): "Tensor",
+    ("multi_head_attention_forward", "value"): "Tensor",
+    ("scaled_dot_product_attention", "scale"): "_float | None",
     ("normal", "mean"): "Tensor | _float",
     ("normal", "std"): "Tensor | _float",
     ("norm", "p"): "_float | _str | None",  # an order, or "fro" / "nuc"
@@ -870,7 +873,9 @@ def _render_function(namespace, name: str, function) -> str:
 # ferrograd.nn.functional: the names that differ in meaning there.
 _FUNCTIONAL_TENSORS = """
     target targets log_probs input_lengths target_lengths anchor positive negative grid theta
-    pos_weight offsets per_sample_weights logits var _random_samples
+    pos_weight offsets per_sample_weights logits var _random_samples query key in_proj_weight
+    in_proj_bias bias_k bias_v out_proj_weight out_proj_bias key_padding_mask attn_mask
+    q_proj_weight k_proj_weight v_proj_weight static_k static_v
 """.split()
 _FUNCTIONAL_FLOATS = """
     margin negative_slope min_val max_val lower upper norm_type label_smoothing tau delta
@@ -988,9 +993,15 @@ class FunctionModule:
     parameter_types: dict[str, str]
     return_types: dict[str, str]
     declarations: str = ""  # what the returns name (result tuples)
+    # public functions kept out of ``__all__`` (there, ``__all__`` also decides which functions
+    # the ``__torch_function__`` protocol wraps)
+    unlisted: tuple[str, ...] = ()
 
     def module(self) -> types.ModuleType:
         return importlib.import_module(self.name)
+
+    def public_names(self) -> list[str]:
+        return sorted({*self.module().__all__, *self.unlisted})
 
 
 FUNCTION_MODULES = [
@@ -999,6 +1010,8 @@ FUNCTION_MODULES = [
         "nn/functional.pyi",
         FUNCTIONAL_PARAM_TYPES,
         FUNCTIONAL_RETURN_TYPES,
+        # attention's Python code: public, yet traced through by the ONNX exporter
+        unlisted=("multi_head_attention_forward", "scaled_dot_product_attention"),
     ),
     FunctionModule("ferrograd.special", "special.pyi", PARAM_TYPES, {}),
     FunctionModule(
@@ -1015,7 +1028,7 @@ def render_function_module_stub(spec: FunctionModule) -> str:
     module = spec.module()
     package = "." * spec.stub.count("/") + "."  # the relative prefix back to ferrograd/
     lines, imports = [], []
-    for name in sorted(module.__all__):
+    for name in spec.public_names():
         obj = getattr(module, name)
         if isinstance(obj, type):
             imports.append(_import_line(obj, name).replace("from .", f"from {package}", 1))
