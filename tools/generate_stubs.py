@@ -1,16 +1,18 @@
-"""Writes the type stubs of the two parts of ferrograd that are assembled at import time, so type
-checkers and editors see real types where they would otherwise see ``Any``:
+"""Writes the type stubs of the parts of ferrograd that are assembled at import time, and of
+its modules of plain functions, so type checkers and editors see real types where they would
+otherwise see ``Any``:
 
 * ``python/ferrograd/_tensor.pyi``: ``Tensor``, whose methods come from some thirty mixins, many of
   them generated (in-place forms, aliases, the NumPy-keyword wrappers);
 * ``python/ferrograd/__init__.pyi``: the ``ferrograd`` namespace, whose functions are mostly
-  generated (``ferrograd.exp(x)`` is ``x.exp()``) and star-imported.
+  generated (``ferrograd.exp(x)`` is ``x.exp()``) and star-imported;
+* ``nn/functional.pyi``, ``special.pyi``, ``linalg/__init__.pyi`` (``FUNCTION_MODULES``).
 
 Names, parameter names, kinds and defaults come from the runtime objects (``inspect``); types come
-from the tables below (by parameter name, by return of a method or function) and from the few
-hand-written signatures that need overloads or name parameters the runtime hides behind
-``*args``. Run ``python tools/generate_stubs.py`` after adding a method or function;
-``tests/test_stubs.py`` fails while the stubs and the runtime disagree.
+from the tables below (by parameter name, by (function, parameter), by return of a method or
+function) and from the few hand-written signatures that need overloads or name parameters the
+runtime hides behind ``*args``. Run ``python tools/generate_stubs.py`` after adding a method or
+function; ``tests/test_stubs.py`` fails while the stubs and the runtime disagree.
 """
 
 from __future__ import annotations
@@ -660,22 +662,12 @@ def render_parameters(
     table: dict[str, str] = PARAM_TYPES,
     method: bool = False,
 ) -> str:
+    """A stub's parameter list (defaults as ``...``); a method's first parameter is left bare."""
     parts = []
-    keyword_marker_needed = True
     previous_kind = None
     for p in parameters:
-        if (
-            p.kind is p.KEYWORD_ONLY
-            and keyword_marker_needed
-            and previous_kind
-            not in (
-                p.VAR_POSITIONAL,
-                p.KEYWORD_ONLY,
-            )
-        ):
+        if p.kind is p.KEYWORD_ONLY and previous_kind not in (p.VAR_POSITIONAL, p.KEYWORD_ONLY):
             parts.append("*")
-        if p.kind is p.VAR_POSITIONAL:
-            keyword_marker_needed = False
         if method and previous_kind is None:
             parts.append(p.name)
         elif p.kind is p.VAR_POSITIONAL:
