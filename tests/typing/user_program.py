@@ -112,6 +112,7 @@ def train() -> float:
     ferrograd.manual_seed(0)
     inputs = ferrograd.randn(32, 4)
     targets = inputs.sum(dim=1, keepdim=True)
+    loader: DataLoader[tuple[Tensor, ...]]
     loader = DataLoader(TensorDataset(inputs, targets), batch_size=8, shuffle=True)
 
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))

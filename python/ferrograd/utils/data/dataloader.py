@@ -13,10 +13,10 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic
 
 from .collate import default_collate, default_convert
-from .dataset import IterableDataset
+from .dataset import IterableDataset, T_co
 from .fetch import make_fetcher
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
@@ -38,7 +38,7 @@ class _InfiniteConstantSampler(Sampler):
 _FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset")
 
 
-class DataLoader:
+class DataLoader(Generic[T_co]):
     """Iterates over ``dataset`` in batches of ``batch_size`` (``None``: one sample at a time,
     converted by ``default_convert``), in sampler order (``shuffle`` draws a new order each
     epoch from ``generator``, or from the global seed), collated by ``collate_fn`` (default:
@@ -55,7 +55,7 @@ class DataLoader:
 
     def __init__(
         self,
-        dataset: Dataset[Any],
+        dataset: Dataset[T_co],
         batch_size: int | None = 1,
         shuffle: bool | None = None,
         sampler: Sampler[Any] | Iterable[Any] | None = None,
