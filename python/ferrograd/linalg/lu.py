@@ -54,7 +54,7 @@ def _check_factor_input(name: str, A, pivot: bool):
     if not A.is_floating_point():
         raise NotImplementedError(f'"lu_cpu" not implemented for \'{dtype_name(A.dtype)}\'')
     if not pivot:
-        raise RuntimeError(f"{name}: LU without pivoting is not implemented on the CPU")
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
 
 def _zero_pivot_message(code) -> str:
@@ -87,6 +87,8 @@ def _lu_factor(A, pivot, check_errors, name):
     _check_factor_input(name.removeprefix("torch."), A, pivot)
     with no_grad():
         LU, pivots, info = kernel("linalg_lu_factor", A)
+        if bool((info != 0).any()):
+            LU = _refactor_singular(A, LU, info)
     if check_errors:
         raise_for_info(name, info, _zero_pivot_message)
     LU, pivots, info = record(
@@ -97,6 +99,32 @@ def _lu_factor(A, pivot, check_errors, name):
         saved=[0, 1],
     )
     return _returns.LuFactorEx(LU, pivots, info)
+
+
+def _refactor_singular(A, LU, info):
+    """``LU`` with the matrices that have a zero pivot factored again on the host: the kernel
+    divides by that pivot (filling the rest with NaN), where LAPACK skips the division and
+    carries on, as PyTorch's results show. The pivots are the same either way (the first
+    largest entry of each column)."""
+    factors = LU.detach().cpu().numpy().copy()
+    matrices = A.detach().cpu().numpy().reshape(-1, *A.shape[-2:])
+    flat = factors.reshape(-1, *A.shape[-2:])
+    for index in np.flatnonzero(info.detach().cpu().numpy().reshape(-1)):
+        flat[index] = _getf2(matrices[index].astype(np.float64)).astype(flat.dtype)
+    return constant(factors, LU).to(LU.dtype)
+
+
+def _getf2(a: np.ndarray) -> np.ndarray:
+    """The packed LU factors of one matrix, column by column with partial pivoting; a column
+    with a zero pivot is left as it is."""
+    m, n = a.shape
+    for j in range(min(m, n)):
+        p = j + int(np.argmax(np.abs(a[j:, j])))
+        a[[j, p]] = a[[p, j]]
+        if a[j, j] != 0:
+            a[j + 1 :, j] /= a[j, j]
+        a[j + 1 :, j + 1 :] -= np.outer(a[j + 1 :, j], a[j, j + 1 :])
+    return a
 
 
 def _lu_factor_backward(saved, grads):
