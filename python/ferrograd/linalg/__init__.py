@@ -10,10 +10,10 @@ from .leastsquares import lstsq, matrix_rank, pinv
 from .lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .norms import cond, matrix_norm, norm, vector_norm
 from .products import (
-    matmul,
     cross,
     diagonal,
     householder_product,
+    matmul,
     matrix_exp,
     multi_dot,
     tensorinv,

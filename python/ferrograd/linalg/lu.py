@@ -52,7 +52,7 @@ def _check_factor_input(name: str, A, pivot: bool):
             f"{list(A.shape)} instead"
         )
     if not A.is_floating_point():
-        raise NotImplementedError(f'"lu_cpu" not implemented for \'{dtype_name(A.dtype)}\'')
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{dtype_name(A.dtype)}'")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
@@ -203,7 +203,9 @@ def _check_pivots(name: str, LU, pivots):
         raise RuntimeError(f"{name}: pivots must be between 1 and {LU.shape[-2]}")
 
 
-def lu_unpack(LU_data, LU_pivots, unpack_data: bool = True, unpack_pivots: bool = True, *, out=None):
+def lu_unpack(
+    LU_data, LU_pivots, unpack_data: bool = True, unpack_pivots: bool = True, *, out=None
+):
     """``(P, L, U)`` from ``lu_factor``'s packed result (``A = P L U``); a part not asked for
     is an empty tensor. ``L`` and ``U`` are differentiable in ``LU_data``."""
     name = "torch.lu_unpack"
@@ -243,7 +245,9 @@ def lu_solve(LU, pivots, B, *, left: bool = True, adjoint: bool = False, out=Non
     check_tensor("lu_solve", B, "B")
     for argument, value in (("LU", LU), ("B", B)):
         if value.ndim < 2:
-            raise RuntimeError(f"{name}: The input tensor {argument} must have at least 2 dimensions.")
+            raise RuntimeError(
+                f"{name}: The input tensor {argument} must have at least 2 dimensions."
+            )
     if LU.shape[-1] != LU.shape[-2]:
         raise RuntimeError(
             f"torch.{name}: A must be batches of square matrices, but they are "
