@@ -41,7 +41,8 @@ def _as_float(x) -> np.ndarray:
 
 
 def _hankel_coefficients(order: int, terms: int) -> np.ndarray:
-    """``a_k(ν) = (4ν² - 1²)(4ν² - 3²)...(4ν² - (2k-1)²) / (k! 8^k)``, k = 0 .. terms - 1."""
+    """``a_k(n) = (4n² - 1²)(4n² - 3²)...(4n² - (2k-1)²) / (k! 8^k)``
+    (n the order), k = 0 .. terms - 1."""
     mu = 4.0 * order * order
     out = np.empty(terms)
     out[0] = 1.0
@@ -102,7 +103,8 @@ def _k_series(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(K₀(x), K₁(x))`` for 0 < x <= 2 (the logarithmic series)."""
     quarter = x * x / 4.0
     log_half = np.log(x / 2.0)
-    # K₀ = -(ln(x/2) + γ) I₀ + Σ H_k (x²/4)^k / (k!)²
+    # With C Euler's constant:
+    # K₀ = -(ln(x/2) + C) I₀ + Σ H_k (x²/4)^k / (k!)²
     # K₁ = 1/x + ln(x/2) I₁ - (x/4) Σ (ψ(k+1) + ψ(k+2)) (x²/4)^k / (k! (k+1)!)
     term0 = np.ones(x.shape)  # (x²/4)^k / (k!)²
     term1 = np.ones(x.shape)  # (x²/4)^k / (k! (k+1)!)
@@ -264,8 +266,9 @@ def _y_series(order: int, x: np.ndarray) -> np.ndarray:
 
 def _y_neumann(order: int, x: np.ndarray) -> np.ndarray:
     """``Y_order(x)`` for 2 <= x < 25 from the ``J_k`` of Miller's recurrence:
-    ``Y₀ = 2/π [(ln(x/2) + γ) J₀ - 2 Σ_{k≥1} (-1)^k J₂ₖ / k]`` and, differentiating it,
-    ``Y₁ = 2/π [(ln(x/2) + γ - 1) J₁ - J₀/x + Σ_{m≥1} (-1)^{m+1} (2m+1)/(m(m+1)) J₂ₘ₊₁]``."""
+    ``Y₀ = 2/π [(ln(x/2) + C) J₀ - 2 Σ_{k≥1} (-1)^k J₂ₖ / k]`` and, differentiating it,
+    ``Y₁ = 2/π [(ln(x/2) + C - 1) J₁ - J₀/x + Σ_{m≥1} (-1)^{m+1} (2m+1)/(m(m+1)) J₂ₘ₊₁]``
+    (C Euler's constant)."""
     j = _j_sequence(x)
     log_term = np.log(x / 2.0) + _EULER
     if order == 0:
@@ -314,7 +317,7 @@ def _airy_taylor(x: np.ndarray) -> np.ndarray:
         c_prev, c_k, c_next = np.zeros(x.shape), y, dy
         value, slope = y + dy * h, dy.copy()
         power = h.copy()  # h^(k+1)
-        for k in range(0, 40):
+        for k in range(40):
             c_after = (origin * c_k + c_prev) / ((k + 2) * (k + 1))
             slope = slope + (k + 2) * c_after * power
             power = power * h
