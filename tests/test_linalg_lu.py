@@ -233,3 +233,17 @@ def test_torch_namespace_and_methods():
     P, L, U = torch.lu_unpack(LU, pivots, unpack_pivots=False)
     assert P.numel() == 0 and L.shape == (3, 3)
     _close(torch.linalg.matmul(A, B), (A @ B).numpy(), 0)
+
+
+def test_out_arguments_are_filled_and_resized():
+    A = torch.tensor(SQUARE, dtype=torch.float64)
+    LU_out, pivots_out = torch.empty(0, dtype=torch.float64), torch.empty(0, dtype=torch.int32)
+    result = torch.linalg.lu_factor(A, out=(LU_out, pivots_out))
+    assert result.LU is LU_out and result.pivots is pivots_out
+    _close(LU_out, EXPECTED["square"][1])
+    P, L, U = (torch.empty(0, dtype=torch.float64) for _ in range(3))
+    torch.linalg.lu(A, out=(P, L, U))
+    _close(P @ L @ U, SQUARE)
+    X = torch.empty(0, dtype=torch.float64)
+    torch.linalg.lu_solve(LU_out, pivots_out, torch.tensor(RHS, dtype=torch.float64), out=X)
+    _close(X, SOLUTIONS[(True, False)])

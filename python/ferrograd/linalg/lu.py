@@ -23,11 +23,9 @@ the packed ``LU``, ``gU`` its upper part, ``⟨·,·⟩`` the trace inner produc
 from __future__ import annotations
 
 import warnings
-from collections import namedtuple
 
 import numpy as np
 
-from .._base import TensorBase
 from .._creation import empty, eye
 from .._mixins.structure import constant
 from .._tensor_functions import cat
@@ -35,11 +33,6 @@ from ..autograd.grad_mode import no_grad
 from . import _returns
 from ._common import broadcast_batch, check_tensor, dtype_name, kernel, raise_for_info, record
 from .solvers import solve_triangular
-
-Lu = namedtuple("linalg_lu", ["P", "L", "U"])
-LuUnpack = namedtuple("lu_unpack", ["P", "L", "U"])
-LuWithInfo = namedtuple("_lu_with_info", ["LU", "pivots", "info"])
-
 
 # ---------------------------------------------------------------------------------- checks
 
@@ -74,13 +67,14 @@ def lu_factor_ex(A, *, pivot: bool = True, check_errors: bool = False, out=None)
     and above it), LAPACK's 1-based ``pivots`` (int32) and ``info`` (0, or ``i`` when ``U[i, i]``
     is the first zero pivot). With ``check_errors`` a zero pivot raises. Only ``pivot=True``
     exists on the CPU, as in PyTorch."""
-    return _write(_lu_factor(A, pivot, check_errors, "torch.linalg.lu_factor_ex"), out)
+    result = _lu_factor(A, pivot, check_errors, "torch.linalg.lu_factor_ex")
+    return _write(result, out, "linalg_lu_factor_ex")
 
 
 def lu_factor(A, *, pivot: bool = True, out=None):
     """``(LU, pivots)`` of ``lu_factor_ex``; a zero pivot (a singular matrix) raises."""
     LU, pivots, _ = _lu_factor(A, pivot, True, "torch.linalg.lu_factor")
-    return _write(_returns.LuFactor(LU, pivots), out)
+    return _write(_returns.LuFactor(LU, pivots), out, "linalg_lu_factor")
 
 
 def _lu_factor(A, pivot, check_errors, name):
@@ -221,7 +215,7 @@ def lu_unpack(
     if unpack_pivots:
         _check_pivots(name, LU_data, LU_pivots)
         P = _permutation(LU_pivots, LU_data.shape[-2], LU_data)
-    return _write(LuUnpack(P, L, U), out)
+    return _write(_returns.LuUnpack(P, L, U), out, "lu_unpack")
 
 
 def lu(A, *, pivot: bool = True, out=None):
@@ -230,7 +224,7 @@ def lu(A, *, pivot: bool = True, out=None):
     (``k = min(m, n)``). Differentiable in ``A``."""
     LU, pivots, _ = _lu_factor(A, pivot, False, "torch.linalg.lu")
     P, L, U = lu_unpack(LU, pivots)
-    return _write(Lu(P, L, U), out)
+    return _write(_returns.Lu(P, L, U), out, "linalg_lu")
 
 
 # ----------------------------------------------------------------------------------- solve
@@ -295,7 +289,7 @@ def lu_solve(LU, pivots, B, *, left: bool = True, adjoint: bool = False, out=Non
         X = lower(upper(B, False), False) @ P.mT
     else:  # X Uᵀ Lᵀ Pᵀ = B: X = B P L⁻ᵀ U⁻ᵀ
         X = upper_t(lower_t(B @ P, False), False)
-    return _write(X, out)
+    return _write(X, out, "linalg_lu_solve")
 
 
 # --------------------------------------------------------------------------- torch.* names
@@ -312,7 +306,7 @@ def lu_solve_legacy(b, LU_data, LU_pivots, *, out=None):
         UserWarning,
         stacklevel=2,
     )
-    return lu_solve(LU_data, LU_pivots, b, out=out)
+    return _write(lu_solve(LU_data, LU_pivots, b), out, "lu_solve")
 
 
 def lu_legacy(A, pivot: bool = True, get_infos: bool = False, out=None):
@@ -325,18 +319,14 @@ def lu_legacy(A, pivot: bool = True, get_infos: bool = False, out=None):
         stacklevel=2,
     )
     LU, pivots, info = _lu_factor(A, pivot, False, "torch.linalg.lu_factor_ex")
-    result = LuWithInfo(LU, pivots, info) if get_infos else (LU, pivots)
-    return _write(result, out)
+    result = _returns.LuWithInfo(LU, pivots, info) if get_infos else (LU, pivots)
+    return _write(result, out, "lu")
 
 
-def _write(result, out):
-    """Copies ``result`` (a tensor or a tuple of them) into ``out`` when it is given."""
+def _write(result, out, op: str):
+    """``result`` (a tensor or a named tuple of them) copied into ``out`` when it is given."""
     if out is None:
         return result
-    from .._random import write_out
+    from .._ops_out import write_out
 
-    if isinstance(result, TensorBase):
-        return write_out(result, out)
-    for value, target in zip(result, out, strict=True):
-        write_out(value, target)
-    return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
+    return write_out(op, result, out)

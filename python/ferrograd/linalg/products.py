@@ -191,9 +191,9 @@ def matmul(input, other, *, out=None):
     result = input.matmul(other)
     if out is None:
         return result
-    from .._random import write_out
+    from .._ops_out import write_out
 
-    return write_out(result, out)
+    return write_out("matmul", result, out)
 
 
 def vecdot(x, y, *, dim: int = -1):
