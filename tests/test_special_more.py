@@ -511,3 +511,17 @@ def test_polynomial_arguments_follow_pytorch():
     assert mixed.dtype == torch.float64
     with pytest.raises(TypeError, match="invalid combination of arguments"):
         S.chebyshev_polynomial_t(0.5, 2)
+
+
+def test_half_precision_follows_pytorch():
+    # i0 and its relatives accept float16/bfloat16; PyTorch's other kernels refuse them.
+    for dtype in (torch.float16, torch.bfloat16):
+        x = torch.tensor([0.5], dtype=dtype)
+        assert S.i0(x).dtype == dtype
+        _check(S.i0(x).float(), [1.0634833707413236], 1e-2)
+        with pytest.raises(NotImplementedError, match='"bessel_j0_cpu" not implemented'):
+            S.bessel_j0(x)
+        with pytest.raises(NotImplementedError, match='"airy_ai_cpu" not implemented'):
+            S.airy_ai(x)
+        with pytest.raises(NotImplementedError, match="chebyshev_polynomial_t_cpu"):
+            S.chebyshev_polynomial_t(x, 3)

@@ -21,7 +21,7 @@ from . import (
     _special_polynomials as _polynomials,
 )
 from ._base import TensorBase
-from ._dtype import get_default_dtype
+from ._dtype import get_default_dtype, scalar_type_name
 from ._mixins.structure import constant
 from .autograd.function import Function
 
@@ -103,7 +103,10 @@ def _floating(t):
 
 
 def _host(t) -> np.ndarray:
-    return t.detach().cpu().numpy().astype(np.float64)
+    t = t.detach().cpu()
+    if t.dtype.name == "bfloat16":  # NumPy has no bfloat16
+        t = t.float()
+    return t.numpy().astype(np.float64)
 
 
 def _as_result(values: np.ndarray, like):
@@ -418,6 +421,22 @@ def log_softmax(input, dim, *, dtype=None):
 # quotients I₁/x and J₁/x take their limit 1/2.
 
 
+def _full_precision_only(name: str, function):
+    """``function`` (``torch.special.<name>``), refusing float16 and bfloat16 inputs as
+    PyTorch's kernel does."""
+
+    def apply(input, *, out=None):
+        if isinstance(input, TensorBase) and input.dtype.name in ("float16", "bfloat16"):
+            raise NotImplementedError(
+                f"\"{name}_cpu\" not implemented for '{scalar_type_name(input.dtype)}'"
+            )
+        return function(input, out=out)
+
+    apply.__name__ = name
+    apply.__doc__ = function.__doc__
+    return apply
+
+
 def _over_x(value, x):
     """``value / x`` for an odd function ``value`` with slope 1/2 at 0 (``I₁``, ``J₁``): 1/2
     where ``x == 0``."""
@@ -449,54 +468,78 @@ i1e = _host_function(
     lambda x: i0e(x) - x.sign() * i1e(x) - _over_x(i1e(x), x),
     "The exponentially scaled ``I₁``: ``exp(-|x|) I₁(x)``.",
 )
-modified_bessel_i0 = _host_function(
-    "SpecialModifiedBesselI0",
-    lambda v: _bessel.bessel_i(0, v),
-    lambda x: modified_bessel_i1(x),
-    "``I₀(x)`` (the same function as ``i0``).",
+modified_bessel_i0 = _full_precision_only(
+    "modified_bessel_i0",
+    _host_function(
+        "SpecialModifiedBesselI0",
+        lambda v: _bessel.bessel_i(0, v),
+        lambda x: modified_bessel_i1(x),
+        "``I₀(x)`` (the same function as ``i0``).",
+    ),
 )
-modified_bessel_i1 = _host_function(
-    "SpecialModifiedBesselI1",
-    lambda v: _bessel.bessel_i(1, v),
-    lambda x: modified_bessel_i0(x) - _over_x(modified_bessel_i1(x), x),
-    "``I₁(x)`` (the same function as ``i1``).",
+modified_bessel_i1 = _full_precision_only(
+    "modified_bessel_i1",
+    _host_function(
+        "SpecialModifiedBesselI1",
+        lambda v: _bessel.bessel_i(1, v),
+        lambda x: modified_bessel_i0(x) - _over_x(modified_bessel_i1(x), x),
+        "``I₁(x)`` (the same function as ``i1``).",
+    ),
 )
-modified_bessel_k0 = _host_function(
-    "SpecialModifiedBesselK0",
-    lambda v: _bessel.bessel_k(0, v),
-    lambda x: -modified_bessel_k1(x),
-    "The modified Bessel function of the second kind of order 0, ``K₀(x)`` (inf at 0, NaN "
-    "for x < 0).",
+modified_bessel_k0 = _full_precision_only(
+    "modified_bessel_k0",
+    _host_function(
+        "SpecialModifiedBesselK0",
+        lambda v: _bessel.bessel_k(0, v),
+        lambda x: -modified_bessel_k1(x),
+        "The modified Bessel function of the second kind of order 0, ``K₀(x)`` (inf at 0, NaN "
+        "for x < 0).",
+    ),
 )
-modified_bessel_k1 = _host_function(
-    "SpecialModifiedBesselK1",
-    lambda v: _bessel.bessel_k(1, v),
-    lambda x: -modified_bessel_k0(x) - modified_bessel_k1(x) / x,
-    "The modified Bessel function of the second kind of order 1, ``K₁(x)``.",
+modified_bessel_k1 = _full_precision_only(
+    "modified_bessel_k1",
+    _host_function(
+        "SpecialModifiedBesselK1",
+        lambda v: _bessel.bessel_k(1, v),
+        lambda x: -modified_bessel_k0(x) - modified_bessel_k1(x) / x,
+        "The modified Bessel function of the second kind of order 1, ``K₁(x)``.",
+    ),
 )
-bessel_j0 = _host_function(
-    "SpecialBesselJ0",
-    lambda v: _bessel.bessel_j(0, v),
-    lambda x: -bessel_j1(x),
-    "The Bessel function of the first kind of order 0, ``J₀(x)``.",
+bessel_j0 = _full_precision_only(
+    "bessel_j0",
+    _host_function(
+        "SpecialBesselJ0",
+        lambda v: _bessel.bessel_j(0, v),
+        lambda x: -bessel_j1(x),
+        "The Bessel function of the first kind of order 0, ``J₀(x)``.",
+    ),
 )
-bessel_j1 = _host_function(
-    "SpecialBesselJ1",
-    lambda v: _bessel.bessel_j(1, v),
-    lambda x: bessel_j0(x) - _over_x(bessel_j1(x), x),
-    "The Bessel function of the first kind of order 1, ``J₁(x)``.",
+bessel_j1 = _full_precision_only(
+    "bessel_j1",
+    _host_function(
+        "SpecialBesselJ1",
+        lambda v: _bessel.bessel_j(1, v),
+        lambda x: bessel_j0(x) - _over_x(bessel_j1(x), x),
+        "The Bessel function of the first kind of order 1, ``J₁(x)``.",
+    ),
 )
-bessel_y0 = _host_function(
-    "SpecialBesselY0",
-    lambda v: _bessel.bessel_y(0, v),
-    lambda x: -bessel_y1(x),
-    "The Bessel function of the second kind of order 0, ``Y₀(x)`` (-inf at 0, NaN for x < 0).",
+bessel_y0 = _full_precision_only(
+    "bessel_y0",
+    _host_function(
+        "SpecialBesselY0",
+        lambda v: _bessel.bessel_y(0, v),
+        lambda x: -bessel_y1(x),
+        "The Bessel function of the second kind of order 0, ``Y₀(x)`` (-inf at 0, NaN for x < 0).",
+    ),
 )
-bessel_y1 = _host_function(
-    "SpecialBesselY1",
-    lambda v: _bessel.bessel_y(1, v),
-    lambda x: bessel_y0(x) - bessel_y1(x) / x,
-    "The Bessel function of the second kind of order 1, ``Y₁(x)``.",
+bessel_y1 = _full_precision_only(
+    "bessel_y1",
+    _host_function(
+        "SpecialBesselY1",
+        lambda v: _bessel.bessel_y(1, v),
+        lambda x: bessel_y0(x) - bessel_y1(x) / x,
+        "The Bessel function of the second kind of order 1, ``Y₁(x)``.",
+    ),
 )
 
 
@@ -514,26 +557,38 @@ def _constant_function(name: str, kernel, doc: str):
     return apply
 
 
-scaled_modified_bessel_k0 = _constant_function(
+scaled_modified_bessel_k0 = _full_precision_only(
     "scaled_modified_bessel_k0",
-    lambda v: _bessel.bessel_k_scaled(0, v),
-    "``exp(x) K₀(x)``, finite where ``K₀`` underflows (not differentiable, as in PyTorch).",
+    _constant_function(
+        "scaled_modified_bessel_k0",
+        lambda v: _bessel.bessel_k_scaled(0, v),
+        "``exp(x) K₀(x)``, finite where ``K₀`` underflows (not differentiable, as in PyTorch).",
+    ),
 )
-scaled_modified_bessel_k1 = _constant_function(
+scaled_modified_bessel_k1 = _full_precision_only(
     "scaled_modified_bessel_k1",
-    lambda v: _bessel.bessel_k_scaled(1, v),
-    "``exp(x) K₁(x)`` (not differentiable, as in PyTorch).",
+    _constant_function(
+        "scaled_modified_bessel_k1",
+        lambda v: _bessel.bessel_k_scaled(1, v),
+        "``exp(x) K₁(x)`` (not differentiable, as in PyTorch).",
+    ),
 )
-spherical_bessel_j0 = _constant_function(
+spherical_bessel_j0 = _full_precision_only(
     "spherical_bessel_j0",
-    _bessel.spherical_bessel_j0,
-    "The spherical Bessel function of the first kind of order 0, ``sin(x) / x`` (not "
-    "differentiable, as in PyTorch).",
+    _constant_function(
+        "spherical_bessel_j0",
+        _bessel.spherical_bessel_j0,
+        "The spherical Bessel function of the first kind of order 0, ``sin(x) / x`` (not "
+        "differentiable, as in PyTorch).",
+    ),
 )
-airy_ai = _constant_function(
+airy_ai = _full_precision_only(
     "airy_ai",
-    _bessel.airy_ai,
-    "The Airy function ``Ai(x)`` (not differentiable, as in PyTorch).",
+    _constant_function(
+        "airy_ai",
+        _bessel.airy_ai,
+        "The Airy function ``Ai(x)`` (not differentiable, as in PyTorch).",
+    ),
 )
 
 
@@ -562,7 +617,11 @@ def _polynomial_operands(x, n, op: str):
 
         tensor = tensor.to(result_type(x, n))
     like = _floating(tensor.detach())
-    xs = x.detach().cpu().numpy() if x_tensor else np.float64(x)
+    if like.dtype.name in ("float16", "bfloat16"):
+        raise NotImplementedError(
+            f"\"{op}_cpu\" not implemented for '{scalar_type_name(like.dtype)}'"
+        )
+    xs = _host(x) if x_tensor else np.float64(x)
     ns = n.detach().cpu().numpy() if n_tensor else np.asarray(n)
     return np.asarray(xs, dtype=np.float64), ns, like
 

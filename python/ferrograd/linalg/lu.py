@@ -170,7 +170,7 @@ def _permutation(pivots, m: int, like):
     swaps ``pivots`` (row ``i`` swapped with row ``pivots[i] - 1``), in ``like``'s dtype."""
     swaps = pivots.detach().cpu().numpy().astype(np.int64) - 1
     batch = swaps.shape[:-1]
-    flat = swaps.reshape(-1, swaps.shape[-1])
+    flat = swaps.reshape(int(np.prod(batch)), swaps.shape[-1])
     order = np.tile(np.arange(m), (flat.shape[0], 1))
     rows = np.arange(flat.shape[0])
     for i in range(flat.shape[-1]):
