@@ -92,7 +92,9 @@ def test_values_and_gradients_match_pytorch(case):
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-@pytest.mark.parametrize("shape", [(3, 3), (2, 5, 5), (2, 3, 6), (3, 6, 2), (0, 3, 3)])
+@pytest.mark.parametrize(
+    "shape", [(3, 3), (2, 5, 5), (2, 3, 6), (3, 6, 2), (0, 3, 3), (3, 0), (0, 3)]
+)
 def test_factors_reconstruct_the_matrix(shape, dtype):
     A = _random(*shape).detach().to(dtype)
     P, L, U = torch.linalg.lu(A)
