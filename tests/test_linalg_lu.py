@@ -185,6 +185,11 @@ def test_singular_matrices_follow_lapack():
     LU, pivots, info = torch.linalg.lu_factor_ex(torch.zeros(2, 3))
     _close(LU, np.zeros((2, 3)))
     assert pivots.tolist() == [1, 2] and info.item() == 1
+    # A zero first column: LAPACK (and PyTorch) skip the division and carry on pivoting.
+    first_zero = torch.tensor([[0.0, 1.0, 2.0], [0.0, 3.0, 4.0], [0.0, 5.0, 7.0]])
+    LU, pivots, info = torch.linalg.lu_factor_ex(first_zero.double())
+    _close(LU, [[0.0, 1.0, 2.0], [0.0, 5.0, 7.0], [0.0, 0.6, -0.19999999999999984]])
+    assert pivots.tolist() == [1, 3, 3] and info.item() == 1
     with pytest.raises(RuntimeError, match=r"U\[1,1\] is zero"):
         torch.linalg.lu_factor(torch.zeros(3, 3))
     with pytest.raises(RuntimeError, match=r"\(Batch element 1\): U\[3,3\] is zero"):

@@ -82,7 +82,7 @@ def _lu_factor(A, pivot, check_errors, name):
     with no_grad():
         LU, pivots, info = kernel("linalg_lu_factor", A)
         if bool((info != 0).any()):
-            LU = _refactor_singular(A, LU, info)
+            LU, pivots = _refactor_singular(A, LU, pivots, info)
     if check_errors:
         raise_for_info(name, info, _zero_pivot_message)
     LU, pivots, info = record(
@@ -95,30 +95,36 @@ def _lu_factor(A, pivot, check_errors, name):
     return _returns.LuFactorEx(LU, pivots, info)
 
 
-def _refactor_singular(A, LU, info):
-    """``LU`` with the matrices that have a zero pivot factored again on the host: the kernel
-    divides by that pivot (filling the rest with NaN), where LAPACK skips the division and
-    carries on, as PyTorch's results show. The pivots are the same either way (the first
-    largest entry of each column)."""
+def _refactor_singular(A, LU, pivots, info):
+    """``(LU, pivots)`` with the matrices that have a zero pivot factored again on the host:
+    the kernel divides by that pivot (filling the rest with NaN, which also spoils the later
+    pivot choices), where LAPACK skips the division and carries on, as PyTorch's results
+    show."""
     factors = LU.detach().cpu().numpy().copy()
+    swaps = pivots.detach().cpu().numpy().copy()
     matrices = A.detach().cpu().numpy().reshape(-1, *A.shape[-2:])
-    flat = factors.reshape(-1, *A.shape[-2:])
+    flat_factors = factors.reshape(-1, *A.shape[-2:])
+    flat_swaps = swaps.reshape(-1, swaps.shape[-1])
     for index in np.flatnonzero(info.detach().cpu().numpy().reshape(-1)):
-        flat[index] = _getf2(matrices[index].astype(np.float64)).astype(flat.dtype)
-    return constant(factors, LU).to(LU.dtype)
+        packed, rows = _getf2(matrices[index].astype(np.float64))
+        flat_factors[index] = packed
+        flat_swaps[index] = rows
+    return constant(factors, LU).to(LU.dtype), constant(swaps, pivots)
 
 
-def _getf2(a: np.ndarray) -> np.ndarray:
-    """The packed LU factors of one matrix, column by column with partial pivoting; a column
-    with a zero pivot is left as it is."""
+def _getf2(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The packed LU factors of one matrix and LAPACK's 1-based pivots, column by column with
+    partial pivoting; a column with a zero pivot is left as it is."""
     m, n = a.shape
+    pivots = np.empty(min(m, n), dtype=np.int32)
     for j in range(min(m, n)):
         p = j + int(np.argmax(np.abs(a[j:, j])))
+        pivots[j] = p + 1
         a[[j, p]] = a[[p, j]]
         if a[j, j] != 0:
             a[j + 1 :, j] /= a[j, j]
         a[j + 1 :, j + 1 :] -= np.outer(a[j + 1 :, j], a[j, j + 1 :])
-    return a
+    return a, pivots
 
 
 def _lu_factor_backward(saved, grads):
