@@ -197,6 +197,17 @@ def _multiply(matrices, split, i, j):
     return _multiply(matrices, split, i, k) @ _multiply(matrices, split, k + 1, j)
 
 
+def matmul(input, other, *, out=None):
+    """``torch.matmul`` under its ``torch.linalg`` name."""
+    check_tensor("matmul", input, "input")
+    result = input.matmul(other)
+    if out is None:
+        return result
+    from .._ops_out import write_out
+
+    return write_out("matmul", result, out)
+
+
 def vecdot(x, y, *, dim: int = -1):
     """The dot product of ``x`` and ``y`` along ``dim`` (broadcast)."""
     check_tensor("vecdot", x, "x")
