@@ -44,7 +44,8 @@ def test_leaf_hook_changing_the_dtype_raises():
     x.register_hook(hook)
     with pytest.raises(
         RuntimeError,
-        match=r"^hook 'hook' has changed the type of value \(was CPUFloatType got CPUDoubleType\)$",
+        match=r"^hook 'hook' has changed the type of value "
+        r"\(was torch\.FloatTensor got torch\.DoubleTensor\)$",
     ):
         (x * 2).sum().backward()
 
@@ -71,7 +72,7 @@ def test_a_callable_without_a_name_is_unknown():
     with pytest.raises(
         RuntimeError,
         match=r"^hook '<unknown>' has changed the type of value "
-        r"\(was CPUDoubleType got CPUFloatType\)$",
+        r"\(was torch\.DoubleTensor got torch\.FloatTensor\)$",
     ):
         (x * 2).sum().backward()
 

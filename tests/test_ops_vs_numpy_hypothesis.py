@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import ferrograd as fg
@@ -235,17 +235,6 @@ def _refused(name: str, a: np.ndarray, b: np.ndarray, out_dtype: np.dtype) -> bo
     return integral and name in ("remainder", "fmod", "floor_divide") and bool((b == 0).any())
 
 
-def _known_engine_difference(name: str, a: np.ndarray, b: np.ndarray, common: np.dtype) -> bool:
-    """Inputs where the engine is known to differ from PyTorch, each shown by a strict xfail
-    test below (so that fixing it is noticed): integer powers with a negative tensor exponent,
-    and logical ops on values that vanish in the common dtype."""
-    if name == "pow" and common not in FLOATS:
-        return bool((b < 0).any())
-    if name.startswith("logical") and common == F32:
-        return any(bool(((x != 0) & (x.astype(F32) == 0)).any()) for x in (a, b) if x.dtype == F64)
-    return False
-
-
 @pytest.mark.parametrize("name", list(BINARY))
 @settings(max_examples=EXAMPLES)
 @given(data=st.data())
@@ -262,7 +251,6 @@ def test_binary_ops_match_numpy(name, data):
     out_dtype = {"promote": common, "float": floating(common), "bool": BOOL}[result]
     if _refused(name, a, b, common):
         return
-    assume(not _known_engine_difference(name, a, b, common))
     compute = common if result != "float" else out_dtype
     with np.errstate(all="ignore"):
         if compute in FLOATS and not exact:
@@ -292,16 +280,15 @@ def test_integer_division_by_zero_raises(name):
         getattr(fg, name)(fg.tensor([3]), fg.tensor([0]))
 
 
-# ----------------------------------------------------------------------------- known differences
-# Found by the property tests above; the fix belongs to the engine (Rust). Each is strict, so a
-# fix makes it fail until the mark is removed.
+# ---------------------------------------------------------------- found by the property tests
+# Engine differences from PyTorch that the property tests above found, each fixed in the engine and
+# pinned here with PyTorch's values.
 
 
 def test_sign_of_negative_zero_is_positive_zero():
     assert not np.signbit(fg.sign(fg.tensor([-0.0])).numpy()[0])
 
 
-@pytest.mark.xfail(strict=True, reason="engine: integer pow refuses negative tensor exponents")
 def test_integer_power_with_negative_tensor_exponents():
     """PyTorch refuses only a negative Python exponent; with a tensor exponent it gives
     1 / a**-b truncated (values recorded from PyTorch 2.15)."""
@@ -310,7 +297,6 @@ def test_integer_power_with_negative_tensor_exponents():
     assert fg.pow(base, exponent).tolist() == [0, 1, -1, 0, 0, 0, 0, 1]
 
 
-@pytest.mark.xfail(strict=True, reason="engine: logical ops do not cast to the common dtype")
 def test_logical_ops_see_values_in_the_common_dtype():
     """float32 and a 0-d float64 compute in float32, where 1e-308 is 0."""
     out = fg.logical_and(fg.tensor([1.0]), fg.tensor(1e-308, dtype=fg.float64))

@@ -316,6 +316,25 @@ def test_inplace_on_a_view_of_a_leaf_raises(device):
     assert w.tolist() == [2.0, 1.0, 1.0]
 
 
+def test_inplace_on_a_leaf_that_is_a_view_raises_as_in_pytorch(device):
+    # A view made a leaf by requires_grad_(), and every view taken of it, is refused in place
+    # under grad mode with the view wording (PyTorch 2.15), though its base needs no grad.
+    base = fg.zeros(4, device=device)
+    leaf = base[:2]
+    leaf.requires_grad_()
+    with pytest.raises(RuntimeError, match=r"^a view of a leaf Variable that requires grad"):
+        leaf.add_(1)
+    with pytest.raises(RuntimeError, match=r"^a view of a leaf Variable that requires grad"):
+        leaf[0].add_(1)
+    # The base itself stays writable, and a view that does not require grad too.
+    base.add_(1)
+    base[2:].mul_(3)
+    assert base.tolist() == [1.0, 1.0, 3.0, 3.0] and leaf.grad_fn is None
+    detached = fg.ones(3, requires_grad=True, device=device).detach()[1:]
+    detached.add_(1)
+    assert detached.tolist() == [2.0, 2.0]
+
+
 def test_a_saved_tensor_changed_through_a_view_is_caught(device):
     x = fg.ones(4, requires_grad=True, device=device)
     y = x * 2

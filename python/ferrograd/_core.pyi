@@ -161,7 +161,7 @@ class TensorImpl:
     def _inplace_clamp(self, min: float | None = None, max: float | None = None) -> None: ...
     def _add_scaled_(self, other: _Operand, alpha: float) -> None:
         """``self += alpha * other``."""
-    def _fill_(self, value: float) -> None: ...
+    def _fill_(self, value: int | float) -> None: ...
     def _rebase_onto(self, result: TensorImpl) -> None:
         """Makes this tensor the output ``result`` of a recorded in-place operation."""
 
@@ -215,9 +215,11 @@ def from_numpy(array: npt.NDArray[Any], share: bool = False, requires_grad: bool
     """A tensor from a NumPy array; ``share`` keeps the array's memory when its layout
     allows."""
 
-def full(shape: Sequence[int], value: float, dtype: str, requires_grad: bool = False) -> Tensor: ...
+def full(
+    shape: Sequence[int], value: int | float, dtype: str, requires_grad: bool = False
+) -> Tensor: ...
 def arange(
-    start: float, end: float, step: float, dtype: str, requires_grad: bool = False
+    start: int | float, end: int | float, step: int | float, dtype: str, requires_grad: bool = False
 ) -> Tensor: ...
 def linspace(
     start: float, end: float, steps: int, dtype: str, requires_grad: bool = False

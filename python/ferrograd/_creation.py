@@ -44,6 +44,8 @@ def _infer_numpy(data, dtype):
         data = data.numpy() if data.dtype.name != "bfloat16" else data.float().numpy()
     given_array = isinstance(data, (np.ndarray, np.generic))
     array = np.asarray(data)
+    if not given_array and _integers_beyond_int64(data, array, dtype):
+        raise ValueError("Overflow when unpacking long long")
     if array.dtype == object:
         raise TypeError(
             f"can't build a tensor from {type(data).__name__} holding non-numeric or ragged data"
@@ -65,6 +67,35 @@ def _infer_numpy(data, dtype):
     else:
         target = np.bool_
     return np.asarray(array, dtype=target, order="C")
+
+
+def _integers_beyond_int64(data, array: np.ndarray, dtype) -> bool:
+    """Whether Python ints in the data leave int64's range where PyTorch reads them as int64:
+    NumPy then picks uint64 (up to 2**64) or object. A float among them, or a float dtype,
+    makes every number a double instead."""
+    if dtype is not None and to_dtype(dtype).is_floating_point:
+        return False
+    if array.dtype.kind == "u":
+        return True
+    if array.dtype == object:
+        values = array.ravel().tolist()
+    elif array.dtype.kind == "f" and array.size and float(np.nanmax(np.abs(array))) >= 2.0**63:
+        # NumPy turns ints that fit int64 beside ones that need uint64 into float64
+        values = list(_leaves(data))
+    else:
+        return False
+    return all(isinstance(v, int) for v in values) and any(
+        not -(2**63) <= v < 2**63 for v in values
+    )
+
+
+def _leaves(data):
+    """The numbers of nested lists and tuples, in order."""
+    if isinstance(data, (list, tuple)):
+        for item in data:
+            yield from _leaves(item)
+    else:
+        yield data
 
 
 def _numpy_for_cast(array: np.ndarray, target) -> np.ndarray:
@@ -117,6 +148,11 @@ def _size_arg(sizes: tuple, size, op: str) -> list:
     return _sizes(sizes)
 
 
+def _number(value):
+    """A Python int as it is (the engine keeps int64 values exact past 2**53), else a float."""
+    return value if isinstance(value, int) else float(value)
+
+
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
     if dtype is None:
         dtype = (
@@ -127,7 +163,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     elif isinstance(fill_value, (int, float)):
         check_fits(fill_value, to_dtype(dtype))
     return _place(
-        _core.full(_sizes((size,)), float(fill_value), _dtype_name(dtype)), device, requires_grad
+        _core.full(_sizes((size,)), _number(fill_value), _dtype_name(dtype)), device, requires_grad
     )
 
 
@@ -156,7 +192,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
     if dtype is None:
         dtype = "int64" if all(isinstance(v, int) for v in values) else None
     return _place(
-        _core.arange(float(start), float(end), float(step), _dtype_name(dtype)),
+        _core.arange(_number(start), _number(end), _number(step), _dtype_name(dtype)),
         device,
         requires_grad,
     )

@@ -224,8 +224,13 @@ class MathMixin:
         if rounding_mode == "floor":
             return self // other
         if rounding_mode == "trunc":
-            quotient = (self / other).trunc()
-            return quotient if self.is_floating_point() else quotient.to(self.dtype)
+            floored = self // other
+            if floored.is_floating_point():
+                return (self / other).trunc()
+            # Integers stay integers (exact past 2**53): the floor moved one toward zero where
+            # the exact quotient is negative and not whole.
+            negative = (self < 0) != (other < 0)
+            return floored + (((self - floored * other) != 0) & negative)
         raise ValueError(
             "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
@@ -333,7 +338,8 @@ class MathMixin:
     def fill_(self, value):
         if isinstance(value, (int, float)):
             check_fits(value, self.dtype)
-        self._fill_(float(value))
+        # an int goes as it is: the engine fills int64 exactly past 2**53
+        self._fill_(value if isinstance(value, int) else float(value))
         return self
 
     def nan_to_num(self, nan: float = 0.0, posinf=None, neginf=None):

@@ -5,9 +5,9 @@ returning ``V``, ``torch.pinverse``, ...)."""
 from __future__ import annotations
 
 from . import _returns
+from ._lu import lu_legacy as lu, lu_solve_legacy as lu_solve, lu_unpack
 from .decompositions import legacy_svd, qr as linalg_qr
 from .leastsquares import pinv
-from ._lu import lu_legacy as lu, lu_solve_legacy as lu_solve, lu_unpack
 from .products import matrix_exp as linalg_matrix_exp
 from .solvers import (
     cholesky as linalg_cholesky,

@@ -135,6 +135,16 @@ pub fn operand<'a>(this: &Tensor, other: &'a Bound<'_, PyAny>) -> PyResult<Cow<'
     })
 }
 
+/// A Python `int` (not a `bool`) that fits int64, to be used exactly rather than through an
+/// `f64` (which holds integers only up to 2**53); `None` for any other value.
+pub fn exact_integer(value: &Bound<'_, PyAny>) -> Option<i64> {
+    if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+        value.extract().ok()
+    } else {
+        None
+    }
+}
+
 /// `operand`, or `None` for a type tensors do not combine with (an operator then returns
 /// `NotImplemented`). NumPy scalars count as Python numbers; NumPy arrays are copied. A
 /// tensor operand is borrowed (no reference count taken: this runs for every operator).

@@ -50,27 +50,40 @@ fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyR
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (shape, value, dtype, requires_grad=false))]
-fn full(shape: Vec<isize>, value: f64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(
-        Tensor::try_full(&shape_arg(shape)?, value, dtype_from_name(dtype)?),
-        requires_grad,
-    )
+fn full(
+    shape: Vec<isize>,
+    value: &Bound<'_, PyAny>,
+    dtype: &str,
+    requires_grad: bool,
+) -> PyResult<NewTensor> {
+    let (shape, dtype) = (shape_arg(shape)?, dtype_from_name(dtype)?);
+    let made = match convert::exact_integer(value) {
+        Some(v) => Tensor::try_full_int(&shape, v, dtype),
+        None => Tensor::try_full(&shape, value.extract()?, dtype),
+    };
+    creation(made, requires_grad)
 }
 
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (start, end, step, dtype, requires_grad=false))]
 fn arange(
-    start: f64,
-    end: f64,
-    step: f64,
+    start: &Bound<'_, PyAny>,
+    end: &Bound<'_, PyAny>,
+    step: &Bound<'_, PyAny>,
     dtype: &str,
     requires_grad: bool,
 ) -> PyResult<NewTensor> {
-    creation(
-        Tensor::arange(start, end, step, dtype_from_name(dtype)?),
-        requires_grad,
-    )
+    let dtype = dtype_from_name(dtype)?;
+    let made = match (
+        convert::exact_integer(start),
+        convert::exact_integer(end),
+        convert::exact_integer(step),
+    ) {
+        (Some(start), Some(end), Some(step)) => Tensor::arange_int(start, end, step, dtype),
+        _ => Tensor::arange(start.extract()?, end.extract()?, step.extract()?, dtype),
+    };
+    creation(made, requires_grad)
 }
 
 #[catch_panics]

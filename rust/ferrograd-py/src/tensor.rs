@@ -6,7 +6,7 @@ use ferrograd::ops::table::{Binary, Unary};
 use ferrograd::ops::IndexItem;
 use ferrograd::{BackwardOptions, Tensor};
 use ferrograd_py_macros::catch_panics;
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
 
@@ -126,6 +126,25 @@ fn binary_fn(name: &str) -> PyResult<BinaryFn> {
             )))
         }
     }))
+}
+
+/// PyTorch refuses a negative Python integer as the exponent of an integer (or bool) tensor; a
+/// negative exponent held in a tensor is computed instead (1 / a**-b truncated toward zero).
+fn refuse_negative_integer_exponent(
+    name: &str,
+    base: &Tensor,
+    exponent: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    if name == "pow"
+        && !base.dtype().is_floating()
+        && exponent.is_instance_of::<PyInt>()
+        && exponent.extract::<i64>().is_ok_and(|e| e < 0)
+    {
+        return Err(PyRuntimeError::new_err(
+            "Integers to negative integer powers are not allowed.",
+        ));
+    }
+    Ok(())
 }
 
 type InplaceFn = fn(&Tensor, &Tensor) -> ferrograd::Result<()>;
@@ -333,6 +352,7 @@ impl PyTensor {
 
     #[pyo3(name = "_binary")]
     fn binary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
+        refuse_negative_integer_exponent(name, &self.inner, other)?;
         let (a, b, f) = (&self.inner, operand(&self.inner, other)?, binary_fn(name)?);
         wrap(run(py, a.numel().max(b.numel()), || f.call(a, &b)))
     }
@@ -367,6 +387,7 @@ impl PyTensor {
 
     #[pyo3(name = "_inplace")]
     fn inplace(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<()> {
+        refuse_negative_integer_exponent(name, &self.inner, other)?;
         let (a, b, f) = (&self.inner, operand(&self.inner, other)?, inplace_fn(name)?);
         run(py, a.numel(), || f(a, &b)).py()
     }
@@ -393,8 +414,12 @@ impl PyTensor {
     }
 
     #[pyo3(name = "_fill_")]
-    fn fill_(&self, value: f64) -> PyResult<()> {
-        self.inner.fill_(value).py()
+    fn fill_(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        match convert::exact_integer(value) {
+            Some(v) => self.inner.fill_int_(v),
+            None => self.inner.fill_(value.extract()?),
+        }
+        .py()
     }
 
     #[pyo3(name = "_clamp", signature = (min=None, max=None))]

@@ -19,10 +19,11 @@ fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks, u32) -> R) ->
     }
 }
 
-/// PyTorch's name for the type of a tensor in hook errors, e.g. `CPUFloatType`.
+/// The legacy type name PyTorch prints in hook errors and `Tensor.type()` gives, e.g.
+/// `torch.FloatTensor` or `torch.cuda.DoubleTensor`.
 fn type_name(device: Device, dtype: DType) -> String {
-    let device = if device.is_cpu() { "CPU" } else { "CUDA" };
-    format!("{device}{}Type", dtype.scalar_type_name())
+    let device = if device.is_cpu() { "" } else { "cuda." };
+    format!("torch.{device}{}Tensor", dtype.scalar_type_name())
 }
 
 /// Checks that the gradient a hook returned may replace `original` (PyTorch's

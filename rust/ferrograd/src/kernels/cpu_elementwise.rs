@@ -412,11 +412,19 @@ macro_rules! int_scalar {
                     r
                 }
             }
-            /// Square-and-multiply with wrapping, exact for any non-negative exponent.
+            /// Square-and-multiply with wrapping, exact for any non-negative exponent. A
+            /// negative exponent gives 1 / self**-o truncated toward zero, as PyTorch's integer
+            /// pow: 0 unless the base is 1 or -1.
             #[inline(always)]
             fn pow(self, o: Self) -> Self {
                 if o < 0 {
-                    return 0;
+                    let minus_one = (0 as $t).wrapping_sub(1);
+                    return match self {
+                        1 => 1,
+                        _ if self == minus_one && o % 2 != 0 => minus_one,
+                        _ if self == minus_one => 1,
+                        _ => 0,
+                    };
                 }
                 let (mut base, mut e, mut acc) = (self, o as u64, 1 as $t);
                 while e > 0 {
@@ -1216,7 +1224,7 @@ fn check_binary(op: BinaryOp, dtype: DType) -> Result<()> {
     Ok(())
 }
 
-/// Value checks that integer ops need before their loop: no zero divisor, no negative exponent.
+/// Value checks that integer ops need before their loop: no zero divisor.
 fn check_operand<T: Scalar + Sync>(op: BinaryOp, b: Strided<T>) -> Result<()> {
     if T::DTYPE.category() != Category::Integer {
         return Ok(());
@@ -1231,9 +1239,6 @@ fn check_operand<T: Scalar + Sync>(op: BinaryOp, b: Strided<T>) -> Result<()> {
         BinaryOp::FloorDiv | BinaryOp::Rem if any(|v| v == T::zero())? => {
             Err(Error::Arithmetic("ZeroDivisionError".into()))
         }
-        BinaryOp::Pow if any(|v| v < T::zero())? => Err(Error::Arithmetic(
-            "Integers to negative integer powers are not allowed.".into(),
-        )),
         _ => Ok(()),
     }
 }
@@ -1711,9 +1716,13 @@ mod tests {
             vals::<i64>(&binary(BinaryOp::Pow, &a, &e).unwrap()),
             vec![1024, -27, 1]
         );
-        let neg = i64s(&[1, -1, 1], &[3]);
-        assert!(
-            matches!(binary(BinaryOp::Pow, &a, &neg), Err(Error::Arithmetic(m)) if m.contains("negative integer powers"))
+        let (base, neg) = (
+            i64s(&[0, 1, -1, -1, 2, -3], &[6]),
+            i64s(&[-1, -1, -1, -2, -1, -2], &[6]),
+        );
+        assert_eq!(
+            vals::<i64>(&binary(BinaryOp::Pow, &base, &neg).unwrap()),
+            vec![0, 1, -1, 1, 0, 0]
         );
         let x = f32s(&[1.0, f32::NAN, 3.0], &[3]);
         let y = f32s(&[2.0, 0.0, f32::NAN], &[3]);

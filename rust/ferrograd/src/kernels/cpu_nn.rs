@@ -298,10 +298,23 @@ pub fn cat(inputs: &[&NdArray], axis: usize) -> Result<NdArray> {
 
 /// The indices that sort `a` along `axis` (stable; NaN sorts as the largest value).
 pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
-    let (outer, size, inner) = split(a.shape(), axis);
-    let x = a.to_f64_vec()?;
+    let dense = a.contiguous()?;
+    crate::with_dtype!(a.dtype(), T => argsort_lanes(dense.as_slice::<T>()?, a.shape(), axis, descending))
+}
+
+/// Stable argsort of each lane along `axis`, comparing elements in their own type (int64 keys
+/// past 2**53 stay distinct); NaN sorts last ascending and first descending, as PyTorch.
+fn argsort_lanes<T: Element>(
+    x: &[T],
+    shape: &[usize],
+    axis: usize,
+    descending: bool,
+) -> Result<NdArray> {
+    let (outer, size, inner) = split(shape, axis);
     let mut out = alloc::zeroed::<i64>(x.len())?;
     let mut lane: Vec<usize> = Vec::with_capacity(size);
+    #[allow(clippy::eq_op)] // `v != v` is the NaN test that works for every element type
+    let is_nan = |v: T| v != v;
     for o in 0..outer {
         for i in 0..inner {
             let base = o * size * inner + i;
@@ -310,7 +323,7 @@ pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
             let key = |j: usize| x[base + j * inner];
             let cmp = |p: &usize, q: &usize| {
                 let (u, v) = (key(*p), key(*q));
-                match (u.is_nan(), v.is_nan()) {
+                match (is_nan(u), is_nan(v)) {
                     (true, true) => std::cmp::Ordering::Equal,
                     (true, false) => std::cmp::Ordering::Greater,
                     (false, true) => std::cmp::Ordering::Less,
@@ -327,7 +340,7 @@ pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
             }
         }
     }
-    NdArray::from_vec(out, a.shape())
+    NdArray::from_vec(out, shape)
 }
 
 /// The output size of a window sweep along one dimension.

@@ -37,6 +37,15 @@ fn require_float(name: &str, dtype: DType) -> Result<()> {
 /// A tensor of `shape` and `dtype` whose elements are `value(i)` (an `f64` converted to
 /// `dtype`) for `i` in `0..numel`: the size checked for overflow, the memory allocated
 /// fallibly, and no intermediate buffer of `f64`s.
+/// PyTorch's `arange` errors (RuntimeError there), in its words.
+fn step_is_zero() -> Error {
+    Error::Unsupported("step must be nonzero".into())
+}
+
+fn inconsistent_bounds() -> Error {
+    Error::Unsupported("upper bound and lower bound inconsistent with step sign".into())
+}
+
 fn from_fn(shape: &[usize], dtype: DType, mut value: impl FnMut(usize) -> f64) -> Result<Tensor> {
     let n = check_storage(shape, dtype.size_in_bytes())?;
     crate::with_dtype!(dtype, T => Tensor::from_vec(alloc::collect(n, (0..n).map(|i| T::from_f64(value(i))))?, shape))
@@ -54,6 +63,17 @@ impl Tensor {
         NdArray::try_full(shape, value, dtype).map(Tensor::from_array)
     }
 
+    /// `try_full` with an integer value, exact for every int64 (an `f64` holds integers only
+    /// up to 2**53): the value is cast to `dtype` as `to_dtype` casts, then repeated.
+    pub fn try_full_int(shape: &[usize], value: i64, dtype: DType) -> Result<Tensor> {
+        let element = crate::kernels::cast(&NdArray::scalar(value), dtype)?;
+        let n = check_storage(shape, dtype.size_in_bytes())?;
+        crate::with_dtype!(dtype, T => {
+            let value = element.as_slice::<T>()?[0];
+            Tensor::from_vec(alloc::filled(value, n)?, shape)
+        })
+    }
+
     pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
         Self::full(shape, 0.0, dtype)
     }
@@ -68,12 +88,10 @@ impl Tensor {
             return Err(Error::Shape(format!("unsupported range: {start} -> {end}")));
         }
         if step == 0.0 {
-            return Err(Error::Value("arange: step must be nonzero".into()));
+            return Err(step_is_zero());
         }
         if (end - start) * step < 0.0 {
-            return Err(Error::Value(format!(
-                "arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})"
-            )));
+            return Err(inconsistent_bounds());
         }
         let size = ((end - start) / step).ceil().max(0.0);
         // PyTorch's bound: the element count is an int64.
@@ -81,6 +99,33 @@ impl Tensor {
             return Err(Error::Shape("invalid size, possible overflow?".into()));
         }
         from_fn(&[size as usize], dtype, |i| start + i as f64 * step)
+    }
+
+    /// `arange` over integers, exact for every int64 (PyTorch computes an integer range in
+    /// int64): the values are made as int64, then cast to `dtype`.
+    pub fn arange_int(start: i64, end: i64, step: i64, dtype: DType) -> Result<Tensor> {
+        if step == 0 {
+            return Err(step_is_zero());
+        }
+        let span = end as i128 - start as i128;
+        if span * (step as i128) < 0 {
+            return Err(inconsistent_bounds());
+        }
+        let step_wide = step as i128;
+        let size = (span + step_wide - step_wide.signum()) / step_wide;
+        let size = usize::try_from(size)
+            .map_err(|_| Error::Shape("invalid size, possible overflow?".into()))?;
+        check_storage(
+            &[size],
+            DType::Int64.size_in_bytes().max(dtype.size_in_bytes()),
+        )?;
+        let values = alloc::collect(size, (0..size as i64).map(|i| start + i * step))?;
+        let range = NdArray::from_vec(values, &[size])?;
+        Ok(Tensor::from_array(if dtype == DType::Int64 {
+            range
+        } else {
+            crate::kernels::cast(&range, dtype)?
+        }))
     }
 
     /// `steps` values evenly spaced from `start` to `end`, both included.

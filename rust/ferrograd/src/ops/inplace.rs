@@ -18,14 +18,15 @@ impl Tensor {
                 "Inplace update to inference tensor outside InferenceMode is not allowed.".into(),
             ));
         }
+        // The view check first, as PyTorch: a leaf that is itself a view is named as a view.
+        if is_grad_enabled() && self.is_grad_requiring_view_of_a_leaf() {
+            return Err(Error::Autograd(
+                "a view of a leaf Variable that requires grad is being used in an in-place operation.".into(),
+            ));
+        }
         if is_grad_enabled() && self.requires_grad() && self.is_leaf() {
             return Err(Error::Autograd(
                 "a leaf Variable that requires grad is being used in an in-place operation.".into(),
-            ));
-        }
-        if is_grad_enabled() && self.is_view_of_leaf_requiring_grad() {
-            return Err(Error::Autograd(
-                "a view of a leaf Variable that requires grad is being used in an in-place operation.".into(),
             ));
         }
         Ok(())
@@ -187,9 +188,18 @@ impl Tensor {
 
     /// Fills with `value`. On a recorded tensor the fill is recorded too (its gradient is zero).
     pub fn fill_(&self, value: f64) -> Result<()> {
+        self.fill_with_element(NdArray::full(&[], value, self.dtype()))
+    }
+
+    /// `fill_` with an integer value, exact for every int64 (cast to the dtype as `to_dtype`).
+    pub fn fill_int_(&self, value: i64) -> Result<()> {
+        self.fill_with_element(kernels::cast(&NdArray::scalar(value), self.dtype())?)
+    }
+
+    /// Fills with a 0-d host array of this tensor's dtype.
+    fn fill_with_element(&self, value: NdArray) -> Result<()> {
         self.check_inplace_allowed()?;
-        let (dtype, device) = (self.dtype(), self.device());
-        let value = NdArray::full(&[], value, dtype).to_device(device)?;
+        let value = value.to_device(self.device())?;
         if tracks_derivatives(self) {
             let filled = Tensor::from_array(value);
             let shape: Vec<isize> = self.shape().iter().map(|&s| s as isize).collect();

@@ -198,16 +198,29 @@ impl Tensor {
         self.constant_binary(other, BinaryOp::Xor)
     }
     pub fn logical_and(&self, other: &Tensor) -> Result<Tensor> {
-        self.to_dtype(DType::Bool)?
-            .bitwise_and(&other.to_dtype(DType::Bool)?)
+        let (a, b) = self.truth_in_common_dtype(other)?;
+        a.bitwise_and(&b)
     }
     pub fn logical_or(&self, other: &Tensor) -> Result<Tensor> {
-        self.to_dtype(DType::Bool)?
-            .bitwise_or(&other.to_dtype(DType::Bool)?)
+        let (a, b) = self.truth_in_common_dtype(other)?;
+        a.bitwise_or(&b)
     }
     pub fn logical_xor(&self, other: &Tensor) -> Result<Tensor> {
-        self.to_dtype(DType::Bool)?
-            .bitwise_xor(&other.to_dtype(DType::Bool)?)
+        let (a, b) = self.truth_in_common_dtype(other)?;
+        a.bitwise_xor(&b)
+    }
+
+    /// Both operands as bool after casting to their promoted dtype, as PyTorch's logical ops
+    /// read them: a float64 1e-308 beside a float32 tensor is float32's 0, hence false.
+    fn truth_in_common_dtype(&self, other: &Tensor) -> Result<(Tensor, Tensor)> {
+        let common = DType::result_type(
+            self.dtype(),
+            self.ndim() == 0,
+            other.dtype(),
+            other.ndim() == 0,
+        );
+        let truth = |t: &Tensor| t.to_dtype(common)?.to_dtype(DType::Bool);
+        Ok((truth(self)?, truth(other)?))
     }
 
     /// Clamps into `[min, max]`; the gradient passes where the input is inside the interval.

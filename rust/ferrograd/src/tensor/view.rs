@@ -229,12 +229,15 @@ impl Tensor {
         drop(old);
     }
 
-    /// Whether this tensor is a view of a leaf that requires grad (in-place on it is refused
-    /// under grad mode, as in PyTorch).
-    pub(crate) fn is_view_of_leaf_requiring_grad(&self) -> bool {
-        self.0
-            .view
-            .as_deref()
-            .is_some_and(|v| v.tracks_history && v.base.requires_grad() && v.base.is_leaf())
+    /// Whether this tensor requires grad and is a view whose base is a leaf (in-place on it is
+    /// refused under grad mode, as in PyTorch). The base need not require grad itself: a view
+    /// made a leaf by `requires_grad_()`, and the views taken of it, count too.
+    pub(crate) fn is_grad_requiring_view_of_a_leaf(&self) -> bool {
+        self.requires_grad()
+            && self
+                .0
+                .view
+                .as_deref()
+                .is_some_and(|v| v.tracks_history && v.base.is_leaf())
     }
 }
