@@ -21,7 +21,11 @@ fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks, u32) -> R) ->
 
 /// PyTorch's name for the type of a tensor in hook errors, e.g. `CPUFloatType`.
 fn type_name(device: Device, dtype: DType) -> String {
-    let device = if device.is_cpu() { "CPU" } else { "CUDA" };
+    let device = match device {
+        Device::Cpu => "CPU",
+        Device::Cuda(_) => "CUDA",
+        Device::Meta => "Meta",
+    };
     format!("{device}{}Type", dtype.scalar_type_name())
 }
 
@@ -30,7 +34,9 @@ fn type_name(device: Device, dtype: DType) -> String {
 fn check_replacement(original: &Tensor, result: &Tensor, hook: &HookInfo) -> Result<()> {
     let name = hook.name();
     let (original_device, result_device) = (original.device(), result.device());
-    if original.dtype() != result.dtype() || original_device.is_cpu() != result_device.is_cpu() {
+    if original.dtype() != result.dtype()
+        || std::mem::discriminant(&original_device) != std::mem::discriminant(&result_device)
+    {
         return Err(Error::Autograd(format!(
             "hook '{name}' has changed the type of value (was {} got {})",
             type_name(original_device, original.dtype()),

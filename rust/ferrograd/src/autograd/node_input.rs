@@ -12,6 +12,7 @@ use crate::array::{DType, Device, Dims};
 const INLINE_DIMS: usize = 3;
 const HAS_EDGE: u8 = 1;
 const ON_CUDA: u8 = 2;
+const ON_META: u8 = 4;
 
 #[derive(Clone)]
 pub struct NodeInput {
@@ -44,6 +45,7 @@ impl NodeInput {
         let (ordinal, mut flags) = match device {
             Device::Cpu => (0, 0),
             Device::Cuda(ordinal) => (ordinal, ON_CUDA),
+            Device::Meta => (0, ON_META),
         };
         let (node, input_nr) = match edge {
             Some(edge) => {
@@ -118,6 +120,8 @@ impl NodeInput {
     pub fn device(&self) -> Device {
         if self.flags() & ON_CUDA != 0 {
             Device::Cuda(self.ordinal)
+        } else if self.flags() & ON_META != 0 {
+            Device::Meta
         } else {
             Device::Cpu
         }
