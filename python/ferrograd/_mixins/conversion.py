@@ -67,6 +67,8 @@ class ConversionMixin:
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
+        if self.is_meta and self.numel() == 1:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return self._item()
 
     def tolist(self):

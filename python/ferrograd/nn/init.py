@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from .._meta import values_skipped_on_meta as _values_skipped_on_meta
 from ..autograd import no_grad
 
 
@@ -56,6 +57,7 @@ def _fill_from(tensor, values):
     return tensor
 
 
+@_values_skipped_on_meta
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     from .._creation import rand
 
@@ -64,6 +66,7 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     )
 
 
+@_values_skipped_on_meta
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     from .._creation import randn
 
@@ -72,6 +75,7 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     )
 
 
+@_values_skipped_on_meta
 def trunc_normal_(
     tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator=None
 ):
@@ -88,20 +92,24 @@ def trunc_normal_(
     return _fill_from(tensor, values.clamp(a, b))
 
 
+@_values_skipped_on_meta
 def constant_(tensor, val: float):
     with no_grad():
         tensor.fill_(val)
     return tensor
 
 
+@_values_skipped_on_meta
 def ones_(tensor):
     return constant_(tensor, 1.0)
 
 
+@_values_skipped_on_meta
 def zeros_(tensor):
     return constant_(tensor, 0.0)
 
 
+@_values_skipped_on_meta
 def eye_(tensor):
     from .._creation import eye
 
@@ -146,6 +154,7 @@ def kaiming_normal_(
     return normal_(tensor, 0.0, std, generator)
 
 
+@_values_skipped_on_meta
 def dirac_(tensor, groups: int = 1):
     """The identity convolution: a 1 at the centre of each input channel's kernel for the
     matching output channel (per group), zeros elsewhere."""
@@ -167,6 +176,7 @@ def dirac_(tensor, groups: int = 1):
     return _fill_from(tensor, make(values, dtype=tensor.dtype))
 
 
+@_values_skipped_on_meta
 def orthogonal_(tensor, gain: float = 1.0, generator=None):
     """A (semi-)orthogonal matrix (the Q of a Gaussian matrix's QR with a positive R
     diagonal), scaled by ``gain``; dimensions after the first are flattened."""
@@ -190,6 +200,7 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
     return _fill_from(tensor, make(q.reshape(tuple(tensor.shape)) * gain, dtype=tensor.dtype))
 
 
+@_values_skipped_on_meta
 def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
     """A 2-D tensor of N(0, std) values with ``ceil(sparsity * rows)`` zeros in each column."""
     import numpy as np
