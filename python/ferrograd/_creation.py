@@ -134,13 +134,19 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
 
 
 def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
-    return full(_size_arg(sizes, size, "zeros"), 0.0, dtype=dtype, device=device,
-                requires_grad=requires_grad)
+    return full(
+        _size_arg(sizes, size, "zeros"),
+        0.0,
+        dtype=dtype,
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
-    return full(_size_arg(sizes, size, "ones"), 1.0, dtype=dtype, device=device,
-                requires_grad=requires_grad)
+    return full(
+        _size_arg(sizes, size, "ones"), 1.0, dtype=dtype, device=device, requires_grad=requires_grad
+    )
 
 
 def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):

@@ -17,8 +17,8 @@ from collections import namedtuple
 import numpy as np
 
 from ._base import TensorBase
-from ._meta import data_dependent
 from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
+from ._meta import data_dependent
 from ._mixins.structure import constant
 from ._ops_out import with_out
 

@@ -14,8 +14,8 @@ import numpy as np
 
 from .. import _random
 from .._base import TensorBase
-from .._meta import values_skipped_on_meta
 from .._dtype import kernel_not_implemented, scalar_type_name
+from .._meta import values_skipped_on_meta
 from ..autograd.grad_mode import is_grad_enabled
 from .structure import constant
 

@@ -4,8 +4,8 @@
 from collections import namedtuple
 
 from .. import _core
-from .._meta import data_dependent
 from .._base import TensorBase, is_operand
+from .._meta import data_dependent
 
 #: What ``sort`` and ``topk`` return, like ``torch.return_types.sort``.
 SortResult = namedtuple("SortResult", ["values", "indices"])
