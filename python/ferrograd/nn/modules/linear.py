@@ -28,9 +28,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_creation.empty(out_features, in_features, dtype=dtype))
+        self.weight = Parameter(_creation.empty(out_features, in_features, dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -69,10 +69,10 @@ class Bilinear(Module):
             out_features,
         )
         self.weight = Parameter(
-            _creation.empty(out_features, in1_features, in2_features, dtype=dtype)
+            _creation.empty(out_features, in1_features, in2_features, dtype=dtype, device=device)
         )
         if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         bound = 1 / math.sqrt(in1_features)
