@@ -132,6 +132,21 @@ CASES = [
         "float32",
         (3, 1),
     ),
+    ("m(5, 3)[m(2, 4, dtype=t.int64)]", (2, 4, 3), "float32", (12, 3, 1)),
+    ("m(4, 3).new_zeros(2, 5)", (2, 5), "float32", (5, 1)),
+    ("F.binary_cross_entropy(m(4), m(4))", (), "float32", ()),
+    ("F.one_hot(m(3, dtype=t.int64), 5)", (3, 5), "int64", (5, 1)),
+    ("F.interpolate(m(1, 3, 4, 4), scale_factor=2)", (1, 3, 8, 8), "float32", (192, 64, 8, 1)),
+    (
+        "F.scaled_dot_product_attention(m(2, 3, 4), m(2, 5, 4), m(2, 5, 6))",
+        (2, 3, 6),
+        "float32",
+        (18, 6, 1),
+    ),
+    ("F.normalize(m(3, 4))", (3, 4), "float32", (4, 1)),
+    ("t.baddbmm(m(2, 3, 5), m(2, 3, 4), m(2, 4, 5))", (2, 3, 5), "float32", (15, 5, 1)),
+    ("t.tril(m(3, 4))", (3, 4), "float32", (4, 1)),
+    ("t.cummax(m(3, 4), 1).indices", (3, 4), "int64", (4, 1)),
     ("F.relu(m(2, 3))", (2, 3), "float32", (3, 1)),
     ("F.gelu(m(2, 3))", (2, 3), "float32", (3, 1)),
     ("F.layer_norm(m(2, 5), (5,))", (2, 5), "float32", (5, 1)),
@@ -158,6 +173,7 @@ CASES = [
     ("t.randn_like(m(4))", (4,), "float32", (1,)),
     ("t.ones(2, 3).to('meta')", (2, 3), "float32", (3, 1)),
     ("t.tensor([1, 2, 3]).to('meta')", (3,), "int64", (1,)),
+    ("t.tensor([1.0, 2.0], device='meta')", (2,), "float32", (1,)),
 ]
 
 
