@@ -233,6 +233,41 @@ def test_modules_built_on_meta_then_materialized_with_to_empty():
     assert tuple(out.shape) == (4, 2) and np.isfinite(out.detach().numpy()).all()
 
 
+def test_a_meta_built_module_takes_a_checkpoint_with_assign():
+    with fg.device("meta"):
+        model = nn.Linear(3, 4)
+    trained = nn.Linear(3, 4)
+    model.load_state_dict(trained.state_dict(), assign=True)
+    assert model.weight.device.type == "cpu" and model.weight.requires_grad
+    x = fg.randn(2, 3)
+    np.testing.assert_array_equal(model(x).detach().numpy(), trained(x).detach().numpy())
+
+
+def test_set_default_device_meta():
+    fg.set_default_device("meta")
+    try:
+        assert fg.zeros(2).is_meta and fg.tensor([1.0, 2.0]).is_meta
+    finally:
+        fg.set_default_device(None)
+    assert not fg.zeros(2).is_meta
+
+
+def test_in_place_ops_and_writes_keep_meta_tensors():
+    x = meta(4, 3)
+    x[0] = 1.0
+    x[1:3] = meta(3)
+    x.add_(1).mul_(meta(4, 1))
+    assert x.is_meta and tuple(x.shape) == (4, 3)
+
+
+def test_indexing_with_a_meta_index_and_its_gradient():
+    x = meta(5, 3, requires_grad=True)
+    y = x[meta(2, 4, dtype=fg.int64)]
+    assert y.is_meta and tuple(y.shape) == (2, 4, 3)
+    y.sum().backward()
+    assert x.grad.is_meta and tuple(x.grad.shape) == (5, 3)
+
+
 def test_module_to_meta_keeps_shapes_and_drops_values():
     model = nn.Conv2d(3, 4, 3).to("meta")
     assert model.weight.is_meta and tuple(model.weight.shape) == (4, 3, 3, 3)
@@ -332,6 +367,8 @@ NO_DATA = "Cannot copy out of meta tensor; no data!"
         (lambda x: x.masked_select(x > 0), NotImplementedError, "masked_select"),
         (lambda x: fg.unique(x), NotImplementedError, "unique"),
         (lambda x: x[x > 0], NotImplementedError, "nonzero"),
+        (lambda x: fg.unique_consecutive(x), NotImplementedError, "unique_consecutive"),
+        (lambda x: fg.bincount(x[0].long()), NotImplementedError, "bincount"),
         (lambda x: x + fg.ones(2, 3), RuntimeError, "meta"),
         (lambda x: fg.ones(2, 3) * x, RuntimeError, "meta"),
     ],
