@@ -89,3 +89,20 @@ pub fn backend_for(device: Device) -> Result<Arc<dyn DeviceBackend>> {
             .ok_or_else(|| Error::Device("no backend for the meta device".into())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_meta() {
+        assert_eq!(Device::parse("meta").unwrap(), Device::Meta);
+        assert_eq!(Device::Meta.to_string(), "meta");
+        assert!(!Device::Meta.is_cpu());
+        let err = Device::parse("metal").unwrap_err().to_string();
+        assert!(
+            err.contains("Expected one of cpu, cuda, meta device type"),
+            "{err}"
+        );
+    }
+}

@@ -194,6 +194,13 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_meta_device() {
+        let input = NodeInput::new(edge(), &[2, 3], DType::Float32, Device::Meta);
+        assert_eq!(input.device(), Device::Meta);
+        assert_eq!(input.shape().as_slice(), &[2, 3]);
+    }
+
+    #[test]
     fn no_edge_and_cpu() {
         let input = NodeInput::new(None, &[4], DType::Int32, Device::Cpu);
         assert!(input.edge().is_none());
