@@ -28,7 +28,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_creation.empty(out_features, in_features, dtype=dtype, device=device))
+        self.weight = Parameter(
+            _creation.empty(out_features, in_features, dtype=dtype, device=device)
+        )
         if bias:
             self.bias = Parameter(_creation.empty(out_features, dtype=dtype, device=device))
         else:
