@@ -21,6 +21,9 @@ from ferrograd import nn
 from ferrograd.func import functional_call, stack_module_state, vmap
 
 
+NO_DATA = "Cannot copy out of meta tensor; no data!"
+
+
 def meta(*size, **kwargs):
     return fg.empty(*size, device="meta", **kwargs)
 
@@ -274,6 +277,15 @@ def test_module_to_meta_keeps_shapes_and_drops_values():
     assert tuple(model(meta(2, 3, 8, 8)).shape) == (2, 4, 6, 6)
 
 
+def test_a_meta_module_does_not_move_with_to():
+    model = nn.Linear(2, 3).to("meta")
+    hint = "Please use torch.nn.Module.to_empty() instead of torch.nn.Module.to()"
+    with pytest.raises(NotImplementedError, match=re.escape(f"{NO_DATA} {hint}")):
+        model.to("cpu")
+    with pytest.raises(NotImplementedError, match=re.escape(NO_DATA)):
+        model.cpu()
+
+
 def test_initializers_leave_meta_tensors_as_they_are():
     w = meta(4, 3)
     assert nn.init.kaiming_uniform_(w, a=5**0.5) is w
@@ -344,9 +356,6 @@ def test_printing(make, text):
     expected = text.replace("torch.", "ferrograd.") if "dtype=" in text else text
     assert repr(shown) == expected
     assert str(shown) == expected
-
-
-NO_DATA = "Cannot copy out of meta tensor; no data!"
 
 
 @pytest.mark.parametrize(
