@@ -20,7 +20,6 @@ import ferrograd.nn.functional as F
 from ferrograd import nn
 from ferrograd.func import functional_call, stack_module_state, vmap
 
-
 NO_DATA = "Cannot copy out of meta tensor; no data!"
 
 
