@@ -325,6 +325,25 @@ def test_convolution_backward_on_meta():
     assert gx.is_meta and tuple(gx.shape) == (2, 3, 8, 8)
 
 
+def test_a_training_step_on_meta():
+    with fg.device("meta"):
+        model = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1),
+            nn.BatchNorm2d(8),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(8 * 4 * 4, 10),
+        )
+    optimizer = fg.optim.Adam(model.parameters())
+    loss = F.cross_entropy(model(meta(2, 3, 8, 8)), meta(2, dtype=fg.int64))
+    assert loss.is_meta and tuple(loss.shape) == ()
+    loss.backward()
+    optimizer.step()
+    for p in model.parameters():
+        assert p.is_meta and p.grad.is_meta and p.grad.shape == p.shape
+
+
 @pytest.mark.parametrize(
     ("make", "text"),
     [
