@@ -134,6 +134,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
 
 
 def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
+    # Through `full`, whose meta path allocates nothing.
     return full(
         _size_arg(sizes, size, "zeros"),
         0.0,

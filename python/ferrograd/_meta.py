@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from . import _core
+from . import _core, _device
 
 NO_DATA = "Cannot copy out of meta tensor; no data!"
 
@@ -243,10 +243,9 @@ def empty(shape, dtype_name: str, requires_grad: bool = False):
 
 def requested(device) -> bool:
     """Whether a factory's ``device=`` (or, when None, the default device) is ``meta``."""
-    from ._device import device as device_type, get_default_device
-
-    target = get_default_device() if device is None else device_type(device)
-    return target.type == "meta"
+    if device is None:
+        return _device.get_default_device().type == "meta"
+    return _device.device(device).type == "meta"
 
 
 def data_dependent(op: str):
