@@ -396,6 +396,7 @@ def test_printing(make, text):
         (lambda x: x[x > 0], NotImplementedError, "nonzero"),
         (lambda x: fg.unique_consecutive(x), NotImplementedError, "unique_consecutive"),
         (lambda x: fg.bincount(x[0].long()), NotImplementedError, "bincount"),
+        (lambda x: x.__dlpack__(), BufferError, "Cannot pack tensors on meta"),
         (lambda x: x + fg.ones(2, 3), RuntimeError, "meta"),
         (lambda x: fg.ones(2, 3) * x, RuntimeError, "meta"),
     ],

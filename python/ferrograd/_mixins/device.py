@@ -49,6 +49,8 @@ class DeviceMixin:
     # ------------------------------------------------------------------ zero-copy exchange
 
     def _exportable(self, what: str):
+        if self.is_meta:
+            raise BufferError("Cannot pack tensors on meta")
         if self._requires_grad:
             raise RuntimeError(
                 f"Can't export tensors that require gradient, use tensor.detach() ({what})"
