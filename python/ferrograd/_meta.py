@@ -36,7 +36,11 @@ class MetaArray:
 
     def __init__(self, shape, dtype):
         self.shape = tuple(int(n) for n in shape)
-        self.dtype = np.dtype(dtype)
+        try:
+            self.dtype = np.dtype(dtype)
+        except TypeError:
+            # The binding reads a backend array's dtype as NumPy's; NumPy has no bfloat16.
+            raise TypeError(f"the meta device has no {dtype} tensors yet") from None
 
     @property
     def ndim(self) -> int:
