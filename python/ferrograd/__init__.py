@@ -159,6 +159,8 @@ from .special import (
     erfc,
     erfinv,
     gammaln as lgamma,
+    i0,
+    i0_,
     logit,
     multigammaln as mvlgamma,
     polygamma,
@@ -271,7 +273,7 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
-__all__ += ["digamma", "erfc", "erfinv", "lgamma", "logit", "mvlgamma", "polygamma"]
+__all__ += ["digamma", "erfc", "erfinv", "i0", "i0_", "lgamma", "logit", "mvlgamma", "polygamma"]
 __all__ += ["distributions", "onnx", "sparse", "special", "xlogy"]
 __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
 __all__ += ["is_autocast_enabled"]

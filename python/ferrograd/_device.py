@@ -9,8 +9,10 @@ class device:
     (and so of module constructors) inside the block."""
 
     __slots__ = ("index", "type")
+    type: str
+    index: int | None
 
-    def __init__(self, spec, index: int | None = None):
+    def __init__(self, spec: str | device, index: int | None = None) -> None:
         if isinstance(spec, device):
             self.type, self.index = spec.type, spec.index
             return
@@ -40,7 +42,7 @@ class device:
             return f"device(type='{self.type}')"
         return f"device(type='{self.type}', index={self.index})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = device(other)
         if not isinstance(other, device):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -260,7 +262,10 @@ def data_dependent(op: str):
     )
 
 
-def values_skipped_on_meta(fill):
+_Fill = TypeVar("_Fill", bound=Callable[..., Any])
+
+
+def values_skipped_on_meta(fill: _Fill) -> _Fill:
     """``fill(tensor, ...)`` (an in-place initializer or sampler) that leaves a meta tensor as it
     is, as PyTorch's do: it has no values, and drawing samples of its size on the host would
     allocate them."""
@@ -271,4 +276,4 @@ def values_skipped_on_meta(fill):
             return tensor
         return fill(tensor, *args, **kwargs)
 
-    return run
+    return cast(_Fill, run)

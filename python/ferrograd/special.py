@@ -14,13 +14,27 @@ import operator
 
 import numpy as np
 
-from . import _ops_math_extra as _math_extra, _special_math as _host_math
+from . import (
+    _ops_math_extra as _math_extra,
+    _special_bessel as _bessel,
+    _special_math as _host_math,
+    _special_polynomials as _polynomials,
+)
 from ._base import TensorBase
-from ._dtype import get_default_dtype
+from ._dtype import get_default_dtype, scalar_type_name
 from ._mixins.structure import constant
 from .autograd.function import Function
 
 __all__ = [
+    "airy_ai",
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
     "digamma",
     "entr",
     "erf",
@@ -33,19 +47,38 @@ __all__ = [
     "gammainc",
     "gammaincc",
     "gammaln",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
+    "i0",
+    "i0e",
+    "i1",
+    "i1e",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
     "log1p",
     "log_ndtr",
     "log_softmax",
     "logit",
     "logsumexp",
+    "modified_bessel_i0",
+    "modified_bessel_i1",
+    "modified_bessel_k0",
+    "modified_bessel_k1",
     "multigammaln",
     "ndtr",
     "ndtri",
     "polygamma",
     "psi",
     "round",
+    "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
     "sinc",
     "softmax",
+    "spherical_bessel_j0",
     "xlog1py",
     "xlogy",
     "zeta",
@@ -70,7 +103,10 @@ def _floating(t):
 
 
 def _host(t) -> np.ndarray:
-    return t.detach().cpu().numpy().astype(np.float64)
+    t = t.detach().cpu()
+    if t.dtype.name == "bfloat16":  # NumPy has no bfloat16
+        t = t.float()
+    return t.numpy().astype(np.float64)
 
 
 def _as_result(values: np.ndarray, like):
@@ -375,3 +411,280 @@ def softmax(input, dim, *, dtype=None):
 def log_softmax(input, dim, *, dtype=None):
     t = _check_tensor(input, "log_softmax")
     return (t if dtype is None else t.to(dtype)).log_softmax(dim)
+
+
+# ----------------------------------------------------------------------------- Bessel, Airy
+#
+# The derivatives (all twice differentiable, as in PyTorch): I₀' = I₁, I₁' = I₀ - I₁/x,
+# (e^-|x| I₀)' = i1e - sign(x) i0e, (e^-|x| I₁)' = i0e - (sign(x) + 1/x) i1e, J₀' = -J₁,
+# J₁' = J₀ - J₁/x, Y₀' = -Y₁, Y₁' = Y₀ - Y₁/x, K₀' = -K₁, K₁' = -K₀ - K₁/x; where x = 0 the
+# quotients I₁/x and J₁/x take their limit 1/2.
+
+
+def _full_precision_only(name: str, function):
+    """``function`` (``torch.special.<name>``), refusing float16 and bfloat16 inputs as
+    PyTorch's kernel does."""
+
+    def apply(input, *, out=None):
+        if isinstance(input, TensorBase) and input.dtype.name in ("float16", "bfloat16"):
+            raise NotImplementedError(
+                f"\"{name}_cpu\" not implemented for '{scalar_type_name(input.dtype)}'"
+            )
+        return function(input, out=out)
+
+    apply.__name__ = name
+    apply.__doc__ = function.__doc__
+    return apply
+
+
+def _over_x(value, x):
+    """``value / x`` for an odd function ``value`` with slope 1/2 at 0 (``I₁``, ``J₁``): 1/2
+    where ``x == 0``."""
+    nonzero = x != 0
+    return (value / x.where(nonzero, 1.0)).where(nonzero, 0.5)
+
+
+i0 = _host_function(
+    "I0",
+    lambda v: _bessel.bessel_i(0, v),
+    lambda x: i1(x),
+    "The modified Bessel function of the first kind of order 0, ``I₀(x)``.",
+)
+i1 = _host_function(
+    "SpecialI1",
+    lambda v: _bessel.bessel_i(1, v),
+    lambda x: i0(x) - _over_x(i1(x), x),
+    "The modified Bessel function of the first kind of order 1, ``I₁(x)``.",
+)
+i0e = _host_function(
+    "SpecialI0E",
+    lambda v: _bessel.bessel_i_scaled(0, v),
+    lambda x: i1e(x) - x.sign() * i0e(x),
+    "The exponentially scaled ``I₀``: ``exp(-|x|) I₀(x)``, finite where ``I₀`` overflows.",
+)
+i1e = _host_function(
+    "SpecialI1E",
+    lambda v: _bessel.bessel_i_scaled(1, v),
+    lambda x: i0e(x) - x.sign() * i1e(x) - _over_x(i1e(x), x),
+    "The exponentially scaled ``I₁``: ``exp(-|x|) I₁(x)``.",
+)
+modified_bessel_i0 = _full_precision_only(
+    "modified_bessel_i0",
+    _host_function(
+        "SpecialModifiedBesselI0",
+        lambda v: _bessel.bessel_i(0, v),
+        lambda x: modified_bessel_i1(x),
+        "``I₀(x)`` (the same function as ``i0``).",
+    ),
+)
+modified_bessel_i1 = _full_precision_only(
+    "modified_bessel_i1",
+    _host_function(
+        "SpecialModifiedBesselI1",
+        lambda v: _bessel.bessel_i(1, v),
+        lambda x: modified_bessel_i0(x) - _over_x(modified_bessel_i1(x), x),
+        "``I₁(x)`` (the same function as ``i1``).",
+    ),
+)
+modified_bessel_k0 = _full_precision_only(
+    "modified_bessel_k0",
+    _host_function(
+        "SpecialModifiedBesselK0",
+        lambda v: _bessel.bessel_k(0, v),
+        lambda x: -modified_bessel_k1(x),
+        "The modified Bessel function of the second kind of order 0, ``K₀(x)`` (inf at 0, NaN "
+        "for x < 0).",
+    ),
+)
+modified_bessel_k1 = _full_precision_only(
+    "modified_bessel_k1",
+    _host_function(
+        "SpecialModifiedBesselK1",
+        lambda v: _bessel.bessel_k(1, v),
+        lambda x: -modified_bessel_k0(x) - modified_bessel_k1(x) / x,
+        "The modified Bessel function of the second kind of order 1, ``K₁(x)``.",
+    ),
+)
+bessel_j0 = _full_precision_only(
+    "bessel_j0",
+    _host_function(
+        "SpecialBesselJ0",
+        lambda v: _bessel.bessel_j(0, v),
+        lambda x: -bessel_j1(x),
+        "The Bessel function of the first kind of order 0, ``J₀(x)``.",
+    ),
+)
+bessel_j1 = _full_precision_only(
+    "bessel_j1",
+    _host_function(
+        "SpecialBesselJ1",
+        lambda v: _bessel.bessel_j(1, v),
+        lambda x: bessel_j0(x) - _over_x(bessel_j1(x), x),
+        "The Bessel function of the first kind of order 1, ``J₁(x)``.",
+    ),
+)
+bessel_y0 = _full_precision_only(
+    "bessel_y0",
+    _host_function(
+        "SpecialBesselY0",
+        lambda v: _bessel.bessel_y(0, v),
+        lambda x: -bessel_y1(x),
+        "The Bessel function of the second kind of order 0, ``Y₀(x)`` (-inf at 0, NaN for x < 0).",
+    ),
+)
+bessel_y1 = _full_precision_only(
+    "bessel_y1",
+    _host_function(
+        "SpecialBesselY1",
+        lambda v: _bessel.bessel_y(1, v),
+        lambda x: bessel_y0(x) - bessel_y1(x) / x,
+        "The Bessel function of the second kind of order 1, ``Y₁(x)``.",
+    ),
+)
+
+
+def _constant_function(name: str, kernel, doc: str):
+    """A unary function computed on the host whose result, as in PyTorch, is not part of the
+    graph (PyTorch defines no derivative for it: calling backward through it raises)."""
+
+    def apply(input, *, out=None):
+        x = _floating(_check_tensor(input, name))
+        with np.errstate(all="ignore"):
+            return _write(_as_result(kernel(_host(x)), x), out)
+
+    apply.__name__ = name
+    apply.__doc__ = doc
+    return apply
+
+
+scaled_modified_bessel_k0 = _full_precision_only(
+    "scaled_modified_bessel_k0",
+    _constant_function(
+        "scaled_modified_bessel_k0",
+        lambda v: _bessel.bessel_k_scaled(0, v),
+        "``exp(x) K₀(x)``, finite where ``K₀`` underflows (not differentiable, as in PyTorch).",
+    ),
+)
+scaled_modified_bessel_k1 = _full_precision_only(
+    "scaled_modified_bessel_k1",
+    _constant_function(
+        "scaled_modified_bessel_k1",
+        lambda v: _bessel.bessel_k_scaled(1, v),
+        "``exp(x) K₁(x)`` (not differentiable, as in PyTorch).",
+    ),
+)
+spherical_bessel_j0 = _full_precision_only(
+    "spherical_bessel_j0",
+    _constant_function(
+        "spherical_bessel_j0",
+        _bessel.spherical_bessel_j0,
+        "The spherical Bessel function of the first kind of order 0, ``sin(x) / x`` (not "
+        "differentiable, as in PyTorch).",
+    ),
+)
+airy_ai = _full_precision_only(
+    "airy_ai",
+    _constant_function(
+        "airy_ai",
+        _bessel.airy_ai,
+        "The Airy function ``Ai(x)`` (not differentiable, as in PyTorch).",
+    ),
+)
+
+
+def i0_(input):
+    """``torch.i0_``: ``input`` replaced by ``I₀(input)``."""
+    return input.copy_(i0(input))
+
+
+# ---------------------------------------------------------------------------- polynomials
+
+
+def _polynomial_operands(x, n, op: str):
+    """``x`` and ``n`` (a tensor or a number each, not both numbers) as host arrays, and the
+    tensor whose dtype and device the result takes: PyTorch's promotion of the two, a float
+    dtype (the default one for integers)."""
+    x_tensor, n_tensor = isinstance(x, TensorBase), isinstance(n, TensorBase)
+    if not (x_tensor or n_tensor):
+        raise TypeError(
+            f"special_{op}() received an invalid combination of arguments - got "
+            f"({type(x).__name__}, {type(n).__name__}), but expected one of: (Tensor input, "
+            "Tensor n), (Number input, Tensor n), (Tensor input, Number n)"
+        )
+    tensor = x if x_tensor else n
+    if x_tensor and n_tensor:
+        from ._ops_dtypes import result_type
+
+        tensor = tensor.to(result_type(x, n))
+    like = _floating(tensor.detach())
+    if like.dtype.name in ("float16", "bfloat16"):
+        raise NotImplementedError(
+            f"\"{op}_cpu\" not implemented for '{scalar_type_name(like.dtype)}'"
+        )
+    xs = _host(x) if x_tensor else np.float64(x)
+    ns = n.detach().cpu().numpy() if n_tensor else np.asarray(n)
+    return np.asarray(xs, dtype=np.float64), ns, like
+
+
+def _polynomial(name: str, kernel, doc: str):
+    """``torch.special.<name>(input, n)``: ``kernel(x, n)`` on the host; no gradient (PyTorch
+    defines none)."""
+
+    def apply(input, n, *, out=None):
+        x, degrees, like = _polynomial_operands(input, n, name)
+        with np.errstate(all="ignore"):
+            values = kernel(x, degrees)
+        shape = np.broadcast_shapes(np.shape(x), np.shape(degrees))
+        return _write(_as_result(np.broadcast_to(values, shape), like), out)
+
+    apply.__name__ = name
+    apply.__doc__ = doc
+    return apply
+
+
+chebyshev_polynomial_t = _polynomial(
+    "chebyshev_polynomial_t", _polynomials.chebyshev_t, "The Chebyshev polynomial ``T_n(x)``."
+)
+chebyshev_polynomial_u = _polynomial(
+    "chebyshev_polynomial_u", _polynomials.chebyshev_u, "The Chebyshev polynomial ``U_n(x)``."
+)
+chebyshev_polynomial_v = _polynomial(
+    "chebyshev_polynomial_v", _polynomials.chebyshev_v, "The Chebyshev polynomial ``V_n(x)``."
+)
+chebyshev_polynomial_w = _polynomial(
+    "chebyshev_polynomial_w", _polynomials.chebyshev_w, "The Chebyshev polynomial ``W_n(x)``."
+)
+shifted_chebyshev_polynomial_t = _polynomial(
+    "shifted_chebyshev_polynomial_t",
+    _polynomials.shifted(_polynomials.chebyshev_t),
+    "``T*_n(x) = T_n(2x - 1)``.",
+)
+shifted_chebyshev_polynomial_u = _polynomial(
+    "shifted_chebyshev_polynomial_u",
+    _polynomials.shifted(_polynomials.chebyshev_u),
+    "``U*_n(x) = U_n(2x - 1)``.",
+)
+shifted_chebyshev_polynomial_v = _polynomial(
+    "shifted_chebyshev_polynomial_v",
+    _polynomials.shifted(_polynomials.chebyshev_v),
+    "``V*_n(x) = V_n(2x - 1)``.",
+)
+shifted_chebyshev_polynomial_w = _polynomial(
+    "shifted_chebyshev_polynomial_w",
+    _polynomials.shifted(_polynomials.chebyshev_w),
+    "``W*_n(x) = W_n(2x - 1)``.",
+)
+hermite_polynomial_h = _polynomial(
+    "hermite_polynomial_h", _polynomials.hermite_h, "The physicists' Hermite polynomial ``H_n``."
+)
+hermite_polynomial_he = _polynomial(
+    "hermite_polynomial_he",
+    _polynomials.hermite_he,
+    "The probabilists' Hermite polynomial ``He_n``.",
+)
+laguerre_polynomial_l = _polynomial(
+    "laguerre_polynomial_l", _polynomials.laguerre_l, "The Laguerre polynomial ``L_n``."
+)
+legendre_polynomial_p = _polynomial(
+    "legendre_polynomial_p", _polynomials.legendre_p, "The Legendre polynomial ``P_n``."
+)

@@ -1,6 +1,6 @@
 """Special functions as tensor methods: ``lgamma``, ``digamma``, ``polygamma``, ``mvlgamma``,
-``erfinv``, ``erfc``, ``xlogy``, ``logit`` and their in-place forms (``ferrograd.special`` holds
-the implementations)."""
+``erfinv``, ``erfc``, ``xlogy``, ``logit``, ``i0`` and their in-place forms
+(``ferrograd.special`` holds the implementations)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ class SpecialMixin:
     def logit(self, eps=None):
         """``log(p / (1 - p))`` of ``self`` (clamped to ``[eps, 1 - eps]`` if ``eps`` is given)."""
         return _special().logit(self, eps)
+
+    def i0(self):
+        """The modified Bessel function ``I₀(self)``."""
+        return _special().i0(self)
+
+    def i0_(self):
+        return self.copy_(self.i0())
 
     def lgamma_(self):
         return self.copy_(self.lgamma())

@@ -7,11 +7,13 @@ written here with differentiable ``ferrograd`` operations (see ``_common.record`
 from ._common import LinAlgError
 from .decompositions import eig, eigh, eigvals, eigvalsh, qr, svd, svdvals
 from .leastsquares import lstsq, matrix_rank, pinv
+from .lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .norms import cond, matrix_norm, norm, vector_norm
 from .products import (
     cross,
     diagonal,
     householder_product,
+    matmul,
     matrix_exp,
     multi_dot,
     tensorinv,
@@ -48,6 +50,11 @@ __all__ = [
     "inv",
     "inv_ex",
     "lstsq",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
+    "matmul",
     "matrix_exp",
     "matrix_norm",
     "matrix_power",

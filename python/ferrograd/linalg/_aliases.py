@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import _returns
 from .decompositions import legacy_svd, qr as linalg_qr
 from .leastsquares import pinv
+from .lu import lu_legacy as lu, lu_solve_legacy as lu_solve, lu_unpack
 from .products import matrix_exp as linalg_matrix_exp
 from .solvers import (
     cholesky as linalg_cholesky,
@@ -75,6 +76,9 @@ __all__ = [
     "det",
     "inverse",
     "logdet",
+    "lu",
+    "lu_solve",
+    "lu_unpack",
     "matrix_exp",
     "matrix_power",
     "pinverse",
@@ -124,3 +128,9 @@ class LinalgMixin:
 
     def qr(self, some: bool = True):
         return qr(self, some)
+
+    def lu(self, pivot: bool = True, get_infos: bool = False):
+        return lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data, LU_pivots):
+        return lu_solve(self, LU_data, LU_pivots)

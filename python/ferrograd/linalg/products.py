@@ -19,6 +19,18 @@ from ._common import (
     record,
 )
 
+__all__ = [
+    "cross",
+    "diagonal",
+    "householder_product",
+    "matrix_exp",
+    "multi_dot",
+    "tensorinv",
+    "tensorsolve",
+    "vander",
+    "vecdot",
+]
+
 # --------------------------------------------------------------------------- matrix_exp
 
 # Higham (2005), "The scaling and squaring method for the matrix exponential revisited": the
@@ -183,6 +195,17 @@ def _multiply(matrices, split, i, j):
         return matrices[i]
     k = split[i][j]
     return _multiply(matrices, split, i, k) @ _multiply(matrices, split, k + 1, j)
+
+
+def matmul(input, other, *, out=None):
+    """``torch.matmul`` under its ``torch.linalg`` name."""
+    check_tensor("matmul", input, "input")
+    result = input.matmul(other)
+    if out is None:
+        return result
+    from .._ops_out import write_out
+
+    return write_out("matmul", result, out)
 
 
 def vecdot(x, y, *, dim: int = -1):
