@@ -7,7 +7,7 @@ written here with differentiable ``ferrograd`` operations (see ``_common.record`
 from ._common import LinAlgError
 from .decompositions import eig, eigh, eigvals, eigvalsh, qr, svd, svdvals
 from .leastsquares import lstsq, matrix_rank, pinv
-from .lu import lu, lu_factor, lu_factor_ex, lu_solve
+from ._lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .norms import cond, matrix_norm, norm, vector_norm
 from .products import (
     cross,

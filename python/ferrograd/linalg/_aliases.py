@@ -7,7 +7,7 @@ from __future__ import annotations
 from . import _returns
 from .decompositions import legacy_svd, qr as linalg_qr
 from .leastsquares import pinv
-from .lu import lu_legacy as lu, lu_solve_legacy as lu_solve, lu_unpack
+from ._lu import lu_legacy as lu, lu_solve_legacy as lu_solve, lu_unpack
 from .products import matrix_exp as linalg_matrix_exp
 from .solvers import (
     cholesky as linalg_cholesky,
