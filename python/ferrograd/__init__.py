@@ -15,6 +15,7 @@ from . import _threads  # noqa: F401
 from . import (
     _core,
     _functional,
+    _meta,  # noqa: F401 - registers the meta device's kernel table
     _numpy_keywords,
     _ops_aliases,
     _ops_attributes,

@@ -383,6 +383,9 @@ def nll_loss(
 def register_cuda_backend(table: KernelTable | None) -> None:
     """Installs the kernel table of ``cuda`` tensors (None removes it)."""
 
+def register_meta_backend(table: object | None) -> None:
+    """Installs the kernel table of ``meta`` tensors (None removes it)."""
+
 def to_device(tensor: TensorImpl, device: str) -> Tensor:
     """``tensor`` on ``device`` (differentiable: the gradient goes back to its device)."""
 

@@ -7,7 +7,7 @@ import math as _math
 
 import numpy as np
 
-from . import _core, _random
+from . import _core, _meta, _random
 from ._base import TensorBase
 from ._device import device as _device
 from ._dtype import check_fits, get_default_dtype, to_dtype
@@ -162,20 +162,27 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
         )
     elif isinstance(fill_value, (int, float)):
         check_fits(fill_value, to_dtype(dtype))
+    if _meta.requested(device):
+        return _meta.empty(_sizes((size,)), _dtype_name(dtype), requires_grad)
     return _place(
         _core.full(_sizes((size,)), _number(fill_value), _dtype_name(dtype)), device, requires_grad
     )
 
 
 def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
-    return _place(
-        _core.full(_size_arg(sizes, size, "zeros"), 0.0, _dtype_name(dtype)), device, requires_grad
+    # Through `full`, whose meta path allocates nothing.
+    return full(
+        _size_arg(sizes, size, "zeros"),
+        0.0,
+        dtype=dtype,
+        device=device,
+        requires_grad=requires_grad,
     )
 
 
 def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
-    return _place(
-        _core.full(_size_arg(sizes, size, "ones"), 1.0, _dtype_name(dtype)), device, requires_grad
+    return full(
+        _size_arg(sizes, size, "ones"), 1.0, dtype=dtype, device=device, requires_grad=requires_grad
     )
 
 
@@ -191,6 +198,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
     values = (start, end, step)
     if dtype is None:
         dtype = "int64" if all(isinstance(v, int) for v in values) else None
+    if _meta.requested(device):
+        if step == 0:
+            raise RuntimeError("step must be nonzero")
+        count = max(0, _math.ceil((end - start) / step))
+        return _meta.empty((count,), _dtype_name(dtype), requires_grad)
     return _place(
         _core.arange(_number(start), _number(end), _number(step), _dtype_name(dtype)),
         device,
@@ -199,6 +211,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False):
+    if _meta.requested(device):
+        return _meta.empty((int(steps),), _dtype_name(dtype), requires_grad)
     return _place(
         _core.linspace(float(start), float(end), int(steps), _dtype_name(dtype)),
         device,
@@ -207,6 +221,8 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: 
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False):
+    if _meta.requested(device):
+        return _meta.empty((n, n if m is None else m), _dtype_name(dtype), requires_grad)
     return _place(_core.eye(n, n if m is None else m, _dtype_name(dtype)), device, requires_grad)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 
 class device:
-    """A device, as ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``ferrograd.device('cuda', 0)`` works
-    too)."""
+    """A device, as ``'cpu'``, ``'cuda'``, ``'cuda:N'`` or ``'meta'`` (``ferrograd.device('cuda',
+    0)`` works too). ``with ferrograd.device('meta'):`` makes it the default device of factories
+    (and so of module constructors) inside the block."""
 
     __slots__ = ("index", "type")
     type: str
@@ -20,9 +21,9 @@ class device:
                 f"device() expects a string like 'cpu' or 'cuda:0', got {type(spec).__name__}"
             )
         kind, _, number = spec.strip().partition(":")
-        if kind not in ("cpu", "cuda"):
+        if kind not in ("cpu", "cuda", "meta"):
             raise RuntimeError(
-                f"Expected one of cpu, cuda device type at start of device string: {spec}"
+                f"Expected one of cpu, cuda, meta device type at start of device string: {spec}"
             )
         if number:
             if index is not None:
@@ -53,11 +54,20 @@ class device:
 
     @property
     def engine_name(self) -> str:
-        """The name the engine uses: ``cpu`` or ``cuda:N``."""
-        return "cpu" if self.type == "cpu" else f"cuda:{self.index or 0}"
+        """The name the engine uses: ``cpu``, ``cuda:N`` or ``meta``."""
+        return f"cuda:{self.index or 0}" if self.type == "cuda" else self.type
+
+    def __enter__(self):
+        _entered.append(_default)
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        set_default_device(_entered.pop())
 
 
 _default = device("cpu")
+_entered: list[device] = []  # the default devices that `with device(...)` blocks replaced
 
 
 def set_default_device(spec) -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._base import TensorBase
+from ._meta import data_dependent
 
 _INVALID_INDEX = (
     "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
@@ -293,6 +294,9 @@ def _tensor_item(item: TensorBase):
     """An index tensor as an int (0-d integer), a bool (0-d bool) or an array."""
     if item.dtype.is_floating_point or item.dtype.name in ("int8", "int16"):
         raise IndexError(_INDEX_DTYPE_ERROR)
+    if item.is_meta:
+        # A mask's selection (its nonzero columns) and an integer index's bounds need values.
+        raise data_dependent("nonzero" if item.dtype.name in ("bool", "uint8") else "index")
     array = item.detach().cpu().numpy()
     if item.dtype.name == "uint8":  # a mask, as PyTorch still reads byte tensors
         warnings.warn(

@@ -232,10 +232,6 @@ class AttributesMixin:
         """``data_ptr()``: the address of the first element."""
         return self.data_ptr()
 
-    @property
-    def is_meta(self) -> bool:
-        return False
-
     def is_pinned(self, device=None) -> bool:
         return False
 

@@ -341,6 +341,8 @@ def fmod(input, other):
     """C's remainder: ``input - other * trunc(input / other)``, with the sign of ``input``
     (``remainder`` has the sign of ``other``)."""
     x, y = _operands(_tensor(input, "fmod"), other, "fmod")
+    if x.is_meta:
+        return x.remainder(y)  # the same shapes and dtype; the signs below would need values
     if x.is_floating_point():
         # remainder of the magnitudes (of like signs, so exact: no correction by `other`,
         # which would round away a tiny result), with the sign of `input`. The signs are

@@ -276,6 +276,12 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
         _same_dtype(input, src, "scatter")
     elif not is_operand(src):
         raise TypeError(f"scatter(): argument 'src' must be Tensor or a number, got {type(src)}")
+    if isinstance(input, TensorBase) and input.is_meta:
+        # Without index values there are no positions to write; scatter_add has scatter's
+        # shapes (of its result and of its gradients) and runs as a meta kernel.
+        if not isinstance(src, TensorBase):
+            src = input.new_full(tuple(index.shape), src)
+        return input.scatter_add(dim, index, src)
     positions, part = _scatter_source(input, dim, index, src, "scatter")
     if positions is None:
         return input.clone()

@@ -18,6 +18,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._base import TensorBase
+from ._meta import data_dependent
 from ._mixins.structure import constant, wrap_dim
 from ._ops_out import with_out
 
@@ -294,12 +295,16 @@ def unique(
     optionally where each input element went (``return_inverse``) and how many each stands
     for (``return_counts``). NaNs are all distinct, as in PyTorch."""
     x = _tensor(input, "unique")
+    if x.is_meta:
+        raise data_dependent("_unique2")
     return _unique_along(x, dim, False, return_inverse, return_counts)
 
 
 def unique_consecutive(input, return_inverse: bool = False, return_counts: bool = False, dim=None):
     """Each run of equal consecutive elements (or slices along ``dim``) kept once."""
     x = _tensor(input, "unique_consecutive")
+    if x.is_meta:
+        raise data_dependent("unique_consecutive")
     return _unique_along(x, dim, True, return_inverse, return_counts)
 
 

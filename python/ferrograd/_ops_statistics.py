@@ -18,6 +18,7 @@ import numpy as np
 
 from ._base import TensorBase
 from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
+from ._meta import data_dependent
 from ._mixins.structure import constant
 from ._ops_out import with_out
 
@@ -312,6 +313,8 @@ def bincount(input, weights=None, minlength: int = 0):
     (at least ``minlength`` bins); with ``weights``, their sums instead of counts (float64
     unless the weights are float32)."""
     x = _tensor(input, "bincount")
+    if x.is_meta:
+        raise data_dependent("bincount")
     if x.is_floating_point() or x.dtype.name == "bool":
         raise kernel_not_implemented("bincount_cpu", x.dtype)
     minlength = operator.index(minlength)

@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-from . import _core, _dtype
+from . import _core, _dtype, _meta
 from ._base import TensorBase
 from ._broadcast import common_shape
 from ._device import device as _device, get_default_device
@@ -278,12 +278,16 @@ def normal_samples(shape, dtype, generator=None) -> np.ndarray:
 def rand(shape, dtype=None, device=None, requires_grad: bool = False, generator=None):
     """Uniform samples on [0, 1) of the given shape."""
     dtype = _float_dtype(dtype, "check_uniform_bounds")
+    if _meta.requested(device):
+        return _meta.empty(checked_shape(shape), dtype.name, requires_grad)
     return samples_as_tensor(uniform_samples(shape, dtype, generator), dtype, device, requires_grad)
 
 
 def randn(shape, dtype=None, device=None, requires_grad: bool = False, generator=None):
     """Standard normal samples of the given shape."""
     dtype = _float_dtype(dtype, "normal_kernel_cpu")
+    if _meta.requested(device):
+        return _meta.empty(checked_shape(shape), dtype.name, requires_grad)
     return samples_as_tensor(normal_samples(shape, dtype, generator), dtype, device, requires_grad)
 
 
@@ -304,6 +308,8 @@ def randint(
     dtype = _dtype.int64 if dtype is None else to_dtype(dtype)
     if requires_grad and not dtype.is_floating_point:
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    if _meta.requested(device):
+        return _meta.empty(checked_shape(shape), dtype.name, requires_grad)
     samples = integer_samples(low, high, shape, generator)
     return samples_as_tensor(samples, dtype, device, requires_grad)
 

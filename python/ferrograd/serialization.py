@@ -522,8 +522,8 @@ class _Placement:
         except (TypeError, RuntimeError):
             raise RuntimeError(
                 f"ferrograd.load cannot put tensors saved on {location!r} on {target!r}: "
-                "ferrograd's devices are 'cpu' and 'cuda' ('cuda:N'); map the location to one "
-                "of them with map_location"
+                "ferrograd's devices are 'cpu', 'cuda' ('cuda:N') and 'meta'; map the location to "
+                "one of them with map_location"
             ) from None
         if place.type == "cuda":
             if not cuda.is_available():

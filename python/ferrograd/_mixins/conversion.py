@@ -67,6 +67,13 @@ class ConversionMixin:
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
+        if self.is_meta:
+            n = self.numel()
+            raise RuntimeError(
+                "Tensor.item() cannot be called on meta tensors"
+                if n == 1
+                else f"a Tensor with {n} elements cannot be converted to Scalar"
+            )
         return self._item()
 
     def tolist(self):

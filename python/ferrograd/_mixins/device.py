@@ -21,9 +21,13 @@ class DeviceMixin:
     def is_cpu(self) -> bool:
         return self._device == "cpu"
 
+    @property
+    def is_meta(self) -> bool:
+        return self._device == "meta"
+
     def get_device(self) -> int:
-        """The CUDA device index, or -1 on the CPU (as in PyTorch)."""
-        return -1 if self.is_cpu else (self.device.index or 0)
+        """The CUDA device index, or -1 on the CPU and the meta device (as in PyTorch)."""
+        return self.device.index or 0 if self.is_cuda else -1
 
     def cpu(self):
         return self._to_device(device("cpu"))
@@ -45,6 +49,8 @@ class DeviceMixin:
     # ------------------------------------------------------------------ zero-copy exchange
 
     def _exportable(self, what: str):
+        if self.is_meta:
+            raise BufferError("Cannot pack tensors on meta")
         if self._requires_grad:
             raise RuntimeError(
                 f"Can't export tensors that require gradient, use tensor.detach() ({what})"

@@ -128,6 +128,15 @@ def _refuse_leaf_write(t, index) -> None:
     )
 
 
+def _meta_integer_index(index) -> bool:
+    return (
+        isinstance(index, TensorBase)
+        and index.is_meta
+        and not index.is_floating_point()
+        and index.dtype.name not in ("bool", "uint8")
+    )
+
+
 class IndexingMixin:
     __slots__ = ()
 
@@ -137,6 +146,10 @@ class IndexingMixin:
                 return self._getitem(index)
             except (IndexError, ValueError):
                 pass  # the plan below raises PyTorch's error (or reads what PyTorch reads)
+        if _meta_integer_index(index) and self.ndim:
+            # The rows a meta index picks are unknown, but not how many: index_select's shape.
+            picked = self.index_select(0, index.reshape(-1))
+            return picked.reshape(*index.shape, *self.shape[1:])
         p = plan(self.shape, index)
         if p.is_basic:
             return self._getitem(tuple(p.basic))

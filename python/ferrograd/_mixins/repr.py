@@ -220,6 +220,8 @@ def format_tensor(t) -> str:
     own_class = type(t).__module__.partition(".")[0] == "ferrograd"
     prefix = "tensor(" if own_class else f"{type(t).__name__}("
     indent = len(prefix)
+    if t.is_meta:
+        return _meta_text(t, prefix)
     primal, tangent = unpack_dual(t)
     if primal.dtype.name in ("float16", "bfloat16"):
         # Printed from their float32 values (the same numbers), as PyTorch prints them as doubles.
@@ -244,6 +246,18 @@ def format_tensor(t) -> str:
     if isinstance(t, Parameter) and not own_class:
         text = f"Parameter({text})"
     return text
+
+
+def _meta_text(t, prefix: str) -> str:
+    """A meta tensor has no elements to show: ``tensor(..., device='meta', size=(2, 3))``, with
+    the dtype unless it is the default float one."""
+    from .._dtype import get_default_dtype
+
+    suffixes = ["device='meta'", f"size={tuple(t.shape)}"]
+    if t.dtype != get_default_dtype():
+        suffixes.append(f"dtype={t.dtype}")
+    suffixes += _autograd_suffix(t)
+    return _with_suffixes(prefix + "...", suffixes, len(prefix))
 
 
 class ReprMixin:

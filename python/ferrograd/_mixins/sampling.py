@@ -15,6 +15,7 @@ import numpy as np
 from .. import _random
 from .._base import TensorBase
 from .._dtype import kernel_not_implemented, scalar_type_name
+from .._meta import values_skipped_on_meta
 from ..autograd.grad_mode import is_grad_enabled
 from .structure import constant
 
@@ -60,6 +61,7 @@ def _integer_bounds(dtype) -> tuple[int, int]:
 
 
 class SamplingMixin:
+    @values_skipped_on_meta
     def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None, **kwargs):
         """Fills with samples uniform on ``[from, to)``."""
         from_ = kwargs.pop("from", from_)
@@ -73,6 +75,7 @@ class SamplingMixin:
             )
         return _fill(self, _uniform(self, generator) * (high - low) + low)
 
+    @values_skipped_on_meta
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None):
         """Fills with normal samples of mean ``mean`` and standard deviation ``std``."""
         _require_float(self, "normal_kernel_cpu")
@@ -82,6 +85,7 @@ class SamplingMixin:
         samples = _random.normal_samples(self.shape, self.dtype, generator)
         return _fill(self, samples * std + float(mean))
 
+    @values_skipped_on_meta
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None):
         """Fills with ``exp(N(mean, std**2))`` samples."""
         _require_float(self, "log_normal_cpu")
@@ -91,6 +95,7 @@ class SamplingMixin:
         samples = _random.normal_samples(self.shape, self.dtype, generator)
         return _fill(self, np.exp(samples * std + float(mean)))
 
+    @values_skipped_on_meta
     def exponential_(self, lambd: float = 1.0, *, generator=None):
         """Fills with exponential samples of rate ``lambd``."""
         _require_continuous(self, "Exponential")
@@ -101,6 +106,7 @@ class SamplingMixin:
         samples = _random.draw(rng.standard_exponential, self.shape, _random.host_float(self.dtype))
         return _fill(self, samples / lambd)
 
+    @values_skipped_on_meta
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator=None):
         """Fills with Cauchy samples of location ``median`` and scale ``sigma``."""
         _require_continuous(self, "Cauchy")
@@ -110,6 +116,7 @@ class SamplingMixin:
         u = _uniform(self, generator)
         return _fill(self, float(median) + sigma * np.tan(np.pi * (u - 0.5)))
 
+    @values_skipped_on_meta
     def geometric_(self, p: float, *, generator=None):
         """Fills with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...)."""
         p = float(p)
@@ -118,6 +125,7 @@ class SamplingMixin:
         trials = _random.draw(_random.numpy_rng(generator).geometric, self.shape, p=p)
         return _fill(self, trials)
 
+    @values_skipped_on_meta
     def random_(self, *args, generator=None, **kwargs):
         """Fills with integers uniform on ``[from, to)``: ``random_(to)`` draws from
         ``[0, to)``, ``random_(from, None)`` from ``[from, top]`` and ``random_()`` from
@@ -152,6 +160,7 @@ class SamplingMixin:
             )
         return _fill(self, _random.integer_samples(low, high, self.shape, generator))
 
+    @values_skipped_on_meta
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fills with 0/1 samples, 1 with probability ``p`` (a number, or a tensor broadcast
         to this one's shape)."""

@@ -5,6 +5,7 @@ from collections import namedtuple
 
 from .. import _core
 from .._base import TensorBase, is_operand
+from .._meta import data_dependent
 
 #: What ``sort`` and ``topk`` return, like ``torch.return_types.sort``.
 SortResult = namedtuple("SortResult", ["values", "indices"])
@@ -114,6 +115,8 @@ class SelectionMixin:
 
     def masked_select(self, mask):
         mask = _bool_mask(mask, "masked_select")
+        if self.is_meta or mask.is_meta:
+            raise data_dependent("masked_select")
         return self[mask.expand(self.shape) if mask.shape != self.shape else mask]
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):

@@ -14,6 +14,7 @@ import operator
 import numpy as np
 
 from .. import _core
+from .._meta import data_dependent
 
 
 def constant(array: np.ndarray, like):
@@ -249,6 +250,8 @@ class StructureMixin:
         """The indices of the nonzero elements: an ``(n, ndim)`` int64 tensor, or with
         ``as_tuple`` one 1-D tensor per dimension (the size depends on the data, so the
         elements are read on the host)."""
+        if self.is_meta:
+            raise data_dependent("nonzero")
         host = self.detach().cpu().numpy()
         if as_tuple:
             found = np.nonzero(host.reshape(1) if host.ndim == 0 else host)

@@ -194,7 +194,10 @@ class BatchedTensor:
 
     is_sparse = False
     is_quantized = False
-    is_meta = False
+
+    @property
+    def is_meta(self) -> bool:
+        return self.value.is_meta
 
     @property
     def requires_grad(self) -> bool:

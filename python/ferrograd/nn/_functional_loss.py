@@ -125,7 +125,7 @@ def _unweighted_nll(flat, t, ignore_index: int, reduction: str, target_shape, lo
     loss = _core.nll_loss(flat, t, int(ignore_index), reduction, log_softmax)
     if reduction == "none":
         return loss.reshape(target_shape)
-    if reduction == "mean" and loss._requires_grad and math.isnan(loss.item()):
+    if reduction == "mean" and loss._requires_grad and not loss.is_meta and math.isnan(loss.item()):
         # NaN: no sample counted (all ignored), or NaN/inf inputs. The engine's mean then
         # sends 0 * (1/0) = NaN into the ignored rows too; PyTorch leaves them at 0. Only
         # here (a 0-d read otherwise) the mean is rebuilt with the ignored rows cut off.
@@ -305,7 +305,8 @@ def binary_cross_entropy(
             "binary_cross_entropy: expected a floating point target (probabilities), got "
             f"{target.dtype}"
         )
-    if input.numel() and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
+    checked = input.numel() > 0 and not input.is_meta  # a meta input has no values to check
+    if checked and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
         raise ValueError("all elements of input should be between 0 and 1")
     t = target.to(input.dtype)
     if _core.current_dual_level() is None:

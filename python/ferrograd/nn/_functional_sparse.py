@@ -222,7 +222,8 @@ def one_hot(tensor, num_classes: int = -1):
         )
     if num_classes < 0:
         num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
-    if tensor.numel() and (int(tensor.min().item()) < 0 or int(tensor.max().item()) >= num_classes):
+    checked = tensor.numel() > 0 and not tensor.is_meta  # a meta tensor has no values to check
+    if checked and (int(tensor.min().item()) < 0 or int(tensor.max().item()) >= num_classes):
         raise ValueError("one_hot: class values must be non-negative and smaller than num_classes")
     classes = _core.arange(0.0, float(num_classes), 1.0, "int64").to(tensor.device)
     return (tensor.unsqueeze(-1) == classes).long()

@@ -7,6 +7,7 @@ import math
 import warnings
 from typing import TYPE_CHECKING
 
+from .._meta import values_skipped_on_meta as _values_skipped_on_meta
 from ..autograd import no_grad
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def _fill_from(tensor, values):
     return tensor
 
 
+@_values_skipped_on_meta
 def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
@@ -100,6 +102,7 @@ def uniform_(
     )
 
 
+@_values_skipped_on_meta
 def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
@@ -110,6 +113,7 @@ def normal_(
     )
 
 
+@_values_skipped_on_meta
 def trunc_normal_(
     tensor: Tensor,
     mean: float = 0.0,
@@ -131,20 +135,24 @@ def trunc_normal_(
     return _fill_from(tensor, values.clamp(a, b))
 
 
+@_values_skipped_on_meta
 def constant_(tensor: Tensor, val: float) -> Tensor:
     with no_grad():
         tensor.fill_(val)
     return tensor
 
 
+@_values_skipped_on_meta
 def ones_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 1.0)
 
 
+@_values_skipped_on_meta
 def zeros_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 0.0)
 
 
+@_values_skipped_on_meta
 def eye_(tensor: Tensor) -> Tensor:
     from .._creation import eye
 
@@ -199,6 +207,7 @@ def kaiming_normal_(
     return normal_(tensor, 0.0, std, generator)
 
 
+@_values_skipped_on_meta
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """The identity convolution: a 1 at the centre of each input channel's kernel for the
     matching output channel (per group), zeros elsewhere."""
@@ -220,6 +229,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     return _fill_from(tensor, make(values, dtype=tensor.dtype))
 
 
+@_values_skipped_on_meta
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """A (semi-)orthogonal matrix (the Q of a Gaussian matrix's QR with a positive R
     diagonal), scaled by ``gain``; dimensions after the first are flattened."""
@@ -243,6 +253,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
     return _fill_from(tensor, make(q.reshape(tuple(tensor.shape)) * gain, dtype=tensor.dtype))
 
 
+@_values_skipped_on_meta
 def sparse_(
     tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None
 ) -> Tensor:

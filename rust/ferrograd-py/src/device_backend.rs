@@ -178,6 +178,7 @@ fn dtype_of_typestr(typestr: &str) -> Option<DType> {
 fn index_of(device: Device) -> Result<u32> {
     match device {
         Device::Cuda(i) => Ok(i),
+        Device::Meta => Ok(0),
         Device::Cpu => Err(Error::Device(
             "the CUDA backend cannot hold arrays on cpu".into(),
         )),
@@ -435,6 +436,16 @@ pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
     ferrograd::array::device::register_cuda_backend(backend);
 }
 
+/// Installs `table` as the backend for the `meta` device (`None` removes it): its arrays hold a
+/// shape and a dtype, and its kernels compute only those (`ferrograd._meta`).
+#[catch_panics]
+#[pyfunction]
+pub fn register_meta_backend(table: Option<Py<PyAny>>) {
+    let backend =
+        table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
+    ferrograd::array::device::register_meta_backend(backend);
+}
+
 fn parse_device(device: &str) -> PyResult<Device> {
     Device::parse(device).map_err(|e| PyValueError::new_err(e.to_string()))
 }
@@ -490,6 +501,7 @@ pub fn device_array<'py>(
 /// Adds the device and exchange functions to `_core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(register_cuda_backend, m)?)?;
+    m.add_function(wrap_pyfunction!(register_meta_backend, m)?)?;
     m.add_function(wrap_pyfunction!(to_device, m)?)?;
     m.add_function(wrap_pyfunction!(from_device_array, m)?)?;
     m.add_function(wrap_pyfunction!(device_array, m)?)?;

@@ -43,9 +43,11 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_creation.empty(out_features, in_features, dtype=dtype))
+        self.weight = Parameter(
+            _creation.empty(out_features, in_features, dtype=dtype, device=device)
+        )
         if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -91,10 +93,10 @@ class Bilinear(Module):
             out_features,
         )
         self.weight = Parameter(
-            _creation.empty(out_features, in1_features, in2_features, dtype=dtype)
+            _creation.empty(out_features, in1_features, in2_features, dtype=dtype, device=device)
         )
         if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         bound = 1 / math.sqrt(in1_features)

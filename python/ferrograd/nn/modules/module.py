@@ -11,7 +11,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ... import _core
+from ... import _core, _meta
 from ..._base import TensorBase
 from ...autograd import no_grad
 from ..parameter import Buffer, Parameter, _TransientBuffer
@@ -668,7 +668,15 @@ class Module:
                 out = out.to(target_dtype)
             return out
 
-        return self._apply(convert)
+        try:
+            return self._apply(convert)
+        except NotImplementedError as error:
+            if str(error) != _meta.NO_DATA:
+                raise
+            raise NotImplementedError(
+                f"{_meta.NO_DATA} Please use torch.nn.Module.to_empty() instead of "
+                "torch.nn.Module.to() when moving module from meta to a different device."
+            ) from None
 
     def _to_float_dtype(self, dtype: str):
         from ..._dtype import to_dtype
@@ -691,7 +699,7 @@ class Module:
         return self._to_float_dtype("bfloat16")
 
     def cpu(self) -> Self:
-        return self.to("cpu")
+        return self._apply(lambda t: t.cpu())
 
     def cuda(self, device: int | str | None = None) -> Self:
         return self.to(

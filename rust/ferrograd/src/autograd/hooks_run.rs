@@ -19,11 +19,16 @@ fn with_hooks<R: Default>(node: NodeId, f: impl FnOnce(&NodeHooks, u32) -> R) ->
     }
 }
 
-/// The legacy type name PyTorch prints in hook errors and `Tensor.type()` gives, e.g.
-/// `torch.FloatTensor` or `torch.cuda.DoubleTensor`.
+/// The type name PyTorch prints in hook errors: the legacy class (`torch.FloatTensor`,
+/// `torch.cuda.DoubleTensor`) as `Tensor.type()` gives it, or `MetaFloatType` on meta.
 fn type_name(device: Device, dtype: DType) -> String {
-    let device = if device.is_cpu() { "" } else { "cuda." };
-    format!("torch.{device}{}Tensor", dtype.scalar_type_name())
+    let name = dtype.scalar_type_name();
+    match device {
+        Device::Cpu => format!("torch.{name}Tensor"),
+        Device::Cuda(_) => format!("torch.cuda.{name}Tensor"),
+        // PyTorch 2.15 has no legacy class for meta and prints the backend's type instead
+        Device::Meta => format!("Meta{name}Type"),
+    }
 }
 
 /// Checks that the gradient a hook returned may replace `original` (PyTorch's
@@ -31,7 +36,9 @@ fn type_name(device: Device, dtype: DType) -> String {
 fn check_replacement(original: &Tensor, result: &Tensor, hook: &HookInfo) -> Result<()> {
     let name = hook.name();
     let (original_device, result_device) = (original.device(), result.device());
-    if original.dtype() != result.dtype() || original_device.is_cpu() != result_device.is_cpu() {
+    if original.dtype() != result.dtype()
+        || std::mem::discriminant(&original_device) != std::mem::discriminant(&result_device)
+    {
         return Err(Error::Autograd(format!(
             "hook '{name}' has changed the type of value (was {} got {})",
             type_name(original_device, original.dtype()),

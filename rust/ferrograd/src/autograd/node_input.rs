@@ -12,6 +12,7 @@ use crate::array::{DType, Device, Dims};
 const INLINE_DIMS: usize = 3;
 const HAS_EDGE: u8 = 1;
 const ON_CUDA: u8 = 2;
+const ON_META: u8 = 4;
 
 #[derive(Clone)]
 pub struct NodeInput {
@@ -44,6 +45,7 @@ impl NodeInput {
         let (ordinal, mut flags) = match device {
             Device::Cpu => (0, 0),
             Device::Cuda(ordinal) => (ordinal, ON_CUDA),
+            Device::Meta => (0, ON_META),
         };
         let (node, input_nr) = match edge {
             Some(edge) => {
@@ -118,6 +120,8 @@ impl NodeInput {
     pub fn device(&self) -> Device {
         if self.flags() & ON_CUDA != 0 {
             Device::Cuda(self.ordinal)
+        } else if self.flags() & ON_META != 0 {
+            Device::Meta
         } else {
             Device::Cpu
         }
@@ -187,6 +191,13 @@ mod tests {
             assert_eq!(input.device(), Device::Cuda(3));
             assert_eq!(input.edge().map(|e| e.input_nr), Some(7));
         }
+    }
+
+    #[test]
+    fn keeps_the_meta_device() {
+        let input = NodeInput::new(edge(), &[2, 3], DType::Float32, Device::Meta);
+        assert_eq!(input.device(), Device::Meta);
+        assert_eq!(input.shape().as_slice(), &[2, 3]);
     }
 
     #[test]
