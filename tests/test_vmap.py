@@ -94,7 +94,7 @@ UNARY = """abs absolute neg negative exp log log1p expm1 sqrt rsqrt sin cos tan 
 erf reciprocal square sign floor ceil round trunc frac isnan isinf isfinite isposinf isneginf
 nan_to_num clone detach contiguous float double long int bool cpu exp2 log2 log10 asin acos atan
 sinh cosh asinh atanh erfc lgamma digamma sgn deg2rad rad2deg acosh angle positive signbit sinc
-erfinv logit""".split()
+erfinv logit i0""".split()
 INPLACE = """abs_ neg_ exp_ log_ sqrt_ sin_ cos_ tanh_ sigmoid_ relu_ floor_ ceil_ round_ trunc_
 sign_ frac_ reciprocal_ log1p_ expm1_ rsqrt_ nan_to_num_ erf_ square_ zero_ detach_""".split()
 BINARY = """add sub subtract mul multiply div divide true_divide floor_divide remainder pow atan2
