@@ -138,6 +138,8 @@ from ._random import (
 from ._size import Size
 from ._surface import *  # noqa: F403 - einsum, meshgrid, multinomial, ...
 from ._tensor import Tensor
+
+_functional.adopt_method_signatures(Tensor)
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
 from ._threads import get_num_threads, set_num_threads
 from .amp import autocast, is_autocast_enabled

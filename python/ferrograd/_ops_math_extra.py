@@ -24,6 +24,7 @@ import numpy as np
 from . import _core
 from ._base import TensorBase
 from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
+from ._functional import in_place_signature
 from ._mixins.structure import constant, wrap_dim
 from ._ops_dtypes import can_cast, result_type_of
 from ._ops_out import with_out
@@ -631,6 +632,7 @@ def in_place(function, name: str):
 
     method.__name__ = name + "_"
     method.__doc__ = f"In-place ``{name}``."
+    method.__signature__ = in_place_signature(function)
     return method
 
 
