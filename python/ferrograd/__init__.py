@@ -138,8 +138,6 @@ from ._random import (
 from ._size import Size
 from ._surface import *  # noqa: F403 - einsum, meshgrid, multinomial, ...
 from ._tensor import Tensor
-
-_functional.adopt_method_signatures(Tensor)
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
 from ._threads import get_num_threads, set_num_threads
 from .amp import autocast, is_autocast_enabled
@@ -297,6 +295,8 @@ __all__ += _tensor_functions.__all__
 __all__ += ["linalg"]
 __all__ += linalg._aliases.__all__
 
+# Before the NumPy keywords' wrappers, which copy the signatures.
+_functional.adopt_method_signatures(Tensor)
 # torch.cat(xs, axis=0), torch.sum(x, keepdims=True); F's functions that are torch's stay so
 _numpy_keywords.install_in_namespace(globals(), also=[nn.functional])
 

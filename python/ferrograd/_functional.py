@@ -34,8 +34,8 @@ _METHODS = """
 """.split()
 
 
-# Those of the functions made from methods whose PyTorch function has no ``out=``: views, in-place methods (named with
-# a trailing underscore), and those that return no new tensor.
+# The functions made from methods whose PyTorch function has no ``out=`` (besides the in-place
+# ones, named with a trailing underscore): views, and those that return no new tensor.
 _WITHOUT_OUT = set(
     """
     reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t movedim
@@ -86,8 +86,8 @@ del _name
 
 
 def adopt_method_signatures(tensor_class) -> None:
-    """Gives each function _method_function made the signature and docstring of its ``Tensor`` method,
-    ``self`` named ``input`` and ``out=None`` added where PyTorch's function has it, so that
+    """Gives each function _method_function made the signature and docstring of its ``Tensor``
+    method, ``self`` named ``input`` and ``out=None`` added where PyTorch's function has it, so that
     ``help(ferrograd.exp)`` shows ``exp(input, *, out=None)`` rather than the ``*args,
     **kwargs`` the functions are written with. Called once ``Tensor`` exists."""
     for name, function in _MADE.items():
