@@ -1,0 +1,27 @@
+"""The examples in the docstrings run and print what they show (doctest). Each module listed
+here has its public functions and classes documented in PyTorch's shape, with an example."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "ferrograd._creation",
+    "ferrograd._mixins.repr",
+    "ferrograd._threads",
+]
+
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name):
+    module = importlib.import_module(name)
+    tests = doctest.DocTestFinder().find(module)
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    for test in tests:
+        runner.run(test)
+    results = runner.summarize(verbose=False)
+    assert results.attempted > 0, f"{name} has no examples"
+    assert results.failed == 0, f"{results.failed} of {name}'s examples failed (output above)"
