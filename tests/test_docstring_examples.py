@@ -8,6 +8,7 @@ import pytest
 
 MODULES = [
     "ferrograd._creation",
+    "ferrograd._mixins.autograd",
     "ferrograd._mixins.repr",
     "ferrograd._threads",
 ]
