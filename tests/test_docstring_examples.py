@@ -9,7 +9,9 @@ import pytest
 MODULES = [
     "ferrograd._creation",
     "ferrograd._mixins.autograd",
+    "ferrograd._mixins.conversion",
     "ferrograd._mixins.repr",
+    "ferrograd._mixins.shape",
     "ferrograd._threads",
 ]
 

@@ -433,3 +433,16 @@ def test_hypothesis_random_shapes_never_crash(sa, sb, op):
             return
     r = f(a, b)
     assert tuple(r.shape) == np.shape(expected)
+
+
+def test_item_of_several_elements_is_runtime_error_and_float_value_error():
+    # PyTorch 2.15: RuntimeError from item(), ValueError from float()/int(), each its message
+    with pytest.raises(
+        RuntimeError, match="a Tensor with 2 elements cannot be converted to Scalar"
+    ):
+        fg.tensor([1.0, 2.0]).item()
+    with pytest.raises(ValueError, match="only one element tensors can be converted to Python"):
+        float(fg.tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match="only one element tensors can be converted to Python"):
+        int(fg.tensor([1, 2]))
+    assert float(fg.tensor([[2.5]])) == 2.5

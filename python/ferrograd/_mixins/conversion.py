@@ -42,9 +42,27 @@ class ConversionMixin:
     __array_priority__ = 1000
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """A NumPy array sharing this CPU tensor's memory (writes on either side are seen by the
-        other); ``force=True`` also accepts a tensor that requires grad or lives on a device
-        (which is copied to the host first)."""
+        """Returns this tensor as a NumPy array that shares its memory.
+
+        Writes through either are seen by the other. The tensor must be on the CPU and must not
+        require gradients (call ``detach()`` first), as in PyTorch.
+
+        Args:
+            force: copy instead when sharing is not possible: a tensor that requires gradients is
+                detached and a device tensor is copied to the host first.
+
+        Raises:
+            RuntimeError: the tensor requires gradients (without ``force``).
+            TypeError: the tensor is not on the CPU (without ``force``).
+
+        Example:
+            >>> import ferrograd
+            >>> t = ferrograd.tensor([1.0, 2.0])
+            >>> a = t.numpy()
+            >>> a[0] = 5.0
+            >>> t
+            tensor([5., 2.])
+        """
         if force:
             return self.detach().cpu().numpy()
         if self.requires_grad:
@@ -66,18 +84,49 @@ class ConversionMixin:
         return array if dtype is None else array.astype(dtype, copy=bool(copy))
 
     def item(self):
-        """The value of a one-element tensor as a Python number."""
-        return self._item()
+        """Returns the value of this one-element tensor as a Python number (``float``, ``int`` or
+        ``bool``, from the dtype). Reading it is not recorded by autograd.
+
+        Raises:
+            RuntimeError: the tensor has more than one element.
+
+        Example:
+            >>> import ferrograd
+            >>> ferrograd.tensor([1.5]).item()
+            1.5
+            >>> ferrograd.tensor(3).item()
+            3
+        """
+        try:
+            return self._item()
+        except ValueError as error:  # the engine's value error; PyTorch raises RuntimeError
+            raise RuntimeError(str(error)) from None
 
     def tolist(self):
         # bfloat16 has no NumPy dtype: its values are listed from float32 (exactly the same).
+        """Returns this tensor's elements as (nested) Python lists of Python numbers; a 0-d tensor
+        gives a number. Not recorded by autograd.
+
+        Example:
+            >>> import ferrograd
+            >>> ferrograd.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+            >>> ferrograd.tensor(0.5).tolist()
+            0.5
+        """
         return (self.float() if self.dtype.name == "bfloat16" else self)._numpy().tolist()
 
+    def _scalar(self):
+        """The one element, for ``float()`` and ``int()`` (PyTorch's ValueError otherwise)."""
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self.numel() != 1:
@@ -90,8 +139,28 @@ class ConversionMixin:
         return bool(self.item())
 
     def to(self, *args, **kwargs):
-        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other_tensor)``; returns
-        ``self`` when nothing changes. Differentiable."""
+        """Returns this tensor with another dtype and/or on another device.
+
+        Called as ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (``other``'s
+        dtype and device) or with the ``dtype=`` and ``device=`` keywords. When nothing changes,
+        the tensor itself is returned; otherwise a copy, recorded by autograd (the gradient is
+        converted back).
+
+        Args:
+            dtype: the dtype of the result.
+            device: the device of the result (``'cpu'``, ``'cuda'``, ``'cuda:1'`` or a
+                ``ferrograd.device``).
+            non_blocking: accepted for compatibility (ignored).
+            copy: accepted for compatibility.
+
+        Example:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([1.7, -2.2])
+            >>> x.to(ferrograd.int32)
+            tensor([ 1, -2], dtype=ferrograd.int32)
+            >>> x.to("cpu") is x
+            True
+        """
         from .._base import TensorBase
         from .._device import device as device_type
 
@@ -149,5 +218,18 @@ class ConversionMixin:
         return self.to(other.dtype)
 
     def clone(self, *, memory_format=None):
-        """A copy with its own elements; differentiable."""
+        """Returns a copy of this tensor with its own memory. The copy is recorded by autograd: the
+        gradient flows back to this tensor.
+
+        Args:
+            memory_format: accepted for compatibility; the copy is always contiguous.
+
+        Example:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([1.0, 2.0])
+            >>> b = a.clone()
+            >>> b[0] = 9.0
+            >>> a
+            tensor([1., 2.])
+        """
         return self._clone_tensor()
