@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import namedtuple
 
 import numpy as np
 
-from . import _core
+from . import _core, return_types
 from ._base import TensorBase
 from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
 from ._functional import in_place_signature
@@ -31,7 +30,7 @@ from ._ops_out import with_out
 from .autograd.forward_ad import make_dual, unpack_dual
 from .autograd.function import Function
 
-FrexpResult = namedtuple("FrexpResult", ["mantissa", "exponent"])
+FrexpResult = return_types.frexp
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)

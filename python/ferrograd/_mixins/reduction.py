@@ -1,15 +1,12 @@
 """Reductions: ``sum``, ``mean``, ``max``, ``min``, ``argmax``, ``argmin``, ``prod``-free set of
 the core (statistics such as ``var`` and ``norm`` live in the statistics mixin)."""
 
-from collections import namedtuple
-
-from .. import _core
+from .. import _core, return_types
 from .._autocast import float32_op
 from .._dtype import scalar_type_name
 from ..autograd.function import Function
 
 #: What ``max(dim=...)`` and ``min(dim=...)`` return, like ``torch.return_types.max``.
-ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
 def _dims(dim, keepdim: bool = False, ndim: int = 0):
@@ -104,7 +101,7 @@ class ReductionMixin:
                 return self.maximum(dim) if which == "max" else self.minimum(dim)
             raise TypeError(f"{which}(): dim must be an int, got {type(dim).__name__}")
         values, indices = getattr(self, "_" + which + "_dim")(dim, keepdim)
-        return ValuesIndices(values, indices)
+        return getattr(return_types, which)(values, indices)
 
     def max(self, dim=None, keepdim: bool = False):
         """The largest element; with ``dim``, ``(values, indices)`` along it; with a tensor,
