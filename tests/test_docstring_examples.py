@@ -10,6 +10,8 @@ MODULES = [
     "ferrograd._creation",
     "ferrograd._mixins.autograd",
     "ferrograd._mixins.conversion",
+    "ferrograd._mixins.math",
+    "ferrograd._mixins.reduction",
     "ferrograd._mixins.repr",
     "ferrograd._mixins.shape",
     "ferrograd._threads",

@@ -446,3 +446,9 @@ def test_item_of_several_elements_is_runtime_error_and_float_value_error():
     with pytest.raises(ValueError, match="only one element tensors can be converted to Python"):
         int(fg.tensor([1, 2]))
     assert float(fg.tensor([[2.5]])) == 2.5
+
+
+def test_clamp_without_bounds_is_runtime_error():
+    # PyTorch 2.15's class and message (its own "torch." prefix included)
+    with pytest.raises(RuntimeError, match="At least one of 'min' or 'max' must not be None"):
+        fg.tensor([1.0, 2.0]).clamp()
