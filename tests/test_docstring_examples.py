@@ -8,6 +8,10 @@ import pytest
 
 MODULES = [
     "ferrograd._creation",
+    "ferrograd.autograd",
+    "ferrograd.autograd.function",
+    "ferrograd.autograd.grad_mode",
+    "ferrograd.autograd.gradcheck",
     "ferrograd._mixins.autograd",
     "ferrograd._mixins.conversion",
     "ferrograd._mixins.math",
