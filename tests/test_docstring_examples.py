@@ -19,6 +19,12 @@ MODULES = [
     "ferrograd._mixins.repr",
     "ferrograd._mixins.shape",
     "ferrograd._threads",
+    "ferrograd.nn.modules.conv",
+    "ferrograd.nn.modules.linear",
+    "ferrograd.nn.modules.loss",
+    "ferrograd.nn.modules.module",
+    "ferrograd.utils.data.dataloader",
+    "ferrograd.utils.data.dataset",
 ]
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE

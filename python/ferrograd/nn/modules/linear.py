@@ -19,8 +19,32 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """``y = x @ W.T + b`` with ``W`` of shape ``(out_features, in_features)``; PyTorch's
-    default initialization (Kaiming-uniform with ``a = sqrt(5)``)."""
+    """Applies an affine transformation to the last dimension of its input: ``y = x @ W.T + b``.
+
+    Args:
+        in_features: the size of each input sample (the last dimension).
+        out_features: the size of each output sample.
+        bias: learn the additive bias ``b``.
+        device: where the parameters are created (the default device otherwise).
+        dtype: the parameters' floating dtype (the default dtype otherwise).
+
+    Shape:
+        - Input: ``(*, in_features)``, any number of leading dimensions.
+        - Output: ``(*, out_features)``.
+
+    Attributes:
+        weight: the learnable ``(out_features, in_features)`` weight, initialised from
+            ``U(-1/sqrt(in_features), 1/sqrt(in_features))`` (Kaiming-uniform with
+            ``a = sqrt(5)``, PyTorch's initialisation).
+        bias: the learnable ``(out_features,)`` bias, from the same distribution, or ``None``.
+
+    Example:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> m = nn.Linear(20, 30)
+        >>> m(ferrograd.randn(128, 20)).shape
+        ferrograd.Size([128, 30])
+    """
 
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None
@@ -28,9 +52,11 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_creation.empty(out_features, in_features, dtype=dtype))
+        self.weight = Parameter(
+            _creation.empty(out_features, in_features, dtype=dtype, device=device)
+        )
         if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
