@@ -452,3 +452,11 @@ def test_clamp_without_bounds_is_runtime_error():
     # PyTorch 2.15's class and message (its own "torch." prefix included)
     with pytest.raises(RuntimeError, match="At least one of 'min' or 'max' must not be None"):
         fg.tensor([1.0, 2.0]).clamp()
+
+
+def test_joining_nothing_raises_pytorchs_class():
+    # PyTorch 2.15: cat raises ValueError, stack RuntimeError
+    with pytest.raises(ValueError, match="expected a non-empty list of Tensors"):
+        fg.cat([])
+    with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
+        fg.stack([])

@@ -128,8 +128,26 @@ def _function_signature(name: str, method: inspect.Signature) -> inspect.Signatu
 
 @with_out
 def where(condition, input=None, other=None):
-    """``input`` where ``condition`` holds, else ``other`` (broadcast; differentiable in both).
-    With ``condition`` alone, ``condition.nonzero(as_tuple=True)``."""
+    """Returns a tensor of elements chosen from ``input`` where ``condition`` is true and from
+    ``other`` elsewhere.
+
+    The three broadcast to one shape; ``input`` and ``other`` (tensors or numbers) are
+    promoted to one dtype. The gradient goes to the operand chosen at each position. With
+    ``condition`` alone, ``where(condition)`` is ``condition.nonzero(as_tuple=True)``.
+
+    Args:
+        condition: a bool tensor.
+        input: the values where ``condition`` holds.
+        other: the values elsewhere.
+
+    Example:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor([1.0, -2.0, 3.0])
+        >>> ferrograd.where(x > 0, x, 0.0)
+        tensor([1., 0., 3.])
+        >>> ferrograd.where(x > 0)
+        (tensor([0, 2]),)
+    """
     if input is None and other is None:
         if not isinstance(condition, TensorBase):
             raise TypeError(
