@@ -1,6 +1,7 @@
 """Shape: ``shape``, ``size``, ``reshape``/``view``, ``transpose``, ``permute``, ``.T``,
 ``unsqueeze``, ``squeeze``, ``expand``, ``flatten``, ``len``."""
 
+import inspect
 import operator
 
 from .._size import Size
@@ -15,6 +16,26 @@ def _sizes(args) -> list:
         return [operator.index(s) for s in args]
     except TypeError:
         raise TypeError(f"sizes must be integers, got {tuple(args)!r}") from None
+
+
+def keyword_sizes(args: tuple, keyword: dict, name: str, op: str) -> tuple:
+    """The sizes of ``x.reshape(shape=(2, 3))``: PyTorch's parser takes the sizes of the
+    methods written ``f(*sizes)`` as one keyword argument too."""
+    for key in keyword:
+        if key != name:
+            raise TypeError(f"{op}() got an unexpected keyword argument '{key}'")
+    if args:
+        raise TypeError(f"{op}() got multiple values for argument '{name}'")
+    return (keyword[name],)
+
+
+def variadic_signature(method):
+    """``method``'s signature as PyTorch documents it, ``f(*sizes)``: without the ``**keyword``
+    that takes the sizes' keyword form (``keyword_sizes``)."""
+    signature = inspect.signature(method)
+    parameters = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
+    method.__signature__ = signature.replace(parameters=parameters)
+    return method
 
 
 class UntypedStorage:
@@ -122,12 +143,14 @@ class ShapeMixin:
             raise TypeError("len() of a 0-d tensor")
         return shape[0]
 
-    def reshape(self, *shape):
+    @variadic_signature
+    def reshape(self, *shape, **keyword):
         """Returns a tensor with the same elements in the given shape: a view when the strides allow
         one, else a copy. One dimension may be ``-1``, computed from the others.
 
         Args:
-            *shape: the new shape, as ints or one sequence; its product must equal ``numel()``.
+            *shape: the new shape, as ints or one sequence (or the keyword ``shape=``); its
+                product must equal ``numel()``.
 
         Raises:
             RuntimeError: the shape does not hold ``numel()`` elements.
@@ -141,9 +164,12 @@ class ShapeMixin:
             >>> a.reshape(-1, 1).shape
             ferrograd.Size([4, 1])
         """
+        if keyword:
+            shape = keyword_sizes(shape, keyword, "shape", "reshape")
         return self._reshape(_sizes(shape))
 
-    def view(self, *shape):
+    @variadic_signature
+    def view(self, *shape, **keyword):
         """Returns a view of this tensor's elements in the given shape: the result shares memory, so
         writes to either are seen by both. One dimension may be ``-1``.
 
@@ -151,7 +177,7 @@ class ShapeMixin:
         (always so for a contiguous tensor).
 
         Args:
-            *shape: the new shape, as ints or one sequence.
+            *shape: the new shape, as ints or one sequence (or the keyword ``size=``).
 
         Raises:
             RuntimeError: the shape does not hold ``numel()`` elements, or the strides do not allow
@@ -171,6 +197,8 @@ class ShapeMixin:
         """
         from .._dtype import dtype
 
+        if keyword:
+            shape = keyword_sizes(shape, keyword, "size", "view")
         if len(shape) == 1 and isinstance(shape[0], dtype):
             raise TypeError("view(dtype) is not supported: use .to(dtype) to convert elements")
         return self._view(_sizes(shape))
@@ -276,27 +304,32 @@ class ShapeMixin:
         """The last two dimensions swapped (batched matrix transpose)."""
         return self.transpose(-2, -1)
 
-    def permute(self, *dims):
+    @variadic_signature
+    def permute(self, *dims, **keyword):
         """Returns a view with the dimensions reordered: dimension ``i`` of the result is dimension
         ``dims[i]`` of this tensor.
 
         Args:
-            *dims: a permutation of the dimensions, as ints or one sequence.
+            *dims: a permutation of the dimensions, as ints or one sequence (or the keyword
+                ``dims=``).
 
         Example:
             >>> import ferrograd
             >>> ferrograd.zeros(2, 3, 5).permute(2, 0, 1).shape
             ferrograd.Size([5, 2, 3])
         """
+        if keyword:
+            dims = keyword_sizes(dims, keyword, "dims", "permute")
         return self._permute(_sizes(dims))
 
-    def expand(self, *sizes):
+    @variadic_signature
+    def expand(self, *sizes, **keyword):
         """Returns a view in which dimensions of size 1 are repeated to a larger size, without
         copying (the repeated elements are one element in memory). ``-1`` keeps a dimension's
         size; new leading dimensions may be added.
 
         Args:
-            *sizes: the target shape, as ints or one sequence.
+            *sizes: the target shape, as ints or one sequence (or the keyword ``size=``).
 
         Example:
             >>> import ferrograd
@@ -306,6 +339,8 @@ class ShapeMixin:
                     [2, 2, 2, 2],
                     [3, 3, 3, 3]])
         """
+        if keyword:
+            sizes = keyword_sizes(sizes, keyword, "size", "expand")
         return self._expand(_sizes(sizes))
 
     def expand_as(self, other):
