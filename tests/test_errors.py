@@ -460,3 +460,18 @@ def test_joining_nothing_raises_pytorchs_class():
         fg.cat([])
     with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
         fg.stack([])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: fg.ones(2).mm(fg.ones(2, 2)),
+        lambda: fg.ones(2, 2).bmm(fg.ones(2, 2)),
+        lambda: fg.ones(2, 2).dot(fg.ones(2)),
+        lambda: fg.ones(2, 2, 2).t(),
+    ],
+)
+def test_rank_errors_are_runtime_errors_as_in_pytorch(call):
+    # PyTorch 2.15 raises RuntimeError; ShapeError is one (and a ValueError)
+    with pytest.raises(RuntimeError):
+        call()

@@ -18,6 +18,7 @@ from .._dtype import (
     kernel_not_implemented,
     scalar_type_name,
 )
+from .._errors import ShapeError
 from .._opmath import computes_in_float32
 
 
@@ -397,7 +398,7 @@ class MathMixin:
 
     def mm(self, other):
         if self.ndim != 2 or other.ndim != 2:
-            raise ValueError(
+            raise ShapeError(
                 f"mm: both arguments must be matrices, got shapes {tuple(self.shape)} and "
                 f"{tuple(other.shape)}"
             )
@@ -405,7 +406,7 @@ class MathMixin:
 
     def bmm(self, other):
         if self.ndim != 3 or other.ndim != 3:
-            raise ValueError(
+            raise ShapeError(
                 f"bmm: both arguments must be 3-D, got shapes {tuple(self.shape)} and "
                 f"{tuple(other.shape)}"
             )
@@ -416,7 +417,7 @@ class MathMixin:
 
     def dot(self, other):
         if self.ndim != 1 or other.ndim != 1:
-            raise ValueError(
+            raise ShapeError(
                 f"dot: 1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors"
             )
         return self @ other

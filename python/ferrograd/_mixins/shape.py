@@ -4,6 +4,7 @@
 import inspect
 import operator
 
+from .._errors import ShapeError
 from .._size import Size
 
 
@@ -291,7 +292,7 @@ class ShapeMixin:
     def t(self):
         """Transpose of a matrix (a vector or scalar is returned as it is)."""
         if self.ndim > 2:
-            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+            raise ShapeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.transpose(0, 1) if self.ndim == 2 else self
 
     @property
