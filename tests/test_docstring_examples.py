@@ -21,6 +21,8 @@ MODULES = [
     "ferrograd.autograd.function",
     "ferrograd.autograd.grad_mode",
     "ferrograd.autograd.gradcheck",
+    "ferrograd.nn._functional_activation",
+    "ferrograd.nn._functional_loss",
     "ferrograd.nn.modules.activation",
     "ferrograd.nn.modules.container",
     "ferrograd.nn.modules.conv",
