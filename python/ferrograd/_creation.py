@@ -91,7 +91,7 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False):
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.tensor([[0.1, 1.2], [2.2, 3.1]])
         tensor([[0.1000, 1.2000],
@@ -122,7 +122,7 @@ def as_tensor(data, dtype=None, device=None):
         dtype: the result's dtype; by default ``data``'s own.
         device: the result's device; by default ``data``'s own, else the default device.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> import ferrograd
         >>> a = np.array([1.0, 2.0])
@@ -156,7 +156,7 @@ def from_numpy(array: np.ndarray):
     Raises:
         TypeError: ``array`` is not a NumPy array, or has a dtype ferrograd lacks.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> import ferrograd
         >>> a = np.array([1, 2, 3])
@@ -194,7 +194,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.full((2, 3), 3.141592)
         tensor([[3.1416, 3.1416, 3.1416],
@@ -227,7 +227,7 @@ def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.zeros(2, 3)
         tensor([[0., 0., 0.],
@@ -252,7 +252,7 @@ def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.ones(2, 3)
         tensor([[1., 1., 1.],
@@ -280,7 +280,7 @@ def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.empty(2, 3).shape
         ferrograd.Size([2, 3])
@@ -306,7 +306,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.arange(5)
         tensor([0, 1, 2, 3, 4])
@@ -339,7 +339,7 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: 
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.linspace(-10, 10, steps=5)
         tensor([-10.,  -5.,   0.,   5.,  10.])
@@ -363,7 +363,7 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad:
             device.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.eye(2, 3)
         tensor([[1., 0., 0.],
@@ -386,7 +386,7 @@ def rand(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False
         generator: the random number generator to draw from; by default the default one
             (seeded by ``manual_seed``).
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.rand(2, 3)
         >>> x.shape, bool(((x >= 0) & (x < 1)).all())
@@ -411,7 +411,7 @@ def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
         generator: the random number generator to draw from; by default the default one
             (seeded by ``manual_seed``).
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> _ = ferrograd.manual_seed(0)
         >>> x = ferrograd.randn(10000)
@@ -440,7 +440,7 @@ def randint(
         generator: the random number generator to draw from; by default the default one
             (seeded by ``manual_seed``).
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.randint(3, 10, (2, 2))
         >>> x.dtype, bool(((x >= 3) & (x < 10)).all())
@@ -465,7 +465,7 @@ def manual_seed(seed: int):
     Returns:
         The default ``Generator``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> _ = ferrograd.manual_seed(42)
         >>> a = ferrograd.rand(3)
@@ -497,7 +497,7 @@ def _like(factory):
         device: the result's device instead of ``input``'s.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.{name}_like(ferrograd.ones(2, dtype=ferrograd.float64)).shape
         ferrograd.Size([2])
@@ -516,7 +516,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool
         device: the result's device instead of ``input``'s.
         requires_grad: whether autograd records operations on the result.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.full_like(ferrograd.zeros(2, dtype=ferrograd.int64), 7)
         tensor([7, 7])

@@ -97,7 +97,10 @@ def adopt_method_signatures(tensor_class) -> None:
             # An in-place method written as a wrapper of its out-of-place form, which it takes
             # the arguments of.
             signature = inspect.signature(getattr(tensor_class, name[:-1]))
-        function.__signature__ = _function_signature(name, signature)
+        # on the implementation too: documentation tools unwrap to it (``__wrapped__``)
+        function.__signature__ = function.__wrapped__.__signature__ = _function_signature(
+            name, signature
+        )
         if method.__doc__:
             function.__doc__ = function.__wrapped__.__doc__ = method.__doc__
 
@@ -140,7 +143,7 @@ def where(condition, input=None, other=None):
         input: the values where ``condition`` holds.
         other: the values elsewhere.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.tensor([1.0, -2.0, 3.0])
         >>> ferrograd.where(x > 0, x, 0.0)

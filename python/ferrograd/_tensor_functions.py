@@ -56,7 +56,7 @@ def cat(tensors, dim: int = 0):
         ValueError: ``tensors`` is empty.
     RuntimeError: the shapes differ outside ``dim``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.cat([ferrograd.tensor([[1, 2]]), ferrograd.tensor([[3, 4], [5, 6]])])
         tensor([[1, 2],
@@ -89,7 +89,7 @@ def stack(tensors, dim: int = 0):
     Raises:
         RuntimeError: the shapes differ, or ``tensors`` is empty.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> a, b = ferrograd.tensor([1, 2]), ferrograd.tensor([3, 4])
         >>> ferrograd.stack([a, b])

@@ -14,7 +14,7 @@ class AutogradMixin:
         for it. Only floating tensors can require gradients. Results of recorded operations require
         gradients when any input does; setting it on a leaf starts recording from there.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.ones(2)
             >>> x.requires_grad
@@ -35,7 +35,7 @@ class AutogradMixin:
         Args:
             requires_grad: whether autograd should record operations on this tensor.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> w = ferrograd.zeros(3).requires_grad_()
             >>> w
@@ -51,7 +51,7 @@ class AutogradMixin:
         further pass adds to. Only leaves (and tensors that called ``retain_grad()``) get one. Can
         be assigned (a tensor or ``None``) and deleted.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
             >>> (x * x).sum().backward()
@@ -79,7 +79,7 @@ class AutogradMixin:
         tensor's inputs), or ``None`` for a leaf. ``grad_fn.next_functions`` leads to the nodes of
         the inputs.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor(1.0, requires_grad=True)
             >>> (x * 2).grad_fn
@@ -95,7 +95,7 @@ class AutogradMixin:
         not recorded) rather than by a recorded operation. ``backward()`` fills ``.grad`` only on
         leaves that require gradients.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.rand(3, requires_grad=True)
             >>> a.is_leaf, (a * 2).is_leaf, (a * 2).detach().is_leaf
@@ -114,7 +114,7 @@ class AutogradMixin:
         Raises:
             RuntimeError: the tensor does not require gradients.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
             >>> y = x * 3
@@ -157,7 +157,7 @@ class AutogradMixin:
                 tensor of several elements, the graph was already freed, or a saved tensor was
                 modified in place.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
             >>> y = x ** 2
@@ -193,7 +193,7 @@ class AutogradMixin:
         Returns:
             A handle whose ``remove()`` unregisters the hook.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> v = ferrograd.tensor([0.0, 0.0, 0.0], requires_grad=True)
             >>> h = v.register_hook(lambda grad: grad * 2)  # double the gradient
@@ -236,7 +236,7 @@ class AutogradMixin:
         that does not require gradients. In-place changes to either are seen by both (and are
         detected by autograd if the original was saved for a backward pass).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
             >>> y = (x * 2).detach()

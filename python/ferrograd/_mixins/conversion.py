@@ -55,7 +55,7 @@ class ConversionMixin:
             RuntimeError: the tensor requires gradients (without ``force``).
             TypeError: the tensor is not on the CPU (without ``force``).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> t = ferrograd.tensor([1.0, 2.0])
             >>> a = t.numpy()
@@ -90,7 +90,7 @@ class ConversionMixin:
         Raises:
             RuntimeError: the tensor has more than one element.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.tensor([1.5]).item()
             1.5
@@ -107,7 +107,7 @@ class ConversionMixin:
         """Returns this tensor's elements as (nested) Python lists of Python numbers; a 0-d tensor
         gives a number. Not recorded by autograd.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.tensor([[1, 2], [3, 4]]).tolist()
             [[1, 2], [3, 4]]
@@ -153,7 +153,7 @@ class ConversionMixin:
             non_blocking: accepted for compatibility (ignored).
             copy: accepted for compatibility.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([1.7, -2.2])
             >>> x.to(ferrograd.int32)
@@ -224,7 +224,7 @@ class ConversionMixin:
         Args:
             memory_format: accepted for compatibility; the copy is always contiguous.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.tensor([1.0, 2.0])
             >>> b = a.clone()

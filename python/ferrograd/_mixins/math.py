@@ -110,7 +110,7 @@ def _elementwise_doc(name: str, result: str, example: str, printed: str) -> str:
 
     {rules}
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> ferrograd.{name}(ferrograd.tensor({example}))
         tensor({printed})
@@ -249,7 +249,7 @@ class MathMixin:
             other: a tensor or a number.
             alpha: the multiplier of ``other``.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.add(ferrograd.tensor([1, 2]), ferrograd.tensor([10, 20]), alpha=2)
             tensor([21, 42])
@@ -268,7 +268,7 @@ class MathMixin:
             other: a tensor or a number.
             alpha: the multiplier of ``other``.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.sub(ferrograd.tensor([1.0, 2.0]), 0.5)
             tensor([0.5000, 1.5000])
@@ -291,7 +291,7 @@ class MathMixin:
         Raises:
             ValueError: ``rounding_mode`` is another string.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.div(ferrograd.tensor([5, 3]), 2)
             tensor([2.5000, 1.5000])
@@ -330,7 +330,7 @@ class MathMixin:
         Raises:
             RuntimeError: both bounds are ``None``.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.clamp(ferrograd.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0)
             tensor([-1.0000,  0.5000,  1.0000])
@@ -386,7 +386,7 @@ class MathMixin:
         Raises:
             RuntimeError: the inner dimensions differ, or the batch dimensions do not broadcast.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
             >>> ferrograd.matmul(a, ferrograd.tensor([1.0, 1.0]))

@@ -88,7 +88,7 @@ class ReductionMixin:
                 against this tensor.
             dtype: convert to this dtype before summing.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
             >>> a.sum()
@@ -116,7 +116,7 @@ class ReductionMixin:
             NotImplementedError: the tensor is not floating and no floating ``dtype`` is given
                 (PyTorch's error: the mean of integers has no integer dtype).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
             >>> a.mean()
@@ -156,7 +156,7 @@ class ReductionMixin:
             dim: the dimension to reduce (an int), or a tensor to compare with.
             keepdim: keep the reduced dimension with size 1.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.tensor([[1.0, 5.0], [3.0, 4.0]])
             >>> a.max()
@@ -175,7 +175,7 @@ class ReductionMixin:
             dim: the dimension to reduce (an int), or a tensor to compare with.
             keepdim: keep the reduced dimension with size 1.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.tensor([[1.0, 5.0], [3.0, 4.0]])
             >>> a.min()
@@ -242,7 +242,7 @@ class ReductionMixin:
             dim: the dimension to reduce; the flattened tensor when ``None``.
             keepdim: keep the reduced dimension with size 1.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.tensor([[1.0, 5.0], [3.0, 4.0]])
             >>> a.argmax()
@@ -260,7 +260,7 @@ class ReductionMixin:
             dim: the dimension to reduce; the flattened tensor when ``None``.
             keepdim: keep the reduced dimension with size 1.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.tensor([[1.0, 5.0], [3.0, 0.5]]).argmin(dim=0)
             tensor([0, 1])

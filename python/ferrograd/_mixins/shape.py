@@ -80,7 +80,7 @@ class ShapeMixin:
     def shape(self) -> Size:
         """The size of each dimension, as a ``ferrograd.Size`` (a tuple of ints).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.zeros(2, 3).shape
             ferrograd.Size([2, 3])
@@ -96,7 +96,7 @@ class ShapeMixin:
         Raises:
             IndexError: ``dim`` is out of range.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> t = ferrograd.empty(3, 4, 5)
             >>> t.size()
@@ -117,7 +117,7 @@ class ShapeMixin:
     def dim(self) -> int:
         """Returns the number of dimensions (0 for a scalar tensor).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.zeros(2, 3).dim(), ferrograd.tensor(1.0).dim()
             (2, 0)
@@ -129,7 +129,7 @@ class ShapeMixin:
     def numel(self) -> int:
         """Returns the number of elements (the product of the shape).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.zeros(2, 3, 4).numel()
             24
@@ -156,7 +156,7 @@ class ShapeMixin:
         Raises:
             RuntimeError: the shape does not hold ``numel()`` elements.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> a = ferrograd.arange(4.0)
             >>> a.reshape(2, 2)
@@ -185,7 +185,7 @@ class ShapeMixin:
                 a view (call ``reshape`` or ``contiguous()`` first).
             TypeError: a dtype is given (``view(dtype)`` reinterpretation is not supported).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.zeros(4, 4)
             >>> y = x.view(16)
@@ -218,7 +218,7 @@ class ShapeMixin:
             start_dim: the first dimension to merge.
             end_dim: the last dimension to merge.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.zeros(2, 3, 4).flatten(1).shape
             ferrograd.Size([2, 12])
@@ -239,7 +239,7 @@ class ShapeMixin:
         Args:
             dim: where the new dimension goes, in ``[-ndim - 1, ndim]``.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([1, 2, 3])
             >>> x.unsqueeze(0)
@@ -256,7 +256,7 @@ class ShapeMixin:
         Args:
             dim: an int or a tuple of ints.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.zeros(2, 1, 2, 1)
             >>> x.squeeze().shape, x.squeeze(1).shape, x.squeeze(0).shape
@@ -276,7 +276,7 @@ class ShapeMixin:
             dim0: the first dimension.
             dim1: the second dimension.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([[1, 2, 3], [4, 5, 6]])
             >>> x.transpose(0, 1)
@@ -314,7 +314,7 @@ class ShapeMixin:
             *dims: a permutation of the dimensions, as ints or one sequence (or the keyword
                 ``dims=``).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> ferrograd.zeros(2, 3, 5).permute(2, 0, 1).shape
             ferrograd.Size([5, 2, 3])
@@ -332,7 +332,7 @@ class ShapeMixin:
         Args:
             *sizes: the target shape, as ints or one sequence (or the keyword ``size=``).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> x = ferrograd.tensor([[1], [2], [3]])
             >>> x.expand(3, 4)

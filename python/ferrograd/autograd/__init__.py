@@ -79,7 +79,7 @@ def backward(
         RuntimeError: an output does not require gradients, a gradient is missing for an output
             of several elements, the graph was freed, or a saved tensor was modified in place.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
         >>> ferrograd.autograd.backward([x.sum(), (x * x).sum()])
@@ -140,7 +140,7 @@ def grad(
     Raises:
         RuntimeError: an input was not used (without ``allow_unused``), or as for ``backward``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.tensor(2.0, requires_grad=True)
         >>> (dy,) = ferrograd.autograd.grad(x ** 3, x, create_graph=True)

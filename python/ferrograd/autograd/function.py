@@ -168,7 +168,7 @@ class Function:
     The operation is used through ``apply``, never by calling ``forward`` directly; its result's
     ``grad_fn`` is a node named after the class (``CubeBackward``).
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> class Cube(ferrograd.autograd.Function):
         ...     @staticmethod

@@ -47,7 +47,7 @@ class no_grad(_GradMode):
     updates of leaves that require gradients are allowed inside. The mode is per thread, and
     is restored on exit, also when an exception leaves the block.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.tensor([1.0], requires_grad=True)
         >>> with ferrograd.no_grad():
@@ -68,7 +68,7 @@ class enable_grad(_GradMode):
     """Context manager (and decorator) that turns recording back on, inside a ``no_grad`` or
     ``set_grad_enabled(False)`` region.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.tensor([1.0], requires_grad=True)
         >>> with ferrograd.no_grad():
@@ -88,7 +88,7 @@ class set_grad_enabled(_GradMode):
     Args:
         mode: whether operations are recorded.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.tensor([1.0], requires_grad=True)
         >>> with ferrograd.set_grad_enabled(False):

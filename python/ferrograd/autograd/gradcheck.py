@@ -224,7 +224,7 @@ def gradcheck(
     Raises:
         GradcheckError: a mismatch (a ``RuntimeError``), with the two Jacobians.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> x = ferrograd.tensor([0.3, -1.2], dtype=ferrograd.float64, requires_grad=True)
         >>> ferrograd.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x,))

@@ -51,7 +51,7 @@ def relu(input, inplace: bool = False):
         input: a tensor.
         inplace: write the result into ``input``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> import ferrograd.nn.functional as F
         >>> F.relu(ferrograd.tensor([-1.0, 0.5]))
@@ -262,7 +262,7 @@ def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
                 implicit choice is made).
         dtype: convert the input to this dtype first.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> import ferrograd.nn.functional as F
         >>> F.softmax(ferrograd.tensor([[1.0, 2.0, 3.0]]), dim=1)
@@ -280,7 +280,7 @@ def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
         dim: the dimension to normalise along.
         dtype: convert the input to this dtype first.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> import ferrograd.nn.functional as F
         >>> F.log_softmax(ferrograd.tensor([[1.0, 2.0, 3.0]]), dim=1)

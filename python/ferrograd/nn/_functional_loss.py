@@ -54,7 +54,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         weight: a weight multiplying each element's loss.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> import ferrograd.nn.functional as F
         >>> F.mse_loss(ferrograd.tensor([1.0, 2.0]), ferrograd.tensor([0.0, 0.0]))

@@ -15,7 +15,7 @@ class Parameter(Tensor):
         data: the parameter's tensor (an empty tensor by default).
         requires_grad: whether the parameter requires gradients.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> p = nn.Parameter(ferrograd.tensor([1.0, 2.0]))

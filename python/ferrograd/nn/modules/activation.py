@@ -59,7 +59,7 @@ class ReLU(_InplaceOnly):
         - Input: any shape.
         - Output: the input's shape.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> nn.ReLU()(ferrograd.tensor([-1.0, 0.5]))

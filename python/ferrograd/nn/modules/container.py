@@ -20,7 +20,7 @@ class Sequential(Module):
     names to modules. A ``Sequential`` can be indexed and sliced, iterated, and extended with
     ``append``, ``insert`` and ``extend``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))

@@ -204,7 +204,7 @@ class Conv2d(_Conv):
         ValueError: ``groups`` does not divide the channels, ``padding`` or ``padding_mode``
             is unknown, or ``padding="same"`` is combined with a stride.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> conv = nn.Conv2d(3, 8, 3, padding=1)

@@ -32,7 +32,7 @@ class Dropout(_DropoutNd):
     Raises:
         ValueError: ``p`` is outside ``[0, 1]``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> drop = nn.Dropout(p=0.5)

@@ -38,7 +38,7 @@ class Linear(Module):
             ``a = sqrt(5)``, PyTorch's initialisation).
         bias: the learnable ``(out_features,)`` bias, from the same distribution, or ``None``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> m = nn.Linear(20, 30)

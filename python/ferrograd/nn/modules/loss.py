@@ -41,7 +41,7 @@ class L1Loss(_Loss):
         - Input and target: the same shape, any.
         - Output: a scalar, or the input's shape with ``reduction="none"``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> nn.L1Loss()(ferrograd.tensor([1.0, 2.0, 3.0]), ferrograd.tensor([1.5, 2.0, 2.0]))
@@ -66,7 +66,7 @@ class MSELoss(_Loss):
         - Input and target: the same shape, any.
         - Output: a scalar, or the input's shape with ``reduction="none"``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> loss = nn.MSELoss()
@@ -294,7 +294,7 @@ class NLLLoss(_WeightedLoss):
         - Target: ``(N,)``, ``()`` or ``(N, d1, d2, ...)``, int64 in ``[0, C)``.
         - Output: a scalar, or the target's shape with ``reduction="none"``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> logits = ferrograd.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])
@@ -350,7 +350,7 @@ class CrossEntropyLoss(_WeightedLoss):
           probabilities of the input's shape.
         - Output: a scalar, or ``(N, ...)`` with ``reduction="none"``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> loss = nn.CrossEntropyLoss()
@@ -398,7 +398,7 @@ class BCELoss(_WeightedLoss):
         reduce: deprecated (use ``reduction``).
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> nn.BCELoss()(ferrograd.tensor([0.8, 0.1, 0.6]), ferrograd.tensor([1.0, 0.0, 1.0]))
@@ -425,7 +425,7 @@ class BCEWithLogitsLoss(_Loss):
         - Input and target: the same shape, any.
         - Output: a scalar, or the input's shape with ``reduction="none"``.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> loss = nn.BCEWithLogitsLoss()

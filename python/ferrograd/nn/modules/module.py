@@ -117,7 +117,7 @@ class Module:
     the registered hooks. Registered members are found by ``parameters()``, saved by
     ``state_dict()``, moved by ``to()`` and switched by ``train()``/``eval()``, recursively.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> class Model(nn.Module):
@@ -367,7 +367,7 @@ class Module:
             KeyError: ``name`` is empty, contains ``"."`` or is already another attribute.
             TypeError: ``tensor`` is neither a tensor nor ``None``.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> from ferrograd import nn
             >>> m = nn.Module()
@@ -558,7 +558,7 @@ class Module:
     def modules(self):
         """Returns an iterator over this module and all modules under it, each once, depth first.
 
-        Example:
+        Examples:
             >>> from ferrograd import nn
             >>> model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
             >>> [type(m).__name__ for m in model.modules()]
@@ -577,7 +577,7 @@ class Module:
     def children(self):
         """Returns an iterator over the immediate submodules.
 
-        Example:
+        Examples:
             >>> from ferrograd import nn
             >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(2, 2), nn.ReLU()).children()]
             ['Linear', 'ReLU']
@@ -613,7 +613,7 @@ class Module:
             recurse: include the parameters of submodules (else only this module's own).
             remove_duplicate: yield a parameter shared by several modules once.
 
-        Example:
+        Examples:
             >>> from ferrograd import nn
             >>> [(name, tuple(p.shape)) for name, p in nn.Linear(3, 2).named_parameters()]
             [('weight', (2, 3)), ('bias', (2,))]
@@ -628,7 +628,7 @@ class Module:
         Args:
             recurse: include the parameters of submodules.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> from ferrograd import nn
             >>> model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))
@@ -660,7 +660,7 @@ class Module:
         Returns:
             The module itself.
 
-        Example:
+        Examples:
             >>> from ferrograd import nn
             >>> model = nn.Sequential(nn.Dropout(0.5))
             >>> model.train().training, model[0].training
@@ -681,7 +681,7 @@ class Module:
         Returns:
             The module itself.
 
-        Example:
+        Examples:
             >>> from ferrograd import nn
             >>> model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5)).eval()
             >>> model.training, model[1].training
@@ -702,7 +702,7 @@ class Module:
             set_to_none: set each ``.grad`` to ``None`` instead of zeroing it (saves memory, and an
                 optimizer then skips the parameter).
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> from ferrograd import nn
             >>> layer = nn.Linear(2, 1)
@@ -761,14 +761,10 @@ class Module:
         Called as ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` or with the
         ``device=``/``dtype=`` keywords. A dtype converts only floating parameters and buffers.
 
-        Args:
-            device: the target device.
-            dtype: the target floating dtype.
-
         Returns:
             The module itself.
 
-        Example:
+        Examples:
             >>> import ferrograd
             >>> from ferrograd import nn
             >>> layer = nn.Linear(2, 2).to(ferrograd.float64)
@@ -873,7 +869,7 @@ class Module:
             prefix: a prefix for every key.
             keep_vars: return the parameters themselves rather than detached tensors.
 
-        Example:
+        Examples:
             >>> from ferrograd import nn
             >>> list(nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)).state_dict())
             ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var',
@@ -1004,7 +1000,7 @@ class Module:
             RuntimeError: with ``strict``, keys are missing or unexpected; or a shape differs
                 (always). The message lists every problem.
 
-        Example:
+        Examples:
             >>> from ferrograd import nn
             >>> source, target = nn.Linear(2, 2), nn.Linear(2, 2)
             >>> target.load_state_dict(source.state_dict())

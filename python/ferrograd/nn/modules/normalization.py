@@ -132,7 +132,7 @@ class BatchNorm1d(_BatchNorm):
         - Input: ``(N, C)`` or ``(N, C, L)``.
         - Output: the input's shape.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> bn = nn.BatchNorm1d(2)
@@ -296,7 +296,7 @@ class LayerNorm(Module):
         - Input: ``(*, *normalized_shape)``.
         - Output: the input's shape.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd import nn
         >>> norm = nn.LayerNorm(3)

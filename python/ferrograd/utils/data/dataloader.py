@@ -70,7 +70,7 @@ class DataLoader:
     Raises:
         ValueError: conflicting or out-of-range options (as PyTorch's messages say).
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd.utils.data import DataLoader, TensorDataset
         >>> dataset = TensorDataset(ferrograd.arange(10.0).reshape(5, 2), ferrograd.arange(5))

@@ -20,7 +20,7 @@ class Dataset(Generic[T_co]):
     also implement ``__getitems__(indices)`` returning a list of samples, which the loader
     then calls once per batch. ``a + b`` concatenates two datasets.
 
-    Example:
+    Examples:
         >>> from ferrograd.utils.data import Dataset
         >>> class Squares(Dataset):
         ...     def __len__(self):
@@ -61,7 +61,7 @@ class TensorDataset(Dataset):
     Raises:
         ValueError: the first dimensions differ.
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd.utils.data import TensorDataset
         >>> features = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -249,7 +249,7 @@ def random_split(dataset, lengths, generator=None):
     Raises:
         ValueError: the lengths do not add up to the dataset's length (or the fractions to 1).
 
-    Example:
+    Examples:
         >>> import ferrograd
         >>> from ferrograd.utils.data import random_split
         >>> generator = ferrograd.Generator().manual_seed(0)
