@@ -19,11 +19,17 @@ from .._dtype import (
 )
 
 
-def _cast(target):
-    def method(self):
+def _cast(name: str, target):
+    def method(self, memory_format=None):
         return self.to(target)
 
-    method.__doc__ = f"The elements as {target}."
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"""Returns ``self.to({target})``: the tensor itself when it already has that
+    dtype, else a converted copy (recorded by autograd when both dtypes are floating).
+
+    Args:
+        memory_format: accepted for compatibility.
+    """
     return method
 
 
@@ -186,16 +192,16 @@ class ConversionMixin:
                 out = out._to_dtype(target_dtype.name)
         return out
 
-    float = _cast(float32)
-    double = _cast(float64)
-    half = _cast(float16)
-    bfloat16 = _cast(bfloat16)
-    long = _cast(int64)
-    int = _cast(int32)
-    short = _cast(int16)
-    char = _cast(int8)
-    byte = _cast(uint8)
-    bool = _cast(bool_)
+    float = _cast("float", float32)
+    double = _cast("double", float64)
+    half = _cast("half", float16)
+    bfloat16 = _cast("bfloat16", bfloat16)
+    long = _cast("long", int64)
+    int = _cast("int", int32)
+    short = _cast("short", int16)
+    char = _cast("char", int8)
+    byte = _cast("byte", uint8)
+    bool = _cast("bool", bool_)
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         """With no argument, the legacy type name (``'torch.FloatTensor'``, ``'torch.cuda.
