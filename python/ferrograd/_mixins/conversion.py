@@ -38,6 +38,14 @@ class ConversionMixin:
 
     @property
     def dtype(self):
+        """The data type of the elements, a ``ferrograd.dtype`` (``ferrograd.float32``, ``int64``,
+        ``bool``, ...). ``to()`` converts to another.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.tensor([1, 2]).dtype, ferrograd.tensor([1.0]).dtype
+            (ferrograd.int64, ferrograd.float32)
+        """
         return to_dtype(self._dtype)
 
     def is_floating_point(self) -> bool:
