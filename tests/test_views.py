@@ -14,10 +14,25 @@ import ferrograd as fg
 from ferrograd import cuda
 from ferrograd.autograd import gradcheck, gradgradcheck
 from ferrograd.cuda._numpy_backend import NumpyTable
+from helpers import cupy_table_or_skip
 
 
-def base24():
-    return fg.arange(24.0).reshape(2, 3, 4)
+@pytest.fixture(params=["cpu", "numpy", pytest.param("cupy", marks=pytest.mark.gpu)])
+def device(request):
+    """Where the view tests run: the CPU, the NumPy-backed test device and (with a GPU) CuPy."""
+    if request.param == "cpu":
+        yield "cpu"
+        return
+    table = NumpyTable() if request.param == "numpy" else cupy_table_or_skip()
+    previous = cuda.use_backend(table)
+    try:
+        yield "cuda"
+    finally:
+        cuda.use_backend(previous)
+
+
+def base24(device="cpu"):
+    return fg.arange(24.0).reshape(2, 3, 4).to(device)
 
 
 # name -> (view of base24(), PyTorch's shape, strides, storage offset, first elements)
@@ -99,9 +114,9 @@ VIEWS = {
 
 
 @pytest.mark.parametrize("name", sorted(VIEWS))
-def test_view_layout_values_and_aliasing(name):
+def test_view_layout_values_and_aliasing(name, device):
     make, shape, strides, offset, first = VIEWS[name]
-    x = base24()
+    x = base24(device)
     v = make(x)
     assert tuple(v.shape) == shape
     if (
@@ -121,8 +136,8 @@ def test_view_layout_values_and_aliasing(name):
     assert float(v.abs().sum()) == 0.0
 
 
-def test_writes_reach_the_base_as_in_pytorch():
-    x = fg.arange(12.0).reshape(3, 4)
+def test_writes_reach_the_base_as_in_pytorch(device):
+    x = fg.arange(12.0).reshape(3, 4).to(device)
     x[:, 1].fill_(7)
     y = x[0]
     y += 1
@@ -174,9 +189,9 @@ VIEW_MAKERS = {
 
 
 @pytest.mark.parametrize("name", VIEW_MAKERS)
-def test_base_is_the_object_the_view_chain_started_from(name):
+def test_base_is_the_object_the_view_chain_started_from(name, device):
     # PyTorch: a view's ``_base`` is the very tensor object the chain of views started from.
-    x = fg.randn(3, 4)
+    x = fg.randn(3, 4, device=device)
     assert VIEW_MAKERS[name](x)._base is x
 
 
@@ -208,8 +223,8 @@ def test_a_view_keeps_its_base_object_alive_and_releases_it_with_itself():
     assert base() is None
 
 
-def test_reshape_copies_only_when_it_must():
-    x = fg.arange(6.0).reshape(2, 3)
+def test_reshape_copies_only_when_it_must(device):
+    x = fg.arange(6.0, device=device).reshape(2, 3)
     aliased = x.reshape(3, 2)
     copied = x.t().reshape(6)
     x.add_(10)
@@ -225,8 +240,8 @@ def test_view_with_incompatible_strides_says_to_use_reshape():
         fg.arange(6.0).view(4, 2)
 
 
-def test_clone_and_contiguous_do_not_alias_when_they_copy():
-    x = fg.arange(6.0).reshape(2, 3)
+def test_clone_and_contiguous_do_not_alias_when_they_copy(device):
+    x = fg.arange(6.0, device=device).reshape(2, 3)
     c, t = x.clone(), x.t().contiguous()
     assert x.contiguous() is x or x.contiguous().data_ptr() == x.data_ptr()
     x.fill_(0)
@@ -245,18 +260,18 @@ def test_as_strided_out_of_bounds_raises():
 # ----------------------------------------------------------------------------- autograd
 
 
-def test_gradient_through_inplace_on_a_column():
-    x = fg.arange(6.0, requires_grad=True)
+def test_gradient_through_inplace_on_a_column(device):
+    x = fg.arange(6.0, requires_grad=True, device=device)
     y = x.reshape(2, 3) * 1
     y[:, 0].mul_(2)
     assert y.grad_fn.name() == "CopySlices"
-    (y * fg.arange(6.0).reshape(2, 3)).sum().backward()
+    (y * fg.arange(6.0, device=device).reshape(2, 3)).sum().backward()
     assert x.grad.tolist() == [0.0, 1.0, 2.0, 6.0, 4.0, 5.0]
 
 
-def test_gradient_through_inplace_on_a_transpose():
-    x = fg.arange(6.0).reshape(2, 3).requires_grad_()
-    w = fg.ones(3, 2, requires_grad=True)
+def test_gradient_through_inplace_on_a_transpose(device):
+    x = fg.arange(6.0, device=device).reshape(2, 3).requires_grad_()
+    w = fg.ones(3, 2, requires_grad=True, device=device)
     y = x * 1
     y.t().add_(w)
     (y**2).sum().backward()
@@ -264,16 +279,16 @@ def test_gradient_through_inplace_on_a_transpose():
     assert w.grad.tolist() == [[2.0, 8.0], [4.0, 10.0], [6.0, 12.0]]
 
 
-def test_gradient_through_zeroed_diagonal():
-    a = fg.arange(9.0, requires_grad=True)
+def test_gradient_through_zeroed_diagonal(device):
+    a = fg.arange(9.0, requires_grad=True, device=device)
     y = a.reshape(3, 3) * 1
     y.diagonal().zero_()
     (y * y).sum().backward()
     assert a.grad.tolist() == [0.0, 2.0, 4.0, 6.0, 0.0, 10.0, 12.0, 14.0, 0.0]
 
 
-def test_a_view_follows_its_base_rewritten_history():
-    a = fg.arange(9.0, requires_grad=True)
+def test_a_view_follows_its_base_rewritten_history(device):
+    a = fg.arange(9.0, requires_grad=True, device=device)
     y = a * 1
     v = y[:4]
     y.mul_(3)  # after this, v is a view of 3 * a
@@ -290,8 +305,8 @@ def test_setitem_gives_a_plain_tensor_history():
     assert w.grad.tolist() == [6.0, 7.0]
 
 
-def test_inplace_on_a_view_of_a_leaf_raises():
-    w = fg.ones(3, requires_grad=True)
+def test_inplace_on_a_view_of_a_leaf_raises(device):
+    w = fg.ones(3, requires_grad=True, device=device)
     with pytest.raises(RuntimeError, match="view of a leaf Variable"):
         w[0].add_(1)
     with pytest.raises(RuntimeError, match="view of a leaf Variable"):
@@ -301,14 +316,14 @@ def test_inplace_on_a_view_of_a_leaf_raises():
     assert w.tolist() == [2.0, 1.0, 1.0]
 
 
-def test_a_saved_tensor_changed_through_a_view_is_caught():
-    x = fg.ones(4, requires_grad=True)
+def test_a_saved_tensor_changed_through_a_view_is_caught(device):
+    x = fg.ones(4, requires_grad=True, device=device)
     y = x * 2
     z = y.exp()  # saves its output
     z[1:3].zero_()  # ... which a view then changes
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         z.sum().backward()
-    a = fg.ones(3, requires_grad=True)
+    a = fg.ones(3, requires_grad=True, device=device)
     b = a * 1
     c = b * b  # saves b
     b.view(3)[0] = 5.0
@@ -316,8 +331,8 @@ def test_a_saved_tensor_changed_through_a_view_is_caught():
         c.sum().backward()
 
 
-def test_version_is_shared_by_base_and_views():
-    x = fg.zeros(4)
+def test_version_is_shared_by_base_and_views(device):
+    x = fg.zeros(4, device=device)
     v = x[1:]
     before = x._version
     v.add_(1)

@@ -8,8 +8,10 @@ class device:
     too)."""
 
     __slots__ = ("index", "type")
+    type: str
+    index: int | None
 
-    def __init__(self, spec, index: int | None = None):
+    def __init__(self, spec: str | device, index: int | None = None) -> None:
         if isinstance(spec, device):
             self.type, self.index = spec.type, spec.index
             return
@@ -39,7 +41,7 @@ class device:
             return f"device(type='{self.type}')"
         return f"device(type='{self.type}', index={self.index})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = device(other)
         if not isinstance(other, device):

@@ -59,11 +59,11 @@ class Generator:
     ``manual_seed`` and pass it as ``generator=`` to a sampler for a reproducible stream
     independent of the global one."""
 
-    def __init__(self, device="cpu"):
+    def __init__(self, device: str | _device = "cpu") -> None:
         self.device = _device(device)
         self.manual_seed(DEFAULT_SEED)
 
-    def manual_seed(self, seed) -> Generator:
+    def manual_seed(self, seed: int) -> Generator:
         """Restarts the stream from ``seed`` (an integer; negative seeds wrap modulo 2**64)."""
         self._initial_seed = _seed_value(seed, strict=True)
         self._rng = np.random.Generator(np.random.PCG64(self._initial_seed))

@@ -3,7 +3,7 @@
 import math
 
 
-class Size(tuple):
+class Size(tuple[int, ...]):
     """A tensor shape: a tuple of ints that prints like PyTorch's ``torch.Size``."""
 
     __slots__ = ()

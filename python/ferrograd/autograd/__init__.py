@@ -4,6 +4,8 @@ checks."""
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import _core
 from .._base import TensorBase
@@ -24,6 +26,13 @@ from .grad_mode import (
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
 from .variable import Variable
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from .._tensor import Tensor
+
+    _TensorOrTensors: TypeAlias = Tensor | Sequence[Tensor]
 
 
 def _as_list(tensors) -> list:
@@ -57,7 +66,11 @@ def _grad_handles(grads, outputs: list) -> list:
 
 
 def backward(
-    tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None
+    tensors: _TensorOrTensors,
+    grad_tensors: _TensorOrTensors | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: _TensorOrTensors | None = None,
 ) -> None:
     """Computes the sum of the gradients of ``tensors`` with respect to the graph's leaves and
     accumulates it into their ``.grad``.
@@ -102,16 +115,16 @@ def backward(
 
 
 def grad(
-    outputs,
-    inputs,
-    grad_outputs=None,
-    retain_graph=None,
+    outputs: _TensorOrTensors,
+    inputs: _TensorOrTensors,
+    grad_outputs: _TensorOrTensors | None = None,
+    retain_graph: bool | None = None,
     create_graph: bool = False,
     only_inputs: bool = True,
     allow_unused: bool | None = None,
     is_grads_batched: bool = False,
     materialize_grads: bool = False,
-):
+) -> tuple[Tensor, ...]:
     """Computes and returns the gradients of ``outputs`` with respect to ``inputs``, without
     touching any ``.grad``.
 

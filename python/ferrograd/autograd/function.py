@@ -12,10 +12,13 @@ Forward-mode AD goes through the static ``jvp(ctx, *tangents)`` (tensors kept wi
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from .. import _core
 from .._base import TensorBase
 from .grad_mode import no_grad
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]
 
 
 class FunctionCtx:
@@ -195,23 +198,23 @@ class Function:
     generate_vmap_rule = False
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("a Function subclass must define a static forward(ctx, *args)")
 
     @staticmethod
-    def setup_context(ctx, inputs, output):
+    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> Any:
         """With ``forward(*args)`` (no ctx), saves what ``backward`` needs: ``inputs`` is the
         tuple of arguments, ``output`` forward's result."""
         raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
         raise NotImplementedError(
             "a Function subclass must define a static backward(ctx, *grad_outputs)"
         )
 
     @staticmethod
-    def jvp(ctx, *grad_inputs):
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
         """The output tangents given the inputs' tangents (one per argument of ``forward``,
         None for a non-tensor one), for forward-mode AD."""
         raise NotImplementedError(
@@ -220,7 +223,7 @@ class Function:
         )
 
     @staticmethod
-    def vmap(info, in_dims, *args):
+    def vmap(info: Any, in_dims: Any, *args: Any) -> Any:
         """``(outputs, out_dims)`` for ``args`` batched along ``in_dims`` (None for an
         unbatched argument); ``info.batch_size`` and ``info.randomness`` describe the vmap."""
         raise NotImplementedError
@@ -230,7 +233,7 @@ class Function:
         return cls.setup_context is not Function.setup_context
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         if _batched(args):
             from ..func._function_vmap import apply_batched
 

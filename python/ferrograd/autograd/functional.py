@@ -14,7 +14,13 @@ strategies of ``jacobian`` and ``hessian``) on :mod:`ferrograd.autograd.forward_
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from . import forward_ad as fwAD
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
@@ -215,7 +221,13 @@ def _fill_in_zeros(grads, refs, strict: bool, create_graph: bool, stage: str):
 # ----------------------------------------------------------------------------- vjp / jvp
 
 
-def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def vjp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Tensor | tuple[Tensor, ...] | None = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(*inputs), vᵀ·J)``: the vector-Jacobian product at ``inputs``. ``v`` has the
     outputs' shapes; it may be omitted when ``func`` returns a single one-element tensor."""
     fg = _fg()
@@ -247,7 +259,13 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     )
 
 
-def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def jvp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Tensor | tuple[Tensor, ...] | None = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(*inputs), J·v)``: the Jacobian-vector product at ``inputs``, computed in forward
     mode (dual tensors). ``v`` has the inputs' shapes; it may be omitted for a single
     one-element input."""
@@ -369,13 +387,13 @@ def _jacfwd(func, inputs, strict: bool = False, vectorize: bool = False):
 
 
 def jacobian(
-    func,
-    inputs,
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
     create_graph: bool = False,
     strict: bool = False,
     vectorize: bool = False,
     strategy: str = "reverse-mode",
-):
+) -> Any:
     """The Jacobian of ``func`` at ``inputs``: for output ``i`` and input ``j``, a tensor of
     shape ``outputs[i].shape + inputs[j].shape`` (nested tuples follow how ``inputs`` and the
     outputs were given). ``strategy`` is ``"reverse-mode"`` (one backward per output element) or
@@ -448,13 +466,13 @@ def jacobian(
 
 
 def hessian(
-    func,
-    inputs,
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
     create_graph: bool = False,
     strict: bool = False,
     vectorize: bool = False,
     outer_jacobian_strategy: str = "reverse-mode",
-):
+) -> Any:
     """The Hessian of a scalar function: for inputs ``i`` and ``j``, a tensor of shape
     ``inputs[i].shape + inputs[j].shape``. ``outer_jacobian_strategy="forward-mode"`` computes
     it forward-over-reverse."""
@@ -525,7 +543,13 @@ def _scalar_function_setup(func, inputs, v, create_graph: bool, strict: bool, fn
     return is_inputs_tuple, is_outputs_tuple, inputs, v, outputs, jac
 
 
-def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def vhp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Tensor | tuple[Tensor, ...] | None = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(*inputs), vᵀ·H)`` for a scalar function: the vector-Hessian product."""
     fg = _fg()
     with fg.enable_grad():
@@ -543,7 +567,13 @@ def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     )
 
 
-def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def hvp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Tensor | tuple[Tensor, ...] | None = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(*inputs), H·v)`` for a scalar function: the Hessian-vector product (by the double
     backward trick, as PyTorch; equal to ``vhp`` for twice continuously differentiable
     functions)."""

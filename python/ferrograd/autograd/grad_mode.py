@@ -5,8 +5,27 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _core
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+__all__ = [
+    "detect_anomaly",
+    "enable_grad",
+    "inference_mode",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]
 
 
 class _GradMode:
@@ -17,14 +36,14 @@ class _GradMode:
     def __init__(self) -> None:
         self._previous: list[bool] = []
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self._previous.append(_core.set_grad_enabled(self.enabled))
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         _core.set_grad_enabled(self._previous.pop())
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         if inspect.isgeneratorfunction(func):
             raise TypeError(f"{type(self).__name__} cannot decorate generator functions")
 
@@ -33,9 +52,9 @@ class _GradMode:
             with self.clone():
                 return func(*args, **kwargs)
 
-        return wrapper
+        return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 
-    def clone(self):
+    def clone(self) -> _GradMode:
         return type(self)()
 
 
@@ -106,18 +125,18 @@ class set_grad_enabled(_GradMode):
         self.enabled = bool(mode)
         self._previous.append(_core.set_grad_enabled(self.enabled))
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         _core.set_grad_enabled(self._previous.pop())
 
-    def clone(self):
+    def clone(self) -> _GradMode:
         clone = _GradMode()
         clone.enabled = self.enabled
         return clone
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         # Used as a decorator, the call that built this object must not change the mode.
         _core.set_grad_enabled(self._previous.pop())
         return super().__call__(func)
@@ -135,19 +154,19 @@ class inference_mode(_GradMode):
         super().__init__()
         self.mode = bool(mode)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         grad = _core.is_grad_enabled()
         inference = _core.set_inference_mode(self.mode)
         _core.set_grad_enabled(grad and not self.mode)
         self._previous.append((inference, grad))
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         inference, grad = self._previous.pop()
         _core.set_inference_mode(inference)
         _core.set_grad_enabled(grad)
 
-    def clone(self):
+    def clone(self) -> _GradMode:
         return inference_mode(self.mode)
 
 
@@ -175,15 +194,15 @@ class detect_anomaly:
         self.check_nan = check_nan
         self._previous: list[bool] = []
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         _core.set_trace_provider(_format_stack)
         self._previous.append(_core.set_anomaly_enabled(self.check_nan))
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         _core.set_anomaly_enabled(self._previous.pop())
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with detect_anomaly(self.check_nan):

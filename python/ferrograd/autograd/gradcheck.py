@@ -24,6 +24,8 @@ the caller has it (``gradgradcheck`` needs grad mode on inside ``func``).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -172,8 +174,8 @@ def _analytical_jacobian(outputs, inputs, diff_idx, out_idx):
 
 
 def gradcheck(
-    func,
-    inputs,
+    func: Callable[..., Any],
+    inputs: Any,
     *,
     eps=1e-6,
     atol=1e-5,
@@ -188,7 +190,7 @@ def gradcheck(
     check_backward_ad=True,
     fast_mode=False,
     masked=None,
-):
+) -> bool:
     """Checks the gradients that autograd computes for ``func`` against finite differences.
 
     Every floating tensor among ``inputs`` that requires gradients is perturbed by ``±eps``,
@@ -321,9 +323,9 @@ def gradcheck(
 
 
 def gradgradcheck(
-    func,
-    inputs,
-    grad_outputs=None,
+    func: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Any = None,
     *,
     eps=1e-6,
     atol=1e-5,
@@ -338,7 +340,7 @@ def gradgradcheck(
     check_rev_over_rev=True,
     fast_mode=False,
     masked=False,
-):
+) -> bool:
     """Check second-order gradients of ``func`` against finite differences.
 
     Runs :func:`gradcheck` on the function ``(*inputs, *grad_outputs) -> grads`` that

@@ -11,6 +11,8 @@ import functools
 from .. import _core
 from ._hook_results import named_like, node_hook_result
 
+__all__ = ["Node", "node_from_handle", "render", "save_on_cpu", "saved_tensors_hooks", "to_dot"]
+
 
 class Node:
     """A node of the backward graph."""

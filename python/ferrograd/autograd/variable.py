@@ -4,6 +4,8 @@ import warnings
 
 from .._graph_task import ExecutionEngine
 
+__all__ = ["Variable"]
+
 
 class _VariableMeta(type):
     def __instancecheck__(cls, instance) -> bool:

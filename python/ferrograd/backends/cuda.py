@@ -3,6 +3,8 @@ when CuPy finds a GPU) and the TF32 switch for matrix products. CuPy's products 
 unless CuPy itself is told to (``CUPY_TF32=1``), so ``matmul.allow_tf32`` only keeps what is set,
 with PyTorch's default (False)."""
 
+__all__ = ["is_built", "matmul"]
+
 
 class _MatmulFlags:
     """``torch.backends.cuda.matmul``: attributes a program may set."""

@@ -2,6 +2,8 @@
 flags (``enabled``, ``benchmark``, ``deterministic``, ``allow_tf32``) only keep what a program sets,
 with PyTorch's defaults."""
 
+__all__ = ["allow_tf32", "benchmark", "deterministic", "enabled", "is_available", "version"]
+
 enabled = True
 benchmark = False
 deterministic = False

@@ -16,6 +16,21 @@ import os
 
 from .. import _core
 
+__all__ = [
+    "as_tensor",
+    "current_device",
+    "device_array",
+    "device_count",
+    "empty_cache",
+    "get_device_name",
+    "is_available",
+    "manual_seed",
+    "manual_seed_all",
+    "move",
+    "synchronize",
+    "use_backend",
+]
+
 _INSTALL_HINT = (
     "Install a matching CuPy (pip install 'ferrograd[cuda12]' or 'ferrograd[cuda13]') on a machine "
     "with an NVIDIA GPU."

@@ -9,6 +9,8 @@ from . import _returns
 from ._common import LinAlgError, check_matrix, check_square, kernel, raise_for_info, record
 from .solvers import solve, solve_triangular
 
+__all__ = ["eig", "eigh", "eigvals", "eigvalsh", "qr", "svd", "svdvals"]
+
 # ------------------------------------------------------------------------------------- QR
 
 

@@ -22,6 +22,8 @@ from ._common import (
 from .decompositions import _svd_failed
 from .solvers import is_vector_rhs
 
+__all__ = ["lstsq", "matrix_rank", "pinv"]
+
 
 def _tolerance(largest, atol, rtol, m: int, n: int, dtype):
     """``max(atol, rtol · s_max)`` per matrix (``s_max`` the largest singular value), with

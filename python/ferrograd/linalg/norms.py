@@ -13,6 +13,8 @@ from ..autograd.grad_mode import no_grad
 from ._common import check_float, check_matrix, check_tensor, is_inf, record
 from .decompositions import svdvals
 
+__all__ = ["cond", "matrix_norm", "norm", "vector_norm"]
+
 
 def _dims(dim, ndim: int, name: str) -> list[int]:
     """``dim`` (None, an int or a sequence) as sorted non-negative dims; None is every dim."""

@@ -19,6 +19,18 @@ from ._common import (
     record,
 )
 
+__all__ = [
+    "cross",
+    "diagonal",
+    "householder_product",
+    "matrix_exp",
+    "multi_dot",
+    "tensorinv",
+    "tensorsolve",
+    "vander",
+    "vecdot",
+]
+
 # --------------------------------------------------------------------------- matrix_exp
 
 # Higham (2005), "The scaling and squaring method for the matrix exponential revisited": the

@@ -24,6 +24,22 @@ from ._common import (
     record,
 )
 
+__all__ = [
+    "cholesky",
+    "cholesky_ex",
+    "cholesky_inverse",
+    "cholesky_solve",
+    "det",
+    "inv",
+    "inv_ex",
+    "logdet",
+    "matrix_power",
+    "slogdet",
+    "solve",
+    "solve_ex",
+    "solve_triangular",
+]
+
 # ------------------------------------------------------------------------------------- LU
 
 

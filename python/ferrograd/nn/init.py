@@ -5,8 +5,42 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import TYPE_CHECKING
 
 from ..autograd import no_grad
+
+if TYPE_CHECKING:
+    from .._random import Generator
+    from .._tensor import Tensor
+
+__all__ = [
+    "calculate_gain",
+    "constant",
+    "constant_",
+    "dirac",
+    "dirac_",
+    "eye",
+    "eye_",
+    "kaiming_normal",
+    "kaiming_normal_",
+    "kaiming_uniform",
+    "kaiming_uniform_",
+    "normal",
+    "normal_",
+    "ones_",
+    "orthogonal",
+    "orthogonal_",
+    "sparse",
+    "sparse_",
+    "trunc_normal_",
+    "uniform",
+    "uniform_",
+    "xavier_normal",
+    "xavier_normal_",
+    "xavier_uniform",
+    "xavier_uniform_",
+    "zeros_",
+]
 
 
 def calculate_gain(nonlinearity: str, param=None) -> float:
@@ -56,7 +90,9 @@ def _fill_from(tensor, values):
     return tensor
 
 
-def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None
+) -> Tensor:
     from .._creation import rand
 
     return _fill_from(
@@ -64,7 +100,9 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     )
 
 
-def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
+def normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None
+) -> Tensor:
     from .._creation import randn
 
     return _fill_from(
@@ -73,8 +111,13 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
 
 
 def trunc_normal_(
-    tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator=None
-):
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: Generator | None = None,
+) -> Tensor:
     from .._creation import randn
 
     values = randn(*tensor.shape, dtype=tensor.dtype, generator=generator) * std + mean
@@ -88,21 +131,21 @@ def trunc_normal_(
     return _fill_from(tensor, values.clamp(a, b))
 
 
-def constant_(tensor, val: float):
+def constant_(tensor: Tensor, val: float) -> Tensor:
     with no_grad():
         tensor.fill_(val)
     return tensor
 
 
-def ones_(tensor):
+def ones_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 1.0)
 
 
-def zeros_(tensor):
+def zeros_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 0.0)
 
 
-def eye_(tensor):
+def eye_(tensor: Tensor) -> Tensor:
     from .._creation import eye
 
     if tensor.ndim != 2:
@@ -110,22 +153,28 @@ def eye_(tensor):
     return _fill_from(tensor, eye(*tensor.shape, dtype=tensor.dtype))
 
 
-def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, generator: Generator | None = None
+) -> Tensor:
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
     return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(tensor, gain: float = 1.0, generator=None):
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
 
 
 def kaiming_uniform_(
-    tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", generator=None
-):
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: Generator | None = None,
+) -> Tensor:
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -136,8 +185,12 @@ def kaiming_uniform_(
 
 
 def kaiming_normal_(
-    tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", generator=None
-):
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: Generator | None = None,
+) -> Tensor:
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -146,7 +199,7 @@ def kaiming_normal_(
     return normal_(tensor, 0.0, std, generator)
 
 
-def dirac_(tensor, groups: int = 1):
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """The identity convolution: a 1 at the centre of each input channel's kernel for the
     matching output channel (per group), zeros elsewhere."""
     import numpy as np
@@ -167,7 +220,7 @@ def dirac_(tensor, groups: int = 1):
     return _fill_from(tensor, make(values, dtype=tensor.dtype))
 
 
-def orthogonal_(tensor, gain: float = 1.0, generator=None):
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """A (semi-)orthogonal matrix (the Q of a Gaussian matrix's QR with a positive R
     diagonal), scaled by ``gain``; dimensions after the first are flattened."""
     import numpy as np
@@ -190,7 +243,9 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
     return _fill_from(tensor, make(q.reshape(tuple(tensor.shape)) * gain, dtype=tensor.dtype))
 
 
-def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
+def sparse_(
+    tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None
+) -> Tensor:
     """A 2-D tensor of N(0, std) values with ``ceil(sparsity * rows)`` zeros in each column."""
     import numpy as np
 

@@ -4,6 +4,8 @@ from .. import _core
 from .._base import TensorBase
 from .._tensor import Tensor
 
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter"]
+
 
 class Parameter(Tensor):
     """A tensor that is a module parameter: assigned as an attribute of a ``Module``, it is added
@@ -42,7 +44,7 @@ class Parameter(Tensor):
             p.requires_grad_(True)
         return p
 
-    def __init__(self, data=None, requires_grad: bool = True):
+    def __init__(self, data=None, requires_grad: bool = True) -> None:
         pass
 
     def __repr__(self) -> str:
@@ -71,7 +73,7 @@ class Buffer(Tensor):
         kind = Buffer if persistent else _TransientBuffer
         return _core.TensorImpl.__new__(kind, data._detach())
 
-    def __init__(self, data=None, *, persistent: bool = True):
+    def __init__(self, data=None, *, persistent: bool = True) -> None:
         pass
 
 
@@ -93,7 +95,7 @@ class UninitializedParameter(Parameter):
 
         return super().__new__(cls, empty(0, dtype=dtype, device=device), requires_grad)
 
-    def __init__(self, requires_grad: bool = True, device=None, dtype=None):
+    def __init__(self, requires_grad: bool = True, device=None, dtype=None) -> None:
         pass
 
     def materialize(self, shape, device=None, dtype=None) -> None:
@@ -120,7 +122,7 @@ class UninitializedBuffer(Tensor):
 
         return _core.TensorImpl.__new__(cls, empty(0, dtype=dtype, device=device))
 
-    def __init__(self, requires_grad: bool = False, device=None, dtype=None):
+    def __init__(self, requires_grad: bool = False, device=None, dtype=None) -> None:
         pass
 
     def materialize(self, shape, device=None, dtype=None) -> None:

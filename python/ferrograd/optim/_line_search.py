@@ -32,7 +32,7 @@ class _Trial:
 
     __slots__ = ("f", "g", "gtd", "t")
 
-    def __init__(self, t, f, g, gtd):
+    def __init__(self, t, f, g, gtd) -> None:
         self.t, self.f, self.g, self.gtd = t, f, g, gtd
 
 

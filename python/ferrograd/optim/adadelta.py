@@ -1,5 +1,10 @@
 """Adadelta, as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import (
@@ -13,6 +18,12 @@ from .optimizer import (
     _with_weight_decay,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["Adadelta"]
+
 
 class Adadelta(Optimizer):
     """``s = rho·s + (1-rho)·g²``; ``Δ = sqrt(a + eps)/sqrt(s + eps)·g``;
@@ -20,8 +31,8 @@ class Adadelta(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1.0,
+        params: ParamsT,
+        lr: float | Tensor = 1.0,
         rho: float = 0.9,
         eps: float = 1e-6,
         weight_decay: float = 0,
@@ -30,7 +41,7 @@ class Adadelta(Optimizer):
         capturable: bool = False,
         maximize: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         _check(0.0 <= rho <= 1.0, f"Invalid rho value: {rho}")
         _check_common(eps=eps, weight_decay=weight_decay)
@@ -46,7 +57,7 @@ class Adadelta(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

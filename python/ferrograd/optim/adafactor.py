@@ -3,9 +3,18 @@ mean per row and per column of each matrix), so it costs memory in the rows plus
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation, _ops_attributes
 from ..autograd import no_grad
 from .optimizer import Optimizer, _advance_step, _check, _scalar_state, _to_scalar
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["Adafactor"]
 
 
 class Adafactor(Optimizer):
@@ -18,8 +27,8 @@ class Adafactor(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
+        params: ParamsT,
+        lr: float | Tensor = 1e-2,
         beta2_decay: float = -0.8,
         eps=(None, 1e-3),
         d: float = 1.0,
@@ -27,7 +36,7 @@ class Adafactor(Optimizer):
         *,
         foreach=None,
         maximize: bool = False,
-    ):
+    ) -> None:
         lr_value = _to_scalar(lr)
         _check(lr_value >= 0.0, f"Learning rate should be >= 0 but is: {lr}")
         _check(beta2_decay <= 0.0, f"beta2_decay should be <= 0 but is: {beta2_decay}")
@@ -46,7 +55,7 @@ class Adafactor(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -1,5 +1,10 @@
 """Adagrad, as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import (
@@ -13,6 +18,12 @@ from .optimizer import (
     _with_weight_decay,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["Adagrad"]
+
 
 class Adagrad(Optimizer):
     """``s += g²``; ``p -= lr/(1 + (t-1)·lr_decay) · g / (sqrt(s) + eps)``. The state is made
@@ -20,8 +31,8 @@ class Adagrad(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
+        params: ParamsT,
+        lr: float | Tensor = 1e-2,
         lr_decay: float = 0,
         weight_decay: float = 0,
         initial_accumulator_value: float = 0,
@@ -31,7 +42,7 @@ class Adagrad(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
         fused=None,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         _check(lr_decay >= 0.0, f"Invalid lr_decay value: {lr_decay}")
         _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
@@ -60,7 +71,7 @@ class Adagrad(Optimizer):
                     "sum": _creation.full_like(p, group["initial_accumulator_value"]),
                 }
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -1,5 +1,10 @@
 """Adam and AdamW (with AMSGrad), as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import (
@@ -12,6 +17,12 @@ from .optimizer import (
     _to_scalar,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["Adam", "AdamW"]
+
 
 class Adam(Optimizer):
     """``m = β1·m + (1-β1)·g``, ``v = β2·v + (1-β2)·g²``,
@@ -22,8 +33,8 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-3,
+        params: ParamsT,
+        lr: float | Tensor = 1e-3,
         betas=(0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0,
@@ -35,7 +46,7 @@ class Adam(Optimizer):
         differentiable: bool = False,
         fused=None,
         decoupled_weight_decay: bool = False,
-    ):
+    ) -> None:
         betas = tuple(_to_scalar(b) for b in betas)
         _check_common(lr=lr, eps=eps, weight_decay=weight_decay, betas=betas)
         _check_fused(fused, foreach, differentiable)
@@ -54,7 +65,7 @@ class Adam(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
@@ -96,8 +107,8 @@ class AdamW(Adam):
 
     def __init__(
         self,
-        params,
-        lr=1e-3,
+        params: ParamsT,
+        lr: float | Tensor = 1e-3,
         betas=(0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
@@ -108,7 +119,7 @@ class AdamW(Adam):
         capturable: bool = False,
         differentiable: bool = False,
         fused=None,
-    ):
+    ) -> None:
         super().__init__(
             params,
             lr,

@@ -1,5 +1,10 @@
 """Adamax: Adam with the infinity norm in place of the second moment, as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import (
@@ -12,6 +17,12 @@ from .optimizer import (
     _with_weight_decay,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["Adamax"]
+
 
 class Adamax(Optimizer):
     """``m = β1·m + (1-β1)·g``, ``u = max(β2·u, |g| + eps)``, ``p -= lr/(1-β1ᵗ) · m/u``;
@@ -19,8 +30,8 @@ class Adamax(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=2e-3,
+        params: ParamsT,
+        lr: float | Tensor = 2e-3,
         betas=(0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0,
@@ -29,7 +40,7 @@ class Adamax(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
         capturable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr, eps=eps, weight_decay=weight_decay, betas=betas)
         defaults = dict(
             lr=lr,
@@ -43,7 +54,7 @@ class Adamax(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

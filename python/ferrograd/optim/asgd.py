@@ -1,5 +1,10 @@
 """ASGD (averaged stochastic gradient descent), as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import (
@@ -12,6 +17,12 @@ from .optimizer import (
     _with_weight_decay,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["ASGD"]
+
 
 class ASGD(Optimizer):
     """``p = p·(1 - λ·η) - η·g``, then the running average ``ax += μ·(p - ax)``; after step
@@ -20,8 +31,8 @@ class ASGD(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
+        params: ParamsT,
+        lr: float | Tensor = 1e-2,
         lambd: float = 1e-4,
         alpha: float = 0.75,
         t0: float = 1e6,
@@ -30,7 +41,7 @@ class ASGD(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
         capturable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         _check(lambd >= 0.0, f"Invalid lambd value: {lambd}")
         _check(alpha >= 0.0, f"Invalid alpha value: {alpha}")
@@ -48,7 +59,7 @@ class ASGD(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -3,11 +3,20 @@ vector, with a fixed step or a strong-Wolfe line search."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from .._tensor_functions import cat
 from ..autograd import enable_grad, no_grad
 from ._line_search import strong_wolfe
 from .optimizer import Optimizer, _check_common, _to_scalar
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["LBFGS"]
 
 
 class LBFGS(Optimizer):
@@ -20,8 +29,8 @@ class LBFGS(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1,
+        params: ParamsT,
+        lr: float | Tensor = 1,
         max_iter: int = 20,
         max_eval: int | None = None,
         tolerance_grad: float = 1e-7,
@@ -30,7 +39,7 @@ class LBFGS(Optimizer):
         line_search_fn: str | None = None,
         *,
         maximize: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
@@ -85,7 +94,7 @@ class LBFGS(Optimizer):
 
     # -- the update ------------------------------------------------------------------------------
 
-    def step(self, closure):
+    def step(self, closure: Callable[[], Any]) -> Any:
         """Runs the iterations described on the class; ``closure`` must clear the gradients,
         compute the loss, call ``backward`` and return the loss. Returns the first loss."""
         if closure is None:

@@ -1,5 +1,10 @@
 """NAdam: Adam with Nesterov momentum and a momentum schedule, as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import (
@@ -12,6 +17,12 @@ from .optimizer import (
     _to_scalar,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["NAdam"]
+
 
 class NAdam(Optimizer):
     """Adam's moments with a momentum schedule ``μₜ = β1·(1 - 0.96^(t·ψ)/2)``
@@ -22,8 +33,8 @@ class NAdam(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=2e-3,
+        params: ParamsT,
+        lr: float | Tensor = 2e-3,
         betas=(0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0,
@@ -34,7 +45,7 @@ class NAdam(Optimizer):
         maximize: bool = False,
         capturable: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr, eps=eps, weight_decay=weight_decay, betas=betas)
         _check(momentum_decay >= 0.0, f"Invalid momentum_decay value: {momentum_decay}")
         defaults = dict(
@@ -51,7 +62,7 @@ class NAdam(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

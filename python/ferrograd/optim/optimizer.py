@@ -9,10 +9,20 @@ import functools
 import itertools
 import warnings
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .._base import TensorBase
 from ..autograd import enable_grad, no_grad
 from ..utils.hooks import RemovableHandle
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from .._tensor import Tensor
+
+    #: What an optimizer is given: tensors, or parameter groups (dicts with a ``params`` entry).
+    ParamsT: TypeAlias = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 
 class _Required:
@@ -96,7 +106,7 @@ class Optimizer:
         if step is not None and not getattr(step, "hooked", False):
             cls.step = _with_step_hooks(step)
 
-    def __init__(self, params, defaults: dict):
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self._init_hooks()
         if isinstance(params, TensorBase):
@@ -111,8 +121,8 @@ class Optimizer:
                 FutureWarning,
                 stacklevel=2,
             )
-        self.state: defaultdict = defaultdict(dict)
-        self.param_groups: list = []
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -206,7 +216,7 @@ class Optimizer:
                     g.zero_()
                     p.grad = g
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         raise NotImplementedError
 
     def _closure_loss(self, closure):

@@ -1,6 +1,10 @@
 """RAdam: Adam with the variance of its adaptive learning rate rectified, as in PyTorch."""
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .. import _creation
 from ..autograd import no_grad
@@ -13,6 +17,12 @@ from .optimizer import (
     _to_scalar,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["RAdam"]
+
 
 class RAdam(Optimizer):
     """Adam's moments; with ``rho_inf = 2/(1-β2) - 1`` and
@@ -23,8 +33,8 @@ class RAdam(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-3,
+        params: ParamsT,
+        lr: float | Tensor = 1e-3,
         betas=(0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0,
@@ -34,7 +44,7 @@ class RAdam(Optimizer):
         maximize: bool = False,
         capturable: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr, eps=eps, weight_decay=weight_decay, betas=betas)
         defaults = dict(
             lr=lr,
@@ -49,7 +59,7 @@ class RAdam(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

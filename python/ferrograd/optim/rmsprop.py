@@ -1,5 +1,10 @@
 """RMSprop, as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import (
@@ -13,6 +18,12 @@ from .optimizer import (
     _with_weight_decay,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["RMSprop"]
+
 
 class RMSprop(Optimizer):
     """``s = α·s + (1-α)·g²``; ``avg = sqrt(s - ḡ²) + eps`` (centered, ``ḡ = α·ḡ + (1-α)·g``)
@@ -20,8 +31,8 @@ class RMSprop(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
+        params: ParamsT,
+        lr: float | Tensor = 1e-2,
         alpha: float = 0.99,
         eps: float = 1e-8,
         weight_decay: float = 0,
@@ -31,7 +42,7 @@ class RMSprop(Optimizer):
         foreach=None,
         maximize: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr, eps=eps)
         _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
         _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
@@ -50,7 +61,7 @@ class RMSprop(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -1,8 +1,19 @@
 """Rprop (resilient backpropagation), as in PyTorch."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .. import _creation
 from ..autograd import no_grad
 from .optimizer import Optimizer, _advance_step, _check, _check_common, _scalar_state, _to_scalar
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["Rprop"]
 
 
 class Rprop(Optimizer):
@@ -12,8 +23,8 @@ class Rprop(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
+        params: ParamsT,
+        lr: float | Tensor = 1e-2,
         etas=(0.5, 1.2),
         step_sizes=(1e-6, 50),
         *,
@@ -21,7 +32,7 @@ class Rprop(Optimizer):
         foreach=None,
         maximize: bool = False,
         differentiable: bool = False,
-    ):
+    ) -> None:
         _check_common(lr=lr)
         _check(0.0 < etas[0] < 1.0 < etas[1], f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = dict(
@@ -35,7 +46,7 @@ class Rprop(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -1,5 +1,10 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
@@ -11,6 +16,12 @@ from .optimizer import (
     required,
 )
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .optimizer import ParamsT
+
+__all__ = ["SGD"]
+
 
 class SGD(Optimizer):
     """``v = μ·v + (1-τ)·g`` (``v = g`` on the first step); ``p -= lr·(g + μ·v)`` with Nesterov,
@@ -19,8 +30,8 @@ class SGD(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-3,
+        params: ParamsT,
+        lr: float | Tensor = 1e-3,
         momentum: float = 0,
         dampening: float = 0,
         weight_decay: float = 0,
@@ -30,7 +41,7 @@ class SGD(Optimizer):
         foreach=None,
         differentiable: bool = False,
         fused=None,
-    ):
+    ) -> None:
         if lr is not required:
             _check_common(lr=lr)
         _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
@@ -51,7 +62,7 @@ class SGD(Optimizer):
         _check_fused(fused, foreach, differentiable)
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -6,24 +6,40 @@ gradient is exactly zero keep their moments and value, where PyTorch's ``nn.Embe
 gradient would also update a looked-up row's zero entries.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .. import _creation
 from .._functional import where
 from ..autograd import no_grad
 from .optimizer import Optimizer, _check_common, _to_scalar
 
+if TYPE_CHECKING:
+    from .optimizer import ParamsT
+
+__all__ = ["SparseAdam"]
+
 
 class SparseAdam(Optimizer):
     """Adam's moments and step, applied only where the gradient is nonzero; ``state['step']``
     is a plain count, as in PyTorch."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8, maximize=False):
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        maximize: bool = False,
+    ) -> None:
         _check_common(lr=lr, eps=eps, betas=betas)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, maximize=maximize)
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:

@@ -87,7 +87,9 @@ class AveragedModel(Module):
     Buffers are averaged too with ``use_buffers=True``; otherwise they are copied from the
     model at each update. ``n_averaged`` counts the updates."""
 
-    def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False):
+    def __init__(
+        self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False
+    ) -> None:
         super().__init__()
         if avg_fn is not None and multi_avg_fn is not None:
             raise AssertionError("Only one of avg_fn and multi_avg_fn should be provided")
@@ -167,7 +169,9 @@ class SWALR(LRScheduler):
     """Moves each group's rate from its current value to ``swa_lr`` over ``anneal_epochs``
     steps (cosine or linear), then holds it there."""
 
-    def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):
+    def __init__(
+        self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1
+    ) -> None:
         for rate, group in zip(
             _per_group("swa_lr", optimizer, swa_lr), optimizer.param_groups, strict=True
         ):

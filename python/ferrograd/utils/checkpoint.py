@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .._base import TensorBase
 from .._random import get_rng_state, set_rng_state
 from ..autograd import backward as _backward
 from ..autograd.function import Function
 from ..autograd.grad_mode import enable_grad
 from ..random import fork_rng
+
+__all__ = ["checkpoint"]
 
 
 class _Checkpoint(Function):
@@ -48,8 +53,12 @@ class _Checkpoint(Function):
 
 
 def checkpoint(
-    function, *args, use_reentrant: bool = True, preserve_rng_state: bool = True, **kwargs
-):
+    function: Callable[..., Any],
+    *args: Any,
+    use_reentrant: bool = True,
+    preserve_rng_state: bool = True,
+    **kwargs: Any,
+) -> Any:
     """Runs ``function(*args)`` without keeping its intermediate values; backward runs it again
     (from the random-number state of the first run unless ``preserve_rng_state=False``).
     Parameters that ``function`` uses receive their gradients during that recomputation."""

@@ -1,5 +1,7 @@
 """Handles returned by ``register_hook`` and friends."""
 
+__all__ = ["RemovableHandle"]
+
 
 class RemovableHandle:
     """Removes the hook it was returned for: ``handle.remove()`` or leaving a ``with`` block."""

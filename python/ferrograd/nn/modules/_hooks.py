@@ -22,7 +22,7 @@ _handle_ids = itertools.count()
 class RemovableHandle:
     """Removes a module hook: ``handle.remove()`` or leaving a ``with`` block."""
 
-    def __init__(self, hooks: dict, *extra: dict):
+    def __init__(self, hooks: dict, *extra: dict) -> None:
         self.hooks_dict_ref = hooks
         self.extra = extra
         self.id = next(_handle_ids)
@@ -108,7 +108,7 @@ def _gather(values, positions) -> tuple:
 class BackwardHook:
     """The state of one forward call's full backward hooks."""
 
-    def __init__(self, module, user_hooks: list, user_pre_hooks: list):
+    def __init__(self, module, user_hooks: list, user_pre_hooks: list) -> None:
         self.module = module
         self.user_hooks = user_hooks
         self.user_pre_hooks = user_pre_hooks

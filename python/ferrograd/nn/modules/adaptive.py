@@ -10,6 +10,8 @@ from .container import ModuleList, Sequential
 from .linear import Linear
 from .module import Module
 
+__all__ = ["AdaptiveLogSoftmaxWithLoss"]
+
 _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
 
@@ -28,7 +30,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         head_bias: bool = False,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         cutoffs = list(cutoffs)
         if len(cutoffs) == 0:

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, overload
 
 from ..._base import TensorBase
 from ..parameter import Parameter
 from .module import Module
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ..._tensor import Tensor
+
+__all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential"]
 
 
 class Sequential(Module):
@@ -36,7 +44,7 @@ class Sequential(Module):
         Linear(in_features=4, out_features=8, bias=True)
     """
 
-    def __init__(self, *args):
+    def __init__(self, *args) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], (dict, OrderedDict)):
             for name, module in args[0].items():
@@ -52,7 +60,11 @@ class Sequential(Module):
             raise IndexError(f"index {idx} is out of range")
         return idx % size
 
-    def __getitem__(self, idx):
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return list(self._modules.values())[self._index(idx)]
@@ -77,7 +89,7 @@ class Sequential(Module):
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
     def append(self, module):
@@ -97,16 +109,20 @@ class Sequential(Module):
             self._modules[str(i)] = m
         return self
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         for module in self:
             input = module(input)
         return input
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class ModuleList(Module):
     """A list of modules, registered so that their parameters are found."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules=None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
@@ -118,7 +134,11 @@ class ModuleList(Module):
             raise IndexError(f"index {idx} is out of range")
         return idx % size
 
-    def __getitem__(self, idx):
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
         return self._modules[str(self._index(idx))]
@@ -136,7 +156,7 @@ class ModuleList(Module):
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
     def __iadd__(self, modules):
@@ -167,12 +187,12 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """A dict of modules by name, registered so that their parameters are found."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules=None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key: str):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
     def __setitem__(self, key: str, module) -> None:
@@ -184,7 +204,7 @@ class ModuleDict(Module):
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
     def __contains__(self, key) -> bool:
@@ -239,7 +259,7 @@ class ParameterList(Module):
     """A list of parameters, registered under ``"0"``, ``"1"``, ... Plain tensors become
     parameters; other objects are kept as they are."""
 
-    def __init__(self, values=None):
+    def __init__(self, values=None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
@@ -251,7 +271,11 @@ class ParameterList(Module):
             raise IndexError(f"index {idx} is out of range")
         return str(idx % len(self))
 
-    def __getitem__(self, idx):
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Parameter: ...
+    def __getitem__(self, idx: int | slice) -> Parameter | Self:
         if isinstance(idx, slice):
             return type(self)([self[i] for i in range(len(self))[idx]])
         return getattr(self, self._absolute(idx))
@@ -262,7 +286,7 @@ class ParameterList(Module):
     def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Parameter]:
         return iter(self[i] for i in range(len(self)))
 
     def __iadd__(self, parameters):
@@ -297,13 +321,13 @@ class ParameterDict(Module):
     """A dict of parameters by name (the names are their ``state_dict`` keys). Plain tensors
     become parameters; other objects are kept as they are."""
 
-    def __init__(self, parameters=None):
+    def __init__(self, parameters=None) -> None:
         super().__init__()
         self._keys: dict = {}
         if parameters is not None:
             self.update(parameters)
 
-    def __getitem__(self, key: str):
+    def __getitem__(self, key: str) -> Parameter:
         return getattr(self, key)
 
     def __setitem__(self, key: str, value) -> None:
@@ -319,7 +343,7 @@ class ParameterDict(Module):
     def __len__(self) -> int:
         return len(self._keys)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
 
     def __reversed__(self):

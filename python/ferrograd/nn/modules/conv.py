@@ -4,6 +4,7 @@ PyTorch's parameters, initialization, padding modes and ``repr``."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from ... import _creation
 from .. import functional as F, init
@@ -11,10 +12,17 @@ from .._functional_common import _ntuple
 from ..parameter import Parameter
 from .module import Module
 
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
+
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
+    weight: Parameter
+    bias: Parameter | None
     _dims = 2
     _transposed = False
 
@@ -32,7 +40,7 @@ class _ConvNd(Module):
         device=None,
         dtype=None,
         output_padding=0,
-    ):
+    ) -> None:
         super().__init__()
         n = self._dims
         if groups <= 0:
@@ -134,7 +142,7 @@ class _Conv(_ConvNd):
         padding_mode: str = "zeros",
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__(
             in_channels,
             out_channels,
@@ -156,8 +164,12 @@ class _Conv(_ConvNd):
             return conv(padded, weight, bias, self.stride, 0, self.dilation, self.groups)
         return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class Conv1d(_Conv):
@@ -245,7 +257,7 @@ class _ConvTranspose(_ConvNd):
         padding_mode: str = "zeros",
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         if isinstance(padding, str):
@@ -296,7 +308,7 @@ class _ConvTranspose(_ConvNd):
                 )
         return tuple(s - low for s, low in zip(sizes, smallest, strict=True))
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Tensor, output_size: list[int] | None = None) -> Tensor:
         output_padding = self._output_padding(input, output_size)
         return type(self)._function(
             input,
@@ -308,6 +320,10 @@ class _ConvTranspose(_ConvNd):
             self.groups,
             self.dilation,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, output_size: list[int] | None = None) -> Tensor: ...
 
 
 class ConvTranspose1d(_ConvTranspose):

@@ -18,6 +18,23 @@ from .normalization import (
     InstanceNorm3d,
 )
 
+__all__ = [
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
+    "LazyLinear",
+    "LazyModuleMixin",
+]
+
 
 class LazyModuleMixin:
     """Runs ``initialize_parameters(*input)`` before the first forward, then becomes
@@ -25,7 +42,7 @@ class LazyModuleMixin:
 
     cls_to_become = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters)
 
@@ -51,7 +68,7 @@ class LazyLinear(LazyModuleMixin, Linear):
 
     cls_to_become = Linear
 
-    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None):
+    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__(0, 0, False)
         factory = {"device": device, "dtype": dtype}
         self.weight = UninitializedParameter(**factory)
@@ -117,7 +134,7 @@ def _lazy_conv(base):
             padding_mode: str = "zeros",
             device=None,
             dtype=None,
-        ):
+        ) -> None:
             super().__init__(
                 0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode
             )
@@ -145,7 +162,7 @@ def _lazy_conv_transpose(base):
             padding_mode: str = "zeros",
             device=None,
             dtype=None,
-        ):
+        ) -> None:
             super().__init__(
                 0,
                 0,
@@ -184,7 +201,7 @@ class _LazyNormMixin(LazyModuleMixin):
         track_running_stats: bool = True,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__(0, eps, momentum, False, False)
         self.affine, self.track_running_stats = affine, track_running_stats
         factory = {"device": device, "dtype": dtype}

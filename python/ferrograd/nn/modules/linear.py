@@ -1,21 +1,33 @@
 """``Linear``, ``Bilinear`` and ``Identity``."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 from ... import _creation
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
 
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+
+__all__ = ["Bilinear", "Identity", "Linear"]
+
 
 class Identity(Module):
     """Returns its input unchanged (accepts and ignores any constructor arguments)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__()
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return input
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class Linear(Module):
@@ -46,9 +58,12 @@ class Linear(Module):
         ferrograd.Size([128, 30])
     """
 
+    weight: Parameter
+    bias: Parameter | None
+
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None
-    ):
+    ) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -68,8 +83,12 @@ class Linear(Module):
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.linear(input, self.weight, self.bias)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -79,6 +98,9 @@ class Linear(Module):
 
 
 class Bilinear(Module):
+    weight: Parameter
+    bias: Parameter | None
+
     def __init__(
         self,
         in1_features: int,
@@ -87,7 +109,7 @@ class Bilinear(Module):
         bias: bool = True,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = (
             in1_features,
@@ -106,8 +128,12 @@ class Bilinear(Module):
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input1, input2):
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
         return F.bilinear(input1, input2, self.weight, self.bias)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input1: Tensor, input2: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (

@@ -2,17 +2,49 @@
 the deprecated ``size_average``/``reduce``); class weights are buffers, so they follow
 ``.to()`` and appear in ``state_dict`` as in PyTorch."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import functional as F
 from .._functional_common import _legacy_reduction
 from .distance import PairwiseDistance
 from .module import Module
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CTCLoss",
+    "CosineEmbeddingLoss",
+    "CrossEntropyLoss",
+    "GaussianNLLLoss",
+    "HingeEmbeddingLoss",
+    "HuberLoss",
+    "KLDivLoss",
+    "L1Loss",
+    "MSELoss",
+    "MarginRankingLoss",
+    "MultiLabelMarginLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
+    "NLLLoss",
+    "NLLLoss2d",
+    "PoissonNLLLoss",
+    "SmoothL1Loss",
+    "SoftMarginLoss",
+    "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
+]
 
 
 class _Loss(Module):
     #: Checked when the layer is made (PyTorch checks at the first call).
     _reductions = ("mean", "sum", "none")
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
         if size_average is not None or reduce is not None:
             reduction = _legacy_reduction(size_average, reduce, reduction)
@@ -22,7 +54,9 @@ class _Loss(Module):
 
 
 class _WeightedLoss(_Loss):
-    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
+    def __init__(
+        self, weight=None, size_average=None, reduce=None, reduction: str = "mean"
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
@@ -48,8 +82,12 @@ class L1Loss(_Loss):
         tensor(0.5000)
     """
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MSELoss(_Loss):
@@ -79,36 +117,58 @@ class MSELoss(_Loss):
         tensor([-0.3333,  0.0000,  0.6667])
     """
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class SoftMarginLoss(_Loss):
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MultiLabelMarginLoss(_Loss):
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class SmoothL1Loss(_Loss):
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+    def __init__(
+        self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class HuberLoss(_Loss):
-    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
         self.delta = delta
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class KLDivLoss(_Loss):
@@ -116,12 +176,16 @@ class KLDivLoss(_Loss):
 
     def __init__(
         self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class PoissonNLLLoss(_Loss):
@@ -133,11 +197,11 @@ class PoissonNLLLoss(_Loss):
         eps: float = 1e-8,
         reduce=None,
         reduction: str = "mean",
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.log_input, self.full, self.eps = log_input, full, eps
 
-    def forward(self, log_input, target):
+    def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
         return F.poisson_nll_loss(
             log_input,
             target,
@@ -147,53 +211,73 @@ class PoissonNLLLoss(_Loss):
             reduction=self.reduction,
         )
 
+    if TYPE_CHECKING:
+
+        def __call__(self, log_input: Tensor, target: Tensor) -> Tensor: ...
+
 
 class GaussianNLLLoss(_Loss):
-    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
         super().__init__(None, None, reduction)
         self.full, self.eps = full, eps
 
-    def forward(self, input, target, var):
+    def forward(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor:
         return F.gaussian_nll_loss(
             input, target, var, full=self.full, eps=self.eps, reduction=self.reduction
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor: ...
 
 
 class HingeEmbeddingLoss(_Loss):
     def __init__(
         self, margin: float = 1.0, size_average=None, reduce=None, reduction: str = "mean"
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class CosineEmbeddingLoss(_Loss):
     def __init__(
         self, margin: float = 0.0, size_average=None, reduce=None, reduction: str = "mean"
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
-    def forward(self, input1, input2, target):
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return F.cosine_embedding_loss(
             input1, input2, target, margin=self.margin, reduction=self.reduction
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MarginRankingLoss(_Loss):
     def __init__(
         self, margin: float = 0.0, size_average=None, reduce=None, reduction: str = "mean"
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
-    def forward(self, input1, input2, target):
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return F.margin_ranking_loss(
             input1, input2, target, margin=self.margin, reduction=self.reduction
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor: ...
 
 
 class TripletMarginLoss(_Loss):
@@ -206,7 +290,7 @@ class TripletMarginLoss(_Loss):
         size_average=None,
         reduce=None,
         reduction: str = "mean",
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         if margin <= 0:
             raise ValueError(
@@ -214,7 +298,7 @@ class TripletMarginLoss(_Loss):
             )
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
 
-    def forward(self, anchor, positive, negative):
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
         return F.triplet_margin_loss(
             anchor,
             positive,
@@ -226,6 +310,10 @@ class TripletMarginLoss(_Loss):
             reduction=self.reduction,
         )
 
+    if TYPE_CHECKING:
+
+        def __call__(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor: ...
+
 
 class TripletMarginWithDistanceLoss(_Loss):
     def __init__(
@@ -235,7 +323,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         margin: float = 1.0,
         swap: bool = False,
         reduction: str = "mean",
-    ):
+    ) -> None:
         super().__init__(None, None, reduction)
         if margin <= 0:
             raise ValueError(
@@ -247,7 +335,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         )
         self.margin, self.swap = margin, swap
 
-    def forward(self, anchor, positive, negative):
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
         return F.triplet_margin_with_distance_loss(
             anchor,
             positive,
@@ -258,13 +346,21 @@ class TripletMarginWithDistanceLoss(_Loss):
             reduction=self.reduction,
         )
 
+    if TYPE_CHECKING:
+
+        def __call__(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor: ...
+
 
 class CTCLoss(_Loss):
-    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False):
+    def __init__(
+        self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False
+    ) -> None:
         super().__init__(reduction=reduction)
         self.blank, self.zero_infinity = blank, zero_infinity
 
-    def forward(self, log_probs, targets, input_lengths, target_lengths):
+    def forward(
+        self, log_probs: Tensor, targets: Tensor, input_lengths: Tensor, target_lengths: Tensor
+    ) -> Tensor:
         return F.ctc_loss(
             log_probs,
             targets,
@@ -274,6 +370,12 @@ class CTCLoss(_Loss):
             self.reduction,
             self.zero_infinity,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(
+            self, log_probs: Tensor, targets: Tensor, input_lengths: Tensor, target_lengths: Tensor
+        ) -> Tensor: ...
 
 
 class NLLLoss(_WeightedLoss):
@@ -309,11 +411,11 @@ class NLLLoss(_WeightedLoss):
         ignore_index: int = -100,
         reduce=None,
         reduction: str = "mean",
-    ):
+    ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.nll_loss(
             input,
             target,
@@ -321,6 +423,10 @@ class NLLLoss(_WeightedLoss):
             ignore_index=self.ignore_index,
             reduction=self.reduction,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class NLLLoss2d(NLLLoss):
@@ -371,11 +477,11 @@ class CrossEntropyLoss(_WeightedLoss):
         reduce=None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.cross_entropy(
             input,
             target,
@@ -384,6 +490,10 @@ class CrossEntropyLoss(_WeightedLoss):
             reduction=self.reduction,
             label_smoothing=self.label_smoothing,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class BCELoss(_WeightedLoss):
@@ -405,8 +515,12 @@ class BCELoss(_WeightedLoss):
         tensor(0.2798)
     """
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -435,22 +549,30 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(
         self, weight=None, size_average=None, reduce=None, reduction: str = "mean", pos_weight=None
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
 
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
+
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_soft_margin_loss(
             input, target, weight=self.weight, reduction=self.reduction
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...
 
 
 class MultiMarginLoss(_WeightedLoss):
@@ -462,7 +584,7 @@ class MultiMarginLoss(_WeightedLoss):
         size_average=None,
         reduce=None,
         reduction: str = "mean",
-    ):
+    ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         if p not in (1, 2):
             raise ValueError("only p == 1 and p == 2 supported")
@@ -473,7 +595,7 @@ class MultiMarginLoss(_WeightedLoss):
             )
         self.p, self.margin = p, margin
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multi_margin_loss(
             input,
             target,
@@ -482,3 +604,7 @@ class MultiMarginLoss(_WeightedLoss):
             weight=self.weight,
             reduction=self.reduction,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor, target: Tensor) -> Tensor: ...

@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ... import _core
 from ..._base import TensorBase
@@ -15,6 +17,11 @@ from ...autograd import no_grad
 from ..parameter import Buffer, Parameter, _TransientBuffer
 from . import _hooks
 from ._hooks import RemovableHandle, add_hook
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ..._tensor import Tensor
 
 __all__ = [
     "Module",
@@ -54,7 +61,7 @@ def _addindent(text: str, spaces: int) -> str:
 # --- global hooks -----------------------------------------------------------------------------
 
 
-def register_module_forward_pre_hook(hook) -> RemovableHandle:
+def register_module_forward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
     """``hook(module, args)`` before every module's forward (before its own pre-hooks)."""
     return add_hook(_hooks.global_forward_pre_hooks, hook, False)
 
@@ -73,30 +80,30 @@ def register_module_forward_hook(
     return handle
 
 
-def register_module_full_backward_pre_hook(hook) -> RemovableHandle:
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
     return add_hook(_hooks.global_backward_pre_hooks, hook, False)
 
 
-def register_module_full_backward_hook(hook) -> RemovableHandle:
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
     return add_hook(_hooks.global_backward_hooks, hook, False)
 
 
-def register_module_backward_hook(hook) -> RemovableHandle:
+def register_module_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
     """PyTorch's deprecated non-full backward hook; here the same as the full one."""
     return register_module_full_backward_hook(hook)
 
 
-def register_module_buffer_registration_hook(hook) -> RemovableHandle:
+def register_module_buffer_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
     """``hook(module, name, buffer)`` whenever a buffer is registered; a returned tensor
     replaces it."""
     return add_hook(_hooks.global_buffer_registration_hooks, hook, False)
 
 
-def register_module_module_registration_hook(hook) -> RemovableHandle:
+def register_module_module_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
     return add_hook(_hooks.global_module_registration_hooks, hook, False)
 
 
-def register_module_parameter_registration_hook(hook) -> RemovableHandle:
+def register_module_parameter_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
     return add_hook(_hooks.global_parameter_registration_hooks, hook, False)
 
 
@@ -144,7 +151,7 @@ class Module:
     _version = 1
     call_super_init = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got unexpected arguments")
         setattr_ = object.__setattr__
@@ -167,7 +174,8 @@ class Module:
 
     # -- forward and hooks ---------------------------------------------------------------------
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+
         """Computes the module's output; every subclass defines it. Call the module itself
         (``module(x)``) rather than ``forward``, so that the hooks run.
         """
@@ -187,7 +195,7 @@ class Module:
             or _hooks.global_backward_pre_hooks
         )
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self._has_hooks():
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
@@ -287,17 +295,21 @@ class Module:
             self._forward_hooks_always_called.add(handle.id)
         return handle
 
-    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+    def register_full_backward_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
         """``hook(module, grad_output)`` when the gradients of the outputs are known; a
         returned tuple replaces them."""
         return add_hook(self._backward_pre_hooks, hook, prepend)
 
-    def register_full_backward_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+    def register_full_backward_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
         """``hook(module, grad_input, grad_output)`` when the gradients of the inputs are
         known; a returned tuple replaces ``grad_input``."""
         return add_hook(self._backward_hooks, hook, prepend)
 
-    def register_backward_hook(self, hook) -> RemovableHandle:
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """PyTorch's deprecated backward hook; here the full backward hook."""
         return self.register_full_backward_hook(hook)
 
@@ -306,7 +318,7 @@ class Module:
 
     register_state_dict_post_hook = _register_state_dict_hook
 
-    def register_state_dict_pre_hook(self, hook) -> RemovableHandle:
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, prefix, keep_vars)`` before ``state_dict`` collects this module."""
         return add_hook(self._state_dict_pre_hooks, hook, False)
 
@@ -315,12 +327,12 @@ class Module:
             hook = functools.partial(hook, self)
         return add_hook(self._load_state_dict_pre_hooks, hook, False)
 
-    def register_load_state_dict_pre_hook(self, hook) -> RemovableHandle:
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
         unexpected_keys, error_msgs)`` before this module loads its entries."""
         return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
-    def register_load_state_dict_post_hook(self, hook) -> RemovableHandle:
+    def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, incompatible_keys)`` after ``load_state_dict``; it may edit the
         key lists in place."""
         return add_hook(self._load_state_dict_post_hooks, hook, False)
@@ -340,7 +352,7 @@ class Module:
         if name == "":
             raise KeyError(f'{kind} name can\'t be empty string ""')
 
-    def register_parameter(self, name: str, param) -> None:
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         self._check_init("parameter")
         self._check_name(name, "parameter")
         if hasattr(self, name) and name not in self._parameters:
@@ -353,7 +365,8 @@ class Module:
         param = _registered(_hooks.global_parameter_registration_hooks, self, name, param)
         self._parameters[name] = param
 
-    def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+
         """Adds a tensor to the module that is not a parameter (not trained), such as
         ``BatchNorm``'s running mean: it is moved by ``to()`` and, when ``persistent``, saved in
         ``state_dict()``.
@@ -391,7 +404,7 @@ class Module:
         else:
             self._non_persistent_buffers_set.add(name)
 
-    def add_module(self, name: str, module) -> None:
+    def add_module(self, name: str, module: Module | None) -> None:
         self._check_init("module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
@@ -401,11 +414,11 @@ class Module:
         module = _registered(_hooks.global_module_registration_hooks, self, name, module)
         self._modules[name] = module
 
-    def register_module(self, name: str, module) -> None:
+    def register_module(self, name: str, module: Module | None) -> None:
         """``add_module``'s other name."""
         self.add_module(name, module)
 
-    def get_submodule(self, target: str):
+    def get_submodule(self, target: str) -> Module:
         """The submodule at the dotted path ``target`` (``""`` is this module)."""
         module = self
         if target == "":
@@ -418,7 +431,7 @@ class Module:
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return module
 
-    def set_submodule(self, target: str, module, strict: bool = False) -> None:
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
         """Replaces (or with ``strict=False`` adds) the submodule at the dotted path."""
         if target == "":
             raise ValueError("Cannot set the submodule without a target name!")
@@ -430,7 +443,7 @@ class Module:
             raise AttributeError(f"`{name}` is not an nn.Module")
         setattr(parent, name, module)
 
-    def get_parameter(self, target: str):
+    def get_parameter(self, target: str) -> Parameter:
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if not hasattr(module, name):
@@ -440,7 +453,7 @@ class Module:
             raise AttributeError(f"`{name}` is not an nn.Parameter")
         return param
 
-    def get_buffer(self, target: str):
+    def get_buffer(self, target: str) -> Tensor:
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if not hasattr(module, name):
@@ -449,13 +462,13 @@ class Module:
             raise AttributeError(f"`{name}` is not a buffer")
         return module._buffers[name]
 
-    def get_extra_state(self):
+    def get_extra_state(self) -> Any:
         """Extra state to save in ``state_dict`` (define with ``set_extra_state``)."""
         raise RuntimeError(
             "Reached a code path in Module.get_extra_state() that should never be called."
         )
 
-    def set_extra_state(self, state) -> None:
+    def set_extra_state(self, state: Any) -> None:
         raise RuntimeError(
             "Reached a code path in Module.set_extra_state() that should never be called."
         )
@@ -463,7 +476,7 @@ class Module:
     def _has_extra_state(self) -> bool:
         return type(self).get_extra_state is not Module.get_extra_state
 
-    def __setattr__(self, name: str, value) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
         params = d.get("_parameters")
         if isinstance(value, Parameter):
@@ -516,7 +529,7 @@ class Module:
         if "_buffers" in stores:
             self._non_persistent_buffers_set.discard(name)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         d = self.__dict__
         for key in ("_parameters", "_buffers", "_modules"):
             store = d.get(key)
@@ -539,7 +552,9 @@ class Module:
 
     # -- traversal -----------------------------------------------------------------------------
 
-    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         """``(dotted name, module)`` for this module and every submodule, depth first; a module
         reached twice is listed once unless ``remove_duplicate=False``."""
         if memo is None:
@@ -555,7 +570,8 @@ class Module:
             sub = prefix + ("." if prefix else "") + name
             yield from module.named_modules(memo, sub, remove_duplicate)
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
+
         """Returns an iterator over this module and all modules under it, each once, depth first.
 
         Examples:
@@ -567,14 +583,15 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
                 seen.add(id(module))
                 yield name, module
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
+
         """Returns an iterator over the immediate submodules.
 
         Examples:
@@ -604,7 +621,8 @@ class Module:
 
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
-    ):
+    ) -> Iterator[tuple[str, Parameter]]:
+
         """Returns an iterator over ``(name, parameter)`` pairs, the names dotted paths from this
         module (``"0.weight"``).
 
@@ -622,7 +640,8 @@ class Module:
             lambda m: m._parameters.items(), prefix, recurse, remove_duplicate
         )
 
-    def parameters(self, recurse: bool = True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+
         """Returns an iterator over the module's parameters, usually passed to an optimizer.
 
         Args:
@@ -639,18 +658,21 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
         yield from self._named_members(
             lambda m: m._buffers.items(), prefix, recurse, remove_duplicate
         )
 
-    def buffers(self, recurse: bool = True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # -- modes and conversions -----------------------------------------------------------------
 
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> Self:
+
         """Sets the module and its submodules in training mode (``mode=True``) or evaluation mode.
         The mode changes what some modules do (``Dropout``, ``BatchNorm``).
 
@@ -673,7 +695,8 @@ class Module:
             module.train(mode)
         return self
 
-    def eval(self):
+    def eval(self) -> Self:
+
         """Sets the module and its submodules in evaluation mode (``train(False)``): ``Dropout``
         passes its input through and ``BatchNorm`` uses its running statistics. Recording is a
         separate switch: evaluate under ``ferrograd.no_grad()`` too.
@@ -689,7 +712,7 @@ class Module:
         """
         return self.train(False)
 
-    def requires_grad_(self, requires_grad: bool = True):
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
@@ -721,11 +744,11 @@ class Module:
                 g.zero_()
                 p.grad = g
 
-    def share_memory(self):
+    def share_memory(self) -> Self:
         """A no-op: ferrograd's CPU tensors need no shared-memory step for threads."""
         return self
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Module], None]) -> Self:
         """Calls ``fn`` on every submodule (children first), then on this module."""
         for module in self.children():
             module.apply(fn)
@@ -755,7 +778,7 @@ class Module:
                 self._buffers[name] = fn(b)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Self:
         """Moves and/or converts the parameters and buffers, in place, and returns the module.
 
         Called as ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` or with the
@@ -812,32 +835,32 @@ class Module:
         target = to_dtype(dtype)
         return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
-    def float(self):
+    def float(self) -> Self:
         return self._to_float_dtype("float32")
 
-    def double(self):
+    def double(self) -> Self:
         return self._to_float_dtype("float64")
 
-    def half(self):
+    def half(self) -> Self:
         """Floating parameters and buffers to float16 (raises while ferrograd has no float16)."""
         return self._to_float_dtype("float16")
 
-    def bfloat16(self):
+    def bfloat16(self) -> Self:
         """Floating parameters and buffers to bfloat16 (raises while ferrograd has none)."""
         return self._to_float_dtype("bfloat16")
 
-    def cpu(self):
+    def cpu(self) -> Self:
         return self.to("cpu")
 
-    def cuda(self, device=None):
+    def cuda(self, device: int | str | None = None) -> Self:
         return self.to(
             "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device
         )
 
-    def type(self, dst_type):
+    def type(self, dst_type: Any) -> Self:
         return self._apply(lambda t: t.type(dst_type))
 
-    def to_empty(self, *, device, recurse: bool = True):
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Self:
         """Moves parameters and buffers to ``device`` without copying their values (they are
         uninitialized there)."""
         from ... import _creation
@@ -859,7 +882,13 @@ class Module:
         if self._has_extra_state():
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
-    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
+    def state_dict(
+        self,
+        *args: Any,
+        destination: dict[str, Any] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
+    ) -> dict[str, Any]:
         """Returns an ordered dict of every parameter and persistent buffer by dotted name, for
         saving (``ferrograd.save(model.state_dict(), path)``). The tensors are detached and share
         memory with the module's.
@@ -983,7 +1012,9 @@ class Module:
         else:
             self._buffers[name] = value
 
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> _IncompatibleKeys:
         """Copies parameters and buffers from ``state_dict`` into this module (the values are copied
         into the existing tensors, so optimizers holding them keep working).
 

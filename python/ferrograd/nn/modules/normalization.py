@@ -5,11 +5,29 @@ running statistics as buffers), ``GroupNorm``, ``LayerNorm``, ``RMSNorm``,
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 from ... import _creation
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+
+__all__ = [
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "CrossMapLRN2d",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "LayerNorm",
+    "LocalResponseNorm",
+    "RMSNorm",
+]
 
 
 def _shape(normalized_shape) -> tuple:
@@ -33,7 +51,7 @@ class _NormBase(Module):
         dtype=None,
         *,
         bias: bool = True,
-    ):
+    ) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -87,7 +105,7 @@ class _BatchNorm(_NormBase):
             dims = " or ".join(f"{d}D" for d in self._expected_dims)
             raise ValueError(f"expected {dims} input (got {input.ndim}D input)")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
@@ -106,6 +124,10 @@ class _BatchNorm(_NormBase):
             momentum,
             self.eps,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class BatchNorm1d(_BatchNorm):
@@ -172,12 +194,12 @@ class _InstanceNorm(_NormBase):
         dtype=None,
         *,
         bias: bool = True,
-    ):
+    ) -> None:
         super().__init__(
             num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias
         )
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         n = self._unbatched_dims
         if input.ndim not in (n, n + 1):
             raise ValueError(f"expected {n}D or {n + 1}D input (got {input.ndim}D input)")
@@ -206,6 +228,10 @@ class _InstanceNorm(_NormBase):
             self.eps,
         )
         return out.squeeze(0) if input.ndim == n else out
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class InstanceNorm1d(_InstanceNorm):
@@ -239,7 +265,7 @@ class GroupNorm(Module):
         dtype=None,
         *,
         bias: bool = True,
-    ):
+    ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
             raise ValueError("num_channels must be divisible by num_groups")
@@ -267,8 +293,12 @@ class GroupNorm(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -314,7 +344,7 @@ class LayerNorm(Module):
         bias: bool = True,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.normalized_shape = _shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
@@ -335,8 +365,12 @@ class LayerNorm(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -355,7 +389,7 @@ class RMSNorm(Module):
         elementwise_affine: bool = True,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.normalized_shape = _shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
@@ -370,8 +404,12 @@ class RMSNorm(Module):
         if self.elementwise_affine:
             init.ones_(self.weight)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, x: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -382,12 +420,16 @@ class RMSNorm(Module):
 class LocalResponseNorm(Module):
     """Normalization by the squares of ``size`` neighbouring channels."""
 
-    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
         super().__init__()
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
@@ -400,7 +442,7 @@ class CrossMapLRN2d(LocalResponseNorm):
     channel 0 is never dropped from the running sum. Written here as one constant 0/1 matrix
     over the channels."""
 
-    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1):
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
         super().__init__(size, alpha, beta, k)
 
     def _window(self, channels: int, like):
@@ -414,10 +456,14 @@ class CrossMapLRN2d(LocalResponseNorm):
         summed = (j <= c + reach - 1) & ~((j >= 1) & (j <= c - reach))
         return _from_numpy_like(like, summed.astype(np.float64))
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         if input.ndim != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
         squares = (input * input).movedim(1, -1)
         window = self._window(input.shape[1], input)
         sums = (squares @ window.t()).movedim(-1, 1)
         return input * (sums * (self.alpha / self.size) + self.k).pow(-self.beta)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...

@@ -1,9 +1,39 @@
 """Pooling layers: max, average, power-average, adaptive, fractional and max-unpooling in 1, 2
 and 3 dimensions; each calls its ``nn.functional`` form."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import functional as F
 from .._functional_common import _ntuple
 from .module import Module
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+
+__all__ = [
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveAvgPool3d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "AvgPool3d",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
+    "LPPool1d",
+    "LPPool2d",
+    "LPPool3d",
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPool3d",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
+    "MaxUnpool3d",
+]
 
 
 class _MaxPoolNd(Module):
@@ -17,14 +47,14 @@ class _MaxPoolNd(Module):
         dilation=1,
         return_indices: bool = False,
         ceil_mode: bool = False,
-    ):
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self)._function(
             input,
             self.kernel_size,
@@ -34,6 +64,10 @@ class _MaxPoolNd(Module):
             ceil_mode=self.ceil_mode,
             return_indices=self.return_indices,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -67,14 +101,14 @@ class AvgPool1d(_AvgPoolNd):
         padding=0,
         ceil_mode: bool = False,
         count_include_pad: bool = True,
-    ):
+    ) -> None:
         super().__init__()
         self.kernel_size = _ntuple(kernel_size, 1)
         self.stride = _ntuple(stride if stride is not None else kernel_size, 1)
         self.padding = _ntuple(padding, 1)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.avg_pool1d(
             input,
             self.kernel_size,
@@ -83,6 +117,10 @@ class AvgPool1d(_AvgPoolNd):
             self.ceil_mode,
             self.count_include_pad,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class _AvgPoolDivisor(_AvgPoolNd):
@@ -96,14 +134,14 @@ class _AvgPoolDivisor(_AvgPoolNd):
         ceil_mode: bool = False,
         count_include_pad: bool = True,
         divisor_override=None,
-    ):
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding, self.ceil_mode = padding, ceil_mode
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self)._function(
             input,
             self.kernel_size,
@@ -113,6 +151,10 @@ class _AvgPoolDivisor(_AvgPoolNd):
             self.count_include_pad,
             self.divisor_override,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class AvgPool2d(_AvgPoolDivisor):
@@ -126,15 +168,19 @@ class AvgPool3d(_AvgPoolDivisor):
 class _LPPoolNd(Module):
     _function = staticmethod(F.lp_pool2d)
 
-    def __init__(self, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False):
+    def __init__(self, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False) -> None:
         super().__init__()
         self.norm_type, self.kernel_size = norm_type, kernel_size
         self.stride, self.ceil_mode = stride, ceil_mode
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self)._function(
             input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return (
@@ -158,12 +204,16 @@ class LPPool3d(_LPPoolNd):
 class _AdaptivePool(Module):
     _function = staticmethod(F.adaptive_avg_pool2d)
 
-    def __init__(self, output_size):
+    def __init__(self, output_size) -> None:
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self)._function(input, self.output_size)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -182,12 +232,16 @@ class AdaptiveAvgPool3d(_AdaptivePool):
 
 
 class _AdaptiveMaxPool(_AdaptivePool):
-    def __init__(self, output_size, return_indices: bool = False):
+    def __init__(self, output_size, return_indices: bool = False) -> None:
         super().__init__(output_size)
         self.return_indices = return_indices
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self)._function(input, self.output_size, self.return_indices)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPool):
@@ -213,7 +267,7 @@ class _FractionalMaxPool(Module):
         output_ratio=None,
         return_indices: bool = False,
         _random_samples=None,
-    ):
+    ) -> None:
         super().__init__()
         n = self._dims
         self.kernel_size = _ntuple(kernel_size, n, "kernel_size")
@@ -236,7 +290,7 @@ class _FractionalMaxPool(Module):
         if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
             raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return type(self)._function(
             input,
             self.kernel_size,
@@ -245,6 +299,10 @@ class _FractionalMaxPool(Module):
             self.return_indices,
             _random_samples=self._random_samples,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
 
 class FractionalMaxPool2d(_FractionalMaxPool):
@@ -261,17 +319,25 @@ class _MaxUnpoolNd(Module):
     _dims = 2
     _function = staticmethod(F.max_unpool2d)
 
-    def __init__(self, kernel_size, stride=None, padding=0):
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
         super().__init__()
         n = self._dims
         self.kernel_size = _ntuple(kernel_size, n)
         self.stride = _ntuple(stride if stride is not None else kernel_size, n)
         self.padding = _ntuple(padding, n)
 
-    def forward(self, input, indices, output_size=None):
+    def forward(
+        self, input: Tensor, indices: Tensor, output_size: list[int] | None = None
+    ) -> Tensor:
         return type(self)._function(
             input, indices, self.kernel_size, self.stride, self.padding, output_size
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(
+            self, input: Tensor, indices: Tensor, output_size: list[int] | None = None
+        ) -> Tensor: ...
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -162,7 +162,7 @@ class RNNBase(Module):
         proj_size: int = 0,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         if mode not in _GATES:
             raise ValueError("Unrecognized RNN mode: " + str(mode))
@@ -422,7 +422,7 @@ class RNN(RNNBase):
         device=None,
         dtype=None,
         **kwargs,
-    ):
+    ) -> None:
         _refuse_extra(kwargs)
         modes = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
         if nonlinearity not in modes:
@@ -464,7 +464,7 @@ class LSTM(RNNBase):
         proj_size: int = 0,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__(
             "LSTM",
             input_size,
@@ -497,7 +497,7 @@ class GRU(RNNBase):
         device=None,
         dtype=None,
         **kwargs,
-    ):
+    ) -> None:
         _refuse_extra(kwargs)
         super().__init__(
             "GRU",
@@ -530,7 +530,7 @@ class RNNCellBase(Module):
         num_chunks: int,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         self.weight_ih = Parameter(
@@ -612,7 +612,7 @@ class RNNCell(RNNCellBase):
         nonlinearity: str = "tanh",
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
@@ -635,7 +635,7 @@ class LSTMCell(RNNCellBase):
 
     def __init__(
         self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None
-    ):
+    ) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
@@ -649,7 +649,7 @@ class GRUCell(RNNCellBase):
 
     def __init__(
         self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None
-    ):
+    ) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):

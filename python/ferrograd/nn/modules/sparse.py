@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ... import _creation
 from ...autograd import no_grad
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+
+__all__ = ["Embedding", "EmbeddingBag"]
 
 
 def _padding_index(padding_idx, num_embeddings: int):
@@ -64,7 +71,7 @@ class Embedding(_Table):
         _freeze: bool = False,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = _padding_index(padding_idx, num_embeddings)
@@ -72,7 +79,7 @@ class Embedding(_Table):
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         self._make_weight(_weight, _freeze, device, dtype)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.embedding(
             input,
             self.weight,
@@ -82,6 +89,10 @@ class Embedding(_Table):
             self.scale_grad_by_freq,
             self.sparse,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(self, input: Tensor) -> Tensor: ...
 
     @classmethod
     def from_pretrained(
@@ -141,7 +152,7 @@ class EmbeddingBag(_Table):
         padding_idx=None,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.max_norm, self.norm_type = max_norm, norm_type
@@ -150,7 +161,9 @@ class EmbeddingBag(_Table):
         self.padding_idx = _padding_index(padding_idx, num_embeddings)
         self._make_weight(_weight, False, device, dtype)
 
-    def forward(self, input, offsets=None, per_sample_weights=None):
+    def forward(
+        self, input: Tensor, offsets: Tensor | None = None, per_sample_weights: Tensor | None = None
+    ) -> Tensor:
         return F.embedding_bag(
             input,
             self.weight,
@@ -164,6 +177,15 @@ class EmbeddingBag(_Table):
             self.include_last_offset,
             self.padding_idx,
         )
+
+    if TYPE_CHECKING:
+
+        def __call__(
+            self,
+            input: Tensor,
+            offsets: Tensor | None = None,
+            per_sample_weights: Tensor | None = None,
+        ) -> Tensor: ...
 
     @classmethod
     def from_pretrained(

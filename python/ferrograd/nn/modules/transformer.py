@@ -78,7 +78,7 @@ class TransformerEncoderLayer(Module):
         bias: bool = True,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.self_attn = MultiheadAttention(
             d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype
@@ -146,7 +146,7 @@ class TransformerDecoderLayer(Module):
         bias: bool = True,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         self.self_attn = MultiheadAttention(
             d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype
@@ -235,7 +235,7 @@ class TransformerEncoder(Module):
         norm=None,
         enable_nested_tensor: bool = True,
         mask_check: bool = True,
-    ):
+    ) -> None:
         super().__init__()
         self.layers = _clones(encoder_layer, num_layers)
         self.num_layers = num_layers
@@ -271,7 +271,7 @@ class TransformerEncoder(Module):
 class TransformerDecoder(Module):
     """``num_layers`` copies of ``decoder_layer``, then ``norm`` if given."""
 
-    def __init__(self, decoder_layer, num_layers: int, norm=None):
+    def __init__(self, decoder_layer, num_layers: int, norm=None) -> None:
         super().__init__()
         self.layers = _clones(decoder_layer, num_layers)
         self.num_layers = num_layers
@@ -332,7 +332,7 @@ class Transformer(Module):
         bias: bool = True,
         device=None,
         dtype=None,
-    ):
+    ) -> None:
         super().__init__()
         layer_args = dict(
             dim_feedforward=dim_feedforward,

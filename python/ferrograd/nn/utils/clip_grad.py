@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..._base import TensorBase
 from ...autograd import no_grad
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from ..._tensor import Tensor
+
+    _Tensors: TypeAlias = Tensor | Iterable[Tensor]
 
 __all__ = [
     "clip_grad_norm",
@@ -28,7 +37,12 @@ def _grads(parameters) -> list:
     return [p.grad for p in _listed(parameters) if p.grad is not None]
 
 
-def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False, foreach=None):
+def get_total_norm(
+    tensors: _Tensors,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
     """The ``norm_type``-norm of all ``tensors`` together (as one vector), a 0-d tensor."""
     from ... import _creation
     from ..._tensor_functions import stack
@@ -53,7 +67,9 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
     return total
 
 
-def clip_grads_with_norm_(parameters, max_norm: float, total_norm, foreach=None) -> None:
+def clip_grads_with_norm_(
+    parameters: _Tensors, max_norm: float, total_norm: Tensor, foreach: bool | None = None
+) -> None:
     """Scales the gradients by ``max_norm / (total_norm + 1e-6)`` when that is below 1."""
     grads = _grads(parameters)
     if not grads:
@@ -66,12 +82,12 @@ def clip_grads_with_norm_(parameters, max_norm: float, total_norm, foreach=None)
 
 
 def clip_grad_norm_(
-    parameters,
+    parameters: _Tensors,
     max_norm: float,
     norm_type: float = 2.0,
     error_if_nonfinite: bool = False,
-    foreach=None,
-):
+    foreach: bool | None = None,
+) -> Tensor:
     """Scales all gradients together so that their joint ``norm_type``-norm is at most
     ``max_norm``; returns the norm before clipping (a 0-d tensor)."""
     parameters = _listed(parameters)
@@ -81,12 +97,12 @@ def clip_grad_norm_(
 
 
 def clip_grad_norm(
-    parameters,
+    parameters: _Tensors,
     max_norm: float,
     norm_type: float = 2.0,
     error_if_nonfinite: bool = False,
-    foreach=None,
-):
+    foreach: bool | None = None,
+) -> Tensor:
     """Deprecated name of ``clip_grad_norm_``."""
     warnings.warn(
         "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
@@ -97,7 +113,7 @@ def clip_grad_norm(
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
-def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
+def clip_grad_value_(parameters: _Tensors, clip_value: float, foreach: bool | None = None) -> None:
     """Clamps every gradient element to ``[-clip_value, clip_value]`` in place."""
     clip_value = float(clip_value)
     with no_grad():

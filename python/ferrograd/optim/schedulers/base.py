@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from typing import Any
 
 from ..._base import TensorBase
 from ..optimizer import Optimizer
+
+__all__ = ["EPOCH_DEPRECATION_WARNING", "LRScheduler"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where "
@@ -62,7 +65,7 @@ class LRScheduler:
     _get_lr_called_within_step = False
     _is_initial = False
 
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -94,7 +97,7 @@ class LRScheduler:
         finally:
             setattr(self, name, False)
 
-    def get_lr(self) -> list:
+    def get_lr(self) -> list[float]:
         """The next rates, one per parameter group (use ``get_last_lr`` to read the current
         ones)."""
         raise NotImplementedError
@@ -108,11 +111,11 @@ class LRScheduler:
                 stacklevel=3,
             )
 
-    def get_last_lr(self) -> list:
+    def get_last_lr(self) -> list[float]:
         """The rates the last ``step`` set, one per parameter group."""
         return self._last_lr
 
-    def step(self, epoch=None) -> None:
+    def step(self, epoch: int | None = None) -> None:
         """Moves to the next epoch (or to ``epoch``: deprecated, as in PyTorch) and sets each
         group's ``lr``. Call it after ``optimizer.step()``."""
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
@@ -142,11 +145,11 @@ class LRScheduler:
             _set_group_value(group, "lr", lr)
         self._last_lr = _group_values(self.optimizer, "lr")
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """Every attribute but the optimizer (PyTorch's layout)."""
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
-    def load_state_dict(self, state_dict: dict) -> None:
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
 
 
@@ -161,7 +164,7 @@ class _FunctionsState:
 
     _functions_attr = "lr_lambdas"
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         state = {
             key: value
             for key, value in self.__dict__.items()
@@ -173,7 +176,7 @@ class _FunctionsState:
         ]
         return state
 
-    def load_state_dict(self, state_dict: dict) -> None:
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state = dict(state_dict)
         saved = state.pop(self._functions_attr)
         self.__dict__.update(state)

@@ -8,6 +8,8 @@ from bisect import bisect_right
 from .base import LRScheduler, _group_values, _set_group_value
 from .plateau import ReduceLROnPlateau
 
+__all__ = ["ChainedScheduler", "SequentialLR"]
+
 
 def _check_members(owner: str, schedulers, optimizer) -> None:
     for i, scheduler in enumerate(schedulers):
@@ -52,7 +54,7 @@ class SequentialLR(_Composite):
     """Runs ``schedulers[0]`` until ``milestones[0]``, then ``schedulers[1]`` (started afresh
     from the groups' ``initial_lr``) until ``milestones[1]``, and so on."""
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
+    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1) -> None:
         name = type(self).__name__
         if len(schedulers) < 1:
             raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
@@ -100,7 +102,7 @@ class ChainedScheduler(_Composite):
     """Steps every scheduler in ``schedulers`` on each ``step()``; since each one's
     ``get_lr`` scales the current rate, their effects multiply."""
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers, optimizer=None) -> None:
         name = type(self).__name__
         if len(schedulers) < 1:
             raise ValueError(

@@ -7,6 +7,8 @@ import math
 
 from .base import LRScheduler, _group_values, _per_group, _set_group_value
 
+__all__ = ["CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR"]
+
 
 class _MomentumCycle:
     """Moves each group's momentum (or ``betas[0]`` for Adam-like optimizers) opposite to the
@@ -56,7 +58,7 @@ class CyclicLR(_MomentumCycle, LRScheduler):
         base_momentum: float = 0.8,
         max_momentum: float = 0.9,
         last_epoch: int = -1,
-    ):
+    ) -> None:
         from ..optimizer import Optimizer
 
         if not isinstance(optimizer, Optimizer):
@@ -168,7 +170,7 @@ class OneCycleLR(_MomentumCycle, LRScheduler):
         final_div_factor: float = 1e4,
         three_phase: bool = False,
         last_epoch: int = -1,
-    ):
+    ) -> None:
         from ..optimizer import Optimizer
 
         if not isinstance(optimizer, Optimizer):
@@ -274,7 +276,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def __init__(
         self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
-    ):
+    ) -> None:
         if not isinstance(T_0, int) or T_0 <= 0:
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
         if not isinstance(T_mult, int) or T_mult < 1:

@@ -14,6 +14,18 @@ from collections import Counter
 
 from .base import LRScheduler, _FunctionsState, _group_values
 
+__all__ = [
+    "ConstantLR",
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "MultiplicativeLR",
+    "PolynomialLR",
+    "StepLR",
+]
+
 
 def _functions_per_group(optimizer, lr_lambda) -> list:
     groups = len(optimizer.param_groups)
@@ -27,7 +39,7 @@ def _functions_per_group(optimizer, lr_lambda) -> list:
 class LambdaLR(_FunctionsState, LRScheduler):
     """``lr = base_lr · lr_lambda(epoch)`` (one function, or one per parameter group)."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1) -> None:
         self.optimizer = optimizer
         self.lr_lambdas = _functions_per_group(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
@@ -43,7 +55,7 @@ class LambdaLR(_FunctionsState, LRScheduler):
 class MultiplicativeLR(_FunctionsState, LRScheduler):
     """Each epoch after the first multiplies the rate by ``lr_lambda(epoch)``."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1) -> None:
         self.optimizer = optimizer
         self.lr_lambdas = _functions_per_group(optimizer, lr_lambda)
         for fn in self.lr_lambdas:
@@ -64,7 +76,7 @@ class MultiplicativeLR(_FunctionsState, LRScheduler):
 class StepLR(LRScheduler):
     """``lr = base_lr · gamma^(epoch // step_size)``."""
 
-    def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -82,7 +94,7 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """``lr = base_lr · gamma^(milestones reached)``; a milestone listed twice counts twice."""
 
-    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -104,7 +116,7 @@ class ConstantLR(LRScheduler):
 
     def __init__(
         self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
-    ):
+    ) -> None:
         if not 0 <= factor <= 1.0:
             raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
         self.factor = factor
@@ -135,7 +147,7 @@ class LinearLR(LRScheduler):
         end_factor: float = 1.0,
         total_iters: int = 5,
         last_epoch: int = -1,
-    ):
+    ) -> None:
         if not 0 < start_factor <= 1.0:
             raise ValueError(
                 "Starting multiplicative factor expected to be greater than 0 and less or equal "
@@ -168,7 +180,7 @@ class LinearLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """``lr = base_lr · gamma^epoch``."""
 
-    def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
+    def __init__(self, optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -185,7 +197,9 @@ class ExponentialLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """``lr = base_lr · (1 - min(epoch, total_iters)/total_iters)^power``."""
 
-    def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
+    def __init__(
+        self, optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+    ) -> None:
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
@@ -207,7 +221,7 @@ class CosineAnnealingLR(LRScheduler):
     """``lr = eta_min + (base_lr - eta_min)·(1 + cos(π·epoch/T_max))/2``, continuing as a
     cosine past ``T_max`` (back up to ``base_lr`` at ``2·T_max``)."""
 
-    def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
+    def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)

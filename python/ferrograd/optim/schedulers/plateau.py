@@ -7,6 +7,8 @@ import warnings
 
 from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, _group_values, _set_group_value
 
+__all__ = ["ReduceLROnPlateau"]
+
 
 class ReduceLROnPlateau(LRScheduler):
     """``step(metric)`` once per epoch: after more than ``patience`` epochs without an
@@ -25,7 +27,7 @@ class ReduceLROnPlateau(LRScheduler):
         cooldown: int = 0,
         min_lr=0,
         eps: float = 1e-8,
-    ):
+    ) -> None:
         from ..optimizer import Optimizer
 
         if factor >= 1.0:

@@ -11,6 +11,8 @@ import numpy as np
 
 from ..._base import TensorBase
 
+__all__ = ["default_collate", "default_convert"]
+
 _COLLATE_ERROR = (
     "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 )

@@ -6,10 +6,26 @@ from __future__ import annotations
 import bisect
 import math
 import warnings
-from typing import Generic, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..._base import TensorBase
 from .generator import randperm
+
+if TYPE_CHECKING:
+    from ..._random import Generator
+    from ..._tensor import Tensor
+
+__all__ = [
+    "ChainDataset",
+    "ConcatDataset",
+    "Dataset",
+    "IterableDataset",
+    "StackDataset",
+    "Subset",
+    "TensorDataset",
+    "random_split",
+]
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -32,10 +48,10 @@ class Dataset(Generic[T_co]):
         ((3, 9), 8)
     """
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset[Any]) -> ConcatDataset:
         return ConcatDataset([self, other])
 
 
@@ -44,14 +60,14 @@ class IterableDataset(Dataset[T_co]):
     worker iterates its own copy; split the work with ``get_worker_info()`` inside
     ``__iter__``, or every worker yields every sample. ``a + b`` chains."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T_co]:
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset[Any]) -> ChainDataset:
         return ChainDataset([self, other])
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple["Tensor", ...]]):
     """A dataset whose samples are the rows of tensors that share their first dimension: sample
     ``i`` is ``tuple(t[i] for t in tensors)``.
 
@@ -70,7 +86,7 @@ class TensorDataset(Dataset):
         (2, (tensor([3., 4.]), tensor(1)))
     """
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Tensor) -> None:
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
         n = tensors[0].shape[0] if tensors[0].ndim else None
@@ -84,7 +100,7 @@ class TensorDataset(Dataset):
                 )
         self.tensors = tuple(tensors)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
@@ -99,11 +115,11 @@ class TensorDataset(Dataset):
         return tuple(t.index_select(0, idx.to(t.device)) for t in self.tensors)
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[Any]):
     """Zips datasets of one length: ``StackDataset(a, b)[i] == (a[i], b[i])``;
     ``StackDataset(x=a, y=b)[i] == {'x': a[i], 'y': b[i]}``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         if args and kwargs:
             raise ValueError(
                 "Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
@@ -144,10 +160,10 @@ class StackDataset(Dataset):
         return self._length
 
 
-class Subset(Dataset):
+class Subset(Dataset[T_co]):
     """The samples of ``dataset`` at ``indices``, in that order."""
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Dataset[T_co], indices: Sequence[int]) -> None:
         self.dataset, self.indices = dataset, indices
 
     def __getitem__(self, idx):
@@ -170,10 +186,10 @@ class Subset(Dataset):
         raise AttributeError("_batch")
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[Any]):
     """The samples of several map-style datasets, one after another."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
@@ -211,11 +227,11 @@ def _running_sums(values):
         yield total
 
 
-class ChainDataset(IterableDataset):
+class ChainDataset(IterableDataset[Any]):
     """The samples of several iterable datasets, one stream after another (no copy; built as
     it is iterated)."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         self.datasets = datasets
 
     def __iter__(self):
@@ -233,7 +249,11 @@ class ChainDataset(IterableDataset):
         return total
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(
+    dataset: Dataset[T_co],
+    lengths: Sequence[int | float],
+    generator: Generator | None = None,
+) -> list[Subset[T_co]]:
     """Splits a dataset into non-overlapping random subsets.
 
     Args:

@@ -8,6 +8,8 @@ import math
 from .generator import Generator
 from .sampler import Sampler
 
+__all__ = ["DistributedSampler"]
+
 
 def _process_group_value(name: str) -> int:
     """``num_replicas`` or ``rank`` from the default process group (PyTorch's ``ValueError``
@@ -31,7 +33,7 @@ class DistributedSampler(Sampler):
         shuffle: bool = True,
         seed: int = 0,
         drop_last: bool = False,
-    ):
+    ) -> None:
         if num_replicas is None:
             num_replicas = _process_group_value("num_replicas")
         if rank is None:

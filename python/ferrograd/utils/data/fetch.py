@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from .collate import default_collate
 
+__all__: list[str] = []
+
 
 class _MapFetcher:
-    def __init__(self, dataset, auto_collation: bool, collate_fn, drop_last: bool):
+    def __init__(self, dataset, auto_collation: bool, collate_fn, drop_last: bool) -> None:
         self.dataset = dataset
         self.auto_collation = auto_collation
         self.collate_fn = collate_fn
@@ -29,7 +31,7 @@ class _MapFetcher:
 
 
 class _IterableFetcher:
-    def __init__(self, dataset, auto_collation: bool, collate_fn, drop_last: bool):
+    def __init__(self, dataset, auto_collation: bool, collate_fn, drop_last: bool) -> None:
         self.iterator = iter(dataset)
         self.auto_collation = auto_collation
         self.collate_fn = collate_fn

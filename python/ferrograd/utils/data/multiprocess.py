@@ -24,13 +24,15 @@ from .worker import (
     _worker_loop,
 )
 
+__all__: list[str] = []
+
 _POLL_SECONDS = 0.5
 _JOIN_SECONDS = 5.0
 _STUCK_JOIN_SECONDS = 0.5  # after a timeout or a dead worker: the others may be stuck too
 
 
 class _MultiProcessIter(_BaseIter):
-    def __init__(self, loader):
+    def __init__(self, loader) -> None:
         super().__init__(loader)
         loader.check_worker_number_rationality()
         context = loader.multiprocessing_context or multiprocessing.get_context()

@@ -11,6 +11,15 @@ from typing import Generic, TypeVar
 
 from .generator import Generator, _seed_from_global
 
+__all__ = [
+    "BatchSampler",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+]
+
 
 def _check_positive_int(name: str, value) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
@@ -32,7 +41,7 @@ class Sampler(Generic[T_co]):
     """Base class: subclasses implement ``__iter__`` (yielding indices or lists of indices)
     and, when they know it, ``__len__``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         pass
 
     def __iter__(self):
@@ -42,7 +51,7 @@ class Sampler(Generic[T_co]):
 class SequentialSampler(Sampler):
     """``0, 1, ..., len(data_source) - 1``."""
 
-    def __init__(self, data_source):
+    def __init__(self, data_source) -> None:
         self.data_source = data_source
 
     def __iter__(self):
@@ -58,7 +67,9 @@ class RandomSampler(Sampler):
     follow each other. With ``replacement``, indices are drawn independently, 32 at a time, so
     any ``num_samples`` streams."""
 
-    def __init__(self, data_source, replacement: bool = False, num_samples=None, generator=None):
+    def __init__(
+        self, data_source, replacement: bool = False, num_samples=None, generator=None
+    ) -> None:
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
@@ -96,7 +107,7 @@ class RandomSampler(Sampler):
 class SubsetRandomSampler(Sampler):
     """The given ``indices`` in a shuffled order (a new one each pass)."""
 
-    def __init__(self, indices, generator=None):
+    def __init__(self, indices, generator=None) -> None:
         self.indices = indices
         self.generator = generator
 
@@ -115,7 +126,7 @@ class WeightedRandomSampler(Sampler):
 
     _CHUNK = 1 << 16
 
-    def __init__(self, weights, num_samples: int, replacement: bool = True, generator=None):
+    def __init__(self, weights, num_samples: int, replacement: bool = True, generator=None) -> None:
         from ... import _creation
 
         _check_positive_int("num_samples", num_samples)
@@ -158,7 +169,7 @@ class BatchSampler(Sampler):
     dropped with ``drop_last``), taking indices from the sampler only as batches are asked
     for."""
 
-    def __init__(self, sampler, batch_size: int, drop_last: bool):
+    def __init__(self, sampler, batch_size: int, drop_last: bool) -> None:
         _check_positive_int("batch_size", batch_size)
         if not isinstance(drop_last, bool):
             raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")

@@ -20,6 +20,8 @@ from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
 
+__all__ = ["WorkerInfo", "get_worker_info"]
+
 # How often a waiting worker checks that its parent is alive and the loader still wants it.
 _POLL_SECONDS = 0.25
 
@@ -28,7 +30,7 @@ class WorkerInfo:
     """What a worker knows about itself: ``id`` (0 .. ``num_workers``-1), ``num_workers``,
     ``seed`` (``base_seed + id``) and ``dataset`` (this worker's copy). Read-only."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         for key, value in kwargs.items():
             object.__setattr__(self, key, value)
         object.__setattr__(self, "_keys", tuple(kwargs))
@@ -53,7 +55,7 @@ def get_worker_info() -> WorkerInfo | None:
 class _ExceptionWrapper:
     """An exception caught in a worker, with its formatted traceback."""
 
-    def __init__(self, where: str):
+    def __init__(self, where: str) -> None:
         exc_type, exc, tb = sys.exc_info()
         self.exc_msg = "".join(traceback.format_exception(exc_type, exc, tb))
         self.where = where
@@ -85,7 +87,7 @@ class _KeyErrorMessage(str):
 class _IterableDatasetStopIteration:
     """A worker's stream of an ``IterableDataset`` is exhausted."""
 
-    def __init__(self, worker_id: int):
+    def __init__(self, worker_id: int) -> None:
         self.worker_id = worker_id
 
 
