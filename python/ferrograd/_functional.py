@@ -124,8 +124,11 @@ def _function_signature(name: str, method: inspect.Signature) -> inspect.Signatu
     takes_out = not name.endswith("_") and name not in _WITHOUT_OUT
     if takes_out and "out" not in method.parameters:
         out = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
-        variadic = parameters[-1].kind == inspect.Parameter.VAR_KEYWORD
-        parameters.insert(len(parameters) - variadic, out)
+        if name == "nonzero":  # PyTorch's order: nonzero(input, *, out=None, as_tuple=False)
+            parameters.insert(1, out)
+        else:
+            variadic = parameters[-1].kind == inspect.Parameter.VAR_KEYWORD
+            parameters.insert(len(parameters) - variadic, out)
     return method.replace(parameters=parameters)
 
 
