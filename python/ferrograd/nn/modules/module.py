@@ -175,7 +175,6 @@ class Module:
     # -- forward and hooks ---------------------------------------------------------------------
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-
         """Computes the module's output; every subclass defines it. Call the module itself
         (``module(x)``) rather than ``forward``, so that the hooks run.
         """
@@ -366,7 +365,6 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
-
         """Adds a tensor to the module that is not a parameter (not trained), such as
         ``BatchNorm``'s running mean: it is moved by ``to()`` and, when ``persistent``, saved in
         ``state_dict()``.
@@ -571,7 +569,6 @@ class Module:
             yield from module.named_modules(memo, sub, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
-
         """Returns an iterator over this module and all modules under it, each once, depth first.
 
         Examples:
@@ -591,7 +588,6 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
-
         """Returns an iterator over the immediate submodules.
 
         Examples:
@@ -622,7 +618,6 @@ class Module:
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
-
         """Returns an iterator over ``(name, parameter)`` pairs, the names dotted paths from this
         module (``"0.weight"``).
 
@@ -641,7 +636,6 @@ class Module:
         )
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-
         """Returns an iterator over the module's parameters, usually passed to an optimizer.
 
         Args:
@@ -672,7 +666,6 @@ class Module:
     # -- modes and conversions -----------------------------------------------------------------
 
     def train(self, mode: bool = True) -> Self:
-
         """Sets the module and its submodules in training mode (``mode=True``) or evaluation mode.
         The mode changes what some modules do (``Dropout``, ``BatchNorm``).
 
@@ -696,7 +689,6 @@ class Module:
         return self
 
     def eval(self) -> Self:
-
         """Sets the module and its submodules in evaluation mode (``train(False)``): ``Dropout``
         passes its input through and ``BatchNorm`` uses its running statistics. Recording is a
         separate switch: evaluate under ``ferrograd.no_grad()`` too.
