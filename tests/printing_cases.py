@@ -159,6 +159,46 @@ CASES: list[tuple[dict, str]] = [
             "torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2), torch.nn.ReLU())",
         )
     ),
+    # more dtypes and values: 16-bit floats, small integers, wide integers, mixed magnitudes
+    *(
+        (DEFAULT, expr)
+        for expr in (
+            "torch.tensor([1.5, 2.0, -0.25], dtype=torch.float16)",
+            "torch.tensor([1.5, 2.0, 1e-3], dtype=torch.bfloat16)",
+            "torch.tensor([-1, 2], dtype=torch.int8)",
+            "torch.tensor([0, 255], dtype=torch.uint8)",
+            "torch.tensor([1, -2], dtype=torch.int16)",
+            "torch.arange(0, 10**12, 10**10)",
+            "torch.tensor([1e-4, 1e4])",
+            "torch.tensor([1e-4, 1e3])",
+            "torch.tensor([-1e-5, 1.0, -3e7])",
+            "torch.tensor([0.1, 1e-5, 123.0], dtype=torch.float64)",
+            "torch.full((2, 3), float('inf'))",
+            "torch.tensor([[[]]])",
+            "torch.zeros(0, 2, requires_grad=True)",
+            "torch.tensor(1e-5, requires_grad=True) * 2",
+            "torch.arange(2000) % 3 == 0",
+            "torch.nn.Parameter(torch.arange(2000.0))",
+            "torch.nn.Parameter(torch.arange(6.0).reshape(2, 3) / 4)",
+        )
+    ),
+    # the named tuples of operations returning several tensors (torch.return_types)
+    *(
+        (DEFAULT, expr)
+        for expr in (
+            "torch.tensor([[1.0, 5.0], [3.0, 4.0]]).max(1)",
+            "torch.tensor([[1.0, 5.0], [3.0, 4.0]]).min(dim=0, keepdim=True)",
+            "torch.tensor([[1.0, 5.0], [3.0, 4.0]]).sort(1, descending=True)",
+            "torch.tensor([3.0, 1.0, 2.0]).topk(2)",
+            "torch.tensor([3.0, 1.0, 2.0]).kthvalue(2)",
+            "torch.tensor([3.0, 1.0, 2.0]).median(0)",
+            "torch.tensor([1, 2, 2, 3]).mode()",
+            "torch.tensor([1.0, 3.0, 2.0]).cummax(0)",
+            "torch.aminmax(torch.tensor([1.0, 3.0, 2.0]))",
+            "torch.frexp(torch.tensor([8.0, 0.5]))",
+            "torch.linalg.slogdet(torch.tensor([[2.0, 0.0], [0.0, 3.0]]))",
+        )
+    ),
     # format(): a 0-d tensor formats as its number
     *(
         (DEFAULT, expr)
@@ -194,6 +234,11 @@ CASES: list[tuple[dict, str]] = [
     ({"linewidth": 30}, "torch.arange(20.0).requires_grad_()"),
     ({"linewidth": 30}, "torch.arange(12).reshape(2, 6)"),
     ({"linewidth": 5}, "torch.arange(4)"),
+    ({"threshold": 10, "edgeitems": 2, "precision": 3}, "torch.arange(100.0).reshape(10, 10) / 3"),
+    ({"linewidth": 40}, "torch.arange(30).reshape(3, 10) * 1000.0"),
+    ({"precision": 10}, "torch.tensor([1 / 3], dtype=torch.float64)"),
+    ({"precision": 3, "sci_mode": True}, "torch.tensor([12345.678, 0.001])"),
+    ({"sci_mode": True}, "torch.tensor([[-1e-5, 2.5], [3.0, 1e10]])"),
     ({"profile": "short"}, "torch.tensor([1.123456, 2.0])"),
     ({"profile": "short"}, "torch.arange(2000)"),
     ({"profile": "full"}, "torch.arange(1100)"),

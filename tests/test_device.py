@@ -702,3 +702,9 @@ def test_optimizer_step_on_device(backend):
             results.append([host(p) for p in model.parameters()])
         for p, q in zip(*results, strict=True):
             np.testing.assert_allclose(q, p, rtol=1e-4, atol=1e-5)
+
+
+def test_linear_creates_its_parameters_on_the_device_given(numpy_backend):
+    layer = _nn().Linear(3, 2, device="cuda")
+    assert layer.weight.is_cuda and layer.bias.is_cuda
+    assert layer(fg.ones(4, 3, device="cuda")).shape == (4, 2)

@@ -440,3 +440,45 @@ def test_hypothesis_random_shapes_never_crash(sa, sb, op):
             return
     r = f(a, b)
     assert tuple(r.shape) == np.shape(expected)
+
+
+def test_item_of_several_elements_is_runtime_error_and_float_value_error():
+    # PyTorch 2.15: RuntimeError from item(), ValueError from float()/int(), each its message
+    with pytest.raises(
+        RuntimeError, match="a Tensor with 2 elements cannot be converted to Scalar"
+    ):
+        fg.tensor([1.0, 2.0]).item()
+    with pytest.raises(ValueError, match="only one element tensors can be converted to Python"):
+        float(fg.tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match="only one element tensors can be converted to Python"):
+        int(fg.tensor([1, 2]))
+    assert float(fg.tensor([[2.5]])) == 2.5
+
+
+def test_clamp_without_bounds_is_runtime_error():
+    # PyTorch 2.15's class and message (its own "torch." prefix included)
+    with pytest.raises(RuntimeError, match="At least one of 'min' or 'max' must not be None"):
+        fg.tensor([1.0, 2.0]).clamp()
+
+
+def test_joining_nothing_raises_pytorchs_class():
+    # PyTorch 2.15: cat raises ValueError, stack RuntimeError
+    with pytest.raises(ValueError, match="expected a non-empty list of Tensors"):
+        fg.cat([])
+    with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
+        fg.stack([])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: fg.ones(2).mm(fg.ones(2, 2)),
+        lambda: fg.ones(2, 2).bmm(fg.ones(2, 2)),
+        lambda: fg.ones(2, 2).dot(fg.ones(2)),
+        lambda: fg.ones(2, 2, 2).t(),
+    ],
+)
+def test_rank_errors_are_runtime_errors_as_in_pytorch(call):
+    # PyTorch 2.15 raises RuntimeError; ShapeError is one (and a ValueError)
+    with pytest.raises(RuntimeError):
+        call()

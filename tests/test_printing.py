@@ -78,3 +78,14 @@ def test_a_subclass_prints_under_its_own_name():
     x = fg.tensor([1.0, 2.0]).as_subclass(Scaled)
     # PyTorch 2.15, for `class Scaled(torch.Tensor)`: Scaled([1., 2.])
     assert repr(x) == "Scaled([1., 2.])"
+
+
+def test_suffixes_wrap_by_the_length_of_ferrograds_own_names():
+    # PyTorch's rule (a suffix goes to a new line when it would pass `linewidth`) applied to
+    # ferrograd's text: PyTorch 2.15 keeps `dtype=torch.float64,` on the first line here (77
+    # characters), and "ferrograd" is 4 characters longer than "torch".
+    x = fg.tensor([1e-9, 1e-3, 0.0, 15.0], dtype=fg.float64, requires_grad=True)
+    assert repr(x) == (
+        "tensor([1.0000e-09, 1.0000e-03, 0.0000e+00, 1.5000e+01],\n"
+        "       dtype=ferrograd.float64, requires_grad=True)"
+    )

@@ -221,3 +221,34 @@ def test_hypothesis_reshape_permute(data):
     inv = np.argsort(perm)
     expected = w.reshape(a.transpose(perm).shape).transpose(inv)
     np.testing.assert_array_equal(to_np(x.grad), expected)
+
+
+@pytest.mark.parametrize(
+    ("call", "shape"),
+    [
+        (lambda x: x.reshape(shape=(4,)), (4,)),
+        (lambda x: x.view(size=(1, 4)), (1, 4)),
+        (lambda x: x.permute(dims=(1, 0)), (2, 2)),
+        (lambda x: x.expand(size=(3, 2, 2)), (3, 2, 2)),
+        (lambda x: x.flip(dims=(0,)), (2, 2)),
+        (lambda x: x.repeat(repeats=(1, 2)), (2, 4)),
+        (lambda x: x.tile(dims=(2,)), (2, 4)),
+        (lambda x: fg.reshape(x, shape=(4,)), (4,)),
+        (lambda x: fg.permute(x, dims=(1, 0)), (2, 2)),
+        (lambda x: fg.flip(x, dims=[0]), (2, 2)),
+        (lambda x: fg.tile(x, dims=(1, 2)), (2, 4)),
+    ],
+)
+def test_sizes_taken_as_pytorchs_keyword(call, shape):
+    # PyTorch's parser takes the sizes of `f(*sizes)` methods as one keyword too
+    x = fg.arange(4.0).reshape(2, 2)
+    assert call(x).shape == shape
+
+
+def test_sizes_keyword_checks_as_pytorch():
+    x = fg.arange(4.0)
+    assert fg.flip(x, dims=[0]).tolist() == [3.0, 2.0, 1.0, 0.0]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'sizes'"):
+        x.reshape(sizes=(4,))
+    with pytest.raises(TypeError, match="multiple values for argument 'shape'"):
+        x.reshape(4, shape=(4,))

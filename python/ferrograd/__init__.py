@@ -49,6 +49,7 @@ from . import (
     overrides,
     profiler,
     random,
+    return_types,
     serialization,
     sparse,
     special,
@@ -257,6 +258,7 @@ __all__ = [
     "randn",
     "randn_like",
     "random",
+    "return_types",
     "save",
     "seed",
     "serialization",
@@ -298,6 +300,8 @@ __all__ += _tensor_functions.__all__
 __all__ += ["linalg"]
 __all__ += linalg._aliases.__all__
 
+# Before the NumPy keywords' wrappers, which copy the signatures.
+_functional.adopt_method_signatures(Tensor)
 # torch.cat(xs, axis=0), torch.sum(x, keepdims=True); F's functions that are torch's stay so
 _numpy_keywords.install_in_namespace(globals(), also=[nn.functional])
 

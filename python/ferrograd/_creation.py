@@ -109,7 +109,29 @@ def _numpy_for_cast(array: np.ndarray, target) -> np.ndarray:
 
 
 def tensor(data, dtype=None, device=None, requires_grad: bool = False):
-    """A new tensor with a copy of ``data`` (a number, nested lists, or an array)."""
+    """Constructs a tensor with no autograd history by copying ``data``.
+
+    The dtype is inferred as PyTorch infers it: Python ``bool`` gives ``bool``, ``int`` gives
+    ``int64``, ``float`` the default floating dtype (float32 unless changed); a NumPy array
+    keeps its dtype. The shape is that of the nested sequences.
+
+    Args:
+        data: a number, a (nested) list or tuple, a NumPy array or a tensor.
+        dtype: the result's dtype, instead of the inferred one.
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.tensor([[0.1, 1.2], [2.2, 3.1]])
+        tensor([[0.1000, 1.2000],
+                [2.2000, 3.1000]])
+        >>> ferrograd.tensor([0, 1], dtype=ferrograd.float64, requires_grad=True)
+        tensor([0., 1.], dtype=ferrograd.float64, requires_grad=True)
+        >>> ferrograd.tensor(3)
+        tensor(3)
+    """
     if dtype is None and isinstance(data, TensorBase):
         dtype = data.dtype  # kept, bfloat16 included (which NumPy cannot carry)
     array = _infer_numpy(data, dtype)
@@ -120,6 +142,26 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False):
 
 
 def as_tensor(data, dtype=None, device=None):
+    """Converts ``data`` to a tensor, sharing memory where it can.
+
+    A tensor of the requested dtype and device is returned as it is, and a NumPy array of a
+    dtype ferrograd has becomes a tensor over the same memory (as ``from_numpy``); anything
+    else is copied as by ``tensor``.
+
+    Args:
+        data: a tensor, a NumPy array, a number or a (nested) sequence.
+        dtype: the result's dtype; by default ``data``'s own.
+        device: the result's device; by default ``data``'s own, else the default device.
+
+    Examples:
+        >>> import numpy as np
+        >>> import ferrograd
+        >>> a = np.array([1.0, 2.0])
+        >>> t = ferrograd.as_tensor(a)
+        >>> a[0] = -1.0
+        >>> t
+        tensor([-1.,  2.], dtype=ferrograd.float64)
+    """
     if isinstance(data, TensorBase) and dtype is None and device is None:
         return data
     if (
@@ -133,7 +175,27 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def from_numpy(array: np.ndarray):
-    """A tensor sharing ``array``'s memory (when it is C-contiguous and writeable)."""
+    """Creates a tensor from a NumPy array, sharing its memory.
+
+    Writes to the tensor are seen in the array and the other way round; the tensor cannot be
+    resized. An array that is not C-contiguous or not writeable is copied instead.
+
+    Args:
+        array: a NumPy array of a dtype ferrograd has (bool, uint8, int8-int64, float16,
+            float32, float64).
+
+    Raises:
+        TypeError: ``array`` is not a NumPy array, or has a dtype ferrograd lacks.
+
+    Examples:
+        >>> import numpy as np
+        >>> import ferrograd
+        >>> a = np.array([1, 2, 3])
+        >>> t = ferrograd.from_numpy(a)
+        >>> t[0] = -1
+        >>> a
+        array([-1,  2,  3])
+    """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     return _core.from_numpy(array, True, False)
@@ -154,6 +216,28 @@ def _number(value):
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
+    """Creates a tensor of size ``size`` filled with ``fill_value``.
+
+    Without ``dtype``, the dtype is inferred from ``fill_value``: ``bool``, ``int64`` for an
+    int, the default floating dtype for a float.
+
+    Args:
+        size: the shape, a sequence of ints.
+        fill_value: the value of every element.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.full((2, 3), 3.141592)
+        tensor([[3.1416, 3.1416, 3.1416],
+                [3.1416, 3.1416, 3.1416]])
+        >>> ferrograd.full((2,), 7)
+        tensor([7, 7])
+    """
     if dtype is None:
         dtype = (
             "bool"
@@ -170,6 +254,25 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
 
 
 def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
+    """Returns a tensor filled with the scalar value 0, of the shape given by ``sizes``.
+
+    Args:
+        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
+        size: the shape as a keyword, instead of ``sizes``.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+        >>> ferrograd.zeros(5, dtype=ferrograd.int64)
+        tensor([0, 0, 0, 0, 0])
+    """
     # Through `full`, whose meta path allocates nothing.
     return full(
         _size_arg(sizes, size, "zeros"),
@@ -181,18 +284,78 @@ def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
 
 
 def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
+    """Returns a tensor filled with the scalar value 1, of the shape given by ``sizes``.
+
+    Args:
+        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
+        size: the shape as a keyword, instead of ``sizes``.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.ones(2, 3)
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+        >>> ferrograd.ones((2,), dtype=ferrograd.bool)
+        tensor([True, True])
+    """
     return full(
         _size_arg(sizes, size, "ones"), 1.0, dtype=dtype, device=device, requires_grad=requires_grad
     )
 
 
 def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
-    """A tensor of the given size (its elements are zero here, unlike PyTorch's arbitrary ones)."""
+    """Returns a tensor of the shape given by ``sizes`` whose values are not meant to be read.
+
+    PyTorch leaves the memory unwritten; ferrograd's elements are zero (it costs little and
+    makes programs repeatable). Code should not depend on either.
+
+    Args:
+        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
+        size: the shape as a keyword, instead of ``sizes``.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.empty(2, 3).shape
+        ferrograd.Size([2, 3])
+    """
     shape = _size_arg(sizes, size, "empty")
     return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False):
+    """Returns a 1-D tensor of the values from ``start`` up to ``end`` (excluded) by ``step``.
+
+    ``arange(end)`` starts at 0. The result has ``ceil((end - start) / step)`` elements. Without
+    ``dtype``, it is ``int64`` when ``start``, ``end`` and ``step`` are all ints, else the
+    default floating dtype.
+
+    Args:
+        start: the first value (or, alone, ``end`` with ``start`` 0).
+        end: the bound, not included.
+        step: the difference between neighbouring values; may be negative.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> ferrograd.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
     if end is None:
         start, end = 0, start
     values = (start, end, step)
@@ -211,6 +374,24 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False):
+    """Returns a 1-D tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both
+    included.
+
+    Args:
+        start: the first value.
+        end: the last value.
+        steps: how many values.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.linspace(-10, 10, steps=5)
+        tensor([-10.,  -5.,   0.,   5.,  10.])
+    """
     if _meta.requested(device):
         return _meta.empty((int(steps),), _dtype_name(dtype), requires_grad)
     return _place(
@@ -221,19 +402,74 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: 
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False):
+    """Returns a 2-D tensor with ones on the diagonal and zeros elsewhere.
+
+    Args:
+        n: the number of rows.
+        m: the number of columns; ``n`` by default.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if _meta.requested(device):
         return _meta.empty((n, n if m is None else m), _dtype_name(dtype), requires_grad)
     return _place(_core.eye(n, n if m is None else m, _dtype_name(dtype)), device, requires_grad)
 
 
 def rand(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
-    """Samples uniform on [0, 1), from ``generator`` or the default generator."""
+    """Returns a tensor of random numbers drawn uniformly from ``[0, 1)``.
+
+    Args:
+        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
+        size: the shape as a keyword, instead of ``sizes``.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+        generator: the random number generator to draw from; by default the default one
+            (seeded by ``manual_seed``).
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.rand(2, 3)
+        >>> x.shape, bool(((x >= 0) & (x < 1)).all())
+        (ferrograd.Size([2, 3]), True)
+    """
     shape = _size_arg(sizes, size, "rand")
     return _random.rand(shape, dtype, device, requires_grad, generator)
 
 
 def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
-    """Standard normal samples, from ``generator`` or the default generator."""
+    """Returns a tensor of random numbers from the standard normal distribution (mean 0,
+    variance 1).
+
+    Args:
+        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
+        size: the shape as a keyword, instead of ``sizes``.
+        dtype: the result's dtype; by default the default dtype
+            (``get_default_dtype()``, float32 unless changed).
+        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
+            device.
+        requires_grad: whether autograd records operations on the result.
+        generator: the random number generator to draw from; by default the default one
+            (seeded by ``manual_seed``).
+
+    Examples:
+        >>> import ferrograd
+        >>> _ = ferrograd.manual_seed(0)
+        >>> x = ferrograd.randn(10000)
+        >>> abs(x.mean().item()) < 0.05, abs(x.std().item() - 1) < 0.05
+        (True, True)
+    """
     shape = _size_arg(sizes, size, "randn")
     return _random.randn(shape, dtype, device, requires_grad, generator)
 
@@ -241,7 +477,27 @@ def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
 def randint(
     low, high=None, size=None, *, dtype=None, device=None, requires_grad=False, generator=None
 ):
-    """Integers uniform on ``[low, high)`` (``randint(high, size)``: on ``[0, high)``)."""
+    """Returns a tensor of random integers drawn uniformly from ``[low, high)``.
+
+    ``randint(high, size)`` draws from ``[0, high)``. The dtype is ``int64`` unless given.
+
+    Args:
+        low: the lowest value that can be drawn (0 when only ``high`` is given).
+        high: one above the highest value that can be drawn.
+        size: the shape, a sequence of ints.
+        dtype: the result's dtype (``int64`` by default).
+        device: the result's device.
+        requires_grad: whether autograd records operations on the result (floating dtypes
+            only).
+        generator: the random number generator to draw from; by default the default one
+            (seeded by ``manual_seed``).
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.randint(3, 10, (2, 2))
+        >>> x.dtype, bool(((x >= 3) & (x < 10)).all())
+        (ferrograd.int64, True)
+    """
     if size is None:
         low, high, size = 0, low, high
     if high is None:
@@ -250,7 +506,25 @@ def randint(
 
 
 def manual_seed(seed: int):
-    """Seeds the default generator (behind ``rand``, ``randn``, dropout, shuffling, ...)."""
+    """Sets the seed of the default random number generator, so that the random numbers that
+    follow (``rand``, ``randn``, initialisation, dropout, shuffling) repeat from run to run.
+
+    The draws are ferrograd's own: the same seed does not give PyTorch's numbers.
+
+    Args:
+        seed: an int.
+
+    Returns:
+        The default ``Generator``.
+
+    Examples:
+        >>> import ferrograd
+        >>> _ = ferrograd.manual_seed(42)
+        >>> a = ferrograd.rand(3)
+        >>> _ = ferrograd.manual_seed(42)
+        >>> ferrograd.equal(a, ferrograd.rand(3))
+        True
+    """
     return _random.manual_seed(seed)
 
 
@@ -265,11 +539,40 @@ def _like(factory):
         )
 
     make.__name__ = factory.__name__ + "_like"
-    make.__doc__ = f"``{factory.__name__}`` with the shape, dtype and device of ``input``."
+    name = factory.__name__
+    make.__doc__ = f"""Returns ``{name}(input.shape)``, with ``input``'s dtype and device unless
+    given.
+
+    Args:
+        input: the tensor whose shape, dtype and device the result takes.
+        dtype: the result's dtype instead of ``input``'s.
+        device: the result's device instead of ``input``'s.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.{name}_like(ferrograd.ones(2, dtype=ferrograd.float64)).shape
+        ferrograd.Size([2])
+    """
     return make
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
+    """Returns a tensor of ``input``'s shape filled with ``fill_value``, with ``input``'s dtype
+    and device unless given.
+
+    Args:
+        input: the tensor whose shape, dtype and device the result takes.
+        fill_value: the value of every element.
+        dtype: the result's dtype instead of ``input``'s.
+        device: the result's device instead of ``input``'s.
+        requires_grad: whether autograd records operations on the result.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.full_like(ferrograd.zeros(2, dtype=ferrograd.int64), 7)
+        tensor([7, 7])
+    """
     return full(
         input.shape,
         fill_value,

@@ -3,6 +3,8 @@ functions that are not methods (``where``, ``is_tensor``)."""
 
 from __future__ import annotations
 
+import inspect
+
 from . import overrides
 from ._base import TensorBase
 from ._ops_out import with_out, write_out
@@ -32,6 +34,21 @@ _METHODS = """
 """.split()
 
 
+# The functions made from methods whose PyTorch function has no ``out=`` (besides the in-place
+# ones, named with a trailing underscore): views, and those that return no new tensor.
+_WITHOUT_OUT = set(
+    """
+    reshape flatten ravel unflatten unsqueeze squeeze transpose swapaxes swapdims permute t movedim
+    moveaxis broadcast_to diagonal adjoint as_strided clone detach numel isclose allclose equal
+    is_inference get_device split chunk narrow unbind select softmax log_softmax
+    """.split()
+)
+
+
+#: Every function _method_function made, by name (here and in _tensor_functions).
+_MADE: dict[str, object] = {}
+
+
 def _method_function(name: str):
     plain, tensors, modes = overrides._PLAIN, overrides._PLAIN_TENSORS, overrides._active_modes
 
@@ -59,6 +76,7 @@ def _method_function(name: str):
         f.__doc__ = f"``input.{name}(...)`` as a function."
     function.__wrapped__ = implementation
     function._overridable_name = "ferrograd." + name
+    _MADE[name] = function
     return function
 
 
@@ -67,10 +85,75 @@ for _name in _METHODS:
 del _name
 
 
+def adopt_method_signatures(tensor_class) -> None:
+    """Gives each function _method_function made the signature and docstring of its ``Tensor``
+    method, ``self`` named ``input`` and ``out=None`` added where PyTorch's function has it, so that
+    ``help(ferrograd.exp)`` shows ``exp(input, *, out=None)`` rather than the ``*args,
+    **kwargs`` the functions are written with. Called once ``Tensor`` exists."""
+    for name, function in _MADE.items():
+        method = getattr(tensor_class, name)
+        signature = inspect.signature(method)
+        if name.endswith("_") and _is_generic(signature):
+            # An in-place method written as a wrapper of its out-of-place form, which it takes
+            # the arguments of.
+            signature = inspect.signature(getattr(tensor_class, name[:-1]))
+        # on the implementation too: documentation tools unwrap to it (``__wrapped__``)
+        function.__signature__ = function.__wrapped__.__signature__ = _function_signature(
+            name, signature
+        )
+        if method.__doc__:
+            function.__doc__ = function.__wrapped__.__doc__ = method.__doc__
+
+
+def _is_generic(signature: inspect.Signature) -> bool:
+    # (`any` here is ferrograd.any, made above)
+    return inspect.Parameter.VAR_KEYWORD in {p.kind for p in signature.parameters.values()}
+
+
+def in_place_signature(function) -> inspect.Signature:
+    """The signature of the in-place form of ``function``: its own, less ``out=``."""
+    signature = inspect.signature(function)
+    return signature.replace(
+        parameters=[p for name, p in signature.parameters.items() if name != "out"]
+    )
+
+
+def _function_signature(name: str, method: inspect.Signature) -> inspect.Signature:
+    self_parameter, *parameters = method.parameters.values()
+    parameters.insert(0, self_parameter.replace(name="input"))
+    takes_out = not name.endswith("_") and name not in _WITHOUT_OUT
+    if takes_out and "out" not in method.parameters:
+        out = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+        if name == "nonzero":  # PyTorch's order: nonzero(input, *, out=None, as_tuple=False)
+            parameters.insert(1, out)
+        else:
+            variadic = parameters[-1].kind == inspect.Parameter.VAR_KEYWORD
+            parameters.insert(len(parameters) - variadic, out)
+    return method.replace(parameters=parameters)
+
+
 @with_out
 def where(condition, input=None, other=None):
-    """``input`` where ``condition`` holds, else ``other`` (broadcast; differentiable in both).
-    With ``condition`` alone, ``condition.nonzero(as_tuple=True)``."""
+    """Returns a tensor of elements chosen from ``input`` where ``condition`` is true and from
+    ``other`` elsewhere.
+
+    The three broadcast to one shape; ``input`` and ``other`` (tensors or numbers) are
+    promoted to one dtype. The gradient goes to the operand chosen at each position. With
+    ``condition`` alone, ``where(condition)`` is ``condition.nonzero(as_tuple=True)``.
+
+    Args:
+        condition: a bool tensor.
+        input: the values where ``condition`` holds.
+        other: the values elsewhere.
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor([1.0, -2.0, 3.0])
+        >>> ferrograd.where(x > 0, x, 0.0)
+        tensor([1., 0., 3.])
+        >>> ferrograd.where(x > 0)
+        (tensor([0, 2]),)
+    """
     if input is None and other is None:
         if not isinstance(condition, TensorBase):
             raise TypeError(

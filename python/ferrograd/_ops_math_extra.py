@@ -17,20 +17,20 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import namedtuple
 
 import numpy as np
 
-from . import _core
+from . import _core, return_types
 from ._base import TensorBase
 from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
+from ._functional import in_place_signature
 from ._mixins.structure import constant, wrap_dim
 from ._ops_dtypes import can_cast, result_type_of
 from ._ops_out import with_out
 from .autograd.forward_ad import make_dual, unpack_dual
 from .autograd.function import Function
 
-FrexpResult = namedtuple("FrexpResult", ["mantissa", "exponent"])
+FrexpResult = return_types.frexp
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -633,6 +633,7 @@ def in_place(function, name: str):
 
     method.__name__ = name + "_"
     method.__doc__ = f"In-place ``{name}``."
+    method.__signature__ = in_place_signature(function)
     return method
 
 

@@ -10,15 +10,13 @@ int64 unless ``dtype`` says otherwise, as in PyTorch.
 
 from __future__ import annotations
 
-from collections import namedtuple
-
-from . import _core
+from . import _core, return_types
 from ._base import TensorBase
 from ._dtype import kernel_not_implemented, scalar_type_name, to_dtype
 from ._ops_out import write_out
 
-cummax_result = namedtuple("cummax", ["values", "indices"])
-cummin_result = namedtuple("cummin", ["values", "indices"])
+cummax_result = return_types.cummax
+cummin_result = return_types.cummin
 
 
 def _tensor(value, op: str):

@@ -31,6 +31,7 @@ import numpy as np
 from . import _core
 from ._base import TensorBase, is_operand
 from ._dtype import scalar_type_name
+from ._functional import in_place_signature
 from ._index_plan import positions as _index_positions
 from ._mixins.structure import constant, wrap_dim
 from ._ops_out import with_out
@@ -594,6 +595,7 @@ def _in_place(function):
 
     method.__name__ = function.__name__ + "_"
     method.__doc__ = f"In-place ``{function.__name__}``."
+    method.__signature__ = in_place_signature(function)
     return method
 
 

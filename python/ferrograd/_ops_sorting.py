@@ -13,19 +13,19 @@ return are again gathered from the input); ``unique`` is not differentiable.
 from __future__ import annotations
 
 import numbers
-from collections import namedtuple
 
 import numpy as np
 
+from . import return_types
 from ._base import TensorBase
 from ._meta import data_dependent
 from ._mixins.structure import constant, wrap_dim
 from ._ops_out import with_out
 
-median_result = namedtuple("median", ["values", "indices"])
-nanmedian_result = namedtuple("nanmedian", ["values", "indices"])
-kthvalue_result = namedtuple("kthvalue", ["values", "indices"])
-mode_result = namedtuple("mode", ["values", "indices"])
+median_result = return_types.median
+nanmedian_result = return_types.nanmedian
+kthvalue_result = return_types.kthvalue
+mode_result = return_types.mode
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 

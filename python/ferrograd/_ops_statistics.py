@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import operator
 import warnings
-from collections import namedtuple
 
 import numpy as np
 
+from . import return_types
 from ._base import TensorBase
 from ._dtype import get_default_dtype, kernel_not_implemented, scalar_type_name
 from ._meta import data_dependent
 from ._mixins.structure import constant
 from ._ops_out import with_out
 
-aminmax_result = namedtuple("aminmax", ["min", "max"])
-histogram_result = namedtuple("histogram", ["hist", "bin_edges"])
-histogramdd_result = namedtuple("histogramdd", ["hist", "bin_edges"])
+aminmax_result = return_types.aminmax
+histogram_result = return_types.histogram
+histogramdd_result = return_types.histogramdd
 
 
 def _tensor(value, op: str, name: str = "input"):

@@ -19,7 +19,11 @@ for _name in _METHODS:
 del _name
 
 
-def _tensor_list(tensors, op: str):
+def _tensor_list(
+    tensors, op: str, empty=(ValueError, "{op}(): expected a non-empty list of Tensors")
+):
+    """``tensors`` as a list of tensors, checked; ``empty`` is the exception class and message
+    for an empty sequence (PyTorch's differ by function)."""
     if isinstance(tensors, TensorBase):
         raise TypeError(f"{op}(): argument 'tensors' must be a sequence of Tensors, not Tensor")
     out = []
@@ -30,13 +34,38 @@ def _tensor_list(tensors, op: str):
             )
         out.append(t)
     if not out:
-        raise ValueError(f"{op}(): expected a non-empty list of Tensors")
+        error, message = empty
+        raise error(message.format(op=op))
     return out
 
 
 @with_out
 def cat(tensors, dim: int = 0):
-    """Concatenates tensors along ``dim`` (differentiable)."""
+    """Concatenates tensors along an existing dimension.
+
+    The tensors must have the same shape except along ``dim`` (1-D empty tensors are skipped,
+    as in PyTorch), and are promoted to one dtype. The gradient of the result is split back
+    into the pieces.
+
+    Args:
+        tensors: a sequence of tensors.
+        dim: the dimension to concatenate along.
+
+    Raises:
+        TypeError: ``tensors`` is a tensor rather than a sequence, or holds something else.
+        ValueError: ``tensors`` is empty.
+    RuntimeError: the shapes differ outside ``dim``.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.cat([ferrograd.tensor([[1, 2]]), ferrograd.tensor([[3, 4], [5, 6]])])
+        tensor([[1, 2],
+                [3, 4],
+                [5, 6]])
+        >>> ferrograd.cat((ferrograd.zeros(2, 1), ferrograd.ones(2, 2)), dim=1)
+        tensor([[0., 1., 1.],
+                [0., 1., 1.]])
+    """
     tensors = _tensor_list(tensors, "cat")
     if any(t.is_sparse for t in tensors):
         from .sparse._ops import cat as sparse_cat
@@ -51,8 +80,26 @@ concatenate = cat
 
 @with_out
 def stack(tensors, dim: int = 0):
-    """Joins same-shaped tensors along a new dimension ``dim`` (differentiable)."""
-    tensors = _tensor_list(tensors, "stack")
+    """Joins tensors of one shape along a new dimension inserted at ``dim``.
+
+    Args:
+        tensors: a sequence of tensors of the same shape.
+        dim: where the new dimension goes, in ``[-ndim - 1, ndim]``.
+
+    Raises:
+        RuntimeError: the shapes differ, or ``tensors`` is empty.
+
+    Examples:
+        >>> import ferrograd
+        >>> a, b = ferrograd.tensor([1, 2]), ferrograd.tensor([3, 4])
+        >>> ferrograd.stack([a, b])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> ferrograd.stack([a, b], dim=1)
+        tensor([[1, 3],
+                [2, 4]])
+    """
+    tensors = _tensor_list(tensors, "stack", (RuntimeError, "stack expects a non-empty TensorList"))
     if any(t.is_sparse for t in tensors):
         from .sparse._ops import stack as sparse_stack
 

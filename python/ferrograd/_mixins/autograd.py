@@ -10,6 +10,19 @@ class AutogradMixin:
 
     @property
     def requires_grad(self) -> bool:
+        """Whether autograd records the operations on this tensor, so that gradients can be computed
+        for it. Only floating tensors can require gradients. Results of recorded operations require
+        gradients when any input does; setting it on a leaf starts recording from there.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.ones(2)
+            >>> x.requires_grad
+            False
+            >>> x.requires_grad = True
+            >>> (x * 2).requires_grad
+            True
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -17,12 +30,34 @@ class AutogradMixin:
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True):
+        """Sets ``requires_grad`` in place and returns this tensor.
+
+        Args:
+            requires_grad: whether autograd should record operations on this tensor.
+
+        Examples:
+            >>> import ferrograd
+            >>> w = ferrograd.zeros(3).requires_grad_()
+            >>> w
+            tensor([0., 0., 0.], requires_grad=True)
+        """
         self._requires_grad = bool(requires_grad)
         return self
 
     @property
     def grad(self):
-        """The accumulated gradient (``None`` until a backward pass reaches this leaf)."""
+        """The gradient accumulated into this tensor by backward passes: ``None`` until the first
+        ``backward()`` reaches it, then a tensor of this tensor's shape, dtype and device that each
+        further pass adds to. Only leaves (and tensors that called ``retain_grad()``) get one. Can
+        be assigned (a tensor or ``None``) and deleted.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([2., 4.])
+        """
         return self._grad
 
     @grad.setter
@@ -40,13 +75,32 @@ class AutogradMixin:
 
     @property
     def grad_fn(self):
-        """The node that computed this tensor (``None`` for leaves)."""
+        """The autograd node that made this tensor (its ``backward`` computes the gradients of this
+        tensor's inputs), or ``None`` for a leaf. ``grad_fn.next_functions`` leads to the nodes of
+        the inputs.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor(1.0, requires_grad=True)
+            >>> (x * 2).grad_fn
+            <MulBackward0 object at 0x...>
+        """
         from ..autograd.graph import node_from_handle
 
         return node_from_handle(self._grad_fn)
 
     @property
     def is_leaf(self) -> bool:
+        """Whether this tensor is a leaf of the graph: made by the user (or by an operation that was
+        not recorded) rather than by a recorded operation. ``backward()`` fills ``.grad`` only on
+        leaves that require gradients.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.rand(3, requires_grad=True)
+            >>> a.is_leaf, (a * 2).is_leaf, (a * 2).detach().is_leaf
+            (True, False, True)
+        """
         return self._is_leaf
 
     @property
@@ -54,7 +108,21 @@ class AutogradMixin:
         return self._retains_grad
 
     def retain_grad(self) -> None:
-        """Keep this (non-leaf) tensor's gradient in ``.grad`` during backward."""
+        """Makes this non-leaf tensor keep its gradient in ``.grad`` during backward passes (leaves
+        always do). Does nothing on a leaf.
+
+        Raises:
+            RuntimeError: the tensor does not require gradients.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> y = x * 3
+            >>> y.retain_grad()
+            >>> y.sum().backward()
+            >>> y.grad
+            tensor([1., 1.])
+        """
         self._retain_grad()
 
     @property
@@ -68,8 +136,35 @@ class AutogradMixin:
     def backward(
         self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None
     ) -> None:
-        """Accumulates the gradient of this tensor into the ``.grad`` of the leaves it depends
-        on."""
+        """Computes the gradient of this tensor with respect to the graph's leaves and accumulates
+        it into their ``.grad``.
+
+        The graph is walked from this tensor back to the leaves that require gradients. Gradients
+        add to what ``.grad`` already holds, so training loops zero them between steps. The
+        intermediate values saved for the pass are freed after it unless ``retain_graph`` is set.
+
+        Args:
+            gradient: the gradient of some final quantity with respect to this tensor (the vector of
+                a vector-Jacobian product), of this tensor's shape. It can be omitted when this
+                tensor has one element (it is then 1).
+            retain_graph: keep the graph for a further backward pass. Defaults to ``create_graph``.
+            create_graph: record the backward pass, so that the gradients can be differentiated
+                again (higher-order derivatives).
+            inputs: accumulate only into these tensors' ``.grad`` (by default, every leaf).
+
+        Raises:
+            RuntimeError: this tensor does not require gradients, ``gradient`` is missing for a
+                tensor of several elements, the graph was already freed, or a saved tensor was
+                modified in place.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
+            >>> y = x ** 2
+            >>> y.backward(ferrograd.ones(3))
+            >>> x.grad
+            tensor([2., 4., 6.])
+        """
         if gradient is not None and not isinstance(gradient, TensorBase):
             from .._creation import tensor
 
@@ -86,8 +181,27 @@ class AutogradMixin:
         graph_task(self._backward, gradient, retain_graph, create_graph, inputs)
 
     def register_hook(self, hook):
-        """Calls ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor
-        replaces the gradient. Returns a handle whose ``remove()`` unregisters the hook."""
+        """Registers a backward hook, called with this tensor's gradient each time it is computed.
+
+        ``hook(grad)`` may return a tensor, which then replaces the gradient for the rest of the
+        pass (and in ``.grad``); returning ``None`` leaves it unchanged. It must not modify its
+        argument in place.
+
+        Args:
+            hook: a callable taking the gradient.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+
+        Examples:
+            >>> import ferrograd
+            >>> v = ferrograd.tensor([0.0, 0.0, 0.0], requires_grad=True)
+            >>> h = v.register_hook(lambda grad: grad * 2)  # double the gradient
+            >>> v.backward(ferrograd.tensor([1.0, 2.0, 3.0]))
+            >>> v.grad
+            tensor([2., 4., 6.])
+            >>> h.remove()
+        """
         from ..autograd._hook_results import named_like, tensor_hook_result
         from ..utils.hooks import RemovableHandle
 
@@ -118,7 +232,17 @@ class AutogradMixin:
         return self._is_inference()
 
     def detach(self):
-        """A new leaf that shares this tensor's elements and is outside the graph."""
+        """Returns a new tensor that shares this one's elements but is outside the graph: a leaf
+        that does not require gradients. In-place changes to either are seen by both (and are
+        detected by autograd if the original was saved for a backward pass).
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> y = (x * 2).detach()
+            >>> y, y.requires_grad, y.is_leaf
+            (tensor([2., 4.]), False, True)
+        """
         return self._detach()
 
     def detach_(self):

@@ -19,11 +19,17 @@ from .._dtype import (
 )
 
 
-def _cast(target):
-    def method(self):
+def _cast(name: str, target):
+    def method(self, memory_format=None):
         return self.to(target)
 
-    method.__doc__ = f"The elements as {target}."
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"""Returns ``self.to({target})``: the tensor itself when it already has that
+    dtype, else a converted copy (recorded by autograd when both dtypes are floating).
+
+    Args:
+        memory_format: accepted for compatibility.
+    """
     return method
 
 
@@ -32,6 +38,14 @@ class ConversionMixin:
 
     @property
     def dtype(self):
+        """The data type of the elements, a ``ferrograd.dtype`` (``ferrograd.float32``, ``int64``,
+        ``bool``, ...). ``to()`` converts to another.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.tensor([1, 2]).dtype, ferrograd.tensor([1.0]).dtype
+            (ferrograd.int64, ferrograd.float32)
+        """
         return to_dtype(self._dtype)
 
     def is_floating_point(self) -> bool:
@@ -42,9 +56,27 @@ class ConversionMixin:
     __array_priority__ = 1000
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """A NumPy array sharing this CPU tensor's memory (writes on either side are seen by the
-        other); ``force=True`` also accepts a tensor that requires grad or lives on a device
-        (which is copied to the host first)."""
+        """Returns this tensor as a NumPy array that shares its memory.
+
+        Writes through either are seen by the other. The tensor must be on the CPU and must not
+        require gradients (call ``detach()`` first), as in PyTorch.
+
+        Args:
+            force: copy instead when sharing is not possible: a tensor that requires gradients is
+                detached and a device tensor is copied to the host first.
+
+        Raises:
+            RuntimeError: the tensor requires gradients (without ``force``).
+            TypeError: the tensor is not on the CPU (without ``force``).
+
+        Examples:
+            >>> import ferrograd
+            >>> t = ferrograd.tensor([1.0, 2.0])
+            >>> a = t.numpy()
+            >>> a[0] = 5.0
+            >>> t
+            tensor([5., 2.])
+        """
         if force:
             return self.detach().cpu().numpy()
         if self.requires_grad:
@@ -66,7 +98,19 @@ class ConversionMixin:
         return array if dtype is None else array.astype(dtype, copy=bool(copy))
 
     def item(self):
-        """The value of a one-element tensor as a Python number."""
+        """Returns the value of this one-element tensor as a Python number (``float``, ``int`` or
+        ``bool``, from the dtype). Reading it is not recorded by autograd.
+
+        Raises:
+            RuntimeError: the tensor has more than one element.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.tensor([1.5]).item()
+            1.5
+            >>> ferrograd.tensor(3).item()
+            3
+        """
         if self.is_meta:
             n = self.numel()
             raise RuntimeError(
@@ -74,17 +118,36 @@ class ConversionMixin:
                 if n == 1
                 else f"a Tensor with {n} elements cannot be converted to Scalar"
             )
-        return self._item()
+        try:
+            return self._item()
+        except ValueError as error:  # the engine's value error; PyTorch raises RuntimeError
+            raise RuntimeError(str(error)) from None
 
     def tolist(self):
         # bfloat16 has no NumPy dtype: its values are listed from float32 (exactly the same).
+        """Returns this tensor's elements as (nested) Python lists of Python numbers; a 0-d tensor
+        gives a number. Not recorded by autograd.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+            >>> ferrograd.tensor(0.5).tolist()
+            0.5
+        """
         return (self.float() if self.dtype.name == "bfloat16" else self)._numpy().tolist()
 
+    def _scalar(self):
+        """The one element, for ``float()`` and ``int()`` (PyTorch's ValueError otherwise)."""
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self.numel() != 1:
@@ -97,8 +160,28 @@ class ConversionMixin:
         return bool(self.item())
 
     def to(self, *args, **kwargs):
-        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other_tensor)``; returns
-        ``self`` when nothing changes. Differentiable."""
+        """Returns this tensor with another dtype and/or on another device.
+
+        Called as ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (``other``'s
+        dtype and device) or with the ``dtype=`` and ``device=`` keywords. When nothing changes,
+        the tensor itself is returned; otherwise a copy, recorded by autograd (the gradient is
+        converted back).
+
+        Args:
+            dtype: the dtype of the result.
+            device: the device of the result (``'cpu'``, ``'cuda'``, ``'cuda:1'`` or a
+                ``ferrograd.device``).
+            non_blocking: accepted for compatibility (ignored).
+            copy: accepted for compatibility.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([1.7, -2.2])
+            >>> x.to(ferrograd.int32)
+            tensor([ 1, -2], dtype=ferrograd.int32)
+            >>> x.to("cpu") is x
+            True
+        """
         from .._base import TensorBase
         from .._device import device as device_type
 
@@ -124,16 +207,16 @@ class ConversionMixin:
                 out = out._to_dtype(target_dtype.name)
         return out
 
-    float = _cast(float32)
-    double = _cast(float64)
-    half = _cast(float16)
-    bfloat16 = _cast(bfloat16)
-    long = _cast(int64)
-    int = _cast(int32)
-    short = _cast(int16)
-    char = _cast(int8)
-    byte = _cast(uint8)
-    bool = _cast(bool_)
+    float = _cast("float", float32)
+    double = _cast("double", float64)
+    half = _cast("half", float16)
+    bfloat16 = _cast("bfloat16", bfloat16)
+    long = _cast("long", int64)
+    int = _cast("int", int32)
+    short = _cast("short", int16)
+    char = _cast("char", int8)
+    byte = _cast("byte", uint8)
+    bool = _cast("bool", bool_)
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         """With no argument, the legacy type name (``'torch.FloatTensor'``, ``'torch.cuda.
@@ -156,5 +239,18 @@ class ConversionMixin:
         return self.to(other.dtype)
 
     def clone(self, *, memory_format=None):
-        """A copy with its own elements; differentiable."""
+        """Returns a copy of this tensor with its own memory. The copy is recorded by autograd: the
+        gradient flows back to this tensor.
+
+        Args:
+            memory_format: accepted for compatibility; the copy is always contiguous.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([1.0, 2.0])
+            >>> b = a.clone()
+            >>> b[0] = 9.0
+            >>> a
+            tensor([1., 2.])
+        """
         return self._clone_tensor()

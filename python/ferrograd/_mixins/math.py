@@ -18,6 +18,7 @@ from .._dtype import (
     kernel_not_implemented,
     scalar_type_name,
 )
+from .._errors import ShapeError
 from .._opmath import computes_in_float32
 
 
@@ -50,24 +51,36 @@ def _binary(name: str, doc: str):
     return method
 
 
+# name: (what each element of the result is, an example input, its result as PyTorch prints it)
 _UNARY = {
-    "exp": "e to the power of each element.",
-    "log": "Natural logarithm.",
-    "sqrt": "Square root.",
-    "rsqrt": "Reciprocal of the square root.",
-    "sin": "Sine.",
-    "cos": "Cosine.",
-    "tan": "Tangent.",
-    "tanh": "Hyperbolic tangent.",
-    "sigmoid": "Logistic sigmoid 1 / (1 + exp(-x)).",
-    "relu": "max(x, 0).",
-    "abs": "Absolute value.",
-    "neg": "Negation.",
-    "log1p": "log(1 + x), accurate near 0.",
-    "expm1": "exp(x) - 1, accurate near 0.",
-    "erf": "Error function.",
-    "reciprocal": "1 / x.",
+    "exp": ("the exponential ``e ** x``", "[0.0, 1.0, -1.0]", "[1.0000, 2.7183, 0.3679]"),
+    "log": ("the natural logarithm ``ln(x)``", "[1.0, 2.0, 0.5]", "[ 0.0000,  0.6931, -0.6931]"),
+    "sqrt": ("the square root", "[4.0, 2.0, 0.0]", "[2.0000, 1.4142, 0.0000]"),
+    "rsqrt": (
+        "the reciprocal of the square root ``1 / sqrt(x)``",
+        "[4.0, 0.25]",
+        "[0.5000, 2.0000]",
+    ),
+    "sin": ("the sine (of radians)", "[0.0, 0.5, -1.0]", "[ 0.0000,  0.4794, -0.8415]"),
+    "cos": ("the cosine (of radians)", "[0.0, 0.5, -1.0]", "[1.0000, 0.8776, 0.5403]"),
+    "tan": ("the tangent (of radians)", "[0.0, 0.5, -1.0]", "[ 0.0000,  0.5463, -1.5574]"),
+    "tanh": ("the hyperbolic tangent", "[0.0, 0.5, -3.0]", "[ 0.0000,  0.4621, -0.9951]"),
+    "sigmoid": (
+        "the logistic sigmoid ``1 / (1 + exp(-x))``",
+        "[0.0, 2.0, -2.0]",
+        "[0.5000, 0.8808, 0.1192]",
+    ),
+    "relu": ("``max(x, 0)``", "[-1.0, 0.0, 2.5]", "[0.0000, 0.0000, 2.5000]"),
+    "abs": ("the absolute value", "[-1, 2, -3]", "[1, 2, 3]"),
+    "neg": ("the negation ``-x``", "[1.0, -2.0]", "[-1.,  2.]"),
+    "log1p": ("``ln(1 + x)``, accurate for small x", "[1e-10, 1.0]", "[1.0000e-10, 6.9315e-01]"),
+    "expm1": ("``exp(x) - 1``, accurate for small x", "[1e-10, 1.0]", "[1.0000e-10, 1.7183e+00]"),
+    "erf": ("the error function", "[0.0, 0.5, -1.0]", "[ 0.0000,  0.5205, -0.8427]"),
+    "reciprocal": ("``1 / x``", "[2.0, -0.5]", "[ 0.5000, -2.0000]"),
 }
+#: Those of _UNARY whose result keeps an integer input's dtype (the others give the default
+#: floating dtype for integer and bool inputs).
+_KEEPS_INTEGERS = {"relu", "abs", "neg"}
 
 _BINARY = {
     "pow": "self ** exponent.",
@@ -78,11 +91,30 @@ _BINARY = {
 
 #: Piecewise-constant functions: zero gradient (the engine's rows), as in PyTorch.
 _STEPWISE = {
-    "floor": "Round down (zero gradient).",
-    "ceil": "Round up (zero gradient).",
-    "round": "Round half to even (zero gradient).",
-    "trunc": "Round toward zero (zero gradient).",
+    "floor": ("rounded down", "[1.5, -1.5]", "[ 1., -2.]"),
+    "ceil": ("rounded up", "[1.5, -1.5]", "[ 2., -1.]"),
+    "round": ("rounded to the nearest integer, halves to even", "[0.5, 1.5, 2.5]", "[0., 2., 2.]"),
+    "trunc": ("rounded toward zero", "[1.7, -1.7]", "[ 1., -1.]"),
 }
+
+
+def _elementwise_doc(name: str, result: str, example: str, printed: str) -> str:
+    """The docstring of the elementwise function ``name``, in PyTorch's shape."""
+    if name in _STEPWISE:
+        rules = "Integer tensors are returned as they are. The gradient is zero, as in PyTorch."
+    elif name in _KEEPS_INTEGERS:
+        rules = "The result has the input's dtype. Differentiable."
+    else:
+        rules = "Integer and bool inputs give the default floating dtype. Differentiable."
+    return f"""Returns a new tensor with {result} of each element of ``input``.
+
+    {rules}
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.{name}(ferrograd.tensor({example}))
+        tensor({printed})
+    """
 
 
 def _recording(*operands) -> bool:
@@ -208,17 +240,64 @@ class MathMixin:
         return self._binary("mul", self)
 
     def add(self, other, *, alpha=1):
-        """``self + alpha * other``."""
+        """Returns ``input + alpha * other``, elementwise.
+
+        ``input`` and ``other`` broadcast to a common shape, and the result takes their promoted
+        dtype (PyTorch's type promotion: a Python number does not widen a tensor's dtype category).
+
+        Args:
+            other: a tensor or a number.
+            alpha: the multiplier of ``other``.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.add(ferrograd.tensor([1, 2]), ferrograd.tensor([10, 20]), alpha=2)
+            tensor([21, 42])
+            >>> ferrograd.tensor([1.0, 2.0]) + 1
+            tensor([2., 3.])
+        """
         return self + (other * alpha if alpha != 1 else other)
 
     def sub(self, other, *, alpha=1):
-        """``self - alpha * other``."""
+        """Returns ``input - alpha * other``, elementwise.
+
+        ``input`` and ``other`` broadcast to a common shape, and the result takes their promoted
+        dtype (PyTorch's type promotion: a Python number does not widen a tensor's dtype category).
+
+        Args:
+            other: a tensor or a number.
+            alpha: the multiplier of ``other``.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.sub(ferrograd.tensor([1.0, 2.0]), 0.5)
+            tensor([0.5000, 1.5000])
+        """
         return self - (other * alpha if alpha != 1 else other)
 
     subtract = sub
 
     def div(self, other, *, rounding_mode=None):
-        """True division, or floor/trunc division with ``rounding_mode``."""
+        """Divides ``input`` by ``other``, elementwise.
+
+        Without ``rounding_mode`` this is true division: integer inputs give the default floating
+        dtype. ``"trunc"`` rounds the quotient toward zero and ``"floor"`` down, keeping integer
+        dtypes. ``input`` and ``other`` broadcast to a common shape.
+
+        Args:
+            other: a tensor or a number.
+            rounding_mode: ``None``, ``"trunc"`` or ``"floor"``.
+
+        Raises:
+            ValueError: ``rounding_mode`` is another string.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.div(ferrograd.tensor([5, 3]), 2)
+            tensor([2.5000, 1.5000])
+            >>> ferrograd.div(ferrograd.tensor([5.0, -5.0]), 2, rounding_mode="floor")
+            tensor([ 2., -3.])
+        """
         if rounding_mode is None:
             return self / other
         if rounding_mode == "floor":
@@ -243,8 +322,26 @@ class MathMixin:
         return other - self
 
     def clamp(self, min=None, max=None):
-        """Limits each element to ``[min, max]``; the gradient passes strictly inside the
-        interval (tensor bounds: ties split it, as ``maximum`` / ``minimum`` do)."""
+        """Limits each element of ``input`` to the interval ``[min, max]``.
+
+        Either bound may be omitted; bounds may be numbers or tensors (which broadcast). An
+        integer tensor with a floating bound gives the default floating dtype. The gradient
+        passes where ``min < input < max`` and is zero elsewhere, as in PyTorch.
+
+        Args:
+            min: the lower bound, or ``None``.
+            max: the upper bound, or ``None``.
+
+        Raises:
+            RuntimeError: both bounds are ``None``.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.clamp(ferrograd.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0)
+            tensor([-1.0000,  0.5000,  1.0000])
+        """
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, TensorBase) or isinstance(max, TensorBase):
             out = self
             if min is not None:
@@ -276,11 +373,37 @@ class MathMixin:
         return self._where_(condition, other)
 
     def matmul(self, other):
+        """Returns the matrix product of ``input`` and ``other``, by their numbers of dimensions as
+        in NumPy and PyTorch:
+
+        - 1-D and 1-D: the dot product (a 0-d tensor);
+        - 2-D and 2-D: the matrix product;
+        - 1-D and 2-D (or 2-D and 1-D): the vector is taken as a row (column) and the added
+          dimension removed from the result;
+        - more dimensions: batches of matrices, the batch dimensions broadcast, e.g.
+          ``(j, 1, n, m) @ (k, m, p)`` is ``(j, k, n, p)``.
+
+        Both operands must have one dtype. The ``@`` operator calls it.
+
+        Args:
+            other: the second operand.
+
+        Raises:
+            RuntimeError: the inner dimensions differ, or the batch dimensions do not broadcast.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+            >>> ferrograd.matmul(a, ferrograd.tensor([1.0, 1.0]))
+            tensor([3., 7.])
+            >>> ferrograd.matmul(ferrograd.ones(10, 3, 4), ferrograd.ones(4, 5)).shape
+            ferrograd.Size([10, 3, 5])
+        """
         return self @ other
 
     def mm(self, other):
         if self.ndim != 2 or other.ndim != 2:
-            raise ValueError(
+            raise ShapeError(
                 f"mm: both arguments must be matrices, got shapes {tuple(self.shape)} and "
                 f"{tuple(other.shape)}"
             )
@@ -288,7 +411,7 @@ class MathMixin:
 
     def bmm(self, other):
         if self.ndim != 3 or other.ndim != 3:
-            raise ValueError(
+            raise ShapeError(
                 f"bmm: both arguments must be 3-D, got shapes {tuple(self.shape)} and "
                 f"{tuple(other.shape)}"
             )
@@ -299,7 +422,7 @@ class MathMixin:
 
     def dot(self, other):
         if self.ndim != 1 or other.ndim != 1:
-            raise ValueError(
+            raise ShapeError(
                 f"dot: 1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors"
             )
         return self @ other
@@ -441,12 +564,9 @@ def _logaddexp(a, b, op: str, scale: float):
     return smooth.where(regular, a)
 
 
-for _name, _doc in _UNARY.items():
-    setattr(MathMixin, _name, _unary(_name, _doc))
-    setattr(MathMixin, _name + "_", _unary_inplace(_name))
-for _name, _doc in _STEPWISE.items():
-    setattr(MathMixin, _name, _unary(_name, _doc))
+for _name, _example in (_UNARY | _STEPWISE).items():
+    setattr(MathMixin, _name, _unary(_name, _elementwise_doc(_name, *_example)))
     setattr(MathMixin, _name + "_", _unary_inplace(_name))
 for _name, _doc in _BINARY.items():
     setattr(MathMixin, _name, _binary(_name, _doc))
-del _name, _doc
+del _name, _doc, _example

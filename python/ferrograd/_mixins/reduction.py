@@ -1,15 +1,12 @@
 """Reductions: ``sum``, ``mean``, ``max``, ``min``, ``argmax``, ``argmin``, ``prod``-free set of
 the core (statistics such as ``var`` and ``norm`` live in the statistics mixin)."""
 
-from collections import namedtuple
-
-from .. import _core
+from .. import _core, return_types
 from .._autocast import float32_op
 from .._dtype import scalar_type_name
 from ..autograd.function import Function
 
 #: What ``max(dim=...)`` and ``min(dim=...)`` return, like ``torch.return_types.max``.
-ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
 def _dims(dim, keepdim: bool = False, ndim: int = 0):
@@ -80,12 +77,53 @@ class ReductionMixin:
     __slots__ = ()
 
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
-        """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
+        """Returns the sum of all elements, or over the dimensions ``dim``.
+
+        Integer and bool tensors are summed in ``int64`` unless ``dtype`` says otherwise; floating
+        tensors keep their dtype. The gradient of each element is the gradient of its sum.
+
+        Args:
+            dim: a dimension or a tuple of dimensions to reduce; all of them when ``None``.
+            keepdim: keep each reduced dimension with size 1, so that the result broadcasts
+                against this tensor.
+            dtype: convert to this dtype before summing.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+            >>> a.sum()
+            tensor(10.)
+            >>> a.sum(dim=0)
+            tensor([4., 6.])
+            >>> a.sum(1, keepdim=True)
+            tensor([[3.],
+                    [7.]])
+            >>> ferrograd.tensor([1, 2, 3]).sum().dtype
+            ferrograd.int64
+        """
         source = self if dtype is None else self.to(dtype)
         return source._sum(_dims(dim, keepdim, source.ndim), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
-        """Mean of all elements, or over ``dim``; floating tensors only."""
+        """Returns the mean of all elements, or over the dimensions ``dim``.
+
+        Args:
+            dim: a dimension or a tuple of dimensions to reduce; all of them when ``None``.
+            keepdim: keep each reduced dimension with size 1.
+            dtype: convert to this (floating) dtype first.
+
+        Raises:
+            NotImplementedError: the tensor is not floating and no floating ``dtype`` is given
+                (PyTorch's error: the mean of integers has no integer dtype).
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+            >>> a.mean()
+            tensor(2.5000)
+            >>> a.mean(dim=1)
+            tensor([1.5000, 3.5000])
+        """
         source = self if dtype is None else self.to(dtype)
         if not source.is_floating_point():
             raise NotImplementedError(
@@ -104,15 +142,47 @@ class ReductionMixin:
                 return self.maximum(dim) if which == "max" else self.minimum(dim)
             raise TypeError(f"{which}(): dim must be an int, got {type(dim).__name__}")
         values, indices = getattr(self, "_" + which + "_dim")(dim, keepdim)
-        return ValuesIndices(values, indices)
+        return getattr(return_types, which)(values, indices)
 
     def max(self, dim=None, keepdim: bool = False):
-        """The largest element; with ``dim``, ``(values, indices)`` along it; with a tensor,
-        the elementwise maximum."""
+        """Returns the largest element; along ``dim``, the largest values and their indices; given a
+        tensor, the elementwise maximum (as ``maximum``).
+
+        With ``dim``, the result is a named tuple ``(values, indices)``; where several elements
+        are largest, the index is the first one's. The gradient goes to the element chosen (the
+        whole-tensor maximum shares it among ties, as PyTorch does).
+
+        Args:
+            dim: the dimension to reduce (an int), or a tensor to compare with.
+            keepdim: keep the reduced dimension with size 1.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([[1.0, 5.0], [3.0, 4.0]])
+            >>> a.max()
+            tensor(5.)
+            >>> values, indices = a.max(dim=1)
+            >>> values, indices
+            (tensor([5., 4.]), tensor([1, 1]))
+        """
         return self._extreme("max", dim, keepdim)
 
     def min(self, dim=None, keepdim: bool = False):
-        """The smallest element; with ``dim``, ``(values, indices)`` along it."""
+        """Returns the smallest element; along ``dim``, the smallest values and their indices (a
+        named tuple ``(values, indices)``); given a tensor, the elementwise minimum.
+
+        Args:
+            dim: the dimension to reduce (an int), or a tensor to compare with.
+            keepdim: keep the reduced dimension with size 1.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([[1.0, 5.0], [3.0, 4.0]])
+            >>> a.min()
+            tensor(1.)
+            >>> a.min(dim=0).indices
+            tensor([0, 1])
+        """
         return self._extreme("min", dim, keepdim)
 
     def amax(self, dim=None, keepdim: bool = False):
@@ -165,9 +235,36 @@ class ReductionMixin:
         return source.where(present, 0.0).sum(dim, keepdim) / count
 
     def argmax(self, dim=None, keepdim: bool = False):
+        """Returns the index of the largest element: in the flattened tensor, or along ``dim``. The
+        first index wins among equal elements. The result is ``int64`` and not differentiable.
+
+        Args:
+            dim: the dimension to reduce; the flattened tensor when ``None``.
+            keepdim: keep the reduced dimension with size 1.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.tensor([[1.0, 5.0], [3.0, 4.0]])
+            >>> a.argmax()
+            tensor(1)
+            >>> a.argmax(dim=1)
+            tensor([1, 1])
+        """
         return self._argmax(dim, keepdim)
 
     def argmin(self, dim=None, keepdim: bool = False):
+        """Returns the index of the smallest element: in the flattened tensor, or along ``dim``
+        (``int64``, the first among equal elements).
+
+        Args:
+            dim: the dimension to reduce; the flattened tensor when ``None``.
+            keepdim: keep the reduced dimension with size 1.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.tensor([[1.0, 5.0], [3.0, 0.5]]).argmin(dim=0)
+            tensor([0, 1])
+        """
         return self._argmin(dim, keepdim)
 
 

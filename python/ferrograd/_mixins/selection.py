@@ -1,14 +1,11 @@
 """Selecting and scattering along a dimension: ``gather``, ``scatter_add``, ``index_select``,
 ``index_add``, ``masked_fill``, ``sort``, ``argsort``, ``topk`` (Rust kernels, differentiable)."""
 
-from collections import namedtuple
-
-from .. import _core
+from .. import _core, return_types
 from .._base import TensorBase, is_operand
 from .._meta import data_dependent
 
 #: What ``sort`` and ``topk`` return, like ``torch.return_types.sort``.
-SortResult = namedtuple("SortResult", ["values", "indices"])
 
 
 def _index_tensor(index, op: str):
@@ -122,7 +119,7 @@ class SelectionMixin:
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """``(values, indices)`` sorted along ``dim`` (stable)."""
         values, indices = _core.sort(self, dim, bool(descending))
-        return SortResult(values, indices)
+        return return_types.sort(values, indices)
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         return self.sort(dim, descending).indices
@@ -132,7 +129,7 @@ class SelectionMixin:
         if self.ndim == 0:
             if k > 1:
                 raise IndexError("selected index k out of range")
-            return SortResult(self.clone(), _core.full([], 0, "int64"))
+            return return_types.topk(self.clone(), _core.full([], 0, "int64"))
         size = self.shape[dim]
         if not 0 <= k <= size:
             raise IndexError(
@@ -140,4 +137,4 @@ class SelectionMixin:
             )
         order = self.sort(dim, descending=largest).indices
         indices = order.narrow(dim, 0, k)
-        return SortResult(self.gather(dim, indices), indices)
+        return return_types.topk(self.gather(dim, indices), indices)

@@ -1,8 +1,10 @@
 """Shape: ``shape``, ``size``, ``reshape``/``view``, ``transpose``, ``permute``, ``.T``,
 ``unsqueeze``, ``squeeze``, ``expand``, ``flatten``, ``len``."""
 
+import inspect
 import operator
 
+from .._errors import ShapeError
 from .._size import Size
 
 
@@ -15,6 +17,26 @@ def _sizes(args) -> list:
         return [operator.index(s) for s in args]
     except TypeError:
         raise TypeError(f"sizes must be integers, got {tuple(args)!r}") from None
+
+
+def keyword_sizes(args: tuple, keyword: dict, name: str, op: str) -> tuple:
+    """The sizes of ``x.reshape(shape=(2, 3))``: PyTorch's parser takes the sizes of the
+    methods written ``f(*sizes)`` as one keyword argument too."""
+    for key in keyword:
+        if key != name:
+            raise TypeError(f"{op}() got an unexpected keyword argument '{key}'")
+    if args:
+        raise TypeError(f"{op}() got multiple values for argument '{name}'")
+    return (keyword[name],)
+
+
+def variadic_signature(method):
+    """``method``'s signature as PyTorch documents it, ``f(*sizes)``: without the ``**keyword``
+    that takes the sizes' keyword form (``keyword_sizes``)."""
+    signature = inspect.signature(method)
+    parameters = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
+    method.__signature__ = signature.replace(parameters=parameters)
+    return method
 
 
 class UntypedStorage:
@@ -56,9 +78,32 @@ class ShapeMixin:
 
     @property
     def shape(self) -> Size:
+        """The size of each dimension, as a ``ferrograd.Size`` (a tuple of ints).
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.zeros(2, 3).shape
+            ferrograd.Size([2, 3])
+        """
         return Size(self._shape)
 
     def size(self, dim=None):
+        """Returns the shape (a ``ferrograd.Size``), or the size of dimension ``dim``.
+
+        Args:
+            dim: a dimension, negative counting from the end.
+
+        Raises:
+            IndexError: ``dim`` is out of range.
+
+        Examples:
+            >>> import ferrograd
+            >>> t = ferrograd.empty(3, 4, 5)
+            >>> t.size()
+            ferrograd.Size([3, 4, 5])
+            >>> t.size(dim=-1)
+            5
+        """
         shape = self._shape
         if dim is None:
             return Size(shape)
@@ -70,11 +115,25 @@ class ShapeMixin:
         return self._ndim
 
     def dim(self) -> int:
+        """Returns the number of dimensions (0 for a scalar tensor).
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.zeros(2, 3).dim(), ferrograd.tensor(1.0).dim()
+            (2, 0)
+        """
         return self._ndim
 
     ndimension = dim
 
     def numel(self) -> int:
+        """Returns the number of elements (the product of the shape).
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.zeros(2, 3, 4).numel()
+            24
+        """
         return self._numel()
 
     nelement = numel
@@ -85,12 +144,62 @@ class ShapeMixin:
             raise TypeError("len() of a 0-d tensor")
         return shape[0]
 
-    def reshape(self, *shape):
+    @variadic_signature
+    def reshape(self, *shape, **keyword):
+        """Returns a tensor with the same elements in the given shape: a view when the strides allow
+        one, else a copy. One dimension may be ``-1``, computed from the others.
+
+        Args:
+            *shape: the new shape, as ints or one sequence (or the keyword ``shape=``); its
+                product must equal ``numel()``.
+
+        Raises:
+            RuntimeError: the shape does not hold ``numel()`` elements.
+
+        Examples:
+            >>> import ferrograd
+            >>> a = ferrograd.arange(4.0)
+            >>> a.reshape(2, 2)
+            tensor([[0., 1.],
+                    [2., 3.]])
+            >>> a.reshape(-1, 1).shape
+            ferrograd.Size([4, 1])
+        """
+        if keyword:
+            shape = keyword_sizes(shape, keyword, "shape", "reshape")
         return self._reshape(_sizes(shape))
 
-    def view(self, *shape):
+    @variadic_signature
+    def view(self, *shape, **keyword):
+        """Returns a view of this tensor's elements in the given shape: the result shares memory, so
+        writes to either are seen by both. One dimension may be ``-1``.
+
+        Unlike ``reshape``, ``view`` never copies: the shape must be compatible with the strides
+        (always so for a contiguous tensor).
+
+        Args:
+            *shape: the new shape, as ints or one sequence (or the keyword ``size=``).
+
+        Raises:
+            RuntimeError: the shape does not hold ``numel()`` elements, or the strides do not allow
+                a view (call ``reshape`` or ``contiguous()`` first).
+            TypeError: a dtype is given (``view(dtype)`` reinterpretation is not supported).
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.zeros(4, 4)
+            >>> y = x.view(16)
+            >>> z = x.view(-1, 8)
+            >>> y.shape, z.shape
+            (ferrograd.Size([16]), ferrograd.Size([2, 8]))
+            >>> y[0] = 1.0
+            >>> x[0, 0]
+            tensor(1.)
+        """
         from .._dtype import dtype
 
+        if keyword:
+            shape = keyword_sizes(shape, keyword, "size", "view")
         if len(shape) == 1 and isinstance(shape[0], dtype):
             raise TypeError("view(dtype) is not supported: use .to(dtype) to convert elements")
         return self._view(_sizes(shape))
@@ -102,6 +211,18 @@ class ShapeMixin:
         return self.reshape(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        """Returns the tensor with dimensions ``start_dim`` to ``end_dim`` merged into one (a view
+        when possible). A 0-d tensor becomes 1-d.
+
+        Args:
+            start_dim: the first dimension to merge.
+            end_dim: the last dimension to merge.
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.zeros(2, 3, 4).flatten(1).shape
+            ferrograd.Size([2, 12])
+        """
         return self._flatten(start_dim, end_dim)
 
     def ravel(self):
@@ -113,11 +234,34 @@ class ShapeMixin:
         return self.reshape(shape[:dim] + list(sizes) + shape[dim + 1 :])
 
     def unsqueeze(self, dim: int):
+        """Returns a view with a dimension of size 1 inserted at ``dim``.
+
+        Args:
+            dim: where the new dimension goes, in ``[-ndim - 1, ndim]``.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([1, 2, 3])
+            >>> x.unsqueeze(0)
+            tensor([[1, 2, 3]])
+            >>> x.unsqueeze(1).shape
+            ferrograd.Size([3, 1])
+        """
         return self._unsqueeze(dim)
 
     def squeeze(self, dim=None):
-        """Without the dimensions of size 1 (those among ``dim``, an int or a tuple, when
-        given); a view."""
+        """Returns a view without the dimensions of size 1; with ``dim``, only those among ``dim``
+        (dimensions of another size are kept).
+
+        Args:
+            dim: an int or a tuple of ints.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.zeros(2, 1, 2, 1)
+            >>> x.squeeze().shape, x.squeeze(1).shape, x.squeeze(0).shape
+            (ferrograd.Size([2, 2]), ferrograd.Size([2, 2, 1]), ferrograd.Size([2, 1, 2, 1]))
+        """
         if dim is None or isinstance(dim, int):
             return self._squeeze(dim)
         from .structure import wrap_dim
@@ -126,6 +270,20 @@ class ShapeMixin:
         return self.reshape([s for i, s in enumerate(self.shape) if i not in dims or s != 1])
 
     def transpose(self, dim0: int, dim1: int):
+        """Returns a view with dimensions ``dim0`` and ``dim1`` swapped.
+
+        Args:
+            dim0: the first dimension.
+            dim1: the second dimension.
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([[1, 2, 3], [4, 5, 6]])
+            >>> x.transpose(0, 1)
+            tensor([[1, 4],
+                    [2, 5],
+                    [3, 6]])
+        """
         return self._transpose(dim0, dim1)
 
     swapaxes = transpose
@@ -134,7 +292,7 @@ class ShapeMixin:
     def t(self):
         """Transpose of a matrix (a vector or scalar is returned as it is)."""
         if self.ndim > 2:
-            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+            raise ShapeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.transpose(0, 1) if self.ndim == 2 else self
 
     @property
@@ -147,10 +305,43 @@ class ShapeMixin:
         """The last two dimensions swapped (batched matrix transpose)."""
         return self.transpose(-2, -1)
 
-    def permute(self, *dims):
+    @variadic_signature
+    def permute(self, *dims, **keyword):
+        """Returns a view with the dimensions reordered: dimension ``i`` of the result is dimension
+        ``dims[i]`` of this tensor.
+
+        Args:
+            *dims: a permutation of the dimensions, as ints or one sequence (or the keyword
+                ``dims=``).
+
+        Examples:
+            >>> import ferrograd
+            >>> ferrograd.zeros(2, 3, 5).permute(2, 0, 1).shape
+            ferrograd.Size([5, 2, 3])
+        """
+        if keyword:
+            dims = keyword_sizes(dims, keyword, "dims", "permute")
         return self._permute(_sizes(dims))
 
-    def expand(self, *sizes):
+    @variadic_signature
+    def expand(self, *sizes, **keyword):
+        """Returns a view in which dimensions of size 1 are repeated to a larger size, without
+        copying (the repeated elements are one element in memory). ``-1`` keeps a dimension's
+        size; new leading dimensions may be added.
+
+        Args:
+            *sizes: the target shape, as ints or one sequence (or the keyword ``size=``).
+
+        Examples:
+            >>> import ferrograd
+            >>> x = ferrograd.tensor([[1], [2], [3]])
+            >>> x.expand(3, 4)
+            tensor([[1, 1, 1, 1],
+                    [2, 2, 2, 2],
+                    [3, 3, 3, 3]])
+        """
+        if keyword:
+            sizes = keyword_sizes(sizes, keyword, "size", "expand")
         return self._expand(_sizes(sizes))
 
     def expand_as(self, other):

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import _core
 from .._meta import data_dependent
+from .shape import keyword_sizes, variadic_signature
 
 
 def constant(array: np.ndarray, like):
@@ -92,8 +93,12 @@ class StructureMixin:
 
     # ------------------------------------------------------------------ reordering
 
-    def flip(self, *dims):
-        """The elements in reverse order along each of ``dims`` (a copy, as in PyTorch)."""
+    @variadic_signature
+    def flip(self, *dims, **keyword):
+        """The elements in reverse order along each of ``dims`` (ints, one sequence, or the keyword
+        ``dims=``; a copy, as in PyTorch)."""
+        if keyword:
+            dims = keyword_sizes(dims, keyword, "dims", "flip")
         if len(dims) == 1 and not isinstance(dims[0], int):
             dims = tuple(dims[0])
         wrapped = [wrap_dim(d, self.ndim, "flip") for d in dims]
@@ -177,9 +182,12 @@ class StructureMixin:
 
     # ------------------------------------------------------------------ repetition
 
-    def repeat(self, *sizes):
+    @variadic_signature
+    def repeat(self, *sizes, **keyword):
         """The tensor tiled ``sizes[i]`` times along dimension ``i`` (leading sizes add new
-        dimensions)."""
+        dimensions; ``sizes`` may be ints, one sequence or the keyword ``repeats=``)."""
+        if keyword:
+            sizes = keyword_sizes(sizes, keyword, "repeats", "repeat")
         if len(sizes) == 1 and not isinstance(sizes[0], int):
             sizes = tuple(sizes[0])
         sizes = [operator.index(s) for s in sizes]
@@ -196,8 +204,12 @@ class StructureMixin:
         out = self.reshape(interleaved).expand(expanded)
         return out.reshape([r * s for r, s in zip(sizes, shape, strict=True)])
 
-    def tile(self, *dims):
-        """``repeat`` with ``dims`` padded with leading 1s to the tensor's rank."""
+    @variadic_signature
+    def tile(self, *dims, **keyword):
+        """``repeat`` with ``dims`` padded with leading 1s to the tensor's rank (``dims`` as ints,
+        one sequence or the keyword ``dims=``)."""
+        if keyword:
+            dims = keyword_sizes(dims, keyword, "dims", "tile")
         if len(dims) == 1 and not isinstance(dims[0], int):
             dims = tuple(dims[0])
         dims = (1,) * (self.ndim - len(dims)) + tuple(dims)

@@ -72,8 +72,33 @@ def backward(
     create_graph: bool = False,
     inputs: _TensorOrTensors | None = None,
 ) -> None:
-    """Accumulates the gradients of ``tensors`` into the ``.grad`` of the leaves (or of
-    ``inputs``)."""
+    """Computes the sum of the gradients of ``tensors`` with respect to the graph's leaves and
+    accumulates it into their ``.grad``.
+
+    ``tensors[i].backward(grad_tensors[i])`` for every ``i``, in one pass over the graph: the
+    nodes shared by several outputs run once. Gradients add to what ``.grad`` holds.
+
+    Args:
+        tensors: a tensor or a sequence of tensors to differentiate.
+        grad_tensors: the gradient with respect to each of ``tensors`` (a tensor of its shape);
+            ``None`` for an output of one element (1 is used). A single tensor or a sequence.
+        retain_graph: keep the graph for a further backward pass; defaults to
+            ``create_graph``.
+        create_graph: record the backward pass, for higher-order derivatives.
+        inputs: accumulate only into these tensors' ``.grad`` (by default every leaf that
+            requires gradients).
+
+    Raises:
+        RuntimeError: an output does not require gradients, a gradient is missing for an output
+            of several elements, the graph was freed, or a saved tensor was modified in place.
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> ferrograd.autograd.backward([x.sum(), (x * x).sum()])
+        >>> x.grad
+        tensor([3., 5.])
+    """
     outputs = _as_list(tensors)
     if retain_graph is None:
         retain_graph = create_graph
@@ -100,10 +125,43 @@ def grad(
     is_grads_batched: bool = False,
     materialize_grads: bool = False,
 ) -> tuple[Tensor, ...]:
-    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` is not
-    touched). ``is_grads_batched``: each ``grad_outputs`` tensor has a leading batch dimension
-    and the result stacks one vector-Jacobian product per batch entry. ``only_inputs`` is
-    deprecated and ignored, as in PyTorch."""
+    """Computes and returns the gradients of ``outputs`` with respect to ``inputs``, without
+    touching any ``.grad``.
+
+    Each result is the sum over ``outputs`` of the vector-Jacobian product of ``grad_outputs[i]``
+    with the Jacobian of ``outputs[i]`` with respect to that input.
+
+    Args:
+        outputs: a tensor or a sequence of tensors to differentiate.
+        inputs: a tensor or a sequence of tensors to differentiate with respect to (they need not
+            be leaves).
+        grad_outputs: the gradient with respect to each output; ``None`` for an output of one
+            element (1 is used).
+        retain_graph: keep the graph for a further pass; defaults to ``create_graph``.
+        create_graph: record the computation of the gradients, so that they can be
+            differentiated again (Hessians, gradient penalties).
+        only_inputs: deprecated and ignored, as in PyTorch.
+        allow_unused: when an input is not reached from the outputs, return ``None`` for it
+            instead of raising.
+        is_grads_batched: each ``grad_outputs`` tensor has a leading batch dimension; the result
+            stacks one vector-Jacobian product per batch entry.
+        materialize_grads: return zeros instead of ``None`` for unused inputs.
+
+    Returns:
+        A tuple with one gradient (or ``None``) per input.
+
+    Raises:
+        RuntimeError: an input was not used (without ``allow_unused``), or as for ``backward``.
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor(2.0, requires_grad=True)
+        >>> (dy,) = ferrograd.autograd.grad(x ** 3, x, create_graph=True)
+        >>> dy
+        tensor(12., grad_fn=<...>)
+        >>> ferrograd.autograd.grad(dy, x)
+        (tensor(12.),)
+    """
     if not only_inputs:
         warnings.warn(
             "only_inputs argument is deprecated and is ignored now (defaults to True). To "

@@ -157,7 +157,41 @@ class _Backward:
 
 
 class Function:
-    """Base class of custom autograd operations (see the module docstring)."""
+    """Base class of operations with a derivative of their own.
+
+    A subclass defines two static methods: ``forward(ctx, *args)`` computes the result from
+    its arguments (with recording off) and ``backward(ctx, *grad_outputs)`` returns, for each
+    argument of ``forward``, the gradient with respect to it (``None`` for non-tensors or
+    arguments that need none). ``ctx`` carries state between them: ``ctx.save_for_backward``
+    keeps tensors (checked against in-place changes, as the saved tensors of built-in
+    operations are) and any attribute can hold other values. ``forward`` may instead take no
+    ``ctx`` and leave the saving to ``setup_context(ctx, inputs, output)``, as in PyTorch.
+    ``jvp`` adds forward-mode AD, ``vmap`` (or ``generate_vmap_rule = True``) ``vmap`` support.
+
+    The operation is used through ``apply``, never by calling ``forward`` directly; its result's
+    ``grad_fn`` is a node named after the class (``CubeBackward``).
+
+    Examples:
+        >>> import ferrograd
+        >>> class Cube(ferrograd.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> x = ferrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = Cube.apply(x)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([ 3., 12.])
+        >>> x64 = ferrograd.tensor([0.5, -1.5], dtype=ferrograd.float64, requires_grad=True)
+        >>> ferrograd.autograd.gradcheck(Cube.apply, (x64,))
+        True
+    """
 
     #: Set to True to run ``forward`` and ``backward`` themselves under ``vmap`` (they must be
     #: made of operations that have batching rules, and use ``setup_context``).

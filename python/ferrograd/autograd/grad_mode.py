@@ -59,20 +59,66 @@ class _GradMode:
 
 
 class no_grad(_GradMode):
-    """Operations inside do not record the graph: for inference and parameter updates."""
+    """Context manager (and decorator) that turns off the recording of operations.
+
+    Inside it, results of operations do not require gradients even when their inputs do, so no
+    graph is kept: it saves memory and time in evaluation and in parameter updates. In-place
+    updates of leaves that require gradients are allowed inside. The mode is per thread, and
+    is restored on exit, also when an exception leaves the block.
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor([1.0], requires_grad=True)
+        >>> with ferrograd.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> @ferrograd.no_grad()
+        ... def doubler(x):
+        ...     return x * 2
+        >>> doubler(x).requires_grad
+        False
+    """
 
     enabled = False
 
 
 class enable_grad(_GradMode):
-    """Turns recording back on inside a ``no_grad`` region."""
+    """Context manager (and decorator) that turns recording back on, inside a ``no_grad`` or
+    ``set_grad_enabled(False)`` region.
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor([1.0], requires_grad=True)
+        >>> with ferrograd.no_grad():
+        ...     with ferrograd.enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     enabled = True
 
 
 class set_grad_enabled(_GradMode):
-    """Sets recording on or off: ``set_grad_enabled(False)`` works as a call, a context manager
-    or a decorator."""
+    """Turns recording on or off: as a function call (for the rest of the thread's work), a
+    context manager (until the block ends) or a decorator.
+
+    Args:
+        mode: whether operations are recorded.
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor([1.0], requires_grad=True)
+        >>> with ferrograd.set_grad_enabled(False):
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> _ = ferrograd.set_grad_enabled(False)
+        >>> (x * 2).requires_grad
+        False
+        >>> _ = ferrograd.set_grad_enabled(True)
+    """
 
     def __init__(self, mode: bool) -> None:
         super().__init__()

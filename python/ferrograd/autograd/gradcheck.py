@@ -191,18 +191,46 @@ def gradcheck(
     fast_mode=False,
     masked=None,
 ) -> bool:
-    """Check the gradients of ``func`` at ``inputs`` against finite differences.
+    """Checks the gradients that autograd computes for ``func`` against finite differences.
 
-    ``inputs`` is a Tensor or a tuple (non-tensors are passed through as they are).
-    Every floating-point tensor input with ``requires_grad=True`` is checked; such an
-    input should be float64 (a warning is issued otherwise, as PyTorch does).
-    Returns True when the check passes; on a mismatch raises :class:`GradcheckError`,
-    or returns False when ``raise_exception=False``. See the module docstring for
-    ``fast_mode``, ``check_forward_ad``, ``check_backward_ad`` and ``check_batched_grad``
-    (``check_batched_forward_grad`` runs the forward check under ``vmap``). Gradient
-    dtypes are always checked (``check_grad_dtypes``), and rules never receive undefined
-    gradients (``check_undefined_grad`` has nothing to check); ``masked`` concerns sparse
-    tensors, which ferrograd does not have.
+    Every floating tensor among ``inputs`` that requires gradients is perturbed by ``±eps``,
+    one element at a time, and the central differences of ``func``'s outputs form a numerical
+    Jacobian; the analytical one comes from one ``autograd.grad`` call per output element. They
+    must agree within ``atol + rtol * |numerical|``. Inputs should be float64: in float32 the
+    differences are too coarse (a warning says so, as in PyTorch). The caller's tensors are
+    never written: each perturbed evaluation gets fresh copies.
+
+    Args:
+        func: a function of ``inputs`` returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of arguments (non-tensors are passed as they are).
+        eps: the perturbation of the finite differences.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        raise_exception: raise ``GradcheckError`` describing the first mismatch; with False,
+            return False instead.
+        nondet_tol: how far two backward passes with the same input may differ.
+        check_undefined_grad: accepted; rules never receive undefined gradients here.
+        check_grad_dtypes: accepted; the gradients' dtypes are always checked.
+        check_batched_grad: also check ``vmap`` of the vector-Jacobian product against a loop.
+        check_batched_forward_grad: also run the forward-mode check under ``vmap``.
+        check_forward_ad: also check forward mode (Jacobian-vector products of dual tensors).
+        check_backward_ad: check reverse mode (the default).
+        fast_mode: compare one random projection ``v·J·u`` per input and output instead of whole
+            Jacobians (much cheaper for large inputs); full Jacobians are computed on a mismatch
+            for the message.
+        masked: accepted for compatibility.
+
+    Returns:
+        True when the check passes (False on a mismatch with ``raise_exception=False``).
+
+    Raises:
+        GradcheckError: a mismatch (a ``RuntimeError``), with the two Jacobians.
+
+    Examples:
+        >>> import ferrograd
+        >>> x = ferrograd.tensor([0.3, -1.2], dtype=ferrograd.float64, requires_grad=True)
+        >>> ferrograd.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x,))
+        True
     """
     fg = _fg()
     inputs = _as_tuple(inputs)

@@ -45,6 +45,18 @@ def threshold_(input, threshold: float, value: float):
 
 
 def relu(input, inplace: bool = False):
+    """Applies the rectified linear unit ``max(x, 0)`` elementwise.
+
+    Args:
+        input: a tensor.
+        inplace: write the result into ``input``.
+
+    Examples:
+        >>> import ferrograd
+        >>> import ferrograd.nn.functional as F
+        >>> F.relu(ferrograd.tensor([-1.0, 0.5]))
+        tensor([0.0000, 0.5000])
+    """
     return input.relu_() if inplace else input.relu()
 
 
@@ -241,10 +253,39 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0):
 
 
 def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
+    """Applies softmax along ``dim``: ``exp(x_i) / sum_j exp(x_j)``, computed stably (the maximum
+    is subtracted first). The results along ``dim`` are positive and sum to 1.
+
+    Args:
+        input: a floating tensor.
+        dim: the dimension to normalise along (give it: without it, PyTorch's deprecated
+                implicit choice is made).
+        dtype: convert the input to this dtype first.
+
+    Examples:
+        >>> import ferrograd
+        >>> import ferrograd.nn.functional as F
+        >>> F.softmax(ferrograd.tensor([[1.0, 2.0, 3.0]]), dim=1)
+        tensor([[0.0900, 0.2447, 0.6652]])
+    """
     return input.softmax(dim, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
+    """Applies ``log(softmax(x))`` along ``dim``, computed as ``x - logsumexp(x)`` (stable where
+    the logarithm of softmax's result would underflow).
+
+    Args:
+        input: a floating tensor.
+        dim: the dimension to normalise along.
+        dtype: convert the input to this dtype first.
+
+    Examples:
+        >>> import ferrograd
+        >>> import ferrograd.nn.functional as F
+        >>> F.log_softmax(ferrograd.tensor([[1.0, 2.0, 3.0]]), dim=1)
+        tensor([[-2.4076, -1.4076, -0.4076]])
+    """
     return input.log_softmax(dim, dtype)
 
 

@@ -43,6 +43,25 @@ def _check_float_target(input, target, op: str):
 
 @float32_op
 def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):
+    """The mean squared error ``(input - target) ** 2``, elementwise, reduced.
+
+    Args:
+        input: a floating tensor.
+        target: a tensor of the same shape (it broadcasts, with PyTorch's warning when the
+            shapes differ).
+        size_average: deprecated (use ``reduction``).
+        reduce: deprecated (use ``reduction``).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        weight: a weight multiplying each element's loss.
+
+    Examples:
+        >>> import ferrograd
+        >>> import ferrograd.nn.functional as F
+        >>> F.mse_loss(ferrograd.tensor([1.0, 2.0]), ferrograd.tensor([0.0, 0.0]))
+        tensor(2.5000)
+        >>> F.mse_loss(ferrograd.tensor([1.0, 2.0]), ferrograd.zeros(2), reduction="none")
+        tensor([1., 4.])
+    """
     target = _check_float_target(input, target, "mse_loss")
     diff = input - target
     loss = diff * diff

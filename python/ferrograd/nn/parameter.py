@@ -8,8 +8,27 @@ __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter
 
 
 class Parameter(Tensor):
-    """A ``Tensor`` that, assigned as a ``Module`` attribute, is added to its parameters.
-    Requires grad by default; shares its elements with ``data``."""
+    """A tensor that is a module parameter: assigned as an attribute of a ``Module``, it is added
+    to the module's ``parameters()`` (and so to what an optimizer updates and
+    ``state_dict()`` saves). It shares its elements with ``data`` and requires gradients
+    unless told otherwise. It prints with a ``Parameter containing:`` line first.
+
+    Args:
+        data: the parameter's tensor (an empty tensor by default).
+        requires_grad: whether the parameter requires gradients.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> p = nn.Parameter(ferrograd.tensor([1.0, 2.0]))
+        >>> p
+        Parameter containing:
+        tensor([1., 2.], requires_grad=True)
+        >>> layer = nn.Module()
+        >>> layer.scale = p
+        >>> [name for name, _ in layer.named_parameters()]
+        ['scale']
+    """
 
     __slots__ = ()
 

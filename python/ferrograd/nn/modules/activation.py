@@ -100,6 +100,22 @@ class Threshold(Module):
 
 
 class ReLU(_InplaceOnly):
+    """Applies the rectified linear unit ``max(x, 0)`` elementwise.
+
+    Args:
+        inplace: write the result into the input.
+
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> nn.ReLU()(ferrograd.tensor([-1.0, 0.5]))
+        tensor([0.0000, 0.5000])
+    """
+
     _function = staticmethod(F.relu)
 
 

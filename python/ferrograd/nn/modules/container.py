@@ -21,7 +21,28 @@ __all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequen
 
 
 class Sequential(Module):
-    """Modules applied in order; ``Sequential(a, b)`` or ``Sequential(OrderedDict(...))``."""
+    """A module that applies the modules it holds one after the other, each to the previous
+    one's output.
+
+    They are given as arguments (named ``"0"``, ``"1"``, ...) or as an ``OrderedDict`` of
+    names to modules. A ``Sequential`` can be indexed and sliced, iterated, and extended with
+    ``append``, ``insert`` and ``extend``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+        >>> model
+        Sequential(
+          (0): Linear(in_features=4, out_features=8, bias=True)
+          (1): ReLU()
+          (2): Linear(in_features=8, out_features=1, bias=True)
+        )
+        >>> model(ferrograd.ones(2, 4)).shape
+        ferrograd.Size([2, 1])
+        >>> model[0]
+        Linear(in_features=4, out_features=8, bias=True)
+    """
 
     def __init__(self, *args) -> None:
         super().__init__()

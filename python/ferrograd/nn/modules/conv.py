@@ -180,7 +180,53 @@ class Conv1d(_Conv):
 
 
 class Conv2d(_Conv):
-    """2-D convolution over ``(N, C, H, W)`` (or ``(C, H, W)``) inputs."""
+    """Applies a 2-D convolution (PyTorch's: a cross-correlation) over an input of several
+    channels.
+
+    Each output channel is the sum over its group's input channels of that channel
+    correlated with a learned ``kernel_size`` kernel, plus a bias. Output sizes follow
+    ``H_out = floor((H + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)``, and
+    the same for ``W``.
+
+    Args:
+        in_channels: the number of channels of the input.
+        out_channels: the number of channels of the output.
+        kernel_size: the size of the kernel, an int or a pair ``(kH, kW)``.
+        stride: the step between applications of the kernel, an int or a pair.
+        padding: zeros added on both sides: an int, a pair, ``"valid"`` (none) or ``"same"``
+            (output size equals input size; stride 1 only).
+        dilation: the spacing between kernel elements, an int or a pair.
+        groups: split the channels into this many groups, each convolved with its own
+            kernels; ``in_channels`` and ``out_channels`` must be divisible by it.
+        bias: learn an additive bias per output channel.
+        padding_mode: ``"zeros"``, ``"reflect"``, ``"replicate"`` or ``"circular"``.
+        device: where the parameters are created.
+        dtype: the parameters' floating dtype.
+
+    Shape:
+        - Input: ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+        - Output: ``(N, C_out, H_out, W_out)`` or ``(C_out, H_out, W_out)``.
+
+    Attributes:
+        weight: the learnable ``(out_channels, in_channels / groups, kH, kW)`` kernels,
+            initialised as PyTorch's (Kaiming-uniform with ``a = sqrt(5)``).
+        bias: the learnable ``(out_channels,)`` bias, or ``None``.
+
+    Raises:
+        ValueError: ``groups`` does not divide the channels, ``padding`` or ``padding_mode``
+            is unknown, or ``padding="same"`` is combined with a stride.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> conv = nn.Conv2d(3, 8, 3, padding=1)
+        >>> conv
+        Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+        >>> conv(ferrograd.ones(2, 3, 16, 16)).shape
+        ferrograd.Size([2, 8, 16, 16])
+        >>> nn.Conv2d(3, 8, (3, 5), stride=2)(ferrograd.ones(2, 3, 16, 16)).shape
+        ferrograd.Size([2, 8, 7, 6])
+    """
 
     _dims = 2
     _function = staticmethod(F.conv2d)

@@ -34,7 +34,27 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
-    """Zeros elements with probability ``p`` (scaling the rest by ``1/(1-p)``)."""
+    """During training, zeroes each element of the input with probability ``p`` (drawn from the
+    default generator) and scales the others by ``1 / (1 - p)``, so that the expected value is
+    unchanged; in evaluation mode (``eval()``) it returns its input.
+
+    Args:
+        p: the probability of zeroing an element.
+        inplace: write the result into the input.
+
+    Raises:
+        ValueError: ``p`` is outside ``[0, 1]``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> drop = nn.Dropout(p=0.5)
+        >>> y = drop(ferrograd.ones(1000))
+        >>> sorted(set(y.tolist()))
+        [0.0, 2.0]
+        >>> drop.eval()(ferrograd.ones(4))
+        tensor([1., 1., 1., 1.])
+    """
 
     _function = staticmethod(F.dropout)
 

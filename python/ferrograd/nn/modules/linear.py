@@ -31,8 +31,32 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """``y = x @ W.T + b`` with ``W`` of shape ``(out_features, in_features)``; PyTorch's
-    default initialization (Kaiming-uniform with ``a = sqrt(5)``)."""
+    """Applies an affine transformation to the last dimension of its input: ``y = x @ W.T + b``.
+
+    Args:
+        in_features: the size of each input sample (the last dimension).
+        out_features: the size of each output sample.
+        bias: learn the additive bias ``b``.
+        device: where the parameters are created (the default device otherwise).
+        dtype: the parameters' floating dtype (the default dtype otherwise).
+
+    Shape:
+        - Input: ``(*, in_features)``, any number of leading dimensions.
+        - Output: ``(*, out_features)``.
+
+    Attributes:
+        weight: the learnable ``(out_features, in_features)`` weight, initialised from
+            ``U(-1/sqrt(in_features), 1/sqrt(in_features))`` (Kaiming-uniform with
+            ``a = sqrt(5)``, PyTorch's initialisation).
+        bias: the learnable ``(out_features,)`` bias, from the same distribution, or ``None``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> m = nn.Linear(20, 30)
+        >>> m(ferrograd.randn(128, 20)).shape
+        ferrograd.Size([128, 30])
+    """
 
     weight: Parameter
     bias: Parameter | None

@@ -62,6 +62,26 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
+    """The mean absolute error between each element of the input ``x`` and the target ``y``:
+    ``|x - y|``, reduced.
+
+    Args:
+        reduction: ``"mean"`` (the default) averages the per-element losses, ``"sum"`` adds
+            them, ``"none"`` returns them.
+        size_average: deprecated (use ``reduction``).
+        reduce: deprecated (use ``reduction``).
+
+    Shape:
+        - Input and target: the same shape, any.
+        - Output: a scalar, or the input's shape with ``reduction="none"``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> nn.L1Loss()(ferrograd.tensor([1.0, 2.0, 3.0]), ferrograd.tensor([1.5, 2.0, 2.0]))
+        tensor(0.5000)
+    """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
@@ -71,6 +91,32 @@ class L1Loss(_Loss):
 
 
 class MSELoss(_Loss):
+    """The mean squared error between each element of the input ``x`` and the target ``y``:
+    ``(x - y) ** 2``, reduced.
+
+    Args:
+        reduction: ``"mean"`` (the default) averages the per-element losses, ``"sum"`` adds
+            them, ``"none"`` returns them.
+        size_average: deprecated (use ``reduction``).
+        reduce: deprecated (use ``reduction``).
+
+    Shape:
+        - Input and target: the same shape, any.
+        - Output: a scalar, or the input's shape with ``reduction="none"``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> loss = nn.MSELoss()
+        >>> x = ferrograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> output = loss(x, ferrograd.tensor([1.5, 2.0, 2.0]))
+        >>> output
+        tensor(0.4167, grad_fn=<...>)
+        >>> output.backward()
+        >>> x.grad
+        tensor([-0.3333,  0.0000,  0.6667])
+    """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
@@ -333,6 +379,31 @@ class CTCLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
+    """The negative log likelihood loss, for classification with ``C`` classes: ``-x[n, y[n]]``
+    for each sample ``n``, where the input ``x`` holds log-probabilities (``log_softmax``'s
+    output) and the target ``y`` class indices.
+
+    Args:
+        weight: a ``(C,)`` tensor of per-class weights; with ``reduction="mean"`` the result is
+            divided by the sum of the targets' weights.
+        size_average: deprecated (use ``reduction``).
+        ignore_index: a target value that contributes neither loss nor gradient.
+        reduce: deprecated (use ``reduction``).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Shape:
+        - Input: ``(N, C)``, ``(C,)`` or ``(N, C, d1, d2, ...)``.
+        - Target: ``(N,)``, ``()`` or ``(N, d1, d2, ...)``, int64 in ``[0, C)``.
+        - Output: a scalar, or the target's shape with ``reduction="none"``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> logits = ferrograd.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])
+        >>> nn.NLLLoss()(logits.log_softmax(dim=1), ferrograd.tensor([0, 2]))
+        tensor(0.1755)
+    """
+
     def __init__(
         self,
         weight=None,
@@ -363,7 +434,40 @@ class NLLLoss2d(NLLLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """``log_softmax`` + NLL; targets are class indices or class probabilities."""
+    """The cross entropy between unnormalised scores (logits) and a target, for classification
+    with ``C`` classes: ``log_softmax`` over the class dimension followed by ``NLLLoss``.
+
+    The target is either class indices (int64), or class probabilities of the input's shape
+    (floating), for soft labels.
+
+    Args:
+        weight: a ``(C,)`` tensor of per-class weights.
+        size_average: deprecated (use ``reduction``).
+        ignore_index: a target index that contributes neither loss nor gradient (class
+            indices only).
+        reduce: deprecated (use ``reduction``).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        label_smoothing: in ``[0, 1]``: the share of the target spread evenly over all
+            classes.
+
+    Shape:
+        - Input: ``(N, C)``, ``(C,)`` or ``(N, C, d1, d2, ...)``.
+        - Target: class indices ``(N,)``, ``()`` or ``(N, d1, d2, ...)`` in ``[0, C)``; or
+          probabilities of the input's shape.
+        - Output: a scalar, or ``(N, ...)`` with ``reduction="none"``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> loss = nn.CrossEntropyLoss()
+        >>> logits = ferrograd.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]], requires_grad=True)
+        >>> loss(logits, ferrograd.tensor([0, 2]))
+        tensor(0.1755, grad_fn=<...>)
+        >>> nn.CrossEntropyLoss(reduction="none")(logits, ferrograd.tensor([0, 2]))
+        tensor([0.2413, 0.1096], grad_fn=<...>)
+        >>> loss(logits[:1], ferrograd.tensor([[0.5, 0.5, 0.0]]))  # class probabilities
+        tensor(0.9913, grad_fn=<...>)
+    """
 
     def __init__(
         self,
@@ -393,6 +497,24 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
+    """The binary cross entropy between probabilities ``x`` (in ``[0, 1]``, e.g. ``sigmoid``'s
+    output) and targets ``y``: ``-(y * log(x) + (1 - y) * log(1 - x))``, each log clamped to
+    ``-100`` as in PyTorch, reduced. ``BCEWithLogitsLoss`` is the stabler choice after a
+    sigmoid.
+
+    Args:
+        weight: a weight for each element, broadcast to the input's shape.
+        size_average: deprecated (use ``reduction``).
+        reduce: deprecated (use ``reduction``).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> nn.BCELoss()(ferrograd.tensor([0.8, 0.1, 0.6]), ferrograd.tensor([1.0, 0.0, 1.0]))
+        tensor(0.2798)
+    """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
@@ -402,6 +524,29 @@ class BCELoss(_WeightedLoss):
 
 
 class BCEWithLogitsLoss(_Loss):
+    """``sigmoid`` followed by the binary cross entropy, computed in one numerically stable
+    expression from the logits ``x`` and targets ``y`` in ``[0, 1]``.
+
+    Args:
+        weight: a weight for each element, broadcast to the input's shape.
+        size_average: deprecated (use ``reduction``).
+        reduce: deprecated (use ``reduction``).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        pos_weight: a weight of the positive term per class (the last dimension), to trade
+            recall against precision.
+
+    Shape:
+        - Input and target: the same shape, any.
+        - Output: a scalar, or the input's shape with ``reduction="none"``.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> loss = nn.BCEWithLogitsLoss()
+        >>> loss(ferrograd.tensor([0.5, -1.0, 2.0]), ferrograd.tensor([1.0, 0.0, 1.0]))
+        tensor(0.3048)
+    """
+
     def __init__(
         self, weight=None, size_average=None, reduce=None, reduction: str = "mean", pos_weight=None
     ) -> None:

@@ -116,8 +116,36 @@ def _registered(hooks: OrderedDict, module, name: str, value):
 
 
 class Module:
-    """Base class for all neural network modules. Subclasses assign layers, ``Parameter``s and
-    buffers as attributes in ``__init__`` (after ``super().__init__()``) and define ``forward``."""
+    """Base class for all neural network modules.
+
+    A model subclasses it: ``__init__`` calls ``super().__init__()`` and then assigns layers
+    (other modules), ``Parameter``s and buffers as attributes, which registers them;
+    ``forward`` computes the output. Calling the module (``model(x)``) runs ``forward`` with
+    the registered hooks. Registered members are found by ``parameters()``, saved by
+    ``state_dict()``, moved by ``to()`` and switched by ``train()``/``eval()``, recursively.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> class Model(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = nn.Linear(4, 8)
+        ...         self.out = nn.Linear(8, 2)
+        ...
+        ...     def forward(self, x):
+        ...         return self.out(self.hidden(x).relu())
+        >>> model = Model()
+        >>> model(ferrograd.ones(3, 4)).shape
+        ferrograd.Size([3, 2])
+        >>> [name for name, _ in model.named_parameters()]
+        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+        >>> model
+        Model(
+          (hidden): Linear(in_features=4, out_features=8, bias=True)
+          (out): Linear(in_features=8, out_features=2, bias=True)
+        )
+    """
 
     training: bool
     _version = 1
@@ -147,6 +175,9 @@ class Module:
     # -- forward and hooks ---------------------------------------------------------------------
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Computes the module's output; every subclass defines it. Call the module itself
+        (``module(x)``) rather than ``forward``, so that the hooks run.
+        """
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
@@ -334,6 +365,27 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Adds a tensor to the module that is not a parameter (not trained), such as
+        ``BatchNorm``'s running mean: it is moved by ``to()`` and, when ``persistent``, saved in
+        ``state_dict()``.
+
+        Args:
+            name: the attribute name of the buffer.
+            tensor: the tensor, or ``None`` (a buffer slot that ``state_dict`` skips).
+            persistent: whether the buffer belongs to ``state_dict()``.
+
+        Raises:
+            KeyError: ``name`` is empty, contains ``"."`` or is already another attribute.
+            TypeError: ``tensor`` is neither a tensor nor ``None``.
+
+        Examples:
+            >>> import ferrograd
+            >>> from ferrograd import nn
+            >>> m = nn.Module()
+            >>> m.register_buffer("running_mean", ferrograd.zeros(3))
+            >>> list(m.state_dict())
+            ['running_mean']
+        """
         self._check_init("buffer")
         self._check_name(name, "buffer")
         if hasattr(self, name) and name not in self._buffers:
@@ -517,6 +569,14 @@ class Module:
             yield from module.named_modules(memo, sub, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
+        """Returns an iterator over this module and all modules under it, each once, depth first.
+
+        Examples:
+            >>> from ferrograd import nn
+            >>> model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+            >>> [type(m).__name__ for m in model.modules()]
+            ['Sequential', 'Linear', 'ReLU']
+        """
         for _, module in self.named_modules():
             yield module
 
@@ -528,6 +588,13 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """Returns an iterator over the immediate submodules.
+
+        Examples:
+            >>> from ferrograd import nn
+            >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(2, 2), nn.ReLU()).children()]
+            ['Linear', 'ReLU']
+        """
         for _, module in self.named_children():
             yield module
 
@@ -551,11 +618,37 @@ class Module:
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
+        """Returns an iterator over ``(name, parameter)`` pairs, the names dotted paths from this
+        module (``"0.weight"``).
+
+        Args:
+            prefix: a prefix for every name.
+            recurse: include the parameters of submodules (else only this module's own).
+            remove_duplicate: yield a parameter shared by several modules once.
+
+        Examples:
+            >>> from ferrograd import nn
+            >>> [(name, tuple(p.shape)) for name, p in nn.Linear(3, 2).named_parameters()]
+            [('weight', (2, 3)), ('bias', (2,))]
+        """
         yield from self._named_members(
             lambda m: m._parameters.items(), prefix, recurse, remove_duplicate
         )
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Returns an iterator over the module's parameters, usually passed to an optimizer.
+
+        Args:
+            recurse: include the parameters of submodules.
+
+        Examples:
+            >>> import ferrograd
+            >>> from ferrograd import nn
+            >>> model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))
+            >>> sum(p.numel() for p in model.parameters())
+            21
+            >>> optimizer = ferrograd.optim.SGD(model.parameters(), lr=0.1)
+        """
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
@@ -573,6 +666,21 @@ class Module:
     # -- modes and conversions -----------------------------------------------------------------
 
     def train(self, mode: bool = True) -> Self:
+        """Sets the module and its submodules in training mode (``mode=True``) or evaluation mode.
+        The mode changes what some modules do (``Dropout``, ``BatchNorm``).
+
+        Args:
+            mode: True for training, False for evaluation.
+
+        Returns:
+            The module itself.
+
+        Examples:
+            >>> from ferrograd import nn
+            >>> model = nn.Sequential(nn.Dropout(0.5))
+            >>> model.train().training, model[0].training
+            (True, True)
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
@@ -581,6 +689,19 @@ class Module:
         return self
 
     def eval(self) -> Self:
+        """Sets the module and its submodules in evaluation mode (``train(False)``): ``Dropout``
+        passes its input through and ``BatchNorm`` uses its running statistics. Recording is a
+        separate switch: evaluate under ``ferrograd.no_grad()`` too.
+
+        Returns:
+            The module itself.
+
+        Examples:
+            >>> from ferrograd import nn
+            >>> model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5)).eval()
+            >>> model.training, model[1].training
+            (False, False)
+        """
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Self:
@@ -589,6 +710,22 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
+        """Resets the gradients of all parameters: sets them to ``None`` (the default), or fills
+        them with zeros.
+
+        Args:
+            set_to_none: set each ``.grad`` to ``None`` instead of zeroing it (saves memory, and an
+                optimizer then skips the parameter).
+
+        Examples:
+            >>> import ferrograd
+            >>> from ferrograd import nn
+            >>> layer = nn.Linear(2, 1)
+            >>> layer(ferrograd.ones(1, 2)).sum().backward()
+            >>> layer.zero_grad()
+            >>> layer.weight.grad is None
+            True
+        """
         for p in self.parameters():
             if p.grad is None:
                 continue
@@ -634,7 +771,21 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Self:
-        """Converts floating parameters and buffers to a dtype and/or moves them to a device."""
+        """Moves and/or converts the parameters and buffers, in place, and returns the module.
+
+        Called as ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` or with the
+        ``device=``/``dtype=`` keywords. A dtype converts only floating parameters and buffers.
+
+        Returns:
+            The module itself.
+
+        Examples:
+            >>> import ferrograd
+            >>> from ferrograd import nn
+            >>> layer = nn.Linear(2, 2).to(ferrograd.float64)
+            >>> layer.weight.dtype
+            ferrograd.float64
+        """
         from ..._dtype import dtype as dtype_type, to_dtype
 
         target_dtype = kwargs.pop("dtype", None)
@@ -738,8 +889,21 @@ class Module:
         prefix: str = "",
         keep_vars: bool = False,
     ) -> dict[str, Any]:
-        """An ordered dict of every parameter and persistent buffer by dotted name (detached,
-        sharing elements with the module's tensors)."""
+        """Returns an ordered dict of every parameter and persistent buffer by dotted name, for
+        saving (``ferrograd.save(model.state_dict(), path)``). The tensors are detached and share
+        memory with the module's.
+
+        Args:
+            destination: a dict to fill instead of a new one.
+            prefix: a prefix for every key.
+            keep_vars: return the parameters themselves rather than detached tensors.
+
+        Examples:
+            >>> from ferrograd import nn
+            >>> list(nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)).state_dict())
+            ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var',
+            '1.num_batches_tracked']
+        """
         if args:
             destination = args[0] if len(args) > 0 else destination
             prefix = args[1] if len(args) > 1 else prefix
@@ -851,9 +1015,30 @@ class Module:
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
     ) -> _IncompatibleKeys:
-        """Copies parameters and buffers from ``state_dict`` (or, with ``assign``, takes its
-        tensors). Returns ``(missing_keys, unexpected_keys)``; with ``strict`` any of them
-        raises a ``RuntimeError`` that lists them."""
+        """Copies parameters and buffers from ``state_dict`` into this module (the values are copied
+        into the existing tensors, so optimizers holding them keep working).
+
+        Args:
+            state_dict: a mapping from dotted names to tensors, such as ``state_dict()`` returns or
+                ``ferrograd.load`` reads.
+            strict: require the keys to be exactly this module's.
+            assign: take the given tensors as the parameters instead of copying into them.
+
+        Returns:
+            A named tuple ``(missing_keys, unexpected_keys)``.
+
+        Raises:
+            RuntimeError: with ``strict``, keys are missing or unexpected; or a shape differs
+                (always). The message lists every problem.
+
+        Examples:
+            >>> from ferrograd import nn
+            >>> source, target = nn.Linear(2, 2), nn.Linear(2, 2)
+            >>> target.load_state_dict(source.state_dict())
+            <All keys matched successfully>
+        """
+        from collections.abc import Mapping
+
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []

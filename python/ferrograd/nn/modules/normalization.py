@@ -131,7 +131,39 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalization of ``(N, C)`` or ``(N, C, L)`` inputs."""
+    """Batch normalisation over a 2-D or 3-D input: each channel is normalised by the mean and
+    variance over the batch (and length) dimensions, then scaled and shifted by learned
+    ``weight`` and ``bias``: ``y = (x - mean) / sqrt(var + eps) * weight + bias``.
+
+    In training, the batch's statistics are used (the biased variance) and the running
+    estimates updated: ``running = (1 - momentum) * running + momentum * batch`` (unbiased
+    variance), or a cumulative average with ``momentum=None``. In evaluation, the running
+    estimates are used.
+
+    Args:
+        num_features: the number of channels ``C``.
+        eps: added to the variance for stability.
+        momentum: the weight of each batch in the running estimates, or ``None``.
+        affine: learn ``weight`` and ``bias``.
+        track_running_stats: keep running estimates (else batch statistics are used in
+            evaluation too).
+        device: where the parameters and buffers are created.
+        dtype: their floating dtype.
+
+    Shape:
+        - Input: ``(N, C)`` or ``(N, C, L)``.
+        - Output: the input's shape.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> bn = nn.BatchNorm1d(2)
+        >>> bn(ferrograd.tensor([[1.0, 2.0], [3.0, 6.0]]))
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]], grad_fn=<...>)
+        >>> bn.running_mean
+        tensor([0.2000, 0.4000])
+    """
 
     _expected_dims = (2, 3)
 
@@ -276,8 +308,33 @@ class GroupNorm(Module):
 
 
 class LayerNorm(Module):
-    """Normalization over the trailing ``normalized_shape`` dimensions, with an elementwise
-    affine."""
+    """Layer normalisation: normalises over the last ``len(normalized_shape)`` dimensions of each
+    sample, ``y = (x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance,
+    and the same computation in training and evaluation.
+
+    Args:
+        normalized_shape: the trailing shape to normalise over (an int for the last
+            dimension).
+        eps: added to the variance for stability.
+        elementwise_affine: learn ``weight`` (ones) and ``bias`` (zeros) of
+            ``normalized_shape``.
+        bias: learn ``bias`` (with ``elementwise_affine``).
+        device: where the parameters are created.
+        dtype: their floating dtype.
+
+    Shape:
+        - Input: ``(*, *normalized_shape)``.
+        - Output: the input's shape.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd import nn
+        >>> norm = nn.LayerNorm(3)
+        >>> norm
+        LayerNorm((3,), eps=1e-05, elementwise_affine=True, bias=True)
+        >>> norm(ferrograd.tensor([[1.0, 2.0, 3.0]]))
+        tensor([[-1.2247,  0.0000,  1.2247]], grad_fn=<...>)
+    """
 
     def __init__(
         self,

@@ -39,19 +39,58 @@ _FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dat
 
 
 class DataLoader(Generic[T_co]):
-    """Iterates over ``dataset`` in batches of ``batch_size`` (``None``: one sample at a time,
-    converted by ``default_convert``), in sampler order (``shuffle`` draws a new order each
-    epoch from ``generator``, or from the global seed), collated by ``collate_fn`` (default:
-    ``default_collate``).
+    """Iterates over a dataset in batches.
 
-    ``num_workers > 0`` loads in that many worker processes (``multiprocessing_context``, or
-    the platform's default start method), each ``prefetch_factor`` batches ahead; batches come
-    back in sampler order. Worker ``i`` is seeded with ``base_seed + i`` (``random``,
-    ferrograd's and NumPy's generators; ``base_seed`` drawn per iterator from ``generator`` or
-    the global generator), then runs ``worker_init_fn(i)``; ``get_worker_info()`` describes it.
-    ``persistent_workers`` keeps them between epochs. ``timeout`` bounds the wait for one
-    batch. An exception in a worker is raised again here with the worker's traceback.
-    ``pin_memory`` is accepted; on the CPU there is nothing to pin."""
+    Each epoch (each ``iter(loader)``) takes the sample indices from the sampler (in order,
+    or a new random permutation each epoch with ``shuffle=True``), groups them into batches
+    of ``batch_size`` and collates each batch's samples with ``collate_fn``: by default
+    tensors, NumPy arrays and numbers are stacked into one tensor per field, and tuples,
+    lists and dicts keep their structure.
+
+    Args:
+        dataset: a map-style dataset (``__getitem__`` and ``__len__``) or an iterable one.
+        batch_size: the samples per batch; ``None`` yields samples one at a time (converted
+            by ``default_convert``, not stacked).
+        shuffle: draw a new order of the samples each epoch.
+        sampler: the order of the indices (a ``Sampler`` or an iterable); excludes
+            ``shuffle``.
+        batch_sampler: yields whole batches of indices; excludes ``batch_size``, ``shuffle``,
+            ``sampler`` and ``drop_last``.
+        num_workers: load in this many worker processes (0: in this process). Worker ``i`` is
+            seeded with ``base_seed + i`` (``random``, ferrograd's and NumPy's generators),
+            then runs ``worker_init_fn(i)``; ``get_worker_info()`` describes it. Batches come
+            back in sampler order, and an exception in a worker is raised again here with the
+            worker's traceback.
+        collate_fn: merges a list of samples into a batch (``default_collate`` by default).
+        pin_memory: accepted; on the CPU there is nothing to pin.
+        drop_last: drop the last batch when it is smaller than ``batch_size``.
+        timeout: the most seconds to wait for a batch from the workers (0: no limit).
+        worker_init_fn: called in each worker with its id, after seeding.
+        multiprocessing_context: the start method of the workers (the platform's default
+            otherwise).
+        generator: the random number generator behind ``shuffle`` and the workers' base seed
+            (the global one otherwise).
+        prefetch_factor: the batches each worker loads ahead (2 by default; workers only).
+        persistent_workers: keep the workers alive between epochs.
+        pin_memory_device: accepted for compatibility.
+        in_order: return batches in sampler order (always the case here).
+
+    Raises:
+        ValueError: conflicting or out-of-range options (as PyTorch's messages say).
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd.utils.data import DataLoader, TensorDataset
+        >>> dataset = TensorDataset(ferrograd.arange(10.0).reshape(5, 2), ferrograd.arange(5))
+        >>> loader = DataLoader(dataset, batch_size=2)
+        >>> for features, labels in loader:
+        ...     print(tuple(features.shape), labels)
+        (2, 2) tensor([0, 1])
+        (2, 2) tensor([2, 3])
+        (1, 2) tensor([4])
+        >>> len(loader), len(DataLoader(dataset, batch_size=2, drop_last=True))
+        (3, 2)
+    """
 
     def __init__(
         self,

@@ -31,9 +31,22 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 class Dataset(Generic[T_co]):
-    """A map-style dataset: implement ``__getitem__`` (and ``__len__``). A dataset may also
-    implement ``__getitems__(indices)`` returning a list of samples, which the loader then
-    uses for a whole batch. ``a + b`` concatenates."""
+    """Base class of map-style datasets: a subclass implements ``__getitem__(index)`` returning
+    one sample (and usually ``__len__``), which ``DataLoader`` reads by index. A dataset may
+    also implement ``__getitems__(indices)`` returning a list of samples, which the loader
+    then calls once per batch. ``a + b`` concatenates two datasets.
+
+    Examples:
+        >>> from ferrograd.utils.data import Dataset
+        >>> class Squares(Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...
+        ...     def __getitem__(self, index):
+        ...         return index, index ** 2
+        >>> Squares()[3], len(Squares() + Squares())
+        ((3, 9), 8)
+    """
 
     def __getitem__(self, index: Any) -> T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -55,7 +68,23 @@ class IterableDataset(Dataset[T_co]):
 
 
 class TensorDataset(Dataset[tuple["Tensor", ...]]):
-    """Samples are the rows of tensors that share their first dimension."""
+    """A dataset whose samples are the rows of tensors that share their first dimension: sample
+    ``i`` is ``tuple(t[i] for t in tensors)``.
+
+    Args:
+        *tensors: tensors with the same size of their first dimension.
+
+    Raises:
+        ValueError: the first dimensions differ.
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd.utils.data import TensorDataset
+        >>> features = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> dataset = TensorDataset(features, ferrograd.tensor([0, 1]))
+        >>> len(dataset), dataset[1]
+        (2, (tensor([3., 4.]), tensor(1)))
+    """
 
     def __init__(self, *tensors: Tensor) -> None:
         if not tensors:
@@ -225,9 +254,29 @@ def random_split(
     lengths: Sequence[int | float],
     generator: Generator | None = None,
 ) -> list[Subset[T_co]]:
-    """Splits ``dataset`` into non-overlapping ``Subset``s of the given lengths, or of the
-    given fractions of its length (fractions summing to 1; the remainder goes one by one to
-    the first splits), in a random order drawn from ``generator`` (default: the global one)."""
+    """Splits a dataset into non-overlapping random subsets.
+
+    Args:
+        dataset: the dataset to split.
+        lengths: the lengths of the subsets, summing to ``len(dataset)``; or fractions summing
+            to 1, whose lengths are ``floor(fraction * len(dataset))`` with the remainder
+            distributed one by one to the first subsets.
+        generator: the random number generator of the permutation (the global one otherwise).
+
+    Returns:
+        A list of ``Subset``s.
+
+    Raises:
+        ValueError: the lengths do not add up to the dataset's length (or the fractions to 1).
+
+    Examples:
+        >>> import ferrograd
+        >>> from ferrograd.utils.data import random_split
+        >>> generator = ferrograd.Generator().manual_seed(0)
+        >>> train, test = random_split(range(10), [0.7, 0.3], generator=generator)
+        >>> len(train), len(test), sorted(list(train) + list(test)) == list(range(10))
+        (7, 3, True)
+    """
     n = len(dataset)
     lengths = list(lengths)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
