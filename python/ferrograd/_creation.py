@@ -79,7 +79,10 @@ def _integers_beyond_int64(data, array: np.ndarray, dtype) -> bool:
         return True
     if array.dtype == object:
         values = array.ravel().tolist()
-    elif array.dtype.kind == "f" and array.size and float(np.nanmax(np.abs(array))) >= 2.0**63:
+    elif (
+        array.dtype.kind == "f"
+        and float(np.max(np.abs(array), initial=0.0, where=~np.isnan(array))) >= 2.0**63
+    ):
         # NumPy turns ints that fit int64 beside ones that need uint64 into float64
         values = list(_leaves(data))
     else:
