@@ -1,13 +1,16 @@
 """Recurrent layers: ``RNN``, ``LSTM``, ``GRU`` (stacked, optionally bidirectional, over padded
 or packed batches) and the single-step ``RNNCell``, ``LSTMCell``, ``GRUCell``.
 
-The recurrence is composed in Python from the engine's differentiable ops. A padded batch is
-run as a packed one whose batch never shrinks: the time steps' rows one after the other. Each
-direction of a layer makes one matrix product for the input projection of the whole sequence
-(``x @ W_ih^T``, every time step at once); each time step then makes one product for the hidden
-projection (which adds that step's rows of the input projection in the same pass) and the
-cell's pointwise gate math. Gradients come from the ops' own rules (and ``cat`` for the pieces
-of ``_split``), so double backward works too.
+A padded batch is run as a packed one whose batch never shrinks: the time steps' rows one after
+the other. Each direction of a layer makes one matrix product for the input projection of the
+whole sequence (``x @ W_ih^T``, every time step at once); each time step then makes one product
+for the hidden projection (which adds that step's rows of the input projection in the same
+pass) and the cell's pointwise gate math, which for the LSTM and GRU is one engine op
+(``_core.lstm_cell``, ``_core.gru_cell``: one kernel forward, one backward, recorded ops under
+``create_graph``), and for the Elman network the ``tanh``/``relu`` op itself. While
+``__torch_function__`` takes calls over (a mode such as the ONNX recorder, vmap's batched
+tensors) the gate math is composed of public ops instead, so that they see it; so is the LSTM's
+while a forward-mode level is open (its two-output node has no tangent rule).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import warnings
 from ... import _core, _creation
 from ..._tensor_functions import cat, stack
 from ...autograd.function import Function
+from ...overrides import has_torch_function
 from .. import functional as F, init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -70,10 +74,13 @@ def _relu_step(gx, state, w_hh, b_hh, w_hr):
 def _lstm_step(gx, state, w_hh, b_hh, w_hr):
     h, c = state
     gates = _core.linear(h, w_hh, gx)
-    size = gates.shape[1] // 4
-    input_gate, forget_gate, cell_gate, output_gate = _split(gates, [size] * 4, 1)
-    c = forget_gate.sigmoid() * c + input_gate.sigmoid() * cell_gate.tanh()
-    h = output_gate.sigmoid() * c.tanh()
+    if _core.current_dual_level() is None and not has_torch_function((gates, c)):
+        h, c = _core.lstm_cell(gates, c)
+    else:
+        size = gates.shape[1] // 4
+        input_gate, forget_gate, cell_gate, output_gate = _split(gates, [size] * 4, 1)
+        c = forget_gate.sigmoid() * c + input_gate.sigmoid() * cell_gate.tanh()
+        h = output_gate.sigmoid() * c.tanh()
     if w_hr is not None:
         h = _core.linear(h, w_hr)
     return h, c
@@ -81,9 +88,12 @@ def _lstm_step(gx, state, w_hh, b_hh, w_hr):
 
 def _gru_step(gx, state, w_hh, b_hh, w_hr):
     (h,) = state
+    projected = _core.linear(h, w_hh, b_hh)
+    if not has_torch_function((gx, projected, h)):
+        return (_core.gru_cell(gx, projected, h),)
     size = h.shape[1]
     x_rz, x_n = _split(gx, [2 * size, size], 1)
-    h_rz, h_n = _split(_core.linear(h, w_hh, b_hh), [2 * size, size], 1)
+    h_rz, h_n = _split(projected, [2 * size, size], 1)
     reset, update = _split((x_rz + h_rz).sigmoid(), [size, size], 1)
     new = (x_n + reset * h_n).tanh()
     return (new + update * (h - new),)
