@@ -273,3 +273,32 @@ def test_cells_double_backward_through_the_fused_step(cell):
 
     assert gradcheck(step, (x, h))
     assert gradgradcheck(step, (x, h))
+
+
+@pytest.mark.parametrize("kind", [nn.LSTM, nn.GRU])
+def test_fused_cells_on_a_device_through_the_host(kind):
+    """A device backend without the cell kernels (the NumPy-backed test backend) runs them on
+    the host: values and gradients match the CPU's."""
+    from ferrograd import cuda
+    from ferrograd.cuda._numpy_backend import NumpyTable
+
+    fg.manual_seed(13)
+    module = kind(3, 4, bidirectional=True)
+    x = fg.randn(5, 2, 3)
+    out, _ = module(x)
+    out.sum().backward()
+    want = [p.grad.numpy().copy() for p in module.parameters()]
+    module.zero_grad()
+    previous = cuda.use_backend(NumpyTable())
+    try:
+        moved = module.to("cuda")
+        out_device, _ = moved(x.to("cuda"))
+        assert out_device.device.type == "cuda"
+        out_device.sum().backward()
+        np.testing.assert_allclose(
+            out_device.detach().cpu().numpy(), out.detach().numpy(), atol=1e-6
+        )
+        for p, w in zip(moved.parameters(), want, strict=True):
+            np.testing.assert_allclose(p.grad.cpu().numpy(), w, rtol=1e-5, atol=1e-6)
+    finally:
+        cuda.use_backend(previous)
