@@ -302,3 +302,16 @@ def test_fused_cells_on_a_device_through_the_host(kind):
             np.testing.assert_allclose(p.grad.cpu().numpy(), w, rtol=1e-5, atol=1e-6)
     finally:
         cuda.use_backend(previous)
+
+
+def test_cells_with_no_hidden_units_or_no_rows():
+    for gates, c in ((fg.zeros(2, 0), fg.zeros(2, 0)), (fg.zeros(0, 8), fg.zeros(0, 2))):
+        gates.requires_grad_(True)
+        h1, c1 = _core.lstm_cell(gates, c)
+        assert h1.shape == c1.shape == c.shape
+        (h1.sum() + c1.sum()).backward()
+        assert gates.grad.shape == gates.shape
+    gx = fg.zeros(3, 0, requires_grad=True)
+    out = _core.gru_cell(gx, fg.zeros(3, 0), fg.zeros(3, 0))
+    out.sum().backward()
+    assert out.shape == (3, 0) and gx.grad.shape == (3, 0)

@@ -10,7 +10,7 @@
 //! time, several times slower than the unfused ops.
 
 use std::mem::MaybeUninit;
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, Mul, MulAssign, Sub};
 
 use super::vecmath::{kernel_f32, kernel_f64, Isa, SliceKernel};
 use super::UnaryOp;
@@ -18,7 +18,9 @@ use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 
 /// The floating element types the cells compute in.
-trait Gate: Element + Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> {
+trait Gate:
+    Element + Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + MulAssign
+{
     const ONE: Self;
     fn kernel(op: UnaryOp) -> Option<SliceKernel<Self>>;
 }
@@ -161,6 +163,9 @@ fn lstm_state<T: Gate>(act: &[T], c: &[T], h: usize) -> Result<Vec<T>> {
 /// holding the new hidden state `o·tanh(c')` and the new cell state `c' = f·c + i·g`.
 pub fn lstm_cell(gates: &NdArray, c: &NdArray) -> Result<NdArray> {
     let (b, h) = batch_hidden(c);
+    if h == 0 {
+        return Ok(NdArray::zeros(&[2, b, 0], gates.dtype()));
+    }
     with_gate!(gates.dtype(), "lstm_cell", T => {
         let (x, c) = (gates.as_slice::<T>()?, c.as_slice::<T>()?);
         let acts = Activations::<T>::new()?;
@@ -173,7 +178,7 @@ pub fn lstm_cell(gates: &NdArray, c: &NdArray) -> Result<NdArray> {
         for (hr, ar) in hidden.chunks_exact_mut(h).zip(act.chunks_exact(4 * h)) {
             let o = &ar[3 * h..];
             for j in 0..h {
-                hr[j] = o[j] * hr[j];
+                hr[j] *= o[j];
             }
         }
         NdArray::from_vec(out, &[2, b, h])
@@ -189,6 +194,9 @@ pub fn lstm_cell_backward(
     gc: &NdArray,
 ) -> Result<NdArray> {
     let (b, h) = batch_hidden(c);
+    if h == 0 {
+        return Ok(NdArray::zeros(&[0], gates.dtype()));
+    }
     with_gate!(gates.dtype(), "lstm_cell", T => {
         let x = gates.as_slice::<T>()?;
         let (c, gh, gc) = (c.as_slice::<T>()?, gh.as_slice::<T>()?, gc.as_slice::<T>()?);
@@ -227,6 +235,9 @@ pub fn lstm_cell_backward(
 /// `r = σ(x_r + h_r)`, `z = σ(x_z + h_z)`, `n = tanh(x_n + r·h_n)`, `h' = n + z·(h - n)`.
 pub fn gru_cell(gx: &NdArray, gh: &NdArray, h: &NdArray) -> Result<NdArray> {
     let (b, w) = batch_hidden(h);
+    if w == 0 {
+        return Ok(NdArray::zeros(&[b, 0], gx.dtype()));
+    }
     with_gate!(gx.dtype(), "gru_cell", T => {
         let (x, y, s) = (gx.as_slice::<T>()?, gh.as_slice::<T>()?, h.as_slice::<T>()?);
         let (rz, n) = Activations::<T>::new()?.gru_gates(x, y, w)?;
@@ -247,6 +258,9 @@ pub fn gru_cell(gx: &NdArray, gh: &NdArray, h: &NdArray) -> Result<NdArray> {
 /// `[grad of gx (B·3H) | grad of gh (B·3H) | grad of h (B·H)]`.
 pub fn gru_cell_backward(gx: &NdArray, gh: &NdArray, h: &NdArray, g: &NdArray) -> Result<NdArray> {
     let (b, w) = batch_hidden(h);
+    if w == 0 {
+        return Ok(NdArray::zeros(&[0], gx.dtype()));
+    }
     with_gate!(gx.dtype(), "gru_cell", T => {
         let (x, y, s) = (gx.as_slice::<T>()?, gh.as_slice::<T>()?, h.as_slice::<T>()?);
         let g = g.as_slice::<T>()?;
