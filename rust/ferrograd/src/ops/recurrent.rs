@@ -21,7 +21,7 @@ use crate::ops::IndexItem;
 use crate::tensor::{needs_recording, record, record_many, Tensor};
 
 /// Checks a cell's operands: `state` is `(B, H)`, each of `gates` is `(B, chunks·H)`, all one
-/// floating dtype. Returns `(B, H)`.
+/// floating dtype.
 fn check_cell(op: &str, gates: &[&Tensor], chunks: usize, state: &Tensor) -> Result<()> {
     let shape = state.shape();
     let dtype = state.dtype();
