@@ -368,6 +368,54 @@ def make_mlp(lib, n_steps):
     return rep
 
 
+# ---------------------------------------------------------------------------------------------
+# Workloads: a whole training step of a small model, on one thread (each library in a child
+# process of its own, so neither's thread pool disturbs the other).
+# ---------------------------------------------------------------------------------------------
+
+
+def make_lstm_train(lib, n_steps, seq=32, batch=32, features=64, hidden=128, classes=10):
+    """One LSTM training step: ``nn.LSTM(64, 128)`` over 32 steps of a batch of 32, a linear
+    head on the last step, cross-entropy, backward, ``optim.Adam``."""
+    import numpy as np
+
+    m = lib.m
+    m.set_num_threads(1)
+    m.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x = m.tensor(rng.standard_normal((seq, batch, features)).astype(np.float32))
+    y = m.tensor(rng.integers(0, classes, size=batch).astype(np.int64))
+    lstm, head = m.nn.LSTM(features, hidden), m.nn.Linear(hidden, classes)
+    opt = m.optim.Adam([*lstm.parameters(), *head.parameters()], lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        out, _ = lstm(x)
+        m.nn.functional.cross_entropy(head(out[-1]), y).backward()
+        opt.step()
+
+    for _ in range(2):
+        step()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_steps):
+            step()
+        return (time.perf_counter() - t0) / n_steps
+
+    return rep
+
+
+LSTM_CASE = (
+    "lstm_train",
+    "LSTM train step: 64->128, seq 32, batch 32, linear head, cross-entropy, Adam; 1 thread",
+    "time per step",
+    "ms",
+    "lower",
+    None,
+)
+
+
 # Children: one case, one library, one process; print one JSON line.
 
 
@@ -526,6 +574,7 @@ CASES = [
     ),
     ("strided_sum", "x[:, ::2].sum(), x 2048x2048 (float32)", "time", "us", "lower", None),
     ("linear", "Linear 784->256 forward + backward, batch 64", "time", "us", "lower", None),
+    LSTM_CASE,
 ]
 MAKERS = {
     "small": make_small,
@@ -537,6 +586,7 @@ MAKERS = {
     "matmul_t": make_matmul_t,
     "strided_sum": make_strided_sum,
     "linear": make_linear,
+    "lstm_train": make_lstm_train,
 }
 # Issue 6's targets on CUDA: matmul at 0.9 of PyTorch's throughput and per-op overhead no worse
 # than PyTorch's; the other rows are reported without one.
@@ -554,6 +604,7 @@ PLAN = {
     "matmul_t": ((3, 9), (2, 5)),
     "strided_sum": ((50, 11), (20, 5)),
     "linear": ((100, 11), (30, 5)),
+    "lstm_train": ((10, 9), (5, 3)),
     "deep": ((1_000_000, 3), (1_000_000, 1)),
     "steps": ((1_000, 1), (1_000, 1)),
 }
@@ -578,7 +629,7 @@ def interleave(libs, makers, reps, pause=0.0):
 
 
 # Cases whose kernels run on thread pools: measured in child processes, one library each.
-ISOLATED = ("mlp", "matmul", "elementwise", "matmul_t", "linear")
+ISOLATED = ("mlp", "matmul", "elementwise", "matmul_t", "linear", "lstm_train")
 REPS_PER_CHILD = 3
 
 
@@ -612,6 +663,7 @@ def measure(libs, cases, quick, device, log, in_process=False):
         "matmul_t",
         "strided_sum",
         "linear",
+        "lstm_train",
     ]:
         if case not in cases:
             continue
@@ -773,6 +825,7 @@ ALL_CASES = [
     "matmul_t",
     "strided_sum",
     "linear",
+    "lstm_train",
 ]
 # On a GPU a million-op chain measures a million kernel launches (about ten seconds per library
 # and repetition) and host memory says little: ask for deep/steps with --cases there.

@@ -378,6 +378,14 @@ def nll_loss(
     """``nll_loss`` (or, with ``log_softmax``, ``cross_entropy``) of class indices;
     ``reduction``: ``"none"``, ``"mean"`` or ``"sum"``."""
 
+def lstm_cell(gates: TensorImpl, c: TensorImpl) -> tuple[Tensor, Tensor]:
+    """The LSTM cell's pointwise step, one kernel: ``(h', c')`` from the gates'
+    pre-activations ``(B, 4H)`` (input, forget, cell, output) and the cell state ``(B, H)``."""
+
+def gru_cell(gx: TensorImpl, gh: TensorImpl, h: TensorImpl) -> Tensor:
+    """The GRU cell's pointwise step, one kernel: ``h'`` from the input's projection (with
+    ``b_ih``), the state's (with ``b_hh``), both ``(B, 3H)``, and the state ``(B, H)``."""
+
 # ---------------------------------------------------------------------- devices and exchange
 
 def register_cuda_backend(table: KernelTable | None) -> None:

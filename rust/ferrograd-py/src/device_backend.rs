@@ -315,6 +315,11 @@ fn describe<'py>(
             kw.set_item("reverse", *reverse)?;
             "linear_scan"
         }
+        Kernel::RecurrentCell { cell, backward } => {
+            kw.set_item("cell", cell.name())?;
+            kw.set_item("backward", *backward)?;
+            "recurrent_cell"
+        }
     };
     Ok(Some((name, kw)))
 }

@@ -303,6 +303,32 @@ fn nll_loss(
     .map(NewTensor)
 }
 
+/// The LSTM cell's pointwise step: `(h', c')` from the gates' pre-activations and `c`.
+#[catch_panics]
+#[pyfunction]
+fn lstm_cell(
+    py: Python<'_>,
+    gates: PyRef<'_, PyTensor>,
+    c: PyRef<'_, PyTensor>,
+) -> PyResult<(NewTensor, NewTensor)> {
+    let (g, c) = (&gates.inner, &c.inner);
+    let (h1, c1) = run(py, g.numel(), || g.lstm_cell(c))?;
+    Ok((NewTensor(h1), NewTensor(c1)))
+}
+
+/// The GRU cell's pointwise step: `h'` from the input's and the state's projections and `h`.
+#[catch_panics]
+#[pyfunction]
+fn gru_cell(
+    py: Python<'_>,
+    gx: PyRef<'_, PyTensor>,
+    gh: PyRef<'_, PyTensor>,
+    h: PyRef<'_, PyTensor>,
+) -> PyResult<NewTensor> {
+    let (x, y, h) = (&gx.inner, &gh.inner, &h.inner);
+    run(py, x.numel(), || x.gru_cell(y, h)).map(NewTensor)
+}
+
 /// Adds this file's functions to `_core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(softmax, m)?)?;
@@ -321,5 +347,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(col2im, m)?)?;
     m.add_function(wrap_pyfunction!(linear, m)?)?;
     m.add_function(wrap_pyfunction!(nll_loss, m)?)?;
+    m.add_function(wrap_pyfunction!(lstm_cell, m)?)?;
+    m.add_function(wrap_pyfunction!(gru_cell, m)?)?;
     Ok(())
 }

@@ -1,13 +1,16 @@
 """Recurrent layers: ``RNN``, ``LSTM``, ``GRU`` (stacked, optionally bidirectional, over padded
 or packed batches) and the single-step ``RNNCell``, ``LSTMCell``, ``GRUCell``.
 
-The recurrence is composed in Python from the engine's differentiable ops. A padded batch is
-run as a packed one whose batch never shrinks: the time steps' rows one after the other. Each
-direction of a layer makes one matrix product for the input projection of the whole sequence
-(``x @ W_ih^T``, every time step at once); each time step then makes one product for the hidden
-projection (which adds that step's rows of the input projection in the same pass) and the
-cell's pointwise gate math. Gradients come from the ops' own rules (and ``cat`` for the pieces
-of ``_split``), so double backward works too.
+A padded batch is run as a packed one whose batch never shrinks: the time steps' rows one after
+the other. Each direction of a layer makes one matrix product for the input projection of the
+whole sequence (``x @ W_ih^T``, every time step at once); each time step then makes one product
+for the hidden projection (which adds that step's rows of the input projection in the same
+pass) and the cell's pointwise gate math, which for the LSTM and GRU is one engine op
+(``_core.lstm_cell``, ``_core.gru_cell``: one kernel forward, one backward, recorded ops under
+``create_graph``), and for the Elman network the ``tanh``/``relu`` op itself. While
+``__torch_function__`` takes calls over (a mode such as the ONNX recorder, vmap's batched
+tensors) the gate math is composed of public ops instead, so that they see it; so is the LSTM's
+while a forward-mode level is open (its two-output node has no tangent rule).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import warnings
 from ... import _core, _creation
 from ..._tensor_functions import cat, stack
 from ...autograd.function import Function
+from ...overrides import has_torch_function
 from .. import functional as F, init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -54,36 +58,53 @@ def _split(x, sizes, dim: int):
 
 # --- one time step of each kind of cell --------------------------------------------------------
 # A step takes the input's projection for this step `gx` (batch, gates), the state (a tuple:
-# (h,) or (h, c)) and the hidden weights, and returns the new state; the output is its first
-# element. `gx` already holds b_hh for every cell but the GRU, which needs b_hn inside its
-# reset gate (see `_input_bias`).
+# (h,) or (h, c)), the hidden weights and whether its gate math may be the engine's fused cell
+# (`_fusable`), and returns the new state; the output is its first element. `gx` already holds
+# b_hh for every cell but the GRU, which needs b_hn inside its reset gate (see `_input_bias`).
 
 
-def _tanh_step(gx, state, w_hh, b_hh, w_hr):
+def _fusable(mode: str, tensors) -> bool:
+    """Whether a step's gate math may run as the engine's one-op cell: not while
+    ``__torch_function__`` takes calls over (a mode such as the ONNX recorder, vmap's batched
+    tensors: they must see the pointwise ops), nor for the LSTM while a forward-mode level is
+    open (its two-output node has no tangent rule). Asked once per sequence, of the tensors every
+    step's operands derive from."""
+    if has_torch_function([t for t in tensors if t is not None]):
+        return False
+    return mode != "LSTM" or _core.current_dual_level() is None
+
+
+def _tanh_step(gx, state, w_hh, b_hh, w_hr, fused):
     return (_core.linear(state[0], w_hh, gx).tanh(),)
 
 
-def _relu_step(gx, state, w_hh, b_hh, w_hr):
+def _relu_step(gx, state, w_hh, b_hh, w_hr, fused):
     return (_core.linear(state[0], w_hh, gx).relu(),)
 
 
-def _lstm_step(gx, state, w_hh, b_hh, w_hr):
+def _lstm_step(gx, state, w_hh, b_hh, w_hr, fused):
     h, c = state
     gates = _core.linear(h, w_hh, gx)
-    size = gates.shape[1] // 4
-    input_gate, forget_gate, cell_gate, output_gate = _split(gates, [size] * 4, 1)
-    c = forget_gate.sigmoid() * c + input_gate.sigmoid() * cell_gate.tanh()
-    h = output_gate.sigmoid() * c.tanh()
+    if fused:
+        h, c = _core.lstm_cell(gates, c)
+    else:
+        size = gates.shape[1] // 4
+        input_gate, forget_gate, cell_gate, output_gate = _split(gates, [size] * 4, 1)
+        c = forget_gate.sigmoid() * c + input_gate.sigmoid() * cell_gate.tanh()
+        h = output_gate.sigmoid() * c.tanh()
     if w_hr is not None:
         h = _core.linear(h, w_hr)
     return h, c
 
 
-def _gru_step(gx, state, w_hh, b_hh, w_hr):
+def _gru_step(gx, state, w_hh, b_hh, w_hr, fused):
     (h,) = state
+    projected = _core.linear(h, w_hh, b_hh)
+    if fused:
+        return (_core.gru_cell(gx, projected, h),)
     size = h.shape[1]
     x_rz, x_n = _split(gx, [2 * size, size], 1)
-    h_rz, h_n = _split(_core.linear(h, w_hh, b_hh), [2 * size, size], 1)
+    h_rz, h_n = _split(projected, [2 * size, size], 1)
     reset, update = _split((x_rz + h_rz).sigmoid(), [size, size], 1)
     new = (x_n + reset * h_n).tanh()
     return (new + update * (h - new),)
@@ -113,6 +134,7 @@ def _run_direction(mode, projected, state, weights, batch_sizes, reverse: bool):
     sequences join with their initial state as the batch grows."""
     step = _STEPS[mode]
     _, w_hh, _, b_hh, w_hr = weights
+    fused = _fusable(mode, (projected, *state, w_hh, b_hh, w_hr))
     inputs = _split(projected, batch_sizes, 0)
     order = range(len(inputs) - 1, -1, -1) if reverse else range(len(inputs))
     outputs = [None] * len(inputs)
@@ -127,7 +149,7 @@ def _run_direction(mode, projected, state, weights, batch_sizes, reverse: bool):
         elif size > current:
             hidden = tuple(cat([h, s[current:size]]) for h, s in zip(hidden, state, strict=True))
         current = size
-        hidden = step(inputs[t], hidden, w_hh, b_hh, w_hr)
+        hidden = step(inputs[t], hidden, w_hh, b_hh, w_hr, fused)
         outputs[t] = hidden[0]
     if finished:
         hidden = tuple(cat(parts) for parts in zip(hidden, *reversed(finished), strict=True))
@@ -597,7 +619,8 @@ class RNNCellBase(Module):
                     f"{self.hidden_size}"
                 )
         gx = F.linear(x, self.weight_ih, _input_bias(self._mode, self.bias_ih, self.bias_hh))
-        state = _STEPS[self._mode](gx, state, self.weight_hh, self.bias_hh, None)
+        fused = _fusable(self._mode, (gx, *state, self.weight_hh, self.bias_hh))
+        state = _STEPS[self._mode](gx, state, self.weight_hh, self.bias_hh, None, fused)
         return state if batched else tuple(s.squeeze(0) for s in state)
 
 

@@ -511,15 +511,25 @@ fn run_node(
     let needs: SmallVec<[bool; 2]> = inputs.iter().map(|i| i.edge().is_some()).collect();
     let input_grads: Grads = match derivative {
         Derivative::Rule(op) => {
-            let Some(Some(grad)) = grads.first() else {
-                return Ok(None);
-            };
             let rule_inputs = RuleInputs {
                 saved: &unpacked,
                 inputs: &inputs,
                 needs: &needs,
             };
-            rules::backward(&op, grad, &rule_inputs).map_err(|e| annotate(e, &name))?
+            let result = if num_outputs > 1 {
+                if grads.iter().all(Option::is_none) {
+                    return Ok(None);
+                }
+                let mut all: Vec<Option<Tensor>> = grads.to_vec();
+                all.resize(num_outputs, None);
+                rules::backward_outputs(&op, &all, &rule_inputs)
+            } else {
+                let Some(Some(grad)) = grads.first() else {
+                    return Ok(None);
+                };
+                rules::backward(&op, grad, &rule_inputs)
+            };
+            result.map_err(|e| annotate(e, &name))?
         }
         Derivative::Custom(custom) => {
             let mut all: Vec<Option<Tensor>> = grads.to_vec();

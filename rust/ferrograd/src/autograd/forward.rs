@@ -615,5 +615,17 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
         Op::LinearScan { axis, reverse } => {
             scan::linear_scan_tangent([cx.t(0), cx.t(1)], cx.x(0), out, *axis, *reverse)?
         }
+        Op::GruCell => crate::ops::recurrent::gru_cell_tangent(
+            cx.x(0),
+            cx.x(1),
+            cx.x(2),
+            [cx.t(0), cx.t(1), cx.t(2)],
+        )?,
+        // Two outputs: `refuse_node` stops a dual input before a tangent is asked for.
+        Op::LstmCell => {
+            return Err(Error::Autograd(
+                "internal error: a tangent asked of a multi-output node".into(),
+            ))
+        }
     })
 }

@@ -13,9 +13,9 @@ use crate::array::DType;
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
 use crate::kernels::Transposed;
-use crate::ops::scan;
 use crate::ops::table::{Binary, Unary};
 use crate::ops::StridedView;
+use crate::ops::{recurrent, scan};
 use crate::tensor::Tensor;
 
 /// A recorded operation and the non-tensor facts its rule needs.
@@ -106,6 +106,11 @@ pub enum Op {
         axis: usize,
         reverse: bool,
     },
+    // Recurrent cells' pointwise steps (ops/recurrent.rs).
+    /// Inputs gates, c; two outputs h', c'.
+    LstmCell,
+    /// Inputs gx, gh, h.
+    GruCell,
 }
 
 // The variants with large payloads keep them boxed, so that `Op` (and with it every graph node)
@@ -181,6 +186,8 @@ impl Op {
             Op::CumExtreme { max: true, .. } => "CummaxBackward0",
             Op::CumExtreme { max: false, .. } => "CumminBackward0",
             Op::LinearScan { .. } => "LinearScanBackward0",
+            Op::LstmCell => "ThnnFusedLstmCellBackward0",
+            Op::GruCell => "ThnnFusedGruCellBackward0",
         }
     }
 }
@@ -384,7 +391,25 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             )?;
             smallvec![grad_a, grad_b.filter(|_| need(1))]
         }
+        Op::LstmCell => backward_outputs(op, &[Some(g.clone()), None], r)?,
+        Op::GruCell => recurrent::gru_cell_backward(r.saved(0)?, r.saved(1)?, r.saved(2)?, g)?,
     })
+}
+
+/// The gradients of the inputs of an op with several outputs, given the gradients of its
+/// outputs (`None`: that output got none).
+pub fn backward_outputs(op: &Op, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+    match op {
+        Op::LstmCell => recurrent::lstm_cell_backward(
+            r.saved(0)?,
+            r.saved(1)?,
+            [grads.first(), grads.get(1)].map(|g| g.and_then(Option::as_ref)),
+        ),
+        _ => match grads.first() {
+            Some(Some(g)) => backward(op, g, r),
+            _ => Ok(smallvec![None; r.inputs.len()]),
+        },
+    }
 }
 
 /// Broadcasts the gradient of a reduction back over the reduced axes.

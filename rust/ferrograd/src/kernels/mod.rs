@@ -11,6 +11,7 @@ mod cpu_index;
 mod cpu_matmul;
 pub use cpu_matmul::Transposed;
 mod cpu_nn;
+mod cpu_recurrent;
 mod cpu_reduce;
 mod cpu_scan;
 pub mod nn;
@@ -299,6 +300,12 @@ pub enum Kernel<'a> {
         axis: usize,
         reverse: bool,
     },
+    /// One recurrent cell's pointwise step, or its adjoint (see `nn::Cell`); a backend without
+    /// it runs the host kernel.
+    RecurrentCell {
+        cell: nn::Cell,
+        backward: bool,
+    },
 }
 
 /// Runs `kernel` on the inputs' device: `cpu` on the host, else the device backend (through
@@ -357,6 +364,7 @@ impl Kernel<'_> {
                 | Kernel::Col2im { .. }
                 | Kernel::Scan { .. }
                 | Kernel::LinearScan { .. }
+                | Kernel::RecurrentCell { .. }
         )
     }
 }

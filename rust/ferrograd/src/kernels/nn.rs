@@ -2,7 +2,7 @@
 //! `dispatch`, so a device backend can provide the same `Kernel` (the CPU versions live in
 //! `cpu_nn`).
 
-use super::{cpu_nn, dispatch, Kernel};
+use super::{cpu_nn, cpu_recurrent, dispatch, Kernel};
 use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
 
@@ -158,5 +158,70 @@ pub fn max_pool2d_indices(a: &NdArray, window: Window2d) -> Result<NdArray> {
     }
     dispatch(Kernel::MaxPool2dIndices { window }, &[a], |x| {
         cpu_nn::max_pool2d_indices(x[0], &window)
+    })
+}
+
+/// The recurrent cells whose pointwise step is one kernel (`cpu_recurrent`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Lstm,
+    Gru,
+}
+
+impl Cell {
+    pub fn name(self) -> &'static str {
+        match self {
+            Cell::Lstm => "lstm_cell",
+            Cell::Gru => "gru_cell",
+        }
+    }
+}
+
+/// The LSTM cell's step: `(2, B, H)` holding `h'` and `c'` (see `cpu_recurrent::lstm_cell`).
+pub fn lstm_cell(gates: &NdArray, c: &NdArray) -> Result<NdArray> {
+    let kernel = Kernel::RecurrentCell {
+        cell: Cell::Lstm,
+        backward: false,
+    };
+    dispatch(kernel, &[gates, c], |x| {
+        cpu_recurrent::lstm_cell(x[0], x[1])
+    })
+}
+
+/// The LSTM cell's adjoint: `[grad gates | grad c]`, flat.
+pub fn lstm_cell_backward(
+    gates: &NdArray,
+    c: &NdArray,
+    gh: &NdArray,
+    gc: &NdArray,
+) -> Result<NdArray> {
+    let kernel = Kernel::RecurrentCell {
+        cell: Cell::Lstm,
+        backward: true,
+    };
+    dispatch(kernel, &[gates, c, gh, gc], |x| {
+        cpu_recurrent::lstm_cell_backward(x[0], x[1], x[2], x[3])
+    })
+}
+
+/// The GRU cell's step `h'` (see `cpu_recurrent::gru_cell`).
+pub fn gru_cell(gx: &NdArray, gh: &NdArray, h: &NdArray) -> Result<NdArray> {
+    let kernel = Kernel::RecurrentCell {
+        cell: Cell::Gru,
+        backward: false,
+    };
+    dispatch(kernel, &[gx, gh, h], |x| {
+        cpu_recurrent::gru_cell(x[0], x[1], x[2])
+    })
+}
+
+/// The GRU cell's adjoint: `[grad gx | grad gh | grad h]`, flat.
+pub fn gru_cell_backward(gx: &NdArray, gh: &NdArray, h: &NdArray, g: &NdArray) -> Result<NdArray> {
+    let kernel = Kernel::RecurrentCell {
+        cell: Cell::Gru,
+        backward: true,
+    };
+    dispatch(kernel, &[gx, gh, h, g], |x| {
+        cpu_recurrent::gru_cell_backward(x[0], x[1], x[2], x[3])
     })
 }

@@ -9,6 +9,7 @@ mod linalg;
 pub mod loss;
 pub mod nn;
 mod pointwise;
+pub(crate) mod recurrent;
 mod reduce;
 pub(crate) mod scan;
 mod shape;
