@@ -13,6 +13,7 @@ mod linalg;
 mod nn;
 mod node;
 mod op_table;
+mod optim;
 mod operators;
 mod scan;
 mod tensor;
@@ -298,6 +299,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     linalg::register(m)?;
     nn::register(m)?;
     op_table::register(m)?;
+    optim::register(m)?;
     scan::register(m)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ mod cpu_index;
 mod cpu_matmul;
 pub use cpu_matmul::Transposed;
 mod cpu_nn;
+pub(crate) mod cpu_optim;
 mod cpu_reduce;
 mod cpu_scan;
 pub mod nn;
