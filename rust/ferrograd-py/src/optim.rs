@@ -27,23 +27,31 @@ fn owned(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
 }
 
 impl Group {
+    /// The group, or `None` when a gradient is not a dense tensor (a sparse gradient).
     fn new(
         params: Vec<PyRef<'_, PyTensor>>,
-        grads: Vec<PyRef<'_, PyTensor>>,
+        grads: Vec<Bound<'_, PyAny>>,
         buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
         scalars: usize,
-    ) -> PyResult<Group> {
+    ) -> PyResult<Option<Group>> {
         let n = params.len();
         if grads.len() != n || scalars != n || buffers.iter().any(|b| b.len() != n) {
             return Err(PyValueError::new_err(
                 "fused optimizer step: every list must have one entry per parameter",
             ));
         }
-        Ok(Group {
+        let Ok(grads) = grads
+            .iter()
+            .map(|g| g.downcast::<PyTensor>().map(|t| t.borrow().inner.clone()))
+            .collect::<Result<Vec<Tensor>, _>>()
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Group {
             params: owned(&params),
-            grads: owned(&grads),
+            grads,
             buffers: buffers.iter().map(|b| owned(b)).collect(),
-        })
+        }))
     }
 
     fn slots(&self) -> Vec<Slot<'_>> {
@@ -66,7 +74,7 @@ impl Group {
 fn fused_adam(
     py: Python<'_>,
     params: Vec<PyRef<'_, PyTensor>>,
-    grads: Vec<PyRef<'_, PyTensor>>,
+    grads: Vec<Bound<'_, PyAny>>,
     buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
     steps: Vec<f64>,
     lr: f64,
@@ -77,7 +85,9 @@ fn fused_adam(
     maximize: bool,
     decoupled: bool,
 ) -> PyResult<bool> {
-    let group = Group::new(params, grads, buffers, steps.len())?;
+    let Some(group) = Group::new(params, grads, buffers, steps.len())? else {
+        return Ok(false);
+    };
     let scalars: Vec<AdamScalars> = steps
         .iter()
         .map(|&step| AdamScalars {
@@ -103,7 +113,7 @@ fn fused_adam(
 fn fused_sgd(
     py: Python<'_>,
     params: Vec<PyRef<'_, PyTensor>>,
-    grads: Vec<PyRef<'_, PyTensor>>,
+    grads: Vec<Bound<'_, PyAny>>,
     buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
     first: Vec<bool>,
     lr: f64,
@@ -113,7 +123,9 @@ fn fused_sgd(
     nesterov: bool,
     maximize: bool,
 ) -> PyResult<bool> {
-    let group = Group::new(params, grads, buffers, first.len())?;
+    let Some(group) = Group::new(params, grads, buffers, first.len())? else {
+        return Ok(false);
+    };
     let scalars = SgdScalars {
         lr,
         momentum,
@@ -136,7 +148,7 @@ fn fused_sgd(
 fn fused_rmsprop(
     py: Python<'_>,
     params: Vec<PyRef<'_, PyTensor>>,
-    grads: Vec<PyRef<'_, PyTensor>>,
+    grads: Vec<Bound<'_, PyAny>>,
     buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
     lr: f64,
     alpha: f64,
@@ -147,7 +159,9 @@ fn fused_rmsprop(
     maximize: bool,
 ) -> PyResult<bool> {
     let n = params.len();
-    let group = Group::new(params, grads, buffers, n)?;
+    let Some(group) = Group::new(params, grads, buffers, n)? else {
+        return Ok(false);
+    };
     let scalars = RmspropScalars {
         lr,
         alpha,
@@ -170,7 +184,7 @@ fn fused_rmsprop(
 fn fused_adagrad(
     py: Python<'_>,
     params: Vec<PyRef<'_, PyTensor>>,
-    grads: Vec<PyRef<'_, PyTensor>>,
+    grads: Vec<Bound<'_, PyAny>>,
     buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
     steps: Vec<f64>,
     lr: f64,
@@ -179,7 +193,9 @@ fn fused_adagrad(
     weight_decay: f64,
     maximize: bool,
 ) -> PyResult<bool> {
-    let group = Group::new(params, grads, buffers, steps.len())?;
+    let Some(group) = Group::new(params, grads, buffers, steps.len())? else {
+        return Ok(false);
+    };
     let scalars: Vec<AdagradScalars> = steps
         .iter()
         .map(|&step| AdagradScalars {
