@@ -231,5 +231,14 @@ def test_sparse_gradients_decline_the_kernel():
 def test_mismatched_lists_are_a_value_error():
     p = nn.Parameter(fg.zeros(3))
     with pytest.raises(ValueError, match="one entry per parameter"):
-        _core.fused_adagrad([p], [fg.zeros(3)], [[]], [1.0], lr=0.1, lr_decay=0.0, eps=1e-10,
-                            weight_decay=0.0, maximize=False)
+        _core.fused_adagrad(
+            [p],
+            [fg.zeros(3)],
+            [[]],
+            [1.0],
+            lr=0.1,
+            lr_decay=0.0,
+            eps=1e-10,
+            weight_decay=0.0,
+            maximize=False,
+        )

@@ -101,7 +101,8 @@ fn fused_adam(
             step,
         })
         .collect();
-    py.allow_threads(|| fused::adam(&group.slots(), &scalars)).py()
+    py.allow_threads(|| fused::adam(&group.slots(), &scalars))
+        .py()
 }
 
 /// SGD over a group; `buffers` is `[momentum_buffers]` when `momentum != 0`, else empty;

@@ -13,7 +13,12 @@ use super::parallel;
 
 /// The element types a fused update runs on (`f32`, `f64`).
 pub(crate) trait Real:
-    Scalar + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + Neg<Output = Self>
+    Scalar
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
 {
 }
 
@@ -96,8 +101,13 @@ pub struct AdamScalars {
 /// One Adam step over a chunk; `buffers` are `exp_avg`, `exp_avg_sq` and, with AMSGrad,
 /// `max_exp_avg_sq`.
 pub(crate) fn adam<T: Real>(s: &AdamScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
-    let shrink = (s.decoupled && s.weight_decay != 0.0).then(|| T::from_f64(1.0 - s.lr * s.weight_decay));
-    let l2 = if s.decoupled { None } else { nonzero::<T>(s.weight_decay) };
+    let shrink =
+        (s.decoupled && s.weight_decay != 0.0).then(|| T::from_f64(1.0 - s.lr * s.weight_decay));
+    let l2 = if s.decoupled {
+        None
+    } else {
+        nonzero::<T>(s.weight_decay)
+    };
     let (beta1, one_minus_beta1) = (T::from_f64(s.beta1), T::from_f64(1.0 - s.beta1));
     let (beta2, one_minus_beta2) = (T::from_f64(s.beta2), T::from_f64(1.0 - s.beta2));
     let bias_correction2_sqrt = T::from_f64((1.0 - s.beta2.powf(s.step)).powf(0.5));
@@ -151,7 +161,11 @@ pub(crate) fn sgd<T: Real>(s: &SgdScalars, p: &mut [T], g: &[T], buffers: &mut [
     for i in 0..p.len() {
         let mut d = decayed(g[i], p[i], s.maximize, l2);
         if let Some(buf) = buf.as_deref_mut() {
-            let b = if s.first { d } else { buf[i] * momentum + damped * d };
+            let b = if s.first {
+                d
+            } else {
+                buf[i] * momentum + damped * d
+            };
             buf[i] = b;
             d = if s.nesterov { d + b * momentum } else { b };
         }
@@ -176,7 +190,11 @@ pub struct RmspropScalars {
 pub(crate) fn rmsprop<T: Real>(s: &RmspropScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
     let l2 = nonzero::<T>(s.weight_decay);
     let (alpha, one_minus_alpha) = (T::from_f64(s.alpha), T::from_f64(1.0 - s.alpha));
-    let (eps, neg_lr, momentum) = (T::from_f64(s.eps), T::from_f64(-s.lr), T::from_f64(s.momentum));
+    let (eps, neg_lr, momentum) = (
+        T::from_f64(s.eps),
+        T::from_f64(-s.lr),
+        T::from_f64(s.momentum),
+    );
     let (sq, rest) = buffers.split_first_mut().expect("square_avg");
     let (mut buf, rest) = if s.momentum > 0.0 {
         let (b, rest) = rest.split_first_mut().expect("momentum_buffer");

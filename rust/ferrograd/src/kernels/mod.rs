@@ -18,8 +18,8 @@ pub mod nn;
 pub mod parallel;
 pub mod scan;
 mod vecmath;
-pub use vecmath::activation::Activation;
 pub(crate) use vecmath::activation as activation_kernels;
+pub use vecmath::activation::Activation;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};

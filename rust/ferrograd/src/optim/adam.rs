@@ -143,7 +143,10 @@ impl AdamCore {
     fn unfused_step(&self, i: usize, mut grad: Tensor) -> Result<()> {
         let c = self.config;
         let (beta1, beta2) = c.betas;
-        let (p, m) = (&self.params[i], self.moments[i].as_ref().expect("state made"));
+        let (p, m) = (
+            &self.params[i],
+            self.moments[i].as_ref().expect("state made"),
+        );
         if c.maximize {
             grad = grad.neg()?;
         }

@@ -29,10 +29,7 @@ pub struct Slot<'a> {
 
 fn plain(t: &Tensor, dtype: DType, shape: &[usize]) -> bool {
     let data = t.read();
-    data.dtype() == dtype
-        && data.device().is_cpu()
-        && data.is_contiguous()
-        && data.shape() == shape
+    data.dtype() == dtype && data.device().is_cpu() && data.is_contiguous() && data.shape() == shape
 }
 
 /// Whether every slot can be updated by a fused kernel.
@@ -87,7 +84,11 @@ fn run<T: Real>(
 
 /// Applies `rule` to every slot when they are all fusable; `Ok(false)` (nothing changed)
 /// otherwise.
-fn apply<R>(slots: &[Slot], rule_f32: R, rule_f64: impl Fn(usize, &mut [f64], &[f64], &mut [&mut [f64]]) + Sync) -> Result<bool>
+fn apply<R>(
+    slots: &[Slot],
+    rule_f32: R,
+    rule_f64: impl Fn(usize, &mut [f64], &[f64], &mut [&mut [f64]]) + Sync,
+) -> Result<bool>
 where
     R: Fn(usize, &mut [f32], &[f32], &mut [&mut [f32]]) + Sync,
 {

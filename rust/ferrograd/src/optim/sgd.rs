@@ -116,7 +116,11 @@ impl Optimizer for Sgd {
         let c = self.config;
         no_grad(|| {
             let mut active = Vec::new();
-            for (i, (p, buffer)) in self.params.iter().zip(&mut self.momentum_buffers).enumerate()
+            for (i, (p, buffer)) in self
+                .params
+                .iter()
+                .zip(&mut self.momentum_buffers)
+                .enumerate()
             {
                 let Some(grad) = p.grad() else { continue };
                 // A new momentum buffer takes the gradient itself (`first`).

@@ -96,7 +96,11 @@ impl<T: Real> Element2<T> {
             Activation::Softplus { .. } => {
                 let z = x * self.beta;
                 // `exp` of a value above the threshold is never used (nor overflows).
-                let soft = if z > self.threshold { T::from_f64(0.0) } else { z };
+                let soft = if z > self.threshold {
+                    T::from_f64(0.0)
+                } else {
+                    z
+                };
                 let y = soft.exp().log1p() / self.beta;
                 if z > self.threshold {
                     x
@@ -160,7 +164,13 @@ fn zip_avx512<T: Copy>(a: &[T], b: &[T], out: &mut [MaybeUninit<T>], f: impl Fn(
 
 /// `out[i] = f(a[i], b[i])` compiled for `isa`, which the CPU must run.
 #[inline(always)]
-fn zip_with<T: Copy>(isa: Isa, a: &[T], b: &[T], out: &mut [MaybeUninit<T>], f: impl Fn(T, T) -> T) {
+fn zip_with<T: Copy>(
+    isa: Isa,
+    a: &[T],
+    b: &[T],
+    out: &mut [MaybeUninit<T>],
+    f: impl Fn(T, T) -> T,
+) {
     match isa {
         Isa::Baseline => zip_plain(a, b, out, f),
         // SAFETY: `Isa::best` only names instruction sets the CPU has.
@@ -193,7 +203,9 @@ fn backward_typed<T: Real>(f: Activation, g: &NdArray, x: &NdArray) -> Result<Nd
     let (isa, g_, x_) = (Isa::best(), g.as_slice::<T>()?, x.as_slice::<T>()?);
     let out = fill(x_.len(), |s, o| {
         let end = s + o.len();
-        zip_with(isa, &g_[s..end], &x_[s..end], o, |gv, xv| e.backward(gv, xv))
+        zip_with(isa, &g_[s..end], &x_[s..end], o, |gv, xv| {
+            e.backward(gv, xv)
+        })
     })?;
     NdArray::from_vec(out, x.shape())
 }
