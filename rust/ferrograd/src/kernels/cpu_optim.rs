@@ -98,44 +98,85 @@ pub struct AdamScalars {
     pub step: f64,
 }
 
+/// Adam's per-element constants, rounded to `T` as the tensor operations round them.
+struct AdamConstants<T> {
+    shrink: Option<T>,
+    l2: Option<T>,
+    maximize: bool,
+    beta1: T,
+    one_minus_beta1: T,
+    beta2: T,
+    one_minus_beta2: T,
+    bias_correction2_sqrt: T,
+    step_size: T,
+    eps: T,
+}
+
+/// One element's Adam update (`vmax`: AMSGrad's running maximum).
+#[inline(always)]
+fn adam_element<T: Real>(
+    k: &AdamConstants<T>,
+    p: &mut T,
+    g: T,
+    m: &mut T,
+    v: &mut T,
+    vmax: Option<&mut T>,
+) {
+    let pi = match k.shrink {
+        Some(shrink) => *p * shrink,
+        None => *p,
+    };
+    let gi = decayed(g, pi, k.maximize, k.l2);
+    let mi = *m * k.beta1 + k.one_minus_beta1 * gi;
+    let vi = *v * k.beta2 + k.one_minus_beta2 * (gi * gi);
+    *m = mi;
+    *v = vi;
+    let second = match vmax {
+        Some(vmax) => {
+            let most = vmax.maximum(vi);
+            *vmax = most;
+            most
+        }
+        None => vi,
+    };
+    let denom = second.sqrt() / k.bias_correction2_sqrt + k.eps;
+    *p = pi + k.step_size * (mi / denom);
+}
+
 /// One Adam step over a chunk; `buffers` are `exp_avg`, `exp_avg_sq` and, with AMSGrad,
 /// `max_exp_avg_sq`.
 pub(crate) fn adam<T: Real>(s: &AdamScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
-    let shrink =
-        (s.decoupled && s.weight_decay != 0.0).then(|| T::from_f64(1.0 - s.lr * s.weight_decay));
-    let l2 = if s.decoupled {
-        None
-    } else {
-        nonzero::<T>(s.weight_decay)
+    let k = AdamConstants {
+        shrink: (s.decoupled && s.weight_decay != 0.0)
+            .then(|| T::from_f64(1.0 - s.lr * s.weight_decay)),
+        l2: if s.decoupled {
+            None
+        } else {
+            nonzero::<T>(s.weight_decay)
+        },
+        maximize: s.maximize,
+        beta1: T::from_f64(s.beta1),
+        one_minus_beta1: T::from_f64(1.0 - s.beta1),
+        beta2: T::from_f64(s.beta2),
+        one_minus_beta2: T::from_f64(1.0 - s.beta2),
+        bias_correction2_sqrt: T::from_f64((1.0 - s.beta2.powf(s.step)).powf(0.5)),
+        step_size: T::from_f64(-s.lr / (1.0 - s.beta1.powf(s.step))),
+        eps: T::from_f64(s.eps),
     };
-    let (beta1, one_minus_beta1) = (T::from_f64(s.beta1), T::from_f64(1.0 - s.beta1));
-    let (beta2, one_minus_beta2) = (T::from_f64(s.beta2), T::from_f64(1.0 - s.beta2));
-    let bias_correction2_sqrt = T::from_f64((1.0 - s.beta2.powf(s.step)).powf(0.5));
-    let step_size = T::from_f64(-s.lr / (1.0 - s.beta1.powf(s.step)));
-    let eps = T::from_f64(s.eps);
-    let (m, rest) = buffers.split_first_mut().expect("exp_avg");
-    let (v, rest) = rest.split_first_mut().expect("exp_avg_sq");
-    let mut vmax = rest.first_mut();
-    for i in 0..p.len() {
-        let mut pi = p[i];
-        if let Some(shrink) = shrink {
-            pi = pi * shrink;
-        }
-        let gi = decayed(g[i], pi, s.maximize, l2);
-        let mi = m[i] * beta1 + one_minus_beta1 * gi;
-        let vi = v[i] * beta2 + one_minus_beta2 * (gi * gi);
-        m[i] = mi;
-        v[i] = vi;
-        let second = match vmax.as_deref_mut() {
-            Some(vmax) => {
-                let most = vmax[i].maximum(vi);
-                vmax[i] = most;
-                most
+    // One loop per buffer layout, each over zipped slices, so that it vectorises.
+    match buffers {
+        [m, v] => {
+            for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+                adam_element(&k, p, g, m, v, None);
             }
-            None => vi,
-        };
-        let denom = second.sqrt() / bias_correction2_sqrt + eps;
-        p[i] = pi + step_size * (mi / denom);
+        }
+        [m, v, vmax] => {
+            let lanes = p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut());
+            for ((((p, &g), m), v), vmax) in lanes.zip(vmax.iter_mut()) {
+                adam_element(&k, p, g, m, v, Some(vmax));
+            }
+        }
+        _ => unreachable!("Adam's buffers are exp_avg, exp_avg_sq[, max_exp_avg_sq]"),
     }
 }
 
@@ -154,22 +195,30 @@ pub struct SgdScalars {
 
 /// One SGD step over a chunk; `buffers` holds the momentum buffer when `momentum != 0`.
 pub(crate) fn sgd<T: Real>(s: &SgdScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
-    let l2 = nonzero::<T>(s.weight_decay);
+    let (l2, maximize) = (nonzero::<T>(s.weight_decay), s.maximize);
     let neg_lr = T::from_f64(-s.lr);
     let (momentum, damped) = (T::from_f64(s.momentum), T::from_f64(1.0 - s.dampening));
-    let mut buf = buffers.first_mut();
-    for i in 0..p.len() {
-        let mut d = decayed(g[i], p[i], s.maximize, l2);
-        if let Some(buf) = buf.as_deref_mut() {
-            let b = if s.first {
-                d
-            } else {
-                buf[i] * momentum + damped * d
-            };
-            buf[i] = b;
-            d = if s.nesterov { d + b * momentum } else { b };
+    let (first, nesterov) = (s.first, s.nesterov);
+    match buffers {
+        [] => {
+            for (p, &g) in p.iter_mut().zip(g) {
+                *p = *p + neg_lr * decayed(g, *p, maximize, l2);
+            }
         }
-        p[i] = p[i] + neg_lr * d;
+        [buf] => {
+            for ((p, &g), buf) in p.iter_mut().zip(g).zip(buf.iter_mut()) {
+                let d = decayed(g, *p, maximize, l2);
+                let b = if first {
+                    d
+                } else {
+                    *buf * momentum + damped * d
+                };
+                *buf = b;
+                let d = if nesterov { d + b * momentum } else { b };
+                *p = *p + neg_lr * d;
+            }
+        }
+        _ => unreachable!("SGD has at most a momentum buffer"),
     }
 }
 
@@ -185,45 +234,85 @@ pub struct RmspropScalars {
     pub maximize: bool,
 }
 
+/// RMSprop's per-element constants.
+struct RmspropConstants<T> {
+    l2: Option<T>,
+    maximize: bool,
+    alpha: T,
+    one_minus_alpha: T,
+    eps: T,
+    neg_lr: T,
+    momentum: T,
+}
+
+/// One element's RMSprop update.
+#[inline(always)]
+fn rmsprop_element<T: Real>(
+    k: &RmspropConstants<T>,
+    p: &mut T,
+    g: T,
+    sq: &mut T,
+    buf: Option<&mut T>,
+    grad_avg: Option<&mut T>,
+) {
+    let gi = decayed(g, *p, k.maximize, k.l2);
+    let si = *sq * k.alpha + k.one_minus_alpha * (gi * gi);
+    *sq = si;
+    let avg = match grad_avg {
+        Some(ga) => {
+            let a = *ga * k.alpha + k.one_minus_alpha * gi;
+            *ga = a;
+            (si - a * a).sqrt()
+        }
+        None => si.sqrt(),
+    } + k.eps;
+    let d = match buf {
+        Some(b) => {
+            let bi = *b * k.momentum + gi / avg;
+            *b = bi;
+            bi
+        }
+        None => gi / avg,
+    };
+    *p = *p + k.neg_lr * d;
+}
+
 /// One RMSprop step over a chunk; `buffers` are `square_avg`, then `momentum_buffer` when
 /// `momentum > 0`, then `grad_avg` when centered.
 pub(crate) fn rmsprop<T: Real>(s: &RmspropScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
-    let l2 = nonzero::<T>(s.weight_decay);
-    let (alpha, one_minus_alpha) = (T::from_f64(s.alpha), T::from_f64(1.0 - s.alpha));
-    let (eps, neg_lr, momentum) = (
-        T::from_f64(s.eps),
-        T::from_f64(-s.lr),
-        T::from_f64(s.momentum),
-    );
-    let (sq, rest) = buffers.split_first_mut().expect("square_avg");
-    let (mut buf, rest) = if s.momentum > 0.0 {
-        let (b, rest) = rest.split_first_mut().expect("momentum_buffer");
-        (Some(b), rest)
-    } else {
-        (None, rest)
+    let k = RmspropConstants {
+        l2: nonzero::<T>(s.weight_decay),
+        maximize: s.maximize,
+        alpha: T::from_f64(s.alpha),
+        one_minus_alpha: T::from_f64(1.0 - s.alpha),
+        eps: T::from_f64(s.eps),
+        neg_lr: T::from_f64(-s.lr),
+        momentum: T::from_f64(s.momentum),
     };
-    let mut grad_avg = if s.centered { rest.first_mut() } else { None };
-    for i in 0..p.len() {
-        let gi = decayed(g[i], p[i], s.maximize, l2);
-        let si = sq[i] * alpha + one_minus_alpha * (gi * gi);
-        sq[i] = si;
-        let avg = match grad_avg.as_deref_mut() {
-            Some(ga) => {
-                let a = ga[i] * alpha + one_minus_alpha * gi;
-                ga[i] = a;
-                (si - a * a).sqrt()
+    let lanes = p.iter_mut().zip(g);
+    match (buffers, s.momentum > 0.0) {
+        ([sq], _) => {
+            for ((p, &g), sq) in lanes.zip(sq.iter_mut()) {
+                rmsprop_element(&k, p, g, sq, None, None);
             }
-            None => si.sqrt(),
-        } + eps;
-        let d = match buf.as_deref_mut() {
-            Some(b) => {
-                let bi = b[i] * momentum + gi / avg;
-                b[i] = bi;
-                bi
+        }
+        ([sq, buf], true) => {
+            for (((p, &g), sq), b) in lanes.zip(sq.iter_mut()).zip(buf.iter_mut()) {
+                rmsprop_element(&k, p, g, sq, Some(b), None);
             }
-            None => gi / avg,
-        };
-        p[i] = p[i] + neg_lr * d;
+        }
+        ([sq, ga], false) => {
+            for (((p, &g), sq), ga) in lanes.zip(sq.iter_mut()).zip(ga.iter_mut()) {
+                rmsprop_element(&k, p, g, sq, None, Some(ga));
+            }
+        }
+        ([sq, buf, ga], _) => {
+            let lanes = lanes.zip(sq.iter_mut()).zip(buf.iter_mut());
+            for ((((p, &g), sq), b), ga) in lanes.zip(ga.iter_mut()) {
+                rmsprop_element(&k, p, g, sq, Some(b), Some(ga));
+            }
+        }
+        _ => unreachable!("RMSprop's buffers are square_avg[, momentum_buffer][, grad_avg]"),
     }
 }
 
@@ -241,14 +330,16 @@ pub struct AdagradScalars {
 
 /// One Adagrad step over a chunk; `buffers` holds the running sum of squares.
 pub(crate) fn adagrad<T: Real>(s: &AdagradScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
-    let l2 = nonzero::<T>(s.weight_decay);
+    let (l2, maximize) = (nonzero::<T>(s.weight_decay), s.maximize);
     let neg_lr = T::from_f64(-(s.lr / (1.0 + (s.step - 1.0) * s.lr_decay)));
     let eps = T::from_f64(s.eps);
-    let sum = &mut buffers[0];
-    for i in 0..p.len() {
-        let gi = decayed(g[i], p[i], s.maximize, l2);
-        let si = sum[i] + gi * gi;
-        sum[i] = si;
-        p[i] = p[i] + neg_lr * (gi / (si.sqrt() + eps));
+    let [sum] = buffers else {
+        unreachable!("Adagrad's one buffer is the sum of squares")
+    };
+    for ((p, &g), sum) in p.iter_mut().zip(g).zip(sum.iter_mut()) {
+        let gi = decayed(g, *p, maximize, l2);
+        let si = *sum + gi * gi;
+        *sum = si;
+        *p = *p + neg_lr * (gi / (si.sqrt() + eps));
     }
 }

@@ -48,12 +48,12 @@ trait Real:
 impl Real for f32 {}
 impl Real for f64 {}
 
-/// The activation's element functions for `T`, with its constants rounded to `T` once.
+/// The activations' constants, rounded to `T` once.
 #[derive(Clone, Copy)]
-struct Element2<T> {
-    f: Activation,
+struct Constants<T> {
     half: T,
     one: T,
+    zero: T,
     k: T,
     c: T,
     three_c: T,
@@ -63,17 +63,17 @@ struct Element2<T> {
     threshold: T,
 }
 
-impl<T: Real> Element2<T> {
+impl<T: Real> Constants<T> {
     fn new(f: Activation) -> Self {
         let (beta, threshold) = match f {
             Activation::Softplus { beta, threshold } => (beta, threshold),
             _ => (1.0, 20.0),
         };
         let t = T::from_f64;
-        Element2 {
-            f,
+        Constants {
             half: t(0.5),
             one: t(1.0),
+            zero: t(0.0),
             k: t(GELU_TANH_SCALE),
             c: t(GELU_TANH_CUBIC),
             three_c: t(3.0 * GELU_TANH_CUBIC),
@@ -85,60 +85,63 @@ impl<T: Real> Element2<T> {
     }
 
     #[inline(always)]
-    fn forward(&self, x: T) -> T {
-        match self.f {
-            Activation::Gelu => self.half * x * (self.one + (x * self.inv_sqrt2).erf()),
-            Activation::GeluTanh => {
-                let inner = self.k * (x + self.c * x * x * x);
-                self.half * x * (self.one + inner.tanh())
-            }
-            Activation::Silu => x * x.sigmoid(),
-            Activation::Softplus { .. } => {
-                let z = x * self.beta;
-                // `exp` of a value above the threshold is never used (nor overflows).
-                let soft = if z > self.threshold {
-                    T::from_f64(0.0)
-                } else {
-                    z
-                };
-                let y = soft.exp().log1p() / self.beta;
-                if z > self.threshold {
-                    x
-                } else {
-                    y
-                }
-            }
+    fn gelu(&self, x: T) -> T {
+        self.half * x * (self.one + (x * self.inv_sqrt2).erf())
+    }
+
+    #[inline(always)]
+    fn gelu_tanh(&self, x: T) -> T {
+        let inner = self.k * (x + self.c * x * x * x);
+        self.half * x * (self.one + inner.tanh())
+    }
+
+    #[inline(always)]
+    fn silu(&self, x: T) -> T {
+        x * x.sigmoid()
+    }
+
+    #[inline(always)]
+    fn softplus(&self, x: T) -> T {
+        let z = x * self.beta;
+        let above = z > self.threshold;
+        // `exp` of a value above the threshold is not used (nor may it overflow).
+        let y = (if above { self.zero } else { z }).exp().log1p() / self.beta;
+        if above {
+            x
+        } else {
+            y
         }
     }
 
-    /// `g · f'(x)`.
     #[inline(always)]
-    fn backward(&self, g: T, x: T) -> T {
-        match self.f {
-            Activation::Gelu => {
-                let cdf = self.half * (self.one + (x * self.inv_sqrt2).erf());
-                let pdf = (-(self.half * x * x)).exp() * self.inv_sqrt_2pi;
-                g * (cdf + x * pdf)
-            }
-            Activation::GeluTanh => {
-                let x2 = x * x;
-                let t = (self.k * (x + self.c * x2 * x)).tanh();
-                let inner_d = self.k * (self.one + self.three_c * x2);
-                let d = self.half * (self.one + t) + self.half * x * (self.one - t * t) * inner_d;
-                g * d
-            }
-            Activation::Silu => {
-                let s = x.sigmoid();
-                g * (s * (self.one + x * (self.one - s)))
-            }
-            Activation::Softplus { .. } => {
-                let z = x * self.beta;
-                if z > self.threshold {
-                    g
-                } else {
-                    g * z.sigmoid()
-                }
-            }
+    fn gelu_backward(&self, g: T, x: T) -> T {
+        let cdf = self.half * (self.one + (x * self.inv_sqrt2).erf());
+        let pdf = (-(self.half * x * x)).exp() * self.inv_sqrt_2pi;
+        g * (cdf + x * pdf)
+    }
+
+    #[inline(always)]
+    fn gelu_tanh_backward(&self, g: T, x: T) -> T {
+        let x2 = x * x;
+        let t = (self.k * (x + self.c * x2 * x)).tanh();
+        let inner_d = self.k * (self.one + self.three_c * x2);
+        g * (self.half * (self.one + t) + self.half * x * (self.one - t * t) * inner_d)
+    }
+
+    #[inline(always)]
+    fn silu_backward(&self, g: T, x: T) -> T {
+        let s = x.sigmoid();
+        g * (s * (self.one + x * (self.one - s)))
+    }
+
+    #[inline(always)]
+    fn softplus_backward(&self, g: T, x: T) -> T {
+        let z = x * self.beta;
+        let slope = (if z > self.threshold { self.zero } else { z }).sigmoid();
+        if z > self.threshold {
+            g
+        } else {
+            g * slope
         }
     }
 }
@@ -191,22 +194,41 @@ fn fill<T: Element>(n: usize, f: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync) -
 }
 
 fn forward_typed<T: Real>(f: Activation, x: &NdArray) -> Result<NdArray> {
-    let (e, isa, x_) = (Element2::<T>::new(f), Isa::best(), x.as_slice::<T>()?);
-    let out = fill(x_.len(), |s, o| {
-        map_with(isa, &x_[s..s + o.len()], o, |v| e.forward(v))
-    })?;
+    let (k, isa, x_) = (Constants::<T>::new(f), Isa::best(), x.as_slice::<T>()?);
+    // One loop per activation (a `match` inside the element function would not vectorise).
+    macro_rules! map {
+        ($method:ident) => {
+            fill(x_.len(), |s, o| {
+                map_with(isa, &x_[s..s + o.len()], o, |v| k.$method(v))
+            })?
+        };
+    }
+    let out = match f {
+        Activation::Gelu => map!(gelu),
+        Activation::GeluTanh => map!(gelu_tanh),
+        Activation::Silu => map!(silu),
+        Activation::Softplus { .. } => map!(softplus),
+    };
     NdArray::from_vec(out, x.shape())
 }
 
 fn backward_typed<T: Real>(f: Activation, g: &NdArray, x: &NdArray) -> Result<NdArray> {
-    let e = Element2::<T>::new(f);
+    let k = Constants::<T>::new(f);
     let (isa, g_, x_) = (Isa::best(), g.as_slice::<T>()?, x.as_slice::<T>()?);
-    let out = fill(x_.len(), |s, o| {
-        let end = s + o.len();
-        zip_with(isa, &g_[s..end], &x_[s..end], o, |gv, xv| {
-            e.backward(gv, xv)
-        })
-    })?;
+    macro_rules! zip {
+        ($method:ident) => {
+            fill(x_.len(), |s, o| {
+                let end = s + o.len();
+                zip_with(isa, &g_[s..end], &x_[s..end], o, |gv, xv| k.$method(gv, xv))
+            })?
+        };
+    }
+    let out = match f {
+        Activation::Gelu => zip!(gelu_backward),
+        Activation::GeluTanh => zip!(gelu_tanh_backward),
+        Activation::Silu => zip!(silu_backward),
+        Activation::Softplus { .. } => zip!(softplus_backward),
+    };
     NdArray::from_vec(out, x.shape())
 }
 
