@@ -6,7 +6,7 @@
 use std::mem::MaybeUninit;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::{map_with, Isa, VecMath};
+use super::{Isa, VecMath};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::kernels::parallel;
@@ -146,42 +146,81 @@ impl<T: Real> Constants<T> {
     }
 }
 
+/// One activation's element functions, with its constants: the loops below are generic over
+/// it and call it with `#[inline(always)]` methods, so each is inlined into the loop compiled
+/// for each instruction set (a closure holding the constants was not, and stayed scalar).
+trait Pointwise<T>: Copy {
+    fn forward(&self, x: T) -> T;
+    fn backward(&self, g: T, x: T) -> T;
+}
+
+const GELU: u8 = 0;
+const GELU_TANH: u8 = 1;
+const SILU: u8 = 2;
+const SOFTPLUS: u8 = 3;
+
+/// The activation `KIND` (one of the constants above) for `T`.
+#[derive(Clone, Copy)]
+struct Kind<T, const KIND: u8>(Constants<T>);
+
+impl<T: Real, const KIND: u8> Pointwise<T> for Kind<T, KIND> {
+    #[inline(always)]
+    fn forward(&self, x: T) -> T {
+        match KIND {
+            GELU => self.0.gelu(x),
+            GELU_TANH => self.0.gelu_tanh(x),
+            SILU => self.0.silu(x),
+            _ => self.0.softplus(x),
+        }
+    }
+
+    #[inline(always)]
+    fn backward(&self, g: T, x: T) -> T {
+        match KIND {
+            GELU => self.0.gelu_backward(g, x),
+            GELU_TANH => self.0.gelu_tanh_backward(g, x),
+            SILU => self.0.silu_backward(g, x),
+            _ => self.0.softplus_backward(g, x),
+        }
+    }
+}
+
 #[inline(always)]
-fn zip_plain<T: Copy>(a: &[T], b: &[T], out: &mut [MaybeUninit<T>], f: impl Fn(T, T) -> T) {
-    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
-        o.write(f(x, y));
+fn forward_plain<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
+    for (o, &v) in out.iter_mut().zip(x) {
+        o.write(p.forward(v));
+    }
+}
+
+#[inline(always)]
+fn backward_plain<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
+    for ((o, &gv), &xv) in out.iter_mut().zip(g).zip(x) {
+        o.write(p.backward(gv, xv));
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn zip_avx2<T: Copy>(a: &[T], b: &[T], out: &mut [MaybeUninit<T>], f: impl Fn(T, T) -> T) {
-    zip_plain(a, b, out, f)
+fn forward_avx2<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
+    forward_plain(p, x, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
-fn zip_avx512<T: Copy>(a: &[T], b: &[T], out: &mut [MaybeUninit<T>], f: impl Fn(T, T) -> T) {
-    zip_plain(a, b, out, f)
+fn forward_avx512<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
+    forward_plain(p, x, out)
 }
 
-/// `out[i] = f(a[i], b[i])` compiled for `isa`, which the CPU must run.
-#[inline(always)]
-fn zip_with<T: Copy>(
-    isa: Isa,
-    a: &[T],
-    b: &[T],
-    out: &mut [MaybeUninit<T>],
-    f: impl Fn(T, T) -> T,
-) {
-    match isa {
-        Isa::Baseline => zip_plain(a, b, out, f),
-        // SAFETY: `Isa::best` only names instruction sets the CPU has.
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => unsafe { zip_avx2(a, b, out, f) },
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => unsafe { zip_avx512(a, b, out, f) },
-    }
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn backward_avx2<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
+    backward_plain(p, g, x, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn backward_avx512<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
+    backward_plain(p, g, x, out)
 }
 
 /// `f` over chunks of a new vector of `n` elements, in parallel when large.
@@ -193,43 +232,62 @@ fn fill<T: Element>(n: usize, f: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync) -
     Ok(out)
 }
 
-fn forward_typed<T: Real>(f: Activation, x: &NdArray) -> Result<NdArray> {
-    let (k, isa, x_) = (Constants::<T>::new(f), Isa::best(), x.as_slice::<T>()?);
-    // One loop per activation (a `match` inside the element function would not vectorise).
-    macro_rules! map {
-        ($method:ident) => {
-            fill(x_.len(), |s, o| {
-                map_with(isa, &x_[s..s + o.len()], o, |v| k.$method(v))
-            })?
-        };
-    }
-    let out = match f {
-        Activation::Gelu => map!(gelu),
-        Activation::GeluTanh => map!(gelu_tanh),
-        Activation::Silu => map!(silu),
-        Activation::Softplus { .. } => map!(softplus),
-    };
+fn forward_kind<T: Real, P: Pointwise<T> + Send + Sync>(p: P, x: &NdArray) -> Result<NdArray> {
+    let (isa, x_) = (Isa::best(), x.as_slice::<T>()?);
+    let out = fill(x_.len(), |s, o| {
+        let x = &x_[s..s + o.len()];
+        match isa {
+            Isa::Baseline => forward_plain(p, x, o),
+            // SAFETY: `Isa::best` only names instruction sets the CPU has.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { forward_avx2(p, x, o) },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { forward_avx512(p, x, o) },
+        }
+    })?;
     NdArray::from_vec(out, x.shape())
 }
 
-fn backward_typed<T: Real>(f: Activation, g: &NdArray, x: &NdArray) -> Result<NdArray> {
-    let k = Constants::<T>::new(f);
+fn backward_kind<T: Real, P: Pointwise<T> + Send + Sync>(
+    p: P,
+    g: &NdArray,
+    x: &NdArray,
+) -> Result<NdArray> {
     let (isa, g_, x_) = (Isa::best(), g.as_slice::<T>()?, x.as_slice::<T>()?);
-    macro_rules! zip {
-        ($method:ident) => {
-            fill(x_.len(), |s, o| {
-                let end = s + o.len();
-                zip_with(isa, &g_[s..end], &x_[s..end], o, |gv, xv| k.$method(gv, xv))
-            })?
-        };
-    }
-    let out = match f {
-        Activation::Gelu => zip!(gelu_backward),
-        Activation::GeluTanh => zip!(gelu_tanh_backward),
-        Activation::Silu => zip!(silu_backward),
-        Activation::Softplus { .. } => zip!(softplus_backward),
-    };
+    let out = fill(x_.len(), |s, o| {
+        let end = s + o.len();
+        let (g, x) = (&g_[s..end], &x_[s..end]);
+        match isa {
+            Isa::Baseline => backward_plain(p, g, x, o),
+            // SAFETY: `Isa::best` only names instruction sets the CPU has.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { backward_avx2(p, g, x, o) },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { backward_avx512(p, g, x, o) },
+        }
+    })?;
     NdArray::from_vec(out, x.shape())
+}
+
+/// Calls `$run::<T, _>(Kind::<T, KIND>(constants), args...)` for `f`'s kind.
+macro_rules! by_kind {
+    ($f:expr, $T:ty, $run:ident($($arg:expr),*)) => {{
+        let k = Constants::<$T>::new($f);
+        match $f {
+            Activation::Gelu => $run::<$T, _>(Kind::<$T, GELU>(k), $($arg),*),
+            Activation::GeluTanh => $run::<$T, _>(Kind::<$T, GELU_TANH>(k), $($arg),*),
+            Activation::Silu => $run::<$T, _>(Kind::<$T, SILU>(k), $($arg),*),
+            Activation::Softplus { .. } => $run::<$T, _>(Kind::<$T, SOFTPLUS>(k), $($arg),*),
+        }
+    }};
+}
+
+fn forward_typed<T: Real>(f: Activation, x: &NdArray) -> Result<NdArray> {
+    by_kind!(f, T, forward_kind(x))
+}
+
+fn backward_typed<T: Real>(f: Activation, g: &NdArray, x: &NdArray) -> Result<NdArray> {
+    by_kind!(f, T, backward_kind(g, x))
 }
 
 fn unsupported(a: &NdArray) -> Error {
