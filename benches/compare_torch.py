@@ -368,12 +368,6 @@ def make_mlp(lib, n_steps):
     return rep
 
 
-# ---------------------------------------------------------------------------------------------
-# Workloads: a whole training step of a small model, on one thread (each library in a child
-# process of its own, so neither's thread pool disturbs the other).
-# ---------------------------------------------------------------------------------------------
-
-
 def make_lstm_train(lib, n_steps, seq=32, batch=32, features=64, hidden=128, classes=10):
     """One LSTM training step: ``nn.LSTM(64, 128)`` over 32 steps of a batch of 32, a linear
     head on the last step, cross-entropy, backward, ``optim.Adam``."""
@@ -406,14 +400,75 @@ def make_lstm_train(lib, n_steps, seq=32, batch=32, features=64, hidden=128, cla
     return rep
 
 
-LSTM_CASE = (
-    "lstm_train",
-    "LSTM train step: 64->128, seq 32, batch 32, linear head, cross-entropy, Adam; 1 thread",
-    "time per step",
-    "ms",
-    "lower",
-    None,
-)
+def make_mlp_adam(lib, n_steps, batch=256, width=512, classes=10):
+    """The workloads suite's training step, on one thread: Linear 512->512, Tanh, Linear
+    512->512, GELU, Linear 512->10, cross-entropy, backward, Adam."""
+    import numpy as np
+
+    m = lib.m
+    m.set_num_threads(1)
+    m.manual_seed(0)
+    nn, F = m.nn, m.nn.functional
+    rng = np.random.default_rng(0)
+    x = m.tensor(rng.standard_normal((batch, width)).astype(np.float32))
+    y = m.tensor(rng.integers(0, classes, size=batch).astype(np.int64))
+    model = nn.Sequential(
+        nn.Linear(width, width),
+        nn.Tanh(),
+        nn.Linear(width, width),
+        nn.GELU(),
+        nn.Linear(width, classes),
+    )
+    opt = m.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    for _ in range(3):
+        step()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_steps):
+            step()
+        return (time.perf_counter() - t0) / n_steps
+
+    return rep
+
+
+ACTIVATION_N = 1_000_000
+
+
+def make_activation(name):
+    """``F.<name>`` forward + backward on 1M float32 elements (one thread)."""
+
+    def make(lib, n_iter):
+        import numpy as np
+
+        m = lib.m
+        m.set_num_threads(1)
+        f = getattr(m.nn.functional, name)
+        values = np.random.default_rng(0).uniform(-4, 4, ACTIVATION_N).astype(np.float32)
+        x = m.tensor(values).requires_grad_(True)
+        g = m.ones(ACTIVATION_N)
+
+        def once():
+            f(x).backward(g)
+            x.grad = None
+
+        once()
+
+        def rep():
+            t0 = time.perf_counter()
+            for _ in range(n_iter):
+                once()
+            return (time.perf_counter() - t0) / n_iter
+
+        return rep
+
+    return make
 
 
 # Children: one case, one library, one process; print one JSON line.
@@ -574,8 +629,35 @@ CASES = [
     ),
     ("strided_sum", "x[:, ::2].sum(), x 2048x2048 (float32)", "time", "us", "lower", None),
     ("linear", "Linear 784->256 forward + backward, batch 64", "time", "us", "lower", None),
-    LSTM_CASE,
+    (
+        "mlp_adam",
+        "MLP train step: 512-512-512-10, Tanh + GELU, cross-entropy, Adam, batch 256, 1 thread",
+        "time per step",
+        "ms",
+        "lower",
+        None,
+    ),
+    (
+        "lstm_train",
+        "LSTM train step: 64->128, seq 32, batch 32, linear head, cross-entropy, Adam; 1 thread",
+        "time per step",
+        "ms",
+        "lower",
+        None,
+    ),
+    ("gelu", "F.gelu forward + backward, 1M float32, 1 thread", "time", "ms", "lower", None),
+    ("silu", "F.silu forward + backward, 1M float32, 1 thread", "time", "ms", "lower", None),
+    (
+        "softplus",
+        "F.softplus forward + backward, 1M float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
 ]
+# `--suite workloads`: real training work rather than per-op overhead (issues 17 and 18).
+SUITES = {"workloads": ["mlp_adam", "lstm_train", "gelu", "silu", "softplus"]}
 MAKERS = {
     "small": make_small,
     "chain": make_chain,
@@ -586,7 +668,11 @@ MAKERS = {
     "matmul_t": make_matmul_t,
     "strided_sum": make_strided_sum,
     "linear": make_linear,
+    "mlp_adam": make_mlp_adam,
     "lstm_train": make_lstm_train,
+    "gelu": make_activation("gelu"),
+    "silu": make_activation("silu"),
+    "softplus": make_activation("softplus"),
 }
 # Issue 6's targets on CUDA: matmul at 0.9 of PyTorch's throughput and per-op overhead no worse
 # than PyTorch's; the other rows are reported without one.
@@ -604,7 +690,11 @@ PLAN = {
     "matmul_t": ((3, 9), (2, 5)),
     "strided_sum": ((50, 11), (20, 5)),
     "linear": ((100, 11), (30, 5)),
+    "mlp_adam": ((20, 9), (10, 3)),
     "lstm_train": ((10, 9), (5, 3)),
+    "gelu": ((10, 9), (5, 3)),
+    "silu": ((10, 9), (5, 3)),
+    "softplus": ((10, 9), (5, 3)),
     "deep": ((1_000_000, 3), (1_000_000, 1)),
     "steps": ((1_000, 1), (1_000, 1)),
 }
@@ -629,7 +719,7 @@ def interleave(libs, makers, reps, pause=0.0):
 
 
 # Cases whose kernels run on thread pools: measured in child processes, one library each.
-ISOLATED = ("mlp", "matmul", "elementwise", "matmul_t", "linear", "lstm_train")
+ISOLATED = ("mlp", "matmul", "elementwise", "matmul_t", "linear", *SUITES["workloads"])
 REPS_PER_CHILD = 3
 
 
@@ -663,7 +753,7 @@ def measure(libs, cases, quick, device, log, in_process=False):
         "matmul_t",
         "strided_sum",
         "linear",
-        "lstm_train",
+        *SUITES["workloads"],
     ]:
         if case not in cases:
             continue
@@ -825,7 +915,6 @@ ALL_CASES = [
     "matmul_t",
     "strided_sum",
     "linear",
-    "lstm_train",
 ]
 # On a GPU a million-op chain measures a million kernel launches (about ten seconds per library
 # and repetition) and host memory says little: ask for deep/steps with --cases there.
@@ -846,6 +935,13 @@ def main(argv=None):
         "--cases",
         help=f"comma-separated subset of {','.join(ALL_CASES)} "
         f"(default: all; on cuda {','.join(CUDA_CASES)})",
+    )
+    p.add_argument(
+        "--suite",
+        choices=sorted(SUITES),
+        help="a named set of cases: workloads = "
+        + ",".join(SUITES["workloads"])
+        + " (training work measured one library per child process)",
     )
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
@@ -872,7 +968,8 @@ def main(argv=None):
         return 0
 
     cases = set()
-    chosen = args.cases or ",".join(CUDA_CASES if args.device == "cuda" else ALL_CASES)
+    default = CUDA_CASES if args.device == "cuda" else ALL_CASES
+    chosen = args.cases or ",".join(SUITES[args.suite] if args.suite else default)
     for c in chosen.split(","):
         c = c.strip()
         if c == "deep":

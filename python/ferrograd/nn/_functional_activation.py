@@ -19,6 +19,13 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _fused(input) -> bool:
+    """Whether the engine's fused kernels (one node, one pass each way) compute this
+    activation of ``input``: float32 and float64 CPU tensors. Other tensors get the same
+    function composed of recorded operations."""
+    return input._dtype in ("float32", "float64") and input.is_cpu
+
+
 def _source(input, inplace: bool):
     """What an in-place activation computes from: a recorded copy of the input when the
     result will overwrite an input whose value the gradient still needs."""
@@ -204,6 +211,8 @@ def glu(input, dim: int = -1):
 @computes_in_float32
 def gelu(input, approximate: str = "none"):
     """``x Φ(x)``; with ``approximate='tanh'``, Hendrycks and Gimpel's tanh approximation."""
+    if approximate in ("none", "tanh") and _fused(input):
+        return _core.gelu(input, approximate)
     if approximate == "tanh":
         inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input * input * input)
         return 0.5 * input * (1.0 + inner.tanh())
@@ -245,6 +254,8 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     """``log1p(exp(beta*x)) / beta``, and ``x`` where ``beta*x > threshold``, as in PyTorch.
     The exponential is of ``beta*x`` set to 0 where ``x`` is taken, so it neither overflows
     nor sends NaN (0 * inf) back through the branch not taken."""
+    if _fused(input):
+        return _core.softplus(input, float(beta), float(threshold))
     z = input * beta if beta != 1 else input
     soft = z <= threshold
     out = z.where(soft, 0.0).exp().log1p()
@@ -323,7 +334,7 @@ def sigmoid(input):
 
 @computes_in_float32
 def _silu(x):
-    return x * x.sigmoid()
+    return _core.silu(x) if _fused(x) else x * x.sigmoid()
 
 
 @computes_in_float32

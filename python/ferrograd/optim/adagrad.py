@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import _creation
+from .. import _core, _creation
 from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
@@ -13,8 +13,11 @@ from .optimizer import (
     _check,
     _check_common,
     _check_fused,
+    _fused_step,
     _scalar_state,
     _to_scalar,
+    _update_direction,
+    _with_grads,
     _with_weight_decay,
 )
 
@@ -75,13 +78,30 @@ class Adagrad(Optimizer):
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                lr = _to_scalar(group["lr"])
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    step = _advance_step(state)
-                    g = _with_weight_decay(g, p, group["weight_decay"])
-                    clr = lr / (1 + (step - 1) * group["lr_decay"])
-                    s = state["sum"]
-                    s.add_(g * g)
-                    p.add_(g / (s.sqrt() + group["eps"]), alpha=-clr)
+                self._update(group)
         return loss
+
+    def _update(self, group) -> None:
+        lr, lr_decay, eps = _to_scalar(group["lr"]), group["lr_decay"], group["eps"]
+        params = _with_grads(group)
+        steps = [_advance_step(self.state[p]) for p in params]
+        fused = _fused_step(
+            group,
+            _core.fused_adagrad,
+            params,
+            [[self.state[p]["sum"] for p in params]],
+            steps,
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        )
+        if fused:
+            return
+        for p, step in zip(params, steps, strict=True):
+            g = _with_weight_decay(_update_direction(p, group), p, group["weight_decay"])
+            clr = lr / (1 + (step - 1) * lr_decay)
+            s = self.state[p]["sum"]
+            s.add_(g * g)
+            p.add_(g / (s.sqrt() + eps), alpha=-clr)

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import _creation
+from .. import _core, _creation
 from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
     _advance_step,
     _check_common,
     _check_fused,
+    _fused_step,
     _moving_average,
     _scalar_state,
     _to_scalar,
+    _update_direction,
+    _with_grads,
 )
 
 if TYPE_CHECKING:
@@ -69,36 +72,62 @@ class Adam(Optimizer):
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                lr, (beta1, beta2), eps, wd = (
-                    _to_scalar(group["lr"]),
-                    group["betas"],
-                    group["eps"],
-                    group["weight_decay"],
-                )
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["exp_avg"] = _creation.zeros_like(p)
-                        state["exp_avg_sq"] = _creation.zeros_like(p)
-                        if group["amsgrad"]:
-                            state["max_exp_avg_sq"] = _creation.zeros_like(p)
-                    step = _advance_step(state)
-                    if wd != 0:
-                        if group["decoupled_weight_decay"]:
-                            p.mul_(1 - lr * wd)
-                        else:
-                            g = g.add(p, alpha=wd)
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    _moving_average(m, g, beta1)
-                    _moving_average(v, g * g, beta2)
-                    if group["amsgrad"]:
-                        vmax = state["max_exp_avg_sq"]
-                        vmax.copy_(vmax.maximum(v))
-                        v = vmax
-                    denom = (v.sqrt() / (1 - beta2**step) ** 0.5).add_(eps)
-                    p.add_(m / denom, alpha=-lr / (1 - beta1**step))
+                self._update(group)
         return loss
+
+    def _update(self, group) -> None:
+        lr, (beta1, beta2), eps, wd = (
+            _to_scalar(group["lr"]),
+            group["betas"],
+            group["eps"],
+            group["weight_decay"],
+        )
+        amsgrad, decoupled = group["amsgrad"], group["decoupled_weight_decay"]
+        params = _with_grads(group)
+        steps = []
+        for p in params:
+            state = self.state[p]
+            if not state:
+                state["step"] = _scalar_state(0)
+                state["exp_avg"] = _creation.zeros_like(p)
+                state["exp_avg_sq"] = _creation.zeros_like(p)
+                if amsgrad:
+                    state["max_exp_avg_sq"] = _creation.zeros_like(p)
+            steps.append(_advance_step(state))
+        names = ["exp_avg", "exp_avg_sq"] + ["max_exp_avg_sq"] * amsgrad
+        buffers = [[self.state[p][name] for p in params] for name in names]
+        fused = _fused_step(
+            group,
+            _core.fused_adam,
+            params,
+            buffers,
+            steps,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=eps,
+            weight_decay=wd,
+            maximize=group["maximize"],
+            decoupled=decoupled,
+        )
+        if fused:
+            return
+        for p, step in zip(params, steps, strict=True):
+            state, g = self.state[p], _update_direction(p, group)
+            if wd != 0:
+                if decoupled:
+                    p.mul_(1 - lr * wd)
+                else:
+                    g = g.add(p, alpha=wd)
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            _moving_average(m, g, beta1)
+            _moving_average(v, g * g, beta2)
+            if amsgrad:
+                vmax = state["max_exp_avg_sq"]
+                vmax.copy_(vmax.maximum(v))
+                v = vmax
+            denom = (v.sqrt() / (1 - beta2**step) ** 0.5).add_(eps)
+            p.add_(m / denom, alpha=-lr / (1 - beta1**step))
 
 
 class AdamW(Adam):

@@ -229,10 +229,8 @@ class Optimizer:
         """``(param, gradient)`` for the group's parameters that have one; the gradient is
         negated when the group maximizes."""
         for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = p.grad.detach()
-            yield p, (-g if group.get("maximize") else g)
+            if p.grad is not None:
+                yield p, _update_direction(p, group)
 
     # -- hooks -----------------------------------------------------------------------------------
 
@@ -374,6 +372,29 @@ def _check_common(lr=0.0, eps=0.0, weight_decay=0.0, betas=None) -> None:
     if betas is not None:
         for i, beta in enumerate(betas):
             _check(0.0 <= beta < 1.0, f"Invalid beta parameter at index {i}: {beta}")
+
+
+def _with_grads(group) -> list:
+    """The group's parameters that have a gradient."""
+    return [p for p in group["params"] if p.grad is not None]
+
+
+def _update_direction(p, group):
+    """``p``'s gradient as the update rules read it: detached, negated when maximizing."""
+    g = p.grad.detach()
+    return -g if group.get("maximize") else g
+
+
+def _fused_step(group, kernel, params, *args, **hyperparameters) -> bool:
+    """Updates every parameter of ``params`` with one call of a fused kernel of the binding
+    (``_core.fused_adam``, ...: one pass over each parameter's elements, the GIL released);
+    ``args`` are the kernel's lists after the parameters' gradients. False, with nothing
+    changed, when the group is ``differentiable`` or a tensor is not a plain float32/float64
+    host tensor (a sparse gradient, another device, a gradient that requires grad): the
+    caller then runs its update as tensor operations, which give the same values."""
+    if group.get("differentiable"):
+        return False
+    return kernel(params, [p.grad for p in params], *args, **hyperparameters)
 
 
 def _check_fused(fused, foreach, differentiable) -> None:

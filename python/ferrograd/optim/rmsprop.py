@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import _creation
+from .. import _core, _creation
 from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
     _advance_step,
     _check,
     _check_common,
+    _fused_step,
     _moving_average,
     _scalar_state,
     _to_scalar,
+    _update_direction,
+    _with_grads,
     _with_weight_decay,
 )
 
@@ -65,36 +68,59 @@ class RMSprop(Optimizer):
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                lr, alpha, eps, momentum = (
-                    _to_scalar(group["lr"]),
-                    group["alpha"],
-                    group["eps"],
-                    group["momentum"],
-                )
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["square_avg"] = _creation.zeros_like(p)
-                        if momentum > 0:
-                            state["momentum_buffer"] = _creation.zeros_like(p)
-                        if group["centered"]:
-                            state["grad_avg"] = _creation.zeros_like(p)
-                    _advance_step(state)
-                    g = _with_weight_decay(g, p, group["weight_decay"])
-                    sq = state["square_avg"]
-                    _moving_average(sq, g * g, alpha)
-                    if group["centered"]:
-                        ga = state["grad_avg"]
-                        _moving_average(ga, g, alpha)
-                        avg = (sq - ga * ga).sqrt_()
-                    else:
-                        avg = sq.sqrt()
-                    avg.add_(eps)
-                    if momentum > 0:
-                        buf = state["momentum_buffer"]
-                        buf.mul_(momentum).add_(g / avg)
-                        p.add_(buf, alpha=-lr)
-                    else:
-                        p.add_(g / avg, alpha=-lr)
+                self._update(group)
         return loss
+
+    def _update(self, group) -> None:
+        lr, alpha, eps, momentum = (
+            _to_scalar(group["lr"]),
+            group["alpha"],
+            group["eps"],
+            group["momentum"],
+        )
+        centered = group["centered"]
+        params = _with_grads(group)
+        for p in params:
+            state = self.state[p]
+            if not state:
+                state["step"] = _scalar_state(0)
+                state["square_avg"] = _creation.zeros_like(p)
+                if momentum > 0:
+                    state["momentum_buffer"] = _creation.zeros_like(p)
+                if centered:
+                    state["grad_avg"] = _creation.zeros_like(p)
+            _advance_step(state)
+        names = ["square_avg"] + ["momentum_buffer"] * (momentum > 0) + ["grad_avg"] * centered
+        fused = _fused_step(
+            group,
+            _core.fused_rmsprop,
+            params,
+            [[self.state[p][name] for p in params] for name in names],
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=group["weight_decay"],
+            momentum=momentum,
+            centered=centered,
+            maximize=group["maximize"],
+        )
+        if fused:
+            return
+        for p in params:
+            state = self.state[p]
+            g = _with_weight_decay(_update_direction(p, group), p, group["weight_decay"])
+            sq = state["square_avg"]
+            _moving_average(sq, g * g, alpha)
+            if centered:
+                ga = state["grad_avg"]
+                _moving_average(ga, g, alpha)
+                avg = (sq - ga * ga).sqrt_()
+            else:
+                avg = sq.sqrt()
+            avg.add_(eps)
+            if momentum > 0:
+                buf = state["momentum_buffer"]
+                buf.mul_(momentum).add_(g / avg)
+                p.add_(buf, alpha=-lr)
+            else:
+                p.add_(g / avg, alpha=-lr)

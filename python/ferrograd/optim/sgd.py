@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .. import _core, _creation
 from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
     _check,
     _check_common,
     _check_fused,
+    _fused_step,
     _to_scalar,
+    _update_direction,
+    _with_grads,
     _with_weight_decay,
     required,
 )
@@ -66,20 +70,44 @@ class SGD(Optimizer):
         loss = self._closure_loss(closure)
         with no_grad():
             for group in self.param_groups:
-                lr, momentum, dampening = (
-                    _to_scalar(group["lr"]),
-                    group["momentum"],
-                    group["dampening"],
-                )
-                for p, g in self._grads(group):
-                    g = _with_weight_decay(g, p, group["weight_decay"])
-                    if momentum != 0:
-                        state = self.state[p]
-                        buf = state.get("momentum_buffer")
-                        if buf is None:
-                            buf = state["momentum_buffer"] = g.clone()
-                        else:
-                            buf.mul_(momentum).add_(g, alpha=1 - dampening)
-                        g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
-                    p.add_(g, alpha=-lr)
+                self._update(group)
         return loss
+
+    def _update(self, group) -> None:
+        lr, momentum, dampening = (
+            _to_scalar(group["lr"]),
+            group["momentum"],
+            group["dampening"],
+        )
+        params = _with_grads(group)
+        # A new momentum buffer takes the (decayed) gradient itself on its first step.
+        first = [momentum != 0 and self.state[p].get("momentum_buffer") is None for p in params]
+        for p, new in zip(params, first, strict=True):
+            if new:
+                self.state[p]["momentum_buffer"] = _creation.zeros_like(p)
+        buffers = [[self.state[p]["momentum_buffer"] for p in params]] if momentum != 0 else []
+        fused = _fused_step(
+            group,
+            _core.fused_sgd,
+            params,
+            buffers,
+            first,
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=group["weight_decay"],
+            nesterov=group["nesterov"],
+            maximize=group["maximize"],
+        )
+        if fused:
+            return
+        for p, new in zip(params, first, strict=True):
+            g = _with_weight_decay(_update_direction(p, group), p, group["weight_decay"])
+            if momentum != 0:
+                buf = self.state[p]["momentum_buffer"]
+                if new:
+                    buf.copy_(g)
+                else:
+                    buf.mul_(momentum).add_(g, alpha=1 - dampening)
+                g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
+            p.add_(g, alpha=-lr)

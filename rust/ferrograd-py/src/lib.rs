@@ -1,6 +1,7 @@
 //! `ferrograd._core`: the Python binding of the ferrograd engine. Conversions and error mapping
 //! only; the math lives in the `ferrograd` crate.
 
+mod activation;
 mod autograd_api;
 mod callbacks;
 mod convert;
@@ -14,6 +15,7 @@ mod nn;
 mod node;
 mod op_table;
 mod operators;
+mod optim;
 mod scan;
 mod tensor;
 mod tensor_type;
@@ -305,12 +307,14 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(threads::join_thread_pool, m)?)?;
     m.add_function(wrap_pyfunction!(threads::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(threads::get_num_threads, m)?)?;
+    activation::register(m)?;
     autograd_api::register(m)?;
     device_backend::register(m)?;
     forward_ad::register(m)?;
     linalg::register(m)?;
     nn::register(m)?;
     op_table::register(m)?;
+    optim::register(m)?;
     scan::register(m)?;
     Ok(())
 }

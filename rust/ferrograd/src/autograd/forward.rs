@@ -555,6 +555,7 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
                 Some(bias) => bias.expand(&isize_dims(&out.shape()))?,
             }
         }
+        Op::Activation(f) => crate::ops::activation::derivative(**f, cx.t0()?, cx.x(0))?,
         Op::Softmax { axis } => {
             // y * (t - sum(t * y))
             let t = cx.t0()?;

@@ -56,6 +56,8 @@ pub enum Op {
         name: ClassName,
         trans: crate::kernels::Transposed,
     },
+    /// GELU, SiLU or softplus (`ops/activation.rs`).
+    Activation(Box<crate::kernels::Activation>),
     // Neural-network operations (ops/nn.rs).
     Softmax {
         axis: usize,
@@ -170,6 +172,13 @@ impl Op {
             Op::CopySlices(_) => "CopySlices",
             Op::ToCopy | Op::ToDevice { .. } => "ToCopyBackward0",
             Op::Clone => "CloneBackward0",
+            Op::Activation(f) => match **f {
+                crate::kernels::Activation::Gelu | crate::kernels::Activation::GeluTanh => {
+                    "GeluBackward0"
+                }
+                crate::kernels::Activation::Silu => "SiluBackward0",
+                crate::kernels::Activation::Softplus { .. } => "SoftplusBackward0",
+            },
             Op::Softmax { .. } => "SoftmaxBackward0",
             Op::LogSoftmax { .. } => "LogSoftmaxBackward0",
             Op::LogSumExp { .. } => "LogsumexpBackward0",
@@ -319,6 +328,9 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
                 grads.push(when(need(2), || Ok(g.clone()))?);
             }
             grads
+        }
+        Op::Activation(f) => {
+            one_input(&|| crate::ops::activation::derivative(**f, g, r.saved(0)?))?
         }
         Op::Softmax { axis } => one_input(&|| {
             // y * (g - sum(g * y))

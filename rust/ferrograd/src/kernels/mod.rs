@@ -12,12 +12,15 @@ mod cpu_matmul;
 pub use cpu_matmul::Transposed;
 mod cpu_nn;
 mod cpu_recurrent;
+pub(crate) mod cpu_optim;
 mod cpu_reduce;
 mod cpu_scan;
 pub mod nn;
 pub mod parallel;
 pub mod scan;
 mod vecmath;
+pub(crate) use vecmath::activation as activation_kernels;
+pub use vecmath::activation::Activation;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};

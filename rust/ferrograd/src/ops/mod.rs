@@ -1,6 +1,7 @@
 //! The differentiable operations on `Tensor`. Each checks its operands, runs a kernel, and
 //! records a node (see `autograd::rules` for the derivative of each).
 
+pub(crate) mod activation;
 mod creation;
 mod device;
 mod index;

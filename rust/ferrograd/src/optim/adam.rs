@@ -1,5 +1,6 @@
 //! Adam and AdamW (decoupled weight decay).
 
+use super::fused::{self, AdamScalars, Slot};
 use super::{check_non_negative, check_params, scalar, Optimizer};
 use crate::autograd::no_grad;
 use crate::error::{Error, Result};
@@ -85,22 +86,12 @@ impl AdamCore {
 
     fn step(&mut self) -> Result<()> {
         let c = self.config;
-        let (beta1, beta2) = c.betas;
         no_grad(|| {
-            for (p, state) in self.params.iter().zip(&mut self.moments) {
-                let Some(mut grad) = p.grad() else { continue };
-                if c.maximize {
-                    grad = grad.neg()?;
-                }
-                if c.weight_decay != 0.0 {
-                    if self.decoupled {
-                        p.mul_(&scalar(1.0 - c.lr * c.weight_decay))?;
-                    } else {
-                        grad = grad.add(&p.mul(&scalar(c.weight_decay))?)?;
-                    }
-                }
-                // Steps are counted per parameter, as PyTorch's `state['step']`: one that had
-                // no gradient for a while still gets its first bias correction right.
+            // Steps are counted per parameter, as PyTorch's `state['step']`: one that had
+            // no gradient for a while still gets its first bias correction right.
+            let mut active = Vec::new();
+            for (i, (p, state)) in self.params.iter().zip(&mut self.moments).enumerate() {
+                let Some(grad) = p.grad() else { continue };
                 let m = state.get_or_insert_with(|| Moments {
                     step: 0,
                     exp_avg: Tensor::zeros(&p.shape(), p.dtype()),
@@ -108,27 +99,82 @@ impl AdamCore {
                     max_exp_avg_sq: c.amsgrad.then(|| Tensor::zeros(&p.shape(), p.dtype())),
                 });
                 m.step += 1;
-                let bias_correction1 = 1.0 - beta1.powi(m.step);
-                let bias_correction2_sqrt = (1.0 - beta2.powi(m.step)).sqrt();
-                // exp_avg.lerp_(grad, 1 - beta1), written as PyTorch's single-tensor path
-                m.exp_avg.add_scaled_(&grad.sub(&m.exp_avg)?, 1.0 - beta1)?;
-                m.exp_avg_sq.mul_(&scalar(beta2))?;
-                m.exp_avg_sq.add_scaled_(&grad.mul(&grad)?, 1.0 - beta2)?;
-                let second = match &m.max_exp_avg_sq {
-                    Some(max) => {
-                        max.copy_(&max.maximum(&m.exp_avg_sq)?)?;
-                        max
+                active.push((i, grad));
+            }
+            let moments = |i: usize| self.moments[i].as_ref().expect("state made above");
+            let slots: Vec<Slot> = active
+                .iter()
+                .map(|(i, grad)| {
+                    let m = moments(*i);
+                    let mut buffers = vec![&m.exp_avg, &m.exp_avg_sq];
+                    buffers.extend(&m.max_exp_avg_sq);
+                    Slot {
+                        param: &self.params[*i],
+                        grad,
+                        buffers,
                     }
-                    None => &m.exp_avg_sq,
-                };
-                let denom = second
-                    .sqrt()?
-                    .div(&scalar(bias_correction2_sqrt))?
-                    .add(&scalar(c.eps))?;
-                p.add_scaled_(&m.exp_avg.div(&denom)?, -c.lr / bias_correction1)?;
+                })
+                .collect();
+            let scalars: Vec<AdamScalars> = active
+                .iter()
+                .map(|(i, _)| AdamScalars {
+                    lr: c.lr,
+                    beta1: c.betas.0,
+                    beta2: c.betas.1,
+                    eps: c.eps,
+                    weight_decay: c.weight_decay,
+                    maximize: c.maximize,
+                    decoupled: self.decoupled,
+                    step: f64::from(moments(*i).step),
+                })
+                .collect();
+            if fused::adam(&slots, &scalars)? {
+                return Ok(());
+            }
+            for (i, grad) in active {
+                self.unfused_step(i, grad)?;
             }
             Ok(())
         })
+    }
+
+    /// The update as tensor operations, for parameters the fused kernel does not take (another
+    /// device, a 16-bit float).
+    fn unfused_step(&self, i: usize, mut grad: Tensor) -> Result<()> {
+        let c = self.config;
+        let (beta1, beta2) = c.betas;
+        let (p, m) = (
+            &self.params[i],
+            self.moments[i].as_ref().expect("state made"),
+        );
+        if c.maximize {
+            grad = grad.neg()?;
+        }
+        if c.weight_decay != 0.0 {
+            if self.decoupled {
+                p.mul_(&scalar(1.0 - c.lr * c.weight_decay))?;
+            } else {
+                grad = grad.add(&p.mul(&scalar(c.weight_decay))?)?;
+            }
+        }
+        let bias_correction1 = 1.0 - beta1.powi(m.step);
+        let bias_correction2_sqrt = (1.0 - beta2.powi(m.step)).sqrt();
+        m.exp_avg.mul_(&scalar(beta1))?;
+        m.exp_avg.add_scaled_(&grad, 1.0 - beta1)?;
+        m.exp_avg_sq.mul_(&scalar(beta2))?;
+        m.exp_avg_sq.add_scaled_(&grad.mul(&grad)?, 1.0 - beta2)?;
+        let second = match &m.max_exp_avg_sq {
+            Some(max) => {
+                max.copy_(&max.maximum(&m.exp_avg_sq)?)?;
+                max
+            }
+            None => &m.exp_avg_sq,
+        };
+        let denom = second
+            .sqrt()?
+            .div(&scalar(bias_correction2_sqrt))?
+            .add(&scalar(c.eps))?;
+        p.add_scaled_(&m.exp_avg.div(&denom)?, -c.lr / bias_correction1)
     }
 }
 

@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 mod adam;
+pub mod fused;
 mod lr_scheduler;
 mod rmsprop;
 mod sgd;

@@ -1,5 +1,6 @@
 //! RMSprop.
 
+use super::fused::{self, RmspropScalars, Slot};
 use super::{check_non_negative, check_params, scalar, Optimizer};
 use crate::autograd::no_grad;
 use crate::error::Result;
@@ -94,25 +95,58 @@ impl Optimizer for RMSprop {
     fn step(&mut self) -> Result<()> {
         let c = self.config;
         no_grad(|| {
-            for (p, state) in self.params.iter().zip(&mut self.state) {
-                let Some(mut grad) = p.grad() else { continue };
+            let mut active = Vec::new();
+            for (i, (p, state)) in self.params.iter().zip(&mut self.state).enumerate() {
+                let Some(grad) = p.grad() else { continue };
+                let zeros = || Tensor::zeros(&p.shape(), p.dtype());
+                state.get_or_insert_with(|| Averages {
+                    square_avg: zeros(),
+                    grad_avg: c.centered.then(zeros),
+                    momentum_buffer: (c.momentum > 0.0).then(zeros),
+                });
+                active.push((i, grad));
+            }
+            let averages = |i: usize| self.state[i].as_ref().expect("state made above");
+            let slots: Vec<Slot> = active
+                .iter()
+                .map(|(i, grad)| {
+                    let s = averages(*i);
+                    let mut buffers = vec![&s.square_avg];
+                    buffers.extend(&s.momentum_buffer);
+                    buffers.extend(&s.grad_avg);
+                    Slot {
+                        param: &self.params[*i],
+                        grad,
+                        buffers,
+                    }
+                })
+                .collect();
+            let scalars = RmspropScalars {
+                lr: c.lr,
+                alpha: c.alpha,
+                eps: c.eps,
+                weight_decay: c.weight_decay,
+                momentum: c.momentum,
+                centered: c.centered,
+                maximize: c.maximize,
+            };
+            if fused::rmsprop(&slots, &scalars)? {
+                return Ok(());
+            }
+            for (i, mut grad) in active {
+                let (p, s) = (&self.params[i], averages(i));
                 if c.maximize {
                     grad = grad.neg()?;
                 }
                 if c.weight_decay != 0.0 {
                     grad = grad.add(&p.mul(&scalar(c.weight_decay))?)?;
                 }
-                let zeros = || Tensor::zeros(&p.shape(), p.dtype());
-                let s = state.get_or_insert_with(|| Averages {
-                    square_avg: zeros(),
-                    grad_avg: c.centered.then(zeros),
-                    momentum_buffer: (c.momentum > 0.0).then(zeros),
-                });
                 s.square_avg.mul_(&scalar(c.alpha))?;
                 s.square_avg.add_scaled_(&grad.mul(&grad)?, 1.0 - c.alpha)?;
                 let variance = match &s.grad_avg {
                     Some(mean) => {
-                        mean.add_scaled_(&grad.sub(mean)?, 1.0 - c.alpha)?;
+                        mean.mul_(&scalar(c.alpha))?;
+                        mean.add_scaled_(&grad, 1.0 - c.alpha)?;
                         s.square_avg.sub(&mean.mul(mean)?)?
                     }
                     None => s.square_avg.clone(),

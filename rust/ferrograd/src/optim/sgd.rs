@@ -1,5 +1,6 @@
 //! Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
 
+use super::fused::{self, SgdScalars, Slot};
 use super::{check_non_negative, check_params, scalar, Optimizer};
 use crate::autograd::no_grad;
 use crate::error::{Error, Result};
@@ -82,36 +83,76 @@ impl Sgd {
     pub fn config(&self) -> &SgdConfig {
         &self.config
     }
+
+    /// The update as tensor operations, for parameters the fused kernel does not take (another
+    /// device, a 16-bit float).
+    fn unfused_step(&self, i: usize, mut grad: Tensor, first: bool) -> Result<()> {
+        let (c, p) = (self.config, &self.params[i]);
+        if c.maximize {
+            grad = grad.neg()?;
+        }
+        if c.weight_decay != 0.0 {
+            grad = grad.add(&p.mul(&scalar(c.weight_decay))?)?;
+        }
+        if let Some(b) = &self.momentum_buffers[i] {
+            if first {
+                b.copy_(&grad)?;
+            } else {
+                b.mul_(&scalar(c.momentum))?;
+                b.add_scaled_(&grad, 1.0 - c.dampening)?;
+            }
+            grad = if c.nesterov {
+                grad.add(&b.mul(&scalar(c.momentum))?)?
+            } else {
+                b.clone()
+            };
+        }
+        p.add_scaled_(&grad, -c.lr)
+    }
 }
 
 impl Optimizer for Sgd {
     fn step(&mut self) -> Result<()> {
         let c = self.config;
         no_grad(|| {
-            for (p, buffer) in self.params.iter().zip(&mut self.momentum_buffers) {
-                let Some(mut grad) = p.grad() else { continue };
-                if c.maximize {
-                    grad = grad.neg()?;
+            let mut active = Vec::new();
+            for (i, (p, buffer)) in self
+                .params
+                .iter()
+                .zip(&mut self.momentum_buffers)
+                .enumerate()
+            {
+                let Some(grad) = p.grad() else { continue };
+                // A new momentum buffer takes the gradient itself (`first`).
+                let first = c.momentum != 0.0 && buffer.is_none();
+                if first {
+                    *buffer = Some(Tensor::zeros(&p.shape(), p.dtype()));
                 }
-                if c.weight_decay != 0.0 {
-                    grad = grad.add(&p.mul(&scalar(c.weight_decay))?)?;
-                }
-                if c.momentum != 0.0 {
-                    let b = match buffer {
-                        Some(b) => {
-                            b.mul_(&scalar(c.momentum))?;
-                            b.add_scaled_(&grad, 1.0 - c.dampening)?;
-                            b.clone()
-                        }
-                        None => buffer.insert(grad.clone_tensor()?).clone(),
-                    };
-                    grad = if c.nesterov {
-                        grad.add(&b.mul(&scalar(c.momentum))?)?
-                    } else {
-                        b
-                    };
-                }
-                p.add_scaled_(&grad, -c.lr)?;
+                active.push((i, grad, first));
+            }
+            let slots: Vec<Slot> = active
+                .iter()
+                .map(|(i, grad, _)| Slot {
+                    param: &self.params[*i],
+                    grad,
+                    buffers: self.momentum_buffers[*i].iter().collect(),
+                })
+                .collect();
+            let first: Vec<bool> = active.iter().map(|a| a.2).collect();
+            let scalars = SgdScalars {
+                lr: c.lr,
+                momentum: c.momentum,
+                dampening: c.dampening,
+                weight_decay: c.weight_decay,
+                nesterov: c.nesterov,
+                maximize: c.maximize,
+                first: false,
+            };
+            if fused::sgd(&slots, &scalars, &first)? {
+                return Ok(());
+            }
+            for (i, grad, first) in active {
+                self.unfused_step(i, grad, first)?;
             }
             Ok(())
         })

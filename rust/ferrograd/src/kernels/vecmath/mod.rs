@@ -10,6 +10,7 @@
 //! multiply-add is used, so every copy (and every other architecture: NEON is baseline on
 //! aarch64) gives the same bits, and so does the one-element path through [`VecMath`].
 
+pub(crate) mod activation;
 mod double;
 mod single;
 #[cfg(test)]

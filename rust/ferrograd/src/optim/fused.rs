@@ -1,0 +1,146 @@
+//! The fused optimizer updates: one call updates every parameter of a group, one pass over
+//! each parameter's elements (`kernels/cpu_optim.rs` has the per-element rules). Python's
+//! optimizers (`ferrograd._core._fused_*`) and this crate's [`Adam`](super::Adam),
+//! [`Sgd`](super::Sgd) and [`RMSprop`](super::RMSprop) call these same functions.
+//!
+//! A call applies only to plain host tensors: every parameter, gradient and state buffer
+//! contiguous, on the CPU, of one floating dtype (float32 or float64) and one shape, the
+//! gradients not requiring grad, the written tensors sharing no elements. Otherwise it changes
+//! nothing and returns `Ok(false)`, and the caller takes the unfused path. Each written tensor's
+//! version counter is bumped, as an in-place operation bumps it.
+
+use crate::array::{DType, NdArray};
+use crate::error::Result;
+use crate::kernels::cpu_optim::{self, Real};
+use crate::tensor::Tensor;
+
+pub use crate::kernels::cpu_optim::{AdagradScalars, AdamScalars, RmspropScalars, SgdScalars};
+
+/// One parameter's tensors: the parameter, its gradient and the state buffers the rule
+/// updates (in the rule's order).
+pub struct Slot<'a> {
+    /// The parameter, updated in place.
+    pub param: &'a Tensor,
+    /// Its gradient (read only).
+    pub grad: &'a Tensor,
+    /// Its state buffers, updated in place.
+    pub buffers: Vec<&'a Tensor>,
+}
+
+fn plain(t: &Tensor, dtype: DType, shape: &[usize]) -> bool {
+    let data = t.read();
+    data.dtype() == dtype && data.device().is_cpu() && data.is_contiguous() && data.shape() == shape
+}
+
+/// Whether every slot can be updated by a fused kernel.
+fn fusable(slots: &[Slot]) -> bool {
+    let Some(first) = slots.first() else {
+        return true;
+    };
+    let dtype = first.param.dtype();
+    if !matches!(dtype, DType::Float32 | DType::Float64) {
+        return false;
+    }
+    slots.iter().all(|s| {
+        let shape = s.param.shape();
+        let written = || std::iter::once(s.param).chain(s.buffers.iter().copied());
+        plain(s.param, dtype, &shape)
+            && plain(s.grad, dtype, &shape)
+            && !s.grad.requires_grad()
+            && s.buffers.iter().all(|b| plain(b, dtype, &shape))
+            && written()
+                .enumerate()
+                .all(|(i, a)| written().skip(i + 1).all(|b| !a.shares_data(b)))
+    })
+}
+
+/// Runs `rule(slot index, param, grad, buffers)` over every slot whose tensors are `T`.
+fn run<T: Real>(
+    slots: &[Slot],
+    rule: &(impl Fn(usize, &mut [T], &[T], &mut [&mut [T]]) + Sync),
+) -> Result<()> {
+    for (i, s) in slots.iter().enumerate() {
+        // The gradient is read through its own handle: it may share elements with the
+        // parameter (the parameter is then read before it is written, element by element).
+        let grad: NdArray = s.grad.data();
+        let mut param = s.param.write();
+        let mut guards: Vec<_> = s.buffers.iter().map(|b| b.write()).collect();
+        let mut buffers: Vec<&mut [T]> = guards
+            .iter_mut()
+            .map(|g| g.as_mut_slice::<T>())
+            .collect::<Result<_>>()?;
+        let p = param.as_mut_slice::<T>()?;
+        cpu_optim::for_each_chunk(p, grad.as_slice::<T>()?, &mut buffers, |p, g, b| {
+            rule(i, p, g, b)
+        });
+        drop(buffers);
+        drop(guards);
+        drop(param);
+        s.param.bump_version();
+        s.buffers.iter().for_each(|b| b.bump_version());
+    }
+    Ok(())
+}
+
+/// Applies `rule` to every slot when they are all fusable; `Ok(false)` (nothing changed)
+/// otherwise.
+fn apply<R>(
+    slots: &[Slot],
+    rule_f32: R,
+    rule_f64: impl Fn(usize, &mut [f64], &[f64], &mut [&mut [f64]]) + Sync,
+) -> Result<bool>
+where
+    R: Fn(usize, &mut [f32], &[f32], &mut [&mut [f32]]) + Sync,
+{
+    if !fusable(slots) {
+        return Ok(false);
+    }
+    match slots.first().map(|s| s.param.dtype()) {
+        Some(DType::Float32) => run(slots, &rule_f32)?,
+        Some(DType::Float64) => run(slots, &rule_f64)?,
+        _ => {}
+    }
+    Ok(true)
+}
+
+/// Adam/AdamW on every slot (buffers `exp_avg`, `exp_avg_sq`[, `max_exp_avg_sq`]);
+/// `scalars[i]` holds slot `i`'s step count.
+pub fn adam(slots: &[Slot], scalars: &[AdamScalars]) -> Result<bool> {
+    apply(
+        slots,
+        |i, p, g, b| cpu_optim::adam(&scalars[i], p, g, b),
+        |i, p, g, b| cpu_optim::adam(&scalars[i], p, g, b),
+    )
+}
+
+/// SGD on every slot (buffer: the momentum buffer when `momentum != 0`); `first[i]`: slot
+/// `i`'s buffer is new and takes the gradient.
+pub fn sgd(slots: &[Slot], scalars: &SgdScalars, first: &[bool]) -> Result<bool> {
+    let at = |i: usize| SgdScalars {
+        first: first.get(i).copied().unwrap_or(false),
+        ..*scalars
+    };
+    apply(
+        slots,
+        |i, p, g, b| cpu_optim::sgd(&at(i), p, g, b),
+        |i, p, g, b| cpu_optim::sgd(&at(i), p, g, b),
+    )
+}
+
+/// RMSprop on every slot (buffers `square_avg`[, `momentum_buffer`][, `grad_avg`]).
+pub fn rmsprop(slots: &[Slot], scalars: &RmspropScalars) -> Result<bool> {
+    apply(
+        slots,
+        |_, p, g, b| cpu_optim::rmsprop(scalars, p, g, b),
+        |_, p, g, b| cpu_optim::rmsprop(scalars, p, g, b),
+    )
+}
+
+/// Adagrad on every slot (buffer `sum`); `scalars[i]` holds slot `i`'s step count.
+pub fn adagrad(slots: &[Slot], scalars: &[AdagradScalars]) -> Result<bool> {
+    apply(
+        slots,
+        |i, p, g, b| cpu_optim::adagrad(&scalars[i], p, g, b),
+        |i, p, g, b| cpu_optim::adagrad(&scalars[i], p, g, b),
+    )
+}
