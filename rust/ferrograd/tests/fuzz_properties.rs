@@ -130,7 +130,7 @@ fn seeded_mutations_of_a_valid_file_never_panic() {
         let mut bytes = valid.clone();
         let at = (noise[0] as usize * 256 + noise[1] as usize) % bytes.len();
         bytes[at] ^= noise[2] | 1;
-        if noise[3] % 4 == 0 {
+        if noise[3].is_multiple_of(4) {
             bytes.truncate(at);
         }
         check_weights_file(&bytes);

@@ -254,8 +254,14 @@ impl NdArray {
     /// another dtype, a device array or a non-contiguous view (see `contiguous`).
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         self.require_contiguous()?;
-        let start = self.offset();
-        Ok(&self.storage_slice::<T>()?[start..start + self.numel()])
+        let (start, numel) = (self.offset(), self.numel());
+        let storage = self.storage_slice::<T>()?;
+        // An empty view may start past its storage's end (PyTorch allows it): it reads nothing.
+        Ok(if numel == 0 {
+            &storage[..0]
+        } else {
+            &storage[start..start + numel]
+        })
     }
 
     fn require_contiguous(&self) -> Result<()> {
@@ -274,7 +280,12 @@ impl NdArray {
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
         self.require_contiguous()?;
         let (start, numel) = (self.offset(), self.numel());
-        Ok(&mut self.storage_mut_slice::<T>()?[start..start + numel])
+        let storage = self.storage_mut_slice::<T>()?;
+        Ok(if numel == 0 {
+            &mut storage[..0]
+        } else {
+            &mut storage[start..start + numel]
+        })
     }
 
     /// The whole storage, for writing in place through this array's strides.

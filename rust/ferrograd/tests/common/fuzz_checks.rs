@@ -66,36 +66,47 @@ pub fn check_view_chain(bytes: &[u8]) {
         if input.is_empty() {
             break;
         }
-        if let Ok(next) = apply_view_op(&view, &mut input) {
-            assert_reads_its_layout(&next, numel);
-            view = next;
+        let Ok(next) = apply_view_op(&view, &mut input) else {
+            continue;
+        };
+        if storage_start(&next) != storage_start(&base) {
+            // reshape and flatten copy when no view can express the result: then it holds the
+            // source's elements in row-major order, and the chain ends
+            let source = view.to_vec::<f64>().expect("readable");
+            let copy = next.to_vec::<f64>().expect("readable");
+            assert_eq!(copy, source, "a copying reshape changed the elements");
+            break;
         }
+        assert_reads_its_layout(&next, numel);
+        view = next;
     }
 }
 
 fn apply_view_op(t: &Tensor, input: &mut Decisions) -> ferrograd::Result<Tensor> {
     let rank = t.ndim() as i64 + 1;
-    let dims = |input: &mut Decisions, n: usize| -> Vec<isize> {
+    // a length of 1 to 4, then that many sizes or dimensions in -8..8
+    let dims = |input: &mut Decisions| -> Vec<isize> {
+        let n = (input.byte() % 4) as usize + 1;
         (0..n).map(|_| input.signed(8) as isize).collect()
     };
     match input.byte() % 12 {
         0 => t.transpose(input.signed(rank) as isize, input.signed(rank) as isize),
         1 => {
-            let order = dims(input, t.ndim());
+            let order: Vec<isize> = (0..t.ndim()).map(|_| input.signed(8) as isize).collect();
             t.permute(&order)
         }
         2 => t.unsqueeze(input.signed(rank + 1) as isize),
         3 => t.squeeze(Some(input.signed(rank) as isize)),
         4 => {
-            let shape = dims(input, (input.byte() % 4) as usize + 1);
+            let shape = dims(input);
             t.view_shape(&shape)
         }
         5 => {
-            let shape = dims(input, (input.byte() % 4) as usize + 1);
+            let shape = dims(input);
             t.reshape(&shape)
         }
         6 => {
-            let shape = dims(input, (input.byte() % 4) as usize + 1);
+            let shape = dims(input);
             t.expand(&shape)
         }
         7 => t.diagonal(
@@ -131,6 +142,16 @@ fn apply_view_op(t: &Tensor, input: &mut Decisions) -> ferrograd::Result<Tensor>
                 .collect();
             t.index(&items)
         }
+    }
+}
+
+/// Where the storage a tensor views starts in memory (its identity, for telling views from
+/// copies); 0 for an empty storage.
+fn storage_start(t: &Tensor) -> usize {
+    let data = t.shared_data();
+    match data.host_ptr() {
+        Ok(first) => first as usize - data.offset() * data.dtype().size_in_bytes(),
+        Err(_) => 0,
     }
 }
 
