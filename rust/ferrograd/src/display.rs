@@ -6,6 +6,8 @@
 //! let t = Tensor::from([[1.0f32, 2.5], [-3.0, 4.0]]);
 //! assert_eq!(t.to_string(), "tensor([[ 1.0000,  2.5000],\n        [-3.0000,  4.0000]])");
 //! assert_eq!(Tensor::from(vec![1i64, 20]).to_string(), "tensor([ 1, 20])");
+//! // integers print exactly, whatever their width
+//! assert_eq!(Tensor::from(vec![9007199254740993i64]).to_string(), "tensor([9007199254740993])");
 //! assert_eq!(Tensor::from(2.0f64).to_string(), "tensor(2., dtype=torch.float64)");
 //! ```
 //!
@@ -16,7 +18,7 @@
 
 use std::fmt;
 
-use crate::array::DType;
+use crate::array::{Category, DType};
 use crate::tensor::Tensor;
 
 const THRESHOLD: usize = 1000;
@@ -34,10 +36,10 @@ enum Style {
 
 impl Style {
     fn of(dtype: DType, values: &[f64]) -> Style {
-        match dtype {
-            DType::Bool => return Style::Bool,
-            DType::Int32 | DType::Int64 => return Style::Int,
-            _ => {}
+        match dtype.category() {
+            Category::Bool => return Style::Bool,
+            Category::Integer => return Style::Int,
+            Category::Floating => {}
         }
         let nonzero: Vec<f64> = values
             .iter()
@@ -110,6 +112,8 @@ fn kept(size: usize, summarize: bool) -> Vec<Option<usize>> {
 
 struct Printer<'a> {
     values: &'a [f64],
+    /// The exact values of an integer tensor (`f64` holds integers only up to 2**53).
+    integers: Option<&'a [i64]>,
     shape: &'a [usize],
     strides: Vec<usize>,
     summarize: bool,
@@ -119,11 +123,11 @@ struct Printer<'a> {
 
 impl Printer<'_> {
     fn element(&self, offset: usize) -> String {
-        format!(
-            "{:>w$}",
-            self.style.format(self.values[offset]),
-            w = self.width
-        )
+        let text = match self.integers {
+            Some(integers) => integers[offset].to_string(),
+            None => self.style.format(self.values[offset]),
+        };
+        format!("{text:>w$}", w = self.width)
     }
 
     /// Dimension `dim` onward at `offset`, where the text starts in column `indent`.
@@ -174,15 +178,23 @@ impl fmt::Display for Tensor {
             out.push_str("[]");
         } else {
             let style = Style::of(data.dtype(), &values);
+            let integers = match style {
+                Style::Int => self.to_vec_i64().ok(),
+                _ => None,
+            };
             // non-finite values do not widen the columns, as in PyTorch
-            let width = values
-                .iter()
-                .filter(|v| v.is_finite())
-                .map(|&v| style.format(v).len())
-                .max()
-                .unwrap_or(0);
+            let width = match &integers {
+                Some(integers) => integers.iter().map(|v| v.to_string().len()).max(),
+                None => values
+                    .iter()
+                    .filter(|v| v.is_finite())
+                    .map(|&v| style.format(v).len())
+                    .max(),
+            }
+            .unwrap_or(0);
             let printer = Printer {
                 values: &values,
+                integers: integers.as_deref(),
                 shape: &shape,
                 strides,
                 summarize,
