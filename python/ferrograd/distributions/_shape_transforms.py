@@ -57,7 +57,7 @@ class ReshapeTransform(Transform):
             raise ValueError("Too few dimensions on input")
         cut = len(shape) - len(old)
         if tuple(shape[cut:]) != tuple(old):
-            raise ValueError(f"Shape mismatch: expected {Size(list(shape[cut:]))} but got {old}")
+            raise ValueError(f"Shape mismatch: expected {shape[cut:]} but got {old}")
         return Size([*tuple(shape)[:cut], *new])
 
     def forward_shape(self, shape):

@@ -82,7 +82,7 @@ class VonMises(Distribution):
         loc = np.broadcast_to(self.loc.detach().cpu().numpy().astype(np.float64), shape)
         kappa = np.broadcast_to(self.concentration.detach().cpu().numpy().astype(np.float64), shape)
         draws = _rejection_sample(loc, kappa, _random.numpy_rng())
-        return constant(np.ascontiguousarray(draws), self.loc).to(self.loc.dtype)
+        return constant(np.array(draws, dtype=np.float64), self.loc).to(self.loc.dtype)
 
     @property
     def mean(self):
