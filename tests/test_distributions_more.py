@@ -727,3 +727,274 @@ def test_log_prob_is_differentiable_in_the_value():
         assert gradcheck(dist.log_prob, (value,))
     matrix = t(WISHART_VALUE, requires_grad=True)
     assert gradcheck(lambda m: wishart().log_prob(_symmetric(m)), (matrix,))
+
+
+# ----------------------------------------------------------------------------- transforms
+
+VECTOR = [[0.3, -1.2, 2.0], [0.0, 0.5, -0.4]]
+
+
+@pytest.mark.parametrize(
+    ("transform", "x"),
+    [
+        (T.CorrCholeskyTransform(), VECTOR),
+        (T.CatTransform([T.ExpTransform(), T.SigmoidTransform()], -1, [1, 2]), VECTOR),
+        (T.StackTransform([T.ExpTransform(), T.AffineTransform(1.0, -2.0)], 0), VECTOR),
+        (T.ReshapeTransform((2, 3), (3, 2)), VECTOR),
+        (T.CumulativeDistributionTransform(D.Normal(t(0.5), t(2.0))), VECTOR),
+        (T.LowerCholeskyTransform(), [[0.3, 0.0], [2.0, 0.5]]),
+    ],
+)
+def test_transforms_invert(transform, x):
+    x = t(x)
+    y = transform(x)
+    assert y.shape == transform.forward_shape(x.shape)
+    assert transform.inverse_shape(y.shape) == x.shape
+    assert_close(transform.inv(y), x, rtol=1e-9, atol=1e-12)
+    assert bool(transform.codomain.check(y).all())
+
+
+def test_positive_definite_transform_maps_onto_positive_definite_matrices():
+    transform = T.PositiveDefiniteTransform()
+    y = transform(t([[[0.3, -1.2], [2.0, 0.5]], [[-3.0, 7.0], [0.1, 1.0]]]))
+    assert constraints.positive_definite.check(y).tolist() == [True, True]
+    lower = T.LowerCholeskyTransform()(t([[[0.3, 0.0], [2.0, 0.5]], [[-3.0, 0.0], [0.1, 1.0]]]))
+    assert_close(transform.inv(y), T.LowerCholeskyTransform().inv(lower))
+
+
+def _jacobian(fn, x):
+    """The Jacobian of ``fn`` (a vector map) at the vector ``x``, row by row by autograd."""
+    x = x.detach().requires_grad_()
+    y = fn(x)
+    rows = [fg.autograd.grad(y[i], x, retain_graph=True)[0] for i in range(y.shape[0])]
+    return np.stack([to_np(r) for r in rows])
+
+
+def test_corr_cholesky_log_det_is_that_of_its_jacobian():
+    transform = T.CorrCholeskyTransform()
+    x = t([0.3, -1.2, 2.0, 0.1, -0.7, 0.4])  # a 4 x 4 factor
+    # The map to the strictly lower entries, which determine the factor.
+    rows, cols = np.tril_indices(4, -1)
+    jac = _jacobian(lambda v: transform(v)[rows.tolist(), cols.tolist()], x)
+    expected = np.linalg.slogdet(jac)[1]
+    assert_close(transform.log_abs_det_jacobian(x, transform(x)), expected, rtol=1e-9)
+    x = t(VECTOR, requires_grad=True)
+    assert gradcheck(lambda v: transform.log_abs_det_jacobian(v, transform(v)), (x,))
+    assert gradcheck(transform, (x,))
+
+
+def test_cat_and_stack_log_dets_are_their_parts():
+    x = t(VECTOR)
+    cat = T.CatTransform([T.ExpTransform(), T.SigmoidTransform()], dim=-1, lengths=[1, 2])
+    parts = np.concatenate(
+        [to_np(x[:, :1]), to_np(T.SigmoidTransform().log_abs_det_jacobian(x[:, 1:], None))], -1
+    )
+    assert_close(cat.log_abs_det_jacobian(x, cat(x)), parts)
+    assert cat.event_dim == 0 and cat.bijective and cat.length == 3
+    vector_cat = T.CatTransform(
+        [T.IndependentTransform(T.ExpTransform(), 1), T.ExpTransform()], dim=-1, lengths=[2, 1]
+    )
+    assert vector_cat.event_dim == 1
+    assert vector_cat.log_abs_det_jacobian(x, vector_cat(x)).shape == (2,)
+    stack = T.StackTransform([T.ExpTransform(), T.AbsTransform()], dim=0)
+    assert not stack.bijective
+    assert isinstance(stack.domain, type(constraints.stack([constraints.real], 0)))
+
+
+def test_transformed_distribution_through_reshape():
+    base = D.Normal(t([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), t(1.0))
+    dist = D.TransformedDistribution(base, T.ReshapeTransform((6,), (2, 3)))
+    assert dist.batch_shape == () and dist.event_shape == (2, 3)
+    value = t([[0.0, 1.0, 2.0], [0.5, -0.5, 0.3]])
+    assert_close(dist.log_prob(value), to_np(base.log_prob(value.reshape(6))).sum())
+    with pytest.raises(ValueError, match="Shape mismatch"):
+        T.ReshapeTransform((2, 3), (3, 2)).forward_shape((3, 2))
+
+
+def test_constraint_registry_has_the_matrix_and_joined_transforms():
+    assert isinstance(D.biject_to(constraints.corr_cholesky), T.CorrCholeskyTransform)
+    assert isinstance(D.transform_to(constraints.corr_cholesky), T.CorrCholeskyTransform)
+    assert isinstance(D.transform_to(constraints.lower_cholesky), T.LowerCholeskyTransform)
+    assert isinstance(D.transform_to(constraints.positive_definite), T.PositiveDefiniteTransform)
+    joined = D.biject_to(constraints.cat([constraints.positive, constraints.real], -1, [1, 2]))
+    assert isinstance(joined, T.CatTransform) and joined.lengths == [1, 2]
+    assert joined.transforms[0] == D.biject_to(constraints.positive)
+    y = joined(t(VECTOR))
+    assert_close(y[:, 1:], t(VECTOR)[:, 1:])
+    stacked = D.transform_to(constraints.stack([constraints.simplex, constraints.positive], 0))
+    assert isinstance(stacked.transforms[0], T.SoftmaxTransform)
+
+
+def test_cached_structured_transforms_return_the_input():
+    for transform in (
+        T.CatTransform([T.ExpTransform(), T.SigmoidTransform()], -1, [1, 2], cache_size=1),
+        T.StackTransform([T.ExpTransform(), T.SigmoidTransform()], 0, cache_size=1),
+        T.ReshapeTransform((3,), (3, 1), cache_size=1),
+        T.CumulativeDistributionTransform(D.Normal(t(0.0), t(1.0))).with_cache(),
+    ):
+        x = t(VECTOR)
+        assert transform.inv(transform(x)) is x
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def test_constructor_errors_as_pytorch():
+    with pytest.raises(ValueError, match="loc must be at least one-dimensional"):
+        D.LowRankMultivariateNormal(t(0.0), t([[1.0]]), t([1.0]))
+    with pytest.raises(ValueError, match="cov_factor must be at least two-dimensional"):
+        D.LowRankMultivariateNormal(t([0.0]), t([1.0]), t([1.0]))
+    with pytest.raises(ValueError, match="cov_factor must be a batch of matrices with shape 2 x m"):
+        D.LowRankMultivariateNormal(t([0.0, 1.0]), t([[1.0]]), t([1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"cov_diag must be a batch of vectors with shape"):
+        D.LowRankMultivariateNormal(t([0.0, 1.0]), t([[1.0], [2.0]]), t([1.0]))
+    with pytest.raises(ValueError, match="Incompatible batch shapes: loc"):
+        D.LowRankMultivariateNormal(t([[0.0, 1.0]] * 3), t([[[1.0], [2.0]]] * 2), t([1.0, 1.0]))
+    with pytest.raises(RuntimeError, match="not positive-definite"):
+        D.LowRankMultivariateNormal(t([0.0, 1.0]), t([[1.0], [2.0]]), t([1.0, -1.0]))
+    with pytest.raises(ValueError, match="Expected dim to be an integer greater than or equal"):
+        D.LKJCholesky(1)
+    with pytest.raises(AssertionError, match="Exactly one of covariance_matrix"):
+        D.Wishart(t(3.0))
+    with pytest.raises(
+        ValueError, match=r"Value of df=1.5 expected to be greater than ndim - 1 = 2"
+    ):
+        D.Wishart(t(1.5), fg.eye(3, dtype=fg.float64))
+    with pytest.raises(ValueError, match="scale_tril must be at least two-dimensional"):
+        D.Wishart(t(3.0), t([1.0]))
+    with pytest.warns(UserWarning, match="Low df values detected"):
+        D.Wishart(t(2.5), fg.eye(3, dtype=fg.float64))
+    with pytest.raises(ValueError, match="Either `probs` or `logits`"):
+        D.RelaxedBernoulli(t(0.5), probs=t(0.3), logits=t(0.2))
+    with pytest.raises(ValueError, match="Either `probs` or `logits`"):
+        D.NegativeBinomial(t(2.0))
+    with pytest.raises(ValueError, match="The parameter probs has invalid values"):
+        D.ContinuousBernoulli(probs=t(1.5), validate_args=False)
+    # Without an explicit validate_args the probabilities are clamped first (as in PyTorch).
+    assert D.ContinuousBernoulli(probs=t(1.5)).probs.item() < 1
+
+
+def test_transform_constructor_errors_as_pytorch():
+    with pytest.raises(AssertionError, match=r"lengths \(2\) must match transforms \(1\)"):
+        T.CatTransform([T.ExpTransform()], lengths=[1, 2])
+    with pytest.raises(AssertionError, match="All elements of tseq must be Transform instances"):
+        T.StackTransform([1])
+    with pytest.raises(AssertionError, match=r"x.size\(0\) = 3 must equal length 2"):
+        T.CatTransform([T.ExpTransform(), T.ExpTransform()], dim=0)(t([1.0, 2.0, 3.0]))
+    with pytest.raises(AssertionError, match=r"must equal len\(transforms\) 1"):
+        T.StackTransform([T.ExpTransform()], dim=0)(t([1.0, 2.0]))
+    with pytest.raises(AssertionError, match="dim 2 out of range"):
+        T.StackTransform([T.ExpTransform()], dim=2)(t([1.0]))
+    with pytest.raises(ValueError, match="in_shape, out_shape have different numbers"):
+        T.ReshapeTransform((2, 3), (4,))
+    with pytest.raises(ValueError, match="Input is not a flattened lower-diagonal number"):
+        T.CorrCholeskyTransform().forward_shape((4,))
+    with pytest.raises(ValueError, match="Input is not square"):
+        T.CorrCholeskyTransform().inverse_shape((3, 4))
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: D.Pareto(t(1.0), t(-1.0)), r"parameter rate .* GreaterThan\(lower_bound=0.0\)"),
+        (lambda: D.Weibull(t(-1.0), t(1.0)), r"parameter scale .* of distribution Weibull"),
+        (lambda: D.NegativeBinomial(t(2.0), probs=t(1.0)), "HalfOpenInterval"),
+        (lambda: D.NegativeBinomial(t(-2.0), probs=t(0.5)), r"GreaterThanEq\(lower_bound=0"),
+        (lambda: D.VonMises(t(0.0), t(0.0)), "parameter concentration"),
+        (lambda: D.InverseGamma(t(0.0), t(1.0)), "of distribution Gamma"),
+        (lambda: D.FisherSnedecor(t(1.0), t(-1.0)), "of distribution Gamma"),
+        (lambda: D.GeneralizedPareto(t(0.0), t(0.0), t(0.1)), "parameter scale"),
+        (lambda: D.Kumaraswamy(t(0.0), t(1.0)), "parameter concentration1"),
+        (lambda: D.LogisticNormal(t([0.0]), t([0.0])), "parameter scale"),
+        (lambda: D.LKJCholesky(3, t(-1.0)), "of distribution Dirichlet"),
+        (lambda: D.RelaxedBernoulli(t(0.5), probs=t([1.3])), "LogitRelaxedBernoulli"),
+        (lambda: D.RelaxedOneHotCategorical(t(0.5), logits=t([0.3, math.nan])), "Real"),
+        (
+            lambda: D.LowRankMultivariateNormal(
+                t([0.0, math.nan]), t([[1.0], [2.0]]), t([1.0, 1.0])
+            ),
+            "parameter loc",
+        ),
+        (
+            lambda: D.Wishart(t(3.0), t([[1.0, 2.0], [0.0, 1.0]])),
+            "PositiveDefinite",
+        ),
+    ],
+)
+def test_bad_parameters_raise_as_pytorch(make, words):
+    with pytest.raises(ValueError, match=words):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("dist", "value", "words"),
+    [
+        (lambda: D.Pareto(t(1.0), t(2.0)), 0.5, r"GreaterThanEq\(lower_bound=1.0\)"),
+        (lambda: D.NegativeBinomial(t(2.0), probs=t(0.5)), 1.5, "IntegerGreaterThan"),
+        (
+            lambda: D.GeneralizedPareto(t(0.0), t(1.0), t(-0.5)),
+            3.0,
+            r"Interval\(lower_bound=0.0, upper_bound=2.0\)",
+        ),
+        (lambda: D.LKJCholesky(2, t(1.0)), [[1.0, 0.0], [0.5, 0.5]], "CorrCholesky"),
+        (
+            lambda: wishart_of(t(3.0), fg.eye(2, dtype=fg.float64)),
+            [[1.0, 2.0], [2.0, 1.0]],
+            "PositiveDefinite",
+        ),
+        (lambda: D.Kumaraswamy(t(1.0), t(2.0)), 1.5, "Interval"),
+        (lambda: D.RelaxedOneHotCategorical(t(1.0), probs=t([0.5, 0.5])), [0.5, 0.6], "Simplex"),
+        (lambda: D.Weibull(t(1.0), t(2.0)), -0.5, "GreaterThan"),
+    ],
+)
+def test_values_outside_the_support_raise_as_pytorch(dist, value, words):
+    with pytest.raises(ValueError, match=words):
+        dist().log_prob(t(value))
+
+
+# ----------------------------------------------------------------------------- KL
+
+
+@pytest.mark.parametrize(
+    ("p", "q"),
+    [
+        (lambda: D.Normal(t(0.0), t(1.0)), lambda: D.Pareto(t(1.0), t(1.0))),
+        (lambda: D.Laplace(t(0.0), t(1.0)), lambda: D.ContinuousBernoulli(t(0.3))),
+        (lambda: D.Exponential(t(1.0)), lambda: D.Pareto(t(1.0), t(1.0))),
+        (lambda: D.Gamma(t(1.0), t(2.0)), lambda: D.ContinuousBernoulli(t(0.3))),
+        (lambda: D.Gumbel(t(0.0), t(1.0)), lambda: D.Pareto(t(1.0), t(1.0))),
+        (lambda: D.Pareto(t(1.0), t(2.0)), lambda: D.Uniform(t(0.0), t(5.0))),
+        (lambda: D.Pareto(t(1.0), t(2.0)), lambda: D.ContinuousBernoulli(t(0.3))),
+        (lambda: D.ContinuousBernoulli(t(0.3)), lambda: D.Pareto(t(1.0), t(1.0))),
+        (lambda: D.Beta(t(1.0), t(2.0)), lambda: D.Pareto(t(1.0), t(1.0))),
+    ],
+)
+def test_kl_is_infinite_where_q_misses_part_of_p(p, q):
+    assert D.kl_divergence(p(), q()).item() == math.inf
+
+
+def test_kl_conditions_and_dispatch():
+    # Below these bounds the KL is infinite (as PyTorch answers).
+    pareto = D.kl_divergence(D.Pareto(t([1.0, 0.5]), t(2.0)), D.Pareto(t(0.8), t(2.0)))
+    assert pareto.tolist()[1] == math.inf and math.isfinite(pareto.tolist()[0])
+    heavy = D.Pareto(t([1.0, 1.0]), t([0.8, 1.5]))
+    assert D.kl_divergence(heavy, D.Exponential(t(1.0))).tolist()[0] == math.inf
+    assert D.kl_divergence(heavy, D.Normal(t(0.0), t(1.0))).tolist() == [math.inf, math.inf]
+    with pytest.raises(ValueError, match="different event shapes"):
+        D.kl_divergence(
+            D.LowRankMultivariateNormal(t([0.0]), t([[1.0]]), t([1.0])),
+            D.LowRankMultivariateNormal(t([0.0, 1.0]), t([[1.0], [1.0]]), t([1.0, 1.0])),
+        )
+    with pytest.raises(NotImplementedError):  # different transforms of the same base
+        D.kl_divergence(D.Weibull(t(1.0), t(1.0)), D.Weibull(t(1.0), t(2.0)))
+    with pytest.raises(NotImplementedError, match="No KL"):
+        D.kl_divergence(D.VonMises(t(0.0), t(1.0)), D.VonMises(t(0.0), t(2.0)))
+
+
+def test_lowrank_kl_matches_the_full_covariance_formula():
+    p = lowrank()
+    q = D.MultivariateNormal(t([0.0, 0.0, 1.0]), scale_tril=t(SCALE_TRIL_Q))
+    full = D.MultivariateNormal(p.loc, p.covariance_matrix)
+    assert_close(D.kl_divergence(p, q), D.kl_divergence(full, q), rtol=1e-10)
+    assert_close(D.kl_divergence(q, p), D.kl_divergence(q, full), rtol=1e-10)
+    assert_close(p.log_prob(t(LOC)), full.log_prob(t(LOC)), rtol=1e-12)
