@@ -48,7 +48,6 @@ class LogitRelaxedBernoulli(BinaryProbsLogits, Distribution):
         "logits": constraints.real,
     }
     support = constraints.real
-    has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         self.temperature = temperature
