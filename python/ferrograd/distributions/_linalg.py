@@ -12,6 +12,7 @@ import numpy as np
 
 from .._mixins.structure import constant
 from ..autograd.function import Function
+from ..linalg._common import LinAlgError
 
 
 def _host(t) -> np.ndarray:
@@ -39,7 +40,7 @@ class _Cholesky(Function):
         try:
             factor = np.linalg.cholesky(_host(a))
         except np.linalg.LinAlgError:
-            raise RuntimeError(
+            raise LinAlgError(
                 "linalg.cholesky: The factorization could not be completed because the input is "
                 "not positive-definite."
             ) from None

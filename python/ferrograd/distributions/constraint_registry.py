@@ -97,3 +97,27 @@ _register_both(constraints.interval, _interval)
 _register_both(constraints.half_open_interval, _interval)
 biject_to.register(constraints.simplex, lambda c: transforms.StickBreakingTransform())
 transform_to.register(constraints.simplex, lambda c: transforms.SoftmaxTransform())
+transform_to.register(constraints.lower_cholesky, lambda c: transforms.LowerCholeskyTransform())
+transform_to.register(
+    constraints.positive_definite, lambda c: transforms.PositiveDefiniteTransform()
+)
+transform_to.register(
+    constraints.positive_semidefinite, lambda c: transforms.PositiveDefiniteTransform()
+)
+_register_both(constraints.corr_cholesky, lambda c: transforms.CorrCholeskyTransform())
+
+
+def _register_joined(registry) -> None:
+    """``cat`` and ``stack`` constraints map to the transforms of their parts, joined."""
+    registry.register(
+        constraints.cat,
+        lambda c: transforms.CatTransform([registry(p) for p in c.cseq], c.dim, c.lengths),
+    )
+    registry.register(
+        constraints.stack,
+        lambda c: transforms.StackTransform([registry(p) for p in c.cseq], c.dim),
+    )
+
+
+_register_joined(biject_to)
+_register_joined(transform_to)

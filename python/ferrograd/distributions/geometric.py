@@ -8,11 +8,11 @@ from typing import ClassVar
 from ..autograd.grad_mode import no_grad
 from ..nn.functional import binary_cross_entropy_with_logits
 from . import constraints
-from .bernoulli import check_one_of
 from .distribution import Distribution
 from .utils import (
     EMPTY_SIZE,
     broadcast_all,
+    check_one_of,
     finfo,
     lazy_property,
     logits_to_probs,

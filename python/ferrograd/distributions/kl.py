@@ -21,16 +21,25 @@ from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical
+from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
 from .gamma import Gamma
+from .gumbel import Gumbel
 from .independent import Independent
 from .laplace import Laplace
+from .lowrank_multivariate_normal import (
+    LowRankMultivariateNormal,
+    _lowrank_logdet,
+    _lowrank_mahalanobis,
+    _trace_xxt,
+)
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
+from .pareto import Pareto
 from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
@@ -309,7 +318,198 @@ def _kl_infinite(p, q):
     return _infinite_like(p.loc)
 
 
-for _p_type in (Normal, Laplace):
-    for _q_type in (Beta, Exponential, Gamma, Uniform):
-        register_kl(_p_type, _q_type)(_kl_infinite)
-del _p_type, _q_type
+def _kl_infinite_by(name: str):
+    """KL = inf shaped like ``p``'s parameter ``name``."""
+
+    def kl(p, q):
+        return _infinite_like(getattr(p, name))
+
+    return kl
+
+
+_INFINITE_PAIRS = [
+    (_kl_infinite, (Normal, Laplace), (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto)),
+    (_kl_infinite, (Normal, Laplace), (Uniform,)),
+    (_kl_infinite, (Gumbel,), (ContinuousBernoulli, Pareto)),
+    (_kl_infinite_by("rate"), (Exponential,), (ContinuousBernoulli, Pareto)),
+    (_kl_infinite_by("concentration"), (Gamma,), (ContinuousBernoulli, Pareto)),
+    (_kl_infinite_by("scale"), (Pareto,), (Beta, ContinuousBernoulli, Uniform)),
+    (_kl_infinite_by("probs"), (ContinuousBernoulli,), (Pareto,)),
+    (_kl_infinite_by("concentration1"), (Beta,), (Pareto,)),
+]
+for _fn, _p_types, _q_types in _INFINITE_PAIRS:
+    for _p_type in _p_types:
+        for _q_type in _q_types:
+            register_kl(_p_type, _q_type)(_fn)
+del _fn, _p_types, _q_types, _p_type, _q_type
+
+
+# ----------------------------------------------------------------------------- low-rank normals
+
+
+def _check_same_event(p, q, names: str) -> None:
+    if tuple(p.event_shape) != tuple(q.event_shape):
+        raise ValueError(
+            f"KL-divergence between two {names} with different event shapes cannot be computed"
+        )
+
+
+def _lowrank_logdet_of(d):
+    return _lowrank_logdet(
+        d._unbroadcasted_cov_factor, d._unbroadcasted_cov_diag, d._capacitance_tril
+    )
+
+
+def _lowrank_mahalanobis_of(q, diff):
+    return _lowrank_mahalanobis(
+        q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag, diff, q._capacitance_tril
+    )
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+def _kl_lowrank_lowrank(p, q):
+    _check_same_event(p, q, "Low Rank Multivariate Normals")
+    term1 = _lowrank_logdet_of(q) - _lowrank_logdet_of(p)
+    term3 = _lowrank_mahalanobis_of(q, q.loc - p.loc)
+    # trace(Σq⁻¹ Σp) with Σq⁻¹ = Dq⁻¹ - Aᵀ A and Σp = Wp Wpᵀ + Dp, term by term.
+    A = q._woodbury_factor()
+    p_w, p_d = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag
+    q_d = q._unbroadcasted_cov_diag
+    term2 = (
+        (p_d / q_d).sum(-1)
+        + _trace_xxt(p_w * q_d.rsqrt().unsqueeze(-1))
+        - _trace_xxt(A * p_d.sqrt().unsqueeze(-2))
+        - _trace_xxt(A @ p_w)
+    )
+    return 0.5 * (term1 + term2 + term3 - p.event_shape[0])
+
+
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_multivariatenormal_lowrank(p, q):
+    _check_same_event(p, q, "(Low Rank) Multivariate Normals")
+    p_tril = p._unbroadcasted_scale_tril
+    term1 = _lowrank_logdet_of(q) - 2 * p_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    term3 = _lowrank_mahalanobis_of(q, q.loc - p.loc)
+    A = q._woodbury_factor()
+    term2 = _trace_xxt(p_tril * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1)) - _trace_xxt(
+        A @ p_tril
+    )
+    return 0.5 * (term1 + term2 + term3 - p.event_shape[0])
+
+
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+def _kl_lowrank_multivariatenormal(p, q):
+    _check_same_event(p, q, "(Low Rank) Multivariate Normals")
+    q_tril = q._unbroadcasted_scale_tril
+    term1 = 2 * q_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1) - _lowrank_logdet_of(p)
+    term3 = _batch_mahalanobis(q_tril, q.loc - p.loc)
+    p_w = p._unbroadcasted_cov_factor
+    batch = broadcast_shapes(q_tril.shape[:-2], p_w.shape[:-2])
+    n, rank = p_w.shape[-2:]
+    q_tril = q_tril.expand(*batch, n, n)
+    p_sqrt_diag = p._unbroadcasted_cov_diag.sqrt().diag_embed().expand(*batch, n, n)
+    term2 = _trace_xxt(
+        solve_triangular(q_tril, p_w.expand(*batch, n, rank), upper=False)
+    ) + _trace_xxt(solve_triangular(q_tril, p_sqrt_diag, upper=False))
+    return 0.5 * (term1 + term2 + term3 - p.event_shape[0])
+
+
+# ----------------------------------------------------------------------------- Pareto
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p, q):
+    scale_ratio = p.scale / q.scale
+    alpha_ratio = q.alpha / p.alpha
+    result = q.alpha * scale_ratio.log() - alpha_ratio.log() + alpha_ratio - 1
+    return result.where(p.scale >= q.scale, math.inf)  # p has mass below q's support
+
+
+@register_kl(Pareto, Exponential)
+def _kl_pareto_exponential(p, q):
+    scale_rate = p.scale * q.rate
+    t1 = (p.alpha / scale_rate).log()
+    t3 = p.alpha * scale_rate / (p.alpha - 1)
+    result = t1 - p.alpha.reciprocal() + t3 - 1
+    return result.where(p.alpha > 1, math.inf)  # p's mean is infinite
+
+
+@register_kl(Pareto, Gamma)
+def _kl_pareto_gamma(p, q):
+    common = p.scale.log() + p.alpha.reciprocal()
+    t1 = p.alpha.log() - common
+    t2 = special.gammaln(q.concentration) - q.concentration * q.rate.log()
+    t3 = (1 - q.concentration) * common
+    t4 = q.rate * p.alpha * p.scale / (p.alpha - 1)
+    return (t1 + t2 + t3 + t4 - 1).where(p.alpha > 1, math.inf)
+
+
+@register_kl(Pareto, Normal)
+def _kl_pareto_normal(p, q):
+    var_normal = 2 * q.scale.pow(2)
+    common = p.scale / (p.alpha - 1)
+    t1 = (math.sqrt(2 * math.pi) * q.scale * p.alpha / p.scale).log()
+    t3 = p.alpha * common.pow(2) / (p.alpha - 2)
+    t4 = (p.alpha * common - q.loc).pow(2)
+    result = t1 - p.alpha.reciprocal() + (t3 + t4) / var_normal - 1
+    return result.where(p.alpha > 2, math.inf)  # p's variance is infinite
+
+
+def _x_log_x(t):
+    return t * t.log()
+
+
+@register_kl(Uniform, Pareto)
+def _kl_uniform_pareto(p, q):
+    width = p.high - p.low
+    t1 = (q.alpha * q.scale.pow(q.alpha) * width).log()
+    t2 = (_x_log_x(p.high) - _x_log_x(p.low) - width) / width
+    result = t2 * (q.alpha + 1) - t1
+    return result.where(p.low >= q.scale, math.inf)
+
+
+# ----------------------------------------------------------------------------- continuous Bernoulli
+
+
+def _cross_entropy_to_continuous_bernoulli(p, q):
+    """-E_p[log q(X)] for q continuous Bernoulli, given p's mean."""
+    return -p.mean * q.logits - (-q.probs).log1p() - q._cont_bern_log_norm()
+
+
+@register_kl(ContinuousBernoulli, ContinuousBernoulli)
+def _kl_continuous_bernoulli_continuous_bernoulli(p, q):
+    t1 = p.mean * (p.logits - q.logits)
+    t2 = p._cont_bern_log_norm() + (-p.probs).log1p()
+    t3 = -q._cont_bern_log_norm() - (-q.probs).log1p()
+    return t1 + t2 + t3
+
+
+@register_kl(Beta, ContinuousBernoulli)
+def _kl_beta_continuous_bernoulli(p, q):
+    return -p.entropy() + _cross_entropy_to_continuous_bernoulli(p, q)
+
+
+@register_kl(Uniform, ContinuousBernoulli)
+def _kl_uniform_continuous_bernoulli(p, q):
+    result = -p.entropy() + _cross_entropy_to_continuous_bernoulli(p, q)
+    return result.where((p.high < 1) & (p.low > 0), math.inf)
+
+
+@register_kl(ContinuousBernoulli, Exponential)
+def _kl_continuous_bernoulli_exponential(p, q):
+    return -p.entropy() - q.rate.log() + q.rate * p.mean
+
+
+@register_kl(ContinuousBernoulli, Normal)
+def _kl_continuous_bernoulli_normal(p, q):
+    t1 = -p.entropy()
+    t2 = 0.5 * (math.log(2.0 * math.pi) + (q.loc / q.scale).square()) + q.scale.log()
+    t3 = (p.variance + p.mean.square() - 2.0 * q.loc * p.mean) / (2.0 * q.scale.square())
+    return t1 + t2 + t3
+
+
+@register_kl(ContinuousBernoulli, Uniform)
+def _kl_continuous_bernoulli_uniform(p, q):
+    result = -p.entropy() + (q.high - q.low).log()
+    # As PyTorch: infinite unless q's support strictly contains [0, 1].
+    return result.where((q.low < 0) & (q.high > 1), math.inf)

@@ -46,6 +46,15 @@ def _precision_to_scale_tril(precision):
     return solve_triangular(inverse_t, identity.expand(*inverse_t.shape), upper=False)
 
 
+def scale_tril_of(covariance_matrix, precision_matrix, scale_tril):
+    """The lower Cholesky factor of the covariance, from whichever of the three is given."""
+    if scale_tril is not None:
+        return scale_tril
+    if covariance_matrix is not None:
+        return cholesky(covariance_matrix)
+    return _precision_to_scale_tril(precision_matrix)
+
+
 class MultivariateNormal(Distribution):
     """Exactly one of ``covariance_matrix``, ``precision_matrix``, ``scale_tril`` (matrices
     ``(..., n, n)``) with ``loc`` ``(..., n)``; batch shapes broadcast."""
@@ -95,12 +104,9 @@ class MultivariateNormal(Distribution):
         self.loc = loc.expand(*batch_shape, n)
         super().__init__(batch_shape, Size([n]), validate_args=validate_args)
 
-        if scale_tril is not None:
-            self._unbroadcasted_scale_tril = scale_tril
-        elif covariance_matrix is not None:
-            self._unbroadcasted_scale_tril = cholesky(covariance_matrix)
-        else:
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(precision_matrix)
+        self._unbroadcasted_scale_tril = scale_tril_of(
+            covariance_matrix, precision_matrix, scale_tril
+        )
 
     def expand(self, batch_shape, _instance=None):
         new = self._expanded(

@@ -16,7 +16,9 @@ from .._mixins.structure import constant
 from .._size import Size
 
 __all__ = [
+    "BinaryProbsLogits",
     "broadcast_all",
+    "check_one_of",
     "clamp_probs",
     "euler_constant",
     "lazy_property",
@@ -144,6 +146,45 @@ class _LazyPropertyAndProperty(lazy_property, property):
     def __init__(self, wrapped):
         property.__init__(self, wrapped)
         lazy_property.__init__(self, wrapped)
+
+
+def check_one_of(probs, logits) -> None:
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+
+
+class BinaryProbsLogits:
+    """Mixin for families with one success probability per element, given as ``probs`` or as
+    ``logits`` (log-odds): each is computed from the other on first use; ``_param`` is the one
+    given."""
+
+    def _init_param(self, probs, logits, *companions):
+        """Stores whichever of ``probs``/``logits`` is given, broadcast with ``companions``
+        (other parameters), and returns those broadcast and in its dtype."""
+        check_one_of(probs, logits)
+        name, given = ("probs", probs) if probs is not None else ("logits", logits)
+        *companions, param = broadcast_all(*companions, given)
+        setattr(self, name, param)
+        self._param = param
+        return [c.type_as(param) for c in companions]
+
+    def _expanded_binary(self, cls, batch_shape, _instance, names=()):
+        """``_expanded`` for such a family: ``names`` are its other parameters."""
+        new = self._expanded(cls, batch_shape, _instance, (*names, "probs", "logits"))
+        new._param = new.probs if "probs" in new.__dict__ else new.logits
+        return new
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self) -> Size:
+        return self._param.shape
 
 
 def tril_matrix_to_vec(mat, diag: int = 0):
