@@ -180,6 +180,28 @@ def test_python_scalars_land_on_the_tensor_device(backend):
     close(1 - y, np.array([0.0, -1.0, -3.0]), 0)
 
 
+
+def test_a_zero_dim_cpu_tensor_takes_part_as_a_number(backend):
+    # PyTorch: a 0-d CPU tensor combines with tensors on any device; its gradient comes back on
+    # the CPU. A CPU tensor with dimensions still refuses.
+    y = fg.tensor([1.0, 2.0, 4.0], device="cuda", requires_grad=True)
+    s = fg.tensor(3.0, requires_grad=True)
+    out = y * s + s
+    assert out.is_cuda
+    close(out, np.array([6.0, 9.0, 15.0]), 0)
+    out.sum().backward()
+    assert not s.grad.is_cuda
+    assert s.grad.item() == 10.0  # sum(y) + 3
+    close(y.grad, np.array([3.0, 3.0, 3.0]), 0)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        y + fg.tensor([1.0, 2.0, 3.0])
+
+
+def test_a_zero_dim_cpu_tensor_next_to_meta():
+    out = fg.ones(3, device="meta") * fg.tensor(2.0)
+    assert out.device.type == "meta" and out.shape == (3,)
+
+
 # ----------------------------------------------------------------------------- forward ops
 
 UNARY = [

@@ -603,6 +603,11 @@ fn conform(grad: Tensor, input: &NodeInput, name: &str) -> Result<Tensor> {
         grad.to_dtype(wanted)?
     };
     if device != input.device() {
+        // a 0-d CPU input that took part next to tensors on another device (see
+        // `ops::pointwise`) gets its gradient back on the CPU, as in PyTorch
+        if input.device().is_cpu() && input.shape_is(&[]) {
+            return grad.to_device(input.device());
+        }
         return Err(Error::Device(format!(
             "Function {name} returned a gradient on {device} but the input is on {}",
             input.device()

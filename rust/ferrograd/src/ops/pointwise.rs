@@ -92,6 +92,7 @@ impl Tensor {
                     .into(),
             ));
         }
+        let (a, b) = (scalar_on_device_of(&a, &b)?, scalar_on_device_of(&b, &a)?);
         let mut dtype = DType::result_type(a.dtype(), a.ndim() == 0, b.dtype(), b.ndim() == 0);
         if floating && !dtype.is_floating() {
             dtype = DType::DEFAULT_FLOAT;
@@ -291,5 +292,16 @@ fn cast_if_needed(x: &NdArray, dtype: DType) -> Result<Cow<'_, NdArray>> {
         Ok(Cow::Borrowed(x))
     } else {
         kernels::cast(x, dtype).map(Cow::Owned)
+    }
+}
+
+/// `array`, moved to `other`'s device when it is a 0-d CPU array next to an array on another
+/// device: PyTorch lets such a tensor take part as a number (`cuda_x * torch.tensor(2.0)`).
+/// Its gradient goes back to the CPU in the engine's `conform`.
+fn scalar_on_device_of<'a>(array: &'a NdArray, other: &NdArray) -> Result<Cow<'a, NdArray>> {
+    if array.ndim() == 0 && array.device().is_cpu() && !other.device().is_cpu() {
+        Ok(Cow::Owned(array.to_device(other.device())?))
+    } else {
+        Ok(Cow::Borrowed(array))
     }
 }
