@@ -105,6 +105,13 @@
 //! [`kernels::parallel::set_thread_limit`]); grad mode is per thread. Tensors live on
 //! [`Device::Cpu`] unless a device backend is registered (see [`array::device`]); operands of
 //! one operation must share a device.
+//!
+//! ## Cargo features
+//!
+//! * `rayon` (on by default): large kernels, batches of matrix factorizations and large matrix
+//!   products run on rayon's thread pool. Without it (`default-features = false`) everything
+//!   runs on the calling thread (reductions over more than a million elements may then round
+//!   differently, as they do under another pool size).
 
 pub mod array;
 pub mod error;

@@ -3,44 +3,20 @@
 //! dicts through safetensors files (one written by the Python package), and an MLP that learns.
 
 use ferrograd::nn::functional::{self as F, GeluApproximate, Reduction};
-use ferrograd::nn::{self, Module, TensorKind};
+use ferrograd::nn::{self, Module, StateDict, TensorKind};
 use ferrograd::optim::{
     Adam, AdamConfig, AdamW, CosineAnnealingLR, LrScheduler, Optimizer, RMSprop, RMSpropConfig,
     Sgd, SgdConfig, StepLR,
 };
-use ferrograd::{no_grad, serialize, DType, Error, Result, Tensor};
+use ferrograd::{serialize, DType, Error, Tensor};
 
-fn f64s(values: &[f64], shape: &[usize]) -> Tensor {
-    Tensor::from_vec(values.to_vec(), shape).unwrap()
-}
+mod nn_checks;
 
-fn assert_close(actual: &Tensor, expected: &[f64], tolerance: f64) {
-    let actual = actual
-        .to_dtype(DType::Float64)
-        .unwrap()
-        .to_vec::<f64>()
-        .unwrap();
-    assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
-    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
-        assert!(
-            (a - e).abs() <= tolerance * (1.0 + e.abs()),
-            "element {i}: {a} vs {e} (all: {actual:?})"
-        );
-    }
-}
+use nn_checks::{assert_close, check_gradients, f64s, ramp, weighted_sum};
 
 /// `x = [[1, 2, 3], [-1, 0.5, 2]]`, the input of the 2-D layer tests.
 fn x23() -> Tensor {
     f64s(&[1.0, 2.0, 3.0, -1.0, 0.5, 2.0], &[2, 3])
-}
-
-/// `arange(n) / scale - shift` in `shape`.
-fn ramp(shape: &[usize], scale: f64, shift: f64) -> Tensor {
-    let n = shape.iter().product::<usize>();
-    f64s(
-        &(0..n).map(|i| i as f64 / scale - shift).collect::<Vec<_>>(),
-        shape,
-    )
 }
 
 // ------------------------------------------------------------------ forward values
@@ -308,49 +284,6 @@ fn losses_match_pytorch() {
 
 // ------------------------------------------------------------------ gradients
 
-/// Checks the gradient `backward` gives each tensor in `inputs` against central differences
-/// of `loss()`, element by element (float64).
-fn check_gradients(inputs: &[&Tensor], loss: impl Fn() -> Result<Tensor>) {
-    for t in inputs {
-        t.set_grad(None).unwrap();
-    }
-    loss().unwrap().backward().unwrap();
-    let h = 1e-6;
-    for (k, t) in inputs.iter().enumerate() {
-        let analytic = t
-            .grad()
-            .expect("backward reached the input")
-            .to_vec::<f64>()
-            .unwrap();
-        let base = t.to_vec::<f64>().unwrap();
-        let shape = t.shape().to_vec();
-        let at = |values: &[f64]| {
-            no_grad(|| t.copy_(&f64s(values, &shape))).unwrap();
-            let value = no_grad(&loss).unwrap().item().unwrap();
-            no_grad(|| t.copy_(&f64s(&base, &shape))).unwrap();
-            value
-        };
-        for i in 0..base.len() {
-            let (mut up, mut down) = (base.clone(), base.clone());
-            up[i] += h;
-            down[i] -= h;
-            let numeric = (at(&up) - at(&down)) / (2.0 * h);
-            assert!(
-                (numeric - analytic[i]).abs() <= 1e-6 * (1.0 + numeric.abs()),
-                "input {k}, element {i}: backward {} vs finite difference {numeric}",
-                analytic[i]
-            );
-        }
-    }
-}
-
-/// `sum(y · c)` for a fixed, uneven `c` of `y`'s shape: every output element matters.
-fn weighted_sum(y: Tensor) -> Result<Tensor> {
-    let n = y.numel();
-    let c: Vec<f64> = (0..n).map(|i| ((i * 7 % 11) as f64 - 5.0) / 4.0).collect();
-    y.mul(&f64s(&c, &y.shape()))?.sum()
-}
-
 #[test]
 fn layer_gradients_match_finite_differences() {
     let x = x23().requires_grad_().unwrap();
@@ -412,18 +345,21 @@ fn convolution_and_batch_norm_gradients_match_finite_differences() {
 
 // ------------------------------------------------------------------ optimizers
 
-/// Three steps on `sum(p² · [1, 2, 3]) + sum(sin p) + sum(q³) + sum(q[0] · q[1])` from
-/// `p = [1, -2, 3]`, `q = [[0.5, -0.5], [2, 1]]`; returns the final `(p, q)`.
-fn three_steps(make: impl Fn(Vec<Tensor>) -> Box<dyn Optimizer>) -> (Tensor, Tensor) {
+/// The starting `p = [1, -2, 3]` and `q = [[0.5, -0.5], [2, 1]]` of the optimizer tests.
+fn start_pq() -> (Tensor, Tensor) {
     let p = f64s(&[1.0, -2.0, 3.0], &[3]).requires_grad_().unwrap();
     let q = f64s(&[0.5, -0.5, 2.0, 1.0], &[2, 2])
         .requires_grad_()
         .unwrap();
-    let mut opt = make(vec![p.clone(), q.clone()]);
+    (p, q)
+}
+
+/// `steps` steps of `opt` on `sum(p² · [1, 2, 3]) + sum(sin p) + sum(q³) + sum(q[0] · q[1])`.
+fn run_steps(opt: &mut dyn Optimizer, p: &Tensor, q: &Tensor, steps: usize) {
     let row = |i: i64| q.index_select(0, &Tensor::from(vec![i])).unwrap();
-    for _ in 0..3 {
+    for _ in 0..steps {
         opt.zero_grad().unwrap();
-        let loss = (((&p * &p).unwrap() * f64s(&[1.0, 2.0, 3.0], &[3]))
+        let loss = (((p * p).unwrap() * f64s(&[1.0, 2.0, 3.0], &[3]))
             .unwrap()
             .sum()
             .unwrap()
@@ -434,6 +370,12 @@ fn three_steps(make: impl Fn(Vec<Tensor>) -> Box<dyn Optimizer>) -> (Tensor, Ten
         loss.backward().unwrap();
         opt.step().unwrap();
     }
+}
+
+/// Three steps from [`start_pq`]; returns the final `(p, q)`.
+fn three_steps(make: impl Fn(Vec<Tensor>) -> Box<dyn Optimizer>) -> (Tensor, Tensor) {
+    let (p, q) = start_pq();
+    run_steps(&mut *make(vec![p.clone(), q.clone()]), &p, &q, 3);
     (p, q)
 }
 
@@ -666,6 +608,146 @@ fn schedulers_match_pytorch() {
         "{lrs:?}"
     );
     assert_eq!(cosine.last_epoch(), 5);
+}
+
+/// Two steps, the optimizer's state through a safetensors file into a new optimizer, and a
+/// third step: the same parameters as three uninterrupted steps.
+fn check_resumes(make: impl Fn(Vec<Tensor>) -> Box<dyn Optimizer>, keys: &[&str]) {
+    let (p, q) = start_pq();
+    let mut first = make(vec![p.clone(), q.clone()]);
+    assert!(first.state_dict().is_empty());
+    run_steps(&mut *first, &p, &q, 2);
+    let state = first.state_dict();
+    assert_eq!(state.keys(), keys);
+    if let Some(step) = state.get("state.0.step") {
+        assert_eq!((step.dtype(), step.item().unwrap()), (DType::Float32, 2.0));
+    }
+    let bytes = serialize::state_dict_to_bytes(&state).unwrap();
+    drop(first);
+    let mut second = make(vec![p.clone(), q.clone()]);
+    second
+        .load_state_dict(&serialize::state_dict_from_bytes(&bytes).unwrap())
+        .unwrap();
+    run_steps(&mut *second, &p, &q, 1);
+    let (p3, q3) = three_steps(&make);
+    assert_close(&p, &p3.to_vec::<f64>().unwrap(), 0.0);
+    assert_close(&q, &q3.to_vec::<f64>().unwrap(), 0.0);
+}
+
+#[test]
+fn optimizer_state_round_trips_through_safetensors() {
+    let both = |names: &[&str]| -> Vec<String> {
+        (0..2)
+            .flat_map(|i| names.iter().map(move |n| format!("state.{i}.{n}")))
+            .collect()
+    };
+    let keys = both(&["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]);
+    let amsgrad = AdamConfig {
+        lr: 0.1,
+        amsgrad: true,
+        weight_decay: 0.1,
+        ..Default::default()
+    };
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    check_resumes(|ps| Box::new(Adam::new(ps, amsgrad).unwrap()), &keys);
+    check_resumes(|ps| Box::new(AdamW::new(ps, amsgrad).unwrap()), &keys);
+
+    let keys = both(&["momentum_buffer"]);
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let nesterov = SgdConfig {
+        lr: 0.05,
+        momentum: 0.8,
+        nesterov: true,
+        ..Default::default()
+    };
+    check_resumes(|ps| Box::new(Sgd::new(ps, nesterov).unwrap()), &keys);
+    let plain = SgdConfig {
+        lr: 0.05,
+        ..Default::default()
+    };
+    check_resumes(|ps| Box::new(Sgd::new(ps, plain).unwrap()), &[]);
+
+    let keys = both(&["step", "square_avg", "momentum_buffer", "grad_avg"]);
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let centered = RMSpropConfig {
+        lr: 0.01,
+        momentum: 0.5,
+        centered: true,
+        ..Default::default()
+    };
+    check_resumes(|ps| Box::new(RMSprop::new(ps, centered).unwrap()), &keys);
+}
+
+#[test]
+fn optimizer_load_state_dict_checks_before_changing_anything() {
+    let (p, q) = start_pq();
+    let mut adam = Adam::new(vec![p.clone(), q.clone()], AdamConfig::default()).unwrap();
+    run_steps(&mut adam, &p, &q, 1);
+    let good = adam.state_dict();
+    let with = |name: &str, t: Tensor| {
+        let mut state = good.clone();
+        state.insert(name, t);
+        state
+    };
+    let unknown = with(
+        "state.0.momentum_buffer",
+        Tensor::zeros(&[3], DType::Float64),
+    );
+    assert!(matches!(
+        adam.load_state_dict(&unknown),
+        Err(Error::Value(_))
+    ));
+    let no_such_param = with("state.2.exp_avg", Tensor::zeros(&[3], DType::Float64));
+    assert!(matches!(
+        adam.load_state_dict(&no_such_param),
+        Err(Error::Value(_))
+    ));
+    let wrong_shape = with("state.1.exp_avg", Tensor::zeros(&[4], DType::Float64));
+    assert!(matches!(
+        adam.load_state_dict(&wrong_shape),
+        Err(Error::Shape(_))
+    ));
+    let bad_step = with("state.1.step", Tensor::from(1.5f32));
+    assert!(matches!(
+        adam.load_state_dict(&bad_step),
+        Err(Error::Value(_))
+    ));
+    let missing: StateDict = good
+        .iter()
+        .filter(|(k, _)| *k != "state.1.exp_avg")
+        .map(|(k, t)| (k.to_string(), t.clone()))
+        .collect();
+    assert!(matches!(
+        adam.load_state_dict(&missing),
+        Err(Error::Value(_))
+    ));
+    // none of those changed the state
+    let after = adam.state_dict();
+    assert_eq!(after.keys(), good.keys());
+    for (name, t) in good.iter() {
+        let kept = after.get(name).unwrap();
+        assert_close(
+            kept,
+            &t.to_dtype(DType::Float64).unwrap().to_vec::<f64>().unwrap(),
+            0.0,
+        );
+    }
+    // a float32 state loads into float64 parameters' buffers as float64
+    let narrow: StateDict = good
+        .iter()
+        .map(|(k, t)| (k.to_string(), t.to_dtype(DType::Float32).unwrap()))
+        .collect();
+    adam.load_state_dict(&narrow).unwrap();
+    assert_eq!(
+        adam.state_dict().get("state.0.exp_avg").unwrap().dtype(),
+        DType::Float64
+    );
+    let mut sgd = Sgd::new(vec![p.clone()], SgdConfig::default()).unwrap();
+    let buffer = with(
+        "state.0.momentum_buffer",
+        Tensor::zeros(&[3], DType::Float64),
+    );
+    assert!(matches!(sgd.load_state_dict(&buffer), Err(Error::Value(_))));
 }
 
 #[test]

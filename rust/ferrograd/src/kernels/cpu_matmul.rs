@@ -93,7 +93,7 @@ macro_rules! gemm_element {
         ) {
             let pool = parallel::num_threads();
             let parallelism = if threads && n * k * m >= GEMM_PARALLEL_WORK && pool > 1 {
-                Parallelism::Rayon(pool)
+                parallel::gemm_parallelism(pool)
             } else {
                 Parallelism::None
             };

@@ -1,10 +1,21 @@
 //! When and how the CPU kernels go parallel. Below [`PARALLEL_THRESHOLD`] elements everything runs
 //! on the calling thread with no allocation beyond the output; above it, contiguous chunks of the
-//! output are handed to rayon.
+//! output are handed to rayon. Built without the `rayon` feature, the pool is the calling
+//! thread alone: the same chunks run one after the other.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
+
+/// The number of threads in the pool kernels run on (rayon's global pool; 1 without rayon).
+#[inline]
+pub fn pool_threads() -> usize {
+    #[cfg(feature = "rayon")]
+    return rayon::current_num_threads();
+    #[cfg(not(feature = "rayon"))]
+    return 1;
+}
 
 /// The number of elements from which a kernel splits its work across rayon's threads.
 /// Measured on 2 cores (docs/PERFORMANCE.md): a split 32K-element product took 11.6 us against
@@ -30,11 +41,21 @@ pub fn set_thread_limit(n: usize) {
 /// How many threads a kernel started now may use: the limit, capped by the pool's size.
 #[inline]
 pub fn num_threads() -> usize {
-    let pool = rayon::current_num_threads();
+    let pool = pool_threads();
     match THREAD_LIMIT.load(Ordering::Relaxed) {
         0 => pool,
         limit => limit.min(pool),
     }
+}
+
+/// How one `gemm` product may use `threads` threads: rayon's, when built with it.
+pub(crate) fn gemm_parallelism(threads: usize) -> gemm::Parallelism {
+    #[cfg(feature = "rayon")]
+    if threads > 1 {
+        return gemm::Parallelism::Rayon(threads);
+    }
+    let _ = threads;
+    gemm::Parallelism::None
 }
 
 /// True when work over `n` elements is worth splitting across the pool's threads. This decides
@@ -42,7 +63,7 @@ pub fn num_threads() -> usize {
 /// work through the pieces), so results do not depend on the limit.
 #[inline]
 pub fn should_parallelize(n: usize) -> bool {
-    n >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1
+    n >= PARALLEL_THRESHOLD && pool_threads() > 1
 }
 
 /// Runs `a` and `b`, in parallel when `threads` (the threads this call may use) is above 1;
@@ -56,12 +77,13 @@ where
     A: Send,
     B: Send,
 {
+    #[cfg(feature = "rayon")]
     if threads > 1 {
         let half = threads / 2;
-        rayon::join(|| a(threads - half), || b(half))
-    } else {
-        (a(1), b(1))
+        return rayon::join(|| a(threads - half), || b(half));
     }
+    let _ = threads;
+    (a(1), b(1))
 }
 
 /// The chunk length for `n` outputs that cost `cost` elements of work each: a multiple of `unit`
@@ -70,7 +92,7 @@ where
 /// chunks (and a reduction's partial results) are the same whatever the limit.
 pub fn chunk_len(n: usize, unit: usize, cost: usize) -> usize {
     let unit = unit.max(1);
-    let tasks = rayon::current_num_threads() * 4;
+    let tasks = pool_threads() * 4;
     let len = n.div_ceil(tasks).max(MIN_CHUNK.div_ceil(cost.max(1)));
     len.div_ceil(unit) * unit
 }
@@ -80,7 +102,7 @@ pub fn chunk_len(n: usize, unit: usize, cost: usize) -> usize {
 /// make one run per allowed thread, so that no more threads than the limit are busy at once.
 fn run_len(n: usize, len: usize) -> usize {
     let threads = num_threads();
-    if threads >= rayon::current_num_threads() {
+    if threads >= pool_threads() {
         return len;
     }
     len * n.div_ceil(len).div_ceil(threads)
@@ -115,11 +137,14 @@ pub fn for_each_chunk_costed<T: Send>(
     };
     if run >= n {
         work_through(0, out);
-    } else {
-        out.par_chunks_mut(run)
-            .enumerate()
-            .for_each(|(r, chunks)| work_through(r, chunks));
+        return;
     }
+    #[cfg(feature = "rayon")]
+    let runs = out.par_chunks_mut(run);
+    #[cfg(not(feature = "rayon"))]
+    let runs = out.chunks_mut(run);
+    runs.enumerate()
+        .for_each(|(r, chunks)| work_through(r, chunks));
 }
 
 /// Maps consecutive chunks of `data` (multiples of `unit` elements) with `f`, in parallel when
@@ -144,10 +169,18 @@ pub fn map_chunks<'a, T: Sync, R: Send>(
     if run >= data.len() {
         return work_through(0, data).collect();
     }
-    data.par_chunks(run)
+    #[cfg(feature = "rayon")]
+    return data
+        .par_chunks(run)
         .enumerate()
         .flat_map_iter(|(r, chunks)| work_through(r, chunks))
-        .collect()
+        .collect();
+    #[cfg(not(feature = "rayon"))]
+    return data
+        .chunks(run)
+        .enumerate()
+        .flat_map(|(r, chunks)| work_through(r, chunks))
+        .collect();
 }
 
 #[cfg(test)]
@@ -192,7 +225,7 @@ mod tests {
         set_thread_limit(0);
         assert!(out.iter().all(|&v| v == 1));
         assert_eq!((limited, joined), (1, (1, 1)));
-        assert_eq!(num_threads(), rayon::current_num_threads());
+        assert_eq!(num_threads(), pool_threads());
     }
 
     #[test]

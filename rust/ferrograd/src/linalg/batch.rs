@@ -2,6 +2,7 @@
 //! rayon's pool when the work is large), and gathering the per-matrix results into arrays.
 
 use faer::MatRef;
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
 use super::Real;
@@ -62,12 +63,13 @@ pub(crate) fn map_indices<R: Send>(
 ) -> Vec<R> {
     let parallel = count > 1
         && count.saturating_mul(work) >= PARALLEL_WORK
-        && rayon::current_num_threads() > 1;
+        && crate::kernels::parallel::pool_threads() > 1;
+    #[cfg(feature = "rayon")]
     if parallel {
-        (0..count).into_par_iter().map(&f).collect()
-    } else {
-        (0..count).map(f).collect()
+        return (0..count).into_par_iter().map(&f).collect();
     }
+    let _ = parallel;
+    (0..count).map(f).collect()
 }
 
 /// The work of one factorization of a `rows × cols` matrix, for `map`.

@@ -1,10 +1,22 @@
-//! Convolutions (`Conv1d`, `Conv2d`) and 2-D pooling, over the `im2col` convolution op.
+//! Convolutions (`Conv1d`, `Conv2d`, `ConvTranspose2d`) and 2-D pooling, over the `im2col`
+//! convolution op and its adjoint `col2im`.
 
+use super::functional::{self, TransposedConv2d};
 use super::{init, parameter, Module, TensorKind};
 use crate::array::DType;
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
 use crate::tensor::Tensor;
+
+/// Checks that `groups` is positive and divides both channel counts.
+fn check_groups(in_channels: usize, out_channels: usize, groups: usize) -> Result<()> {
+    if groups == 0 || !in_channels.is_multiple_of(groups) || !out_channels.is_multiple_of(groups) {
+        return Err(Error::Value(format!(
+            "groups ({groups}) must be positive and divide in_channels ({in_channels}) and out_channels ({out_channels})"
+        )));
+    }
+    Ok(())
+}
 
 /// 2-D convolution (`nn.Conv2d` with `padding_mode='zeros'`) of `(N, C_in, H, W)` inputs with a
 /// `(C_out, C_in / groups, kH, kW)` weight.
@@ -59,14 +71,7 @@ impl Conv2d {
         bias: bool,
         dtype: DType,
     ) -> Result<Conv2d> {
-        if groups == 0
-            || !in_channels.is_multiple_of(groups)
-            || !out_channels.is_multiple_of(groups)
-        {
-            return Err(Error::Value(format!(
-                "groups ({groups}) must be positive and divide in_channels ({in_channels}) and out_channels ({out_channels})"
-            )));
-        }
+        check_groups(in_channels, out_channels, groups)?;
         let shape = [
             out_channels,
             in_channels / groups,
@@ -216,6 +221,135 @@ impl Module for Conv1d {
             self.groups,
         )?;
         y.squeeze(Some(2))
+    }
+
+    fn visit(&self, f: &mut dyn FnMut(&str, &Tensor, TensorKind)) {
+        f("weight", &self.weight, TensorKind::Parameter);
+        if let Some(b) = &self.bias {
+            f("bias", b, TensorKind::Parameter);
+        }
+    }
+}
+
+/// 2-D transposed convolution (`nn.ConvTranspose2d`, zero padding mode) of `(N, C_in, H, W)`
+/// inputs with a `(C_in, C_out / groups, kH, kW)` weight: see
+/// [`functional::conv_transpose2d`] for the output size.
+///
+/// ```
+/// use ferrograd::nn::{ConvTranspose2d, Module};
+/// use ferrograd::{DType, Tensor};
+///
+/// # fn main() -> ferrograd::Result<()> {
+/// // doubles the spatial size, as a decoder's upsampling step
+/// let up = ConvTranspose2d::new(8, 4, [3, 3])?.with_stride([2, 2]).with_padding([1, 1]).with_output_padding([1, 1]);
+/// let y = up.forward(&Tensor::randn(&[2, 8, 5, 5], DType::Float32)?)?;
+/// assert_eq!(y.shape().as_slice(), &[2, 4, 10, 10]);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ConvTranspose2d {
+    /// `(in_channels, out_channels / groups, kH, kW)`.
+    pub weight: Tensor,
+    /// `(out_channels,)`, if the layer has a bias.
+    pub bias: Option<Tensor>,
+    /// Stride, padding, output padding, groups and dilation.
+    pub geometry: TransposedConv2d,
+}
+
+impl ConvTranspose2d {
+    /// A float32 layer with a bias and the default geometry, initialised as PyTorch's
+    /// (kaiming-uniform with `a = √5` over `fan_in = out_channels / groups · kH · kW`; bias
+    /// uniform in `±1/sqrt(fan_in)`).
+    pub fn new(
+        in_channels: usize,
+        out_channels: usize,
+        kernel_size: [usize; 2],
+    ) -> Result<ConvTranspose2d> {
+        let (groups, bias) = (1, true);
+        ConvTranspose2d::with_options(
+            in_channels,
+            out_channels,
+            kernel_size,
+            groups,
+            bias,
+            DType::Float32,
+        )
+    }
+
+    /// A layer with `groups` groups, an optional bias and parameters of `dtype`.
+    pub fn with_options(
+        in_channels: usize,
+        out_channels: usize,
+        kernel_size: [usize; 2],
+        groups: usize,
+        bias: bool,
+        dtype: DType,
+    ) -> Result<ConvTranspose2d> {
+        check_groups(in_channels, out_channels, groups)?;
+        let shape = [
+            in_channels,
+            out_channels / groups,
+            kernel_size[0],
+            kernel_size[1],
+        ];
+        let weight = init::kaiming_uniform(&shape, 5f64.sqrt(), dtype)?;
+        let fan_in = init::fan_in(&shape)?;
+        let bias = if bias {
+            let bound = 1.0 / (fan_in.max(1) as f64).sqrt();
+            Some(init::uniform(&[out_channels], -bound, bound, dtype)?)
+        } else {
+            None
+        };
+        let mut layer = ConvTranspose2d::from_parameters(weight, bias)?;
+        layer.geometry.groups = groups;
+        Ok(layer)
+    }
+
+    /// A layer holding copies of the given values as its parameters, with the default geometry
+    /// (set the public fields or use the `with_*` methods to change it).
+    pub fn from_parameters(weight: Tensor, bias: Option<Tensor>) -> Result<ConvTranspose2d> {
+        if weight.ndim() != 4 {
+            return Err(Error::Shape(format!(
+                "ConvTranspose2d: expected a 4-D weight, got shape {:?}",
+                weight.shape().as_slice()
+            )));
+        }
+        Ok(ConvTranspose2d {
+            weight: parameter(weight)?,
+            bias: bias.map(parameter).transpose()?,
+            geometry: TransposedConv2d::default(),
+        })
+    }
+
+    /// This layer with another stride.
+    pub fn with_stride(mut self, stride: [usize; 2]) -> ConvTranspose2d {
+        self.geometry.stride = stride;
+        self
+    }
+
+    /// This layer with another padding.
+    pub fn with_padding(mut self, padding: [usize; 2]) -> ConvTranspose2d {
+        self.geometry.padding = padding;
+        self
+    }
+
+    /// This layer with another output padding.
+    pub fn with_output_padding(mut self, output_padding: [usize; 2]) -> ConvTranspose2d {
+        self.geometry.output_padding = output_padding;
+        self
+    }
+
+    /// This layer with another dilation.
+    pub fn with_dilation(mut self, dilation: [usize; 2]) -> ConvTranspose2d {
+        self.geometry.dilation = dilation;
+        self
+    }
+}
+
+impl Module for ConvTranspose2d {
+    fn forward(&self, input: &Tensor) -> Result<Tensor> {
+        functional::conv_transpose2d(input, &self.weight, self.bias.as_ref(), self.geometry)
     }
 
     fn visit(&self, f: &mut dyn FnMut(&str, &Tensor, TensorKind)) {

@@ -247,3 +247,160 @@ pub fn binary_cross_entropy_with_logits(
         .add(&softplus_tail)?;
     reduce(losses, reduction)
 }
+
+/// The geometry of a transposed convolution along `(H, W)` (`conv_transpose2d`'s arguments
+/// after the tensors), with PyTorch's defaults: stride 1, no padding, no output padding, one
+/// group, dilation 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TransposedConv2d {
+    /// Step between the input positions' places in the output.
+    pub stride: [usize; 2],
+    /// Rows and columns cut from each side of the full output (`dilation·(k-1) - padding`
+    /// zeros of the equivalent direct convolution).
+    pub padding: [usize; 2],
+    /// Rows and columns added on one side (below `stride` or `dilation`), to reach the size a
+    /// strided convolution's input had.
+    pub output_padding: [usize; 2],
+    /// Channel groups.
+    pub groups: usize,
+    /// Spacing between kernel taps.
+    pub dilation: [usize; 2],
+}
+
+impl Default for TransposedConv2d {
+    fn default() -> TransposedConv2d {
+        TransposedConv2d {
+            stride: [1, 1],
+            padding: [0, 0],
+            output_padding: [0, 0],
+            groups: 1,
+            dilation: [1, 1],
+        }
+    }
+}
+
+/// The 2-D transposed convolution (`F.conv_transpose2d`, the gradient of `conv2d` with respect
+/// to its input) of `(N, C_in, H, W)` with a `(C_in, C_out / groups, kH, kW)` weight:
+/// `(N, C_out, H_out, W_out)` with `H_out = (H - 1)·stride - 2·padding + dilation·(kH - 1) +
+/// output_padding + 1`. Each input position adds its kernel-weighted values into the output
+/// (one matrix product, then `col2im` sums the overlaps).
+///
+/// ```
+/// use ferrograd::nn::functional::{conv_transpose2d, TransposedConv2d};
+/// use ferrograd::Tensor;
+///
+/// # fn main() -> ferrograd::Result<()> {
+/// let x = Tensor::from_vec(vec![1.0f32, 2.0], &[1, 1, 1, 2])?;
+/// let w = Tensor::from_vec(vec![1.0f32, 10.0], &[1, 1, 1, 2])?;
+/// let geometry = TransposedConv2d { stride: [1, 1], ..Default::default() };
+/// let y = conv_transpose2d(&x, &w, None, geometry)?;
+/// assert_eq!(y.to_vec::<f32>()?, [1.0, 12.0, 20.0]);
+/// # Ok(())
+/// # }
+/// ```
+pub fn conv_transpose2d(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<&Tensor>,
+    geometry: TransposedConv2d,
+) -> Result<Tensor> {
+    let TransposedConv2d {
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    } = geometry;
+    let (xs, ws) = (x.shape(), weight.shape());
+    let ([n, c, h, w], [wc, og, kh, kw]) = match (xs.as_slice(), ws.as_slice()) {
+        (&[n, c, h, w], &[wc, og, kh, kw]) => ([n, c, h, w], [wc, og, kh, kw]),
+        _ => {
+            return Err(Error::Shape(format!(
+                "conv_transpose2d: expected a 4-D input (N, C, H, W) and a 4-D weight (C_in, C_out/groups, kH, kW), got shapes {:?} and {:?}",
+                xs.as_slice(),
+                ws.as_slice()
+            )))
+        }
+    };
+    if groups == 0 || !wc.is_multiple_of(groups) || wc != c {
+        return Err(Error::Shape(format!(
+            "Given transposed=1, weight of size {:?}, expected input {:?} to have {wc} channels, but got {c} channels instead (groups={groups} must divide them)",
+            ws.as_slice(),
+            xs.as_slice()
+        )));
+    }
+    let window = crate::kernels::nn::Window2d {
+        kernel: [kh, kw],
+        stride,
+        padding: [0, 0],
+        dilation,
+    };
+    window.check("conv_transpose2d")?;
+    for d in 0..2 {
+        if output_padding[d] >= stride[d] && output_padding[d] >= dilation[d] {
+            return Err(Error::Value(format!(
+                "output padding must be smaller than either stride or dilation, but got output_padding={output_padding:?}, stride={stride:?}, dilation={dilation:?}"
+            )));
+        }
+    }
+    let out_channels = og * groups;
+    if let Some(b) = bias {
+        if b.shape().as_slice() != [out_channels] {
+            return Err(Error::Shape(format!(
+                "Given transposed=1, weight of size {:?}, expected bias to be 1-dimensional with {out_channels} elements, but got bias of size {:?} instead",
+                ws.as_slice(),
+                b.shape().as_slice()
+            )));
+        }
+    }
+    let full = [
+        (h - 1) * stride[0] + dilation[0] * (kh - 1) + 1,
+        (w - 1) * stride[1] + dilation[1] * (kw - 1) + 1,
+    ];
+    let out_size: Vec<usize> = (0..2)
+        .map(|d| (full[d] + output_padding[d]).checked_sub(2 * padding[d]))
+        .collect::<Option<_>>()
+        .filter(|s: &Vec<usize>| !s.contains(&0))
+        .ok_or_else(|| {
+            Error::Shape(format!(
+                "conv_transpose2d: the output size is not positive (input {:?}, padding {padding:?})",
+                xs.as_slice()
+            ))
+        })?;
+    let g = groups as isize;
+    let (cg, taps) = ((c / groups) as isize, (og * kh * kw) as isize);
+    // (G, Cg, Og·kh·kw)ᵀ against (N, G, Cg, H·W): every input position's kernel-weighted values
+    let cols = weight
+        .reshape(&[g, cg, taps])?
+        .matmul_transposed(
+            &x.reshape(&[n as isize, g, cg, (h * w) as isize])?,
+            Transposed { a: true, b: false },
+            None,
+        )?
+        .reshape(&[n as isize, g * taps, (h * w) as isize])?;
+    let mut out = cols.col2im(window, full)?;
+    // rows and columns past the full extent (output_padding beyond padding) are zeros
+    for (d, axis) in [(0usize, 2isize), (1, 3)] {
+        let tail = (padding[d] + out_size[d]).saturating_sub(full[d]);
+        if tail > 0 {
+            let mut shape = out.shape().to_vec();
+            shape[axis as usize] = tail;
+            out = Tensor::cat(&[out.clone(), Tensor::zeros(&shape, out.dtype())], axis)?;
+        }
+    }
+    let all = crate::ops::IndexItem::Slice {
+        start: None,
+        stop: None,
+        step: 1,
+    };
+    let cut = |d: usize| crate::ops::IndexItem::Slice {
+        start: Some(padding[d] as i64),
+        stop: Some((padding[d] + out_size[d]) as i64),
+        step: 1,
+    };
+    let out = out.index(&[all.clone(), all, cut(0), cut(1)])?;
+    match bias {
+        Some(b) => out.add(&b.reshape(&[1, out_channels as isize, 1, 1])?),
+        None => Ok(out),
+    }
+}

@@ -24,19 +24,23 @@
 #![deny(missing_docs)]
 
 mod activation;
+mod attention;
 mod container;
 mod conv;
 pub mod functional;
 pub mod init;
 mod linear;
 mod norm;
+mod recurrent;
 mod state;
 
 pub use activation::{Flatten, Identity, ReLU, Sigmoid, Tanh, GELU};
+pub use attention::{AttentionConfig, AttentionOptions, MultiheadAttention};
 pub use container::{Dropout, Sequential};
-pub use conv::{AvgPool2d, Conv1d, Conv2d, MaxPool2d};
+pub use conv::{AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool2d};
 pub use linear::{Embedding, Linear};
 pub use norm::{BatchNorm, LayerNorm, RMSNorm};
+pub use recurrent::{RecurrentConfig, GRU, LSTM};
 pub use state::StateDict;
 
 use crate::autograd::no_grad;

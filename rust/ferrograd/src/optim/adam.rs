@@ -1,9 +1,13 @@
 //! Adam and AdamW (decoupled weight decay).
 
 use super::fused::{self, AdamScalars, Slot};
-use super::{check_non_negative, check_params, scalar, Optimizer};
+use super::{
+    check_non_negative, check_params, flatten_state, scalar, step_tensor, Optimizer, ParamState,
+    StateReader,
+};
 use crate::autograd::no_grad;
 use crate::error::{Error, Result};
+use crate::nn::StateDict;
 use crate::tensor::Tensor;
 
 /// The hyperparameters of [`Adam`] and [`AdamW`] (`torch.optim.Adam`'s arguments).
@@ -138,6 +142,48 @@ impl AdamCore {
         })
     }
 
+    fn state_dict(&self) -> StateDict {
+        flatten_state(self.moments.iter().map(|m| {
+            m.as_ref().map(|m| {
+                let mut entries: ParamState = vec![
+                    ("step", step_tensor(m.step)),
+                    ("exp_avg", m.exp_avg.clone()),
+                    ("exp_avg_sq", m.exp_avg_sq.clone()),
+                ];
+                entries.extend(m.max_exp_avg_sq.clone().map(|t| ("max_exp_avg_sq", t)));
+                entries
+            })
+        }))
+    }
+
+    fn load_state_dict(&mut self, state: &StateDict) -> Result<()> {
+        let names = ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
+        let reader = StateReader::new(state, &self.params, &names)?;
+        let moments = (0..self.params.len())
+            .map(|i| {
+                if !reader.has(i) {
+                    return Ok(None);
+                }
+                let exp_avg_sq = reader.required(i, "exp_avg_sq")?;
+                let max_exp_avg_sq = match self.config.amsgrad {
+                    true => Some(match reader.buffer(i, "max_exp_avg_sq")? {
+                        Some(t) => t,
+                        None => exp_avg_sq.clone_tensor()?,
+                    }),
+                    false => None,
+                };
+                Ok(Some(Moments {
+                    step: reader.step(i)?,
+                    exp_avg: reader.required(i, "exp_avg")?,
+                    exp_avg_sq,
+                    max_exp_avg_sq,
+                }))
+            })
+            .collect::<Result<_>>()?;
+        self.moments = moments;
+        Ok(())
+    }
+
     /// The update as tensor operations, for parameters the fused kernel does not take (another
     /// device, a 16-bit float).
     fn unfused_step(&self, i: usize, mut grad: Tensor) -> Result<()> {
@@ -254,6 +300,12 @@ macro_rules! delegate_optimizer {
             }
             fn set_lr(&mut self, lr: f64) {
                 self.0.config.lr = lr;
+            }
+            fn state_dict(&self) -> StateDict {
+                self.0.state_dict()
+            }
+            fn load_state_dict(&mut self, state: &StateDict) -> Result<()> {
+                self.0.load_state_dict(state)
             }
         }
     };

@@ -1,9 +1,13 @@
 //! RMSprop.
 
 use super::fused::{self, RmspropScalars, Slot};
-use super::{check_non_negative, check_params, scalar, Optimizer};
+use super::{
+    check_non_negative, check_params, flatten_state, scalar, step_tensor, Optimizer, ParamState,
+    StateReader,
+};
 use crate::autograd::no_grad;
 use crate::error::Result;
+use crate::nn::StateDict;
 use crate::tensor::Tensor;
 
 /// The hyperparameters of [`RMSprop`] (`torch.optim.RMSprop`'s arguments and defaults).
@@ -40,6 +44,7 @@ impl Default for RMSpropConfig {
 }
 
 struct Averages {
+    step: i32,
     square_avg: Tensor,
     grad_avg: Option<Tensor>,
     momentum_buffer: Option<Tensor>,
@@ -99,11 +104,13 @@ impl Optimizer for RMSprop {
             for (i, (p, state)) in self.params.iter().zip(&mut self.state).enumerate() {
                 let Some(grad) = p.grad() else { continue };
                 let zeros = || Tensor::zeros(&p.shape(), p.dtype());
-                state.get_or_insert_with(|| Averages {
+                let averages = state.get_or_insert_with(|| Averages {
+                    step: 0,
                     square_avg: zeros(),
                     grad_avg: c.centered.then(zeros),
                     momentum_buffer: (c.momentum > 0.0).then(zeros),
                 });
+                averages.step += 1;
                 active.push((i, grad));
             }
             let averages = |i: usize| self.state[i].as_ref().expect("state made above");
@@ -163,6 +170,48 @@ impl Optimizer for RMSprop {
             }
             Ok(())
         })
+    }
+
+    fn state_dict(&self) -> StateDict {
+        flatten_state(self.state.iter().map(|s| {
+            s.as_ref().map(|s| {
+                let mut entries: ParamState = vec![
+                    ("step", step_tensor(s.step)),
+                    ("square_avg", s.square_avg.clone()),
+                ];
+                entries.extend(s.momentum_buffer.clone().map(|t| ("momentum_buffer", t)));
+                entries.extend(s.grad_avg.clone().map(|t| ("grad_avg", t)));
+                entries
+            })
+        }))
+    }
+
+    fn load_state_dict(&mut self, state: &StateDict) -> Result<()> {
+        let names = ["step", "square_avg", "momentum_buffer", "grad_avg"];
+        let reader = StateReader::new(state, &self.params, &names)?;
+        let c = self.config;
+        self.state = (0..self.params.len())
+            .map(|i| {
+                if !reader.has(i) {
+                    return Ok(None);
+                }
+                let p = &self.params[i];
+                let zeros = || Tensor::zeros(&p.shape(), p.dtype());
+                let kept = |name, wanted: bool| -> Result<Option<Tensor>> {
+                    Ok(match wanted {
+                        true => Some(reader.buffer(i, name)?.unwrap_or_else(zeros)),
+                        false => None,
+                    })
+                };
+                Ok(Some(Averages {
+                    step: reader.step(i)?,
+                    square_avg: reader.required(i, "square_avg")?,
+                    momentum_buffer: kept("momentum_buffer", c.momentum > 0.0)?,
+                    grad_avg: kept("grad_avg", c.centered)?,
+                }))
+            })
+            .collect::<Result<_>>()?;
+        Ok(())
     }
 
     fn params(&self) -> &[Tensor] {

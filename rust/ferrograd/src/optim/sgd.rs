@@ -1,9 +1,10 @@
 //! Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
 
 use super::fused::{self, SgdScalars, Slot};
-use super::{check_non_negative, check_params, scalar, Optimizer};
+use super::{check_non_negative, check_params, flatten_state, scalar, Optimizer, StateReader};
 use crate::autograd::no_grad;
 use crate::error::{Error, Result};
+use crate::nn::StateDict;
 use crate::tensor::Tensor;
 
 /// The hyperparameters of [`Sgd`] (`torch.optim.SGD`'s arguments and defaults).
@@ -156,6 +157,27 @@ impl Optimizer for Sgd {
             }
             Ok(())
         })
+    }
+
+    fn state_dict(&self) -> StateDict {
+        flatten_state(
+            self.momentum_buffers
+                .iter()
+                .map(|b| b.clone().map(|b| vec![("momentum_buffer", b)])),
+        )
+    }
+
+    fn load_state_dict(&mut self, state: &StateDict) -> Result<()> {
+        // without momentum SGD keeps no state
+        let names: &[&str] = match self.config.momentum {
+            0.0 => &[],
+            _ => &["momentum_buffer"],
+        };
+        let reader = StateReader::new(state, &self.params, names)?;
+        self.momentum_buffers = (0..self.params.len())
+            .map(|i| reader.buffer(i, "momentum_buffer"))
+            .collect::<Result<_>>()?;
+        Ok(())
     }
 
     fn params(&self) -> &[Tensor] {
