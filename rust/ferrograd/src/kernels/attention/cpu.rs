@@ -93,7 +93,7 @@ impl Sizes {
         }
         let n: usize = qs[..nd - 2].iter().product();
         let nk: usize = ks[..nd - 2].iter().product();
-        let groups = if nk == 0 { 1 } else { (n / nk).max(1) };
+        let groups = n.checked_div(nk).unwrap_or(1).max(1);
         let heads_fit = nd < 3
             || (qs[..nd - 3] == ks[..nd - 3] && qs[nd - 3] == ks[nd - 3] * groups)
                 && ks[..nd - 2] == vs[..nd - 2];
@@ -424,8 +424,9 @@ impl<'a, T: Real> Problem<'a, T> {
                     }
                 }
                 tiles.exp(rows * cols);
-                for r in 0..rows {
-                    sum[r] += lane_sum(&tiles.probs[r * cols..(r + 1) * cols]);
+                let row_probs = tiles.probs[..rows * cols].chunks_exact(cols);
+                for (total, row) in sum.iter_mut().zip(row_probs) {
+                    *total += lane_sum(row);
                 }
                 product(
                     o,
