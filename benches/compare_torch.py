@@ -368,6 +368,20 @@ def make_mlp(lib, n_steps):
     return rep
 
 
+def timed_steps(step, n_steps, warmup=2):
+    """``step`` run ``warmup`` times, then a function timing ``n_steps`` of it (seconds each)."""
+    for _ in range(warmup):
+        step()
+
+    def rep():
+        t0 = time.perf_counter()
+        for _ in range(n_steps):
+            step()
+        return (time.perf_counter() - t0) / n_steps
+
+    return rep
+
+
 def make_lstm_train(lib, n_steps, seq=32, batch=32, features=64, hidden=128, classes=10):
     """One LSTM training step: ``nn.LSTM(64, 128)`` over 32 steps of a batch of 32, a linear
     head on the last step, cross-entropy, backward, ``optim.Adam``."""
@@ -388,16 +402,7 @@ def make_lstm_train(lib, n_steps, seq=32, batch=32, features=64, hidden=128, cla
         m.nn.functional.cross_entropy(head(out[-1]), y).backward()
         opt.step()
 
-    for _ in range(2):
-        step()
-
-    def rep():
-        t0 = time.perf_counter()
-        for _ in range(n_steps):
-            step()
-        return (time.perf_counter() - t0) / n_steps
-
-    return rep
+    return timed_steps(step, n_steps)
 
 
 def make_mlp_adam(lib, n_steps, batch=256, width=512, classes=10):
@@ -426,16 +431,118 @@ def make_mlp_adam(lib, n_steps, batch=256, width=512, classes=10):
         F.cross_entropy(model(x), y).backward()
         opt.step()
 
-    for _ in range(3):
-        step()
+    return timed_steps(step, n_steps, warmup=3)
 
-    def rep():
-        t0 = time.perf_counter()
-        for _ in range(n_steps):
-            step()
-        return (time.perf_counter() - t0) / n_steps
 
-    return rep
+GPT_VOCAB, GPT_WIDTH, GPT_HEADS, GPT_CONTEXT, GPT_BLOCKS = 65, 128, 4, 64, 2
+
+
+def gpt_mini(m):
+    """A small GPT (issue 18's GPT-mini): token and position embeddings, 2 pre-norm blocks of
+    causal self-attention (``F.scaled_dot_product_attention``, 4 heads) and a GELU MLP, 128
+    wide, a final LayerNorm and a linear head over 65 tokens."""
+    nn, F = m.nn, m.nn.functional
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(GPT_WIDTH), nn.LayerNorm(GPT_WIDTH)
+            self.qkv = nn.Linear(GPT_WIDTH, 3 * GPT_WIDTH)
+            self.proj = nn.Linear(GPT_WIDTH, GPT_WIDTH)
+            self.mlp = nn.Sequential(
+                nn.Linear(GPT_WIDTH, 4 * GPT_WIDTH), nn.GELU(), nn.Linear(4 * GPT_WIDTH, GPT_WIDTH)
+            )
+
+        def forward(self, x):
+            b, t, c = x.shape
+            q, k, v = self.qkv(self.ln1(x)).split(c, dim=2)
+            q, k, v = (z.view(b, t, GPT_HEADS, c // GPT_HEADS).transpose(1, 2) for z in (q, k, v))
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            x = x + self.proj(y.transpose(1, 2).reshape(b, t, c))
+            return x + self.mlp(self.ln2(x))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok = nn.Embedding(GPT_VOCAB, GPT_WIDTH)
+            self.pos = nn.Embedding(GPT_CONTEXT, GPT_WIDTH)
+            self.blocks = nn.Sequential(*[Block() for _ in range(GPT_BLOCKS)])
+            self.ln = nn.LayerNorm(GPT_WIDTH)
+            self.head = nn.Linear(GPT_WIDTH, GPT_VOCAB)
+
+        def forward(self, idx):
+            t = idx.shape[1]
+            x = self.tok(idx) + self.pos(m.arange(t))
+            return self.head(self.ln(self.blocks(x)))
+
+    return GPT()
+
+
+def make_gpt_train(lib, n_steps, batch=16):
+    """One GPT-mini training step on one thread: batch 16 of 64 tokens, cross-entropy, AdamW."""
+    import numpy as np
+
+    m = lib.m
+    m.set_num_threads(1)
+    m.manual_seed(0)
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(0, GPT_VOCAB, size=(batch, GPT_CONTEXT + 1)).astype(np.int64)
+    x, y = m.tensor(tokens[:, :-1]), m.tensor(tokens[:, 1:])
+    model = gpt_mini(m)
+    opt = m.optim.AdamW(model.parameters(), lr=3e-4)
+
+    def step():
+        opt.zero_grad()
+        logits = model(x)
+        m.nn.functional.cross_entropy(logits.reshape(-1, GPT_VOCAB), y.reshape(-1)).backward()
+        opt.step()
+
+    return timed_steps(step, n_steps)
+
+
+def make_gpt_generate(lib, n_steps, new_tokens=32):
+    """GPT-mini generating 32 tokens greedily under ``no_grad`` from a 1-token prompt (the
+    whole window re-read each step, as a small GPT without a key/value cache does); 1 thread."""
+    m = lib.m
+    m.set_num_threads(1)
+    m.manual_seed(0)
+    model = gpt_mini(m)
+    model.eval()
+
+    def step():
+        with m.no_grad():
+            idx = m.zeros(1, 1, dtype=m.int64)
+            for _ in range(new_tokens):
+                logits = model(idx[:, -GPT_CONTEXT:])
+                nxt = logits[:, -1, :].argmax(dim=-1, keepdim=True)
+                idx = m.cat([idx, nxt], dim=1)
+
+    return timed_steps(step, n_steps, warmup=1)
+
+
+def make_sdpa(shape, causal=True):
+    """``F.scaled_dot_product_attention`` forward + backward on query, key and value of
+    ``shape`` (float32, one thread)."""
+
+    def make(lib, n_steps):
+        import numpy as np
+
+        m = lib.m
+        m.set_num_threads(1)
+        rng = np.random.default_rng(0)
+        q, k, v = (
+            m.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=True)
+            for _ in range(3)
+        )
+        g = m.tensor(rng.standard_normal(shape).astype(np.float32))
+
+        def step():
+            out = m.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)
+            out.backward(g)
+
+        return timed_steps(step, n_steps)
+
+    return make
 
 
 ACTIVATION_N = 1_000_000
@@ -645,6 +752,38 @@ CASES = [
         "lower",
         None,
     ),
+    (
+        "gpt_train",
+        "GPT-mini train step: 2 blocks, 128 wide, 4 heads, context 64, batch 16, AdamW; 1 thread",
+        "time per step",
+        "ms",
+        "lower",
+        0.9,
+    ),
+    (
+        "gpt_generate",
+        "GPT-mini: generate 32 tokens under no_grad (batch 1, no kv cache); 1 thread",
+        "time",
+        "ms",
+        "lower",
+        0.8,
+    ),
+    (
+        "sdpa",
+        "F.scaled_dot_product_attention fwd + bwd, causal, (16, 4, 64, 32) float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
+    (
+        "sdpa_long",
+        "F.scaled_dot_product_attention fwd + bwd, causal, (2, 4, 1024, 64) float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
     ("gelu", "F.gelu forward + backward, 1M float32, 1 thread", "time", "ms", "lower", None),
     ("silu", "F.silu forward + backward, 1M float32, 1 thread", "time", "ms", "lower", None),
     (
@@ -657,7 +796,19 @@ CASES = [
     ),
 ]
 # `--suite workloads`: real training work rather than per-op overhead (issues 17 and 18).
-SUITES = {"workloads": ["mlp_adam", "lstm_train", "gelu", "silu", "softplus"]}
+SUITES = {
+    "workloads": [
+        "mlp_adam",
+        "lstm_train",
+        "gpt_train",
+        "gpt_generate",
+        "sdpa",
+        "sdpa_long",
+        "gelu",
+        "silu",
+        "softplus",
+    ]
+}
 MAKERS = {
     "small": make_small,
     "chain": make_chain,
@@ -670,6 +821,10 @@ MAKERS = {
     "linear": make_linear,
     "mlp_adam": make_mlp_adam,
     "lstm_train": make_lstm_train,
+    "gpt_train": make_gpt_train,
+    "gpt_generate": make_gpt_generate,
+    "sdpa": make_sdpa((16, 4, 64, 32)),
+    "sdpa_long": make_sdpa((2, 4, 1024, 64)),
     "gelu": make_activation("gelu"),
     "silu": make_activation("silu"),
     "softplus": make_activation("softplus"),
@@ -692,6 +847,10 @@ PLAN = {
     "linear": ((100, 11), (30, 5)),
     "mlp_adam": ((20, 9), (10, 3)),
     "lstm_train": ((10, 9), (5, 3)),
+    "gpt_train": ((10, 9), (5, 3)),
+    "gpt_generate": ((3, 9), (2, 3)),
+    "sdpa": ((20, 9), (10, 3)),
+    "sdpa_long": ((3, 9), (2, 3)),
     "gelu": ((10, 9), (5, 3)),
     "silu": ((10, 9), (5, 3)),
     "softplus": ((10, 9), (5, 3)),

@@ -444,6 +444,19 @@ def gru_cell(gx: TensorImpl, gh: TensorImpl, h: TensorImpl) -> Tensor:
     """The GRU cell's pointwise step, one kernel: ``h'`` from the input's projection (with
     ``b_ih``), the state's (with ``b_hh``), both ``(B, 3H)``, and the state ``(B, H)``."""
 
+def scaled_dot_product_attention(
+    query: TensorImpl,
+    key: TensorImpl,
+    value: TensorImpl,
+    attn_mask: TensorImpl | None,
+    is_causal: bool,
+    scale: float,
+) -> Tensor:
+    """``softmax(query·keyᵀ·scale + attn_mask)·value`` as one fused op (float32/float64):
+    query ``(..., L, E)``, key ``(..., S, E)``, value ``(..., S, Ev)`` with equal batch
+    dimensions, except that key and value may have a divisor of the query's heads (dim -3);
+    ``attn_mask`` is additive, in the query's dtype, broadcastable to ``(..., L, S)``."""
+
 # ---------------------------------------------------------------------- devices and exchange
 
 def register_cuda_backend(table: KernelTable | None) -> None:

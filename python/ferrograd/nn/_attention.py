@@ -2,9 +2,13 @@
 ``multi_head_attention_forward`` (what ``nn.MultiheadAttention`` runs), exported by
 ``nn.functional``.
 
-Both are composed of the engine's differentiable ops (matrix products, ``where``, the Rust
-softmax), so they have gradients of every order; neither is a fused kernel yet, so attention
-keeps the ``(L, S)`` score matrix of every head in memory.
+``scaled_dot_product_attention`` runs as the engine's fused op (``_core.
+scaled_dot_product_attention``: one Rust kernel forward and one backward, queries and keys in
+tiles with an online softmax, so no ``(L, S)`` score matrix is held) wherever it can: float32
+and float64 on the CPU, no dropout, a mask that needs no gradient, no ``__torch_function__``
+mode. Elsewhere it is composed of the engine's differentiable ops (matrix products, ``where``,
+the Rust softmax), as ``multi_head_attention_forward`` is. Both have gradients of every order
+(the fused op's double backward is composed).
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ from __future__ import annotations
 import math
 import warnings
 
-from .. import _creation
+from .. import _core, _creation
 from .._autocast import lower_precision
 from .._base import TensorBase
-from .._dtype import bool_
+from .._broadcast import common_shape
+from .._dtype import bool_, float32, float64
 from .._tensor_functions import cat
-from . import functional as F
+from ..autograd.grad_mode import is_grad_enabled
+from ..overrides import has_torch_function
+from . import attention, functional as F
+from .attention import SDPBackend
 
 __all__ = ["multi_head_attention_forward", "scaled_dot_product_attention"]
 
@@ -105,10 +113,10 @@ def _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal) -> No
                 "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
                 "is_causal=True"
             )
-        if attn_mask.dtype != bool_ and not attn_mask.is_floating_point():
+        if attn_mask.dtype != bool_ and attn_mask.dtype != query.dtype:
             raise RuntimeError(
                 "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
-                f"attn_mask.dtype: {_dtype_name(attn_mask.dtype)} and query.dtype: "
+                f"attn_mask.dtype: {_dtype_name(attn_mask.dtype)} and  query.dtype: "
                 f"{_dtype_name(query.dtype)} instead."
             )
     if key.shape[-1] != query.shape[-1] or key.shape[-2] != value.shape[-2]:
@@ -117,6 +125,77 @@ def _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal) -> No
             f"{tuple(key.shape)} and value {tuple(value.shape)} do not fit: key needs the "
             "query's last dimension and as many rows as value"
         )
+
+
+def _with_batch(t, ndim: int, batch) -> TensorBase:
+    """``t`` with ``ndim`` dimensions whose batch dimensions (all but the last two) are
+    ``batch``, by adding leading dimensions and expanding."""
+    if t.ndim < ndim:
+        t = t.reshape((1,) * (ndim - t.ndim) + tuple(t.shape))
+    shape = tuple(batch) + tuple(t.shape[-2:])
+    return t if tuple(t.shape) == shape else t.expand(shape)
+
+
+def _common_batch(query, key, value, attn_mask, groups: int) -> tuple:
+    """The batch dimensions query, key and value broadcast to (key and value heads counted as
+    ``groups`` query heads each); raises PyTorch's error where they, or the mask, do not."""
+    ndim = max(query.ndim, key.ndim, value.ndim)
+
+    def batch_of(t, heads_per_head: int = 1) -> tuple:
+        batch = [1] * (ndim - t.ndim) + list(t.shape[:-2])
+        batch[-1:] = [size * heads_per_head for size in batch[-1:]]
+        return tuple(batch)
+
+    shapes = [batch_of(query), batch_of(key, groups), batch_of(value, groups)]
+    batch = tuple(common_shape(shapes, tensor_message=True))
+    if attn_mask is not None:
+        common_shape(
+            [(*batch, query.shape[-2], key.shape[-2]), tuple(attn_mask.shape)],
+            tensor_message=True,
+        )
+    return batch
+
+
+def _fused_operands(query, key, value, attn_mask, groups: int, batch: tuple):
+    """``(query, key, value, additive mask)`` as the fused op takes them (the common batch
+    dimensions ``batch``, key and value with ``1/groups`` of the query's heads, the mask in the
+    query's dtype), or ``None`` where the composed form must run: dtypes and devices the kernel
+    lacks, a mask that needs a gradient or a tangent, ``__torch_function__`` modes, an
+    ``sdpa_kernel`` block without ``FLASH_ATTENTION``."""
+    dtype = query.dtype
+    if dtype not in (float32, float64) or query.device.type != "cpu":
+        return None
+    # `sdpa_kernel(SDPBackend.MATH)` asks for the composed form, as PyTorch's math kernel
+    if SDPBackend.FLASH_ATTENTION not in attention._active:
+        return None
+    if has_torch_function([t for t in (query, key, value, attn_mask) if t is not None]):
+        return None
+    if attn_mask is not None:
+        if attn_mask.device.type != "cpu":
+            return None
+        if attn_mask.dtype != bool_ and (
+            attn_mask.dtype != dtype
+            or (attn_mask.requires_grad and is_grad_enabled())
+            or _core.current_dual_level() is not None
+        ):
+            return None
+    ndim = max(query.ndim, key.ndim, value.ndim)
+    kv_batch = batch
+    if groups > 1:
+        if key.shape[-3] * groups != batch[-1] or value.shape[-3] * groups != batch[-1]:
+            return None
+        kv_batch = (*batch[:-1], batch[-1] // groups)
+    mask = attn_mask
+    if mask is not None and mask.dtype == bool_:
+        mask = _creation.zeros(*mask.shape, dtype=dtype).masked_fill(mask.logical_not(), _NEG_INF)
+    elif mask is not None:
+        mask = mask.detach()
+    return (
+        _with_batch(query, ndim, batch),
+        _with_batch(key, ndim, kv_batch),
+        _with_batch(value, ndim, kv_batch),
+        mask,
+    )
 
 
 def scaled_dot_product_attention(
@@ -141,18 +220,25 @@ def scaled_dot_product_attention(
     """
     _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal)
     query, key, value, attn_mask = lower_precision(query, key, value, attn_mask)
+    groups = 1
     if enable_gqa and query.ndim >= 3 and key.ndim >= 3:
         heads, kv_heads = query.shape[-3], key.shape[-3]
         if kv_heads == 0 or heads % kv_heads or value.shape[-3] != kv_heads:
             raise RuntimeError(
                 "Number of heads in key and value must divide the number of heads in query"
             )
-        if heads != kv_heads:
-            key = key.repeat_interleave(heads // kv_heads, -3)
-            value = value.repeat_interleave(heads // kv_heads, -3)
-    target, source = query.shape[-2], key.shape[-2]
+        groups = heads // kv_heads
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
+    batch = _common_batch(query, key, value, attn_mask, groups)
+    if dropout_p == 0.0:
+        fused = _fused_operands(query, key, value, attn_mask, groups, batch)
+        if fused is not None:
+            return _core.scaled_dot_product_attention(*fused, is_causal, float(scale))
+    if groups > 1:
+        key = key.repeat_interleave(groups, -3)
+        value = value.repeat_interleave(groups, -3)
+    target, source = query.shape[-2], key.shape[-2]
     scores = (query * scale) @ key.transpose(-2, -1)
     dead_rows = None
     if is_causal:

@@ -320,6 +320,12 @@ fn describe<'py>(
             kw.set_item("backward", *backward)?;
             "recurrent_cell"
         }
+        Kernel::Attention { spec, backward } => {
+            kw.set_item("causal", spec.causal)?;
+            kw.set_item("scale", spec.scale)?;
+            kw.set_item("backward", *backward)?;
+            "attention"
+        }
     };
     Ok(Some((name, kw)))
 }

@@ -2,6 +2,7 @@
 //! only; the math lives in the `ferrograd` crate.
 
 mod activation;
+mod attention;
 mod autograd_api;
 mod callbacks;
 mod convert;
@@ -308,6 +309,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(threads::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(threads::get_num_threads, m)?)?;
     activation::register(m)?;
+    attention::register(m)?;
     autograd_api::register(m)?;
     device_backend::register(m)?;
     forward_ad::register(m)?;

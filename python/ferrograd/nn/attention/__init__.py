@@ -1,7 +1,8 @@
 """``ferrograd.nn.attention``: choosing a kernel for ``scaled_dot_product_attention``.
 
-ferrograd computes attention one way (the math form, in Rust kernels), so the choice is
-recorded and checked, and every choice gives the same results."""
+ferrograd has two: the fused Rust kernel (``FLASH_ATTENTION``, used when allowed and it
+applies) and the form composed of tensor ops (``MATH``, every other case); the other names are
+accepted and recorded. Both give the same results."""
 
 from __future__ import annotations
 

@@ -622,6 +622,16 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             cx.x(2),
             [cx.t(0), cx.t(1), cx.t(2)],
         )?,
+        Op::Attention(a) => {
+            let saved = crate::ops::attention::AttentionSaved {
+                q: cx.x(0),
+                k: cx.x(1),
+                v: cx.x(2),
+                lse: cx.saved(4)?,
+                mask: cx.saved(5).ok(),
+            };
+            crate::ops::attention::attention_tangent(a, &saved, out, [cx.t(0), cx.t(1), cx.t(2)])?
+        }
         // Two outputs: `refuse_node` stops a dual input before a tangent is asked for.
         Op::LstmCell => {
             return Err(Error::Autograd(

@@ -13,6 +13,7 @@ use crate::array::DType;
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
 use crate::kernels::Transposed;
+use crate::ops::attention::{self, AttentionSaved};
 use crate::ops::table::{Binary, Unary};
 use crate::ops::StridedView;
 use crate::ops::{recurrent, scan};
@@ -113,6 +114,8 @@ pub enum Op {
     LstmCell,
     /// Inputs gx, gh, h.
     GruCell,
+    /// Fused scaled dot-product attention (ops/attention.rs); inputs q, k, v.
+    Attention(Box<crate::ops::attention::AttentionOf>),
 }
 
 // The variants with large payloads keep them boxed, so that `Op` (and with it every graph node)
@@ -197,6 +200,7 @@ impl Op {
             Op::LinearScan { .. } => "LinearScanBackward0",
             Op::LstmCell => "ThnnFusedLstmCellBackward0",
             Op::GruCell => "ThnnFusedGruCellBackward0",
+            Op::Attention(_) => "ScaledDotProductFlashAttentionForCpuBackward0",
         }
     }
 }
@@ -405,6 +409,17 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
         }
         Op::LstmCell => backward_outputs(op, &[Some(g.clone()), None], r)?,
         Op::GruCell => recurrent::gru_cell_backward(r.saved(0)?, r.saved(1)?, r.saved(2)?, g)?,
+        Op::Attention(a) => {
+            let saved = AttentionSaved {
+                q: r.saved(0)?,
+                k: r.saved(1)?,
+                v: r.saved(2)?,
+                lse: r.saved(4)?,
+                mask: r.saved.get(5).and_then(Option::as_ref),
+            };
+            let needs = [need(0), need(1), need(2)];
+            attention::attention_backward(a, &saved, r.saved(3)?, g, needs)?
+        }
     })
 }
 

@@ -3,6 +3,7 @@
 //! backend as a `Kernel` description (and, for a kernel the backend lacks, through the host).
 //! Kernels know nothing of autograd.
 
+pub mod attention;
 mod cpu_compare;
 mod cpu_elementwise;
 /// The element arithmetic of the kernels, for code that must compute exactly as they do.
@@ -309,6 +310,12 @@ pub enum Kernel<'a> {
         cell: nn::Cell,
         backward: bool,
     },
+    /// Fused scaled dot-product attention, or its adjoint (see `attention`); a backend without
+    /// it runs the host kernel.
+    Attention {
+        spec: attention::AttentionSpec,
+        backward: bool,
+    },
 }
 
 /// Runs `kernel` on the inputs' device: `cpu` on the host, else the device backend (through
@@ -368,6 +375,7 @@ impl Kernel<'_> {
                 | Kernel::Scan { .. }
                 | Kernel::LinearScan { .. }
                 | Kernel::RecurrentCell { .. }
+                | Kernel::Attention { .. }
         )
     }
 }

@@ -2,6 +2,7 @@
 //! records a node (see `autograd::rules` for the derivative of each).
 
 pub(crate) mod activation;
+pub(crate) mod attention;
 mod creation;
 mod device;
 mod index;

@@ -55,7 +55,7 @@ fn check_cell(op: &str, gates: &[&Tensor], chunks: usize, state: &Tensor) -> Res
 }
 
 /// The contiguous arrays of the given shapes laid one after the other in `packed` (views).
-fn unpack(mut packed: NdArray, shapes: &[&[usize]]) -> Result<Vec<NdArray>> {
+pub(crate) fn unpack(mut packed: NdArray, shapes: &[&[usize]]) -> Result<Vec<NdArray>> {
     packed.share_elements();
     let mut offset = packed.offset();
     shapes
