@@ -302,8 +302,8 @@ EXAMPLES = {
         "Moves each element toward zero by ``lambd``, zeroing those within ``lambd`` of it.",
         (
             ">>> F = ferrograd.nn.functional\n"
-            ">>> F.softshrink(ferrograd.tensor([-2.0, -0.5, 0.5, 2.0]), 1.0)\n"
-            "tensor([-1., -0.,  0.,  1.])"
+            ">>> F.softshrink(ferrograd.tensor([-2.0, 0.5, 2.0]), 1.0)\n"
+            "tensor([-1.,  0.,  1.])"
         ),
     ),
     "tanhshrink": (

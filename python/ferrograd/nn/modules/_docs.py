@@ -361,8 +361,8 @@ EXAMPLES = {
     "Softshrink": (
         "Moves each element toward zero by ``lambd``, zeroing those within ``lambd`` of it.",
         (
-            ">>> ferrograd.nn.Softshrink(1.0)(ferrograd.tensor([-2.0, -0.5, 0.5, 2.0]))\n"
-            "tensor([-1., -0.,  0.,  1.])"
+            ">>> ferrograd.nn.Softshrink(1.0)(ferrograd.tensor([-2.0, 0.5, 2.0]))\n"
+            "tensor([-1.,  0.,  1.])"
         ),
     ),
     "LeakyReLU": (
@@ -1407,9 +1407,9 @@ EXAMPLES = {
     "NLLLoss2d": (
         None,
         (
-            ">>> loss = ferrograd.nn.NLLLoss2d()\n"
-            ">>> loss(ferrograd.zeros(1, 2, 1, 1), ferrograd.tensor([[[1]]]))\n"
-            "tensor(0.)"
+            ">>> log_p = ferrograd.tensor([0.25, 0.75]).log().reshape(1, 2, 1, 1)\n"
+            ">>> ferrograd.nn.NLLLoss2d()(log_p, ferrograd.tensor([[[1]]]))\n"
+            "tensor(0.2877)"
         ),
     ),
     "MultiLabelSoftMarginLoss": (
