@@ -388,7 +388,7 @@ EXAMPLES = {
             "The type name of an object as PyTorch spells it (``'torch.FloatTensor'`` "
             "style names for tensors)."
         ),
-        (">>> ferrograd.typename(ferrograd.zeros(1))  # as PyTorch\n'torch.FloatTensor'"),
+        (">>> ferrograd.typename(ferrograd.zeros(1))\n'torch.FloatTensor'"),
     ),
     "hann_window": (
         ("The Hann window of ``window_length`` points (periodic by default, for spectral use)."),

@@ -1520,6 +1520,1145 @@ METHODS = {
             "tensor([0., 2., 1., 0.])"
         ),
     ),
+    "acos": (
+        "The arc cosine (inverse cosine), in radians, of each element.",
+        {},
+        (">>> ferrograd.tensor([1.0, 0.5, -1.0]).acos()\ntensor([0.0000, 1.0472, 3.1416])"),
+    ),
+    "asin": (
+        "The arc sine, in radians, of each element.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, 1.0]).asin()\ntensor([0.0000, 0.5236, 1.5708])"),
+    ),
+    "atan": (
+        "The arc tangent, in radians, of each element.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -1.0]).atan()\ntensor([ 0.0000,  0.7854, -0.7854])"),
+    ),
+    "acosh": (
+        "The inverse hyperbolic cosine of each element (defined from 1).",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0, 10.0]).acosh()\ntensor([0.0000, 1.3170, 2.9932])"),
+    ),
+    "asinh": (
+        "The inverse hyperbolic sine of each element.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).asinh()\ntensor([ 0.0000,  0.8814, -1.4436])"),
+    ),
+    "atanh": (
+        "The inverse hyperbolic tangent of each element (defined on (-1, 1)).",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, -0.5]).atanh()\ntensor([ 0.0000,  0.5493, -0.5493])"),
+    ),
+    "cosh": (
+        "The hyperbolic cosine of each element.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).cosh()\ntensor([1.0000, 1.5431, 3.7622])"),
+    ),
+    "sinh": (
+        "The hyperbolic sine of each element.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).sinh()\ntensor([ 0.0000,  1.1752, -3.6269])"),
+    ),
+    "log2": (
+        "The base-2 logarithm of each element.",
+        {},
+        (">>> ferrograd.tensor([1.0, 8.0, 0.5]).log2()\ntensor([ 0.,  3., -1.])"),
+    ),
+    "log10": (
+        "The base-10 logarithm of each element.",
+        {},
+        (">>> ferrograd.tensor([1.0, 100.0, 0.1]).log10()\ntensor([ 0.,  2., -1.])"),
+    ),
+    "exp2": (
+        "``2 ** x`` for each element.",
+        {},
+        (">>> ferrograd.tensor([0.0, 3.0, -1.0]).exp2()\ntensor([1.0000, 8.0000, 0.5000])"),
+    ),
+    "sinc": (
+        "The normalized sinc ``sin(pi x) / (pi x)`` (1 at 0).",
+        {},
+        (
+            ">>> ferrograd.tensor([0.0, 0.5, 1.0]).sinc()\n"
+            "tensor([ 1.0000e+00,  6.3662e-01, -2.7828e-08])"
+        ),
+    ),
+    "digamma": (
+        "The logarithmic derivative of the gamma function, ``psi(x)``.",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0, 0.5]).digamma()\ntensor([-0.5772,  0.4228, -1.9635])"),
+    ),
+    "lgamma": (
+        "The logarithm of the absolute value of the gamma function.",
+        {},
+        (">>> ferrograd.tensor([1.0, 3.0, 0.5]).lgamma()\ntensor([0.0000, 0.6931, 0.5724])"),
+    ),
+    "erfc": (
+        "The complementary error function ``1 - erf(x)``.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -1.0]).erfc()\ntensor([1.0000, 0.1573, 1.8427])"),
+    ),
+    "erfinv": (
+        "The inverse error function, on (-1, 1).",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, -0.5]).erfinv()\ntensor([ 0.0000,  0.4769, -0.4769])"),
+    ),
+    "i0": (
+        "The modified Bessel function of the first kind, order 0.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, 2.0]).i0()\ntensor([1.0000, 1.2661, 2.2796])"),
+    ),
+    "frac": (
+        "The fractional part ``x - trunc(x)``, with the sign of ``x``.",
+        {},
+        (">>> ferrograd.tensor([1.5, -1.25, 3.0]).frac()\ntensor([ 0.5000, -0.2500,  0.0000])"),
+    ),
+    "fix": (
+        "Alias of ``trunc``: rounds toward zero.",
+        {},
+        (">>> ferrograd.tensor([1.7, -1.7]).fix()\ntensor([ 1., -1.])"),
+    ),
+    "deg2rad": (
+        "Converts degrees to radians.",
+        {},
+        (">>> ferrograd.tensor([0.0, 90.0, 180.0]).deg2rad()\ntensor([0.0000, 1.5708, 3.1416])"),
+    ),
+    "rad2deg": (
+        "Converts radians to degrees.",
+        {},
+        (
+            ">>> ferrograd.tensor([0.0, 1.5708, 3.1416]).rad2deg()\n"
+            "tensor([  0.0000,  90.0002, 180.0004])"
+        ),
+    ),
+    "logit": (
+        ("``log(p / (1 - p))``, with ``p`` clamped into ``[eps, 1 - eps]`` when ``eps`` is given."),
+        {},
+        (">>> ferrograd.tensor([0.5, 0.25, 0.9]).logit()\ntensor([ 0.0000, -1.0986,  2.1972])"),
+    ),
+    "nan_to_num": (
+        (
+            "Replaces NaN by ``nan`` (0), positive infinity by ``posinf`` and negative "
+            "infinity by ``neginf`` (the dtype's largest and lowest values by default)."
+        ),
+        {},
+        (
+            ">>> ferrograd.tensor([float('nan'), float('inf'), -float('inf'), "
+            "1.0]).nan_to_num()\n"
+            "tensor([ 0.0000e+00,  3.4028e+38, -3.4028e+38,  1.0000e+00])"
+        ),
+    ),
+    "signbit": (
+        "Whether each element's sign bit is set (True for -0.0 too).",
+        {},
+        (
+            ">>> ferrograd.tensor([-1.0, 0.0, -0.0, 2.0]).signbit()\n"
+            "tensor([ True, False,  True, False])"
+        ),
+    ),
+    "sgn": (
+        "The sign of each element (for real tensors, ``sign``).",
+        {},
+        (">>> ferrograd.tensor([-3.0, 0.0, 2.0]).sgn()\ntensor([-1.,  0.,  1.])"),
+    ),
+    "positive": (
+        "Returns the input itself (``+x``); bool tensors are refused, as in PyTorch.",
+        {},
+        (">>> ferrograd.tensor([1.0, -2.0]).positive()\ntensor([ 1., -2.])"),
+    ),
+    "negative": (
+        "Alias of ``neg``: ``-x``.",
+        {},
+        (">>> ferrograd.tensor([1.0, -2.0]).negative()\ntensor([-1.,  2.])"),
+    ),
+    "isneginf": (
+        "Whether each element is negative infinity.",
+        {},
+        (
+            ">>> ferrograd.tensor([-float('inf'), float('inf'), 1.0]).isneginf()\n"
+            "tensor([ True, False, False])"
+        ),
+    ),
+    "isposinf": (
+        "Whether each element is positive infinity.",
+        {},
+        (
+            ">>> ferrograd.tensor([-float('inf'), float('inf'), 1.0]).isposinf()\n"
+            "tensor([False,  True, False])"
+        ),
+    ),
+    "isreal": (
+        "Whether each element is real (always True for real dtypes).",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0]).isreal()\ntensor([True, True])"),
+    ),
+    "absolute": (
+        "Alias of ``abs``.",
+        {},
+        (">>> ferrograd.tensor([-1.0, 2.0]).absolute()\ntensor([1., 2.])"),
+    ),
+    "arccos": (
+        "Alias of ``acos``.",
+        {},
+        (">>> ferrograd.tensor([1.0, 0.5, -1.0]).arccos()\ntensor([0.0000, 1.0472, 3.1416])"),
+    ),
+    "arcsin": (
+        "Alias of ``asin``.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, 1.0]).arcsin()\ntensor([0.0000, 0.5236, 1.5708])"),
+    ),
+    "arctan": (
+        "Alias of ``atan``.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -1.0]).arctan()\ntensor([ 0.0000,  0.7854, -0.7854])"),
+    ),
+    "arccosh": (
+        "Alias of ``acosh``.",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0, 10.0]).arccosh()\ntensor([0.0000, 1.3170, 2.9932])"),
+    ),
+    "arcsinh": (
+        "Alias of ``asinh``.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).arcsinh()\ntensor([ 0.0000,  0.8814, -1.4436])"),
+    ),
+    "arctanh": (
+        "Alias of ``atanh``.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, -0.5]).arctanh()\ntensor([ 0.0000,  0.5493, -0.5493])"),
+    ),
+    "bitwise_not": (
+        "The bitwise NOT of each element (logical NOT for bools).",
+        {},
+        (">>> ferrograd.tensor([0, 5, -1]).bitwise_not()\ntensor([-1, -6,  0])"),
+    ),
+    "logical_not": (
+        "The logical NOT of each element (zero is False), as a bool tensor.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, 2.0]).logical_not()\ntensor([ True, False, False])"),
+    ),
+    "angle": (
+        ("The angle (argument) of each element: 0 for non-negative reals, pi for negative ones."),
+        {},
+        (">>> ferrograd.tensor([-1.0, 0.0, 2.0]).angle()\ntensor([3.1416, 0.0000, 0.0000])"),
+    ),
+    "abs_": (
+        "In-place ``abs``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([-1.0, 2.0]).abs_()\ntensor([1., 2.])"),
+    ),
+    "ceil_": (
+        "In-place ``ceil``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.5, -1.5]).ceil_()\ntensor([ 2., -1.])"),
+    ),
+    "floor_": (
+        "In-place ``floor``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.5, -1.5]).floor_()\ntensor([ 1., -2.])"),
+    ),
+    "round_": (
+        "In-place ``round``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.5, 1.5]).round_()\ntensor([0., 2.])"),
+    ),
+    "trunc_": (
+        "In-place ``trunc``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.7, -1.7]).trunc_()\ntensor([ 1., -1.])"),
+    ),
+    "cos_": (
+        "In-place ``cos``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0]).cos_()\ntensor([1.0000, 0.5403])"),
+    ),
+    "sin_": (
+        "In-place ``sin``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0]).sin_()\ntensor([0.0000, 0.8415])"),
+    ),
+    "tan_": (
+        "In-place ``tan``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0]).tan_()\ntensor([0.0000, 1.5574])"),
+    ),
+    "tanh_": (
+        "In-place ``tanh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0]).tanh_()\ntensor([0.0000, 0.7616])"),
+    ),
+    "sigmoid_": (
+        "In-place ``sigmoid``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 2.0]).sigmoid_()\ntensor([0.5000, 0.8808])"),
+    ),
+    "sqrt_": (
+        "In-place ``sqrt``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([4.0, 2.0]).sqrt_()\ntensor([2.0000, 1.4142])"),
+    ),
+    "rsqrt_": (
+        "In-place ``rsqrt``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([4.0, 0.25]).rsqrt_()\ntensor([0.5000, 2.0000])"),
+    ),
+    "erf_": (
+        "In-place ``erf``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0]).erf_()\ntensor([0.0000, 0.8427])"),
+    ),
+    "expm1_": (
+        "In-place ``expm1``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0]).expm1_()\ntensor([0.0000, 1.7183])"),
+    ),
+    "log1p_": (
+        "In-place ``log1p``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0]).log1p_()\ntensor([0.0000, 0.6931])"),
+    ),
+    "neg_": (
+        "In-place ``neg``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, -2.0]).neg_()\ntensor([-1.,  2.])"),
+    ),
+    "reciprocal_": (
+        "In-place ``reciprocal``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([2.0, -0.5]).reciprocal_()\ntensor([ 0.5000, -2.0000])"),
+    ),
+    "relu_": (
+        "In-place ``relu``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([-1.0, 2.0]).relu_()\ntensor([0., 2.])"),
+    ),
+    "sign_": (
+        "In-place ``sign``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([-3.0, 2.0]).sign_()\ntensor([-1.,  1.])"),
+    ),
+    "acos_": (
+        "In-place ``acos``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 0.5, -1.0]).acos_()\ntensor([0.0000, 1.0472, 3.1416])"),
+    ),
+    "asin_": (
+        "In-place ``asin``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, 1.0]).asin_()\ntensor([0.0000, 0.5236, 1.5708])"),
+    ),
+    "atan_": (
+        "In-place ``atan``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -1.0]).atan_()\ntensor([ 0.0000,  0.7854, -0.7854])"),
+    ),
+    "acosh_": (
+        "In-place ``acosh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0, 10.0]).acosh_()\ntensor([0.0000, 1.3170, 2.9932])"),
+    ),
+    "asinh_": (
+        "In-place ``asinh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).asinh_()\ntensor([ 0.0000,  0.8814, -1.4436])"),
+    ),
+    "atanh_": (
+        "In-place ``atanh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, -0.5]).atanh_()\ntensor([ 0.0000,  0.5493, -0.5493])"),
+    ),
+    "cosh_": (
+        "In-place ``cosh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).cosh_()\ntensor([1.0000, 1.5431, 3.7622])"),
+    ),
+    "sinh_": (
+        "In-place ``sinh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).sinh_()\ntensor([ 0.0000,  1.1752, -3.6269])"),
+    ),
+    "log2_": (
+        "In-place ``log2``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 8.0, 0.5]).log2_()\ntensor([ 0.,  3., -1.])"),
+    ),
+    "log10_": (
+        "In-place ``log10``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 100.0, 0.1]).log10_()\ntensor([ 0.,  2., -1.])"),
+    ),
+    "exp2_": (
+        "In-place ``exp2``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 3.0, -1.0]).exp2_()\ntensor([1.0000, 8.0000, 0.5000])"),
+    ),
+    "sinc_": (
+        "In-place ``sinc``: overwrites the tensor with the result and returns it.",
+        {},
+        (
+            ">>> ferrograd.tensor([0.0, 0.5, 1.0]).sinc_()\n"
+            "tensor([ 1.0000e+00,  6.3662e-01, -2.7828e-08])"
+        ),
+    ),
+    "digamma_": (
+        "In-place ``digamma``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0, 0.5]).digamma_()\ntensor([-0.5772,  0.4228, -1.9635])"),
+    ),
+    "lgamma_": (
+        "In-place ``lgamma``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 3.0, 0.5]).lgamma_()\ntensor([0.0000, 0.6931, 0.5724])"),
+    ),
+    "erfc_": (
+        "In-place ``erfc``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -1.0]).erfc_()\ntensor([1.0000, 0.1573, 1.8427])"),
+    ),
+    "erfinv_": (
+        "In-place ``erfinv``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, -0.5]).erfinv_()\ntensor([ 0.0000,  0.4769, -0.4769])"),
+    ),
+    "i0_": (
+        "In-place ``i0``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, 2.0]).i0_()\ntensor([1.0000, 1.2661, 2.2796])"),
+    ),
+    "frac_": (
+        "In-place ``frac``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.5, -1.25, 3.0]).frac_()\ntensor([ 0.5000, -0.2500,  0.0000])"),
+    ),
+    "fix_": (
+        "In-place ``fix``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.7, -1.7]).fix_()\ntensor([ 1., -1.])"),
+    ),
+    "deg2rad_": (
+        "In-place ``deg2rad``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 90.0, 180.0]).deg2rad_()\ntensor([0.0000, 1.5708, 3.1416])"),
+    ),
+    "rad2deg_": (
+        "In-place ``rad2deg``: overwrites the tensor with the result and returns it.",
+        {},
+        (
+            ">>> ferrograd.tensor([0.0, 1.5708, 3.1416]).rad2deg_()\n"
+            "tensor([  0.0000,  90.0002, 180.0004])"
+        ),
+    ),
+    "logit_": (
+        "In-place ``logit``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.5, 0.25, 0.9]).logit_()\ntensor([ 0.0000, -1.0986,  2.1972])"),
+    ),
+    "nan_to_num_": (
+        "In-place ``nan_to_num``: overwrites the tensor with the result and returns it.",
+        {},
+        (
+            ">>> ferrograd.tensor([float('nan'), float('inf'), -float('inf'), "
+            "1.0]).nan_to_num_()\n"
+            "tensor([ 0.0000e+00,  3.4028e+38, -3.4028e+38,  1.0000e+00])"
+        ),
+    ),
+    "sgn_": (
+        "In-place ``sgn``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([-3.0, 0.0, 2.0]).sgn_()\ntensor([-1.,  0.,  1.])"),
+    ),
+    "negative_": (
+        "In-place ``negative``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, -2.0]).negative_()\ntensor([-1.,  2.])"),
+    ),
+    "absolute_": (
+        "In-place ``absolute``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([-1.0, 2.0]).absolute_()\ntensor([1., 2.])"),
+    ),
+    "arccos_": (
+        "In-place ``arccos``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 0.5, -1.0]).arccos_()\ntensor([0.0000, 1.0472, 3.1416])"),
+    ),
+    "arcsin_": (
+        "In-place ``arcsin``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, 1.0]).arcsin_()\ntensor([0.0000, 0.5236, 1.5708])"),
+    ),
+    "arctan_": (
+        "In-place ``arctan``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -1.0]).arctan_()\ntensor([ 0.0000,  0.7854, -0.7854])"),
+    ),
+    "arccosh_": (
+        "In-place ``arccosh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0, 10.0]).arccosh_()\ntensor([0.0000, 1.3170, 2.9932])"),
+    ),
+    "arcsinh_": (
+        "In-place ``arcsinh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, -2.0]).arcsinh_()\ntensor([ 0.0000,  0.8814, -1.4436])"),
+    ),
+    "arctanh_": (
+        "In-place ``arctanh``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 0.5, -0.5]).arctanh_()\ntensor([ 0.0000,  0.5493, -0.5493])"),
+    ),
+    "bitwise_not_": (
+        "In-place ``bitwise_not``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0, 5, -1]).bitwise_not_()\ntensor([-1, -6,  0])"),
+    ),
+    "logical_not_": (
+        "In-place ``logical_not``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([0.0, 1.0, 2.0]).logical_not_()\ntensor([1., 0., 0.])"),
+    ),
+    "square_": (
+        "In-place ``square``: overwrites the tensor with the result and returns it.",
+        {},
+        (">>> ferrograd.tensor([-2.0, 3.0]).square_()\ntensor([4., 9.])"),
+    ),
+    "atan2": (
+        "The arc tangent of ``input / other`` in the right quadrant, in radians.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, -1.0]).atan2(ferrograd.tensor([1.0, -1.0]))\n"
+            "tensor([ 0.7854, -2.3562])"
+        ),
+    ),
+    "arctan2": (
+        "Alias of ``atan2``.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, -1.0]).arctan2(ferrograd.tensor([1.0, -1.0]))\n"
+            "tensor([ 0.7854, -2.3562])"
+        ),
+    ),
+    "hypot": (
+        "``sqrt(input**2 + other**2)`` for each pair of elements.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([3.0, 5.0]).hypot(ferrograd.tensor([4.0, 12.0]))\n"
+            "tensor([ 5., 13.])"
+        ),
+    ),
+    "copysign": (
+        "The magnitude of ``input`` with the sign of ``other``.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, -2.0, 3.0]).copysign(ferrograd.tensor([-1.0, 1.0, "
+            "-0.0]))\n"
+            "tensor([-1.,  2., -3.])"
+        ),
+    ),
+    "fmod": (
+        "The C remainder of the division (the sign of the dividend), unlike ``remainder``.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([5.0, -5.0]).fmod(ferrograd.tensor([3.0, 3.0]))\n"
+            "tensor([ 2., -2.])"
+        ),
+    ),
+    "fmax": (
+        "The elementwise maximum, with a NaN giving way to the other operand.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, float('nan'), 3.0]).fmax(ferrograd.tensor([2.0, "
+            "0.0, float('nan')]))\n"
+            "tensor([2., 0., 3.])"
+        ),
+    ),
+    "fmin": (
+        "The elementwise minimum, with a NaN giving way to the other operand.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, float('nan'), 3.0]).fmin(ferrograd.tensor([2.0, "
+            "0.0, float('nan')]))\n"
+            "tensor([1., 0., 3.])"
+        ),
+    ),
+    "gcd": (
+        "The greatest common divisor of each pair of integers (non-negative).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([12, 7, 0]).gcd(ferrograd.tensor([18, 5, 0]))\ntensor([6, 1, 0])"),
+    ),
+    "lcm": (
+        "The least common multiple of each pair of integers (non-negative).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([4, 3, 0]).lcm(ferrograd.tensor([6, 5, 2]))\ntensor([12, 15,  0])"),
+    ),
+    "heaviside": (
+        ("The Heaviside step: 0 for negative ``input``, 1 for positive, ``values`` where it is 0."),
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([-1.0, 0.0, 2.0]).heaviside(ferrograd.tensor([0.5, 0.5, "
+            "0.5]))\n"
+            "tensor([0.0000, 0.5000, 1.0000])"
+        ),
+    ),
+    "ldexp": (
+        "``input * 2 ** other``.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 3.0]).ldexp(ferrograd.tensor([2, -1]))\n"
+            "tensor([4.0000, 1.5000])"
+        ),
+    ),
+    "logaddexp": (
+        "``log(exp(input) + exp(other))``, computed stably.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([0.0, 1000.0]).logaddexp(ferrograd.tensor([0.0, 1000.0]))\n"
+            "tensor([6.9315e-01, 1.0007e+03])"
+        ),
+    ),
+    "logaddexp2": (
+        "``log2(2**input + 2**other)``, computed stably.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([0.0, 10.0]).logaddexp2(ferrograd.tensor([0.0, 10.0]))\n"
+            "tensor([ 1., 11.])"
+        ),
+    ),
+    "nextafter": (
+        "The next floating-point value after ``input`` toward ``other``.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 1.0]).nextafter(ferrograd.tensor([2.0, 0.0]))\n"
+            "tensor([1.0000, 1.0000])"
+        ),
+    ),
+    "xlogy": (
+        "``input * log(other)``, 0 where ``input`` is 0 (even where ``other`` is 0).",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([0.0, 2.0]).xlogy(ferrograd.tensor([0.0, 3.0]))\n"
+            "tensor([0.0000, 2.1972])"
+        ),
+    ),
+    "float_power": (
+        "``input ** exponent`` computed in float64.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([2, 3]).float_power(ferrograd.tensor([2, 2]))\n"
+            "tensor([4., 9.], dtype=ferrograd.float64)"
+        ),
+    ),
+    "bitwise_and": (
+        "The bitwise AND of integers (logical AND for bools).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([12, 10]).bitwise_and(ferrograd.tensor([10, 6]))\ntensor([8, 2])"),
+    ),
+    "bitwise_or": (
+        "The bitwise OR of integers (logical OR for bools).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([12, 10]).bitwise_or(ferrograd.tensor([10, 6]))\ntensor([14, 14])"),
+    ),
+    "bitwise_xor": (
+        "The bitwise XOR of integers (logical XOR for bools).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([12, 10]).bitwise_xor(ferrograd.tensor([10, 6]))\ntensor([ 6, 12])"),
+    ),
+    "bitwise_left_shift": (
+        "``input << other`` for integers.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1, 3]).bitwise_left_shift(ferrograd.tensor([2, 1]))\n"
+            "tensor([4, 6])"
+        ),
+    ),
+    "bitwise_right_shift": (
+        "``input >> other`` for integers (arithmetic shift).",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([8, -8]).bitwise_right_shift(ferrograd.tensor([2, 1]))\n"
+            "tensor([ 2, -4])"
+        ),
+    ),
+    "logical_and": (
+        "The logical AND of each pair (zero is False), as a bool tensor.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 0.0, 2.0]).logical_and(ferrograd.tensor([1.0, 1.0, "
+            "0.0]))\n"
+            "tensor([ True, False, False])"
+        ),
+    ),
+    "logical_or": (
+        "The logical OR of each pair (zero is False), as a bool tensor.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 0.0, 0.0]).logical_or(ferrograd.tensor([0.0, 0.0, "
+            "3.0]))\n"
+            "tensor([ True, False,  True])"
+        ),
+    ),
+    "logical_xor": (
+        "The logical XOR of each pair (zero is False), as a bool tensor.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 0.0, 2.0]).logical_xor(ferrograd.tensor([1.0, 1.0, "
+            "0.0]))\n"
+            "tensor([False,  True,  True])"
+        ),
+    ),
+    "multiply": (
+        "Alias of ``mul``.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).multiply(ferrograd.tensor([3.0, 4.0]))\n"
+            "tensor([3., 8.])"
+        ),
+    ),
+    "vdot": (
+        "The dot product of two 1-D tensors (the first conjugated for complex inputs).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).vdot(ferrograd.tensor([3.0, 4.0]))\ntensor(11.)"),
+    ),
+    "inner": (
+        "The inner product over the last dimension of each (a dot product for 1-D tensors).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).inner(ferrograd.tensor([3.0, 4.0]))\ntensor(11.)"),
+    ),
+    "kron": (
+        "The Kronecker product.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1, 2]).kron(ferrograd.tensor([1, 10]))\ntensor([ 1, 10,  2, 20])"),
+    ),
+    "dist": (
+        "The ``p``-norm of ``input - other`` (2 by default).",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([0.0, 0.0]).dist(ferrograd.tensor([3.0, 4.0]))\ntensor(5.)"),
+    ),
+    "cross": (
+        "The cross product of 3-vectors along ``dim``.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 0.0, 0.0]).cross(ferrograd.tensor([0.0, 1.0, "
+            "0.0]), dim=0)\n"
+            "tensor([0., 0., 1.])"
+        ),
+    ),
+    "mv": (
+        "The product of a matrix and a vector.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).mv(ferrograd.tensor([1.0, 1.0]))\n"
+            "tensor([3., 7.])"
+        ),
+    ),
+    "is_same_size": (
+        "Whether the two tensors have the same shape.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1, 2]).is_same_size(ferrograd.tensor([3, 4]))\nTrue"),
+    ),
+    "atan2_": (
+        "In-place ``atan2``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, -1.0]).atan2_(ferrograd.tensor([1.0, -1.0]))\n"
+            "tensor([ 0.7854, -2.3562])"
+        ),
+    ),
+    "arctan2_": (
+        "In-place ``arctan2``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, -1.0]).arctan2_(ferrograd.tensor([1.0, -1.0]))\n"
+            "tensor([ 0.7854, -2.3562])"
+        ),
+    ),
+    "hypot_": (
+        "In-place ``hypot``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([3.0, 5.0]).hypot_(ferrograd.tensor([4.0, 12.0]))\n"
+            "tensor([ 5., 13.])"
+        ),
+    ),
+    "copysign_": (
+        "In-place ``copysign``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, -2.0, 3.0]).copysign_(ferrograd.tensor([-1.0, 1.0, "
+            "-0.0]))\n"
+            "tensor([-1.,  2., -3.])"
+        ),
+    ),
+    "fmod_": (
+        "In-place ``fmod``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([5.0, -5.0]).fmod_(ferrograd.tensor([3.0, 3.0]))\n"
+            "tensor([ 2., -2.])"
+        ),
+    ),
+    "gcd_": (
+        "In-place ``gcd``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([12, 7, 0]).gcd_(ferrograd.tensor([18, 5, 0]))\ntensor([6, 1, 0])"),
+    ),
+    "lcm_": (
+        "In-place ``lcm``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([4, 3, 0]).lcm_(ferrograd.tensor([6, 5, 2]))\ntensor([12, 15,  0])"),
+    ),
+    "heaviside_": (
+        "In-place ``heaviside``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([-1.0, 0.0, 2.0]).heaviside_(ferrograd.tensor([0.5, 0.5, "
+            "0.5]))\n"
+            "tensor([0.0000, 0.5000, 1.0000])"
+        ),
+    ),
+    "ldexp_": (
+        "In-place ``ldexp``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 3.0]).ldexp_(ferrograd.tensor([2, -1]))\n"
+            "tensor([4.0000, 1.5000])"
+        ),
+    ),
+    "nextafter_": (
+        "In-place ``nextafter``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 1.0]).nextafter_(ferrograd.tensor([2.0, 0.0]))\n"
+            "tensor([1.0000, 1.0000])"
+        ),
+    ),
+    "xlogy_": (
+        "In-place ``xlogy``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([0.0, 2.0]).xlogy_(ferrograd.tensor([0.0, 3.0]))\n"
+            "tensor([0.0000, 2.1972])"
+        ),
+    ),
+    "bitwise_and_": (
+        "In-place ``bitwise_and``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([12, 10]).bitwise_and_(ferrograd.tensor([10, 6]))\ntensor([8, 2])"),
+    ),
+    "bitwise_or_": (
+        "In-place ``bitwise_or``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([12, 10]).bitwise_or_(ferrograd.tensor([10, 6]))\ntensor([14, 14])"),
+    ),
+    "bitwise_xor_": (
+        "In-place ``bitwise_xor``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([12, 10]).bitwise_xor_(ferrograd.tensor([10, 6]))\n"
+            "tensor([ 6, 12])"
+        ),
+    ),
+    "bitwise_left_shift_": (
+        ("In-place ``bitwise_left_shift``: overwrites the tensor with the result and returns it."),
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1, 3]).bitwise_left_shift_(ferrograd.tensor([2, 1]))\n"
+            "tensor([4, 6])"
+        ),
+    ),
+    "bitwise_right_shift_": (
+        ("In-place ``bitwise_right_shift``: overwrites the tensor with the result and returns it."),
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([8, -8]).bitwise_right_shift_(ferrograd.tensor([2, 1]))\n"
+            "tensor([ 2, -4])"
+        ),
+    ),
+    "logical_and_": (
+        "In-place ``logical_and``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 0.0, 2.0]).logical_and_(ferrograd.tensor([1.0, "
+            "1.0, 0.0]))\n"
+            "tensor([1., 0., 0.])"
+        ),
+    ),
+    "logical_or_": (
+        "In-place ``logical_or``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 0.0, 0.0]).logical_or_(ferrograd.tensor([0.0, 0.0, "
+            "3.0]))\n"
+            "tensor([1., 0., 1.])"
+        ),
+    ),
+    "logical_xor_": (
+        "In-place ``logical_xor``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 0.0, 2.0]).logical_xor_(ferrograd.tensor([1.0, "
+            "1.0, 0.0]))\n"
+            "tensor([0., 1., 1.])"
+        ),
+    ),
+    "multiply_": (
+        "In-place ``multiply``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).multiply_(ferrograd.tensor([3.0, 4.0]))\n"
+            "tensor([3., 8.])"
+        ),
+    ),
+    "pow_": (
+        "In-place ``pow``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([2.0, 3.0]).pow_(ferrograd.tensor([2.0, 2.0]))\ntensor([4., 9.])"),
+    ),
+    "remainder_": (
+        "In-place ``remainder``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([5.0, -5.0]).remainder_(ferrograd.tensor([3.0, 3.0]))\n"
+            "tensor([2., 1.])"
+        ),
+    ),
+    "floor_divide_": (
+        "In-place ``floor_divide``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([5.0, -5.0]).floor_divide_(ferrograd.tensor([2.0, 2.0]))\n"
+            "tensor([ 2., -3.])"
+        ),
+    ),
+    "eq_": (
+        "In-place ``eq``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).eq_(ferrograd.tensor([1.0, 0.0]))\ntensor([1., 0.])"),
+    ),
+    "ne_": (
+        "In-place ``ne``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).ne_(ferrograd.tensor([1.0, 0.0]))\ntensor([0., 1.])"),
+    ),
+    "lt_": (
+        "In-place ``lt``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).lt_(ferrograd.tensor([2.0, 2.0]))\ntensor([1., 0.])"),
+    ),
+    "le_": (
+        "In-place ``le``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).le_(ferrograd.tensor([2.0, 1.0]))\ntensor([1., 0.])"),
+    ),
+    "gt_": (
+        "In-place ``gt``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).gt_(ferrograd.tensor([0.0, 2.0]))\ntensor([1., 0.])"),
+    ),
+    "ge_": (
+        "In-place ``ge``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).ge_(ferrograd.tensor([2.0, 2.0]))\ntensor([0., 1.])"),
+    ),
+    "subtract_": (
+        "In-place ``subtract``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([5.0, 5.0]).subtract_(ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([4., 3.])"
+        ),
+    ),
+    "divide_": (
+        "In-place ``divide``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([5.0, 6.0]).divide_(ferrograd.tensor([2.0, 3.0]))\n"
+            "tensor([2.5000, 2.0000])"
+        ),
+    ),
+    "true_divide_": (
+        "In-place ``true_divide``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([5.0, 6.0]).true_divide_(ferrograd.tensor([2.0, 3.0]))\n"
+            "tensor([2.5000, 2.0000])"
+        ),
+    ),
+    "greater_": (
+        "In-place ``greater``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).greater_(ferrograd.tensor([0.0, 2.0]))\n"
+            "tensor([1., 0.])"
+        ),
+    ),
+    "greater_equal_": (
+        "In-place ``greater_equal``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).greater_equal_(ferrograd.tensor([2.0, 2.0]))\n"
+            "tensor([0., 1.])"
+        ),
+    ),
+    "less_": (
+        "In-place ``less``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).less_(ferrograd.tensor([2.0, 2.0]))\ntensor([1., 0.])"),
+    ),
+    "less_equal_": (
+        "In-place ``less_equal``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).less_equal_(ferrograd.tensor([2.0, 1.0]))\n"
+            "tensor([1., 0.])"
+        ),
+    ),
+    "not_equal_": (
+        "In-place ``not_equal``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).not_equal_(ferrograd.tensor([1.0, 0.0]))\n"
+            "tensor([0., 1.])"
+        ),
+    ),
 }
 
 
