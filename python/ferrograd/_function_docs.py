@@ -552,7 +552,897 @@ EXAMPLES = {
     ),
 }
 
+#: ``ferrograd.special``: as ``EXAMPLES``.
+SPECIAL = {
+    "airy_ai": (
+        "The Airy function ``Ai(x)``.",
+        (
+            ">>> ferrograd.special.airy_ai(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([0.3550, 0.1353, 0.5356])"
+        ),
+    ),
+    "bessel_j0": (
+        "The Bessel function of the first kind, order 0.",
+        (
+            ">>> ferrograd.special.bessel_j0(ferrograd.tensor([0.0, 1.0, 2.0]))\n"
+            "tensor([1.0000, 0.7652, 0.2239])"
+        ),
+    ),
+    "bessel_j1": (
+        "The Bessel function of the first kind, order 1.",
+        (
+            ">>> ferrograd.special.bessel_j1(ferrograd.tensor([0.0, 1.0, 2.0]))\n"
+            "tensor([0.0000, 0.4401, 0.5767])"
+        ),
+    ),
+    "bessel_y0": (
+        "The Bessel function of the second kind, order 0.",
+        (
+            ">>> ferrograd.special.bessel_y0(ferrograd.tensor([0.5, 1.0, 2.0]))\n"
+            "tensor([-0.4445,  0.0883,  0.5104])"
+        ),
+    ),
+    "bessel_y1": (
+        "The Bessel function of the second kind, order 1.",
+        (
+            ">>> ferrograd.special.bessel_y1(ferrograd.tensor([0.5, 1.0, 2.0]))\n"
+            "tensor([-1.4715, -0.7812, -0.1070])"
+        ),
+    ),
+    "digamma": (
+        "The digamma function ``psi(x)``, the logarithmic derivative of gamma.",
+        (
+            ">>> ferrograd.special.digamma(ferrograd.tensor([1.0, 2.0, 0.5]))\n"
+            "tensor([-0.5772,  0.4228, -1.9635])"
+        ),
+    ),
+    "psi": (
+        "Alias of ``digamma``.",
+        (">>> ferrograd.special.psi(ferrograd.tensor([1.0, 2.0]))\ntensor([-0.5772,  0.4228])"),
+    ),
+    "entr": (
+        "The elementwise entropy ``-x * log(x)`` (0 at 0, -inf below).",
+        (
+            ">>> ferrograd.special.entr(ferrograd.tensor([0.0, 0.5, 1.0]))\n"
+            "tensor([0.0000, 0.3466, -0.0000])"
+        ),
+    ),
+    "erf": (
+        "The error function.",
+        (
+            ">>> ferrograd.special.erf(ferrograd.tensor([0.0, 0.5, -1.0]))\n"
+            "tensor([ 0.0000,  0.5205, -0.8427])"
+        ),
+    ),
+    "erfc": (
+        "The complementary error function ``1 - erf(x)``.",
+        (
+            ">>> ferrograd.special.erfc(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([1.0000, 0.1573, 1.8427])"
+        ),
+    ),
+    "erfcx": (
+        "The scaled complementary error function ``exp(x**2) * erfc(x)``.",
+        (
+            ">>> ferrograd.special.erfcx(ferrograd.tensor([0.0, 1.0, 10.0]))\n"
+            "tensor([1.0000, 0.4276, 0.0561])"
+        ),
+    ),
+    "erfinv": (
+        "The inverse error function.",
+        (
+            ">>> ferrograd.special.erfinv(ferrograd.tensor([0.0, 0.5, -0.5]))\n"
+            "tensor([ 0.0000,  0.4769, -0.4769])"
+        ),
+    ),
+    "exp2": (
+        "``2 ** x``.",
+        (
+            ">>> ferrograd.special.exp2(ferrograd.tensor([0.0, 3.0, -1.0]))\n"
+            "tensor([1.0000, 8.0000, 0.5000])"
+        ),
+    ),
+    "expit": (
+        "The logistic sigmoid ``1 / (1 + exp(-x))``.",
+        (
+            ">>> ferrograd.special.expit(ferrograd.tensor([0.0, 2.0, -2.0]))\n"
+            "tensor([0.5000, 0.8808, 0.1192])"
+        ),
+    ),
+    "expm1": (
+        "``exp(x) - 1``, accurate for small ``x``.",
+        (
+            ">>> ferrograd.special.expm1(ferrograd.tensor([1e-10, 1.0]))\n"
+            "tensor([1.0000e-10, 1.7183e+00])"
+        ),
+    ),
+    "gammaln": (
+        "The logarithm of the absolute value of the gamma function.",
+        (
+            ">>> ferrograd.special.gammaln(ferrograd.tensor([1.0, 3.0, 0.5]))\n"
+            "tensor([0.0000, 0.6931, 0.5724])"
+        ),
+    ),
+    "i0": (
+        "The modified Bessel function of the first kind, order 0.",
+        (
+            ">>> ferrograd.special.i0(ferrograd.tensor([0.0, 1.0, 2.0]))\n"
+            "tensor([1.0000, 1.2661, 2.2796])"
+        ),
+    ),
+    "i0e": (
+        "The exponentially scaled ``i0``: ``exp(-|x|) * i0(x)``.",
+        (
+            ">>> ferrograd.special.i0e(ferrograd.tensor([0.0, 1.0, 2.0]))\n"
+            "tensor([1.0000, 0.4658, 0.3085])"
+        ),
+    ),
+    "i1": (
+        "The modified Bessel function of the first kind, order 1.",
+        (
+            ">>> ferrograd.special.i1(ferrograd.tensor([0.0, 1.0, 2.0]))\n"
+            "tensor([0.0000, 0.5652, 1.5906])"
+        ),
+    ),
+    "i1e": (
+        "The exponentially scaled ``i1``: ``exp(-|x|) * i1(x)``.",
+        (
+            ">>> ferrograd.special.i1e(ferrograd.tensor([0.0, 1.0, 2.0]))\n"
+            "tensor([0.0000, 0.2079, 0.2153])"
+        ),
+    ),
+    "log1p": (
+        "``log(1 + x)``, accurate for small ``x``.",
+        (
+            ">>> ferrograd.special.log1p(ferrograd.tensor([1e-10, 1.0]))\n"
+            "tensor([1.0000e-10, 6.9315e-01])"
+        ),
+    ),
+    "log_ndtr": (
+        "The logarithm of the standard normal CDF, accurate far in the left tail.",
+        (
+            ">>> ferrograd.special.log_ndtr(ferrograd.tensor([0.0, -10.0, 3.0]))\n"
+            "tensor([-6.9315e-01, -5.3231e+01, -1.3508e-03])"
+        ),
+    ),
+    "logit": (
+        "``log(p / (1 - p))``.",
+        (
+            ">>> ferrograd.special.logit(ferrograd.tensor([0.5, 0.25, 0.9]))\n"
+            "tensor([ 0.0000, -1.0986,  2.1972])"
+        ),
+    ),
+    "modified_bessel_i0": (
+        "The modified Bessel function of the first kind, order 0.",
+        (
+            ">>> ferrograd.special.modified_bessel_i0(ferrograd.tensor([0.0, 1.0]))\n"
+            "tensor([1.0000, 1.2661])"
+        ),
+    ),
+    "modified_bessel_i1": (
+        "The modified Bessel function of the first kind, order 1.",
+        (
+            ">>> ferrograd.special.modified_bessel_i1(ferrograd.tensor([0.0, 1.0]))\n"
+            "tensor([0.0000, 0.5652])"
+        ),
+    ),
+    "modified_bessel_k0": (
+        "The modified Bessel function of the second kind, order 0.",
+        (
+            ">>> ferrograd.special.modified_bessel_k0(ferrograd.tensor([0.5, 1.0]))\n"
+            "tensor([0.9244, 0.4210])"
+        ),
+    ),
+    "modified_bessel_k1": (
+        "The modified Bessel function of the second kind, order 1.",
+        (
+            ">>> ferrograd.special.modified_bessel_k1(ferrograd.tensor([0.5, 1.0]))\n"
+            "tensor([1.6564, 0.6019])"
+        ),
+    ),
+    "scaled_modified_bessel_k0": (
+        "``exp(x) * modified_bessel_k0(x)``.",
+        (
+            ">>> ferrograd.special.scaled_modified_bessel_k0(ferrograd.tensor([0.5, 1.0]))\n"
+            "tensor([1.5241, 1.1445])"
+        ),
+    ),
+    "scaled_modified_bessel_k1": (
+        "``exp(x) * modified_bessel_k1(x)``.",
+        (
+            ">>> ferrograd.special.scaled_modified_bessel_k1(ferrograd.tensor([0.5, 1.0]))\n"
+            "tensor([2.7310, 1.6362])"
+        ),
+    ),
+    "ndtr": (
+        "The standard normal CDF.",
+        (
+            ">>> ferrograd.special.ndtr(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([0.5000, 0.8413, 0.1587])"
+        ),
+    ),
+    "ndtri": (
+        "The inverse of the standard normal CDF.",
+        (
+            ">>> ferrograd.special.ndtri(ferrograd.tensor([0.5, 0.975, 0.025]))\n"
+            "tensor([ 0.0000,  1.9600, -1.9600])"
+        ),
+    ),
+    "round": (
+        "Rounds to the nearest integer, halves to even.",
+        (">>> ferrograd.special.round(ferrograd.tensor([0.5, 1.5, 2.7]))\ntensor([0., 2., 3.])"),
+    ),
+    "sinc": (
+        "The normalized sinc ``sin(pi x) / (pi x)``.",
+        (
+            ">>> ferrograd.special.sinc(ferrograd.tensor([0.0, 0.5, 1.0]))\n"
+            "tensor([ 1.0000e+00,  6.3662e-01, -2.7828e-08])"
+        ),
+    ),
+    "spherical_bessel_j0": (
+        "The spherical Bessel function of the first kind, order 0: ``sin(x) / x``.",
+        (
+            ">>> ferrograd.special.spherical_bessel_j0(ferrograd.tensor([0.0, 1.0, 2.0]))\n"
+            "tensor([1.0000, 0.8415, 0.4546])"
+        ),
+    ),
+    "gammainc": (
+        "The regularized lower incomplete gamma function ``P(a, x)``.",
+        (
+            ">>> ferrograd.special.gammainc(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([1.0, 1.0]))\n"
+            "tensor([0.6321, 0.2642])"
+        ),
+    ),
+    "gammaincc": (
+        "The regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``.",
+        (
+            ">>> ferrograd.special.gammaincc(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([1.0, 1.0]))\n"
+            "tensor([0.3679, 0.7358])"
+        ),
+    ),
+    "multigammaln": (
+        "The multivariate log-gamma function of dimension ``p``.",
+        (
+            ">>> ferrograd.special.multigammaln(ferrograd.tensor([2.0, 3.0]), 2)\n"
+            "tensor([0.4516, 1.5502])"
+        ),
+    ),
+    "polygamma": (
+        "The ``n``-th derivative of the digamma function.",
+        (
+            ">>> ferrograd.special.polygamma(1, ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([1.6449, 0.6449])"
+        ),
+    ),
+    "xlog1py": (
+        "``x * log1p(y)``, 0 where ``x`` is 0.",
+        (
+            ">>> ferrograd.special.xlog1py(ferrograd.tensor([0.0, 2.0]), "
+            "ferrograd.tensor([-1.0, 1.0]))\n"
+            "tensor([0.0000, 1.3863])"
+        ),
+    ),
+    "xlogy": (
+        "``x * log(y)``, 0 where ``x`` is 0.",
+        (
+            ">>> ferrograd.special.xlogy(ferrograd.tensor([0.0, 2.0]), "
+            "ferrograd.tensor([0.0, 3.0]))\n"
+            "tensor([0.0000, 2.1972])"
+        ),
+    ),
+    "zeta": (
+        "The Hurwitz zeta function ``sum_k (k + q) ** -x``.",
+        (
+            ">>> ferrograd.special.zeta(ferrograd.tensor([2.0, 4.0]), "
+            "ferrograd.tensor([1.0, 1.0]))\n"
+            "tensor([1.6449, 1.0823])"
+        ),
+    ),
+    "log_softmax": (
+        "``log(softmax(input, dim))``, computed stably.",
+        (
+            ">>> ferrograd.special.log_softmax(ferrograd.tensor([1.0, 2.0, 3.0]), dim=0)\n"
+            "tensor([-2.4076, -1.4076, -0.4076])"
+        ),
+    ),
+    "softmax": (
+        "``exp(x) / exp(x).sum(dim)`` along ``dim``.",
+        (
+            ">>> ferrograd.special.softmax(ferrograd.tensor([1.0, 2.0, 3.0]), dim=0)\n"
+            "tensor([0.0900, 0.2447, 0.6652])"
+        ),
+    ),
+    "logsumexp": (
+        "``log(sum(exp(x)))`` along ``dim``, computed without overflow.",
+        (
+            ">>> ferrograd.special.logsumexp(ferrograd.tensor([1000.0, 1000.0]), dim=0)\n"
+            "tensor(1000.6932)"
+        ),
+    ),
+    "chebyshev_polynomial_t": (
+        "The Chebyshev polynomial of the first kind ``T_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.chebyshev_polynomial_t(ferrograd.tensor([0.0, 0.5, "
+            "1.0]), 3)\n"
+            "tensor([-0., -1.,  1.])"
+        ),
+    ),
+    "chebyshev_polynomial_u": (
+        "The Chebyshev polynomial of the second kind ``U_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.chebyshev_polynomial_u(ferrograd.tensor([0.0, 0.5, "
+            "1.0]), 3)\n"
+            "tensor([-0., -1.,  4.])"
+        ),
+    ),
+    "chebyshev_polynomial_v": (
+        "The Chebyshev polynomial of the third kind ``V_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.chebyshev_polynomial_v(ferrograd.tensor([0.0, 0.5, "
+            "1.0]), 3)\n"
+            "tensor([ 1., -1.,  1.])"
+        ),
+    ),
+    "chebyshev_polynomial_w": (
+        "The Chebyshev polynomial of the fourth kind ``W_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.chebyshev_polynomial_w(ferrograd.tensor([0.0, 0.5, "
+            "1.0]), 3)\n"
+            "tensor([-1., -1.,  7.])"
+        ),
+    ),
+    "shifted_chebyshev_polynomial_t": (
+        (
+            "``T_n(2x - 1)``, the Chebyshev polynomial of the first kind on [0, 1]. ``n`` "
+            "may be a tensor too."
+        ),
+        (
+            ">>> ferrograd.special.shifted_chebyshev_polynomial_t(ferrograd.tensor([0.0, "
+            "0.5, 1.0]), 3)\n"
+            "tensor([-1., -0.,  1.])"
+        ),
+    ),
+    "shifted_chebyshev_polynomial_u": (
+        "``U_n(2x - 1)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.shifted_chebyshev_polynomial_u(ferrograd.tensor([0.0, "
+            "0.5, 1.0]), 3)\n"
+            "tensor([-4., -0.,  4.])"
+        ),
+    ),
+    "shifted_chebyshev_polynomial_v": (
+        "``V_n(2x - 1)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.shifted_chebyshev_polynomial_v(ferrograd.tensor([0.0, "
+            "0.5, 1.0]), 3)\n"
+            "tensor([-7.,  1.,  1.])"
+        ),
+    ),
+    "shifted_chebyshev_polynomial_w": (
+        "``W_n(2x - 1)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.shifted_chebyshev_polynomial_w(ferrograd.tensor([0.0, "
+            "0.5, 1.0]), 3)\n"
+            "tensor([-1., -1.,  7.])"
+        ),
+    ),
+    "hermite_polynomial_h": (
+        "The physicists' Hermite polynomial ``H_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.hermite_polynomial_h(ferrograd.tensor([0.0, 0.5, 1.0]), 3)\n"
+            "tensor([-0., -5., -4.])"
+        ),
+    ),
+    "hermite_polynomial_he": (
+        "The probabilists' Hermite polynomial ``He_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.hermite_polynomial_he(ferrograd.tensor([0.0, 0.5, "
+            "1.0]), 3)\n"
+            "tensor([-0.0000, -1.3750, -2.0000])"
+        ),
+    ),
+    "laguerre_polynomial_l": (
+        "The Laguerre polynomial ``L_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.laguerre_polynomial_l(ferrograd.tensor([0.0, 0.5, "
+            "1.0]), 3)\n"
+            "tensor([ 1.0000, -0.1458, -0.6667])"
+        ),
+    ),
+    "legendre_polynomial_p": (
+        "The Legendre polynomial ``P_n(x)``. ``n`` may be a tensor too.",
+        (
+            ">>> ferrograd.special.legendre_polynomial_p(ferrograd.tensor([0.0, 0.5, "
+            "1.0]), 3)\n"
+            "tensor([-0.0000, -0.4375,  1.0000])"
+        ),
+    ),
+}
+
+#: ``ferrograd.linalg``: as ``EXAMPLES``.
+LINALG = {
+    "LinAlgError": (
+        (
+            "Raised when a linear-algebra routine fails on its input (a singular matrix, "
+            "one that is not positive-definite). A subclass of ``RuntimeError``."
+        ),
+        (
+            ">>> try:\n"
+            "...     ferrograd.linalg.inv(ferrograd.zeros(2, 2))\n"
+            "... except ferrograd.linalg.LinAlgError as error:\n"
+            "...     print(isinstance(error, RuntimeError))\n"
+            "True"
+        ),
+    ),
+    "cholesky": (
+        (
+            "The lower-triangular ``L`` with ``A = L @ L.mT`` of a symmetric "
+            "positive-definite ``A`` (``upper=True``: the upper one)."
+        ),
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.linalg.cholesky(A)\n"
+            "tensor([[2.0000, 0.0000],\n"
+            "        [0.5000, 1.6583]])"
+        ),
+    ),
+    "cholesky_ex": (
+        (
+            "``cholesky`` without raising: ``(L, info)``, ``info`` 0 where the "
+            "factorization succeeded."
+        ),
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.linalg.cholesky_ex(A).info\n"
+            "tensor(0, dtype=ferrograd.int32)"
+        ),
+    ),
+    "cond": (
+        (
+            "The condition number of ``A`` in the norm ``p`` (2 by default: the ratio of "
+            "the extreme singular values)."
+        ),
+        (">>> ferrograd.linalg.cond(ferrograd.tensor([[2.0, 0.0], [0.0, 0.5]]))\ntensor(4.)"),
+    ),
+    "cross": (
+        "The cross product of 3-vectors along ``dim``.",
+        (
+            ">>> ferrograd.linalg.cross(ferrograd.tensor([1.0, 0.0, 0.0]), "
+            "ferrograd.tensor([0.0, 1.0, 0.0]))\n"
+            "tensor([0., 0., 1.])"
+        ),
+    ),
+    "det": (
+        "The determinant of a square matrix (or of each in a batch).",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.linalg.det(A)\n"
+            "tensor(11.)"
+        ),
+    ),
+    "diagonal": (
+        "The diagonals of a batch of matrices (the last two dimensions by default).",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.linalg.diagonal(A)\n"
+            "tensor([4., 3.])"
+        ),
+    ),
+    "eig": (
+        "The eigenvalues and eigenvectors of a square matrix (complex in general).",
+        (
+            ">>> values, vectors = ferrograd.linalg.eig(ferrograd.tensor([[2.0, 0.0], "
+            "[0.0, 3.0]]))\n"
+            ">>> values.real\n"
+            "tensor([2., 3.])"
+        ),
+    ),
+    "eigh": (
+        (
+            "The eigenvalues (ascending) and orthonormal eigenvectors of a symmetric "
+            "(Hermitian) matrix."
+        ),
+        (
+            ">>> A = ferrograd.tensor([[2.0, 1.0], [1.0, 2.0]])\n"
+            ">>> values, vectors = ferrograd.linalg.eigh(A)\n"
+            ">>> values\n"
+            "tensor([1., 3.])"
+        ),
+    ),
+    "eigvals": (
+        "The eigenvalues of a square matrix (complex in general).",
+        (
+            ">>> ferrograd.linalg.eigvals(ferrograd.tensor([[2.0, 0.0], [0.0, 3.0]])).real\n"
+            "tensor([2., 3.])"
+        ),
+    ),
+    "eigvalsh": (
+        "The eigenvalues of a symmetric matrix, ascending.",
+        (
+            ">>> ferrograd.linalg.eigvalsh(ferrograd.tensor([[2.0, 1.0], [1.0, 2.0]]))\n"
+            "tensor([1., 3.])"
+        ),
+    ),
+    "householder_product": (
+        (
+            "The product of Householder reflectors given by their vectors and scales "
+            "(``Q`` of a QR factorization)."
+        ),
+        (
+            ">>> ferrograd.linalg.householder_product(ferrograd.tensor([[1.0], [0.5]]), "
+            "ferrograd.tensor([0.8]))\n"
+            "tensor([[ 0.2000],\n"
+            "        [-0.4000]])"
+        ),
+    ),
+    "inv": (
+        (
+            "The inverse of a square matrix (or of each in a batch); raises "
+            "``LinAlgError`` if singular."
+        ),
+        (
+            ">>> ferrograd.linalg.inv(ferrograd.tensor([[2.0, 0.0], [0.0, 4.0]]))\n"
+            "tensor([[0.5000, 0.0000],\n"
+            "        [0.0000, 0.2500]])"
+        ),
+    ),
+    "inv_ex": (
+        "``inv`` without raising: ``(inverse, info)``.",
+        (
+            ">>> ferrograd.linalg.inv_ex(ferrograd.tensor([[2.0, 0.0], [0.0, 4.0]])).info\n"
+            "tensor(0, dtype=ferrograd.int32)"
+        ),
+    ),
+    "lstsq": (
+        "The least-squares solution of ``A X = B``: a named tuple with ``solution``.",
+        (
+            ">>> ferrograd.linalg.lstsq(ferrograd.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, "
+            "1.0]]), ferrograd.tensor([[1.0], [2.0], [3.0]])).solution\n"
+            "tensor([[1.0000],\n"
+            "        [2.0000]])"
+        ),
+    ),
+    "lu": (
+        "The LU factorization with partial pivoting: ``P, L, U`` with ``A = P @ L @ U``.",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> P, Lower, U = ferrograd.linalg.lu(A)\n"
+            ">>> ferrograd.allclose(P @ Lower @ U, A)\n"
+            "True"
+        ),
+    ),
+    "lu_factor": (
+        "The packed LU factorization ``(LU, pivots)``, for ``lu_solve``.",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> LU, pivots = ferrograd.linalg.lu_factor(A)\n"
+            ">>> pivots\n"
+            "tensor([1, 2], dtype=ferrograd.int32)"
+        ),
+    ),
+    "lu_factor_ex": (
+        "``lu_factor`` without raising: ``(LU, pivots, info)``.",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.linalg.lu_factor_ex(A).info\n"
+            "tensor(0, dtype=ferrograd.int32)"
+        ),
+    ),
+    "lu_solve": (
+        "Solves ``A X = B`` from ``lu_factor``'s result.",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> LU, pivots = ferrograd.linalg.lu_factor(A)\n"
+            ">>> ferrograd.linalg.lu_solve(LU, pivots, ferrograd.tensor([[5.0], [4.0]]))\n"
+            "tensor([[1.],\n"
+            "        [1.]])"
+        ),
+    ),
+    "matmul": (
+        "Alias of ``ferrograd.matmul``.",
+        (
+            ">>> ferrograd.linalg.matmul(ferrograd.eye(2), ferrograd.tensor([[1.0], [2.0]]))\n"
+            "tensor([[1.],\n"
+            "        [2.]])"
+        ),
+    ),
+    "matrix_exp": (
+        "The matrix exponential ``sum_k A**k / k!``.",
+        (
+            ">>> ferrograd.linalg.matrix_exp(ferrograd.zeros(2, 2))\n"
+            "tensor([[1., 0.],\n"
+            "        [0., 1.]])"
+        ),
+    ),
+    "matrix_norm": (
+        (
+            "A matrix norm: ``'fro'`` (default), ``'nuc'``, ``inf``, ``-inf``, 1, -1, 2 or "
+            "-2, over the last two dimensions."
+        ),
+        (
+            ">>> ferrograd.linalg.matrix_norm(ferrograd.tensor([[3.0, 0.0], [0.0, 4.0]]))\n"
+            "tensor(5.)"
+        ),
+    ),
+    "matrix_power": (
+        "``A`` to the integer power ``n`` (the inverse's power for negative ``n``).",
+        (
+            ">>> ferrograd.linalg.matrix_power(ferrograd.tensor([[1.0, 1.0], [0.0, 1.0]]), 3)\n"
+            "tensor([[1., 3.],\n"
+            "        [0., 1.]])"
+        ),
+    ),
+    "matrix_rank": (
+        "The numerical rank: the number of singular values above the tolerance.",
+        (">>> ferrograd.linalg.matrix_rank(ferrograd.tensor([[1.0, 2.0], [2.0, 4.0]]))\ntensor(1)"),
+    ),
+    "multi_dot": (
+        "The product of a list of matrices, in the cheapest order.",
+        (
+            ">>> ferrograd.linalg.multi_dot([ferrograd.ones(2, 3), ferrograd.ones(3, 4), "
+            "ferrograd.ones(4, 1)])\n"
+            "tensor([[12.],\n"
+            "        [12.]])"
+        ),
+    ),
+    "norm": (
+        (
+            "A vector norm (``ord`` for 1-D input or with ``dim`` an int) or a matrix norm "
+            "(2-D, or ``dim`` a pair)."
+        ),
+        (
+            ">>> ferrograd.linalg.norm(ferrograd.tensor([3.0, 4.0])), "
+            "ferrograd.linalg.norm(ferrograd.tensor([3.0, 4.0]), ord=1)\n"
+            "(tensor(5.), tensor(7.))"
+        ),
+    ),
+    "pinv": (
+        "The Moore-Penrose pseudo-inverse.",
+        (
+            ">>> ferrograd.linalg.pinv(ferrograd.tensor([[1.0, 0.0], [0.0, 0.0]]))\n"
+            "tensor([[1., 0.],\n"
+            "        [0., 0.]])"
+        ),
+    ),
+    "qr": (
+        ("The QR factorization ``A = Q @ R`` (``mode`` ``'reduced'``, ``'complete'`` or ``'r'``)."),
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> Q, R = ferrograd.linalg.qr(A)\n"
+            ">>> ferrograd.allclose(Q @ R, A)\n"
+            "True"
+        ),
+    ),
+    "slogdet": (
+        "The sign and the log of the absolute value of the determinant.",
+        (
+            ">>> ferrograd.linalg.slogdet(ferrograd.tensor([[2.0, 0.0], [0.0, -3.0]]))\n"
+            "ferrograd.return_types.linalg_slogdet(\n"
+            "sign=tensor(-1.),\n"
+            "logabsdet=tensor(1.7918))"
+        ),
+    ),
+    "solve": (
+        "The solution ``X`` of ``A X = B`` (``left=False``: ``X A = B``).",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.linalg.solve(A, ferrograd.tensor([5.0, 4.0]))\n"
+            "tensor([1., 1.])"
+        ),
+    ),
+    "solve_ex": (
+        "``solve`` without raising: ``(result, info)``.",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.linalg.solve_ex(A, ferrograd.tensor([5.0, 4.0])).info\n"
+            "tensor(0, dtype=ferrograd.int32)"
+        ),
+    ),
+    "solve_triangular": (
+        "Solves ``A X = B`` for triangular ``A`` (``upper`` says which triangle).",
+        (
+            ">>> ferrograd.linalg.solve_triangular(ferrograd.tensor([[2.0, 0.0], [1.0, "
+            "1.0]]), ferrograd.tensor([[2.0], [3.0]]), upper=False)\n"
+            "tensor([[1.],\n"
+            "        [2.]])"
+        ),
+    ),
+    "svd": (
+        (
+            "The singular value decomposition ``A = U @ diag(S) @ Vh`` (``full_matrices`` "
+            "by default)."
+        ),
+        (
+            ">>> U, S, Vh = ferrograd.linalg.svd(ferrograd.tensor([[3.0, 0.0], [0.0, -2.0]]))\n"
+            ">>> S\n"
+            "tensor([3., 2.])"
+        ),
+    ),
+    "svdvals": (
+        "The singular values, descending.",
+        (
+            ">>> ferrograd.linalg.svdvals(ferrograd.tensor([[3.0, 0.0], [0.0, -2.0]]))\n"
+            "tensor([3., 2.])"
+        ),
+    ),
+    "tensorinv": (
+        "The inverse of a tensor seen as a matrix after its first ``ind`` dimensions.",
+        (
+            ">>> ferrograd.linalg.tensorinv(ferrograd.eye(4).reshape(4, 2, 2), ind=1).shape\n"
+            "ferrograd.Size([2, 2, 4])"
+        ),
+    ),
+    "tensorsolve": (
+        "Solves ``tensordot(A, X, X.ndim) = B`` for ``X``.",
+        (
+            ">>> ferrograd.linalg.tensorsolve(ferrograd.eye(4).reshape(2, 2, 4), "
+            "ferrograd.ones(2, 2)).shape\n"
+            "ferrograd.Size([4])"
+        ),
+    ),
+    "vander": (
+        "The Vandermonde matrix with increasing powers ``x ** 0, ..., x ** (N - 1)``.",
+        (
+            ">>> ferrograd.linalg.vander(ferrograd.tensor([1.0, 2.0, 3.0]))\n"
+            "tensor([[1., 1., 1.],\n"
+            "        [1., 2., 4.],\n"
+            "        [1., 3., 9.]])"
+        ),
+    ),
+    "vecdot": (
+        "The dot product of vectors along ``dim``.",
+        (
+            ">>> ferrograd.linalg.vecdot(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([3.0, 4.0]))\n"
+            "tensor(11.)"
+        ),
+    ),
+    "vector_norm": (
+        "The vector ``ord``-norm over all elements or ``dim``.",
+        (
+            ">>> ferrograd.linalg.vector_norm(ferrograd.tensor([[3.0, 4.0]])), "
+            "ferrograd.linalg.vector_norm(ferrograd.tensor([1.0, -2.0]), ord=float('inf'))\n"
+            "(tensor(5.), tensor(2.))"
+        ),
+    ),
+}
+
+#: ``ferrograd.func``: as ``EXAMPLES``.
+FUNC = {
+    "grad": (
+        (
+            "The function computing the gradient of ``func`` (which returns a scalar) with "
+            "respect to its ``argnums`` arguments."
+        ),
+        (
+            ">>> ferrograd.func.grad(lambda x: (x ** 2).sum())(ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([2., 4.])"
+        ),
+    ),
+    "grad_and_value": (
+        "Like ``grad``, but the function returns ``(gradient, value)``.",
+        (
+            ">>> ferrograd.func.grad_and_value(lambda x: (x ** "
+            "2).sum())(ferrograd.tensor([1.0, 2.0]))\n"
+            "(tensor([2., 4.]), tensor(5.))"
+        ),
+    ),
+    "vjp": (
+        (
+            "Evaluates ``func(*primals)`` and returns it with a function that maps a "
+            "cotangent to the vector-Jacobian products."
+        ),
+        (
+            ">>> out, vjp_fn = ferrograd.func.vjp(ferrograd.sin, ferrograd.tensor([0.0]))\n"
+            ">>> vjp_fn(ferrograd.tensor([1.0]))\n"
+            "(tensor([1.]),)"
+        ),
+    ),
+    "jvp": (
+        (
+            "Evaluates ``func(*primals)`` and its Jacobian-vector product with "
+            "``tangents``: ``(output, jvp)``."
+        ),
+        (
+            ">>> ferrograd.func.jvp(lambda x: x ** 2, (ferrograd.tensor([3.0]),), "
+            "(ferrograd.tensor([1.0]),))\n"
+            "(tensor([9.]), tensor([6.]))"
+        ),
+    ),
+    "jacrev": (
+        "The function computing the Jacobian of ``func`` by reverse mode.",
+        (
+            ">>> ferrograd.func.jacrev(lambda x: x ** 2)(ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([[2., 0.],\n"
+            "        [0., 4.]])"
+        ),
+    ),
+    "jacfwd": (
+        "The function computing the Jacobian of ``func`` by forward mode.",
+        (
+            ">>> ferrograd.func.jacfwd(lambda x: x ** 2)(ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([[2., 0.],\n"
+            "        [0., 4.]])"
+        ),
+    ),
+    "hessian": (
+        "The function computing the Hessian of a scalar ``func``.",
+        (
+            ">>> ferrograd.func.hessian(lambda x: (x ** 3).sum())(ferrograd.tensor([1.0, "
+            "2.0])).tolist()\n"
+            "[[6.0, 0.0], [0.0, 12.0]]"
+        ),
+    ),
+    "vmap": (
+        (
+            "Vectorizes ``func`` over a dimension (``in_dims``) of its inputs: ``func`` is "
+            "written for one example, the result is batched along ``out_dims``."
+        ),
+        (
+            ">>> ferrograd.func.vmap(ferrograd.dot)(ferrograd.ones(3, 2), "
+            "ferrograd.ones(3, 2))\n"
+            "tensor([2., 2., 2.])"
+        ),
+    ),
+    "functional_call": (
+        (
+            "Calls ``module`` with its parameters and buffers replaced by those in "
+            "``parameter_and_buffer_dicts``."
+        ),
+        (
+            ">>> m = ferrograd.nn.Linear(2, 1, bias=False)\n"
+            ">>> ferrograd.func.functional_call(m, {'weight': ferrograd.ones(1, 2)}, "
+            "(ferrograd.tensor([[1.0, 2.0]]),))\n"
+            "tensor([[3.]])"
+        ),
+    ),
+    "linearize": (
+        (
+            "Evaluates ``func`` at ``primals`` and returns the output with a function "
+            "computing Jacobian-vector products there."
+        ),
+        (
+            ">>> out, jvp_fn = ferrograd.func.linearize(lambda x: x ** 2, "
+            "ferrograd.tensor([3.0]))\n"
+            ">>> jvp_fn(ferrograd.tensor([1.0]))\n"
+            "tensor([6.])"
+        ),
+    ),
+    "stack_module_state": (
+        (
+            "Stacks the parameters and buffers of identical modules, for ``vmap`` over a "
+            "model ensemble: ``(params, buffers)``."
+        ),
+        (
+            ">>> models = [ferrograd.nn.Linear(2, 1) for _ in range(3)]\n"
+            ">>> params, buffers = ferrograd.func.stack_module_state(models)\n"
+            ">>> params['weight'].shape\n"
+            "ferrograd.Size([3, 1, 2])"
+        ),
+    ),
+    "debug_unwrap": (
+        "The plain tensor inside a batched (``vmap``) tensor, for debugging.",
+        (">>> ferrograd.func.debug_unwrap(ferrograd.tensor([1.0]))\ntensor([1.])"),
+    ),
+    "replace_all_batch_norm_modules_": (
+        (
+            "Makes every batch-norm module of ``root`` stop tracking running statistics "
+            "(so it can run under ``vmap``); returns ``root``."
+        ),
+        (
+            ">>> m = ferrograd.nn.Sequential(ferrograd.nn.BatchNorm1d(2))\n"
+            ">>> ferrograd.func.replace_all_batch_norm_modules_(m)[0].running_mean is None\n"
+            "True"
+        ),
+    ),
+}
+
 
 def complete(namespace: dict) -> None:
-    """Completes the docstring of each function of ``EXAMPLES`` in ``namespace``."""
+    """Completes the docstring of each function of ``EXAMPLES`` in ``namespace`` (ferrograd's)
+    and of the tables of its submodules."""
     _docgen.complete_table(namespace, EXAMPLES, {}, {})
+    for module, examples in (("special", SPECIAL), ("linalg", LINALG), ("func", FUNC)):
+        _docgen.complete_table(vars(namespace[module]), examples, {}, {})
