@@ -1439,6 +1439,430 @@ FUNC = {
     ),
 }
 
+#: ``ferrograd.distributions``: as ``EXAMPLES``.
+DISTRIBUTIONS = {
+    "Normal": (
+        ("The normal (Gaussian) distribution of mean ``loc`` and standard deviation ``scale``."),
+        (
+            ">>> d = ferrograd.distributions.Normal(0.0, 2.0)\n"
+            ">>> d.log_prob(ferrograd.tensor(0.0)), d.mean, d.stddev\n"
+            "(tensor(-1.6121), tensor(0.), tensor(2.))"
+        ),
+    ),
+    "Bernoulli": (
+        "1 with probability ``probs`` (or ``sigmoid(logits)``), else 0.",
+        (
+            ">>> d = ferrograd.distributions.Bernoulli(probs=ferrograd.tensor([0.3]))\n"
+            ">>> d.log_prob(ferrograd.tensor([1.0])), d.mean\n"
+            "(tensor([-1.2040]), tensor([0.3000]))"
+        ),
+    ),
+    "Beta": (
+        (
+            "The Beta distribution on (0, 1) with concentrations ``concentration1`` "
+            "(alpha) and ``concentration0`` (beta)."
+        ),
+        (
+            ">>> d = ferrograd.distributions.Beta(ferrograd.tensor(2.0), "
+            "ferrograd.tensor(2.0))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(0.5))\n"
+            "(tensor(0.5000), tensor(0.4055))"
+        ),
+    ),
+    "Binomial": (
+        ("The number of successes in ``total_count`` Bernoulli trials of probability ``probs``."),
+        (
+            ">>> d = ferrograd.distributions.Binomial(10, probs=ferrograd.tensor(0.5))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(5.0))\n"
+            "(tensor(5.), tensor(-1.4020))"
+        ),
+    ),
+    "Categorical": (
+        (
+            "A class index drawn with probabilities ``probs`` (normalized) or "
+            "``softmax(logits)`` over the last dimension."
+        ),
+        (
+            ">>> d = ferrograd.distributions.Categorical(probs=ferrograd.tensor([0.1, 0.2, "
+            "0.7]))\n"
+            ">>> d.log_prob(ferrograd.tensor(2)), d.entropy()\n"
+            "(tensor(-0.3567), tensor(0.8018))"
+        ),
+    ),
+    "Cauchy": (
+        "The Cauchy distribution with median ``loc`` and half width ``scale``.",
+        (
+            ">>> d = ferrograd.distributions.Cauchy(0.0, 1.0)\n"
+            ">>> d.log_prob(ferrograd.tensor(0.0)), d.cdf(ferrograd.tensor(1.0))\n"
+            "(tensor(-1.1447), tensor(0.7500))"
+        ),
+    ),
+    "Chi2": (
+        "The chi-squared distribution with ``df`` degrees of freedom.",
+        (
+            ">>> d = ferrograd.distributions.Chi2(ferrograd.tensor(4.0))\n"
+            ">>> d.mean, d.variance\n"
+            "(tensor(4.), tensor(8.))"
+        ),
+    ),
+    "Dirichlet": (
+        "The Dirichlet distribution over probability vectors, with ``concentration``.",
+        (
+            ">>> d = ferrograd.distributions.Dirichlet(ferrograd.tensor([1.0, 1.0, 2.0]))\n"
+            ">>> d.mean\n"
+            "tensor([0.2500, 0.2500, 0.5000])"
+        ),
+    ),
+    "Exponential": (
+        "The exponential distribution of ``rate``.",
+        (
+            ">>> d = ferrograd.distributions.Exponential(ferrograd.tensor(2.0))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(0.0))\n"
+            "(tensor(0.5000), tensor(0.6931))"
+        ),
+    ),
+    "Gamma": (
+        "The gamma distribution with shape ``concentration`` and ``rate``.",
+        (
+            ">>> d = ferrograd.distributions.Gamma(ferrograd.tensor(2.0), "
+            "ferrograd.tensor(4.0))\n"
+            ">>> d.mean, d.variance\n"
+            "(tensor(0.5000), tensor(0.1250))"
+        ),
+    ),
+    "Geometric": (
+        ("The number of failures before the first success in trials of probability ``probs``."),
+        (
+            ">>> d = ferrograd.distributions.Geometric(ferrograd.tensor(0.25))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(0.0))\n"
+            "(tensor(3.), tensor(-1.3863))"
+        ),
+    ),
+    "Gumbel": (
+        ("The Gumbel (type-I extreme value) distribution with location ``loc`` and ``scale``."),
+        (
+            ">>> d = ferrograd.distributions.Gumbel(ferrograd.tensor(0.0), "
+            "ferrograd.tensor(1.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(0.0))\n"
+            "tensor(-1.)"
+        ),
+    ),
+    "HalfCauchy": (
+        "The absolute value of a centred Cauchy variable of ``scale``.",
+        (
+            ">>> d = ferrograd.distributions.HalfCauchy(ferrograd.tensor(1.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(0.0))\n"
+            "tensor(-0.4516)"
+        ),
+    ),
+    "HalfNormal": (
+        "The absolute value of a centred normal variable of ``scale``.",
+        (
+            ">>> d = ferrograd.distributions.HalfNormal(ferrograd.tensor(1.0))\n"
+            ">>> d.mean\n"
+            "tensor(0.7979)"
+        ),
+    ),
+    "Laplace": (
+        "The Laplace (double exponential) distribution with location ``loc`` and ``scale``.",
+        (
+            ">>> d = ferrograd.distributions.Laplace(ferrograd.tensor(0.0), "
+            "ferrograd.tensor(1.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(0.0)), d.variance\n"
+            "(tensor(-0.6931), tensor(2.))"
+        ),
+    ),
+    "LogNormal": (
+        "``exp(X)`` for ``X`` normal with ``loc`` and ``scale``.",
+        (
+            ">>> d = ferrograd.distributions.LogNormal(ferrograd.tensor(0.0), "
+            "ferrograd.tensor(1.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(1.0))\n"
+            "tensor(-0.9189)"
+        ),
+    ),
+    "Multinomial": (
+        "The counts of ``total_count`` draws among the categories of ``probs``.",
+        (
+            ">>> d = ferrograd.distributions.Multinomial(4, probs=ferrograd.tensor([0.5, "
+            "0.5]))\n"
+            ">>> d.log_prob(ferrograd.tensor([2.0, 2.0]))\n"
+            "tensor(-0.9808)"
+        ),
+    ),
+    "MultivariateNormal": (
+        (
+            "The multivariate normal distribution with mean ``loc`` and a covariance given "
+            "as ``covariance_matrix``, ``precision_matrix`` or ``scale_tril``."
+        ),
+        (
+            ">>> d = ferrograd.distributions.MultivariateNormal(ferrograd.tensor([0.0, "
+            "0.0]), covariance_matrix=ferrograd.eye(2))\n"
+            ">>> d.log_prob(ferrograd.tensor([0.0, 0.0]))\n"
+            "tensor(-1.8379)"
+        ),
+    ),
+    "OneHotCategorical": (
+        "``Categorical`` with its samples one-hot encoded.",
+        (
+            ">>> d = "
+            "ferrograd.distributions.OneHotCategorical(probs=ferrograd.tensor([0.0, 1.0, "
+            "0.0]))\n"
+            ">>> d.sample()\n"
+            "tensor([0., 1., 0.])"
+        ),
+    ),
+    "OneHotCategoricalStraightThrough": (
+        (
+            "``OneHotCategorical`` whose ``rsample`` passes gradients to ``probs`` by the "
+            "straight-through estimator."
+        ),
+        (
+            ">>> d = "
+            "ferrograd.distributions.OneHotCategoricalStraightThrough(probs=ferrograd.tensor"
+            "([0.0, 1.0]))\n"
+            ">>> d.rsample()\n"
+            "tensor([0., 1.])"
+        ),
+    ),
+    "Poisson": (
+        "The Poisson distribution of ``rate``.",
+        (
+            ">>> d = ferrograd.distributions.Poisson(ferrograd.tensor(2.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(2.0))\n"
+            "tensor(-1.3069)"
+        ),
+    ),
+    "StudentT": (
+        "Student's t distribution with ``df`` degrees of freedom, ``loc`` and ``scale``.",
+        (
+            ">>> d = ferrograd.distributions.StudentT(ferrograd.tensor(3.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(0.0))\n"
+            "tensor(-1.0009)"
+        ),
+    ),
+    "Uniform": (
+        "The uniform distribution on ``[low, high)``.",
+        (
+            ">>> d = ferrograd.distributions.Uniform(ferrograd.tensor(0.0), "
+            "ferrograd.tensor(4.0))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(1.0))\n"
+            "(tensor(2.), tensor(-1.3863))"
+        ),
+    ),
+    "Independent": (
+        (
+            "Reinterprets ``reinterpreted_batch_ndims`` batch dimensions of "
+            "``base_distribution`` as event dimensions (their log-probabilities are summed)."
+        ),
+        (
+            ">>> base = ferrograd.distributions.Normal(ferrograd.zeros(3), ferrograd.ones(3))\n"
+            ">>> d = ferrograd.distributions.Independent(base, 1)\n"
+            ">>> d.batch_shape, d.event_shape\n"
+            "(ferrograd.Size([]), ferrograd.Size([3]))"
+        ),
+    ),
+    "MixtureSameFamily": (
+        (
+            "A mixture whose components, of one family, are weighted by the "
+            "``Categorical`` ``mixture_distribution``."
+        ),
+        (
+            ">>> mix = ferrograd.distributions.Categorical(probs=ferrograd.tensor([0.5, "
+            "0.5]))\n"
+            ">>> components = ferrograd.distributions.Normal(ferrograd.tensor([-1.0, "
+            "1.0]), ferrograd.tensor([1.0, 1.0]))\n"
+            ">>> ferrograd.distributions.MixtureSameFamily(mix, components).mean\n"
+            "tensor(0.)"
+        ),
+    ),
+    "TransformedDistribution": (
+        (
+            "``base_distribution`` pushed through ``transforms`` (the log-probability "
+            "corrected by their Jacobians)."
+        ),
+        (
+            ">>> d = "
+            "ferrograd.distributions.TransformedDistribution(ferrograd.distributions.Normal("
+            "0.0, 1.0), [ferrograd.distributions.ExpTransform()])\n"
+            ">>> d.log_prob(ferrograd.tensor(1.0))\n"
+            "tensor(-0.9189)"
+        ),
+    ),
+    "Distribution": (
+        (
+            "The base class of distributions: ``sample``, ``rsample``, ``log_prob``, "
+            "``mean``, ``variance``, ``entropy``, ``cdf``, with ``batch_shape`` and "
+            "``event_shape``."
+        ),
+        (
+            ">>> isinstance(ferrograd.distributions.Normal(0.0, 1.0), "
+            "ferrograd.distributions.Distribution)\n"
+            "True"
+        ),
+    ),
+    "ExponentialFamily": (
+        (
+            "The base class of exponential-family distributions (entropy from the natural "
+            "parameters)."
+        ),
+        (
+            ">>> isinstance(ferrograd.distributions.Normal(0.0, 1.0), "
+            "ferrograd.distributions.ExponentialFamily)\n"
+            "True"
+        ),
+    ),
+    "Transform": (
+        (
+            "The base class of invertible transforms: ``t(x)``, ``t.inv(y)``, "
+            "``log_abs_det_jacobian(x, y)``."
+        ),
+        (
+            ">>> t = ferrograd.distributions.ExpTransform()\n"
+            ">>> t(ferrograd.tensor(0.0)), t.inv(ferrograd.tensor(1.0))\n"
+            "(tensor(1.), tensor(0.))"
+        ),
+    ),
+    "AbsTransform": (
+        "``y = |x|``.",
+        (
+            ">>> ferrograd.distributions.AbsTransform()(ferrograd.tensor([-2.0, 3.0]))\n"
+            "tensor([2., 3.])"
+        ),
+    ),
+    "AffineTransform": (
+        "``y = loc + scale * x``.",
+        (
+            ">>> t = ferrograd.distributions.AffineTransform(1.0, 2.0)\n"
+            ">>> t(ferrograd.tensor([0.0, 1.0])), t.inv(ferrograd.tensor(3.0))\n"
+            "(tensor([1., 3.]), tensor(1.))"
+        ),
+    ),
+    "ComposeTransform": (
+        "Applies ``parts`` one after the other.",
+        (
+            ">>> t = "
+            "ferrograd.distributions.ComposeTransform([ferrograd.distributions.AffineTransfo"
+            "rm(0.0, 2.0), ferrograd.distributions.ExpTransform()])\n"
+            ">>> t(ferrograd.tensor(0.0))\n"
+            "tensor(1.)"
+        ),
+    ),
+    "ExpTransform": (
+        "``y = exp(x)``.",
+        (
+            ">>> ferrograd.distributions.ExpTransform()(ferrograd.tensor([0.0, 1.0]))\n"
+            "tensor([1.0000, 2.7183])"
+        ),
+    ),
+    "IndependentTransform": (
+        (
+            "Wraps ``base_transform`` so that ``reinterpreted_batch_ndims`` dimensions "
+            "count as one event (the Jacobian terms summed)."
+        ),
+        (
+            ">>> t = "
+            "ferrograd.distributions.IndependentTransform(ferrograd.distributions.ExpTransfo"
+            "rm(), 1)\n"
+            ">>> t.log_abs_det_jacobian(ferrograd.tensor([0.0, 1.0]), "
+            "t(ferrograd.tensor([0.0, 1.0])))\n"
+            "tensor(1.)"
+        ),
+    ),
+    "PowerTransform": (
+        "``y = x ** exponent``.",
+        (
+            ">>> "
+            "ferrograd.distributions.PowerTransform(ferrograd.tensor(2.0))(ferrograd.tensor("
+            "[3.0]))\n"
+            "tensor([9.])"
+        ),
+    ),
+    "SigmoidTransform": (
+        "``y = sigmoid(x)``.",
+        (
+            ">>> ferrograd.distributions.SigmoidTransform()(ferrograd.tensor([0.0]))\n"
+            "tensor([0.5000])"
+        ),
+    ),
+    "SoftmaxTransform": (
+        "``y = softmax(x)`` over the last dimension (not bijective).",
+        (
+            ">>> ferrograd.distributions.SoftmaxTransform()(ferrograd.tensor([0.0, 0.0]))\n"
+            "tensor([0.5000, 0.5000])"
+        ),
+    ),
+    "SoftplusTransform": (
+        "``y = log(1 + exp(x))``.",
+        (
+            ">>> ferrograd.distributions.SoftplusTransform()(ferrograd.tensor([0.0]))\n"
+            "tensor([0.6931])"
+        ),
+    ),
+    "StickBreakingTransform": (
+        (
+            "Maps unconstrained vectors of size ``K - 1`` to probability vectors of size "
+            "``K`` by stick breaking."
+        ),
+        (
+            ">>> ferrograd.distributions.StickBreakingTransform()(ferrograd.tensor([0.0, "
+            "0.0]))\n"
+            "tensor([0.3333, 0.3333, 0.3333])"
+        ),
+    ),
+    "TanhTransform": (
+        "``y = tanh(x)``.",
+        (
+            ">>> ferrograd.distributions.TanhTransform()(ferrograd.tensor([0.0, 1.0]))\n"
+            "tensor([0.0000, 0.7616])"
+        ),
+    ),
+    "kl_divergence": (
+        (
+            "The Kullback-Leibler divergence ``KL(p || q)`` of two distributions, by the "
+            "rule registered for their types."
+        ),
+        (
+            ">>> p = ferrograd.distributions.Normal(0.0, 1.0)\n"
+            ">>> q = ferrograd.distributions.Normal(1.0, 1.0)\n"
+            ">>> ferrograd.distributions.kl_divergence(p, q)\n"
+            "tensor(0.5000)"
+        ),
+    ),
+}
+
+#: What the distributions' and transforms' constructor arguments mean.
+DISTRIBUTION_ARGS = {
+    "loc": "the location (the mean, or the median).",
+    "scale": "the scale (the standard deviation for ``Normal``).",
+    "probs": "the probabilities of the events (or success probabilities).",
+    "logits": "the log-odds (or unnormalized log-probabilities), instead of ``probs``.",
+    "validate_args": "check the parameters' and samples' constraints.",
+    "total_count": "the number of trials.",
+    "concentration": "the concentration (shape) parameter.",
+    "concentration1": "the first concentration (alpha).",
+    "concentration0": "the second concentration (beta).",
+    "rate": "the rate (inverse scale).",
+    "df": "the degrees of freedom.",
+    "low": "the lower bound (included).",
+    "high": "the upper bound (excluded).",
+    "covariance_matrix": "the positive-definite covariance matrix.",
+    "precision_matrix": "the positive-definite precision (inverse covariance) matrix.",
+    "scale_tril": "the lower-triangular Cholesky factor of the covariance.",
+    "base_distribution": "the distribution transformed or reinterpreted.",
+    "transforms": "a transform or a list of transforms applied in order.",
+    "reinterpreted_batch_ndims": "how many batch dimensions become event dimensions.",
+    "mixture_distribution": "the ``Categorical`` weights of the components.",
+    "component_distribution": "the components, batched along the last batch dimension.",
+    "cache_size": "0 or 1: whether the last value is cached for the inverse.",
+    "exponent": "the power.",
+    "parts": "the transforms composed, first applied first.",
+    "base_transform": "the transform wrapped.",
+    "event_dim": "the number of event dimensions of the transform's input.",
+    "batch_shape": "the shape over which parameters are batched.",
+    "event_shape": "the shape of a single sample.",
+}
+
 
 def complete(namespace: dict) -> None:
     """Completes the docstring of each function of ``EXAMPLES`` in ``namespace`` (ferrograd's)
@@ -1446,3 +1870,5 @@ def complete(namespace: dict) -> None:
     _docgen.complete_table(namespace, EXAMPLES, {}, {})
     for module, examples in (("special", SPECIAL), ("linalg", LINALG), ("func", FUNC)):
         _docgen.complete_table(vars(namespace[module]), examples, {}, {})
+    distributions = vars(namespace["distributions"])
+    _docgen.complete_table(distributions, DISTRIBUTIONS, DISTRIBUTION_ARGS, {})
