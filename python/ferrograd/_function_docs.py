@@ -550,6 +550,407 @@ EXAMPLES = {
         ),
         (">>> ferrograd.empty_permuted((2, 3, 4), (0, 2, 1)).stride()\n(12, 1, 3)"),
     ),
+    "acos": (
+        "The arc cosine (inverse cosine), in radians, of each element.",
+        (
+            ">>> ferrograd.acos(ferrograd.tensor([1.0, 0.5, -1.0]))\n"
+            "tensor([0.0000, 1.0472, 3.1416])"
+        ),
+    ),
+    "asin": (
+        "The arc sine, in radians, of each element.",
+        (">>> ferrograd.asin(ferrograd.tensor([0.0, 0.5, 1.0]))\ntensor([0.0000, 0.5236, 1.5708])"),
+    ),
+    "atan": (
+        "The arc tangent, in radians, of each element.",
+        (
+            ">>> ferrograd.atan(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([ 0.0000,  0.7854, -0.7854])"
+        ),
+    ),
+    "acosh": (
+        "The inverse hyperbolic cosine of each element (defined from 1).",
+        (
+            ">>> ferrograd.acosh(ferrograd.tensor([1.0, 2.0, 10.0]))\n"
+            "tensor([0.0000, 1.3170, 2.9932])"
+        ),
+    ),
+    "asinh": (
+        "The inverse hyperbolic sine of each element.",
+        (
+            ">>> ferrograd.asinh(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([ 0.0000,  0.8814, -1.4436])"
+        ),
+    ),
+    "atanh": (
+        "The inverse hyperbolic tangent of each element (defined on (-1, 1)).",
+        (
+            ">>> ferrograd.atanh(ferrograd.tensor([0.0, 0.5, -0.5]))\n"
+            "tensor([ 0.0000,  0.5493, -0.5493])"
+        ),
+    ),
+    "cosh": (
+        "The hyperbolic cosine of each element.",
+        (
+            ">>> ferrograd.cosh(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([1.0000, 1.5431, 3.7622])"
+        ),
+    ),
+    "sinh": (
+        "The hyperbolic sine of each element.",
+        (
+            ">>> ferrograd.sinh(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([ 0.0000,  1.1752, -3.6269])"
+        ),
+    ),
+    "log2": (
+        "The base-2 logarithm of each element.",
+        (">>> ferrograd.log2(ferrograd.tensor([1.0, 8.0, 0.5]))\ntensor([ 0.,  3., -1.])"),
+    ),
+    "log10": (
+        "The base-10 logarithm of each element.",
+        (">>> ferrograd.log10(ferrograd.tensor([1.0, 100.0, 0.1]))\ntensor([ 0.,  2., -1.])"),
+    ),
+    "exp2": (
+        "``2 ** x`` for each element.",
+        (
+            ">>> ferrograd.exp2(ferrograd.tensor([0.0, 3.0, -1.0]))\n"
+            "tensor([1.0000, 8.0000, 0.5000])"
+        ),
+    ),
+    "sinc": (
+        "The normalized sinc ``sin(pi x) / (pi x)`` (1 at 0).",
+        (
+            ">>> ferrograd.sinc(ferrograd.tensor([0.0, 0.5, 1.0]))\n"
+            "tensor([ 1.0000e+00,  6.3662e-01, -2.7828e-08])"
+        ),
+    ),
+    "fix": (
+        "Alias of ``trunc``: rounds toward zero.",
+        (">>> ferrograd.fix(ferrograd.tensor([1.7, -1.7]))\ntensor([ 1., -1.])"),
+    ),
+    "deg2rad": (
+        "Converts degrees to radians.",
+        (
+            ">>> ferrograd.deg2rad(ferrograd.tensor([0.0, 90.0, 180.0]))\n"
+            "tensor([0.0000, 1.5708, 3.1416])"
+        ),
+    ),
+    "rad2deg": (
+        "Converts radians to degrees.",
+        (
+            ">>> ferrograd.rad2deg(ferrograd.tensor([0.0, 1.5708, 3.1416]))\n"
+            "tensor([  0.0000,  90.0002, 180.0004])"
+        ),
+    ),
+    "signbit": (
+        "Whether each element's sign bit is set (True for -0.0 too).",
+        (
+            ">>> ferrograd.signbit(ferrograd.tensor([-1.0, 0.0, -0.0, 2.0]))\n"
+            "tensor([ True, False,  True, False])"
+        ),
+    ),
+    "sgn": (
+        "The sign of each element (for real tensors, ``sign``).",
+        (">>> ferrograd.sgn(ferrograd.tensor([-3.0, 0.0, 2.0]))\ntensor([-1.,  0.,  1.])"),
+    ),
+    "arccos": (
+        "Alias of ``acos``.",
+        (
+            ">>> ferrograd.arccos(ferrograd.tensor([1.0, 0.5, -1.0]))\n"
+            "tensor([0.0000, 1.0472, 3.1416])"
+        ),
+    ),
+    "arcsin": (
+        "Alias of ``asin``.",
+        (
+            ">>> ferrograd.arcsin(ferrograd.tensor([0.0, 0.5, 1.0]))\n"
+            "tensor([0.0000, 0.5236, 1.5708])"
+        ),
+    ),
+    "arctan": (
+        "Alias of ``atan``.",
+        (
+            ">>> ferrograd.arctan(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([ 0.0000,  0.7854, -0.7854])"
+        ),
+    ),
+    "arccosh": (
+        "Alias of ``acosh``.",
+        (
+            ">>> ferrograd.arccosh(ferrograd.tensor([1.0, 2.0, 10.0]))\n"
+            "tensor([0.0000, 1.3170, 2.9932])"
+        ),
+    ),
+    "arcsinh": (
+        "Alias of ``asinh``.",
+        (
+            ">>> ferrograd.arcsinh(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([ 0.0000,  0.8814, -1.4436])"
+        ),
+    ),
+    "arctanh": (
+        "Alias of ``atanh``.",
+        (
+            ">>> ferrograd.arctanh(ferrograd.tensor([0.0, 0.5, -0.5]))\n"
+            "tensor([ 0.0000,  0.5493, -0.5493])"
+        ),
+    ),
+    "angle": (
+        ("The angle (argument) of each element: 0 for non-negative reals, pi for negative ones."),
+        (
+            ">>> ferrograd.angle(ferrograd.tensor([-1.0, 0.0, 2.0]))\n"
+            "tensor([3.1416, 0.0000, 0.0000])"
+        ),
+    ),
+    "acos_": (
+        "In-place ``acos``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.acos_(ferrograd.tensor([1.0, 0.5, -1.0]))\n"
+            "tensor([0.0000, 1.0472, 3.1416])"
+        ),
+    ),
+    "asin_": (
+        "In-place ``asin``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.asin_(ferrograd.tensor([0.0, 0.5, 1.0]))\n"
+            "tensor([0.0000, 0.5236, 1.5708])"
+        ),
+    ),
+    "atan_": (
+        "In-place ``atan``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.atan_(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([ 0.0000,  0.7854, -0.7854])"
+        ),
+    ),
+    "acosh_": (
+        "In-place ``acosh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.acosh_(ferrograd.tensor([1.0, 2.0, 10.0]))\n"
+            "tensor([0.0000, 1.3170, 2.9932])"
+        ),
+    ),
+    "asinh_": (
+        "In-place ``asinh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.asinh_(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([ 0.0000,  0.8814, -1.4436])"
+        ),
+    ),
+    "atanh_": (
+        "In-place ``atanh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.atanh_(ferrograd.tensor([0.0, 0.5, -0.5]))\n"
+            "tensor([ 0.0000,  0.5493, -0.5493])"
+        ),
+    ),
+    "cosh_": (
+        "In-place ``cosh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.cosh_(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([1.0000, 1.5431, 3.7622])"
+        ),
+    ),
+    "sinh_": (
+        "In-place ``sinh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.sinh_(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([ 0.0000,  1.1752, -3.6269])"
+        ),
+    ),
+    "log2_": (
+        "In-place ``log2``: overwrites ``input`` with the result and returns it.",
+        (">>> ferrograd.log2_(ferrograd.tensor([1.0, 8.0, 0.5]))\ntensor([ 0.,  3., -1.])"),
+    ),
+    "log10_": (
+        "In-place ``log10``: overwrites ``input`` with the result and returns it.",
+        (">>> ferrograd.log10_(ferrograd.tensor([1.0, 100.0, 0.1]))\ntensor([ 0.,  2., -1.])"),
+    ),
+    "exp2_": (
+        "In-place ``exp2``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.exp2_(ferrograd.tensor([0.0, 3.0, -1.0]))\n"
+            "tensor([1.0000, 8.0000, 0.5000])"
+        ),
+    ),
+    "sinc_": (
+        "In-place ``sinc``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.sinc_(ferrograd.tensor([0.0, 0.5, 1.0]))\n"
+            "tensor([ 1.0000e+00,  6.3662e-01, -2.7828e-08])"
+        ),
+    ),
+    "i0_": (
+        "In-place ``i0``: overwrites ``input`` with the result and returns it.",
+        (">>> ferrograd.i0_(ferrograd.tensor([0.0, 1.0, 2.0]))\ntensor([1.0000, 1.2661, 2.2796])"),
+    ),
+    "fix_": (
+        "In-place ``fix``: overwrites ``input`` with the result and returns it.",
+        (">>> ferrograd.fix_(ferrograd.tensor([1.7, -1.7]))\ntensor([ 1., -1.])"),
+    ),
+    "deg2rad_": (
+        "In-place ``deg2rad``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.deg2rad_(ferrograd.tensor([0.0, 90.0, 180.0]))\n"
+            "tensor([0.0000, 1.5708, 3.1416])"
+        ),
+    ),
+    "rad2deg_": (
+        "In-place ``rad2deg``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.rad2deg_(ferrograd.tensor([0.0, 1.5708, 3.1416]))\n"
+            "tensor([  0.0000,  90.0002, 180.0004])"
+        ),
+    ),
+    "logit_": (
+        "In-place ``logit``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.logit_(ferrograd.tensor([0.5, 0.25, 0.9]))\n"
+            "tensor([ 0.0000, -1.0986,  2.1972])"
+        ),
+    ),
+    "arccos_": (
+        "In-place ``arccos``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.arccos_(ferrograd.tensor([1.0, 0.5, -1.0]))\n"
+            "tensor([0.0000, 1.0472, 3.1416])"
+        ),
+    ),
+    "arcsin_": (
+        "In-place ``arcsin``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.arcsin_(ferrograd.tensor([0.0, 0.5, 1.0]))\n"
+            "tensor([0.0000, 0.5236, 1.5708])"
+        ),
+    ),
+    "arctan_": (
+        "In-place ``arctan``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.arctan_(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([ 0.0000,  0.7854, -0.7854])"
+        ),
+    ),
+    "arccosh_": (
+        "In-place ``arccosh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.arccosh_(ferrograd.tensor([1.0, 2.0, 10.0]))\n"
+            "tensor([0.0000, 1.3170, 2.9932])"
+        ),
+    ),
+    "arcsinh_": (
+        "In-place ``arcsinh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.arcsinh_(ferrograd.tensor([0.0, 1.0, -2.0]))\n"
+            "tensor([ 0.0000,  0.8814, -1.4436])"
+        ),
+    ),
+    "arctanh_": (
+        "In-place ``arctanh``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.arctanh_(ferrograd.tensor([0.0, 0.5, -0.5]))\n"
+            "tensor([ 0.0000,  0.5493, -0.5493])"
+        ),
+    ),
+    "arctan2": (
+        "Alias of ``atan2``.",
+        (
+            ">>> ferrograd.arctan2(ferrograd.tensor([1.0, -1.0]), ferrograd.tensor([1.0, "
+            "-1.0]))\n"
+            "tensor([ 0.7854, -2.3562])"
+        ),
+    ),
+    "hypot": (
+        "``sqrt(input**2 + other**2)`` for each pair of elements.",
+        (
+            ">>> ferrograd.hypot(ferrograd.tensor([3.0, 5.0]), ferrograd.tensor([4.0, 12.0]))\n"
+            "tensor([ 5., 13.])"
+        ),
+    ),
+    "copysign": (
+        "The magnitude of ``input`` with the sign of ``other``.",
+        (
+            ">>> ferrograd.copysign(ferrograd.tensor([1.0, -2.0, 3.0]), "
+            "ferrograd.tensor([-1.0, 1.0, -0.0]))\n"
+            "tensor([-1.,  2., -3.])"
+        ),
+    ),
+    "fmod": (
+        "The C remainder of the division (the sign of the dividend), unlike ``remainder``.",
+        (
+            ">>> ferrograd.fmod(ferrograd.tensor([5.0, -5.0]), ferrograd.tensor([3.0, 3.0]))\n"
+            "tensor([ 2., -2.])"
+        ),
+    ),
+    "gcd": (
+        "The greatest common divisor of each pair of integers (non-negative).",
+        (
+            ">>> ferrograd.gcd(ferrograd.tensor([12, 7, 0]), ferrograd.tensor([18, 5, 0]))\n"
+            "tensor([6, 1, 0])"
+        ),
+    ),
+    "lcm": (
+        "The least common multiple of each pair of integers (non-negative).",
+        (
+            ">>> ferrograd.lcm(ferrograd.tensor([4, 3, 0]), ferrograd.tensor([6, 5, 2]))\n"
+            "tensor([12, 15,  0])"
+        ),
+    ),
+    "heaviside": (
+        ("The Heaviside step: 0 for negative ``input``, 1 for positive, ``values`` where it is 0."),
+        (
+            ">>> ferrograd.heaviside(ferrograd.tensor([-1.0, 0.0, 2.0]), "
+            "ferrograd.tensor([0.5, 0.5, 0.5]))\n"
+            "tensor([0.0000, 0.5000, 1.0000])"
+        ),
+    ),
+    "ldexp": (
+        "``input * 2 ** other``.",
+        (
+            ">>> ferrograd.ldexp(ferrograd.tensor([1.0, 3.0]), ferrograd.tensor([2, -1]))\n"
+            "tensor([4.0000, 1.5000])"
+        ),
+    ),
+    "nextafter": (
+        "The next floating-point value after ``input`` toward ``other``.",
+        (
+            ">>> ferrograd.nextafter(ferrograd.tensor([1.0, 1.0]), ferrograd.tensor([2.0, "
+            "0.0]))\n"
+            "tensor([1.0000, 1.0000])"
+        ),
+    ),
+    "float_power": (
+        "``input ** exponent`` computed in float64.",
+        (
+            ">>> ferrograd.float_power(ferrograd.tensor([2, 3]), ferrograd.tensor([2, 2]))\n"
+            "tensor([4., 9.], dtype=ferrograd.float64)"
+        ),
+    ),
+    "rsub": (
+        "``other - alpha * input`` (``sub`` with the operands swapped).",
+        (
+            ">>> ferrograd.rsub(ferrograd.tensor([1.0, 2.0]), ferrograd.tensor([10.0, 10.0]))\n"
+            "tensor([9., 8.])"
+        ),
+    ),
+    "vdot": (
+        "The dot product of two 1-D tensors (the first conjugated for complex inputs).",
+        (
+            ">>> ferrograd.vdot(ferrograd.tensor([1.0, 2.0]), ferrograd.tensor([3.0, 4.0]))\n"
+            "tensor(11.)"
+        ),
+    ),
+    "inner": (
+        "The inner product over the last dimension of each (a dot product for 1-D tensors).",
+        (
+            ">>> ferrograd.inner(ferrograd.tensor([1.0, 2.0]), ferrograd.tensor([3.0, 4.0]))\n"
+            "tensor(11.)"
+        ),
+    ),
+    "is_same_size": (
+        "Whether the two tensors have the same shape.",
+        (">>> ferrograd.is_same_size(ferrograd.tensor([1, 2]), ferrograd.tensor([3, 4]))\nTrue"),
+    ),
 }
 
 #: ``ferrograd.special``: as ``EXAMPLES``.
