@@ -1520,6 +1520,1399 @@ METHODS = {
             "tensor([0., 2., 1., 0.])"
         ),
     ),
+    "T": (
+        "The tensor with its dimensions reversed (for a matrix, the transpose).",
+        {},
+        (">>> ferrograd.zeros(2, 3).T.shape\nferrograd.Size([3, 2])"),
+    ),
+    "mT": (
+        "The transpose of the last two dimensions (a batch of matrices transposed).",
+        {},
+        (">>> ferrograd.zeros(4, 2, 3).mT.shape\nferrograd.Size([4, 3, 2])"),
+    ),
+    "H": (
+        "The conjugate transpose of a matrix (the transpose, for real tensors).",
+        {},
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.H\n"
+            "tensor([[1., 3.],\n"
+            "        [2., 4.]])"
+        ),
+    ),
+    "mH": (
+        "The conjugate transpose of the last two dimensions.",
+        {},
+        (">>> ferrograd.zeros(4, 2, 3).mH.shape\nferrograd.Size([4, 3, 2])"),
+    ),
+    "ndim": (
+        "The number of dimensions (``dim()``).",
+        {},
+        (">>> ferrograd.zeros(2, 3).ndim\n2"),
+    ),
+    "itemsize": (
+        "The size of one element in bytes.",
+        {},
+        (">>> ferrograd.zeros(2, dtype=ferrograd.float64).itemsize\n8"),
+    ),
+    "nbytes": (
+        "The size of the elements in bytes (``numel() * itemsize``).",
+        {},
+        (">>> ferrograd.zeros(2, 3).nbytes\n24"),
+    ),
+    "element_size": (
+        "The size of one element in bytes.",
+        {},
+        (">>> ferrograd.zeros(1, dtype=ferrograd.int16).element_size()\n2"),
+    ),
+    "device": (
+        "The device the tensor lives on.",
+        {},
+        (">>> ferrograd.zeros(1).device\ndevice(type='cpu')"),
+    ),
+    "is_cpu": (
+        "Whether the tensor lives on the CPU.",
+        {},
+        (">>> ferrograd.zeros(1).is_cpu\nTrue"),
+    ),
+    "is_cuda": (
+        "Whether the tensor lives on a CUDA device.",
+        {},
+        (">>> ferrograd.zeros(1).is_cuda\nFalse"),
+    ),
+    "is_meta": (
+        "Whether the tensor is on the meta device (a shape without data).",
+        {},
+        (
+            ">>> ferrograd.zeros(1).is_meta, ferrograd.zeros(1, device='meta').is_meta\n"
+            "(False, True)"
+        ),
+    ),
+    "is_sparse": (
+        "Whether the tensor is a sparse COO tensor.",
+        {},
+        (">>> ferrograd.zeros(1).is_sparse\nFalse"),
+    ),
+    "is_sparse_csr": (
+        "Whether the tensor is a sparse CSR tensor (never, in ferrograd).",
+        {},
+        (">>> ferrograd.zeros(1).is_sparse_csr\nFalse"),
+    ),
+    "is_complex": (
+        "Whether the dtype is complex.",
+        {},
+        (">>> ferrograd.zeros(1).is_complex()\nFalse"),
+    ),
+    "is_floating_point": (
+        "Whether the dtype is a floating-point one.",
+        {},
+        (
+            ">>> ferrograd.zeros(1).is_floating_point(), "
+            "ferrograd.tensor([1]).is_floating_point()\n"
+            "(True, False)"
+        ),
+    ),
+    "is_signed": (
+        "Whether the dtype is signed.",
+        {},
+        (
+            ">>> ferrograd.tensor([1]).is_signed(), ferrograd.tensor([1], "
+            "dtype=ferrograd.uint8).is_signed()\n"
+            "(True, False)"
+        ),
+    ),
+    "is_contiguous": (
+        "Whether the elements are laid out in row-major order without gaps.",
+        {},
+        (
+            ">>> x = ferrograd.zeros(2, 3)\n"
+            ">>> x.is_contiguous(), x.t().is_contiguous()\n"
+            "(True, False)"
+        ),
+    ),
+    "is_nonzero": (
+        "Whether a one-element tensor's value is nonzero (a Python bool).",
+        {},
+        (">>> ferrograd.tensor([0.5]).is_nonzero()\nTrue"),
+    ),
+    "is_inference": (
+        "Whether the tensor was made in inference mode.",
+        {},
+        (
+            ">>> with ferrograd.inference_mode():\n"
+            "...     x = ferrograd.zeros(1)\n"
+            ">>> x.is_inference(), ferrograd.zeros(1).is_inference()\n"
+            "(True, False)"
+        ),
+    ),
+    "is_pinned": (
+        "Whether the tensor is in pinned (page-locked) memory.",
+        {},
+        (">>> ferrograd.zeros(1).is_pinned()\nFalse"),
+    ),
+    "data": (
+        (
+            "The tensor's data as a tensor that does not require grad; assigning to it "
+            "replaces the data without autograd seeing it."
+        ),
+        {},
+        (
+            ">>> w = ferrograd.ones(2, requires_grad=True)\n"
+            ">>> w.data.mul_(3)\n"
+            "tensor([3., 3.])\n"
+            ">>> w\n"
+            "tensor([3., 3.], requires_grad=True)"
+        ),
+    ),
+    "real": (
+        "The real part (the tensor itself, for real dtypes).",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0]).real\ntensor([1., 2.])"),
+    ),
+    "retains_grad": (
+        "Whether this non-leaf tensor keeps its ``.grad`` (after ``retain_grad()``).",
+        {},
+        (
+            ">>> x = ferrograd.ones(1, requires_grad=True)\n"
+            ">>> y = x * 2\n"
+            ">>> y.retain_grad()\n"
+            ">>> y.retains_grad\n"
+            "True"
+        ),
+    ),
+    "output_nr": (
+        "Which output of its ``grad_fn`` this tensor is.",
+        {},
+        (">>> (ferrograd.ones(2, requires_grad=True) * 2).output_nr\n0"),
+    ),
+    "stride": (
+        "The step in elements between neighbours along each dimension (or along ``dim``).",
+        {
+            "dim": "a dimension.",
+        },
+        (">>> x = ferrograd.zeros(2, 3)\n>>> x.stride(), x.t().stride(0)\n((3, 1), 1)"),
+    ),
+    "storage_offset": (
+        "The position of the first element in the storage, in elements.",
+        {},
+        (">>> ferrograd.arange(5)[2:].storage_offset()\n2"),
+    ),
+    "data_ptr": (
+        "The address of the first element.",
+        {},
+        (
+            ">>> x = ferrograd.arange(4)\n"
+            ">>> x[1:].data_ptr() - x.data_ptr() == x.element_size()\n"
+            "True"
+        ),
+    ),
+    "const_data_ptr": (
+        "``data_ptr``, for reading.",
+        {},
+        (">>> x = ferrograd.arange(4)\n>>> x.const_data_ptr() == x.data_ptr()\nTrue"),
+    ),
+    "get_device": (
+        "The index of the CUDA device, or -1 on the CPU.",
+        {},
+        (">>> ferrograd.zeros(1).get_device()\n-1"),
+    ),
+    "dim_order": (
+        "The dimensions from the outermost to the innermost in memory.",
+        {},
+        (">>> ferrograd.zeros(2, 3, 4).permute(2, 0, 1).dim_order()\n(1, 2, 0)"),
+    ),
+    "half": (
+        "``self.to(ferrograd.float16)``.",
+        {},
+        (">>> ferrograd.tensor([1.5]).half()\ntensor([1.5000], dtype=ferrograd.float16)"),
+    ),
+    "bfloat16": (
+        "``self.to(ferrograd.bfloat16)``.",
+        {},
+        (">>> ferrograd.tensor([1.5]).bfloat16()\ntensor([1.5000], dtype=ferrograd.bfloat16)"),
+    ),
+    "short": (
+        "``self.to(ferrograd.int16)``.",
+        {},
+        (">>> ferrograd.tensor([1.7]).short()\ntensor([1], dtype=ferrograd.int16)"),
+    ),
+    "char": (
+        "``self.to(ferrograd.int8)``.",
+        {},
+        (">>> ferrograd.tensor([1.7]).char()\ntensor([1], dtype=ferrograd.int8)"),
+    ),
+    "byte": (
+        "``self.to(ferrograd.uint8)``.",
+        {},
+        (">>> ferrograd.tensor([1.7]).byte()\ntensor([1], dtype=ferrograd.uint8)"),
+    ),
+    "type": (
+        (
+            "With no argument, the type name (``'torch.FloatTensor'`` style); with a dtype "
+            "or type name, the tensor cast to it."
+        ),
+        {
+            "dtype": "the dtype (or type name) to cast to.",
+        },
+        (">>> ferrograd.tensor([1.5]).type(ferrograd.int64)\ntensor([1])"),
+    ),
+    "squeeze_": (
+        "In-place ``squeeze``.",
+        {
+            "dim": "the dimension removed.",
+        },
+        (">>> x = ferrograd.zeros(1, 3)\n>>> x.squeeze_().shape\nferrograd.Size([3])"),
+    ),
+    "unsqueeze_": (
+        "In-place ``unsqueeze``.",
+        {
+            "dim": "where the new dimension goes.",
+        },
+        (">>> x = ferrograd.zeros(3)\n>>> x.unsqueeze_(0).shape\nferrograd.Size([1, 3])"),
+    ),
+    "t_": (
+        "In-place ``t``.",
+        {},
+        (">>> x = ferrograd.zeros(2, 3)\n>>> x.t_().shape\nferrograd.Size([3, 2])"),
+    ),
+    "transpose_": (
+        "In-place ``transpose``.",
+        {
+            "dim0": "the first dimension.",
+            "dim1": "the second dimension.",
+        },
+        (">>> x = ferrograd.zeros(2, 3)\n>>> x.transpose_(0, 1).shape\nferrograd.Size([3, 2])"),
+    ),
+    "swapaxes_": (
+        "In-place ``swapaxes``.",
+        {},
+        (">>> ferrograd.zeros(2, 3).swapaxes_(0, 1).shape\nferrograd.Size([3, 2])"),
+    ),
+    "swapdims_": (
+        "In-place ``swapdims``.",
+        {},
+        (">>> ferrograd.zeros(2, 3).swapdims_(0, 1).shape\nferrograd.Size([3, 2])"),
+    ),
+    "tril_": (
+        "In-place ``tril``.",
+        {
+            "diagonal": "which diagonal.",
+        },
+        (">>> ferrograd.ones(2, 2).tril_()\ntensor([[1., 0.],\n        [1., 1.]])"),
+    ),
+    "triu_": (
+        "In-place ``triu``.",
+        {
+            "diagonal": "which diagonal.",
+        },
+        (">>> ferrograd.ones(2, 2).triu_()\ntensor([[1., 1.],\n        [0., 1.]])"),
+    ),
+    "fill_diagonal_": (
+        "Fills the main diagonal with ``fill_value``, in place.",
+        {
+            "fill_value": "the value.",
+            "wrap": "continue the diagonal below a tall matrix's first square.",
+        },
+        (
+            ">>> ferrograd.zeros(2, 3).fill_diagonal_(5)\n"
+            "tensor([[5., 0., 0.],\n"
+            "        [0., 5., 0.]])"
+        ),
+    ),
+    "index_add_": (
+        "In-place ``index_add``.",
+        {
+            "dim": "the dimension indexed.",
+            "index": "where each slice of ``source`` goes.",
+            "source": "the values added.",
+            "alpha": "the multiplier of ``source``.",
+        },
+        (
+            ">>> ferrograd.zeros(3).index_add_(0, ferrograd.tensor([0, 2]), "
+            "ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([1., 0., 2.])"
+        ),
+    ),
+    "index_copy": (
+        ("Copies the slices of ``source`` into a copy of ``self`` at ``index`` along ``dim``."),
+        {
+            "dim": "the dimension indexed.",
+            "index": "where each slice goes.",
+            "source": "the values copied.",
+        },
+        (
+            ">>> ferrograd.zeros(3).index_copy(0, ferrograd.tensor([2, 0]), "
+            "ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([2., 0., 1.])"
+        ),
+    ),
+    "index_copy_": (
+        "In-place ``index_copy``.",
+        {},
+        (
+            ">>> ferrograd.zeros(3).index_copy_(0, ferrograd.tensor([1]), "
+            "ferrograd.tensor([5.0]))\n"
+            "tensor([0., 5., 0.])"
+        ),
+    ),
+    "index_fill": (
+        "Fills the slices at ``index`` along ``dim`` with ``value`` (a copy).",
+        {
+            "dim": "the dimension indexed.",
+            "index": "the slices filled.",
+            "value": "the value.",
+        },
+        (
+            ">>> ferrograd.zeros(2, 3).index_fill(1, ferrograd.tensor([0, 2]), -1.0)\n"
+            "tensor([[-1.,  0., -1.],\n"
+            "        [-1.,  0., -1.]])"
+        ),
+    ),
+    "index_fill_": (
+        "In-place ``index_fill``.",
+        {},
+        (">>> ferrograd.zeros(3).index_fill_(0, ferrograd.tensor([1]), 7.0)\ntensor([0., 7., 0.])"),
+    ),
+    "index_put": (
+        (
+            "Writes ``values`` at the positions given by a tuple of index tensors "
+            "(``accumulate=True`` adds instead), in a copy."
+        ),
+        {
+            "indices": "one index tensor per dimension.",
+            "values": "the values written.",
+            "accumulate": "add to the existing values (repeated positions accumulate).",
+        },
+        (
+            ">>> ferrograd.zeros(3).index_put((ferrograd.tensor([0, 0, 2]),), "
+            "ferrograd.tensor([1.0, 1.0, 5.0]), accumulate=True)\n"
+            "tensor([2., 0., 5.])"
+        ),
+    ),
+    "index_put_": (
+        "In-place ``index_put``.",
+        {},
+        (
+            ">>> ferrograd.zeros(3).index_put_((ferrograd.tensor([1]),), "
+            "ferrograd.tensor([4.0]))\n"
+            "tensor([0., 4., 0.])"
+        ),
+    ),
+    "index_reduce": (
+        (
+            "Reduces ``source``'s slices into ``self``'s slices at ``index`` along ``dim`` "
+            "with ``reduce`` (``'prod'``, ``'mean'``, ``'amax'``, ``'amin'``)."
+        ),
+        {
+            "dim": "the dimension indexed.",
+            "index": "where each slice goes.",
+            "source": "the values reduced in.",
+            "reduce": "the reduction.",
+            "include_self": "include ``self``'s values in the reduction.",
+        },
+        (
+            ">>> ferrograd.ones(2).index_reduce(0, ferrograd.tensor([0, 0]), "
+            "ferrograd.tensor([2.0, 3.0]), 'prod')\n"
+            "tensor([6., 1.])"
+        ),
+    ),
+    "index_reduce_": (
+        "In-place ``index_reduce``.",
+        {},
+        (
+            ">>> ferrograd.ones(2).index_reduce_(0, ferrograd.tensor([1]), "
+            "ferrograd.tensor([5.0]), 'amax')\n"
+            "tensor([1., 5.])"
+        ),
+    ),
+    "scatter_": (
+        "In-place ``scatter``.",
+        {},
+        (">>> ferrograd.zeros(3).scatter_(0, ferrograd.tensor([2]), 9.0)\ntensor([0., 0., 9.])"),
+    ),
+    "scatter_add_": (
+        "In-place ``scatter_add``.",
+        {},
+        (
+            ">>> ferrograd.zeros(3).scatter_add_(0, ferrograd.tensor([0, 0]), "
+            "ferrograd.ones(2))\n"
+            "tensor([2., 0., 0.])"
+        ),
+    ),
+    "scatter_reduce": (
+        (
+            "Reduces ``src`` into a copy of ``self`` at the positions ``index`` gives "
+            "along ``dim``, with ``reduce`` (``'sum'``, ``'prod'``, ``'mean'``, "
+            "``'amax'``, ``'amin'``)."
+        ),
+        {
+            "dim": "the dimension indexed.",
+            "index": "the positions.",
+            "src": "the values reduced in.",
+            "reduce": "the reduction.",
+            "include_self": "include ``self``'s values.",
+        },
+        (
+            ">>> ferrograd.zeros(2).scatter_reduce(0, ferrograd.tensor([0, 0, 1]), "
+            "ferrograd.tensor([1.0, 3.0, 2.0]), 'amax')\n"
+            "tensor([3., 2.])"
+        ),
+    ),
+    "scatter_reduce_": (
+        "In-place ``scatter_reduce``.",
+        {},
+        (
+            ">>> ferrograd.zeros(2).scatter_reduce_(0, ferrograd.tensor([1, 1]), "
+            "ferrograd.tensor([1.0, 3.0]), 'sum')\n"
+            "tensor([0., 4.])"
+        ),
+    ),
+    "masked_scatter": (
+        (
+            "Copies ``source``'s elements, in order, into the positions where ``mask`` is "
+            "True (a copy)."
+        ),
+        {
+            "mask": "a bool tensor.",
+            "source": "the values, read in order.",
+        },
+        (
+            ">>> ferrograd.zeros(4).masked_scatter(ferrograd.tensor([True, False, True, "
+            "False]), ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([1., 0., 2., 0.])"
+        ),
+    ),
+    "masked_scatter_": (
+        "In-place ``masked_scatter``.",
+        {},
+        (
+            ">>> ferrograd.zeros(2).masked_scatter_(ferrograd.tensor([False, True]), "
+            "ferrograd.tensor([7.0]))\n"
+            "tensor([0., 7.])"
+        ),
+    ),
+    "put": (
+        "Writes ``source`` at the flat positions ``index`` (a copy; ``accumulate`` adds).",
+        {
+            "index": "flat positions.",
+            "source": "the values.",
+            "accumulate": "add instead of writing.",
+        },
+        (
+            ">>> ferrograd.zeros(2, 2).put(ferrograd.tensor([3]), ferrograd.tensor([5.0]))\n"
+            "tensor([[0., 0.],\n"
+            "        [0., 5.]])"
+        ),
+    ),
+    "put_": (
+        "In-place ``put``.",
+        {},
+        (
+            ">>> ferrograd.zeros(3).put_(ferrograd.tensor([0]), ferrograd.tensor([1.0]))\n"
+            "tensor([1., 0., 0.])"
+        ),
+    ),
+    "take": (
+        "The elements at the flat positions ``index`` (the tensor read as 1-D).",
+        {
+            "index": "flat positions.",
+        },
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.take(ferrograd.tensor([0, 3]))\n"
+            "tensor([1., 4.])"
+        ),
+    ),
+    "take_along_dim": (
+        (
+            "The values at ``indices`` along ``dim`` (``gather`` with broadcasting; "
+            "flattened when ``dim`` is None)."
+        ),
+        {
+            "indices": "the positions.",
+            "dim": "the dimension.",
+        },
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.take_along_dim(ferrograd.tensor([[1], [0]]), dim=1)\n"
+            "tensor([[2.],\n"
+            "        [3.]])"
+        ),
+    ),
+    "select": (
+        "The slice at ``index`` along ``dim`` (a view, that dimension removed).",
+        {
+            "dim": "the dimension.",
+            "index": "the position.",
+        },
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.select(1, 0)\n"
+            "tensor([1., 3.])"
+        ),
+    ),
+    "select_scatter": (
+        "A copy of ``self`` with ``src`` written into the slice ``select(dim, index)``.",
+        {
+            "src": "the values.",
+            "dim": "the dimension.",
+            "index": "the position.",
+        },
+        (
+            ">>> ferrograd.zeros(2, 2).select_scatter(ferrograd.ones(2), 0, 0)\n"
+            "tensor([[1., 1.],\n"
+            "        [0., 0.]])"
+        ),
+    ),
+    "slice_scatter": (
+        ("A copy of ``self`` with ``src`` written into the slice ``start:end:step`` of ``dim``."),
+        {
+            "src": "the values.",
+            "dim": "the dimension.",
+            "start": "the first index.",
+            "end": "the end (excluded).",
+            "step": "the step.",
+        },
+        (
+            ">>> ferrograd.zeros(4).slice_scatter(ferrograd.ones(2), start=1, end=3)\n"
+            "tensor([0., 1., 1., 0.])"
+        ),
+    ),
+    "diagonal_scatter": (
+        "A copy of ``self`` with ``src`` written into its diagonal.",
+        {
+            "src": "the values.",
+            "offset": "which diagonal.",
+        },
+        (
+            ">>> ferrograd.zeros(2, 2).diagonal_scatter(ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([[1., 0.],\n"
+            "        [0., 2.]])"
+        ),
+    ),
+    "as_strided": (
+        (
+            "A view with the given ``size``, ``stride`` and ``storage_offset`` over the "
+            "same storage."
+        ),
+        {
+            "size": "the shape.",
+            "stride": "the strides.",
+            "storage_offset": "the first element's position.",
+        },
+        (">>> ferrograd.arange(6).as_strided((2, 2), (1, 2))\ntensor([[0, 2],\n        [1, 3]])"),
+    ),
+    "as_strided_": (
+        "In-place ``as_strided``: changes this tensor's view.",
+        {},
+        (">>> ferrograd.arange(4).as_strided_((2,), (2,))\ntensor([0, 2])"),
+    ),
+    "as_strided_scatter": (
+        (
+            "A copy of ``self`` with ``src`` written into the strided view "
+            "``as_strided(size, stride, storage_offset)``."
+        ),
+        {},
+        (
+            ">>> ferrograd.zeros(4).as_strided_scatter(ferrograd.ones(2), (2,), (2,))\n"
+            "tensor([1., 0., 1., 0.])"
+        ),
+    ),
+    "broadcast_to": (
+        "A view broadcast to ``size`` (``expand``).",
+        {
+            "size": "the new shape.",
+        },
+        (">>> ferrograd.tensor([1, 2]).broadcast_to((2, 2))\ntensor([[1, 2],\n        [1, 2]])"),
+    ),
+    "ravel": (
+        "The tensor flattened to 1-D (a view when contiguous).",
+        {},
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.ravel()\n"
+            "tensor([1., 2., 3., 4.])"
+        ),
+    ),
+    "unflatten": (
+        "Splits dimension ``dim`` into ``sizes``.",
+        {
+            "dim": "the dimension split.",
+            "sizes": "its new shape.",
+        },
+        (">>> ferrograd.zeros(2, 6).unflatten(1, (2, 3)).shape\nferrograd.Size([2, 2, 3])"),
+    ),
+    "tensor_split": (
+        (
+            "Splits into pieces along ``dim``: ``sections`` nearly equal pieces, or at the "
+            "given indices."
+        ),
+        {
+            "indices_or_sections": "a count of pieces or a list of split points.",
+            "dim": "the dimension.",
+        },
+        (">>> ferrograd.arange(5).tensor_split(2)\n(tensor([0, 1, 2]), tensor([3, 4]))"),
+    ),
+    "split_with_sizes": (
+        "Splits along ``dim`` into pieces of the given sizes.",
+        {
+            "split_sizes": "the sizes.",
+            "dim": "the dimension.",
+        },
+        (">>> ferrograd.arange(5).split_with_sizes([2, 3])\n(tensor([0, 1]), tensor([2, 3, 4]))"),
+    ),
+    "unsafe_split": (
+        "``split`` (the views are not checked for in-place use).",
+        {},
+        (">>> ferrograd.arange(4).unsafe_split(2)\n(tensor([0, 1]), tensor([2, 3]))"),
+    ),
+    "unsafe_chunk": (
+        "``chunk`` (the views are not checked for in-place use).",
+        {},
+        (">>> ferrograd.arange(4).unsafe_chunk(2)\n(tensor([0, 1]), tensor([2, 3]))"),
+    ),
+    "unsafe_split_with_sizes": (
+        "``split_with_sizes`` (the views are not checked).",
+        {},
+        (
+            ">>> ferrograd.arange(4).unsafe_split_with_sizes([1, 3])\n"
+            "(tensor([0]), tensor([1, 2, 3]))"
+        ),
+    ),
+    "hsplit": (
+        "Splits horizontally: along dimension 1 (0 for 1-D tensors).",
+        {},
+        (">>> ferrograd.arange(4).reshape(1, 4).hsplit(2)\n(tensor([[0, 1]]), tensor([[2, 3]]))"),
+    ),
+    "vsplit": (
+        "Splits vertically: along dimension 0.",
+        {},
+        (">>> ferrograd.arange(4).reshape(4, 1).vsplit(2)[0]\ntensor([[0],\n        [1]])"),
+    ),
+    "dsplit": (
+        "Splits depthwise: along dimension 2.",
+        {},
+        (">>> ferrograd.zeros(1, 1, 4).dsplit(2)[0].shape\nferrograd.Size([1, 1, 2])"),
+    ),
+    "fliplr": (
+        "Reverses the order of the columns (dimension 1).",
+        {},
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.fliplr()\n"
+            "tensor([[2., 1.],\n"
+            "        [4., 3.]])"
+        ),
+    ),
+    "flipud": (
+        "Reverses the order of the rows (dimension 0).",
+        {},
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.flipud()\n"
+            "tensor([[3., 4.],\n"
+            "        [1., 2.]])"
+        ),
+    ),
+    "rot90": (
+        "Rotates by 90 degrees ``k`` times in the plane of ``dims``.",
+        {
+            "k": "the number of quarter turns.",
+            "dims": "the plane.",
+        },
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.rot90()\n"
+            "tensor([[2., 4.],\n"
+            "        [1., 3.]])"
+        ),
+    ),
+    "narrow_copy": (
+        "``narrow``, as a copy.",
+        {},
+        (">>> ferrograd.arange(5).narrow_copy(0, 1, 2)\ntensor([1, 2])"),
+    ),
+    "diag_embed": (
+        "Places the last dimension's values on the diagonals of new matrices.",
+        {
+            "offset": "which diagonal.",
+            "dim1": "the first matrix dimension.",
+            "dim2": "the second.",
+        },
+        (">>> ferrograd.tensor([1, 2]).diag_embed()\ntensor([[1, 0],\n        [0, 2]])"),
+    ),
+    "diagflat": (
+        "A matrix with the flattened input on its diagonal.",
+        {
+            "offset": "which diagonal.",
+        },
+        (">>> ferrograd.tensor([[1, 2]]).diagflat()\ntensor([[1, 0],\n        [0, 2]])"),
+    ),
+    "diff": (
+        "The ``n``-th forward difference along ``dim``.",
+        {
+            "n": "how many times.",
+            "dim": "the dimension.",
+            "prepend": "values put before.",
+            "append": "values put after.",
+        },
+        (">>> ferrograd.tensor([1, 4, 9, 16]).diff()\ntensor([3, 5, 7])"),
+    ),
+    "clamp_min": (
+        "``clamp(min=min)``.",
+        {
+            "min": "the lower bound.",
+        },
+        (">>> ferrograd.tensor([-1.0, 2.0]).clamp_min(0.0)\ntensor([0., 2.])"),
+    ),
+    "clamp_max": (
+        "``clamp(max=max)``.",
+        {
+            "max": "the upper bound.",
+        },
+        (">>> ferrograd.tensor([-1.0, 2.0]).clamp_max(0.0)\ntensor([-1.,  0.])"),
+    ),
+    "clamp_min_": (
+        "In-place ``clamp_min``.",
+        {},
+        (">>> ferrograd.tensor([-1.0, 2.0]).clamp_min_(0.0)\ntensor([0., 2.])"),
+    ),
+    "clamp_max_": (
+        "In-place ``clamp_max``.",
+        {},
+        (">>> ferrograd.tensor([-1.0, 2.0]).clamp_max_(0.0)\ntensor([-1.,  0.])"),
+    ),
+    "clip_": (
+        "In-place ``clip`` (``clamp``).",
+        {},
+        (">>> ferrograd.tensor([-2.0, 2.0]).clip_(-1, 1)\ntensor([-1.,  1.])"),
+    ),
+    "addcmul": (
+        "``self + value * tensor1 * tensor2``.",
+        {
+            "tensor1": "the first factor.",
+            "tensor2": "the second factor.",
+            "value": "the multiplier.",
+        },
+        (
+            ">>> ferrograd.ones(2).addcmul(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([3.0, 4.0]), value=0.5)\n"
+            "tensor([2.5000, 5.0000])"
+        ),
+    ),
+    "addcmul_": (
+        "In-place ``addcmul``.",
+        {},
+        (
+            ">>> ferrograd.ones(2).addcmul_(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([3.0, 4.0]))\n"
+            "tensor([4., 9.])"
+        ),
+    ),
+    "addcdiv": (
+        "``self + value * tensor1 / tensor2``.",
+        {
+            "tensor1": "the numerator.",
+            "tensor2": "the denominator.",
+            "value": "the multiplier.",
+        },
+        (
+            ">>> ferrograd.ones(2).addcdiv(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([4.0, 4.0]))\n"
+            "tensor([1.2500, 1.5000])"
+        ),
+    ),
+    "addcdiv_": (
+        "In-place ``addcdiv``.",
+        {},
+        (
+            ">>> ferrograd.ones(2).addcdiv_(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([4.0, 4.0]))\n"
+            "tensor([1.2500, 1.5000])"
+        ),
+    ),
+    "addmm_": (
+        "In-place ``addmm``.",
+        {},
+        (
+            ">>> ferrograd.ones(2, 2).addmm_(ferrograd.eye(2), ferrograd.eye(2))\n"
+            "tensor([[2., 1.],\n"
+            "        [1., 2.]])"
+        ),
+    ),
+    "addmv": (
+        "``beta * self + alpha * (mat @ vec)``.",
+        {
+            "mat": "the matrix.",
+            "vec": "the vector.",
+            "beta": "the multiplier of ``self``.",
+            "alpha": "the multiplier of the product.",
+        },
+        (
+            ">>> ferrograd.ones(2).addmv(ferrograd.eye(2), ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([2., 3.])"
+        ),
+    ),
+    "addmv_": (
+        "In-place ``addmv``.",
+        {},
+        (
+            ">>> ferrograd.ones(2).addmv_(ferrograd.eye(2), ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([2., 3.])"
+        ),
+    ),
+    "addr": (
+        "``beta * self + alpha * outer(vec1, vec2)``.",
+        {
+            "vec1": "the first vector.",
+            "vec2": "the second vector.",
+            "beta": "the multiplier of ``self``.",
+            "alpha": "the multiplier of the product.",
+        },
+        (
+            ">>> ferrograd.zeros(2, 2).addr(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([1.0, 3.0]))\n"
+            "tensor([[1., 3.],\n"
+            "        [2., 6.]])"
+        ),
+    ),
+    "addr_": (
+        "In-place ``addr``.",
+        {},
+        (
+            ">>> ferrograd.zeros(2, 2).addr_(ferrograd.tensor([1.0, 2.0]), "
+            "ferrograd.tensor([1.0, 3.0]))\n"
+            "tensor([[1., 3.],\n"
+            "        [2., 6.]])"
+        ),
+    ),
+    "addbmm": (
+        "``beta * self + alpha * sum_b(batch1[b] @ batch2[b])``.",
+        {
+            "batch1": "the left batch.",
+            "batch2": "the right batch.",
+            "beta": "the multiplier of ``self``.",
+            "alpha": "the multiplier of the sum.",
+        },
+        (
+            ">>> ferrograd.zeros(2, 2).addbmm(ferrograd.ones(3, 2, 1), ferrograd.ones(3, "
+            "1, 2))\n"
+            "tensor([[3., 3.],\n"
+            "        [3., 3.]])"
+        ),
+    ),
+    "addbmm_": (
+        "In-place ``addbmm``.",
+        {},
+        (
+            ">>> ferrograd.zeros(2, 2).addbmm_(ferrograd.ones(3, 2, 1), ferrograd.ones(3, "
+            "1, 2))\n"
+            "tensor([[3., 3.],\n"
+            "        [3., 3.]])"
+        ),
+    ),
+    "baddbmm": (
+        "``beta * self + alpha * (batch1 @ batch2)``, batch by batch.",
+        {
+            "batch1": "the left batch.",
+            "batch2": "the right batch.",
+            "beta": "the multiplier of ``self``.",
+            "alpha": "the multiplier of the products.",
+        },
+        (
+            ">>> ferrograd.zeros(3, 2, 2).baddbmm(ferrograd.ones(3, 2, 1), "
+            "ferrograd.ones(3, 1, 2)).shape\n"
+            "ferrograd.Size([3, 2, 2])"
+        ),
+    ),
+    "baddbmm_": (
+        "In-place ``baddbmm``.",
+        {},
+        (
+            ">>> ferrograd.zeros(1, 2, 2).baddbmm_(ferrograd.ones(1, 2, 1), "
+            "ferrograd.ones(1, 1, 2))\n"
+            "tensor([[[1., 1.],\n"
+            "         [1., 1.]]])"
+        ),
+    ),
+    "adjoint": (
+        "The conjugate transpose of the last two dimensions (a view).",
+        {},
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.adjoint()\n"
+            "tensor([[1., 3.],\n"
+            "        [2., 4.]])"
+        ),
+    ),
+    "aminmax": (
+        "The minimum and the maximum at once: a named tuple ``(min, max)``.",
+        {
+            "dim": "the dimension reduced (all by default).",
+            "keepdim": _KEEPDIM,
+        },
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> x.aminmax()\n"
+            "ferrograd.return_types.aminmax(\n"
+            "min=tensor(1.),\n"
+            "max=tensor(4.))"
+        ),
+    ),
+    "argwhere": (
+        "The indices of the nonzero elements, one row each (``nonzero()``).",
+        {},
+        (">>> ferrograd.tensor([[0, 1], [2, 0]]).argwhere()\ntensor([[0, 1],\n        [1, 0]])"),
+    ),
+    "bincount": (
+        (
+            "The number of occurrences of each value of a non-negative int tensor (summed "
+            "``weights`` if given)."
+        ),
+        {
+            "weights": "a weight per element.",
+            "minlength": "the least length of the result.",
+        },
+        (">>> ferrograd.tensor([0, 1, 1, 3]).bincount()\ntensor([1, 2, 0, 1])"),
+    ),
+    "cummin": (
+        "The running minima along ``dim`` and their indices.",
+        {
+            "dim": "the dimension scanned.",
+        },
+        (
+            ">>> ferrograd.tensor([3, 1, 2, 0]).cummin(0)\n"
+            "ferrograd.return_types.cummin(\n"
+            "values=tensor([3, 1, 1, 0]),\n"
+            "indices=tensor([0, 1, 1, 3]))"
+        ),
+    ),
+    "cumprod_": (
+        "In-place ``cumprod``.",
+        {
+            "dim": "the dimension scanned.",
+        },
+        (">>> ferrograd.tensor([1.0, 2.0, 3.0]).cumprod_(0)\ntensor([1., 2., 6.])"),
+    ),
+    "logcumsumexp": (
+        "``log(cumsum(exp(x)))`` along ``dim``, computed stably.",
+        {
+            "dim": "the dimension scanned.",
+        },
+        (">>> ferrograd.tensor([0.0, 0.0, 0.0]).logcumsumexp(0)\ntensor([0.0000, 0.6931, 1.0986])"),
+    ),
+    "kthvalue": (
+        "The ``k``-th smallest element along ``dim`` and its index.",
+        {
+            "k": "which (1 is the smallest).",
+            "dim": "the dimension (the last by default).",
+            "keepdim": _KEEPDIM,
+        },
+        (
+            ">>> ferrograd.tensor([3.0, 1.0, 2.0]).kthvalue(2)\n"
+            "ferrograd.return_types.kthvalue(\n"
+            "values=tensor(2.),\n"
+            "indices=tensor(2))"
+        ),
+    ),
+    "mode": (
+        ("The most frequent value along ``dim`` (the smallest among ties) and an index of it."),
+        {
+            "dim": "the dimension (the last by default).",
+            "keepdim": _KEEPDIM,
+        },
+        (
+            ">>> ferrograd.tensor([1, 2, 2, 3]).mode()\n"
+            "ferrograd.return_types.mode(\n"
+            "values=tensor(2),\n"
+            "indices=tensor(2))"
+        ),
+    ),
+    "msort": (
+        "Sorts along the first dimension.",
+        {},
+        (">>> ferrograd.tensor([[3, 1], [1, 2]]).msort()\ntensor([[1, 1],\n        [3, 2]])"),
+    ),
+    "nanmedian": (
+        "The median ignoring NaNs.",
+        {
+            "dim": "the dimension reduced.",
+            "keepdim": _KEEPDIM,
+        },
+        (">>> ferrograd.tensor([1.0, float('nan'), 3.0, 2.0]).nanmedian()\ntensor(2.)"),
+    ),
+    "quantile": (
+        "The ``q``-th quantiles along ``dim`` (linear interpolation by default).",
+        {
+            "q": "a number or 1-D tensor in [0, 1].",
+            "dim": "the dimension (all by default).",
+            "keepdim": _KEEPDIM,
+            "interpolation": (
+                "``'linear'``, ``'lower'``, ``'higher'``, ``'midpoint'`` or ``'nearest'``"
+            ),
+        },
+        (">>> ferrograd.tensor([1.0, 2.0, 3.0, 4.0]).quantile(0.5)\ntensor(2.5000)"),
+    ),
+    "nanquantile": (
+        "``quantile`` ignoring NaNs.",
+        {},
+        (">>> ferrograd.tensor([1.0, float('nan'), 3.0]).nanquantile(0.5)\ntensor(2.)"),
+    ),
+    "corrcoef": (
+        "The Pearson correlation coefficients of the rows (variables) of a 2-D tensor.",
+        {},
+        (
+            ">>> ferrograd.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 7.0]]).corrcoef()\n"
+            "tensor([[1.0000, 0.9934],\n"
+            "        [0.9934, 1.0000]])"
+        ),
+    ),
+    "cov": (
+        "The covariance matrix of the rows (variables) of a 2-D tensor.",
+        {
+            "correction": "subtracted from the count in the divisor.",
+            "fweights": "integer frequency weights.",
+            "aweights": "observation weights.",
+        },
+        (
+            ">>> ferrograd.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]]).cov()\n"
+            "tensor([[1., 2.],\n"
+            "        [2., 4.]])"
+        ),
+    ),
+    "histogram": (
+        "The histogram of the elements: ``(hist, bin_edges)``.",
+        {
+            "bins": "the number of bins or their edges.",
+            "range": "the lower and upper end.",
+            "weight": "a weight per element.",
+            "density": "normalize to a density.",
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0, 1.0]).histogram(bins=2)\n"
+            "ferrograd.return_types.histogram(\n"
+            "hist=tensor([2., 1.]),\n"
+            "bin_edges=tensor([1.0000, 1.5000, 2.0000]))"
+        ),
+    ),
+    "frexp": (
+        (
+            "Splits each element into a mantissa in [0.5, 1) and an integer exponent: ``x "
+            "= mantissa * 2 ** exponent``."
+        ),
+        {},
+        (
+            ">>> ferrograd.tensor([8.0, 0.75]).frexp()\n"
+            "ferrograd.return_types.frexp(\n"
+            "mantissa=tensor([0.5000, 0.7500]),\n"
+            "exponent=tensor([4, 0], dtype=ferrograd.int32))"
+        ),
+    ),
+    "renorm": (
+        (
+            "Rescales each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` to "
+            "norm ``maxnorm``."
+        ),
+        {
+            "p": "the norm's order.",
+            "dim": "the dimension whose slices are rescaled.",
+            "maxnorm": "the largest norm kept.",
+        },
+        (
+            ">>> ferrograd.tensor([[3.0, 4.0], [0.3, 0.4]]).renorm(2, 0, 1.0)\n"
+            "tensor([[0.6000, 0.8000],\n"
+            "        [0.3000, 0.4000]])"
+        ),
+    ),
+    "renorm_": (
+        "In-place ``renorm``.",
+        {},
+        (">>> ferrograd.tensor([[3.0, 4.0]]).renorm_(2, 0, 1.0)\ntensor([[0.6000, 0.8000]])"),
+    ),
+    "inverse": (
+        "The inverse of a square matrix (``linalg.inv``).",
+        {},
+        (
+            ">>> ferrograd.tensor([[2.0, 0.0], [0.0, 4.0]]).inverse()\n"
+            "tensor([[0.5000, 0.0000],\n"
+            "        [0.0000, 0.2500]])"
+        ),
+    ),
+    "det": (
+        "The determinant (``linalg.det``).",
+        {},
+        (">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n>>> A.det()\ntensor(11.)"),
+    ),
+    "logdet": (
+        "The log of the determinant (NaN if it is negative).",
+        {},
+        (">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n>>> A.logdet()\ntensor(2.3979)"),
+    ),
+    "slogdet": (
+        "The sign and the log-absolute value of the determinant.",
+        {},
+        (
+            ">>> ferrograd.tensor([[2.0, 0.0], [0.0, -3.0]]).slogdet()\n"
+            "ferrograd.return_types.slogdet(\n"
+            "sign=tensor(-1.),\n"
+            "logabsdet=tensor(1.7918))"
+        ),
+    ),
+    "cholesky_inverse": (
+        "The inverse of ``A`` from its Cholesky factor (this tensor).",
+        {
+            "upper": "the factor is upper-triangular.",
+        },
+        (
+            ">>> ferrograd.tensor([[2.0, 0.0], [1.0, 1.0]]).cholesky_inverse()\n"
+            "tensor([[ 0.5000, -0.5000],\n"
+            "        [-0.5000,  1.0000]])"
+        ),
+    ),
+    "cholesky_solve": (
+        "Solves ``A X = self`` given the Cholesky factor of ``A``.",
+        {
+            "input2": "the Cholesky factor.",
+            "upper": "the factor is upper-triangular.",
+        },
+        (
+            ">>> ferrograd.tensor([[4.0], [1.0]]).cholesky_solve(ferrograd.tensor([[2.0, "
+            "0.0], [0.0, 1.0]]))\n"
+            "tensor([[1.],\n"
+            "        [1.]])"
+        ),
+    ),
+    "matrix_power": (
+        "The matrix to the integer power ``n``.",
+        {
+            "n": "the power.",
+        },
+        (
+            ">>> ferrograd.tensor([[1.0, 1.0], [0.0, 1.0]]).matrix_power(2)\n"
+            "tensor([[1., 2.],\n"
+            "        [0., 1.]])"
+        ),
+    ),
+    "matrix_exp": (
+        "The matrix exponential.",
+        {},
+        (">>> ferrograd.zeros(2, 2).matrix_exp()\ntensor([[1., 0.],\n        [0., 1.]])"),
+    ),
+    "pinverse": (
+        "The pseudo-inverse (``linalg.pinv``).",
+        {},
+        (
+            ">>> ferrograd.tensor([[2.0, 0.0], [0.0, 0.0]]).pinverse()\n"
+            "tensor([[0.5000, 0.0000],\n"
+            "        [0.0000, 0.0000]])"
+        ),
+    ),
+    "svd": (
+        (
+            "The singular value decomposition ``(U, S, V)`` with ``self = U @ diag(S) @ "
+            "V.mT`` (``V``, not ``Vh``, as PyTorch's ``svd``)."
+        ),
+        {
+            "some": "the reduced decomposition.",
+            "compute_uv": "compute ``U`` and ``V``.",
+        },
+        (
+            ">>> U, S, V = ferrograd.tensor([[3.0, 0.0], [0.0, -2.0]]).svd()\n"
+            ">>> S\n"
+            "tensor([3., 2.])"
+        ),
+    ),
+    "lu": (
+        "The packed LU factorization ``(LU, pivots)``.",
+        {},
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> LU, pivots = A.lu()\n"
+            ">>> pivots\n"
+            "tensor([1, 2], dtype=ferrograd.int32)"
+        ),
+    ),
+    "lu_solve": (
+        "Solves ``A X = self`` from ``A``'s packed LU factorization.",
+        {
+            "LU_data": "the packed factors.",
+            "LU_pivots": "the pivots.",
+        },
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> LU, pivots = A.lu()\n"
+            ">>> ferrograd.tensor([[5.0], [4.0]]).lu_solve(LU, pivots)\n"
+            "tensor([[1.],\n"
+            "        [1.]])"
+        ),
+    ),
+    "multinomial": (
+        (
+            "Draws ``num_samples`` category indices per row, with probabilities "
+            "proportional to the row's weights."
+        ),
+        {
+            "num_samples": "how many.",
+            "replacement": "draw with replacement.",
+            "generator": "the generator drawn from.",
+        },
+        (">>> ferrograd.tensor([0.0, 1.0, 0.0]).multinomial(2, replacement=True)\ntensor([1, 1])"),
+    ),
+    "bernoulli_": (
+        "Fills the tensor in place with 0/1 draws, 1 with probability ``p``.",
+        {
+            "p": "the probability (a number or tensor).",
+        },
+        (">>> ferrograd.zeros(3).bernoulli_(1.0)\ntensor([1., 1., 1.])"),
+    ),
+    "random_": (
+        "Fills the tensor in place with integers drawn uniformly from ``[from, to)``.",
+        {},
+        (
+            ">>> x = ferrograd.zeros(100).random_(0, 3)\n"
+            ">>> sorted(set(x.tolist())) == [0.0, 1.0, 2.0]\n"
+            "True"
+        ),
+    ),
+    "exponential_": (
+        (
+            "Fills the tensor in place with draws from the exponential distribution of "
+            "rate ``lambd``."
+        ),
+        {
+            "lambd": "the rate.",
+        },
+        (">>> bool((ferrograd.zeros(100).exponential_(2.0) >= 0).all())\nTrue"),
+    ),
+    "geometric_": (
+        (
+            "Fills the tensor in place with draws from the geometric distribution (trials "
+            "until the first success)."
+        ),
+        {
+            "p": "the success probability.",
+        },
+        (">>> bool((ferrograd.zeros(100).geometric_(0.5) >= 1).all())\nTrue"),
+    ),
+    "cauchy_": (
+        "Fills the tensor in place with draws from the Cauchy distribution.",
+        {
+            "median": "the median.",
+            "sigma": "the half width.",
+        },
+        (">>> ferrograd.zeros(4).cauchy_().shape\nferrograd.Size([4])"),
+    ),
+    "log_normal_": (
+        "Fills the tensor in place with draws from the log-normal distribution.",
+        {
+            "mean": "the mean of the logarithm.",
+            "std": "the standard deviation of the logarithm.",
+        },
+        (">>> bool((ferrograd.zeros(100).log_normal_() > 0).all())\nTrue"),
+    ),
+    "detach_": (
+        (
+            "Detaches the tensor from the graph in place (it becomes a leaf that does not "
+            "require grad)."
+        ),
+        {},
+        (">>> x = ferrograd.ones(1, requires_grad=True) * 2\n>>> x.detach_().requires_grad\nFalse"),
+    ),
+    "polygamma": (
+        "The ``n``-th derivative of the digamma function.",
+        {
+            "n": "the order.",
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).polygamma(1)\ntensor([1.6449, 0.6449])"),
+    ),
+    "polygamma_": (
+        "In-place ``polygamma``.",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0]).polygamma_(1)\ntensor([1.6449, 0.6449])"),
+    ),
+    "mvlgamma": (
+        "The multivariate log-gamma of dimension ``p``.",
+        {
+            "p": "the dimension.",
+        },
+        (">>> ferrograd.tensor([2.0, 3.0]).mvlgamma(2)\ntensor([0.4516, 1.5502])"),
+    ),
+    "mvlgamma_": (
+        "In-place ``mvlgamma``.",
+        {},
+        (">>> ferrograd.tensor([2.0, 3.0]).mvlgamma_(2)\ntensor([0.4516, 1.5502])"),
+    ),
+    "lerp_": (
+        "In-place ``lerp``.",
+        {},
+        (
+            ">>> ferrograd.tensor([0.0, 10.0]).lerp_(ferrograd.tensor([10.0, 20.0]), 0.5)\n"
+            "tensor([ 5., 15.])"
+        ),
+    ),
+    "float_power_": (
+        "In-place ``float_power`` (the tensor must be float64).",
+        {},
+        (
+            ">>> ferrograd.tensor([2.0, 3.0], dtype=ferrograd.float64).float_power_(2)\n"
+            "tensor([4., 9.], dtype=ferrograd.float64)"
+        ),
+    ),
+    "sum_to_size": (
+        (
+            "Sums dimensions so that the result has ``size`` (which must broadcast to this "
+            "tensor's shape)."
+        ),
+        {
+            "size": "the target shape.",
+        },
+        (">>> ferrograd.ones(2, 3).sum_to_size(1, 3)\ntensor([[2., 2., 2.]])"),
+    ),
+    "new_empty_strided": (
+        (
+            "An uninitialized tensor with this tensor's dtype and device, of ``size`` and "
+            "``stride``."
+        ),
+        {},
+        (">>> ferrograd.zeros(1).new_empty_strided((2, 2), (1, 2)).stride()\n(1, 2)"),
+    ),
+    "resize_": (
+        "Resizes the tensor in place to ``sizes`` (new elements are not meant to be read).",
+        {},
+        (">>> ferrograd.zeros(4).resize_(2, 2).shape\nferrograd.Size([2, 2])"),
+    ),
+    "resize_as_": (
+        "Resizes the tensor in place to ``other``'s shape.",
+        {},
+        (">>> ferrograd.zeros(4).resize_as_(ferrograd.zeros(2, 2)).shape\nferrograd.Size([2, 2])"),
+    ),
+    "to_dense": (
+        "A strided (dense) copy of a sparse tensor (the tensor itself when dense).",
+        {},
+        (">>> ferrograd.eye(2).to_sparse().to_dense()\ntensor([[1., 0.],\n        [0., 1.]])"),
+    ),
+    "to_sparse": (
+        "The tensor as a sparse COO tensor.",
+        {
+            "sparse_dim": "how many dimensions are sparse.",
+        },
+        (">>> ferrograd.tensor([[0.0, 2.0], [3.0, 0.0]]).to_sparse()._nnz()\n2"),
+    ),
+    "register_post_accumulate_grad_hook": (
+        (
+            "Registers ``hook(tensor)``, called on a leaf after its ``.grad`` has been "
+            "accumulated in backward."
+        ),
+        {
+            "hook": "the function called.",
+        },
+        (
+            ">>> w = ferrograd.ones(2, requires_grad=True)\n"
+            ">>> handle = w.register_post_accumulate_grad_hook(lambda t: print(t.grad))\n"
+            ">>> (w * 3).sum().backward()\n"
+            "tensor([3., 3.])"
+        ),
+    ),
     "acos": (
         "The arc cosine (inverse cosine), in radians, of each element.",
         {},
