@@ -550,6 +550,840 @@ EXAMPLES = {
         ),
         (">>> ferrograd.empty_permuted((2, 3, 4), (0, 2, 1)).stride()\n(12, 1, 3)"),
     ),
+    "aminmax": (
+        "The minimum and the maximum at once: a named tuple ``(min, max)``.",
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> ferrograd.aminmax(x)\n"
+            "ferrograd.return_types.aminmax(\n"
+            "min=tensor(1.),\n"
+            "max=tensor(4.))"
+        ),
+    ),
+    "bernoulli": (
+        "Draws 0 or 1 for each element of ``input``, 1 with that element as probability.",
+        (">>> ferrograd.bernoulli(ferrograd.tensor([0.0, 1.0]))\ntensor([0., 1.])"),
+    ),
+    "cholesky_inverse": (
+        "The inverse of ``A`` from its Cholesky factor ``input``.",
+        (
+            ">>> ferrograd.cholesky_inverse(ferrograd.tensor([[2.0, 0.0], [1.0, 1.0]]))\n"
+            "tensor([[ 0.5000, -0.5000],\n"
+            "        [-0.5000,  1.0000]])"
+        ),
+    ),
+    "cholesky_solve": (
+        "Solves ``A X = input`` given the Cholesky factor ``input2`` of ``A``.",
+        (
+            ">>> ferrograd.cholesky_solve(ferrograd.tensor([[4.0], [1.0]]), "
+            "ferrograd.tensor([[2.0, 0.0], [0.0, 1.0]]))\n"
+            "tensor([[1.],\n"
+            "        [1.]])"
+        ),
+    ),
+    "count_nonzero": (
+        "The number of nonzero elements, overall or along ``dim``.",
+        (">>> ferrograd.count_nonzero(ferrograd.tensor([[0, 1], [2, 3]]), dim=0)\ntensor([1, 2])"),
+    ),
+    "cummax": (
+        "The running maxima along ``dim`` and their indices.",
+        (
+            ">>> ferrograd.cummax(ferrograd.tensor([1, 3, 2, 5]), 0)\n"
+            "ferrograd.return_types.cummax(\n"
+            "values=tensor([1, 3, 3, 5]),\n"
+            "indices=tensor([0, 1, 1, 3]))"
+        ),
+    ),
+    "cummin": (
+        "The running minima along ``dim`` and their indices.",
+        (
+            ">>> ferrograd.cummin(ferrograd.tensor([3, 1, 2, 0]), 0)\n"
+            "ferrograd.return_types.cummin(\n"
+            "values=tensor([3, 1, 1, 0]),\n"
+            "indices=tensor([0, 1, 1, 3]))"
+        ),
+    ),
+    "cumprod": (
+        "The running products along ``dim``.",
+        (">>> ferrograd.cumprod(ferrograd.tensor([1.0, 2.0, 3.0]), dim=0)\ntensor([1., 2., 6.])"),
+    ),
+    "cumsum": (
+        "The running sums along ``dim``.",
+        (">>> ferrograd.cumsum(ferrograd.tensor([1, 2, 3]), dim=0)\ntensor([1, 3, 6])"),
+    ),
+    "det": (
+        "The determinant of a square matrix (``linalg.det``).",
+        (">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n>>> ferrograd.det(A)\ntensor(11.)"),
+    ),
+    "diff": (
+        "The ``n``-th forward difference along ``dim``.",
+        (">>> ferrograd.diff(ferrograd.tensor([1, 4, 9, 16]))\ntensor([3, 5, 7])"),
+    ),
+    "frexp": (
+        ("Mantissas in [0.5, 1) and integer exponents with ``input = mantissa * 2 ** exponent``."),
+        (
+            ">>> ferrograd.frexp(ferrograd.tensor([8.0, 0.75]))\n"
+            "ferrograd.return_types.frexp(\n"
+            "mantissa=tensor([0.5000, 0.7500]),\n"
+            "exponent=tensor([4, 0], dtype=ferrograd.int32))"
+        ),
+    ),
+    "gcd_": (
+        "In-place ``gcd``.",
+        (
+            ">>> ferrograd.gcd_(ferrograd.tensor([12, 7]), ferrograd.tensor([18, 5]))\n"
+            "tensor([6, 1])"
+        ),
+    ),
+    "lcm_": (
+        "In-place ``lcm``.",
+        (
+            ">>> ferrograd.lcm_(ferrograd.tensor([4, 3]), ferrograd.tensor([6, 5]))\n"
+            "tensor([12, 15])"
+        ),
+    ),
+    "ldexp_": (
+        "In-place ``ldexp``.",
+        (
+            ">>> ferrograd.ldexp_(ferrograd.tensor([1.0, 3.0]), ferrograd.tensor([2, -1]))\n"
+            "tensor([4.0000, 1.5000])"
+        ),
+    ),
+    "xlogy_": (
+        "In-place ``xlogy``.",
+        (
+            ">>> ferrograd.xlogy_(ferrograd.tensor([0.0, 2.0]), ferrograd.tensor([0.0, 3.0]))\n"
+            "tensor([0.0000, 2.1972])"
+        ),
+    ),
+    "histc": (
+        ("The histogram of the elements over ``bins`` equal bins between ``min`` and ``max``."),
+        (
+            ">>> ferrograd.histc(ferrograd.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3)\n"
+            "tensor([0., 2., 1., 0.])"
+        ),
+    ),
+    "histogram": (
+        "The histogram of the elements: ``(hist, bin_edges)``.",
+        (
+            ">>> ferrograd.histogram(ferrograd.tensor([1.0, 2.0, 1.0]), bins=2)\n"
+            "ferrograd.return_types.histogram(\n"
+            "hist=tensor([2., 1.]),\n"
+            "bin_edges=tensor([1.0000, 1.5000, 2.0000]))"
+        ),
+    ),
+    "histogramdd": (
+        (
+            "The ``D``-dimensional histogram of the rows of an ``(N, D)`` input: ``(hist, "
+            "bin_edges)``."
+        ),
+        (
+            ">>> hist, edges = ferrograd.histogramdd(ferrograd.tensor([[0.0, 0.0], [1.0, "
+            "1.0]]), bins=[2, 2])\n"
+            ">>> hist\n"
+            "tensor([[1., 0.],\n"
+            "        [0., 1.]])"
+        ),
+    ),
+    "index_copy": (
+        "Copies ``source``'s slices into a copy of ``input`` at ``index`` along ``dim``.",
+        (
+            ">>> ferrograd.index_copy(ferrograd.zeros(3), 0, ferrograd.tensor([2, 0]), "
+            "ferrograd.tensor([1.0, 2.0]))\n"
+            "tensor([2., 0., 1.])"
+        ),
+    ),
+    "index_fill": (
+        "Fills the slices of ``input`` at ``index`` along ``dim`` with ``value`` (a copy).",
+        (
+            ">>> ferrograd.index_fill(ferrograd.zeros(3), 0, ferrograd.tensor([1]), 7.0)\n"
+            "tensor([0., 7., 0.])"
+        ),
+    ),
+    "index_reduce": (
+        "Reduces ``source``'s slices into ``input``'s slices at ``index`` along ``dim``.",
+        (
+            ">>> ferrograd.index_reduce(ferrograd.ones(2), 0, ferrograd.tensor([0, 0]), "
+            "ferrograd.tensor([2.0, 3.0]), 'prod')\n"
+            "tensor([6., 1.])"
+        ),
+    ),
+    "inverse": (
+        "The inverse of a square matrix.",
+        (
+            ">>> ferrograd.inverse(ferrograd.tensor([[2.0, 0.0], [0.0, 4.0]]))\n"
+            "tensor([[0.5000, 0.0000],\n"
+            "        [0.0000, 0.2500]])"
+        ),
+    ),
+    "is_complex": (
+        "Whether ``input``'s dtype is complex.",
+        (">>> ferrograd.is_complex(ferrograd.zeros(1))\nFalse"),
+    ),
+    "is_floating_point": (
+        "Whether ``input``'s dtype is a floating-point one.",
+        (
+            ">>> ferrograd.is_floating_point(ferrograd.zeros(1)), "
+            "ferrograd.is_floating_point(ferrograd.tensor([1]))\n"
+            "(True, False)"
+        ),
+    ),
+    "is_nonzero": (
+        "Whether a one-element tensor's value is nonzero.",
+        (">>> ferrograd.is_nonzero(ferrograd.tensor([0.5]))\nTrue"),
+    ),
+    "is_signed": (
+        "Whether ``input``'s dtype is signed.",
+        (">>> ferrograd.is_signed(ferrograd.tensor([1]))\nTrue"),
+    ),
+    "kthvalue": (
+        "The ``k``-th smallest element along ``dim`` and its index.",
+        (
+            ">>> ferrograd.kthvalue(ferrograd.tensor([3.0, 1.0, 2.0]), 2)\n"
+            "ferrograd.return_types.kthvalue(\n"
+            "values=tensor(2.),\n"
+            "indices=tensor(2))"
+        ),
+    ),
+    "logcumsumexp": (
+        "``log(cumsum(exp(x)))`` along ``dim``, computed stably.",
+        (
+            ">>> ferrograd.logcumsumexp(ferrograd.tensor([0.0, 0.0, 0.0]), 0)\n"
+            "tensor([0.0000, 0.6931, 1.0986])"
+        ),
+    ),
+    "logdet": (
+        "The log of the determinant (NaN if it is negative).",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.logdet(A)\n"
+            "tensor(2.3979)"
+        ),
+    ),
+    "lu_solve": (
+        "Solves ``A X = b`` from ``A``'s packed LU factorization.",
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> LU, pivots = ferrograd.linalg.lu_factor(A)\n"
+            ">>> ferrograd.lu_solve(ferrograd.tensor([[5.0], [4.0]]), LU, pivots)\n"
+            "tensor([[1.],\n"
+            "        [1.]])"
+        ),
+    ),
+    "matrix_exp": (
+        "The matrix exponential.",
+        (">>> ferrograd.matrix_exp(ferrograd.zeros(2, 2))\ntensor([[1., 0.],\n        [0., 1.]])"),
+    ),
+    "matrix_power": (
+        "A matrix to the integer power ``n``.",
+        (
+            ">>> ferrograd.matrix_power(ferrograd.tensor([[1.0, 1.0], [0.0, 1.0]]), 2)\n"
+            "tensor([[1., 2.],\n"
+            "        [0., 1.]])"
+        ),
+    ),
+    "median": (
+        (
+            "The median of the elements (the lower middle one for an even count), or "
+            "``(values, indices)`` along ``dim``."
+        ),
+        (">>> ferrograd.median(ferrograd.tensor([1.0, 4.0, 2.0, 3.0]))\ntensor(2.)"),
+    ),
+    "mode": (
+        "The most frequent value along ``dim`` and an index of it.",
+        (
+            ">>> ferrograd.mode(ferrograd.tensor([1, 2, 2, 3]))\n"
+            "ferrograd.return_types.mode(\n"
+            "values=tensor(2),\n"
+            "indices=tensor(2))"
+        ),
+    ),
+    "msort": (
+        "Sorts along the first dimension.",
+        (
+            ">>> ferrograd.msort(ferrograd.tensor([[3, 1], [1, 2]]))\n"
+            "tensor([[1, 1],\n"
+            "        [3, 2]])"
+        ),
+    ),
+    "multinomial": (
+        (
+            "Draws ``num_samples`` category indices per row, with probabilities "
+            "proportional to the row's weights."
+        ),
+        (
+            ">>> ferrograd.multinomial(ferrograd.tensor([0.0, 1.0, 0.0]), 2, "
+            "replacement=True)\n"
+            "tensor([1, 1])"
+        ),
+    ),
+    "nanmedian": (
+        "The median ignoring NaNs.",
+        (">>> ferrograd.nanmedian(ferrograd.tensor([1.0, float('nan'), 3.0, 2.0]))\ntensor(2.)"),
+    ),
+    "nanquantile": (
+        "``quantile`` ignoring NaNs.",
+        (">>> ferrograd.nanquantile(ferrograd.tensor([1.0, float('nan'), 3.0]), 0.5)\ntensor(2.)"),
+    ),
+    "quantile": (
+        "The ``q``-th quantiles along ``dim`` (linear interpolation by default).",
+        (">>> ferrograd.quantile(ferrograd.tensor([1.0, 2.0, 3.0, 4.0]), 0.5)\ntensor(2.5000)"),
+    ),
+    "narrow_copy": (
+        "``narrow``, as a copy.",
+        (">>> ferrograd.narrow_copy(ferrograd.arange(5), 0, 1, 2)\ntensor([1, 2])"),
+    ),
+    "pinverse": (
+        "The pseudo-inverse.",
+        (
+            ">>> ferrograd.pinverse(ferrograd.tensor([[2.0, 0.0], [0.0, 0.0]]))\n"
+            "tensor([[0.5000, 0.0000],\n"
+            "        [0.0000, 0.0000]])"
+        ),
+    ),
+    "randint_like": (
+        (
+            "Random integers from ``[low, high)`` in a tensor of ``input``'s shape, dtype "
+            "and device."
+        ),
+        (
+            ">>> x = ferrograd.randint_like(ferrograd.zeros(2, 3), 5)\n"
+            ">>> x.shape, bool(((x >= 0) & (x < 5)).all())\n"
+            "(ferrograd.Size([2, 3]), True)"
+        ),
+    ),
+    "renorm": (
+        (
+            "Rescales each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` to "
+            "norm ``maxnorm``."
+        ),
+        (
+            ">>> ferrograd.renorm(ferrograd.tensor([[3.0, 4.0], [0.3, 0.4]]), 2, 0, 1.0)\n"
+            "tensor([[0.6000, 0.8000],\n"
+            "        [0.3000, 0.4000]])"
+        ),
+    ),
+    "scatter": (
+        (
+            "Writes ``src`` (or ``value``) into a copy of ``input`` at the positions "
+            "``index`` gives along ``dim``."
+        ),
+        (
+            ">>> ferrograd.scatter(ferrograd.zeros(3), 0, ferrograd.tensor([2]), 9.0)\n"
+            "tensor([0., 0., 9.])"
+        ),
+    ),
+    "scatter_reduce": (
+        (
+            "Reduces ``src`` into a copy of ``input`` at the positions ``index`` gives "
+            "along ``dim``."
+        ),
+        (
+            ">>> ferrograd.scatter_reduce(ferrograd.zeros(2), 0, ferrograd.tensor([0, 0, "
+            "1]), ferrograd.tensor([1.0, 3.0, 2.0]), 'amax')\n"
+            "tensor([3., 2.])"
+        ),
+    ),
+    "select_scatter": (
+        "A copy of ``input`` with ``src`` written into ``input.select(dim, index)``.",
+        (
+            ">>> ferrograd.select_scatter(ferrograd.zeros(2, 2), ferrograd.ones(2), 0, 0)\n"
+            "tensor([[1., 1.],\n"
+            "        [0., 0.]])"
+        ),
+    ),
+    "slice_scatter": (
+        ("A copy of ``input`` with ``src`` written into the slice ``start:end:step`` of ``dim``."),
+        (
+            ">>> ferrograd.slice_scatter(ferrograd.zeros(4), ferrograd.ones(2), start=1, "
+            "end=3)\n"
+            "tensor([0., 1., 1., 0.])"
+        ),
+    ),
+    "slogdet": (
+        "The sign and the log-absolute value of the determinant.",
+        (
+            ">>> ferrograd.slogdet(ferrograd.tensor([[2.0, 0.0], [0.0, -3.0]]))\n"
+            "ferrograd.return_types.slogdet(\n"
+            "sign=tensor(-1.),\n"
+            "logabsdet=tensor(1.7918))"
+        ),
+    ),
+    "split_with_sizes": (
+        "Splits along ``dim`` into pieces of the given sizes.",
+        (
+            ">>> ferrograd.split_with_sizes(ferrograd.arange(5), [2, 3])\n"
+            "(tensor([0, 1]), tensor([2, 3, 4]))"
+        ),
+    ),
+    "svd": (
+        ("The singular value decomposition ``(U, S, V)`` with ``input = U @ diag(S) @ V.mT``."),
+        (
+            ">>> U, S, V = ferrograd.svd(ferrograd.tensor([[3.0, 0.0], [0.0, -2.0]]))\n"
+            ">>> S\n"
+            "tensor([3., 2.])"
+        ),
+    ),
+    "take": (
+        "The elements of ``input`` at the flat positions ``index``.",
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> ferrograd.take(x, ferrograd.tensor([0, 3]))\n"
+            "tensor([1., 4.])"
+        ),
+    ),
+    "tensor_split": (
+        (
+            "Splits into pieces along ``dim``: ``sections`` nearly equal pieces, or at the "
+            "given indices."
+        ),
+        (">>> ferrograd.tensor_split(ferrograd.arange(5), 2)\n(tensor([0, 1, 2]), tensor([3, 4]))"),
+    ),
+    "unique": (
+        "The distinct elements (sorted), with inverse indices and counts when asked.",
+        (
+            ">>> ferrograd.unique(ferrograd.tensor([2, 1, 2, 3]), return_counts=True)\n"
+            "(tensor([1, 2, 3]), tensor([1, 2, 1]))"
+        ),
+    ),
+    "unique_consecutive": (
+        "Collapses runs of equal consecutive elements to one.",
+        (">>> ferrograd.unique_consecutive(ferrograd.tensor([1, 1, 2, 2, 1]))\ntensor([1, 2, 1])"),
+    ),
+    "unsafe_chunk": (
+        "``chunk`` (the views are not checked for in-place use).",
+        (">>> ferrograd.unsafe_chunk(ferrograd.arange(4), 2)\n(tensor([0, 1]), tensor([2, 3]))"),
+    ),
+    "unsafe_split": (
+        "``split`` (the views are not checked for in-place use).",
+        (">>> ferrograd.unsafe_split(ferrograd.arange(4), 2)\n(tensor([0, 1]), tensor([2, 3]))"),
+    ),
+    "unsafe_split_with_sizes": (
+        "``split_with_sizes`` (the views are not checked).",
+        (
+            ">>> ferrograd.unsafe_split_with_sizes(ferrograd.arange(4), [1, 3])\n"
+            "(tensor([0]), tensor([1, 2, 3]))"
+        ),
+    ),
+    "std_mean": (
+        "The standard deviation and the mean at once.",
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> ferrograd.std_mean(x)\n"
+            "(tensor(1.2910), tensor(2.5000))"
+        ),
+    ),
+    "var_mean": (
+        "The variance and the mean at once.",
+        (
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+            ">>> ferrograd.var_mean(x, dim=0)\n"
+            "(tensor([2., 2.]), tensor([2., 3.]))"
+        ),
+    ),
+    "cosine_similarity": (
+        "``x1 . x2 / max(||x1|| ||x2||, eps)`` along ``dim``.",
+        (
+            ">>> ferrograd.cosine_similarity(ferrograd.tensor([[1.0, 0.0]]), "
+            "ferrograd.tensor([[1.0, 1.0]]))\n"
+            "tensor([0.7071])"
+        ),
+    ),
+    "dropout": (
+        "``nn.functional.dropout`` (``train`` for ``training``).",
+        (">>> ferrograd.dropout(ferrograd.ones(3), 0.5, train=False)\ntensor([1., 1., 1.])"),
+    ),
+    "alpha_dropout": (
+        "``nn.functional.alpha_dropout`` (``train`` for ``training``).",
+        (
+            ">>> ferrograd.alpha_dropout(ferrograd.tensor([1.0, -1.0]), 0.2, train=False)\n"
+            "tensor([ 1., -1.])"
+        ),
+    ),
+    "feature_alpha_dropout": (
+        "``nn.functional.feature_alpha_dropout`` (``train`` for ``training``).",
+        (
+            ">>> ferrograd.feature_alpha_dropout(ferrograd.ones(1, 2, 2), 0.2, train=False)\n"
+            "tensor([[[1., 1.],\n"
+            "         [1., 1.]]])"
+        ),
+    ),
+    "embedding": (
+        "The rows of ``weight`` at ``indices``.",
+        (
+            ">>> ferrograd.embedding(ferrograd.tensor([[0.0, 0.0], [1.0, 1.0]]), "
+            "ferrograd.tensor([1, 0]))\n"
+            "tensor([[1., 1.],\n"
+            "        [0., 0.]])"
+        ),
+    ),
+    "batch_norm": (
+        (
+            "``nn.functional.batch_norm`` with every argument given (PyTorch's "
+            "``torch.batch_norm``)."
+        ),
+        (
+            ">>> x = ferrograd.tensor([[1.0], [3.0]])\n"
+            ">>> ferrograd.batch_norm(x, None, None, None, None, True, 0.1, 1e-5, False)\n"
+            "tensor([[-1.0000],\n"
+            "        [ 1.0000]])"
+        ),
+    ),
+    "instance_norm": (
+        (
+            "``nn.functional.instance_norm`` with every argument given (PyTorch's "
+            "``torch.instance_norm``)."
+        ),
+        (
+            ">>> ferrograd.instance_norm(ferrograd.tensor([[[1.0, 3.0]]]), None, None, "
+            "None, None, True, 0.1, 1e-5, False)\n"
+            "tensor([[[-1.0000,  1.0000]]])"
+        ),
+    ),
+    "is_anomaly_enabled": (
+        "Whether anomaly detection (``autograd.detect_anomaly``) is on.",
+        (">>> ferrograd.is_anomaly_enabled()\nFalse"),
+    ),
+    "is_anomaly_check_nan_enabled": (
+        "Whether anomaly detection also checks backward results for NaN.",
+        (
+            ">>> with ferrograd.autograd.detect_anomaly():\n"
+            "...     print(ferrograd.is_anomaly_check_nan_enabled())\n"
+            "True"
+        ),
+    ),
+    "set_anomaly_enabled": (
+        "Turns anomaly detection on or off (``check_nan``: also check for NaN).",
+        (
+            ">>> ferrograd.set_anomaly_enabled(True)\n"
+            ">>> ferrograd.is_anomaly_enabled()\n"
+            "True\n"
+            ">>> ferrograd.set_anomaly_enabled(False)"
+        ),
+    ),
+    "is_autocast_enabled": (
+        ("Whether an ``autocast`` region is active (for ``device_type``, or CUDA by default)."),
+        (">>> ferrograd.is_autocast_enabled()\nFalse"),
+    ),
+    "is_warn_always_enabled": (
+        "Whether warnings that PyTorch gives once are given every time.",
+        (">>> ferrograd.is_warn_always_enabled()\nFalse"),
+    ),
+    "set_warn_always": (
+        "Gives warnings that PyTorch gives once every time (or not).",
+        (
+            ">>> ferrograd.set_warn_always(True)\n"
+            ">>> ferrograd.is_warn_always_enabled()\n"
+            "True\n"
+            ">>> ferrograd.set_warn_always(False)"
+        ),
+    ),
+    "is_deterministic_algorithms_warn_only_enabled": (
+        "Whether ``use_deterministic_algorithms(True, warn_only=True)`` is in force.",
+        (">>> ferrograd.is_deterministic_algorithms_warn_only_enabled()\nFalse"),
+    ),
+    "set_deterministic_debug_mode": (
+        (
+            "Sets the deterministic debug mode: 0 (``'default'``), 1 (``'warn'``) or 2 "
+            "(``'error'``)."
+        ),
+        (
+            ">>> ferrograd.set_deterministic_debug_mode('warn')\n"
+            ">>> ferrograd.get_deterministic_debug_mode()\n"
+            "1\n"
+            ">>> ferrograd.set_deterministic_debug_mode(0)"
+        ),
+    ),
+    "get_deterministic_debug_mode": (
+        "The deterministic debug mode: 0, 1 (warn) or 2 (error).",
+        (">>> ferrograd.get_deterministic_debug_mode()\n0"),
+    ),
+    "set_float32_matmul_precision": (
+        (
+            "Records the float32 matrix-product precision asked for (``'highest'``, "
+            "``'high'``, ``'medium'``); ferrograd's CPU kernels always compute in full float32."
+        ),
+        (
+            ">>> ferrograd.set_float32_matmul_precision('high')\n"
+            ">>> ferrograd.get_float32_matmul_precision()\n"
+            "'high'\n"
+            ">>> ferrograd.set_float32_matmul_precision('highest')"
+        ),
+    ),
+    "get_float32_matmul_precision": (
+        "The float32 matrix-product precision last set (``'highest'`` by default).",
+        (">>> ferrograd.get_float32_matmul_precision()\n'highest'"),
+    ),
+    "set_flush_denormal": (
+        (
+            "Asks for denormal floats to be flushed to zero; returns whether that is "
+            "supported (it is not here, as on CPUs without the instruction)."
+        ),
+        (">>> isinstance(ferrograd.set_flush_denormal(False), bool)\nTrue"),
+    ),
+    "finfo": (
+        (
+            "The limits of a floating dtype: ``eps``, ``max``, ``min``, ``tiny``, "
+            "``resolution``, ``bits``."
+        ),
+        (
+            ">>> ferrograd.finfo(ferrograd.float32).eps, "
+            "ferrograd.finfo(ferrograd.float16).max\n"
+            "(1.1920928955078125e-07, 65504.0)"
+        ),
+    ),
+    "iinfo": (
+        "The limits of an integer dtype: ``min``, ``max``, ``bits``.",
+        (
+            ">>> ferrograd.iinfo(ferrograd.int8).min, ferrograd.iinfo(ferrograd.int8).max\n"
+            "(-128, 127)"
+        ),
+    ),
+    "from_dlpack": (
+        (
+            "A tensor sharing the memory of an object that exports DLPack "
+            "(``__dlpack__``), such as a NumPy array."
+        ),
+        (
+            ">>> import numpy as np\n"
+            ">>> ferrograd.from_dlpack(np.arange(3.0))\n"
+            "tensor([0., 1., 2.], dtype=ferrograd.float64)"
+        ),
+    ),
+    "to_dlpack": (
+        "A DLPack capsule of the tensor's memory, for another library's ``from_dlpack``.",
+        (">>> type(ferrograd.to_dlpack(ferrograd.zeros(2))).__name__\n'PyCapsule'"),
+    ),
+    "fill": (
+        "A tensor of ``input``'s shape filled with ``value`` (out of place).",
+        (">>> ferrograd.fill(ferrograd.zeros(3), 2.0)\ntensor([2., 2., 2.])"),
+    ),
+    "inference_mode": (
+        (
+            "A context manager (and decorator) for inference: no graph is recorded and "
+            "tensors made inside cannot be used by autograd later."
+        ),
+        (
+            ">>> with ferrograd.inference_mode():\n"
+            "...     y = ferrograd.ones(2, requires_grad=True) * 2\n"
+            ">>> y.requires_grad, y.is_inference()\n"
+            "(False, True)"
+        ),
+    ),
+    "autocast": (
+        (
+            "A context manager running the listed operations in a lower precision dtype "
+            "(``torch.autocast``)."
+        ),
+        (
+            ">>> with ferrograd.autocast('cpu', dtype=ferrograd.bfloat16):\n"
+            "...     y = ferrograd.ones(2, 2) @ ferrograd.ones(2, 2)\n"
+            ">>> y.dtype\n"
+            "ferrograd.bfloat16"
+        ),
+    ),
+    "compile": (
+        (
+            "``torch.compile``'s entry point: checks the arguments and returns the model "
+            "or function unchanged (there is no compiler; the eager results are the "
+            "compiled ones)."
+        ),
+        (
+            ">>> f = ferrograd.compile(lambda x: x * 2)\n"
+            ">>> f(ferrograd.tensor([1.0]))\n"
+            "tensor([2.])"
+        ),
+    ),
+    "device": (
+        "A device: ``'cpu'``, ``'cuda'`` or ``'meta'``, with an optional index.",
+        (">>> ferrograd.device('cpu'), ferrograd.device('cuda', 1).index\n(device(type='cpu'), 1)"),
+    ),
+    "Size": (
+        "The shape of a tensor: a tuple of ints that prints as ``ferrograd.Size([...])``.",
+        (
+            ">>> s = ferrograd.zeros(2, 3).shape\n"
+            ">>> s, s[0], s.numel()\n"
+            "(ferrograd.Size([2, 3]), 2, 6)"
+        ),
+    ),
+    "Generator": (
+        (
+            "A random number generator: seed it with ``manual_seed``, pass it as "
+            "``generator=`` to the samplers, save and restore ``get_state``/``set_state``."
+        ),
+        (
+            ">>> g = ferrograd.Generator().manual_seed(3)\n"
+            ">>> a = ferrograd.rand(2, generator=g)\n"
+            ">>> _ = g.manual_seed(3)\n"
+            ">>> ferrograd.equal(a, ferrograd.rand(2, generator=g))\n"
+            "True"
+        ),
+    ),
+    "FloatTensor": (
+        (
+            "The legacy constructor of float32 tensors: ``FloatTensor(data)`` copies data, "
+            "``FloatTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "FloatTensor)`` tells whether ``t`` is a CPU float32 tensor."
+        ),
+        (
+            ">>> t = ferrograd.FloatTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.FloatTensor)\n"
+            "(ferrograd.float32, True)"
+        ),
+    ),
+    "DoubleTensor": (
+        (
+            "The legacy constructor of float64 tensors: ``DoubleTensor(data)`` copies "
+            "data, ``DoubleTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "DoubleTensor)`` tells whether ``t`` is a CPU float64 tensor."
+        ),
+        (
+            ">>> t = ferrograd.DoubleTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.DoubleTensor)\n"
+            "(ferrograd.float64, True)"
+        ),
+    ),
+    "HalfTensor": (
+        (
+            "The legacy constructor of float16 tensors: ``HalfTensor(data)`` copies data, "
+            "``HalfTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "HalfTensor)`` tells whether ``t`` is a CPU float16 tensor."
+        ),
+        (
+            ">>> t = ferrograd.HalfTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.HalfTensor)\n"
+            "(ferrograd.float16, True)"
+        ),
+    ),
+    "BFloat16Tensor": (
+        (
+            "The legacy constructor of bfloat16 tensors: ``BFloat16Tensor(data)`` copies "
+            "data, ``BFloat16Tensor(*sizes)`` makes an uninitialized tensor; "
+            "``isinstance(t, BFloat16Tensor)`` tells whether ``t`` is a CPU bfloat16 tensor."
+        ),
+        (
+            ">>> t = ferrograd.BFloat16Tensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.BFloat16Tensor)\n"
+            "(ferrograd.bfloat16, True)"
+        ),
+    ),
+    "LongTensor": (
+        (
+            "The legacy constructor of int64 tensors: ``LongTensor(data)`` copies data, "
+            "``LongTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "LongTensor)`` tells whether ``t`` is a CPU int64 tensor."
+        ),
+        (
+            ">>> t = ferrograd.LongTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.LongTensor)\n"
+            "(ferrograd.int64, True)"
+        ),
+    ),
+    "IntTensor": (
+        (
+            "The legacy constructor of int32 tensors: ``IntTensor(data)`` copies data, "
+            "``IntTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "IntTensor)`` tells whether ``t`` is a CPU int32 tensor."
+        ),
+        (
+            ">>> t = ferrograd.IntTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.IntTensor)\n"
+            "(ferrograd.int32, True)"
+        ),
+    ),
+    "ShortTensor": (
+        (
+            "The legacy constructor of int16 tensors: ``ShortTensor(data)`` copies data, "
+            "``ShortTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "ShortTensor)`` tells whether ``t`` is a CPU int16 tensor."
+        ),
+        (
+            ">>> t = ferrograd.ShortTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.ShortTensor)\n"
+            "(ferrograd.int16, True)"
+        ),
+    ),
+    "CharTensor": (
+        (
+            "The legacy constructor of int8 tensors: ``CharTensor(data)`` copies data, "
+            "``CharTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "CharTensor)`` tells whether ``t`` is a CPU int8 tensor."
+        ),
+        (
+            ">>> t = ferrograd.CharTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.CharTensor)\n"
+            "(ferrograd.int8, True)"
+        ),
+    ),
+    "ByteTensor": (
+        (
+            "The legacy constructor of uint8 tensors: ``ByteTensor(data)`` copies data, "
+            "``ByteTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "ByteTensor)`` tells whether ``t`` is a CPU uint8 tensor."
+        ),
+        (
+            ">>> t = ferrograd.ByteTensor([1, 2])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.ByteTensor)\n"
+            "(ferrograd.uint8, True)"
+        ),
+    ),
+    "BoolTensor": (
+        (
+            "The legacy constructor of bool tensors: ``BoolTensor(data)`` copies data, "
+            "``BoolTensor(*sizes)`` makes an uninitialized tensor; ``isinstance(t, "
+            "BoolTensor)`` tells whether ``t`` is a CPU bool tensor."
+        ),
+        (
+            ">>> t = ferrograd.BoolTensor([True, False])\n"
+            ">>> t.dtype, isinstance(t, ferrograd.BoolTensor)\n"
+            "(ferrograd.bool, True)"
+        ),
+    ),
+    "dtype": (
+        (
+            "The element type of a tensor: ``ferrograd.float32``, ``ferrograd.int64``, "
+            "``ferrograd.bool`` and the others, with ``is_floating_point``, ``is_signed`` "
+            "and ``itemsize``."
+        ),
+        (">>> ferrograd.float64.is_floating_point, ferrograd.int32.itemsize\n(True, 4)"),
+    ),
+    "layout": (
+        (
+            "The memory layout of a tensor: ``ferrograd.strided`` (dense) or "
+            "``ferrograd.sparse_coo``."
+        ),
+        (">>> ferrograd.zeros(1).layout\nferrograd.strided"),
+    ),
+    "memory_format": (
+        (
+            "A memory-layout request: ``ferrograd.contiguous_format``, "
+            "``ferrograd.channels_last``, ``ferrograd.preserve_format``."
+        ),
+        (
+            ">>> ferrograd.zeros(2, "
+            "3).is_contiguous(memory_format=ferrograd.contiguous_format)\n"
+            "True"
+        ),
+    ),
+    "Tensor": (
+        (
+            "The tensor type: a multi-dimensional array of one dtype on one device, "
+            "recorded by autograd when it requires grad. ``ferrograd.Tensor(data)`` is the "
+            "legacy float32 constructor; use ``ferrograd.tensor``."
+        ),
+        (
+            ">>> x = ferrograd.Tensor([1, 2])\n"
+            ">>> x, isinstance(x, ferrograd.Tensor)\n"
+            "(tensor([1., 2.]), True)"
+        ),
+    ),
+    "OutOfMemoryError": (
+        (
+            "Raised when memory for a tensor cannot be allocated; a ``RuntimeError`` (and "
+            "a ``MemoryError``)."
+        ),
+        (">>> issubclass(ferrograd.OutOfMemoryError, RuntimeError)\nTrue"),
+    ),
     "acos": (
         "The arc cosine (inverse cosine), in radians, of each element.",
         (
@@ -950,6 +1784,19 @@ EXAMPLES = {
     "is_same_size": (
         "Whether the two tensors have the same shape.",
         (">>> ferrograd.is_same_size(ferrograd.tensor([1, 2]), ferrograd.tensor([3, 4]))\nTrue"),
+    ),
+    "ShapeError": (
+        (
+            "Raised when tensors' shapes do not fit an operation; a ``RuntimeError``, as "
+            "PyTorch raises."
+        ),
+        (
+            ">>> try:\n"
+            "...     ferrograd.zeros(2, 3) @ ferrograd.zeros(2, 3)\n"
+            "... except ferrograd.ShapeError as error:\n"
+            "...     print(isinstance(error, RuntimeError))\n"
+            "True"
+        ),
     ),
 }
 
@@ -1840,6 +2687,136 @@ FUNC = {
     ),
 }
 
+#: ``ferrograd.autograd``: as ``EXAMPLES``.
+AUTOGRAD = {
+    "FunctionCtx": (
+        (
+            "The ``ctx`` of a custom ``autograd.Function``: ``save_for_backward``, "
+            "``saved_tensors``, ``needs_input_grad``, ``mark_dirty``, "
+            "``mark_non_differentiable``, ``set_materialize_grads``."
+        ),
+        (
+            ">>> class Square(ferrograd.autograd.Function):\n"
+            "...     @staticmethod\n"
+            "...     def forward(ctx, x):\n"
+            "...         ctx.save_for_backward(x)\n"
+            "...         return x * x\n"
+            "...     @staticmethod\n"
+            "...     def backward(ctx, grad):\n"
+            "...         (x,) = ctx.saved_tensors\n"
+            "...         return 2 * x * grad\n"
+            ">>> x = ferrograd.tensor([3.0], requires_grad=True)\n"
+            ">>> Square.apply(x).backward()\n"
+            ">>> x.grad\n"
+            "tensor([6.])"
+        ),
+    ),
+    "Node": (
+        (
+            "A node of the autograd graph (a tensor's ``grad_fn``): ``name()``, "
+            "``next_functions``, hooks."
+        ),
+        (
+            ">>> y = ferrograd.ones(1, requires_grad=True) * 2\n"
+            ">>> isinstance(y.grad_fn, ferrograd.autograd.graph.Node), y.grad_fn.name()\n"
+            "(True, 'MulBackward0')"
+        ),
+    ),
+    "Variable": (
+        (
+            "Deprecated: ``Variable(tensor)`` returns the tensor (with ``requires_grad`` "
+            "if given), as in PyTorch."
+        ),
+        (
+            ">>> v = ferrograd.autograd.Variable(ferrograd.ones(2), requires_grad=True)\n"
+            ">>> v\n"
+            "tensor([1., 1.], requires_grad=True)"
+        ),
+    ),
+    "detect_anomaly": (
+        (
+            "A context manager that records where each operation was made and checks "
+            "backward results for NaN, so that an error in backward names the forward "
+            "operation."
+        ),
+        (
+            ">>> with ferrograd.autograd.detect_anomaly():\n"
+            "...     x = ferrograd.tensor([1.0], requires_grad=True)\n"
+            "...     (x * 2).backward()\n"
+            ">>> x.grad\n"
+            "tensor([2.])"
+        ),
+    ),
+    "set_detect_anomaly": (
+        (
+            "Turns anomaly detection on or off (``mode``) for this thread. (PyTorch's is "
+            "also a context manager that restores the previous mode; ferrograd's only sets it.)"
+        ),
+        (
+            ">>> _ = ferrograd.autograd.set_detect_anomaly(True)\n"
+            ">>> ferrograd.is_anomaly_enabled()\n"
+            "True\n"
+            ">>> _ = ferrograd.autograd.set_detect_anomaly(False)"
+        ),
+    ),
+    "gradgradcheck": (
+        (
+            "Checks the gradients of the gradients (second derivatives) of ``func`` "
+            "against finite differences, in float64; raises ``GradcheckError`` (or returns "
+            "False) when they differ."
+        ),
+        (
+            ">>> x = ferrograd.tensor([0.5, 1.5], dtype=ferrograd.float64, "
+            "requires_grad=True)\n"
+            ">>> ferrograd.autograd.gradgradcheck(lambda t: (t ** 3).sum(), (x,))\n"
+            "True"
+        ),
+    ),
+    "inference_mode": (
+        (
+            "A context manager (and decorator) for inference: no graph is recorded and "
+            "tensors made inside cannot be used by autograd later."
+        ),
+        (
+            ">>> with ferrograd.autograd.inference_mode():\n"
+            "...     y = ferrograd.ones(2, requires_grad=True) * 2\n"
+            ">>> y.requires_grad\n"
+            "False"
+        ),
+    ),
+    "once_differentiable": (
+        (
+            "A decorator for a custom ``Function.backward`` that runs it without "
+            "recording, so that differentiating it again raises."
+        ),
+        (
+            ">>> class Double(ferrograd.autograd.Function):\n"
+            "...     @staticmethod\n"
+            "...     def forward(ctx, x):\n"
+            "...         return x * 2\n"
+            "...     @staticmethod\n"
+            "...     @ferrograd.autograd.function.once_differentiable\n"
+            "...     def backward(ctx, grad):\n"
+            "...         return grad * 2\n"
+            ">>> x = ferrograd.tensor([1.0], requires_grad=True)\n"
+            ">>> Double.apply(x).backward()\n"
+            ">>> x.grad\n"
+            "tensor([2.])"
+        ),
+    ),
+    "GradcheckError": (
+        (
+            "Raised by ``gradcheck`` and ``gradgradcheck`` when the analytical and "
+            "numerical gradients differ (a ``RuntimeError``)."
+        ),
+        (">>> issubclass(ferrograd.autograd.GradcheckError, RuntimeError)\nTrue"),
+    ),
+    "is_anomaly_enabled": (
+        "Whether anomaly detection is on.",
+        (">>> ferrograd.autograd.is_anomaly_enabled()\nFalse"),
+    ),
+}
+
 #: ``ferrograd.distributions``: as ``EXAMPLES``.
 DISTRIBUTIONS = {
     "Normal": (
@@ -2269,7 +3246,8 @@ def complete(namespace: dict) -> None:
     """Completes the docstring of each function of ``EXAMPLES`` in ``namespace`` (ferrograd's)
     and of the tables of its submodules."""
     _docgen.complete_table(namespace, EXAMPLES, {}, {})
-    for module, examples in (("special", SPECIAL), ("linalg", LINALG), ("func", FUNC)):
+    modules = (("special", SPECIAL), ("linalg", LINALG), ("func", FUNC), ("autograd", AUTOGRAD))
+    for module, examples in modules:
         _docgen.complete_table(vars(namespace[module]), examples, {}, {})
     distributions = vars(namespace["distributions"])
     _docgen.complete_table(distributions, DISTRIBUTIONS, DISTRIBUTION_ARGS, {})

@@ -1434,6 +1434,102 @@ EXAMPLES = {
             "tensor(0.3250)"
         ),
     ),
+    "LazyConv1d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyConv1d(4, 3)\n"
+            ">>> m(ferrograd.randn(1, 2, 8)).shape, m.weight.shape\n"
+            "(ferrograd.Size([1, 4, 6]), ferrograd.Size([4, 2, 3]))"
+        ),
+    ),
+    "LazyConv2d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyConv2d(4, 3)\n"
+            ">>> m(ferrograd.randn(1, 2, 8, 8)).shape, m.weight.shape\n"
+            "(ferrograd.Size([1, 4, 6, 6]), ferrograd.Size([4, 2, 3, 3]))"
+        ),
+    ),
+    "LazyConv3d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyConv3d(4, 3)\n"
+            ">>> m(ferrograd.randn(1, 2, 5, 5, 5)).shape, m.weight.shape\n"
+            "(ferrograd.Size([1, 4, 3, 3, 3]), ferrograd.Size([4, 2, 3, 3, 3]))"
+        ),
+    ),
+    "LazyConvTranspose1d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyConvTranspose1d(4, 3)\n"
+            ">>> m(ferrograd.randn(1, 2, 8)).shape, m.weight.shape\n"
+            "(ferrograd.Size([1, 4, 10]), ferrograd.Size([2, 4, 3]))"
+        ),
+    ),
+    "LazyConvTranspose2d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyConvTranspose2d(4, 3)\n"
+            ">>> m(ferrograd.randn(1, 2, 5, 5)).shape, m.weight.shape\n"
+            "(ferrograd.Size([1, 4, 7, 7]), ferrograd.Size([2, 4, 3, 3]))"
+        ),
+    ),
+    "LazyConvTranspose3d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyConvTranspose3d(4, 2)\n"
+            ">>> m(ferrograd.randn(1, 2, 3, 3, 3)).shape, m.weight.shape\n"
+            "(ferrograd.Size([1, 4, 4, 4, 4]), ferrograd.Size([2, 4, 2, 2, 2]))"
+        ),
+    ),
+    "LazyBatchNorm1d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyBatchNorm1d()\n"
+            ">>> m(ferrograd.randn(4, 3)).shape, m.running_mean.shape\n"
+            "(ferrograd.Size([4, 3]), ferrograd.Size([3]))"
+        ),
+    ),
+    "LazyBatchNorm2d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyBatchNorm2d()\n"
+            ">>> m(ferrograd.randn(2, 3, 4, 4)).shape, m.weight.shape\n"
+            "(ferrograd.Size([2, 3, 4, 4]), ferrograd.Size([3]))"
+        ),
+    ),
+    "LazyBatchNorm3d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyBatchNorm3d()\n"
+            ">>> m(ferrograd.randn(2, 3, 2, 2, 2)).shape, m.weight.shape\n"
+            "(ferrograd.Size([2, 3, 2, 2, 2]), ferrograd.Size([3]))"
+        ),
+    ),
+    "LazyInstanceNorm1d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyInstanceNorm1d(affine=True)\n"
+            ">>> m(ferrograd.randn(2, 3, 5)).shape, m.weight.shape\n"
+            "(ferrograd.Size([2, 3, 5]), ferrograd.Size([3]))"
+        ),
+    ),
+    "LazyInstanceNorm2d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyInstanceNorm2d(affine=True)\n"
+            ">>> m(ferrograd.randn(2, 3, 4, 4)).shape, m.weight.shape\n"
+            "(ferrograd.Size([2, 3, 4, 4]), ferrograd.Size([3]))"
+        ),
+    ),
+    "LazyInstanceNorm3d": (
+        None,
+        (
+            ">>> m = ferrograd.nn.LazyInstanceNorm3d(affine=True)\n"
+            ">>> m(ferrograd.randn(1, 3, 2, 2, 2)).shape, m.weight.shape\n"
+            "(ferrograd.Size([1, 3, 2, 2, 2]), ferrograd.Size([3]))"
+        ),
+    ),
 }
 
 
