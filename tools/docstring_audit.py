@@ -1,13 +1,11 @@
 """Which public names have a docstring in PyTorch's shape: more than one line, with an example.
 
-    PYTHONPATH=python python tools/docstring_audit.py [--namespace NAME] [--write-allowlist]
+    PYTHONPATH=python python tools/docstring_audit.py [--namespace NAME]
 
 Lists, per namespace, the public functions, classes, modules and ``Tensor`` methods and
-properties whose docstring is missing, is one line only, or has no ``>>>`` example.
-``tests/test_docstrings.py`` fails for any of them not in ``tests/docstring_allowlist.txt``,
-and for any entry of that list that no longer needs to be there, so the list only shrinks.
-``--write-allowlist`` rewrites the list from what is undocumented now (to remove entries, not
-to add them).
+properties whose docstring is missing, is one line only, or (but for modules) has no ``>>>``
+example, then counts them. ``tests/test_docstrings.py`` fails for any such name and runs every
+example.
 """
 
 from __future__ import annotations
@@ -18,9 +16,6 @@ import importlib
 import inspect
 import sys
 import types
-from pathlib import Path
-
-ALLOWLIST = Path(__file__).resolve().parents[1] / "tests" / "docstring_allowlist.txt"
 
 #: The namespaces whose public names are audited, as users reach them.
 NAMESPACES = (
@@ -135,26 +130,9 @@ def undocumented(namespaces=NAMESPACES) -> dict[str, str]:
     return {e.name: e.problem for e in entries(namespaces) if e.problem is not None}
 
 
-def read_allowlist(path: Path = ALLOWLIST) -> set[str]:
-    if not path.exists():
-        return set()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
-
-def write_allowlist(names, path: Path = ALLOWLIST) -> None:
-    header = (
-        "# Public names whose docstring is not yet in PyTorch's shape (several lines with a\n"
-        "# doctest example); tests/test_docstrings.py fails for any other such name. Remove a\n"
-        "# name once it is documented (the test fails while a documented name stays here).\n"
-    )
-    path.write_text(header + "".join(f"{name}\n" for name in sorted(names)), encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--namespace", action="append", help="audit only these namespaces")
-    parser.add_argument("--write-allowlist", action="store_true")
     args = parser.parse_args()
     namespaces = tuple(args.namespace) if args.namespace else NAMESPACES
     all_entries = entries(namespaces)
@@ -171,8 +149,6 @@ def main() -> int:
     print(
         f"# all: {len(all_entries) - len(short)} of {len(all_entries)} documented", file=sys.stderr
     )
-    if args.write_allowlist:
-        write_allowlist(short)
     return 0
 
 

@@ -1,6 +1,7 @@
 """The docstrings of the functions of ``ferrograd`` that are not ``Tensor`` methods (those
-take the methods' docstrings), completed at import: an example as PyTorch 2.15 prints it, and
-the summary where a function has no docstring of its own."""
+take the methods' docstrings), completed at import: an example as PyTorch 2.15 prints it (the
+few functions PyTorch 2.15 lacks, which say so, show ferrograd's output), and the summary where a
+function has no docstring of its own."""
 
 from __future__ import annotations
 
@@ -1785,6 +1786,43 @@ EXAMPLES = {
         "Whether the two tensors have the same shape.",
         (">>> ferrograd.is_same_size(ferrograd.tensor([1, 2]), ferrograd.tensor([3, 4]))\nTrue"),
     ),
+    "cholesky": (
+        (
+            "The lower Cholesky factor of a symmetric positive-definite matrix "
+            "(``upper=True``: the upper one). PyTorch 2.15 removed ``torch.cholesky``; "
+            "``linalg.cholesky`` replaces it."
+        ),
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> ferrograd.cholesky(A)\n"
+            "tensor([[2.0000, 0.0000],\n"
+            "        [0.5000, 1.6583]])"
+        ),
+    ),
+    "qr": (
+        (
+            "The QR factorization ``(Q, R)``. PyTorch 2.15 removed ``torch.qr``; "
+            "``linalg.qr`` replaces it."
+        ),
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> Q, R = ferrograd.qr(A)\n"
+            ">>> ferrograd.allclose(Q @ R, A)\n"
+            "True"
+        ),
+    ),
+    "lu": (
+        (
+            "The packed LU factorization ``(LU, pivots)`` (deprecated in PyTorch for "
+            "``linalg.lu_factor``)."
+        ),
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> LU, pivots = ferrograd.lu(A)\n"
+            ">>> pivots\n"
+            "tensor([1, 2], dtype=ferrograd.int32)"
+        ),
+    ),
     "ShapeError": (
         (
             "Raised when tensors' shapes do not fit an operation; a ``RuntimeError``, as "
@@ -3205,6 +3243,21 @@ DISTRIBUTIONS = {
             ">>> q = ferrograd.distributions.Normal(1.0, 1.0)\n"
             ">>> ferrograd.distributions.kl_divergence(p, q)\n"
             "tensor(0.5000)"
+        ),
+    ),
+    "register_kl": (
+        (
+            "A decorator registering a function as the KL divergence of a pair of "
+            "distribution types; ``kl_divergence`` picks the most specific registered pair."
+        ),
+        (
+            ">>> class Coin(ferrograd.distributions.Bernoulli):\n"
+            "...     pass\n"
+            ">>> def kl_coin(p, q):\n"
+            "...     return (p.probs - q.probs).abs()\n"
+            ">>> ferrograd.distributions.kl_divergence(Coin(ferrograd.tensor(0.2)), "
+            "Coin(ferrograd.tensor(0.5)))\n"
+            "tensor(0.1927)"
         ),
     ),
 }

@@ -1,7 +1,8 @@
 """The docstrings of the most used ``Tensor`` methods, completed at import before the
 function forms (``ferrograd.sum`` for ``Tensor.sum``) copy them: an Args section and an example
-as PyTorch 2.15 prints it. A method's own docstring, where it has one, comes first; the table's
-summary stands in for one where it has none."""
+as PyTorch 2.15 prints it (the few methods PyTorch 2.15 lacks, which say so, show ferrograd's
+output). A method's own docstring, where it has one, comes first; the table's summary stands in
+for one where it has none."""
 
 from __future__ import annotations
 
@@ -2658,6 +2659,21 @@ METHODS = {
             "logabsdet=tensor(1.7918))"
         ),
     ),
+    "cholesky": (
+        (
+            "The lower Cholesky factor ``L`` with ``self = L @ L.mT`` (``upper=True``: the "
+            "upper one). PyTorch 2.15 removed this method; ``linalg.cholesky`` replaces it."
+        ),
+        {
+            "upper": "return the upper factor.",
+        },
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> A.cholesky()\n"
+            "tensor([[2.0000, 0.0000],\n"
+            "        [0.5000, 1.6583]])"
+        ),
+    ),
     "cholesky_inverse": (
         "The inverse of ``A`` from its Cholesky factor (this tensor).",
         {
@@ -2705,6 +2721,21 @@ METHODS = {
             ">>> ferrograd.tensor([[2.0, 0.0], [0.0, 0.0]]).pinverse()\n"
             "tensor([[0.5000, 0.0000],\n"
             "        [0.0000, 0.0000]])"
+        ),
+    ),
+    "qr": (
+        (
+            "The QR factorization ``(Q, R)``. PyTorch 2.15 removed this method; "
+            "``linalg.qr`` replaces it."
+        ),
+        {
+            "some": "the reduced factorization (True) or the complete one.",
+        },
+        (
+            ">>> A = ferrograd.tensor([[4.0, 1.0], [1.0, 3.0]])\n"
+            ">>> Q, R = A.qr()\n"
+            ">>> ferrograd.allclose(Q @ R, A)\n"
+            "True"
         ),
     ),
     "svd": (
@@ -2912,6 +2943,167 @@ METHODS = {
             ">>> (w * 3).sum().backward()\n"
             "tensor([3., 3.])"
         ),
+    ),
+    "apply_": (
+        ("Applies the Python function ``callable`` to each element, in place (CPU only; slow)."),
+        {
+            "callable": "a function of a number.",
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).apply_(lambda v: v * 10)\ntensor([10., 20.])"),
+    ),
+    "map_": (
+        (
+            "Replaces each element by ``callable(element, other_element)``, in place "
+            "(``other`` broadcast)."
+        ),
+        {
+            "tensor": "the other tensor.",
+            "callable": "a function of two numbers.",
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).map_(ferrograd.tensor([3.0, 4.0]), lambda a, "
+            "b: a * b)\n"
+            "tensor([3., 8.])"
+        ),
+    ),
+    "map2_": (
+        "Replaces each element by ``callable(element, x, y)``, in place.",
+        {
+            "x": "the first other tensor.",
+            "y": "the second other tensor.",
+            "callable": "a function of three numbers.",
+        },
+        (
+            ">>> ferrograd.tensor([1.0]).map2_(ferrograd.tensor([2.0]), "
+            "ferrograd.tensor([3.0]), lambda a, b, c: a + b * c)\n"
+            "tensor([7.])"
+        ),
+    ),
+    "as_subclass": (
+        (
+            "The same tensor (sharing data and graph) viewed as an instance of the "
+            "``Tensor`` subclass ``cls``."
+        ),
+        {
+            "cls": "a subclass of ``Tensor``.",
+        },
+        (
+            ">>> class Mine(ferrograd.Tensor):\n"
+            "...     pass\n"
+            ">>> type(ferrograd.zeros(1).as_subclass(Mine)).__name__\n"
+            "'Mine'"
+        ),
+    ),
+    "coalesce": (
+        "A sparse tensor with duplicate coordinates summed and coordinates sorted.",
+        {},
+        (
+            ">>> s = ferrograd.sparse_coo_tensor(ferrograd.tensor([[0, 0]]), "
+            "ferrograd.tensor([1.0, 2.0]), (2,))\n"
+            ">>> s.coalesce().values()\n"
+            "tensor([3.])"
+        ),
+    ),
+    "is_coalesced": (
+        "Whether a sparse tensor's coordinates are sorted without duplicates.",
+        {},
+        (
+            ">>> s = ferrograd.sparse_coo_tensor(ferrograd.tensor([[0, 0]]), "
+            "ferrograd.tensor([1.0, 2.0]), (2,))\n"
+            ">>> s.is_coalesced(), s.coalesce().is_coalesced()\n"
+            "(False, True)"
+        ),
+    ),
+    "sparse_dim": (
+        "The number of sparse dimensions of a sparse tensor.",
+        {},
+        (">>> ferrograd.eye(2).to_sparse().sparse_dim()\n2"),
+    ),
+    "dense_dim": (
+        "The number of dense dimensions of a sparse tensor (of its values).",
+        {},
+        (">>> ferrograd.eye(2).to_sparse().dense_dim()\n0"),
+    ),
+    "sparse_mask": (
+        (
+            "The values of this dense tensor at the coordinates of the sparse tensor "
+            "``mask``, as a sparse tensor."
+        ),
+        {
+            "mask": "a sparse tensor.",
+        },
+        (
+            ">>> mask = ferrograd.tensor([[0.0, 1.0], [0.0, 0.0]]).to_sparse()\n"
+            ">>> ferrograd.tensor([[5.0, 6.0], [7.0, 8.0]]).sparse_mask(mask).to_dense()\n"
+            "tensor([[0., 6.],\n"
+            "        [0., 0.]])"
+        ),
+    ),
+    "is_set_to": (
+        "Whether this tensor and ``tensor`` are the same view of the same storage.",
+        {
+            "tensor": "the other tensor.",
+        },
+        (">>> x = ferrograd.zeros(3)\n>>> x.is_set_to(x), x.is_set_to(x.clone())\n(True, False)"),
+    ),
+    "layout": (
+        (
+            "The memory layout: ``ferrograd.strided`` for dense tensors, "
+            "``ferrograd.sparse_coo`` for sparse ones."
+        ),
+        {},
+        (">>> ferrograd.zeros(1).layout\nferrograd.strided"),
+    ),
+    "module_load": (
+        (
+            "How ``Module.load_state_dict`` turns a loaded value into this parameter's new "
+            "value (by default the value itself, detached)."
+        ),
+        {
+            "other": "the loaded tensor.",
+            "assign": "whether the module assigns rather than copies.",
+        },
+        (">>> ferrograd.zeros(2).module_load(ferrograd.ones(2))\ntensor([1., 1.])"),
+    ),
+    "new": (
+        ("The legacy constructor: a tensor of this tensor's dtype and device from data or sizes."),
+        {},
+        (
+            ">>> ferrograd.zeros(1, dtype=ferrograd.float64).new([1, 2])\n"
+            "tensor([1., 2.], dtype=ferrograd.float64)"
+        ),
+    ),
+    "resize": (
+        "Deprecated: a resized copy.",
+        {},
+        (">>> ferrograd.zeros(4).resize(2, 2).shape\nferrograd.Size([2, 2])"),
+    ),
+    "resize_as": (
+        "Deprecated: a copy resized to ``tensor``'s shape.",
+        {
+            "tensor": "the tensor whose shape is taken.",
+        },
+        (">>> ferrograd.zeros(4).resize_as(ferrograd.zeros(2, 2)).shape\nferrograd.Size([2, 2])"),
+    ),
+    "unique_consecutive": (
+        (
+            "Collapses runs of equal consecutive elements to one (with inverse indices and "
+            "counts when asked)."
+        ),
+        {
+            "return_inverse": "also return where each element went.",
+            "return_counts": "also return the length of each run.",
+            "dim": "treat slices along ``dim`` as the elements.",
+        },
+        (
+            ">>> ferrograd.tensor([1, 1, 2, 2, 1]).unique_consecutive(return_counts=True)\n"
+            "(tensor([1, 2, 1]), tensor([2, 2, 1]))"
+        ),
+    ),
+    "untyped_storage": (
+        "The storage under the tensor, as bytes (``nbytes()``, ``data_ptr()``).",
+        {},
+        (">>> ferrograd.zeros(3).untyped_storage().nbytes()\n12"),
     ),
     "acos": (
         "The arc cosine (inverse cosine), in radians, of each element.",
@@ -3657,6 +3849,14 @@ METHODS = {
             "tensor([3., 8.])"
         ),
     ),
+    "rsub": (
+        "``other - alpha * self`` (``sub`` with the operands swapped).",
+        {
+            "other": "a tensor or a number.",
+            "alpha": "the multiplier of ``self``.",
+        },
+        (">>> ferrograd.tensor([1.0, 2.0]).rsub(10)\ntensor([9., 8.])"),
+    ),
     "vdot": (
         "The dot product of two 1-D tensors (the first conjugated for complex inputs).",
         {
@@ -4050,6 +4250,58 @@ METHODS = {
         (
             ">>> ferrograd.tensor([1.0, 2.0]).not_equal_(ferrograd.tensor([1.0, 0.0]))\n"
             "tensor([0., 1.])"
+        ),
+    ),
+    "std_mean": (
+        "The standard deviation and the mean at once (``ferrograd.std_mean(self, ...)``).",
+        {
+            "dim": _DIM,
+            "correction": "subtracted from the count in the divisor.",
+            "keepdim": _KEEPDIM,
+        },
+        (
+            ">>> ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).std_mean(dim=0)\n"
+            "(tensor([1.4142, 1.4142]), tensor([2., 3.]))"
+        ),
+    ),
+    "var_mean": (
+        "The variance and the mean at once (``ferrograd.var_mean(self, ...)``).",
+        {
+            "dim": _DIM,
+            "correction": "subtracted from the count in the divisor.",
+            "keepdim": _KEEPDIM,
+        },
+        (
+            ">>> ferrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).var_mean()\n"
+            "(tensor(1.6667), tensor(2.5000))"
+        ),
+    ),
+    "cuda": (
+        (
+            "The tensor on a CUDA device (``device``, or the current one); raises when "
+            "there is none. ``.to('cuda')`` is the same."
+        ),
+        {
+            "device": "the CUDA device.",
+            "non_blocking": "accepted for PyTorch's signature.",
+        },
+        (
+            ">>> x = ferrograd.zeros(2)\n"
+            ">>> y = x.cuda() if ferrograd.cuda.is_available() else x\n"
+            ">>> y.shape\n"
+            "ferrograd.Size([2])"
+        ),
+    ),
+    "pin_memory": (
+        (
+            "A copy in page-locked memory for fast transfers to an accelerator; without "
+            "one (PyTorch then raises), the tensor itself."
+        ),
+        {},
+        (
+            ">>> x = ferrograd.zeros(2)\n"
+            ">>> ferrograd.cuda.is_available() or x.pin_memory() is x\n"
+            "True"
         ),
     ),
 }
