@@ -43,7 +43,8 @@ def complete(obj, *sections: str, summary: str | None = None) -> None:
     in full where it is written)."""
     if obj.__doc__ and ">>>" in obj.__doc__:
         return
-    own = obj.__doc__ if obj.__doc__ and obj.__doc__.strip() else summary
+    has_own = bool(obj.__doc__ and obj.__doc__.strip())
+    own = obj.__doc__ if has_own else textwrap.fill(summary or "", 92)
     if not own:
         raise ValueError(f"{obj.__qualname__} has no docstring and no summary was given")
     parts = [inspect.cleandoc(own), *(section for section in sections if section)]
