@@ -14,6 +14,7 @@ from . import _threads  # noqa: F401
 # isort: split
 from . import (
     _core,
+    _function_docs,
     _functional,
     _meta,  # noqa: F401 - registers the meta device's kernel table
     _numpy_keywords,
@@ -32,6 +33,7 @@ from . import (
     _ops_sparse,
     _ops_statistics,
     _surface,
+    _tensor_docs,
     _tensor_functions,
     accelerator,
     amp,
@@ -301,7 +303,9 @@ __all__ += ["linalg"]
 __all__ += linalg._aliases.__all__
 
 # Before the NumPy keywords' wrappers, which copy the signatures.
+_tensor_docs.complete(Tensor)  # before the function forms copy the docstrings
 _functional.adopt_method_signatures(Tensor)
+_function_docs.complete(globals())
 # torch.cat(xs, axis=0), torch.sum(x, keepdims=True); F's functions that are torch's stay so
 _numpy_keywords.install_in_namespace(globals(), also=[nn.functional])
 

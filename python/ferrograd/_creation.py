@@ -13,6 +13,32 @@ from ._device import device as _device
 from ._dtype import check_fits, get_default_dtype, to_dtype
 from ._mixins.shape import _sizes
 
+#: The arguments the factories share, described once (``{dtype}`` and the like in a factory's
+#: docstring; ``_documented`` fills them in).
+_SHARED_ARGS = {
+    "sizes": "*sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).\n"
+    "        size: the shape as a keyword, instead of ``sizes``.",
+    "dtype": "dtype: the result's dtype; by default the default dtype\n"
+    "            (``get_default_dtype()``, float32 unless changed).",
+    "device": "device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default\n"
+    "            device.",
+    "requires_grad": "requires_grad: whether autograd records operations on the result.",
+    "generator": "generator: the random number generator to draw from; by default the default\n"
+    "            one (seeded by ``manual_seed``).",
+    "like_dtype": "dtype: the result's dtype instead of ``input``'s.",
+    "like_device": "device: the result's device instead of ``input``'s.",
+}
+
+
+def _documented(doc: str, **names) -> str:
+    """``doc`` with the shared argument descriptions (and ``names``) filled in."""
+    return doc.format(**_SHARED_ARGS, **names)
+
+
+def _shared_args(function):
+    function.__doc__ = _documented(function.__doc__)
+    return function
+
 
 def _place(t, device, requires_grad: bool):
     if device is None:
@@ -111,6 +137,7 @@ def _numpy_for_cast(array: np.ndarray, target) -> np.ndarray:
     return np.asarray(array, dtype=target.numpy, order="C")
 
 
+@_shared_args
 def tensor(data, dtype=None, device=None, requires_grad: bool = False):
     """Constructs a tensor with no autograd history by copying ``data``.
 
@@ -121,9 +148,8 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False):
     Args:
         data: a number, a (nested) list or tuple, a NumPy array or a tensor.
         dtype: the result's dtype, instead of the inferred one.
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -218,6 +244,7 @@ def _number(value):
     return value if isinstance(value, int) else float(value)
 
 
+@_shared_args
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
     """Creates a tensor of size ``size`` filled with ``fill_value``.
 
@@ -227,11 +254,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     Args:
         size: the shape, a sequence of ints.
         fill_value: the value of every element.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {dtype}
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -256,17 +281,15 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     )
 
 
+@_shared_args
 def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
     """Returns a tensor filled with the scalar value 0, of the shape given by ``sizes``.
 
     Args:
-        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
-        size: the shape as a keyword, instead of ``sizes``.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {sizes}
+        {dtype}
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -286,17 +309,15 @@ def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
     )
 
 
+@_shared_args
 def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
     """Returns a tensor filled with the scalar value 1, of the shape given by ``sizes``.
 
     Args:
-        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
-        size: the shape as a keyword, instead of ``sizes``.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {sizes}
+        {dtype}
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -311,6 +332,7 @@ def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False
     )
 
 
+@_shared_args
 def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False):
     """Returns a tensor of the shape given by ``sizes`` whose values are not meant to be read.
 
@@ -318,13 +340,10 @@ def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
     makes programs repeatable). Code should not depend on either.
 
     Args:
-        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
-        size: the shape as a keyword, instead of ``sizes``.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {sizes}
+        {dtype}
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -335,6 +354,7 @@ def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
     return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+@_shared_args
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False):
     """Returns a 1-D tensor of the values from ``start`` up to ``end`` (excluded) by ``step``.
 
@@ -346,11 +366,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
         start: the first value (or, alone, ``end`` with ``start`` 0).
         end: the bound, not included.
         step: the difference between neighbouring values; may be negative.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {dtype}
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -376,6 +394,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
     )
 
 
+@_shared_args
 def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False):
     """Returns a 1-D tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both
     included.
@@ -384,11 +403,9 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: 
         start: the first value.
         end: the last value.
         steps: how many values.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {dtype}
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -404,17 +421,16 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: 
     )
 
 
+@_shared_args
 def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False):
     """Returns a 2-D tensor with ones on the diagonal and zeros elsewhere.
 
     Args:
         n: the number of rows.
         m: the number of columns; ``n`` by default.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
+        {dtype}
+        {device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
@@ -427,19 +443,16 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad:
     return _place(_core.eye(n, n if m is None else m, _dtype_name(dtype)), device, requires_grad)
 
 
+@_shared_args
 def rand(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
     """Returns a tensor of random numbers drawn uniformly from ``[0, 1)``.
 
     Args:
-        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
-        size: the shape as a keyword, instead of ``sizes``.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
-        generator: the random number generator to draw from; by default the default one
-            (seeded by ``manual_seed``).
+        {sizes}
+        {dtype}
+        {device}
+        {requires_grad}
+        {generator}
 
     Examples:
         >>> import ferrograd
@@ -451,20 +464,17 @@ def rand(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False
     return _random.rand(shape, dtype, device, requires_grad, generator)
 
 
+@_shared_args
 def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False, generator=None):
     """Returns a tensor of random numbers from the standard normal distribution (mean 0,
     variance 1).
 
     Args:
-        *sizes: the shape, as ints (``zeros(2, 3)``) or one sequence (``zeros((2, 3))``).
-        size: the shape as a keyword, instead of ``sizes``.
-        dtype: the result's dtype; by default the default dtype
-            (``get_default_dtype()``, float32 unless changed).
-        device: where the result lives (``'cpu'`` or ``'cuda'``); by default the default
-            device.
-        requires_grad: whether autograd records operations on the result.
-        generator: the random number generator to draw from; by default the default one
-            (seeded by ``manual_seed``).
+        {sizes}
+        {dtype}
+        {device}
+        {requires_grad}
+        {generator}
 
     Examples:
         >>> import ferrograd
@@ -477,6 +487,7 @@ def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
     return _random.randn(shape, dtype, device, requires_grad, generator)
 
 
+@_shared_args
 def randint(
     low, high=None, size=None, *, dtype=None, device=None, requires_grad=False, generator=None
 ):
@@ -492,8 +503,7 @@ def randint(
         device: the result's device.
         requires_grad: whether autograd records operations on the result (floating dtypes
             only).
-        generator: the random number generator to draw from; by default the default one
-            (seeded by ``manual_seed``).
+        {generator}
 
     Examples:
         >>> import ferrograd
@@ -543,23 +553,27 @@ def _like(factory):
 
     make.__name__ = factory.__name__ + "_like"
     name = factory.__name__
-    make.__doc__ = f"""Returns ``{name}(input.shape)``, with ``input``'s dtype and device unless
+    make.__doc__ = _documented(
+        """Returns ``{name}(input.shape)``, with ``input``'s dtype and device unless
     given.
 
     Args:
         input: the tensor whose shape, dtype and device the result takes.
-        dtype: the result's dtype instead of ``input``'s.
-        device: the result's device instead of ``input``'s.
-        requires_grad: whether autograd records operations on the result.
+        {like_dtype}
+        {like_device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd
         >>> ferrograd.{name}_like(ferrograd.ones(2, dtype=ferrograd.float64)).shape
         ferrograd.Size([2])
-    """
+    """,
+        name=name,
+    )
     return make
 
 
+@_shared_args
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool = False):
     """Returns a tensor of ``input``'s shape filled with ``fill_value``, with ``input``'s dtype
     and device unless given.
@@ -567,9 +581,9 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool
     Args:
         input: the tensor whose shape, dtype and device the result takes.
         fill_value: the value of every element.
-        dtype: the result's dtype instead of ``input``'s.
-        device: the result's device instead of ``input``'s.
-        requires_grad: whether autograd records operations on the result.
+        {like_dtype}
+        {like_device}
+        {requires_grad}
 
     Examples:
         >>> import ferrograd

@@ -5,9 +5,13 @@ PyTorch's names.
 ``ferrograd.distributed``). ``nn.DataParallel`` is deliberately absent: on CPU it could only be a
 pass-through wrapper that pretends to parallelize; use ``DistributedDataParallel``."""
 
-from . import attention, functional, init, modules, parallel, utils
+from . import _functional_docs, attention, functional, init, modules, parallel, utils
 from .modules import *  # noqa: F403
+from .modules import _docs as _layer_docs
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
+
+_layer_docs.complete(globals())
+_functional_docs.complete(functional)
 
 __all__ = [
     "Buffer",

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .. import _core, _random
+from .._dtype import to_dtype
 from .._errors import ShapeError
 from ..autograd.function import Function
 from ._functional_common import (
@@ -577,7 +578,7 @@ def _fractional_max_pool(
             )
     batch, channels = x.shape[:2]
     if random_samples is None:
-        samples = _random.uniform_samples((batch, channels, n), "float64")
+        samples = _random.uniform_samples((batch, channels, n), to_dtype("float64"))
     else:
         samples = np.asarray(random_samples.tolist(), dtype=np.float64)
         if samples.shape != (batch, channels, n):

@@ -1,7 +1,7 @@
 """``ferrograd.optim``: optimizers and learning-rate schedules with PyTorch's names, arguments
 and update formulas."""
 
-from . import lr_scheduler, swa_utils
+from . import _docs, lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -16,6 +16,9 @@ from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
 from .sparse_adam import SparseAdam
+
+_docs.complete([ASGD, LBFGS, SGD, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, NAdam])
+_docs.complete([RAdam, RMSprop, Rprop, SparseAdam])
 
 __all__ = [
     "ASGD",

@@ -97,8 +97,31 @@ def _with_step_hooks(step):
 
 
 class Optimizer:
-    """Base class: subclasses implement ``step`` over ``self.param_groups``, keeping
-    per-parameter tensors in ``self.state[param]``."""
+    """Base class of the optimizers: holds the parameters in groups and the state of each.
+
+    A subclass implements ``step``, which updates the parameters of ``self.param_groups`` (each
+    a dict: ``'params'`` and the group's options) from their ``.grad``, keeping what it needs
+    between steps in ``self.state[param]``. ``zero_grad``, ``state_dict``,
+    ``load_state_dict``, ``add_param_group`` and the step hooks are PyTorch's.
+
+    Args:
+        params: an iterable of tensors, or of dicts defining parameter groups.
+        defaults: the options of a group that does not set them itself.
+
+    Examples:
+        >>> import ferrograd
+        >>> class Halve(ferrograd.optim.Optimizer):
+        ...     def __init__(self, params):
+        ...         super().__init__(params, {"factor": 0.5})
+        ...     def step(self, closure=None):
+        ...         for group in self.param_groups:
+        ...             for p in group["params"]:
+        ...                 p.data.mul_(group["factor"])
+        >>> w = ferrograd.ones(2, requires_grad=True)
+        >>> Halve([w]).step()
+        >>> w
+        tensor([0.5000, 0.5000], requires_grad=True)
+    """
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -57,7 +57,15 @@ def default_collate(batch):
     """Puts a list of samples together: tensors are stacked along a new first dimension,
     NumPy arrays and scalars become stacked tensors, Python floats a float64 tensor, ints an
     int64 tensor (bools a bool tensor), strings and bytes stay a list; mappings, namedtuples
-    and sequences are collated field by field (a tuple sample gives a list, as in PyTorch)."""
+    and sequences are collated field by field (a tuple sample gives a list, as in PyTorch).
+
+    Examples:
+        >>> import ferrograd
+        >>> samples = [(ferrograd.tensor([1.0, 2.0]), 0), (ferrograd.tensor([3.0, 4.0]), 1)]
+        >>> ferrograd.utils.data.default_collate(samples)
+        [tensor([[1., 2.],
+                [3., 4.]]), tensor([0, 1])]
+    """
     from ... import _creation
 
     first = batch[0]
@@ -104,7 +112,14 @@ def default_collate(batch):
 def default_convert(data):
     """Converts the NumPy arrays and scalars in ``data`` (through mappings, namedtuples and
     sequences) to tensors, leaving everything else as it is; a tuple becomes a list, as in
-    PyTorch. The ``collate_fn`` a loader uses when batching is off (``batch_size=None``)."""
+    PyTorch. The ``collate_fn`` a loader uses when batching is off (``batch_size=None``).
+
+    Examples:
+        >>> import ferrograd
+        >>> import numpy as np
+        >>> ferrograd.utils.data.default_convert({'x': np.array([1, 2])})
+        {'x': tensor([1, 2])}
+    """
     from ... import _creation
 
     if isinstance(data, TensorBase):

@@ -58,7 +58,16 @@ class Dataset(Generic[T_co]):
 class IterableDataset(Dataset[T_co]):
     """A dataset read as a stream: implement ``__iter__``. With several loader workers each
     worker iterates its own copy; split the work with ``get_worker_info()`` inside
-    ``__iter__``, or every worker yields every sample. ``a + b`` chains."""
+    ``__iter__``, or every worker yields every sample. ``a + b`` chains.
+
+    Examples:
+        >>> import ferrograd
+        >>> class Count(ferrograd.utils.data.IterableDataset):
+        ...     def __iter__(self):
+        ...         return iter(range(3))
+        >>> list(Count())
+        [0, 1, 2]
+    """
 
     def __iter__(self) -> Iterator[T_co]:
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
@@ -117,7 +126,15 @@ class TensorDataset(Dataset[tuple["Tensor", ...]]):
 
 class StackDataset(Dataset[Any]):
     """Zips datasets of one length: ``StackDataset(a, b)[i] == (a[i], b[i])``;
-    ``StackDataset(x=a, y=b)[i] == {'x': a[i], 'y': b[i]}``."""
+    ``StackDataset(x=a, y=b)[i] == {'x': a[i], 'y': b[i]}``.
+
+    Examples:
+        >>> import ferrograd
+        >>> images = ferrograd.utils.data.TensorDataset(ferrograd.arange(3))
+        >>> ds = ferrograd.utils.data.StackDataset(x=images, y=[10, 20, 30])
+        >>> ds[1]
+        {'x': (tensor(1),), 'y': 20}
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         if args and kwargs:
@@ -161,7 +178,15 @@ class StackDataset(Dataset[Any]):
 
 
 class Subset(Dataset[T_co]):
-    """The samples of ``dataset`` at ``indices``, in that order."""
+    """The samples of ``dataset`` at ``indices``, in that order.
+
+    Examples:
+        >>> import ferrograd
+        >>> ds = ferrograd.utils.data.TensorDataset(ferrograd.arange(5))
+        >>> sub = ferrograd.utils.data.Subset(ds, [4, 0])
+        >>> len(sub), sub[0]
+        (2, (tensor(4),))
+    """
 
     def __init__(self, dataset: Dataset[T_co], indices: Sequence[int]) -> None:
         self.dataset, self.indices = dataset, indices
@@ -187,7 +212,16 @@ class Subset(Dataset[T_co]):
 
 
 class ConcatDataset(Dataset[Any]):
-    """The samples of several map-style datasets, one after another."""
+    """The samples of several map-style datasets, one after another.
+
+    Examples:
+        >>> import ferrograd
+        >>> a = ferrograd.utils.data.TensorDataset(ferrograd.arange(2))
+        >>> b = ferrograd.utils.data.TensorDataset(ferrograd.arange(10, 13))
+        >>> both = ferrograd.utils.data.ConcatDataset([a, b])
+        >>> len(both), both[2]
+        (5, (tensor(10),))
+    """
 
     def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         self.datasets = list(datasets)
@@ -229,7 +263,18 @@ def _running_sums(values):
 
 class ChainDataset(IterableDataset[Any]):
     """The samples of several iterable datasets, one stream after another (no copy; built as
-    it is iterated)."""
+    it is iterated).
+
+    Examples:
+        >>> import ferrograd
+        >>> class Count(ferrograd.utils.data.IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n))
+        >>> list(ferrograd.utils.data.ChainDataset([Count(2), Count(3)]))
+        [0, 1, 0, 1, 2]
+    """
 
     def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         self.datasets = datasets

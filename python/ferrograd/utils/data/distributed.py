@@ -23,7 +23,16 @@ class DistributedSampler(Sampler):
     """Replica ``rank`` of ``num_replicas`` gets every ``num_replicas``-th index from position
     ``rank`` of an order that is the same on every replica (shuffled with ``seed + epoch``;
     call ``set_epoch`` each epoch). The order is padded by repeating its start so that each
-    replica gets as many indices, or with ``drop_last`` cut to a multiple of the replicas."""
+    replica gets as many indices, or with ``drop_last`` cut to a multiple of the replicas.
+
+    Examples:
+        >>> import ferrograd
+        >>> sampler = ferrograd.utils.data.DistributedSampler(
+        ...     range(10), num_replicas=3, rank=1, shuffle=False
+        ... )
+        >>> list(sampler)  # padded to 12 indices, 4 a replica
+        [1, 4, 7, 0]
+    """
 
     def __init__(
         self,

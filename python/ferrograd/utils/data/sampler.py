@@ -39,7 +39,20 @@ T_co = TypeVar("T_co", covariant=True)
 
 class Sampler(Generic[T_co]):
     """Base class: subclasses implement ``__iter__`` (yielding indices or lists of indices)
-    and, when they know it, ``__len__``."""
+    and, when they know it, ``__len__``.
+
+    Examples:
+        >>> import ferrograd
+        >>> class Reversed(ferrograd.utils.data.Sampler):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n - 1, -1, -1))
+        ...     def __len__(self):
+        ...         return self.n
+        >>> list(Reversed(4))
+        [3, 2, 1, 0]
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         pass
@@ -49,7 +62,13 @@ class Sampler(Generic[T_co]):
 
 
 class SequentialSampler(Sampler):
-    """``0, 1, ..., len(data_source) - 1``."""
+    """``0, 1, ..., len(data_source) - 1``.
+
+    Examples:
+        >>> import ferrograd
+        >>> list(ferrograd.utils.data.SequentialSampler(['a', 'b', 'c']))
+        [0, 1, 2]
+    """
 
     def __init__(self, data_source) -> None:
         self.data_source = data_source
@@ -65,7 +84,14 @@ class RandomSampler(Sampler):
     """A shuffled order of the indices, a new one each pass. Without ``replacement``,
     ``num_samples`` (default: the dataset's length) may exceed the length: whole permutations
     follow each other. With ``replacement``, indices are drawn independently, 32 at a time, so
-    any ``num_samples`` streams."""
+    any ``num_samples`` streams.
+
+    Examples:
+        >>> import ferrograd
+        >>> sampler = ferrograd.utils.data.RandomSampler(range(5))
+        >>> sorted(sampler)  # each index once, in a shuffled order
+        [0, 1, 2, 3, 4]
+    """
 
     def __init__(
         self, data_source, replacement: bool = False, num_samples=None, generator=None
@@ -105,7 +131,14 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given ``indices`` in a shuffled order (a new one each pass)."""
+    """The given ``indices`` in a shuffled order (a new one each pass).
+
+    Examples:
+        >>> import ferrograd
+        >>> sampler = ferrograd.utils.data.SubsetRandomSampler([2, 5, 7])
+        >>> sorted(sampler)
+        [2, 5, 7]
+    """
 
     def __init__(self, indices, generator=None) -> None:
         self.indices = indices
@@ -122,7 +155,14 @@ class SubsetRandomSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     """``num_samples`` indices drawn with probabilities proportional to ``weights`` (with
-    replacement by default; drawn in chunks, so a long run streams)."""
+    replacement by default; drawn in chunks, so a long run streams).
+
+    Examples:
+        >>> import ferrograd
+        >>> sampler = ferrograd.utils.data.WeightedRandomSampler([0.0, 1.0, 0.0], num_samples=4)
+        >>> list(sampler)  # only index 1 has any weight
+        [1, 1, 1, 1]
+    """
 
     _CHUNK = 1 << 16
 
@@ -167,7 +207,14 @@ class WeightedRandomSampler(Sampler):
 class BatchSampler(Sampler):
     """Groups ``sampler``'s indices into lists of ``batch_size`` (the last one shorter, or
     dropped with ``drop_last``), taking indices from the sampler only as batches are asked
-    for."""
+    for.
+
+    Examples:
+        >>> import ferrograd
+        >>> sampler = ferrograd.utils.data.SequentialSampler(range(5))
+        >>> list(ferrograd.utils.data.BatchSampler(sampler, batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
 
     def __init__(self, sampler, batch_size: int, drop_last: bool) -> None:
         _check_positive_int("batch_size", batch_size)

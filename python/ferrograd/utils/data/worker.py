@@ -28,7 +28,14 @@ _POLL_SECONDS = 0.25
 
 class WorkerInfo:
     """What a worker knows about itself: ``id`` (0 .. ``num_workers``-1), ``num_workers``,
-    ``seed`` (``base_seed + id``) and ``dataset`` (this worker's copy). Read-only."""
+    ``seed`` (``base_seed + id``) and ``dataset`` (this worker's copy). Read-only.
+
+    Examples:
+        >>> import ferrograd
+        >>> loader = ferrograd.utils.data.DataLoader(range(2), num_workers=0)
+        >>> ferrograd.utils.data.get_worker_info() is None  # in the main process
+        True
+    """
 
     def __init__(self, **kwargs) -> None:
         for key, value in kwargs.items():
@@ -48,7 +55,13 @@ _worker_info: WorkerInfo | None = None
 
 def get_worker_info() -> WorkerInfo | None:
     """This worker's ``WorkerInfo`` inside a loader's worker process; ``None`` in the main
-    process. An ``IterableDataset`` uses it to split its stream between workers."""
+    process. An ``IterableDataset`` uses it to split its stream between workers.
+
+    Examples:
+        >>> import ferrograd
+        >>> ferrograd.utils.data.get_worker_info() is None  # in the main process
+        True
+    """
     return _worker_info
 
 
