@@ -3260,6 +3260,254 @@ DISTRIBUTIONS = {
             "tensor(0.1927)"
         ),
     ),
+    "ContinuousBernoulli": (
+        ("The continuous Bernoulli distribution on [0, 1] of parameter ``probs`` (or ``logits``)."),
+        (
+            ">>> d = ferrograd.distributions.ContinuousBernoulli(ferrograd.tensor(0.3))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(0.5))\n"
+            "(tensor(0.4302), tensor(-0.0297))"
+        ),
+    ),
+    "FisherSnedecor": (
+        ("The Fisher-Snedecor (F) distribution with ``df1`` and ``df2`` degrees of freedom."),
+        (
+            ">>> d = ferrograd.distributions.FisherSnedecor(ferrograd.tensor(4.0), "
+            "ferrograd.tensor(6.0))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(1.0))\n"
+            "(tensor(1.5000), tensor(-0.8802))"
+        ),
+    ),
+    "GeneralizedPareto": (
+        (
+            "The generalized Pareto distribution of location ``loc``, "
+            "``scale`` and shape ``concentration``."
+        ),
+        (
+            ">>> d = ferrograd.distributions.GeneralizedPareto(ferrograd.tensor(0.0), "
+            "ferrograd.tensor(1.0), ferrograd.tensor(0.5))\n"
+            ">>> d.mean, d.cdf(ferrograd.tensor(1.0))\n"
+            "(tensor(2.), tensor(0.5556))"
+        ),
+    ),
+    "InverseGamma": (
+        (
+            "The distribution of ``1 / X`` for ``X`` gamma-distributed with ``concentration`` "
+            "and ``rate``."
+        ),
+        (
+            ">>> d = ferrograd.distributions.InverseGamma(ferrograd.tensor(3.0), "
+            "ferrograd.tensor(2.0))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(1.0))\n"
+            "(tensor(1.), tensor(-0.6137))"
+        ),
+    ),
+    "Kumaraswamy": (
+        (
+            "The Kumaraswamy distribution on (0, "
+            "1) with shapes ``concentration1`` and ``concentration0``."
+        ),
+        (
+            ">>> d = ferrograd.distributions.Kumaraswamy(ferrograd.tensor(2.0), "
+            "ferrograd.tensor(3.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(0.5))\n"
+            "tensor(0.5232)"
+        ),
+    ),
+    "LKJCholesky": (
+        ("The LKJ distribution over Cholesky factors of ``dim`` x ``dim`` correlation matrices."),
+        (
+            ">>> _ = ferrograd.manual_seed(0)\n"
+            ">>> d = ferrograd.distributions.LKJCholesky(3, ferrograd.tensor(2.0))\n"
+            ">>> s = d.sample()\n"
+            ">>> s.shape, ferrograd.allclose((s @ s.T).diagonal(), ferrograd.ones(3))\n"
+            "(ferrograd.Size([3, 3]), True)"
+        ),
+    ),
+    "LogisticNormal": (
+        (
+            "The distribution of ``softmax`` of a normal vector with one extra zero logit (the "
+            "simplex's stick)."
+        ),
+        (
+            ">>> d = ferrograd.distributions.LogisticNormal(ferrograd.zeros(2), "
+            "ferrograd.ones(2))\n"
+            ">>> d.log_prob(ferrograd.tensor([0.2, 0.3, 0.5]))\n"
+            "tensor(1.2980)"
+        ),
+    ),
+    "LowRankMultivariateNormal": (
+        (
+            "A multivariate normal whose covariance is ``cov_factor @ cov_factor.T + "
+            "diag(cov_diag)``."
+        ),
+        (
+            ">>> d = ferrograd.distributions.LowRankMultivariateNormal(ferrograd.zeros(2), "
+            "ferrograd.tensor([[1.0], [0.5]]), ferrograd.ones(2))\n"
+            ">>> d.covariance_matrix, d.log_prob(ferrograd.zeros(2))\n"
+            "(tensor([[2.0000, 0.5000],\n"
+            "        [0.5000, 1.2500]]), tensor(-2.2433))"
+        ),
+    ),
+    "NegativeBinomial": (
+        (
+            "The number of successes before ``total_count`` failures in trials of success "
+            "probability ``probs``."
+        ),
+        (
+            ">>> d = ferrograd.distributions.NegativeBinomial(ferrograd.tensor(3.0), "
+            "ferrograd.tensor(0.4))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(2.0))\n"
+            "(tensor(2.), tensor(-1.5733))"
+        ),
+    ),
+    "Pareto": (
+        ("The Pareto (type I) distribution of ``scale`` (the minimum) and tail index ``alpha``."),
+        (
+            ">>> d = ferrograd.distributions.Pareto(ferrograd.tensor(1.0), "
+            "ferrograd.tensor(3.0))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(2.0))\n"
+            "(tensor(1.5000), tensor(-1.6740))"
+        ),
+    ),
+    "RelaxedBernoulli": (
+        (
+            "The Concrete relaxation of a Bernoulli at ``temperature``: reparameterised samples "
+            "in (0, 1)."
+        ),
+        (
+            ">>> d = ferrograd.distributions.RelaxedBernoulli(ferrograd.tensor(0.5), "
+            "probs=ferrograd.tensor(0.3))\n"
+            ">>> d.log_prob(ferrograd.tensor(0.25))\n"
+            "tensor(-0.4276)"
+        ),
+    ),
+    "RelaxedOneHotCategorical": (
+        (
+            "The Gumbel-softmax relaxation of a one-hot categorical at ``temperature``: "
+            "reparameterised points of the simplex."
+        ),
+        (
+            ">>> d = ferrograd.distributions.RelaxedOneHotCategorical(ferrograd.tensor(0.5), "
+            "probs=ferrograd.tensor([0.2, 0.3, 0.5]))\n"
+            ">>> d.log_prob(ferrograd.tensor([0.1, 0.2, 0.7]))\n"
+            "tensor(0.2764)"
+        ),
+    ),
+    "VonMises": (
+        (
+            "The von Mises distribution on the circle with mean direction ``loc`` and "
+            "``concentration``."
+        ),
+        (
+            ">>> d = ferrograd.distributions.VonMises(ferrograd.tensor(0.0), "
+            "ferrograd.tensor(2.0))\n"
+            ">>> d.log_prob(ferrograd.tensor(0.0))\n"
+            "tensor(-0.6619)"
+        ),
+    ),
+    "Weibull": (
+        ("The Weibull distribution of ``scale`` and shape ``concentration``."),
+        (
+            ">>> d = ferrograd.distributions.Weibull(ferrograd.tensor(1.0), "
+            "ferrograd.tensor(2.0))\n"
+            ">>> d.mean, d.log_prob(ferrograd.tensor(1.0))\n"
+            "(tensor(0.8862), tensor(-0.3069))"
+        ),
+    ),
+    "Wishart": (
+        (
+            "The Wishart distribution over positive-definite matrices with ``df`` degrees of "
+            "freedom and a scale matrix."
+        ),
+        (
+            ">>> d = ferrograd.distributions.Wishart(ferrograd.tensor(4.0), "
+            "covariance_matrix=ferrograd.eye(2))\n"
+            ">>> d.mean, d.log_prob(ferrograd.eye(2))\n"
+            "(tensor([[4., 0.],\n"
+            "        [0., 4.]]), tensor(-4.2242))"
+        ),
+    ),
+    "CatTransform": (
+        (
+            "Applies a list of transforms to consecutive slices of ``dim``, "
+            "each of the given ``lengths``."
+        ),
+        (
+            ">>> t = "
+            "ferrograd.distributions.CatTransform([ferrograd.distributions.ExpTransform(), "
+            "ferrograd.distributions.AffineTransform(0.0, 2.0)], dim=0, lengths=[1, 1])\n"
+            ">>> t(ferrograd.tensor([0.0, 3.0]))\n"
+            "tensor([1., 6.])"
+        ),
+    ),
+    "CorrCholeskyTransform": (
+        (
+            "Maps a vector of ``D(D-1)/2`` reals to the Cholesky factor of a D x D correlation "
+            "matrix."
+        ),
+        (
+            ">>> t = ferrograd.distributions.CorrCholeskyTransform()\n"
+            ">>> t(ferrograd.zeros(3))\n"
+            "tensor([[1., 0., 0.],\n"
+            "        [0., 1., 0.],\n"
+            "        [0., 0., 1.]])"
+        ),
+    ),
+    "CumulativeDistributionTransform": (
+        ("Maps a value through a distribution's ``cdf`` (to the unit interval)."),
+        (
+            ">>> t = "
+            "ferrograd.distributions.CumulativeDistributionTransform(ferrograd.distributions.Norm"
+            "al(0.0, 1.0))\n"
+            ">>> t(ferrograd.tensor([0.0, 1.0]))\n"
+            "tensor([0.5000, 0.8413])"
+        ),
+    ),
+    "LowerCholeskyTransform": (
+        (
+            "Makes a lower-triangular matrix with a positive diagonal from any square matrix "
+            "(the strict upper part is dropped, the diagonal exponentiated)."
+        ),
+        (
+            ">>> t = ferrograd.distributions.LowerCholeskyTransform()\n"
+            ">>> t(ferrograd.tensor([[0.0, 5.0], [2.0, 0.0]]))\n"
+            "tensor([[1., 0.],\n"
+            "        [2., 1.]])"
+        ),
+    ),
+    "PositiveDefiniteTransform": (
+        (
+            "Makes a positive-definite matrix ``L @ L.T`` from any square matrix, "
+            "through ``LowerCholeskyTransform``."
+        ),
+        (
+            ">>> t = ferrograd.distributions.PositiveDefiniteTransform()\n"
+            ">>> t(ferrograd.tensor([[0.0, 5.0], [2.0, 0.0]]))\n"
+            "tensor([[1., 2.],\n"
+            "        [2., 5.]])"
+        ),
+    ),
+    "ReshapeTransform": (
+        (
+            "Reshapes the event from ``in_shape`` to ``out_shape`` (a bijection with zero "
+            "log-determinant)."
+        ),
+        (
+            ">>> t = ferrograd.distributions.ReshapeTransform((2, 2), (4,))\n"
+            ">>> t(ferrograd.arange(4.0).reshape(2, 2))\n"
+            "tensor([0., 1., 2., 3.])"
+        ),
+    ),
+    "StackTransform": (
+        ("Applies a list of transforms to the slices of ``dim``, one transform a slice."),
+        (
+            ">>> t = "
+            "ferrograd.distributions.StackTransform([ferrograd.distributions.ExpTransform(), "
+            "ferrograd.distributions.AffineTransform(1.0, 2.0)], dim=0)\n"
+            ">>> t(ferrograd.tensor([0.0, 3.0]))\n"
+            "tensor([1., 7.])"
+        ),
+    ),
 }
 
 #: What the distributions' and transforms' constructor arguments mean.
