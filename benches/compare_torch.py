@@ -548,21 +548,26 @@ def make_sdpa(shape, causal=True):
 ACTIVATION_N = 1_000_000
 
 
-def make_activation(name):
-    """``F.<name>`` forward + backward on 1M float32 elements (one thread)."""
+ROWS_SHAPE = (4096, 1024)
+
+
+def make_op(build, shape=(ACTIVATION_N,), dtype="float32"):
+    """``build(m)(x)`` forward + backward (one thread) on ``shape`` of ``dtype`` drawn from
+    [-4, 4]; ``build`` gets the library's module once, to set up what the call needs."""
 
     def make(lib, n_iter):
         import numpy as np
 
         m = lib.m
         m.set_num_threads(1)
-        f = getattr(m.nn.functional, name)
-        values = np.random.default_rng(0).uniform(-4, 4, ACTIVATION_N).astype(np.float32)
+        f = build(m)
+        values = np.random.default_rng(0).uniform(-4, 4, shape).astype(dtype)
         x = m.tensor(values).requires_grad_(True)
-        g = m.ones(ACTIVATION_N)
+        g = m.ones(shape, dtype=getattr(m, dtype))
 
         def once():
-            f(x).backward(g)
+            y = f(x)
+            y.backward(g if y.ndim else None)
             x.grad = None
 
         once()
@@ -576,6 +581,14 @@ def make_activation(name):
         return rep
 
     return make
+
+
+def cross_entropy_of(m):
+    import numpy as np
+
+    rows, classes = ROWS_SHAPE
+    target = m.tensor(np.random.default_rng(1).integers(0, classes, rows))
+    return lambda x: m.nn.functional.cross_entropy(x, target)
 
 
 # Children: one case, one library, one process; print one JSON line.
@@ -794,6 +807,49 @@ CASES = [
         "lower",
         None,
     ),
+    (
+        "gelu_tanh",
+        "F.gelu(approximate='tanh') forward + backward, 1M float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
+    ("erf", "torch.erf forward + backward, 1M float32, 1 thread", "time", "ms", "lower", None),
+    ("sin_f64", "torch.sin forward + backward, 1M float64, 1 thread", "time", "ms", "lower", None),
+    ("cos_f64", "torch.cos forward + backward, 1M float64, 1 thread", "time", "ms", "lower", None),
+    (
+        "softmax",
+        "F.softmax(dim=1) forward + backward, (4096, 1024) float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
+    (
+        "log_softmax",
+        "F.log_softmax(dim=1) forward + backward, (4096, 1024) float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
+    (
+        "layer_norm",
+        "F.layer_norm over 1024 forward + backward, (4096, 1024) float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
+    (
+        "cross_entropy",
+        "F.cross_entropy forward + backward, (4096, 1024) float32 logits, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
 ]
 # `--suite workloads`: real training work rather than per-op overhead (issues 17 and 18).
 SUITES = {
@@ -807,6 +863,14 @@ SUITES = {
         "gelu",
         "silu",
         "softplus",
+        "gelu_tanh",
+        "erf",
+        "sin_f64",
+        "cos_f64",
+        "softmax",
+        "log_softmax",
+        "layer_norm",
+        "cross_entropy",
     ]
 }
 MAKERS = {
@@ -825,9 +889,19 @@ MAKERS = {
     "gpt_generate": make_gpt_generate,
     "sdpa": make_sdpa((16, 4, 64, 32)),
     "sdpa_long": make_sdpa((2, 4, 1024, 64)),
-    "gelu": make_activation("gelu"),
-    "silu": make_activation("silu"),
-    "softplus": make_activation("softplus"),
+    "gelu": make_op(lambda m: m.nn.functional.gelu),
+    "silu": make_op(lambda m: m.nn.functional.silu),
+    "softplus": make_op(lambda m: m.nn.functional.softplus),
+    "gelu_tanh": make_op(lambda m: lambda x: m.nn.functional.gelu(x, approximate="tanh")),
+    "erf": make_op(lambda m: m.erf),
+    "sin_f64": make_op(lambda m: m.sin, dtype="float64"),
+    "cos_f64": make_op(lambda m: m.cos, dtype="float64"),
+    "softmax": make_op(lambda m: lambda x: m.nn.functional.softmax(x, dim=1), ROWS_SHAPE),
+    "log_softmax": make_op(lambda m: lambda x: m.nn.functional.log_softmax(x, dim=1), ROWS_SHAPE),
+    "layer_norm": make_op(
+        lambda m: lambda x: m.nn.functional.layer_norm(x, ROWS_SHAPE[1:]), ROWS_SHAPE
+    ),
+    "cross_entropy": make_op(cross_entropy_of, ROWS_SHAPE),
 }
 # Issue 6's targets on CUDA: matmul at 0.9 of PyTorch's throughput and per-op overhead no worse
 # than PyTorch's; the other rows are reported without one.
@@ -854,6 +928,14 @@ PLAN = {
     "gelu": ((10, 9), (5, 3)),
     "silu": ((10, 9), (5, 3)),
     "softplus": ((10, 9), (5, 3)),
+    "gelu_tanh": ((10, 9), (5, 3)),
+    "erf": ((10, 9), (5, 3)),
+    "sin_f64": ((10, 9), (5, 3)),
+    "cos_f64": ((10, 9), (5, 3)),
+    "softmax": ((5, 9), (3, 3)),
+    "log_softmax": ((5, 9), (3, 3)),
+    "layer_norm": ((5, 9), (3, 3)),
+    "cross_entropy": ((5, 9), (3, 3)),
     "deep": ((1_000_000, 3), (1_000_000, 1)),
     "steps": ((1_000, 1), (1_000, 1)),
 }

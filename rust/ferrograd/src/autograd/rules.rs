@@ -339,12 +339,18 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
         Op::Softmax { axis } => one_input(&|| {
             // y * (g - sum(g * y))
             let y = r.saved(0)?;
+            if let Some(gx) = crate::ops::nn::softmax_gradient(g, y, *axis, false)? {
+                return Ok(gx);
+            }
             let gy = g.mul(y)?;
             gy.sub(&y.mul(&gy.sum_dims(&[*axis as isize], true)?)?)
         })?,
         Op::LogSoftmax { axis } => one_input(&|| {
             // g - exp(y) * sum(g)
             let y = r.saved(0)?;
+            if let Some(gx) = crate::ops::nn::softmax_gradient(g, y, *axis, true)? {
+                return Ok(gx);
+            }
             g.sub(&y.exp()?.mul(&g.sum_dims(&[*axis as isize], true)?)?)
         })?,
         Op::LogSumExp { axis, keepdim } => one_input(&|| {

@@ -80,6 +80,9 @@ fn lane_max<T: Real>(x: &[T], base: usize, size: usize, inner: usize) -> T {
 
 /// `softmax` (or `log_softmax` when `log`) of `a` along `axis`, subtracting each lane's max.
 pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
+    if let Some(out) = super::vecmath::softmax::forward(a, axis, log)? {
+        return Ok(out);
+    }
     let name = if log { "log_softmax" } else { "softmax" };
     with_real!(a.dtype(), name, T => {
         let x = a.as_slice::<T>()?;

@@ -22,6 +22,7 @@ pub mod scan;
 mod vecmath;
 pub(crate) use vecmath::activation as activation_kernels;
 pub use vecmath::activation::Activation;
+pub(crate) use vecmath::softmax as softmax_kernels;
 
 use crate::array::{device, DType, Device, NdArray};
 use crate::error::{Error, Result};

@@ -41,6 +41,25 @@ fn index_array(index: &Tensor, op: &str) -> Result<NdArray> {
     }
 }
 
+/// The gradient of `softmax` (`log_softmax` when `log`) along `axis` from the output `y` and
+/// its gradient `g`, by the fused row kernel; `None` where it does not apply, or where the
+/// result must itself be differentiable (the rule's recorded ops compute it then).
+pub(crate) fn softmax_gradient(
+    g: &Tensor,
+    y: &Tensor,
+    axis: usize,
+    log: bool,
+) -> Result<Option<Tensor>> {
+    let recorded = (crate::autograd::mode::is_grad_enabled()
+        && (g.requires_grad() || y.requires_grad()))
+        || crate::autograd::forward::any_dual(&[g, y]);
+    if recorded {
+        return Ok(None);
+    }
+    let gx = crate::kernels::softmax_kernels::backward(&g.data(), &y.data(), axis, log)?;
+    Ok(gx.map(Tensor::from_array))
+}
+
 fn isize_shape(shape: &[usize]) -> Vec<isize> {
     shape.iter().map(|&s| s as isize).collect()
 }

@@ -1,7 +1,7 @@
 //! The smooth activations of `nn.functional` as one kernel each way: GELU (exact and tanh
 //! approximation), SiLU and softplus map their input in one pass, and their backward kernels
-//! map `(gradient, input)` to the input's gradient in one pass, with the vector `tanh`,
-//! `sigmoid`, `exp` and `log1p` of this module (`erf` is libm's).
+//! map `(gradient, input)` to the input's gradient in one pass, with the vector `erf`, `tanh`,
+//! `sigmoid`, `exp` and `log1p` of this module.
 
 use std::mem::MaybeUninit;
 use std::ops::{Add, Div, Mul, Neg, Sub};

@@ -1,7 +1,5 @@
 //! Vectorised transcendentals for `f32` and `f64`: `exp`, `expm1`, `log`, `log1p`, `tanh`,
-//! `sigmoid`, and for `f32` also `sin` and `cos` (the `f64` ones stay with libm: a vector
-//! version within 2 ulp needs a longer reduction than is written here; `erf` stays with libm
-//! for both).
+//! `sigmoid`, `erf`, `sin` and `cos` (the last two fall back to libm for huge arguments).
 //!
 //! Each function is plain branch-free arithmetic on one element (`single.rs`, `double.rs`), and the
 //! slice kernels here map it over a slice in a plain loop that LLVM vectorises. That loop is
@@ -12,9 +10,12 @@
 
 pub(crate) mod activation;
 mod double;
+mod erf;
 mod single;
+pub(crate) mod softmax;
 #[cfg(test)]
 mod tests;
+mod trig;
 
 use std::mem::MaybeUninit;
 
@@ -72,7 +73,7 @@ impl VecMath for f32 {
     }
     #[inline(always)]
     fn erf(self) -> Self {
-        libm::erff(self)
+        erf::erf_f32(self)
     }
 }
 
@@ -103,15 +104,15 @@ impl VecMath for f64 {
     }
     #[inline(always)]
     fn sin(self) -> Self {
-        self.sin()
+        trig::sin(self)
     }
     #[inline(always)]
     fn cos(self) -> Self {
-        self.cos()
+        trig::cos(self)
     }
     #[inline(always)]
     fn erf(self) -> Self {
-        libm::erf(self)
+        erf::erf_f64(self)
     }
 }
 
@@ -201,21 +202,21 @@ fn map_with<T: Copy>(isa: Isa, x: &[T], out: &mut [MaybeUninit<T>], f: impl Fn(T
 /// vector reduction's range (while they are still in L1).
 const TRIG_BLOCK: usize = 1024;
 
-/// The vector loop of `lane` over blocks of `x`, then `exact` for the elements whose magnitude
-/// is not below `limit` (rare: the check is a vectorised pass over the block).
-fn map_with_fixup(
+/// The vector loop of `lane` over blocks of `x`, then `exact` for the elements where `beyond`
+/// holds (rare: the check is a vectorised pass over the block).
+fn map_with_fixup<T: Copy>(
     isa: Isa,
-    x: &[f32],
-    out: &mut [MaybeUninit<f32>],
-    lane: impl Fn(f32) -> f32 + Copy,
-    limit: f32,
-    exact: fn(f32) -> f32,
+    x: &[T],
+    out: &mut [MaybeUninit<T>],
+    lane: impl Fn(T) -> T + Copy,
+    beyond: impl Fn(T) -> bool + Copy,
+    exact: fn(T) -> T,
 ) {
     for (xb, ob) in x.chunks(TRIG_BLOCK).zip(out.chunks_mut(TRIG_BLOCK)) {
         map_with(isa, xb, ob, lane);
-        if xb.iter().fold(false, |any, v| any | (v.abs() >= limit)) {
+        if xb.iter().fold(false, |any, &v| any | beyond(v)) {
             for (o, &v) in ob.iter_mut().zip(xb) {
-                if v.abs() >= limit {
+                if beyond(v) {
                     o.write(exact(v));
                 }
             }
@@ -241,12 +242,27 @@ pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
         UnaryOp::Log1p => plain!(m::log1p),
         UnaryOp::Tanh => plain!(m::tanh),
         UnaryOp::Sigmoid => plain!(m::sigmoid),
-        UnaryOp::Sin => {
-            Some(|isa, x, out| map_with_fixup(isa, x, out, m::sin_reduced, m::TRIG_LIMIT, m::sin))
-        }
-        UnaryOp::Cos => {
-            Some(|isa, x, out| map_with_fixup(isa, x, out, m::cos_reduced, m::TRIG_LIMIT, m::cos))
-        }
+        UnaryOp::Erf => plain!(erf::erf_f32),
+        UnaryOp::Sin => Some(|isa, x, out| {
+            map_with_fixup(
+                isa,
+                x,
+                out,
+                m::sin_reduced,
+                |v| v.abs() >= m::TRIG_LIMIT,
+                m::sin,
+            )
+        }),
+        UnaryOp::Cos => Some(|isa, x, out| {
+            map_with_fixup(
+                isa,
+                x,
+                out,
+                m::cos_reduced,
+                |v| v.abs() >= m::TRIG_LIMIT,
+                m::cos,
+            )
+        }),
         _ => None,
     }
 }
@@ -266,6 +282,15 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
         UnaryOp::Log1p => plain!(m::log1p),
         UnaryOp::Tanh => plain!(m::tanh),
         UnaryOp::Sigmoid => plain!(m::sigmoid),
+        UnaryOp::Erf => plain!(erf::erf_f64),
+        UnaryOp::Sin => Some(|isa, x, out| {
+            let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
+            map_with_fixup(isa, x, out, trig::sin_reduced, beyond, trig::sin)
+        }),
+        UnaryOp::Cos => Some(|isa, x, out| {
+            let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
+            map_with_fixup(isa, x, out, trig::cos_reduced, beyond, trig::cos)
+        }),
         _ => None,
     }
 }

@@ -33,15 +33,20 @@ fn ulps(got: f64, want: f64, mantissa: i32, min_exp: i32) -> f64 {
     if want.is_infinite() || got.is_infinite() {
         return if got == want { 0.0 } else { f64::INFINITY };
     }
+    (got - want).abs() / ulp_size(want, mantissa, min_exp)
+}
+
+/// The unit in the last place of finite `want` at a precision of `mantissa` bits after the
+/// point and smallest normal exponent `min_exp`.
+fn ulp_size(want: f64, mantissa: i32, min_exp: i32) -> f64 {
     let e = (((want.abs().to_bits() >> 52) & 0x7FF) as i32 - 1023).max(min_exp);
     // 2^(e - mantissa), built from its bits: `powi` overflows on the way to a subnormal one.
     let k = e - mantissa;
-    let ulp = if k >= -1022 {
+    if k >= -1022 {
         f64::from_bits(((k + 1023) as u64) << 52)
     } else {
         f64::from_bits(1u64 << (k + 1074))
-    };
-    (got - want).abs() / ulp
+    }
 }
 
 fn ulps_f32(got: f32, want: f64) -> f64 {
@@ -104,6 +109,7 @@ fn f32_cases() -> Vec<(UnaryOp, Ref, f64)> {
         (UnaryOp::Sigmoid, sigmoid_ref, 2.5),
         (UnaryOp::Sin, f64::sin, 1.0),
         (UnaryOp::Cos, f64::cos, 1.0),
+        (UnaryOp::Erf, libm::erf, 4.0),
     ]
 }
 
@@ -139,9 +145,13 @@ fn vecmath_f32_within_its_ulp_bounds() {
 
 #[test]
 fn vecmath_f64_within_its_ulp_bounds() {
-    let x = f64_inputs();
-    for (op, reference, bound) in f64_cases() {
-        let y = run(kernel_f64(op).unwrap(), Isa::best(), &x);
+    check_f64_cases(&f64_inputs(), f64_cases());
+}
+
+/// Each op's kernel on `x` within its bound of ulps from its reference.
+fn check_f64_cases(x: &[f64], cases: Vec<(UnaryOp, Ref, f64)>) {
+    for (op, reference, bound) in cases {
+        let y = run(kernel_f64(op).unwrap(), Isa::best(), x);
         let (worst, at) = x
             .iter()
             .zip(&y)
@@ -159,7 +169,7 @@ type OneAtATime<T> = (UnaryOp, fn(T) -> T);
 fn vecmath_every_instruction_set_and_the_scalar_path_agree() {
     let x32: Vec<_> = f32_inputs().into_iter().step_by(7).collect();
     let x64: Vec<_> = f64_inputs().into_iter().step_by(7).collect();
-    let scalar32: [OneAtATime<f32>; 8] = [
+    let scalar32: [OneAtATime<f32>; 9] = [
         (UnaryOp::Exp, VecMath::exp),
         (UnaryOp::Expm1, VecMath::expm1),
         (UnaryOp::Log, VecMath::log),
@@ -168,14 +178,18 @@ fn vecmath_every_instruction_set_and_the_scalar_path_agree() {
         (UnaryOp::Sigmoid, VecMath::sigmoid),
         (UnaryOp::Sin, VecMath::sin),
         (UnaryOp::Cos, VecMath::cos),
+        (UnaryOp::Erf, VecMath::erf),
     ];
-    let scalar64: [OneAtATime<f64>; 6] = [
+    let scalar64: [OneAtATime<f64>; 9] = [
         (UnaryOp::Exp, VecMath::exp),
         (UnaryOp::Expm1, VecMath::expm1),
         (UnaryOp::Log, VecMath::log),
         (UnaryOp::Log1p, VecMath::log1p),
         (UnaryOp::Tanh, VecMath::tanh),
         (UnaryOp::Sigmoid, VecMath::sigmoid),
+        (UnaryOp::Sin, VecMath::sin),
+        (UnaryOp::Cos, VecMath::cos),
+        (UnaryOp::Erf, VecMath::erf),
     ];
     for isa in Isa::available() {
         for (op, f) in scalar32 {
@@ -458,5 +472,276 @@ fn vecmath_arrays_take_the_slice_path_for_views_too() {
         assert_eq!(got.shape(), view.shape());
         let want: Vec<f32> = values(&view).iter().map(|&v| VecMath::tanh(v)).collect();
         assert_eq!(values(&got), want);
+    }
+}
+
+/// Near every `j π/2` up to `TRIG_LIMIT`, where the reduction cancels most, then magnitudes
+/// spread up to the limit and a little past it (libm's side).
+fn f64_trig_inputs() -> Vec<f64> {
+    let mut x = f64_inputs();
+    x.extend(random_bits(1 << 19, 17).map(|b| {
+        let j = (b >> 44) as f64; // below 2^20
+        let near = j * std::f64::consts::FRAC_PI_2;
+        let nudge = ((b & 0xFF) as i64 - 128) as u64;
+        f64::from_bits(near.to_bits().wrapping_add(nudge))
+    }));
+    x.extend(random_bits(1 << 19, 19).map(|b| {
+        let u = (b >> 11) as f64 / (1u64 << 53) as f64;
+        let sign = if b & 1 == 0 { 1.0 } else { -1.0 };
+        sign * 2f64.powf(21.0 * u)
+    }));
+    x
+}
+
+#[test]
+fn vecmath_f64_sin_cos_within_two_ulp_of_libm() {
+    let cases: Vec<(UnaryOp, Ref, f64)> =
+        vec![(UnaryOp::Sin, f64::sin, 2.0), (UnaryOp::Cos, f64::cos, 2.0)];
+    check_f64_cases(&f64_trig_inputs(), cases);
+}
+
+// A double-double `erf`, the reference of the `f64` one.
+
+/// `a · b` exactly, as `(product, error)` (Dekker's, without fused multiply-add).
+fn two_prod(a: f64, b: f64) -> (f64, f64) {
+    let split = |v: f64| {
+        let t = 134_217_729.0 * v;
+        let hi = t - (t - v);
+        (hi, v - hi)
+    };
+    let p = a * b;
+    let ((ah, al), (bh, bl)) = (split(a), split(b));
+    (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
+}
+
+fn dd_add((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+    let s = ah + bh;
+    let v = s - ah;
+    let e = (ah - (s - v)) + (bh - v) + al + bl;
+    let h = s + e;
+    (h, e - (h - s))
+}
+
+fn dd_mul((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
+    let (p, e) = two_prod(ah, bh);
+    let e = e + (ah * bl + al * bh);
+    let h = p + e;
+    (h, e - (h - p))
+}
+
+/// `a / n` for a small integer `n`.
+fn dd_div_int(a: (f64, f64), n: f64) -> (f64, f64) {
+    let q1 = a.0 / n;
+    let (p, e) = two_prod(q1, n);
+    let q2 = ((a.0 - p) - e + a.1) / n;
+    let h = q1 + q2;
+    (h, q2 - (h - q1))
+}
+
+/// `erf(x)` as a double-double: its Maclaurin series for `|x| <= 4.5` (where the terms' growth
+/// to `e^(x²)` costs 9 of the 32 digits), else `1 - erfc(x)` with `erfc` from Laplace's
+/// continued fraction in `f64` (below 2e-10 there, so its relative error does not show).
+fn erf_reference(x: f64) -> (f64, f64) {
+    const TWO_OVER_SQRT_PI: (f64, f64) =
+        (std::f64::consts::FRAC_2_SQRT_PI, 1.533_545_961_316_588e-17);
+    let a = x.abs();
+    let (h, l) = if a <= 4.5 {
+        let z = two_prod(x, x);
+        let mut term = (x, 0.0);
+        let mut sum = term;
+        for n in 1..400 {
+            term = dd_div_int(dd_mul(term, z), n as f64);
+            let t = dd_div_int(term, (2 * n + 1) as f64);
+            sum = dd_add(sum, if n % 2 == 0 { t } else { (-t.0, -t.1) });
+            if t.0.abs() < 1e-40 * sum.0.abs() {
+                break;
+            }
+        }
+        dd_mul(sum, TWO_OVER_SQRT_PI)
+    } else {
+        let mut f = a;
+        for k in (1..=60).rev() {
+            f = a + (k as f64 / 2.0) / f;
+        }
+        let erfc = (-a * a).exp() / (std::f64::consts::PI.sqrt() * f);
+        let v = dd_add((1.0, 0.0), (-erfc, 0.0));
+        if x < 0.0 {
+            (-v.0, -v.1)
+        } else {
+            v
+        }
+    };
+    (h, l)
+}
+
+/// `|got - want|` in ulps of `want`'s leading part, `want` a double-double.
+fn ulps_dd(got: f64, (hi, lo): (f64, f64)) -> f64 {
+    if !(hi.is_finite() && got.is_finite()) {
+        return ulps_f64(got, hi);
+    }
+    ((got - hi) - lo).abs() / ulp_size(hi, 52, -1022)
+}
+
+/// Random magnitudes from 1e-300 to 7, a dense sweep of `[-7, 7]`, and random bit patterns.
+fn f64_erf_inputs() -> Vec<f64> {
+    let mut x: Vec<f64> = random_bits(1 << 17, 23)
+        .map(|b| {
+            let u = (b >> 11) as f64 / (1u64 << 53) as f64;
+            let sign = if b & 1 == 0 { 1.0 } else { -1.0 };
+            sign * 10f64.powf(-300.0 + 300.85 * u)
+        })
+        .collect();
+    x.extend((0..1 << 18).map(|i| -7.0 + 14.0 * i as f64 / (1 << 18) as f64));
+    x.extend(random_bits(1 << 15, 29).map(f64::from_bits));
+    x
+}
+
+#[test]
+fn vecmath_f64_erf_within_two_ulp() {
+    let x = f64_erf_inputs();
+    let y = run(kernel_f64(UnaryOp::Erf).unwrap(), Isa::best(), &x);
+    let (worst, at) = x
+        .iter()
+        .zip(&y)
+        .map(|(&x, &y)| (ulps_dd(y, erf_reference(x)), x))
+        .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
+    eprintln!("f64 Erf: max {worst:.3} ulp (at {at:e})");
+    assert!(worst <= 2.0, "Erf: {worst} ulp at {at:e}");
+}
+
+#[test]
+fn vecmath_erf_reference_is_right_where_known() {
+    // erf from mpmath 1.3 at 30 digits, rounded to f64, on both sides of the series' limit.
+    for (x, want) in [
+        (1e-5, 1.128_379_167_057_899_9e-5),
+        (0.5, 0.520_499_877_813_046_5),
+        (1.0, 0.842_700_792_949_714_9),
+        (-2.25, -0.998_537_283_413_318_8),
+        (3.0, 0.999_977_909_503_001_4),
+        (5.0, 0.999_999_999_998_462_6),
+    ] {
+        let (h, l) = erf_reference(x);
+        assert!(
+            ((h - want) + l).abs() <= 2e-16 * want.abs(),
+            "erf({x}) = {h:e} + {l:e}, want {want}"
+        );
+    }
+}
+
+/// `erf`'s special values, `saturated` the smallest argument tried where it rounds to 1.
+fn erf_cases(saturated: f64, max: f64) -> Vec<(f64, f64)> {
+    let (inf, nan) = (f64::INFINITY, f64::NAN);
+    vec![
+        (0.0, 0.0),
+        (-0.0, -0.0),
+        (inf, 1.0),
+        (-inf, -1.0),
+        (nan, nan),
+        (saturated, 1.0),
+        (-saturated, -1.0),
+        (-30.0, -1.0),
+        (max, 1.0),
+        (-max, -1.0),
+    ]
+}
+
+#[test]
+fn vecmath_erf_and_f64_trig_special_values() {
+    let cases32: Vec<(f32, f32)> = erf_cases(3.95, f32::MAX as f64)
+        .into_iter()
+        .map(|(x, y)| (x as f32, y as f32))
+        .collect();
+    check_exact(UnaryOp::Erf, kernel_f32(UnaryOp::Erf).unwrap(), &cases32);
+    let cases64 = erf_cases(5.95, f64::MAX);
+    check_exact(UnaryOp::Erf, kernel_f64(UnaryOp::Erf).unwrap(), &cases64);
+    // libm's values at these points are the exact ones (signed zeros, NaN at infinities),
+    // and beyond the limit its results are taken as they are.
+    let specials = [
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        -f64::INFINITY,
+        f64::NAN,
+        1e-310,
+        -1e-310,
+        1e300,
+        f64::MAX,
+        trig::TRIG_LIMIT,
+        -trig::TRIG_LIMIT,
+    ];
+    for (op, f) in [(UnaryOp::Sin, f64::sin as Ref), (UnaryOp::Cos, f64::cos)] {
+        let cases: Vec<(f64, f64)> = specials.iter().map(|&x| (x, f(x))).collect();
+        check_exact(op, kernel_f64(op).unwrap(), &cases);
+    }
+}
+
+#[test]
+fn vecmath_softmax_rows_match_a_float64_reference() {
+    use crate::array::NdArray;
+    for (rows, size) in [(3, 1), (5, 37), (4, 1024)] {
+        let x: Vec<f64> = random_bits(rows * size, 31)
+            .map(|b| (b >> 11) as f64 / (1u64 << 53) as f64 * 40.0 - 20.0)
+            .collect();
+        let g: Vec<f64> = x.iter().map(|v| (v * 3.7).sin()).collect();
+        for log in [false, true] {
+            let (mut want, mut want_grad) = (vec![], vec![]);
+            for (r, gr) in x.chunks(size).zip(g.chunks(size)) {
+                let m = r.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let total: f64 = r.iter().map(|v| (v - m).exp()).sum();
+                let y: Vec<f64> = r.iter().map(|v| (v - m).exp() / total).collect();
+                let gy: f64 = gr.iter().zip(&y).map(|(g, y)| g * y).sum();
+                let gs: f64 = gr.iter().sum();
+                for ((&v, &yv), &gv) in r.iter().zip(&y).zip(gr) {
+                    want.push(if log { v - m - total.ln() } else { yv });
+                    want_grad.push(if log { gv - yv * gs } else { yv * (gv - gy) });
+                }
+            }
+            let a32 = NdArray::from_vec(x.iter().map(|&v| v as f32).collect(), &[rows, size]);
+            let y32 = softmax::forward(&a32.unwrap(), 1, log).unwrap().unwrap();
+            let y64 = softmax::forward(
+                &NdArray::from_vec(x.clone(), &[rows, size]).unwrap(),
+                1,
+                log,
+            )
+            .unwrap()
+            .unwrap();
+            let g64 = NdArray::from_vec(g.clone(), &[rows, size]).unwrap();
+            let gx = softmax::backward(&g64, &y64, 1, log).unwrap().unwrap();
+            let (y32, y64, gx) = (
+                y32.as_slice::<f32>().unwrap(),
+                y64.as_slice::<f64>().unwrap(),
+                gx.as_slice::<f64>().unwrap(),
+            );
+            for i in 0..x.len() {
+                let scale = want[i].abs().max(1e-30);
+                assert!(
+                    (y64[i] - want[i]).abs() <= 1e-13 * scale.max(1.0),
+                    "f64 {log} {i}"
+                );
+                assert!(
+                    (y32[i] as f64 - want[i]).abs()
+                        <= 1e-5 * scale.max(if log { 1.0 } else { 0.0 }),
+                    "f32 {log} {i}: {} vs {}",
+                    y32[i],
+                    want[i]
+                );
+                assert!((gx[i] - want_grad[i]).abs() <= 1e-12, "grad {log} {i}");
+            }
+        }
+    }
+    // NaN anywhere in a row makes it NaN; a row of -inf is NaN too (0/0).
+    let x = vec![
+        1.0f32,
+        f32::NAN,
+        2.0,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+    ];
+    for log in [false, true] {
+        let y = softmax::forward(&NdArray::from_vec(x.clone(), &[2, 3]).unwrap(), 1, log)
+            .unwrap()
+            .unwrap();
+        assert!(y.as_slice::<f32>().unwrap().iter().all(|v| v.is_nan()));
     }
 }

@@ -1,0 +1,85 @@
+"""Fits the polynomials of ``rust/ferrograd/src/kernels/vecmath/erf.rs`` and prints them.
+
+Lawson's iteration (iteratively reweighted least squares, which tends to the minimax
+polynomial) at 50 digits on Chebyshev nodes, with mpmath (``pip install mpmath``; PyTorch
+installs it too). Prints each polynomial's coefficients, lowest power first, rounded to the
+element type, and the fit's maximum relative error before that rounding.
+
+    python scripts/fit_vecmath_polynomials.py
+"""
+
+from __future__ import annotations
+
+import struct
+
+import mpmath as mp
+
+mp.mp.dps = 50
+
+
+def nodes(a, b, m):
+    return [(a + b) / 2 + (b - a) / 2 * mp.cos(mp.pi * (2 * k + 1) / (2 * m)) for k in range(m)]
+
+
+def fit(f, a, b, degree, m, shift=0, iterations=25):
+    """Coefficients of ``sum c_k (s - shift)^k`` close to ``f(s)`` on ``[a, b]`` in relative
+    error (from ``m`` nodes), and that error's maximum on a dense grid."""
+    a, b = mp.mpf(a), mp.mpf(b)
+    xs = nodes(a, b, m)
+    ys = [f(x) for x in xs]
+    weights = [mp.mpf(1)] * m
+    for _ in range(iterations):
+        lhs, rhs = mp.matrix(m, degree + 1), mp.matrix(m, 1)
+        for i, x in enumerate(xs):
+            scale = mp.sqrt(weights[i]) / abs(ys[i])
+            for k in range(degree + 1):
+                lhs[i, k] = (x - shift) ** k * scale
+            rhs[i] = ys[i] * scale
+        c = mp.qr_solve(lhs, rhs)[0]
+        errors = [abs(mp.polyval(c[::-1], x - shift) / y - 1) for x, y in zip(xs, ys, strict=True)]
+        total = sum(w * e for w, e in zip(weights, errors, strict=True))
+        weights = [w * e / total for w, e in zip(weights, errors, strict=True)]
+    coefficients = [c[k] for k in range(degree + 1)]
+    grid = [a + (b - a) * k / 2000 for k in range(2001)]
+    worst = max(abs(mp.polyval(coefficients[::-1], x - shift) / f(x) - 1) for x in grid)
+    return coefficients, worst
+
+
+def to_f32(v) -> float:
+    return struct.unpack("f", struct.pack("f", float(v)))[0]
+
+
+def show(name, coefficients, worst, single):
+    print(f"{name}: relative error {mp.nstr(worst, 3)}")
+    for c in coefficients:
+        print("   ", repr(to_f32(c) if single else float(c)) + ",")
+
+
+def log_erfc_over_x(x):
+    return -2 / mp.sqrt(mp.pi) if x == 0 else mp.log(mp.erfc(x)) / x
+
+
+def erf_over_x(z):
+    """erf(√z) / √z, as a function of z = x²."""
+    return 2 / mp.sqrt(mp.pi) if z == 0 else mp.erf(mp.sqrt(z)) / mp.sqrt(z)
+
+
+def erfcx_of_t(t):
+    """e^(x²) erfc(x) at x = 3/t - 3."""
+    x = 3 / t - 3
+    return mp.erfc(x) * mp.exp(x * x)
+
+
+def main():
+    show("f32 R (log(erfc(x)) / x on [0, 4])", *fit(log_erfc_over_x, 0, 4, 10, 100), single=True)
+    hi = to_f32(-2 / mp.sqrt(mp.pi))
+    print(f"    R(0) = {hi!r} + {to_f32(-2 / mp.sqrt(mp.pi) - hi)!r}")
+    show("f64 P (erf(x) / x in x² on [0, 1])", *fit(erf_over_x, 0, 1, 11, 100), single=False)
+    third, half = mp.mpf(3) / 9, mp.mpf(3) / 4
+    show(
+        "f64 H (erfcx in t - 1/2)", *fit(erfcx_of_t, third, half, 16, 120, shift=0.5), single=False
+    )
+
+
+if __name__ == "__main__":
+    main()
