@@ -11,15 +11,15 @@ use std::ops::Range;
 use half::slice::HalfFloatSliceExt;
 use smallvec::SmallVec;
 
-use super::parallel;
-#[cfg(test)]
-use super::vecmath::exp_f32;
-use super::vecmath::VecMath;
-use super::{BinaryOp, UnaryOp};
 use crate::array::layout::is_row_major;
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims, Strides};
 use crate::array::{alloc, bf16, f16, Category, DType, Element, Layout, NdArray};
 use crate::error::{Error, Result};
+use crate::kernels::parallel;
+#[cfg(test)]
+use crate::kernels::vecmath::exp_f32;
+use crate::kernels::vecmath::VecMath;
+use crate::kernels::{BinaryOp, UnaryOp};
 
 // ---------------------------------------------------------------------------------------------
 // Per-dtype arithmetic
@@ -646,7 +646,7 @@ reduced_float_scalar!(bf16);
 /// Dimensions of size 1 are dropped and neighbours that every operand can step through as one
 /// are merged, so the innermost row is as long as possible; callers run a tight loop per row
 /// (choosing it by the operands' inner strides) and pay for the multi-index once per row.
-pub(super) struct StridedWalk<const N: usize> {
+pub(in crate::kernels) struct StridedWalk<const N: usize> {
     outer: Dims,
     outer_strides: [Strides; N],
     inner: usize,
@@ -656,7 +656,11 @@ pub(super) struct StridedWalk<const N: usize> {
 }
 
 impl<const N: usize> StridedWalk<N> {
-    pub(super) fn new(shape: &[usize], strides: [&[isize]; N], start: [isize; N]) -> Self {
+    pub(in crate::kernels) fn new(
+        shape: &[usize],
+        strides: [&[isize]; N],
+        start: [isize; N],
+    ) -> Self {
         let mut outer = Dims::new();
         let mut outer_strides: [Strides; N] = std::array::from_fn(|_| Strides::new());
         for (d, &size) in shape.iter().enumerate() {
@@ -701,17 +705,17 @@ impl<const N: usize> StridedWalk<N> {
     }
 
     /// The length of one row.
-    pub(super) fn inner(&self) -> usize {
+    pub(in crate::kernels) fn inner(&self) -> usize {
         self.inner
     }
 
     /// Each operand's stride along a row.
-    pub(super) fn inner_strides(&self) -> [isize; N] {
+    pub(in crate::kernels) fn inner_strides(&self) -> [isize; N] {
         self.inner_strides
     }
 
     /// The size of the innermost outer dimension and each operand's stride along it.
-    pub(super) fn last_outer(&self) -> Option<(usize, [isize; N])> {
+    pub(in crate::kernels) fn last_outer(&self) -> Option<(usize, [isize; N])> {
         let size = *self.outer.last()?;
         Some((
             size,
@@ -719,13 +723,17 @@ impl<const N: usize> StridedWalk<N> {
         ))
     }
 
-    pub(super) fn rows(&self) -> usize {
+    pub(in crate::kernels) fn rows(&self) -> usize {
         self.rows
     }
 
     /// Calls `f(row, starts)` for each row in `rows`, with each operand's position of the row's
     /// first element.
-    pub(super) fn for_rows(&self, rows: Range<usize>, mut f: impl FnMut(usize, [isize; N])) {
+    pub(in crate::kernels) fn for_rows(
+        &self,
+        rows: Range<usize>,
+        mut f: impl FnMut(usize, [isize; N]),
+    ) {
         if rows.is_empty() {
             return;
         }
@@ -760,7 +768,7 @@ impl<const N: usize> StridedWalk<N> {
 
     /// Fills the contiguous `out` (of `numel(shape)` elements) row by row with `f(out_row, starts)`,
     /// in parallel when large.
-    pub(super) fn fill_rows<U: Send>(
+    pub(in crate::kernels) fn fill_rows<U: Send>(
         &self,
         out: &mut [U],
         f: impl Fn(&mut [U], [isize; N]) + Sync,
@@ -784,18 +792,18 @@ impl<const N: usize> StridedWalk<N> {
 
 /// The position of element `i` of a row that starts at `start` and steps by `stride`.
 #[inline(always)]
-pub(super) fn at(start: isize, stride: isize, i: usize) -> usize {
+pub(in crate::kernels) fn at(start: isize, stride: isize, i: usize) -> usize {
     (start + stride * i as isize) as usize
 }
 
 /// Elements of a strided row handled per step: gathered into a buffer this long on the stack,
 /// then run through the same loop as contiguous elements (so it vectorises).
-pub(super) const GATHER_BLOCK: usize = 256;
+pub(in crate::kernels) const GATHER_BLOCK: usize = 256;
 
 /// Copies the `out.len()` elements at `start`, `start + stride`, ... of `data` into `out` (whose
 /// slots may be uninitialised) and returns them.
 #[inline(always)]
-pub(super) fn gather_row<'o, T: Copy>(
+pub(in crate::kernels) fn gather_row<'o, T: Copy>(
     data: &[T],
     start: isize,
     stride: isize,
@@ -833,7 +841,7 @@ pub(super) fn gather_row<'o, T: Copy>(
 /// Calls `f(done, block)` for the row of `n` elements at `start` with `stride`, `block` holding
 /// the next (up to) `GATHER_BLOCK` of them and `done` the number handled before.
 #[inline(always)]
-pub(super) fn for_gathered<T: Copy>(
+pub(in crate::kernels) fn for_gathered<T: Copy>(
     data: &[T],
     start: isize,
     stride: isize,
@@ -862,7 +870,7 @@ pub(super) fn for_gathered<T: Copy>(
 // ---------------------------------------------------------------------------------------------
 
 /// `out[i] = f(a[i])`, in parallel when large.
-pub(super) fn map_unary<T: Copy + Sync, U: Copy + Default + Send>(
+pub(in crate::kernels) fn map_unary<T: Copy + Sync, U: Copy + Default + Send>(
     a: &[T],
     f: impl Fn(T) -> U + Sync,
 ) -> Result<Vec<U>> {
@@ -928,16 +936,16 @@ fn binary_row<T: Element, U, F: Fn(T, T) -> U>(
 /// layout puts each element in it (a view is read in place, never copied first). Only that part
 /// is borrowed, so a kernel may write another, non-overlapping view of the same storage.
 #[derive(Clone, Copy)]
-pub(super) struct Strided<'a, T> {
-    pub(super) data: &'a [T],
-    pub(super) shape: &'a [usize],
-    pub(super) strides: &'a [isize],
-    pub(super) offset: isize,
+pub(in crate::kernels) struct Strided<'a, T> {
+    pub(in crate::kernels) data: &'a [T],
+    pub(in crate::kernels) shape: &'a [usize],
+    pub(in crate::kernels) strides: &'a [isize],
+    pub(in crate::kernels) offset: isize,
     contiguous: bool,
 }
 
 impl<'a, T: Element> Strided<'a, T> {
-    pub(super) fn of(a: &'a NdArray) -> Result<Self> {
+    pub(in crate::kernels) fn of(a: &'a NdArray) -> Result<Self> {
         let span = a.layout().span().ok_or_else(|| {
             Error::Index(format!(
                 "a view of shape {:?} and strides {:?} reaches outside its storage",
@@ -961,7 +969,7 @@ impl<'a, T: Element> Strided<'a, T> {
     }
 
     /// The elements as one row-major slice, when they lie that way in the storage.
-    pub(super) fn dense(&self) -> Option<&'a [T]> {
+    pub(in crate::kernels) fn dense(&self) -> Option<&'a [T]> {
         let start = self.offset as usize;
         self.contiguous
             .then(|| &self.data[start..start + numel(self.shape)])
@@ -969,7 +977,7 @@ impl<'a, T: Element> Strided<'a, T> {
 
     /// The strides that read this operand broadcast to `shape`: zero along the dimensions it
     /// is repeated over.
-    pub(super) fn broadcast_strides(&self, shape: &[usize]) -> Strides {
+    pub(in crate::kernels) fn broadcast_strides(&self, shape: &[usize]) -> Strides {
         let lead = shape.len() - self.shape.len();
         (0..shape.len())
             .map(|d| match d.checked_sub(lead) {
@@ -981,7 +989,7 @@ impl<'a, T: Element> Strided<'a, T> {
 
     /// The permutation of the dimensions that makes the layout row-major, when the elements
     /// fill their span with no gaps (a transpose or permutation of a contiguous array).
-    pub(super) fn dense_order(&self) -> Option<Dims> {
+    pub(in crate::kernels) fn dense_order(&self) -> Option<Dims> {
         let mut order: Dims = (0..self.shape.len()).collect();
         order.sort_by_key(|&d| std::cmp::Reverse(self.strides[d]));
         let shape: Dims = order.iter().map(|&d| self.shape[d]).collect();
@@ -990,7 +998,7 @@ impl<'a, T: Element> Strided<'a, T> {
     }
 
     /// The first element (of a one-element operand).
-    pub(super) fn first(&self) -> T
+    pub(in crate::kernels) fn first(&self) -> T
     where
         T: Copy,
     {
@@ -1001,7 +1009,7 @@ impl<'a, T: Element> Strided<'a, T> {
 /// `f` of each element of `a`, as a new array. Elements that fill their span (a contiguous
 /// array, a transpose, a permutation) are mapped in storage order and the result has `a`'s
 /// strides, as PyTorch's has; any other view is read in place into a row-major result.
-pub(super) fn map_array<T: Element, U: Element>(
+pub(in crate::kernels) fn map_array<T: Element, U: Element>(
     a: &NdArray,
     f: impl Fn(T) -> U + Sync,
 ) -> Result<NdArray> {
@@ -1014,7 +1022,10 @@ pub(super) fn map_array<T: Element, U: Element>(
 }
 
 /// `out[i] = f(a[i])` over `a`'s elements in row-major order, in parallel when large.
-pub(super) fn map_elements<T, U>(a: Strided<T>, f: impl Fn(T) -> U + Sync) -> Result<Vec<U>>
+pub(in crate::kernels) fn map_elements<T, U>(
+    a: Strided<T>,
+    f: impl Fn(T) -> U + Sync,
+) -> Result<Vec<U>>
 where
     T: Element + Sync,
     U: Copy + Default + Send,
@@ -1046,7 +1057,11 @@ where
 }
 
 /// `f(a, b)` with broadcasting, reading both operands through their strides.
-pub(super) fn map_binary<T, U, F>(a: Strided<T>, b: Strided<T>, f: F) -> Result<(Vec<U>, Dims)>
+pub(in crate::kernels) fn map_binary<T, U, F>(
+    a: Strided<T>,
+    b: Strided<T>,
+    f: F,
+) -> Result<(Vec<U>, Dims)>
 where
     T: Element + Sync,
     U: Copy + Default + Send,
@@ -1143,9 +1158,9 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
     };
     if identity {
         // A new array, never an alias of the input (the result may be written in place).
-        return super::cpu_index::materialize(a);
+        return super::index::materialize(a);
     }
-    if let Some(out) = super::vecmath::unary(op, a)? {
+    if let Some(out) = crate::kernels::vecmath::unary(op, a)? {
         return Ok(out);
     }
     crate::with_dtype!(a.dtype(), T => {
@@ -1243,10 +1258,10 @@ fn check_operand<T: Scalar + Sync>(op: BinaryOp, b: Strided<T>) -> Result<()> {
     }
 }
 
-/// Elementwise `op(a, b)` with broadcasting; comparisons go to `cpu_compare`.
+/// Elementwise `op(a, b)` with broadcasting; comparisons go to `compare`.
 pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     if op.is_comparison() {
-        return super::cpu_compare::compare(op, a, b);
+        return super::compare::compare(op, a, b);
     }
     check_binary(op, a.dtype())?;
     crate::with_dtype!(a.dtype(), T => {

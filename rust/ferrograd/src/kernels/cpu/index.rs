@@ -8,11 +8,11 @@
 
 use std::ops::Range;
 
-use super::cpu_elementwise::{at, Scalar, StridedWalk};
-use super::parallel;
+use super::elementwise::{at, Scalar, StridedWalk};
 use crate::array::shape::{broadcast_shapes, contiguous_strides, numel, Dims};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
+use crate::kernels::parallel;
 
 /// Checks that the view `(shape, strides, offset)` stays inside a buffer of `len` elements.
 fn check_view(len: usize, shape: &[usize], strides: &[isize], offset: isize) -> Result<()> {
@@ -344,7 +344,10 @@ pub fn strided_assign(
 
 /// The strides that read the view `a` as if broadcast to `shape` (stride 0 on the new and the
 /// stretched dimensions).
-pub(super) fn broadcast_view_strides(a: &NdArray, shape: &[usize]) -> crate::array::shape::Strides {
+pub(in crate::kernels) fn broadcast_view_strides(
+    a: &NdArray,
+    shape: &[usize],
+) -> crate::array::shape::Strides {
     let lead = shape.len() - a.ndim();
     (0..shape.len())
         .map(|i| {
