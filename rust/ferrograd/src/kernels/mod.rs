@@ -4,12 +4,12 @@
 //! Kernels know nothing of autograd.
 
 mod cpu;
-/// The element arithmetic of the kernels, for code that must compute exactly as they do.
-pub(crate) use cpu::elementwise::Scalar as ElementMath;
 pub use cpu::matmul::Transposed;
+/// The element arithmetic of the kernels, for code that must compute exactly as they do.
+pub(crate) use cpu::scalar::Scalar as ElementMath;
 // The old names that vecmath/ and optim/ still use, kept while those are being edited elsewhere.
 pub(crate) use cpu::optim as cpu_optim;
-use cpu::{elementwise as cpu_elementwise, index as cpu_index};
+use cpu::{index as cpu_index, map as cpu_elementwise};
 pub mod nn;
 pub mod parallel;
 pub mod scan;
@@ -386,13 +386,13 @@ fn opmath(
     let wide: Vec<NdArray> = inputs
         .iter()
         .map(|a| match a.dtype() == reduced {
-            true => cpu::elementwise::cast(a, DType::Float32),
+            true => cpu::cast::cast(a, DType::Float32),
             false => Ok((*a).clone()),
         })
         .collect::<Result<_>>()?;
     let out = cpu(&wide.iter().collect::<Vec<_>>())?;
     match out.dtype() {
-        DType::Float32 => cpu::elementwise::cast(&out, reduced),
+        DType::Float32 => cpu::cast::cast(&out, reduced),
         _ => Ok(out),
     }
 }
@@ -451,9 +451,7 @@ fn check_same_dtype(op: impl std::fmt::Display, a: &NdArray, b: &NdArray) -> Res
 
 /// Elementwise `op(a)`; the result has `a`'s dtype (floating ops need a floating input).
 pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
-    dispatch_strided(Kernel::Unary(op), &[a], |x| {
-        cpu::elementwise::unary(op, x[0])
-    })
+    dispatch_strided(Kernel::Unary(op), &[a], |x| cpu::unary::unary(op, x[0]))
 }
 
 /// Elementwise `op(a, b)` with broadcasting. Both operands have one dtype (the caller
@@ -465,7 +463,7 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
         if op.is_comparison() {
             cpu::compare::compare(op, x[0], x[1])
         } else {
-            cpu::elementwise::binary(op, x[0], x[1])
+            cpu::binary::binary(op, x[0], x[1])
         }
     })
 }
@@ -488,7 +486,7 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
         let out = binary(op, dst, src)?;
         return copy_into(dst, &out);
     }
-    cpu::elementwise::binary_assign(op, dst, src)
+    cpu::binary::binary_assign(op, dst, src)
 }
 
 /// `dst += alpha * src` in place for floating arrays, `src` broadcasting to `dst` (CPU only).
@@ -504,7 +502,7 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
         let scaled = binary(BinaryOp::Mul, src, &NdArray::full(&[], alpha, src.dtype()))?;
         return binary_assign(BinaryOp::Add, dst, &scaled);
     }
-    cpu::elementwise::scaled_add_assign(dst, src, alpha)
+    cpu::binary::scaled_add_assign(dst, src, alpha)
 }
 
 /// `cond ? a : b`, broadcasting all three; `a` and `b` share a dtype.
@@ -517,7 +515,7 @@ pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     }
     check_same_dtype("where", a, b)?;
     dispatch(Kernel::Where, &[cond, a, b], |x| {
-        cpu::elementwise::where_(x[0], x[1], x[2])
+        cpu::ternary::where_(x[0], x[1], x[2])
     })
 }
 
@@ -525,9 +523,7 @@ pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
     if a.dtype() == dtype {
         return Ok(a.clone());
     }
-    dispatch_strided(Kernel::Cast(dtype), &[a], |x| {
-        cpu::elementwise::cast(x[0], dtype)
-    })
+    dispatch_strided(Kernel::Cast(dtype), &[a], |x| cpu::cast::cast(x[0], dtype))
 }
 
 /// Reduces over `axes` (sorted, distinct, in range; empty reduces nothing).

@@ -2,7 +2,7 @@
 //! (unequal to everything, itself included), as in PyTorch. (`PartialOrd` methods rather than
 //! operators: with `T = bool` clippy would have us rewrite `p < q` as `!p & q`.)
 
-use super::elementwise::{map_binary, Strided};
+use super::map::{map_binary, Strided};
 use crate::array::NdArray;
 use crate::error::{Error, Result};
 use crate::kernels::BinaryOp;

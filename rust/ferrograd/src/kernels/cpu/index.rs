@@ -8,7 +8,8 @@
 
 use std::ops::Range;
 
-use super::elementwise::{at, Scalar, StridedWalk};
+use super::scalar::Scalar;
+use super::strided::{at, StridedWalk};
 use crate::array::shape::{broadcast_shapes, contiguous_strides, numel, Dims};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};

@@ -10,8 +10,8 @@
 
 use gemm::Parallelism;
 
-use super::elementwise::Scalar;
 use super::index;
+use super::scalar::Scalar;
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims};
 use crate::array::NdArray;
 use crate::error::{Error, Result};

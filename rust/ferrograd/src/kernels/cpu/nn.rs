@@ -3,7 +3,7 @@
 //! concatenation, argsort, and the 2-D window kernels behind convolution and pooling
 //! (`im2col`, its adjoint `col2im`, and max-pool argmax indices).
 
-use super::elementwise::Scalar;
+use super::scalar::Scalar;
 use crate::array::shape::{check_storage, contiguous_strides, numel, Dims};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};

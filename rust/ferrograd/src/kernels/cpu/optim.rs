@@ -8,7 +8,7 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::elementwise::Scalar;
+use super::scalar::Scalar;
 use crate::kernels::parallel;
 
 /// The element types a fused update runs on (`f32`, `f64`).

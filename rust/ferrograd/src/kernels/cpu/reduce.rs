@@ -12,7 +12,9 @@ use std::ops::Range;
 
 use smallvec::SmallVec;
 
-use super::elementwise::{at, for_gathered, gather_row, Scalar, Strided, StridedWalk};
+use super::map::Strided;
+use super::scalar::Scalar;
+use super::strided::{at, for_gathered, gather_row, StridedWalk};
 use crate::array::shape::{numel, Dims, StridedOffsets, Strides};
 use crate::array::{alloc, Element, NdArray};
 use crate::error::{Error, Result};

@@ -12,7 +12,9 @@
 
 use std::array::from_fn;
 
-use super::elementwise::{Scalar, Strided, StridedWalk};
+use super::map::Strided;
+use super::scalar::Scalar;
+use super::strided::StridedWalk;
 use crate::array::shape::numel;
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
