@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use ferrograd::array::{DType, Device, DeviceBackend, ForeignArray, NdArray, Storage};
+use ferrograd::array::{DType, Device, ForeignArray, NdArray, Storage};
+use ferrograd::kernels::device::DeviceBackend;
 use ferrograd::kernels::{BinaryOp, Kernel, UnaryOp};
 use ferrograd::{Error, Result};
 use ferrograd_py_macros::catch_panics;
@@ -438,7 +439,7 @@ impl DeviceBackend for PyDeviceBackend {
 pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
     let backend =
         table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
-    ferrograd::array::device::register_cuda_backend(backend);
+    ferrograd::kernels::device::register_cuda_backend(backend);
 }
 
 /// Installs `table` as the backend for the `meta` device (`None` removes it): its arrays hold a
@@ -448,7 +449,7 @@ pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
 pub fn register_meta_backend(table: Option<Py<PyAny>>) {
     let backend =
         table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
-    ferrograd::array::device::register_meta_backend(backend);
+    ferrograd::kernels::device::register_meta_backend(backend);
 }
 
 fn parse_device(device: &str) -> PyResult<Device> {

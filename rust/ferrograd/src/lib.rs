@@ -103,7 +103,7 @@
 //!
 //! CPU kernels split large tensors across a rayon thread pool (limit it with
 //! [`kernels::parallel::set_thread_limit`]); grad mode is per thread. Tensors live on
-//! [`Device::Cpu`] unless a device backend is registered (see [`array::device`]); operands of
+//! [`Device::Cpu`] unless a device backend is registered (see [`kernels::device`]); operands of
 //! one operation must share a device.
 
 pub mod array;

@@ -12,7 +12,7 @@ pub mod storage;
 
 use std::sync::Arc;
 
-pub use device::{Device, DeviceBackend};
+pub use device::Device;
 pub use dtype::{Category, DType, Priority};
 pub use element::{bf16, f16, Element};
 pub use layout::Layout;
@@ -169,32 +169,15 @@ impl NdArray {
         })
     }
 
-    /// The same elements under another shape with as many elements: a view when the strides
-    /// allow one, else a copy (`reshape`'s rule).
-    pub fn reshaped(&self, shape: &[usize]) -> Result<NdArray> {
-        if shape::numel(shape) != self.numel() {
-            return Err(Error::Shape(format!(
-                "shape '{shape:?}' is invalid for input of size {}",
-                self.numel()
-            )));
-        }
-        match self.layout.reshaped(shape) {
-            Some(layout) => Ok(NdArray {
-                storage: self.storage.clone(),
-                layout,
-                dtype: self.dtype,
-            }),
-            None => self.contiguous()?.reshaped(shape),
-        }
-    }
-
-    /// The elements in row-major order in storage of their own: this array itself when it is
-    /// contiguous already, else a copy.
-    pub fn contiguous(&self) -> Result<NdArray> {
-        if self.is_contiguous() {
-            return Ok(self.clone());
-        }
-        crate::kernels::materialize(self)
+    /// This array under `shape` (as many elements) without copying, when its strides allow
+    /// (`Layout::reshaped`); `None` when only a copy can have that shape.
+    pub(crate) fn reshaped_view(&self, shape: &[usize]) -> Option<NdArray> {
+        let layout = self.layout.reshaped(shape)?;
+        Some(NdArray {
+            storage: self.storage.clone(),
+            layout,
+            dtype: self.dtype,
+        })
     }
 
     fn not_on_host(&self) -> Error {
@@ -316,12 +299,6 @@ impl NdArray {
         }
     }
 
-    /// The elements converted to `f64`, in row-major order (host arrays only).
-    pub fn to_f64_vec(&self) -> Result<Vec<f64>> {
-        let dense = self.contiguous()?;
-        crate::with_dtype!(self.dtype, T => Ok(dense.as_slice::<T>()?.iter().map(|v| v.to_f64()).collect()))
-    }
-
     /// The value of a 0-d floating point array in host memory (`None` for any other array).
     pub fn host_float_scalar(&self) -> Option<f64> {
         if self.ndim() != 0 {
@@ -331,35 +308,6 @@ impl NdArray {
             DType::Float32 => self.as_slice::<f32>().ok().map(|v| v[0] as f64),
             DType::Float64 => self.as_slice::<f64>().ok().map(|v| v[0]),
             _ => None,
-        }
-    }
-
-    /// The single element of a one-element array, as `f64`.
-    pub fn item_f64(&self) -> Result<f64> {
-        if self.numel() != 1 {
-            return Err(Error::Value(format!(
-                "a Tensor with {} elements cannot be converted to Scalar",
-                self.numel()
-            )));
-        }
-        Ok(self.to_f64_vec()?[0])
-    }
-
-    /// This array on `device` (the same array if it is there already).
-    pub fn to_device(&self, device: Device) -> Result<NdArray> {
-        let here = self.device();
-        if here == device {
-            return Ok(self.clone());
-        }
-        let host = if here.is_cpu() {
-            self.contiguous()?
-        } else {
-            device::backend_for(here)?.to_host(self)?
-        };
-        if device.is_cpu() {
-            Ok(host)
-        } else {
-            device::backend_for(device)?.to_device(&host, device)
         }
     }
 

@@ -3,7 +3,9 @@
 //! backend as a `Kernel` description (and, for a kernel the backend lacks, through the host).
 //! Kernels know nothing of autograd.
 
+mod array_copies;
 mod cpu;
+pub mod device;
 pub use cpu::matmul::Transposed;
 /// The element arithmetic of the kernels, for code that must compute exactly as they do.
 pub(crate) use cpu::scalar::Scalar as ElementMath;
@@ -17,7 +19,7 @@ mod vecmath;
 pub(crate) use vecmath::activation as activation_kernels;
 pub use vecmath::activation::Activation;
 
-use crate::array::{device, DType, Device, NdArray};
+use crate::array::{DType, Device, NdArray};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
