@@ -10,6 +10,7 @@ pub mod layout;
 pub mod shape;
 pub mod storage;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 pub use device::Device;
@@ -204,7 +205,8 @@ impl NdArray {
     pub fn share_elements(&mut self) {
         if let Storage::Inline(elements) = self.storage {
             let numel = self.numel();
-            let buffer = crate::with_dtype!(self.dtype, T => T::into_buffer(elements.slice::<T>(numel).to_vec()));
+            // SAFETY: an array's inline elements are stored as its dtype.
+            let buffer = crate::with_dtype!(self.dtype, T => T::into_buffer(unsafe { elements.slice::<T>(numel) }.to_vec()));
             self.storage = Storage::Cpu(Arc::new(buffer));
         }
     }
@@ -227,7 +229,10 @@ impl NdArray {
     pub fn storage_slice<T: Element>(&self) -> Result<&[T]> {
         match &self.storage {
             Storage::Cpu(buffer) => buffer.slice::<T>().ok_or_else(|| self.wrong_dtype::<T>()),
-            Storage::Inline(elements) if self.dtype == T::DTYPE => Ok(elements.slice(self.numel())),
+            // SAFETY: an array's inline elements are stored as its dtype, which is `T`.
+            Storage::Inline(elements) if self.dtype == T::DTYPE => {
+                Ok(unsafe { elements.slice(self.numel()) })
+            }
             Storage::Inline(_) => Err(self.wrong_dtype::<T>()),
             Storage::Foreign(_) => Err(self.not_on_host()),
         }
@@ -258,31 +263,66 @@ impl NdArray {
         Ok(())
     }
 
-    /// The elements of a contiguous host array, for writing in place: every array that shares
-    /// the storage sees the writes.
+    /// The elements of a contiguous host array for writing, when no other array shares its
+    /// storage (an error otherwise, e.g. for a view or a clone: writes into shared elements go
+    /// through the engine's in-place paths). So safe code never holds this slice together with
+    /// a slice of the same elements read through another array.
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+        if self.storage_is_shared() {
+            return Err(Error::Autograd(
+                "internal error: a mutable slice of elements that another array shares".into(),
+            ));
+        }
+        // SAFETY: no other array holds this storage, and this one is borrowed mutably.
+        unsafe { self.as_mut_slice_shared() }
+    }
+
+    /// The elements of a contiguous host array, for writing in place: every array that shares
+    /// the storage sees the writes. Only these elements are borrowed, not the whole storage.
+    ///
+    /// # Safety
+    /// While the slice lives, no other reference to these elements may be alive or be made,
+    /// through any array that shares the storage, on any thread (the kernels copy a source that
+    /// overlaps its destination first, see `kernels::copy_into`).
+    pub(crate) unsafe fn as_mut_slice_shared<T: Element>(&mut self) -> Result<&mut [T]> {
         self.require_contiguous()?;
         let (start, numel) = (self.offset(), self.numel());
-        let storage = self.storage_mut_slice::<T>()?;
-        Ok(if numel == 0 {
-            &mut storage[..0]
+        // An empty view may start past its storage's end (PyTorch allows it): it writes nothing.
+        let range = if numel == 0 {
+            0..0
         } else {
-            &mut storage[start..start + numel]
-        })
+            start..start + numel
+        };
+        // SAFETY: the caller's contract.
+        unsafe { self.elements_mut(range) }
     }
 
     /// The whole storage, for writing in place through this array's strides.
-    pub fn storage_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+    ///
+    /// # Safety
+    /// As for [`NdArray::as_mut_slice_shared`], over every element this array's layout reaches.
+    pub(crate) unsafe fn storage_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+        let len = self.storage_len();
+        // SAFETY: the caller's contract.
+        unsafe { self.elements_mut(0..len) }
+    }
+
+    /// The storage's elements `range` (within the storage) as mutable `T`.
+    ///
+    /// # Safety
+    /// As for [`NdArray::as_mut_slice_shared`], over the elements of `range`.
+    unsafe fn elements_mut<T: Element>(&mut self, range: Range<usize>) -> Result<&mut [T]> {
         let (numel, dtype) = (self.numel(), self.dtype);
         match &mut self.storage {
-            Storage::Inline(elements) if dtype == T::DTYPE => Ok(elements.slice_mut(numel)),
+            // SAFETY: an array's inline elements are stored as its dtype, which is `T`.
+            Storage::Inline(elements) if dtype == T::DTYPE => {
+                Ok(&mut unsafe { elements.slice_mut::<T>(numel) }[range])
+            }
             Storage::Inline(_) => Err(wrong_dtype::<T>(dtype)),
-            // SAFETY: the array is borrowed mutably, so no slice of it is alive; other arrays
-            // that share the storage are read by the engine only through their own borrows,
-            // which a kernel never holds over a range it writes (callers copy an overlapping
-            // source first, see `kernels::copy_into`).
+            // SAFETY: the caller's contract; the array is borrowed mutably, so no slice made
+            // through it is alive.
             Storage::Cpu(buffer) => {
-                unsafe { buffer.slice_mut::<T>() }.ok_or_else(|| wrong_dtype::<T>(dtype))
+                unsafe { buffer.slice_mut::<T>(range) }.ok_or_else(|| wrong_dtype::<T>(dtype))
             }
             Storage::Foreign(f) => Err(not_on_host(f.device())),
         }

@@ -110,7 +110,9 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
     crate::with_dtype!(dst.dtype(), T => {
         let s = Strided::<T>::of(src)?;
         check_operand(op, s)?;
-        let d = dst.as_mut_slice::<T>()?;
+        // SAFETY: `kernels::binary_assign` sends a source that may overlap `dst` out of place,
+        // so `src`'s borrow (`s`) never reaches these elements.
+        let d = unsafe { dst.as_mut_slice_shared::<T>() }?;
         with_binary_fn!(op, T, f => assign_typed(d, &shape, s, f));
         Ok(())
     })
@@ -133,7 +135,9 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
         alpha: f64,
     ) -> Result<()> {
         let (s, a) = (Strided::<T>::of(src)?, T::from_f64(alpha));
-        assign_typed(dst.as_mut_slice::<T>()?, shape, s, |o, y| o + a * y);
+        // SAFETY: as in `binary_assign` (`kernels::scaled_add_assign` checks the overlap).
+        let d = unsafe { dst.as_mut_slice_shared::<T>() }?;
+        assign_typed(d, shape, s, |o, y| o + a * y);
         Ok(())
     }
     match dst.dtype() {

@@ -324,7 +324,8 @@ pub fn strided_assign(
     let src_offset = src.offset() as isize;
     crate::with_dtype!(dst.dtype(), T => {
         let x = src.storage_slice::<T>()?;
-        let d = dst.storage_mut_slice::<T>()?;
+        // SAFETY: a source sharing `dst`'s storage was copied above, so `x` borrows other memory.
+        let d = unsafe { dst.storage_mut_slice::<T>() }?;
         let walk = StridedWalk::new(shape, [strides, &src_strides], [offset, src_offset]);
         let (inner, [sd, ss]) = (walk.inner(), walk.inner_strides());
         walk.for_rows(0..walk.rows(), |_, [pd, ps]| {
