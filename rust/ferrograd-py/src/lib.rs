@@ -247,7 +247,7 @@ fn grad(
 #[catch_panics]
 #[pyfunction]
 fn live_nodes() -> usize {
-    ferrograd::autograd::arena::live_nodes()
+    ferrograd::autograd::live_nodes()
 }
 
 /// Panics on purpose, to test the panic boundary (`errors::guard`): `here`, on this thread;
@@ -258,10 +258,7 @@ fn live_nodes() -> usize {
 fn _debug_panic(message: &str, place: &str) -> PyResult<()> {
     match place {
         "here" => panic!("{message}"),
-        "arena" => {
-            let _arena = ferrograd::autograd::arena::lock();
-            panic!("{message}")
-        }
+        "arena" => ferrograd::__binding::panic_holding_lock(message),
         "pool" => {
             use rayon::prelude::*;
             (0..64usize).into_par_iter().for_each(|i| {

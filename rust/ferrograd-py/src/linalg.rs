@@ -2,7 +2,7 @@
 //! is one call into the engine's `linalg` kernels, whose results come back as tensors that
 //! require no gradient. `ferrograd.linalg` records the nodes and writes the gradients.
 
-use ferrograd::linalg::{cholesky, eigen, lu, qr, svd, triangular};
+use ferrograd::__binding::{cholesky, eigen, lu, qr, svd, triangular};
 use ferrograd::{Error, NdArray, Tensor};
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;

@@ -1,9 +1,9 @@
 //! Module functions for the neural-network operations (`_core.softmax(t, dim)`, ...): each is one
 //! call into the engine's `ops::nn`, with the GIL released for large operands.
 
-use ferrograd::kernels::nn::Window2d;
-use ferrograd::kernels::Transposed;
 use ferrograd::ops::loss::Reduction;
+use ferrograd::ops::Transposed;
+use ferrograd::ops::Window2d;
 use ferrograd::Tensor;
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;

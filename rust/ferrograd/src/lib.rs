@@ -102,14 +102,14 @@
 //! ## Threads and devices
 //!
 //! CPU kernels split large tensors across a rayon thread pool (limit it with
-//! [`kernels::parallel::set_thread_limit`]); grad mode is per thread. Tensors live on
-//! [`Device::Cpu`] unless a device backend is registered (see [`kernels::device`]); operands of
+//! [`set_thread_limit`]); grad mode is per thread. Tensors live on
+//! [`Device::Cpu`] unless a device backend is registered (the Python package registers CuPy's); operands of
 //! one operation must share a device.
 
 pub mod array;
 pub mod error;
-pub mod kernels;
-pub mod linalg;
+pub(crate) mod kernels;
+pub(crate) mod linalg;
 pub mod nn;
 pub mod optim;
 pub mod serialize;
@@ -119,6 +119,7 @@ mod operators;
 
 pub use array::{DType, Device, NdArray};
 pub use error::{Error, Result};
+pub use kernels::parallel::{num_threads, set_thread_limit};
 pub mod autograd;
 pub mod ops;
 pub mod tensor;
@@ -127,3 +128,6 @@ pub use autograd::{
     is_grad_enabled, no_grad, set_grad_enabled, BackwardOptions, GradModeGuard, NodeHandle,
 };
 pub use tensor::Tensor;
+
+#[doc(hidden)]
+pub mod __binding;

@@ -629,18 +629,6 @@ pub fn scatter_add(
     )
 }
 
-/// Writes `src` (broadcast to `shape`) into the strided view of `dst`, in place (CPU only).
-pub fn strided_assign(
-    dst: &mut NdArray,
-    src: &NdArray,
-    shape: &[usize],
-    strides: &[isize],
-    offset: isize,
-) -> Result<()> {
-    check_same_dtype("index assignment", dst, src)?;
-    cpu::index::strided_assign(dst, src, shape, strides, offset)
-}
-
 /// Selects entries of `indices` (`Int64`, 1-D) along `axis`.
 pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArray> {
     dispatch(Kernel::IndexSelect { axis }, &[a, indices], |x| {
