@@ -102,9 +102,38 @@
 //! ## Threads and devices
 //!
 //! CPU kernels split large tensors across a rayon thread pool (limit it with
-//! [`set_thread_limit`]); grad mode is per thread. Tensors live on
-//! [`Device::Cpu`] unless a device backend is registered (the Python package registers CuPy's); operands of
-//! one operation must share a device.
+//! [`set_thread_limit`]); grad mode is per thread. Tensors live on [`Device::Cpu`] unless a
+//! device backend is registered (the Python package registers CuPy's); operands of one
+//! operation must share a device.
+//!
+//! ## What is not public
+//!
+//! The public API is listed in docs/RUST_PUBLIC_API.md. The kernels, the graph arena and the
+//! backward rules are internal, and so is the `__binding` module (what the Python binding
+//! reaches; hidden, with no stability guarantee). These do not compile:
+//!
+//! ```compile_fail
+//! let _arena = ferrograd::autograd::arena::lock(); // the arena's lock is internal
+//! ```
+//!
+//! ```compile_fail
+//! let a = ferrograd::NdArray::scalar(1.0f32);
+//! ferrograd::kernels::unary(ferrograd::kernels::UnaryOp::Exp, &a); // kernels are internal
+//! ```
+//!
+//! ```compile_fail
+//! // An array over memory the engine does not own is made only in `unsafe` code.
+//! let mut v = vec![0u8; 4];
+//! let b = ferrograd::array::CpuBuffer::from_external(
+//!     v.as_mut_ptr(), 4, ferrograd::DType::UInt8, Box::new(()));
+//! ```
+//!
+//! ```compile_fail
+//! let a = ferrograd::NdArray::from_slice(&[1u8, 2], &[2]).unwrap();
+//! if let ferrograd::array::Storage::Inline(e) = a.storage() {
+//!     e.slice::<bool>(2); // reading elements as another type is internal (and unsafe)
+//! }
+//! ```
 
 pub mod array;
 pub mod error;
