@@ -180,7 +180,8 @@ fn set_grad_enabled(enabled: bool) -> bool {
     ferrograd::autograd::set_grad_enabled(enabled)
 }
 
-fn tensors(list: Vec<PyRef<'_, PyTensor>>) -> Vec<Tensor> {
+/// The engine tensors of a list of Python ones.
+pub(crate) fn tensors(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
     list.iter().map(|t| t.inner.clone()).collect()
 }
 
@@ -202,9 +203,9 @@ fn backward(
     create_graph: bool,
 ) -> PyResult<()> {
     let (outputs, grad_outputs, inputs) = (
-        tensors(outputs),
+        tensors(&outputs),
         optional_tensors(grad_outputs),
-        tensors(inputs),
+        tensors(&inputs),
     );
     let options = BackwardOptions {
         retain_graph,
@@ -227,8 +228,8 @@ fn grad(
     allow_unused: bool,
 ) -> PyResult<Vec<Option<NewTensor>>> {
     let (outputs, inputs, grad_outputs) = (
-        tensors(outputs),
-        tensors(inputs),
+        tensors(&outputs),
+        tensors(&inputs),
         optional_tensors(grad_outputs),
     );
     let options = BackwardOptions {

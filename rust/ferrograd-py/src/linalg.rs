@@ -19,11 +19,7 @@ fn run<T: Send>(
     size: usize,
     f: impl FnOnce() -> ferrograd::Result<T> + Send,
 ) -> PyResult<T> {
-    if size > RELEASE_GIL_ABOVE {
-        py.allow_threads(f).py()
-    } else {
-        f().py()
-    }
+    crate::tensor::run_releasing_above(py, size, RELEASE_GIL_ABOVE, f).py()
 }
 
 fn out(array: NdArray) -> NewTensor {
