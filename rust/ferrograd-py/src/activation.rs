@@ -5,7 +5,7 @@ use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::nn::run;
+use crate::tensor::try_run as run;
 use crate::tensor::PyTensor;
 use crate::tensor_type::NewTensor;
 

@@ -3,8 +3,7 @@
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
-use crate::nn::run;
-use crate::tensor::PyTensor;
+use crate::tensor::{try_run as run, PyTensor};
 use crate::tensor_type::NewTensor;
 
 /// `softmax(query·keyᵀ·scale + attn_mask)·value` as one fused op (see

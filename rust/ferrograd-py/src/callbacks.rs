@@ -212,14 +212,14 @@ struct PyPacked {
     unpack: Py<PyAny>,
 }
 
-impl ferrograd::autograd::saved::SavedTensorHooks for PySavedTensorHooks {
+impl ferrograd::autograd::SavedTensorHooks for PySavedTensorHooks {
     fn pack(
         &self,
         tensor: &Tensor,
-    ) -> ferrograd::Result<Arc<dyn ferrograd::autograd::saved::PackedTensor>> {
+    ) -> ferrograd::Result<Arc<dyn ferrograd::autograd::PackedTensor>> {
         Python::with_gil(|py| {
             let object = self.pack.call1(py, (NewTensor(tensor.clone()),))?;
-            let packed: Arc<dyn ferrograd::autograd::saved::PackedTensor> = Arc::new(PyPacked {
+            let packed: Arc<dyn ferrograd::autograd::PackedTensor> = Arc::new(PyPacked {
                 object,
                 unpack: self.unpack.clone_ref(py),
             });
@@ -229,7 +229,7 @@ impl ferrograd::autograd::saved::SavedTensorHooks for PySavedTensorHooks {
     }
 }
 
-impl ferrograd::autograd::saved::PackedTensor for PyPacked {
+impl ferrograd::autograd::PackedTensor for PyPacked {
     fn unpack(&self) -> ferrograd::Result<Tensor> {
         Python::with_gil(|py| {
             let out = self.unpack.call1(py, (self.object.clone_ref(py),))?;

@@ -217,7 +217,7 @@ pub fn scalar_operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tenso
 }
 
 fn finish_scalar(value: NdArray, dtype: DType, device: ferrograd::Device) -> PyResult<Tensor> {
-    let cast = ferrograd::kernels::cast(&value, dtype).py()?;
+    let cast = ferrograd::__binding::cast(&value, dtype).py()?;
     Ok(Tensor::from_array(cast.to_device(device).py()?))
 }
 

@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use ferrograd::array::{DType, Device, DeviceBackend, ForeignArray, NdArray, Storage};
-use ferrograd::kernels::{BinaryOp, Kernel, UnaryOp};
+use ferrograd::__binding::DeviceBackend;
+use ferrograd::__binding::{BinaryOp, Kernel, UnaryOp};
+use ferrograd::array::{DType, Device, ForeignArray, NdArray, Storage};
 use ferrograd::{Error, Result};
 use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::{PyAttributeError, PyValueError};
@@ -194,7 +195,7 @@ fn describe<'py>(
     kernel: &Kernel,
 ) -> PyResult<Option<(&'static str, Bound<'py, PyDict>)>> {
     let kw = PyDict::new(py);
-    let window = |w: &ferrograd::kernels::nn::Window2d| -> PyResult<()> {
+    let window = |w: &ferrograd::ops::Window2d| -> PyResult<()> {
         kw.set_item("kernel", (w.kernel[0], w.kernel[1]))?;
         kw.set_item("stride", (w.stride[0], w.stride[1]))?;
         kw.set_item("padding", (w.padding[0], w.padding[1]))?;
@@ -444,7 +445,7 @@ impl DeviceBackend for PyDeviceBackend {
 pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
     let backend =
         table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
-    ferrograd::array::device::register_cuda_backend(backend);
+    ferrograd::__binding::register_cuda_backend(backend);
 }
 
 /// Installs `table` as the backend for the `meta` device (`None` removes it): its arrays hold a
@@ -454,7 +455,7 @@ pub fn register_cuda_backend(table: Option<Py<PyAny>>) {
 pub fn register_meta_backend(table: Option<Py<PyAny>>) {
     let backend =
         table.map(|table| Arc::new(PyDeviceBackend::new(table)) as Arc<dyn DeviceBackend>);
-    ferrograd::array::device::register_meta_backend(backend);
+    ferrograd::__binding::register_meta_backend(backend);
 }
 
 fn parse_device(device: &str) -> PyResult<Device> {

@@ -181,7 +181,8 @@ fn set_grad_enabled(enabled: bool) -> bool {
     ferrograd::autograd::set_grad_enabled(enabled)
 }
 
-fn tensors(list: Vec<PyRef<'_, PyTensor>>) -> Vec<Tensor> {
+/// The engine tensors of a list of Python ones.
+pub(crate) fn tensors(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
     list.iter().map(|t| t.inner.clone()).collect()
 }
 
@@ -203,9 +204,9 @@ fn backward(
     create_graph: bool,
 ) -> PyResult<()> {
     let (outputs, grad_outputs, inputs) = (
-        tensors(outputs),
+        tensors(&outputs),
         optional_tensors(grad_outputs),
-        tensors(inputs),
+        tensors(&inputs),
     );
     let options = BackwardOptions {
         retain_graph,
@@ -228,8 +229,8 @@ fn grad(
     allow_unused: bool,
 ) -> PyResult<Vec<Option<NewTensor>>> {
     let (outputs, inputs, grad_outputs) = (
-        tensors(outputs),
-        tensors(inputs),
+        tensors(&outputs),
+        tensors(&inputs),
         optional_tensors(grad_outputs),
     );
     let options = BackwardOptions {
@@ -248,7 +249,7 @@ fn grad(
 #[catch_panics]
 #[pyfunction]
 fn live_nodes() -> usize {
-    ferrograd::autograd::arena::live_nodes()
+    ferrograd::autograd::live_nodes()
 }
 
 /// Panics on purpose, to test the panic boundary (`errors::guard`): `here`, on this thread;
@@ -259,10 +260,7 @@ fn live_nodes() -> usize {
 fn _debug_panic(message: &str, place: &str) -> PyResult<()> {
     match place {
         "here" => panic!("{message}"),
-        "arena" => {
-            let _arena = ferrograd::autograd::arena::lock();
-            panic!("{message}")
-        }
+        "arena" => ferrograd::__binding::panic_holding_lock(message),
         "pool" => {
             use rayon::prelude::*;
             (0..64usize).into_par_iter().for_each(|i| {

@@ -2,7 +2,7 @@
 //! is one call into the engine's `linalg` kernels, whose results come back as tensors that
 //! require no gradient. `ferrograd.linalg` records the nodes and writes the gradients.
 
-use ferrograd::linalg::{cholesky, eigen, lu, qr, svd, triangular};
+use ferrograd::__binding::{cholesky, eigen, lu, qr, svd, triangular};
 use ferrograd::{Error, NdArray, Tensor};
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
@@ -19,11 +19,7 @@ fn run<T: Send>(
     size: usize,
     f: impl FnOnce() -> ferrograd::Result<T> + Send,
 ) -> PyResult<T> {
-    if size > RELEASE_GIL_ABOVE {
-        py.allow_threads(f).py()
-    } else {
-        f().py()
-    }
+    crate::tensor::run_releasing_above(py, size, RELEASE_GIL_ABOVE, f).py()
 }
 
 fn out(array: NdArray) -> NewTensor {

@@ -1,31 +1,17 @@
 //! Module functions for the neural-network operations (`_core.softmax(t, dim)`, ...): each is one
 //! call into the engine's `ops::nn`, with the GIL released for large operands.
 
-use ferrograd::kernels::nn::Window2d;
-use ferrograd::kernels::Transposed;
 use ferrograd::ops::loss::Reduction;
+use ferrograd::ops::Transposed;
+use ferrograd::ops::Window2d;
 use ferrograd::Tensor;
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 
 use crate::errors::IntoPyResult;
-use crate::tensor::PyTensor;
+use crate::tensor::{try_run as run, PyTensor};
 use crate::tensor_type::NewTensor;
-
-/// Elements above which an operation releases the GIL while it runs.
-const RELEASE_GIL_ABOVE: usize = 1 << 15;
-
-pub(crate) fn run<T: Send>(
-    py: Python<'_>,
-    size: usize,
-    f: impl FnOnce() -> ferrograd::Result<T> + Send,
-) -> PyResult<T> {
-    if size > RELEASE_GIL_ABOVE {
-        py.allow_threads(f).py()
-    } else {
-        f().py()
-    }
-}
+use crate::tensors;
 
 fn pair(v: (usize, usize)) -> [usize; 2] {
     [v.0, v.1]
@@ -112,10 +98,6 @@ fn index_add_zeros(
 ) -> PyResult<NewTensor> {
     let (t, i) = (&source.inner, &index.inner);
     run(py, t.numel(), || t.index_add_zeros(dim, i, size)).map(NewTensor)
-}
-
-fn tensors(list: &[PyRef<'_, PyTensor>]) -> Vec<Tensor> {
-    list.iter().map(|t| t.inner.clone()).collect()
 }
 
 #[catch_panics]

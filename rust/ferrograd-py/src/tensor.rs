@@ -45,11 +45,30 @@ fn wrap(result: ferrograd::Result<Tensor>) -> PyResult<NewTensor> {
 
 /// Runs `f` with the GIL released when the operands are large enough for that to pay off.
 pub(crate) fn run<T: Send>(py: Python<'_>, size: usize, f: impl FnOnce() -> T + Send) -> T {
-    if size > RELEASE_GIL_ABOVE {
+    run_releasing_above(py, size, RELEASE_GIL_ABOVE, f)
+}
+
+/// Runs `f`, with the GIL released when `size` elements are more than `threshold`.
+pub(crate) fn run_releasing_above<T: Send>(
+    py: Python<'_>,
+    size: usize,
+    threshold: usize,
+    f: impl FnOnce() -> T + Send,
+) -> T {
+    if size > threshold {
         py.allow_threads(f)
     } else {
         f()
     }
+}
+
+/// [`run`] for an engine call that may fail: its error is raised as Python's.
+pub(crate) fn try_run<T: Send>(
+    py: Python<'_>,
+    size: usize,
+    f: impl FnOnce() -> ferrograd::Result<T> + Send,
+) -> PyResult<T> {
+    run(py, size, f).py()
 }
 
 /// A one-input operation by name: a row of the op table, or one without a gradient.
@@ -362,21 +381,6 @@ impl PyTensor {
     fn rbinary(&self, py: Python<'_>, name: &str, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
         let (a, b, f) = (operand(&self.inner, other)?, &self.inner, binary_fn(name)?);
         wrap(run(py, b.numel(), || f.call(&a, b)))
-    }
-
-    #[pyo3(name = "_add")]
-    fn add(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.add(&*operand(&self.inner, other)?))
-    }
-
-    #[pyo3(name = "_mul")]
-    fn mul(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.mul(&*operand(&self.inner, other)?))
-    }
-
-    #[pyo3(name = "_sub")]
-    fn sub(&self, other: &Bound<'_, PyAny>) -> PyResult<NewTensor> {
-        wrap(self.inner.sub(&*operand(&self.inner, other)?))
     }
 
     #[pyo3(name = "_matmul")]

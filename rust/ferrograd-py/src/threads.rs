@@ -27,13 +27,13 @@ pub fn join_thread_pool(num_threads: usize) -> bool {
 #[catch_panics]
 #[pyfunction]
 pub fn set_num_threads(num_threads: usize) -> usize {
-    ferrograd::kernels::parallel::set_thread_limit(num_threads);
-    ferrograd::kernels::parallel::num_threads()
+    ferrograd::set_thread_limit(num_threads);
+    ferrograd::num_threads()
 }
 
 /// How many threads a kernel started now may use.
 #[catch_panics]
 #[pyfunction]
 pub fn get_num_threads() -> usize {
-    ferrograd::kernels::parallel::num_threads()
+    ferrograd::num_threads()
 }

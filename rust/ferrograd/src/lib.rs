@@ -102,9 +102,9 @@
 //! ## Threads and devices
 //!
 //! CPU kernels split large tensors across a rayon thread pool (limit it with
-//! [`kernels::parallel::set_thread_limit`]); grad mode is per thread. Tensors live on
-//! [`Device::Cpu`] unless a device backend is registered (see [`array::device`]); operands of
-//! one operation must share a device.
+//! [`set_thread_limit`]); grad mode is per thread. Tensors live on [`Device::Cpu`] unless a
+//! device backend is registered (the Python package registers CuPy's); operands of one
+//! operation must share a device.
 //!
 //! ## Cargo features
 //!
@@ -112,11 +112,40 @@
 //!   products run on rayon's thread pool. Without it (`default-features = false`) everything
 //!   runs on the calling thread (reductions over more than a million elements may then round
 //!   differently, as they do under another pool size).
+//!
+//! ## What is not public
+//!
+//! The public API is listed in docs/RUST_PUBLIC_API.md. The kernels, the graph arena and the
+//! backward rules are internal, and so is the `__binding` module (what the Python binding
+//! reaches; hidden, with no stability guarantee). These do not compile:
+//!
+//! ```compile_fail
+//! let _arena = ferrograd::autograd::arena::lock(); // the arena's lock is internal
+//! ```
+//!
+//! ```compile_fail
+//! let a = ferrograd::NdArray::scalar(1.0f32);
+//! ferrograd::kernels::unary(ferrograd::kernels::UnaryOp::Exp, &a); // kernels are internal
+//! ```
+//!
+//! ```compile_fail
+//! // An array over memory the engine does not own is made only in `unsafe` code.
+//! let mut v = vec![0u8; 4];
+//! let b = ferrograd::array::CpuBuffer::from_external(
+//!     v.as_mut_ptr(), 4, ferrograd::DType::UInt8, Box::new(()));
+//! ```
+//!
+//! ```compile_fail
+//! let a = ferrograd::NdArray::from_slice(&[1u8, 2], &[2]).unwrap();
+//! if let ferrograd::array::Storage::Inline(e) = a.storage() {
+//!     e.slice::<bool>(2); // reading elements as another type is internal (and unsafe)
+//! }
+//! ```
 
 pub mod array;
 pub mod error;
-pub mod kernels;
-pub mod linalg;
+pub(crate) mod kernels;
+pub(crate) mod linalg;
 pub mod nn;
 pub mod optim;
 pub mod serialize;
@@ -126,6 +155,7 @@ mod operators;
 
 pub use array::{DType, Device, NdArray};
 pub use error::{Error, Result};
+pub use kernels::parallel::{num_threads, set_thread_limit};
 pub mod autograd;
 pub mod ops;
 pub mod tensor;
@@ -134,3 +164,6 @@ pub use autograd::{
     is_grad_enabled, no_grad, set_grad_enabled, BackwardOptions, GradModeGuard, NodeHandle,
 };
 pub use tensor::Tensor;
+
+#[doc(hidden)]
+pub mod __binding;

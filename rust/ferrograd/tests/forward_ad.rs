@@ -5,8 +5,8 @@ use ferrograd::autograd::forward::{
     current_dual_level, enter_dual_level, exit_dual_level, DualLevel,
 };
 use ferrograd::autograd::{grad, no_grad, BackwardOptions};
-use ferrograd::kernels::nn::Window2d;
 use ferrograd::ops::IndexItem;
+use ferrograd::ops::Window2d;
 use ferrograd::{DType, Error, Result, Tensor};
 
 /// Deterministic values in ±[0.3, 1.3) (away from the kinks of abs, relu, clamp, ...).

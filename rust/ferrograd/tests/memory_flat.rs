@@ -3,7 +3,7 @@
 //!
 //! A small MLP (64-32-10, batch 16): matmul + bias + relu, log-softmax cross-entropy, SGD.
 
-use ferrograd::autograd::{arena, no_grad};
+use ferrograd::autograd::{live_nodes, no_grad};
 use ferrograd::{DType, Tensor};
 
 /// Current resident set size in bytes (Linux), `None` elsewhere.
@@ -81,7 +81,7 @@ fn memory_is_flat_over_10000_training_steps() {
     for _ in 0..500 {
         model.step();
     }
-    let live = arena::live_nodes();
+    let live = live_nodes();
     let rss_start = rss_bytes();
     let mut last = first;
     for i in 0..10_000 {
@@ -90,10 +90,10 @@ fn memory_is_flat_over_10000_training_steps() {
         // freed when `step` returns, so the count cannot ratchet up.
         if i % 1000 == 999 {
             assert!(
-                arena::live_nodes() <= live + 64,
+                live_nodes() <= live + 64,
                 "live nodes grew: {} -> {}",
                 live,
-                arena::live_nodes()
+                live_nodes()
             );
         }
     }
@@ -101,7 +101,7 @@ fn memory_is_flat_over_10000_training_steps() {
         last.is_finite() && last < first,
         "training should lower the loss ({first} -> {last})"
     );
-    assert!(arena::live_nodes() <= live + 64);
+    assert!(live_nodes() <= live + 64);
     if let (Some(start), Some(end)) = (rss_start, rss_bytes()) {
         let growth = end.saturating_sub(start);
         assert!(
@@ -115,7 +115,7 @@ fn memory_is_flat_over_10000_training_steps() {
 #[test]
 fn a_freed_million_node_chain_leaves_no_nodes() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let before = arena::live_nodes();
+    let before = live_nodes();
     let x = Tensor::scalar(1.0f32).requires_grad_().unwrap();
     let b = Tensor::scalar(0.999_999f32);
     let mut y = x.clone();
@@ -129,5 +129,5 @@ fn a_freed_million_node_chain_leaves_no_nodes() {
     let expected = (0..1_000_000).fold(1.0f32, |acc, _| acc * 0.999_999f32) as f64;
     assert!((g - expected).abs() < 1e-4, "{g} vs {expected}");
     drop(x);
-    assert!(arena::live_nodes() <= before + 1);
+    assert!(live_nodes() <= before + 1);
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use ferrograd::autograd::mode::{pop_saved_tensor_hooks, push_saved_tensor_hooks};
-use ferrograd::autograd::saved::{PackedTensor, SavedTensorHooks};
+use ferrograd::autograd::{PackedTensor, SavedTensorHooks};
 use ferrograd::{Result, Tensor};
 
 /// Keeps a copy of each saved value (scaled by `factor`), counting packs and unpacks.

@@ -10,9 +10,10 @@ pub mod layout;
 pub mod shape;
 pub mod storage;
 
+use std::ops::Range;
 use std::sync::Arc;
 
-pub use device::{Device, DeviceBackend};
+pub use device::Device;
 pub use dtype::{Category, DType, Priority};
 pub use element::{bf16, f16, Element};
 pub use layout::Layout;
@@ -169,32 +170,15 @@ impl NdArray {
         })
     }
 
-    /// The same elements under another shape with as many elements: a view when the strides
-    /// allow one, else a copy (`reshape`'s rule).
-    pub fn reshaped(&self, shape: &[usize]) -> Result<NdArray> {
-        if shape::numel(shape) != self.numel() {
-            return Err(Error::Shape(format!(
-                "shape '{shape:?}' is invalid for input of size {}",
-                self.numel()
-            )));
-        }
-        match self.layout.reshaped(shape) {
-            Some(layout) => Ok(NdArray {
-                storage: self.storage.clone(),
-                layout,
-                dtype: self.dtype,
-            }),
-            None => self.contiguous()?.reshaped(shape),
-        }
-    }
-
-    /// The elements in row-major order in storage of their own: this array itself when it is
-    /// contiguous already, else a copy.
-    pub fn contiguous(&self) -> Result<NdArray> {
-        if self.is_contiguous() {
-            return Ok(self.clone());
-        }
-        crate::kernels::materialize(self)
+    /// This array under `shape` (as many elements) without copying, when its strides allow
+    /// (`Layout::reshaped`); `None` when only a copy can have that shape.
+    pub(crate) fn reshaped_view(&self, shape: &[usize]) -> Option<NdArray> {
+        let layout = self.layout.reshaped(shape)?;
+        Some(NdArray {
+            storage: self.storage.clone(),
+            layout,
+            dtype: self.dtype,
+        })
     }
 
     fn not_on_host(&self) -> Error {
@@ -221,7 +205,8 @@ impl NdArray {
     pub fn share_elements(&mut self) {
         if let Storage::Inline(elements) = self.storage {
             let numel = self.numel();
-            let buffer = crate::with_dtype!(self.dtype, T => T::into_buffer(elements.slice::<T>(numel).to_vec()));
+            // SAFETY: an array's inline elements are stored as its dtype.
+            let buffer = crate::with_dtype!(self.dtype, T => T::into_buffer(unsafe { elements.slice::<T>(numel) }.to_vec()));
             self.storage = Storage::Cpu(Arc::new(buffer));
         }
     }
@@ -244,7 +229,10 @@ impl NdArray {
     pub fn storage_slice<T: Element>(&self) -> Result<&[T]> {
         match &self.storage {
             Storage::Cpu(buffer) => buffer.slice::<T>().ok_or_else(|| self.wrong_dtype::<T>()),
-            Storage::Inline(elements) if self.dtype == T::DTYPE => Ok(elements.slice(self.numel())),
+            // SAFETY: an array's inline elements are stored as its dtype, which is `T`.
+            Storage::Inline(elements) if self.dtype == T::DTYPE => {
+                Ok(unsafe { elements.slice(self.numel()) })
+            }
             Storage::Inline(_) => Err(self.wrong_dtype::<T>()),
             Storage::Foreign(_) => Err(self.not_on_host()),
         }
@@ -275,31 +263,66 @@ impl NdArray {
         Ok(())
     }
 
-    /// The elements of a contiguous host array, for writing in place: every array that shares
-    /// the storage sees the writes.
+    /// The elements of a contiguous host array for writing, when no other array shares its
+    /// storage (an error otherwise, e.g. for a view or a clone: writes into shared elements go
+    /// through the engine's in-place paths). So safe code never holds this slice together with
+    /// a slice of the same elements read through another array.
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+        if self.storage_is_shared() {
+            return Err(Error::Autograd(
+                "internal error: a mutable slice of elements that another array shares".into(),
+            ));
+        }
+        // SAFETY: no other array holds this storage, and this one is borrowed mutably.
+        unsafe { self.as_mut_slice_shared() }
+    }
+
+    /// The elements of a contiguous host array, for writing in place: every array that shares
+    /// the storage sees the writes. Only these elements are borrowed, not the whole storage.
+    ///
+    /// # Safety
+    /// While the slice lives, no other reference to these elements may be alive or be made,
+    /// through any array that shares the storage, on any thread (the kernels copy a source that
+    /// overlaps its destination first, see `kernels::copy_into`).
+    pub(crate) unsafe fn as_mut_slice_shared<T: Element>(&mut self) -> Result<&mut [T]> {
         self.require_contiguous()?;
         let (start, numel) = (self.offset(), self.numel());
-        let storage = self.storage_mut_slice::<T>()?;
-        Ok(if numel == 0 {
-            &mut storage[..0]
+        // An empty view may start past its storage's end (PyTorch allows it): it writes nothing.
+        let range = if numel == 0 {
+            0..0
         } else {
-            &mut storage[start..start + numel]
-        })
+            start..start + numel
+        };
+        // SAFETY: the caller's contract.
+        unsafe { self.elements_mut(range) }
     }
 
     /// The whole storage, for writing in place through this array's strides.
-    pub fn storage_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+    ///
+    /// # Safety
+    /// As for [`NdArray::as_mut_slice_shared`], over every element this array's layout reaches.
+    pub(crate) unsafe fn storage_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+        let len = self.storage_len();
+        // SAFETY: the caller's contract.
+        unsafe { self.elements_mut(0..len) }
+    }
+
+    /// The storage's elements `range` (within the storage) as mutable `T`.
+    ///
+    /// # Safety
+    /// As for [`NdArray::as_mut_slice_shared`], over the elements of `range`.
+    unsafe fn elements_mut<T: Element>(&mut self, range: Range<usize>) -> Result<&mut [T]> {
         let (numel, dtype) = (self.numel(), self.dtype);
         match &mut self.storage {
-            Storage::Inline(elements) if dtype == T::DTYPE => Ok(elements.slice_mut(numel)),
+            // SAFETY: an array's inline elements are stored as its dtype, which is `T`.
+            Storage::Inline(elements) if dtype == T::DTYPE => {
+                Ok(&mut unsafe { elements.slice_mut::<T>(numel) }[range])
+            }
             Storage::Inline(_) => Err(wrong_dtype::<T>(dtype)),
-            // SAFETY: the array is borrowed mutably, so no slice of it is alive; other arrays
-            // that share the storage are read by the engine only through their own borrows,
-            // which a kernel never holds over a range it writes (callers copy an overlapping
-            // source first, see `kernels::copy_into`).
+            // SAFETY: the caller's contract; the array is borrowed mutably, so no slice made
+            // through it is alive.
             Storage::Cpu(buffer) => {
-                unsafe { buffer.slice_mut::<T>() }.ok_or_else(|| wrong_dtype::<T>(dtype))
+                unsafe { buffer.slice_mut::<T>(range) }.ok_or_else(|| wrong_dtype::<T>(dtype))
             }
             Storage::Foreign(f) => Err(not_on_host(f.device())),
         }
@@ -316,12 +339,6 @@ impl NdArray {
         }
     }
 
-    /// The elements converted to `f64`, in row-major order (host arrays only).
-    pub fn to_f64_vec(&self) -> Result<Vec<f64>> {
-        let dense = self.contiguous()?;
-        crate::with_dtype!(self.dtype, T => Ok(dense.as_slice::<T>()?.iter().map(|v| v.to_f64()).collect()))
-    }
-
     /// The value of a 0-d floating point array in host memory (`None` for any other array).
     pub fn host_float_scalar(&self) -> Option<f64> {
         if self.ndim() != 0 {
@@ -331,35 +348,6 @@ impl NdArray {
             DType::Float32 => self.as_slice::<f32>().ok().map(|v| v[0] as f64),
             DType::Float64 => self.as_slice::<f64>().ok().map(|v| v[0]),
             _ => None,
-        }
-    }
-
-    /// The single element of a one-element array, as `f64`.
-    pub fn item_f64(&self) -> Result<f64> {
-        if self.numel() != 1 {
-            return Err(Error::Value(format!(
-                "a Tensor with {} elements cannot be converted to Scalar",
-                self.numel()
-            )));
-        }
-        Ok(self.to_f64_vec()?[0])
-    }
-
-    /// This array on `device` (the same array if it is there already).
-    pub fn to_device(&self, device: Device) -> Result<NdArray> {
-        let here = self.device();
-        if here == device {
-            return Ok(self.clone());
-        }
-        let host = if here.is_cpu() {
-            self.contiguous()?
-        } else {
-            device::backend_for(here)?.to_host(self)?
-        };
-        if device.is_cpu() {
-            Ok(host)
-        } else {
-            device::backend_for(device)?.to_device(&host, device)
         }
     }
 

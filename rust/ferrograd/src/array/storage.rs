@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::fmt;
+use std::ops::Range;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
@@ -102,15 +103,23 @@ impl CpuBuffer {
             .then(|| unsafe { std::slice::from_raw_parts(self.ptr.as_ptr() as *const T, self.len) })
     }
 
-    /// The elements as mutable `T` (`None` for another dtype).
+    /// The elements `range` as mutable `T` (`None` for another dtype or a range past the end).
+    /// Only that range is borrowed, so other arrays may read the rest of the buffer meanwhile.
     ///
     /// # Safety
-    /// While the returned slice lives, no other reference to the part of the buffer it is used
-    /// on may be alive or made (other arrays share this buffer).
+    /// While the returned slice lives, no other reference to the elements of `range` may be
+    /// alive or made (other arrays share this buffer).
     #[allow(clippy::mut_from_ref)]
-    pub(crate) unsafe fn slice_mut<T: Element>(&self) -> Option<&mut [T]> {
-        (self.dtype == T::DTYPE)
-            .then(|| std::slice::from_raw_parts_mut(self.ptr.as_ptr() as *mut T, self.len))
+    pub(crate) unsafe fn slice_mut<T: Element>(&self, range: Range<usize>) -> Option<&mut [T]> {
+        let fits = range.start <= range.end && range.end <= self.len;
+        // SAFETY: `len` initialised elements of `T` (the dtype matches) live at `ptr`, and
+        // `range` lies among them; the caller's contract excludes other references to them.
+        (self.dtype == T::DTYPE && fits).then(|| unsafe {
+            std::slice::from_raw_parts_mut(
+                (self.ptr.as_ptr() as *mut T).add(range.start),
+                range.len(),
+            )
+        })
     }
 
     /// An owned copy of the elements.
@@ -190,14 +199,22 @@ impl InlineElements {
         Some(inline)
     }
 
-    /// The first `len` elements as `T`; the caller knows they were stored as `T`.
-    pub(crate) fn slice<T: Element>(&self, len: usize) -> &[T] {
+    /// The first `len` elements as `T`.
+    ///
+    /// # Safety
+    /// They were stored as `T` (by `new::<T>`): the bytes of another type need not be valid
+    /// `T`s (a byte other than 0 or 1 read as a `bool`).
+    pub(crate) unsafe fn slice<T: Element>(&self, len: usize) -> &[T] {
         assert!(len * std::mem::size_of::<T>() <= Self::BYTES);
-        // SAFETY: in bounds (checked above), aligned, and written as `T` by `new`.
+        // SAFETY: in bounds (checked above), aligned, and written as `T` (the caller's contract).
         unsafe { std::slice::from_raw_parts(self.0.as_ptr() as *const T, len) }
     }
 
-    pub(crate) fn slice_mut<T: Element>(&mut self, len: usize) -> &mut [T] {
+    /// The first `len` elements as mutable `T`.
+    ///
+    /// # Safety
+    /// As for [`InlineElements::slice`].
+    pub(crate) unsafe fn slice_mut<T: Element>(&mut self, len: usize) -> &mut [T] {
         assert!(len * std::mem::size_of::<T>() <= Self::BYTES);
         // SAFETY: as in `slice`.
         unsafe { std::slice::from_raw_parts_mut(self.0.as_mut_ptr() as *mut T, len) }
@@ -210,7 +227,7 @@ impl InlineElements {
 
 #[cfg(test)]
 mod tests {
-    use crate::array::{DType, NdArray, Storage};
+    use crate::array::{CpuBuffer, DType, NdArray, Storage};
 
     fn is_inline(a: &NdArray) -> bool {
         matches!(a.storage(), Storage::Inline(_))
@@ -251,6 +268,33 @@ mod tests {
         assert_eq!(a.as_slice::<f64>().unwrap(), &[1.0, 2.0]);
         assert_eq!(b.as_slice::<f64>().unwrap(), &[9.0, 2.0]);
         assert!(!a.shares_storage_with(&b));
+    }
+
+    #[test]
+    fn only_unshared_elements_are_lent_mutably() {
+        let mut a = NdArray::from_vec(vec![1.0f32; 8], &[8]).unwrap();
+        a.as_mut_slice::<f32>().unwrap()[0] = 2.0;
+        let mut b = a.clone();
+        assert!(b.as_mut_slice::<f32>().is_err());
+        assert!(a.as_mut_slice::<f32>().is_err());
+        drop(b);
+        assert_eq!(a.as_mut_slice::<f32>().unwrap()[0], 2.0);
+        let mut inline = NdArray::scalar(1i64);
+        let copy = inline.clone();
+        inline.as_mut_slice::<i64>().unwrap()[0] = 5;
+        assert_eq!(copy.as_slice::<i64>().unwrap(), &[1]);
+    }
+
+    #[test]
+    fn a_mutable_range_borrows_only_its_elements() {
+        let buffer = CpuBuffer::from_vec(vec![1u8, 2, 3, 4]);
+        // SAFETY: no other reference to elements 1..3 exists.
+        let middle = unsafe { buffer.slice_mut::<u8>(1..3) }.unwrap();
+        middle.copy_from_slice(&[7, 8]);
+        assert_eq!(buffer.slice::<u8>().unwrap(), &[1, 7, 8, 4]);
+        // SAFETY: nothing is borrowed.
+        assert!(unsafe { buffer.slice_mut::<u8>(3..5) }.is_none());
+        assert!(unsafe { buffer.slice_mut::<i8>(0..1) }.is_none());
     }
 
     #[test]

@@ -477,6 +477,17 @@ pub fn live_nodes() -> usize {
     lock().live_nodes()
 }
 
+/// Number of slots the arena keeps, live or free (memory diagnostics).
+pub fn slots() -> usize {
+    lock().slots()
+}
+
+/// Panics while holding the arena's lock (the binding's test of its panic boundary).
+pub fn panic_holding_lock(message: &str) -> ! {
+    let _arena = lock();
+    panic!("{message}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

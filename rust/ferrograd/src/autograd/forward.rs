@@ -450,10 +450,6 @@ fn sum(terms: [Option<Tensor>; 2]) -> Result<Tensor> {
     }
 }
 
-fn masked(t: &Tensor, mask: &Tensor) -> Result<Tensor> {
-    t.mul(&mask.to_dtype(t.dtype())?)
-}
-
 fn isize_dims(dims: &[usize]) -> Vec<isize> {
     dims.iter().map(|&d| d as isize).collect()
 }
@@ -490,7 +486,7 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             if let Some(hi) = max {
                 inside = inside.bitwise_and(&a.le(&scalar(*hi, a)?)?)?;
             }
-            masked(cx.t0()?, &inside)?
+            super::rules::masked(cx.t0()?, &inside)?
         }
         Op::Where => {
             let cond = cx.saved(0)?;

@@ -2,27 +2,29 @@
 //! derivative rules and grad mode.
 
 pub mod anomaly;
-pub mod arena;
+pub(crate) mod arena;
 pub(crate) mod calc;
 pub mod custom;
-pub mod engine;
+pub(crate) mod engine;
 pub mod forward;
 mod gradient;
 pub mod hooks;
 mod hooks_run;
 mod leaves;
 pub mod mode;
-pub mod node_input;
+pub(crate) mod node_input;
 mod prefault;
-pub mod rules;
-pub mod saved;
+pub(crate) mod rules;
+pub(crate) mod saved;
 mod scalar_rules;
 mod slab;
 
 use smallvec::SmallVec;
 
+pub use arena::{live_nodes, slots as graph_slots};
 pub use engine::BackwardOptions;
 pub use mode::{is_grad_enabled, no_grad, set_grad_enabled, GradModeGuard};
+pub use saved::{PackedTensor, SavedTensorHooks};
 
 use arena::{NodeKind, NodeRef};
 use engine::Mode;
@@ -61,8 +63,9 @@ impl NodeHandle {
         (id.index(), id.generation())
     }
 
-    /// Attaches hooks to this node (see `hooks::NodeHooks`).
-    pub fn with_hooks<R>(&self, f: impl FnOnce(&mut hooks::NodeHooks) -> R) -> R {
+    /// Attaches hooks to this node (see `hooks::NodeHooks`). `f` runs under the arena lock, so
+    /// it only edits the hook lists: it must not run user code.
+    pub(crate) fn with_hooks<R>(&self, f: impl FnOnce(&mut hooks::NodeHooks) -> R) -> R {
         let mut arena = arena::lock();
         let node = arena.get_mut(self.0.id());
         f(node.hooks_mut())

@@ -230,8 +230,8 @@ impl RuleInputs<'_> {
 
 pub type Grads = SmallVec<[Option<Tensor>; 2]>;
 
-/// `g` masked by a boolean tensor, in `g`'s dtype.
-fn masked(g: &Tensor, mask: &Tensor) -> Result<Tensor> {
+/// `g` masked by a boolean tensor, in `g`'s dtype (backward and tangent rules both use it).
+pub(crate) fn masked(g: &Tensor, mask: &Tensor) -> Result<Tensor> {
     g.mul(&mask.to_dtype(g.dtype())?)
 }
 

@@ -4,18 +4,15 @@
 //! Kernels know nothing of autograd.
 
 pub mod attention;
-mod cpu_compare;
-mod cpu_elementwise;
+mod array_copies;
+mod cpu;
+pub mod device;
+pub use cpu::matmul::Transposed;
 /// The element arithmetic of the kernels, for code that must compute exactly as they do.
-pub(crate) use cpu_elementwise::Scalar as ElementMath;
-mod cpu_index;
-mod cpu_matmul;
-pub use cpu_matmul::Transposed;
-mod cpu_nn;
-pub(crate) mod cpu_optim;
-mod cpu_recurrent;
-mod cpu_reduce;
-mod cpu_scan;
+pub(crate) use cpu::scalar::Scalar as ElementMath;
+// The old names that vecmath/ and optim/ still use, kept while those are being edited elsewhere.
+pub(crate) use cpu::optim as cpu_optim;
+use cpu::{index as cpu_index, map as cpu_elementwise};
 pub mod nn;
 pub mod parallel;
 pub mod scan;
@@ -24,7 +21,7 @@ pub(crate) use vecmath::activation as activation_kernels;
 pub use vecmath::activation::Activation;
 pub(crate) use vecmath::softmax as softmax_kernels;
 
-use crate::array::{device, DType, Device, NdArray};
+use crate::array::{DType, Device, NdArray};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -400,20 +397,20 @@ fn opmath(
     let wide: Vec<NdArray> = inputs
         .iter()
         .map(|a| match a.dtype() == reduced {
-            true => cpu_elementwise::cast(a, DType::Float32),
+            true => cpu::cast::cast(a, DType::Float32),
             false => Ok((*a).clone()),
         })
         .collect::<Result<_>>()?;
     let out = cpu(&wide.iter().collect::<Vec<_>>())?;
     match out.dtype() {
-        DType::Float32 => cpu_elementwise::cast(&out, reduced),
+        DType::Float32 => cpu::cast::cast(&out, reduced),
         _ => Ok(out),
     }
 }
 
 /// The elements of the view `a` in row-major order, in storage of their own (a copy).
 pub fn materialize(a: &NdArray) -> Result<NdArray> {
-    dispatch_strided(Kernel::Contiguous, &[a], |x| cpu_index::materialize(x[0]))
+    dispatch_strided(Kernel::Contiguous, &[a], |x| cpu::index::materialize(x[0]))
 }
 
 /// Writes `src` (broadcast to `dst`'s shape, same dtype) into the elements `dst` views, in
@@ -436,7 +433,7 @@ pub fn copy_into(dst: &mut NdArray, src: &NdArray) -> Result<()> {
         dst.strides().to_vec(),
         dst.offset() as isize,
     );
-    cpu_index::strided_assign(dst, src, &shape, &strides, offset)
+    cpu::index::strided_assign(dst, src, &shape, &strides, offset)
 }
 
 pub fn common_device(inputs: &[&NdArray]) -> Result<Device> {
@@ -465,9 +462,7 @@ fn check_same_dtype(op: impl std::fmt::Display, a: &NdArray, b: &NdArray) -> Res
 
 /// Elementwise `op(a)`; the result has `a`'s dtype (floating ops need a floating input).
 pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
-    dispatch_strided(Kernel::Unary(op), &[a], |x| {
-        cpu_elementwise::unary(op, x[0])
-    })
+    dispatch_strided(Kernel::Unary(op), &[a], |x| cpu::unary::unary(op, x[0]))
 }
 
 /// Elementwise `op(a, b)` with broadcasting. Both operands have one dtype (the caller
@@ -477,9 +472,9 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     crate::array::shape::broadcast_shapes(a.shape(), b.shape())?;
     dispatch_strided(Kernel::Binary(op), &[a, b], |x| {
         if op.is_comparison() {
-            cpu_compare::compare(op, x[0], x[1])
+            cpu::compare::compare(op, x[0], x[1])
         } else {
-            cpu_elementwise::binary(op, x[0], x[1])
+            cpu::binary::binary(op, x[0], x[1])
         }
     })
 }
@@ -502,7 +497,7 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
         let out = binary(op, dst, src)?;
         return copy_into(dst, &out);
     }
-    cpu_elementwise::binary_assign(op, dst, src)
+    cpu::binary::binary_assign(op, dst, src)
 }
 
 /// `dst += alpha * src` in place for floating arrays, `src` broadcasting to `dst` (CPU only).
@@ -518,7 +513,7 @@ pub fn scaled_add_assign(dst: &mut NdArray, src: &NdArray, alpha: f64) -> Result
         let scaled = binary(BinaryOp::Mul, src, &NdArray::full(&[], alpha, src.dtype()))?;
         return binary_assign(BinaryOp::Add, dst, &scaled);
     }
-    cpu_elementwise::scaled_add_assign(dst, src, alpha)
+    cpu::binary::scaled_add_assign(dst, src, alpha)
 }
 
 /// `cond ? a : b`, broadcasting all three; `a` and `b` share a dtype.
@@ -531,7 +526,7 @@ pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     }
     check_same_dtype("where", a, b)?;
     dispatch(Kernel::Where, &[cond, a, b], |x| {
-        cpu_elementwise::where_(x[0], x[1], x[2])
+        cpu::ternary::where_(x[0], x[1], x[2])
     })
 }
 
@@ -539,22 +534,20 @@ pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
     if a.dtype() == dtype {
         return Ok(a.clone());
     }
-    dispatch_strided(Kernel::Cast(dtype), &[a], |x| {
-        cpu_elementwise::cast(x[0], dtype)
-    })
+    dispatch_strided(Kernel::Cast(dtype), &[a], |x| cpu::cast::cast(x[0], dtype))
 }
 
 /// Reduces over `axes` (sorted, distinct, in range; empty reduces nothing).
 pub fn reduce(op: ReduceOp, a: &NdArray, axes: &[usize], keepdim: bool) -> Result<NdArray> {
     dispatch_strided(Kernel::Reduce { op, axes, keepdim }, &[a], |x| {
-        cpu_reduce::reduce(op, x[0], axes, keepdim)
+        cpu::reduce::reduce(op, x[0], axes, keepdim)
     })
 }
 
 /// Index of the max or min along `axis`, as `Int64` (the first one on ties).
 pub fn arg_reduce(op: ArgReduceOp, a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
     dispatch(Kernel::ArgReduce { op, axis, keepdim }, &[a], |x| {
-        cpu_reduce::arg_reduce(op, x[0], axis, keepdim)
+        cpu::reduce::arg_reduce(op, x[0], axis, keepdim)
     })
 }
 
@@ -578,10 +571,10 @@ pub fn matmul_transposed(
     let (a, ta) = gemm_operand(a, trans.a)?;
     let (b, tb) = gemm_operand(b, trans.b)?;
     let trans = Transposed { a: ta, b: tb };
-    cpu_matmul::product_shape(&a, &b, trans)?;
+    cpu::matmul::product_shape(&a, &b, trans)?;
     if trans == Transposed::default() && bias.is_none() {
         return dispatch(Kernel::Matmul, &[&a, &b], |x| {
-            cpu_matmul::matmul(x[0], x[1], trans, None)
+            cpu::matmul::matmul(x[0], x[1], trans, None)
         });
     }
     if let Some(c) = bias {
@@ -590,7 +583,7 @@ pub fn matmul_transposed(
     let mut inputs = vec![&a, &b];
     inputs.extend(bias);
     dispatch(Kernel::MatmulTransposed { trans }, &inputs, |x| {
-        cpu_matmul::matmul(x[0], x[1], trans, x.get(2).copied())
+        cpu::matmul::matmul(x[0], x[1], trans, x.get(2).copied())
     })
 }
 
@@ -620,7 +613,7 @@ pub fn gather(a: &NdArray, shape: &[usize], strides: &[isize], offset: isize) ->
             offset,
         },
         &[a],
-        |x| cpu_index::gather(x[0], shape, strides, offset),
+        |x| cpu::index::gather(x[0], shape, strides, offset),
     )
 }
 
@@ -641,26 +634,14 @@ pub fn scatter_add(
             offset,
         },
         &[src],
-        |x| cpu_index::scatter_add(x[0], out_shape, shape, strides, offset),
+        |x| cpu::index::scatter_add(x[0], out_shape, shape, strides, offset),
     )
-}
-
-/// Writes `src` (broadcast to `shape`) into the strided view of `dst`, in place (CPU only).
-pub fn strided_assign(
-    dst: &mut NdArray,
-    src: &NdArray,
-    shape: &[usize],
-    strides: &[isize],
-    offset: isize,
-) -> Result<()> {
-    check_same_dtype("index assignment", dst, src)?;
-    cpu_index::strided_assign(dst, src, shape, strides, offset)
 }
 
 /// Selects entries of `indices` (`Int64`, 1-D) along `axis`.
 pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArray> {
     dispatch(Kernel::IndexSelect { axis }, &[a, indices], |x| {
-        cpu_index::index_select(x[0], axis, x[1])
+        cpu::index::index_select(x[0], axis, x[1])
     })
 }
 
@@ -668,6 +649,6 @@ pub fn index_select(a: &NdArray, axis: usize, indices: &NdArray) -> Result<NdArr
 /// `indices` (repeated indices accumulate).
 pub fn index_add(src: &NdArray, axis: usize, indices: &NdArray, size: usize) -> Result<NdArray> {
     dispatch(Kernel::IndexAdd { axis, size }, &[src, indices], |x| {
-        cpu_index::index_add(x[0], axis, x[1], size)
+        cpu::index::index_add(x[0], axis, x[1], size)
     })
 }

@@ -1,8 +1,8 @@
 //! The neural-network kernels' public entry points: each checks its operands and goes through
 //! `dispatch`, so a device backend can provide the same `Kernel` (the CPU versions live in
-//! `cpu_nn`).
+//! `cpu::nn`).
 
-use super::{cpu_nn, cpu_recurrent, dispatch, Kernel};
+use super::{cpu, dispatch, Kernel};
 use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
 
@@ -29,14 +29,14 @@ impl Window2d {
 
     /// The output size `(oh, ow)` for an input of spatial size `(h, w)`, if the window fits.
     pub fn output_size(&self, h: usize, w: usize) -> Option<(usize, usize)> {
-        let oh = cpu_nn::window_out(
+        let oh = cpu::nn::window_out(
             h,
             self.kernel[0],
             self.stride[0],
             self.padding[0],
             self.dilation[0],
         )?;
-        let ow = cpu_nn::window_out(
+        let ow = cpu::nn::window_out(
             w,
             self.kernel[1],
             self.stride[1],
@@ -61,7 +61,7 @@ fn require_float(op: &str, a: &NdArray) -> Result<()> {
 pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
     require_float(if log { "log_softmax" } else { "softmax" }, a)?;
     dispatch(Kernel::Softmax { axis, log }, &[a], |x| {
-        cpu_nn::softmax(x[0], axis, log)
+        cpu::nn::softmax(x[0], axis, log)
     })
 }
 
@@ -69,14 +69,14 @@ pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
 pub fn logsumexp(a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
     require_float("logsumexp", a)?;
     dispatch(Kernel::LogSumExp { axis, keepdim }, &[a], |x| {
-        cpu_nn::logsumexp(x[0], axis, keepdim)
+        cpu::nn::logsumexp(x[0], axis, keepdim)
     })
 }
 
 /// PyTorch's `gather(dim, index)`.
 pub fn gather_dim(a: &NdArray, axis: usize, index: &NdArray) -> Result<NdArray> {
     dispatch(Kernel::GatherDim { axis }, &[a, index], |x| {
-        cpu_nn::gather_dim(x[0], axis, x[1])
+        cpu::nn::gather_dim(x[0], axis, x[1])
     })
 }
 
@@ -88,7 +88,7 @@ pub fn scatter_add_dim(
     src: &NdArray,
 ) -> Result<NdArray> {
     dispatch(Kernel::ScatterAddDim { axis }, &[a, index, src], |x| {
-        cpu_nn::scatter_add_dim(x[0], axis, x[1], x[2])
+        cpu::nn::scatter_add_dim(x[0], axis, x[1], x[2])
     })
 }
 
@@ -119,7 +119,7 @@ pub fn cat(inputs: &[&NdArray], axis: usize) -> Result<NdArray> {
             )));
         }
     }
-    dispatch(Kernel::Cat { axis }, inputs, |x| cpu_nn::cat(x, axis))
+    dispatch(Kernel::Cat { axis }, inputs, |x| cpu::nn::cat(x, axis))
 }
 
 /// Indices that sort `a` along `axis` (stable), as `Int64`.
@@ -128,7 +128,7 @@ pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
         return Err(Error::DType("sort: bool tensors are not supported".into()));
     }
     dispatch(Kernel::Sort { axis, descending }, &[a], |x| {
-        cpu_nn::argsort(x[0], axis, descending)
+        cpu::nn::argsort(x[0], axis, descending)
     })
 }
 
@@ -136,7 +136,7 @@ pub fn argsort(a: &NdArray, axis: usize, descending: bool) -> Result<NdArray> {
 pub fn im2col(a: &NdArray, window: Window2d) -> Result<NdArray> {
     window.check("im2col")?;
     dispatch(Kernel::Im2col { window }, &[a], |x| {
-        cpu_nn::im2col(x[0], &window)
+        cpu::nn::im2col(x[0], &window)
     })
 }
 
@@ -144,7 +144,7 @@ pub fn im2col(a: &NdArray, window: Window2d) -> Result<NdArray> {
 pub fn col2im(cols: &NdArray, window: Window2d, size: [usize; 2]) -> Result<NdArray> {
     window.check("col2im")?;
     dispatch(Kernel::Col2im { window, size }, &[cols], |x| {
-        cpu_nn::col2im(x[0], &window, size)
+        cpu::nn::col2im(x[0], &window, size)
     })
 }
 
@@ -157,11 +157,11 @@ pub fn max_pool2d_indices(a: &NdArray, window: Window2d) -> Result<NdArray> {
         ));
     }
     dispatch(Kernel::MaxPool2dIndices { window }, &[a], |x| {
-        cpu_nn::max_pool2d_indices(x[0], &window)
+        cpu::nn::max_pool2d_indices(x[0], &window)
     })
 }
 
-/// The recurrent cells whose pointwise step is one kernel (`cpu_recurrent`).
+/// The recurrent cells whose pointwise step is one kernel (`cpu::recurrent`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell {
     Lstm,
@@ -177,14 +177,14 @@ impl Cell {
     }
 }
 
-/// The LSTM cell's step: `(2, B, H)` holding `h'` and `c'` (see `cpu_recurrent::lstm_cell`).
+/// The LSTM cell's step: `(2, B, H)` holding `h'` and `c'` (see `cpu::recurrent::lstm_cell`).
 pub fn lstm_cell(gates: &NdArray, c: &NdArray) -> Result<NdArray> {
     let kernel = Kernel::RecurrentCell {
         cell: Cell::Lstm,
         backward: false,
     };
     dispatch(kernel, &[gates, c], |x| {
-        cpu_recurrent::lstm_cell(x[0], x[1])
+        cpu::recurrent::lstm_cell(x[0], x[1])
     })
 }
 
@@ -200,18 +200,18 @@ pub fn lstm_cell_backward(
         backward: true,
     };
     dispatch(kernel, &[gates, c, gh, gc], |x| {
-        cpu_recurrent::lstm_cell_backward(x[0], x[1], x[2], x[3])
+        cpu::recurrent::lstm_cell_backward(x[0], x[1], x[2], x[3])
     })
 }
 
-/// The GRU cell's step `h'` (see `cpu_recurrent::gru_cell`).
+/// The GRU cell's step `h'` (see `cpu::recurrent::gru_cell`).
 pub fn gru_cell(gx: &NdArray, gh: &NdArray, h: &NdArray) -> Result<NdArray> {
     let kernel = Kernel::RecurrentCell {
         cell: Cell::Gru,
         backward: false,
     };
     dispatch(kernel, &[gx, gh, h], |x| {
-        cpu_recurrent::gru_cell(x[0], x[1], x[2])
+        cpu::recurrent::gru_cell(x[0], x[1], x[2])
     })
 }
 
@@ -222,6 +222,6 @@ pub fn gru_cell_backward(gx: &NdArray, gh: &NdArray, h: &NdArray, g: &NdArray) -
         backward: true,
     };
     dispatch(kernel, &[gx, gh, h, g], |x| {
-        cpu_recurrent::gru_cell_backward(x[0], x[1], x[2], x[3])
+        cpu::recurrent::gru_cell_backward(x[0], x[1], x[2], x[3])
     })
 }

@@ -1,8 +1,8 @@
 //! The scan kernels' public entry points: each checks its operands and goes through
 //! `dispatch_strided`, so a device backend can provide the same `Kernel`, while the host
-//! versions (in `cpu_scan`) read strided inputs in place.
+//! versions (in `cpu::scan`) read strided inputs in place.
 
-use super::{cpu_scan, dispatch_strided, Kernel, ScanOp};
+use super::{cpu, dispatch_strided, Kernel, ScanOp};
 use crate::array::NdArray;
 use crate::error::{Error, Result};
 
@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 /// `reverse`, in `a`'s dtype (log-sum-exp: floating point only).
 pub fn scan(op: ScanOp, a: &NdArray, axis: usize, reverse: bool) -> Result<NdArray> {
     dispatch_strided(Kernel::Scan { op, axis, reverse }, &[a], |x| {
-        cpu_scan::scan(op, x[0], axis, reverse)
+        cpu::scan::scan(op, x[0], axis, reverse)
     })
 }
 
@@ -18,7 +18,7 @@ pub fn scan(op: ScanOp, a: &NdArray, axis: usize, reverse: bool) -> Result<NdArr
 /// of equal values, and the last NaN once one is met.
 pub fn scan_arg_extreme(a: &NdArray, axis: usize, max: bool) -> Result<NdArray> {
     dispatch_strided(Kernel::ScanArgExtreme { max, axis }, &[a], |x| {
-        cpu_scan::scan_arg_extreme(x[0], axis, max)
+        cpu::scan::scan_arg_extreme(x[0], axis, max)
     })
 }
 
@@ -35,6 +35,6 @@ pub fn linear_scan(a: &NdArray, b: &NdArray, axis: usize, reverse: bool) -> Resu
         )));
     }
     dispatch_strided(Kernel::LinearScan { axis, reverse }, &[a, b], |x| {
-        cpu_scan::linear_scan(x[0], x[1], axis, reverse)
+        cpu::scan::linear_scan(x[0], x[1], axis, reverse)
     })
 }

@@ -17,6 +17,8 @@ pub(crate) mod scan;
 mod shape;
 pub mod table;
 
+pub use crate::kernels::nn::Window2d;
+pub use crate::kernels::{Activation, Transposed};
 pub use creation::manual_seed;
 pub use index::{IndexItem, StridedView};
 

@@ -60,16 +60,24 @@ fn run<T: Real>(
     rule: &(impl Fn(usize, &mut [T], &[T], &mut [&mut [T]]) + Sync),
 ) -> Result<()> {
     for (i, s) in slots.iter().enumerate() {
-        // The gradient is read through its own handle: it may share elements with the
-        // parameter (the parameter is then read before it is written, element by element).
+        // The gradient is read through its own handle: it may share the parameter's storage.
         let grad: NdArray = s.grad.data();
         let mut param = s.param.write();
+        // A gradient in the parameter's own storage is copied, so no slice read here aliases
+        // the one written.
+        let grad = match grad.shares_storage_with(&param) {
+            true => crate::kernels::materialize(&grad)?,
+            false => grad,
+        };
         let mut guards: Vec<_> = s.buffers.iter().map(|b| b.write()).collect();
         let mut buffers: Vec<&mut [T]> = guards
             .iter_mut()
-            .map(|g| g.as_mut_slice::<T>())
+            // SAFETY: nothing in the engine holds a slice of these elements during the step
+            // (another thread reading them through a view races, as in PyTorch: RELIABILITY.md).
+            .map(|g| unsafe { g.as_mut_slice_shared::<T>() })
             .collect::<Result<_>>()?;
-        let p = param.as_mut_slice::<T>()?;
+        // SAFETY: as for the buffers; `grad` was copied if it shared the parameter's storage.
+        let p = unsafe { param.as_mut_slice_shared::<T>() }?;
         cpu_optim::for_each_chunk(p, grad.as_slice::<T>()?, &mut buffers, |p, g, b| {
             rule(i, p, g, b)
         });

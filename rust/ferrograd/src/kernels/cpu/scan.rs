@@ -12,12 +12,14 @@
 
 use std::array::from_fn;
 
-use super::cpu_elementwise::{Scalar, Strided, StridedWalk};
-use super::parallel;
-use super::ScanOp;
+use super::map::Strided;
+use super::scalar::Scalar;
+use super::strided::StridedWalk;
 use crate::array::shape::numel;
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
+use crate::kernels::parallel;
+use crate::kernels::ScanOp;
 
 /// Where each operand's elements are: its strides and the position of its first element in
 /// the data the step functions read.
@@ -193,10 +195,10 @@ pub fn scan(op: ScanOp, a: &NdArray, axis: usize, reverse: bool) -> Result<NdArr
         // The engine promotes these to int64 (and computes 16-bit floats in float32) before
         // scanning; a direct caller gets the same arithmetic.
         (DType::UInt8 | DType::Int8 | DType::Int16, _) => {
-            scan(op, &super::cast(a, DType::Int64)?, axis, reverse)
+            scan(op, &crate::kernels::cast(a, DType::Int64)?, axis, reverse)
         }
-        (DType::Float16 | DType::BFloat16, _) => super::cast(
-            &scan(op, &super::cast(a, DType::Float32)?, axis, reverse)?,
+        (DType::Float16 | DType::BFloat16, _) => crate::kernels::cast(
+            &scan(op, &crate::kernels::cast(a, DType::Float32)?, axis, reverse)?,
             a.dtype(),
         ),
     }

@@ -2,10 +2,10 @@
 //! (unequal to everything, itself included), as in PyTorch. (`PartialOrd` methods rather than
 //! operators: with `T = bool` clippy would have us rewrite `p < q` as `!p & q`.)
 
-use super::cpu_elementwise::{map_binary, Strided};
-use super::BinaryOp;
+use super::map::{map_binary, Strided};
 use crate::array::NdArray;
 use crate::error::{Error, Result};
+use crate::kernels::BinaryOp;
 
 /// `op(a, b)` for a comparison `op`, broadcasting; both operands share a dtype.
 pub fn compare(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {

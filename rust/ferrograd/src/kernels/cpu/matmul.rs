@@ -10,11 +10,12 @@
 
 use gemm::Parallelism;
 
-use super::cpu_elementwise::Scalar;
-use super::{cpu_index, parallel};
+use super::index;
+use super::scalar::Scalar;
 use crate::array::shape::{broadcast_shapes, broadcast_strides, numel, Dims};
 use crate::array::NdArray;
 use crate::error::{Error, Result};
+use crate::kernels::parallel;
 
 /// Products with fewer multiply-adds (`n·k·m`) than this take the plain loop.
 const GEMM_MIN_WORK: usize = 16 * 16 * 16;
@@ -314,7 +315,7 @@ fn initial(init: &NdArray, shape: &[usize]) -> Result<NdArray> {
         )));
     }
     let view = broadcast_strides(init.shape(), shape);
-    let out = cpu_index::gather(init, shape, &view, 0)?;
+    let out = index::gather(init, shape, &view, 0)?;
     if out.shares_storage_with(init) {
         // Already the whole of `init` (no broadcast): copy it rather than write into it.
         return crate::with_dtype!(init.dtype(), T => NdArray::from_vec(crate::array::alloc::copied(init.as_slice::<T>()?)?, shape));

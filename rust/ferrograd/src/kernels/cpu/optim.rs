@@ -8,8 +8,8 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::cpu_elementwise::Scalar;
-use super::parallel;
+use super::scalar::Scalar;
+use crate::kernels::parallel;
 
 /// The element types a fused update runs on (`f32`, `f64`).
 pub(crate) trait Real:

@@ -8,11 +8,12 @@
 
 use std::ops::Range;
 
-use super::cpu_elementwise::{at, Scalar, StridedWalk};
-use super::parallel;
+use super::scalar::Scalar;
+use super::strided::{at, StridedWalk};
 use crate::array::shape::{broadcast_shapes, contiguous_strides, numel, Dims};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
+use crate::kernels::parallel;
 
 /// Checks that the view `(shape, strides, offset)` stays inside a buffer of `len` elements.
 fn check_view(len: usize, shape: &[usize], strides: &[isize], offset: isize) -> Result<()> {
@@ -323,7 +324,8 @@ pub fn strided_assign(
     let src_offset = src.offset() as isize;
     crate::with_dtype!(dst.dtype(), T => {
         let x = src.storage_slice::<T>()?;
-        let d = dst.storage_mut_slice::<T>()?;
+        // SAFETY: a source sharing `dst`'s storage was copied above, so `x` borrows other memory.
+        let d = unsafe { dst.storage_mut_slice::<T>() }?;
         let walk = StridedWalk::new(shape, [strides, &src_strides], [offset, src_offset]);
         let (inner, [sd, ss]) = (walk.inner(), walk.inner_strides());
         walk.for_rows(0..walk.rows(), |_, [pd, ps]| {
@@ -344,7 +346,10 @@ pub fn strided_assign(
 
 /// The strides that read the view `a` as if broadcast to `shape` (stride 0 on the new and the
 /// stretched dimensions).
-pub(super) fn broadcast_view_strides(a: &NdArray, shape: &[usize]) -> crate::array::shape::Strides {
+pub(in crate::kernels) fn broadcast_view_strides(
+    a: &NdArray,
+    shape: &[usize],
+) -> crate::array::shape::Strides {
     let lead = shape.len() - a.ndim();
     (0..shape.len())
         .map(|i| {

@@ -12,10 +12,10 @@
 use std::mem::MaybeUninit;
 use std::ops::{Add, Mul, MulAssign, Sub};
 
-use super::vecmath::{kernel_f32, kernel_f64, Isa, SliceKernel};
-use super::UnaryOp;
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
+use crate::kernels::vecmath::{kernel_f32, kernel_f64, Isa, SliceKernel};
+use crate::kernels::UnaryOp;
 
 /// The floating element types the cells compute in.
 trait Gate:

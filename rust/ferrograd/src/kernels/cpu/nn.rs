@@ -3,11 +3,11 @@
 //! concatenation, argsort, and the 2-D window kernels behind convolution and pooling
 //! (`im2col`, its adjoint `col2im`, and max-pool argmax indices).
 
-use super::cpu_elementwise::Scalar;
-use super::nn::Window2d;
+use super::scalar::Scalar;
 use crate::array::shape::{check_storage, contiguous_strides, numel, Dims};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
+use crate::kernels::nn::Window2d;
 
 /// Floating element types (the kernels call their inherent `exp` and `ln`).
 trait Real:
@@ -80,7 +80,7 @@ fn lane_max<T: Real>(x: &[T], base: usize, size: usize, inner: usize) -> T {
 
 /// `softmax` (or `log_softmax` when `log`) of `a` along `axis`, subtracting each lane's max.
 pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
-    if let Some(out) = super::vecmath::softmax::forward(a, axis, log)? {
+    if let Some(out) = crate::kernels::vecmath::softmax::forward(a, axis, log)? {
         return Ok(out);
     }
     let name = if log { "log_softmax" } else { "softmax" };
@@ -400,7 +400,7 @@ pub fn im2col(a: &NdArray, w: &Window2d) -> Result<NdArray> {
         let x = a.as_slice::<T>()?;
         let mut out = alloc::zeroed::<T>(n * rows * cols)?;
         if !out.is_empty() {
-            super::parallel::for_each_chunk_costed(&mut out, cols, 1, |start, chunk| {
+            crate::kernels::parallel::for_each_chunk_costed(&mut out, cols, 1, |start, chunk| {
                 for (r, row) in chunk.chunks_exact_mut(cols).enumerate() {
                     let global = start / cols + r;
                     let (s, q) = (global / rows, global % rows);
@@ -448,7 +448,7 @@ pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray>
         let x = cols.as_slice::<T>()?;
         let mut out = alloc::zeroed::<T>(check_storage(&[n, c, h, wd], cols.dtype().size_in_bytes())?)?;
         if !out.is_empty() {
-            super::parallel::for_each_chunk_costed(&mut out, h * wd, kh * kw, |start, chunk| {
+            crate::kernels::parallel::for_each_chunk_costed(&mut out, h * wd, kh * kw, |start, chunk| {
                 for (p, plane) in chunk.chunks_exact_mut(h * wd).enumerate() {
                     let global = start / (h * wd) + p;
                     let (s, ch) = (global / c, global % c);

@@ -12,12 +12,14 @@ use std::ops::Range;
 
 use smallvec::SmallVec;
 
-use super::cpu_elementwise::{at, for_gathered, gather_row, Scalar, Strided, StridedWalk};
-use super::parallel;
-use super::{ArgReduceOp, ReduceOp};
+use super::map::Strided;
+use super::scalar::Scalar;
+use super::strided::{at, for_gathered, gather_row, StridedWalk};
 use crate::array::shape::{numel, Dims, StridedOffsets, Strides};
 use crate::array::{alloc, Element, NdArray};
 use crate::error::{Error, Result};
+use crate::kernels::parallel;
+use crate::kernels::{ArgReduceOp, ReduceOp};
 
 /// Independent accumulators per slice, so the loop vectorises without reassociating a float sum
 /// and several vector accumulators hide the latency of the combining op (a power of two).
@@ -29,7 +31,7 @@ const ROW_BLOCK: usize = 64;
 
 /// `f`-reduction of a slice, starting from `init` (`f`'s identity): pairwise over halves, with
 /// `LANES` accumulators at the leaves.
-pub(super) fn reduce_slice<T: Copy, F: Fn(T, T) -> T>(x: &[T], f: &F, init: T) -> T {
+pub(in crate::kernels) fn reduce_slice<T: Copy, F: Fn(T, T) -> T>(x: &[T], f: &F, init: T) -> T {
     if x.len() > PAIRWISE_BLOCK {
         let mid = (x.len() / 2).next_multiple_of(LANES);
         return f(
@@ -360,7 +362,7 @@ pub fn reduce(op: ReduceOp, a: &NdArray, axes: &[usize], keepdim: bool) -> Resul
     check_axes(axes, shape.len())?;
     if axes.is_empty() || shape.is_empty() {
         // A new array, never an alias of the input (the result may be written in place).
-        return super::cpu_index::materialize(a);
+        return super::index::materialize(a);
     }
     let out_shape: Dims = shape
         .iter()
