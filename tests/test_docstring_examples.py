@@ -32,6 +32,7 @@ MODULES = [
     "ferrograd.nn.modules.module",
     "ferrograd.nn.modules.normalization",
     "ferrograd.nn.parameter",
+    "ferrograd.nn.utils.prune",
     "ferrograd.utils.data.dataloader",
     "ferrograd.utils.data.dataset",
 ]
