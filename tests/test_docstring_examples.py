@@ -33,6 +33,7 @@ MODULES = [
     "ferrograd.nn.modules.normalization",
     "ferrograd.nn.parameter",
     "ferrograd.nn.utils.prune",
+    "ferrograd.storage",
     "ferrograd.utils.data.dataloader",
     "ferrograd.utils.data.dataset",
 ]

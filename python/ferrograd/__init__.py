@@ -43,6 +43,7 @@ from . import (
     func,
     jit,
     linalg,
+    multiprocessing,
     nn,
     onnx,
     optim,
@@ -53,6 +54,7 @@ from . import (
     serialization,
     sparse,
     special,
+    storage,
     testing,
     utils,
 )
@@ -167,6 +169,7 @@ from .special import (
     polygamma,
     xlogy,
 )
+from .storage import TypedStorage, UntypedStorage, is_storage
 
 # PyTorch's short names for dtypes (they shadow builtins only inside this namespace).
 float = float32
@@ -298,6 +301,7 @@ __all__ += _ops_statistics.__all__
 __all__ += _surface.__all__
 __all__ += _tensor_functions.__all__
 __all__ += ["linalg"]
+__all__ += ["TypedStorage", "UntypedStorage", "is_storage", "multiprocessing", "storage"]
 __all__ += linalg._aliases.__all__
 
 # Before the NumPy keywords' wrappers, which copy the signatures.
