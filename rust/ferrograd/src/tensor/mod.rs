@@ -513,7 +513,8 @@ impl Tensor {
             )));
         };
         let needed = buffer.len() * buffer.dtype().size_in_bytes();
-        if bytes != needed || (ptr as usize) % buffer.dtype().size_in_bytes().max(1) != 0 {
+        if bytes != needed || !(ptr as usize).is_multiple_of(buffer.dtype().size_in_bytes().max(1))
+        {
             return Err(Error::Value(format!(
                 "share_memory_: the new memory must hold {needed} aligned bytes, got {bytes}"
             )));
