@@ -1,6 +1,7 @@
-"""pytorch/examples mnist_hogwild (main.py and train.py in one file), with a synthetic digit-like
-data set in place of the download: model.share_memory(), then several processes started with
-the spawn method train the one shared model in place (Hogwild); the parent tests it."""
+"""pytorch/examples mnist_hogwild (main.py and train.py in one file), with mnist_convnet's
+synthetic digit-like data set in place of the download: model.share_memory(), then several
+processes started with the spawn method train the one shared model in place (Hogwild); the
+parent tests it."""
 
 import argparse
 import os
@@ -10,12 +11,12 @@ import torch.multiprocessing as mp
 import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
-from torch.utils.data import TensorDataset
+from mnist_convnet import synthetic_digits  # the same synthetic digits, 16x16
 
 parser = argparse.ArgumentParser(description="PyTorch MNIST Example")
 parser.add_argument("--batch-size", type=int, default=32, metavar="N")
 parser.add_argument("--test-batch-size", type=int, default=200, metavar="N")
-parser.add_argument("--epochs", type=int, default=4, metavar="N")
+parser.add_argument("--epochs", type=int, default=8, metavar="N")
 parser.add_argument("--lr", type=float, default=0.1, metavar="LR")
 parser.add_argument("--momentum", type=float, default=0.5, metavar="M")
 parser.add_argument("--seed", type=int, default=1, metavar="S")
@@ -107,20 +108,6 @@ def test_epoch(model, device, data_loader):
         )
     )
     return test_loss, correct / len(data_loader.dataset)
-
-
-def synthetic_digits(n, generator):
-    """Each digit is a fixed random stroke pattern, shifted by up to a pixel, plus noise."""
-    patterns = (torch.rand(10, 1, 14, 14, generator=torch.Generator().manual_seed(7)) > 0.7).float()
-    labels = torch.randint(0, 10, (n,), generator=generator)
-    images = torch.zeros(n, 1, 14, 14)
-    shifts = torch.randint(-1, 2, (n, 2), generator=generator)
-    for i in range(n):
-        dy, dx = shifts[i].tolist()
-        images[i] = torch.roll(patterns[labels[i]], shifts=(dy, dx), dims=(1, 2))
-    images += 0.2 * torch.randn(images.shape, generator=generator)
-    images = (images - 0.1307) / 0.3081
-    return TensorDataset(images, labels)
 
 
 if __name__ == "__main__":
