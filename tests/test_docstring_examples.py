@@ -32,6 +32,8 @@ MODULES = [
     "ferrograd.nn.modules.module",
     "ferrograd.nn.modules.normalization",
     "ferrograd.nn.parameter",
+    "ferrograd.nn.utils.prune",
+    "ferrograd.storage",
     "ferrograd.utils.data.dataloader",
     "ferrograd.utils.data.dataset",
 ]

@@ -60,6 +60,7 @@ CASES = [
         {"autograd_loss": "<20", "legendre_loss": "<20", "nn_loss": "<20", "dynamic_loss": "<400"},
     ),
     Program("mnist_convnet", {"accuracy": ">0.5", "test_loss": "<1.6", "lr": "==0.3430"}),
+    Program("mnist_hogwild", {"accuracy": ">0.55", "failed_processes": "==0"}),
     Program("cifar_classifier", {"accuracy": ">0.35"}),
     Program("names_char_rnn", {"last_avg_loss": "<0.8", "train_accuracy": ">0.75"}),
     Program("makemore_bigram", {"counting_nll": "<2.6", "net_loss": "<2.8"}),

@@ -135,10 +135,11 @@ EXCLUSIONS = [
         namespaces=("torch", "Tensor"),
     ),
     Exclusion(
-        "Raw storage objects (``TypedStorage`` is deprecated in PyTorch; ferrograd exposes "
-        "memory through NumPy and DLPack instead).",
-        pattern=r"Storage|^storage|^untyped_storage$|^is_storage$|^from_file$|^set_$|"
-        r"^is_set_to$|^share_memory_$|^is_shared$",
+        "The legacy storage classes (``FloatStorage``, ..., deprecated in PyTorch) and putting a "
+        "tensor over another storage or a file (ferrograd shares memory through NumPy, DLPack "
+        "and ``share_memory_`` instead).",
+        pattern=r"Storage|^from_file$|^set_$|^storage_type$",
+        keep=_names("TypedStorage UntypedStorage"),
         namespaces=("torch", "Tensor"),
     ),
     Exclusion(

@@ -215,7 +215,7 @@ _NONE_RETURNS = """
     backward retain_grad set_default_dtype set_default_device set_rng_state manual_seed_all
     set_num_threads set_num_interop_threads use_deterministic_algorithms set_printoptions save
     set_anomaly_enabled set_deterministic_debug_mode set_float32_matmul_precision
-    set_warn_always record_stream share_memory_
+    set_warn_always record_stream
 """.split()
 RETURN_TYPES: dict[str, str] = {
     **dict.fromkeys(_BOOL_RETURNS, "_bool"),

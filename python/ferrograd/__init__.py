@@ -45,6 +45,7 @@ from . import (
     func,
     jit,
     linalg,
+    multiprocessing,
     nn,
     onnx,
     optim,
@@ -55,6 +56,7 @@ from . import (
     serialization,
     sparse,
     special,
+    storage,
     testing,
     utils,
 )
@@ -169,6 +171,7 @@ from .special import (
     polygamma,
     xlogy,
 )
+from .storage import TypedStorage, UntypedStorage, is_storage
 
 # PyTorch's short names for dtypes (they shadow builtins only inside this namespace).
 float = float32
@@ -300,6 +303,7 @@ __all__ += _ops_statistics.__all__
 __all__ += _surface.__all__
 __all__ += _tensor_functions.__all__
 __all__ += ["linalg"]
+__all__ += ["TypedStorage", "UntypedStorage", "is_storage", "multiprocessing", "storage"]
 __all__ += linalg._aliases.__all__
 
 # Before the NumPy keywords' wrappers, which copy the signatures.

@@ -18,6 +18,7 @@ from . import distributions as distributions
 from . import func as func
 from . import jit as jit
 from . import linalg as linalg
+from . import multiprocessing as multiprocessing
 from . import nn as nn
 from . import onnx as onnx
 from . import optim as optim
@@ -28,6 +29,7 @@ from . import return_types as return_types
 from . import serialization as serialization
 from . import sparse as sparse
 from . import special as special
+from . import storage as storage
 from . import testing as testing
 from . import utils as utils
 from . import version as version
@@ -58,6 +60,8 @@ from .autograd.grad_mode import enable_grad as enable_grad
 from .autograd.grad_mode import inference_mode as inference_mode
 from .autograd.grad_mode import no_grad as no_grad
 from .autograd.grad_mode import set_grad_enabled as set_grad_enabled
+from .storage import TypedStorage as TypedStorage
+from .storage import UntypedStorage as UntypedStorage
 from ._tensor import (
     _Frexp as _Frexp,
     _Histogram as _Histogram,
@@ -349,6 +353,7 @@ def is_inference_mode_enabled() -> _bool: ...
 def is_nonzero(input: Tensor) -> _bool: ...
 def is_same_size(input: Tensor, other: Tensor) -> _bool: ...
 def is_signed(input: Tensor) -> _bool: ...
+def is_storage(obj: object) -> _bool: ...
 def is_tensor(obj: object) -> _bool: ...
 def is_warn_always_enabled() -> _bool: ...
 def isclose(input: Tensor, other: Tensor, rtol: _float = ..., atol: _float = ..., equal_nan: _bool = ...) -> Tensor: ...

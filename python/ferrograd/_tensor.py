@@ -37,6 +37,7 @@ from ._ops_sorting import SortingMixin
 from ._ops_sparse import SparseMixin
 from ._ops_statistics import StatisticsExtraMixin
 from .linalg._aliases import LinalgMixin
+from .storage import StorageMixin
 
 
 class Tensor(
@@ -70,6 +71,7 @@ class Tensor(
     AttributesMixin,
     AliasesMixin,
     SparseMixin,
+    StorageMixin,
     TorchFunctionMixin,
     TensorBase,
 ):

@@ -3,6 +3,7 @@
 An import hook answers every ``import torch`` / ``import torch.x.y`` with ``ferrograd`` /
 ``ferrograd.x.y`` (the same module objects, so ``torch.nn is ferrograd.nn``), then the program runs
 as ``__main__``. A name ferrograd lacks fails the import with ModuleNotFoundError naming it.
+Processes the program starts with ``spawn`` get the hook from ``torch_alias/torch``.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def main() -> None:
     program = sys.argv[1]
     sys.argv = sys.argv[1:]
     sys.path[0] = os.path.dirname(os.path.abspath(program))  # as `python program.py` would
+    # Last, so that only processes the program spawns (started without this hook) find it.
+    sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_alias"))
     runpy.run_path(program, run_name="__main__")
 
 

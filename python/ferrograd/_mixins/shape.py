@@ -39,31 +39,6 @@ def variadic_signature(method):
     return method
 
 
-class UntypedStorage:
-    """The storage a tensor views: enough of PyTorch's ``UntypedStorage`` to compare aliasing
-    (``data_ptr()``, ``nbytes()``, ``size()``)."""
-
-    __slots__ = ("_nbytes", "_start")
-
-    def __init__(self, tensor):
-        _, self._start, self._nbytes = tensor._memory()
-
-    def data_ptr(self) -> int:
-        return self._start
-
-    def nbytes(self) -> int:
-        return self._nbytes
-
-    def size(self) -> int:
-        return self._nbytes
-
-    def __len__(self) -> int:
-        return self._nbytes
-
-    def __repr__(self) -> str:
-        return f"UntypedStorage(data_ptr={self._start:#x}, nbytes={self._nbytes})"
-
-
 def check_size_dim(dim: int, ndim: int) -> None:
     """``size(dim)``'s check of ``dim`` (a 0-d tensor has no dimension to ask for)."""
     if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
@@ -376,10 +351,6 @@ class ShapeMixin:
     def data_ptr(self) -> int:
         """The address of the first element (0 for a device tensor)."""
         return self._memory()[0]
-
-    def untyped_storage(self):
-        """The storage this tensor views (shared by its base and every view of it)."""
-        return UntypedStorage(self)
 
     def is_set_to(self, other) -> bool:
         return (

@@ -10,6 +10,8 @@ use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
 
+use numpy::{PyUntypedArray, PyUntypedArrayMethods};
+
 use crate::convert::{self, operand};
 use crate::errors::IntoPyResult;
 use crate::node::PyNode;
@@ -339,6 +341,26 @@ impl PyTensor {
     #[pyo3(name = "_set_data")]
     fn set_data(&self, other: PyRef<'_, PyTensor>) {
         self.inner.set_data(&other.inner);
+    }
+
+    /// Moves this tensor's storage (shared with its base and views) into `memory`, a writeable
+    /// C-contiguous NumPy array of exactly the storage's bytes, which the storage then keeps
+    /// alive (shared memory, for `share_memory_`); false when it was moved already.
+    #[pyo3(name = "_move_storage")]
+    fn move_storage(&self, memory: &Bound<'_, PyUntypedArray>) -> PyResult<bool> {
+        let writeable: bool = memory.getattr("flags")?.getattr("writeable")?.extract()?;
+        if !writeable || !memory.is_c_contiguous() {
+            return Err(PyValueError::new_err(
+                "share_memory_: the new memory must be a writeable C-contiguous array",
+            ));
+        }
+        let bytes: usize = memory.getattr("nbytes")?.extract()?;
+        // SAFETY: a live NumPy array's struct pointer; `data` is its first element.
+        let ptr = unsafe { (*memory.as_array_ptr()).data } as *mut u8;
+        let owner = Box::new(memory.clone().unbind());
+        // SAFETY: the array is writeable and C-contiguous, so `bytes` bytes from `ptr` are its
+        // elements, valid while the array (the owner) lives.
+        unsafe { self.inner.move_storage_to(ptr, bytes, owner) }.py()
     }
 
     #[pyo3(name = "_numpy")]

@@ -737,7 +737,13 @@ class Module:
                 p.grad = g
 
     def share_memory(self) -> Self:
-        """A no-op: ferrograd's CPU tensors need no shared-memory step for threads."""
+        """Moves every parameter, buffer and gradient into shared memory
+        (``Tensor.share_memory_``), so that processes given this module train the same
+        parameters in place (``ferrograd.multiprocessing``, Hogwild)."""
+        for tensor in (*self.parameters(), *self.buffers()):
+            tensor.share_memory_()
+            if tensor.grad is not None:
+                tensor.grad.share_memory_()
         return self
 
     def apply(self, fn: Callable[[Module], None]) -> Self:

@@ -1,7 +1,7 @@
 """``ferrograd.nn.utils``: gradient clipping, parameter vectors, parametrizations, weight and
 spectral normalization, and batch-norm fusion."""
 
-from . import parametrizations, parametrize, rnn
+from . import parametrizations, parametrize, prune, rnn
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,
@@ -33,6 +33,7 @@ __all__ = [
     "parameters_to_vector",
     "parametrizations",
     "parametrize",
+    "prune",
     "remove_spectral_norm",
     "remove_weight_norm",
     "rnn",

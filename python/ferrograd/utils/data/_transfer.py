@@ -4,7 +4,9 @@
 go through ``ferrograd.save``). Between the processes a loader starts itself, the channel is
 ``multiprocessing``'s own pickler (``ForkingPickler``), used by its queues and by the
 ``spawn``/``forkserver`` start methods: that pickler alone is taught to send a tensor as its
-NumPy array (plus ``requires_grad``, device and type). Plain ``pickle`` is unchanged.
+NumPy array (plus ``requires_grad``, device and type), or, for a tensor in shared memory
+(``share_memory_``), as a reference to that memory, so that both processes see one storage
+(``ferrograd.multiprocessing``). Plain ``pickle`` is unchanged.
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ def _reduce_tensor(t):
             "data, call detach() on the tensor before serializing (e.g., putting it on the "
             "queue)."
         )
+    from ...multiprocessing import _shared_memory
     from ...nn.parameter import Parameter
 
+    if _shared_memory.is_shared(t):
+        return _shared_memory.reduce_shared(t, isinstance(t, Parameter))
     array = np.ascontiguousarray(t.detach().cpu().numpy())
     return _rebuild_tensor, (array, t.requires_grad, str(t.device), isinstance(t, Parameter))
 

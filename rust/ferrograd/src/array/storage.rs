@@ -5,7 +5,8 @@ use std::any::Any;
 use std::fmt;
 use std::ops::Range;
 use std::ptr::NonNull;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use super::device::Device;
 use super::dtype::DType;
@@ -16,11 +17,20 @@ use super::element::Element;
 /// in PyTorch and NumPy, so it is read and written through raw pointers rather than through a
 /// `Vec` that a shared reference would freeze. The memory is owned (a `Vec` taken apart) or
 /// borrowed from an owner that outlives it (a NumPy array given to `from_numpy`).
+///
+/// The one exception to "never moves": `move_to` copies the elements into other memory
+/// (shared memory, for `Tensor.share_memory_`) and points the buffer there, so that every array
+/// holding the buffer (a tensor and all its views) sees the new memory. The first memory is
+/// kept until the buffer drops, since a slice of it may still be in use on another thread.
 pub struct CpuBuffer {
-    ptr: NonNull<u8>,
+    ptr: AtomicPtr<u8>,
+    /// Where the elements were first (freed through `owner` on drop).
+    origin: NonNull<u8>,
     len: usize,
     dtype: DType,
     owner: Owner,
+    /// The owner of the memory the elements were moved to, once `move_to` ran.
+    moved: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
 enum Owner {
@@ -44,11 +54,17 @@ impl CpuBuffer {
         let (len, capacity) = (data.len(), data.capacity());
         // SAFETY: a `Vec`'s pointer is never null (dangling but aligned when empty).
         let ptr = unsafe { NonNull::new_unchecked(data.as_mut_ptr() as *mut u8) };
+        CpuBuffer::at(ptr, len, T::DTYPE, Owner::Vec { capacity })
+    }
+
+    fn at(origin: NonNull<u8>, len: usize, dtype: DType, owner: Owner) -> CpuBuffer {
         CpuBuffer {
-            ptr,
+            ptr: AtomicPtr::new(origin.as_ptr()),
+            origin,
             len,
-            dtype: T::DTYPE,
-            owner: Owner::Vec { capacity },
+            dtype,
+            owner,
+            moved: OnceLock::new(),
         }
     }
 
@@ -66,12 +82,40 @@ impl CpuBuffer {
         owner: Box<dyn Any + Send + Sync>,
     ) -> CpuBuffer {
         let ptr = NonNull::new(ptr).unwrap_or(NonNull::dangling());
-        CpuBuffer {
-            ptr,
-            len,
-            dtype,
-            owner: Owner::External(owner),
+        CpuBuffer::at(ptr, len, dtype, Owner::External(owner))
+    }
+
+    /// Copies the elements to `ptr` and makes it the buffer's memory from now on, for every
+    /// array that holds this buffer; `owner` keeps that memory valid. Fails (returning `owner`)
+    /// when the elements were moved already: they move at most once.
+    ///
+    /// # Safety
+    /// As `from_external`: `ptr` must be aligned for this buffer's dtype and hold room for
+    /// `len()` elements that stay valid while `owner` lives. Writes to the elements made by other
+    /// threads while the copy runs may be lost (as with PyTorch's `share_memory_`).
+    pub unsafe fn move_to(
+        &self,
+        ptr: *mut u8,
+        owner: Box<dyn Any + Send + Sync>,
+    ) -> std::result::Result<(), Box<dyn Any + Send + Sync>> {
+        if self.moved.get().is_some() {
+            return Err(owner);
         }
+        // Of two moves racing here, the first to set `moved` wins; the other returns `owner`.
+        let bytes = self.len * self.dtype.size_in_bytes();
+        // SAFETY: the buffer's `bytes` live at `as_ptr()`; the caller gives as many at `ptr`,
+        // which are other memory (a new owner's).
+        unsafe { std::ptr::copy_nonoverlapping(self.as_ptr(), ptr, bytes) };
+        self.moved.set(owner)?;
+        if bytes > 0 {
+            self.ptr.store(ptr, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// True once `move_to` moved the elements.
+    pub fn is_moved(&self) -> bool {
+        self.moved.get().is_some()
     }
 
     pub fn dtype(&self) -> DType {
@@ -86,21 +130,21 @@ impl CpuBuffer {
         self.len == 0
     }
 
-    /// True for memory borrowed from another owner (`from_external`).
+    /// True for memory borrowed from another owner (`from_external`, or moved by `move_to`).
     pub fn is_external(&self) -> bool {
-        matches!(self.owner, Owner::External(_))
+        matches!(self.owner, Owner::External(_)) || self.is_moved()
     }
 
     /// The address of the first element (for zero-copy export).
     pub fn as_ptr(&self) -> *const u8 {
-        self.ptr.as_ptr()
+        self.ptr.load(Ordering::Acquire)
     }
 
     /// The elements as `T` (`None` for another dtype).
     pub fn slice<T: Element>(&self) -> Option<&[T]> {
         // SAFETY: `len` initialised elements of `T` (the dtype matches) live at `ptr`.
         (self.dtype == T::DTYPE)
-            .then(|| unsafe { std::slice::from_raw_parts(self.ptr.as_ptr() as *const T, self.len) })
+            .then(|| unsafe { std::slice::from_raw_parts(self.as_ptr() as *const T, self.len) })
     }
 
     /// The elements `range` as mutable `T` (`None` for another dtype or a range past the end).
@@ -116,7 +160,7 @@ impl CpuBuffer {
         // `range` lies among them; the caller's contract excludes other references to them.
         (self.dtype == T::DTYPE && fits).then(|| unsafe {
             std::slice::from_raw_parts_mut(
-                (self.ptr.as_ptr() as *mut T).add(range.start),
+                (self.as_ptr() as *mut T).add(range.start),
                 range.len(),
             )
         })
@@ -133,7 +177,7 @@ impl Drop for CpuBuffer {
         if let Owner::Vec { capacity } = self.owner {
             // SAFETY: made by `from_vec` from a `Vec<T>` of this dtype, length and capacity.
             crate::with_dtype!(self.dtype, T => unsafe {
-                drop(Vec::from_raw_parts(self.ptr.as_ptr() as *mut T, self.len, capacity))
+                drop(Vec::from_raw_parts(self.origin.as_ptr() as *mut T, self.len, capacity))
             });
         }
     }
@@ -306,5 +350,27 @@ mod tests {
         assert!(a.shares_storage_with(&b));
         assert_eq!(a.host_ptr().unwrap(), b.host_ptr().unwrap());
         assert_eq!(b.as_slice::<f32>().unwrap(), &[1.0, 2.0]);
+    }
+
+    #[test]
+    fn moved_elements_are_seen_by_every_array_of_the_buffer() {
+        let a = NdArray::from_vec(vec![1.0f32, 2.0, 3.0, 4.0, 5.0], &[5]).unwrap();
+        let alias = a.clone();
+        let Storage::Cpu(buffer) = a.storage() else {
+            panic!("five floats live in a buffer")
+        };
+        let mut target = vec![0.0f32; 5];
+        let ptr = target.as_mut_ptr() as *mut u8;
+        // SAFETY: `target` holds five aligned f32s and, boxed as the owner, lives as long as
+        // the buffer (moving the `Vec` into the box does not move its elements).
+        unsafe { buffer.move_to(ptr, Box::new(target)) }.unwrap();
+        assert!(buffer.is_external());
+        assert_eq!(alias.host_ptr().unwrap(), ptr as *const u8);
+        assert_eq!(alias.as_slice::<f32>().unwrap(), &[1.0, 2.0, 3.0, 4.0, 5.0]);
+        let mut again = vec![0.0f32; 5];
+        let second = again.as_mut_ptr() as *mut u8;
+        // SAFETY: as above; the move is refused, so `again` is only handed back.
+        assert!(unsafe { buffer.move_to(second, Box::new(again)) }.is_err());
+        assert_eq!(a.host_ptr().unwrap(), ptr as *const u8);
     }
 }

@@ -492,6 +492,36 @@ impl Tensor {
         self.set_data_raw(other.data());
     }
 
+    /// Moves the storage this tensor views (shared with its base and every view of it) into the
+    /// memory at `ptr`, which `owner` keeps valid, so that all of them see that memory from now
+    /// on (`share_memory_`: shared memory). `Ok(false)` when it was moved before (it moves at
+    /// most once). Errors for a device tensor, or memory of another size or alignment.
+    ///
+    /// # Safety
+    /// `ptr` must point at `bytes` writeable bytes that stay valid while `owner` lives.
+    pub unsafe fn move_storage_to(
+        &self,
+        ptr: *mut u8,
+        bytes: usize,
+        owner: Box<dyn std::any::Any + Send + Sync>,
+    ) -> Result<bool> {
+        let array = self.shared_data();
+        let crate::array::Storage::Cpu(buffer) = array.storage() else {
+            return Err(Error::Unsupported(format!(
+                "share_memory_: only CPU tensors can be moved to shared memory, not {}",
+                array.device()
+            )));
+        };
+        let needed = buffer.len() * buffer.dtype().size_in_bytes();
+        if bytes != needed || !(ptr as usize).is_multiple_of(buffer.dtype().size_in_bytes().max(1))
+        {
+            return Err(Error::Value(format!(
+                "share_memory_: the new memory must hold {needed} aligned bytes, got {bytes}"
+            )));
+        }
+        Ok(buffer.move_to(ptr, owner).is_ok())
+    }
+
     /// Writes `values` (broadcast, same dtype and device) into this tensor's elements in place:
     /// every view of the same storage sees them. Bumps the version; not recorded.
     pub(crate) fn write_elements(&self, values: &NdArray) -> Result<()> {
