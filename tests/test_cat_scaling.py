@@ -1,30 +1,21 @@
-"""`cat`/`stack` backward splits the gradient in one pass: its time grows linearly with the
-number of inputs. It used to sum the sizes of all earlier inputs for each one (quadratic:
-256k inputs took 6 s, 1M over 180 s)."""
+"""`cat`/`stack` backward splits the gradient in one pass (it used to sum the sizes of all
+earlier inputs for each one, quadratic: 256k inputs took 6 s, 1M over 180 s). The time is
+measured in the benchmarks; these tests check the values."""
 
 from __future__ import annotations
-
-import time
 
 import ferrograd as fg
 
 
-def _cat_backward_seconds(n: int) -> float:
+def test_cat_backward_of_many_inputs_gives_each_its_slice():
+    # 131,072 one-element inputs: every input gets exactly its own element of the gradient.
+    # (How the time grows with the number of inputs is measured in
+    # benches/python/test_bench_ops.py::test_bench_cat_backward_131072, not asserted here.)
+    n = 131_072
     xs = [fg.ones(1, requires_grad=True) for _ in range(n)]
-    y = fg.cat(xs).sum()
-    start = time.perf_counter()
-    y.backward()
-    elapsed = time.perf_counter() - start
-    assert xs[0].grad.item() == 1.0 and xs[-1].grad.item() == 1.0
-    return elapsed
-
-
-def test_cat_backward_is_linear_in_the_number_of_inputs():
-    _cat_backward_seconds(1000)
-    small = min(_cat_backward_seconds(16_384) for _ in range(3))
-    large = _cat_backward_seconds(131_072)
-    # 8x the inputs: ~8x the time when linear, up to 64x when quadratic (it was ~40x).
-    assert large < 24 * small, f"16k inputs: {small:.3f} s, 128k inputs: {large:.3f} s"
+    weights = fg.arange(n, dtype=fg.float32)
+    (fg.cat(xs) * weights).sum().backward()
+    assert [xs[i].grad.item() for i in (0, 1, n // 2, n - 1)] == [0.0, 1.0, n // 2, n - 1]
 
 
 def test_cat_backward_pieces_of_different_sizes_and_needs():

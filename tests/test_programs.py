@@ -110,7 +110,9 @@ CASES = [
     Program("makemore_backprop", {"checks": "==28", "loss_diff": "<1e-5"}),
     Program("gat_attention", {"test_acc": ">0.85"}),
     Program("forward_forward", {"train_error": "<0.2"}),
-    Program("super_resolution_pixelshuffle", {"psnr": ">15", "reloaded": "==Net", "same": "==True"}),
+    Program(
+        "super_resolution_pixelshuffle", {"psnr": ">15", "reloaded": "==Net", "same": "==True"}
+    ),
     Program("ppo_clip", {"disc_last": ">45", "cont_gain": ">0"}),
     Program("realnvp_flow", {"loss": "<1.3", "sample_shape": "==(1000, 1, 2)"}),
 ]

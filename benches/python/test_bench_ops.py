@@ -60,3 +60,15 @@ def test_bench_no_grad_small_op(benchmark):
     b = fg.rand(16)
     out = benchmark(lambda: a * b)
     assert not out.requires_grad
+
+
+def test_bench_cat_backward_131072(benchmark):
+    # cat's backward splits the gradient in one pass: linear in the number of inputs (it was
+    # quadratic; tests/test_cat_scaling.py checks the values).
+    xs = [fg.ones(1, requires_grad=True) for _ in range(131_072)]
+
+    def step():
+        fg.cat(xs).sum().backward()
+
+    benchmark(step)
+    assert xs[-1].grad.item() >= 1.0

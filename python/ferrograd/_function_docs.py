@@ -307,6 +307,14 @@ EXAMPLES = {
             "(tensor([3., 4., 6., 7.]),)"
         ),
     ),
+    "is_storage": (
+        "Whether ``obj`` is a storage object (``untyped_storage()`` or ``storage()``).",
+        (
+            ">>> t = ferrograd.zeros(2)\n"
+            ">>> ferrograd.is_storage(t.untyped_storage()), ferrograd.is_storage(t)\n"
+            "(True, False)"
+        ),
+    ),
     "is_tensor": (
         "Whether ``obj`` is a ferrograd tensor.",
         (">>> ferrograd.is_tensor(ferrograd.zeros(1)), ferrograd.is_tensor([1.0])\n(True, False)"),

@@ -1646,6 +1646,17 @@ METHODS = {
             "(True, False)"
         ),
     ),
+    "is_shared": (
+        "Whether the tensor's storage is in shared memory (see ``share_memory_``).",
+        {},
+        (
+            ">>> t = ferrograd.zeros(2)\n"
+            ">>> t.is_shared()\n"
+            "False\n"
+            ">>> t.share_memory_().is_shared()\n"
+            "True"
+        ),
+    ),
     "is_pinned": (
         "Whether the tensor is in pinned (page-locked) memory.",
         {},

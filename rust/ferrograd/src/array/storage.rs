@@ -159,10 +159,7 @@ impl CpuBuffer {
         // SAFETY: `len` initialised elements of `T` (the dtype matches) live at `ptr`, and
         // `range` lies among them; the caller's contract excludes other references to them.
         (self.dtype == T::DTYPE && fits).then(|| unsafe {
-            std::slice::from_raw_parts_mut(
-                (self.as_ptr() as *mut T).add(range.start),
-                range.len(),
-            )
+            std::slice::from_raw_parts_mut((self.as_ptr() as *mut T).add(range.start), range.len())
         })
     }
 

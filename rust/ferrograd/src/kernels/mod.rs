@@ -3,8 +3,8 @@
 //! backend as a `Kernel` description (and, for a kernel the backend lacks, through the host).
 //! Kernels know nothing of autograd.
 
-pub mod attention;
 mod array_copies;
+pub mod attention;
 mod cpu;
 pub mod device;
 pub use cpu::matmul::Transposed;
