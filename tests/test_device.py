@@ -180,7 +180,6 @@ def test_python_scalars_land_on_the_tensor_device(backend):
     close(1 - y, np.array([0.0, -1.0, -3.0]), 0)
 
 
-
 def test_a_zero_dim_cpu_tensor_takes_part_as_a_number(backend):
     # PyTorch: a 0-d CPU tensor combines with tensors on any device; its gradient comes back on
     # the CPU. A CPU tensor with dimensions still refuses.
