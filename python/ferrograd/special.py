@@ -21,7 +21,7 @@ from . import (
     _special_polynomials as _polynomials,
 )
 from ._base import TensorBase
-from ._dtype import get_default_dtype, scalar_type_name
+from ._dtype import get_default_dtype, kernel_not_implemented
 from ._mixins.structure import constant
 from .autograd.function import Function
 
@@ -427,9 +427,7 @@ def _full_precision_only(name: str, function):
 
     def apply(input, *, out=None):
         if isinstance(input, TensorBase) and input.dtype.name in ("float16", "bfloat16"):
-            raise NotImplementedError(
-                f"\"{name}_cpu\" not implemented for '{scalar_type_name(input.dtype)}'"
-            )
+            raise kernel_not_implemented(f"{name}_cpu", input.dtype)
         return function(input, out=out)
 
     apply.__name__ = name
@@ -618,9 +616,7 @@ def _polynomial_operands(x, n, op: str):
         tensor = tensor.to(result_type(x, n))
     like = _floating(tensor.detach())
     if like.dtype.name in ("float16", "bfloat16"):
-        raise NotImplementedError(
-            f"\"{op}_cpu\" not implemented for '{scalar_type_name(like.dtype)}'"
-        )
+        raise kernel_not_implemented(f"{op}_cpu", like.dtype)
     xs = _host(x) if x_tensor else np.float64(x)
     ns = n.detach().cpu().numpy() if n_tensor else np.asarray(n)
     return np.asarray(xs, dtype=np.float64), ns, like

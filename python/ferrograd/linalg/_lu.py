@@ -27,6 +27,7 @@ import warnings
 import numpy as np
 
 from .._creation import empty, eye
+from .._dtype import kernel_not_implemented
 from .._mixins.structure import constant
 from .._tensor_functions import cat
 from ..autograd.grad_mode import no_grad
@@ -45,7 +46,7 @@ def _check_factor_input(name: str, A, pivot: bool):
             f"{list(A.shape)} instead"
         )
     if not A.is_floating_point():
-        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{dtype_name(A.dtype)}'")
+        raise kernel_not_implemented("lu_cpu", A.dtype)
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
