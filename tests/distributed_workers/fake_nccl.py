@@ -10,7 +10,8 @@ ferrograd's NumPy test backend (``FERROGRAD_CUDA_BACKEND=numpy``), whose "device
 host memory, so the fake communicator reads and writes the pointers it is given as host
 addresses and performs each operation at once: alone for a group of one rank, over MPI
 (``COMM_WORLD``: world groups only) for more. Every call is recorded in ``STATE.calls``;
-``STATE.hang = True`` makes events never complete (a collective that hangs);
+``STATE.hang = True`` makes events never complete (a collective that hangs), and
+``STATE.async_error`` the error NCCL then reports (a peer that failed);
 ``STATE.version`` is the NCCL version ``get_version`` reports."""
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class State:
     def __init__(self):
         self.calls: list[tuple] = []
         self.hang = False
+        self.async_error: str | None = None  # what check_async_error raises
         self.version = 22703  # NCCL 2.27.3: has ncclAvg
         self.device_stack: list[int] = []
         self.in_group = False
@@ -156,7 +158,8 @@ class NcclCommunicator:
         STATE.calls.append(("destroy", {}))
 
     def check_async_error(self):
-        return None
+        if STATE.async_error is not None:
+            raise RuntimeError(STATE.async_error)  # CuPy raises NcclError, a RuntimeError
 
 
 def get_unique_id():

@@ -5,8 +5,9 @@ the timeout's abort), not NCCL. CUDA tensors come from the NumPy test backend. R
 mpiexec with 1 or 2 ranks (the fake reduces over MPI), with ``FERROGRAD_CUDA_BACKEND=numpy``.
 
 ``python nccl_dispatch.py``: every check, then ``PASS rank R``. ``python nccl_dispatch.py
-timeout sync|async``: a collective that never completes, with a 0.3 s timeout; prints the
-error and ``PASS rank R`` (the process then exits non-zero: the group is broken)."""
+timeout sync|async|error``: a collective that never completes (``error``: and NCCL reports an
+asynchronous error), with a 0.3 s timeout; prints the error and ``PASS rank R`` (the process
+then exits non-zero: the group is broken)."""
 
 from __future__ import annotations
 
@@ -281,6 +282,18 @@ def check_communicators(rank: int) -> None:
     assert len(STATE.named("get_unique_id")) == (1 if rank == 0 else 0)
 
 
+def check_subgroup(rank: int, size: int) -> None:
+    """A group made by new_group takes its parent's backends and a communicator of its own."""
+    group = dist.new_group(list(range(size)))
+    assert dist.get_backend(group) == "nccl"
+    t = on_cuda(data(rank))
+    dist.all_reduce(t, group=group)
+    np.testing.assert_allclose(host(t), np.sum([data(r) for r in range(size)], axis=0))
+    assert len(STATE.named("init")) == 2
+    dist.destroy_process_group(group)
+    assert STATE.calls[-1][0] == "destroy"
+
+
 def main() -> None:
     assert not dist.is_initialized()
     assert dist.is_nccl_available()
@@ -298,6 +311,7 @@ def main() -> None:
     check_async(rank, size)
     check_point_to_point(rank, size)
     check_communicators(rank)
+    check_subgroup(rank, size)
     dist.destroy_process_group()
     assert STATE.calls[-1][0] == "destroy"
     # the mixed form: CPU tensors on MPI, CUDA tensors on NCCL
@@ -320,6 +334,10 @@ def timeout(mode: str) -> None:
     t = on_cuda(data(rank))
     dist.all_reduce(t)  # makes the communicator
     STATE.hang = True
+    if mode == "error":
+        STATE.async_error = (
+            "NCCL_ERROR_REMOTE_ERROR: remote process exited or there was a network error"
+        )
     try:
         if mode == "async":
             work = dist.all_reduce(t, async_op=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import _nccl_collectives as nccl
 from ._buffers import Buffer, check_tensor
 from ._checks import begin
-from ._group import ProcessGroup, resolve
+from ._group import GroupMember, ProcessGroup, resolve
 from ._mpi import mpi
 from ._nccl_collectives import route
 from ._work import launch
@@ -146,8 +146,10 @@ def batch_isend_irecv(p2p_op_list) -> list:
         )
     on_nccl = []
     for p in p2p_op_list:
+        if p.group is GroupMember.NON_GROUP_MEMBER:
+            continue  # the operation itself warns and does nothing
         pg = resolve(p.group, "batch_isend_irecv")
-        if pg is not None and p.tensor.is_cuda and pg.backends.cuda == "nccl":
+        if p.tensor.is_cuda and pg.backends.cuda == "nccl":
             on_nccl.append((pg, p.tensor.device.index or 0))
     if not on_nccl:
         return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
