@@ -263,7 +263,10 @@ def init_process_group(
     ``env://`` variables ``RANK``/``WORLD_SIZE``, when given, must agree with them.
     ``MASTER_ADDR``/``MASTER_PORT`` and the ``tcp://``/``file://`` init methods are not needed
     (MPI has already connected the processes) and are ignored. ``backend`` may be ``"mpi"``,
-    ``"gloo"`` (served by MPI) or None. ``timeout``: how long any collective may wait for the
+    ``"gloo"`` (served by MPI) or None; ``"nccl"`` runs the collectives of CUDA tensors on
+    NCCL through CuPy (and refuses CPU tensors, as PyTorch's does), ``"cpu:gloo,cuda:nccl"``
+    (or ``"cpu:mpi,cuda:nccl"``) runs CPU tensors on MPI and CUDA tensors on NCCL; MPI starts
+    and connects the processes in every case. ``timeout``: how long any collective may wait for the
     other ranks before this rank reports which ranks are missing and fails (default 30
     minutes)."""
     if world.default is not None:

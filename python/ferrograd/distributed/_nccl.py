@@ -30,6 +30,7 @@ from ._work import Work
 __all__ = [
     "DeviceBuffer",
     "NcclWork",
+    "P2PBatch",
     "array_module",
     "communicator",
     "cupy_module",
@@ -37,7 +38,6 @@ __all__ = [
     "device_index",
     "device_pointer",
     "is_nccl_available",
-    "p2p_batch",
     "reduction",
     "release_communicators",
     "require_nccl",
@@ -381,7 +381,7 @@ def run(pg: ProcessGroup, operation: str, sequence: int, index: int, enqueue, as
     return None
 
 
-class p2p_batch:
+class P2PBatch:
     """Posts the NCCL sends and receives made inside it as one NCCL group
     (``groupStart``/``groupEnd``: sends and receives between the same ranks then cannot
     deadlock), then records one event after the group for every work it started."""

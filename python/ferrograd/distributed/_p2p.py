@@ -153,7 +153,7 @@ def batch_isend_irecv(p2p_op_list) -> list:
             on_nccl.append((pg, p.tensor.device.index or 0))
     if not on_nccl:
         return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
-    from ._nccl import p2p_batch
+    from ._nccl import P2PBatch
 
-    with p2p_batch(list(dict.fromkeys(on_nccl))):
+    with P2PBatch(list(dict.fromkeys(on_nccl))):
         return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
