@@ -2,11 +2,14 @@
 # Issue 6's checks on a machine with an NVIDIA GPU, CuPy and PyTorch but no network (the lent
 # device machine): installs the abi3 wheel built here (`maturin build --release`, carried in
 # target/wheels), runs the `gpu`-marked tests, the GPU benchmarks next to PyTorch and the demo
-# on CUDA. Full logs go to $OUT (./gpu-out without it); each step's tail is printed. Every step
-# runs; the script exits non-zero if any of them failed (or could not start).
+# on CUDA, and the NCCL backend of ferrograd.distributed (one rank; two when there are two GPUs).
+# Full logs go to $OUT (./gpu-out without it); each step's tail is printed. Every step runs; the
+# script exits non-zero if any of them failed (or could not start). The NCCL step needs mpi4py
+# and an MPI: without network, carry their wheels in target/wheels
+# (`pip download mpi4py mpich -d target/wheels` on a machine with the same Python).
 #
-#   bash benches/gpu_check.sh [steps...]   # steps: tests bench compare demo cpu_suite overhead
-#                                          # (default: all but overhead, a profile for development)
+#   bash benches/gpu_check.sh [steps...]   # steps: tests nccl bench compare demo cpu_suite
+#                                          # overhead (default: all but overhead, a profile)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-gpu-out}
@@ -19,6 +22,12 @@ python3 -m pip install -q --no-index --no-deps --no-compile --target "$site" tar
 # need no new wheel.
 cp -r python/ferrograd/. "$site/ferrograd/"
 export PYTHONPATH=$site
+if ! python3 -c "import mpi4py" 2>/dev/null; then
+    for wheel in target/wheels/mpi4py-*.whl target/wheels/mpich-*.whl; do
+        [[ -e $wheel ]] && python3 -m pip install -q --no-index --no-deps --target "$site" "$wheel"
+    done
+fi
+export PATH=$site/bin:$PATH # mpich's mpiexec, when installed above
 
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv,noheader || exit 1
 python3 - <<'EOF' || exit 1
@@ -41,10 +50,12 @@ step() {
     fi
 }
 
-steps=${*:-tests bench compare demo cpu_suite}
+steps=${*:-tests nccl bench compare demo cpu_suite}
 for s in $steps; do
     case $s in
-    tests) step gpu_tests 200 python3 -m pytest tests -m gpu -q -rfE -p no:cacheprovider --timeout 120 ;;
+    tests) step gpu_tests 200 python3 -m pytest tests -m gpu -q -rfE -p no:cacheprovider --timeout 120 \
+        --ignore tests/test_distributed_nccl.py ;;
+    nccl) step nccl 360 python3 -m pytest tests/test_distributed_nccl.py -m gpu -v -rfEs -p no:cacheprovider --timeout 320 ;;
     bench) step gpu_bench 90 python3 benches/gpu_bench.py ;;
     compare) step compare_cuda 180 python3 benches/compare_torch.py --device cuda --json "$out/compare_cuda.json" ;;
     demo) step demo_cuda 90 python3 examples/train_digits.py --device cuda --quiet --out "$out/demo" ;;

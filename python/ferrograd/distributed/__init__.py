@@ -7,8 +7,9 @@ Launch the processes with ``python -m ferrograd.distributed.run --nproc-per-node
 rank and world size from MPI. Collectives hand MPI the tensors' own memory when they are
 contiguous; every wait has a deadline (``init_process_group(timeout=...)``) after which the
 rank names the ranks that are missing; ``FERROGRAD_DISTRIBUTED_DEBUG=DETAIL`` checks that the
-ranks agree on every collective's shapes and dtypes. ``nccl`` is not implemented yet. See
-docs/DISTRIBUTED.md."""
+ranks agree on every collective's shapes and dtypes. ``backend="nccl"`` (or
+``"cpu:mpi,cuda:nccl"``) runs the collectives of CUDA tensors on NCCL through CuPy, with MPI
+as the bootstrap (and the CPU side). See docs/DISTRIBUTED.md."""
 
 from __future__ import annotations
 
@@ -120,8 +121,11 @@ def is_mpi_available() -> bool:
 
 
 def is_nccl_available() -> bool:
-    """False: the NCCL backend is not implemented yet."""
-    return False
+    """Whether the NCCL backend can be used: CuPy and its NCCL bindings (``cupy.cuda.nccl``)
+    import. Calling it imports CuPy; ``import ferrograd.distributed`` does not."""
+    from ._nccl import is_nccl_available as available
+
+    return available()
 
 
 def is_gloo_available() -> bool:

@@ -1,5 +1,6 @@
 """The collectives on tensors, each one MPI nonblocking collective on the group's communicator
-(so that every wait has a deadline, see ``_liveness``), with PyTorch's signatures.
+(so that every wait has a deadline, see ``_liveness``), with PyTorch's signatures. CUDA tensors
+on a group whose CUDA backend is NCCL go to ``_nccl_collectives`` instead (see ``route``).
 
 Ranks are global ranks (``src``, ``dst``); ``group_src``/``group_dst`` give them as ranks in
 ``group`` instead. In-place collectives (``all_reduce``, ``broadcast``, ``reduce``, and the
@@ -14,10 +15,12 @@ import math
 
 import numpy as np
 
+from . import _nccl_collectives as nccl
 from ._buffers import Buffer, check_tensor, host_array
 from ._checks import begin, detail_enabled
 from ._group import ProcessGroup, resolve
 from ._mpi import mpi
+from ._nccl_collectives import route
 from ._reduce_op import RedOpType, ReduceOp, mpi_op, normalize
 from ._work import launch
 
@@ -104,6 +107,9 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op: bool = False):
     pg = resolve(group, "all_reduce")
     if pg is None:
         return None
+    if route(pg, [tensor], "all_reduce"):
+        sequence = begin(pg, "all_reduce", tensor, reduce_op=int(op))
+        return nccl.all_reduce(pg, sequence, tensor, op, async_op)
     MPI = mpi()
     buffer = Buffer(tensor, write=True)
     reduction = mpi_op(MPI, op, buffer.array.dtype)
@@ -120,7 +126,10 @@ def broadcast(tensor, src=None, group=None, async_op: bool = False, group_src=No
     if pg is None:
         return None
     root = group_root(pg, src, group_src, "src")
+    on_nccl = route(pg, [tensor], "broadcast")
     sequence = begin(pg, "broadcast", tensor, root=root)
+    if on_nccl:
+        return nccl.broadcast(pg, sequence, tensor, root, async_op)
     buffer = Buffer(tensor, write=pg.rank() != root)
     request = pg.comm.Ibcast(buffer.array, root=root)
     return launch(pg, "broadcast", sequence, [request], async_op, buffer.finish, [tensor])
@@ -135,9 +144,12 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op: bool = False
     pg = resolve(group, "reduce")
     if pg is None:
         return None
+    root = group_root(pg, dst, group_dst, "dst")
+    if route(pg, [tensor], "reduce"):
+        sequence = begin(pg, "reduce", tensor, reduce_op=int(op), root=root)
+        return nccl.reduce(pg, sequence, tensor, root, op, async_op)
     MPI = mpi()
     reduction = mpi_op(MPI, op, _dtype(tensor))
-    root = group_root(pg, dst, group_dst, "dst")
     sequence = begin(pg, "reduce", tensor, reduce_op=int(op), root=root)
     if pg.rank() == root:
         buffer = Buffer(tensor, write=True)
@@ -157,7 +169,10 @@ def all_gather(tensor_list, tensor, group=None, async_op: bool = False):
     if pg is None:
         return None
     outputs = _check_list(tensor_list, "tensor_list", pg.size(), tensor, "all_gather")
+    on_nccl = route(pg, [tensor, *outputs], "all_gather")
     sequence = begin(pg, "all_gather", tensor)
+    if on_nccl:
+        return nccl.all_gather(pg, sequence, outputs, tensor, async_op)
     send = Buffer(tensor, write=False)
     received = np.empty((pg.size(), *send.array.shape), dtype=send.array.dtype)
     request = pg.comm.Iallgather(send.array, received)
@@ -189,7 +204,10 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op: bo
             f"input tensor size (world_size {pg.size()}, input {tuple(input_tensor.shape)}, "
             f"output {tuple(output_tensor.shape)})"
         )
+    on_nccl = route(pg, [output_tensor, input_tensor], "all_gather_into_tensor")
     sequence = begin(pg, "all_gather_into_tensor", input_tensor)
+    if on_nccl:
+        return nccl.all_gather_into_tensor(pg, sequence, output_tensor, input_tensor, async_op)
     send = Buffer(input_tensor, write=False)
     out = Buffer(output_tensor, write=True)
     request = pg.comm.Iallgather(send.array, out.array)
@@ -217,6 +235,11 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op: 
             f"world size (world_size {pg.size()}, input {tuple(input.shape)}, output "
             f"{tuple(output.shape)})"
         )
+    if route(pg, [output, input], "reduce_scatter_tensor"):
+        sequence = begin(pg, "reduce_scatter_tensor", input, reduce_op=int(op))
+        return nccl.reduce_scatter(
+            pg, sequence, output, [input], op, async_op, "reduce_scatter_tensor"
+        )
     MPI = mpi()
     reduction = mpi_op(MPI, op, _dtype(input))
     sequence = begin(pg, "reduce_scatter_tensor", input, reduce_op=int(op))
@@ -236,6 +259,9 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op: bo
     if pg is None:
         return None
     inputs = _check_list(input_list, "input_list", pg.size(), output, "reduce_scatter")
+    if route(pg, [output, *inputs], "reduce_scatter"):
+        sequence = begin(pg, "reduce_scatter", output, reduce_op=int(op))
+        return nccl.reduce_scatter(pg, sequence, output, inputs, op, async_op, "reduce_scatter")
     MPI = mpi()
     reduction = mpi_op(MPI, op, _dtype(output))
     sequence = begin(pg, "reduce_scatter", output, reduce_op=int(op))
@@ -266,6 +292,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op: bool = Fals
     outputs = []
     if is_root:
         outputs = _check_list(gather_list, "gather_list", pg.size(), tensor, "gather")
+    route(pg, [tensor, *outputs], "gather")  # CUDA tensors: MPI through host memory
     sequence = begin(pg, "gather", tensor, root=root)
     send = Buffer(tensor, write=False)
     received = np.empty((pg.size(), *send.array.shape), dtype=send.array.dtype) if is_root else None
@@ -291,7 +318,9 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op: bool = Fa
     sending = None
     if is_root:
         inputs = _check_list(scatter_list, "scatter_list", pg.size(), tensor, "scatter")
+        route(pg, inputs, "scatter")  # CUDA tensors: MPI through host memory
         sending = np.stack([host_array(t).reshape(-1) for t in inputs])
+    route(pg, [tensor], "scatter")
     sequence = begin(pg, "scatter", tensor, root=root)
     out = Buffer(tensor, write=True)
     request = pg.comm.Iscatter(sending, out.array, root=root)
@@ -347,6 +376,7 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
         )
     in_splits = _splits(input_split_sizes, in_rows, size, "input")
     out_splits = _splits(output_split_sizes, out_rows, size, "output")
+    route(pg, [output, input], "all_to_all_single")  # CUDA tensors: MPI through host memory
     sequence = begin(pg, "all_to_all_single", input, shape_matters=False)
     if detail_enabled() and size > 1:
         _check_splits(pg, sequence, in_splits, out_splits)
@@ -398,6 +428,7 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op: bool
     dtypes = {t.dtype for t in [*output_tensor_list, *input_tensor_list]}
     if len(dtypes) != 1:
         raise RuntimeError("all_to_all: every tensor must have the same dtype")
+    route(pg, [*output_tensor_list, *input_tensor_list], "all_to_all")  # CUDA: MPI via host
     sequence = begin(pg, "all_to_all", input_tensor_list[0], shape_matters=False)
     send = np.concatenate([host_array(t).reshape(-1) for t in input_tensor_list])
     out_counts = [t.numel() for t in output_tensor_list]

@@ -26,11 +26,13 @@ from ._mpi import mpi
 
 __all__ = [
     "Backend",
+    "DeviceBackends",
     "GroupMember",
     "ProcessGroup",
     "abort_job",
     "default_group",
     "destroy_process_group",
+    "devices_backends",
     "get_backend",
     "get_global_rank",
     "get_group_rank",
@@ -54,7 +56,8 @@ DEFAULT_TIMEOUT = datetime.timedelta(minutes=30)
 
 class Backend(str):
     """Backend names, as strings: ``Backend.MPI == "mpi"``. ``gloo`` (PyTorch's CPU backend)
-    is served by MPI; ``nccl`` is not implemented yet (see docs/DISTRIBUTED.md)."""
+    is served by MPI; ``nccl`` serves CUDA tensors through CuPy's NCCL bindings (see
+    docs/DISTRIBUTED.md)."""
 
     UNDEFINED = "undefined"
     GLOO = "gloo"
@@ -75,8 +78,11 @@ class ProcessGroup:
     process's rank in the group and the group's size; ``ranks`` are the members' global ranks,
     in group-rank order."""
 
-    def __init__(self, comm, ranks, timeout: datetime.timedelta, description: str):
+    def __init__(self, comm, ranks, timeout: datetime.timedelta, description: str,
+                 backends: DeviceBackends | None = None):  # fmt: skip
         self.comm = comm
+        self.backends = backends or DeviceBackends(Backend.MPI, Backend.MPI)
+        self.nccl: dict = {}  # CUDA device index -> NCCL communicator (made at first use)
         self.ranks = tuple(ranks)
         self.timeout = timeout
         self.description = description
@@ -160,22 +166,62 @@ def _seconds(timeout) -> datetime.timedelta:
     raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got {timeout}")
 
 
-def _backend_name(backend) -> str:
-    """The backend asked for, as ``"mpi"``; PyTorch's per-device spelling
-    (``"cpu:gloo,cuda:nccl"``) is read per device."""
+class DeviceBackends:
+    """Which backend serves each device type on a group: ``cpu`` is ``"mpi"`` or None (a pure
+    ``"nccl"`` group refuses CPU tensors, as PyTorch's does), ``cuda`` is ``"mpi"`` (staged
+    through host memory) or ``"nccl"``."""
+
+    __slots__ = ("cpu", "cuda")
+
+    def __init__(self, cpu: str | None, cuda: str):
+        self.cpu = cpu
+        self.cuda = cuda
+
+    @property
+    def name(self) -> str:
+        if self.cuda == Backend.MPI:
+            return Backend.MPI
+        if self.cpu is None:
+            return Backend.NCCL
+        return f"cpu:{self.cpu},cuda:{self.cuda}"
+
+
+def devices_backends(backend) -> DeviceBackends:
+    """``backend`` (``"mpi"``, ``"gloo"``, ``"nccl"``, None, or ``"cpu:gloo,cuda:nccl"``) read
+    per device; NCCL is checked to be importable."""
     if backend is None:
-        return Backend.MPI
+        return DeviceBackends(Backend.MPI, Backend.MPI)
     if not isinstance(backend, str):
         raise ValueError(f"Invalid backend: '{backend}'")
-    names = [part.split(":")[-1].strip().lower() for part in backend.split(",")]
-    for name in names:
-        Backend(name)  # raises on unknown names
-    if Backend.NCCL in names and Backend.MPI not in names and Backend.GLOO not in names:
-        raise RuntimeError(
-            "backend='nccl' is not implemented in ferrograd yet; use backend='mpi' (CUDA "
-            "tensors then go through host memory). See docs/DISTRIBUTED.md."
-        )
-    return Backend.MPI
+    cpu: str | None = None
+    cuda: str | None = None
+    for part in backend.split(","):
+        device, _, name = part.strip().rpartition(":")
+        name = Backend(name.strip())  # raises on unknown names
+        if name == Backend.UNDEFINED:
+            raise ValueError(f"Invalid backend: '{backend}'")
+        served = Backend.MPI if name == Backend.GLOO else str(name)
+        device = device.strip().lower()
+        if device not in ("", "cpu", "cuda"):
+            raise ValueError(
+                f"Invalid backend string {backend!r}: device type {device!r} is not 'cpu' or 'cuda'"
+            )
+        if device in ("", "cpu"):
+            if served == Backend.NCCL and device == "cpu":
+                raise ValueError("The NCCL backend does not support device type cpu")
+            if served != Backend.NCCL:
+                cpu = served
+        if device in ("", "cuda"):
+            cuda = served
+    if cuda is None:
+        cuda = Backend.MPI
+    if cuda == Backend.NCCL:
+        from ._nccl import require_nccl
+
+        require_nccl()
+    elif cpu is None:
+        cpu = Backend.MPI
+    return DeviceBackends(cpu, cuda)
 
 
 def _check_launch(name: str, asked, env_name: str, actual: int) -> None:
@@ -217,12 +263,15 @@ def init_process_group(
     ``env://`` variables ``RANK``/``WORLD_SIZE``, when given, must agree with them.
     ``MASTER_ADDR``/``MASTER_PORT`` and the ``tcp://``/``file://`` init methods are not needed
     (MPI has already connected the processes) and are ignored. ``backend`` may be ``"mpi"``,
-    ``"gloo"`` (served by MPI) or None. ``timeout``: how long any collective may wait for the
+    ``"gloo"`` (served by MPI) or None; ``"nccl"`` runs the collectives of CUDA tensors on
+    NCCL through CuPy (and refuses CPU tensors, as PyTorch's does), ``"cpu:gloo,cuda:nccl"``
+    (or ``"cpu:mpi,cuda:nccl"``) runs CPU tensors on MPI and CUDA tensors on NCCL; MPI starts
+    and connects the processes in every case. ``timeout``: how long any collective may wait for the
     other ranks before this rank reports which ranks are missing and fails (default 30
     minutes)."""
     if world.default is not None:
         raise ValueError("trying to initialize the default process group twice!")
-    _backend_name(backend)
+    backends = devices_backends(backend)
     if store is not None:
         raise ValueError("store= is not used by ferrograd's MPI backend; leave it out")
     if init_method is not None and not isinstance(init_method, str):
@@ -239,7 +288,11 @@ def init_process_group(
     node.Free()
     world.control = comm_world.Dup()
     default = ProcessGroup(
-        comm_world.Dup(), range(comm_world.Get_size()), timeout, group_name or "default_pg"
+        comm_world.Dup(),
+        range(comm_world.Get_size()),
+        timeout,
+        group_name or "default_pg",
+        backends,
     )
     world.default = default
     world.groups = [default]
@@ -298,7 +351,7 @@ def new_group(
     ``use_local_synchronization`` (then only the members call it). Returns the group, or
     ``GroupMember.NON_GROUP_MEMBER`` on a rank outside it."""
     parent = default_group()
-    _backend_name(backend)
+    backends = parent.backends if backend is None else devices_backends(backend)
     timeout = parent.timeout if timeout is None else _seconds(timeout)
     world_size = parent.size()
     if ranks is None:
@@ -326,7 +379,7 @@ def new_group(
     MPI = mpi()
     if comm == MPI.COMM_NULL:
         return GroupMember.NON_GROUP_MEMBER
-    pg = ProcessGroup(comm, members, timeout, description)
+    pg = ProcessGroup(comm, members, timeout, description, backends)
     world.groups.append(pg)
     return pg
 
@@ -351,8 +404,11 @@ def get_world_size(group=None) -> int:
 
 
 def get_backend(group=None) -> str:
-    default_group()
-    return Backend.MPI
+    """The group's backend: ``"mpi"``, ``"nccl"`` or ``"cpu:mpi,cuda:nccl"``."""
+    pg = _member(group)
+    if pg is None:
+        raise ValueError("Invalid process group specified")
+    return pg.backends.name
 
 
 def get_process_group_ranks(group) -> list[int]:
@@ -384,6 +440,10 @@ def _release(pg: ProcessGroup) -> None:
         for work in list(pg.inflight):
             work.wait()
     pg.inflight.clear()
+    if pg.nccl:
+        from ._nccl import release_communicators
+
+        release_communicators(pg, abort=world.broken is not None)
     if pg.comm is not None:
         if world.broken is None:
             pg.comm.Free()

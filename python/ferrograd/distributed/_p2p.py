@@ -1,14 +1,18 @@
 """Point-to-point messages: ``send``, ``recv``, ``isend``, ``irecv`` and
 ``batch_isend_irecv``. Peers are global ranks (``group_dst``/``group_src``/``group_peer``: ranks
 in ``group``); ``tag`` tells messages between the same pair apart. A message is received into
-the tensor's own storage when it is contiguous."""
+the tensor's own storage when it is contiguous. CUDA tensors on a group whose CUDA backend is
+NCCL go through ``ncclSend``/``ncclRecv`` (no tags, no receive from any source), and
+``batch_isend_irecv`` posts them as one NCCL group."""
 
 from __future__ import annotations
 
+from . import _nccl_collectives as nccl
 from ._buffers import Buffer, check_tensor
 from ._checks import begin
-from ._group import ProcessGroup, resolve
+from ._group import GroupMember, ProcessGroup, resolve
 from ._mpi import mpi
+from ._nccl_collectives import route
 from ._work import launch
 
 __all__ = ["P2POp", "batch_isend_irecv", "irecv", "isend", "recv", "send"]
@@ -54,7 +58,10 @@ def isend(tensor, dst=None, group=None, tag: int = 0, group_dst=None):
             "Invalid destination rank: should not be the same as rank of the current process."
         )
     tag = _tag(tag)
+    on_nccl = route(pg, [tensor], "isend")
     sequence = begin(pg, f"send to rank {pg.global_rank(peer)} (tag {tag})")
+    if on_nccl:  # NCCL has no tags: messages between two ranks arrive in order
+        return nccl.point_to_point(pg, sequence, tensor, peer, "send", receive=False)
     buffer = Buffer(tensor, write=False)
     request = pg.comm.Isend(buffer.array, peer, tag)
     return launch(pg, "send", sequence, [request], True, result=[tensor])
@@ -76,7 +83,15 @@ def irecv(tensor, src=None, group=None, tag: int = 0, group_src=None):
     tag = _tag(tag)
     source = "any rank" if peer is None else f"rank {pg.global_rank(peer)}"
     operation = f"recv from {source} (tag {tag})"
+    on_nccl = route(pg, [tensor], "irecv")
+    if on_nccl and peer is None:
+        raise RuntimeError(
+            "irecv: the NCCL backend cannot receive from any source; pass src (CUDA tensors "
+            "of a group whose CUDA backend is NCCL)"
+        )
     sequence = begin(pg, operation)
+    if on_nccl:
+        return nccl.point_to_point(pg, sequence, tensor, peer, operation, receive=True)
     buffer = Buffer(tensor, write=True)
     request = pg.comm.Irecv(buffer.array, MPI.ANY_SOURCE if peer is None else peer, tag)
     status = MPI.Status()
@@ -129,4 +144,16 @@ def batch_isend_irecv(p2p_op_list) -> list:
             "Invalid ``p2p_op_list``. Each op is expected to to be of type "
             "``torch.distributed.P2POp``."
         )
-    return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
+    on_nccl = []
+    for p in p2p_op_list:
+        if p.group is GroupMember.NON_GROUP_MEMBER:
+            continue  # the operation itself warns and does nothing
+        pg = resolve(p.group, "batch_isend_irecv")
+        if p.tensor.is_cuda and pg.backends.cuda == "nccl":
+            on_nccl.append((pg, p.tensor.device.index or 0))
+    if not on_nccl:
+        return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
+    from ._nccl import P2PBatch
+
+    with P2PBatch(list(dict.fromkeys(on_nccl))):
+        return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]

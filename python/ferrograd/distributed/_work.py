@@ -42,6 +42,13 @@ class Work:
         if self in self._pg.inflight:
             self._pg.inflight.remove(self)
 
+    def _deadline(self, timeout) -> float:
+        """When a wait gives up (``time.monotonic()``): the group's timeout from the start, or
+        ``timeout`` from now."""
+        if timeout is None:
+            return self._started + _seconds(self._timeout)
+        return time.monotonic() + _seconds(timeout)
+
     def is_completed(self) -> bool:
         if not self._done and mpi().Request.Testall(self._requests, self._statuses):
             self._complete()
@@ -49,16 +56,12 @@ class Work:
 
     def wait(self, timeout: datetime.timedelta | None = None) -> bool:
         if not self._done:
-            if timeout is None:
-                deadline = self._started + _seconds(self._timeout)
-            else:
-                deadline = time.monotonic() + _seconds(timeout)
             _liveness.wait(
                 self._requests,
                 self._pg,
                 self._operation,
                 self._sequence,
-                deadline,
+                self._deadline(timeout),
                 self._statuses,
             )
             self._complete()

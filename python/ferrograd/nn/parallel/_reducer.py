@@ -14,6 +14,11 @@ waits for every bucket and writes the averaged gradients back into ``.grad`` bef
 view of its bucket slot: the engine accumulates straight into the bucket, and nothing is copied
 back.
 
+On a group whose CUDA backend is NCCL, the buckets of CUDA parameters are CUDA tensors instead
+(``_DeviceBucket``): gradients are copied into them on the device, and each bucket, divided by
+the world size, is all-reduced by NCCL (``dist.all_reduce(..., async_op=True)``, on the current
+stream); the final callback waits for their events.
+
 ``find_unused_parameters``: after each forward the reducer walks the autograd graph from the
 outputs; parameters it does not reach count as ready (with a zero gradient) once backward starts,
 and a map of which parameters were used anywhere is all-reduced alongside, so that a parameter
@@ -55,6 +60,8 @@ def _address(array: np.ndarray) -> int:
 
 
 class _Bucket:
+    """A bucket in host memory, all-reduced by MPI."""
+
     __slots__ = ("array", "indices", "launched", "pending", "request", "slots")
 
     def __init__(self, indices: list[int], params: list, dtype: np.dtype):
@@ -70,6 +77,43 @@ class _Bucket:
         self.pending = len(indices)
         self.launched = False
         self.request = None
+
+
+class _DeviceBucket:
+    """A bucket of CUDA parameters on an NCCL group: one flat CUDA tensor, ``slots`` views of
+    it shaped like the parameters; ``request`` is the ``Work`` of its all-reduce."""
+
+    __slots__ = ("flat", "indices", "launched", "pending", "request", "slots")
+
+    def __init__(self, indices: list[int], params: list):
+        from ... import zeros
+        from ...autograd.grad_mode import no_grad
+
+        self.indices = indices
+        first = params[indices[0]]
+        sizes = [params[i].numel() for i in indices]
+        with no_grad():
+            self.flat = zeros(sum(sizes), dtype=first.dtype, device=first.device)
+            offsets = np.cumsum([0, *sizes])
+            self.slots = {
+                i: self.flat[int(offsets[k]) : int(offsets[k + 1])].view(tuple(params[i].shape))
+                for k, i in enumerate(indices)
+            }
+        self.pending = len(indices)
+        self.launched = False
+        self.request = None
+
+
+def _same_memory(a, b) -> bool:
+    """Whether the CUDA tensors ``a`` and ``b`` start at the same device address."""
+    from ... import cuda
+    from ...distributed._nccl import device_pointer
+
+    return device_pointer(cuda.device_array(a)) == device_pointer(cuda.device_array(b))
+
+
+def _on_nccl(pg, params: list, indices: list[int]) -> bool:
+    return pg.backends.cuda == "nccl" and all(params[i].is_cuda for i in indices)
 
 
 def assign_buckets(params: list, cap_bytes: int, first_cap_bytes: int) -> list[list[int]]:
@@ -104,7 +148,9 @@ class Reducer:
         self.as_view = gradient_as_bucket_view
         assignment = assign_buckets(params, cap_bytes, min(FIRST_BUCKET_BYTES, cap_bytes))
         self.buckets = [
-            _Bucket(indices, params, np.dtype(params[indices[0]].dtype.numpy))
+            _DeviceBucket(indices, params)
+            if _on_nccl(pg, params, indices)
+            else _Bucket(indices, params, np.dtype(params[indices[0]].dtype.numpy))
             for indices in assignment
         ]
         self.bucket_of = {i: b for b in self.buckets for i in b.indices}
@@ -114,7 +160,8 @@ class Reducer:
 
             for bucket in self.buckets:
                 for i, slot in bucket.slots.items():
-                    self.grad_views[i] = from_numpy(slot)
+                    device = isinstance(bucket, _DeviceBucket)
+                    self.grad_views[i] = slot if device else from_numpy(slot)
         self.armed = False  # a syncing forward ran: the next backward reduces
         self.started = False  # a hook of that backward has fired
         self.next_bucket = 0
@@ -193,9 +240,12 @@ class Reducer:
         """Completes what the previous iteration started and did not wait for (a forward
         without backward, a backward that raised): the same on every rank, and MPI must see
         each request through before its buffer is reused."""
-        leftovers = [b.request for b in self.buckets if b.request is not None]
+        leftovers = [b.request for b in self.buckets if isinstance(b, _Bucket) and b.request]
         if self.used_request is not None:
             leftovers.append(self.used_request)
+        for bucket in self.buckets:
+            if isinstance(bucket, _DeviceBucket) and bucket.request is not None:
+                bucket.request.wait()
         if leftovers:
             deadline = time.monotonic() + self.pg.timeout.total_seconds()
             _liveness.wait(leftovers, self.pg, "DistributedDataParallel leftovers", 0, deadline)
@@ -223,7 +273,15 @@ class Reducer:
         bucket = self.bucket_of[index]
         slot = bucket.slots[index]
         grad = None if param is None else param.grad
-        if grad is None:
+        if isinstance(bucket, _DeviceBucket):
+            from ...autograd.grad_mode import no_grad
+
+            with no_grad():
+                if grad is None:
+                    slot.zero_()
+                elif not _same_memory(grad, slot):
+                    slot.copy_(grad)
+        elif grad is None:
             slot[...] = 0
         else:
             source = _host(grad)
@@ -237,7 +295,15 @@ class Reducer:
             self._launch(nxt)
             self.next_bucket += 1
 
-    def _launch(self, bucket: _Bucket) -> None:
+    def _launch(self, bucket) -> None:
+        if isinstance(bucket, _DeviceBucket):
+            from ...autograd.grad_mode import no_grad
+
+            with no_grad():
+                bucket.flat.div_(self.world_size)
+            bucket.request = dist.all_reduce(bucket.flat, group=self.pg, async_op=True)
+            bucket.launched = True
+            return
         MPI = dist._mpi.mpi()
         np.divide(bucket.array, self.world_size, out=bucket.array)
         bucket.request = self.pg.comm.Iallreduce(MPI.IN_PLACE, bucket.array, MPI.SUM)
@@ -246,6 +312,8 @@ class Reducer:
     def _progress(self) -> None:
         """Lets MPI move the buckets in flight along (MPI progresses only inside its calls)."""
         for bucket in self.buckets[: self.next_bucket]:
+            if isinstance(bucket, _DeviceBucket):
+                continue  # NCCL progresses on the device
             if bucket.request is not None and bucket.request.Test():
                 bucket.request = None
 
@@ -253,10 +321,13 @@ class Reducer:
         """The final callback: waits for every bucket, then writes the gradients back."""
         self.armed = False
         sequence = begin(self.pg, "DistributedDataParallel gradient all-reduce")
-        requests = [b.request for b in self.buckets if b.request is not None]
+        requests = [b.request for b in self.buckets if isinstance(b, _Bucket) and b.request]
         if self.used_request is not None:
             requests.append(self.used_request)
             self.used_request = None
+        for bucket in self.buckets:
+            if isinstance(bucket, _DeviceBucket) and bucket.request is not None:
+                bucket.request.wait()
         deadline = time.monotonic() + self.pg.timeout.total_seconds()
         _liveness.wait(
             requests, self.pg, "DistributedDataParallel gradient all-reduce", sequence, deadline
@@ -274,7 +345,7 @@ class Reducer:
                 + ")"
             )
 
-    def _write_back(self, bucket: _Bucket) -> None:
+    def _write_back(self, bucket) -> None:
         from ...autograd.grad_mode import no_grad
 
         for i in bucket.indices:
@@ -282,7 +353,16 @@ class Reducer:
                 continue  # no rank used it: .grad stays as it was
             param, slot = self.params[i], bucket.slots[i]
             grad = param.grad
-            if self.as_view:
+            if isinstance(bucket, _DeviceBucket):
+                if self.as_view:
+                    if grad is None or not _same_memory(grad, slot):
+                        param.grad = slot
+                elif grad is None:
+                    param.grad = slot.clone()
+                else:
+                    with no_grad():
+                        grad.copy_(slot)
+            elif self.as_view:
                 view = self.grad_views[i]
                 if grad is None or _address(_host(grad)) != _address(slot):
                     param.grad = view

@@ -39,9 +39,11 @@ def _verify_same_model(module, pg) -> None:
     mine = np.frombuffer(digest, dtype=np.int64).copy()
     from ... import from_numpy
 
-    everyone = from_numpy(np.zeros((pg.size(), 2), dtype=np.int64))
-    dist.all_gather_into_tensor(everyone, from_numpy(mine), group=pg)
-    table = everyone.numpy()
+    # a group without a CPU backend (pure NCCL) exchanges the digest on the model's device
+    device = "cpu" if pg.backends.cpu is not None else next(module.parameters()).device
+    everyone = from_numpy(np.zeros((pg.size(), 2), dtype=np.int64)).to(device)
+    dist.all_gather_into_tensor(everyone, from_numpy(mine).to(device), group=pg)
+    table = everyone.cpu().numpy()
     if (table == table[0]).all():
         return
     descriptions = [None] * pg.size()
@@ -67,14 +69,35 @@ def _verify_same_model(module, pg) -> None:
         )
 
 
+def _broadcast_on_device(group: list, pg) -> None:
+    """One NCCL broadcast of the CUDA tensors ``group`` (one dtype and device), concatenated
+    on the device."""
+    from ... import cat
+
+    with no_grad():
+        flat = cat([t.detach().reshape(-1) for t in group])
+    dist.broadcast(flat, src=pg.global_rank(0), group=pg)
+    offset = 0
+    with no_grad():
+        for t in group:
+            n = t.numel()
+            t.copy_(flat[offset : offset + n].view(tuple(t.shape)))
+            offset += n
+
+
 def _broadcast_coalesced(tensors: list, pg) -> None:
-    """Copies rank 0's values of ``tensors`` to every rank: one broadcast per dtype."""
+    """Copies rank 0's values of ``tensors`` to every rank: one broadcast per dtype (and per
+    device for the CUDA tensors that NCCL broadcasts)."""
     from ... import from_numpy
 
     by_dtype: dict = {}
     for t in tensors:
-        by_dtype.setdefault(t.dtype, []).append(t)
-    for dtype, group in by_dtype.items():
+        on_device = t.is_cuda and pg.backends.cuda == "nccl"
+        by_dtype.setdefault((t.dtype, t.device if on_device else None), []).append(t)
+    for (dtype, device), group in by_dtype.items():
+        if device is not None:
+            _broadcast_on_device(group, pg)
+            continue
         flat = np.concatenate([t.detach().cpu().numpy().reshape(-1) for t in group])
         dist.broadcast(from_numpy(flat), src=pg.global_rank(0), group=pg)
         offset = 0
