@@ -7,7 +7,11 @@
 tensor(2.)
 """
 
-# First: importing _threads builds the kernels' thread pool, which must exist before any kernel
+# First: glibc's thresholds for large buffers, before any is allocated (_malloc.py).
+from . import _malloc  # noqa: F401
+
+# isort: split
+# Then importing _threads builds the kernels' thread pool, which must exist before any kernel
 # runs (FERROGRAD_NUM_THREADS sizes it).
 from . import _threads  # noqa: F401
 

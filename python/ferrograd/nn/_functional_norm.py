@@ -1,15 +1,19 @@
 """Normalization: batch, instance, group, layer and RMS normalization, local response
-normalization and ``normalize``. All are composed of recorded reductions and pointwise
+normalization and ``normalize``. Layer normalization is one engine op (``_core.layer_norm``,
+``NativeLayerNormBackward0``); the others are composed of recorded reductions and pointwise
 operations; running statistics are updated in place under ``no_grad``."""
 
 from __future__ import annotations
 
 import math
 
+from .. import _core
+from .._base import TensorBase
 from .._errors import ShapeError
 from .._opmath import computes_in_float32
 from .._ops_attributes import finfo
 from ..autograd import no_grad
+from ..overrides import has_torch_function
 from ._functional_common import _check_tensor
 
 
@@ -176,7 +180,11 @@ def _normalized_dims(input, normalized_shape, op: str):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalizes over the last ``len(normalized_shape)`` dimensions."""
     _check_tensor(input, "input", "layer_norm")
-    _, dims = _normalized_dims(input, normalized_shape, "layer_norm")
+    shape, dims = _normalized_dims(input, normalized_shape, "layer_norm")
+    operands = [t for t in (input, weight, bias) if t is not None]
+    if all(isinstance(t, TensorBase) for t in operands) and not has_torch_function(operands):
+        # One op; the engine falls back to the composed form for operands its kernel lacks.
+        return _core.layer_norm(input, list(shape), weight, bias, float(eps))
     mean = input.mean(dims, keepdim=True)
     centered = input - mean
     var = (centered * centered).mean(dims, keepdim=True)

@@ -37,6 +37,26 @@ fn softmax(
     .map(NewTensor)
 }
 
+/// `F.layer_norm` as one fused op (`Tensor::layer_norm`).
+#[catch_panics]
+#[pyfunction]
+#[pyo3(signature = (input, normalized_shape, weight, bias, eps))]
+fn layer_norm(
+    py: Python<'_>,
+    input: PyRef<'_, PyTensor>,
+    normalized_shape: Vec<usize>,
+    weight: Option<PyRef<'_, PyTensor>>,
+    bias: Option<PyRef<'_, PyTensor>>,
+    eps: f64,
+) -> PyResult<NewTensor> {
+    let t = &input.inner;
+    let (w, b) = (
+        weight.as_ref().map(|w| &w.inner),
+        bias.as_ref().map(|b| &b.inner),
+    );
+    run(py, t.numel(), || t.layer_norm(&normalized_shape, w, b, eps)).map(NewTensor)
+}
+
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (input, dim, keepdim=false))]
@@ -314,6 +334,7 @@ fn gru_cell(
 /// Adds this file's functions to `_core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(softmax, m)?)?;
+    m.add_function(wrap_pyfunction!(layer_norm, m)?)?;
     m.add_function(wrap_pyfunction!(logsumexp, m)?)?;
     m.add_function(wrap_pyfunction!(gather, m)?)?;
     m.add_function(wrap_pyfunction!(scatter_add, m)?)?;

@@ -628,6 +628,16 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             };
             crate::ops::attention::attention_tangent(a, &saved, out, [cx.t(0), cx.t(1), cx.t(2)])?
         }
+        Op::LayerNorm(a) => {
+            let weight = a.weight.then(|| cx.x(1));
+            let tw = if a.weight { cx.t(1) } else { None };
+            let tb = if a.bias {
+                cx.t(usize::from(a.weight) + 1)
+            } else {
+                None
+            };
+            crate::ops::norm::layer_norm_tangent(a, cx.x(0), weight, [cx.t(0), tw, tb])?
+        }
         // Two outputs: `refuse_node` stops a dual input before a tangent is asked for.
         Op::LstmCell => {
             return Err(Error::Autograd(

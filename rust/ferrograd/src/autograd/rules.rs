@@ -116,6 +116,8 @@ pub enum Op {
     GruCell,
     /// Fused scaled dot-product attention (ops/attention.rs); inputs q, k, v.
     Attention(Box<crate::ops::attention::AttentionOf>),
+    /// Fused layer normalization (ops/norm.rs); inputs x, then weight and bias where given.
+    LayerNorm(Box<crate::ops::norm::LayerNormOf>),
 }
 
 // The variants with large payloads keep them boxed, so that `Op` (and with it every graph node)
@@ -201,6 +203,7 @@ impl Op {
             Op::LstmCell => "ThnnFusedLstmCellBackward0",
             Op::GruCell => "ThnnFusedGruCellBackward0",
             Op::Attention(_) => "ScaledDotProductFlashAttentionForCpuBackward0",
+            Op::LayerNorm(_) => "NativeLayerNormBackward0",
         }
     }
 }
@@ -425,6 +428,15 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             };
             let needs = [need(0), need(1), need(2)];
             attention::attention_backward(a, &saved, r.saved(3)?, g, needs)?
+        }
+        Op::LayerNorm(a) => {
+            let saved = crate::ops::norm::LayerNormSaved {
+                x: r.saved(0)?,
+                weight: r.saved.get(1).and_then(Option::as_ref),
+                mean: r.saved(2)?,
+                rstd: r.saved(3)?,
+            };
+            crate::ops::norm::layer_norm_backward(a, &saved, g, r.needs)?
         }
     })
 }

@@ -117,25 +117,14 @@ pub fn dropout(x: &Tensor, p: f64, training: bool) -> Result<Tensor> {
 }
 
 /// The dimensions `[-k, 0)` that a norm over a trailing `normalized_shape` of `k` sizes reduces.
-fn trailing_dims(x: &Tensor, normalized_shape: &[usize], op: &str) -> Result<Vec<isize>> {
-    let shape = x.shape();
-    let k = normalized_shape.len();
-    if k == 0 || shape.len() < k || shape[shape.len() - k..] != *normalized_shape {
-        return Err(Error::Shape(format!(
-            "{op}: expected input with shape [*, {}], but got input of size {:?}",
-            normalized_shape
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-            shape.as_slice()
-        )));
-    }
-    Ok((1..=k as isize).rev().map(|i| -i).collect())
+fn trailing_dims(x: &Tensor, normalized_shape: &[usize]) -> Result<Vec<isize>> {
+    crate::ops::norm::check_normalized_shape(x, normalized_shape)?;
+    let k = normalized_shape.len() as isize;
+    Ok((1..=k).rev().map(|i| -i).collect())
 }
 
 /// Layer normalisation over the trailing `normalized_shape` (`F.layer_norm`): the biased
-/// variance, then the optional elementwise affine map.
+/// variance, then the optional elementwise affine map (one fused op, `Tensor::layer_norm`).
 pub fn layer_norm(
     x: &Tensor,
     normalized_shape: &[usize],
@@ -143,17 +132,7 @@ pub fn layer_norm(
     bias: Option<&Tensor>,
     eps: f64,
 ) -> Result<Tensor> {
-    let dims = trailing_dims(x, normalized_shape, "layer_norm")?;
-    let centered = x.sub(&x.mean_dims(&dims, true)?)?;
-    let variance = centered.square()?.mean_dims(&dims, true)?;
-    let mut y = centered.mul(&variance.add(&constant(eps))?.rsqrt()?)?;
-    if let Some(w) = weight {
-        y = y.mul(w)?;
-    }
-    if let Some(b) = bias {
-        y = y.add(b)?;
-    }
-    Ok(y)
+    x.layer_norm(normalized_shape, weight, bias, eps)
 }
 
 /// Root-mean-square normalisation over the trailing `normalized_shape` (`F.rms_norm`); `eps`
@@ -164,7 +143,7 @@ pub fn rms_norm(
     weight: Option<&Tensor>,
     eps: Option<f64>,
 ) -> Result<Tensor> {
-    let dims = trailing_dims(x, normalized_shape, "rms_norm")?;
+    let dims = trailing_dims(x, normalized_shape)?;
     let eps = eps.unwrap_or(match x.dtype() {
         DType::Float64 => f64::EPSILON,
         _ => f32::EPSILON as f64,

@@ -10,6 +10,7 @@ mod inplace;
 mod linalg;
 pub mod loss;
 pub mod nn;
+pub(crate) mod norm;
 mod pointwise;
 pub(crate) mod recurrent;
 mod reduce;

@@ -11,6 +11,8 @@
 pub(crate) mod activation;
 mod double;
 mod erf;
+pub(crate) mod layer_norm;
+mod rows;
 mod single;
 pub(crate) mod softmax;
 #[cfg(test)]

@@ -5,40 +5,11 @@
 //! order differs from a sequential one by rounding only).
 
 use std::mem::MaybeUninit;
-use std::ops::{Add, Mul, Sub};
 
-use super::{Isa, VecMath};
-use crate::array::{alloc, DType, Element, NdArray};
+use super::rows::{by_rows, sum_of, Real, LANES};
+use super::Isa;
+use crate::array::{DType, NdArray};
 use crate::error::Result;
-use crate::kernels::parallel;
-
-/// Partial results per reduction: a multiple of every vector width in use.
-const LANES: usize = 16;
-
-trait Real:
-    VecMath + Element + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self>
-{
-}
-impl Real for f32 {}
-impl Real for f64 {}
-
-/// `Σ f(a_i, b_i)` over two slices of one length, in `LANES` partial sums.
-#[inline(always)]
-fn sum_of<T: Real>(a: &[T], b: &[T], f: impl Fn(T, T) -> T) -> T {
-    let zero = T::from_f64(0.0);
-    let mut acc = [zero; LANES];
-    let (ac, bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ar, br) = (ac.remainder(), bc.remainder());
-    for (ca, cb) in ac.zip(bc) {
-        for (s, (&va, &vb)) in acc.iter_mut().zip(ca.iter().zip(cb)) {
-            *s = *s + f(va, vb);
-        }
-    }
-    for (s, (&va, &vb)) in acc.iter_mut().zip(ar.iter().zip(br)) {
-        *s = *s + f(va, vb);
-    }
-    acc.iter().fold(zero, |a, &b| a + b)
-}
 
 /// The largest element of `x` (`-inf` when empty; a NaN may or may not be seen: the caller's
 /// sum of exponentials turns it into a NaN row anyway).
@@ -127,23 +98,6 @@ fn row_backward_avx2<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], log:
 #[target_feature(enable = "avx512f,avx512dq")]
 fn row_backward_avx512<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], log: bool) {
     row_backward(g, y, out, log)
-}
-
-/// `f(start, rows)` over whole rows of a new vector of `n` elements, in parallel when large.
-fn by_rows<T: Element>(
-    n: usize,
-    size: usize,
-    f: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync,
-) -> Result<Vec<T>> {
-    let mut out: Vec<T> = alloc::with_capacity(n)?;
-    parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], size, |s, o| {
-        for (i, r) in o.chunks_mut(size).enumerate() {
-            f(s + i * size, r)
-        }
-    });
-    // SAFETY: the chunks cover `0..n` and `f` writes every element of its row.
-    unsafe { out.set_len(n) };
-    Ok(out)
 }
 
 fn forward_typed<T: Real>(a: &NdArray, size: usize, log: bool) -> Result<NdArray> {
