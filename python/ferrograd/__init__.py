@@ -61,6 +61,7 @@ from . import (
     utils,
 )
 from ._broadcast import broadcast_shapes, broadcast_tensors
+from ._complex import complex, polar, view_as_complex, view_as_real
 from ._creation import (
     arange,
     as_tensor,
@@ -89,6 +90,8 @@ from ._dlpack import from_dlpack
 from ._dtype import (
     bfloat16,
     bool_,
+    complex64,
+    complex128,
     dtype,
     float16,
     float32,
@@ -181,6 +184,8 @@ long = int64
 int = int32
 short = int16
 bool = bool_
+cfloat = complex64
+cdouble = complex128
 
 __version__: str = _core.__version__  # the Cargo workspace's version, built in
 from . import distributed, version  # noqa: E402 - version reads __version__
@@ -285,6 +290,8 @@ __all__ += ["distributions", "onnx", "sparse", "special", "xlogy"]
 __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
 __all__ += ["is_autocast_enabled"]
 __all__ += ["bfloat16", "float16", "half", "int8", "int16", "short", "uint8"]
+__all__ += ["cdouble", "cfloat", "complex", "complex64", "complex128", "polar"]
+__all__ += ["view_as_complex", "view_as_real"]
 __all__ += _functional.__all__
 __all__ += _ops_aliases.__all__
 __all__ += _ops_attributes.__all__
