@@ -42,6 +42,7 @@ from . import (
     compiler,
     cuda,
     distributions,
+    fft,
     func,
     jit,
     linalg,
@@ -309,7 +310,7 @@ __all__ += _ops_sparse.__all__
 __all__ += _ops_statistics.__all__
 __all__ += _surface.__all__
 __all__ += _tensor_functions.__all__
-__all__ += ["linalg"]
+__all__ += ["fft", "linalg"]
 __all__ += ["TypedStorage", "UntypedStorage", "is_storage", "multiprocessing", "storage"]
 __all__ += linalg._aliases.__all__
 
