@@ -292,3 +292,20 @@ def test_view_as_complex_checks():
         torch.view_as_complex(torch.ones(3, 2, dtype=torch.int64))
     with pytest.raises(RuntimeError, match="Expected object of scalar type Double"):
         torch.polar(torch.ones(3, dtype=torch.float64), torch.ones(3))
+
+
+def test_diagonal_diag_embed_and_solve():
+    from ferrograd._complex._linalg import solve
+
+    z = torch.tensor([[1 + 1j, 2j], [3, 4 - 1j]])
+    d = z.diagonal()
+    assert d.tolist() == [1 + 1j, 4 - 1j]
+    d[0] = 5  # a view
+    assert z[0, 0].item() == 5
+    assert d.diag_embed().tolist() == [[5, 0], [0, 4 - 1j]]
+    M = torch.tensor([[2 + 1j, 1], [0.5j, 3 - 1j]], dtype=torch.cdouble)
+    Y = torch.tensor([[1 - 1j], [2]], dtype=torch.cdouble)
+    close((M @ solve(M, Y) - Y).abs(), [[0.0], [0.0]], 1e-12)
+    f = _through_real(solve)
+    assert gradcheck(f, (_parts(3, 2, 2), _parts(4, 2, 1)))
+    assert gradgradcheck(f, (_parts(3, 2, 2), _parts(4, 2, 1)))

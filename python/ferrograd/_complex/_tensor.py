@@ -698,6 +698,20 @@ class ComplexTensor:
             return parts.clone()
         return getattr(parts, name)(tuple(dims), keepdim=keepdim)
 
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1):
+        from ._linalg import diagonal
+
+        return diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1):
+        if (offset, dim1, dim2) != (0, -2, -1):
+            raise NotImplementedError(
+                "diag_embed of complex tensors supports the default offset and dims only"
+            )
+        from ._linalg import diag_embed
+
+        return diag_embed(self)
+
     def isnan(self):
         return self._parts.isnan().any(-1)
 
