@@ -146,6 +146,7 @@ from ._random import (
     set_rng_state,
 )
 from ._size import Size
+from ._spectral import istft, stft
 from ._surface import *  # noqa: F403 - einsum, meshgrid, multinomial, ...
 from ._tensor import Tensor
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
@@ -292,7 +293,7 @@ __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "versio
 __all__ += ["is_autocast_enabled"]
 __all__ += ["bfloat16", "float16", "half", "int8", "int16", "short", "uint8"]
 __all__ += ["cdouble", "cfloat", "complex", "complex64", "complex128", "polar"]
-__all__ += ["view_as_complex", "view_as_real"]
+__all__ += ["istft", "stft", "view_as_complex", "view_as_real"]
 __all__ += _functional.__all__
 __all__ += _ops_aliases.__all__
 __all__ += _ops_attributes.__all__

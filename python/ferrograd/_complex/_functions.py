@@ -180,7 +180,7 @@ _FUNCTIONS = {"cat": _cat("cat"), "concat": _cat("cat"), "concatenate": _cat("ca
 # Functions of the namespace written for complex tensors themselves.
 _OWN = {"view_as_real", "view_as_complex", "complex", "polar", "is_complex", "is_tensor",
         "numel", "result_type", "promote_types", "can_cast", "zeros_like", "ones_like",
-        "empty_like", "full_like", "randn_like", "rand_like", "save"}  # fmt: skip
+        "empty_like", "full_like", "randn_like", "rand_like", "save", "stft", "istft"}  # fmt: skip
 # Binary functions that also take a real tensor first and a complex one second.
 _BINARY = {"add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
            "matmul", "mm", "bmm", "eq", "ne"}  # fmt: skip

@@ -562,6 +562,11 @@ class ComplexTensor:
         dims = _part_dims(self, dims if isinstance(dims, (tuple, list)) else (dims,))
         return make(self._parts.roll(shifts, dims))
 
+    def unfold(self, dimension: int, size: int, step: int):
+        (dimension,) = _part_dims(self, (dimension,))
+        # the parts' windows come after the parts' dimension: put that back at the end
+        return make(self._parts.unfold(dimension, size, step).movedim(-2, -1))
+
     def repeat(self, *sizes):
         return make(self._parts.repeat(*_sizes(sizes), 1))
 
