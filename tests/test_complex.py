@@ -309,3 +309,15 @@ def test_diagonal_diag_embed_and_solve():
     f = _through_real(solve)
     assert gradcheck(f, (_parts(3, 2, 2), _parts(4, 2, 1)))
     assert gradgradcheck(f, (_parts(3, 2, 2), _parts(4, 2, 1)))
+
+
+def test_save_and_load(tmp_path):
+    z = torch.tensor([1 + 2j, 3 - 4j], dtype=torch.cdouble)
+    leaf = torch.randn(2, dtype=torch.cfloat, requires_grad=True)
+    path = tmp_path / "complex.pt"
+    torch.save({"z": z, "leaf": leaf, "dtype": torch.complex64}, path)
+    loaded = torch.load(path)
+    assert loaded["z"].dtype is torch.complex128 and loaded["z"].tolist() == z.tolist()
+    assert loaded["leaf"].requires_grad and loaded["leaf"].dtype is torch.complex64
+    assert loaded["leaf"].tolist() == leaf.tolist()
+    assert loaded["dtype"] is torch.complex64
