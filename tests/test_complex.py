@@ -183,6 +183,9 @@ def test_gradient_convention_as_pytorch():
     close(z.grad, [2.4717 - 1.1312j, 15.2008 - 13.1288j])
     (g,) = torch.autograd.grad((z / w).abs().sum(), [z])
     close(g, [0.4 + 0.8j, 0.2977 - 0.3969j])
+    at_zero = torch.tensor([0j, 3 + 4j], requires_grad=True)
+    at_zero.abs().sum().backward()
+    close(at_zero.grad, [0, 0.6 + 0.8j])  # PyTorch: sgn(0) = 0
 
 
 def _through_real(op):
@@ -228,7 +231,7 @@ def _parts(seed: int, *shape):
 def test_unary_gradcheck(name):
     f = _through_real(UNARY[name])
     x = _parts(0, 3, 2)
-    assert gradcheck(f, (x,))
+    assert gradcheck(f, (x,), check_forward_ad=True)
     assert gradgradcheck(f, (x,))
 
 
@@ -236,7 +239,7 @@ def test_unary_gradcheck(name):
 def test_binary_gradcheck(name):
     f = _through_real(BINARY[name])
     a, b = _parts(1, 2, 3), _parts(2, 2, 3)
-    assert gradcheck(f, (a, b))
+    assert gradcheck(f, (a, b), check_forward_ad=True)
     assert gradgradcheck(f, (a, b))
 
 
@@ -245,7 +248,7 @@ def test_polar_and_complex_gradcheck():
     phase = torch.rand(4, dtype=torch.float64, requires_grad=True)
     for make in (torch.polar, torch.complex):
         f = lambda m, p, make=make: torch.view_as_real(make(m, p))  # noqa: E731
-        assert gradcheck(f, (magnitude, phase))
+        assert gradcheck(f, (magnitude, phase), check_forward_ad=True)
         assert gradgradcheck(f, (magnitude, phase))
 
 
@@ -307,6 +310,7 @@ def test_diagonal_diag_embed_and_solve():
     Y = torch.tensor([[1 - 1j], [2]], dtype=torch.cdouble)
     close((M @ solve(M, Y) - Y).abs(), [[0.0], [0.0]], 1e-12)
     f = _through_real(solve)
+    # the real solve under it is a linalg node, reverse mode only
     assert gradcheck(f, (_parts(3, 2, 2), _parts(4, 2, 1)))
     assert gradgradcheck(f, (_parts(3, 2, 2), _parts(4, 2, 1)))
 

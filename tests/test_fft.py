@@ -146,7 +146,7 @@ def test_complex_input_gradcheck(name):
     def f(p):
         return _real_out(COMPLEX_INPUT[name](torch.view_as_complex(p)))
 
-    assert gradcheck(f, (parts,))
+    assert gradcheck(f, (parts,), check_forward_ad=True)
     assert gradgradcheck(f, (parts,))
 
 
@@ -157,7 +157,7 @@ def test_real_input_gradcheck(name):
     def f(t):
         return _real_out(REAL_INPUT[name](t))
 
-    assert gradcheck(f, (x,))
+    assert gradcheck(f, (x,), check_forward_ad=True)
     assert gradgradcheck(f, (x,))
 
 

@@ -75,7 +75,7 @@ def test_gradcheck():
             torch.stft(signal, 6, hop_length=2, window=w, return_complex=True)
         )
 
-    assert gradcheck(forward, (x,))
+    assert gradcheck(forward, (x,), check_forward_ad=True)
     assert gradgradcheck(forward, (x,))
     spectrum = torch.stft(x.detach(), 6, hop_length=2, window=w, return_complex=True)
     parts = torch.view_as_real(spectrum).clone().requires_grad_()
@@ -83,7 +83,7 @@ def test_gradcheck():
     def inverse(p):
         return torch.istft(torch.view_as_complex(p), 6, hop_length=2, window=w, length=12)
 
-    assert gradcheck(inverse, (parts,))
+    assert gradcheck(inverse, (parts,), check_forward_ad=True)
     assert gradgradcheck(inverse, (parts,))
 
 

@@ -57,9 +57,11 @@ def reciprocal(a):
 
 
 def abs(a):
-    from ..linalg import vector_norm
-
-    return vector_norm(a, dim=-1)
+    """``|a|``, with gradient 0 at 0 (PyTorch's ``sgn(0) = 0``), in operations that also carry
+    forward-mode tangents."""
+    squared = squared_abs(a)
+    zero = squared == 0
+    return squared.masked_fill(zero, 1.0).sqrt().masked_fill(zero, 0.0)
 
 
 def angle(a):

@@ -3,7 +3,8 @@ Fourier transform over some dimensions, computed on the host by NumPy's pocketff
 gradient is another such transform: for a complex-linear map ``y = A x`` and a real loss, the
 gradient (PyTorch's ``dL/dRe + i dL/dIm``) of ``x`` is ``A^H`` applied to that of ``y``, and the
 adjoint of a transform is the transform in the other direction with the normalisation moved to
-the other side. The rule calls the primitive itself, so every order of derivative exists.
+the other side. The rule calls the primitive itself, so every order of derivative exists; a
+dual input's tangent goes through the same transform (forward mode).
 Real transforms (``rfft``, ``irfft``, ``hfft``, ...) are compositions of this one with the
 differentiable real operations, so they need no rules of their own."""
 
@@ -29,9 +30,19 @@ def check_norm(norm):
 def c2c(z, dims: tuple, forward: bool, norm: str):
     """The transform of the complex tensor ``z`` over ``dims`` (non-negative), forward
     (``exp(-2 pi i jk/n)``) or inverse, scaled as ``norm`` says for that direction."""
+    from .._core import current_dual_level
     from ..linalg._common import record
 
     parts = z._parts
+    if current_dual_level() is not None:
+        from ..autograd.forward_ad import make_dual, unpack_dual
+
+        primal, tangent = unpack_dual(parts)
+        if tangent is not None:
+            # a linear map: the output's tangent is the same transform of the input's
+            out = c2c(make(primal), dims, forward, norm)._parts
+            out_tangent = c2c(make(tangent), dims, forward, norm)._parts
+            return make(make_dual(out, out_tangent))
     host = parts.detach()
     if not host.is_cpu:
         host = host.cpu()
