@@ -325,3 +325,24 @@ def test_save_and_load(tmp_path):
     assert loaded["leaf"].requires_grad and loaded["leaf"].dtype is torch.complex64
     assert loaded["leaf"].tolist() == leaf.tolist()
     assert loaded["dtype"] is torch.complex64
+
+
+def test_real_tensors_on_the_complex_surface():
+    # as PyTorch 2.15
+    x = torch.tensor([1.0, 2.0])
+    assert x.conj() is x and x.resolve_conj() is x and torch.conj_physical(x) is x
+    assert not x.is_conj()
+    with pytest.raises(TypeError, match="imag is not implemented for tensors with non-complex"):
+        x.imag  # noqa: B018
+    assert x.to(torch.cfloat).tolist() == [1 + 0j, 2 + 0j]
+    assert x.cdouble().dtype is torch.complex128
+    assert x.type(torch.complex64).dtype is torch.complex64
+    assert x.type_as(torch.tensor([1j])).dtype is torch.complex64
+    z = torch.tensor([1 + 2j, 3j])
+    assert torch.real(z).tolist() == [1.0, 0.0] and torch.imag(z).tolist() == [2.0, 3.0]
+    assert torch.conj(z).tolist() == [1 - 2j, -3j]
+    assert torch.isclose(z, z + 1e-9).tolist() == [True, True]
+    assert torch.allclose(z, z * 1.0000001) and not torch.allclose(z, z + 0.1)
+    mask = torch.tensor([True, False])
+    assert torch.where(mask, z, torch.tensor([5j, 6.0])).tolist() == [1 + 2j, 6]
+    assert torch.where(mask, z, 0).tolist() == [1 + 2j, 0]

@@ -20,6 +20,7 @@ from . import (
     _numpy_keywords,
     _ops_aliases,
     _ops_attributes,
+    _ops_complex,
     _ops_config,
     _ops_creation_extra,
     _ops_dtypes,
@@ -122,6 +123,7 @@ from ._legacy import (
 from ._mixins.repr import set_printoptions
 from ._ops_aliases import *  # noqa: F403 - bitwise shifts, rsub, fill
 from ._ops_attributes import *  # noqa: F403 - finfo, iinfo, layouts, memory formats, e, pi, ...
+from ._ops_complex import *  # noqa: F403 - real, imag, conj, ...
 from ._ops_config import *  # noqa: F403 - use_deterministic_algorithms, ...
 from ._ops_creation_extra import *  # noqa: F403 - empty_strided, logspace, windows, ...
 from ._ops_dtypes import *  # noqa: F403 - promote_types, result_type, can_cast
@@ -297,6 +299,7 @@ __all__ += ["istft", "stft", "view_as_complex", "view_as_real"]
 __all__ += _functional.__all__
 __all__ += _ops_aliases.__all__
 __all__ += _ops_attributes.__all__
+__all__ += _ops_complex.__all__
 __all__ += _ops_config.__all__
 __all__ += _ops_creation_extra.__all__
 __all__ += _ops_dtypes.__all__

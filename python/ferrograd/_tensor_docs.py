@@ -1599,6 +1599,42 @@ METHODS = {
         {},
         (">>> ferrograd.zeros(1).is_sparse_csr\nFalse"),
     ),
+    "imag": (
+        "The imaginary parts of a complex tensor, a view (a real tensor has none: TypeError).",
+        {},
+        (">>> ferrograd.tensor([1 + 2j, 3 - 4j]).imag\ntensor([ 2., -4.])"),
+    ),
+    "conj": (
+        "The complex conjugate (written out, ferrograd has no lazy conjugate bit); a real "
+        "tensor returns itself.",
+        {},
+        (">>> ferrograd.tensor([1 + 2j]).conj()\ntensor([1.-2.j])"),
+    ),
+    "conj_physical": (
+        "The complex conjugate, computed; a real tensor returns itself.",
+        {},
+        (">>> ferrograd.tensor([1 - 1j]).conj_physical()\ntensor([1.+1.j])"),
+    ),
+    "resolve_conj": (
+        "The tensor itself: a conjugate is always written out in ferrograd.",
+        {},
+        (">>> x = ferrograd.tensor([1 + 2j])\n>>> x.resolve_conj() is x\nTrue"),
+    ),
+    "is_conj": (
+        "False: ferrograd never sets PyTorch's lazy conjugate bit (PyTorch's ``conj()`` does).",
+        {},
+        (">>> ferrograd.tensor([1 + 2j]).is_conj()\nFalse"),
+    ),
+    "cfloat": (
+        "The tensor as ``complex64`` (imaginary parts zero for a real tensor).",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0]).cfloat()\ntensor([1.+0.j, 2.+0.j])"),
+    ),
+    "cdouble": (
+        "The tensor as ``complex128``.",
+        {},
+        (">>> ferrograd.tensor([1.0]).cdouble()\ntensor([1.+0.j], dtype=ferrograd.complex128)"),
+    ),
     "is_complex": (
         "Whether the dtype is complex.",
         {},

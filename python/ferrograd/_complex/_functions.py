@@ -5,6 +5,8 @@ complex tensor's methods."""
 
 from __future__ import annotations
 
+import builtins
+
 from .._dtype import kernel_not_implemented
 from .._tensor import Tensor
 from ._tensor import ComplexTensor, make
@@ -175,12 +177,34 @@ def _cat(name: str):
 
 
 # Functions whose complex form is not a method of the first argument.
+def _where(condition, input=None, other=None, *, out=None):
+    """``where`` with a complex ``input`` or ``other``: chosen on the parts."""
+    if input is None or out is not None:
+        raise RuntimeError("where(): only where(condition, input, other) takes complex tensors")
+    from .._functional import where
+    from .._ops_dtypes import result_type
+
+    dtype = result_type(input, other)
+    ours, theirs = as_complex_operand(input, dtype), as_complex_operand(other, dtype)
+    return make(where(condition.unsqueeze(-1), ours._parts, theirs._parts))
+
+
+def as_complex_operand(value, dtype):
+    """A tensor or Python number as a complex tensor of ``dtype``."""
+    if isinstance(value, Tensor):
+        return as_complex(value, dtype)
+    from .._creation import tensor
+
+    return as_complex(tensor(builtins.complex(value), dtype=dtype))
+
+
 _FUNCTIONS = {"cat": _cat("cat"), "concat": _cat("cat"), "concatenate": _cat("cat"),
-              "stack": _cat("stack")}  # fmt: skip
+              "stack": _cat("stack"), "where": _where}  # fmt: skip
 # Functions of the namespace written for complex tensors themselves.
 _OWN = {"view_as_real", "view_as_complex", "complex", "polar", "is_complex", "is_tensor",
         "numel", "result_type", "promote_types", "can_cast", "zeros_like", "ones_like",
-        "empty_like", "full_like", "randn_like", "rand_like", "save", "stft", "istft"}  # fmt: skip
+        "empty_like", "full_like", "randn_like", "rand_like", "save", "stft", "istft", "real",
+        "imag"}  # fmt: skip
 # Binary functions that also take a real tensor first and a complex one second.
 _BINARY = {"add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
            "matmul", "mm", "bmm", "eq", "ne"}  # fmt: skip

@@ -654,6 +654,17 @@ class ComplexTensor:
     def ne(self, other):
         return self.eq(other).logical_not()
 
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+        """``|self - other| <= atol + rtol * |other|`` with complex magnitudes (as PyTorch)."""
+        if equal_nan:
+            raise NotImplementedError("isclose with equal_nan=True is not implemented for complex")
+        difference = (self - other).abs()
+        tolerance = atol + rtol * (other.abs() if isinstance(other, Tensor) else abs(other))
+        return (difference <= tolerance) | (self == other)
+
+    def allclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+        return bool(self.isclose(other, rtol, atol, equal_nan).all())
+
     def abs(self):
         return _math.abs(self._parts)
 
