@@ -346,3 +346,26 @@ def test_real_tensors_on_the_complex_surface():
     mask = torch.tensor([True, False])
     assert torch.where(mask, z, torch.tensor([5j, 6.0])).tolist() == [1 + 2j, 6]
     assert torch.where(mask, z, 0).tolist() == [1 + 2j, 0]
+
+
+def test_on_the_numpy_backed_device():
+    from ferrograd import cuda
+    from ferrograd.cuda._numpy_backend import NumpyTable
+
+    previous = cuda.use_backend(NumpyTable())
+    try:
+        z = torch.tensor([1 + 2j, 3 - 4j]).cuda()
+        assert z.is_cuda and z.dtype is torch.complex64
+        w = (z * z.conj()).exp()
+        assert w.is_cuda
+        close(w.cpu(), np.exp(np.array([5.0, 25.0], dtype=np.complex64)), 1e-2)
+        spectrum = torch.fft.fft(z)
+        assert spectrum.is_cuda
+        close(spectrum.cpu(), [4 - 2j, -2 + 6j])
+        leaf = torch.tensor([1 + 1j], device="cuda", requires_grad=True)
+        (leaf.abs() ** 2).sum().backward()
+        assert leaf.grad.is_cuda
+        close(leaf.grad.cpu(), [2 + 2j])
+        assert "device='cuda:0'" in repr(z)
+    finally:
+        cuda.use_backend(previous)
