@@ -369,3 +369,12 @@ def test_on_the_numpy_backed_device():
         assert "device='cuda:0'" in repr(z)
     finally:
         cuda.use_backend(previous)
+
+
+def test_conj_physical_in_place():
+    z = torch.tensor([1 - 1j, 2 + 3j])
+    parts = torch.view_as_real(z)
+    assert torch.conj_physical_(z) is z
+    assert z.tolist() == [1 + 1j, 2 - 3j] and parts[1, 1].item() == -3.0
+    x = torch.ones(2)
+    assert x.conj_physical_() is x and x.tolist() == [1.0, 1.0]

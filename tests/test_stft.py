@@ -98,3 +98,11 @@ def test_argument_errors():
     with pytest.raises(RuntimeError, match="window overlap add min"):
         S = torch.stft(x, 4, hop_length=4, window=torch.hann_window(4), return_complex=True)
         torch.istft(S, 4, hop_length=4, window=torch.hann_window(4))
+
+
+def test_tensor_methods():
+    x = torch.arange(8.0)
+    w = torch.hann_window(4)
+    S = x.stft(4, hop_length=1, window=w, return_complex=True)
+    close(S, torch.stft(x, 4, hop_length=1, window=w, return_complex=True).numpy())
+    close(S.istft(4, hop_length=1, window=w), x.numpy())

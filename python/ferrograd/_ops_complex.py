@@ -6,7 +6,7 @@ tensors (``ferrograd._complex``) have their own methods, which the functions rea
 
 from __future__ import annotations
 
-__all__ = ["conj", "conj_physical", "imag", "is_conj", "real", "resolve_conj"]
+__all__ = ["conj", "conj_physical", "conj_physical_", "imag", "is_conj", "real", "resolve_conj"]
 
 
 def real(input):
@@ -55,6 +55,18 @@ def conj_physical(input):
     return input.conj_physical()
 
 
+def conj_physical_(input):
+    """Conjugates ``input`` in place (a real tensor is left as it is) and returns it.
+
+    Examples:
+        >>> import ferrograd
+        >>> z = ferrograd.tensor([1 - 1j])
+        >>> ferrograd.conj_physical_(z)
+        tensor([1.+1.j])
+    """
+    return input.conj_physical_()
+
+
 def resolve_conj(input):
     """``input`` itself: a conjugate is always written out in ferrograd.
 
@@ -93,8 +105,21 @@ class ComplexSurfaceMixin:
     def conj_physical(self):
         return self
 
+    def conj_physical_(self):
+        return self
+
     def resolve_conj(self):
         return self
+
+    def stft(self, *args, **kwargs):
+        from ._spectral import stft
+
+        return stft(self, *args, **kwargs)
+
+    def istft(self, *args, **kwargs):
+        from ._spectral import istft
+
+        return istft(self, *args, **kwargs)
 
     def is_conj(self) -> bool:
         return False

@@ -1615,6 +1615,30 @@ METHODS = {
         {},
         (">>> ferrograd.tensor([1 - 1j]).conj_physical()\ntensor([1.+1.j])"),
     ),
+    "conj_physical_": (
+        "Conjugates the tensor in place (a real tensor is left as it is) and returns it.",
+        {},
+        (">>> z = ferrograd.tensor([1 - 1j])\n>>> z.conj_physical_()\ntensor([1.+1.j])"),
+    ),
+    "stft": (
+        "The short-time Fourier transform of this signal (``ferrograd.stft``).",
+        {},
+        (
+            ">>> x = ferrograd.arange(8.0)\n"
+            ">>> x.stft(4, hop_length=2, return_complex=True).shape\n"
+            "ferrograd.Size([3, 5])"
+        ),
+    ),
+    "istft": (
+        "The inverse short-time Fourier transform of this spectrum (``ferrograd.istft``).",
+        {},
+        (
+            ">>> w = ferrograd.hann_window(4)\n"
+            ">>> S = ferrograd.arange(8.0).stft(4, hop_length=1, window=w, return_complex=True)\n"
+            ">>> S.istft(4, hop_length=1, window=w)\n"
+            "tensor([0., 1., 2., 3., 4., 5., 6., 7.])"
+        ),
+    ),
     "resolve_conj": (
         "The tensor itself: a conjugate is always written out in ferrograd.",
         {},

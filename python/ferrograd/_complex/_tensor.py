@@ -678,6 +678,20 @@ class ComplexTensor:
 
     conj_physical = conj
 
+    def conj_physical_(self):
+        self._parts.select(-1, 1).neg_()
+        return self
+
+    def stft(self, *args, **kwargs):
+        from .._spectral import stft
+
+        return stft(self, *args, **kwargs)
+
+    def istft(self, *args, **kwargs):
+        from .._spectral import istft
+
+        return istft(self, *args, **kwargs)
+
     def exp(self):
         return make(_math.exp(self._parts))
 
