@@ -214,7 +214,7 @@ VALUES = {
     "svdvals_R32": lambda: LA.svdvals(t(R32)),
     "svdvals_M23": lambda: LA.svdvals(t(M23)),
     "eigvalsh_A3": lambda: LA.eigvalsh(t(A3)),
-    "eigvals_T3": lambda: LA.eigvals(t(T3)).sort().values,
+    "eigvals_T3": lambda: LA.eigvals(t(T3)).real.sort().values,
     "expm_half_G3": lambda: LA.matrix_exp(0.5 * t(G3)),
     "expm_4_G3": lambda: LA.matrix_exp(4 * t(G3)),
     "pinv_R32": lambda: LA.pinv(t(R32)),
@@ -377,9 +377,53 @@ def test_matrix_exp_against_its_series_and_eigen_decomposition():
 
 def test_eig_of_matrices_with_real_eigenvalues():
     w, V = LA.eig(t(T3))
-    close(t(T3) @ V, V * w.unsqueeze(-2))
-    close(V.norm(dim=-2), [1.0, 1.0, 1.0])
-    close(w.sort().values, TORCH["eigvals_T3"])
+    assert w.dtype is fg.complex128 and V.dtype is fg.complex128
+    close((t(T3) @ V - V * w.unsqueeze(-2)).abs(), np.zeros((3, 3)))
+    close((V.abs() ** 2).sum(-2), [1.0, 1.0, 1.0])
+    close(w.imag, [0.0, 0.0, 0.0])
+    close(w.real.sort().values, TORCH["eigvals_T3"])
+
+
+def test_eig_of_matrices_with_complex_eigenvalues():
+    # values from PyTorch 2.15 (LAPACK's order and eigenvector phases)
+    A = t([[0.0, 1.0, 2.0], [-1.0, 0.5, 0.0], [0.3, 0.2, 1.0]])
+    w, V = LA.eig(A)
+    tol = 1e-4
+    np.testing.assert_allclose(
+        w.numpy(), [0.3206 + 0.4965j, 0.3206 - 0.4965j, 0.8588], rtol=tol, atol=tol
+    )
+    np.testing.assert_allclose(
+        V.numpy(),
+        [
+            [-0.1516 + 0.4195j, -0.1516 - 0.4195j, 0.2876],
+            [-0.8448, -0.8448, -0.8015],
+            [0.2940 + 0.0296j, 0.2940 - 0.0296j, 0.5243],
+        ],
+        rtol=tol,
+        atol=tol,
+    )
+    close((A @ V - V * w.unsqueeze(-2)).abs(), np.zeros((3, 3)))
+    np.testing.assert_allclose(LA.eigvals(t([[0.0, 1.0], [-1.0, 0.0]])).numpy(), [1j, -1j])
+    # gradients from PyTorch 2.15, through eigenvalues and eigenvectors (phase-invariant loss)
+    A.requires_grad_()
+    w, V = LA.eig(A)
+    weights = fg.tensor([1 + 2j, 0.5, -1j], dtype=fg.complex128)
+    loss = (V.abs() * t(WEIGHTS)).sum() + (w * weights).real.sum()
+    loss.backward()
+    close(
+        A.grad,
+        [[-0.5555, -4.8455, 1.2557], [3.8404, 7.2733, -1.7042], [10.8008, 20.0170, -5.2178]],
+        tol,
+    )
+    A.grad = None
+    (LA.eigvals(A).abs() ** 2).sum().backward()
+    close(
+        A.grad,
+        [[1.0790, 2.5670, -0.9708], [-0.9610, -2.6134, 1.4941], [-1.1191, -8.0299, 4.5344]],
+        tol,
+    )
+    with pytest.raises(RuntimeError, match="specified up to multiplication by"):
+        LA.eig(A).eigenvectors.real.sum().backward()
 
 
 def test_cholesky_solve_and_inverse():
@@ -527,10 +571,14 @@ GRADIENTS = {
     "eigh_upper": (lambda a: LA.eigh(sym(a), UPLO="U").eigenvectors.abs(), inputs((3, 3))),
     "eigvalsh": (lambda a: LA.eigvalsh(sym(a)), inputs((3, 3))),
     "eig": (
-        lambda a: (LA.eig(a).eigenvalues, LA.eig(a).eigenvectors.abs()),
+        lambda a: (fg.view_as_real(LA.eig(a).eigenvalues), LA.eig(a).eigenvectors.abs()),
         [t(T3, requires_grad=True)],
     ),
-    "eigvals": (LA.eigvals, [t(T3, requires_grad=True)]),
+    "eig_complex_eigenvalues": (
+        lambda a: (fg.view_as_real(LA.eig(a).eigenvalues), LA.eig(a).eigenvectors.abs()),
+        [t([[0.0, 1.0, 2.0], [-1.0, 0.5, 0.0], [0.3, 0.2, 1.0]], requires_grad=True)],
+    ),
+    "eigvals": (lambda a: fg.view_as_real(LA.eigvals(a)), [t(T3, requires_grad=True)]),
     "pinv_tall": (LA.pinv, inputs((2, 4, 3))),
     "pinv_wide": (LA.pinv, inputs((3, 4))),
     "pinv_hermitian": (lambda a: LA.pinv(sym(a), hermitian=True), inputs((3, 3))),
@@ -814,9 +862,6 @@ def test_decompositions_without_an_answer():
         RuntimeError, match=r"torch\.linalg\.eig: input tensor should not contain infs or NaNs\."
     ):
         LA.eig(nan)
-    # ferrograd has no complex dtype: a matrix with complex eigenvalues is refused.
-    with pytest.raises(LA.LinAlgError, match="complex eigenvalues"):
-        LA.eigvals(t([[0.0, 1.0], [-1.0, 0.0]]))
     # eigh of a non-finite matrix gives NaNs, as LAPACK's (and PyTorch's) does.
     assert np.isnan(arr(LA.eigh(nan).eigenvalues)).all()
 

@@ -603,8 +603,8 @@ CORPUS = [
     ),
     (
         "unknown dtype",
-        lambda: ferrograd_file({"t": "dtype", "name": "complex64"}, {}, version="3"),
-        r"unknown dtype 'complex64'",
+        lambda: ferrograd_file({"t": "dtype", "name": "complex32"}, {}, version="3"),
+        r"unknown dtype 'complex32'",
     ),
     (
         "unknown device",

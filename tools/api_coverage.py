@@ -39,6 +39,7 @@ NAMESPACES = [
     Namespace("torch.func", "torch.func", "ferrograd.func", True),
     Namespace("torch.distributions", "torch.distributions", "ferrograd.distributions", True),
     Namespace("torch.special", "torch.special", "ferrograd.special", True),
+    Namespace("torch.fft", "torch.fft", "ferrograd.fft", True),
     Namespace("torch.nn.functional", "torch.nn.functional", "ferrograd.nn.functional", False),
     Namespace("torch.nn", "torch.nn", "ferrograd.nn", False),
     Namespace("torch.optim", "torch.optim", "ferrograd.optim", True),
@@ -93,10 +94,9 @@ EXCLUSIONS = [
         namespaces=("Tensor",),
     ),
     Exclusion(
-        "Complex numbers: ferrograd has no complex dtypes.",
-        pattern=r"complex|^c(float|double|half)$|^chalf$|conj|^real$|^imag$|^polar$|"
-        r"view_as_real|^resolve_neg$|^is_neg$",
-        keep=_names("is_complex"),
+        "Complex half precision (complex32/chalf) and the lazy negation bit: ferrograd's complex "
+        "dtypes are complex64 and complex128, and it writes conjugates and negations out.",
+        pattern=r"complex32|^chalf$|^resolve_neg$|^is_neg$",
     ),
     Exclusion(
         "Sparse compressed layouts (CSR/CSC/BSR/BSC) and the legacy sparse kernels behind them "

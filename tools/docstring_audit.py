@@ -26,6 +26,7 @@ NAMESPACES = (
     "ferrograd.optim",
     "ferrograd.linalg",
     "ferrograd.special",
+    "ferrograd.fft",
     "ferrograd.func",
     "ferrograd.utils.data",
     "ferrograd.distributions",

@@ -906,6 +906,13 @@ FUNCTIONAL_RETURN_TYPES: dict[str, str] = {
 
 # ferrograd.linalg: matrices are ``A``/``B``; the ``_ex`` forms and factorizations return named
 # tuples (declared in the stub, as the runtime's are plain namedtuples).
+FFT_PARAM_TYPES: dict[str, str] = {
+    **PARAM_TYPES,
+    "d": "_float",
+    "dim": "_int | Sequence[_int] | None",
+    "norm": "_str | None",
+}
+
 LINALG_PARAM_TYPES: dict[str, str] = {
     **PARAM_TYPES,
     "A": "Tensor",
@@ -1011,6 +1018,7 @@ FUNCTION_MODULES = [
         unlisted=("multi_head_attention_forward", "scaled_dot_product_attention"),
     ),
     FunctionModule("ferrograd.special", "special.pyi", PARAM_TYPES, {}),
+    FunctionModule("ferrograd.fft", "fft/__init__.pyi", FFT_PARAM_TYPES, {}),
     FunctionModule(
         "ferrograd.linalg",
         "linalg/__init__.pyi",

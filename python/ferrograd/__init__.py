@@ -24,6 +24,7 @@ from . import (
     _numpy_keywords,
     _ops_aliases,
     _ops_attributes,
+    _ops_complex,
     _ops_config,
     _ops_creation_extra,
     _ops_dtypes,
@@ -46,6 +47,7 @@ from . import (
     compiler,
     cuda,
     distributions,
+    fft,
     func,
     jit,
     linalg,
@@ -65,6 +67,7 @@ from . import (
     utils,
 )
 from ._broadcast import broadcast_shapes, broadcast_tensors
+from ._complex import complex, polar, view_as_complex, view_as_real
 from ._creation import (
     arange,
     as_tensor,
@@ -93,6 +96,8 @@ from ._dlpack import from_dlpack
 from ._dtype import (
     bfloat16,
     bool_,
+    complex64,
+    complex128,
     dtype,
     float16,
     float32,
@@ -122,6 +127,7 @@ from ._legacy import (
 from ._mixins.repr import set_printoptions
 from ._ops_aliases import *  # noqa: F403 - bitwise shifts, rsub, fill
 from ._ops_attributes import *  # noqa: F403 - finfo, iinfo, layouts, memory formats, e, pi, ...
+from ._ops_complex import *  # noqa: F403 - real, imag, conj, ...
 from ._ops_config import *  # noqa: F403 - use_deterministic_algorithms, ...
 from ._ops_creation_extra import *  # noqa: F403 - empty_strided, logspace, windows, ...
 from ._ops_dtypes import *  # noqa: F403 - promote_types, result_type, can_cast
@@ -146,6 +152,7 @@ from ._random import (
     set_rng_state,
 )
 from ._size import Size
+from ._spectral import istft, stft
 from ._surface import *  # noqa: F403 - einsum, meshgrid, multinomial, ...
 from ._tensor import Tensor
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
@@ -185,6 +192,8 @@ long = int64
 int = int32
 short = int16
 bool = bool_
+cfloat = complex64
+cdouble = complex128
 
 __version__: str = _core.__version__  # the Cargo workspace's version, built in
 from . import distributed, version  # noqa: E402 - version reads __version__
@@ -289,9 +298,12 @@ __all__ += ["distributions", "onnx", "sparse", "special", "xlogy"]
 __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
 __all__ += ["is_autocast_enabled"]
 __all__ += ["bfloat16", "float16", "half", "int8", "int16", "short", "uint8"]
+__all__ += ["cdouble", "cfloat", "complex", "complex64", "complex128", "polar"]
+__all__ += ["istft", "stft", "view_as_complex", "view_as_real"]
 __all__ += _functional.__all__
 __all__ += _ops_aliases.__all__
 __all__ += _ops_attributes.__all__
+__all__ += _ops_complex.__all__
 __all__ += _ops_config.__all__
 __all__ += _ops_creation_extra.__all__
 __all__ += _ops_dtypes.__all__
@@ -306,7 +318,7 @@ __all__ += _ops_sparse.__all__
 __all__ += _ops_statistics.__all__
 __all__ += _surface.__all__
 __all__ += _tensor_functions.__all__
-__all__ += ["linalg"]
+__all__ += ["fft", "linalg"]
 __all__ += ["TypedStorage", "UntypedStorage", "is_storage", "multiprocessing", "storage"]
 __all__ += linalg._aliases.__all__
 

@@ -30,6 +30,13 @@ _SHARED_ARGS = {
 }
 
 
+def _complex():
+    """The complex factories (imported late: they build on the Tensor class)."""
+    from ._complex import _factories
+
+    return _factories
+
+
 def _documented(doc: str, **names) -> str:
     """``doc`` with the shared argument descriptions (and ``names``) filled in."""
     return doc.format(**_SHARED_ARGS, **names)
@@ -161,6 +168,8 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False):
         >>> ferrograd.tensor(3)
         tensor(3)
     """
+    if _complex().is_complex_request(data, dtype):
+        return _complex().tensor(data, dtype, device, requires_grad)
     if dtype is None and isinstance(data, TensorBase):
         dtype = data.dtype  # kept, bfloat16 included (which NumPy cannot carry)
     array = _infer_numpy(data, dtype)
@@ -227,6 +236,8 @@ def from_numpy(array: np.ndarray):
     """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    if array.dtype.kind == "c":
+        return _complex().from_array(array)
     return _core.from_numpy(array, True, False)
 
 
@@ -266,6 +277,11 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
         >>> ferrograd.full((2,), 7)
         tensor([7, 7])
     """
+    if _complex().is_complex_request(None, dtype) or (
+        dtype is None and isinstance(fill_value, complex)
+    ):
+        complex_dtype = to_dtype(dtype) if dtype is not None else get_default_dtype().to_complex()
+        return _complex().full(_sizes((size,)), fill_value, complex_dtype, device, requires_grad)
     if dtype is None:
         dtype = (
             "bool"
@@ -461,6 +477,8 @@ def rand(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False
         (ferrograd.Size([2, 3]), True)
     """
     shape = _size_arg(sizes, size, "rand")
+    if _complex().is_complex_request(None, dtype):
+        return _complex().random("rand", shape, to_dtype(dtype), device, requires_grad, generator)
     return _random.rand(shape, dtype, device, requires_grad, generator)
 
 
@@ -484,6 +502,8 @@ def randn(*sizes, size=None, dtype=None, device=None, requires_grad: bool = Fals
         (True, True)
     """
     shape = _size_arg(sizes, size, "randn")
+    if _complex().is_complex_request(None, dtype):
+        return _complex().random("randn", shape, to_dtype(dtype), device, requires_grad, generator)
     return _random.randn(shape, dtype, device, requires_grad, generator)
 
 

@@ -12,7 +12,7 @@ from . import _core
 class dtype:
     """An element type of tensors (``ferrograd.float32``, ``ferrograd.int64``, ...)."""
 
-    __slots__ = ("is_floating_point", "is_signed", "itemsize", "name")
+    __slots__ = ("is_complex", "is_floating_point", "is_signed", "itemsize", "name")
 
     def __init__(
         self,
@@ -20,11 +20,38 @@ class dtype:
         is_floating_point: builtins.bool,
         itemsize: builtins.int,
         is_signed: builtins.bool,
+        is_complex: builtins.bool = False,
     ):
         self.name = name
         self.is_floating_point = is_floating_point
         self.itemsize = itemsize
         self.is_signed = is_signed
+        self.is_complex = is_complex
+
+    def to_real(self) -> dtype:
+        """The real dtype of a complex one's parts (``complex64`` -> ``float32``); a real dtype
+        is its own.
+
+        >>> import ferrograd
+        >>> ferrograd.complex128.to_real()
+        ferrograd.float64
+        """
+        return _COMPLEX_PARTS.get(self, self)
+
+    def to_complex(self) -> dtype:
+        """The complex dtype whose parts are this floating dtype (``float32`` -> ``complex64``);
+        a complex dtype is its own.
+
+        >>> import ferrograd
+        >>> ferrograd.float32.to_complex()
+        ferrograd.complex64
+        """
+        if self.is_complex:
+            return self
+        found = _COMPLEX_OF.get(self.name)
+        if found is None:
+            raise RuntimeError(f"to_complex is not supported for {self} (no complex dtype has it)")
+        return found
 
     def __repr__(self) -> str:
         return f"ferrograd.{self.name}"
@@ -55,6 +82,14 @@ float16 = _BY_NAME["float16"]
 bfloat16 = _BY_NAME["bfloat16"]
 float32 = _BY_NAME["float32"]
 float64 = _BY_NAME["float64"]
+# Complex dtypes are not the engine's: a complex tensor is held as a real tensor of its parts
+# (``ferrograd._complex``), so they live only here.
+complex64 = dtype("complex64", False, 8, True, is_complex=True)
+complex128 = dtype("complex128", False, 16, True, is_complex=True)
+_COMPLEX_PARTS = {complex64: float32, complex128: float64}
+_COMPLEX_OF = {"float32": complex64, "float64": complex128}
+_COMPLEX_NAMES = {"complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+_BY_NAME.update({"complex64": complex64, "complex128": complex128})
 
 #: PyTorch's other names of dtypes (``torch.half``, ``torch.short``, ...).
 _ALIASES = {
@@ -64,8 +99,15 @@ _ALIASES = {
     "long": int64,
     "int": int32,
     "short": int16,
+    "cfloat": complex64,
+    "cdouble": complex128,
 }
-_PYTHON_TYPES = {builtins.float: float32, builtins.int: int64, builtins.bool: bool_}
+_PYTHON_TYPES = {
+    builtins.float: float32,
+    builtins.int: int64,
+    builtins.bool: bool_,
+    builtins.complex: complex64,
+}
 
 _default_float = float32
 
@@ -106,13 +148,17 @@ _CPP_NAMES = {
     "bfloat16": "c10::BFloat16",
     "float32": "float",
     "float64": "double",
+    "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
 }
 
 
 def scalar_type_name(d: dtype, lower: builtins.bool = False) -> str:
     """PyTorch's name of a dtype in messages: ``Float``, ``Half``, ``Byte``, ... (``lower``: the
     C++ type, ``float``, ``c10::Half``, ...), so messages read as PyTorch's do."""
-    return _CPP_NAMES[d.name] if lower else _TABLE[d.name][4]
+    if lower:
+        return _CPP_NAMES[d.name]
+    return _COMPLEX_NAMES[d.name] if d.is_complex else _TABLE[d.name][4]
 
 
 def kernel_not_implemented(kernel: str, d: dtype) -> NotImplementedError:

@@ -167,12 +167,12 @@ def is_signed(input) -> bool:
 
 
 def is_complex(input) -> bool:
-    """False: ferrograd has no complex dtypes."""
+    """Whether ``input``'s dtype is complex."""
     if not isinstance(input, TensorBase):
         raise TypeError(
             f"is_complex(): argument 'input' must be Tensor, not {type(input).__name__}"
         )
-    return False
+    return input.dtype.is_complex
 
 
 def _matrix_transpose(t, attribute: str, matrices_only: bool):

@@ -25,7 +25,20 @@ def _check_dtype(value, op: str, position: int, name: str) -> dtype:
 
 
 def _promote(a: dtype, b: dtype) -> dtype:
-    return _by_name(_core.promote_types(a.name, b.name))
+    # A complex dtype promotes as its real parts' dtype does, and makes the result complex.
+    real = _by_name(_core.promote_types(a.to_real().name, b.to_real().name))
+    return _complex_if(real, a.is_complex or b.is_complex)
+
+
+def _complex_if(real: dtype, complex_: bool) -> dtype:
+    if not complex_ or real.is_complex:
+        return real
+    if not real.is_floating_point or real.itemsize < 4:
+        # bool/integer results cannot occur; float16/bfloat16 would be PyTorch's complex32
+        real = get_default_dtype() if not real.is_floating_point else real
+        if real.itemsize < 4:
+            raise TypeError(f"ferrograd has no complex dtype with {real} parts (complex32)")
+    return real.to_complex()
 
 
 def promote_types(type1, type2) -> dtype:
@@ -42,7 +55,13 @@ def can_cast(from_, to) -> bool:
     an integer type, not anything but bool into bool."""
     from_ = _check_dtype(from_, "can_cast", 1, "from_")
     to = _check_dtype(to, "can_cast", 2, "to")
-    if from_.is_floating_point and not to.is_floating_point and to.name != "bool":
+    if from_.is_complex and not to.is_complex and to.name != "bool":
+        return False
+    if (
+        from_.is_floating_point
+        and not (to.is_floating_point or to.is_complex)
+        and to.name != "bool"
+    ):
         return False
     return not (from_.name != "bool" and to.name == "bool")
 
@@ -57,16 +76,19 @@ def _scalar_dtype(value) -> dtype:
 
 def _result_of(operands) -> dtype:
     described = []
+    complex_ = False
     for value in operands:
         if isinstance(value, TensorBase):
-            described.append((value.dtype.name, 0 if value.ndim else 1))
+            complex_ = complex_ or value.dtype.is_complex
+            described.append((value.dtype.to_real().name, 0 if value.ndim else 1))
         elif isinstance(value, numbers.Number):
+            complex_ = complex_ or isinstance(value, complex)
             described.append((_scalar_dtype(value).name, 2))
         else:
             raise TypeError(
                 f"result_type(): expected Tensors or Python numbers, got {type(value).__name__}"
             )
-    return _by_name(_core.result_type(described))
+    return _complex_if(_by_name(_core.result_type(described)), complex_)
 
 
 def result_type(tensor, other) -> dtype:

@@ -27,6 +27,7 @@ from ._mixins import (
 from ._numpy_keywords import install_on_class
 from ._ops_aliases import AliasesMixin
 from ._ops_attributes import AttributesMixin
+from ._ops_complex import ComplexSurfaceMixin
 from ._ops_creation_extra import CreationMixin
 from ._ops_math_extra import MathExtraMixin
 from ._ops_numeric import NumericMixin
@@ -71,6 +72,7 @@ class Tensor(
     AttributesMixin,
     AliasesMixin,
     SparseMixin,
+    ComplexSurfaceMixin,
     StorageMixin,
     TorchFunctionMixin,
     TensorBase,

@@ -1599,6 +1599,66 @@ METHODS = {
         {},
         (">>> ferrograd.zeros(1).is_sparse_csr\nFalse"),
     ),
+    "imag": (
+        "The imaginary parts of a complex tensor, a view (a real tensor has none: TypeError).",
+        {},
+        (">>> ferrograd.tensor([1 + 2j, 3 - 4j]).imag\ntensor([ 2., -4.])"),
+    ),
+    "conj": (
+        "The complex conjugate (written out, ferrograd has no lazy conjugate bit); a real "
+        "tensor returns itself.",
+        {},
+        (">>> ferrograd.tensor([1 + 2j]).conj()\ntensor([1.-2.j])"),
+    ),
+    "conj_physical": (
+        "The complex conjugate, computed; a real tensor returns itself.",
+        {},
+        (">>> ferrograd.tensor([1 - 1j]).conj_physical()\ntensor([1.+1.j])"),
+    ),
+    "conj_physical_": (
+        "Conjugates the tensor in place (a real tensor is left as it is) and returns it.",
+        {},
+        (">>> z = ferrograd.tensor([1 - 1j])\n>>> z.conj_physical_()\ntensor([1.+1.j])"),
+    ),
+    "stft": (
+        "The short-time Fourier transform of this signal (``ferrograd.stft``).",
+        {},
+        (
+            ">>> x = ferrograd.arange(8.0)\n"
+            ">>> x.stft(4, hop_length=2, return_complex=True).shape\n"
+            "ferrograd.Size([3, 5])"
+        ),
+    ),
+    "istft": (
+        "The inverse short-time Fourier transform of this spectrum (``ferrograd.istft``).",
+        {},
+        (
+            ">>> w = ferrograd.hann_window(4)\n"
+            ">>> S = ferrograd.arange(8.0).stft(4, hop_length=1, window=w, return_complex=True)\n"
+            ">>> S.istft(4, hop_length=1, window=w)\n"
+            "tensor([0., 1., 2., 3., 4., 5., 6., 7.])"
+        ),
+    ),
+    "resolve_conj": (
+        "The tensor itself: a conjugate is always written out in ferrograd.",
+        {},
+        (">>> x = ferrograd.tensor([1 + 2j])\n>>> x.resolve_conj() is x\nTrue"),
+    ),
+    "is_conj": (
+        "False: ferrograd never sets PyTorch's lazy conjugate bit (PyTorch's ``conj()`` does).",
+        {},
+        (">>> ferrograd.tensor([1 + 2j]).is_conj()\nFalse"),
+    ),
+    "cfloat": (
+        "The tensor as ``complex64`` (imaginary parts zero for a real tensor).",
+        {},
+        (">>> ferrograd.tensor([1.0, 2.0]).cfloat()\ntensor([1.+0.j, 2.+0.j])"),
+    ),
+    "cdouble": (
+        "The tensor as ``complex128``.",
+        {},
+        (">>> ferrograd.tensor([1.0]).cdouble()\ntensor([1.+0.j], dtype=ferrograd.complex128)"),
+    ),
     "is_complex": (
         "Whether the dtype is complex.",
         {},

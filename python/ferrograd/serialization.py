@@ -123,7 +123,8 @@ _SCALARS = (type(None), bool, int, float, str)
 _ENTRY_FIELDS = frozenset({"dtype", "shape", "data_offsets"})
 _CONTAINERS = ("dict", "odict", "list", "tuple")
 _SETS = {"set": set, "frozenset": frozenset}
-_TENSOR_CLASSES = ("tensor", "parameter", "buffer", "transient_buffer")
+# "complex": a complex tensor, stored as the float tensor of its parts (..., 2)
+_TENSOR_CLASSES = ("tensor", "parameter", "buffer", "transient_buffer", "complex")
 _LOCATION = re.compile(r"cpu|cuda:[0-9]{1,9}")  # where a tensor was, as torch.load names it
 _STORABLE = (
     "ferrograd.save stores tensors, NumPy arrays, numbers, strings, None, dtypes, devices, "
@@ -295,7 +296,12 @@ class _Encoder:
         kind, location = "tensor", "cpu"
         if isinstance(obj, TensorBase):
             kind, location = self.tensor_class(obj, path), obj.device.engine_name
-            array, requires_grad = _stored_array(obj.detach().cpu()), bool(obj.requires_grad)
+            stored = obj
+            if obj.dtype.is_complex:
+                from ._complex import view_as_real
+
+                kind, stored = "complex", view_as_real(obj)
+            array, requires_grad = _stored_array(stored.detach().cpu()), bool(obj.requires_grad)
         else:
             from ._creation import _infer_numpy  # the dtype ferrograd.tensor would pick
 
@@ -1002,7 +1008,13 @@ class _Reader:
             if e.code == "BF16":
                 t = t.bfloat16()  # from the float32 it was widened to, exactly
             t = placement.place(t, info.location)
-            if info.kind == "parameter":
+            if info.kind == "complex":
+                from ._complex import view_as_complex
+
+                if t.ndim == 0 or t.shape[-1] != 2 or e.code not in ("F32", "F64"):
+                    self.fail(f"is damaged: complex tensor {e.key!r} is not float parts (..., 2)")
+                t = view_as_complex(t).requires_grad_(info.requires_grad)
+            elif info.kind == "parameter":
                 t = Parameter(t, requires_grad=info.requires_grad)
             else:
                 if info.kind != "tensor":

@@ -203,7 +203,11 @@ class ConversionMixin:
             out = out._to_device(device_type(target_device))
         if target_dtype is not None:
             target_dtype = to_dtype(target_dtype)
-            if target_dtype is not out.dtype:
+            if target_dtype.is_complex:
+                from .._complex._functions import as_complex
+
+                out = as_complex(out, target_dtype)
+            elif target_dtype is not out.dtype:
                 out = out._to_dtype(target_dtype.name)
         return out
 

@@ -112,6 +112,21 @@ class _ElementFormat:
         return self.text(value).rjust(self.width)
 
 
+class _ComplexElementFormat:
+    """How each element of a complex tensor prints: its real parts share one format and its
+    imaginary parts another, as PyTorch formats them (``-1.1312+2.4717j``)."""
+
+    def __init__(self, shown: np.ndarray):
+        self.real = _ElementFormat(shown.real)
+        self.imag = _ElementFormat(shown.imag)
+        # PyTorch's line budget per element: both widths, the "j" and the separator
+        self.width = self.real.width + self.imag.width + 1
+
+    def __call__(self, value) -> str:
+        imag = (self.imag(value.imag) + "j").lstrip()
+        return self.real(value.real) + (imag if imag[0] in "+-" else "+" + imag)
+
+
 def _shown_part(array: np.ndarray) -> np.ndarray:
     """The elements a summarised print shows: along each dimension longer than
     ``2 * edgeitems``, the first and last ``edgeitems``."""
@@ -164,7 +179,8 @@ def _elements_text(array: np.ndarray, indent: int) -> str:
     if array.size == 0:
         return "[]"
     summarize = array.size > _OPTIONS["threshold"]
-    element = _ElementFormat(_shown_part(array) if summarize else array)
+    shown = _shown_part(array) if summarize else array
+    element = (_ComplexElementFormat if array.dtype.kind == "c" else _ElementFormat)(shown)
     return _rows_text(array, indent, summarize, element)
 
 

@@ -102,13 +102,14 @@ def backward(
     outputs = _as_list(tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    from .._complex._autograd import engine_tensors
     from ..sparse._coo import autograd_inputs
 
     graph_task(
         _core.backward,
-        outputs,
-        _grad_handles(grad_tensors, outputs),
-        autograd_inputs(_as_list(inputs)),
+        engine_tensors(outputs),
+        engine_tensors(_grad_handles(grad_tensors, outputs)),
+        autograd_inputs(engine_tensors(_as_list(inputs))),
         bool(retain_graph),
         bool(create_graph),
     )
@@ -189,11 +190,13 @@ def grad(
             outs, ins, _as_list(grad_outputs), retain_graph, create_graph, allow_unused,
             materialize_grads,
         )  # fmt: skip
+    from .._complex._autograd import engine_tensors, gradient_for as complex_gradient_for
+
     grads = graph_task(
         _core.grad,
-        outs,
-        autograd_inputs(ins),
-        _grad_handles(grad_outputs, outs),
+        engine_tensors(outs),
+        autograd_inputs(engine_tensors(ins)),
+        engine_tensors(_grad_handles(grad_outputs, outs)),
         bool(retain_graph),
         bool(create_graph),
         bool(allow_unused),
@@ -205,7 +208,7 @@ def grad(
 
             result.append(zeros_like(x))
         else:
-            result.append(gradient_for(x, g))
+            result.append(complex_gradient_for(x, gradient_for(x, g)))
     return tuple(result)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from .._creation import eye, zeros
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import _returns
-from ._common import LinAlgError, check_matrix, check_square, kernel, raise_for_info, record
-from .solvers import solve, solve_triangular
+from ._common import check_matrix, check_square, kernel, raise_for_info, record
+from .solvers import solve_triangular
 
 __all__ = ["eig", "eigh", "eigvals", "eigvalsh", "qr", "svd", "svdvals"]
 
@@ -220,7 +220,7 @@ def _eigenvalue_gaps(values):
     return (
         values.unsqueeze(-2)
         - values.unsqueeze(-1)
-        + eye(n, dtype=values.dtype, device=values.device)
+        + eye(n, dtype=values.dtype.to_real(), device=values.device)
     )
 
 
@@ -251,49 +251,104 @@ def eigvalsh(A, UPLO: str = "L"):
 
 
 def eig(A):
-    """Eigenvalues and unit-norm eigenvectors (columns) of each square matrix of ``A``, for
-    matrices whose eigenvalues are all real. PyTorch returns complex tensors here; ferrograd
-    has no complex dtype, so it returns real ones, and raises for a matrix with complex
-    eigenvalues."""
+    """Eigenvalues and eigenvectors (columns) of each square matrix of ``A``, complex as in
+    PyTorch: each eigenvector has unit norm, and a complex one is turned so that its largest
+    component is real (LAPACK's convention). The order of the eigenvalues is the solver's."""
     check_square("linalg.eig", A)
-    values, vectors = _real_eig(A, "linalg.eig")
+    values, vectors = _complex_eig(A, "linalg.eig")
     values, vectors = record(
-        "LinalgEigBackward0", _eig_backward, [A], [values, vectors], saved=[0, 1]
+        "LinalgEigBackward0",
+        _eig_backward,
+        [A],
+        [values._parts, vectors._parts],
+        saved=[0, 1],
+        non_differentiable=[False, False],
     )
-    return _returns.Eig(values, vectors)
+    return _returns.Eig(make_complex(values), make_complex(vectors))
 
 
-def _real_eig(A, name):
+def _complex_eig(A, name):
+    """The eigenvalues and eigenvectors as complex tensors (no graph)."""
+    import numpy as np
+
+    from .._creation import from_numpy
+
     with no_grad():
-        re, im, vectors, info = kernel("linalg_eig", A)
+        re, im, packed, info = kernel("linalg_eig", A)
     if bool((info == 1).any()):
         raise RuntimeError(f"torch.{name}: input tensor should not contain infs or NaNs.")
     raise_for_info(name, info, _eig_failed)
-    if bool((im != 0).any()):
-        raise LinAlgError(
-            f"{name}: the matrix has complex eigenvalues, and ferrograd has no complex dtype to "
-            "return them in (only matrices with real eigenvalues are supported)"
-        )
-    return re, vectors
+    real_parts, imag_parts = re.cpu().numpy(), im.cpu().numpy()
+    columns = packed.cpu().numpy()
+    vectors = columns.astype(np.result_type(columns.dtype, np.complex64))
+    n = A.shape[-1]
+    flat_vectors = vectors.reshape(-1, n, n)
+    flat_columns, flat_imag = columns.reshape(-1, n, n), imag_parts.reshape(-1, n)
+    for b in range(flat_vectors.shape[0]):
+        j = 0
+        while j < n:
+            if flat_imag[b, j] == 0 or j + 1 == n:
+                j += 1
+                continue
+            # a conjugate pair is packed as the real and imaginary parts of the first vector
+            pair = flat_columns[b, :, j] + 1j * flat_columns[b, :, j + 1]
+            flat_vectors[b, :, j], flat_vectors[b, :, j + 1] = pair, pair.conj()
+            j += 2
+    # LAPACK turns a complex vector so that its largest component is real, keeping the sign
+    # of that component's real part (a rotation, DLARTG); it is then exactly real.
+    complex_columns = (imag_parts != 0)[..., None, :]
+    where_largest = np.abs(vectors).argmax(-2)[..., None, :]
+    largest = np.take_along_axis(vectors, where_largest, -2)
+    sign = np.where(largest.real < 0, -1.0, 1.0)
+    phase = np.conj(largest) / np.maximum(np.abs(largest), np.finfo(columns.dtype).tiny) * sign
+    vectors = vectors * np.where(complex_columns, phase, 1)
+    np.put_along_axis(
+        vectors, where_largest, np.take_along_axis(vectors, where_largest, -2).real, -2
+    )
+    values = real_parts + 1j * imag_parts
+    dtype = A.dtype.to_complex()
+    return (
+        from_numpy(np.ascontiguousarray(values, dtype=dtype.name)).to(A.device),
+        from_numpy(np.ascontiguousarray(vectors, dtype=dtype.name)).to(A.device),
+    )
+
+
+def make_complex(parts):
+    from .._complex._tensor import make
+
+    return make(parts)
 
 
 def _eig_backward(saved, grads):
-    values, V = saved
-    g_values, g_vectors = grads
+    """PyTorch's rule: ``gA = V^-H (V^H gV - V^H V Re(diag(V^H gV)) / conj(E) + diag(gL))
+    V^H``, real part for a real ``A``; the loss must not depend on the eigenvectors' phases."""
+    from .._complex._linalg import solve as complex_solve
+
+    values, V = (make_complex(p) for p in saved)
+    g_values, g_vectors = (None if g is None else make_complex(g) for g in grads)
+    Vh = V.mH
     if g_vectors is None:
-        return [solve(V.mT, g_values.unsqueeze(-1) * V.mT)]
-    VtgV = V.mT @ g_vectors
-    # Projected on the tangent space of unit-norm columns.
-    VtgV = VtgV - V.mT @ (V * VtgV.diagonal(0, -2, -1).unsqueeze(-2))
-    core = VtgV / _eigenvalue_gaps(values)
-    if g_values is not None:
-        core = core + g_values.diag_embed()
-    return [solve(V.mT, core @ V.mT)]
+        core = g_values.diag_embed()
+    else:
+        VhgV = Vh @ g_vectors
+        diag = VhgV.diagonal(0, -2, -1)
+        if not bool((diag.imag.detach().abs() <= 1e-2 + 1e-2 * diag.abs().detach()).all()):
+            raise RuntimeError(
+                "linalg_eig_backward: The eigenvectors in the complex case are specified up to "
+                "multiplication by e^{i phi}. The specified loss function depends on this "
+                "quantity, so it is ill-defined."
+            )
+        # Projected on the tangent space of unit-norm columns.
+        VhgV = VhgV - Vh @ (V * diag.real.unsqueeze(-2))
+        core = VhgV / _eigenvalue_gaps(values.conj())
+        if g_values is not None:
+            core = core + g_values.diag_embed()
+    return [complex_solve(Vh, core @ Vh).real]
 
 
 def eigvals(A):
-    """The eigenvalues of each square matrix of ``A`` (real ones only; see ``eig``)."""
+    """The eigenvalues of each square matrix of ``A``, complex (see ``eig``)."""
     check_square("linalg.eigvals", A)
     if is_grad_enabled() and A.requires_grad:
         return eig(A).eigenvalues
-    return _real_eig(A, "linalg.eigvals")[0]
+    return _complex_eig(A, "linalg.eigvals")[0]

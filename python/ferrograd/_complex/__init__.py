@@ -1,0 +1,7 @@
+"""Complex tensors (``complex64``/``complex128``) held as real tensors of their parts; see
+``_tensor``."""
+
+from ._functions import complex, polar, view_as_complex, view_as_real
+from ._tensor import ComplexTensor
+
+__all__ = ["ComplexTensor", "complex", "polar", "view_as_complex", "view_as_real"]
