@@ -399,7 +399,8 @@ class ShapeMixin:
 
     @property
     def real(self):
-        """The real part: the tensor itself (ferrograd has no complex dtypes)."""
+        """The real part: for a real tensor, the tensor itself (as PyTorch; complex tensors return a
+        view of their real parts)."""
         return self
 
     def _is_view(self) -> bool:
