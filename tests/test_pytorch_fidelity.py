@@ -1,0 +1,71 @@
+"""Details where ferrograd differed from PyTorch, one group each: PyTorch 2.15's answers are
+written here as literals (values, signs of zero, node names, messages)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import ferrograd as fg
+
+
+def signed(values) -> list[tuple[float, bool]]:
+    """Each value with its sign bit, so that -0.0 and 0.0 differ."""
+    return [(float(v), math.copysign(1.0, v) < 0) for v in values]
+
+
+# ----------------------------------------------------------------------------- round(decimals=)
+
+ROUND_INPUT = [1.2345, -2.5678, 0.125, 1.5, 2.5, -0.5, 123.456, -0.001]
+# torch.round(torch.tensor(ROUND_INPUT).to(dtype), decimals=d).tolist() under PyTorch 2.15.
+ROUNDED = {
+    ("float32", 2): [1.2300000190734863, -2.569999933242798, 0.11999999731779099, 1.5, 2.5,
+                     -0.5, 123.45999908447266, -0.0],
+    ("float16", 2): [1.23046875, -2.5703125, 0.1199951171875, 1.5, 2.5, -0.5, 123.4375, -0.0],
+    ("bfloat16", 2): [1.2265625, -2.5625, 0.1201171875, 1.5, 2.5, -0.5, 123.5, -0.0],
+    ("float64", 2): [1.23, -2.57, 0.12, 1.5, 2.5, -0.5, 123.46, -0.0],
+    ("float32", -1): [0.0, -0.0, 0.0, 0.0, 0.0, -0.0, 120.0, -0.0],
+    ("float16", -1): [0.0, -0.0, 0.0, 0.0, 0.0, -0.0, 120.0, -0.0],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("dtype", "decimals"), sorted(ROUNDED))
+def test_round_to_decimals_gives_pytorchs_floats(dtype, decimals):
+    x = fg.tensor(ROUND_INPUT).to(getattr(fg, dtype))
+    expected = signed(ROUNDED[dtype, decimals])
+    assert signed(fg.round(x, decimals=decimals).tolist()) == expected
+    assert signed(x.round(decimals=decimals).tolist()) == expected
+    y = x.clone()
+    assert y.round_(decimals=decimals) is y and signed(y.tolist()) == expected
+    out = fg.empty(len(ROUND_INPUT), dtype=x.dtype)
+    fg.round(x, decimals=decimals, out=out)
+    assert signed(out.tolist()) == expected
+
+
+def test_round_to_decimals_has_a_zero_gradient_through_its_own_node():
+    x = fg.tensor(ROUND_INPUT, requires_grad=True)
+    y = x.round(decimals=2)
+    assert type(y.grad_fn).__name__ == "RoundBackward1"
+    # decimals given, even 0, is PyTorch's other overload (its node is RoundBackward1 too).
+    assert type(x.round(decimals=0).grad_fn).__name__ == "RoundBackward1"
+    assert type(x.round().grad_fn).__name__ == "RoundBackward0"
+    (y * fg.arange(8.0)).sum().backward()
+    assert x.grad.tolist() == [0.0] * 8
+
+
+def test_round_to_decimals_refuses_integers_as_pytorch():
+    ints = fg.tensor([15, 25])
+    assert fg.round(ints).tolist() == [15, 25]  # plain round keeps integers
+    with pytest.raises(NotImplementedError, match="\"round_cpu\" not implemented for 'Long'"):
+        fg.round(ints, decimals=1)
+    with pytest.raises(NotImplementedError, match="\"round_vml_cpu\" not implemented for 'Bool'"):
+        fg.round(fg.tensor([True]), decimals=0)
+
+
+def test_round_to_decimals_under_vmap():
+    rows = fg.tensor([[1.25, 2.35], [0.05, -0.15]])
+    assert fg.func.vmap(lambda r: r.round(decimals=1))(rows).tolist() == [
+        pytest.approx([1.2, 2.4]),
+        pytest.approx([0.0, -0.2]),
+    ]
