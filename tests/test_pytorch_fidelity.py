@@ -69,3 +69,23 @@ def test_round_to_decimals_under_vmap():
         pytest.approx([1.2, 2.4]),
         pytest.approx([0.0, -0.2]),
     ]
+
+
+# ----------------------------------------------------------------------------- torch.func.hessian
+
+
+def test_hessian_of_a_plain_input_is_not_part_of_a_graph():
+    def f(t):
+        return (t**3).sum()
+
+    x = fg.tensor([1.0, 2.0])
+    h = fg.func.hessian(f)(x)
+    assert h.tolist() == [[6.0, 0.0], [0.0, 12.0]]
+    assert h.grad_fn is None and not h.requires_grad
+    # Something outside may differentiate it: a closed-over parameter, or the input itself.
+    w = fg.tensor([1.0, 2.0], requires_grad=True)
+    assert fg.func.hessian(lambda t: (t**3 * w).sum())(x).requires_grad
+    assert fg.func.hessian(f)(x.clone().requires_grad_()).requires_grad
+    # Nested inside another transform the graph is kept, so the third derivative exists.
+    third = fg.func.jacrev(fg.func.hessian(f))(x)
+    assert third[1, 1, 1].item() == 6.0
