@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 import ferrograd as fg
+import ferrograd.nn.functional as F
 
 
 def signed(values) -> list[tuple[float, bool]]:
@@ -89,3 +91,44 @@ def test_hessian_of_a_plain_input_is_not_part_of_a_graph():
     # Nested inside another transform the graph is kept, so the third derivative exists.
     third = fg.func.jacrev(fg.func.hessian(f))(x)
     assert third[1, 1, 1].item() == 6.0
+
+
+# ----------------------------------------------------------------------------- signs of zero
+
+
+def test_softshrink_keeps_the_sign_of_zero_as_pytorch():
+    x = fg.tensor([-1.0, -0.5, -0.0, 0.0, 0.3, 0.5, 1.0])
+    # F.softshrink(x, 0.5) under PyTorch 2.15: x * 0 between the thresholds.
+    assert signed(F.softshrink(x, 0.5).tolist()) == signed([-0.5, -0.0, -0.0, 0.0, 0.0, 0.0, 0.5])
+    assert math.isnan(F.softshrink(fg.tensor([float("nan")])).item())
+
+
+# (A, tau, PyTorch 2.15's householder_product(A, tau) flattened): LAPACK's orgqr leaves -0 where
+# it scales a zero by -tau, and +0 where it writes a zero.
+HOUSEHOLDER_CASES = [
+    ([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], [0.0, 0.0], [1.0, 0.0, -0.0, 1.0, -0.0, -0.0]),
+    ([[1.0, 2.0], [3.0, 4.0]], [1.0, 0.0], [0.0, -3.0, -3.0, -8.0]),
+    ([[1.0, 0.0], [0.0, 1.0]], [2.0, 0.0], [-1.0, 0.0, -0.0, 1.0]),
+    (np.eye(4, 3).tolist(), [1.5, 0.0, 2.0],
+     [-0.5, 0.0, 0.0, -0.0, 1.0, 0.0, -0.0, -0.0, -1.0, -0.0, -0.0, -0.0]),
+    ([[1.0, 0, 0], [0.5, 1, 0], [0, 0, 1], [0, -0.0, 0.0]], [1.2, 0.7, 0.0],
+     [-0.2, -0.18, 0.0, -0.6, 0.21, 0.0, -0.0, -0.0, 1.0, -0.0, 0.0, -0.0]),
+    ([[1.0, 0, 0], [0.0, 1, 0], [0, 0.3, 1], [0, 0.0, -0.0]], [1.0, 2.0, 1.0],
+     [0.0, 0.0, 0.0, -0.0, -1.0, 0.0, -0.0, -0.6, 0.0, -0.0, -0.0, 0.0]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("A", "tau", "expected"), HOUSEHOLDER_CASES)
+def test_householder_product_gives_lapacks_signs_of_zero(A, tau, expected):
+    Q = fg.linalg.householder_product(fg.tensor(A), fg.tensor(tau))
+    got = signed(Q.flatten().tolist())
+    assert [s for _, s in got] == [s for _, s in signed(expected)]
+    assert np.allclose([v for v, _ in got], expected, atol=1e-6)
+
+
+def test_householder_product_gradient_where_lapack_skips_a_reflector():
+    # A zero tau skips its reflector's update; the gradient is still that of the formula.
+    rng = np.random.default_rng(0)
+    A = fg.tensor(rng.standard_normal((5, 3)), requires_grad=True)
+    tau = fg.tensor([0.7, 0.0, 1.3], dtype=fg.float64, requires_grad=True)
+    assert fg.autograd.gradcheck(fg.linalg.householder_product, (A, tau))
