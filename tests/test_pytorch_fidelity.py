@@ -73,6 +73,44 @@ def test_round_to_decimals_under_vmap():
     ]
 
 
+# ----------------------------------------------------------------------------- anomaly mode
+
+
+def _nan_backward():
+    x = fg.tensor([0.0], requires_grad=True)
+    (x / x).sum().backward()
+
+
+def test_set_detect_anomaly_works_as_a_call_and_as_a_context_manager():
+    assert not fg.is_anomaly_enabled() and fg.is_anomaly_check_nan_enabled()
+    try:
+        fg.autograd.set_detect_anomaly(True)
+        assert fg.is_anomaly_enabled() and fg.is_anomaly_check_nan_enabled()
+        with pytest.raises(RuntimeError, match="returned nan values"):
+            _nan_backward()
+    finally:
+        fg.autograd.set_detect_anomaly(False)
+    assert not fg.is_anomaly_enabled() and fg.is_anomaly_check_nan_enabled()
+    with fg.autograd.set_detect_anomaly(True, check_nan=False):
+        assert fg.is_anomaly_enabled() and not fg.is_anomaly_check_nan_enabled()
+        _nan_backward()  # no NaN check
+    assert not fg.is_anomaly_enabled() and fg.is_anomaly_check_nan_enabled()
+
+
+def test_detect_anomaly_warns_and_restores_both_settings():
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        mode = fg.autograd.detect_anomaly(check_nan=False)
+    with mode:
+        assert fg.is_anomaly_enabled() and not fg.is_anomaly_check_nan_enabled()
+        _nan_backward()
+    assert not fg.is_anomaly_enabled() and fg.is_anomaly_check_nan_enabled()
+    fg.set_anomaly_enabled(True, check_nan=False)
+    try:
+        assert not fg.is_anomaly_check_nan_enabled()
+    finally:
+        fg.set_anomaly_enabled(False)
+
+
 # ----------------------------------------------------------------------------- torch.func.hessian
 
 
