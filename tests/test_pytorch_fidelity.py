@@ -73,6 +73,34 @@ def test_round_to_decimals_under_vmap():
     ]
 
 
+# ----------------------------------------------------------------------------- matmul batches
+
+# (shapes, PyTorch 2.15's message) for batch dimensions that do not broadcast.
+MATMUL_BATCH_MISMATCHES = [
+    ((2, 3, 4), (5, 4, 6), "The size of tensor a (2) must match the size of tensor b (5) at "
+     "non-singleton dimension 0"),
+    ((2, 1, 3, 4), (5, 3, 4, 6), "The size of tensor a (2) must match the size of tensor b (5) "
+     "at non-singleton dimension 0"),
+    ((3, 2, 3, 4), (5, 4, 6), "The size of tensor a (2) must match the size of tensor b (5) at "
+     "non-singleton dimension 1"),
+    ((4, 3, 4), (2, 3, 4, 6), "The size of tensor a (4) must match the size of tensor b (3) at "
+     "non-singleton dimension 1"),
+    ((7, 2, 3), (4, 3, 5), "The size of tensor a (7) must match the size of tensor b (4) at "
+     "non-singleton dimension 0"),
+    ((6, 2, 3, 4), (5, 1, 4, 6), "The size of tensor a (6) must match the size of tensor b (5) "
+     "at non-singleton dimension 0"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("a", "b", "message"), MATMUL_BATCH_MISMATCHES)
+def test_matmul_batch_mismatch_names_the_batch_dimension(a, b, message):
+    with pytest.raises(RuntimeError) as caught:
+        fg.matmul(fg.ones(a), fg.ones(b))
+    assert str(caught.value) == message
+    with pytest.raises(RuntimeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        fg.ones(a) @ fg.ones(b)
+
+
 # ----------------------------------------------------------------------------- anomaly mode
 
 
