@@ -4,6 +4,7 @@ written here as literals (values, signs of zero, node names, messages)."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -167,6 +168,27 @@ def test_softshrink_keeps_the_sign_of_zero_as_pytorch():
     # F.softshrink(x, 0.5) under PyTorch 2.15: x * 0 between the thresholds.
     assert signed(F.softshrink(x, 0.5).tolist()) == signed([-0.5, -0.0, -0.0, 0.0, 0.0, 0.0, 0.5])
     assert math.isnan(F.softshrink(fg.tensor([float("nan")])).item())
+
+
+def test_nll_loss_gives_ignored_samples_a_positive_zero():
+    logp = fg.tensor([[[[0.0, -1.0], [0.0, 2.0]], [[-0.0, 0.0], [1.0, 0.0]]]], requires_grad=True)
+    target = fg.tensor([[[0, 1], [1, 0]]])
+    losses = F.nll_loss(logp, target, reduction="none", ignore_index=1)
+    # PyTorch 2.15: [[[-0.0, 0.0], [0.0, -2.0]]]
+    assert signed(losses.flatten().tolist()) == signed([-0.0, 0.0, 0.0, -2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        loss2d = fg.nn.NLLLoss2d(reduction="none", ignore_index=1)(logp, target)
+    assert signed(loss2d.flatten().tolist()) == signed([-0.0, 0.0, 0.0, -2.0])
+    nan_input = fg.tensor([[float("nan"), 0.0], [-1.0, -2.0]])
+    assert F.nll_loss(nan_input, fg.tensor([0, 1]), reduction="none", ignore_index=0).tolist() == [
+        0.0,
+        2.0,
+    ]
+    losses.sum().backward()
+    assert np.array_equal(
+        logp.grad.numpy(), np.array([[[[-1.0, 0.0], [0.0, -1.0]], [[0.0, 0.0], [0.0, 0.0]]]])
+    )
 
 
 # (A, tau, PyTorch 2.15's householder_product(A, tau) flattened): LAPACK's orgqr leaves -0 where
