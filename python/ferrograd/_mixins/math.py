@@ -577,14 +577,14 @@ del _name, _doc, _example
 class _Rounding:
     # ``decimals`` given, even 0, is PyTorch's other overload: its node is RoundBackward1 and it
     # refuses integer tensors, which plain ``round`` returns as they are.
-    def round(self, *, decimals=None):
+    def round(self, *, decimals: int | None = None):
         if decimals is None:
             return self._unary("round")
         from .._round_decimals import round_decimals
 
         return round_decimals(self, operator.index(decimals))
 
-    def round_(self, *, decimals=None):
+    def round_(self, *, decimals: int | None = None):
         if decimals is None:
             self._inplace_unary("round")
             return self
