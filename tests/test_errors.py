@@ -51,10 +51,10 @@ def test_broadcast_mismatch_through_operator():
         ((2, 3), (2,)),
         ((3,), (2, 4)),
         ((2, 2, 3), (2, 4, 5)),
-        ((2, 2, 3), (3, 3, 5)),
     ],
 )
 def test_matmul_mismatch_names_both_shapes(sa, sb):
+    # Batches that do not broadcast raise PyTorch's words instead (test_pytorch_fidelity.py).
     with pytest.raises(ValueError) as ei:
         fg.ones(sa) @ fg.ones(sb)
     msg = str(ei.value)

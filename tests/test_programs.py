@@ -114,6 +114,14 @@ CASES = [
     ),
     Program("ppo_clip", {"disc_last": ">45", "cont_gain": ">0"}),
     Program("realnvp_flow", {"loss": "<1.3", "sample_shape": "==(1000, 1, 2)"}),
+    Program("polynomial_regression", {"loss": "<1e-3", "max_weight_error": "<0.5"}),
+    Program(
+        "neural_tangent_kernels",
+        {"full": "==(6, 4, 10, 10)", "max_diff": "<1e-4", "trace_diff": "<1e-3", "psd": "==True"},
+    ),
+    Program("char_rnn_generation", {"last_loss": "<2.0"}),
+    Program("mnist_rnn", {"accuracy": ">0.25", "test_loss": "<2.2"}),
+    Program("language_translation", {"val_loss": "<0.7", "exact_of_40": ">10"}),
 ]
 
 _FINAL_VALUE = re.compile(r"(\w+)=(\([^)]*\)|\[[^\]]*\]|\S+)")

@@ -484,5 +484,10 @@ def test_anomaly_settings():
     finally:
         fg.set_anomaly_enabled(False)
     assert not fg.is_anomaly_enabled()
-    with pytest.raises(NotImplementedError, match="always checks for NaN"):
-        fg.set_anomaly_enabled(True, check_nan=False)
+    fg.set_anomaly_enabled(True, check_nan=False)
+    try:
+        assert fg.is_anomaly_enabled() and not fg.is_anomaly_check_nan_enabled()
+        (x / x).sum().backward()  # no NaN check
+    finally:
+        fg.set_anomaly_enabled(False)
+    assert fg.is_anomaly_check_nan_enabled()

@@ -169,3 +169,66 @@ def test_one_thread_keeps_the_pool_idle():
     assert _pool_ticks_over_100_products(1) <= 2
     if POOL > 1:  # and with the whole pool, the other threads take a share
         assert _pool_ticks_over_100_products(POOL) > 2
+
+
+# A forked child has only the thread that called fork, not the pool's threads: a kernel that
+# handed work to them waited forever. The child now runs its kernels on one thread. The parent
+# below waits for its child against a deadline and kills it, so a hang fails, never stalls.
+_FORK_CODE = """
+    import os, signal, sys, threading, time
+    import ferrograd as fg
+
+    x = fg.ones(1 << 21)
+    assert float((x * 2).sum()) == 2.0 * (1 << 21)  # the pool has started and run a kernel
+
+    def kernel_in_child():
+        value = float((x * 3).sum())
+        os._exit(0 if value == 3.0 * (1 << 21) and fg.get_num_threads() == 1 else 3)
+
+    def fork(from_thread):
+        if not from_thread:
+            pid = os.fork()
+            if pid == 0:
+                worker = threading.Thread(target=kernel_in_child)
+                worker.start()
+                worker.join()
+            return pid
+        box = []
+        def forker():
+            box.append(os.fork())
+            if box[0] == 0:
+                kernel_in_child()
+        t = threading.Thread(target=forker)
+        t.start()
+        t.join()
+        return box[0]
+
+    pid = fork(sys.argv[1] == "thread")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            print("exit", os.waitstatus_to_exitcode(status))
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        print("hung")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+@pytest.mark.parametrize("forked_from", ["main", "thread"])
+def test_a_forked_child_runs_large_kernels_instead_of_hanging(forked_from):
+    environment = {**os.environ, "FERROGRAD_NUM_THREADS": "2"}
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", textwrap.dedent(_FORK_CODE), forked_from],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["exit", "0"]

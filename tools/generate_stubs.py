@@ -49,7 +49,7 @@ _INT_PARAMS = """
     dim0 dim1 dim2 diagonal offset k n chunks start_dim end_dim window_length minlength
     num_samples dimension groups num_groups padding_idx upscale_factor downscale_factor
     edge_order sparse_dim dense_dim storage_offset device_index seed num_threads edgeitems
-    linewidth chunk_size debug_mode N r length split_size step_count
+    linewidth chunk_size debug_mode N r length split_size step_count decimals
 """.split()
 _FLOAT_PARAMS = """
     eps rtol atol lambd momentum maxnorm median sigma mean std nan rcond from_ to

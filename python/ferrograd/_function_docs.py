@@ -2795,14 +2795,21 @@ AUTOGRAD = {
     ),
     "set_detect_anomaly": (
         (
-            "Turns anomaly detection on or off (``mode``) for this thread. (PyTorch's is "
-            "also a context manager that restores the previous mode; ferrograd's only sets it.)"
+            "Turns anomaly detection on or off (``mode``) for this thread, and whether it checks "
+            "backward for NaN (``check_nan``). Used as a context manager, it restores the "
+            "previous settings on exit."
         ),
         (
             ">>> _ = ferrograd.autograd.set_detect_anomaly(True)\n"
             ">>> ferrograd.is_anomaly_enabled()\n"
             "True\n"
-            ">>> _ = ferrograd.autograd.set_detect_anomaly(False)"
+            ">>> _ = ferrograd.autograd.set_detect_anomaly(False)\n"
+            ">>> with ferrograd.autograd.set_detect_anomaly(True, check_nan=False):\n"
+            "...     print(ferrograd.is_anomaly_enabled(),\n"
+            "...           ferrograd.is_anomaly_check_nan_enabled())\n"
+            "True False\n"
+            ">>> ferrograd.is_anomaly_enabled(), ferrograd.is_anomaly_check_nan_enabled()\n"
+            "(False, True)"
         ),
     ),
     "gradgradcheck": (

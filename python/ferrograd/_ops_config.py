@@ -106,16 +106,11 @@ def is_warn_always_enabled() -> bool:
 
 
 def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
-    """Anomaly detection on or off (``autograd.set_detect_anomaly``). ferrograd's anomaly mode
-    always checks backward for NaN, so ``check_nan=False`` with ``enabled`` raises."""
-    from .autograd import set_detect_anomaly
+    """Anomaly detection on or off for this thread, and whether it checks backward for NaN
+    (``autograd.set_detect_anomaly``)."""
+    from .autograd.grad_mode import _set_anomaly
 
-    if enabled and not check_nan:
-        raise NotImplementedError(
-            "ferrograd's anomaly mode always checks for NaN: use set_anomaly_enabled(True) or "
-            "set_anomaly_enabled(False)"
-        )
-    set_detect_anomaly(enabled)
+    _set_anomaly(enabled, check_nan)
 
 
 def is_anomaly_enabled() -> bool:
@@ -125,8 +120,10 @@ def is_anomaly_enabled() -> bool:
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    """Whether anomaly mode checks for NaN: whenever it is on."""
-    return is_anomaly_enabled()
+    """Whether anomaly mode checks backward for NaN (True by default, as in PyTorch)."""
+    from .autograd.grad_mode import is_anomaly_check_nan_enabled as enabled
+
+    return enabled()
 
 
 def set_flush_denormal(mode: bool) -> bool:

@@ -7,6 +7,8 @@ PyTorch's. They do so only when
 the call is recorded for backward (``_recording``): without a graph the engine op runs alone.
 """
 
+import operator
+
 import numpy as np
 
 from .. import _core
@@ -570,3 +572,28 @@ for _name, _example in (_UNARY | _STEPWISE).items():
 for _name, _doc in _BINARY.items():
     setattr(MathMixin, _name, _binary(_name, _doc))
 del _name, _doc, _example
+
+
+class _Rounding:
+    # ``decimals`` given, even 0, is PyTorch's other overload: its node is RoundBackward1 and it
+    # refuses integer tensors, which plain ``round`` returns as they are.
+    def round(self, *, decimals: int | None = None):
+        if decimals is None:
+            return self._unary("round")
+        from .._round_decimals import round_decimals
+
+        return round_decimals(self, operator.index(decimals))
+
+    def round_(self, *, decimals: int | None = None):
+        if decimals is None:
+            self._inplace_unary("round")
+            return self
+        return self.copy_(self.round(decimals=decimals))
+
+
+_round, _round_ = _Rounding.round, _Rounding.round_
+_round.__doc__ = MathMixin.round.__doc__.replace(
+    "halves to even", "halves to even (with ``decimals``: to that many decimal places)"
+)
+_round_.__doc__ = "In-place round (``decimals`` as in ``round``)."
+MathMixin.round, MathMixin.round_ = _round, _round_

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -186,36 +187,63 @@ def _format_stack() -> str:
     return "".join(traceback.format_list(frames))
 
 
+def _set_anomaly(enabled: bool, check_nan: bool) -> None:
+    """Anomaly mode and its NaN check for this thread (``torch.set_anomaly_enabled``)."""
+    _core.set_trace_provider(_format_stack)
+    _core.set_anomaly_enabled(bool(enabled))
+    _core.set_anomaly_check_nan(bool(check_nan))
+
+
 class detect_anomaly:
-    """Inside, every node remembers the Python stack that created it, and a backward that
-    produces NaN raises an error naming the node and showing that stack. Slow: for debugging."""
+    """Inside, every node remembers the Python stack that created it, and (with ``check_nan``)
+    a backward that produces NaN raises an error naming the node and showing that stack. Slow:
+    for debugging, as the warning given on creation says."""
 
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
-        self._previous: list[bool] = []
+        self._previous: list[tuple[bool, bool]] = []
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should "
+            "only be enabled for debugging.",
+            stacklevel=2,
+        )
 
     def __enter__(self) -> Self:
-        _core.set_trace_provider(_format_stack)
-        self._previous.append(_core.set_anomaly_enabled(self.check_nan))
+        self._previous.append((is_anomaly_enabled(), is_anomaly_check_nan_enabled()))
+        _set_anomaly(True, self.check_nan)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _core.set_anomaly_enabled(self._previous.pop())
+        _set_anomaly(*self._previous.pop())
 
     def __call__(self, func: _F) -> _F:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with detect_anomaly(self.check_nan):
+            with self:
                 return func(*args, **kwargs)
 
         return wrapper
 
 
-def set_detect_anomaly(mode: bool) -> None:
-    """Turns anomaly detection on or off for this thread (see ``detect_anomaly``)."""
-    _core.set_trace_provider(_format_stack)
-    _core.set_anomaly_enabled(bool(mode))
+class set_detect_anomaly:
+    """Turns anomaly detection on or off for this thread (see ``detect_anomaly``) when called;
+    used as a context manager, the previous settings come back on exit."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self._previous = (is_anomaly_enabled(), is_anomaly_check_nan_enabled())
+        _set_anomaly(mode, check_nan)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        _set_anomaly(*self._previous)
 
 
 def is_anomaly_enabled() -> bool:
     return _core.is_anomaly_enabled()
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly mode checks backward for NaN (True by default, as in PyTorch)."""
+    return _core.is_anomaly_check_nan_enabled()

@@ -17,6 +17,7 @@ the function closed over that requires grad.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 
@@ -34,6 +35,14 @@ class _Depth(threading.local):
 _depth = _Depth()
 
 
+class _LeavesMade(threading.local):
+    def __init__(self):
+        self.open: list[list] = []  # per running jvp, innermost last: the leaves made inside it
+
+
+_leaves_made = _LeavesMade()
+
+
 class _Transform:
     """Marks a differentiation transform as running (its results may be differentiated)."""
 
@@ -42,6 +51,17 @@ class _Transform:
 
     def __exit__(self, *exc):
         _depth.value -= 1
+
+
+@contextlib.contextmanager
+def _collecting_leaves():
+    """The leaves (``_Leaf``) made while inside, by transforms run within."""
+    made: list = []
+    _leaves_made.open.append(made)
+    try:
+        yield made
+    finally:
+        _leaves_made.open.pop()
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -97,6 +117,8 @@ class _Leaf:
         self.physical = leaf
         self.levels = levels
         self.tensor = wrap_levels(leaf, levels)
+        for made in _leaves_made.open:
+            made.append(self)
 
 
 def _make_leaves(args: tuple, argnums: tuple[int, ...], levels):
@@ -468,7 +490,8 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
             "or the outer derivative (e.g. hessian = jacfwd(jacrev(f)))."
         )
     levels = list(active_levels())
-    with forward_ad.dual_level(), _Transform():
+    enclosed = _depth.value > 0
+    with forward_ad.dual_level(), _Transform(), _collecting_leaves() as made:
         duals = []
         for p, t in zip(flat_primals, flat_tangents, strict=True):
             physical_primal = expand_to_levels(p, levels)
@@ -485,7 +508,7 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
                 )
             result, aux = result
         flat_out, out_spec = _check_outputs(result, "jvp(f, primals, tangents)")
-        values, derivatives = [], []
+        unpacked = []
         for o in flat_out:
             physical_out, out_levels = strip_levels(o, levels)
             primal, tangent = forward_ad.unpack_dual(physical_out)
@@ -493,8 +516,18 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
                 from .._creation import zeros_like
 
                 tangent = zeros_like(primal)
-            values.append(wrap_levels(primal, out_levels))
-            derivatives.append(wrap_levels(tangent, out_levels))
+            unpacked.append((primal, tangent, out_levels))
+        # A transform inside (jacrev in hessian) records its backward pass for the tangents to
+        # flow through, on leaves of its own: that graph is no one's to differentiate unless
+        # something outside this call may (as for the transforms' results, module docstring).
+        if not (
+            enclosed
+            or any(x.requires_grad for x in flat_primals + flat_tangents)
+            or _reaches_other_leaves([t for p, d, _ in unpacked for t in (p, d)], made)
+        ):
+            unpacked = [(p.detach(), d.detach(), lv) for p, d, lv in unpacked]
+        values = [wrap_levels(p, lv) for p, _, lv in unpacked]
+        derivatives = [wrap_levels(d, lv) for _, d, lv in unpacked]
     output = tree_unflatten(values, out_spec)
     jvp_out = tree_unflatten(derivatives, out_spec)
     if has_aux:

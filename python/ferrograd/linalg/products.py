@@ -254,14 +254,54 @@ def householder_product(A, tau):
             f"{name}: Expected batch dimensions of tau to be equal to input.shape[:-2], but "
             f"got {list(tau.shape[:-1])}"
         )
-    identity = eye(m, n, dtype=A.dtype, device=A.device)
-    reflectors = A.tril(-1) + identity
-    Q = identity.expand(*A.shape)
-    # H_1 (H_2 (⋯ (H_k I))): the last reflector is applied first.
+    return _orgqr(A, tau, k)
+
+
+def _orgqr(A, tau, k: int):
+    """LAPACK's ``orgqr`` (its unblocked ``org2r``) step by step, so that the result has
+    PyTorch's values down to the signs of its zeros: from the last reflector to the first,
+    ``H_i`` is applied to the columns right of ``i`` (``C + v (-τ_i wᵀ)``, ``w = Cᵀv``), then
+    column ``i`` becomes ``(0, 1 - τ_i, -τ_i v)``."""
+    m, n = A.shape[-2], A.shape[-1]
+    Q = eye(m, n, dtype=A.dtype, device=A.device).expand(*A.shape)
+    below = [*A.shape[:-2], 1, 1]
+    one = eye(1, dtype=A.dtype, device=A.device).expand(*below)
     for i in reversed(range(k)):
-        v = reflectors[..., :, i : i + 1]
-        Q = Q - tau[..., i : i + 1].unsqueeze(-1) * (v @ (v.mT @ Q))
+        t = tau[..., i : i + 1].unsqueeze(-1)
+        tail = A[..., i + 1 :, i : i + 1]
+        if i < n - 1:
+            v = _stack_rows(one, tail)
+            C = Q[..., i:, i + 1 :]
+            w = v.mT @ C
+            updated = C + v * (-t * w)
+            # LAPACK leaves C as it is where this adds nothing: τ_i = 0, a column whose w is 0,
+            # rows past v's last nonzero. Adding a zero could flip the sign of a zero in C, so
+            # those entries keep C's value, with the gradient of the update all the same.
+            applied = (t != 0) & (w != 0) & _up_to_last_nonzero(v)
+            gap = C - updated
+            C = updated.where(applied, C - (gap - gap.detach()))
+            Q = _stack_columns(Q[..., :, : i + 1], _stack_rows(Q[..., :i, i + 1 :], C))
+        column = _stack_rows(zeros(*A.shape[:-2], i, 1, dtype=A.dtype, device=A.device), 1 - t)
+        column = _stack_rows(column, tail * -t)
+        Q = _stack_columns(_stack_columns(Q[..., :, :i], column), Q[..., :, i + 1 :])
     return Q
+
+
+def _stack_rows(top, bottom):
+    from .._tensor_functions import cat
+
+    return cat([top, bottom], -2)
+
+
+def _stack_columns(left, right):
+    from .._tensor_functions import cat
+
+    return cat([left, right], -1)
+
+
+def _up_to_last_nonzero(v):
+    """Rows of the column ``v`` up to its last nonzero entry (``iladlr``)."""
+    return v.ne(0).to(v.dtype).flip(-2).cummax(-2).values.flip(-2).ne(0)
 
 
 # ------------------------------------------------------------------- tensor-shaped systems

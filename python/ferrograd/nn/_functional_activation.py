@@ -237,8 +237,9 @@ def softshrink(input, lambd: float = 0.5):
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, 0 between."""
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
-    shrunk = (input - lambd).where(input > lambd, (input + lambd).where(input < -lambd, 0.0))
-    return shrunk
+    # x * 0 between, as PyTorch computes it: -0 for a negative x, NaN for NaN.
+    inside = input * 0
+    return (input - lambd).where(input > lambd, (input + lambd).where(input < -lambd, inside))
 
 
 def tanhshrink(input):

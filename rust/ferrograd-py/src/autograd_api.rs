@@ -71,6 +71,19 @@ pub fn is_anomaly_enabled() -> bool {
     mode::is_anomaly_enabled()
 }
 
+/// Sets whether anomaly mode checks backward's gradients for NaN; returns the previous setting.
+#[catch_panics]
+#[pyfunction]
+pub fn set_anomaly_check_nan(check_nan: bool) -> bool {
+    mode::set_anomaly_check_nan(check_nan)
+}
+
+#[catch_panics]
+#[pyfunction]
+pub fn is_anomaly_check_nan_enabled() -> bool {
+    mode::is_anomaly_check_nan_enabled()
+}
+
 /// Installs the function that formats the Python stack for nodes made in anomaly mode.
 #[catch_panics]
 #[pyfunction]
@@ -178,6 +191,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(is_inference_mode_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(set_anomaly_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(is_anomaly_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(set_anomaly_check_nan, m)?)?;
+    m.add_function(wrap_pyfunction!(is_anomaly_check_nan_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(set_trace_provider, m)?)?;
     Ok(())
 }

@@ -15,11 +15,15 @@ use pyo3::prelude::*;
 #[pyfunction]
 #[pyo3(signature = (num_threads=0))]
 pub fn join_thread_pool(num_threads: usize) -> bool {
-    rayon::ThreadPoolBuilder::new()
+    let built = rayon::ThreadPoolBuilder::new()
         .num_threads(num_threads)
         .use_current_thread()
         .build_global()
-        .is_ok()
+        .is_ok();
+    // The first look at the pool's size also makes a process forked from now on run its
+    // kernels on one thread (the pool's threads are not copied into it).
+    ferrograd::num_threads();
+    built
 }
 
 /// Limits how many of the pool's threads one kernel keeps busy (`torch.set_num_threads`);

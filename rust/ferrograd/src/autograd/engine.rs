@@ -563,7 +563,7 @@ fn run_node(
     } else {
         input_grads
     };
-    if super::mode::is_anomaly_enabled() {
+    if super::mode::is_anomaly_enabled() && super::mode::is_anomaly_check_nan_enabled() {
         super::anomaly::check_for_nan(&name, &input_grads, trace.as_deref().map(String::as_str))?;
     }
     let mut out = EdgeGrads::new();

@@ -44,6 +44,7 @@ pub fn no_grad<R>(f: impl FnOnce() -> R) -> R {
 thread_local! {
     static INFERENCE_MODE: Cell<bool> = const { Cell::new(false) };
     static ANOMALY_MODE: Cell<bool> = const { Cell::new(false) };
+    static ANOMALY_CHECK_NAN: Cell<bool> = const { Cell::new(true) };
 }
 
 /// Whether this thread is in inference mode: nothing is recorded, and tensors made here are
@@ -70,6 +71,17 @@ pub fn is_anomaly_enabled() -> bool {
 
 pub fn set_anomaly_enabled(enabled: bool) -> bool {
     ANOMALY_MODE.with(|mode| mode.replace(enabled))
+}
+
+/// Whether anomaly mode, when on, checks each gradient computed in backward for NaN (on by
+/// default, as in PyTorch; nodes remember where they were created either way).
+pub fn is_anomaly_check_nan_enabled() -> bool {
+    ANOMALY_CHECK_NAN.with(Cell::get)
+}
+
+/// Sets whether anomaly mode checks for NaN; returns the previous setting.
+pub fn set_anomaly_check_nan(check_nan: bool) -> bool {
+    ANOMALY_CHECK_NAN.with(|check| check.replace(check_nan))
 }
 
 thread_local! {

@@ -8,13 +8,49 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
-/// The number of threads in the pool kernels run on (rayon's global pool; 1 without rayon).
+/// The number of threads in the pool kernels run on (rayon's global pool; 1 without rayon, and
+/// in a process forked after the pool started).
 #[inline]
 pub fn pool_threads() -> usize {
     #[cfg(feature = "rayon")]
-    return rayon::current_num_threads();
+    return if forked_child() {
+        1
+    } else {
+        rayon::current_num_threads()
+    };
     #[cfg(not(feature = "rayon"))]
     return 1;
+}
+
+/// Set in the child of a `fork`: it has only the thread that forked, not the pool's threads,
+/// so a kernel that handed them work would wait forever for it; the child runs every kernel on
+/// its calling thread instead.
+#[cfg(feature = "rayon")]
+static FORKED_CHILD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(feature = "rayon")]
+static WATCH_FORKS: std::sync::Once = std::sync::Once::new();
+
+/// Whether this process is a fork of one that may have started the pool. The first call (made
+/// before rayon builds its pool, since every kernel asks `pool_threads` first; the binding asks
+/// right after building it) registers the handler that marks a forked child.
+#[cfg(feature = "rayon")]
+#[inline]
+fn forked_child() -> bool {
+    WATCH_FORKS.call_once(|| {
+        #[cfg(unix)]
+        {
+            extern "C" fn mark_forked_child() {
+                FORKED_CHILD.store(true, Ordering::Relaxed);
+            }
+            // SAFETY: the handler only stores to an atomic, which is async-signal-safe as a
+            // fork handler must be; registering has no other effect.
+            unsafe {
+                libc::pthread_atfork(None, None, Some(mark_forked_child));
+            }
+        }
+    });
+    FORKED_CHILD.load(Ordering::Relaxed)
 }
 
 /// The number of elements from which a kernel splits its work across rayon's threads.

@@ -21,6 +21,27 @@ fn same_dtype(a: &Tensor, b: &Tensor) -> Result<()> {
     Ok(())
 }
 
+/// The dimensions of a matmul operand in front of its matrices (none for a vector or a matrix).
+fn batch_dims(shape: &[usize]) -> &[usize] {
+    &shape[..shape.len().saturating_sub(2)]
+}
+
+/// Refuses batch dimensions that do not broadcast with PyTorch's message: the first mismatch
+/// from the last dimension, numbered in the broadcast batch shape.
+fn check_batches_broadcast(a: &[usize], b: &[usize]) -> Result<()> {
+    let ndim = a.len().max(b.len());
+    let size = |dims: &[usize], i: usize| (i + dims.len()).checked_sub(ndim).map_or(1, |j| dims[j]);
+    for i in (0..ndim).rev() {
+        let (x, y) = (size(a, i), size(b, i));
+        if x != y && x != 1 && y != 1 {
+            return Err(Error::Shape(format!(
+                "The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {i}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Tensor {
     /// `self @ other` with NumPy's `matmul` semantics: 1-D operands are promoted to a row
     /// (left) or column (right) and the added dimension removed again; batch dimensions broadcast.
@@ -34,6 +55,7 @@ impl Tensor {
             )));
         }
         same_dtype(self, other)?;
+        check_batches_broadcast(batch_dims(&sa), batch_dims(&sb))?;
         let (a, b) = (self.data(), other.data());
         let a2 = if sa.len() == 1 {
             a.reshaped(&[1, sa[0]])?

@@ -62,15 +62,18 @@ impl Tensor {
             // A meta target has no values to check (its loss is only a shape).
             check_classes(&target, shape[1], ignore_index)?;
         }
-        let on_device = |value: f64| -> Result<Tensor> {
-            let s = Tensor::full(&[], value, DType::Int64);
+        let on_device = |value: f64, dtype: DType| -> Result<Tensor> {
+            let s = Tensor::full(&[], value, dtype);
             Ok(Tensor::from_array(s.data().to_device(target.device())?))
         };
-        let valid = target.ne(&on_device(ignore_index as f64)?)?;
-        let safe = target.where_(&valid, &on_device(0.0)?)?;
+        let valid = target.ne(&on_device(ignore_index as f64, DType::Int64)?)?;
+        let safe = target.where_(&valid, &on_device(0.0, DType::Int64)?)?;
         let picked = self.gather(1, &safe.unsqueeze(1)?)?.squeeze(Some(1))?;
         let mask = valid.to_dtype(self.dtype())?;
-        let losses = picked.mul(&mask)?.neg()?;
+        // An ignored sample's loss is PyTorch's 0, not -(x * 0) (-0, or NaN for a NaN input).
+        let losses = picked
+            .neg()?
+            .where_(&valid, &on_device(0.0, self.dtype())?)?;
         match reduction {
             Reduction::None => Ok(losses),
             Reduction::Sum => losses.sum(),
