@@ -5,14 +5,11 @@
 
 mod array_copies;
 pub mod attention;
-mod cpu;
+pub(crate) mod cpu;
 pub mod device;
 pub use cpu::matmul::Transposed;
 /// The element arithmetic of the kernels, for code that must compute exactly as they do.
 pub(crate) use cpu::scalar::Scalar as ElementMath;
-// The old names that vecmath/ and optim/ still use, kept while those are being edited elsewhere.
-pub(crate) use cpu::optim as cpu_optim;
-use cpu::{index as cpu_index, map as cpu_elementwise};
 pub mod nn;
 pub mod parallel;
 pub mod scan;
