@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::array::DType;
+
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum Error {
     /// Incompatible shapes (maps to `ValueError`).
@@ -53,4 +55,25 @@ impl Error {
     }
 }
 
+/// The crate's `Result`: `Ok(T)` or an [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The error of an operation defined only for floating dtypes (`op`'s name leads the
+    /// message) given a tensor of `dtype`.
+    pub(crate) fn expected_float(op: &str, dtype: DType) -> Error {
+        Error::DType(format!(
+            "{op}: expected a floating point tensor, got {dtype}"
+        ))
+    }
+}
+
+/// `Ok` when `dtype` is a floating dtype, else [`Error::expected_float`]: the one check of
+/// the operations defined only for floating tensors.
+pub(crate) fn require_float(op: &str, dtype: DType) -> Result<()> {
+    if dtype.is_floating() {
+        Ok(())
+    } else {
+        Err(Error::expected_float(op, dtype))
+    }
+}
