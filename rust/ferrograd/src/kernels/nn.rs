@@ -9,9 +9,13 @@ use crate::error::{require_float, Error, Result};
 /// The geometry of a 2-D sliding window (convolution, pooling): sizes per (height, width).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Window2d {
+    /// The window's height and width.
     pub kernel: [usize; 2],
+    /// The step between windows, per axis.
     pub stride: [usize; 2],
+    /// Zeros added on each side of the input, per axis.
     pub padding: [usize; 2],
+    /// The spacing between the window's taps, per axis.
     pub dilation: [usize; 2],
 }
 

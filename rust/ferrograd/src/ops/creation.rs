@@ -65,10 +65,17 @@ impl Tensor {
         })
     }
 
+    /// A tensor of zeros.
+    ///
+    /// ```
+    /// let z = ferrograd::Tensor::zeros(&[2, 3], ferrograd::DType::Float32);
+    /// assert_eq!(z.sum().unwrap().item().unwrap(), 0.0);
+    /// ```
     pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
         Self::full(shape, 0.0, dtype)
     }
 
+    /// A tensor of ones.
     pub fn ones(shape: &[usize], dtype: DType) -> Tensor {
         Self::full(shape, 1.0, dtype)
     }
