@@ -4,6 +4,8 @@
 #
 #     bash scripts/lint.sh
 #
+# Also `cargo doc` of the engine crate with warnings as errors (missing docs, broken links).
+#
 # Runs in the environment scripts/test.sh sets up (PYTHON, default .venv/bin/python, has ruff
 # from the `test` extra and ferrograd built and installed; `pip install -e ".[test]"` or
 # `maturin develop` work too). Every check runs; the script fails if any of them failed.
@@ -40,6 +42,9 @@ check "$PYTHON" scripts/check_core_stub.py
 # The profile of `cargo test --workspace` (dev), so the build scripts and proc-macros it
 # compiles are shared with the tests.
 check cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The engine crate's documentation: every public item documented (`#![deny(missing_docs)]`),
+# no broken intra-doc links. Only that crate (--no-deps), so it costs one rustdoc pass.
+check env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ferrograd --quiet
 
 if ((${#failed[@]})); then
     echo "lint: ${#failed[@]} check(s) failed:" >&2

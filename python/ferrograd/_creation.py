@@ -173,7 +173,7 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False):
     if dtype is None and isinstance(data, TensorBase):
         dtype = data.dtype  # kept, bfloat16 included (which NumPy cannot carry)
     array = _infer_numpy(data, dtype)
-    t = _core.from_numpy(array, False, False)
+    t = _core.from_numpy(array, False)
     if dtype is not None and t.dtype is not to_dtype(dtype):
         t = t._to_dtype(to_dtype(dtype).name)
     return _place(t, device, requires_grad)
@@ -238,7 +238,7 @@ def from_numpy(array: np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     if array.dtype.kind == "c":
         return _complex().from_array(array)
-    return _core.from_numpy(array, True, False)
+    return _core.from_numpy(array, True)
 
 
 def _size_arg(sizes: tuple, size, op: str) -> list:

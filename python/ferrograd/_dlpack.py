@@ -25,7 +25,7 @@ def from_dlpack(ext):
     if kind in (_CPU, _CUDA_HOST):
         array = np.from_dlpack(ext)
         _check_dtype(array.dtype)
-        return _core.from_numpy(array, True, False)
+        return _core.from_numpy(array, True)
     if kind in (_CUDA, _CUDA_MANAGED):
         from . import cuda
 

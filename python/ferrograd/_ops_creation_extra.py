@@ -99,7 +99,7 @@ def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad
             f"multiple of element size ({d.itemsize})"
         )
     array = np.frombuffer(buffer, dtype=d.numpy, count=count, offset=offset)
-    out = _core.from_numpy(array, True, False)
+    out = _core.from_numpy(array, True)
     if requires_grad:
         out.requires_grad_(True)
     return out
@@ -121,7 +121,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         "int64",
         "bool",
     ):
-        out = _core.from_numpy(obj, True, False)
+        out = _core.from_numpy(obj, True)
     elif hasattr(obj, "__dlpack__") and not isinstance(obj, np.generic):
         out = from_dlpack(obj)
     else:
@@ -181,7 +181,7 @@ def logspace(
     if not target.is_floating_point:
         values = np.trunc(values)
     result = _place(
-        _core.from_numpy(values.astype(target.numpy), False, False).to(target),
+        _core.from_numpy(values.astype(target.numpy), False).to(target),
         device,
         requires_grad,
     )
@@ -346,7 +346,7 @@ def kaiser_window(
         alpha = (n - 1) / 2.0
         ratio = (np.arange(n, dtype=np.float64) - alpha) / alpha
         values = np.i0(beta * np.sqrt(np.clip(1 - ratio * ratio, 0, None))) / np.i0(beta)
-        return _core.from_numpy(values.astype(k.dtype.numpy), False, False)
+        return _core.from_numpy(values.astype(k.dtype.numpy), False)
 
     return _window(
         "kaiser_window", window_length, periodic, dtype, device, requires_grad, symmetric

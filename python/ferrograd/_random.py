@@ -91,7 +91,7 @@ class Generator:
             self._initial_seed,
         )
         array = np.frombuffer(packed, dtype=np.uint8).astype(_state_dtype().numpy)
-        return _core.from_numpy(array, False, False)
+        return _core.from_numpy(array, False)
 
     def set_state(self, new_state) -> Generator:
         """Restores a state made by ``get_state`` (of any generator)."""
@@ -140,7 +140,7 @@ class Generator:
     def __setstate__(self, saved):
         self.device = _device(saved["device"])
         array = np.frombuffer(saved["state"], dtype=np.uint8).astype(_state_dtype().numpy)
-        self.set_state(_core.from_numpy(array, False, False))
+        self.set_state(_core.from_numpy(array, False))
 
     def _state_bytes(self) -> np.ndarray:
         return self.get_state().numpy().astype(np.uint8)
@@ -208,7 +208,7 @@ def samples_as_tensor(array: np.ndarray, dtype, device=None, requires_grad: bool
         if array.dtype not in _NATIVE:
             array = array.astype(np.float64)
         # The draws are fresh arrays nothing else holds: the tensor takes their memory.
-        out = _core.from_numpy(np.require(array, requirements=("C", "W")), True, False)
+        out = _core.from_numpy(np.require(array, requirements=("C", "W")), True)
         if out.dtype != dtype:
             out = out.to(dtype)
     except MemoryError:

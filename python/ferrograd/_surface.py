@@ -42,7 +42,7 @@ __all__ = [
 def _placed(array: np.ndarray, dtype, device):
     from ._creation import _place
 
-    out = _core.from_numpy(np.asarray(array, order="C"), False, False)
+    out = _core.from_numpy(np.asarray(array, order="C"), False)
     if dtype is not None:
         out = out.to(to_dtype(dtype))
     return _place(out, device, False)

@@ -65,7 +65,7 @@ def _check_rank(t, value, target: list) -> None:
 
 
 def _index_tensor(array: np.ndarray, device):
-    index = _core.from_numpy(np.ascontiguousarray(array, dtype=np.int64), False, False)
+    index = _core.from_numpy(np.ascontiguousarray(array, dtype=np.int64), False)
     return index if device.type == "cpu" else index.to(device)
 
 

@@ -21,7 +21,7 @@ from .shape import keyword_sizes, variadic_signature
 def constant(array: np.ndarray, like):
     """``array`` as a tensor on ``like``'s device (a constant: it never requires grad). Next to
     a bfloat16 tensor, float32 values (what ``bfloat16.numpy`` holds them in) become bfloat16."""
-    out = _core.from_numpy(np.asarray(array, order="C"), False, False)
+    out = _core.from_numpy(np.asarray(array, order="C"), False)
     if like._dtype == "bfloat16" and out._dtype == "float32":
         out = out._to_dtype("bfloat16")
     return out if like._device == "cpu" else out.to(like.device)

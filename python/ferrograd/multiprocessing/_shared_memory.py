@@ -116,7 +116,7 @@ def rebuild_shared(descriptor, nbytes: int, dtype: str, layout, requires_grad: b
     from .. import _core
 
     memory = _map(descriptor.detach(), nbytes, np.dtype(dtype))
-    storage = _core.from_numpy(memory, True, False)
+    storage = _core.from_numpy(memory, True)
     shape, stride, offset = layout
     whole = (shape == (memory.size,)) and stride == (1,) and offset == 0
     tensor = storage if whole else storage.as_strided(shape, stride, offset).detach()

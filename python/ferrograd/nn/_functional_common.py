@@ -114,5 +114,5 @@ def _from_numpy_like(x, array, dtype=None):
         array = array.astype(x.dtype.name)
     elif dtype is not None:
         array = array.astype(dtype)
-    out = _core.from_numpy(array, False, False)
+    out = _core.from_numpy(array, False)
     return out if x.device.type == "cpu" else out.to(x.device)

@@ -33,49 +33,39 @@ use node::PyNode;
 use tensor::PyTensor;
 use tensor_type::NewTensor;
 
-fn creation(tensor: ferrograd::Result<Tensor>, requires_grad: bool) -> PyResult<NewTensor> {
-    let tensor = tensor.py()?;
-    if requires_grad {
-        tensor.set_requires_grad(true).py()?;
-    }
-    Ok(NewTensor(tensor))
+/// A made tensor handed to Python (`requires_grad` is set by the facade after the tensor is on
+/// its device, so that it is a leaf there).
+fn creation(tensor: ferrograd::Result<Tensor>) -> PyResult<NewTensor> {
+    Ok(NewTensor(tensor.py()?))
 }
 
 /// A tensor from a NumPy array; `share` keeps the array's memory when its layout allows.
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (array, share=false, requires_grad=false))]
-fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyResult<NewTensor> {
+#[pyo3(signature = (array, share=false))]
+fn from_numpy(array: &Bound<'_, PyAny>, share: bool) -> PyResult<NewTensor> {
     let array = convert::array_from_numpy(array, share)?;
-    creation(Ok(Tensor::from_array(array)), requires_grad)
+    creation(Ok(Tensor::from_array(array)))
 }
 
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (shape, value, dtype, requires_grad=false))]
-fn full(
-    shape: Vec<isize>,
-    value: &Bound<'_, PyAny>,
-    dtype: &str,
-    requires_grad: bool,
-) -> PyResult<NewTensor> {
+fn full(shape: Vec<isize>, value: &Bound<'_, PyAny>, dtype: &str) -> PyResult<NewTensor> {
     let (shape, dtype) = (shape_arg(shape)?, dtype_from_name(dtype)?);
     let made = match convert::exact_integer(value) {
         Some(v) => Tensor::try_full_int(&shape, v, dtype),
         None => Tensor::try_full(&shape, value.extract()?, dtype),
     };
-    creation(made, requires_grad)
+    creation(made)
 }
 
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (start, end, step, dtype, requires_grad=false))]
 fn arange(
     start: &Bound<'_, PyAny>,
     end: &Bound<'_, PyAny>,
     step: &Bound<'_, PyAny>,
     dtype: &str,
-    requires_grad: bool,
 ) -> PyResult<NewTensor> {
     let dtype = dtype_from_name(dtype)?;
     let made = match (
@@ -86,31 +76,20 @@ fn arange(
         (Some(start), Some(end), Some(step)) => Tensor::arange_int(start, end, step, dtype),
         _ => Tensor::arange(start.extract()?, end.extract()?, step.extract()?, dtype),
     };
-    creation(made, requires_grad)
+    creation(made)
 }
 
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (start, end, steps, dtype, requires_grad=false))]
-fn linspace(
-    start: f64,
-    end: f64,
-    steps: i64,
-    dtype: &str,
-    requires_grad: bool,
-) -> PyResult<NewTensor> {
+fn linspace(start: f64, end: f64, steps: i64, dtype: &str) -> PyResult<NewTensor> {
     let steps = usize::try_from(steps)
         .map_err(|_| errors::to_py(Error::Shape("number of steps must be non-negative".into())))?;
-    creation(
-        Tensor::linspace(start, end, steps, dtype_from_name(dtype)?),
-        requires_grad,
-    )
+    creation(Tensor::linspace(start, end, steps, dtype_from_name(dtype)?))
 }
 
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (n, m, dtype, requires_grad=false))]
-fn eye(n: i64, m: i64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
+fn eye(n: i64, m: i64, dtype: &str) -> PyResult<NewTensor> {
     let size = |v: i64, name: &str| {
         usize::try_from(v).map_err(|_| {
             errors::to_py(Error::Shape(format!(
@@ -118,48 +97,44 @@ fn eye(n: i64, m: i64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> 
             )))
         })
     };
-    creation(
-        Tensor::eye(size(n, "n")?, size(m, "m")?, dtype_from_name(dtype)?),
-        requires_grad,
-    )
+    creation(Tensor::eye(
+        size(n, "n")?,
+        size(m, "m")?,
+        dtype_from_name(dtype)?,
+    ))
 }
 
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (shape, dtype, requires_grad=false))]
-fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(
-        Tensor::rand(&shape_arg(shape)?, dtype_from_name(dtype)?),
-        requires_grad,
-    )
+fn rand(shape: Vec<isize>, dtype: &str) -> PyResult<NewTensor> {
+    creation(Tensor::rand(&shape_arg(shape)?, dtype_from_name(dtype)?))
 }
 
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (shape, dtype, requires_grad=false))]
-fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
-    creation(
-        Tensor::randn(&shape_arg(shape)?, dtype_from_name(dtype)?),
-        requires_grad,
-    )
+fn randn(shape: Vec<isize>, dtype: &str) -> PyResult<NewTensor> {
+    creation(Tensor::randn(&shape_arg(shape)?, dtype_from_name(dtype)?))
 }
 
 #[catch_panics]
 #[pyfunction]
 fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<NewTensor> {
-    creation(
-        Tensor::randint(low, high, &shape_arg(shape)?, dtype_from_name(dtype)?),
-        false,
-    )
+    creation(Tensor::randint(
+        low,
+        high,
+        &shape_arg(shape)?,
+        dtype_from_name(dtype)?,
+    ))
 }
 
 #[catch_panics]
 #[pyfunction]
 fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<NewTensor> {
-    creation(
-        Tensor::bernoulli(&shape_arg(shape)?, p, dtype_from_name(dtype)?),
-        false,
-    )
+    creation(Tensor::bernoulli(
+        &shape_arg(shape)?,
+        p,
+        dtype_from_name(dtype)?,
+    ))
 }
 
 #[catch_panics]

@@ -2,6 +2,20 @@
 
 use thiserror::Error;
 
+use crate::array::DType;
+
+/// Every error the crate returns. Each variant carries PyTorch's message for the case; the
+/// Python binding raises the exception class named on the variant. Implements
+/// [`std::error::Error`], so `?` converts it into `Box<dyn std::error::Error>` or `anyhow::Error`.
+///
+/// ```
+/// use ferrograd::{Error, Tensor};
+/// let a = Tensor::from(vec![1.0f32, 2.0]);
+/// let b = Tensor::from(vec![1.0f32, 2.0, 3.0]);
+/// let err = a.add(&b).unwrap_err();
+/// assert!(matches!(err, Error::Shape(_)));
+/// let _: Box<dyn std::error::Error> = Box::new(err);
+/// ```
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum Error {
     /// Incompatible shapes (maps to `ValueError`).
@@ -53,4 +67,25 @@ impl Error {
     }
 }
 
+/// The crate's `Result`: `Ok(T)` or an [`Error`](enum@Error).
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The error of an operation defined only for floating dtypes (`op`'s name leads the
+    /// message) given a tensor of `dtype`.
+    pub(crate) fn expected_float(op: &str, dtype: DType) -> Error {
+        Error::DType(format!(
+            "{op}: expected a floating point tensor, got {dtype}"
+        ))
+    }
+}
+
+/// `Ok` when `dtype` is a floating dtype, else [`Error::expected_float`]: the one check of
+/// the operations defined only for floating tensors.
+pub(crate) fn require_float(op: &str, dtype: DType) -> Result<()> {
+    if dtype.is_floating() {
+        Ok(())
+    } else {
+        Err(Error::expected_float(op, dtype))
+    }
+}

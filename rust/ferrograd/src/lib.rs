@@ -142,6 +142,8 @@
 //! }
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod array;
 pub mod error;
 pub(crate) mod kernels;

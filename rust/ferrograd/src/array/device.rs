@@ -5,9 +5,12 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 
+/// Where an array's elements live. `Display` prints PyTorch's spelling (`cpu`, `cuda:0`, `meta`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Device {
+    /// Host memory: the crate's own kernels compute on it.
     Cpu,
+    /// A CUDA device by index; its arrays and kernels belong to a registered device backend.
     Cuda(u32),
     /// PyTorch's `meta` device: arrays with a shape and a dtype but no elements, whose
     /// kernels compute only their results' shapes and dtypes.
@@ -15,6 +18,17 @@ pub enum Device {
 }
 
 impl Device {
+    /// Parses PyTorch's device strings: `"cpu"`, `"cuda"` (device 0), `"cuda:N"`, `"meta"`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for any other string.
+    ///
+    /// ```
+    /// use ferrograd::Device;
+    /// assert_eq!(Device::parse("cuda:1").unwrap(), Device::Cuda(1));
+    /// assert!(Device::parse("tpu").is_err());
+    /// ```
     pub fn parse(spec: &str) -> Result<Device> {
         let spec = spec.trim();
         match spec.split_once(':') {
@@ -33,6 +47,7 @@ impl Device {
         }
     }
 
+    /// Whether this is the host.
     pub fn is_cpu(self) -> bool {
         self == Device::Cpu
     }

@@ -5,32 +5,50 @@ use std::fmt;
 /// The element type of an array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DType {
+    /// `bool`: `true`/`false`, one byte each.
     Bool,
+    /// `uint8` (`u8`).
     UInt8,
+    /// `int8` (`i8`).
     Int8,
+    /// `int16` (`i16`).
     Int16,
+    /// `int32` (`i32`).
     Int32,
+    /// `int64` (`i64`): the default integer dtype.
     Int64,
     /// IEEE half precision (`half::f16`).
     Float16,
     /// The upper half of a float32 (`half::bf16`): float32's range, 8 bits of mantissa.
     BFloat16,
+    /// `float32` (`f32`): the default floating dtype.
     Float32,
+    /// `float64` (`f64`).
     Float64,
 }
 
 /// Promotion category: a higher category wins regardless of width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Category {
+    /// Booleans.
     Bool,
+    /// Signed and unsigned integers.
     Integer,
+    /// Floating point, of any width.
     Floating,
 }
 
 impl DType {
+    /// The dtype of floating results made from integers or numbers (PyTorch's default, `float32`).
     pub const DEFAULT_FLOAT: DType = DType::Float32;
+    /// The dtype of integer tensors made from Rust or Python integers (`int64`).
     pub const DEFAULT_INT: DType = DType::Int64;
 
+    /// PyTorch's name without the `torch.` prefix (`"float32"`, `"int64"`, ...); `Display` prints it.
+    ///
+    /// ```
+    /// assert_eq!(ferrograd::DType::Float32.name(), "float32");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             DType::Bool => "bool",
@@ -62,6 +80,8 @@ impl DType {
         }
     }
 
+    /// The dtype named `name` (as `name` spells it, or an alias PyTorch accepts such as `"float"` or
+    /// `"long"`), or `None`.
     pub fn from_name(name: &str) -> Option<DType> {
         Some(match name {
             "bool" => DType::Bool,
@@ -78,6 +98,7 @@ impl DType {
         })
     }
 
+    /// Which promotion category the dtype is in.
     pub fn category(self) -> Category {
         match self {
             DType::Bool => Category::Bool,
@@ -131,14 +152,17 @@ impl DType {
         })
     }
 
+    /// Whether the dtype holds negative values (every dtype but `bool` and `uint8`).
     pub fn is_signed(self) -> bool {
         !matches!(self, DType::Bool | DType::UInt8)
     }
 
+    /// Whether the dtype is a floating dtype (`float16`, `bfloat16`, `float32`, `float64`).
     pub fn is_floating(self) -> bool {
         self.category() == Category::Floating
     }
 
+    /// The size of one element in bytes.
     pub fn size_in_bytes(self) -> usize {
         match self {
             DType::Bool | DType::UInt8 | DType::Int8 => 1,
@@ -211,8 +235,11 @@ impl DType {
 /// int64).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Priority {
+    /// A tensor with at least one dimension.
     Dimensioned = 0,
+    /// A 0-d tensor.
     ZeroDim = 1,
+    /// A Rust or Python number.
     Number = 2,
 }
 

@@ -7,13 +7,20 @@ use super::storage::CpuBuffer;
 
 /// A Rust scalar type that can be the element of an array.
 pub trait Element: Copy + Send + Sync + PartialOrd + Default + std::fmt::Debug + 'static {
+    /// The dtype whose elements this type is.
     const DTYPE: DType;
+    /// The value as an `f64` (exact for every type but the 64-bit integers beyond 2^53).
     fn to_f64(self) -> f64;
+    /// The value of `v` in this type, converted as a cast does (floats round, integers truncate
+    /// toward zero and wrap).
     fn from_f64(v: f64) -> Self;
+    /// Moves `data` into a host buffer without copying.
     fn into_buffer(data: Vec<Self>) -> CpuBuffer;
+    /// This type's zero.
     fn zero() -> Self {
         Self::from_f64(0.0)
     }
+    /// This type's one.
     fn one() -> Self {
         Self::from_f64(1.0)
     }

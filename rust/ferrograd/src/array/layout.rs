@@ -7,6 +7,9 @@ use smallvec::SmallVec;
 use super::shape::{contiguous_strides, numel, Dims, Strides};
 use crate::error::{Error, Result};
 
+/// How an array's elements sit in its storage: shape, strides in elements (possibly 0 or
+/// negative) and the offset of the first element. Every view is a new layout over the same
+/// storage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
     shape: Dims,
@@ -45,6 +48,7 @@ impl Layout {
         }
     }
 
+    /// A layout from its parts, as given (not checked against any storage).
     pub fn new(shape: Dims, strides: Strides, offset: usize) -> Layout {
         debug_assert_eq!(shape.len(), strides.len());
         let contiguous = is_row_major(&shape, &strides);
@@ -56,26 +60,32 @@ impl Layout {
         }
     }
 
+    /// The size of each dimension.
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
 
+    /// The step in elements between neighbours along each dimension.
     pub fn strides(&self) -> &[isize] {
         &self.strides
     }
 
+    /// The position of the first element in the storage.
     pub fn offset(&self) -> usize {
         self.offset
     }
 
+    /// The number of dimensions.
     pub fn ndim(&self) -> usize {
         self.shape.len()
     }
 
+    /// The number of elements (the product of the shape; 1 for a 0-d layout).
     pub fn numel(&self) -> usize {
         numel(&self.shape)
     }
 
+    /// Whether the elements are row-major with no gaps (PyTorch's `is_contiguous`).
     pub fn is_contiguous(&self) -> bool {
         self.contiguous
     }

@@ -22,6 +22,9 @@ pub use storage::{CpuBuffer, ForeignArray, InlineElements, Storage};
 
 use crate::error::{Error, Result};
 
+/// An n-dimensional array of one dtype on one device: a [`Layout`] over shared
+/// [`Storage`]. Cloning is cheap and aliases the elements (no copy-on-write). A [`Tensor`](crate::Tensor)
+/// wraps one with autograd; use `NdArray` directly only for plain arrays without gradients.
 #[derive(Clone, Debug)]
 pub struct NdArray {
     storage: Storage,
@@ -30,6 +33,11 @@ pub struct NdArray {
 }
 
 impl NdArray {
+    /// A row-major array of `shape` over `buffer`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when `shape` does not hold exactly the buffer's elements.
     pub fn from_buffer(buffer: CpuBuffer, shape: &[usize]) -> Result<NdArray> {
         check_len(shape, buffer.len())?;
         let dtype = buffer.dtype();
@@ -82,6 +90,7 @@ impl NdArray {
         }
     }
 
+    /// A 0-d array holding `value` (stored inline: no allocation).
     pub fn scalar<T: Element>(value: T) -> NdArray {
         Self::from_slice(&[value], &[]).expect("one element for a 0-d shape")
     }
@@ -100,14 +109,17 @@ impl NdArray {
         Self::try_full(shape, value, dtype).unwrap_or_else(|e| std::panic::panic_any(e))
     }
 
+    /// An array of zeros.
     pub fn zeros(shape: &[usize], dtype: DType) -> NdArray {
         Self::full(shape, 0.0, dtype)
     }
 
+    /// The size of each dimension.
     pub fn shape(&self) -> &[usize] {
         self.layout.shape()
     }
 
+    /// The strides in elements.
     pub fn strides(&self) -> &[isize] {
         self.layout.strides()
     }
@@ -117,30 +129,37 @@ impl NdArray {
         self.layout.offset()
     }
 
+    /// Shape, strides and offset together.
     pub fn layout(&self) -> &Layout {
         &self.layout
     }
 
+    /// Whether the elements are row-major with no gaps.
     pub fn is_contiguous(&self) -> bool {
         self.layout.is_contiguous()
     }
 
+    /// The element type.
     pub fn dtype(&self) -> DType {
         self.dtype
     }
 
+    /// The number of dimensions.
     pub fn ndim(&self) -> usize {
         self.layout.ndim()
     }
 
+    /// The number of elements.
     pub fn numel(&self) -> usize {
         self.layout.numel()
     }
 
+    /// Where the elements live.
     pub fn device(&self) -> Device {
         self.storage.device()
     }
 
+    /// The storage the layout views (shared with every alias and view of this array).
     pub fn storage(&self) -> &Storage {
         &self.storage
     }

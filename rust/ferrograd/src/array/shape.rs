@@ -6,8 +6,10 @@ use crate::error::{Error, Result};
 
 /// A shape or a stride list; four dimensions fit without a heap allocation.
 pub type Dims = SmallVec<[usize; 4]>;
+/// Strides in elements, one per dimension (inline up to 4 dimensions).
 pub type Strides = SmallVec<[isize; 4]>;
 
+/// The number of elements of `shape` (1 for `[]`).
 pub fn numel(shape: &[usize]) -> usize {
     shape.iter().product()
 }
@@ -129,6 +131,7 @@ pub struct StridedOffsets<'a> {
 }
 
 impl<'a> StridedOffsets<'a> {
+    /// The offsets of a view of `shape` with `strides` whose first element is at `start`.
     pub fn new(shape: &'a [usize], strides: &'a [isize], start: isize) -> Self {
         StridedOffsets {
             shape,

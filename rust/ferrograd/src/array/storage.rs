@@ -49,6 +49,7 @@ unsafe impl Send for CpuBuffer {}
 unsafe impl Sync for CpuBuffer {}
 
 impl CpuBuffer {
+    /// A buffer that takes over `data`'s allocation (no copy).
     pub fn from_vec<T: Element>(data: Vec<T>) -> CpuBuffer {
         let mut data = std::mem::ManuallyDrop::new(data);
         let (len, capacity) = (data.len(), data.capacity());
@@ -118,14 +119,17 @@ impl CpuBuffer {
         self.moved.get().is_some()
     }
 
+    /// The element type.
     pub fn dtype(&self) -> DType {
         self.dtype
     }
 
+    /// The number of elements.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether the buffer holds no element.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -189,23 +193,30 @@ impl fmt::Debug for CpuBuffer {
 /// An array's elements held by a device backend (a CuPy array, or a NumPy array in the
 /// test backend). The backend that made it is the only one that reads it.
 pub trait ForeignArray: Send + Sync + fmt::Debug {
+    /// The device whose backend made the array.
     fn device(&self) -> Device;
     /// How many elements the backend's array holds (the storage that views index into).
     fn numel(&self) -> usize;
+    /// The backend's own object, to downcast to its array type.
     fn as_any(&self) -> &dyn Any;
 }
 
+/// The elements behind an array: a shared host buffer, a few host elements kept inline, or a
+/// device backend's array.
 #[derive(Clone, Debug)]
 pub enum Storage {
+    /// A host buffer, shared by every array that views it.
     Cpu(Arc<CpuBuffer>),
     /// The elements of a host array of at most `InlineElements::BYTES` bytes (a scalar, a
     /// tiny tensor), kept in the array itself: no allocation and no reference count, which
     /// are most of the cost of a scalar operation. Cloning copies them.
     Inline(InlineElements),
+    /// A device backend's array.
     Foreign(Arc<dyn ForeignArray>),
 }
 
 impl Storage {
+    /// Where the elements live.
     pub fn device(&self) -> Device {
         match self {
             Storage::Cpu(_) | Storage::Inline(_) => Device::Cpu,
@@ -220,6 +231,7 @@ impl Storage {
 pub struct InlineElements([u64; 2]);
 
 impl InlineElements {
+    /// How many bytes of elements fit inline.
     pub const BYTES: usize = 16;
 
     /// The elements of `values`, when they fit.

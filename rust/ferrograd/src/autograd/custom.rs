@@ -5,6 +5,7 @@ use crate::tensor::Tensor;
 
 /// The backward of a node defined outside the crate, e.g. a Python `autograd.Function`.
 pub trait CustomBackward: Send + Sync {
+    /// The node's name, as `grad_fn` shows it (e.g. `MyFunctionBackward`).
     fn name(&self) -> String;
     /// One gradient per output in, one per input out (`None` where there is none). `saved` are
     /// the values saved when the node was recorded, checked against in-place changes.
@@ -20,7 +21,9 @@ pub trait CustomBackward: Send + Sync {
 /// What a custom function saves for its backward: any tensor, or one of its own outputs
 /// (kept without a reference cycle, see `Saved`).
 pub enum SaveSpec {
+    /// A tensor the rule will read (an input or any other tensor).
     Tensor(crate::tensor::Tensor),
+    /// The function's output with this index.
     Output(usize),
 }
 

@@ -24,9 +24,14 @@ use super::saved::{LastRead, Saved};
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 
+/// How [`Tensor::backward_with`](crate::Tensor::backward_with) and [`grad`](crate::autograd::grad) run; the
+/// default frees the graph and records nothing.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BackwardOptions {
+    /// Keep the graph's saved values, so that a second backward through it works.
     pub retain_graph: bool,
+    /// Record the backward pass itself, so that the gradients can be differentiated again
+    /// (implies keeping the graph).
     pub create_graph: bool,
 }
 

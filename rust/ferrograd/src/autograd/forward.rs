@@ -145,12 +145,19 @@ pub struct DualLevel {
 }
 
 impl DualLevel {
+    /// Enters a new dual level.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Autograd`] when a level is already open on this thread
+    /// (forward mode does not nest).
     pub fn new() -> Result<DualLevel> {
         Ok(DualLevel {
             level: enter_dual_level()?,
         })
     }
 
+    /// The id of the open level (what tangents are tagged with).
     pub fn level(&self) -> usize {
         self.level
     }

@@ -38,10 +38,12 @@ pub struct HookInfo {
     /// The name errors give the hook ("hook 'NAME' has changed the size of value"):
     /// `<unknown>` when `None`, as PyTorch says of a callable without `__name__`.
     pub name: Option<String>,
+    /// The host language's object behind the hook, kept so the host's garbage collector sees it.
     pub host: Option<HostObject>,
 }
 
 impl HookInfo {
+    /// The hook's name for error messages (`<unknown>` when it has none).
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or("<unknown>")
     }
@@ -49,8 +51,11 @@ impl HookInfo {
 
 /// A hook as registered: its id (for removal), its function and what else is known of it.
 pub struct Registered<F> {
+    /// The id that removes it again.
     pub id: u64,
+    /// The function.
     pub hook: F,
+    /// Its name and host object.
     pub info: HookInfo,
 }
 
@@ -61,12 +66,16 @@ impl<F: Clone> Registered<F> {
     }
 }
 
+/// Every hook registered on one graph node, by kind.
 #[derive(Default)]
 pub struct NodeHooks {
     /// Tensor hooks: (output number, hook), run in registration order.
     pub tensor_pre: Vec<(u32, Registered<GradHook>)>,
+    /// Pre-hooks (`grad_fn.register_prehook`), run in registration order.
     pub pre: Vec<Registered<PreHook>>,
+    /// Post-hooks (`grad_fn.register_hook`), run in registration order.
     pub post: Vec<Registered<PostHook>>,
+    /// Hooks run after a leaf's gradient was accumulated.
     pub post_accumulate: Vec<Registered<PostAccumulateHook>>,
     /// Outputs whose gradient is kept in their tensor's `.grad` (`retain_grad()`).
     pub retain: Vec<(u32, Weak<TensorCell>)>,
@@ -108,6 +117,7 @@ fn take_where<T: Send + 'static>(
 }
 
 impl NodeHooks {
+    /// Whether the node has no hook and retains no gradient.
     pub fn is_empty(&self) -> bool {
         self.tensor_pre.is_empty()
             && self.pre.is_empty()
@@ -160,14 +170,17 @@ pub struct HookHandle {
 }
 
 impl HookHandle {
+    /// Unregisters the hook; `false` when it was already removed.
     pub fn remove(&self) -> bool {
         self.node.remove_hook(self.id)
     }
 
+    /// The hook's id, unique in the process.
     pub fn id(&self) -> u64 {
         self.id
     }
 
+    /// The node the hook is registered on.
     pub fn node(&self) -> &NodeHandle {
         &self.node
     }

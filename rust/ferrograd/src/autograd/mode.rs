@@ -6,6 +6,7 @@ thread_local! {
     static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
 }
 
+/// Whether operations on this thread record the graph (on by default).
 pub fn is_grad_enabled() -> bool {
     GRAD_ENABLED.with(Cell::get)
 }
@@ -22,6 +23,16 @@ pub struct GradModeGuard {
 }
 
 impl GradModeGuard {
+    /// Sets grad mode to `enabled` on this thread until the guard drops.
+    ///
+    /// ```
+    /// use ferrograd::{is_grad_enabled, GradModeGuard};
+    /// {
+    ///     let _guard = GradModeGuard::new(false);
+    ///     assert!(!is_grad_enabled());
+    /// }
+    /// assert!(is_grad_enabled());
+    /// ```
     pub fn new(enabled: bool) -> Self {
         GradModeGuard {
             previous: set_grad_enabled(enabled),
@@ -69,6 +80,7 @@ pub fn is_anomaly_enabled() -> bool {
     ANOMALY_MODE.with(Cell::get)
 }
 
+/// Turns anomaly detection on or off for this thread; returns the previous setting.
 pub fn set_anomaly_enabled(enabled: bool) -> bool {
     ANOMALY_MODE.with(|mode| mode.replace(enabled))
 }

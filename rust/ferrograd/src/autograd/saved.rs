@@ -26,6 +26,7 @@ pub enum Saved {
 /// A value handed to saved-tensor hooks when it was saved (`torch.autograd.graph.
 /// saved_tensors_hooks`): `unpack` gives the tensor back when the rule needs it.
 pub trait PackedTensor: Send + Sync {
+    /// The saved tensor again (e.g. copied back from where `pack` put it).
     fn unpack(&self) -> Result<Tensor>;
 }
 
@@ -33,6 +34,7 @@ pub trait PackedTensor: Send + Sync {
 /// (`mode::push_saved_tensor_hooks`): `pack` runs when a node is recorded, outside the arena
 /// lock, so it may run operations.
 pub trait SavedTensorHooks: Send + Sync {
+    /// What to keep instead of `tensor` until the backward pass unpacks it.
     fn pack(&self, tensor: &Tensor) -> Result<std::sync::Arc<dyn PackedTensor>>;
 }
 

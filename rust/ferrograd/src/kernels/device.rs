@@ -13,8 +13,12 @@ use crate::error::{Error, Result};
 /// `run` returns `Ok(None)` for a kernel it does not provide; the caller then computes on the
 /// host and copies back, so a backend can start small and stay correct.
 pub trait DeviceBackend: Send + Sync {
+    /// Copies a host array to `device`.
     fn to_device(&self, host: &NdArray, device: Device) -> Result<NdArray>;
+    /// Copies a device array back to the host.
     fn to_host(&self, array: &NdArray) -> Result<NdArray>;
+    /// Runs `kernel` on `inputs` (arrays of this backend on `device`); `Ok(None)` when the
+    /// backend has no such kernel.
     fn run(&self, kernel: &Kernel, inputs: &[&NdArray], device: Device) -> Result<Option<NdArray>>;
 }
 

@@ -5,14 +5,11 @@
 
 mod array_copies;
 pub mod attention;
-mod cpu;
+pub(crate) mod cpu;
 pub mod device;
 pub use cpu::matmul::Transposed;
 /// The element arithmetic of the kernels, for code that must compute exactly as they do.
 pub(crate) use cpu::scalar::Scalar as ElementMath;
-// The old names that vecmath/ and optim/ still use, kept while those are being edited elsewhere.
-pub(crate) use cpu::optim as cpu_optim;
-use cpu::{index as cpu_index, map as cpu_elementwise};
 pub mod nn;
 pub mod parallel;
 pub mod scan;
@@ -25,56 +22,98 @@ pub(crate) use vecmath::softmax as softmax_kernels;
 use crate::array::{DType, Device, NdArray};
 use crate::error::{Error, Result};
 
+/// An elementwise kernel of one operand (the computation; the op table's
+/// [`Unary`](crate::ops::table::Unary) rows add names and derivatives).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
+    /// `-x`.
     Neg,
+    /// `|x|`.
     Abs,
+    /// `-1`, `0` or `1` by the sign of `x`.
     Sign,
+    /// `e^x`.
     Exp,
+    /// The natural logarithm.
     Log,
+    /// The square root.
     Sqrt,
+    /// `1 / sqrt(x)`.
     Rsqrt,
+    /// The sine.
     Sin,
+    /// The cosine.
     Cos,
+    /// The tangent.
     Tan,
+    /// The hyperbolic tangent.
     Tanh,
+    /// `1 / (1 + e^-x)`.
     Sigmoid,
+    /// `max(x, 0)`.
     Relu,
+    /// Rounds down.
     Floor,
+    /// Rounds up.
     Ceil,
+    /// Rounds to the nearest integer, ties to even.
     Round,
+    /// Rounds toward zero.
     Trunc,
+    /// `log(1 + x)`, accurate near 0.
     Log1p,
+    /// `e^x - 1`, accurate near 0.
     Expm1,
+    /// The error function.
     Erf,
+    /// `1 / x`.
     Reciprocal,
+    /// `x * x`.
     Square,
     /// Logical not on bool, bitwise not on integers.
     Not,
 }
 
+/// An elementwise kernel of two broadcast operands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinaryOp {
+    /// `a + b`.
     Add,
+    /// `a - b`.
     Sub,
+    /// `a * b`.
     Mul,
+    /// `a / b` (true division).
     Div,
+    /// `floor(a / b)`.
     FloorDiv,
     /// Python's remainder: the result takes the sign of the divisor.
     Rem,
+    /// `a` to the power `b`.
     Pow,
+    /// The larger of `a` and `b` (NaN if either is).
     Maximum,
+    /// The smaller of `a` and `b` (NaN if either is).
     Minimum,
+    /// The angle of the point `(b, a)`: `atan(a / b)` in the right quadrant.
     Atan2,
+    /// `a == b`.
     Eq,
+    /// `a != b`.
     Ne,
+    /// `a < b`.
     Lt,
+    /// `a <= b`.
     Le,
+    /// `a > b`.
     Gt,
+    /// `a >= b`.
     Ge,
     /// Logical on bool, bitwise on integers.
     And,
+    /// Logical on bool, bitwise on integers.
     Or,
+    /// Logical on bool, bitwise on integers.
     Xor,
 }
 
@@ -143,6 +182,7 @@ impl BinaryOp {
         }
     }
 
+    /// Whether the kernel compares (`==`, `!=`, `<`, ...): its result is bool.
     pub fn is_comparison(self) -> bool {
         matches!(
             self,
@@ -209,110 +249,167 @@ impl ArgReduceOp {
 /// One kernel call, described for a device backend.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kernel<'a> {
+    /// An elementwise kernel of one operand.
     Unary(UnaryOp),
+    /// An elementwise kernel of two broadcast operands.
     Binary(BinaryOp),
     /// inputs: condition (bool), a, b
     Where,
+    /// A conversion to the dtype.
     Cast(DType),
+    /// A reduction over `axes`.
     Reduce {
+        /// Which reduction.
         op: ReduceOp,
+        /// The axes reduced.
         axes: &'a [usize],
+        /// Keep the reduced axes, as size 1.
         keepdim: bool,
     },
+    /// The index of the maximum or minimum along `axis`.
     ArgReduce {
+        /// Maximum or minimum.
         op: ArgReduceOp,
+        /// The axis searched.
         axis: usize,
+        /// Keep the axis, as size 1.
         keepdim: bool,
     },
+    /// The matrix product of two operands (batched, broadcast).
     Matmul,
     /// inputs: a, b and, when present, the bias the product is added to
     MatmulTransposed {
+        /// Which operands are read transposed.
         trans: Transposed,
     },
+    /// The elements of a strided view of the (row-major) input, in row-major order.
     Gather {
+        /// The view's shape.
         shape: &'a [usize],
+        /// The view's strides over the input's row-major elements.
         strides: &'a [isize],
+        /// The view's first element.
         offset: isize,
     },
     /// A view's elements in row-major order, in storage of their own.
     Contiguous,
     /// inputs: dst, src: `src` (broadcast) written into the view `dst`, in place.
     CopyInto,
+    /// The adjoint of `Gather`: the input added into a zero array of `out_shape` at the view's positions.
     ScatterAdd {
+        /// The result's shape (the viewed array's).
         out_shape: &'a [usize],
+        /// The view's shape (the input's).
         shape: &'a [usize],
+        /// The view's strides over the result's row-major elements.
         strides: &'a [isize],
+        /// The view's first element.
         offset: isize,
     },
+    /// inputs: a, index: the slices of `a` along `axis` that `index` names.
     IndexSelect {
+        /// The axis indexed.
         axis: usize,
     },
+    /// inputs: a, index: `a`'s slices along `axis` added into a zero array whose `axis` has `size`.
     IndexAdd {
+        /// The axis indexed.
         axis: usize,
+        /// The result's length along `axis`.
         size: usize,
     },
     // Neural-network kernels (see `nn`).
+    /// Softmax along `axis`, or log-softmax when `log`.
     Softmax {
+        /// The axis normalised over.
         axis: usize,
+        /// Log-softmax instead of softmax.
         log: bool,
     },
+    /// `log(sum(exp(a)))` along `axis`.
     LogSumExp {
+        /// The axis reduced.
         axis: usize,
+        /// Keep the axis, as size 1.
         keepdim: bool,
     },
     /// inputs: a, index
     GatherDim {
+        /// The axis indexed.
         axis: usize,
     },
     /// inputs: self, index, src
     ScatterAddDim {
+        /// The axis indexed.
         axis: usize,
     },
     /// inputs: the arrays to concatenate
     Cat {
+        /// The axis joined along.
         axis: usize,
     },
     /// argsort (Int64 indices)
     Sort {
+        /// The axis sorted.
         axis: usize,
+        /// Largest first.
         descending: bool,
     },
+    /// The windows of an `(N, C, H, W)` input as columns (a convolution's input to its product).
     Im2col {
+        /// The convolution's window.
         window: nn::Window2d,
     },
+    /// The adjoint of `Im2col`: columns summed back into an input of spatial `size`.
     Col2im {
+        /// The convolution's window.
         window: nn::Window2d,
+        /// The input's height and width.
         size: [usize; 2],
     },
+    /// The flat index of each window's maximum.
     MaxPool2dIndices {
+        /// The pooling window.
         window: nn::Window2d,
     },
     // Scans along an axis (see `scan`).
+    /// A running reduction (cumulative sum, product, ...) along `axis`.
     Scan {
+        /// Which running reduction.
         op: ScanOp,
+        /// The axis scanned.
         axis: usize,
+        /// Scan from the end.
         reverse: bool,
     },
     /// The index (Int64) of the running max (`max`) or min along `axis`.
     ScanArgExtreme {
+        /// The running maximum's index, else the minimum's.
         max: bool,
+        /// The axis scanned.
         axis: usize,
     },
     /// inputs: a, b: `h_i = a_i·h_(i-1) + b_i` (from the end when `reverse`).
     LinearScan {
+        /// The axis scanned.
         axis: usize,
+        /// Run from the end.
         reverse: bool,
     },
     /// One recurrent cell's pointwise step, or its adjoint (see `nn::Cell`); a backend without
     /// it runs the host kernel.
     RecurrentCell {
+        /// LSTM or GRU.
         cell: nn::Cell,
+        /// The adjoint instead of the step.
         backward: bool,
     },
     /// Fused scaled dot-product attention, or its adjoint (see `attention`); a backend without
     /// it runs the host kernel.
     Attention {
+        /// Shapes, scale, mask and dropout of the attention.
         spec: attention::AttentionSpec,
+        /// The adjoint instead of the forward.
         backward: bool,
     },
 }
@@ -531,6 +628,7 @@ pub fn where_(cond: &NdArray, a: &NdArray, b: &NdArray) -> Result<NdArray> {
     })
 }
 
+/// A copy of `a` converted to `dtype` (floats to integers truncate toward zero, as PyTorch).
 pub fn cast(a: &NdArray, dtype: DType) -> Result<NdArray> {
     if a.dtype() == dtype {
         return Ok(a.clone());

@@ -4,14 +4,18 @@
 
 use super::{cpu, dispatch, Kernel};
 use crate::array::{DType, NdArray};
-use crate::error::{Error, Result};
+use crate::error::{require_float, Error, Result};
 
 /// The geometry of a 2-D sliding window (convolution, pooling): sizes per (height, width).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Window2d {
+    /// The window's height and width.
     pub kernel: [usize; 2],
+    /// The step between windows, per axis.
     pub stride: [usize; 2],
+    /// Zeros added on each side of the input, per axis.
     pub padding: [usize; 2],
+    /// The spacing between the window's taps, per axis.
     pub dilation: [usize; 2],
 }
 
@@ -47,19 +51,9 @@ impl Window2d {
     }
 }
 
-fn require_float(op: &str, a: &NdArray) -> Result<()> {
-    if !a.dtype().is_floating() {
-        return Err(Error::DType(format!(
-            "{op}: expected a floating point tensor, got {}",
-            a.dtype()
-        )));
-    }
-    Ok(())
-}
-
 /// Softmax (or log-softmax) along `axis`, numerically stable.
 pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
-    require_float(if log { "log_softmax" } else { "softmax" }, a)?;
+    require_float(if log { "log_softmax" } else { "softmax" }, a.dtype())?;
     dispatch(Kernel::Softmax { axis, log }, &[a], |x| {
         cpu::nn::softmax(x[0], axis, log)
     })
@@ -67,7 +61,7 @@ pub fn softmax(a: &NdArray, axis: usize, log: bool) -> Result<NdArray> {
 
 /// `log(sum(exp(a), axis))`, numerically stable.
 pub fn logsumexp(a: &NdArray, axis: usize, keepdim: bool) -> Result<NdArray> {
-    require_float("logsumexp", a)?;
+    require_float("logsumexp", a.dtype())?;
     dispatch(Kernel::LogSumExp { axis, keepdim }, &[a], |x| {
         cpu::nn::logsumexp(x[0], axis, keepdim)
     })

@@ -26,7 +26,9 @@ pub struct SymmetricEigen {
 
 /// A general real matrix's eigenvalues `re + i·im` and eigenvectors.
 pub struct GeneralEigen {
+    /// The eigenvalues' real parts.
     pub re: NdArray,
+    /// The eigenvalues' imaginary parts (zero for real eigenvalues).
     pub im: NdArray,
     /// Column `j` is the eigenvector of a real eigenvalue `j`, of unit norm; for a complex pair
     /// `(j, j+1)` the columns are the real and imaginary parts of the first one's eigenvector.

@@ -21,6 +21,7 @@ pub enum QrMode {
 }
 
 impl QrMode {
+    /// The mode PyTorch names `name` (`"reduced"`, `"complete"`, `"r"`), or `None`.
     pub fn from_name(name: &str) -> Option<QrMode> {
         match name {
             "reduced" => Some(QrMode::Reduced),

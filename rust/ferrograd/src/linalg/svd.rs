@@ -27,9 +27,11 @@ pub enum SvdVectors {
 
 /// The factors of every matrix of a batch.
 pub struct SvdFactors {
+    /// The left singular vectors, as columns.
     pub u: NdArray,
     /// Non-negative, in non-increasing order: `[..., k]`.
     pub s: NdArray,
+    /// The right singular vectors, as rows (`V` transposed).
     pub vh: NdArray,
     /// `0`, `1` for a matrix with a non-finite element, `2` for an iteration that did not
     /// converge (`int32`, `[...]`); the factors are then unspecified.

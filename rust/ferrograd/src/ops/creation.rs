@@ -7,7 +7,7 @@ use rand_distr::StandardNormal;
 
 use crate::array::shape::check_storage;
 use crate::array::{alloc, DType, Element, NdArray};
-use crate::error::{Error, Result};
+use crate::error::{require_float, Error, Result};
 use crate::tensor::Tensor;
 
 /// PyTorch's default CPU seed, so unseeded programs are reproducible too.
@@ -23,15 +23,6 @@ pub fn manual_seed(seed: u64) {
 fn with_rng<R>(f: impl FnOnce(&mut StdRng) -> R) -> R {
     let mut guard = GENERATOR.lock();
     f(guard.get_or_insert_with(|| StdRng::seed_from_u64(DEFAULT_SEED)))
-}
-
-fn require_float(name: &str, dtype: DType) -> Result<()> {
-    if !dtype.is_floating() {
-        return Err(Error::DType(format!(
-            "\"{name}\" not implemented for '{dtype}'"
-        )));
-    }
-    Ok(())
 }
 
 /// A tensor of `shape` and `dtype` whose elements are `value(i)` (an `f64` converted to
@@ -74,10 +65,17 @@ impl Tensor {
         })
     }
 
+    /// A tensor of zeros.
+    ///
+    /// ```
+    /// let z = ferrograd::Tensor::zeros(&[2, 3], ferrograd::DType::Float32);
+    /// assert_eq!(z.sum().unwrap().item().unwrap(), 0.0);
+    /// ```
     pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
         Self::full(shape, 0.0, dtype)
     }
 
+    /// A tensor of ones.
     pub fn ones(shape: &[usize], dtype: DType) -> Tensor {
         Self::full(shape, 1.0, dtype)
     }

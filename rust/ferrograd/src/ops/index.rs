@@ -13,8 +13,11 @@ use crate::tensor::{record, Tensor};
 /// `flat[offset + Σ i_k · strides_k]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StridedView {
+    /// The view's shape.
     pub shape: Dims,
+    /// The step in the flat array between neighbours along each dimension.
     pub strides: Strides,
+    /// The position of the view's first element in the flat array.
     pub offset: isize,
 }
 
@@ -33,13 +36,20 @@ impl StridedView {
 /// One entry of an index expression.
 #[derive(Clone, Debug)]
 pub enum IndexItem {
+    /// One position (negative counts from the end); removes the dimension, as `x[i]`.
     Int(i64),
+    /// A range `start:stop:step` (bounds clamped, negative ones count from the end), as `x[a:b:s]`.
     Slice {
+        /// The first position (`None`: from the start).
         start: Option<i64>,
+        /// The position after the last (`None`: to the end).
         stop: Option<i64>,
+        /// The step (positive).
         step: i64,
     },
+    /// A new dimension of size 1, as `x[None]`.
     NewAxis,
+    /// As many full slices as the dimensions not indexed otherwise, as `x[...]`.
     Ellipsis,
 }
 

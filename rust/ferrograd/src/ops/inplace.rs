@@ -141,6 +141,19 @@ impl Tensor {
         self.apply_inplace(|snapshot| out_of_place(snapshot, other))
     }
 
+    /// `self += other` in place (`other` broadcast to this tensor's shape and cast to its dtype).
+    ///
+    /// # Errors
+    ///
+    /// As the out-of-place op, and [`Error::Autograd`] when the write is not allowed (a leaf
+    /// that requires grad under grad mode, or a value saved for backward).
+    ///
+    /// ```
+    /// use ferrograd::Tensor;
+    /// let x = Tensor::from(vec![1.0f32, 2.0]);
+    /// x.add_(&Tensor::from(1.0f32)).unwrap();
+    /// assert_eq!(x.to_vec::<f32>().unwrap(), vec![2.0, 3.0]);
+    /// ```
     pub fn add_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Add, Tensor::add)
     }
@@ -158,30 +171,54 @@ impl Tensor {
         let scale = Tensor::from_array(other.scalar_on(alpha, other.dtype())?);
         self.add_(&other.mul(&scale)?)
     }
+    /// `self -= other` in place (`other` broadcast to this tensor's shape and cast to its dtype).
+    ///
+    /// # Errors
+    ///
+    /// As the out-of-place op, and [`Error::Autograd`] when the write is not allowed (a leaf
+    /// that requires grad under grad mode, or a value saved for backward).
     pub fn sub_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Sub, Tensor::sub)
     }
+    /// `self *= other` in place (`other` broadcast to this tensor's shape and cast to its dtype).
+    ///
+    /// # Errors
+    ///
+    /// As the out-of-place op, and [`Error::Autograd`] when the write is not allowed (a leaf
+    /// that requires grad under grad mode, or a value saved for backward).
     pub fn mul_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Mul, Tensor::mul)
     }
+    /// `self /= other` in place (`other` broadcast to this tensor's shape and cast to its dtype).
+    ///
+    /// # Errors
+    ///
+    /// As the out-of-place op, and [`Error::Autograd`] when the write is not allowed (a leaf
+    /// that requires grad under grad mode, or a value saved for backward).
     pub fn div_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Div, Tensor::div)
     }
+    /// Raises the elements to `other`'s in place; see [`add_`](Self::add_) for broadcasting and errors.
     pub fn pow_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Pow, Tensor::pow)
     }
+    /// [`remainder`](Self::remainder) in place; see [`add_`](Self::add_) for broadcasting and errors.
     pub fn remainder_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Rem, Tensor::remainder)
     }
+    /// [`floor_divide`](Self::floor_divide) in place; see [`add_`](Self::add_) for broadcasting and errors.
     pub fn floor_divide_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::FloorDiv, Tensor::floor_divide)
     }
+    /// [`bitwise_and`](Self::bitwise_and) in place (bool and integer tensors).
     pub fn bitwise_and_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::And, Tensor::bitwise_and)
     }
+    /// [`bitwise_or`](Self::bitwise_or) in place (bool and integer tensors).
     pub fn bitwise_or_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Or, Tensor::bitwise_or)
     }
+    /// [`bitwise_xor`](Self::bitwise_xor) in place (bool and integer tensors).
     pub fn bitwise_xor_(&self, other: &Tensor) -> Result<()> {
         self.binary_inplace(other, BinaryOp::Xor, Tensor::bitwise_xor)
     }
@@ -208,6 +245,7 @@ impl Tensor {
         self.write_elements(&value)
     }
 
+    /// Fills with zeros ([`fill_`](Self::fill_) with 0).
     pub fn zero_(&self) -> Result<()> {
         self.fill_(0.0)
     }

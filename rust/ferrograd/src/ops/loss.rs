@@ -9,12 +9,20 @@ use crate::tensor::Tensor;
 /// How per-sample losses are reduced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reduction {
+    /// One loss per sample, same shape as the batch.
     None,
+    /// The mean over samples (weighted, where the loss takes weights).
     Mean,
+    /// The sum over samples.
     Sum,
 }
 
 impl Reduction {
+    /// PyTorch's `reduction=` strings: `"none"`, `"mean"`, `"sum"`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for any other string.
     pub fn parse(name: &str) -> Result<Reduction> {
         match name {
             "none" => Ok(Reduction::None),

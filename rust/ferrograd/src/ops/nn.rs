@@ -9,7 +9,7 @@ use crate::array::shape::{contiguous_strides, normalize_dim, Dims};
 use crate::array::{DType, NdArray};
 use crate::autograd::rules::{CatOf, Grads, Op};
 use crate::autograd::saved::Saved;
-use crate::error::{Error, Result};
+use crate::error::{require_float, Error, Result};
 use crate::kernels::nn::{self as k, Window2d};
 use crate::tensor::{record, Tensor};
 
@@ -17,11 +17,7 @@ use super::StridedView;
 
 fn float_dtype(t: &Tensor, op: &str) -> Result<DType> {
     let dtype = t.dtype();
-    if !dtype.is_floating() {
-        return Err(Error::DType(format!(
-            "{op}: expected a floating point tensor, got {dtype}"
-        )));
-    }
+    require_float(op, dtype)?;
     Ok(dtype)
 }
 

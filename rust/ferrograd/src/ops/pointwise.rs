@@ -39,6 +39,7 @@ impl Tensor {
         })
     }
 
+    /// `self * self`, recorded as a product.
     pub fn square(&self) -> Result<Tensor> {
         self.mul(self)
     }
@@ -51,6 +52,7 @@ impl Tensor {
     pub fn bitwise_not(&self) -> Result<Tensor> {
         self.unary_constant(UnaryOp::Not)
     }
+    /// Elementwise `!(x != 0)`, as a bool tensor.
     pub fn logical_not(&self) -> Result<Tensor> {
         self.to_dtype(DType::Bool)?.bitwise_not()
     }
@@ -167,24 +169,43 @@ impl Tensor {
         Ok(Tensor::from_array(self.promoted_binary(other, op, false)?))
     }
 
+    /// `floor(self / other)` elementwise, broadcast, in the promoted dtype (no gradient).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when the shapes do not broadcast; integer division by zero is
+    /// [`Error::Arithmetic`].
     pub fn floor_divide(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::FloorDiv)
     }
+    /// `self == other` elementwise (broadcast, compared in the promoted dtype), as a bool tensor.
+    ///
+    /// ```
+    /// use ferrograd::Tensor;
+    /// let a = Tensor::from(vec![1i64, 2, 3]);
+    /// let mask = a.eq(&Tensor::from(2i64)).unwrap();
+    /// assert_eq!(mask.to_vec::<bool>().unwrap(), vec![false, true, false]);
+    /// ```
     pub fn eq(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Eq)
     }
+    /// `self != other` elementwise (broadcast, compared in the promoted dtype), as a bool tensor.
     pub fn ne(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Ne)
     }
+    /// `self < other` elementwise (broadcast, compared in the promoted dtype), as a bool tensor.
     pub fn lt(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Lt)
     }
+    /// `self <= other` elementwise (broadcast, compared in the promoted dtype), as a bool tensor.
     pub fn le(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Le)
     }
+    /// `self > other` elementwise (broadcast, compared in the promoted dtype), as a bool tensor.
     pub fn gt(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Gt)
     }
+    /// `self >= other` elementwise (broadcast, compared in the promoted dtype), as a bool tensor.
     pub fn ge(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Ge)
     }
@@ -192,20 +213,25 @@ impl Tensor {
     pub fn bitwise_and(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::And)
     }
+    /// `|`: logical on bool, bitwise on integers.
     pub fn bitwise_or(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Or)
     }
+    /// `^`: logical on bool, bitwise on integers.
     pub fn bitwise_xor(&self, other: &Tensor) -> Result<Tensor> {
         self.constant_binary(other, BinaryOp::Xor)
     }
+    /// Elementwise `(self != 0) && (other != 0)`, as a bool tensor.
     pub fn logical_and(&self, other: &Tensor) -> Result<Tensor> {
         let (a, b) = self.truth_in_common_dtype(other)?;
         a.bitwise_and(&b)
     }
+    /// Elementwise `(self != 0) || (other != 0)`, as a bool tensor.
     pub fn logical_or(&self, other: &Tensor) -> Result<Tensor> {
         let (a, b) = self.truth_in_common_dtype(other)?;
         a.bitwise_or(&b)
     }
+    /// Elementwise `(self != 0) != (other != 0)`, as a bool tensor.
     pub fn logical_xor(&self, other: &Tensor) -> Result<Tensor> {
         let (a, b) = self.truth_in_common_dtype(other)?;
         a.bitwise_xor(&b)

@@ -15,7 +15,7 @@ use crate::autograd::forward::refuse_node;
 use crate::autograd::is_grad_enabled;
 use crate::autograd::rules::{Grads, Op};
 use crate::autograd::saved::Saved;
-use crate::error::{Error, Result};
+use crate::error::{require_float, Error, Result};
 use crate::kernels::nn as k;
 use crate::ops::IndexItem;
 use crate::tensor::{needs_recording, record, record_many, Tensor};
@@ -25,11 +25,7 @@ use crate::tensor::{needs_recording, record, record_many, Tensor};
 fn check_cell(op: &str, gates: &[&Tensor], chunks: usize, state: &Tensor) -> Result<()> {
     let shape = state.shape();
     let dtype = state.dtype();
-    if !dtype.is_floating() {
-        return Err(Error::DType(format!(
-            "{op}: expected a floating point tensor, got {dtype}"
-        )));
-    }
+    require_float(op, dtype)?;
     if shape.len() != 2 {
         return Err(Error::Shape(format!(
             "{op}: expected a 2-D state (batch, hidden), got shape {:?}",

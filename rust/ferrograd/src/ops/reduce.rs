@@ -55,10 +55,23 @@ impl Tensor {
         )
     }
 
+    /// The sum of every element, as a 0-d tensor (bool and integers sum as int64).
+    ///
+    /// ```
+    /// use ferrograd::Tensor;
+    /// let x = Tensor::from([[1.0f64, 2.0], [3.0, 4.0]]);
+    /// assert_eq!(x.sum().unwrap().item().unwrap(), 10.0);
+    /// ```
     pub fn sum(&self) -> Result<Tensor> {
         self.sum_over((0..self.ndim()).collect(), false, true)
     }
 
+    /// The sum over `dims` (negative ones count from the end), keeping them as size 1 when
+    /// `keepdim`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Index`] for a dimension out of range.
     pub fn sum_dims(&self, dims: &[isize], keepdim: bool) -> Result<Tensor> {
         let axes = normalize_axes(dims, self.ndim())?;
         self.sum_over(axes, keepdim, false)
@@ -95,10 +108,20 @@ impl Tensor {
         )
     }
 
+    /// The mean of every element, as a 0-d tensor.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DType`] for a tensor that is not floating (as PyTorch).
     pub fn mean(&self) -> Result<Tensor> {
         self.mean_over((0..self.ndim()).collect(), false, true)
     }
 
+    /// The mean over `dims`; see [`sum_dims`](Self::sum_dims).
+    ///
+    /// # Errors
+    ///
+    /// As [`mean`](Self::mean) and [`sum_dims`](Self::sum_dims).
     pub fn mean_dims(&self, dims: &[isize], keepdim: bool) -> Result<Tensor> {
         let axes = normalize_axes(dims, self.ndim())?;
         self.mean_over(axes, keepdim, false)
@@ -123,10 +146,17 @@ impl Tensor {
         })
     }
 
+    /// The largest element, as a 0-d tensor (its gradient is split evenly among ties, as
+    /// PyTorch's).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for an empty tensor.
     pub fn max(&self) -> Result<Tensor> {
         self.extreme_all(ReduceOp::Max)
     }
 
+    /// The smallest element; see [`max`](Self::max).
     pub fn min(&self) -> Result<Tensor> {
         self.extreme_all(ReduceOp::Min)
     }
@@ -173,6 +203,7 @@ impl Tensor {
         self.extreme_dim(ArgReduceOp::ArgMax, dim, keepdim)
     }
 
+    /// Minimum along `dim`: `(values, indices)`.
     pub fn min_dim(&self, dim: isize, keepdim: bool) -> Result<(Tensor, Tensor)> {
         self.extreme_dim(ArgReduceOp::ArgMin, dim, keepdim)
     }
@@ -182,6 +213,7 @@ impl Tensor {
         self.arg_extreme(ArgReduceOp::ArgMax, dim, keepdim)
     }
 
+    /// Index of the minimum; see [`argmax`](Self::argmax).
     pub fn argmin(&self, dim: Option<isize>, keepdim: bool) -> Result<Tensor> {
         self.arg_extreme(ArgReduceOp::ArgMin, dim, keepdim)
     }

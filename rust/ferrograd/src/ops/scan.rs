@@ -16,7 +16,7 @@ use crate::array::shape::normalize_dim;
 use crate::array::{DType, NdArray};
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
-use crate::error::{Error, Result};
+use crate::error::{require_float, Error, Result};
 use crate::kernels::nn as nn_kernels;
 use crate::kernels::scan as k;
 use crate::kernels::ScanOp;
@@ -66,12 +66,7 @@ impl Tensor {
     /// `log(cumsum(exp(x)))` along `dim`, computed without overflow (floating tensors only).
     pub fn logcumsumexp(&self, dim: isize) -> Result<Tensor> {
         let axis = scan_axis(self, dim)?;
-        let dtype = self.dtype();
-        if !dtype.is_floating() {
-            return Err(Error::DType(format!(
-                "logcumsumexp: expected a floating point tensor, got {dtype}"
-            )));
-        }
+        require_float("logcumsumexp", self.dtype())?;
         let out = k::scan(ScanOp::LogSumExp, &self.read(), axis, false)?;
         record(Op::LogCumSumExp { axis }, &[self], out, |out| {
             smallvec![Saved::input(self), Saved::output(out)]

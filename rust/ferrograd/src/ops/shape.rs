@@ -65,6 +65,7 @@ impl Tensor {
         self.read().offset()
     }
 
+    /// Whether the elements are row-major with no gaps in storage.
     pub fn is_contiguous(&self) -> bool {
         self.read().is_contiguous()
     }
@@ -77,6 +78,12 @@ impl Tensor {
         self.clone_tensor()
     }
 
+    /// Merges dimensions `start_dim..=end_dim` into one (a view when the strides allow, else a
+    /// copy).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Index`] for a dimension out of range or `start_dim` after `end_dim`.
     pub fn flatten(&self, start_dim: isize, end_dim: isize) -> Result<Tensor> {
         let shape = self.shape();
         if shape.is_empty() {
@@ -98,6 +105,12 @@ impl Tensor {
         self.reshape_as_named(&out, &"ViewBackward0")
     }
 
+    /// A view with a new dimension of size 1 at `dim` (in `-(ndim+1)..=ndim`).
+    ///
+    /// ```
+    /// let x = ferrograd::Tensor::from(vec![1.0f32, 2.0]);
+    /// assert_eq!(x.unsqueeze(0).unwrap().shape().as_slice(), &[1, 2]);
+    /// ```
     pub fn unsqueeze(&self, dim: isize) -> Result<Tensor> {
         let d = normalize_dim(dim, self.ndim() + 1)?;
         self.reshape_view(&"UnsqueezeBackward0", |l| l.unsqueezed(d))
@@ -158,6 +171,12 @@ impl Tensor {
         )
     }
 
+    /// A view with the dimensions reordered: dimension `i` of the result is `dims[i]` of this
+    /// tensor.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Index`] unless `dims` names each dimension once.
     pub fn permute(&self, dims: &[isize]) -> Result<Tensor> {
         self.permute_named(dims, "PermuteBackward0")
     }
@@ -186,6 +205,7 @@ impl Tensor {
         self.strided_view(name, |l| l.permuted(&order))
     }
 
+    /// A view with dimensions `dim0` and `dim1` swapped.
     pub fn transpose(&self, dim0: isize, dim1: isize) -> Result<Tensor> {
         let ndim = self.ndim();
         if ndim == 0 {

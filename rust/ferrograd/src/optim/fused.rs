@@ -1,5 +1,5 @@
 //! The fused optimizer updates: one call updates every parameter of a group, one pass over
-//! each parameter's elements (`kernels/cpu_optim.rs` has the per-element rules). Python's
+//! each parameter's elements (`kernels/cpu/optim.rs` has the per-element rules). Python's
 //! optimizers (`ferrograd._core._fused_*`) and this crate's [`Adam`](super::Adam),
 //! [`Sgd`](super::Sgd) and [`RMSprop`](super::RMSprop) call these same functions.
 //!
@@ -11,10 +11,10 @@
 
 use crate::array::{DType, NdArray};
 use crate::error::Result;
-use crate::kernels::cpu_optim::{self, Real};
+use crate::kernels::cpu::optim::{self as cpu_optim, Real};
 use crate::tensor::Tensor;
 
-pub use crate::kernels::cpu_optim::{AdagradScalars, AdamScalars, RmspropScalars, SgdScalars};
+pub use crate::kernels::cpu::optim::{AdagradScalars, AdamScalars, RmspropScalars, SgdScalars};
 
 /// One parameter's tensors: the parameter, its gradient and the state buffers the rule
 /// updates (in the rule's order).

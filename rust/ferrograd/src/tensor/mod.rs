@@ -58,6 +58,8 @@ pub(crate) struct ViewOf {
     pub synced_version: AtomicU32,
 }
 
+/// What a [`Tensor`] points to: its elements and its autograd state. Reached only through
+/// `Tensor`.
 pub struct TensorCell {
     data: triomphe::Arc<DataCell>,
     view: Option<Box<ViewOf>>,
@@ -161,6 +163,17 @@ impl Tensor {
         Tensor(Arc::new(TensorCell::new(data, meta, inference)))
     }
 
+    /// A tensor of `shape` holding `data` in row-major order (no copy).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when `data.len()` is not the product of `shape`.
+    ///
+    /// ```
+    /// let x = ferrograd::Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]).unwrap();
+    /// assert_eq!(x.shape().as_slice(), &[2, 3]);
+    /// assert!(ferrograd::Tensor::from_vec(vec![1.0f32, 2.0], &[3]).is_err());
+    /// ```
     pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
         Ok(Self::from_array(NdArray::from_vec(data, shape)?))
     }
@@ -221,22 +234,27 @@ impl Tensor {
         self.0.data.array.write()
     }
 
+    /// The size of each dimension.
     pub fn shape(&self) -> Dims {
         Dims::from_slice(self.read().shape())
     }
 
+    /// The element type.
     pub fn dtype(&self) -> DType {
         self.read().dtype()
     }
 
+    /// Where the elements live.
     pub fn device(&self) -> Device {
         self.read().device()
     }
 
+    /// The number of dimensions.
     pub fn ndim(&self) -> usize {
         self.read().ndim()
     }
 
+    /// The number of elements.
     pub fn numel(&self) -> usize {
         self.0.data.numel.load(Ordering::Acquire)
     }
@@ -289,6 +307,8 @@ impl Tensor {
         }
     }
 
+    /// Whether gradients flow to this tensor (a leaf marked with
+    /// [`requires_grad_`](Self::requires_grad_), or the result of an op on one).
     pub fn requires_grad(&self) -> bool {
         self.sync_view_history();
         self.0.requires_grad.load(Ordering::Acquire)
@@ -299,11 +319,14 @@ impl Tensor {
         self.0.inference
     }
 
+    /// Whether the tensor has no `grad_fn` (made by the user, not by a recorded op). Only
+    /// leaves that require grad get `.grad` filled by backward.
     pub fn is_leaf(&self) -> bool {
         self.sync_view_history();
         self.meta().grad_fn.is_none()
     }
 
+    /// Which output of its `grad_fn` node this tensor is (0 for single-output ops).
     pub fn output_nr(&self) -> u32 {
         self.meta().output_nr
     }
@@ -555,6 +578,7 @@ impl Tensor {
         self.take_history(grad_fn, output_nr, requires_grad);
     }
 
+    /// Whether [`retain_grad`](Self::retain_grad) was called on this non-leaf.
     pub fn retains_grad(&self) -> bool {
         self.meta().retains_grad
     }

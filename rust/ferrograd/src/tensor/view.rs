@@ -27,6 +27,7 @@ impl Tensor {
         self.0.view.as_ref().map(|v| v.base.clone())
     }
 
+    /// Whether this tensor is a view of another tensor's elements (see [`base`](Self::base)).
     pub fn is_view(&self) -> bool {
         self.0.view.is_some()
     }

@@ -28,7 +28,9 @@ const GEMM_PARALLEL_WORK: usize = 1 << 24;
 /// Which operands of a product are read transposed (last two axes swapped).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Transposed {
+    /// Read the left operand transposed.
     pub a: bool,
+    /// Read the right operand transposed.
     pub b: bool,
 }
 

@@ -43,10 +43,7 @@ macro_rules! with_real {
                 type $T = f64;
                 $body
             }
-            other => Err(Error::DType(format!(
-                "{}: expected a floating point tensor, got {other}",
-                $op
-            ))),
+            other => Err(Error::expected_float($op, other)),
         }
     };
 }

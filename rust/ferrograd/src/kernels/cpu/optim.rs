@@ -86,11 +86,17 @@ fn nonzero<T: Real>(value: f64) -> Option<T> {
 /// Adam's and AdamW's hyperparameters with this step's bias corrections.
 #[derive(Clone, Copy, Debug)]
 pub struct AdamScalars {
+    /// The learning rate.
     pub lr: f64,
+    /// The decay of the running mean of gradients.
     pub beta1: f64,
+    /// The decay of the running mean of squared gradients.
     pub beta2: f64,
+    /// Added to the denominator, for stability.
     pub eps: f64,
+    /// The L2 penalty (Adam) or decoupled decay (AdamW) factor.
     pub weight_decay: f64,
+    /// Ascend the gradient instead of descending it.
     pub maximize: bool,
     /// AdamW: the weights shrink by `1 - lr · weight_decay` instead of the L2 term.
     pub decoupled: bool,
@@ -183,11 +189,17 @@ pub(crate) fn adam<T: Real>(s: &AdamScalars, p: &mut [T], g: &[T], buffers: &mut
 /// SGD's hyperparameters.
 #[derive(Clone, Copy, Debug)]
 pub struct SgdScalars {
+    /// The learning rate.
     pub lr: f64,
+    /// The momentum factor (0 for none).
     pub momentum: f64,
+    /// The momentum buffer adds `(1 - dampening)` times the gradient.
     pub dampening: f64,
+    /// The L2 penalty.
     pub weight_decay: f64,
+    /// Nesterov momentum.
     pub nesterov: bool,
+    /// Ascend the gradient instead of descending it.
     pub maximize: bool,
     /// The momentum buffer is new: it takes the gradient itself.
     pub first: bool,
@@ -225,12 +237,19 @@ pub(crate) fn sgd<T: Real>(s: &SgdScalars, p: &mut [T], g: &[T], buffers: &mut [
 /// RMSprop's hyperparameters.
 #[derive(Clone, Copy, Debug)]
 pub struct RmspropScalars {
+    /// The learning rate.
     pub lr: f64,
+    /// The decay of the running mean of squared gradients.
     pub alpha: f64,
+    /// Added to the denominator, for stability.
     pub eps: f64,
+    /// The L2 penalty.
     pub weight_decay: f64,
+    /// The momentum factor (0 for none).
     pub momentum: f64,
+    /// Divide by the estimated variance instead of the mean square.
     pub centered: bool,
+    /// Ascend the gradient instead of descending it.
     pub maximize: bool,
 }
 
@@ -319,10 +338,15 @@ pub(crate) fn rmsprop<T: Real>(s: &RmspropScalars, p: &mut [T], g: &[T], buffers
 /// Adagrad's hyperparameters.
 #[derive(Clone, Copy, Debug)]
 pub struct AdagradScalars {
+    /// The learning rate.
     pub lr: f64,
+    /// How fast the learning rate decays with the step count.
     pub lr_decay: f64,
+    /// Added to the denominator, for stability.
     pub eps: f64,
+    /// The L2 penalty.
     pub weight_decay: f64,
+    /// Ascend the gradient instead of descending it.
     pub maximize: bool,
     /// The parameter's step count (after this step).
     pub step: f64,

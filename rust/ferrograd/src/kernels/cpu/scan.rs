@@ -184,9 +184,9 @@ pub fn scan(op: ScanOp, a: &NdArray, axis: usize, reverse: bool) -> Result<NdArr
         }};
     }
     match (a.dtype(), op) {
-        (dtype, ScanOp::LogSumExp) if !dtype.is_floating() => Err(Error::DType(format!(
-            "logcumsumexp: expected a floating point tensor, got {dtype}"
-        ))),
+        (dtype, ScanOp::LogSumExp) if !dtype.is_floating() => {
+            Err(Error::expected_float("logcumsumexp", dtype))
+        }
         (DType::Float32, _) => run!(f32, f64),
         (DType::Float64, _) => run!(f64, f64),
         (DType::Int64, _) => run!(i64, i64),

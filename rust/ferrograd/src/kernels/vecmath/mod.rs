@@ -21,7 +21,7 @@ mod trig;
 
 use std::mem::MaybeUninit;
 
-use super::cpu_elementwise::Strided;
+use super::cpu::map::Strided;
 use super::{parallel, UnaryOp};
 use crate::array::{alloc, DType, Element, Layout, NdArray};
 use crate::error::Result;
@@ -353,7 +353,7 @@ fn map_slices<T: Element>(x: &[T], kernel: SliceKernel<T>) -> Result<Vec<T>> {
     Ok(out)
 }
 
-/// `kernel` over the elements of `a`, as a new array laid out as `cpu_elementwise::map_array`
+/// `kernel` over the elements of `a`, as a new array laid out as `cpu::map::map_array`
 /// lays out its results: elements that fill their span are mapped in storage order, keeping
 /// `a`'s strides; any other view is first gathered row-major.
 fn map_array<T: Element>(a: &NdArray, kernel: SliceKernel<T>) -> Result<NdArray> {
@@ -365,7 +365,7 @@ fn map_array<T: Element>(a: &NdArray, kernel: SliceKernel<T>) -> Result<NdArray>
         let layout = Layout::new(x.shape.into(), x.strides.into(), x.offset as usize);
         return NdArray::from_buffer_strided(T::into_buffer(map_slices(x.data, kernel)?), layout);
     }
-    map_array(&super::cpu_index::materialize(a)?, kernel)
+    map_array(&super::cpu::index::materialize(a)?, kernel)
 }
 
 /// `op(a)` through a vector kernel, or `None` where `op` has none for `a`'s dtype.

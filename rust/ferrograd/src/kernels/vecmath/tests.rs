@@ -464,7 +464,7 @@ fn vecmath_arrays_take_the_slice_path_for_views_too() {
     let transposed = a.view(a.layout().permuted(&[1, 0])).unwrap();
     let narrowed = a.view(a.layout().sliced(1, 1, 3, 1)).unwrap();
     let values = |a: &NdArray| -> Vec<f32> {
-        let dense = crate::kernels::cpu_index::materialize(a).unwrap();
+        let dense = crate::kernels::cpu::index::materialize(a).unwrap();
         dense.as_slice::<f32>().unwrap().to_vec()
     };
     for view in [a.clone(), transposed, narrowed] {

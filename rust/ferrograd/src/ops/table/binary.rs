@@ -28,7 +28,7 @@ macro_rules! binary_ops {
         /// A two-input pointwise op of the table.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Binary {
-            $($variant,)*
+            $($(#[doc = $doc])* $variant,)*
         }
 
         impl Binary {
@@ -58,12 +58,14 @@ macro_rules! binary_ops {
                 }
             }
 
+            /// The elementwise kernel that computes the op.
             pub fn kernel(self) -> BinaryOp {
                 match self {
                     $(Binary::$variant => BinaryOp::$kernel,)*
                 }
             }
 
+            /// The dtype the op computes in.
             pub fn result_dtype(self) -> ResultDtype {
                 match self {
                     $(Binary::$variant => result_dtype!($result),)*

@@ -21,8 +21,11 @@ pub use unary::Unary;
 /// Which value a one-input op's node keeps for its derivative.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SavedValue {
+    /// Nothing: the derivative reads only the gradient.
     Nothing,
+    /// The input.
     Input,
+    /// The output.
     Output,
 }
 
@@ -30,7 +33,9 @@ pub enum SavedValue {
 /// dtype when that is an integer one (`exp` of an integer tensor is a float tensor).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResultDtype {
+    /// The operands' promoted dtype.
     Same,
+    /// The promoted dtype, or the default float dtype when that is bool or an integer.
     Float,
 }
 

@@ -26,7 +26,7 @@ macro_rules! unary_ops {
         /// A one-input pointwise op of the table.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Unary {
-            $($variant,)*
+            $($(#[doc = $doc])* $variant,)*
         }
 
         impl Unary {
@@ -47,6 +47,12 @@ macro_rules! unary_ops {
                 }
             }
 
+            /// The row whose [`name`](Self::name) is `name`, or `None`.
+            ///
+            /// ```
+            /// use ferrograd::ops::table::Unary;
+            /// assert_eq!(Unary::from_name("exp").unwrap().node_name(), "ExpBackward0");
+            /// ```
             pub fn from_name(name: &str) -> Option<Unary> {
                 match name {
                     $(stringify!($method) => Some(Unary::$variant),)*
@@ -54,18 +60,21 @@ macro_rules! unary_ops {
                 }
             }
 
+            /// The elementwise kernel that computes the op.
             pub fn kernel(self) -> UnaryOp {
                 match self {
                     $(Unary::$variant => UnaryOp::$kernel,)*
                 }
             }
 
+            /// The dtype the op computes in.
             pub fn result_dtype(self) -> ResultDtype {
                 match self {
                     $(Unary::$variant => result_dtype!($result),)*
                 }
             }
 
+            /// Which value the op's node keeps for its derivative.
             pub fn saves(self) -> SavedValue {
                 match self {
                     $(Unary::$variant => saved_value!($saved),)*
@@ -111,13 +120,18 @@ unary_ops! {
     Exp exp "ExpBackward0" Exp float output(y) |g| g.mul(y);
     /// The natural logarithm.
     Log log "LogBackward0" Log float input(x) |g| g.div(x);
+    /// The square root (NaN below 0).
     Sqrt sqrt "SqrtBackward0" Sqrt float output(y) |g| g.div(&y.mul(&g.constant(2.0)?)?);
     /// `1 / sqrt(x)`.
     Rsqrt rsqrt "RsqrtBackward0" Rsqrt float output(y)
         |g| g.mul(&y.mul(y)?.mul(y)?)?.mul(&g.constant(-0.5)?);
+    /// The sine (radians).
     Sin sin "SinBackward0" Sin float input(x) |g| g.mul(&x.cos()?);
+    /// The cosine (radians).
     Cos cos "CosBackward0" Cos float input(x) |g| g.mul(&x.sin()?)?.neg();
+    /// The tangent (radians).
     Tan tan "TanBackward0" Tan float output(y) |g| g.mul(&y.mul(y)?.add(&g.constant(1.0)?)?);
+    /// The hyperbolic tangent.
     Tanh tanh "TanhBackward0" Tanh float output(y) |g| g.mul(&g.constant(1.0)?.sub(&y.mul(y)?)?);
     /// The logistic sigmoid `1 / (1 + exp(-x))`.
     Sigmoid sigmoid "SigmoidBackward0" Sigmoid float output(y)
