@@ -22,7 +22,20 @@ class LinearCrossEntropyOptions:
     ``chunking_method`` ``'auto'`` or ``'aspect_ratio[:k]'``), accumulates (``acc_policy``
     ``'auto'``/``'accurate'``/``'compact'``, ``acc_dtype``) and whether its backward may run
     twice (``allow_retain_graph``). ferrograd checks them as PyTorch does and computes the
-    logits whole, so they change no value (only PyTorch's memory use)."""
+    logits whole, so they change no value (only PyTorch's memory use).
+
+    Args:
+        allow_retain_graph: let the backward pass run twice.
+        batch_chunk_size: the batch rows per chunk (None: chosen by ``chunking_method``).
+        chunking_method: ``'auto'`` or ``'aspect_ratio[:k]'``.
+        acc_policy: ``'auto'``, ``'accurate'`` or ``'compact'``.
+        acc_dtype: the accumulation dtype (a floating dtype, or None).
+
+    Examples:
+        >>> options = ferrograd.nn.LinearCrossEntropyOptions(batch_chunk_size=1024)
+        >>> options.batch_chunk_size, options.chunking_method, options.acc_policy
+        (1024, 'auto', 'auto')
+    """
 
     allow_retain_graph: bool = False
     batch_chunk_size: int | None = None
@@ -78,8 +91,7 @@ def linear_cross_entropy(
         raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
     if linear_weight.dim() < 2:
         raise RuntimeError(
-            "expected linear_weight with dimensionality at least 2, got "
-            f"{linear_weight.dim()}"
+            f"expected linear_weight with dimensionality at least 2, got {linear_weight.dim()}"
         )
     batches, in_features = tuple(input.shape[:-1]), input.shape[-1]
     if in_features != linear_weight.shape[-1]:
@@ -90,8 +102,7 @@ def linear_cross_entropy(
     classes, out_features = linear_weight.shape[0], tuple(linear_weight.shape[1:-1])
     if linear_bias is not None and tuple(linear_bias.shape) != (classes, *out_features):
         raise RuntimeError(
-            f"expected linear_bias shape {(classes, *out_features)}, got "
-            f"{tuple(linear_bias.shape)}"
+            f"expected linear_bias shape {(classes, *out_features)}, got {tuple(linear_bias.shape)}"
         )
     if out_features and not batches:
         raise RuntimeError(
