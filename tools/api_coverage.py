@@ -187,6 +187,12 @@ EXCLUSIONS = [
         namespaces=("torch",),
     ),
     Exclusion(
+        "Not API: a typing import and the documentation fragments (shared docstring notes) "
+        "that torch.nn.functional's module namespace holds.",
+        names=_names("TYPE_CHECKING reproducibility_notes sparse_support_notes tf32_notes"),
+        namespaces=("torch.nn.functional",),
+    ),
+    Exclusion(
         "Multi-device training in one process and distributed extras that ferrograd.distributed "
         "does not provide (see docs/DISTRIBUTED.md).",
         names=_names(

@@ -319,59 +319,17 @@ def gelu(input: TensorImpl, approximate: str = "none") -> Tensor: ...
 def silu(input: TensorImpl) -> Tensor: ...
 def softplus(input: TensorImpl, beta: float = 1.0, threshold: float = 20.0) -> Tensor: ...
 
-# Fused optimizer steps: one call per parameter group; False (nothing changed) when a tensor is
-# not a plain float32/float64 CPU tensor (the optimizer then uses tensor operations).
-def fused_adam(
+# Fused optimizer steps: one call per parameter group of the rule named ("adam", "sgd",
+# "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "radam", "asgd", "rprop"), its
+# hyperparameters as keywords (lists for per-parameter state: step, first, mu_product, eta, mu);
+# False (nothing changed) when a tensor is not a plain float32/float64 CPU tensor (the optimizer
+# then uses tensor operations).
+def fused_step(
+    rule: str,
     params: Sequence[TensorImpl],
     grads: Sequence[object],
     buffers: Sequence[Sequence[TensorImpl]],
-    steps: Sequence[float],
-    *,
-    lr: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-    weight_decay: float,
-    maximize: bool,
-    decoupled: bool,
-) -> bool: ...
-def fused_sgd(
-    params: Sequence[TensorImpl],
-    grads: Sequence[object],
-    buffers: Sequence[Sequence[TensorImpl]],
-    first: Sequence[bool],
-    *,
-    lr: float,
-    momentum: float,
-    dampening: float,
-    weight_decay: float,
-    nesterov: bool,
-    maximize: bool,
-) -> bool: ...
-def fused_rmsprop(
-    params: Sequence[TensorImpl],
-    grads: Sequence[object],
-    buffers: Sequence[Sequence[TensorImpl]],
-    *,
-    lr: float,
-    alpha: float,
-    eps: float,
-    weight_decay: float,
-    momentum: float,
-    centered: bool,
-    maximize: bool,
-) -> bool: ...
-def fused_adagrad(
-    params: Sequence[TensorImpl],
-    grads: Sequence[object],
-    buffers: Sequence[Sequence[TensorImpl]],
-    steps: Sequence[float],
-    *,
-    lr: float,
-    lr_decay: float,
-    eps: float,
-    weight_decay: float,
-    maximize: bool,
+    **hyper: float | bool | Sequence[float] | Sequence[bool],
 ) -> bool: ...
 def softmax(input: TensorImpl, dim: int, log: bool = False) -> Tensor: ...
 def layer_norm(

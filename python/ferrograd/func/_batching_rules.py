@@ -746,6 +746,36 @@ def _linear(lv, input, weight, bias=None):
     return out if bias is None else out + bias
 
 
+def _recurrent_cell(lv, mode: str, x, state, w_ih, w_hh, b_ih, b_hh):
+    """One step of an ``RNNCell``/``LSTMCell``/``GRUCell`` (``nn.modules.rnn._cell``, the
+    modules' step on a 2-D input and state) for every sample at once: the vmapped dimension
+    joins the cell's own batch dimension (``(B, N, ·)`` runs as ``(B·N, ·)``), so the step
+    stays the cell's one fused gate kernel. With weights batched at this level (a stack of
+    models, or ``vmap(grad)`` differentiating them per sample) the two projections are batched
+    matrix products and the gate math one step on the ``B·N`` rows."""
+    import ferrograd
+
+    from ..nn.modules.rnn import _cell as cell, _cell_gates
+
+    def fold(t):
+        return _materialize(t, lv).flatten(0, 1)
+
+    flat_state = tuple(fold(s) for s in state)
+    if not any(_at(w, lv) for w in (w_ih, w_hh, b_ih, b_hh)):
+        out = cell(mode, fold(x), flat_state, w_ih, w_hh, b_ih, b_hh)
+    else:
+
+        def project(input, weight, bias):
+            out = ferrograd.matmul(_materialize(input, lv), _val(weight, lv).transpose(-2, -1))
+            if bias is not None:
+                out = out + (_val(bias, lv).unsqueeze(1) if _at(bias, lv) else bias)
+            return out.flatten(0, 1)
+
+        gx, gh = project(x, w_ih, b_ih), project(state[0], w_hh, b_hh)
+        out = _cell_gates(mode, gx, gh, flat_state)
+    return _wrap(tuple(o.unflatten(0, (lv.size, x.shape[0])) for o in out), lv)
+
+
 # ----------------------------------------------------------------------------- joining
 
 
@@ -1435,6 +1465,7 @@ FUNCTIONS.update({
     "ferrograd.nn.functional.pad": _pad_rule,
     "ferrograd.nn.functional.layer_norm": _layer_norm,
     "ferrograd.nn.functional.batch_norm": _batch_norm,
+    "ferrograd.nn.modules.rnn._cell": _recurrent_cell,
 })  # fmt: skip
 
 # Convolutions, and pooling (each sample of N on its own: the batch folds into N).

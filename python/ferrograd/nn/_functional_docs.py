@@ -80,6 +80,13 @@ OWN = {
     "normalize": {"p": "the order of the norm.", "eps": "the least norm divided by."},
     "nll_loss": {"weight": "a rescaling weight for each class."},
     "cross_entropy": {"weight": "a rescaling weight for each class."},
+    "linear_cross_entropy": {
+        "linear_weight": "the linear layer's weight ``(C, *out_features, in_features)``.",
+        "linear_bias": "its bias ``(C, *out_features)``, or None.",
+        "weight": "a rescaling weight for each class.",
+        "ignore_index": "a target index that contributes nothing (None: none).",
+        "options": "a ``LinearCrossEntropyOptions`` (accepted; the logits are computed whole).",
+    },
     "binary_cross_entropy": {"weight": "a rescaling weight for each element."},
     "binary_cross_entropy_with_logits": {"weight": "a rescaling weight for each element."},
     "multi_margin_loss": {"weight": "a rescaling weight for each class.", "p": "1 or 2."},
@@ -641,6 +648,19 @@ EXAMPLES = {
             ">>> logits = ferrograd.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])\n"
             ">>> F.cross_entropy(logits, ferrograd.tensor([0, 2]))\n"
             "tensor(0.6691)"
+        ),
+    ),
+    "linear_cross_entropy": (
+        (
+            "``cross_entropy(linear(input, W, b), target)`` for a classifier head: ``W`` of "
+            "shape ``(C, *out_features, in_features)``, the logits ``(N, C, *out_features)``."
+        ),
+        (
+            ">>> F = ferrograd.nn.functional\n"
+            ">>> x = ferrograd.tensor([[1.0, 2.0], [0.5, -1.0]])\n"
+            ">>> w = ferrograd.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])\n"
+            ">>> F.linear_cross_entropy(x, w, ferrograd.tensor([1, 2]))\n"
+            "tensor(0.3603)"
         ),
     ),
     "binary_cross_entropy": (

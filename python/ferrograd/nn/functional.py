@@ -67,6 +67,7 @@ from ._functional_dropout import (
     dropout3d,
     feature_alpha_dropout,
 )
+from ._functional_linear_cross_entropy import linear_cross_entropy
 from ._functional_loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -212,6 +213,7 @@ __all__ = [
     "leaky_relu",
     "leaky_relu_",
     "linear",
+    "linear_cross_entropy",
     "local_response_norm",
     "log_softmax",
     "logsigmoid",

@@ -2,6 +2,7 @@
 and update formulas."""
 
 from . import _docs, lr_scheduler, swa_utils
+from ._swap import swap_in_optimizer_params_and_state
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -9,6 +10,7 @@ from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
 from .lbfgs import LBFGS
+from .muon import Muon
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -18,7 +20,7 @@ from .sgd import SGD
 from .sparse_adam import SparseAdam
 
 _docs.complete([ASGD, LBFGS, SGD, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, NAdam])
-_docs.complete([RAdam, RMSprop, Rprop, SparseAdam])
+_docs.complete([Muon, RAdam, RMSprop, Rprop, SparseAdam])
 
 __all__ = [
     "ASGD",
@@ -30,6 +32,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "Muon",
     "NAdam",
     "Optimizer",
     "RAdam",
@@ -38,4 +41,5 @@ __all__ = [
     "SparseAdam",
     "lr_scheduler",
     "swa_utils",
+    "swap_in_optimizer_params_and_state",
 ]

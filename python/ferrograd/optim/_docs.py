@@ -62,6 +62,18 @@ _OWN = {
         "history_size": "how many curvature pairs are kept.",
         "line_search_fn": "``'strong_wolfe'`` or None (a fixed step).",
     },
+    "Muon": {
+        "params": "the 2-D parameters to optimize (hidden layers' weights; biases and "
+        "embeddings belong with another optimizer).",
+        "weight_decay": "the decoupled weight decay (``p *= 1 - lr * weight_decay``).",
+        "nesterov": "orthogonalize ``g.lerp(B, momentum)`` instead of the buffer ``B``.",
+        "ns_coefficients": "the quintic Newton-Schulz iteration's ``(a, b, c)``.",
+        "eps": "the least norm the update is divided by before the iteration.",
+        "ns_steps": "how many Newton-Schulz iterations run (fewer than 100).",
+        "adjust_lr_fn": "how the step scales with the weight's shape ``(A, B)``: ``'original'`` "
+        "(None; ``sqrt(max(1, A/B))``), ``'match_rms_adamw'`` (``0.2*sqrt(max(A, B))``) or "
+        "``'spectral_unclamped'`` (``sqrt(A/B)``).",
+    },
     "NAdam": {"momentum_decay": "how fast the momentum schedule rises."},
     "RMSprop": {
         "alpha": "the smoothing constant of the running average of the squared gradient.",
@@ -78,8 +90,8 @@ _OWN = {
     },
 }
 
-#: Optimizer: (constructor keywords of the example, ``w`` after two steps from ``[1., -2.]`` on
-#: the loss ``(w ** 2).sum()``, as PyTorch 2.15 prints it).
+#: Optimizer: (constructor keywords of the example, ``w`` after two steps from ``[1., -2.]``
+#: (``[[1., -2.]]`` for Muon) on the loss ``(w ** 2).sum()``, as PyTorch 2.15 prints it).
 _EXAMPLES = {
     "SGD": ("lr=0.1, momentum=0.9", "[ 0.4600, -0.9200]"),
     "Adam": ("lr=0.1", "[ 0.8004, -1.8002]"),
@@ -93,10 +105,11 @@ _EXAMPLES = {
     "RAdam": ("lr=0.1", "[ 0.6211, -1.2421]"),
     "RMSprop": ("lr=0.01", "[ 0.8329, -1.8309]"),
     "Rprop": ("lr=0.1", "[ 0.7800, -1.7800]"),
+    "Muon": ("lr=0.1", "[[ 0.9191, -1.8382]]"),
 }
 
 _TWO_STEPS = """
->>> w = ferrograd.tensor([1.0, -2.0], requires_grad=True)
+>>> w = ferrograd.tensor({start}, requires_grad=True)
 >>> optimizer = ferrograd.optim.{name}([w], {keywords})
 >>> for _ in range(2):
 ...     optimizer.zero_grad()
@@ -136,7 +149,10 @@ def _example(name: str) -> str:
     if name == "SparseAdam":
         return _docgen.examples_section(_SPARSE_ADAM)
     keywords, result = _EXAMPLES[name]
-    return _docgen.examples_section(_TWO_STEPS.format(name=name, keywords=keywords, result=result))
+    start = "[[1.0, -2.0]]" if name == "Muon" else "[1.0, -2.0]"  # Muon takes 2-D weights
+    return _docgen.examples_section(
+        _TWO_STEPS.format(name=name, start=start, keywords=keywords, result=result)
+    )
 
 
 def complete(classes) -> None:

@@ -6,15 +6,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _creation
-from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
-    _advance_step,
+    _buffers,
     _check,
     _check_common,
+    _fused_step,
     _moving_average,
-    _scalar_state,
+    _start_steps,
     _to_scalar,
+    _update_direction,
+    _with_grads,
     _with_weight_decay,
 )
 
@@ -58,21 +60,28 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr, rho, eps = _to_scalar(group["lr"]), group["rho"], group["eps"]
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["square_avg"] = _creation.zeros_like(p)
-                        state["acc_delta"] = _creation.zeros_like(p)
-                    _advance_step(state)
-                    g = _with_weight_decay(g, p, group["weight_decay"])
-                    square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-                    _moving_average(square_avg, g * g, rho)
-                    delta = acc_delta.add(eps).sqrt_().div_(square_avg.add(eps).sqrt_()).mul_(g)
-                    _moving_average(acc_delta, delta * delta, rho)
-                    p.add_(delta, alpha=-lr)
-        return loss
+        return self._step_groups(closure)
+
+    def _update(self, group) -> None:
+        lr, rho, eps = _to_scalar(group["lr"]), group["rho"], group["eps"]
+        params = _with_grads(group)
+        _start_steps(self, params, square_avg=_creation.zeros_like, acc_delta=_creation.zeros_like)
+        if _fused_step(
+            group,
+            "adadelta",
+            params,
+            _buffers(self, params, "square_avg", "acc_delta"),
+            lr=lr,
+            rho=rho,
+            eps=eps,
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        ):
+            return
+        for p in params:
+            g = _with_weight_decay(_update_direction(p, group), p, group["weight_decay"])
+            square_avg, acc_delta = self.state[p]["square_avg"], self.state[p]["acc_delta"]
+            _moving_average(square_avg, g * g, rho)
+            delta = acc_delta.add(eps).sqrt_().div_(square_avg.add(eps).sqrt_()).mul_(g)
+            _moving_average(acc_delta, delta * delta, rho)
+            p.add_(delta, alpha=-lr)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import _core, _creation
-from ..autograd import no_grad
+from .. import _creation
 from .optimizer import (
     Optimizer,
     _advance_step,
@@ -75,11 +74,7 @@ class Adagrad(Optimizer):
                 }
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                self._update(group)
-        return loss
+        return self._step_groups(closure)
 
     def _update(self, group) -> None:
         lr, lr_decay, eps = _to_scalar(group["lr"]), group["lr_decay"], group["eps"]
@@ -87,10 +82,10 @@ class Adagrad(Optimizer):
         steps = [_advance_step(self.state[p]) for p in params]
         fused = _fused_step(
             group,
-            _core.fused_adagrad,
+            "adagrad",
             params,
             [[self.state[p]["sum"] for p in params]],
-            steps,
+            step=steps,
             lr=lr,
             lr_decay=lr_decay,
             eps=eps,

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import _core, _creation
-from ..autograd import no_grad
+from .. import _creation
 from .optimizer import (
     Optimizer,
+    _adam_hyperparameters,
+    _adam_keywords,
     _advance_step,
     _check_common,
     _check_fused,
+    _decayed_direction,
     _fused_step,
-    _moving_average,
     _scalar_state,
     _to_scalar,
-    _update_direction,
+    _update_moments,
     _with_grads,
 )
 
@@ -69,19 +70,10 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                self._update(group)
-        return loss
+        return self._step_groups(closure)
 
     def _update(self, group) -> None:
-        lr, (beta1, beta2), eps, wd = (
-            _to_scalar(group["lr"]),
-            group["betas"],
-            group["eps"],
-            group["weight_decay"],
-        )
+        lr, (beta1, beta2), eps, wd = _adam_hyperparameters(group)
         amsgrad, decoupled = group["amsgrad"], group["decoupled_weight_decay"]
         params = _with_grads(group)
         steps = []
@@ -98,30 +90,21 @@ class Adam(Optimizer):
         buffers = [[self.state[p][name] for p in params] for name in names]
         fused = _fused_step(
             group,
-            _core.fused_adam,
+            "adam",
             params,
             buffers,
-            steps,
-            lr=lr,
-            beta1=beta1,
-            beta2=beta2,
-            eps=eps,
-            weight_decay=wd,
+            step=steps,
+            **_adam_keywords(lr, beta1, beta2, eps, wd),
             maximize=group["maximize"],
             decoupled=decoupled,
         )
         if fused:
             return
         for p, step in zip(params, steps, strict=True):
-            state, g = self.state[p], _update_direction(p, group)
-            if wd != 0:
-                if decoupled:
-                    p.mul_(1 - lr * wd)
-                else:
-                    g = g.add(p, alpha=wd)
-            m, v = state["exp_avg"], state["exp_avg_sq"]
-            _moving_average(m, g, beta1)
-            _moving_average(v, g * g, beta2)
+            state = self.state[p]
+            m, v = _update_moments(
+                state, _decayed_direction(p, group, lr, wd, decoupled), beta1, beta2
+            )
             if amsgrad:
                 vmax = state["max_exp_avg_sq"]
                 vmax.copy_(vmax.maximum(v))

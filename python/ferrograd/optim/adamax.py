@@ -6,14 +6,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _creation
-from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
-    _advance_step,
+    _buffers,
     _check_common,
+    _fused_step,
     _moving_average,
-    _scalar_state,
+    _start_steps,
     _to_scalar,
+    _update_direction,
+    _with_grads,
     _with_weight_decay,
 )
 
@@ -55,20 +57,31 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps = _to_scalar(group["lr"]), group["betas"], group["eps"]
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["exp_avg"] = _creation.zeros_like(p)
-                        state["exp_inf"] = _creation.zeros_like(p)
-                    step = _advance_step(state)
-                    g = _with_weight_decay(g, p, group["weight_decay"])
-                    m, u = state["exp_avg"], state["exp_inf"]
-                    _moving_average(m, g, beta1)
-                    u.copy_(u.mul_(beta2).maximum(g.abs().add_(eps)))
-                    p.add_(m / u, alpha=-lr / (1 - beta1**step))
-        return loss
+        return self._step_groups(closure)
+
+    def _update(self, group) -> None:
+        lr, (beta1, beta2), eps = _to_scalar(group["lr"]), group["betas"], group["eps"]
+        params = _with_grads(group)
+        steps = _start_steps(
+            self, params, exp_avg=_creation.zeros_like, exp_inf=_creation.zeros_like
+        )
+        if _fused_step(
+            group,
+            "adamax",
+            params,
+            _buffers(self, params, "exp_avg", "exp_inf"),
+            step=steps,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=eps,
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        ):
+            return
+        for p, step in zip(params, steps, strict=True):
+            g = _with_weight_decay(_update_direction(p, group), p, group["weight_decay"])
+            m, u = self.state[p]["exp_avg"], self.state[p]["exp_inf"]
+            _moving_average(m, g, beta1)
+            u.copy_(u.mul_(beta2).maximum(g.abs().add_(eps)))
+            p.add_(m / u, alpha=-lr / (1 - beta1**step))

@@ -6,14 +6,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _creation
-from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
-    _advance_step,
+    _buffers,
     _check,
     _check_common,
+    _fused_step,
     _scalar_state,
+    _start_steps,
     _to_scalar,
+    _update_direction,
+    _with_grads,
     _with_weight_decay,
 )
 
@@ -60,26 +63,39 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr, lambd = _to_scalar(group["lr"]), group["lambd"]
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["eta"] = _scalar_state(lr)
-                        state["mu"] = _scalar_state(1)
-                        state["ax"] = _creation.zeros_like(p)
-                    step = _advance_step(state)
-                    g = _with_weight_decay(g, p, group["weight_decay"])
-                    eta = state["eta"].item()
-                    p.mul_(1 - lambd * eta).add_(g, alpha=-eta)
-                    mu, ax = state["mu"].item(), state["ax"]
-                    if mu != 1:
-                        ax.add_(p.sub(ax).mul_(mu))
-                    else:
-                        ax.copy_(p)
-                    state["eta"].fill_(lr / (1 + lambd * lr * step) ** group["alpha"])
-                    state["mu"].fill_(1 / max(1, step - group["t0"]))
-        return loss
+        return self._step_groups(closure)
+
+    def _update(self, group) -> None:
+        lr, lambd = _to_scalar(group["lr"]), group["lambd"]
+        params = _with_grads(group)
+        steps = _start_steps(
+            self,
+            params,
+            eta=lambda p: _scalar_state(lr),
+            mu=lambda p: _scalar_state(1),
+            ax=_creation.zeros_like,
+        )
+        etas = [self.state[p]["eta"].item() for p in params]
+        mus = [self.state[p]["mu"].item() for p in params]
+        if not _fused_step(
+            group,
+            "asgd",
+            params,
+            _buffers(self, params, "ax"),
+            eta=etas,
+            mu=mus,
+            lambd=lambd,
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        ):
+            for p, eta, mu in zip(params, etas, mus, strict=True):
+                g = _with_weight_decay(_update_direction(p, group), p, group["weight_decay"])
+                p.mul_(1 - lambd * eta).add_(g, alpha=-eta)
+                ax = self.state[p]["ax"]
+                if mu != 1:
+                    ax.add_(p.sub(ax).mul_(mu))
+                else:
+                    ax.copy_(p)
+        for p, step in zip(params, steps, strict=True):
+            self.state[p]["eta"].fill_(lr / (1 + lambd * lr * step) ** group["alpha"])
+            self.state[p]["mu"].fill_(1 / max(1, step - group["t0"]))

@@ -6,15 +6,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _creation
-from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
-    _advance_step,
+    _adam_hyperparameters,
+    _adam_keywords,
+    _buffers,
     _check,
     _check_common,
-    _moving_average,
+    _decayed_direction,
+    _fused_step,
     _scalar_state,
-    _to_scalar,
+    _start_steps,
+    _update_moments,
+    _with_grads,
 )
 
 if TYPE_CHECKING:
@@ -63,38 +67,47 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps, wd = (
-                    _to_scalar(group["lr"]),
-                    group["betas"],
-                    group["eps"],
-                    group["weight_decay"],
-                )
-                psi = group["momentum_decay"]
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["mu_product"] = _scalar_state(1)
-                        state["exp_avg"] = _creation.zeros_like(p)
-                        state["exp_avg_sq"] = _creation.zeros_like(p)
-                    step = _advance_step(state)
-                    if wd != 0:
-                        if group["decoupled_weight_decay"]:
-                            p.mul_(1 - lr * wd)
-                        else:
-                            g = g.add(p, alpha=wd)
-                    mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
-                    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
-                    # The product is kept as a 0-d tensor of the scalar dtype, as PyTorch does,
-                    # so its rounding (float32) matches.
-                    mu_product = state["mu_product"].mul_(mu).item()
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    _moving_average(m, g, beta1)
-                    _moving_average(v, g * g, beta2)
-                    denom = v.div(1 - beta2**step).sqrt_().add_(eps)
-                    p.add_(g / denom, alpha=-lr * (1.0 - mu) / (1.0 - mu_product))
-                    p.add_(m / denom, alpha=-lr * mu_next / (1.0 - mu_product * mu_next))
-        return loss
+        return self._step_groups(closure)
+
+    def _update(self, group) -> None:
+        lr, (beta1, beta2), eps, wd = _adam_hyperparameters(group)
+        psi, decoupled = group["momentum_decay"], group["decoupled_weight_decay"]
+        params = _with_grads(group)
+        steps = _start_steps(
+            self,
+            params,
+            mu_product=lambda p: _scalar_state(1),
+            exp_avg=_creation.zeros_like,
+            exp_avg_sq=_creation.zeros_like,
+        )
+        # The product is kept as a 0-d tensor of the scalar dtype, as PyTorch does, so its
+        # rounding (float32) matches.
+        mu_products = [
+            self.state[p]["mu_product"].mul_(_momentum(beta1, psi, step)).item()
+            for p, step in zip(params, steps, strict=True)
+        ]
+        if _fused_step(
+            group,
+            "nadam",
+            params,
+            _buffers(self, params, "exp_avg", "exp_avg_sq"),
+            step=steps,
+            mu_product=mu_products,
+            **_adam_keywords(lr, beta1, beta2, eps, wd),
+            momentum_decay=psi,
+            maximize=group["maximize"],
+            decoupled=decoupled,
+        ):
+            return
+        for p, step, mu_product in zip(params, steps, mu_products, strict=True):
+            g = _decayed_direction(p, group, lr, wd, decoupled)
+            mu, mu_next = _momentum(beta1, psi, step), _momentum(beta1, psi, step + 1)
+            m, v = _update_moments(self.state[p], g, beta1, beta2)
+            denom = v.div(1 - beta2**step).sqrt_().add_(eps)
+            p.add_(g / denom, alpha=-lr * (1.0 - mu) / (1.0 - mu_product))
+            p.add_(m / denom, alpha=-lr * mu_next / (1.0 - mu_product * mu_next))
+
+
+def _momentum(beta1: float, momentum_decay: float, step: float) -> float:
+    """NAdam's momentum at ``step``: ``β1·(1 - 0.96^(t·ψ)/2)``."""
+    return beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))

@@ -12,6 +12,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from .. import _core
 from .._base import TensorBase
 from ..autograd import enable_grad, no_grad
 from ..utils.hooks import RemovableHandle
@@ -248,6 +249,16 @@ class Optimizer:
         with enable_grad():
             return closure()
 
+    def _step_groups(self, closure):
+        """A step of an optimizer whose ``_update(group)`` updates one parameter group: the
+        closure's loss (evaluated with grad enabled), then each group updated under
+        ``no_grad``."""
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                self._update(group)
+        return loss
+
     def _grads(self, group):
         """``(param, gradient)`` for the group's parameters that have one; the gradient is
         negated when the group maximizes."""
@@ -408,16 +419,18 @@ def _update_direction(p, group):
     return -g if group.get("maximize") else g
 
 
-def _fused_step(group, kernel, params, *args, **hyperparameters) -> bool:
-    """Updates every parameter of ``params`` with one call of a fused kernel of the binding
-    (``_core.fused_adam``, ...: one pass over each parameter's elements, the GIL released);
-    ``args`` are the kernel's lists after the parameters' gradients. False, with nothing
-    changed, when the group is ``differentiable`` or a tensor is not a plain float32/float64
-    host tensor (a sparse gradient, another device, a gradient that requires grad): the
-    caller then runs its update as tensor operations, which give the same values."""
+def _fused_step(group, rule: str, params, buffers, **hyperparameters) -> bool:
+    """Updates every parameter of ``params`` with one call of the binding's fused kernel for
+    ``rule`` (``_core.fused_step("adam", ...)``: one pass over each parameter's elements, the
+    GIL released); ``buffers`` holds one list per state buffer of the rule, and
+    ``hyperparameters`` its scalars, with lists for the state kept per parameter (``step``).
+    False, with nothing changed, when the group is ``differentiable`` or a tensor is not a
+    plain float32/float64 host tensor (a sparse gradient, another device, a gradient that
+    requires grad): the caller then runs its update as tensor operations, which give the same
+    values."""
     if group.get("differentiable"):
         return False
-    return kernel(params, [p.grad for p in params], *args, **hyperparameters)
+    return _core.fused_step(rule, params, [p.grad for p in params], buffers, **hyperparameters)
 
 
 def _check_fused(fused, foreach, differentiable) -> None:
@@ -461,6 +474,58 @@ def _advance_step(state: dict) -> float:
         step = state["step"] = _scalar_state(step)
     step.add_(1)
     return step.item()
+
+
+def _start_steps(optimizer, params, **initial) -> list[float]:
+    """Advances each parameter's ``step`` and returns the new counts; a parameter without state
+    first gets ``step`` 0 and, for each ``name=make`` of ``initial``, ``state[name] = make(p)``
+    (the state buffers, in the order given)."""
+    steps = []
+    for p in params:
+        state = optimizer.state[p]
+        if not state:
+            state["step"] = _scalar_state(0)
+            for name, make in initial.items():
+                state[name] = make(p)
+        steps.append(_advance_step(state))
+    return steps
+
+
+def _buffers(optimizer, params, *names) -> list[list]:
+    """The state buffers ``names`` of ``params``, one list per name (a fused kernel's
+    ``buffers``)."""
+    return [[optimizer.state[p][name] for p in params] for name in names]
+
+
+def _adam_hyperparameters(group) -> tuple:
+    """``(lr, (beta1, beta2), eps, weight_decay)`` of an Adam-family group."""
+    return _to_scalar(group["lr"]), group["betas"], group["eps"], group["weight_decay"]
+
+
+def _adam_keywords(lr, beta1, beta2, eps, weight_decay) -> dict:
+    """The hyperparameters an Adam-family fused rule reads."""
+    return dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
+
+
+def _decayed_direction(p, group, lr: float, weight_decay: float, decoupled: bool):
+    """``p``'s update direction with weight decay: decoupled, ``p`` scaled by ``1 - lr·wd`` in
+    place; otherwise ``wd·p`` added to the gradient."""
+    g = _update_direction(p, group)
+    if weight_decay == 0:
+        return g
+    if decoupled:
+        p.mul_(1 - lr * weight_decay)
+        return g
+    return g.add(p, alpha=weight_decay)
+
+
+def _update_moments(state: dict, g, beta1: float, beta2: float) -> tuple:
+    """Adam's moments ``exp_avg``, ``exp_avg_sq`` of ``state`` moved towards ``g`` and ``g²``,
+    in place; returns them."""
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    _moving_average(m, g, beta1)
+    _moving_average(v, g * g, beta2)
+    return m, v
 
 
 def _moving_average(average, value, beta: float):

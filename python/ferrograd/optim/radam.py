@@ -7,14 +7,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _creation
-from ..autograd import no_grad
 from .optimizer import (
     Optimizer,
-    _advance_step,
+    _adam_hyperparameters,
+    _adam_keywords,
+    _buffers,
     _check_common,
-    _moving_average,
-    _scalar_state,
-    _to_scalar,
+    _decayed_direction,
+    _fused_step,
+    _start_steps,
+    _update_moments,
+    _with_grads,
 )
 
 if TYPE_CHECKING:
@@ -60,40 +63,39 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr, (beta1, beta2), eps, wd = (
-                    _to_scalar(group["lr"]),
-                    group["betas"],
-                    group["eps"],
-                    group["weight_decay"],
+        return self._step_groups(closure)
+
+    def _update(self, group) -> None:
+        lr, (beta1, beta2), eps, wd = _adam_hyperparameters(group)
+        decoupled = group["decoupled_weight_decay"]
+        params = _with_grads(group)
+        steps = _start_steps(
+            self, params, exp_avg=_creation.zeros_like, exp_avg_sq=_creation.zeros_like
+        )
+        if _fused_step(
+            group,
+            "radam",
+            params,
+            _buffers(self, params, "exp_avg", "exp_avg_sq"),
+            step=steps,
+            **_adam_keywords(lr, beta1, beta2, eps, wd),
+            maximize=group["maximize"],
+            decoupled=decoupled,
+        ):
+            return
+        rho_inf = 2 / (1 - beta2) - 1
+        for p, step in zip(params, steps, strict=True):
+            m, v = _update_moments(
+                self.state[p], _decayed_direction(p, group, lr, wd, decoupled), beta1, beta2
+            )
+            bias2 = 1 - beta2**step
+            m_hat = m / (1 - beta1**step)
+            rho = rho_inf - 2 * step * beta2**step / bias2
+            if rho > 5.0:
+                rect = math.sqrt(
+                    (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)
                 )
-                rho_inf = 2 / (1 - beta2) - 1
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["exp_avg"] = _creation.zeros_like(p)
-                        state["exp_avg_sq"] = _creation.zeros_like(p)
-                    step = _advance_step(state)
-                    if wd != 0:
-                        if group["decoupled_weight_decay"]:
-                            p.mul_(1 - lr * wd)
-                        else:
-                            g = g.add(p, alpha=wd)
-                    m, v = state["exp_avg"], state["exp_avg_sq"]
-                    _moving_average(m, g, beta1)
-                    _moving_average(v, g * g, beta2)
-                    bias2 = 1 - beta2**step
-                    m_hat = m / (1 - beta1**step)
-                    rho = rho_inf - 2 * step * beta2**step / bias2
-                    if rho > 5.0:
-                        rect = math.sqrt(
-                            (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)
-                        )
-                        adaptive = math.sqrt(bias2) / v.sqrt().add_(eps)
-                        p.sub_(m_hat * lr * adaptive * rect)
-                    else:
-                        p.sub_(m_hat * lr)
-        return loss
+                adaptive = math.sqrt(bias2) / v.sqrt().add_(eps)
+                p.sub_(m_hat * lr * adaptive * rect)
+            else:
+                p.sub_(m_hat * lr)

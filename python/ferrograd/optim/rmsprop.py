@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import _core, _creation
-from ..autograd import no_grad
+from .. import _creation
 from .optimizer import (
     Optimizer,
     _advance_step,
@@ -65,11 +64,7 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                self._update(group)
-        return loss
+        return self._step_groups(closure)
 
     def _update(self, group) -> None:
         lr, alpha, eps, momentum = (
@@ -93,7 +88,7 @@ class RMSprop(Optimizer):
         names = ["square_avg"] + ["momentum_buffer"] * (momentum > 0) + ["grad_avg"] * centered
         fused = _fused_step(
             group,
-            _core.fused_rmsprop,
+            "rmsprop",
             params,
             [[self.state[p][name] for p in params] for name in names],
             lr=lr,

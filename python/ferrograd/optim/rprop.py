@@ -6,8 +6,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _creation
-from ..autograd import no_grad
-from .optimizer import Optimizer, _advance_step, _check, _check_common, _scalar_state, _to_scalar
+from .optimizer import (
+    Optimizer,
+    _buffers,
+    _check,
+    _check_common,
+    _fused_step,
+    _start_steps,
+    _to_scalar,
+    _update_direction,
+    _with_grads,
+)
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -47,24 +56,37 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                (eta_minus, eta_plus), (size_min, size_max) = group["etas"], group["step_sizes"]
-                for p, g in self._grads(group):
-                    state = self.state[p]
-                    if not state:
-                        state["step"] = _scalar_state(0)
-                        state["prev"] = _creation.zeros_like(p)
-                        state["step_size"] = _creation.full_like(g, _to_scalar(group["lr"]))
-                    _advance_step(state)
-                    agreement = g * state["prev"]
-                    flipped = agreement < 0
-                    factor = _creation.ones_like(g).masked_fill_(agreement > 0, eta_plus)
-                    factor.masked_fill_(flipped, eta_minus)
-                    step_size = state["step_size"]
-                    step_size.mul_(factor).clamp_(size_min, size_max)
-                    g = g.masked_fill(flipped, 0)
-                    p.sub_(g.sign() * step_size)
-                    state["prev"].copy_(g)
-        return loss
+        return self._step_groups(closure)
+
+    def _update(self, group) -> None:
+        (eta_minus, eta_plus), (size_min, size_max) = group["etas"], group["step_sizes"]
+        lr, params = _to_scalar(group["lr"]), _with_grads(group)
+        _start_steps(
+            self,
+            params,
+            prev=_creation.zeros_like,
+            step_size=lambda p: _creation.full_like(p.grad, lr),
+        )
+        if _fused_step(
+            group,
+            "rprop",
+            params,
+            _buffers(self, params, "prev", "step_size"),
+            eta_minus=eta_minus,
+            eta_plus=eta_plus,
+            step_size_min=size_min,
+            step_size_max=size_max,
+            maximize=group["maximize"],
+        ):
+            return
+        for p in params:
+            g, state = _update_direction(p, group), self.state[p]
+            agreement = g * state["prev"]
+            flipped = agreement < 0
+            factor = _creation.ones_like(g).masked_fill_(agreement > 0, eta_plus)
+            factor.masked_fill_(flipped, eta_minus)
+            step_size = state["step_size"]
+            step_size.mul_(factor).clamp_(size_min, size_max)
+            g = g.masked_fill(flipped, 0)
+            p.sub_(g.sign() * step_size)
+            state["prev"].copy_(g)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import _core, _creation
-from ..autograd import no_grad
+from .. import _creation
 from .optimizer import (
     Optimizer,
     _check,
@@ -67,11 +66,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                self._update(group)
-        return loss
+        return self._step_groups(closure)
 
     def _update(self, group) -> None:
         lr, momentum, dampening = (
@@ -88,10 +83,10 @@ class SGD(Optimizer):
         buffers = [[self.state[p]["momentum_buffer"] for p in params]] if momentum != 0 else []
         fused = _fused_step(
             group,
-            _core.fused_sgd,
+            "sgd",
             params,
             buffers,
-            first,
+            first=first,
             lr=lr,
             momentum=momentum,
             dampening=dampening,

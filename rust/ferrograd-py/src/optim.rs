@@ -1,18 +1,26 @@
-//! The fused optimizer updates (`_core.fused_adam`, ...): one call per parameter group, with the
-//! GIL released while the kernels run. Each returns False, having changed nothing, when the
-//! tensors are not plain float32/float64 host tensors (the optimizer then updates them with
-//! tensor operations); see `ferrograd::optim::fused`.
+//! The fused optimizer updates (`_core.fused_step(rule, ...)`): one call per parameter group,
+//! with the GIL released while the kernels run. A call returns False, having changed nothing,
+//! when the tensors are not plain float32/float64 host tensors (the optimizer then updates them
+//! with tensor operations); see `ferrograd::optim::fused`.
+//!
+//! Every rule takes the same positional lists and its hyperparameters as keywords, read by
+//! name from one dict ([`Hyper`]), so the rules share one entry point instead of each
+//! repeating a signature.
 
 use ferrograd::optim::fused::{
-    self, AdagradScalars, AdamScalars, RmspropScalars, SgdScalars, Slot,
+    self, AdadeltaScalars, AdagradScalars, AdamScalars, AdamaxScalars, AsgdScalars, NadamScalars,
+    RadamScalars, RmspropScalars, RpropScalars, SgdScalars, Slot,
 };
 use ferrograd::Tensor;
 use ferrograd_py_macros::catch_panics;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::errors::IntoPyResult;
 use crate::tensor::PyTensor;
+
+const PER_PARAMETER: &str = "fused optimizer step: every list must have one entry per parameter";
 
 /// A parameter group's tensors: the parameters, their gradients, and one list per kind of
 /// state buffer (each as long as `params`).
@@ -32,13 +40,10 @@ impl Group {
         params: Vec<PyRef<'_, PyTensor>>,
         grads: Vec<Bound<'_, PyAny>>,
         buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
-        scalars: usize,
     ) -> PyResult<Option<Group>> {
         let n = params.len();
-        if grads.len() != n || scalars != n || buffers.iter().any(|b| b.len() != n) {
-            return Err(PyValueError::new_err(
-                "fused optimizer step: every list must have one entry per parameter",
-            ));
+        if grads.len() != n || buffers.iter().any(|b| b.len() != n) {
+            return Err(PyValueError::new_err(PER_PARAMETER));
         }
         let Ok(grads) = grads
             .iter()
@@ -63,159 +68,208 @@ impl Group {
             })
             .collect()
     }
+
+    /// Runs `kernel` on the group's slots with the GIL released.
+    fn run(
+        &self,
+        py: Python<'_>,
+        kernel: impl FnOnce(&[Slot]) -> ferrograd::Result<bool> + Send,
+    ) -> PyResult<bool> {
+        py.allow_threads(|| kernel(&self.slots())).py()
+    }
 }
 
-/// Adam/AdamW over a group; `buffers` are `[exp_avgs, exp_avg_sqs]` plus `max_exp_avg_sqs` with
-/// AMSGrad, `steps` each parameter's step count after this step.
+/// A rule's keyword arguments: hyperparameters (numbers, flags) and per-parameter lists.
+struct Hyper<'py> {
+    given: Bound<'py, PyDict>,
+    params: usize,
+}
+
+impl<'py> Hyper<'py> {
+    /// The keyword `name`; a `TypeError` when it was not given.
+    fn get<T: FromPyObject<'py>>(&self, name: &str) -> PyResult<T> {
+        match self.given.get_item(name)? {
+            Some(value) => value.extract(),
+            None => Err(PyTypeError::new_err(format!(
+                "fused_step(): missing keyword argument '{name}'"
+            ))),
+        }
+    }
+
+    /// `base` made once per parameter, `with(base, i)` giving parameter `i`'s copy its own
+    /// values from the per-parameter lists.
+    fn each<S: Copy>(&self, base: S, with: impl Fn(S, usize) -> S) -> Vec<S> {
+        (0..self.params).map(|i| with(base, i)).collect()
+    }
+
+    /// `base` made once per parameter with that parameter's entry of the `step` list.
+    fn each_step<S: Copy, R>(&self, base: S, with: impl Fn(S, f64) -> R) -> PyResult<Vec<R>> {
+        let steps: Vec<f64> = self.list("step")?;
+        Ok(steps.into_iter().map(|step| with(base, step)).collect())
+    }
+
+    /// The per-parameter list `name`, one entry per parameter.
+    fn list<T: FromPyObject<'py>>(&self, name: &str) -> PyResult<Vec<T>> {
+        let values: Vec<T> = self.get(name)?;
+        if values.len() != self.params {
+            return Err(PyValueError::new_err(PER_PARAMETER));
+        }
+        Ok(values)
+    }
+}
+
+/// `Scalars { a, b; c: value }`: fields `a`, `b` read from the keywords of their names,
+/// `c` set to `value`.
+macro_rules! keywords {
+    (
+        $h:expr,
+        $scalars:ident { $($field:ident),* $(,)? $(; $($fixed:ident: $value:expr),* $(,)?)? }
+    ) => {
+        $scalars {
+            $($field: $h.get(stringify!($field))?,)*
+            $($($fixed: $value,)*)?
+        }
+    };
+}
+
+/// The hyperparameters Adam, NAdam and RAdam share (the step count left at 0).
+fn adam_keywords(h: &Hyper) -> PyResult<AdamScalars> {
+    Ok(keywords!(h, AdamScalars {
+        lr, beta1, beta2, eps, weight_decay, maximize, decoupled;
+        step: 0.0
+    }))
+}
+
+/// One step of the optimizer `rule` (`"adam"`, `"sgd"`, `"rmsprop"`, `"adagrad"`,
+/// `"adadelta"`, `"adamax"`, `"nadam"`, `"radam"`, `"asgd"`, `"rprop"`) over a parameter
+/// group: `buffers` holds one list per state buffer of the rule, in its order (see
+/// `ferrograd::optim::fused`); the keywords are its hyperparameters, and lists with one entry
+/// per parameter for the state it keeps per parameter (`step`, `first`, `mu_product`, `eta`,
+/// `mu`). False, with nothing changed, when the kernel does not take the tensors.
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (params, grads, buffers, steps, *, lr, beta1, beta2, eps, weight_decay, maximize, decoupled))]
-#[allow(clippy::too_many_arguments)]
-fn fused_adam(
+#[pyo3(signature = (rule, params, grads, buffers, **hyper))]
+fn fused_step(
     py: Python<'_>,
+    rule: &str,
     params: Vec<PyRef<'_, PyTensor>>,
     grads: Vec<Bound<'_, PyAny>>,
     buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
-    steps: Vec<f64>,
-    lr: f64,
-    beta1: f64,
-    beta2: f64,
-    eps: f64,
-    weight_decay: f64,
-    maximize: bool,
-    decoupled: bool,
+    hyper: Option<Bound<'_, PyDict>>,
 ) -> PyResult<bool> {
-    let Some(group) = Group::new(params, grads, buffers, steps.len())? else {
+    let h = Hyper {
+        params: params.len(),
+        given: hyper.unwrap_or_else(|| PyDict::new(py)),
+    };
+    let Some(group) = Group::new(params, grads, buffers)? else {
         return Ok(false);
     };
-    let scalars: Vec<AdamScalars> = steps
-        .iter()
-        .map(|&step| AdamScalars {
-            lr,
-            beta1,
-            beta2,
-            eps,
-            weight_decay,
-            maximize,
-            decoupled,
-            step,
-        })
-        .collect();
-    py.allow_threads(|| fused::adam(&group.slots(), &scalars))
-        .py()
-}
-
-/// SGD over a group; `buffers` is `[momentum_buffers]` when `momentum != 0`, else empty;
-/// `first[i]`: parameter `i`'s buffer is new and takes the gradient.
-#[catch_panics]
-#[pyfunction]
-#[pyo3(signature = (params, grads, buffers, first, *, lr, momentum, dampening, weight_decay, nesterov, maximize))]
-#[allow(clippy::too_many_arguments)]
-fn fused_sgd(
-    py: Python<'_>,
-    params: Vec<PyRef<'_, PyTensor>>,
-    grads: Vec<Bound<'_, PyAny>>,
-    buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
-    first: Vec<bool>,
-    lr: f64,
-    momentum: f64,
-    dampening: f64,
-    weight_decay: f64,
-    nesterov: bool,
-    maximize: bool,
-) -> PyResult<bool> {
-    let Some(group) = Group::new(params, grads, buffers, first.len())? else {
-        return Ok(false);
-    };
-    let scalars = SgdScalars {
-        lr,
-        momentum,
-        dampening,
-        weight_decay,
-        nesterov,
-        maximize,
-        first: false,
-    };
-    py.allow_threads(|| fused::sgd(&group.slots(), &scalars, &first))
-        .py()
-}
-
-/// RMSprop over a group; `buffers` are `[square_avgs]`, then `momentum_buffers` when
-/// `momentum > 0`, then `grad_avgs` when centered.
-#[catch_panics]
-#[pyfunction]
-#[pyo3(signature = (params, grads, buffers, *, lr, alpha, eps, weight_decay, momentum, centered, maximize))]
-#[allow(clippy::too_many_arguments)]
-fn fused_rmsprop(
-    py: Python<'_>,
-    params: Vec<PyRef<'_, PyTensor>>,
-    grads: Vec<Bound<'_, PyAny>>,
-    buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
-    lr: f64,
-    alpha: f64,
-    eps: f64,
-    weight_decay: f64,
-    momentum: f64,
-    centered: bool,
-    maximize: bool,
-) -> PyResult<bool> {
-    let n = params.len();
-    let Some(group) = Group::new(params, grads, buffers, n)? else {
-        return Ok(false);
-    };
-    let scalars = RmspropScalars {
-        lr,
-        alpha,
-        eps,
-        weight_decay,
-        momentum,
-        centered,
-        maximize,
-    };
-    py.allow_threads(|| fused::rmsprop(&group.slots(), &scalars))
-        .py()
-}
-
-/// Adagrad over a group; `buffers` is `[sums]`, `steps` each parameter's step count after this
-/// step.
-#[catch_panics]
-#[pyfunction]
-#[pyo3(signature = (params, grads, buffers, steps, *, lr, lr_decay, eps, weight_decay, maximize))]
-#[allow(clippy::too_many_arguments)]
-fn fused_adagrad(
-    py: Python<'_>,
-    params: Vec<PyRef<'_, PyTensor>>,
-    grads: Vec<Bound<'_, PyAny>>,
-    buffers: Vec<Vec<PyRef<'_, PyTensor>>>,
-    steps: Vec<f64>,
-    lr: f64,
-    lr_decay: f64,
-    eps: f64,
-    weight_decay: f64,
-    maximize: bool,
-) -> PyResult<bool> {
-    let Some(group) = Group::new(params, grads, buffers, steps.len())? else {
-        return Ok(false);
-    };
-    let scalars: Vec<AdagradScalars> = steps
-        .iter()
-        .map(|&step| AdagradScalars {
-            lr,
-            lr_decay,
-            eps,
-            weight_decay,
-            maximize,
-            step,
-        })
-        .collect();
-    py.allow_threads(|| fused::adagrad(&group.slots(), &scalars))
-        .py()
+    match rule {
+        "adam" => {
+            let scalars = h.each_step(adam_keywords(&h)?, |s, step| AdamScalars { step, ..s })?;
+            group.run(py, |slots| fused::adam(slots, &scalars))
+        }
+        "sgd" => {
+            let first: Vec<bool> = h.list("first")?;
+            let scalars = keywords!(h, SgdScalars {
+                lr, momentum, dampening, weight_decay, nesterov, maximize;
+                first: false
+            });
+            group.run(py, |slots| fused::sgd(slots, &scalars, &first))
+        }
+        "rmsprop" => {
+            let scalars = keywords!(
+                h,
+                RmspropScalars {
+                    lr,
+                    alpha,
+                    eps,
+                    weight_decay,
+                    momentum,
+                    centered,
+                    maximize
+                }
+            );
+            group.run(py, |slots| fused::rmsprop(slots, &scalars))
+        }
+        "adagrad" => {
+            let base = keywords!(h, AdagradScalars {
+                lr, lr_decay, eps, weight_decay, maximize;
+                step: 0.0
+            });
+            let scalars = h.each_step(base, |s, step| AdagradScalars { step, ..s })?;
+            group.run(py, |slots| fused::adagrad(slots, &scalars))
+        }
+        "adadelta" => {
+            let scalars = keywords!(
+                h,
+                AdadeltaScalars {
+                    lr,
+                    rho,
+                    eps,
+                    weight_decay,
+                    maximize
+                }
+            );
+            group.run(py, |slots| fused::adadelta(slots, &scalars))
+        }
+        "adamax" => {
+            let base = keywords!(h, AdamaxScalars {
+                lr, beta1, beta2, eps, weight_decay, maximize;
+                step: 0.0
+            });
+            let scalars = h.each_step(base, |s, step| AdamaxScalars { step, ..s })?;
+            group.run(py, |slots| fused::adamax(slots, &scalars))
+        }
+        "nadam" => {
+            let (adam, momentum_decay) = (adam_keywords(&h)?, h.get("momentum_decay")?);
+            let steps = h.list::<f64>("step")?.into_iter();
+            let scalars: Vec<_> = (steps.zip(h.list::<f64>("mu_product")?))
+                .map(|(step, mu_product)| NadamScalars {
+                    adam: AdamScalars { step, ..adam },
+                    momentum_decay,
+                    mu_product,
+                })
+                .collect();
+            group.run(py, |slots| fused::nadam(slots, &scalars))
+        }
+        "radam" => {
+            let scalars = h.each_step(adam_keywords(&h)?, |adam, step| {
+                RadamScalars(AdamScalars { step, ..adam })
+            })?;
+            group.run(py, |slots| fused::radam(slots, &scalars))
+        }
+        "asgd" => {
+            let (eta, mu): (Vec<f64>, Vec<f64>) = (h.list("eta")?, h.list("mu")?);
+            let base =
+                keywords!(h, AsgdScalars { lambd, weight_decay, maximize; eta: 0.0, mu: 1.0 });
+            let scalars = h.each(base, |s, i| AsgdScalars {
+                eta: eta[i],
+                mu: mu[i],
+                ..s
+            });
+            group.run(py, |slots| fused::asgd(slots, &scalars))
+        }
+        "rprop" => {
+            let scalars = keywords!(
+                h,
+                RpropScalars {
+                    eta_minus,
+                    eta_plus,
+                    step_size_min,
+                    step_size_max,
+                    maximize
+                }
+            );
+            group.run(py, |slots| fused::rprop(slots, &scalars))
+        }
+        other => Err(PyValueError::new_err(format!(
+            "fused_step(): unknown optimizer rule '{other}'"
+        ))),
+    }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(fused_adam, m)?)?;
-    m.add_function(wrap_pyfunction!(fused_sgd, m)?)?;
-    m.add_function(wrap_pyfunction!(fused_rmsprop, m)?)?;
-    m.add_function(wrap_pyfunction!(fused_adagrad, m)?)?;
+    m.add_function(wrap_pyfunction!(fused_step, m)?)?;
     Ok(())
 }

@@ -22,7 +22,7 @@ import warnings
 from ... import _core, _creation
 from ..._tensor_functions import cat, stack
 from ...autograd.function import Function
-from ...overrides import has_torch_function
+from ...overrides import handle_torch_function, has_torch_function, has_torch_function_unary
 from .. import functional as F, init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -50,8 +50,9 @@ class _Split(Function):
 def _split(x, sizes, dim: int):
     """``x.split(sizes, dim)``, as one node when a backward pass may run through it. Under an
     open forward-mode level, the plain split, whose slices carry tangents (custom nodes
-    cannot)."""
-    if x.requires_grad and _core.current_dual_level() is None:
+    cannot), or for a tensor that overrides ``__torch_function__`` (vmap's batched tensors
+    split by their own rule)."""
+    if x.requires_grad and _core.current_dual_level() is None and not has_torch_function_unary(x):
         return _Split.apply(x, list(sizes), dim)
     return x.split(sizes, dim)
 
@@ -82,16 +83,31 @@ def _relu_step(gx, state, w_hh, b_hh, w_hr, fused):
     return (_core.linear(state[0], w_hh, gx).relu(),)
 
 
-def _lstm_step(gx, state, w_hh, b_hh, w_hr, fused):
-    h, c = state
-    gates = _core.linear(h, w_hh, gx)
+def _lstm_gates(gates, c, fused):
+    """The LSTM's gate math on the summed projections ``gates`` (batch, 4·hidden): ``(h, c)``."""
     if fused:
-        h, c = _core.lstm_cell(gates, c)
-    else:
-        size = gates.shape[1] // 4
-        input_gate, forget_gate, cell_gate, output_gate = _split(gates, [size] * 4, 1)
-        c = forget_gate.sigmoid() * c + input_gate.sigmoid() * cell_gate.tanh()
-        h = output_gate.sigmoid() * c.tanh()
+        return _core.lstm_cell(gates, c)
+    size = gates.shape[1] // 4
+    input_gate, forget_gate, cell_gate, output_gate = _split(gates, [size] * 4, 1)
+    c = forget_gate.sigmoid() * c + input_gate.sigmoid() * cell_gate.tanh()
+    return output_gate.sigmoid() * c.tanh(), c
+
+
+def _gru_gates(gx, gh, h, fused):
+    """The GRU's gate math on the input's and the hidden state's projections (each with its
+    bias): the new hidden state."""
+    if fused:
+        return _core.gru_cell(gx, gh, h)
+    size = h.shape[1]
+    x_rz, x_n = _split(gx, [2 * size, size], 1)
+    h_rz, h_n = _split(gh, [2 * size, size], 1)
+    reset, update = _split((x_rz + h_rz).sigmoid(), [size, size], 1)
+    new = (x_n + reset * h_n).tanh()
+    return new + update * (h - new)
+
+
+def _lstm_step(gx, state, w_hh, b_hh, w_hr, fused):
+    h, c = _lstm_gates(_core.linear(state[0], w_hh, gx), state[1], fused)
     if w_hr is not None:
         h = _core.linear(h, w_hr)
     return h, c
@@ -99,19 +115,46 @@ def _lstm_step(gx, state, w_hh, b_hh, w_hr, fused):
 
 def _gru_step(gx, state, w_hh, b_hh, w_hr, fused):
     (h,) = state
-    projected = _core.linear(h, w_hh, b_hh)
-    if fused:
-        return (_core.gru_cell(gx, projected, h),)
-    size = h.shape[1]
-    x_rz, x_n = _split(gx, [2 * size, size], 1)
-    h_rz, h_n = _split(projected, [2 * size, size], 1)
-    reset, update = _split((x_rz + h_rz).sigmoid(), [size, size], 1)
-    new = (x_n + reset * h_n).tanh()
-    return (new + update * (h - new),)
+    return (_gru_gates(gx, _core.linear(h, w_hh, b_hh), h, fused),)
 
 
 _STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "LSTM": _lstm_step, "GRU": _gru_step}
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _cell_gates(mode: str, gx, gh, state):
+    """A cell's new state from the input's projection ``gx`` and the hidden state's ``gh``
+    (each with its own bias)."""
+    fused = _fusable(mode, (gx, gh, *state))
+    if mode == "LSTM":
+        return _lstm_gates(gx + gh, state[1], fused)
+    if mode == "GRU":
+        return (_gru_gates(gx, gh, state[0], fused),)
+    return ((gx + gh).tanh() if mode == "RNN_TANH" else (gx + gh).relu(),)
+
+
+def _vmapped(tensors) -> bool:
+    """Whether any of ``tensors`` is one of vmap's batched tensors."""
+    from ...func._batching_rules import find_level
+
+    return find_level(tensors) is not None
+
+
+def _cell(mode: str, x, state, w_ih, w_hh, b_ih, b_hh):
+    """One step of a cell on a 2-D input ``x`` (batch, input) from ``state`` (a tuple of
+    (batch, hidden) tensors): the new state. Under ``vmap`` (an operand is a batched tensor)
+    the batching rule ``_recurrent_cell`` runs it once with the vmapped dimension folded into
+    the cell's batch (``vmap``'s table finds it by ``_overridable_name``; other modes and
+    tensor types see the public operations it is made of)."""
+    tensors = (x, *state, w_ih, w_hh, b_ih, b_hh)
+    if has_torch_function([t for t in tensors if t is not None]) and _vmapped(tensors):
+        return handle_torch_function(_cell, tensors, mode, x, state, w_ih, w_hh, b_ih, b_hh)
+    gx = F.linear(x, w_ih, _input_bias(mode, b_ih, b_hh))
+    fused = _fusable(mode, (gx, *state, w_hh, b_hh))
+    return _STEPS[mode](gx, state, w_hh, b_hh, None, fused)
+
+
+_cell._overridable_name = "ferrograd.nn.modules.rnn._cell"
 
 
 def _input_bias(mode: str, b_ih, b_hh):
@@ -618,9 +661,8 @@ class RNNCellBase(Module):
                     f"hidden{i} has inconsistent hidden_size: got {s.shape[1]}, expected "
                     f"{self.hidden_size}"
                 )
-        gx = F.linear(x, self.weight_ih, _input_bias(self._mode, self.bias_ih, self.bias_hh))
-        fused = _fusable(self._mode, (gx, *state, self.weight_hh, self.bias_hh))
-        state = _STEPS[self._mode](gx, state, self.weight_hh, self.bias_hh, None, fused)
+        weights = (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        state = _cell(self._mode, x, state, *weights)
         return state if batched else tuple(s.squeeze(0) for s in state)
 
 

@@ -1,6 +1,6 @@
 //! The fused optimizer updates: one call updates every parameter of a group, one pass over
 //! each parameter's elements (`kernels/cpu/optim.rs` has the per-element rules). Python's
-//! optimizers (`ferrograd._core._fused_*`) and this crate's [`Adam`](super::Adam),
+//! optimizers (through `ferrograd._core.fused_step`) and this crate's [`Adam`](super::Adam),
 //! [`Sgd`](super::Sgd) and [`RMSprop`](super::RMSprop) call these same functions.
 //!
 //! A call applies only to plain host tensors: every parameter, gradient and state buffer
@@ -11,10 +11,13 @@
 
 use crate::array::{DType, NdArray};
 use crate::error::Result;
-use crate::kernels::cpu::optim::{self as cpu_optim, Real};
+use crate::kernels::cpu::optim::{self as cpu_optim, Real, Rule};
 use crate::tensor::Tensor;
 
-pub use crate::kernels::cpu::optim::{AdagradScalars, AdamScalars, RmspropScalars, SgdScalars};
+pub use crate::kernels::cpu::optim::{
+    AdadeltaScalars, AdagradScalars, AdamScalars, AdamaxScalars, AsgdScalars, NadamScalars,
+    RadamScalars, RmspropScalars, RpropScalars, SgdScalars,
+};
 
 /// One parameter's tensors: the parameter, its gradient and the state buffers the rule
 /// updates (in the rule's order).
@@ -54,11 +57,8 @@ fn fusable(slots: &[Slot]) -> bool {
     })
 }
 
-/// Runs `rule(slot index, param, grad, buffers)` over every slot whose tensors are `T`.
-fn run<T: Real>(
-    slots: &[Slot],
-    rule: &(impl Fn(usize, &mut [T], &[T], &mut [&mut [T]]) + Sync),
-) -> Result<()> {
+/// Runs `rule_of(slot index)`'s update over every slot whose tensors are `T`.
+fn run<T: Real, R: Rule>(slots: &[Slot], rule_of: &(impl Fn(usize) -> R + Sync)) -> Result<()> {
     for (i, s) in slots.iter().enumerate() {
         // The gradient is read through its own handle: it may share the parameter's storage.
         let grad: NdArray = s.grad.data();
@@ -78,8 +78,9 @@ fn run<T: Real>(
             .collect::<Result<_>>()?;
         // SAFETY: as for the buffers; `grad` was copied if it shared the parameter's storage.
         let p = unsafe { param.as_mut_slice_shared::<T>() }?;
+        let rule = rule_of(i);
         cpu_optim::for_each_chunk(p, grad.as_slice::<T>()?, &mut buffers, |p, g, b| {
-            rule(i, p, g, b)
+            rule.update(p, g, b)
         });
         drop(buffers);
         drop(guards);
@@ -90,22 +91,15 @@ fn run<T: Real>(
     Ok(())
 }
 
-/// Applies `rule` to every slot when they are all fusable; `Ok(false)` (nothing changed)
-/// otherwise.
-fn apply<R>(
-    slots: &[Slot],
-    rule_f32: R,
-    rule_f64: impl Fn(usize, &mut [f64], &[f64], &mut [&mut [f64]]) + Sync,
-) -> Result<bool>
-where
-    R: Fn(usize, &mut [f32], &[f32], &mut [&mut [f32]]) + Sync,
-{
+/// Applies the rule `rule_of(i)` to every slot `i` when they are all fusable; `Ok(false)`
+/// (nothing changed) otherwise.
+fn apply<R: Rule>(slots: &[Slot], rule_of: impl Fn(usize) -> R + Sync) -> Result<bool> {
     if !fusable(slots) {
         return Ok(false);
     }
     match slots.first().map(|s| s.param.dtype()) {
-        Some(DType::Float32) => run(slots, &rule_f32)?,
-        Some(DType::Float64) => run(slots, &rule_f64)?,
+        Some(DType::Float32) => run::<f32, R>(slots, &rule_of)?,
+        Some(DType::Float64) => run::<f64, R>(slots, &rule_of)?,
         _ => {}
     }
     Ok(true)
@@ -114,41 +108,57 @@ where
 /// Adam/AdamW on every slot (buffers `exp_avg`, `exp_avg_sq`[, `max_exp_avg_sq`]);
 /// `scalars[i]` holds slot `i`'s step count.
 pub fn adam(slots: &[Slot], scalars: &[AdamScalars]) -> Result<bool> {
-    apply(
-        slots,
-        |i, p, g, b| cpu_optim::adam(&scalars[i], p, g, b),
-        |i, p, g, b| cpu_optim::adam(&scalars[i], p, g, b),
-    )
+    apply(slots, |i| scalars[i])
 }
 
 /// SGD on every slot (buffer: the momentum buffer when `momentum != 0`); `first[i]`: slot
 /// `i`'s buffer is new and takes the gradient.
 pub fn sgd(slots: &[Slot], scalars: &SgdScalars, first: &[bool]) -> Result<bool> {
-    let at = |i: usize| SgdScalars {
+    apply(slots, |i| SgdScalars {
         first: first.get(i).copied().unwrap_or(false),
         ..*scalars
-    };
-    apply(
-        slots,
-        |i, p, g, b| cpu_optim::sgd(&at(i), p, g, b),
-        |i, p, g, b| cpu_optim::sgd(&at(i), p, g, b),
-    )
+    })
 }
 
 /// RMSprop on every slot (buffers `square_avg`[, `momentum_buffer`][, `grad_avg`]).
 pub fn rmsprop(slots: &[Slot], scalars: &RmspropScalars) -> Result<bool> {
-    apply(
-        slots,
-        |_, p, g, b| cpu_optim::rmsprop(scalars, p, g, b),
-        |_, p, g, b| cpu_optim::rmsprop(scalars, p, g, b),
-    )
+    apply(slots, |_| *scalars)
 }
 
 /// Adagrad on every slot (buffer `sum`); `scalars[i]` holds slot `i`'s step count.
 pub fn adagrad(slots: &[Slot], scalars: &[AdagradScalars]) -> Result<bool> {
-    apply(
-        slots,
-        |i, p, g, b| cpu_optim::adagrad(&scalars[i], p, g, b),
-        |i, p, g, b| cpu_optim::adagrad(&scalars[i], p, g, b),
-    )
+    apply(slots, |i| scalars[i])
+}
+
+/// Adadelta on every slot (buffers `square_avg`, `acc_delta`).
+pub fn adadelta(slots: &[Slot], scalars: &AdadeltaScalars) -> Result<bool> {
+    apply(slots, |_| *scalars)
+}
+
+/// Adamax on every slot (buffers `exp_avg`, `exp_inf`); `scalars[i]` holds slot `i`'s step
+/// count.
+pub fn adamax(slots: &[Slot], scalars: &[AdamaxScalars]) -> Result<bool> {
+    apply(slots, |i| scalars[i])
+}
+
+/// NAdam on every slot (buffers `exp_avg`, `exp_avg_sq`); `scalars[i]` holds slot `i`'s step
+/// count and momentum product.
+pub fn nadam(slots: &[Slot], scalars: &[NadamScalars]) -> Result<bool> {
+    apply(slots, |i| scalars[i])
+}
+
+/// RAdam on every slot (buffers `exp_avg`, `exp_avg_sq`); `scalars[i]` holds slot `i`'s step
+/// count.
+pub fn radam(slots: &[Slot], scalars: &[RadamScalars]) -> Result<bool> {
+    apply(slots, |i| scalars[i])
+}
+
+/// ASGD on every slot (buffer `ax`); `scalars[i]` holds slot `i`'s `eta` and `mu`.
+pub fn asgd(slots: &[Slot], scalars: &[AsgdScalars]) -> Result<bool> {
+    apply(slots, |i| scalars[i])
+}
+
+/// Rprop on every slot (buffers `prev`, `step_size`).
+pub fn rprop(slots: &[Slot], scalars: &RpropScalars) -> Result<bool> {
+    apply(slots, |_| *scalars)
 }

@@ -19,11 +19,43 @@ pub(crate) trait Real:
     + Mul<Output = Self>
     + Div<Output = Self>
     + Neg<Output = Self>
+    + PartialOrd
 {
 }
 
 impl Real for f32 {}
 impl Real for f64 {}
+
+/// An optimizer's update of one chunk of a parameter, its gradient and its state buffers, for
+/// either element type: the scalars of one parameter's step implement it.
+pub(crate) trait Rule: Sync {
+    /// Updates `p` and `buffers` in place from `g`.
+    fn update<T: Real>(&self, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]);
+}
+
+/// Makes each scalars type a [`Rule`] through its update function.
+macro_rules! rules {
+    ($($scalars:ty => $update:ident),* $(,)?) => {
+        $(impl Rule for $scalars {
+            fn update<T: Real>(&self, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
+                $update(self, p, g, buffers)
+            }
+        })*
+    };
+}
+
+rules!(
+    AdamScalars => adam,
+    SgdScalars => sgd,
+    RmspropScalars => rmsprop,
+    AdagradScalars => adagrad,
+    AdadeltaScalars => adadelta,
+    AdamaxScalars => adamax,
+    NadamScalars => nadam,
+    RadamScalars => radam,
+    AsgdScalars => asgd,
+    RpropScalars => rprop,
+);
 
 /// A mutable slice that chunks of a parallel loop each take a disjoint range of.
 struct Disjoint<T>(*mut T, usize);
@@ -83,6 +115,44 @@ fn nonzero<T: Real>(value: f64) -> Option<T> {
     (value != 0.0).then(|| T::from_f64(value))
 }
 
+/// Weight decay as `(shrink, l2)`: decoupled (AdamW's), the weights scaled by
+/// `1 - lr · weight_decay` before the update; otherwise `weight_decay · p` added to the gradient.
+fn weight_decay_terms<T: Real>(
+    lr: f64,
+    weight_decay: f64,
+    decoupled: bool,
+) -> (Option<T>, Option<T>) {
+    match (decoupled, weight_decay != 0.0) {
+        (_, false) => (None, None),
+        (true, true) => (Some(T::from_f64(1.0 - lr * weight_decay)), None),
+        (false, true) => (None, Some(T::from_f64(weight_decay))),
+    }
+}
+
+/// The parameter after decoupled weight decay, and the gradient as the rules use it (see
+/// [`weight_decay_terms`] and [`decayed`]).
+#[inline(always)]
+fn shrunk_and_decayed<T: Real>(
+    p: T,
+    g: T,
+    shrink: Option<T>,
+    maximize: bool,
+    l2: Option<T>,
+) -> (T, T) {
+    let p = match shrink {
+        Some(shrink) => p * shrink,
+        None => p,
+    };
+    (p, decayed(g, p, maximize, l2))
+}
+
+/// `beta · average + (1 - beta) · value`, as `mul_(beta).add_(value, alpha=1 - beta)` computes
+/// it (`one_minus_beta` rounded to the element type on its own).
+#[inline(always)]
+fn moving_average<T: Real>(average: T, value: T, beta: T, one_minus_beta: T) -> T {
+    average * beta + one_minus_beta * value
+}
+
 /// Adam's and AdamW's hyperparameters with this step's bias corrections.
 #[derive(Clone, Copy, Debug)]
 pub struct AdamScalars {
@@ -128,11 +198,7 @@ fn adam_element<T: Real>(
     v: &mut T,
     vmax: Option<&mut T>,
 ) {
-    let pi = match k.shrink {
-        Some(shrink) => *p * shrink,
-        None => *p,
-    };
-    let gi = decayed(g, pi, k.maximize, k.l2);
+    let (pi, gi) = shrunk_and_decayed(*p, g, k.shrink, k.maximize, k.l2);
     let mi = *m * k.beta1 + k.one_minus_beta1 * gi;
     let vi = *v * k.beta2 + k.one_minus_beta2 * (gi * gi);
     *m = mi;
@@ -152,14 +218,10 @@ fn adam_element<T: Real>(
 /// One Adam step over a chunk; `buffers` are `exp_avg`, `exp_avg_sq` and, with AMSGrad,
 /// `max_exp_avg_sq`.
 pub(crate) fn adam<T: Real>(s: &AdamScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
+    let (shrink, l2) = weight_decay_terms(s.lr, s.weight_decay, s.decoupled);
     let k = AdamConstants {
-        shrink: (s.decoupled && s.weight_decay != 0.0)
-            .then(|| T::from_f64(1.0 - s.lr * s.weight_decay)),
-        l2: if s.decoupled {
-            None
-        } else {
-            nonzero::<T>(s.weight_decay)
-        },
+        shrink,
+        l2,
         maximize: s.maximize,
         beta1: T::from_f64(s.beta1),
         one_minus_beta1: T::from_f64(1.0 - s.beta1),
@@ -365,5 +427,247 @@ pub(crate) fn adagrad<T: Real>(s: &AdagradScalars, p: &mut [T], g: &[T], buffers
         let si = *sum + gi * gi;
         *sum = si;
         *p = *p + neg_lr * (gi / (si.sqrt() + eps));
+    }
+}
+
+/// Adadelta's hyperparameters.
+#[derive(Clone, Copy, Debug)]
+pub struct AdadeltaScalars {
+    /// The learning rate scaling each step.
+    pub lr: f64,
+    /// The decay of both running averages.
+    pub rho: f64,
+    /// Added inside both square roots.
+    pub eps: f64,
+    /// The L2 penalty added to the gradient.
+    pub weight_decay: f64,
+    /// Ascend instead of descending.
+    pub maximize: bool,
+}
+
+/// One Adadelta step over a chunk; `buffers` are `square_avg` and `acc_delta`.
+pub(crate) fn adadelta<T: Real>(
+    s: &AdadeltaScalars,
+    p: &mut [T],
+    g: &[T],
+    buffers: &mut [&mut [T]],
+) {
+    let (l2, maximize) = (nonzero::<T>(s.weight_decay), s.maximize);
+    let (rho, one_minus_rho) = (T::from_f64(s.rho), T::from_f64(1.0 - s.rho));
+    let (eps, neg_lr) = (T::from_f64(s.eps), T::from_f64(-s.lr));
+    let [square_avg, acc_delta] = buffers else {
+        unreachable!("Adadelta's buffers are square_avg, acc_delta")
+    };
+    let lanes = p.iter_mut().zip(g).zip(square_avg.iter_mut());
+    for (((p, &g), sq), acc) in lanes.zip(acc_delta.iter_mut()) {
+        let gi = decayed(g, *p, maximize, l2);
+        let si = moving_average(*sq, gi * gi, rho, one_minus_rho);
+        *sq = si;
+        let delta = (*acc + eps).sqrt() / (si + eps).sqrt() * gi;
+        *acc = moving_average(*acc, delta * delta, rho, one_minus_rho);
+        *p = *p + neg_lr * delta;
+    }
+}
+
+/// Adamax's hyperparameters with the parameter's step count.
+#[derive(Clone, Copy, Debug)]
+pub struct AdamaxScalars {
+    /// The learning rate.
+    pub lr: f64,
+    /// The decay of the first moment.
+    pub beta1: f64,
+    /// The decay of the infinity norm.
+    pub beta2: f64,
+    /// Added to `|g|` before the maximum.
+    pub eps: f64,
+    /// The L2 penalty added to the gradient.
+    pub weight_decay: f64,
+    /// Ascend instead of descending.
+    pub maximize: bool,
+    /// The parameter's step count (after this step).
+    pub step: f64,
+}
+
+/// One Adamax step over a chunk; `buffers` are `exp_avg` and `exp_inf`.
+pub(crate) fn adamax<T: Real>(s: &AdamaxScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
+    let (l2, maximize) = (nonzero::<T>(s.weight_decay), s.maximize);
+    let (beta1, one_minus_beta1) = (T::from_f64(s.beta1), T::from_f64(1.0 - s.beta1));
+    let (beta2, eps) = (T::from_f64(s.beta2), T::from_f64(s.eps));
+    let step_size = T::from_f64(-s.lr / (1.0 - s.beta1.powf(s.step)));
+    let [exp_avg, exp_inf] = buffers else {
+        unreachable!("Adamax's buffers are exp_avg, exp_inf")
+    };
+    let lanes = p.iter_mut().zip(g).zip(exp_avg.iter_mut());
+    for (((p, &g), m), u) in lanes.zip(exp_inf.iter_mut()) {
+        let gi = decayed(g, *p, maximize, l2);
+        let mi = moving_average(*m, gi, beta1, one_minus_beta1);
+        *m = mi;
+        let ui = (*u * beta2).maximum(gi.abs() + eps);
+        *u = ui;
+        *p = *p + step_size * (mi / ui);
+    }
+}
+
+/// NAdam's hyperparameters: Adam's (with the parameter's step count), the momentum schedule
+/// and the parameter's momentum product.
+#[derive(Clone, Copy, Debug)]
+pub struct NadamScalars {
+    /// Adam's hyperparameters and step count.
+    pub adam: AdamScalars,
+    /// The momentum schedule's `ψ`: `μₜ = β1 · (1 - 0.96^(t·ψ) / 2)`.
+    pub momentum_decay: f64,
+    /// The product of the `μ` up to this step's, as the state keeps it.
+    pub mu_product: f64,
+}
+
+/// One NAdam step over a chunk; `buffers` are `exp_avg` and `exp_avg_sq`.
+pub(crate) fn nadam<T: Real>(n: &NadamScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
+    let (s, mu_product) = (&n.adam, n.mu_product);
+    let (shrink, l2) = weight_decay_terms::<T>(s.lr, s.weight_decay, s.decoupled);
+    let mu_at = |t: f64| s.beta1 * (1.0 - 0.5 * 0.96f64.powf(t * n.momentum_decay));
+    let (mu, mu_next) = (mu_at(s.step), mu_at(s.step + 1.0));
+    let grad_step = T::from_f64(-s.lr * (1.0 - mu) / (1.0 - mu_product));
+    let momentum_step = T::from_f64(-s.lr * mu_next / (1.0 - mu_product * mu_next));
+    let (beta1, one_minus_beta1) = (T::from_f64(s.beta1), T::from_f64(1.0 - s.beta1));
+    let (beta2, one_minus_beta2) = (T::from_f64(s.beta2), T::from_f64(1.0 - s.beta2));
+    let bias_correction2 = T::from_f64(1.0 - s.beta2.powf(s.step));
+    let eps = T::from_f64(s.eps);
+    let [exp_avg, exp_avg_sq] = buffers else {
+        unreachable!("NAdam's buffers are exp_avg, exp_avg_sq")
+    };
+    let lanes = p.iter_mut().zip(g).zip(exp_avg.iter_mut());
+    for (((p, &g), m), v) in lanes.zip(exp_avg_sq.iter_mut()) {
+        let (pi, gi) = shrunk_and_decayed(*p, g, shrink, s.maximize, l2);
+        let mi = moving_average(*m, gi, beta1, one_minus_beta1);
+        let vi = moving_average(*v, gi * gi, beta2, one_minus_beta2);
+        *m = mi;
+        *v = vi;
+        let denom = (vi / bias_correction2).sqrt() + eps;
+        let pi = pi + grad_step * (gi / denom);
+        *p = pi + momentum_step * (mi / denom);
+    }
+}
+
+/// RAdam's hyperparameters with the parameter's step count: Adam's.
+#[derive(Clone, Copy, Debug)]
+pub struct RadamScalars(pub AdamScalars);
+
+impl RadamScalars {
+    /// The rectification term once the variance is tractable (`rho_t > 5`), else `None` (the
+    /// step is then plain momentum).
+    fn rectification(&self) -> Option<f64> {
+        let AdamScalars { beta2, step, .. } = self.0;
+        let bias_correction2 = 1.0 - beta2.powf(step);
+        let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+        let rho = rho_inf - 2.0 * step * beta2.powf(step) / bias_correction2;
+        (rho > 5.0).then(|| {
+            ((rho - 4.0) * (rho - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho)).sqrt()
+        })
+    }
+}
+
+/// One RAdam step over a chunk; `buffers` are `exp_avg` and `exp_avg_sq`.
+pub(crate) fn radam<T: Real>(r: &RadamScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
+    let s = &r.0;
+    let (shrink, l2) = weight_decay_terms::<T>(s.lr, s.weight_decay, s.decoupled);
+    let (beta1, one_minus_beta1) = (T::from_f64(s.beta1), T::from_f64(1.0 - s.beta1));
+    let (beta2, one_minus_beta2) = (T::from_f64(s.beta2), T::from_f64(1.0 - s.beta2));
+    let bias_correction1 = T::from_f64(1.0 - s.beta1.powf(s.step));
+    let bias_correction2_sqrt = T::from_f64((1.0 - s.beta2.powf(s.step)).sqrt());
+    let (lr, eps) = (T::from_f64(s.lr), T::from_f64(s.eps));
+    let rect = r.rectification().map(T::from_f64);
+    let [exp_avg, exp_avg_sq] = buffers else {
+        unreachable!("RAdam's buffers are exp_avg, exp_avg_sq")
+    };
+    let lanes = p.iter_mut().zip(g).zip(exp_avg.iter_mut());
+    for (((p, &g), m), v) in lanes.zip(exp_avg_sq.iter_mut()) {
+        let (pi, gi) = shrunk_and_decayed(*p, g, shrink, s.maximize, l2);
+        let mi = moving_average(*m, gi, beta1, one_minus_beta1);
+        let vi = moving_average(*v, gi * gi, beta2, one_minus_beta2);
+        *m = mi;
+        *v = vi;
+        let scaled = mi / bias_correction1 * lr;
+        *p = pi
+            - match rect {
+                Some(rect) => scaled * (bias_correction2_sqrt / (vi.sqrt() + eps)) * rect,
+                None => scaled,
+            };
+    }
+}
+
+/// ASGD's hyperparameters with the parameter's current `eta` and `mu`.
+#[derive(Clone, Copy, Debug)]
+pub struct AsgdScalars {
+    /// The decay term `λ`.
+    pub lambd: f64,
+    /// The L2 penalty added to the gradient.
+    pub weight_decay: f64,
+    /// Ascend instead of descending.
+    pub maximize: bool,
+    /// This step's learning rate `η` (the parameter's state).
+    pub eta: f64,
+    /// This step's averaging weight `μ` (the parameter's state).
+    pub mu: f64,
+}
+
+/// One ASGD step over a chunk; `buffers` holds the running average `ax`.
+pub(crate) fn asgd<T: Real>(s: &AsgdScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
+    let (l2, maximize) = (nonzero::<T>(s.weight_decay), s.maximize);
+    let (shrink, neg_eta) = (T::from_f64(1.0 - s.lambd * s.eta), T::from_f64(-s.eta));
+    let mu = (s.mu != 1.0).then(|| T::from_f64(s.mu));
+    let [ax] = buffers else {
+        unreachable!("ASGD's one buffer is the average ax")
+    };
+    for ((p, &g), ax) in p.iter_mut().zip(g).zip(ax.iter_mut()) {
+        let gi = decayed(g, *p, maximize, l2);
+        let pi = *p * shrink + neg_eta * gi;
+        *p = pi;
+        *ax = match mu {
+            Some(mu) => *ax + (pi - *ax) * mu,
+            None => pi,
+        };
+    }
+}
+
+/// Rprop's hyperparameters.
+#[derive(Clone, Copy, Debug)]
+pub struct RpropScalars {
+    /// The step size's factor when the gradient's sign flips.
+    pub eta_minus: f64,
+    /// The step size's factor while the gradient keeps its sign.
+    pub eta_plus: f64,
+    /// The smallest step size.
+    pub step_size_min: f64,
+    /// The largest step size.
+    pub step_size_max: f64,
+    /// Ascend instead of descending.
+    pub maximize: bool,
+}
+
+/// One Rprop step over a chunk; `buffers` are `prev` (the last gradient) and `step_size`.
+pub(crate) fn rprop<T: Real>(s: &RpropScalars, p: &mut [T], g: &[T], buffers: &mut [&mut [T]]) {
+    let (eta_minus, eta_plus) = (T::from_f64(s.eta_minus), T::from_f64(s.eta_plus));
+    let (lowest, highest) = (T::from_f64(s.step_size_min), T::from_f64(s.step_size_max));
+    let (zero, one) = (T::from_f64(0.0), T::from_f64(1.0));
+    let [prev, step_size] = buffers else {
+        unreachable!("Rprop's buffers are prev, step_size")
+    };
+    let lanes = p.iter_mut().zip(g).zip(prev.iter_mut());
+    for (((p, &g), prev), size) in lanes.zip(step_size.iter_mut()) {
+        let gi = decayed(g, *p, s.maximize, None);
+        let agreement = gi * *prev;
+        let (flipped, kept) = (agreement < zero, agreement > zero);
+        let factor = if flipped {
+            eta_minus
+        } else if kept {
+            eta_plus
+        } else {
+            one
+        };
+        let si = (*size * factor).maximum(lowest).minimum(highest);
+        *size = si;
+        let gi = if flipped { zero } else { gi };
+        *p = *p - gi.sign() * si;
+        *prev = gi;
     }
 }
