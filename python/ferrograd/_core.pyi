@@ -430,7 +430,7 @@ def register_meta_backend(table: object | None) -> None:
 def to_device(tensor: TensorImpl, device: str) -> Tensor:
     """``tensor`` on ``device`` (differentiable: the gradient goes back to its device)."""
 
-def from_device_array(array: Any, device: str) -> Tensor:
+def from_device_array(array: Any, device: str, requires_grad: bool = False) -> Tensor:
     """A tensor around an array of the device backend (no copy), e.g. a CuPy array."""
 
 def device_array(tensor: TensorImpl) -> Any | None:
