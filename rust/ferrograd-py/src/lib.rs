@@ -19,6 +19,7 @@ mod operators;
 mod optim;
 mod scan;
 mod tensor;
+mod tensor_objects;
 mod tensor_type;
 mod threads;
 mod views;
@@ -33,19 +34,19 @@ use node::PyNode;
 use tensor::PyTensor;
 use tensor_type::NewTensor;
 
-fn creation(tensor: ferrograd::Result<Tensor>, requires_grad: bool) -> PyResult<NewTensor> {
+fn creation(tensor: ferrograd::Result<Tensor>, requires_grad: bool) -> PyResult<Py<PyAny>> {
     let tensor = tensor.py()?;
     if requires_grad {
         tensor.set_requires_grad(true).py()?;
     }
-    Ok(NewTensor(tensor))
+    tensor_objects::new_leaf(tensor)
 }
 
 /// A tensor from a NumPy array; `share` keeps the array's memory when its layout allows.
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (array, share=false, requires_grad=false))]
-fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyResult<NewTensor> {
+fn from_numpy(array: &Bound<'_, PyAny>, share: bool, requires_grad: bool) -> PyResult<Py<PyAny>> {
     let array = convert::array_from_numpy(array, share)?;
     creation(Ok(Tensor::from_array(array)), requires_grad)
 }
@@ -58,7 +59,7 @@ fn full(
     value: &Bound<'_, PyAny>,
     dtype: &str,
     requires_grad: bool,
-) -> PyResult<NewTensor> {
+) -> PyResult<Py<PyAny>> {
     let (shape, dtype) = (shape_arg(shape)?, dtype_from_name(dtype)?);
     let made = match convert::exact_integer(value) {
         Some(v) => Tensor::try_full_int(&shape, v, dtype),
@@ -76,7 +77,7 @@ fn arange(
     step: &Bound<'_, PyAny>,
     dtype: &str,
     requires_grad: bool,
-) -> PyResult<NewTensor> {
+) -> PyResult<Py<PyAny>> {
     let dtype = dtype_from_name(dtype)?;
     let made = match (
         convert::exact_integer(start),
@@ -98,7 +99,7 @@ fn linspace(
     steps: i64,
     dtype: &str,
     requires_grad: bool,
-) -> PyResult<NewTensor> {
+) -> PyResult<Py<PyAny>> {
     let steps = usize::try_from(steps)
         .map_err(|_| errors::to_py(Error::Shape("number of steps must be non-negative".into())))?;
     creation(
@@ -110,7 +111,7 @@ fn linspace(
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (n, m, dtype, requires_grad=false))]
-fn eye(n: i64, m: i64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
+fn eye(n: i64, m: i64, dtype: &str, requires_grad: bool) -> PyResult<Py<PyAny>> {
     let size = |v: i64, name: &str| {
         usize::try_from(v).map_err(|_| {
             errors::to_py(Error::Shape(format!(
@@ -127,7 +128,7 @@ fn eye(n: i64, m: i64, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> 
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
-fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
+fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<Py<PyAny>> {
     creation(
         Tensor::rand(&shape_arg(shape)?, dtype_from_name(dtype)?),
         requires_grad,
@@ -137,7 +138,7 @@ fn rand(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTens
 #[catch_panics]
 #[pyfunction]
 #[pyo3(signature = (shape, dtype, requires_grad=false))]
-fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTensor> {
+fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<Py<PyAny>> {
     creation(
         Tensor::randn(&shape_arg(shape)?, dtype_from_name(dtype)?),
         requires_grad,
@@ -146,7 +147,7 @@ fn randn(shape: Vec<isize>, dtype: &str, requires_grad: bool) -> PyResult<NewTen
 
 #[catch_panics]
 #[pyfunction]
-fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<NewTensor> {
+fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<Py<PyAny>> {
     creation(
         Tensor::randint(low, high, &shape_arg(shape)?, dtype_from_name(dtype)?),
         false,
@@ -155,7 +156,7 @@ fn randint(low: i64, high: i64, shape: Vec<isize>, dtype: &str) -> PyResult<NewT
 
 #[catch_panics]
 #[pyfunction]
-fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<NewTensor> {
+fn bernoulli(shape: Vec<isize>, p: f64, dtype: &str) -> PyResult<Py<PyAny>> {
     creation(
         Tensor::bernoulli(&shape_arg(shape)?, p, dtype_from_name(dtype)?),
         false,
