@@ -32,7 +32,9 @@ def test_name_is_the_cpp_class_and_the_type_is_accumulate_grad():
 
 def test_variable_on_another_node_raises_attribute_error_naming_its_type():
     x = fg.tensor([1.0], requires_grad=True)
-    with pytest.raises(AttributeError, match=r"^'MulBackward0' object has no attribute 'variable'$"):
+    with pytest.raises(
+        AttributeError, match=r"^'MulBackward0' object has no attribute 'variable'$"
+    ):
         _ = (x * 2).grad_fn.variable
 
 
