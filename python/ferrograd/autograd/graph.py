@@ -13,6 +13,10 @@ from ._hook_results import named_like, node_hook_result
 
 __all__ = ["Node", "node_from_handle", "render", "save_on_cpu", "saved_tensors_hooks", "to_dot"]
 
+#: What ``name()`` says for a leaf's node: PyTorch's C++ class name (its Python type is
+#: ``AccumulateGrad``).
+ACCUMULATE_GRAD = "torch::autograd::AccumulateGrad"
+
 
 class Node:
     """A node of the backward graph."""
@@ -51,8 +55,8 @@ class Node:
     def variable(self):
         """The leaf tensor of an ``AccumulateGrad`` node (``AttributeError`` on other nodes, as
         in PyTorch; ``None`` once the leaf is gone)."""
-        if self.name() != "AccumulateGrad":
-            raise AttributeError(f"'{self.name()}' object has no attribute 'variable'")
+        if self.name() != ACCUMULATE_GRAD:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'variable'")
 
         return self._n.variable()
 
@@ -76,7 +80,7 @@ class Node:
         return hash(self._n.key())
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
 @functools.cache
@@ -153,7 +157,8 @@ def node_from_handle(handle):
     name = handle.name()
     cls = _NODE_TYPES.get(name)
     if cls is None:
-        cls = _NODE_TYPES[name] = type(name, (Node,), {"__slots__": ()})
+        # a C++ node's name is qualified (``torch::autograd::AccumulateGrad``), its class not
+        cls = _NODE_TYPES[name] = type(name.rpartition("::")[2], (Node,), {"__slots__": ()})
     node = object.__new__(cls)
     node._n = handle
     return node
@@ -210,8 +215,8 @@ def to_dot(tensor, show_saved: bool = True) -> str:
         if node_id in seen:
             continue
         seen.add(node_id)
-        name = node.name()
-        if name == "AccumulateGrad":
+        name = type(node).__name__
+        if node.name() == ACCUMULATE_GRAD:
             leaf = node._n.variable()
             label = name if leaf is None else f"{name}\n{_shape_label(leaf.shape)}"
             lines.append(f"\t{node_id} [label={_quote(label)} fillcolor=lightblue]")

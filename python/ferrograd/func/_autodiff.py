@@ -23,6 +23,7 @@ import threading
 
 from .. import _core
 from .._base import TensorBase
+from ..autograd.graph import ACCUMULATE_GRAD
 from ..utils._pytree import tree_flatten, tree_unflatten
 from ._batched import active_levels, expand_to_levels, strip_levels, wrap_levels
 
@@ -147,7 +148,7 @@ def _reaches_other_leaves(outputs, leaves) -> bool:
         if key in seen:
             continue
         seen.add(key)
-        if node.name() == "AccumulateGrad":
+        if node.name() == ACCUMULATE_GRAD:
             variable = node.variable()
             if variable is not None and not any(variable._same(t) for t in own):
                 return True

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _core
 from .._base import TensorBase
+from .._grad_zeroing import zero_grads
 from ..autograd import enable_grad, no_grad
 from ..utils.hooks import RemovableHandle
 
@@ -229,16 +230,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clears every parameter's ``.grad``: to ``None`` (the default) or to zeros."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    g = p.grad.detach()
-                    g.zero_()
-                    p.grad = g
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         raise NotImplementedError

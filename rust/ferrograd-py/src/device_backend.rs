@@ -481,7 +481,7 @@ pub fn from_device_array(
     array: &Bound<'_, PyAny>,
     device: &str,
     requires_grad: bool,
-) -> PyResult<NewTensor> {
+) -> PyResult<Py<PyAny>> {
     let device = parse_device(device)?;
     if device.is_cpu() {
         return Err(PyValueError::new_err(
@@ -492,7 +492,7 @@ pub fn from_device_array(
     if requires_grad {
         tensor.set_requires_grad(true).py()?;
     }
-    Ok(NewTensor(tensor))
+    crate::tensor_objects::new_leaf(tensor)
 }
 
 /// The backend's array behind a device tensor, under the tensor's shape (no copy); `None` for

@@ -19,6 +19,7 @@ mod operators;
 mod optim;
 mod scan;
 mod tensor;
+mod tensor_objects;
 mod tensor_type;
 mod threads;
 mod views;

@@ -55,9 +55,13 @@ impl PyNode {
             .collect())
     }
 
-    /// The leaf of an `AccumulateGrad` node (None for other nodes).
-    fn variable(&self) -> Option<crate::tensor_type::NewTensor> {
-        self.inner.variable().map(crate::tensor_type::NewTensor)
+    /// The leaf of an `AccumulateGrad` node (None for other nodes): the leaf's own Python object
+    /// while it is alive.
+    fn variable<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .variable()
+            .map(|leaf| crate::tensor_objects::object_for(py, leaf))
+            .transpose()
     }
 
     fn is_released(&self) -> bool {

@@ -273,8 +273,13 @@ impl PyTensor {
     }
 
     #[setter(_requires_grad)]
-    fn set_requires_grad(&self, value: bool) -> PyResult<()> {
-        self.inner.set_requires_grad(value).py().map(|_| ())
+    fn set_requires_grad(slf: &Bound<'_, Self>, value: bool) -> PyResult<()> {
+        let inner = &slf.get().inner;
+        inner.set_requires_grad(value).py()?;
+        if value && inner.is_leaf() {
+            crate::tensor_objects::remember(slf);
+        }
+        Ok(())
     }
 
     #[getter(_is_leaf)]
@@ -282,14 +287,26 @@ impl PyTensor {
         self.inner.is_leaf()
     }
 
+    /// The same Python object as long as the stored gradient is the same engine tensor (an
+    /// in-place accumulation keeps it), as in PyTorch.
     #[getter(_grad)]
-    fn grad(&self) -> Option<NewTensor> {
-        self.inner.grad().map(NewTensor)
+    fn grad<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .grad()
+            .map(|grad| crate::tensor_objects::object_for(py, grad))
+            .transpose()
     }
 
     #[setter(_grad)]
-    fn set_grad(&self, grad: Option<PyRef<'_, PyTensor>>) -> PyResult<()> {
-        self.inner.set_grad(grad.map(|g| g.inner.clone())).py()
+    fn set_grad(&self, grad: Option<&Bound<'_, PyTensor>>) -> PyResult<()> {
+        self.inner
+            .set_grad(grad.map(|g| g.get().inner.clone()))
+            .py()?;
+        if let Some(grad) = grad {
+            // `w.grad = g` then `w.grad is g`
+            crate::tensor_objects::remember(grad);
+        }
+        Ok(())
     }
 
     #[getter(_grad_fn)]

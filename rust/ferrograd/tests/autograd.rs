@@ -97,3 +97,33 @@ fn a_million_node_chain_runs_and_is_freed() {
     // Only x's gradient sink may remain.
     assert!(live_nodes() <= before + 1);
 }
+
+#[test]
+fn accumulate_grad_node_hooks_run_after_the_accumulation() {
+    use std::sync::{Arc, Mutex};
+
+    let x = scalar(3.0);
+    let y = x.mul(&Tensor::scalar(2.0f64)).unwrap();
+    let (acc, _) = y.grad_fn().unwrap().next_functions().remove(0).unwrap();
+    assert_eq!(acc.name(), "torch::autograd::AccumulateGrad");
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&events);
+    x.register_post_accumulate_grad_hook(Arc::new(move || {
+        log.lock().unwrap().push("post_accumulate".to_string());
+        Ok(())
+    }))
+    .unwrap();
+    let log = Arc::clone(&events);
+    acc.register_hook(Arc::new(move |inputs, outputs| {
+        let incoming = outputs[0].as_ref().unwrap().item()?;
+        let entry = format!("node inputs={} incoming={incoming}", inputs.len());
+        log.lock().unwrap().push(entry);
+        Ok(None)
+    }));
+    y.backward().unwrap();
+    assert_eq!(
+        *events.lock().unwrap(),
+        ["post_accumulate", "node inputs=0 incoming=2"]
+    );
+    assert_eq!(x.grad().unwrap().item().unwrap(), 2.0);
+}

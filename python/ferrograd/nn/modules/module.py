@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import _core, _meta
 from ..._base import TensorBase
+from ..._grad_zeroing import zero_grads
 from ...autograd import no_grad
 from ..parameter import Buffer, Parameter, _TransientBuffer
 from . import _hooks
@@ -726,15 +727,7 @@ class Module:
             >>> layer.weight.grad is None
             True
         """
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                g = p.grad.detach()
-                g.zero_()
-                p.grad = g
+        zero_grads(self.parameters(), set_to_none)
 
     def share_memory(self) -> Self:
         """Moves every parameter, buffer and gradient into shared memory

@@ -44,6 +44,10 @@ pub struct Edge {
     pub input_nr: u32,
 }
 
+/// What `name()` says for a leaf's node: PyTorch's C++ class name (its Python type is
+/// `AccumulateGrad`).
+pub const ACCUMULATE_GRAD_NAME: &str = "torch::autograd::AccumulateGrad";
+
 pub enum NodeKind {
     /// A recorded operation; its derivative rule is in `rules`.
     Op(Op),
@@ -108,7 +112,7 @@ impl Node {
     pub fn name(&self) -> String {
         match &self.kind {
             NodeKind::Op(op) => op.name().to_string(),
-            NodeKind::AccumulateGrad { .. } => "AccumulateGrad".to_string(),
+            NodeKind::AccumulateGrad { .. } => ACCUMULATE_GRAD_NAME.to_string(),
             NodeKind::Custom(c) => c.name(),
         }
     }

@@ -655,6 +655,8 @@ fn accumulate_into_leaf(
     create_graph: bool,
     has_hooks: bool,
 ) -> Result<()> {
+    // the node's post hooks see the incoming gradient (a handle, taken only when there are hooks)
+    let incoming = has_hooks.then(|| grad.clone());
     let leaf_lock = LEAF_LOCKS[id.index() as usize % LEAF_LOCK_COUNT].0.lock();
     let existing = match &arena::lock().get(id).kind {
         NodeKind::AccumulateGrad { grad } => grad.clone(),
@@ -668,7 +670,7 @@ fn accumulate_into_leaf(
             // In place: the slot keeps this very tensor, so nothing is stored.
             no_grad(|| old.add_(&grad))?;
             drop(leaf_lock);
-            return run_post_accumulate(id, has_hooks);
+            return run_post_accumulate(id, incoming);
         }
     };
     let previous = match &mut arena::lock().get_mut(id).kind {
@@ -677,12 +679,16 @@ fn accumulate_into_leaf(
     };
     drop(leaf_lock);
     drop(previous);
-    run_post_accumulate(id, has_hooks)
+    run_post_accumulate(id, incoming)
 }
 
-fn run_post_accumulate(id: NodeId, has_hooks: bool) -> Result<()> {
-    if has_hooks {
+/// After a leaf's accumulation: the tensor's post-accumulate-grad hooks, then the
+/// `AccumulateGrad` node's own post hooks with no input gradients and the incoming gradient as
+/// its output gradient, in PyTorch's order. `incoming` is `None` when the node has no hooks.
+fn run_post_accumulate(id: NodeId, incoming: Option<Tensor>) -> Result<()> {
+    if let Some(grad) = incoming {
         super::hooks_run::run_post_accumulate_hooks(id)?;
+        super::hooks_run::run_post_hooks(id, Grads::new(), &[Some(grad)])?;
     }
     Ok(())
 }

@@ -241,7 +241,7 @@ pub(crate) fn refuse_dual_inputs(inputs: &[&Tensor], what: impl FnOnce() -> Stri
 pub(crate) fn refuse_node(kind: &NodeKind, inputs: &[&Tensor]) -> Result<()> {
     refuse_dual_inputs(inputs, || match kind {
         NodeKind::Op(op) => op.name().to_string(),
-        NodeKind::AccumulateGrad { .. } => "AccumulateGrad".to_string(),
+        NodeKind::AccumulateGrad { .. } => super::arena::ACCUMULATE_GRAD_NAME.to_string(),
         NodeKind::Custom(c) => c.name(),
     })
 }
