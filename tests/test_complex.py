@@ -158,6 +158,44 @@ def test_real_operands_broadcast():
     close(torch.mul(r, z[0]), [1 + 1j, 2 + 2j, 3 + 3j])
 
 
+def test_real_tensor_with_python_complex_number():
+    # PyTorch 2.15: each result below, and the dtypes (float64 gives complex128; float32 and
+    # integers the default complex64).
+    r = torch.tensor([1.0, 2.0])
+    close(r * 1j, [1j, 2j])
+    close(1j * r, [1j, 2j])
+    close(r + 1j, [1 + 1j, 2 + 1j])
+    close(1j + r, [1 + 1j, 2 + 1j])
+    close(r - 1j, [1 - 1j, 2 - 1j])
+    close(1j - r, [-1 + 1j, -2 + 1j])
+    close(r / 1j, [-1j, -2j])
+    close(2j / r, [2j, 1j])
+    assert (r * 1j).dtype is torch.complex64
+    assert (r.double() * 1j).dtype is torch.complex128
+    assert (torch.tensor([1, 2]) * 1j).dtype is torch.complex64
+    with pytest.raises(TypeError, match="unsupported operand"):
+        r @ 1j
+
+
+def test_real_tensor_methods_take_complex_operands():
+    r = torch.tensor([1.0, 2.0])
+    z = torch.complex(r, r)
+    close(r.mul(z), [1 + 1j, 4 + 4j])
+    close(r.multiply(1j), [1j, 2j])
+    close(r.add(1j), [1 + 1j, 2 + 1j])
+    close(r.sub(z), [-1j, -2j])
+    close(r.div(z), [0.5 - 0.5j, 0.5 - 0.5j])
+    with pytest.raises(TypeError, match="mul"):
+        r.mul("a")
+
+
+def test_exp_of_imaginary_multiple_differentiates():
+    x = torch.tensor([0.5, 1.0], dtype=torch.float64, requires_grad=True)
+    torch.exp(1j * x).real.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), -np.sin([0.5, 1.0]), rtol=1e-12)
+    assert gradcheck(lambda t: torch.view_as_real(torch.exp(t * 1j)), (x,))
+
+
 def test_to_and_type_as():
     z = torch.tensor(Z)
     assert z.to(torch.complex128).dtype is torch.complex128

@@ -189,6 +189,37 @@ def _where(condition, input=None, other=None, *, out=None):
     return make(where(condition.unsqueeze(-1), ours._parts, theirs._parts))
 
 
+def real_with_complex_number(name: str, tensor, number, reflected: bool):
+    """``tensor <name> number`` (``number <name> tensor`` when ``reflected``) for a real tensor
+    and a Python complex number, which the engine's operators hand over here: the tensor becomes
+    complex first (float64 gives complex128, anything else the default complex dtype), as
+    PyTorch promotes ``x * 1j``."""
+    return getattr(as_complex(tensor), f"__{'r' if reflected else ''}{name}__")(number)
+
+
+_COMPLEX_OPERATOR_OF_METHOD = {
+    "add": "add",
+    "sub": "sub",
+    "subtract": "sub",
+    "mul": "mul",
+    "multiply": "mul",
+    "div": "truediv",
+    "divide": "truediv",
+    "true_divide": "truediv",
+}
+
+
+def real_method_with_complex(name: str, tensor, other):
+    """The method ``tensor.<name>(other)`` of a real tensor given a complex tensor or number, as
+    the complex operator (``x.mul(z)`` is ``x * z``); None for another kind of operand."""
+    if not isinstance(other, (ComplexTensor, builtins.complex)):
+        return None
+    operator = _COMPLEX_OPERATOR_OF_METHOD.get(name)
+    if operator is None:
+        return None
+    return getattr(as_complex(tensor), f"__{operator}__")(other)
+
+
 def as_complex_operand(value, dtype):
     """A tensor or Python number as a complex tensor of ``dtype``."""
     if isinstance(value, Tensor):

@@ -45,7 +45,13 @@ def _unary_inplace(name: str):
 
 def _binary(name: str, doc: str):
     def method(self, other):
-        _check_operand(name, other)
+        if not is_operand(other):
+            from .._complex import real_method_with_complex
+
+            result = real_method_with_complex(name, self, other)
+            if result is not None:
+                return result
+            _check_operand(name, other)
         return self._binary(name, other)
 
     method.__doc__ = doc
