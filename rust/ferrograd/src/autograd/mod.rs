@@ -13,6 +13,7 @@ mod hooks_run;
 mod leaves;
 pub mod mode;
 pub(crate) mod node_input;
+pub(crate) mod op_rule;
 mod prefault;
 pub(crate) mod rules;
 pub(crate) mod saved;

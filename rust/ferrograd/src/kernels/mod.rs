@@ -23,7 +23,7 @@ use crate::array::{DType, Device, NdArray};
 use crate::error::{Error, Result};
 
 /// An elementwise kernel of one operand (the computation; the op table's
-/// [`Unary`](crate::ops::table::Unary) rows add names and derivatives).
+/// [`Unary`](crate::op_table::Unary) rows add names and derivatives).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
     /// `-x`.
