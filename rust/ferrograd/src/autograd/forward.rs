@@ -432,9 +432,7 @@ impl TangentInputs<'_> {
 
     fn zeros(&self, shape: &[usize]) -> Result<Tensor> {
         let out = self.out;
-        Ok(Tensor::from_array(
-            NdArray::zeros(shape, out.dtype()).to_device(out.device())?,
-        ))
+        Tensor::try_full(shape, 0.0, out.dtype(), out.device())
     }
 
     /// Input `i`'s tangent, or zeros of its shape.
@@ -452,9 +450,7 @@ fn scalar(value: f64, like: &Tensor) -> Result<Tensor> {
     } else {
         DType::DEFAULT_FLOAT
     };
-    Ok(Tensor::from_array(
-        NdArray::full(&[], value, dtype).to_device(like.device())?,
-    ))
+    Ok(Tensor::from_array(like.scalar_on(value, dtype)?))
 }
 
 /// The sum of the terms that are present (at least one is: some input has a tangent).

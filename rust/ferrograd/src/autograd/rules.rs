@@ -279,9 +279,8 @@ fn engine_rule(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             let size = input_shape[*axis];
             let mut position_shape = vec![1isize; input_shape.len()];
             position_shape[*axis] = size as isize;
-            let positions =
-                Tensor::arange(0.0, size as f64, 1.0, DType::Int64)?.reshape(&position_shape)?;
-            let positions = Tensor::from_array(positions.data().to_device(g.device())?);
+            let positions = Tensor::arange_int(0, size as i64, 1, DType::Int64, g.device())?
+                .reshape(&position_shape)?;
             masked(&g, &positions.eq(&indices)?)
         })?,
         Op::Reshape { .. } => one_input(&|| g.reshape(&r.shape(0)))?,

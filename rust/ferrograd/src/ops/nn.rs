@@ -510,8 +510,7 @@ pub(crate) fn gather_backward(
     index: &Tensor,
     input_shape: &[usize],
 ) -> Result<Tensor> {
-    let zeros = NdArray::zeros(input_shape, g.dtype()).to_device(g.device())?;
-    Tensor::from_array(zeros).scatter_add(axis as isize, index, g)
+    Tensor::try_full(input_shape, 0.0, g.dtype(), g.device())?.scatter_add(axis as isize, index, g)
 }
 
 /// The gradient of `scatter_add` for `src`: `g` gathered at the index, placed in a zero tensor of

@@ -13,7 +13,7 @@
 use smallvec::smallvec;
 
 use crate::array::shape::normalize_dim;
-use crate::array::{DType, NdArray};
+use crate::array::DType;
 use crate::autograd::op_rule::{single_grad, Grads, OpRule, RuleInputs, TangentInputs};
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
@@ -143,9 +143,7 @@ impl Tensor {
         }
         let mut edge_shape = shape.clone();
         edge_shape[axis] = 1;
-        let edge = Tensor::from_array(
-            NdArray::full(&edge_shape, fill, self.dtype()).to_device(self.device())?,
-        );
+        let edge = Tensor::try_full(&edge_shape, fill, self.dtype(), self.device())?;
         let pieces = if later {
             [edge, self.narrow_axis(axis, 0, n - 1)?]
         } else {
@@ -288,8 +286,7 @@ fn carried_weights(y: &Tensor, axis: usize) -> Result<Tensor> {
 fn padded(t: &Tensor, axis: usize, at_end: bool, fill: f64) -> Result<Tensor> {
     let mut edge_shape = t.shape();
     edge_shape[axis] = 1;
-    let edge =
-        Tensor::from_array(NdArray::full(&edge_shape, fill, t.dtype()).to_device(t.device())?);
+    let edge = Tensor::try_full(&edge_shape, fill, t.dtype(), t.device())?;
     let pieces = if at_end {
         [t.clone(), edge]
     } else {
