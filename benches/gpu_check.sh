@@ -34,6 +34,11 @@ python3 - <<'EOF' || exit 1
 import sys, numpy, cupy, torch, ferrograd as fg
 print("python", sys.version.split()[0], "| numpy", numpy.__version__, "| cupy", cupy.__version__, "| torch", torch.__version__)
 print("ferrograd.cuda:", fg.cuda.is_available(), fg.cuda.device_count(), fg.cuda.get_device_name())
+# The creation kernels (CuPy's full/arange, exact in the dtype); tests/test_device_constants.py
+# checks them in full in the tests step.
+assert fg.arange(2**62, 2**62 + 3, device="cuda").tolist() == [2**62 + i for i in range(3)]
+assert fg.full((2,), 0.1, device="cuda").tolist() == fg.full((2,), 0.1).tolist()
+assert (fg.ones(3, device="cuda") * 2.5).tolist() == [2.5] * 3
 EOF
 
 failed=()

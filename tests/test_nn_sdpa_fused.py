@@ -626,6 +626,16 @@ def _composed(q, k, v, mask=None, is_causal=False, scale=None, groups=1):
     return scores.softmax(-1) @ v
 
 
+def _assert_agrees(out, want, inputs):
+    """``out`` and its float64 gradients as the composed form's ``want``."""
+    np.testing.assert_allclose(out.detach().numpy(), want.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = fg.randn(*out.shape, dtype=fg.float64)
+    got = fg.autograd.grad(out, inputs, g)
+    expected = fg.autograd.grad(want, inputs, g)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-11)
+
+
 @pytest.mark.parametrize(
     "shapes, kwargs",
     [
@@ -647,12 +657,28 @@ def test_tiles_agree_with_the_composed_form(shapes, kwargs):
     out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=groups > 1, **kwargs)
     assert type(out.grad_fn).__name__ == FUSED
     want = _composed(q, k, v, mask=mask, groups=groups, **kwargs)
-    np.testing.assert_allclose(out.detach().numpy(), want.detach().numpy(), rtol=1e-10, atol=1e-12)
-    g = fg.randn(*out.shape, dtype=fg.float64)
-    got = fg.autograd.grad(out, (q, k, v), g)
-    expected = fg.autograd.grad(want, (q, k, v), g)
-    for a, b in zip(got, expected, strict=True):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-11)
+    _assert_agrees(out, want, (q, k, v))
+
+
+@pytest.mark.parametrize("is_causal, scale", [(False, None), (True, None), (True, 0.3)])
+def test_self_attention_of_one_shape_skips_the_general_checks(monkeypatch, is_causal, scale):
+    # query, key and value of one shape go straight to the fused op (the general path's
+    # checks are never reached) and agree with the composed form, gradients included
+    from ferrograd.nn import _attention
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError("the general path was taken")
+
+    fg.manual_seed(0)
+    q, k, v = (fg.randn(2, 3, 9, 4, dtype=fg.float64, requires_grad=True) for _ in range(3))
+    monkeypatch.setattr(_attention, "_check_sdpa_inputs", unexpected)
+    out = F.scaled_dot_product_attention(q, k, v, is_causal=is_causal, scale=scale)
+    assert type(out.grad_fn).__name__ == FUSED
+    want = _composed(q, k, v, is_causal=is_causal, scale=scale)
+    _assert_agrees(out, want, (q, k, v))
+    # a different key shape, a mask or dropout still take the general path
+    with pytest.raises(AssertionError, match="general path"):
+        F.scaled_dot_product_attention(q, k[..., :5, :], v[..., :5, :])
 
 
 def test_unfusable_calls_take_the_composed_form():

@@ -45,6 +45,21 @@ def test_an_object_with_torch_function_takes_over_functions():
     assert all(types == (Logged,) for _, types in duck.calls)
 
 
+def test_plain_lists_and_tuples_among_star_args_take_the_fast_path(monkeypatch):
+    # cat and layer_norm are decorated (``*args``): a tuple of ints or a list of plain tensors
+    # there must not send every call through the dispatcher (one per LayerNorm call before)
+    def no_dispatch(*args, **kwargs):
+        raise AssertionError("the slow path was taken")
+
+    x = fg.ones(2, 3)
+    monkeypatch.setattr(overrides, "_dispatch", no_dispatch)
+    assert F.layer_norm(x, (3,), fg.ones(3), fg.zeros(3)).shape == (2, 3)
+    assert fg.cat([x, x], dim=1).shape == (2, 6)
+    assert fg.cat((x, x)).shape == (4, 3)
+    with pytest.raises(AssertionError, match="slow path"):
+        fg.cat([x, Logged()])
+
+
 def test_handlers_returning_notimplemented_raise_typeerror():
     class Declines:
         @classmethod

@@ -54,9 +54,28 @@ def _place(t, device, requires_grad: bool):
         device = get_default_device()
     if _device(device) != _device("cpu"):
         t = t.to(device)
+    return _finish(t, requires_grad)
+
+
+def _finish(t, requires_grad: bool):
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _engine_device(device) -> str:
+    """The engine's name of a factory's ``device=`` (the default device when None), for
+    factories that make their values there; a CUDA device is checked to exist first."""
+    if device is None:
+        from ._device import get_default_device
+
+        device = get_default_device()
+    device = _device(device)
+    if device.type == "cuda":
+        from .cuda import _require
+
+        _require(device.index or 0)
+    return device.engine_name
 
 
 def _dtype_name(dtype, default=None) -> str:
@@ -292,9 +311,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
         check_fits(fill_value, to_dtype(dtype))
     if _meta.requested(device):
         return _meta.empty(_sizes((size,)), _dtype_name(dtype), requires_grad)
-    return _place(
-        _core.full(_sizes((size,)), _number(fill_value), _dtype_name(dtype)), device, requires_grad
+    made = _core.full(
+        _sizes((size,)), _number(fill_value), _dtype_name(dtype), _engine_device(device)
     )
+    return _finish(made, requires_grad)
 
 
 @_shared_args
@@ -403,11 +423,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
             raise RuntimeError("step must be nonzero")
         count = max(0, _math.ceil((end - start) / step))
         return _meta.empty((count,), _dtype_name(dtype), requires_grad)
-    return _place(
-        _core.arange(_number(start), _number(end), _number(step), _dtype_name(dtype)),
-        device,
-        requires_grad,
+    made = _core.arange(
+        _number(start), _number(end), _number(step), _dtype_name(dtype), _engine_device(device)
     )
+    return _finish(made, requires_grad)
 
 
 @_shared_args

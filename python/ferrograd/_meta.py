@@ -137,6 +137,12 @@ class MetaTable:
     def copy(self, x):
         return _like(x)
 
+    def full(self, *, shape, value, dtype: str, device: int):
+        return MetaArray(shape, dtype)
+
+    def arange(self, *, start, step, length: int, dtype: str, device: int):
+        return MetaArray((length,), dtype)
+
     def copy_into(self, dst, src):
         np.broadcast_shapes(dst.shape, src.shape)
         return dst

@@ -254,10 +254,15 @@ def _overridable(implementation: Callable, name: str) -> Callable:
     lines = [f"def {implementation.__name__}({', '.join(parameters)}):"]
     lines.append(f"    if _fg_modes[0]: {slow}")
     for kind, expression in checked:
-        if kind == "items":  # *args or **kwargs: each item must be plain
+        if kind == "items":  # *args or **kwargs: each item plain, or a list or tuple of them
+            # (a decorated function's ``*args`` holds layer_norm's shape and cat's tensors)
             lines += [
                 f"    for _fg_item in {expression}:",
-                f"        if _fg_type(_fg_item) not in _fg_plain: {slow}",
+                "        _fg_kind = _fg_type(_fg_item)",
+                "        if _fg_kind not in _fg_plain:",
+                f"            if _fg_kind is not list and _fg_kind is not tuple: {slow}",
+                "            for _fg_part in _fg_item:",
+                f"                if _fg_type(_fg_part) not in _fg_plain: {slow}",
             ]
         else:  # a plain value, or a list or tuple of plain values (cat's tensors)
             lines += [

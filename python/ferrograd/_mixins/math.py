@@ -150,7 +150,7 @@ def _nan_ignoring(name: str, doc: str):
         if isinstance(other, TensorBase):
             b = other.to(out.dtype)
         else:
-            b = _core.full([], float(other), out.dtype.name).to(self.device)
+            b = _core.full([], float(other), out.dtype.name, self._device)
         return a.where(b.isnan(), b.where(a.isnan(), out))
 
     method.__doc__ = doc

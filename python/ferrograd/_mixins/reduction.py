@@ -277,8 +277,7 @@ def _tree_product(x):
     if n == 0:
         from .. import _core
 
-        ones = _core.full(list(x.shape[:-1]), 1.0, x._dtype)
-        return ones if x._device == "cpu" else ones.to(x.device)
+        return _core.full(list(x.shape[:-1]), 1.0, x._dtype, x._device)
     while n > 1:
         pairs = x[..., 0 : n - 1 : 2] * x[..., 1:n:2]
         if n % 2:

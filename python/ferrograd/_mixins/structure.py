@@ -29,8 +29,7 @@ def constant(array: np.ndarray, like):
 
 def zero_of(t):
     """A 0-d zero of ``t``'s dtype and device (``where(mask, zero)`` keeps ``t``'s dtype)."""
-    out = _core.full([], 0.0, t._dtype)
-    return out if t._device == "cpu" else out.to(t.device)
+    return _core.full([], 0.0, t._dtype, t._device)
 
 
 def wrap_dim(dim: int, ndim: int, op: str = "") -> int:

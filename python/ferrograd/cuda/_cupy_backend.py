@@ -49,9 +49,11 @@ class CupyTable(KernelTable):
         )
 
     def _upload(self, host, index):
-        cupy = self.xp
-        with cupy.cuda.Device(index):
-            return cupy.array(host, copy=True)
+        with self._on(index):
+            return self.xp.array(host, copy=True)
+
+    def _on(self, index):
+        return self.xp.cuda.Device(index)
 
     def to_host(self, x):
         return np.ascontiguousarray(self.xp.asnumpy(x))

@@ -32,16 +32,24 @@ class NumpyTable(KernelTable):
         self.transfers = {"to_device": 0, "to_host": 0}
 
     def _upload(self, host, index):
+        self._check_ordinal(index)
+        self.transfers["to_device"] += 1
+        return np.array(host, copy=True)
+
+    def _shared(self, constant):
+        constant.flags.writeable = False
+        return constant
+
+    def _on(self, index):
+        self._check_ordinal(index)
+        return super()._on(index)
+
+    def _check_ordinal(self, index):
         if index >= self.devices:
             raise RuntimeError(
                 f"CUDA error: invalid device ordinal (cuda:{index}; this backend has "
                 f"{self.devices})"
             )
-        self.transfers["to_device"] += 1
-        out = np.array(host, copy=True)
-        if out.ndim == 0:
-            out.flags.writeable = False  # cached constants are shared
-        return out
 
     def to_host(self, x):
         self.transfers["to_host"] += 1
@@ -73,5 +81,5 @@ _KERNELS = frozenset(
     "unary binary where cast reduce arg_reduce matmul matmul_transposed gather scatter_add "
     "index_select index_add softmax "
     "logsumexp gather_dim scatter_add_dim cat argsort im2col col2im max_pool2d_indices "
-    "scan scan_arg_extreme linear_scan".split()
+    "scan scan_arg_extreme linear_scan full arange".split()
 )

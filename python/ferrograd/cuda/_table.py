@@ -13,6 +13,7 @@ as device arrays (``_numpy_backend``), so the whole device path is tested withou
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -97,16 +98,52 @@ class KernelTable:
         never written to)."""
         if host.ndim == 0:
             key = (host.dtype.str, host.tobytes(), index)
-            cached = self._scalars.get(key)
-            if cached is None:
-                if len(self._scalars) >= self.scalar_cache_size:
-                    self._scalars.clear()
-                cached = self._scalars[key] = self._upload(host, index)
-            return cached
+            return self._cached_scalar(key, lambda: self._upload(host, index))
         return self._upload(host, index)
+
+    def _cached_scalar(self, key, make):
+        cached = self._scalars.get(key)
+        if cached is None:
+            if len(self._scalars) >= self.scalar_cache_size:
+                self._scalars.clear()
+            cached = self._scalars[key] = self._shared(make())
+        return cached
+
+    def _shared(self, constant):
+        """A 0-d constant about to be cached (and so shared by every op that uses it)."""
+        return constant
 
     def _upload(self, host: np.ndarray, index: int):
         return self.xp.array(host, copy=True)
+
+    def _on(self, index: int):
+        """A context in which new arrays are made on device ``index``."""
+        return contextlib.nullcontext()
+
+    # ------------------------------------------------------------------ creation
+
+    def full(self, *, shape: tuple, value, dtype: str, device: int):
+        """An array of ``shape`` whose every element is ``value`` (a bool, int or float that
+        ``dtype`` holds exactly), on device ``device``; 0-d ones are cached constants."""
+        if not shape:
+            # Keyed by the bits, so that -0.0 and 0.0 stay apart.
+            key = (dtype, value, math.copysign(1.0, value), device)
+            return self._cached_scalar(key, lambda: self._full((), value, dtype, device))
+        return self._full(shape, value, dtype, device)
+
+    def _full(self, shape, value, dtype, device):
+        with self._on(device):
+            return self.xp.full(shape, value, dtype=dtype)
+
+    def arange(self, *, start, step, length: int, dtype: str, device: int):
+        """The ``length`` values ``start + i * step`` as ``dtype``, on device ``device``:
+        computed in int64 for int ``start`` and ``step``, else in float64 (as the host does,
+        so the values are the same), then converted."""
+        xp = self.xp
+        wide = xp.int64 if isinstance(start, int) else xp.float64
+        with self._on(device):
+            out = xp.arange(length, dtype=wide) * step + start
+            return out.astype(dtype, copy=False)
 
     def to_host(self, x) -> np.ndarray:
         """A fresh, C-contiguous host copy."""

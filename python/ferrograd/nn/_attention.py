@@ -17,7 +17,7 @@ import math
 import warnings
 
 from .. import _core, _creation
-from .._autocast import lower_precision
+from .._autocast import _active as _autocast_active, lower_precision
 from .._base import TensorBase
 from .._broadcast import common_shape
 from .._dtype import bool_, float32, float64
@@ -198,6 +198,27 @@ def _fused_operands(query, key, value, attn_mask, groups: int, batch: tuple):
     )
 
 
+def _plain_self_attention(query, key, value) -> bool:
+    """Whether the fused op takes ``query``, ``key`` and ``value`` as they are: tensors of one
+    shape (at least 2-D), one float dtype it computes and the CPU, none overriding
+    ``__torch_function__``, no autocast region and the flash backend allowed. Then none of the
+    general path's checks can fail and nothing needs broadcasting (each token of a generation
+    calls this)."""
+    return (
+        isinstance(query, TensorBase)
+        and isinstance(key, TensorBase)
+        and isinstance(value, TensorBase)
+        and len(query._shape) >= 2
+        and query._shape == key._shape == value._shape
+        and query._dtype in ("float32", "float64")
+        and query._dtype == key._dtype == value._dtype
+        and query._device == key._device == value._device == "cpu"
+        and not _autocast_active[0]
+        and SDPBackend.FLASH_ATTENTION in attention._active
+        and not has_torch_function((query, key, value))
+    )
+
+
 def scaled_dot_product_attention(
     query,
     key,
@@ -218,6 +239,11 @@ def scaled_dot_product_attention(
     key and value may have fewer heads (dim -3) than query, shared by groups of query heads.
     A query that may attend to no key gets zeros, not NaN.
     """
+    if attn_mask is None and dropout_p == 0.0 and _plain_self_attention(query, key, value):
+        size = query._shape[-1]
+        if scale is None:
+            scale = 1.0 / math.sqrt(size) if size else 1.0
+        return _core.scaled_dot_product_attention(query, key, value, None, is_causal, float(scale))
     _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal)
     query, key, value, attn_mask = lower_precision(query, key, value, attn_mask)
     groups = 1

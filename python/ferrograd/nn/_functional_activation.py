@@ -318,10 +318,10 @@ def gumbel_softmax(logits, tau: float = 1.0, hard: bool = False, eps: float = 1e
     if not hard:
         return soft
     index = soft.argmax(dim, keepdim=True)
-    positions = _core.arange(0.0, float(soft.shape[dim]), 1.0, "int64")
+    positions = _core.arange(0, soft.shape[dim], 1, "int64", soft._device)
     shape = [1] * soft.ndim
     shape[dim] = soft.shape[dim]
-    one_hot = (positions.reshape(shape).to(soft.device) == index).to(soft.dtype)
+    one_hot = (positions.reshape(shape) == index).to(soft.dtype)
     return one_hot - soft.detach() + soft
 
 

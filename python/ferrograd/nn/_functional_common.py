@@ -101,8 +101,7 @@ def _full_like_const(x, shape, value: float, dtype=None):
     from .. import _core
 
     name = (x.dtype if dtype is None else dtype).name
-    out = _core.full(list(shape), float(value), name)
-    return out if x.device.type == "cpu" else out.to(x.device)
+    return _core.full(list(shape), float(value), name, x._device)
 
 
 def _from_numpy_like(x, array, dtype=None):

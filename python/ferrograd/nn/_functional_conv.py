@@ -38,31 +38,31 @@ def linear(input, weight, bias=None):
     if bias is not None:
         _check_tensor(bias, "bias", "linear")
     input, weight, bias = lower_precision(input, weight, bias)
-    if weight.ndim != 2:
+    # the engine's shape tuples, read once: this runs for every Linear call
+    shape, weight_shape = input._shape, weight._shape
+    if len(weight_shape) != 2:
         raise ShapeError(
-            "linear(): weight must be 2-D (out_features, in_features), got shape "
-            f"{tuple(weight.shape)}"
+            f"linear(): weight must be 2-D (out_features, in_features), got shape {weight_shape}"
         )
-    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
+    if not shape or shape[-1] != weight_shape[1]:
         raise ShapeError(
-            f"linear(): input of shape {tuple(input.shape)} does not match weight of shape "
-            f"{tuple(weight.shape)} (expected the last dimension of input to be "
-            f"{weight.shape[-1]})"
+            f"linear(): input of shape {shape} does not match weight of shape "
+            f"{weight_shape} (expected the last dimension of input to be {weight_shape[1]})"
         )
-    if bias is not None and tuple(bias.shape) not in ((), (weight.shape[0],)):
+    if bias is not None and bias._shape not in ((), weight_shape[:1]):
         raise ShapeError(
-            f"linear(): bias of shape {tuple(bias.shape)} does not match weight of shape "
-            f"{tuple(weight.shape)} (expected ({weight.shape[0]},))"
+            f"linear(): bias of shape {bias._shape} does not match weight of shape "
+            f"{weight_shape} (expected ({weight_shape[0]},))"
         )
-    if input.ndim == 2 and input.shape[0] < weight.shape[0]:
+    if len(shape) == 2 and shape[0] < weight_shape[0]:
         # The same product transposed, `(weight @ input.T + bias[:, None]).T`: gemm copies
         # (packs) the operand that runs along the rows of the output's layout, here the small
         # input rather than the large weight (docs/PERFORMANCE.md).
         column = None if bias is None else bias.reshape(-1, 1)
         return _core.linear(weight, input, column).t()
-    x = input.unsqueeze(0) if input.ndim == 1 else input
-    out = _core.linear(x, weight, bias)
-    return out.squeeze(0) if input.ndim == 1 else out
+    if len(shape) == 1:
+        return _core.linear(input.unsqueeze(0), weight, bias).squeeze(0)
+    return _core.linear(input, weight, bias)
 
 
 def bilinear(input1, input2, weight, bias=None):

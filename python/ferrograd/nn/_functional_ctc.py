@@ -119,9 +119,7 @@ def ctc_negative_log_likelihood(log_probs, targets, input_lengths, target_length
     if bool((picked.detach() < _UNREACHABLE).any()):
         picked = picked.clamp(min=_UNREACHABLE)
     can_skip = _from_numpy_like(lp, skip)
-    unreachable = _core.full([n, 1], _UNREACHABLE, lp.dtype.name)
-    if lp.device.type != "cpu":
-        unreachable = unreachable.to(lp.device)
+    unreachable = _core.full([n, 1], _UNREACHABLE, lp.dtype.name, lp._device)
     alpha = picked[0].where(_from_numpy_like(lp, first), _UNREACHABLE)
     for t in range(1, int(in_len.max())):
         one_back = _core.cat([unreachable, alpha[:, :-1]], 1)

@@ -672,8 +672,7 @@ def multi_margin_loss(
 
 def _class_positions(t, c: int, device):
     """``[[0, 1, ..., c-1]]``: compared with a column of targets it marks the target class."""
-    positions = _core.arange(0.0, float(c), 1.0, "int64").reshape(1, c)
-    return positions if device.type == "cpu" else positions.to(device)
+    return _core.arange(0, c, 1, "int64", device.engine_name).reshape(1, c)
 
 
 def _check_class_indices(t, c: int, op: str) -> None:
@@ -726,9 +725,7 @@ def _cumulative_max(flags):
     """Running maximum of a 0/1 ``(N, C)`` tensor along dim 1 (no grad): the prefix sums as a
     product with an upper triangle of ones, then clamped to 1."""
     c = flags.shape[1]
-    upper = _core.full([c, c], 1.0, flags.dtype.name).triu()
-    if flags.device.type != "cpu":
-        upper = upper.to(flags.device)
+    upper = _core.full([c, c], 1.0, flags.dtype.name, flags._device).triu()
     return (flags.detach() @ upper).clamp(max=1.0)
 
 

@@ -677,10 +677,8 @@ class _MaxUnpool(Function):
     def forward(ctx, values, indices, plane: int):
         rows = values.reshape(-1, values.shape[-1])
         idx = indices.reshape(rows.shape)
-        out = _core.full([rows.shape[0], plane], 0.0, values.dtype.name)
-        row_index = _core.arange(0.0, float(rows.shape[0]), 1.0, "int64").reshape(-1, 1)
-        if values.device.type != "cpu":
-            out, row_index = out.to(values.device), row_index.to(values.device)
+        out = _core.full([rows.shape[0], plane], 0.0, values.dtype.name, values._device)
+        row_index = _core.arange(0, rows.shape[0], 1, "int64", values._device).reshape(-1, 1)
         out[row_index, idx] = rows
         ctx.save_for_backward(idx)
         ctx.values_shape = tuple(values.shape)

@@ -198,7 +198,7 @@ def _bag_maximum(rows, bag_of, counted, bags: int):
     longest = max((m.size for m in members), default=0)
     width = rows.shape[1]
     if longest == 0:  # every bag empty: zeros, still attached to the graph
-        zeros = _core.full([bags, width], 0.0, rows.dtype.name).to(rows.device)
+        zeros = _core.full([bags, width], 0.0, rows.dtype.name, rows._device)
         return rows.sum() * 0.0 + zeros
     positions = np.zeros((bags, longest), dtype=np.int64)
     present = np.zeros((bags, longest), dtype=bool)
@@ -225,5 +225,5 @@ def one_hot(tensor, num_classes: int = -1):
     checked = tensor.numel() > 0 and not tensor.is_meta  # a meta tensor has no values to check
     if checked and (int(tensor.min().item()) < 0 or int(tensor.max().item()) >= num_classes):
         raise ValueError("one_hot: class values must be non-negative and smaller than num_classes")
-    classes = _core.arange(0.0, float(num_classes), 1.0, "int64").to(tensor.device)
+    classes = _core.arange(0, num_classes, 1, "int64", tensor._device)
     return (tensor.unsqueeze(-1) == classes).long()

@@ -64,9 +64,7 @@ def _constant_pad(input, pairs, value: float):
         shape[d] += b + a
     if tuple(shape) == tuple(input.shape):
         return input.clone()
-    out = _core.full(shape, float(value), input.dtype.name)
-    if input.device.type != "cpu":
-        out = out.to(input.device)
+    out = _core.full(shape, float(value), input.dtype.name, input._device)
     out[tuple(index)] = input
     return out
 

@@ -218,7 +218,9 @@ pub fn scalar_operand(this: &Tensor, other: &Bound<'_, PyAny>) -> PyResult<Tenso
 
 fn finish_scalar(value: NdArray, dtype: DType, device: ferrograd::Device) -> PyResult<Tensor> {
     let cast = ferrograd::__binding::cast(&value, dtype).py()?;
-    Ok(Tensor::from_array(cast.to_device(device).py()?))
+    Ok(Tensor::from_array(
+        ferrograd::__binding::fill_on(&[], &cast, device).py()?,
+    ))
 }
 
 /// A shape given by the user: a negative size is refused as PyTorch refuses it (a `ShapeError`,

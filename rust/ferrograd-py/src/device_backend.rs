@@ -12,7 +12,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use ferrograd::__binding::DeviceBackend;
-use ferrograd::__binding::{BinaryOp, Kernel, UnaryOp};
+use ferrograd::__binding::{BinaryOp, Kernel, Number, UnaryOp};
 use ferrograd::array::{DType, Device, ForeignArray, NdArray, Storage};
 use ferrograd::{Error, Result};
 use ferrograd_py_macros::catch_panics;
@@ -21,6 +21,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::IntoPyObjectExt;
 
 use crate::convert;
 use crate::errors::{from_py, IntoPyResult};
@@ -193,6 +194,7 @@ fn index_of(device: Device) -> Result<u32> {
 fn describe<'py>(
     py: Python<'py>,
     kernel: &Kernel,
+    device: Device,
 ) -> PyResult<Option<(&'static str, Bound<'py, PyDict>)>> {
     let kw = PyDict::new(py);
     let window = |w: &ferrograd::ops::Window2d| -> PyResult<()> {
@@ -327,8 +329,41 @@ fn describe<'py>(
             kw.set_item("backward", *backward)?;
             "attention"
         }
+        Kernel::Full {
+            shape,
+            value,
+            dtype,
+        } => {
+            kw.set_item("shape", PyTuple::new(py, shape.iter())?)?;
+            kw.set_item("value", number(py, *value)?)?;
+            kw.set_item("dtype", dtype.name())?;
+            kw.set_item("device", index_of(device).py()?)?;
+            "full"
+        }
+        Kernel::Arange {
+            start,
+            step,
+            len,
+            dtype,
+        } => {
+            kw.set_item("start", number(py, *start)?)?;
+            kw.set_item("step", number(py, *step)?)?;
+            kw.set_item("length", *len)?;
+            kw.set_item("dtype", dtype.name())?;
+            kw.set_item("device", index_of(device).py()?)?;
+            "arange"
+        }
     };
     Ok(Some((name, kw)))
+}
+
+/// A kernel's number as a Python `bool`, `int` or `float`.
+fn number(py: Python<'_>, value: Number) -> PyResult<Bound<'_, PyAny>> {
+    match value {
+        Number::Bool(v) => v.into_bound_py_any(py),
+        Number::Int(v) => v.into_bound_py_any(py),
+        Number::Float(v) => v.into_bound_py_any(py),
+    }
 }
 
 impl PyDeviceBackend {
@@ -415,7 +450,7 @@ impl DeviceBackend for PyDeviceBackend {
                     "binary",
                     self.op_kwargs(py, OpKey::Binary(*op)).map_err(from_py)?,
                 )),
-                _ => describe(py, kernel).map_err(from_py)?,
+                _ => describe(py, kernel, device).map_err(from_py)?,
             };
             let Some((name, kwargs)) = described else {
                 return Ok(None);
@@ -458,7 +493,7 @@ pub fn register_meta_backend(table: Option<Py<PyAny>>) {
     ferrograd::__binding::register_meta_backend(backend);
 }
 
-fn parse_device(device: &str) -> PyResult<Device> {
+pub(crate) fn parse_device(device: &str) -> PyResult<Device> {
     Device::parse(device).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 

@@ -49,33 +49,53 @@ fn from_numpy(array: &Bound<'_, PyAny>, share: bool) -> PyResult<NewTensor> {
     creation(Ok(Tensor::from_array(array)))
 }
 
+/// A tensor of `shape` filled with `value`, made on `device` (by its backend there).
 #[catch_panics]
 #[pyfunction]
-fn full(shape: Vec<isize>, value: &Bound<'_, PyAny>, dtype: &str) -> PyResult<NewTensor> {
+#[pyo3(signature = (shape, value, dtype, device="cpu"))]
+fn full(
+    shape: Vec<isize>,
+    value: &Bound<'_, PyAny>,
+    dtype: &str,
+    device: &str,
+) -> PyResult<NewTensor> {
     let (shape, dtype) = (shape_arg(shape)?, dtype_from_name(dtype)?);
+    let device = device_backend::parse_device(device)?;
     let made = match convert::exact_integer(value) {
-        Some(v) => Tensor::try_full_int(&shape, v, dtype),
-        None => Tensor::try_full(&shape, value.extract()?, dtype),
+        Some(v) => Tensor::try_full_int(&shape, v, dtype, device),
+        None => Tensor::try_full(&shape, value.extract()?, dtype, device),
     };
     creation(made)
 }
 
+/// `arange`, made on `device` (by its backend there).
 #[catch_panics]
 #[pyfunction]
+#[pyo3(signature = (start, end, step, dtype, device="cpu"))]
 fn arange(
     start: &Bound<'_, PyAny>,
     end: &Bound<'_, PyAny>,
     step: &Bound<'_, PyAny>,
     dtype: &str,
+    device: &str,
 ) -> PyResult<NewTensor> {
-    let dtype = dtype_from_name(dtype)?;
+    let (dtype, device) = (
+        dtype_from_name(dtype)?,
+        device_backend::parse_device(device)?,
+    );
     let made = match (
         convert::exact_integer(start),
         convert::exact_integer(end),
         convert::exact_integer(step),
     ) {
-        (Some(start), Some(end), Some(step)) => Tensor::arange_int(start, end, step, dtype),
-        _ => Tensor::arange(start.extract()?, end.extract()?, step.extract()?, dtype),
+        (Some(start), Some(end), Some(step)) => Tensor::arange_int(start, end, step, dtype, device),
+        _ => Tensor::arange(
+            start.extract()?,
+            end.extract()?,
+            step.extract()?,
+            dtype,
+            device,
+        ),
     };
     creation(made)
 }

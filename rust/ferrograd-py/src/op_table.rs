@@ -1,7 +1,7 @@
 //! `_core._op_table()`: the engine's op table as data, for the test that walks every row
 //! (gradients, forward mode, the device table's kernels) and for documentation.
 
-use ferrograd::ops::table::{Binary, ResultDtype, SavedValue, Unary};
+use ferrograd::op_table::{Binary, ResultDtype, SavedValue, Unary};
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;

@@ -2,7 +2,7 @@
 //! subclass that adds the mixins; every method here is one call into the engine, named with a
 //! leading underscore so that the facade's public methods of the same name do not hide it.
 
-use ferrograd::ops::table::{Binary, Unary};
+use ferrograd::op_table::{Binary, Unary};
 use ferrograd::ops::IndexItem;
 use ferrograd::{BackwardOptions, Tensor};
 use ferrograd_py_macros::catch_panics;

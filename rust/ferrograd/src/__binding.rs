@@ -8,5 +8,5 @@
 
 pub use crate::autograd::arena::panic_holding_lock;
 pub use crate::kernels::device::{register_cuda_backend, register_meta_backend, DeviceBackend};
-pub use crate::kernels::{cast, BinaryOp, Kernel, UnaryOp};
+pub use crate::kernels::{cast, fill_on, BinaryOp, Kernel, Number, UnaryOp};
 pub use crate::linalg::{cholesky, eigen, lu, qr, svd, triangular};

@@ -159,6 +159,7 @@ pub use array::{DType, Device, NdArray};
 pub use error::{Error, Result};
 pub use kernels::parallel::{num_threads, set_thread_limit};
 pub mod autograd;
+pub mod op_table;
 pub mod ops;
 pub mod tensor;
 

@@ -8,7 +8,7 @@ use ferrograd::optim::{
     Adam, AdamConfig, AdamW, CosineAnnealingLR, LrScheduler, Optimizer, RMSprop, RMSpropConfig,
     Sgd, SgdConfig, StepLR,
 };
-use ferrograd::{serialize, DType, Error, Tensor};
+use ferrograd::{serialize, DType, Device, Error, Tensor};
 
 mod nn_checks;
 
@@ -1002,7 +1002,7 @@ fn operators_and_display_follow_pytorch() {
         (&w * 2.0).unwrap().to_string(),
         "tensor([2., 4.], dtype=torch.float64, grad_fn=<MulBackward0>)"
     );
-    let cube = Tensor::arange(0.0, 24.0, 1.0, DType::Float32)
+    let cube = Tensor::arange(0.0, 24.0, 1.0, DType::Float32, Device::Cpu)
         .unwrap()
         .reshape(&[2, 3, 4])
         .unwrap();
@@ -1015,7 +1015,7 @@ fn operators_and_display_follow_pytorch() {
         "tensor([ True, False])"
     );
     assert_eq!(
-        Tensor::arange(0.0, 2000.0, 1.0, DType::Int64)
+        Tensor::arange(0.0, 2000.0, 1.0, DType::Int64, Device::Cpu)
             .unwrap()
             .to_string(),
         "tensor([   0,    1,    2,  ..., 1997, 1998, 1999])"

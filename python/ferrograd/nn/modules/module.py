@@ -19,6 +19,12 @@ from ..parameter import Buffer, Parameter, _TransientBuffer
 from . import _hooks
 from ._hooks import RemovableHandle, add_hook
 
+# The global hook tables (filled and emptied in place, never rebound), read by every call.
+_GLOBAL_FORWARD_PRE_HOOKS = _hooks.global_forward_pre_hooks
+_GLOBAL_FORWARD_HOOKS = _hooks.global_forward_hooks
+_GLOBAL_BACKWARD_HOOKS = _hooks.global_backward_hooks
+_GLOBAL_BACKWARD_PRE_HOOKS = _hooks.global_backward_pre_hooks
+
 if TYPE_CHECKING:
     from typing_extensions import Self
 
@@ -183,22 +189,20 @@ class Module:
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
 
-    def _has_hooks(self) -> bool:
-        return bool(
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # every module call of a forward pass asks this: checked inline, no method frame
+        if (
             self._forward_pre_hooks
             or self._forward_hooks
             or self._backward_hooks
             or self._backward_pre_hooks
-            or _hooks.global_forward_pre_hooks
-            or _hooks.global_forward_hooks
-            or _hooks.global_backward_hooks
-            or _hooks.global_backward_pre_hooks
-        )
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not self._has_hooks():
-            return self.forward(*args, **kwargs)
-        return self._call_with_hooks(args, kwargs)
+            or _GLOBAL_FORWARD_PRE_HOOKS
+            or _GLOBAL_FORWARD_HOOKS
+            or _GLOBAL_BACKWARD_HOOKS
+            or _GLOBAL_BACKWARD_PRE_HOOKS
+        ):
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args: tuple, kwargs: dict):
         for hook_id, hook in (

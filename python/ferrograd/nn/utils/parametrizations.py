@@ -222,7 +222,7 @@ class _Orthogonal(Module):
         if self.orthogonal_map in ("matrix_exp", "cayley"):
             x = x.tril()
             if n != k:
-                zeros = _core.full([*x.shape[:-2], n, n - k], 0.0, x.dtype.name).to(x.device)
+                zeros = _core.full([*x.shape[:-2], n, n - k], 0.0, x.dtype.name, x._device)
                 x = _core.cat([x, zeros], -1)
             a = x - x.transpose(-2, -1)
             if self.orthogonal_map == "matrix_exp":

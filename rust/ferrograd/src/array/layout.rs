@@ -299,6 +299,30 @@ fn view_strides(old: &[usize], old_strides: &[isize], new: &[usize]) -> Option<S
     (next_new == 0).then_some(strides)
 }
 
+/// A strided window onto a contiguous array: element `i` of the view is
+/// `flat[offset + Σ i_k · strides_k]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StridedView {
+    /// The view's shape.
+    pub shape: Dims,
+    /// The step in the flat array between neighbours along each dimension.
+    pub strides: Strides,
+    /// The position of the view's first element in the flat array.
+    pub offset: isize,
+}
+
+impl StridedView {
+    /// The view a layout describes (over row-major elements when the layout was made from
+    /// `Layout::contiguous`).
+    pub fn of(layout: &Layout) -> StridedView {
+        StridedView {
+            shape: layout.shape().into(),
+            strides: layout.strides().into(),
+            offset: layout.offset() as isize,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

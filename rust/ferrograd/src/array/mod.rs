@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub use device::Device;
 pub use dtype::{Category, DType, Priority};
 pub use element::{bf16, f16, Element};
-pub use layout::Layout;
+pub use layout::{Layout, StridedView};
 pub use shape::Dims;
 pub use storage::{CpuBuffer, ForeignArray, InlineElements, Storage};
 

@@ -6,7 +6,6 @@
 //! path computes each element operation as the tensor kernels do (through their element
 //! arithmetic), so the two paths give identical bits.
 
-use crate::array::NdArray;
 use crate::error::Result;
 use crate::kernels::ElementMath;
 use crate::tensor::Tensor;
@@ -48,15 +47,10 @@ impl Calc for Tensor {
     type Mask = Tensor;
 
     fn constant(&self, value: f64) -> Result<Tensor> {
-        let dtype = self.dtype();
-        Ok(Tensor::from_array(
-            NdArray::full(&[], value, dtype).to_device(self.device())?,
-        ))
+        Ok(Tensor::from_array(self.scalar_on(value, self.dtype())?))
     }
     fn zeros_like(&self) -> Result<Tensor> {
-        Ok(Tensor::from_array(
-            NdArray::zeros(&self.shape(), self.dtype()).to_device(self.device())?,
-        ))
+        Tensor::try_full(&self.shape(), 0.0, self.dtype(), self.device())
     }
     fn add(&self, other: &Tensor) -> Result<Tensor> {
         Tensor::add(self, other)

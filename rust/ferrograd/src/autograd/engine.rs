@@ -527,12 +527,12 @@ fn run_node(
                 }
                 let mut all: Vec<Option<Tensor>> = grads.to_vec();
                 all.resize(num_outputs, None);
-                rules::backward_outputs(&op, &all, &rule_inputs)
+                rules::backward(&op, &all, &rule_inputs)
             } else {
-                let Some(Some(grad)) = grads.first() else {
+                let Some(first @ Some(_)) = grads.first() else {
                     return Ok(None);
                 };
-                rules::backward(&op, grad, &rule_inputs)
+                rules::backward(&op, std::slice::from_ref(first), &rule_inputs)
             };
             result.map_err(|e| annotate(e, &name))?
         }

@@ -25,8 +25,7 @@ use super::rules::{ClampBounds, Op};
 use super::saved::Saved;
 use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
-use crate::ops::scan;
-use crate::ops::table::SavedValue;
+use crate::op_table::SavedValue;
 use crate::tensor::{record, Tensor, TensorCell};
 
 /// A tangent and the id of the dual level it belongs to (kept in a tensor's autograd metadata).
@@ -277,7 +276,7 @@ pub(crate) fn record_dual(
     }
     let tangent = {
         let _suspend = Suspend::new();
-        let cx = Cx {
+        let cx = TangentInputs {
             inputs,
             tangents: &tangents,
             out: &out,
@@ -381,31 +380,43 @@ impl Tensor {
 
 /// What a tangent rule sees: the inputs, their tangents (`None`: zero), the output and the
 /// values the node saved (or would have saved).
-struct Cx<'a> {
+pub(crate) struct TangentInputs<'a> {
     inputs: &'a [&'a Tensor],
     tangents: &'a [Option<Tensor>],
     out: &'a Tensor,
     saved: &'a [Saved],
 }
 
-impl Cx<'_> {
-    fn x(&self, i: usize) -> &Tensor {
+impl TangentInputs<'_> {
+    /// Input `i`.
+    pub(crate) fn x(&self, i: usize) -> &Tensor {
         self.inputs[i]
     }
 
-    fn t(&self, i: usize) -> Option<&Tensor> {
+    /// The number of inputs.
+    pub(crate) fn num_inputs(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// The output (its value; its tangent is what the rule computes).
+    pub(crate) fn out(&self) -> &Tensor {
+        self.out
+    }
+
+    /// Input `i`'s tangent (`None`: zero).
+    pub(crate) fn t(&self, i: usize) -> Option<&Tensor> {
         self.tangents.get(i).and_then(Option::as_ref)
     }
 
     /// The tangent of a one-input operation.
-    fn t0(&self) -> Result<&Tensor> {
+    pub(crate) fn t0(&self) -> Result<&Tensor> {
         self.t(0).ok_or_else(|| {
             Error::Autograd("internal error: a tangent rule ran without a tangent".into())
         })
     }
 
     /// A tensor the node saved as an input (an index, a condition).
-    fn saved(&self, i: usize) -> Result<&Tensor> {
+    pub(crate) fn saved(&self, i: usize) -> Result<&Tensor> {
         match self.saved.get(i) {
             Some(Saved::Input { tensor, .. }) => Ok(tensor),
             _ => Err(Error::Autograd(
@@ -421,13 +432,11 @@ impl Cx<'_> {
 
     fn zeros(&self, shape: &[usize]) -> Result<Tensor> {
         let out = self.out;
-        Ok(Tensor::from_array(
-            NdArray::zeros(shape, out.dtype()).to_device(out.device())?,
-        ))
+        Tensor::try_full(shape, 0.0, out.dtype(), out.device())
     }
 
     /// Input `i`'s tangent, or zeros of its shape.
-    fn t_or_zeros(&self, i: usize) -> Result<Tensor> {
+    pub(crate) fn t_or_zeros(&self, i: usize) -> Result<Tensor> {
         match self.t(i) {
             Some(t) => Ok(t.clone()),
             None => self.zeros(&self.x(i).shape()),
@@ -441,9 +450,7 @@ fn scalar(value: f64, like: &Tensor) -> Result<Tensor> {
     } else {
         DType::DEFAULT_FLOAT
     };
-    Ok(Tensor::from_array(
-        NdArray::full(&[], value, dtype).to_device(like.device())?,
-    ))
+    Ok(Tensor::from_array(like.scalar_on(value, dtype)?))
 }
 
 /// The sum of the terms that are present (at least one is: some input has a tangent).
@@ -462,7 +469,7 @@ fn isize_dims(dims: &[usize]) -> Vec<isize> {
 }
 
 /// The tangent of `op`'s output, given the tangents of its inputs (J·v).
-fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
+fn jvp(op: &Op, cx: &TangentInputs) -> Result<Tensor> {
     let out = cx.out;
     Ok(match op {
         Op::Unary(f) => {
@@ -473,6 +480,7 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
             };
             f.derivative(cx.t0()?, saved)?
         }
+        Op::Rule(rule) => rule.tangent(cx)?,
         Op::Binary(f) => {
             let saved = [Some(cx.x(0)), Some(cx.x(1))];
             // An input without a derivative (a constant exponent) contributes nothing.
@@ -558,17 +566,6 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
                 Some(bias) => bias.expand(&isize_dims(&out.shape()))?,
             }
         }
-        Op::Activation(f) => crate::ops::activation::derivative(**f, cx.t0()?, cx.x(0))?,
-        Op::Softmax { axis } => {
-            // y * (t - sum(t * y))
-            let t = cx.t0()?;
-            out.mul(&t.sub(&t.mul(out)?.sum_dims(&[*axis as isize], true)?)?)?
-        }
-        Op::LogSoftmax { axis } => {
-            // t - sum(softmax * t)
-            let t = cx.t0()?;
-            t.sub(&out.exp()?.mul(t)?.sum_dims(&[*axis as isize], true)?)?
-        }
         Op::LogSumExp { axis, keepdim } => {
             // sum(t * exp(x - out)) over the axis
             let (x, t) = (cx.x(0), cx.t0()?);
@@ -584,72 +581,13 @@ fn jvp(op: &Op, cx: &Cx) -> Result<Tensor> {
                     .sum_dims(&[*axis as isize], *keepdim)?
             }
         }
-        Op::GatherDim { axis } => cx.t0()?.gather(*axis as isize, cx.saved(0)?)?,
-        Op::ScatterAddDim { axis } => {
-            let base = cx.t_or_zeros(0)?;
-            match cx.t(1) {
-                Some(src) => base.scatter_add(*axis as isize, cx.saved(0)?, src)?,
-                None => base,
-            }
-        }
         Op::IndexSelect { axis } => cx.t0()?.index_select(*axis as isize, cx.saved(0)?)?,
         Op::IndexAdd { axis, size } => {
             cx.t0()?
                 .index_add_zeros(*axis as isize, cx.saved(0)?, *size)?
         }
-        Op::Cat(c) => {
-            let parts: Vec<Tensor> = (0..cx.inputs.len())
-                .map(|i| cx.t_or_zeros(i))
-                .collect::<Result<_>>()?;
-            Tensor::cat(&parts, c.axis as isize)?
-        }
         Op::Im2col(window) => cx.t0()?.im2col(**window)?,
         Op::Col2im(w) => cx.t0()?.col2im(w.0, w.1)?,
         Op::Cumsum { axis, reverse } => cx.t0()?.cumsum_along(*axis, *reverse)?,
-        Op::Cumprod { axis } => scan::cumprod_tangent(cx.t0()?, cx.x(0), out, *axis)?,
-        Op::LogCumSumExp { axis } => scan::logcumsumexp_tangent(cx.t0()?, cx.x(0), out, *axis)?,
-        Op::CumExtreme { axis, .. } => {
-            let t = cx.t0()?;
-            if t.ndim() == 0 {
-                t.clone()
-            } else {
-                t.gather(*axis as isize, cx.saved(0)?)?
-            }
-        }
-        Op::LinearScan { axis, reverse } => {
-            scan::linear_scan_tangent([cx.t(0), cx.t(1)], cx.x(0), out, *axis, *reverse)?
-        }
-        Op::GruCell => crate::ops::recurrent::gru_cell_tangent(
-            cx.x(0),
-            cx.x(1),
-            cx.x(2),
-            [cx.t(0), cx.t(1), cx.t(2)],
-        )?,
-        Op::Attention(a) => {
-            let saved = crate::ops::attention::AttentionSaved {
-                q: cx.x(0),
-                k: cx.x(1),
-                v: cx.x(2),
-                lse: cx.saved(4)?,
-                mask: cx.saved(5).ok(),
-            };
-            crate::ops::attention::attention_tangent(a, &saved, out, [cx.t(0), cx.t(1), cx.t(2)])?
-        }
-        Op::LayerNorm(a) => {
-            let weight = a.weight.then(|| cx.x(1));
-            let tw = if a.weight { cx.t(1) } else { None };
-            let tb = if a.bias {
-                cx.t(usize::from(a.weight) + 1)
-            } else {
-                None
-            };
-            crate::ops::norm::layer_norm_tangent(a, cx.x(0), weight, [cx.t(0), tw, tb])?
-        }
-        // Two outputs: `refuse_node` stops a dual input before a tangent is asked for.
-        Op::LstmCell => {
-            return Err(Error::Autograd(
-                "internal error: a tangent asked of a multi-output node".into(),
-            ))
-        }
     })
 }

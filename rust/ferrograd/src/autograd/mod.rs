@@ -13,6 +13,7 @@ mod hooks_run;
 mod leaves;
 pub mod mode;
 pub(crate) mod node_input;
+pub(crate) mod op_rule;
 mod prefault;
 pub(crate) mod rules;
 pub(crate) mod saved;
@@ -136,9 +137,7 @@ fn implicit_gradient(output: &Tensor) -> Result<Tensor> {
             "grad can be implicitly created only for scalar outputs".into(),
         ));
     }
-    let ones =
-        crate::NdArray::full(&output.shape(), 1.0, output.dtype()).to_device(output.device())?;
-    Ok(Tensor::from_array(ones))
+    Tensor::try_full(&output.shape(), 1.0, output.dtype(), output.device())
 }
 
 fn seeds(outputs: &[Tensor], grad_outputs: &[Option<Tensor>]) -> Result<Vec<(Tensor, Tensor)>> {

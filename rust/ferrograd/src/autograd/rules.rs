@@ -4,28 +4,33 @@
 //! pass is itself recorded and can be differentiated again. Gradients may come back in a
 //! broadcast shape or another floating dtype: the engine reduces and casts them to each input.
 
+use std::sync::Arc;
+
 use smallvec::{smallvec, SmallVec};
 
 use super::calc::Calc;
 use super::node_input::NodeInput;
+use super::op_rule::OpRule;
 use crate::array::shape::Dims;
-use crate::array::DType;
+use crate::array::{DType, StridedView};
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
 use crate::kernels::Transposed;
-use crate::ops::attention::{self, AttentionSaved};
-use crate::ops::table::{Binary, Unary};
-use crate::ops::StridedView;
-use crate::ops::{recurrent, scan};
+use crate::op_table::{Binary, Unary};
 use crate::tensor::Tensor;
 
-/// A recorded operation and the non-tensor facts its rule needs.
+/// A recorded operation and the non-tensor facts its rule needs: the engine's own rules (short
+/// ones, written in their arm below) and the op families that register theirs (`Rule`).
 #[derive(Clone, Debug)]
-pub enum Op {
-    /// A one-input pointwise op of the table (`ops::table::Unary`).
+pub(crate) enum Op {
+    /// A one-input pointwise op of the table (`op_table::Unary`).
     Unary(Unary),
-    /// A two-input pointwise op of the table (`ops::table::Binary`).
+    /// A two-input pointwise op of the table (`op_table::Binary`).
     Binary(Binary),
+    /// An op family whose rules live beside its forward (`op_rule`): softmax, gather, the
+    /// scans, the recurrent cells, attention, layer norm, the fused activations, ...
+    /// `Arc<Box<..>>` is one thin pointer, so `Op` stays 16 bytes.
+    Rule(Arc<Box<dyn OpRule>>),
     Clamp(Box<ClampBounds>),
     Where,
     Sum(Box<Reduction>),
@@ -57,24 +62,10 @@ pub enum Op {
         name: ClassName,
         trans: crate::kernels::Transposed,
     },
-    /// GELU, SiLU or softplus (`ops/activation.rs`).
-    Activation(Box<crate::kernels::Activation>),
     // Neural-network operations (ops/nn.rs).
-    Softmax {
-        axis: usize,
-    },
-    LogSoftmax {
-        axis: usize,
-    },
     LogSumExp {
         axis: usize,
         keepdim: bool,
-    },
-    GatherDim {
-        axis: usize,
-    },
-    ScatterAddDim {
-        axis: usize,
     },
     IndexSelect {
         axis: usize,
@@ -83,7 +74,6 @@ pub enum Op {
         axis: u32,
         size: usize,
     },
-    Cat(Box<CatOf>),
     Im2col(Box<Window2d>),
     Col2im(Box<(Window2d, [usize; 2])>),
     // Scans along an axis (ops/scan.rs).
@@ -92,32 +82,6 @@ pub enum Op {
         axis: usize,
         reverse: bool,
     },
-    Cumprod {
-        axis: usize,
-    },
-    LogCumSumExp {
-        axis: usize,
-    },
-    /// The values of `cummax` (`max`) or `cummin`; the indices are saved.
-    CumExtreme {
-        max: bool,
-        axis: usize,
-    },
-    /// `h_i = a_i·h_(i-1) + b_i` (from the end when `reverse`), the recurrence the scans'
-    /// derivatives are written with; inputs a, b.
-    LinearScan {
-        axis: usize,
-        reverse: bool,
-    },
-    // Recurrent cells' pointwise steps (ops/recurrent.rs).
-    /// Inputs gates, c; two outputs h', c'.
-    LstmCell,
-    /// Inputs gx, gh, h.
-    GruCell,
-    /// Fused scaled dot-product attention (ops/attention.rs); inputs q, k, v.
-    Attention(Box<crate::ops::attention::AttentionOf>),
-    /// Fused layer normalization (ops/norm.rs); inputs x, then weight and bias where given.
-    LayerNorm(Box<crate::ops::norm::LayerNormOf>),
 }
 
 // The variants with large payloads keep them boxed, so that `Op` (and with it every graph node)
@@ -149,18 +113,18 @@ pub struct StridedOf {
     pub input_shape: Dims,
 }
 
-#[derive(Clone, Debug)]
-pub struct CatOf {
-    pub axis: usize,
-    pub sizes: Dims,
-}
-
 impl Op {
+    /// An op family's node (its rules are `rule`'s `OpRule` methods).
+    pub(crate) fn rule(rule: impl OpRule) -> Op {
+        Op::Rule(Arc::new(Box::new(rule)))
+    }
+
     /// PyTorch's name for this node's class.
     pub fn name(&self) -> &'static str {
         match self {
             Op::Unary(f) => f.node_name(),
             Op::Binary(f) => f.node_name(),
+            Op::Rule(rule) => rule.name(),
             Op::Clamp(_) => "ClampBackward1",
             Op::Where => "WhereBackward0",
             Op::Sum(r) if r.all => "SumBackward0",
@@ -177,33 +141,12 @@ impl Op {
             Op::CopySlices(_) => "CopySlices",
             Op::ToCopy | Op::ToDevice { .. } => "ToCopyBackward0",
             Op::Clone => "CloneBackward0",
-            Op::Activation(f) => match **f {
-                crate::kernels::Activation::Gelu | crate::kernels::Activation::GeluTanh => {
-                    "GeluBackward0"
-                }
-                crate::kernels::Activation::Silu => "SiluBackward0",
-                crate::kernels::Activation::Softplus { .. } => "SoftplusBackward0",
-            },
-            Op::Softmax { .. } => "SoftmaxBackward0",
-            Op::LogSoftmax { .. } => "LogSoftmaxBackward0",
             Op::LogSumExp { .. } => "LogsumexpBackward0",
-            Op::GatherDim { .. } => "GatherBackward0",
-            Op::ScatterAddDim { .. } => "ScatterAddBackward0",
             Op::IndexSelect { .. } => "IndexSelectBackward0",
             Op::IndexAdd { .. } => "IndexAddBackward0",
-            Op::Cat(_) => "CatBackward0",
             Op::Im2col(_) => "Im2ColBackward0",
             Op::Col2im(_) => "Col2ImBackward0",
             Op::Cumsum { .. } => "CumsumBackward0",
-            Op::Cumprod { .. } => "CumprodBackward0",
-            Op::LogCumSumExp { .. } => "LogcumsumexpBackward0",
-            Op::CumExtreme { max: true, .. } => "CummaxBackward0",
-            Op::CumExtreme { max: false, .. } => "CumminBackward0",
-            Op::LinearScan { .. } => "LinearScanBackward0",
-            Op::LstmCell => "ThnnFusedLstmCellBackward0",
-            Op::GruCell => "ThnnFusedGruCellBackward0",
-            Op::Attention(_) => "ScaledDotProductFlashAttentionForCpuBackward0",
-            Op::LayerNorm(_) => "NativeLayerNormBackward0",
         }
     }
 }
@@ -218,12 +161,28 @@ pub struct RuleInputs<'a> {
 }
 
 impl RuleInputs<'_> {
-    fn saved(&self, i: usize) -> Result<&Tensor> {
-        self.saved.get(i).and_then(Option::as_ref).ok_or_else(|| {
+    /// Saved value `i`, which the rule needs.
+    pub(crate) fn saved(&self, i: usize) -> Result<&Tensor> {
+        self.saved_if_any(i).ok_or_else(|| {
             Error::Autograd(
                 "internal error: a value the derivative rule needs was not saved".into(),
             )
         })
+    }
+
+    /// Saved value `i`, where the forward saved one (an optional operand).
+    pub(crate) fn saved_if_any(&self, i: usize) -> Option<&Tensor> {
+        self.saved.get(i).and_then(Option::as_ref)
+    }
+
+    /// Whether input `i` needs a gradient.
+    pub(crate) fn need(&self, i: usize) -> bool {
+        self.needs.get(i).copied().unwrap_or(false)
+    }
+
+    /// The gradients of a one-input op: `f()` where the input needs one.
+    pub(crate) fn one_input(&self, f: impl FnOnce() -> Result<Tensor>) -> Result<Grads> {
+        Ok(smallvec![when(self.need(0), f)?])
     }
 
     fn shape(&self, i: usize) -> Vec<isize> {
@@ -231,7 +190,8 @@ impl RuleInputs<'_> {
     }
 }
 
-pub type Grads = SmallVec<[Option<Tensor>; 2]>;
+/// One gradient per input (`None`: the input needs none, or it is zero).
+pub(crate) type Grads = SmallVec<[Option<Tensor>; 2]>;
 
 /// `g` masked by a boolean tensor, in `g`'s dtype (backward and tangent rules both use it).
 pub(crate) fn masked(g: &Tensor, mask: &Tensor) -> Result<Tensor> {
@@ -239,7 +199,7 @@ pub(crate) fn masked(g: &Tensor, mask: &Tensor) -> Result<Tensor> {
 }
 
 /// Computes `f` only for inputs that need it.
-fn when(need: bool, f: impl FnOnce() -> Result<Tensor>) -> Result<Option<Tensor>> {
+pub(crate) fn when(need: bool, f: impl FnOnce() -> Result<Tensor>) -> Result<Option<Tensor>> {
     if need {
         f().map(Some)
     } else {
@@ -247,8 +207,20 @@ fn when(need: bool, f: impl FnOnce() -> Result<Tensor>) -> Result<Option<Tensor>
     }
 }
 
-/// The gradients of `op`'s inputs, given the gradient `g` of its output.
-pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
+/// The gradients of `op`'s inputs, given the gradients of its outputs (one per output; `None`:
+/// that output got none).
+pub(crate) fn backward(op: &Op, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+    if let Op::Rule(rule) = op {
+        return rule.backward(grads, r);
+    }
+    match grads.first() {
+        Some(Some(g)) => engine_rule(op, g, r),
+        _ => Ok(smallvec![None; r.inputs.len()]),
+    }
+}
+
+/// The engine's own rules (every `Op` but `Rule`), given the gradient `g` of the one output.
+fn engine_rule(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
     let need = |i: usize| r.needs.get(i).copied().unwrap_or(false);
     let one_input =
         |f: &dyn Fn() -> Result<Tensor>| -> Result<Grads> { Ok(smallvec![when(need(0), f)?]) };
@@ -307,9 +279,8 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             let size = input_shape[*axis];
             let mut position_shape = vec![1isize; input_shape.len()];
             position_shape[*axis] = size as isize;
-            let positions =
-                Tensor::arange(0.0, size as f64, 1.0, DType::Int64)?.reshape(&position_shape)?;
-            let positions = Tensor::from_array(positions.data().to_device(g.device())?);
+            let positions = Tensor::arange_int(0, size as i64, 1, DType::Int64, g.device())?
+                .reshape(&position_shape)?;
             masked(&g, &positions.eq(&indices)?)
         })?,
         Op::Reshape { .. } => one_input(&|| g.reshape(&r.shape(0)))?,
@@ -336,26 +307,6 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             }
             grads
         }
-        Op::Activation(f) => {
-            one_input(&|| crate::ops::activation::derivative(**f, g, r.saved(0)?))?
-        }
-        Op::Softmax { axis } => one_input(&|| {
-            // y * (g - sum(g * y))
-            let y = r.saved(0)?;
-            if let Some(gx) = crate::ops::nn::softmax_gradient(g, y, *axis, false)? {
-                return Ok(gx);
-            }
-            let gy = g.mul(y)?;
-            gy.sub(&y.mul(&gy.sum_dims(&[*axis as isize], true)?)?)
-        })?,
-        Op::LogSoftmax { axis } => one_input(&|| {
-            // g - exp(y) * sum(g)
-            let y = r.saved(0)?;
-            if let Some(gx) = crate::ops::nn::softmax_gradient(g, y, *axis, true)? {
-                return Ok(gx);
-            }
-            g.sub(&y.exp()?.mul(&g.sum_dims(&[*axis as isize], true)?)?)
-        })?,
         Op::LogSumExp { axis, keepdim } => one_input(&|| {
             // g * exp(x - out), with the reduced axis restored
             let (x, out) = (r.saved(0)?, r.saved(1)?);
@@ -366,18 +317,6 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             };
             g.mul(&x.sub(&out)?.exp()?)
         })?,
-        Op::GatherDim { axis } => one_input(&|| {
-            crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape())
-        })?,
-        Op::ScatterAddDim { axis } => smallvec![
-            Some(g.clone()),
-            when(need(1), || crate::ops::nn::scatter_add_src_backward(
-                g,
-                *axis,
-                r.saved(0)?,
-                &r.inputs[1].shape()
-            ))?
-        ],
         Op::IndexSelect { axis } => one_input(&|| {
             g.index_add_zeros(
                 *axis as isize,
@@ -386,75 +325,14 @@ pub fn backward(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             )
         })?,
         Op::IndexAdd { axis, .. } => one_input(&|| g.index_select(*axis as isize, r.saved(0)?))?,
-        Op::Cat(c) => crate::ops::nn::cat_backward(g, c.axis, &c.sizes, r.needs)?,
         Op::Im2col(window) => one_input(&|| {
             let s = r.inputs[0].shape();
             g.col2im(**window, [s[2], s[3]])
         })?,
         Op::Col2im(w) => one_input(&|| g.im2col(w.0))?,
         Op::Cumsum { axis, reverse } => one_input(&|| g.cumsum_along(*axis, !*reverse))?,
-        Op::Cumprod { axis } => {
-            one_input(&|| scan::cumprod_backward(g, r.saved(0)?, r.saved(1)?, *axis))?
-        }
-        Op::LogCumSumExp { axis } => {
-            one_input(&|| scan::logcumsumexp_backward(g, r.saved(0)?, r.saved(1)?, *axis))?
-        }
-        Op::CumExtreme { axis, .. } => one_input(&|| {
-            if g.ndim() == 0 {
-                return Ok(g.clone());
-            }
-            crate::ops::nn::gather_backward(g, *axis, r.saved(0)?, &r.inputs[0].shape())
-        })?,
-        Op::LinearScan { axis, reverse } => {
-            let [grad_a, grad_b] = scan::linear_scan_backward(
-                g,
-                r.saved(0)?,
-                r.saved(1)?,
-                *axis,
-                *reverse,
-                [need(0), need(1)],
-            )?;
-            smallvec![grad_a, grad_b.filter(|_| need(1))]
-        }
-        Op::LstmCell => backward_outputs(op, &[Some(g.clone()), None], r)?,
-        Op::GruCell => recurrent::gru_cell_backward(r.saved(0)?, r.saved(1)?, r.saved(2)?, g)?,
-        Op::Attention(a) => {
-            let saved = AttentionSaved {
-                q: r.saved(0)?,
-                k: r.saved(1)?,
-                v: r.saved(2)?,
-                lse: r.saved(4)?,
-                mask: r.saved.get(5).and_then(Option::as_ref),
-            };
-            let needs = [need(0), need(1), need(2)];
-            attention::attention_backward(a, &saved, r.saved(3)?, g, needs)?
-        }
-        Op::LayerNorm(a) => {
-            let saved = crate::ops::norm::LayerNormSaved {
-                x: r.saved(0)?,
-                weight: r.saved.get(1).and_then(Option::as_ref),
-                mean: r.saved(2)?,
-                rstd: r.saved(3)?,
-            };
-            crate::ops::norm::layer_norm_backward(a, &saved, g, r.needs)?
-        }
+        Op::Rule(rule) => rule.backward(&[Some(g.clone())], r)?,
     })
-}
-
-/// The gradients of the inputs of an op with several outputs, given the gradients of its
-/// outputs (`None`: that output got none).
-pub fn backward_outputs(op: &Op, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
-    match op {
-        Op::LstmCell => recurrent::lstm_cell_backward(
-            r.saved(0)?,
-            r.saved(1)?,
-            [grads.first(), grads.get(1)].map(|g| g.and_then(Option::as_ref)),
-        ),
-        _ => match grads.first() {
-            Some(Some(g)) => backward(op, g, r),
-            _ => Ok(smallvec![None; r.inputs.len()]),
-        },
-    }
 }
 
 /// Broadcasts the gradient of a reduction back over the reduced axes.

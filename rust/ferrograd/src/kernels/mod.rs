@@ -6,6 +6,8 @@
 mod array_copies;
 pub mod attention;
 pub(crate) mod cpu;
+mod creation;
+pub use creation::{arange_on, fill_on, full_on, Number};
 pub mod device;
 pub use cpu::matmul::Transposed;
 /// The element arithmetic of the kernels, for code that must compute exactly as they do.
@@ -23,7 +25,7 @@ use crate::array::{DType, Device, NdArray};
 use crate::error::{Error, Result};
 
 /// An elementwise kernel of one operand (the computation; the op table's
-/// [`Unary`](crate::ops::table::Unary) rows add names and derivatives).
+/// [`Unary`](crate::op_table::Unary) rows add names and derivatives).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
     /// `-x`.
@@ -411,6 +413,28 @@ pub enum Kernel<'a> {
         spec: attention::AttentionSpec,
         /// The adjoint instead of the forward.
         backward: bool,
+    },
+    // Creation kernels (see `creation`): no inputs; the array is made on the device.
+    /// An array of `shape` whose every element is `value` (exact in `dtype`).
+    Full {
+        /// The result's shape.
+        shape: &'a [usize],
+        /// The element.
+        value: Number,
+        /// The result's dtype.
+        dtype: DType,
+    },
+    /// The `len` values `start + i·step` (both integers: computed in int64; both floats: in
+    /// float64), then converted to `dtype`.
+    Arange {
+        /// The first value.
+        start: Number,
+        /// The difference between neighbours.
+        step: Number,
+        /// How many values.
+        len: usize,
+        /// The result's dtype.
+        dtype: DType,
     },
 }
 

@@ -8,6 +8,7 @@ use smallvec::smallvec;
 use crate::array::{DType, NdArray};
 use crate::autograd::calc::Calc;
 use crate::autograd::mode::is_grad_enabled;
+use crate::autograd::op_rule::{single_grad, Grads, OpRule, RuleInputs, TangentInputs};
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
@@ -43,9 +44,7 @@ impl Tensor {
             )));
         }
         let out = activation_kernels::forward(f, &dense(x)?)?;
-        record(Op::Activation(Box::new(f)), &[self], out, |_| {
-            smallvec![Saved::input(self)]
-        })
+        record(Op::rule(f), &[self], out, |_| smallvec![Saved::input(self)])
     }
 
     /// `x Φ(x)`, or its tanh approximation.
@@ -68,9 +67,33 @@ impl Tensor {
     }
 }
 
+/// The node saves its input `x`.
+fn saved_x<'a>(r: &'a RuleInputs) -> Result<&'a Tensor> {
+    r.saved(0)
+}
+
+impl OpRule for Activation {
+    fn name(&self) -> &'static str {
+        match self {
+            Activation::Gelu | Activation::GeluTanh => "GeluBackward0",
+            Activation::Silu => "SiluBackward0",
+            Activation::Softplus { .. } => "SoftplusBackward0",
+        }
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        r.one_input(|| derivative(*self, g, saved_x(r)?))
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        derivative(*self, cx.t0()?, cx.x(0))
+    }
+}
+
 /// `g · f'(x)`: the input's gradient given the output's (or the output's tangent given the
 /// input's).
-pub(crate) fn derivative(f: Activation, g: &Tensor, x: &Tensor) -> Result<Tensor> {
+fn derivative(f: Activation, g: &Tensor, x: &Tensor) -> Result<Tensor> {
     let recorded = (is_grad_enabled() && (g.requires_grad() || x.requires_grad()))
         || crate::autograd::forward::any_dual(&[g, x]);
     if !recorded {

@@ -10,7 +10,8 @@ use smallvec::smallvec;
 use crate::array::{DType, NdArray};
 use crate::autograd::calc::Calc;
 use crate::autograd::is_grad_enabled;
-use crate::autograd::rules::{Grads, Op};
+use crate::autograd::op_rule::{single_grad, Grads, OpRule, RuleInputs, TangentInputs};
+use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::attention::{self as kernel, AttentionSpec};
@@ -114,7 +115,7 @@ impl Tensor {
                 "internal error: attention's outputs".into(),
             ));
         };
-        let op = Op::Attention(Box::new(AttentionOf { spec, groups }));
+        let op = Op::rule(AttentionOf { spec, groups });
         record(op, &[self, key, value], out, |out| {
             smallvec![
                 Saved::input(self),
@@ -171,7 +172,7 @@ fn causal_mask(l: usize, s: usize, like: &Tensor) -> Result<Tensor> {
 }
 
 /// The saved tensors the composed rules read.
-pub(crate) struct AttentionSaved<'a> {
+struct AttentionSaved<'a> {
     pub q: &'a Tensor,
     pub k: &'a Tensor,
     pub v: &'a Tensor,
@@ -203,7 +204,7 @@ impl AttentionSaved<'_> {
 }
 
 /// The gradients of (query, key, value) given the output's gradient `g`.
-pub(crate) fn attention_backward(
+fn attention_backward(
     a: &AttentionOf,
     x: &AttentionSaved,
     out: &Tensor,
@@ -260,7 +261,7 @@ pub(crate) fn attention_backward(
 }
 
 /// The output's tangent given the tangents of (query, key, value) (`None`: zero).
-pub(crate) fn attention_tangent(
+fn attention_tangent(
     a: &AttentionOf,
     x: &AttentionSaved,
     out: &Tensor,
@@ -292,5 +293,36 @@ pub(crate) fn attention_tangent(
     match result {
         Some(t) => Ok(t),
         None => out.zeros_like(),
+    }
+}
+
+/// The node saves q, k, v (its inputs), its output, each row's log-sum-exp and the mask (if
+/// any), in that order (`scaled_dot_product_attention`'s `record`).
+impl OpRule for AttentionOf {
+    fn name(&self) -> &'static str {
+        "ScaledDotProductFlashAttentionForCpuBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let saved = AttentionSaved {
+            q: r.saved(0)?,
+            k: r.saved(1)?,
+            v: r.saved(2)?,
+            lse: r.saved(4)?,
+            mask: r.saved_if_any(5),
+        };
+        let needs = [r.need(0), r.need(1), r.need(2)];
+        attention_backward(self, &saved, r.saved(3)?, single_grad(grads)?, needs)
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let saved = AttentionSaved {
+            q: cx.x(0),
+            k: cx.x(1),
+            v: cx.x(2),
+            lse: cx.saved(4)?,
+            mask: cx.saved(5).ok(),
+        };
+        attention_tangent(self, &saved, cx.out(), [cx.t(0), cx.t(1), cx.t(2)])
     }
 }

@@ -6,8 +6,9 @@ use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
 use crate::array::shape::check_storage;
-use crate::array::{alloc, DType, Element, NdArray};
+use crate::array::{alloc, DType, Device, Element, NdArray};
 use crate::error::{require_float, Error, Result};
+use crate::kernels::{self, Number};
 use crate::tensor::Tensor;
 
 /// PyTorch's default CPU seed, so unseeded programs are reproducible too.
@@ -49,20 +50,22 @@ impl Tensor {
         Tensor::from_array(NdArray::full(shape, value, dtype))
     }
 
-    /// `full` with the size checked for overflow and the memory allocated fallibly.
-    pub fn try_full(shape: &[usize], value: f64, dtype: DType) -> Result<Tensor> {
-        NdArray::try_full(shape, value, dtype).map(Tensor::from_array)
+    /// `full` with the size checked for overflow and the memory allocated fallibly, made on
+    /// `device` (by its backend, see [`kernels::full_on`](crate::kernels::full_on)).
+    pub fn try_full(shape: &[usize], value: f64, dtype: DType, device: Device) -> Result<Tensor> {
+        kernels::full_on(shape, value, dtype, device).map(Tensor::from_array)
     }
 
     /// `try_full` with an integer value, exact for every int64 (an `f64` holds integers only
     /// up to 2**53): the value is cast to `dtype` as `to_dtype` casts, then repeated.
-    pub fn try_full_int(shape: &[usize], value: i64, dtype: DType) -> Result<Tensor> {
-        let element = crate::kernels::cast(&NdArray::scalar(value), dtype)?;
-        let n = check_storage(shape, dtype.size_in_bytes())?;
-        crate::with_dtype!(dtype, T => {
-            let value = element.as_slice::<T>()?[0];
-            Tensor::from_vec(alloc::filled(value, n)?, shape)
-        })
+    pub fn try_full_int(
+        shape: &[usize],
+        value: i64,
+        dtype: DType,
+        device: Device,
+    ) -> Result<Tensor> {
+        let element = kernels::cast(&NdArray::scalar(value), dtype)?;
+        kernels::fill_on(shape, &element, device).map(Tensor::from_array)
     }
 
     /// A tensor of zeros.
@@ -80,8 +83,8 @@ impl Tensor {
         Self::full(shape, 1.0, dtype)
     }
 
-    /// Values from `start` (inclusive) to `end` (exclusive) in steps of `step`.
-    pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
+    /// Values from `start` (inclusive) to `end` (exclusive) in steps of `step`, made on `device`.
+    pub fn arange(start: f64, end: f64, step: f64, dtype: DType, device: Device) -> Result<Tensor> {
         if !start.is_finite() || !end.is_finite() {
             return Err(Error::Shape(format!("unsupported range: {start} -> {end}")));
         }
@@ -96,12 +99,19 @@ impl Tensor {
         if size >= i64::MAX as f64 {
             return Err(Error::Shape("invalid size, possible overflow?".into()));
         }
-        from_fn(&[size as usize], dtype, |i| start + i as f64 * step)
+        let (start, step) = (Number::Float(start), Number::Float(step));
+        kernels::arange_on(start, step, size as usize, dtype, device).map(Tensor::from_array)
     }
 
     /// `arange` over integers, exact for every int64 (PyTorch computes an integer range in
     /// int64): the values are made as int64, then cast to `dtype`.
-    pub fn arange_int(start: i64, end: i64, step: i64, dtype: DType) -> Result<Tensor> {
+    pub fn arange_int(
+        start: i64,
+        end: i64,
+        step: i64,
+        dtype: DType,
+        device: Device,
+    ) -> Result<Tensor> {
         if step == 0 {
             return Err(step_is_zero());
         }
@@ -113,17 +123,8 @@ impl Tensor {
         let size = (span + step_wide - step_wide.signum()) / step_wide;
         let size = usize::try_from(size)
             .map_err(|_| Error::Shape("invalid size, possible overflow?".into()))?;
-        check_storage(
-            &[size],
-            DType::Int64.size_in_bytes().max(dtype.size_in_bytes()),
-        )?;
-        let values = alloc::collect(size, (0..size as i64).map(|i| start + i * step))?;
-        let range = NdArray::from_vec(values, &[size])?;
-        Ok(Tensor::from_array(if dtype == DType::Int64 {
-            range
-        } else {
-            crate::kernels::cast(&range, dtype)?
-        }))
+        let (start, step) = (Number::Int(start), Number::Int(step));
+        kernels::arange_on(start, step, size, dtype, device).map(Tensor::from_array)
     }
 
     /// `steps` values evenly spaced from `start` to `end`, both included.

@@ -22,9 +22,9 @@ impl Tensor {
         record(Op::ToDevice { from }, &[self], out, |_| smallvec![])
     }
 
-    /// A 0-d tensor holding `value` as `dtype`, on this tensor's device (for constants that
-    /// operations combine with their operands).
+    /// A 0-d array holding `value` as `dtype`, made on this tensor's device (for constants
+    /// that operations combine with their operands).
     pub(crate) fn scalar_on(&self, value: f64, dtype: DType) -> Result<NdArray> {
-        NdArray::full(&[], value, dtype).to_device(self.device())
+        crate::kernels::full_on(&[], value, dtype, self.device())
     }
 }

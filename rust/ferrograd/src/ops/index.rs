@@ -2,36 +2,11 @@
 
 use smallvec::smallvec;
 
-use crate::array::shape::{Dims, Strides};
-use crate::array::Layout;
+use crate::array::{Layout, StridedView};
 use crate::autograd::rules::Op;
 use crate::error::{Error, Result};
 use crate::kernels;
 use crate::tensor::{record, Tensor};
-
-/// A strided window onto a contiguous array: element `i` of the view is
-/// `flat[offset + Σ i_k · strides_k]`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StridedView {
-    /// The view's shape.
-    pub shape: Dims,
-    /// The step in the flat array between neighbours along each dimension.
-    pub strides: Strides,
-    /// The position of the view's first element in the flat array.
-    pub offset: isize,
-}
-
-impl StridedView {
-    /// The view a layout describes (over row-major elements when the layout was made from
-    /// `Layout::contiguous`).
-    pub fn of(layout: &crate::array::Layout) -> StridedView {
-        StridedView {
-            shape: layout.shape().into(),
-            strides: layout.strides().into(),
-            offset: layout.offset() as isize,
-        }
-    }
-}
 
 /// One entry of an index expression.
 #[derive(Clone, Debug)]

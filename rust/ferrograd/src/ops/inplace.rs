@@ -236,7 +236,7 @@ impl Tensor {
     /// Fills with a 0-d host array of this tensor's dtype.
     fn fill_with_element(&self, value: NdArray) -> Result<()> {
         self.check_inplace_allowed()?;
-        let value = value.to_device(self.device())?;
+        let value = kernels::fill_on(&[], &value, self.device())?;
         if tracks_derivatives(self) {
             let filled = Tensor::from_array(value);
             let shape: Vec<isize> = self.shape().iter().map(|&s| s as isize).collect();

@@ -70,10 +70,8 @@ impl Tensor {
             // A meta target has no values to check (its loss is only a shape).
             check_classes(&target, shape[1], ignore_index)?;
         }
-        let on_device = |value: f64, dtype: DType| -> Result<Tensor> {
-            let s = Tensor::full(&[], value, dtype);
-            Ok(Tensor::from_array(s.data().to_device(target.device())?))
-        };
+        let on_device =
+            |value: f64, dtype: DType| target.scalar_on(value, dtype).map(Tensor::from_array);
         let valid = target.ne(&on_device(ignore_index as f64, DType::Int64)?)?;
         let safe = target.where_(&valid, &on_device(0.0, DType::Int64)?)?;
         let picked = self.gather(1, &safe.unsqueeze(1)?)?.squeeze(Some(1))?;

@@ -16,12 +16,12 @@ pub(crate) mod recurrent;
 mod reduce;
 pub(crate) mod scan;
 mod shape;
-pub mod table;
 
+pub use crate::array::StridedView;
 pub use crate::kernels::nn::Window2d;
 pub use crate::kernels::{Activation, Transposed};
 pub use creation::manual_seed;
-pub use index::{IndexItem, StridedView};
+pub use index::IndexItem;
 
 use crate::array::DType;
 use crate::tensor::Tensor;

@@ -1,19 +1,19 @@
 //! Neural-network operations: softmax / log-softmax / logsumexp, gather / scatter-add /
 //! index-select along a dimension, concatenation, sorting, and convolution and pooling built on
-//! the `im2col` window kernel. Each records one node whose rule (in `autograd::rules`) is written
-//! with these same differentiable operations, so double backward works through all of them.
+//! the `im2col` window kernel. Each records one node whose rule (here for softmax, gather,
+//! scatter-add and cat, in `autograd::rules` for the others) is written with these same
+//! differentiable operations, so double backward works through all of them.
 
 use smallvec::smallvec;
 
 use crate::array::shape::{contiguous_strides, normalize_dim, Dims};
-use crate::array::{DType, NdArray};
-use crate::autograd::rules::{CatOf, Grads, Op};
+use crate::array::{DType, NdArray, StridedView};
+use crate::autograd::op_rule::{single_grad, Grads, OpRule, RuleInputs, TangentInputs};
+use crate::autograd::rules::{when, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{require_float, Error, Result};
 use crate::kernels::nn::{self as k, Window2d};
 use crate::tensor::{record, Tensor};
-
-use super::StridedView;
 
 fn float_dtype(t: &Tensor, op: &str) -> Result<DType> {
     let dtype = t.dtype();
@@ -40,12 +40,7 @@ fn index_array(index: &Tensor, op: &str) -> Result<NdArray> {
 /// The gradient of `softmax` (`log_softmax` when `log`) along `axis` from the output `y` and
 /// its gradient `g`, by the fused row kernel; `None` where it does not apply, or where the
 /// result must itself be differentiable (the rule's recorded ops compute it then).
-pub(crate) fn softmax_gradient(
-    g: &Tensor,
-    y: &Tensor,
-    axis: usize,
-    log: bool,
-) -> Result<Option<Tensor>> {
+fn softmax_gradient(g: &Tensor, y: &Tensor, axis: usize, log: bool) -> Result<Option<Tensor>> {
     let recorded = (crate::autograd::mode::is_grad_enabled()
         && (g.requires_grad() || y.requires_grad()))
         || crate::autograd::forward::any_dual(&[g, y]);
@@ -66,9 +61,8 @@ impl Tensor {
         float_dtype(self, "softmax")?;
         let axis = axis_of(self, dim)?;
         let out = k::softmax(&self.read(), axis, false)?;
-        record(Op::Softmax { axis }, &[self], out, |out| {
-            smallvec![Saved::output(out)]
-        })
+        let op = Op::rule(SoftmaxOf { axis, log: false });
+        record(op, &[self], out, |out| smallvec![Saved::output(out)])
     }
 
     /// `x - logsumexp(x)` along `dim`, computed stably.
@@ -76,9 +70,8 @@ impl Tensor {
         float_dtype(self, "log_softmax")?;
         let axis = axis_of(self, dim)?;
         let out = k::softmax(&self.read(), axis, true)?;
-        record(Op::LogSoftmax { axis }, &[self], out, |out| {
-            smallvec![Saved::output(out)]
-        })
+        let op = Op::rule(SoftmaxOf { axis, log: true });
+        record(op, &[self], out, |out| smallvec![Saved::output(out)])
     }
 
     /// `log(sum(exp(x), dim))`, computed stably.
@@ -97,7 +90,7 @@ impl Tensor {
         let idx = index_array(index, "gather")?;
         let out = k::gather_dim(&self.read(), axis, &idx)?;
         let index = Tensor::from_array(idx);
-        record(Op::GatherDim { axis }, &[self], out, |_| {
+        record(Op::rule(GatherOf { axis }), &[self], out, |_| {
             smallvec![Saved::input(&index)]
         })
     }
@@ -109,7 +102,7 @@ impl Tensor {
         let dtype = self.dtype();
         let out = k::scatter_add_dim(&self.read(), axis, &idx, &src.data_as(dtype)?)?;
         let index = Tensor::from_array(idx);
-        record(Op::ScatterAddDim { axis }, &[self, src], out, |_| {
+        record(Op::rule(ScatterAddOf { axis }), &[self, src], out, |_| {
             smallvec![Saved::input(&index)]
         })
     }
@@ -185,7 +178,7 @@ impl Tensor {
         let sizes: Dims = tensors.iter().map(|t| t.shape()[axis]).collect();
         let inputs: Vec<&Tensor> = tensors.iter().collect();
         record(
-            Op::Cat(Box::new(CatOf { axis, sizes })),
+            Op::rule(CatOf { axis, sizes }),
             &inputs,
             out,
             |_| smallvec![],
@@ -391,6 +384,125 @@ impl Tensor {
     }
 }
 
+/// A `softmax` node (`log_softmax` when `log`) along `axis`; it saves its output `y`.
+#[derive(Debug)]
+struct SoftmaxOf {
+    axis: usize,
+    log: bool,
+}
+
+impl OpRule for SoftmaxOf {
+    fn name(&self) -> &'static str {
+        match self.log {
+            false => "SoftmaxBackward0",
+            true => "LogSoftmaxBackward0",
+        }
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        r.one_input(|| {
+            let (y, axis) = (r.saved(0)?, self.axis);
+            if let Some(gx) = softmax_gradient(g, y, axis, self.log)? {
+                return Ok(gx);
+            }
+            let dims = [axis as isize];
+            if self.log {
+                // g - exp(y) * sum(g)
+                g.sub(&y.exp()?.mul(&g.sum_dims(&dims, true)?)?)
+            } else {
+                // y * (g - sum(g * y))
+                let gy = g.mul(y)?;
+                gy.sub(&y.mul(&gy.sum_dims(&dims, true)?)?)
+            }
+        })
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let (t, y, dims) = (cx.t0()?, cx.out(), [self.axis as isize]);
+        if self.log {
+            // t - sum(softmax * t)
+            t.sub(&y.exp()?.mul(t)?.sum_dims(&dims, true)?)
+        } else {
+            // y * (t - sum(t * y))
+            y.mul(&t.sub(&t.mul(y)?.sum_dims(&dims, true)?)?)
+        }
+    }
+}
+
+/// A `gather` node along `axis`; it saves the index.
+#[derive(Debug)]
+struct GatherOf {
+    axis: usize,
+}
+
+impl OpRule for GatherOf {
+    fn name(&self) -> &'static str {
+        "GatherBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        r.one_input(|| gather_backward(g, self.axis, r.saved(0)?, &r.inputs[0].shape()))
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        cx.t0()?.gather(self.axis as isize, cx.saved(0)?)
+    }
+}
+
+/// A `scatter_add` node along `axis` (inputs self, src); it saves the index.
+#[derive(Debug)]
+struct ScatterAddOf {
+    axis: usize,
+}
+
+impl OpRule for ScatterAddOf {
+    fn name(&self) -> &'static str {
+        "ScatterAddBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        let src = when(r.need(1), || {
+            scatter_add_src_backward(g, self.axis, r.saved(0)?, &r.inputs[1].shape())
+        })?;
+        Ok(smallvec![Some(g.clone()), src])
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let base = cx.t_or_zeros(0)?;
+        match cx.t(1) {
+            Some(src) => base.scatter_add(self.axis as isize, cx.saved(0)?, src),
+            None => Ok(base),
+        }
+    }
+}
+
+/// A `cat` node: its inputs' `sizes` along `axis`.
+#[derive(Debug)]
+struct CatOf {
+    axis: usize,
+    sizes: Dims,
+}
+
+impl OpRule for CatOf {
+    fn name(&self) -> &'static str {
+        "CatBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        cat_backward(single_grad(grads)?, self.axis, &self.sizes, r.needs)
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let parts: Vec<Tensor> = (0..cx.num_inputs())
+            .map(|i| cx.t_or_zeros(i))
+            .collect::<Result<_>>()?;
+        Tensor::cat(&parts, self.axis as isize)
+    }
+}
+
 /// The gradient of `gather`: zeros of the input's shape with `g` added at the gathered places.
 pub(crate) fn gather_backward(
     g: &Tensor,
@@ -398,13 +510,12 @@ pub(crate) fn gather_backward(
     index: &Tensor,
     input_shape: &[usize],
 ) -> Result<Tensor> {
-    let zeros = NdArray::zeros(input_shape, g.dtype()).to_device(g.device())?;
-    Tensor::from_array(zeros).scatter_add(axis as isize, index, g)
+    Tensor::try_full(input_shape, 0.0, g.dtype(), g.device())?.scatter_add(axis as isize, index, g)
 }
 
 /// The gradient of `scatter_add` for `src`: `g` gathered at the index, placed in a zero tensor of
 /// `src`'s shape when the index covers only part of `src`.
-pub(crate) fn scatter_add_src_backward(
+fn scatter_add_src_backward(
     g: &Tensor,
     axis: usize,
     index: &Tensor,
@@ -427,12 +538,7 @@ pub(crate) fn scatter_add_src_backward(
 /// `sizes`, in one pass that carries each piece's offset on from the last (`None` where
 /// `needs` says an input takes no gradient). Linear in the number of inputs: summing the sizes
 /// before each piece again made a 256k-input `cat` take seconds.
-pub(crate) fn cat_backward(
-    g: &Tensor,
-    axis: usize,
-    sizes: &[usize],
-    needs: &[bool],
-) -> Result<Grads> {
+fn cat_backward(g: &Tensor, axis: usize, sizes: &[usize], needs: &[bool]) -> Result<Grads> {
     // The pieces are views of `g`'s row-major elements: lay them out once, not per piece (a
     // broadcast gradient, such as `sum`'s, is a stride-0 view).
     let g = &g.contiguous_tensor()?;

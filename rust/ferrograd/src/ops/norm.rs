@@ -10,7 +10,8 @@ use smallvec::smallvec;
 
 use crate::array::NdArray;
 use crate::autograd::calc::Calc;
-use crate::autograd::rules::{Grads, Op};
+use crate::autograd::op_rule::{single_grad, Grads, OpRule, RuleInputs, TangentInputs};
+use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::layer_norm_kernels as kernel;
@@ -130,7 +131,7 @@ impl Tensor {
         }
         let n = kernel::forward(&x, size, w.as_ref(), b.as_ref(), eps)?;
         let inputs: Vec<&Tensor> = [Some(self), weight, bias].into_iter().flatten().collect();
-        record(Op::LayerNorm(Box::new(a)), &inputs, n.out, |_| {
+        record(Op::rule(a), &inputs, n.out, |_| {
             smallvec![
                 Saved::input(self),
                 weight.map_or(Saved::Absent, Saved::input),
@@ -142,11 +143,44 @@ impl Tensor {
 }
 
 /// The saved tensors the rules read.
-pub(crate) struct LayerNormSaved<'a> {
+struct LayerNormSaved<'a> {
     pub x: &'a Tensor,
     pub weight: Option<&'a Tensor>,
     pub mean: &'a Tensor,
     pub rstd: &'a Tensor,
+}
+
+impl<'a> LayerNormSaved<'a> {
+    /// What `layer_norm`'s `record` saved, in its order.
+    fn of(r: &'a RuleInputs) -> Result<LayerNormSaved<'a>> {
+        Ok(LayerNormSaved {
+            x: r.saved(0)?,
+            weight: r.saved_if_any(1),
+            mean: r.saved(2)?,
+            rstd: r.saved(3)?,
+        })
+    }
+}
+
+impl OpRule for LayerNormOf {
+    fn name(&self) -> &'static str {
+        "NativeLayerNormBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        layer_norm_backward(self, &LayerNormSaved::of(r)?, single_grad(grads)?, r.needs)
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let weight = self.weight.then(|| cx.x(1));
+        let tw = if self.weight { cx.t(1) } else { None };
+        let tb = if self.bias {
+            cx.t(self.bias_input())
+        } else {
+            None
+        };
+        layer_norm_tangent(self, cx.x(0), weight, [cx.t(0), tw, tb])
+    }
 }
 
 /// Whether a rule on these operands must be recorded (or carry tangents), and so be written
@@ -158,7 +192,7 @@ fn differentiated(operands: &[&Tensor]) -> bool {
 
 /// The gradients of (input, weight, bias), the last two only where given, given the output's
 /// gradient `g`; `needs` lists the node's inputs in that order.
-pub(crate) fn layer_norm_backward(
+fn layer_norm_backward(
     a: &LayerNormOf,
     s: &LayerNormSaved,
     g: &Tensor,
@@ -230,7 +264,7 @@ pub(crate) fn layer_norm_backward(
 
 /// The output's tangent given the tangents of (input, weight, bias) (`None`: zero):
 /// `w · rstd · (tx - mean(tx) - x̂ · mean(x̂ · tx)) + tw · x̂ + tb`.
-pub(crate) fn layer_norm_tangent(
+fn layer_norm_tangent(
     a: &LayerNormOf,
     x: &Tensor,
     weight: Option<&Tensor>,

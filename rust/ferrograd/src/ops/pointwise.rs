@@ -12,7 +12,7 @@ use crate::autograd::rules::{ClampBounds, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::{self, BinaryOp, UnaryOp};
-use crate::ops::table::{Binary, ResultDtype, SavedValue, Unary};
+use crate::op_table::{Binary, ResultDtype, SavedValue, Unary};
 use crate::tensor::{needs_recording, record, record_described, Tensor};
 
 impl Tensor {

@@ -11,9 +11,12 @@ use smallvec::smallvec;
 use crate::array::shape::contiguous_strides;
 use crate::array::{Layout, NdArray};
 use crate::autograd::arena::NodeKind;
-use crate::autograd::forward::refuse_node;
+use crate::autograd::forward::refuse_dual_inputs;
 use crate::autograd::is_grad_enabled;
-use crate::autograd::rules::{Grads, Op};
+use crate::autograd::op_rule::{
+    no_multi_output_tangent, single_grad, Grads, OpRule, RuleInputs, TangentInputs,
+};
+use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{require_float, Error, Result};
 use crate::kernels::nn as k;
@@ -83,13 +86,14 @@ impl Tensor {
     pub fn lstm_cell(&self, c: &Tensor) -> Result<(Tensor, Tensor)> {
         check_cell("lstm_cell", &[self], 4, c)?;
         let inputs = [self, c];
-        refuse_node(&NodeKind::Op(Op::LstmCell), &inputs)?;
+        refuse_dual_inputs(&inputs, || LstmCellOf.name().to_string())?;
         let packed = k::lstm_cell(&self.data(), &c.data())?;
         let [h1, c1] = first_two(packed)?;
         if !needs_recording(&inputs) {
             return Ok((Tensor::from_array(h1), Tensor::from_array(c1)));
         }
-        let mut outputs = record_many(NodeKind::Op(Op::LstmCell), &inputs, vec![h1, c1], |_| {
+        let node = NodeKind::Op(Op::rule(LstmCellOf));
+        let mut outputs = record_many(node, &inputs, vec![h1, c1], |_| {
             smallvec![Saved::input(self), Saved::input(c)]
         })?
         .into_iter();
@@ -108,9 +112,50 @@ impl Tensor {
     pub fn gru_cell(&self, gh: &Tensor, h: &Tensor) -> Result<Tensor> {
         check_cell("gru_cell", &[self, gh], 3, h)?;
         let out = k::gru_cell(&self.data(), &gh.data(), &h.data())?;
-        record(Op::GruCell, &[self, gh, h], out, |_| {
+        record(Op::rule(GruCellOf), &[self, gh, h], out, |_| {
             smallvec![Saved::input(self), Saved::input(gh), Saved::input(h)]
         })
+    }
+}
+
+/// The LSTM cell's node: inputs gates, c (both saved, in that order); two outputs h', c'.
+#[derive(Debug)]
+struct LstmCellOf;
+
+impl OpRule for LstmCellOf {
+    fn name(&self) -> &'static str {
+        "ThnnFusedLstmCellBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let (gates, c) = (r.saved(0)?, r.saved(1)?);
+        let grads = [grads.first(), grads.get(1)].map(|g| g.and_then(Option::as_ref));
+        lstm_cell_backward(gates, c, grads)
+    }
+
+    fn tangent(&self, _: &TangentInputs) -> Result<Tensor> {
+        // Two outputs: `lstm_cell` refuses dual inputs before a tangent is asked for.
+        Err(no_multi_output_tangent())
+    }
+}
+
+/// The GRU cell's node: inputs gx, gh, h (all saved, in that order).
+#[derive(Debug)]
+struct GruCellOf;
+
+impl OpRule for GruCellOf {
+    fn name(&self) -> &'static str {
+        "ThnnFusedGruCellBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let (gx, gh, h) = (r.saved(0)?, r.saved(1)?, r.saved(2)?);
+        gru_cell_backward(gx, gh, h, single_grad(grads)?)
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let tangents = [cx.t(0), cx.t(1), cx.t(2)];
+        gru_cell_tangent(cx.x(0), cx.x(1), cx.x(2), tangents)
     }
 }
 
@@ -151,11 +196,7 @@ fn zeros_like(t: &Tensor) -> Result<Tensor> {
 
 /// The gradients of the LSTM cell's inputs (gates, c) given those of its outputs (`None`:
 /// that output got no gradient).
-pub(crate) fn lstm_cell_backward(
-    gates: &Tensor,
-    c: &Tensor,
-    grads: [Option<&Tensor>; 2],
-) -> Result<Grads> {
+fn lstm_cell_backward(gates: &Tensor, c: &Tensor, grads: [Option<&Tensor>; 2]) -> Result<Grads> {
     let [gh, gc] = match grads {
         [Some(a), Some(b)] => [a.clone(), b.clone()],
         [Some(a), None] => [a.clone(), zeros_like(c)?],
@@ -192,7 +233,7 @@ pub(crate) fn lstm_cell_backward(
 }
 
 /// The gradients of the GRU cell's inputs (gx, gh, h) given the output's gradient `g`.
-pub(crate) fn gru_cell_backward(gx: &Tensor, gh: &Tensor, h: &Tensor, g: &Tensor) -> Result<Grads> {
+fn gru_cell_backward(gx: &Tensor, gh: &Tensor, h: &Tensor, g: &Tensor) -> Result<Grads> {
     if !is_grad_enabled() {
         let (b, w) = (h.shape()[0], h.shape()[1]);
         let packed = k::gru_cell_backward(&gx.data(), &gh.data(), &h.data(), &g.data())?;
@@ -224,7 +265,7 @@ fn gru_gates(gx: &Tensor, gh: &Tensor, w: usize) -> Result<(Tensor, Tensor, Tens
 }
 
 /// The tangent of the GRU cell's output given its inputs' tangents (`None`: zero).
-pub(crate) fn gru_cell_tangent(
+fn gru_cell_tangent(
     gx: &Tensor,
     gh: &Tensor,
     h: &Tensor,

@@ -1,7 +1,7 @@
 //! Scans along a dimension: `cumsum`, `cumprod`, `logcumsumexp`, `cummax` and `cummin`, and the
 //! linear recurrence `h_i = a_i·h_(i-1) + b_i` (`linear_scan`) that their derivatives are
-//! written with. Each records one node; the rules (in `autograd::rules` and
-//! `autograd::forward`) use these same operations, so derivatives of any order exist.
+//! written with. Each records one node; the rules (here, `cumsum`'s in `autograd::rules`) use
+//! these same operations, so derivatives of any order exist.
 //!
 //! Why a linear recurrence: the gradient of `cumprod` at `x_i` is `E_i·R_i`, with `E_i` the
 //! product of the elements before `i` (the output shifted by one) and `R_i = g_i + x_(i+1)·R_(i+1)`
@@ -13,7 +13,8 @@
 use smallvec::smallvec;
 
 use crate::array::shape::normalize_dim;
-use crate::array::{DType, NdArray};
+use crate::array::DType;
+use crate::autograd::op_rule::{single_grad, Grads, OpRule, RuleInputs, TangentInputs};
 use crate::autograd::rules::Op;
 use crate::autograd::saved::Saved;
 use crate::error::{require_float, Error, Result};
@@ -58,7 +59,7 @@ impl Tensor {
         let axis = scan_axis(self, dim)?;
         let input = self.data_as(self.accumulation_dtype())?;
         let out = k::scan(ScanOp::Prod, &input, axis, false)?;
-        record(Op::Cumprod { axis }, &[self], out, |out| {
+        record(Op::rule(CumprodOf { axis }), &[self], out, |out| {
             smallvec![Saved::input(self), Saved::output(out)]
         })
     }
@@ -68,7 +69,7 @@ impl Tensor {
         let axis = scan_axis(self, dim)?;
         require_float("logcumsumexp", self.dtype())?;
         let out = k::scan(ScanOp::LogSumExp, &self.read(), axis, false)?;
-        record(Op::LogCumSumExp { axis }, &[self], out, |out| {
+        record(Op::rule(LogCumSumExpOf { axis }), &[self], out, |out| {
             smallvec![Saved::input(self), Saved::output(out)]
         })
     }
@@ -95,9 +96,12 @@ impl Tensor {
             nn_kernels::gather_dim(&data, axis, &indices)?
         };
         let indices = Tensor::from_array(indices);
-        let values = record(Op::CumExtreme { max, axis }, &[self], values, |_| {
-            smallvec![Saved::input(&indices)]
-        })?;
+        let values = record(
+            Op::rule(CumExtremeOf { max, axis }),
+            &[self],
+            values,
+            |_| smallvec![Saved::input(&indices)],
+        )?;
         Ok((values, indices))
     }
 
@@ -117,7 +121,8 @@ impl Tensor {
             DType::DEFAULT_FLOAT
         };
         let out = k::linear_scan(&a.data_as(dtype)?, &b.data_as(dtype)?, axis, reverse)?;
-        record(Op::LinearScan { axis, reverse }, &[a, b], out, |out| {
+        let op = Op::rule(LinearScanOf { axis, reverse });
+        record(op, &[a, b], out, |out| {
             smallvec![Saved::input(a), Saved::output(out)]
         })
     }
@@ -138,15 +143,128 @@ impl Tensor {
         }
         let mut edge_shape = shape.clone();
         edge_shape[axis] = 1;
-        let edge = Tensor::from_array(
-            NdArray::full(&edge_shape, fill, self.dtype()).to_device(self.device())?,
-        );
+        let edge = Tensor::try_full(&edge_shape, fill, self.dtype(), self.device())?;
         let pieces = if later {
             [edge, self.narrow_axis(axis, 0, n - 1)?]
         } else {
             [self.narrow_axis(axis, 1, n - 1)?, edge]
         };
         Tensor::cat(&pieces, axis as isize)
+    }
+}
+
+/// `cumprod`, `logcumsumexp` and `linear_scan` nodes save their first input and their output:
+/// `(x, y)` (`(a, h)` for the linear scan).
+fn saved_input_output<'a>(r: &'a RuleInputs) -> Result<(&'a Tensor, &'a Tensor)> {
+    Ok((r.saved(0)?, r.saved(1)?))
+}
+
+/// A `cumprod` node along `axis`.
+#[derive(Debug)]
+struct CumprodOf {
+    axis: usize,
+}
+
+impl OpRule for CumprodOf {
+    fn name(&self) -> &'static str {
+        "CumprodBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        r.one_input(|| {
+            let (x, y) = saved_input_output(r)?;
+            cumprod_backward(g, x, y, self.axis)
+        })
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        cumprod_tangent(cx.t0()?, cx.x(0), cx.out(), self.axis)
+    }
+}
+
+/// A `logcumsumexp` node along `axis`.
+#[derive(Debug)]
+struct LogCumSumExpOf {
+    axis: usize,
+}
+
+impl OpRule for LogCumSumExpOf {
+    fn name(&self) -> &'static str {
+        "LogcumsumexpBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        r.one_input(|| {
+            let (x, y) = saved_input_output(r)?;
+            logcumsumexp_backward(g, x, y, self.axis)
+        })
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        logcumsumexp_tangent(cx.t0()?, cx.x(0), cx.out(), self.axis)
+    }
+}
+
+/// The values of a `cummax` (`max`) or `cummin` node along `axis`; it saves the indices.
+#[derive(Debug)]
+struct CumExtremeOf {
+    max: bool,
+    axis: usize,
+}
+
+impl OpRule for CumExtremeOf {
+    fn name(&self) -> &'static str {
+        match self.max {
+            true => "CummaxBackward0",
+            false => "CumminBackward0",
+        }
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        r.one_input(|| {
+            if g.ndim() == 0 {
+                return Ok(g.clone());
+            }
+            let indices = r.saved(0)?;
+            super::nn::gather_backward(g, self.axis, indices, &r.inputs[0].shape())
+        })
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let t = cx.t0()?;
+        if t.ndim() == 0 {
+            return Ok(t.clone());
+        }
+        t.gather(self.axis as isize, cx.saved(0)?)
+    }
+}
+
+/// A `linear_scan` node (`h_i = a_i·h_(i-1) + b_i`, from the end when `reverse`); inputs a, b.
+#[derive(Debug)]
+struct LinearScanOf {
+    axis: usize,
+    reverse: bool,
+}
+
+impl OpRule for LinearScanOf {
+    fn name(&self) -> &'static str {
+        "LinearScanBackward0"
+    }
+
+    fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
+        let g = single_grad(grads)?;
+        let (a, h) = saved_input_output(r)?;
+        let needs = [r.need(0), r.need(1)];
+        let [grad_a, grad_b] = linear_scan_backward(g, a, h, self.axis, self.reverse, needs)?;
+        Ok(smallvec![grad_a, grad_b.filter(|_| r.need(1))])
+    }
+
+    fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
+        let tangents = [cx.t(0), cx.t(1)];
+        linear_scan_tangent(tangents, cx.x(0), cx.out(), self.axis, self.reverse)
     }
 }
 
@@ -168,8 +286,7 @@ fn carried_weights(y: &Tensor, axis: usize) -> Result<Tensor> {
 fn padded(t: &Tensor, axis: usize, at_end: bool, fill: f64) -> Result<Tensor> {
     let mut edge_shape = t.shape();
     edge_shape[axis] = 1;
-    let edge =
-        Tensor::from_array(NdArray::full(&edge_shape, fill, t.dtype()).to_device(t.device())?);
+    let edge = Tensor::try_full(&edge_shape, fill, t.dtype(), t.device())?;
     let pieces = if at_end {
         [t.clone(), edge]
     } else {
@@ -181,7 +298,7 @@ fn padded(t: &Tensor, axis: usize, at_end: bool, fill: f64) -> Result<Tensor> {
 /// The gradient of `y = cumprod(x)` along `axis`: `E_i·R_i`, with `E_i = y_(i-1)` the product
 /// before `i` (1 at the start) and `R_i = g_i + x_(i+1)·R_(i+1)`; no division, so zeros in `x`
 /// (one or several) get their exact gradient.
-pub(crate) fn cumprod_backward(g: &Tensor, x: &Tensor, y: &Tensor, axis: usize) -> Result<Tensor> {
+fn cumprod_backward(g: &Tensor, x: &Tensor, y: &Tensor, axis: usize) -> Result<Tensor> {
     if x.ndim() == 0 || x.numel() == 0 {
         return Ok(g.clone());
     }
@@ -191,7 +308,7 @@ pub(crate) fn cumprod_backward(g: &Tensor, x: &Tensor, y: &Tensor, axis: usize) 
 }
 
 /// The tangent of `y = cumprod(x)`: `dy_i = x_i·dy_(i-1) + t_i·y_(i-1)`.
-pub(crate) fn cumprod_tangent(t: &Tensor, x: &Tensor, y: &Tensor, axis: usize) -> Result<Tensor> {
+fn cumprod_tangent(t: &Tensor, x: &Tensor, y: &Tensor, axis: usize) -> Result<Tensor> {
     if x.ndim() == 0 || x.numel() == 0 {
         return Ok(t.clone());
     }
@@ -201,12 +318,7 @@ pub(crate) fn cumprod_tangent(t: &Tensor, x: &Tensor, y: &Tensor, axis: usize) -
 
 /// The gradient of `y = logcumsumexp(x)`: `exp(x_i - y_i)·S_i` with `S_i = g_i +
 /// exp(y_i - y_(i+1))·S_(i+1)`, every factor at most 1.
-pub(crate) fn logcumsumexp_backward(
-    g: &Tensor,
-    x: &Tensor,
-    y: &Tensor,
-    axis: usize,
-) -> Result<Tensor> {
+fn logcumsumexp_backward(g: &Tensor, x: &Tensor, y: &Tensor, axis: usize) -> Result<Tensor> {
     let own = x.sub(y)?.exp()?;
     if x.ndim() == 0 || x.numel() == 0 {
         return g.mul(&own);
@@ -216,12 +328,7 @@ pub(crate) fn logcumsumexp_backward(
 }
 
 /// The tangent of `y = logcumsumexp(x)`: `dy_i = exp(y_(i-1) - y_i)·dy_(i-1) + exp(x_i - y_i)·t_i`.
-pub(crate) fn logcumsumexp_tangent(
-    t: &Tensor,
-    x: &Tensor,
-    y: &Tensor,
-    axis: usize,
-) -> Result<Tensor> {
+fn logcumsumexp_tangent(t: &Tensor, x: &Tensor, y: &Tensor, axis: usize) -> Result<Tensor> {
     let own = t.mul(&x.sub(y)?.exp()?)?;
     if x.ndim() == 0 || x.numel() == 0 {
         return Ok(own);
@@ -233,7 +340,7 @@ pub(crate) fn logcumsumexp_tangent(
 /// The gradients of `a` and `b` in `h = linear_scan(a, b)` (`need` says which are wanted): the
 /// adjoint `λ` is the recurrence run the other way with each multiplier moved to the element it
 /// now follows, `b`'s gradient is `λ` and `a`'s is `λ` times the previous `h` (0 at the start).
-pub(crate) fn linear_scan_backward(
+fn linear_scan_backward(
     g: &Tensor,
     a: &Tensor,
     h: &Tensor,
@@ -254,7 +361,7 @@ pub(crate) fn linear_scan_backward(
 
 /// The tangent of `h = linear_scan(a, b)` given the tangents of `a` and `b` (`None`: zero):
 /// the same recurrence over `t_a·h_prev + t_b`.
-pub(crate) fn linear_scan_tangent(
+fn linear_scan_tangent(
     [ta, tb]: [Option<&Tensor>; 2],
     a: &Tensor,
     h: &Tensor,

@@ -4,7 +4,7 @@
 
 use ferrograd::ops::IndexItem;
 use ferrograd::serialize::state_dict_from_bytes;
-use ferrograd::{DType, Tensor};
+use ferrograd::{DType, Device, Tensor};
 
 /// Reads fuzz input as a stream of small decisions; past the end every read is 0.
 struct Decisions<'a>(&'a [u8]);
@@ -56,7 +56,7 @@ pub fn check_view_chain(bytes: &[u8]) {
     let ndim = (input.byte() % 4) as usize + 1;
     let shape: Vec<usize> = (0..ndim).map(|_| (input.byte() % 5) as usize).collect();
     let numel: usize = shape.iter().product();
-    let Ok(base) = Tensor::arange(0.0, numel as f64, 1.0, DType::Float64)
+    let Ok(base) = Tensor::arange(0.0, numel as f64, 1.0, DType::Float64, Device::Cpu)
         .and_then(|t| t.reshape(&shape.iter().map(|&s| s as isize).collect::<Vec<_>>()))
     else {
         return;

@@ -13,23 +13,23 @@ macro_rules! operand_slot {
 /// `ResultDtype` of a row's `same`/`float`.
 macro_rules! result_dtype {
     (same) => {
-        $crate::ops::table::ResultDtype::Same
+        $crate::op_table::ResultDtype::Same
     };
     (float) => {
-        $crate::ops::table::ResultDtype::Float
+        $crate::op_table::ResultDtype::Float
     };
 }
 
 /// `SavedValue` of a unary row's `nothing()`/`input(x)`/`output(y)`.
 macro_rules! saved_value {
     (nothing) => {
-        $crate::ops::table::SavedValue::Nothing
+        $crate::op_table::SavedValue::Nothing
     };
     (input) => {
-        $crate::ops::table::SavedValue::Input
+        $crate::op_table::SavedValue::Input
     };
     (output) => {
-        $crate::ops::table::SavedValue::Output
+        $crate::op_table::SavedValue::Output
     };
 }
 
@@ -44,7 +44,7 @@ macro_rules! binary_derivative {
     }};
     ({ [$($uses:ident),*] |$gname:ident| $expr:expr }, $g:ident, $saved:ident) => {{
         let $gname = $g;
-        $( let $uses = $saved[operand_slot!($uses)].ok_or_else($crate::ops::table::missing)?; )*
+        $( let $uses = $saved[operand_slot!($uses)].ok_or_else($crate::op_table::missing)?; )*
         $expr
     }};
 }

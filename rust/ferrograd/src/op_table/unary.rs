@@ -50,7 +50,7 @@ macro_rules! unary_ops {
             /// The row whose [`name`](Self::name) is `name`, or `None`.
             ///
             /// ```
-            /// use ferrograd::ops::table::Unary;
+            /// use ferrograd::op_table::Unary;
             /// assert_eq!(Unary::from_name("exp").unwrap().node_name(), "ExpBackward0");
             /// ```
             pub fn from_name(name: &str) -> Option<Unary> {

@@ -9,6 +9,11 @@
 //! Adding a pointwise op: a row here, a kernel (`kernels::UnaryOp`/`BinaryOp` and its element
 //! function) if none fits, and the Python docstring; `tests/test_op_table.py` then checks its
 //! gradients (gradcheck, gradgradcheck, forward mode) and its device kernel.
+//!
+//! The table sits beside `ops/` and `autograd/`, inside neither: the ops run its kernels and
+//! get its `Tensor` methods, the backward, tangent and scalar rules evaluate its derivatives,
+//! and `autograd/` depends on nothing in `ops/` (the other op families reach it through
+//! `autograd::op_rule::OpRule`).
 
 #[macro_use]
 mod macros;
