@@ -514,11 +514,11 @@ class MathMixin:
     def logaddexp(self, other):
         """``log(exp(self) + exp(other))`` without overflow: ``max + log1p(exp(-|self -
         other|))`` (equal infinities give themselves)."""
-        return _logaddexp(self, other, "logaddexp", 1.0)
+        return _logaddexp(self, other, "logaddexp")
 
     def logaddexp2(self, other):
         """``log2(2**self + 2**other)`` without overflow."""
-        return _logaddexp(self, other, "logaddexp2", np.log(2.0))
+        return _logaddexp(self, other, "logaddexp2")
 
     def addcmul(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 * tensor2`` (broadcast)."""
@@ -554,22 +554,15 @@ class MathMixin:
         return self
 
 
-def _logaddexp(a, b, op: str, scale: float):
-    """``logaddexp`` (``scale`` 1) or ``logaddexp2`` (``scale`` log 2). Where both operands are
-    the same infinity the smooth formula would give NaN (inf - inf); there the result is that
-    infinity, and the formula runs on zeros so no NaN reaches the gradient."""
+def _logaddexp(a, b, op: str):
+    """``logaddexp`` or ``logaddexp2``, the engine's rows, after PyTorch's argument checks: the
+    other operand must be a tensor, and neither may be an integer tensor."""
     if not isinstance(b, TensorBase):
         raise TypeError(f"{op}(): argument 'other' must be Tensor, not {type(b).__name__}")
     for t in (a, b):
         if not t.is_floating_point():
             raise kernel_not_implemented(f"{op}_cpu", t.dtype)
-    same_inf = a.detach().isinf() & (a.detach() == b.detach())
-    regular = ~same_inf
-    sa, sb = a.where(regular, 0.0), b.where(regular, 0.0)
-    gap = (sa - sb).abs()
-    tail = (gap * -scale).exp().log1p()
-    smooth = sa.maximum(sb) + (tail if scale == 1.0 else tail / scale)
-    return smooth.where(regular, a)
+    return a._binary(op, b)
 
 
 for _name, _example in (_UNARY | _STEPWISE).items():

@@ -216,9 +216,7 @@ class ReductionMixin:
     def nansum(self, dim=None, keepdim: bool = False, *, dtype=None):
         """``sum`` with NaNs counted as 0 (their gradient is 0)."""
         source = self if dtype is None else self.to(dtype)
-        if source.is_floating_point():
-            source = source.where(~source.isnan(), 0.0)
-        return source.sum(dim, keepdim)
+        return source._nansum(_dims(dim, keepdim, source.ndim), keepdim)
 
     def nanmean(self, dim=None, keepdim: bool = False, *, dtype=None):
         """``mean`` of the elements that are not NaN (NaN where all are)."""

@@ -50,6 +50,8 @@ _BINARY = {
     "maximum": "maximum",
     "minimum": "minimum",
     "atan2": "arctan2",
+    "logaddexp": "logaddexp",
+    "logaddexp2": "logaddexp2",
     "eq": "equal",
     "ne": "not_equal",
     "lt": "less",

@@ -549,6 +549,20 @@ impl PyTensor {
         }))
     }
 
+    #[pyo3(name = "_nansum", signature = (dims=None, keepdim=false))]
+    fn nansum(
+        &self,
+        py: Python<'_>,
+        dims: Option<Vec<isize>>,
+        keepdim: bool,
+    ) -> PyResult<NewTensor> {
+        let t = &self.inner;
+        wrap(run(py, t.numel(), || match &dims {
+            None => t.nansum(),
+            Some(d) => t.nansum_dims(d, keepdim),
+        }))
+    }
+
     #[pyo3(name = "_mean", signature = (dims=None, keepdim=false))]
     fn mean(&self, py: Python<'_>, dims: Option<Vec<isize>>, keepdim: bool) -> PyResult<NewTensor> {
         let t = &self.inner;

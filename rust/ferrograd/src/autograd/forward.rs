@@ -517,6 +517,11 @@ fn jvp(op: &Op, cx: &TangentInputs) -> Result<Tensor> {
                 cx.t0()?.sum_dims(&isize_dims(&s.axes), s.keepdim)?
             }
         }
+        Op::NanSum(s) => {
+            let x = cx.saved(0)?;
+            let tangent = super::rules::masked(cx.t0()?, &x.eq(x)?)?;
+            tangent.sum_dims(&isize_dims(&s.axes), s.keepdim)?
+        }
         Op::Mean(m) => {
             if m.all {
                 cx.t0()?.mean()?

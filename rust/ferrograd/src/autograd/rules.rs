@@ -34,6 +34,8 @@ pub(crate) enum Op {
     Clamp(Box<ClampBounds>),
     Where,
     Sum(Box<Reduction>),
+    /// `sum` with NaNs counted as 0; saves its input (where the NaNs were).
+    NanSum(Box<Reduction>),
     Mean(Box<Reduction>),
     MaxAll,
     MinAll,
@@ -129,6 +131,7 @@ impl Op {
             Op::Where => "WhereBackward0",
             Op::Sum(r) if r.all => "SumBackward0",
             Op::Sum(_) => "SumBackward1",
+            Op::NanSum(_) => "NansumBackward0",
             Op::Mean(r) if r.all => "MeanBackward0",
             Op::Mean(_) => "MeanBackward1",
             Op::MaxAll => "MaxBackward1",
@@ -253,6 +256,13 @@ fn engine_rule(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             ]
         }
         Op::Sum(s) => one_input(&|| expand_reduced(g, &s.axes, s.keepdim, &r.shape(0)))?,
+        Op::NanSum(s) => one_input(&|| {
+            let x = r.saved(0)?;
+            masked(
+                &expand_reduced(g, &s.axes, s.keepdim, &r.shape(0))?,
+                &x.eq(x)?,
+            )
+        })?,
         Op::Mean(m) => one_input(&|| {
             expand_reduced(
                 &g.div(&g.constant(m.count as f64)?)?,

@@ -99,6 +99,10 @@ pub enum BinaryOp {
     Minimum,
     /// The angle of the point `(b, a)`: `atan(a / b)` in the right quadrant.
     Atan2,
+    /// `ln(exp(a) + exp(b))`, without overflow.
+    LogAddExp,
+    /// `log2(2^a + 2^b)`, without overflow.
+    LogAddExp2,
     /// `a == b`.
     Eq,
     /// `a != b`.
@@ -172,6 +176,8 @@ impl BinaryOp {
             Maximum => "maximum",
             Minimum => "minimum",
             Atan2 => "atan2",
+            LogAddExp => "logaddexp",
+            LogAddExp2 => "logaddexp2",
             Eq => "eq",
             Ne => "ne",
             Lt => "lt",

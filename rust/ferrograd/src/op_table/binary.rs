@@ -132,6 +132,19 @@ fn winner_share<C: Calc>(g: &C, loses: &C::Mask, tie: &C::Mask) -> Result<C> {
     g.mul(&g.constant(0.5)?.select(tie, &share)?)
 }
 
+/// The share of `logaddexp`'s gradient that `a` gets, `exp(a) / (exp(a) + exp(b))`, written
+/// as PyTorch's `g / (1 + exp((b - a)·scale))` (`scale` is ln 2 for `logaddexp2`): NaN where
+/// both are the same infinity.
+fn logaddexp_share<C: Calc>(g: &C, a: &C, b: &C, scale: f64) -> Result<C> {
+    let gap = b.sub(a)?;
+    let gap = if scale == 1.0 {
+        gap
+    } else {
+        gap.mul(&g.constant(scale)?)?
+    };
+    g.div(&g.constant(1.0)?.add(&gap.exp()?)?)
+}
+
 /// `atan2`'s denominator `a² + b²`.
 fn squared_norm<C: Calc>(a: &C, b: &C) -> Result<C> {
     a.mul(a)?.add(&b.mul(b)?)
@@ -164,6 +177,14 @@ binary_ops! {
     Atan2 atan2 "Atan2Backward0" Atan2 float
         { [a, b] |g| g.mul(b)?.div(&squared_norm(a, b)?) }
         { [a, b] |g| g.mul(a)?.div(&squared_norm(a, b)?)?.neg() };
+    /// `ln(exp(self) + exp(other))`, without overflow.
+    LogAddExp logaddexp "LogaddexpBackward0" LogAddExp float
+        { [a, b] |g| logaddexp_share(g, a, b, 1.0) }
+        { [a, b] |g| logaddexp_share(g, b, a, 1.0) };
+    /// `log2(2^self + 2^other)`, without overflow.
+    LogAddExp2 logaddexp2 "Logaddexp2Backward0" LogAddExp2 float
+        { [a, b] |g| logaddexp_share(g, a, b, std::f64::consts::LN_2) }
+        { [a, b] |g| logaddexp_share(g, b, a, std::f64::consts::LN_2) };
     /// The larger of each pair (the gradient is split evenly on ties).
     Maximum maximum "MaximumBackward0" Maximum same
         { [a, b] |g| winner_share(g, &a.lt(b)?, &a.eq(b)?) }

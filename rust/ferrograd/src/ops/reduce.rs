@@ -1,4 +1,4 @@
-//! Reductions: sum, mean, max and min over all elements or over dimensions.
+//! Reductions: sum, nansum, mean, max and min over all elements or over dimensions.
 
 use smallvec::smallvec;
 
@@ -7,7 +7,7 @@ use crate::array::DType;
 use crate::autograd::rules::{Op, Reduction};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
-use crate::kernels::{self, ArgReduceOp, ReduceOp};
+use crate::kernels::{self, ArgReduceOp, BinaryOp, ReduceOp};
 use crate::tensor::{record, Tensor};
 
 /// Sorted, distinct, non-negative reduction axes.
@@ -75,6 +75,48 @@ impl Tensor {
     pub fn sum_dims(&self, dims: &[isize], keepdim: bool) -> Result<Tensor> {
         let axes = normalize_axes(dims, self.ndim())?;
         self.sum_over(axes, keepdim, false)
+    }
+
+    fn nansum_over(&self, axes: Vec<usize>, keepdim: bool) -> Result<Tensor> {
+        let input = self.data_as(self.sum_dtype())?;
+        let input = if input.dtype().is_floating() {
+            let present = kernels::binary(BinaryOp::Eq, &input, &input)?;
+            kernels::where_(&present, &input, &self.scalar_on(0.0, input.dtype())?)?
+        } else {
+            input
+        };
+        let out = kernels::reduce(ReduceOp::Sum, &input, &axes, keepdim)?;
+        let reduction = Reduction {
+            axes: axes.into(),
+            keepdim,
+            count: 1,
+            all: false,
+        };
+        record(Op::NanSum(Box::new(reduction)), &[self], out, |_| {
+            smallvec![Saved::input(self)]
+        })
+    }
+
+    /// The sum of every element with NaNs counted as 0 (their gradient is 0), as a 0-d
+    /// tensor; integers sum as int64, as [`sum`](Self::sum).
+    ///
+    /// ```
+    /// use ferrograd::Tensor;
+    /// let x = Tensor::from([1.0f64, f64::NAN, 2.0]);
+    /// assert_eq!(x.nansum().unwrap().item().unwrap(), 3.0);
+    /// ```
+    pub fn nansum(&self) -> Result<Tensor> {
+        self.nansum_over((0..self.ndim()).collect(), false)
+    }
+
+    /// [`nansum`](Self::nansum) over `dims`; see [`sum_dims`](Self::sum_dims).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Index`] for a dimension out of range.
+    pub fn nansum_dims(&self, dims: &[isize], keepdim: bool) -> Result<Tensor> {
+        let axes = normalize_axes(dims, self.ndim())?;
+        self.nansum_over(axes, keepdim)
     }
 
     fn mean_over(&self, axes: Vec<usize>, keepdim: bool, all: bool) -> Result<Tensor> {

@@ -15,7 +15,8 @@ macro_rules! with_binary_fn {
     ($op:expr, $T:ty, $f:ident => $body:expr) => {
         with_binary_fn!(@arms $op, $T, $f, $body, [
             Add add, Sub sub, Mul mul, Div div, FloorDiv floor_div, Rem rem, Pow pow,
-            Maximum maximum, Minimum minimum, Atan2 atan2, And and, Or or, Xor xor
+            Maximum maximum, Minimum minimum, Atan2 atan2, LogAddExp logaddexp,
+            LogAddExp2 logaddexp2, And and, Or or, Xor xor
         ])
     };
     (@arms $op:expr, $T:ty, $f:ident, $body:expr, [$($variant:ident $method:ident),*]) => {
@@ -34,7 +35,7 @@ fn check_binary(op: BinaryOp, dtype: DType) -> Result<()> {
     use BinaryOp::*;
     let category = dtype.category();
     let refused = match op {
-        Div | Atan2 => category != Category::Floating,
+        Div | Atan2 | LogAddExp | LogAddExp2 => category != Category::Floating,
         FloorDiv | Rem => category == Category::Bool,
         And | Or | Xor => category == Category::Floating,
         _ => false,

@@ -54,6 +54,12 @@ pub(crate) trait Scalar: Element {
     fn atan2(self, o: Self) -> Self {
         Self::from_f64(self.to_f64().atan2(o.to_f64()))
     }
+    fn logaddexp(self, o: Self) -> Self {
+        Self::from_f64(<f64 as Scalar>::logaddexp(self.to_f64(), o.to_f64()))
+    }
+    fn logaddexp2(self, o: Self) -> Self {
+        Self::from_f64(<f64 as Scalar>::logaddexp2(self.to_f64(), o.to_f64()))
+    }
     fn exp(self) -> Self {
         Self::from_f64(self.to_f64().exp())
     }
@@ -260,6 +266,24 @@ macro_rules! float_scalar {
             #[inline(always)]
             fn atan2(self, o: Self) -> Self {
                 self.atan2(o)
+            }
+            /// `max + log1p(exp(-|a - b|))`; equal infinities give themselves (the formula
+            /// would give `inf - inf`), NaN propagates.
+            #[inline(always)]
+            fn logaddexp(self, o: Self) -> Self {
+                if self == o && self.is_infinite() {
+                    return self;
+                }
+                Scalar::maximum(self, o) + VecMath::log1p(VecMath::exp(-(self - o).abs()))
+            }
+            /// `logaddexp` in base 2: `max + log1p(2^-|a - b|) / ln 2`.
+            #[inline(always)]
+            fn logaddexp2(self, o: Self) -> Self {
+                if self == o && self.is_infinite() {
+                    return self;
+                }
+                let tail = VecMath::exp(-(self - o).abs() * std::f64::consts::LN_2 as Self);
+                Scalar::maximum(self, o) + VecMath::log1p(tail) * std::f64::consts::LOG2_E as Self
             }
             #[inline(always)]
             fn exp(self) -> Self {
@@ -566,7 +590,7 @@ macro_rules! reduced_float_scalar {
             const HIGHEST: Self = $t::INFINITY;
 
             reduced_float_scalar!(@binary $t, add sub mul div floor_div rem pow maximum minimum
-                and or xor atan2);
+                and or xor atan2 logaddexp logaddexp2);
             reduced_float_scalar!(@unary $t, not neg abs sign relu exp log sqrt rsqrt sin cos tan
                 tanh sigmoid log1p expm1 erf reciprocal floor ceil round trunc);
 
