@@ -51,7 +51,7 @@ impl Tensor {
     }
 
     /// `full` with the size checked for overflow and the memory allocated fallibly, made on
-    /// `device` (by its backend, see [`kernels::full_on`](crate::kernels::full_on)).
+    /// `device` (by its backend, see `kernels::full_on`).
     pub fn try_full(shape: &[usize], value: f64, dtype: DType, device: Device) -> Result<Tensor> {
         kernels::full_on(shape, value, dtype, device).map(Tensor::from_array)
     }
