@@ -497,11 +497,17 @@ fn drop_tile<T: Real>(
     for (r, row) in tile.chunks_exact_mut(cols).enumerate() {
         d.row(head, i0 + r, j0, &mut keep[..cols]);
         for (x, &k) in row.iter_mut().zip(&keep) {
-            if !k {
-                *x = T::ZERO;
-            }
+            *x *= one_if(k);
         }
     }
+}
+
+/// 1 where `kept`, else 0: a table read, so that the dropout mask multiplies. Written as `if`,
+/// the compiler made branches of some of the selects, mispredicted on about half the weights
+/// at `p = 0.5` (the backward ran 20 % slower there than at 0.1 or 0.9).
+#[inline(always)]
+fn one_if<T: Real>(kept: bool) -> T {
+    [T::ZERO, T::ONE][usize::from(kept)]
 }
 
 /// A dot product in eight lanes.
@@ -715,12 +721,9 @@ impl<T: Real> Problem<'_, T> {
             let span = r * cols..(r + 1) * cols;
             let row = tiles.scores[span.clone()].iter_mut();
             for ((x, p), &k) in row.zip(&mut tiles.probs[span]).zip(&keep) {
-                if k {
-                    *x = *p * (*x * r_scale - d);
-                } else {
-                    *x = T::ZERO - *p * d;
-                    *p = T::ZERO;
-                }
+                let kept = one_if(k);
+                *x = *p * (*x * kept * r_scale - d);
+                *p *= kept;
             }
         }
     }
