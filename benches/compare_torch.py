@@ -520,9 +520,9 @@ def make_gpt_generate(lib, n_steps, new_tokens=32):
     return timed_steps(step, n_steps, warmup=1)
 
 
-def make_sdpa(shape, causal=True):
+def make_sdpa(shape, causal=True, dropout_p=0.0):
     """``F.scaled_dot_product_attention`` forward + backward on query, key and value of
-    ``shape`` (float32, one thread)."""
+    ``shape`` (float32, one thread), with attention dropout ``dropout_p``."""
 
     def make(lib, n_steps):
         import numpy as np
@@ -537,7 +537,9 @@ def make_sdpa(shape, causal=True):
         g = m.tensor(rng.standard_normal(shape).astype(np.float32))
 
         def step():
-            out = m.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)
+            out = m.nn.functional.scaled_dot_product_attention(
+                q, k, v, dropout_p=dropout_p, is_causal=causal
+            )
             out.backward(g)
 
         return timed_steps(step, n_steps)
@@ -790,6 +792,15 @@ CASES = [
         None,
     ),
     (
+        "sdpa_dropout",
+        "F.scaled_dot_product_attention fwd + bwd, causal, dropout_p=0.1, (16, 4, 64, 32) "
+        "float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
+    (
         "sdpa_long",
         "F.scaled_dot_product_attention fwd + bwd, causal, (2, 4, 1024, 64) float32, 1 thread",
         "time",
@@ -859,6 +870,7 @@ SUITES = {
         "gpt_train",
         "gpt_generate",
         "sdpa",
+        "sdpa_dropout",
         "sdpa_long",
         "gelu",
         "silu",
@@ -888,6 +900,7 @@ MAKERS = {
     "gpt_train": make_gpt_train,
     "gpt_generate": make_gpt_generate,
     "sdpa": make_sdpa((16, 4, 64, 32)),
+    "sdpa_dropout": make_sdpa((16, 4, 64, 32), dropout_p=0.1),
     "sdpa_long": make_sdpa((2, 4, 1024, 64)),
     "gelu": make_op(lambda m: m.nn.functional.gelu),
     "silu": make_op(lambda m: m.nn.functional.silu),
@@ -924,6 +937,7 @@ PLAN = {
     "gpt_train": ((10, 9), (5, 3)),
     "gpt_generate": ((3, 9), (2, 3)),
     "sdpa": ((20, 9), (10, 3)),
+    "sdpa_dropout": ((20, 9), (10, 3)),
     "sdpa_long": ((3, 9), (2, 3)),
     "gelu": ((10, 9), (5, 3)),
     "silu": ((10, 9), (5, 3)),

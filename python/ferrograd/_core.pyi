@@ -416,11 +416,23 @@ def scaled_dot_product_attention(
     attn_mask: TensorImpl | None,
     is_causal: bool,
     scale: float,
+    dropout_p: float = 0.0,
+    seed: int = 0,
+    offset: int = 0,
 ) -> Tensor:
     """``softmax(query·keyᵀ·scale + attn_mask)·value`` as one fused op (float32/float64):
     query ``(..., L, E)``, key ``(..., S, E)``, value ``(..., S, Ev)`` with equal batch
     dimensions, except that key and value may have a divisor of the query's heads (dim -3);
-    ``attn_mask`` is additive, in the query's dtype, broadcastable to ``(..., L, S)``."""
+    ``attn_mask`` is additive, in the query's dtype, broadcastable to ``(..., L, S)``. With
+    ``dropout_p`` in (0, 1), weights are dropped by the mask ``seed`` (64 bits) and ``offset``
+    (32 bits) pick, and the rest scaled by ``1/(1-dropout_p)``."""
+
+def attention_dropout_factors(
+    like: TensorImpl, shape: list[int], dropout_p: float, seed: int, offset: int
+) -> Tensor:
+    """The factors the fused attention's dropout multiplies weights of ``shape`` ``(..., L,
+    S)`` by: ``1/(1-dropout_p)`` where kept, 0 where dropped (in ``like``'s dtype and on its
+    device); the whole mask, for tests."""
 
 # ---------------------------------------------------------------------- devices and exchange
 

@@ -5,10 +5,12 @@
 ``scaled_dot_product_attention`` runs as the engine's fused op (``_core.
 scaled_dot_product_attention``: one Rust kernel forward and one backward, queries and keys in
 tiles with an online softmax, so no ``(L, S)`` score matrix is held) wherever it can: float32
-and float64 on the CPU, no dropout, a mask that needs no gradient, no ``__torch_function__``
-mode. Elsewhere it is composed of the engine's differentiable ops (matrix products, ``where``,
-the Rust softmax), as ``multi_head_attention_forward`` is. Both have gradients of every order
-(the fused op's double backward is composed).
+and float64 on the CPU, ``dropout_p < 1``, a mask that needs no gradient, no
+``__torch_function__`` mode. Its dropout mask is not stored either: a seed and offset drawn
+from the default generator key a counter-based generator that the backward pass replays.
+Elsewhere it is composed of the engine's differentiable ops (matrix products, ``where``, the
+Rust softmax), as ``multi_head_attention_forward`` is. Both have gradients of every order (the
+fused op's double backward is composed).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from __future__ import annotations
 import math
 import warnings
 
-from .. import _core, _creation
+import numpy as np
+
+from .. import _core, _creation, _random
 from .._autocast import _active as _autocast_active, lower_precision
 from .._base import TensorBase
 from .._broadcast import common_shape
@@ -105,8 +109,13 @@ def _check_sdpa_inputs(query, key, value, attn_mask, dropout_p, is_causal) -> No
             "scaled_dot_product_attention(): expected floating point inputs, got "
             f"{_dtype_name(query.dtype)}"
         )
-    if not 0.0 <= dropout_p <= 1.0:
+    if dropout_p > 1.0:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
+    if not dropout_p >= 0.0:
+        # PyTorch's words: a negative or NaN probability reaches its CPU flash kernel
+        raise RuntimeError(
+            "scaled_dot_product_attention_flash_attention: Currently do not support dropout > 0"
+        )
     if attn_mask is not None:
         if is_causal:
             raise RuntimeError(
@@ -219,6 +228,27 @@ def _plain_self_attention(query, key, value) -> bool:
     )
 
 
+def _dropout_key() -> tuple[int, int]:
+    """A seed (64 bits) and an offset (32 bits) for the fused op's dropout mask, drawn from the
+    default generator: ``manual_seed`` makes the masks reproducible, and each call gets a new
+    one."""
+    seed, offset = _random.numpy_rng().integers(0, 1 << 64, size=2, dtype=np.uint64)
+    return int(seed), int(offset) >> 32
+
+
+def _dropped(weights, dropout_p: float, operands):
+    """Dropout of the composed form's ``weights``: on the CPU the fused op's mask (the same
+    generator state gives the same mask either way), else ``F.dropout``'s (also where
+    ``__torch_function__`` takes the calls, so that the dropout is seen)."""
+    traced = has_torch_function([t for t in operands if t is not None])
+    if dropout_p >= 1.0 or traced or weights.device.type != "cpu":
+        return F.dropout(weights, dropout_p, True)
+    factors = _core.attention_dropout_factors(
+        weights, list(weights.shape), float(dropout_p), *_dropout_key()
+    )
+    return weights * factors
+
+
 def scaled_dot_product_attention(
     query,
     key,
@@ -257,10 +287,15 @@ def scaled_dot_product_attention(
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
     batch = _common_batch(query, key, value, attn_mask, groups)
-    if dropout_p == 0.0:
+    if dropout_p < 1.0:
         fused = _fused_operands(query, key, value, attn_mask, groups, batch)
         if fused is not None:
-            return _core.scaled_dot_product_attention(*fused, is_causal, float(scale))
+            if dropout_p == 0.0:
+                return _core.scaled_dot_product_attention(*fused, is_causal, float(scale))
+            seed, offset = _dropout_key()
+            return _core.scaled_dot_product_attention(
+                *fused, is_causal, float(scale), float(dropout_p), seed, offset
+            )
     if groups > 1:
         key = key.repeat_interleave(groups, -3)
         value = value.repeat_interleave(groups, -3)
@@ -279,7 +314,7 @@ def scaled_dot_product_attention(
             dead_rows = (attn_mask == _NEG_INF).all(-1, keepdim=True)
     weights = _masked_softmax(scores, dead_rows)
     if dropout_p > 0.0:
-        weights = F.dropout(weights, dropout_p, True)
+        weights = _dropped(weights, dropout_p, (query, key, value, attn_mask))
     return weights @ value
 
 

@@ -323,6 +323,8 @@ fn describe<'py>(
             kw.set_item("backward", *backward)?;
             "recurrent_cell"
         }
+        // A backend's attention takes no dropout: the host kernel draws the mask.
+        Kernel::Attention { spec, .. } if spec.dropout.is_some() => return Ok(None),
         Kernel::Attention { spec, backward } => {
             kw.set_item("causal", spec.causal)?;
             kw.set_item("scale", spec.scale)?;

@@ -7,6 +7,7 @@
 //! Rust programs use [`crate::Tensor`] and the public modules instead.
 
 pub use crate::autograd::arena::panic_holding_lock;
+pub use crate::kernels::attention::dropout_factors as attention_dropout_factors;
 pub use crate::kernels::device::{register_cuda_backend, register_meta_backend, DeviceBackend};
 pub use crate::kernels::{cast, fill_on, BinaryOp, Kernel, Number, UnaryOp};
 pub use crate::linalg::{cholesky, eigen, lu, qr, svd, triangular};

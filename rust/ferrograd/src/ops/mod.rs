@@ -18,6 +18,7 @@ pub(crate) mod scan;
 mod shape;
 
 pub use crate::array::StridedView;
+pub use crate::kernels::attention::AttentionDropout;
 pub use crate::kernels::nn::Window2d;
 pub use crate::kernels::{Activation, Transposed};
 pub use creation::manual_seed;

@@ -3,10 +3,13 @@
 //! gets the call as `Kernel::Attention` and, lacking it, runs it on the host.
 
 mod cpu;
+mod dropout;
+
+pub use dropout::AttentionDropout;
 
 use super::{dispatch, Kernel};
-use crate::array::NdArray;
-use crate::error::Result;
+use crate::array::{DType, NdArray};
+use crate::error::{Error, Result};
 
 /// What an attention call computes besides its operands.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -15,6 +18,8 @@ pub struct AttentionSpec {
     pub causal: bool,
     /// The factor the scores `q·kᵀ` are multiplied by.
     pub scale: f64,
+    /// Dropout on the weights (`softmax(…)`), its mask regenerated rather than stored.
+    pub dropout: Option<AttentionDropout>,
 }
 
 /// The operands: `q` `(..., L, E)`, `k` `(..., S, E)`, `v` `(..., S, Ev)` (float32/float64,
@@ -76,4 +81,31 @@ pub fn attention_backward(
         };
         cpu::backward([x[3], x[4], x[5]], x.get(6).copied(), saved, spec)
     })
+}
+
+/// The dropout factors of `dropout` for weights of shape `(…, L, S)` in `dtype`: `1 / (1 - p)`
+/// where a weight is kept, 0 where dropped (the mask the fused kernels draw, held whole).
+pub fn dropout_factors(
+    dropout: &AttentionDropout,
+    shape: &[usize],
+    dtype: DType,
+) -> Result<NdArray> {
+    let nd = shape.len();
+    if nd < 2 || !(dropout.p > 0.0 && dropout.p < 1.0) {
+        return Err(Error::Shape(format!(
+            "attention dropout: needs a shape (..., L, S) and 0 < p < 1, got {shape:?} and {}",
+            dropout.p
+        )));
+    }
+    let (l, s) = (shape[nd - 2], shape[nd - 1]);
+    let heads = shape[..nd - 2].iter().product();
+    let kept = dropout.keep_scale();
+    let factors = dropout
+        .mask(heads, l, s)
+        .into_iter()
+        .map(|k| if k { kept } else { 0.0 });
+    super::cast(
+        &NdArray::from_vec(factors.collect::<Vec<f64>>(), shape)?,
+        dtype,
+    )
 }
