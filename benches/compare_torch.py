@@ -593,6 +593,14 @@ def cross_entropy_of(m):
     return lambda x: m.nn.functional.cross_entropy(x, target)
 
 
+def mse_loss_of(m):
+    import numpy as np
+
+    values = np.random.default_rng(2).uniform(-4, 4, ROWS_SHAPE).astype("float32")
+    target = m.tensor(values)
+    return lambda x: m.nn.functional.mse_loss(x, target)
+
+
 # Children: one case, one library, one process; print one JSON line.
 
 
@@ -861,6 +869,14 @@ CASES = [
         "lower",
         None,
     ),
+    (
+        "mse_loss",
+        "F.mse_loss forward + backward, (4096, 1024) float32, 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
 ]
 # `--suite workloads`: real training work rather than per-op overhead (issues 17 and 18).
 SUITES = {
@@ -883,6 +899,7 @@ SUITES = {
         "log_softmax",
         "layer_norm",
         "cross_entropy",
+        "mse_loss",
     ]
 }
 MAKERS = {
@@ -915,6 +932,7 @@ MAKERS = {
         lambda m: lambda x: m.nn.functional.layer_norm(x, ROWS_SHAPE[1:]), ROWS_SHAPE
     ),
     "cross_entropy": make_op(cross_entropy_of, ROWS_SHAPE),
+    "mse_loss": make_op(mse_loss_of, ROWS_SHAPE),
 }
 # Issue 6's targets on CUDA: matmul at 0.9 of PyTorch's throughput and per-op overhead no worse
 # than PyTorch's; the other rows are reported without one.
@@ -950,6 +968,7 @@ PLAN = {
     "log_softmax": ((5, 9), (3, 3)),
     "layer_norm": ((5, 9), (3, 3)),
     "cross_entropy": ((5, 9), (3, 3)),
+    "mse_loss": ((5, 9), (3, 3)),
     "deep": ((1_000_000, 3), (1_000_000, 1)),
     "steps": ((1_000, 1), (1_000, 1)),
 }

@@ -391,15 +391,20 @@ def col2im(
 def linear(input: TensorImpl, weight: TensorImpl, bias: TensorImpl | None = None) -> Tensor:
     """``input @ weight.T + bias`` as one product."""
 
-def nll_loss(
+def loss(
+    kind: str,
     input: TensorImpl,
     target: TensorImpl,
-    ignore_index: int,
     reduction: str,
-    log_softmax: bool = False,
+    weight: TensorImpl | None = None,
+    pos_weight: TensorImpl | None = None,
+    parameter: float = 1.0,
+    ignore_index: int = -100,
 ) -> Tensor:
-    """``nll_loss`` (or, with ``log_softmax``, ``cross_entropy``) of class indices;
-    ``reduction``: ``"none"``, ``"mean"`` or ``"sum"``."""
+    """A loss PyTorch computes as one node, by its functional name (``"mse_loss"``,
+    ``"nll_loss"``, ``"cross_entropy"``, ``"smooth_l1_loss"``, ``"huber_loss"``,
+    ``"soft_margin_loss"``, ``"binary_cross_entropy"``, ``"binary_cross_entropy_with_logits"``);
+    ``parameter`` is ``beta`` or ``delta``; ``reduction``: ``"none"``, ``"mean"`` or ``"sum"``."""
 
 def lstm_cell(gates: TensorImpl, c: TensorImpl) -> tuple[Tensor, Tensor]:
     """The LSTM cell's pointwise step, one kernel: ``(h', c')`` from the gates'

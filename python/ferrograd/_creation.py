@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _core, _meta, _random
 from ._base import TensorBase
-from ._device import device as _device
+from ._device import device as _device, get_default_device
 from ._dtype import check_fits, get_default_dtype, to_dtype
 from ._mixins.shape import _sizes
 
@@ -49,8 +49,6 @@ def _shared_args(function):
 
 def _place(t, device, requires_grad: bool):
     if device is None:
-        from ._device import get_default_device
-
         device = get_default_device()
     if _device(device) != _device("cpu"):
         t = t.to(device)
@@ -66,11 +64,8 @@ def _finish(t, requires_grad: bool):
 def _engine_device(device) -> str:
     """The engine's name of a factory's ``device=`` (the default device when None), for
     factories that make their values there; a CUDA device is checked to exist first."""
-    if device is None:
-        from ._device import get_default_device
-
-        device = get_default_device()
-    device = _device(device)
+    # the default device is a device already (each `arange` of a forward pass asks)
+    device = get_default_device() if device is None else _device(device)
     if device.type == "cuda":
         from .cuda import _require
 

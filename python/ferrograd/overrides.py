@@ -119,6 +119,22 @@ def has_torch_function(relevant_args: Iterable) -> bool:
     return bool(_state.modes) or bool(_overloaded_types(relevant_args))
 
 
+def _plain_tensors(*values) -> bool:
+    """Whether each of ``values`` is None or a tensor of a class that leaves
+    ``__torch_function__`` to the default, with no mode active: then no handler takes the call
+    over. A set lookup per value, for the fast paths of functions that each forward pass calls
+    (False does not mean an override: other values go through ``has_torch_function``)."""
+    if _active_modes[0]:
+        return False
+    tensors = _PLAIN_TENSORS
+    for value in values:
+        if value is not None and type(value) not in tensors:
+            break
+    else:
+        return True
+    return False
+
+
 def has_torch_function_unary(arg) -> bool:
     return has_torch_function((arg,))
 

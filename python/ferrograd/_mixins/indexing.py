@@ -28,6 +28,13 @@ def _is_plain_basic(item) -> bool:
 
 
 def _plain_basic(index) -> bool:
+    if type(index) is tuple:
+        # the common items by exact type first: `x[:, -1, :]` and `x[:, -k:]` each token
+        for item in index:
+            kind = type(item)
+            if kind is not slice and kind is not int and not _is_plain_basic(item):
+                return False
+        return True
     if isinstance(index, tuple):
         return all(_is_plain_basic(item) for item in index)
     return _is_plain_basic(index)

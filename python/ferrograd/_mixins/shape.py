@@ -4,6 +4,7 @@
 import inspect
 import operator
 
+from .._dtype import dtype
 from .._errors import ShapeError
 from .._size import Size
 
@@ -171,8 +172,6 @@ class ShapeMixin:
             >>> x[0, 0]
             tensor(1.)
         """
-        from .._dtype import dtype
-
         if keyword:
             shape = keyword_sizes(shape, keyword, "size", "view")
         if len(shape) == 1 and isinstance(shape[0], dtype):

@@ -891,14 +891,22 @@ def pointwise_loss(name: str, tensors: tuple[str, ...] = ("input", "target")):
         reduction = _reduction_of(arguments)
         present = [k for k in tensors if _is_tensor(arguments.get(k))]
         rank = max(arguments[k].ndim for k in present)
+        # mse_loss/l1_loss weights must have the input's (here batched) shape; their mean
+        # divides by the sample's weight sum
+        weighted_mean = name in ("mse_loss", "l1_loss") and "weight" in present
+        batched_too = ("input", "target", "weight") if weighted_mean else ("input", "target")
         for k in present:
             x = arguments[k]
             if _at(x, lv):
                 arguments[k] = _pad(x.value, x.ndim, rank)
-            elif k in ("input", "target"):
+            elif k in batched_too:
                 arguments[k] = _pad(_materialize(x, lv), x.ndim, rank)
         arguments["reduction"] = "none"
         losses = func(**arguments)
+        if weighted_mean and reduction == "mean":
+            weight = arguments["weight"].expand(*losses.shape).reshape(losses.shape[0], -1)
+            per_sample = losses.reshape(losses.shape[0], -1).sum(1) / weight.sum(1)
+            return _wrap(per_sample, lv)
         return _reduce_samples(losses, rank, reduction, lv)
 
     return rule

@@ -27,7 +27,7 @@ from .._broadcast import common_shape
 from .._dtype import bool_, float32, float64
 from .._tensor_functions import cat
 from ..autograd.grad_mode import is_grad_enabled
-from ..overrides import has_torch_function
+from ..overrides import _plain_tensors, has_torch_function
 from . import attention, functional as F
 from .attention import SDPBackend
 
@@ -214,9 +214,11 @@ def _plain_self_attention(query, key, value) -> bool:
     general path's checks can fail and nothing needs broadcasting (each token of a generation
     calls this)."""
     return (
-        isinstance(query, TensorBase)
-        and isinstance(key, TensorBase)
-        and isinstance(value, TensorBase)
+        query is not None
+        and key is not None
+        and value is not None
+        # tensors of ferrograd's classes (a set lookup each), no override or mode
+        and _plain_tensors(query, key, value)
         and len(query._shape) >= 2
         and query._shape == key._shape == value._shape
         and query._dtype in ("float32", "float64")
@@ -224,7 +226,6 @@ def _plain_self_attention(query, key, value) -> bool:
         and query._device == key._device == value._device == "cpu"
         and not _autocast_active[0]
         and SDPBackend.FLASH_ATTENTION in attention._active
-        and not has_torch_function((query, key, value))
     )
 
 

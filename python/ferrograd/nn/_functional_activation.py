@@ -23,7 +23,7 @@ def _fused(input) -> bool:
     """Whether the engine's fused kernels (one node, one pass each way) compute this
     activation of ``input``: float32 and float64 CPU tensors. Other tensors get the same
     function composed of recorded operations."""
-    return input._dtype in ("float32", "float64") and input.is_cpu
+    return input._dtype in ("float32", "float64") and input._device == "cpu"
 
 
 def _source(input, inplace: bool):

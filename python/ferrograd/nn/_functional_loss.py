@@ -1,21 +1,21 @@
 """Losses of ``nn.functional``. Each takes ``reduction='mean' | 'sum' | 'none'`` and, where
-PyTorch has them, the deprecated ``size_average``/``reduce`` pair. The class-index losses
-(``nll_loss``, unweighted ``cross_entropy``) are one engine call; the rest are composed of
-recorded tensor operations."""
+PyTorch has them, the deprecated ``size_average``/``reduce`` pair. The losses PyTorch computes
+as one node (``MseLossBackward0``, ``NllLossBackward0``, ...) are one engine call each
+(``_core.loss``, ``ops/loss.rs``); the ones PyTorch composes are composed here of the same
+recorded operations, so that their ``grad_fn`` chains read as PyTorch's."""
 
 from __future__ import annotations
 
 import math
 import warnings
 
-import numpy as np
-
 from .. import _core
 from .._autocast import float32_op
 from .._base import TensorBase
+from .._dtype import scalar_type_name
 from .._errors import ShapeError
-from ..autograd.function import Function
-from ._functional_activation import logsigmoid, softplus
+from ..autograd.grad_mode import no_grad
+from ._functional_activation import logsigmoid
 from ._functional_common import (
     _check_tensor,
     _legacy_reduction,
@@ -23,11 +23,16 @@ from ._functional_common import (
 )
 from ._functional_distance import pairwise_distance
 
+#: PyTorch's kernel names in its "not implemented for 'Long'" errors of the regression losses.
+_KERNELS = {"mse_loss": "mse_cpu", "smooth_l1_loss": "smooth_l1_cpu", "huber_loss": "huber_cpu"}
+
 
 def _check_float_target(input, target, op: str):
     _check_tensor(input, "input", op)
     _check_tensor(target, "target", op)
     if not input.is_floating_point():
+        if op in _KERNELS:
+            raise NotImplementedError(f'"{_KERNELS[op]}" not implemented for {_scalar_type(input)}')
         raise TypeError(f"{op}: expected a floating point input, got {input.dtype}")
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(
@@ -41,6 +46,17 @@ def _check_float_target(input, target, op: str):
     return target
 
 
+def _weighted_mean(loss, weight, reduction: str):
+    """``loss * weight`` reduced as PyTorch's weighted ``mse_loss``/``l1_loss``: the mean
+    divides by the weights' sum."""
+    if tuple(weight.shape) != tuple(loss.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
 @float32_op
 def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):
     """The mean squared error ``(input - target) ** 2``, elementwise, reduced.
@@ -52,7 +68,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
         size_average: deprecated (use ``reduction``).
         reduce: deprecated (use ``reduction``).
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
-        weight: a weight multiplying each element's loss.
+        weight: a weight multiplying each element's loss (the mean then divides by the
+            weights' sum).
 
     Examples:
         >>> import ferrograd
@@ -63,20 +80,20 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
         tensor([1., 4.])
     """
     target = _check_float_target(input, target, "mse_loss")
-    diff = input - target
-    loss = diff * diff
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is None:
+        return _core.loss("mse_loss", input, target, reduction)
+    return _weighted_mean((input - target) ** 2, weight, reduction)
 
 
 @float32_op
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):
     target = _check_float_target(input, target, "l1_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     loss = (input - target).abs()
     if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+        return _weighted_mean(loss, weight, reduction)
+    return _reduce(loss, reduction)
 
 
 @float32_op
@@ -84,11 +101,12 @@ def smooth_l1_loss(
     input, target, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
 ):
     target = _check_float_target(input, target, "smooth_l1_loss")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
-    d = (input - target).abs()
-    loss = d if beta == 0 else (d * d * (0.5 / beta)).where(d < beta, d - 0.5 * beta)
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    if beta == 0:  # PyTorch's l1_loss then, composed
+        return _reduce((input - target).abs(), reduction)
+    return _core.loss("smooth_l1_loss", input, target, reduction, parameter=float(beta))
 
 
 @float32_op
@@ -96,84 +114,35 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
     target = _check_float_target(input, target, "huber_loss")
     if delta <= 0:
         raise ValueError(f"huber_loss does not support non-positive values for delta, got {delta}")
-    d = (input - target).abs()
-    loss = (d * d * 0.5).where(d < delta, (d - 0.5 * delta) * delta)
+    if weight is None:
+        return _core.loss("huber_loss", input, target, reduction, parameter=float(delta))
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    loss = _core.loss("huber_loss", input, target, "none", parameter=float(delta))
+    return _reduce(loss * weight, reduction)
+
+
+def _spatial_nll(kind: str, input, target, weight, ignore_index: int, reduction: str):
+    """``nll_loss`` (``kind``) as PyTorch runs it: inputs of 1, 2 or 4 dimensions directly (a
+    4-D one is ``NllLoss2DBackward0``), others viewed as ``(N, C, 1, -1)`` with the target as
+    ``(N, 1, -1)``, the unreduced loss viewed back."""
+    _check_tensor(input, "input", kind)
+    _check_tensor(target, "target", kind)
     if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
-
-
-def _check_class_target(target, op: str):
-    _check_tensor(target, "target", op)
-    if target.is_floating_point() or target.dtype.name == "bool":
-        raise TypeError(
-            f"{op}: expected target of integer dtype (class indices, int64) but got {target.dtype}"
-            + (
-                "; for class probabilities use cross_entropy with a target of the input's shape"
-                if target.is_floating_point()
-                else ""
-            )
-        )
-
-
-def _classes_last(input, target, op: str):
-    """``input`` as ``(M, C)`` and ``target`` as ``(M,)``, with the target's original shape."""
-    if input.ndim == 1:
-        if target.ndim != 0:
-            raise ValueError(
-                f"{op}: for an unbatched input of shape {tuple(input.shape)} the target must be "
-                f"0-d, got shape {tuple(target.shape)}"
-            )
-        return input.unsqueeze(0), target.reshape(1), ()
+        _check_tensor(weight, "weight", kind)
+    if input.ndim in (0, 1, 2, 4):
+        return _core.loss(kind, input, target, reduction, weight, ignore_index=int(ignore_index))
     expected = (input.shape[0], *input.shape[2:])
     if tuple(target.shape) != expected:
-        raise ValueError(
-            f"{op}: expected target of shape {expected} for input of shape {tuple(input.shape)}, "
-            f"got {tuple(target.shape)}"
-        )
-    if input.ndim == 2:
-        return input, target, tuple(target.shape)
-    c = input.shape[1]
-    perm = [0, *range(2, input.ndim), 1]
-    return input.permute(*perm).reshape(-1, c), target.reshape(-1), tuple(target.shape)
-
-
-def _unweighted_nll(flat, t, ignore_index: int, reduction: str, target_shape, log_softmax: bool):
-    """The loss without class weights in one engine call (``ops/loss.rs``); ``log_softmax``
-    first for cross-entropy."""
-    loss = _core.nll_loss(flat, t, int(ignore_index), reduction, log_softmax)
-    if reduction == "none":
-        return loss.reshape(target_shape)
-    if reduction == "mean" and loss._requires_grad and not loss.is_meta and math.isnan(loss.item()):
-        # NaN: no sample counted (all ignored), or NaN/inf inputs. The engine's mean then
-        # sends 0 * (1/0) = NaN into the ignored rows too; PyTorch leaves them at 0. Only
-        # here (a 0-d read otherwise) the mean is rebuilt with the ignored rows cut off.
-        losses = _core.nll_loss(flat, t, int(ignore_index), "none", log_softmax)
-        counted = t != ignore_index
-        return losses.where(counted, 0.0).sum() / counted.sum().to(losses.dtype)
-    return loss
-
-
-def _nll_parts(logp, target, weight, ignore_index: int, op: str):
-    """Per-element ``-w[t] * logp[t]`` (zero where ignored) and the weights ``w[t]``."""
-    c = logp.shape[1]
-    valid = target != ignore_index
-    safe = target.where(valid, 0)
-    if target.numel():
-        bad = safe.lt(0).logical_or(safe.ge(c))
-        if bool(bad.any()):
-            wrong = int(safe[bad][0].item())
-            raise IndexError(
-                f"{op}: Target {wrong} is out of bounds (expected class indices in [0, {c - 1}])."
-            )
-    picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
-    mask = valid.to(logp.dtype)
-    if weight is None:
-        return (-picked).where(valid, 0.0), mask
-    class_weight = weight.to(logp.dtype).index_select(0, safe)
-    # where, not a product with the mask: an ignored row's gradient stays 0 even when the
-    # mean divides by a zero total weight (PyTorch's), where 0 * inf would be NaN
-    return (-picked * class_weight).where(valid, 0.0), class_weight * mask
+        raise ShapeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    n, c = input.shape[0], input.shape[1]
+    if kind == "cross_entropy":
+        input, kind = input.log_softmax(1), "nll_loss"
+    flat = input.reshape(n, c, 1, -1)
+    loss = _core.loss(
+        kind, flat, target.reshape(n, 1, -1), reduction, weight, ignore_index=int(ignore_index)
+    )
+    return loss.reshape(target.shape) if reduction == "none" else loss
 
 
 @float32_op
@@ -187,25 +156,8 @@ def nll_loss(
     reduction: str = "mean",
 ):
     """Negative log likelihood of class indices given log-probabilities ``(N, C, ...)``."""
-    _check_tensor(input, "input", "nll_loss")
-    _check_class_target(target, "nll_loss")
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    logp, t, target_shape = _classes_last(input, target, "nll_loss")
-    if weight is not None and tuple(weight.shape) != (logp.shape[1],):
-        raise ValueError(
-            f"nll_loss: weight tensor should be defined either for all {logp.shape[1]} classes or "
-            f"no classes but got weight tensor of shape: {tuple(weight.shape)}"
-        )
-    if weight is None:
-        return _unweighted_nll(logp, t, ignore_index, reduction, target_shape, log_softmax=False)
-    losses, w = _nll_parts(logp, t, weight, ignore_index, "nll_loss")
-    if reduction == "none":
-        return losses.reshape(target_shape)
-    if reduction == "sum":
-        return losses.sum()
-    if reduction == "mean":
-        return losses.sum() / w.sum()
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _spatial_nll("nll_loss", input, target, weight, ignore_index, reduction)
 
 
 @float32_op
@@ -225,86 +177,70 @@ def cross_entropy(
     _check_tensor(input, "input", "cross_entropy")
     _check_tensor(target, "target", "cross_entropy")
     if not input.is_floating_point():
-        raise TypeError(f"cross_entropy: expected a floating point input, got {input.dtype}")
+        raise NotImplementedError(
+            f'"log_softmax_lastdim_kernel_impl" not implemented for {_scalar_type(input)}'
+        )
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
     class_dim = 0 if input.ndim == 1 else 1
     c = input.shape[class_dim]
-    if weight is None and label_smoothing == 0 and not target.is_floating_point():
-        _check_class_target(target, "cross_entropy")
-        flat, t, target_shape = _classes_last(input, target, "cross_entropy")
-        return _unweighted_nll(flat, t, ignore_index, reduction, target_shape, log_softmax=True)
-    logp = input.log_softmax(class_dim)
-    if target.is_floating_point():
-        if tuple(target.shape) != tuple(input.shape):
-            raise ValueError(
-                "cross_entropy: a probability target must have the input's shape "
-                f"{tuple(input.shape)}, got {tuple(target.shape)}"
-            )
-        t = target.to(input.dtype)
-        if label_smoothing > 0:
-            t = t * (1 - label_smoothing) + label_smoothing / c
-        terms = logp * t
-        if weight is not None:
-            view = [1] * input.ndim
-            view[class_dim] = c
-            terms = terms * weight.to(input.dtype).reshape(view)
-        losses = -terms.sum(class_dim)
-        if reduction == "mean":
-            return losses.sum() / float(max(losses.numel(), 1))
-        return _reduce(losses, reduction)
-    _check_class_target(target, "cross_entropy")
-    flat, t, target_shape = _classes_last(logp, target, "cross_entropy")
     if weight is not None and tuple(weight.shape) != (c,):
-        raise ValueError(
-            f"cross_entropy: weight tensor should be defined for all {c} classes, got shape "
-            f"{tuple(weight.shape)}"
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {c} classes or no classes but got "
+            f"weight tensor of shape: {list(weight.shape)}"
         )
-    losses, w = _nll_parts(flat, t, weight, ignore_index, "cross_entropy")
-    if label_smoothing > 0:
-        per_class = flat if weight is None else flat * weight.to(flat.dtype)
-        smooth = (-per_class.sum(1)).where(t != ignore_index, 0.0)
-        losses = losses * (1 - label_smoothing) + smooth * (label_smoothing / c)
-    if reduction == "none":
-        return losses.reshape(target_shape)
-    if reduction == "sum":
-        return losses.sum()
+    if target.is_floating_point() and tuple(target.shape) == tuple(input.shape):
+        return _probability_cross_entropy(input, target, weight, reduction, label_smoothing)
+    if label_smoothing == 0:
+        return _spatial_nll("cross_entropy", input, target, weight, ignore_index, reduction)
+    # PyTorch's label smoothing: (1 - e) nll + e / C * (the reduced sum over the classes)
+    logp = input.log_softmax(class_dim)
+    nll = _spatial_nll("nll_loss", logp, target, weight, ignore_index, reduction)
+    counted = target != ignore_index
+    if weight is None:
+        smooth = -logp.sum(class_dim)
+    else:
+        view = [1] * input.ndim
+        view[class_dim] = c
+        smooth = -(logp * weight.to(logp.dtype).reshape(view)).sum(class_dim)
+    smooth = smooth.where(counted, 0.0)
     if reduction == "mean":
-        return losses.sum() / w.sum()
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+        if weight is None:
+            total = counted.sum()
+        else:
+            total = weight.to(logp.dtype).index_select(0, target[counted].flatten()).sum()
+        smooth = smooth.sum() / total
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / c)
 
 
-#: The floor of ``x (1 - x)`` in the derivative of binary cross-entropy: PyTorch's is the
-#: float32 1e-12, which float64 computations see as 9.99999996e-13.
-_BCE_EPSILON = float(np.float32(1e-12))
+def _probability_cross_entropy(input, target, weight, reduction: str, label_smoothing: float):
+    """Cross-entropy against class probabilities, composed as PyTorch composes it."""
+    class_dim = 0 if input.ndim == 1 else 1
+    c = input.shape[class_dim]
+    t = target.to(input.dtype)
+    if label_smoothing > 0:
+        t = t * (1 - label_smoothing) + label_smoothing / c
+    terms = input.log_softmax(class_dim) * t
+    if weight is not None:
+        view = [1] * input.ndim
+        view[class_dim] = c
+        terms = terms * weight.to(input.dtype).reshape(view)
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    total = -terms.sum()
+    if reduction == "sum":
+        return total
+    return total / float(input.numel() // max(c, 1))
 
 
-class _BinaryCrossEntropy(Function):
-    """The elementwise loss with PyTorch's forward and derivatives, which are not those of
-    its forward: the logs are clamped at -100, and the input's gradient is
-    ``(x - t) / max(x (1 - x), eps)``, finite at a saturated ``x`` of 0 or 1 (the clamped
-    logs' own rule gives 0 * inf = NaN there). The backward is made of recorded operations,
-    so it has a derivative too."""
-
-    @staticmethod
-    def value(x, t):
-        return (t - 1) * (-x).log1p().clamp(min=-100.0) - t * x.log().clamp(min=-100.0)
-
-    @staticmethod
-    def forward(ctx, x, t):
-        ctx.save_for_backward(x, t)
-        return _BinaryCrossEntropy.value(x, t)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, t = ctx.saved_tensors
-        grad_x = grad_t = None
-        if ctx.needs_input_grad[0]:
-            grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=_BCE_EPSILON)
-        if ctx.needs_input_grad[1]:
-            grad_t = grad * -(x / (1 - x)).log()
-        return grad_x, grad_t
+def _scalar_type(t) -> str:
+    """PyTorch's quoted scalar-type name (``'Long'``) in its "not implemented for" errors."""
+    return "'" + scalar_type_name(t.dtype) + "'"
 
 
 @float32_op
@@ -327,14 +263,8 @@ def binary_cross_entropy(
     checked = input.numel() > 0 and not input.is_meta  # a meta input has no values to check
     if checked and (bool((input.detach() < 0).any()) or bool((input.detach() > 1).any())):
         raise ValueError("all elements of input should be between 0 and 1")
-    t = target.to(input.dtype)
-    if _core.current_dual_level() is None:
-        loss = _BinaryCrossEntropy.apply(input, t)
-    else:  # forward-mode AD has no tangent rule for a Function: the formula, recorded
-        loss = _BinaryCrossEntropy.value(input, t)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _core.loss("binary_cross_entropy", input, target.to(input.dtype), reduction, weight)
 
 
 @float32_op
@@ -360,16 +290,11 @@ def binary_cross_entropy_with_logits(
             "binary_cross_entropy_with_logits: expected a floating point target, got "
             f"{target.dtype}"
         )
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for {_scalar_type(input)}')
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     t = target.to(input.dtype)
-    # -log(sigmoid(x)) = softplus(-x);  -log(1 - sigmoid(x)) = softplus(x)
-    if pos_weight is None:
-        loss = (1.0 - t) * input + softplus(-input)
-    else:
-        log_weight = (pos_weight - 1.0) * t + 1.0
-        loss = (1.0 - t) * input + log_weight * softplus(-input)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    return _core.loss("binary_cross_entropy_with_logits", input, t, reduction, weight, pos_weight)
 
 
 @float32_op
@@ -455,7 +380,10 @@ def gaussian_nll_loss(
         raise ValueError(reduction + " is not valid")
     if bool((var.detach() < 0).any()):
         raise ValueError("var has negative entry/entries")
-    var = var + (var.detach().clamp(min=eps) - var.detach())
+    # PyTorch's clamp: of a clone, in place and unrecorded (the gradient passes unchanged)
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
     diff = input - target
     loss = 0.5 * (var.log() + diff * diff / var)
     if full:
@@ -539,7 +467,8 @@ def cosine_embedding_loss(
     square1 = (input1 * input1).sum(dim) + _COSINE_EPSILON
     square2 = (input2 * input2).sum(dim) + _COSINE_EPSILON
     cos = dot / (square1 * square2).sqrt()
-    loss = (1 - cos).where(target == 1, 0.0) + (cos - margin).clamp(min=0.0).where(
+    # a tensor of ones minus cos (SubBackward0), as PyTorch's C++ `1 - cos` records it
+    loss = (cos.new_ones(()) - cos).where(target == 1, 0.0) + (cos - margin).clamp(min=0.0).where(
         target == -1, 0.0
     )
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
@@ -754,8 +683,10 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: s
     """Two-class logistic loss ``log(1 + exp(-target * input))`` with targets of 1 or -1."""
     _check_tensor(input, "input", "soft_margin_loss")
     _check_tensor(target, "target", "soft_margin_loss")
-    loss = (-target * input).exp().log1p()
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if input.is_floating_point() and not target.is_floating_point():
+        target = target.to(input.dtype)
+    return _core.loss("soft_margin_loss", input, target, reduction)
 
 
 @float32_op

@@ -13,7 +13,7 @@ from .._errors import ShapeError
 from .._opmath import computes_in_float32
 from .._ops_attributes import finfo
 from ..autograd import no_grad
-from ..overrides import has_torch_function
+from ..overrides import _plain_tensors, has_torch_function
 from ._functional_common import _check_tensor
 
 
@@ -158,33 +158,40 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
     return _affine(out, weight, bias, [1, c] + [1] * (input.ndim - 2))
 
 
-def _normalized_dims(input, normalized_shape, op: str):
+def _normalized_shape(input, normalized_shape) -> tuple:
+    """``normalized_shape`` as a tuple, checked against the input's trailing sizes."""
     shape = (
         (int(normalized_shape),)
         if isinstance(normalized_shape, int)
-        else tuple(int(s) for s in normalized_shape)
+        else tuple(map(int, normalized_shape))
     )
-    if (
-        not shape
-        or tuple(input.shape[input.ndim - len(shape) :]) != shape
-        or len(shape) > input.ndim
-    ):
+    # the engine's shape tuple: every LayerNorm call of a forward pass checks this
+    sizes = input._shape
+    ndim = len(sizes)
+    if not shape or len(shape) > ndim or sizes[ndim - len(shape) :] != shape:
         raise ShapeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, "
-            f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}"
+            f"{', '.join(map(str, shape))}], but got input of size{list(sizes)}"
         )
-    return shape, tuple(range(input.ndim - len(shape), input.ndim))
+    return shape
+
+
+def _trailing_dims(input, count: int) -> tuple:
+    return tuple(range(input.ndim - count, input.ndim))
 
 
 @computes_in_float32
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalizes over the last ``len(normalized_shape)`` dimensions."""
     _check_tensor(input, "input", "layer_norm")
-    shape, dims = _normalized_dims(input, normalized_shape, "layer_norm")
-    operands = [t for t in (input, weight, bias) if t is not None]
-    if all(isinstance(t, TensorBase) for t in operands) and not has_torch_function(operands):
+    shape = _normalized_shape(input, normalized_shape)
+    if _plain_tensors(input, weight, bias) or (
+        all(isinstance(t, TensorBase) for t in (input, weight, bias) if t is not None)
+        and not has_torch_function([t for t in (input, weight, bias) if t is not None])
+    ):
         # One op; the engine falls back to the composed form for operands its kernel lacks.
         return _core.layer_norm(input, list(shape), weight, bias, float(eps))
+    dims = _trailing_dims(input, len(shape))
     mean = input.mean(dims, keepdim=True)
     centered = input - mean
     var = (centered * centered).mean(dims, keepdim=True)
@@ -204,7 +211,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     _check_tensor(input, "input", "rms_norm")
     if eps is None:
         eps = finfo(input.dtype if input.is_floating_point() else None).eps
-    _, dims = _normalized_dims(input, normalized_shape, "rms_norm")
+    dims = _trailing_dims(input, len(_normalized_shape(input, normalized_shape)))
     out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
 

@@ -23,6 +23,8 @@ def _indices(input, op: str):
         from .._creation import tensor
 
         input = tensor(input)
+    if input._dtype in ("int64", "int32"):  # the usual indices, without a dtype object
+        return input
     if input.is_floating_point() or input.dtype.name == "bool":
         raise TypeError(
             f"{op}(): Expected tensor for argument 'indices' to have one of the following scalar "
@@ -77,16 +79,17 @@ def embedding(
     _check_tensor(weight, "weight", "embedding")
     if weight.ndim != 2:
         raise ShapeError(f"'weight' must be 2-D, got shape {tuple(weight.shape)}")
-    padding_idx = _padding_index(padding_idx, weight.shape[0])
+    padding_idx = _padding_index(padding_idx, weight._shape[0])
     if max_norm is not None:
         _renorm_rows(weight, input, float(max_norm), float(norm_type))
     flat = input.reshape(-1)
-    rows = weight.index_select(0, flat)
+    # the indices are checked above (index_select's own check would read the dtype again)
+    rows = _core.index_select(weight, 0, flat)
     if scale_grad_by_freq and rows._requires_grad:
         rows = _scale_gradient_by_frequency(rows, flat)
     if padding_idx is not None and rows._requires_grad:
         rows = rows.where((flat != padding_idx).unsqueeze(-1), rows.detach())
-    return rows.reshape(*input.shape, weight.shape[1])
+    return rows.reshape(*input._shape, weight._shape[1])
 
 
 def _bags(input, offsets, include_last_offset: bool):

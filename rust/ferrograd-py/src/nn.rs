@@ -1,7 +1,7 @@
 //! Module functions for the neural-network operations (`_core.softmax(t, dim)`, ...): each is one
 //! call into the engine's `ops::nn`, with the GIL released for large operands.
 
-use ferrograd::ops::loss::Reduction;
+use ferrograd::ops::loss::{LossKind, Reduction};
 use ferrograd::ops::Transposed;
 use ferrograd::ops::Window2d;
 use ferrograd::Tensor;
@@ -281,26 +281,51 @@ fn linear(
     .map(NewTensor)
 }
 
-/// `nll_loss` (or, with `log_softmax`, `cross_entropy`) of class indices, as one call.
+/// A loss PyTorch computes as one node (`MseLossBackward0`, `NllLossBackward0`, ...), by its
+/// functional name; `parameter` is smooth_l1's `beta` or huber's `delta`. `cross_entropy` is
+/// `log_softmax` over the classes, then `nll_loss`.
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (input, target, ignore_index, reduction, log_softmax=false))]
-fn nll_loss(
+#[pyo3(signature = (kind, input, target, reduction, weight=None, pos_weight=None, parameter=1.0, ignore_index=-100))]
+#[allow(clippy::too_many_arguments)]
+fn loss(
     py: Python<'_>,
+    kind: &str,
     input: PyRef<'_, PyTensor>,
     target: PyRef<'_, PyTensor>,
-    ignore_index: i64,
     reduction: &str,
-    log_softmax: bool,
+    weight: Option<PyRef<'_, PyTensor>>,
+    pos_weight: Option<PyRef<'_, PyTensor>>,
+    parameter: f64,
+    ignore_index: i64,
 ) -> PyResult<NewTensor> {
-    let (x, t) = (&input.inner, &target.inner);
     let reduction = Reduction::parse(reduction).py()?;
-    run(py, x.numel(), || {
-        if log_softmax {
-            x.cross_entropy(t, ignore_index, reduction)
-        } else {
-            x.nll_loss(t, ignore_index, reduction)
+    let (log_softmax, kind) = match kind {
+        "mse_loss" => (false, LossKind::Mse),
+        "smooth_l1_loss" => (false, LossKind::SmoothL1 { beta: parameter }),
+        "huber_loss" => (false, LossKind::Huber { delta: parameter }),
+        "soft_margin_loss" => (false, LossKind::SoftMargin),
+        "binary_cross_entropy" => (false, LossKind::BinaryCrossEntropy),
+        "binary_cross_entropy_with_logits" => (false, LossKind::BinaryCrossEntropyWithLogits),
+        "nll_loss" => (false, LossKind::Nll { ignore_index }),
+        "cross_entropy" => (true, LossKind::Nll { ignore_index }),
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "no loss named {other:?}"
+            )))
         }
+    };
+    let (x, t) = (&input.inner, &target.inner);
+    let (w, pw) = (
+        weight.as_ref().map(|w| &w.inner),
+        pos_weight.as_ref().map(|p| &p.inner),
+    );
+    run(py, x.numel(), || {
+        let x = match log_softmax {
+            true => x.log_softmax(isize::from(x.ndim() > 1))?,
+            false => x.clone(),
+        };
+        x.loss(kind, t, w, pw, reduction)
     })
     .map(NewTensor)
 }
@@ -349,7 +374,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(im2col, m)?)?;
     m.add_function(wrap_pyfunction!(col2im, m)?)?;
     m.add_function(wrap_pyfunction!(linear, m)?)?;
-    m.add_function(wrap_pyfunction!(nll_loss, m)?)?;
+    m.add_function(wrap_pyfunction!(loss, m)?)?;
     m.add_function(wrap_pyfunction!(lstm_cell, m)?)?;
     m.add_function(wrap_pyfunction!(gru_cell, m)?)?;
     Ok(())

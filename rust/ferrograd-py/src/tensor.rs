@@ -7,8 +7,9 @@ use ferrograd::ops::IndexItem;
 use ferrograd::{BackwardOptions, Tensor};
 use ferrograd_py_macros::catch_panics;
 use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
+use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyString, PyTuple};
 
 use numpy::{PyUntypedArray, PyUntypedArrayMethods};
 
@@ -202,20 +203,29 @@ fn index_items(index: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
             if item.is_instance_of::<PyInt>() {
                 Ok(IndexItem::Int(item.extract()?))
             } else if let Ok(slice) = item.downcast::<PySlice>() {
-                let field = |name: &str| -> PyResult<Option<i64>> {
+                let py = slice.py();
+                // every `split`, `narrow` and `x[:, -k:]` comes here: interned names, and a
+                // plain int read without the `__index__` protocol
+                let field = |name: &Bound<'_, PyString>| -> PyResult<Option<i64>> {
                     let v = slice.getattr(name)?;
                     if v.is_none() {
                         Ok(None)
-                    } else if !v.hasattr("__index__")? {
+                    } else if v.is_exact_instance_of::<PyInt>() {
+                        v.extract().map(Some)
+                    } else if !v.hasattr(intern!(py, "__index__"))? {
                         // Python's own wording and class (a float bound is no index).
                         Err(PyTypeError::new_err(
                             "slice indices must be integers or None or have an __index__ method",
                         ))
                     } else {
-                        v.call_method0("__index__")?.extract().map(Some)
+                        v.call_method0(intern!(py, "__index__"))?.extract().map(Some)
                     }
                 };
-                Ok(IndexItem::Slice { start: field("start")?, stop: field("stop")?, step: field("step")?.unwrap_or(1) })
+                Ok(IndexItem::Slice {
+                    start: field(intern!(py, "start"))?,
+                    stop: field(intern!(py, "stop"))?,
+                    step: field(intern!(py, "step"))?.unwrap_or(1),
+                })
             } else if item.is_instance_of::<PyNone>() {
                 Ok(IndexItem::NewAxis)
             } else if item.is_instance_of::<PyEllipsis>() {

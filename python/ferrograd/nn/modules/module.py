@@ -533,11 +533,18 @@ class Module:
             self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:
+        # every `self.weight` and `self.layer` of a forward pass comes here: unrolled, with the
+        # stores looked up once (they are missing only during __init__)
         d = self.__dict__
-        for key in ("_parameters", "_buffers", "_modules"):
-            store = d.get(key)
-            if store is not None and name in store:
-                return store[name]
+        store = d.get("_parameters")
+        if store is not None and name in store:
+            return store[name]
+        store = d.get("_buffers")
+        if store is not None and name in store:
+            return store[name]
+        store = d.get("_modules")
+        if store is not None and name in store:
+            return store[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name: str) -> None:

@@ -202,7 +202,7 @@ fn same_shape(input: &Tensor, target: &Tensor, op: &str) -> Result<()> {
 /// Mean squared error `(input - target)²` (`F.mse_loss`); the shapes must agree.
 pub fn mse_loss(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
     same_shape(input, target, "mse_loss")?;
-    reduce(input.sub(target)?.square()?, reduction)
+    input.mse_loss(target, reduction)
 }
 
 /// Absolute error `|input - target|` (`F.l1_loss`); the shapes must agree.
@@ -212,19 +212,20 @@ pub fn l1_loss(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<
 }
 
 /// Binary cross-entropy of logits against targets in `[0, 1]`, computed stably as
-/// `max(x, 0) - x·t + log(1 + exp(-|x|))` (`F.binary_cross_entropy_with_logits`).
+/// `(1 - t)·x + max(-x, 0) + log(1 + exp(-|x|))` (`F.binary_cross_entropy_with_logits`).
 pub fn binary_cross_entropy_with_logits(
     input: &Tensor,
     target: &Tensor,
     reduction: Reduction,
 ) -> Result<Tensor> {
     same_shape(input, target, "binary_cross_entropy_with_logits")?;
-    let softplus_tail = input.abs()?.neg()?.exp()?.log1p()?;
-    let losses = input
-        .relu()?
-        .sub(&input.mul(target)?)?
-        .add(&softplus_tail)?;
-    reduce(losses, reduction)
+    input.loss(
+        crate::ops::loss::LossKind::BinaryCrossEntropyWithLogits,
+        target,
+        None,
+        None,
+        reduction,
+    )
 }
 
 /// The geometry of a transposed convolution along `(H, W)` (`conv_transpose2d`'s arguments

@@ -302,13 +302,16 @@ struct Tiles<T> {
 }
 
 impl<T: Real> Tiles<T> {
-    fn new() -> Result<Self> {
+    /// Tiles as large as the problem's: zeroing two whole 64×128 tiles took longer than the
+    /// attention of a few tokens (each step of a generation).
+    fn new(sz: &Sizes) -> Result<Self> {
         let exp = T::exp_kernel().ok_or_else(|| {
             Error::Unsupported("internal error: no vector exp for attention".into())
         })?;
+        let len = BLOCK_Q.min(sz.l) * BLOCK_K.min(sz.s);
         Ok(Tiles {
-            scores: alloc::zeroed(BLOCK_Q * BLOCK_K)?,
-            probs: alloc::zeroed(BLOCK_Q * BLOCK_K)?,
+            scores: alloc::zeroed(len)?,
+            probs: alloc::zeroed(len)?,
             isa: Isa::best(),
             exp,
         })
@@ -567,7 +570,7 @@ fn forward_as<T: Real>(
         .collect();
     let failed = AtomicBool::new(false);
     parallel::for_each_chunk_costed(&mut heads, 1, head_cost(&p.sz), |_, chunk| {
-        let Ok(mut tiles) = Tiles::<T>::new() else {
+        let Ok(mut tiles) = Tiles::<T>::new(&p.sz) else {
             failed.store(true, Ordering::Relaxed);
             return;
         };
@@ -786,7 +789,7 @@ fn backward_as<T: Real>(
     let failed = AtomicBool::new(false);
     let cost = head_cost(&p.sz) * 2 * groups;
     parallel::for_each_chunk_costed(&mut units, 1, cost, |_, chunk| {
-        let (Ok(mut tiles), Ok(mut delta)) = (Tiles::<T>::new(), alloc::zeroed::<T>(l)) else {
+        let (Ok(mut tiles), Ok(mut delta)) = (Tiles::<T>::new(&p.sz), alloc::zeroed::<T>(l)) else {
             failed.store(true, Ordering::Relaxed);
             return;
         };

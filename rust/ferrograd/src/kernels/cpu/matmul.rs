@@ -24,6 +24,33 @@ const GEMM_MIN_WORK: usize = 16 * 16 * 16;
 /// 64x784x256 and 784x64x256 products, 12.8M multiply-adds, ran no faster split; see
 /// docs/PERFORMANCE.md).
 const GEMM_PARALLEL_WORK: usize = 1 << 24;
+/// gemm computes a product of at most this many output elements with its dot-product
+/// ("horizontal") kernel when the left operand is read along rows and the right along columns
+/// (`a` row-major, `b` read transposed: a `Linear` weight), with no packing at all.
+const DOT_TILE_ELEMENTS: usize = 256;
+
+/// The most rows of a product against a right operand read transposed that are computed as
+/// tiles of [`DOT_TILE_ELEMENTS`] outputs through gemm's dot-product kernel, for depth `k`.
+/// Otherwise gemm, writing a row-major output, packs the whole transposed right operand (a
+/// strided gather of the weight) on every call, which on a few rows costs more than the product:
+/// a 16×512 input against a 128×512 weight took 63 µs, as tiles 16 µs; 8×128 against 384×128
+/// 19 → 12 µs. Each tile reads its rows and columns whole, so tiles lose once the rows are many
+/// and the depth short (64×128 against 128×128: 17 µs direct, 27 µs as tiles). Measured on
+/// AVX-512, where gemm's dot-product kernel is 4×4; AVX2's is 2×2 and wins only up to 8 rows.
+/// Elsewhere gemm has no such kernel (docs/PERFORMANCE.md).
+fn dot_tile_max_rows(k: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if is_x86_feature_detected!("avx512f") {
+            return (k / 8).min(64);
+        }
+        if is_x86_feature_detected!("fma") {
+            return (k / 8).min(8);
+        }
+    }
+    let _ = k;
+    0
+}
 
 /// Which operands of a product are read transposed (last two axes swapped).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -101,30 +128,46 @@ macro_rules! gemm_element {
                 Parallelism::None
             };
             let ([a_rs, a_cs], [b_rs, b_cs]) = (x.a_strides, x.b_strides);
-            // SAFETY: as the caller guarantees; gemm supports `$t`. `dst = 1·dst + 1·a·b`, `dst`
-            // not read unless `accumulate`.
-            unsafe {
-                gemm::gemm(
-                    n,
-                    m,
-                    k,
-                    dst,
-                    1,
-                    m as isize,
-                    accumulate,
-                    x.a.as_ptr(),
-                    a_cs,
-                    a_rs,
-                    x.b.as_ptr(),
-                    b_cs,
-                    b_rs,
-                    1.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    parallelism,
-                )
+            // `dst[i.., j..] = 1·dst + 1·a[i.., :]·b[:, j..]` for `rows`×`cols` of the output,
+            // `dst` not read unless `accumulate`.
+            let block = |i: usize, j: usize, [rows, cols]: [usize; 2]| {
+                // SAFETY: as the caller guarantees: `i + rows <= n` and `j + cols <= m`, so the
+                // offsets address rows of `a`, columns of `b` and elements of `dst` within
+                // them; gemm supports `$t`.
+                unsafe {
+                    gemm::gemm(
+                        rows,
+                        cols,
+                        k,
+                        dst.add(i * m + j),
+                        1,
+                        m as isize,
+                        accumulate,
+                        x.a.as_ptr().offset(i as isize * a_rs),
+                        a_cs,
+                        a_rs,
+                        x.b.as_ptr().offset(j as isize * b_cs),
+                        b_cs,
+                        b_rs,
+                        1.0,
+                        1.0,
+                        false,
+                        false,
+                        false,
+                        parallelism,
+                    )
+                }
+            };
+            let dot_tiles = a_cs == 1 && b_rs == 1 && matches!(parallelism, Parallelism::None);
+            if !dot_tiles || n > dot_tile_max_rows(k) {
+                return block(0, 0, [n, m]);
+            }
+            let rows = n.min(16);
+            let cols = DOT_TILE_ELEMENTS / rows;
+            for i in (0..n).step_by(rows) {
+                for j in (0..m).step_by(cols) {
+                    block(i, j, [rows.min(n - i), cols.min(m - j)]);
+                }
             }
         }
 
@@ -584,6 +627,18 @@ mod tests {
         check_transposed(&[5, 6], &[6, 7], &[5, 7]);
         check_transposed(&[3, 20, 30], &[30, 25], &[25]);
         check_transposed(&[2, 1, 12, 30], &[3, 30, 20], &[3, 1, 20]);
+    }
+
+    #[test]
+    fn few_rows_against_a_transposed_right_operand_match_the_reference() {
+        // gemm's dot-product tiles (on CPUs that have them): one row; 17 rows, a tile of 16
+        // and one of 1; columns past one tile with a remainder; a batch of 3-row products; the
+        // row limit at depth 512 (64 rows) and one row past it
+        check_transposed(&[1, 600], &[600, 300], &[300]);
+        check_transposed(&[17, 128], &[128, 300], &[300]);
+        check_transposed(&[2, 3, 40], &[40, 70], &[70]);
+        check_transposed(&[64, 512], &[512, 40], &[40]);
+        check_transposed(&[65, 512], &[512, 40], &[40]);
     }
 
     #[test]

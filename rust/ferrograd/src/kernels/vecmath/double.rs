@@ -59,12 +59,17 @@ fn expm1_tail(r: f64) -> f64 {
 /// ones overflow to inf.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
-    let (n, r) = reduce_ln2(x.clamp(-746.0, 710.0));
+    // Below -746 the result is 0, computed without the subnormal scaling (see the `f32`
+    // version: -inf inputs were 10x slower).
+    let zero = x < -746.0;
+    let (n, r) = reduce_ln2(if zero { 0.0 } else { x.clamp(-746.0, 710.0) });
     let p = 1.0 + (r + r * r * (0.5 + r * expm1_tail(r)));
     let n1 = n >> 1;
     let y = p * pow2(n1) * pow2(n - n1);
     if x.is_nan() {
         x
+    } else if zero {
+        0.0
     } else {
         y
     }
