@@ -6,7 +6,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::rows::{by_rows, sum_of, Real, LANES};
+use super::rows::{by_chunks, sum_of, Real, LANES};
 use super::Isa;
 use crate::array::{DType, NdArray};
 use crate::error::Result;
@@ -30,21 +30,157 @@ fn max_of<T: Real>(x: &[T]) -> T {
     max.iter().fold(neg_inf, |a, &b| if b > a { b } else { a })
 }
 
+/// Rows shorter than this are computed a block of rows at a time ([`short_rows`]): the vector
+/// `exp` of a row of 10 ran in its scalar remainder loop, and a (64, 10) `log_softmax` took
+/// 11.5 µs against 4.6 µs for the libm loop it replaced.
+const SHORT_ROW: usize = 64;
+
+/// Elements per block of short rows: a block's three passes stay in the L1 cache.
+const SHORT_BLOCK: usize = 2048;
+
+/// `x` with its elements in place, after a loop wrote every one of them.
+///
+/// # Safety
+///
+/// Every element of `out` must have been written.
+#[inline(always)]
+unsafe fn written<T>(out: &mut [MaybeUninit<T>]) -> &mut [T] {
+    // SAFETY: as the caller guarantees; `MaybeUninit<T>` has the layout of `T`.
+    unsafe { &mut *(out as *mut [MaybeUninit<T>] as *mut [T]) }
+}
+
+/// The shift that keeps a row's exponentials finite: its maximum, or 0 for a row of -inf.
+#[inline(always)]
+fn shift_of<T: Real>(x: &[T]) -> T {
+    shift_from(max_of(x))
+}
+
+/// `shift_of` for a short row: one running maximum (`LANES` of them cost more than the row).
+#[inline(always)]
+fn short_shift_of<T: Real>(x: &[T]) -> T {
+    let neg_inf = T::from_f64(f64::NEG_INFINITY);
+    shift_from(x.iter().fold(neg_inf, |m, &v| if v > m { v } else { m }))
+}
+
+/// The shift for a row of maximum `m`.
+#[inline(always)]
+fn shift_from<T: Real>(m: T) -> T {
+    if m == T::from_f64(f64::NEG_INFINITY) {
+        T::from_f64(0.0)
+    } else {
+        m
+    }
+}
+
+/// The sum of a short row, in order.
+#[inline(always)]
+fn short_sum<T: Real>(x: &[T]) -> T {
+    x.iter().fold(T::from_f64(0.0), |a, &b| a + b)
+}
+
+/// Rows of `size < SHORT_ROW` elements of `softmax` (or `log_softmax`), a block at a time: the
+/// shifted values of every row of the block, one vector `exp` pass over the whole block, then
+/// each row's sum (in order) and scaling.
+#[inline(always)]
+fn short_rows<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], size: usize, log: bool) {
+    let block = (SHORT_BLOCK / size).max(1) * size;
+    for (xb, ob) in x.chunks(block).zip(out.chunks_mut(block)) {
+        for (xr, or) in xb.chunks(size).zip(ob.chunks_mut(size)) {
+            let shift = short_shift_of(xr);
+            for (o, &v) in or.iter_mut().zip(xr) {
+                o.write(v - shift);
+            }
+        }
+        // SAFETY: the loop above wrote every element of the block.
+        let e = unsafe { written(ob) };
+        for v in e.iter_mut() {
+            *v = v.exp();
+        }
+        for (xr, er) in xb.chunks(size).zip(e.chunks_mut(size)) {
+            let total = short_sum(er);
+            if log {
+                let (shift, log_total) = (short_shift_of(xr), total.log());
+                for (o, &v) in er.iter_mut().zip(xr) {
+                    *o = (v - shift) - log_total;
+                }
+            } else {
+                let inv = T::from_f64(1.0 / total.to_f64());
+                for o in er.iter_mut() {
+                    *o = *o * inv;
+                }
+            }
+        }
+    }
+}
+
+/// Rows of `size < SHORT_ROW` elements of the backward rule (see [`row_backward`]), a block at
+/// a time, with `log_softmax`'s `exp(y)` as one vector pass over the block.
+#[inline(always)]
+fn short_rows_backward<T: Real>(
+    g: &[T],
+    y: &[T],
+    out: &mut [MaybeUninit<T>],
+    size: usize,
+    log: bool,
+) {
+    if !log {
+        for ((g, y), o) in g.chunks(size).zip(y.chunks(size)).zip(out.chunks_mut(size)) {
+            row_backward(g, y, o, false);
+        }
+        return;
+    }
+    let block = (SHORT_BLOCK / size).max(1) * size;
+    for ((gb, yb), ob) in g
+        .chunks(block)
+        .zip(y.chunks(block))
+        .zip(out.chunks_mut(block))
+    {
+        for (o, &y) in ob.iter_mut().zip(yb) {
+            o.write(y.exp());
+        }
+        // SAFETY: the loop above wrote every element of the block.
+        let e = unsafe { written(ob) };
+        for (gr, er) in gb.chunks(size).zip(e.chunks_mut(size)) {
+            let s = short_sum(gr);
+            for (o, &g) in er.iter_mut().zip(gr) {
+                *o = g - *o * s;
+            }
+        }
+    }
+}
+
+/// `softmax` (or `log_softmax`) of the rows of `size` elements in `x` into `out`.
+#[inline(always)]
+fn rows_forward<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], size: usize, log: bool) {
+    if size < SHORT_ROW {
+        return short_rows(x, out, size, log);
+    }
+    for (xr, or) in x.chunks(size).zip(out.chunks_mut(size)) {
+        row(xr, or, log);
+    }
+}
+
+/// The backward rule over the rows of `size` elements of `g` and `y`, into `out`.
+#[inline(always)]
+fn rows_backward<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], size: usize, log: bool) {
+    if size < SHORT_ROW {
+        return short_rows_backward(g, y, out, size, log);
+    }
+    for ((g, y), o) in g.chunks(size).zip(y.chunks(size)).zip(out.chunks_mut(size)) {
+        row_backward(g, y, o, log);
+    }
+}
+
 /// One row of `softmax` (or `log_softmax`), `x` and `out` of one length. A NaN makes the row
 /// NaN (through the sum), and so does a row of -inf (0/0, as in PyTorch).
 #[inline(always)]
 fn row<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], log: bool) {
-    let m = max_of(x);
-    let shift = if m == T::from_f64(f64::NEG_INFINITY) {
-        T::from_f64(0.0)
-    } else {
-        m
-    };
+    let shift = shift_of(x);
     for (o, &v) in out.iter_mut().zip(x) {
         o.write((v - shift).exp());
     }
     // SAFETY: the loop above wrote every element of `out`.
-    let e: &mut [T] = unsafe { &mut *(out as *mut [MaybeUninit<T>] as *mut [T]) };
+    let e = unsafe { written(out) };
     let total = sum_of(e, e, |a, _| a);
     if log {
         let log_total = total.log();
@@ -78,39 +214,51 @@ fn row_backward<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], log: bool
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn row_avx2<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], log: bool) {
-    row(x, out, log)
+fn rows_avx2<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], size: usize, log: bool) {
+    rows_forward(x, out, size, log)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
-fn row_avx512<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], log: bool) {
-    row(x, out, log)
+fn rows_avx512<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], size: usize, log: bool) {
+    rows_forward(x, out, size, log)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn row_backward_avx2<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], log: bool) {
-    row_backward(g, y, out, log)
+fn rows_backward_avx2<T: Real>(
+    g: &[T],
+    y: &[T],
+    out: &mut [MaybeUninit<T>],
+    size: usize,
+    log: bool,
+) {
+    rows_backward(g, y, out, size, log)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
-fn row_backward_avx512<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], log: bool) {
-    row_backward(g, y, out, log)
+fn rows_backward_avx512<T: Real>(
+    g: &[T],
+    y: &[T],
+    out: &mut [MaybeUninit<T>],
+    size: usize,
+    log: bool,
+) {
+    rows_backward(g, y, out, size, log)
 }
 
 fn forward_typed<T: Real>(a: &NdArray, size: usize, log: bool) -> Result<NdArray> {
     let (isa, x) = (Isa::best(), a.as_slice::<T>()?);
-    let out = by_rows(x.len(), size, |s, o| {
+    let out = by_chunks(x.len(), size, |s, o| {
         let x = &x[s..s + o.len()];
         match isa {
-            Isa::Baseline => row(x, o, log),
+            Isa::Baseline => rows_forward(x, o, size, log),
             // SAFETY: `Isa::best` only names instruction sets the CPU has.
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => unsafe { row_avx2(x, o, log) },
+            Isa::Avx2 => unsafe { rows_avx2(x, o, size, log) },
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => unsafe { row_avx512(x, o, log) },
+            Isa::Avx512 => unsafe { rows_avx512(x, o, size, log) },
         }
     })?;
     NdArray::from_vec(out, a.shape())
@@ -118,16 +266,16 @@ fn forward_typed<T: Real>(a: &NdArray, size: usize, log: bool) -> Result<NdArray
 
 fn backward_typed<T: Real>(g: &NdArray, y: &NdArray, size: usize, log: bool) -> Result<NdArray> {
     let (isa, g_, y_) = (Isa::best(), g.as_slice::<T>()?, y.as_slice::<T>()?);
-    let out = by_rows(y_.len(), size, |s, o| {
+    let out = by_chunks(y_.len(), size, |s, o| {
         let end = s + o.len();
         let (g, y) = (&g_[s..end], &y_[s..end]);
         match isa {
-            Isa::Baseline => row_backward(g, y, o, log),
+            Isa::Baseline => rows_backward(g, y, o, size, log),
             // SAFETY: `Isa::best` only names instruction sets the CPU has.
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => unsafe { row_backward_avx2(g, y, o, log) },
+            Isa::Avx2 => unsafe { rows_backward_avx2(g, y, o, size, log) },
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => unsafe { row_backward_avx512(g, y, o, log) },
+            Isa::Avx512 => unsafe { rows_backward_avx512(g, y, o, size, log) },
         }
     })?;
     NdArray::from_vec(out, y.shape())
