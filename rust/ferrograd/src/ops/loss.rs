@@ -294,6 +294,13 @@ impl Tensor {
 
 /// PyTorch's checks of `nll_loss`'s operands.
 fn check_nll(x: &Tensor, t: &Tensor, weight: Option<&Tensor>, ignore_index: i64) -> Result<()> {
+    // PyTorch checks the target's rank first (a float target of another shape than the input
+    // reaches here from cross_entropy)
+    if x.ndim() <= 2 && t.ndim() > 1 {
+        return Err(Error::Unsupported(
+            "0D or 1D target tensor expected, multi-target not supported".into(),
+        ));
+    }
     // PyTorch takes Long or Byte; int32 class indices are accepted here as well.
     if !matches!(t.dtype(), DType::Int64 | DType::Int32 | DType::UInt8) {
         return Err(Error::Unsupported(format!(
@@ -597,12 +604,7 @@ fn saved_operands(saved: &[Option<Tensor>], first_order: bool) -> Result<Operand
 
 /// The gradients of a loss node's inputs given its output's gradient `g` (`needs`: which
 /// inputs want one). Only the input and a floating target get gradients.
-fn backward(
-    of: &LossOf,
-    g: &Tensor,
-    saved: &[Option<Tensor>],
-    needs: &[bool],
-) -> Result<Grads> {
+fn backward(of: &LossOf, g: &Tensor, saved: &[Option<Tensor>], needs: &[bool]) -> Result<Grads> {
     let first_order = {
         let operands: Vec<&Tensor> = saved.iter().flatten().chain([g]).collect();
         let recorded =
