@@ -58,7 +58,7 @@ fn operator(
     let this = slf.borrow();
     let operand = match other.downcast_exact::<PyTensor>() {
         Ok(t) => Some(Cow::Borrowed(&t.get().inner)),
-        Err(_) if other.get_type().is(&slf.get_type()) => {
+        Err(_) if other.get_type().is(slf.get_type()) => {
             // SAFETY: `other` is of `slf`'s own type, a `PyTensor` subclass; checked here
             // because a downcast to `PyTensor` scans that type's whole MRO (37 classes).
             let t = unsafe { other.downcast_unchecked::<PyTensor>() };
