@@ -350,6 +350,37 @@ def test_final_callbacks_run_when_backward_ends():
     assert events == [1]
 
 
+def test_final_callbacks_of_a_pass_started_in_a_hook_run_when_it_ends():
+    """A backward pass started inside a hook is a pass of its own, with its own callbacks."""
+    events = []
+    inner = fg.ones(2, requires_grad=True)
+    inner.register_hook(
+        lambda g: Variable._execution_engine.queue_callback(lambda: events.append("inner done"))
+    )
+    x = fg.ones(2, requires_grad=True)
+
+    def hook(grad):
+        Variable._execution_engine.queue_callback(lambda: events.append("outer done"))
+        with fg.enable_grad():  # hooks run without grad mode, as PyTorch's
+            (inner * 2).sum().backward()
+        events.append("inner returned")
+
+    x.register_hook(hook)
+    (x * 2).sum().backward()
+    assert events == ["inner done", "inner returned", "outer done"]
+    # a callback that raises makes backward() raise it
+    y = fg.ones(2, requires_grad=True)
+
+    def broken():
+        raise KeyError("callback failed")
+
+    y.register_hook(lambda g: Variable._execution_engine.queue_callback(broken))
+    with pytest.raises(KeyError, match="callback failed"):
+        (y * 2).sum().backward()
+    with pytest.raises(RuntimeError, match="only be installed during backward pass"):
+        Variable._execution_engine.queue_callback(lambda: None)
+
+
 # The shares PyTorch 2.15 gives, without shuffling: {(len, replicas, drop_last): shares}.
 SAMPLER_SHARES = {
     (1, 2, False): [[0], [0]], (1, 2, True): [[], []], (1, 3, False): [[0], [0], [0]],

@@ -263,6 +263,10 @@ def grad(
     create_graph: bool,
     allow_unused: bool,
 ) -> list[Tensor | None]: ...
+def queue_callback(callback: Callable[[], Any]) -> None:
+    """Queues ``callback`` to run when the backward pass running on this thread finishes
+    (``Variable._execution_engine.queue_callback``); RuntimeError outside a pass."""
+
 def apply_function(
     name: str,
     backward: _CustomBackward,

@@ -1,49 +1,18 @@
 """Final callbacks of a backward pass: PyTorch's
 ``torch.autograd.Variable._execution_engine.queue_callback(callback)``.
 
-A callback queued while a backward pass runs (from a tensor hook, a post-accumulate-grad hook, a
-custom ``Function``'s backward) is called once that pass has finished computing and accumulating
-every gradient, before ``backward()`` / ``autograd.grad()`` returns, in the order queued; a
-callback may queue further callbacks, which run in the same pass. ``DistributedDataParallel``
-waits for its gradient all-reduces this way.
-
-The Rust engine knows nothing of these: every way into it (``Tensor.backward``,
-``autograd.backward``, ``autograd.grad``) runs inside :func:`graph_task`, which keeps one list
-of callbacks per pass on a per-thread stack (a backward pass started inside a hook is a pass of
-its own, as in PyTorch; the engine runs hooks on the thread that called backward). Callbacks do
-not run when the pass raised."""
+The binding keeps the passes and their callbacks (``rust/ferrograd-py/src/final_callbacks.rs``):
+every way into the engine (``Tensor.backward``, ``autograd.backward``, ``autograd.grad``) runs
+as one pass of this thread, and a callback queued during it is called once it has finished
+computing and accumulating every gradient, before the call returns, in the order queued; a
+callback may queue further callbacks, which run in the same pass, and a backward pass started
+inside a hook is a pass of its own. Callbacks do not run when the pass raised."""
 
 from __future__ import annotations
 
-import threading
+from . import _core
 
-__all__ = ["ExecutionEngine", "graph_task"]
-
-_local = threading.local()
-
-
-def _passes() -> list:
-    try:
-        return _local.passes
-    except AttributeError:
-        _local.passes = []
-        return _local.passes
-
-
-def graph_task(run, *args):
-    """``run(*args)`` (one backward pass of the engine), then the callbacks queued during it."""
-    passes = _passes()
-    callbacks: list = []
-    passes.append(callbacks)
-    try:
-        result = run(*args)
-        index = 0
-        while index < len(callbacks):  # a callback may queue more
-            callbacks[index]()
-            index += 1
-        return result
-    finally:
-        passes.pop()
+__all__ = ["ExecutionEngine"]
 
 
 class ExecutionEngine:
@@ -53,7 +22,4 @@ class ExecutionEngine:
         """Calls ``callback()`` when the backward pass now running on this thread finishes."""
         if not callable(callback):
             raise TypeError(f"queue_callback expects a callable, got {type(callback).__name__}")
-        passes = _passes()
-        if not passes:
-            raise RuntimeError("Final callbacks can only be installed during backward pass.")
-        passes[-1].append(callback)
+        _core.queue_callback(callback)

@@ -2,7 +2,6 @@
 ``backward``, ``detach``, ``retain_grad`` and ``.data``."""
 
 from .._base import TensorBase
-from .._graph_task import graph_task
 
 
 class AutogradMixin:
@@ -178,7 +177,7 @@ class AutogradMixin:
             from ..sparse._coo import autograd_inputs
 
             inputs = autograd_inputs(inputs)
-        graph_task(self._backward, gradient, retain_graph, create_graph, inputs)
+        self._backward(gradient, retain_graph, create_graph, inputs)
 
     def register_hook(self, hook):
         """Registers a backward hook, called with this tensor's gradient each time it is computed.

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from .. import _core
 from .._base import TensorBase
-from .._graph_task import graph_task
 from . import forward_ad, functional  # torch.autograd.forward_ad / .functional
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -105,8 +104,7 @@ def backward(
     from .._complex._autograd import engine_tensors
     from ..sparse._coo import autograd_inputs
 
-    graph_task(
-        _core.backward,
+    _core.backward(
         engine_tensors(outputs),
         engine_tensors(_grad_handles(grad_tensors, outputs)),
         autograd_inputs(engine_tensors(_as_list(inputs))),
@@ -192,8 +190,7 @@ def grad(
         )  # fmt: skip
     from .._complex._autograd import engine_tensors, gradient_for as complex_gradient_for
 
-    grads = graph_task(
-        _core.grad,
+    grads = _core.grad(
         engine_tensors(outs),
         autograd_inputs(engine_tensors(ins)),
         engine_tensors(_grad_handles(grad_outputs, outs)),

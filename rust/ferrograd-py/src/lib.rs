@@ -10,6 +10,7 @@ mod device_backend;
 mod dtypes;
 mod errors;
 mod exchange;
+mod final_callbacks;
 mod forward_ad;
 mod linalg;
 mod nn;
@@ -208,8 +209,12 @@ fn backward(
         retain_graph,
         create_graph,
     };
-    py.allow_threads(|| ferrograd::autograd::backward(&outputs, &grad_outputs, &inputs, options))
+    final_callbacks::run_pass(py, || {
+        py.allow_threads(|| {
+            ferrograd::autograd::backward(&outputs, &grad_outputs, &inputs, options)
+        })
         .py()
+    })
 }
 
 #[catch_panics]
@@ -233,11 +238,12 @@ fn grad(
         retain_graph,
         create_graph,
     };
-    let grads = py
-        .allow_threads(|| {
+    let grads = final_callbacks::run_pass(py, || {
+        py.allow_threads(|| {
             ferrograd::autograd::grad(&outputs, &inputs, &grad_outputs, options, allow_unused)
         })
-        .py()?;
+        .py()
+    })?;
     Ok(grads.into_iter().map(|g| g.map(NewTensor)).collect())
 }
 
@@ -291,6 +297,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_grad_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(backward, m)?)?;
     m.add_function(wrap_pyfunction!(grad, m)?)?;
+    m.add_function(wrap_pyfunction!(final_callbacks::queue_callback, m)?)?;
     m.add_function(wrap_pyfunction!(live_nodes, m)?)?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     m.add_function(wrap_pyfunction!(tensor_type::register_tensor_type, m)?)?;

@@ -648,8 +648,12 @@ impl PyTensor {
             create_graph,
         };
         let outputs = [self.inner.clone()];
-        py.allow_threads(|| ferrograd::autograd::backward(&outputs, &[gradient], &inputs, options))
+        crate::final_callbacks::run_pass(py, || {
+            py.allow_threads(|| {
+                ferrograd::autograd::backward(&outputs, &[gradient], &inputs, options)
+            })
             .py()
+        })
     }
 }
 
