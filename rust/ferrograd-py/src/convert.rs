@@ -11,7 +11,7 @@ use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyType};
 
 use crate::errors::IntoPyResult;
-use crate::tensor::PyTensor;
+use crate::tensor_type::as_tensor;
 
 pub fn dtype_from_name(name: &str) -> PyResult<DType> {
     DType::from_name(name)
@@ -152,7 +152,7 @@ pub fn operand_or_none<'a>(
     this: &Tensor,
     other: &'a Bound<'_, PyAny>,
 ) -> PyResult<Option<Cow<'a, Tensor>>> {
-    if let Ok(t) = other.downcast::<PyTensor>() {
+    if let Some(t) = as_tensor(other) {
         return Ok(Some(Cow::Borrowed(&t.get().inner)));
     }
     let converted = if other.is_instance_of::<PyBool>()

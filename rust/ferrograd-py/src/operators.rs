@@ -8,8 +8,6 @@
 //! goes to the complex layer (`ferrograd._complex`), which makes the tensor complex first, as
 //! PyTorch promotes `x * 1j`.
 
-use std::borrow::Cow;
-
 use ferrograd::Tensor;
 use ferrograd_py_macros::catch_panics;
 use pyo3::prelude::*;
@@ -56,17 +54,7 @@ fn operator(
 ) -> PyResult<PyObject> {
     let py = other.py();
     let this = slf.borrow();
-    let operand = match other.downcast_exact::<PyTensor>() {
-        Ok(t) => Some(Cow::Borrowed(&t.get().inner)),
-        Err(_) if other.get_type().is(slf.get_type()) => {
-            // SAFETY: `other` is of `slf`'s own type, a `PyTensor` subclass; checked here
-            // because a downcast to `PyTensor` scans that type's whole MRO (37 classes).
-            let t = unsafe { other.downcast_unchecked::<PyTensor>() };
-            Some(Cow::Borrowed(&t.get().inner))
-        }
-        Err(_) => operand_or_none(&this.inner, other)?,
-    };
-    let Some(operand) = operand else {
+    let Some(operand) = operand_or_none(&this.inner, other)? else {
         if other.is_instance_of::<PyComplex>() {
             static WITH_COMPLEX: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
             let with_complex =
@@ -93,7 +81,7 @@ fn matmul_operator(
     other: &Bound<'_, PyAny>,
     reflected: bool,
 ) -> PyResult<PyObject> {
-    if other.downcast::<PyTensor>().is_err() {
+    if crate::tensor_type::as_tensor(other).is_none() {
         return Ok(other.py().NotImplemented());
     }
     let matmul = Operator {

@@ -659,8 +659,10 @@ impl PyTensor {
 
 impl PyTensor {
     pub fn from_any(obj: &Bound<'_, PyAny>) -> PyResult<Tensor> {
-        obj.downcast::<PyTensor>()
+        crate::tensor_type::as_tensor(obj)
             .map(|t| t.get().inner.clone())
-            .map_err(|_| PyTypeError::new_err(format!("expected a Tensor, got {}", obj.get_type())))
+            .ok_or_else(|| {
+                PyTypeError::new_err(format!("expected a Tensor, got {}", obj.get_type()))
+            })
     }
 }

@@ -34,6 +34,21 @@ pub fn register_tensor_type(py: Python<'_>, cls: Bound<'_, PyType>) -> PyResult<
         .map_err(|_| PyTypeError::new_err("the tensor class is already registered"))
 }
 
+/// `obj` as a tensor, if it is one. An instance of the registered `Tensor` class is recognised
+/// by its exact type: pyo3's downcast calls `PyType_IsSubtype`, which scans that class's whole
+/// MRO (37 classes, the mixins first) on every operand of every op.
+pub fn as_tensor<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> Option<&'a Bound<'py, PyTensor>> {
+    let py = obj.py();
+    if TENSOR_TYPE
+        .get(py)
+        .is_some_and(|cls| obj.get_type().is(cls.bind(py)))
+    {
+        // SAFETY: the registered class is a subclass of `TensorImpl` (checked when registered).
+        return Some(unsafe { obj.downcast_unchecked::<PyTensor>() });
+    }
+    obj.downcast::<PyTensor>().ok()
+}
+
 /// A tensor on its way to Python: converts into an instance of the registered `Tensor` class
 /// (or of `TensorImpl` itself before registration).
 pub struct NewTensor(pub Tensor);

@@ -212,6 +212,8 @@ fn row_backward<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], log: bool
     }
 }
 
+// Named `target_feature` copies rather than `rows::with_isa`: through its closure the row loops
+// compiled for the baseline, and (64, 1000) softmax ran 2.5x slower (122 against 48 us).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn rows_avx2<T: Real>(x: &[T], out: &mut [MaybeUninit<T>], size: usize, log: bool) {
