@@ -22,6 +22,8 @@ SPATIAL = [
     ]
     for i in range(2)
 ]
+#: per row of X: the target classes, listed up to the first -1
+LABEL_LISTS = [[2, 0, -1, 1], [3, -1, 0, 0], [1, 2, 3, 0]]
 SPATIAL_CLASSES = [[[(i + j + k) % 4 for k in range(2)] for j in range(3)] for i in range(2)]
 
 
@@ -85,6 +87,16 @@ def cases(lib):
         w = f64(CLASS_W, False) if weighted else None
         return F.cross_entropy(x, f64(P, False), weight=w, reduction=reduction), [x]
 
+    def multi_margin(reduction, p=1, weighted=False, rank=2):
+        x, t = (f64(X), idx(CLASSES)) if rank == 2 else (f64(X[1]), idx(CLASSES[1]))
+        w = f64(CLASS_W, False) if weighted else None
+        out = F.multi_margin_loss(x, t, p=p, margin=0.9, weight=w, reduction=reduction)
+        return out, [x]
+
+    def multilabel_margin(reduction, rank=2):
+        x, t = (f64(X), idx(LABEL_LISTS)) if rank == 2 else (f64(X[0]), idx(LABEL_LISTS[0]))
+        return F.multilabel_margin_loss(x, t, reduction=reduction), [x]
+
     def weighted_regression(name):
         def build(reduction):
             x, y = f64(X), f64(Y)
@@ -121,6 +133,11 @@ def cases(lib):
         "cross_entropy[smoothing,weight,ignore]": lambda r: smoothed(r, weighted=True),
         "cross_entropy[probabilities]": probabilities,
         "cross_entropy[probabilities,weight]": lambda r: probabilities(r, weighted=True),
+        "multi_margin_loss": multi_margin,
+        "multi_margin_loss[p=2,weight]": lambda r: multi_margin(r, p=2, weighted=True),
+        "multi_margin_loss[1-D]": lambda r: multi_margin(r, rank=1),
+        "multilabel_margin_loss": multilabel_margin,
+        "multilabel_margin_loss[1-D]": lambda r: multilabel_margin(r, rank=1),
     }
     return {
         f"{name} {reduction}": (lambda b=build, r=reduction: b(r))

@@ -2,8 +2,7 @@
 
 Programs print and test `loss.grad_fn`, and tools walk `next_functions` by name, so a loss or a
 layer records the node PyTorch records. The names were read from PyTorch 2.15 with the same
-calls. Calls that still record a composition where PyTorch records one node are strict expected
-failures naming the node, so each flips when its op family lands.
+calls.
 """
 
 import pytest
@@ -75,10 +74,6 @@ RECORDED = {
     "gelu": (lambda x, t, p, c: F.gelu(x), "GeluBackward0"),
     "silu": (lambda x, t, p, c: F.silu(x), "SiluBackward0"),
     "softplus": (lambda x, t, p, c: F.softplus(x), "SoftplusBackward0"),
-}
-
-# Recorded as compositions here; PyTorch records one node.
-PENDING = {
     "multi_margin_loss": (lambda x, t, p, c: F.multi_margin_loss(x, c), "MultiMarginLossBackward0"),
     "multilabel_margin_loss": (
         lambda x, t, p, c: F.multilabel_margin_loss(
@@ -86,7 +81,7 @@ PENDING = {
         ),
         "MultilabelMarginLossBackward0",
     ),
-    # PyTorch divides by the sample count as a C++ scalar
+    # PyTorch divides by the sample count as a C++ number (div.Scalar)
     "cross_entropy probabilities": (
         lambda x, t, p, c: F.cross_entropy(x, F.softmax(t, 1)),
         "DivBackward1",
@@ -97,16 +92,4 @@ PENDING = {
 @pytest.mark.parametrize("name", sorted(RECORDED))
 def test_records_pytorchs_node(name):
     call, node = RECORDED[name]
-    assert call(*_inputs()).grad_fn.name() == node
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"records no {node}"))
-        for name, (_, node) in sorted(PENDING.items())
-    ],
-)
-def test_records_pytorchs_single_node(name):
-    call, node = PENDING[name]
     assert call(*_inputs()).grad_fn.name() == node

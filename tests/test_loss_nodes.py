@@ -21,8 +21,9 @@ CASES = cases(fg)
 
 #: PyTorch's nodes for an operation with a Python number (``tensor * 0.8`` inside its C++
 #: composition records ``MulBackward1``, the scalar overload); ferrograd's Python numbers
-#: become 0-d tensors, so the same step is the tensor overload's node.
-SCALAR_OVERLOADS = {"MulBackward1": "MulBackward0", "DivBackward1": "DivBackward0"}
+#: become 0-d tensors, so the same step is the tensor overload's node (division by a number
+#: has its own row, ``DivBackward1``, as cross_entropy's mean divides by a count).
+SCALAR_OVERLOADS = {"MulBackward1": "MulBackward0"}
 
 
 def test_every_case_was_recorded():
@@ -65,6 +66,7 @@ def native(reduction):
     t_classes = fg.tensor([2, 0, 3])
     t_spatial = fg.tensor(RNG.integers(0, 4, (2, 3, 2)))
     signs = weights(np.sign(RNG.uniform(-1, 1, (3, 4))))
+    label_lists = fg.tensor([[1, 3, -1, 0], [0, 1, 2, 3], [2, -1, 1, 1]])
     return [
         (
             "mse_loss",
@@ -114,6 +116,28 @@ def native(reduction):
             "cross_entropy",
             lambda x: F.cross_entropy(x, t_classes, ignore_index=3, reduction=reduction),
             (f64((3, 4)),),
+        ),
+        (
+            "multi_margin_loss",
+            lambda x: F.multi_margin_loss(x, t_classes, margin=0.8, reduction=reduction),
+            (f64((3, 4)),),
+        ),
+        (
+            "multi_margin_loss p=2",
+            lambda x: F.multi_margin_loss(
+                x, t_classes, p=2, weight=weights(CLASS_W), reduction=reduction
+            ),
+            (f64((3, 4)),),
+        ),
+        (
+            "multilabel_margin_loss",
+            lambda x: F.multilabel_margin_loss(x, label_lists, reduction=reduction),
+            (f64((3, 4)),),
+        ),
+        (
+            "cross_entropy probabilities",
+            lambda x, q: F.cross_entropy(x, q, weight=weights(CLASS_W), reduction=reduction),
+            (f64((3, 4)), probabilities((3, 4))),
         ),
     ]
 

@@ -44,7 +44,7 @@ def operands(row, dtype=fg.float64, requires_grad=True):
     a = fg.tensor(sample(row, (3, 4), 1), dtype=dtype, requires_grad=requires_grad)
     if row["inputs"] == 1:
         return (a,)
-    if row["node"] == "PowBackward0":  # a constant 0-d exponent
+    if not row["differentiable"][1]:  # a constant 0-d operand (a number)
         return a, fg.tensor(1.7, dtype=dtype)
     # broadcast against a column, as most real uses do
     b = fg.tensor(sample(row, (3, 1), 2), dtype=dtype, requires_grad=requires_grad)

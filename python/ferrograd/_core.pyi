@@ -404,11 +404,14 @@ def loss(
     pos_weight: TensorImpl | None = None,
     parameter: float = 1.0,
     ignore_index: int = -100,
+    p: int = 1,
 ) -> Tensor:
     """A loss PyTorch computes as one node, by its functional name (``"mse_loss"``,
     ``"nll_loss"``, ``"cross_entropy"``, ``"smooth_l1_loss"``, ``"huber_loss"``,
-    ``"soft_margin_loss"``, ``"binary_cross_entropy"``, ``"binary_cross_entropy_with_logits"``);
-    ``parameter`` is ``beta`` or ``delta``; ``reduction``: ``"none"``, ``"mean"`` or ``"sum"``."""
+    ``"soft_margin_loss"``, ``"binary_cross_entropy"``, ``"binary_cross_entropy_with_logits"``,
+    ``"multi_margin_loss"``, ``"multilabel_margin_loss"``); ``parameter`` is ``beta``, ``delta``
+    or ``margin`` (``p`` multi_margin's power); ``reduction``: ``"none"``, ``"mean"`` or
+    ``"sum"``."""
 
 def lstm_cell(gates: TensorImpl, c: TensorImpl) -> tuple[Tensor, Tensor]:
     """The LSTM cell's pointwise step, one kernel: ``(h', c')`` from the gates'

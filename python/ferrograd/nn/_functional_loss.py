@@ -235,7 +235,8 @@ def _probability_cross_entropy(input, target, weight, reduction: str, label_smoo
     total = -terms.sum()
     if reduction == "sum":
         return total
-    return total / float(input.numel() // max(c, 1))
+    # PyTorch divides by the count as a number (`div.Scalar`, DivBackward1)
+    return total._binary("div_scalar", input.numel() // max(c, 1))
 
 
 def _scalar_type(t) -> str:
@@ -586,22 +587,9 @@ def multi_margin_loss(
     _check_class_indices(t, c, "multi_margin_loss")
     if weight is not None and (weight.ndim != 1 or weight.numel() != c):
         raise ShapeError(f"inconsistent weight size, expected {c} but got {tuple(weight.shape)}")
-    picked = rows.gather(1, t.unsqueeze(1))
-    hinge = (margin - picked + rows).clamp(min=0.0)
-    if p == 2:
-        hinge = hinge * hinge
-    if weight is not None:
-        hinge = hinge * weight.to(rows.dtype).index_select(0, t).unsqueeze(1)
-    others = _class_positions(t, c, rows.device) != t.unsqueeze(1)
-    loss = hinge.where(others, 0.0).sum(1) / c
-    if input.ndim < 2 and reduction == "none":
-        loss = loss.reshape(())
-    return _reduce(loss, reduction)
-
-
-def _class_positions(t, c: int, device):
-    """``[[0, 1, ..., c-1]]``: compared with a column of targets it marks the target class."""
-    return _core.arange(0, c, 1, "int64", device.engine_name).reshape(1, c)
+    return _core.loss(
+        "multi_margin_loss", input, target, reduction, weight, parameter=float(margin), p=p
+    )
 
 
 def _check_class_indices(t, c: int, op: str) -> None:
@@ -633,29 +621,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         raise RuntimeError(
             f"multilabel_margin_loss: argument #2 'target' is out of range [-1, {c - 1}]"
         )
-    # a listed class is one before the row's first -1
-    ended = (t == -1).to(rows.dtype)
-    listed = _cumulative_max(ended) == 0
-    safe = t.where(listed, 0)
-    positions = _class_positions(t, c, rows.device)
-    is_target = (
-        (safe.unsqueeze(2) == positions.unsqueeze(0)).logical_and(listed.unsqueeze(2)).any(1)
-    )
-    picked = rows.gather(1, safe)  # (N, C): x[j] for each listed position j
-    hinge = (1.0 - picked.unsqueeze(2) + rows.unsqueeze(1)).clamp(min=0.0)
-    counted = listed.unsqueeze(2).logical_and(is_target.logical_not().unsqueeze(1))
-    loss = hinge.where(counted, 0.0).sum((1, 2)) / c
-    if input.ndim < 2:
-        loss = loss.reshape(())
-    return _reduce(loss, reduction)
-
-
-def _cumulative_max(flags):
-    """Running maximum of a 0/1 ``(N, C)`` tensor along dim 1 (no grad): the prefix sums as a
-    product with an upper triangle of ones, then clamped to 1."""
-    c = flags.shape[1]
-    upper = _core.full([c, c], 1.0, flags.dtype.name, flags._device).triu()
-    return (flags.detach() @ upper).clamp(max=1.0)
+    return _core.loss("multilabel_margin_loss", input, target, reduction)
 
 
 def multilabel_soft_margin_loss(

@@ -1,7 +1,7 @@
 //! Module functions for the neural-network operations (`_core.softmax(t, dim)`, ...): each is one
 //! call into the engine's `ops::nn`, with the GIL released for large operands.
 
-use ferrograd::ops::loss::{LossKind, Reduction};
+use ferrograd::ops::loss::{LossKind, MarginKind, Reduction};
 use ferrograd::ops::Transposed;
 use ferrograd::ops::Window2d;
 use ferrograd::Tensor;
@@ -282,11 +282,12 @@ fn linear(
 }
 
 /// A loss PyTorch computes as one node (`MseLossBackward0`, `NllLossBackward0`, ...), by its
-/// functional name; `parameter` is smooth_l1's `beta` or huber's `delta`. `cross_entropy` is
-/// `log_softmax` over the classes, then `nll_loss`.
+/// functional name; `parameter` is smooth_l1's `beta`, huber's `delta` or multi_margin's
+/// `margin` (and `p` its power). `cross_entropy` is `log_softmax` over the classes, then
+/// `nll_loss`.
 #[catch_panics]
 #[pyfunction]
-#[pyo3(signature = (kind, input, target, reduction, weight=None, pos_weight=None, parameter=1.0, ignore_index=-100))]
+#[pyo3(signature = (kind, input, target, reduction, weight=None, pos_weight=None, parameter=1.0, ignore_index=-100, p=1))]
 #[allow(clippy::too_many_arguments)]
 fn loss(
     py: Python<'_>,
@@ -298,6 +299,7 @@ fn loss(
     pos_weight: Option<PyRef<'_, PyTensor>>,
     parameter: f64,
     ignore_index: i64,
+    p: u8,
 ) -> PyResult<NewTensor> {
     let reduction = Reduction::parse(reduction).py()?;
     let (log_softmax, kind) = match kind {
@@ -309,6 +311,14 @@ fn loss(
         "binary_cross_entropy_with_logits" => (false, LossKind::BinaryCrossEntropyWithLogits),
         "nll_loss" => (false, LossKind::Nll { ignore_index }),
         "cross_entropy" => (true, LossKind::Nll { ignore_index }),
+        "multi_margin_loss" => (
+            false,
+            LossKind::Margin(MarginKind::MultiMargin {
+                p,
+                margin: parameter,
+            }),
+        ),
+        "multilabel_margin_loss" => (false, LossKind::Margin(MarginKind::MultilabelMargin)),
         other => {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(
                 "no loss named {other:?}"

@@ -128,6 +128,7 @@ fn binary_fn(name: &str) -> PyResult<BinaryFn> {
     Ok(BinaryFn::Plain(match name {
         "rsub" => Tensor::rsub,
         "pow" => Tensor::pow,
+        "div_scalar" => |a, b| a.div_scalar(b.item()?),
         "floor_divide" => Tensor::floor_divide,
         "matmul" => Tensor::matmul,
         "eq" => Tensor::eq,

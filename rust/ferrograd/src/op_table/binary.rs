@@ -163,6 +163,9 @@ binary_ops! {
     Div div "DivBackward0" Div float
         { [b] |g| g.div(b) }
         { [a, b] |g| g.mul(a)?.div(&b.mul(b)?)?.neg() };
+    /// Division by a number (PyTorch's `div.Scalar`, which composite functions such as
+    /// `cross_entropy` call; a Python `x / 2` is `DivBackward0`).
+    DivScalar div_scalar(picked) "DivBackward1" Div float { [b] |g| g.div(b) } { none };
     /// `self ** exponent`, a tensor exponent.
     Pow pow(picked) "PowBackward1" Pow same
         { [a, b] |g| pow_base_grad(g, a, b) }

@@ -19,6 +19,9 @@ use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::tensor::{record, Tensor};
 
+use super::margin_loss;
+pub use super::margin_loss::MarginKind;
+
 /// How per-sample losses are reduced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reduction {
@@ -75,6 +78,8 @@ pub enum LossKind {
         /// The target value that marks a sample to leave out.
         ignore_index: i64,
     },
+    /// A hinge loss over each row of class scores (`ops/margin_loss.rs`).
+    Margin(MarginKind),
 }
 
 impl LossKind {
@@ -88,6 +93,10 @@ impl LossKind {
             LossKind::BinaryCrossEntropy => "binary_cross_entropy",
             LossKind::BinaryCrossEntropyWithLogits => "binary_cross_entropy_with_logits",
             LossKind::Nll { .. } => "nll_loss_out_frame",
+            LossKind::Margin(MarginKind::MultiMargin { .. }) => "multi_margin_loss_cpu_kernel",
+            LossKind::Margin(MarginKind::MultilabelMargin) => {
+                "multilabel_margin_loss_forward_out_frame"
+            }
         }
     }
 
@@ -95,6 +104,8 @@ impl LossKind {
     fn function_name(self) -> &'static str {
         match self {
             LossKind::Nll { .. } => "nll_loss_forward",
+            LossKind::Margin(MarginKind::MultiMargin { .. }) => "multi_margin_loss",
+            LossKind::Margin(MarginKind::MultilabelMargin) => "multilabel_margin_loss_forward",
             _ => self.kernel_name(),
         }
     }
@@ -126,6 +137,8 @@ impl OpRule for LossOf {
             LossKind::BinaryCrossEntropyWithLogits => "BinaryCrossEntropyWithLogitsBackward0",
             LossKind::Nll { .. } if self.input_rank == 4 => "NllLoss2DBackward0",
             LossKind::Nll { .. } => "NllLossBackward0",
+            LossKind::Margin(MarginKind::MultiMargin { .. }) => "MultiMarginLossBackward0",
+            LossKind::Margin(MarginKind::MultilabelMargin) => "MultilabelMarginLossBackward0",
         }
     }
 
@@ -209,8 +222,10 @@ impl Tensor {
                 )));
             }
         }
-        if let LossKind::Nll { ignore_index } = kind {
-            check_nll(self, target, weight, ignore_index)?;
+        match kind {
+            LossKind::Nll { ignore_index } => check_nll(self, target, weight, ignore_index)?,
+            LossKind::Margin(margin) => margin_loss::check(margin, self, target, weight)?,
+            _ => {}
         }
         let of = LossOf {
             kind,
@@ -365,6 +380,9 @@ fn expected_target_shape(input: &[usize]) -> Vec<usize> {
 
 /// The value of the loss, from operands that record nothing.
 fn forward_value(of: &LossOf, o: &Operands) -> Result<Tensor> {
+    if let LossKind::Margin(margin) = of.kind {
+        return margin_loss::value(margin, of.reduction, o.x, o.t, o.weight);
+    }
     if let LossKind::Nll { ignore_index } = of.kind {
         let nll = NllTerms::new(o, ignore_index)?;
         let losses = nll.per_sample(&nll.picked(o.x)?)?;
@@ -420,7 +438,9 @@ fn pointwise_value(kind: LossKind, o: &Operands) -> Result<Tensor> {
             };
             t.constant(1.0)?.sub(t)?.mul(x)?.add(&term)?
         }
-        LossKind::Nll { .. } => unreachable!("nll_loss is not pointwise"),
+        LossKind::Nll { .. } | LossKind::Margin(_) => {
+            unreachable!("{kind:?} is not pointwise")
+        }
     };
     match o.weight {
         Some(w) => value.mul(w),
@@ -510,7 +530,9 @@ fn pointwise_partials(
                 .transpose()?;
             [dx, dt]
         }
-        LossKind::Nll { .. } => unreachable!("nll_loss is not pointwise"),
+        LossKind::Nll { .. } | LossKind::Margin(_) => {
+            unreachable!("{kind:?} is not pointwise")
+        }
     };
     let weighted = |p: Option<Tensor>| -> Result<Option<Tensor>> {
         match (p, o.weight) {
@@ -639,6 +661,13 @@ fn backward(of: &LossOf, g: &Tensor, saved: &[Option<Tensor>], needs: &[bool]) -
         }
         return Ok(grads);
     }
+    if let LossKind::Margin(margin) = of.kind {
+        if need(0) {
+            let (x, t, w) = (o.x, o.t, o.weight);
+            grads[0] = Some(margin_loss::input_grad(margin, of.reduction, g, x, t, w)?);
+        }
+        return Ok(grads);
+    }
     let [dx, dt] = pointwise_partials(of.kind, &o, [need(0), need(1)])?;
     let count = match of.reduction {
         Reduction::Mean => dx.as_ref().or(dt.as_ref()).map_or(1, Tensor::numel).max(1),
@@ -676,6 +705,12 @@ fn tangent(of: &LossOf, cx: &TangentInputs) -> Result<Tensor> {
             None => nll.weights.zeros_like()?,
         };
         return nll.reduce(losses, of.reduction);
+    }
+    if let LossKind::Margin(margin) = of.kind {
+        return match tangents[0] {
+            Some(tx) => margin_loss::tangent(margin, of.reduction, o.x, o.t, o.weight, tx),
+            None => margin_loss::value(margin, of.reduction, o.x, o.t, o.weight)?.zeros_like(),
+        };
     }
     let [tx, tt] = tangents;
     let tt = tt.filter(|_| of.kind != LossKind::SoftMargin);

@@ -9,6 +9,7 @@ mod index;
 mod inplace;
 mod linalg;
 pub mod loss;
+mod margin_loss;
 pub mod nn;
 pub(crate) mod norm;
 mod pointwise;

@@ -164,6 +164,18 @@ impl Tensor {
         self.binary(f, exponent)
     }
 
+    /// `self / divisor` for a number, recorded as PyTorch's `div.Scalar` (`DivBackward1`), as
+    /// composite functions divide (a mean over a count); integer tensors give the default float.
+    pub fn div_scalar(&self, divisor: f64) -> Result<Tensor> {
+        let dtype = if self.dtype().is_floating() {
+            self.dtype()
+        } else {
+            DType::Float64 // a 0-d float promotes an integer tensor to the default float
+        };
+        let divisor = Tensor::from_array(self.scalar_on(divisor, dtype)?);
+        self.binary(Binary::DivScalar, &divisor)
+    }
+
     /// Results without a gradient: floor division, comparisons, logical and bitwise ops.
     fn constant_binary(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
         Ok(Tensor::from_array(self.promoted_binary(other, op, false)?))
