@@ -1,7 +1,9 @@
-"""GELU (exact and tanh), SiLU and softplus as fused engine nodes (one kernel forward, one
-backward): values and first derivatives against the formulas in NumPy, gradcheck and
-gradgradcheck in float64 (double backward runs the derivative as recorded operations),
-tangents (forward mode), float32 against float64, strided inputs and broadcast gradients."""
+"""The activations PyTorch records as one node (GELU exact and tanh, SiLU, softplus, the ELU
+family, leaky ReLU, hardtanh, hardswish, hardsigmoid, mish, logsigmoid, the shrinks, threshold)
+as fused engine nodes (one kernel forward, one backward) with PyTorch's node names: values and
+first derivatives against the formulas in NumPy, gradcheck and gradgradcheck in float64 (double
+backward runs the derivative as recorded operations), tangents (forward mode), float32 against
+float64, strided inputs and broadcast gradients."""
 
 from __future__ import annotations
 
@@ -50,7 +52,73 @@ def softplus_ref(beta, threshold):
     return ref
 
 
+def elu_ref(alpha, scale=1.0, input_scale=1.0):
+    def ref(x):
+        below = np.minimum(x, 0.0) * input_scale
+        value = scale * np.where(x > 0, x, alpha * np.expm1(below))
+        return value, scale * np.where(x <= 0, alpha * input_scale * np.exp(below), 1.0)
+
+    return ref
+
+
+def leaky_relu_ref(x):
+    return np.where(x > 0, x, 0.2 * x), np.where(x > 0, 1.0, 0.2)
+
+
+def hardtanh_ref(low, high):
+    def ref(x):
+        return np.clip(x, low, high), np.where((x <= low) | (x >= high), 0.0, 1.0)
+
+    return ref
+
+
+def hardswish_ref(x):
+    slope = np.where(x <= -3, 0.0, np.where(x < 3, x / 3 + 0.5, 1.0))
+    return x * np.clip(x + 3, 0, 6) / 6, slope
+
+
+def hardsigmoid_ref(x):
+    return np.clip(x + 3, 0, 6) / 6, np.where((x > -3) & (x < 3), 1 / 6, 0.0)
+
+
+def mish_ref(x):
+    t = np.tanh(np.log1p(np.exp(x)))
+    return x * t, t + x * sigmoid(x) * (1 - t * t)
+
+
+def logsigmoid_ref(x):
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))), sigmoid(-x)
+
+
+def shrink_ref(lambd, soft):
+    def ref(x):
+        band = np.abs(x) <= lambd
+        value = np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0))
+        return (value if soft else np.where(band, 0.0, x)), np.where(band, 0.0, 1.0)
+
+    return ref
+
+
+def threshold_ref(x):
+    return np.where(x <= 0.3, -2.0, x), np.where(x <= 0.3, 0.0, 1.0)
+
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
 CASES = {
+    "elu": (lambda x: F.elu(x, 0.7), elu_ref(0.7), "EluBackward0"),
+    "selu": (F.selu, elu_ref(SELU_ALPHA, SELU_SCALE), "EluBackward0"),
+    "celu": (lambda x: F.celu(x, 0.5), elu_ref(0.5, 1.0, 2.0), "CeluBackward0"),
+    "leaky_relu": (lambda x: F.leaky_relu(x, 0.2), leaky_relu_ref, "LeakyReluBackward0"),
+    "hardtanh": (lambda x: F.hardtanh(x, -1.0, 0.5), hardtanh_ref(-1.0, 0.5), "HardtanhBackward0"),
+    "relu6": (F.relu6, hardtanh_ref(0.0, 6.0), "HardtanhBackward0"),
+    "hardswish": (F.hardswish, hardswish_ref, "HardswishBackward0"),
+    "hardsigmoid": (F.hardsigmoid, hardsigmoid_ref, "HardsigmoidBackward0"),
+    "mish": (F.mish, mish_ref, "MishBackward0"),
+    "logsigmoid": (F.logsigmoid, logsigmoid_ref, "LogSigmoidBackward0"),
+    "softshrink": (F.softshrink, shrink_ref(0.5, True), "SoftshrinkBackward0"),
+    "hardshrink": (F.hardshrink, shrink_ref(0.5, False), "HardshrinkBackward0"),
+    "threshold": (lambda x: F.threshold(x, 0.3, -2.0), threshold_ref, "ThresholdBackward0"),
     "gelu": (lambda x: F.gelu(x), gelu_ref, "GeluBackward0"),
     "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"), gelu_tanh_ref, "GeluBackward0"),
     "silu": (F.silu, silu_ref, "SiluBackward0"),
@@ -62,8 +130,32 @@ CASES = {
     ),
 }
 
-# Around zero, in the tails, and on both sides of softplus's thresholds (3/2 and 20).
-POINTS = np.array([-30.0, -8.0, -3.0, -1.2, -0.4, 0.0, 0.3, 1.0, 1.4, 1.6, 2.5, 7.0, 19.0, 21.0])
+# Around zero, in the tails, on both sides of softplus's thresholds (3/2 and 20) and on the
+# other activations' breakpoints (-3, -1, -0.5, 0, 0.3, 0.5, 3, 6), where the gradient is the
+# side PyTorch's kernel takes.
+POINTS = np.array(
+    [
+        -30.0,
+        -8.0,
+        -3.0,
+        -1.2,
+        -1.0,
+        -0.5,
+        -0.4,
+        0.0,
+        0.3,
+        0.5,
+        1.0,
+        1.4,
+        1.6,
+        2.5,
+        3.0,
+        6.0,
+        7.0,
+        19.0,
+        21.0,
+    ]
+)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

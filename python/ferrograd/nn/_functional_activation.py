@@ -1,6 +1,8 @@
-"""Activation functions of ``nn.functional``. Each is composed of recorded tensor operations;
-piecewise functions are written with ``where`` so that the gradient at a breakpoint is the
-branch PyTorch's derivative takes there. ``inplace=True`` writes the result into the input
+"""Activation functions of ``nn.functional``. The ones PyTorch records as one node are one
+engine node here too for float32 and float64 CPU tensors (``_core.activation``, ``_core.gelu``,
+...: one kernel each way); other tensors get the same function composed of recorded tensor
+operations, piecewise functions written with ``where`` so that the gradient at a breakpoint is
+the branch PyTorch's derivative takes there. ``inplace=True`` writes the result into the input
 (``copy_``, which rewrites the input's history as PyTorch's in-place ops do)."""
 
 from __future__ import annotations
@@ -38,8 +40,20 @@ def _result(input, out, inplace: bool):
     return input.copy_(out) if inplace else out
 
 
+def _one_node(input, inplace: bool, name: str, params, composed):
+    """``input``'s activation ``name`` with its ``params``, as PyTorch records it (one node)
+    where the engine's kernels take the tensor, else ``composed(x)``; written into ``input``
+    with ``inplace``."""
+    x = _source(input, inplace)
+    out = _core.activation(name, x, *map(float, params)) if _fused(x) else composed(x)
+    return _result(input, out, inplace)
+
+
 def _threshold(input, bound: float, value: float, inplace: bool):
-    return _result(input, input.where(input > bound, float(value)), inplace)
+    def composed(x):
+        return x.where(x > bound, float(value))
+
+    return _one_node(input, inplace, "threshold", (bound, value), composed)
 
 
 def threshold(input, threshold: float, value: float, inplace: bool = False):
@@ -79,7 +93,11 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool =
     """``clamp(input, min_val, max_val)`` with hardtanh's gradient: 0 at the bounds, 1 at NaN."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _result(input, clamp_scalars(input, min_val, max_val, nan_passes=True), inplace)
+
+    def composed(x):
+        return clamp_scalars(x, min_val, max_val, nan_passes=True)
+
+    return _one_node(input, inplace, "hardtanh", (min_val, max_val), composed)
 
 
 def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
@@ -89,23 +107,29 @@ def hardtanh_(input, min_val: float = -1.0, max_val: float = 1.0):
 def hardswish(input, inplace: bool = False):
     """``x * relu6(x + 3) / 6``; at the breakpoints the gradient is the outer piece's (0 at
     -3, 1 at 3), as PyTorch's."""
-    x = _source(input, inplace)
-    middle = x * (x + 3.0) / 6.0
-    out = x.where(x >= 3.0, middle).where(x > -3.0, 0.0)
-    return _result(input, out, inplace)
+
+    def composed(x):
+        middle = x * (x + 3.0) / 6.0
+        return x.where(x >= 3.0, middle).where(x > -3.0, 0.0)
+
+    return _one_node(input, inplace, "hardswish", (), composed)
 
 
 def hardsigmoid(input, inplace: bool = False):
     """``relu6(x + 3) / 6``; the gradient 1/6 strictly inside ``(-3, 3)`` only."""
-    inside = (input > -3.0).logical_and(input < 3.0)
-    outside = (input >= 3.0).to(input.dtype)
-    return _result(input, (input / 6.0 + 0.5).where(inside, outside), inplace)
+
+    def composed(x):
+        inside = (x > -3.0).logical_and(x < 3.0)
+        outside = (x >= 3.0).to(x.dtype)
+        return (x / 6.0 + 0.5).where(inside, outside)
+
+    return _one_node(input, inplace, "hardsigmoid", (), composed)
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):
     """``x`` for positive ``x``, ``alpha (exp(x) - 1)`` elsewhere; the gradient at 0 is the
     negative branch's, as in PyTorch."""
-    return _result(input, _elu(input, alpha, 1.0, 1.0), inplace)
+    return _one_node(input, inplace, "elu", (alpha,), lambda x: _elu(x, alpha, 1.0, 1.0))
 
 
 def elu_(input, alpha: float = 1.0):
@@ -126,7 +150,7 @@ def _elu(x, alpha: float, scale: float, input_scale: float):
 
 
 def selu(input, inplace: bool = False):
-    return _result(input, _elu(input, SELU_ALPHA, SELU_SCALE, 1.0), inplace)
+    return _one_node(input, inplace, "selu", (), lambda x: _elu(x, SELU_ALPHA, SELU_SCALE, 1.0))
 
 
 def selu_(input):
@@ -137,7 +161,7 @@ def celu(input, alpha: float = 1.0, inplace: bool = False):
     """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: celu's alpha must not be 0")
-    return _result(input, _elu(input, alpha, 1.0, 1.0 / alpha), inplace)
+    return _one_node(input, inplace, "celu", (alpha,), lambda x: _elu(x, alpha, 1.0, 1.0 / alpha))
 
 
 def celu_(input, alpha: float = 1.0):
@@ -145,7 +169,10 @@ def celu_(input, alpha: float = 1.0):
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
-    return _result(input, input.where(input > 0, input * negative_slope), inplace)
+    def composed(x):
+        return x.where(x > 0, x * negative_slope)
+
+    return _one_node(input, inplace, "leaky_relu", (negative_slope,), composed)
 
 
 def leaky_relu_(input, negative_slope: float = 0.01):
@@ -225,21 +252,29 @@ def logsigmoid(input):
     """``min(x, 0) - log1p(exp(-|x|))``, PyTorch's formula: finite for every finite ``x``,
     ``0`` at ``+inf`` and ``-inf`` at ``-inf``; the (engine's) minimum's tie at 0 gives the
     gradient 1/2, PyTorch's there."""
-    return input._binary("minimum", 0.0) - (-input.abs()).exp().log1p()
+
+    def composed(x):
+        return x._binary("minimum", 0.0) - (-x.abs()).exp().log1p()
+
+    return _one_node(input, False, "logsigmoid", (), composed)
 
 
 def hardshrink(input, lambd: float = 0.5):
     """``x`` where ``|x| > lambd``, else 0."""
-    return input.where(input.abs() > lambd, 0.0)
+    return _one_node(input, False, "hardshrink", (lambd,), lambda x: x.where(x.abs() > lambd, 0.0))
 
 
 def softshrink(input, lambd: float = 0.5):
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, 0 between."""
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
-    # x * 0 between, as PyTorch computes it: -0 for a negative x, NaN for NaN.
-    inside = input * 0
-    return (input - lambd).where(input > lambd, (input + lambd).where(input < -lambd, inside))
+
+    def composed(x):
+        # x * 0 between, as PyTorch computes it: -0 for a negative x, NaN for NaN.
+        inside = x * 0
+        return (x - lambd).where(x > lambd, (x + lambd).where(x < -lambd, inside))
+
+    return _one_node(input, False, "softshrink", (lambd,), composed)
 
 
 def tanhshrink(input):
@@ -349,4 +384,4 @@ def silu(input, inplace: bool = False):
 
 def mish(input, inplace: bool = False):
     """``x * tanh(softplus(x))``."""
-    return _result(input, _mish(_source(input, inplace)), inplace)
+    return _one_node(input, inplace, "mish", (), _mish)

@@ -1,4 +1,6 @@
-//! GELU, SiLU and softplus (`kernels::Activation`) as one recorded node each: one kernel pass
+//! The activations PyTorch records as one node (`kernels::Activation`: GELU, SiLU, softplus,
+//! the ELU family, leaky ReLU, hardtanh, hardswish, hardsigmoid, mish, logsigmoid, the shrinks,
+//! threshold) as one recorded node each here too, with PyTorch's name: one kernel pass
 //! forward, and a backward rule that is one kernel pass too, unless its result must itself be
 //! differentiable (a backward pass that records, for double backward, or a tangent): then the
 //! same derivative is computed with recorded operations.
@@ -65,7 +67,111 @@ impl Tensor {
     pub fn softplus(&self, beta: f64, threshold: f64) -> Result<Tensor> {
         self.activation(Activation::Softplus { beta, threshold })
     }
+
+    /// `x` above 0, `alpha·(exp(x) - 1)` at and below it.
+    pub fn elu(&self, alpha: f64) -> Result<Tensor> {
+        self.activation(Activation::Elu {
+            alpha,
+            scale: 1.0,
+            input_scale: 1.0,
+        })
+    }
+
+    /// ELU with Klambauer et al.'s `alpha` and `scale` (self-normalising).
+    pub fn selu(&self) -> Result<Tensor> {
+        self.activation(Activation::Elu {
+            alpha: SELU_ALPHA,
+            scale: SELU_SCALE,
+            input_scale: 1.0,
+        })
+    }
+
+    /// `max(0, x) + min(0, alpha·(exp(x/alpha) - 1))`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for `alpha = 0`.
+    pub fn celu(&self, alpha: f64) -> Result<Tensor> {
+        if alpha == 0.0 {
+            return Err(Error::Value(
+                "ZeroDivisionError: celu's alpha must not be 0".into(),
+            ));
+        }
+        self.activation(Activation::Celu { alpha })
+    }
+
+    /// `x` above 0, `slope·x` at and below it.
+    pub fn leaky_relu(&self, slope: f64) -> Result<Tensor> {
+        self.activation(Activation::LeakyRelu { slope })
+    }
+
+    /// `x` clamped to `[min, max]`, with no gradient at or beyond the bounds.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] when `min > max`.
+    pub fn hardtanh(&self, min: f64, max: f64) -> Result<Tensor> {
+        if min > max {
+            return Err(Error::Value(
+                "min_val cannot be greater than max_val".into(),
+            ));
+        }
+        self.activation(Activation::Hardtanh { min, max })
+    }
+
+    /// `min(max(x, 0), 6)` (hardtanh's node, as PyTorch's).
+    pub fn relu6(&self) -> Result<Tensor> {
+        self.hardtanh(0.0, 6.0)
+    }
+
+    /// `x · relu6(x + 3) / 6`.
+    pub fn hardswish(&self) -> Result<Tensor> {
+        self.activation(Activation::Hardswish)
+    }
+
+    /// `relu6(x + 3) / 6`.
+    pub fn hardsigmoid(&self) -> Result<Tensor> {
+        self.activation(Activation::Hardsigmoid)
+    }
+
+    /// `x · tanh(softplus(x))`.
+    pub fn mish(&self) -> Result<Tensor> {
+        self.activation(Activation::Mish)
+    }
+
+    /// `log(sigmoid(x))`, finite for every finite `x`.
+    pub fn log_sigmoid(&self) -> Result<Tensor> {
+        self.activation(Activation::LogSigmoid)
+    }
+
+    /// `x - lambda` above `lambda`, `x + lambda` below `-lambda`, 0 between.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for a negative `lambda`.
+    pub fn softshrink(&self, lambda: f64) -> Result<Tensor> {
+        if lambda < 0.0 {
+            return Err(Error::Value(format!(
+                "lambda must be greater or equal to 0, but found to be {lambda}."
+            )));
+        }
+        self.activation(Activation::Softshrink { lambda })
+    }
+
+    /// `x` outside `[-lambda, lambda]`, 0 inside.
+    pub fn hardshrink(&self, lambda: f64) -> Result<Tensor> {
+        self.activation(Activation::Hardshrink { lambda })
+    }
+
+    /// `x` above `threshold`, `value` at and below it.
+    pub fn threshold(&self, threshold: f64, value: f64) -> Result<Tensor> {
+        self.activation(Activation::Threshold { threshold, value })
+    }
 }
+
+/// SELU's constants (Klambauer et al., 2017), as PyTorch has them.
+const SELU_ALPHA: f64 = 1.673_263_242_354_377_3;
+const SELU_SCALE: f64 = 1.050_700_987_355_480_5;
 
 /// The node saves its input `x`.
 fn saved_x<'a>(r: &'a RuleInputs) -> Result<&'a Tensor> {
@@ -78,6 +184,17 @@ impl OpRule for Activation {
             Activation::Gelu | Activation::GeluTanh => "GeluBackward0",
             Activation::Silu => "SiluBackward0",
             Activation::Softplus { .. } => "SoftplusBackward0",
+            Activation::Elu { .. } => "EluBackward0",
+            Activation::Celu { .. } => "CeluBackward0",
+            Activation::LeakyRelu { .. } => "LeakyReluBackward0",
+            Activation::Hardtanh { .. } => "HardtanhBackward0",
+            Activation::Hardswish => "HardswishBackward0",
+            Activation::Hardsigmoid => "HardsigmoidBackward0",
+            Activation::Mish => "MishBackward0",
+            Activation::LogSigmoid => "LogSigmoidBackward0",
+            Activation::Softshrink { .. } => "SoftshrinkBackward0",
+            Activation::Hardshrink { .. } => "HardshrinkBackward0",
+            Activation::Threshold { .. } => "ThresholdBackward0",
         }
     }
 
@@ -147,5 +264,49 @@ fn slope(f: Activation, x: &Tensor) -> Result<Tensor> {
             let soft = z.le(&c(threshold)?)?;
             z.sigmoid()?.where_(&soft, &c(1.0)?)
         }
+        Activation::Elu { .. } | Activation::Celu { .. } => {
+            let (negative, scale, input_scale) = match f {
+                Activation::Elu {
+                    alpha,
+                    scale,
+                    input_scale,
+                } => (alpha * scale, scale, input_scale),
+                Activation::Celu { alpha } => (alpha, 1.0, 1.0 / alpha),
+                _ => unreachable!("an ELU"),
+            };
+            let zero = c(0.0)?;
+            let below = x
+                .where_(&x.le(&zero)?, &zero)?
+                .mul(&c(input_scale)?)?
+                .exp()?;
+            below
+                .mul(&c(negative * input_scale)?)?
+                .where_(&x.le(&zero)?, &c(scale)?)
+        }
+        Activation::LeakyRelu { slope } => c(1.0)?.where_(&x.gt(&c(0.0)?)?, &c(slope)?),
+        Activation::Hardtanh { min, max } => {
+            let outside = x.le(&c(min)?)?.logical_or(&x.ge(&c(max)?)?)?;
+            c(0.0)?.where_(&outside, &c(1.0)?)
+        }
+        Activation::Hardswish => {
+            let middle = x.mul(&c(1.0 / 3.0)?)?.add(&c(0.5)?)?;
+            let upper = middle.where_(&x.lt(&c(3.0)?)?, &c(1.0)?)?;
+            c(0.0)?.where_(&x.le(&c(-3.0)?)?, &upper)
+        }
+        Activation::Hardsigmoid => {
+            let inside = x.gt(&c(-3.0)?)?.logical_and(&x.lt(&c(3.0)?)?)?;
+            c(1.0 / 6.0)?.where_(&inside, &c(0.0)?)
+        }
+        Activation::Mish => {
+            let t = x.softplus(1.0, 20.0)?.tanh()?;
+            let bend = c(1.0)?.sub(&t.mul(&t)?)?;
+            t.add(&x.mul(&x.sigmoid()?)?.mul(&bend)?)
+        }
+        Activation::LogSigmoid => x.neg()?.sigmoid(),
+        Activation::Softshrink { lambda } | Activation::Hardshrink { lambda } => {
+            let band = x.ge(&c(-lambda)?)?.logical_and(&x.le(&c(lambda)?)?)?;
+            c(0.0)?.where_(&band, &c(1.0)?)
+        }
+        Activation::Threshold { threshold, .. } => c(0.0)?.where_(&x.le(&c(threshold)?)?, &c(1.0)?),
     }
 }

@@ -1,7 +1,10 @@
-//! The smooth activations of `nn.functional` as one kernel each way: GELU (exact and tanh
-//! approximation), SiLU and softplus map their input in one pass, and their backward kernels
-//! map `(gradient, input)` to the input's gradient in one pass, with the vector `erf`, `tanh`,
-//! `sigmoid`, `exp` and `log1p` of this module.
+//! The activations of `nn.functional` that PyTorch records as one node, as one kernel each
+//! way: GELU (exact and tanh approximation), SiLU, softplus, the ELU family, mish and
+//! logsigmoid, and the piecewise-linear ones (leaky ReLU, hardtanh, hardswish, hardsigmoid,
+//! the shrinks, threshold). Each maps its input in one pass, and its backward kernel maps
+//! `(gradient, input)` to the input's gradient in one pass, with the vector `erf`, `tanh`,
+//! `sigmoid`, `exp`, `expm1` and `log1p` of this module. Where a piece ends, each takes the
+//! side PyTorch's kernel takes (and NaN the branch PyTorch's comparison sends it to).
 
 use std::mem::MaybeUninit;
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -11,7 +14,7 @@ use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::kernels::parallel;
 
-/// A smooth activation with a fused kernel pair.
+/// An activation with a fused kernel pair.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
     /// `x Φ(x)` (`F.gelu(x)`).
@@ -26,6 +29,59 @@ pub enum Activation {
         beta: f64,
         /// Above this, `βx` gives `x` itself.
         threshold: f64,
+    },
+    /// `scale·x` above 0, `scale·alpha·(exp(input_scale·x) - 1)` at and below it (`F.elu`;
+    /// `F.selu` with its constants).
+    Elu {
+        /// The negative side's limit, `-alpha` (before `scale`).
+        alpha: f64,
+        /// Both sides' factor.
+        scale: f64,
+        /// The factor of `x` inside the exponential.
+        input_scale: f64,
+    },
+    /// `F.celu`: ELU with `scale = 1`, `input_scale = 1/alpha` (PyTorch's `CeluBackward0`).
+    Celu {
+        /// The negative side's limit, `-alpha`; not 0.
+        alpha: f64,
+    },
+    /// `x` above 0, `slope·x` at and below it (`F.leaky_relu`).
+    LeakyRelu {
+        /// The negative side's slope.
+        slope: f64,
+    },
+    /// `x` clamped to `[min, max]`, with gradient 0 at and beyond the bounds (`F.hardtanh`,
+    /// `F.relu6`).
+    Hardtanh {
+        /// The lower bound.
+        min: f64,
+        /// The upper bound.
+        max: f64,
+    },
+    /// `x · relu6(x + 3) / 6` (`F.hardswish`).
+    Hardswish,
+    /// `relu6(x + 3) / 6` (`F.hardsigmoid`).
+    Hardsigmoid,
+    /// `x · tanh(softplus(x))` (`F.mish`).
+    Mish,
+    /// `log(sigmoid(x))`, as `min(x, 0) - log1p(exp(-|x|))` (`F.logsigmoid`).
+    LogSigmoid,
+    /// `x - lambda` above `lambda`, `x + lambda` below `-lambda`, 0 between (`F.softshrink`).
+    Softshrink {
+        /// The half-width of the band set to 0.
+        lambda: f64,
+    },
+    /// `x` outside `[-lambda, lambda]`, 0 inside (`F.hardshrink`).
+    Hardshrink {
+        /// The half-width of the band set to 0.
+        lambda: f64,
+    },
+    /// `x` above `threshold`, `value` at and below it (`F.threshold`).
+    Threshold {
+        /// Where the input is replaced.
+        threshold: f64,
+        /// What replaces it.
+        value: f64,
     },
 }
 
@@ -48,39 +104,61 @@ trait Real:
 impl Real for f32 {}
 impl Real for f64 {}
 
-/// The activations' constants, rounded to `T` once.
+/// The activations' constants and parameters, rounded to `T` once.
 #[derive(Clone, Copy)]
 struct Constants<T> {
     half: T,
     one: T,
     zero: T,
+    three: T,
+    six: T,
     k: T,
     c: T,
     three_c: T,
     inv_sqrt2: T,
     inv_sqrt_2pi: T,
-    beta: T,
-    threshold: T,
+    /// The activation's parameters (which ones: `Constants::new`).
+    p: [T; 3],
 }
 
 impl<T: Real> Constants<T> {
     fn new(f: Activation) -> Self {
-        let (beta, threshold) = match f {
-            Activation::Softplus { beta, threshold } => (beta, threshold),
-            _ => (1.0, 20.0),
+        let p = match f {
+            Activation::Softplus { beta, threshold } => [beta, threshold, 0.0],
+            // `[scale·alpha, scale, input_scale]`: the negative side's factor first
+            Activation::Elu {
+                alpha,
+                scale,
+                input_scale,
+            } => [alpha * scale, scale, input_scale],
+            Activation::Celu { alpha } => [alpha, 1.0, 1.0 / alpha],
+            Activation::LeakyRelu { slope } => [slope, 0.0, 0.0],
+            Activation::Hardtanh { min, max } => [min, max, 0.0],
+            Activation::Softshrink { lambda } | Activation::Hardshrink { lambda } => {
+                [lambda, 0.0, 0.0]
+            }
+            Activation::Threshold { threshold, value } => [threshold, value, 0.0],
+            Activation::Gelu
+            | Activation::GeluTanh
+            | Activation::Silu
+            | Activation::Hardswish
+            | Activation::Hardsigmoid
+            | Activation::Mish
+            | Activation::LogSigmoid => [0.0; 3],
         };
         let t = T::from_f64;
         Constants {
             half: t(0.5),
             one: t(1.0),
             zero: t(0.0),
+            three: t(3.0),
+            six: t(6.0),
             k: t(GELU_TANH_SCALE),
             c: t(GELU_TANH_CUBIC),
             three_c: t(3.0 * GELU_TANH_CUBIC),
             inv_sqrt2: t(std::f64::consts::FRAC_1_SQRT_2),
             inv_sqrt_2pi: t(INV_SQRT_2PI),
-            beta: t(beta),
-            threshold: t(threshold),
+            p: p.map(t),
         }
     }
 
@@ -105,10 +183,11 @@ impl<T: Real> Constants<T> {
 
     #[inline(always)]
     fn softplus(&self, x: T) -> T {
-        let z = x * self.beta;
-        let above = z > self.threshold;
+        let [beta, threshold, _] = self.p;
+        let z = x * beta;
+        let above = z > threshold;
         // `exp` of a value above the threshold is not used (nor may it overflow).
-        let y = (if above { self.zero } else { z }).exp().log1p() / self.beta;
+        let y = (if above { self.zero } else { z }).exp().log1p() / beta;
         if above {
             x
         } else {
@@ -139,12 +218,219 @@ impl<T: Real> Constants<T> {
 
     #[inline(always)]
     fn softplus_backward(&self, g: T, x: T) -> T {
-        let z = x * self.beta;
-        let slope = (if z > self.threshold { self.zero } else { z }).sigmoid();
-        if z > self.threshold {
+        let [beta, threshold, _] = self.p;
+        let z = x * beta;
+        let slope = (if z > threshold { self.zero } else { z }).sigmoid();
+        if z > threshold {
             g
         } else {
             g * slope
+        }
+    }
+
+    /// `x` at and below 0 (NaN too), else 0: the exponential's argument, which cannot
+    /// overflow on the side not taken.
+    #[inline(always)]
+    fn non_positive(&self, x: T) -> T {
+        if x > self.zero {
+            self.zero
+        } else {
+            x
+        }
+    }
+
+    #[inline(always)]
+    fn elu(&self, x: T) -> T {
+        let [negative, scale, input_scale] = self.p;
+        let below = negative * (self.non_positive(x) * input_scale).expm1();
+        if x > self.zero {
+            scale * x
+        } else {
+            below
+        }
+    }
+
+    /// PyTorch's branch: the exponential's side at and below 0, the linear side else (NaN).
+    #[inline(always)]
+    fn elu_backward(&self, g: T, x: T) -> T {
+        let [negative, scale, input_scale] = self.p;
+        let below = g * (negative * input_scale) * (self.non_positive(x) * input_scale).exp();
+        if x <= self.zero {
+            below
+        } else {
+            g * scale
+        }
+    }
+
+    #[inline(always)]
+    fn leaky_relu(&self, x: T) -> T {
+        if x > self.zero {
+            x
+        } else {
+            x * self.p[0]
+        }
+    }
+
+    #[inline(always)]
+    fn leaky_relu_backward(&self, g: T, x: T) -> T {
+        if x > self.zero {
+            g
+        } else {
+            g * self.p[0]
+        }
+    }
+
+    #[inline(always)]
+    fn hardtanh(&self, x: T) -> T {
+        let [min, max, _] = self.p;
+        if x < min {
+            min
+        } else if x > max {
+            max
+        } else {
+            x
+        }
+    }
+
+    #[inline(always)]
+    fn hardtanh_backward(&self, g: T, x: T) -> T {
+        let [min, max, _] = self.p;
+        if x <= min || x >= max {
+            self.zero
+        } else {
+            g
+        }
+    }
+
+    /// `relu6(x + 3)`, NaN for NaN.
+    #[inline(always)]
+    fn relu6_of_x_plus_3(&self, x: T) -> T {
+        let r = x + self.three;
+        if r < self.zero {
+            self.zero
+        } else if r > self.six {
+            self.six
+        } else {
+            r
+        }
+    }
+
+    #[inline(always)]
+    fn hardswish(&self, x: T) -> T {
+        x * self.relu6_of_x_plus_3(x) / self.six
+    }
+
+    #[inline(always)]
+    fn hardswish_backward(&self, g: T, x: T) -> T {
+        if x <= -self.three {
+            self.zero
+        } else if x < self.three {
+            g * (x / self.three + self.half)
+        } else {
+            g
+        }
+    }
+
+    #[inline(always)]
+    fn hardsigmoid(&self, x: T) -> T {
+        self.relu6_of_x_plus_3(x) / self.six
+    }
+
+    #[inline(always)]
+    fn hardsigmoid_backward(&self, g: T, x: T) -> T {
+        if x > -self.three && x < self.three {
+            g / self.six
+        } else {
+            self.zero
+        }
+    }
+
+    /// `tanh(log1p(exp(x)))`; past 20 the softplus is `x` and its tanh 1 (and `exp` is not
+    /// taken where it would overflow).
+    #[inline(always)]
+    fn tanh_softplus(&self, x: T) -> T {
+        let large = x > T::from_f64(20.0);
+        let softplus = (if large { self.zero } else { x }).exp().log1p();
+        (if large { x } else { softplus }).tanh()
+    }
+
+    #[inline(always)]
+    fn mish(&self, x: T) -> T {
+        x * self.tanh_softplus(x)
+    }
+
+    #[inline(always)]
+    fn mish_backward(&self, g: T, x: T) -> T {
+        let t = self.tanh_softplus(x);
+        g * (t + x * x.sigmoid() * (self.one - t * t))
+    }
+
+    #[inline(always)]
+    fn log_sigmoid(&self, x: T) -> T {
+        let negative_abs = if x > self.zero { -x } else { x };
+        let below = if x < self.zero { x } else { self.zero };
+        // `x` itself for NaN: `below - log1p(exp(NaN))` is NaN
+        below - negative_abs.exp().log1p()
+    }
+
+    #[inline(always)]
+    fn log_sigmoid_backward(&self, g: T, x: T) -> T {
+        g * (-x).sigmoid()
+    }
+
+    /// Whether `x` is in the band `[-lambda, lambda]` (never for NaN).
+    #[inline(always)]
+    fn in_band(&self, x: T) -> bool {
+        x >= -self.p[0] && x <= self.p[0]
+    }
+
+    #[inline(always)]
+    fn softshrink(&self, x: T) -> T {
+        let lambda = self.p[0];
+        if x > lambda {
+            x - lambda
+        } else if x < -lambda {
+            x + lambda
+        } else {
+            x * self.zero // -0 below 0 and NaN for NaN, as PyTorch
+        }
+    }
+
+    #[inline(always)]
+    fn hardshrink(&self, x: T) -> T {
+        if self.in_band(x) {
+            self.zero
+        } else {
+            x
+        }
+    }
+
+    /// The shrinks' gradient: none inside the band.
+    #[inline(always)]
+    fn shrink_backward(&self, g: T, x: T) -> T {
+        if self.in_band(x) {
+            self.zero
+        } else {
+            g
+        }
+    }
+
+    #[inline(always)]
+    fn threshold(&self, x: T) -> T {
+        let [threshold, value, _] = self.p;
+        if x <= threshold {
+            value
+        } else {
+            x
+        }
+    }
+
+    #[inline(always)]
+    fn threshold_backward(&self, g: T, x: T) -> T {
+        if x <= self.p[0] {
+            self.zero
+        } else {
+            g
         }
     }
 }
@@ -161,6 +447,16 @@ const GELU: u8 = 0;
 const GELU_TANH: u8 = 1;
 const SILU: u8 = 2;
 const SOFTPLUS: u8 = 3;
+const ELU: u8 = 4;
+const LEAKY_RELU: u8 = 5;
+const HARDTANH: u8 = 6;
+const HARDSWISH: u8 = 7;
+const HARDSIGMOID: u8 = 8;
+const MISH: u8 = 9;
+const LOG_SIGMOID: u8 = 10;
+const SOFTSHRINK: u8 = 11;
+const HARDSHRINK: u8 = 12;
+const THRESHOLD: u8 = 13;
 
 /// The activation `KIND` (one of the constants above) for `T`.
 #[derive(Clone, Copy)]
@@ -169,21 +465,42 @@ struct Kind<T, const KIND: u8>(Constants<T>);
 impl<T: Real, const KIND: u8> Pointwise<T> for Kind<T, KIND> {
     #[inline(always)]
     fn forward(&self, x: T) -> T {
+        let k = &self.0;
         match KIND {
-            GELU => self.0.gelu(x),
-            GELU_TANH => self.0.gelu_tanh(x),
-            SILU => self.0.silu(x),
-            _ => self.0.softplus(x),
+            GELU => k.gelu(x),
+            GELU_TANH => k.gelu_tanh(x),
+            SILU => k.silu(x),
+            SOFTPLUS => k.softplus(x),
+            ELU => k.elu(x),
+            LEAKY_RELU => k.leaky_relu(x),
+            HARDTANH => k.hardtanh(x),
+            HARDSWISH => k.hardswish(x),
+            HARDSIGMOID => k.hardsigmoid(x),
+            MISH => k.mish(x),
+            LOG_SIGMOID => k.log_sigmoid(x),
+            SOFTSHRINK => k.softshrink(x),
+            HARDSHRINK => k.hardshrink(x),
+            _ => k.threshold(x),
         }
     }
 
     #[inline(always)]
     fn backward(&self, g: T, x: T) -> T {
+        let k = &self.0;
         match KIND {
-            GELU => self.0.gelu_backward(g, x),
-            GELU_TANH => self.0.gelu_tanh_backward(g, x),
-            SILU => self.0.silu_backward(g, x),
-            _ => self.0.softplus_backward(g, x),
+            GELU => k.gelu_backward(g, x),
+            GELU_TANH => k.gelu_tanh_backward(g, x),
+            SILU => k.silu_backward(g, x),
+            SOFTPLUS => k.softplus_backward(g, x),
+            ELU => k.elu_backward(g, x),
+            LEAKY_RELU => k.leaky_relu_backward(g, x),
+            HARDTANH => k.hardtanh_backward(g, x),
+            HARDSWISH => k.hardswish_backward(g, x),
+            HARDSIGMOID => k.hardsigmoid_backward(g, x),
+            MISH => k.mish_backward(g, x),
+            LOG_SIGMOID => k.log_sigmoid_backward(g, x),
+            SOFTSHRINK | HARDSHRINK => k.shrink_backward(g, x),
+            _ => k.threshold_backward(g, x),
         }
     }
 }
@@ -281,6 +598,18 @@ macro_rules! by_kind {
             Activation::GeluTanh => $run::<$T, _>(Kind::<$T, GELU_TANH>(k), $($arg),*),
             Activation::Silu => $run::<$T, _>(Kind::<$T, SILU>(k), $($arg),*),
             Activation::Softplus { .. } => $run::<$T, _>(Kind::<$T, SOFTPLUS>(k), $($arg),*),
+            Activation::Elu { .. } | Activation::Celu { .. } => {
+                $run::<$T, _>(Kind::<$T, ELU>(k), $($arg),*)
+            }
+            Activation::LeakyRelu { .. } => $run::<$T, _>(Kind::<$T, LEAKY_RELU>(k), $($arg),*),
+            Activation::Hardtanh { .. } => $run::<$T, _>(Kind::<$T, HARDTANH>(k), $($arg),*),
+            Activation::Hardswish => $run::<$T, _>(Kind::<$T, HARDSWISH>(k), $($arg),*),
+            Activation::Hardsigmoid => $run::<$T, _>(Kind::<$T, HARDSIGMOID>(k), $($arg),*),
+            Activation::Mish => $run::<$T, _>(Kind::<$T, MISH>(k), $($arg),*),
+            Activation::LogSigmoid => $run::<$T, _>(Kind::<$T, LOG_SIGMOID>(k), $($arg),*),
+            Activation::Softshrink { .. } => $run::<$T, _>(Kind::<$T, SOFTSHRINK>(k), $($arg),*),
+            Activation::Hardshrink { .. } => $run::<$T, _>(Kind::<$T, HARDSHRINK>(k), $($arg),*),
+            Activation::Threshold { .. } => $run::<$T, _>(Kind::<$T, THRESHOLD>(k), $($arg),*),
         }
     }};
 }
