@@ -89,6 +89,8 @@ RECORDED = {
     "threshold": (lambda x, t, p, c: F.threshold(x, 0.1, 0.0), "ThresholdBackward0"),
     "nn.LeakyReLU": (lambda x, t, p, c: fg.nn.LeakyReLU(0.1)(x), "LeakyReluBackward0"),
     "nn.ReLU6": (lambda x, t, p, c: fg.nn.ReLU6()(x), "HardtanhBackward0"),
+    "amax over a dim": (lambda x, t, p, c: x.amax(1), "AmaxBackward0"),
+    "amin over a dim": (lambda x, t, p, c: x.amin(1), "AminBackward0"),
     "multi_margin_loss": (lambda x, t, p, c: F.multi_margin_loss(x, c), "MultiMarginLossBackward0"),
     "multilabel_margin_loss": (
         lambda x, t, p, c: F.multilabel_margin_loss(

@@ -66,11 +66,11 @@ class _SplitExtreme(Function):
 
 
 class Amax(_SplitExtreme):
-    pass
+    _grad_fn_name = "AmaxBackward0"
 
 
 class Amin(_SplitExtreme):
-    pass
+    _grad_fn_name = "AminBackward0"
 
 
 class ReductionMixin:

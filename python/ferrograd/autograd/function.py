@@ -21,6 +21,12 @@ from .grad_mode import no_grad
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]
 
 
+def _node_name(cls) -> str:
+    """The ``grad_fn`` class name of ``cls``'s nodes: PyTorch's ``<Function>Backward``, or the
+    built-in node name an engine-internal Function stands in for (``_grad_fn_name``)."""
+    return getattr(cls, "_grad_fn_name", None) or cls.__name__ + "Backward"
+
+
 class FunctionCtx:
     """The ``ctx`` passed to ``forward`` and ``backward``."""
 
@@ -130,7 +136,7 @@ class _Backward:
                 grads.append(None)
         result = self.fn_cls.backward(ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
-        name = self.fn_cls.__name__ + "Backward"
+        name = _node_name(self.fn_cls)
         # Extra trailing Nones are accepted, as in PyTorch (gradients of arguments that were
         # not passed, say).
         if len(result) > self.n_args and all(g is None for g in result[self.n_args :]):
@@ -300,7 +306,7 @@ def _record(cls, args, kwargs):
         none_slots,
     )
     recorded = _core.apply_function(
-        cls.__name__ + "Backward",
+        _node_name(cls),
         backward,
         [args[i] for i in positions],
         list(tensor_outputs),
