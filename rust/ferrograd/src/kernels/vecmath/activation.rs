@@ -9,7 +9,7 @@
 use std::mem::MaybeUninit;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::{Isa, VecMath};
+use super::{Fused, Isa, MulAdd, Rounded, VecMath};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::kernels::parallel;
@@ -163,31 +163,34 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn gelu(&self, x: T) -> T {
-        self.half * x * (self.one + (x * self.inv_sqrt2).erf())
+    fn gelu<M: MulAdd>(&self, x: T) -> T {
+        self.half * x * (self.one + (x * self.inv_sqrt2).erf_with::<M>())
     }
 
     #[inline(always)]
-    fn gelu_tanh(&self, x: T) -> T {
+    fn gelu_tanh<M: MulAdd>(&self, x: T) -> T {
         let inner = self.k * (x + self.c * x * x * x);
-        self.half * x * (self.one + inner.tanh())
+        self.half * x * (self.one + inner.tanh_with::<M>())
     }
 
     /// PyTorch's formula, one division: `x · sigmoid(x)` through the two-sided sigmoid divided
     /// twice per element (both sides are computed for the vector select), which made SiLU
     /// division-bound. Below -88 `exp(-x)` is infinite and the result -0, as PyTorch's.
     #[inline(always)]
-    fn silu(&self, x: T) -> T {
-        x / (self.one + (-x).exp())
+    fn silu<M: MulAdd>(&self, x: T) -> T {
+        x / (self.one + (-x).exp_with::<M>())
     }
 
     #[inline(always)]
-    fn softplus(&self, x: T) -> T {
+    fn softplus<M: MulAdd>(&self, x: T) -> T {
         let [beta, threshold, _] = self.p;
         let z = x * beta;
         let above = z > threshold;
         // `exp` of a value above the threshold is not used (nor may it overflow).
-        let y = (if above { self.zero } else { z }).exp().log1p() / beta;
+        let y = (if above { self.zero } else { z })
+            .exp_with::<M>()
+            .log1p_with::<M>()
+            / beta;
         if above {
             x
         } else {
@@ -196,31 +199,31 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn gelu_backward(&self, g: T, x: T) -> T {
-        let cdf = self.half * (self.one + (x * self.inv_sqrt2).erf());
-        let pdf = (-(self.half * x * x)).exp() * self.inv_sqrt_2pi;
+    fn gelu_backward<M: MulAdd>(&self, g: T, x: T) -> T {
+        let cdf = self.half * (self.one + (x * self.inv_sqrt2).erf_with::<M>());
+        let pdf = (-(self.half * x * x)).exp_with::<M>() * self.inv_sqrt_2pi;
         g * (cdf + x * pdf)
     }
 
     #[inline(always)]
-    fn gelu_tanh_backward(&self, g: T, x: T) -> T {
+    fn gelu_tanh_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         let x2 = x * x;
-        let t = (self.k * (x + self.c * x2 * x)).tanh();
+        let t = (self.k * (x + self.c * x2 * x)).tanh_with::<M>();
         let inner_d = self.k * (self.one + self.three_c * x2);
         g * (self.half * (self.one + t) + self.half * x * (self.one - t * t) * inner_d)
     }
 
     #[inline(always)]
-    fn silu_backward(&self, g: T, x: T) -> T {
-        let s = self.one / (self.one + (-x).exp());
+    fn silu_backward<M: MulAdd>(&self, g: T, x: T) -> T {
+        let s = self.one / (self.one + (-x).exp_with::<M>());
         g * (s * (self.one + x * (self.one - s)))
     }
 
     #[inline(always)]
-    fn softplus_backward(&self, g: T, x: T) -> T {
+    fn softplus_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         let [beta, threshold, _] = self.p;
         let z = x * beta;
-        let slope = (if z > threshold { self.zero } else { z }).sigmoid();
+        let slope = (if z > threshold { self.zero } else { z }).sigmoid_with::<M>();
         if z > threshold {
             g
         } else {
@@ -240,9 +243,9 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn elu(&self, x: T) -> T {
+    fn elu<M: MulAdd>(&self, x: T) -> T {
         let [negative, scale, input_scale] = self.p;
-        let below = negative * (self.non_positive(x) * input_scale).expm1();
+        let below = negative * (self.non_positive(x) * input_scale).expm1_with::<M>();
         if x > self.zero {
             scale * x
         } else {
@@ -252,9 +255,10 @@ impl<T: Real> Constants<T> {
 
     /// PyTorch's branch: the exponential's side at and below 0, the linear side else (NaN).
     #[inline(always)]
-    fn elu_backward(&self, g: T, x: T) -> T {
+    fn elu_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         let [negative, scale, input_scale] = self.p;
-        let below = g * (negative * input_scale) * (self.non_positive(x) * input_scale).exp();
+        let below =
+            g * (negative * input_scale) * (self.non_positive(x) * input_scale).exp_with::<M>();
         if x <= self.zero {
             below
         } else {
@@ -263,7 +267,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn leaky_relu(&self, x: T) -> T {
+    fn leaky_relu<M: MulAdd>(&self, x: T) -> T {
         if x > self.zero {
             x
         } else {
@@ -272,7 +276,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn leaky_relu_backward(&self, g: T, x: T) -> T {
+    fn leaky_relu_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         if x > self.zero {
             g
         } else {
@@ -281,7 +285,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn hardtanh(&self, x: T) -> T {
+    fn hardtanh<M: MulAdd>(&self, x: T) -> T {
         let [min, max, _] = self.p;
         if x < min {
             min
@@ -293,7 +297,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn hardtanh_backward(&self, g: T, x: T) -> T {
+    fn hardtanh_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         let [min, max, _] = self.p;
         if x <= min || x >= max {
             self.zero
@@ -316,12 +320,12 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn hardswish(&self, x: T) -> T {
+    fn hardswish<M: MulAdd>(&self, x: T) -> T {
         x * self.relu6_of_x_plus_3(x) / self.six
     }
 
     #[inline(always)]
-    fn hardswish_backward(&self, g: T, x: T) -> T {
+    fn hardswish_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         if x <= -self.three {
             self.zero
         } else if x < self.three {
@@ -332,12 +336,12 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn hardsigmoid(&self, x: T) -> T {
+    fn hardsigmoid<M: MulAdd>(&self, x: T) -> T {
         self.relu6_of_x_plus_3(x) / self.six
     }
 
     #[inline(always)]
-    fn hardsigmoid_backward(&self, g: T, x: T) -> T {
+    fn hardsigmoid_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         if x > -self.three && x < self.three {
             g / self.six
         } else {
@@ -348,34 +352,36 @@ impl<T: Real> Constants<T> {
     /// `tanh(log1p(exp(x)))`; past 20 the softplus is `x` and its tanh 1 (and `exp` is not
     /// taken where it would overflow).
     #[inline(always)]
-    fn tanh_softplus(&self, x: T) -> T {
+    fn tanh_softplus<M: MulAdd>(&self, x: T) -> T {
         let large = x > T::from_f64(20.0);
-        let softplus = (if large { self.zero } else { x }).exp().log1p();
-        (if large { x } else { softplus }).tanh()
+        let softplus = (if large { self.zero } else { x })
+            .exp_with::<M>()
+            .log1p_with::<M>();
+        (if large { x } else { softplus }).tanh_with::<M>()
     }
 
     #[inline(always)]
-    fn mish(&self, x: T) -> T {
-        x * self.tanh_softplus(x)
+    fn mish<M: MulAdd>(&self, x: T) -> T {
+        x * self.tanh_softplus::<M>(x)
     }
 
     #[inline(always)]
-    fn mish_backward(&self, g: T, x: T) -> T {
-        let t = self.tanh_softplus(x);
-        g * (t + x * x.sigmoid() * (self.one - t * t))
+    fn mish_backward<M: MulAdd>(&self, g: T, x: T) -> T {
+        let t = self.tanh_softplus::<M>(x);
+        g * (t + x * x.sigmoid_with::<M>() * (self.one - t * t))
     }
 
     #[inline(always)]
-    fn log_sigmoid(&self, x: T) -> T {
+    fn log_sigmoid<M: MulAdd>(&self, x: T) -> T {
         let negative_abs = if x > self.zero { -x } else { x };
         let below = if x < self.zero { x } else { self.zero };
         // `x` itself for NaN: `below - log1p(exp(NaN))` is NaN
-        below - negative_abs.exp().log1p()
+        below - negative_abs.exp_with::<M>().log1p_with::<M>()
     }
 
     #[inline(always)]
-    fn log_sigmoid_backward(&self, g: T, x: T) -> T {
-        g * (-x).sigmoid()
+    fn log_sigmoid_backward<M: MulAdd>(&self, g: T, x: T) -> T {
+        g * (-x).sigmoid_with::<M>()
     }
 
     /// Whether `x` is in the band `[-lambda, lambda]` (never for NaN).
@@ -385,7 +391,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn softshrink(&self, x: T) -> T {
+    fn softshrink<M: MulAdd>(&self, x: T) -> T {
         let lambda = self.p[0];
         if x > lambda {
             x - lambda
@@ -397,7 +403,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn hardshrink(&self, x: T) -> T {
+    fn hardshrink<M: MulAdd>(&self, x: T) -> T {
         if self.in_band(x) {
             self.zero
         } else {
@@ -407,7 +413,7 @@ impl<T: Real> Constants<T> {
 
     /// The shrinks' gradient: none inside the band.
     #[inline(always)]
-    fn shrink_backward(&self, g: T, x: T) -> T {
+    fn shrink_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         if self.in_band(x) {
             self.zero
         } else {
@@ -416,7 +422,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn threshold(&self, x: T) -> T {
+    fn threshold<M: MulAdd>(&self, x: T) -> T {
         let [threshold, value, _] = self.p;
         if x <= threshold {
             value
@@ -426,7 +432,7 @@ impl<T: Real> Constants<T> {
     }
 
     #[inline(always)]
-    fn threshold_backward(&self, g: T, x: T) -> T {
+    fn threshold_backward<M: MulAdd>(&self, g: T, x: T) -> T {
         if x <= self.p[0] {
             self.zero
         } else {
@@ -439,8 +445,8 @@ impl<T: Real> Constants<T> {
 /// it and call it with `#[inline(always)]` methods, so each is inlined into the loop compiled
 /// for each instruction set (a closure holding the constants was not, and stayed scalar).
 trait Pointwise<T>: Copy {
-    fn forward(&self, x: T) -> T;
-    fn backward(&self, g: T, x: T) -> T;
+    fn forward<M: MulAdd>(&self, x: T) -> T;
+    fn backward<M: MulAdd>(&self, g: T, x: T) -> T;
 }
 
 const GELU: u8 = 0;
@@ -464,83 +470,88 @@ struct Kind<T, const KIND: u8>(Constants<T>);
 
 impl<T: Real, const KIND: u8> Pointwise<T> for Kind<T, KIND> {
     #[inline(always)]
-    fn forward(&self, x: T) -> T {
+    fn forward<M: MulAdd>(&self, x: T) -> T {
         let k = &self.0;
         match KIND {
-            GELU => k.gelu(x),
-            GELU_TANH => k.gelu_tanh(x),
-            SILU => k.silu(x),
-            SOFTPLUS => k.softplus(x),
-            ELU => k.elu(x),
-            LEAKY_RELU => k.leaky_relu(x),
-            HARDTANH => k.hardtanh(x),
-            HARDSWISH => k.hardswish(x),
-            HARDSIGMOID => k.hardsigmoid(x),
-            MISH => k.mish(x),
-            LOG_SIGMOID => k.log_sigmoid(x),
-            SOFTSHRINK => k.softshrink(x),
-            HARDSHRINK => k.hardshrink(x),
-            _ => k.threshold(x),
+            GELU => k.gelu::<M>(x),
+            GELU_TANH => k.gelu_tanh::<M>(x),
+            SILU => k.silu::<M>(x),
+            SOFTPLUS => k.softplus::<M>(x),
+            ELU => k.elu::<M>(x),
+            LEAKY_RELU => k.leaky_relu::<M>(x),
+            HARDTANH => k.hardtanh::<M>(x),
+            HARDSWISH => k.hardswish::<M>(x),
+            HARDSIGMOID => k.hardsigmoid::<M>(x),
+            MISH => k.mish::<M>(x),
+            LOG_SIGMOID => k.log_sigmoid::<M>(x),
+            SOFTSHRINK => k.softshrink::<M>(x),
+            HARDSHRINK => k.hardshrink::<M>(x),
+            _ => k.threshold::<M>(x),
         }
     }
 
     #[inline(always)]
-    fn backward(&self, g: T, x: T) -> T {
+    fn backward<M: MulAdd>(&self, g: T, x: T) -> T {
         let k = &self.0;
         match KIND {
-            GELU => k.gelu_backward(g, x),
-            GELU_TANH => k.gelu_tanh_backward(g, x),
-            SILU => k.silu_backward(g, x),
-            SOFTPLUS => k.softplus_backward(g, x),
-            ELU => k.elu_backward(g, x),
-            LEAKY_RELU => k.leaky_relu_backward(g, x),
-            HARDTANH => k.hardtanh_backward(g, x),
-            HARDSWISH => k.hardswish_backward(g, x),
-            HARDSIGMOID => k.hardsigmoid_backward(g, x),
-            MISH => k.mish_backward(g, x),
-            LOG_SIGMOID => k.log_sigmoid_backward(g, x),
-            SOFTSHRINK | HARDSHRINK => k.shrink_backward(g, x),
-            _ => k.threshold_backward(g, x),
+            GELU => k.gelu_backward::<M>(g, x),
+            GELU_TANH => k.gelu_tanh_backward::<M>(g, x),
+            SILU => k.silu_backward::<M>(g, x),
+            SOFTPLUS => k.softplus_backward::<M>(g, x),
+            ELU => k.elu_backward::<M>(g, x),
+            LEAKY_RELU => k.leaky_relu_backward::<M>(g, x),
+            HARDTANH => k.hardtanh_backward::<M>(g, x),
+            HARDSWISH => k.hardswish_backward::<M>(g, x),
+            HARDSIGMOID => k.hardsigmoid_backward::<M>(g, x),
+            MISH => k.mish_backward::<M>(g, x),
+            LOG_SIGMOID => k.log_sigmoid_backward::<M>(g, x),
+            SOFTSHRINK | HARDSHRINK => k.shrink_backward::<M>(g, x),
+            _ => k.threshold_backward::<M>(g, x),
         }
     }
 }
 
 #[inline(always)]
-fn forward_plain<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
+fn forward_plain<T: Copy, P: Pointwise<T>, M: MulAdd>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
     for (o, &v) in out.iter_mut().zip(x) {
-        o.write(p.forward(v));
+        o.write(p.forward::<M>(v));
     }
 }
 
 #[inline(always)]
-fn backward_plain<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
+fn backward_plain<T: Copy, P: Pointwise<T>, M: MulAdd>(
+    p: P,
+    g: &[T],
+    x: &[T],
+    out: &mut [MaybeUninit<T>],
+) {
     for ((o, &gv), &xv) in out.iter_mut().zip(g).zip(x) {
-        o.write(p.backward(gv, xv));
+        o.write(p.backward::<M>(gv, xv));
     }
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn forward_avx2<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
-    forward_plain(p, x, out)
+    forward_plain::<T, P, Fused>(p, x, out)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq")]
+#[target_feature(enable = "avx512f,avx512dq,fma")]
 fn forward_avx512<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
-    forward_plain(p, x, out)
+    forward_plain::<T, P, Fused>(p, x, out)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn backward_avx2<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
-    backward_plain(p, g, x, out)
+    backward_plain::<T, P, Fused>(p, g, x, out)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq")]
+#[target_feature(enable = "avx512f,avx512dq,fma")]
 fn backward_avx512<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
-    backward_plain(p, g, x, out)
+    backward_plain::<T, P, Fused>(p, g, x, out)
 }
 
 /// `f` over chunks of a new vector of `n` elements, in parallel when large.
@@ -557,7 +568,7 @@ fn forward_kind<T: Real, P: Pointwise<T> + Send + Sync>(p: P, x: &NdArray) -> Re
     let out = fill(x_.len(), |s, o| {
         let x = &x_[s..s + o.len()];
         match isa {
-            Isa::Baseline => forward_plain(p, x, o),
+            Isa::Baseline => forward_plain::<T, P, Rounded>(p, x, o),
             // SAFETY: `Isa::best` only names instruction sets the CPU has.
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2 => unsafe { forward_avx2(p, x, o) },
@@ -578,7 +589,7 @@ fn backward_kind<T: Real, P: Pointwise<T> + Send + Sync>(
         let end = s + o.len();
         let (g, x) = (&g_[s..end], &x_[s..end]);
         match isa {
-            Isa::Baseline => backward_plain(p, g, x, o),
+            Isa::Baseline => backward_plain::<T, P, Rounded>(p, g, x, o),
             // SAFETY: `Isa::best` only names instruction sets the CPU has.
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2 => unsafe { backward_avx2(p, g, x, o) },

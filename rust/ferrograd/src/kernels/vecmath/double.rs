@@ -5,6 +5,8 @@
 
 /// 1.5·2^52: adding it rounds an `f64` of magnitude below 2^51 to an integer, which then sits
 /// in the low mantissa bits.
+use super::{poly, Madd, MulAdd};
+
 const ROUND: f64 = 6_755_399_441_055_744.0;
 const ROUND_BITS: i64 = 0x4338_0000_0000_0000;
 /// ln 2 in two parts: the first has 32 significant bits, so its product with any exponent is
@@ -36,7 +38,7 @@ fn reduce_ln2(x: f64) -> (i64, f64) {
 
 /// `(e^r - 1 - r - r²/2) / r³` for `|r| <= ln2 / 2`, Taylor to `r^13`.
 #[inline(always)]
-fn expm1_tail(r: f64) -> f64 {
+fn expm1_tail<M: MulAdd>(r: f64) -> f64 {
     const C: [f64; 11] = {
         let mut c = [0.0; 11];
         let mut fact = 6.0;
@@ -48,22 +50,18 @@ fn expm1_tail(r: f64) -> f64 {
         }
         c
     };
-    let mut q = 0.0;
-    for &c in C.iter().rev() {
-        q = q * r + c;
-    }
-    q
+    poly::<M, f64>(r, &C)
 }
 
 /// `e^x`, scaled by 2^n in two halves so that subnormal results are rounded once and large
 /// ones overflow to inf.
 #[inline(always)]
-pub fn exp(x: f64) -> f64 {
+pub fn exp<M: MulAdd>(x: f64) -> f64 {
     // Below -746 the result is 0, computed without the subnormal scaling (see the `f32`
     // version: -inf inputs were 10x slower).
     let zero = x < -746.0;
     let (n, r) = reduce_ln2(if zero { 0.0 } else { x.clamp(-746.0, 710.0) });
-    let p = 1.0 + (r + r * r * (0.5 + r * expm1_tail(r)));
+    let p = 1.0 + (r + r * r * expm1_tail::<M>(r).madd::<M>(r, 0.5));
     let n1 = n >> 1;
     let y = p * pow2(n1) * pow2(n - n1);
     if x.is_nan() {
@@ -77,9 +75,9 @@ pub fn exp(x: f64) -> f64 {
 
 /// `e^x - 1`, accurate near 0: `2^n (expm1(r) + 1 - 2^-n)` (see the `f32` version).
 #[inline(always)]
-pub fn expm1(x: f64) -> f64 {
+pub fn expm1<M: MulAdd>(x: f64) -> f64 {
     let (n, r) = reduce_ln2(x.clamp(-40.0, 710.0));
-    let em = r + r * r * (0.5 + r * expm1_tail(r));
+    let em = r + r * r * expm1_tail::<M>(r).madd::<M>(r, 0.5);
     let n1 = n >> 1;
     let y = (em + (1.0 - pow2(-n.min(60)))) * pow2(n1) * pow2(n - n1);
     if x.is_nan() | (x == 0.0) {
@@ -92,7 +90,7 @@ pub fn expm1(x: f64) -> f64 {
 /// `log(u) + c` for `u > 0`, with the special values of `u` settled (see the `f32` version);
 /// `R` is taken to `s^20`.
 #[inline(always)]
-fn log_plus(u: f64, c: f64) -> f64 {
+fn log_plus<M: MulAdd>(u: f64, c: f64) -> f64 {
     const SQRT_HALF_BITS: i64 = 0x3FE6_A09E_667F_3BCD;
     const R: [f64; 10] = {
         let mut r = [0.0; 10];
@@ -115,11 +113,7 @@ fn log_plus(u: f64, c: f64) -> f64 {
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
-    let mut r = 0.0;
-    for &c in R.iter().rev() {
-        r = r * z + c;
-    }
-    let r = z * r;
+    let r = z * poly::<M, f64>(z, &R);
     let hfsq = 0.5 * f * f;
     let ef = int_to_f64(e);
     let y = ef * LN2_HI + (f - (hfsq - (s * (hfsq + r) + (ef * LN2_LO + c))));
@@ -136,17 +130,17 @@ fn log_plus(u: f64, c: f64) -> f64 {
 
 /// The natural logarithm.
 #[inline(always)]
-pub fn log(x: f64) -> f64 {
-    log_plus(x, 0.0)
+pub fn log<M: MulAdd>(x: f64) -> f64 {
+    log_plus::<M>(x, 0.0)
 }
 
 /// `log(1 + x)` (see the `f32` version).
 #[inline(always)]
-pub fn log1p(x: f64) -> f64 {
+pub fn log1p<M: MulAdd>(x: f64) -> f64 {
     let u = 1.0 + x;
     let c = (x - (u - 1.0)) / u;
     let c = if u == 0.0 { 0.0 } else { c };
-    let y = log_plus(u, c);
+    let y = log_plus::<M>(u, c);
     if x == 0.0 {
         x
     } else {
@@ -158,7 +152,7 @@ pub fn log1p(x: f64) -> f64 {
 /// `(tanh(x) - x) / x³`; above, `expm1(2|x|) / (expm1(2|x|) + 2)` with `x`'s sign, where the
 /// quotient damps the error of `expm1` (past 22 `tanh` rounds to 1).
 #[inline(always)]
-pub fn tanh(x: f64) -> f64 {
+pub fn tanh<M: MulAdd>(x: f64) -> f64 {
     const P: [f64; 11] = [
         -0.333_333_333_333_333_2,
         0.133_333_333_333_268_52,
@@ -173,15 +167,12 @@ pub fn tanh(x: f64) -> f64 {
         -1.726_816_441_732_339_6e-5,
     ];
     let z = x * x;
-    let mut p = 0.0;
-    for &c in P.iter().rev() {
-        p = p * z + c;
-    }
+    let p = poly::<M, f64>(z, &P);
     // `tanh` is odd: the sign of `x` also keeps -0, which `x + x (z p)` would lose.
     let small = (x + x * (z * p)).copysign(x);
     let a = x.abs();
     let a = if a > 22.0 { 22.0 } else { a };
-    let em = expm1(a + a);
+    let em = expm1::<M>(a + a);
     let large = (em / (em + 2.0)).copysign(x);
     if a < 0.625 {
         small
@@ -192,8 +183,8 @@ pub fn tanh(x: f64) -> f64 {
 
 /// The logistic function, stable for either sign: `exp` only sees `-|x|`.
 #[inline(always)]
-pub fn sigmoid(x: f64) -> f64 {
-    let e = exp(-x.abs());
+pub fn sigmoid<M: MulAdd>(x: f64) -> f64 {
+    let e = exp::<M>(-x.abs());
     if x >= 0.0 {
         1.0 / (1.0 + e)
     } else {

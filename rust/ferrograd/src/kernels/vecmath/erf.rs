@@ -6,13 +6,13 @@
 //! given are the fits' before that rounding. Measured errors of the rounded versions are in
 //! `vecmath/tests.rs`.
 
-use super::{double, single};
+use super::{double, poly, single, MulAdd};
 
 /// `erf(x)` for `f32`: `-expm1(x R(x))` on `|x| <= 4` with `x R(x)` the polynomial of
 /// `log(erfc(x))` (relative error of `R` 7e-9): one piece from 0, where `expm1` keeps the
 /// relative accuracy of `erf(x) ≈ 2x/√π`, to 4, past which `erf` rounds to ±1.
 #[inline(always)]
-pub fn erf_f32(x: f32) -> f32 {
+pub fn erf_f32<M: MulAdd>(x: f32) -> f32 {
     // `R(0) = -2/√π` in two parts: its rounding alone would cost half an ulp near 0.
     const R0_HI: f32 = -std::f32::consts::FRAC_2_SQRT_PI;
     const R0_LO: f32 = 5.863_538_3e-8;
@@ -30,11 +30,8 @@ pub fn erf_f32(x: f32) -> f32 {
     ];
     // `min` with NaN gives 4: the NaN is put back at the end.
     let a = x.abs().min(4.0);
-    let mut r = 0.0;
-    for &c in R.iter().rev() {
-        r = r * a + c;
-    }
-    let y = (-single::expm1(a * R0_HI + a * (R0_LO + a * r))).copysign(x);
+    let r = poly::<M, f32>(a, &R);
+    let y = (-single::expm1::<M>(a * R0_HI + a * (R0_LO + a * r))).copysign(x);
     if x.is_nan() {
         x
     } else {
@@ -49,7 +46,7 @@ pub fn erf_f32(x: f32) -> f32 {
 ///   `e^(-h²) e^(-d)` with `h` the top 26 bits of `|x|`, so that `h²` is exact, and
 ///   `d = x² - h²` below 2e-6 (its exponential to the `d²` term). Past 6 `erf` rounds to ±1.
 #[inline(always)]
-pub fn erf_f64(x: f64) -> f64 {
+pub fn erf_f64<M: MulAdd>(x: f64) -> f64 {
     const P: [f64; 12] = [
         std::f64::consts::FRAC_2_SQRT_PI,
         -0.376_126_389_031_835_2,
@@ -86,21 +83,14 @@ pub fn erf_f64(x: f64) -> f64 {
     let a = x.abs();
 
     let z = a * a;
-    let mut p = 0.0;
-    for &c in P.iter().rev() {
-        p = p * z + c;
-    }
-    let small = a * p;
+    let small = a * poly::<M, f64>(z, &P);
 
     let b = a.clamp(1.0, 6.0);
     let s = 3.0 / (3.0 + b) - 0.5;
-    let mut h = 0.0;
-    for &c in H.iter().rev() {
-        h = h * s + c;
-    }
+    let h = poly::<M, f64>(s, &H);
     let top = f64::from_bits(b.to_bits() & 0xFFFF_FFFF_F800_0000);
     let d = (b - top) * (b + top);
-    let gauss = double::exp(-(top * top)) * (1.0 - d + 0.5 * (d * d));
+    let gauss = double::exp::<M>(-(top * top)) * (1.0 - d + 0.5 * (d * d));
     let large = 1.0 - gauss * h;
 
     let y = (if a < 1.0 { small } else { large }).copysign(x);

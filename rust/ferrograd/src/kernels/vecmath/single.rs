@@ -1,10 +1,10 @@
 //! `f32` transcendentals as branch-free arithmetic: every special case is a select, so a loop
 //! over a slice compiles to vector code. `exp`, `expm1`, `log`, `log1p`, `tanh` and `sigmoid`
-//! work in `f32`; `sin` and `cos` work in `f64` internally (an exact range reduction). No
-//! `mul_add` anywhere: without FMA hardware it is a library call, and plain products give the
-//! same bits on every CPU and vector width. Error bounds are in `vecmath/tests.rs`.
+//! work in `f32`; `sin` and `cos` work in `f64` internally (an exact range reduction). The
+//! polynomials' steps are `M`'s `a·b + c` (fused in the FMA loops, see `vecmath/mod.rs`).
+//! Error bounds are in `vecmath/tests.rs`.
 
-use super::double;
+use super::{double, poly, Madd, MulAdd};
 
 /// 1.5·2^23: adding it rounds an `f32` of magnitude below 2^22 to an integer, which then sits
 /// in the low mantissa bits.
@@ -32,18 +32,22 @@ fn reduce_ln2(x: f32) -> (f32, i32, f32) {
 /// `e^x` (Cephes' `expf` polynomial on the reduced argument). The result is scaled by 2^n in
 /// two halves, so that subnormal results are rounded once and large ones overflow to inf.
 #[inline(always)]
-pub fn exp(x: f32) -> f32 {
+pub fn exp<M: MulAdd>(x: f32) -> f32 {
     // Below -104 the result is 0, but scaling it there passes through a subnormal, and x86
     // takes a microcode assist for each vector holding one: a slice of -inf (masked scores)
     // ran 10x slower. Those lanes compute `exp(0)` instead and are replaced by 0, the value
     // the scaling gave them.
     let zero = x < -104.0;
     let (_, n, r) = reduce_ln2(if zero { 0.0 } else { x.clamp(-104.0, 88.8) });
-    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 0.5;
-    let p = p * (r * r) + r + 1.0;
+    const P: [f32; 6] = [
+        0.5,
+        1.666_666_5e-1,
+        4.166_579_6e-2,
+        8.333_452e-3,
+        1.398_199_9e-3,
+        1.987_569_2e-4,
+    ];
+    let p = poly::<M, f32>(r, &P).madd::<M>(r * r, r) + 1.0;
     let n1 = n >> 1;
     let y = p * pow2(n1) * pow2(n - n1);
     if x.is_nan() {
@@ -58,13 +62,17 @@ pub fn exp(x: f32) -> f32 {
 /// `e^x - 1`, accurate near 0: `2^n (expm1(r) + 1 - 2^-n)`, where `1 - 2^-n` is exact for the
 /// exponents at which it matters and `expm1(r)` is its Taylor series to `r^8`.
 #[inline(always)]
-pub fn expm1(x: f32) -> f32 {
+pub fn expm1<M: MulAdd>(x: f32) -> f32 {
     let (_, n, r) = reduce_ln2(x.clamp(-20.0, 88.8));
-    let q = ((((1.0 / 40320.0 * r + 1.0 / 5040.0) * r + 1.0 / 720.0) * r + 1.0 / 120.0) * r
-        + 1.0 / 24.0)
-        * r
-        + 1.0 / 6.0;
-    let em = r + r * r * (0.5 + r * q);
+    const Q: [f32; 6] = [
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5040.0,
+        1.0 / 40320.0,
+    ];
+    let em = r + r * r * poly::<M, f32>(r, &Q).madd::<M>(r, 0.5);
     let n1 = n >> 1;
     let y = (em + (1.0 - pow2(-n.min(30)))) * pow2(n1) * pow2(n - n1);
     // `x == 0` keeps the sign of zero, which `em + 0` would lose.
@@ -80,7 +88,7 @@ pub fn expm1(x: f32) -> f32 {
 /// `s = f / (2 + f)` and `R` the series of `2 atanh(s) - 2s` over `s`, so that the leading
 /// term `f` is exact.
 #[inline(always)]
-fn log_plus(u: f32, c: f32) -> f32 {
+fn log_plus<M: MulAdd>(u: f32, c: f32) -> f32 {
     const SQRT_HALF_BITS: i32 = 0x3F35_04F3;
     let subnormal = u < f32::MIN_POSITIVE;
     let us = if subnormal { u * 8_388_608.0 } else { u };
@@ -90,7 +98,7 @@ fn log_plus(u: f32, c: f32) -> f32 {
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
-    let r = z * ((((2.0 / 11.0 * z + 2.0 / 9.0) * z + 2.0 / 7.0) * z + 2.0 / 5.0) * z + 2.0 / 3.0);
+    let r = z * poly::<M, f32>(z, &[2.0 / 3.0, 2.0 / 5.0, 2.0 / 7.0, 2.0 / 9.0, 2.0 / 11.0]);
     let hfsq = 0.5 * f * f;
     let ef = e as f32;
     let y = ef * LN2_HI + (f - (hfsq - (s * (hfsq + r) + (ef * LN2_LO + c))));
@@ -107,18 +115,18 @@ fn log_plus(u: f32, c: f32) -> f32 {
 
 /// The natural logarithm.
 #[inline(always)]
-pub fn log(x: f32) -> f32 {
-    log_plus(x, 0.0)
+pub fn log<M: MulAdd>(x: f32) -> f32 {
+    log_plus::<M>(x, 0.0)
 }
 
 /// `log(1 + x)`: the log of `u = 1 + x` rounded, plus `(x - (u - 1)) / u`, the first-order
 /// correction for that rounding.
 #[inline(always)]
-pub fn log1p(x: f32) -> f32 {
+pub fn log1p<M: MulAdd>(x: f32) -> f32 {
     let u = 1.0 + x;
     let c = (x - (u - 1.0)) / u;
     let c = if u == 0.0 { 0.0 } else { c };
-    let y = log_plus(u, c);
+    let y = log_plus::<M>(u, c);
     if x == 0.0 {
         x
     } else {
@@ -129,17 +137,17 @@ pub fn log1p(x: f32) -> f32 {
 /// `expm1(2|x|) / (expm1(2|x|) + 2)` with `x`'s sign: no cancellation at any size, and `|x|`
 /// stops at 9.1, past which `tanh` rounds to 1.
 #[inline(always)]
-pub fn tanh(x: f32) -> f32 {
+pub fn tanh<M: MulAdd>(x: f32) -> f32 {
     let a = x.abs();
     let a = if a > 9.1 { 9.1 } else { a };
-    let em = expm1(a + a);
+    let em = expm1::<M>(a + a);
     (em / (em + 2.0)).copysign(x)
 }
 
 /// The logistic function, stable for either sign: `exp` only sees `-|x|`.
 #[inline(always)]
-pub fn sigmoid(x: f32) -> f32 {
-    let e = exp(-x.abs());
+pub fn sigmoid<M: MulAdd>(x: f32) -> f32 {
+    let e = exp::<M>(-x.abs());
     if x >= 0.0 {
         1.0 / (1.0 + e)
     } else {
@@ -155,20 +163,25 @@ pub const TRIG_LIMIT: f32 = 1_048_576.0;
 /// `|r| <= π/4`, then both Taylor series of `r` and the quadrant's pick. `shift` is 0 for the
 /// sine and 1 for the cosine (a quarter turn on).
 #[inline(always)]
-fn sin_quadrant(x: f32, shift: u64) -> f32 {
+fn sin_quadrant<M: MulAdd>(x: f32, shift: u64) -> f32 {
     let (r, q) = double::reduce_half_pi(x as f64);
     let r2 = r * r;
-    let s = r + r
-        * r2
-        * (-1.0 / 6.0
-            + r2 * (1.0 / 120.0
-                + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362_880.0 + r2 * (-1.0 / 39_916_800.0)))));
-    let c = 1.0 - 0.5 * r2
-        + r2 * r2
-            * (1.0 / 24.0
-                + r2 * (-1.0 / 720.0
-                    + r2 * (1.0 / 40320.0
-                        + r2 * (-1.0 / 3_628_800.0 + r2 * (1.0 / 479_001_600.0)))));
+    const S: [f64; 5] = [
+        -1.0 / 6.0,
+        1.0 / 120.0,
+        -1.0 / 5040.0,
+        1.0 / 362_880.0,
+        -1.0 / 39_916_800.0,
+    ];
+    const C: [f64; 5] = [
+        1.0 / 24.0,
+        -1.0 / 720.0,
+        1.0 / 40320.0,
+        -1.0 / 3_628_800.0,
+        1.0 / 479_001_600.0,
+    ];
+    let s = r + r * r2 * poly::<M, f64>(r2, &S);
+    let c = 1.0 - 0.5 * r2 + r2 * r2 * poly::<M, f64>(r2, &C);
     let q = q.wrapping_add(shift);
     let v = if q & 1 == 0 { s } else { c };
     let v = if q & 2 == 0 { v } else { -v };
@@ -182,21 +195,21 @@ fn sin_quadrant(x: f32, shift: u64) -> f32 {
 
 /// The branch-free sine, exact below [`TRIG_LIMIT`].
 #[inline(always)]
-pub fn sin_reduced(x: f32) -> f32 {
-    sin_quadrant(x, 0)
+pub fn sin_reduced<M: MulAdd>(x: f32) -> f32 {
+    sin_quadrant::<M>(x, 0)
 }
 
 /// The branch-free cosine, exact below [`TRIG_LIMIT`].
 #[inline(always)]
-pub fn cos_reduced(x: f32) -> f32 {
-    sin_quadrant(x, 1)
+pub fn cos_reduced<M: MulAdd>(x: f32) -> f32 {
+    sin_quadrant::<M>(x, 1)
 }
 
 /// `sin(x)` for any `x`: the libm sine of the `f64` value beyond [`TRIG_LIMIT`].
 #[inline(always)]
-pub fn sin(x: f32) -> f32 {
+pub fn sin<M: MulAdd>(x: f32) -> f32 {
     if x.abs() < TRIG_LIMIT {
-        sin_reduced(x)
+        sin_reduced::<M>(x)
     } else {
         (x as f64).sin() as f32
     }
@@ -204,9 +217,9 @@ pub fn sin(x: f32) -> f32 {
 
 /// `cos(x)` for any `x`: the libm cosine of the `f64` value beyond [`TRIG_LIMIT`].
 #[inline(always)]
-pub fn cos(x: f32) -> f32 {
+pub fn cos<M: MulAdd>(x: f32) -> f32 {
     if x.abs() < TRIG_LIMIT {
-        cos_reduced(x)
+        cos_reduced::<M>(x)
     } else {
         (x as f64).cos() as f32
     }

@@ -127,19 +127,21 @@ fn f64_cases() -> Vec<(UnaryOp, Ref, f64)> {
 #[test]
 fn vecmath_f32_within_its_ulp_bounds() {
     let x = f32_inputs();
-    for (op, reference, bound) in f32_cases() {
-        let y = run(kernel_f32(op).unwrap(), Isa::best(), &x);
-        let (worst, at) = x
-            .iter()
-            .zip(&y)
-            .map(|(&x, &y)| (ulps_f32(y, reference(x as f64)), x))
-            .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
-        eprintln!("f32 {op:?}: max {worst:.3} ulp (at {at:e})");
-        assert!(
-            worst <= bound,
-            "{op:?}: {worst} ulp at {at:e}: got {:e}",
-            y[x.iter().position(|v| v.to_bits() == at.to_bits()).unwrap()]
-        );
+    for isa in Isa::available() {
+        for (op, reference, bound) in f32_cases() {
+            let y = run(kernel_f32(op).unwrap(), isa, &x);
+            let (worst, at) = x
+                .iter()
+                .zip(&y)
+                .map(|(&x, &y)| (ulps_f32(y, reference(x as f64)), x))
+                .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
+            eprintln!("f32 {isa:?} {op:?}: max {worst:.3} ulp (at {at:e})");
+            assert!(
+                worst <= bound,
+                "{isa:?} {op:?}: {worst} ulp at {at:e}: got {:e}",
+                y[x.iter().position(|v| v.to_bits() == at.to_bits()).unwrap()]
+            );
+        }
     }
 }
 
@@ -150,23 +152,35 @@ fn vecmath_f64_within_its_ulp_bounds() {
 
 /// Each op's kernel on `x` within its bound of ulps from its reference.
 fn check_f64_cases(x: &[f64], cases: Vec<(UnaryOp, Ref, f64)>) {
-    for (op, reference, bound) in cases {
-        let y = run(kernel_f64(op).unwrap(), Isa::best(), x);
-        let (worst, at) = x
-            .iter()
-            .zip(&y)
-            .map(|(&x, &y)| (ulps_f64(y, reference(x)), x))
-            .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
-        eprintln!("f64 {op:?}: max {worst:.3} ulp (at {at:e})");
-        assert!(worst <= bound, "{op:?}: {worst} ulp at {at:e}");
+    for isa in Isa::available() {
+        for &(op, reference, bound) in &cases {
+            let y = run(kernel_f64(op).unwrap(), isa, x);
+            let (worst, at) = x
+                .iter()
+                .zip(&y)
+                .map(|(&x, &y)| (ulps_f64(y, reference(x)), x))
+                .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
+            eprintln!("f64 {isa:?} {op:?}: max {worst:.3} ulp (at {at:e})");
+            assert!(worst <= bound, "{isa:?} {op:?}: {worst} ulp at {at:e}");
+        }
     }
 }
 
 /// An op and its one-element function.
 type OneAtATime<T> = (UnaryOp, fn(T) -> T);
 
+/// Bit-for-bit equal outputs of two runs (any NaN matches any NaN).
+fn same_bits<T: Copy + Into<f64> + std::fmt::Debug>(a: &[T], b: &[T]) -> Option<usize> {
+    a.iter().zip(b).position(|(&p, &q)| {
+        let (p, q): (f64, f64) = (p.into(), q.into());
+        !(p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
+    })
+}
+
 #[test]
-fn vecmath_every_instruction_set_and_the_scalar_path_agree() {
+fn vecmath_copies_with_the_same_multiply_add_agree_bit_for_bit() {
+    // the baseline loop and the one-element path round every step (`Rounded`); the AVX2 and
+    // AVX-512 loops fuse them (`Fused`), so those two agree with each other
     let x32: Vec<_> = f32_inputs().into_iter().step_by(7).collect();
     let x64: Vec<_> = f64_inputs().into_iter().step_by(7).collect();
     let scalar32: [OneAtATime<f32>; 9] = [
@@ -191,26 +205,35 @@ fn vecmath_every_instruction_set_and_the_scalar_path_agree() {
         (UnaryOp::Cos, VecMath::cos),
         (UnaryOp::Erf, VecMath::erf),
     ];
-    for isa in Isa::available() {
-        for (op, f) in scalar32 {
-            let y = run(kernel_f32(op).unwrap(), isa, &x32);
-            for (&x, &y) in x32.iter().zip(&y) {
-                let want = f(x);
-                assert!(
-                    y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
-                    "{isa:?} {op:?}({x:e}) = {y:e}, one at a time {want:e}"
-                );
-            }
-        }
-        for (op, f) in scalar64 {
-            let y = run(kernel_f64(op).unwrap(), isa, &x64);
-            for (&x, &y) in x64.iter().zip(&y) {
-                let want = f(x);
-                assert!(
-                    y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
-                    "{isa:?} {op:?}({x:e}) = {y:e}, one at a time {want:e}"
-                );
-            }
+    for (op, f) in scalar32 {
+        check_agreement(op, kernel_f32(op).unwrap(), f, &x32);
+    }
+    for (op, f) in scalar64 {
+        check_agreement(op, kernel_f64(op).unwrap(), f, &x64);
+    }
+}
+
+/// The baseline loop of `kernel` gives `one_at_a_time`'s bits, and every fused copy the same
+/// bits as the first.
+fn check_agreement<T>(op: UnaryOp, kernel: SliceKernel<T>, one_at_a_time: fn(T) -> T, x: &[T])
+where
+    T: Copy + Default + Into<f64> + std::fmt::Debug + std::fmt::LowerExp,
+{
+    let scalar: Vec<T> = x.iter().map(|&v| one_at_a_time(v)).collect();
+    let baseline = run(kernel, Isa::Baseline, x);
+    if let Some(i) = same_bits(&baseline, &scalar) {
+        let (v, b, w) = (x[i], baseline[i], scalar[i]);
+        panic!("Baseline {op:?}({v:e}) = {b:e}, one at a time {w:e}");
+    }
+    let fused: Vec<Isa> = Isa::available()
+        .into_iter()
+        .filter(|&isa| isa != Isa::Baseline)
+        .collect();
+    let runs: Vec<Vec<T>> = fused.iter().map(|&isa| run(kernel, isa, x)).collect();
+    for (isa, y) in fused.iter().zip(&runs).skip(1) {
+        if let Some(i) = same_bits(y, &runs[0]) {
+            let (v, got, first) = (x[i], y[i], runs[0][i]);
+            panic!("{isa:?} {op:?}({v:e}) = {got:e}, {:?} {first:e}", fused[0]);
         }
     }
 }
@@ -602,14 +625,16 @@ fn f64_erf_inputs() -> Vec<f64> {
 #[test]
 fn vecmath_f64_erf_within_two_ulp() {
     let x = f64_erf_inputs();
-    let y = run(kernel_f64(UnaryOp::Erf).unwrap(), Isa::best(), &x);
-    let (worst, at) = x
-        .iter()
-        .zip(&y)
-        .map(|(&x, &y)| (ulps_dd(y, erf_reference(x)), x))
-        .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
-    eprintln!("f64 Erf: max {worst:.3} ulp (at {at:e})");
-    assert!(worst <= 2.0, "Erf: {worst} ulp at {at:e}");
+    for isa in Isa::available() {
+        let y = run(kernel_f64(UnaryOp::Erf).unwrap(), isa, &x);
+        let (worst, at) = x
+            .iter()
+            .zip(&y)
+            .map(|(&x, &y)| (ulps_dd(y, erf_reference(x)), x))
+            .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
+        eprintln!("f64 {isa:?} Erf: max {worst:.3} ulp (at {at:e})");
+        assert!(worst <= 2.0, "{isa:?} Erf: {worst} ulp at {at:e}");
+    }
 }
 
 #[test]

@@ -7,6 +7,8 @@
 //! 2^-80, so the reduction adds nothing visible to the result's error. `sin` and `cos` of `r`
 //! are their Taylor series to `r^21` and `r^20`, plus `r_lo` times the derivative.
 
+use super::{poly, MulAdd};
+
 /// Below this magnitude the vector sine and cosine reduce their argument exactly enough.
 pub const TRIG_LIMIT: f64 = 1_048_576.0;
 
@@ -73,18 +75,12 @@ const C: [f64; 9] = {
 
 /// `sin(x)` or, with `shift` 1, `cos(x)`, for `|x| < TRIG_LIMIT`.
 #[inline(always)]
-fn sin_quadrant(x: f64, shift: u64) -> f64 {
+fn sin_quadrant<M: MulAdd>(x: f64, shift: u64) -> f64 {
     let (r, r_lo, q) = reduce(x);
     let z = r * r;
-    let mut s = 0.0;
-    for &c in S.iter().rev() {
-        s = s * z + c;
-    }
+    let s = poly::<M, f64>(z, &S);
     let sin = r + (r * z * s + r_lo * (1.0 - 0.5 * z));
-    let mut c = 0.0;
-    for &v in C.iter().rev() {
-        c = c * z + v;
-    }
+    let c = poly::<M, f64>(z, &C);
     // `1 - r²/2` rounded, and its rounding error added back.
     let half = 0.5 * z;
     let w = 1.0 - half;
@@ -102,21 +98,21 @@ fn sin_quadrant(x: f64, shift: u64) -> f64 {
 
 /// The branch-free sine, for `|x| < TRIG_LIMIT`.
 #[inline(always)]
-pub fn sin_reduced(x: f64) -> f64 {
-    sin_quadrant(x, 0)
+pub fn sin_reduced<M: MulAdd>(x: f64) -> f64 {
+    sin_quadrant::<M>(x, 0)
 }
 
 /// The branch-free cosine, for `|x| < TRIG_LIMIT`.
 #[inline(always)]
-pub fn cos_reduced(x: f64) -> f64 {
-    sin_quadrant(x, 1)
+pub fn cos_reduced<M: MulAdd>(x: f64) -> f64 {
+    sin_quadrant::<M>(x, 1)
 }
 
 /// `sin(x)` for any `x`: libm's at and beyond [`TRIG_LIMIT`].
 #[inline(always)]
-pub fn sin(x: f64) -> f64 {
+pub fn sin<M: MulAdd>(x: f64) -> f64 {
     if x.abs() < TRIG_LIMIT {
-        sin_reduced(x)
+        sin_reduced::<M>(x)
     } else {
         x.sin()
     }
@@ -124,9 +120,9 @@ pub fn sin(x: f64) -> f64 {
 
 /// `cos(x)` for any `x`: libm's at and beyond [`TRIG_LIMIT`].
 #[inline(always)]
-pub fn cos(x: f64) -> f64 {
+pub fn cos<M: MulAdd>(x: f64) -> f64 {
     if x.abs() < TRIG_LIMIT {
-        cos_reduced(x)
+        cos_reduced::<M>(x)
     } else {
         x.cos()
     }
