@@ -90,6 +90,8 @@ RECORDED = {
     "nn.LeakyReLU": (lambda x, t, p, c: fg.nn.LeakyReLU(0.1)(x), "LeakyReluBackward0"),
     "nn.ReLU6": (lambda x, t, p, c: fg.nn.ReLU6()(x), "HardtanhBackward0"),
     "amax over a dim": (lambda x, t, p, c: x.amax(1), "AmaxBackward0"),
+    "clamp by numbers": (lambda x, t, p, c: x.clamp(-0.5, 0.5), "ClampBackward1"),
+    "clamp min only": (lambda x, t, p, c: x.clamp(min=0.0), "ClampBackward1"),
     "amin over a dim": (lambda x, t, p, c: x.amin(1), "AminBackward0"),
     "multi_margin_loss": (lambda x, t, p, c: F.multi_margin_loss(x, c), "MultiMarginLossBackward0"),
     "multilabel_margin_loss": (

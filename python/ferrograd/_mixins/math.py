@@ -164,23 +164,19 @@ _FLOAT_SCALARS = (float, np.floating)
 def clamp_scalars(x, lo, hi, *, nan_passes: bool = False):
     """``x`` clamped into ``[lo, hi]`` (numbers or None) in PyTorch's result dtype (an integer
     tensor with a float bound gives the default float dtype), with PyTorch's gradient: 1
-    strictly inside, 0 at the bounds and beyond; at NaN 0 for ``clamp`` and 1 for ``hardtanh``
-    (``nan_passes``). The engine's rule also passes the gradient at the bounds, so a recorded
-    clamp selects ``x`` where it passes and the clamped value elsewhere."""
+    strictly inside, 0 at the bounds and beyond; at NaN 0 for ``clamp`` (the engine's
+    ``ClampBackward1``) and 1 for ``hardtanh`` (``nan_passes``, composed: the engine's fused
+    hardtanh covers float CPU tensors)."""
     float_bound = isinstance(lo, _FLOAT_SCALARS) or isinstance(hi, _FLOAT_SCALARS)
     if float_bound and not _by_name(x._dtype).is_floating_point:
         x = x.to(get_default_dtype())
-    if not (x._requires_grad and _core.is_grad_enabled()):
+    if not nan_passes or not (x._requires_grad and _core.is_grad_enabled()):
         return x._clamp(lo, hi)
     value = x.detach()._clamp(lo, hi)  # raises when both bounds are None
-    if nan_passes:  # blocked at and beyond a bound, never at NaN
-        blocked = [x <= lo] if lo is not None else []
-        blocked += [x >= hi] if hi is not None else []
-        keep = ~(blocked[0] | blocked[1] if len(blocked) == 2 else blocked[0])
-    else:  # passes strictly inside, never at NaN
-        passes = [x > lo] if lo is not None else []
-        passes += [x < hi] if hi is not None else []
-        keep = passes[0] & passes[1] if len(passes) == 2 else passes[0]
+    # blocked at and beyond a bound, never at NaN
+    blocked = [x <= lo] if lo is not None else []
+    blocked += [x >= hi] if hi is not None else []
+    keep = ~(blocked[0] | blocked[1] if len(blocked) == 2 else blocked[0])
     return x.where(keep, value)
 
 

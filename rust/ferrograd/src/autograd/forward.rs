@@ -21,7 +21,7 @@ use std::sync::Weak;
 use smallvec::SmallVec;
 
 use super::arena::NodeKind;
-use super::rules::{ClampBounds, Op};
+use super::rules::Op;
 use super::saved::Saved;
 use crate::array::{DType, NdArray};
 use crate::error::{Error, Result};
@@ -491,18 +491,7 @@ fn jvp(op: &Op, cx: &TangentInputs) -> Result<Tensor> {
             };
             sum([term(0)?, term(1)?])?
         }
-        Op::Clamp(bounds) => {
-            let ClampBounds { min, max } = &**bounds;
-            let a = cx.x(0);
-            let mut inside = a.eq(a)?;
-            if let Some(lo) = min {
-                inside = inside.bitwise_and(&a.ge(&scalar(*lo, a)?)?)?;
-            }
-            if let Some(hi) = max {
-                inside = inside.bitwise_and(&a.le(&scalar(*hi, a)?)?)?;
-            }
-            super::rules::masked(cx.t0()?, &inside)?
-        }
+        Op::Clamp(bounds) => super::rules::masked(cx.t0()?, &bounds.strictly_inside(cx.x(0))?)?,
         Op::Where => {
             let cond = cx.saved(0)?;
             let zero = scalar(0.0, out)?;

@@ -99,6 +99,20 @@ pub struct ClampBounds {
     pub max: Option<f64>,
 }
 
+impl ClampBounds {
+    /// Where the gradient of a clamp by numbers passes: strictly between the bounds, as
+    /// PyTorch's (not at a bound, nor at NaN).
+    pub(crate) fn strictly_inside(&self, a: &Tensor) -> Result<Tensor> {
+        let above = self.min.map(|lo| a.gt(&a.constant(lo)?)).transpose()?;
+        let below = self.max.map(|hi| a.lt(&a.constant(hi)?)).transpose()?;
+        match (above, below) {
+            (Some(above), Some(below)) => above.logical_and(&below),
+            (Some(one), None) | (None, Some(one)) => Ok(one),
+            (None, None) => a.eq(a), // no bounds: everywhere but NaN
+        }
+    }
+}
+
 /// A sum or mean over `axes`; `count` is the number of elements averaged (1 for a sum).
 #[derive(Clone, Debug)]
 pub struct Reduction {
@@ -235,18 +249,7 @@ fn engine_rule(op: &Op, g: &Tensor, r: &RuleInputs) -> Result<Grads> {
             let grad = |i: usize| when(need(i) && differentiable[i], || f.derivative(i, g, saved));
             smallvec![grad(0)?, grad(1)?]
         }
-        Op::Clamp(bounds) => one_input(&|| {
-            let ClampBounds { min, max } = &**bounds;
-            let a = r.saved(0)?;
-            let mut inside = a.eq(a)?;
-            if let Some(lo) = min {
-                inside = inside.bitwise_and(&a.ge(&a.constant(*lo)?)?)?;
-            }
-            if let Some(hi) = max {
-                inside = inside.bitwise_and(&a.le(&a.constant(*hi)?)?)?;
-            }
-            masked(g, &inside)
-        })?,
+        Op::Clamp(bounds) => one_input(&|| masked(g, &bounds.strictly_inside(r.saved(0)?)?))?,
         Op::Where => {
             let cond = r.saved(0)?;
             let zero = g.constant(0.0)?;
