@@ -265,23 +265,16 @@ fn slope(f: Activation, x: &Tensor) -> Result<Tensor> {
             z.sigmoid()?.where_(&soft, &c(1.0)?)
         }
         Activation::Elu { .. } | Activation::Celu { .. } => {
-            let (negative, scale, input_scale) = match f {
-                Activation::Elu {
-                    alpha,
-                    scale,
-                    input_scale,
-                } => (alpha * scale, scale, input_scale),
-                Activation::Celu { alpha } => (alpha, 1.0, 1.0 / alpha),
-                _ => unreachable!("an ELU"),
-            };
+            let (alpha, scale, input_scale) = f.elu_form().expect("an ELU");
             let zero = c(0.0)?;
+            let at_or_below = x.le(&zero)?;
             let below = x
-                .where_(&x.le(&zero)?, &zero)?
+                .where_(&at_or_below, &zero)?
                 .mul(&c(input_scale)?)?
                 .exp()?;
             below
-                .mul(&c(negative * input_scale)?)?
-                .where_(&x.le(&zero)?, &c(scale)?)
+                .mul(&c(alpha * scale * input_scale)?)?
+                .where_(&at_or_below, &c(scale)?)
         }
         Activation::LeakyRelu { slope } => c(1.0)?.where_(&x.gt(&c(0.0)?)?, &c(slope)?),
         Activation::Hardtanh { min, max } => {

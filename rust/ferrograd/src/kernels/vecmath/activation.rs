@@ -85,6 +85,21 @@ pub enum Activation {
     },
 }
 
+impl Activation {
+    /// An ELU's `(alpha, scale, input_scale)`, CELU's in ELU's terms; `None` for the others.
+    pub(crate) fn elu_form(self) -> Option<(f64, f64, f64)> {
+        match self {
+            Activation::Elu {
+                alpha,
+                scale,
+                input_scale,
+            } => Some((alpha, scale, input_scale)),
+            Activation::Celu { alpha } => Some((alpha, 1.0, 1.0 / alpha)),
+            _ => None,
+        }
+    }
+}
+
 /// `√(2/π)` and the cubic coefficient of the tanh approximation.
 const GELU_TANH_SCALE: f64 = 0.797_884_560_802_865_4;
 const GELU_TANH_CUBIC: f64 = 0.044715;
@@ -126,12 +141,10 @@ impl<T: Real> Constants<T> {
         let p = match f {
             Activation::Softplus { beta, threshold } => [beta, threshold, 0.0],
             // `[scale·alpha, scale, input_scale]`: the negative side's factor first
-            Activation::Elu {
-                alpha,
-                scale,
-                input_scale,
-            } => [alpha * scale, scale, input_scale],
-            Activation::Celu { alpha } => [alpha, 1.0, 1.0 / alpha],
+            Activation::Elu { .. } | Activation::Celu { .. } => {
+                let (alpha, scale, input_scale) = f.elu_form().expect("an ELU");
+                [alpha * scale, scale, input_scale]
+            }
             Activation::LeakyRelu { slope } => [slope, 0.0, 0.0],
             Activation::Hardtanh { min, max } => [min, max, 0.0],
             Activation::Softshrink { lambda } | Activation::Hardshrink { lambda } => {
