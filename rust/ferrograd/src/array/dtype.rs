@@ -196,6 +196,9 @@ impl DType {
     /// PyTorch's `result_type` for two tensor operands: a 0-d tensor only takes part in the
     /// result dtype when its category is higher than the dimensioned operand's.
     pub fn result_type(a: DType, a_is_scalar: bool, b: DType, b_is_scalar: bool) -> DType {
+        if a == b {
+            return a;
+        }
         let priority = |zero_dim: bool| match zero_dim {
             true => Priority::ZeroDim,
             false => Priority::Dimensioned,

@@ -94,6 +94,11 @@ impl Tensor {
                     .into(),
             ));
         }
+        let same_device = a.device() == b.device();
+        if same_device && a.dtype() == b.dtype() && (!floating || a.dtype().is_floating()) {
+            // Nothing to move or convert (the common case, kept free of copies).
+            return Ok((kernels::binary(op, &a, &b)?, described));
+        }
         let (a, b) = (scalar_on_device_of(&a, &b)?, scalar_on_device_of(&b, &a)?);
         let mut dtype = DType::result_type(a.dtype(), a.ndim() == 0, b.dtype(), b.ndim() == 0);
         if floating && !dtype.is_floating() {

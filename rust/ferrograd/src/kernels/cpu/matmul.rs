@@ -359,6 +359,29 @@ fn initial(init: &NdArray, shape: &[usize]) -> Result<NdArray> {
             init.shape()
         )));
     }
+    // A bias repeated along the leading axes (a linear layer's): its elements, row after row.
+    let own = init
+        .shape()
+        .iter()
+        .position(|&d| d != 1)
+        .map_or(&[][..], |i| &init.shape()[i..]);
+    if init.is_contiguous() && shape.ends_with(own) {
+        return crate::with_dtype!(init.dtype(), T => {
+            let row = init.as_slice::<T>()?;
+            let total = numel(shape);
+            let repeated = match row {
+                [one] => crate::array::alloc::filled(*one, total)?,
+                _ => {
+                    let mut v = crate::array::alloc::with_capacity(total)?;
+                    for _ in 0..total.checked_div(row.len()).unwrap_or(0) {
+                        v.extend_from_slice(row);
+                    }
+                    v
+                }
+            };
+            NdArray::from_vec(repeated, shape)
+        });
+    }
     let view = broadcast_strides(init.shape(), shape);
     let out = index::gather(init, shape, &view, 0)?;
     if out.shares_storage_with(init) {
@@ -627,6 +650,10 @@ mod tests {
         check_transposed(&[5, 6], &[6, 7], &[5, 7]);
         check_transposed(&[3, 20, 30], &[30, 25], &[25]);
         check_transposed(&[2, 1, 12, 30], &[3, 30, 20], &[3, 1, 20]);
+        // biases repeated row after row: a number, a leading 1, over a batch
+        check_transposed(&[5, 6], &[6, 7], &[]);
+        check_transposed(&[5, 6], &[6, 7], &[1, 7]);
+        check_transposed(&[4, 5, 6], &[6, 7], &[5, 7]);
     }
 
     #[test]
