@@ -77,12 +77,32 @@ impl Gradient {
             }
         }
         let (a, b) = (self.into_tensor(), other.into_tensor());
+        if !create_graph && can_add_in_place(&a, &b) {
+            // A sum no one else sees (the usual first-order pass): `a` takes `b` in place, one
+            // pass and no new buffer (a weight shared by every step of a recurrent network gets
+            // a gradient per step).
+            no_grad(|| a.add_(&b))?;
+            return Ok(Gradient::Tensor(a));
+        }
         Ok(Gradient::Tensor(if create_graph {
             a.add(&b)?
         } else {
             no_grad(|| a.add(&b))?
         }))
     }
+}
+
+/// Whether `a + b` may be written into `a`: `a` is the sum's shape and dtype and nothing else
+/// reaches its elements; no forward-mode level is open (a gradient may carry a tangent then).
+fn can_add_in_place(a: &Tensor, b: &Tensor) -> bool {
+    if super::forward::is_active() {
+        return false;
+    }
+    let same = {
+        let (x, y) = Tensor::read_pair(a, b);
+        x.shape() == y.shape() && x.dtype() == y.dtype() && x.device() == y.device()
+    };
+    same && a.owns_its_elements_alone()
 }
 
 /// Gradients for the input edges of a node, in edge order: (input slot, gradient).

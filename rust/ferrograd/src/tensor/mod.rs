@@ -597,16 +597,25 @@ impl Tensor {
     /// storage when nothing else shares it, else a copy (writes to the result must not reach
     /// any other tensor, as they would through a shared storage).
     pub(crate) fn detach_copy(&self) -> Tensor {
-        // Another handle to this tensor (a user's `g` given to `backward(g)`), a detached alias
-        // or a view could write to (or see writes to) the elements: copy then.
-        let held_elsewhere = Arc::strong_count(&self.0) > 1
-            || triomphe::Arc::count(&self.0.data) > 1
-            || self.is_view();
         let array = self.data();
-        if held_elsewhere || array.storage_is_shared_beyond(2) || !array.is_contiguous() {
+        if !self.owns_its_elements_alone() {
             return Tensor::from_array(crate::kernels::materialize(&array).unwrap_or(array));
         }
         Tensor::from_array(array)
+    }
+
+    /// Whether nothing but this handle reaches its (contiguous) elements, so that writing them
+    /// in place changes no other tensor: no other handle to this tensor (a user's `g` given to
+    /// `backward(g)`, a hook's), no detached alias, no view, no other array on the storage.
+    pub(crate) fn owns_its_elements_alone(&self) -> bool {
+        if Arc::strong_count(&self.0) > 1
+            || triomphe::Arc::count(&self.0.data) > 1
+            || self.is_view()
+        {
+            return false;
+        }
+        let array = self.read();
+        !array.storage_is_shared() && array.is_contiguous()
     }
 
     pub(crate) fn mark_retains_grad(&self) {
