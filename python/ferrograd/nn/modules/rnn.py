@@ -179,6 +179,10 @@ def _run_direction(mode, projected, state, weights, batch_sizes, reverse: bool):
     _, w_hh, _, b_hh, w_hr = weights
     fused = _fusable(mode, (projected, *state, w_hh, b_hh, w_hr))
     inputs = _split(projected, batch_sizes, 0)
+    if fused and len(inputs) > 1 and w_hh.device.type == "cpu":
+        # Every step multiplies by the transpose of `w_hh`: laid out once as that transpose,
+        # the product kernel reads it as it is instead of repacking it at every step.
+        w_hh = w_hh.t().contiguous().t()
     order = range(len(inputs) - 1, -1, -1) if reverse else range(len(inputs))
     outputs = [None] * len(inputs)
     finished = []
