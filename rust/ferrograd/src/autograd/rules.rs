@@ -422,12 +422,7 @@ fn product_grads(
             // A 2-D `b` shared by every batch entry of `a` (a linear layer over a sequence):
             // its gradient sums `aᵀ @ g` over the batch, which is one product over the batch's
             // rows stacked, without the per-entry products and their sum.
-            let rows = |x: &Tensor| {
-                let shape = x.shape();
-                let (lead, last) = shape.split_at(shape.len() - 1);
-                x.reshape(&[lead.iter().product::<usize>() as isize, last[0] as isize])
-            };
-            let (a, g) = (rows(a)?, rows(g)?);
+            let (a, g) = (a.flatten(0, -2)?, g.flatten(0, -2)?);
             return if t.b {
                 g.matmul_transposed(&a, tr(true, false), None)
             } else {

@@ -597,11 +597,13 @@ impl Tensor {
     /// storage when nothing else shares it, else a copy (writes to the result must not reach
     /// any other tensor, as they would through a shared storage).
     pub(crate) fn detach_copy(&self) -> Tensor {
+        // Asked before taking the array: the taken copy would count as a second holder.
+        let alone = self.owns_its_elements_alone();
         let array = self.data();
-        if !self.owns_its_elements_alone() {
-            return Tensor::from_array(crate::kernels::materialize(&array).unwrap_or(array));
+        if alone {
+            return Tensor::from_array(array);
         }
-        Tensor::from_array(array)
+        Tensor::from_array(crate::kernels::materialize(&array).unwrap_or(array))
     }
 
     /// Whether nothing but this handle reaches its (contiguous) elements, so that writing them
