@@ -103,8 +103,6 @@ impl Activation {
 /// `√(2/π)` and the cubic coefficient of the tanh approximation.
 const GELU_TANH_SCALE: f64 = 0.797_884_560_802_865_4;
 const GELU_TANH_CUBIC: f64 = 0.044715;
-/// `1/√(2π)`, the standard normal density at 0.
-const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 
 trait Real:
     VecMath
@@ -130,8 +128,6 @@ struct Constants<T> {
     k: T,
     c: T,
     three_c: T,
-    inv_sqrt2: T,
-    inv_sqrt_2pi: T,
     /// The activation's parameters (which ones: `Constants::new`).
     p: [T; 3],
 }
@@ -169,15 +165,13 @@ impl<T: Real> Constants<T> {
             k: t(GELU_TANH_SCALE),
             c: t(GELU_TANH_CUBIC),
             three_c: t(3.0 * GELU_TANH_CUBIC),
-            inv_sqrt2: t(std::f64::consts::FRAC_1_SQRT_2),
-            inv_sqrt_2pi: t(INV_SQRT_2PI),
             p: p.map(t),
         }
     }
 
     #[inline(always)]
     fn gelu<M: MulAdd>(&self, x: T) -> T {
-        self.half * x * (self.one + (x * self.inv_sqrt2).erf_with::<M>())
+        x * x.normal_with::<M>().0
     }
 
     #[inline(always)]
@@ -213,8 +207,7 @@ impl<T: Real> Constants<T> {
 
     #[inline(always)]
     fn gelu_backward<M: MulAdd>(&self, g: T, x: T) -> T {
-        let cdf = self.half * (self.one + (x * self.inv_sqrt2).erf_with::<M>());
-        let pdf = (-(self.half * x * x)).exp_with::<M>() * self.inv_sqrt_2pi;
+        let (cdf, pdf) = x.normal_with::<M>();
         g * (cdf + x * pdf)
     }
 

@@ -19,6 +19,7 @@ pub(crate) mod activation;
 mod double;
 mod erf;
 pub(crate) mod layer_norm;
+mod normal;
 mod rows;
 mod single;
 pub(crate) mod softmax;
@@ -109,6 +110,8 @@ pub(crate) trait VecMath: Sized {
     fn sin_with<M: MulAdd>(self) -> Self;
     fn cos_with<M: MulAdd>(self) -> Self;
     fn erf_with<M: MulAdd>(self) -> Self;
+    /// The standard normal CDF and density at `self`: `(Φ(x), φ(x))`.
+    fn normal_with<M: MulAdd>(self) -> (Self, Self);
 
     #[inline(always)]
     fn exp(self) -> Self {
@@ -150,7 +153,7 @@ pub(crate) trait VecMath: Sized {
 
 /// `VecMath` for a float type from its module's functions.
 macro_rules! vec_math {
-    ($t:ty, $m:ident, $trig:ident, $($erf:ident)::+) => {
+    ($t:ty, $m:ident, $trig:ident, $($erf:ident)::+, $($normal:ident)::+) => {
         impl VecMath for $t {
             #[inline(always)]
             fn exp_with<M: MulAdd>(self) -> Self {
@@ -188,12 +191,16 @@ macro_rules! vec_math {
             fn erf_with<M: MulAdd>(self) -> Self {
                 $($erf)::+::<M>(self)
             }
+            #[inline(always)]
+            fn normal_with<M: MulAdd>(self) -> (Self, Self) {
+                $($normal)::+::<M>(self)
+            }
         }
     };
 }
 
-vec_math!(f32, single, single, erf::erf_f32);
-vec_math!(f64, double, trig, erf::erf_f64);
+vec_math!(f32, single, single, erf::erf_f32, normal::normal_f32);
+vec_math!(f64, double, trig, erf::erf_f64, normal::normal_f64);
 
 #[cfg(test)]
 pub(super) fn exp_f32(x: f32) -> f32 {

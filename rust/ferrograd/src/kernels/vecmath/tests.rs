@@ -773,3 +773,76 @@ fn vecmath_softmax_rows_match_a_float64_reference() {
         assert!(y.as_slice::<f32>().unwrap().iter().all(|v| v.is_nan()));
     }
 }
+
+/// `x Φ(x)` and `Φ(x) + x φ(x)` in `f64`, from the complementary error function so that the
+/// left tail keeps its relative accuracy.
+fn gelu_ref(x: f64) -> (f64, f64) {
+    let cdf = 0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2);
+    let pdf = (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    (x * cdf, cdf + x * pdf)
+}
+
+/// Float32 GELU and its derivative through the best instruction set's kernels and through
+/// the one-element path (the baseline loop's arithmetic), on the sweeps of the other `f32`
+/// functions and a dense one of `[-15, 15]`, wherever `Φ(x)` is a normal float (`x > -13`):
+/// the value within 6.5 ulp, the left tail included, and the derivative within 6 ulp of the
+/// larger of its two terms `Φ(x)` and `|x φ(x)|` (they cancel on the left, so no bound
+/// relative to the sum holds there). Further left, where `Φ(x)` is subnormal and rounding is
+/// absolute, the value is within 2.5 steps of `|x|` times the smallest subnormal, and the
+/// derivative within 6 of the larger of those steps and its scale's ulp.
+#[test]
+fn vecmath_f32_gelu_within_its_ulp_bounds() {
+    use super::activation::{backward, forward, Activation};
+    use crate::array::NdArray;
+    let mut x = f32_inputs();
+    x.extend((0..1 << 21).map(|i| -15.0 + 30.0 * i as f32 / (1 << 21) as f32));
+    let n = x.len();
+    let slice = |a: &NdArray| a.as_slice::<f32>().unwrap().to_vec();
+    let input = NdArray::from_vec(x.clone(), &[n]).unwrap();
+    let ones = NdArray::from_vec(vec![1.0f32; n], &[n]).unwrap();
+    let kernel = (
+        slice(&forward(Activation::Gelu, &input).unwrap()),
+        slice(&backward(Activation::Gelu, &ones, &input).unwrap()),
+    );
+    let one_element: (Vec<f32>, Vec<f32>) = x
+        .iter()
+        .map(|&v| {
+            let (cdf, pdf) = v.normal_with::<Rounded>();
+            (v * cdf, cdf + v * pdf)
+        })
+        .unzip();
+    for (path, (value, slope)) in [("kernel", kernel), ("one element", one_element)] {
+        // The value in ulps where `Φ(x)` is a normal float, in steps of `|x|` times the
+        // smallest subnormal below; the derivative in the larger of those steps and the ulp
+        // of its scale.
+        let mut worst = [(0.0f64, 0.0f32); 3];
+        let mut record = |k: usize, e: f64, v: f32| {
+            if e > worst[k].0 {
+                worst[k] = (e, v);
+            }
+        };
+        for ((&v, &y), &dy) in x.iter().zip(&value).zip(&slope) {
+            let (want, want_slope) = gelu_ref(v as f64);
+            let cdf = 0.5 * libm::erfc(-(v as f64) * std::f64::consts::FRAC_1_SQRT_2);
+            let scale = cdf.max((want_slope - cdf).abs());
+            let step = (v as f64).abs() * f64::from(f32::from_bits(1));
+            if cdf >= f32::MIN_POSITIVE as f64 || !v.is_finite() {
+                record(0, ulps_f32(y, want), v);
+            } else {
+                record(1, (y as f64 - want).abs() / step, v);
+            }
+            if v.is_finite() {
+                let unit = ulp_size(scale, 23, -126).max(step);
+                record(2, (dy as f64 - want_slope).abs() / unit, v);
+            }
+        }
+        eprintln!("gelu f32 {path}: value, value in the subnormal tail, slope: {worst:?}");
+        assert!(worst[0].0 <= 6.5, "{path}: gelu {:?}", worst[0]);
+        assert!(
+            worst[1].0 <= 2.5,
+            "{path}: gelu in the subnormal tail {:?}",
+            worst[1]
+        );
+        assert!(worst[2].0 <= 6.0, "{path}: gelu' {:?}", worst[2]);
+    }
+}
