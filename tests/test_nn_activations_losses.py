@@ -368,3 +368,48 @@ def test_gelu_float32_keeps_its_relative_accuracy_on_the_left_tail():
         want, want_slope = _gelu_exact(v)
         assert got == pytest.approx(want, rel=1e-6), v
         assert slope == pytest.approx(want_slope, rel=1e-5), v
+
+
+# PyTorch 2.15: these raise `"<kernel>" not implemented for 'Long'` on integer tensors.
+FLOAT_ONLY = {
+    "elu": (F.elu, "elu_cpu"),
+    "selu": (F.selu, "elu_cpu"),
+    "celu": (F.celu, "elu_cpu"),
+    "leaky_relu": (F.leaky_relu, "leaky_relu_cpu"),
+    "hardswish": (F.hardswish, "hardswish_cpu"),
+    "hardsigmoid": (F.hardsigmoid, "hardsigmoid_cpu"),
+    "logsigmoid": (F.logsigmoid, "log_sigmoid_cpu"),
+    "hardshrink": (F.hardshrink, "hardshrink_cpu"),
+    "softshrink": (F.softshrink, "softshrink_check"),
+    "mish": (F.mish, "mish_cpu"),
+    "gelu": (F.gelu, "GeluKernelImpl"),
+    "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"), "GeluKernelImpl"),
+    "silu": (F.silu, "silu_cpu"),
+    "softplus": (F.softplus, "softplus_cpu"),
+}
+
+
+@pytest.mark.parametrize("name", list(FLOAT_ONLY))
+def test_float_only_activations_reject_integer_tensors(name):
+    fn, kernel = FLOAT_ONLY[name]
+    with pytest.raises(NotImplementedError, match=f"\"{kernel}\" not implemented for 'Long'"):
+        fn(fg.tensor([1, -2, 3]))
+    with pytest.raises(NotImplementedError, match="'Bool'"):
+        fn(fg.tensor([True, False]))
+
+
+def test_hardtanh_relu6_threshold_keep_an_integer_dtype():
+    # PyTorch 2.15's values and dtypes.
+    x = fg.tensor([1, -2, 3], dtype=fg.int32)
+    for out, want in [
+        (F.hardtanh(x), [1, -1, 1]),
+        (F.relu6(x), [1, 0, 3]),
+        (F.threshold(x, 0.5, 5.7), [1, 5, 3]),
+    ]:
+        assert out.dtype == fg.int32
+        assert out.tolist() == want
+    b = fg.tensor([True, False])
+    with pytest.raises(NotImplementedError, match="Bool inputs not supported for hardtanh"):
+        F.hardtanh(b)
+    with pytest.raises(NotImplementedError, match="\"threshold_cpu\" not implemented for 'Bool'"):
+        F.threshold(b, 0.5, 1.0)

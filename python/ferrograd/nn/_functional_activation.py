@@ -11,6 +11,7 @@ import math
 
 from .. import _core, _random
 from .._autocast import lower_precision
+from .._dtype import kernel_not_implemented
 from .._errors import ShapeError
 from .._mixins.math import clamp_scalars
 from .._opmath import computes_in_float32
@@ -19,6 +20,40 @@ from ._functional_common import _check_tensor
 #: SELU's constants (Klambauer et al., 2017), as PyTorch has them.
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
+
+
+#: The activations PyTorch computes for floating-point tensors only, and the kernel its
+#: "not implemented for 'Long'" error names. hardtanh (relu6) and threshold take integer
+#: tensors too and keep their dtype.
+_FLOAT_ONLY_KERNELS = {
+    "elu": "elu_cpu",
+    "selu": "elu_cpu",
+    "celu": "elu_cpu",
+    "leaky_relu": "leaky_relu_cpu",
+    "hardswish": "hardswish_cpu",
+    "hardsigmoid": "hardsigmoid_cpu",
+    "logsigmoid": "log_sigmoid_cpu",
+    "hardshrink": "hardshrink_cpu",
+    "softshrink": "softshrink_check",
+    "mish": "mish_cpu",
+    "gelu": "GeluKernelImpl",
+    "silu": "silu_cpu",
+    "softplus": "softplus_cpu",
+}
+_KEEPS_INTEGER_DTYPE = ("hardtanh", "threshold")
+
+
+def _check_dtype(x, name: str) -> None:
+    """PyTorch's error for an activation of an integer or bool tensor that it has no kernel
+    for (elu, gelu, silu, ...); hardtanh and threshold reject bool only."""
+    if x.is_floating_point() or x.is_complex():
+        return
+    if name in _FLOAT_ONLY_KERNELS:
+        raise kernel_not_implemented(_FLOAT_ONLY_KERNELS[name], x.dtype)
+    if x._dtype == "bool":
+        if name == "threshold":
+            raise kernel_not_implemented("threshold_cpu", x.dtype)
+        raise NotImplementedError(f"Bool inputs not supported for {name}")
 
 
 def _fused(input) -> bool:
@@ -45,7 +80,13 @@ def _one_node(input, inplace: bool, name: str, params, composed):
     where the engine's kernels take the tensor, else ``composed(x)``; written into ``input``
     with ``inplace``."""
     x = _source(input, inplace)
-    out = _core.activation(name, x, *map(float, params)) if _fused(x) else composed(x)
+    if _fused(x):
+        out = _core.activation(name, x, *map(float, params))
+    else:
+        _check_dtype(x, name)
+        out = composed(x)
+        if name in _KEEPS_INTEGER_DTYPE and out.dtype != x.dtype:
+            out = out.to(x.dtype)
     return _result(input, out, inplace)
 
 
@@ -240,6 +281,7 @@ def gelu(input, approximate: str = "none"):
     """``x Φ(x)``; with ``approximate='tanh'``, Hendrycks and Gimpel's tanh approximation."""
     if approximate in ("none", "tanh") and _fused(input):
         return _core.gelu(input, approximate)
+    _check_dtype(input, "gelu")
     if approximate == "tanh":
         inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input * input * input)
         return 0.5 * input * (1.0 + inner.tanh())
@@ -292,6 +334,7 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     nor sends NaN (0 * inf) back through the branch not taken."""
     if _fused(input):
         return _core.softplus(input, float(beta), float(threshold))
+    _check_dtype(input, "softplus")
     z = input * beta if beta != 1 else input
     soft = z <= threshold
     out = z.where(soft, 0.0).exp().log1p()
@@ -370,7 +413,10 @@ def sigmoid(input):
 
 @computes_in_float32
 def _silu(x):
-    return _core.silu(x) if _fused(x) else x * x.sigmoid()
+    if _fused(x):
+        return _core.silu(x)
+    _check_dtype(x, "silu")
+    return x * x.sigmoid()
 
 
 @computes_in_float32
