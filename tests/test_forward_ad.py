@@ -399,3 +399,18 @@ def test_reverse_over_forward_differentiates_the_tangent():
         jv = fwAD.unpack_dual(dual.sin().sum()).tangent  # sum(cos x)
         (g,) = fg.autograd.grad(jv, x)
     np.testing.assert_allclose(as_np(g), -np.sin([0.3, 1.2]))
+
+
+def test_amax_amin_over_a_dim_share_the_tangent_among_ties():
+    # PyTorch 2.15's tangents: the mean of the tied elements' tangents.
+    x = fg.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], dtype=fg.float64)
+    t = fg.tensor([[1.0, 2.0, 4.0], [1.0, 2.0, 6.0]], dtype=fg.float64)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(x, t)
+        assert fwAD.unpack_dual(d.amax(1)).tangent.tolist() == [3.0, 3.0]
+        assert fwAD.unpack_dual(d.amin(1)).tangent.tolist() == [1.0, 3.0]
+        kept = fwAD.unpack_dual(d.amax(1, keepdim=True)).tangent
+        assert kept.tolist() == [[3.0], [3.0]]
+    forward = fg.func.jacfwd(lambda a: a.amax(1))(x)
+    backward = fg.func.jacrev(lambda a: a.amax(1))(x)
+    assert forward.tolist() == backward.tolist()

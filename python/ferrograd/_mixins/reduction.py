@@ -54,6 +54,9 @@ class _SplitExtreme(Function):
         kept = _extreme_values(x, which, list(dims), True)
         ctx.dims, ctx.keepdim = list(dims), keepdim
         ctx.save_for_backward(x, kept)
+        if _core.current_dual_level() is not None:
+            # `saved_tensors` is empty where nothing requires grad; `jvp` needs them anyway.
+            ctx.jvp_inputs = (x, kept)
         return kept if keepdim else _drop(kept, dims)
 
     @staticmethod
@@ -63,6 +66,14 @@ class _SplitExtreme(Function):
             grad = grad.reshape(kept.shape)
         ties = (x == kept).to(grad.dtype)
         return grad / ties.sum(ctx.dims, keepdim=True) * ties, None, None, None
+
+    @staticmethod
+    def jvp(ctx, tangent, *_):
+        # The mean of the tied elements' tangents, as PyTorch's forward-mode formula.
+        x, kept = ctx.jvp_inputs
+        ties = (x == kept).to(tangent.dtype)
+        out = (tangent * ties).sum(ctx.dims, keepdim=True) / ties.sum(ctx.dims, keepdim=True)
+        return out if ctx.keepdim else _drop(out, ctx.dims)
 
 
 class Amax(_SplitExtreme):
@@ -289,6 +300,7 @@ def _tree_product(x):
 def _amax_amin(x, which: str, dim, keepdim: bool):
     dims = reduced_dims(dim, x.ndim)
     partial = 0 < len(dims) < x.ndim
-    if partial and x._requires_grad and _core.is_grad_enabled():
+    recorded = x._requires_grad and _core.is_grad_enabled()
+    if partial and (recorded or _core.current_dual_level() is not None):
         return (Amax if which == "max" else Amin).apply(x, which, tuple(dims), keepdim)
     return _extreme_values(x, which, dims, keepdim)
