@@ -225,6 +225,25 @@ def test_neg_of_bool_is_not_implemented_as_in_pytorch():
         -fg.tensor([True, False])
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        # PyTorch 2.15's messages.
+        (fg.relu, "Boolean inputs not supported for relu"),
+        (fg.abs, "\"abs_cpu\" not implemented for 'Bool'"),
+        (fg.floor, "\"floor_vml_cpu\" not implemented for 'Bool'"),
+        (fg.ceil, "\"ceil_vml_cpu\" not implemented for 'Bool'"),
+        (fg.round, "\"round_vml_cpu\" not implemented for 'Bool'"),
+        (fg.trunc, "\"trunc_vml_cpu\" not implemented for 'Bool'"),
+    ],
+)
+def test_unary_ops_without_a_bool_kernel_in_pytorch_reject_bool(call, message):
+    with pytest.raises(NotImplementedError, match=message):
+        call(fg.tensor([True, False]))
+    # and integers still pass through
+    assert call(fg.tensor([2, 0])).tolist() == [2, 0]
+
+
 def test_sub_with_bool_is_not_implemented_as_in_pytorch():
     two_bools = "Subtraction, the `-` operator, with two bool tensors is not supported"
     with pytest.raises(NotImplementedError, match=two_bools):

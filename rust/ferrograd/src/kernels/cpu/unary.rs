@@ -36,11 +36,24 @@ fn check_unary(op: UnaryOp, dtype: DType) -> Result<()> {
         (UnaryOp::Neg, Category::Bool) => Err(Error::NotImplemented(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.".into(),
         )),
+        (UnaryOp::Relu, Category::Bool) => Err(Error::NotImplemented(
+            "Boolean inputs not supported for relu".into(),
+        )),
+        // PyTorch has no bool kernel for these (its kernels' names, as its errors give them).
+        (UnaryOp::Abs, Category::Bool) => Err(no_bool_kernel("abs_cpu")),
+        (UnaryOp::Floor, Category::Bool) => Err(no_bool_kernel("floor_vml_cpu")),
+        (UnaryOp::Ceil, Category::Bool) => Err(no_bool_kernel("ceil_vml_cpu")),
+        (UnaryOp::Round, Category::Bool) => Err(no_bool_kernel("round_vml_cpu")),
+        (UnaryOp::Trunc, Category::Bool) => Err(no_bool_kernel("trunc_vml_cpu")),
         (UnaryOp::Not, Category::Floating) => Err(Error::DType(format!(
             "bitwise_not is only supported for integer and boolean tensors, but got {dtype}"
         ))),
         _ => Ok(()),
     }
+}
+
+fn no_bool_kernel(kernel: &str) -> Error {
+    Error::NotImplemented(format!("\"{kernel}\" not implemented for 'Bool'"))
 }
 
 /// Elementwise `op(a)` in `a`'s dtype (see `kernels::unary`).
@@ -50,10 +63,7 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
     let identity = match a.dtype().category() {
         Category::Floating => false,
         Category::Integer => matches!(op, Floor | Ceil | Round | Trunc),
-        Category::Bool => matches!(
-            op,
-            Abs | Sign | Square | Relu | Floor | Ceil | Round | Trunc
-        ),
+        Category::Bool => matches!(op, Sign | Square),
     };
     if identity {
         // A new array, never an alias of the input (the result may be written in place).
