@@ -774,12 +774,12 @@ fn vecmath_softmax_rows_match_a_float64_reference() {
     }
 }
 
-/// `x Φ(x)` and `Φ(x) + x φ(x)` in `f64`, from the complementary error function so that the
-/// left tail keeps its relative accuracy.
-fn gelu_ref(x: f64) -> (f64, f64) {
+/// `(Φ(x), φ(x))` in `f64`, `Φ` from the complementary error function so that the left tail
+/// keeps its relative accuracy.
+fn normal_ref(x: f64) -> (f64, f64) {
     let cdf = 0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2);
     let pdf = (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    (x * cdf, cdf + x * pdf)
+    (cdf, pdf)
 }
 
 /// Float32 GELU and its derivative through the best instruction set's kernels and through
@@ -822,10 +822,11 @@ fn vecmath_f32_gelu_within_its_ulp_bounds() {
             }
         };
         for ((&v, &y), &dy) in x.iter().zip(&value).zip(&slope) {
-            let (want, want_slope) = gelu_ref(v as f64);
-            let cdf = 0.5 * libm::erfc(-(v as f64) * std::f64::consts::FRAC_1_SQRT_2);
-            let scale = cdf.max((want_slope - cdf).abs());
-            let step = (v as f64).abs() * f64::from(f32::from_bits(1));
+            let xd = v as f64;
+            let (cdf, pdf) = normal_ref(xd);
+            let (want, want_slope) = (xd * cdf, cdf + xd * pdf);
+            let scale = cdf.max((xd * pdf).abs());
+            let step = xd.abs() * f64::from(f32::from_bits(1));
             if cdf >= f32::MIN_POSITIVE as f64 || !v.is_finite() {
                 record(0, ulps_f32(y, want), v);
             } else {
