@@ -318,9 +318,14 @@ fn describe<'py>(
             kw.set_item("reverse", *reverse)?;
             "linear_scan"
         }
-        Kernel::RecurrentCell { cell, backward } => {
+        Kernel::RecurrentCell {
+            cell,
+            backward,
+            keep_activations,
+        } => {
             kw.set_item("cell", cell.name())?;
             kw.set_item("backward", *backward)?;
+            kw.set_item("keep_activations", *keep_activations)?;
             "recurrent_cell"
         }
         // A backend's attention takes no dropout: the host kernel draws the mask.

@@ -411,6 +411,9 @@ pub enum Kernel<'a> {
         cell: nn::Cell,
         /// The adjoint instead of the step.
         backward: bool,
+        /// The step also returns, after its outputs, the activations its adjoint reads (the
+        /// adjoint then takes those in place of the pre-activations).
+        keep_activations: bool,
     },
     /// Fused scaled dot-product attention, or its adjoint (see `attention`); a backend without
     /// it runs the host kernel.

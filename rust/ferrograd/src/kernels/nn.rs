@@ -171,20 +171,22 @@ impl Cell {
     }
 }
 
-/// The LSTM cell's step: `(2, B, H)` holding `h'` and `c'` (see `cpu::recurrent::lstm_cell`).
-pub fn lstm_cell(gates: &NdArray, c: &NdArray) -> Result<NdArray> {
+/// The LSTM cell's step: flat, `h'` and `c'` (`B·H` each), and with `keep_activations` what
+/// its adjoint needs after them (see `cpu::recurrent::lstm_cell`).
+pub fn lstm_cell(gates: &NdArray, c: &NdArray, keep_activations: bool) -> Result<NdArray> {
     let kernel = Kernel::RecurrentCell {
         cell: Cell::Lstm,
         backward: false,
+        keep_activations,
     };
     dispatch(kernel, &[gates, c], |x| {
-        cpu::recurrent::lstm_cell(x[0], x[1])
+        cpu::recurrent::lstm_cell(x[0], x[1], keep_activations)
     })
 }
 
-/// The LSTM cell's adjoint: `[grad gates | grad c]`, flat.
+/// The LSTM cell's adjoint from the activations its step kept: `[grad gates | grad c]`, flat.
 pub fn lstm_cell_backward(
-    gates: &NdArray,
+    kept: &NdArray,
     c: &NdArray,
     gh: &NdArray,
     gc: &NdArray,
@@ -192,30 +194,45 @@ pub fn lstm_cell_backward(
     let kernel = Kernel::RecurrentCell {
         cell: Cell::Lstm,
         backward: true,
+        keep_activations: false,
     };
-    dispatch(kernel, &[gates, c, gh, gc], |x| {
+    dispatch(kernel, &[kept, c, gh, gc], |x| {
         cpu::recurrent::lstm_cell_backward(x[0], x[1], x[2], x[3])
     })
 }
 
-/// The GRU cell's step `h'` (see `cpu::recurrent::gru_cell`).
-pub fn gru_cell(gx: &NdArray, gh: &NdArray, h: &NdArray) -> Result<NdArray> {
+/// The GRU cell's step: flat, `h'` (`B·H`), and with `keep_activations` what its adjoint needs
+/// after it (see `cpu::recurrent::gru_cell`).
+pub fn gru_cell(
+    gx: &NdArray,
+    gh: &NdArray,
+    h: &NdArray,
+    keep_activations: bool,
+) -> Result<NdArray> {
     let kernel = Kernel::RecurrentCell {
         cell: Cell::Gru,
         backward: false,
+        keep_activations,
     };
     dispatch(kernel, &[gx, gh, h], |x| {
-        cpu::recurrent::gru_cell(x[0], x[1], x[2])
+        cpu::recurrent::gru_cell(x[0], x[1], x[2], keep_activations)
     })
 }
 
-/// The GRU cell's adjoint: `[grad gx | grad gh | grad h]`, flat.
-pub fn gru_cell_backward(gx: &NdArray, gh: &NdArray, h: &NdArray, g: &NdArray) -> Result<NdArray> {
+/// The GRU cell's adjoint from the activations its step kept: `[grad gx | grad gh | grad h]`,
+/// flat.
+pub fn gru_cell_backward(
+    kept: &NdArray,
+    gh: &NdArray,
+    h: &NdArray,
+    g: &NdArray,
+) -> Result<NdArray> {
     let kernel = Kernel::RecurrentCell {
         cell: Cell::Gru,
         backward: true,
+        keep_activations: false,
     };
-    dispatch(kernel, &[gx, gh, h, g], |x| {
+    dispatch(kernel, &[kept, gh, h, g], |x| {
         cpu::recurrent::gru_cell_backward(x[0], x[1], x[2], x[3])
     })
 }

@@ -1,6 +1,6 @@
 //! The pointwise step of the LSTM and GRU cells as one op each (the matrix products that make
 //! the gates are ordinary `matmul`s before it). The forward is one kernel; so is the backward
-//! in a first-order pass. Under `create_graph` (grad mode on while the rule runs) the rule is
+//! in a first-order pass (from the activations the LSTM's forward kept). Under `create_graph` (grad mode on while the rule runs) the rule is
 //! written with differentiable ops instead, so it is recorded and differentiates again. The
 //! GRU cell has one output and a tangent rule; the LSTM cell has two outputs (`h'`, `c'`), and
 //! multi-output nodes have no tangent rule, so the facade composes the step from pointwise ops
@@ -67,12 +67,22 @@ pub(crate) fn unpack(mut packed: NdArray, shapes: &[&[usize]]) -> Result<Vec<NdA
         .collect()
 }
 
-/// `h` and `c` of `(2, B, H)` (the LSTM kernel's result).
-fn first_two(packed: NdArray) -> Result<[NdArray; 2]> {
-    let (b, h) = (packed.shape()[1], packed.shape()[2]);
-    let mut parts = unpack(packed, &[&[b, h], &[b, h]])?.into_iter();
+/// The LSTM kernel's flat result for a `(B, H)` state: `h'` and `c'` as `(B, H)` views, and the
+/// activations kept for the backward pass (flat) if it was asked to keep them.
+fn lstm_outputs(
+    packed: NdArray,
+    b: usize,
+    h: usize,
+    kept: bool,
+) -> Result<(NdArray, NdArray, Option<NdArray>)> {
+    let (state, kept_shape) = ([b, h], [5 * b * h]);
+    let mut shapes: Vec<&[usize]> = vec![&state, &state];
+    if kept {
+        shapes.push(&kept_shape);
+    }
+    let mut parts = unpack(packed, &shapes)?.into_iter();
     match (parts.next(), parts.next()) {
-        (Some(a), Some(c)) => Ok([a, c]),
+        (Some(h1), Some(c1)) => Ok((h1, c1, parts.next())),
         _ => Err(Error::Autograd(
             "internal error: lstm_cell's outputs".into(),
         )),
@@ -87,14 +97,19 @@ impl Tensor {
         check_cell("lstm_cell", &[self], 4, c)?;
         let inputs = [self, c];
         refuse_dual_inputs(&inputs, || LstmCellOf.name().to_string())?;
-        let packed = k::lstm_cell(&self.data(), &c.data())?;
-        let [h1, c1] = first_two(packed)?;
-        if !needs_recording(&inputs) {
+        let recording = needs_recording(&inputs);
+        let packed = k::lstm_cell(&self.data(), &c.data(), recording)?;
+        let (h1, c1, kept) = lstm_outputs(packed, c.shape()[0], c.shape()[1], recording)?;
+        let Some(kept) = kept else {
             return Ok((Tensor::from_array(h1), Tensor::from_array(c1)));
-        }
+        };
         let node = NodeKind::Op(Op::rule(LstmCellOf));
         let mut outputs = record_many(node, &inputs, vec![h1, c1], |_| {
-            smallvec![Saved::input(self), Saved::input(c)]
+            smallvec![
+                Saved::input(self),
+                Saved::input(c),
+                Saved::input(&Tensor::from_array(kept)),
+            ]
         })?
         .into_iter();
         match (outputs.next(), outputs.next()) {
@@ -111,14 +126,33 @@ impl Tensor {
     /// `h' = n + z·(h - n)`.
     pub fn gru_cell(&self, gh: &Tensor, h: &Tensor) -> Result<Tensor> {
         check_cell("gru_cell", &[self, gh], 3, h)?;
-        let out = k::gru_cell(&self.data(), &gh.data(), &h.data())?;
-        record(Op::rule(GruCellOf), &[self, gh, h], out, |_| {
-            smallvec![Saved::input(self), Saved::input(gh), Saved::input(h)]
+        let inputs = [self, gh, h];
+        let recording = needs_recording(&inputs);
+        let packed = k::gru_cell(&self.data(), &gh.data(), &h.data(), recording)?;
+        let (b, w) = (h.shape()[0], h.shape()[1]);
+        let (state, kept_shape) = ([b, w], [3 * b * w]);
+        let shapes: &[&[usize]] = if recording {
+            &[&state, &kept_shape]
+        } else {
+            &[&state]
+        };
+        let mut parts = unpack(packed, shapes)?.into_iter();
+        let (Some(out), kept) = (parts.next(), parts.next()) else {
+            return Err(Error::Autograd("internal error: gru_cell's output".into()));
+        };
+        record(Op::rule(GruCellOf), &inputs, out, |_| {
+            smallvec![
+                Saved::input(self),
+                Saved::input(gh),
+                Saved::input(h),
+                kept.map_or(Saved::Absent, |a| Saved::input(&Tensor::from_array(a))),
+            ]
         })
     }
 }
 
-/// The LSTM cell's node: inputs gates, c (both saved, in that order); two outputs h', c'.
+/// The LSTM cell's node: inputs gates, c; saved gates, c and the activations the kernel kept;
+/// two outputs h', c'.
 #[derive(Debug)]
 struct LstmCellOf;
 
@@ -128,9 +162,8 @@ impl OpRule for LstmCellOf {
     }
 
     fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
-        let (gates, c) = (r.saved(0)?, r.saved(1)?);
         let grads = [grads.first(), grads.get(1)].map(|g| g.and_then(Option::as_ref));
-        lstm_cell_backward(gates, c, grads)
+        lstm_cell_backward(r, grads)
     }
 
     fn tangent(&self, _: &TangentInputs) -> Result<Tensor> {
@@ -139,7 +172,7 @@ impl OpRule for LstmCellOf {
     }
 }
 
-/// The GRU cell's node: inputs gx, gh, h (all saved, in that order).
+/// The GRU cell's node: inputs gx, gh, h; saved gx, gh, h and the activations the kernel kept.
 #[derive(Debug)]
 struct GruCellOf;
 
@@ -149,8 +182,7 @@ impl OpRule for GruCellOf {
     }
 
     fn backward(&self, grads: &[Option<Tensor>], r: &RuleInputs) -> Result<Grads> {
-        let (gx, gh, h) = (r.saved(0)?, r.saved(1)?, r.saved(2)?);
-        gru_cell_backward(gx, gh, h, single_grad(grads)?)
+        gru_cell_backward(r, single_grad(grads)?)
     }
 
     fn tangent(&self, cx: &TangentInputs) -> Result<Tensor> {
@@ -195,8 +227,10 @@ fn zeros_like(t: &Tensor) -> Result<Tensor> {
 }
 
 /// The gradients of the LSTM cell's inputs (gates, c) given those of its outputs (`None`:
-/// that output got no gradient).
-fn lstm_cell_backward(gates: &Tensor, c: &Tensor, grads: [Option<&Tensor>; 2]) -> Result<Grads> {
+/// that output got no gradient): one kernel on the kept activations, or, while grad mode is on
+/// (`create_graph`), differentiable ops on the saved inputs.
+fn lstm_cell_backward(r: &RuleInputs, grads: [Option<&Tensor>; 2]) -> Result<Grads> {
+    let (gates, c) = (r.saved(0)?, r.saved(1)?);
     let [gh, gc] = match grads {
         [Some(a), Some(b)] => [a.clone(), b.clone()],
         [Some(a), None] => [a.clone(), zeros_like(c)?],
@@ -205,7 +239,8 @@ fn lstm_cell_backward(gates: &Tensor, c: &Tensor, grads: [Option<&Tensor>; 2]) -
     };
     if !is_grad_enabled() {
         let (b, h) = (c.shape()[0], c.shape()[1]);
-        let packed = k::lstm_cell_backward(&gates.data(), &c.data(), &gh.data(), &gc.data())?;
+        let kept = r.saved(2)?;
+        let packed = k::lstm_cell_backward(&kept.data(), &c.data(), &gh.data(), &gc.data())?;
         let parts = unpack(packed, &[&[b, 4 * h], &[b, h]])?;
         return Ok(parts
             .into_iter()
@@ -232,11 +267,15 @@ fn lstm_cell_backward(gates: &Tensor, c: &Tensor, grads: [Option<&Tensor>; 2]) -
     Ok(smallvec![Some(grad_gates), Some(d1.mul(&f)?)])
 }
 
-/// The gradients of the GRU cell's inputs (gx, gh, h) given the output's gradient `g`.
-fn gru_cell_backward(gx: &Tensor, gh: &Tensor, h: &Tensor, g: &Tensor) -> Result<Grads> {
+/// The gradients of the GRU cell's inputs (gx, gh, h) given the output's gradient `g`: one
+/// kernel on the kept activations, or, while grad mode is on (`create_graph`), differentiable
+/// ops on the saved inputs.
+fn gru_cell_backward(r: &RuleInputs, g: &Tensor) -> Result<Grads> {
+    let (gx, gh, h) = (r.saved(0)?, r.saved(1)?, r.saved(2)?);
     if !is_grad_enabled() {
         let (b, w) = (h.shape()[0], h.shape()[1]);
-        let packed = k::gru_cell_backward(&gx.data(), &gh.data(), &h.data(), &g.data())?;
+        let kept = r.saved(3)?;
+        let packed = k::gru_cell_backward(&kept.data(), &gh.data(), &h.data(), &g.data())?;
         let parts = unpack(packed, &[&[b, 3 * w], &[b, 3 * w], &[b, w]])?;
         return Ok(parts
             .into_iter()

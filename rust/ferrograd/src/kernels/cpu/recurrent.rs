@@ -8,6 +8,10 @@
 //! rest is arithmetic in plain loops over equal-length slices, which the compiler vectorises.
 //! Calling the one-element functions inside a single loop instead would run them one lane at a
 //! time, several times slower than the unfused ops.
+//!
+//! A recorded step keeps its activations for its adjoint (the LSTM its activated gates and
+//! `tanh(c')`, the GRU `r`, `z`, `n`; PyTorch's fused cells keep such a workspace too), so the
+//! backward pass is arithmetic only: recomputing them cost as many transcendentals as the step.
 
 use std::mem::MaybeUninit;
 use std::ops::{Add, Mul, MulAssign, Sub};
@@ -75,19 +79,18 @@ impl<T: Gate> Activations<T> {
         self.apply(self.tanh, x, out)
     }
 
-    /// The LSTM's activated gates, `(B, 4H)`: σ of the input, forget and output gates, `tanh`
-    /// of the cell gate.
-    fn lstm_gates(&self, x: &[T], h: usize) -> Result<Vec<T>> {
-        let mut act = alloc::zeroed::<T>(x.len())?;
-        self.sigmoid(x, &mut act);
+    /// The LSTM's activated gates into `act` `(B, 4H)`: σ of the input, forget and output
+    /// gates, `tanh` of the cell gate.
+    fn lstm_gates(&self, x: &[T], h: usize, act: &mut [T]) {
+        self.sigmoid(x, act);
         for (xr, ar) in x.chunks_exact(4 * h).zip(act.chunks_exact_mut(4 * h)) {
             self.tanh(&xr[2 * h..3 * h], &mut ar[2 * h..3 * h]);
         }
-        Ok(act)
     }
 
-    /// The GRU's `(r, z)` `(B, 2H)`, `n` `(B, H)` from the two projections.
-    fn gru_gates(&self, x: &[T], y: &[T], w: usize) -> Result<(Vec<T>, Vec<T>)> {
+    /// The GRU's gates from the two projections: `(r, z)` into `rz` `(B, 2H)`, `n` into `n`
+    /// `(B, H)`.
+    fn gru_gates(&self, x: &[T], y: &[T], w: usize, rz: &mut [T], n: &mut [T]) -> Result<()> {
         let b = x.len() / (3 * w).max(1);
         let mut pre = alloc::zeroed::<T>(2 * b * w)?;
         for ((p, xr), yr) in pre
@@ -99,9 +102,8 @@ impl<T: Gate> Activations<T> {
                 *p = a + c;
             }
         }
-        let mut rz = alloc::zeroed::<T>(2 * b * w)?;
-        self.sigmoid(&pre, &mut rz);
-        let mut pre_n = alloc::zeroed::<T>(b * w)?;
+        self.sigmoid(&pre, rz);
+        let pre_n = &mut pre[..b * w];
         for (((p, xr), yr), rzr) in pre_n
             .chunks_exact_mut(w)
             .zip(x.chunks_exact(3 * w))
@@ -113,9 +115,8 @@ impl<T: Gate> Activations<T> {
                 p[j] = xn[j] + r[j] * yn[j];
             }
         }
-        let mut n = alloc::zeroed::<T>(b * w)?;
-        self.tanh(&pre_n, &mut n);
-        Ok((rz, n))
+        self.tanh(pre_n, n);
+        Ok(())
     }
 }
 
@@ -140,9 +141,8 @@ fn batch_hidden(state: &NdArray) -> (usize, usize) {
     (state.shape()[0], state.shape()[1])
 }
 
-/// `c' = f·c + i·g` row by row, from the activated gates.
-fn lstm_state<T: Gate>(act: &[T], c: &[T], h: usize) -> Result<Vec<T>> {
-    let mut c1 = alloc::zeroed::<T>(c.len())?;
+/// `c' = f·c + i·g` row by row into `c1`, from the activated gates.
+fn lstm_state<T: Gate>(act: &[T], c: &[T], h: usize, c1: &mut [T]) {
     for ((out, ar), c0) in c1
         .chunks_exact_mut(h)
         .zip(act.chunks_exact(4 * h))
@@ -153,55 +153,66 @@ fn lstm_state<T: Gate>(act: &[T], c: &[T], h: usize) -> Result<Vec<T>> {
             out[j] = f[j] * c0[j] + i[j] * z[j];
         }
     }
-    Ok(c1)
 }
 
-/// `LSTM` cell: from `gates` `(B, 4H)` and the cell state `c` `(B, H)`, the array `(2, B, H)`
-/// holding the new hidden state `o·tanh(c')` and the new cell state `c' = f·c + i·g`.
-pub fn lstm_cell(gates: &NdArray, c: &NdArray) -> Result<NdArray> {
+/// `LSTM` cell: from `gates` `(B, 4H)` and the cell state `c` `(B, H)`, the flat array holding
+/// the new hidden state `o·tanh(c')` `(B, H)` and the new cell state `c' = f·c + i·g` `(B, H)`.
+/// With `keep_activations` they are followed by what [`lstm_cell_backward`] needs: the
+/// activated gates `(B, 4H)` (σ of i, f, o and `tanh` of g, in the gates' order) and
+/// `tanh(c')` `(B, H)`, so that the backward pass takes no transcendental again.
+pub fn lstm_cell(gates: &NdArray, c: &NdArray, keep_activations: bool) -> Result<NdArray> {
     let (b, h) = batch_hidden(c);
+    let n = b * h;
+    let len = if keep_activations { 7 * n } else { 2 * n };
     if h == 0 {
-        return Ok(NdArray::zeros(&[2, b, 0], gates.dtype()));
+        return Ok(NdArray::zeros(&[len], gates.dtype()));
     }
     with_gate!(gates.dtype(), "lstm_cell", T => {
         let (x, c) = (gates.as_slice::<T>()?, c.as_slice::<T>()?);
         let acts = Activations::<T>::new()?;
-        let act = acts.lstm_gates(x, h)?;
-        let c1 = lstm_state(&act, c, h)?;
-        let mut out = alloc::zeroed::<T>(2 * b * h)?;
-        let (hidden, cell) = out.split_at_mut(b * h);
-        acts.tanh(&c1, hidden);
-        cell.copy_from_slice(&c1);
+        let mut out = alloc::zeroed::<T>(len)?;
+        let (hidden, rest) = out.split_at_mut(n);
+        let (cell, kept) = rest.split_at_mut(n);
+        let (kept_act, kept_tanh) = kept.split_at_mut(kept.len().min(4 * n));
+        let mut scratch;
+        let act = if keep_activations {
+            kept_act
+        } else {
+            scratch = alloc::zeroed::<T>(4 * n)?;
+            &mut scratch[..]
+        };
+        acts.lstm_gates(x, h, act);
+        lstm_state(act, c, h, cell);
+        acts.tanh(cell, hidden);
+        if keep_activations {
+            kept_tanh.copy_from_slice(hidden);
+        }
         for (hr, ar) in hidden.chunks_exact_mut(h).zip(act.chunks_exact(4 * h)) {
             let o = &ar[3 * h..];
             for j in 0..h {
                 hr[j] *= o[j];
             }
         }
-        NdArray::from_vec(out, &[2, b, h])
+        NdArray::from_vec(out, &[len])
     })
 }
 
-/// The adjoint of [`lstm_cell`]: given the gradients `gh`, `gc` of its two outputs, the flat
-/// array `[grad of gates (B·4H) | grad of c (B·H)]`.
+/// The adjoint of [`lstm_cell`] from the activations it kept (`kept`: the activated gates
+/// `(B, 4H)` then `tanh(c')` `(B, H)`): given the cell state `c` and the gradients `gh`, `gc`
+/// of its two outputs, the flat array `[grad of gates (B·4H) | grad of c (B·H)]`.
 pub fn lstm_cell_backward(
-    gates: &NdArray,
+    kept: &NdArray,
     c: &NdArray,
     gh: &NdArray,
     gc: &NdArray,
 ) -> Result<NdArray> {
     let (b, h) = batch_hidden(c);
     if h == 0 {
-        return Ok(NdArray::zeros(&[0], gates.dtype()));
+        return Ok(NdArray::zeros(&[0], c.dtype()));
     }
-    with_gate!(gates.dtype(), "lstm_cell", T => {
-        let x = gates.as_slice::<T>()?;
+    with_gate!(c.dtype(), "lstm_cell", T => {
+        let (act, t) = kept.as_slice::<T>()?.split_at(4 * b * h);
         let (c, gh, gc) = (c.as_slice::<T>()?, gh.as_slice::<T>()?, gc.as_slice::<T>()?);
-        let acts = Activations::<T>::new()?;
-        let act = acts.lstm_gates(x, h)?;
-        let c1 = lstm_state(&act, c, h)?;
-        let mut t = alloc::zeroed::<T>(b * h)?;
-        acts.tanh(&c1, &mut t);
         let mut out = alloc::zeroed::<T>(5 * b * h)?;
         let (dgates, dc) = out.split_at_mut(4 * b * h);
         let one = T::ONE;
@@ -230,15 +241,32 @@ pub fn lstm_cell_backward(
 /// `GRU` cell, PyTorch's formula: from the input's projection `gx` `(B, 3H)` (with `b_ih`),
 /// the hidden state's `gh` `(B, 3H)` (with `b_hh`) and the state `h` `(B, H)`:
 /// `r = σ(x_r + h_r)`, `z = σ(x_z + h_z)`, `n = tanh(x_n + r·h_n)`, `h' = n + z·(h - n)`.
-pub fn gru_cell(gx: &NdArray, gh: &NdArray, h: &NdArray) -> Result<NdArray> {
+/// The flat result holds `h'` `(B, H)`, and with `keep_activations` then what
+/// [`gru_cell_backward`] needs: `(r, z)` `(B, 2H)` and `n` `(B, H)`.
+pub fn gru_cell(
+    gx: &NdArray,
+    gh: &NdArray,
+    h: &NdArray,
+    keep_activations: bool,
+) -> Result<NdArray> {
     let (b, w) = batch_hidden(h);
+    let len = if keep_activations { 4 * b * w } else { b * w };
     if w == 0 {
-        return Ok(NdArray::zeros(&[b, 0], gx.dtype()));
+        return Ok(NdArray::zeros(&[len], gx.dtype()));
     }
     with_gate!(gx.dtype(), "gru_cell", T => {
         let (x, y, s) = (gx.as_slice::<T>()?, gh.as_slice::<T>()?, h.as_slice::<T>()?);
-        let (rz, n) = Activations::<T>::new()?.gru_gates(x, y, w)?;
-        let mut out = alloc::zeroed::<T>(b * w)?;
+        let mut buffer = alloc::zeroed::<T>(len)?;
+        let (out, kept) = buffer.split_at_mut(b * w);
+        let mut scratch;
+        let kept = if keep_activations {
+            kept
+        } else {
+            scratch = alloc::zeroed::<T>(3 * b * w)?;
+            &mut scratch[..]
+        };
+        let (rz, n) = kept.split_at_mut(2 * b * w);
+        Activations::<T>::new()?.gru_gates(x, y, w, rz, n)?;
         for row in 0..b {
             let span = row * w..(row + 1) * w;
             let z = &rz[row * 2 * w + w..(row + 1) * 2 * w];
@@ -247,21 +275,26 @@ pub fn gru_cell(gx: &NdArray, gh: &NdArray, h: &NdArray) -> Result<NdArray> {
                 o[j] = n[j] + z[j] * (s[j] - n[j]);
             }
         }
-        NdArray::from_vec(out, &[b, w])
+        NdArray::from_vec(buffer, &[len])
     })
 }
 
-/// The adjoint of [`gru_cell`]: given the output's gradient `g`, the flat array
-/// `[grad of gx (B·3H) | grad of gh (B·3H) | grad of h (B·H)]`.
-pub fn gru_cell_backward(gx: &NdArray, gh: &NdArray, h: &NdArray, g: &NdArray) -> Result<NdArray> {
+/// The adjoint of [`gru_cell`] from the activations it kept (`kept`: `(r, z)` `(B, 2H)` then
+/// `n` `(B, H)`): given the hidden state's projection `gh`, the state `h` and the output's
+/// gradient `g`, the flat array `[grad of gx (B·3H) | grad of gh (B·3H) | grad of h (B·H)]`.
+pub fn gru_cell_backward(
+    kept: &NdArray,
+    gh: &NdArray,
+    h: &NdArray,
+    g: &NdArray,
+) -> Result<NdArray> {
     let (b, w) = batch_hidden(h);
     if w == 0 {
-        return Ok(NdArray::zeros(&[0], gx.dtype()));
+        return Ok(NdArray::zeros(&[0], h.dtype()));
     }
-    with_gate!(gx.dtype(), "gru_cell", T => {
-        let (x, y, s) = (gx.as_slice::<T>()?, gh.as_slice::<T>()?, h.as_slice::<T>()?);
-        let g = g.as_slice::<T>()?;
-        let (rz, n) = Activations::<T>::new()?.gru_gates(x, y, w)?;
+    with_gate!(h.dtype(), "gru_cell", T => {
+        let (rz, n) = kept.as_slice::<T>()?.split_at(2 * b * w);
+        let (y, s, g) = (gh.as_slice::<T>()?, h.as_slice::<T>()?, g.as_slice::<T>()?);
         let mut out = alloc::zeroed::<T>(7 * b * w)?;
         let (dx, rest) = out.split_at_mut(3 * b * w);
         let (dy, dh) = rest.split_at_mut(3 * b * w);
