@@ -30,6 +30,16 @@ SHAPES = [
     ((20, 30), (40, 30), (40,)),
     ((50, 30), (20, 30), (20,)),
 ]
+# Biases PyTorch adds with broadcasting (one per row, per column, per position of a sequence).
+BROADCAST_BIAS = [
+    ((4, 3), (5, 3), (4, 5)),
+    ((4, 3), (5, 3), (4, 1)),
+    ((6, 3), (2, 3), (1, 2)),
+    ((2, 4, 3), (5, 3), (4, 5)),
+    ((2, 4, 3), (5, 3), (2, 1, 5)),
+    ((3,), (5, 3), (1, 5)),
+]
+SHAPES += BROADCAST_BIAS
 IDS = [f"{x}x{w}+{b}" for x, w, b in SHAPES]
 
 
@@ -52,6 +62,9 @@ def test_values_match_numpy(x_shape, w_shape, b_shape, dtype):
     args = [None if a is None else fg.tensor(a, dtype=fg_dtype) for a in (x, w, b)]
     out = F.linear(*args)
     expected = x @ w.T + (0 if b is None else b)
+    if x.ndim == 1:
+        # PyTorch multiplies a vector as a single row, then drops the row: (out,) for any bias.
+        expected = expected.reshape(w.shape[:1])
     assert tuple(out.shape) == expected.shape
     assert out.dtype == fg_dtype
     tol = 1e-4 if dtype == np.float32 else 1e-12
@@ -68,11 +81,15 @@ def test_gradients_match_the_formulas(x_shape, w_shape, b_shape):
     np.testing.assert_allclose(to_np(xt.grad), g @ w, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(to_np(wt.grad), g2.T @ x2, rtol=1e-12, atol=1e-12)
     if b is not None:
-        bias_grad = g2.sum() if b.ndim == 0 else g2.sum(0)
+        bias_grad = reduce_to(g.reshape((1, *g.shape)) if x.ndim == 1 else g, b.shape)
         np.testing.assert_allclose(to_np(bt.grad), bias_grad, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("x_shape, w_shape, b_shape", SHAPES[:7], ids=IDS[:7])
+@pytest.mark.parametrize(
+    "x_shape, w_shape, b_shape",
+    SHAPES[:7] + BROADCAST_BIAS,
+    ids=IDS[:7] + IDS[-len(BROADCAST_BIAS) :],
+)
 def test_gradcheck_and_gradgradcheck(x_shape, w_shape, b_shape):
     inputs = [a for a in tensors(*arrays(x_shape, w_shape, b_shape)) if a is not None]
     assert gradcheck(F.linear, inputs)
@@ -134,6 +151,9 @@ def test_mismatched_shapes_raise():
         F.linear(x, w, fg.randn(4))
     with pytest.raises(ValueError, match="bias of shape"):
         F.linear(fg.randn(8, 4), w, fg.randn(5, 1))
+    # A bias that would grow the output (PyTorch adds it in place).
+    with pytest.raises(RuntimeError, match=r"bias of shape \(1, 3, 5\) does not broadcast"):
+        F.linear(x, w, fg.randn(1, 3, 5))
     with pytest.raises(ValueError, match="does not match weight"):
         F.linear(fg.tensor(1.0), w)
 

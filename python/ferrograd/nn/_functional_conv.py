@@ -50,10 +50,7 @@ def linear(input, weight, bias=None):
             f"{weight_shape} (expected the last dimension of input to be {weight_shape[1]})"
         )
     if bias is not None and bias._shape not in ((), weight_shape[:1]):
-        raise ShapeError(
-            f"linear(): bias of shape {bias._shape} does not match weight of shape "
-            f"{weight_shape} (expected ({weight_shape[0]},))"
-        )
+        return _linear_broadcast_bias(input, weight, bias)
     if len(shape) == 2 and shape[0] < weight_shape[0]:
         # The same product transposed, `(weight @ input.T + bias[:, None]).T`: gemm copies
         # (packs) the operand that runs along the rows of the output's layout, here the small
@@ -63,6 +60,27 @@ def linear(input, weight, bias=None):
     if len(shape) == 1:
         return _core.linear(input.unsqueeze(0), weight, bias).squeeze(0)
     return _core.linear(input, weight, bias)
+
+
+def _linear_broadcast_bias(input, weight, bias):
+    """``linear`` with a bias other than ``(out_features,)``, which PyTorch adds with
+    broadcasting: any shape that broadcasts to the output's (e.g. a ``(batch, out)`` bias per
+    row), without growing it."""
+    out_shape = (*input._shape[:-1], weight._shape[0])
+    if len(input._shape) == 1:
+        # PyTorch multiplies a vector as one row: a bias (1, out) still gives (out,).
+        return linear(input.unsqueeze(0), weight, bias).squeeze(0)
+    bias_shape = bias._shape
+    fits = len(bias_shape) <= len(out_shape) and all(
+        b in (1, o) for b, o in zip(reversed(bias_shape), reversed(out_shape), strict=False)
+    )
+    if not fits:
+        raise ShapeError(
+            f"linear(): bias of shape {bias_shape} does not broadcast to the output's shape "
+            f"{out_shape} (expected ({weight._shape[0]},) or a shape broadcastable to the "
+            "output's)"
+        )
+    return linear(input, weight) + bias
 
 
 def bilinear(input1, input2, weight, bias=None):
