@@ -13,9 +13,10 @@ use super::{double, erf, poly, single, MulAdd};
 /// `(Φ(x), φ(x))` for `f32`. `erfcx(a/√2) = t G(t)` with `t = 3 / (3 + a)` and `G` a
 /// polynomial in `t - 0.5857` (fitted here by Lawson's iteration towards the minimax
 /// polynomial, on Chebyshev nodes of `a` in `[0, 14.5]`: relative error 2e-8 before the
-/// coefficients' rounding). `e^(-a²/2)` is `e^(-h²/2) e^(-d)` with `h` the top 12 bits of
-/// `a`, so that `h²/2` is exact, and `d = (a² - h²)/2` below 0.06 (its exponential to the
-/// `d⁴` term): rounding `a²` itself would cost up to 100 ulp where `a²/2` nears 100.
+/// coefficients' rounding). `e^(-a²/2)` takes its argument as `-h²/2 - (a² - h²)/2` with `h`
+/// the top 12 bits of `a`, so that `h²/2` is exact and the rest small
+/// (`single::exp_split`): rounding `a²` itself would cost up to 100 ulp where `a²/2` nears
+/// 100.
 /// Past `a = 14.5` the tail is below the smallest subnormal times `a`. Measured errors:
 /// `vecmath/tests.rs`.
 #[inline(always)]
@@ -38,9 +39,7 @@ pub fn normal_f32<M: MulAdd>(x: f32) -> (f32, f32) {
     let t = 3.0 / (3.0 + a);
     let scaled_tail = poly::<M, f32>(t - CENTRE, &G) * t;
     let h = f32::from_bits(a.to_bits() & 0xFFFF_F000);
-    let d = 0.5 * ((a - h) * (a + h));
-    let gauss = single::exp::<M>(-0.5 * (h * h))
-        * poly::<M, f32>(d, &[1.0, -1.0, 0.5, -1.0 / 6.0, 1.0 / 24.0]);
+    let gauss = single::exp_split::<M>(-0.5 * (h * h), -0.5 * ((a - h) * (a + h)));
     let tail = 0.5 * gauss * scaled_tail;
     let cdf = if x > 0.0 { 1.0 - tail } else { tail };
     // NaN has `a = 14.5` from `min`: put it back.

@@ -39,6 +39,39 @@ pub fn exp<M: MulAdd>(x: f32) -> f32 {
     // the scaling gave them.
     let zero = x < -104.0;
     let (_, n, r) = reduce_ln2(if zero { 0.0 } else { x.clamp(-104.0, 88.8) });
+    let y = exp_reduced::<M>(n, r);
+    if x.is_nan() {
+        x
+    } else if zero {
+        0.0
+    } else {
+        y
+    }
+}
+
+/// `e^(hi + lo)` for finite `hi + lo <= 0` given in two parts, `|lo| <= |hi|`: the reduced
+/// argument gets back what rounding `hi + lo` lost, so the argument keeps its accuracy where
+/// one `f32` can't hold it (rounding it costs up to `|hi| · 2^-24` of relative error: 100 ulp
+/// near -100). Below -104 the result is 0, as `exp`'s.
+#[inline(always)]
+pub fn exp_split<M: MulAdd>(hi: f32, lo: f32) -> f32 {
+    let zero = hi + lo < -104.0;
+    let (hi, lo) = if zero { (0.0, 0.0) } else { (hi, lo) };
+    let sum = hi + lo;
+    let (_, n, r) = reduce_ln2(sum);
+    // What rounding `sum` lost, exactly (Fast2Sum, as `|hi| >= |lo|`).
+    let r = r + (lo - (sum - hi));
+    let y = exp_reduced::<M>(n, r);
+    if zero {
+        0.0
+    } else {
+        y
+    }
+}
+
+/// `2^n e^r` for the reduced argument `|r| <= ln2 / 2` (a little more is fine).
+#[inline(always)]
+fn exp_reduced<M: MulAdd>(n: i32, r: f32) -> f32 {
     const P: [f32; 6] = [
         0.5,
         1.666_666_5e-1,
@@ -49,14 +82,7 @@ pub fn exp<M: MulAdd>(x: f32) -> f32 {
     ];
     let p = poly::<M, f32>(r, &P).madd::<M>(r * r, r) + 1.0;
     let n1 = n >> 1;
-    let y = p * pow2(n1) * pow2(n - n1);
-    if x.is_nan() {
-        x
-    } else if zero {
-        0.0
-    } else {
-        y
-    }
+    p * pow2(n1) * pow2(n - n1)
 }
 
 /// `e^x - 1`, accurate near 0: `2^n (expm1(r) + 1 - 2^-n)`, where `1 - 2^-n` is exact for the
