@@ -136,6 +136,15 @@ def test_promotion_values():
     assert r.dtype == fg.int64 and r.tolist() == [11, 22]
 
 
+def test_square_keeps_integer_dtypes_and_widens_bool_as_pytorch():
+    # PyTorch squares as pow(x, 2): bool with an integer exponent promotes to int64.
+    squared = fg.square(fg.tensor([True, False]))
+    assert squared.dtype == fg.int64 and squared.tolist() == [1, 0]
+    assert fg.tensor([3, -2], dtype=fg.int8).square().dtype == fg.int8
+    with pytest.raises(RuntimeError, match="result type Long can't be cast to the desired output"):
+        fg.tensor([True]).square_()
+
+
 @pytest.mark.parametrize("dtype", ["int64", "int32"])
 def test_true_division_of_ints_is_float(dtype):
     a = fg.tensor([7, 2], dtype=getattr(fg, dtype))

@@ -15,6 +15,7 @@ from .. import _core
 from .._base import TensorBase, is_operand
 from .._dtype import (
     _by_name,
+    bool_,
     check_fits,
     get_default_dtype,
     kernel_not_implemented,
@@ -241,6 +242,10 @@ class MathMixin:
         return smooth.where(regular, a._binary("atan2", b))
 
     def square(self):
+        if self.dtype is bool_:
+            # PyTorch squares as `pow(x, 2)`, which promotes bool with an integer to int64.
+            wide = self.long()
+            return wide._binary("mul", wide)
         return self._binary("mul", self)
 
     def add(self, other, *, alpha=1):
