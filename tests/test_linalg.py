@@ -987,3 +987,78 @@ def test_dual_tensors_are_refused_not_silently_dropped():
         # Compositions of ops with tangent rules keep working.
         product = LA.multi_dot([dual, t(A3)])
         close(fwAD.unpack_dual(product).tangent, np.ones((3, 3)) @ np.array(A3))
+        # The values-only kernels (no grad wanted) refuse the tangent too: it gave 0.
+        for fn, node in [
+            (LA.svdvals, "LinalgSvdBackward0"),
+            (LA.eigvalsh, "LinalgEighBackward0"),
+            (LA.eigvals, "LinalgEigBackward0"),
+        ]:
+            with pytest.raises(RuntimeError, match=f"{node}: forward-mode AD"):
+                fn(dual)
+
+
+# PyTorch 2.15's forward-mode tangents of vector_norm at x = [3, -4, 0, 4] along
+# v = [1, 2, 3, 0.5] (ties of the max norm share the tangent: -(2 - 0.5) / 2).
+VECTOR_NORM_TANGENTS = {
+    2: -0.4685212856658182,
+    1: -0.5,
+    math.inf: -0.75,
+    -math.inf: 0.0,
+    0: 0.0,
+    3: -0.5198405182204677,
+    0.5: -0.9896370289181544,
+}
+
+
+@pytest.mark.parametrize("ord", sorted(VECTOR_NORM_TANGENTS))
+def test_vector_norm_forward_mode(ord):
+    from ferrograd.func import jacfwd, jacrev, jvp
+
+    x, v = t([3.0, -4.0, 0.0, 4.0]), t([1.0, 2.0, 3.0, 0.5])
+    value, tangent = jvp(lambda x: LA.vector_norm(x, ord), (x,), (v,))
+    close(value, LA.vector_norm(x, ord))
+    close(tangent, VECTOR_NORM_TANGENTS[ord], 1e-12)
+    # Over some dims, kept or not: forward and reverse Jacobians agree.
+    A = t(RNG.standard_normal((2, 3, 4)))
+    for dim, keepdim in [((0, 2), True), (1, False), (None, False)]:
+
+        def norm(a, dim=dim, keepdim=keepdim):
+            return LA.vector_norm(a, ord, dim, keepdim)
+
+        close(jacfwd(norm)(A), jacrev(norm)(A), 1e-10)
+
+
+def test_vector_norm_forward_mode_at_zero_is_zero():
+    from ferrograd.func import jvp
+
+    zero = fg.zeros(3, dtype=fg.float64)
+    _, tangent = jvp(LA.vector_norm, (zero,), (fg.ones(3, dtype=fg.float64),))
+    assert tangent.item() == 0.0
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda a: LA.vector_norm(a),
+        lambda a: LA.vector_norm(a, 1, dim=-1),
+        lambda a: LA.vector_norm(a, math.inf, dim=(0, 1), keepdim=True),
+        lambda a: LA.matrix_norm(a),
+        lambda a: LA.matrix_norm(a, "nuc"),
+        lambda a: LA.matrix_norm(a, -math.inf, keepdim=True),
+        lambda a: LA.norm(a),
+        lambda a: LA.norm(a, keepdim=True),
+        lambda a: LA.norm(a, dim=1),
+        lambda a: LA.norm(a, "fro"),
+        lambda a: LA.norm(a[0], 3),
+    ],
+)
+def test_norms_under_vmap_match_a_loop_over_samples(fn):
+    from ferrograd.func import jacrev, vmap
+
+    A = t(RNG.standard_normal((5, 3, 4)))
+    close(vmap(fn)(A), fg.stack([fn(a) for a in A]), 1e-12)
+    # jacrev runs the backward under vmap: its rows sum to the gradient of the outputs' sum.
+    a = A[0].clone().requires_grad_()
+    (gradient,) = fg.autograd.grad(fn(a).sum(), a)
+    jacobian = jacrev(fn)(A[0])
+    close(jacobian.reshape(-1, 3, 4).sum(0), gradient, 1e-12)

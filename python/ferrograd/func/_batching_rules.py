@@ -237,12 +237,18 @@ def _take(args: tuple, kwargs: dict, position: int, keyword: str, default):
 _ALL = object()  # a reduction's default: every dimension
 
 
-def reduction(name: str, position: int = 0, default=_ALL, keyword: str = "dim"):
+def reduction(name: str, position: int = 0, default=_ALL, keyword: str = "dim", function=None):
     """Operations with a ``dim`` argument (reductions, ``softmax``, ``cumsum``, ``sort``,
     ``topk``): the dimension(s) shifted past the batch dimension. With ``dim`` None (every
     dimension), the value is flattened per sample and reduced along dimension 1. A 0-d
-    logical tensor gets a size-1 dimension for the call, removed after it."""
+    logical tensor gets a size-1 dimension for the call, removed after it. The method ``name``
+    is called, or ``function`` (a function taking the tensor first) where given."""
     tuple_result_on_all = name in ("median", "nanmedian", "max", "min")
+
+    def invoke(value, call: str, *args, **kwargs):
+        if function is not None:
+            return function(value, *args, **kwargs)
+        return getattr(value, call)(*args, **kwargs)
 
     def rule(lv, self, *args, **kwargs):
         value = self.value
@@ -256,7 +262,7 @@ def reduction(name: str, position: int = 0, default=_ALL, keyword: str = "dim"):
             flat = value.reshape(value.shape[0], -1)
             call = "amax" if name == "max" else "amin" if name == "min" else name
             new_args, new_kwargs = put(1)
-            out = getattr(flat, call)(*new_args, **new_kwargs)
+            out = invoke(flat, call, *new_args, **new_kwargs)
             if tuple_result_on_all and isinstance(out, tuple):
                 out = out[0]
             if _is_tensor(out) and out.ndim == 2:  # keepdim=True
@@ -267,12 +273,41 @@ def reduction(name: str, position: int = 0, default=_ALL, keyword: str = "dim"):
         if ndim == 0:
             value = value.unsqueeze(1)
             new_args, new_kwargs = put(_shift(dim, 1))
-            out = getattr(value, name)(*new_args, **new_kwargs)
+            out = invoke(value, name, *new_args, **new_kwargs)
             return _wrap(_squeeze_second(out), lv)
         new_args, new_kwargs = put(_shift(dim, ndim))
-        return _wrap(getattr(value, name)(*new_args, **new_kwargs), lv)
+        return _wrap(invoke(value, name, *new_args, **new_kwargs), lv)
 
     return rule
+
+
+def _vector_norm(lv, x, *args, **kwargs):
+    """``linalg.vector_norm``, a reduction over ``dim`` (its second argument)."""
+    from ..linalg import vector_norm
+
+    return reduction("vector_norm", 1, _ALL, function=vector_norm)(lv, x, *args, **kwargs)
+
+
+def _matrix_norm(lv, A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """``linalg.matrix_norm`` takes batch dimensions: its two dimensions shifted past vmap's."""
+    from ..linalg import matrix_norm
+
+    dims = _shift(tuple(dim) if isinstance(dim, (list, tuple)) else dim, A.ndim)
+    return _wrap(matrix_norm(A.value, ord, dims, keepdim, dtype=dtype), lv)
+
+
+def _linalg_norm(lv, A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """``linalg.norm``: the vector norm of every element without ``ord`` and ``dim``; else the
+    vector or matrix norm over its dimension(s) (the logical tensor's one or two dimensions
+    where ``dim`` is None), shifted past vmap's."""
+    from ..linalg import norm
+
+    if dim is None and ord is None:
+        return _vector_norm(lv, A, 2, None, keepdim, dtype=dtype)
+    if dim is None:
+        dim = (0,) if A.ndim == 1 else (0, 1)
+    dims = _shift(tuple(dim) if isinstance(dim, (list, tuple)) else dim, A.ndim)
+    return _wrap(norm(A.value, ord, dims, keepdim, dtype=dtype), lv)
 
 
 def _squeeze_second(out):
@@ -1474,7 +1509,11 @@ FUNCTIONS.update({
     "ferrograd.nn.functional.layer_norm": _layer_norm,
     "ferrograd.nn.functional.batch_norm": _batch_norm,
     "ferrograd.nn.modules.rnn._cell": _recurrent_cell,
+    "ferrograd.linalg.vector_norm": _vector_norm,
+    "ferrograd.linalg.matrix_norm": _matrix_norm,
+    "ferrograd.linalg.norm": _linalg_norm,
 })  # fmt: skip
+
 
 # Convolutions, and pooling (each sample of N on its own: the batch folds into N).
 for _spatial in (1, 2, 3):

@@ -147,6 +147,15 @@ def _refuse_tangents(name: str, inputs) -> None:
         )
 
 
+def needs_full_decomposition(A) -> bool:
+    """Whether a values-only function (``svdvals``, ``eigvalsh``, ``eigvals``) must go through
+    the full decomposition's node: for a gradient, or to refuse a tangent that the values-only
+    kernel would drop."""
+    if is_grad_enabled() and A.requires_grad:
+        return True
+    return _core.current_dual_level() is not None and _core.unpack_dual(A)[1] is not None
+
+
 def record(name: str, backward, inputs, outputs, saved=(), non_differentiable=None):
     """Puts ``outputs`` (computed without a graph) into the graph as the outputs of one node
     ``name`` over ``inputs``, when grad mode is on and an input requires grad.

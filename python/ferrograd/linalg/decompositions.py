@@ -4,9 +4,16 @@ differentiable operations, so they differentiate again)."""
 from __future__ import annotations
 
 from .._creation import eye, zeros
-from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..autograd.grad_mode import no_grad
 from . import _returns
-from ._common import check_matrix, check_square, kernel, raise_for_info, record
+from ._common import (
+    check_matrix,
+    check_square,
+    kernel,
+    needs_full_decomposition,
+    raise_for_info,
+    record,
+)
 from .solvers import solve_triangular
 
 __all__ = ["eig", "eigh", "eigvals", "eigvalsh", "qr", "svd", "svdvals"]
@@ -156,7 +163,7 @@ def svdvals(A, *, driver=None):
     """The singular values of each matrix of ``A``, in descending order."""
     check_matrix("linalg.svdvals", A)
     _check_no_driver(driver)
-    if is_grad_enabled() and A.requires_grad:
+    if needs_full_decomposition(A):
         return svd(A, full_matrices=False).S
     with no_grad():
         _, S, _, info = kernel("linalg_svd", A, "none")
@@ -242,7 +249,7 @@ def eigvalsh(A, UPLO: str = "L"):
     """The eigenvalues (ascending) of each symmetric matrix of ``A``."""
     check_square("linalg.eigvalsh", A)
     upper = _check_uplo("linalg.eigvalsh", UPLO)
-    if is_grad_enabled() and A.requires_grad:
+    if needs_full_decomposition(A):
         return eigh(A, UPLO).eigenvalues
     with no_grad():
         values, _, info = kernel("linalg_eigh", A, upper=upper, vectors=False)
@@ -349,6 +356,6 @@ def _eig_backward(saved, grads):
 def eigvals(A):
     """The eigenvalues of each square matrix of ``A``, complex (see ``eig``)."""
     check_square("linalg.eigvals", A)
-    if is_grad_enabled() and A.requires_grad:
+    if needs_full_decomposition(A):
         return eig(A).eigenvalues
     return _complex_eig(A, "linalg.eigvals")[0]

@@ -1,7 +1,8 @@
 """Vector and matrix norms.
 
 ``vector_norm`` is one node with PyTorch's gradient (0 at the zero vector, ties of the max
-norm sharing the gradient); the matrix norms compose it with ``amax``/``amin`` and the
+norm sharing the gradient) and forward-mode tangent (that gradient's inner product with the
+input's tangent); the matrix norms compose it with ``amax``/``amin`` and the
 singular values, as PyTorch does."""
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import math
 import operator
 
-from ..autograd.grad_mode import no_grad
-from ._common import check_float, check_matrix, check_tensor, is_inf, record
+from .. import _core
+from ..autograd.function import Function
+from ._common import check_float, check_matrix, check_tensor, is_inf
 from .decompositions import svdvals
 
 __all__ = ["cond", "matrix_norm", "norm", "vector_norm"]
@@ -58,21 +60,47 @@ def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None):
             f"{name} cannot compute the {ord} norm on an empty tensor because the operation "
             "does not have an identity"
         )
-    with no_grad():
-        value = _norm_value(x, p, dims, keepdim)
+    return _VectorNorm.apply(x, p, tuple(dims), keepdim)
 
-    def backward(saved, grads):
-        x, norm = saved
-        g = grads[0]
-        if g is None:
-            return [None]
-        if not keepdim:
-            for d in dims:
-                g, norm = g.unsqueeze(d), norm.unsqueeze(d)
-        return [_norm_backward(x, norm, g, p, dims)]
 
-    (value,) = record("LinalgVectorNormBackward0", backward, [x], [value], saved=[x, 0])
-    return value
+class _VectorNorm(Function):
+    """The ``p``-norm over ``dims`` as one node, with PyTorch's gradient and forward-mode
+    tangent (the gradient's inner product with the input's tangent)."""
+
+    _grad_fn_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        value = _norm_value(x, p, list(dims), keepdim)
+        ctx.p, ctx.dims, ctx.keepdim = p, list(dims), keepdim
+        ctx.save_for_backward(x, value)
+        if _core.current_dual_level() is not None:
+            # `saved_tensors` is empty where nothing requires grad; `jvp` needs them anyway.
+            ctx.jvp_inputs = (x, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, norm = ctx.saved_tensors
+        return _VectorNorm._derivative(ctx, x, norm, grad), None, None, None
+
+    @staticmethod
+    def jvp(ctx, tangent, *_):
+        x, norm = ctx.jvp_inputs
+        slope = _VectorNorm._derivative(ctx, x, norm, 1.0)
+        if not ctx.dims:
+            return slope * tangent
+        return (slope * tangent).sum(ctx.dims, keepdim=ctx.keepdim)
+
+    @staticmethod
+    def _derivative(ctx, x, norm, grad):
+        """``grad`` (shaped as the result) times the norm's derivative in ``x``."""
+        if not ctx.keepdim:
+            for d in ctx.dims:
+                norm = norm.unsqueeze(d)
+                if not isinstance(grad, float):
+                    grad = grad.unsqueeze(d)
+        return _norm_backward(x, norm, grad, ctx.p, ctx.dims)
 
 
 def _norm_value(x, p, dims, keepdim):
