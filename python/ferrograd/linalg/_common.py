@@ -151,9 +151,12 @@ def needs_full_decomposition(A) -> bool:
     """Whether a values-only function (``svdvals``, ``eigvalsh``, ``eigvals``) must go through
     the full decomposition's node: for a gradient, or to refuse a tangent that the values-only
     kernel would drop."""
-    if is_grad_enabled() and A.requires_grad:
-        return True
-    return _core.current_dual_level() is not None and _core.unpack_dual(A)[1] is not None
+    return (is_grad_enabled() and A.requires_grad) or carries_tangent(A)
+
+
+def carries_tangent(t) -> bool:
+    """Whether ``t`` is a dual tensor of the open forward-mode level."""
+    return _core.current_dual_level() is not None and _core.unpack_dual(t)[1] is not None
 
 
 def record(name: str, backward, inputs, outputs, saved=(), non_differentiable=None):
