@@ -292,7 +292,7 @@ def _matrix_norm(lv, A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """``linalg.matrix_norm`` takes batch dimensions: its two dimensions shifted past vmap's."""
     from ..linalg import matrix_norm
 
-    dims = _shift(tuple(dim) if isinstance(dim, (list, tuple)) else dim, A.ndim)
+    dims = _shift(dim, A.ndim)
     return _wrap(matrix_norm(A.value, ord, dims, keepdim, dtype=dtype), lv)
 
 
@@ -306,7 +306,7 @@ def _linalg_norm(lv, A, ord=None, dim=None, keepdim=False, *, dtype=None):
         return _vector_norm(lv, A, 2, None, keepdim, dtype=dtype)
     if dim is None:
         dim = (0,) if A.ndim == 1 else (0, 1)
-    dims = _shift(tuple(dim) if isinstance(dim, (list, tuple)) else dim, A.ndim)
+    dims = _shift(dim, A.ndim)
     return _wrap(norm(A.value, ord, dims, keepdim, dtype=dtype), lv)
 
 

@@ -1,10 +1,10 @@
 //! The pointwise step of the LSTM and GRU cells as one op each (the matrix products that make
 //! the gates are ordinary `matmul`s before it). The forward is one kernel; so is the backward
-//! in a first-order pass (from the activations the LSTM's forward kept). Under `create_graph` (grad mode on while the rule runs) the rule is
-//! written with differentiable ops instead, so it is recorded and differentiates again. The
-//! GRU cell has one output and a tangent rule; the LSTM cell has two outputs (`h'`, `c'`), and
-//! multi-output nodes have no tangent rule, so the facade composes the step from pointwise ops
-//! while a dual level is open.
+//! in a first-order pass, from the activations the forward kept. Under `create_graph` (grad
+//! mode on while the rule runs) the rule is written with differentiable ops instead, so it is
+//! recorded and differentiates again. The GRU cell has one output and a tangent rule; the LSTM
+//! cell has two outputs (`h'`, `c'`), and multi-output nodes have no tangent rule, so the
+//! facade composes the step from pointwise ops while a dual level is open.
 
 use smallvec::smallvec;
 
@@ -67,26 +67,23 @@ pub(crate) fn unpack(mut packed: NdArray, shapes: &[&[usize]]) -> Result<Vec<NdA
         .collect()
 }
 
-/// The LSTM kernel's flat result for a `(B, H)` state: `h'` and `c'` as `(B, H)` views, and the
-/// activations kept for the backward pass (flat) if it was asked to keep them.
-fn lstm_outputs(
+/// A cell kernel's flat result for a `(B, H)` state: its `outputs` states as `(B, H)` views,
+/// then, where it was asked to keep them, the `kept` elements of activations for the backward
+/// pass (one flat view).
+fn cell_outputs(
     packed: NdArray,
-    b: usize,
-    h: usize,
-    kept: bool,
-) -> Result<(NdArray, NdArray, Option<NdArray>)> {
-    let (state, kept_shape) = ([b, h], [5 * b * h]);
-    let mut shapes: Vec<&[usize]> = vec![&state, &state];
-    if kept {
+    (b, h): (usize, usize),
+    outputs: usize,
+    kept: Option<usize>,
+) -> Result<(Vec<NdArray>, Option<NdArray>)> {
+    let (state, kept_shape) = ([b, h], [kept.unwrap_or(0)]);
+    let mut shapes: Vec<&[usize]> = vec![&state; outputs];
+    if kept.is_some() {
         shapes.push(&kept_shape);
     }
-    let mut parts = unpack(packed, &shapes)?.into_iter();
-    match (parts.next(), parts.next()) {
-        (Some(h1), Some(c1)) => Ok((h1, c1, parts.next())),
-        _ => Err(Error::Autograd(
-            "internal error: lstm_cell's outputs".into(),
-        )),
-    }
+    let mut parts = unpack(packed, &shapes)?;
+    let kept = kept.and_then(|_| parts.pop());
+    Ok((parts, kept))
 }
 
 impl Tensor {
@@ -99,7 +96,11 @@ impl Tensor {
         refuse_dual_inputs(&inputs, || LstmCellOf.name().to_string())?;
         let recording = needs_recording(&inputs);
         let packed = k::lstm_cell(&self.data(), &c.data(), recording)?;
-        let (h1, c1, kept) = lstm_outputs(packed, c.shape()[0], c.shape()[1], recording)?;
+        let (b, h) = (c.shape()[0], c.shape()[1]);
+        let (states, kept) = cell_outputs(packed, (b, h), 2, recording.then_some(5 * b * h))?;
+        let [h1, c1]: [NdArray; 2] = states
+            .try_into()
+            .map_err(|_| Error::Autograd("internal error: lstm_cell's outputs".into()))?;
         let Some(kept) = kept else {
             return Ok((Tensor::from_array(h1), Tensor::from_array(c1)));
         };
@@ -130,14 +131,8 @@ impl Tensor {
         let recording = needs_recording(&inputs);
         let packed = k::gru_cell(&self.data(), &gh.data(), &h.data(), recording)?;
         let (b, w) = (h.shape()[0], h.shape()[1]);
-        let (state, kept_shape) = ([b, w], [3 * b * w]);
-        let shapes: &[&[usize]] = if recording {
-            &[&state, &kept_shape]
-        } else {
-            &[&state]
-        };
-        let mut parts = unpack(packed, shapes)?.into_iter();
-        let (Some(out), kept) = (parts.next(), parts.next()) else {
+        let (states, kept) = cell_outputs(packed, (b, w), 1, recording.then_some(3 * b * w))?;
+        let Some(out) = states.into_iter().next() else {
             return Err(Error::Autograd("internal error: gru_cell's output".into()));
         };
         record(Op::rule(GruCellOf), &inputs, out, |_| {
