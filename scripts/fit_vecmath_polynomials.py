@@ -1,4 +1,5 @@
-"""Fits the polynomials of ``rust/ferrograd/src/kernels/vecmath/erf.rs`` and prints them.
+"""Fits the polynomials of ``rust/ferrograd/src/kernels/vecmath/erf.rs`` and ``normal.rs`` and
+prints them.
 
 Lawson's iteration (iteratively reweighted least squares, which tends to the minimax
 polynomial) at 50 digits on Chebyshev nodes, with mpmath (``pip install mpmath``; PyTorch
@@ -21,21 +22,24 @@ def nodes(a, b, m):
     return [(a + b) / 2 + (b - a) / 2 * mp.cos(mp.pi * (2 * k + 1) / (2 * m)) for k in range(m)]
 
 
-def fit(f, a, b, degree, m, shift=0, iterations=25):
+def fit(f, a, b, degree, m, shift=0, iterations=25, fixed=()):
     """Coefficients of ``sum c_k (s - shift)^k`` close to ``f(s)`` on ``[a, b]`` in relative
-    error (from ``m`` nodes), and that error's maximum on a dense grid."""
+    error (from ``m`` nodes), and that error's maximum on a dense grid. The first coefficients
+    may be given (``fixed``); the others are fitted around them."""
     a, b = mp.mpf(a), mp.mpf(b)
     xs = nodes(a, b, m)
     ys = [f(x) for x in xs]
+    known = [mp.polyval(list(fixed)[::-1], x - shift) if fixed else 0 for x in xs]
+    free = degree + 1 - len(fixed)
     weights = [mp.mpf(1)] * m
     for _ in range(iterations):
-        lhs, rhs = mp.matrix(m, degree + 1), mp.matrix(m, 1)
+        lhs, rhs = mp.matrix(m, free), mp.matrix(m, 1)
         for i, x in enumerate(xs):
             scale = mp.sqrt(weights[i]) / abs(ys[i])
-            for k in range(degree + 1):
-                lhs[i, k] = (x - shift) ** k * scale
-            rhs[i] = ys[i] * scale
-        c = mp.qr_solve(lhs, rhs)[0]
+            for k in range(free):
+                lhs[i, k] = (x - shift) ** (len(fixed) + k) * scale
+            rhs[i] = (ys[i] - known[i]) * scale
+        c = list(fixed) + list(mp.qr_solve(lhs, rhs)[0])
         errors = [abs(mp.polyval(c[::-1], x - shift) / y - 1) for x, y in zip(xs, ys, strict=True)]
         total = sum(w * e for w, e in zip(weights, errors, strict=True))
         weights = [w * e / total for w, e in zip(weights, errors, strict=True)]
@@ -47,6 +51,17 @@ def fit(f, a, b, degree, m, shift=0, iterations=25):
 
 def to_f32(v) -> float:
     return struct.unpack("f", struct.pack("f", float(v)))[0]
+
+
+def fit_f32(f, a, b, degree, m, shift=0):
+    """``fit``, its coefficients rounded to ``f32`` one at a time from the lowest power, each
+    rounding compensated by refitting the higher ones (rounding them all at once afterwards
+    cost the normal tail's polynomial 3 of its 4 ulp)."""
+    fixed = []
+    for _ in range(degree + 1):
+        coefficients, worst = fit(f, a, b, degree, m, shift, fixed=fixed)
+        fixed.append(mp.mpf(to_f32(coefficients[len(fixed)])))
+    return fixed, worst
 
 
 def show(name, coefficients, worst, single):
@@ -70,6 +85,17 @@ def erfcx_of_t(t):
     return mp.erfc(x) * mp.exp(x * x)
 
 
+# `t = K / (K + a)` maps the normal tail's `a = |x|` in [0, 14.5] into (0, 1].
+NORMAL_K = mp.mpf(2.5)
+
+
+def normal_tail_g(t):
+    """erfcx(a/√2) / t at a = K/t - K: the normal tail Φ(-a) is e^(-a²/2) t G(t) / 2."""
+    a = NORMAL_K / t - NORMAL_K
+    z = a / mp.sqrt(2)
+    return mp.erfc(z) * mp.exp(z * z) / t
+
+
 def main():
     show("f32 R (log(erfc(x)) / x on [0, 4])", *fit(log_erfc_over_x, 0, 4, 10, 100), single=True)
     hi = to_f32(-2 / mp.sqrt(mp.pi))
@@ -78,6 +104,14 @@ def main():
     third, half = mp.mpf(3) / 9, mp.mpf(3) / 4
     show(
         "f64 H (erfcx in t - 1/2)", *fit(erfcx_of_t, third, half, 16, 120, shift=0.5), single=False
+    )
+    low = NORMAL_K / (NORMAL_K + mp.mpf(14.5))
+    centre = to_f32((1 + low) / 2)
+    print(f"f32 G (normal tail): centre {centre!r}")
+    show(
+        "f32 G, t in [K/(K + 14.5), 1]",
+        *fit_f32(normal_tail_g, low, 1, 10, 100, shift=mp.mpf(centre)),
+        single=True,
     )
 
 

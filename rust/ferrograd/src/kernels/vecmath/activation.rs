@@ -171,7 +171,7 @@ impl<T: Real> Constants<T> {
 
     #[inline(always)]
     fn gelu<M: MulAdd>(&self, x: T) -> T {
-        x * x.normal_with::<M>().0
+        x.gelu_with::<M>()
     }
 
     #[inline(always)]
@@ -207,8 +207,7 @@ impl<T: Real> Constants<T> {
 
     #[inline(always)]
     fn gelu_backward<M: MulAdd>(&self, g: T, x: T) -> T {
-        let (cdf, pdf) = x.normal_with::<M>();
-        g * (cdf + x * pdf)
+        g * x.gelu_slope_with::<M>()
     }
 
     #[inline(always)]

@@ -38,6 +38,9 @@ use crate::error::Result;
 pub(crate) trait MulAdd: Copy {
     fn f32(a: f32, b: f32, c: f32) -> f32;
     fn f64(a: f64, b: f64, c: f64) -> f64;
+    /// `a·b + c` rounded once, in both: for the steps whose error bounds need it (an exact
+    /// residual `c - a·b`, a product that must not round twice).
+    fn fused_f32(a: f32, b: f32, c: f32) -> f32;
 }
 
 /// The product rounded, then the sum: the baseline loops and the one-element path.
@@ -58,6 +61,12 @@ impl MulAdd for Rounded {
     fn f64(a: f64, b: f64, c: f64) -> f64 {
         a * b + c
     }
+    /// Through `f64`, where the product of two `f32` is exact: only the rare double rounding of
+    /// the sum can differ from a fused step (an exact residual cannot).
+    #[inline(always)]
+    fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
+        (f64::from(a) * f64::from(b) + f64::from(c)) as f32
+    }
 }
 
 impl MulAdd for Fused {
@@ -67,6 +76,10 @@ impl MulAdd for Fused {
     }
     #[inline(always)]
     fn f64(a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+    #[inline(always)]
+    fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
     }
 }
@@ -110,8 +123,10 @@ pub(crate) trait VecMath: Sized {
     fn sin_with<M: MulAdd>(self) -> Self;
     fn cos_with<M: MulAdd>(self) -> Self;
     fn erf_with<M: MulAdd>(self) -> Self;
-    /// The standard normal CDF and density at `self`: `(Φ(x), φ(x))`.
-    fn normal_with<M: MulAdd>(self) -> (Self, Self);
+    /// GELU, `x Φ(x)` with `Φ` the standard normal CDF.
+    fn gelu_with<M: MulAdd>(self) -> Self;
+    /// GELU's derivative, `Φ(x) + x φ(x)` with `φ` the standard normal density.
+    fn gelu_slope_with<M: MulAdd>(self) -> Self;
 
     #[inline(always)]
     fn exp(self) -> Self {
@@ -153,7 +168,7 @@ pub(crate) trait VecMath: Sized {
 
 /// `VecMath` for a float type from its module's functions.
 macro_rules! vec_math {
-    ($t:ty, $m:ident, $trig:ident, $($erf:ident)::+, $($normal:ident)::+) => {
+    ($t:ty, $m:ident, $trig:ident, $($erf:ident)::+, $($gelu:ident)::+, $($gelu_slope:ident)::+) => {
         impl VecMath for $t {
             #[inline(always)]
             fn exp_with<M: MulAdd>(self) -> Self {
@@ -192,15 +207,33 @@ macro_rules! vec_math {
                 $($erf)::+::<M>(self)
             }
             #[inline(always)]
-            fn normal_with<M: MulAdd>(self) -> (Self, Self) {
-                $($normal)::+::<M>(self)
+            fn gelu_with<M: MulAdd>(self) -> Self {
+                $($gelu)::+::<M>(self)
+            }
+            #[inline(always)]
+            fn gelu_slope_with<M: MulAdd>(self) -> Self {
+                $($gelu_slope)::+::<M>(self)
             }
         }
     };
 }
 
-vec_math!(f32, single, single, erf::erf_f32, normal::normal_f32);
-vec_math!(f64, double, trig, erf::erf_f64, normal::normal_f64);
+vec_math!(
+    f32,
+    single,
+    single,
+    erf::erf_f32,
+    normal::gelu_f32,
+    normal::gelu_slope_f32
+);
+vec_math!(
+    f64,
+    double,
+    trig,
+    erf::erf_f64,
+    normal::gelu_f64,
+    normal::gelu_slope_f64
+);
 
 #[cfg(test)]
 pub(super) fn exp_f32(x: f32) -> f32 {

@@ -49,29 +49,23 @@ pub fn exp<M: MulAdd>(x: f32) -> f32 {
     }
 }
 
-/// `e^(hi + lo)` for finite `hi + lo <= 0` given in two parts, `|lo| <= |hi|`: the reduced
-/// argument gets back what rounding `hi + lo` lost, so the argument keeps its accuracy where
-/// one `f32` can't hold it (rounding it costs up to `|hi| · 2^-24` of relative error: 100 ulp
-/// near -100). Below -104 the result is 0, as `exp`'s.
+/// `e^(hi + lo) = 2^n (1 + q)` as `(q, n)`, for `hi + lo` in `[-110, 0]` given in two parts,
+/// `|lo| <= |hi|`: the reduced argument gets back what rounding `hi + lo` lost, so the argument
+/// keeps its accuracy where one `f32` can't hold it (rounding it costs up to `|hi| · 2^-24` of
+/// relative error: 100 ulp near -100). `1 + q` is left unrounded for the caller to fold into a
+/// product; [`times_pow2`] applies the `2^n`.
 #[inline(always)]
-pub fn exp_split<M: MulAdd>(hi: f32, lo: f32) -> f32 {
-    let zero = hi + lo < -104.0;
-    let (hi, lo) = if zero { (0.0, 0.0) } else { (hi, lo) };
+pub fn exp_split<M: MulAdd>(hi: f32, lo: f32) -> (f32, i32) {
     let sum = hi + lo;
     let (_, n, r) = reduce_ln2(sum);
     // What rounding `sum` lost, exactly (Fast2Sum, as `|hi| >= |lo|`).
     let r = r + (lo - (sum - hi));
-    let y = exp_reduced::<M>(n, r);
-    if zero {
-        0.0
-    } else {
-        y
-    }
+    (expm1_reduced::<M>(r), n)
 }
 
-/// `2^n e^r` for the reduced argument `|r| <= ln2 / 2` (a little more is fine).
+/// `e^r - 1` for the reduced argument `|r| <= ln2 / 2` (a little more is fine).
 #[inline(always)]
-fn exp_reduced<M: MulAdd>(n: i32, r: f32) -> f32 {
+fn expm1_reduced<M: MulAdd>(r: f32) -> f32 {
     const P: [f32; 6] = [
         0.5,
         1.666_666_5e-1,
@@ -80,9 +74,21 @@ fn exp_reduced<M: MulAdd>(n: i32, r: f32) -> f32 {
         1.398_199_9e-3,
         1.987_569_2e-4,
     ];
-    let p = poly::<M, f32>(r, &P).madd::<M>(r * r, r) + 1.0;
+    poly::<M, f32>(r, &P).madd::<M>(r * r, r)
+}
+
+/// `v 2^n` for `n` down to -252, in two halves, so that a subnormal result is rounded once and
+/// a large one overflows to inf.
+#[inline(always)]
+pub fn times_pow2(v: f32, n: i32) -> f32 {
     let n1 = n >> 1;
-    p * pow2(n1) * pow2(n - n1)
+    v * pow2(n1) * pow2(n - n1)
+}
+
+/// `2^n e^r` for the reduced argument `|r| <= ln2 / 2` (a little more is fine).
+#[inline(always)]
+fn exp_reduced<M: MulAdd>(n: i32, r: f32) -> f32 {
+    times_pow2(expm1_reduced::<M>(r) + 1.0, n)
 }
 
 /// `e^x - 1`, accurate near 0: `2^n (expm1(r) + 1 - 2^-n)`, where `1 - 2^-n` is exact for the
