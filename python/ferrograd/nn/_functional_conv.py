@@ -30,12 +30,6 @@ from ._functional_common import (
 # --- linear ------------------------------------------------------------------------------------
 
 
-# Inputs of at most this many rows multiply the weight directly: the matmul kernel reads a
-# transposed weight in place for them (gemm's dot-product tiles), 2-3x faster than the
-# transposed product below on 1-4 rows (docs/PERFORMANCE.md).
-_DIRECT_ROWS = 4
-
-
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``: one product reading the weight transposed in place, the bias
     added in the same pass."""
@@ -57,12 +51,6 @@ def linear(input, weight, bias=None):
         )
     if bias is not None and bias._shape not in ((), weight_shape[:1]):
         return _linear_broadcast_bias(input, weight, bias)
-    if len(shape) == 2 and _DIRECT_ROWS < shape[0] < weight_shape[0]:
-        # The same product transposed, `(weight @ input.T + bias[:, None]).T`: gemm copies
-        # (packs) the operand that runs along the rows of the output's layout, here the small
-        # input rather than the large weight (docs/PERFORMANCE.md).
-        column = None if bias is None else bias.reshape(-1, 1)
-        return _core.linear(weight, input, column).t()
     if len(shape) == 1:
         return _core.linear(input.unsqueeze(0), weight, bias).squeeze(0)
     return _core.linear(input, weight, bias)

@@ -6,7 +6,10 @@
 //! tiny products, where a plain loop beats its setup. Integers use the same plain loop with
 //! wrapping arithmetic; `bool` is logical (or of ands), where PyTorch refuses bool matmul.
 //! Many small products in one batch run in parallel across the batch instead. Transposed
-//! operands are read in place through their strides (gemm packs its operands anyway).
+//! operands are read in place through their strides (gemm packs its operands anyway), except
+//! that a product against a transposed right operand of more columns than the left has rows
+//! (a `Linear` weight) is computed transposed and the result transposed back, so that gemm
+//! packs the smaller operand.
 
 use gemm::Parallelism;
 
@@ -106,6 +109,50 @@ impl MatmulElement for bool {}
 impl MatmulElement for crate::array::f16 {}
 impl MatmulElement for crate::array::bf16 {}
 
+/// One gemm call, `dst = dst + lhs · rhs` (`dst` read only when `read_dst`), for a `rows`×`cols`
+/// `dst` of row stride `dst_rs` and contiguous rows; each operand is given with its row and
+/// column strides.
+///
+/// # Safety
+/// The operands address `rows`×`depth` and `depth`×`cols` elements and `dst` `rows`×`cols`
+/// elements (valid for writes, and reads when `read_dst`) through their strides.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm_call<T: Copy + 'static>(
+    dst: *mut T,
+    dst_rs: usize,
+    read_dst: bool,
+    (lhs, [lhs_rs, lhs_cs]): (*const T, [isize; 2]),
+    (rhs, [rhs_rs, rhs_cs]): (*const T, [isize; 2]),
+    [rows, cols, depth]: [usize; 3],
+    one: T,
+    parallelism: Parallelism,
+) {
+    // SAFETY: as the caller guarantees.
+    unsafe {
+        gemm::gemm(
+            rows,
+            cols,
+            depth,
+            dst,
+            1,
+            dst_rs as isize,
+            read_dst,
+            lhs,
+            lhs_cs,
+            lhs_rs,
+            rhs,
+            rhs_cs,
+            rhs_rs,
+            one,
+            one,
+            false,
+            false,
+            false,
+            parallelism,
+        )
+    }
+}
+
 macro_rules! gemm_element {
     ($t:ty, $gemm_into:ident) => {
         /// `dst = a · b`, or `dst += a · b` when `accumulate`, through gemm, for a row-major n×m
@@ -133,32 +180,50 @@ macro_rules! gemm_element {
             let block = |i: usize, j: usize, [rows, cols]: [usize; 2]| {
                 // SAFETY: as the caller guarantees: `i + rows <= n` and `j + cols <= m`, so the
                 // offsets address rows of `a`, columns of `b` and elements of `dst` within
-                // them; gemm supports `$t`.
+                // them.
                 unsafe {
-                    gemm::gemm(
-                        rows,
-                        cols,
-                        k,
+                    gemm_call(
                         dst.add(i * m + j),
-                        1,
-                        m as isize,
+                        m,
                         accumulate,
-                        x.a.as_ptr().offset(i as isize * a_rs),
-                        a_cs,
-                        a_rs,
-                        x.b.as_ptr().offset(j as isize * b_cs),
-                        b_cs,
-                        b_rs,
+                        (x.a.as_ptr().offset(i as isize * a_rs), x.a_strides),
+                        (x.b.as_ptr().offset(j as isize * b_cs), x.b_strides),
+                        [rows, cols, k],
                         1.0,
-                        1.0,
-                        false,
-                        false,
-                        false,
                         parallelism,
                     )
                 }
             };
             let dot_tiles = a_cs == 1 && b_rs == 1 && matches!(parallelism, Parallelism::None);
+            if a_cs == 1 && b_rs == 1 && n < m && !(dot_tiles && n <= dot_tile_max_rows(k)) {
+                // A `Linear` weight of more outputs than the input has rows: written row-major,
+                // gemm packs the operand that runs along the output's rows, here the whole
+                // weight through a strided gather on every call. The product transposed,
+                // `bᵀ aᵀ` into a scratch matrix, packs the smaller input instead, and
+                // transposing the scratch into `dst` costs less than the gather
+                // (docs/PERFORMANCE.md). Without memory for the scratch, the direct product.
+                if let Ok(mut scratch) = crate::array::alloc::with_capacity::<$t>(m * n) {
+                    // SAFETY: the scratch holds m×n elements, written whole (not read) before
+                    // `set_len`; `bᵀ` is m×k and `aᵀ` k×n through the operands' strides
+                    // swapped.
+                    unsafe {
+                        gemm_call(
+                            scratch.as_mut_ptr(),
+                            n,
+                            false,
+                            (x.b.as_ptr(), [b_cs, b_rs]),
+                            (x.a.as_ptr(), [a_cs, a_rs]),
+                            [m, n, k],
+                            1.0,
+                            parallelism,
+                        );
+                        scratch.set_len(m * n);
+                    }
+                    // SAFETY: `dst` holds n×m elements (the caller's contract).
+                    let out = unsafe { std::slice::from_raw_parts_mut(dst, n * m) };
+                    return super::transpose::transpose_into(&scratch, [m, n], out, accumulate);
+                }
+            }
             if !dot_tiles || n > dot_tile_max_rows(k) {
                 return block(0, 0, [n, m]);
             }
@@ -666,6 +731,16 @@ mod tests {
         check_transposed(&[2, 3, 40], &[40, 70], &[70]);
         check_transposed(&[64, 512], &[512, 40], &[40]);
         check_transposed(&[65, 512], &[512, 40], &[40]);
+    }
+
+    #[test]
+    fn more_columns_than_rows_against_a_transposed_right_operand_match_the_reference() {
+        // computed transposed and transposed back: rows past the dot-product tiles, a batch
+        // folded into 24 rows, transpose tiles cut short both ways, and one row fewer than
+        // columns
+        check_transposed(&[2, 12, 30], &[30, 50], &[50]);
+        check_transposed(&[37, 20], &[20, 70], &[37, 1]);
+        check_transposed(&[40, 9], &[9, 41], &[]);
     }
 
     #[test]

@@ -17,4 +17,5 @@ pub(super) mod strided;
 pub(super) mod ternary;
 #[cfg(test)]
 mod test_util;
+mod transpose;
 pub(super) mod unary;
