@@ -219,9 +219,11 @@ macro_rules! gemm_element {
                         );
                         scratch.set_len(m * n);
                     }
-                    // SAFETY: `dst` holds n×m elements (the caller's contract).
-                    let out = unsafe { std::slice::from_raw_parts_mut(dst, n * m) };
-                    return super::transpose::transpose_into(&scratch, [m, n], out, accumulate);
+                    // SAFETY: `dst` is valid for n×m writes, and reads when `accumulate` (the
+                    // caller's contract).
+                    return unsafe {
+                        super::transpose::transpose_into(&scratch, [m, n], dst, accumulate)
+                    };
                 }
             }
             if !dot_tiles || n > dot_tile_max_rows(k) {
