@@ -194,8 +194,12 @@ macro_rules! gemm_element {
                     )
                 }
             };
-            let dot_tiles = a_cs == 1 && b_rs == 1 && matches!(parallelism, Parallelism::None);
-            if a_cs == 1 && b_rs == 1 && n < m && !(dot_tiles && n <= dot_tile_max_rows(k)) {
+            // `a` row-major against `b` read transposed: a `Linear` weight.
+            let weight_like = a_cs == 1 && b_rs == 1;
+            let tiles = weight_like
+                && matches!(parallelism, Parallelism::None)
+                && n <= dot_tile_max_rows(k);
+            if weight_like && n < m && !tiles {
                 // A `Linear` weight of more outputs than the input has rows: written row-major,
                 // gemm packs the operand that runs along the output's rows, here the whole
                 // weight through a strided gather on every call. The product transposed,
@@ -226,7 +230,7 @@ macro_rules! gemm_element {
                     };
                 }
             }
-            if !dot_tiles || n > dot_tile_max_rows(k) {
+            if !tiles {
                 return block(0, 0, [n, m]);
             }
             let rows = n.min(16);
