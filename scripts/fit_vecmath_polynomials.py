@@ -53,14 +53,20 @@ def to_f32(v) -> float:
     return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
-def fit_f32(f, a, b, degree, m, shift=0):
-    """``fit``, its coefficients rounded to ``f32`` one at a time from the lowest power, each
-    rounding compensated by refitting the higher ones (rounding them all at once afterwards
-    cost the normal tail's polynomial 3 of its 4 ulp)."""
+def fit_rounded(f, a, b, degree, m, shift=0, single=True, split_first=False):
+    """``fit``, its coefficients rounded to ``f32`` (or ``f64``) one at a time from the lowest
+    power, each rounding compensated by refitting the higher ones (rounding them all at once
+    afterwards cost the ``f32`` normal tail's polynomial 3 of its 4 ulp). With
+    ``split_first``, the constant is kept to 50 digits, for use as a sum of two floats: the
+    others cannot compensate its rounding where ``x - shift`` is near 0."""
+    rounded = to_f32 if single else float
     fixed = []
-    for _ in range(degree + 1):
-        coefficients, worst = fit(f, a, b, degree, m, shift, fixed=fixed)
-        fixed.append(mp.mpf(to_f32(coefficients[len(fixed)])))
+    while len(fixed) <= degree:
+        coefficients, _ = fit(f, a, b, degree, m, shift, fixed=fixed)
+        value = coefficients[len(fixed)]
+        fixed.append(value if split_first and not fixed else mp.mpf(rounded(value)))
+    grid = [a + (b - a) * k / 2000 for k in range(2001)]
+    worst = max(abs(mp.polyval(fixed[::-1], x - shift) / f(x) - 1) for x in grid)
     return fixed, worst
 
 
@@ -85,15 +91,39 @@ def erfcx_of_t(t):
     return mp.erfc(x) * mp.exp(x * x)
 
 
-# `t = K / (K + a)` maps the normal tail's `a = |x|` in [0, 14.5] into (0, 1].
-NORMAL_K = mp.mpf(2.5)
+def normal_tail_g(k):
+    """erfcx(a/√2) / t at a = K/t - K, as a function of `t = K / (K + a)` (which maps the
+    normal tail's `a = |x|` into (0, 1]): the tail Φ(-a) is e^(-a²/2) t G(t) / 2."""
+    k = mp.mpf(k)
+
+    def g(t):
+        a = k / t - k
+        z = a / mp.sqrt(2)
+        return mp.erfc(z) * mp.exp(z * z) / t
+
+    return g
 
 
-def normal_tail_g(t):
-    """erfcx(a/√2) / t at a = K/t - K: the normal tail Φ(-a) is e^(-a²/2) t G(t) / 2."""
-    a = NORMAL_K / t - NORMAL_K
-    z = a / mp.sqrt(2)
-    return mp.erfc(z) * mp.exp(z * z) / t
+def show_normal_tail(k, a_max, degree, single):
+    """The normal tail's `G` for `K = k` over `a` in `[0, a_max]`; for `f64` its constant
+    as two parts."""
+    low = k / (k + mp.mpf(a_max))
+    centre = to_f32((1 + low) / 2) if single else float((1 + low) / 2)
+    name = "f32" if single else "f64"
+    print(f"{name} G (normal tail, K = {k}): centre {centre!r}")
+    coefficients, worst = fit_rounded(
+        normal_tail_g(k),
+        low,
+        1,
+        degree,
+        100,
+        shift=mp.mpf(centre),
+        single=single,
+        split_first=not single,
+    )
+    show(f"{name} G, t in [K/(K + {a_max}), 1]", coefficients, worst, single=single)
+    if not single:
+        print(f"    constant's low part {float(coefficients[0] - float(coefficients[0]))!r}")
 
 
 def main():
@@ -105,14 +135,8 @@ def main():
     show(
         "f64 H (erfcx in t - 1/2)", *fit(erfcx_of_t, third, half, 16, 120, shift=0.5), single=False
     )
-    low = NORMAL_K / (NORMAL_K + mp.mpf(14.5))
-    centre = to_f32((1 + low) / 2)
-    print(f"f32 G (normal tail): centre {centre!r}")
-    show(
-        "f32 G, t in [K/(K + 14.5), 1]",
-        *fit_f32(normal_tail_g, low, 1, 10, 100, shift=mp.mpf(centre)),
-        single=True,
-    )
+    show_normal_tail(2.5, 14.5, 10, single=True)
+    show_normal_tail(6, 39, 22, single=False)
 
 
 if __name__ == "__main__":

@@ -27,13 +27,36 @@ fn int_to_f64(n: i64) -> f64 {
     f64::from_bits(n.wrapping_add(ROUND_BITS) as u64) - ROUND
 }
 
-/// `x = n ln2 + r` with `|r| <= ln2 / 2`: `(n, r)`.
+/// `x = n ln2 + r_hi + r_lo` with `|r_hi| <= ln2 / 2`: `(n, n as f64, r_hi)`, where `r_hi` is
+/// exact and `r_lo = -n LN2_LO`.
 #[inline(always)]
-fn reduce_ln2(x: f64) -> (i64, f64) {
+fn reduce_ln2_hi(x: f64) -> (i64, f64, f64) {
     let t = x * std::f64::consts::LOG2_E + ROUND;
     let n = t - ROUND;
     let ni = (t.to_bits() as i64).wrapping_sub(ROUND_BITS);
-    (ni, x - n * LN2_HI - n * LN2_LO)
+    (ni, n, x - n * LN2_HI)
+}
+
+/// `x = n ln2 + r` with `|r| <= ln2 / 2`: `(n, r)`.
+#[inline(always)]
+fn reduce_ln2(x: f64) -> (i64, f64) {
+    let (ni, n, r) = reduce_ln2_hi(x);
+    (ni, r - n * LN2_LO)
+}
+
+/// `a + b` exactly, as the rounded sum and its error (Knuth's TwoSum).
+#[inline(always)]
+pub fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let b_part = s - a;
+    (s, (a - (s - b_part)) + (b - b_part))
+}
+
+/// `a + b` exactly for `|a| >= |b|` (Dekker's Fast2Sum).
+#[inline(always)]
+pub fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    (s, b - (s - a))
 }
 
 /// `(e^r - 1 - r - r²/2) / r³` for `|r| <= ln2 / 2`, Taylor to `r^13`.
@@ -53,6 +76,34 @@ fn expm1_tail<M: MulAdd>(r: f64) -> f64 {
     poly::<M, f64>(r, &C)
 }
 
+/// `e^r - 1` for the reduced argument `|r| <= ln2 / 2` (a little more is fine).
+#[inline(always)]
+fn expm1_reduced<M: MulAdd>(r: f64) -> f64 {
+    r + r * r * expm1_tail::<M>(r).madd::<M>(r, 0.5)
+}
+
+/// `v 2^n` for `n` down to -2044, in two halves, so that a subnormal result is rounded once and
+/// a large one overflows to inf.
+#[inline(always)]
+pub fn times_pow2(v: f64, n: i64) -> f64 {
+    let n1 = n >> 1;
+    v * pow2(n1) * pow2(n - n1)
+}
+
+/// `e^(hi + lo) = 2^n (1 + q)` as `((q, q_lo), n)`, `q` a double-double good to about 2^-65
+/// relative to `1 + q`, for `hi + lo` in `[-770, 0]` given in two parts, `|lo| <= |hi|` (see
+/// the `f32` version: rounding the argument to one `f64` would cost up to `|hi| 2^-53` of
+/// relative error, 380 ulp near -760). The reduced argument keeps what its rounding lost, and
+/// `q = r + r² P(r)` is summed exactly.
+#[inline(always)]
+pub fn exp_split<M: MulAdd>(hi: f64, lo: f64) -> ((f64, f64), i64) {
+    let sum = hi + lo;
+    let (n, nf, r_exact) = reduce_ln2_hi(sum);
+    let (r, r_lo) = fast_two_sum(r_exact, (lo - (sum - hi)) - nf * LN2_LO);
+    let (q, q_lo) = fast_two_sum(r, r * r * expm1_tail::<M>(r).madd::<M>(r, 0.5));
+    ((q, M::f64(r_lo, 1.0 + q, q_lo)), n)
+}
+
 /// `e^x`, scaled by 2^n in two halves so that subnormal results are rounded once and large
 /// ones overflow to inf.
 #[inline(always)]
@@ -61,9 +112,7 @@ pub fn exp<M: MulAdd>(x: f64) -> f64 {
     // version: -inf inputs were 10x slower).
     let zero = x < -746.0;
     let (n, r) = reduce_ln2(if zero { 0.0 } else { x.clamp(-746.0, 710.0) });
-    let p = 1.0 + (r + r * r * expm1_tail::<M>(r).madd::<M>(r, 0.5));
-    let n1 = n >> 1;
-    let y = p * pow2(n1) * pow2(n - n1);
+    let y = times_pow2(1.0 + expm1_reduced::<M>(r), n);
     if x.is_nan() {
         x
     } else if zero {
@@ -77,9 +126,7 @@ pub fn exp<M: MulAdd>(x: f64) -> f64 {
 #[inline(always)]
 pub fn expm1<M: MulAdd>(x: f64) -> f64 {
     let (n, r) = reduce_ln2(x.clamp(-40.0, 710.0));
-    let em = r + r * r * expm1_tail::<M>(r).madd::<M>(r, 0.5);
-    let n1 = n >> 1;
-    let y = (em + (1.0 - pow2(-n.min(60)))) * pow2(n1) * pow2(n - n1);
+    let y = times_pow2(expm1_reduced::<M>(r) + (1.0 - pow2(-n.min(60))), n);
     if x.is_nan() | (x == 0.0) {
         x
     } else {

@@ -41,6 +41,10 @@ pub(crate) trait MulAdd: Copy {
     /// `a·b + c` rounded once, in both: for the steps whose error bounds need it (an exact
     /// residual `c - a·b`, a product that must not round twice).
     fn fused_f32(a: f32, b: f32, c: f32) -> f32;
+    /// `a·b + c` for `f64` as [`MulAdd::fused_f32`] for `f32`.
+    fn fused_f64(a: f64, b: f64, c: f64) -> f64;
+    /// `a·b` exactly, as the rounded product and its error `(p, a·b - p)` (barring underflow).
+    fn two_prod_f64(a: f64, b: f64) -> (f64, f64);
 }
 
 /// The product rounded, then the sum: the baseline loops and the one-element path.
@@ -67,6 +71,29 @@ impl MulAdd for Rounded {
     fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
         (f64::from(a) * f64::from(b) + f64::from(c)) as f32
     }
+    /// From the exact product and the exact error of its sum with `c` (Knuth's TwoSum): an
+    /// exact residual stays exact, and otherwise the result is within a hair of half an ulp.
+    #[inline(always)]
+    fn fused_f64(a: f64, b: f64, c: f64) -> f64 {
+        let (p, e) = Self::two_prod_f64(a, b);
+        let s = p + c;
+        let c_part = s - p;
+        let sum_error = (p - (s - c_part)) + (c - c_part);
+        s + (e + sum_error)
+    }
+    /// Dekker's product: each factor split into halves of 26 bits (Veltkamp), whose products
+    /// are exact.
+    #[inline(always)]
+    fn two_prod_f64(a: f64, b: f64) -> (f64, f64) {
+        let split = |v: f64| {
+            let t = 134_217_729.0 * v;
+            let hi = t - (t - v);
+            (hi, v - hi)
+        };
+        let p = a * b;
+        let ((ah, al), (bh, bl)) = (split(a), split(b));
+        (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
+    }
 }
 
 impl MulAdd for Fused {
@@ -81,6 +108,15 @@ impl MulAdd for Fused {
     #[inline(always)]
     fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
+    }
+    #[inline(always)]
+    fn fused_f64(a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+    #[inline(always)]
+    fn two_prod_f64(a: f64, b: f64) -> (f64, f64) {
+        let p = a * b;
+        (p, a.mul_add(b, -p))
     }
 }
 

@@ -7,6 +7,11 @@ use std::mem::MaybeUninit;
 
 use super::*;
 
+mod double_double;
+mod gelu;
+
+use double_double::erf_reference;
+
 /// Random bit patterns (splitmix64), so that every exponent is visited.
 fn random_bits(n: usize, seed: u64) -> impl Iterator<Item = u64> {
     let mut s = seed;
@@ -526,80 +531,6 @@ fn vecmath_f64_sin_cos_within_two_ulp_of_libm() {
     check_f64_cases(&f64_trig_inputs(), cases);
 }
 
-// A double-double `erf`, the reference of the `f64` one.
-
-/// `a · b` exactly, as `(product, error)` (Dekker's, without fused multiply-add).
-fn two_prod(a: f64, b: f64) -> (f64, f64) {
-    let split = |v: f64| {
-        let t = 134_217_729.0 * v;
-        let hi = t - (t - v);
-        (hi, v - hi)
-    };
-    let p = a * b;
-    let ((ah, al), (bh, bl)) = (split(a), split(b));
-    (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
-}
-
-fn dd_add((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
-    let s = ah + bh;
-    let v = s - ah;
-    let e = (ah - (s - v)) + (bh - v) + al + bl;
-    let h = s + e;
-    (h, e - (h - s))
-}
-
-fn dd_mul((ah, al): (f64, f64), (bh, bl): (f64, f64)) -> (f64, f64) {
-    let (p, e) = two_prod(ah, bh);
-    let e = e + (ah * bl + al * bh);
-    let h = p + e;
-    (h, e - (h - p))
-}
-
-/// `a / n` for a small integer `n`.
-fn dd_div_int(a: (f64, f64), n: f64) -> (f64, f64) {
-    let q1 = a.0 / n;
-    let (p, e) = two_prod(q1, n);
-    let q2 = ((a.0 - p) - e + a.1) / n;
-    let h = q1 + q2;
-    (h, q2 - (h - q1))
-}
-
-/// `erf(x)` as a double-double: its Maclaurin series for `|x| <= 4.5` (where the terms' growth
-/// to `e^(x²)` costs 9 of the 32 digits), else `1 - erfc(x)` with `erfc` from Laplace's
-/// continued fraction in `f64` (below 2e-10 there, so its relative error does not show).
-fn erf_reference(x: f64) -> (f64, f64) {
-    const TWO_OVER_SQRT_PI: (f64, f64) =
-        (std::f64::consts::FRAC_2_SQRT_PI, 1.533_545_961_316_588e-17);
-    let a = x.abs();
-    let (h, l) = if a <= 4.5 {
-        let z = two_prod(x, x);
-        let mut term = (x, 0.0);
-        let mut sum = term;
-        for n in 1..400 {
-            term = dd_div_int(dd_mul(term, z), n as f64);
-            let t = dd_div_int(term, (2 * n + 1) as f64);
-            sum = dd_add(sum, if n % 2 == 0 { t } else { (-t.0, -t.1) });
-            if t.0.abs() < 1e-40 * sum.0.abs() {
-                break;
-            }
-        }
-        dd_mul(sum, TWO_OVER_SQRT_PI)
-    } else {
-        let mut f = a;
-        for k in (1..=60).rev() {
-            f = a + (k as f64 / 2.0) / f;
-        }
-        let erfc = (-a * a).exp() / (std::f64::consts::PI.sqrt() * f);
-        let v = dd_add((1.0, 0.0), (-erfc, 0.0));
-        if x < 0.0 {
-            (-v.0, -v.1)
-        } else {
-            v
-        }
-    };
-    (h, l)
-}
-
 /// `|got - want|` in ulps of `want`'s leading part, `want` a double-double.
 fn ulps_dd(got: f64, (hi, lo): (f64, f64)) -> f64 {
     if !(hi.is_finite() && got.is_finite()) {
@@ -771,76 +702,5 @@ fn vecmath_softmax_rows_match_a_float64_reference() {
             .unwrap()
             .unwrap();
         assert!(y.as_slice::<f32>().unwrap().iter().all(|v| v.is_nan()));
-    }
-}
-
-/// `(Φ(x), φ(x))` in `f64`, `Φ` from the complementary error function so that the left tail
-/// keeps its relative accuracy.
-fn normal_ref(x: f64) -> (f64, f64) {
-    let cdf = 0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2);
-    let pdf = (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    (cdf, pdf)
-}
-
-/// Float32 GELU and its derivative through the best instruction set's kernels and through
-/// the one-element path (the baseline loop's arithmetic), on the sweeps of the other `f32`
-/// functions and a dense one of `[-15, 15]`, wherever `Φ(x)` is a normal float (`x > -13`):
-/// the value within 4 ulp, the left tail included, and the derivative within 4 ulp of the
-/// larger of its two terms `Φ(x)` and `|x φ(x)|` (they cancel on the left, so no bound
-/// relative to the sum holds there). Further left, where `Φ(x)` is subnormal and rounding is
-/// absolute, the value is within 2.5 steps of `|x|` times the smallest subnormal, and the
-/// derivative within 4 of the larger of those steps and its scale's ulp.
-#[test]
-fn vecmath_f32_gelu_within_its_ulp_bounds() {
-    use super::activation::{backward, forward, Activation};
-    use crate::array::NdArray;
-    let mut x = f32_inputs();
-    x.extend((0..1 << 21).map(|i| -15.0 + 30.0 * i as f32 / (1 << 21) as f32));
-    let n = x.len();
-    let slice = |a: &NdArray| a.as_slice::<f32>().unwrap().to_vec();
-    let input = NdArray::from_vec(x.clone(), &[n]).unwrap();
-    let ones = NdArray::from_vec(vec![1.0f32; n], &[n]).unwrap();
-    let kernel = (
-        slice(&forward(Activation::Gelu, &input).unwrap()),
-        slice(&backward(Activation::Gelu, &ones, &input).unwrap()),
-    );
-    let one_element: (Vec<f32>, Vec<f32>) = x
-        .iter()
-        .map(|&v| (v.gelu_with::<Rounded>(), v.gelu_slope_with::<Rounded>()))
-        .unzip();
-    for (path, (value, slope)) in [("kernel", kernel), ("one element", one_element)] {
-        // The value in ulps where `Φ(x)` is a normal float, in steps of `|x|` times the
-        // smallest subnormal below; the derivative in the larger of those steps and the ulp
-        // of its scale.
-        let mut worst = [(0.0f64, 0.0f32); 3];
-        let mut record = |k: usize, e: f64, v: f32| {
-            if e > worst[k].0 {
-                worst[k] = (e, v);
-            }
-        };
-        for ((&v, &y), &dy) in x.iter().zip(&value).zip(&slope) {
-            let xd = v as f64;
-            let (cdf, pdf) = normal_ref(xd);
-            let (want, want_slope) = (xd * cdf, cdf + xd * pdf);
-            let scale = cdf.max((xd * pdf).abs());
-            let step = xd.abs() * f64::from(f32::from_bits(1));
-            if cdf >= f32::MIN_POSITIVE as f64 || !v.is_finite() {
-                record(0, ulps_f32(y, want), v);
-            } else {
-                record(1, (y as f64 - want).abs() / step, v);
-            }
-            if v.is_finite() {
-                let unit = ulp_size(scale, 23, -126).max(step);
-                record(2, (dy as f64 - want_slope).abs() / unit, v);
-            }
-        }
-        eprintln!("gelu f32 {path}: value, value in the subnormal tail, slope: {worst:?}");
-        assert!(worst[0].0 <= 4.0, "{path}: gelu {:?}", worst[0]);
-        assert!(
-            worst[1].0 <= 2.5,
-            "{path}: gelu in the subnormal tail {:?}",
-            worst[1]
-        );
-        assert!(worst[2].0 <= 4.0, "{path}: gelu' {:?}", worst[2]);
     }
 }
