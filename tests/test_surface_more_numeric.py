@@ -1,6 +1,7 @@
 """Numerical routines of ``ferrograd._ops_numeric``: ``dist``, ``inner``, ``vdot``,
-``trapezoid``/``trapz``, ``gradient``, ``isin``, ``unravel_index``. Values and errors recorded
-from PyTorch (see more_cases.py); gradients against finite differences."""
+``trapezoid``/``trapz``, ``cumulative_trapezoid``, ``gradient``, ``isin``, ``unravel_index``;
+and ``chain_matmul``. Values and errors recorded from PyTorch (see more_cases.py); gradients
+against finite differences."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pytest
 
 import ferrograd as fg
 from more_cases import assert_matches, check_error, check_forward, check_grads
+
+# chain_matmul warns that it is deprecated, as PyTorch does (checked once, below).
+pytestmark = pytest.mark.filterwarnings("ignore:torch.chain_matmul is deprecated")
 
 
 def f32(m, values):
@@ -42,6 +46,22 @@ CASES = {
     "trapezoid_x_2d": lambda m: m.trapezoid(f32(m, M), f32(m, [[0.0, 1.0, 3.0], [0.0, 2.0, 3.0]])),
     "trapezoid_int": lambda m: m.trapezoid(ints(m, [1, 2, 4])),
     "trapezoid_empty": lambda m: m.trapezoid(f32(m, [])),
+    "cumulative_trapezoid": lambda m: m.cumulative_trapezoid(f32(m, [1.0, 2.0, 4.0])),
+    "cumulative_trapezoid_x": lambda m: m.cumulative_trapezoid(
+        f32(m, [1.0, 2.0, 4.0]), f32(m, [0.0, 1.0, 3.0])
+    ),
+    "cumulative_trapezoid_dx_dim": lambda m: m.cumulative_trapezoid(f32(m, M), dx=0.5, dim=1),
+    "cumulative_trapezoid_x_2d": lambda m: m.cumulative_trapezoid(
+        f32(m, M), f32(m, [[0.0, 1.0, 3.0], [0.0, 2.0, 3.0]])
+    ),
+    "cumulative_trapezoid_dim0": lambda m: m.cumulative_trapezoid(f32(m, M), dim=0),
+    "cumulative_trapezoid_int": lambda m: m.cumulative_trapezoid(ints(m, [1, 2, 4])),
+    "cumulative_trapezoid_one": lambda m: m.cumulative_trapezoid(f32(m, [3.0])),
+    "cumulative_trapezoid_spacing": lambda m: m.cumulative_trapezoid(
+        f32(m, [1.0, 2.0, 4.0]), dx=2.0
+    ),
+    "chain_matmul": lambda m: m.chain_matmul(m.ones(2, 3), m.ones(3, 4), m.ones(4, 1)),
+    "chain_matmul_one": lambda m: m.chain_matmul(m.ones(2, 3)),
     "trapz": lambda m: m.trapz(f32(m, [1.0, 2.0, 4.0]), f32(m, [0.0, 1.0, 3.0])),
     "trapz_dx": lambda m: m.trapz(f32(m, [1.0, 2.0, 4.0]), dx=2.0),
     "gradient": lambda m: m.gradient(f32(m, Y)),
@@ -79,6 +99,16 @@ EXPECTED = {
     "trapezoid_x_2d": ("float32", [7.5, 33.0]),
     "trapezoid_int": ("float32", 4.5),
     "trapezoid_empty": ("float32", 0.0),
+    "cumulative_trapezoid": ("float32", [1.5, 4.5]),
+    "cumulative_trapezoid_x": ("float32", [1.5, 7.5]),
+    "cumulative_trapezoid_dx_dim": ("float32", [[0.75, 2.25], [4.5, 12.0]]),
+    "cumulative_trapezoid_x_2d": ("float32", [[1.5, 7.5], [18.0, 33.0]]),
+    "cumulative_trapezoid_dim0": ("float32", [[4.5, 6.0, 12.0]]),
+    "cumulative_trapezoid_int": ("float32", [1.5, 4.5]),
+    "cumulative_trapezoid_one": ("float32", []),
+    "cumulative_trapezoid_spacing": ("float32", [3.0, 9.0]),
+    "chain_matmul": ("float32", [[12.0], [12.0]]),
+    "chain_matmul_one": ("float32", [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]),
     "trapz": ("float32", 7.5),
     "trapz_dx": ("float32", 9.0),
     "gradient": [("float32", [1.0, 1.5, 3.0, 3.0, 2.0])],
@@ -128,6 +158,26 @@ ERRORS = {
         "RuntimeError",
         "torch.gradient expected each dimension size to be at least edge_order\\+1",
     ),
+    "cumulative_trapezoid_x_size": (
+        lambda m: m.cumulative_trapezoid(f32(m, [1.0, 2.0, 4.0]), f32(m, [0.0, 1.0])),
+        "RuntimeError",
+        "cumulative_trapezoid: There must be one `x` value for each sample point",
+    ),
+    "trapezoid_0d": (
+        lambda m: m.trapezoid(f32(m, 1.0)),
+        "IndexError",
+        "Dimension specified as -1 but tensor has no dimensions",
+    ),
+    "chain_matmul_none": (
+        lambda m: m.chain_matmul(),
+        "RuntimeError",
+        r"chain_matmul\(\): Expected one or more matrices",
+    ),
+    "chain_matmul_vector": (
+        lambda m: m.chain_matmul(m.ones(3)),
+        "RuntimeError",
+        "Tensor dimension is 1, expected 2 instead.",
+    ),
     "unravel_index_float": (
         lambda m: m.unravel_index(f32(m, [1.0]), (2, 4)),
         "TypeError",
@@ -146,6 +196,12 @@ GRADS = {
     "vdot": (fg.vdot, [V, V[::-1].copy()]),
     "trapezoid": (lambda y: fg.trapezoid(y, dim=1), [A]),
     "trapezoid_x": (lambda y, x: fg.trapezoid(y, x), [A, np.array([0.0, 0.5, 2.0])]),
+    "cumulative_trapezoid": (lambda y: fg.cumulative_trapezoid(y, dx=0.5), [A]),
+    "cumulative_trapezoid_x": (
+        lambda y, x: fg.cumulative_trapezoid(y, x, dim=0),
+        [A, np.array([0.0, 0.5])],
+    ),
+    "chain_matmul": (lambda a, b: fg.chain_matmul(a, b.T, a), [A, B]),
     "gradient": (lambda y: fg.gradient(y, spacing=0.5, dim=1, edge_order=2), [A]),
     "gradient_coordinates": (
         lambda y: fg.gradient(y, spacing=(fg.tensor([0.0, 0.5, 2.0], dtype=fg.float64),), dim=1),
@@ -176,3 +232,8 @@ def test_gradients(name):
 @pytest.mark.parametrize("name", sorted(GRADS))
 def test_forward_mode(name):
     check_forward(*GRADS[name])
+
+
+def test_chain_matmul_warns_that_it_is_deprecated():
+    with pytest.warns(UserWarning, match="Use torch.linalg.multi_dot instead"):
+        fg.chain_matmul(fg.ones(2, 2))

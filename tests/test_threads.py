@@ -232,3 +232,37 @@ def test_a_forked_child_runs_large_kernels_instead_of_hanging(forked_from):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["exit", "0"]
+
+
+def test_interop_threads_are_set_once_as_in_pytorch():
+    # Its own process: the count can be set once per process.
+    result = _run(
+        """
+        import os
+        import ferrograd as fg
+        assert fg.get_num_interop_threads() == (os.cpu_count() or 1)
+        for bad, message in [
+            (0, "expects a positive integer"),
+            (2.0, "expects an int, but got float"),
+            (True, "expects an int, but got bool"),
+        ]:
+            try:
+                fg.set_num_interop_threads(bad)
+            except RuntimeError as error:
+                assert message in str(error), error
+            else:
+                raise AssertionError(bad)
+        fg.set_num_interop_threads(3)
+        assert fg.get_num_interop_threads() == 3
+        try:
+            fg.set_num_interop_threads(2)
+        except RuntimeError as error:
+            assert "cannot set number of interop threads" in str(error), error
+        else:
+            raise AssertionError("set twice")
+        assert fg.get_num_interop_threads() == 3
+        print("ok")
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -156,7 +156,12 @@ from ._spectral import istft, stft
 from ._surface import *  # noqa: F403 - einsum, meshgrid, multinomial, ...
 from ._tensor import Tensor
 from ._tensor_functions import *  # noqa: F403 - cat, stack, gather, softmax, ...
-from ._threads import get_num_threads, set_num_threads
+from ._threads import (
+    get_num_interop_threads,
+    get_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
 from .amp import autocast, is_autocast_enabled
 from .autograd import (
     enable_grad,
@@ -246,6 +251,7 @@ __all__ = [
     "func",
     "get_default_device",
     "get_default_dtype",
+    "get_num_interop_threads",
     "get_num_threads",
     "get_rng_state",
     "inference_mode",
@@ -283,6 +289,7 @@ __all__ = [
     "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
+    "set_num_interop_threads",
     "set_num_threads",
     "set_printoptions",
     "set_rng_state",

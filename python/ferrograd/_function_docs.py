@@ -293,6 +293,26 @@ EXAMPLES = {
         ),
         (">>> ferrograd.trapezoid(ferrograd.tensor([1.0, 2.0, 3.0]))\ntensor(4.)"),
     ),
+    "cumulative_trapezoid": (
+        (
+            "The running integral of ``y`` along ``dim`` by the trapezoid rule: one entry "
+            "per interval (spacing ``dx``, or at positions ``x``)."
+        ),
+        (
+            ">>> ferrograd.cumulative_trapezoid(ferrograd.tensor([1.0, 2.0, 3.0]))\n"
+            "tensor([1.5000, 4.0000])"
+        ),
+    ),
+    "chain_matmul": (
+        (
+            "The product of one or more matrices, multiplied in the cheapest order "
+            "(``linalg.multi_dot``, which PyTorch recommends instead)."
+        ),
+        (
+            ">>> ferrograd.chain_matmul(ferrograd.ones(2, 3), ferrograd.ones(3, 1))\n"
+            "tensor([[3.],\n        [3.]])"
+        ),
+    ),
     "trapz": (
         "Alias of ``trapezoid``.",
         (">>> ferrograd.trapz(ferrograd.tensor([1.0, 2.0, 3.0]), dx=2.0)\ntensor(8.)"),

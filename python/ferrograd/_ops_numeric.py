@@ -1,4 +1,5 @@
 """Small numerical routines: ``dist``, ``inner``, ``vdot``, ``trapezoid``/``trapz``,
+``cumulative_trapezoid``,
 ``gradient`` (finite differences), ``isin`` and ``unravel_index``.
 
 The differentiable ones are compositions of the engine's operations (norms, ``tensordot``,
@@ -19,7 +20,17 @@ from ._dtype import get_default_dtype
 from ._mixins.structure import constant, wrap_dim
 from ._ops_out import with_out
 
-__all__ = ["dist", "gradient", "inner", "isin", "trapezoid", "trapz", "unravel_index", "vdot"]
+__all__ = [
+    "cumulative_trapezoid",
+    "dist",
+    "gradient",
+    "inner",
+    "isin",
+    "trapezoid",
+    "trapz",
+    "unravel_index",
+    "vdot",
+]
 
 
 def _tensor(value, op: str, name: str = "input"):
@@ -63,30 +74,50 @@ def vdot(input, other):
     return (a * b).sum()
 
 
-def trapezoid(y, x=None, *, dx=None, dim: int = -1):
-    """The integral of ``y`` along ``dim`` by the trapezoid rule, at the points ``x`` (a
-    tensor) or spaced ``dx`` (default 1) apart."""
-    y = _tensor(y, "trapezoid", "y")
+def _trapezoid_parts(op: str, y, x, dx, dim: int):
+    """What both trapezoid rules need along ``dim``: ``(pairs, spacing, d)``, the sums of
+    neighbouring samples and their spacing, a number (``dx``, default 1) or a tensor of the
+    steps between the points ``x``, which broadcasts against ``pairs``."""
+    y = _tensor(y, op, "y")
     if not y.is_floating_point():
         y = y.to(get_default_dtype())
-    d = wrap_dim(dim, y.ndim, "trapezoid")
+    if y.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = wrap_dim(dim, y.ndim, op)
     n = y.shape[d]
     if n == 0:
-        return y.sum(d)
+        return y, 1.0, d
     pairs = y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
     if x is None or isinstance(x, numbers.Number):
-        spacing = 1.0 if dx is None and x is None else float(dx if dx is not None else x)
-        return pairs.sum(d) * (spacing / 2)
-    x = _tensor(x, "trapezoid", "x")
+        return pairs, 1.0 if dx is None and x is None else float(dx if dx is not None else x), d
+    x = _tensor(x, op, "x")
     if x.ndim == 1:
         if x.shape[0] != n:
-            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+            raise RuntimeError(f"{op}: There must be one `x` value for each sample point")
         steps = (x.narrow(0, 1, n - 1) - x.narrow(0, 0, n - 1)).reshape(
             [n - 1 if i == d else 1 for i in range(y.ndim)]
         )
     else:
         steps = x.narrow(d, 1, n - 1) - x.narrow(d, 0, n - 1)
-    return (pairs * steps).sum(d) / 2
+    return pairs, steps, d
+
+
+def trapezoid(y, x=None, *, dx=None, dim: int = -1):
+    """The integral of ``y`` along ``dim`` by the trapezoid rule, at the points ``x`` (a
+    tensor) or spaced ``dx`` (default 1) apart."""
+    pairs, spacing, d = _trapezoid_parts("trapezoid", y, x, dx, dim)
+    if isinstance(spacing, float):
+        return pairs.sum(d) * (spacing / 2)
+    return (pairs * spacing).sum(d) / 2
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim: int = -1):
+    """The running integral of ``y`` along ``dim`` by the trapezoid rule (one entry fewer
+    than ``y`` has samples), at the points ``x`` or spaced ``dx`` (default 1) apart."""
+    pairs, spacing, d = _trapezoid_parts("cumulative_trapezoid", y, x, dx, dim)
+    if isinstance(spacing, float):
+        return pairs.cumsum(d) * (spacing / 2)
+    return (pairs * spacing).cumsum(d) / 2
 
 
 def trapz(y, x=None, *, dx=None, dim: int = -1):

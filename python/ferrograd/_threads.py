@@ -1,5 +1,6 @@
 """How many threads the CPU kernels use: ``set_num_threads``, ``get_num_threads`` and the
-``FERROGRAD_NUM_THREADS`` environment variable.
+``FERROGRAD_NUM_THREADS`` environment variable; and PyTorch's inter-op count,
+``set_num_interop_threads`` and ``get_num_interop_threads``.
 
 The kernels run on one rayon pool, built when ferrograd is imported, with
 ``FERROGRAD_NUM_THREADS`` threads when that is set (else ``RAYON_NUM_THREADS``, else one per
@@ -19,7 +20,12 @@ import warnings
 
 from . import _core
 
-__all__ = ["get_num_threads", "set_num_threads"]
+__all__ = [
+    "get_num_interop_threads",
+    "get_num_threads",
+    "set_num_interop_threads",
+    "set_num_threads",
+]
 
 ENVIRONMENT_VARIABLE = "FERROGRAD_NUM_THREADS"
 
@@ -82,6 +88,40 @@ def set_num_threads(num_threads: int) -> None:
 def get_num_threads() -> int:
     """The number of threads the CPU kernels use (see ``set_num_threads``)."""
     return _core.get_num_threads()
+
+
+_interop_threads: int | None = None
+
+
+def set_num_interop_threads(num_threads: int) -> None:
+    """Sets the number of inter-op threads, once, as PyTorch allows (a second call raises).
+    ferrograd runs operations one after another on the calling thread and parallelises inside
+    kernels only (``set_num_threads``), so it has no inter-op pool: the count is kept for
+    ``get_num_interop_threads`` and changes nothing else.
+
+    >>> import ferrograd
+    >>> ferrograd.get_num_interop_threads() >= 1
+    True
+    """
+    global _interop_threads
+    if isinstance(num_threads, bool) or not isinstance(num_threads, int):
+        raise RuntimeError(
+            f"set_num_interop_threads expects an int, but got {type(num_threads).__name__}"
+        )
+    if num_threads <= 0:
+        raise RuntimeError("set_num_interop_threads expects a positive integer")
+    if _interop_threads is not None:
+        raise RuntimeError(
+            "Error: cannot set number of interop threads after parallel work has started or "
+            "set_num_interop_threads called"
+        )
+    _interop_threads = num_threads
+
+
+def get_num_interop_threads() -> int:
+    """The number of inter-op threads: what ``set_num_interop_threads`` set, else one per CPU
+    (PyTorch's default; see there for what it does in ferrograd)."""
+    return _interop_threads if _interop_threads is not None else os.cpu_count() or 1
 
 
 _start_pool()

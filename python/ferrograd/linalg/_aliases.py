@@ -4,11 +4,14 @@ returning ``V``, ``torch.pinverse``, ...)."""
 
 from __future__ import annotations
 
+import warnings
+
 from . import _returns
+from ._common import check_tensor
 from ._lu import lu_legacy as lu, lu_solve_legacy as lu_solve, lu_unpack
 from .decompositions import legacy_svd, qr as linalg_qr
 from .leastsquares import pinv
-from .products import matrix_exp as linalg_matrix_exp
+from .products import matrix_exp as linalg_matrix_exp, multi_dot
 from .solvers import (
     cholesky as linalg_cholesky,
     cholesky_inverse,
@@ -55,6 +58,24 @@ def matrix_exp(input):
     return linalg_matrix_exp(input)
 
 
+def chain_matmul(*matrices):
+    """The product of two or more matrices in the cheapest order (``linalg.multi_dot``, which
+    PyTorch deprecates it for); one matrix is returned as it is."""
+    warnings.warn(
+        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. "
+        "Use torch.linalg.multi_dot instead, which accepts a list of two or more tensors "
+        "rather than multiple parameters.",
+        UserWarning,
+        stacklevel=2,
+    )
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for t in matrices:
+        if check_tensor("chain_matmul", t, "matrices").ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {t.ndim}, expected 2 instead.")
+    return matrices[0] if len(matrices) == 1 else multi_dot(matrices)
+
+
 def matrix_power(input, n: int):
     return linalg_matrix_power(input, n)
 
@@ -70,6 +91,7 @@ def qr(input, some: bool = True):
 
 
 __all__ = [
+    "chain_matmul",
     "cholesky",
     "cholesky_inverse",
     "cholesky_solve",
