@@ -5,7 +5,8 @@
 The kernels run on one rayon pool, built when ferrograd is imported, with
 ``FERROGRAD_NUM_THREADS`` threads when that is set (else ``RAYON_NUM_THREADS``, else one per
 logical CPU); the importing thread, when it is the main thread, is one of them (see
-``rust/ferrograd-py/src/threads.rs``). A rayon pool cannot be resized once built, so
+``rust/ferrograd-py/src/threads.rs``). Unless one of those variables is set, a kernel uses one
+thread per physical core, as PyTorch does by default. A rayon pool cannot be resized once built, so
 ``set_num_threads(n)`` limits how many of the pool's threads one kernel keeps busy: any ``n``
 up to the pool's size takes effect at once (1: every kernel on the calling thread); a larger
 ``n`` uses the whole pool and warns, since only the environment variable, read at import, can
@@ -55,8 +56,9 @@ def _start_pool() -> None:
     if threading.current_thread() is threading.main_thread():
         _core.join_thread_pool(count)
     if count:
-        # Imported on another thread, the pool is built on first use at its default size: the
-        # limit keeps kernels to `count` threads of it all the same (and warns if it has fewer).
+        # The kernels' default is one thread per physical core; the variable asks for `count`.
+        # (Imported on another thread, the pool is built on first use at its default size: the
+        # limit keeps kernels to `count` threads of it all the same, and warns if it has fewer.)
         set_num_threads(count)
 
 

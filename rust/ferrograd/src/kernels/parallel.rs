@@ -63,13 +63,13 @@ pub const PARALLEL_THRESHOLD: usize = 1 << 20;
 /// The smallest chunk one task gets (in elements), so that scheduling stays cheap next to work.
 const MIN_CHUNK: usize = 1 << 13;
 
-/// The most threads a kernel may keep busy at once; 0: as many as the pool has.
+/// The most threads a kernel may keep busy at once; 0: the default, [`default_threads`].
 static THREAD_LIMIT: AtomicUsize = AtomicUsize::new(0);
 
 /// Limits how many threads of the pool one kernel keeps busy (`torch.set_num_threads`). The
-/// pool's size is fixed when it is built, so `n` above it means the whole pool; 0 lifts the
-/// limit. A kernel never runs more concurrent tasks than the limit, so 1 runs everything on the
-/// calling thread.
+/// pool's size is fixed when it is built, so `n` above it means the whole pool; 0 restores the
+/// default (one thread per physical core). A kernel never runs more concurrent tasks than the
+/// limit, so 1 runs everything on the calling thread.
 pub fn set_thread_limit(n: usize) {
     THREAD_LIMIT.store(n, Ordering::Relaxed);
 }
@@ -79,9 +79,33 @@ pub fn set_thread_limit(n: usize) {
 pub fn num_threads() -> usize {
     let pool = pool_threads();
     match THREAD_LIMIT.load(Ordering::Relaxed) {
-        0 => pool,
+        0 => pool.min(default_threads()),
         limit => limit.min(pool),
     }
+}
+
+/// The limit until one is set: one thread per physical core, as PyTorch (the pool has one per
+/// logical core, and two threads sharing a core's vector units only slow each other's
+/// kernels), unless `RAYON_NUM_THREADS` sized the pool, which then counts as the user's choice.
+#[cfg(feature = "rayon")]
+fn default_threads() -> usize {
+    static DEFAULT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *DEFAULT.get_or_init(|| {
+        let sized_by_user = std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .is_some_and(|n| n > 0);
+        if sized_by_user {
+            usize::MAX
+        } else {
+            num_cpus::get_physical().max(1)
+        }
+    })
+}
+
+#[cfg(not(feature = "rayon"))]
+fn default_threads() -> usize {
+    1
 }
 
 /// How one `gemm` product may use `threads` threads: rayon's, when built with it.
@@ -222,6 +246,15 @@ pub fn map_chunks<'a, T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "rayon")]
+    #[test]
+    fn kernels_use_one_thread_per_physical_core_by_default() {
+        // RAYON_NUM_THREADS, when set, makes the pool's size the default instead.
+        if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+            assert_eq!(num_threads(), pool_threads().min(num_cpus::get_physical()));
+        }
+    }
 
     #[test]
     fn chunks_cover_the_output_in_whole_units() {
