@@ -250,6 +250,23 @@ def test_tensor_methods_and_in_place_forms():
     assert_close(z, to_np(fg.polygamma(1, x)))
 
 
+def test_igamma_names_and_erfc_in_place():
+    # torch.igamma/igammac, their methods and in-place forms, and torch.erfc_, against
+    # PyTorch 2.15's values.
+    a, x = f64([1.0, 2.0]), f64([0.5, 3.0])
+    lower, upper = (
+        [0.3934693402873665, 0.8008517265285442],
+        [0.6065306597126334, 0.1991482734714558],
+    )
+    for got in (fg.igamma(a, x), a.igamma(x), a.clone().igamma_(x)):
+        assert_close(got, lower, rtol=1e-14)
+    for got in (fg.igammac(a, x), a.igammac(x), a.clone().igammac_(x)):
+        assert_close(got, upper, rtol=1e-14)
+    b = f64([0.5, 1.0])
+    assert fg.erfc_(b) is b
+    assert_close(b, [0.4795001221869535, 0.15729920705028513], rtol=1e-14)
+
+
 def test_aliases():
     x = f64([0.7, 3.0])
     assert special.gammaln is fg.lgamma

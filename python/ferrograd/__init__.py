@@ -178,7 +178,10 @@ from .serialization import load, save
 from .special import (
     digamma,
     erfc,
+    erfc_,
     erfinv,
+    gammainc as igamma,
+    gammaincc as igammac,
     gammaln as lgamma,
     i0,
     i0_,
@@ -300,7 +303,20 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
-__all__ += ["digamma", "erfc", "erfinv", "i0", "i0_", "lgamma", "logit", "mvlgamma", "polygamma"]
+__all__ += [
+    "digamma",
+    "erfc",
+    "erfc_",
+    "erfinv",
+    "i0",
+    "i0_",
+    "igamma",
+    "igammac",
+    "lgamma",
+    "logit",
+    "mvlgamma",
+    "polygamma",
+]
 __all__ += ["distributions", "onnx", "sparse", "special", "xlogy"]
 __all__ += ["accelerator", "amp", "autocast", "backends", "distributed", "version"]
 __all__ += ["is_autocast_enabled"]

@@ -1644,6 +1644,13 @@ EXAMPLES = {
             "tensor([ 1.0000e+00,  6.3662e-01, -2.7828e-08])"
         ),
     ),
+    "erfc_": (
+        "In-place ``erfc``: overwrites ``input`` with the result and returns it.",
+        (
+            ">>> ferrograd.erfc_(ferrograd.tensor([0.0, 1.0, -1.0]))\n"
+            "tensor([1.0000, 0.1573, 1.8427])"
+        ),
+    ),
     "i0_": (
         "In-place ``i0``: overwrites ``input`` with the result and returns it.",
         (">>> ferrograd.i0_(ferrograd.tensor([0.0, 1.0, 2.0]))\ntensor([1.0000, 1.2661, 2.2796])"),

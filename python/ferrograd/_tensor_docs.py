@@ -4080,6 +4080,48 @@ METHODS = {
             "tensor([1.0000, 1.0000])"
         ),
     ),
+    "igamma": (
+        "The regularized lower incomplete gamma function ``P(input, other)`` "
+        "(``special.gammainc``); differentiable in ``other`` only, as in PyTorch.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).igamma(ferrograd.tensor([0.5, 3.0]))\n"
+            "tensor([0.3935, 0.8009])"
+        ),
+    ),
+    "igammac": (
+        "The regularized upper incomplete gamma function ``Q(input, other) = 1 - P`` "
+        "(``special.gammaincc``).",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).igammac(ferrograd.tensor([0.5, 3.0]))\n"
+            "tensor([0.6065, 0.1991])"
+        ),
+    ),
+    "igamma_": (
+        "In-place ``igamma``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).igamma_(ferrograd.tensor([0.5, 3.0]))\n"
+            "tensor([0.3935, 0.8009])"
+        ),
+    ),
+    "igammac_": (
+        "In-place ``igammac``: overwrites the tensor with the result and returns it.",
+        {
+            "other": _OTHER,
+        },
+        (
+            ">>> ferrograd.tensor([1.0, 2.0]).igammac_(ferrograd.tensor([0.5, 3.0]))\n"
+            "tensor([0.6065, 0.1991])"
+        ),
+    ),
     "xlogy_": (
         "In-place ``xlogy``: overwrites the tensor with the result and returns it.",
         {

@@ -122,7 +122,12 @@ def set_num_interop_threads(num_threads: int) -> None:
 
 def get_num_interop_threads() -> int:
     """The number of inter-op threads: what ``set_num_interop_threads`` set, else one per CPU
-    (PyTorch's default; see there for what it does in ferrograd)."""
+    (PyTorch's default; see there for what it does in ferrograd).
+
+    >>> import ferrograd
+    >>> ferrograd.get_num_interop_threads() >= 1
+    True
+    """
     return _interop_threads if _interop_threads is not None else os.cpu_count() or 1
 
 

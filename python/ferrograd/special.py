@@ -595,6 +595,11 @@ def i0_(input):
     return input.copy_(i0(input))
 
 
+def erfc_(input):
+    """``torch.erfc_``: ``input`` replaced by ``erfc(input)``."""
+    return input.copy_(erfc(input))
+
+
 # ---------------------------------------------------------------------------- polynomials
 
 

@@ -1,6 +1,6 @@
 """Special functions as tensor methods: ``lgamma``, ``digamma``, ``polygamma``, ``mvlgamma``,
-``erfinv``, ``erfc``, ``xlogy``, ``logit``, ``i0`` and their in-place forms
-(``ferrograd.special`` holds the implementations)."""
+``erfinv``, ``erfc``, ``xlogy``, ``logit``, ``i0``, ``igamma``, ``igammac`` and their in-place
+forms (``ferrograd.special`` holds the implementations)."""
 
 from __future__ import annotations
 
@@ -48,8 +48,22 @@ class SpecialMixin:
         """The modified Bessel function ``I₀(self)``."""
         return _special().i0(self)
 
+    def igamma(self, other):
+        """The regularized lower incomplete gamma function ``P(self, other)``."""
+        return _special().gammainc(self, other)
+
+    def igammac(self, other):
+        """The regularized upper incomplete gamma function ``Q(self, other) = 1 - P``."""
+        return _special().gammaincc(self, other)
+
     def i0_(self):
         return self.copy_(self.i0())
+
+    def igamma_(self, other):
+        return self.copy_(self.igamma(other))
+
+    def igammac_(self, other):
+        return self.copy_(self.igammac(other))
 
     def lgamma_(self):
         return self.copy_(self.lgamma())

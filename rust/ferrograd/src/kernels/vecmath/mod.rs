@@ -43,7 +43,8 @@ pub(crate) trait MulAdd: Copy {
     fn fused_f32(a: f32, b: f32, c: f32) -> f32;
     /// `a·b + c` for `f64` as [`MulAdd::fused_f32`] for `f32`.
     fn fused_f64(a: f64, b: f64, c: f64) -> f64;
-    /// `a·b` exactly, as the rounded product and its error `(p, a·b - p)` (barring underflow).
+    /// `a·b` exactly, as the rounded product and its error `(p, a·b - p)`, barring underflow
+    /// (and in [`Rounded`], whose splitting overflows there, operands beyond 1e300).
     fn two_prod_f64(a: f64, b: f64) -> (f64, f64);
 }
 
