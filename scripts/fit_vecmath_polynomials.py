@@ -4,7 +4,9 @@ prints them.
 Lawson's iteration (iteratively reweighted least squares, which tends to the minimax
 polynomial) at 50 digits on Chebyshev nodes, with mpmath (``pip install mpmath``; PyTorch
 installs it too). Prints each polynomial's coefficients, lowest power first, rounded to the
-element type, and the fit's maximum relative error before that rounding.
+element type, and the fit's maximum relative error: before that rounding for ``erf.rs``'s
+polynomials, after it for the normal tail's, whose coefficients are rounded as they are
+fitted (``fit_rounded``).
 
     python scripts/fit_vecmath_polynomials.py
 """
