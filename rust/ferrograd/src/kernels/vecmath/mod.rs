@@ -77,9 +77,7 @@ impl MulAdd for Rounded {
     #[inline(always)]
     fn fused_f64(a: f64, b: f64, c: f64) -> f64 {
         let (p, e) = Self::two_prod_f64(a, b);
-        let s = p + c;
-        let c_part = s - p;
-        let sum_error = (p - (s - c_part)) + (c - c_part);
+        let (s, sum_error) = double::two_sum(p, c);
         s + (e + sum_error)
     }
     /// Dekker's product: each factor split into halves of 26 bits (Veltkamp), whose products

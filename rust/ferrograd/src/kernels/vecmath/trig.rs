@@ -7,6 +7,7 @@
 //! 2^-80, so the reduction adds nothing visible to the result's error. `sin` and `cos` of `r`
 //! are their Taylor series to `r^21` and `r^20`, plus `r_lo` times the derivative.
 
+use super::double::two_sum;
 use super::{poly, MulAdd};
 
 /// Below this magnitude the vector sine and cosine reduce their argument exactly enough.
@@ -15,14 +16,6 @@ pub const TRIG_LIMIT: f64 = 1_048_576.0;
 /// 1.5·2^52: adding it rounds an `f64` of magnitude below 2^51 to an integer, which then sits
 /// in the low mantissa bits.
 const ROUND: f64 = 6_755_399_441_055_744.0;
-
-/// `a + b` exactly, as `(sum, error)` (Knuth's two-sum, for any order of magnitudes).
-#[inline(always)]
-fn two_sum(a: f64, b: f64) -> (f64, f64) {
-    let s = a + b;
-    let bb = s - a;
-    (s, (a - (s - bb)) + (b - bb))
-}
 
 /// `x = j π/2 + r_hi + r_lo` for `|x| < TRIG_LIMIT`: `(r_hi, r_lo, j mod 2^51)`.
 #[inline(always)]
