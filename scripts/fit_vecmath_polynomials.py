@@ -1,12 +1,12 @@
-"""Fits the polynomials of ``rust/ferrograd/src/kernels/vecmath/erf.rs`` and ``normal.rs`` and
-prints them.
+"""Fits the polynomials of ``rust/ferrograd/src/kernels/vecmath/erf.rs`` and ``normal.rs`` (and
+``single.rs``'s ``expm1_minus_half``, the normal tail's exponential) and prints them.
 
 Lawson's iteration (iteratively reweighted least squares, which tends to the minimax
 polynomial) at 50 digits on Chebyshev nodes, with mpmath (``pip install mpmath``; PyTorch
 installs it too). Prints each polynomial's coefficients, lowest power first, rounded to the
 element type, and the fit's maximum relative error: before that rounding for ``erf.rs``'s
-polynomials, after it for the normal tail's, whose coefficients are rounded as they are
-fitted (``fit_rounded``).
+polynomials and the tail's ``d(ln S)/da`` (which needs only a few digits), after it for the
+others, whose coefficients are rounded as they are fitted (``fit_rounded``).
 
     python scripts/fit_vecmath_polynomials.py
 """
@@ -106,6 +106,24 @@ def normal_tail_g(k):
     return g
 
 
+def normal_tail_log_slope(k):
+    """`-2 d(ln S)/da = -2 (a - √(2/π) / S)` with `S = erfcx(a/√2)`, as a function of `t`: the
+    first-order correction that moves the `f32` GELU's exponent from the rounded `t` to `a`."""
+    k = mp.mpf(k)
+
+    def d(t):
+        a = k / t - k
+        z = a / mp.sqrt(2)
+        return -2 * (a - mp.sqrt(2 / mp.pi) / (mp.erfc(z) * mp.exp(z * z)))
+
+    return d
+
+
+def expm1_of_minus_half_over(u):
+    """`(e^(-u/2) - 1) / u`, the `f32` normal tail's exponential in `u = -2r`."""
+    return mp.mpf(-0.5) if u == 0 else mp.expm1(-u / 2) / u
+
+
 def show_normal_tail(k, a_max, degree, single):
     """The normal tail's `G` for `K = k` over `a` in `[0, a_max]`; for `f64` its constant
     as two parts."""
@@ -137,7 +155,16 @@ def main():
     show(
         "f64 H (erfcx in t - 1/2)", *fit(erfcx_of_t, third, half, 16, 120, shift=0.5), single=False
     )
-    show_normal_tail(2.5, 14.5, 10, single=True)
+    show_normal_tail(4, 14.5, 9, single=True)
+    low = 4 / mp.mpf(4 + 14.5)
+    show(
+        "f32 -2 d(ln S)/da in t (K = 4)", *fit(normal_tail_log_slope(4), low, 1, 2, 60), single=True
+    )
+    show(
+        "f32 H ((e^(-u/2) - 1) / u on [-0.7, 0.7])",
+        *fit_rounded(expm1_of_minus_half_over, -0.7, 0.7, 5, 60),
+        single=True,
+    )
     show_normal_tail(6, 39, 22, single=False)
 
 

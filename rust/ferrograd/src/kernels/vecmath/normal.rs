@@ -13,46 +13,47 @@
 use super::{double, poly, single, MulAdd};
 
 /// `t = K / (K + a)` maps `a` in `[0, 14.5]` into `(0, 1]`.
-const TAIL_K: f32 = 2.5;
+const TAIL_K: f32 = 4.0;
 /// `erfcx(a/√2) = t G(t)`, `G` a polynomial in `t - TAIL_CENTRE` (the middle of `t`'s range).
-const TAIL_CENTRE: f32 = 0.573_529_4;
-const TAIL_G: [f32; 11] = [
-    0.618_601_9,
-    0.754_734_04,
-    0.402_730_8,
-    -0.117_633_42,
-    -0.185_244_72,
-    0.088_841_416,
-    0.085_000_66,
-    -0.095_001_07,
-    -0.016_822_021,
-    0.064_529_36,
-    -0.009_707_057,
+const TAIL_CENTRE: f32 = 0.608_108_1;
+const TAIL_G: [f32; 10] = [
+    0.453_420_6,
+    0.803_980_2,
+    1.051_397_4,
+    0.965_833_1,
+    0.524_446_3,
+    0.025_042_284,
+    -0.177_322_58,
+    -0.066_412_33,
+    0.055_780_113,
+    0.033_794_675,
 ];
+/// `-2 d(ln S)/da` for `S = erfcx(a/√2)`, a quadratic in `t` (relative error 1 %, which
+/// is plenty for a first-order correction).
+const TAIL_LOG_SLOPE: [f32; 3] = [0.053_093_873, 0.079_518_005, 1.449_995_6];
 const SQRT_2_OVER_PI: f32 = 0.797_884_6;
 const INV_SQRT_2PI: f32 = 0.398_942_3;
 
-/// The normal tail at `a = min(|x|, 14.5)` in pieces: `Φ(-a) = 2^n (1 + q) S / 2`, where
-/// `2^n (1 + q) = e^(-a²/2)` and `S = erfcx(a/√2)`, returned as `(q, n, S)`. Past 14.5 the
-/// tail is below the smallest subnormal times `a`.
+/// The normal tail at `a = min(|x|, 14.5)` in pieces: `Φ(-a) = e^(-a²/2) S / 2` with
+/// `S = erfcx(a/√2) = t G(t)`, returned as `(t, G(t), δa)` (past 14.5 the tail is below the
+/// smallest subnormal times `a`).
 ///
-/// `S = t G(t)`; `G` was fitted by `scripts/fit_vecmath_polynomials.py` (relative error
-/// 1.1e-8, its coefficients rounded to `f32` one at a time, each rounding compensated by
-/// refitting the higher ones). Rounding `t` moves it off the point that `a` maps to, and
-/// `erfcx` in `t` amplifies that up to 2.5 times, so `S` is corrected to first order along its
-/// derivative `dS/da = a S - √(2/π)` by `δa = a - (K/t - K)`, which is exact from the
-/// rounding `ε` of `K + a` and the residual `ρ = K - t (K + a)`: `δa = ε - ρ (K + a) / K`.
-/// `t G` itself is rounded once, in the same multiply-add as the correction. `e^(-a²/2)`
-/// takes its argument as `-h²/2 - (a² - h²)/2` with `h` the top 12 bits of `a`, so that `h²/2`
-/// is exact and the rest small (`single::exp_split`): rounding `a²` itself would cost up to
-/// 100 ulp where `a²/2` nears 100. Together with the exponential left as `1 + q` for the
-/// caller's product, this took GELU from 5.4 to 3.4 ulp (`vecmath/tests.rs`).
+/// `G` was fitted by `scripts/fit_vecmath_polynomials.py` (relative error 1e-8, its
+/// coefficients rounded to `f32` one at a time, each rounding compensated by refitting the
+/// higher ones). Rounding `t` moves it off the point that `a` maps to, and `erfcx` in `t`
+/// amplifies that (3 times at `a = 0` for this `K`), so the callers correct `S` to first order
+/// along `a` by `δa = a - (K/t - K)`, which is exact from the rounding `ε` of `K + a` and the
+/// residual `ρ = K - t (K + a)`: `δa = ε - ρ (K + a) / K`. The correction is what lets `K` be
+/// chosen for the shortest `G` (4 gives in 10 terms what 2.5 gave in 11).
 #[inline(always)]
-fn tail_f32<M: MulAdd>(x: f32) -> (f32, i32, f32) {
-    let a = x.abs().min(14.5);
+fn tail_f32<M: MulAdd>(a: f32) -> (f32, f32, f32) {
     let sum = TAIL_K + a;
     let t = TAIL_K / sum;
-    let g = poly::<M, f32>(t - TAIL_CENTRE, &TAIL_G);
+    let s = t - TAIL_CENTRE;
+    // The last two steps rounded once even without FMA: rounding their products apart cost
+    // the one-element path 0.9 ulp.
+    let g = poly::<M, f32>(s, &TAIL_G[2..]);
+    let g = M::fused_f32(M::fused_f32(g, s, TAIL_G[1]), s, TAIL_G[0]);
     // Exact: `sum - K` by Sterbenz's lemma below 2K, and above it both are multiples of
     // `sum`'s ulp; then `a` and `sum - K` differ by that rounding only.
     let sum_error = a - (sum - TAIL_K);
@@ -61,30 +62,41 @@ fn tail_f32<M: MulAdd>(x: f32) -> (f32, i32, f32) {
         sum * (1.0 / TAIL_K),
         sum_error,
     );
-    // `(a g t - √(2/π)) δa`, its parts without `g` made while `g` is computed: the kernel is
-    // bound by this chain's latency (computed as `a g t` rounded first, GELU was 17 % slower).
-    let correction = M::f32(g, t * a * delta_a, -SQRT_2_OVER_PI * delta_a);
-    let scaled_tail = M::fused_f32(g, t, correction);
-    let h = f32::from_bits(a.to_bits() & 0xFFFF_F000);
-    let (q, n) = single::exp_split::<M>(-0.5 * (h * h), -0.5 * ((a - h) * (a + h)));
-    (q, n, scaled_tail)
+    (t, g, delta_a)
 }
 
 /// `x Φ(x)` for `f32`. NaN comes through `x`.
+///
+/// The correction of `S` goes into the exponent: `S(a) = S(t) e^(δa d(ln S)/da)` to first
+/// order, and `d(ln S)/da` needs only a few digits, from a quadratic in `t`, where correcting
+/// `S` itself takes its exact slope `a S - √(2/π)` (this made the kernel 4 % faster; the
+/// kernel is bound by its multiplies and multiply-adds, about one per cycle). The exponential
+/// is left as `1 + q` for one rounding of `(1 + q) S`, and scaled in two exact steps.
 #[inline(always)]
 pub fn gelu_f32<M: MulAdd>(x: f32) -> f32 {
-    let (q, n, scaled_tail) = tail_f32::<M>(x);
+    let a = x.abs().min(14.5);
+    let (t, g, delta_a) = tail_f32::<M>(a);
+    let (u, n) = single::exp_minus_half_square::<M>(a);
+    let log_slope = poly::<M, f32>(t, &TAIL_LOG_SLOPE);
+    let q = single::expm1_minus_half::<M>(M::f32(log_slope, delta_a, u));
+    let scaled_tail = g * t;
     // `n - 1`: the tail's `/ 2`, folded into the power of two.
-    let tail = single::times_pow2(M::fused_f32(q, scaled_tail, scaled_tail), n - 1);
+    let tail = single::scale_down(M::fused_f32(q, scaled_tail, scaled_tail), n - 1);
     x * if x > 0.0 { 1.0 - tail } else { tail }
 }
 
 /// `Φ(x) + x φ(x)` for `f32`: the exponential rounded once and shared by both terms, which
-/// cancel on the left, so its accuracy is relative to the larger of them.
+/// cancel on the left, so its accuracy is relative to the larger of them. `S` is corrected
+/// itself, by its slope `a S - √(2/π)` (the density must not be).
 #[inline(always)]
 pub fn gelu_slope_f32<M: MulAdd>(x: f32) -> f32 {
-    let (q, n, scaled_tail) = tail_f32::<M>(x);
-    let gauss = single::times_pow2(q + 1.0, n);
+    let a = x.abs().min(14.5);
+    let (t, g, delta_a) = tail_f32::<M>(a);
+    // `(a g t - √(2/π)) δa`, its parts without `g` made while `g` is computed.
+    let correction = M::f32(g, t * a * delta_a, -SQRT_2_OVER_PI * delta_a);
+    let scaled_tail = M::fused_f32(g, t, correction);
+    let (u, n) = single::exp_minus_half_square::<M>(a);
+    let gauss = single::scale_down(single::expm1_minus_half::<M>(u) + 1.0, n);
     let tail = 0.5 * gauss * scaled_tail;
     let cdf = if x > 0.0 { 1.0 - tail } else { tail };
     M::f32(x, gauss * INV_SQRT_2PI, cdf)
@@ -159,8 +171,8 @@ fn tail_polynomial<M: MulAdd>(s: f64) -> (f64, f64) {
 }
 
 /// The `f64` normal tail at `a` in `[0, 39]`, `Φ(-a) = 2^n (1 + q) S / 2`, as double-doubles
-/// `q` and `S` and the power `n`: computed as [`tail_f32`] is (the `δa` correction,
-/// `e^(-a²/2)` from `a`'s top 26 bits and the rest), with every step that `f32` rounds kept
+/// `q` and `S` and the power `n`: `S` corrected by `δa` as the `f32` derivative does it, and
+/// `e^(-a²/2)` from `a`'s top 26 bits and the rest, with every step that `f32` rounds kept
 /// exact or carried in a low part, so that the callers round once.
 #[inline(always)]
 fn tail_f64<M: MulAdd>(a: f64) -> ((f64, f64), i64, (f64, f64)) {

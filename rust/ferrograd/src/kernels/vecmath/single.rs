@@ -49,18 +49,44 @@ pub fn exp<M: MulAdd>(x: f32) -> f32 {
     }
 }
 
-/// `e^(hi + lo) = 2^n (1 + q)` as `(q, n)`, for `hi + lo` in `[-110, 0]` given in two parts,
-/// `|lo| <= |hi|`: the reduced argument gets back what rounding `hi + lo` lost, so the argument
-/// keeps its accuracy where one `f32` can't hold it (rounding it costs up to `|hi| · 2^-24` of
-/// relative error: 100 ulp near -100). `1 + q` is left unrounded for the caller to fold into a
-/// product; [`times_pow2`] applies the `2^n`.
+/// `e^(-a²/2) = 2^n e^(-u/2)` as `(u, n)`, for `a` in `[0, 14.5]`, with `|u| <= ln 2` (a hair
+/// more after rounding): `u = a² + 2n ln2`, where `a²` enters as its rounded value plus that
+/// rounding's exact error (a fused multiply-add), so the argument keeps its accuracy where
+/// `a²/2` nears 100 (rounding `a²` alone cost up to 100 ulp there). The caller may correct `u`
+/// before [`expm1_minus_half`] turns it into `e^(-u/2) - 1`.
 #[inline(always)]
-pub fn exp_split<M: MulAdd>(hi: f32, lo: f32) -> (f32, i32) {
-    let sum = hi + lo;
-    let (_, n, r) = reduce_ln2(sum);
-    // What rounding `sum` lost, exactly (Fast2Sum, as `|hi| >= |lo|`).
-    let r = r + (lo - (sum - hi));
-    (expm1_reduced::<M>(r), n)
+pub fn exp_minus_half_square<M: MulAdd>(a: f32) -> (f32, i32) {
+    let square = a * a;
+    let square_error = M::fused_f32(a, a, -square);
+    let shifted = M::f32(square, -0.5 * std::f32::consts::LOG2_E, ROUND);
+    let n = shifted - ROUND;
+    // Exact: `2n ln2_hi` is, and `a²` lies within a factor of two of it unless `n` is 0.
+    let u = M::f32(n, 2.0 * LN2_HI, square);
+    let u = M::f32(n, 2.0 * LN2_LO, u) + square_error;
+    (u, (shifted.to_bits() as i32).wrapping_sub(0x4B40_0000))
+}
+
+/// `e^(-u/2) - 1` for `|u| <= 0.7`, as `u H(u)`: `H` fitted by
+/// `scripts/fit_vecmath_polynomials.py` (relative error 1.5e-8, coefficients rounded as
+/// fitted), its leading coefficient the exact -1/2.
+#[inline(always)]
+pub fn expm1_minus_half<M: MulAdd>(u: f32) -> f32 {
+    const H: [f32; 6] = [
+        -0.5,
+        0.124_999_99,
+        -0.020_833_176,
+        0.002_604_215_4,
+        -0.000_261_469_1,
+        2.167_272_8e-5,
+    ];
+    u * poly::<M, f32>(u, &H)
+}
+
+/// `v 2^n` for `n` in `[-189, 64]`: a product by a normal power of two and one by `2^-64`,
+/// which is exact unless the result is subnormal, and then its only rounding.
+#[inline(always)]
+pub fn scale_down(v: f32, n: i32) -> f32 {
+    v * pow2(n + 64) * pow2(-64)
 }
 
 /// `e^r - 1` for the reduced argument `|r| <= ln2 / 2` (a little more is fine).
@@ -80,7 +106,7 @@ fn expm1_reduced<M: MulAdd>(r: f32) -> f32 {
 /// `v 2^n` for `n` down to -252, in two halves, so that a subnormal result is rounded once and
 /// a large one overflows to inf.
 #[inline(always)]
-pub fn times_pow2(v: f32, n: i32) -> f32 {
+fn times_pow2(v: f32, n: i32) -> f32 {
     let n1 = n >> 1;
     v * pow2(n1) * pow2(n - n1)
 }
