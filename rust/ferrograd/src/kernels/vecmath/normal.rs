@@ -68,7 +68,7 @@ fn tail_f32<M: MulAdd>(a: f32) -> (f32, f32, f32) {
 ///
 /// The correction of `S` goes into the exponent: `S(a) = S(t) e^(δa d(ln S)/da)` to first
 /// order, and `d(ln S)/da` needs only a few digits, from a quadratic in `t`, where correcting
-/// `S` itself takes its exact slope `a S - √(2/π)` (this made the kernel 4 % faster; the
+/// `S` itself takes its exact slope `a S - √(2/π)` (this made the kernel 2 % faster; the
 /// kernel is bound by its multiplies and multiply-adds, about one per cycle). The exponential
 /// is left as `1 + q` for one rounding of `(1 + q) S`, and scaled in two exact steps.
 #[inline(always)]
