@@ -87,10 +87,14 @@ def erf_over_x(z):
     return 2 / mp.sqrt(mp.pi) if z == 0 else mp.erf(mp.sqrt(z)) / mp.sqrt(z)
 
 
+def erfcx(x):
+    """e^(x²) erfc(x) (mpmath has no scaled erfc; at 50 digits the product is accurate)."""
+    return mp.erfc(x) * mp.exp(x * x)
+
+
 def erfcx_of_t(t):
     """e^(x²) erfc(x) at x = 3/t - 3."""
-    x = 3 / t - 3
-    return mp.erfc(x) * mp.exp(x * x)
+    return erfcx(3 / t - 3)
 
 
 def normal_tail_g(k):
@@ -99,9 +103,7 @@ def normal_tail_g(k):
     k = mp.mpf(k)
 
     def g(t):
-        a = k / t - k
-        z = a / mp.sqrt(2)
-        return mp.erfc(z) * mp.exp(z * z) / t
+        return erfcx((k / t - k) / mp.sqrt(2)) / t
 
     return g
 
@@ -113,8 +115,7 @@ def normal_tail_log_slope(k):
 
     def d(t):
         a = k / t - k
-        z = a / mp.sqrt(2)
-        return -2 * (a - mp.sqrt(2 / mp.pi) / (mp.erfc(z) * mp.exp(z * z)))
+        return -2 * (a - mp.sqrt(2 / mp.pi) / erfcx(a / mp.sqrt(2)))
 
     return d
 

@@ -20,12 +20,20 @@ fn pow2(n: i32) -> f32 {
     f32::from_bits((n.wrapping_add(127) << 23) as u32)
 }
 
+/// The integer `n` that adding [`ROUND`] left in `shifted`'s low mantissa bits, as
+/// `(n as f32, n)`.
+#[inline(always)]
+fn rounded_integer(shifted: f32) -> (f32, i32) {
+    (
+        shifted - ROUND,
+        (shifted.to_bits() as i32).wrapping_sub(0x4B40_0000),
+    )
+}
+
 /// `x = n ln2 + r` with `|r| <= ln2 / 2`: `(n as f32, n, r)`.
 #[inline(always)]
 fn reduce_ln2(x: f32) -> (f32, i32, f32) {
-    let t = x * std::f32::consts::LOG2_E + ROUND;
-    let n = t - ROUND;
-    let ni = (t.to_bits() as i32).wrapping_sub(0x4B40_0000);
+    let (n, ni) = rounded_integer(x * std::f32::consts::LOG2_E + ROUND);
     (n, ni, x - n * LN2_HI - n * LN2_LO)
 }
 
@@ -58,12 +66,10 @@ pub fn exp<M: MulAdd>(x: f32) -> f32 {
 pub fn exp_minus_half_square<M: MulAdd>(a: f32) -> (f32, i32) {
     let square = a * a;
     let square_error = M::fused_f32(a, a, -square);
-    let shifted = M::f32(square, -0.5 * std::f32::consts::LOG2_E, ROUND);
-    let n = shifted - ROUND;
+    let (n, ni) = rounded_integer(M::f32(square, -0.5 * std::f32::consts::LOG2_E, ROUND));
     // Exact: `2n ln2_hi` is, and `a²` lies within a factor of two of it unless `n` is 0.
     let u = M::f32(n, 2.0 * LN2_HI, square);
-    let u = M::f32(n, 2.0 * LN2_LO, u) + square_error;
-    (u, (shifted.to_bits() as i32).wrapping_sub(0x4B40_0000))
+    (M::f32(n, 2.0 * LN2_LO, u) + square_error, ni)
 }
 
 /// `e^(-u/2) - 1` for `|u| <= 0.7`, as `u H(u)`: `H` fitted by
