@@ -42,6 +42,7 @@ from .storage import StorageMixin
 
 
 class Tensor(
+    TensorBase,
     ArithmeticMixin,
     ComparisonMixin,
     LogicalMixin,
@@ -75,13 +76,13 @@ class Tensor(
     ComplexSurfaceMixin,
     StorageMixin,
     TorchFunctionMixin,
-    TensorBase,
 ):
     """A multi-dimensional array that records the operations applied to it, so gradients can
     be computed by ``backward()``. Build tensors with ``ferrograd.tensor``, ``zeros``, ``randn``,
     ...; ``Tensor(data)`` makes a float32 tensor from data, as ``torch.Tensor`` does."""
 
-    __slots__ = ("__weakref__",)
+    # A `__dict__`, as PyTorch's tensors have: programs tag tensors (`p.name = ...`).
+    __slots__ = ("__dict__", "__weakref__")
     __hash__ = object.__hash__
 
     def __new__(cls, *args, requires_grad: bool = False):
@@ -94,19 +95,24 @@ class Tensor(
         return _core.TensorImpl.__new__(cls, made)
 
     def __deepcopy__(self, memo):
-        """A new leaf with copied elements, the same ``requires_grad`` and a copy of ``.grad``
-        (as PyTorch, leaves only: a non-leaf's copy could not keep its history)."""
+        """A new leaf with copied elements, the same ``requires_grad``, a copy of ``.grad`` and
+        copies of the attributes set on it (as PyTorch, leaves only: a non-leaf's copy could not
+        keep its history)."""
         if not self.is_leaf:
             raise RuntimeError(
                 "only leaf tensors (created by the user, not by an operation) support copy.deepcopy"
             )
-        copy = self.detach().clone()
-        memo[id(self)] = copy
+        duplicate = self.detach().clone()
+        memo[id(self)] = duplicate
         if self.requires_grad:
-            copy.requires_grad_(True)
+            duplicate.requires_grad_(True)
         if self.grad is not None:
-            copy.grad = self.grad.detach().clone()
-        return copy
+            duplicate.grad = self.grad.detach().clone()
+        if self.__dict__:
+            from copy import deepcopy
+
+            duplicate.__dict__.update(deepcopy(self.__dict__, memo))
+        return duplicate
 
     def __reduce__(self):
         raise TypeError(

@@ -61,6 +61,8 @@ def _integer_bounds(dtype) -> tuple[int, int]:
 
 
 class SamplingMixin:
+    __slots__ = ()
+
     @values_skipped_on_meta
     def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None, **kwargs):
         """Fills with samples uniform on ``[from, to)``."""

@@ -12,6 +12,8 @@ def _special():
 
 
 class SpecialMixin:
+    __slots__ = ()
+
     def lgamma(self):
         """``log |Γ(self)|``."""
         return _special().gammaln(self)
