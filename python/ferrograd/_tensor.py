@@ -81,8 +81,9 @@ class Tensor(
     be computed by ``backward()``. Build tensors with ``ferrograd.tensor``, ``zeros``, ``randn``,
     ...; ``Tensor(data)`` makes a float32 tensor from data, as ``torch.Tensor`` does."""
 
-    # A `__dict__`, as PyTorch's tensors have: programs tag tensors (`p.name = ...`).
-    __slots__ = ("__dict__", "__weakref__")
+    # `__dict__` comes from TensorImpl (made on first use: programs tag tensors, `p.name = ...`,
+    # as PyTorch's allow); one declared here would be allocated with every tensor.
+    __slots__ = ("__weakref__",)
     __hash__ = object.__hash__
 
     def __new__(cls, *args, requires_grad: bool = False):

@@ -3,7 +3,7 @@
 //! holds a tensor's elements (creation, and the kernels' outputs) is allocated through these
 //! functions instead of `vec!` / `Vec::with_capacity` / `collect`, whose failure aborts.
 
-use std::alloc::{alloc_zeroed, Layout};
+use std::alloc::{alloc, alloc_zeroed, Layout};
 
 use super::element::Element;
 use crate::error::{Error, Result};
@@ -12,35 +12,43 @@ fn out_of_memory<T>(n: usize) -> Error {
     Error::out_of_memory(n.saturating_mul(std::mem::size_of::<T>()))
 }
 
-/// An empty vector with room for exactly `n` elements.
+/// An empty vector with room for exactly `n` elements. Straight from the allocator rather
+/// than through `Vec::try_reserve_exact`, whose growth path is not inlined: this runs for every
+/// operation's output (`-x` on 16 elements went from 331 to 313 ns).
+#[inline]
 pub fn with_capacity<T>(n: usize) -> Result<Vec<T>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| out_of_memory::<T>(n))?;
-    huge_pages::advise(
-        v.as_ptr() as usize,
-        n.saturating_mul(std::mem::size_of::<T>()),
-    );
-    Ok(v)
+    // SAFETY: `alloc` is called with the non-zero-sized layout it is given.
+    let ptr = allocate::<T>(n, |layout| unsafe { alloc(layout) })?;
+    // SAFETY: `ptr` has the layout of `n` elements of `T` (a `Vec<T>` of capacity `n`), or is
+    // dangling with `n * size_of::<T>() == 0`; no element is initialised (length 0).
+    Ok(unsafe { Vec::from_raw_parts(ptr, 0, n) })
 }
 
 /// `n` zero elements (`T::default()`, which is all-zero bits for every element type). Like
 /// `vec![0; n]` it asks the allocator for zeroed memory, which the system maps lazily for a
 /// large buffer, instead of writing the zeros.
 pub fn zeroed<T: Element>(n: usize) -> Result<Vec<T>> {
+    // SAFETY: `alloc_zeroed` is called with the non-zero-sized layout it is given.
+    let ptr = allocate::<T>(n, |layout| unsafe { alloc_zeroed(layout) })?;
+    // SAFETY: as in `with_capacity`, and zero bits are a valid value of every element type (0,
+    // 0.0, false).
+    Ok(unsafe { Vec::from_raw_parts(ptr, n, n) })
+}
+
+/// Memory for `n` elements of `T` from `allocator` (dangling and unallocated for a zero size);
+/// a null pointer is an out-of-memory error.
+#[inline]
+fn allocate<T>(n: usize, allocator: impl FnOnce(Layout) -> *mut u8) -> Result<*mut T> {
     let layout = Layout::array::<T>(n).map_err(|_| out_of_memory::<T>(n))?;
     if layout.size() == 0 {
-        return Ok(Vec::new());
+        return Ok(std::ptr::NonNull::dangling().as_ptr());
     }
-    // SAFETY: the layout has a non-zero size.
-    let ptr = unsafe { alloc_zeroed(layout) } as *mut T;
+    let ptr = allocator(layout) as *mut T;
     if ptr.is_null() {
         return Err(out_of_memory::<T>(n));
     }
     huge_pages::advise(ptr as usize, layout.size());
-    // SAFETY: `ptr` was allocated by the global allocator with the layout of `n` elements of `T`
-    // (what a `Vec<T>` of capacity `n` holds), and zero bits are a valid value of every element
-    // type (0, 0.0, false).
-    Ok(unsafe { Vec::from_raw_parts(ptr, n, n) })
+    Ok(ptr)
 }
 
 /// Transparent huge pages for large buffers, as NumPy asks for its arrays: with the kernel's

@@ -388,6 +388,7 @@ impl Tensor {
     /// `gradient_edge` without taking a new reference to the node (no arena lock when the node
     /// exists): for recording, where the borrowed tensor keeps the node alive until the new node
     /// holds its own reference.
+    #[inline]
     pub(crate) fn gradient_edge_id(&self) -> Option<(crate::autograd::arena::NodeId, u32)> {
         // A tensor with a `grad_fn` always requires grad, so this lock-free read settles the
         // common case of a constant operand.

@@ -24,11 +24,13 @@ pub(crate) fn record(
     output: NdArray,
     save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
 ) -> Result<Tensor> {
-    record_with(op, inputs, output, save, || describe(inputs))
+    let recording = needs_recording(inputs);
+    record_with(op, inputs, output, save, || describe(inputs), recording)
 }
 
-/// Like `record`, for an operation that described its inputs (`NodeInput::describe`) while it
-/// held their arrays: the node is built without locking them again.
+/// Like `record`, for an operation that described its inputs (`NodeInput::describe`) because
+/// `needs_recording` said so, while it held their arrays: the node is built without locking
+/// them again or asking again.
 pub(crate) fn record_described(
     op: Op,
     inputs: &[&Tensor],
@@ -36,7 +38,7 @@ pub(crate) fn record_described(
     output: NdArray,
     save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
 ) -> Result<Tensor> {
-    record_with(op, inputs, output, save, || described)
+    record_with(op, inputs, output, save, || described, true)
 }
 
 fn describe(inputs: &[&Tensor]) -> NodeInputs {
@@ -52,6 +54,7 @@ fn record_with(
     output: NdArray,
     save: impl FnOnce(&Tensor) -> SmallVec<[Saved; 2]>,
     node_inputs: impl FnOnce() -> NodeInputs,
+    recording: bool,
 ) -> Result<Tensor> {
     // Forward-mode AD: with a dual level open and a dual input, the output gets a tangent
     // (whatever the grad mode). One atomic load when forward AD is not in use.
@@ -60,7 +63,7 @@ fn record_with(
             return crate::autograd::forward::record_dual(op, inputs, output, save, tangents);
         }
     }
-    if !needs_recording(inputs) {
+    if !recording {
         return Ok(Tensor::from_array(output));
     }
     // One output: no temporary vectors (this runs for every recorded operation).
