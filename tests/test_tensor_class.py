@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 import ferrograd as fg
 from ferrograd._base import TensorBase
 from ferrograd._core import TensorImpl
@@ -31,17 +33,29 @@ def test_every_mixin_declares_slots():
         assert "__slots__" in vars(klass) or klass is TensorImpl, klass
 
 
-def test_tensors_take_attributes_as_in_pytorch():
-    x = fg.ones(3, requires_grad=True)
-    x.name = "weights"
-    assert x.name == "weights" and x.__dict__ == {"name": "weights"}
-    y = x * 2
-    assert not hasattr(y, "name")  # a result is a new object
+def test_parameters_and_buffers_take_attributes():
+    # Programs tag parameters (`p.no_decay = True`, `p._is_hf_initialized = True`). PyTorch's
+    # plain tensors take attributes too; ours do not, to keep every result free of a __dict__.
     p = fg.nn.Parameter(fg.zeros(2))
     p.no_decay = True
-    assert p.no_decay is True
+    assert p.no_decay is True and p.__dict__ == {"no_decay": True}
     del p.no_decay
     assert not hasattr(p, "no_decay")
+    b = fg.nn.Buffer(fg.zeros(2))
+    b.tag = "running"
+    assert b.tag == "running"
+    x = fg.ones(3, requires_grad=True)
+    with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'name'"):
+        x.name = "weights"
+    assert not hasattr(p * 2, "no_decay")  # a result is a new, plain tensor
+
+
+def test_a_parameters_copy_has_none_of_its_attributes():
+    # As PyTorch 2.15's `copy.deepcopy` of a Parameter.
+    p = fg.nn.Parameter(fg.zeros(2))
+    p.no_decay = True
+    q = copy.deepcopy(p)
+    assert isinstance(q, fg.nn.Parameter) and not hasattr(q, "no_decay")
 
 
 def test_operators_are_the_engine_slots():
@@ -49,15 +63,3 @@ def test_operators_are_the_engine_slots():
     assert fg.Tensor.__add__ is TensorImpl.__add__
     assert (a + b).tolist() == [4.0, 6.0] and (-a).tolist() == [-1.0, -2.0]
     assert (2 - a).tolist() == [1.0, 0.0] and (a @ b).item() == 11.0
-
-
-def test_deepcopy_copies_the_attributes():
-    # PyTorch 2.15: a tensor's copy has copies of its attributes; a Parameter's has none.
-    x = fg.ones(2, requires_grad=True)
-    x.tags = ["kept"]
-    y = copy.deepcopy(x)
-    assert y.requires_grad and y.tolist() == [1.0, 1.0]
-    assert y.tags == ["kept"] and y.tags is not x.tags
-    p = fg.nn.Parameter(fg.zeros(2))
-    p.no_decay = True
-    assert not hasattr(copy.deepcopy(p), "no_decay")

@@ -30,7 +30,8 @@ class Parameter(Tensor):
         ['scale']
     """
 
-    __slots__ = ()
+    # Attributes, as programs tag parameters (`p.no_decay = True`); a plain Tensor has none.
+    __slots__ = ("__dict__",)
 
     def __new__(cls, data=None, requires_grad: bool = True):
         if data is None:
@@ -63,7 +64,7 @@ class Buffer(Tensor):
     """A tensor that, assigned as a ``Module`` attribute, is registered as a buffer;
     ``Buffer(t, persistent=False)`` keeps it out of ``state_dict``."""
 
-    __slots__ = ()
+    __slots__ = ("__dict__",)
 
     def __new__(cls, data=None, *, persistent: bool = True):
         if data is None:

@@ -21,13 +21,7 @@ use crate::tensor_type::{view_of, NewTensor};
 /// Elements above which an operation releases the GIL while it runs.
 const RELEASE_GIL_ABOVE: usize = 1 << 15;
 
-#[pyclass(
-    name = "TensorImpl",
-    module = "ferrograd._core",
-    frozen,
-    subclass,
-    dict
-)]
+#[pyclass(name = "TensorImpl", module = "ferrograd._core", frozen, subclass)]
 pub struct PyTensor {
     pub inner: Tensor,
     /// For a view returned by a view method: the Python object of its base (see
