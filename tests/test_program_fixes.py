@@ -72,6 +72,42 @@ def test_unknown_keywords_still_fail(x):
         x.sum(axes=0)
 
 
+def test_a_required_dim_taken_by_its_numpy_name_and_missing_under_both(x):
+    assert x.unsqueeze(axis=1).shape == (3, 1, 4)
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'dim'"):
+        x.unsqueeze()
+
+
+def test_each_method_and_function_is_wrapped_once():
+    # Installing over the class walks Tensor's MRO, where a wrapped method shows up again on
+    # Tensor itself: each was once wrapped a second time, a second frame on every `x.sum()`.
+    from ferrograd import _numpy_keywords
+
+    made_here = {_numpy_keywords.WRAPPER_FILENAME, _numpy_keywords.__file__}
+
+    def layers(f):
+        count = 0
+        while f is not None:
+            count += (
+                getattr(f, "__code__", None) is not None and f.__code__.co_filename in made_here
+            )
+            f = getattr(f, "__wrapped__", None)
+        return count
+
+    # (`ferrograd.sum(x, axis=0)` passes `axis` on to the method, which takes it.)
+    wrapped = {
+        fg.Tensor: ("sum", "mean", "softmax", "size", "unsqueeze", "argmax", "tensor_split"),
+        fg: ("cat", "stack", "tensor_split", "cumsum"),
+    }
+    for owner, names in wrapped.items():
+        counts = {name: layers(value) for name, value in vars(owner).items() if callable(value)}
+        assert max(counts.values()) == 1
+        assert [counts[name] for name in names] == [1] * len(names)
+    # The common reductions pass their arguments on without a *args/**kwargs frame.
+    for name in ("sum", "mean", "softmax", "size", "unsqueeze", "argmax", "max"):
+        assert "args" not in vars(fg.Tensor)[name].__code__.co_varnames, name
+
+
 # ----------------------------------------------------------------------------- torch.backends
 # `torch.backends.cudnn.benchmark = True` and seed helpers that set `cudnn.deterministic` run
 # unconditionally in many training scripts; `torch.backends.mps.is_available()` picks a device.
