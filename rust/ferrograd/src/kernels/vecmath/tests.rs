@@ -637,7 +637,8 @@ fn vecmath_erf_and_f64_trig_special_values() {
 #[test]
 fn vecmath_softmax_rows_match_a_float64_reference() {
     use crate::array::NdArray;
-    for (rows, size) in [(3, 1), (5, 37), (4, 1024)] {
+    // Short rows, long rows whole in steps of the wide loops, and long rows with a remainder.
+    for (rows, size) in [(3, 1), (5, 37), (4, 1024), (3, 100)] {
         let x: Vec<f64> = random_bits(rows * size, 31)
             .map(|b| (b >> 11) as f64 / (1u64 << 53) as f64 * 40.0 - 20.0)
             .collect();
@@ -699,6 +700,16 @@ fn vecmath_softmax_rows_match_a_float64_reference() {
     ];
     for log in [false, true] {
         let y = softmax::forward(&NdArray::from_vec(x.clone(), &[2, 3]).unwrap(), 1, log)
+            .unwrap()
+            .unwrap();
+        assert!(y.as_slice::<f32>().unwrap().iter().all(|v| v.is_nan()));
+    }
+    // The same in long rows: a NaN in the remainder after the wide steps, a row of -inf.
+    let mut long = vec![0.5f32; 100];
+    long[97] = f32::NAN;
+    long.extend([f32::NEG_INFINITY; 100]);
+    for log in [false, true] {
+        let y = softmax::forward(&NdArray::from_vec(long.clone(), &[2, 100]).unwrap(), 1, log)
             .unwrap()
             .unwrap();
         assert!(y.as_slice::<f32>().unwrap().iter().all(|v| v.is_nan()));
