@@ -241,8 +241,24 @@ fn write_exp_shifted<T: Real>(x: &[T], shift: T, out: &mut [MaybeUninit<T>]) -> 
 fn row_backward<T: Real>(g: &[T], y: &[T], out: &mut [MaybeUninit<T>], log: bool) {
     if log {
         let s = sum_of(g, g, |a, _| a);
-        for ((o, &g), &y) in out.iter_mut().zip(g).zip(y) {
+        let step = |o: &mut MaybeUninit<T>, g: T, y: T| {
             o.write(g - y.exp() * s);
+        };
+        // [`wide`] elements a step, as the forward's exponentials (their latency).
+        let w = wide::<T>();
+        let (mut gs, mut ys, mut os) = (
+            g.chunks_exact(w),
+            y.chunks_exact(w),
+            out.chunks_exact_mut(w),
+        );
+        for ((oc, gc), yc) in (&mut os).zip(&mut gs).zip(&mut ys) {
+            for ((o, &g), &y) in oc.iter_mut().zip(gc).zip(yc) {
+                step(o, g, y);
+            }
+        }
+        let rest = os.into_remainder().iter_mut().zip(gs.remainder());
+        for ((o, &g), &y) in rest.zip(ys.remainder()) {
+            step(o, g, y);
         }
     } else {
         let s = sum_of(g, y, |a, b| a * b);
