@@ -385,42 +385,90 @@ fn out_hw(w: &Window2d, h: usize, wd: usize, op: &str) -> Result<(usize, usize)>
     }
 }
 
+/// The output positions `o` (in `0..out`) whose input position `o·stride + offset - padding`
+/// lies in `0..size`, as a range, with `offset` the kernel element's `k·dilation`. The window
+/// kernels take the positions in between without a bounds check per element.
+fn valid_outputs(
+    size: usize,
+    out: usize,
+    stride: usize,
+    offset: usize,
+    padding: usize,
+) -> std::ops::Range<usize> {
+    // o·stride + offset >= padding, and o·stride + offset < size + padding.
+    let lo = padding.saturating_sub(offset).div_ceil(stride);
+    let hi = (size + padding)
+        .checked_sub(offset)
+        .map_or(0, |room| room.div_ceil(stride));
+    lo.min(out)..hi.clamp(lo.min(out), out)
+}
+
+/// The input position of output position `o` for kernel element offset `offset` (valid only
+/// for `o` in [`valid_outputs`]).
+#[inline(always)]
+fn input_at(o: usize, stride: usize, offset: usize, padding: usize) -> usize {
+    o * stride + offset - padding
+}
+
 /// `(N, C, H, W)` → `(N, C·kh·kw, oh·ow)`: column `l` of sample `n` holds the window at output
-/// position `l` (zero where it overlaps the padding).
+/// position `l` (zero where it overlaps the padding). Each output row (one kernel element of
+/// one channel) is a copy of input lines, a plain slice copy at stride 1.
 pub fn im2col(a: &NdArray, w: &Window2d) -> Result<NdArray> {
     let [n, c, h, wd] = check_nchw(a, "im2col")?;
     let (oh, ow) = out_hw(w, h, wd, "im2col")?;
     let [kh, kw] = w.kernel;
+    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
     let (rows, cols) = (c * kh * kw, oh * ow);
     check_storage(&[n, c, kh, kw, oh, ow], a.dtype().size_in_bytes())?;
     crate::with_dtype!(a.dtype(), T => {
         let x = a.as_slice::<T>()?;
-        let mut out = alloc::zeroed::<T>(n * rows * cols)?;
-        if !out.is_empty() {
-            crate::kernels::parallel::for_each_chunk_costed(&mut out, cols, 1, |start, chunk| {
+        let mut out = alloc::with_capacity::<T>(n * rows * cols)?;
+        let zero = T::default();
+        crate::kernels::parallel::for_each_chunk_costed(
+            &mut out.spare_capacity_mut()[..n * rows * cols],
+            cols,
+            1,
+            |start, chunk| {
                 for (r, row) in chunk.chunks_exact_mut(cols).enumerate() {
                     let global = start / cols + r;
                     let (s, q) = (global / rows, global % rows);
                     let (ch, kk) = (q / (kh * kw), q % (kh * kw));
                     let (ki, kj) = (kk / kw, kk % kw);
                     let plane = &x[(s * c + ch) * h * wd..(s * c + ch + 1) * h * wd];
-                    for oy in 0..oh {
-                        let y = (oy * w.stride[0] + ki * w.dilation[0]) as isize - w.padding[0] as isize;
-                        if y < 0 || y >= h as isize {
+                    let ys = valid_outputs(h, oh, sy, ki * dy, py);
+                    let xs = valid_outputs(wd, ow, sx, kj * dx, px);
+                    for (oy, dst) in row.chunks_exact_mut(ow).enumerate() {
+                        if !ys.contains(&oy) {
+                            dst.iter_mut().for_each(|d| {
+                                d.write(zero);
+                            });
                             continue;
                         }
-                        let line = &plane[y as usize * wd..(y as usize + 1) * wd];
-                        let dst = &mut row[oy * ow..(oy + 1) * ow];
-                        for (ox, d) in dst.iter_mut().enumerate() {
-                            let xx = (ox * w.stride[1] + kj * w.dilation[1]) as isize - w.padding[1] as isize;
-                            if xx >= 0 && xx < wd as isize {
-                                *d = line[xx as usize];
+                        let line = &plane[input_at(oy, sy, ki * dy, py) * wd..][..wd];
+                        let (before, rest) = dst.split_at_mut(xs.start);
+                        let (inside, after) = rest.split_at_mut(xs.len());
+                        before.iter_mut().chain(after).for_each(|d| {
+                            d.write(zero);
+                        });
+                        if xs.is_empty() {
+                            continue;
+                        }
+                        let first = input_at(xs.start, sx, kj * dx, px);
+                        if sx == 1 {
+                            for (d, &v) in inside.iter_mut().zip(&line[first..]) {
+                                d.write(v);
+                            }
+                        } else {
+                            for (d, &v) in inside.iter_mut().zip(line[first..].iter().step_by(sx)) {
+                                d.write(v);
                             }
                         }
                     }
                 }
-            });
-        }
+            },
+        );
+        // SAFETY: every row of every chunk was written whole above (zeros outside the input).
+        unsafe { out.set_len(n * rows * cols) };
         NdArray::from_vec(out, &[n, rows, cols])
     })
 }
@@ -430,6 +478,7 @@ pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray>
     let [h, wd] = size;
     let (oh, ow) = out_hw(w, h, wd, "col2im")?;
     let [kh, kw] = w.kernel;
+    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
     let (n, rows, l) = match *cols.shape() {
         [n, rows, l] if rows % (kh * kw) == 0 && l == oh * ow => (n, rows, l),
         _ => {
@@ -450,19 +499,25 @@ pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray>
                     let global = start / (h * wd) + p;
                     let (s, ch) = (global / c, global % c);
                     for ki in 0..kh {
+                        let ys = valid_outputs(h, oh, sy, ki * dy, py);
                         for kj in 0..kw {
                             let q = ch * kh * kw + ki * kw + kj;
                             let row = &x[(s * rows + q) * l..(s * rows + q + 1) * l];
-                            for oy in 0..oh {
-                                let y = (oy * w.stride[0] + ki * w.dilation[0]) as isize - w.padding[0] as isize;
-                                if y < 0 || y >= h as isize {
-                                    continue;
-                                }
-                                for ox in 0..ow {
-                                    let xx = (ox * w.stride[1] + kj * w.dilation[1]) as isize - w.padding[1] as isize;
-                                    if xx >= 0 && xx < wd as isize {
-                                        let d = &mut plane[y as usize * wd + xx as usize];
-                                        *d = d.add(row[oy * ow + ox]);
+                            let xs = valid_outputs(wd, ow, sx, kj * dx, px);
+                            if xs.is_empty() {
+                                continue;
+                            }
+                            let first = input_at(xs.start, sx, kj * dx, px);
+                            for oy in ys.clone() {
+                                let line = &mut plane[input_at(oy, sy, ki * dy, py) * wd..][..wd];
+                                let src = &row[oy * ow + xs.start..oy * ow + xs.end];
+                                if sx == 1 {
+                                    for (d, &v) in line[first..].iter_mut().zip(src) {
+                                        *d = d.add(v);
+                                    }
+                                } else {
+                                    for (d, &v) in line[first..].iter_mut().step_by(sx).zip(src) {
+                                        *d = d.add(v);
                                     }
                                 }
                             }
@@ -476,43 +531,60 @@ pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray>
 }
 
 /// For each window of a max pooling, the flat index (into `H·W`) of its largest element (the
-/// first on ties; padding never wins): `(N, C, oh, ow)` of `Int64`.
+/// first on ties; a NaN wins over numbers; padding never wins): `(N, C, oh, ow)` of `Int64`.
+/// The elements are compared in their own type, one plane per task, a row of windows at a
+/// time, each kernel element compared across the whole row of windows.
 pub fn max_pool2d_indices(a: &NdArray, w: &Window2d) -> Result<NdArray> {
     let [n, c, h, wd] = check_nchw(a, "max_pool2d")?;
     let (oh, ow) = out_hw(w, h, wd, "max_pool2d")?;
-    let x = a.to_f64_vec()?;
-    let mut out = alloc::zeroed::<i64>(n * c * oh * ow)?;
-    for p in 0..n * c {
-        let plane = &x[p * h * wd..(p + 1) * h * wd];
-        for oy in 0..oh {
-            for ox in 0..ow {
-                let mut best = f64::NEG_INFINITY;
-                let mut at: i64 = -1;
-                for ki in 0..w.kernel[0] {
-                    let y =
-                        (oy * w.stride[0] + ki * w.dilation[0]) as isize - w.padding[0] as isize;
-                    if y < 0 || y >= h as isize {
-                        continue;
-                    }
-                    for kj in 0..w.kernel[1] {
-                        let xx = (ox * w.stride[1] + kj * w.dilation[1]) as isize
-                            - w.padding[1] as isize;
-                        if xx < 0 || xx >= wd as isize {
-                            continue;
+    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
+    let [kh, kw] = w.kernel;
+    crate::with_dtype!(a.dtype(), T => {
+        let x = a.as_slice::<T>()?;
+        // NaN is the only value unequal to itself (integers never are).
+        #[allow(clippy::eq_op)]
+        let is_nan = |v: T| v != v;
+        let mut out = alloc::with_capacity::<i64>(n * c * oh * ow)?;
+        crate::kernels::parallel::for_each_chunk_costed(
+            &mut out.spare_capacity_mut()[..n * c * oh * ow],
+            oh * ow,
+            kh * kw,
+            |start, chunk| {
+                // The running maximum of each window of one output row, and where it is.
+                let (mut best, mut at) = (vec![T::default(); ow], vec![usize::MAX; ow]);
+                for (p, plane_out) in chunk.chunks_exact_mut(oh * ow).enumerate() {
+                    let plane_index = start / (oh * ow) + p;
+                    let plane = &x[plane_index * h * wd..(plane_index + 1) * h * wd];
+                    for (oy, line_out) in plane_out.chunks_exact_mut(ow).enumerate() {
+                        at.fill(usize::MAX);
+                        for ki in 0..kh {
+                            let Some(y) = (oy * sy + ki * dy).checked_sub(py).filter(|&y| y < h) else {
+                                continue;
+                            };
+                            for kj in 0..kw {
+                                let xs = valid_outputs(wd, ow, sx, kj * dx, px);
+                                for ox in xs {
+                                    let i = y * wd + input_at(ox, sx, kj * dx, px);
+                                    let (v, b) = (plane[i], best[ox]);
+                                    // (`bool` is one of the types instantiated: refused before.)
+                                    #[allow(clippy::bool_comparison)]
+                                    let wins = (at[ox] == usize::MAX) | (v > b) | (is_nan(v) & !is_nan(b));
+                                    best[ox] = if wins { v } else { b };
+                                    at[ox] = if wins { i } else { at[ox] };
+                                }
+                            }
                         }
-                        let i = y as usize * wd + xx as usize;
-                        let v = plane[i];
-                        if at < 0 || v > best || (v.is_nan() && !best.is_nan()) {
-                            best = v;
-                            at = i as i64;
+                        for (slot, &i) in line_out.iter_mut().zip(&at) {
+                            slot.write(if i == usize::MAX { 0 } else { i as i64 });
                         }
                     }
                 }
-                out[(p * oh + oy) * ow + ox] = at.max(0);
-            }
-        }
-    }
-    NdArray::from_vec(out, &[n, c, oh, ow])
+            },
+        );
+        // SAFETY: every window's slot was written above.
+        unsafe { out.set_len(n * c * oh * ow) };
+        NdArray::from_vec(out, &[n, c, oh, ow])
+    })
 }
 
 #[cfg(test)]
@@ -597,5 +669,86 @@ mod tests {
         .unwrap();
         assert_eq!(idx.shape(), &[2, 3, 2, 2]);
         assert_eq!(&idx.as_slice::<i64>().unwrap()[..2], &[6, 8]);
+    }
+
+    /// The input position `(y, x)` of kernel element `(ki, kj)` at output `(oy, ox)`, if inside.
+    fn source(w: &Window2d, [h, wd]: [usize; 2], [oy, ox, ki, kj]: [usize; 4]) -> Option<usize> {
+        let y = (oy * w.stride[0] + ki * w.dilation[0]).checked_sub(w.padding[0])?;
+        let x = (ox * w.stride[1] + kj * w.dilation[1]).checked_sub(w.padding[1])?;
+        (y < h && x < wd).then_some(y * wd + x)
+    }
+
+    #[test]
+    fn window_kernels_match_a_direct_loop() {
+        let (n, c, h, wd) = (2, 3, 7, 9);
+        let values: Vec<f64> = (0..n * c * h * wd)
+            .map(|v| ((v * 37) % 23) as f64 - 11.0)
+            .collect();
+        let x = NdArray::from_vec(values.clone(), &[n, c, h, wd]).unwrap();
+        for (kernel, stride, padding, dilation) in [
+            ([3, 3], [1, 1], [0, 0], [1, 1]),
+            ([3, 2], [2, 1], [1, 1], [1, 1]),
+            ([2, 3], [3, 2], [1, 1], [2, 2]),
+            ([3, 3], [1, 1], [4, 4], [2, 3]),
+            ([1, 1], [2, 2], [0, 0], [1, 1]),
+            ([5, 4], [1, 3], [2, 2], [1, 1]),
+        ] {
+            let w = Window2d {
+                kernel,
+                stride,
+                padding,
+                dilation,
+            };
+            let (oh, ow) = out_hw(&w, h, wd, "test").unwrap();
+            let (rows, l) = (c * kernel[0] * kernel[1], oh * ow);
+            let (mut cols, mut back, mut pooled) = (
+                vec![0.0; n * rows * l],
+                vec![0.0; n * c * h * wd],
+                vec![0i64; n * c * l],
+            );
+            let weights: Vec<f64> = (0..n * rows * l).map(|v| (v % 5) as f64).collect();
+            for (s, ch) in (0..n).flat_map(|s| (0..c).map(move |ch| (s, ch))) {
+                let plane = (s * c + ch) * h * wd;
+                for (oy, ox) in (0..oh).flat_map(|oy| (0..ow).map(move |ox| (oy, ox))) {
+                    let mut best: Option<(f64, usize)> = None;
+                    for (ki, kj) in (0..kernel[0]).flat_map(|i| (0..kernel[1]).map(move |j| (i, j)))
+                    {
+                        let q = (ch * kernel[0] + ki) * kernel[1] + kj;
+                        let at = (s * rows + q) * l + oy * ow + ox;
+                        if let Some(i) = source(&w, [h, wd], [oy, ox, ki, kj]) {
+                            cols[at] = values[plane + i];
+                            back[plane + i] += weights[at];
+                            if best.is_none_or(|(b, _)| values[plane + i] > b) {
+                                best = Some((values[plane + i], i));
+                            }
+                        }
+                    }
+                    pooled[(s * c + ch) * l + oy * ow + ox] = best.map_or(0, |(_, i)| i as i64);
+                }
+            }
+            let label = format!("{w:?}");
+            assert_eq!(f64s(&im2col(&x, &w).unwrap()), cols, "im2col {label}");
+            let y = NdArray::from_vec(weights, &[n, rows, l]).unwrap();
+            assert_eq!(
+                f64s(&col2im(&y, &w, [h, wd]).unwrap()),
+                back,
+                "col2im {label}"
+            );
+            let idx = max_pool2d_indices(&x, &w).unwrap();
+            assert_eq!(idx.as_slice::<i64>().unwrap(), pooled, "max_pool2d {label}");
+        }
+        // NaN wins over numbers, ties go to the first, integers compare exactly.
+        let w = Window2d {
+            kernel: [2, 2],
+            stride: [2, 2],
+            padding: [0, 0],
+            dilation: [1, 1],
+        };
+        let argmax = |a: NdArray| max_pool2d_indices(&a, &w).unwrap().to_f64_vec().unwrap();
+        let f = NdArray::from_vec(vec![1.0f32, f32::NAN, 5.0, 2.0], &[1, 1, 2, 2]).unwrap();
+        assert_eq!(argmax(f), [1.0]);
+        let big = (1i64 << 60) + 1;
+        let i = NdArray::from_vec(vec![big - 1, big, big, 0], &[1, 1, 2, 2]).unwrap();
+        assert_eq!(argmax(i), [1.0]);
     }
 }
