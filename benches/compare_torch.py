@@ -405,6 +405,28 @@ def make_lstm_train(lib, n_steps, seq=32, batch=32, features=64, hidden=128, cla
     return timed_steps(step, n_steps)
 
 
+def make_convnet_train(lib, n_steps, batch=64):
+    """Issue 18's convnet step: ``Conv2d(1, 32, 3)``, ``Conv2d(32, 64, 3)`` (each with ReLU),
+    ``max_pool2d(2)``, ``Linear(9216, 10)``, cross-entropy, SGD with momentum, on a batch of 64
+    28x28 images; one thread."""
+    m = lib.m
+    m.set_num_threads(1)
+    m.manual_seed(0)
+    nn, F = m.nn, m.nn.functional
+    conv1, conv2, fc = nn.Conv2d(1, 32, 3), nn.Conv2d(32, 64, 3), nn.Linear(9216, 10)
+    params = [*conv1.parameters(), *conv2.parameters(), *fc.parameters()]
+    opt = m.optim.SGD(params, lr=0.01, momentum=0.9)
+    x, y = m.randn(batch, 1, 28, 28), m.randint(0, 10, (batch,))
+
+    def step():
+        opt.zero_grad()
+        h = F.max_pool2d(F.relu(conv2(F.relu(conv1(x)))), 2)
+        F.cross_entropy(fc(m.flatten(h, 1)), y).backward()
+        opt.step()
+
+    return timed_steps(step, n_steps)
+
+
 def make_mlp_adam(lib, n_steps, batch=256, width=512, classes=10):
     """The workloads suite's training step, on one thread: Linear 512->512, Tanh, Linear
     512->512, GELU, Linear 512->10, cross-entropy, backward, Adam."""
@@ -768,6 +790,14 @@ CASES = [
         None,
     ),
     (
+        "convnet_train",
+        "convnet step: 2 conv 3x3 + ReLU, max pool 2, linear, batch 64 of 28x28, SGD; 1 thread",
+        "time per step",
+        "ms",
+        "lower",
+        1.0,
+    ),
+    (
         "lstm_train",
         "LSTM train step: 64->128, seq 32, batch 32, linear head, cross-entropy, Adam; 1 thread",
         "time per step",
@@ -883,6 +913,7 @@ CASES = [
 SUITES = {
     "workloads": [
         "mlp_adam",
+        "convnet_train",
         "lstm_train",
         "gpt_train",
         "gpt_generate",
@@ -915,6 +946,7 @@ MAKERS = {
     "strided_sum": make_strided_sum,
     "linear": make_linear,
     "mlp_adam": make_mlp_adam,
+    "convnet_train": make_convnet_train,
     "lstm_train": make_lstm_train,
     "gpt_train": make_gpt_train,
     "gpt_generate": make_gpt_generate,
@@ -954,6 +986,7 @@ PLAN = {
     "strided_sum": ((50, 11), (20, 5)),
     "linear": ((100, 11), (30, 5)),
     "mlp_adam": ((20, 9), (10, 3)),
+    "convnet_train": ((3, 9), (2, 3)),
     "lstm_train": ((10, 9), (5, 3)),
     "gpt_train": ((10, 9), (5, 3)),
     "gpt_generate": ((3, 9), (2, 3)),
