@@ -8,6 +8,7 @@ use crate::array::shape::{check_storage, contiguous_strides, numel, Dims};
 use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
+use crate::kernels::vecmath::Isa;
 
 /// Floating element types (the kernels call their inherent `exp` and `ln`).
 trait Real:
@@ -532,51 +533,28 @@ pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray>
 
 /// For each window of a max pooling, the flat index (into `H·W`) of its largest element (the
 /// first on ties; a NaN wins over numbers; padding never wins): `(N, C, oh, ow)` of `Int64`.
-/// The elements are compared in their own type, one plane per task, a row of windows at a
-/// time, each kernel element compared across the whole row of windows.
+/// The elements are compared in their own type, one plane per task, all the plane's windows
+/// at once: each kernel element's candidates for every window are first gathered side by
+/// side, so that the comparison runs over long contiguous lanes, branch-free (compiled to
+/// vector compares and blends; a scalar compare per window mispredicts on data, and a row of
+/// windows is too short for vectors).
 pub fn max_pool2d_indices(a: &NdArray, w: &Window2d) -> Result<NdArray> {
     let [n, c, h, wd] = check_nchw(a, "max_pool2d")?;
     let (oh, ow) = out_hw(w, h, wd, "max_pool2d")?;
-    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
-    let [kh, kw] = w.kernel;
     crate::with_dtype!(a.dtype(), T => {
         let x = a.as_slice::<T>()?;
-        // NaN is the only value unequal to itself (integers never are).
-        #[allow(clippy::eq_op)]
-        let is_nan = |v: T| v != v;
         let mut out = alloc::with_capacity::<i64>(n * c * oh * ow)?;
         crate::kernels::parallel::for_each_chunk_costed(
             &mut out.spare_capacity_mut()[..n * c * oh * ow],
             oh * ow,
-            kh * kw,
+            w.kernel[0] * w.kernel[1],
             |start, chunk| {
-                // The running maximum of each window of one output row, and where it is.
-                let (mut best, mut at) = (vec![T::default(); ow], vec![usize::MAX; ow]);
+                let mut windows = PoolPlane::<T>::new(w, [h, wd], [oh, ow]);
                 for (p, plane_out) in chunk.chunks_exact_mut(oh * ow).enumerate() {
                     let plane_index = start / (oh * ow) + p;
-                    let plane = &x[plane_index * h * wd..(plane_index + 1) * h * wd];
-                    for (oy, line_out) in plane_out.chunks_exact_mut(ow).enumerate() {
-                        at.fill(usize::MAX);
-                        for ki in 0..kh {
-                            let Some(y) = (oy * sy + ki * dy).checked_sub(py).filter(|&y| y < h) else {
-                                continue;
-                            };
-                            for kj in 0..kw {
-                                let xs = valid_outputs(wd, ow, sx, kj * dx, px);
-                                for ox in xs {
-                                    let i = y * wd + input_at(ox, sx, kj * dx, px);
-                                    let (v, b) = (plane[i], best[ox]);
-                                    // (`bool` is one of the types instantiated: refused before.)
-                                    #[allow(clippy::bool_comparison)]
-                                    let wins = (at[ox] == usize::MAX) | (v > b) | (is_nan(v) & !is_nan(b));
-                                    best[ox] = if wins { v } else { b };
-                                    at[ox] = if wins { i } else { at[ox] };
-                                }
-                            }
-                        }
-                        for (slot, &i) in line_out.iter_mut().zip(&at) {
-                            slot.write(if i == usize::MAX { 0 } else { i as i64 });
-                        }
+                    windows.argmax(&x[plane_index * h * wd..(plane_index + 1) * h * wd]);
+                    for (slot, &i) in plane_out.iter_mut().zip(&windows.at) {
+                        slot.write(if i == NOWHERE { 0 } else { i as i64 });
                     }
                 }
             },
@@ -585,6 +563,121 @@ pub fn max_pool2d_indices(a: &NdArray, w: &Window2d) -> Result<NdArray> {
         unsafe { out.set_len(n * c * oh * ow) };
         NdArray::from_vec(out, &[n, c, oh, ow])
     })
+}
+
+/// No element: a window wholly in the padding so far, or a kernel element in the padding.
+const NOWHERE: usize = usize::MAX;
+
+/// The running maximum of each window of one plane of a max pooling, and where it is.
+struct PoolPlane<'w, T> {
+    window: &'w Window2d,
+    size: [usize; 2],
+    out: [usize; 2],
+    best: Vec<T>,
+    at: Vec<usize>,
+    /// One kernel element's candidate for each window, gathered side by side, and its position
+    /// in the plane (`NOWHERE` in the padding).
+    candidates: Vec<T>,
+    positions: Vec<usize>,
+    isa: Isa,
+}
+
+impl<'w, T: Element> PoolPlane<'w, T> {
+    fn new(window: &'w Window2d, size: [usize; 2], out: [usize; 2]) -> Self {
+        let windows = out[0] * out[1];
+        PoolPlane {
+            window,
+            size,
+            out,
+            best: vec![T::default(); windows],
+            at: vec![NOWHERE; windows],
+            candidates: vec![T::default(); windows],
+            positions: vec![NOWHERE; windows],
+            isa: Isa::best(),
+        }
+    }
+
+    /// Every window's argmax over `plane` into `at`.
+    fn argmax(&mut self, plane: &[T]) {
+        let ([h, wd], [oh, ow], w) = (self.size, self.out, self.window);
+        let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
+        self.at.fill(NOWHERE);
+        for ki in 0..w.kernel[0] {
+            let ys = valid_outputs(h, oh, sy, ki * dy, py);
+            for kj in 0..w.kernel[1] {
+                let xs = valid_outputs(wd, ow, sx, kj * dx, px);
+                if ys.is_empty() || xs.is_empty() {
+                    continue;
+                }
+                if ys.len() < oh || xs.len() < ow {
+                    self.positions.fill(NOWHERE);
+                }
+                let first = input_at(xs.start, sx, kj * dx, px);
+                for oy in ys.clone() {
+                    let start = input_at(oy, sy, ki * dy, py) * wd + first;
+                    let source = &plane[start..=start + (xs.len() - 1) * sx];
+                    let row = oy * ow + xs.start..oy * ow + xs.end;
+                    let values = &mut self.candidates[row.clone()];
+                    let positions = &mut self.positions[row];
+                    for (k, (value, position)) in values.iter_mut().zip(positions).enumerate() {
+                        *value = source[k * sx];
+                        *position = start + k * sx;
+                    }
+                }
+                let lanes = (
+                    &mut self.best[..],
+                    &mut self.at[..],
+                    &self.candidates[..],
+                    &self.positions[..],
+                );
+                match self.isa {
+                    Isa::Baseline => keep_larger(lanes),
+                    // SAFETY: `Isa::best` only names instruction sets the CPU has.
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => unsafe { keep_larger_avx2(lanes) },
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 => unsafe { keep_larger_avx512(lanes) },
+                }
+            }
+        }
+    }
+}
+
+/// The running maxima `best` (at `at`) against `candidates` (at `positions`, `NOWHERE` for
+/// none); written branch-free so that it compiles to vector compares and blends.
+#[inline(always)]
+fn keep_larger<T: Element>((best, at, candidates, positions): PoolLanes<T>) {
+    // NaN is the only value unequal to itself (integers never are).
+    #[allow(clippy::eq_op)]
+    let is_nan = |v: T| v != v;
+    let lanes = best
+        .iter_mut()
+        .zip(at)
+        .zip(candidates.iter().zip(positions));
+    for ((best, at), (&v, &p)) in lanes {
+        let b = *best;
+        // (`bool` is one of the types instantiated: refused before.)
+        #[allow(clippy::bool_comparison)]
+        let wins = (p != NOWHERE) & ((*at == NOWHERE) | (v > b) | (is_nan(v) & !is_nan(b)));
+        *best = if wins { v } else { b };
+        *at = if wins { p } else { *at };
+    }
+}
+
+type PoolLanes<'a, T> = (&'a mut [T], &'a mut [usize], &'a [T], &'a [usize]);
+
+// Named `target_feature` copies (as the softmax rows): the baseline's SSE2 has no blend of
+// 64-bit lanes by a float compare, and LLVM left the loop scalar there, branching on the data.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn keep_larger_avx2<T: Element>(lanes: PoolLanes<T>) {
+    keep_larger(lanes)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn keep_larger_avx512<T: Element>(lanes: PoolLanes<T>) {
+    keep_larger(lanes)
 }
 
 #[cfg(test)]
