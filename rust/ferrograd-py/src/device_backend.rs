@@ -298,6 +298,8 @@ fn describe<'py>(
             kw.set_item("size", (size[0], size[1]))?;
             "col2im"
         }
+        // The ops run the fused convolution on the host only.
+        Kernel::Conv2d { .. } => return Ok(None),
         Kernel::MaxPool2dIndices { window: w } => {
             window(w)?;
             "max_pool2d_indices"

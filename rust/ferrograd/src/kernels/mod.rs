@@ -375,6 +375,15 @@ pub enum Kernel<'a> {
         /// The input's height and width.
         size: [usize; 2],
     },
+    /// One of a two-dimensional convolution's kernels (one group; see `nn::conv2d`). The ops
+    /// call it for host arrays only (other devices compose `Im2col` and a product); a backend
+    /// without it runs the host kernel.
+    Conv2d {
+        /// The convolution's window.
+        window: nn::Window2d,
+        /// The output, or which gradient.
+        part: nn::ConvPart,
+    },
     /// The flat index of each window's maximum.
     MaxPool2dIndices {
         /// The pooling window.
@@ -501,6 +510,7 @@ impl Kernel<'_> {
                 | Kernel::Softmax { .. }
                 | Kernel::LogSumExp { .. }
                 | Kernel::Col2im { .. }
+                | Kernel::Conv2d { .. }
                 | Kernel::Scan { .. }
                 | Kernel::LinearScan { .. }
                 | Kernel::RecurrentCell { .. }

@@ -142,6 +142,66 @@ pub fn col2im(cols: &NdArray, window: Window2d, size: [usize; 2]) -> Result<NdAr
     })
 }
 
+/// Which of a convolution's kernels (`cpu::conv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConvPart {
+    /// inputs: x, weight (, bias)
+    Output,
+    /// inputs: the output's gradient, weight; the input's spatial size.
+    InputGrad { size: [usize; 2] },
+    /// inputs: x, the output's gradient
+    WeightGrad,
+}
+
+/// The convolution of `(N, C, H, W)` `x` by an `(O, C, kh, kw)` `weight` (one group), plus an
+/// `(O,)` `bias` when given.
+pub fn conv2d(
+    x: &NdArray,
+    weight: &NdArray,
+    bias: Option<&NdArray>,
+    window: Window2d,
+) -> Result<NdArray> {
+    window.check("conv2d")?;
+    let mut inputs = vec![x, weight];
+    inputs.extend(bias);
+    let kernel = Kernel::Conv2d {
+        window,
+        part: ConvPart::Output,
+    };
+    dispatch(kernel, &inputs, |a| {
+        cpu::conv::conv2d(a[0], a[1], a.get(2).copied(), &window)
+    })
+}
+
+/// The gradient of [`conv2d`]'s input (of spatial `size`) given its output's gradient `gy`.
+pub fn conv2d_input_grad(
+    gy: &NdArray,
+    weight: &NdArray,
+    window: Window2d,
+    size: [usize; 2],
+) -> Result<NdArray> {
+    window.check("conv2d")?;
+    let kernel = Kernel::Conv2d {
+        window,
+        part: ConvPart::InputGrad { size },
+    };
+    dispatch(kernel, &[gy, weight], |a| {
+        cpu::conv::conv2d_input_grad(a[0], a[1], &window, size)
+    })
+}
+
+/// The gradient of [`conv2d`]'s weight given its input `x` and its output's gradient `gy`.
+pub fn conv2d_weight_grad(x: &NdArray, gy: &NdArray, window: Window2d) -> Result<NdArray> {
+    window.check("conv2d")?;
+    let kernel = Kernel::Conv2d {
+        window,
+        part: ConvPart::WeightGrad,
+    };
+    dispatch(kernel, &[x, gy], |a| {
+        cpu::conv::conv2d_weight_grad(a[0], a[1], &window)
+    })
+}
+
 /// Argmax positions (flat, within each `H·W` plane) of each max-pooling window.
 pub fn max_pool2d_indices(a: &NdArray, window: Window2d) -> Result<NdArray> {
     window.check("max_pool2d")?;

@@ -3,6 +3,7 @@
 
 pub(crate) mod activation;
 pub(crate) mod attention;
+mod conv;
 mod creation;
 mod device;
 mod index;

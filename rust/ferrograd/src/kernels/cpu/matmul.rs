@@ -75,7 +75,7 @@ fn strides(trans: bool, rows: usize, cols: usize) -> [isize; 2] {
 }
 
 /// One product's operands: `a` is n×k and `b` k×m as read, with the strides to read them.
-struct Operands<'a, T> {
+pub(super) struct Operands<'a, T> {
     a: &'a [T],
     b: &'a [T],
     a_strides: [isize; 2],
@@ -83,11 +83,20 @@ struct Operands<'a, T> {
 }
 
 /// An element type with a matrix product kernel.
-trait MatmulElement: Scalar {
-    /// `out += a · b` for a row-major `out` (n×m), all non-empty.
-    /// `threads`: whether the product may use rayon itself.
-    fn matmul_into(out: &mut [Self], x: &Operands<Self>, [n, k, m]: [usize; 3], threads: bool) {
+pub(super) trait MatmulElement: Scalar {
+    /// `out += a · b` for a row-major `out` (n×m), all non-empty; `out = a · b` (`out` not
+    /// read) unless `accumulate`. `threads`: whether the product may use rayon itself.
+    fn matmul_into(
+        out: &mut [Self],
+        accumulate: bool,
+        x: &Operands<Self>,
+        [n, k, m]: [usize; 3],
+        threads: bool,
+    ) {
         let _ = threads;
+        if !accumulate {
+            out.fill(Self::default());
+        }
         plain_matmul(out, x, [n, k, m]);
     }
 
@@ -245,11 +254,15 @@ macro_rules! gemm_element {
         impl MatmulElement for $t {
             fn matmul_into(
                 out: &mut [Self],
+                accumulate: bool,
                 x: &Operands<Self>,
                 [n, k, m]: [usize; 3],
                 threads: bool,
             ) {
                 if n * k * m < GEMM_MIN_WORK {
+                    if !accumulate {
+                        out.fill(0.0);
+                    }
                     return plain_matmul(out, x, [n, k, m]);
                 }
                 assert!(
@@ -257,7 +270,7 @@ macro_rules! gemm_element {
                     "matmul operand sizes"
                 );
                 // SAFETY: `out` holds n×m elements and the operands n×k and k×m (checked above).
-                unsafe { $gemm_into(out.as_mut_ptr(), true, x, [n, k, m], threads) }
+                unsafe { $gemm_into(out.as_mut_ptr(), accumulate, x, [n, k, m], threads) }
             }
 
             fn product(x: &Operands<Self>, [n, k, m]: [usize; 3]) -> Option<Vec<Self>> {
@@ -300,6 +313,31 @@ fn plain_matmul<T: Scalar>(out: &mut [T], x: &Operands<T>, [_, k, m]: [usize; 3]
             }
         }
     }
+}
+
+/// One `n×k` by `k×m` product into a row-major `out` (`n×m`): `out = op(a) · op(b)`, or
+/// `out += ...` when `accumulate`, each operand stored row-major or (as `trans` says) as its
+/// transpose. `threads`: whether the product may use the pool itself (not inside a task that
+/// already runs on it).
+pub(super) fn product_into<T: MatmulElement>(
+    out: &mut [T],
+    accumulate: bool,
+    (a, b): (&[T], &[T]),
+    trans: Transposed,
+    [n, k, m]: [usize; 3],
+    threads: bool,
+) {
+    assert!(
+        out.len() == n * m && a.len() == n * k && b.len() == k * m,
+        "matrix product operand sizes"
+    );
+    let x = Operands {
+        a,
+        b,
+        a_strides: strides(trans.a, n, k),
+        b_strides: strides(trans.b, k, m),
+    };
+    T::matmul_into(out, accumulate, &x, [n, k, m], threads)
 }
 
 /// The matrix offsets (in matrices) of batch entry `i` in `a` and `b`.
@@ -353,7 +391,7 @@ fn matmul_typed<T: MatmulElement>(
         return;
     }
     if let Some((whole, dims)) = one_product((x, y), nb, dims, trans) {
-        T::matmul_into(out, &whole, dims, true);
+        T::matmul_into(out, true, &whole, dims, true);
         return;
     }
     let (a_strides, b_strides) = (strides(trans.a, n, k), strides(trans.b, k, m));
@@ -370,7 +408,7 @@ fn matmul_typed<T: MatmulElement>(
             a_strides,
             b_strides,
         };
-        T::matmul_into(o, &one, dims, threads);
+        T::matmul_into(o, true, &one, dims, threads);
     };
     if n * k * m >= GEMM_PARALLEL_WORK {
         for (i, o) in out.chunks_exact_mut(mo).enumerate() {

@@ -4,6 +4,7 @@
 pub(super) mod binary;
 pub(super) mod cast;
 pub(super) mod compare;
+pub(super) mod conv;
 pub(super) mod index;
 pub(super) mod map;
 pub(super) mod matmul;

@@ -9,6 +9,7 @@ use crate::array::{alloc, DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::kernels::nn::Window2d;
 use crate::kernels::vecmath::Isa;
+use std::mem::MaybeUninit;
 
 /// Floating element types (the kernels call their inherent `exp` and `ln`).
 trait Real:
@@ -374,7 +375,7 @@ fn check_nchw(a: &NdArray, op: &str) -> Result<[usize; 4]> {
     }
 }
 
-fn out_hw(w: &Window2d, h: usize, wd: usize, op: &str) -> Result<(usize, usize)> {
+pub(super) fn out_hw(w: &Window2d, h: usize, wd: usize, op: &str) -> Result<(usize, usize)> {
     let oh = window_out(h, w.kernel[0], w.stride[0], w.padding[0], w.dilation[0]);
     let ow = window_out(wd, w.kernel[1], w.stride[1], w.padding[1], w.dilation[1]);
     match (oh, ow) {
@@ -412,19 +413,16 @@ fn input_at(o: usize, stride: usize, offset: usize, padding: usize) -> usize {
 }
 
 /// `(N, C, H, W)` → `(N, C·kh·kw, oh·ow)`: column `l` of sample `n` holds the window at output
-/// position `l` (zero where it overlaps the padding). Each output row (one kernel element of
-/// one channel) is a copy of input lines, a plain slice copy at stride 1.
+/// position `l` (zero where it overlaps the padding); row `(c, ki, kj)` is [`unfold_row`].
 pub fn im2col(a: &NdArray, w: &Window2d) -> Result<NdArray> {
     let [n, c, h, wd] = check_nchw(a, "im2col")?;
     let (oh, ow) = out_hw(w, h, wd, "im2col")?;
     let [kh, kw] = w.kernel;
-    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
     let (rows, cols) = (c * kh * kw, oh * ow);
     check_storage(&[n, c, kh, kw, oh, ow], a.dtype().size_in_bytes())?;
     crate::with_dtype!(a.dtype(), T => {
         let x = a.as_slice::<T>()?;
         let mut out = alloc::with_capacity::<T>(n * rows * cols)?;
-        let zero = T::default();
         crate::kernels::parallel::for_each_chunk_costed(
             &mut out.spare_capacity_mut()[..n * rows * cols],
             cols,
@@ -434,37 +432,8 @@ pub fn im2col(a: &NdArray, w: &Window2d) -> Result<NdArray> {
                     let global = start / cols + r;
                     let (s, q) = (global / rows, global % rows);
                     let (ch, kk) = (q / (kh * kw), q % (kh * kw));
-                    let (ki, kj) = (kk / kw, kk % kw);
                     let plane = &x[(s * c + ch) * h * wd..(s * c + ch + 1) * h * wd];
-                    let ys = valid_outputs(h, oh, sy, ki * dy, py);
-                    let xs = valid_outputs(wd, ow, sx, kj * dx, px);
-                    for (oy, dst) in row.chunks_exact_mut(ow).enumerate() {
-                        if !ys.contains(&oy) {
-                            dst.iter_mut().for_each(|d| {
-                                d.write(zero);
-                            });
-                            continue;
-                        }
-                        let line = &plane[input_at(oy, sy, ki * dy, py) * wd..][..wd];
-                        let (before, rest) = dst.split_at_mut(xs.start);
-                        let (inside, after) = rest.split_at_mut(xs.len());
-                        before.iter_mut().chain(after).for_each(|d| {
-                            d.write(zero);
-                        });
-                        if xs.is_empty() {
-                            continue;
-                        }
-                        let first = input_at(xs.start, sx, kj * dx, px);
-                        if sx == 1 {
-                            for (d, &v) in inside.iter_mut().zip(&line[first..]) {
-                                d.write(v);
-                            }
-                        } else {
-                            for (d, &v) in inside.iter_mut().zip(line[first..].iter().step_by(sx)) {
-                                d.write(v);
-                            }
-                        }
-                    }
+                    unfold_row(plane, [h, wd], [kk / kw, kk % kw], w, [oh, ow], row);
                 }
             },
         );
@@ -474,12 +443,55 @@ pub fn im2col(a: &NdArray, w: &Window2d) -> Result<NdArray> {
     })
 }
 
+/// Kernel element `(ki, kj)`'s row of a plane's unfolded windows: `row[oy·ow + ox]` is the
+/// element under it in window `(oy, ox)`, zero in the padding. Each output line is a copy of
+/// part of an input line (a plain slice copy at stride 1); every element of `row` is written.
+pub(super) fn unfold_row<T: Element>(
+    plane: &[T],
+    [h, wd]: [usize; 2],
+    [ki, kj]: [usize; 2],
+    w: &Window2d,
+    [oh, ow]: [usize; 2],
+    row: &mut [MaybeUninit<T>],
+) {
+    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
+    let ys = valid_outputs(h, oh, sy, ki * dy, py);
+    let xs = valid_outputs(wd, ow, sx, kj * dx, px);
+    let zero = T::default();
+    for (oy, dst) in row.chunks_exact_mut(ow).enumerate() {
+        if !ys.contains(&oy) {
+            dst.iter_mut().for_each(|d| {
+                d.write(zero);
+            });
+            continue;
+        }
+        let line = &plane[input_at(oy, sy, ki * dy, py) * wd..][..wd];
+        let (before, rest) = dst.split_at_mut(xs.start);
+        let (inside, after) = rest.split_at_mut(xs.len());
+        before.iter_mut().chain(after).for_each(|d| {
+            d.write(zero);
+        });
+        if xs.is_empty() {
+            continue;
+        }
+        let first = input_at(xs.start, sx, kj * dx, px);
+        if sx == 1 {
+            for (d, &v) in inside.iter_mut().zip(&line[first..]) {
+                d.write(v);
+            }
+        } else {
+            for (d, &v) in inside.iter_mut().zip(line[first..].iter().step_by(sx)) {
+                d.write(v);
+            }
+        }
+    }
+}
+
 /// The adjoint of [`im2col`]: `(N, C·kh·kw, oh·ow)` → `(N, C, H, W)`, summing overlapping windows.
 pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray> {
     let [h, wd] = size;
     let (oh, ow) = out_hw(w, h, wd, "col2im")?;
     let [kh, kw] = w.kernel;
-    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
     let (n, rows, l) = match *cols.shape() {
         [n, rows, l] if rows % (kh * kw) == 0 && l == oh * ow => (n, rows, l),
         _ => {
@@ -497,38 +509,53 @@ pub fn col2im(cols: &NdArray, w: &Window2d, size: [usize; 2]) -> Result<NdArray>
         if !out.is_empty() {
             crate::kernels::parallel::for_each_chunk_costed(&mut out, h * wd, kh * kw, |start, chunk| {
                 for (p, plane) in chunk.chunks_exact_mut(h * wd).enumerate() {
-                    let global = start / (h * wd) + p;
-                    let (s, ch) = (global / c, global % c);
-                    for ki in 0..kh {
-                        let ys = valid_outputs(h, oh, sy, ki * dy, py);
-                        for kj in 0..kw {
-                            let q = ch * kh * kw + ki * kw + kj;
-                            let row = &x[(s * rows + q) * l..(s * rows + q + 1) * l];
-                            let xs = valid_outputs(wd, ow, sx, kj * dx, px);
-                            if xs.is_empty() {
-                                continue;
-                            }
-                            let first = input_at(xs.start, sx, kj * dx, px);
-                            for oy in ys.clone() {
-                                let line = &mut plane[input_at(oy, sy, ki * dy, py) * wd..][..wd];
-                                let src = &row[oy * ow + xs.start..oy * ow + xs.end];
-                                if sx == 1 {
-                                    for (d, &v) in line[first..].iter_mut().zip(src) {
-                                        *d = d.add(v);
-                                    }
-                                } else {
-                                    for (d, &v) in line[first..].iter_mut().step_by(sx).zip(src) {
-                                        *d = d.add(v);
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    let channel = start / (h * wd) + p;
+                    let rows = &x[channel * kh * kw * l..(channel + 1) * kh * kw * l];
+                    fold_plane(rows, w, [oh, ow], plane, [h, wd]);
                 }
             });
         }
         NdArray::from_vec(out, &[n, c, h, wd])
     })
+}
+
+/// The adjoint of [`unfold_row`] over one channel's `kh·kw` rows (`rows`, of `oh·ow`
+/// elements each): each adds its windows' elements back into `plane` (`h`×`wd`) as line
+/// segments.
+pub(super) fn fold_plane<T: Scalar>(
+    rows: &[T],
+    w: &Window2d,
+    [oh, ow]: [usize; 2],
+    plane: &mut [T],
+    [h, wd]: [usize; 2],
+) {
+    let [kh, kw] = w.kernel;
+    let ([sy, sx], [py, px], [dy, dx]) = (w.stride, w.padding, w.dilation);
+    let l = oh * ow;
+    for ki in 0..kh {
+        let ys = valid_outputs(h, oh, sy, ki * dy, py);
+        for kj in 0..kw {
+            let row = &rows[(ki * kw + kj) * l..(ki * kw + kj + 1) * l];
+            let xs = valid_outputs(wd, ow, sx, kj * dx, px);
+            if xs.is_empty() {
+                continue;
+            }
+            let first = input_at(xs.start, sx, kj * dx, px);
+            for oy in ys.clone() {
+                let line = &mut plane[input_at(oy, sy, ki * dy, py) * wd..][..wd];
+                let src = &row[oy * ow + xs.start..oy * ow + xs.end];
+                if sx == 1 {
+                    for (d, &v) in line[first..].iter_mut().zip(src) {
+                        *d = d.add(v);
+                    }
+                } else {
+                    for (d, &v) in line[first..].iter_mut().step_by(sx).zip(src) {
+                        *d = d.add(v);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// For each window of a max pooling, the flat index (into `H·W`) of its largest element (the
