@@ -190,7 +190,9 @@ fn check_index_shape(
 
 /// For every position `p` of `index` (row-major), calls `f(k, a_offset, src_offset)` where
 /// `a_offset` is `p` in a tensor of shape `a_shape` with the `axis` coordinate replaced by
-/// `index[p]` and `src_offset` is `p` in a tensor of shape `src_shape`.
+/// `index[p]` and `src_offset` is `p` in a tensor of shape `src_shape`. The offsets of each
+/// row of `index` (its last axis) start from the row's base, so the loop over a row adds one
+/// term (a gather or scatter per element; max pooling's values and gradient go through here).
 fn walk_index(
     op: &str,
     idx: &[i64],
@@ -200,27 +202,46 @@ fn walk_index(
     axis: usize,
     mut f: impl FnMut(usize, usize, usize),
 ) -> Result<()> {
-    let nd = index_shape.len();
-    let a_strides = contiguous_strides(a_shape);
-    let s_strides = contiguous_strides(src_shape);
-    let size = if a_shape.is_empty() { 1 } else { a_shape[axis] } as i64;
-    let mut counter = vec![0usize; nd];
-    for (k, &raw) in idx.iter().enumerate() {
+    let size = if a_shape.is_empty() { 1 } else { a_shape[axis] };
+    let checked = |raw: i64| {
         // Negative indices do not wrap: PyTorch's gather and scatter_add refuse them.
-        let j = raw;
-        if j < 0 || j >= size {
-            return Err(Error::Index(format!(
-                "{op}(): index {raw} is out of bounds for dimension {axis} with size {size}"
-            )));
+        usize::try_from(raw)
+            .ok()
+            .filter(|&j| j < size)
+            .ok_or_else(|| {
+                Error::Index(format!(
+                    "{op}(): index {raw} is out of bounds for dimension {axis} with size {size}"
+                ))
+            })
+    };
+    let Some(last) = index_shape.len().checked_sub(1) else {
+        if let Some(&raw) = idx.first() {
+            checked(raw)?;
+            f(0, 0, 0);
         }
-        let (mut ao, mut so) = (0isize, 0isize);
-        for d in 0..nd {
-            let c = counter[d] as isize;
-            ao += if d == axis { j as isize } else { c } * a_strides[d];
-            so += c * s_strides[d];
+        return Ok(());
+    };
+    let (a_strides, s_strides) = (contiguous_strides(a_shape), contiguous_strides(src_shape));
+    let row_len = index_shape[last];
+    let along = a_strides[axis] as usize;
+    let mut counter = vec![0usize; last];
+    for (r, row) in idx.chunks_exact(row_len.max(1)).enumerate() {
+        let (mut a_base, mut s_base) = (0, 0);
+        for (d, &c) in counter.iter().enumerate() {
+            a_base += if d == axis {
+                0
+            } else {
+                c * a_strides[d] as usize
+            };
+            s_base += c * s_strides[d] as usize;
         }
-        f(k, ao as usize, so as usize);
-        for d in (0..nd).rev() {
+        for (i, &raw) in row.iter().enumerate() {
+            let j = checked(raw)?;
+            // Within a row only the last coordinate moves (stride 1 in both, being contiguous).
+            let a_offset = a_base + j * along + if axis == last { 0 } else { i };
+            f(r * row_len + i, a_offset, s_base + i);
+        }
+        for d in (0..last).rev() {
             counter[d] += 1;
             if counter[d] < index_shape[d] {
                 break;
@@ -748,6 +769,34 @@ mod tests {
         assert_eq!(f64s(&c), vec![1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 3.0, 4.0]);
         let bad = NdArray::from_vec(vec![2i64], &[1, 1]).unwrap();
         assert!(matches!(gather_dim(&a, 1, &bad), Err(Error::Index(_))));
+    }
+
+    /// Gather and scatter-add along each axis of a 3-D array, with an index smaller than the
+    /// array in the other axes, against the definition.
+    #[test]
+    fn gather_scatter_along_every_axis() {
+        let shape = [3, 4, 5];
+        let a = NdArray::from_vec((0..60).map(|v| v as f64).collect(), &shape).unwrap();
+        let index_shape = [2, 3, 4];
+        for axis in 0..3 {
+            let idx: Vec<i64> = (0..24).map(|v| (v * 7 % shape[axis]) as i64).collect();
+            let index = NdArray::from_vec(idx.clone(), &index_shape).unwrap();
+            let got = f64s(&gather_dim(&a, axis, &index).unwrap());
+            let mut back = vec![0.0; 60];
+            for (k, &j) in idx.iter().enumerate() {
+                let mut p = [k / 12, k / 4 % 3, k % 4];
+                p[axis] = j as usize;
+                let offset = (p[0] * 4 + p[1]) * 5 + p[2];
+                assert_eq!(got[k], offset as f64, "axis {axis}, position {k}");
+                back[offset] += k as f64;
+            }
+            let src = NdArray::from_vec((0..24).map(|v| v as f64).collect(), &index_shape).unwrap();
+            let zeros = NdArray::zeros(&shape, DType::Float64);
+            assert_eq!(
+                f64s(&scatter_add_dim(&zeros, axis, &index, &src).unwrap()),
+                back
+            );
+        }
     }
 
     #[test]
