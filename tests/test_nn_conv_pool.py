@@ -243,6 +243,39 @@ def test_conv_errors():
         nn.ConvTranspose2d(1, 1, 3, stride=2)(fg.ones(1, 1, 3, 3), output_size=(12, 12))
 
 
+def test_conv_operands_of_other_dtypes_are_refused():
+    # PyTorch raises RuntimeError for both, naming the two types.
+    x, w = fg.ones(1, 2, 5, 5), fg.ones(3, 2, 3, 3)
+    with pytest.raises(RuntimeError, match=r"Input type .* and weight type .* should be the same"):
+        F.conv2d(x, w.double())
+    with pytest.raises(RuntimeError, match=r"Input type .* and bias type .* should be the same"):
+        F.conv2d(x, w, fg.ones(3, dtype=fg.float64))
+
+
+TORCH_CONV_SUM = 36.21742204398472
+TORCH_CONV_GX_SUM = -41.58643882045419
+TORCH_CONV_GW_HEAD = [49.942857142857136, 46.57142857142857, 38.628571428571426, 36.057142857142864]
+TORCH_CONV_GB = [45.0, 68.14285714285714, 91.28571428571428]
+
+
+def test_conv_is_one_node_whose_values_match_pytorch():
+    # Values recorded from PyTorch 2.15 (float64): x = arange(2*2*4*4)/10 - 1.5,
+    # w = cos(arange(3*2*2*2)), b = [0.5, -1, 2], stride 2, padding 1, dilation 1,
+    # backward of (y * arange(y.numel()).reshape(y.shape) / 7).sum().
+    x = (fg.arange(64, dtype=fg.float64) / 10 - 1.5).reshape(2, 2, 4, 4).requires_grad_()
+    w = fg.cos(fg.arange(24, dtype=fg.float64)).reshape(3, 2, 2, 2).requires_grad_()
+    b = fg.tensor([0.5, -1.0, 2.0], dtype=fg.float64, requires_grad=True)
+    y = F.conv2d(x, w, b, stride=2, padding=1)
+    assert type(y.grad_fn).__name__ == "ConvolutionBackward0"
+    assert y.shape == (2, 3, 3, 3)
+    weights = fg.arange(y.numel(), dtype=fg.float64).reshape(y.shape) / 7
+    (y * weights).sum().backward()
+    assert y.sum().item() == pytest.approx(TORCH_CONV_SUM, abs=1e-9)
+    assert x.grad.sum().item() == pytest.approx(TORCH_CONV_GX_SUM, abs=1e-9)
+    assert w.grad.reshape(-1)[:4].tolist() == pytest.approx(TORCH_CONV_GW_HEAD, abs=1e-9)
+    assert b.grad.tolist() == pytest.approx(TORCH_CONV_GB, abs=1e-9)
+
+
 def test_pool_errors():
     with pytest.raises(RuntimeError, match="pad should be at most half of effective kernel size"):
         F.max_pool2d(fg.ones(1, 1, 4, 4), 2, padding=2)

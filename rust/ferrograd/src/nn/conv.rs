@@ -1,5 +1,5 @@
-//! Convolutions (`Conv1d`, `Conv2d`, `ConvTranspose2d`) and 2-D pooling, over the `im2col`
-//! convolution op and its adjoint `col2im`.
+//! Convolutions (`Conv1d`, `Conv2d`, `ConvTranspose2d`) and 2-D pooling, over the convolution
+//! op (`Tensor::conv2d`) and the window kernels `im2col` and `col2im`.
 
 use super::functional::{self, TransposedConv2d};
 use super::{init, parameter, Module, TensorKind};

@@ -63,7 +63,7 @@ impl Tensor {
             )));
         }
         if self.dtype() != weight.dtype() {
-            return Err(Error::DType(format!(
+            return Err(Error::Unsupported(format!(
                 "conv2d: Input type ({}) and weight type ({}) should be the same",
                 self.dtype(),
                 weight.dtype()
@@ -91,12 +91,18 @@ impl Tensor {
                     b.shape().as_slice()
                 )));
             }
+            if b.dtype() != dtype {
+                return Err(Error::Unsupported(format!(
+                    "conv2d: Input type ({dtype}) and bias type ({}) should be the same",
+                    b.dtype()
+                )));
+            }
         }
         let on_host = [Some(self), Some(weight), bias]
             .into_iter()
             .flatten()
             .all(|t| t.device().is_cpu());
-        if groups == 1 && on_host && bias.is_none_or(|b| b.dtype() == dtype) {
+        if groups == 1 && on_host {
             let out = {
                 let b = bias.map(Tensor::read);
                 k::conv2d(&self.read(), &weight.read(), b.as_deref(), window)?

@@ -1,8 +1,8 @@
 //! Neural-network operations: softmax / log-softmax / logsumexp, gather / scatter-add /
-//! index-select along a dimension, concatenation, sorting, and convolution and pooling built on
-//! the `im2col` window kernel. Each records one node whose rule (here for softmax, gather,
-//! scatter-add and cat, in `autograd::rules` for the others) is written with these same
-//! differentiable operations, so double backward works through all of them.
+//! index-select along a dimension, concatenation, sorting, the `im2col` window kernel and the
+//! pooling built on it (convolution is `ops/conv.rs`). Each records one node whose rule (here
+//! for softmax, gather, scatter-add and cat, in `autograd::rules` for the others) is written
+//! with these same differentiable operations, so double backward works through all of them.
 
 use smallvec::smallvec;
 
