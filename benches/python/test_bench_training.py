@@ -4,6 +4,7 @@ child processes run, at small sizes."""
 import json
 
 import compare_torch
+import pytest
 
 
 def test_bench_mlp_step(benchmark, fg_lib):
@@ -12,6 +13,27 @@ def test_bench_mlp_step(benchmark, fg_lib):
     benchmark(step)
     last = step().item()
     assert last < first  # SGD on one fixed batch lowers the loss
+
+
+@pytest.fixture
+def keep_thread_count():
+    """The workload makers set one thread, as compare_torch measures them; later tests get
+    the count they had."""
+    import ferrograd
+
+    threads = ferrograd.get_num_threads()
+    yield
+    ferrograd.set_num_threads(threads)
+
+
+@pytest.mark.parametrize(
+    "case", ["mlp_adam", "convnet_train", "lstm_train", "gpt_train", "gpt_generate"]
+)
+def test_bench_workload(benchmark, fg_lib, keep_thread_count, case):
+    """Issue 18's training workloads, one step (or one generation) a round, as compare_torch's
+    workloads suite builds them."""
+    rep = compare_torch.MAKERS[case](fg_lib, 1)
+    assert benchmark(rep) > 0
 
 
 def test_deep_child_small(fg_lib):

@@ -52,6 +52,17 @@ impl Geometry {
         })
     }
 
+    /// Refuses an output gradient of another shape than the output's.
+    fn check_output_grad(&self, shape: &[usize]) -> Result<()> {
+        let out = [self.n, self.o, self.out[0], self.out[1]];
+        if shape != out {
+            return Err(Error::Shape(format!(
+                "conv2d backward: expected an output gradient of shape {out:?}, got {shape:?}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Rows of a sample's unfolded windows (`C·kh·kw`), the depth of its products.
     fn depth(&self) -> usize {
         self.c * self.window.kernel[0] * self.window.kernel[1]
@@ -189,12 +200,7 @@ pub fn conv2d_input_grad(
         )));
     };
     let g = Geometry::of(&[n, c, size[0], size[1]], ws, window)?;
-    if gs != [g.n, g.o, g.out[0], g.out[1]] {
-        return Err(Error::Shape(format!(
-            "conv2d backward: expected an output gradient of shape {:?}, got {gs:?}",
-            [g.n, g.o, g.out[0], g.out[1]]
-        )));
-    }
+    g.check_output_grad(gs)?;
     with_float!("conv2d backward", gy.dtype(), input_grad_typed(gy, w, &g))
 }
 
@@ -244,12 +250,7 @@ pub fn conv2d_weight_grad(x: &NdArray, gy: &NdArray, window: &Window2d) -> Resul
     };
     let [kh, kw] = window.kernel;
     let g = Geometry::of(xs, &[o, c, kh, kw], window)?;
-    if gs != [g.n, g.o, g.out[0], g.out[1]] {
-        return Err(Error::Shape(format!(
-            "conv2d backward: expected an output gradient of shape {:?}, got {gs:?}",
-            [g.n, g.o, g.out[0], g.out[1]]
-        )));
-    }
+    g.check_output_grad(gs)?;
     with_float!("conv2d backward", x.dtype(), weight_grad_typed(x, gy, &g))
 }
 
