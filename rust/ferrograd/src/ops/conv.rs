@@ -6,14 +6,14 @@
 
 use smallvec::smallvec;
 
+use super::nn::isize_shape;
 use crate::autograd::forward::any_dual;
-use crate::autograd::mode::is_grad_enabled;
 use crate::autograd::op_rule::{single_grad, Grads, OpRule, RuleInputs, TangentInputs};
 use crate::autograd::rules::{when, Op};
 use crate::autograd::saved::Saved;
 use crate::error::{Error, Result};
 use crate::kernels::nn::{self as k, Window2d};
-use crate::tensor::{record, Tensor};
+use crate::tensor::{needs_recording, record, Tensor};
 
 impl Tensor {
     /// 2-D convolution (cross-correlation, as PyTorch's `conv2d`) of `(N, C, H, W)` with a
@@ -179,10 +179,9 @@ impl Convolution {
         })?;
         let gw = when(needs[1], || {
             let cols = x.im2col(self.window)?;
-            let ws: Vec<isize> = ws.iter().map(|&s| s as isize).collect();
             g.matmul(&cols.transpose(1, 2)?)?
                 .sum_dims(&[0], false)?
-                .reshape(&ws)
+                .reshape(&isize_shape(&ws))
         })?;
         Ok(smallvec![gx, gw])
     }
@@ -197,8 +196,7 @@ impl OpRule for Convolution {
         let g = single_grad(grads)?;
         let (x, w) = (r.saved(0)?, r.saved(1)?);
         let needs = [r.need(0), r.need(1)];
-        let differentiable = (is_grad_enabled() && [g, x, w].iter().any(|t| t.requires_grad()))
-            || any_dual(&[g, x, w]);
+        let differentiable = needs_recording(&[g, x, w]) || any_dual(&[g, x, w]);
         let mut grads = match differentiable {
             false => self.fused_grads(g, x, w, needs)?,
             true => self.composed_grads(g, x, w, needs)?,
@@ -224,11 +222,10 @@ impl OpRule for Convolution {
             [a, b] => a.or(b),
         };
         let bias = cx.t(2).map(|t| t.reshape(&[1, -1, 1, 1])).transpose()?;
-        let out: Vec<isize> = cx.out().shape().iter().map(|&s| s as isize).collect();
         match (product, bias) {
             (Some(p), Some(b)) => p.add(&b),
             (Some(p), None) => Ok(p),
-            (None, Some(b)) => b.expand(&out),
+            (None, Some(b)) => b.expand(&isize_shape(&cx.out().shape())),
             (None, None) => Err(Error::Autograd(
                 "internal error: a tangent rule ran without a tangent".into(),
             )),

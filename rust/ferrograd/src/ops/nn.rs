@@ -51,7 +51,7 @@ fn softmax_gradient(g: &Tensor, y: &Tensor, axis: usize, log: bool) -> Result<Op
     Ok(gx.map(Tensor::from_array))
 }
 
-fn isize_shape(shape: &[usize]) -> Vec<isize> {
+pub(super) fn isize_shape(shape: &[usize]) -> Vec<isize> {
     shape.iter().map(|&s| s as isize).collect()
 }
 

@@ -9,6 +9,7 @@ use std::mem::MaybeUninit;
 
 use super::matmul::{product_into, MatmulElement, Transposed};
 use super::nn::{fold_plane, out_hw, unfold_row};
+use super::transpose::transpose_into;
 use crate::array::shape::check_storage;
 use crate::array::{alloc, DType, NdArray};
 use crate::error::{Error, Result};
@@ -254,7 +255,11 @@ pub fn conv2d_weight_grad(x: &NdArray, gy: &NdArray, window: &Window2d) -> Resul
     with_float!("conv2d backward", x.dtype(), weight_grad_typed(x, gy, &g))
 }
 
-fn weight_grad_typed<T: MatmulElement>(x: &NdArray, gy: &NdArray, g: &Geometry) -> Result<NdArray> {
+fn weight_grad_typed<T: MatmulElement + std::ops::Add<Output = T>>(
+    x: &NdArray,
+    gy: &NdArray,
+    g: &Geometry,
+) -> Result<NdArray> {
     let (xs, gys) = (x.as_slice::<T>()?, gy.as_slice::<T>()?);
     let (depth, l) = (g.depth(), g.positions());
     let per_sample = g.o * l;
@@ -288,13 +293,16 @@ fn weight_grad_typed<T: MatmulElement>(x: &NdArray, gy: &NdArray, g: &Geometry) 
     };
     for partial in partials {
         for (a, &b) in gw_t.iter_mut().zip(&partial) {
-            *a = a.add(b);
+            *a = *a + b;
         }
     }
-    let gw = alloc::collect(
-        g.o * depth,
-        (0..g.o).flat_map(|oc| gw_t[oc..].iter().step_by(g.o).copied()),
-    )?;
+    let mut gw = alloc::with_capacity::<T>(g.o * depth)?;
+    // SAFETY: the capacity holds O × C·kh·kw elements, which the transpose writes whole
+    // before `set_len` exposes them.
+    unsafe {
+        transpose_into(&gw_t, [depth, g.o], gw.as_mut_ptr(), false);
+        gw.set_len(g.o * depth);
+    }
     let [kh, kw] = g.window.kernel;
     NdArray::from_vec(gw, &[g.o, g.c, kh, kw])
 }

@@ -94,10 +94,7 @@ pub(super) trait MatmulElement: Scalar {
         threads: bool,
     ) {
         let _ = threads;
-        if !accumulate {
-            out.fill(Self::default());
-        }
-        plain_matmul(out, x, [n, k, m]);
+        plain_matmul(out, accumulate, x, [n, k, m]);
     }
 
     /// A fresh `n×m` product `a · b` written without zeroing the output first (the zero fill of
@@ -260,10 +257,7 @@ macro_rules! gemm_element {
                 threads: bool,
             ) {
                 if n * k * m < GEMM_MIN_WORK {
-                    if !accumulate {
-                        out.fill(0.0);
-                    }
-                    return plain_matmul(out, x, [n, k, m]);
+                    return plain_matmul(out, accumulate, x, [n, k, m]);
                 }
                 assert!(
                     out.len() == n * m && x.a.len() == n * k && x.b.len() == k * m,
@@ -294,9 +288,18 @@ macro_rules! gemm_element {
 gemm_element!(f32, gemm_into_f32);
 gemm_element!(f64, gemm_into_f64);
 
-/// `out += a · b` row by row: each row of `out` accumulates rows of `b` scaled by `a`'s entries,
-/// a unit-stride inner loop that vectorises when `b` is not transposed.
-fn plain_matmul<T: Scalar>(out: &mut [T], x: &Operands<T>, [_, k, m]: [usize; 3]) {
+/// `out += a · b` row by row (`out = a · b` unless `accumulate`): each row of `out`
+/// accumulates rows of `b` scaled by `a`'s entries, a unit-stride inner loop that vectorises
+/// when `b` is not transposed.
+fn plain_matmul<T: Scalar>(
+    out: &mut [T],
+    accumulate: bool,
+    x: &Operands<T>,
+    [_, k, m]: [usize; 3],
+) {
+    if !accumulate {
+        out.fill(T::default());
+    }
     let ([a_rs, a_cs], [b_rs, b_cs]) = (x.a_strides, x.b_strides);
     for (i, o_row) in out.chunks_exact_mut(m).enumerate() {
         for t in 0..k {
