@@ -247,15 +247,27 @@ def graph_node_names(tensor):
     return names
 
 
-def test_time_steps_gradients_are_gathered_not_scattered():
+SCATTERING = {"SliceBackward0", "SelectBackward0", "UnbindBackward0", "AsStridedBackward0"}
+
+
+@pytest.mark.parametrize("kind", [nn.GRU, nn.RNN])
+def test_time_steps_gradients_are_gathered_not_scattered(kind):
     """The time steps' slices of the input projection get their gradients gathered by one node
     per (layer, direction) and step block, not each scattered into a zero gradient the size of
     the whole sequence (a slice/select node per step: O(T^2) in backward)."""
-    out, _ = nn.LSTM(8, 32, num_layers=2)(fg.randn(64, 2, 8))
+    out, _ = kind(8, 32, num_layers=2)(fg.randn(64, 2, 8))
     names = graph_node_names(out.sum())
     assert names["_SplitBackward"] > 0
-    scattering = {"SliceBackward0", "SelectBackward0", "UnbindBackward0", "AsStridedBackward0"}
-    assert not scattering & set(names), names
+    assert not SCATTERING & set(names), names
+
+
+def test_lstm_directions_are_one_node_each():
+    """Each (layer, direction) of an LSTM is one layer node over the whole sequence."""
+    out, _ = nn.LSTM(8, 32, num_layers=2, bidirectional=True)(fg.randn(64, 2, 8))
+    names = graph_node_names(out.sum())
+    assert names["MkldnnRnnLayerBackward0"] == 4
+    assert "ThnnFusedLstmCellBackward0" not in names
+    assert not SCATTERING & set(names), names
 
 
 @pytest.mark.parametrize("cell", [nn.RNNCell(2, 3), nn.LSTMCell(2, 3), nn.GRUCell(2, 3)])

@@ -150,6 +150,127 @@ def test_cells_refuse_mixed_and_integer_dtypes():
         _core.gru_cell(*(fg.zeros(1, 3, dtype=fg.int64),) * 2, fg.zeros(1, 1, dtype=fg.int64))
 
 
+# --- the LSTM layer: the whole sequence as one op ------------------------------------------------
+
+
+def _lstm_layer_reference(projected, h0, c0, w_hh, reverse):
+    """The layer a step at a time in NumPy (float64): outputs, final h, final c."""
+    h, c = h0, c0
+    outputs = np.zeros(projected.shape[:2] + h0.shape[1:])
+    steps = range(len(projected))
+    for t in reversed(steps) if reverse else steps:
+        h, c = _lstm_reference(projected[t] + h @ w_hh.T, c)
+        outputs[t] = h
+    return outputs, h, c
+
+
+def _layer_operands(steps, batch, hidden, dtype=fg.float64, requires_grad=True):
+    shapes = [(steps, batch, 4 * hidden), (batch, hidden), (batch, hidden), (4 * hidden, hidden)]
+    return [_randn(*shape, dtype=dtype, requires_grad=requires_grad) for shape in shapes]
+
+
+@pytest.mark.parametrize("dtype", [fg.float32, fg.float64])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_values(dtype, reverse):
+    fg.manual_seed(20)
+    operands = _layer_operands(6, 3, 4, dtype)
+    got = _core.lstm_layer(*operands, reverse)
+    want = _lstm_layer_reference(
+        *(t.detach().numpy().astype(np.float64) for t in operands), reverse
+    )
+    tol = 1e-5 if dtype == fg.float32 else 1e-13
+    for a, b in zip(got, want, strict=True):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a.detach().numpy(), b, rtol=tol, atol=tol)
+    assert got[0].grad_fn.name() == "MkldnnRnnLayerBackward0"
+    assert got[1].grad_fn == got[2].grad_fn == got[0].grad_fn
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_gradcheck_and_gradgradcheck(reverse):
+    fg.manual_seed(21)
+    operands = _layer_operands(3, 2, 2)
+
+    def run(*xs):
+        return _core.lstm_layer(*xs, reverse)
+
+    assert gradcheck(run, operands)
+    assert gradgradcheck(run, operands)
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_lstm_layer_one_output_used(which):
+    """Gradients for one output only (the others' count as zero)."""
+    fg.manual_seed(22)
+    operands = _layer_operands(3, 2, 2)
+    assert gradcheck(lambda *xs: _core.lstm_layer(*xs, False)[which], operands)
+    assert gradgradcheck(lambda *xs: _core.lstm_layer(*xs, True)[which], operands)
+
+
+def test_lstm_layer_without_recording_equals_the_recorded_values():
+    fg.manual_seed(23)
+    operands = _layer_operands(5, 4, 3, fg.float32)
+    recorded = _core.lstm_layer(*operands, False)
+    with fg.no_grad():
+        plain = _core.lstm_layer(*operands, False)
+    assert plain[0].grad_fn is None
+    for a, b in zip(recorded, plain, strict=True):
+        np.testing.assert_array_equal(a.detach().numpy(), b.numpy())
+
+
+def test_lstm_layer_results_do_not_depend_on_the_thread_count():
+    """A batch large enough is cut into one part per thread; each row's values stay the same."""
+    fg.manual_seed(24)
+    operands = _layer_operands(12, 8, 64, fg.float32)
+    operands[3] = (operands[3] * 0.1).detach().requires_grad_()
+    before = fg.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            fg.set_num_threads(threads)
+            out = _core.lstm_layer(*operands, False)
+            grads = fg.autograd.grad(sum((t * t).sum() for t in out), operands)
+            results.append([t.detach().numpy() for t in (*out, *grads)])
+    finally:
+        fg.set_num_threads(before)
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("shapes", "message"),
+    [
+        ([(0, 2, 8), (2, 2), (2, 2), (8, 2)], "at least one step"),
+        ([(3, 2, 7), (2, 2), (2, 2), (8, 2)], "4\\*hidden"),
+        ([(3, 2, 8), (3, 2), (2, 2), (8, 2)], "h0 of shape"),
+        ([(3, 2, 8), (2, 2), (2, 2), (2, 8)], "w_hh of shape"),
+        ([(2, 8), (2, 2), (2, 2), (8, 2)], "3-D projection"),
+    ],
+)
+def test_lstm_layer_refuses_bad_shapes(shapes, message):
+    operands = [fg.zeros(*shape) for shape in shapes]
+    with pytest.raises(RuntimeError, match=message):
+        _core.lstm_layer(*operands, False)
+
+
+def test_lstm_layer_refuses_mixed_and_integer_dtypes_and_dual_inputs():
+    with pytest.raises(TypeError, match="dtype"):
+        _core.lstm_layer(
+            fg.zeros(1, 1, 4),
+            fg.zeros(1, 1),
+            fg.zeros(1, 1, dtype=fg.float64),
+            fg.zeros(4, 1),
+            False,
+        )
+    with pytest.raises(TypeError, match="floating point"):
+        ints = [fg.zeros(*s, dtype=fg.int64) for s in [(1, 1, 4), (1, 1), (1, 1), (4, 1)]]
+        _core.lstm_layer(*ints, False)
+    with forward_ad.dual_level():
+        projected = forward_ad.make_dual(fg.zeros(1, 1, 4), fg.ones(1, 1, 4))
+        with pytest.raises(RuntimeError, match="forward-mode AD is not implemented"):
+            _core.lstm_layer(projected, fg.zeros(1, 1), fg.zeros(1, 1), fg.zeros(4, 1), False)
+
+
 # --- the modules on the fused cells ------------------------------------------------------------
 
 
@@ -167,7 +288,7 @@ def _node_names(tensor):
 
 @pytest.mark.parametrize(
     ("kind", "node"),
-    [(nn.LSTM, "ThnnFusedLstmCellBackward0"), (nn.GRU, "ThnnFusedGruCellBackward0")],
+    [(nn.LSTM, "MkldnnRnnLayerBackward0"), (nn.GRU, "ThnnFusedGruCellBackward0")],
 )
 def test_modules_run_on_the_fused_cells(kind, node):
     out, _ = kind(3, 4, num_layers=2)(fg.randn(5, 2, 3))

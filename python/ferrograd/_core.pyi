@@ -423,6 +423,13 @@ def lstm_cell(gates: TensorImpl, c: TensorImpl) -> tuple[Tensor, Tensor]:
     """The LSTM cell's pointwise step, one kernel: ``(h', c')`` from the gates'
     pre-activations ``(B, 4H)`` (input, forget, cell, output) and the cell state ``(B, H)``."""
 
+def lstm_layer(
+    projected: TensorImpl, h0: TensorImpl, c0: TensorImpl, w_hh: TensorImpl, reverse: bool
+) -> tuple[Tensor, Tensor, Tensor]:
+    """One direction of an LSTM layer over a sequence, one node: ``(outputs, h, c)`` from the
+    input's projection ``(T, B, 4H)`` (with both biases), the initial state ``(B, H)`` each and
+    the hidden weights ``(4H, H)``; ``reverse`` runs from the last step to the first."""
+
 def gru_cell(gx: TensorImpl, gh: TensorImpl, h: TensorImpl) -> Tensor:
     """The GRU cell's pointwise step, one kernel: ``h'`` from the input's projection (with
     ``b_ih``), the state's (with ``b_hh``), both ``(B, 3H)``, and the state ``(B, H)``."""

@@ -330,6 +330,8 @@ fn describe<'py>(
             kw.set_item("keep_activations", *keep_activations)?;
             "recurrent_cell"
         }
+        // The ops run the fused LSTM layer on the host only.
+        Kernel::LstmLayer { .. } => return Ok(None),
         // A backend's attention takes no dropout: the host kernel draws the mask.
         Kernel::Attention { spec, .. } if spec.dropout.is_some() => return Ok(None),
         Kernel::Attention { spec, backward } => {

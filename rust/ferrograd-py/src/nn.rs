@@ -353,6 +353,23 @@ fn lstm_cell(
     Ok((NewTensor(h1), NewTensor(c1)))
 }
 
+/// One direction of an LSTM layer over a sequence: `(outputs, h, c)` from the input's
+/// projection `(T, B, 4H)`, the initial state and the hidden weights.
+#[catch_panics]
+#[pyfunction]
+fn lstm_layer(
+    py: Python<'_>,
+    projected: PyRef<'_, PyTensor>,
+    h0: PyRef<'_, PyTensor>,
+    c0: PyRef<'_, PyTensor>,
+    w_hh: PyRef<'_, PyTensor>,
+    reverse: bool,
+) -> PyResult<(NewTensor, NewTensor, NewTensor)> {
+    let (p, h0, c0, w) = (&projected.inner, &h0.inner, &c0.inner, &w_hh.inner);
+    let (out, h, c) = run(py, p.numel(), || p.lstm_layer(h0, c0, w, reverse))?;
+    Ok((NewTensor(out), NewTensor(h), NewTensor(c)))
+}
+
 /// The GRU cell's pointwise step: `h'` from the input's and the state's projections and `h`.
 #[catch_panics]
 #[pyfunction]
@@ -386,6 +403,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(linear, m)?)?;
     m.add_function(wrap_pyfunction!(loss, m)?)?;
     m.add_function(wrap_pyfunction!(lstm_cell, m)?)?;
+    m.add_function(wrap_pyfunction!(lstm_layer, m)?)?;
     m.add_function(wrap_pyfunction!(gru_cell, m)?)?;
     Ok(())
 }

@@ -178,6 +178,11 @@ def _run_direction(mode, projected, state, weights, batch_sizes, reverse: bool):
     step = _STEPS[mode]
     _, w_hh, _, b_hh, w_hr = weights
     fused = _fusable(mode, (projected, *state, w_hh, b_hh, w_hr))
+    if fused and mode == "LSTM" and w_hr is None and _uniform_host(projected, batch_sizes):
+        # The whole loop as one op: one kernel each way and one node for the sequence.
+        steps = projected.reshape(len(batch_sizes), batch_sizes[0], projected.shape[1])
+        outputs, h, c = _core.lstm_layer(steps, *state, w_hh, reverse)
+        return outputs.reshape(projected.shape[0], outputs.shape[2]), (h, c)
     inputs = _split(projected, batch_sizes, 0)
     if fused and len(inputs) > 1 and w_hh.device.type == "cpu":
         # Every step multiplies by the transpose of `w_hh`: laid out once as that transpose,
@@ -201,6 +206,12 @@ def _run_direction(mode, projected, state, weights, batch_sizes, reverse: bool):
     if finished:
         hidden = tuple(cat(parts) for parts in zip(hidden, *reversed(finished), strict=True))
     return cat(outputs), hidden
+
+
+def _uniform_host(projected, batch_sizes) -> bool:
+    """Whether a direction's steps may run as one layer op: on the host, every step as wide
+    (no packed sequence ending early)."""
+    return projected.device.type == "cpu" and batch_sizes.count(batch_sizes[0]) == len(batch_sizes)
 
 
 def _check_size(name: str, value) -> None:

@@ -424,6 +424,17 @@ pub enum Kernel<'a> {
         /// adjoint then takes those in place of the pre-activations).
         keep_activations: bool,
     },
+    /// One direction of an LSTM layer over a whole sequence, or its adjoint (see
+    /// `nn::lstm_layer`). The ops call it for host arrays only (other devices run the cell a
+    /// step at a time); a backend without it runs the host kernel.
+    LstmLayer {
+        /// The adjoint instead of the forward pass.
+        backward: bool,
+        /// From the last time step to the first.
+        reverse: bool,
+        /// The forward pass also returns the activations its adjoint reads.
+        keep_activations: bool,
+    },
     /// Fused scaled dot-product attention, or its adjoint (see `attention`); a backend without
     /// it runs the host kernel.
     Attention {
@@ -514,6 +525,7 @@ impl Kernel<'_> {
                 | Kernel::Scan { .. }
                 | Kernel::LinearScan { .. }
                 | Kernel::RecurrentCell { .. }
+                | Kernel::LstmLayer { .. }
                 | Kernel::Attention { .. }
         )
     }

@@ -215,6 +215,45 @@ pub fn max_pool2d_indices(a: &NdArray, window: Window2d) -> Result<NdArray> {
     })
 }
 
+/// One direction of an LSTM layer over a sequence: flat, the outputs `(T, B, H)`, the final
+/// `h` and `c`, and with `keep_activations` what its adjoint needs after them, its batch cut
+/// into `parts` (see `cpu::recurrent_layer::lstm_layer`).
+pub fn lstm_layer(
+    [projected, h0, c0, w_hh]: [&NdArray; 4],
+    reverse: bool,
+    keep_activations: bool,
+    parts: usize,
+) -> Result<NdArray> {
+    let kernel = Kernel::LstmLayer {
+        backward: false,
+        reverse,
+        keep_activations,
+    };
+    dispatch(kernel, &[projected, h0, c0, w_hh], |x| {
+        cpu::recurrent_layer::lstm_layer(x, reverse, keep_activations, parts)
+    })
+}
+
+/// The adjoint of [`lstm_layer`] run with `parts` (operands as
+/// `cpu::recurrent_layer::lstm_layer_backward` takes them): flat, the gradients of the
+/// projection, h0, c0 and w_hh.
+pub fn lstm_layer_backward(
+    operands: [&NdArray; 8],
+    reverse: bool,
+    parts: usize,
+) -> Result<NdArray> {
+    let kernel = Kernel::LstmLayer {
+        backward: true,
+        reverse,
+        keep_activations: false,
+    };
+    dispatch(kernel, &operands, |x| {
+        cpu::recurrent_layer::lstm_layer_backward(x, reverse, parts)
+    })
+}
+
+pub use cpu::recurrent_layer::{lstm_layer_kept_len, lstm_layer_parts};
+
 /// The recurrent cells whose pointwise step is one kernel (`cpu::recurrent`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell {

@@ -1,10 +1,11 @@
 //! Recurrent layers `LSTM` and `GRU`: stacked, optionally bidirectional, over the engine's fused
-//! cell ops ([`Tensor::lstm_cell`], [`Tensor::gru_cell`]).
+//! ops ([`Tensor::lstm_layer`], [`Tensor::gru_cell`]).
 //!
 //! Each direction of a layer projects the whole sequence through `weight_ih` with one matrix
-//! product, splits the projection into its time steps with one node (slicing step by step would
-//! scatter each step's gradient into a zero tensor of the whole sequence: quadratic in its
-//! length), then runs one product with `weight_hh` and the fused cell per step.
+//! product. The LSTM then runs the whole sequence as one op. The GRU splits the projection into
+//! its time steps with one node (slicing step by step would scatter each step's gradient into a
+//! zero tensor of the whole sequence: quadratic in its length), then runs one product with
+//! `weight_hh` and the fused cell per step.
 
 use std::sync::Arc;
 
@@ -323,21 +324,16 @@ impl Recurrent {
             input_bias.as_ref(),
         )?
         .reshape(&[steps as isize, batch as isize, rows as isize])?;
+        if let Cell::Lstm = self.cell {
+            let (out, h, c) = projected.lstm_layer(&state[0], &state[1], &w.weight_hh, reverse)?;
+            return Ok((out, vec![h, c]));
+        }
         let projected = unbind_steps(&projected)?;
         let mut outputs = vec![None; steps];
         for t in 0..steps {
             let t = if reverse { steps - 1 - t } else { t };
-            state = match self.cell {
-                Cell::Lstm => {
-                    let gates = functional::linear(&state[0], &w.weight_hh, Some(&projected[t]))?;
-                    let (h, c) = gates.lstm_cell(&state[1])?;
-                    vec![h, c]
-                }
-                Cell::Gru => {
-                    let hidden = functional::linear(&state[0], &w.weight_hh, w.bias_hh.as_ref())?;
-                    vec![projected[t].gru_cell(&hidden, &state[0])?]
-                }
-            };
+            let hidden = functional::linear(&state[0], &w.weight_hh, w.bias_hh.as_ref())?;
+            state = vec![projected[t].gru_cell(&hidden, &state[0])?];
             outputs[t] = Some(state[0].clone());
         }
         let outputs: Vec<Tensor> = outputs.into_iter().flatten().collect();

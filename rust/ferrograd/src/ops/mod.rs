@@ -15,6 +15,7 @@ pub mod nn;
 pub(crate) mod norm;
 mod pointwise;
 pub(crate) mod recurrent;
+mod recurrent_layer;
 mod reduce;
 pub(crate) mod scan;
 mod shape;

@@ -216,7 +216,7 @@ fn tanh_slope(t: &Tensor) -> Result<Tensor> {
     one_minus(&t.mul(t)?)
 }
 
-fn zeros_like(t: &Tensor) -> Result<Tensor> {
+pub(super) fn zeros_like(t: &Tensor) -> Result<Tensor> {
     use crate::autograd::calc::Calc;
     Calc::zeros_like(t)
 }
@@ -242,7 +242,18 @@ fn lstm_cell_backward(r: &RuleInputs, grads: [Option<&Tensor>; 2]) -> Result<Gra
             .map(|a| Some(Tensor::from_array(a)))
             .collect());
     }
-    // Recorded, for double backward.
+    let (grad_gates, grad_c) = lstm_cell_grads(gates, c, &gh, &gc)?;
+    Ok(smallvec![Some(grad_gates), Some(grad_c)])
+}
+
+/// The gradients of an LSTM cell's gates and cell state `c` given those of its outputs, `gh`
+/// and `gc`, as differentiable ops (recorded while grad mode is on: for double backward).
+pub(super) fn lstm_cell_grads(
+    gates: &Tensor,
+    c: &Tensor,
+    gh: &Tensor,
+    gc: &Tensor,
+) -> Result<(Tensor, Tensor)> {
     let h = c.shape()[1];
     let i = chunk(gates, 0, h)?.sigmoid()?;
     let f = chunk(gates, 1, h)?.sigmoid()?;
@@ -259,7 +270,7 @@ fn lstm_cell_backward(r: &RuleInputs, grads: [Option<&Tensor>; 2]) -> Result<Gra
         ],
         1,
     )?;
-    Ok(smallvec![Some(grad_gates), Some(d1.mul(&f)?)])
+    Ok((grad_gates, d1.mul(&f)?))
 }
 
 /// The gradients of the GRU cell's inputs (gx, gh, h) given the output's gradient `g`: one

@@ -11,6 +11,7 @@ pub(super) mod matmul;
 pub(super) mod nn;
 pub(crate) mod optim;
 pub(super) mod recurrent;
+pub(super) mod recurrent_layer;
 pub(super) mod reduce;
 pub(super) mod scalar;
 pub(super) mod scan;

@@ -22,7 +22,7 @@ use crate::kernels::vecmath::{kernel_f32, kernel_f64, Isa, SliceKernel};
 use crate::kernels::UnaryOp;
 
 /// The floating element types the cells compute in.
-trait Gate:
+pub(super) trait Gate:
     Element + Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + MulAssign
 {
     const ONE: Self;
@@ -44,14 +44,14 @@ impl Gate for f64 {
 }
 
 /// The logistic function and `tanh` over slices.
-struct Activations<T> {
+pub(super) struct Activations<T> {
     isa: Isa,
     sigmoid: SliceKernel<T>,
     tanh: SliceKernel<T>,
 }
 
 impl<T: Gate> Activations<T> {
-    fn new() -> Result<Self> {
+    pub(super) fn new() -> Result<Self> {
         match (T::kernel(UnaryOp::Sigmoid), T::kernel(UnaryOp::Tanh)) {
             (Some(sigmoid), Some(tanh)) => Ok(Activations {
                 isa: Isa::best(),
@@ -85,6 +85,29 @@ impl<T: Gate> Activations<T> {
         self.sigmoid(x, act);
         for (xr, ar) in x.chunks_exact(4 * h).zip(act.chunks_exact_mut(4 * h)) {
             self.tanh(&xr[2 * h..3 * h], &mut ar[2 * h..3 * h]);
+        }
+    }
+
+    /// One LSTM step: from the gates' pre-activations `x` `(B, 4H)` and the cell state `c`
+    /// `(B, H)`, the new hidden and cell states and the activations into `out`.
+    pub(super) fn lstm_step(&self, x: &[T], c: &[T], h: usize, out: LstmStep<'_, T>) {
+        let LstmStep {
+            hidden,
+            cell,
+            act,
+            tanh_cell,
+        } = out;
+        self.lstm_gates(x, h, act);
+        lstm_state(act, c, h, cell);
+        self.tanh(cell, hidden);
+        if let Some(kept) = tanh_cell {
+            kept.copy_from_slice(hidden);
+        }
+        for (hr, ar) in hidden.chunks_exact_mut(h).zip(act.chunks_exact(4 * h)) {
+            let o = &ar[3 * h..];
+            for j in 0..h {
+                hr[j] *= o[j];
+            }
         }
     }
 
@@ -135,6 +158,17 @@ macro_rules! with_gate {
         }
     };
 }
+pub(super) use with_gate;
+
+/// Where one LSTM step writes (each `(B, H)` but the gates): the new hidden state `o·tanh(c')`,
+/// the new cell state `c' = f·c + i·g`, the activated gates `(B, 4H)` (σ of i, f, o and `tanh`
+/// of g, in the gates' order) and, when its adjoint will run, `tanh(c')`.
+pub(super) struct LstmStep<'a, T> {
+    pub(super) hidden: &'a mut [T],
+    pub(super) cell: &'a mut [T],
+    pub(super) act: &'a mut [T],
+    pub(super) tanh_cell: Option<&'a mut [T]>,
+}
 
 /// The batch size and hidden width of cells whose state `state` is `(batch, hidden)`.
 fn batch_hidden(state: &NdArray) -> (usize, usize) {
@@ -169,30 +203,24 @@ pub fn lstm_cell(gates: &NdArray, c: &NdArray, keep_activations: bool) -> Result
     }
     with_gate!(gates.dtype(), "lstm_cell", T => {
         let (x, c) = (gates.as_slice::<T>()?, c.as_slice::<T>()?);
-        let acts = Activations::<T>::new()?;
         let mut out = alloc::zeroed::<T>(len)?;
         let (hidden, rest) = out.split_at_mut(n);
         let (cell, kept) = rest.split_at_mut(n);
         let (kept_act, kept_tanh) = kept.split_at_mut(kept.len().min(4 * n));
         let mut scratch;
-        let act = if keep_activations {
-            kept_act
+        let (act, tanh_cell) = if keep_activations {
+            (kept_act, Some(kept_tanh))
         } else {
             scratch = alloc::zeroed::<T>(4 * n)?;
-            &mut scratch[..]
+            (&mut scratch[..], None)
         };
-        acts.lstm_gates(x, h, act);
-        lstm_state(act, c, h, cell);
-        acts.tanh(cell, hidden);
-        if keep_activations {
-            kept_tanh.copy_from_slice(hidden);
-        }
-        for (hr, ar) in hidden.chunks_exact_mut(h).zip(act.chunks_exact(4 * h)) {
-            let o = &ar[3 * h..];
-            for j in 0..h {
-                hr[j] *= o[j];
-            }
-        }
+        let step = LstmStep {
+            hidden,
+            cell,
+            act,
+            tanh_cell,
+        };
+        Activations::<T>::new()?.lstm_step(x, c, h, step);
         NdArray::from_vec(out, &[len])
     })
 }
@@ -215,27 +243,46 @@ pub fn lstm_cell_backward(
         let (c, gh, gc) = (c.as_slice::<T>()?, gh.as_slice::<T>()?, gc.as_slice::<T>()?);
         let mut out = alloc::zeroed::<T>(5 * b * h)?;
         let (dgates, dc) = out.split_at_mut(4 * b * h);
-        let one = T::ONE;
-        for row in 0..b {
-            let span = row * h..(row + 1) * h;
-            let ar = &act[row * 4 * h..(row + 1) * 4 * h];
-            let (i, f, z, o) = (&ar[..h], &ar[h..2 * h], &ar[2 * h..3 * h], &ar[3 * h..]);
-            let (c, t, gh, gc) = (&c[span.clone()], &t[span.clone()], &gh[span.clone()], &gc[span.clone()]);
-            let dc = &mut dc[span];
-            let (di, rest) = dgates[row * 4 * h..(row + 1) * 4 * h].split_at_mut(h);
-            let (df, rest) = rest.split_at_mut(h);
-            let (dz, d_o) = rest.split_at_mut(h);
-            for j in 0..h {
-                let d1 = gc[j] + gh[j] * o[j] * (one - t[j] * t[j]);
-                di[j] = d1 * z[j] * i[j] * (one - i[j]);
-                df[j] = d1 * c[j] * f[j] * (one - f[j]);
-                dz[j] = d1 * i[j] * (one - z[j] * z[j]);
-                d_o[j] = gh[j] * t[j] * o[j] * (one - o[j]);
-                dc[j] = d1 * f[j];
-            }
-        }
+        lstm_step_adjoint((act, t), c, (gh, gc), h, (dgates, dc));
         NdArray::from_vec(out, &[5 * b * h])
     })
+}
+
+/// The adjoint of one LSTM step from its activations (`act` `(B, 4H)`, `tanh(c')` `(B, H)`),
+/// its cell state `c` and the gradients `gh`, `gc` of its outputs: the gradient of its gates
+/// into `dgates` `(B, 4H)` and of `c` into `dc`.
+pub(super) fn lstm_step_adjoint<T: Gate>(
+    (act, t): (&[T], &[T]),
+    c: &[T],
+    (gh, gc): (&[T], &[T]),
+    h: usize,
+    (dgates, dc): (&mut [T], &mut [T]),
+) {
+    let one = T::ONE;
+    let rows = c.len() / h.max(1);
+    for row in 0..rows {
+        let span = row * h..(row + 1) * h;
+        let ar = &act[row * 4 * h..(row + 1) * 4 * h];
+        let (i, f, z, o) = (&ar[..h], &ar[h..2 * h], &ar[2 * h..3 * h], &ar[3 * h..]);
+        let (c, t, gh, gc) = (
+            &c[span.clone()],
+            &t[span.clone()],
+            &gh[span.clone()],
+            &gc[span.clone()],
+        );
+        let dc = &mut dc[span];
+        let (di, rest) = dgates[row * 4 * h..(row + 1) * 4 * h].split_at_mut(h);
+        let (df, rest) = rest.split_at_mut(h);
+        let (dz, d_o) = rest.split_at_mut(h);
+        for j in 0..h {
+            let d1 = gc[j] + gh[j] * o[j] * (one - t[j] * t[j]);
+            di[j] = d1 * z[j] * i[j] * (one - i[j]);
+            df[j] = d1 * c[j] * f[j] * (one - f[j]);
+            dz[j] = d1 * i[j] * (one - z[j] * z[j]);
+            d_o[j] = gh[j] * t[j] * o[j] * (one - o[j]);
+            dc[j] = d1 * f[j];
+        }
+    }
 }
 
 /// `GRU` cell, PyTorch's formula: from the input's projection `gx` `(B, 3H)` (with `b_ih`),
