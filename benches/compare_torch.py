@@ -382,13 +382,24 @@ def timed_steps(step, n_steps, warmup=2):
     return rep
 
 
+#: Set by ``--threads default`` (children inherit it): the workload cases keep each library's
+#: default thread count instead of one thread.
+THREADS_ENV = "FERROGRAD_BENCH_THREADS"
+
+
+def set_workload_threads(m) -> None:
+    """One thread for a workload case, unless the run asked for the libraries' defaults."""
+    if os.environ.get(THREADS_ENV) != "default":
+        m.set_num_threads(1)
+
+
 def make_lstm_train(lib, n_steps, seq=32, batch=32, features=64, hidden=128, classes=10):
     """One LSTM training step: ``nn.LSTM(64, 128)`` over 32 steps of a batch of 32, a linear
     head on the last step, cross-entropy, backward, ``optim.Adam``."""
     import numpy as np
 
     m = lib.m
-    m.set_num_threads(1)
+    set_workload_threads(m)
     m.manual_seed(0)
     rng = np.random.default_rng(0)
     x = m.tensor(rng.standard_normal((seq, batch, features)).astype(np.float32))
@@ -410,7 +421,7 @@ def make_convnet_train(lib, n_steps, batch=64):
     ``max_pool2d(2)``, ``Linear(9216, 10)``, cross-entropy, SGD with momentum, on a batch of 64
     28x28 images; one thread."""
     m = lib.m
-    m.set_num_threads(1)
+    set_workload_threads(m)
     m.manual_seed(0)
     nn, F = m.nn, m.nn.functional
     conv1, conv2, fc = nn.Conv2d(1, 32, 3), nn.Conv2d(32, 64, 3), nn.Linear(9216, 10)
@@ -433,7 +444,7 @@ def make_mlp_adam(lib, n_steps, batch=256, width=512, classes=10):
     import numpy as np
 
     m = lib.m
-    m.set_num_threads(1)
+    set_workload_threads(m)
     m.manual_seed(0)
     nn, F = m.nn, m.nn.functional
     rng = np.random.default_rng(0)
@@ -505,7 +516,7 @@ def make_gpt_train(lib, n_steps, batch=16):
     import numpy as np
 
     m = lib.m
-    m.set_num_threads(1)
+    set_workload_threads(m)
     m.manual_seed(0)
     rng = np.random.default_rng(0)
     tokens = rng.integers(0, GPT_VOCAB, size=(batch, GPT_CONTEXT + 1)).astype(np.int64)
@@ -526,7 +537,7 @@ def make_gpt_generate(lib, n_steps, new_tokens=32):
     """GPT-mini generating 32 tokens greedily under ``no_grad`` from a 1-token prompt (the
     whole window re-read each step, as a small GPT without a key/value cache does); 1 thread."""
     m = lib.m
-    m.set_num_threads(1)
+    set_workload_threads(m)
     m.manual_seed(0)
     model = gpt_mini(m)
     model.eval()
@@ -550,7 +561,7 @@ def make_sdpa(shape, causal=True, dropout_p=0.0):
         import numpy as np
 
         m = lib.m
-        m.set_num_threads(1)
+        set_workload_threads(m)
         rng = np.random.default_rng(0)
         q, k, v = (
             m.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=True)
@@ -583,7 +594,7 @@ def make_op(build, shape=(ACTIVATION_N,), dtype="float32"):
         import numpy as np
 
         m = lib.m
-        m.set_num_threads(1)
+        set_workload_threads(m)
         f = build(m)
         values = np.random.default_rng(0).uniform(-4, 4, shape).astype(dtype)
         x = m.tensor(values).requires_grad_(True)
@@ -1255,6 +1266,12 @@ def main(argv=None):
         + " (training work measured one library per child process)",
     )
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p.add_argument(
+        "--threads",
+        choices=["1", "default"],
+        default="1",
+        help="threads of the workload cases: one (default) or each library's default",
+    )
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--no-torch", action="store_true", help="measure ferrograd alone")
     p.add_argument(
@@ -1278,6 +1295,7 @@ def main(argv=None):
         print(json.dumps(result))
         return 0
 
+    os.environ[THREADS_ENV] = args.threads
     cases = set()
     default = CUDA_CASES if args.device == "cuda" else ALL_CASES
     chosen = args.cases or ",".join(SUITES[args.suite] if args.suite else default)
@@ -1324,7 +1342,7 @@ def main(argv=None):
             f"load average at start: {load} "
             "(other processes distort the figures, PyTorch's OpenMP most)"
         )
-    print(f"ferrograd MLP step: {mlp_impl}")
+    print(f"ferrograd MLP step: {mlp_impl}; workload cases' threads: {args.threads}")
     print_table(rows, has_torch)
     for k, v in extra.items():
         print(f"{k}: {json.dumps(v)}")

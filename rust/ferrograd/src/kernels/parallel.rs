@@ -60,6 +60,13 @@ fn forked_child() -> bool {
 /// with two such updates ran at 1.5 ms with the pool and 0.97 ms without it.
 pub const PARALLEL_THRESHOLD: usize = 1 << 20;
 
+/// The work of one element of a vector-math kernel (a transcendental, an activation and its
+/// slope, a softmax or normalisation row), in elements of [`PARALLEL_THRESHOLD`]'s plain
+/// arithmetic: such kernels split from a quarter of the threshold. A 1M-element `silu`
+/// forward + backward ran on one thread below the threshold, at 1.18x PyTorch's time with
+/// both libraries' default two threads (docs/PERFORMANCE.md).
+pub const VECTOR_MATH_COST: usize = 4;
+
 /// The smallest chunk one task gets (in elements), so that scheduling stays cheap next to work.
 const MIN_CHUNK: usize = 1 << 13;
 

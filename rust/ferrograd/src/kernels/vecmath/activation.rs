@@ -562,7 +562,8 @@ fn backward_avx512<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [
 /// `f` over chunks of a new vector of `n` elements, in parallel when large.
 fn fill<T: Element>(n: usize, f: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync) -> Result<Vec<T>> {
     let mut out: Vec<T> = alloc::with_capacity(n)?;
-    parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], 1, f);
+    let cost = parallel::VECTOR_MATH_COST;
+    parallel::for_each_chunk_costed(&mut out.spare_capacity_mut()[..n], 1, cost, f);
     // SAFETY: the chunks cover `0..n` and `f` writes every element of its chunk.
     unsafe { out.set_len(n) };
     Ok(out)

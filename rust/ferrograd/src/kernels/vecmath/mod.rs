@@ -500,9 +500,9 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
 /// `kernel` over `x` into a new vector, in parallel chunks when large.
 fn map_slices<T: Element>(x: &[T], kernel: SliceKernel<T>) -> Result<Vec<T>> {
     let n = x.len();
-    let isa = Isa::best();
+    let (isa, cost) = (Isa::best(), parallel::VECTOR_MATH_COST);
     let mut out: Vec<T> = alloc::with_capacity(n)?;
-    parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], 1, |s, o| {
+    parallel::for_each_chunk_costed(&mut out.spare_capacity_mut()[..n], 1, cost, |s, o| {
         kernel(isa, &x[s..s + o.len()], o)
     });
     // SAFETY: the chunks cover `0..n` and a slice kernel writes every element of its chunk.

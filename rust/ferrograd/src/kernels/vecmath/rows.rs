@@ -60,7 +60,8 @@ pub(super) fn by_chunks<T: Element>(
     f: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync,
 ) -> Result<Vec<T>> {
     let mut out: Vec<T> = alloc::with_capacity(n)?;
-    parallel::for_each_chunk(&mut out.spare_capacity_mut()[..n], size, f);
+    let cost = parallel::VECTOR_MATH_COST;
+    parallel::for_each_chunk_costed(&mut out.spare_capacity_mut()[..n], size, cost, f);
     // SAFETY: the chunks cover `0..n` and `f` writes every element of its chunk.
     unsafe { out.set_len(n) };
     Ok(out)
