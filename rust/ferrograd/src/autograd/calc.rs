@@ -6,8 +6,11 @@
 //! path computes each element operation as the tensor kernels do (through their element
 //! arithmetic), so the two paths give identical bits.
 
+use crate::array::{DType, NdArray};
+use crate::autograd::is_grad_enabled;
 use crate::error::Result;
-use crate::kernels::ElementMath;
+use crate::kernels::activation_kernels::{self, OutputSlope};
+use crate::kernels::{materialize, ElementMath};
 use crate::tensor::Tensor;
 
 /// Values a derivative expression computes with. Every method mirrors the tensor operation of
@@ -41,6 +44,44 @@ pub(crate) trait Calc: Sized + Clone {
     fn and(a: &Self::Mask, b: &Self::Mask) -> Result<Self::Mask>;
     /// `mask ? self : other`.
     fn select(&self, mask: &Self::Mask, other: &Self) -> Result<Self>;
+
+    /// `self · (y · (1 - y))`: the logistic sigmoid's chain rule from its output `y`.
+    fn times_logistic_slope(&self, y: &Self) -> Result<Self> {
+        logistic_chain(self, y)
+    }
+    /// `self · (1 - y · y)`: tanh's chain rule from its output `y`.
+    fn times_tanh_slope(&self, y: &Self) -> Result<Self> {
+        tanh_chain(self, y)
+    }
+}
+
+fn logistic_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
+    g.mul(&y.mul(&g.constant(1.0)?.sub(y)?)?)
+}
+
+fn tanh_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
+    g.mul(&g.constant(1.0)?.sub(&y.mul(y)?)?)
+}
+
+/// `g` times the slope `kind` at `y` in one kernel, when nothing is recorded (no graph, no
+/// tangent) and both are float32/float64 host tensors of one shape; `None` otherwise.
+fn fused_output_slope(g: &Tensor, y: &Tensor, kind: OutputSlope) -> Result<Option<Tensor>> {
+    let recorded = (is_grad_enabled() && (g.requires_grad() || y.requires_grad()))
+        || crate::autograd::forward::any_dual(&[g, y]);
+    let (gd, yd) = (g.data(), y.data());
+    let host_float = matches!(yd.dtype(), DType::Float32 | DType::Float64) && yd.device().is_cpu();
+    if recorded || !host_float || gd.dtype() != yd.dtype() || gd.shape() != yd.shape() {
+        return Ok(None);
+    }
+    let dense = |a: NdArray| {
+        if a.is_contiguous() {
+            Ok(a)
+        } else {
+            materialize(&a)
+        }
+    };
+    let out = activation_kernels::backward_from_output(kind, &dense(gd)?, &dense(yd)?)?;
+    Ok(Some(Tensor::from_array(out)))
 }
 
 impl Calc for Tensor {
@@ -108,6 +149,18 @@ impl Calc for Tensor {
     }
     fn select(&self, mask: &Tensor, other: &Tensor) -> Result<Tensor> {
         self.where_(mask, other)
+    }
+    fn times_logistic_slope(&self, y: &Tensor) -> Result<Tensor> {
+        match fused_output_slope(self, y, OutputSlope::Logistic)? {
+            Some(out) => Ok(out),
+            None => logistic_chain(self, y),
+        }
+    }
+    fn times_tanh_slope(&self, y: &Tensor) -> Result<Tensor> {
+        match fused_output_slope(self, y, OutputSlope::Tanh)? {
+            Some(out) => Ok(out),
+            None => tanh_chain(self, y),
+        }
     }
 }
 

@@ -132,10 +132,9 @@ unary_ops! {
     /// The tangent (radians).
     Tan tan "TanBackward0" Tan float output(y) |g| g.mul(&y.mul(y)?.add(&g.constant(1.0)?)?);
     /// The hyperbolic tangent.
-    Tanh tanh "TanhBackward0" Tanh float output(y) |g| g.mul(&g.constant(1.0)?.sub(&y.mul(y)?)?);
+    Tanh tanh "TanhBackward0" Tanh float output(y) |g| g.times_tanh_slope(y);
     /// The logistic sigmoid `1 / (1 + exp(-x))`.
-    Sigmoid sigmoid "SigmoidBackward0" Sigmoid float output(y)
-        |g| g.mul(&y.mul(&g.constant(1.0)?.sub(y)?)?);
+    Sigmoid sigmoid "SigmoidBackward0" Sigmoid float output(y) |g| g.times_logistic_slope(y);
     /// `max(x, 0)`.
     Relu relu "ReluBackward0" Relu same output(y) |g| pass_where(g, &y.gt(&y.constant(0.0)?)?);
     /// `log(1 + x)`, accurate near 0.

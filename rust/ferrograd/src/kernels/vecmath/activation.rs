@@ -667,3 +667,43 @@ pub(crate) fn backward(f: Activation, g: &NdArray, x: &NdArray) -> Result<NdArra
         _ => Err(unsupported(x)),
     }
 }
+
+/// A chain rule written from an op's output `y`, for ops that save their output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutputSlope {
+    /// `g·(y·(1 - y))`: the logistic sigmoid's.
+    Logistic,
+    /// `g·(1 - y·y)`: tanh's.
+    Tanh,
+}
+
+/// `g` times the slope `kind` at the outputs `y` in one pass, for contiguous host arrays of one
+/// float dtype and shape. Each element is rounded as the expression evaluated op by op rounds
+/// it (no fused multiply-add), so both give the same bits.
+pub(crate) fn backward_from_output(kind: OutputSlope, g: &NdArray, y: &NdArray) -> Result<NdArray> {
+    if g.dtype() != y.dtype() || g.shape() != y.shape() {
+        return Err(unsupported(g));
+    }
+    match y.dtype() {
+        DType::Float32 => from_output_typed::<f32>(kind, g, y),
+        DType::Float64 => from_output_typed::<f64>(kind, g, y),
+        _ => Err(unsupported(y)),
+    }
+}
+
+fn from_output_typed<T: Real>(kind: OutputSlope, g: &NdArray, y: &NdArray) -> Result<NdArray> {
+    let (g_all, y_all, one) = (g.as_slice::<T>()?, y.as_slice::<T>()?, T::from_f64(1.0));
+    let out = fill(y_all.len(), |s, out| {
+        let (g, y) = (&g_all[s..s + out.len()], &y_all[s..s + out.len()]);
+        let pairs = out.iter_mut().zip(g.iter().zip(y));
+        match kind {
+            OutputSlope::Logistic => pairs.for_each(|(o, (&g, &y))| {
+                o.write(g * (y * (one - y)));
+            }),
+            OutputSlope::Tanh => pairs.for_each(|(o, (&g, &y))| {
+                o.write(g * (one - y * y));
+            }),
+        }
+    })?;
+    NdArray::from_vec(out, y.shape())
+}
