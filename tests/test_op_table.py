@@ -120,20 +120,30 @@ def test_forward_mode_matches_finite_differences(row):
     np.testing.assert_allclose(tangent.numpy(), expected, rtol=1e-5, atol=1e-7)
 
 
+def _op_by_op(name, g, out):
+    """The chain rule of ``name`` from its output, one recorded-style op at a time."""
+    if name == "sigmoid":
+        return g * (out * (1 - out))
+    if name == "tanh":
+        return g * (1 - out * out)
+    return fg.where(out > 0, g, fg.zeros((), dtype=g.dtype))
+
+
 @pytest.mark.parametrize("dtype", [fg.float32, fg.float64])
-@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
 def test_chain_rules_from_the_output_match_the_expression_bit_for_bit(name, dtype):
-    """sigmoid's and tanh's first-order backward is one fused pass over the output; it rounds
-    as the rows' expressions evaluated op by op (``g * (y * (1 - y))``, ``g * (1 - y * y)``),
-    also for a gradient that is a non-contiguous view."""
+    """sigmoid's, tanh's and relu's first-order backward is one fused pass over the output; it
+    rounds as the rows' expressions evaluated op by op (``g * (y * (1 - y))``,
+    ``g * (1 - y * y)``, ``where(y > 0, g, 0)``), also for a gradient that is a non-contiguous
+    view, and a NaN gradient stays out of relu's zeroed places."""
     rng = np.random.default_rng(3)
     x = fg.tensor(rng.normal(0, 3, (64, 33)), dtype=dtype, requires_grad=True)
     y = getattr(x, name)()
     for g in (
         fg.tensor(rng.normal(0, 1, (64, 33)), dtype=dtype),
         fg.tensor(rng.normal(0, 1, (33, 64)), dtype=dtype).t(),
+        fg.full((64, 33), float("nan"), dtype=dtype),
     ):
         (got,) = fg.autograd.grad(y, x, g, retain_graph=True)
         out = y.detach()
-        want = g * (out * (1 - out)) if name == "sigmoid" else g * (1 - out * out)
-        np.testing.assert_array_equal(got.numpy(), want.numpy())
+        np.testing.assert_array_equal(got.numpy(), _op_by_op(name, g, out).numpy())

@@ -53,6 +53,16 @@ pub(crate) trait Calc: Sized + Clone {
     fn times_tanh_slope(&self, y: &Self) -> Result<Self> {
         tanh_chain(self, y)
     }
+    /// `self` where `y > 0`, else 0: relu's chain rule from its output (a select, not a
+    /// product, so a NaN gradient stays out of the zeroed places, as PyTorch's
+    /// `threshold_backward`).
+    fn where_positive(&self, y: &Self) -> Result<Self> {
+        relu_chain(self, y)
+    }
+}
+
+fn relu_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
+    g.select(&y.gt(&y.constant(0.0)?)?, &g.constant(0.0)?)
 }
 
 fn logistic_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
@@ -160,6 +170,12 @@ impl Calc for Tensor {
         match fused_output_slope(self, y, OutputSlope::Tanh)? {
             Some(out) => Ok(out),
             None => tanh_chain(self, y),
+        }
+    }
+    fn where_positive(&self, y: &Tensor) -> Result<Tensor> {
+        match fused_output_slope(self, y, OutputSlope::Relu)? {
+            Some(out) => Ok(out),
+            None => relu_chain(self, y),
         }
     }
 }

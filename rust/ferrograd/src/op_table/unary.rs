@@ -106,11 +106,6 @@ macro_rules! unary_ops {
     };
 }
 
-/// `mask ? g : 0`, the gradient of a function that is the identity where `mask` holds.
-fn pass_where<C: Calc>(g: &C, mask: &C::Mask) -> Result<C> {
-    g.select(mask, &g.constant(0.0)?)
-}
-
 unary_ops! {
     /// `-x`.
     Neg neg "NegBackward0" Neg same nothing() |g| g.neg();
@@ -136,7 +131,7 @@ unary_ops! {
     /// The logistic sigmoid `1 / (1 + exp(-x))`.
     Sigmoid sigmoid "SigmoidBackward0" Sigmoid float output(y) |g| g.times_logistic_slope(y);
     /// `max(x, 0)`.
-    Relu relu "ReluBackward0" Relu same output(y) |g| pass_where(g, &y.gt(&y.constant(0.0)?)?);
+    Relu relu "ReluBackward0" Relu same output(y) |g| g.where_positive(y);
     /// `log(1 + x)`, accurate near 0.
     Log1p log1p "Log1PBackward0" Log1p float input(x) |g| g.div(&x.add(&g.constant(1.0)?)?);
     /// `exp(x) - 1`, accurate near 0.

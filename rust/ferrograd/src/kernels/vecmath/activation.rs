@@ -675,10 +675,12 @@ pub(crate) enum OutputSlope {
     Logistic,
     /// `g·(1 - y·y)`: tanh's.
     Tanh,
+    /// `g` where `y > 0`, else 0: relu's.
+    Relu,
 }
 
-/// `g` times the slope `kind` at the outputs `y` in one pass, for contiguous host arrays of one
-/// float dtype and shape. Each element is rounded as the expression evaluated op by op rounds
+/// `g` times the slope `kind` at the outputs `y` (for relu: `g` passed where `y > 0`) in one
+/// pass, for contiguous host arrays of one float dtype and shape. Each element is rounded as the expression evaluated op by op rounds
 /// it (no fused multiply-add), so both give the same bits.
 pub(crate) fn backward_from_output(kind: OutputSlope, g: &NdArray, y: &NdArray) -> Result<NdArray> {
     if g.dtype() != y.dtype() || g.shape() != y.shape() {
@@ -692,7 +694,8 @@ pub(crate) fn backward_from_output(kind: OutputSlope, g: &NdArray, y: &NdArray) 
 }
 
 fn from_output_typed<T: Real>(kind: OutputSlope, g: &NdArray, y: &NdArray) -> Result<NdArray> {
-    let (g_all, y_all, one) = (g.as_slice::<T>()?, y.as_slice::<T>()?, T::from_f64(1.0));
+    let (g_all, y_all) = (g.as_slice::<T>()?, y.as_slice::<T>()?);
+    let (one, zero) = (T::from_f64(1.0), T::from_f64(0.0));
     let out = fill(y_all.len(), |s, out| {
         let (g, y) = (&g_all[s..s + out.len()], &y_all[s..s + out.len()]);
         let pairs = out.iter_mut().zip(g.iter().zip(y));
@@ -702,6 +705,9 @@ fn from_output_typed<T: Real>(kind: OutputSlope, g: &NdArray, y: &NdArray) -> Re
             }),
             OutputSlope::Tanh => pairs.for_each(|(o, (&g, &y))| {
                 o.write(g * (one - y * y));
+            }),
+            OutputSlope::Relu => pairs.for_each(|(o, (&g, &y))| {
+                o.write(if y > zero { g } else { zero });
             }),
         }
     })?;
