@@ -6,12 +6,12 @@
 //! path computes each element operation as the tensor kernels do (through their element
 //! arithmetic), so the two paths give identical bits.
 
-use crate::array::{DType, NdArray};
-use crate::autograd::is_grad_enabled;
+use crate::array::DType;
+use crate::autograd::forward::any_dual;
 use crate::error::Result;
 use crate::kernels::activation_kernels::{self, OutputSlope};
-use crate::kernels::{materialize, ElementMath};
-use crate::tensor::Tensor;
+use crate::kernels::ElementMath;
+use crate::tensor::{needs_recording, Tensor};
 
 /// Values a derivative expression computes with. Every method mirrors the tensor operation of
 /// the same name; `constant` makes a number in the value's own dtype (and on its device).
@@ -73,25 +73,23 @@ fn tanh_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
     g.mul(&g.constant(1.0)?.sub(&y.mul(y)?)?)
 }
 
-/// `g` times the slope `kind` at `y` in one kernel, when nothing is recorded (no graph, no
-/// tangent) and both are float32/float64 host tensors of one shape; `None` otherwise.
-fn fused_output_slope(g: &Tensor, y: &Tensor, kind: OutputSlope) -> Result<Option<Tensor>> {
-    let recorded = (is_grad_enabled() && (g.requires_grad() || y.requires_grad()))
-        || crate::autograd::forward::any_dual(&[g, y]);
+/// `g` times the slope `kind` at `y` in one kernel when nothing is recorded (no graph, no
+/// tangent) and both are float32/float64 host tensors of one shape; else `chain`, the same
+/// expression op by op.
+fn fused_or(
+    g: &Tensor,
+    y: &Tensor,
+    kind: OutputSlope,
+    chain: fn(&Tensor, &Tensor) -> Result<Tensor>,
+) -> Result<Tensor> {
     let (gd, yd) = (g.data(), y.data());
     let host_float = matches!(yd.dtype(), DType::Float32 | DType::Float64) && yd.device().is_cpu();
+    let recorded = needs_recording(&[g, y]) || any_dual(&[g, y]);
     if recorded || !host_float || gd.dtype() != yd.dtype() || gd.shape() != yd.shape() {
-        return Ok(None);
+        return chain(g, y);
     }
-    let dense = |a: NdArray| {
-        if a.is_contiguous() {
-            Ok(a)
-        } else {
-            materialize(&a)
-        }
-    };
-    let out = activation_kernels::backward_from_output(kind, &dense(gd)?, &dense(yd)?)?;
-    Ok(Some(Tensor::from_array(out)))
+    let out = activation_kernels::backward_from_output(kind, &gd.contiguous()?, &yd.contiguous()?)?;
+    Ok(Tensor::from_array(out))
 }
 
 impl Calc for Tensor {
@@ -161,22 +159,13 @@ impl Calc for Tensor {
         self.where_(mask, other)
     }
     fn times_logistic_slope(&self, y: &Tensor) -> Result<Tensor> {
-        match fused_output_slope(self, y, OutputSlope::Logistic)? {
-            Some(out) => Ok(out),
-            None => logistic_chain(self, y),
-        }
+        fused_or(self, y, OutputSlope::Logistic, logistic_chain)
     }
     fn times_tanh_slope(&self, y: &Tensor) -> Result<Tensor> {
-        match fused_output_slope(self, y, OutputSlope::Tanh)? {
-            Some(out) => Ok(out),
-            None => tanh_chain(self, y),
-        }
+        fused_or(self, y, OutputSlope::Tanh, tanh_chain)
     }
     fn where_positive(&self, y: &Tensor) -> Result<Tensor> {
-        match fused_output_slope(self, y, OutputSlope::Relu)? {
-            Some(out) => Ok(out),
-            None => relu_chain(self, y),
-        }
+        fused_or(self, y, OutputSlope::Relu, relu_chain)
     }
 }
 
