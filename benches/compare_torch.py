@@ -586,9 +586,9 @@ ACTIVATION_N = 1_000_000
 ROWS_SHAPE = (4096, 1024)
 
 
-def make_op(build, shape=(ACTIVATION_N,), dtype="float32"):
+def make_op(build, shape=(ACTIVATION_N,), dtype="float32", low=-4.0):
     """``build(m)(x)`` forward + backward (one thread) on ``shape`` of ``dtype`` drawn from
-    [-4, 4]; ``build`` gets the library's module once, to set up what the call needs."""
+    [low, 4]; ``build`` gets the library's module once, to set up what the call needs."""
 
     def make(lib, n_iter):
         import numpy as np
@@ -596,7 +596,7 @@ def make_op(build, shape=(ACTIVATION_N,), dtype="float32"):
         m = lib.m
         set_workload_threads(m)
         f = build(m)
-        values = np.random.default_rng(0).uniform(-4, 4, shape).astype(dtype)
+        values = np.random.default_rng(0).uniform(low, 4, shape).astype(dtype)
         x = m.tensor(values).requires_grad_(True)
         g = m.ones(shape, dtype=getattr(m, dtype))
 
@@ -878,6 +878,23 @@ CASES = [
     ("erf", "torch.erf forward + backward, 1M float32, 1 thread", "time", "ms", "lower", None),
     ("gelu_f64", "F.gelu forward + backward, 1M float64, 1 thread", "time", "ms", "lower", None),
     ("sin_f64", "torch.sin forward + backward, 1M float64, 1 thread", "time", "ms", "lower", None),
+    ("square", "x ** 2 forward + backward, 1M float32, 1 thread", "time", "ms", "lower", None),
+    (
+        "pow",
+        "x ** 2.5 forward + backward, 1M float32 in [0.1, 4], 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
+    (
+        "pow_f64",
+        "x ** 2.5 forward + backward, 1M float64 in [0.1, 4], 1 thread",
+        "time",
+        "ms",
+        "lower",
+        None,
+    ),
     ("cos_f64", "torch.cos forward + backward, 1M float64, 1 thread", "time", "ms", "lower", None),
     (
         "softmax",
@@ -939,6 +956,9 @@ SUITES = {
         "gelu_f64",
         "sin_f64",
         "cos_f64",
+        "square",
+        "pow",
+        "pow_f64",
         "softmax",
         "log_softmax",
         "layer_norm",
@@ -972,6 +992,9 @@ MAKERS = {
     "gelu_f64": make_op(lambda m: m.nn.functional.gelu, dtype="float64"),
     "sin_f64": make_op(lambda m: m.sin, dtype="float64"),
     "cos_f64": make_op(lambda m: m.cos, dtype="float64"),
+    "square": make_op(lambda m: lambda x: x**2),
+    "pow": make_op(lambda m: lambda x: x**2.5, low=0.1),
+    "pow_f64": make_op(lambda m: lambda x: x**2.5, dtype="float64", low=0.1),
     "softmax": make_op(lambda m: lambda x: m.nn.functional.softmax(x, dim=1), ROWS_SHAPE),
     "log_softmax": make_op(lambda m: lambda x: m.nn.functional.log_softmax(x, dim=1), ROWS_SHAPE),
     "layer_norm": make_op(
@@ -1012,6 +1035,9 @@ PLAN = {
     "gelu_f64": ((10, 9), (5, 3)),
     "sin_f64": ((10, 9), (5, 3)),
     "cos_f64": ((10, 9), (5, 3)),
+    "square": ((10, 9), (5, 3)),
+    "pow": ((10, 9), (5, 3)),
+    "pow_f64": ((10, 9), (5, 3)),
     "softmax": ((5, 9), (3, 3)),
     "log_softmax": ((5, 9), (3, 3)),
     "layer_norm": ((5, 9), (3, 3)),

@@ -10,6 +10,7 @@ use crate::array::DType;
 use crate::autograd::forward::any_dual;
 use crate::error::Result;
 use crate::kernels::activation_kernels::{self, OutputSlope};
+use crate::kernels::pow_kernels;
 use crate::kernels::ElementMath;
 use crate::tensor::{needs_recording, Tensor};
 
@@ -59,6 +60,17 @@ pub(crate) trait Calc: Sized + Clone {
     fn where_positive(&self, y: &Self) -> Result<Self> {
         relu_chain(self, y)
     }
+    /// `self · b · a^(b-1)`, zero where `b == 0` (as PyTorch, so `0 ** 0` does not give NaN):
+    /// `pow`'s chain rule for its base `a`.
+    fn times_power_slope(&self, a: &Self, b: &Self) -> Result<Self> {
+        power_chain(self, a, b)
+    }
+}
+
+fn power_chain<C: Calc>(g: &C, a: &C, b: &C) -> Result<C> {
+    let zero = g.constant(0.0)?;
+    let value = g.mul(b)?.mul(&a.pow(&b.sub(&b.constant(1.0)?)?)?)?;
+    value.select(&b.ne(&zero)?, &zero)
 }
 
 fn relu_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
@@ -166,6 +178,15 @@ impl Calc for Tensor {
     }
     fn where_positive(&self, y: &Tensor) -> Result<Tensor> {
         fused_or(self, y, OutputSlope::Relu, relu_chain)
+    }
+    fn times_power_slope(&self, a: &Tensor, b: &Tensor) -> Result<Tensor> {
+        let all = [self, a, b];
+        if !(needs_recording(&all) || any_dual(&all)) {
+            if let Some(out) = pow_kernels::times_slope(&self.data(), &a.data(), &b.data())? {
+                return Ok(Tensor::from_array(out));
+            }
+        }
+        power_chain(self, a, b)
     }
 }
 

@@ -19,6 +19,7 @@ mod vecmath;
 pub(crate) use vecmath::activation as activation_kernels;
 pub use vecmath::activation::Activation;
 pub(crate) use vecmath::layer_norm as layer_norm_kernels;
+pub(crate) use vecmath::pow as pow_kernels;
 pub(crate) use vecmath::softmax as softmax_kernels;
 
 use crate::array::{DType, Device, NdArray};

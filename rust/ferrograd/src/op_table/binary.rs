@@ -109,14 +109,6 @@ macro_rules! binary_ops {
     };
 }
 
-/// `pow`'s gradient for its base: `g * b * a^(b - 1)`, zero where `b == 0` (as PyTorch, so
-/// `0 ** 0` does not give NaN).
-fn pow_base_grad<C: Calc>(g: &C, a: &C, b: &C) -> Result<C> {
-    let zero = g.constant(0.0)?;
-    let value = g.mul(b)?.mul(&a.pow(&b.sub(&b.constant(1.0)?)?)?)?;
-    value.select(&b.ne(&zero)?, &zero)
-}
-
 /// `pow`'s gradient for its exponent: `g * a^b * log(a)`, zero where `a == 0 and b >= 0`.
 fn pow_exponent_grad<C: Calc>(g: &C, a: &C, b: &C) -> Result<C> {
     let zero = g.constant(0.0)?;
@@ -168,10 +160,10 @@ binary_ops! {
     DivScalar div_scalar(picked) "DivBackward1" Div float { [b] |g| g.div(b) } { none };
     /// `self ** exponent`, a tensor exponent.
     Pow pow(picked) "PowBackward1" Pow same
-        { [a, b] |g| pow_base_grad(g, a, b) }
+        { [a, b] |g| g.times_power_slope(a, b) }
         { [a, b] |g| pow_exponent_grad(g, a, b) };
     /// `self ** exponent`, a constant 0-d exponent.
-    PowScalar pow(picked) "PowBackward0" Pow same { [a, b] |g| pow_base_grad(g, a, b) } { none };
+    PowScalar pow(picked) "PowBackward0" Pow same { [a, b] |g| g.times_power_slope(a, b) } { none };
     /// Python's remainder: the result takes the sign of the divisor.
     Remainder remainder "RemainderBackward0" Rem same
         { [] |g| Ok(g.clone()) }

@@ -199,7 +199,7 @@ macro_rules! float_scalar {
             }
             #[inline(always)]
             fn pow(self, o: Self) -> Self {
-                self.powf(o)
+                crate::kernels::vecmath::pow::pow(self, o)
             }
             #[inline(always)]
             fn maximum(self, o: Self) -> Self {

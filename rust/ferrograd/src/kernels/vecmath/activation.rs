@@ -9,8 +9,8 @@
 use std::mem::MaybeUninit;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::{Fused, Isa, MulAdd, Rounded, VecMath};
-use crate::array::{alloc, DType, Element, NdArray};
+use super::{map2_with, map_with, Isa, Lane, Lane2, MulAdd, VecMath};
+use crate::array::{DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::kernels::parallel;
 
@@ -449,7 +449,7 @@ impl<T: Real> Constants<T> {
 /// One activation's element functions, with its constants: the loops below are generic over
 /// it and call it with `#[inline(always)]` methods, so each is inlined into the loop compiled
 /// for each instruction set (a closure holding the constants was not, and stayed scalar).
-trait Pointwise<T>: Copy {
+trait Pointwise<T>: Copy + Send + Sync {
     fn forward<M: MulAdd>(&self, x: T) -> T;
     fn backward<M: MulAdd>(&self, g: T, x: T) -> T;
 }
@@ -516,71 +516,37 @@ impl<T: Real, const KIND: u8> Pointwise<T> for Kind<T, KIND> {
     }
 }
 
-#[inline(always)]
-fn forward_plain<T: Copy, P: Pointwise<T>, M: MulAdd>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
-    for (o, &v) in out.iter_mut().zip(x) {
-        o.write(p.forward::<M>(v));
+/// A [`Pointwise`]'s forward as a vector-loop lane.
+#[derive(Clone, Copy)]
+struct Forward<P>(P);
+
+impl<T, P: Pointwise<T>> Lane<T> for Forward<P> {
+    #[inline(always)]
+    fn apply<M: MulAdd>(self, x: T) -> T {
+        self.0.forward::<M>(x)
     }
 }
 
-#[inline(always)]
-fn backward_plain<T: Copy, P: Pointwise<T>, M: MulAdd>(
-    p: P,
-    g: &[T],
-    x: &[T],
-    out: &mut [MaybeUninit<T>],
-) {
-    for ((o, &gv), &xv) in out.iter_mut().zip(g).zip(x) {
-        o.write(p.backward::<M>(gv, xv));
+/// A [`Pointwise`]'s backward, `(g, x) ↦ g · f'(x)`, as a vector-loop lane.
+#[derive(Clone, Copy)]
+struct Backward<P>(P);
+
+impl<T, P: Pointwise<T>> Lane2<T> for Backward<P> {
+    #[inline(always)]
+    fn apply<M: MulAdd>(self, g: T, x: T) -> T {
+        self.0.backward::<M>(g, x)
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn forward_avx2<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
-    forward_plain::<T, P, Fused>(p, x, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,fma")]
-fn forward_avx512<T: Copy, P: Pointwise<T>>(p: P, x: &[T], out: &mut [MaybeUninit<T>]) {
-    forward_plain::<T, P, Fused>(p, x, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn backward_avx2<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
-    backward_plain::<T, P, Fused>(p, g, x, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,fma")]
-fn backward_avx512<T: Copy, P: Pointwise<T>>(p: P, g: &[T], x: &[T], out: &mut [MaybeUninit<T>]) {
-    backward_plain::<T, P, Fused>(p, g, x, out)
 }
 
 /// `f` over chunks of a new vector of `n` elements, in parallel when large.
 fn fill<T: Element>(n: usize, f: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync) -> Result<Vec<T>> {
-    let mut out: Vec<T> = alloc::with_capacity(n)?;
-    let cost = parallel::VECTOR_MATH_COST;
-    parallel::for_each_chunk_costed(&mut out.spare_capacity_mut()[..n], 1, cost, f);
-    // SAFETY: the chunks cover `0..n` and `f` writes every element of its chunk.
-    unsafe { out.set_len(n) };
-    Ok(out)
+    super::fill(n, parallel::VECTOR_MATH_COST, f)
 }
 
 fn forward_kind<T: Real, P: Pointwise<T> + Send + Sync>(p: P, x: &NdArray) -> Result<NdArray> {
     let (isa, x_) = (Isa::best(), x.as_slice::<T>()?);
     let out = fill(x_.len(), |s, o| {
-        let x = &x_[s..s + o.len()];
-        match isa {
-            Isa::Baseline => forward_plain::<T, P, Rounded>(p, x, o),
-            // SAFETY: `Isa::best` only names instruction sets the CPU has.
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => unsafe { forward_avx2(p, x, o) },
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => unsafe { forward_avx512(p, x, o) },
-        }
+        map_with(isa, &x_[s..s + o.len()], o, Forward(p))
     })?;
     NdArray::from_vec(out, x.shape())
 }
@@ -593,15 +559,7 @@ fn backward_kind<T: Real, P: Pointwise<T> + Send + Sync>(
     let (isa, g_, x_) = (Isa::best(), g.as_slice::<T>()?, x.as_slice::<T>()?);
     let out = fill(x_.len(), |s, o| {
         let end = s + o.len();
-        let (g, x) = (&g_[s..end], &x_[s..end]);
-        match isa {
-            Isa::Baseline => backward_plain::<T, P, Rounded>(p, g, x, o),
-            // SAFETY: `Isa::best` only names instruction sets the CPU has.
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => unsafe { backward_avx2(p, g, x, o) },
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => unsafe { backward_avx512(p, g, x, o) },
-        }
+        map2_with(isa, &g_[s..end], &x_[s..end], o, Backward(p))
     })?;
     NdArray::from_vec(out, x.shape())
 }

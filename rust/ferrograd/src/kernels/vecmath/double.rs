@@ -11,8 +11,8 @@ const ROUND: f64 = 6_755_399_441_055_744.0;
 const ROUND_BITS: i64 = 0x4338_0000_0000_0000;
 /// ln 2 in two parts: the first has 32 significant bits, so its product with any exponent is
 /// exact.
-const LN2_HI: f64 = 0.693_147_180_369_123_8;
-const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+pub(super) const LN2_HI: f64 = 0.693_147_180_369_123_8;
+pub(super) const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 
 /// `2^n` for `n` in the normal exponent range.
 #[inline(always)]
@@ -23,7 +23,7 @@ fn pow2(n: i64) -> f64 {
 /// A small integer as `f64`, through the rounding constant: packed `i64` to `f64` conversion
 /// needs AVX-512DQ, so `as` would leave the loop scalar elsewhere.
 #[inline(always)]
-fn int_to_f64(n: i64) -> f64 {
+pub(super) fn int_to_f64(n: i64) -> f64 {
     f64::from_bits(n.wrapping_add(ROUND_BITS) as u64) - ROUND
 }
 
@@ -39,7 +39,7 @@ fn reduce_ln2_hi(x: f64) -> (i64, f64, f64) {
 
 /// `x = n ln2 + r` with `|r| <= ln2 / 2`: `(n, r)`.
 #[inline(always)]
-fn reduce_ln2(x: f64) -> (i64, f64) {
+pub(super) fn reduce_ln2(x: f64) -> (i64, f64) {
     let (ni, n, r) = reduce_ln2_hi(x);
     (ni, r - n * LN2_LO)
 }
@@ -134,11 +134,29 @@ pub fn expm1<M: MulAdd>(x: f64) -> f64 {
     }
 }
 
+/// `a = 2^e m` for finite `a > 0` (subnormals too; other values give garbage for the caller to
+/// replace), `m` in `[√½, √2)`: `(e, m)`.
+#[inline(always)]
+pub(super) fn split_exponent(a: f64) -> (i64, f64) {
+    const SQRT_HALF_BITS: i64 = 0x3FE6_A09E_667F_3BCD;
+    let subnormal = a < f64::MIN_POSITIVE;
+    let scaled = if subnormal {
+        a * 18_014_398_509_481_984.0
+    } else {
+        a
+    };
+    let k = (scaled.to_bits() as i64).wrapping_sub(SQRT_HALF_BITS);
+    let e = (k >> 52) - if subnormal { 54 } else { 0 };
+    (
+        e,
+        f64::from_bits(((k & 0x000F_FFFF_FFFF_FFFF) + SQRT_HALF_BITS) as u64),
+    )
+}
+
 /// `log(u) + c` for `u > 0`, with the special values of `u` settled (see the `f32` version);
 /// `R` is taken to `s^20`.
 #[inline(always)]
 fn log_plus<M: MulAdd>(u: f64, c: f64) -> f64 {
-    const SQRT_HALF_BITS: i64 = 0x3FE6_A09E_667F_3BCD;
     const R: [f64; 10] = {
         let mut r = [0.0; 10];
         let mut k = 0;
@@ -148,15 +166,7 @@ fn log_plus<M: MulAdd>(u: f64, c: f64) -> f64 {
         }
         r
     };
-    let subnormal = u < f64::MIN_POSITIVE;
-    let us = if subnormal {
-        u * 18_014_398_509_481_984.0
-    } else {
-        u
-    };
-    let k = (us.to_bits() as i64).wrapping_sub(SQRT_HALF_BITS);
-    let e = (k >> 52) - if subnormal { 54 } else { 0 };
-    let m = f64::from_bits(((k & 0x000F_FFFF_FFFF_FFFF) + SQRT_HALF_BITS) as u64);
+    let (e, m) = split_exponent(u);
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;

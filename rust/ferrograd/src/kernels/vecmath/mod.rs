@@ -20,6 +20,7 @@ mod double;
 mod erf;
 pub(crate) mod layer_norm;
 mod normal;
+pub(crate) mod pow;
 mod rows;
 mod single;
 pub(crate) mod softmax;
@@ -143,6 +144,36 @@ impl Madd for f64 {
 pub(crate) fn poly<M: MulAdd, T: Madd>(x: T, c: &[T]) -> T {
     let (last, rest) = c.split_last().expect("a polynomial has a coefficient");
     rest.iter().rev().fold(*last, |acc, &k| acc.madd::<M>(x, k))
+}
+
+/// `c[0] + c[1] x + ... + c[n] x^n` for `f64` by Estrin's scheme (neighbours paired by `x`,
+/// then the pairs by `x²`, and so on): the same value as [`poly`] but for rounding, with a
+/// dependency chain of about `log2 n` steps rather than `n`, for loops whose latency shows. At
+/// most 16 coefficients; the loops unroll for a constant slice.
+#[inline(always)]
+pub(crate) fn poly_estrin<M: MulAdd>(x: f64, c: &[f64]) -> f64 {
+    let mut terms = [0.0; 8];
+    let mut n = c.len().div_ceil(2);
+    for (i, t) in terms.iter_mut().enumerate().take(n) {
+        *t = match c.get(2 * i + 1) {
+            Some(&odd) => M::f64(odd, x, c[2 * i]),
+            None => c[2 * i],
+        };
+    }
+    let mut power = x * x;
+    while n > 1 {
+        let half = n.div_ceil(2);
+        for i in 0..half {
+            terms[i] = if 2 * i + 1 < n {
+                M::f64(terms[2 * i + 1], power, terms[2 * i])
+            } else {
+                terms[2 * i]
+            };
+        }
+        n = half;
+        power *= power;
+    }
+    terms[0]
 }
 
 /// The element functions, one element at a time, for the scalar paths of the kernels (and
@@ -331,7 +362,7 @@ impl Isa {
 /// may keep out of line in the `target_feature` loop when the body is large, leaving the loop
 /// scalar (the f64 sine ran at libm's speed that way: 28 ms per 1M, 10 ms inlined). A trait
 /// method marked `#[inline(always)]` is always inlined.
-pub(crate) trait Lane<T>: Copy {
+pub(crate) trait Lane<T>: Copy + Send + Sync {
     fn apply<M: MulAdd>(self, x: T) -> T;
 }
 
@@ -369,9 +400,52 @@ fn map_avx512<T: Copy>(x: &[T], out: &mut [MaybeUninit<T>], f: impl Lane<T>) {
     map_plain::<T, Fused>(x, out, f)
 }
 
+/// A scalar function of two values (a gradient and an input), inlined as [`Lane`] is.
+pub(crate) trait Lane2<T>: Copy + Send + Sync {
+    fn apply<M: MulAdd>(self, g: T, x: T) -> T;
+}
+
+#[inline(always)]
+fn map2_plain<T: Copy, M: MulAdd>(g: &[T], x: &[T], out: &mut [MaybeUninit<T>], f: impl Lane2<T>) {
+    for ((o, &gv), &xv) in out.iter_mut().zip(g).zip(x) {
+        o.write(f.apply::<M>(gv, xv));
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn map2_avx2<T: Copy>(g: &[T], x: &[T], out: &mut [MaybeUninit<T>], f: impl Lane2<T>) {
+    map2_plain::<T, Fused>(g, x, out, f)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,fma")]
+fn map2_avx512<T: Copy>(g: &[T], x: &[T], out: &mut [MaybeUninit<T>], f: impl Lane2<T>) {
+    map2_plain::<T, Fused>(g, x, out, f)
+}
+
+/// `out[i] = f(g[i], x[i])` compiled for `isa`, which the CPU must run.
+#[inline(always)]
+pub(super) fn map2_with<T: Copy>(
+    isa: Isa,
+    g: &[T],
+    x: &[T],
+    out: &mut [MaybeUninit<T>],
+    f: impl Lane2<T>,
+) {
+    match isa {
+        Isa::Baseline => map2_plain::<T, Rounded>(g, x, out, f),
+        // SAFETY: `Isa::best` and `Isa::available` only name instruction sets the CPU has.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => unsafe { map2_avx2(g, x, out, f) },
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => unsafe { map2_avx512(g, x, out, f) },
+    }
+}
+
 /// `out[i] = f(x[i])` compiled for `isa`, which the CPU must run.
 #[inline(always)]
-fn map_with<T: Copy>(isa: Isa, x: &[T], out: &mut [MaybeUninit<T>], f: impl Lane<T>) {
+pub(super) fn map_with<T: Copy>(isa: Isa, x: &[T], out: &mut [MaybeUninit<T>], f: impl Lane<T>) {
     match isa {
         Isa::Baseline => map_plain::<T, Rounded>(x, out, f),
         // SAFETY: `Isa::best` and `Isa::available` only name instruction sets the CPU has.
@@ -497,39 +571,56 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
 // Arrays
 // ---------------------------------------------------------------------------------------------
 
-/// `kernel` over `x` into a new vector, in parallel chunks when large.
-fn map_slices<T: Element>(x: &[T], kernel: SliceKernel<T>) -> Result<Vec<T>> {
-    let n = x.len();
-    let (isa, cost) = (Isa::best(), parallel::VECTOR_MATH_COST);
+/// A slice kernel that may carry values (a constant exponent): writes `out[i]` for every `x[i]`.
+pub(crate) trait SliceMap<T>: Fn(Isa, &[T], &mut [MaybeUninit<T>]) + Sync + Copy {}
+impl<T, K: Fn(Isa, &[T], &mut [MaybeUninit<T>]) + Sync + Copy> SliceMap<T> for K {}
+
+/// A new vector of `n` elements, each chunk written by `f(start, chunk)`, the chunks in
+/// parallel when large; `cost` is the work of one element as
+/// `parallel::for_each_chunk_costed` counts it. `f` must write every element of its chunk.
+pub(super) fn fill<T: Element>(
+    n: usize,
+    cost: usize,
+    f: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync,
+) -> Result<Vec<T>> {
     let mut out: Vec<T> = alloc::with_capacity(n)?;
-    parallel::for_each_chunk_costed(&mut out.spare_capacity_mut()[..n], 1, cost, |s, o| {
-        kernel(isa, &x[s..s + o.len()], o)
-    });
-    // SAFETY: the chunks cover `0..n` and a slice kernel writes every element of its chunk.
+    parallel::for_each_chunk_costed(&mut out.spare_capacity_mut()[..n], 1, cost, f);
+    // SAFETY: the chunks cover `0..n` and `f` writes every element of its chunk.
     unsafe { out.set_len(n) };
     Ok(out)
+}
+
+/// `kernel` over `x` into a new vector (see [`fill`] for `cost`).
+fn map_slices<T: Element>(x: &[T], cost: usize, kernel: impl SliceMap<T>) -> Result<Vec<T>> {
+    let isa = Isa::best();
+    fill(x.len(), cost, |s, o| kernel(isa, &x[s..s + o.len()], o))
 }
 
 /// `kernel` over the elements of `a`, as a new array laid out as `cpu::map::map_array`
 /// lays out its results: elements that fill their span are mapped in storage order, keeping
 /// `a`'s strides; any other view is first gathered row-major.
-fn map_array<T: Element>(a: &NdArray, kernel: SliceKernel<T>) -> Result<NdArray> {
+fn map_array<T: Element>(a: &NdArray, cost: usize, kernel: impl SliceMap<T>) -> Result<NdArray> {
     let x = Strided::<T>::of(a)?;
     if let Some(dense) = x.dense() {
-        return NdArray::from_vec(map_slices(dense, kernel)?, a.shape());
+        return NdArray::from_vec(map_slices(dense, cost, kernel)?, a.shape());
     }
     if x.dense_order().is_some() {
         let layout = Layout::new(x.shape.into(), x.strides.into(), x.offset as usize);
-        return NdArray::from_buffer_strided(T::into_buffer(map_slices(x.data, kernel)?), layout);
+        let values = map_slices(x.data, cost, kernel)?;
+        return NdArray::from_buffer_strided(T::into_buffer(values), layout);
     }
-    map_array(&super::cpu::index::materialize(a)?, kernel)
+    map_array(&super::cpu::index::materialize(a)?, cost, kernel)
 }
 
 /// `op(a)` through a vector kernel, or `None` where `op` has none for `a`'s dtype.
 pub(super) fn unary(op: UnaryOp, a: &NdArray) -> Result<Option<NdArray>> {
     match a.dtype() {
-        DType::Float32 => kernel_f32(op).map(|k| map_array(a, k)).transpose(),
-        DType::Float64 => kernel_f64(op).map(|k| map_array(a, k)).transpose(),
+        DType::Float32 => kernel_f32(op)
+            .map(|k| map_array(a, parallel::VECTOR_MATH_COST, k))
+            .transpose(),
+        DType::Float64 => kernel_f64(op)
+            .map(|k| map_array(a, parallel::VECTOR_MATH_COST, k))
+            .transpose(),
         _ => Ok(None),
     }
 }

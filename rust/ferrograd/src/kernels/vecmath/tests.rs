@@ -9,6 +9,7 @@ use super::*;
 
 mod double_double;
 mod gelu;
+mod pow;
 
 use double_double::erf_reference;
 
