@@ -68,6 +68,17 @@ def test_cheap_exponents_give_the_bits_of_their_forms(dtype):
     np.testing.assert_array_equal((x**1).numpy(), x.numpy())
 
 
+@pytest.mark.parametrize("dtype", [fg.float32, fg.float64])
+def test_in_place_powers_give_the_out_of_place_bits(dtype):
+    x = fg.tensor(np.random.default_rng(4).uniform(0.1, 4, 10007), dtype=dtype)
+    for y in (2.5, 2, -0.75, 1 / 3):
+        want = (x**y).numpy()
+        inplace = x.clone()
+        inplace **= y
+        np.testing.assert_array_equal(inplace.numpy(), want)
+        np.testing.assert_array_equal(x.clone().pow_(y).numpy(), want)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_general_powers_match_numpy(dtype):
     rng = np.random.default_rng(1)

@@ -645,7 +645,10 @@ pub fn binary_assign(op: BinaryOp, dst: &mut NdArray, src: &NdArray) -> Result<(
             out.as_slice()
         )));
     }
-    if !dst.is_contiguous() || dst.may_overlap(src) {
+    // A float power goes through its vector kernel, whose polynomial steps are fused in the AVX
+    // copies: out of place, so that `x **= y` gives the bits of `x ** y`.
+    let float_power = op == BinaryOp::Pow && matches!(dst.dtype(), DType::Float32 | DType::Float64);
+    if !dst.is_contiguous() || dst.may_overlap(src) || float_power {
         // A strided destination, or a source that reads what is written (`x += x`,
         // `x[1:] += x[:-1]`): computed out of place, then written through the view.
         let out = binary(op, dst, src)?;
