@@ -46,19 +46,11 @@ pub(crate) trait Calc: Sized + Clone {
     /// `mask ? self : other`.
     fn select(&self, mask: &Self::Mask, other: &Self) -> Result<Self>;
 
-    /// `self · (y · (1 - y))`: the logistic sigmoid's chain rule from its output `y`.
-    fn times_logistic_slope(&self, y: &Self) -> Result<Self> {
-        logistic_chain(self, y)
-    }
-    /// `self · (1 - y · y)`: tanh's chain rule from its output `y`.
-    fn times_tanh_slope(&self, y: &Self) -> Result<Self> {
-        tanh_chain(self, y)
-    }
-    /// `self` where `y > 0`, else 0: relu's chain rule from its output (a select, not a
-    /// product, so a NaN gradient stays out of the zeroed places, as PyTorch's
-    /// `threshold_backward`).
-    fn where_positive(&self, y: &Self) -> Result<Self> {
-        relu_chain(self, y)
+    /// `self` times the slope `slope` written from the op's output `y` (for relu, `self` where
+    /// `y > 0`, else 0: a select, not a product, so a NaN gradient stays out of the zeroed
+    /// places, as PyTorch's `threshold_backward`).
+    fn times_output_slope(&self, slope: OutputSlope, y: &Self) -> Result<Self> {
+        output_chain(slope, self, y)
     }
     /// `self · b · a^(b-1)`, zero where `b == 0` (as PyTorch, so `0 ** 0` does not give NaN):
     /// `pow`'s chain rule for its base `a`.
@@ -73,32 +65,39 @@ fn power_chain<C: Calc>(g: &C, a: &C, b: &C) -> Result<C> {
     value.select(&b.ne(&zero)?, &zero)
 }
 
-fn relu_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
-    g.select(&y.gt(&y.constant(0.0)?)?, &g.constant(0.0)?)
+/// The chain rule `slope` from the output `y`, op by op (the fused kernel of
+/// `activation_kernels::backward_from_output` rounds each element alike).
+fn output_chain<C: Calc>(slope: OutputSlope, g: &C, y: &C) -> Result<C> {
+    let one = || g.constant(1.0);
+    match slope {
+        OutputSlope::Logistic => g.mul(&y.mul(&one()?.sub(y)?)?),
+        OutputSlope::Tanh => g.mul(&one()?.sub(&y.mul(y)?)?),
+        OutputSlope::Relu => g.select(&y.gt(&y.constant(0.0)?)?, &g.constant(0.0)?),
+        OutputSlope::Sqrt => g.div(&y.mul(&g.constant(2.0)?)?),
+        OutputSlope::Rsqrt => g.mul(&y.mul(y)?.mul(y)?)?.mul(&g.constant(-0.5)?),
+        OutputSlope::Reciprocal => g.mul(&y.mul(y)?)?.neg(),
+        OutputSlope::Tan => g.mul(&y.mul(y)?.add(&one()?)?),
+        OutputSlope::Expm1 => g.mul(&y.add(&one()?)?),
+    }
 }
 
-fn logistic_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
-    g.mul(&y.mul(&g.constant(1.0)?.sub(y)?)?)
+/// Whether none of `values` is recorded by a graph or carries a tangent: a rule may then run a
+/// fused kernel in place of its expression op by op.
+fn nothing_recorded(values: &[&Tensor]) -> bool {
+    !(needs_recording(values) || any_dual(values))
 }
 
-fn tanh_chain<C: Calc>(g: &C, y: &C) -> Result<C> {
-    g.mul(&g.constant(1.0)?.sub(&y.mul(y)?)?)
-}
-
-/// `g` times the slope `kind` at `y` in one kernel when nothing is recorded (no graph, no
-/// tangent) and both are float32/float64 host tensors of one shape; else `chain`, the same
-/// expression op by op.
-fn fused_or(
-    g: &Tensor,
-    y: &Tensor,
-    kind: OutputSlope,
-    chain: fn(&Tensor, &Tensor) -> Result<Tensor>,
-) -> Result<Tensor> {
+/// `g` times the slope `kind` at `y` in one kernel when nothing is recorded and both are
+/// float32/float64 host tensors of one shape; else the same expression op by op.
+fn fused_or(g: &Tensor, y: &Tensor, kind: OutputSlope) -> Result<Tensor> {
     let (gd, yd) = (g.data(), y.data());
     let host_float = matches!(yd.dtype(), DType::Float32 | DType::Float64) && yd.device().is_cpu();
-    let recorded = needs_recording(&[g, y]) || any_dual(&[g, y]);
-    if recorded || !host_float || gd.dtype() != yd.dtype() || gd.shape() != yd.shape() {
-        return chain(g, y);
+    if !nothing_recorded(&[g, y])
+        || !host_float
+        || gd.dtype() != yd.dtype()
+        || gd.shape() != yd.shape()
+    {
+        return output_chain(kind, g, y);
     }
     let out = activation_kernels::backward_from_output(kind, &gd.contiguous()?, &yd.contiguous()?)?;
     Ok(Tensor::from_array(out))
@@ -170,18 +169,11 @@ impl Calc for Tensor {
     fn select(&self, mask: &Tensor, other: &Tensor) -> Result<Tensor> {
         self.where_(mask, other)
     }
-    fn times_logistic_slope(&self, y: &Tensor) -> Result<Tensor> {
-        fused_or(self, y, OutputSlope::Logistic, logistic_chain)
-    }
-    fn times_tanh_slope(&self, y: &Tensor) -> Result<Tensor> {
-        fused_or(self, y, OutputSlope::Tanh, tanh_chain)
-    }
-    fn where_positive(&self, y: &Tensor) -> Result<Tensor> {
-        fused_or(self, y, OutputSlope::Relu, relu_chain)
+    fn times_output_slope(&self, slope: OutputSlope, y: &Tensor) -> Result<Tensor> {
+        fused_or(self, y, slope)
     }
     fn times_power_slope(&self, a: &Tensor, b: &Tensor) -> Result<Tensor> {
-        let all = [self, a, b];
-        if !(needs_recording(&all) || any_dual(&all)) {
+        if nothing_recorded(&[self, a, b]) {
             if let Some(out) = pow_kernels::times_slope(&self.data(), &a.data(), &b.data())? {
                 return Ok(Tensor::from_array(out));
             }

@@ -12,6 +12,7 @@
 
 use crate::autograd::calc::Calc;
 use crate::error::Result;
+use crate::kernels::activation_kernels::OutputSlope;
 use crate::kernels::UnaryOp;
 use crate::tensor::Tensor;
 
@@ -116,32 +117,32 @@ unary_ops! {
     /// The natural logarithm.
     Log log "LogBackward0" Log float input(x) |g| g.div(x);
     /// The square root (NaN below 0).
-    Sqrt sqrt "SqrtBackward0" Sqrt float output(y) |g| g.div(&y.mul(&g.constant(2.0)?)?);
+    Sqrt sqrt "SqrtBackward0" Sqrt float output(y) |g| g.times_output_slope(OutputSlope::Sqrt, y);
     /// `1 / sqrt(x)`.
     Rsqrt rsqrt "RsqrtBackward0" Rsqrt float output(y)
-        |g| g.mul(&y.mul(y)?.mul(y)?)?.mul(&g.constant(-0.5)?);
+        |g| g.times_output_slope(OutputSlope::Rsqrt, y);
     /// The sine (radians).
     Sin sin "SinBackward0" Sin float input(x) |g| g.mul(&x.cos()?);
     /// The cosine (radians).
     Cos cos "CosBackward0" Cos float input(x) |g| g.mul(&x.sin()?)?.neg();
     /// The tangent (radians).
-    Tan tan "TanBackward0" Tan float output(y) |g| g.mul(&y.mul(y)?.add(&g.constant(1.0)?)?);
+    Tan tan "TanBackward0" Tan float output(y) |g| g.times_output_slope(OutputSlope::Tan, y);
     /// The hyperbolic tangent.
-    Tanh tanh "TanhBackward0" Tanh float output(y) |g| g.times_tanh_slope(y);
+    Tanh tanh "TanhBackward0" Tanh float output(y) |g| g.times_output_slope(OutputSlope::Tanh, y);
     /// The logistic sigmoid `1 / (1 + exp(-x))`.
-    Sigmoid sigmoid "SigmoidBackward0" Sigmoid float output(y) |g| g.times_logistic_slope(y);
+    Sigmoid sigmoid "SigmoidBackward0" Sigmoid float output(y) |g| g.times_output_slope(OutputSlope::Logistic, y);
     /// `max(x, 0)`.
-    Relu relu "ReluBackward0" Relu same output(y) |g| g.where_positive(y);
+    Relu relu "ReluBackward0" Relu same output(y) |g| g.times_output_slope(OutputSlope::Relu, y);
     /// `log(1 + x)`, accurate near 0.
     Log1p log1p "Log1PBackward0" Log1p float input(x) |g| g.div(&x.add(&g.constant(1.0)?)?);
     /// `exp(x) - 1`, accurate near 0.
-    Expm1 expm1 "Expm1Backward0" Expm1 float output(y) |g| g.mul(&y.add(&g.constant(1.0)?)?);
+    Expm1 expm1 "Expm1Backward0" Expm1 float output(y) |g| g.times_output_slope(OutputSlope::Expm1, y);
     /// The error function.
     Erf erf "ErfBackward0" Erf float input(x)
         |g| g.mul(&g.constant(std::f64::consts::FRAC_2_SQRT_PI)?)?.mul(&x.mul(x)?.neg()?.exp()?);
     /// `1 / x`.
     Reciprocal reciprocal "ReciprocalBackward0" Reciprocal float output(y)
-        |g| g.mul(&y.mul(y)?)?.neg();
+        |g| g.times_output_slope(OutputSlope::Reciprocal, y);
     /// -1, 0 or 1 by the sign of each element (zero gradient, as in PyTorch).
     Sign sign "SignBackward0" Sign same nothing() |g| g.zeros_like();
     /// Rounds down (zero gradient).

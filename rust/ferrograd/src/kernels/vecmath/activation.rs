@@ -626,7 +626,8 @@ pub(crate) fn backward(f: Activation, g: &NdArray, x: &NdArray) -> Result<NdArra
     }
 }
 
-/// A chain rule written from an op's output `y`, for ops that save their output.
+/// A chain rule written from an op's output `y`, for ops that save their output. Each is
+/// `autograd::calc`'s expression for the slope, which the fused kernel below rounds alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum OutputSlope {
     /// `g·(y·(1 - y))`: the logistic sigmoid's.
@@ -635,11 +636,22 @@ pub(crate) enum OutputSlope {
     Tanh,
     /// `g` where `y > 0`, else 0: relu's.
     Relu,
+    /// `g / (2y)`: the square root's.
+    Sqrt,
+    /// `(g·(y·y·y))·(-1/2)`: `rsqrt`'s.
+    Rsqrt,
+    /// `-(g·(y·y))`: the reciprocal's.
+    Reciprocal,
+    /// `g·(y·y + 1)`: the tangent's.
+    Tan,
+    /// `g·(y + 1)`: `expm1`'s.
+    Expm1,
 }
 
 /// `g` times the slope `kind` at the outputs `y` (for relu: `g` passed where `y > 0`) in one
-/// pass, for contiguous host arrays of one float dtype and shape. Each element is rounded as the expression evaluated op by op rounds
-/// it (no fused multiply-add), so both give the same bits.
+/// pass, for contiguous host arrays of one float dtype and shape. Each element is rounded as
+/// the expression evaluated op by op rounds it (no fused multiply-add), so both give the same
+/// bits.
 pub(crate) fn backward_from_output(kind: OutputSlope, g: &NdArray, y: &NdArray) -> Result<NdArray> {
     if g.dtype() != y.dtype() || g.shape() != y.shape() {
         return Err(unsupported(g));
@@ -653,20 +665,27 @@ pub(crate) fn backward_from_output(kind: OutputSlope, g: &NdArray, y: &NdArray) 
 
 fn from_output_typed<T: Real>(kind: OutputSlope, g: &NdArray, y: &NdArray) -> Result<NdArray> {
     let (g_all, y_all) = (g.as_slice::<T>()?, y.as_slice::<T>()?);
-    let (one, zero) = (T::from_f64(1.0), T::from_f64(0.0));
+    let (one, zero, two) = (T::from_f64(1.0), T::from_f64(0.0), T::from_f64(2.0));
+    let minus_half = T::from_f64(-0.5);
     let out = fill(y_all.len(), |s, out| {
         let (g, y) = (&g_all[s..s + out.len()], &y_all[s..s + out.len()]);
         let pairs = out.iter_mut().zip(g.iter().zip(y));
+        macro_rules! each {
+            (|$g:ident, $y:ident| $slope:expr) => {
+                pairs.for_each(|(o, (&$g, &$y))| {
+                    o.write($slope);
+                })
+            };
+        }
         match kind {
-            OutputSlope::Logistic => pairs.for_each(|(o, (&g, &y))| {
-                o.write(g * (y * (one - y)));
-            }),
-            OutputSlope::Tanh => pairs.for_each(|(o, (&g, &y))| {
-                o.write(g * (one - y * y));
-            }),
-            OutputSlope::Relu => pairs.for_each(|(o, (&g, &y))| {
-                o.write(if y > zero { g } else { zero });
-            }),
+            OutputSlope::Logistic => each!(|g, y| g * (y * (one - y))),
+            OutputSlope::Tanh => each!(|g, y| g * (one - y * y)),
+            OutputSlope::Relu => each!(|g, y| if y > zero { g } else { zero }),
+            OutputSlope::Sqrt => each!(|g, y| g / (y * two)),
+            OutputSlope::Rsqrt => each!(|g, y| (g * (y * y * y)) * minus_half),
+            OutputSlope::Reciprocal => each!(|g, y| -(g * (y * y))),
+            OutputSlope::Tan => each!(|g, y| g * (y * y + one)),
+            OutputSlope::Expm1 => each!(|g, y| g * (y + one)),
         }
     })?;
     NdArray::from_vec(out, y.shape())

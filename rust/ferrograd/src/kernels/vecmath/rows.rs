@@ -4,7 +4,7 @@
 //! one closure run compiled for the widest instruction set the CPU has.
 
 use std::mem::MaybeUninit;
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::{Isa, VecMath};
 use crate::array::{alloc, Element};
@@ -15,7 +15,14 @@ use crate::kernels::parallel;
 pub(super) const LANES: usize = 16;
 
 pub(super) trait Real:
-    VecMath + Element + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self>
+    VecMath
+    + Element
+    + PartialOrd
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
 {
 }
 impl Real for f32 {}
