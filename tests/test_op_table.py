@@ -17,8 +17,10 @@ ROWS = _core._op_table()
 
 #: Inputs inside each op's domain and away from its kinks (finite differences need a smooth
 #: neighbourhood): positive bases for log/sqrt/pow, no ties for maximum/minimum, no rounding
-#: boundaries for floor/remainder.
+#: boundaries for floor/remainder, and (-1, 1) for asin/acos.
 POSITIVE = {"log", "sqrt", "rsqrt", "reciprocal", "log1p", "PowBackward0", "PowBackward1"}
+#: Defined on (-1, 1) only.
+UNIT_INTERVAL = {"asin", "acos"}
 
 
 def row_id(row):
@@ -27,6 +29,8 @@ def row_id(row):
 
 def sample(row, shape, seed):
     rng = np.random.default_rng(seed)
+    if row_id(row) in UNIT_INTERVAL:
+        return rng.uniform(-0.9, 0.9, shape)
     x = rng.uniform(0.3, 0.7, shape) + rng.integers(0, 3, shape)
     if row_id(row) not in POSITIVE:
         x = x * rng.choice([-1.0, 1.0], shape)

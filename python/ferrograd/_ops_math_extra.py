@@ -1,16 +1,17 @@
-"""Elementwise math beyond the engine's table: inverse and hyperbolic trigonometry, ``log2``/
-``log10``/``exp2``, ``erfinv``, ``sinc``, ``logit``, ``xlogy``, ``hypot``, ``fmod``,
-``copysign``, ``heaviside``, ``gcd``/``lcm``, ``ldexp``, ``float_power``, ``renorm``, ``diff``,
-and the predicates ``signbit``/``isreal``/``count_nonzero``.
+"""Elementwise math beyond the engine's table (and the surface of its ``atan``, ``asin`` and
+``acos``): hyperbolic and inverse hyperbolic trigonometry, ``log2``/``log10``/``exp2``,
+``erfinv``, ``sinc``, ``logit``, ``xlogy``, ``hypot``, ``fmod``, ``copysign``, ``heaviside``,
+``gcd``/``lcm``, ``ldexp``, ``float_power``, ``renorm``, ``diff``, and the predicates
+``signbit``/``isreal``/``count_nonzero``.
 
 The differentiable ones are compositions of the engine's operations chosen for accuracy
-(``asin`` as ``atan2(x, sqrt((1-x)(1+x)))``, ``asinh`` through ``log1p``, ``hypot`` scaled by
-the larger operand), so backward, double backward, forward-mode AD and device tensors follow.
-Where a formula has a removable singularity or an overflow at one end, the other branch is fed
-a harmless value (the two-``where`` pattern), so no NaN reaches the gradient. ``erfinv`` has
-no closed form: Newton's method on ``erf`` gives the value and a ``Function`` the derivative.
-Integer operations without a derivative (``gcd``, ``lcm``, ``nextafter``, ``frexp``,
-``signbit``) run on the host with NumPy.
+(``asinh`` through ``log1p``, ``hypot`` scaled by the larger operand), so backward, double
+backward, forward-mode AD and device tensors follow. Where a formula has a removable
+singularity or an overflow at one end, the other branch is fed a harmless value (the
+two-``where`` pattern), so no NaN reaches the gradient. ``erfinv`` has no closed form:
+Newton's method on ``erf`` gives the value and a ``Function`` the derivative. Integer
+operations without a derivative (``gcd``, ``lcm``, ``nextafter``, ``frexp``, ``signbit``) run
+on the host with NumPy.
 """
 
 from __future__ import annotations
@@ -94,20 +95,18 @@ def _operands(a, b, op: str):
 
 
 def asin(input):
-    """Arcsine: ``atan2(x, sqrt((1 - x)(1 + x)))`` (accurate near ±1; NaN outside [-1, 1])."""
-    x = _floating(_tensor(input, "asin"))
-    return x.atan2(((1 - x) * (1 + x)).sqrt())
+    """Arcsine (NaN outside [-1, 1])."""
+    return _floating(_tensor(input, "asin"))._unary("asin")
 
 
 def acos(input):
-    """Arccosine: ``atan2(sqrt((1 - x)(1 + x)), x)``."""
-    x = _floating(_tensor(input, "acos"))
-    return ((1 - x) * (1 + x)).sqrt().atan2(x)
+    """Arccosine (NaN outside [-1, 1])."""
+    return _floating(_tensor(input, "acos"))._unary("acos")
 
 
 def atan(input):
-    """Arctangent: ``atan2(x, 1)``."""
-    return _floating(_tensor(input, "atan")).atan2(1.0)
+    """Arctangent."""
+    return _floating(_tensor(input, "atan"))._unary("atan")
 
 
 def sinh(input):

@@ -227,19 +227,9 @@ class MathMixin:
         return self.copy_(self.frac())
 
     def atan2(self, other):
-        """Four-quadrant arctangent of self / other. Where ``self² + other²`` is 0 the engine's
-        rule divides 0 by 0; PyTorch's gradient there is 0, so a recorded call takes those
-        points from a constant and the rest from ``atan2`` of operands set to 1 there."""
+        """Four-quadrant arctangent of self / other (gradient 0 where both are 0, as PyTorch)."""
         _check_operand("atan2", other)
-        if not _recording(self, other):
-            return self._binary("atan2", other)
-        a = self.detach()
-        b = other.detach() if isinstance(other, TensorBase) else other
-        regular = a * a + b * b != 0
-        if isinstance(other, TensorBase):
-            other = other.where(regular, 1.0)
-        smooth = self.where(regular, 1.0)._binary("atan2", other)
-        return smooth.where(regular, a._binary("atan2", b))
+        return self._binary("atan2", other)
 
     def square(self):
         if self.dtype is bool_:

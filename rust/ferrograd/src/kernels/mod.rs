@@ -49,6 +49,12 @@ pub enum UnaryOp {
     Cos,
     /// The tangent.
     Tan,
+    /// The arctangent.
+    Atan,
+    /// The arcsine (NaN outside [-1, 1]).
+    Asin,
+    /// The arccosine (NaN outside [-1, 1]).
+    Acos,
     /// The hyperbolic tangent.
     Tanh,
     /// `1 / (1 + e^-x)`.
@@ -139,6 +145,9 @@ impl UnaryOp {
             Sin => "sin",
             Cos => "cos",
             Tan => "tan",
+            Atan => "atan",
+            Asin => "asin",
+            Acos => "acos",
             Tanh => "tanh",
             Sigmoid => "sigmoid",
             Relu => "relu",

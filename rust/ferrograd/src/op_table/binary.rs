@@ -137,9 +137,14 @@ fn logaddexp_share<C: Calc>(g: &C, a: &C, b: &C, scale: f64) -> Result<C> {
     g.div(&g.constant(1.0)?.add(&gap.exp()?)?)
 }
 
-/// `atan2`'s denominator `a² + b²`.
-fn squared_norm<C: Calc>(a: &C, b: &C) -> Result<C> {
-    a.mul(a)?.add(&b.mul(b)?)
+/// `g · side / (a² + b²)`, the share of `atan2(a, b)`'s gradient whose numerator is `side`
+/// (`b` for `a`, `-a` for `b`), written as PyTorch's `g · side · (1 / (a² + b²))` with the
+/// reciprocal 0 where `a² + b²` is: the gradient at the origin is 0, not 0/0.
+fn atan2_share<C: Calc>(g: &C, side: &C, a: &C, b: &C) -> Result<C> {
+    let norm = a.mul(a)?.add(&b.mul(b)?)?;
+    let zero = g.constant(0.0)?;
+    let reciprocal = zero.select(&norm.eq(&zero)?, &g.constant(1.0)?.div(&norm)?)?;
+    g.mul(side)?.mul(&reciprocal)
 }
 
 binary_ops! {
@@ -170,8 +175,8 @@ binary_ops! {
         { [a, b] |g| g.mul(&a.floor_divide(b)?)?.neg() };
     /// The angle of the point `(other, self)`.
     Atan2 atan2 "Atan2Backward0" Atan2 float
-        { [a, b] |g| g.mul(b)?.div(&squared_norm(a, b)?) }
-        { [a, b] |g| g.mul(a)?.div(&squared_norm(a, b)?)?.neg() };
+        { [a, b] |g| atan2_share(g, b, a, b) }
+        { [a, b] |g| atan2_share(g, &a.neg()?, a, b) };
     /// `ln(exp(self) + exp(other))`, without overflow.
     LogAddExp logaddexp "LogaddexpBackward0" LogAddExp float
         { [a, b] |g| logaddexp_share(g, a, b, 1.0) }

@@ -107,6 +107,14 @@ macro_rules! unary_ops {
     };
 }
 
+/// `(1 - x²)^(-1/2)`, the slope of `asin` (PyTorch's `(-x·x + 1).rsqrt()`).
+fn cosine_reciprocal<C: Calc>(x: &C) -> Result<C> {
+    x.neg()?
+        .mul(x)?
+        .add(&x.constant(1.0)?)?
+        .pow(&x.constant(-0.5)?)
+}
+
 unary_ops! {
     /// `-x`.
     Neg neg "NegBackward0" Neg same nothing() |g| g.neg();
@@ -127,6 +135,12 @@ unary_ops! {
     Cos cos "CosBackward0" Cos float input(x) |g| g.mul(&x.sin()?)?.neg();
     /// The tangent (radians).
     Tan tan "TanBackward0" Tan float output(y) |g| g.times_output_slope(OutputSlope::Tan, y);
+    /// The arctangent.
+    Atan atan "AtanBackward0" Atan float input(x) |g| g.div(&x.mul(x)?.add(&g.constant(1.0)?)?);
+    /// The arcsine (NaN outside [-1, 1]).
+    Asin asin "AsinBackward0" Asin float input(x) |g| g.mul(&cosine_reciprocal(x)?);
+    /// The arccosine (NaN outside [-1, 1]).
+    Acos acos "AcosBackward0" Acos float input(x) |g| g.mul(&cosine_reciprocal(x)?)?.neg();
     /// The hyperbolic tangent.
     Tanh tanh "TanhBackward0" Tanh float output(y) |g| g.times_output_slope(OutputSlope::Tanh, y);
     /// The logistic sigmoid `1 / (1 + exp(-x))`.

@@ -78,10 +78,13 @@ pub fn binary(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
         return super::compare::compare(op, a, b);
     }
     check_binary(op, a.dtype())?;
-    if op == BinaryOp::Pow {
-        if let Some(out) = crate::kernels::vecmath::pow::pow_arrays(a, b)? {
-            return Ok(out);
-        }
+    let vector = match op {
+        BinaryOp::Pow => crate::kernels::vecmath::pow::pow_arrays(a, b)?,
+        BinaryOp::Atan2 => crate::kernels::vecmath::atan2_arrays(a, b)?,
+        _ => None,
+    };
+    if let Some(out) = vector {
+        return Ok(out);
     }
     crate::with_dtype!(a.dtype(), T => {
         let (x, y) = (Strided::<T>::of(a)?, Strided::<T>::of(b)?);

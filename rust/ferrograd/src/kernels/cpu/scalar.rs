@@ -81,6 +81,15 @@ pub(crate) trait Scalar: Element {
     fn tan(self) -> Self {
         Self::from_f64(self.to_f64().tan())
     }
+    fn atan(self) -> Self {
+        Self::from_f64(self.to_f64().atan())
+    }
+    fn asin(self) -> Self {
+        Self::from_f64(self.to_f64().asin())
+    }
+    fn acos(self) -> Self {
+        Self::from_f64(self.to_f64().acos())
+    }
     fn tanh(self) -> Self {
         Self::from_f64(self.to_f64().tanh())
     }
@@ -265,7 +274,7 @@ macro_rules! float_scalar {
             }
             #[inline(always)]
             fn atan2(self, o: Self) -> Self {
-                self.atan2(o)
+                crate::kernels::vecmath::atan::atan2(self, o)
             }
             /// `max + log1p(exp(-|a - b|))`; equal infinities give themselves (the formula
             /// would give `inf - inf`), NaN propagates.
@@ -312,6 +321,18 @@ macro_rules! float_scalar {
             #[inline(always)]
             fn tan(self) -> Self {
                 self.tan()
+            }
+            #[inline(always)]
+            fn atan(self) -> Self {
+                crate::kernels::vecmath::atan::atan(self)
+            }
+            #[inline(always)]
+            fn asin(self) -> Self {
+                crate::kernels::vecmath::atan::asin(self)
+            }
+            #[inline(always)]
+            fn acos(self) -> Self {
+                crate::kernels::vecmath::atan::acos(self)
             }
             #[inline(always)]
             fn tanh(self) -> Self {
@@ -592,7 +613,7 @@ macro_rules! reduced_float_scalar {
             reduced_float_scalar!(@binary $t, add sub mul div floor_div rem pow maximum minimum
                 and or xor atan2 logaddexp logaddexp2);
             reduced_float_scalar!(@unary $t, not neg abs sign relu exp log sqrt rsqrt sin cos tan
-                tanh sigmoid log1p expm1 erf reciprocal floor ceil round trunc);
+                atan asin acos tanh sigmoid log1p expm1 erf reciprocal floor ceil round trunc);
 
             #[inline(always)]
             fn is_nan(self) -> bool {

@@ -16,6 +16,9 @@ fn is_float_op(op: UnaryOp) -> bool {
             | Sin
             | Cos
             | Tan
+            | Atan
+            | Asin
+            | Acos
             | Tanh
             | Sigmoid
             | Log1p
@@ -84,6 +87,9 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
             Sin => map_array(a, <T as Scalar>::sin),
             Cos => map_array(a, <T as Scalar>::cos),
             Tan => map_array(a, <T as Scalar>::tan),
+            Atan => map_array(a, <T as Scalar>::atan),
+            Asin => map_array(a, <T as Scalar>::asin),
+            Acos => map_array(a, <T as Scalar>::acos),
             Tanh => map_array(a, <T as Scalar>::tanh),
             Sigmoid => map_array(a, <T as Scalar>::sigmoid),
             Relu => map_array(a, <T as Scalar>::relu),

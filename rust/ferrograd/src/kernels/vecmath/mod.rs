@@ -1,5 +1,6 @@
 //! Vectorised transcendentals for `f32` and `f64`: `exp`, `expm1`, `log`, `log1p`, `tanh`,
-//! `sigmoid`, `erf`, `sin` and `cos` (the last two fall back to libm for huge arguments).
+//! `sigmoid`, `erf`, `sin` and `cos` (the last two fall back to libm for huge arguments), and
+//! `atan2` and `pow` of two values.
 //!
 //! Each function is plain branch-free arithmetic on one element (`single.rs`, `double.rs`), and the
 //! slice kernels here map it over a slice in a plain loop that LLVM vectorises. That loop is
@@ -16,6 +17,7 @@
 //! place, each within the ulp bounds that `vecmath/tests.rs` checks for every copy.
 
 pub(crate) mod activation;
+pub(crate) mod atan;
 mod double;
 mod erf;
 pub(crate) mod layer_norm;
@@ -149,10 +151,10 @@ pub(crate) fn poly<M: MulAdd, T: Madd>(x: T, c: &[T]) -> T {
 /// `c[0] + c[1] x + ... + c[n] x^n` for `f64` by Estrin's scheme (neighbours paired by `x`,
 /// then the pairs by `x²`, and so on): the same value as [`poly`] but for rounding, with a
 /// dependency chain of about `log2 n` steps rather than `n`, for loops whose latency shows. At
-/// most 16 coefficients; the loops unroll for a constant slice.
+/// most 32 coefficients; the loops unroll for a constant slice.
 #[inline(always)]
 pub(crate) fn poly_estrin<M: MulAdd>(x: f64, c: &[f64]) -> f64 {
-    let mut terms = [0.0; 8];
+    let mut terms = [0.0; 16];
     let mut n = c.len().div_ceil(2);
     for (i, t) in terms.iter_mut().enumerate().take(n) {
         *t = match c.get(2 * i + 1) {
@@ -485,6 +487,18 @@ fn map_with_fixup<T: Copy>(
 /// A slice kernel: writes `op(x[i])` to every `out[i]` with the given instruction set.
 pub(crate) type SliceKernel<T> = fn(Isa, &[T], &mut [MaybeUninit<T>]);
 
+/// The slice kernel of `atan`, `asin` or `acos`.
+pub(super) fn inverse<T: atan::Atan2Float + Send + Sync>(
+    f: atan::Inverse,
+) -> Option<SliceKernel<T>> {
+    use atan::{Arc, Inverse};
+    Some(match f {
+        Inverse::Tangent => |isa, x, out| map_with(isa, x, out, Arc::<{ Inverse::Tangent as u8 }>),
+        Inverse::Sine => |isa, x, out| map_with(isa, x, out, Arc::<{ Inverse::Sine as u8 }>),
+        Inverse::Cosine => |isa, x, out| map_with(isa, x, out, Arc::<{ Inverse::Cosine as u8 }>),
+    })
+}
+
 /// The slice kernel of `op` for `f32`, when it has one.
 pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
     use self::single as m;
@@ -501,6 +515,9 @@ pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
         UnaryOp::Tanh => plain!(m::tanh),
         UnaryOp::Sigmoid => plain!(m::sigmoid),
         UnaryOp::Erf => plain!(erf::erf_f32),
+        UnaryOp::Atan => inverse(atan::Inverse::Tangent),
+        UnaryOp::Asin => inverse(atan::Inverse::Sine),
+        UnaryOp::Acos => inverse(atan::Inverse::Cosine),
         UnaryOp::Sin => Some(|isa, x, out| {
             map_with_fixup(
                 isa,
@@ -541,6 +558,9 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
         UnaryOp::Tanh => plain!(m::tanh),
         UnaryOp::Sigmoid => plain!(m::sigmoid),
         UnaryOp::Erf => plain!(erf::erf_f64),
+        UnaryOp::Atan => inverse(atan::Inverse::Tangent),
+        UnaryOp::Asin => inverse(atan::Inverse::Sine),
+        UnaryOp::Acos => inverse(atan::Inverse::Cosine),
         UnaryOp::Sin => Some(|isa, x, out| {
             let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
             map_with_fixup(
@@ -621,6 +641,50 @@ pub(super) fn unary(op: UnaryOp, a: &NdArray) -> Result<Option<NdArray>> {
         DType::Float64 => kernel_f64(op)
             .map(|k| map_array(a, parallel::VECTOR_MATH_COST, k))
             .transpose(),
+        _ => Ok(None),
+    }
+}
+
+/// `atan2(a, b)` through a vector kernel where both are float arrays of one dtype and either
+/// of one row-major shape or one side a single element (the other's shape is the result's);
+/// else `None`.
+pub(crate) fn atan2_arrays(a: &NdArray, b: &NdArray) -> Result<Option<NdArray>> {
+    fn typed<T: atan::Atan2Float + Element>(a: &NdArray, b: &NdArray) -> Result<Option<NdArray>> {
+        let full = |one: &NdArray, other: &NdArray| {
+            one.numel() == 1 && one.ndim() <= other.ndim() && other.numel() > 1
+        };
+        let cost = parallel::VECTOR_MATH_COST;
+        if full(b, a) {
+            let x = Strided::<T>::of(b)?.first();
+            let kernel = move |isa, y: &[T], out: &mut [MaybeUninit<T>]| {
+                map_with(isa, y, out, atan::Over(x))
+            };
+            return map_array(a, cost, kernel).map(Some);
+        }
+        if full(a, b) {
+            let y = Strided::<T>::of(a)?.first();
+            let kernel = move |isa, x: &[T], out: &mut [MaybeUninit<T>]| {
+                map_with(isa, x, out, atan::Under(y))
+            };
+            return map_array(b, cost, kernel).map(Some);
+        }
+        let (ys, xs) = (Strided::<T>::of(a)?, Strided::<T>::of(b)?);
+        let (Some(y), Some(x)) = (ys.dense(), xs.dense()) else {
+            return Ok(None);
+        };
+        if a.shape() != b.shape() {
+            return Ok(None);
+        }
+        let isa = Isa::best();
+        let out = fill(y.len(), cost, |s, o| {
+            let end = s + o.len();
+            map2_with(isa, &y[s..end], &x[s..end], o, atan::Angle)
+        })?;
+        NdArray::from_vec(out, a.shape()).map(Some)
+    }
+    match (a.dtype(), b.dtype()) {
+        (DType::Float32, DType::Float32) => typed::<f32>(a, b),
+        (DType::Float64, DType::Float64) => typed::<f64>(a, b),
         _ => Ok(None),
     }
 }

@@ -7,6 +7,7 @@ use std::mem::MaybeUninit;
 
 use super::*;
 
+mod atan;
 mod double_double;
 mod gelu;
 mod pow;
