@@ -320,7 +320,7 @@ macro_rules! float_scalar {
             }
             #[inline(always)]
             fn tan(self) -> Self {
-                self.tan()
+                VecMath::tan(self)
             }
             #[inline(always)]
             fn atan(self) -> Self {

@@ -190,6 +190,7 @@ pub(crate) trait VecMath: Sized {
     fn sigmoid_with<M: MulAdd>(self) -> Self;
     fn sin_with<M: MulAdd>(self) -> Self;
     fn cos_with<M: MulAdd>(self) -> Self;
+    fn tan_with<M: MulAdd>(self) -> Self;
     fn erf_with<M: MulAdd>(self) -> Self;
     /// GELU, `x Φ(x)` with `Φ` the standard normal CDF.
     fn gelu_with<M: MulAdd>(self) -> Self;
@@ -227,6 +228,10 @@ pub(crate) trait VecMath: Sized {
     #[inline(always)]
     fn cos(self) -> Self {
         self.cos_with::<Rounded>()
+    }
+    #[inline(always)]
+    fn tan(self) -> Self {
+        self.tan_with::<Rounded>()
     }
     #[inline(always)]
     fn erf(self) -> Self {
@@ -269,6 +274,10 @@ macro_rules! vec_math {
             #[inline(always)]
             fn cos_with<M: MulAdd>(self) -> Self {
                 $trig::cos::<M>(self)
+            }
+            #[inline(always)]
+            fn tan_with<M: MulAdd>(self) -> Self {
+                $trig::tan::<M>(self)
             }
             #[inline(always)]
             fn erf_with<M: MulAdd>(self) -> Self {
@@ -538,6 +547,16 @@ pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
                 m::cos::<Rounded>,
             )
         }),
+        UnaryOp::Tan => Some(|isa, x, out| {
+            map_with_fixup(
+                isa,
+                x,
+                out,
+                lane!(f32, m::tan_reduced),
+                |v| v.abs() >= m::TRIG_LIMIT,
+                m::tan::<Rounded>,
+            )
+        }),
         _ => None,
     }
 }
@@ -581,6 +600,17 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
                 lane!(f64, trig::cos_reduced),
                 beyond,
                 trig::cos::<Rounded>,
+            )
+        }),
+        UnaryOp::Tan => Some(|isa, x, out| {
+            let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
+            map_with_fixup(
+                isa,
+                x,
+                out,
+                lane!(f64, trig::tan_reduced),
+                beyond,
+                trig::tan::<Rounded>,
             )
         }),
         _ => None,

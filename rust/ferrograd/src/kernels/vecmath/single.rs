@@ -223,11 +223,9 @@ pub fn sigmoid<M: MulAdd>(x: f32) -> f32 {
 /// slice kernels recompute larger arguments with [`sin`] and [`cos`].
 pub const TRIG_LIMIT: f32 = 1_048_576.0;
 
-/// `sin(x)` and `cos(x)` for `|x| < TRIG_LIMIT`, computed in `f64`: `x = j π/2 + r` with
-/// `|r| <= π/4`, then both Taylor series of `r` and the quadrant's pick. `shift` is 0 for the
-/// sine and 1 for the cosine (a quarter turn on).
+/// `x = j π/2 + r` with `|r| <= π/4` (`|x| < TRIG_LIMIT`): `(sin r, cos r, j)` in `f64`.
 #[inline(always)]
-fn sin_quadrant<M: MulAdd>(x: f32, shift: u64) -> f32 {
+fn sin_cos_of_reduced<M: MulAdd>(x: f32) -> (f64, f64, u64) {
     let (r, q) = double::reduce_half_pi(x as f64);
     let r2 = r * r;
     const S: [f64; 5] = [
@@ -246,6 +244,15 @@ fn sin_quadrant<M: MulAdd>(x: f32, shift: u64) -> f32 {
     ];
     let s = r + r * r2 * poly::<M, f64>(r2, &S);
     let c = 1.0 - 0.5 * r2 + r2 * r2 * poly::<M, f64>(r2, &C);
+    (s, c, q)
+}
+
+/// `sin(x)` and `cos(x)` for `|x| < TRIG_LIMIT`, computed in `f64`: `x = j π/2 + r` with
+/// `|r| <= π/4`, then both Taylor series of `r` and the quadrant's pick. `shift` is 0 for the
+/// sine and 1 for the cosine (a quarter turn on).
+#[inline(always)]
+fn sin_quadrant<M: MulAdd>(x: f32, shift: u64) -> f32 {
+    let (s, c, q) = sin_cos_of_reduced::<M>(x);
     let q = q.wrapping_add(shift);
     let v = if q & 1 == 0 { s } else { c };
     let v = if q & 2 == 0 { v } else { -v };
@@ -267,6 +274,30 @@ pub fn sin_reduced<M: MulAdd>(x: f32) -> f32 {
 #[inline(always)]
 pub fn cos_reduced<M: MulAdd>(x: f32) -> f32 {
     sin_quadrant::<M>(x, 1)
+}
+
+/// The branch-free tangent below [`TRIG_LIMIT`]: `sin r / cos r`, or `-cos r / sin r` an odd
+/// number of quarter turns on, divided in `f64` and rounded once.
+#[inline(always)]
+pub fn tan_reduced<M: MulAdd>(x: f32) -> f32 {
+    let (s, c, q) = sin_cos_of_reduced::<M>(x);
+    let v = if q & 1 == 0 { s / c } else { -c / s };
+    // The tangent of -0 is -0, which the series' `r + ...` turns into +0.
+    if x == 0.0 {
+        x
+    } else {
+        v as f32
+    }
+}
+
+/// `tan(x)` for any `x`: the libm tangent of the `f64` value beyond [`TRIG_LIMIT`].
+#[inline(always)]
+pub fn tan<M: MulAdd>(x: f32) -> f32 {
+    if x.abs() < TRIG_LIMIT {
+        tan_reduced::<M>(x)
+    } else {
+        (x as f64).tan() as f32
+    }
 }
 
 /// `sin(x)` for any `x`: the libm sine of the `f64` value beyond [`TRIG_LIMIT`].

@@ -116,6 +116,7 @@ fn f32_cases() -> Vec<(UnaryOp, Ref, f64)> {
         (UnaryOp::Sigmoid, sigmoid_ref, 2.5),
         (UnaryOp::Sin, f64::sin, 1.0),
         (UnaryOp::Cos, f64::cos, 1.0),
+        (UnaryOp::Tan, f64::tan, 1.0),
         (UnaryOp::Erf, libm::erf, 4.0),
     ]
 }
@@ -190,7 +191,7 @@ fn vecmath_copies_with_the_same_multiply_add_agree_bit_for_bit() {
     // AVX-512 loops fuse them (`Fused`), so those two agree with each other
     let x32: Vec<_> = f32_inputs().into_iter().step_by(7).collect();
     let x64: Vec<_> = f64_inputs().into_iter().step_by(7).collect();
-    let scalar32: [OneAtATime<f32>; 9] = [
+    let scalar32: [OneAtATime<f32>; 10] = [
         (UnaryOp::Exp, VecMath::exp),
         (UnaryOp::Expm1, VecMath::expm1),
         (UnaryOp::Log, VecMath::log),
@@ -199,9 +200,10 @@ fn vecmath_copies_with_the_same_multiply_add_agree_bit_for_bit() {
         (UnaryOp::Sigmoid, VecMath::sigmoid),
         (UnaryOp::Sin, VecMath::sin),
         (UnaryOp::Cos, VecMath::cos),
+        (UnaryOp::Tan, VecMath::tan),
         (UnaryOp::Erf, VecMath::erf),
     ];
-    let scalar64: [OneAtATime<f64>; 9] = [
+    let scalar64: [OneAtATime<f64>; 10] = [
         (UnaryOp::Exp, VecMath::exp),
         (UnaryOp::Expm1, VecMath::expm1),
         (UnaryOp::Log, VecMath::log),
@@ -210,6 +212,7 @@ fn vecmath_copies_with_the_same_multiply_add_agree_bit_for_bit() {
         (UnaryOp::Sigmoid, VecMath::sigmoid),
         (UnaryOp::Sin, VecMath::sin),
         (UnaryOp::Cos, VecMath::cos),
+        (UnaryOp::Tan, VecMath::tan),
         (UnaryOp::Erf, VecMath::erf),
     ];
     for (op, f) in scalar32 {
@@ -527,9 +530,12 @@ fn f64_trig_inputs() -> Vec<f64> {
 }
 
 #[test]
-fn vecmath_f64_sin_cos_within_two_ulp_of_libm() {
-    let cases: Vec<(UnaryOp, Ref, f64)> =
-        vec![(UnaryOp::Sin, f64::sin, 2.0), (UnaryOp::Cos, f64::cos, 2.0)];
+fn vecmath_f64_sin_cos_tan_within_two_ulp_of_libm() {
+    let cases: Vec<(UnaryOp, Ref, f64)> = vec![
+        (UnaryOp::Sin, f64::sin, 2.0),
+        (UnaryOp::Cos, f64::cos, 2.0),
+        (UnaryOp::Tan, f64::tan, 2.0),
+    ];
     check_f64_cases(&f64_trig_inputs(), cases);
 }
 

@@ -7,7 +7,7 @@
 //! 2^-80, so the reduction adds nothing visible to the result's error. `sin` and `cos` of `r`
 //! are their Taylor series to `r^21` and `r^20`, plus `r_lo` times the derivative.
 
-use super::double::two_sum;
+use super::double::{fast_two_sum, two_sum};
 use super::{poly, MulAdd};
 
 /// Below this magnitude the vector sine and cosine reduce their argument exactly enough.
@@ -66,18 +66,27 @@ const C: [f64; 9] = {
     c
 };
 
-/// `sin(x)` or, with `shift` 1, `cos(x)`, for `|x| < TRIG_LIMIT`.
+/// `x = j π/2 + r` for `|x| < TRIG_LIMIT`: `sin r` and `cos r` each as a leading part and the
+/// rest (which is not below the leading part's ulp: `sin r = r + (r³ terms)`), and `j`.
 #[inline(always)]
-fn sin_quadrant<M: MulAdd>(x: f64, shift: u64) -> f64 {
+fn sin_cos_parts<M: MulAdd>(x: f64) -> ((f64, f64), (f64, f64), u64) {
     let (r, r_lo, q) = reduce(x);
     let z = r * r;
     let s = poly::<M, f64>(z, &S);
-    let sin = r + (r * z * s + r_lo * (1.0 - 0.5 * z));
+    let sin = (r, r * z * s + r_lo * (1.0 - 0.5 * z));
     let c = poly::<M, f64>(z, &C);
     // `1 - r²/2` rounded, and its rounding error added back.
     let half = 0.5 * z;
     let w = 1.0 - half;
-    let cos = w + (((1.0 - w) - half) + (z * z * c - r * r_lo));
+    let cos = (w, ((1.0 - w) - half) + (z * z * c - r * r_lo));
+    (sin, cos, q)
+}
+
+/// `sin(x)` or, with `shift` 1, `cos(x)`, for `|x| < TRIG_LIMIT`.
+#[inline(always)]
+fn sin_quadrant<M: MulAdd>(x: f64, shift: u64) -> f64 {
+    let ((s, s_rest), (w, c_rest), q) = sin_cos_parts::<M>(x);
+    let (sin, cos) = (s + s_rest, w + c_rest);
     let q = q.wrapping_add(shift);
     let v = if q & 1 == 0 { sin } else { cos };
     let v = if q & 2 == 0 { v } else { -v };
@@ -86,6 +95,37 @@ fn sin_quadrant<M: MulAdd>(x: f64, shift: u64) -> f64 {
         x
     } else {
         v
+    }
+}
+
+/// The branch-free tangent, for `|x| < TRIG_LIMIT`: `sin r / cos r` (or `-cos r / sin r`),
+/// each side a double-double, divided with the first quotient's residual (one fused step) so
+/// that the result rounds once, not three times.
+#[inline(always)]
+pub fn tan_reduced<M: MulAdd>(x: f64) -> f64 {
+    let ((s, s_rest), (w, c_rest), q) = sin_cos_parts::<M>(x);
+    // `|r| >= |r³ terms|` and `w >= |its rest|`: Fast2Sum normalises each pair.
+    let (sin, cos) = (fast_two_sum(s, s_rest), fast_two_sum(w, c_rest));
+    let ((num, num_lo), (den, den_lo)) = if q & 1 == 0 { (sin, cos) } else { (cos, sin) };
+    let t = num / den;
+    let residual = M::fused_f64(-t, den, num) + (num_lo - t * den_lo);
+    let v = t + residual / den;
+    let v = if q & 1 == 0 { v } else { -v };
+    // The tangent of -0 is -0, which `r + ...` turns into +0.
+    if x == 0.0 {
+        x
+    } else {
+        v
+    }
+}
+
+/// `tan(x)` for any `x`: libm's beyond [`TRIG_LIMIT`].
+#[inline(always)]
+pub fn tan<M: MulAdd>(x: f64) -> f64 {
+    if x.abs() < TRIG_LIMIT {
+        tan_reduced::<M>(x)
+    } else {
+        x.tan()
     }
 }
 
