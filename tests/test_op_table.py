@@ -18,7 +18,17 @@ ROWS = _core._op_table()
 #: Inputs inside each op's domain and away from its kinks (finite differences need a smooth
 #: neighbourhood): positive bases for log/sqrt/pow, no ties for maximum/minimum, no rounding
 #: boundaries for floor/remainder, and (-1, 1) for asin/acos.
-POSITIVE = {"log", "sqrt", "rsqrt", "reciprocal", "log1p", "PowBackward0", "PowBackward1"}
+POSITIVE = {
+    "log",
+    "log2",
+    "log10",
+    "sqrt",
+    "rsqrt",
+    "reciprocal",
+    "log1p",
+    "PowBackward0",
+    "PowBackward1",
+}
 #: Defined on (-1, 1) only.
 UNIT_INTERVAL = {"asin", "acos"}
 

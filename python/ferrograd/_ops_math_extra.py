@@ -1,5 +1,5 @@
-"""Elementwise math beyond the engine's table (and the surface of its ``atan``, ``asin`` and
-``acos``): hyperbolic and inverse hyperbolic trigonometry, ``log2``/``log10``/``exp2``,
+"""Elementwise math beyond the engine's table (and the surface of its ``atan``, ``asin``,
+``acos``, ``log2``, ``log10`` and ``exp2``): hyperbolic and inverse hyperbolic trigonometry,
 ``erfinv``, ``sinc``, ``logit``, ``xlogy``, ``hypot``, ``fmod``, ``copysign``, ``heaviside``,
 ``gcd``/``lcm``, ``ldexp``, ``float_power``, ``renorm``, ``diff``, and the predicates
 ``signbit``/``isreal``/``count_nonzero``.
@@ -34,7 +34,6 @@ from .autograd.function import Function
 FrexpResult = return_types.frexp
 
 _LN2 = math.log(2.0)
-_LN10 = math.log(10.0)
 # Beyond this magnitude x² overflows float32 in the asinh/acosh formulas; there log(2x) is exact
 # to the precision of either float type.
 _LARGE = 2.0**28
@@ -182,31 +181,19 @@ def sinc(input):
 # ----------------------------------------------------------------------------- exp and log
 
 
-def _exact_at_powers(r, x, base: float):
-    """``r`` (a logarithm of ``x`` in ``base`` computed as ``log(x) / log(base)``) snapped to
-    the integer ``k`` where ``base**k == x`` exactly, so that ``log2(8.0)`` is 3 and not one
-    rounding above it; the gradient is ``r``'s."""
-    k = r.detach().round()
-    exact = (x.detach() == k.__rpow__(base)) & k.isfinite()
-    return r + (k - r.detach()).where(exact, 0.0)
-
-
 def log2(input):
     """Base-2 logarithm (exact at powers of 2)."""
-    x = _floating(_tensor(input, "log2"))
-    return _exact_at_powers(x.log() * (1 / _LN2), x, 2.0)
+    return _floating(_tensor(input, "log2"))._unary("log2")
 
 
 def log10(input):
-    """Base-10 logarithm (exact at powers of 10)."""
-    x = _floating(_tensor(input, "log10"))
-    return _exact_at_powers(x.log() * (1 / _LN10), x, 10.0)
+    """Base-10 logarithm (exact at the powers of 10 the dtype holds)."""
+    return _floating(_tensor(input, "log10"))._unary("log10")
 
 
 def exp2(input):
     """``2 ** x``."""
-    x = _floating(_tensor(input, "exp2"))
-    return x.__rpow__(2.0)
+    return _floating(_tensor(input, "exp2"))._unary("exp2")
 
 
 def logit(input, eps=None):

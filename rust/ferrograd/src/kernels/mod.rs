@@ -39,6 +39,12 @@ pub enum UnaryOp {
     Exp,
     /// The natural logarithm.
     Log,
+    /// The base-2 logarithm.
+    Log2,
+    /// The base-10 logarithm.
+    Log10,
+    /// `2^x`.
+    Exp2,
     /// The square root.
     Sqrt,
     /// `1 / sqrt(x)`.
@@ -145,6 +151,9 @@ impl UnaryOp {
             Sin => "sin",
             Cos => "cos",
             Tan => "tan",
+            Log2 => "log2",
+            Log10 => "log10",
+            Exp2 => "exp2",
             Atan => "atan",
             Asin => "asin",
             Acos => "acos",

@@ -10,6 +10,8 @@
 //! - the derivative: the gradient of the input given `g`, the gradient of the output (in
 //!   forward mode `g` is the input's tangent and the result the output's tangent).
 
+use std::f64::consts::{LN_10, LN_2};
+
 use crate::autograd::calc::Calc;
 use crate::error::Result;
 use crate::kernels::activation_kernels::OutputSlope;
@@ -124,6 +126,12 @@ unary_ops! {
     Exp exp "ExpBackward0" Exp float output(y) |g| g.mul(y);
     /// The natural logarithm.
     Log log "LogBackward0" Log float input(x) |g| g.div(x);
+    /// The base-2 logarithm.
+    Log2 log2 "Log2Backward0" Log2 float input(x) |g| g.div(&x.mul(&g.constant(LN_2)?)?);
+    /// The base-10 logarithm.
+    Log10 log10 "Log10Backward0" Log10 float input(x) |g| g.div(&x.mul(&g.constant(LN_10)?)?);
+    /// `2` to the power of each element.
+    Exp2 exp2 "Exp2Backward0" Exp2 float output(y) |g| g.mul(y)?.mul(&g.constant(LN_2)?);
     /// The square root (NaN below 0).
     Sqrt sqrt "SqrtBackward0" Sqrt float output(y) |g| g.times_output_slope(OutputSlope::Sqrt, y);
     /// `1 / sqrt(x)`.

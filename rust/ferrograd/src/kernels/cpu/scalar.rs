@@ -2,7 +2,7 @@
 //! `kernels::ElementMath`, by code that must compute exactly as the kernels do).
 
 use crate::array::{bf16, f16, Element};
-use crate::kernels::vecmath::VecMath;
+use crate::kernels::vecmath::{bases, VecMath};
 
 /// The arithmetic of one element type, as PyTorch defines it: integers wrap, floats follow
 /// IEEE, `bool` is logical (`add` = or, `mul` = and). The kernels check dtype and operand
@@ -83,6 +83,15 @@ pub(crate) trait Scalar: Element {
     }
     fn atan(self) -> Self {
         Self::from_f64(self.to_f64().atan())
+    }
+    fn log2(self) -> Self {
+        Self::from_f64(self.to_f64().log2())
+    }
+    fn log10(self) -> Self {
+        Self::from_f64(self.to_f64().log10())
+    }
+    fn exp2(self) -> Self {
+        Self::from_f64(self.to_f64().exp2())
     }
     fn asin(self) -> Self {
         Self::from_f64(self.to_f64().asin())
@@ -325,6 +334,18 @@ macro_rules! float_scalar {
             #[inline(always)]
             fn atan(self) -> Self {
                 crate::kernels::vecmath::atan::atan(self)
+            }
+            #[inline(always)]
+            fn log2(self) -> Self {
+                bases::one(bases::BaseFunction::Log2, self)
+            }
+            #[inline(always)]
+            fn log10(self) -> Self {
+                bases::one(bases::BaseFunction::Log10, self)
+            }
+            #[inline(always)]
+            fn exp2(self) -> Self {
+                bases::one(bases::BaseFunction::Exp2, self)
             }
             #[inline(always)]
             fn asin(self) -> Self {
@@ -613,7 +634,7 @@ macro_rules! reduced_float_scalar {
             reduced_float_scalar!(@binary $t, add sub mul div floor_div rem pow maximum minimum
                 and or xor atan2 logaddexp logaddexp2);
             reduced_float_scalar!(@unary $t, not neg abs sign relu exp log sqrt rsqrt sin cos tan
-                atan asin acos tanh sigmoid log1p expm1 erf reciprocal floor ceil round trunc);
+                atan asin acos log2 log10 exp2 tanh sigmoid log1p expm1 erf reciprocal floor ceil round trunc);
 
             #[inline(always)]
             fn is_nan(self) -> bool {

@@ -17,6 +17,9 @@ fn is_float_op(op: UnaryOp) -> bool {
             | Cos
             | Tan
             | Atan
+            | Log2
+            | Log10
+            | Exp2
             | Asin
             | Acos
             | Tanh
@@ -88,6 +91,9 @@ pub fn unary(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
             Cos => map_array(a, <T as Scalar>::cos),
             Tan => map_array(a, <T as Scalar>::tan),
             Atan => map_array(a, <T as Scalar>::atan),
+            Log2 => map_array(a, <T as Scalar>::log2),
+            Log10 => map_array(a, <T as Scalar>::log10),
+            Exp2 => map_array(a, <T as Scalar>::exp2),
             Asin => map_array(a, <T as Scalar>::asin),
             Acos => map_array(a, <T as Scalar>::acos),
             Tanh => map_array(a, <T as Scalar>::tanh),

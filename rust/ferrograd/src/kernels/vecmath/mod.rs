@@ -1,6 +1,7 @@
 //! Vectorised transcendentals for `f32` and `f64`: `exp`, `expm1`, `log`, `log1p`, `tanh`,
-//! `sigmoid`, `erf`, `sin` and `cos` (the last two fall back to libm for huge arguments), and
-//! `atan2` and `pow` of two values.
+//! `sigmoid`, `erf`, `sin`, `cos` and `tan` (the trigonometric ones fall back to libm for huge
+//! arguments), `atan`, `asin`, `acos`, `log2`, `log10`, `exp2`, and `atan2` and `pow` of two
+//! values.
 //!
 //! Each function is plain branch-free arithmetic on one element (`single.rs`, `double.rs`), and the
 //! slice kernels here map it over a slice in a plain loop that LLVM vectorises. That loop is
@@ -18,6 +19,7 @@
 
 pub(crate) mod activation;
 pub(crate) mod atan;
+pub(crate) mod bases;
 mod double;
 mod erf;
 pub(crate) mod layer_norm;
@@ -508,6 +510,16 @@ pub(super) fn inverse<T: atan::Atan2Float + Send + Sync>(
     })
 }
 
+/// The slice kernel of `log2`, `log10` or `exp2`.
+pub(super) fn in_base<T: bases::BaseFloat>(f: bases::BaseFunction) -> Option<SliceKernel<T>> {
+    use bases::{Base, BaseFunction as F};
+    Some(match f {
+        F::Log2 => |isa, x, out| map_with(isa, x, out, Base::<{ F::Log2 as u8 }>),
+        F::Log10 => |isa, x, out| map_with(isa, x, out, Base::<{ F::Log10 as u8 }>),
+        F::Exp2 => |isa, x, out| map_with(isa, x, out, Base::<{ F::Exp2 as u8 }>),
+    })
+}
+
 /// The slice kernel of `op` for `f32`, when it has one.
 pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
     use self::single as m;
@@ -525,6 +537,9 @@ pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
         UnaryOp::Sigmoid => plain!(m::sigmoid),
         UnaryOp::Erf => plain!(erf::erf_f32),
         UnaryOp::Atan => inverse(atan::Inverse::Tangent),
+        UnaryOp::Log2 => in_base(bases::BaseFunction::Log2),
+        UnaryOp::Log10 => in_base(bases::BaseFunction::Log10),
+        UnaryOp::Exp2 => in_base(bases::BaseFunction::Exp2),
         UnaryOp::Asin => inverse(atan::Inverse::Sine),
         UnaryOp::Acos => inverse(atan::Inverse::Cosine),
         UnaryOp::Sin => Some(|isa, x, out| {
@@ -578,6 +593,9 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
         UnaryOp::Sigmoid => plain!(m::sigmoid),
         UnaryOp::Erf => plain!(erf::erf_f64),
         UnaryOp::Atan => inverse(atan::Inverse::Tangent),
+        UnaryOp::Log2 => in_base(bases::BaseFunction::Log2),
+        UnaryOp::Log10 => in_base(bases::BaseFunction::Log10),
+        UnaryOp::Exp2 => in_base(bases::BaseFunction::Exp2),
         UnaryOp::Asin => inverse(atan::Inverse::Sine),
         UnaryOp::Acos => inverse(atan::Inverse::Cosine),
         UnaryOp::Sin => Some(|isa, x, out| {

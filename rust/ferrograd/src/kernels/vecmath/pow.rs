@@ -288,7 +288,7 @@ impl<T: PowFloat> Lane<T> for ToThe<T> {
 
 /// `y ↦ b^y` for a constant base `b`.
 #[derive(Clone, Copy)]
-pub(super) struct Of<T>(pub(super) T);
+pub(crate) struct Of<T>(pub(crate) T);
 
 impl<T: PowFloat> Lane<T> for Of<T> {
     #[inline(always)]

@@ -8,6 +8,7 @@ use std::mem::MaybeUninit;
 use super::*;
 
 mod atan;
+mod bases;
 mod double_double;
 mod gelu;
 mod pow;
