@@ -7,9 +7,9 @@
 //! side PyTorch's kernel takes (and NaN the branch PyTorch's comparison sends it to).
 
 use std::mem::MaybeUninit;
-use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::{map2_with, map_with, Isa, Lane, Lane2, MulAdd, VecMath};
+use super::rows::Real;
+use super::{map2_with, map_with, Isa, Lane, Lane2, MulAdd};
 use crate::array::{DType, Element, NdArray};
 use crate::error::{Error, Result};
 use crate::kernels::parallel;
@@ -103,19 +103,6 @@ impl Activation {
 /// `√(2/π)` and the cubic coefficient of the tanh approximation.
 const GELU_TANH_SCALE: f64 = 0.797_884_560_802_865_4;
 const GELU_TANH_CUBIC: f64 = 0.044715;
-
-trait Real:
-    VecMath
-    + Element
-    + Add<Output = Self>
-    + Sub<Output = Self>
-    + Mul<Output = Self>
-    + Div<Output = Self>
-    + Neg<Output = Self>
-{
-}
-impl Real for f32 {}
-impl Real for f64 {}
 
 /// The activations' constants and parameters, rounded to `T` once.
 #[derive(Clone, Copy)]

@@ -528,6 +528,22 @@ pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
             Some(|isa, x, out| map_with(isa, x, out, lane!(f32, $($f)::+)))
         };
     }
+    // the vector reduction below `TRIG_LIMIT`, libm's through `f64` beyond
+    macro_rules! trig {
+        ($reduced:ident, $full:ident) => {
+            Some(|isa, x, out| {
+                let beyond = |v: f32| v.abs() >= m::TRIG_LIMIT;
+                map_with_fixup(
+                    isa,
+                    x,
+                    out,
+                    lane!(f32, m::$reduced),
+                    beyond,
+                    m::$full::<Rounded>,
+                )
+            })
+        };
+    }
     match op {
         UnaryOp::Exp => plain!(m::exp),
         UnaryOp::Expm1 => plain!(m::expm1),
@@ -542,36 +558,9 @@ pub(crate) fn kernel_f32(op: UnaryOp) -> Option<SliceKernel<f32>> {
         UnaryOp::Exp2 => in_base(bases::BaseFunction::Exp2),
         UnaryOp::Asin => inverse(atan::Inverse::Sine),
         UnaryOp::Acos => inverse(atan::Inverse::Cosine),
-        UnaryOp::Sin => Some(|isa, x, out| {
-            map_with_fixup(
-                isa,
-                x,
-                out,
-                lane!(f32, m::sin_reduced),
-                |v| v.abs() >= m::TRIG_LIMIT,
-                m::sin::<Rounded>,
-            )
-        }),
-        UnaryOp::Cos => Some(|isa, x, out| {
-            map_with_fixup(
-                isa,
-                x,
-                out,
-                lane!(f32, m::cos_reduced),
-                |v| v.abs() >= m::TRIG_LIMIT,
-                m::cos::<Rounded>,
-            )
-        }),
-        UnaryOp::Tan => Some(|isa, x, out| {
-            map_with_fixup(
-                isa,
-                x,
-                out,
-                lane!(f32, m::tan_reduced),
-                |v| v.abs() >= m::TRIG_LIMIT,
-                m::tan::<Rounded>,
-            )
-        }),
+        UnaryOp::Sin => trig!(sin_reduced, sin),
+        UnaryOp::Cos => trig!(cos_reduced, cos),
+        UnaryOp::Tan => trig!(tan_reduced, tan),
         _ => None,
     }
 }
@@ -582,6 +571,22 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
     macro_rules! plain {
         ($($f:ident)::+) => {
             Some(|isa, x, out| map_with(isa, x, out, lane!(f64, $($f)::+)))
+        };
+    }
+    // the vector reduction below `TRIG_LIMIT`, libm's beyond
+    macro_rules! trig {
+        ($reduced:ident, $full:ident) => {
+            Some(|isa, x, out| {
+                let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
+                map_with_fixup(
+                    isa,
+                    x,
+                    out,
+                    lane!(f64, trig::$reduced),
+                    beyond,
+                    trig::$full::<Rounded>,
+                )
+            })
         };
     }
     match op {
@@ -598,39 +603,9 @@ pub(crate) fn kernel_f64(op: UnaryOp) -> Option<SliceKernel<f64>> {
         UnaryOp::Exp2 => in_base(bases::BaseFunction::Exp2),
         UnaryOp::Asin => inverse(atan::Inverse::Sine),
         UnaryOp::Acos => inverse(atan::Inverse::Cosine),
-        UnaryOp::Sin => Some(|isa, x, out| {
-            let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
-            map_with_fixup(
-                isa,
-                x,
-                out,
-                lane!(f64, trig::sin_reduced),
-                beyond,
-                trig::sin::<Rounded>,
-            )
-        }),
-        UnaryOp::Cos => Some(|isa, x, out| {
-            let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
-            map_with_fixup(
-                isa,
-                x,
-                out,
-                lane!(f64, trig::cos_reduced),
-                beyond,
-                trig::cos::<Rounded>,
-            )
-        }),
-        UnaryOp::Tan => Some(|isa, x, out| {
-            let beyond = |v: f64| v.abs() >= trig::TRIG_LIMIT;
-            map_with_fixup(
-                isa,
-                x,
-                out,
-                lane!(f64, trig::tan_reduced),
-                beyond,
-                trig::tan::<Rounded>,
-            )
-        }),
+        UnaryOp::Sin => trig!(sin_reduced, sin),
+        UnaryOp::Cos => trig!(cos_reduced, cos),
+        UnaryOp::Tan => trig!(tan_reduced, tan),
         _ => None,
     }
 }

@@ -70,6 +70,30 @@ fn ulps_f64(got: f64, want: f64) -> f64 {
     ulps(got, want, 52, -1022)
 }
 
+/// The largest error in ulps of `got[i]` against `reference(x[i])` (`ulps` of the result's
+/// type), as `(ulps, x)`.
+fn worst_ulps<T: Copy + Into<f64>>(
+    x: &[T],
+    got: &[T],
+    reference: fn(f64) -> f64,
+    ulps: fn(T, f64) -> f64,
+) -> (f64, f64) {
+    x.iter().zip(got).fold((0.0, 0.0), |worst, (&v, &g)| {
+        let e = ulps(g, reference(v.into()));
+        if e > worst.0 {
+            (e, v.into())
+        } else {
+            worst
+        }
+    })
+}
+
+/// Reports `label`'s largest error `(ulps, x)` and checks it against `bound`.
+fn check_within(label: &str, (ulps, x): (f64, f64), bound: f64) {
+    eprintln!("{label}: max {ulps:.3} ulp at {x:e}");
+    assert!(ulps <= bound, "{label}: {ulps} ulp at {x:e}");
+}
+
 fn run<T: Copy + Default>(kernel: SliceKernel<T>, isa: Isa, x: &[T]) -> Vec<T> {
     let mut out = vec![MaybeUninit::<T>::uninit(); x.len()];
     kernel(isa, x, &mut out);

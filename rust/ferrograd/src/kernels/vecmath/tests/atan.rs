@@ -5,7 +5,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::{random_bits, same_bits, ulps_f32, ulps_f64};
+use super::{check_within, random_bits, run, same_bits, ulps_f32, ulps_f64, worst_ulps};
 use crate::kernels::vecmath::atan::{atan2, Angle, Atan2Float, Inverse, Over, Under};
 use crate::kernels::vecmath::{map2_with, map_with, Isa};
 
@@ -65,7 +65,7 @@ fn check_worst(name: &str, (ulps, y, x): (f64, f64, f64), bound: f64) {
 
 #[test]
 fn atan2_f64_within_two_ulp_of_libm() {
-    let (y, x) = pairs(|b| f64::from_bits(b));
+    let (y, x) = pairs(f64::from_bits);
     let constants = [1.0, -1.0, 0.7, -3e5, 2e-300];
     let mut worst = (0.0, 0.0, 0.0);
     let mut check = |yv: f64, xv: f64, got: f64| {
@@ -177,7 +177,7 @@ fn atan2_special_values_are_c99s() {
 
 #[test]
 fn atan2_baseline_loop_is_the_one_element_path() {
-    let (y, x) = pairs(|b| f64::from_bits(b));
+    let (y, x) = pairs(f64::from_bits);
     let one_by_one: Vec<f64> = y.iter().zip(&x).map(|(&a, &b)| atan2(a, b)).collect();
     assert_eq!(same_bits(&angles(Isa::Baseline, &y, &x), &one_by_one), None);
     let (y, x): (Vec<f32>, Vec<f32>) = y
@@ -223,45 +223,17 @@ fn inverse_functions_within_their_bounds() {
         let kernel_f64 = crate::kernels::vecmath::inverse::<f64>(f).unwrap();
         let kernel_f32 = crate::kernels::vecmath::inverse::<f32>(f).unwrap();
         for isa in Isa::available() {
-            let mut worst = (0.0, 0.0);
-            for (&v, &got) in x.iter().zip(&super::run(kernel_f64, isa, &x)) {
-                let e = ulps_f64(got, reference(v));
-                if e > worst.0 {
-                    worst = (e, v);
-                }
-            }
-            eprintln!(
-                "{name} f64 {isa:?}: max {:.3} ulp at {:e}",
-                worst.0, worst.1
-            );
-            assert!(
-                worst.0 <= 2.0,
-                "{name} f64: {} ulp at {:e}",
-                worst.0,
-                worst.1
-            );
-            let mut worst = (0.0, 0.0);
-            for (&v, &got) in x32.iter().zip(&super::run(kernel_f32, isa, &x32)) {
-                let e = ulps_f32(got, reference(f64::from(v)));
-                if e > worst.0 {
-                    worst = (e, f64::from(v));
-                }
-            }
-            eprintln!(
-                "{name} f32 {isa:?}: max {:.3} ulp at {:e}",
-                worst.0, worst.1
-            );
-            assert!(
-                worst.0 <= 1.0,
-                "{name} f32: {} ulp at {:e}",
-                worst.0,
-                worst.1
-            );
+            let got = run(kernel_f64, isa, &x);
+            let worst = worst_ulps(&x, &got, reference, ulps_f64);
+            check_within(&format!("{name} f64 {isa:?}"), worst, 2.0);
+            let got = run(kernel_f32, isa, &x32);
+            let worst = worst_ulps(&x32, &got, reference, ulps_f32);
+            check_within(&format!("{name} f32 {isa:?}"), worst, 1.0);
         }
         // zeros keep their sign through atan and asin
         if f != Inverse::Cosine {
             let kernel = crate::kernels::vecmath::inverse::<f64>(f).unwrap();
-            let got = super::run(kernel, Isa::best(), &[-0.0]);
+            let got = run(kernel, Isa::best(), &[-0.0]);
             assert!(
                 got[0] == 0.0 && got[0].is_sign_negative(),
                 "{name}(-0) = {}",
